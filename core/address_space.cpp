@@ -1,0 +1,266 @@
+// core/address_space.cpp — host reservation and VMA bookkeeping for one guest
+// address space. See address_space.h.
+#include "core/address_space.h"
+
+#include <sys/mman.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace hart {
+
+namespace {
+constexpr uint64_t kDefaultMmapBase = uint64_t{1} << 36;  // first hint for mmap(NULL)
+
+int host_prot(int guest_prot) { return guest_prot & (PROT_READ | PROT_WRITE); }
+}  // namespace
+
+std::unique_ptr<AddressSpace> AddressSpace::create(std::string* error) {
+  void* p = mmap(nullptr, kGuestVaLimit + kGuardBytes, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {
+    if (error) *error = std::string("cannot reserve guest address space: ") + strerror(errno);
+    return nullptr;
+  }
+  return std::unique_ptr<AddressSpace>(new AddressSpace(static_cast<uint8_t*>(p)));
+}
+
+AddressSpace::~AddressSpace() { munmap(base_, kGuestVaLimit + kGuardBytes); }
+
+void AddressSpace::carve(uint64_t start, uint64_t end) {
+  auto it = vma_.lower_bound(start);
+  if (it != vma_.begin()) {
+    auto prev = std::prev(it);
+    if (prev->second.end > start) it = prev;
+  }
+  while (it != vma_.end() && it->second.start < end) {
+    Vma v = it->second;
+    it = vma_.erase(it);
+    if (v.start < start) {
+      Vma left = v;
+      left.end = start;
+      vma_.emplace(left.start, left);
+    }
+    if (v.end > end) {
+      Vma right = v;
+      right.offset += end - v.start;
+      right.start = end;
+      it = vma_.emplace(right.start, right).first;
+      ++it;
+    }
+  }
+}
+
+bool AddressSpace::range_free(uint64_t start, uint64_t end) const {
+  auto it = vma_.lower_bound(start);
+  if (it != vma_.end() && it->second.start < end) return false;
+  if (it != vma_.begin() && std::prev(it)->second.end > start) return false;
+  return true;
+}
+
+uint64_t AddressSpace::find_free(uint64_t len, uint64_t hint) const {
+  len = page_up(len);
+  uint64_t cand = hint ? page_down(hint) : kDefaultMmapBase;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (auto it = vma_.lower_bound(cand);; ++it) {
+      if (it != vma_.begin()) {
+        auto prev = std::prev(it);
+        if (prev->second.end > cand) cand = prev->second.end;
+      }
+      uint64_t gap_end = it == vma_.end() ? kGuestVaLimit : it->second.start;
+      if (gap_end > cand && gap_end - cand >= len) return cand;
+      if (it == vma_.end()) break;
+    }
+    cand = kPageSize * 16;  // second pass: anywhere above the first 64 KiB
+  }
+  return 0;
+}
+
+int64_t AddressSpace::map(uint64_t addr, uint64_t len, int prot, unsigned flags, int host_fd,
+                          uint64_t offset, const std::string& name) {
+  if (len == 0) return -EINVAL;
+  if (addr & (kPageSize - 1)) {
+    if (flags & (kMapFixed | kMapFixedNoReplace)) return -EINVAL;
+    addr = page_down(addr);
+  }
+  if (offset & (kPageSize - 1)) return -EINVAL;
+  uint64_t plen = page_up(len);
+  if (plen < len || plen > kGuestVaLimit) return -ENOMEM;
+  {
+    std::lock_guard<std::mutex> lock(vma_mutex_);
+    bool fixed = flags & (kMapFixed | kMapFixedNoReplace);
+    if (fixed) {
+      if (addr + plen > kGuestVaLimit || addr + plen < addr) return -ENOMEM;
+      if ((flags & kMapFixedNoReplace) && !range_free(addr, addr + plen)) return -EEXIST;
+    } else {
+      if (addr && (addr + plen > kGuestVaLimit || !range_free(addr, addr + plen))) addr = 0;
+      if (!addr || addr < kPageSize * 16) addr = find_free(plen, addr ? addr : 0);
+      if (!addr) return -ENOMEM;
+    }
+    int mflags = MAP_FIXED | ((flags & kMapShared) ? MAP_SHARED : MAP_PRIVATE);
+    if (host_fd < 0) mflags |= MAP_ANONYMOUS;
+    if (flags & kMapNoReserve) mflags |= MAP_NORESERVE;
+    void* p = mmap(base_ + addr, plen, host_prot(prot), mflags, host_fd, host_fd < 0 ? 0 : offset);
+    if (p == MAP_FAILED) {
+      int e = errno;
+      // The kernel leaves the range in an undefined state: restore the hole.
+      mmap(base_ + addr, plen, PROT_NONE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+           -1, 0);
+      carve(addr, addr + plen);
+      return -e;
+    }
+    carve(addr, addr + plen);
+    Vma v;
+    v.start = addr;
+    v.end = addr + plen;
+    v.prot = prot;
+    v.shared = flags & kMapShared;
+    v.host_fd = host_fd;
+    v.offset = offset;
+    v.name = name;
+    vma_.emplace(addr, v);
+  }
+  if (on_change_) on_change_(addr, addr + plen);
+  return static_cast<int64_t>(addr);
+}
+
+int AddressSpace::unmap(uint64_t addr, uint64_t len) {
+  if ((addr & (kPageSize - 1)) || len == 0) return -EINVAL;
+  uint64_t plen = page_up(len);
+  if (addr >= kGuestVaLimit) return 0;
+  if (addr + plen > kGuestVaLimit || addr + plen < addr) plen = kGuestVaLimit - addr;
+  {
+    std::lock_guard<std::mutex> lock(vma_mutex_);
+    mmap(base_ + addr, plen, PROT_NONE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+         -1, 0);
+    carve(addr, addr + plen);
+  }
+  if (on_change_) on_change_(addr, addr + plen);
+  return 0;
+}
+
+int AddressSpace::protect(uint64_t addr, uint64_t len, int prot) {
+  if (addr & (kPageSize - 1)) return -EINVAL;
+  uint64_t plen = page_up(len);
+  if (addr + plen > kGuestVaLimit || addr + plen < addr) return -ENOMEM;
+  if (plen == 0) return 0;
+  {
+    std::lock_guard<std::mutex> lock(vma_mutex_);
+    // Linux: ENOMEM if any page of the range is unmapped.
+    uint64_t cur = addr;
+    auto it = vma_.upper_bound(addr);
+    if (it != vma_.begin()) --it;
+    for (; it != vma_.end() && cur < addr + plen; ++it) {
+      if (it->second.end <= cur) continue;
+      if (it->second.start > cur) return -ENOMEM;
+      cur = it->second.end;
+    }
+    if (cur < addr + plen) return -ENOMEM;
+    if (mprotect(base_ + addr, plen, host_prot(prot)) != 0) return -errno;
+    // Split at the edges, then update every piece inside.
+    std::vector<Vma> inside;
+    auto first = vma_.upper_bound(addr);
+    if (first != vma_.begin()) --first;
+    for (auto i = first; i != vma_.end() && i->second.start < addr + plen; ++i)
+      if (i->second.end > addr) inside.push_back(i->second);
+    carve(addr, addr + plen);
+    for (Vma v : inside) {
+      uint64_t s = std::max(v.start, addr), e = std::min(v.end, addr + plen);
+      v.offset += s - v.start;
+      v.start = s;
+      v.end = e;
+      v.prot = prot;
+      vma_.emplace(s, v);
+    }
+  }
+  if (on_change_) on_change_(addr, addr + plen);
+  return 0;
+}
+
+bool AddressSpace::check(uint64_t addr, uint64_t len, int prot) const {
+  if (len == 0) return true;
+  if (addr >= kGuestVaLimit || len > kGuestVaLimit - addr) return false;
+  std::lock_guard<std::mutex> lock(vma_mutex_);
+  uint64_t cur = addr, end = addr + len;
+  auto it = vma_.upper_bound(addr);
+  if (it != vma_.begin()) --it;
+  for (; it != vma_.end() && cur < end; ++it) {
+    const Vma& v = it->second;
+    if (v.end <= cur) continue;
+    if (v.start > cur) return false;
+    if ((v.prot & prot) != prot) return false;
+    cur = v.end;
+  }
+  return cur >= end;
+}
+
+bool AddressSpace::read(uint64_t addr, void* dst, uint64_t len) const {
+  if (!check(addr, len, PROT_READ)) return false;
+  memcpy(dst, base_ + addr, len);
+  return true;
+}
+
+bool AddressSpace::write(uint64_t addr, const void* src, uint64_t len) {
+  if (!check(addr, len, PROT_WRITE)) return false;
+  memcpy(base_ + addr, src, len);
+  return true;
+}
+
+bool AddressSpace::poke(uint64_t addr, const void* src, uint64_t len) {
+  if (!check(addr, len, 0)) return false;
+  // Temporarily open the host pages for writing when the guest mapped them read-only.
+  uint64_t s = page_down(addr), e = page_up(addr + len);
+  std::vector<Vma> touched;
+  {
+    std::lock_guard<std::mutex> lock(vma_mutex_);
+    auto it = vma_.upper_bound(s);
+    if (it != vma_.begin()) --it;
+    for (; it != vma_.end() && it->second.start < e; ++it)
+      if (it->second.end > s) touched.push_back(it->second);
+    for (const Vma& v : touched)
+      if (!(v.prot & PROT_WRITE)) {
+        uint64_t a = std::max(v.start, s), b = std::min(v.end, e);
+        mprotect(base_ + a, b - a, PROT_READ | PROT_WRITE);
+      }
+    memcpy(base_ + addr, src, len);
+    for (const Vma& v : touched)
+      if (!(v.prot & PROT_WRITE)) {
+        uint64_t a = std::max(v.start, s), b = std::min(v.end, e);
+        mprotect(base_ + a, b - a, host_prot(v.prot));
+      }
+  }
+  return true;
+}
+
+bool AddressSpace::read_string(uint64_t addr, std::string* out, uint64_t max) const {
+  out->clear();
+  while (out->size() < max) {
+    uint64_t chunk = kPageSize - (addr & (kPageSize - 1));
+    if (!check(addr, 1, PROT_READ)) return false;
+    const char* p = reinterpret_cast<const char*>(base_ + addr);
+    const void* nul = memchr(p, 0, chunk);
+    if (nul) {
+      out->append(p, static_cast<const char*>(nul) - p);
+      return out->size() <= max;
+    }
+    out->append(p, chunk);
+    addr += chunk;
+  }
+  return false;
+}
+
+std::vector<Vma> AddressSpace::vmas() const {
+  std::lock_guard<std::mutex> lock(vma_mutex_);
+  std::vector<Vma> out;
+  out.reserve(vma_.size());
+  for (auto& [k, v] : vma_) out.push_back(v);
+  return out;
+}
+
+void AddressSpace::set_name(uint64_t addr, const std::string& name) {
+  std::lock_guard<std::mutex> lock(vma_mutex_);
+  auto it = vma_.find(addr);
+  if (it != vma_.end()) it->second.name = name;
+}
+
+}  // namespace hart

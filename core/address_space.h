@@ -1,0 +1,106 @@
+// core/address_space.h — one guest address space: a private reservation of
+// host address space (2^38 bytes + guard, PROT_NONE, MAP_NORESERVE) in which
+// guest VA v lives at host address base + v, and the VMA list that records
+// what the guest has mapped there (range, protection, backing, name).
+// Owns: host mappings inside the reservation, the VMA list, validated copies
+// between guest memory and hartd. Does not own: brk policy or mmap flag
+// parsing (linux-abi), translated code (TbCache).
+//
+// Locking: one mutex (vma_mutex_) guards the VMA list and host mapping
+// changes. Guest loads/stores from generated code never take it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace hart {
+
+constexpr unsigned kGuestVaBits = 38;                  // like Sv39 user space
+constexpr uint64_t kGuestVaLimit = uint64_t{1} << kGuestVaBits;
+constexpr uint64_t kGuardBytes = uint64_t{1} << 20;     // catches straddling accesses
+constexpr uint64_t kPageSize = 4096;
+
+constexpr uint64_t page_down(uint64_t a) { return a & ~(kPageSize - 1); }
+constexpr uint64_t page_up(uint64_t a) { return (a + kPageSize - 1) & ~(kPageSize - 1); }
+
+// Guest protections use the host PROT_* values (PROT_READ=1, WRITE=2, EXEC=4).
+struct Vma {
+  uint64_t start = 0;   // page aligned
+  uint64_t end = 0;     // exclusive, page aligned
+  int prot = 0;
+  bool shared = false;
+  int host_fd = -1;     // backing file (not owned; -1 for anonymous), for /proc/self/maps
+  uint64_t offset = 0;  // file offset of start
+  std::string name;     // "[heap]", "[stack]", a path, or empty
+};
+
+enum MapFlags : unsigned {
+  kMapFixed = 1,           // replace whatever is there
+  kMapFixedNoReplace = 2,  // fail with -EEXIST if anything is there
+  kMapShared = 4,
+  kMapNoReserve = 8,
+};
+
+class AddressSpace {
+ public:
+  // Reserves the region. Returns nullptr and sets *error on failure.
+  static std::unique_ptr<AddressSpace> create(std::string* error);
+  ~AddressSpace();
+  AddressSpace(const AddressSpace&) = delete;
+  AddressSpace& operator=(const AddressSpace&) = delete;
+
+  uint8_t* base() const { return base_; }
+  bool contains_host(const void* p) const {
+    auto a = reinterpret_cast<uintptr_t>(p), b = reinterpret_cast<uintptr_t>(base_);
+    return a >= b && a < b + kGuestVaLimit + kGuardBytes;
+  }
+
+  // mmap-like. addr is a hint unless kMapFixed/kMapFixedNoReplace. host_fd
+  // < 0 maps anonymous zero pages. Returns the guest address or -errno.
+  int64_t map(uint64_t addr, uint64_t len, int prot, unsigned flags, int host_fd,
+              uint64_t offset, const std::string& name);
+  int unmap(uint64_t addr, uint64_t len);             // 0 or -errno
+  int protect(uint64_t addr, uint64_t len, int prot); // 0 or -errno
+
+  // Lowest free gap of len bytes at or above hint (0 = default base).
+  uint64_t find_free(uint64_t len, uint64_t hint) const;
+
+  // True when every page of [addr, addr+len) is mapped with at least prot.
+  bool check(uint64_t addr, uint64_t len, int prot) const;
+
+  // Validated copies for syscall handlers and the loader; false = EFAULT.
+  bool read(uint64_t addr, void* dst, uint64_t len) const;
+  bool write(uint64_t addr, const void* src, uint64_t len);
+  // Loader/debugger write that ignores guest PROT_WRITE (not PROT_NONE holes).
+  bool poke(uint64_t addr, const void* src, uint64_t len);
+  // Reads a NUL-terminated string of at most max bytes; false = EFAULT or too long.
+  bool read_string(uint64_t addr, std::string* out, uint64_t max = 4096) const;
+
+  std::vector<Vma> vmas() const;
+  // Renames the VMA that starts at addr (e.g. "[heap]").
+  void set_name(uint64_t addr, const std::string& name);
+
+  // Called (outside the lock) after guest pages lose their mapping or their
+  // protection changes, so translated code from them can be dropped.
+  void set_change_listener(std::function<void(uint64_t start, uint64_t end)> fn) {
+    on_change_ = std::move(fn);
+  }
+
+ private:
+  AddressSpace(uint8_t* base) : base_(base) {}
+  // Removes [start,end) from the VMA list, splitting at the edges. Lock held.
+  void carve(uint64_t start, uint64_t end);
+  bool range_free(uint64_t start, uint64_t end) const;
+
+  uint8_t* base_;
+  mutable std::mutex vma_mutex_;
+  std::map<uint64_t, Vma> vma_;  // keyed by start
+  std::function<void(uint64_t, uint64_t)> on_change_;
+};
+
+}  // namespace hart

@@ -1,0 +1,76 @@
+// core/cpu_state.h — the architectural state of one RV64GC hart as the JIT,
+// the interpreter, the Linux layer and the gdb stub all see it.
+// Owns: register file layout (offsets are used by generated code), exit
+// reasons. Does not own: how state is changed (translator) or what an ecall
+// means (linux-abi).
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace hart {
+
+// Why a vCPU stopped running guest code and returned to its caller.
+enum class ExitReason : uint32_t {
+  None = 0,
+  Ecall,          // pc points at the ecall; caller advances by 4
+  Ebreak,         // pc points at the ebreak (or c.ebreak)
+  IllegalInsn,    // pc points at the instruction; insn_bits holds its bits
+  MemFault,       // fault_addr/fault_code describe the access; pc exact
+  ExitRequest,    // exit_request was raised (signal, kill, debugger)
+  FenceI,         // fence.i at pc: translated code must be dropped (handled in core)
+  Halted,         // the thread finished (set by the Linux layer)
+};
+
+// Access that faulted, for SIGSEGV/SIGBUS si_code selection.
+enum class FaultKind : uint32_t { Unmapped = 0, Protection = 1, OutOfRange = 2, Misaligned = 3 };
+
+// fcsr.frm values (RISC-V unprivileged spec, "F" chapter).
+enum RoundingMode : uint32_t { RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4, DYN = 7 };
+// fcsr.fflags bits.
+enum FFlag : uint32_t { NX = 1, UF = 2, OF = 4, DZ = 8, NV = 16 };
+
+struct CpuState {
+  uint64_t x[32];            // x0 is always 0 (writes are dropped)
+  uint64_t pc;
+  uint64_t f[32];            // raw 64-bit values; singles are NaN-boxed
+  uint32_t fflags;           // accrued exception flags (5 bits)
+  uint32_t frm;              // dynamic rounding mode (3 bits)
+
+  uint8_t* mem_base;         // host address of guest VA 0
+  std::atomic<uint32_t> exit_request{0};  // non-zero: leave at next TB entry
+
+  // LR/SC reservation: address and the value seen by LR.
+  uint64_t res_addr;
+  uint64_t res_value;
+  uint32_t res_size;         // 0 = no reservation, 4 or 8
+
+  // Filled when leaving guest code.
+  ExitReason exit_reason;
+  FaultKind fault_kind;
+  uint64_t fault_addr;
+  uint32_t fault_is_write;
+  uint32_t insn_bits;
+
+  uint64_t instret;          // retired instructions (counted per TB)
+
+  const void* jit_exit;      // executor's return path, jumped to by generated code
+
+  uint32_t fcsr() const { return (frm << 5) | fflags; }
+  void set_fcsr(uint32_t v) {
+    fflags = v & 0x1f;
+    frm = (v >> 5) & 7;
+  }
+};
+
+// Offsets used by generated code.
+constexpr int32_t kOffX = offsetof(CpuState, x);
+constexpr int32_t kOffPc = offsetof(CpuState, pc);
+constexpr int32_t kOffF = offsetof(CpuState, f);
+
+// ABI register names (RISC-V psABI), index = register number.
+extern const char* const kXRegAbiName[32];
+extern const char* const kFRegAbiName[32];
+
+}  // namespace hart

@@ -1,0 +1,44 @@
+// core/executor.h — the interface core defines and the translator implements:
+// turn guest code into TBs, run them, chain them, and recover exact guest
+// state when a host fault hits generated code.
+// Owns: the contract only. Implemented by translator/ (JIT).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <ucontext.h>
+
+#include "core/tb.h"
+
+namespace hart {
+
+class Vcpu;
+struct CpuState;
+
+// Value returned by Executor::enter: 0 = plain exit; otherwise the address of
+// the TB that exited, with (exit index + 1) in the low two bits, so the
+// dispatcher can chain that exit to the next TB.
+using ExitValue = uintptr_t;
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  // Translates the block at pc. On a fetch fault at pc returns nullptr with
+  // the fault described in vcpu.state.
+  virtual std::unique_ptr<TranslationBlock> translate(Vcpu& vcpu, uint64_t pc, uint32_t flags) = 0;
+  // Runs generated code from tb until it leaves.
+  virtual ExitValue enter(Vcpu& vcpu, TranslationBlock* tb) = 0;
+  // Patches exit `index` of `from` to jump straight to `to` (or back to its stub).
+  virtual void link(TranslationBlock* from, int index, TranslationBlock* to) = 0;
+  virtual void unlink(TranslationBlock* from, int index) = 0;
+  virtual void free_code(TranslationBlock* tb) = 0;
+  // After a host fault at host_pc inside tb: write the guest registers held
+  // in host registers (found in uc) back to the CPU state and set its pc.
+  virtual void restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_pc,
+                             const ucontext_t* uc) = 0;
+  // True if host_pc lies in code this executor generated outside any TB
+  // (dispatcher, helpers' trampolines) — faults there are internal errors.
+  virtual bool owns_code(uintptr_t host_pc) const = 0;
+};
+
+}  // namespace hart

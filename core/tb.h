@@ -1,0 +1,59 @@
+// core/tb.h — a translation block (TB): host code for a run of guest
+// instructions starting at one guest pc, plus what is needed to chain it,
+// invalidate it and map a host pc inside it back to a guest pc.
+// Owns: the TB record. Does not own: the code bytes' allocation (Executor).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace hart {
+
+struct TranslationBlock;
+
+// A direct exit of a TB: a patchable jump whose default target leaves to the
+// dispatcher with "continue at target_pc".
+struct TbExit {
+  uint64_t target_pc = 0;
+  uint32_t jmp_offset = 0;            // offset of the jmp rel32 instruction in code
+  uint32_t stub_offset = 0;           // offset of the default (unchained) target
+  TranslationBlock* linked = nullptr; // current chain target, if any
+};
+
+enum TbFlags : uint32_t {
+  kTbOneInsn = 1,    // one instruction per TB (single step, -one-insn-per-tb)
+};
+
+struct TranslationBlock {
+  uint64_t pc = 0;          // first guest instruction
+  uint64_t pc_end = 0;      // one past the last guest byte
+  uint32_t flags = 0;
+  uint32_t icount = 0;      // guest instructions in the block
+  uint8_t* code = nullptr;  // executable view
+  uint8_t* code_rw = nullptr;  // writable view of the same bytes (dual mapping)
+  uint32_t code_size = 0;
+  bool valid = true;
+  TbExit exits[2];
+  int n_exits = 0;
+  // (host code offset, guest pc) for the start of each guest instruction,
+  // ascending, so a host fault inside the TB maps to the exact guest pc.
+  std::vector<std::pair<uint32_t, uint64_t>> pc_map;
+  // Executor-owned data the code refers to (kept alive with the TB).
+  std::shared_ptr<void> data;
+  // TBs whose exits are chained to this one: (tb, exit index).
+  std::vector<std::pair<TranslationBlock*, int>> incoming;
+
+  uint64_t guest_pc_at(uintptr_t host_pc) const {
+    uint32_t off = static_cast<uint32_t>(host_pc - reinterpret_cast<uintptr_t>(code));
+    uint64_t g = pc;
+    for (auto& [o, p] : pc_map) {
+      if (o > off) break;
+      g = p;
+    }
+    return g;
+  }
+};
+
+}  // namespace hart

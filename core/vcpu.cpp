@@ -1,0 +1,184 @@
+// core/vcpu.cpp — the vCPU loop and host-fault recovery. See vcpu.h.
+#include "core/vcpu.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <mutex>
+
+namespace hart {
+
+namespace {
+thread_local Vcpu* tls_vcpu = nullptr;
+struct sigaction g_prev_segv, g_prev_bus;
+
+void chain_to_previous(int sig, siginfo_t* si, void* uc) {
+  struct sigaction& prev = sig == SIGBUS ? g_prev_bus : g_prev_segv;
+  if (prev.sa_flags & SA_SIGINFO) {
+    if (prev.sa_sigaction) prev.sa_sigaction(sig, si, uc);
+    return;
+  }
+  if (prev.sa_handler == SIG_IGN) return;
+  if (prev.sa_handler != SIG_DFL) {
+    prev.sa_handler(sig);
+    return;
+  }
+  // A fault in hartd itself: die the default way so it is debuggable.
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+}  // namespace
+
+// A host SIGSEGV/SIGBUS: if it hit guest memory while this thread ran guest
+// code, turn it into a guest fault; otherwise it is hartd's own bug.
+void vcpu_host_fault(int sig, siginfo_t* si, void* ucv) {
+  Vcpu* v = tls_vcpu;
+  auto* uc = static_cast<ucontext_t*>(ucv);
+  if (!v || !v->in_guest_ || !v->as_.contains_host(si->si_addr)) {
+    chain_to_previous(sig, si, ucv);
+    return;
+  }
+  uintptr_t host_pc = uc->uc_mcontext.gregs[REG_RIP];
+  if (TranslationBlock* tb = v->cache_.find_by_host_pc(host_pc)) {
+    v->exec_.restore_state(*v, tb, host_pc, uc);
+  } else if (v->exec_.owns_code(host_pc)) {
+    chain_to_previous(sig, si, ucv);  // dispatcher code must never fault
+    return;
+  }
+  // else: a helper or the interpreter faulted; it stored pc before the access.
+  uint64_t gaddr = static_cast<uint8_t*>(si->si_addr) - v->as_.base();
+  v->state.fault_addr = gaddr;
+  v->state.fault_kind = FaultKind::Unmapped;  // refined after leaving the handler
+  v->state.fault_is_write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+  v->state.exit_reason = ExitReason::MemFault;
+  siglongjmp(v->recovery_, 1);
+}
+
+void Vcpu::install_fault_handler() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction sa {};
+    sa.sa_sigaction = vcpu_host_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &g_prev_segv);
+    sigaction(SIGBUS, &sa, &g_prev_bus);
+  });
+}
+
+Vcpu::Vcpu(AddressSpace& as, TbCache& cache, Executor& exec, GuestLog& log)
+    : as_(as), cache_(cache), exec_(exec), log_(log) {
+  state.mem_base = as.base();
+  install_fault_handler();
+}
+
+Vcpu::~Vcpu() {
+  if (tls_vcpu == this) tls_vcpu = nullptr;
+}
+
+Vcpu* Vcpu::current() { return tls_vcpu; }
+
+void Vcpu::raise_fault(FaultKind kind, uint64_t guest_addr, bool is_write) {
+  state.fault_kind = kind;
+  state.fault_addr = guest_addr;
+  state.fault_is_write = is_write;
+  state.exit_reason = ExitReason::MemFault;
+  siglongjmp(recovery_, 2);
+}
+
+TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
+  uint64_t gen = cache_.generation();
+  if (gen != jmp_cache_gen_) {
+    memset(jmp_cache_, 0, sizeof jmp_cache_);
+    jmp_cache_gen_ = gen;
+  }
+  unsigned slot = (pc >> 1) & ((1u << kJmpCacheBits) - 1);
+  TranslationBlock* tb = jmp_cache_[slot];
+  if (tb && tb->pc == pc && tb->flags == flags && tb->valid) return tb;
+  tb = cache_.lookup(pc, flags);
+  if (!tb) {
+    std::unique_ptr<TranslationBlock> fresh = exec_.translate(*this, pc, flags);
+    if (!fresh) return nullptr;
+    tb = cache_.insert(std::move(fresh));
+  }
+  jmp_cache_[slot] = tb;
+  return tb;
+}
+
+void Vcpu::log_cpu_state() {
+  std::string out;
+  char buf[96];
+  snprintf(buf, sizeof buf, " %-8s %016lx\n", "pc", (unsigned long)state.pc);
+  out += buf;
+  for (int i = 0; i < 32; ++i) {
+    snprintf(buf, sizeof buf, " x%-2d/%-4s %016lx%s", i, kXRegAbiName[i], (unsigned long)state.x[i],
+             (i % 4 == 3) ? "\n" : "");
+    out += buf;
+  }
+  for (int i = 0; i < 32; ++i) {
+    snprintf(buf, sizeof buf, " f%-2d/%-4s %016lx%s", i, kFRegAbiName[i], (unsigned long)state.f[i],
+             (i % 4 == 3) ? "\n" : "");
+    out += buf;
+  }
+  log_.write(out);
+}
+
+ExitReason Vcpu::run() {
+  tls_vcpu = this;
+  state.exit_reason = ExitReason::None;
+  if (sigsetjmp(recovery_, 0)) {
+    // Back from a guest fault (host signal or helper). Unblock the signal the
+    // kernel blocked for the handler, and classify the access.
+    in_guest_ = false;
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGSEGV);
+    sigaddset(&s, SIGBUS);
+    pthread_sigmask(SIG_UNBLOCK, &s, nullptr);
+    if (state.fault_kind == FaultKind::Unmapped && as_.check(state.fault_addr, 1, 0))
+      state.fault_kind = FaultKind::Protection;
+    return state.exit_reason;
+  }
+  return run_loop();
+}
+
+ExitReason Vcpu::run_loop() {
+  uint32_t flags = options.one_insn_per_tb ? uint32_t{kTbOneInsn} : 0u;
+  bool chain = !(log_.mask() & (kLog_nochain | kLog_cpu | kLog_exec)) && !options.one_insn_per_tb;
+  TranslationBlock* last = nullptr;
+  int last_exit = 0;
+  for (;;) {
+    if (state.exit_request.load(std::memory_order_acquire)) {
+      state.exit_reason = ExitReason::ExitRequest;
+      return state.exit_reason;
+    }
+    TranslationBlock* tb = find_tb(state.pc, flags);
+    if (!tb) return state.exit_reason;  // fetch fault, described in state
+    if (log_.enabled(kLog_exec))
+      log_.printf("Trace 0: %p [%08lx/%016lx/%08x/%08x] \n", (void*)tb->code, 0ul,
+                  (unsigned long)tb->pc, tb->flags, 0u);
+    if (log_.enabled(kLog_cpu)) log_cpu_state();
+    if (chain && last && last->valid && tb->valid) cache_.link(last, last_exit, tb);
+    in_guest_ = true;
+    ExitValue ev = exec_.enter(*this, tb);
+    in_guest_ = false;
+    if (ev & 3) {
+      last = reinterpret_cast<TranslationBlock*>(ev & ~uintptr_t{3});
+      last_exit = static_cast<int>(ev & 3) - 1;
+    } else {
+      last = nullptr;
+    }
+    if (state.exit_reason == ExitReason::FenceI) {
+      // Guest code may have been rewritten: drop every translation.
+      cache_.flush();
+      state.pc += 4;
+      state.exit_reason = ExitReason::None;
+      last = nullptr;
+      continue;
+    }
+    if (state.exit_reason != ExitReason::None) return state.exit_reason;
+  }
+}
+
+}  // namespace hart

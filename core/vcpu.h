@@ -1,0 +1,72 @@
+// core/vcpu.h — one virtual CPU: the architectural state of a guest thread
+// and the loop that finds (or translates) the TB for the current pc, runs
+// it, chains it to its successor, and returns to its caller on anything the
+// guest's environment must handle (ecall, ebreak, fault, illegal
+// instruction, exit request). Like QEMU's cpu_exec, minus the Linux part.
+// Owns: CpuState, the per-vCPU jump cache, host-fault recovery for this
+// thread. Does not own: the meaning of an ecall or a fault (linux-abi).
+#pragma once
+
+#include <csetjmp>
+#include <cstdint>
+#include <signal.h>
+
+#include "core/address_space.h"
+#include "core/cpu_state.h"
+#include "core/executor.h"
+#include "core/log.h"
+#include "core/tb_cache.h"
+
+namespace hart {
+
+struct VcpuOptions {
+  bool one_insn_per_tb = false;  // -one-insn-per-tb / -singlestep
+};
+
+class Vcpu {
+ public:
+  Vcpu(AddressSpace& as, TbCache& cache, Executor& exec, GuestLog& log);
+  ~Vcpu();
+  Vcpu(const Vcpu&) = delete;
+  Vcpu& operator=(const Vcpu&) = delete;
+
+  // Runs guest code until the guest needs its environment. The reason is
+  // also in state.exit_reason.
+  ExitReason run();
+
+  CpuState state{};
+  VcpuOptions options;
+  AddressSpace& as() { return as_; }
+  TbCache& tb_cache() { return cache_; }
+  Executor& executor() { return exec_; }
+  GuestLog& log() { return log_; }
+
+  // The vCPU running on this host thread, if it is inside guest code.
+  static Vcpu* current();
+
+  // Called by helpers and the interpreter on a guest memory fault: leaves
+  // guest code at once (the caller's pc must already be in state).
+  [[noreturn]] void raise_fault(FaultKind kind, uint64_t guest_addr, bool is_write);
+
+  // Installs the process-wide SIGSEGV/SIGBUS handler once.
+  static void install_fault_handler();
+
+ private:
+  friend void vcpu_host_fault(int, siginfo_t*, void*);
+  // The loop proper, outside run() so that no local lives across sigsetjmp.
+  __attribute__((noinline)) ExitReason run_loop();
+  TranslationBlock* find_tb(uint64_t pc, uint32_t flags);
+  void log_cpu_state();
+
+  static constexpr unsigned kJmpCacheBits = 12;
+  AddressSpace& as_;
+  TbCache& cache_;
+  Executor& exec_;
+  GuestLog& log_;
+  TranslationBlock* jmp_cache_[1u << kJmpCacheBits] = {};
+  uint64_t jmp_cache_gen_ = 0;
+  sigjmp_buf recovery_;
+  volatile bool in_guest_ = false;
+};
+
+}  // namespace hart

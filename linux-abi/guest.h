@@ -1,0 +1,39 @@
+// linux-abi/guest.h — entry point of the Linux personality for one guest
+// program run to completion (used by hart-run; hartd builds on the same
+// pieces). Owns: the configuration and result of a run.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/executor.h"
+#include "core/log.h"
+#include "core/vcpu.h"
+
+namespace hart::linux {
+
+struct GuestConfig {
+  std::string exe_path;                 // host path of the program (as given)
+  std::vector<std::string> argv;        // argv[0] included
+  std::vector<std::string> envp;
+  std::string sysroot;                  // -L prefix ("" = none)
+  bool strace = false;
+  VcpuOptions vcpu;
+};
+
+struct GuestResult {
+  bool ok = false;          // false: could not start (error says why)
+  std::string error;        // "<file>: <problem>" when !ok
+  bool signaled = false;    // died by a signal
+  int exit_code = 0;        // exit_group status (when !signaled)
+  int signal = 0;           // the signal (when signaled)
+  // Status as a shell reports it: exit_code, or 128+signal.
+  int shell_status() const { return signaled ? 128 + signal : exit_code; }
+};
+
+// Loads and runs the program until its last thread exits. Never throws for
+// bad input: a malformed ELF gives ok=false with a one-line error.
+GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg);
+
+}  // namespace hart::linux

@@ -1,0 +1,145 @@
+// server/hart_run.cpp — hart-run: runs one RISC-V 64 Linux program to
+// completion, a drop-in for qemu-riscv64's command line (-L, -E, -U, -0, -d,
+// -D, -strace, -one-insn-per-tb/-singlestep, -version, -h). Exit status is
+// the guest's; when the guest dies of signal N, hart-run dies of N too (as
+// qemu-riscv64 does), so a parent shell reports 128+N.
+// Owns: command-line parsing only; everything else is in the libraries.
+#include <sys/resource.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/log.h"
+#include "linux-abi/guest.h"
+#include "translator/jit.h"
+
+extern char** environ;
+
+namespace {
+
+const char kUsage[] =
+    "usage: hart-run [options] program [arguments...]\n"
+    "Runs a RISC-V 64 Linux program on this host through hartd's JIT.\n\n"
+    "Options:\n"
+    "  -h                 print this help and exit\n"
+    "  -version           print the version and exit\n"
+    "  -L path            look up absolute paths (interpreter, libraries) in path first\n"
+    "  -E var=value       set an environment variable for the guest\n"
+    "  -U var             remove an environment variable for the guest\n"
+    "  -0 argv0           use argv0 as the guest's argv[0]\n"
+    "  -d item[,...]      enable logging of the given items (-d help lists them)\n"
+    "  -D logfile         write the log to logfile instead of stderr\n"
+    "  -strace            log system calls\n"
+    "  -one-insn-per-tb   translate one instruction per block (alias -singlestep)\n"
+    "Environment: QEMU_LD_PREFIX is honoured like -L.\n";
+
+int fail(const std::string& msg) {
+  fprintf(stderr, "hart-run: %s\n", msg.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  hart::linux::GuestConfig cfg;
+  std::string log_spec, log_file, argv0;
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) env.emplace_back(*e);
+  if (const char* p = getenv("QEMU_LD_PREFIX")) cfg.sysroot = p;
+
+  int i = 1;
+  for (; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.size() < 2 || a[0] != '-') break;
+    if (a.rfind("--", 0) == 0) a = a.substr(1);  // accept --opt like QEMU
+    if (a == "-") { ++i; break; }
+    auto value = [&](const char* name) -> const char* {
+      if (i + 1 >= argc) {
+        fail(std::string("option ") + name + " needs an argument");
+        exit(1);
+      }
+      return argv[++i];
+    };
+    if (a == "-h" || a == "-help") {
+      fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "-version") {
+      printf("hart-run version %s (RISC-V 64 Linux user mode)\n", HART_VERSION);
+      return 0;
+    } else if (a == "-L") {
+      cfg.sysroot = value("-L");
+    } else if (a == "-E") {
+      std::string kv = value("-E");
+      auto eq = kv.find('=');
+      std::string key = kv.substr(0, eq);
+      std::erase_if(env, [&](const std::string& s) { return s.rfind(key + "=", 0) == 0; });
+      env.push_back(kv);
+    } else if (a == "-U") {
+      std::string key = value("-U");
+      std::erase_if(env, [&](const std::string& s) { return s.rfind(key + "=", 0) == 0; });
+    } else if (a == "-0") {
+      argv0 = value("-0");
+    } else if (a == "-d") {
+      log_spec = value("-d");
+    } else if (a == "-D") {
+      log_file = value("-D");
+    } else if (a == "-strace") {
+      cfg.strace = true;
+    } else if (a == "-one-insn-per-tb" || a == "-singlestep") {
+      cfg.vcpu.one_insn_per_tb = true;
+    } else {
+      return fail("unknown option '" + a + "' (see hart-run -h)");
+    }
+  }
+
+  hart::GuestLog log;
+  if (!log_spec.empty()) {
+    if (log_spec == "help") {
+      fputs(hart::log_categories_help().c_str(), stdout);
+      return 0;
+    }
+    uint32_t mask = 0;
+    std::string err;
+    if (!hart::parse_log_categories(log_spec, &mask, &err)) return fail(err);
+    log.set_mask(mask);
+  }
+  if (cfg.strace) log.set_mask(log.mask() | hart::kLog_strace);
+  if (!log_file.empty()) {
+    std::string err;
+    if (!log.open_file(log_file, &err)) return fail(err);
+  }
+  if (i >= argc) {
+    fputs(kUsage, stderr);
+    return 1;
+  }
+
+  cfg.exe_path = argv[i];
+  for (int k = i; k < argc; ++k) cfg.argv.emplace_back(argv[k]);
+  if (!argv0.empty()) cfg.argv[0] = argv0;
+  cfg.envp = env;
+
+  std::string err;
+  std::unique_ptr<hart::Jit> jit = hart::Jit::create(&err);
+  if (!jit) return fail(err);
+  hart::linux::GuestResult r = hart::linux::run_guest(*jit, log, cfg);
+  if (!r.ok) return fail(r.error);
+  fflush(stdout);
+  fflush(stderr);
+  if (r.signaled) {
+    // Like qemu-riscv64: die of the guest's signal (without a core dump of
+    // hart-run itself), so the parent sees what it would see natively.
+    struct rlimit nocore {0, 0};
+    setrlimit(RLIMIT_CORE, &nocore);
+    signal(r.signal, SIG_DFL);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, r.signal);
+    sigprocmask(SIG_UNBLOCK, &set, nullptr);
+    raise(r.signal);
+  }
+  return r.shell_status();
+}

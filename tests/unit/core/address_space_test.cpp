@@ -1,0 +1,99 @@
+// tests/unit/core/address_space_test.cpp — the guest address space: mapping,
+// VMA splitting, protection, validated copies and the 2^38 limit.
+#include <gtest/gtest.h>
+#include <sys/mman.h>
+
+#include <cerrno>
+
+#include "core/address_space.h"
+
+namespace hart {
+namespace {
+
+std::unique_ptr<AddressSpace> make() {
+  std::string err;
+  auto as = AddressSpace::create(&err);
+  EXPECT_TRUE(as) << err;
+  return as;
+}
+
+TEST(AddressSpace, FixedMapReadWrite) {
+  auto as = make();
+  ASSERT_EQ(as->map(0x10000, 0x3000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, "a"), 0x10000);
+  uint64_t v = 0x1122334455667788;
+  EXPECT_TRUE(as->write(0x10ff8, &v, 8));
+  uint64_t r = 0;
+  EXPECT_TRUE(as->read(0x10ff8, &r, 8));
+  EXPECT_EQ(r, v);
+  EXPECT_EQ(memcmp(as->base() + 0x10ff8, &v, 8), 0);  // host = base + guest VA
+  EXPECT_FALSE(as->read(0x12ffc, &r, 8));             // runs past the end
+  EXPECT_FALSE(as->read(0xfff8, &r, 8));              // starts before
+}
+
+TEST(AddressSpace, ProtectSplitsVmas) {
+  auto as = make();
+  ASSERT_GE(as->map(0x20000, 0x4000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, "x"), 0);
+  ASSERT_EQ(as->protect(0x21000, 0x1000, PROT_READ), 0);
+  auto v = as->vmas();
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(v[1].start, 0x21000u);
+  EXPECT_EQ(v[1].end, 0x22000u);
+  EXPECT_EQ(v[1].prot, PROT_READ);
+  EXPECT_EQ(v[0].name, "x");
+  uint32_t w = 1;
+  EXPECT_FALSE(as->write(0x21000, &w, 4));
+  EXPECT_TRUE(as->poke(0x21000, &w, 4));  // the loader may write read-only pages
+  EXPECT_TRUE(as->write(0x22000, &w, 4));
+  EXPECT_EQ(as->protect(0x30000, 0x1000, PROT_READ), -ENOMEM);  // unmapped
+  EXPECT_EQ(as->protect(0x20001, 0x1000, PROT_READ), -EINVAL);  // unaligned
+}
+
+TEST(AddressSpace, UnmapPunchesHole) {
+  auto as = make();
+  ASSERT_GE(as->map(0x40000, 0x3000, PROT_READ, kMapFixed, -1, 0, ""), 0);
+  ASSERT_EQ(as->unmap(0x41000, 0x1000), 0);
+  EXPECT_TRUE(as->check(0x40000, 0x1000, PROT_READ));
+  EXPECT_FALSE(as->check(0x41000, 1, 0));
+  EXPECT_TRUE(as->check(0x42000, 0x1000, PROT_READ));
+  EXPECT_EQ(as->vmas().size(), 2u);
+}
+
+TEST(AddressSpace, FixedNoReplaceAndHints) {
+  auto as = make();
+  ASSERT_GE(as->map(0x50000, 0x1000, PROT_READ, kMapFixed, -1, 0, ""), 0);
+  EXPECT_EQ(as->map(0x50000, 0x1000, PROT_READ, kMapFixedNoReplace, -1, 0, ""), -EEXIST);
+  // A hint that collides is moved elsewhere, never over the existing mapping.
+  int64_t a = as->map(0x50000, 0x1000, PROT_READ, 0, -1, 0, "");
+  ASSERT_GT(a, 0);
+  EXPECT_NE(a, 0x50000);
+  int64_t b = as->map(0, 0x10000, PROT_READ | PROT_WRITE, 0, -1, 0, "");
+  ASSERT_GT(b, 0);
+  EXPECT_LT(static_cast<uint64_t>(b) + 0x10000, kGuestVaLimit);
+}
+
+TEST(AddressSpace, LimitIsEnforced) {
+  auto as = make();
+  EXPECT_EQ(as->map(kGuestVaLimit - 0x1000, 0x2000, PROT_READ, kMapFixed, -1, 0, ""), -ENOMEM);
+  EXPECT_GE(as->map(kGuestVaLimit - 0x1000, 0x1000, PROT_READ, kMapFixed, -1, 0, ""), 0);
+  uint64_t r;
+  EXPECT_FALSE(as->read(kGuestVaLimit - 4, &r, 8));
+  EXPECT_FALSE(as->read(~uint64_t{0} - 2, &r, 8));  // wraps around
+  EXPECT_EQ(as->map(0x1000, 0, PROT_READ, kMapFixed, -1, 0, ""), -EINVAL);
+}
+
+TEST(AddressSpace, ReadString) {
+  auto as = make();
+  ASSERT_GE(as->map(0x60000, 0x2000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, ""), 0);
+  const char s[] = "crosses a page";
+  ASSERT_TRUE(as->write(0x61000 - 5, s, sizeof s));
+  std::string out;
+  EXPECT_TRUE(as->read_string(0x61000 - 5, &out));
+  EXPECT_EQ(out, s);
+  std::vector<char> fill(0x1000, 'x');
+  ASSERT_TRUE(as->write(0x61000, fill.data(), fill.size()));
+  EXPECT_FALSE(as->read_string(0x61000, &out));  // no NUL before the unmapped page
+  EXPECT_FALSE(as->read_string(0x61000 - 5, &out, 8));  // longer than max
+}
+
+}  // namespace
+}  // namespace hart

@@ -1,0 +1,106 @@
+// tests/unit/translator/ir_test.cpp — IR verifier, printer and passes.
+#include <gtest/gtest.h>
+
+#include "translator/ir.h"
+#include "translator/ir_opt.h"
+
+namespace hart {
+namespace {
+
+int count(const IrBlock& b, IrOp op) {
+  int n = 0;
+  for (auto& i : b.insns) n += i.op == op;
+  return n;
+}
+
+TEST(Ir, VerifierCatchesMalformedBlocks) {
+  IrBlock b;
+  EXPECT_NE(b.verify(), "");  // empty
+  Temp t = b.movi(1);
+  EXPECT_NE(b.verify().find("terminator"), std::string::npos);
+  b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x1000);
+  EXPECT_EQ(b.verify(), "");
+  IrBlock c;
+  c.emit_dst(IrOp::add, 7, t);  // temp 7 never defined
+  c.emit(IrOp::goto_tb);
+  EXPECT_NE(c.verify().find("before definition"), std::string::npos);
+}
+
+TEST(Ir, PrinterNamesOps) {
+  IrBlock b;
+  Temp a = b.get_reg(10);
+  Temp c = b.emit_dst(IrOp::add, a, b.movi(5));
+  b.set_reg(10, c);
+  b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x10078);
+  std::string p = b.print();
+  EXPECT_NE(p.find("t0 = get_reg x10"), std::string::npos) << p;
+  EXPECT_NE(p.find("t2 = add t0, t1"), std::string::npos) << p;
+  EXPECT_NE(p.find("goto_tb 0x10078"), std::string::npos) << p;
+}
+
+TEST(IrOpt, FoldsConstantsAndForwardsRegisters) {
+  // li a0, 3 ; addi a0, a0, 4 ; add a1, a0, x0 ; j
+  IrBlock b;
+  b.set_reg(10, b.emit_dst(IrOp::add, b.get_reg(0), b.movi(3)));
+  b.set_reg(10, b.emit_dst(IrOp::add, b.get_reg(10), b.movi(4)));
+  b.set_reg(11, b.emit_dst(IrOp::add, b.get_reg(10), b.get_reg(0)));
+  b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x2000);
+  ir_optimize(b);
+  EXPECT_EQ(b.verify(), "") << b.print();
+  EXPECT_EQ(count(b, IrOp::get_reg), 0) << b.print();
+  EXPECT_EQ(count(b, IrOp::add), 0) << b.print();
+  // Both stores stay (guest state must be exact), with the folded value 7.
+  ASSERT_EQ(count(b, IrOp::set_reg), 3) << b.print();
+  for (auto& i : b.insns)
+    if (i.op == IrOp::set_reg && i.imm == 11) {
+      auto def = std::find_if(b.insns.begin(), b.insns.end(), [&](auto& d) { return d.dst == i.a; });
+      ASSERT_NE(def, b.insns.end());
+      EXPECT_EQ(def->op, IrOp::movi);
+      EXPECT_EQ(def->imm, 7);
+    }
+}
+
+TEST(IrOpt, HelperCallsClobberForwarding) {
+  IrBlock b;
+  Temp a = b.get_reg(5);
+  b.emit(IrOp::call_interp);
+  Temp c = b.get_reg(5);  // must be reloaded: the helper may have changed x5
+  b.set_reg(6, b.emit_dst(IrOp::add, a, c));
+  b.emit(IrOp::goto_tb);
+  ir_optimize(b);
+  EXPECT_EQ(count(b, IrOp::get_reg), 2) << b.print();
+}
+
+TEST(IrOpt, ConstantBranchBecomesGoto) {
+  IrBlock b;
+  b.emit(IrOp::brcond, b.movi(1), b.movi(2), 0x100, 0x200, static_cast<uint8_t>(IrCond::lt));
+  ir_optimize(b);
+  ASSERT_EQ(b.insns.back().op, IrOp::goto_tb);
+  EXPECT_EQ(b.insns.back().imm, 0x100);
+}
+
+TEST(IrOpt, DeadCodeRemovedButLoadsKept) {
+  IrBlock b;
+  Temp base = b.get_reg(2);
+  b.emit_dst(IrOp::mul, base, base);                      // unused: removed
+  b.emit_dst(IrOp::load, base, kNoTemp, 8, 8);            // unused but may fault: kept
+  b.emit(IrOp::goto_tb);
+  ir_optimize(b);
+  EXPECT_EQ(count(b, IrOp::mul), 0);
+  EXPECT_EQ(count(b, IrOp::load), 1);
+}
+
+TEST(IrEval, RiscvDivisionSemantics) {
+  const uint64_t min = uint64_t{1} << 63;
+  EXPECT_EQ(ir_eval(IrOp::div, 7, 0, 0), ~uint64_t{0});
+  EXPECT_EQ(ir_eval(IrOp::rem, 7, 0, 0), 7u);
+  EXPECT_EQ(ir_eval(IrOp::div, min, ~uint64_t{0}, 0), min);
+  EXPECT_EQ(ir_eval(IrOp::rem, min, ~uint64_t{0}, 0), 0u);
+  EXPECT_EQ(ir_eval(IrOp::divw, 0x80000000u, ~uint64_t{0}, 0), 0xffffffff80000000u);
+  EXPECT_EQ(ir_eval(IrOp::remuw, 0x80000005u, 0, 0), 0xffffffff80000005u);
+  EXPECT_EQ(ir_eval(IrOp::divuw, 5, 0, 0), ~uint64_t{0});
+  EXPECT_EQ(ir_eval(IrOp::mulhsu, ~uint64_t{0}, 2, 0), ~uint64_t{0});  // -1 * 2 = -2: high = -1
+}
+
+}  // namespace
+}  // namespace hart

@@ -1,0 +1,267 @@
+// translator/decode.cpp — decoder over the instruction table, and the RVC
+// expansion (RISC-V unprivileged spec, "C" chapter, RV64 column).
+#include "translator/decode.h"
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace hart {
+
+const InsnInfo kInsnInfo[static_cast<int>(Opcode::count)] = {
+#define X(name, mask, match, fmt, flags) {#name, mask, match, InsnFormat::fmt, flags},
+    HART_INSN_TABLE(X)
+#undef X
+    {"illegal", 0, 0, InsnFormat::N, 0},
+};
+
+const char* insn_mnemonic(Opcode op) {
+  // "fadd_s" -> "fadd.s", "fence_i" -> "fence.i", "and_" -> "and".
+  static const auto* names = [] {
+    auto* v = new std::array<std::string, static_cast<int>(Opcode::count)>();
+    for (int i = 0; i < static_cast<int>(Opcode::count); ++i) {
+      std::string s = kInsnInfo[i].name;
+      if (s.back() == '_') s.pop_back();  // and_, or_, xor_: C++ keywords
+      for (char& c : s)
+        if (c == '_') c = '.';
+      (*v)[i] = s;
+    }
+    return v;
+  }();
+  return (*names)[static_cast<int>(op)].c_str();
+}
+
+namespace {
+
+constexpr int64_t sext(uint64_t v, int bits) {
+  return static_cast<int64_t>(v << (64 - bits)) >> (64 - bits);
+}
+constexpr uint32_t bit(uint32_t v, int hi, int lo) { return (v >> lo) & ((1u << (hi - lo + 1)) - 1); }
+
+// Candidate opcodes per major opcode (bits 6:0), in table order.
+struct DecodeIndex {
+  std::array<std::vector<Opcode>, 128> by_major;
+  DecodeIndex() {
+    for (int i = 0; i < static_cast<int>(Opcode::illegal); ++i)
+      by_major[kInsnInfo[i].match & 0x7f].push_back(static_cast<Opcode>(i));
+  }
+};
+const DecodeIndex& decode_index() {
+  static const DecodeIndex idx;
+  return idx;
+}
+
+// 32-bit encoders used by the RVC expansion.
+uint32_t enc_r(uint32_t op, uint32_t rd, uint32_t f3, uint32_t rs1, uint32_t rs2, uint32_t f7) {
+  return op | rd << 7 | f3 << 12 | rs1 << 15 | rs2 << 20 | f7 << 25;
+}
+uint32_t enc_i(uint32_t op, uint32_t rd, uint32_t f3, uint32_t rs1, int32_t imm) {
+  return op | rd << 7 | f3 << 12 | rs1 << 15 | (static_cast<uint32_t>(imm) & 0xfff) << 20;
+}
+uint32_t enc_s(uint32_t op, uint32_t f3, uint32_t rs1, uint32_t rs2, int32_t imm) {
+  uint32_t u = static_cast<uint32_t>(imm);
+  return op | (u & 0x1f) << 7 | f3 << 12 | rs1 << 15 | rs2 << 20 | ((u >> 5) & 0x7f) << 25;
+}
+uint32_t enc_b(uint32_t f3, uint32_t rs1, uint32_t rs2, int32_t imm) {
+  uint32_t u = static_cast<uint32_t>(imm);
+  return 0x63 | ((u >> 11) & 1) << 7 | ((u >> 1) & 0xf) << 8 | f3 << 12 | rs1 << 15 | rs2 << 20 |
+         ((u >> 5) & 0x3f) << 25 | ((u >> 12) & 1) << 31;
+}
+uint32_t enc_j(uint32_t rd, int32_t imm) {
+  uint32_t u = static_cast<uint32_t>(imm);
+  return 0x6f | rd << 7 | ((u >> 12) & 0xff) << 12 | ((u >> 11) & 1) << 20 |
+         ((u >> 1) & 0x3ff) << 21 | ((u >> 20) & 1) << 31;
+}
+uint32_t enc_u(uint32_t op, uint32_t rd, int32_t imm20) {
+  return op | rd << 7 | (static_cast<uint32_t>(imm20) & 0xfffff) << 12;
+}
+
+constexpr uint32_t kOpImm = 0x13, kOpImm32 = 0x1b, kOp = 0x33, kOp32 = 0x3b, kOpLoad = 0x03,
+                   kOpStore = 0x23, kLoadFp = 0x07, kStoreFp = 0x27, kJalr = 0x67;
+
+}  // namespace
+
+uint32_t expand_compressed(uint16_t c) {
+  const uint32_t q = c & 3, f3 = bit(c, 15, 13);
+  const uint32_t rd = bit(c, 11, 7), rs2 = bit(c, 6, 2);
+  const uint32_t rdp = 8 + bit(c, 4, 2), rs1p = 8 + bit(c, 9, 7);  // x8..x15
+  const int32_t imm6 = static_cast<int32_t>(sext(bit(c, 12, 12) << 5 | bit(c, 6, 2), 6));
+  switch (q) {
+    case 0:
+      switch (f3) {
+        case 0: {  // c.addi4spn
+          uint32_t imm = bit(c, 12, 11) << 4 | bit(c, 10, 7) << 6 | bit(c, 6, 6) << 2 | bit(c, 5, 5) << 3;
+          if (imm == 0) return 0;
+          return enc_i(kOpImm, rdp, 0, 2, imm);
+        }
+        case 1:  // c.fld
+          return enc_i(kLoadFp, rdp, 3, rs1p, bit(c, 12, 10) << 3 | bit(c, 6, 5) << 6);
+        case 2:  // c.lw
+          return enc_i(kOpLoad, rdp, 2, rs1p, bit(c, 12, 10) << 3 | bit(c, 6, 6) << 2 | bit(c, 5, 5) << 6);
+        case 3:  // c.ld
+          return enc_i(kOpLoad, rdp, 3, rs1p, bit(c, 12, 10) << 3 | bit(c, 6, 5) << 6);
+        case 5:  // c.fsd
+          return enc_s(kStoreFp, 3, rs1p, rdp, bit(c, 12, 10) << 3 | bit(c, 6, 5) << 6);
+        case 6:  // c.sw
+          return enc_s(kOpStore, 2, rs1p, rdp, bit(c, 12, 10) << 3 | bit(c, 6, 6) << 2 | bit(c, 5, 5) << 6);
+        case 7:  // c.sd
+          return enc_s(kOpStore, 3, rs1p, rdp, bit(c, 12, 10) << 3 | bit(c, 6, 5) << 6);
+        default:
+          return 0;
+      }
+    case 1:
+      switch (f3) {
+        case 0:  // c.addi / c.nop
+          return enc_i(kOpImm, rd, 0, rd, imm6);
+        case 1:  // c.addiw
+          if (rd == 0) return 0;
+          return enc_i(kOpImm32, rd, 0, rd, imm6);
+        case 2:  // c.li
+          return enc_i(kOpImm, rd, 0, 0, imm6);
+        case 3:
+          if (rd == 2) {  // c.addi16sp
+            int32_t imm = static_cast<int32_t>(sext(bit(c, 12, 12) << 9 | bit(c, 6, 6) << 4 |
+                                                        bit(c, 5, 5) << 6 | bit(c, 4, 3) << 7 |
+                                                        bit(c, 2, 2) << 5, 10));
+            if (imm == 0) return 0;
+            return enc_i(kOpImm, 2, 0, 2, imm);
+          } else {  // c.lui
+            if (imm6 == 0) return 0;
+            return enc_u(0x37, rd, imm6);
+          }
+        case 4: {
+          uint32_t shamt = bit(c, 12, 12) << 5 | bit(c, 6, 2);
+          switch (bit(c, 11, 10)) {
+            case 0:
+              return enc_i(kOpImm, rs1p, 5, rs1p, shamt);  // c.srli
+            case 1:
+              return enc_i(kOpImm, rs1p, 5, rs1p, shamt | 0x400);  // c.srai
+            case 2:
+              return enc_i(kOpImm, rs1p, 7, rs1p, imm6);  // c.andi
+            default: {
+              uint32_t r2 = rdp;
+              if (!bit(c, 12, 12)) {
+                static constexpr uint32_t f3s[4] = {0, 4, 6, 7};  // sub xor or and
+                uint32_t f7 = bit(c, 6, 5) == 0 ? 0x20 : 0;
+                return enc_r(kOp, rs1p, f3s[bit(c, 6, 5)], rs1p, r2, f7);
+              }
+              if (bit(c, 6, 5) == 0) return enc_r(kOp32, rs1p, 0, rs1p, r2, 0x20);  // c.subw
+              if (bit(c, 6, 5) == 1) return enc_r(kOp32, rs1p, 0, rs1p, r2, 0);     // c.addw
+              return 0;
+            }
+          }
+        }
+        case 5: {  // c.j
+          int32_t imm = static_cast<int32_t>(
+              sext(bit(c, 12, 12) << 11 | bit(c, 11, 11) << 4 | bit(c, 10, 9) << 8 |
+                       bit(c, 8, 8) << 10 | bit(c, 7, 7) << 6 | bit(c, 6, 6) << 7 |
+                       bit(c, 5, 3) << 1 | bit(c, 2, 2) << 5, 12));
+          return enc_j(0, imm);
+        }
+        default: {  // c.beqz / c.bnez
+          int32_t imm = static_cast<int32_t>(sext(bit(c, 12, 12) << 8 | bit(c, 11, 10) << 3 |
+                                                      bit(c, 6, 5) << 6 | bit(c, 4, 3) << 1 |
+                                                      bit(c, 2, 2) << 5, 9));
+          return enc_b(f3 == 6 ? 0 : 1, rs1p, 0, imm);
+        }
+      }
+    case 2:
+      switch (f3) {
+        case 0:  // c.slli
+          return enc_i(kOpImm, rd, 1, rd, bit(c, 12, 12) << 5 | bit(c, 6, 2));
+        case 1:  // c.fldsp
+          return enc_i(kLoadFp, rd, 3, 2, bit(c, 12, 12) << 5 | bit(c, 6, 5) << 3 | bit(c, 4, 2) << 6);
+        case 2:  // c.lwsp
+          if (rd == 0) return 0;
+          return enc_i(kOpLoad, rd, 2, 2, bit(c, 12, 12) << 5 | bit(c, 6, 4) << 2 | bit(c, 3, 2) << 6);
+        case 3:  // c.ldsp
+          if (rd == 0) return 0;
+          return enc_i(kOpLoad, rd, 3, 2, bit(c, 12, 12) << 5 | bit(c, 6, 5) << 3 | bit(c, 4, 2) << 6);
+        case 4:
+          if (!bit(c, 12, 12)) {
+            if (rs2 == 0) {  // c.jr
+              if (rd == 0) return 0;
+              return enc_i(kJalr, 0, 0, rd, 0);
+            }
+            return enc_r(kOp, rd, 0, 0, rs2, 0);  // c.mv
+          }
+          if (rs2 == 0) {
+            if (rd == 0) return 0x00100073;         // c.ebreak
+            return enc_i(kJalr, 1, 0, rd, 0);       // c.jalr
+          }
+          return enc_r(kOp, rd, 0, rd, rs2, 0);    // c.add
+        case 5:  // c.fsdsp
+          return enc_s(kStoreFp, 3, 2, rs2, bit(c, 12, 10) << 3 | bit(c, 9, 7) << 6);
+        case 6:  // c.swsp
+          return enc_s(kOpStore, 2, 2, rs2, bit(c, 12, 9) << 2 | bit(c, 8, 7) << 6);
+        default:  // c.sdsp
+          return enc_s(kOpStore, 3, 2, rs2, bit(c, 12, 10) << 3 | bit(c, 9, 7) << 6);
+      }
+    default:
+      return 0;
+  }
+}
+
+DecodedInsn decode(uint32_t bits) {
+  DecodedInsn d;
+  uint32_t w = bits;
+  if (is_compressed(static_cast<uint16_t>(bits))) {
+    d.len = 2;
+    d.bits = bits & 0xffff;
+    w = expand_compressed(static_cast<uint16_t>(bits));
+    if (w == 0) return d;
+  } else {
+    d.bits = bits;
+    if ((bits & 0x1c) == 0x1c) return d;  // 48-bit and longer encodings
+  }
+  d.expanded = w;
+  for (Opcode op : decode_index().by_major[w & 0x7f]) {
+    const InsnInfo& in = insn_info(op);
+    if ((w & in.mask) != in.match) continue;
+    d.rd = bit(w, 11, 7);
+    d.rs1 = bit(w, 19, 15);
+    d.rs2 = bit(w, 24, 20);
+    d.rs3 = bit(w, 31, 27);
+    d.rm = bit(w, 14, 12);
+    switch (in.format) {
+      case InsnFormat::I:
+      case InsnFormat::L:
+        d.imm = sext(w >> 20, 12);
+        break;
+      case InsnFormat::S:
+        d.imm = sext(bit(w, 31, 25) << 5 | bit(w, 11, 7), 12);
+        break;
+      case InsnFormat::B:
+        d.imm = sext(bit(w, 31, 31) << 12 | bit(w, 7, 7) << 11 | bit(w, 30, 25) << 5 |
+                         bit(w, 11, 8) << 1, 13);
+        break;
+      case InsnFormat::U:
+        d.imm = sext(w & 0xfffff000u, 32);
+        break;
+      case InsnFormat::J:
+        d.imm = sext(bit(w, 31, 31) << 20 | bit(w, 19, 12) << 12 | bit(w, 20, 20) << 11 |
+                         bit(w, 30, 21) << 1, 21);
+        break;
+      case InsnFormat::SH:
+        d.imm = bit(w, 25, 20);
+        break;
+      case InsnFormat::CSR:
+      case InsnFormat::CSRI:
+      case InsnFormat::FENCE:
+        d.imm = bit(w, 31, 20);
+        break;
+      case InsnFormat::A:
+      case InsnFormat::LR:
+        d.rm = bit(w, 26, 25);  // aq/rl
+        break;
+      default:
+        break;
+    }
+    if ((in.flags & kRm) && (d.rm == 5 || d.rm == 6)) return d;  // reserved rm
+    d.op = op;
+    return d;
+  }
+  return d;
+}
+
+}  // namespace hart

@@ -1,0 +1,250 @@
+// translator/frontend.cpp — see frontend.h. One trans_* function per
+// instruction family; each emits IR for one decoded instruction and says
+// whether it ended the block.
+#include "translator/frontend.h"
+
+#include "core/cpu_state.h"
+
+namespace hart {
+
+namespace {
+
+struct Ctx {
+  IrBlock& ir;
+  GuestBlock& blk;
+  uint64_t pc;
+  const DecodedInsn& d;
+  uint64_t next() const { return pc + d.len; }
+  Temp rs1() { return ir.get_reg(d.rs1); }
+  Temp rs2() { return ir.get_reg(d.rs2); }
+  Temp imm() { return ir.movi(d.imm); }
+  void rd(Temp v) { ir.set_reg(d.rd, v); }
+};
+
+void exit_with(Ctx& c, ExitReason why) {
+  c.ir.emit(IrOp::exit, kNoTemp, kNoTemp, static_cast<int64_t>(c.pc), c.d.bits,
+            static_cast<uint8_t>(why));
+}
+
+bool trans_op_imm(Ctx& c) {
+  IrOp op;
+  switch (c.d.op) {
+    case Opcode::addi: op = IrOp::add; break;
+    case Opcode::xori: op = IrOp::xor_; break;
+    case Opcode::ori: op = IrOp::or_; break;
+    case Opcode::andi: op = IrOp::and_; break;
+    case Opcode::slli: op = IrOp::shl; break;
+    case Opcode::srli: op = IrOp::shr; break;
+    case Opcode::srai: op = IrOp::sar; break;
+    case Opcode::slliw: op = IrOp::shlw; break;
+    case Opcode::srliw: op = IrOp::shrw; break;
+    case Opcode::sraiw: op = IrOp::sarw; break;
+    case Opcode::slti:
+      c.rd(c.ir.emit_dst(IrOp::setcond, c.rs1(), c.imm(), 0, static_cast<uint8_t>(IrCond::lt)));
+      return false;
+    case Opcode::sltiu:
+      c.rd(c.ir.emit_dst(IrOp::setcond, c.rs1(), c.imm(), 0, static_cast<uint8_t>(IrCond::ltu)));
+      return false;
+    case Opcode::addiw: {
+      Temp s = c.ir.emit_dst(IrOp::add, c.rs1(), c.imm());
+      c.rd(c.ir.emit_dst(IrOp::sext_w, s));
+      return false;
+    }
+    default: return false;
+  }
+  c.rd(c.ir.emit_dst(op, c.rs1(), c.imm()));
+  return false;
+}
+
+bool trans_op(Ctx& c) {
+  IrOp op;
+  bool w = false;  // result is sext32 of the 64-bit op
+  switch (c.d.op) {
+    case Opcode::add: op = IrOp::add; break;
+    case Opcode::sub: op = IrOp::sub; break;
+    case Opcode::sll: op = IrOp::shl; break;
+    case Opcode::srl: op = IrOp::shr; break;
+    case Opcode::sra: op = IrOp::sar; break;
+    case Opcode::xor_: op = IrOp::xor_; break;
+    case Opcode::or_: op = IrOp::or_; break;
+    case Opcode::and_: op = IrOp::and_; break;
+    case Opcode::mul: op = IrOp::mul; break;
+    case Opcode::mulh: op = IrOp::mulh; break;
+    case Opcode::mulhu: op = IrOp::mulhu; break;
+    case Opcode::mulhsu: op = IrOp::mulhsu; break;
+    case Opcode::div: op = IrOp::div; break;
+    case Opcode::divu: op = IrOp::divu; break;
+    case Opcode::rem: op = IrOp::rem; break;
+    case Opcode::remu: op = IrOp::remu; break;
+    case Opcode::addw: op = IrOp::add; w = true; break;
+    case Opcode::subw: op = IrOp::sub; w = true; break;
+    case Opcode::mulw: op = IrOp::mul; w = true; break;
+    case Opcode::sllw: op = IrOp::shlw; break;
+    case Opcode::srlw: op = IrOp::shrw; break;
+    case Opcode::sraw: op = IrOp::sarw; break;
+    case Opcode::divw: op = IrOp::divw; break;
+    case Opcode::divuw: op = IrOp::divuw; break;
+    case Opcode::remw: op = IrOp::remw; break;
+    case Opcode::remuw: op = IrOp::remuw; break;
+    case Opcode::slt:
+      c.rd(c.ir.emit_dst(IrOp::setcond, c.rs1(), c.rs2(), 0, static_cast<uint8_t>(IrCond::lt)));
+      return false;
+    case Opcode::sltu:
+      c.rd(c.ir.emit_dst(IrOp::setcond, c.rs1(), c.rs2(), 0, static_cast<uint8_t>(IrCond::ltu)));
+      return false;
+    default: return false;
+  }
+  Temp v = c.ir.emit_dst(op, c.rs1(), c.rs2());
+  if (w) v = c.ir.emit_dst(IrOp::sext_w, v);
+  c.rd(v);
+  return false;
+}
+
+bool trans_lui_auipc(Ctx& c) {
+  int64_t v = c.d.op == Opcode::lui ? c.d.imm : static_cast<int64_t>(c.pc) + c.d.imm;
+  c.rd(c.ir.movi(v));
+  return false;
+}
+
+bool trans_jal(Ctx& c) {
+  c.rd(c.ir.movi(static_cast<int64_t>(c.next())));
+  c.ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(c.pc) + c.d.imm);
+  return true;
+}
+
+bool trans_jalr(Ctx& c) {
+  Temp t = c.ir.emit_dst(IrOp::add, c.rs1(), c.imm());  // read rs1 before writing rd
+  t = c.ir.emit_dst(IrOp::and_, t, c.ir.movi(~int64_t{1}));
+  c.rd(c.ir.movi(static_cast<int64_t>(c.next())));
+  c.ir.emit(IrOp::jump_ind, t);
+  return true;
+}
+
+bool trans_branch(Ctx& c) {
+  IrCond cond;
+  switch (c.d.op) {
+    case Opcode::beq: cond = IrCond::eq; break;
+    case Opcode::bne: cond = IrCond::ne; break;
+    case Opcode::blt: cond = IrCond::lt; break;
+    case Opcode::bge: cond = IrCond::ge; break;
+    case Opcode::bltu: cond = IrCond::ltu; break;
+    default: cond = IrCond::geu; break;
+  }
+  c.ir.emit(IrOp::brcond, c.rs1(), c.rs2(), static_cast<int64_t>(c.pc) + c.d.imm,
+            static_cast<int64_t>(c.next()), static_cast<uint8_t>(cond));
+  return true;
+}
+
+bool trans_load(Ctx& c) {
+  uint8_t aux;
+  switch (c.d.op) {
+    case Opcode::lb: aux = 1 | 0x10; break;
+    case Opcode::lh: aux = 2 | 0x10; break;
+    case Opcode::lw: aux = 4 | 0x10; break;
+    case Opcode::ld: aux = 8; break;
+    case Opcode::lbu: aux = 1; break;
+    case Opcode::lhu: aux = 2; break;
+    default: aux = 4; break;  // lwu
+  }
+  c.rd(c.ir.emit_dst(IrOp::load, c.rs1(), kNoTemp, c.d.imm, aux));
+  return false;
+}
+
+bool trans_store(Ctx& c) {
+  uint8_t size = c.d.op == Opcode::sb ? 1 : c.d.op == Opcode::sh ? 2 : c.d.op == Opcode::sw ? 4 : 8;
+  c.ir.emit(IrOp::store, c.rs1(), c.rs2(), c.d.imm, 0, size);
+  return false;
+}
+
+bool trans_fence(Ctx& c) {
+  // pred = imm[7:4], succ = imm[3:0]; bit 1 = R, bit 0 = W. Only a store→load
+  // ordering needs a host barrier on x86-TSO.
+  unsigned pred = (c.d.imm >> 4) & 0xf, succ = c.d.imm & 0xf;
+  c.ir.emit(IrOp::fence, kNoTemp, kNoTemp, 0, 0, ((pred & 1) && (succ & 2)) ? 1 : 0);
+  return false;
+}
+
+bool trans_helper(Ctx& c) {
+  c.ir.emit(IrOp::call_interp, kNoTemp, kNoTemp, static_cast<int64_t>(c.blk.helper_insns.size()));
+  c.blk.helper_insns.push_back(c.d);
+  return false;
+}
+
+// Emits IR for one instruction; true if it ended the block.
+bool trans_insn(Ctx& c) {
+  switch (c.d.op) {
+    case Opcode::lui: case Opcode::auipc:
+      return trans_lui_auipc(c);
+    case Opcode::jal:
+      return trans_jal(c);
+    case Opcode::jalr:
+      return trans_jalr(c);
+    case Opcode::beq: case Opcode::bne: case Opcode::blt:
+    case Opcode::bge: case Opcode::bltu: case Opcode::bgeu:
+      return trans_branch(c);
+    case Opcode::lb: case Opcode::lh: case Opcode::lw: case Opcode::ld:
+    case Opcode::lbu: case Opcode::lhu: case Opcode::lwu:
+      return trans_load(c);
+    case Opcode::sb: case Opcode::sh: case Opcode::sw: case Opcode::sd:
+      return trans_store(c);
+    case Opcode::addi: case Opcode::slti: case Opcode::sltiu: case Opcode::xori:
+    case Opcode::ori: case Opcode::andi: case Opcode::slli: case Opcode::srli:
+    case Opcode::srai: case Opcode::addiw: case Opcode::slliw: case Opcode::srliw:
+    case Opcode::sraiw:
+      return trans_op_imm(c);
+    case Opcode::add: case Opcode::sub: case Opcode::sll: case Opcode::slt:
+    case Opcode::sltu: case Opcode::xor_: case Opcode::srl: case Opcode::sra:
+    case Opcode::or_: case Opcode::and_: case Opcode::addw: case Opcode::subw:
+    case Opcode::sllw: case Opcode::srlw: case Opcode::sraw: case Opcode::mul:
+    case Opcode::mulh: case Opcode::mulhsu: case Opcode::mulhu: case Opcode::div:
+    case Opcode::divu: case Opcode::rem: case Opcode::remu: case Opcode::mulw:
+    case Opcode::divw: case Opcode::divuw: case Opcode::remw: case Opcode::remuw:
+      return trans_op(c);
+    case Opcode::fence:
+      return trans_fence(c);
+    case Opcode::fence_i:
+      exit_with(c, ExitReason::FenceI);
+      return true;
+    case Opcode::ecall:
+      exit_with(c, ExitReason::Ecall);
+      return true;
+    case Opcode::ebreak:
+      exit_with(c, ExitReason::Ebreak);
+      return true;
+    case Opcode::illegal:
+      exit_with(c, ExitReason::IllegalInsn);
+      return true;
+    default:
+      return trans_helper(c);
+  }
+}
+
+}  // namespace
+
+bool translate_block(uint64_t pc, unsigned max_insns, const FetchFn& fetch, GuestBlock* out,
+                     uint64_t* fault_pc) {
+  out->pc = pc;
+  uint64_t cur = pc;
+  bool ended = false;
+  for (unsigned n = 0; n < max_insns && !ended; ++n) {
+    uint16_t lo = 0, hi = 0;
+    if (!fetch(cur, &lo) || (!is_compressed(lo) && !fetch(cur + 2, &hi))) {
+      if (n == 0) {
+        *fault_pc = fetch(cur, &lo) ? cur + 2 : cur;
+        return false;
+      }
+      break;  // the next block starts at the unfetchable instruction and faults there
+    }
+    DecodedInsn d = decode(lo | static_cast<uint32_t>(hi) << 16);
+    out->insns.emplace_back(cur, d);
+    out->ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
+    Ctx c{out->ir, *out, cur, d};
+    ended = trans_insn(c);
+    cur += d.len;
+  }
+  if (!ended) out->ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
+  out->pc_end = cur;
+  return true;
+}
+
+}  // namespace hart

@@ -1,0 +1,35 @@
+// translator/frontend.h — RISC-V → IR: decodes the guest instructions of one
+// block and emits IR for each (trans_<insn> per instruction family).
+// Instructions without an inline translation yet (A, F, D, Zicsr) become a
+// call_interp op that runs the reference interpreter's semantics on exact
+// guest state. Knows nothing about x86 or Linux.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "translator/decode.h"
+#include "translator/ir.h"
+
+namespace hart {
+
+struct GuestBlock {
+  uint64_t pc = 0;
+  uint64_t pc_end = 0;
+  std::vector<std::pair<uint64_t, DecodedInsn>> insns;  // for -d in_asm
+  std::vector<DecodedInsn> helper_insns;                 // call_interp #imm
+  IrBlock ir;
+};
+
+constexpr unsigned kMaxBlockInsns = 256;
+
+// Reads the instruction parcel (16 bits) at pc; false if pc is not fetchable.
+using FetchFn = std::function<bool(uint64_t pc, uint16_t* parcel)>;
+
+// Builds the block at pc. Returns false if the first instruction cannot be
+// fetched (the caller reports an instruction fetch fault at fault_pc).
+bool translate_block(uint64_t pc, unsigned max_insns, const FetchFn& fetch, GuestBlock* out,
+                     uint64_t* fault_pc);
+
+}  // namespace hart

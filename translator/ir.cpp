@@ -1,0 +1,146 @@
+// translator/ir.cpp — IR op table, builder, printer and verifier.
+#include "translator/ir.h"
+
+#include <cstdio>
+
+namespace hart {
+
+const IrOpInfo kIrOpInfo[static_cast<int>(IrOp::count)] = {
+#define X(name, nargs, flags, help) {#name, nargs, flags},
+    HART_IR_OPS(X)
+#undef X
+};
+
+const char* ir_cond_name(IrCond c) {
+  static const char* const names[] = {"eq", "ne", "lt", "ge", "ltu", "geu"};
+  return names[static_cast<int>(c)];
+}
+
+bool ir_cond_eval(IrCond c, uint64_t a, uint64_t b) {
+  switch (c) {
+    case IrCond::eq: return a == b;
+    case IrCond::ne: return a != b;
+    case IrCond::lt: return static_cast<int64_t>(a) < static_cast<int64_t>(b);
+    case IrCond::ge: return static_cast<int64_t>(a) >= static_cast<int64_t>(b);
+    case IrCond::ltu: return a < b;
+    case IrCond::geu: return a >= b;
+  }
+  return false;
+}
+
+Temp IrBlock::emit_dst(IrOp op, Temp a, Temp b, int64_t imm, uint8_t aux) {
+  IrInsn i{op};
+  i.dst = new_temp();
+  i.a = a;
+  i.b = b;
+  i.imm = imm;
+  i.aux = aux;
+  insns.push_back(i);
+  return i.dst;
+}
+
+void IrBlock::emit(IrOp op, Temp a, Temp b, int64_t imm, int64_t imm2, uint8_t aux) {
+  IrInsn i{op};
+  i.a = a;
+  i.b = b;
+  i.imm = imm;
+  i.imm2 = imm2;
+  i.aux = aux;
+  insns.push_back(i);
+}
+
+std::string IrBlock::print() const {
+  std::string out;
+  char buf[160];
+  for (const IrInsn& i : insns) {
+    const IrOpInfo& info = ir_info(i.op);
+    if (i.op == IrOp::insn_start) {
+      snprintf(buf, sizeof buf, " ---- %016lx\n", (unsigned long)i.imm);
+      out += buf;
+      continue;
+    }
+    std::string line = " ";
+    if (info.flags & kIrDst) line += "t" + std::to_string(i.dst) + " = ";
+    line += info.name;
+    if (i.op == IrOp::setcond || i.op == IrOp::brcond) line += std::string(".") + ir_cond_name(static_cast<IrCond>(i.aux));
+    if (i.op == IrOp::load || i.op == IrOp::store) {
+      line += "." + std::to_string(i.aux & 0xf);
+      if (i.aux & 0x10) line += "s";
+    }
+    bool first = true;
+    auto arg = [&](const std::string& s) {
+      line += first ? " " : ", ";
+      line += s;
+      first = false;
+    };
+    if (info.nargs >= 1) arg("t" + std::to_string(i.a));
+    if (info.nargs >= 2) arg("t" + std::to_string(i.b));
+    switch (i.op) {
+      case IrOp::get_reg:
+      case IrOp::set_reg:
+        arg("x" + std::to_string(i.imm));
+        break;
+      case IrOp::movi:
+      case IrOp::load:
+      case IrOp::store:
+      case IrOp::call_interp:
+        snprintf(buf, sizeof buf, "$0x%lx", (unsigned long)i.imm);
+        arg(buf);
+        break;
+      case IrOp::goto_tb:
+        snprintf(buf, sizeof buf, "0x%lx", (unsigned long)i.imm);
+        arg(buf);
+        break;
+      case IrOp::brcond:
+        snprintf(buf, sizeof buf, "0x%lx, 0x%lx", (unsigned long)i.imm, (unsigned long)i.imm2);
+        arg(buf);
+        break;
+      case IrOp::exit:
+        snprintf(buf, sizeof buf, "reason=%u, pc=0x%lx", i.aux, (unsigned long)i.imm);
+        arg(buf);
+        break;
+      case IrOp::fence:
+        arg(std::to_string(i.aux));
+        break;
+      default:
+        break;
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string IrBlock::verify() const {
+  std::vector<bool> defined(num_temps, false);
+  auto bad = [](size_t idx, const std::string& what) {
+    return "op " + std::to_string(idx) + ": " + what;
+  };
+  for (size_t idx = 0; idx < insns.size(); ++idx) {
+    const IrInsn& i = insns[idx];
+    if (i.op >= IrOp::count) return bad(idx, "unknown op");
+    const IrOpInfo& info = ir_info(i.op);
+    Temp args[2] = {i.a, i.b};
+    for (int k = 0; k < 2; ++k) {
+      bool want = k < info.nargs;
+      if (want && (args[k] >= num_temps || !defined[args[k]]))
+        return bad(idx, std::string(info.name) + ": argument used before definition");
+      if (!want && args[k] != kNoTemp) return bad(idx, std::string(info.name) + ": extra argument");
+    }
+    if (info.flags & kIrDst) {
+      if (i.dst >= num_temps) return bad(idx, "destination out of range");
+      if (defined[i.dst]) return bad(idx, "temp defined twice");
+      defined[i.dst] = true;
+    } else if (i.dst != kNoTemp) {
+      return bad(idx, std::string(info.name) + ": has a destination");
+    }
+    bool last = idx + 1 == insns.size();
+    if ((info.flags & kIrTerm) && !last) return bad(idx, "terminator before the end");
+    if (last && !(info.flags & kIrTerm)) return bad(idx, "block does not end in a terminator");
+    if ((i.op == IrOp::get_reg || i.op == IrOp::set_reg) && (i.imm < 0 || i.imm > 31))
+      return bad(idx, "register index out of range");
+  }
+  if (insns.empty()) return "empty block";
+  return "";
+}
+
+}  // namespace hart

@@ -1,0 +1,117 @@
+// translator/ir.h — the intermediate representation of one translation
+// block: a straight line of ops over 64-bit SSA temps, ending in exactly one
+// terminator. The ops are listed once (HART_IR_OPS); the enum, the builder
+// methods' checks, the printer and the verifier are generated from it.
+// Owns: IR data structures, printer, verifier. Passes live in ir_opt.cpp,
+// the RISC-V → IR frontend in frontend.cpp, IR → x86-64 in backend_x86.cpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hart {
+
+enum IrOpFlags : uint8_t {
+  kIrDst = 1,         // defines a temp
+  kIrSide = 2,        // has an effect besides its result (never removed)
+  kIrFault = 4,       // may fault or leave the TB: guest state must be exact here
+  kIrTerm = 8,        // ends the block
+  kIrClobbers = 16,   // may change any guest register (helper call)
+};
+
+// X(name, number of temp arguments, flags, operand help)
+#define HART_IR_OPS(X)                                                          \
+  X(insn_start, 0, kIrSide, "imm=guest pc")                                     \
+  X(movi, 0, kIrDst, "dst = imm")                                               \
+  X(mov, 1, kIrDst, "dst = a")                                                  \
+  X(get_reg, 0, kIrDst, "dst = x[imm]")                                         \
+  X(set_reg, 1, kIrSide, "x[imm] = a")                                          \
+  X(add, 2, kIrDst, "dst = a + b")                                              \
+  X(sub, 2, kIrDst, "dst = a - b")                                              \
+  X(and_, 2, kIrDst, "dst = a & b")                                              \
+  X(or_, 2, kIrDst, "dst = a | b")                                               \
+  X(xor_, 2, kIrDst, "dst = a ^ b")                                              \
+  X(shl, 2, kIrDst, "dst = a << (b & 63)")                                      \
+  X(shr, 2, kIrDst, "dst = a >>u (b & 63)")                                     \
+  X(sar, 2, kIrDst, "dst = a >>s (b & 63)")                                     \
+  X(shlw, 2, kIrDst, "dst = sext32(a << (b & 31))")                             \
+  X(shrw, 2, kIrDst, "dst = sext32(u32(a) >> (b & 31))")                        \
+  X(sarw, 2, kIrDst, "dst = sext32(i32(a) >> (b & 31))")                        \
+  X(sext_w, 1, kIrDst, "dst = sext32(a)")                                       \
+  X(zext_w, 1, kIrDst, "dst = zext32(a)")                                       \
+  X(setcond, 2, kIrDst, "dst = (a cond b) ? 1 : 0, cond in aux")                \
+  X(mul, 2, kIrDst, "dst = a * b")                                              \
+  X(mulh, 2, kIrDst, "dst = (i128(a) * i128(b)) >> 64")                         \
+  X(mulhu, 2, kIrDst, "dst = (u128(a) * u128(b)) >> 64")                        \
+  X(mulhsu, 2, kIrDst, "dst = (i128(a) * u128(b)) >> 64")                       \
+  X(div, 2, kIrDst, "dst = a /s b (RISC-V: /0 = -1, overflow = a)")             \
+  X(divu, 2, kIrDst, "dst = a /u b (/0 = ~0)")                                  \
+  X(rem, 2, kIrDst, "dst = a %s b (%0 = a, overflow = 0)")                      \
+  X(remu, 2, kIrDst, "dst = a %u b (%0 = a)")                                   \
+  X(divw, 2, kIrDst, "32-bit div, result sign-extended")                        \
+  X(divuw, 2, kIrDst, "32-bit divu, result sign-extended")                      \
+  X(remw, 2, kIrDst, "32-bit rem, result sign-extended")                        \
+  X(remuw, 2, kIrDst, "32-bit remu, result sign-extended")                      \
+  X(load, 1, kIrDst | kIrFault, "dst = mem[a + imm], aux = size | 0x10 signed") \
+  X(store, 2, kIrSide | kIrFault, "mem[a + imm] = b, aux = size")               \
+  X(fence, 0, kIrSide, "memory fence, aux = 1 when stores must precede loads")  \
+  X(call_interp, 0, kIrSide | kIrFault | kIrClobbers, "interpret insn #imm")    \
+  X(goto_tb, 0, kIrSide | kIrTerm, "continue at pc imm (chainable exit aux)")   \
+  X(brcond, 2, kIrSide | kIrTerm, "a cond b ? pc imm : pc imm2 (chainable)")    \
+  X(jump_ind, 1, kIrSide | kIrTerm, "continue at pc a")                         \
+  X(exit, 0, kIrSide | kIrTerm, "leave with reason aux at pc imm, bits imm2")
+
+enum class IrOp : uint8_t {
+#define X(name, nargs, flags, help) name,
+  HART_IR_OPS(X)
+#undef X
+  count
+};
+
+struct IrOpInfo {
+  const char* name;
+  uint8_t nargs;
+  uint8_t flags;
+};
+extern const IrOpInfo kIrOpInfo[static_cast<int>(IrOp::count)];
+inline const IrOpInfo& ir_info(IrOp op) { return kIrOpInfo[static_cast<int>(op)]; }
+
+// Conditions of setcond and brcond.
+enum class IrCond : uint8_t { eq, ne, lt, ge, ltu, geu };
+const char* ir_cond_name(IrCond c);
+bool ir_cond_eval(IrCond c, uint64_t a, uint64_t b);
+
+using Temp = uint32_t;
+constexpr Temp kNoTemp = UINT32_MAX;
+
+struct IrInsn {
+  IrOp op;
+  uint8_t aux = 0;   // cond, access size/sign, exit reason, exit index
+  Temp dst = kNoTemp;
+  Temp a = kNoTemp, b = kNoTemp;
+  int64_t imm = 0;
+  int64_t imm2 = 0;
+};
+
+class IrBlock {
+ public:
+  std::vector<IrInsn> insns;
+  uint32_t num_temps = 0;
+
+  Temp new_temp() { return num_temps++; }
+  // Builder: one generic emitter plus typed helpers for the common shapes.
+  Temp emit_dst(IrOp op, Temp a = kNoTemp, Temp b = kNoTemp, int64_t imm = 0, uint8_t aux = 0);
+  void emit(IrOp op, Temp a = kNoTemp, Temp b = kNoTemp, int64_t imm = 0, int64_t imm2 = 0,
+            uint8_t aux = 0);
+  Temp movi(int64_t v) { return emit_dst(IrOp::movi, kNoTemp, kNoTemp, v); }
+  Temp get_reg(unsigned r) { return emit_dst(IrOp::get_reg, kNoTemp, kNoTemp, r); }
+  void set_reg(unsigned r, Temp v) { emit(IrOp::set_reg, v, kNoTemp, r); }
+
+  // "t3 = add t1, t2" per line.
+  std::string print() const;
+  // Empty when well formed; otherwise what is wrong (SSA, arity, terminator).
+  std::string verify() const;
+};
+
+}  // namespace hart

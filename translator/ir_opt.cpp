@@ -1,0 +1,198 @@
+// translator/ir_opt.cpp — see ir_opt.h.
+#include "translator/ir_opt.h"
+
+#include <limits>
+
+namespace hart {
+
+namespace {
+int64_t sx32(uint64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(v)); }
+}  // namespace
+
+bool ir_is_pure_value_op(IrOp op) {
+  uint8_t f = ir_info(op).flags;
+  return (f & kIrDst) && !(f & (kIrSide | kIrFault)) && op != IrOp::get_reg && op != IrOp::movi &&
+         op != IrOp::mov;
+}
+
+uint64_t ir_eval(IrOp op, uint64_t a, uint64_t b, uint8_t aux) {
+  const int64_t sa = static_cast<int64_t>(a), sb = static_cast<int64_t>(b);
+  switch (op) {
+    case IrOp::add: return a + b;
+    case IrOp::sub: return a - b;
+    case IrOp::and_: return a & b;
+    case IrOp::or_: return a | b;
+    case IrOp::xor_: return a ^ b;
+    case IrOp::shl: return a << (b & 63);
+    case IrOp::shr: return a >> (b & 63);
+    case IrOp::sar: return static_cast<uint64_t>(sa >> (b & 63));
+    case IrOp::shlw: return sx32(static_cast<uint32_t>(a) << (b & 31));
+    case IrOp::shrw: return sx32(static_cast<uint32_t>(a) >> (b & 31));
+    case IrOp::sarw: return sx32(static_cast<uint32_t>(static_cast<int32_t>(a) >> (b & 31)));
+    case IrOp::sext_w: return sx32(a);
+    case IrOp::zext_w: return static_cast<uint32_t>(a);
+    case IrOp::setcond: return ir_cond_eval(static_cast<IrCond>(aux), a, b);
+    case IrOp::mul: return a * b;
+    case IrOp::mulh: return static_cast<uint64_t>((static_cast<__int128>(sa) * sb) >> 64);
+    case IrOp::mulhu:
+      return static_cast<uint64_t>((static_cast<unsigned __int128>(a) * b) >> 64);
+    case IrOp::mulhsu:
+      return static_cast<uint64_t>((static_cast<__int128>(sa) * static_cast<__int128>(b)) >> 64);
+    case IrOp::div:
+      if (b == 0) return ~uint64_t{0};
+      if (sb == -1) return 0 - a;
+      return static_cast<uint64_t>(sa / sb);
+    case IrOp::divu: return b == 0 ? ~uint64_t{0} : a / b;
+    case IrOp::rem:
+      if (b == 0) return a;
+      if (sb == -1) return 0;
+      return static_cast<uint64_t>(sa % sb);
+    case IrOp::remu: return b == 0 ? a : a % b;
+    case IrOp::divw: {
+      int32_t x = static_cast<int32_t>(a), y = static_cast<int32_t>(b);
+      if (y == 0) return ~uint64_t{0};
+      if (y == -1) return sx32(0u - static_cast<uint32_t>(x));
+      return static_cast<uint64_t>(static_cast<int64_t>(x / y));
+    }
+    case IrOp::divuw: {
+      uint32_t x = static_cast<uint32_t>(a), y = static_cast<uint32_t>(b);
+      return y == 0 ? ~uint64_t{0} : sx32(x / y);
+    }
+    case IrOp::remw: {
+      int32_t x = static_cast<int32_t>(a), y = static_cast<int32_t>(b);
+      if (y == 0) return sx32(x);
+      if (y == -1) return 0;
+      return static_cast<uint64_t>(static_cast<int64_t>(x % y));
+    }
+    case IrOp::remuw: {
+      uint32_t x = static_cast<uint32_t>(a), y = static_cast<uint32_t>(b);
+      return y == 0 ? sx32(x) : sx32(x % y);
+    }
+    default:
+      return 0;
+  }
+}
+
+void ir_remove_x0(IrBlock& b) {
+  std::vector<IrInsn> out;
+  out.reserve(b.insns.size());
+  for (IrInsn i : b.insns) {
+    if (i.op == IrOp::set_reg && i.imm == 0) continue;
+    if (i.op == IrOp::get_reg && i.imm == 0) {
+      i.op = IrOp::movi;
+      i.imm = 0;
+    }
+    out.push_back(i);
+  }
+  b.insns = std::move(out);
+}
+
+void ir_propagate(IrBlock& b) {
+  const uint32_t n = b.num_temps;
+  std::vector<Temp> alias(n);
+  std::vector<bool> is_const(n, false);
+  std::vector<uint64_t> value(n, 0);
+  for (Temp t = 0; t < n; ++t) alias[t] = t;
+  Temp reg_temp[32];
+  for (Temp& t : reg_temp) t = kNoTemp;
+
+  auto make_const = [&](IrInsn& i, uint64_t v) {
+    i.op = IrOp::movi;
+    i.a = i.b = kNoTemp;
+    i.imm = static_cast<int64_t>(v);
+    i.aux = 0;
+    is_const[i.dst] = true;
+    value[i.dst] = v;
+  };
+  auto make_copy = [&](IrInsn& i, Temp src) {
+    i.op = IrOp::mov;
+    i.a = src;
+    i.b = kNoTemp;
+    alias[i.dst] = src;
+    if (is_const[src]) {
+      is_const[i.dst] = true;
+      value[i.dst] = value[src];
+    }
+  };
+
+  for (IrInsn& i : b.insns) {
+    const IrOpInfo& info = ir_info(i.op);
+    if (info.nargs >= 1) i.a = alias[i.a];
+    if (info.nargs >= 2) i.b = alias[i.b];
+    switch (i.op) {
+      case IrOp::movi:
+        is_const[i.dst] = true;
+        value[i.dst] = static_cast<uint64_t>(i.imm);
+        break;
+      case IrOp::mov:
+        make_copy(i, i.a);
+        break;
+      case IrOp::get_reg:
+        if (reg_temp[i.imm] != kNoTemp)
+          make_copy(i, reg_temp[i.imm]);
+        else
+          reg_temp[i.imm] = i.dst;
+        break;
+      case IrOp::set_reg:
+        reg_temp[i.imm] = i.a;
+        break;
+      case IrOp::brcond:
+        if (is_const[i.a] && is_const[i.b]) {
+          bool taken = ir_cond_eval(static_cast<IrCond>(i.aux), value[i.a], value[i.b]);
+          int64_t target = taken ? i.imm : i.imm2;
+          i = IrInsn{IrOp::goto_tb};
+          i.imm = target;
+        }
+        break;
+      default:
+        if (info.flags & kIrClobbers)
+          for (Temp& t : reg_temp) t = kNoTemp;
+        if (!ir_is_pure_value_op(i.op)) break;
+        if (info.nargs == 1 && is_const[i.a]) {
+          make_const(i, ir_eval(i.op, value[i.a], 0, i.aux));
+        } else if (info.nargs == 2 && is_const[i.a] && is_const[i.b]) {
+          make_const(i, ir_eval(i.op, value[i.a], value[i.b], i.aux));
+        } else if (info.nargs == 2 && is_const[i.b] && value[i.b] == 0) {
+          switch (i.op) {
+            case IrOp::add: case IrOp::sub: case IrOp::or_: case IrOp::xor_:
+            case IrOp::shl: case IrOp::shr: case IrOp::sar:
+              make_copy(i, i.a);
+              break;
+            case IrOp::and_: case IrOp::mul:
+              make_const(i, 0);
+              break;
+            default:
+              break;
+          }
+        }
+        break;
+    }
+  }
+}
+
+void ir_dce(IrBlock& b) {
+  std::vector<bool> used(b.num_temps, false);
+  std::vector<bool> keep(b.insns.size(), false);
+  for (size_t k = b.insns.size(); k-- > 0;) {
+    const IrInsn& i = b.insns[k];
+    const IrOpInfo& info = ir_info(i.op);
+    bool live = (info.flags & (kIrSide | kIrFault | kIrTerm)) || ((info.flags & kIrDst) && used[i.dst]);
+    if (!live) continue;
+    keep[k] = true;
+    if (info.nargs >= 1) used[i.a] = true;
+    if (info.nargs >= 2) used[i.b] = true;
+  }
+  std::vector<IrInsn> out;
+  out.reserve(b.insns.size());
+  for (size_t k = 0; k < b.insns.size(); ++k)
+    if (keep[k]) out.push_back(b.insns[k]);
+  b.insns = std::move(out);
+}
+
+void ir_optimize(IrBlock& b) {
+  ir_remove_x0(b);
+  ir_propagate(b);
+  ir_dce(b);
+}
+
+}  // namespace hart

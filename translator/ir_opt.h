@@ -1,0 +1,22 @@
+// translator/ir_opt.h — IR passes: x0 removal, constant folding and
+// propagation, copy propagation (incl. forwarding guest register values
+// within the block), dead-code elimination. Guest-visible state stays exact:
+// set_reg, loads, stores and helper calls are never removed or reordered.
+#pragma once
+
+#include "translator/ir.h"
+
+namespace hart {
+
+void ir_remove_x0(IrBlock& b);
+void ir_propagate(IrBlock& b);
+void ir_dce(IrBlock& b);
+// All passes in order.
+void ir_optimize(IrBlock& b);
+
+// Value of a pure two-operand op on constants (RISC-V semantics for
+// division). Used by folding and by tests of the backend.
+uint64_t ir_eval(IrOp op, uint64_t a, uint64_t b, uint8_t aux);
+bool ir_is_pure_value_op(IrOp op);
+
+}  // namespace hart

@@ -1,0 +1,189 @@
+// translator/jit.cpp — see jit.h.
+#include "translator/jit.h"
+
+#include <Zydis/Zydis.h>
+#include <asmjit/x86.h>
+#include <sys/mman.h>
+
+#include <cstring>
+
+#include "core/vcpu.h"
+#include "translator/backend_x86.h"
+#include "translator/disas.h"
+#include "translator/frontend.h"
+#include "translator/ir_opt.h"
+
+namespace hart {
+
+using namespace asmjit;
+
+namespace {
+
+// Data generated code refers to, kept alive with the TB.
+struct TbData {
+  std::vector<DecodedInsn> helper_insns;
+};
+
+std::string host_disassembly(const uint8_t* code, size_t size) {
+  std::string out;
+  ZyanUSize off = 0;
+  ZydisDisassembledInstruction insn;
+  while (off < size) {
+    uint64_t addr = reinterpret_cast<uint64_t>(code) + off;
+    if (!ZYAN_SUCCESS(ZydisDisassembleIntel(ZYDIS_MACHINE_MODE_LONG_64, addr, code + off, size - off,
+                                            &insn)))
+      break;
+    char line[160];
+    snprintf(line, sizeof line, "0x%016lx:  %s\n", (unsigned long)addr, insn.text);
+    out += line;
+    off += insn.info.length;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<Jit> Jit::create(std::string* error) {
+  std::unique_ptr<Jit> jit(new Jit());
+  JitAllocator::CreateParams params;
+  params.options = JitAllocatorOptions::kUseDualMapping;
+  jit->alloc_ = std::make_unique<JitAllocator>(&params);
+
+  CodeHolder code;
+  code.init(Environment::host());
+  x86::Assembler a(&code);
+  Label exit_label = a.newLabel();
+  emit_dispatcher(a, exit_label);
+  size_t size = code.codeSize();
+  void *rx = nullptr, *rw = nullptr;
+  if (jit->alloc_->alloc(&rx, &rw, size) != kErrorOk) {
+    if (error) *error = "cannot allocate executable memory for the JIT (dual mapping refused?)";
+    return nullptr;
+  }
+  code.relocateToBase(reinterpret_cast<uint64_t>(rx));
+  code.copyFlattenedData(rw, size);
+  jit->dispatch_ = reinterpret_cast<DispatchFn>(rx);
+  jit->exit_path_ = static_cast<uint8_t*>(rx) + code.labelOffsetFromBase(exit_label);
+  jit->dispatch_code_ = static_cast<uint8_t*>(rx);
+  jit->dispatch_size_ = size;
+  return jit;
+}
+
+Jit::~Jit() {
+  if (dispatch_code_) alloc_->release(dispatch_code_);
+}
+
+std::unique_ptr<TranslationBlock> Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags) {
+  AddressSpace& as = vcpu.as();
+  GuestLog& log = vcpu.log();
+  FetchFn fetch = [&as](uint64_t a, uint16_t* parcel) {
+    if (!as.check(a, 2, PROT_EXEC)) return false;
+    memcpy(parcel, as.base() + a, 2);
+    return true;
+  };
+  auto data = std::make_shared<TbData>();
+  GuestBlock blk;
+  uint64_t fault_pc = 0;
+  unsigned max = (flags & kTbOneInsn) ? 1 : kMaxBlockInsns;
+  if (!translate_block(pc, max, fetch, &blk, &fault_pc)) {
+    vcpu.state.fault_addr = fault_pc;
+    vcpu.state.fault_kind = as.check(fault_pc, 1, 0) ? FaultKind::Protection : FaultKind::Unmapped;
+    vcpu.state.fault_is_write = 0;
+    vcpu.state.exit_reason = ExitReason::MemFault;
+    return nullptr;
+  }
+  data->helper_insns = std::move(blk.helper_insns);
+
+  if (log.enabled(kLog_in_asm)) {
+    std::string s = "----------------\nIN: \n";
+    for (auto& [ipc, d] : blk.insns) s += format_in_asm_line(d, ipc) + "\n";
+    log.write(s + "\n");
+  }
+  if (log.enabled(kLog_op)) log.write("OP:\n" + blk.ir.print() + "\n");
+  ir_optimize(blk.ir);
+  if (log.enabled(kLog_op_opt)) log.write("OP after optimization:\n" + blk.ir.print() + "\n");
+#ifndef NDEBUG
+  std::string bad = blk.ir.verify();
+  if (!bad.empty()) {
+    log.printf("IR verifier: %s\n", bad.c_str());
+    abort();
+  }
+#endif
+
+  auto tb = std::make_unique<TranslationBlock>();
+  tb->pc = pc;
+  tb->pc_end = blk.pc_end;
+  tb->flags = flags;
+  tb->icount = static_cast<uint32_t>(blk.insns.size());
+  tb->data = data;
+
+  CodeHolder code;
+  code.init(Environment::host());
+  x86::Assembler a(&code);
+  std::string err = emit_block(a, blk.ir, tb.get(), data->helper_insns);
+  if (!err.empty()) {
+    // Retry one instruction at a time: a single instruction always fits.
+    if (max > 1) return translate(vcpu, pc, flags | kTbOneInsn);
+    log.printf("translation of 0x%lx failed: %s\n", (unsigned long)pc, err.c_str());
+    abort();
+  }
+  size_t size = code.codeSize();
+  void *rx = nullptr, *rw = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(alloc_mutex_);
+    if (alloc_->alloc(&rx, &rw, size) != kErrorOk) return nullptr;
+  }
+  code.relocateToBase(reinterpret_cast<uint64_t>(rx));
+  code.copyFlattenedData(rw, size);
+  tb->code = static_cast<uint8_t*>(rx);
+  tb->code_rw = static_cast<uint8_t*>(rw);
+  tb->code_size = static_cast<uint32_t>(size);
+  if (log.enabled(kLog_out_asm)) {
+    char head[64];
+    snprintf(head, sizeof head, "OUT: [size=%zu]\n", size);
+    log.write(head + host_disassembly(tb->code, size) + "\n");
+  }
+  return tb;
+}
+
+ExitValue Jit::enter(Vcpu& vcpu, TranslationBlock* tb) {
+  vcpu.state.jit_exit = exit_path_;
+  return dispatch_(&vcpu.state, vcpu.state.mem_base, tb->code);
+}
+
+void Jit::patch_jump(TranslationBlock* tb, int index, const uint8_t* target) {
+  const TbExit& e = tb->exits[index];
+  const uint8_t* next = tb->code + e.jmp_offset + 5;
+  int64_t rel = target - next;
+  if (rel != static_cast<int32_t>(rel)) return;  // out of reach: stays unchained
+  int32_t r = static_cast<int32_t>(rel);
+  __atomic_store_n(reinterpret_cast<int32_t*>(tb->code_rw + e.jmp_offset + 1), r, __ATOMIC_RELEASE);
+}
+
+void Jit::link(TranslationBlock* from, int index, TranslationBlock* to) {
+  patch_jump(from, index, to->code);
+}
+
+void Jit::unlink(TranslationBlock* from, int index) {
+  patch_jump(from, index, from->code + from->exits[index].stub_offset);
+}
+
+void Jit::free_code(TranslationBlock* tb) {
+  if (!tb->code) return;
+  std::lock_guard<std::mutex> lock(alloc_mutex_);
+  alloc_->release(tb->code);
+  tb->code = tb->code_rw = nullptr;
+}
+
+void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_pc,
+                        const ucontext_t* /*uc*/) {
+  // Guest registers are stored at every set_reg, so only the pc is missing.
+  vcpu.state.pc = tb->guest_pc_at(host_pc);
+}
+
+bool Jit::owns_code(uintptr_t host_pc) const {
+  auto p = reinterpret_cast<uintptr_t>(dispatch_code_);
+  return host_pc >= p && host_pc < p + dispatch_size_;
+}
+
+}  // namespace hart
