@@ -127,20 +127,32 @@ void Vcpu::log_cpu_state() {
 ExitReason Vcpu::run() {
   tls_vcpu = this;
   state.exit_reason = ExitReason::None;
-  if (sigsetjmp(recovery_, 0)) {
-    // Back from a guest fault (host signal or helper). Unblock the signal the
-    // kernel blocked for the handler, and classify the access.
-    in_guest_ = false;
-    sigset_t s;
-    sigemptyset(&s);
-    sigaddset(&s, SIGSEGV);
-    sigaddset(&s, SIGBUS);
-    pthread_sigmask(SIG_UNBLOCK, &s, nullptr);
-    if (state.fault_kind == FaultKind::Unmapped && as_.check(state.fault_addr, 1, 0))
-      state.fault_kind = FaultKind::Protection;
-    return state.exit_reason;
-  }
+  if (sigsetjmp(recovery_, 0)) return finish_fault();
   return run_loop();
+}
+
+ExitReason Vcpu::finish_fault() {
+  // Back from a guest fault (host signal or helper). Unblock the signals the
+  // kernel blocked for the handler, and classify the access.
+  in_guest_ = false;
+  sigset_t s;
+  sigemptyset(&s);
+  sigaddset(&s, SIGSEGV);
+  sigaddset(&s, SIGBUS);
+  pthread_sigmask(SIG_UNBLOCK, &s, nullptr);
+  if (state.fault_kind == FaultKind::Unmapped && as_.check(state.fault_addr, 1, 0))
+    state.fault_kind = FaultKind::Protection;
+  return state.exit_reason;
+}
+
+ExitReason Vcpu::run_guarded(void (*fn)(Vcpu&, void*), void* arg) {
+  tls_vcpu = this;
+  state.exit_reason = ExitReason::None;
+  if (sigsetjmp(recovery_, 0)) return finish_fault();
+  in_guest_ = true;
+  fn(*this, arg);
+  in_guest_ = false;
+  return state.exit_reason;
 }
 
 ExitReason Vcpu::run_loop() {

@@ -34,6 +34,11 @@ class Vcpu {
   // also in state.exit_reason.
   ExitReason run();
 
+  // Runs fn (code outside generated code that touches guest memory, such as
+  // the reference interpreter) with this thread's fault recovery armed, so a
+  // guest fault inside it returns MemFault here like one in translated code.
+  ExitReason run_guarded(void (*fn)(Vcpu&, void*), void* arg);
+
   CpuState state{};
   VcpuOptions options;
   AddressSpace& as() { return as_; }
@@ -55,6 +60,8 @@ class Vcpu {
   friend void vcpu_host_fault(int, siginfo_t*, void*);
   // The loop proper, outside run() so that no local lives across sigsetjmp.
   __attribute__((noinline)) ExitReason run_loop();
+  // After siglongjmp back from a guest fault: unblock, classify.
+  ExitReason finish_fault();
   TranslationBlock* find_tb(uint64_t pc, uint32_t flags);
   void log_cpu_state();
 

@@ -93,8 +93,8 @@ void run_case(Jit& jit, uint64_t seed, unsigned len, uint64_t* total) {
     s.pc = kCode;
   }
   ExitReason r = jm.vcpu->run();
-  im.vcpu->state.exit_reason = ExitReason::None;
-  interp_run(*im.vcpu, len + 1);
+  uint64_t max = len + 1;
+  im.vcpu->run_guarded([](Vcpu& v, void* n) { interp_run(v, *static_cast<uint64_t*>(n)); }, &max);
   const CpuState &a = jm.vcpu->state, &b = im.vcpu->state;
   ASSERT_EQ(r, ExitReason::Ecall) << "seed " << seed;
   ASSERT_EQ(b.exit_reason, ExitReason::Ecall) << "seed " << seed;

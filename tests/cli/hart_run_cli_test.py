@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""tests/cli/hart_run_cli_test.py — hart-run's command line and its answers
+to bad input: every bad file gets exactly one line on stderr naming the file
+and the problem, exit status 1, and never a crash.
+
+    hart_run_cli_test.py HART_RUN GUEST_BIN_DIR
+"""
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HART = GUEST = None
+
+
+def run(*args, **kw):
+    return subprocess.run([HART, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          stdin=subprocess.DEVNULL, timeout=30, **kw)
+
+
+class BadFiles(unittest.TestCase):
+    def check_one_line_error(self, path, *words):
+        p = run(path)
+        self.assertEqual(p.returncode, 1, p.stderr)
+        err = p.stderr.decode()
+        self.assertEqual(err.count("\n"), 1, f"want one line, got {err!r}")
+        self.assertIn(path, err)
+        for w in words:
+            self.assertIn(w, err.lower())
+        self.assertEqual(p.stdout, b"")
+
+    def test_x86_binary(self):
+        self.check_one_line_error("/bin/true", "risc-v")
+
+    def test_truncated_riscv_binary(self):
+        with open(os.path.join(GUEST, "hello.static"), "rb") as f:
+            data = f.read()
+        with tempfile.TemporaryDirectory() as d:
+            for cut in (10, 63, 64 + 20, 2000, len(data) // 2):
+                path = os.path.join(d, f"cut{cut}")
+                with open(path, "wb") as f:
+                    f.write(data[:cut])
+                self.check_one_line_error(path)
+
+    def test_garbage_and_empty(self):
+        with tempfile.TemporaryDirectory() as d:
+            for name, content in (("empty", b""), ("text", b"hello world\n" * 100),
+                                  ("zeros", b"\0" * 4096)):
+                path = os.path.join(d, name)
+                with open(path, "wb") as f:
+                    f.write(content)
+                self.check_one_line_error(path)
+
+    def test_missing_file_and_directory(self):
+        self.check_one_line_error("/nonexistent/prog")
+        self.check_one_line_error("/tmp")
+
+
+class Options(unittest.TestCase):
+    def test_help_and_version(self):
+        self.assertEqual(run("-h").returncode, 0)
+        v = run("-version")
+        self.assertEqual(v.returncode, 0)
+        self.assertIn(b"hart-run", v.stdout)
+
+    def test_bad_log_category(self):
+        p = run("-d", "bogus", os.path.join(GUEST, "hello.static"))
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(b"bogus", p.stderr)
+
+    def test_unknown_option(self):
+        p = run("-frobnicate", os.path.join(GUEST, "hello.static"))
+        self.assertEqual(p.returncode, 1)
+
+    def test_log_shows_guest_ir_and_host_code(self):
+        p = run("-d", "in_asm,op,out_asm", os.path.join(GUEST, "hello.static"))
+        self.assertEqual(p.returncode, 0)
+        self.assertEqual(p.stdout, b"Hello from RISC-V!\n")
+        log = p.stderr.decode()
+        self.assertIn("IN:", log)
+        self.assertRegex(log, r"addi\s+sp,sp,-\d+")
+        self.assertIn("get_reg x2", log)  # IR
+        self.assertIn("OUT: [size=", log)
+        self.assertRegex(log, r"\[r15\+0x[0-9a-f]+\]")  # host code reads CpuState
+
+    def test_log_file_and_env(self):
+        with tempfile.TemporaryDirectory() as d:
+            log = os.path.join(d, "log")
+            p = run("-D", log, "-d", "in_asm", "-E", "PATH=/x", "-0", "renamed",
+                    os.path.join(GUEST, "args_env.static"), "a")
+            self.assertEqual(p.returncode, 2)
+            self.assertEqual(p.stdout, b"argv[1]=a\nPATH set: yes\n")
+            self.assertEqual(p.stderr, b"")
+            with open(log) as f:
+                self.assertIn("IN:", f.read())
+            p = run("-U", "PATH", os.path.join(GUEST, "args_env.static"))
+            self.assertIn(b"PATH set: no", p.stdout)
+
+
+if __name__ == "__main__":
+    HART, GUEST = sys.argv[1], sys.argv[2]
+    unittest.main(argv=[sys.argv[0], "-v"])

@@ -1,0 +1,357 @@
+// tests/unit/translator/interp_test.cpp — reference interpreter semantics on
+// edge cases (M overflow, W ops, LR/SC, AMOs, misaligned and faulting
+// accesses, CSRs, F/D: NaN-boxing, fmin/fmax, fcvt saturation, rounding
+// modes, fflags, tininess) and decoder coverage (every table opcode, RVC
+// reserved encodings). Runs interp_run inside Vcpu::run through a
+// test-only Executor so guest faults are recovered.
+#include <gtest/gtest.h>
+#include <sys/mman.h>
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "core/address_space.h"
+#include "core/tb_cache.h"
+#include "core/vcpu.h"
+#include "translator/decode.h"
+#include "translator/fp_ops.h"
+#include "translator/interp.h"
+
+namespace hart {
+namespace {
+
+// Executor whose "TBs" just run the interpreter (code = guest pc as a fake
+// host address, size 0: never matches a host fault pc).
+class InterpExecutor : public Executor {
+ public:
+  std::unique_ptr<TranslationBlock> translate(Vcpu&, uint64_t pc, uint32_t flags) override {
+    auto tb = std::make_unique<TranslationBlock>();
+    tb->pc = pc;
+    tb->pc_end = pc + 1;
+    tb->flags = flags;
+    tb->code = reinterpret_cast<uint8_t*>(pc | 1);
+    return tb;
+  }
+  ExitValue enter(Vcpu& v, TranslationBlock*) override {
+    interp_run(v, 1u << 20);
+    if (v.state.exit_reason == ExitReason::None) v.state.exit_reason = ExitReason::Halted;
+    return 0;
+  }
+  void link(TranslationBlock*, int, TranslationBlock*) override {}
+  void unlink(TranslationBlock*, int) override {}
+  void free_code(TranslationBlock*) override {}
+  void restore_state(Vcpu&, const TranslationBlock*, uintptr_t, const ucontext_t*) override {}
+  bool owns_code(uintptr_t) const override { return false; }
+};
+
+constexpr uint64_t kCode = 0x10000, kData = 0x200000;
+
+struct Machine {
+  InterpExecutor ex;
+  std::unique_ptr<AddressSpace> as;
+  std::unique_ptr<TbCache> cache;
+  GuestLog log;
+  std::unique_ptr<Vcpu> vcpu;
+  std::vector<uint32_t> code;
+  Machine() {
+    std::string err;
+    as = AddressSpace::create(&err);
+    cache = std::make_unique<TbCache>(ex);
+    vcpu = std::make_unique<Vcpu>(*as, *cache, ex, log);
+    EXPECT_GE(as->map(kCode, 0x1000, PROT_READ | PROT_EXEC, kMapFixed, -1, 0, ""), 0);
+    EXPECT_GE(as->map(kData, 0x2000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, ""), 0);
+  }
+  CpuState& s() { return vcpu->state; }
+  // Runs the words (then an ecall) from kCode.
+  ExitReason run(std::vector<uint32_t> words) {
+    words.push_back(0x00000073);
+    EXPECT_TRUE(as->poke(kCode, words.data(), words.size() * 4));
+    cache->flush();
+    cache->reclaim();
+    s().pc = kCode;
+    return vcpu->run();
+  }
+};
+
+// Encoders.
+uint32_t R(uint32_t op, unsigned rd, unsigned f3, unsigned rs1, unsigned rs2, unsigned f7) {
+  return op | rd << 7 | f3 << 12 | rs1 << 15 | rs2 << 20 | f7 << 25;
+}
+uint32_t I(uint32_t op, unsigned rd, unsigned f3, unsigned rs1, int32_t imm) {
+  return op | rd << 7 | f3 << 12 | rs1 << 15 | (static_cast<uint32_t>(imm) & 0xfff) << 20;
+}
+uint32_t A(unsigned f5, unsigned f3, unsigned rd, unsigned rs1, unsigned rs2) {
+  return R(0x2f, rd, f3, rs1, rs2, f5 << 2);
+}
+uint32_t F(unsigned f7, unsigned rd, unsigned rs1, unsigned rs2, unsigned rm) {
+  return R(0x53, rd, rm, rs1, rs2, f7);
+}
+uint32_t CSR(unsigned f3, unsigned rd, unsigned csr, unsigned rs1) { return I(0x73, rd, f3, rs1, static_cast<int32_t>(csr)); }
+
+TEST(Interp, DivRemEdgeCases) {
+  Machine m;
+  m.s().x[5] = 0x8000000000000000ull;
+  m.s().x[6] = ~0ull;
+  m.s().x[7] = 0;
+  m.s().x[8] = 0x80000000ull;
+  ASSERT_EQ(m.run({R(0x33, 10, 4, 5, 6, 1),    // div a0 = MIN / -1
+                   R(0x33, 11, 6, 5, 6, 1),    // rem a1
+                   R(0x33, 12, 4, 5, 7, 1),    // div by 0
+                   R(0x33, 13, 7, 5, 7, 1),    // remu by 0
+                   R(0x3b, 14, 4, 8, 6, 1),    // divw INT32_MIN / -1
+                   R(0x3b, 15, 5, 8, 7, 1),    // divuw by 0
+                   R(0x3b, 16, 7, 8, 7, 1)}),  // remuw by 0
+            ExitReason::Ecall);
+  EXPECT_EQ(m.s().x[10], 0x8000000000000000ull);
+  EXPECT_EQ(m.s().x[11], 0u);
+  EXPECT_EQ(m.s().x[12], ~0ull);
+  EXPECT_EQ(m.s().x[13], 0x8000000000000000ull);
+  EXPECT_EQ(m.s().x[14], 0xffffffff80000000ull);
+  EXPECT_EQ(m.s().x[15], ~0ull);
+  EXPECT_EQ(m.s().x[16], 0xffffffff80000000ull);
+  EXPECT_EQ(m.s().pc, kCode + 7 * 4);
+  EXPECT_EQ(m.s().instret, 7u);
+}
+
+TEST(Interp, WordOpsAndShifts) {
+  Machine m;
+  m.s().x[5] = 0x7fffffff;
+  m.s().x[6] = 1;
+  m.s().x[7] = 0xffffffff00000001ull;
+  ASSERT_EQ(m.run({R(0x3b, 10, 0, 5, 6, 0),          // addw -> 0xffffffff80000000
+                   I(0x1b, 11, 5, 7, 0x400 | 1),     // sraiw x7,1 on 0x00000001
+                   R(0x33, 12, 5, 7, 6, 0x20),       // sra 64-bit
+                   I(0x13, 13, 1, 6, 63),            // slli 63
+                   I(0x13, 0, 0, 6, 5)}),            // addi x0 (dropped)
+            ExitReason::Ecall);
+  EXPECT_EQ(m.s().x[10], 0xffffffff80000000ull);
+  EXPECT_EQ(m.s().x[11], 0u);
+  EXPECT_EQ(m.s().x[12], 0xffffffff80000000ull);
+  EXPECT_EQ(m.s().x[13], 0x8000000000000000ull);
+  EXPECT_EQ(m.s().x[0], 0u);
+}
+
+TEST(Interp, LrScAndAmo) {
+  Machine m;
+  uint64_t init = 5;
+  ASSERT_TRUE(m.as->write(kData, &init, 8));
+  m.s().x[5] = kData;
+  m.s().x[6] = 42;
+  m.s().x[7] = static_cast<uint64_t>(-3);
+  ASSERT_EQ(m.run({A(2, 3, 10, 5, 0),      // lr.d a0,(t0)
+                   A(3, 3, 11, 5, 6),      // sc.d a1,t1,(t0)  -> 0
+                   A(3, 3, 12, 5, 6),      // sc.d again (no reservation) -> 1
+                   A(0x10, 3, 13, 5, 7),   // amomin.d a3,t2,(t0): old 42, new -3
+                   A(0x1c, 2, 14, 5, 6),   // amomaxu.w a4,t1,(t0): old 0xfffffffd
+                   A(0, 2, 15, 5, 6)}),    // amoadd.w
+            ExitReason::Ecall);
+  EXPECT_EQ(m.s().x[10], 5u);
+  EXPECT_EQ(m.s().x[11], 0u);
+  EXPECT_EQ(m.s().x[12], 1u);
+  EXPECT_EQ(m.s().x[13], 42u);
+  EXPECT_EQ(m.s().x[14], 0xfffffffffffffffdull);  // sign-extended old word
+  EXPECT_EQ(m.s().x[15], 0xfffffffffffffffdull);  // maxu kept 0xfffffffd
+  uint64_t now = 0;
+  ASSERT_TRUE(m.as->read(kData, &now, 8));
+  EXPECT_EQ(now, 0xffffffff00000027ull);  // low word 0xfffffffd + 42 wraps
+}
+
+TEST(Interp, MisalignedLoadAndFaults) {
+  Machine m;
+  uint8_t bytes[16];
+  for (int i = 0; i < 16; ++i) bytes[i] = static_cast<uint8_t>(i + 1);
+  ASSERT_TRUE(m.as->write(kData, bytes, 16));
+  m.s().x[5] = kData + 3;
+  ASSERT_EQ(m.run({I(0x03, 10, 3, 5, 0)}), ExitReason::Ecall);  // ld a0,0(t0) misaligned
+  EXPECT_EQ(m.s().x[10], 0x0b0a090807060504ull);
+
+  Machine o;
+  o.s().x[5] = kGuestVaLimit - 4;
+  EXPECT_EQ(o.run({I(0x03, 10, 3, 5, 0)}), ExitReason::MemFault);  // crosses the limit
+  EXPECT_EQ(o.s().fault_kind, FaultKind::OutOfRange);
+  EXPECT_EQ(o.s().pc, kCode);
+
+  Machine u;
+  u.s().x[5] = 0x700000;  // unmapped: host SIGSEGV recovered by the vCPU
+  EXPECT_EQ(u.run({I(0x13, 6, 0, 0, 1), R(0x23, 0, 3, 5, 6, 0) & ~0xf80u}), ExitReason::MemFault);
+  EXPECT_EQ(u.s().fault_addr, 0x700000u);
+  EXPECT_TRUE(u.s().fault_is_write);
+  EXPECT_EQ(u.s().pc, kCode + 4);
+  EXPECT_EQ(u.s().x[6], 1u);
+
+  Machine a;
+  a.s().x[5] = kData + 2;
+  EXPECT_EQ(a.run({A(0, 2, 10, 5, 6)}), ExitReason::MemFault);  // misaligned AMO
+  EXPECT_EQ(a.s().fault_kind, FaultKind::Misaligned);
+}
+
+TEST(Interp, FetchFromNonExecutablePage) {
+  Machine m;
+  m.s().pc = kData;
+  EXPECT_EQ(m.vcpu->run(), ExitReason::MemFault);
+  EXPECT_EQ(m.s().fault_kind, FaultKind::Protection);
+  EXPECT_EQ(m.s().fault_addr, kData);
+}
+
+TEST(Interp, CsrAndIllegal) {
+  Machine m;
+  m.s().x[5] = 0xff;
+  ASSERT_EQ(m.run({CSR(1, 10, 3, 5),      // csrrw a0,fcsr,t0
+                   CSR(2, 11, 1, 0),      // frflags a1
+                   CSR(2, 12, 2, 0),      // frrm a2
+                   CSR(6, 13, 1, 0),      // csrrsi a3, fflags, 0 (no write)
+                   CSR(2, 14, 0xc02, 0)}),  // rdinstret
+            ExitReason::Ecall);
+  EXPECT_EQ(m.s().x[11], 0x1fu);
+  EXPECT_EQ(m.s().x[12], 7u);
+  EXPECT_EQ(m.s().x[14], 4u);
+
+  Machine w;
+  w.s().x[5] = 1;
+  EXPECT_EQ(w.run({CSR(1, 0, 0xc00, 5)}), ExitReason::IllegalInsn);  // write cycle
+  EXPECT_EQ(w.s().insn_bits, CSR(1, 0, 0xc00, 5));
+  EXPECT_EQ(w.s().pc, kCode);
+  Machine x;
+  EXPECT_EQ(x.run({CSR(2, 10, 0x300, 0)}), ExitReason::IllegalInsn);  // mstatus
+
+  Machine r;  // dynamic rounding with frm = 5 is illegal
+  r.s().frm = 5;
+  EXPECT_EQ(r.run({F(0x00, 1, 2, 3, 7)}), ExitReason::IllegalInsn);
+  Machine e;
+  EXPECT_EQ(e.run({0x00100073}), ExitReason::Ebreak);
+  EXPECT_EQ(e.s().pc, kCode);
+}
+
+uint64_t d2u(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }
+uint32_t f2u(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+
+TEST(Interp, FloatSemantics) {
+  Machine m;
+  CpuState& s = m.s();
+  s.f[1] = fp::box32(f2u(-0.0f));
+  s.f[2] = fp::box32(f2u(0.0f));
+  s.f[3] = 0x000000003f800000ull;          // 1.0f not NaN-boxed -> canonical NaN
+  s.f[4] = fp::box32(0x7f800001u);         // sNaN
+  s.f[5] = d2u(3e9);
+  s.f[6] = d2u(-1.5);
+  s.f[7] = d2u(2.5);
+  s.f[8] = d2u(1.0);
+  s.f[9] = d2u(3.0);
+  ASSERT_EQ(m.run({F(0x14, 10, 1, 2, 0),      // fmin.s -> -0
+                   F(0x14, 11, 1, 2, 1),      // fmax.s -> +0
+                   F(0x14, 12, 3, 2, 0),      // fmin.s(NaN(unboxed), +0) -> +0
+                   F(0x14, 13, 4, 4, 0),      // fmin.s(sNaN, sNaN) -> canonical, NV
+                   F(0x00, 14, 3, 2, 0),      // fadd.s with unboxed -> canonical NaN
+                   F(0x61, 10, 5, 0, 1),      // fcvt.w.d a0, 3e9 -> saturate 0x7fffffff, NV
+                   F(0x61, 11, 6, 1, 1),      // fcvt.wu.d a1, -1.5 rtz -> 0, NV
+                   F(0x61, 12, 7, 0, 0),      // fcvt.w.d a2, 2.5 rne -> 2, NX
+                   F(0x61, 13, 7, 0, 4),      // fcvt.w.d a3, 2.5 rmm -> 3
+                   F(0x61, 14, 6, 0, 2),      // fcvt.w.d a4, -1.5 rdn -> -2
+                   F(0x0d, 15, 8, 9, 2),      // fdiv.d 1/3 rdn
+                   F(0x0d, 16, 8, 9, 3),      // fdiv.d 1/3 rup
+                   F(0x70, 17, 3, 0, 0)}),    // fmv.x.w a7, f3 (raw low bits, no unboxing)
+            ExitReason::Ecall);
+  EXPECT_EQ(s.f[10], fp::box32(0x80000000u));
+  EXPECT_EQ(s.f[11], fp::box32(0u));
+  EXPECT_EQ(s.f[12], fp::box32(0u));
+  EXPECT_EQ(s.f[13], fp::box32(fp::kCanonicalNaN32));
+  EXPECT_EQ(s.f[14], fp::box32(fp::kCanonicalNaN32));
+  EXPECT_EQ(s.x[10], 0x7fffffffu);
+  EXPECT_EQ(s.x[11], 0u);
+  EXPECT_EQ(s.x[12], 2u);
+  EXPECT_EQ(s.x[13], 3u);
+  EXPECT_EQ(s.x[14], static_cast<uint64_t>(-2));
+  EXPECT_EQ(s.f[16] - s.f[15], 1u);  // rup is one ulp above rdn
+  EXPECT_EQ(s.x[17], 0x3f800000u);
+  EXPECT_EQ(s.fflags, static_cast<uint32_t>(NV | NX));
+}
+
+TEST(FpOps, FlagsAndEdgeCases) {
+  uint32_t fl = 0;
+  // Tininess after rounding: (1-2^-52) * (2^-1022 (1+2^-52)) rounds to the
+  // smallest normal: NX but not UF on RISC-V.
+  EXPECT_EQ(fp::f64_arith(fp::Arith::Mul, 0x3FEFFFFFFFFFFFFEull, 0x0010000000000001ull, RNE, &fl),
+            0x0010000000000000ull);
+  EXPECT_EQ(fl, static_cast<uint32_t>(NX));
+  fl = 0;
+  EXPECT_EQ(fp::f64_arith(fp::Arith::Div, d2u(1.0), d2u(0.0), RNE, &fl), d2u(INFINITY));
+  EXPECT_EQ(fl, static_cast<uint32_t>(DZ));
+  fl = 0;  // inf - inf: canonical (positive) NaN, not x86's negative default NaN
+  EXPECT_EQ(fp::f64_arith(fp::Arith::Sub, d2u(INFINITY), d2u(INFINITY), RNE, &fl), fp::kCanonicalNaN64);
+  EXPECT_EQ(fl, static_cast<uint32_t>(NV));
+  fl = 0;  // quiet NaN operand propagates as canonical, no flag
+  EXPECT_EQ(fp::f64_arith(fp::Arith::Add, 0x7ff8000000000123ull, d2u(1.0), RNE, &fl), fp::kCanonicalNaN64);
+  EXPECT_EQ(fl, 0u);
+  fl = 0;  // fma single rounding: (1+2^-52)*(1-2^-52) - 1 = -2^-104 exactly
+  EXPECT_EQ(fp::f64_fma(d2u(1 + 0x1p-52), d2u(1 - 0x1p-52), d2u(1.0), false, true, RNE, &fl), d2u(-0x1p-104));
+  EXPECT_EQ(fl, 0u);
+  fl = 0;  // inf*0 + qNaN is invalid
+  EXPECT_EQ(fp::f64_fma(d2u(INFINITY), 0, fp::kCanonicalNaN64, false, false, RNE, &fl), fp::kCanonicalNaN64);
+  EXPECT_EQ(fl, static_cast<uint32_t>(NV));
+  fl = 0;  // feq quiet on qNaN, flt signals
+  EXPECT_FALSE(fp::f32_eq(fp::kCanonicalNaN32, 0, &fl));
+  EXPECT_EQ(fl, 0u);
+  EXPECT_FALSE(fp::f32_lt(fp::kCanonicalNaN32, 0, &fl));
+  EXPECT_EQ(fl, static_cast<uint32_t>(NV));
+  EXPECT_EQ(fp::f32_class(0x80000000u), 1u << 3);
+  EXPECT_EQ(fp::f64_class(0x7ff0000000000001ull), 1u << 8);
+  EXPECT_EQ(fp::f64_class(0x0000000000000001ull), 1u << 5);
+  fl = 0;  // fcvt.lu.s of 2^64 saturates
+  EXPECT_EQ(fp::f32_to_int(f2u(0x1p64f), 64, true, RTZ, &fl), ~0ull);
+  EXPECT_EQ(fl, static_cast<uint32_t>(NV));
+  fl = 0;  // NaN -> max positive
+  EXPECT_EQ(fp::f64_to_int(fp::kCanonicalNaN64, 64, false, RTZ, &fl), 0x7fffffffffffffffull);
+  fl = 0;  // 2^63+1 unsigned -> double: inexact; RMM/RNE/RUP
+  EXPECT_EQ(fp::int_to_f64((1ull << 63) + 1024, 64, true, RNE, &fl), d2u(0x1p63));
+  EXPECT_EQ(fp::int_to_f64((1ull << 63) + 1024, 64, true, RMM, &fl), d2u(0x1p63 + 2048));
+  EXPECT_EQ(fp::int_to_f64((1ull << 63) + 1, 64, true, RUP, &fl), d2u(0x1p63 + 2048));
+  EXPECT_EQ(fl, static_cast<uint32_t>(NX));
+  fl = 0;  // RMM tie on add: 1 + 2^-53 (exact tie) rounds away
+  EXPECT_EQ(fp::f64_arith(fp::Arith::Add, d2u(1.0), d2u(0x1p-53), RMM, &fl), d2u(1 + 0x1p-52));
+  EXPECT_EQ(fp::f64_arith(fp::Arith::Add, d2u(1.0), d2u(0x1p-53), RNE, &fl), d2u(1.0));
+  fl = 0;  // f64 -> f32 RMM tie
+  EXPECT_EQ(fp::f64_to_f32(d2u(1 + 0x1p-24), RMM, &fl), f2u(1 + 0x1p-23f));
+  EXPECT_EQ(fp::f64_to_f32(d2u(1 + 0x1p-24), RNE, &fl), f2u(1.0f));
+}
+
+TEST(Decode, EveryOpcodeFromItsMatch) {
+  for (int i = 0; i < static_cast<int>(Opcode::illegal); ++i) {
+    const InsnInfo& in = kInsnInfo[i];
+    uint32_t w = in.match;
+    if (in.flags & kRm) w |= 0u << 12;  // rm RNE
+    DecodedInsn d = decode(w);
+    EXPECT_EQ(static_cast<int>(d.op), i) << in.name;
+    EXPECT_EQ(d.len, 4);
+  }
+}
+
+TEST(Decode, CompressedReservedAreIllegal) {
+  for (uint32_t c : {0x0000u,   // all zero
+                     0x0008u,   // c.addi4spn imm 0 (rd' = s0... imm 0)
+                     0x6001u,   // c.lui x0? no: c.lui rd=0 imm=0 -> imm 0 reserved
+                     0x6281u,   // c.lui t0, 0
+                     0x6101u,   // c.addi16sp 0
+                     0x4002u,   // c.lwsp rd 0
+                     0x6002u,   // c.ldsp rd 0
+                     0x8002u,   // c.jr x0
+                     0x2001u,   // c.addiw rd 0
+                     0x8000u,   // q0 funct3 4
+                     0x9c41u})  // c.subw/addw reserved (bits 6:5 = 2)
+    EXPECT_EQ(decode(c).op, Opcode::illegal) << std::hex << c;
+  struct Case { uint16_t c; uint32_t expanded; };
+  for (Case k : {Case{0x1101, 0xfe010113},   // c.addi sp,sp,-32
+                 Case{0x8082, 0x00008067},   // c.jr ra (ret)
+                 Case{0x9002, 0x00100073},   // c.ebreak
+                 Case{0x4515, 0x00500513},   // c.li a0,5
+                 Case{0x862e, 0x00b00633},   // c.mv a2,a1
+                 Case{0xe002, 0x00013023}}) { // c.sdsp zero,0(sp)
+    DecodedInsn d = decode(k.c);
+    EXPECT_EQ(d.len, 2);
+    EXPECT_EQ(d.expanded, k.expanded) << std::hex << k.c;
+  }
+}
+
+}  // namespace
+}  // namespace hart

@@ -1,0 +1,361 @@
+// translator/interp.cpp — the reference interpreter: RV64I, M, A, Zicsr,
+// Zifencei semantics and F/D loads/stores, plus the fetch/decode/execute
+// loop (interp_run). F/D arithmetic is in interp_fp.cpp / fp_ops.cpp.
+// Owns: integer semantics, guest memory access rules for the interpreter
+// (range check, host atomics for A), the user-mode CSR set. Does not own:
+// what an ecall does (linux-abi), TB invalidation on fence.i (the JIT/vCPU:
+// fence.i only advances pc here and ends the TB in the JIT).
+//
+// CSRs: fflags 0x001, frm 0x002, fcsr 0x003 (read/write); cycle 0xC00 (host
+// TSC), time 0xC01 (CLOCK_MONOTONIC in 10 MHz ticks, the timebase of
+// QEMU's virt board and common RISC-V boards), instret 0xC02
+// (state.instret). Writes to the read-only counters and any other CSR are
+// illegal instructions.
+#include "translator/interp.h"
+
+#include <sys/mman.h>
+#include <time.h>
+#include <x86intrin.h>
+
+#include <cstring>
+
+#include "core/address_space.h"
+#include "core/vcpu.h"
+#include "translator/fp_ops.h"
+
+namespace hart {
+
+namespace {
+
+inline void wx(CpuState& s, unsigned rd, uint64_t v) {
+  if (rd) s.x[rd] = v;
+}
+inline uint64_t sx32(uint64_t v) { return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(v))); }
+
+[[noreturn]] void mem_fault(FaultKind kind, uint64_t addr, bool is_write) {
+  Vcpu::current()->raise_fault(kind, addr, is_write);
+}
+
+// Host pointer for a guest access of size bytes, after the range check.
+inline uint8_t* guest_ptr(CpuState& s, uint64_t addr, unsigned size, bool is_write) {
+  if (addr >= kGuestVaLimit || addr > kGuestVaLimit - size) mem_fault(FaultKind::OutOfRange, addr, is_write);
+  return s.mem_base + addr;
+}
+
+template <class T>
+inline T load(CpuState& s, uint64_t addr) {
+  T v;
+  std::memcpy(&v, guest_ptr(s, addr, sizeof(T), false), sizeof(T));
+  return v;
+}
+template <class T>
+inline void store(CpuState& s, uint64_t addr, T v) {
+  std::memcpy(guest_ptr(s, addr, sizeof(T), true), &v, sizeof(T));
+}
+
+// Aligned host pointer for an atomic access (A extension needs natural alignment).
+template <class T>
+inline T* atomic_ptr(CpuState& s, uint64_t addr, bool is_write) {
+  if (addr & (sizeof(T) - 1)) mem_fault(FaultKind::Misaligned, addr, is_write);
+  return reinterpret_cast<T*>(guest_ptr(s, addr, sizeof(T), is_write));
+}
+
+bool set_illegal(CpuState& s, const DecodedInsn& d) {
+  s.exit_reason = ExitReason::IllegalInsn;
+  s.insn_bits = d.bits;
+  return false;
+}
+
+uint64_t time_10mhz() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 10000000u + static_cast<uint64_t>(ts.tv_nsec) / 100u;
+}
+
+bool csr_read(CpuState& s, uint32_t csr, uint64_t* v) {
+  switch (csr) {
+    case 0x001: *v = s.fflags; return true;
+    case 0x002: *v = s.frm; return true;
+    case 0x003: *v = s.fcsr(); return true;
+    case 0xc00: *v = __rdtsc(); return true;
+    case 0xc01: *v = time_10mhz(); return true;
+    case 0xc02: *v = s.instret; return true;
+    default: return false;
+  }
+}
+
+bool csr_write(CpuState& s, uint32_t csr, uint64_t v) {
+  switch (csr) {
+    case 0x001: s.fflags = v & 0x1f; return true;
+    case 0x002: s.frm = v & 7; return true;
+    case 0x003: s.set_fcsr(static_cast<uint32_t>(v & 0xff)); return true;
+    default: return false;  // counters are read-only; others do not exist
+  }
+}
+
+// Zicsr. Returns false if the access is illegal (state not changed).
+bool do_csr(CpuState& s, const DecodedInsn& d) {
+  const uint32_t csr = static_cast<uint32_t>(d.imm) & 0xfff;
+  const bool imm_form = d.info().format == InsnFormat::CSRI;
+  const uint64_t src = imm_form ? d.rs1 : s.x[d.rs1];
+  uint64_t old = 0;
+  if (!csr_read(s, csr, &old)) return set_illegal(s, d);
+  uint64_t nv;
+  bool write;
+  switch (d.op) {
+    case Opcode::csrrw:
+    case Opcode::csrrwi: nv = src; write = true; break;
+    case Opcode::csrrs:
+    case Opcode::csrrsi: nv = old | src; write = d.rs1 != 0; break;
+    default: nv = old & ~src; write = d.rs1 != 0; break;
+  }
+  if (write && !csr_write(s, csr, nv)) return set_illegal(s, d);
+  wx(s, d.rd, old);
+  return true;
+}
+
+template <class T>
+T amo_apply(Opcode op, T* p, T v) {
+  using S = std::make_signed_t<T>;
+  switch (op) {
+    case Opcode::amoswap_w: case Opcode::amoswap_d: return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST);
+    case Opcode::amoadd_w: case Opcode::amoadd_d: return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST);
+    case Opcode::amoxor_w: case Opcode::amoxor_d: return __atomic_fetch_xor(p, v, __ATOMIC_SEQ_CST);
+    case Opcode::amoand_w: case Opcode::amoand_d: return __atomic_fetch_and(p, v, __ATOMIC_SEQ_CST);
+    case Opcode::amoor_w: case Opcode::amoor_d: return __atomic_fetch_or(p, v, __ATOMIC_SEQ_CST);
+    default: break;
+  }
+  T old = __atomic_load_n(p, __ATOMIC_SEQ_CST);
+  for (;;) {
+    T nv;
+    switch (op) {
+      case Opcode::amomin_w: case Opcode::amomin_d: nv = static_cast<S>(old) < static_cast<S>(v) ? old : v; break;
+      case Opcode::amomax_w: case Opcode::amomax_d: nv = static_cast<S>(old) > static_cast<S>(v) ? old : v; break;
+      case Opcode::amominu_w: case Opcode::amominu_d: nv = old < v ? old : v; break;
+      default: nv = old > v ? old : v; break;  // amomaxu
+    }
+    if (__atomic_compare_exchange_n(p, &old, nv, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) return old;
+  }
+}
+
+template <class T>
+uint64_t widen(T v) {  // W results are sign-extended
+  return sizeof(T) == 4 ? sx32(v) : static_cast<uint64_t>(v);
+}
+
+template <class T>
+void do_lr(CpuState& s, const DecodedInsn& d, uint64_t addr) {
+  T* p = atomic_ptr<T>(s, addr, false);
+  T v = __atomic_load_n(p, __ATOMIC_SEQ_CST);
+  s.res_addr = addr;
+  s.res_value = v;
+  s.res_size = sizeof(T);
+  wx(s, d.rd, widen(v));
+}
+
+template <class T>
+void do_sc(CpuState& s, const DecodedInsn& d, uint64_t addr) {
+  T* p = atomic_ptr<T>(s, addr, true);
+  bool ok = false;
+  if (s.res_size == sizeof(T) && s.res_addr == addr) {
+    T expected = static_cast<T>(s.res_value);
+    ok = __atomic_compare_exchange_n(p, &expected, static_cast<T>(s.x[d.rs2]), false, __ATOMIC_SEQ_CST,
+                                     __ATOMIC_SEQ_CST);
+  }
+  s.res_size = 0;
+  wx(s, d.rd, ok ? 0 : 1);
+}
+
+template <class T>
+void do_amo(CpuState& s, const DecodedInsn& d, uint64_t addr) {
+  T* p = atomic_ptr<T>(s, addr, true);
+  T old = amo_apply<T>(d.op, p, static_cast<T>(s.x[d.rs2]));
+  wx(s, d.rd, widen(old));
+}
+
+}  // namespace
+
+void interp_step(CpuState& s, const DecodedInsn& d) {
+  const uint64_t pc = s.pc;
+  uint64_t next = pc + d.len;
+  const uint64_t a = s.x[d.rs1], b = s.x[d.rs2];
+  const int64_t imm = d.imm;
+  const uint64_t uimm = static_cast<uint64_t>(imm);
+  const unsigned rd = d.rd;
+  const int64_t sa = static_cast<int64_t>(a), sb = static_cast<int64_t>(b);
+  const int32_t a32 = static_cast<int32_t>(a), b32 = static_cast<int32_t>(b);
+  const uint32_t ua32 = static_cast<uint32_t>(a), ub32 = static_cast<uint32_t>(b);
+
+  switch (d.op) {
+    // RV64I
+    case Opcode::lui: wx(s, rd, uimm); break;
+    case Opcode::auipc: wx(s, rd, pc + uimm); break;
+    case Opcode::jal: wx(s, rd, next); next = pc + uimm; break;
+    case Opcode::jalr: {
+      uint64_t t = (a + uimm) & ~uint64_t{1};
+      wx(s, rd, next);
+      next = t;
+      break;
+    }
+    case Opcode::beq: if (a == b) next = pc + uimm; break;
+    case Opcode::bne: if (a != b) next = pc + uimm; break;
+    case Opcode::blt: if (sa < sb) next = pc + uimm; break;
+    case Opcode::bge: if (sa >= sb) next = pc + uimm; break;
+    case Opcode::bltu: if (a < b) next = pc + uimm; break;
+    case Opcode::bgeu: if (a >= b) next = pc + uimm; break;
+    case Opcode::lb: wx(s, rd, static_cast<uint64_t>(static_cast<int64_t>(load<int8_t>(s, a + uimm)))); break;
+    case Opcode::lh: wx(s, rd, static_cast<uint64_t>(static_cast<int64_t>(load<int16_t>(s, a + uimm)))); break;
+    case Opcode::lw: wx(s, rd, static_cast<uint64_t>(static_cast<int64_t>(load<int32_t>(s, a + uimm)))); break;
+    case Opcode::ld: wx(s, rd, load<uint64_t>(s, a + uimm)); break;
+    case Opcode::lbu: wx(s, rd, load<uint8_t>(s, a + uimm)); break;
+    case Opcode::lhu: wx(s, rd, load<uint16_t>(s, a + uimm)); break;
+    case Opcode::lwu: wx(s, rd, load<uint32_t>(s, a + uimm)); break;
+    case Opcode::sb: store<uint8_t>(s, a + uimm, static_cast<uint8_t>(b)); break;
+    case Opcode::sh: store<uint16_t>(s, a + uimm, static_cast<uint16_t>(b)); break;
+    case Opcode::sw: store<uint32_t>(s, a + uimm, static_cast<uint32_t>(b)); break;
+    case Opcode::sd: store<uint64_t>(s, a + uimm, b); break;
+    case Opcode::addi: wx(s, rd, a + uimm); break;
+    case Opcode::slti: wx(s, rd, sa < imm); break;
+    case Opcode::sltiu: wx(s, rd, a < uimm); break;
+    case Opcode::xori: wx(s, rd, a ^ uimm); break;
+    case Opcode::ori: wx(s, rd, a | uimm); break;
+    case Opcode::andi: wx(s, rd, a & uimm); break;
+    case Opcode::slli: wx(s, rd, a << (imm & 63)); break;
+    case Opcode::srli: wx(s, rd, a >> (imm & 63)); break;
+    case Opcode::srai: wx(s, rd, static_cast<uint64_t>(sa >> (imm & 63))); break;
+    case Opcode::add: wx(s, rd, a + b); break;
+    case Opcode::sub: wx(s, rd, a - b); break;
+    case Opcode::sll: wx(s, rd, a << (b & 63)); break;
+    case Opcode::slt: wx(s, rd, sa < sb); break;
+    case Opcode::sltu: wx(s, rd, a < b); break;
+    case Opcode::xor_: wx(s, rd, a ^ b); break;
+    case Opcode::srl: wx(s, rd, a >> (b & 63)); break;
+    case Opcode::sra: wx(s, rd, static_cast<uint64_t>(sa >> (b & 63))); break;
+    case Opcode::or_: wx(s, rd, a | b); break;
+    case Opcode::and_: wx(s, rd, a & b); break;
+    case Opcode::addiw: wx(s, rd, sx32(a + uimm)); break;
+    case Opcode::slliw: wx(s, rd, sx32(ua32 << (imm & 31))); break;
+    case Opcode::srliw: wx(s, rd, sx32(ua32 >> (imm & 31))); break;
+    case Opcode::sraiw: wx(s, rd, sx32(static_cast<uint32_t>(a32 >> (imm & 31)))); break;
+    case Opcode::addw: wx(s, rd, sx32(a + b)); break;
+    case Opcode::subw: wx(s, rd, sx32(a - b)); break;
+    case Opcode::sllw: wx(s, rd, sx32(ua32 << (b & 31))); break;
+    case Opcode::srlw: wx(s, rd, sx32(ua32 >> (b & 31))); break;
+    case Opcode::sraw: wx(s, rd, sx32(static_cast<uint32_t>(a32 >> (b & 31)))); break;
+    case Opcode::fence: __atomic_thread_fence(__ATOMIC_SEQ_CST); break;
+    case Opcode::fence_i: break;  // the JIT ends the TB; invalidation is the vCPU's job
+    case Opcode::ecall:
+      s.exit_reason = ExitReason::Ecall;
+      s.insn_bits = d.bits;
+      return;
+    case Opcode::ebreak:
+      s.exit_reason = ExitReason::Ebreak;
+      s.insn_bits = d.bits;
+      return;
+    // Zicsr
+    case Opcode::csrrw: case Opcode::csrrs: case Opcode::csrrc:
+    case Opcode::csrrwi: case Opcode::csrrsi: case Opcode::csrrci:
+      if (!do_csr(s, d)) return;
+      break;
+    // M
+    case Opcode::mul: wx(s, rd, a * b); break;
+    case Opcode::mulh: wx(s, rd, static_cast<uint64_t>((static_cast<__int128>(sa) * sb) >> 64)); break;
+    case Opcode::mulhsu:
+      wx(s, rd, static_cast<uint64_t>((static_cast<__int128>(sa) * static_cast<__int128>(static_cast<unsigned __int128>(b))) >> 64));
+      break;
+    case Opcode::mulhu: wx(s, rd, static_cast<uint64_t>((static_cast<unsigned __int128>(a) * b) >> 64)); break;
+    case Opcode::div:
+      wx(s, rd, b == 0 ? ~uint64_t{0} : (sa == INT64_MIN && sb == -1) ? a : static_cast<uint64_t>(sa / sb));
+      break;
+    case Opcode::divu: wx(s, rd, b == 0 ? ~uint64_t{0} : a / b); break;
+    case Opcode::rem:
+      wx(s, rd, b == 0 ? a : (sa == INT64_MIN && sb == -1) ? 0 : static_cast<uint64_t>(sa % sb));
+      break;
+    case Opcode::remu: wx(s, rd, b == 0 ? a : a % b); break;
+    case Opcode::mulw: wx(s, rd, sx32(a * b)); break;
+    case Opcode::divw:
+      wx(s, rd, b32 == 0 ? ~uint64_t{0} : (a32 == INT32_MIN && b32 == -1) ? sx32(ua32) : sx32(static_cast<uint32_t>(a32 / b32)));
+      break;
+    case Opcode::divuw: wx(s, rd, ub32 == 0 ? ~uint64_t{0} : sx32(ua32 / ub32)); break;
+    case Opcode::remw:
+      wx(s, rd, b32 == 0 ? sx32(ua32) : (a32 == INT32_MIN && b32 == -1) ? 0 : sx32(static_cast<uint32_t>(a32 % b32)));
+      break;
+    case Opcode::remuw: wx(s, rd, ub32 == 0 ? sx32(ua32) : sx32(ua32 % ub32)); break;
+    // A
+    case Opcode::lr_w: do_lr<uint32_t>(s, d, a); break;
+    case Opcode::lr_d: do_lr<uint64_t>(s, d, a); break;
+    case Opcode::sc_w: do_sc<uint32_t>(s, d, a); break;
+    case Opcode::sc_d: do_sc<uint64_t>(s, d, a); break;
+    case Opcode::amoswap_w: case Opcode::amoadd_w: case Opcode::amoxor_w: case Opcode::amoand_w:
+    case Opcode::amoor_w: case Opcode::amomin_w: case Opcode::amomax_w: case Opcode::amominu_w:
+    case Opcode::amomaxu_w:
+      do_amo<uint32_t>(s, d, a);
+      break;
+    case Opcode::amoswap_d: case Opcode::amoadd_d: case Opcode::amoxor_d: case Opcode::amoand_d:
+    case Opcode::amoor_d: case Opcode::amomin_d: case Opcode::amomax_d: case Opcode::amominu_d:
+    case Opcode::amomaxu_d:
+      do_amo<uint64_t>(s, d, a);
+      break;
+    // F/D loads and stores (raw bits; flw NaN-boxes)
+    case Opcode::flw: s.f[rd] = fp::box32(load<uint32_t>(s, a + uimm)); break;
+    case Opcode::fld: s.f[rd] = load<uint64_t>(s, a + uimm); break;
+    case Opcode::fsw: store<uint32_t>(s, a + uimm, static_cast<uint32_t>(s.f[d.rs2])); break;
+    case Opcode::fsd: store<uint64_t>(s, a + uimm, s.f[d.rs2]); break;
+    case Opcode::illegal:
+      set_illegal(s, d);
+      return;
+    default:
+      if (!interp_step_fp(s, d)) {
+        set_illegal(s, d);
+        return;
+      }
+      if (s.exit_reason == ExitReason::IllegalInsn) return;
+      break;
+  }
+  s.pc = next;
+}
+
+uint64_t interp_run(Vcpu& vcpu, uint64_t max_insns) {
+  CpuState& s = vcpu.state;
+  uint64_t n = 0;
+  // Last page found executable (valid for this call: protection changes
+  // come from syscalls, which leave the interpreter through ecall).
+  uint64_t exec_page = ~uint64_t{0};
+  auto fetch_ok = [&](uint64_t addr) {
+    if (page_down(addr) == exec_page) return true;
+    if (addr >= kGuestVaLimit || !vcpu.as().check(addr, 2, PROT_EXEC)) {
+      s.fault_kind = addr >= kGuestVaLimit        ? FaultKind::OutOfRange
+                     : vcpu.as().check(addr, 1, 0) ? FaultKind::Protection
+                                                   : FaultKind::Unmapped;
+      s.fault_addr = addr;
+      s.fault_is_write = 0;
+      s.exit_reason = ExitReason::MemFault;
+      return false;
+    }
+    exec_page = page_down(addr);
+    return true;
+  };
+  s.x[0] = 0;
+  while (n < max_insns && s.exit_reason == ExitReason::None) {
+    if (s.exit_request.load(std::memory_order_relaxed)) {
+      s.exit_reason = ExitReason::ExitRequest;
+      break;
+    }
+    const uint64_t pc = s.pc;
+    if (!fetch_ok(pc)) break;
+    uint16_t lo, hi = 0;
+    std::memcpy(&lo, s.mem_base + pc, 2);
+    if (!is_compressed(lo)) {
+      if (!fetch_ok(pc + 2)) break;
+      std::memcpy(&hi, s.mem_base + pc + 2, 2);
+    }
+    DecodedInsn d = decode(static_cast<uint32_t>(hi) << 16 | lo);
+    interp_step(s, d);
+    if (s.exit_reason != ExitReason::None) break;
+    ++n;
+    ++s.instret;
+  }
+  return n;
+}
+
+}  // namespace hart
