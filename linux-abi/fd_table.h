@@ -1,0 +1,64 @@
+// linux-abi/fd_table.h — the guest file descriptor table of one process:
+// guest fd numbers (lowest-free, per-fd FD_CLOEXEC) mapped to refcounted host
+// fds. dup() shares one HostFd; the host fd closes with its last reference.
+// Owns: fd numbering and host fd lifetime. Does not own: what the fds are
+// used for (sys_fs.cpp) or path resolution (process.h).
+//
+// Locking: one mutex guards the table; HostFd itself is immutable.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace hart::linux {
+
+// A host file descriptor owned by hartd on behalf of guests.
+class HostFd {
+ public:
+  explicit HostFd(int fd) : fd_(fd) {}
+  ~HostFd();
+  HostFd(const HostFd&) = delete;
+  HostFd& operator=(const HostFd&) = delete;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+class FdTable {
+ public:
+  static constexpr int kDefaultLimit = 1024;  // RLIMIT_NOFILE soft limit seen by guests
+
+  // Installs file at the lowest free guest fd >= min_fd. Returns the fd,
+  // -EMFILE when the table is full, -EINVAL when min_fd is out of range.
+  int install(std::shared_ptr<HostFd> file, bool cloexec, int min_fd = 0);
+  // Wraps a fresh host fd (takes ownership) and installs it; closes it on failure.
+  int install_host(int host_fd, bool cloexec, int min_fd = 0);
+  // Puts file at exactly fd, closing what was there (dup2/dup3). -EBADF if
+  // fd is out of range.
+  int install_at(int fd, std::shared_ptr<HostFd> file, bool cloexec);
+  std::shared_ptr<HostFd> get(int fd) const;
+  // Host fd number for a guest fd, or -1 (callers keep get() alive while using it).
+  int host(int fd) const;
+  int close(int fd);  // 0 or -EBADF
+  int get_cloexec(int fd) const;             // 0/1 or -EBADF
+  int set_cloexec(int fd, bool cloexec);     // 0 or -EBADF
+  void close_on_exec();
+  std::vector<int> open_fds() const;
+  int limit() const { return limit_; }
+  void set_limit(int n);
+  // Guest 0, 1, 2 become dups of host 0, 1, 2 (skipped if the host fd is closed).
+  void init_stdio();
+
+ private:
+  struct Entry {
+    std::shared_ptr<HostFd> file;
+    bool cloexec = false;
+  };
+  mutable std::mutex mutex_;
+  std::vector<Entry> entries_;
+  int limit_ = kDefaultLimit;
+};
+
+}  // namespace hart::linux

@@ -1,0 +1,170 @@
+// linux-abi/sys_mm.cpp — memory syscalls: brk, mmap, munmap, mprotect,
+// mremap, madvise, msync, mlock. mmap flag and prot values are asm-generic on
+// both riscv64 and x86-64.
+// Owns: guest mmap flag parsing and brk policy (heap grows in whole pages
+// right after the program image, named "[heap]"). Does not own: the VMA list
+// or host mappings (core/address_space) or TB invalidation, which follows from
+// the address space's change listener.
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "linux-abi/sys_util.h"
+
+namespace hart::linux {
+
+int64_t sys_brk(SyscallCtx& ctx) {
+  Process& p = ctx.proc;
+  std::lock_guard<std::mutex> lock(p.mutex());
+  uint64_t want = ctx.a[0];
+  if (want < p.brk_start || want >= kGuestVaLimit) return static_cast<int64_t>(p.brk_cur);
+  uint64_t need = page_up(want);
+  if (need > p.brk_mapped) {
+    int64_t r = p.as().map(p.brk_mapped, need - p.brk_mapped, PROT_READ | PROT_WRITE,
+                           kMapFixedNoReplace, -1, 0, "[heap]");
+    if (r < 0) return static_cast<int64_t>(p.brk_cur);  // Linux: brk fails by returning the old break
+    p.brk_mapped = need;
+  } else if (need < p.brk_mapped) {
+    p.as().unmap(need, p.brk_mapped - need);
+    p.brk_mapped = need;
+  }
+  p.brk_cur = want;
+  return static_cast<int64_t>(want);
+}
+
+int64_t sys_mmap(SyscallCtx& ctx) {
+  uint64_t addr = ctx.a[0], len = ctx.a[1];
+  int prot = static_cast<int>(ctx.a[2]);
+  int flags = static_cast<int>(ctx.a[3]);
+  int gfd = static_cast<int>(ctx.a[4]);
+  uint64_t off = ctx.a[5];
+  constexpr int kKnownFlags = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS |
+                              MAP_GROWSDOWN | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_LOCKED |
+                              MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK |
+                              MAP_HUGETLB | MAP_SYNC | MAP_FIXED_NOREPLACE;
+  int type = flags & MAP_SHARED_VALIDATE;
+  if (type == 0) return -EINVAL;
+  if (type == MAP_SHARED_VALIDATE && (flags & ~kKnownFlags)) return -EOPNOTSUPP;
+  if (len == 0) return -EINVAL;
+  if (page_up(len) < len || page_up(len) > kGuestVaLimit) return -ENOMEM;
+  if (off & (kPageSize - 1)) return -EINVAL;
+  if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) return -EINVAL;
+  if (flags & MAP_HUGETLB) return -EINVAL;  // no hugetlbfs for guests
+
+  unsigned aflags = 0;
+  if (flags & MAP_FIXED) aflags |= kMapFixed;
+  else if (flags & MAP_FIXED_NOREPLACE) aflags |= kMapFixedNoReplace;
+  if (type != MAP_PRIVATE) aflags |= kMapShared;
+  if (flags & MAP_NORESERVE) aflags |= kMapNoReserve;
+  if ((aflags & (kMapFixed | kMapFixedNoReplace)) && (addr & (kPageSize - 1))) return -EINVAL;
+
+  std::shared_ptr<HostFd> keep;
+  int hfd = -1;
+  std::string name;
+  if (!(flags & MAP_ANONYMOUS)) {
+    keep = ctx.proc.fds().get(gfd);
+    if (!keep) return -EBADF;
+    hfd = keep->fd();
+    int acc = fcntl(hfd, F_GETFL);
+    if (acc < 0) return -errno;
+    if ((acc & O_ACCMODE) == O_WRONLY) return -EACCES;
+    if (type != MAP_PRIVATE && (prot & PROT_WRITE) && (acc & O_ACCMODE) != O_RDWR) return -EACCES;
+    char buf[PATH_MAX];
+    ssize_t n = readlink(("/proc/self/fd/" + std::to_string(hfd)).c_str(), buf, sizeof buf - 1);
+    if (n > 0) name.assign(buf, n);
+  } else if (type == MAP_PRIVATE) {
+    off = 0;
+  }
+  if (!(aflags & (kMapFixed | kMapFixedNoReplace)) && addr && addr < kPageSize * 16) addr = 0;
+  int64_t r = ctx.proc.as().map(addr, len, prot, aflags, hfd, off, name);
+  return r;
+}
+
+int64_t sys_munmap(SyscallCtx& ctx) {
+  uint64_t addr = ctx.a[0], len = ctx.a[1];
+  if ((addr & (kPageSize - 1)) || len == 0) return -EINVAL;
+  if (addr >= kGuestVaLimit || page_up(len) > kGuestVaLimit - addr) return -EINVAL;
+  return ctx.proc.as().unmap(addr, len);
+}
+
+int64_t sys_mprotect(SyscallCtx& ctx) {
+  uint64_t addr = ctx.a[0], len = ctx.a[1];
+  int prot = static_cast<int>(ctx.a[2]);
+  prot &= ~(PROT_GROWSDOWN | PROT_GROWSUP);
+  if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) return -EINVAL;
+  if (addr & (kPageSize - 1)) return -EINVAL;
+  if (len == 0) return 0;
+  if (page_up(len) < len) return -ENOMEM;
+  return ctx.proc.as().protect(addr, len, prot);
+}
+
+int64_t sys_madvise(SyscallCtx& ctx) {
+  uint64_t addr = ctx.a[0], len = ctx.a[1];
+  int advice = static_cast<int>(ctx.a[2]);
+  if (addr & (kPageSize - 1)) return -EINVAL;
+  if (len == 0) return 0;
+  uint64_t plen = page_up(len);
+  if (plen < len) return -EINVAL;
+  if (!ctx.proc.as().check(addr, plen, 0)) return -ENOMEM;
+  if (advice == MADV_DONTNEED || advice == MADV_FREE) {
+    // Private anonymous pages read back as zeros afterwards; guests rely on it.
+    if (madvise(ctx.proc.as().base() + addr, plen, MADV_DONTNEED) != 0) return -errno;
+  }
+  return 0;
+}
+
+int64_t sys_mremap(SyscallCtx& ctx) {
+  uint64_t old_addr = ctx.a[0], old_len = page_up(ctx.a[1]), new_len = page_up(ctx.a[2]);
+  uint64_t flags = ctx.a[3];
+  constexpr uint64_t kMayMove = 1, kFixed = 2, kDontUnmap = 4;
+  if (flags & ~(kMayMove | kFixed | kDontUnmap)) return -EINVAL;
+  if (old_addr & (kPageSize - 1)) return -EINVAL;
+  if (new_len == 0 || new_len > kGuestVaLimit) return -EINVAL;
+  if (flags & (kFixed | kDontUnmap)) return -EINVAL;  // MREMAP_FIXED/DONTUNMAP: not yet
+  AddressSpace& as = ctx.proc.as();
+  if (old_len == 0 || !as.check(old_addr, old_len, 0)) return -EFAULT;
+  if (new_len == old_len) return static_cast<int64_t>(old_addr);
+  if (new_len < old_len) {
+    as.unmap(old_addr + new_len, old_len - new_len);
+    return static_cast<int64_t>(old_addr);
+  }
+  // Growing: only private anonymous mappings (file and shared ones: -ENOMEM).
+  Vma vma{};
+  for (const Vma& v : as.vmas())
+    if (v.start <= old_addr && v.end > old_addr) vma = v;
+  if (vma.host_fd >= 0 || vma.shared) return -ENOMEM;
+  int64_t r = as.map(old_addr + old_len, new_len - old_len, vma.prot, kMapFixedNoReplace, -1, 0,
+                     vma.name);
+  if (r >= 0) return static_cast<int64_t>(old_addr);
+  if (!(flags & kMayMove)) return -ENOMEM;
+  int64_t n = as.map(0, new_len, vma.prot | PROT_READ | PROT_WRITE, 0, -1, 0, vma.name);
+  if (n < 0) return n;
+  memcpy(as.base() + n, as.base() + old_addr, old_len);
+  if (!(vma.prot & PROT_WRITE) || !(vma.prot & PROT_READ)) as.protect(n, new_len, vma.prot);
+  as.unmap(old_addr, old_len);
+  return n;
+}
+
+int64_t sys_msync(SyscallCtx& ctx) {
+  uint64_t addr = ctx.a[0], len = ctx.a[1];
+  if (addr & (kPageSize - 1)) return -EINVAL;
+  if (len && !ctx.proc.as().check(addr, page_up(len), 0)) return -ENOMEM;
+  if (len && msync(ctx.proc.as().base() + addr, page_up(len), static_cast<int>(ctx.a[2])) != 0)
+    return -errno;
+  return 0;
+}
+
+int64_t sys_mlock(SyscallCtx& ctx) {
+  uint64_t addr = page_down(ctx.a[0]);
+  uint64_t len = page_up(ctx.a[1] + (ctx.a[0] - addr));
+  if (len && !ctx.proc.as().check(addr, len, 0)) return -ENOMEM;
+  return 0;
+}
+
+int64_t sys_munlock(SyscallCtx& ctx) { return sys_mlock(ctx); }
+
+}  // namespace hart::linux

@@ -1,0 +1,475 @@
+// linux-abi/sys_process.cpp — process and identity syscalls: exit,
+// exit_group, thread-exit bookkeeping (set_tid_address, robust lists, rseq),
+// virtual pids/tids, uids, uname, rlimits, getrandom, affinity, signal
+// dispositions and masks (recorded; delivery comes with signals support),
+// kill to self with default actions, sysinfo, rusage, times, prctl, and
+// futex (host futex on the guest word's host address).
+// Owns: these handlers. Does not own: the exit path of the run loop
+// (cpu_loop.cpp reads Process::exited()).
+#include <sched.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/times.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+
+#include "linux-abi/riscv64_abi.h"
+#include "linux-abi/sys_util.h"
+
+namespace hart::linux {
+
+namespace {
+
+constexpr uint64_t kSigBit(int sig) { return uint64_t{1} << (sig - 1); }
+constexpr uint64_t kUnblockable = kSigBit(SIGKILL) | kSigBit(SIGSTOP);
+
+// Signals whose default action is to do nothing.
+bool default_ignored(int sig) {
+  return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+}
+
+// Sends sig to this (single-threaded) process.
+int64_t signal_self(SyscallCtx& ctx, int sig) {
+  if (sig == 0) return 0;
+  if (sig < 1 || sig > kGuestNSig) return -EINVAL;
+  Process& p = ctx.proc;
+  uint64_t handler;
+  {
+    std::lock_guard<std::mutex> lock(p.mutex());
+    handler = p.sigactions[sig].handler;
+  }
+  if (sig != SIGKILL && sig != SIGSTOP) {
+    if (handler == 1 /*SIG_IGN*/) return 0;
+    if (handler == 0 && default_ignored(sig)) return 0;
+    if (handler == 0 && (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)) return 0;
+    if (handler > 1) {
+      // Handlers are recorded but not yet delivered: the guest would go on
+      // with wrong behaviour, so treat the signal as fatal and say so.
+      if (p.log().enabled(kLog_unimp) || p.log().enabled(kLog_int))
+        p.log().printf("hart: signal %d has a guest handler; delivery not implemented, "
+                       "terminating\n", sig);
+    }
+  }
+  if (sig == SIGSTOP) return 0;
+  if (p.log().enabled(kLog_int))
+    p.log().printf("hart: guest %d killed by signal %d (%s)\n", p.pid(), sig, strsignal(sig));
+  p.exit_with_signal(sig);
+  return 0;
+}
+
+}  // namespace
+
+// ---- exit -------------------------------------------------------------------
+
+int64_t sys_exit(SyscallCtx& ctx) {
+  // One thread per process for now: thread exit ends the process.
+  ctx.proc.exit_with_status(static_cast<int>(ctx.a[0]));
+  return 0;
+}
+
+int64_t sys_exit_group(SyscallCtx& ctx) {
+  ctx.proc.exit_with_status(static_cast<int>(ctx.a[0]));
+  return 0;
+}
+
+int64_t sys_set_tid_address(SyscallCtx& ctx) {
+  ctx.proc.clear_child_tid = ctx.a[0];
+  return ctx.proc.tid_of(ctx.vcpu);
+}
+
+int64_t sys_set_robust_list(SyscallCtx& ctx) {
+  if (ctx.a[1] != 24) return -EINVAL;  // sizeof(struct robust_list_head)
+  ctx.proc.robust_list = ctx.a[0];
+  ctx.proc.robust_list_len = ctx.a[1];
+  return 0;
+}
+
+int64_t sys_get_robust_list(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
+  uint64_t head = ctx.proc.robust_list, len = 24;
+  if (!ctx.proc.as().write(ctx.a[1], &head, 8)) return -EFAULT;
+  if (!ctx.proc.as().write(ctx.a[2], &len, 8)) return -EFAULT;
+  return 0;
+}
+
+// glibc treats ENOSYS from rseq as "no rseq" and goes on.
+int64_t sys_rseq(SyscallCtx&) { return -ENOSYS; }
+
+// ---- ids ----------------------------------------------------------------------
+
+int64_t sys_getpid(SyscallCtx& ctx) { return ctx.proc.pid(); }
+int64_t sys_getppid(SyscallCtx& ctx) { return ctx.proc.ppid(); }
+int64_t sys_gettid(SyscallCtx& ctx) { return ctx.proc.tid_of(ctx.vcpu); }
+int64_t sys_getuid(SyscallCtx&) { return getuid(); }
+int64_t sys_geteuid(SyscallCtx&) { return geteuid(); }
+int64_t sys_getgid(SyscallCtx&) { return getgid(); }
+int64_t sys_getegid(SyscallCtx&) { return getegid(); }
+
+int64_t sys_getresuid(SyscallCtx& ctx) {
+  uint32_t r = getuid(), e = geteuid(), s = geteuid();
+  AddressSpace& as = ctx.proc.as();
+  if (!as.write(ctx.a[0], &r, 4) || !as.write(ctx.a[1], &e, 4) || !as.write(ctx.a[2], &s, 4))
+    return -EFAULT;
+  return 0;
+}
+
+int64_t sys_getresgid(SyscallCtx& ctx) {
+  uint32_t r = getgid(), e = getegid(), s = getegid();
+  AddressSpace& as = ctx.proc.as();
+  if (!as.write(ctx.a[0], &r, 4) || !as.write(ctx.a[1], &e, 4) || !as.write(ctx.a[2], &s, 4))
+    return -EFAULT;
+  return 0;
+}
+
+int64_t sys_getgroups(SyscallCtx& ctx) {
+  if (static_cast<int>(ctx.a[0]) < 0) return -EINVAL;
+  return 0;  // no supplementary groups inside hartd
+}
+
+int64_t sys_getpgid(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
+  return ctx.proc.pid();
+}
+
+int64_t sys_getsid(SyscallCtx& ctx) { return sys_getpgid(ctx); }
+
+int64_t sys_setpgid(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
+  return 0;
+}
+
+// ---- system information ----------------------------------------------------------
+
+int64_t sys_uname(SyscallCtx& ctx) {
+  GuestUtsname u{};
+  struct utsname host;
+  uname(&host);
+  snprintf(u.sysname, sizeof u.sysname, "%s", kUtsSysname);
+  snprintf(u.nodename, sizeof u.nodename, "%s", host.nodename);
+  snprintf(u.release, sizeof u.release, "%s", kUtsRelease);
+  snprintf(u.version, sizeof u.version, "%s", kUtsVersion);
+  snprintf(u.machine, sizeof u.machine, "%s", kUtsMachine);
+  snprintf(u.domainname, sizeof u.domainname, "%s", "(none)");
+  return ctx.proc.as().write(ctx.a[0], &u, sizeof u) ? 0 : -EFAULT;
+}
+
+int64_t sys_sysinfo(SyscallCtx& ctx) {
+  struct sysinfo si;
+  if (sysinfo(&si) != 0) return -errno;
+  GuestSysinfo g{};
+  g.uptime = si.uptime;
+  for (int i = 0; i < 3; ++i) g.loads[i] = si.loads[i];
+  g.totalram = si.totalram;
+  g.freeram = si.freeram;
+  g.sharedram = si.sharedram;
+  g.bufferram = si.bufferram;
+  g.totalswap = si.totalswap;
+  g.freeswap = si.freeswap;
+  g.procs = 1;
+  g.totalhigh = si.totalhigh;
+  g.freehigh = si.freehigh;
+  g.mem_unit = si.mem_unit;
+  return ctx.proc.as().write(ctx.a[0], &g, sizeof g) ? 0 : -EFAULT;
+}
+
+int64_t sys_getrusage(SyscallCtx& ctx) {
+  int who = static_cast<int>(ctx.a[0]);
+  struct rusage ru {};
+  if (who == RUSAGE_SELF || who == RUSAGE_THREAD) {
+    if (getrusage(RUSAGE_THREAD, &ru) != 0) return -errno;
+  } else if (who != RUSAGE_CHILDREN) {
+    return -EINVAL;
+  }
+  static_assert(sizeof(struct rusage) == 144);
+  return ctx.proc.as().write(ctx.a[1], &ru, sizeof ru) ? 0 : -EFAULT;
+}
+
+int64_t sys_times(SyscallCtx& ctx) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  int64_t ticks = ts.tv_sec * 100 + ts.tv_nsec / 10000000;
+  if (ctx.a[0]) {
+    int64_t t[4] = {ticks, 0, 0, 0};
+    if (!ctx.proc.as().write(ctx.a[0], t, sizeof t)) return -EFAULT;
+  }
+  struct tms dummy;
+  return static_cast<int64_t>(times(&dummy));
+}
+
+// ---- limits -----------------------------------------------------------------------
+
+namespace {
+int64_t do_prlimit(SyscallCtx& ctx, int resource, uint64_t new_addr, uint64_t old_addr) {
+  if (resource < 0 || resource >= 16) return -EINVAL;
+  Process& p = ctx.proc;
+  GuestRlimit nl{};
+  if (new_addr) {
+    if (!p.as().read(new_addr, &nl, sizeof nl)) return -EFAULT;
+    if (nl.rlim_cur > nl.rlim_max) return -EINVAL;
+  }
+  std::lock_guard<std::mutex> lock(p.mutex());
+  GuestRlimit old = p.rlimits[resource];
+  if (old_addr && !p.as().write(old_addr, &old, sizeof old)) return -EFAULT;
+  if (new_addr) {
+    if (nl.rlim_max > old.rlim_max && geteuid() != 0) return -EPERM;
+    if (resource == RLIMIT_NOFILE) {
+      if (nl.rlim_max > 65536) return -EPERM;
+      p.fds().set_limit(static_cast<int>(nl.rlim_cur));
+    }
+    p.rlimits[resource] = nl;
+  }
+  return 0;
+}
+}  // namespace
+
+int64_t sys_prlimit64(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
+  return do_prlimit(ctx, static_cast<int>(ctx.a[1]), ctx.a[2], ctx.a[3]);
+}
+
+int64_t sys_getrlimit(SyscallCtx& ctx) {
+  return do_prlimit(ctx, static_cast<int>(ctx.a[0]), 0, ctx.a[1]);
+}
+
+int64_t sys_setrlimit(SyscallCtx& ctx) {
+  return do_prlimit(ctx, static_cast<int>(ctx.a[0]), ctx.a[1], 0);
+}
+
+// ---- randomness, scheduling -----------------------------------------------------
+
+int64_t sys_getrandom(SyscallCtx& ctx) {
+  unsigned flags = static_cast<unsigned>(ctx.a[2]);
+  if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | 4u /*GRND_INSECURE*/)) return -EINVAL;
+  uint64_t len = std::min<uint64_t>(ctx.a[1], 33554431);
+  uint8_t* buf = guest_buf(ctx.proc, ctx.a[0], len, PROT_WRITE);
+  if (!buf) return -EFAULT;
+  return host_ret(getrandom(buf, len, flags & ~4u));
+}
+
+int64_t sys_sched_getaffinity(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
+  uint64_t size = ctx.a[1];
+  if (size < 8 || (size & 7)) return -EINVAL;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return -errno;
+  uint64_t mask = 0;
+  for (int i = 0; i < 64; ++i)
+    if (CPU_ISSET(i, &set)) mask |= uint64_t{1} << i;
+  return ctx.proc.as().write(ctx.a[2], &mask, 8) ? 8 : -EFAULT;
+}
+
+int64_t sys_sched_yield(SyscallCtx&) {
+  sched_yield();
+  return 0;
+}
+
+int64_t sys_sched_getscheduler(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  if (pid < 0) return -EINVAL;
+  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
+  return 0;  // SCHED_OTHER
+}
+
+int64_t sys_sched_getparam(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  if (pid < 0) return -EINVAL;
+  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
+  int32_t prio = 0;
+  return ctx.proc.as().write(ctx.a[1], &prio, 4) ? 0 : -EFAULT;
+}
+
+int64_t sys_getpriority(SyscallCtx& ctx) {
+  if (ctx.a[0] > 2) return -EINVAL;
+  return 20;  // kernel returns 20 - nice
+}
+
+int64_t sys_getcpu(SyscallCtx& ctx) {
+  uint32_t zero = 0;
+  if (ctx.a[0] && !ctx.proc.as().write(ctx.a[0], &zero, 4)) return -EFAULT;
+  if (ctx.a[1] && !ctx.proc.as().write(ctx.a[1], &zero, 4)) return -EFAULT;
+  return 0;
+}
+
+// ---- signals (recorded only) -------------------------------------------------------
+
+int64_t sys_rt_sigaction(SyscallCtx& ctx) {
+  int sig = static_cast<int>(ctx.a[0]);
+  if (ctx.a[3] != 8) return -EINVAL;
+  if (sig < 1 || sig > kGuestNSig) return -EINVAL;
+  Process& p = ctx.proc;
+  GuestSigaction act;
+  if (ctx.a[1]) {
+    if (sig == SIGKILL || sig == SIGSTOP) return -EINVAL;
+    if (!p.as().read(ctx.a[1], &act, sizeof act)) return -EFAULT;
+  }
+  std::lock_guard<std::mutex> lock(p.mutex());
+  GuestSigaction old = p.sigactions[sig];
+  if (ctx.a[2] && !p.as().write(ctx.a[2], &old, sizeof old)) return -EFAULT;
+  if (ctx.a[1]) {
+    act.mask &= ~kUnblockable;
+    p.sigactions[sig] = act;
+  }
+  return 0;
+}
+
+int64_t sys_rt_sigprocmask(SyscallCtx& ctx) {
+  int how = static_cast<int>(ctx.a[0]);
+  if (ctx.a[3] != 8) return -EINVAL;
+  Process& p = ctx.proc;
+  uint64_t set = 0;
+  if (ctx.a[1]) {
+    if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK) return -EINVAL;
+    if (!p.as().read(ctx.a[1], &set, 8)) return -EFAULT;
+  }
+  std::lock_guard<std::mutex> lock(p.mutex());
+  uint64_t old = p.sigmask;
+  if (ctx.a[2] && !p.as().write(ctx.a[2], &old, 8)) return -EFAULT;
+  if (ctx.a[1]) {
+    if (how == SIG_BLOCK) p.sigmask |= set;
+    else if (how == SIG_UNBLOCK) p.sigmask &= ~set;
+    else p.sigmask = set;
+    p.sigmask &= ~kUnblockable;
+  }
+  return 0;
+}
+
+int64_t sys_sigaltstack(SyscallCtx& ctx) {
+  // stack_t: ss_sp (8), ss_flags (int + pad), ss_size (8).
+  struct GuestStack {
+    uint64_t sp;
+    int32_t flags;
+    int32_t pad;
+    uint64_t size;
+  };
+  Process& p = ctx.proc;
+  GuestStack ns{};
+  if (ctx.a[0]) {
+    if (!p.as().read(ctx.a[0], &ns, sizeof ns)) return -EFAULT;
+    if (ns.flags & ~2 /*SS_DISABLE*/ & ~(1 << 31) /*SS_AUTODISARM*/) return -EINVAL;
+    if (!(ns.flags & 2) && ns.size < kMinSigStackSize) return -ENOMEM;
+  }
+  std::lock_guard<std::mutex> lock(p.mutex());
+  if (ctx.a[1]) {
+    GuestStack os{p.sigaltstack_sp, p.sigaltstack_flags, 0, p.sigaltstack_size};
+    if (!p.as().write(ctx.a[1], &os, sizeof os)) return -EFAULT;
+  }
+  if (ctx.a[0]) {
+    p.sigaltstack_sp = ns.flags & 2 ? 0 : ns.sp;
+    p.sigaltstack_size = ns.flags & 2 ? 0 : ns.size;
+    p.sigaltstack_flags = ns.flags & 2;
+  }
+  return 0;
+}
+
+int64_t sys_kill(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  if (pid != 0 && pid != -1 && pid != ctx.proc.pid() && pid != -ctx.proc.pid()) return -ESRCH;
+  return signal_self(ctx, static_cast<int>(ctx.a[1]));
+}
+
+int64_t sys_tkill(SyscallCtx& ctx) {
+  int tid = static_cast<int>(ctx.a[0]);
+  if (tid <= 0) return -EINVAL;
+  if (tid != ctx.proc.tid_of(ctx.vcpu)) return -ESRCH;
+  return signal_self(ctx, static_cast<int>(ctx.a[1]));
+}
+
+int64_t sys_tgkill(SyscallCtx& ctx) {
+  int tgid = static_cast<int>(ctx.a[0]), tid = static_cast<int>(ctx.a[1]);
+  if (tgid <= 0 || tid <= 0) return -EINVAL;
+  if (tgid != ctx.proc.pid() || tid != ctx.proc.tid_of(ctx.vcpu)) return -ESRCH;
+  return signal_self(ctx, static_cast<int>(ctx.a[2]));
+}
+
+// ---- prctl -------------------------------------------------------------------------
+
+int64_t sys_prctl(SyscallCtx& ctx) {
+  Process& p = ctx.proc;
+  switch (static_cast<int>(ctx.a[0])) {
+    case 15: {  // PR_SET_NAME
+      char buf[16] = {};
+      std::string s;
+      if (!p.as().read_string(ctx.a[1], &s, 4096)) return -EFAULT;
+      snprintf(buf, sizeof buf, "%s", s.c_str());
+      memcpy(p.comm, buf, sizeof buf);
+      return 0;
+    }
+    case 16:  // PR_GET_NAME
+      return p.as().write(ctx.a[1], p.comm, sizeof p.comm) ? 0 : -EFAULT;
+    case 3:  // PR_GET_DUMPABLE
+      return 1;
+    case 4:  // PR_SET_DUMPABLE
+      return ctx.a[1] > 1 ? -EINVAL : 0;
+    case 1:  // PR_SET_PDEATHSIG
+      return ctx.a[1] > static_cast<uint64_t>(kGuestNSig) ? -EINVAL : 0;
+    case 38:  // PR_SET_NO_NEW_PRIVS
+      return 0;
+    case 39:  // PR_GET_NO_NEW_PRIVS
+      return 0;
+    default:
+      return -EINVAL;
+  }
+}
+
+}  // namespace hart::linux
+
+// ---- futex ---------------------------------------------------------------------------
+// Guest futex words are host memory (base + guest address), so the host
+// futex does the work; only addresses are translated and validated.
+
+namespace hart::linux {
+
+int64_t sys_futex(SyscallCtx& ctx) {
+  uint64_t uaddr = ctx.a[0];
+  int op = static_cast<int>(ctx.a[1]);
+  int cmd = op & 0x7f;  // without FUTEX_PRIVATE_FLAG / FUTEX_CLOCK_REALTIME
+  AddressSpace& as = ctx.proc.as();
+  if (uaddr & 3) return -EINVAL;
+  if (!as.check(uaddr, 4, PROT_READ)) return -EFAULT;
+  uint32_t* host = reinterpret_cast<uint32_t*>(as.base() + uaddr);
+  enum { kWait = 0, kWake = 1, kRequeue = 3, kCmpRequeue = 4, kWakeOp = 5, kWaitBitset = 9,
+         kWakeBitset = 10 };
+  switch (cmd) {
+    case kWait:
+    case kWaitBitset: {
+      struct timespec ts, *tsp = nullptr;
+      if (ctx.a[3]) {
+        if (!as.read(ctx.a[3], &ts, sizeof ts)) return -EFAULT;
+        tsp = &ts;
+      }
+      return host_ret(syscall(SYS_futex, host, op, static_cast<uint32_t>(ctx.a[2]), tsp, nullptr,
+                              static_cast<uint32_t>(ctx.a[5])));
+    }
+    case kWake:
+    case kWakeBitset:
+      return host_ret(syscall(SYS_futex, host, op, static_cast<uint32_t>(ctx.a[2]), nullptr,
+                              nullptr, static_cast<uint32_t>(ctx.a[5])));
+    case kRequeue:
+    case kCmpRequeue:
+    case kWakeOp: {
+      uint64_t uaddr2 = ctx.a[4];
+      if (uaddr2 & 3) return -EINVAL;
+      if (!as.check(uaddr2, 4, cmd == kWakeOp ? PROT_READ | PROT_WRITE : PROT_READ)) return -EFAULT;
+      return host_ret(syscall(SYS_futex, host, op, static_cast<uint32_t>(ctx.a[2]),
+                              reinterpret_cast<void*>(ctx.a[3]), as.base() + uaddr2,
+                              static_cast<uint32_t>(ctx.a[5])));
+    }
+    default:
+      return -ENOSYS;
+  }
+}
+
+}  // namespace hart::linux

@@ -1,0 +1,386 @@
+// linux-abi/syscall_table.h — THE riscv64 syscall table: every number of
+// the riscv64 Linux ABI (asm-generic unistd.h with the LP64 "new stat" and
+// rlimit calls, plus riscv_hwprobe=258 and riscv_flush_icache=259), its name,
+// its handler, its support level and its -strace argument format. The list
+// is one X-macro so the handler declarations, the dispatch array and the
+// strace printer cannot disagree.
+// Owns: the syscall list, dispatch and strace formatting. Does not own: the
+// handlers' semantics (sys_fs.cpp, sys_mm.cpp, sys_process.cpp, sys_time.cpp,
+// sys_riscv.cpp).
+//
+// Row forms:
+//   S(nr, name, level, args, ret)  implemented by sys_<name>(SyscallCtx&)
+//   U(nr, name, args)              unimplemented: -ENOSYS, one "-d unimp" line
+// level: Full (Linux semantics), Partial (common cases; others give the
+// errno Linux gives for unsupported input), Stub (accepted, no effect).
+// args, one letter per argument (strace):
+//   d int   l long   u unsigned long   x hex   p pointer   s string
+//   f dirfd (AT_FDCWD)   o octal mode   O open flags   P mmap prot
+//   M mmap flags   S signal number
+// ret: d decimal, p address (hex), n does not return.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/vcpu.h"
+
+namespace hart::linux {
+
+class Process;
+
+// One system call in flight: the calling thread and its six arguments.
+struct SyscallCtx {
+  Process& proc;
+  Vcpu& vcpu;
+  uint64_t nr;
+  uint64_t a[6];
+};
+
+using SyscallHandler = int64_t (*)(SyscallCtx&);
+
+enum class SupportLevel : uint8_t { None, Stub, Partial, Full };
+
+struct SyscallInfo {
+  uint32_t nr = 0;
+  const char* name = nullptr;      // nullptr: no such syscall number
+  SyscallHandler handler = nullptr;
+  SupportLevel level = SupportLevel::None;
+  const char* args = "";
+  char ret = 'd';
+};
+
+// clang-format off
+#define HART_RISCV64_SYSCALLS(S, U) \
+  U(0, io_setup, "xxxxxx") \
+  U(1, io_destroy, "xxxxxx") \
+  U(2, io_submit, "xxxxxx") \
+  U(3, io_cancel, "xxxxxx") \
+  U(4, io_getevents, "xxxxxx") \
+  U(5, setxattr, "xxxxxx") \
+  U(6, lsetxattr, "xxxxxx") \
+  U(7, fsetxattr, "xxxxxx") \
+  U(8, getxattr, "xxxxxx") \
+  U(9, lgetxattr, "xxxxxx") \
+  U(10, fgetxattr, "xxxxxx") \
+  U(11, listxattr, "xxxxxx") \
+  U(12, llistxattr, "xxxxxx") \
+  U(13, flistxattr, "xxxxxx") \
+  U(14, removexattr, "xxxxxx") \
+  U(15, lremovexattr, "xxxxxx") \
+  U(16, fremovexattr, "xxxxxx") \
+  S(17, getcwd, Full, "pu", 'd') \
+  U(18, lookup_dcookie, "xxxxxx") \
+  U(19, eventfd2, "xxxxxx") \
+  U(20, epoll_create1, "xxxxxx") \
+  U(21, epoll_ctl, "xxxxxx") \
+  U(22, epoll_pwait, "xxxxxx") \
+  S(23, dup, Full, "d", 'd') \
+  S(24, dup3, Full, "ddO", 'd') \
+  S(25, fcntl, Partial, "ddx", 'd') \
+  U(26, inotify_init1, "xxxxxx") \
+  U(27, inotify_add_watch, "xxxxxx") \
+  U(28, inotify_rm_watch, "xxxxxx") \
+  S(29, ioctl, Partial, "dxp", 'd') \
+  U(30, ioprio_set, "xxxxxx") \
+  U(31, ioprio_get, "xxxxxx") \
+  U(32, flock, "xxxxxx") \
+  U(33, mknodat, "xxxxxx") \
+  S(34, mkdirat, Full, "fso", 'd') \
+  S(35, unlinkat, Full, "fsx", 'd') \
+  S(36, symlinkat, Full, "sfs", 'd') \
+  S(37, linkat, Full, "fsfsx", 'd') \
+  U(39, umount2, "xxxxxx") \
+  U(40, mount, "xxxxxx") \
+  U(41, pivot_root, "xxxxxx") \
+  U(42, nfsservctl, "xxxxxx") \
+  S(43, statfs, Full, "sp", 'd') \
+  S(44, fstatfs, Full, "dp", 'd') \
+  S(45, truncate, Full, "sl", 'd') \
+  S(46, ftruncate, Full, "dl", 'd') \
+  U(47, fallocate, "xxxxxx") \
+  S(48, faccessat, Full, "fsd", 'd') \
+  S(49, chdir, Full, "s", 'd') \
+  S(50, fchdir, Full, "d", 'd') \
+  U(51, chroot, "xxxxxx") \
+  S(52, fchmod, Full, "do", 'd') \
+  S(53, fchmodat, Full, "fso", 'd') \
+  S(54, fchownat, Full, "fsddx", 'd') \
+  S(55, fchown, Full, "ddd", 'd') \
+  S(56, openat, Full, "fsOo", 'd') \
+  S(57, close, Full, "d", 'd') \
+  U(58, vhangup, "xxxxxx") \
+  S(59, pipe2, Full, "pO", 'd') \
+  U(60, quotactl, "xxxxxx") \
+  S(61, getdents64, Full, "dpu", 'd') \
+  S(62, lseek, Full, "dld", 'd') \
+  S(63, read, Full, "dpu", 'd') \
+  S(64, write, Full, "dpu", 'd') \
+  S(65, readv, Full, "dpd", 'd') \
+  S(66, writev, Full, "dpd", 'd') \
+  S(67, pread64, Full, "dpul", 'd') \
+  S(68, pwrite64, Full, "dpul", 'd') \
+  U(69, preadv, "xxxxxx") \
+  U(70, pwritev, "xxxxxx") \
+  U(71, sendfile, "ddpu") \
+  U(72, pselect6, "dppppp") \
+  U(73, ppoll, "pdppu") \
+  U(74, signalfd4, "xxxxxx") \
+  U(75, vmsplice, "xxxxxx") \
+  U(76, splice, "xxxxxx") \
+  U(77, tee, "xxxxxx") \
+  S(78, readlinkat, Full, "fspu", 'd') \
+  S(79, newfstatat, Full, "fspx", 'd') \
+  S(80, fstat, Full, "dp", 'd') \
+  S(81, sync, Full, "", 'd') \
+  S(82, fsync, Full, "d", 'd') \
+  S(83, fdatasync, Full, "d", 'd') \
+  U(84, sync_file_range, "xxxxxx") \
+  U(85, timerfd_create, "xxxxxx") \
+  U(86, timerfd_settime, "xxxxxx") \
+  U(87, timerfd_gettime, "xxxxxx") \
+  S(88, utimensat, Full, "fspx", 'd') \
+  U(89, acct, "xxxxxx") \
+  U(90, capget, "xxxxxx") \
+  U(91, capset, "xxxxxx") \
+  U(92, personality, "xxxxxx") \
+  S(93, exit, Full, "d", 'n') \
+  S(94, exit_group, Full, "d", 'n') \
+  U(95, waitid, "xxxxxx") \
+  S(96, set_tid_address, Full, "p", 'd') \
+  U(97, unshare, "xxxxxx") \
+  S(98, futex, Partial, "pdduxd", 'd') \
+  S(99, set_robust_list, Full, "pu", 'd') \
+  S(100, get_robust_list, Full, "dpp", 'd') \
+  S(101, nanosleep, Full, "pp", 'd') \
+  U(102, getitimer, "xxxxxx") \
+  U(103, setitimer, "xxxxxx") \
+  U(104, kexec_load, "xxxxxx") \
+  U(105, init_module, "xxxxxx") \
+  U(106, delete_module, "xxxxxx") \
+  U(107, timer_create, "xxxxxx") \
+  U(108, timer_gettime, "xxxxxx") \
+  U(109, timer_getoverrun, "xxxxxx") \
+  U(110, timer_settime, "xxxxxx") \
+  U(111, timer_delete, "xxxxxx") \
+  U(112, clock_settime, "xxxxxx") \
+  S(113, clock_gettime, Full, "dp", 'd') \
+  S(114, clock_getres, Full, "dp", 'd') \
+  S(115, clock_nanosleep, Full, "ddpp", 'd') \
+  U(116, syslog, "xxxxxx") \
+  U(117, ptrace, "xxxxxx") \
+  U(118, sched_setparam, "xxxxxx") \
+  U(119, sched_setscheduler, "xxxxxx") \
+  S(120, sched_getscheduler, Stub, "d", 'd') \
+  S(121, sched_getparam, Stub, "dp", 'd') \
+  U(122, sched_setaffinity, "xxxxxx") \
+  S(123, sched_getaffinity, Full, "dup", 'd') \
+  S(124, sched_yield, Full, "", 'd') \
+  U(125, sched_get_priority_max, "xxxxxx") \
+  U(126, sched_get_priority_min, "xxxxxx") \
+  U(127, sched_rr_get_interval, "xxxxxx") \
+  U(128, restart_syscall, "xxxxxx") \
+  S(129, kill, Partial, "dS", 'd') \
+  S(130, tkill, Partial, "dS", 'd') \
+  S(131, tgkill, Partial, "ddS", 'd') \
+  S(132, sigaltstack, Partial, "pp", 'd') \
+  U(133, rt_sigsuspend, "xxxxxx") \
+  S(134, rt_sigaction, Partial, "Sppu", 'd') \
+  S(135, rt_sigprocmask, Partial, "dppu", 'd') \
+  U(136, rt_sigpending, "xxxxxx") \
+  U(137, rt_sigtimedwait, "xxxxxx") \
+  U(138, rt_sigqueueinfo, "xxxxxx") \
+  U(139, rt_sigreturn, "xxxxxx") \
+  U(140, setpriority, "xxxxxx") \
+  S(141, getpriority, Stub, "dd", 'd') \
+  U(142, reboot, "xxxxxx") \
+  U(143, setregid, "xxxxxx") \
+  U(144, setgid, "xxxxxx") \
+  U(145, setreuid, "xxxxxx") \
+  U(146, setuid, "xxxxxx") \
+  U(147, setresuid, "xxxxxx") \
+  S(148, getresuid, Full, "ppp", 'd') \
+  U(149, setresgid, "xxxxxx") \
+  S(150, getresgid, Full, "ppp", 'd') \
+  U(151, setfsuid, "xxxxxx") \
+  U(152, setfsgid, "xxxxxx") \
+  S(153, times, Full, "p", 'd') \
+  S(154, setpgid, Stub, "dd", 'd') \
+  S(155, getpgid, Full, "d", 'd') \
+  S(156, getsid, Full, "d", 'd') \
+  U(157, setsid, "xxxxxx") \
+  S(158, getgroups, Full, "dp", 'd') \
+  U(159, setgroups, "xxxxxx") \
+  S(160, uname, Full, "p", 'd') \
+  U(161, sethostname, "xxxxxx") \
+  U(162, setdomainname, "xxxxxx") \
+  S(163, getrlimit, Partial, "dp", 'd') \
+  S(164, setrlimit, Partial, "dp", 'd') \
+  S(165, getrusage, Full, "dp", 'd') \
+  S(166, umask, Full, "o", 'd') \
+  S(167, prctl, Partial, "dxxxx", 'd') \
+  S(168, getcpu, Full, "ppp", 'd') \
+  S(169, gettimeofday, Full, "pp", 'd') \
+  U(170, settimeofday, "xxxxxx") \
+  U(171, adjtimex, "xxxxxx") \
+  S(172, getpid, Full, "", 'd') \
+  S(173, getppid, Full, "", 'd') \
+  S(174, getuid, Full, "", 'd') \
+  S(175, geteuid, Full, "", 'd') \
+  S(176, getgid, Full, "", 'd') \
+  S(177, getegid, Full, "", 'd') \
+  S(178, gettid, Full, "", 'd') \
+  S(179, sysinfo, Full, "p", 'd') \
+  U(180, mq_open, "xxxxxx") \
+  U(181, mq_unlink, "xxxxxx") \
+  U(182, mq_timedsend, "xxxxxx") \
+  U(183, mq_timedreceive, "xxxxxx") \
+  U(184, mq_notify, "xxxxxx") \
+  U(185, mq_getsetattr, "xxxxxx") \
+  U(186, msgget, "xxxxxx") \
+  U(187, msgctl, "xxxxxx") \
+  U(188, msgrcv, "xxxxxx") \
+  U(189, msgsnd, "xxxxxx") \
+  U(190, semget, "xxxxxx") \
+  U(191, semctl, "xxxxxx") \
+  U(192, semtimedop, "xxxxxx") \
+  U(193, semop, "xxxxxx") \
+  U(194, shmget, "xxxxxx") \
+  U(195, shmctl, "xxxxxx") \
+  U(196, shmat, "xxxxxx") \
+  U(197, shmdt, "xxxxxx") \
+  U(198, socket, "ddd") \
+  U(199, socketpair, "xxxxxx") \
+  U(200, bind, "xxxxxx") \
+  U(201, listen, "xxxxxx") \
+  U(202, accept, "xxxxxx") \
+  U(203, connect, "dpd") \
+  U(204, getsockname, "xxxxxx") \
+  U(205, getpeername, "xxxxxx") \
+  U(206, sendto, "xxxxxx") \
+  U(207, recvfrom, "xxxxxx") \
+  U(208, setsockopt, "xxxxxx") \
+  U(209, getsockopt, "xxxxxx") \
+  U(210, shutdown, "xxxxxx") \
+  U(211, sendmsg, "xxxxxx") \
+  U(212, recvmsg, "xxxxxx") \
+  U(213, readahead, "xxxxxx") \
+  S(214, brk, Full, "p", 'p') \
+  S(215, munmap, Full, "pu", 'd') \
+  S(216, mremap, Partial, "puuxp", 'p') \
+  U(217, add_key, "xxxxxx") \
+  U(218, request_key, "xxxxxx") \
+  U(219, keyctl, "xxxxxx") \
+  U(220, clone, "xppdp") \
+  U(221, execve, "spp") \
+  S(222, mmap, Partial, "pulMdl", 'p') \
+  S(223, fadvise64, Stub, "dlld", 'd') \
+  U(224, swapon, "xxxxxx") \
+  U(225, swapoff, "xxxxxx") \
+  S(226, mprotect, Full, "puP", 'd') \
+  S(227, msync, Stub, "pux", 'd') \
+  S(228, mlock, Stub, "pu", 'd') \
+  S(229, munlock, Stub, "pu", 'd') \
+  U(230, mlockall, "xxxxxx") \
+  U(231, munlockall, "xxxxxx") \
+  U(232, mincore, "xxxxxx") \
+  S(233, madvise, Stub, "pud", 'd') \
+  U(234, remap_file_pages, "xxxxxx") \
+  U(235, mbind, "xxxxxx") \
+  U(236, get_mempolicy, "xxxxxx") \
+  U(237, set_mempolicy, "xxxxxx") \
+  U(238, migrate_pages, "xxxxxx") \
+  U(239, move_pages, "xxxxxx") \
+  U(240, rt_tgsigqueueinfo, "xxxxxx") \
+  U(241, perf_event_open, "xxxxxx") \
+  U(242, accept4, "xxxxxx") \
+  U(243, recvmmsg, "xxxxxx") \
+  S(258, riscv_hwprobe, Full, "puupx", 'd') \
+  S(259, riscv_flush_icache, Full, "ppx", 'd') \
+  U(260, wait4, "dpdp") \
+  S(261, prlimit64, Partial, "ddpp", 'd') \
+  U(262, fanotify_init, "xxxxxx") \
+  U(263, fanotify_mark, "xxxxxx") \
+  U(264, name_to_handle_at, "xxxxxx") \
+  U(265, open_by_handle_at, "xxxxxx") \
+  U(266, clock_adjtime, "xxxxxx") \
+  U(267, syncfs, "xxxxxx") \
+  U(268, setns, "xxxxxx") \
+  U(269, sendmmsg, "xxxxxx") \
+  U(270, process_vm_readv, "xxxxxx") \
+  U(271, process_vm_writev, "xxxxxx") \
+  U(272, kcmp, "xxxxxx") \
+  U(273, finit_module, "xxxxxx") \
+  U(274, sched_setattr, "xxxxxx") \
+  U(275, sched_getattr, "xxxxxx") \
+  S(276, renameat2, Full, "fsfsx", 'd') \
+  U(277, seccomp, "xxxxxx") \
+  S(278, getrandom, Full, "pux", 'd') \
+  U(279, memfd_create, "xxxxxx") \
+  U(280, bpf, "xxxxxx") \
+  U(281, execveat, "xxxxxx") \
+  U(282, userfaultfd, "xxxxxx") \
+  U(283, membarrier, "xxxxxx") \
+  U(284, mlock2, "xxxxxx") \
+  U(285, copy_file_range, "xxxxxx") \
+  U(286, preadv2, "xxxxxx") \
+  U(287, pwritev2, "xxxxxx") \
+  U(288, pkey_mprotect, "xxxxxx") \
+  U(289, pkey_alloc, "xxxxxx") \
+  U(290, pkey_free, "xxxxxx") \
+  S(291, statx, Full, "fsxxp", 'd') \
+  U(292, io_pgetevents, "xxxxxx") \
+  S(293, rseq, Stub, "pudx", 'd') \
+  U(294, kexec_file_load, "xxxxxx") \
+  U(424, pidfd_send_signal, "xxxxxx") \
+  U(425, io_uring_setup, "xxxxxx") \
+  U(426, io_uring_enter, "xxxxxx") \
+  U(427, io_uring_register, "xxxxxx") \
+  U(428, open_tree, "xxxxxx") \
+  U(429, move_mount, "xxxxxx") \
+  U(430, fsopen, "xxxxxx") \
+  U(431, fsconfig, "xxxxxx") \
+  U(432, fsmount, "xxxxxx") \
+  U(433, fspick, "xxxxxx") \
+  U(434, pidfd_open, "xxxxxx") \
+  U(435, clone3, "pu") \
+  S(436, close_range, Full, "ddx", 'd') \
+  U(437, openat2, "xxxxxx") \
+  U(438, pidfd_getfd, "xxxxxx") \
+  S(439, faccessat2, Full, "fsdx", 'd') \
+  U(440, process_madvise, "xxxxxx") \
+  U(441, epoll_pwait2, "xxxxxx") \
+  U(442, mount_setattr, "xxxxxx") \
+  U(443, quotactl_fd, "xxxxxx") \
+  U(444, landlock_create_ruleset, "xxxxxx") \
+  U(445, landlock_add_rule, "xxxxxx") \
+  U(446, landlock_restrict_self, "xxxxxx") \
+  U(447, memfd_secret, "xxxxxx") \
+  U(448, process_mrelease, "xxxxxx") \
+  U(449, futex_waitv, "xxxxxx") \
+  U(450, set_mempolicy_home_node, "xxxxxx")
+// clang-format on
+
+#define HART_DECLARE_SYSCALL(nr, name, level, args, ret) int64_t sys_##name(SyscallCtx& ctx);
+#define HART_IGNORE_SYSCALL(nr, name, args)
+HART_RISCV64_SYSCALLS(HART_DECLARE_SYSCALL, HART_IGNORE_SYSCALL)
+#undef HART_DECLARE_SYSCALL
+#undef HART_IGNORE_SYSCALL
+
+constexpr uint32_t kMaxSyscallNr = 512;
+
+// Table row for nr; a row with name == nullptr if nr is not a riscv64 syscall.
+const SyscallInfo& syscall_info(uint64_t nr);
+// Number of a syscall by name, or -1.
+int syscall_number(const std::string& name);
+
+// Runs the syscall in ctx (strace, unimp reporting included) and returns
+// the value for a0 (-errno on failure).
+int64_t dispatch_syscall(SyscallCtx& ctx);
+
+// "openat(AT_FDCWD,\"/etc/passwd\",O_RDONLY|O_CLOEXEC)" — the strace call text.
+std::string format_syscall_call(SyscallCtx& ctx, const SyscallInfo& info);
+// " = 3", " = -1 errno=2 (No such file or directory)", " = 0x0000000000010000".
+std::string format_syscall_result(const SyscallInfo& info, int64_t ret);
+
+}  // namespace hart::linux
