@@ -31,6 +31,8 @@ enum RoundingMode : uint32_t { RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4, DYN 
 // fcsr.fflags bits.
 enum FFlag : uint32_t { NX = 1, UF = 2, OF = 4, DZ = 8, NV = 16 };
 
+struct TranslationBlock;
+
 struct CpuState {
   uint64_t x[32];            // x0 is always 0 (writes are dropped)
   uint64_t pc;
@@ -53,9 +55,18 @@ struct CpuState {
   uint32_t fault_is_write;
   uint32_t insn_bits;
 
-  uint64_t instret;          // retired instructions (counted per TB)
+  uint64_t instret;          // instructions run by the interpreter (see csr instret)
 
   const void* jit_exit;      // executor's return path, jumped to by generated code
+
+  // Read by generated code.
+  struct TranslationBlock** jmp_cache;  // the vCPU's jump cache (indirect jumps)
+  uint64_t mem_limit;        // first guest address outside the address space
+  uint32_t mxcsr;            // host MXCSR while guest code runs: rounding from
+                             // frm, accrued exception flags
+  alignas(16) uint64_t fp_box_mask[2];   // 0xffffffff00000000: NaN-box a single
+  alignas(16) uint64_t fp_canon_d[2];    // canonical double NaN
+  alignas(16) uint64_t fp_canon_s[2];    // canonical single NaN, NaN-boxed
 
   uint32_t fcsr() const { return (frm << 5) | fflags; }
   void set_fcsr(uint32_t v) {

@@ -24,6 +24,7 @@ struct TbExit {
 
 enum TbFlags : uint32_t {
   kTbOneInsn = 1,    // one instruction per TB (single step, -one-insn-per-tb)
+  kTbFrmNoHost = 2,  // frm is RMM or invalid: dynamic-rounding FP ops not inline
 };
 
 struct TranslationBlock {

@@ -70,6 +70,11 @@ void Vcpu::install_fault_handler() {
 Vcpu::Vcpu(AddressSpace& as, TbCache& cache, Executor& exec, GuestLog& log)
     : as_(as), cache_(cache), exec_(exec), log_(log) {
   state.mem_base = as.base();
+  state.mem_limit = kGuestVaLimit;
+  state.jmp_cache = jmp_cache_;
+  state.fp_box_mask[0] = 0xffffffff00000000u;
+  state.fp_canon_d[0] = 0x7ff8000000000000u;
+  state.fp_canon_s[0] = 0xffffffff7fc00000u;
   install_fault_handler();
 }
 
@@ -93,7 +98,7 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
     memset(jmp_cache_, 0, sizeof jmp_cache_);
     jmp_cache_gen_ = gen;
   }
-  unsigned slot = (pc >> 1) & ((1u << kJmpCacheBits) - 1);
+  unsigned slot = jmp_cache_slot(pc);
   TranslationBlock* tb = jmp_cache_[slot];
   if (tb && tb->pc == pc && tb->flags == flags && tb->valid) return tb;
   tb = cache_.lookup(pc, flags);
@@ -156,7 +161,7 @@ ExitReason Vcpu::run_guarded(void (*fn)(Vcpu&, void*), void* arg) {
 }
 
 ExitReason Vcpu::run_loop() {
-  uint32_t flags = options.one_insn_per_tb ? uint32_t{kTbOneInsn} : 0u;
+  const uint32_t base_flags = options.one_insn_per_tb ? uint32_t{kTbOneInsn} : 0u;
   bool chain = !(log_.mask() & (kLog_nochain | kLog_cpu | kLog_exec)) && !options.one_insn_per_tb;
   TranslationBlock* last = nullptr;
   int last_exit = 0;
@@ -165,6 +170,8 @@ ExitReason Vcpu::run_loop() {
       state.exit_reason = ExitReason::ExitRequest;
       return state.exit_reason;
     }
+    // Code for a rounding mode the host lacks (RMM, invalid frm) differs.
+    uint32_t flags = base_flags | (state.frm > RUP ? uint32_t{kTbFrmNoHost} : 0u);
     TranslationBlock* tb = find_tb(state.pc, flags);
     if (!tb) return state.exit_reason;  // fetch fault, described in state
     if (log_.enabled(kLog_exec))

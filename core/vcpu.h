@@ -40,6 +40,12 @@ class Vcpu {
   ExitReason run_guarded(void (*fn)(Vcpu&, void*), void* arg);
 
   CpuState state{};
+
+  // Jump cache: slot of pc is (pc >> 1) & (kJmpCacheSize - 1). Generated code
+  // probes it inline for indirect jumps.
+  static constexpr unsigned kJmpCacheBits = 12;
+  static constexpr unsigned kJmpCacheSize = 1u << kJmpCacheBits;
+  static unsigned jmp_cache_slot(uint64_t pc) { return (pc >> 1) & (kJmpCacheSize - 1); }
   VcpuOptions options;
   AddressSpace& as() { return as_; }
   TbCache& tb_cache() { return cache_; }
@@ -65,12 +71,11 @@ class Vcpu {
   TranslationBlock* find_tb(uint64_t pc, uint32_t flags);
   void log_cpu_state();
 
-  static constexpr unsigned kJmpCacheBits = 12;
   AddressSpace& as_;
   TbCache& cache_;
   Executor& exec_;
   GuestLog& log_;
-  TranslationBlock* jmp_cache_[1u << kJmpCacheBits] = {};
+  TranslationBlock* jmp_cache_[kJmpCacheSize] = {};
   uint64_t jmp_cache_gen_ = 0;
   sigjmp_buf recovery_;
   volatile bool in_guest_ = false;

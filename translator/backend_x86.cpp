@@ -1,34 +1,37 @@
-// translator/backend_x86.cpp — see backend_x86.h.
+// translator/backend_x86.cpp — IR → x86-64: value locations, register
+// allocation, integer ops, memory access, exits, helper calls, the inline
+// indirect-jump cache and the dispatcher. FP ops: backend_x86_fp.cpp.
 #include "translator/backend_x86.h"
 
-#include <cstddef>
+#include <ucontext.h>
 
-#include "core/cpu_state.h"
 #include "core/address_space.h"
-#include "translator/interp.h"
+#include "core/vcpu.h"
+#include "translator/backend_x86_emitter.h"
+#include "translator/jit_helpers.h"
 
 namespace hart {
 
-using namespace asmjit;
-using namespace asmjit::x86;
+// The guest registers used most by compiled RV64 code (static counts over
+// glibc and the benchmarks: a5, a4, sp, a0, a3, s0, a2), pinned in host
+// registers the System V ABI does not need for arguments of our helpers.
+const PinnedReg kPinnedRegs[7] = {
+    {15, asmjit::x86::Gp::kIdBx},  {14, asmjit::x86::Gp::kIdBp}, {2, asmjit::x86::Gp::kIdR12},
+    {10, asmjit::x86::Gp::kIdR13}, {13, asmjit::x86::Gp::kIdR8}, {8, asmjit::x86::Gp::kIdR9},
+    {12, asmjit::x86::Gp::kIdR10},
+};
 
-namespace {
-
-const Gp kState = r15, kMem = r14;
-const Gp kPool[] = {rbx, rbp, rsi, rdi, r8, r9, r10, r11, r12, r13};
-constexpr int kPoolSize = sizeof(kPool) / sizeof(kPool[0]);
-bool caller_saved(const Gp& r) {
-  return r == rsi || r == rdi || r == r8 || r == r9 || r == r10 || r == r11;
+int ucontext_greg_of(int host_id) {
+  // asmjit ids: ax cx dx bx sp bp si di r8..r15
+  static const int map[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP,
+                               REG_RSI, REG_RDI, REG_R8,  REG_R9,  REG_R10, REG_R11,
+                               REG_R12, REG_R13, REG_R14, REG_R15};
+  return map[host_id];
 }
 
-Mem st(size_t off, uint32_t size = 8) { return ptr(kState, static_cast<int32_t>(off), size); }
-Mem xreg(int64_t r) { return st(offsetof(CpuState, x) + 8 * r); }
+namespace x86be {
 
-struct Loc {
-  bool in_reg = false;
-  Gp reg;
-  int slot = -1;
-};
+namespace {
 
 CondCode cc_of(IrCond c) {
   switch (c) {
@@ -41,108 +44,178 @@ CondCode cc_of(IrCond c) {
   }
 }
 
-struct FaultStub {
-  Label label;
-  uint64_t pc;
-  bool is_write;
+bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
+
+Gp gp_of_id(int id) { return Gp(gpq(static_cast<uint32_t>(id))); }
+
+// Pinned-register lookups, by guest register.
+struct PinTable {
+  int host[32];
+  PinTable() {
+    for (int& h : host) h = -1;
+    for (const PinnedReg& p : kPinnedRegs) host[p.xreg] = p.host_id;
+  }
 };
+const PinTable& pins() {
+  static const PinTable t;
+  return t;
+}
 
-class Emitter {
- public:
-  Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb, const std::vector<DecodedInsn>& h)
-      : a_(a), ir_(ir), tb_(tb), helpers_(h), loc_(ir.num_temps), last_use_(ir.num_temps, -1),
-        const_(ir.num_temps, false), value_(ir.num_temps, 0) {}
+bool is_pool(int id) {
+  for (const Gp& r : kPool)
+    if (static_cast<int>(r.id()) == id) return true;
+  return false;
+}
 
-  std::string run();
+}  // namespace
 
- private:
-  // Operand of a temp: its register or its spill slot.
-  Operand op(Temp t) const {
-    const Loc& l = loc_[t];
-    if (l.in_reg) return l.reg;
-    return ptr(rsp, l.slot * 8, 8);
+Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
+                 const std::vector<DecodedInsn>& helpers, const BackendOptions& opt)
+    : a_(a), ir_(ir), tb_(tb), helpers_(helpers), opt_(opt), loc_(ir.num_temps),
+      last_use_(ir.num_temps, -1), gp_owner_(16, kNoTemp), xmm_owner_(16, kNoTemp),
+      slot_busy_(kSpillSlots, false) {}
+
+Gp Emitter::pinned_of(int xreg) const {
+  int h = pins().host[xreg];
+  return h < 0 ? Gp() : gp_of_id(h);
+}
+
+Mem Emitter::mem_of(const Loc& l) const {
+  switch (l.kind) {
+    case LocKind::GuestX: return xreg_mem(l.index);
+    case LocKind::GuestF: return freg_mem(l.index);
+    default: return ptr(rsp, l.index * 8, 8);
   }
-  Operand op32(Temp t) const {
-    const Loc& l = loc_[t];
-    if (l.in_reg) return l.reg.r32();
-    return ptr(rsp, l.slot * 8, 4);
-  }
-  bool imm32(Temp t, int32_t* v) const {
-    if (!const_[t]) return false;
-    int64_t x = static_cast<int64_t>(value_[t]);
-    if (x != static_cast<int32_t>(x)) return false;
-    *v = static_cast<int32_t>(x);
-    return true;
-  }
-  void mov_to_rax(Temp t) { a_.emit(Inst::kIdMov, rax, op(t)); }
-  void store_rax(Temp t) { a_.emit(Inst::kIdMov, op(t), rax); }
-  void alloc(Temp t);
-  void release_dead(size_t idx);
-  void emit_exit_jump(int index, uint64_t target_pc);
-  void emit_leave(uint64_t pc, bool set_pc);
-  void emit_address(const IrInsn& i, bool is_write);
-  void emit_div(const IrInsn& i);
-  void emit_helper(const IrInsn& i);
-  std::string emit(size_t idx, const IrInsn& i);
+}
 
-  Assembler& a_;
-  const IrBlock& ir_;
-  TranslationBlock* tb_;
-  const std::vector<DecodedInsn>& helpers_;
-  std::vector<Loc> loc_;
-  std::vector<int> last_use_;
-  std::vector<bool> const_;
-  std::vector<uint64_t> value_;
-  bool reg_busy_[kPoolSize] = {};
-  bool slot_busy_[kSpillSlots] = {};
-  uint64_t cur_pc_ = 0;
-  std::vector<FaultStub> fault_stubs_;
-  Label req_label_;
-  std::string error_;
-};
+Operand Emitter::gp_src(Temp t, const Gp& scratch) {
+  const Loc& l = loc_[t];
+  switch (l.kind) {
+    case LocKind::Const:
+      if (fits_i32(l.value)) return Imm(l.value);
+      a_.mov(scratch, static_cast<uint64_t>(l.value));
+      return scratch;
+    case LocKind::Gp:
+      return gp_of_id(l.reg);
+    case LocKind::Xmm:
+      a_.movq(scratch, Xmm(xmm(l.reg)));
+      return scratch;
+    case LocKind::None:
+      error_ = "backend: temp used without a location";
+      return scratch;
+    default:
+      return mem_of(l);
+  }
+}
 
-void Emitter::alloc(Temp t) {
-  for (int k = 0; k < kPoolSize; ++k)
-    if (!reg_busy_[k]) {
-      reg_busy_[k] = true;
-      loc_[t].in_reg = true;
-      loc_[t].reg = kPool[k];
-      return;
-    }
+Gp Emitter::gp_in_reg(Temp t, const Gp& scratch) {
+  Operand o = gp_src(t, scratch);
+  if (o.isReg()) return o.as<Gp>();
+  a_.emit(Inst::kIdMov, scratch, o);
+  return scratch;
+}
+
+void Emitter::set_gp(Temp t, const Gp& r) {
+  loc_[t].kind = LocKind::Gp;
+  loc_[t].reg = static_cast<uint8_t>(r.id());
+  if (is_pool(r.id())) gp_owner_[r.id()] = t;
+}
+
+void Emitter::set_spill(Temp t) {
   for (int s = 0; s < kSpillSlots; ++s)
     if (!slot_busy_[s]) {
       slot_busy_[s] = true;
-      loc_[t].slot = s;
+      loc_[t].kind = LocKind::Spill;
+      loc_[t].index = s;
       return;
     }
   error_ = "too many live values in one block";
 }
 
-void Emitter::release_dead(size_t idx) {
-  const IrInsn& i = ir_.insns[idx];
-  const IrOpInfo& info = ir_info(i.op);
-  Temp args[2] = {i.a, i.b};
-  for (int k = 0; k < info.nargs; ++k) {
+int Emitter::pinned_target(Temp dst) const {
+  // The next insn assigns dst to a pinned guest register and nothing else uses dst.
+  if (idx_ + 1 >= ir_.insns.size()) return -1;
+  const IrInsn& n = ir_.insns[idx_ + 1];
+  if (n.op != IrOp::set_reg || n.a != dst || last_use_[dst] != static_cast<int>(idx_ + 1)) return -1;
+  return pins().host[n.imm] >= 0 ? static_cast<int>(n.imm) : -1;
+}
+
+Gp Emitter::alloc_gp_dst(Temp dst, Temp reuse) {
+  int x = pinned_target(dst);
+  if (x >= 0) {
+    // Compute straight into the guest register's host register. Values
+    // still needed from it are moved away first.
+    evict(LocKind::Gp, pins().host[x]);
+    return pinned_of(x);
+  }
+  if (reuse != kNoTemp && dying(reuse) && loc_[reuse].kind == LocKind::Gp && is_pool(loc_[reuse].reg) &&
+      gp_owner_[loc_[reuse].reg] == reuse) {
+    Gp r = gp_of_id(loc_[reuse].reg);
+    gp_owner_[r.id()] = kNoTemp;
+    return r;
+  }
+  for (const Gp& r : kPool)
+    if (gp_owner_[r.id()] == kNoTemp) return r;
+  return Gp();  // none free: caller spills
+}
+
+int Emitter::alloc_xmm() {
+  for (int k = 0; k < kXmmPoolSize; ++k)
+    if (xmm_owner_[k] == kNoTemp) return k;
+  return -1;
+}
+
+void Emitter::free_dead_operands() {
+  uint32_t args[3];
+  int n = ir_args(ir_.insns[idx_], args);
+  for (int k = 0; k < n; ++k) {
     Temp t = args[k];
-    if (last_use_[t] != static_cast<int>(idx)) continue;
-    last_use_[t] = -2;  // released once
-    if (loc_[t].in_reg) {
-      for (int r = 0; r < kPoolSize; ++r)
-        if (kPool[r] == loc_[t].reg) reg_busy_[r] = false;
-    } else if (loc_[t].slot >= 0) {
-      slot_busy_[loc_[t].slot] = false;
+    if (last_use_[t] != static_cast<int>(idx_)) continue;
+    Loc& l = loc_[t];
+    if (l.kind == LocKind::Gp && gp_owner_[l.reg] == t) gp_owner_[l.reg] = kNoTemp;
+    if (l.kind == LocKind::Xmm && xmm_owner_[l.reg] == t) xmm_owner_[l.reg] = kNoTemp;
+    if (l.kind == LocKind::Spill) slot_busy_[l.index] = false;
+  }
+}
+
+// Moves every temp that is still needed out of a location about to change:
+// a pinned host register (kind Gp, reg id) or a guest register slot.
+void Emitter::evict(LocKind kind, int which) {
+  for (Temp t = 0; t < loc_.size(); ++t) {
+    Loc& l = loc_[t];
+    bool here = l.kind == kind && (kind == LocKind::Gp ? l.reg == which : l.index == which);
+    if (!here || !live_after(t)) continue;
+    Operand from = kind == LocKind::Gp ? Operand(gp_of_id(which)) : Operand(mem_of(l));
+    Gp r;
+    for (const Gp& p : kPool)
+      if (gp_owner_[p.id()] == kNoTemp) {
+        r = p;
+        break;
+      }
+    if (r.isValid()) {
+      a_.emit(Inst::kIdMov, r, from);
+      set_gp(t, r);
+    } else {
+      if (from.isMem()) {
+        a_.emit(Inst::kIdMov, rax, from);
+        from = rax;
+      }
+      set_spill(t);
+      a_.emit(Inst::kIdMov, mem_of(loc_[t]), from);
     }
   }
 }
 
-// Leaves generated code: rax = exit value (already set by the caller).
-void Emitter::emit_leave(uint64_t pc, bool set_pc) {
-  if (set_pc) {
-    a_.mov(rcx, pc);
-    a_.mov(st(offsetof(CpuState, pc)), rcx);
-  }
-  a_.jmp(st(offsetof(CpuState, jit_exit)));
+// Before code that may change any guest register or clobber caller-saved
+// host registers: nothing that is still needed may stay in a pinned host
+// register or a guest register slot.
+void Emitter::evict_all_volatile() {
+  for (const PinnedReg& p : kPinnedRegs) evict(LocKind::Gp, p.host_id);
+  for (int r = 1; r < 32; ++r) evict(LocKind::GuestX, r);
+  for (int r = 0; r < 32; ++r) evict(LocKind::GuestF, r);
 }
+
+void Emitter::emit_leave_plain() { a_.jmp(state_mem(offsetof(CpuState, jit_exit))); }
 
 // A chainable exit: a jmp rel32 (patched by link()) that by default falls
 // into a stub leaving with "TB | index+1".
@@ -155,21 +228,85 @@ void Emitter::emit_exit_jump(int index, uint64_t target_pc) {
   a_.long_().jmp(stub);
   a_.bind(stub);
   e.stub_offset = static_cast<uint32_t>(a_.offset());
+  a_.mov(rcx, target_pc);
+  a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
   a_.mov(rax, reinterpret_cast<uint64_t>(tb_) | static_cast<uint64_t>(index + 1));
-  emit_leave(target_pc, true);
+  emit_leave_plain();
   if (index + 1 > tb_->n_exits) tb_->n_exits = index + 1;
 }
 
-// rax = guest address of a load/store; jumps to a fault stub if it is
+// rax = guest address of a load/store; leaves through a fault stub if it is
 // outside the guest's address space.
 void Emitter::emit_address(const IrInsn& i, bool is_write) {
-  mov_to_rax(i.a);
-  if (i.imm) a_.add(rax, static_cast<int32_t>(i.imm));
-  a_.mov(rdx, rax);
-  a_.shr(rdx, kGuestVaBits);
-  FaultStub fs{a_.newLabel(), cur_pc_, is_write};
-  a_.jnz(fs.label);
-  fault_stubs_.push_back(fs);
+  const Loc& l = loc_[i.a];
+  if (l.kind == LocKind::Gp) {
+    a_.lea(rax, ptr(gp_of_id(l.reg), static_cast<int32_t>(i.imm)));
+  } else {
+    a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+    if (i.imm) a_.add(rax, static_cast<int32_t>(i.imm));
+  }
+  ColdStub s;
+  s.label = a_.newLabel();
+  s.kind = ColdStub::Fault;
+  s.pc = cur_pc_;
+  s.is_write = is_write;
+  a_.cmp(rax, state_mem(offsetof(CpuState, mem_limit)));
+  a_.jae(s.label);
+  cold_.push_back(s);
+}
+
+void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
+  Temp a = i.a, b = i.b;
+  // Prefer the operand that is a dying pool temp (or a non-immediate) as the first.
+  if (commutative && loc_[a].kind == LocKind::Const) std::swap(a, b);
+  if (commutative && !(dying(a) && loc_[a].kind == LocKind::Gp && is_pool(loc_[a].reg)) &&
+      dying(b) && loc_[b].kind == LocKind::Gp && is_pool(loc_[b].reg))
+    std::swap(a, b);
+  Gp d = alloc_gp_dst(i.dst, a);
+  bool spill = !d.isValid();
+  if (spill) d = rax;
+  // If b sits in d (and is not a), writing a into d first would lose it.
+  const Loc& lb = loc_[b];
+  bool b_in_d = b != a && lb.kind == LocKind::Gp && lb.reg == d.id();
+  Gp work = b_in_d ? Gp(rax) : d;
+  Operand sa = gp_src(a, rcx);
+  if (!(sa.isReg() && sa.as<Gp>() == work)) a_.emit(Inst::kIdMov, work, sa);
+  Operand sb = gp_src(b, rdx);
+  a_.emit(id, work, sb);
+  if (work != d) a_.mov(d, work);
+  free_dead_operands();
+  if (spill) {
+    set_spill(i.dst);
+    a_.mov(mem_of(loc_[i.dst]), rax);
+  } else {
+    set_gp(i.dst, d);
+  }
+}
+
+void Emitter::emit_shift(const IrInsn& i, InstId id, bool w) {
+  const Loc& lb = loc_[i.b];
+  bool imm = lb.kind == LocKind::Const;
+  if (!imm) {
+    Gp c = gp_in_reg(i.b, rcx);
+    if (c != rcx) a_.mov(ecx, c.r32());
+  }
+  Gp va = gp_in_reg(i.a, rax);
+  if (va != rax) a_.mov(rax, va);
+  if (w) {
+    if (imm) a_.emit(id, eax, Imm(lb.value & 31)); else a_.emit(id, eax, cl);
+    a_.movsxd(rax, eax);
+  } else {
+    if (imm) a_.emit(id, rax, Imm(lb.value & 63)); else a_.emit(id, rax, cl);
+  }
+  free_dead_operands();
+  Gp d = alloc_gp_dst(i.dst);
+  if (d.isValid()) {
+    a_.mov(d, rax);
+    set_gp(i.dst, d);
+  } else {
+    set_spill(i.dst);
+    a_.mov(mem_of(loc_[i.dst]), rax);
+  }
 }
 
 void Emitter::emit_div(const IrInsn& i) {
@@ -177,9 +314,9 @@ void Emitter::emit_div(const IrInsn& i) {
   const bool is_signed = i.op == IrOp::div || i.op == IrOp::rem || i.op == IrOp::divw || i.op == IrOp::remw;
   const bool is_rem = i.op == IrOp::rem || i.op == IrOp::remu || i.op == IrOp::remw || i.op == IrOp::remuw;
   Label zero = a_.newLabel(), done = a_.newLabel(), normal = a_.newLabel();
+  a_.emit(Inst::kIdMov, rcx, gp_src(i.b, rcx));
+  a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
   if (w) {
-    a_.emit(Inst::kIdMov, ecx, op32(i.b));
-    a_.emit(Inst::kIdMov, eax, op32(i.a));
     a_.test(ecx, ecx);
     a_.jz(zero);
     if (is_signed) {
@@ -197,8 +334,6 @@ void Emitter::emit_div(const IrInsn& i) {
     a_.bind(zero);  // /0 = all ones; %0 = dividend
     if (is_rem) a_.movsxd(rax, eax); else a_.mov(rax, -1);
   } else {
-    a_.emit(Inst::kIdMov, rcx, op(i.b));
-    a_.emit(Inst::kIdMov, rax, op(i.a));
     a_.test(rcx, rcx);
     a_.jz(zero);
     if (is_signed) {
@@ -216,167 +351,225 @@ void Emitter::emit_div(const IrInsn& i) {
     if (!is_rem) a_.mov(rax, -1);
   }
   a_.bind(done);
-  store_rax(i.dst);
+  free_dead_operands();
+  Gp d = alloc_gp_dst(i.dst);
+  if (d.isValid()) {
+    a_.mov(d, rax);
+    set_gp(i.dst, d);
+  } else {
+    set_spill(i.dst);
+    a_.mov(mem_of(loc_[i.dst]), rax);
+  }
+}
+
+void Emitter::emit_set_reg(const IrInsn& i) {
+  int x = static_cast<int>(i.imm);
+  const Loc& l = loc_[i.a];
+  Gp pin = pinned_of(x);
+  if (pin.isValid()) {
+    if (l.kind == LocKind::Gp && l.reg == pin.id()) {  // computed in place
+      free_dead_operands();
+      return;
+    }
+    evict(LocKind::Gp, pin.id());
+    Operand s = gp_src(i.a, rax);
+    if (s.isImm() && s.as<Imm>().value() == 0)
+      a_.xor_(pin.r32(), pin.r32());
+    else
+      a_.emit(Inst::kIdMov, pin, s);
+  } else {
+    evict(LocKind::GuestX, x);
+    Operand s = gp_src(i.a, rax);
+    if (s.isMem()) {
+      a_.emit(Inst::kIdMov, rax, s);
+      s = rax;
+    }
+    a_.emit(Inst::kIdMov, xreg_mem(x), s);
+  }
+  free_dead_operands();
 }
 
 void Emitter::emit_helper(const IrInsn& i) {
-  // State is exact: every set_reg was stored. Save the live caller-saved temps.
+  // The helper sees CpuState: values still needed leave guest locations,
+  // pinned registers are stored, caller-saved temps saved.
+  evict_all_volatile();
+  for (const PinnedReg& p : kPinnedRegs) a_.mov(xreg_mem(p.xreg), gp_of_id(p.host_id));
   std::vector<Gp> saved;
-  for (int k = 0; k < kPoolSize; ++k)
-    if (reg_busy_[k] && caller_saved(kPool[k])) saved.push_back(kPool[k]);
-  if (saved.size() & 1) saved.push_back(rax);  // keep rsp 16-byte aligned
+  for (const Gp& r : kPool)
+    if (gp_owner_[r.id()] != kNoTemp && live_after(gp_owner_[r.id()])) saved.push_back(r);
+  std::vector<int> saved_xmm;
+  for (int k = 0; k < kXmmPoolSize; ++k)
+    if (xmm_owner_[k] != kNoTemp && live_after(xmm_owner_[k])) saved_xmm.push_back(k);
+  int frame = static_cast<int>(saved_xmm.size()) * 8;
+  if ((saved.size() * 8 + frame) % 16) frame += 8;  // keep rsp 16-byte aligned
   for (const Gp& r : saved) a_.push(r);
+  if (frame) a_.sub(rsp, frame);
+  for (size_t k = 0; k < saved_xmm.size(); ++k)
+    a_.movsd(ptr(rsp, static_cast<int32_t>(k * 8)), Xmm(xmm(saved_xmm[k])));
   a_.mov(rax, cur_pc_);
-  a_.mov(st(offsetof(CpuState, pc)), rax);
+  a_.mov(state_mem(offsetof(CpuState, pc)), rax);
   a_.mov(rdi, kState);
   a_.mov(rsi, reinterpret_cast<uint64_t>(&helpers_[i.imm]));
-  a_.mov(rax, reinterpret_cast<uint64_t>(&interp_step));
+  a_.mov(rax, reinterpret_cast<uint64_t>(&jit_call_interp));
   a_.call(rax);
+  for (size_t k = 0; k < saved_xmm.size(); ++k)
+    a_.movsd(Xmm(xmm(saved_xmm[k])), ptr(rsp, static_cast<int32_t>(k * 8)));
+  if (frame) a_.add(rsp, frame);
   for (auto it = saved.rbegin(); it != saved.rend(); ++it) a_.pop(*it);
+  for (const PinnedReg& p : kPinnedRegs) a_.mov(gp_of_id(p.host_id), xreg_mem(p.xreg));
   // The helper may have stopped the guest (illegal CSR, bad frm...).
   Label ok = a_.newLabel();
-  a_.cmp(st(offsetof(CpuState, exit_reason), 4), 0);
+  a_.cmp(state_mem(offsetof(CpuState, exit_reason), 4), 0);
   a_.je(ok);
   a_.xor_(eax, eax);
-  emit_leave(0, false);
+  emit_leave_plain();
   a_.bind(ok);
 }
 
-std::string Emitter::emit(size_t idx, const IrInsn& i) {
-  const IrOpInfo& info = ir_info(i.op);
-  auto binop = [&](InstId id) {
-    int32_t v;
-    mov_to_rax(i.a);
-    if (imm32(i.b, &v)) a_.emit(id, rax, Imm(v)); else a_.emit(id, rax, op(i.b));
-    release_dead(idx);
-    alloc(i.dst);
-    store_rax(i.dst);
-  };
-  auto shift = [&](InstId id, bool w) {
-    int32_t v;
-    bool im = imm32(i.b, &v);
-    if (!im) a_.emit(Inst::kIdMov, rcx, op(i.b));
-    if (w) {
-      a_.emit(Inst::kIdMov, eax, op32(i.a));
-      if (im) a_.emit(id, eax, Imm(v & 31)); else a_.emit(id, eax, cl);
-      a_.movsxd(rax, eax);
-    } else {
-      mov_to_rax(i.a);
-      if (im) a_.emit(id, rax, Imm(v & 63)); else a_.emit(id, rax, cl);
-    }
-    release_dead(idx);
-    alloc(i.dst);
-    store_rax(i.dst);
-  };
+// jalr and friends: probe the vCPU's jump cache inline and jump straight to
+// the target's code (pinned registers stay live); leave to the dispatcher on
+// a miss.
+void Emitter::emit_jump_ind(const IrInsn& i) {
+  a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+  a_.mov(state_mem(offsetof(CpuState, pc)), rax);
+  Label miss = a_.newLabel();
+  a_.mov(ecx, eax);
+  a_.shr(ecx, 1);
+  a_.and_(ecx, Vcpu::kJmpCacheSize - 1);
+  a_.mov(rdx, state_mem(offsetof(CpuState, jmp_cache)));
+  a_.mov(rdx, ptr(rdx, rcx, 3));
+  a_.test(rdx, rdx);
+  a_.jz(miss);
+  a_.cmp(rax, ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, pc))));
+  a_.jne(miss);
+  a_.cmp(dword_ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, flags))), tb_->flags);
+  a_.jne(miss);
+  a_.jmp(ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, code))));
+  a_.bind(miss);
+  a_.xor_(eax, eax);
+  emit_leave_plain();
+}
 
+std::string Emitter::emit_int(const IrInsn& i) {
   switch (i.op) {
     case IrOp::insn_start:
       cur_pc_ = static_cast<uint64_t>(i.imm);
       tb_->pc_map.emplace_back(static_cast<uint32_t>(a_.offset()), cur_pc_);
       return "";
     case IrOp::movi:
-      alloc(i.dst);
-      const_[i.dst] = true;
-      value_[i.dst] = static_cast<uint64_t>(i.imm);
-      if (i.imm == static_cast<int32_t>(i.imm)) {
-        a_.emit(Inst::kIdMov, op(i.dst), Imm(i.imm));
-      } else {
-        a_.mov(rax, static_cast<uint64_t>(i.imm));
-        store_rax(i.dst);
-      }
+      loc_[i.dst].kind = LocKind::Const;
+      loc_[i.dst].value = i.imm;
       return "";
     case IrOp::mov:
-      mov_to_rax(i.a);
-      const_[i.dst] = const_[i.a];
-      value_[i.dst] = value_[i.a];
-      release_dead(idx);
-      alloc(i.dst);
-      store_rax(i.dst);
-      return "";
-    case IrOp::get_reg:
-      alloc(i.dst);
-      if (loc_[i.dst].in_reg) {
-        a_.mov(loc_[i.dst].reg, xreg(i.imm));
-      } else {
-        a_.mov(rax, xreg(i.imm));
-        store_rax(i.dst);
+      loc_[i.dst] = loc_[i.a];  // the optimizer leaves few of these; share the location
+      if (loc_[i.a].kind == LocKind::Gp || loc_[i.a].kind == LocKind::Xmm || loc_[i.a].kind == LocKind::Spill) {
+        // Pool registers and slots have one owner: copy instead.
+        Gp d = alloc_gp_dst(i.dst);
+        Operand s = gp_src(i.a, rax);
+        free_dead_operands();
+        if (!d.isValid()) {
+          if (s.isMem()) { a_.emit(Inst::kIdMov, rax, s); s = rax; }
+          set_spill(i.dst);
+          a_.emit(Inst::kIdMov, mem_of(loc_[i.dst]), s);
+        } else {
+          a_.emit(Inst::kIdMov, d, s);
+          set_gp(i.dst, d);
+        }
       }
       return "";
-    case IrOp::set_reg: {
-      int32_t v;
-      if (imm32(i.a, &v)) {
-        a_.mov(xreg(i.imm), Imm(v));
-      } else if (loc_[i.a].in_reg) {
-        a_.mov(xreg(i.imm), loc_[i.a].reg);
+    case IrOp::get_reg: {
+      Gp pin = pinned_of(static_cast<int>(i.imm));
+      if (pin.isValid()) {
+        loc_[i.dst].kind = LocKind::Gp;
+        loc_[i.dst].reg = static_cast<uint8_t>(pin.id());
       } else {
-        mov_to_rax(i.a);
-        a_.mov(xreg(i.imm), rax);
+        loc_[i.dst].kind = LocKind::GuestX;
+        loc_[i.dst].index = static_cast<int32_t>(i.imm);
       }
-      release_dead(idx);
       return "";
     }
-    case IrOp::add: binop(Inst::kIdAdd); return "";
-    case IrOp::sub: binop(Inst::kIdSub); return "";
-    case IrOp::and_: binop(Inst::kIdAnd); return "";
-    case IrOp::or_: binop(Inst::kIdOr); return "";
-    case IrOp::xor_: binop(Inst::kIdXor); return "";
-    case IrOp::mul:
-      mov_to_rax(i.a);
-      a_.emit(Inst::kIdImul, rax, op(i.b));
-      release_dead(idx);
-      alloc(i.dst);
-      store_rax(i.dst);
+    case IrOp::set_reg: emit_set_reg(i); return "";
+    case IrOp::add: emit_binop(i, Inst::kIdAdd, true); return "";
+    case IrOp::sub: emit_binop(i, Inst::kIdSub, false); return "";
+    case IrOp::and_: emit_binop(i, Inst::kIdAnd, true); return "";
+    case IrOp::or_: emit_binop(i, Inst::kIdOr, true); return "";
+    case IrOp::xor_: emit_binop(i, Inst::kIdXor, true); return "";
+    case IrOp::mul: {
+      // imul r64, r/m64 (no immediate form for 64-bit constants > 32 bits).
+      if (loc_[i.b].kind == LocKind::Const && !fits_i32(loc_[i.b].value)) {
+        a_.mov(rdx, static_cast<uint64_t>(loc_[i.b].value));
+        a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+        a_.imul(rax, rdx);
+      } else if (loc_[i.b].kind == LocKind::Const) {
+        a_.emit(Inst::kIdImul, rax, gp_src(i.a, rax), Imm(loc_[i.b].value));
+      } else {
+        a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+        a_.emit(Inst::kIdImul, rax, gp_src(i.b, rdx));
+      }
+      free_dead_operands();
+      Gp d = alloc_gp_dst(i.dst);
+      if (d.isValid()) { a_.mov(d, rax); set_gp(i.dst, d); }
+      else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
       return "";
-    case IrOp::shl: shift(Inst::kIdShl, false); return "";
-    case IrOp::shr: shift(Inst::kIdShr, false); return "";
-    case IrOp::sar: shift(Inst::kIdSar, false); return "";
-    case IrOp::shlw: shift(Inst::kIdShl, true); return "";
-    case IrOp::shrw: shift(Inst::kIdShr, true); return "";
-    case IrOp::sarw: shift(Inst::kIdSar, true); return "";
+    }
+    case IrOp::shl: emit_shift(i, Inst::kIdShl, false); return "";
+    case IrOp::shr: emit_shift(i, Inst::kIdShr, false); return "";
+    case IrOp::sar: emit_shift(i, Inst::kIdSar, false); return "";
+    case IrOp::shlw: emit_shift(i, Inst::kIdShl, true); return "";
+    case IrOp::shrw: emit_shift(i, Inst::kIdShr, true); return "";
+    case IrOp::sarw: emit_shift(i, Inst::kIdSar, true); return "";
     case IrOp::sext_w:
-      a_.emit(Inst::kIdMovsxd, rax, op32(i.a));
-      release_dead(idx);
-      alloc(i.dst);
-      store_rax(i.dst);
+    case IrOp::zext_w: {
+      Operand s = gp_src(i.a, rax);
+      if (s.isReg()) s = s.as<Gp>().r32();
+      else if (s.isMem()) s.as<Mem>().setSize(4);
+      else { a_.mov(rax, s.as<Imm>()); s = eax; }
+      if (i.op == IrOp::sext_w) a_.emit(Inst::kIdMovsxd, rax, s);
+      else a_.emit(Inst::kIdMov, eax, s);
+      free_dead_operands();
+      Gp d = alloc_gp_dst(i.dst);
+      if (d.isValid()) { a_.mov(d, rax); set_gp(i.dst, d); }
+      else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
       return "";
-    case IrOp::zext_w:
-      a_.emit(Inst::kIdMov, eax, op32(i.a));
-      release_dead(idx);
-      alloc(i.dst);
-      store_rax(i.dst);
-      return "";
+    }
     case IrOp::setcond: {
-      int32_t v;
-      mov_to_rax(i.a);
-      if (imm32(i.b, &v)) a_.cmp(rax, Imm(v)); else a_.emit(Inst::kIdCmp, rax, op(i.b));
+      Operand sa = gp_src(i.a, rax);
+      if (!sa.isReg()) { a_.emit(Inst::kIdMov, rax, sa); sa = rax; }
+      a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
       a_.set(cc_of(static_cast<IrCond>(i.aux)), al);
       a_.movzx(eax, al);
-      release_dead(idx);
-      alloc(i.dst);
-      store_rax(i.dst);
+      free_dead_operands();
+      Gp d = alloc_gp_dst(i.dst);
+      if (d.isValid()) { a_.mov(d, rax); set_gp(i.dst, d); }
+      else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
       return "";
     }
     case IrOp::mulh:
     case IrOp::mulhu:
-    case IrOp::mulhsu:
+    case IrOp::mulhsu: {
+      a_.emit(Inst::kIdMov, rcx, gp_src(i.b, rcx));
+      a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
       if (i.op == IrOp::mulhsu) {  // hi(s*u) = hiu(a,b) - (a < 0 ? b : 0)
-        a_.emit(Inst::kIdMov, rcx, op(i.a));
-        a_.sar(rcx, 63);
-        a_.emit(Inst::kIdAnd, rcx, op(i.b));
+        a_.push(rax);
+        a_.mul(rdx, rax, rcx);
+        a_.pop(rax);
+        a_.sar(rax, 63);
+        a_.and_(rax, rcx);
+        a_.sub(rdx, rax);
+      } else if (i.op == IrOp::mulh) {
+        a_.imul(rdx, rax, rcx);
+      } else {
+        a_.mul(rdx, rax, rcx);
       }
-      mov_to_rax(i.a);
-      if (i.op == IrOp::mulh) a_.emit(Inst::kIdImul, rdx, rax, op(i.b));
-      else a_.emit(Inst::kIdMul, rdx, rax, op(i.b));
-      if (i.op == IrOp::mulhsu) a_.sub(rdx, rcx);
       a_.mov(rax, rdx);
-      release_dead(idx);
-      alloc(i.dst);
-      store_rax(i.dst);
+      free_dead_operands();
+      Gp d = alloc_gp_dst(i.dst);
+      if (d.isValid()) { a_.mov(d, rax); set_gp(i.dst, d); }
+      else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
       return "";
+    }
     case IrOp::div: case IrOp::divu: case IrOp::rem: case IrOp::remu:
     case IrOp::divw: case IrOp::divuw: case IrOp::remw: case IrOp::remuw:
-      release_dead(idx);  // operands are read into rcx/rax before dst is written
-      alloc(i.dst);
       emit_div(i);
       return "";
     case IrOp::load: {
@@ -385,28 +578,38 @@ std::string Emitter::emit(size_t idx, const IrInsn& i) {
       unsigned size = i.aux & 0xf;
       bool sgn = i.aux & 0x10;
       m.setSize(size);
+      free_dead_operands();
+      Gp d = alloc_gp_dst(i.dst);
+      Gp t = d.isValid() ? d : Gp(rax);
       switch (size) {
-        case 1: if (sgn) a_.movsx(rax, m); else a_.movzx(eax, m); break;
-        case 2: if (sgn) a_.movsx(rax, m); else a_.movzx(eax, m); break;
-        case 4: if (sgn) a_.movsxd(rax, m); else a_.mov(eax, m); break;
-        default: a_.mov(rax, m); break;
+        case 1: case 2: if (sgn) a_.movsx(t, m); else a_.movzx(t.r32(), m); break;
+        case 4: if (sgn) a_.movsxd(t, m); else a_.mov(t.r32(), m); break;
+        default: a_.mov(t, m); break;
       }
-      release_dead(idx);
-      alloc(i.dst);
-      store_rax(i.dst);
+      if (d.isValid()) set_gp(i.dst, d);
+      else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
       return "";
     }
     case IrOp::store: {
       emit_address(i, true);
-      a_.emit(Inst::kIdMov, rcx, op(i.b));
       Mem m = ptr(kMem, rax, 0, 0);
-      switch (i.aux) {
-        case 1: m.setSize(1); a_.mov(m, cl); break;
-        case 2: m.setSize(2); a_.mov(m, cx); break;
-        case 4: m.setSize(4); a_.mov(m, ecx); break;
-        default: m.setSize(8); a_.mov(m, rcx); break;
+      m.setSize(i.aux);
+      const Loc& lb = loc_[i.b];
+      if (lb.kind == LocKind::Const && fits_i32(lb.value)) {
+        int64_t v = lb.value;
+        if (i.aux == 1) v = static_cast<int8_t>(v);
+        if (i.aux == 2) v = static_cast<int16_t>(v);
+        a_.mov(m, Imm(v));
+      } else {
+        Gp v = gp_in_reg(i.b, rcx);
+        switch (i.aux) {
+          case 1: a_.mov(m, v.r8()); break;
+          case 2: a_.mov(m, v.r16()); break;
+          case 4: a_.mov(m, v.r32()); break;
+          default: a_.mov(m, v); break;
+        }
       }
-      release_dead(idx);
+      free_dead_operands();
       return "";
     }
     case IrOp::fence:
@@ -419,9 +622,9 @@ std::string Emitter::emit(size_t idx, const IrInsn& i) {
       emit_exit_jump(0, static_cast<uint64_t>(i.imm));
       return "";
     case IrOp::brcond: {
-      int32_t v;
-      mov_to_rax(i.a);
-      if (imm32(i.b, &v)) a_.cmp(rax, Imm(v)); else a_.emit(Inst::kIdCmp, rax, op(i.b));
+      Operand sa = gp_src(i.a, rax);
+      if (!sa.isReg()) { a_.emit(Inst::kIdMov, rax, sa); sa = rax; }
+      a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
       Label taken = a_.newLabel();
       a_.j(cc_of(static_cast<IrCond>(i.aux)), taken);
       emit_exit_jump(1, static_cast<uint64_t>(i.imm2));
@@ -430,76 +633,83 @@ std::string Emitter::emit(size_t idx, const IrInsn& i) {
       return "";
     }
     case IrOp::jump_ind:
-      mov_to_rax(i.a);
-      a_.mov(st(offsetof(CpuState, pc)), rax);
-      a_.xor_(eax, eax);
-      emit_leave(0, false);
+      emit_jump_ind(i);
       return "";
     case IrOp::exit:
-      a_.mov(st(offsetof(CpuState, insn_bits), 4), Imm(static_cast<int32_t>(i.imm2)));
-      a_.mov(st(offsetof(CpuState, exit_reason), 4), Imm(i.aux));
+      a_.mov(state_mem(offsetof(CpuState, insn_bits), 4), Imm(static_cast<int32_t>(i.imm2)));
+      a_.mov(state_mem(offsetof(CpuState, exit_reason), 4), Imm(i.aux));
+      a_.mov(rcx, static_cast<uint64_t>(i.imm));
+      a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
       a_.xor_(eax, eax);
-      emit_leave(static_cast<uint64_t>(i.imm), true);
+      emit_leave_plain();
       return "";
     default:
-      return std::string("backend: no code for IR op ") + info.name;
+      return std::string("backend: no code for IR op ") + ir_info(i.op).name;
   }
 }
 
 std::string Emitter::run() {
   for (size_t k = 0; k < ir_.insns.size(); ++k) {
-    const IrInsn& i = ir_.insns[k];
-    const IrOpInfo& info = ir_info(i.op);
-    if (info.nargs >= 1) last_use_[i.a] = static_cast<int>(k);
-    if (info.nargs >= 2) last_use_[i.b] = static_cast<int>(k);
+    uint32_t args[3];
+    int n = ir_args(ir_.insns[k], args);
+    for (int j = 0; j < n; ++j) last_use_[args[j]] = static_cast<int>(k);
   }
-  // Entry: honour an exit request within one TB, count instructions.
+  // Entry: honour an exit request within one TB.
   req_label_ = a_.newLabel();
-  a_.cmp(st(offsetof(CpuState, exit_request), 4), 0);
+  a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
   a_.jne(req_label_);
-  a_.add(st(offsetof(CpuState, instret)), Imm(tb_->icount));
-  for (size_t k = 0; k < ir_.insns.size(); ++k) {
-    std::string e = emit(k, ir_.insns[k]);
+  for (idx_ = 0; idx_ < ir_.insns.size(); ++idx_) {
+    const IrInsn& i = ir_.insns[idx_];
+    std::string e = (i.op >= IrOp::unbox_s && i.op <= IrOp::fle) || i.op == IrOp::get_freg ||
+                            i.op == IrOp::set_freg
+                        ? emit_fp(i)
+                        : emit_int(i);
     if (!e.empty()) return e;
     if (!error_.empty()) return error_;
-    // Temps defined but never used die at once.
-    const IrInsn& i = ir_.insns[k];
+    // Results nobody reads release their register at once.
     if ((ir_info(i.op).flags & kIrDst) && last_use_[i.dst] == -1) {
-      last_use_[i.dst] = -2;
-      const Loc& l = loc_[i.dst];
-      if (l.in_reg) {
-        for (int r = 0; r < kPoolSize; ++r)
-          if (kPool[r] == l.reg) reg_busy_[r] = false;
-      } else if (l.slot >= 0) {
-        slot_busy_[l.slot] = false;
-      }
+      Loc& l = loc_[i.dst];
+      if (l.kind == LocKind::Gp && gp_owner_[l.reg] == i.dst) gp_owner_[l.reg] = kNoTemp;
+      if (l.kind == LocKind::Xmm && xmm_owner_[l.reg] == i.dst) xmm_owner_[l.reg] = kNoTemp;
+      if (l.kind == LocKind::Spill) slot_busy_[l.index] = false;
     }
   }
   // Cold paths.
   a_.bind(req_label_);
+  a_.mov(rcx, tb_->pc);
+  a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
   a_.xor_(eax, eax);
-  emit_leave(tb_->pc, true);
-  for (const FaultStub& fs : fault_stubs_) {
-    a_.bind(fs.label);
-    a_.mov(st(offsetof(CpuState, fault_addr)), rax);
-    a_.mov(st(offsetof(CpuState, fault_kind), 4), Imm(static_cast<int>(FaultKind::OutOfRange)));
-    a_.mov(st(offsetof(CpuState, fault_is_write), 4), Imm(fs.is_write ? 1 : 0));
-    a_.mov(st(offsetof(CpuState, exit_reason), 4), Imm(static_cast<int>(ExitReason::MemFault)));
+  emit_leave_plain();
+  for (const ColdStub& s : cold_) {
+    if (s.kind != ColdStub::Fault) {
+      emit_cold_fp(s);
+      continue;
+    }
+    a_.bind(s.label);
+    a_.mov(state_mem(offsetof(CpuState, fault_addr)), rax);
+    a_.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(static_cast<int>(FaultKind::OutOfRange)));
+    a_.mov(state_mem(offsetof(CpuState, fault_is_write), 4), Imm(s.is_write ? 1 : 0));
+    a_.mov(state_mem(offsetof(CpuState, exit_reason), 4), Imm(static_cast<int>(ExitReason::MemFault)));
+    a_.mov(rcx, s.pc);
+    a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
     a_.xor_(eax, eax);
-    emit_leave(fs.pc, true);
+    emit_leave_plain();
   }
   return "";
 }
 
-}  // namespace
+}  // namespace x86be
 
-std::string emit_block(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
-                       const std::vector<DecodedInsn>& helper_insns) {
-  Emitter e(a, ir, tb, helper_insns);
+std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, TranslationBlock* tb,
+                       const std::vector<DecodedInsn>& helper_insns, const BackendOptions& opt) {
+  x86be::Emitter e(a, ir, tb, helper_insns, opt);
   return e.run();
 }
 
-void emit_dispatcher(Assembler& a, Label exit_label) {
+void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label) {
+  using namespace asmjit::x86;
+  using x86be::kMem;
+  using x86be::kState;
   // ExitValue fn(CpuState* rdi, uint8_t* rsi, const void* rdx)
   a.push(rbx);
   a.push(rbp);
@@ -508,10 +718,19 @@ void emit_dispatcher(Assembler& a, Label exit_label) {
   a.push(r14);
   a.push(r15);
   a.sub(rsp, kFrameBytes);
+  const Mem host_mxcsr = dword_ptr(rsp, kSpillSlots * 8);
   a.mov(kState, rdi);
   a.mov(kMem, rsi);
+  a.stmxcsr(host_mxcsr);
+  a.ldmxcsr(x86be::state_mem(offsetof(CpuState, mxcsr), 4));
+  for (const PinnedReg& p : kPinnedRegs)
+    a.mov(Gp(gpq(static_cast<uint32_t>(p.host_id))), x86be::xreg_mem(p.xreg));
   a.jmp(rdx);
   a.bind(exit_label);
+  for (const PinnedReg& p : kPinnedRegs)
+    a.mov(x86be::xreg_mem(p.xreg), Gp(gpq(static_cast<uint32_t>(p.host_id))));
+  a.stmxcsr(x86be::state_mem(offsetof(CpuState, mxcsr), 4));
+  a.ldmxcsr(host_mxcsr);
   a.add(rsp, kFrameBytes);
   a.pop(r15);
   a.pop(r14);

@@ -1,10 +1,12 @@
 // translator/backend_x86.h — IR → x86-64 machine code with asmjit.
 // Register conventions inside generated code (see docs/ARCHITECTURE.md):
-//   r15 = CpuState*, r14 = guest memory base, rax/rcx/rdx = scratch,
-//   rbx rbp rsi rdi r8-r13 = IR temps (linear scan), spill slots on the
-//   dispatcher's stack frame. Guest registers live in CpuState; within a
-//   block their values are forwarded in temps by the IR passes, and every
-//   set_reg is stored at once, so guest state is exact at each fault point.
+//   r15 = CpuState*, r14 = guest memory base, rax/rcx/rdx = scratch;
+//   the hottest guest registers are pinned in host registers across blocks
+//   (kPinnedRegs; loaded by the dispatcher, stored when code leaves to it,
+//   recovered from the signal context after a host fault); rsi rdi r11 and
+//   spill slots hold IR temps; xmm0-13 FP temps, xmm14-15 scratch.
+//   Guest rounding mode and accrued FP flags live in MXCSR while guest code
+//   runs (CpuState::mxcsr outside).
 // Owns: code emission of one block, exit stubs, the dispatcher.
 #pragma once
 
@@ -21,6 +23,19 @@
 namespace hart {
 
 constexpr int kSpillSlots = 64;
+
+struct BackendOptions {
+  bool host_fma = false;  // FMA3 available: fused multiply-adds inline
+};
+
+// Guest registers pinned in host registers: (guest x register, asmjit Gp id).
+struct PinnedReg {
+  int xreg;
+  int host_id;
+};
+extern const PinnedReg kPinnedRegs[7];
+// ucontext gregs index of an asmjit Gp id (for fault recovery).
+int ucontext_greg_of(int host_id);
 // Bytes the dispatcher reserves below its saved registers (spill area + pad
 // so that rsp is 16-byte aligned inside generated code).
 constexpr int kFrameBytes = kSpillSlots * 8 + 8;
@@ -30,10 +45,12 @@ constexpr int kFrameBytes = kSpillSlots * 8 + 8;
 // outlive the code (call_interp passes their addresses).
 // Returns "" or an error (e.g. too many live temps).
 std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, TranslationBlock* tb,
-                       const std::vector<DecodedInsn>& helper_insns);
+                       const std::vector<DecodedInsn>& helper_insns, const BackendOptions& opt);
 
 // The entry/exit trampoline: ExitValue fn(CpuState*, uint8_t* mem_base, const void* code).
-// Binds `exit_label` at the return path that generated code jumps to.
+// Saves host registers and MXCSR, loads the pinned guest registers and the
+// guest MXCSR, and jumps to code. Binds `exit_label` at the return path that
+// generated code jumps to, which stores them back.
 void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label);
 
 }  // namespace hart

@@ -12,6 +12,7 @@ namespace {
 struct Ctx {
   IrBlock& ir;
   GuestBlock& blk;
+  const FrontendOptions& opt;
   uint64_t pc;
   const DecodedInsn& d;
   uint64_t next() const { return pc + d.len; }
@@ -164,6 +165,106 @@ bool trans_fence(Ctx& c) {
   return false;
 }
 
+constexpr int64_t kBoxHigh = static_cast<int64_t>(0xffffffff00000000u);
+
+bool trans_fp_load(Ctx& c) {
+  if (c.d.op == Opcode::flw) {
+    Temp v = c.ir.emit_dst(IrOp::load, c.rs1(), kNoTemp, c.d.imm, 4);
+    c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::or_, v, c.ir.movi(kBoxHigh)));  // NaN-box
+  } else {
+    c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::load, c.rs1(), kNoTemp, c.d.imm, 8));
+  }
+  return false;
+}
+
+bool trans_fp_store(Ctx& c) {
+  c.ir.emit(IrOp::store, c.rs1(), c.ir.get_freg(c.d.rs2), c.d.imm, 0, c.d.op == Opcode::fsw ? 4 : 8);
+  return false;
+}
+
+// fsgnj family on raw bits; singles are unboxed first (bit 31 is the sign).
+bool trans_fsgnj(Ctx& c, bool single) {
+  Temp a = c.ir.get_freg(c.d.rs1), b = c.ir.get_freg(c.d.rs2);
+  if (single) {
+    a = c.ir.emit_dst(IrOp::unbox_s, a);
+    b = c.ir.emit_dst(IrOp::unbox_s, b);
+  }
+  int64_t sign = single ? int64_t{0x80000000} : static_cast<int64_t>(0x8000000000000000u);
+  Temp r;
+  if (c.d.rs1 == c.d.rs2) {  // fmv, fneg, fabs
+    switch (c.d.op) {
+      case Opcode::fsgnj_s: case Opcode::fsgnj_d: r = a; break;
+      case Opcode::fsgnjn_s: case Opcode::fsgnjn_d:
+        r = c.ir.emit_dst(IrOp::xor_, a, c.ir.movi(sign));
+        break;
+      default: r = c.ir.emit_dst(IrOp::and_, a, c.ir.movi(~sign)); break;
+    }
+    c.ir.set_freg(c.d.rd, r);
+    return false;
+  }
+  switch (c.d.op) {
+    case Opcode::fsgnj_s: case Opcode::fsgnj_d:
+      r = c.ir.emit_dst(IrOp::or_, c.ir.emit_dst(IrOp::and_, a, c.ir.movi(~sign)),
+                        c.ir.emit_dst(IrOp::and_, b, c.ir.movi(sign)));
+      break;
+    case Opcode::fsgnjn_s: case Opcode::fsgnjn_d:
+      r = c.ir.emit_dst(IrOp::or_, c.ir.emit_dst(IrOp::and_, a, c.ir.movi(~sign)),
+                        c.ir.emit_dst(IrOp::and_, c.ir.emit_dst(IrOp::xor_, b, c.ir.movi(-1)),
+                                      c.ir.movi(sign)));
+      break;
+    default:  // fsgnjx
+      r = c.ir.emit_dst(IrOp::xor_, a, c.ir.emit_dst(IrOp::and_, b, c.ir.movi(sign)));
+      break;
+  }
+  c.ir.set_freg(c.d.rd, r);
+  return false;
+}
+
+bool trans_fmv(Ctx& c) {
+  switch (c.d.op) {
+    case Opcode::fmv_x_w:
+      c.rd(c.ir.emit_dst(IrOp::sext_w, c.ir.get_freg(c.d.rs1)));
+      break;
+    case Opcode::fmv_x_d:
+      c.rd(c.ir.get_freg(c.d.rs1));
+      break;
+    case Opcode::fmv_w_x:
+      c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::or_, c.rs1(), c.ir.movi(kBoxHigh)));
+      break;
+    default:  // fmv.d.x
+      c.ir.set_freg(c.d.rd, c.rs1());
+      break;
+  }
+  return false;
+}
+
+bool trans_helper(Ctx& c);
+
+// Arithmetic with the dynamic rounding mode runs inline on the host FPU.
+bool trans_fp_arith(Ctx& c, IrOp op, bool single, int nargs) {
+  bool uses_rm = c.d.info().flags & kRm;
+  if (uses_rm && (c.d.rm != DYN || !c.opt.fp_dynamic_inline)) return trans_helper(c);
+  if (nargs == 3 && !c.opt.host_fma) return trans_helper(c);
+  Temp a = c.ir.get_freg(c.d.rs1);
+  Temp b = nargs >= 2 ? c.ir.get_freg(c.d.rs2) : kNoTemp;
+  Temp r;
+  uint8_t aux = single ? 1 : 0;
+  if (nargs == 3) {
+    r = c.ir.emit_dst3(op, a, b, c.ir.get_freg(c.d.rs3), aux);
+    // x86 FMA misses RISC-V's invalid flag for 0 * inf + qNaN: when the
+    // result is a NaN the backend re-runs the instruction in the interpreter.
+    c.ir.insns.back().imm = static_cast<int64_t>(c.blk.helper_insns.size());
+    c.blk.helper_insns.push_back(c.d);
+  }
+  else
+    r = c.ir.emit_dst(op, a, b, 0, aux);
+  if (op == IrOp::feq || op == IrOp::flt || op == IrOp::fle)
+    c.rd(r);
+  else
+    c.ir.set_freg(c.d.rd, r);
+  return false;
+}
+
 bool trans_helper(Ctx& c) {
   c.ir.emit(IrOp::call_interp, kNoTemp, kNoTemp, static_cast<int64_t>(c.blk.helper_insns.size()));
   c.blk.helper_insns.push_back(c.d);
@@ -202,6 +303,53 @@ bool trans_insn(Ctx& c) {
       return trans_op(c);
     case Opcode::fence:
       return trans_fence(c);
+    case Opcode::flw: case Opcode::fld:
+      return trans_fp_load(c);
+    case Opcode::fsw: case Opcode::fsd:
+      return trans_fp_store(c);
+    case Opcode::fsgnj_s: case Opcode::fsgnjn_s: case Opcode::fsgnjx_s:
+      return trans_fsgnj(c, true);
+    case Opcode::fsgnj_d: case Opcode::fsgnjn_d: case Opcode::fsgnjx_d:
+      return trans_fsgnj(c, false);
+    case Opcode::fmv_x_w: case Opcode::fmv_x_d: case Opcode::fmv_w_x: case Opcode::fmv_d_x:
+      return trans_fmv(c);
+    case Opcode::fadd_s: return trans_fp_arith(c, IrOp::fadd, true, 2);
+    case Opcode::fsub_s: return trans_fp_arith(c, IrOp::fsub, true, 2);
+    case Opcode::fmul_s: return trans_fp_arith(c, IrOp::fmul, true, 2);
+    case Opcode::fdiv_s: return trans_fp_arith(c, IrOp::fdiv, true, 2);
+    case Opcode::fsqrt_s: return trans_fp_arith(c, IrOp::fsqrt, true, 1);
+    case Opcode::fmadd_s: return trans_fp_arith(c, IrOp::fmadd, true, 3);
+    case Opcode::fmsub_s: return trans_fp_arith(c, IrOp::fmsub, true, 3);
+    case Opcode::fnmsub_s: return trans_fp_arith(c, IrOp::fnmsub, true, 3);
+    case Opcode::fnmadd_s: return trans_fp_arith(c, IrOp::fnmadd, true, 3);
+    case Opcode::feq_s: return trans_fp_arith(c, IrOp::feq, true, 2);
+    case Opcode::flt_s: return trans_fp_arith(c, IrOp::flt, true, 2);
+    case Opcode::fle_s: return trans_fp_arith(c, IrOp::fle, true, 2);
+    case Opcode::fadd_d: return trans_fp_arith(c, IrOp::fadd, false, 2);
+    case Opcode::fsub_d: return trans_fp_arith(c, IrOp::fsub, false, 2);
+    case Opcode::fmul_d: return trans_fp_arith(c, IrOp::fmul, false, 2);
+    case Opcode::fdiv_d: return trans_fp_arith(c, IrOp::fdiv, false, 2);
+    case Opcode::fsqrt_d: return trans_fp_arith(c, IrOp::fsqrt, false, 1);
+    case Opcode::fmadd_d: return trans_fp_arith(c, IrOp::fmadd, false, 3);
+    case Opcode::fmsub_d: return trans_fp_arith(c, IrOp::fmsub, false, 3);
+    case Opcode::fnmsub_d: return trans_fp_arith(c, IrOp::fnmsub, false, 3);
+    case Opcode::fnmadd_d: return trans_fp_arith(c, IrOp::fnmadd, false, 3);
+    case Opcode::feq_d: return trans_fp_arith(c, IrOp::feq, false, 2);
+    case Opcode::flt_d: return trans_fp_arith(c, IrOp::flt, false, 2);
+    case Opcode::fle_d: return trans_fp_arith(c, IrOp::fle, false, 2);
+    case Opcode::fcvt_s_d: return trans_fp_arith(c, IrOp::fcvt_ds, false, 1);
+    case Opcode::fcvt_d_s:  // exact: no rounding, any valid rm
+      return trans_fp_arith(c, IrOp::fcvt_sd, true, 1);
+    case Opcode::csrrw: case Opcode::csrrs: case Opcode::csrrc:
+    case Opcode::csrrwi: case Opcode::csrrsi: case Opcode::csrrci:
+      trans_helper(c);
+      if (c.d.imm == 2 || c.d.imm == 3) {
+        // frm may have changed: the following code must be looked up (and
+        // translated) for the new rounding mode, so leave unchained.
+        c.ir.emit(IrOp::jump_ind, c.ir.movi(static_cast<int64_t>(c.next())));
+        return true;
+      }
+      return false;
     case Opcode::fence_i:
       exit_with(c, ExitReason::FenceI);
       return true;
@@ -221,8 +369,9 @@ bool trans_insn(Ctx& c) {
 
 }  // namespace
 
-bool translate_block(uint64_t pc, unsigned max_insns, const FetchFn& fetch, GuestBlock* out,
-                     uint64_t* fault_pc) {
+bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fetch,
+                     GuestBlock* out, uint64_t* fault_pc) {
+  const unsigned max_insns = opt.max_insns;
   out->pc = pc;
   uint64_t cur = pc;
   bool ended = false;
@@ -238,7 +387,7 @@ bool translate_block(uint64_t pc, unsigned max_insns, const FetchFn& fetch, Gues
     DecodedInsn d = decode(lo | static_cast<uint32_t>(hi) << 16);
     out->insns.emplace_back(cur, d);
     out->ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
-    Ctx c{out->ir, *out, cur, d};
+    Ctx c{out->ir, *out, opt, cur, d};
     ended = trans_insn(c);
     cur += d.len;
   }

@@ -1,6 +1,8 @@
 // translator/frontend.h — RISC-V → IR: decodes the guest instructions of one
 // block and emits IR for each (trans_<insn> per instruction family).
-// Instructions without an inline translation yet (A, F, D, Zicsr) become a
+// F and D run inline when they use the dynamic rounding mode (what
+// compilers emit); instructions without an inline translation (A, Zicsr,
+// fcvt to/from integers, fmin/fmax, fclass, static rounding modes) become a
 // call_interp op that runs the reference interpreter's semantics on exact
 // guest state. Knows nothing about x86 or Linux.
 #pragma once
@@ -27,9 +29,18 @@ constexpr unsigned kMaxBlockInsns = 256;
 // Reads the instruction parcel (16 bits) at pc; false if pc is not fetchable.
 using FetchFn = std::function<bool(uint64_t pc, uint16_t* parcel)>;
 
+struct FrontendOptions {
+  unsigned max_insns = kMaxBlockInsns;
+  // FP ops with the dynamic rounding mode are translated inline (the host
+  // runs them in frm's rounding mode); false when frm has no host
+  // equivalent (RMM or an invalid value), then the interpreter does them.
+  bool fp_dynamic_inline = true;
+  bool host_fma = false;  // the host has FMA3: fused multiply-adds inline
+};
+
 // Builds the block at pc. Returns false if the first instruction cannot be
 // fetched (the caller reports an instruction fetch fault at fault_pc).
-bool translate_block(uint64_t pc, unsigned max_insns, const FetchFn& fetch, GuestBlock* out,
-                     uint64_t* fault_pc);
+bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fetch,
+                     GuestBlock* out, uint64_t* fault_pc);
 
 }  // namespace hart

@@ -8,8 +8,10 @@
 //
 // CSRs: fflags 0x001, frm 0x002, fcsr 0x003 (read/write); cycle 0xC00 (host
 // TSC), time 0xC01 (CLOCK_MONOTONIC in 10 MHz ticks, the timebase of
-// QEMU's virt board and common RISC-V boards), instret 0xC02
-// (state.instret). Writes to the read-only counters and any other CSR are
+// QEMU's virt board and common RISC-V boards), instret 0xC02 (the host
+// TSC too, plus the instructions this interpreter ran: translated code does
+// not count instructions — that would put a memory update on every block —
+// so instret is monotonic but not exact, as with qemu-riscv64). Writes to the read-only counters and any other CSR are
 // illegal instructions.
 #include "translator/interp.h"
 
@@ -79,7 +81,7 @@ bool csr_read(CpuState& s, uint32_t csr, uint64_t* v) {
     case 0x003: *v = s.fcsr(); return true;
     case 0xc00: *v = __rdtsc(); return true;
     case 0xc01: *v = time_10mhz(); return true;
-    case 0xc02: *v = s.instret; return true;
+    case 0xc02: *v = __rdtsc() + s.instret; return true;
     default: return false;
   }
 }

@@ -39,6 +39,12 @@ Temp IrBlock::emit_dst(IrOp op, Temp a, Temp b, int64_t imm, uint8_t aux) {
   return i.dst;
 }
 
+Temp IrBlock::emit_dst3(IrOp op, Temp a, Temp b, Temp c, uint8_t aux) {
+  Temp d = emit_dst(op, a, b, 0, aux);
+  insns.back().c = c;
+  return d;
+}
+
 void IrBlock::emit(IrOp op, Temp a, Temp b, int64_t imm, int64_t imm2, uint8_t aux) {
   IrInsn i{op};
   i.a = a;
@@ -75,10 +81,16 @@ std::string IrBlock::print() const {
     };
     if (info.nargs >= 1) arg("t" + std::to_string(i.a));
     if (info.nargs >= 2) arg("t" + std::to_string(i.b));
+    if (info.nargs >= 3) arg("t" + std::to_string(i.c));
+    if (i.op >= IrOp::fadd && i.op <= IrOp::fle) line += i.aux ? " (s)" : " (d)";
     switch (i.op) {
       case IrOp::get_reg:
       case IrOp::set_reg:
         arg("x" + std::to_string(i.imm));
+        break;
+      case IrOp::get_freg:
+      case IrOp::set_freg:
+        arg("f" + std::to_string(i.imm));
         break;
       case IrOp::movi:
       case IrOp::load:
@@ -119,8 +131,8 @@ std::string IrBlock::verify() const {
     const IrInsn& i = insns[idx];
     if (i.op >= IrOp::count) return bad(idx, "unknown op");
     const IrOpInfo& info = ir_info(i.op);
-    Temp args[2] = {i.a, i.b};
-    for (int k = 0; k < 2; ++k) {
+    Temp args[3] = {i.a, i.b, i.c};
+    for (int k = 0; k < 3; ++k) {
       bool want = k < info.nargs;
       if (want && (args[k] >= num_temps || !defined[args[k]]))
         return bad(idx, std::string(info.name) + ": argument used before definition");
@@ -136,7 +148,9 @@ std::string IrBlock::verify() const {
     bool last = idx + 1 == insns.size();
     if ((info.flags & kIrTerm) && !last) return bad(idx, "terminator before the end");
     if (last && !(info.flags & kIrTerm)) return bad(idx, "block does not end in a terminator");
-    if ((i.op == IrOp::get_reg || i.op == IrOp::set_reg) && (i.imm < 0 || i.imm > 31))
+    if ((i.op == IrOp::get_reg || i.op == IrOp::set_reg || i.op == IrOp::get_freg ||
+         i.op == IrOp::set_freg) &&
+        (i.imm < 0 || i.imm > 31))
       return bad(idx, "register index out of range");
   }
   if (insns.empty()) return "empty block";

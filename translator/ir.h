@@ -21,17 +21,22 @@ enum IrOpFlags : uint8_t {
 };
 
 // X(name, number of temp arguments, flags, operand help)
+// FP ops work on raw IEEE bits (a single is NaN-boxed in 64 bits); aux = 1
+// for single precision, 0 for double; rounding is the dynamic mode (frm).
+// They accrue fflags, so they are kIrSide and never removed.
 #define HART_IR_OPS(X)                                                          \
   X(insn_start, 0, kIrSide, "imm=guest pc")                                     \
   X(movi, 0, kIrDst, "dst = imm")                                               \
   X(mov, 1, kIrDst, "dst = a")                                                  \
   X(get_reg, 0, kIrDst, "dst = x[imm]")                                         \
   X(set_reg, 1, kIrSide, "x[imm] = a")                                          \
+  X(get_freg, 0, kIrDst, "dst = f[imm] (raw bits)")                             \
+  X(set_freg, 1, kIrSide, "f[imm] = a (raw bits)")                              \
   X(add, 2, kIrDst, "dst = a + b")                                              \
   X(sub, 2, kIrDst, "dst = a - b")                                              \
-  X(and_, 2, kIrDst, "dst = a & b")                                              \
-  X(or_, 2, kIrDst, "dst = a | b")                                               \
-  X(xor_, 2, kIrDst, "dst = a ^ b")                                              \
+  X(and_, 2, kIrDst, "dst = a & b")                                             \
+  X(or_, 2, kIrDst, "dst = a | b")                                              \
+  X(xor_, 2, kIrDst, "dst = a ^ b")                                             \
   X(shl, 2, kIrDst, "dst = a << (b & 63)")                                      \
   X(shr, 2, kIrDst, "dst = a >>u (b & 63)")                                     \
   X(sar, 2, kIrDst, "dst = a >>s (b & 63)")                                     \
@@ -53,6 +58,21 @@ enum IrOpFlags : uint8_t {
   X(divuw, 2, kIrDst, "32-bit divu, result sign-extended")                      \
   X(remw, 2, kIrDst, "32-bit rem, result sign-extended")                        \
   X(remuw, 2, kIrDst, "32-bit remu, result sign-extended")                      \
+  X(unbox_s, 1, kIrDst, "a if NaN-boxed (upper 32 bits ones), else boxed qNaN") \
+  X(fadd, 2, kIrDst | kIrSide, "dst = a + b")                                   \
+  X(fsub, 2, kIrDst | kIrSide, "dst = a - b")                                   \
+  X(fmul, 2, kIrDst | kIrSide, "dst = a * b")                                   \
+  X(fdiv, 2, kIrDst | kIrSide, "dst = a / b")                                   \
+  X(fsqrt, 1, kIrDst | kIrSide, "dst = sqrt(a)")                                \
+  X(fmadd, 3, kIrDst | kIrSide, "dst = a * b + c (one rounding)")               \
+  X(fmsub, 3, kIrDst | kIrSide, "dst = a * b - c")                              \
+  X(fnmsub, 3, kIrDst | kIrSide, "dst = -(a * b) + c")                          \
+  X(fnmadd, 3, kIrDst | kIrSide, "dst = -(a * b) - c")                          \
+  X(fcvt_ds, 1, kIrDst | kIrSide, "double a -> single (aux unused)")            \
+  X(fcvt_sd, 1, kIrDst | kIrSide, "single a -> double (aux unused)")            \
+  X(feq, 2, kIrDst | kIrSide, "dst = a == b (quiet)")                           \
+  X(flt, 2, kIrDst | kIrSide, "dst = a < b (signaling)")                        \
+  X(fle, 2, kIrDst | kIrSide, "dst = a <= b (signaling)")                       \
   X(load, 1, kIrDst | kIrFault, "dst = mem[a + imm], aux = size | 0x10 signed") \
   X(store, 2, kIrSide | kIrFault, "mem[a + imm] = b, aux = size")               \
   X(fence, 0, kIrSide, "memory fence, aux = 1 when stores must precede loads")  \
@@ -77,6 +97,10 @@ struct IrOpInfo {
 extern const IrOpInfo kIrOpInfo[static_cast<int>(IrOp::count)];
 inline const IrOpInfo& ir_info(IrOp op) { return kIrOpInfo[static_cast<int>(op)]; }
 
+struct IrInsn;
+// The temp arguments of an insn, in order (nargs of them).
+inline int ir_args(const IrInsn& i, uint32_t out[3]);
+
 // Conditions of setcond and brcond.
 enum class IrCond : uint8_t { eq, ne, lt, ge, ltu, geu };
 const char* ir_cond_name(IrCond c);
@@ -89,10 +113,17 @@ struct IrInsn {
   IrOp op;
   uint8_t aux = 0;   // cond, access size/sign, exit reason, exit index
   Temp dst = kNoTemp;
-  Temp a = kNoTemp, b = kNoTemp;
+  Temp a = kNoTemp, b = kNoTemp, c = kNoTemp;
   int64_t imm = 0;
   int64_t imm2 = 0;
 };
+
+inline int ir_args(const IrInsn& i, uint32_t out[3]) {
+  out[0] = i.a;
+  out[1] = i.b;
+  out[2] = i.c;
+  return ir_info(i.op).nargs;
+}
 
 class IrBlock {
  public:
@@ -107,6 +138,10 @@ class IrBlock {
   Temp movi(int64_t v) { return emit_dst(IrOp::movi, kNoTemp, kNoTemp, v); }
   Temp get_reg(unsigned r) { return emit_dst(IrOp::get_reg, kNoTemp, kNoTemp, r); }
   void set_reg(unsigned r, Temp v) { emit(IrOp::set_reg, v, kNoTemp, r); }
+  Temp get_freg(unsigned r) { return emit_dst(IrOp::get_freg, kNoTemp, kNoTemp, r); }
+  void set_freg(unsigned r, Temp v) { emit(IrOp::set_freg, v, kNoTemp, r); }
+  // Three-operand op (FMA family).
+  Temp emit_dst3(IrOp op, Temp a, Temp b, Temp c, uint8_t aux);
 
   // "t3 = add t1, t2" per line.
   std::string print() const;

@@ -93,8 +93,9 @@ void ir_propagate(IrBlock& b) {
   std::vector<bool> is_const(n, false);
   std::vector<uint64_t> value(n, 0);
   for (Temp t = 0; t < n; ++t) alias[t] = t;
-  Temp reg_temp[32];
+  Temp reg_temp[32], freg_temp[32];
   for (Temp& t : reg_temp) t = kNoTemp;
+  for (Temp& t : freg_temp) t = kNoTemp;
 
   auto make_const = [&](IrInsn& i, uint64_t v) {
     i.op = IrOp::movi;
@@ -119,6 +120,7 @@ void ir_propagate(IrBlock& b) {
     const IrOpInfo& info = ir_info(i.op);
     if (info.nargs >= 1) i.a = alias[i.a];
     if (info.nargs >= 2) i.b = alias[i.b];
+    if (info.nargs >= 3) i.c = alias[i.c];
     switch (i.op) {
       case IrOp::movi:
         is_const[i.dst] = true;
@@ -136,6 +138,18 @@ void ir_propagate(IrBlock& b) {
       case IrOp::set_reg:
         reg_temp[i.imm] = i.a;
         break;
+      case IrOp::get_freg:
+        if (freg_temp[i.imm] != kNoTemp)
+          make_copy(i, freg_temp[i.imm]);
+        else
+          freg_temp[i.imm] = i.dst;
+        break;
+      case IrOp::set_freg:
+        freg_temp[i.imm] = i.a;
+        break;
+      case IrOp::unbox_s:
+        if (is_const[i.a]) make_const(i, (value[i.a] >> 32) == 0xffffffffu ? value[i.a] : 0xffffffff7fc00000u);
+        break;
       case IrOp::brcond:
         if (is_const[i.a] && is_const[i.b]) {
           bool taken = ir_cond_eval(static_cast<IrCond>(i.aux), value[i.a], value[i.b]);
@@ -145,8 +159,10 @@ void ir_propagate(IrBlock& b) {
         }
         break;
       default:
-        if (info.flags & kIrClobbers)
+        if (info.flags & kIrClobbers) {
           for (Temp& t : reg_temp) t = kNoTemp;
+          for (Temp& t : freg_temp) t = kNoTemp;
+        }
         if (!ir_is_pure_value_op(i.op)) break;
         if (info.nargs == 1 && is_const[i.a]) {
           make_const(i, ir_eval(i.op, value[i.a], 0, i.aux));
@@ -181,6 +197,7 @@ void ir_dce(IrBlock& b) {
     keep[k] = true;
     if (info.nargs >= 1) used[i.a] = true;
     if (info.nargs >= 2) used[i.b] = true;
+    if (info.nargs >= 3) used[i.c] = true;
   }
   std::vector<IrInsn> out;
   out.reserve(b.insns.size());

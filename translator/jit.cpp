@@ -12,6 +12,7 @@
 #include "translator/disas.h"
 #include "translator/frontend.h"
 #include "translator/ir_opt.h"
+#include "translator/jit_helpers.h"
 
 namespace hart {
 
@@ -66,6 +67,7 @@ std::unique_ptr<Jit> Jit::create(std::string* error) {
   jit->exit_path_ = static_cast<uint8_t*>(rx) + code.labelOffsetFromBase(exit_label);
   jit->dispatch_code_ = static_cast<uint8_t*>(rx);
   jit->dispatch_size_ = size;
+  jit->host_fma_ = CpuInfo::host().features().x86().hasFMA();
   return jit;
 }
 
@@ -84,8 +86,11 @@ std::unique_ptr<TranslationBlock> Jit::translate(Vcpu& vcpu, uint64_t pc, uint32
   auto data = std::make_shared<TbData>();
   GuestBlock blk;
   uint64_t fault_pc = 0;
-  unsigned max = (flags & kTbOneInsn) ? 1 : kMaxBlockInsns;
-  if (!translate_block(pc, max, fetch, &blk, &fault_pc)) {
+  FrontendOptions fopt;
+  fopt.max_insns = (flags & kTbOneInsn) ? 1 : kMaxBlockInsns;
+  fopt.fp_dynamic_inline = !(flags & kTbFrmNoHost);
+  fopt.host_fma = host_fma_;
+  if (!translate_block(pc, fopt, fetch, &blk, &fault_pc)) {
     vcpu.state.fault_addr = fault_pc;
     vcpu.state.fault_kind = as.check(fault_pc, 1, 0) ? FaultKind::Protection : FaultKind::Unmapped;
     vcpu.state.fault_is_write = 0;
@@ -120,10 +125,12 @@ std::unique_ptr<TranslationBlock> Jit::translate(Vcpu& vcpu, uint64_t pc, uint32
   CodeHolder code;
   code.init(Environment::host());
   x86::Assembler a(&code);
-  std::string err = emit_block(a, blk.ir, tb.get(), data->helper_insns);
+  BackendOptions bopt;
+  bopt.host_fma = host_fma_;
+  std::string err = emit_block(a, blk.ir, tb.get(), data->helper_insns, bopt);
   if (!err.empty()) {
     // Retry one instruction at a time: a single instruction always fits.
-    if (max > 1) return translate(vcpu, pc, flags | kTbOneInsn);
+    if (fopt.max_insns > 1) return translate(vcpu, pc, flags | kTbOneInsn);
     log.printf("translation of 0x%lx failed: %s\n", (unsigned long)pc, err.c_str());
     abort();
   }
@@ -147,8 +154,12 @@ std::unique_ptr<TranslationBlock> Jit::translate(Vcpu& vcpu, uint64_t pc, uint32
 }
 
 ExitValue Jit::enter(Vcpu& vcpu, TranslationBlock* tb) {
-  vcpu.state.jit_exit = exit_path_;
-  return dispatch_(&vcpu.state, vcpu.state.mem_base, tb->code);
+  CpuState& s = vcpu.state;
+  s.jit_exit = exit_path_;
+  s.mxcsr = guest_mxcsr(s.frm);
+  ExitValue ev = dispatch_(&s, s.mem_base, tb->code);
+  s.fflags |= fflags_of_mxcsr(s.mxcsr);
+  return ev;
 }
 
 void Jit::patch_jump(TranslationBlock* tb, int index, const uint8_t* target) {
@@ -176,9 +187,14 @@ void Jit::free_code(TranslationBlock* tb) {
 }
 
 void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_pc,
-                        const ucontext_t* /*uc*/) {
-  // Guest registers are stored at every set_reg, so only the pc is missing.
-  vcpu.state.pc = tb->guest_pc_at(host_pc);
+                        const ucontext_t* uc) {
+  // Registers not pinned are stored at every set_reg; pinned ones are in
+  // the host registers of the interrupted code, and so are the FP flags.
+  CpuState& s = vcpu.state;
+  s.pc = tb->guest_pc_at(host_pc);
+  for (const PinnedReg& p : kPinnedRegs)
+    s.x[p.xreg] = static_cast<uint64_t>(uc->uc_mcontext.gregs[ucontext_greg_of(p.host_id)]);
+  if (uc->uc_mcontext.fpregs) s.fflags |= fflags_of_mxcsr(uc->uc_mcontext.fpregs->mxcsr);
 }
 
 bool Jit::owns_code(uintptr_t host_pc) const {

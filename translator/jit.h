@@ -43,6 +43,7 @@ class Jit final : public Executor {
   const void* exit_path_ = nullptr;
   uint8_t* dispatch_code_ = nullptr;
   size_t dispatch_size_ = 0;
+  bool host_fma_ = false;
 };
 
 }  // namespace hart

@@ -202,11 +202,12 @@ TEST(Interp, CsrAndIllegal) {
                    CSR(2, 11, 1, 0),      // frflags a1
                    CSR(2, 12, 2, 0),      // frrm a2
                    CSR(6, 13, 1, 0),      // csrrsi a3, fflags, 0 (no write)
-                   CSR(2, 14, 0xc02, 0)}),  // rdinstret
+                   CSR(2, 14, 0xc02, 0),    // rdinstret a4
+                   CSR(2, 15, 0xc02, 0)}),  // rdinstret a5
             ExitReason::Ecall);
   EXPECT_EQ(m.s().x[11], 0x1fu);
   EXPECT_EQ(m.s().x[12], 7u);
-  EXPECT_EQ(m.s().x[14], 4u);
+  EXPECT_GT(m.s().x[15], m.s().x[14]);  // monotonic (not exact, see interp.cpp)
 
   Machine w;
   w.s().x[5] = 1;

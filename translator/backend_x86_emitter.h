@@ -1,0 +1,130 @@
+// translator/backend_x86_emitter.h — private to the x86-64 backend: the
+// Emitter that turns one IR block into code. It tracks where each temp's
+// value lives (a constant, a host register, a guest register's slot in
+// CpuState, an XMM register, a spill slot) so that most IR values never
+// move: guest registers pinned in host registers are used in place, other
+// guest registers are read as memory operands, constants become immediates.
+// backend_x86.cpp has the integer, memory and control-flow ops;
+// backend_x86_fp.cpp the floating-point ops.
+#pragma once
+
+#include <asmjit/x86.h>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "core/cpu_state.h"
+#include "core/tb.h"
+#include "translator/backend_x86.h"
+#include "translator/decode.h"
+#include "translator/ir.h"
+
+namespace hart::x86be {
+
+using namespace asmjit;
+using namespace asmjit::x86;
+
+inline const Gp kState = r15, kMem = r14;
+// IR temps live in these (plus spill slots); rax, rcx, rdx are scratch.
+inline const Gp kPool[] = {rsi, rdi, r11};
+constexpr int kPoolSize = 3;
+// XMM temps; xmm14 and xmm15 are scratch.
+constexpr int kXmmPoolSize = 14;
+
+enum class LocKind : uint8_t { None, Const, Gp, Xmm, GuestX, GuestF, Spill };
+
+struct Loc {
+  LocKind kind = LocKind::None;
+  uint8_t reg = 0;     // Gp id / Xmm id
+  int32_t index = 0;   // guest register number or spill slot
+  int64_t value = 0;   // constant
+};
+
+inline Mem state_mem(size_t off, uint32_t size = 8) {
+  return ptr(kState, static_cast<int32_t>(off), size);
+}
+inline Mem xreg_mem(int r, uint32_t size = 8) { return state_mem(offsetof(CpuState, x) + 8 * r, size); }
+inline Mem freg_mem(int r, uint32_t size = 8) { return state_mem(offsetof(CpuState, f) + 8 * r, size); }
+
+struct ColdStub {
+  Label label;
+  Label resume;
+  enum Kind { Fault, CanonD, CanonS, UnboxS, FmaNaN } kind;
+  uint64_t pc = 0;
+  bool is_write = false;
+  uint8_t xmm = 0;
+  int64_t helper = 0;  // FmaNaN: helper insn index
+  uint8_t freg = 0;    // FmaNaN: destination f register
+};
+
+class Emitter {
+ public:
+  Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
+          const std::vector<DecodedInsn>& helpers, const BackendOptions& opt);
+  std::string run();
+
+  // --- shared by the integer and FP parts ---
+  Operand gp_src(Temp t, const Gp& scratch);  // readable GP operand (imm32, reg or mem)
+  Gp gp_in_reg(Temp t, const Gp& scratch);     // value in a register (maybe scratch)
+  Mem mem_of(const Loc& l) const;
+  bool is_mem(const Loc& l) const {
+    return l.kind == LocKind::GuestX || l.kind == LocKind::GuestF || l.kind == LocKind::Spill;
+  }
+  bool dying(Temp t) const { return last_use_[t] <= static_cast<int>(idx_); }
+  bool live_after(Temp t) const { return last_use_[t] > static_cast<int>(idx_); }
+  // Register for a new GP result: reuses a dying operand's pool register
+  // when it can, or the pinned register of the guest register it is
+  // assigned to next. Never returns a register holding a value still needed
+  // (except `keep`, which the caller reads before writing).
+  Gp alloc_gp_dst(Temp dst, Temp reuse = kNoTemp);
+  void set_gp(Temp t, const Gp& r);
+  void set_spill(Temp t);
+  int alloc_xmm();
+  void free_dead_operands();
+  // Moves every live temp out of `loc` (before it is overwritten).
+  void evict(LocKind kind, int index_or_reg);
+  void evict_all_volatile();
+  Gp pinned_of(int xreg) const;
+  int pinned_target(Temp dst) const;  // guest reg the dst goes to next, if pinned; else -1
+  void emit_leave_plain();
+  void emit_exit_jump(int index, uint64_t target_pc);
+
+  // --- integer part (backend_x86.cpp) ---
+  std::string emit_int(const IrInsn& i);
+  void emit_binop(const IrInsn& i, InstId id, bool commutative);
+  void emit_shift(const IrInsn& i, InstId id, bool w);
+  void emit_div(const IrInsn& i);
+  void emit_address(const IrInsn& i, bool is_write);
+  void emit_set_reg(const IrInsn& i);
+  void emit_helper(const IrInsn& i);
+  void emit_jump_ind(const IrInsn& i);
+
+  // --- FP part (backend_x86_fp.cpp) ---
+  std::string emit_fp(const IrInsn& i);
+  Xmm xmm_src(Temp t, const Xmm& scratch, bool single);
+  Xmm alloc_xmm_dst(Temp dst, Temp reuse);
+  void canonicalize(const Xmm& x, bool single, const IrInsn* fma = nullptr);
+  void emit_set_freg(const IrInsn& i);
+  void emit_fcmp(const IrInsn& i);
+  void emit_unbox(const IrInsn& i);
+  void emit_cold_fp(const ColdStub& s);
+
+  Assembler& a_;
+  const IrBlock& ir_;
+  TranslationBlock* tb_;
+  const std::vector<DecodedInsn>& helpers_;
+  BackendOptions opt_;
+  std::vector<Loc> loc_;
+  std::vector<int> last_use_;
+  std::vector<Temp> gp_owner_;  // by Gp id: temp in that pool register, or kNoTemp
+  std::vector<Temp> xmm_owner_; // by xmm id
+  std::vector<bool> slot_busy_;
+  size_t idx_ = 0;
+  uint64_t cur_pc_ = 0;
+  std::vector<ColdStub> cold_;
+  Label req_label_;
+  std::string error_;
+};
+
+}  // namespace hart::x86be

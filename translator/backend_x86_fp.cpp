@@ -1,0 +1,295 @@
+// translator/backend_x86_fp.cpp — IR FP ops → SSE (and FMA3) scalar code.
+// RISC-V rules on top of the host FPU: single-precision operands that are
+// not NaN-boxed read as the canonical NaN; every NaN result becomes the
+// canonical NaN; single results are NaN-boxed; the rounding mode and the
+// accrued exception flags live in MXCSR (see jit_helpers.h), whose flags map
+// one to one onto fflags (x86 SSE, like RISC-V, detects tininess after
+// rounding; DE has no counterpart and is ignored).
+#include "translator/backend_x86_emitter.h"
+#include "translator/jit_helpers.h"
+
+namespace hart::x86be {
+
+namespace {
+Mem canon_mem(bool single) {
+  return state_mem(single ? offsetof(CpuState, fp_canon_s) : offsetof(CpuState, fp_canon_d));
+}
+Xmm xmm_of(int id) { return Xmm(xmm(static_cast<uint32_t>(id))); }
+}  // namespace
+
+void Emitter::emit_cold_fp(const ColdStub& s) {
+  a_.bind(s.label);
+  if (s.kind != ColdStub::FmaNaN) {
+    a_.movsd(xmm_of(s.xmm), canon_mem(s.kind != ColdStub::CanonD));
+    a_.jmp(s.resume);
+    return;
+  }
+  // An FMA gave a NaN: the interpreter computes the exact result and flags
+  // from the guest f registers (every set_freg is stored at once, so they
+  // hold the operands). Preserve every caller-saved register that may hold a
+  // live value; this path is cold.
+  static const Gp saved[] = {rsi, rdi, r8, r9, r10, r11};
+  for (const Gp& r : saved) a_.push(r);
+  a_.sub(rsp, kXmmPoolSize * 16);  // 6 pushes + 224 bytes keep rsp aligned
+  for (int k = 0; k < kXmmPoolSize; ++k) a_.movdqu(ptr(rsp, k * 16), xmm_of(k));
+  a_.mov(rdi, kState);
+  a_.mov(rsi, reinterpret_cast<uint64_t>(&helpers_[s.helper]));
+  a_.mov(rax, reinterpret_cast<uint64_t>(&jit_call_interp));
+  a_.call(rax);
+  for (int k = 0; k < kXmmPoolSize; ++k) a_.movdqu(xmm_of(k), ptr(rsp, k * 16));
+  a_.add(rsp, kXmmPoolSize * 16);
+  for (int k = 5; k >= 0; --k) a_.pop(saved[k]);
+  a_.movsd(xmm_of(s.xmm), freg_mem(s.freg));
+  a_.jmp(s.resume);
+}
+
+// The operand of an FP op in an XMM register. Singles are checked for
+// NaN-boxing unless they come straight from a single-precision op.
+Xmm Emitter::xmm_src(Temp t, const Xmm& scratch, bool single) {
+  const Loc& l = loc_[t];
+  auto unbox_stub = [&](void) {
+    ColdStub s;
+    s.label = a_.newLabel();
+    s.resume = a_.newLabel();
+    s.kind = ColdStub::UnboxS;
+    s.xmm = static_cast<uint8_t>(scratch.id());
+    cold_.push_back(s);
+    return s;
+  };
+  switch (l.kind) {
+    case LocKind::Xmm:
+      if (!single || l.index == 1) return xmm_of(l.reg);
+      a_.movq(rax, xmm_of(l.reg));  // a double's bits read as a single
+      {
+        ColdStub s = unbox_stub();
+        a_.mov(rcx, rax);
+        a_.shr(rcx, 32);
+        a_.cmp(ecx, -1);
+        a_.jne(s.label);
+        a_.movd(scratch, eax);
+        a_.bind(s.resume);
+      }
+      return scratch;
+    case LocKind::Const: {
+      uint64_t v = static_cast<uint64_t>(l.value);
+      if (single && (v >> 32) != 0xffffffffu) v = 0xffffffff7fc00000u;
+      a_.mov(rax, v);
+      a_.movq(scratch, rax);
+      return scratch;
+    }
+    case LocKind::Gp: {
+      Gp r = Gp(gpq(l.reg));
+      if (!single) {
+        a_.movq(scratch, r);
+        return scratch;
+      }
+      ColdStub s = unbox_stub();
+      a_.mov(rcx, r);
+      a_.shr(rcx, 32);
+      a_.cmp(ecx, -1);
+      a_.jne(s.label);
+      a_.movd(scratch, r.r32());
+      a_.bind(s.resume);
+      return scratch;
+    }
+    case LocKind::None:
+      error_ = "backend: FP temp used without a location";
+      return scratch;
+    default: {
+      Mem m = mem_of(l);
+      if (!single) {
+        a_.movsd(scratch, m);
+        return scratch;
+      }
+      ColdStub s = unbox_stub();
+      Mem hi = m;
+      hi.addOffset(4);
+      hi.setSize(4);
+      a_.cmp(hi, -1);
+      a_.jne(s.label);
+      m.setSize(4);
+      a_.movss(scratch, m);
+      a_.bind(s.resume);
+      return scratch;
+    }
+  }
+}
+
+Xmm Emitter::alloc_xmm_dst(Temp dst, Temp reuse) {
+  int k = -1;
+  if (reuse != kNoTemp && dying(reuse) && loc_[reuse].kind == LocKind::Xmm &&
+      xmm_owner_[loc_[reuse].reg] == reuse)
+    k = loc_[reuse].reg;
+  if (k < 0) k = alloc_xmm();
+  if (k < 0) {
+    error_ = "too many live FP values in one block";
+    k = 0;
+  }
+  xmm_owner_[k] = dst;
+  loc_[dst].kind = LocKind::Xmm;
+  loc_[dst].reg = static_cast<uint8_t>(k);
+  return xmm_of(k);
+}
+
+void Emitter::canonicalize(const Xmm& x, bool single, const IrInsn* fma) {
+  ColdStub s;
+  s.label = a_.newLabel();
+  s.resume = a_.newLabel();
+  s.kind = single ? ColdStub::CanonS : ColdStub::CanonD;
+  s.xmm = static_cast<uint8_t>(x.id());
+  if (fma) {
+    s.kind = ColdStub::FmaNaN;
+    s.helper = fma->imm;
+    s.freg = helpers_[fma->imm].rd;
+  }
+  if (single) a_.ucomiss(x, x); else a_.ucomisd(x, x);
+  a_.jp(s.label);  // unordered: x is a NaN
+  a_.bind(s.resume);
+  cold_.push_back(s);
+  if (single) a_.orpd(x, state_mem(offsetof(CpuState, fp_box_mask), 16));
+}
+
+void Emitter::emit_set_freg(const IrInsn& i) {
+  int f = static_cast<int>(i.imm);
+  evict(LocKind::GuestF, f);
+  const Loc& l = loc_[i.a];
+  if (l.kind == LocKind::Xmm) {
+    a_.movsd(freg_mem(f), xmm_of(l.reg));
+  } else {
+    Operand s = gp_src(i.a, rax);
+    if (s.isMem()) {
+      a_.emit(Inst::kIdMov, rax, s);
+      s = rax;
+    }
+    a_.emit(Inst::kIdMov, freg_mem(f), s);
+  }
+  free_dead_operands();
+}
+
+void Emitter::emit_fcmp(const IrInsn& i) {
+  bool single = i.aux;
+  Xmm a = xmm_src(i.a, xmm14, single);
+  Xmm b = xmm_src(i.b, xmm15, single);
+  if (i.op == IrOp::feq) {  // quiet: NV only for signaling NaNs
+    if (single) a_.ucomiss(a, b); else a_.ucomisd(a, b);
+    a_.sete(al);
+    a_.setnp(cl);
+    a_.and_(al, cl);
+  } else {  // signaling: NV for any NaN; a < b is b > a, unordered is false
+    if (single) a_.comiss(b, a); else a_.comisd(b, a);
+    if (i.op == IrOp::flt) a_.seta(al); else a_.setae(al);
+  }
+  a_.movzx(eax, al);
+  free_dead_operands();
+  Gp d = alloc_gp_dst(i.dst);
+  if (d.isValid()) {
+    a_.mov(d, rax);
+    set_gp(i.dst, d);
+  } else {
+    set_spill(i.dst);
+    a_.mov(mem_of(loc_[i.dst]), rax);
+  }
+}
+
+void Emitter::emit_unbox(const IrInsn& i) {
+  a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+  Label ok = a_.newLabel();
+  a_.mov(rcx, rax);
+  a_.shr(rcx, 32);
+  a_.cmp(ecx, -1);
+  a_.je(ok);
+  a_.mov(rax, state_mem(offsetof(CpuState, fp_canon_s)));
+  a_.bind(ok);
+  free_dead_operands();
+  Gp d = alloc_gp_dst(i.dst);
+  if (d.isValid()) {
+    a_.mov(d, rax);
+    set_gp(i.dst, d);
+  } else {
+    set_spill(i.dst);
+    a_.mov(mem_of(loc_[i.dst]), rax);
+  }
+}
+
+std::string Emitter::emit_fp(const IrInsn& i) {
+  const bool single = i.aux;
+  switch (i.op) {
+    case IrOp::get_freg:
+      loc_[i.dst].kind = LocKind::GuestF;
+      loc_[i.dst].index = static_cast<int32_t>(i.imm);
+      return "";
+    case IrOp::set_freg:
+      emit_set_freg(i);
+      return "";
+    case IrOp::unbox_s:
+      emit_unbox(i);
+      return "";
+    case IrOp::feq: case IrOp::flt: case IrOp::fle:
+      emit_fcmp(i);
+      return "";
+    case IrOp::fadd: case IrOp::fsub: case IrOp::fmul: case IrOp::fdiv: {
+      Xmm a = xmm_src(i.a, xmm14, single);
+      Xmm b = xmm_src(i.b, xmm15, single);
+      Xmm d = alloc_xmm_dst(i.dst, i.a);
+      if (d != a) a_.movaps(d, a);
+      static const InstId sd[] = {Inst::kIdAddsd, Inst::kIdSubsd, Inst::kIdMulsd, Inst::kIdDivsd};
+      static const InstId ss[] = {Inst::kIdAddss, Inst::kIdSubss, Inst::kIdMulss, Inst::kIdDivss};
+      int k = static_cast<int>(i.op) - static_cast<int>(IrOp::fadd);
+      a_.emit(single ? ss[k] : sd[k], d, b);
+      canonicalize(d, single);
+      loc_[i.dst].index = single;
+      free_dead_operands();
+      return "";
+    }
+    case IrOp::fsqrt: {
+      Xmm a = xmm_src(i.a, xmm14, single);
+      Xmm d = alloc_xmm_dst(i.dst, i.a);
+      if (single) a_.sqrtss(d, a); else a_.sqrtsd(d, a);
+      canonicalize(d, single);
+      loc_[i.dst].index = single;
+      free_dead_operands();
+      return "";
+    }
+    case IrOp::fmadd: case IrOp::fmsub: case IrOp::fnmsub: case IrOp::fnmadd: {
+      // d = a, then vf*213: d = b * d ± c, with RISC-V's fnmsub = -(a*b)+c
+      // being x86's vfnmadd and fnmadd = -(a*b)-c being vfnmsub.
+      Xmm a = xmm_src(i.a, xmm14, single);
+      Xmm d = alloc_xmm_dst(i.dst, i.a);
+      if (d != a) a_.movaps(d, a);
+      Xmm b = xmm_src(i.b, xmm15, single);
+      Xmm c = xmm_src(i.c, xmm14, single);
+      static const InstId sd[] = {Inst::kIdVfmadd213sd, Inst::kIdVfmsub213sd, Inst::kIdVfnmadd213sd,
+                                  Inst::kIdVfnmsub213sd};
+      static const InstId ss[] = {Inst::kIdVfmadd213ss, Inst::kIdVfmsub213ss, Inst::kIdVfnmadd213ss,
+                                  Inst::kIdVfnmsub213ss};
+      int k = static_cast<int>(i.op) - static_cast<int>(IrOp::fmadd);
+      a_.emit(single ? ss[k] : sd[k], d, b, c);
+      canonicalize(d, single, &i);
+      loc_[i.dst].index = single;
+      free_dead_operands();
+      return "";
+    }
+    case IrOp::fcvt_ds: {
+      Xmm a = xmm_src(i.a, xmm14, false);
+      Xmm d = alloc_xmm_dst(i.dst, i.a);
+      a_.cvtsd2ss(d, a);
+      canonicalize(d, true);
+      loc_[i.dst].index = 1;
+      free_dead_operands();
+      return "";
+    }
+    case IrOp::fcvt_sd: {
+      Xmm a = xmm_src(i.a, xmm14, true);
+      Xmm d = alloc_xmm_dst(i.dst, i.a);
+      a_.cvtss2sd(d, a);
+      canonicalize(d, false);
+      loc_[i.dst].index = 0;
+      free_dead_operands();
+      return "";
+    }
+    default:
+      return std::string("backend: no code for IR op ") + ir_info(i.op).name;
+  }
+}
+
+}  // namespace hart::x86be

@@ -1,0 +1,24 @@
+// translator/jit_helpers.h — C++ functions that generated code calls.
+// Owns: the boundary between MXCSR-resident guest FP state (rounding mode,
+// accrued flags, while generated code runs) and CpuState (fflags, frm).
+#pragma once
+
+#include "core/cpu_state.h"
+#include "translator/decode.h"
+
+namespace hart {
+
+// Runs the interpreter's semantics for one instruction from generated code:
+// folds the flags accrued in MXCSR into fflags first (the instruction may
+// read them), and afterwards leaves MXCSR with cleared flags and the
+// rounding mode of the (possibly new) frm.
+void jit_call_interp(CpuState* state, const DecodedInsn* insn);
+
+// MXCSR for generated code: all exceptions masked, flags clear, rounding
+// from frm (RNE for modes the host lacks; such code is translated without
+// inline dynamic-rounding FP ops).
+uint32_t guest_mxcsr(uint32_t frm);
+// fflags bits for the exception flags in an MXCSR value.
+uint32_t fflags_of_mxcsr(uint32_t mxcsr);
+
+}  // namespace hart
