@@ -133,10 +133,12 @@ void Emitter::set_spill(Temp t) {
 }
 
 int Emitter::pinned_target(Temp dst) const {
-  // The next insn assigns dst to a pinned guest register and nothing else uses dst.
+  // The next insn assigns dst to a pinned guest register: compute it there
+  // (later readers find it there; if the register is overwritten while dst
+  // is still needed, evict() moves dst first).
   if (idx_ + 1 >= ir_.insns.size()) return -1;
   const IrInsn& n = ir_.insns[idx_ + 1];
-  if (n.op != IrOp::set_reg || n.a != dst || last_use_[dst] != static_cast<int>(idx_ + 1)) return -1;
+  if (n.op != IrOp::set_reg || n.a != dst) return -1;
   return pins().host[n.imm] >= 0 ? static_cast<int>(n.imm) : -1;
 }
 
@@ -286,6 +288,22 @@ void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
 void Emitter::emit_shift(const IrInsn& i, InstId id, bool w) {
   const Loc& lb = loc_[i.b];
   bool imm = lb.kind == LocKind::Const;
+  if (imm) {  // in place: d = a; shift d; (sign-extend d)
+    Gp d = alloc_gp_dst(i.dst, i.a);
+    Gp work = d.isValid() ? d : Gp(rax);
+    Operand sa = gp_src(i.a, rax);
+    if (!(sa.isReg() && sa.as<Gp>() == work)) a_.emit(Inst::kIdMov, work, sa);
+    if (w) {
+      a_.emit(id, work.r32(), Imm(lb.value & 31));
+      a_.movsxd(work, work.r32());
+    } else {
+      a_.emit(id, work, Imm(lb.value & 63));
+    }
+    free_dead_operands();
+    if (d.isValid()) set_gp(i.dst, d);
+    else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
+    return;
+  }
   if (!imm) {
     Gp c = gp_in_reg(i.b, rcx);
     if (c != rcx) a_.mov(ecx, c.r32());
@@ -490,7 +508,20 @@ std::string Emitter::emit_int(const IrInsn& i) {
     }
     case IrOp::set_reg: emit_set_reg(i); return "";
     case IrOp::add: emit_binop(i, Inst::kIdAdd, true); return "";
-    case IrOp::sub: emit_binop(i, Inst::kIdSub, false); return "";
+    case IrOp::sub:
+      if (loc_[i.a].kind == LocKind::Const && loc_[i.a].value == 0) {  // neg
+        Gp d = alloc_gp_dst(i.dst, i.b);
+        Gp work = d.isValid() ? d : Gp(rax);
+        Operand sb = gp_src(i.b, rax);
+        if (!(sb.isReg() && sb.as<Gp>() == work)) a_.emit(Inst::kIdMov, work, sb);
+        a_.neg(work);
+        free_dead_operands();
+        if (d.isValid()) set_gp(i.dst, d);
+        else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
+        return "";
+      }
+      emit_binop(i, Inst::kIdSub, false);
+      return "";
     case IrOp::and_: emit_binop(i, Inst::kIdAnd, true); return "";
     case IrOp::or_: emit_binop(i, Inst::kIdOr, true); return "";
     case IrOp::xor_: emit_binop(i, Inst::kIdXor, true); return "";
@@ -524,11 +555,12 @@ std::string Emitter::emit_int(const IrInsn& i) {
       if (s.isReg()) s = s.as<Gp>().r32();
       else if (s.isMem()) s.as<Mem>().setSize(4);
       else { a_.mov(rax, s.as<Imm>()); s = eax; }
-      if (i.op == IrOp::sext_w) a_.emit(Inst::kIdMovsxd, rax, s);
-      else a_.emit(Inst::kIdMov, eax, s);
+      Gp d = alloc_gp_dst(i.dst, i.a);
+      Gp work = d.isValid() ? d : Gp(rax);
+      if (i.op == IrOp::sext_w) a_.emit(Inst::kIdMovsxd, work, s);
+      else a_.emit(Inst::kIdMov, work.r32(), s);
       free_dead_operands();
-      Gp d = alloc_gp_dst(i.dst);
-      if (d.isValid()) { a_.mov(d, rax); set_gp(i.dst, d); }
+      if (d.isValid()) set_gp(i.dst, d);
       else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
       return "";
     }
@@ -624,7 +656,10 @@ std::string Emitter::emit_int(const IrInsn& i) {
     case IrOp::brcond: {
       Operand sa = gp_src(i.a, rax);
       if (!sa.isReg()) { a_.emit(Inst::kIdMov, rax, sa); sa = rax; }
-      a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
+      if (loc_[i.b].kind == LocKind::Const && loc_[i.b].value == 0)
+        a_.emit(Inst::kIdTest, sa, sa);
+      else
+        a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
       Label taken = a_.newLabel();
       a_.j(cc_of(static_cast<IrCond>(i.aux)), taken);
       emit_exit_jump(1, static_cast<uint64_t>(i.imm2));

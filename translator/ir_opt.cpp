@@ -1,6 +1,8 @@
 // translator/ir_opt.cpp — see ir_opt.h.
 #include "translator/ir_opt.h"
 
+#include <algorithm>
+#include <iterator>
 #include <limits>
 
 namespace hart {
@@ -121,6 +123,12 @@ void ir_propagate(IrBlock& b) {
     if (info.nargs >= 1) i.a = alias[i.a];
     if (info.nargs >= 2) i.b = alias[i.b];
     if (info.nargs >= 3) i.c = alias[i.c];
+    // Commutative ops keep a constant second, so the identities below and
+    // the backend's immediate forms see it.
+    if ((i.op == IrOp::add || i.op == IrOp::and_ || i.op == IrOp::or_ || i.op == IrOp::xor_ ||
+         i.op == IrOp::mul) &&
+        is_const[i.a] && !is_const[i.b])
+      std::swap(i.a, i.b);
     switch (i.op) {
       case IrOp::movi:
         is_const[i.dst] = true;
@@ -189,9 +197,23 @@ void ir_propagate(IrBlock& b) {
 void ir_dce(IrBlock& b) {
   std::vector<bool> used(b.num_temps, false);
   std::vector<bool> keep(b.insns.size(), false);
+  // A register write is dead when the same register is written again before
+  // anything can observe it (a fault point, a helper, the end of the block).
+  bool x_overwritten[32] = {}, f_overwritten[32] = {};
   for (size_t k = b.insns.size(); k-- > 0;) {
     const IrInsn& i = b.insns[k];
     const IrOpInfo& info = ir_info(i.op);
+    if (info.flags & (kIrFault | kIrTerm | kIrClobbers)) {
+      std::fill(std::begin(x_overwritten), std::end(x_overwritten), false);
+      std::fill(std::begin(f_overwritten), std::end(f_overwritten), false);
+    }
+    if (i.op == IrOp::set_reg) {
+      if (x_overwritten[i.imm]) continue;
+      x_overwritten[i.imm] = true;
+    } else if (i.op == IrOp::set_freg) {
+      if (f_overwritten[i.imm]) continue;
+      f_overwritten[i.imm] = true;
+    }
     bool live = (info.flags & (kIrSide | kIrFault | kIrTerm)) || ((info.flags & kIrDst) && used[i.dst]);
     if (!live) continue;
     keep[k] = true;
