@@ -1,11 +1,15 @@
 // linux-abi/cpu_loop.cpp — run_guest(): creates the process, loads the
 // program, and runs the vCPU loop that gives guest exits their Linux meaning:
-// ecall → syscall (a7 = number, a0..a5 = arguments, result in a0, pc += 4),
-// memory fault → SIGSEGV (SIGBUS when misaligned), illegal instruction →
-// SIGILL, ebreak → SIGTRAP; guest handlers are not delivered yet, so these
-// signals end the guest as their default action does.
+// ecall → syscall (a7 = number, a0..a5 = arguments, result in a0, pc += 4,
+// restart codes handled by finish_syscall), memory fault → SIGSEGV
+// SEGV_MAPERR/SEGV_ACCERR with si_addr = the address (SIGBUS BUS_ADRALN with
+// si_addr = pc when misaligned, as Linux's riscv trap handlers report it),
+// illegal instruction → SIGILL ILL_ILLOPC, ebreak → SIGTRAP TRAP_BRKPT (pc
+// left on the instruction). Pending signals are delivered after every
+// syscall and every vCPU exit (signals.cpp).
 // Owns: the Linux run loop of one (single-threaded) guest. Does not own:
-// translation (Executor) or syscall semantics (syscall_table.cpp, sys_*.cpp).
+// translation (Executor), syscall semantics (syscall_table.cpp, sys_*.cpp),
+// signal delivery (signals.cpp).
 #include <csignal>
 #include <cinttypes>
 #include <cstring>
@@ -13,6 +17,7 @@
 #include "linux-abi/elf_loader.h"
 #include "linux-abi/guest.h"
 #include "linux-abi/process.h"
+#include "linux-abi/signals.h"
 #include "linux-abi/syscall_table.h"
 
 namespace hart::linux {
@@ -33,12 +38,14 @@ const char* fault_kind_text(FaultKind k) {
   return "fault";
 }
 
-// The guest dies of sig: report it and record it as the process's end.
-void die_of_signal(Process& p, int sig, const std::string& detail) {
+// A fault of the guest instruction at pc: logged with -d int/guest_errors,
+// then raised as a synchronous signal (force_sig semantics).
+void fault_signal(Process& p, Vcpu& v, int sig, int code, uint64_t addr,
+                  const std::string& detail) {
   GuestLog& log = p.log();
   if (log.enabled(kLog_int) || log.enabled(kLog_guest_errors))
     log.printf("hart: guest %d: %s\n", p.pid(), detail.c_str());
-  p.exit_with_signal(sig);
+  force_signal(p, v, sig, code, addr);
 }
 
 void log_page_map(Process& p) {
@@ -82,31 +89,37 @@ GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
     ExitReason why = v.run();
     switch (why) {
       case ExitReason::Ecall: {
+        uint64_t orig_a0 = v.state.x[10];
         SyscallCtx ctx{*proc, v, v.state.x[17],
-                       {v.state.x[10], v.state.x[11], v.state.x[12], v.state.x[13], v.state.x[14],
+                       {orig_a0, v.state.x[11], v.state.x[12], v.state.x[13], v.state.x[14],
                         v.state.x[15]}};
         v.state.pc += 4;  // handlers that redirect the thread (sigreturn, execve) set pc themselves
         int64_t ret = dispatch_syscall(ctx);
-        if (!proc->exited()) v.state.x[10] = static_cast<uint64_t>(ret);
-        break;
+        if (!proc->exited()) finish_syscall(*proc, v, ret, orig_a0);
+        continue;  // finish_syscall delivered the pending signals
       }
       case ExitReason::MemFault: {
-        int sig = v.state.fault_kind == FaultKind::Misaligned ? SIGBUS : SIGSEGV;
+        FaultKind k = v.state.fault_kind;
+        bool bus = k == FaultKind::Misaligned;
         snprintf(buf, sizeof buf, "%s at pc 0x%" PRIx64 ": %s %s 0x%" PRIx64,
-                 sig == SIGBUS ? "SIGBUS" : "SIGSEGV", v.state.pc,
-                 fault_kind_text(v.state.fault_kind), v.state.fault_is_write ? "writing" : "reading",
-                 v.state.fault_addr);
-        die_of_signal(*proc, sig, buf);
+                 bus ? "SIGBUS" : "SIGSEGV", v.state.pc, fault_kind_text(k),
+                 v.state.fault_is_write ? "writing" : "reading", v.state.fault_addr);
+        if (bus)
+          fault_signal(*proc, v, SIGBUS, kBUS_ADRALN, v.state.pc, buf);
+        else
+          fault_signal(*proc, v, SIGSEGV,
+                       k == FaultKind::Protection ? kSEGV_ACCERR : kSEGV_MAPERR,
+                       v.state.fault_addr, buf);
         break;
       }
       case ExitReason::IllegalInsn:
         snprintf(buf, sizeof buf, "SIGILL at pc 0x%" PRIx64 ": illegal instruction 0x%08x",
                  v.state.pc, v.state.insn_bits);
-        die_of_signal(*proc, SIGILL, buf);
+        fault_signal(*proc, v, SIGILL, kILL_ILLOPC, v.state.pc, buf);
         break;
       case ExitReason::Ebreak:
         snprintf(buf, sizeof buf, "SIGTRAP at pc 0x%" PRIx64 ": ebreak", v.state.pc);
-        die_of_signal(*proc, SIGTRAP, buf);
+        fault_signal(*proc, v, SIGTRAP, kTRAP_BRKPT, v.state.pc, buf);
         break;
       case ExitReason::ExitRequest:
         v.state.exit_request.store(0, std::memory_order_release);
@@ -114,14 +127,14 @@ GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
       default:  // None, Halted, FenceI (core handles it): just go on
         break;
     }
+    if (!proc->exited()) deliver_signals(*proc, v);
   }
 
   if (proc->killed_by_signal()) {
     res.signaled = true;
     res.signal = proc->exit_signal();
     int s = res.signal;
-    bool core = s == SIGSEGV || s == SIGILL || s == SIGTRAP || s == SIGBUS || s == SIGABRT ||
-                s == SIGFPE || s == SIGQUIT || s == SIGSYS;
+    bool core = signal_default_action(s) == SigDefault::Core;
     log.printf("hart: uncaught target signal %d (%s)%s\n", s, strsignal(s),
                core ? " - core dumped" : "");
   } else {

@@ -46,17 +46,31 @@ std::unique_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::str
 Process::~Process() {
   // Threads reference the address space and cache: drop them first.
   threads_.clear();
+  thread_signals_.clear();
   if (as_) as_->set_change_listener(nullptr);
 }
 
 Vcpu& Process::add_thread() {
   std::lock_guard<std::mutex> lock(mutex_);
   threads_.push_back(std::make_unique<Vcpu>(*as_, *tb_cache_, exec_, log_));
+  thread_signals_.push_back(std::make_unique<ThreadSignals>());
   return *threads_.back();
+}
+
+ThreadSignals& Process::thread_signals(const Vcpu& v) {
+  for (size_t i = 0; i < threads_.size(); ++i)
+    if (threads_[i].get() == &v) return *thread_signals_[i];
+  return *thread_signals_.front();  // not one of ours: cannot happen
 }
 
 int Process::tid_of(const Vcpu&) const {
   return pid_;  // one thread for now: tid == pid (clone will hand out tids)
+}
+
+Vcpu* Process::thread_by_tid(int tid) {
+  for (auto& t : threads_)
+    if (tid_of(*t) == tid) return t.get();
+  return nullptr;
 }
 
 bool Process::exec(const std::string& path, std::vector<std::string> argv,
@@ -65,6 +79,8 @@ bool Process::exec(const std::string& path, std::vector<std::string> argv,
   sysroot_ = sysroot;
   if (argv.empty()) argv.push_back(path);
   if (!load_program(*as_, path, sysroot, &argv, &image_, error)) return false;
+  sigreturn_trampoline = map_sigreturn_trampoline(*as_, error);
+  if (!sigreturn_trampoline) return false;
   char real[PATH_MAX];
   if (realpath(image_.exe_host_path.c_str(), real))
     exe_path_ = real;
@@ -114,12 +130,16 @@ void Process::exit_with_status(int code) {
   if (exited_.exchange(true)) return;
   exit_code_ = code & 0xff;
   signaled_ = false;
+  std::lock_guard<std::mutex> lock(mutex_);
+  signal_cv_.notify_all();
 }
 
 void Process::exit_with_signal(int sig) {
   if (exited_.exchange(true)) return;
   signaled_ = true;
   exit_signal_ = sig;
+  std::lock_guard<std::mutex> lock(mutex_);  // callers never hold it
+  signal_cv_.notify_all();
 }
 
 bool Process::report_unimplemented_once(unsigned nr) {

@@ -7,13 +7,15 @@
 // /proc/self links). Does not own: the run loop (cpu_loop.cpp) or syscall
 // semantics (sys_*.cpp).
 //
-// Locking: mutex_ guards brk, sigactions and the thread list. The fd table
+// Locking: mutex_ guards brk, signal state (signals, thread_signals(); see
+// signals.h) and the thread list. The fd table
 // and address space lock themselves. Lock order: Process::mutex_ before
 // AddressSpace's or FdTable's locks.
 #pragma once
 
 #include <atomic>
 #include <bitset>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -29,6 +31,7 @@
 #include "linux-abi/fd_table.h"
 #include "linux-abi/initial_stack.h"
 #include "linux-abi/riscv64_abi.h"
+#include "linux-abi/signals.h"
 
 namespace hart::linux {
 
@@ -63,6 +66,12 @@ class Process {
   int pid() const { return pid_; }
   int ppid() const { return kGuestPpid; }
   int tid_of(const Vcpu& v) const;
+  Vcpu* thread_by_tid(int tid);  // nullptr if no thread of this process has it
+  // Calls fn(Vcpu&, ThreadSignals&) for every thread; mutex_ held by the caller.
+  template <class F>
+  void for_each_thread(F fn) {
+    for (size_t i = 0; i < threads_.size(); ++i) fn(*threads_[i], *thread_signals_[i]);
+  }
 
   const std::string& sysroot() const { return sysroot_; }
   const std::string& exe_path() const { return exe_path_; }  // absolute, for /proc/self/exe
@@ -92,17 +101,22 @@ class Process {
   uint64_t brk_cur = 0;
   uint64_t brk_mapped = 0;  // end of the pages mapped for the heap
 
-  GuestSigaction sigactions[kGuestNSig + 1] = {};  // index = signal number
-  uint64_t sigmask = 0;       // main thread's blocked set (per-thread later)
+  // Signals (signals.h): dispositions and process-directed pending signals;
+  // per-thread masks, pending sets and altstacks. Guarded by mutex_.
+  ProcessSignals signals;
+  ThreadSignals& thread_signals(const Vcpu& v);
+  // Threads waiting for a signal (rt_sigsuspend, rt_sigtimedwait) wait here
+  // with mutex_; senders and exits notify it.
+  std::condition_variable& signal_cv() { return signal_cv_; }
+  uint64_t sigreturn_trampoline = 0;  // guest address of __vdso_rt_sigreturn
   uint64_t clear_child_tid = 0;
   uint64_t robust_list = 0, robust_list_len = 0;
-  uint64_t sigaltstack_sp = 0, sigaltstack_size = 0;
-  int sigaltstack_flags = 2;  // SS_DISABLE
   GuestRlimit rlimits[16] = {};  // RLIMIT_* as the guest sees them (set in create())
   char comm[16] = {};            // prctl(PR_SET_NAME), /proc/self/comm
 
   // Exit state.
   bool exited() const { return exited_.load(std::memory_order_acquire); }
+  // Both wake signal waiters and take mutex_: never call them holding it.
   void exit_with_status(int code);       // exit_group
   void exit_with_signal(int sig);        // killed by a signal
   bool killed_by_signal() const { return signaled_; }
@@ -121,6 +135,8 @@ class Process {
   std::unique_ptr<AddressSpace> as_;
   std::unique_ptr<TbCache> tb_cache_;
   std::vector<std::unique_ptr<Vcpu>> threads_;
+  std::vector<std::unique_ptr<ThreadSignals>> thread_signals_;  // parallel to threads_
+  std::condition_variable signal_cv_;
   FdTable fds_;
   std::shared_ptr<HostFd> cwd_;
   uint32_t umask_ = 022;

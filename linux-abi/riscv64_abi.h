@@ -75,14 +75,122 @@ constexpr uint64_t kFIONBIO = 0x5421;
 constexpr uint64_t kFIOCLEX = 0x5451;
 constexpr uint64_t kFIONCLEX = 0x5450;
 
-// ---- signals (asm-generic/signal.h; riscv64 has no SA_RESTORER) ------------
+// ---- signals (asm-generic/signal.h, asm-generic/siginfo.h, asm/ucontext.h,
+// asm/sigcontext.h, asm/ptrace.h) -------------------------------------------
+// Signal numbers are the asm-generic ones, which x86-64 shares for 1..31, so
+// host SIGxxx constants name guest signals too (checked in signals.h).
 constexpr int kGuestNSig = 64;
+constexpr int kGuestSigRtMin = 32;  // the kernel's SIGRTMIN (glibc reserves 32..34)
+
+// The kernel's struct sigaction on riscv64: no sa_restorer field (riscv
+// does not define SA_RESTORER; the kernel clears that flag bit and always
+// returns through the vDSO's __vdso_rt_sigreturn).
 struct GuestSigaction {
-  uint64_t handler;
+  uint64_t handler;  // 0 = SIG_DFL, 1 = SIG_IGN, else the guest function
   uint64_t flags;
   uint64_t mask;
 };
 static_assert(sizeof(GuestSigaction) == 24);
+
+constexpr uint64_t kSigDfl = 0, kSigIgn = 1;
+constexpr uint64_t kSA_NOCLDSTOP = 0x00000001, kSA_NOCLDWAIT = 0x00000002,
+                   kSA_SIGINFO = 0x00000004, kSA_UNSUPPORTED = 0x00000400,
+                   kSA_EXPOSE_TAGBITS = 0x00000800, kSA_RESTORER = 0x04000000,
+                   kSA_ONSTACK = 0x08000000, kSA_RESTART = 0x10000000,
+                   kSA_NODEFER = 0x40000000, kSA_RESETHAND = 0x80000000;
+// Flags rt_sigaction keeps (Linux's UAPI_SA_FLAGS for an arch without
+// SA_RESTORER); other bits read back as 0, so SA_UNSUPPORTED probing works.
+constexpr uint64_t kSaUapiFlags = kSA_NOCLDSTOP | kSA_NOCLDWAIT | kSA_SIGINFO | kSA_ONSTACK |
+                                  kSA_RESTART | kSA_NODEFER | kSA_RESETHAND |
+                                  kSA_EXPOSE_TAGBITS;
+
+// stack_t (sigaltstack, uc_stack).
+struct GuestStackT {
+  uint64_t ss_sp;
+  int32_t ss_flags;
+  int32_t pad;
+  uint64_t ss_size;
+};
+static_assert(sizeof(GuestStackT) == 24);
+constexpr int kSS_ONSTACK = 1, kSS_DISABLE = 2;
+constexpr int kSS_AUTODISARM = int(1u << 31);
+constexpr uint64_t kGuestMinSigStkSz = 2048;  // MINSIGSTKSZ, what sigaltstack checks
+
+// siginfo_t (asm-generic/siginfo.h, 128 bytes): three ints, then the union
+// at offset 16 (8-byte aligned).
+struct GuestSiginfo {
+  int32_t si_signo;
+  int32_t si_errno;
+  int32_t si_code;
+  int32_t pad0;
+  union {
+    struct {  // kill, tkill, sigqueue (SI_USER, SI_TKILL, SI_QUEUE)
+      int32_t pid;
+      uint32_t uid;
+      uint64_t value;  // sigval (si_value / si_int / si_ptr)
+    } kill;
+    struct {  // SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE
+      uint64_t addr;
+    } fault;
+    struct {  // SIGCHLD
+      int32_t pid;
+      uint32_t uid;
+      int32_t status;
+      int32_t pad;
+      int64_t utime, stime;
+    } chld;
+    uint8_t raw[112];
+  } f;
+};
+static_assert(sizeof(GuestSiginfo) == 128);
+static_assert(offsetof(GuestSiginfo, f) == 16);
+
+// si_code values (asm-generic/siginfo.h).
+constexpr int kSI_USER = 0, kSI_KERNEL = 0x80, kSI_QUEUE = -1, kSI_TKILL = -6;
+constexpr int kSEGV_MAPERR = 1, kSEGV_ACCERR = 2;
+constexpr int kBUS_ADRALN = 1;
+constexpr int kILL_ILLOPC = 1;
+constexpr int kTRAP_BRKPT = 1;
+
+// struct sigcontext: user_regs_struct (pc, then x1..x31) and the FP state
+// union (__riscv_q_ext_state is the largest: 528 bytes, 16-byte aligned).
+// With only F/D, the kernel fills the D view (f[32] as u64, fcsr) and keeps
+// the last 12 bytes zero (q.reserved[3]; since Linux 6.5 the same bytes are
+// sc_extdesc.reserved and the END_MAGIC/size-0 extension header, which is
+// all zeros too). They must be zero again at sigreturn.
+struct alignas(16) GuestSigcontext {
+  uint64_t sc_regs[32];  // [0] = pc, [i] = x_i
+  uint64_t fp_f[32];     // d.f[]
+  uint32_t fp_fcsr;      // d.fcsr
+  uint8_t fp_q_rest[528 - 256 - 4 - 12];  // rest of the q view, zero
+  uint32_t fp_reserved[3];                 // must be zero
+};
+static_assert(sizeof(GuestSigcontext) == 256 + 528);
+
+// struct ucontext (asm/ucontext.h): uc_sigmask has room for 1024 bits.
+struct GuestUcontext {
+  uint64_t uc_flags;
+  uint64_t uc_link;
+  GuestStackT uc_stack;
+  uint64_t uc_sigmask;
+  uint8_t unused[1024 / 8 - 8];
+  GuestSigcontext uc_mcontext;
+};
+static_assert(offsetof(GuestUcontext, uc_sigmask) == 40);
+static_assert(offsetof(GuestUcontext, uc_mcontext) == 176);
+static_assert(sizeof(GuestUcontext) == 960);
+
+// What the kernel pushes for a handler (arch/riscv/kernel/signal.c, MMU build).
+struct GuestRtSigframe {
+  GuestSiginfo info;
+  GuestUcontext uc;
+};
+static_assert(offsetof(GuestRtSigframe, uc) == 128);
+static_assert(sizeof(GuestRtSigframe) == 1088);
+
+// __vdso_rt_sigreturn: "li a7, 139; ecall" (libgcc's unwinder recognises
+// exactly these two words as a signal frame).
+constexpr uint32_t kSigreturnInsns[2] = {0x08b00893, 0x00000073};
 
 // ---- time, misc (same layout on both 64-bit ABIs, listed for clarity) -----
 struct GuestTimespec {
@@ -145,10 +253,8 @@ constexpr uint64_t kHwcapRv64gc = hwcap_bit('I') | hwcap_bit('M') | hwcap_bit('A
                                   hwcap_bit('F') | hwcap_bit('D') | hwcap_bit('C');
 static_assert(kHwcapRv64gc == 0x112d);
 
-// Size of the kernel's riscv64 rt_sigframe without vector state: siginfo
-// (128) + ucontext (flags, link, stack, sigmask, 120 reserved bytes,
-// sigcontext = 32 x-regs + 528-byte fp state), rounded to 16.
-constexpr uint64_t kMinSigStackSize = 128 + (8 + 8 + 24 + 8 + 120 + 8 /*align*/ + 256 + 528);
+// AT_MINSIGSTKSZ: the riscv64 rt_sigframe without vector state.
+constexpr uint64_t kMinSigStackSize = sizeof(GuestRtSigframe);
 
 // Guest-visible identity (virtual; hartd never exposes host ids).
 constexpr const char* kUtsSysname = "Linux";

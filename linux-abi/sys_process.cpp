@@ -1,9 +1,8 @@
 // linux-abi/sys_process.cpp — process and identity syscalls: exit,
 // exit_group, thread-exit bookkeeping (set_tid_address, robust lists, rseq),
-// virtual pids/tids, uids, uname, rlimits, getrandom, affinity, signal
-// dispositions and masks (recorded; delivery comes with signals support),
-// kill to self with default actions, sysinfo, rusage, times, prctl, and
-// futex (host futex on the guest word's host address).
+// virtual pids/tids, uids, uname, rlimits, getrandom, affinity, sysinfo,
+// rusage, times, prctl, and futex (host futex on the guest word's host
+// address). Signal syscalls are in sys_signal.cpp.
 // Owns: these handlers. Does not own: the exit path of the run loop
 // (cpu_loop.cpp reads Process::exited()).
 #include <sched.h>
@@ -24,47 +23,6 @@
 #include "linux-abi/sys_util.h"
 
 namespace hart::linux {
-
-namespace {
-
-constexpr uint64_t kSigBit(int sig) { return uint64_t{1} << (sig - 1); }
-constexpr uint64_t kUnblockable = kSigBit(SIGKILL) | kSigBit(SIGSTOP);
-
-// Signals whose default action is to do nothing.
-bool default_ignored(int sig) {
-  return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
-}
-
-// Sends sig to this (single-threaded) process.
-int64_t signal_self(SyscallCtx& ctx, int sig) {
-  if (sig == 0) return 0;
-  if (sig < 1 || sig > kGuestNSig) return -EINVAL;
-  Process& p = ctx.proc;
-  uint64_t handler;
-  {
-    std::lock_guard<std::mutex> lock(p.mutex());
-    handler = p.sigactions[sig].handler;
-  }
-  if (sig != SIGKILL && sig != SIGSTOP) {
-    if (handler == 1 /*SIG_IGN*/) return 0;
-    if (handler == 0 && default_ignored(sig)) return 0;
-    if (handler == 0 && (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)) return 0;
-    if (handler > 1) {
-      // Handlers are recorded but not yet delivered: the guest would go on
-      // with wrong behaviour, so treat the signal as fatal and say so.
-      if (p.log().enabled(kLog_unimp) || p.log().enabled(kLog_int))
-        p.log().printf("hart: signal %d has a guest handler; delivery not implemented, "
-                       "terminating\n", sig);
-    }
-  }
-  if (sig == SIGSTOP) return 0;
-  if (p.log().enabled(kLog_int))
-    p.log().printf("hart: guest %d killed by signal %d (%s)\n", p.pid(), sig, strsignal(sig));
-  p.exit_with_signal(sig);
-  return 0;
-}
-
-}  // namespace
 
 // ---- exit -------------------------------------------------------------------
 
@@ -301,97 +259,6 @@ int64_t sys_getcpu(SyscallCtx& ctx) {
   if (ctx.a[0] && !ctx.proc.as().write(ctx.a[0], &zero, 4)) return -EFAULT;
   if (ctx.a[1] && !ctx.proc.as().write(ctx.a[1], &zero, 4)) return -EFAULT;
   return 0;
-}
-
-// ---- signals (recorded only) -------------------------------------------------------
-
-int64_t sys_rt_sigaction(SyscallCtx& ctx) {
-  int sig = static_cast<int>(ctx.a[0]);
-  if (ctx.a[3] != 8) return -EINVAL;
-  if (sig < 1 || sig > kGuestNSig) return -EINVAL;
-  Process& p = ctx.proc;
-  GuestSigaction act;
-  if (ctx.a[1]) {
-    if (sig == SIGKILL || sig == SIGSTOP) return -EINVAL;
-    if (!p.as().read(ctx.a[1], &act, sizeof act)) return -EFAULT;
-  }
-  std::lock_guard<std::mutex> lock(p.mutex());
-  GuestSigaction old = p.sigactions[sig];
-  if (ctx.a[2] && !p.as().write(ctx.a[2], &old, sizeof old)) return -EFAULT;
-  if (ctx.a[1]) {
-    act.mask &= ~kUnblockable;
-    p.sigactions[sig] = act;
-  }
-  return 0;
-}
-
-int64_t sys_rt_sigprocmask(SyscallCtx& ctx) {
-  int how = static_cast<int>(ctx.a[0]);
-  if (ctx.a[3] != 8) return -EINVAL;
-  Process& p = ctx.proc;
-  uint64_t set = 0;
-  if (ctx.a[1]) {
-    if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK) return -EINVAL;
-    if (!p.as().read(ctx.a[1], &set, 8)) return -EFAULT;
-  }
-  std::lock_guard<std::mutex> lock(p.mutex());
-  uint64_t old = p.sigmask;
-  if (ctx.a[2] && !p.as().write(ctx.a[2], &old, 8)) return -EFAULT;
-  if (ctx.a[1]) {
-    if (how == SIG_BLOCK) p.sigmask |= set;
-    else if (how == SIG_UNBLOCK) p.sigmask &= ~set;
-    else p.sigmask = set;
-    p.sigmask &= ~kUnblockable;
-  }
-  return 0;
-}
-
-int64_t sys_sigaltstack(SyscallCtx& ctx) {
-  // stack_t: ss_sp (8), ss_flags (int + pad), ss_size (8).
-  struct GuestStack {
-    uint64_t sp;
-    int32_t flags;
-    int32_t pad;
-    uint64_t size;
-  };
-  Process& p = ctx.proc;
-  GuestStack ns{};
-  if (ctx.a[0]) {
-    if (!p.as().read(ctx.a[0], &ns, sizeof ns)) return -EFAULT;
-    if (ns.flags & ~2 /*SS_DISABLE*/ & ~(1 << 31) /*SS_AUTODISARM*/) return -EINVAL;
-    if (!(ns.flags & 2) && ns.size < kMinSigStackSize) return -ENOMEM;
-  }
-  std::lock_guard<std::mutex> lock(p.mutex());
-  if (ctx.a[1]) {
-    GuestStack os{p.sigaltstack_sp, p.sigaltstack_flags, 0, p.sigaltstack_size};
-    if (!p.as().write(ctx.a[1], &os, sizeof os)) return -EFAULT;
-  }
-  if (ctx.a[0]) {
-    p.sigaltstack_sp = ns.flags & 2 ? 0 : ns.sp;
-    p.sigaltstack_size = ns.flags & 2 ? 0 : ns.size;
-    p.sigaltstack_flags = ns.flags & 2;
-  }
-  return 0;
-}
-
-int64_t sys_kill(SyscallCtx& ctx) {
-  int pid = static_cast<int>(ctx.a[0]);
-  if (pid != 0 && pid != -1 && pid != ctx.proc.pid() && pid != -ctx.proc.pid()) return -ESRCH;
-  return signal_self(ctx, static_cast<int>(ctx.a[1]));
-}
-
-int64_t sys_tkill(SyscallCtx& ctx) {
-  int tid = static_cast<int>(ctx.a[0]);
-  if (tid <= 0) return -EINVAL;
-  if (tid != ctx.proc.tid_of(ctx.vcpu)) return -ESRCH;
-  return signal_self(ctx, static_cast<int>(ctx.a[1]));
-}
-
-int64_t sys_tgkill(SyscallCtx& ctx) {
-  int tgid = static_cast<int>(ctx.a[0]), tid = static_cast<int>(ctx.a[1]);
-  if (tgid <= 0 || tid <= 0) return -EINVAL;
-  if (tgid != ctx.proc.pid() || tid != ctx.proc.tid_of(ctx.vcpu)) return -ESRCH;
-  return signal_self(ctx, static_cast<int>(ctx.a[2]));
 }
 
 // ---- prctl -------------------------------------------------------------------------

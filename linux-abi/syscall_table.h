@@ -5,8 +5,8 @@
 // is one X-macro so the handler declarations, the dispatch array and the
 // strace printer cannot disagree.
 // Owns: the syscall list, dispatch and strace formatting. Does not own: the
-// handlers' semantics (sys_fs.cpp, sys_mm.cpp, sys_process.cpp, sys_time.cpp,
-// sys_riscv.cpp).
+// handlers' semantics (sys_fs.cpp, sys_mm.cpp, sys_process.cpp, sys_signal.cpp,
+// sys_time.cpp, sys_riscv.cpp).
 //
 // Row forms:
 //   S(nr, name, level, args, ret)  implemented by sys_<name>(SyscallCtx&)
@@ -181,16 +181,16 @@ struct SyscallInfo {
   U(127, sched_rr_get_interval, "xxxxxx") \
   U(128, restart_syscall, "xxxxxx") \
   S(129, kill, Partial, "dS", 'd') \
-  S(130, tkill, Partial, "dS", 'd') \
-  S(131, tgkill, Partial, "ddS", 'd') \
-  S(132, sigaltstack, Partial, "pp", 'd') \
-  U(133, rt_sigsuspend, "xxxxxx") \
-  S(134, rt_sigaction, Partial, "Sppu", 'd') \
-  S(135, rt_sigprocmask, Partial, "dppu", 'd') \
-  U(136, rt_sigpending, "xxxxxx") \
-  U(137, rt_sigtimedwait, "xxxxxx") \
-  U(138, rt_sigqueueinfo, "xxxxxx") \
-  U(139, rt_sigreturn, "xxxxxx") \
+  S(130, tkill, Full, "dS", 'd') \
+  S(131, tgkill, Full, "ddS", 'd') \
+  S(132, sigaltstack, Full, "pp", 'd') \
+  S(133, rt_sigsuspend, Full, "pu", 'd') \
+  S(134, rt_sigaction, Full, "Sppu", 'd') \
+  S(135, rt_sigprocmask, Full, "dppu", 'd') \
+  S(136, rt_sigpending, Full, "pu", 'd') \
+  S(137, rt_sigtimedwait, Full, "pppu", 'd') \
+  S(138, rt_sigqueueinfo, Partial, "dSp", 'd') \
+  S(139, rt_sigreturn, Full, "", 'd') \
   U(140, setpriority, "xxxxxx") \
   S(141, getpriority, Stub, "dd", 'd') \
   U(142, reboot, "xxxxxx") \
@@ -291,7 +291,7 @@ struct SyscallInfo {
   U(237, set_mempolicy, "xxxxxx") \
   U(238, migrate_pages, "xxxxxx") \
   U(239, move_pages, "xxxxxx") \
-  U(240, rt_tgsigqueueinfo, "xxxxxx") \
+  S(240, rt_tgsigqueueinfo, Full, "ddSp", 'd') \
   U(241, perf_event_open, "xxxxxx") \
   U(242, accept4, "xxxxxx") \
   U(243, recvmmsg, "xxxxxx") \

@@ -339,8 +339,11 @@ TEST_F(LoadedProcess, SelfKillDefaultAction) {
   EXPECT_EQ(call("kill", proc_->pid(), 0), 0);
   EXPECT_EQ(call("kill", 4242, SIGTERM), -ESRCH);
   EXPECT_EQ(call("tgkill", proc_->pid(), proc_->pid(), SIGCHLD), 0);
+  deliver_signals(*proc_, proc_->main_thread());
   EXPECT_FALSE(proc_->exited());
   EXPECT_EQ(call("tgkill", proc_->pid(), proc_->pid(), SIGABRT), 0);
+  EXPECT_FALSE(proc_->exited());  // pending until the thread returns to guest code
+  deliver_signals(*proc_, proc_->main_thread());
   EXPECT_TRUE(proc_->exited());
   EXPECT_TRUE(proc_->killed_by_signal());
   EXPECT_EQ(proc_->exit_signal(), SIGABRT);

@@ -1,0 +1,243 @@
+// linux-abi/sys_signal.cpp — signal syscalls: rt_sigaction, rt_sigprocmask,
+// rt_sigpending, rt_sigsuspend, rt_sigtimedwait, sigaltstack, kill, tkill,
+// tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, rt_sigreturn.
+// Owns: argument checking and the errno each case gets, as Linux's
+// kernel/signal.c gives them. Does not own: signal state, delivery and the
+// frame (signals.cpp). Only this process's pids/tids can be signalled yet.
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+
+#include "linux-abi/signals.h"
+#include "linux-abi/sys_util.h"
+
+namespace hart::linux {
+
+namespace {
+
+bool valid_signal(int64_t sig) { return sig >= 0 && sig <= kGuestNSig; }
+
+GuestSiginfo user_siginfo(Process& p, int sig, int code) {
+  GuestSiginfo info{};
+  info.si_signo = sig;
+  info.si_code = code;
+  info.f.kill.pid = p.pid();
+  info.f.kill.uid = getuid();
+  return info;
+}
+
+// kill(2)'s pid argument names this process (the only one visible yet)?
+bool names_self(const Process& p, int pid) { return pid == 0 || pid == p.pid() || pid == -p.pid(); }
+
+}  // namespace
+
+int64_t sys_rt_sigaction(SyscallCtx& ctx) {
+  int64_t sig = static_cast<int>(ctx.a[0]);
+  if (ctx.a[3] != 8) return -EINVAL;
+  Process& p = ctx.proc;
+  GuestSigaction act{};
+  if (ctx.a[1] && !p.as().read(ctx.a[1], &act, sizeof act)) return -EFAULT;
+  if (sig < 1 || sig > kGuestNSig) return -EINVAL;
+  if (ctx.a[1] && (sig == SIGKILL || sig == SIGSTOP)) return -EINVAL;
+  GuestSigaction old;
+  {
+    std::lock_guard<std::mutex> lock(p.mutex());
+    old = p.signals.action[sig];
+    if (ctx.a[1]) {
+      act.flags &= kSaUapiFlags;  // SA_RESTORER included: riscv has none
+      act.mask &= ~kUnblockableSignals;
+      p.signals.action[sig] = act;
+      // POSIX: setting a pending signal to be ignored discards it.
+      if (handler_ignores(act, static_cast<int>(sig))) {
+        p.signals.shared.discard(static_cast<int>(sig));
+        p.for_each_thread([&](Vcpu&, ThreadSignals& ts) { ts.pending.discard(static_cast<int>(sig)); });
+      }
+    }
+  }
+  if (ctx.a[2] && !p.as().write(ctx.a[2], &old, sizeof old)) return -EFAULT;
+  return 0;
+}
+
+int64_t sys_rt_sigprocmask(SyscallCtx& ctx) {
+  int how = static_cast<int>(ctx.a[0]);
+  if (ctx.a[3] != 8) return -EINVAL;
+  Process& p = ctx.proc;
+  uint64_t set = 0, old;
+  if (ctx.a[1] && !p.as().read(ctx.a[1], &set, 8)) return -EFAULT;
+  {
+    std::lock_guard<std::mutex> lock(p.mutex());
+    ThreadSignals& ts = p.thread_signals(ctx.vcpu);
+    old = ts.blocked;
+    if (ctx.a[1]) {
+      set &= ~kUnblockableSignals;
+      if (how == SIG_BLOCK)
+        ts.blocked |= set;
+      else if (how == SIG_UNBLOCK)
+        ts.blocked &= ~set;
+      else if (how == SIG_SETMASK)
+        ts.blocked = set;
+      else
+        return -EINVAL;
+    }
+  }
+  // Newly unblocked pending signals are delivered when the syscall returns.
+  if (ctx.a[2] && !p.as().write(ctx.a[2], &old, 8)) return -EFAULT;
+  return 0;
+}
+
+int64_t sys_rt_sigpending(SyscallCtx& ctx) {
+  uint64_t size = ctx.a[1];
+  if (size > 8) return -EINVAL;
+  Process& p = ctx.proc;
+  uint64_t set;
+  {
+    std::lock_guard<std::mutex> lock(p.mutex());
+    ThreadSignals& ts = p.thread_signals(ctx.vcpu);
+    set = (ts.pending.mask() | p.signals.shared.mask()) & ts.blocked;
+  }
+  return p.as().write(ctx.a[0], &set, size) ? 0 : -EFAULT;
+}
+
+int64_t sys_rt_sigsuspend(SyscallCtx& ctx) {
+  if (ctx.a[1] != 8) return -EINVAL;
+  Process& p = ctx.proc;
+  uint64_t mask;
+  if (!p.as().read(ctx.a[0], &mask, 8)) return -EFAULT;
+  std::unique_lock<std::mutex> lock(p.mutex());
+  ThreadSignals& ts = p.thread_signals(ctx.vcpu);
+  ts.saved_blocked = ts.blocked;
+  ts.restore_blocked = true;  // the handler's frame records the old mask
+  ts.blocked = mask & ~kUnblockableSignals;
+  p.signal_cv().wait(lock, [&] { return p.exited() || has_deliverable(p, ts); });
+  return kERESTARTNOHAND;  // becomes -EINTR once a handler runs
+}
+
+int64_t sys_rt_sigtimedwait(SyscallCtx& ctx) {
+  if (ctx.a[3] != 8) return -EINVAL;
+  Process& p = ctx.proc;
+  uint64_t set;
+  if (!p.as().read(ctx.a[0], &set, 8)) return -EFAULT;
+  set &= ~kUnblockableSignals;
+  bool has_timeout = ctx.a[2] != 0;
+  GuestTimespec to{};
+  if (has_timeout) {
+    if (!p.as().read(ctx.a[2], &to, sizeof to)) return -EFAULT;
+    if (to.tv_sec < 0 || to.tv_nsec < 0 || to.tv_nsec >= 1000000000) return -EINVAL;
+  }
+  GuestSiginfo info{};
+  int sig;
+  {
+    std::unique_lock<std::mutex> lock(p.mutex());
+    ThreadSignals& ts = p.thread_signals(ctx.vcpu);
+    sig = dequeue_signal(p, ts, set, &info);
+    if (!sig) {
+      if (has_timeout && to.tv_sec == 0 && to.tv_nsec == 0) return -EAGAIN;
+      // While waiting, the awaited signals count as unblocked (so they wake
+      // us); any other deliverable signal interrupts the wait.
+      uint64_t saved = ts.blocked;
+      ts.blocked &= ~set;
+      auto ready = [&] { return p.exited() || has_deliverable(p, ts); };
+      bool timed_out = false;
+      if (has_timeout) {
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(to.tv_sec) +
+                        std::chrono::nanoseconds(to.tv_nsec);
+        timed_out = !p.signal_cv().wait_until(lock, deadline, ready);
+      } else {
+        p.signal_cv().wait(lock, ready);
+      }
+      ts.blocked = saved;
+      sig = dequeue_signal(p, ts, set, &info);
+      if (!sig) return timed_out ? -EAGAIN : -EINTR;
+    }
+  }
+  if (ctx.a[1] && !p.as().write(ctx.a[1], &info, sizeof info)) return -EFAULT;
+  return sig;
+}
+
+int64_t sys_sigaltstack(SyscallCtx& ctx) {
+  Process& p = ctx.proc;
+  GuestStackT ns{}, os{};
+  if (ctx.a[0] && !p.as().read(ctx.a[0], &ns, sizeof ns)) return -EFAULT;
+  int r;
+  {
+    std::lock_guard<std::mutex> lock(p.mutex());
+    r = do_sigaltstack(p.thread_signals(ctx.vcpu), ctx.a[0] ? &ns : nullptr, &os,
+                       ctx.vcpu.state.x[2]);
+  }
+  if (r) return r;
+  if (ctx.a[1] && !p.as().write(ctx.a[1], &os, sizeof os)) return -EFAULT;
+  return 0;
+}
+
+int64_t sys_kill(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  int64_t sig = static_cast<int>(ctx.a[1]);
+  if (!valid_signal(sig)) return -EINVAL;
+  Process& p = ctx.proc;
+  // kill(-1) reaches every process but the caller: none is visible yet.
+  if (!names_self(p, pid)) return -ESRCH;
+  if (sig == 0) return 0;
+  send_signal(p, nullptr, user_siginfo(p, static_cast<int>(sig), kSI_USER), &ctx.vcpu);
+  return 0;
+}
+
+namespace {
+int64_t signal_thread(SyscallCtx& ctx, int tgid, int tid, int64_t sig) {
+  if (tid <= 0) return -EINVAL;
+  if (!valid_signal(sig)) return -EINVAL;
+  Process& p = ctx.proc;
+  if (tgid != -1 && tgid != p.pid()) return -ESRCH;
+  Vcpu* t = p.thread_by_tid(tid);
+  if (!t) return -ESRCH;
+  if (sig == 0) return 0;
+  send_signal(p, t, user_siginfo(p, static_cast<int>(sig), kSI_TKILL), &ctx.vcpu);
+  return 0;
+}
+}  // namespace
+
+int64_t sys_tkill(SyscallCtx& ctx) {
+  return signal_thread(ctx, -1, static_cast<int>(ctx.a[0]), static_cast<int>(ctx.a[1]));
+}
+
+int64_t sys_tgkill(SyscallCtx& ctx) {
+  int tgid = static_cast<int>(ctx.a[0]);
+  if (tgid <= 0) return -EINVAL;
+  return signal_thread(ctx, tgid, static_cast<int>(ctx.a[1]), static_cast<int>(ctx.a[2]));
+}
+
+namespace {
+// rt_sigqueueinfo / rt_tgsigqueueinfo: the caller supplies the siginfo; to
+// itself any si_code is allowed (to others, Linux refuses si_code >= 0 and
+// SI_TKILL with EPERM).
+int64_t queue_info(SyscallCtx& ctx, Vcpu* target, int64_t sig, uint64_t uinfo) {
+  Process& p = ctx.proc;
+  GuestSiginfo info;
+  if (!p.as().read(uinfo, &info, sizeof info)) return -EFAULT;
+  if (!valid_signal(sig)) return -EINVAL;
+  if (sig == 0) return 0;
+  info.si_signo = static_cast<int>(sig);
+  send_signal(p, target, info, &ctx.vcpu);
+  return 0;
+}
+}  // namespace
+
+int64_t sys_rt_sigqueueinfo(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  if (pid != ctx.proc.pid()) return -ESRCH;
+  return queue_info(ctx, nullptr, static_cast<int>(ctx.a[1]), ctx.a[2]);
+}
+
+int64_t sys_rt_tgsigqueueinfo(SyscallCtx& ctx) {
+  int tgid = static_cast<int>(ctx.a[0]), tid = static_cast<int>(ctx.a[1]);
+  if (tgid <= 0 || tid <= 0) return -EINVAL;
+  if (tgid != ctx.proc.pid()) return -ESRCH;
+  Vcpu* t = ctx.proc.thread_by_tid(tid);
+  if (!t) return -ESRCH;
+  return queue_info(ctx, t, static_cast<int>(ctx.a[2]), ctx.a[3]);
+}
+
+int64_t sys_rt_sigreturn(SyscallCtx& ctx) { return do_rt_sigreturn(ctx.proc, ctx.vcpu); }
+
+}  // namespace hart::linux
