@@ -695,7 +695,7 @@ std::string Emitter::run() {
   a_.jne(req_label_);
   for (idx_ = 0; idx_ < ir_.insns.size(); ++idx_) {
     const IrInsn& i = ir_.insns[idx_];
-    std::string e = (i.op >= IrOp::unbox_s && i.op <= IrOp::fle) || i.op == IrOp::get_freg ||
+    std::string e = (i.op >= IrOp::unbox_s && i.op <= IrOp::fflags_write) || i.op == IrOp::get_freg ||
                             i.op == IrOp::set_freg
                         ? emit_fp(i)
                         : emit_int(i);
@@ -756,16 +756,31 @@ void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label) {
   const Mem host_mxcsr = dword_ptr(rsp, kSpillSlots * 8);
   a.mov(kState, rdi);
   a.mov(kMem, rsi);
+  // Guest rounding mode, flags clear (skipped when MXCSR holds that already).
+  asmjit::Label loaded = a.newLabel();
   a.stmxcsr(host_mxcsr);
+  a.mov(eax, host_mxcsr);
+  a.cmp(eax, x86be::state_mem(offsetof(CpuState, mxcsr), 4));
+  a.je(loaded);
   a.ldmxcsr(x86be::state_mem(offsetof(CpuState, mxcsr), 4));
+  a.bind(loaded);
   for (const PinnedReg& p : kPinnedRegs)
     a.mov(Gp(gpq(static_cast<uint32_t>(p.host_id))), x86be::xreg_mem(p.xreg));
   a.jmp(rdx);
   a.bind(exit_label);
   for (const PinnedReg& p : kPinnedRegs)
     a.mov(x86be::xreg_mem(p.xreg), Gp(gpq(static_cast<uint32_t>(p.host_id))));
-  a.stmxcsr(x86be::state_mem(offsetof(CpuState, mxcsr), 4));
+  // Back to the host's MXCSR only if its rounding or masks differ: sticky
+  // flags do not matter to hartd's own code, and ldmxcsr is slow.
+  const Mem guest_mxcsr = x86be::state_mem(offsetof(CpuState, mxcsr), 4);
+  asmjit::Label same = a.newLabel();
+  a.stmxcsr(guest_mxcsr);
+  a.mov(ecx, guest_mxcsr);
+  a.xor_(ecx, host_mxcsr);
+  a.test(ecx, ~0x3f);
+  a.jz(same);
   a.ldmxcsr(host_mxcsr);
+  a.bind(same);
   a.add(rsp, kFrameBytes);
   a.pop(r15);
   a.pop(r14);

@@ -108,6 +108,7 @@ class Emitter {
   void emit_set_freg(const IrInsn& i);
   void emit_fcmp(const IrInsn& i);
   void emit_unbox(const IrInsn& i);
+  void emit_fflags(const IrInsn& i);
   void emit_cold_fp(const ColdStub& s);
 
   Assembler& a_;

@@ -6,6 +6,7 @@
 // one to one onto fflags (x86 SSE, like RISC-V, detects tininess after
 // rounding; DE has no counterpart and is ignored).
 #include "translator/backend_x86_emitter.h"
+#include "translator/fp_ops.h"
 #include "translator/jit_helpers.h"
 
 namespace hart::x86be {
@@ -211,6 +212,47 @@ void Emitter::emit_unbox(const IrInsn& i) {
   }
 }
 
+// fflags = CpuState::fflags | the flags accrued in MXCSR. Reading leaves
+// MXCSR alone; writing clears MXCSR's flags only when it holds one the new
+// value lacks (ldmxcsr is slow): glibc's frflags / flt / fsflags idiom
+// stays free of it unless an operand is a NaN.
+void Emitter::emit_fflags(const IrInsn& i) {
+  const Mem mx = state_mem(offsetof(CpuState, mxcsr), 4);
+  const Mem ff = state_mem(offsetof(CpuState, fflags), 4);
+  const uint64_t table = reinterpret_cast<uint64_t>(fp::detail::kFflagsFromMxcsr.v);
+  a_.stmxcsr(mx);
+  a_.mov(ecx, mx);
+  a_.and_(ecx, fp::kMxcsrFlagMask);
+  a_.mov(rdx, table);
+  a_.movzx(ecx, byte_ptr(rdx, rcx));  // ecx = fflags accrued in MXCSR
+  if (i.op == IrOp::fflags_read) {
+    a_.or_(ecx, ff);
+    Gp d = alloc_gp_dst(i.dst);
+    if (d.isValid()) {
+      a_.mov(d.r32(), ecx);
+      set_gp(i.dst, d);
+    } else {
+      set_spill(i.dst);
+      a_.mov(mem_of(loc_[i.dst]), rcx);
+    }
+    return;
+  }
+  Operand v = gp_src(i.a, rax);
+  if (v.isReg()) a_.mov(eax, v.as<Gp>().r32());
+  else if (v.isMem()) { Mem m = v.as<Mem>(); m.setSize(4); a_.mov(eax, m); }
+  else a_.mov(eax, v.as<Imm>());
+  a_.and_(eax, 0x1f);
+  a_.mov(ff, eax);
+  a_.not_(eax);
+  a_.test(ecx, eax);
+  Label keep = a_.newLabel();
+  a_.jz(keep);
+  a_.and_(mx, ~static_cast<int32_t>(fp::kMxcsrFlagMask));
+  a_.ldmxcsr(mx);
+  a_.bind(keep);
+  free_dead_operands();
+}
+
 std::string Emitter::emit_fp(const IrInsn& i) {
   const bool single = i.aux;
   switch (i.op) {
@@ -223,6 +265,9 @@ std::string Emitter::emit_fp(const IrInsn& i) {
       return "";
     case IrOp::unbox_s:
       emit_unbox(i);
+      return "";
+    case IrOp::fflags_read: case IrOp::fflags_write:
+      emit_fflags(i);
       return "";
     case IrOp::feq: case IrOp::flt: case IrOp::fle:
       emit_fcmp(i);

@@ -1,115 +1,159 @@
 // translator/fp_ops.cpp — RISC-V F/D semantics on raw bits (see fp_ops.h).
-// Owns: host rounding-mode/flag handling for one operation at a time, the
-// RISC-V NaN, min/max, compare, class and conversion rules. Arithmetic
-// whose flags matter runs as volatile inline asm (SSE) between <cfenv>
-// calls, so the compiler can neither fold it nor move it out of the window
-// in which the rounding mode is set and the flags are collected.
+// Owns: host MXCSR handling for one operation at a time, the RISC-V NaN,
+// min/max, compare, class and conversion rules. An operation whose flags
+// matter runs as one volatile inline-asm block that saves the caller's
+// MXCSR, loads the operation's, executes the SSE/FMA3 instruction, stores
+// the resulting MXCSR (its flags) and reloads the caller's: the compiler
+// can neither fold nor move the instruction out of that window, and
+// nothing else runs inside it. The rare paths that need more host FP code
+// (RMM fix-ups) run inside in_work_env(), which does the same around a
+// larger body. Compares, min/max, int<->float conversions, fcvt.d.s and the
+// software fma (hosts without FMA3, and RMM) are integer code. No <cfenv>:
+// glibc's fenv calls save/restore both the x87 and the SSE environments and
+// cost hundreds of cycles each; its generic fma calls them too.
 #include "translator/fp_ops.h"
 
 #include <bit>
-#include <cfenv>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "core/cpu_state.h"
 
 namespace hart::fp {
 
+static_assert(fp_fflags_from_mxcsr(0x3f) == (NV | DZ | OF | UF | NX));
+static_assert(fp_fflags_from_mxcsr(0x02) == 0);  // DE ignored
+static_assert(fp_mxcsr_from_fflags(NV | DZ | OF | UF | NX) == 0x3d);
+static_assert(fp_mxcsr_rc(RNE) == 0 && fp_mxcsr_rc(RDN) == 0x2000 && fp_mxcsr_rc(RUP) == 0x4000 &&
+              fp_mxcsr_rc(RTZ) == 0x6000 && fp_mxcsr_rc(RMM) == 0);
+
 namespace {
 
-int host_rounding(unsigned rm) {
-  switch (rm) {
-    case RTZ: return FE_TOWARDZERO;
-    case RDN: return FE_DOWNWARD;
-    case RUP: return FE_UPWARD;
-    default: return FE_TONEAREST;  // RNE, and RMM before its tie fix-up
-  }
+// The MXCSR an operation runs under: rm's rounding control (RNE for RMM,
+// whose fix-up is separate), everything masked, FTZ/DAZ off, flags clear.
+inline uint32_t op_mxcsr(unsigned rm) { return kMxcsrDefault | fp_mxcsr_rc(rm); }
+
+bool detect_fma() {
+  __builtin_cpu_init();  // may run before libgcc's own constructor
+  return __builtin_cpu_supports("fma");
 }
+bool g_use_fma3 = detect_fma();
 
-// Sets the host rounding mode and clears the host flags for the lifetime of
-// the object; flags() maps the raised host flags to RISC-V fflags. The
-// host environment is restored on destruction.
-class HostFp {
- public:
-  explicit HostFp(unsigned rm) {
-    fegetenv(&saved_);
-    fesetround(host_rounding(rm));
-    feclearexcept(FE_ALL_EXCEPT);
-  }
-  ~HostFp() { fesetenv(&saved_); }
-  HostFp(const HostFp&) = delete;
-  HostFp& operator=(const HostFp&) = delete;
-  uint32_t flags() const {
-    int e = fetestexcept(FE_ALL_EXCEPT);
-    uint32_t f = 0;
-    if (e & FE_INEXACT) f |= NX;
-    if (e & FE_UNDERFLOW) f |= UF;
-    if (e & FE_OVERFLOW) f |= OF;
-    if (e & FE_DIVBYZERO) f |= DZ;
-    if (e & FE_INVALID) f |= NV;
-    return f;
-  }
+// The window: save the caller's MXCSR, load `work` (unless the caller's is
+// already exactly that), run the instruction, store the MXCSR (its flag
+// bits are the instruction's exceptions) into `after`, reload the caller's
+// MXCSR (unless it is already back to it). ldmxcsr is the expensive part
+// (tens of cycles, more in some VMs), hence the two skips: an exact op
+// under a caller in the power-on state costs none.
+#define HART_FP_WINDOW(insn)                          \
+  "stmxcsr %[saved]\n\t"                              \
+  "movl %[saved], %[t]\n\t"                           \
+  "cmpl %[work], %[t]\n\t"                            \
+  "je 1f\n\t"                                         \
+  "ldmxcsr %[work]\n"                                 \
+  "1:\n\t" insn                                       \
+  "\n\t"                                              \
+  "stmxcsr %[after]\n\t"                              \
+  "movl %[after], %[t]\n\t"                           \
+  "cmpl %[saved], %[t]\n\t"                           \
+  "je 2f\n\t"                                         \
+  "ldmxcsr %[saved]\n"                                \
+  "2:"
+#define HART_FP_WINDOW_OUTS [saved] "=m"(saved), [after] "=m"(after), [t] "=&r"(t)
 
- private:
-  fenv_t saved_;
-};
-
-// SSE scalar operations as volatile asm with a memory clobber: ordered with
-// respect to the fenv calls around them, never folded.
-#define HART_SSE_BINOP(fn, insn, T)                                  \
-  inline T fn(T a, T b) {                                            \
-    asm volatile(insn " %1, %0" : "+x"(a) : "x"(b) : "memory");      \
-    return a;                                                        \
+#define HART_SSE_BINOP(fn, insn, T)                                                      \
+  inline T fn(T a, T b, uint32_t work, uint32_t& after) {                                \
+    uint32_t saved, t;                                                                   \
+    asm volatile(HART_FP_WINDOW(insn " %[b], %[a]")                                      \
+                 : [a] "+x"(a), HART_FP_WINDOW_OUTS                                       \
+                 : [b] "x"(b), [work] "m"(work)                                           \
+                 : "cc");                                                                 \
+    return a;                                                                            \
   }
-HART_SSE_BINOP(sse_add, "addss", float)
-HART_SSE_BINOP(sse_sub, "subss", float)
-HART_SSE_BINOP(sse_mul, "mulss", float)
-HART_SSE_BINOP(sse_div, "divss", float)
-HART_SSE_BINOP(sse_add, "addsd", double)
-HART_SSE_BINOP(sse_sub, "subsd", double)
-HART_SSE_BINOP(sse_mul, "mulsd", double)
-HART_SSE_BINOP(sse_div, "divsd", double)
+HART_SSE_BINOP(win_add, "addss", float)
+HART_SSE_BINOP(win_sub, "subss", float)
+HART_SSE_BINOP(win_mul, "mulss", float)
+HART_SSE_BINOP(win_div, "divss", float)
+HART_SSE_BINOP(win_add, "addsd", double)
+HART_SSE_BINOP(win_sub, "subsd", double)
+HART_SSE_BINOP(win_mul, "mulsd", double)
+HART_SSE_BINOP(win_div, "divsd", double)
 #undef HART_SSE_BINOP
 
-inline float sse_sqrt(float a) {
-  float r = 0;
-  asm volatile("sqrtss %1, %0" : "+x"(r) : "x"(a) : "memory");
-  return r;
+#define HART_SSE_UNOP(fn, insn, R, A)                                                    \
+  inline R fn(A a, uint32_t work, uint32_t& after) {                                     \
+    uint32_t saved, t;                                                                   \
+    R r;                                                                                 \
+    asm volatile(HART_FP_WINDOW(insn " %[a], %[r]")                                      \
+                 : [r] "=&x"(r), HART_FP_WINDOW_OUTS                                      \
+                 : [a] "x"(a), [work] "m"(work)                                           \
+                 : "cc");                                                                 \
+    return r;                                                                            \
+  }
+HART_SSE_UNOP(win_sqrt, "sqrtss", float, float)
+HART_SSE_UNOP(win_sqrt, "sqrtsd", double, double)
+HART_SSE_UNOP(win_d2s, "cvtsd2ss", float, double)
+#undef HART_SSE_UNOP
+
+// c = a*b + c rounded once (FMA3; only when g_use_fma3).
+#define HART_FMA3(fn, insn, T)                                                           \
+  inline T fn(T a, T b, T c, uint32_t work, uint32_t& after) {                           \
+    uint32_t saved, t;                                                                   \
+    asm volatile(HART_FP_WINDOW(insn " %[b], %[a], %[c]")                                \
+                 : [c] "+x"(c), HART_FP_WINDOW_OUTS                                       \
+                 : [a] "x"(a), [b] "x"(b), [work] "m"(work)                               \
+                 : "cc");                                                                 \
+    return c;                                                                            \
+  }
+HART_FMA3(win_fma3, "vfmadd231ss", float)
+HART_FMA3(win_fma3, "vfmadd231sd", double)
+#undef HART_FMA3
+
+template <class T>
+T win_arith(Arith op, T a, T b, uint32_t work, uint32_t& after) {
+  switch (op) {
+    case Arith::Add: return win_add(a, b, work, after);
+    case Arith::Sub: return win_sub(a, b, work, after);
+    case Arith::Mul: return win_mul(a, b, work, after);
+    default: return win_div(a, b, work, after);
+  }
 }
-inline double sse_sqrt(double a) {
-  double r = 0;
-  asm volatile("sqrtsd %1, %0" : "+x"(r) : "x"(a) : "memory");
-  return r;
-}
-inline float sse_d2s(double a) {
-  float r = 0;
-  asm volatile("cvtsd2ss %1, %0" : "+x"(r) : "x"(a) : "memory");
-  return r;
-}
-inline double sse_i2d(int64_t a) {
-  double r = 0;
-  asm volatile("cvtsi2sdq %1, %0" : "+x"(r) : "r"(a) : "memory");
-  return r;
-}
-inline float sse_i2s(int64_t a) {
-  float r = 0;
-  asm volatile("cvtsi2ssq %1, %0" : "+x"(r) : "r"(a) : "memory");
-  return r;
-}
+
+// Pins a value: everything computing it happens before, everything using
+// it after, this point (relative to the other volatile asm).
 template <class T>
 inline T opaque(T v) {
-  asm volatile("" : "+x"(v)::"memory");
+  if constexpr (std::is_floating_point_v<T>) asm volatile("" : "+x"(v)::"memory");
+  else asm volatile("" : "+r"(v)::"memory");
   return v;
 }
 
-template <class T>
-T host_arith(Arith op, T a, T b) {
-  switch (op) {
-    case Arith::Add: return sse_add(a, b);
-    case Arith::Sub: return sse_sub(a, b);
-    case Arith::Mul: return sse_mul(a, b);
-    default: return sse_div(a, b);
-  }
+inline uint32_t read_mxcsr() {
+  uint32_t v;
+  asm volatile("stmxcsr %0" : "=m"(v)::"memory");
+  return v;
+}
+inline void write_mxcsr(uint32_t v) { asm volatile("ldmxcsr %0" ::"m"(v) : "memory"); }
+
+// What a work-env body returns: result bits and fflags.
+struct Bits {
+  uint64_t v;
+  uint32_t f;
+};
+
+// Runs body() (host FP code) under `work` (default kMxcsrDefault: RNE,
+// flags clear) and reloads the caller's MXCSR afterwards. body returns its
+// results as integers, which the reload pins: no FP computation leading to
+// them can be scheduled after it. Inside, FP values that cross another
+// volatile asm (an MXCSR read) must go through opaque().
+template <class Body>
+Bits in_work_env(Body body, uint32_t work = kMxcsrDefault) {
+  const uint32_t saved = read_mxcsr();
+  write_mxcsr(work);
+  Bits r = body();
+  asm volatile("ldmxcsr %2" : "+r"(r.v), "+r"(r.f) : "m"(saved) : "memory");
+  return r;
 }
 
 // Bit-level classification helpers.
@@ -118,12 +162,14 @@ struct Traits;
 template <>
 struct Traits<uint32_t> {
   using F = float;
+  static constexpr int kMant = 23, kBias = 127, kExpMax = 0xff;
   static constexpr uint32_t kSign = 0x80000000u, kExp = 0x7f800000u, kFrac = 0x007fffffu,
                             kQuiet = 0x00400000u, kNaN = kCanonicalNaN32;
 };
 template <>
 struct Traits<uint64_t> {
   using F = double;
+  static constexpr int kMant = 52, kBias = 1023, kExpMax = 0x7ff;
   static constexpr uint64_t kSign = 0x8000000000000000ull, kExp = 0x7ff0000000000000ull,
                             kFrac = 0x000fffffffffffffull, kQuiet = 0x0008000000000000ull,
                             kNaN = kCanonicalNaN64;
@@ -135,6 +181,14 @@ bool is_nan(U v) {
 template <class U>
 bool is_snan(U v) {
   return is_nan(v) && !(v & Traits<U>::kQuiet);
+}
+template <class U>
+bool is_inf(U v) {
+  return (v & ~Traits<U>::kSign) == Traits<U>::kExp;
+}
+template <class U>
+bool is_zero(U v) {
+  return (v & ~Traits<U>::kSign) == 0;
 }
 template <class U>
 bool sign_of(U v) {
@@ -149,9 +203,32 @@ U raw(typename Traits<U>::F f) {
   return std::bit_cast<U>(f);
 }
 
-// RMM tie fix-up: r is the RNE result of an inexact operation whose exact
-// value is r + e (e exact and non-zero). If the exact value lies halfway
-// between r and its neighbour and RNE rounded toward zero, round away.
+// Total order of non-NaN values as signed integers (-0 and +0 both 0).
+template <class U>
+std::make_signed_t<U> order_key(U v) {
+  using S = std::make_signed_t<U>;
+  S mag = static_cast<S>(v & ~Traits<U>::kSign);
+  return sign_of(v) ? -mag : mag;
+}
+
+// Whether to round a magnitude up by one unit. `half`: how the discarded
+// part compares with half a unit (-1 below, 0 equal, 1 above); `inexact`:
+// it is non-zero; `odd`: the kept part is odd.
+bool round_up(unsigned rm, bool neg, bool odd, int half, bool inexact) {
+  switch (rm) {
+    case RNE: return half > 0 || (half == 0 && odd);
+    case RTZ: return false;
+    case RDN: return inexact && neg;
+    case RUP: return inexact && !neg;
+    default: return half >= 0;  // RMM
+  }
+}
+
+// ---- RMM fix-ups (run inside a work env: RNE, flags discarded) ----
+
+// r is the RNE result of an inexact operation whose exact value is r + e (e
+// exact and non-zero). If the exact value lies halfway between r and its
+// neighbour and RNE rounded toward zero, round away.
 template <class T>
 T rmm_fixup(T r, T e, uint32_t* f) {
   if (e == 0 || std::isinf(r) || std::isnan(r)) return r;
@@ -170,11 +247,24 @@ T rmm_fixup(T r, T e, uint32_t* f) {
   return toward_zero ? n : r;
 }
 
-// Exact error of a RNE add (TwoSum) or mul (fma), RNE host mode assumed.
+template <class U>
+U soft_fma(U a, U b, U c, unsigned rm, uint32_t* fl);
+
+// a*b + c rounded to nearest-even, inside a work env (flags unused).
+inline double fma_rne(double a, double b, double c) {
+  if (g_use_fma3) {
+    asm volatile("vfmadd231sd %[b], %[a], %[c]" : [c] "+x"(c) : [a] "x"(a), [b] "x"(b));
+    return c;
+  }
+  uint32_t ignored = 0;
+  return val(soft_fma(raw<uint64_t>(a), raw<uint64_t>(b), raw<uint64_t>(c), RNE, &ignored));
+}
+
+// Exact error of a RNE add (TwoSum) or mul (fma).
 template <class T>
 T exact_error(Arith op, T a, T b, T r) {
   if (op == Arith::Sub) b = -b;
-  if (op == Arith::Mul) return std::fma(opaque(a), opaque(b), -r);
+  if (op == Arith::Mul) return fma_rne(a, b, -r);  // the product's exact error
   T bb = opaque(r - a);
   return (a - opaque(r - bb)) + (b - bb);
 }
@@ -191,6 +281,8 @@ float f64_to_f32_rmm_tie(double v, float r, uint32_t* f) {
   return n;
 }
 
+// ---- integer-only operations ----
+
 template <class U>
 U minmax(U a, U b, bool is_max, uint32_t* fl) {
   if (is_snan(a) || is_snan(b)) *fl |= NV;
@@ -198,7 +290,7 @@ U minmax(U a, U b, bool is_max, uint32_t* fl) {
   if (an && bn) return Traits<U>::kNaN;
   if (an) return b;
   if (bn) return a;
-  auto x = val(a), y = val(b);
+  auto x = order_key(a), y = order_key(b);
   if (x == y) {  // equal values, including -0 == +0: -0 is the smaller
     bool pick_a = is_max ? !sign_of(a) : sign_of(a);
     return pick_a ? a : b;
@@ -212,7 +304,7 @@ bool compare(U a, U b, int kind, uint32_t* fl) {  // 0 eq, 1 lt, 2 le
     if (kind != 0 || is_snan(a) || is_snan(b)) *fl |= NV;
     return false;
   }
-  auto x = val(a), y = val(b);
+  auto x = order_key(a), y = order_key(b);
   return kind == 0 ? x == y : kind == 1 ? x < y : x <= y;
 }
 
@@ -231,168 +323,314 @@ uint64_t classify(U v) {
   return s ? 1u << 1 : 1u << 6;
 }
 
-// v: the operand value (exact in double), nan: it is a NaN.
-uint64_t to_int(double v, bool nan, int width, bool uns, unsigned rm, uint32_t* fl) {
-  auto sext32 = [](uint64_t x) { return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(x))); };
+inline uint64_t sext32(uint64_t x) {
+  return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(x)));
+}
+
+// fcvt.{w,wu,l,lu}.{s,d}: round the value to an integer under rm, saturate.
+template <class U>
+uint64_t to_int(U a, int width, bool uns, unsigned rm, uint32_t* fl) {
+  using Tr = Traits<U>;
   const uint64_t max = uns ? (width == 32 ? sext32(0xffffffffu) : ~0ull)
                            : (width == 32 ? 0x7fffffffull : 0x7fffffffffffffffull);
   const uint64_t min = uns ? 0 : (width == 32 ? sext32(0x80000000u) : 0x8000000000000000ull);
-  if (nan) {
+  const bool neg = sign_of(a);
+  const int e = static_cast<int>((a & Tr::kExp) >> Tr::kMant);
+  uint64_t m = a & Tr::kFrac;
+  if (e == Tr::kExpMax) {  // NaN -> max, +-inf -> max/min
     *fl |= NV;
-    return max;
+    return (m || !neg) ? max : min;
   }
-  if (std::isinf(v)) {
-    *fl |= NV;
-    return v < 0 ? min : max;
-  }
-  double t = std::trunc(v), frac = v - t, r = t;
-  if (frac != 0) {
-    double af = std::fabs(frac);
-    bool away = false;
-    switch (rm) {
-      case RNE: away = af > 0.5 || (af == 0.5 && std::fmod(t, 2.0) != 0); break;
-      case RTZ: away = false; break;
-      case RDN: away = frac < 0; break;
-      case RUP: away = frac > 0; break;
-      default: away = af >= 0.5; break;  // RMM
+  if (e) m |= uint64_t{1} << Tr::kMant;
+  // |a| = m * 2^-sh
+  const int sh = Tr::kBias + Tr::kMant - (e ? e : 1);
+  unsigned __int128 mag;
+  bool inexact = false;
+  if (sh <= 0) {
+    mag = -sh >= 64 ? static_cast<unsigned __int128>(1) << 100 : static_cast<unsigned __int128>(m) << -sh;
+  } else {
+    uint64_t ip = 0;
+    int half = -1;
+    if (sh < 64) {
+      ip = m >> sh;
+      uint64_t rem = m & ((uint64_t{1} << sh) - 1), h = uint64_t{1} << (sh - 1);
+      inexact = rem != 0;
+      half = rem < h ? -1 : rem == h ? 0 : 1;
+    } else {
+      inexact = m != 0;  // m < 2^53 < half a unit
     }
-    if (away) r = t + (frac < 0 ? -1.0 : 1.0);
+    mag = ip + (round_up(rm, neg, ip & 1, half, inexact) ? 1 : 0);
   }
-  double lo = uns ? 0.0 : (width == 32 ? -2147483648.0 : -9223372036854775808.0);
-  double hi = uns ? (width == 32 ? 4294967296.0 : 18446744073709551616.0)
-                  : (width == 32 ? 2147483648.0 : 9223372036854775808.0);
-  if (r < lo || r >= hi) {
+  const unsigned __int128 limit =
+      uns ? (neg ? 0 : (static_cast<unsigned __int128>(1) << width) - 1)
+          : (static_cast<unsigned __int128>(1) << (width - 1)) - (neg ? 0 : 1);
+  if (mag > limit) {
     *fl |= NV;
-    return v < 0 ? min : max;
+    return neg ? min : max;
   }
-  if (frac != 0) *fl |= NX;
-  uint64_t out = uns ? static_cast<uint64_t>(r) : static_cast<uint64_t>(static_cast<int64_t>(r));
+  if (inexact) *fl |= NX;
+  uint64_t out = static_cast<uint64_t>(mag);
+  if (neg) out = 0 - out;
   return width == 32 ? sext32(out) : out;
 }
 
-// Integer -> T under rm (never RMM here); exact result flags.
-template <class T>
-T host_from_int(uint64_t x, bool is_signed_value, unsigned rm, uint32_t* fl) {
-  HostFp env(rm);
-  T r;
-  if (is_signed_value || static_cast<int64_t>(x) >= 0) {
-    if constexpr (sizeof(T) == 4) r = sse_i2s(static_cast<int64_t>(x));
-    else r = sse_i2d(static_cast<int64_t>(x));
+// fcvt.{s,d}.{w,wu,l,lu}: the integer rounded to U's precision under rm
+// (RMM included); only NX can be raised.
+template <class U>
+U from_int(uint64_t v, int width, bool uns, unsigned rm, uint32_t* fl) {
+  using Tr = Traits<U>;
+  constexpr int P = Tr::kMant + 1;  // significand bits
+  bool neg = false;
+  uint64_t mag;
+  if (uns) {
+    mag = width == 32 ? (v & 0xffffffffu) : v;
   } else {
-    // >= 2^63 unsigned: halve keeping a sticky bit, convert, double (exact).
-    int64_t h = static_cast<int64_t>((x >> 1) | (x & 1));
-    if constexpr (sizeof(T) == 4) r = sse_i2s(h);
-    else r = sse_i2d(h);
-    r = opaque(r);
-    r = r + r;
+    int64_t x = width == 32 ? static_cast<int64_t>(static_cast<int32_t>(v)) : static_cast<int64_t>(v);
+    neg = x < 0;
+    mag = neg ? 0 - static_cast<uint64_t>(x) : static_cast<uint64_t>(x);
   }
-  r = opaque(r);
-  *fl |= env.flags();
-  return r;
+  if (mag == 0) return 0;
+  const int lz = std::countl_zero(mag);
+  const uint64_t norm = mag << lz;  // bit 63 set
+  int exp = 63 - lz;                // unbiased exponent
+  uint64_t keep = norm >> (64 - P);
+  const uint64_t rem = norm << P;   // discarded bits, top-aligned
+  const bool inexact = rem != 0;
+  const int half = rem < (1ull << 63) ? -1 : rem == (1ull << 63) ? 0 : 1;
+  if (round_up(rm, neg, keep & 1, half, inexact)) {
+    if (++keep == (uint64_t{1} << P)) {
+      keep >>= 1;
+      ++exp;
+    }
+  }
+  if (inexact) *fl |= NX;
+  return (neg ? Tr::kSign : U{0}) | (static_cast<U>(exp + Tr::kBias) << Tr::kMant) |
+         (static_cast<U>(keep) & Tr::kFrac);
 }
 
-template <class T>
-T from_int(uint64_t v, int width, bool uns, unsigned rm, uint32_t* fl) {
-  uint64_t x = v;
-  bool signed_value = !uns;
-  if (width == 32) x = uns ? (v & 0xffffffffu) : static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(v)));
-  if (rm != RMM) return host_from_int<T>(x, signed_value, rm, fl);
-  uint32_t f = 0;
-  T t = host_from_int<T>(x, signed_value, RTZ, &f);
-  if (!(f & NX)) {
+// ---- host-arithmetic operations ----
+
+template <class U>
+U arith(Arith op, U a, U b, unsigned rm, uint32_t* fl) {
+  using T = typename Traits<U>::F;
+  uint32_t after;
+  const T r = win_arith(op, val(a), val(b), op_mxcsr(rm), after);
+  uint32_t f = fp_fflags_from_mxcsr(after);
+  const U out = raw<U>(r);
+  if (is_nan(out)) {
     *fl |= f;
-    return t;
+    return Traits<U>::kNaN;
   }
-  __int128 X = signed_value ? static_cast<__int128>(static_cast<int64_t>(x)) : static_cast<__int128>(x);
-  T n = std::nextafter(t, X < 0 ? -std::numeric_limits<T>::infinity() : std::numeric_limits<T>::infinity());
-  __int128 T1 = static_cast<__int128>(t), N1 = static_cast<__int128>(n);
-  __int128 d1 = X - T1, d2 = N1 - X;
-  if (d1 < 0) d1 = -d1;
-  if (d2 < 0) d2 = -d2;
-  *fl |= NX;
-  return d2 <= d1 ? n : t;
+  // RMM: the RNE result, unless inexact (and, for f64, in range) with an
+  // exact tie; div ties (subnormal results only) are not fixed up.
+  if (rm != RMM || !(f & NX) || op == Arith::Div) {
+    *fl |= f;
+    return out;
+  }
+  if constexpr (sizeof(U) == 4) {
+    // The float operation is exact in double (mul always, add/sub when the
+    // exponents are close — otherwise no tie is possible).
+    const Bits d = in_work_env([&]() -> Bits {
+      double x = val(a), y = val(b);
+      double s = opaque(op == Arith::Add ? x + y : op == Arith::Sub ? x - y : x * y);
+      return {raw<uint64_t>(s), exact_error(op, x, y, s) == 0 ? 1u : 0u};
+    });
+    if (d.f) {  // exact in double: round that once more, with RMM
+      uint32_t g = 0;
+      const uint32_t v = f64_to_f32(d.v, RMM, &g);
+      *fl |= g;
+      return v;
+    }
+  } else {
+    if (!(f & (UF | OF))) {
+      const Bits x = in_work_env([&]() -> Bits {
+        uint32_t g = f;
+        double v = rmm_fixup(r, exact_error(op, val(a), val(b), r), &g);
+        return {raw<uint64_t>(v), g};
+      });
+      *fl |= x.f;
+      return x.v;
+    }
+  }
+  *fl |= f;
+  return out;
+}
+
+template <class U>
+U sqrt_op(U a, unsigned rm, uint32_t* fl) {
+  uint32_t after;
+  // No exact ties exist for sqrt: RMM == RNE.
+  const U out = raw<U>(win_sqrt(val(a), op_mxcsr(rm), after));
+  *fl |= fp_fflags_from_mxcsr(after);
+  return is_nan(out) ? Traits<U>::kNaN : out;
+}
+
+// ---- software fma: exact, integer only ----
+
+using u128 = unsigned __int128;
+
+int clz128(u128 x) {
+  const uint64_t hi = static_cast<uint64_t>(x >> 64);
+  return hi ? std::countl_zero(hi) : 64 + std::countl_zero(static_cast<uint64_t>(x));
+}
+// x >> d, OR-ing every bit shifted out into bit 0 (sticky).
+u128 shift_right_jam(u128 x, int d) {
+  if (d <= 0) return x;
+  if (d >= 128) return x != 0;
+  return (x >> d) | ((x & ((static_cast<u128>(1) << d) - 1)) != 0);
+}
+
+// (a*b) + c for finite, non-zero a*b and finite c (signs included in the
+// operands), rounded once under rm (RMM included) with exact RISC-V flags:
+// NX, OF (with the rm-dependent overflow result), UF when the result is
+// tiny after rounding and inexact.
+template <class U>
+U soft_fma_finite(U a, U b, U c, unsigned rm, uint32_t* fl) {
+  using Tr = Traits<U>;
+  constexpr int M = Tr::kMant, P = M + 1, Emin = 1 - Tr::kBias, Emax = Tr::kBias;
+  auto unpack = [](U v, uint64_t& m, int& e) {
+    const int be = static_cast<int>((v & Tr::kExp) >> M);
+    m = static_cast<uint64_t>(v & Tr::kFrac) | (be ? uint64_t{1} << M : 0);
+    e = (be ? be : 1) - Tr::kBias - M;  // |v| = m * 2^e
+  };
+  uint64_t ma, mb, mc;
+  int ea, eb, ec;
+  unpack(a, ma, ea);
+  unpack(b, mb, eb);
+  unpack(c, mc, ec);
+  const bool sp = sign_of(a) != sign_of(b), sc = sign_of(c);
+  // Both terms with their top bit at 125 (room for the carry of the sum);
+  // the product has at most 106 significant bits, so bits 0..18 are zero
+  // and aligning shifts of up to 19 are exact; beyond that no massive
+  // cancellation is possible and a sticky bit suffices.
+  u128 x = static_cast<u128>(ma) * mb;
+  int ex = ea + eb;
+  {
+    const int k = clz128(x) - 2;
+    x <<= k;
+    ex -= k;
+  }
+  bool neg = sp;
+  u128 r = x;
+  int er = ex;
+  if (mc) {
+    u128 y = mc;
+    int ey = ec;
+    const int k = clz128(y) - 2;
+    y <<= k;
+    ey -= k;
+    if (ex >= ey) {
+      y = shift_right_jam(y, ex - ey);
+    } else {
+      x = shift_right_jam(x, ey - ex);
+      er = ey;
+    }
+    if (sp == sc) {
+      r = x + y;
+    } else if (x >= y) {
+      r = x - y;
+    } else {
+      r = y - x;
+      neg = sc;
+    }
+    if (r == 0)  // exact cancellation: +0, or -0 when rounding down
+      return rm == RDN ? Tr::kSign : U{0};
+  }
+  const U sign = neg ? Tr::kSign : U{0};
+  const int top = 127 - clz128(r);
+  const int E = top + er;  // 2^E <= |exact| < 2^(E+1)
+  auto overflow = [&]() -> U {
+    *fl |= OF | NX;
+    const bool to_inf = rm == RNE || rm == RMM || (rm == RDN && neg) || (rm == RUP && !neg);
+    return sign | (to_inf ? Tr::kExp : Tr::kExp - 1);
+  };
+  if (E > Emax) return overflow();
+  // Rounds r to a unit of 2^lsb_exp: the kept integer and the inexactness.
+  auto round_at = [&](int lsb_exp, bool& inexact) -> uint64_t {
+    const int sh = lsb_exp - er;
+    if (sh <= 0) {
+      inexact = false;
+      return static_cast<uint64_t>(r << -sh);
+    }
+    uint64_t keep = 0;
+    int half = -1;
+    if (sh < 128) {
+      keep = static_cast<uint64_t>(r >> sh);
+      const u128 rem = r & ((static_cast<u128>(1) << sh) - 1), h = static_cast<u128>(1) << (sh - 1);
+      inexact = rem != 0;
+      half = rem < h ? -1 : rem == h ? 0 : 1;
+    } else {
+      inexact = true;  // r < 2^127 <= half a unit
+    }
+    return keep + (round_up(rm, neg, keep & 1, half, inexact) ? 1 : 0);
+  };
+  const int e_eff = E < Emin ? Emin : E;
+  bool inexact;
+  const uint64_t keep = round_at(e_eff - (P - 1), inexact);
+  // keep's implicit bit (or its carry into 2^P) adds to the exponent field.
+  const U bits = sign + ((static_cast<U>(e_eff + Tr::kBias - 1) << M) + static_cast<U>(keep));
+  if ((bits & ~Tr::kSign) >= Tr::kExp) return overflow();
+  if (inexact) {
+    *fl |= NX;
+    bool tiny = E < Emin - 1;
+    if (E == Emin - 1) {  // tiny unless rounding to P bits reaches 2^Emin
+      bool ignored;
+      tiny = round_at(E - (P - 1), ignored) < (uint64_t{1} << P);
+    }
+    if (tiny) *fl |= UF;
+  }
+  return bits;
+}
+
+// Software fma on bits with all RISC-V special cases (NaN, inf, zero).
+template <class U>
+U soft_fma(U a, U b, U c, unsigned rm, uint32_t* fl) {
+  if (is_nan(a) || is_nan(b) || is_nan(c)) {
+    if (is_snan(a) || is_snan(b) || is_snan(c)) *fl |= NV;
+    return Traits<U>::kNaN;  // inf*0 NV: added by the caller
+  }
+  const bool sp = sign_of(a) != sign_of(b);
+  if (is_inf(a) || is_inf(b)) {
+    if (is_zero(a) || is_zero(b)) return Traits<U>::kNaN;  // inf*0 (NV by the caller)
+    if (is_inf(c) && sign_of(c) != sp) {
+      *fl |= NV;
+      return Traits<U>::kNaN;
+    }
+    return (sp ? Traits<U>::kSign : U{0}) | Traits<U>::kExp;
+  }
+  if (is_inf(c)) return c;
+  if (is_zero(a) || is_zero(b)) {
+    if (!is_zero(c)) return c;  // exact
+    if (sp == sign_of(c)) return c;
+    return rm == RDN ? Traits<U>::kSign : U{0};
+  }
+  return soft_fma_finite(a, b, c, rm, fl);
+}
+
+template <class U>
+U fma_impl(U a, U b, U c, bool neg_prod, bool neg_add, unsigned rm, uint32_t* fl) {
+  if (neg_prod) a ^= Traits<U>::kSign;
+  if (neg_add) c ^= Traits<U>::kSign;
+  // inf * 0 is invalid even when the addend is a quiet NaN.
+  if ((is_inf(a) && is_zero(b)) || (is_zero(a) && is_inf(b))) *fl |= NV;
+  // RMM has no host equivalent; hosts without FMA3 have no exact host fma.
+  if (!g_use_fma3 || rm == RMM) return soft_fma(a, b, c, rm, fl);
+  uint32_t after;
+  const U out = raw<U>(win_fma3(val(a), val(b), val(c), op_mxcsr(rm), after));
+  *fl |= fp_fflags_from_mxcsr(after);
+  return is_nan(out) ? Traits<U>::kNaN : out;
 }
 
 }  // namespace
 
 uint32_t f32_arith(Arith op, uint32_t a, uint32_t b, unsigned rm, uint32_t* fl) {
-  float r;
-  uint32_t f;
-  {
-    HostFp env(rm == RMM ? RNE : rm);
-    r = opaque(host_arith(op, val(a), val(b)));
-    f = env.flags();
-  }
-  if (std::isnan(r)) {
-    *fl |= f;
-    return kCanonicalNaN32;
-  }
-  if (rm == RMM && (f & NX) && op != Arith::Div) {
-    // The float operation is exact in double (mul always, add/sub when the
-    // exponents are close — otherwise no tie is possible).
-    double x = val(a), y = val(b);
-    double d = op == Arith::Add ? x + y : op == Arith::Sub ? x - y : x * y;
-    if (exact_error(op, x, y, d) == 0) {
-      uint32_t g = 0;
-      uint32_t out = f64_to_f32(raw<uint64_t>(d), RMM, &g);
-      *fl |= g;
-      return out;
-    }
-  }
-  *fl |= f;
-  return raw<uint32_t>(r);
+  return arith(op, a, b, rm, fl);
 }
-
 uint64_t f64_arith(Arith op, uint64_t a, uint64_t b, unsigned rm, uint32_t* fl) {
-  double r;
-  uint32_t f;
-  {
-    HostFp env(rm == RMM ? RNE : rm);
-    r = opaque(host_arith(op, val(a), val(b)));
-    f = env.flags();
-  }
-  if (std::isnan(r)) {
-    *fl |= f;
-    return kCanonicalNaN64;
-  }
-  if (rm == RMM && (f & NX) && op != Arith::Div && !(f & (UF | OF)))
-    r = rmm_fixup(r, exact_error(op, val(a), val(b), r), &f);
-  *fl |= f;
-  return raw<uint64_t>(r);
+  return arith(op, a, b, rm, fl);
 }
-
-uint32_t f32_sqrt(uint32_t a, unsigned rm, uint32_t* fl) {
-  HostFp env(rm == RMM ? RNE : rm);
-  float r = opaque(sse_sqrt(val(a)));
-  *fl |= env.flags();
-  return std::isnan(r) ? kCanonicalNaN32 : raw<uint32_t>(r);
-}
-
-uint64_t f64_sqrt(uint64_t a, unsigned rm, uint32_t* fl) {
-  HostFp env(rm == RMM ? RNE : rm);
-  double r = opaque(sse_sqrt(val(a)));
-  *fl |= env.flags();
-  return std::isnan(r) ? kCanonicalNaN64 : raw<uint64_t>(r);
-}
-
-namespace {
-template <class U>
-U fma_impl(U a, U b, U c, bool neg_prod, bool neg_add, unsigned rm, uint32_t* fl) {
-  using T = typename Traits<U>::F;
-  if (neg_prod) a ^= Traits<U>::kSign;
-  if (neg_add) c ^= Traits<U>::kSign;
-  T x = val(a), y = val(b), z = val(c);
-  // inf * 0 is invalid even when the addend is a quiet NaN.
-  if ((std::isinf(x) && y == 0) || (x == 0 && std::isinf(y))) *fl |= NV;
-  T r;
-  {
-    HostFp env(rm == RMM ? RNE : rm);
-    r = opaque(std::fma(opaque(x), opaque(y), opaque(z)));
-    *fl |= env.flags();
-  }
-  return std::isnan(r) ? Traits<U>::kNaN : raw<U>(r);
-}
-}  // namespace
+uint32_t f32_sqrt(uint32_t a, unsigned rm, uint32_t* fl) { return sqrt_op(a, rm, fl); }
+uint64_t f64_sqrt(uint64_t a, unsigned rm, uint32_t* fl) { return sqrt_op(a, rm, fl); }
 
 uint32_t f32_fma(uint32_t a, uint32_t b, uint32_t c, bool neg_prod, bool neg_add, unsigned rm,
                  uint32_t* fl) {
@@ -419,17 +657,17 @@ uint64_t f32_class(uint32_t a) { return classify(a); }
 uint64_t f64_class(uint64_t a) { return classify(a); }
 
 uint64_t f32_to_int(uint32_t a, int width, bool is_unsigned, unsigned rm, uint32_t* fl) {
-  return to_int(static_cast<double>(val(a)), is_nan(a), width, is_unsigned, rm, fl);
+  return to_int(a, width, is_unsigned, rm, fl);
 }
 uint64_t f64_to_int(uint64_t a, int width, bool is_unsigned, unsigned rm, uint32_t* fl) {
-  return to_int(val(a), is_nan(a), width, is_unsigned, rm, fl);
+  return to_int(a, width, is_unsigned, rm, fl);
 }
 
 uint32_t int_to_f32(uint64_t v, int width, bool is_unsigned, unsigned rm, uint32_t* fl) {
-  return raw<uint32_t>(from_int<float>(v, width, is_unsigned, rm, fl));
+  return from_int<uint32_t>(v, width, is_unsigned, rm, fl);
 }
 uint64_t int_to_f64(uint64_t v, int width, bool is_unsigned, unsigned rm, uint32_t* fl) {
-  return raw<uint64_t>(from_int<double>(v, width, is_unsigned, rm, fl));
+  return from_int<uint64_t>(v, width, is_unsigned, rm, fl);
 }
 
 uint64_t f32_to_f64(uint32_t a, uint32_t* fl) {
@@ -437,7 +675,16 @@ uint64_t f32_to_f64(uint32_t a, uint32_t* fl) {
     if (is_snan(a)) *fl |= NV;
     return kCanonicalNaN64;
   }
-  return raw<uint64_t>(static_cast<double>(val(a)));  // exact, no flags
+  // Exact, no flags; integer code so that no DE reaches the caller's MXCSR.
+  const uint64_t sign = static_cast<uint64_t>(a & 0x80000000u) << 32;
+  const uint32_t e = (a >> 23) & 0xff;
+  uint64_t m = a & 0x7fffffu;
+  if (e == 0xff) return sign | 0x7ff0000000000000ull;  // inf
+  if (e != 0) return sign | (static_cast<uint64_t>(e - 127 + 1023) << 52) | (m << 29);
+  if (m == 0) return sign;
+  const int k = std::countl_zero(static_cast<uint32_t>(m)) - 8;  // shift to bit 23
+  m <<= k;
+  return sign | (static_cast<uint64_t>(1 - k - 127 + 1023) << 52) | ((m & 0x7fffffu) << 29);
 }
 
 uint32_t f64_to_f32(uint64_t a, unsigned rm, uint32_t* fl) {
@@ -445,16 +692,24 @@ uint32_t f64_to_f32(uint64_t a, unsigned rm, uint32_t* fl) {
     if (is_snan(a)) *fl |= NV;
     return kCanonicalNaN32;
   }
-  float r;
-  uint32_t f;
-  {
-    HostFp env(rm == RMM ? RNE : rm);
-    r = opaque(sse_d2s(val(a)));
-    f = env.flags();
+  uint32_t after;
+  const float r = win_d2s(val(a), op_mxcsr(rm), after);
+  uint32_t f = fp_fflags_from_mxcsr(after);
+  uint32_t out = raw<uint32_t>(r);
+  if (rm == RMM && (f & NX)) {
+    const Bits x = in_work_env([&]() -> Bits {
+      uint32_t g = f;
+      const float v = f64_to_f32_rmm_tie(val(a), r, &g);
+      return {raw<uint32_t>(v), g};
+    });
+    out = static_cast<uint32_t>(x.v);
+    f = x.f;
   }
-  if (rm == RMM && (f & NX)) r = f64_to_f32_rmm_tie(val(a), r, &f);
   *fl |= f;
-  return raw<uint32_t>(r);
+  return out;
 }
+
+bool host_has_fma() { return g_use_fma3; }
+void force_soft_fma_for_testing(bool soft) { g_use_fma3 = !soft && detect_fma(); }
 
 }  // namespace hart::fp

@@ -4,19 +4,32 @@
 // ORs the RISC-V fflags it raises into *fl. Used by the reference
 // interpreter and callable by the JIT as helpers.
 // Owns: NaN-boxing, canonical NaNs, fmin/fmax/fclass/compare semantics,
-// fcvt saturation, rounding-mode and exception-flag mapping to the host.
+// fcvt saturation, rounding-mode and exception-flag mapping to the host
+// (the MXCSR tables below are the one place for them; the JIT uses them).
 // Does not own: which register or CSR holds what (interp.cpp), dynamic rm
 // resolution (the caller passes frm when rm == DYN).
 //
-// Host arithmetic: SSE scalar instructions under an MXCSR rounding mode set
-// for the one operation; host exception flags are mapped to fflags. x86 SSE
+// Host MXCSR contract: every function here leaves the caller's MXCSR
+// exactly as it found it (rounding control, masks, FTZ/DAZ and sticky flag
+// bits, DE included), whatever it holds, and its results do not depend on
+// it. The JIT relies on this: generated code keeps the guest's rounding
+// mode and accrued flags in MXCSR and calls these functions as helpers.
+// The x87 control word is never touched.
+//
+// Host arithmetic: SSE scalar instructions (and FMA3 vfmadd when the host
+// has it) under an MXCSR loaded for the one operation (wanted RC, all
+// exceptions masked, FTZ/DAZ off, flags clear); the flags it raised are read
+// back and mapped to fflags, then the caller's MXCSR is reloaded. x86 SSE
 // and RISC-V both detect tininess after rounding, so UF matches; x86's NaN
 // results (quieted operand or the negative default NaN) are replaced by the
-// RISC-V canonical NaN. RMM (ties to max magnitude, no x86 equivalent) is
-// derived from the RNE result and an exact tie test for add/sub/mul,
-// conversions and fcvt.s.d; for div/sqrt/fma RMM equals RNE except for
-// exact ties, which can only occur for subnormal results of div and for fma
-// (documented limitation).
+// RISC-V canonical NaN. Compares, min/max, fclass, fcvt between integers
+// and floats and fcvt.d.s are integer code on the bits (no host FP at all).
+// fma with RMM, and every fma on hosts without FMA3, runs an exact
+// integer implementation (same results and flags as FMA3, RMM included).
+// RMM (ties to max magnitude, no x86 equivalent) is exact for add/sub/mul,
+// fma, the conversions and fcvt.s.d (RNE result plus an exact tie test, or
+// integer rounding); for div/sqrt RMM equals RNE: sqrt has no exact ties,
+// div can have them only for subnormal results (documented limitation).
 #pragma once
 
 #include <cstdint>
@@ -31,6 +44,58 @@ inline uint32_t unbox32(uint64_t f) {
   return (f >> 32) == 0xffffffffu ? static_cast<uint32_t>(f) : kCanonicalNaN32;
 }
 inline uint64_t box32(uint32_t v) { return 0xffffffff00000000ull | v; }
+
+// ---- MXCSR <-> RISC-V mapping, shared with the JIT ----
+// MXCSR layout: flags IE=bit0 DE=1 ZE=2 OE=3 UE=4 PE=5 (sticky), DAZ=6,
+// exception masks bits 7-12, rounding control RC bits 13-14
+// (00 nearest-even, 01 down, 10 up, 11 toward zero), FTZ=15.
+constexpr uint32_t kMxcsrFlagMask = 0x3fu;   // IE..PE
+constexpr uint32_t kMxcsrRcMask = 0x6000u;   // RC
+// All exceptions masked, RNE, FTZ/DAZ off, flags clear (the power-on value).
+constexpr uint32_t kMxcsrDefault = 0x1f80u;
+
+namespace detail {
+constexpr uint32_t fflags_of_mxcsr_flags(uint32_t m) {
+  return ((m & 0x01u) ? 16u : 0u)    // IE -> NV
+         | ((m & 0x04u) ? 8u : 0u)   // ZE -> DZ
+         | ((m & 0x08u) ? 4u : 0u)   // OE -> OF
+         | ((m & 0x10u) ? 2u : 0u)   // UE -> UF
+         | ((m & 0x20u) ? 1u : 0u);  // PE -> NX
+}
+struct FflagsTable {
+  uint8_t v[64];
+  constexpr FflagsTable() : v{} {
+    for (uint32_t i = 0; i < 64; ++i) v[i] = static_cast<uint8_t>(fflags_of_mxcsr_flags(i));
+  }
+};
+inline constexpr FflagsTable kFflagsFromMxcsr{};
+}  // namespace detail
+
+// The RISC-V fflags (NX=1 UF=2 OF=4 DZ=8 NV=16) for the exception flag bits
+// of an MXCSR value: IE->NV, ZE->DZ, OE->OF, UE->UF, PE->NX. DE (denormal
+// operand, no RISC-V equivalent) and all non-flag bits are ignored. Valid for
+// flags raised with all exceptions masked and FTZ/DAZ off: then x86's masked
+// responses match RISC-V's (OF implies NX, UF is tiny-after-rounding and
+// inexact, like RISC-V).
+constexpr uint32_t fp_fflags_from_mxcsr(uint32_t mxcsr) {
+  return detail::kFflagsFromMxcsr.v[mxcsr & kMxcsrFlagMask];
+}
+// The inverse: MXCSR flag bits (IE/ZE/OE/UE/PE) for RISC-V fflags, e.g. to
+// load the guest's accrued flags into MXCSR. Bits above NV are ignored.
+constexpr uint32_t fp_mxcsr_from_fflags(uint32_t fflags) {
+  return ((fflags & 16u) ? 0x01u : 0u) | ((fflags & 8u) ? 0x04u : 0u) |
+         ((fflags & 4u) ? 0x08u : 0u) | ((fflags & 2u) ? 0x10u : 0u) |
+         ((fflags & 1u) ? 0x20u : 0u);
+}
+// MXCSR RC bits (already shifted into bits 13-14) for a RISC-V static
+// rounding mode: RNE(0)->0x0000, RTZ(1)->0x6000, RDN(2)->0x2000,
+// RUP(3)->0x4000. RMM (4) has no x86 equivalent: it yields the RNE bits (0)
+// and the caller must emulate RMM itself (as the functions below do: RNE
+// result plus a tie fix-up); so do the reserved values 5-7 (resolve DYN
+// first). Typical use: kMxcsrDefault | fp_mxcsr_rc(rm).
+constexpr uint32_t fp_mxcsr_rc(uint32_t riscv_rm) {
+  return riscv_rm == 1u ? 0x6000u : riscv_rm == 2u ? 0x2000u : riscv_rm == 3u ? 0x4000u : 0u;
+}
 
 enum class Arith : uint8_t { Add, Sub, Mul, Div };
 
@@ -73,5 +138,12 @@ uint64_t int_to_f64(uint64_t v, int width, bool is_unsigned, unsigned rm, uint32
 
 uint64_t f32_to_f64(uint32_t a, uint32_t* fl);
 uint32_t f64_to_f32(uint64_t a, unsigned rm, uint32_t* fl);
+
+// Whether f32_fma/f64_fma use the host's FMA3 instruction (checked once at
+// start-up; RMM always uses the software path). Testing only, not thread
+// safe: force_soft_fma_for_testing(true) makes them use the exact integer
+// software fma instead; false returns to the detected host capability.
+bool host_has_fma();
+void force_soft_fma_for_testing(bool soft);
 
 }  // namespace hart::fp

@@ -240,6 +240,22 @@ bool trans_fmv(Ctx& c) {
 
 bool trans_helper(Ctx& c);
 
+// frflags and fsflags (glibc saves and restores flags around quiet
+// comparisons, so they are hot in FP code) run inline; other CSR accesses
+// go to the interpreter. Returns false if the access is not one of these.
+bool trans_fflags(Ctx& c) {
+  if (c.d.imm != 0x001) return false;
+  bool reg_src = c.d.op == Opcode::csrrw || c.d.op == Opcode::csrrs || c.d.op == Opcode::csrrc;
+  bool writes = !(c.d.op == Opcode::csrrs || c.d.op == Opcode::csrrc || c.d.op == Opcode::csrrsi ||
+                  c.d.op == Opcode::csrrci) ||
+                c.d.rs1 != 0;
+  if (writes && c.d.op != Opcode::csrrw && c.d.op != Opcode::csrrwi) return false;  // set/clear bits
+  Temp old = c.ir.emit_dst(IrOp::fflags_read);
+  if (writes) c.ir.emit(IrOp::fflags_write, reg_src ? c.rs1() : c.ir.movi(c.d.rs1));
+  c.rd(old);
+  return true;
+}
+
 // Arithmetic with the dynamic rounding mode runs inline on the host FPU.
 bool trans_fp_arith(Ctx& c, IrOp op, bool single, int nargs) {
   bool uses_rm = c.d.info().flags & kRm;
@@ -342,6 +358,7 @@ bool trans_insn(Ctx& c) {
       return trans_fp_arith(c, IrOp::fcvt_sd, true, 1);
     case Opcode::csrrw: case Opcode::csrrs: case Opcode::csrrc:
     case Opcode::csrrwi: case Opcode::csrrsi: case Opcode::csrrci:
+      if (trans_fflags(c)) return false;
       trans_helper(c);
       if (c.d.imm == 2 || c.d.imm == 3) {
         // frm may have changed: the following code must be looked up (and

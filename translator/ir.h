@@ -73,6 +73,8 @@ enum IrOpFlags : uint8_t {
   X(feq, 2, kIrDst | kIrSide, "dst = a == b (quiet)")                           \
   X(flt, 2, kIrDst | kIrSide, "dst = a < b (signaling)")                        \
   X(fle, 2, kIrDst | kIrSide, "dst = a <= b (signaling)")                       \
+  X(fflags_read, 0, kIrDst | kIrSide, "dst = fflags (with flags accrued so far)") \
+  X(fflags_write, 1, kIrSide, "fflags = a & 0x1f")                              \
   X(load, 1, kIrDst | kIrFault, "dst = mem[a + imm], aux = size | 0x10 signed") \
   X(store, 2, kIrSide | kIrFault, "mem[a + imm] = b, aux = size")               \
   X(fence, 0, kIrSide, "memory fence, aux = 1 when stores must precede loads")  \

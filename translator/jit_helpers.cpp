@@ -1,41 +1,31 @@
-// translator/jit_helpers.cpp — see jit_helpers.h.
+// translator/jit_helpers.cpp — see jit_helpers.h. Writing MXCSR (ldmxcsr)
+// is slow (tens of nanoseconds on some hosts), so it happens only when the
+// value must change: the accrued fflags are CpuState::fflags | the flags in
+// MXCSR, and MXCSR's flags are cleared only when fflags lost a bit they hold.
 #include "translator/jit_helpers.h"
 
 #include <xmmintrin.h>
 
+#include "translator/fp_ops.h"
 #include "translator/interp.h"
 
 namespace hart {
 
-namespace {
-// MXCSR: flags IE=0x01 DE=0x02 ZE=0x04 OE=0x08 UE=0x10 PE=0x20; masks 0x1f80;
-// rounding control bits 13-14: 00 nearest, 01 down, 10 up, 11 toward zero.
-constexpr uint32_t kMxcsrFlags = 0x3f;
-constexpr uint32_t kMxcsrMasked = 0x1f80;
-constexpr uint32_t kMxcsrRc = 0x6000;
-}  // namespace
-
-uint32_t fflags_of_mxcsr(uint32_t m) {
-  uint32_t f = 0;
-  if (m & 0x01) f |= NV;
-  if (m & 0x04) f |= DZ;
-  if (m & 0x08) f |= OF;
-  if (m & 0x10) f |= UF;
-  if (m & 0x20) f |= NX;
-  return f;  // DE (denormal operand) has no RISC-V counterpart
-}
+uint32_t fflags_of_mxcsr(uint32_t m) { return fp::fp_fflags_from_mxcsr(m); }
 
 uint32_t guest_mxcsr(uint32_t frm) {
-  static const uint32_t rc[4] = {0x0000 /*RNE*/, 0x6000 /*RTZ*/, 0x2000 /*RDN*/, 0x4000 /*RUP*/};
-  return kMxcsrMasked | (frm < 4 ? rc[frm] : 0);
+  return fp::kMxcsrDefault | (frm <= RUP ? fp::fp_mxcsr_rc(frm) : 0);
 }
 
 void jit_call_interp(CpuState* s, const DecodedInsn* d) {
   uint32_t m = _mm_getcsr();
-  s->fflags |= fflags_of_mxcsr(m);
-  _mm_setcsr(m & ~kMxcsrFlags);
+  s->fflags |= fp::fp_fflags_from_mxcsr(m);
+  uint32_t old_frm = s->frm;
   interp_step(*s, *d);
-  _mm_setcsr((m & ~(kMxcsrFlags | kMxcsrRc)) | (guest_mxcsr(s->frm) & kMxcsrRc));
+  uint32_t want = m;
+  if (fp::fp_fflags_from_mxcsr(m) & ~s->fflags) want &= ~fp::kMxcsrFlagMask;  // fflags written
+  if (s->frm != old_frm) want = (want & ~fp::kMxcsrRcMask) | (guest_mxcsr(s->frm) & fp::kMxcsrRcMask);
+  if (want != m) _mm_setcsr(want);
 }
 
 }  // namespace hart

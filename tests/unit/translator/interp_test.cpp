@@ -1,12 +1,14 @@
 // tests/unit/translator/interp_test.cpp — reference interpreter semantics on
 // edge cases (M overflow, W ops, LR/SC, AMOs, misaligned and faulting
 // accesses, CSRs, F/D: NaN-boxing, fmin/fmax, fcvt saturation, rounding
-// modes, fflags, tininess) and decoder coverage (every table opcode, RVC
+// modes, fflags, tininess, host MXCSR left untouched, software fma vs
+// FMA3) and decoder coverage (every table opcode, RVC
 // reserved encodings). Runs interp_run inside Vcpu::run through a
 // test-only Executor so guest faults are recovered.
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -315,6 +317,149 @@ TEST(FpOps, FlagsAndEdgeCases) {
   fl = 0;  // f64 -> f32 RMM tie
   EXPECT_EQ(fp::f64_to_f32(d2u(1 + 0x1p-24), RMM, &fl), f2u(1 + 0x1p-23f));
   EXPECT_EQ(fp::f64_to_f32(d2u(1 + 0x1p-24), RNE, &fl), f2u(1.0f));
+}
+
+uint32_t get_mxcsr() {
+  uint32_t v;
+  asm volatile("stmxcsr %0" : "=m"(v));
+  return v;
+}
+void set_mxcsr(uint32_t v) { asm volatile("ldmxcsr %0" ::"m"(v)); }
+
+TEST(FpOps, MxcsrMappingApi) {
+  EXPECT_EQ(fp::fp_fflags_from_mxcsr(0x01), static_cast<uint32_t>(NV));
+  EXPECT_EQ(fp::fp_fflags_from_mxcsr(0x04), static_cast<uint32_t>(DZ));
+  EXPECT_EQ(fp::fp_fflags_from_mxcsr(0x08), static_cast<uint32_t>(OF));
+  EXPECT_EQ(fp::fp_fflags_from_mxcsr(0x10), static_cast<uint32_t>(UF));
+  EXPECT_EQ(fp::fp_fflags_from_mxcsr(0x20), static_cast<uint32_t>(NX));
+  EXPECT_EQ(fp::fp_fflags_from_mxcsr(0x02), 0u);                      // DE ignored
+  EXPECT_EQ(fp::fp_fflags_from_mxcsr(0x7fc0 | 0x02), 0u);             // non-flag bits ignored
+  for (uint32_t f = 0; f < 32; ++f) EXPECT_EQ(fp::fp_fflags_from_mxcsr(fp::fp_mxcsr_from_fflags(f)), f);
+  EXPECT_EQ(fp::fp_mxcsr_rc(RNE), 0x0000u);
+  EXPECT_EQ(fp::fp_mxcsr_rc(RDN), 0x2000u);
+  EXPECT_EQ(fp::fp_mxcsr_rc(RUP), 0x4000u);
+  EXPECT_EQ(fp::fp_mxcsr_rc(RTZ), 0x6000u);
+  EXPECT_EQ(fp::fp_mxcsr_rc(RMM), 0x0000u);  // no x86 equivalent: RNE bits
+}
+
+// Helpers must leave any caller MXCSR (RC, FTZ/DAZ, sticky flags incl. DE)
+// exactly as found, and their results must not depend on it: the JIT keeps
+// the guest's rounding mode and accrued flags in MXCSR while calling them.
+TEST(FpOps, CallerMxcsrPreservedAndIgnored) {
+  const uint32_t saved = get_mxcsr();
+  const uint64_t third_rdn = 0x3fd5555555555555ull, third_rup = 0x3fd5555555555556ull;
+  for (uint32_t caller : {0x1f80u, 0x1fbfu, 0x7f80u, 0x3fa1u, 0xdfc2u, 0x5f80u | 0x02u}) {
+    for (bool soft : {false, true}) {
+      fp::force_soft_fma_for_testing(soft);
+      set_mxcsr(caller);
+      uint32_t fl = 0;
+      const uint64_t rdn = fp::f64_arith(fp::Arith::Div, d2u(1.0), d2u(3.0), RDN, &fl);
+      const uint64_t rup = fp::f64_arith(fp::Arith::Div, d2u(1.0), d2u(3.0), RUP, &fl);
+      const uint64_t rne = fp::f64_arith(fp::Arith::Add, d2u(1.0), d2u(0x1p-53), RNE, &fl);
+      const uint64_t rmm = fp::f64_arith(fp::Arith::Add, d2u(1.0), d2u(0x1p-53), RMM, &fl);
+      const uint32_t s32 = fp::f32_sqrt(f2u(2.0f), RTZ, &fl);
+      const uint64_t fm = fp::f64_fma(d2u(1 + 0x1p-52), d2u(1 - 0x1p-52), d2u(1.0), false, true, RNE, &fl);
+      const uint32_t sub = fp::f32_fma(0x00800001u, 0x3f000000u, 0, false, false, RNE, &fl);  // tiny, inexact
+      const uint64_t cv = fp::f32_to_f64(0x00000001u, &fl);                                   // subnormal in
+      const uint64_t ti = fp::f64_to_int(d2u(-2.5), 64, false, RNE, &fl);
+      const uint64_t fi = fp::int_to_f64((1ull << 63) + 1024, 64, true, RMM, &fl);
+      const bool lt = fp::f64_lt(0x0000000000000001ull, 0x0000000000000002ull, &fl);  // subnormals
+      const uint32_t ds = fp::f64_to_f32(d2u(1 + 0x1p-24), RMM, &fl);
+      const uint32_t after = get_mxcsr();
+      set_mxcsr(saved);
+      EXPECT_EQ(after, caller) << std::hex << caller;
+      EXPECT_EQ(rdn, third_rdn);
+      EXPECT_EQ(rup, third_rup);
+      EXPECT_EQ(rne, d2u(1.0));
+      EXPECT_EQ(rmm, d2u(1 + 0x1p-52));
+      EXPECT_EQ(s32, 0x3fb504f3u);
+      EXPECT_EQ(fm, d2u(-0x1p-104));
+      EXPECT_EQ(sub, 0x00400000u);  // 2^-127 (1+2^-23)/2 -> RNE to even
+      EXPECT_EQ(cv, d2u(0x1p-149));
+      EXPECT_EQ(ti, static_cast<uint64_t>(-2));
+      EXPECT_EQ(fi, d2u(0x1p63 + 2048));
+      EXPECT_TRUE(lt);
+      EXPECT_EQ(ds, f2u(1 + 0x1p-23f));
+      EXPECT_EQ(fl, static_cast<uint32_t>(NX | UF));
+    }
+  }
+  fp::force_soft_fma_for_testing(false);
+}
+
+// The software fma (hosts without FMA3, and RMM) against the host's FMA3
+// instruction on edge-heavy random operands in RNE/RTZ/RDN/RUP.
+TEST(FpOps, SoftFmaMatchesHost) {
+  if (!fp::host_has_fma()) GTEST_SKIP() << "host has no FMA3";
+  uint64_t st = 0x9e3779b97f4a7c15ull;
+  auto rnd = [&] {
+    st ^= st << 13;
+    st ^= st >> 7;
+    st ^= st << 17;
+    return st;
+  };
+  auto pick64 = [&]() -> uint64_t {
+    switch (rnd() % 4) {
+      case 0: return rnd();
+      case 1: return (rnd() & 0x800fffffffffffffull) | ((rnd() % 64) << 52);            // tiny
+      case 2: return (rnd() & 0x800fffffffffffffull) | ((1023 + rnd() % 64 - 32) << 52);  // ~1
+      default: return (rnd() & 0x800fffffffffffffull) | ((1980 + rnd() % 68) << 52);      // huge/inf/NaN
+    }
+  };
+  auto pick32 = [&]() -> uint32_t {
+    switch (rnd() % 4) {
+      case 0: return static_cast<uint32_t>(rnd());
+      case 1: return static_cast<uint32_t>((rnd() & 0x807fffffu) | ((rnd() % 32) << 23));
+      case 2: return static_cast<uint32_t>((rnd() & 0x807fffffu) | ((127 + rnd() % 32 - 16) << 23));
+      default: return static_cast<uint32_t>((rnd() & 0x807fffffu) | ((230 + rnd() % 26) << 23));
+    }
+  };
+  int bad = 0;
+  for (int i = 0; i < 200000 && bad < 10; ++i) {
+    const unsigned rm = static_cast<unsigned>(rnd() % 4);
+    uint64_t a = pick64(), b = pick64(), c = pick64();
+    if (i % 3 == 0) {  // c close to -(a*b): cancellation, exact zeros, tiny results
+      double p = std::bit_cast<double>(a) * std::bit_cast<double>(b);
+      c = std::bit_cast<uint64_t>(-p) ^ (rnd() % 4);
+    }
+    uint32_t x = pick32(), y = pick32(), z = pick32();
+    const bool np = rnd() & 1, na = rnd() & 1;
+    uint32_t fh = 0, fs = 0;
+    fp::force_soft_fma_for_testing(false);
+    const uint64_t h64 = fp::f64_fma(a, b, c, np, na, rm, &fh);
+    const uint32_t h32 = fp::f32_fma(x, y, z, np, na, rm, &fh);
+    fp::force_soft_fma_for_testing(true);
+    const uint64_t s64 = fp::f64_fma(a, b, c, np, na, rm, &fs);
+    const uint32_t s32 = fp::f32_fma(x, y, z, np, na, rm, &fs);
+    if (h64 != s64 || h32 != s32 || fh != fs) {
+      ++bad;
+      ADD_FAILURE() << std::hex << "rm " << rm << " f64 " << a << " " << b << " " << c << " -> " << h64
+                    << " vs " << s64 << "; f32 " << x << " " << y << " " << z << " -> " << h32 << " vs "
+                    << s32 << "; flags " << fh << " vs " << fs;
+    }
+  }
+  fp::force_soft_fma_for_testing(false);
+  // Tininess after rounding: just below 2^-1022, rounds up to it: NX only.
+  uint32_t fl = 0;
+  fp::force_soft_fma_for_testing(true);
+  EXPECT_EQ(fp::f64_fma(0x3FEFFFFFFFFFFFFEull, 0x0010000000000001ull, 0, false, false, RNE, &fl),
+            0x0010000000000000ull);
+  EXPECT_EQ(fl, static_cast<uint32_t>(NX));
+  fp::force_soft_fma_for_testing(false);
+}
+
+// fma with RMM is exact (software): (1+2^-52)^2 + (2^-53 - 2^-104) is
+// 1 + 2^-51 + 2^-53, halfway between 1+2*2^-52 and 1+3*2^-52.
+TEST(FpOps, FmaRmmTie) {
+  const uint64_t a = d2u(1 + 0x1p-52), c = d2u(0x1p-53 - 0x1p-104);
+  uint32_t fl = 0;
+  EXPECT_EQ(fp::f64_fma(a, a, c, false, false, RNE, &fl), d2u(1 + 0x1p-51));
+  EXPECT_EQ(fp::f64_fma(a, a, c, false, false, RMM, &fl), d2u(1 + 3 * 0x1p-52));
+  EXPECT_EQ(fp::f64_fma(a, a, c ^ (1ull << 63), true, false, RMM, &fl), d2u(-(1 + 3 * 0x1p-52)));
+  EXPECT_EQ(fl, static_cast<uint32_t>(NX));
+  // f32: (1+2^-23)^2 + (2^-24 - 2^-46) = 1 + 2^-22 + 2^-24: a tie.
+  const uint32_t x = f2u(1 + 0x1p-23f), z = f2u(0x1p-24f - 0x1p-46f);
+  EXPECT_EQ(fp::f32_fma(x, x, z, false, false, RNE, &fl), f2u(1 + 0x1p-22f));
+  EXPECT_EQ(fp::f32_fma(x, x, z, false, false, RMM, &fl), f2u(1 + 3 * 0x1p-23f));
 }
 
 TEST(Decode, EveryOpcodeFromItsMatch) {
