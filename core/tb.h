@@ -29,7 +29,10 @@ enum TbFlags : uint32_t {
 
 struct TranslationBlock {
   uint64_t pc = 0;          // first guest instruction
-  uint64_t pc_end = 0;      // one past the last guest byte
+  // Guest bytes the block was translated from lie in [guest_lo, pc_end): a
+  // block may continue through unconditional jumps, so this is a hull.
+  uint64_t guest_lo = 0;
+  uint64_t pc_end = 0;
   uint32_t flags = 0;
   uint32_t icount = 0;      // guest instructions in the block
   uint8_t* code = nullptr;  // executable view

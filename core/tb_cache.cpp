@@ -72,7 +72,7 @@ void TbCache::invalidate(uint64_t start, uint64_t end) {
   bool any = false;
   for (auto it = by_pc_.begin(); it != by_pc_.end();) {
     TranslationBlock* tb = it->second.get();
-    if (tb->pc < end && tb->pc_end > start) {
+    if (tb->guest_lo < end && tb->pc_end > start) {
       unlink_all(tb);
       tb->valid = false;
       by_host_.erase(reinterpret_cast<uintptr_t>(tb->code));

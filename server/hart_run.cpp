@@ -35,6 +35,7 @@ const char kUsage[] =
     "  -D logfile         write the log to logfile instead of stderr\n"
     "  -strace            log system calls\n"
     "  -one-insn-per-tb   translate one instruction per block (alias -singlestep)\n"
+    "  -perfmap           write /tmp/perf-<pid>.map so perf can name guest code\n"
     "Environment: QEMU_LD_PREFIX is honoured like -L.\n";
 
 int fail(const std::string& msg) {
@@ -47,6 +48,7 @@ int fail(const std::string& msg) {
 int main(int argc, char** argv) {
   hart::linux::GuestConfig cfg;
   std::string log_spec, log_file, argv0;
+  bool perf_map = false;
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) env.emplace_back(*e);
   if (const char* p = getenv("QEMU_LD_PREFIX")) cfg.sysroot = p;
@@ -91,6 +93,8 @@ int main(int argc, char** argv) {
       cfg.strace = true;
     } else if (a == "-one-insn-per-tb" || a == "-singlestep") {
       cfg.vcpu.one_insn_per_tb = true;
+    } else if (a == "-perfmap") {
+      perf_map = true;
     } else {
       return fail("unknown option '" + a + "' (see hart-run -h)");
     }
@@ -125,6 +129,7 @@ int main(int argc, char** argv) {
   std::string err;
   std::unique_ptr<hart::Jit> jit = hart::Jit::create(&err);
   if (!jit) return fail(err);
+  if (perf_map) jit->enable_perf_map();
   hart::linux::GuestResult r = hart::linux::run_guest(*jit, log, cfg);
   if (!r.ok) return fail(r.error);
   fflush(stdout);

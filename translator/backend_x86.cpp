@@ -237,11 +237,14 @@ void Emitter::emit_exit_jump(int index, uint64_t target_pc) {
   if (index + 1 > tb_->n_exits) tb_->n_exits = index + 1;
 }
 
-// rax = guest address of a load/store; leaves through a fault stub if it is
-// outside the guest's address space.
-void Emitter::emit_address(const IrInsn& i, bool is_write) {
+// The guest address of a load/store in a register; leaves through a fault
+// stub if it is outside the guest's address space.
+Gp Emitter::emit_address(const IrInsn& i, bool is_write) {
   const Loc& l = loc_[i.a];
-  if (l.kind == LocKind::Gp) {
+  Gp addr = rax;
+  if (l.kind == LocKind::Gp && i.imm == 0) {
+    addr = gp_of_id(l.reg);
+  } else if (l.kind == LocKind::Gp) {
     a_.lea(rax, ptr(gp_of_id(l.reg), static_cast<int32_t>(i.imm)));
   } else {
     a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
@@ -252,9 +255,11 @@ void Emitter::emit_address(const IrInsn& i, bool is_write) {
   s.kind = ColdStub::Fault;
   s.pc = cur_pc_;
   s.is_write = is_write;
-  a_.cmp(rax, state_mem(offsetof(CpuState, mem_limit)));
+  s.addr_reg = addr == rax ? -1 : static_cast<int>(addr.id());
+  a_.cmp(addr, state_mem(offsetof(CpuState, mem_limit)));
   a_.jae(s.label);
   cold_.push_back(s);
+  return addr;
 }
 
 void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
@@ -288,6 +293,26 @@ void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
 void Emitter::emit_shift(const IrInsn& i, InstId id, bool w) {
   const Loc& lb = loc_[i.b];
   bool imm = lb.kind == LocKind::Const;
+  if (!imm && opt_.host_bmi2) {  // d = a shifted by b, no cl and no copy of a
+    InstId x = id == Inst::kIdShl ? Inst::kIdShlx : id == Inst::kIdShr ? Inst::kIdShrx : Inst::kIdSarx;
+    Gp count = gp_in_reg(i.b, rcx);
+    Operand sa = gp_src(i.a, rax);
+    if (sa.isImm()) { a_.mov(rax, sa.as<Imm>()); sa = rax; }
+    Gp d = alloc_gp_dst(i.dst, i.a);
+    Gp work = d.isValid() ? d : Gp(rax);
+    if (w) {
+      if (sa.isReg()) sa = sa.as<Gp>().r32();
+      else sa.as<Mem>().setSize(4);
+      a_.emit(x, work.r32(), sa, count.r32());
+      a_.movsxd(work, work.r32());
+    } else {
+      a_.emit(x, work, sa, count);
+    }
+    free_dead_operands();
+    if (d.isValid()) set_gp(i.dst, d);
+    else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
+    return;
+  }
   if (imm) {  // in place: d = a; shift d; (sign-extend d)
     Gp d = alloc_gp_dst(i.dst, i.a);
     Gp work = d.isValid() ? d : Gp(rax);
@@ -605,8 +630,8 @@ std::string Emitter::emit_int(const IrInsn& i) {
       emit_div(i);
       return "";
     case IrOp::load: {
-      emit_address(i, false);
-      Mem m = ptr(kMem, rax, 0, 0);
+      Gp addr = emit_address(i, false);
+      Mem m = ptr(kMem, addr, 0, 0);
       unsigned size = i.aux & 0xf;
       bool sgn = i.aux & 0x10;
       m.setSize(size);
@@ -623,8 +648,8 @@ std::string Emitter::emit_int(const IrInsn& i) {
       return "";
     }
     case IrOp::store: {
-      emit_address(i, true);
-      Mem m = ptr(kMem, rax, 0, 0);
+      Gp addr = emit_address(i, true);
+      Mem m = ptr(kMem, addr, 0, 0);
       m.setSize(i.aux);
       const Loc& lb = loc_[i.b];
       if (lb.kind == LocKind::Const && fits_i32(lb.value)) {
@@ -721,6 +746,7 @@ std::string Emitter::run() {
       continue;
     }
     a_.bind(s.label);
+    if (s.addr_reg >= 0) a_.mov(rax, gp_of_id(s.addr_reg));
     a_.mov(state_mem(offsetof(CpuState, fault_addr)), rax);
     a_.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(static_cast<int>(FaultKind::OutOfRange)));
     a_.mov(state_mem(offsetof(CpuState, fault_is_write), 4), Imm(s.is_write ? 1 : 0));

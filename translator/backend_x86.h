@@ -25,7 +25,8 @@ namespace hart {
 constexpr int kSpillSlots = 64;
 
 struct BackendOptions {
-  bool host_fma = false;  // FMA3 available: fused multiply-adds inline
+  bool host_fma = false;   // FMA3 available: fused multiply-adds inline
+  bool host_bmi2 = false;  // BMI2: shifts by a register without cl (shlx...)
 };
 
 // Guest registers pinned in host registers: (guest x register, asmjit Gp id).

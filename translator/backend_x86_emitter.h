@@ -54,6 +54,7 @@ struct ColdStub {
   uint64_t pc = 0;
   bool is_write = false;
   uint8_t xmm = 0;
+  int addr_reg = -1;   // Fault: register holding the address (-1: rax)
   int64_t helper = 0;  // FmaNaN: helper insn index
   uint8_t freg = 0;    // FmaNaN: destination f register
 };
@@ -95,7 +96,9 @@ class Emitter {
   void emit_binop(const IrInsn& i, InstId id, bool commutative);
   void emit_shift(const IrInsn& i, InstId id, bool w);
   void emit_div(const IrInsn& i);
-  void emit_address(const IrInsn& i, bool is_write);
+  // Checks the guest address of a load/store and returns the register
+  // holding it (the base register itself when there is no offset, else rax).
+  Gp emit_address(const IrInsn& i, bool is_write);
   void emit_set_reg(const IrInsn& i);
   void emit_helper(const IrInsn& i);
   void emit_jump_ind(const IrInsn& i);

@@ -3,6 +3,8 @@
 // whether it ended the block.
 #include "translator/frontend.h"
 
+#include <algorithm>
+
 #include "core/cpu_state.h"
 
 namespace hart {
@@ -15,6 +17,7 @@ struct Ctx {
   const FrontendOptions& opt;
   uint64_t pc;
   const DecodedInsn& d;
+  uint64_t follow = 0;  // set by a jump the block continues through
   uint64_t next() const { return pc + d.len; }
   Temp rs1() { return ir.get_reg(d.rs1); }
   Temp rs2() { return ir.get_reg(d.rs2); }
@@ -109,7 +112,13 @@ bool trans_lui_auipc(Ctx& c) {
 
 bool trans_jal(Ctx& c) {
   c.rd(c.ir.movi(static_cast<int64_t>(c.next())));
-  c.ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(c.pc) + c.d.imm);
+  uint64_t target = c.pc + c.d.imm;
+  uint64_t dist = target > c.pc ? target - c.pc : c.pc - target;
+  if (c.d.rd == 0 && dist < c.opt.follow_jumps_within) {
+    c.follow = target;  // translate on at the target (the caller checks for loops)
+    return false;
+  }
+  c.ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(target));
   return true;
 }
 
@@ -390,8 +399,11 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
                      GuestBlock* out, uint64_t* fault_pc) {
   const unsigned max_insns = opt.max_insns;
   out->pc = pc;
+  out->lo = pc;
+  out->pc_end = pc;
   uint64_t cur = pc;
   bool ended = false;
+  std::vector<uint64_t> starts{pc};  // where each straight run began (loop check)
   for (unsigned n = 0; n < max_insns && !ended; ++n) {
     uint16_t lo = 0, hi = 0;
     if (!fetch(cur, &lo) || (!is_compressed(lo) && !fetch(cur + 2, &hi))) {
@@ -406,10 +418,24 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     out->ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
     Ctx c{out->ir, *out, opt, cur, d};
     ended = trans_insn(c);
+    out->lo = std::min(out->lo, cur);
+    out->pc_end = std::max(out->pc_end, cur + d.len);
     cur += d.len;
+    if (c.follow) {
+      // Continue at the jump target unless this block already covers it.
+      bool seen = false;
+      for (uint64_t s : starts) seen |= s == c.follow;
+      for (auto& [ipc, di] : out->insns) seen |= ipc == c.follow;
+      if (seen || n + 1 >= max_insns) {
+        out->ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(c.follow));
+        ended = true;
+      } else {
+        cur = c.follow;
+        starts.push_back(cur);
+      }
+    }
   }
   if (!ended) out->ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
-  out->pc_end = cur;
   return true;
 }
 

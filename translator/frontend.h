@@ -18,7 +18,7 @@ namespace hart {
 
 struct GuestBlock {
   uint64_t pc = 0;
-  uint64_t pc_end = 0;
+  uint64_t lo = 0, pc_end = 0;  // hull of the guest bytes translated
   std::vector<std::pair<uint64_t, DecodedInsn>> insns;  // for -d in_asm
   std::vector<DecodedInsn> helper_insns;                 // call_interp #imm
   IrBlock ir;
@@ -36,6 +36,9 @@ struct FrontendOptions {
   // equivalent (RMM or an invalid value), then the interpreter does them.
   bool fp_dynamic_inline = true;
   bool host_fma = false;  // the host has FMA3: fused multiply-adds inline
+  // Unconditional jumps (j) to targets nearer than this continue the block
+  // at the target instead of ending it, so small loops become one block.
+  uint64_t follow_jumps_within = 4096;
 };
 
 // Builds the block at pc. Returns false if the first instruction cannot be

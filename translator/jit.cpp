@@ -4,6 +4,7 @@
 #include <Zydis/Zydis.h>
 #include <asmjit/x86.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstring>
 
@@ -68,11 +69,20 @@ std::unique_ptr<Jit> Jit::create(std::string* error) {
   jit->dispatch_code_ = static_cast<uint8_t*>(rx);
   jit->dispatch_size_ = size;
   jit->host_fma_ = CpuInfo::host().features().x86().hasFMA();
+  jit->host_bmi2_ = CpuInfo::host().features().x86().hasBMI2();
   return jit;
 }
 
 Jit::~Jit() {
   if (dispatch_code_) alloc_->release(dispatch_code_);
+  if (perf_map_) fclose(perf_map_);
+}
+
+void Jit::enable_perf_map() {
+  char path[64];
+  snprintf(path, sizeof path, "/tmp/perf-%d.map", static_cast<int>(getpid()));
+  std::lock_guard<std::mutex> lock(alloc_mutex_);
+  if (!perf_map_) perf_map_ = fopen(path, "w");
 }
 
 std::unique_ptr<TranslationBlock> Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags) {
@@ -117,6 +127,7 @@ std::unique_ptr<TranslationBlock> Jit::translate(Vcpu& vcpu, uint64_t pc, uint32
 
   auto tb = std::make_unique<TranslationBlock>();
   tb->pc = pc;
+  tb->guest_lo = blk.lo;
   tb->pc_end = blk.pc_end;
   tb->flags = flags;
   tb->icount = static_cast<uint32_t>(blk.insns.size());
@@ -127,6 +138,7 @@ std::unique_ptr<TranslationBlock> Jit::translate(Vcpu& vcpu, uint64_t pc, uint32
   x86::Assembler a(&code);
   BackendOptions bopt;
   bopt.host_fma = host_fma_;
+  bopt.host_bmi2 = host_bmi2_;
   std::string err = emit_block(a, blk.ir, tb.get(), data->helper_insns, bopt);
   if (!err.empty()) {
     // Retry one instruction at a time: a single instruction always fits.
@@ -145,6 +157,12 @@ std::unique_ptr<TranslationBlock> Jit::translate(Vcpu& vcpu, uint64_t pc, uint32
   tb->code = static_cast<uint8_t*>(rx);
   tb->code_rw = static_cast<uint8_t*>(rw);
   tb->code_size = static_cast<uint32_t>(size);
+  if (perf_map_) {
+    std::lock_guard<std::mutex> lock(alloc_mutex_);
+    fprintf(perf_map_, "%lx %x guest_0x%lx\n", (unsigned long)tb->code, tb->code_size,
+            (unsigned long)pc);
+    fflush(perf_map_);
+  }
   if (log.enabled(kLog_out_asm)) {
     char head[64];
     snprintf(head, sizeof head, "OUT: [size=%zu]\n", size);

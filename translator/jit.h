@@ -9,6 +9,7 @@
 
 #include <asmjit/core.h>
 
+#include <cstdio>
 #include <memory>
 #include <mutex>
 
@@ -21,6 +22,9 @@ class Jit final : public Executor {
  public:
   // Returns nullptr with *error set if code memory cannot be set up.
   static std::unique_ptr<Jit> create(std::string* error);
+  // Writes /tmp/perf-<pid>.map (one line per translated block, named by its
+  // guest pc) so that `perf report` attributes samples to guest code.
+  void enable_perf_map();
   ~Jit() override;
 
   std::unique_ptr<TranslationBlock> translate(Vcpu& vcpu, uint64_t pc, uint32_t flags) override;
@@ -44,6 +48,8 @@ class Jit final : public Executor {
   uint8_t* dispatch_code_ = nullptr;
   size_t dispatch_size_ = 0;
   bool host_fma_ = false;
+  bool host_bmi2_ = false;
+  FILE* perf_map_ = nullptr;
 };
 
 }  // namespace hart
