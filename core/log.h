@@ -1,6 +1,6 @@
 // core/log.h — per-guest logging with QEMU's -d categories (in_asm, op,
 // op_opt, out_asm, cpu, exec, int, strace, page, unimp, guest_errors,
-// nochain). Categories can be changed while the guest runs.
+// nochain, fpu). Categories can be changed while the guest runs.
 // Owns: category names and parsing, the guest log sink. Does not own the
 // daemon's own log (spdlog, server/).
 #pragma once
@@ -26,7 +26,8 @@ namespace hart {
   X(page, 8, "show the memory map after loading")                    \
   X(unimp, 9, "log unimplemented functionality")                     \
   X(guest_errors, 10, "log invalid guest operations")                \
-  X(nochain, 11, "do not chain translated blocks")
+  X(nochain, 11, "do not chain translated blocks")                    \
+  X(fpu, 12, "include FP registers in the cpu log")
 
 enum LogCategory : uint32_t {
 #define X(name, bit, help) kLog_##name = 1u << bit,

@@ -25,6 +25,7 @@ TranslationBlock* TbCache::insert(std::unique_ptr<TranslationBlock> tb) {
   it->second = std::move(tb);
   TranslationBlock* t = it->second.get();
   by_host_[reinterpret_cast<uintptr_t>(t->code)] = t;
+  count_pages(t, +1);
   stats_.translated++;
   stats_.code_bytes += t->code_size;
   return t;
@@ -67,8 +68,19 @@ void TbCache::unlink_all(TranslationBlock* tb) {
     }
 }
 
+void TbCache::count_pages(const TranslationBlock* tb, int delta) {
+  for (uint64_t p = tb->guest_lo >> kPageShift; p <= (tb->pc_end - 1) >> kPageShift; ++p) {
+    uint32_t& n = code_pages_[p];
+    n += delta;
+    if (n == 0) code_pages_.erase(p);
+  }
+}
+
 void TbCache::invalidate(uint64_t start, uint64_t end) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (end <= start) return;
+  auto first = code_pages_.lower_bound(start >> kPageShift);
+  if (first == code_pages_.end() || first->first > (end - 1) >> kPageShift) return;  // no code there
   bool any = false;
   for (auto it = by_pc_.begin(); it != by_pc_.end();) {
     TranslationBlock* tb = it->second.get();
@@ -76,6 +88,7 @@ void TbCache::invalidate(uint64_t start, uint64_t end) {
       unlink_all(tb);
       tb->valid = false;
       by_host_.erase(reinterpret_cast<uintptr_t>(tb->code));
+      count_pages(tb, -1);
       stats_.invalidated++;
       stats_.code_bytes -= tb->code_size;
       graveyard_.push_back(std::move(it->second));

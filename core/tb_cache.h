@@ -23,6 +23,7 @@ namespace hart {
 
 class TbCache {
  public:
+  static constexpr unsigned kPageShift = 12;
   explicit TbCache(Executor& exec) : exec_(exec) {}
   ~TbCache();
 
@@ -55,6 +56,10 @@ class TbCache {
   std::mutex mutex_;
   std::unordered_map<uint64_t, std::unique_ptr<TranslationBlock>> by_pc_;
   std::map<uintptr_t, TranslationBlock*> by_host_;
+  // Guest pages (number → TBs touching it) that hold translated code, so
+  // invalidating a range without code (most mmap/munmap) costs one lookup.
+  std::map<uint64_t, uint32_t> code_pages_;
+  void count_pages(const TranslationBlock* tb, int delta);
   std::vector<std::unique_ptr<TranslationBlock>> graveyard_;
   std::atomic<uint64_t> generation_{0};
   Stats stats_;

@@ -111,19 +111,25 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
   return tb;
 }
 
+// QEMU's -d cpu layout (" x2/sp    0000..." four to a line), plus the FP
+// registers and fcsr with -d fpu.
 void Vcpu::log_cpu_state() {
   std::string out;
   char buf[96];
   snprintf(buf, sizeof buf, " %-8s %016lx\n", "pc", (unsigned long)state.pc);
   out += buf;
-  for (int i = 0; i < 32; ++i) {
-    snprintf(buf, sizeof buf, " x%-2d/%-4s %016lx%s", i, kXRegAbiName[i], (unsigned long)state.x[i],
-             (i % 4 == 3) ? "\n" : "");
-    out += buf;
-  }
-  for (int i = 0; i < 32; ++i) {
-    snprintf(buf, sizeof buf, " f%-2d/%-4s %016lx%s", i, kFRegAbiName[i], (unsigned long)state.f[i],
-             (i % 4 == 3) ? "\n" : "");
+  auto bank = [&](char prefix, const char* const* names, const uint64_t* regs) {
+    for (int i = 0; i < 32; ++i) {
+      char name[16];
+      snprintf(name, sizeof name, "%c%d/%s", prefix, i, names[i]);
+      snprintf(buf, sizeof buf, " %-8s %016lx%s", name, (unsigned long)regs[i], (i % 4 == 3) ? "\n" : "");
+      out += buf;
+    }
+  };
+  bank('x', kXRegAbiName, state.x);
+  if (log_.enabled(kLog_fpu)) {
+    bank('f', kFRegAbiName, state.f);
+    snprintf(buf, sizeof buf, " %-8s %016lx\n", "fcsr", (unsigned long)state.fcsr());
     out += buf;
   }
   log_.write(out);
