@@ -256,10 +256,108 @@ Gp Emitter::emit_address(const IrInsn& i, bool is_write) {
   s.pc = cur_pc_;
   s.is_write = is_write;
   s.addr_reg = addr == rax ? -1 : static_cast<int>(addr.id());
+  s.fault_kind = static_cast<uint8_t>(FaultKind::OutOfRange);
   a_.cmp(addr, state_mem(offsetof(CpuState, mem_limit)));
   a_.jae(s.label);
   cold_.push_back(s);
   return addr;
+}
+
+// AMOs, LR and SC. The address must be naturally aligned (else a
+// misaligned-access fault, like Linux's SIGBUS). Locked x86 instructions are
+// full barriers, which covers every aq/rl combination.
+void Emitter::emit_atomic(const IrInsn& i) {
+  const unsigned size = i.aux & 0xf;
+  Gp addr = emit_address(i, i.op != IrOp::lr);
+  if (addr != rax) a_.mov(rax, addr);
+  ColdStub mis = cold_.back();  // same pc and write flag as the range check
+  mis.label = a_.newLabel();
+  mis.addr_reg = -1;
+  mis.fault_kind = static_cast<uint8_t>(FaultKind::Misaligned);
+  a_.test(al, size - 1);
+  a_.jnz(mis.label);
+  cold_.push_back(mis);
+  a_.add(rax, kMem);  // rax = host address from here on
+  Mem m = ptr(rax, 0, size);
+  auto r = [&](const Gp& g) { return size == 8 ? Gp(g.r64()) : Gp(g.r32()); };
+  auto widen = [&](const Gp& g) {  // W results are sign-extended
+    if (size == 4) a_.movsxd(g.r64(), g.r32());
+  };
+  if (i.op == IrOp::lr) {
+    a_.mov(r(rcx), m);
+    widen(rcx);
+    a_.sub(rax, kMem);
+    a_.mov(state_mem(offsetof(CpuState, res_addr)), rax);
+    a_.mov(state_mem(offsetof(CpuState, res_value)), rcx);
+    a_.mov(state_mem(offsetof(CpuState, res_size), 4), Imm(size));
+  } else if (i.op == IrOp::sc) {
+    // Succeeds iff the reservation is for this address and size and memory
+    // still holds the value LR saw (compare-and-swap).
+    Label fail = a_.newLabel(), done = a_.newLabel();
+    a_.mov(rdx, rax);
+    a_.sub(rdx, kMem);
+    a_.cmp(rdx, state_mem(offsetof(CpuState, res_addr)));
+    a_.jne(fail);
+    a_.cmp(state_mem(offsetof(CpuState, res_size), 4), Imm(size));
+    a_.jne(fail);
+    a_.mov(rdx, rax);
+    Gp v = gp_in_reg(i.b, rcx);
+    if (v != rcx) a_.mov(rcx, v);
+    a_.mov(rax, state_mem(offsetof(CpuState, res_value)));
+    a_.lock().cmpxchg(ptr(rdx, 0, size), r(rcx));
+    a_.setne(cl);
+    a_.movzx(ecx, cl);  // 0 = success
+    a_.jmp(done);
+    a_.bind(fail);
+    a_.mov(ecx, 1);
+    a_.bind(done);
+    a_.mov(state_mem(offsetof(CpuState, res_size), 4), Imm(0));
+  } else {
+    IrAmo op = static_cast<IrAmo>(i.aux >> 4);
+    Gp v = gp_in_reg(i.b, rcx);
+    if (v != rcx) a_.mov(rcx, v);
+    if (op == IrAmo::swap) {
+      a_.xchg(m, r(rcx));
+    } else if (op == IrAmo::add) {
+      a_.lock().xadd(m, r(rcx));
+    } else {
+      // Compare-and-swap loop: rdx = host address, the operand parked at
+      // [rsp], rax = old value (cmpxchg's comparand), rcx = new value.
+      a_.mov(rdx, rax);
+      a_.push(rcx);
+      Mem operand = ptr(rsp, 0, size);
+      a_.mov(r(rax), ptr(rdx, 0, size));
+      Label again = a_.newLabel();
+      a_.bind(again);
+      a_.mov(r(rcx), r(rax));
+      switch (op) {
+        case IrAmo::xor_: a_.xor_(r(rcx), operand); break;
+        case IrAmo::and_: a_.and_(r(rcx), operand); break;
+        case IrAmo::or_: a_.or_(r(rcx), operand); break;
+        default: {  // keep old if (old keep v), else take v
+          CondCode keep = op == IrAmo::min ? CondCode::kL : op == IrAmo::max ? CondCode::kG
+                          : op == IrAmo::minu ? CondCode::kB : CondCode::kA;
+          a_.cmp(r(rax), operand);
+          a_.cmov(negateCond(keep), r(rcx), operand);
+          break;
+        }
+      }
+      a_.lock().cmpxchg(ptr(rdx, 0, size), r(rcx));
+      a_.jnz(again);
+      a_.add(rsp, 8);
+      a_.mov(rcx, rax);
+    }
+    widen(rcx);  // rcx = old value
+  }
+  free_dead_operands();
+  Gp d = alloc_gp_dst(i.dst);
+  if (d.isValid()) {
+    a_.mov(d, rcx);
+    set_gp(i.dst, d);
+  } else {
+    set_spill(i.dst);
+    a_.mov(mem_of(loc_[i.dst]), rcx);
+  }
 }
 
 void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
@@ -669,6 +767,9 @@ std::string Emitter::emit_int(const IrInsn& i) {
       free_dead_operands();
       return "";
     }
+    case IrOp::amo: case IrOp::lr: case IrOp::sc:
+      emit_atomic(i);
+      return "";
     case IrOp::fence:
       if (i.aux) a_.mfence();
       return "";
@@ -748,7 +849,7 @@ std::string Emitter::run() {
     a_.bind(s.label);
     if (s.addr_reg >= 0) a_.mov(rax, gp_of_id(s.addr_reg));
     a_.mov(state_mem(offsetof(CpuState, fault_addr)), rax);
-    a_.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(static_cast<int>(FaultKind::OutOfRange)));
+    a_.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(s.fault_kind));
     a_.mov(state_mem(offsetof(CpuState, fault_is_write), 4), Imm(s.is_write ? 1 : 0));
     a_.mov(state_mem(offsetof(CpuState, exit_reason), 4), Imm(static_cast<int>(ExitReason::MemFault)));
     a_.mov(rcx, s.pc);

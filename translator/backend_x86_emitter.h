@@ -55,6 +55,7 @@ struct ColdStub {
   bool is_write = false;
   uint8_t xmm = 0;
   int addr_reg = -1;   // Fault: register holding the address (-1: rax)
+  uint8_t fault_kind = 2;  // Fault: FaultKind (OutOfRange unless Misaligned)
   int64_t helper = 0;  // FmaNaN: helper insn index
   uint8_t freg = 0;    // FmaNaN: destination f register
 };
@@ -102,6 +103,7 @@ class Emitter {
   void emit_set_reg(const IrInsn& i);
   void emit_helper(const IrInsn& i);
   void emit_jump_ind(const IrInsn& i);
+  void emit_atomic(const IrInsn& i);
 
   // --- FP part (backend_x86_fp.cpp) ---
   std::string emit_fp(const IrInsn& i);

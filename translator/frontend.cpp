@@ -290,6 +290,32 @@ bool trans_fp_arith(Ctx& c, IrOp op, bool single, int nargs) {
   return false;
 }
 
+// A extension on host atomics: AMOs as locked x86 instructions, LR/SC with a
+// reservation (address, value) and compare-and-swap, like the interpreter.
+bool trans_atomic(Ctx& c) {
+  uint8_t size = 4;
+  IrAmo op = IrAmo::swap;
+  switch (c.d.op) {
+#define HART_AMO(base, kind)                                        \
+  case Opcode::base##_w: op = IrAmo::kind; break;                   \
+  case Opcode::base##_d: op = IrAmo::kind; size = 8; break;
+    HART_AMO(amoswap, swap) HART_AMO(amoadd, add) HART_AMO(amoxor, xor_) HART_AMO(amoand, and_)
+    HART_AMO(amoor, or_) HART_AMO(amomin, min) HART_AMO(amomax, max) HART_AMO(amominu, minu)
+    HART_AMO(amomaxu, maxu)
+#undef HART_AMO
+    case Opcode::lr_w: case Opcode::lr_d:
+      c.rd(c.ir.emit_dst(IrOp::lr, c.rs1(), kNoTemp, 0, c.d.op == Opcode::lr_d ? 8 : 4));
+      return false;
+    case Opcode::sc_w: case Opcode::sc_d:
+      c.rd(c.ir.emit_dst(IrOp::sc, c.rs1(), c.rs2(), 0, c.d.op == Opcode::sc_d ? 8 : 4));
+      return false;
+    default:
+      return false;
+  }
+  c.rd(c.ir.emit_dst(IrOp::amo, c.rs1(), c.rs2(), 0, static_cast<uint8_t>(static_cast<uint8_t>(op) << 4 | size)));
+  return false;
+}
+
 bool trans_helper(Ctx& c) {
   c.ir.emit(IrOp::call_interp, kNoTemp, kNoTemp, static_cast<int64_t>(c.blk.helper_insns.size()));
   c.blk.helper_insns.push_back(c.d);
@@ -328,6 +354,13 @@ bool trans_insn(Ctx& c) {
       return trans_op(c);
     case Opcode::fence:
       return trans_fence(c);
+    case Opcode::lr_w: case Opcode::sc_w: case Opcode::lr_d: case Opcode::sc_d:
+    case Opcode::amoswap_w: case Opcode::amoadd_w: case Opcode::amoxor_w: case Opcode::amoand_w:
+    case Opcode::amoor_w: case Opcode::amomin_w: case Opcode::amomax_w: case Opcode::amominu_w:
+    case Opcode::amomaxu_w: case Opcode::amoswap_d: case Opcode::amoadd_d: case Opcode::amoxor_d:
+    case Opcode::amoand_d: case Opcode::amoor_d: case Opcode::amomin_d: case Opcode::amomax_d:
+    case Opcode::amominu_d: case Opcode::amomaxu_d:
+      return trans_atomic(c);
     case Opcode::flw: case Opcode::fld:
       return trans_fp_load(c);
     case Opcode::fsw: case Opcode::fsd:

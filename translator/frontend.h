@@ -1,7 +1,7 @@
 // translator/frontend.h — RISC-V → IR: decodes the guest instructions of one
 // block and emits IR for each (trans_<insn> per instruction family).
 // F and D run inline when they use the dynamic rounding mode (what
-// compilers emit); instructions without an inline translation (A, Zicsr,
+// compilers emit); instructions without an inline translation (Zicsr,
 // fcvt to/from integers, fmin/fmax, fclass, static rounding modes) become a
 // call_interp op that runs the reference interpreter's semantics on exact
 // guest state. Knows nothing about x86 or Linux.

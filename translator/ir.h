@@ -77,6 +77,9 @@ enum IrOpFlags : uint8_t {
   X(fflags_write, 1, kIrSide, "fflags = a & 0x1f")                              \
   X(load, 1, kIrDst | kIrFault, "dst = mem[a + imm], aux = size | 0x10 signed") \
   X(store, 2, kIrSide | kIrFault, "mem[a + imm] = b, aux = size")               \
+  X(amo, 2, kIrDst | kIrSide | kIrFault, "dst = old mem[a]; mem[a] = old OP b; aux = op<<4 | size") \
+  X(lr, 1, kIrDst | kIrSide | kIrFault, "dst = mem[a], reserve a; aux = size")  \
+  X(sc, 2, kIrDst | kIrSide | kIrFault, "mem[a] = b if reserved: dst = 0, else 1; aux = size") \
   X(fence, 0, kIrSide, "memory fence, aux = 1 when stores must precede loads")  \
   X(call_interp, 0, kIrSide | kIrFault | kIrClobbers, "interpret insn #imm")    \
   X(goto_tb, 0, kIrSide | kIrTerm, "continue at pc imm (chainable exit aux)")   \
@@ -102,6 +105,9 @@ inline const IrOpInfo& ir_info(IrOp op) { return kIrOpInfo[static_cast<int>(op)]
 struct IrInsn;
 // The temp arguments of an insn, in order (nargs of them).
 inline int ir_args(const IrInsn& i, uint32_t out[3]);
+
+// Operations of the amo op (aux >> 4).
+enum class IrAmo : uint8_t { swap, add, xor_, and_, or_, min, max, minu, maxu };
 
 // Conditions of setcond and brcond.
 enum class IrCond : uint8_t { eq, ne, lt, ge, ltu, geu };

@@ -35,7 +35,7 @@ inline bool allowed(const DecodedInsn& d) {
   if (d.op == Opcode::illegal) return false;
   const InsnInfo& in = d.info();
   if (in.flags & (kEndsTb | kSystem)) return false;  // straight-line streams
-  if (in.flags & kAmo) return false;                 // need aligned addresses
+  if ((in.flags & kAmo) && d.rs1 != kBase) return false;  // aligned: x31 = data page
   if (d.op == Opcode::fence) return true;
   bool writes_x = !(in.flags & kFd) && in.format != InsnFormat::S && in.format != InsnFormat::B;
   if (writes_x && d.rd == kBase) return false;
