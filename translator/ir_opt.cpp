@@ -203,7 +203,7 @@ void ir_dce(IrBlock& b) {
   for (size_t k = b.insns.size(); k-- > 0;) {
     const IrInsn& i = b.insns[k];
     const IrOpInfo& info = ir_info(i.op);
-    if (info.flags & (kIrFault | kIrTerm | kIrClobbers)) {
+    if (info.flags & (kIrFault | kIrTerm | kIrClobbers | kIrReadsState)) {
       std::fill(std::begin(x_overwritten), std::end(x_overwritten), false);
       std::fill(std::begin(f_overwritten), std::end(f_overwritten), false);
     }

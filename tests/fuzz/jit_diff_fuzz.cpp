@@ -1,8 +1,9 @@
 // tests/fuzz/jit_diff_fuzz.cpp — jit-diff-fuzz: the differential test of
 // jit_diff.h for as long as asked, on fresh seeds.
 //   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L]
-// Prints the first mismatch (seed and what differs; rerun with that seed to
-// reproduce) and exits 1, or a summary and exits 0.
+// Prints the first mismatch (seed, what differs and the disassembled stream;
+// rerun with --first-seed SEED --length L to reproduce) and exits 1, or a
+// summary and exits 0.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -35,7 +36,9 @@ int main(int argc, char** argv) {
   while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < seconds) {
     hart::diff::Result r = hart::diff::run_case(*jit, seed, len);
     if (!r.ok) {
-      printf("MISMATCH %s (length %u)\n", r.what.c_str(), len);
+      std::string listing;
+      hart::diff::run_case(*jit, seed, len, &listing);
+      printf("MISMATCH %s (length %u)\n%s", r.what.c_str(), len, listing.c_str());
       return 1;
     }
     ++seed;

@@ -76,6 +76,20 @@ TEST(IrOpt, RegisterWritesBeforeFaultPointsStay) {
   EXPECT_EQ(a0_writes, 2) << b.print();  // before the load, and the last one
 }
 
+TEST(IrOpt, FmaKeepsOperandWrites) {
+  // fadd.s ft1 ; fnmsub.d ft1, ft1, ... : the FMA's NaN path re-runs it in
+  // the interpreter from CpuState, so the first ft1 write must be stored
+  // (found by jit-diff-fuzz, seed 1882459617912353).
+  IrBlock b;
+  b.set_freg(1, b.emit_dst(IrOp::fadd, b.get_freg(1), b.get_freg(0), 0, 1));
+  b.set_freg(1, b.emit_dst3(IrOp::fnmsub, b.get_freg(1), b.get_freg(9), b.get_freg(5), 0));
+  b.emit(IrOp::goto_tb);
+  ir_optimize(b);
+  int writes = 0;
+  for (auto& i : b.insns) writes += i.op == IrOp::set_freg && i.imm == 1;
+  EXPECT_EQ(writes, 2) << b.print();
+}
+
 TEST(IrOpt, HelperCallsClobberForwarding) {
   IrBlock b;
   Temp a = b.get_reg(5);

@@ -23,6 +23,7 @@
 #include "core/tb_cache.h"
 #include "core/vcpu.h"
 #include "translator/decode.h"
+#include "translator/disas.h"
 #include "translator/interp.h"
 #include "translator/jit.h"
 
@@ -66,18 +67,26 @@ struct Result {
   std::string what;  // the first difference
 };
 
-// Runs one stream of `len` instructions built from `seed`.
-inline Result run_case(Jit& jit, uint64_t seed, unsigned len) {
-  std::mt19937_64 rng(seed);
+// The instruction stream of a case: bytes, and its disassembly (for reports).
+inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std::string* listing) {
   std::vector<uint8_t> code;
   for (unsigned n = 0; n < len;) {
     uint32_t w = static_cast<uint32_t>(rng());
     if (rng() % 3 == 0) w &= 0xffff;  // try compressed encodings too
     DecodedInsn d = decode(w);
     if (!allowed(d)) continue;
+    if (listing) *listing += format_in_asm_line(d, kCode + code.size()) + "\n";
     code.insert(code.end(), reinterpret_cast<uint8_t*>(&w), reinterpret_cast<uint8_t*>(&w) + d.len);
     ++n;
   }
+  return code;
+}
+
+// Runs one stream of `len` instructions built from `seed`; with listing,
+// also returns the stream's disassembly.
+inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listing = nullptr) {
+  std::mt19937_64 rng(seed);
+  std::vector<uint8_t> code = make_stream(rng, len, listing);
   const uint32_t ecall = 0x00000073;
   code.insert(code.end(), reinterpret_cast<const uint8_t*>(&ecall),
               reinterpret_cast<const uint8_t*>(&ecall) + 4);
