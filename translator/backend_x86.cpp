@@ -121,6 +121,30 @@ void Emitter::set_gp(Temp t, const Gp& r) {
   if (is_pool(r.id())) gp_owner_[r.id()] = t;
 }
 
+// The result of i is in `from` (a scratch register): release dying operands
+// and move it to the result's own location.
+void Emitter::finish_in(const IrInsn& i, const Gp& from) {
+  free_dead_operands();
+  Gp d = alloc_gp_dst(i.dst);
+  if (d.isValid()) {
+    a_.mov(d, from);
+    set_gp(i.dst, d);
+  } else {
+    set_spill(i.dst);
+    a_.mov(mem_of(loc_[i.dst]), from);
+  }
+}
+
+// The result of i was computed in d, or in rax when no register was free.
+void Emitter::place_result(const IrInsn& i, const Gp& d) {
+  if (d.isValid()) {
+    set_gp(i.dst, d);
+  } else {
+    set_spill(i.dst);
+    a_.mov(mem_of(loc_[i.dst]), rax);
+  }
+}
+
 void Emitter::set_spill(Temp t) {
   for (int s = 0; s < kSpillSlots; ++s)
     if (!slot_busy_[s]) {
@@ -349,15 +373,7 @@ void Emitter::emit_atomic(const IrInsn& i) {
     }
     widen(rcx);  // rcx = old value
   }
-  free_dead_operands();
-  Gp d = alloc_gp_dst(i.dst);
-  if (d.isValid()) {
-    a_.mov(d, rcx);
-    set_gp(i.dst, d);
-  } else {
-    set_spill(i.dst);
-    a_.mov(mem_of(loc_[i.dst]), rcx);
-  }
+  finish_in(i, rcx);
 }
 
 void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
@@ -407,8 +423,7 @@ void Emitter::emit_shift(const IrInsn& i, InstId id, bool w) {
       a_.emit(x, work, sa, count);
     }
     free_dead_operands();
-    if (d.isValid()) set_gp(i.dst, d);
-    else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
+    place_result(i, d);
     return;
   }
   if (imm) {  // in place: d = a; shift d; (sign-extend d)
@@ -423,8 +438,7 @@ void Emitter::emit_shift(const IrInsn& i, InstId id, bool w) {
       a_.emit(id, work, Imm(lb.value & 63));
     }
     free_dead_operands();
-    if (d.isValid()) set_gp(i.dst, d);
-    else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
+    place_result(i, d);
     return;
   }
   if (!imm) {
@@ -439,15 +453,7 @@ void Emitter::emit_shift(const IrInsn& i, InstId id, bool w) {
   } else {
     if (imm) a_.emit(id, rax, Imm(lb.value & 63)); else a_.emit(id, rax, cl);
   }
-  free_dead_operands();
-  Gp d = alloc_gp_dst(i.dst);
-  if (d.isValid()) {
-    a_.mov(d, rax);
-    set_gp(i.dst, d);
-  } else {
-    set_spill(i.dst);
-    a_.mov(mem_of(loc_[i.dst]), rax);
-  }
+  finish_in(i, rax);
 }
 
 void Emitter::emit_div(const IrInsn& i) {
@@ -492,15 +498,7 @@ void Emitter::emit_div(const IrInsn& i) {
     if (!is_rem) a_.mov(rax, -1);
   }
   a_.bind(done);
-  free_dead_operands();
-  Gp d = alloc_gp_dst(i.dst);
-  if (d.isValid()) {
-    a_.mov(d, rax);
-    set_gp(i.dst, d);
-  } else {
-    set_spill(i.dst);
-    a_.mov(mem_of(loc_[i.dst]), rax);
-  }
+  finish_in(i, rax);
 }
 
 void Emitter::emit_set_reg(const IrInsn& i) {
@@ -639,8 +637,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
         if (!(sb.isReg() && sb.as<Gp>() == work)) a_.emit(Inst::kIdMov, work, sb);
         a_.neg(work);
         free_dead_operands();
-        if (d.isValid()) set_gp(i.dst, d);
-        else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
+        place_result(i, d);
         return "";
       }
       emit_binop(i, Inst::kIdSub, false);
@@ -660,10 +657,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
         a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
         a_.emit(Inst::kIdImul, rax, gp_src(i.b, rdx));
       }
-      free_dead_operands();
-      Gp d = alloc_gp_dst(i.dst);
-      if (d.isValid()) { a_.mov(d, rax); set_gp(i.dst, d); }
-      else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
+      finish_in(i, rax);
       return "";
     }
     case IrOp::shl: emit_shift(i, Inst::kIdShl, false); return "";
@@ -683,8 +677,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       if (i.op == IrOp::sext_w) a_.emit(Inst::kIdMovsxd, work, s);
       else a_.emit(Inst::kIdMov, work.r32(), s);
       free_dead_operands();
-      if (d.isValid()) set_gp(i.dst, d);
-      else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
+      place_result(i, d);
       return "";
     }
     case IrOp::setcond: {
@@ -693,10 +686,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
       a_.set(cc_of(static_cast<IrCond>(i.aux)), al);
       a_.movzx(eax, al);
-      free_dead_operands();
-      Gp d = alloc_gp_dst(i.dst);
-      if (d.isValid()) { a_.mov(d, rax); set_gp(i.dst, d); }
-      else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
+      finish_in(i, rax);
       return "";
     }
     case IrOp::mulh:
@@ -717,10 +707,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
         a_.mul(rdx, rax, rcx);
       }
       a_.mov(rax, rdx);
-      free_dead_operands();
-      Gp d = alloc_gp_dst(i.dst);
-      if (d.isValid()) { a_.mov(d, rax); set_gp(i.dst, d); }
-      else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
+      finish_in(i, rax);
       return "";
     }
     case IrOp::div: case IrOp::divu: case IrOp::rem: case IrOp::remu:
@@ -741,8 +728,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
         case 4: if (sgn) a_.movsxd(t, m); else a_.mov(t.r32(), m); break;
         default: a_.mov(t, m); break;
       }
-      if (d.isValid()) set_gp(i.dst, d);
-      else { set_spill(i.dst); a_.mov(mem_of(loc_[i.dst]), rax); }
+      place_result(i, d);
       return "";
     }
     case IrOp::store: {

@@ -82,6 +82,8 @@ class Emitter {
   Gp alloc_gp_dst(Temp dst, Temp reuse = kNoTemp);
   void set_gp(Temp t, const Gp& r);
   void set_spill(Temp t);
+  void finish_in(const IrInsn& i, const Gp& from);
+  void place_result(const IrInsn& i, const Gp& d);
   int alloc_xmm();
   void free_dead_operands();
   // Moves every live temp out of `loc` (before it is overwritten).

@@ -181,15 +181,7 @@ void Emitter::emit_fcmp(const IrInsn& i) {
     if (i.op == IrOp::flt) a_.seta(al); else a_.setae(al);
   }
   a_.movzx(eax, al);
-  free_dead_operands();
-  Gp d = alloc_gp_dst(i.dst);
-  if (d.isValid()) {
-    a_.mov(d, rax);
-    set_gp(i.dst, d);
-  } else {
-    set_spill(i.dst);
-    a_.mov(mem_of(loc_[i.dst]), rax);
-  }
+  finish_in(i, rax);
 }
 
 void Emitter::emit_unbox(const IrInsn& i) {
@@ -201,15 +193,7 @@ void Emitter::emit_unbox(const IrInsn& i) {
   a_.je(ok);
   a_.mov(rax, state_mem(offsetof(CpuState, fp_canon_s)));
   a_.bind(ok);
-  free_dead_operands();
-  Gp d = alloc_gp_dst(i.dst);
-  if (d.isValid()) {
-    a_.mov(d, rax);
-    set_gp(i.dst, d);
-  } else {
-    set_spill(i.dst);
-    a_.mov(mem_of(loc_[i.dst]), rax);
-  }
+  finish_in(i, rax);
 }
 
 // fflags = CpuState::fflags | the flags accrued in MXCSR. Reading leaves
