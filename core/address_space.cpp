@@ -2,8 +2,11 @@
 // address space. See address_space.h.
 #include "core/address_space.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -255,6 +258,92 @@ std::vector<Vma> AddressSpace::vmas() const {
   out.reserve(vma_.size());
   for (auto& [k, v] : vma_) out.push_back(v);
   return out;
+}
+
+namespace {
+
+// Copies [src, src+len) of this host process into dst through /proc/self/mem,
+// which ignores page protections and turns pages that cannot be read (a file
+// mapping past its end) into an error instead of SIGBUS. Unreadable pages
+// stay zero in dst.
+void copy_via_proc_mem(int mem_fd, const uint8_t* src, uint8_t* dst, uint64_t len) {
+  uint64_t done = 0;
+  while (done < len) {
+    ssize_t n = pread(mem_fd, dst + done, len - done,
+                      static_cast<off_t>(reinterpret_cast<uintptr_t>(src + done)));
+    if (n > 0) {
+      done += static_cast<uint64_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    done = page_down(done) + kPageSize;  // skip the page that failed
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<AddressSpace> AddressSpace::fork_copy(std::string* error) const {
+  std::unique_ptr<AddressSpace> child = create(error);
+  if (!child) return nullptr;
+  int mem_fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+  int map_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+  auto fail = [&](const char* what) -> std::unique_ptr<AddressSpace> {
+    if (error) *error = std::string("fork: ") + what + ": " + strerror(errno);
+    if (mem_fd >= 0) ::close(mem_fd);
+    if (map_fd >= 0) ::close(map_fd);
+    return nullptr;
+  };
+  if (mem_fd < 0) return fail("/proc/self/mem");
+  std::lock_guard<std::mutex> lock(vma_mutex_);
+  for (const auto& [start, v] : vma_) {
+    uint64_t len = v.end - v.start;
+    uint8_t* from = base_ + v.start;
+    uint8_t* to = child->base_ + v.start;
+    if (v.shared) {
+      // A second view of the same shared pages.
+      if (mremap(from, 0, len, MREMAP_MAYMOVE | MREMAP_FIXED, to) == MAP_FAILED)
+        return fail("mremap of a shared mapping");
+      if (mprotect(to, len, host_prot(v.prot)) != 0) return fail("mprotect");
+    } else {
+      if (mmap(to, len, PROT_READ | PROT_WRITE,
+               MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) == MAP_FAILED)
+        return fail("mmap");
+      if (v.host_fd >= 0 || map_fd < 0) {
+        copy_via_proc_mem(mem_fd, from, to, len);
+      } else {
+        // Anonymous: only pages the host has (present or swapped) hold data.
+        constexpr uint64_t kBatch = 512;
+        uint64_t entries[kBatch];
+        for (uint64_t off = 0; off < len; off += kBatch * kPageSize) {
+          uint64_t n = std::min<uint64_t>(kBatch, (len - off) / kPageSize);
+          off_t at = static_cast<off_t>(reinterpret_cast<uintptr_t>(from + off) / kPageSize * 8);
+          if (pread(map_fd, entries, n * 8, at) != static_cast<ssize_t>(n * 8)) {
+            copy_via_proc_mem(mem_fd, from + off, to + off, n * kPageSize);
+            continue;
+          }
+          for (uint64_t i = 0; i < n;) {
+            if (!(entries[i] >> 62)) {  // neither present (63) nor swapped (62)
+              ++i;
+              continue;
+            }
+            uint64_t j = i + 1;
+            while (j < n && (entries[j] >> 62)) ++j;
+            uint64_t a = off + i * kPageSize, b = off + j * kPageSize;
+            if (v.prot & PROT_READ)
+              memcpy(to + a, from + a, b - a);
+            else
+              copy_via_proc_mem(mem_fd, from + a, to + a, b - a);
+            i = j;
+          }
+        }
+      }
+      if (mprotect(to, len, host_prot(v.prot)) != 0) return fail("mprotect");
+    }
+    child->vma_.emplace(start, v);
+  }
+  ::close(mem_fd);
+  if (map_fd >= 0) ::close(map_fd);
+  return child;
 }
 
 void AddressSpace::set_name(uint64_t addr, const std::string& name) {

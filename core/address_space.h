@@ -85,6 +85,13 @@ class AddressSpace {
   // Renames the VMA that starts at addr (e.g. "[heap]").
   void set_name(uint64_t addr, const std::string& name);
 
+  // fork(): a new address space with the same VMAs. Private pages are
+  // copied (anonymous ones only where the host has them resident or in swap;
+  // untouched ones read back as zeros anyway); MAP_SHARED mappings map the
+  // same host pages (a second view made with mremap(old_size = 0)). The
+  // change listener is not copied. nullptr + *error on failure.
+  std::unique_ptr<AddressSpace> fork_copy(std::string* error) const;
+
   // Called (outside the lock) after guest pages lose their mapping or their
   // protection changes, so translated code from them can be dropped.
   void set_change_listener(std::function<void(uint64_t start, uint64_t end)> fn) {

@@ -47,6 +47,9 @@ class Vcpu {
   static constexpr unsigned kJmpCacheSize = 1u << kJmpCacheBits;
   static unsigned jmp_cache_slot(uint64_t pc) { return (pc >> 1) & (kJmpCacheSize - 1); }
   VcpuOptions options;
+  // Opaque back-pointer for the environment that runs this vCPU (linux-abi
+  // stores its Thread here). core never reads it.
+  void* user = nullptr;
   AddressSpace& as() { return as_; }
   TbCache& tb_cache() { return cache_; }
   Executor& executor() { return exec_; }

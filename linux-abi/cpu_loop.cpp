@@ -7,7 +7,11 @@
 // illegal instruction → SIGILL ILL_ILLOPC, ebreak → SIGTRAP TRAP_BRKPT (pc
 // left on the instruction). Pending signals are delivered after every
 // syscall and every vCPU exit (signals.cpp).
-// Owns: the Linux run loop of one (single-threaded) guest. Does not own:
+// Every guest thread runs run_thread() on its own host thread; a thread
+// leaves the loop when it calls exit(), when its process exits (exit_group,
+// fatal signal) or when execve in another thread ends it; execve in this
+// thread swaps in the new image's vCPU between two loop turns.
+// Owns: the Linux run loop of every guest thread, run_guest. Does not own:
 // translation (Executor), syscall semantics (syscall_table.cpp, sys_*.cpp),
 // signal delivery (signals.cpp).
 #include <csignal>
@@ -72,9 +76,70 @@ void log_page_map(Process& p) {
 
 }  // namespace
 
+void run_thread(std::shared_ptr<Process> proc, Thread* t) {
+  {
+    Process& p = *proc;
+    char buf[256];
+    for (;;) {
+      if (t->exec_vcpu) {  // execve succeeded: continue in the new image
+        std::lock_guard<std::mutex> lock(p.mutex());
+        t->vcpu = std::move(t->exec_vcpu);
+      }
+      if (p.exited() || t->leave.load()) break;
+      Vcpu& v = *t->vcpu;
+      ExitReason why = v.run();
+      switch (why) {
+        case ExitReason::Ecall: {
+          uint64_t orig_a0 = v.state.x[10];
+          SyscallCtx ctx{p, v, v.state.x[17],
+                         {orig_a0, v.state.x[11], v.state.x[12], v.state.x[13], v.state.x[14],
+                          v.state.x[15]}};
+          v.state.pc += 4;  // handlers that redirect the thread (sigreturn, execve) set pc themselves
+          int64_t ret = dispatch_syscall(ctx);
+          if (t->exec_vcpu || t->leave.load()) continue;  // execve / exit: nothing to finish
+          if (!p.exited()) finish_syscall(p, v, ret, orig_a0);
+          continue;  // finish_syscall delivered the pending signals
+        }
+        case ExitReason::MemFault: {
+          FaultKind k = v.state.fault_kind;
+          bool bus = k == FaultKind::Misaligned;
+          snprintf(buf, sizeof buf, "%s at pc 0x%" PRIx64 ": %s %s 0x%" PRIx64,
+                   bus ? "SIGBUS" : "SIGSEGV", v.state.pc, fault_kind_text(k),
+                   v.state.fault_is_write ? "writing" : "reading", v.state.fault_addr);
+          if (bus)
+            fault_signal(p, v, SIGBUS, kBUS_ADRALN, v.state.pc, buf);
+          else
+            fault_signal(p, v, SIGSEGV,
+                         k == FaultKind::Protection ? kSEGV_ACCERR : kSEGV_MAPERR,
+                         v.state.fault_addr, buf);
+          break;
+        }
+        case ExitReason::IllegalInsn:
+          snprintf(buf, sizeof buf, "SIGILL at pc 0x%" PRIx64 ": illegal instruction 0x%08x",
+                   v.state.pc, v.state.insn_bits);
+          fault_signal(p, v, SIGILL, kILL_ILLOPC, v.state.pc, buf);
+          break;
+        case ExitReason::Ebreak:
+          snprintf(buf, sizeof buf, "SIGTRAP at pc 0x%" PRIx64 ": ebreak", v.state.pc);
+          fault_signal(p, v, SIGTRAP, kTRAP_BRKPT, v.state.pc, buf);
+          break;
+        case ExitReason::ExitRequest:
+          v.state.exit_request.store(0, std::memory_order_release);
+          break;
+        default:  // None, Halted, FenceI (core handles it): just go on
+          break;
+      }
+      if (!p.exited() && !t->leave.load()) deliver_signals(p, v);
+    }
+    p.thread_exited(*t);
+  }
+  proc.reset();  // may destroy the process (its last reference)
+  run_thread_done();
+}
+
 GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
   GuestResult res;
-  std::unique_ptr<Process> proc = Process::create(exec, log, &res.error);
+  std::shared_ptr<Process> proc = Process::create(exec, log, &res.error);
   if (!proc) return res;
   proc->strace = cfg.strace;
   std::vector<std::string> argv = cfg.argv;
@@ -83,52 +148,10 @@ GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
   res.ok = true;
   if (log.enabled(kLog_page)) log_page_map(*proc);
 
-  Vcpu& v = proc->main_thread();
-  char buf[256];
-  while (!proc->exited()) {
-    ExitReason why = v.run();
-    switch (why) {
-      case ExitReason::Ecall: {
-        uint64_t orig_a0 = v.state.x[10];
-        SyscallCtx ctx{*proc, v, v.state.x[17],
-                       {orig_a0, v.state.x[11], v.state.x[12], v.state.x[13], v.state.x[14],
-                        v.state.x[15]}};
-        v.state.pc += 4;  // handlers that redirect the thread (sigreturn, execve) set pc themselves
-        int64_t ret = dispatch_syscall(ctx);
-        if (!proc->exited()) finish_syscall(*proc, v, ret, orig_a0);
-        continue;  // finish_syscall delivered the pending signals
-      }
-      case ExitReason::MemFault: {
-        FaultKind k = v.state.fault_kind;
-        bool bus = k == FaultKind::Misaligned;
-        snprintf(buf, sizeof buf, "%s at pc 0x%" PRIx64 ": %s %s 0x%" PRIx64,
-                 bus ? "SIGBUS" : "SIGSEGV", v.state.pc, fault_kind_text(k),
-                 v.state.fault_is_write ? "writing" : "reading", v.state.fault_addr);
-        if (bus)
-          fault_signal(*proc, v, SIGBUS, kBUS_ADRALN, v.state.pc, buf);
-        else
-          fault_signal(*proc, v, SIGSEGV,
-                       k == FaultKind::Protection ? kSEGV_ACCERR : kSEGV_MAPERR,
-                       v.state.fault_addr, buf);
-        break;
-      }
-      case ExitReason::IllegalInsn:
-        snprintf(buf, sizeof buf, "SIGILL at pc 0x%" PRIx64 ": illegal instruction 0x%08x",
-                 v.state.pc, v.state.insn_bits);
-        fault_signal(*proc, v, SIGILL, kILL_ILLOPC, v.state.pc, buf);
-        break;
-      case ExitReason::Ebreak:
-        snprintf(buf, sizeof buf, "SIGTRAP at pc 0x%" PRIx64 ": ebreak", v.state.pc);
-        fault_signal(*proc, v, SIGTRAP, kTRAP_BRKPT, v.state.pc, buf);
-        break;
-      case ExitReason::ExitRequest:
-        v.state.exit_request.store(0, std::memory_order_release);
-        break;
-      default:  // None, Halted, FenceI (core handles it): just go on
-        break;
-    }
-    if (!proc->exited()) deliver_signals(*proc, v);
-  }
+  proc->start_thread(Process::thread_of(proc->main_thread()));
+  proc->wait_until_zombie();
+  // Orphans still running end with the first process (hart-run's lifetime).
+  Process::kill_all_and_wait();
 
   if (proc->killed_by_signal()) {
     res.signaled = true;

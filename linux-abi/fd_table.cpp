@@ -85,6 +85,27 @@ void FdTable::close_on_exec() {
     }
 }
 
+void FdTable::copy_from(const FdTable& other) {
+  std::vector<Entry> copy;
+  int limit;
+  {
+    std::lock_guard<std::mutex> lock(other.mutex_);
+    copy = other.entries_;
+    limit = other.limit_;
+  }
+  std::vector<Entry> old;
+  std::lock_guard<std::mutex> lock(mutex_);
+  old.swap(entries_);
+  entries_ = std::move(copy);
+  limit_ = limit;
+}
+
+void FdTable::close_all() {
+  std::vector<Entry> old;
+  std::lock_guard<std::mutex> lock(mutex_);
+  old.swap(entries_);
+}
+
 std::vector<int> FdTable::open_fds() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<int> out;

@@ -45,6 +45,10 @@ class FdTable {
   int get_cloexec(int fd) const;             // 0/1 or -EBADF
   int set_cloexec(int fd, bool cloexec);     // 0 or -EBADF
   void close_on_exec();
+  // fork: this table becomes a copy of other (same HostFds, same flags).
+  void copy_from(const FdTable& other);
+  // Process exit: drops every entry.
+  void close_all();
   std::vector<int> open_fds() const;
   int limit() const { return limit_; }
   void set_limit(int n);

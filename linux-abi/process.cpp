@@ -1,116 +1,569 @@
-// linux-abi/process.cpp — guest process object. See process.h.
+// linux-abi/process.cpp — guest process object: creation, threads, the
+// process tree and pid table, fork/exec state changes, exit and zombie
+// state. See process.h (lock order there).
 #include "linux-abi/process.h"
 
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/futex.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+
+#include "linux-abi/itimer.h"
+#include "linux-abi/safe_syscall.h"
 
 namespace hart::linux {
 
 namespace {
+
 std::atomic<int> g_next_pid{kFirstGuestPid};
+
+// The tree lock: parent/children links, zombie flags and the pid table.
+std::mutex g_tree_mutex;
+std::condition_variable g_zombie_cv;  // with g_tree_mutex: some process became a zombie
+std::map<int, std::weak_ptr<Process>>& pid_table() {
+  static std::map<int, std::weak_ptr<Process>> t;
+  return t;
 }
 
-std::unique_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::string* error) {
-  std::unique_ptr<Process> p(new Process(exec, log));
-  p->as_ = AddressSpace::create(error);
-  if (!p->as_) return nullptr;
-  p->tb_cache_ = std::make_unique<TbCache>(exec);
-  TbCache* cache = p->tb_cache_.get();
-  p->as_->set_change_listener([cache](uint64_t start, uint64_t end) {
-    cache->invalidate(start, end);
-  });
-  int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (cwd < 0) cwd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  p->cwd_ = std::make_shared<HostFd>(cwd);
-  p->pid_ = g_next_pid.fetch_add(1);
-  p->fds_.init_stdio();
+// Host threads running guest threads (run_thread), so that the last one can
+// be waited for before the executor goes away.
+std::mutex g_threads_mutex;
+std::condition_variable g_threads_cv;
+int g_live_threads = 0;
+
+void init_rlimits(GuestRlimit* rl) {
   for (int r = 0; r < 16; ++r) {
-    struct rlimit rl;
-    if (getrlimit(static_cast<__rlimit_resource>(r), &rl) == 0)
-      p->rlimits[r] = {rl.rlim_cur, rl.rlim_max};
+    struct rlimit h;
+    if (getrlimit(static_cast<__rlimit_resource>(r), &h) == 0)
+      rl[r] = {h.rlim_cur, h.rlim_max};
     else
-      p->rlimits[r] = {RLIM_INFINITY, RLIM_INFINITY};
+      rl[r] = {RLIM_INFINITY, RLIM_INFINITY};
   }
-  p->rlimits[RLIMIT_STACK] = {kStackSize, RLIM_INFINITY};
-  p->rlimits[RLIMIT_NOFILE] = {FdTable::kDefaultLimit, 4096};
-  return p;
+  rl[RLIMIT_STACK] = {kStackSize, RLIM_INFINITY};
+  rl[RLIMIT_NOFILE] = {FdTable::kDefaultLimit, 4096};
 }
 
-Process::~Process() {
-  // Threads reference the address space and cache: drop them first.
-  threads_.clear();
-  thread_signals_.clear();
-  if (as_) as_->set_change_listener(nullptr);
+void attach_cache(AddressSpace& as, TbCache* cache) {
+  as.set_change_listener([cache](uint64_t start, uint64_t end) { cache->invalidate(start, end); });
 }
 
-Vcpu& Process::add_thread() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  threads_.push_back(std::make_unique<Vcpu>(*as_, *tb_cache_, exec_, log_));
-  thread_signals_.push_back(std::make_unique<ThreadSignals>());
-  return *threads_.back();
-}
-
-ThreadSignals& Process::thread_signals(const Vcpu& v) {
-  for (size_t i = 0; i < threads_.size(); ++i)
-    if (threads_[i].get() == &v) return *thread_signals_[i];
-  return *thread_signals_.front();  // not one of ours: cannot happen
-}
-
-int Process::tid_of(const Vcpu&) const {
-  return pid_;  // one thread for now: tid == pid (clone will hand out tids)
-}
-
-Vcpu* Process::thread_by_tid(int tid) {
-  for (auto& t : threads_)
-    if (tid_of(*t) == tid) return t.get();
-  return nullptr;
-}
-
-bool Process::exec(const std::string& path, std::vector<std::string> argv,
-                   std::vector<std::string> envp, const std::string& sysroot,
-                   const VcpuOptions& vopts, std::string* error) {
-  sysroot_ = sysroot;
-  if (argv.empty()) argv.push_back(path);
-  if (!load_program(*as_, path, sysroot, &argv, &image_, error)) return false;
-  sigreturn_trampoline = map_sigreturn_trampoline(*as_, error);
-  if (!sigreturn_trampoline) return false;
-  char real[PATH_MAX];
-  if (realpath(image_.exe_host_path.c_str(), real))
-    exe_path_ = real;
-  else
-    exe_path_ = image_.exe_host_path;
-  argv_ = argv;
-  envp_ = envp;
-  std::string base = path.substr(path.rfind('/') + 1);
-  snprintf(comm, sizeof comm, "%s", base.c_str());
-
+// Loads path into as and builds the exec-time stack.
+bool load_into(AddressSpace& as, const std::string& path, const std::string& execfn,
+               std::vector<std::string>* argv, const std::vector<std::string>& envp,
+               const std::string& sysroot, LoadedProgram* img, StackLayout* stack,
+               uint64_t* trampoline, std::string* error) {
+  if (argv->empty()) argv->push_back(execfn);
+  if (!load_program(as, path, sysroot, argv, img, error)) return false;
+  *trampoline = map_sigreturn_trampoline(as, error);
+  if (!*trampoline) return false;
   StackParams sp;
   sp.uid = getuid();
   sp.euid = geteuid();
   sp.gid = getgid();
   sp.egid = getegid();
   sp.hwcap = kHwcapRv64gc;
-  sp.execfn = path;
+  sp.execfn = execfn;
   if (getrandom(sp.random, sizeof sp.random, 0) != sizeof sp.random)
     for (auto& b : sp.random) b = static_cast<uint8_t>(rand());
-  if (!setup_initial_stack(*as_, image_, argv_, envp_, sp, &stack_, error)) return false;
+  return setup_initial_stack(as, *img, *argv, envp, sp, stack, error);
+}
 
+std::string real_path_of(const std::string& p) {
+  char real[PATH_MAX];
+  return realpath(p.c_str(), real) ? std::string(real) : p;
+}
+
+}  // namespace
+
+// ---- creation ------------------------------------------------------------------
+
+std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::string* error) {
+  std::shared_ptr<Process> p(new Process(exec, log));
+  p->as_ = AddressSpace::create(error);
+  if (!p->as_) return nullptr;
+  p->tb_cache_ = std::make_shared<TbCache>(exec);
+  attach_cache(*p->as_, p->tb_cache_.get());
+  int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (cwd < 0) cwd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  p->cwd_ = std::make_shared<HostFd>(cwd);
+  p->pid_ = g_next_pid.fetch_add(1);
+  p->fds_.init_stdio();
+  init_rlimits(p->rlimits);
+  std::lock_guard<std::mutex> lock(g_tree_mutex);
+  pid_table()[p->pid_] = p;
+  return p;
+}
+
+Process::~Process() {
+  itimer.reset();
+  // Threads reference the address space and cache: drop them first.
+  threads_.clear();
+  if (as_ && as_.use_count() == 1) as_->set_change_listener(nullptr);
+  std::lock_guard<std::mutex> lock(g_tree_mutex);
+  auto it = pid_table().find(pid_);
+  if (it != pid_table().end() && it->second.expired()) pid_table().erase(it);
+}
+
+bool Process::exec(const std::string& path, std::vector<std::string> argv,
+                   std::vector<std::string> envp, const std::string& sysroot,
+                   const VcpuOptions& vopts, std::string* error) {
+  sysroot_ = sysroot;
+  vopts_ = vopts;
+  if (!load_into(*as_, path, path, &argv, envp, sysroot, &image_, &stack_,
+                 &sigreturn_trampoline, error))
+    return false;
+  exe_path_ = real_path_of(image_.exe_host_path);
+  argv_ = argv;
+  envp_ = envp;
+  std::string base = path.substr(path.rfind('/') + 1);
+  snprintf(comm, sizeof comm, "%s", base.c_str());
   // The heap starts empty right after the program image.
   brk_start = brk_cur = brk_mapped = image_.brk_start;
 
-  Vcpu& v = add_thread();
-  v.options = vopts;
-  v.state.pc = image_.entry();
-  v.state.x[2] = stack_.sp;
+  std::lock_guard<std::mutex> lock(mutex_);
+  Thread& t = new_thread_locked(pid_);
+  t.vcpu->state.pc = image_.entry();
+  t.vcpu->state.x[2] = stack_.sp;
   return true;
 }
+
+std::unique_ptr<AddressSpace> Process::load_image(const std::string& path,
+                                                  const std::string& execfn,
+                                                  std::vector<std::string>* argv,
+                                                  const std::vector<std::string>& envp,
+                                                  const std::string& sysroot, LoadedProgram* img,
+                                                  StackLayout* stack, uint64_t* trampoline,
+                                                  std::string* error) {
+  std::unique_ptr<AddressSpace> as = AddressSpace::create(error);
+  if (!as) return nullptr;
+  if (!load_into(*as, path, execfn, argv, envp, sysroot, img, stack, trampoline, error))
+    return nullptr;
+  return as;
+}
+
+// ---- threads -----------------------------------------------------------------------
+
+Thread& Process::new_thread_locked(int tid) {
+  auto t = std::make_unique<Thread>();
+  t->vcpu = std::make_unique<Vcpu>(*as_, *tb_cache_, exec_, log_);
+  t->vcpu->user = t.get();
+  t->vcpu->options = vopts_;
+  t->tid = tid;
+  threads_.push_back(std::move(t));
+  return *threads_.back();
+}
+
+namespace {
+void copy_registers(CpuState& to, const CpuState& from) {
+  memcpy(to.x, from.x, sizeof to.x);
+  memcpy(to.f, from.f, sizeof to.f);
+  to.pc = from.pc;
+  to.fflags = from.fflags;
+  to.frm = from.frm;
+}
+}  // namespace
+
+Thread& Process::add_thread_copy(const Vcpu& from) {
+  int tid = g_next_pid.fetch_add(1);
+  std::lock_guard<std::mutex> lock(mutex_);
+  Thread& t = new_thread_locked(tid);
+  copy_registers(t.vcpu->state, from.state);
+  t.sig.blocked = thread_of(from).sig.blocked;
+  return t;
+}
+
+void Process::start_thread(Thread& t) {
+  install_kick_handler();
+  {
+    std::lock_guard<std::mutex> lock(g_threads_mutex);
+    ++g_live_threads;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  ever_started_ = true;
+  std::thread th(run_thread, shared_from_this(), &t);
+  t.host = th.native_handle();
+  t.running = true;
+  th.detach();
+}
+
+void run_thread_done() {
+  std::lock_guard<std::mutex> lock(g_threads_mutex);
+  if (--g_live_threads == 0) g_threads_cv.notify_all();
+}
+
+void wait_all_guest_threads() {
+  std::unique_lock<std::mutex> lock(g_threads_mutex);
+  g_threads_cv.wait(lock, [] { return g_live_threads == 0; });
+}
+
+void Process::kick_locked(Thread& t) {
+  t.vcpu->state.exit_request.store(1, std::memory_order_release);
+  if (t.running && !pthread_equal(t.host, pthread_self())) kick_host_thread(t.host);
+}
+
+Vcpu* Process::thread_by_tid(int tid) {
+  for (auto& t : threads_)
+    if (t->tid == tid) return t->vcpu.get();
+  return nullptr;
+}
+
+namespace {
+
+constexpr uint32_t kFutexTidMask = 0x3fffffff;
+constexpr uint32_t kFutexOwnerDied = 0x40000000;
+constexpr uint32_t kFutexWaiters = 0x80000000;
+
+void futex_wake_host(uint32_t* host, int n) {
+  syscall(SYS_futex, host, FUTEX_WAKE, n, nullptr, nullptr, 0);
+}
+
+// Linux's handle_futex_death(): the dead owner's lock gets OWNER_DIED and
+// one waiter is woken.
+void futex_owner_died(AddressSpace& as, uint64_t uaddr, int tid) {
+  if ((uaddr & 3) || !as.check(uaddr, 4, PROT_READ | PROT_WRITE)) return;
+  auto* word = reinterpret_cast<uint32_t*>(as.base() + uaddr);
+  uint32_t val = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+  for (;;) {
+    if ((val & kFutexTidMask) != static_cast<uint32_t>(tid)) return;
+    uint32_t nv = (val & kFutexWaiters) | kFutexOwnerDied;
+    if (__atomic_compare_exchange_n(word, &val, nv, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+      break;
+  }
+  if (val & kFutexWaiters) futex_wake_host(word, 1);
+}
+
+// Linux's exit_robust_list(): struct robust_list_head { next; long
+// futex_offset; list_op_pending; } — entries are struct robust_list
+// pointers, bit 0 marks PI futexes.
+void walk_robust_list(AddressSpace& as, uint64_t head, int tid) {
+  uint64_t h[3];
+  if (!head || !as.read(head, h, sizeof h)) return;
+  uint64_t entry = h[0] & ~uint64_t{1};
+  int64_t offset = static_cast<int64_t>(h[1]);
+  uint64_t pending = h[2] & ~uint64_t{1};
+  for (int limit = 2048; entry != head && limit > 0; --limit) {
+    uint64_t next;
+    if (!as.read(entry, &next, 8)) return;
+    if (entry != pending) futex_owner_died(as, entry + offset, tid);
+    entry = next & ~uint64_t{1};
+  }
+  if (pending) futex_owner_died(as, pending + offset, tid);
+}
+
+}  // namespace
+
+void Process::thread_exited(Thread& t) {
+  // CLONE_CHILD_CLEARTID: the joiner waits for this word to become 0.
+  if (t.clear_child_tid && as_ && as_->check(t.clear_child_tid, 4, PROT_WRITE)) {
+    auto* word = reinterpret_cast<uint32_t*>(as_->base() + t.clear_child_tid);
+    __atomic_store_n(word, 0, __ATOMIC_SEQ_CST);
+    futex_wake_host(word, 1);
+  }
+  if (t.robust_list && as_) walk_robust_list(*as_, t.robust_list, t.tid);
+  std::unique_ptr<Thread> gone;
+  bool last;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto it = threads_.begin(); it != threads_.end(); ++it)
+      if (it->get() == &t) {
+        gone = std::move(*it);
+        threads_.erase(it);
+        break;
+      }
+    t.running = false;
+    last = threads_.empty();
+    if (last && !exited_.load()) exit_code_ = t.exit_code & 0xff;
+    signal_cv_.notify_all();
+  }
+  gone.reset();
+  if (last) become_zombie();
+}
+
+// ---- exit --------------------------------------------------------------------------
+
+void Process::set_exiting(bool signaled, int v) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (exited_.load()) return;
+  signaled_ = signaled;
+  if (signaled)
+    exit_signal_ = v;
+  else
+    exit_code_ = v & 0xff;
+  exited_.store(true, std::memory_order_release);
+  for (auto& t : threads_) kick_locked(*t);
+  signal_cv_.notify_all();
+}
+
+void Process::exit_with_status(int code) { set_exiting(false, code); }
+void Process::exit_with_signal(int sig) { set_exiting(true, sig); }
+
+bool Process::dumped_core() const {
+  // Linux reports a core (0x80, CLD_DUMPED) only when one was written:
+  // hartd writes none, but answers as Linux would with the guest's
+  // RLIMIT_CORE (0 = no core file).
+  return signaled_ && signal_default_action(exit_signal_) == SigDefault::Core &&
+         rlimits[RLIMIT_CORE].rlim_cur != 0;
+}
+
+int Process::wait_status() const {
+  if (signaled_) return exit_signal_ | (dumped_core() ? 0x80 : 0);
+  return (exit_code_ & 0xff) << 8;
+}
+
+void Process::release_vfork_parent() {
+  std::shared_ptr<Process> parent = std::move(vfork_parent_);
+  vfork_parent_.reset();
+  if (!parent) return;
+  vfork_released_.store(true, std::memory_order_release);
+  std::lock_guard<std::mutex> lock(parent->mutex_);
+  parent->signal_cv_.notify_all();
+}
+
+void Process::become_zombie() {
+  // Release what a zombie does not need: fds, the timer, memory.
+  std::unique_ptr<ITimer> timer;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    timer = std::move(itimer);
+  }
+  timer.reset();
+  fds_.close_all();
+  release_vfork_parent();
+  if (as_.use_count() == 1) as_->set_change_listener(nullptr);
+  as_.reset();
+  tb_cache_.reset();
+
+  // As Linux's exit_notify(): the parent's SIGCHLD is queued before the
+  // zombie becomes visible to wait4, both under the parent's mutex.
+  std::shared_ptr<Process> parent;
+  {
+    std::lock_guard<std::mutex> lock(g_tree_mutex);
+    parent = parent_.lock();
+  }
+  std::vector<std::shared_ptr<Process>> orphans;
+  std::shared_ptr<Process> self;  // our entry in the parent's list, when autoreaped
+  auto mark_zombie = [&] {        // tree lock held
+    zombie_ = true;
+    orphans.swap(children_);
+    for (auto& c : orphans) c->parent_.reset();
+    g_zombie_cv.notify_all();
+  };
+  if (parent) {
+    std::lock_guard<std::mutex> lock(parent->mutex_);
+    const GuestSigaction& act = parent->signals.action[SIGCHLD];
+    bool autoreap = act.handler == kSigIgn || (act.flags & kSA_NOCLDWAIT);
+    if (!autoreap && death_signal > 0) {
+      GuestSiginfo info{};
+      info.si_signo = death_signal;
+      info.si_code = signaled_ ? (dumped_core() ? kCLD_DUMPED : kCLD_KILLED) : kCLD_EXITED;
+      info.f.chld.pid = pid_;
+      info.f.chld.uid = getuid();
+      info.f.chld.status = signaled_ ? exit_signal_ : exit_code_;
+      send_signal_locked(*parent, nullptr, info, nullptr);
+    }
+    std::lock_guard<std::mutex> tl(g_tree_mutex);
+    mark_zombie();
+    if (autoreap) {
+      auto& ch = parent->children_;
+      for (auto it = ch.begin(); it != ch.end(); ++it)
+        if (it->get() == this) {
+          self = std::move(*it);
+          ch.erase(it);
+          break;
+        }
+    }
+    parent->signal_cv_.notify_all();  // wait4 sleepers
+  } else {
+    std::lock_guard<std::mutex> tl(g_tree_mutex);
+    mark_zombie();
+  }
+  orphans.clear();  // zombies among them go now; live ones are reaped by nobody
+  // `self` may not be the last reference: run_thread still holds one.
+}
+
+bool Process::zombie() const {
+  std::lock_guard<std::mutex> lock(g_tree_mutex);
+  return zombie_;
+}
+
+void Process::wait_until_zombie() {
+  std::unique_lock<std::mutex> lock(g_tree_mutex);
+  g_zombie_cv.wait(lock, [&] { return zombie_; });
+}
+
+int Process::ppid() const {
+  std::lock_guard<std::mutex> lock(g_tree_mutex);
+  std::shared_ptr<Process> p = parent_.lock();
+  return p ? p->pid_ : kGuestPpid;
+}
+
+int Process::reap_child(int which, bool keep, ChildMatch* out) {
+  std::shared_ptr<Process> reaped;  // destroyed after the tree lock is released
+  std::lock_guard<std::mutex> lock(g_tree_mutex);
+  bool any = false;
+  for (auto it = children_.begin(); it != children_.end(); ++it) {
+    Process& c = **it;
+    if (which > 0 && c.pid_ != which) continue;
+    any = true;
+    if (!c.zombie_) continue;
+    out->pid = c.pid_;
+    out->status = c.wait_status();
+    out->signaled = c.signaled_;
+    out->core = c.signaled_ && (out->status & 0x80);
+    if (!keep) {
+      reaped = std::move(*it);
+      children_.erase(it);
+    }
+    return out->pid;
+  }
+  return any ? 0 : -ECHILD;
+}
+
+std::shared_ptr<Process> Process::find(int pid) {
+  std::lock_guard<std::mutex> lock(g_tree_mutex);
+  auto it = pid_table().find(pid);
+  if (it == pid_table().end()) return nullptr;
+  std::shared_ptr<Process> p = it->second.lock();
+  if (p && p->zombie_) return nullptr;
+  return p;
+}
+
+void Process::kill_all_and_wait() {
+  std::vector<std::shared_ptr<Process>> live;
+  {
+    std::lock_guard<std::mutex> lock(g_tree_mutex);
+    for (auto& [pid, w] : pid_table())
+      if (auto p = w.lock())
+        if (!p->zombie_) live.push_back(p);
+  }
+  for (auto& p : live) p->exit_with_signal(SIGKILL);
+  live.clear();
+  wait_all_guest_threads();
+}
+
+// ---- fork / exec -------------------------------------------------------------------
+
+std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std::string* error) {
+  std::shared_ptr<Process> c(new Process(exec_, log_));
+  if (share_vm) {
+    c->as_ = as_;
+    c->tb_cache_ = tb_cache_;
+  } else {
+    std::unique_ptr<AddressSpace> copy = as_->fork_copy(error);
+    if (!copy) return nullptr;
+    c->as_ = std::move(copy);
+    c->tb_cache_ = std::make_shared<TbCache>(exec_);
+    attach_cache(*c->as_, c->tb_cache_.get());
+  }
+  c->fds_.copy_from(fds_);
+  c->cwd_ = cwd_;
+  c->umask_ = umask_;
+  c->sysroot_ = sysroot_;
+  c->vopts_ = vopts_;
+  c->strace = strace;
+  c->pid_ = g_next_pid.fetch_add(1);
+  ThreadSignals sig;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    c->exe_path_ = exe_path_;
+    c->argv_ = argv_;
+    c->envp_ = envp_;
+    c->image_ = image_;
+    c->stack_ = stack_;
+    c->brk_start = brk_start;
+    c->brk_cur = brk_cur;
+    c->brk_mapped = brk_mapped;
+    c->sigreturn_trampoline = sigreturn_trampoline;
+    memcpy(c->rlimits, rlimits, sizeof rlimits);
+    memcpy(c->comm, comm, sizeof comm);
+    for (int s = 1; s <= kGuestNSig; ++s) c->signals.action[s] = signals.action[s];
+    sig.blocked = caller.sig.blocked;
+    sig.ss_sp = caller.sig.ss_sp;
+    sig.ss_size = caller.sig.ss_size;
+    sig.ss_flags = caller.sig.ss_flags;
+  }
+  {
+    std::lock_guard<std::mutex> lock(c->mutex_);
+    Thread& t = c->new_thread_locked(c->pid_);
+    copy_registers(t.vcpu->state, caller.vcpu->state);
+    t.sig = sig;
+  }
+  std::lock_guard<std::mutex> lock(g_tree_mutex);
+  c->parent_ = shared_from_this();
+  children_.push_back(c);
+  pid_table()[c->pid_] = c;
+  return c;
+}
+
+void Process::exec_replace(Thread& caller, std::unique_ptr<AddressSpace> as,
+                           const LoadedProgram& img, const StackLayout& stack, uint64_t trampoline,
+                           std::vector<std::string> argv, std::vector<std::string> envp,
+                           const std::string& exe_path, const std::string& comm_name) {
+  // de_thread(): every other thread leaves; the caller becomes the leader.
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (auto& t : threads_)
+      if (t.get() != &caller) {
+        t->leave.store(true);
+        kick_locked(*t);
+      }
+    signal_cv_.notify_all();  // threads waiting in rt_sigsuspend, wait4, ...
+    signal_cv_.wait(lock, [&] { return threads_.size() == 1 || exited(); });
+    if (exited()) return;  // a fatal signal or exit_group won the race
+  }
+  std::shared_ptr<AddressSpace> nas(std::move(as));
+  auto ncache = std::make_shared<TbCache>(exec_);
+  attach_cache(*nas, ncache.get());
+  auto v = std::make_unique<Vcpu>(*nas, *ncache, exec_, log_);
+  v->user = &caller;
+  v->options = vopts_;
+  v->state.pc = img.entry();
+  v->state.x[2] = stack.sp;
+  std::shared_ptr<AddressSpace> old_as;
+  std::shared_ptr<TbCache> old_cache;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    old_as = std::move(as_);
+    old_cache = std::move(tb_cache_);
+    as_ = nas;
+    tb_cache_ = ncache;
+    image_ = img;
+    stack_ = stack;
+    sigreturn_trampoline = trampoline;
+    argv_ = std::move(argv);
+    envp_ = std::move(envp);
+    exe_path_ = exe_path;
+    snprintf(comm, sizeof comm, "%s", comm_name.c_str());
+    brk_start = brk_cur = brk_mapped = img.brk_start;
+    // flush_signal_handlers(): caught signals go back to SIG_DFL.
+    for (int s = 1; s <= kGuestNSig; ++s) {
+      GuestSigaction& a = signals.action[s];
+      if (a.handler != kSigIgn) a.handler = kSigDfl;
+      a.flags = 0;
+      a.mask = 0;
+    }
+    caller.sig.ss_sp = caller.sig.ss_size = 0;
+    caller.sig.ss_flags = kSS_DISABLE;
+    caller.tid = pid_;
+    caller.clear_child_tid = 0;
+    caller.robust_list = caller.robust_list_len = 0;
+    caller.exec_vcpu = std::move(v);
+  }
+  if (old_as && old_as.use_count() == 1) old_as->set_change_listener(nullptr);
+  fds_.close_on_exec();
+  release_vfork_parent();
+}
+
+// ---- paths ----------------------------------------------------------------------------
 
 std::string Process::host_path(const std::string& guest_path) const {
   return sysroot_path(sysroot_, guest_path);
@@ -124,22 +577,6 @@ int Process::host_dirfd(int64_t guest_dirfd, std::shared_ptr<HostFd>* keep) {
   *keep = fds_.get(static_cast<int>(guest_dirfd));
   if (!*keep) return -EBADF;
   return (*keep)->fd();
-}
-
-void Process::exit_with_status(int code) {
-  if (exited_.exchange(true)) return;
-  exit_code_ = code & 0xff;
-  signaled_ = false;
-  std::lock_guard<std::mutex> lock(mutex_);
-  signal_cv_.notify_all();
-}
-
-void Process::exit_with_signal(int sig) {
-  if (exited_.exchange(true)) return;
-  signaled_ = true;
-  exit_signal_ = sig;
-  std::lock_guard<std::mutex> lock(mutex_);  // callers never hold it
-  signal_cv_.notify_all();
 }
 
 bool Process::report_unimplemented_once(unsigned nr) {

@@ -1,17 +1,30 @@
 // linux-abi/process.h — one guest process as the Linux layer sees it: its
-// address space and TB cache, fd table, brk, cwd and umask, identity (virtual
-// pid), exec image facts (exe path, argv/envp, auxv), signal dispositions and
-// exit state, plus its threads (one Vcpu each; only one for now — clone will
-// add more through add_thread()).
-// Owns: per-process Linux state and path resolution (sysroot, cwd, the
+// address space and TB cache (shared with a vfork child), fd table, brk, cwd
+// and umask, identity (virtual pid in hartd's pid namespace, parent and
+// children), exec image facts (exe path, argv/envp, auxv), signal
+// dispositions, its threads (one Thread = one Vcpu on one host thread each)
+// and its life cycle: running → exiting (exit_group or a fatal signal: every
+// thread is asked to leave) → zombie (no thread left; memory and fds
+// released) → reaped by wait4/waitid (or by run_guest for a process without
+// a guest parent).
+// Owns: per-process Linux state, the thread list, the process tree and pid
+// table, fork/exec state changes, path resolution (sysroot, cwd, the
 // /proc/self links). Does not own: the run loop (cpu_loop.cpp) or syscall
 // semantics (sys_*.cpp).
 //
-// Locking: mutex_ guards brk, signal state (signals, thread_signals(); see
-// signals.h) and the thread list. The fd table
-// and address space lock themselves. Lock order: Process::mutex_ before
-// AddressSpace's or FdTable's locks.
+// Locking (lock order, outer first):
+//   1. Process::mutex_ — brk, signal state (signals, Thread::sig; see
+//      signals.h), the thread list, vfork state, exec-time fields
+//      (image/argv/exe path). A thread that waits (rt_sigsuspend, wait4,
+//      vfork, de_thread) waits on signal_cv() with it.
+//   2. the tree lock (process.cpp) — parent/children links, zombie status,
+//      the pid table. Taken alone or inside ONE Process::mutex_; never take a
+//      Process::mutex_ while holding it.
+//   3. AddressSpace's, FdTable's and TbCache's own locks (leaves).
+// Two processes' mutexes are never held together.
 #pragma once
+
+#include <pthread.h>
 
 #include <atomic>
 #include <bitset>
@@ -20,6 +33,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/address_space.h"
@@ -30,19 +44,42 @@
 #include "linux-abi/elf_loader.h"
 #include "linux-abi/fd_table.h"
 #include "linux-abi/initial_stack.h"
+#include "linux-abi/itimer.h"
 #include "linux-abi/riscv64_abi.h"
 #include "linux-abi/signals.h"
 
 namespace hart::linux {
 
-// Virtual ids: the first guest gets this pid; each further one the next.
+// Virtual ids: the first guest gets this pid; each further process or
+// thread the next free number.
 constexpr int kFirstGuestPid = 1000;
-constexpr int kGuestPpid = 1;
+constexpr int kGuestPpid = 1;  // getppid() of a process without a guest parent
 
-class Process {
+class Process;
+
+// One guest thread. Found from its Vcpu through Vcpu::user.
+struct Thread {
+  std::unique_ptr<Vcpu> vcpu;
+  // Set by a successful execve: the vCPU of the new image, swapped in by the
+  // run loop once the syscall has returned.
+  std::unique_ptr<Vcpu> exec_vcpu;
+  ThreadSignals sig;  // guarded by Process::mutex_
+  int tid = 0;
+  uint64_t clear_child_tid = 0;  // CLONE_CHILD_CLEARTID / set_tid_address
+  uint64_t robust_list = 0, robust_list_len = 0;
+  // Host thread running it; valid while `running` (guarded by Process::mutex_).
+  pthread_t host{};
+  bool running = false;
+  // Leave the run loop: exit() of this thread, or killed by execve's de_thread.
+  std::atomic<bool> leave{false};
+  int exit_code = 0;  // exit()'s status, the process's if it is the last thread
+};
+
+class Process : public std::enable_shared_from_this<Process> {
  public:
-  // Reserves the address space. nullptr + *error on failure.
-  static std::unique_ptr<Process> create(Executor& exec, GuestLog& log, std::string* error);
+  // Reserves the address space. nullptr + *error on failure. The process
+  // has no thread until exec().
+  static std::shared_ptr<Process> create(Executor& exec, GuestLog& log, std::string* error);
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -58,19 +95,34 @@ class Process {
   GuestLog& log() { return log_; }
   Executor& executor() { return exec_; }
   FdTable& fds() { return fds_; }
-  Vcpu& main_thread() { return *threads_.front(); }
+  Vcpu& main_thread() { return *threads_.front()->vcpu; }
   size_t thread_count() const { return threads_.size(); }
-  // Creates another vCPU sharing this process's memory (for clone).
-  Vcpu& add_thread();
+  // True when only this process's single thread can be running code from
+  // the TB cache (TbCache::reclaim is safe then).
+  bool cache_exclusive() const { return threads_.size() == 1 && tb_cache_.use_count() == 1; }
+
+  // ---- threads -------------------------------------------------------------
+  static Thread& thread_of(const Vcpu& v) { return *static_cast<Thread*>(v.user); }
+  // A new thread whose registers are a copy of `from` (clone). The caller
+  // sets what differs and then calls start_thread(). Takes mutex_.
+  Thread& add_thread_copy(const Vcpu& from);
+  // Starts the host thread running t (cpu_loop.cpp's run loop).
+  void start_thread(Thread& t);
+  // Called by the run loop when t leaves for good: clear_child_tid, robust
+  // list, removal; the last thread makes the process a zombie.
+  void thread_exited(Thread& t);
+  // Raises exit_request on t and kicks it out of a blocking host syscall.
+  // mutex_ held.
+  void kick_locked(Thread& t);
 
   int pid() const { return pid_; }
-  int ppid() const { return kGuestPpid; }
-  int tid_of(const Vcpu& v) const;
-  Vcpu* thread_by_tid(int tid);  // nullptr if no thread of this process has it
+  int ppid() const;
+  int tid_of(const Vcpu& v) const { return thread_of(v).tid; }
+  Vcpu* thread_by_tid(int tid);  // nullptr if no thread of this process has it (mutex_ held)
   // Calls fn(Vcpu&, ThreadSignals&) for every thread; mutex_ held by the caller.
   template <class F>
   void for_each_thread(F fn) {
-    for (size_t i = 0; i < threads_.size(); ++i) fn(*threads_[i], *thread_signals_[i]);
+    for (auto& t : threads_) fn(*t->vcpu, t->sig);
   }
 
   const std::string& sysroot() const { return sysroot_; }
@@ -79,6 +131,7 @@ class Process {
   const std::vector<std::string>& envp() const { return envp_; }
   const LoadedProgram& image() const { return image_; }
   const StackLayout& stack() const { return stack_; }
+  const VcpuOptions& vcpu_options() const { return vopts_; }
 
   // Host path for a guest path (sysroot lookup for absolute paths).
   std::string host_path(const std::string& guest_path) const;
@@ -104,38 +157,98 @@ class Process {
   // Signals (signals.h): dispositions and process-directed pending signals;
   // per-thread masks, pending sets and altstacks. Guarded by mutex_.
   ProcessSignals signals;
-  ThreadSignals& thread_signals(const Vcpu& v);
-  // Threads waiting for a signal (rt_sigsuspend, rt_sigtimedwait) wait here
-  // with mutex_; senders and exits notify it.
+  ThreadSignals& thread_signals(const Vcpu& v) { return thread_of(v).sig; }
+  // Threads waiting for a signal, a child, a vfork child or the end of
+  // other threads wait here with mutex_; senders and exits notify it.
   std::condition_variable& signal_cv() { return signal_cv_; }
   uint64_t sigreturn_trampoline = 0;  // guest address of __vdso_rt_sigreturn
-  uint64_t clear_child_tid = 0;
-  uint64_t robust_list = 0, robust_list_len = 0;
   GuestRlimit rlimits[16] = {};  // RLIMIT_* as the guest sees them (set in create())
   char comm[16] = {};            // prctl(PR_SET_NAME), /proc/self/comm
 
-  // Exit state.
+  // ---- fork / exec ---------------------------------------------------------
+  // fork/vfork: a child process whose only thread copies `caller`'s
+  // registers. share_vm: the child uses this address space and TB cache
+  // (vfork); else it gets a copy. The child is linked into the tree; the
+  // caller adjusts the thread and starts it. nullptr + *error on failure.
+  std::shared_ptr<Process> fork_child(Thread& caller, bool share_vm, std::string* error);
+  // execve's point of no return: ends every other thread (waits until they
+  // are gone), then installs the new image (already loaded into as) and gives
+  // `caller` a fresh vCPU at its entry. Closes CLOEXEC fds, resets handlers.
+  void exec_replace(Thread& caller, std::unique_ptr<AddressSpace> as, const LoadedProgram& img,
+                    const StackLayout& stack, uint64_t trampoline, std::vector<std::string> argv,
+                    std::vector<std::string> envp, const std::string& exe_path,
+                    const std::string& comm_name);
+  // Builds a program image in a fresh address space (used by exec and execve).
+  // nullptr + *error on failure.
+  // path is what the loader opens, execfn the guest's name for it (AT_EXECFN).
+  static std::unique_ptr<AddressSpace> load_image(const std::string& path,
+                                                  const std::string& execfn,
+                                                  std::vector<std::string>* argv,
+                                                  const std::vector<std::string>& envp,
+                                                  const std::string& sysroot, LoadedProgram* img,
+                                                  StackLayout* stack, uint64_t* trampoline,
+                                                  std::string* error);
+  // vfork: the parent waits until the child execs or exits.
+  bool vfork_released() const { return vfork_released_.load(std::memory_order_acquire); }
+  void set_vfork_parent(std::shared_ptr<Process> parent) { vfork_parent_ = std::move(parent); }
+
+  // ---- exit, zombie, wait --------------------------------------------------
+  // Group exit started (exit_group, fatal signal): threads are leaving.
   bool exited() const { return exited_.load(std::memory_order_acquire); }
-  // Both wake signal waiters and take mutex_: never call them holding it.
-  void exit_with_status(int code);       // exit_group
-  void exit_with_signal(int sig);        // killed by a signal
+  // A waiting thread must give up: its process exits or it was told to leave.
+  bool should_stop(const Thread& t) const { return exited() || t.leave.load(); }
+  // Both take mutex_: never call them holding it.
+  void exit_with_status(int code);  // exit_group
+  void exit_with_signal(int sig);   // killed by a signal
   bool killed_by_signal() const { return signaled_; }
   int exit_code() const { return exit_code_; }
   int exit_signal() const { return exit_signal_; }
+  // Linux wait status: code << 8, or signal | 0x80 for a core dump.
+  bool dumped_core() const;
+  int wait_status() const;
+  // No thread left (tree lock).
+  bool zombie() const;
+  // Blocks until the process is a zombie (run_guest, for the first process).
+  void wait_until_zombie();
+  // Waitable children: see sys_wait.cpp. Under the tree lock.
+  struct ChildMatch {
+    int pid = 0;            // 0 = none
+    int status = 0;         // wait status
+    bool signaled = false;  // for waitid's si_code
+    bool core = false;
+  };
+  // Finds a zombie child matching `which` (-1 any, > 0 that pid); reaps it
+  // unless keep. Returns -ECHILD if no child matches at all, 0 if a matching
+  // child exists but none is a zombie, else its pid (details in *out).
+  int reap_child(int which, bool keep, ChildMatch* out);
+  // Sends SIGKILL to every process still alive (orphans when hart-run ends)
+  // and waits until their threads are gone.
+  static void kill_all_and_wait();
+  // A live process by pid (kill), or nullptr.
+  static std::shared_ptr<Process> find(int pid);
 
   // strace and one-time "unimplemented" reports.
   bool strace = false;
   bool report_unimplemented_once(unsigned nr);
 
+  // Signal sent to the parent when this process ends (clone's low byte; SIGCHLD).
+  int death_signal = SIGCHLD;
+
+  // Interval timer (setitimer ITIMER_REAL), created on first use (sys_time.cpp).
+  std::unique_ptr<ITimer> itimer;  // guarded by mutex_
+
  private:
   Process(Executor& exec, GuestLog& log) : exec_(exec), log_(log) {}
+  Thread& new_thread_locked(int tid);
+  void become_zombie();
+  void set_exiting(bool signaled, int code_or_sig);
+  void release_vfork_parent();
 
   Executor& exec_;
   GuestLog& log_;
-  std::unique_ptr<AddressSpace> as_;
-  std::unique_ptr<TbCache> tb_cache_;
-  std::vector<std::unique_ptr<Vcpu>> threads_;
-  std::vector<std::unique_ptr<ThreadSignals>> thread_signals_;  // parallel to threads_
+  std::shared_ptr<AddressSpace> as_;
+  std::shared_ptr<TbCache> tb_cache_;
+  std::vector<std::unique_ptr<Thread>> threads_;
   std::condition_variable signal_cv_;
   FdTable fds_;
   std::shared_ptr<HostFd> cwd_;
@@ -145,12 +258,28 @@ class Process {
   std::vector<std::string> argv_, envp_;
   LoadedProgram image_;
   StackLayout stack_;
+  VcpuOptions vopts_;
   std::mutex mutex_;
   std::atomic<bool> exited_{false};
   bool signaled_ = false;
   int exit_code_ = 0, exit_signal_ = 0;
+  bool ever_started_ = false;  // a thread ran (mutex_)
+  // vfork: the parent to release at exec/exit.
+  std::shared_ptr<Process> vfork_parent_;
+  std::atomic<bool> vfork_released_{false};
+  // Tree (tree lock).
+  std::weak_ptr<Process> parent_;
+  std::vector<std::shared_ptr<Process>> children_;
+  bool zombie_ = false;
   std::mutex unimp_mutex_;
   std::bitset<512> unimp_reported_;
 };
+
+// The body of every host thread that runs a guest thread (cpu_loop.cpp).
+void run_thread(std::shared_ptr<Process> p, Thread* t);
+// run_thread's last act (after dropping its Process reference).
+void run_thread_done();
+// Blocks until no host thread runs a guest thread any more.
+void wait_all_guest_threads();
 
 }  // namespace hart::linux

@@ -140,30 +140,53 @@ int do_sigaltstack(ThreadSignals& ts, const GuestStackT* ss, GuestStackT* old, u
 
 // ---- sending ---------------------------------------------------------------------
 
-void send_signal(Process& p, Vcpu* target, const GuestSiginfo& info, const Vcpu* caller) {
+// Queues info and picks the thread to kick (none if every candidate blocks
+// it). Mutex held.
+void send_signal_locked(Process& p, Vcpu* target, const GuestSiginfo& info, const Vcpu* caller) {
   int sig = info.si_signo;
-  if (sig < 1 || sig > kGuestNSig) return;
+  if (p.thread_count() == 0) return;  // not started yet, or a zombie
+  Vcpu& t = target ? *target : p.main_thread();
+  ThreadSignals& ts = p.thread_signals(t);
+  if (signal_is_ignored(p, ts, sig)) return;
+  if (target)
+    ts.pending.add(info);
+  else
+    p.signals.shared.add(info);
+  // A process-directed signal goes to the first thread that does not block
+  // it (the caller first, as Linux prefers the current thread).
   Vcpu* kick = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(p.mutex());
-    Vcpu& t = target ? *target : p.main_thread();
-    ThreadSignals& ts = p.thread_signals(t);
-    if (signal_is_ignored(p, ts, sig)) return;
-    if (target)
-      ts.pending.add(info);
-    else
-      p.signals.shared.add(info);
-    // A process-directed signal goes to the first thread that does not block it.
-    if (!target) {
+  if (target) {
+    if (!(ts.blocked & sig_bit(sig)) || sig == SIGKILL) kick = target;
+  } else {
+    if (caller)
+      p.for_each_thread([&](Vcpu& v, ThreadSignals& s) {
+        if (&v == caller && !(s.blocked & sig_bit(sig))) kick = &v;
+      });
+    if (!kick)
       p.for_each_thread([&](Vcpu& v, ThreadSignals& s) {
         if (!kick && !(s.blocked & sig_bit(sig))) kick = &v;
       });
-    } else {
-      kick = target;
-    }
-    p.signal_cv().notify_all();
   }
-  if (kick && kick != caller) kick->state.exit_request.store(1, std::memory_order_release);
+  p.signal_cv().notify_all();
+  if (kick && kick != caller) p.kick_locked(Process::thread_of(*kick));
+}
+
+void send_signal(Process& p, Vcpu* target, const GuestSiginfo& info, const Vcpu* caller) {
+  int sig = info.si_signo;
+  if (sig < 1 || sig > kGuestNSig) return;
+  std::lock_guard<std::mutex> lock(p.mutex());
+  send_signal_locked(p, target, info, caller);
+}
+
+int send_signal_tid(Process& p, int tid, const GuestSiginfo& info, const Vcpu* caller) {
+  int sig = info.si_signo;
+  if (sig < 0 || sig > kGuestNSig) return -EINVAL;
+  std::lock_guard<std::mutex> lock(p.mutex());
+  Vcpu* t = p.thread_by_tid(tid);
+  if (!t) return -ESRCH;
+  if (sig == 0) return 0;
+  send_signal_locked(p, t, info, caller);
+  return 0;
 }
 
 namespace {

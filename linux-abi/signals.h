@@ -11,12 +11,14 @@
 // Locking: all signal state lives under Process::mutex(); a thread blocked in
 // rt_sigsuspend/rt_sigtimedwait waits on Process::signal_cv(), which every
 // send notifies. A signal for another thread also raises that vCPU's
-// exit_request so it leaves guest code within one TB.
+// exit_request so it leaves guest code within one TB, and kicks its host
+// thread out of a blocking host syscall (Process::kick_locked).
+//
+// A thread that blocks in a host syscall does so through safe_syscall
+// (safe_syscall.h): the kick that accompanies a signal makes it return.
 //
 // Not done yet: stop/continue (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU stop
-// nothing; treated as ignored), interruption of blocking host syscalls
-// (read on a pipe, nanosleep, futex wait: a signal sent by another thread
-// waits until they return), restart_syscall for -ERESTART_RESTARTBLOCK
+// nothing; treated as ignored), restart_syscall for -ERESTART_RESTARTBLOCK
 // (reported as -EINTR), vector state in the frame (no V extension).
 #pragma once
 
@@ -112,7 +114,14 @@ int do_sigaltstack(ThreadSignals& ts, const GuestStackT* ss, GuestStackT* old, u
 // Queues info for one thread (target) or, with target == nullptr, for the
 // process. Ignored signals are dropped here, as Linux does. Wakes waiters and
 // kicks the target vCPU if it is not the caller. Takes the process mutex.
+// target must be the caller's own vCPU or nullptr (other threads may exit
+// meanwhile: use send_signal_tid for them).
 void send_signal(Process& p, Vcpu* target, const GuestSiginfo& info, const Vcpu* caller);
+// The same with p's mutex already held (sig must be valid).
+void send_signal_locked(Process& p, Vcpu* target, const GuestSiginfo& info, const Vcpu* caller);
+// Thread-directed by tid: 0, -ESRCH (no such thread in p) or -EINVAL. Signal 0
+// only checks that the thread exists.
+int send_signal_tid(Process& p, int tid, const GuestSiginfo& info, const Vcpu* caller);
 
 // A fault of the instruction at pc (force_sig semantics: a blocked or
 // ignored synchronous signal is unblocked / reset to SIG_DFL and so kills).

@@ -1,7 +1,8 @@
 // linux-abi/sys_fs.cpp — file and fd syscalls: read/write families, open,
 // close, seek, stat (converted to the riscv64 asm-generic struct stat),
 // statx, links, directories, cwd, dup, fcntl, ioctl (terminal subset),
-// pipes, plus the path helpers of sys_util.h. Open flags, AT_* flags, fcntl
+// pipes, plus the path helpers of sys_util.h. read/write/readv/writev block
+// through safe_syscall, so signals interrupt them. Open flags, AT_* flags, fcntl
 // commands, struct flock, statx, statfs, dirent64 and iovec have the same
 // values and layouts on riscv64 and x86-64 (both asm-generic), so they pass
 // through; struct stat does not.
@@ -23,6 +24,8 @@
 
 #include "linux-abi/riscv64_abi.h"
 #include "linux-abi/sys_util.h"
+#include "linux-abi/safe_syscall.h"
+#include "linux-abi/signals.h"
 
 namespace hart::linux {
 
@@ -151,6 +154,12 @@ int open_proc_self(Process& p, const std::string& path, int64_t flags) {
   return 1;
 }
 
+// A blocking read/write interrupted by a signal: -ERESTARTSYS, so it
+// restarts after an SA_RESTART handler (or when no handler runs) and
+// fails with EINTR otherwise. Linux gives EINTR only when nothing was
+// transferred, which is what the host call reports too.
+int64_t interruptible(SyscallCtx&, int64_t r) { return r == -EINTR ? kERESTARTSYS : r; }
+
 int64_t rw_vector(SyscallCtx& ctx, bool is_write, bool positioned, int64_t pos) {
   std::shared_ptr<HostFd> keep;
   int fd = host_fd(ctx, ctx.a[0], &keep);
@@ -170,14 +179,12 @@ int64_t rw_vector(SyscallCtx& ctx, bool is_write, bool positioned, int64_t pos) 
     if (!h) return -EFAULT;
     iov[i] = {h, len};
   }
-  ssize_t r;
   if (positioned)
-    r = is_write ? pwritev(fd, iov.data(), static_cast<int>(cnt), pos)
-                 : preadv(fd, iov.data(), static_cast<int>(cnt), pos);
-  else
-    r = is_write ? writev(fd, iov.data(), static_cast<int>(cnt))
-                 : readv(fd, iov.data(), static_cast<int>(cnt));
-  return host_ret(r);
+    return host_ret(is_write ? pwritev(fd, iov.data(), static_cast<int>(cnt), pos)
+                             : preadv(fd, iov.data(), static_cast<int>(cnt), pos));
+  return interruptible(ctx, safe_syscall(&ctx.vcpu.state.exit_request,
+                                         is_write ? SYS_writev : SYS_readv, fd,
+                                         reinterpret_cast<long>(iov.data()), cnt));
 }
 
 }  // namespace
@@ -191,7 +198,8 @@ int64_t sys_read(SyscallCtx& ctx) {
   uint64_t len = std::min<uint64_t>(ctx.a[2], kMaxRwCount);
   uint8_t* buf = guest_buf(ctx.proc, ctx.a[1], len, PROT_WRITE);
   if (!buf) return -EFAULT;
-  return host_ret(read(fd, buf, len));
+  return interruptible(ctx, safe_syscall(&ctx.vcpu.state.exit_request, SYS_read, fd,
+                                         reinterpret_cast<long>(buf), static_cast<long>(len)));
 }
 
 int64_t sys_write(SyscallCtx& ctx) {
@@ -201,7 +209,8 @@ int64_t sys_write(SyscallCtx& ctx) {
   uint64_t len = std::min<uint64_t>(ctx.a[2], kMaxRwCount);
   uint8_t* buf = guest_buf(ctx.proc, ctx.a[1], len, PROT_READ);
   if (!buf) return -EFAULT;
-  return host_ret(write(fd, buf, len));
+  return interruptible(ctx, safe_syscall(&ctx.vcpu.state.exit_request, SYS_write, fd,
+                                         reinterpret_cast<long>(buf), static_cast<long>(len)));
 }
 
 int64_t sys_pread64(SyscallCtx& ctx) {

@@ -1,8 +1,10 @@
 // linux-abi/sys_process.cpp — process and identity syscalls: exit,
-// exit_group, thread-exit bookkeeping (set_tid_address, robust lists, rseq),
+// exit (one thread), exit_group, thread-exit bookkeeping (set_tid_address,
+// robust lists; the exit-time work is Process::thread_exited), rseq,
 // virtual pids/tids, uids, uname, rlimits, getrandom, affinity, sysinfo,
 // rusage, times, prctl, and futex (host futex on the guest word's host
-// address). Signal syscalls are in sys_signal.cpp.
+// address; waits go through safe_syscall so signals interrupt them).
+// Signal syscalls are in sys_signal.cpp; clone/fork/exec/wait in sys_clone.cpp.
 // Owns: these handlers. Does not own: the exit path of the run loop
 // (cpu_loop.cpp reads Process::exited()).
 #include <sched.h>
@@ -20,6 +22,7 @@
 #include <ctime>
 
 #include "linux-abi/riscv64_abi.h"
+#include "linux-abi/safe_syscall.h"
 #include "linux-abi/sys_util.h"
 
 namespace hart::linux {
@@ -27,8 +30,11 @@ namespace hart::linux {
 // ---- exit -------------------------------------------------------------------
 
 int64_t sys_exit(SyscallCtx& ctx) {
-  // One thread per process for now: thread exit ends the process.
-  ctx.proc.exit_with_status(static_cast<int>(ctx.a[0]));
+  // This thread only; the run loop sees `leave` and ends it (the last
+  // thread's status becomes the process's).
+  Thread& t = Process::thread_of(ctx.vcpu);
+  t.exit_code = static_cast<int>(ctx.a[0]);
+  t.leave.store(true);
   return 0;
 }
 
@@ -38,21 +44,29 @@ int64_t sys_exit_group(SyscallCtx& ctx) {
 }
 
 int64_t sys_set_tid_address(SyscallCtx& ctx) {
-  ctx.proc.clear_child_tid = ctx.a[0];
-  return ctx.proc.tid_of(ctx.vcpu);
+  Thread& t = Process::thread_of(ctx.vcpu);
+  t.clear_child_tid = ctx.a[0];
+  return t.tid;
 }
 
 int64_t sys_set_robust_list(SyscallCtx& ctx) {
   if (ctx.a[1] != 24) return -EINVAL;  // sizeof(struct robust_list_head)
-  ctx.proc.robust_list = ctx.a[0];
-  ctx.proc.robust_list_len = ctx.a[1];
+  Thread& t = Process::thread_of(ctx.vcpu);
+  t.robust_list = ctx.a[0];
+  t.robust_list_len = ctx.a[1];
   return 0;
 }
 
 int64_t sys_get_robust_list(SyscallCtx& ctx) {
-  int pid = static_cast<int>(ctx.a[0]);
-  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
-  uint64_t head = ctx.proc.robust_list, len = 24;
+  int tid = static_cast<int>(ctx.a[0]);
+  uint64_t head;
+  {
+    std::lock_guard<std::mutex> lock(ctx.proc.mutex());
+    Vcpu* v = tid == 0 ? &ctx.vcpu : ctx.proc.thread_by_tid(tid);
+    if (!v) return -ESRCH;
+    head = Process::thread_of(*v).robust_list;
+  }
+  uint64_t len = 24;
   if (!ctx.proc.as().write(ctx.a[1], &head, 8)) return -EFAULT;
   if (!ctx.proc.as().write(ctx.a[2], &len, 8)) return -EFAULT;
   return 0;
@@ -317,11 +331,19 @@ int64_t sys_futex(SyscallCtx& ctx) {
         if (!as.read(ctx.a[3], &ts, sizeof ts)) return -EFAULT;
         tsp = &ts;
       }
-      return host_ret(syscall(SYS_futex, host, op, static_cast<uint32_t>(ctx.a[2]), tsp, nullptr,
-                              static_cast<uint32_t>(ctx.a[5])));
+      if (cmd == kWaitBitset && static_cast<uint32_t>(ctx.a[5]) == 0) return -EINVAL;
+      // Blocks: interruptible by a signal, exit_group or execve (safe_syscall).
+      int64_t r = safe_syscall(&ctx.vcpu.state.exit_request, SYS_futex,
+                               reinterpret_cast<long>(host), op, static_cast<uint32_t>(ctx.a[2]),
+                               reinterpret_cast<long>(tsp), 0, static_cast<uint32_t>(ctx.a[5]));
+      // Linux: -ERESTARTSYS without a timeout (restarted after a handler
+      // with SA_RESTART, or when no handler runs), -EINTR with one.
+      if (r == -EINTR) return tsp ? kERESTART_RESTARTBLOCK : kERESTARTSYS;
+      return r;
     }
     case kWake:
     case kWakeBitset:
+      if (cmd == kWakeBitset && static_cast<uint32_t>(ctx.a[5]) == 0) return -EINVAL;
       return host_ret(syscall(SYS_futex, host, op, static_cast<uint32_t>(ctx.a[2]), nullptr,
                               nullptr, static_cast<uint32_t>(ctx.a[5])));
     case kRequeue:

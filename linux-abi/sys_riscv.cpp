@@ -71,7 +71,7 @@ int64_t sys_riscv_flush_icache(SyscallCtx& ctx) {
     cache.invalidate(start, end);
   else
     cache.flush();
-  if (ctx.proc.thread_count() == 1) cache.reclaim();  // no vCPU is in generated code now
+  if (ctx.proc.cache_exclusive()) cache.reclaim();  // no vCPU is in generated code now
   return 0;
 }
 

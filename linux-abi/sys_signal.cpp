@@ -3,7 +3,8 @@
 // tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, rt_sigreturn.
 // Owns: argument checking and the errno each case gets, as Linux's
 // kernel/signal.c gives them. Does not own: signal state, delivery and the
-// frame (signals.cpp). Only this process's pids/tids can be signalled yet.
+// frame (signals.cpp). Other processes are found in the pid table
+// (Process::find); process groups are not modelled yet.
 #include <unistd.h>
 
 #include <cerrno>
@@ -110,7 +111,8 @@ int64_t sys_rt_sigsuspend(SyscallCtx& ctx) {
   ts.saved_blocked = ts.blocked;
   ts.restore_blocked = true;  // the handler's frame records the old mask
   ts.blocked = mask & ~kUnblockableSignals;
-  p.signal_cv().wait(lock, [&] { return p.exited() || has_deliverable(p, ts); });
+  Thread& self = Process::thread_of(ctx.vcpu);
+  p.signal_cv().wait(lock, [&] { return p.should_stop(self) || has_deliverable(p, ts); });
   return kERESTARTNOHAND;  // becomes -EINTR once a handler runs
 }
 
@@ -138,7 +140,8 @@ int64_t sys_rt_sigtimedwait(SyscallCtx& ctx) {
       // us); any other deliverable signal interrupts the wait.
       uint64_t saved = ts.blocked;
       ts.blocked &= ~set;
-      auto ready = [&] { return p.exited() || has_deliverable(p, ts); };
+      Thread& self = Process::thread_of(ctx.vcpu);
+      auto ready = [&] { return p.should_stop(self) || has_deliverable(p, ts); };
       bool timed_out = false;
       if (has_timeout) {
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(to.tv_sec) +
@@ -176,10 +179,19 @@ int64_t sys_kill(SyscallCtx& ctx) {
   int64_t sig = static_cast<int>(ctx.a[1]);
   if (!valid_signal(sig)) return -EINVAL;
   Process& p = ctx.proc;
-  // kill(-1) reaches every process but the caller: none is visible yet.
-  if (!names_self(p, pid)) return -ESRCH;
+  GuestSiginfo info = user_siginfo(p, static_cast<int>(sig), kSI_USER);
+  // Process groups are not modelled: 0 and -pgid name the caller's own
+  // process or that pid; kill(-1) (every other process) reaches nothing.
+  if (pid == -1) return 0;
+  if (names_self(p, pid)) {
+    if (sig == 0) return 0;
+    send_signal(p, nullptr, info, &ctx.vcpu);
+    return 0;
+  }
+  std::shared_ptr<Process> target = Process::find(pid < 0 ? -pid : pid);
+  if (!target) return -ESRCH;
   if (sig == 0) return 0;
-  send_signal(p, nullptr, user_siginfo(p, static_cast<int>(sig), kSI_USER), &ctx.vcpu);
+  send_signal(*target, nullptr, info, nullptr);
   return 0;
 }
 
@@ -188,12 +200,20 @@ int64_t signal_thread(SyscallCtx& ctx, int tgid, int tid, int64_t sig) {
   if (tid <= 0) return -EINVAL;
   if (!valid_signal(sig)) return -EINVAL;
   Process& p = ctx.proc;
-  if (tgid != -1 && tgid != p.pid()) return -ESRCH;
-  Vcpu* t = p.thread_by_tid(tid);
-  if (!t) return -ESRCH;
-  if (sig == 0) return 0;
-  send_signal(p, t, user_siginfo(p, static_cast<int>(sig), kSI_TKILL), &ctx.vcpu);
-  return 0;
+  GuestSiginfo info = user_siginfo(p, static_cast<int>(sig), kSI_TKILL);
+  if (tgid != -1 && tgid != p.pid()) {
+    std::shared_ptr<Process> other = Process::find(tgid);
+    if (!other) return -ESRCH;
+    return send_signal_tid(*other, tid, info, nullptr);
+  }
+  int r = send_signal_tid(p, tid, info, &ctx.vcpu);
+  if (r == -ESRCH && tgid == -1) {
+    // tkill(tid) of another process's main thread.
+    std::shared_ptr<Process> other = Process::find(tid);
+    if (!other) return -ESRCH;
+    return send_signal_tid(*other, tid, info, nullptr);
+  }
+  return r;
 }
 }  // namespace
 
@@ -211,31 +231,35 @@ namespace {
 // rt_sigqueueinfo / rt_tgsigqueueinfo: the caller supplies the siginfo; to
 // itself any si_code is allowed (to others, Linux refuses si_code >= 0 and
 // SI_TKILL with EPERM).
-int64_t queue_info(SyscallCtx& ctx, Vcpu* target, int64_t sig, uint64_t uinfo) {
-  Process& p = ctx.proc;
+int64_t queue_info(SyscallCtx& ctx, Process& p, int tid, int64_t sig, uint64_t uinfo) {
   GuestSiginfo info;
-  if (!p.as().read(uinfo, &info, sizeof info)) return -EFAULT;
+  if (!ctx.proc.as().read(uinfo, &info, sizeof info)) return -EFAULT;
   if (!valid_signal(sig)) return -EINVAL;
-  if (sig == 0) return 0;
   info.si_signo = static_cast<int>(sig);
-  send_signal(p, target, info, &ctx.vcpu);
+  if (tid) return send_signal_tid(p, tid, info, &ctx.vcpu);
+  if (sig == 0) return 0;
+  send_signal(p, nullptr, info, &p == &ctx.proc ? &ctx.vcpu : nullptr);
   return 0;
 }
 }  // namespace
 
 int64_t sys_rt_sigqueueinfo(SyscallCtx& ctx) {
   int pid = static_cast<int>(ctx.a[0]);
-  if (pid != ctx.proc.pid()) return -ESRCH;
-  return queue_info(ctx, nullptr, static_cast<int>(ctx.a[1]), ctx.a[2]);
+  int sig = static_cast<int>(ctx.a[1]);
+  if (pid == ctx.proc.pid()) return queue_info(ctx, ctx.proc, 0, sig, ctx.a[2]);
+  std::shared_ptr<Process> other = pid > 0 ? Process::find(pid) : nullptr;
+  if (!other) return -ESRCH;
+  return queue_info(ctx, *other, 0, sig, ctx.a[2]);
 }
 
 int64_t sys_rt_tgsigqueueinfo(SyscallCtx& ctx) {
   int tgid = static_cast<int>(ctx.a[0]), tid = static_cast<int>(ctx.a[1]);
+  int sig = static_cast<int>(ctx.a[2]);
   if (tgid <= 0 || tid <= 0) return -EINVAL;
-  if (tgid != ctx.proc.pid()) return -ESRCH;
-  Vcpu* t = ctx.proc.thread_by_tid(tid);
-  if (!t) return -ESRCH;
-  return queue_info(ctx, t, static_cast<int>(ctx.a[2]), ctx.a[3]);
+  if (tgid == ctx.proc.pid()) return queue_info(ctx, ctx.proc, tid, sig, ctx.a[3]);
+  std::shared_ptr<Process> other = Process::find(tgid);
+  if (!other) return -ESRCH;
+  return queue_info(ctx, *other, tid, sig, ctx.a[3]);
 }
 
 int64_t sys_rt_sigreturn(SyscallCtx& ctx) { return do_rt_sigreturn(ctx.proc, ctx.vcpu); }

@@ -146,15 +146,15 @@ struct SyscallInfo {
   U(92, personality, "xxxxxx") \
   S(93, exit, Full, "d", 'n') \
   S(94, exit_group, Full, "d", 'n') \
-  U(95, waitid, "xxxxxx") \
+  S(95, waitid, Partial, "ddpxp", 'd') \
   S(96, set_tid_address, Full, "p", 'd') \
   U(97, unshare, "xxxxxx") \
   S(98, futex, Partial, "pdduxd", 'd') \
   S(99, set_robust_list, Full, "pu", 'd') \
   S(100, get_robust_list, Full, "dpp", 'd') \
   S(101, nanosleep, Full, "pp", 'd') \
-  U(102, getitimer, "xxxxxx") \
-  U(103, setitimer, "xxxxxx") \
+  S(102, getitimer, Partial, "dp", 'd') \
+  S(103, setitimer, Partial, "dpp", 'd') \
   U(104, kexec_load, "xxxxxx") \
   U(105, init_module, "xxxxxx") \
   U(106, delete_module, "xxxxxx") \
@@ -271,8 +271,8 @@ struct SyscallInfo {
   U(217, add_key, "xxxxxx") \
   U(218, request_key, "xxxxxx") \
   U(219, keyctl, "xxxxxx") \
-  U(220, clone, "xppdp") \
-  U(221, execve, "spp") \
+  S(220, clone, Partial, "xppxp", 'd') \
+  S(221, execve, Full, "spp", 'd') \
   S(222, mmap, Partial, "pulMdl", 'p') \
   S(223, fadvise64, Stub, "dlld", 'd') \
   U(224, swapon, "xxxxxx") \
@@ -297,7 +297,7 @@ struct SyscallInfo {
   U(243, recvmmsg, "xxxxxx") \
   S(258, riscv_hwprobe, Full, "puupx", 'd') \
   S(259, riscv_flush_icache, Full, "ppx", 'd') \
-  U(260, wait4, "dpdp") \
+  S(260, wait4, Partial, "dpxp", 'd') \
   S(261, prlimit64, Partial, "ddpp", 'd') \
   U(262, fanotify_init, "xxxxxx") \
   U(263, fanotify_mark, "xxxxxx") \
@@ -318,7 +318,7 @@ struct SyscallInfo {
   S(278, getrandom, Full, "pux", 'd') \
   U(279, memfd_create, "xxxxxx") \
   U(280, bpf, "xxxxxx") \
-  U(281, execveat, "xxxxxx") \
+  S(281, execveat, Full, "fsppx", 'd') \
   U(282, userfaultfd, "xxxxxx") \
   U(283, membarrier, "xxxxxx") \
   U(284, mlock2, "xxxxxx") \
@@ -343,7 +343,7 @@ struct SyscallInfo {
   U(432, fsmount, "xxxxxx") \
   U(433, fspick, "xxxxxx") \
   U(434, pidfd_open, "xxxxxx") \
-  U(435, clone3, "pu") \
+  S(435, clone3, Partial, "pu", 'd') \
   S(436, close_range, Full, "ddx", 'd') \
   U(437, openat2, "xxxxxx") \
   U(438, pidfd_getfd, "xxxxxx") \

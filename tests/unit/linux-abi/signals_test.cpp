@@ -71,7 +71,7 @@ class Signals : public ::testing::Test {
 
   test::NullExecutor exec_;
   GuestLog log_;
-  std::unique_ptr<Process> proc_;
+  std::shared_ptr<Process> proc_;
   std::string bin_;
   uint64_t scratch_ = 0;
 };

@@ -134,7 +134,7 @@ class LoadedProcess : public ::testing::Test {
 
   test::NullExecutor exec_;
   GuestLog log_;
-  std::unique_ptr<Process> proc_;
+  std::shared_ptr<Process> proc_;
   std::string bin_, sysroot_;
   uint64_t scratch_ = 0;
 };

@@ -1,0 +1,335 @@
+// linux-abi/sys_clone.cpp — creating and replacing tasks, and waiting for
+// them: clone, clone3 (threads: a new Vcpu on a new host thread; processes:
+// fork/vfork inside hartd, never a host fork), execve, execveat (the image is
+// replaced in place, see Process::exec_replace), wait4 and waitid (Linux
+// status encoding, WNOHANG, WNOWAIT).
+// Not modelled yet: CLONE_FILES / CLONE_FS between processes (the child
+// gets copies), CLONE_PIDFD, clone3's set_tid, CLONE_PARENT (treated as a
+// child of the caller).
+// Owns: clone flag validation and the parent/child register setup, execve
+// argument reading, the wait syscalls' argument handling. Does not own:
+// process state changes (process.cpp) or the run loop (cpu_loop.cpp).
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "linux-abi/sys_util.h"
+
+namespace hart::linux {
+
+namespace {
+
+// <linux/sched.h>
+constexpr uint64_t kCloneVm = 0x100, kCloneFs = 0x200, kCloneFiles = 0x400,
+                   kCloneSighand = 0x800, kClonePidfd = 0x1000, kClonePtrace = 0x2000,
+                   kCloneVfork = 0x4000, kCloneParent = 0x8000, kCloneThread = 0x10000,
+                   kCloneNewns = 0x20000, kCloneSysvsem = 0x40000, kCloneSettls = 0x80000,
+                   kCloneParentSettid = 0x100000, kCloneChildCleartid = 0x200000,
+                   kCloneDetached = 0x400000, kCloneUntraced = 0x800000,
+                   kCloneChildSettid = 0x1000000, kCloneIo = 0x80000000ull;
+// Namespaces and cgroups: not available to guests.
+constexpr uint64_t kCloneNamespaces = 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 |
+                                      0x20000000 | 0x40000000 | kCloneNewns | 0x200000000ull;
+constexpr uint64_t kCloneKnown = kCloneVm | kCloneFs | kCloneFiles | kCloneSighand | kClonePidfd |
+                                 kClonePtrace | kCloneVfork | kCloneParent | kCloneThread |
+                                 kCloneSysvsem | kCloneSettls | kCloneParentSettid |
+                                 kCloneChildCleartid | kCloneDetached | kCloneUntraced |
+                                 kCloneChildSettid | kCloneIo | kCloneNamespaces | 0xff;
+
+struct CloneArgs {
+  uint64_t flags = 0;
+  uint64_t child_tid = 0, parent_tid = 0;
+  int exit_signal = 0;
+  uint64_t sp = 0;  // 0 = the parent's
+  uint64_t tls = 0;
+};
+
+int64_t do_clone(SyscallCtx& ctx, const CloneArgs& a) {
+  Process& p = ctx.proc;
+  uint64_t f = a.flags;
+  if (f & ~kCloneKnown) return -EINVAL;
+  if (f & kCloneNamespaces) return -EPERM;  // unprivileged Linux answers the same
+  if ((f & kCloneThread) && !(f & kCloneSighand)) return -EINVAL;
+  if ((f & kCloneSighand) && !(f & kCloneVm)) return -EINVAL;
+  if (f & kClonePidfd) return -EINVAL;  // pidfds: not yet
+  if (a.exit_signal < 0 || a.exit_signal > kGuestNSig) return -EINVAL;
+  Thread& self = Process::thread_of(ctx.vcpu);
+
+  if (f & kCloneThread) {
+    Thread& t = p.add_thread_copy(ctx.vcpu);
+    CpuState& s = t.vcpu->state;
+    s.x[10] = 0;
+    if (a.sp) s.x[2] = a.sp;
+    if (f & kCloneSettls) s.x[4] = a.tls;
+    int tid = t.tid;
+    if (f & kCloneParentSettid) p.as().write(a.parent_tid, &tid, 4);
+    if (f & kCloneChildSettid) p.as().write(a.child_tid, &tid, 4);
+    if (f & kCloneChildCleartid) t.clear_child_tid = a.child_tid;
+    p.start_thread(t);
+    return tid;
+  }
+
+  // A new process: fork (copied memory) or vfork / CLONE_VM (shared memory).
+  std::string err;
+  std::shared_ptr<Process> child = p.fork_child(self, (f & kCloneVm) != 0, &err);
+  if (!child) {
+    if (p.log().enabled(kLog_guest_errors)) p.log().printf("hart: %s\n", err.c_str());
+    return -ENOMEM;
+  }
+  Thread& ct = Process::thread_of(child->main_thread());
+  CpuState& s = ct.vcpu->state;
+  s.x[10] = 0;
+  if (a.sp) s.x[2] = a.sp;
+  if (f & kCloneSettls) s.x[4] = a.tls;
+  child->death_signal = a.exit_signal;
+  int pid = child->pid();
+  if (f & kCloneParentSettid) p.as().write(a.parent_tid, &pid, 4);
+  if (f & kCloneChildSettid) child->as().write(a.child_tid, &pid, 4);
+  if (f & kCloneChildCleartid) ct.clear_child_tid = a.child_tid;
+  bool vfork = (f & kCloneVfork) != 0;
+  if (vfork) child->set_vfork_parent(p.shared_from_this());
+  child->start_thread(ct);
+  if (vfork) {
+    // The parent sleeps until the child execs or exits (killable only).
+    std::unique_lock<std::mutex> lock(p.mutex());
+    p.signal_cv().wait(lock, [&] { return child->vfork_released() || p.should_stop(self); });
+  }
+  return pid;
+}
+
+}  // namespace
+
+// riscv64: clone(flags, newsp, parent_tid, tls, child_tid).
+int64_t sys_clone(SyscallCtx& ctx) {
+  CloneArgs a;
+  a.flags = ctx.a[0] & ~uint64_t{0xff};
+  a.exit_signal = static_cast<int>(ctx.a[0] & 0xff);
+  a.sp = ctx.a[1];
+  a.parent_tid = ctx.a[2];
+  a.tls = ctx.a[3];
+  a.child_tid = ctx.a[4];
+  if ((a.flags & kCloneThread) && a.exit_signal) a.exit_signal = 0;  // ignored for threads
+  return do_clone(ctx, a);
+}
+
+int64_t sys_clone3(SyscallCtx& ctx) {
+  uint64_t size = ctx.a[1];
+  constexpr uint64_t kVer0 = 64, kVer2 = 88;
+  if (size < kVer0 || size > 4096) return -EINVAL;
+  uint64_t raw[11] = {};
+  if (!ctx.proc.as().read(ctx.a[0], raw, std::min(size, kVer2))) return -EFAULT;
+  for (uint64_t off = kVer2; off + 8 <= size; off += 8) {  // unknown tail must be zero
+    uint64_t w;
+    if (!ctx.proc.as().read(ctx.a[0] + off, &w, 8)) return -EFAULT;
+    if (w) return -E2BIG;
+  }
+  CloneArgs a;
+  a.flags = raw[0];
+  if (a.flags & 0xff) return -EINVAL;  // the exit signal has its own field
+  a.child_tid = raw[2];
+  a.parent_tid = raw[3];
+  if (raw[4] > static_cast<uint64_t>(kGuestNSig)) return -EINVAL;
+  a.exit_signal = static_cast<int>(raw[4]);
+  uint64_t stack = raw[5], stack_size = raw[6];
+  if (!stack != !stack_size) return -EINVAL;
+  a.sp = stack ? stack + stack_size : 0;
+  a.tls = raw[7];
+  if (raw[8] || raw[9]) return -EINVAL;  // set_tid: no pid namespaces to choose in
+  if ((a.flags & kCloneThread) && a.exit_signal) return -EINVAL;
+  return do_clone(ctx, a);
+}
+
+// ---- execve -----------------------------------------------------------------------
+
+namespace {
+
+// Reads a NULL-terminated guest array of strings (argv/envp).
+int read_string_array(Process& p, uint64_t addr, std::vector<std::string>* out) {
+  out->clear();
+  if (!addr) return 0;
+  uint64_t total = 0;
+  for (uint64_t i = 0;; ++i) {
+    uint64_t ptr;
+    if (!p.as().read(addr + i * 8, &ptr, 8)) return -EFAULT;
+    if (!ptr) return 0;
+    std::string s;
+    if (!p.as().read_string(ptr, &s, kMaxArgBytes)) return -EFAULT;
+    total += s.size() + 1 + 8;
+    if (total > kMaxArgBytes) return -E2BIG;
+    out->push_back(std::move(s));
+  }
+}
+
+int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t argv_addr,
+                  uint64_t envp_addr, int flags) {
+  Process& p = ctx.proc;
+  constexpr int kAtEmptyPath = 0x1000, kAtSymlinkNofollow = 0x100;
+  if (flags & ~(kAtEmptyPath | kAtSymlinkNofollow)) return -EINVAL;
+  AtPath at;
+  int r = resolve_at(p, dirfd, path_addr, &at, (flags & kAtEmptyPath) != 0);
+  if (r < 0) return r;
+  std::vector<std::string> argv, envp;
+  if ((r = read_string_array(p, argv_addr, &argv)) < 0) return r;
+  if ((r = read_string_array(p, envp_addr, &envp)) < 0) return r;
+
+  // What the loader opens: a host path (fd-relative paths through /proc/self/fd).
+  std::string host;
+  if (is_proc_self(p, at.guest, "exe")) {
+    host = p.exe_path();  // not hart-run's own /proc/self/exe
+  } else if (at.guest.empty()) {
+    std::shared_ptr<HostFd> keep = p.fds().get(static_cast<int>(dirfd));
+    if (!keep) return -EBADF;
+    at.keep = keep;
+    host = "/proc/self/fd/" + std::to_string(keep->fd());
+  } else if (at.path[0] == '/') {
+    host = at.path;
+  } else {
+    host = "/proc/self/fd/" + std::to_string(at.dirfd) + "/" + at.path;
+  }
+  struct stat st;
+  if (stat(host.c_str(), &st) != 0) return -errno;
+  if ((flags & kAtSymlinkNofollow) && !at.guest.empty()) {
+    struct stat lst;
+    if (lstat(host.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) return -ELOOP;
+  }
+  if (!S_ISREG(st.st_mode)) return -EACCES;
+  if (access(host.c_str(), X_OK) != 0) return -errno;
+
+  std::string guest_name = at.guest.empty() ? host : at.guest;
+  LoadedProgram img;
+  StackLayout stack;
+  uint64_t trampoline = 0;
+  std::string err;
+  std::unique_ptr<AddressSpace> as = Process::load_image(host, guest_name, &argv, envp,
+                                                         p.sysroot(), &img, &stack, &trampoline,
+                                                         &err);
+  if (!as) {
+    if (p.log().enabled(kLog_guest_errors) || p.log().enabled(kLog_strace))
+      p.log().printf("hart: execve: %s\n", err.c_str());
+    return -ENOEXEC;
+  }
+  char real[PATH_MAX];
+  std::string exe = realpath(img.exe_host_path.c_str(), real) ? real : img.exe_host_path;
+  std::string base = guest_name.substr(guest_name.rfind('/') + 1);
+  p.exec_replace(Process::thread_of(ctx.vcpu), std::move(as), img, stack, trampoline,
+                 std::move(argv), std::move(envp), exe, base);
+  return 0;
+}
+
+}  // namespace
+
+int64_t sys_execve(SyscallCtx& ctx) {
+  return do_execve(ctx, AT_FDCWD, ctx.a[0], ctx.a[1], ctx.a[2], 0);
+}
+
+int64_t sys_execveat(SyscallCtx& ctx) {
+  return do_execve(ctx, static_cast<int>(ctx.a[0]), ctx.a[1], ctx.a[2], ctx.a[3],
+                   static_cast<int>(ctx.a[4]));
+}
+
+// ---- wait ---------------------------------------------------------------------------
+
+namespace {
+
+constexpr int kWNoHang = 1, kWUntraced = 2, kWExited = 4, kWContinued = 8,
+              kWNoWait = 0x01000000, kWNoThread = 0x20000000, kWAll = 0x40000000,
+              kWClone = static_cast<int>(0x80000000u);
+
+// Waits for a child matching which (-1 = any). 0 with *m filled, 0 with
+// m->pid == 0 (WNOHANG, none ready), or a negative error / restart code.
+int64_t wait_for_child(SyscallCtx& ctx, int which, int options, Process::ChildMatch* m) {
+  Process& p = ctx.proc;
+  Thread& self = Process::thread_of(ctx.vcpu);
+  std::unique_lock<std::mutex> lock(p.mutex());
+  for (;;) {
+    int r = p.reap_child(which, (options & kWNoWait) != 0, m);
+    if (r != 0) return r < 0 ? r : 0;
+    m->pid = 0;
+    if (options & kWNoHang) return 0;
+    if (p.should_stop(self)) return -EINTR;
+    if (has_deliverable(p, self.sig)) return kERESTARTSYS;
+    p.signal_cv().wait(lock);
+  }
+}
+
+}  // namespace
+
+int64_t sys_wait4(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  int options = static_cast<int>(ctx.a[2]);
+  if (options & ~(kWNoHang | kWUntraced | kWContinued | kWNoThread | kWAll | kWClone))
+    return -EINVAL;
+  if (pid == INT32_MIN) return -ESRCH;
+  // Process groups are not modelled: 0 and -pgid wait for any child.
+  int which = pid > 0 ? pid : -1;
+  Process::ChildMatch m;
+  int64_t r = wait_for_child(ctx, which, options, &m);
+  if (r < 0) return r;
+  if (!m.pid) return 0;
+  if (ctx.a[1]) {
+    int32_t status = m.status;
+    if (!ctx.proc.as().write(ctx.a[1], &status, 4)) return -EFAULT;
+  }
+  if (ctx.a[3]) {
+    uint8_t ru[144] = {};
+    if (!ctx.proc.as().write(ctx.a[3], ru, sizeof ru)) return -EFAULT;
+  }
+  return m.pid;
+}
+
+int64_t sys_waitid(SyscallCtx& ctx) {
+  int idtype = static_cast<int>(ctx.a[0]);
+  int id = static_cast<int>(ctx.a[1]);
+  int options = static_cast<int>(ctx.a[3]);
+  if (options & ~(kWNoHang | kWNoWait | kWExited | kWUntraced | kWContinued | kWNoThread |
+                  kWAll | kWClone))
+    return -EINVAL;
+  if (!(options & (kWExited | kWUntraced | kWContinued))) return -EINVAL;
+  int which;
+  switch (idtype) {
+    case P_ALL:
+      which = -1;
+      break;
+    case P_PID:
+      if (id <= 0) return -EINVAL;
+      which = id;
+      break;
+    case P_PGID:
+      if (id < 0) return -EINVAL;
+      which = -1;
+      break;
+    default:
+      return -EINVAL;
+  }
+  Process::ChildMatch m;
+  int64_t r = 0;
+  if (options & kWExited) {
+    r = wait_for_child(ctx, which, options, &m);
+  } else {
+    // Only stop/continue events asked for: none ever happens here.
+    if (!(options & kWNoHang)) return -ECHILD;
+  }
+  if (r < 0) return r;
+  if (ctx.a[2]) {
+    GuestSiginfo info{};
+    if (m.pid) {
+      info.si_signo = SIGCHLD;
+      info.si_code = !m.signaled ? kCLD_EXITED : m.core ? kCLD_DUMPED : kCLD_KILLED;
+      info.f.chld.pid = m.pid;
+      info.f.chld.uid = getuid();
+      info.f.chld.status = m.signaled ? (m.status & 0x7f) : ((m.status >> 8) & 0xff);
+    }
+    if (!ctx.proc.as().write(ctx.a[2], &info, sizeof info)) return -EFAULT;
+  }
+  if (ctx.a[4]) {
+    uint8_t ru[144] = {};
+    if (!ctx.proc.as().write(ctx.a[4], ru, sizeof ru)) return -EFAULT;
+  }
+  return 0;
+}
+
+}  // namespace hart::linux

@@ -1,0 +1,148 @@
+// tests/unit/linux-abi/process_test.cpp — the interruptible syscall stub
+// (safe_syscall) and fork's address-space copy (private pages copied,
+// MAP_SHARED pages shared), the fd table copy and the process tree.
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <thread>
+
+#include "guest_programs.h"
+#include "linux-abi/process.h"
+#include "linux-abi/safe_syscall.h"
+
+namespace hart::linux {
+namespace {
+
+TEST(SafeSyscall, PassesThroughWhenNotFlagged) {
+  std::atomic<uint32_t> flag{0};
+  EXPECT_EQ(safe_syscall(&flag, SYS_getpid), getpid());
+  EXPECT_EQ(safe_syscall(&flag, SYS_close, -1), -EBADF);
+}
+
+TEST(SafeSyscall, FlagSetReturnsEintrWithoutBlocking) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  std::atomic<uint32_t> flag{1};
+  char b;
+  EXPECT_EQ(safe_syscall(&flag, SYS_read, fds[0], reinterpret_cast<long>(&b), 1), -EINTR);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+TEST(SafeSyscall, KickInterruptsBlockingRead) {
+  install_kick_handler();
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  std::atomic<uint32_t> flag{0};
+  std::atomic<int64_t> result{1};
+  std::atomic<bool> started{false};
+  std::thread t([&] {
+    char b;
+    started = true;
+    result = safe_syscall(&flag, SYS_read, fds[0], reinterpret_cast<long>(&b), 1);
+  });
+  while (!started) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // A sender raises the flag first, then kicks: whichever side of the check
+  // the kick lands on, the read returns -EINTR.
+  flag = 1;
+  kick_host_thread(t.native_handle());
+  t.join();
+  EXPECT_EQ(result.load(), -EINTR);
+  close(fds[0]);
+  close(fds[1]);
+}
+
+class ForkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string bin = test::static_binary();
+    if (bin.empty()) GTEST_SKIP() << "riscv64-linux-gnu-gcc not available";
+    std::string err;
+    proc_ = Process::create(exec_, log_, &err);
+    ASSERT_TRUE(proc_) << err;
+    ASSERT_TRUE(proc_->exec(bin, {"prog"}, {}, "", {}, &err)) << err;
+  }
+  test::NullExecutor exec_;
+  GuestLog log_;
+  std::shared_ptr<Process> proc_;
+};
+
+TEST_F(ForkTest, PrivatePagesCopiedSharedPagesShared) {
+  AddressSpace& as = proc_->as();
+  int64_t priv = as.map(0, 3 * kPageSize, PROT_READ | PROT_WRITE, 0, -1, 0, "");
+  int64_t shared = as.map(0, kPageSize, PROT_READ | PROT_WRITE, kMapShared, -1, 0, "");
+  int64_t ro = as.map(0, kPageSize, PROT_READ | PROT_WRITE, 0, -1, 0, "");
+  ASSERT_GT(priv, 0);
+  ASSERT_GT(shared, 0);
+  ASSERT_GT(ro, 0);
+  char c = 'A';
+  ASSERT_TRUE(as.write(priv + kPageSize, &c, 1));  // pages 0 and 2 never touched
+  c = 'S';
+  ASSERT_TRUE(as.write(shared, &c, 1));
+  c = 'R';
+  ASSERT_TRUE(as.write(ro, &c, 1));
+  ASSERT_EQ(as.protect(ro, kPageSize, PROT_NONE), 0);  // contents must survive anyway
+
+  std::string err;
+  Thread& t = Process::thread_of(proc_->main_thread());
+  t.vcpu->state.x[5] = 0x1234;
+  std::shared_ptr<Process> child = proc_->fork_child(t, false, &err);
+  ASSERT_TRUE(child) << err;
+  AddressSpace& cas = child->as();
+  EXPECT_NE(&cas, &as);
+  EXPECT_EQ(child->main_thread().state.x[5], 0x1234u);
+  EXPECT_EQ(child->ppid(), proc_->pid());
+  EXPECT_EQ(as.vmas().size(), cas.vmas().size());
+
+  char got = 0;
+  ASSERT_TRUE(cas.read(priv + kPageSize, &got, 1));
+  EXPECT_EQ(got, 'A');
+  ASSERT_TRUE(cas.read(priv, &got, 1));
+  EXPECT_EQ(got, 0);
+  ASSERT_TRUE(cas.read(shared, &got, 1));
+  EXPECT_EQ(got, 'S');
+  EXPECT_FALSE(cas.check(ro, 1, PROT_READ));
+  ASSERT_EQ(cas.protect(ro, kPageSize, PROT_READ), 0);
+  ASSERT_TRUE(cas.read(ro, &got, 1));
+  EXPECT_EQ(got, 'R');
+
+  c = 'B';
+  ASSERT_TRUE(as.write(priv + kPageSize, &c, 1));
+  c = 'T';
+  ASSERT_TRUE(as.write(shared, &c, 1));
+  ASSERT_TRUE(cas.read(priv + kPageSize, &got, 1));
+  EXPECT_EQ(got, 'A');  // private: the child's copy
+  ASSERT_TRUE(cas.read(shared, &got, 1));
+  EXPECT_EQ(got, 'T');  // shared: the same page
+  c = 'C';
+  ASSERT_TRUE(cas.write(priv + kPageSize, &c, 1));
+  ASSERT_TRUE(as.read(priv + kPageSize, &got, 1));
+  EXPECT_EQ(got, 'B');
+
+  // The fd table is a copy sharing the host fds.
+  EXPECT_EQ(child->fds().open_fds(), proc_->fds().open_fds());
+  EXPECT_EQ(child->fds().get(1), proc_->fds().get(1));
+
+  // The child is a live child: WNOHANG-style reap finds nothing yet.
+  Process::ChildMatch m;
+  EXPECT_EQ(proc_->reap_child(-1, false, &m), 0);
+  EXPECT_EQ(proc_->reap_child(child->pid() + 1000, false, &m), -ECHILD);
+}
+
+TEST_F(ForkTest, VforkSharesTheAddressSpace) {
+  std::string err;
+  Thread& t = Process::thread_of(proc_->main_thread());
+  std::shared_ptr<Process> child = proc_->fork_child(t, true, &err);
+  ASSERT_TRUE(child) << err;
+  EXPECT_EQ(&child->as(), &proc_->as());
+  EXPECT_EQ(&child->tb_cache(), &proc_->tb_cache());
+  EXPECT_FALSE(proc_->cache_exclusive());
+}
+
+}  // namespace
+}  // namespace hart::linux
