@@ -113,6 +113,7 @@ int64_t AddressSpace::map(uint64_t addr, uint64_t len, int prot, unsigned flags,
       return -e;
     }
     carve(addr, addr + plen);
+    forget_code_wp(addr, addr + plen);
     Vma v;
     v.start = addr;
     v.end = addr + plen;
@@ -137,6 +138,7 @@ int AddressSpace::unmap(uint64_t addr, uint64_t len) {
     mmap(base_ + addr, plen, PROT_NONE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
          -1, 0);
     carve(addr, addr + plen);
+    forget_code_wp(addr, addr + plen);
   }
   if (on_change_) on_change_(addr, addr + plen);
   return 0;
@@ -160,6 +162,7 @@ int AddressSpace::protect(uint64_t addr, uint64_t len, int prot) {
     }
     if (cur < addr + plen) return -ENOMEM;
     if (mprotect(base_ + addr, plen, host_prot(prot)) != 0) return -errno;
+    forget_code_wp(addr, addr + plen);
     // Split at the edges, then update every piece inside.
     std::vector<Vma> inside;
     auto first = vma_.upper_bound(addr);
@@ -183,6 +186,9 @@ int AddressSpace::protect(uint64_t addr, uint64_t len, int prot) {
 bool AddressSpace::check(uint64_t addr, uint64_t len, int prot) const {
   if (len == 0) return true;
   if (addr >= kGuestVaLimit || len > kGuestVaLimit - addr) return false;
+  // Someone (a syscall handler, the host kernel for it) is about to write:
+  // pages holding translated code must be writable first.
+  if (prot & PROT_WRITE) unprotect_code(addr, len);
   std::lock_guard<std::mutex> lock(vma_mutex_);
   uint64_t cur = addr, end = addr + len;
   auto it = vma_.upper_bound(addr);
@@ -231,8 +237,49 @@ bool AddressSpace::poke(uint64_t addr, const void* src, uint64_t len) {
         uint64_t a = std::max(v.start, s), b = std::min(v.end, e);
         mprotect(base_ + a, b - a, host_prot(v.prot));
       }
+    forget_code_wp(s, e);
   }
+  // Code may have been rewritten (breakpoints, the loader): drop translations.
+  if (on_change_) on_change_(s, e);
   return true;
+}
+
+void AddressSpace::forget_code_wp(uint64_t start, uint64_t end) const {
+  auto it = code_wp_.lower_bound(start / kPageSize);
+  while (it != code_wp_.end() && *it < page_up(end) / kPageSize) it = code_wp_.erase(it);
+}
+
+void AddressSpace::protect_code(uint64_t lo, uint64_t end) {
+  std::lock_guard<std::mutex> lock(vma_mutex_);
+  for (uint64_t page = page_down(lo); page < end; page += kPageSize) {
+    if (code_wp_.count(page / kPageSize)) continue;
+    auto it = vma_.upper_bound(page);
+    if (it == vma_.begin()) continue;
+    const Vma& v = std::prev(it)->second;
+    if (page >= v.end || !(v.prot & PROT_WRITE) || v.shared) continue;
+    if (mprotect(base_ + page, kPageSize, PROT_READ) == 0) code_wp_.insert(page / kPageSize);
+  }
+}
+
+bool AddressSpace::unprotect_code(uint64_t addr, uint64_t len) const {
+  uint64_t lo = page_down(addr), hi = page_up(addr + len);
+  std::vector<uint64_t> pages;
+  {
+    std::lock_guard<std::mutex> lock(vma_mutex_);
+    auto it = code_wp_.lower_bound(lo / kPageSize);
+    while (it != code_wp_.end() && *it < hi / kPageSize) {
+      uint64_t page = *it * kPageSize;
+      auto v = vma_.upper_bound(page);
+      int prot = PROT_READ | PROT_WRITE;
+      if (v != vma_.begin() && page < std::prev(v)->second.end) prot = host_prot(std::prev(v)->second.prot);
+      mprotect(base_ + page, kPageSize, prot);
+      pages.push_back(page);
+      it = code_wp_.erase(it);
+    }
+  }
+  for (uint64_t page : pages)
+    if (on_change_) on_change_(page, page + kPageSize);
+  return !pages.empty();
 }
 
 bool AddressSpace::read_string(uint64_t addr, std::string* out, uint64_t max) const {

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,16 @@ class AddressSpace {
   // Reads a NUL-terminated string of at most max bytes; false = EFAULT or too long.
   bool read_string(uint64_t addr, std::string* out, uint64_t max = 4096) const;
 
+  // Translated-code write detection. protect_code() makes the writable
+  // pages of [lo, end) read-only on the host (the guest's protection is
+  // unchanged); a guest write to them then faults, and the fault handler (or
+  // check() with PROT_WRITE, before a host syscall writes guest memory) calls
+  // unprotect_code(), which restores them and reports the range through the
+  // change listener so the translations are dropped.
+  void protect_code(uint64_t lo, uint64_t end);
+  // True if addr's page was protected (it is writable again now).
+  bool unprotect_code(uint64_t addr, uint64_t len) const;
+
   std::vector<Vma> vmas() const;
   // Renames the VMA that starts at addr (e.g. "[heap]").
   void set_name(uint64_t addr, const std::string& name);
@@ -108,6 +119,11 @@ class AddressSpace {
   mutable std::mutex vma_mutex_;
   std::map<uint64_t, Vma> vma_;  // keyed by start
   std::function<void(uint64_t, uint64_t)> on_change_;
+  // Guest page numbers made read-only by protect_code(). vma_mutex_.
+  mutable std::set<uint64_t> code_wp_;
+  // Drops protect_code() state for [start, end) (the host protection is
+  // being replaced anyway). Lock held.
+  void forget_code_wp(uint64_t start, uint64_t end) const;
 };
 
 }  // namespace hart

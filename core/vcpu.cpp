@@ -35,6 +35,14 @@ void chain_to_previous(int sig, siginfo_t* si, void* uc) {
 void vcpu_host_fault(int sig, siginfo_t* si, void* ucv) {
   Vcpu* v = tls_vcpu;
   auto* uc = static_cast<ucontext_t*>(ucv);
+  // A write to a page made read-only because it holds translated code
+  // (from guest code, a helper, or hartd writing guest memory on this
+  // thread): drop its translations, make it writable, retry the write.
+  if (v && sig == SIGSEGV && si->si_code == SEGV_ACCERR && (uc->uc_mcontext.gregs[REG_ERR] & 2) &&
+      v->as_.contains_host(si->si_addr)) {
+    uint64_t g = static_cast<uint8_t*>(si->si_addr) - v->as_.base();
+    if (v->as_.unprotect_code(g, 1)) return;
+  }
   if (!v || !v->in_guest_ || !v->as_.contains_host(si->si_addr)) {
     chain_to_previous(sig, si, ucv);
     return;
@@ -106,6 +114,9 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
     std::unique_ptr<TranslationBlock> fresh = exec_.translate(*this, pc, flags);
     if (!fresh) return nullptr;
     tb = cache_.insert(std::move(fresh));
+    // Guest writes to this code must now be noticed (self-modifying code,
+    // other threads, guest JITs without fence.i).
+    as_.protect_code(tb->guest_lo, tb->pc_end);
   }
   jmp_cache_[slot] = tb;
   return tb;

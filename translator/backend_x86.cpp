@@ -583,6 +583,9 @@ void Emitter::emit_jump_ind(const IrInsn& i) {
   a_.jne(miss);
   a_.cmp(dword_ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, flags))), tb_->flags);
   a_.jne(miss);
+  // Invalidated (its guest code was rewritten or unmapped): look it up again.
+  a_.cmp(byte_ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, valid))), 0);
+  a_.je(miss);
   a_.jmp(ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, code))));
   a_.bind(miss);
   a_.xor_(eax, eax);
