@@ -17,7 +17,7 @@ struct TranslationBlock;
 // dispatcher with "continue at target_pc".
 struct TbExit {
   uint64_t target_pc = 0;
-  uint32_t jmp_offset = 0;            // offset of the jmp rel32 instruction in code
+  uint32_t rel_offset = 0;            // offset in code of the exit's jmp/jcc rel32 field
   uint32_t stub_offset = 0;           // offset of the default (unchained) target
   TranslationBlock* linked = nullptr; // current chain target, if any
 };

@@ -243,22 +243,33 @@ void Emitter::evict_all_volatile() {
 
 void Emitter::emit_leave_plain() { a_.jmp(state_mem(offsetof(CpuState, jit_exit))); }
 
-// A chainable exit: a jmp rel32 (patched by link()) that by default falls
-// into a stub leaving with "TB | index+1".
-void Emitter::emit_exit_jump(int index, uint64_t target_pc) {
-  while ((a_.offset() + 1) & 3) a_.nop();  // rel32 4-byte aligned: atomic patching
-  Label stub = a_.newLabel();
+// A chainable exit: a jmp rel32 — or, for the taken side of a branch, the
+// jcc rel32 itself — whose rel32 field link() patches (4-byte aligned, so
+// the patch is atomic); by default it goes to a stub leaving with
+// "TB | index+1". Stubs are emitted with the cold code.
+void Emitter::emit_exit_jump(int index, uint64_t target_pc, CondCode cc) {
+  const bool cond = cc != CondCode::kMaxValue;
+  const int rel_at = cond ? 2 : 1;  // 0F 8x rel32 / E9 rel32
+  while ((a_.offset() + rel_at) & 3) a_.nop();
+  ExitStub s;
+  s.label = a_.newLabel();
+  s.index = index;
+  s.target_pc = target_pc;
   TbExit& e = tb_->exits[index];
   e.target_pc = target_pc;
-  e.jmp_offset = static_cast<uint32_t>(a_.offset());
-  a_.long_().jmp(stub);
-  a_.bind(stub);
-  e.stub_offset = static_cast<uint32_t>(a_.offset());
-  a_.mov(rcx, target_pc);
-  a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
-  a_.mov(rax, reinterpret_cast<uint64_t>(tb_) | static_cast<uint64_t>(index + 1));
-  emit_leave_plain();
+  e.rel_offset = static_cast<uint32_t>(a_.offset()) + rel_at;
+  if (cond) a_.long_().j(cc, s.label); else a_.long_().jmp(s.label);
+  exit_stubs_.push_back(s);
   if (index + 1 > tb_->n_exits) tb_->n_exits = index + 1;
+}
+
+void Emitter::emit_exit_stub(const ExitStub& s) {
+  a_.bind(s.label);
+  tb_->exits[s.index].stub_offset = static_cast<uint32_t>(a_.offset());
+  a_.mov(rcx, s.target_pc);
+  a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
+  a_.mov(rax, reinterpret_cast<uint64_t>(tb_) | static_cast<uint64_t>(s.index + 1));
+  emit_leave_plain();
 }
 
 // The guest address of a load/store in a register; leaves through a fault
@@ -648,21 +659,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
     case IrOp::and_: emit_binop(i, Inst::kIdAnd, true); return "";
     case IrOp::or_: emit_binop(i, Inst::kIdOr, true); return "";
     case IrOp::xor_: emit_binop(i, Inst::kIdXor, true); return "";
-    case IrOp::mul: {
-      // imul r64, r/m64 (no immediate form for 64-bit constants > 32 bits).
-      if (loc_[i.b].kind == LocKind::Const && !fits_i32(loc_[i.b].value)) {
-        a_.mov(rdx, static_cast<uint64_t>(loc_[i.b].value));
-        a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
-        a_.imul(rax, rdx);
-      } else if (loc_[i.b].kind == LocKind::Const) {
-        a_.emit(Inst::kIdImul, rax, gp_src(i.a, rax), Imm(loc_[i.b].value));
-      } else {
-        a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
-        a_.emit(Inst::kIdImul, rax, gp_src(i.b, rdx));
-      }
-      finish_in(i, rax);
-      return "";
-    }
+    case IrOp::mul: emit_binop(i, Inst::kIdImul, true); return "";  // imul r, r/m | imm32
     case IrOp::shl: emit_shift(i, Inst::kIdShl, false); return "";
     case IrOp::shr: emit_shift(i, Inst::kIdShr, false); return "";
     case IrOp::sar: emit_shift(i, Inst::kIdSar, false); return "";
@@ -723,8 +720,10 @@ std::string Emitter::emit_int(const IrInsn& i) {
       unsigned size = i.aux & 0xf;
       bool sgn = i.aux & 0x10;
       m.setSize(size);
-      free_dead_operands();
+      // The destination is allocated while the address register is still
+      // owned by its temp: evictions for it must not land there.
       Gp d = alloc_gp_dst(i.dst);
+      free_dead_operands();
       Gp t = d.isValid() ? d : Gp(rax);
       switch (size) {
         case 1: case 2: if (sgn) a_.movsx(t, m); else a_.movzx(t.r32(), m); break;
@@ -775,11 +774,8 @@ std::string Emitter::emit_int(const IrInsn& i) {
         a_.emit(Inst::kIdTest, sa, sa);
       else
         a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
-      Label taken = a_.newLabel();
-      a_.j(cc_of(static_cast<IrCond>(i.aux)), taken);
+      emit_exit_jump(0, static_cast<uint64_t>(i.imm), cc_of(static_cast<IrCond>(i.aux)));
       emit_exit_jump(1, static_cast<uint64_t>(i.imm2));
-      a_.bind(taken);
-      emit_exit_jump(0, static_cast<uint64_t>(i.imm));
       return "";
     }
     case IrOp::jump_ind:
@@ -825,6 +821,7 @@ std::string Emitter::run() {
     }
   }
   // Cold paths.
+  for (const ExitStub& s : exit_stubs_) emit_exit_stub(s);
   a_.bind(req_label_);
   a_.mov(rcx, tb_->pc);
   a_.mov(state_mem(offsetof(CpuState, pc)), rcx);

@@ -47,6 +47,13 @@ inline Mem state_mem(size_t off, uint32_t size = 8) {
 inline Mem xreg_mem(int r, uint32_t size = 8) { return state_mem(offsetof(CpuState, x) + 8 * r, size); }
 inline Mem freg_mem(int r, uint32_t size = 8) { return state_mem(offsetof(CpuState, f) + 8 * r, size); }
 
+// The default target of a chainable exit (see emit_exit_jump).
+struct ExitStub {
+  Label label;
+  int index = 0;
+  uint64_t target_pc = 0;
+};
+
 struct ColdStub {
   Label label;
   Label resume;
@@ -92,7 +99,8 @@ class Emitter {
   Gp pinned_of(int xreg) const;
   int pinned_target(Temp dst) const;  // guest reg the dst goes to next, if pinned; else -1
   void emit_leave_plain();
-  void emit_exit_jump(int index, uint64_t target_pc);
+  void emit_exit_jump(int index, uint64_t target_pc, CondCode cc = CondCode::kMaxValue);
+  void emit_exit_stub(const ExitStub& s);
 
   // --- integer part (backend_x86.cpp) ---
   std::string emit_int(const IrInsn& i);
@@ -131,6 +139,7 @@ class Emitter {
   size_t idx_ = 0;
   uint64_t cur_pc_ = 0;
   std::vector<ColdStub> cold_;
+  std::vector<ExitStub> exit_stubs_;
   Label req_label_;
   std::string error_;
 };

@@ -182,11 +182,11 @@ ExitValue Jit::enter(Vcpu& vcpu, TranslationBlock* tb) {
 
 void Jit::patch_jump(TranslationBlock* tb, int index, const uint8_t* target) {
   const TbExit& e = tb->exits[index];
-  const uint8_t* next = tb->code + e.jmp_offset + 5;
+  const uint8_t* next = tb->code + e.rel_offset + 4;  // the rel32 ends the jump
   int64_t rel = target - next;
   if (rel != static_cast<int32_t>(rel)) return;  // out of reach: stays unchained
   int32_t r = static_cast<int32_t>(rel);
-  __atomic_store_n(reinterpret_cast<int32_t*>(tb->code_rw + e.jmp_offset + 1), r, __ATOMIC_RELEASE);
+  __atomic_store_n(reinterpret_cast<int32_t*>(tb->code_rw + e.rel_offset), r, __ATOMIC_RELEASE);
 }
 
 void Jit::link(TranslationBlock* from, int index, TranslationBlock* to) {
