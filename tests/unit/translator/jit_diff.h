@@ -5,13 +5,15 @@
 // and memory. Streams are built by rejection sampling of random 32- and
 // 16-bit words against the decoder, so every encoding of the covered opcodes
 // is reachable; loads and stores use x31 as a base register pointing into a
-// data page (x31 is never written). frm is random in 0..4, so
+// data page (x31 is never written); forward branches and jumps are mixed
+// in (see make_stream). frm is random in 0..4, so
 // dynamic-rounding FP ops run inline on the host FPU (RNE/RTZ/RDN/RUP) and
 // through the interpreter (RMM), and static modes through the helper.
 #pragma once
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -67,17 +69,60 @@ struct Result {
   std::string what;  // the first difference
 };
 
-// The instruction stream of a case: bytes, and its disassembly (for reports).
+// B-type and J-type encodings for the control flow the generator adds.
+inline uint32_t enc_branch(uint32_t f3, unsigned rs1, unsigned rs2, int32_t off) {
+  uint32_t u = static_cast<uint32_t>(off);
+  return 0x63 | ((u >> 11) & 1) << 7 | ((u >> 1) & 0xf) << 8 | f3 << 12 | rs1 << 15 | rs2 << 20 |
+         ((u >> 5) & 0x3f) << 25 | ((u >> 12) & 1) << 31;
+}
+inline uint32_t enc_jal0(int32_t off) {
+  uint32_t u = static_cast<uint32_t>(off);
+  return 0x6f | ((u >> 12) & 0xff) << 12 | ((u >> 11) & 1) << 20 | ((u >> 1) & 0x3ff) << 21 |
+         ((u >> 20) & 1) << 31;
+}
+
+// The instruction stream of a case: bytes, and its disassembly (for
+// reports). About one instruction in eight is a forward conditional branch
+// or jump (to a later instruction of the stream, so every program ends),
+// which exercises block exits, chaining and blocks that follow jumps.
 inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std::string* listing) {
-  std::vector<uint8_t> code;
-  for (unsigned n = 0; n < len;) {
+  struct Slot {
+    uint32_t bits;
+    unsigned len;
+    int kind = 0;  // 0 plain, 1 branch (funct3 in f3), 2 jal x0
+    uint32_t f3 = 0;
+    unsigned rs1 = 0, rs2 = 0, target = 0;
+  };
+  std::vector<Slot> slots;
+  while (slots.size() < len) {
+    if (rng() % 8 == 0) {
+      Slot s{0, 4};
+      static const uint32_t kF3[] = {0, 1, 4, 5, 6, 7};
+      s.kind = rng() % 4 == 0 ? 2 : 1;
+      s.f3 = kF3[rng() % 6];
+      s.rs1 = rng() % 32;
+      s.rs2 = rng() % 32;
+      s.target = static_cast<unsigned>(slots.size() + 1 + rng() % 12);  // may be the final ecall
+      slots.push_back(s);
+      continue;
+    }
     uint32_t w = static_cast<uint32_t>(rng());
     if (rng() % 3 == 0) w &= 0xffff;  // try compressed encodings too
     DecodedInsn d = decode(w);
     if (!allowed(d)) continue;
-    if (listing) *listing += format_in_asm_line(d, kCode + code.size()) + "\n";
-    code.insert(code.end(), reinterpret_cast<uint8_t*>(&w), reinterpret_cast<uint8_t*>(&w) + d.len);
-    ++n;
+    slots.push_back(Slot{w, d.len});
+  }
+  std::vector<uint64_t> pos(slots.size() + 1);
+  for (size_t k = 0; k < slots.size(); ++k) pos[k + 1] = pos[k] + slots[k].len;
+  std::vector<uint8_t> code;
+  for (size_t k = 0; k < slots.size(); ++k) {
+    Slot& s = slots[k];
+    if (s.kind) {
+      int32_t off = static_cast<int32_t>(pos[std::min<size_t>(s.target, slots.size())] - pos[k]);
+      s.bits = s.kind == 1 ? enc_branch(s.f3, s.rs1, s.rs2, off) : enc_jal0(off);
+    }
+    if (listing) *listing += format_in_asm_line(decode(s.bits), kCode + code.size()) + "\n";
+    code.insert(code.end(), reinterpret_cast<uint8_t*>(&s.bits), reinterpret_cast<uint8_t*>(&s.bits) + s.len);
   }
   return code;
 }
