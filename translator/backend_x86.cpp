@@ -250,7 +250,10 @@ void Emitter::emit_leave_plain() { a_.jmp(state_mem(offsetof(CpuState, jit_exit)
 void Emitter::emit_exit_jump(int index, uint64_t target_pc, CondCode cc) {
   const bool cond = cc != CondCode::kMaxValue;
   const int rel_at = cond ? 2 : 1;  // 0F 8x rel32 / E9 rel32
-  while ((a_.offset() + rel_at) & 3) a_.nop();
+  // Pad with one multi-byte nop (it may be executed).
+  static const uint8_t kNops[3][3] = {{0x90}, {0x66, 0x90}, {0x0f, 0x1f, 0x00}};
+  unsigned pad = (4 - ((a_.offset() + rel_at) & 3)) & 3;
+  if (pad) a_.embed(kNops[pad - 1], pad);
   ExitStub s;
   s.label = a_.newLabel();
   s.index = index;

@@ -95,6 +95,7 @@ void ir_propagate(IrBlock& b) {
   std::vector<bool> is_const(n, false);
   std::vector<uint64_t> value(n, 0);
   for (Temp t = 0; t < n; ++t) alias[t] = t;
+  std::vector<const IrInsn*> def(n, nullptr);  // defining insn of each temp
   Temp reg_temp[32], freg_temp[32];
   for (Temp& t : reg_temp) t = kNoTemp;
   for (Temp& t : freg_temp) t = kNoTemp;
@@ -155,6 +156,17 @@ void ir_propagate(IrBlock& b) {
       case IrOp::set_freg:
         freg_temp[i.imm] = i.a;
         break;
+      case IrOp::shr:
+      case IrOp::sar:
+        // (x << 32) >> 32: GCC's zero/sign extension of a word without Zba.
+        if (is_const[i.b] && value[i.b] == 32 && def[i.a] && def[i.a]->op == IrOp::shl &&
+            is_const[def[i.a]->b] && value[def[i.a]->b] == 32) {
+          Temp x = def[i.a]->a;
+          i.op = i.op == IrOp::shr ? IrOp::zext_w : IrOp::sext_w;
+          i.a = x;
+          i.b = kNoTemp;
+        }
+        break;
       case IrOp::unbox_s:
         if (is_const[i.a]) make_const(i, (value[i.a] >> 32) == 0xffffffffu ? value[i.a] : 0xffffffff7fc00000u);
         break;
@@ -191,6 +203,7 @@ void ir_propagate(IrBlock& b) {
         }
         break;
     }
+    if (ir_info(i.op).flags & kIrDst) def[i.dst] = &i;
   }
 }
 
