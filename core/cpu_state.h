@@ -21,6 +21,9 @@ enum class ExitReason : uint32_t {
   ExitRequest,    // exit_request was raised (signal, kill, debugger)
   FenceI,         // fence.i at pc: translated code must be dropped (handled in core)
   Halted,         // the thread finished (set by the Linux layer)
+  Breakpoint,     // a debugger breakpoint at pc (the instruction has not run)
+  Step,           // debugger single step: one instruction ran
+  Watchpoint,     // an access to a watched range is next (not run); Vcpu::debug_event
 };
 
 // Access that faulted, for SIGSEGV/SIGBUS si_code selection.

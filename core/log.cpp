@@ -68,9 +68,16 @@ bool GuestLog::open_file(const std::string& path, std::string* error) {
   return true;
 }
 
+void GuestLog::set_sink(std::function<void(const std::string&)> fn) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  sink_ = std::move(fn);
+}
+
 void GuestLog::write(const std::string& text) {
   std::lock_guard<std::mutex> lock(mutex_);
-  FILE* f = file_ ? file_ : stderr;
+  if (sink_) sink_(text);
+  FILE* f = file_ ? file_ : (sink_ ? nullptr : stderr);
+  if (!f) return;
   fwrite(text.data(), 1, text.size(), f);
   fflush(f);
 }

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -46,8 +47,12 @@ class GuestLog {
   bool enabled(uint32_t cat) const { return mask_.load(std::memory_order_relaxed) & cat; }
   void set_mask(uint32_t m) { mask_.store(m, std::memory_order_relaxed); }
   uint32_t mask() const { return mask_.load(std::memory_order_relaxed); }
-  // Output goes to stderr unless a file is set. Returns false if it cannot be opened.
+  // Output goes to stderr unless a file or a sink is set. Returns false if it cannot be opened.
   bool open_file(const std::string& path, std::string* error);
+  // A sink (hartd: log tails) gets every text as well as the file, and
+  // stderr no longer does. Called under the log's lock: it must not block
+  // nor write to this log. nullptr removes it.
+  void set_sink(std::function<void(const std::string&)> fn);
   void write(const std::string& text);
   void printf(const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -55,6 +60,7 @@ class GuestLog {
   std::atomic<uint32_t> mask_{0};
   std::mutex mutex_;
   FILE* file_ = nullptr;
+  std::function<void(const std::string&)> sink_;
 };
 
 }  // namespace hart

@@ -25,6 +25,7 @@ struct TbExit {
 enum TbFlags : uint32_t {
   kTbOneInsn = 1,    // one instruction per TB (single step, -one-insn-per-tb)
   kTbFrmNoHost = 2,  // frm is RMM or invalid: dynamic-rounding FP ops not inline
+  kTbDebugStep = 4,  // debugger single step: one instruction, its breakpoint ignored
 };
 
 struct TranslationBlock {

@@ -178,8 +178,17 @@ ExitReason Vcpu::run_guarded(void (*fn)(Vcpu&, void*), void* arg) {
 }
 
 ExitReason Vcpu::run_loop() {
-  const uint32_t base_flags = options.one_insn_per_tb ? uint32_t{kTbOneInsn} : 0u;
+  uint32_t base_flags = options.one_insn_per_tb ? uint32_t{kTbOneInsn} : 0u;
   bool chain = !(log_.mask() & (kLog_nochain | kLog_cpu | kLog_exec)) && !options.one_insn_per_tb;
+  // Debugger modes, fixed for this run (they change only while the thread
+  // is parked): a step runs one instruction; watch mode checks every access.
+  // A step ignores watchpoints (gdb steps over a reported access that way).
+  DebugController* dbg = debug;
+  const bool stepping = dbg && debug_step;
+  const bool watching = dbg && !stepping && dbg->watch_active();
+  if (stepping) base_flags = kTbOneInsn | kTbDebugStep;
+  if (watching) base_flags |= kTbOneInsn;
+  if (stepping || watching) chain = false;
   TranslationBlock* last = nullptr;
   int last_exit = 0;
   for (;;) {
@@ -196,6 +205,15 @@ ExitReason Vcpu::run_loop() {
                   (unsigned long)tb->pc, tb->flags, 0u);
     if (log_.enabled(kLog_cpu)) log_cpu_state();
     if (chain && last && last->valid && tb->valid) cache_.link(last, last_exit, tb);
+    // Watch mode: an instruction that touches a watched range stops *before*
+    // it runs (gdb's riscv watchpoints are non-steppable: gdb steps over
+    // the access itself, then compares values). Resuming at that pc runs it.
+    if (watching && state.pc != watch_skip_pc_ && dbg->watch_hit(state, as_, &debug_event)) {
+      watch_skip_pc_ = state.pc;
+      state.exit_reason = ExitReason::Watchpoint;
+      return state.exit_reason;
+    }
+    watch_skip_pc_ = ~uint64_t{0};
     in_guest_ = true;
     ExitValue ev = exec_.enter(*this, tb);
     in_guest_ = false;
@@ -211,9 +229,13 @@ ExitReason Vcpu::run_loop() {
       state.pc += 4;
       state.exit_reason = ExitReason::None;
       last = nullptr;
-      continue;
+      if (!stepping) continue;
     }
     if (state.exit_reason != ExitReason::None) return state.exit_reason;
+    if (stepping) {
+      state.exit_reason = ExitReason::Step;
+      return state.exit_reason;
+    }
   }
 }
 

@@ -13,6 +13,7 @@
 
 #include "core/address_space.h"
 #include "core/cpu_state.h"
+#include "core/debug.h"
 #include "core/executor.h"
 #include "core/log.h"
 #include "core/tb_cache.h"
@@ -47,6 +48,15 @@ class Vcpu {
   static constexpr unsigned kJmpCacheSize = 1u << kJmpCacheBits;
   static unsigned jmp_cache_slot(uint64_t pc) { return (pc >> 1) & (kJmpCacheSize - 1); }
   VcpuOptions options;
+  // Debugger hooks (core/debug.h), set by the environment while a debugger
+  // is attached; null otherwise (then run() has no debug cost at all).
+  // debug_step: run exactly one instruction and return Step. Watch mode
+  // (debug->watch_active()) runs one instruction per TB and checks each
+  // access; a hit returns Watchpoint *before* the access, with the hit in
+  // debug_event (resuming at the same pc runs the instruction).
+  DebugController* debug = nullptr;
+  bool debug_step = false;
+  StopEvent debug_event;
   // Opaque back-pointer for the environment that runs this vCPU (linux-abi
   // stores its Thread here). core never reads it.
   void* user = nullptr;
@@ -82,6 +92,7 @@ class Vcpu {
   uint64_t jmp_cache_gen_ = 0;
   sigjmp_buf recovery_;
   volatile bool in_guest_ = false;
+  uint64_t watch_skip_pc_ = ~uint64_t{0};  // watch hit reported here: run it next
 };
 
 }  // namespace hart

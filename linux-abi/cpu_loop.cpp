@@ -18,6 +18,7 @@
 #include <cinttypes>
 #include <cstring>
 
+#include "linux-abi/debug_hooks.h"
 #include "linux-abi/elf_loader.h"
 #include "linux-abi/guest.h"
 #include "linux-abi/process.h"
@@ -77,6 +78,7 @@ void log_page_map(Process& p) {
 }  // namespace
 
 void run_thread(std::shared_ptr<Process> proc, Thread* t) {
+  std::shared_ptr<ProcessTree> tree = proc->tree_ptr();
   {
     Process& p = *proc;
     char buf[256];
@@ -86,6 +88,7 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
         t->vcpu = std::move(t->exec_vcpu);
       }
       if (p.exited() || t->leave.load()) break;
+      if (p.debug.load(std::memory_order_relaxed)) debug_loop_top(p, *t);  // gdb stub
       Vcpu& v = *t->vcpu;
       ExitReason why = v.run();
       switch (why) {
@@ -97,7 +100,10 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
           v.state.pc += 4;  // handlers that redirect the thread (sigreturn, execve) set pc themselves
           int64_t ret = dispatch_syscall(ctx);
           if (t->exec_vcpu || t->leave.load()) continue;  // execve / exit: nothing to finish
+          if (v.debug && !p.exited()) debug_intercept_signals(p, *t);
           if (!p.exited()) finish_syscall(p, v, ret, orig_a0);
+          // A debugger step over an ecall ends once the syscall is served.
+          if (v.debug && v.debug_step && !p.exited()) debug_report(p, *t, StopKind::Step);
           continue;  // finish_syscall delivered the pending signals
         }
         case ExitReason::MemFault: {
@@ -126,15 +132,28 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
         case ExitReason::ExitRequest:
           v.state.exit_request.store(0, std::memory_order_release);
           break;
+        case ExitReason::Breakpoint:
+          debug_report(p, *t, StopKind::Breakpoint);
+          break;
+        case ExitReason::Step:
+          debug_report(p, *t, StopKind::Step);
+          break;
+        case ExitReason::Watchpoint:
+          debug_report(p, *t, v.debug_event.kind);
+          break;
         default:  // None, Halted, FenceI (core handles it): just go on
           break;
       }
-      if (!p.exited() && !t->leave.load()) deliver_signals(p, v);
+      if (!p.exited() && !t->leave.load()) {
+        if (v.debug) debug_intercept_signals(p, *t);
+        deliver_signals(p, v);
+      }
     }
+    debug_thread_exit(p, *t);
     p.thread_exited(*t);
   }
   proc.reset();  // may destroy the process (its last reference)
-  run_thread_done();
+  run_thread_done(*tree);
 }
 
 GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
@@ -148,6 +167,7 @@ GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
   res.ok = true;
   if (log.enabled(kLog_page)) log_page_map(*proc);
 
+  if (cfg.before_start) cfg.before_start(proc);
   proc->start_thread(Process::thread_of(proc->main_thread()));
   proc->wait_until_zombie();
   // Orphans still running end with the first process (hart-run's lifetime).

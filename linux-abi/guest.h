@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,8 @@
 
 namespace hart::linux {
 
+class Process;
+
 struct GuestConfig {
   std::string exe_path;                 // host path of the program (as given)
   std::vector<std::string> argv;        // argv[0] included
@@ -20,6 +24,9 @@ struct GuestConfig {
   std::string sysroot;                  // -L prefix ("" = none)
   bool strace = false;
   VcpuOptions vcpu;
+  // Called with the loaded process before its first instruction runs
+  // (hart-run -g attaches the gdb stub here).
+  std::function<void(const std::shared_ptr<Process>&)> before_start;
 };
 
 struct GuestResult {

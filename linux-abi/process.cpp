@@ -10,6 +10,7 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -77,6 +78,12 @@ bool load_into(AddressSpace& as, const std::string& path, const std::string& exe
   return setup_initial_stack(as, *img, *argv, envp, sp, stack, error);
 }
 
+uint64_t thread_cpu_ns(clockid_t clk) {
+  struct timespec ts;
+  if (clock_gettime(clk, &ts) != 0) return 0;
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
 std::string real_path_of(const std::string& p) {
   char real[PATH_MAX];
   return realpath(p.c_str(), real) ? std::string(real) : p;
@@ -86,10 +93,28 @@ std::string real_path_of(const std::string& p) {
 
 // ---- creation ------------------------------------------------------------------
 
-std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::string* error) {
+// ---- launch tree ------------------------------------------------------------------
+
+bool ProcessTree::try_add_process() {
+  int n = processes.load();
+  do {
+    if (max_processes > 0 && n >= max_processes) return false;
+  } while (!processes.compare_exchange_weak(n, n + 1));
+  return true;
+}
+
+void ProcessTree::wait_idle() {
+  std::unique_lock<std::mutex> lock(mutex);
+  idle_cv.wait(lock, [&] { return threads.load() == 0; });
+}
+
+std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::string* error,
+                                         std::shared_ptr<ProcessTree> tree) {
   std::shared_ptr<Process> p(new Process(exec, log));
   p->as_ = AddressSpace::create(error);
   if (!p->as_) return nullptr;
+  p->tree_ = tree ? std::move(tree) : std::make_shared<ProcessTree>();
+  p->tree_->processes.fetch_add(1);
   p->tb_cache_ = std::make_shared<TbCache>(exec);
   attach_cache(*p->as_, p->tb_cache_.get());
   int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -187,6 +212,7 @@ void Process::start_thread(Thread& t) {
     std::lock_guard<std::mutex> lock(g_threads_mutex);
     ++g_live_threads;
   }
+  tree_->threads.fetch_add(1);
   std::lock_guard<std::mutex> lock(mutex_);
   ever_started_ = true;
   std::thread th(run_thread, shared_from_this(), &t);
@@ -195,7 +221,11 @@ void Process::start_thread(Thread& t) {
   th.detach();
 }
 
-void run_thread_done() {
+void run_thread_done(ProcessTree& tree) {
+  {
+    std::lock_guard<std::mutex> lock(tree.mutex);
+    if (tree.threads.fetch_sub(1) == 1) tree.idle_cv.notify_all();
+  }
   std::lock_guard<std::mutex> lock(g_threads_mutex);
   if (--g_live_threads == 0) g_threads_cv.notify_all();
 }
@@ -280,6 +310,10 @@ void Process::thread_exited(Thread& t) {
         break;
       }
     t.running = false;
+    // The exiting thread itself runs this: its CPU time is final.
+    uint64_t ns = thread_cpu_ns(CLOCK_THREAD_CPUTIME_ID);
+    ended_cpu_ns_ += ns;
+    tree_->ended_cpu_ns.fetch_add(ns);
     last = threads_.empty();
     if (last && !exited_.load()) exit_code_ = t.exit_code & 0xff;
     signal_cv_.notify_all();
@@ -338,9 +372,23 @@ void Process::become_zombie() {
   timer.reset();
   fds_.close_all();
   release_vfork_parent();
-  if (as_.use_count() == 1) as_->set_change_listener(nullptr);
-  as_.reset();
-  tb_cache_.reset();
+  std::shared_ptr<AddressSpace> as;
+  std::shared_ptr<TbCache> cache;
+  {
+    // Under mutex_ so that info() from another thread sees either.
+    std::lock_guard<std::mutex> lock(mutex_);
+    as = std::move(as_);
+    cache = std::move(tb_cache_);
+  }
+  if (cache && cache.use_count() == 1) {
+    TbCache::Stats st = cache->stats();
+    tree_->ended_translated.fetch_add(st.translated);
+    tree_->ended_invalidated.fetch_add(st.invalidated);
+  }
+  if (as.use_count() == 1) as->set_change_listener(nullptr);
+  as.reset();
+  cache.reset();
+  tree_->processes.fetch_sub(1);
 
   // As Linux's exit_notify(): the parent's SIGCHLD is queued before the
   // zombie becomes visible to wait4, both under the parent's mutex.
@@ -400,6 +448,11 @@ void Process::wait_until_zombie() {
   g_zombie_cv.wait(lock, [&] { return zombie_; });
 }
 
+bool Process::wait_until_zombie_for(std::chrono::milliseconds limit) {
+  std::unique_lock<std::mutex> lock(g_tree_mutex);
+  return g_zombie_cv.wait_for(lock, limit, [&] { return zombie_; });
+}
+
 int Process::ppid() const {
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   std::shared_ptr<Process> p = parent_.lock();
@@ -428,13 +481,53 @@ int Process::reap_child(int which, bool keep, ChildMatch* out) {
   return any ? 0 : -ECHILD;
 }
 
-std::shared_ptr<Process> Process::find(int pid) {
+std::shared_ptr<Process> Process::find(int pid, const Process* viewer) {
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   auto it = pid_table().find(pid);
   if (it == pid_table().end()) return nullptr;
   std::shared_ptr<Process> p = it->second.lock();
   if (p && p->zombie_) return nullptr;
+  if (p && viewer && p->tree_ != viewer->tree_) return nullptr;
   return p;
+}
+
+std::vector<std::shared_ptr<Process>> Process::members(const ProcessTree& tree) {
+  std::vector<std::shared_ptr<Process>> out;
+  std::lock_guard<std::mutex> lock(g_tree_mutex);
+  for (auto& [pid, w] : pid_table())
+    if (auto p = w.lock())
+      if (p->tree_.get() == &tree) out.push_back(std::move(p));
+  return out;
+}
+
+uint64_t Process::running_cpu_ns() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  uint64_t ns = 0;
+  for (auto& t : threads_) {
+    clockid_t clk;
+    if (t->running && pthread_getcpuclockid(t->host, &clk) == 0) ns += thread_cpu_ns(clk);
+  }
+  return ns;
+}
+
+Process::Info Process::info() {
+  Info in;
+  in.pid = pid_;
+  in.cpu_ns = running_cpu_ns();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    in.argv = argv_;
+    in.threads = static_cast<int>(threads_.size());
+    in.cpu_ns += ended_cpu_ns_;
+    if (as_)
+      for (const Vma& v : as_->vmas()) in.mapped_bytes += v.end - v.start;
+    if (tb_cache_) in.tb = tb_cache_->stats();
+  }
+  std::lock_guard<std::mutex> lock(g_tree_mutex);
+  std::shared_ptr<Process> parent = parent_.lock();
+  in.ppid = parent ? parent->pid_ : 0;
+  in.zombie = zombie_;
+  return in;
 }
 
 void Process::kill_all_and_wait() {
@@ -452,14 +545,25 @@ void Process::kill_all_and_wait() {
 
 // ---- fork / exec -------------------------------------------------------------------
 
-std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std::string* error) {
+std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std::string* error,
+                                             int* err_no) {
+  if (err_no) *err_no = ENOMEM;
+  if (!tree_->try_add_process()) {
+    *error = "process limit of the launch reached";
+    if (err_no) *err_no = EAGAIN;
+    return nullptr;
+  }
   std::shared_ptr<Process> c(new Process(exec_, log_));
+  c->tree_ = tree_;
   if (share_vm) {
     c->as_ = as_;
     c->tb_cache_ = tb_cache_;
   } else {
     std::unique_ptr<AddressSpace> copy = as_->fork_copy(error);
-    if (!copy) return nullptr;
+    if (!copy) {
+      tree_->processes.fetch_sub(1);
+      return nullptr;
+    }
     c->as_ = std::move(copy);
     c->tb_cache_ = std::make_shared<TbCache>(exec_);
     attach_cache(*c->as_, c->tb_cache_.get());

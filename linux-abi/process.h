@@ -9,8 +9,9 @@
 // a guest parent).
 // Owns: per-process Linux state, the thread list, the process tree and pid
 // table, fork/exec state changes, path resolution (sysroot, cwd, the
-// /proc/self links). Does not own: the run loop (cpu_loop.cpp) or syscall
-// semantics (sys_*.cpp).
+// /proc/self links), the ProcessTree (what all processes of one launch
+// share: limits and live counts). Does not own: the run loop (cpu_loop.cpp)
+// or syscall semantics (sys_*.cpp).
 //
 // Locking (lock order, outer first):
 //   1. Process::mutex_ — brk, signal state (signals, Thread::sig; see
@@ -20,7 +21,8 @@
 //   2. the tree lock (process.cpp) — parent/children links, zombie status,
 //      the pid table. Taken alone or inside ONE Process::mutex_; never take a
 //      Process::mutex_ while holding it.
-//   3. AddressSpace's, FdTable's and TbCache's own locks (leaves).
+//   3. AddressSpace's, FdTable's and TbCache's own locks, and
+//      ProcessTree::mutex (leaves).
 // Two processes' mutexes are never held together.
 #pragma once
 
@@ -28,6 +30,7 @@
 
 #include <atomic>
 #include <bitset>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -37,6 +40,7 @@
 #include <vector>
 
 #include "core/address_space.h"
+#include "core/debug.h"
 #include "core/executor.h"
 #include "core/log.h"
 #include "core/tb_cache.h"
@@ -56,6 +60,25 @@ constexpr int kFirstGuestPid = 1000;
 constexpr int kGuestPpid = 1;  // getppid() of a process without a guest parent
 
 class Process;
+
+// What every process of one launch shares (fork children inherit it): the
+// process limit and live counts. hart-run has one tree; hartd one per launch
+// (linux-abi/launch.h). Guest kill() reaches only processes of its own tree.
+struct ProcessTree {
+  int max_processes = 0;                  // 0 = none; a fork beyond it fails with EAGAIN
+  std::atomic<int> processes{0};          // live (not yet zombie) processes
+  std::atomic<int> threads{0};            // host threads running guest threads
+  std::atomic<uint64_t> ended_cpu_ns{0};  // CPU time of guest threads that have ended
+  // Translation counters of address spaces that are gone (TbCache::Stats).
+  std::atomic<uint64_t> ended_translated{0}, ended_invalidated{0};
+  // threads reaching 0 is signalled on idle_cv (with mutex, a leaf lock).
+  std::mutex mutex;
+  std::condition_variable idle_cv;
+  // Counts one more process unless that would pass max_processes.
+  bool try_add_process();
+  // Blocks until no host thread runs a guest thread of this tree.
+  void wait_idle();
+};
 
 // One guest thread. Found from its Vcpu through Vcpu::user.
 struct Thread {
@@ -79,7 +102,9 @@ class Process : public std::enable_shared_from_this<Process> {
  public:
   // Reserves the address space. nullptr + *error on failure. The process
   // has no thread until exec().
-  static std::shared_ptr<Process> create(Executor& exec, GuestLog& log, std::string* error);
+  // tree: the launch this process starts (nullptr: a fresh one).
+  static std::shared_ptr<Process> create(Executor& exec, GuestLog& log, std::string* error,
+                                         std::shared_ptr<ProcessTree> tree = nullptr);
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -170,7 +195,9 @@ class Process : public std::enable_shared_from_this<Process> {
   // registers. share_vm: the child uses this address space and TB cache
   // (vfork); else it gets a copy. The child is linked into the tree; the
   // caller adjusts the thread and starts it. nullptr + *error on failure.
-  std::shared_ptr<Process> fork_child(Thread& caller, bool share_vm, std::string* error);
+  // At the tree's process limit: nullptr with *err_no = EAGAIN (else ENOMEM).
+  std::shared_ptr<Process> fork_child(Thread& caller, bool share_vm, std::string* error,
+                                      int* err_no = nullptr);
   // execve's point of no return: ends every other thread (waits until they
   // are gone), then installs the new image (already loaded into as) and gives
   // `caller` a fresh vCPU at its entry. Closes CLOEXEC fds, resets handlers.
@@ -210,6 +237,8 @@ class Process : public std::enable_shared_from_this<Process> {
   bool zombie() const;
   // Blocks until the process is a zombie (run_guest, for the first process).
   void wait_until_zombie();
+  // The same with a time limit: false if it is not a zombie yet.
+  bool wait_until_zombie_for(std::chrono::milliseconds limit);
   // Waitable children: see sys_wait.cpp. Under the tree lock.
   struct ChildMatch {
     int pid = 0;            // 0 = none
@@ -224,8 +253,30 @@ class Process : public std::enable_shared_from_this<Process> {
   // Sends SIGKILL to every process still alive (orphans when hart-run ends)
   // and waits until their threads are gone.
   static void kill_all_and_wait();
-  // A live process by pid (kill), or nullptr.
-  static std::shared_ptr<Process> find(int pid);
+  // A live process by pid, or nullptr. With `viewer`, only a process of the
+  // viewer's tree (what a guest's kill() may reach).
+  static std::shared_ptr<Process> find(int pid, const Process* viewer = nullptr);
+
+  // ---- launch tree, accounting ---------------------------------------------
+  ProcessTree& tree() { return *tree_; }
+  const std::shared_ptr<ProcessTree>& tree_ptr() const { return tree_; }
+  // Every process of `tree` still in the pid table (zombies included),
+  // ordered by pid.
+  static std::vector<std::shared_ptr<Process>> members(const ProcessTree& tree);
+  // A snapshot for hartd's `list` (takes mutex_ and the tree lock).
+  struct Info {
+    int pid = 0;
+    int ppid = 0;  // 0 = no guest parent
+    std::vector<std::string> argv;
+    bool zombie = false;
+    int threads = 0;
+    uint64_t cpu_ns = 0;        // ended + running threads
+    uint64_t mapped_bytes = 0;  // sum of the VMA sizes
+    TbCache::Stats tb{};
+  };
+  Info info();
+  // CPU time of the threads running now (mutex_ taken).
+  uint64_t running_cpu_ns();
 
   // strace and one-time "unimplemented" reports.
   bool strace = false;
@@ -237,6 +288,13 @@ class Process : public std::enable_shared_from_this<Process> {
   // Interval timer (setitimer ITIMER_REAL), created on first use (sys_time.cpp).
   std::unique_ptr<ITimer> itimer;  // guarded by mutex_
 
+  // Debugger (gdb stub, core/debug.h; the run loop's hooks are in
+  // debug_hooks.cpp). debug_owner is set once, before `debug` publishes it,
+  // and kept for the process's life (a detach only marks it detached).
+  // Fork children do not inherit it.
+  std::shared_ptr<DebugController> debug_owner;
+  std::atomic<DebugController*> debug{nullptr};
+
  private:
   Process(Executor& exec, GuestLog& log) : exec_(exec), log_(log) {}
   Thread& new_thread_locked(int tid);
@@ -246,6 +304,8 @@ class Process : public std::enable_shared_from_this<Process> {
 
   Executor& exec_;
   GuestLog& log_;
+  std::shared_ptr<ProcessTree> tree_;
+  uint64_t ended_cpu_ns_ = 0;  // this process's ended threads (mutex_)
   std::shared_ptr<AddressSpace> as_;
   std::shared_ptr<TbCache> tb_cache_;
   std::vector<std::unique_ptr<Thread>> threads_;
@@ -278,7 +338,7 @@ class Process : public std::enable_shared_from_this<Process> {
 // The body of every host thread that runs a guest thread (cpu_loop.cpp).
 void run_thread(std::shared_ptr<Process> p, Thread* t);
 // run_thread's last act (after dropping its Process reference).
-void run_thread_done();
+void run_thread_done(ProcessTree& tree);
 // Blocks until no host thread runs a guest thread any more.
 void wait_all_guest_threads();
 

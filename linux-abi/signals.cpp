@@ -12,6 +12,7 @@
 
 #include "linux-abi/initial_stack.h"
 #include "linux-abi/process.h"
+#include "linux-abi/sys_poll.h"
 
 namespace hart::linux {
 
@@ -167,6 +168,7 @@ void send_signal_locked(Process& p, Vcpu* target, const GuestSiginfo& info, cons
         if (!kick && !(s.blocked & sig_bit(sig))) kick = &v;
       });
   }
+  signalfd_notify(p);  // sys_poll.cpp: signalfds watching sig become readable
   p.signal_cv().notify_all();
   if (kick && kick != caller) p.kick_locked(Process::thread_of(*kick));
 }

@@ -75,10 +75,11 @@ int64_t do_clone(SyscallCtx& ctx, const CloneArgs& a) {
 
   // A new process: fork (copied memory) or vfork / CLONE_VM (shared memory).
   std::string err;
-  std::shared_ptr<Process> child = p.fork_child(self, (f & kCloneVm) != 0, &err);
+  int err_no = ENOMEM;
+  std::shared_ptr<Process> child = p.fork_child(self, (f & kCloneVm) != 0, &err, &err_no);
   if (!child) {
     if (p.log().enabled(kLog_guest_errors)) p.log().printf("hart: %s\n", err.c_str());
-    return -ENOMEM;
+    return -err_no;  // EAGAIN at the launch's process limit, as RLIMIT_NPROC
   }
   Thread& ct = Process::thread_of(child->main_thread());
   CpuState& s = ct.vcpu->state;
@@ -217,6 +218,7 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
   std::string base = guest_name.substr(guest_name.rfind('/') + 1);
   p.exec_replace(Process::thread_of(ctx.vcpu), std::move(as), img, stack, trampoline,
                  std::move(argv), std::move(envp), exe, base);
+  delete_posix_timers(p);  // sys_time.cpp: exec deletes the process's POSIX timers
   return 0;
 }
 

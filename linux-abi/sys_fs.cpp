@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -26,6 +27,7 @@
 #include "linux-abi/sys_util.h"
 #include "linux-abi/safe_syscall.h"
 #include "linux-abi/signals.h"
+#include "linux-abi/sys_poll.h"
 
 namespace hart::linux {
 
@@ -69,9 +71,22 @@ bool is_proc_self(const Process& p, const std::string& path, const char* what) {
          path == "/proc/thread-self/" + w;
 }
 
+namespace {
+int proc_self_fd(const Process& p, const std::string& path);
+}
+
 int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out, bool allow_empty) {
   int r = read_guest_path(p, path_addr, &out->guest, allow_empty);
   if (r < 0) return r;
+  if (int n = proc_self_fd(p, out->guest); n >= 0) {
+    // /dev/fd/N, /proc/self/fd/N name the guest's fd N, not hartd's: every
+    // path call (stat, access, open...) goes to its host fd.
+    out->keep = p.fds().get(n);
+    if (!out->keep) return -ENOENT;
+    out->path = "/proc/self/fd/" + std::to_string(out->keep->fd());
+    out->dirfd = AT_FDCWD;
+    return 0;
+  }
   if (!out->guest.empty() && out->guest[0] == '/') {
     out->path = p.host_path(out->guest);
     out->dirfd = AT_FDCWD;
@@ -136,8 +151,96 @@ std::string join_nul(const std::vector<std::string>& v) {
   return out;
 }
 
+// "/proc/self/fd/N" (or /proc/<pid>/fd/N, /proc/thread-self/fd/N, /dev/fd/N):
+// N, else -1.
+int proc_self_fd(const Process& p, const std::string& path) {
+  std::string rest;
+  for (std::string pre : {std::string("/proc/self/fd/"), "/proc/" + std::to_string(p.pid()) + "/fd/",
+                          std::string("/proc/thread-self/fd/"), std::string("/dev/fd/")})
+    if (path.compare(0, pre.size(), pre) == 0) rest = path.substr(pre.size());
+  if (rest.empty() || rest.size() > 9 || rest.find_first_not_of("0123456789") != std::string::npos)
+    return -1;
+  return std::stoi(rest);
+}
+
+// What readlink of a host fd shows, with the sysroot prefix removed.
+std::string guest_link_of(const Process& p, int host_fd) {
+  char buf[PATH_MAX];
+  std::string link = "/proc/self/fd/" + std::to_string(host_fd);
+  ssize_t n = readlink(link.c_str(), buf, sizeof buf);
+  if (n < 0) return "";
+  std::string t(buf, n);
+  const std::string& root = p.sysroot();
+  if (!root.empty() && t.compare(0, root.size(), root) == 0 &&
+      (t.size() == root.size() || t[root.size()] == '/'))
+    t = t.size() == root.size() ? "/" : t.substr(root.size());
+  return t;
+}
+
+// /proc/self/status: the fields programs read (Name, State, Tgid, Pid, PPid,
+// Uid/Gid, memory sizes, Threads, signal masks).
+std::string proc_status(Process& p, const Vcpu& self) {
+  Process::Info in = p.info();
+  uint64_t pend, shd, blk, ign = 0, cgt = 0;
+  {
+    std::lock_guard<std::mutex> lock(p.mutex());
+    ThreadSignals& ts = p.thread_signals(self);
+    pend = ts.pending.mask();
+    shd = p.signals.shared.mask();
+    blk = ts.blocked;
+    for (int s = 1; s <= kGuestNSig; ++s) {
+      uint64_t h = p.signals.action[s].handler;
+      if (h == kSigIgn) ign |= sig_bit(s);
+      else if (h != kSigDfl) cgt |= sig_bit(s);
+    }
+  }
+  uint64_t kb = in.mapped_bytes / 1024;
+  char buf[2048];
+  snprintf(buf, sizeof buf,
+           "Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
+           "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
+           "FDSize:\t%d\nGroups:\t\nVmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t       0 kB\n"
+           "VmRSS:\t%8lu kB\nThreads:\t%d\nSigQ:\t0/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
+           "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\nCapInh:\t0000000000000000\n"
+           "CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nSeccomp:\t0\n"
+           "Cpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
+           p.comm, p.umask(), p.pid(), p.pid(), p.ppid(), getuid(), geteuid(), geteuid(), geteuid(),
+           getgid(), getegid(), getegid(), getegid(), p.fds().limit() < 64 ? 64 : 64,
+           (unsigned long)kb, (unsigned long)kb, (unsigned long)kb, in.threads,
+           (unsigned long)p.rlimits[RLIMIT_SIGPENDING].rlim_cur, (unsigned long)pend,
+           (unsigned long)shd, (unsigned long)blk, (unsigned long)ign, (unsigned long)cgt);
+  return buf;
+}
+
+// /proc/self/stat: the 52 fields of Linux's do_task_stat (unknown ones 0).
+std::string proc_stat(Process& p) {
+  Process::Info in = p.info();
+  uint64_t ticks = in.cpu_ns / 10000000;  // USER_HZ = 100
+  const StackLayout& st = p.stack();
+  char buf[1024];
+  snprintf(buf, sizeof buf,
+           "%d (%s) R %d %d %d 0 -1 4194304 0 0 0 0 %lu 0 0 0 20 0 %d 0 0 %lu %lu %lu %lu %lu "
+           "%lu %lu 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 %lu %lu %lu %lu %lu %lu %lu 0\n",
+           p.pid(), p.comm, p.ppid(), p.pid(), p.pid(), (unsigned long)ticks, in.threads,
+           (unsigned long)in.mapped_bytes, (unsigned long)(in.mapped_bytes / 4096),
+           (unsigned long)RLIM_INFINITY, (unsigned long)p.image().exe.lo,
+           (unsigned long)p.brk_start, (unsigned long)st.sp, (unsigned long)st.sp,
+           (unsigned long)p.brk_start, (unsigned long)p.brk_start, (unsigned long)p.brk_cur,
+           (unsigned long)st.args_start, (unsigned long)st.args_end,
+           (unsigned long)st.env_start, (unsigned long)st.env_end);
+  return buf;
+}
+
 // Opens an emulated /proc/self file, or returns 1 if path is not one.
-int open_proc_self(Process& p, const std::string& path, int64_t flags) {
+int open_proc_self(Process& p, const Vcpu& self, const std::string& path, int64_t flags) {
+  if (int n = proc_self_fd(p, path); n >= 0) {
+    auto f = p.fds().get(n);
+    if (!f) return -ENOENT;
+    std::string link = "/proc/self/fd/" + std::to_string(f->fd());
+    return open(link.c_str(), (flags & ~O_CREAT) | O_CLOEXEC);
+  }
+  if (is_proc_self(p, path, "status")) return memfd_with(proc_status(p, self));
+  if (is_proc_self(p, path, "stat")) return memfd_with(proc_stat(p));
   if (is_proc_self(p, path, "exe")) return open(p.exe_path().c_str(), (flags & ~O_CREAT) | O_CLOEXEC);
   if (is_proc_self(p, path, "maps")) return memfd_with(proc_maps(p));
   if (is_proc_self(p, path, "cmdline")) return memfd_with(join_nul(p.argv()));
@@ -159,6 +262,19 @@ int open_proc_self(Process& p, const std::string& path, int64_t flags) {
 // fails with EINTR otherwise. Linux gives EINTR only when nothing was
 // transferred, which is what the host call reports too.
 int64_t interruptible(SyscallCtx&, int64_t r) { return r == -EINTR ? kERESTARTSYS : r; }
+
+// EPIPE from a write: the guest gets SIGPIPE (hartd ignores the host's).
+int64_t write_result(SyscallCtx& ctx, int64_t r) {
+  if (r == -EPIPE) {
+    GuestSiginfo info{};
+    info.si_signo = SIGPIPE;
+    info.si_code = kSI_USER;
+    info.f.kill.pid = ctx.proc.pid();
+    info.f.kill.uid = getuid();
+    send_signal(ctx.proc, &ctx.vcpu, info, &ctx.vcpu);
+  }
+  return interruptible(ctx, r);
+}
 
 int64_t rw_vector(SyscallCtx& ctx, bool is_write, bool positioned, int64_t pos) {
   std::shared_ptr<HostFd> keep;
@@ -182,9 +298,9 @@ int64_t rw_vector(SyscallCtx& ctx, bool is_write, bool positioned, int64_t pos) 
   if (positioned)
     return host_ret(is_write ? pwritev(fd, iov.data(), static_cast<int>(cnt), pos)
                              : preadv(fd, iov.data(), static_cast<int>(cnt), pos));
-  return interruptible(ctx, safe_syscall(&ctx.vcpu.state.exit_request,
-                                         is_write ? SYS_writev : SYS_readv, fd,
-                                         reinterpret_cast<long>(iov.data()), cnt));
+  int64_t r = safe_syscall(&ctx.vcpu.state.exit_request, is_write ? SYS_writev : SYS_readv, fd,
+                           reinterpret_cast<long>(iov.data()), cnt);
+  return is_write ? write_result(ctx, r) : interruptible(ctx, r);
 }
 
 }  // namespace
@@ -195,6 +311,7 @@ int64_t sys_read(SyscallCtx& ctx) {
   std::shared_ptr<HostFd> keep;
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
+  if (int64_t r; signalfd_read(ctx, keep, ctx.a[1], ctx.a[2], &r)) return r;  // sys_poll.cpp
   uint64_t len = std::min<uint64_t>(ctx.a[2], kMaxRwCount);
   uint8_t* buf = guest_buf(ctx.proc, ctx.a[1], len, PROT_WRITE);
   if (!buf) return -EFAULT;
@@ -209,8 +326,8 @@ int64_t sys_write(SyscallCtx& ctx) {
   uint64_t len = std::min<uint64_t>(ctx.a[2], kMaxRwCount);
   uint8_t* buf = guest_buf(ctx.proc, ctx.a[1], len, PROT_READ);
   if (!buf) return -EFAULT;
-  return interruptible(ctx, safe_syscall(&ctx.vcpu.state.exit_request, SYS_write, fd,
-                                         reinterpret_cast<long>(buf), static_cast<long>(len)));
+  return write_result(ctx, safe_syscall(&ctx.vcpu.state.exit_request, SYS_write, fd,
+                                        reinterpret_cast<long>(buf), static_cast<long>(len)));
 }
 
 int64_t sys_pread64(SyscallCtx& ctx) {
@@ -253,7 +370,7 @@ int64_t sys_openat(SyscallCtx& ctx) {
   if (r < 0) return r;
   int64_t flags = static_cast<int32_t>(ctx.a[2]);
   bool cloexec = flags & O_CLOEXEC;
-  int hfd = open_proc_self(ctx.proc, at.guest, flags);
+  int hfd = open_proc_self(ctx.proc, ctx.vcpu, at.guest, flags);
   if (hfd == 1) {
     mode_t mode = static_cast<mode_t>(ctx.a[3]) & 07777 & ~ctx.proc.umask();
     hfd = openat(at.dirfd, at.path.c_str(), static_cast<int>(flags) | O_CLOEXEC, mode);
@@ -350,8 +467,15 @@ int64_t sys_readlinkat(SyscallCtx& ctx) {
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at);
   if (r < 0) return r;
   std::string target;
+  int pfd = proc_self_fd(ctx.proc, at.guest);
   if (is_proc_self(ctx.proc, at.guest, "exe")) {
     target = ctx.proc.exe_path();
+  } else if (pfd >= 0) {  // the guest's fd N, not hartd's
+    auto f = ctx.proc.fds().get(pfd);
+    if (!f) return -ENOENT;
+    target = guest_link_of(ctx.proc, f->fd());
+  } else if (is_proc_self(ctx.proc, at.guest, "cwd")) {
+    target = guest_link_of(ctx.proc, ctx.proc.cwd_fd());
   } else {
     char buf[PATH_MAX];
     ssize_t n = readlinkat(at.dirfd, at.path.c_str(), buf, sizeof buf);

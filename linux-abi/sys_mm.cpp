@@ -2,12 +2,14 @@
 // mremap, madvise, msync, mlock. mmap flag and prot values are asm-generic on
 // both riscv64 and x86-64.
 // Owns: guest mmap flag parsing and brk policy (heap grows in whole pages
-// right after the program image, named "[heap]"). Does not own: the VMA list
+// right after the program image, named "[heap]"), RLIMIT_AS (hartd's
+// per-launch memory limit: a mapping that would pass it gets ENOMEM). Does not own: the VMA list
 // or host mappings (core/address_space) or TB invalidation, which follows from
 // the address space's change listener.
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,6 +19,22 @@
 
 namespace hart::linux {
 
+namespace {
+// True if `grow` more mapped bytes would pass the guest's RLIMIT_AS. Only
+// with a finite limit does it walk the VMA list. p.mutex() held.
+bool over_as_limit_locked(Process& p, uint64_t grow) {
+  uint64_t lim = p.rlimits[RLIMIT_AS].rlim_cur;
+  if (lim == RLIM_INFINITY) return false;
+  uint64_t used = 0;
+  for (const Vma& v : p.as().vmas()) used += v.end - v.start;
+  return used + grow > lim || used + grow < used;
+}
+bool over_as_limit(Process& p, uint64_t grow) {
+  std::lock_guard<std::mutex> lock(p.mutex());
+  return over_as_limit_locked(p, grow);
+}
+}  // namespace
+
 int64_t sys_brk(SyscallCtx& ctx) {
   Process& p = ctx.proc;
   std::lock_guard<std::mutex> lock(p.mutex());
@@ -24,6 +42,7 @@ int64_t sys_brk(SyscallCtx& ctx) {
   if (want < p.brk_start || want >= kGuestVaLimit) return static_cast<int64_t>(p.brk_cur);
   uint64_t need = page_up(want);
   if (need > p.brk_mapped) {
+    if (over_as_limit_locked(p, need - p.brk_mapped)) return static_cast<int64_t>(p.brk_cur);
     int64_t r = p.as().map(p.brk_mapped, need - p.brk_mapped, PROT_READ | PROT_WRITE,
                            kMapFixedNoReplace, -1, 0, "[heap]");
     if (r < 0) return static_cast<int64_t>(p.brk_cur);  // Linux: brk fails by returning the old break
@@ -80,6 +99,7 @@ int64_t sys_mmap(SyscallCtx& ctx) {
     off = 0;
   }
   if (!(aflags & (kMapFixed | kMapFixedNoReplace)) && addr && addr < kPageSize * 16) addr = 0;
+  if (over_as_limit(ctx.proc, page_up(len))) return -ENOMEM;
   int64_t r = ctx.proc.as().map(addr, len, prot, aflags, hfd, off, name);
   return r;
 }
@@ -106,6 +126,10 @@ int64_t sys_madvise(SyscallCtx& ctx) {
   uint64_t addr = ctx.a[0], len = ctx.a[1];
   int advice = static_cast<int>(ctx.a[2]);
   if (addr & (kPageSize - 1)) return -EINVAL;
+  // madvise_behavior_valid(): the advice values Linux knows.
+  if (!((advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 25) || advice == 100 ||
+        advice == 101))
+    return -EINVAL;
   if (len == 0) return 0;
   uint64_t plen = page_up(len);
   if (plen < len) return -EINVAL;
@@ -137,6 +161,7 @@ int64_t sys_mremap(SyscallCtx& ctx) {
   for (const Vma& v : as.vmas())
     if (v.start <= old_addr && v.end > old_addr) vma = v;
   if (vma.host_fd >= 0 || vma.shared) return -ENOMEM;
+  if (over_as_limit(ctx.proc, new_len - old_len)) return -ENOMEM;
   int64_t r = as.map(old_addr + old_len, new_len - old_len, vma.prot, kMapFixedNoReplace, -1, 0,
                      vma.name);
   if (r >= 0) return static_cast<int64_t>(old_addr);

@@ -159,6 +159,12 @@ int64_t sys_getrusage(SyscallCtx& ctx) {
   struct rusage ru {};
   if (who == RUSAGE_SELF || who == RUSAGE_THREAD) {
     if (getrusage(RUSAGE_THREAD, &ru) != 0) return -errno;
+    if (who == RUSAGE_SELF) {  // the guest process's threads, not hartd's
+      uint64_t ns = ctx.proc.info().cpu_ns;
+      ru.ru_utime.tv_sec = static_cast<time_t>(ns / 1000000000u);
+      ru.ru_utime.tv_usec = static_cast<suseconds_t>(ns % 1000000000u / 1000);
+      ru.ru_stime = {0, 0};
+    }
   } else if (who != RUSAGE_CHILDREN) {
     return -EINVAL;
   }
@@ -167,9 +173,7 @@ int64_t sys_getrusage(SyscallCtx& ctx) {
 }
 
 int64_t sys_times(SyscallCtx& ctx) {
-  struct timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  int64_t ticks = ts.tv_sec * 100 + ts.tv_nsec / 10000000;
+  int64_t ticks = static_cast<int64_t>(ctx.proc.info().cpu_ns / 10000000);  // USER_HZ
   if (ctx.a[0]) {
     int64_t t[4] = {ticks, 0, 0, 0};
     if (!ctx.proc.as().write(ctx.a[0], t, sizeof t)) return -EFAULT;

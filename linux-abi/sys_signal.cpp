@@ -4,7 +4,8 @@
 // Owns: argument checking and the errno each case gets, as Linux's
 // kernel/signal.c gives them. Does not own: signal state, delivery and the
 // frame (signals.cpp). Other processes are found in the pid table
-// (Process::find); process groups are not modelled yet.
+// (Process::find), limited to the caller's launch tree; process groups are
+// not modelled yet.
 #include <unistd.h>
 
 #include <cerrno>
@@ -188,7 +189,7 @@ int64_t sys_kill(SyscallCtx& ctx) {
     send_signal(p, nullptr, info, &ctx.vcpu);
     return 0;
   }
-  std::shared_ptr<Process> target = Process::find(pid < 0 ? -pid : pid);
+  std::shared_ptr<Process> target = Process::find(pid < 0 ? -pid : pid, &p);
   if (!target) return -ESRCH;
   if (sig == 0) return 0;
   send_signal(*target, nullptr, info, nullptr);
@@ -202,14 +203,14 @@ int64_t signal_thread(SyscallCtx& ctx, int tgid, int tid, int64_t sig) {
   Process& p = ctx.proc;
   GuestSiginfo info = user_siginfo(p, static_cast<int>(sig), kSI_TKILL);
   if (tgid != -1 && tgid != p.pid()) {
-    std::shared_ptr<Process> other = Process::find(tgid);
+    std::shared_ptr<Process> other = Process::find(tgid, &p);
     if (!other) return -ESRCH;
     return send_signal_tid(*other, tid, info, nullptr);
   }
   int r = send_signal_tid(p, tid, info, &ctx.vcpu);
   if (r == -ESRCH && tgid == -1) {
     // tkill(tid) of another process's main thread.
-    std::shared_ptr<Process> other = Process::find(tid);
+    std::shared_ptr<Process> other = Process::find(tid, &p);
     if (!other) return -ESRCH;
     return send_signal_tid(*other, tid, info, nullptr);
   }
@@ -247,7 +248,7 @@ int64_t sys_rt_sigqueueinfo(SyscallCtx& ctx) {
   int pid = static_cast<int>(ctx.a[0]);
   int sig = static_cast<int>(ctx.a[1]);
   if (pid == ctx.proc.pid()) return queue_info(ctx, ctx.proc, 0, sig, ctx.a[2]);
-  std::shared_ptr<Process> other = pid > 0 ? Process::find(pid) : nullptr;
+  std::shared_ptr<Process> other = pid > 0 ? Process::find(pid, &ctx.proc) : nullptr;
   if (!other) return -ESRCH;
   return queue_info(ctx, *other, 0, sig, ctx.a[2]);
 }
@@ -257,7 +258,7 @@ int64_t sys_rt_tgsigqueueinfo(SyscallCtx& ctx) {
   int sig = static_cast<int>(ctx.a[2]);
   if (tgid <= 0 || tid <= 0) return -EINVAL;
   if (tgid == ctx.proc.pid()) return queue_info(ctx, ctx.proc, tid, sig, ctx.a[3]);
-  std::shared_ptr<Process> other = Process::find(tgid);
+  std::shared_ptr<Process> other = Process::find(tgid, &ctx.proc);
   if (!other) return -ESRCH;
   return queue_info(ctx, *other, tid, sig, ctx.a[3]);
 }

@@ -2,14 +2,23 @@
 // clock_getres, gettimeofday, nanosleep, clock_nanosleep (interruptible,
 // through safe_syscall), setitimer/getitimer (ITIMER_REAL; itimer.h). struct timespec
 // and timeval are two 64-bit words on both riscv64 and x86-64.
-// Owns: these handlers and the guest→host clock id mapping (CPU-time clocks
-// of the process map to the calling thread's, since a guest process is not a
-// host process). Does not own: the timer thread (itimer.cpp); POSIX timers
-// (timer_create) are not done yet.
+// POSIX timers (timer_create family): one host thread per timer sleeps until
+// the expiry and queues the guest signal (SIGEV_SIGNAL to the process,
+// SIGEV_THREAD_ID to a thread, SIGEV_NONE nothing) with si_code SI_TIMER;
+// an expiry while the previous signal is still pending counts as an
+// overrun. CPU-time clocks are virtual: the process clock sums the guest
+// process's own threads; the encoded per-thread/per-process clocks glibc
+// builds (pthread_getcpuclockid, clock_getcpuclockid) name guest tids/pids.
+// Owns: these handlers, the guest→host clock id mapping and the POSIX timer
+// registry. Does not own: the ITIMER_REAL thread (itimer.cpp).
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <time.h>
 
 #include <cerrno>
+#include <condition_variable>
+#include <map>
+#include <thread>
 
 #include "linux-abi/itimer.h"
 #include "linux-abi/riscv64_abi.h"
@@ -48,17 +57,77 @@ bool valid_ts(const GuestTimespec& t) { return t.tv_sec >= 0 && t.tv_nsec >= 0 &
 
 }  // namespace
 
-int64_t sys_clock_gettime(SyscallCtx& ctx) {
-  clockid_t c = host_clock(static_cast<int32_t>(ctx.a[0]));
-  if (c == -1) return -EINVAL;
+namespace {
+
+uint64_t ts_ns(const struct timespec& ts) {
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+// CPU-time clocks (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID and the
+// negative encodings ((~id) << 3) | perthread << 2 | type): 1 if id is not
+// one, 0 with *ns, or -EINVAL.
+int cpu_clock_ns(SyscallCtx& ctx, int64_t id, uint64_t* ns) {
+  Process& p = ctx.proc;
   struct timespec ts;
-  if (clock_gettime(c, &ts) != 0) return -errno;
+  if (id == CLOCK_THREAD_CPUTIME_ID) {
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    *ns = ts_ns(ts);
+    return 0;
+  }
+  if (id == CLOCK_PROCESS_CPUTIME_ID) {
+    *ns = p.info().cpu_ns;
+    return 0;
+  }
+  if (id >= 0) return 1;
+  if ((id & 3) == 3) return -EINVAL;
+  int who = static_cast<int>(~(id >> 3));
+  if (id & 4) {  // a thread of this process
+    if (who == 0) who = p.tid_of(ctx.vcpu);
+    std::lock_guard<std::mutex> lock(p.mutex());
+    Vcpu* v = p.thread_by_tid(who);
+    if (!v) return -EINVAL;
+    Thread& t = Process::thread_of(*v);
+    clockid_t clk;
+    if (!t.running || pthread_getcpuclockid(t.host, &clk) != 0 || clock_gettime(clk, &ts) != 0)
+      return -EINVAL;
+    *ns = ts_ns(ts);
+    return 0;
+  }
+  if (who == 0 || who == p.pid()) {
+    *ns = p.info().cpu_ns;
+    return 0;
+  }
+  auto other = Process::find(who, &p);
+  if (!other) return -EINVAL;
+  *ns = other->info().cpu_ns;
+  return 0;
+}
+
+}  // namespace
+
+int64_t sys_clock_gettime(SyscallCtx& ctx) {
+  int64_t id = static_cast<int32_t>(ctx.a[0]);
+  struct timespec ts;
+  uint64_t ns;
+  int c = cpu_clock_ns(ctx, id, &ns);
+  if (c < 0) return c;
+  if (c == 0) {
+    ts.tv_sec = static_cast<time_t>(ns / 1000000000u);
+    ts.tv_nsec = static_cast<long>(ns % 1000000000u);
+  } else {
+    clockid_t hc = host_clock(id);
+    if (hc == -1) return -EINVAL;
+    if (clock_gettime(hc, &ts) != 0) return -errno;
+  }
   GuestTimespec g{ts.tv_sec, ts.tv_nsec};
   return ctx.proc.as().write(ctx.a[1], &g, sizeof g) ? 0 : -EFAULT;
 }
 
 int64_t sys_clock_getres(SyscallCtx& ctx) {
-  clockid_t c = host_clock(static_cast<int32_t>(ctx.a[0]));
+  int64_t id = static_cast<int32_t>(ctx.a[0]);
+  uint64_t ns;
+  if (id < 0 && cpu_clock_ns(ctx, id, &ns) < 0) return -EINVAL;
+  clockid_t c = host_clock(id);
   if (c == -1) return -EINVAL;
   struct timespec ts;
   if (clock_getres(c, &ts) != 0) return -errno;
@@ -165,6 +234,266 @@ int64_t sys_getitimer(SyscallCtx& ctx) {
   }
   GuestItimerval cur{us_tv(i), us_tv(v)};
   return p.as().write(ctx.a[1], &cur, sizeof cur) ? 0 : -EFAULT;
+}
+
+// ---- POSIX timers -----------------------------------------------------------------------
+
+namespace {
+
+constexpr int kSigevSignal = 0, kSigevNone = 1, kSigevThreadId = 4;
+constexpr int kSiTimer = -2;
+
+struct PosixTimer {
+  using Clock = std::chrono::steady_clock;
+  std::weak_ptr<Process> proc;
+  int id = 0;
+  clockid_t clock = CLOCK_MONOTONIC;
+  int notify = kSigevSignal, signo = SIGALRM, tid = 0;
+  uint64_t value = 0;
+  std::mutex m;  // a leaf
+  std::condition_variable cv;
+  bool armed = false, stop = false;
+  Clock::time_point deadline{};
+  uint64_t interval_ns = 0;
+  int overrun = 0, last_overrun = 0;
+};
+
+struct ProcTimers {
+  std::weak_ptr<Process> owner;
+  std::map<int, std::shared_ptr<PosixTimer>> timers;
+};
+std::mutex g_timers_mutex;
+std::map<const Process*, ProcTimers> g_timers;
+
+void fire(PosixTimer& t, int overrun) {
+  auto p = t.proc.lock();
+  if (!p || p->exited() || t.notify == kSigevNone) return;
+  GuestSiginfo info{};
+  info.si_signo = t.signo;
+  info.si_code = kSiTimer;
+  info.f.kill.pid = t.id;  // si_tid (the timer id), same offset as si_pid
+  info.f.kill.uid = static_cast<uint32_t>(overrun);
+  info.f.kill.value = t.value;
+  if (t.notify == kSigevThreadId)
+    send_signal_tid(*p, t.tid, info, nullptr);
+  else
+    send_signal(*p, nullptr, info, nullptr);
+}
+
+// True while the timer's previous signal is still queued (an overrun).
+bool still_pending(PosixTimer& t) {
+  auto p = t.proc.lock();
+  if (!p) return false;
+  std::lock_guard<std::mutex> lock(p->mutex());
+  uint64_t pending = p->signals.shared.mask();
+  p->for_each_thread([&](Vcpu&, ThreadSignals& ts) { pending |= ts.pending.mask(); });
+  return pending & sig_bit(t.signo);
+}
+
+void timer_loop(std::shared_ptr<PosixTimer> t) {
+  std::unique_lock<std::mutex> l(t->m);
+  bool queued = false;
+  while (!t->stop) {
+    auto p = t->proc.lock();
+    if (!p || p->exited()) break;
+    p.reset();
+    if (!t->armed) {
+      t->cv.wait_for(l, std::chrono::seconds(1));
+      continue;
+    }
+    if (t->cv.wait_until(l, t->deadline) != std::cv_status::timeout) continue;
+    if (!t->armed || PosixTimer::Clock::now() < t->deadline) continue;
+    int missed = 0;
+    if (t->interval_ns) {
+      auto step = std::chrono::nanoseconds(t->interval_ns);
+      t->deadline += step;
+      auto now = PosixTimer::Clock::now();
+      while (t->deadline <= now && missed < INT32_MAX) t->deadline += step, ++missed;
+    } else {
+      t->armed = false;
+    }
+    l.unlock();
+    bool overrun = queued && t->notify != kSigevNone && still_pending(*t);
+    l.lock();
+    t->overrun += missed;
+    if (overrun) {
+      ++t->overrun;
+      continue;
+    }
+    int ov = t->overrun;
+    t->last_overrun = ov;
+    t->overrun = 0;
+    l.unlock();
+    fire(*t, ov);
+    queued = true;
+    l.lock();
+  }
+}
+
+std::shared_ptr<PosixTimer> find_timer(Process& p, int64_t id) {
+  std::lock_guard<std::mutex> lock(g_timers_mutex);
+  auto it = g_timers.find(&p);
+  if (it == g_timers.end() || it->second.owner.expired()) return nullptr;
+  auto t = it->second.timers.find(static_cast<int>(id));
+  return t == it->second.timers.end() ? nullptr : t->second;
+}
+
+struct GuestItimerspec {
+  GuestTimespec interval, value;
+};
+
+uint64_t g_ts_ns(const GuestTimespec& t) { return t.tv_sec * 1000000000ull + t.tv_nsec; }
+GuestTimespec ns_g_ts(uint64_t ns) {
+  return GuestTimespec{int64_t(ns / 1000000000u), int64_t(ns % 1000000000u)};
+}
+
+GuestItimerspec current(PosixTimer& t) {  // t.m held
+  GuestItimerspec cur{ns_g_ts(t.interval_ns), {0, 0}};
+  if (t.armed) {
+    auto left = t.deadline - PosixTimer::Clock::now();
+    int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(left).count();
+    cur.value = ns_g_ts(ns > 0 ? ns : 1);
+  }
+  return cur;
+}
+
+}  // namespace
+
+int64_t sys_timer_create(SyscallCtx& ctx) {
+  Process& p = ctx.proc;
+  int64_t id = static_cast<int32_t>(ctx.a[0]);
+  uint64_t ns;
+  int c = cpu_clock_ns(ctx, id, &ns);
+  if (c < 0) return c;
+  clockid_t hc = c == 0 ? CLOCK_MONOTONIC : host_clock(id);  // CPU clocks: wall time (Partial)
+  if (hc == -1 || hc == CLOCK_MONOTONIC_RAW || hc == CLOCK_REALTIME_COARSE ||
+      hc == CLOCK_MONOTONIC_COARSE)
+    return -EINVAL;
+  auto t = std::make_shared<PosixTimer>();
+  t->proc = p.shared_from_this();
+  t->clock = hc;
+  bool value_is_id = true;
+  if (ctx.a[1]) {
+    struct {
+      uint64_t value;
+      int32_t signo, notify, tid;
+    } ev;
+    if (!p.as().read(ctx.a[1], &ev, 20)) return -EFAULT;
+    t->value = ev.value;
+    value_is_id = false;
+    t->notify = ev.notify;
+    t->signo = ev.signo;
+    t->tid = ev.tid;
+    if (ev.notify != kSigevSignal && ev.notify != kSigevNone && ev.notify != kSigevThreadId)
+      return -EINVAL;
+    if (ev.notify != kSigevNone && (ev.signo <= 0 || ev.signo > kGuestNSig)) return -EINVAL;
+    if (ev.notify == kSigevThreadId) {
+      std::lock_guard<std::mutex> lock(p.mutex());
+      if (!p.thread_by_tid(ev.tid)) return -EINVAL;
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(g_timers_mutex);
+    ProcTimers& pt = g_timers[&p];
+    if (pt.owner.expired() || pt.owner.lock().get() != &p) pt = ProcTimers{t->proc, {}};
+    int nid = 0;
+    while (pt.timers.count(nid)) ++nid;
+    t->id = nid;
+    if (value_is_id) t->value = static_cast<uint64_t>(nid);
+    pt.timers[nid] = t;
+  }
+  int32_t out = t->id;
+  if (!p.as().write(ctx.a[2], &out, 4)) {
+    std::lock_guard<std::mutex> lock(g_timers_mutex);
+    g_timers[&p].timers.erase(t->id);
+    return -EFAULT;
+  }
+  std::thread(timer_loop, t).detach();
+  return 0;
+}
+
+int64_t sys_timer_settime(SyscallCtx& ctx) {
+  Process& p = ctx.proc;
+  GuestItimerspec nv;
+  if (!p.as().read(ctx.a[2], &nv, sizeof nv)) return -EFAULT;
+  auto t = find_timer(p, static_cast<int32_t>(ctx.a[0]));
+  if (!t) return -EINVAL;
+  if (!valid_ts(nv.interval) || !valid_ts(nv.value)) return -EINVAL;
+  GuestItimerspec old;
+  {
+    std::lock_guard<std::mutex> lock(t->m);
+    old = current(*t);
+    t->interval_ns = g_ts_ns(nv.interval);
+    t->overrun = 0;
+    uint64_t v = g_ts_ns(nv.value);
+    t->armed = v != 0;
+    if (t->armed) {
+      int64_t rel = static_cast<int64_t>(v);
+      if (ctx.a[1] & TIMER_ABSTIME) {
+        struct timespec now;
+        clock_gettime(t->clock, &now);
+        rel = static_cast<int64_t>(v) - static_cast<int64_t>(ts_ns(now));
+        if (rel < 0) rel = 0;
+      }
+      t->deadline = PosixTimer::Clock::now() + std::chrono::nanoseconds(rel);
+    }
+    t->cv.notify_all();
+  }
+  if (ctx.a[3] && !p.as().write(ctx.a[3], &old, sizeof old)) return -EFAULT;
+  return 0;
+}
+
+int64_t sys_timer_gettime(SyscallCtx& ctx) {
+  auto t = find_timer(ctx.proc, static_cast<int32_t>(ctx.a[0]));
+  if (!t) return -EINVAL;
+  GuestItimerspec cur;
+  {
+    std::lock_guard<std::mutex> lock(t->m);
+    cur = current(*t);
+  }
+  return ctx.proc.as().write(ctx.a[1], &cur, sizeof cur) ? 0 : -EFAULT;
+}
+
+int64_t sys_timer_getoverrun(SyscallCtx& ctx) {
+  auto t = find_timer(ctx.proc, static_cast<int32_t>(ctx.a[0]));
+  if (!t) return -EINVAL;
+  std::lock_guard<std::mutex> lock(t->m);
+  return t->last_overrun;
+}
+
+void delete_posix_timers(Process& p) {
+  ProcTimers gone;
+  {
+    std::lock_guard<std::mutex> lock(g_timers_mutex);
+    auto it = g_timers.find(&p);
+    if (it == g_timers.end()) return;
+    gone = std::move(it->second);
+    g_timers.erase(it);
+  }
+  for (auto& [id, t] : gone.timers) {
+    std::lock_guard<std::mutex> lock(t->m);
+    t->stop = true;
+    t->armed = false;
+    t->cv.notify_all();
+  }
+}
+
+int64_t sys_timer_delete(SyscallCtx& ctx) {
+  std::shared_ptr<PosixTimer> t;
+  {
+    std::lock_guard<std::mutex> lock(g_timers_mutex);
+    auto it = g_timers.find(&ctx.proc);
+    if (it == g_timers.end() || it->second.owner.expired()) return -EINVAL;
+    auto ti = it->second.timers.find(static_cast<int32_t>(ctx.a[0]));
+    if (ti == it->second.timers.end()) return -EINVAL;
+    t = ti->second;
+    it->second.timers.erase(ti);
+  }
+  std::lock_guard<std::mutex> lock(t->m);
+  t->stop = true;
+  t->armed = false;
+  t->cv.notify_all();
+  return 0;
 }
 
 }  // namespace hart::linux

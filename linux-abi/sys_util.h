@@ -48,4 +48,7 @@ inline uint8_t* guest_buf(Process& p, uint64_t addr, uint64_t len, int prot) {
   return p.as().base() + addr;
 }
 
+// execve: deletes p's POSIX timers (timer_create), as Linux's exec does (sys_time.cpp).
+void delete_posix_timers(Process& p);
+
 }  // namespace hart::linux

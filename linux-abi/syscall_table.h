@@ -6,7 +6,7 @@
 // strace printer cannot disagree.
 // Owns: the syscall list, dispatch and strace formatting. Does not own: the
 // handlers' semantics (sys_fs.cpp, sys_mm.cpp, sys_process.cpp, sys_signal.cpp,
-// sys_time.cpp, sys_riscv.cpp).
+// sys_time.cpp, sys_riscv.cpp, sys_poll.cpp, sys_socket.cpp, sys_system.cpp).
 //
 // Row forms:
 //   S(nr, name, level, args, ret)  implemented by sys_<name>(SyscallCtx&)
@@ -71,10 +71,10 @@ struct SyscallInfo {
   U(16, fremovexattr, "xxxxxx") \
   S(17, getcwd, Full, "pu", 'd') \
   U(18, lookup_dcookie, "xxxxxx") \
-  U(19, eventfd2, "xxxxxx") \
-  U(20, epoll_create1, "xxxxxx") \
-  U(21, epoll_ctl, "xxxxxx") \
-  U(22, epoll_pwait, "xxxxxx") \
+  S(19, eventfd2, Full, "ux", 'd') \
+  S(20, epoll_create1, Full, "x", 'd') \
+  S(21, epoll_ctl, Full, "dddp", 'd') \
+  S(22, epoll_pwait, Full, "dpddpu", 'd') \
   S(23, dup, Full, "d", 'd') \
   S(24, dup3, Full, "ddO", 'd') \
   S(25, fcntl, Partial, "ddx", 'd') \
@@ -123,9 +123,9 @@ struct SyscallInfo {
   U(69, preadv, "xxxxxx") \
   U(70, pwritev, "xxxxxx") \
   U(71, sendfile, "ddpu") \
-  U(72, pselect6, "dppppp") \
-  U(73, ppoll, "pdppu") \
-  U(74, signalfd4, "xxxxxx") \
+  S(72, pselect6, Full, "dppppp", 'd') \
+  S(73, ppoll, Full, "pupu", 'd') \
+  S(74, signalfd4, Full, "dpux", 'd') \
   U(75, vmsplice, "xxxxxx") \
   U(76, splice, "xxxxxx") \
   U(77, tee, "xxxxxx") \
@@ -136,14 +136,14 @@ struct SyscallInfo {
   S(82, fsync, Full, "d", 'd') \
   S(83, fdatasync, Full, "d", 'd') \
   U(84, sync_file_range, "xxxxxx") \
-  U(85, timerfd_create, "xxxxxx") \
-  U(86, timerfd_settime, "xxxxxx") \
-  U(87, timerfd_gettime, "xxxxxx") \
+  S(85, timerfd_create, Full, "dx", 'd') \
+  S(86, timerfd_settime, Full, "dxpp", 'd') \
+  S(87, timerfd_gettime, Full, "dp", 'd') \
   S(88, utimensat, Full, "fspx", 'd') \
   U(89, acct, "xxxxxx") \
   U(90, capget, "xxxxxx") \
   U(91, capset, "xxxxxx") \
-  U(92, personality, "xxxxxx") \
+  S(92, personality, Full, "x", 'd') \
   S(93, exit, Full, "d", 'n') \
   S(94, exit_group, Full, "d", 'n') \
   S(95, waitid, Partial, "ddpxp", 'd') \
@@ -158,11 +158,11 @@ struct SyscallInfo {
   U(104, kexec_load, "xxxxxx") \
   U(105, init_module, "xxxxxx") \
   U(106, delete_module, "xxxxxx") \
-  U(107, timer_create, "xxxxxx") \
-  U(108, timer_gettime, "xxxxxx") \
-  U(109, timer_getoverrun, "xxxxxx") \
-  U(110, timer_settime, "xxxxxx") \
-  U(111, timer_delete, "xxxxxx") \
+  S(107, timer_create, Partial, "dpp", 'd') \
+  S(108, timer_gettime, Full, "dp", 'd') \
+  S(109, timer_getoverrun, Partial, "d", 'd') \
+  S(110, timer_settime, Full, "dxpp", 'd') \
+  S(111, timer_delete, Full, "d", 'd') \
   U(112, clock_settime, "xxxxxx") \
   S(113, clock_gettime, Full, "dp", 'd') \
   S(114, clock_getres, Full, "dp", 'd') \
@@ -249,21 +249,21 @@ struct SyscallInfo {
   U(195, shmctl, "xxxxxx") \
   U(196, shmat, "xxxxxx") \
   U(197, shmdt, "xxxxxx") \
-  U(198, socket, "ddd") \
-  U(199, socketpair, "xxxxxx") \
-  U(200, bind, "xxxxxx") \
-  U(201, listen, "xxxxxx") \
-  U(202, accept, "xxxxxx") \
-  U(203, connect, "dpd") \
-  U(204, getsockname, "xxxxxx") \
-  U(205, getpeername, "xxxxxx") \
-  U(206, sendto, "xxxxxx") \
-  U(207, recvfrom, "xxxxxx") \
-  U(208, setsockopt, "xxxxxx") \
-  U(209, getsockopt, "xxxxxx") \
-  U(210, shutdown, "xxxxxx") \
-  U(211, sendmsg, "xxxxxx") \
-  U(212, recvmsg, "xxxxxx") \
+  S(198, socket, Full, "ddd", 'd') \
+  S(199, socketpair, Full, "dddp", 'd') \
+  S(200, bind, Full, "dpd", 'd') \
+  S(201, listen, Full, "dd", 'd') \
+  S(202, accept, Full, "dpp", 'd') \
+  S(203, connect, Full, "dpd", 'd') \
+  S(204, getsockname, Full, "dpp", 'd') \
+  S(205, getpeername, Full, "dpp", 'd') \
+  S(206, sendto, Full, "dpuxpd", 'd') \
+  S(207, recvfrom, Full, "dpuxpp", 'd') \
+  S(208, setsockopt, Partial, "dddpd", 'd') \
+  S(209, getsockopt, Partial, "dddpp", 'd') \
+  S(210, shutdown, Full, "dd", 'd') \
+  S(211, sendmsg, Full, "dpx", 'd') \
+  S(212, recvmsg, Full, "dpx", 'd') \
   U(213, readahead, "xxxxxx") \
   S(214, brk, Full, "p", 'p') \
   S(215, munmap, Full, "pu", 'd') \
@@ -293,8 +293,8 @@ struct SyscallInfo {
   U(239, move_pages, "xxxxxx") \
   S(240, rt_tgsigqueueinfo, Full, "ddSp", 'd') \
   U(241, perf_event_open, "xxxxxx") \
-  U(242, accept4, "xxxxxx") \
-  U(243, recvmmsg, "xxxxxx") \
+  S(242, accept4, Full, "dppx", 'd') \
+  S(243, recvmmsg, Partial, "dpuxp", 'd') \
   S(258, riscv_hwprobe, Full, "puupx", 'd') \
   S(259, riscv_flush_icache, Full, "ppx", 'd') \
   S(260, wait4, Partial, "dpxp", 'd') \
@@ -306,7 +306,7 @@ struct SyscallInfo {
   U(266, clock_adjtime, "xxxxxx") \
   U(267, syncfs, "xxxxxx") \
   U(268, setns, "xxxxxx") \
-  U(269, sendmmsg, "xxxxxx") \
+  S(269, sendmmsg, Full, "dpux", 'd') \
   U(270, process_vm_readv, "xxxxxx") \
   U(271, process_vm_writev, "xxxxxx") \
   U(272, kcmp, "xxxxxx") \
@@ -320,7 +320,7 @@ struct SyscallInfo {
   U(280, bpf, "xxxxxx") \
   S(281, execveat, Full, "fsppx", 'd') \
   U(282, userfaultfd, "xxxxxx") \
-  U(283, membarrier, "xxxxxx") \
+  S(283, membarrier, Full, "dxd", 'd') \
   U(284, mlock2, "xxxxxx") \
   U(285, copy_file_range, "xxxxxx") \
   U(286, preadv2, "xxxxxx") \
@@ -349,7 +349,7 @@ struct SyscallInfo {
   U(438, pidfd_getfd, "xxxxxx") \
   S(439, faccessat2, Full, "fsdx", 'd') \
   U(440, process_madvise, "xxxxxx") \
-  U(441, epoll_pwait2, "xxxxxx") \
+  S(441, epoll_pwait2, Full, "dpdppu", 'd') \
   U(442, mount_setattr, "xxxxxx") \
   U(443, quotactl_fd, "xxxxxx") \
   U(444, landlock_create_ruleset, "xxxxxx") \

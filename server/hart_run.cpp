@@ -1,6 +1,6 @@
 // server/hart_run.cpp — hart-run: runs one RISC-V 64 Linux program to
 // completion, a drop-in for qemu-riscv64's command line (-L, -E, -U, -0, -d,
-// -D, -strace, -one-insn-per-tb/-singlestep, -version, -h). Exit status is
+// -D, -strace, -one-insn-per-tb/-singlestep, -g, -version, -h). Exit status is
 // the guest's; when the guest dies of signal N, hart-run dies of N too (as
 // qemu-riscv64 does), so a parent shell reports 128+N.
 // Owns: command-line parsing only; everything else is in the libraries.
@@ -13,8 +13,15 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
+#include <thread>
+
 #include "core/log.h"
+#include "gdbstub/server.h"
 #include "linux-abi/guest.h"
+#include "linux-abi/process.h"
+#include "server/gdb_target.h"
 #include "translator/jit.h"
 
 extern char** environ;
@@ -36,6 +43,9 @@ const char kUsage[] =
     "  -strace            log system calls\n"
     "  -one-insn-per-tb   translate one instruction per block (alias -singlestep)\n"
     "  -perfmap           write /tmp/perf-<pid>.map so perf can name guest code\n"
+    "  -g port            wait for gdb on 127.0.0.1:port before the first instruction\n"
+    "                     (port 0: any free port, printed on stderr); -g unix:PATH\n"
+    "                     listens on a Unix socket instead\n"
     "Environment: QEMU_LD_PREFIX is honoured like -L.\n";
 
 int fail(const std::string& msg) {
@@ -43,12 +53,75 @@ int fail(const std::string& msg) {
   return 1;
 }
 
+// The gdb stub of hart-run -g: listens, serves one debugger at a time
+// until the guest ends; a debugger may reconnect after a disconnect or a
+// detach.
+class GdbStubRunner {
+ public:
+  bool listen(const std::string& spec, std::string* error) {
+    if (spec.rfind("unix:", 0) == 0) {
+      listen_fd_ = hart::gdb::listen_unix(spec.substr(5), error);
+      if (listen_fd_ < 0) return false;
+      fprintf(stderr, "hart-run: gdb stub listening on %s\n", spec.c_str());
+      return true;
+    }
+    char* end = nullptr;
+    long port = strtol(spec.c_str(), &end, 10);
+    if (spec.empty() || *end || port < 0 || port > 65535) {
+      *error = "bad -g port '" + spec + "'";
+      return false;
+    }
+    int bound = 0;
+    listen_fd_ = hart::gdb::listen_tcp("127.0.0.1", static_cast<int>(port), &bound, error);
+    if (listen_fd_ < 0) return false;
+    fprintf(stderr, "hart-run: gdb stub listening on 127.0.0.1:%d\n", bound);
+    fflush(stderr);
+    return true;
+  }
+  // Attaches to the loaded process (its first thread will wait) and starts serving.
+  void start(const std::shared_ptr<hart::linux::Process>& p) {
+    target_ = std::make_unique<hart::ProcessGdbTarget>(p, /*stop=*/true, /*started_here=*/true);
+    server_ = std::make_unique<hart::gdb::GdbServer>(*target_);
+    thread_ = std::thread([this] {
+      while (!done_.load()) {
+        int fd = hart::gdb::accept_connection(listen_fd_, 100);
+        if (fd < 0) continue;
+        hart::gdb::GdbServer::End e = server_->serve(fd);
+        if (e == hart::gdb::GdbServer::End::Shutdown || e == hart::gdb::GdbServer::End::ProcessEnded)
+          break;
+      }
+      finished_.store(true);
+    });
+  }
+  // The guest ended: let a connected debugger get the exit report, then stop.
+  void finish() {
+    if (!thread_.joinable()) return;
+    done_.store(true);
+    // A session waiting for the stop reports the exit at once; an idle one
+    // (stopped guest killed from outside) is told to end.
+    for (int i = 0; i < 100 && !finished_.load(); ++i) usleep(10000);
+    server_->shutdown();
+    thread_.join();
+  }
+  ~GdbStubRunner() {
+    if (listen_fd_ >= 0) close(listen_fd_);
+  }
+
+ private:
+  int listen_fd_ = -1;
+  std::unique_ptr<hart::ProcessGdbTarget> target_;
+  std::unique_ptr<hart::gdb::GdbServer> server_;
+  std::thread thread_;
+  std::atomic<bool> done_{false}, finished_{false};
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
   hart::linux::GuestConfig cfg;
   std::string log_spec, log_file, argv0;
   bool perf_map = false;
+  std::string gdb_spec;
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) env.emplace_back(*e);
   if (const char* p = getenv("QEMU_LD_PREFIX")) cfg.sysroot = p;
@@ -95,6 +168,8 @@ int main(int argc, char** argv) {
       cfg.vcpu.one_insn_per_tb = true;
     } else if (a == "-perfmap") {
       perf_map = true;
+    } else if (a == "-g") {
+      gdb_spec = value("-g");
     } else {
       return fail("unknown option '" + a + "' (see hart-run -h)");
     }
@@ -130,7 +205,13 @@ int main(int argc, char** argv) {
   std::unique_ptr<hart::Jit> jit = hart::Jit::create(&err);
   if (!jit) return fail(err);
   if (perf_map) jit->enable_perf_map();
+  GdbStubRunner stub;
+  if (!gdb_spec.empty()) {
+    if (!stub.listen(gdb_spec, &err)) return fail(err);
+    cfg.before_start = [&stub](const std::shared_ptr<hart::linux::Process>& p) { stub.start(p); };
+  }
   hart::linux::GuestResult r = hart::linux::run_guest(*jit, log, cfg);
+  stub.finish();
   if (!r.ok) return fail(r.error);
   fflush(stdout);
   fflush(stderr);

@@ -3,8 +3,12 @@
 // whether it ended the block.
 #include "translator/frontend.h"
 
-#include <algorithm>
+#include <sys/mman.h>
 
+#include <algorithm>
+#include <cstring>
+
+#include "core/address_space.h"
 #include "core/cpu_state.h"
 
 namespace hart {
@@ -437,7 +441,17 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
   uint64_t cur = pc;
   bool ended = false;
   std::vector<uint64_t> starts{pc};  // where each straight run began (loop check)
+  const bool check_bp = opt.debug && opt.debug->has_breakpoints();
   for (unsigned n = 0; n < max_insns && !ended; ++n) {
+    if (check_bp && !(n == 0 && opt.debug_step) && opt.debug->breakpoint_at(cur)) {
+      // Stop before the instruction; the hull covers it so that removing
+      // the breakpoint drops this block.
+      out->ir.emit(IrOp::exit, kNoTemp, kNoTemp, static_cast<int64_t>(cur), 0,
+                   static_cast<uint8_t>(ExitReason::Breakpoint));
+      out->lo = std::min(out->lo, cur);
+      out->pc_end = std::max(out->pc_end, cur + 2);
+      return true;
+    }
     uint16_t lo = 0, hi = 0;
     if (!fetch(cur, &lo) || (!is_compressed(lo) && !fetch(cur + 2, &hi))) {
       if (n == 0) {
@@ -469,6 +483,26 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     }
   }
   if (!ended) out->ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
+  return true;
+}
+
+bool insn_mem_access(const CpuState& s, const AddressSpace& as, MemAccess* out) {
+  uint16_t lo = 0, hi = 0;
+  if (!as.check(s.pc, 2, PROT_EXEC)) return false;
+  memcpy(&lo, as.base() + s.pc, 2);
+  if (!is_compressed(lo)) {
+    if (!as.check(s.pc + 2, 2, PROT_EXEC)) return false;
+    memcpy(&hi, as.base() + s.pc + 2, 2);
+  }
+  DecodedInsn d = decode(lo | static_cast<uint32_t>(hi) << 16);
+  uint32_t f = d.info().flags;
+  if (!(f & (kLoad | kStore | kAmo))) return false;
+  // funct3 gives the width for every load, store and AMO (b/h/w/d).
+  out->size = 1u << ((d.expanded >> 12) & 3);
+  bool amo = f & kAmo;
+  out->addr = s.x[d.rs1] + (amo ? 0 : static_cast<uint64_t>(d.imm));
+  out->read = (f & kLoad) || (amo && !(f & kStore));
+  out->write = (f & kStore) || (amo && !(f & kLoad));
   return true;
 }
 

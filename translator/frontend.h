@@ -11,6 +11,7 @@
 #include <functional>
 #include <vector>
 
+#include "core/debug.h"
 #include "translator/decode.h"
 #include "translator/ir.h"
 
@@ -39,11 +40,21 @@ struct FrontendOptions {
   // Unconditional jumps (j) to targets nearer than this continue the block
   // at the target instead of ending it, so small loops become one block.
   uint64_t follow_jumps_within = 4096;
+  // Debugger breakpoints: the block stops before an instruction that has
+  // one (an exit with ExitReason::Breakpoint, pc on it). A debugger step
+  // (debug_step) runs its one instruction even if it has a breakpoint.
+  const DebugController* debug = nullptr;
+  bool debug_step = false;
 };
 
 // Builds the block at pc. Returns false if the first instruction cannot be
 // fetched (the caller reports an instruction fetch fault at fault_pc).
 bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fetch,
                      GuestBlock* out, uint64_t* fault_pc);
+
+// The data access of the instruction at s.pc (loads, stores, AMOs, FP
+// loads/stores), for the debugger's watch mode (DebugController). false if
+// it does not access memory or cannot be fetched.
+bool insn_mem_access(const CpuState& s, const AddressSpace& as, MemAccess* out);
 
 }  // namespace hart

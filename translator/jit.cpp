@@ -100,6 +100,8 @@ std::unique_ptr<TranslationBlock> Jit::translate(Vcpu& vcpu, uint64_t pc, uint32
   fopt.max_insns = (flags & kTbOneInsn) ? 1 : kMaxBlockInsns;
   fopt.fp_dynamic_inline = !(flags & kTbFrmNoHost);
   fopt.host_fma = host_fma_;
+  fopt.debug = vcpu.debug;  // debugger breakpoints (null: none)
+  fopt.debug_step = (flags & kTbDebugStep) != 0;
   if (!translate_block(pc, fopt, fetch, &blk, &fault_pc)) {
     vcpu.state.fault_addr = fault_pc;
     vcpu.state.fault_kind = as.check(fault_pc, 1, 0) ? FaultKind::Protection : FaultKind::Unmapped;

@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import sys
 from dataclasses import dataclass, field
 
@@ -213,7 +214,7 @@ def main():
     ap.add_argument("--sysroot")
     ap.add_argument("--runner-args", default="",
                     help="more runner options, e.g. '-one-insn-per-tb' or '-d unimp,strace -D log'")
-    ap.add_argument("--scratch", default=os.path.join(os.getcwd(), "e2e-scratch"))
+    ap.add_argument("--scratch", default=None, help="work folder (default: a new temporary one)")
     ap.add_argument("--timeout", type=float, default=180)
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("names", nargs="*")
@@ -233,6 +234,8 @@ def main():
     if unknown:
         ap.error(f"unknown test(s): {', '.join(unknown)}")
     os.umask(0o022)  # fixture modes (find -printf %m, ls -l) and the guests' umask
+    if a.scratch is None:
+        a.scratch = tempfile.mkdtemp(prefix="hart-e2e-")
     os.makedirs(a.scratch, exist_ok=True)
     scratch = os.path.abspath(a.scratch)
     failed = [n for n in names

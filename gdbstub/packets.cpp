@@ -1,0 +1,71 @@
+// gdbstub/packets.cpp — the packet table. See packets.h.
+#include "gdbstub/packets.h"
+
+#include <iterator>
+
+namespace hart::gdb {
+
+namespace {
+constexpr Match E = Match::Exact, P = Match::Prefix;
+constexpr Support F = Support::Full, Part = Support::Partial;
+
+const PacketDef kPackets[] = {
+    // name                     match handler                 support note
+    {"qSupported", P, pkt_qSupported, F, ""},
+    {"QStartNoAckMode", E, pkt_QStartNoAckMode, F, ""},
+    {"qAttached", P, pkt_qAttached, F, ""},
+    {"qOffsets", E, pkt_qOffsets, F, ""},
+    {"qSymbol", P, pkt_qSymbol, F, "no symbol lookups requested"},
+    {"QPassSignals:", P, pkt_QPassSignals, F, ""},
+    {"QProgramSignals:", P, pkt_QProgramSignals, Part, "accepted; every signal resumed with is delivered"},
+    {"vMustReplyEmpty", E, pkt_vMustReplyEmpty, F, ""},
+    {"g", E, pkt_g, F, ""},
+    {"G", P, pkt_G, F, ""},
+    {"p", P, pkt_p, F, ""},
+    {"P", P, pkt_P, F, ""},
+    {"m", P, pkt_m, F, ""},
+    {"M", P, pkt_M, F, ""},
+    {"X", P, pkt_X, F, ""},
+    {"Z", P, pkt_Z, Part, "Z0/Z1 software, Z2/Z3/Z4 checked mode; no conditions"},
+    {"z", P, pkt_z, F, ""},
+    {"?", E, pkt_question, F, ""},
+    {"c", P, pkt_c, Part, "resume address not supported"},
+    {"C", P, pkt_C, Part, "resume address not supported"},
+    {"s", P, pkt_s, Part, "resume address not supported"},
+    {"S", P, pkt_S, Part, "resume address not supported"},
+    {"vCont?", E, pkt_vCont_query, F, ""},
+    {"vCont;", P, pkt_vCont, Part, "no range stepping (r)"},
+    {"D", P, pkt_D, F, ""},
+    {"k", E, pkt_k, F, ""},
+    {"vKill;", P, pkt_vKill, F, ""},
+    {"H", P, pkt_H, F, ""},
+    {"T", P, pkt_T, F, ""},
+    {"qC", E, pkt_qC, F, ""},
+    {"qfThreadInfo", E, pkt_qfThreadInfo, F, ""},
+    {"qsThreadInfo", E, pkt_qsThreadInfo, F, ""},
+    {"qThreadExtraInfo,", P, pkt_qThreadExtraInfo, F, ""},
+    {"qXfer:features:read:", P, pkt_qXfer_features, F, ""},
+    {"qXfer:threads:read:", P, pkt_qXfer_threads, F, ""},
+    {"qXfer:auxv:read:", P, pkt_qXfer_auxv, F, ""},
+    {"qXfer:exec-file:read:", P, pkt_qXfer_exec_file, F, ""},
+    {"vFile:", P, pkt_vFile, Part, "open/pread/pwrite/close/fstat/readlink/unlink/setfs"},
+    {"qRcmd,", P, pkt_qRcmd, F, ""},
+};
+}  // namespace
+
+const PacketDef* find_packet(std::string_view packet, std::string_view* args) {
+  const PacketDef* best = nullptr;
+  for (const PacketDef& d : kPackets) {
+    bool hit = d.match == Match::Exact ? packet == d.name : packet.substr(0, d.name.size()) == d.name;
+    if (hit && (!best || d.name.size() > best->name.size())) best = &d;
+  }
+  if (best) *args = packet.substr(best->name.size());
+  return best;
+}
+
+const PacketDef* packet_table(size_t* n) {
+  *n = std::size(kPackets);
+  return kPackets;
+}
+
+}  // namespace hart::gdb

@@ -1,0 +1,152 @@
+// gdbstub/pkt_exec.cpp — execution control: '?', c/C/s/S, vCont? and vCont
+// (c, C, s, S, t per thread; all-stop: whatever stops, everything stops),
+// D (detach: the guest runs on), k and vKill. Also the stop reply format
+// (T with thread, swbreak/hwbreak, watch/rwatch/awatch and expedited
+// pc/sp; W/X for an ended process).
+#include "gdbstub/packets.h"
+#include "gdbstub/signals.h"
+
+namespace hart::gdb {
+
+std::string Session::stop_reply(const StopInfo& st) {
+  char buf[64];
+  if (st.kind == StopInfo::Exited) {
+    snprintf(buf, sizeof buf, "W%02x", st.exit_code & 0xff);
+    return buf;
+  }
+  if (st.kind == StopInfo::Killed) {
+    snprintf(buf, sizeof buf, "X%02x", gdb_signal_from_linux(st.signal) & 0xff);
+    return buf;
+  }
+  snprintf(buf, sizeof buf, "T%02x", gdb_signal_from_linux(st.signal) & 0xff);
+  std::string r = buf;
+  switch (st.reason) {
+    case StopReason::Breakpoint:
+      if (swbreak) r += "swbreak:;";
+      break;
+    case StopReason::Watch:
+      r += "watch:" + hex_u64(st.addr) + ";";
+      break;
+    case StopReason::RWatch:
+      r += "rwatch:" + hex_u64(st.addr) + ";";
+      break;
+    case StopReason::AWatch:
+      r += "awatch:" + hex_u64(st.addr) + ";";
+      break;
+    default:
+      break;
+  }
+  r += "thread:" + hex_u64(static_cast<uint64_t>(st.tid)) + ";";
+  Registers regs;
+  if (target.read_registers(st.tid, &regs)) {
+    r += "20:" + le_hex(regs.pc, 8) + ";";
+    r += "02:" + le_hex(regs.x[2], 8) + ";";
+  }
+  return r;
+}
+
+namespace {
+
+// The thread a legacy c/s/C/S acts on.
+int legacy_thread(Session& s) {
+  if (s.c_thread > 0 && s.target.thread_alive(s.c_thread)) return s.c_thread;
+  return s.last_stop.tid > 0 ? s.last_stop.tid : s.current_thread();
+}
+
+Reply legacy_resume(Session& s, std::string_view args, Action a, bool with_signal) {
+  int sig = 0;
+  if (with_signal) {
+    uint64_t v;
+    size_t semi = args.find(';');
+    if (!parse_hex(args.substr(0, semi), &v) || v > 255) return Reply::error(22);
+    sig = linux_signal_from_gdb(static_cast<int>(v));
+    args = semi == std::string_view::npos ? std::string_view{} : args.substr(semi + 1);
+  }
+  if (!args.empty()) return Reply::error(22);  // resume at an address: not supported
+  int tid = legacy_thread(s);
+  ThreadAction mine{a, sig};
+  // Continue: every thread runs (the signal goes to the selected one). Step:
+  // only the selected thread moves.
+  ThreadAction others{a == Action::Continue ? Action::Continue : Action::Stop, 0};
+  s.target.resume({{tid, mine}}, others);
+  return {Reply::Resume, ""};
+}
+
+}  // namespace
+
+Reply pkt_question(Session& s, std::string_view) { return Reply::send(s.stop_reply(s.last_stop)); }
+
+Reply pkt_c(Session& s, std::string_view a) { return legacy_resume(s, a, Action::Continue, false); }
+Reply pkt_C(Session& s, std::string_view a) { return legacy_resume(s, a, Action::Continue, true); }
+Reply pkt_s(Session& s, std::string_view a) { return legacy_resume(s, a, Action::Step, false); }
+Reply pkt_S(Session& s, std::string_view a) { return legacy_resume(s, a, Action::Step, true); }
+
+Reply pkt_vCont_query(Session&, std::string_view) { return Reply::send("vCont;c;C;s;S;t"); }
+
+Reply pkt_vCont(Session& s, std::string_view args) {
+  // vCont;action[:thread];action[:thread]... — the leftmost action that
+  // names a thread wins; an action without a thread applies to the rest.
+  std::vector<std::pair<int, ThreadAction>> per;
+  ThreadAction others{Action::Stop, 0};
+  bool have_default = false;
+  while (!args.empty()) {
+    size_t semi = args.find(';');
+    std::string_view item = args.substr(0, semi);
+    args = semi == std::string_view::npos ? std::string_view{} : args.substr(semi + 1);
+    size_t colon = item.find(':');
+    std::string_view act = item.substr(0, colon);
+    ThreadAction ta;
+    if (act.empty()) return Reply::error(22);
+    char k = act[0];
+    if (k == 'c' || k == 'C')
+      ta.action = Action::Continue;
+    else if (k == 's' || k == 'S')
+      ta.action = Action::Step;
+    else if (k == 't')
+      ta.action = Action::Stop;
+    else
+      return Reply::empty();  // r (range step) and others: unsupported
+    if (k == 'C' || k == 'S') {
+      uint64_t v;
+      if (!parse_hex(act.substr(1), &v) || v > 255) return Reply::error(22);
+      ta.signal = linux_signal_from_gdb(static_cast<int>(v));
+    } else if (act.size() != 1) {
+      return Reply::error(22);
+    }
+    if (colon == std::string_view::npos) {
+      if (!have_default) others = ta;
+      have_default = true;
+      continue;
+    }
+    int tid;
+    if (!parse_thread_id(item.substr(colon + 1), &tid)) return Reply::error(22);
+    if (tid == -1 || tid == 0) {
+      if (!have_default) others = ta;
+      have_default = true;
+      continue;
+    }
+    bool seen = false;
+    for (auto& [t, _] : per) seen |= t == tid;
+    if (!seen) per.emplace_back(tid, ta);
+  }
+  s.vcont_seen = true;
+  s.target.resume(per, others);
+  return {Reply::Resume, ""};
+}
+
+Reply pkt_D(Session& s, std::string_view) {
+  s.target.detach();
+  return {Reply::Detach, "OK"};
+}
+
+Reply pkt_k(Session& s, std::string_view) {
+  s.target.kill();
+  return {Reply::Kill, ""};
+}
+
+Reply pkt_vKill(Session& s, std::string_view) {
+  s.target.kill();
+  return {Reply::Kill, "OK"};
+}
+
+}  // namespace hart::gdb

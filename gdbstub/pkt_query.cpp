@@ -1,0 +1,116 @@
+// gdbstub/pkt_query.cpp — general query and setting packets: qSupported,
+// QStartNoAckMode, qAttached, qOffsets, qSymbol, QPassSignals,
+// QProgramSignals, vMustReplyEmpty. Also Session helpers shared by every
+// family (Reply::error, thread ids, current thread).
+#include <cstdio>
+
+#include "gdbstub/packets.h"
+#include "gdbstub/signals.h"
+
+namespace hart::gdb {
+
+Reply Reply::error(int e) {
+  char buf[8];
+  snprintf(buf, sizeof buf, "E%02x", e & 0xff);
+  return {Send, buf};
+}
+
+bool parse_thread_id(std::string_view s, int* tid) {
+  if (s == "-1") {
+    *tid = -1;
+    return true;
+  }
+  if (!s.empty() && s[0] == 'p') {  // multiprocess form p<pid>.<tid>
+    size_t dot = s.find('.');
+    if (dot == std::string_view::npos) {
+      *tid = -1;
+      return true;
+    }
+    s = s.substr(dot + 1);
+    if (s == "-1") {
+      *tid = -1;
+      return true;
+    }
+  }
+  uint64_t v;
+  if (!parse_hex(s, &v) || v > 0x7fffffff) return false;
+  *tid = static_cast<int>(v);
+  return true;
+}
+
+int Session::current_thread() {
+  if (g_thread > 0 && target.thread_alive(g_thread)) return g_thread;
+  if (last_stop.tid > 0 && target.thread_alive(last_stop.tid)) return last_stop.tid;
+  std::vector<ThreadInfo> ts = target.threads();
+  return ts.empty() ? 0 : ts.front().tid;
+}
+
+Reply pkt_qSupported(Session& s, std::string_view args) {
+  // gdb lists its features: "qSupported:multiprocess+;swbreak+;...".
+  if (!args.empty() && args[0] == ':') args.remove_prefix(1);
+  while (!args.empty()) {
+    size_t semi = args.find(';');
+    std::string_view f = args.substr(0, semi);
+    if (f == "swbreak+") s.swbreak = true;
+    if (f == "hwbreak+") s.hwbreak = true;
+    if (semi == std::string_view::npos) break;
+    args.remove_prefix(semi + 1);
+  }
+  char buf[64];
+  snprintf(buf, sizeof buf, "PacketSize=%zx", kMaxPacket);
+  std::string r = buf;
+  r += ";QStartNoAckMode+;qXfer:features:read+;qXfer:threads:read+;qXfer:auxv:read+"
+       ";qXfer:exec-file:read+;QPassSignals+;QProgramSignals+;vContSupported+"
+       ";swbreak+;hwbreak+";
+  return Reply::send(r);
+}
+
+Reply pkt_QStartNoAckMode(Session&, std::string_view) {
+  Reply r = Reply::ok();  // still acknowledged; nothing after it is
+  r.then_no_ack = true;
+  return r;
+}
+
+Reply pkt_qAttached(Session& s, std::string_view) {
+  return Reply::send(s.target.attached_by_us() ? "1" : "0");
+}
+
+// Addresses are not relocated by the stub (gdb reads the program headers
+// and the dynamic linker's r_debug itself).
+Reply pkt_qOffsets(Session&, std::string_view) { return Reply::send("Text=0;Data=0;Bss=0"); }
+
+Reply pkt_qSymbol(Session&, std::string_view) { return Reply::ok(); }
+
+namespace {
+// "a;b;c" of hex signal numbers → mask.
+bool parse_signal_list(std::string_view args, uint64_t* mask) {
+  *mask = 0;
+  while (!args.empty()) {
+    size_t semi = args.find(';');
+    uint64_t sig;
+    if (!parse_hex(args.substr(0, semi), &sig)) return false;
+    int ls = linux_signal_from_gdb(static_cast<int>(sig < 256 ? sig : 0));
+    if (ls >= 1 && ls <= 64) *mask |= uint64_t{1} << (ls - 1);
+    if (semi == std::string_view::npos) break;
+    args.remove_prefix(semi + 1);
+  }
+  return true;
+}
+}  // namespace
+
+Reply pkt_QPassSignals(Session& s, std::string_view args) {
+  uint64_t mask;
+  if (!parse_signal_list(args, &mask)) return Reply::error(22);
+  s.target.set_pass_signals(mask);
+  return Reply::ok();
+}
+
+Reply pkt_QProgramSignals(Session&, std::string_view args) {
+  uint64_t mask;
+  if (!parse_signal_list(args, &mask)) return Reply::error(22);
+  return Reply::ok();
+}
+
+Reply pkt_vMustReplyEmpty(Session&, std::string_view) { return Reply::empty(); }
+
+}  // namespace hart::gdb

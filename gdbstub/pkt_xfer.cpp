@@ -1,0 +1,87 @@
+// gdbstub/pkt_xfer.cpp — qXfer:<object>:read:<annex>:<offset>,<length> for
+// features (target.xml), threads, auxv and exec-file. Replies are "m" (more)
+// or "l" (last) followed by escaped binary data.
+#include <cstdio>
+
+#include "gdbstub/packets.h"
+
+namespace hart::gdb {
+
+namespace {
+
+// Splits "annex:offset,length".
+bool parse_xfer(std::string_view args, std::string_view* annex, uint64_t* off, uint64_t* len) {
+  size_t colon = args.rfind(':');
+  if (colon == std::string_view::npos) return false;
+  *annex = args.substr(0, colon);
+  std::string_view ol = args.substr(colon + 1);
+  size_t comma = ol.find(',');
+  if (comma == std::string_view::npos) return false;
+  return parse_hex(ol.substr(0, comma), off) && parse_hex(ol.substr(comma + 1), len);
+}
+
+Reply slice(const std::string& doc, uint64_t off, uint64_t len) {
+  if (off > doc.size()) return Reply::error(22);
+  // Escaping can double the size: keep the reply within the packet size.
+  uint64_t max = (kMaxPacket - 8) / 2;
+  if (len > max) len = max;
+  std::string part = doc.substr(off, len);
+  bool last = off + part.size() >= doc.size();
+  return Reply::send((last ? "l" : "m") + escape_binary(part));
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        if (static_cast<unsigned char>(c) >= 0x20) out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Reply pkt_qXfer_features(Session&, std::string_view args) {
+  std::string_view annex;
+  uint64_t off, len;
+  if (!parse_xfer(args, &annex, &off, &len)) return Reply::error(22);
+  if (annex != "target.xml") return Reply::error(0);
+  return slice(target_xml(), off, len);
+}
+
+Reply pkt_qXfer_threads(Session& s, std::string_view args) {
+  std::string_view annex;
+  uint64_t off, len;
+  if (!parse_xfer(args, &annex, &off, &len) || !annex.empty()) return Reply::error(22);
+  std::string doc = "<?xml version=\"1.0\"?>\n<threads>\n";
+  for (const ThreadInfo& t : s.target.threads()) {
+    doc += "<thread id=\"" + hex_u64(static_cast<uint64_t>(t.tid)) + "\" core=\"0\"";
+    if (!t.name.empty()) doc += " name=\"" + xml_escape(t.name) + "\"";
+    doc += "/>\n";
+  }
+  doc += "</threads>\n";
+  return slice(doc, off, len);
+}
+
+Reply pkt_qXfer_auxv(Session& s, std::string_view args) {
+  std::string_view annex;
+  uint64_t off, len;
+  if (!parse_xfer(args, &annex, &off, &len) || !annex.empty()) return Reply::error(22);
+  return slice(s.target.auxv(), off, len);
+}
+
+Reply pkt_qXfer_exec_file(Session& s, std::string_view args) {
+  std::string_view annex;
+  uint64_t off, len;
+  if (!parse_xfer(args, &annex, &off, &len)) return Reply::error(22);
+  return slice(s.target.exec_file(), off, len);
+}
+
+}  // namespace hart::gdb

@@ -1,0 +1,166 @@
+// gdbstub/server.cpp — see server.h.
+#include "gdbstub/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "gdbstub/packets.h"
+#include "gdbstub/rsp_framing.h"
+#include "gdbstub/session.h"
+
+namespace hart::gdb {
+
+namespace {
+
+enum class Wait { Stopped, Disconnected, Shutdown };
+
+// While the target runs: wait for its stop, passing 0x03 on as a stop
+// request. Packets other than 0x03 are not expected in all-stop mode and
+// are dropped.
+// read_input false: leave the debugger's bytes alone (the first stop of a
+// session, before any packet is answered).
+Wait wait_for_stop(RspConnection& conn, Target& target, const std::atomic<bool>& shutdown,
+                   StopInfo* out, bool read_input = true) {
+  for (;;) {
+    StopInfo st = target.poll_stop();
+    if (st.kind != StopInfo::Running) {
+      *out = st;
+      return Wait::Stopped;
+    }
+    if (shutdown.load()) return Wait::Shutdown;
+    pollfd pfd[2] = {{read_input ? conn.fd() : -1, POLLIN, 0}, {target.wake_fd(), POLLIN, 0}};
+    int n = pfd[1].fd >= 0 ? 2 : 1;
+    if (!read_input || !conn.has_buffered()) poll(pfd, n, 20);
+    if (n == 2 && (pfd[1].revents & POLLIN)) {
+      uint64_t v;
+      (void)!read(pfd[1].fd, &v, sizeof v);
+    }
+    if (!read_input) continue;
+    if (conn.has_buffered() || (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+      std::string pkt;
+      RspConnection::Event e = conn.read(&pkt, 0);
+      if (e == RspConnection::Event::Interrupt) target.request_stop();
+      if (e == RspConnection::Event::Closed) return Wait::Disconnected;
+    }
+  }
+}
+
+}  // namespace
+
+GdbServer::End GdbServer::serve(int fd) {
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // fails harmlessly on Unix sockets
+  RspConnection conn(fd);
+  Session s(conn, target_);
+  target_.begin_session();
+  {
+    StopInfo st = target_.poll_stop();
+    if (st.kind == StopInfo::Running) {
+      target_.request_stop();
+      if (wait_for_stop(conn, target_, shutdown_, &st, false) != Wait::Stopped) return End::Shutdown;
+    }
+    s.last_stop = st;
+  }
+  for (;;) {
+    if (shutdown_.load()) return End::Shutdown;
+    std::string pkt;
+    RspConnection::Event e = conn.read(&pkt, 200);
+    if (e == RspConnection::Event::Closed) return End::Disconnected;
+    if (e != RspConnection::Event::Packet) continue;  // timeout, or 0x03 while stopped
+    std::string_view args;
+    const PacketDef* def = find_packet(pkt, &args);
+    if (!def) {
+      if (!conn.send("")) return End::Disconnected;
+      continue;
+    }
+    Reply r = def->handler(s, args);
+    switch (r.kind) {
+      case Reply::Send:
+        if (!conn.send(r.text)) return End::Disconnected;
+        if (r.then_no_ack) conn.set_no_ack(true);
+        break;
+      case Reply::Resume: {
+        StopInfo st;
+        Wait w = wait_for_stop(conn, target_, shutdown_, &st);
+        if (w == Wait::Disconnected) return End::Disconnected;
+        if (w == Wait::Shutdown) return End::Shutdown;
+        s.last_stop = st;
+        if (!conn.send(s.stop_reply(st))) return End::Disconnected;
+        if (st.kind == StopInfo::Exited || st.kind == StopInfo::Killed) return End::ProcessEnded;
+        break;
+      }
+      case Reply::Detach:
+        conn.send(r.text);
+        return End::Detached;
+      case Reply::Kill:
+        if (!r.text.empty()) conn.send(r.text);
+        return End::Killed;
+    }
+  }
+}
+
+int listen_tcp(const std::string& host, int port, int* bound_port, std::string* error) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    *error = std::string("socket: ") + strerror(errno);
+    return -1;
+  }
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  if (inet_pton(AF_INET, host.c_str(), &a.sin_addr) != 1) {
+    *error = "bad address " + host;
+    close(fd);
+    return -1;
+  }
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || listen(fd, 4) != 0) {
+    *error = "cannot listen on " + host + ":" + std::to_string(port) + ": " + strerror(errno);
+    close(fd);
+    return -1;
+  }
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  if (bound_port) *bound_port = ntohs(a.sin_port);
+  return fd;
+}
+
+int listen_unix(const std::string& path, std::string* error) {
+  sockaddr_un a{};
+  if (path.size() >= sizeof a.sun_path) {
+    *error = "socket path too long: " + path;
+    return -1;
+  }
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    *error = std::string("socket: ") + strerror(errno);
+    return -1;
+  }
+  a.sun_family = AF_UNIX;
+  memcpy(a.sun_path, path.c_str(), path.size() + 1);
+  unlink(path.c_str());
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || listen(fd, 4) != 0) {
+    *error = "cannot listen on " + path + ": " + strerror(errno);
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+int accept_connection(int listen_fd, int timeout_ms) {
+  pollfd pfd{listen_fd, POLLIN, 0};
+  int r = poll(&pfd, 1, timeout_ms);
+  if (r <= 0 || !(pfd.revents & POLLIN)) return -1;
+  return accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+}
+
+}  // namespace hart::gdb

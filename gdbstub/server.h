@@ -1,0 +1,49 @@
+// gdbstub/server.h — the RSP server for one debugged process: serves one
+// debugger connection at a time over a socket (serve()), dispatching each
+// packet through the packet table and, while the target runs, waiting for
+// its stop while honouring 0x03 from the debugger. Also the listening
+// helpers (loopback TCP port, Unix socket).
+// Owns: the serve loop. Does not own: framing (rsp_framing.h), packet
+// semantics (pkt_*.cpp), the target (Target implementations).
+//
+// Threading: serve() blocks the calling thread (the stub's own thread);
+// shutdown() may be called from any thread and makes it return soon.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include "gdbstub/target.h"
+
+namespace hart::gdb {
+
+class GdbServer {
+ public:
+  explicit GdbServer(Target& t) : target_(t) {}
+
+  enum class End {
+    Disconnected,  // the debugger went away (the guest stays as it was)
+    Detached,      // D: the guest runs on
+    Killed,        // k / vKill
+    ProcessEnded,  // the process exited and the debugger was told
+    Shutdown,      // shutdown() was called
+  };
+  // Serves the connected socket fd (taken over) until the session ends.
+  // The target is stopped first if it runs.
+  End serve(int fd);
+  void shutdown() { shutdown_.store(true); }
+
+ private:
+  Target& target_;
+  std::atomic<bool> shutdown_{false};
+};
+
+// Listens on host:port (port 0: any free port; *bound_port gets it).
+// Returns the socket or -1 with *error.
+int listen_tcp(const std::string& host, int port, int* bound_port, std::string* error);
+// Listens on a Unix socket path (replacing a stale socket file).
+int listen_unix(const std::string& path, std::string* error);
+// Waits up to timeout_ms (< 0: for ever) for a connection; -1 if none.
+int accept_connection(int listen_fd, int timeout_ms);
+
+}  // namespace hart::gdb

@@ -1,0 +1,59 @@
+// gdbstub/session.h — the state of one debugger connection (one Session per
+// accepted socket) shared by the packet handlers: the connection, the
+// target, selected threads (Hg/Hc), negotiated features, the last stop,
+// thread-list iteration, vFile descriptors.
+// Owns: per-connection protocol state. Does not own: the packet table
+// (packets.cpp) or the serve loop (server.cpp).
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gdbstub/rsp_framing.h"
+#include "gdbstub/target.h"
+
+namespace hart::gdb {
+
+// What a handler wants the serve loop to do.
+struct Reply {
+  enum Kind {
+    Send,     // send text (possibly empty: "unsupported")
+    Resume,   // the target was resumed: send a stop reply when it stops
+    Detach,   // send text, then end the session; the guest runs on
+    Kill,     // end the session (text sent first if non-empty)
+  } kind = Send;
+  std::string text;
+  bool then_no_ack = false;  // QStartNoAckMode: acks stop after this reply
+  static Reply send(std::string t) { return {Send, std::move(t)}; }
+  static Reply error(int e);  // "Exx"
+  static Reply ok() { return {Send, "OK"}; }
+  static Reply empty() { return {Send, ""}; }
+};
+
+struct Session {
+  Session(RspConnection& c, Target& t) : conn(c), target(t) {}
+  RspConnection& conn;
+  Target& target;
+
+  int g_thread = 0;   // Hg: registers/memory (0 = any: the last stopped thread)
+  int c_thread = -1;  // Hc: c/s/C/S (-1 = all)
+  bool swbreak = false, hwbreak = false;  // gdb accepted swbreak/hwbreak stop reasons
+  bool vcont_seen = false;
+  StopInfo last_stop;  // what '?' answers
+  std::vector<int> thread_list;  // qfThreadInfo snapshot
+  size_t thread_list_pos = 0;
+  std::map<int, int> vfile_fds;  // gdb's fd → host fd
+  int vfile_next = 3;
+
+  // The thread register and memory packets act on.
+  int current_thread();
+  // Formats a stop reply for s (T/W/X).
+  std::string stop_reply(const StopInfo& s);
+};
+
+// A guest thread id as gdb writes it: hex, "-1" (all) or "0" (any).
+bool parse_thread_id(std::string_view s, int* tid);
+
+}  // namespace hart::gdb

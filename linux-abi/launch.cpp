@@ -1,0 +1,249 @@
+// linux-abi/launch.cpp — a launch: initial process setup, the supervisor
+// thread, limits, signals from outside, listing. See launch.h.
+#include "linux-abi/launch.h"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+
+#include "linux-abi/process.h"
+#include "linux-abi/signals.h"
+
+namespace hart::linux {
+
+namespace {
+
+// Opens what guest fd i starts with: a dup of the given host fd, or /dev/null.
+int stdio_host_fd(int given) {
+  if (given >= 0) return fcntl(given, F_DUPFD_CLOEXEC, 3);
+  return open("/dev/null", O_RDWR | O_CLOEXEC);
+}
+
+GuestSiginfo outside_siginfo(int sig) {
+  GuestSiginfo info{};
+  info.si_signo = sig;
+  info.si_code = kSI_USER;  // as from kill(2) by a process outside the guest's view
+  info.f.kill.pid = 0;
+  info.f.kill.uid = getuid();
+  return info;
+}
+
+void signal_process(Process& p, int sig) {
+  if (sig == SIGKILL)
+    p.exit_with_signal(SIGKILL);  // kicks every thread out of blocking calls
+  else if (sig > 0)
+    send_signal(p, nullptr, outside_siginfo(sig), nullptr);
+}
+
+}  // namespace
+
+std::shared_ptr<Launch> Launch::start(Executor& exec, const LaunchConfig& cfg, ExitFn on_exit,
+                                      std::string* error) {
+  std::shared_ptr<Launch> l(new Launch());
+  l->cfg_ = cfg;
+  l->on_exit_ = std::move(on_exit);
+  l->log_.set_mask(cfg.log_mask);
+  if (cfg.log_sink) l->log_.set_sink(cfg.log_sink);
+  if (!cfg.log_file.empty() && !l->log_.open_file(cfg.log_file, error)) return nullptr;
+
+  std::string exe = cfg.exe_path;
+  if (!cfg.cwd.empty() && !exe.empty() && exe[0] != '/') exe = cfg.cwd + "/" + exe;
+  int cwd_fd = -1;
+  if (!cfg.cwd.empty()) {
+    cwd_fd = open(cfg.cwd.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (cwd_fd < 0) {
+      *error = cfg.cwd + ": " + strerror(errno);
+      return nullptr;
+    }
+  }
+  auto cwd = cwd_fd >= 0 ? std::make_shared<HostFd>(cwd_fd) : nullptr;
+
+  l->tree_ = std::make_shared<ProcessTree>();
+  l->tree_->max_processes = cfg.limits.processes;
+  std::shared_ptr<Process> p = Process::create(exec, l->log_, error, l->tree_);
+  if (!p) return nullptr;
+  if (cwd) p->set_cwd(cwd);
+  for (int i = 0; i < 3; ++i) {
+    int h = stdio_host_fd(cfg.stdio[i]);
+    if (h < 0) {
+      *error = std::string("stdio: ") + strerror(errno);
+      return nullptr;
+    }
+    p->fds().install_at(i, std::make_shared<HostFd>(h), false);
+  }
+  const LaunchLimits& lim = cfg.limits;
+  if (lim.memory_bytes) p->rlimits[RLIMIT_AS] = {lim.memory_bytes, lim.memory_bytes};
+  if (lim.processes > 0) {
+    uint64_t n = static_cast<uint64_t>(lim.processes);
+    p->rlimits[RLIMIT_NPROC] = {n, n};
+  }
+  if (lim.open_files > 0) {
+    uint64_t n = static_cast<uint64_t>(lim.open_files);
+    p->rlimits[RLIMIT_NOFILE] = {n, n};
+    p->fds().set_limit(lim.open_files);
+  }
+  if (lim.cpu_seconds > 0) {
+    uint64_t n = static_cast<uint64_t>(std::ceil(lim.cpu_seconds));
+    p->rlimits[RLIMIT_CPU] = {n, n};
+  }
+  std::vector<std::string> argv = cfg.argv;
+  if (argv.empty()) argv.push_back(cfg.exe_path);
+  if (!p->exec(exe, argv, cfg.envp, cfg.sysroot, cfg.vcpu, error)) {
+    // Not started: report the guest's name for the file, as hart-run does.
+    if (exe != cfg.exe_path && error->rfind(exe, 0) == 0)
+      *error = cfg.exe_path + error->substr(exe.size());
+    return nullptr;
+  }
+  l->root_ = p;
+  l->pid_ = p->pid();
+  l->started_ = std::chrono::steady_clock::now();
+  p->start_thread(Process::thread_of(p->main_thread()));
+  std::thread([self = l] { self->supervise(); }).detach();
+  return l;
+}
+
+Launch::~Launch() = default;
+
+uint64_t Launch::tree_cpu_ns() const {
+  uint64_t ns = tree_->ended_cpu_ns.load();
+  for (auto& p : Process::members(*tree_)) ns += p->running_cpu_ns();
+  return ns;
+}
+
+void Launch::supervise() {
+  using namespace std::chrono;
+  const LaunchLimits& lim = cfg_.limits;
+  auto wall_deadline = lim.wall_seconds > 0
+                           ? started_ + duration_cast<steady_clock::duration>(
+                                            duration<double>(lim.wall_seconds))
+                           : steady_clock::time_point::max();
+  std::string limit_hit;
+  for (;;) {
+    milliseconds tick(lim.cpu_seconds > 0 ? 50 : 1000);
+    auto now = steady_clock::now();
+    if (wall_deadline != steady_clock::time_point::max() && limit_hit.empty())
+      tick = std::min(tick, duration_cast<milliseconds>(wall_deadline - now) + milliseconds(1));
+    if (tick < milliseconds(1)) tick = milliseconds(1);
+    if (root_->wait_until_zombie_for(tick)) break;
+    if (!limit_hit.empty()) continue;
+    if (steady_clock::now() >= wall_deadline)
+      limit_hit = "wall_seconds";
+    else if (lim.cpu_seconds > 0 && tree_cpu_ns() >= lim.cpu_seconds * 1e9)
+      limit_hit = "cpu_seconds";
+    if (!limit_hit.empty()) {
+      log_.printf("hart: launch %d: %s limit reached, killing its processes\n", pid_,
+                  limit_hit.c_str());
+      for (auto& p : Process::members(*tree_)) p->exit_with_signal(SIGKILL);
+    }
+  }
+  // The first process has ended: the rest of its tree ends with it.
+  for (auto& p : Process::members(*tree_))
+    if (!p->zombie()) p->exit_with_signal(SIGKILL);
+  tree_->wait_idle();
+
+  LaunchStatus st;
+  if (root_->killed_by_signal()) {
+    st.signaled = true;
+    st.signal = root_->exit_signal();
+    st.core = signal_default_action(st.signal) == SigDefault::Core;
+  } else {
+    st.exit_code = root_->exit_code();
+  }
+  st.limit = limit_hit;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    status_ = st;
+    ended_ = true;
+  }
+  ended_cv_.notify_all();
+  if (on_exit_) on_exit_(st);
+  on_exit_ = nullptr;
+}
+
+bool Launch::kill(int sig, bool tree) {
+  bool any = false;
+  if (!tree) {
+    if (root_->zombie()) return false;
+    signal_process(*root_, sig);
+    return true;
+  }
+  for (auto& p : Process::members(*tree_)) {
+    if (p->zombie()) continue;
+    any = true;
+    signal_process(*p, sig);
+  }
+  return any;
+}
+
+int Launch::kill_pid(int pid, int sig) {
+  std::shared_ptr<Process> p = Process::find(pid, root_.get());
+  if (!p) return -ESRCH;
+  signal_process(*p, sig);
+  return 0;
+}
+
+bool Launch::has_pid(int pid) const {
+  for (auto& p : Process::members(*tree_))
+    if (p->pid() == pid) return true;
+  return false;
+}
+
+bool Launch::ended() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return ended_;
+}
+
+LaunchStatus Launch::status() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return status_;
+}
+
+bool Launch::wait(double seconds) const {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (seconds < 0) {
+    ended_cv_.wait(lock, [&] { return ended_; });
+    return true;
+  }
+  return ended_cv_.wait_for(lock, std::chrono::duration<double>(seconds), [&] { return ended_; });
+}
+
+std::vector<Launch::ProcessEntry> Launch::processes() const {
+  std::vector<ProcessEntry> out;
+  for (auto& p : Process::members(*tree_)) {
+    Process::Info in = p->info();
+    ProcessEntry e;
+    e.pid = in.pid;
+    e.ppid = in.ppid;
+    e.argv = std::move(in.argv);
+    e.state = in.zombie ? "zombie" : "running";
+    e.cpu_seconds = static_cast<double>(in.cpu_ns) / 1e9;
+    e.memory_bytes = in.mapped_bytes;
+    e.threads = in.threads;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Launch::Stats Launch::stats() const {
+  Stats s;
+  s.translated = tree_->ended_translated.load();
+  s.invalidated = tree_->ended_invalidated.load();
+  for (auto& p : Process::members(*tree_)) {
+    Process::Info in = p->info();
+    if (in.zombie) continue;
+    ++s.processes;
+    s.threads += in.threads;
+    s.tbs += in.tb.tbs;
+    s.code_bytes += in.tb.code_bytes;
+    s.translated += in.tb.translated;
+    s.invalidated += in.tb.invalidated;
+  }
+  s.cpu_seconds = static_cast<double>(tree_cpu_ns()) / 1e9;
+  return s;
+}
+
+}  // namespace hart::linux

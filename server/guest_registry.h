@@ -1,0 +1,109 @@
+// server/guest_registry.h — hartd's table of launches: each entry is one
+// linux::Launch (a guest process tree) with its captured stdio pipes, the
+// connection that gets its events, log tails and pending `wait` requests,
+// and, once it has ended, its exit status (kept until reaped or for
+// kRetention).
+// Owns: launching from a validated request (stdio setup, pipes), exit and
+// output events, waiters, lookup of any guest pid, daemon-wide counters.
+// Does not own: request parsing (requests.cpp) or the socket
+// (control_server.cpp).
+//
+// Threads: an entry's mutable state (pipes, waiters, tails, status) is
+// touched only on its strand; the map is guarded by mutex_ (a leaf: never
+// held while calling a Launch or posting). vCPU and supervisor threads only
+// post() to strands, never wait for the io_context; io_context threads
+// never wait for a vCPU (Launch::start loads the ELF but runs no guest
+// code; kill only queues signals).
+#pragma once
+
+#include <utility>  // before Boost.Asio 1.74, which uses std::exchange without it
+#include <boost/asio.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/executor.h"
+#include "linux-abi/launch.h"
+
+namespace hart::server {
+
+using Json = nlohmann::json;
+namespace asio = boost::asio;
+class Connection;
+
+// Where one guest stdio stream goes (already resolved by the request handler).
+struct StdioSpec {
+  enum Kind { Null, Capture, File, Fd } kind = Null;
+  std::string path;   // File
+  bool append = false;
+  int fd = -1;        // Fd: passed over SCM_RIGHTS (owned by the spec until launch)
+};
+
+struct LaunchRequest {
+  linux::LaunchConfig cfg;  // stdio fds are filled in by the registry
+  StdioSpec stdio[3];
+  bool events = true;
+};
+
+class GuestRegistry {
+ public:
+  static constexpr auto kRetention = std::chrono::minutes(10);
+  static constexpr int kMaxRunning = 1024;
+
+  GuestRegistry(asio::io_context& io, Executor& exec);
+  ~GuestRegistry();
+
+  // Starts a guest; events go to `conn` if req.events. Returns its pid, or
+  // 0 with *code ("exec_failed", "bad_request", "limit") and *error.
+  // started(pid) runs before any event of the guest can be sent (the
+  // handler sends its reply there, so that the reply comes first).
+  int launch(LaunchRequest req, const std::shared_ptr<Connection>& conn, std::string* code,
+             std::string* error, const std::function<void(int)>& started);
+
+  // Writes to a captured stdin; false if pid has no captured stdin.
+  bool input(int pid, std::string data, bool eof);
+  // kill: 0, or -ESRCH.
+  int kill(int pid, int sig, bool tree);
+  // wait: replies to conn (now or when the launch ends, or on timeout).
+  bool wait(int pid, double timeout, bool reap, const std::shared_ptr<Connection>& conn,
+            Json id);
+  // log: changes categories / file, adds a tail. false + *error.
+  bool set_log(int pid, const std::optional<uint32_t>& mask, const std::string& file, bool tail,
+               const std::shared_ptr<Connection>& conn, std::string* code, std::string* error);
+  Json list();
+  // Per launch (pid of any of its processes) or daemon-wide (pid 0);
+  // nullopt if no such guest.
+  std::optional<Json> stats(int pid);
+  bool known(int pid);
+
+  // Shutdown: signal every running launch's tree.
+  void kill_all(int sig);
+  int running() const;
+  // Drops ended entries past their retention time.
+  void sweep();
+  // Exit status fields of a launch status ({"exit_code":..} or signal ones).
+  static void status_fields(const linux::LaunchStatus& st, Json* out);
+
+ private:
+  struct Guest;
+  std::shared_ptr<Guest> find_launch(int pid);  // launch owning pid (alive or kept)
+  void start_reader(const std::shared_ptr<Guest>& g, int stream);
+  void on_exit(const std::shared_ptr<Guest>& g, const linux::LaunchStatus& st);
+  void maybe_finish(const std::shared_ptr<Guest>& g);
+  void send_event(const std::shared_ptr<Guest>& g, Json ev);
+
+  asio::io_context& io_;
+  Executor& exec_;
+  mutable std::mutex mutex_;
+  std::map<int, std::shared_ptr<Guest>> guests_;  // by launch pid
+  uint64_t launched_ = 0;
+  int running_ = 0;
+};
+
+}  // namespace hart::server

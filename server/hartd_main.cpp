@@ -1,0 +1,356 @@
+// server/hartd_main.cpp — hartd: the daemon. Parses its options, sets up
+// its own log (spdlog), the control socket (refusing a live one, removing a
+// stale one), the optional loopback TCP listener with its 0600 token file,
+// the io_context thread pool, the shared JIT and the guest registry; turns
+// SIGTERM/SIGINT and the `shutdown` request into a clean shutdown (guests
+// get SIGTERM, a grace period, then SIGKILL; logs flushed; socket removed).
+// Owns: process-level setup and the shutdown sequence. Does not own: the
+// protocol (control_server.cpp, requests.cpp) or guests (guest_registry.cpp).
+#include <fcntl.h>
+#include <signal.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <utility>  // before Boost.Asio 1.74, which uses std::exchange without it
+#include <boost/asio.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server/control_server.h"
+#include "server/guest_registry.h"
+#include "translator/jit.h"
+
+namespace asio = boost::asio;
+using namespace hart::server;
+
+namespace {
+
+const char kUsage[] =
+    "usage: hartd [options]\n"
+    "Runs RISC-V 64 Linux programs for clients of its control socket (see hartctl).\n\n"
+    "Options:\n"
+    "  --socket PATH        control socket (default $XDG_RUNTIME_DIR/hartd.sock,\n"
+    "                       else /tmp/hartd-$UID/hartd.sock); also $HARTD_SOCKET\n"
+    "  --tcp ADDR:PORT      also listen on loopback TCP (clients need the token)\n"
+    "  --token-file PATH    token for TCP clients (default SOCKET.token; created 0600)\n"
+    "  --foreground         do not detach (default: detach once the socket is ready)\n"
+    "  --log-level LEVEL    trace, debug, info (default), warn, error, off\n"
+    "  --log-file PATH      daemon log (default: stderr in the foreground,\n"
+    "                       SOCKET.log when detached)\n"
+    "  --threads N          io_context threads (default 2)\n"
+    "  --version, -h/--help\n";
+
+int fail(const std::string& msg) {
+  fprintf(stderr, "hartd: %s\n", msg.c_str());
+  return 1;
+}
+
+std::string default_socket() {
+  if (const char* s = getenv("HARTD_SOCKET"); s && *s) return s;
+  if (const char* x = getenv("XDG_RUNTIME_DIR"); x && *x) return std::string(x) + "/hartd.sock";
+  std::string dir = "/tmp/hartd-" + std::to_string(getuid());
+  return dir + "/hartd.sock";
+}
+
+// The folder of the default socket in /tmp must be ours and private.
+bool prepare_dir(const std::string& path, std::string* error) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos || slash == 0) return true;
+  std::string dir = path.substr(0, slash);
+  std::string tmpdir = "/tmp/hartd-" + std::to_string(getuid());
+  if (dir != tmpdir) return true;
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    *error = "cannot create " + dir + ": " + strerror(errno);
+    return false;
+  }
+  struct stat st;
+  if (lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
+      (st.st_mode & 077)) {
+    *error = dir + " must be a folder owned by you with mode 0700";
+    return false;
+  }
+  return true;
+}
+
+// Refuses a path where a daemon answers; removes a stale socket.
+bool claim_socket_path(const std::string& path, std::string* error) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) return true;
+  if (!S_ISSOCK(st.st_mode)) {
+    *error = path + " exists and is not a socket";
+    return false;
+  }
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_un sa {};
+  sa.sun_family = AF_UNIX;
+  if (path.size() >= sizeof sa.sun_path) {
+    close(fd);
+    *error = "socket path too long: " + path;
+    return false;
+  }
+  memcpy(sa.sun_path, path.c_str(), path.size() + 1);
+  bool live = connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
+  close(fd);
+  if (live) {
+    *error = "another hartd is already listening on " + path;
+    return false;
+  }
+  unlink(path.c_str());  // stale: left by a daemon that died
+  return true;
+}
+
+bool load_or_make_token(const std::string& path, std::string* token, std::string* error) {
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0) {
+    if (st.st_uid != getuid() || (st.st_mode & 077)) {
+      *error = "token file " + path + " must be owned by you with mode 0600";
+      return false;
+    }
+    std::ifstream in(path);
+    std::getline(in, *token);
+    if (token->size() < 16) {
+      *error = "token file " + path + " holds no usable token (16+ characters)";
+      return false;
+    }
+    return true;
+  }
+  unsigned char raw[24];
+  if (getrandom(raw, sizeof raw, 0) != sizeof raw) {
+    *error = "getrandom failed";
+    return false;
+  }
+  static const char hex[] = "0123456789abcdef";
+  token->clear();
+  for (unsigned char c : raw) {
+    *token += hex[c >> 4];
+    *token += hex[c & 15];
+  }
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    *error = "cannot create token file " + path + ": " + strerror(errno);
+    return false;
+  }
+  std::string line = *token + "\n";
+  bool ok = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  close(fd);
+  if (!ok) *error = "cannot write token file " + path;
+  return ok;
+}
+
+// The shutdown sequence, driven by a timer on the io_context.
+struct Shutdown {
+  Shutdown(asio::io_context& i, GuestRegistry& r, ControlServer& s)
+      : io(i), registry(r), server(s), timer(i) {}
+  asio::io_context& io;
+  GuestRegistry& registry;
+  ControlServer& server;
+  asio::steady_timer timer;
+  bool started = false, killed = false;
+  std::chrono::steady_clock::time_point t0;
+  double grace = 5;
+
+  void start(double grace_seconds) {
+    asio::post(io, [this, grace_seconds] {
+      if (started) return;
+      started = true;
+      grace = grace_seconds;
+      t0 = std::chrono::steady_clock::now();
+      server.stop_accepting();
+      int n = registry.running();
+      spdlog::info("shutting down: {} guest(s) running get SIGTERM, {} s grace", n, grace);
+      registry.kill_all(SIGTERM);
+      tick();
+    });
+  }
+  void tick() {
+    double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (registry.running() == 0 || elapsed > grace + 10) {
+      if (registry.running())
+        spdlog::error("{} guest(s) did not end after SIGKILL", registry.running());
+      server.close_all();
+      // Let the last replies and events reach their clients, then stop.
+      timer.expires_after(std::chrono::milliseconds(100));
+      timer.async_wait([this](const boost::system::error_code&) { io.stop(); });
+      return;
+    }
+    if (!killed && elapsed >= grace) {
+      killed = true;
+      spdlog::warn("grace period over: SIGKILL to {} guest(s)", registry.running());
+      registry.kill_all(SIGKILL);
+    }
+    timer.expires_after(std::chrono::milliseconds(20));
+    timer.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) tick();
+    });
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string socket_path, tcp, token_file, log_level = "info", log_file;
+  bool foreground = false;
+  int nthreads = 2;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        fail("option " + a + " needs an argument");
+        exit(1);
+      }
+      return argv[++i];
+    };
+    if (a == "-h" || a == "--help") {
+      fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "--version") {
+      printf("hartd %s\n", HART_VERSION);
+      return 0;
+    } else if (a == "--socket") {
+      socket_path = value();
+    } else if (a == "--tcp") {
+      tcp = value();
+    } else if (a == "--token-file") {
+      token_file = value();
+    } else if (a == "--foreground") {
+      foreground = true;
+    } else if (a == "--log-level") {
+      log_level = value();
+    } else if (a == "--log-file") {
+      log_file = value();
+    } else if (a == "--threads") {
+      nthreads = atoi(value().c_str());
+      if (nthreads < 1 || nthreads > 64) return fail("--threads wants 1..64");
+    } else {
+      return fail("unknown option '" + a + "' (see hartd --help)");
+    }
+  }
+  auto level = spdlog::level::from_str(log_level);
+  if (level == spdlog::level::off && log_level != "off")
+    return fail("unknown log level '" + log_level + "'");
+  if (socket_path.empty()) socket_path = default_socket();
+  std::string err;
+  if (!prepare_dir(socket_path, &err) || !claim_socket_path(socket_path, &err)) return fail(err);
+  if (!foreground && log_file.empty()) log_file = socket_path + ".log";
+
+  // Detach before any thread exists; the parent returns once the socket is
+  // ready (or with the child's error), so `hartd && hartctl ...` works.
+  int ready_pipe[2] = {-1, -1};
+  if (!foreground) {
+    if (pipe2(ready_pipe, O_CLOEXEC) != 0) return fail("pipe failed");
+    pid_t pid = fork();
+    if (pid < 0) return fail("fork failed");
+    if (pid > 0) {
+      close(ready_pipe[1]);
+      char c = 0;
+      ssize_t n = read(ready_pipe[0], &c, 1);
+      return n == 1 && c == 'R' ? 0 : 1;
+    }
+    close(ready_pipe[0]);
+    setsid();
+  }
+
+  try {
+    std::shared_ptr<spdlog::logger> logger;
+    if (!log_file.empty())
+      logger = spdlog::basic_logger_mt("hartd", log_file);
+    else
+      logger = spdlog::stderr_color_mt("hartd");
+    spdlog::set_default_logger(logger);
+  } catch (const std::exception& e) {
+    return fail(std::string("cannot open the log: ") + e.what());
+  }
+  spdlog::set_level(level);
+  spdlog::flush_on(spdlog::level::info);
+
+  signal(SIGPIPE, SIG_IGN);
+  std::unique_ptr<hart::Jit> jit = hart::Jit::create(&err);
+  if (!jit) return fail(err);
+
+  asio::io_context io;
+  GuestRegistry registry(io, *jit);
+  DaemonContext ctx;
+  ctx.registry = &registry;
+  ctx.started = std::chrono::steady_clock::now();
+  Shutdown* shutdown_ptr = nullptr;
+  ctx.shutdown = [&](double grace) { shutdown_ptr->start(grace); };
+  ControlServer server(io, ctx);
+  Shutdown shutdown(io, registry, server);
+  shutdown_ptr = &shutdown;
+
+  if (!server.listen_unix(socket_path, &err)) return fail(err);
+  std::string token_path;
+  if (!tcp.empty()) {
+    token_path = token_file.empty() ? socket_path + ".token" : token_file;
+    std::string token;
+    if (!load_or_make_token(token_path, &token, &err) || !server.listen_tcp(tcp, token, &err)) {
+      unlink(socket_path.c_str());
+      return fail(err);
+    }
+    spdlog::info("listening on tcp {} (token in {})", server.tcp_endpoint(), token_path);
+  }
+  spdlog::info("hartd {} (pid {}) listening on {}", HART_VERSION, getpid(), socket_path);
+
+  asio::signal_set signals(io, SIGTERM, SIGINT);
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    spdlog::info("{} received", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    shutdown.start(5);
+  });
+  asio::steady_timer sweeper(io);
+  std::function<void()> sweep = [&] {
+    sweeper.expires_after(std::chrono::seconds(30));
+    sweeper.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      registry.sweep();
+      sweep();
+    });
+  };
+  sweep();
+
+  if (!foreground) {
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null >= 0) {
+      dup2(null, 0);
+      dup2(null, 1);
+      dup2(null, 2);
+      close(null);
+    }
+    ssize_t n = write(ready_pipe[1], "R", 1);
+    (void)n;
+    close(ready_pipe[1]);
+  }
+
+  auto guard = asio::make_work_guard(io);
+  std::vector<std::thread> pool;
+  for (int i = 0; i < nthreads; ++i)
+    pool.emplace_back([&] {
+      for (;;) {
+        try {
+          io.run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("unexpected exception in the io_context: {}", e.what());
+        }
+      }
+    });
+  for (auto& t : pool) t.join();
+
+  unlink(socket_path.c_str());
+  spdlog::info("hartd stopped");
+  spdlog::shutdown();
+  if (registry.running()) _exit(1);  // guests stuck in the host kernel: do not run destructors
+  return 0;
+}

@@ -1,0 +1,593 @@
+#!/usr/bin/env python3
+"""tests/daemon/hartd_test.py — hartd, its control socket, hartctl and
+hart-ci, end to end: each test class starts hartd on a private socket in a
+temporary folder and drives it as clients would.
+
+    hartd_test.py HARTD CLIENT_SCRIPTS_DIR GUEST_BIN_DIR GUEST_EXPECTED_DIR
+
+Covers: launch/list/wait/kill; 20 concurrent guests with their outputs and
+statuses; a crashing guest (SIGSEGV) while others run on; limits (processes
+→ EAGAIN, memory → ENOMEM, wall seconds → SIGKILL); garbage on the socket
+(non-JSON, a 2 MB line, binary junk, unknown op, wrong types, abrupt
+disconnect) with the daemon and other connections unharmed; fds passed
+with SCM_RIGHTS; TCP with a token; hartctl run (status, stdio); hart-ci's
+JUnit XML; the socket's mode, a second daemon refused, a stale socket
+replaced; shutdown with guests running.
+"""
+import json
+import os
+import random
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import xml.etree.ElementTree as ET
+
+HARTD = SCRIPTS = GUEST = EXPECTED = None
+Client = RequestError = DaemonError = None
+
+
+def guest(name):
+    return os.path.join(GUEST, name)
+
+
+def expected_stdout(name):
+    with open(os.path.join(EXPECTED, name + ".stdout")) as f:
+        return f.read()
+
+
+class Daemon:
+    """hartd on a private socket, in the foreground."""
+
+    def __init__(self, *extra):
+        self.dir = tempfile.TemporaryDirectory(prefix="hartd-test-")
+        self.sock = os.path.join(self.dir.name, "hartd.sock")
+        self.log = os.path.join(self.dir.name, "hartd.log")
+        self.proc = subprocess.Popen([HARTD, "--socket", self.sock, "--foreground",
+                                      "--log-file", self.log, "--log-level", "debug", *extra],
+                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("hartd exited: " + self.proc.stderr.read().decode())
+            try:
+                Client(self.sock).close()
+                return
+            except DaemonError:
+                time.sleep(0.02)
+        raise RuntimeError("hartd did not start")
+
+    def client(self):
+        return Client(self.sock)
+
+    def alive(self):
+        c = self.client()
+        r = c.request("hello")
+        c.close()
+        return r["version"] == 1
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                c = self.client()
+                c.request("shutdown", grace_seconds=0.5)
+                c.close()
+            except (DaemonError, RequestError):
+                self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        self.dir.cleanup()
+
+
+def collect(c, pids):
+    """Output and exit events of the given guests until all have exited."""
+    out = {p: {"stdout": b"", "stderr": b""} for p in pids}
+    status = {}
+    while len(status) < len(pids):
+        ev = c.next_event()
+        p = ev.get("pid")
+        if p not in out:
+            continue
+        if ev["event"] == "output":
+            data = ev["data"].encode() if "data" in ev else __import__("base64").b64decode(
+                ev["data_b64"])
+            out[p][ev["stream"]] += data
+        elif ev["event"] == "exit":
+            status[p] = ev
+    return out, status
+
+
+def launch(c, argv, **kw):
+    kw.setdefault("stdout", "capture")
+    kw.setdefault("stderr", "capture")
+    return c.request("launch", argv=argv, **kw)["pid"]
+
+
+class Guests(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.d = Daemon()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.stop()
+
+    def test_launch_list_wait_kill(self):
+        c = self.d.client()
+        pid = launch(c, [guest("spin.static"), "100"])
+        guests = c.request("list")["guests"]
+        me = [g for g in guests if g["pid"] == pid]
+        self.assertEqual(len(me), 1, guests)
+        self.assertEqual(me[0]["state"], "running")
+        self.assertEqual(me[0]["launch"], pid)
+        self.assertEqual(me[0]["argv"], [guest("spin.static"), "100"])
+        self.assertGreater(me[0]["memory_bytes"], 0)
+        with self.assertRaises(RequestError) as e:
+            c.request("wait", pid=pid, timeout=0.05)
+        self.assertEqual(e.exception.code, "timeout")
+        c.request("kill", pid=pid, signal="SIGTERM")
+        r = c.request("wait", pid=pid, timeout=10)
+        self.assertEqual((r["signal"], r["signal_name"]), (15, "SIGTERM"))
+        _, st = collect(c, [pid])
+        self.assertEqual(st[pid]["signal"], 15)
+        r = c.request("wait", pid=pid, reap=True)  # still known until reaped
+        self.assertEqual(r["signal"], 15)
+        with self.assertRaises(RequestError) as e:
+            c.request("wait", pid=pid)
+        self.assertEqual(e.exception.code, "no_such_guest")
+        with self.assertRaises(RequestError) as e:
+            c.request("kill", pid=pid)
+        self.assertEqual(e.exception.code, "no_such_guest")
+        s = c.request("stats")
+        self.assertGreaterEqual(s["guests_launched"], 1)
+        c.close()
+
+    def test_twenty_concurrent_guests(self):
+        progs = [
+            (["hello.static"], 0, expected_stdout("hello")),
+            (["demo.static", "7"], 7, expected_stdout("demo")),
+            (["exit_status.static"], 42, None),
+            (["threads.static"], 0, expected_stdout("threads")),
+            (["args_env.static", "one", "two"], 3, expected_stdout("args_env")),
+            (["spin.static", "0.3"], 0, "spun\n"),
+            (["fork_exec.static"], 0, expected_stdout("fork_exec")),
+        ]
+        c = self.d.client()
+        want = {}
+        for i in range(20):
+            argv, status, out = progs[i % len(progs)]
+            pid = launch(c, [guest(argv[0])] + argv[1:], env=["PATH=/usr/bin:/bin", "HART_TEST=1"],
+                         cwd=GUEST)
+            want[pid] = (argv, status, out)
+        self.assertEqual(len(set(want)), 20, "pids are unique")
+        out, st = collect(c, list(want))
+        for pid, (argv, status, stdout) in want.items():
+            self.assertNotIn("signal", st[pid], argv)
+            self.assertEqual(st[pid]["exit_code"], status, argv)
+            if stdout is not None:
+                self.assertEqual(out[pid]["stdout"].decode(), stdout, argv)
+        c.close()
+
+    def test_crash_reported_while_others_run(self):
+        c = self.d.client()
+        slow = launch(c, [guest("spin.static"), "0.5"])
+        crash = launch(c, [guest("signal_fatal.static")])
+        out, st = collect(c, [crash])
+        self.assertEqual(st[crash]["signal"], 11)
+        self.assertEqual(st[crash]["signal_name"], "SIGSEGV")
+        self.assertTrue(st[crash]["core"])
+        running = [g["pid"] for g in c.request("list")["guests"] if g["state"] == "running"]
+        self.assertIn(slow, running)
+        out, st = collect(c, [slow])
+        self.assertEqual(st[slow]["exit_code"], 0)
+        self.assertEqual(out[slow]["stdout"], b"spun\n")
+        c.close()
+
+    def test_fork_bomb_stops_at_process_limit(self):
+        c = self.d.client()
+        pid = launch(c, [guest("fork_bomb.static"), "1000"], limits={"processes": 10})
+        out, st = collect(c, [pid])
+        self.assertEqual(st[pid].get("exit_code"), 0, st[pid])
+        self.assertEqual(out[pid]["stdout"], b"forks: 9 ok, then EAGAIN\n")
+        self.assertTrue(self.d.alive())
+        c.close()
+
+    def test_memory_hog_gets_enomem(self):
+        c = self.d.client()
+        pid = launch(c, [guest("mem_hog.static"), "4000"], limits={"memory_bytes": 64 << 20})
+        out, st = collect(c, [pid])
+        self.assertEqual(st[pid].get("exit_code"), 0, st[pid])
+        line = out[pid]["stdout"].decode()
+        self.assertIn("then ENOMEM; malloc(64 MiB) failed", line)
+        self.assertLess(int(line.split()[1]), 64)
+        c.close()
+
+    def test_wall_limit_kills_spinner(self):
+        c = self.d.client()
+        t0 = time.monotonic()
+        pid = launch(c, [guest("spin.static"), "100"], limits={"wall_seconds": 0.3})
+        _, st = collect(c, [pid])
+        self.assertEqual(st[pid]["signal"], 9)
+        self.assertEqual(st[pid]["limit"], "wall_seconds")
+        self.assertLess(time.monotonic() - t0, 5)
+        c.close()
+
+    def test_captured_stdin(self):
+        c = self.d.client()
+        pid = launch(c, [guest("cat_stdin.static")], stdin="capture")
+        c.request("input", pid=pid, data="hello ")
+        c.request("input", pid=pid, data_b64="d29ybGQK", eof=True)  # "world\n"
+        out, st = collect(c, [pid])
+        self.assertEqual(out[pid]["stdout"], b"hello world\n")
+        self.assertEqual(out[pid]["stderr"], b"bytes: 12\n")
+        self.assertEqual(st[pid]["exit_code"], 0)
+        c.close()
+
+    def test_fd_passing_and_files(self):
+        c = self.d.client()
+        r, w = os.pipe()
+        with tempfile.TemporaryDirectory() as tmp:
+            inf, errf = os.path.join(tmp, "in.txt"), os.path.join(tmp, "err.txt")
+            with open(inf, "w") as f:
+                f.write("from a file\n")
+            pid = c.request("launch", argv=[guest("cat_stdin.static")], fds=[w],
+                            stdin={"file": inf}, stdout={"fd": True},
+                            stderr={"file": errf})["pid"]
+            os.close(w)
+            with os.fdopen(r, "rb") as pipe_r:
+                self.assertEqual(pipe_r.read(), b"from a file\n")  # EOF once the guest ends
+            self.assertEqual(c.request("wait", pid=pid, timeout=10)["exit_code"], 0)
+            with open(errf) as f:
+                self.assertEqual(f.read(), "bytes: 12\n")
+        with self.assertRaises(RequestError) as e:
+            c.request("launch", argv=[guest("hello.static")], stdout={"fd": True})
+        self.assertEqual(e.exception.code, "bad_request")
+        self.assertIn("no fd was passed", e.exception.message)
+        c.close()
+
+    def test_exec_failed(self):
+        c = self.d.client()
+        for path in ("/nonexistent/prog", "/bin/true"):
+            with self.assertRaises(RequestError) as e:
+                c.request("launch", argv=[path])
+            self.assertEqual(e.exception.code, "exec_failed")
+            self.assertIn(path, e.exception.message)
+        c.close()
+
+    def test_log_tail(self):
+        c = self.d.client()
+        pid = launch(c, [guest("cat_stdin.static")], stdin="capture")
+        c.request("log", pid=pid, categories="strace", tail=True)
+        c.request("input", pid=pid, data="x", eof=True)
+        lines = []
+        while True:
+            ev = c.next_event()
+            if ev["event"] == "log":
+                lines.append(ev["line"])
+            if ev["event"] == "exit":
+                break
+        self.assertTrue(any("read" in l for l in lines), lines[:5])
+        with self.assertRaises(RequestError) as e:
+            c.request("log", pid=pid, categories="no_such_category")
+        self.assertEqual(e.exception.code, "bad_request")
+        c.close()
+
+
+class Garbage(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.d = Daemon()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.stop()
+
+    def raw(self):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(self.d.sock)
+        s.settimeout(10)
+        return s, s.makefile("rb")
+
+    def reply(self, f):
+        return json.loads(f.readline())
+
+    def test_bad_requests_get_error_replies(self):
+        bystander = self.d.client()  # another connection, opened before the garbage
+        s, f = self.raw()
+        s.sendall(b"this is not json\n")
+        self.assertEqual(self.reply(f)["error"]["code"], "bad_json")
+        s.sendall(b"x" * (2 << 20) + b"\n")
+        r = self.reply(f)
+        self.assertEqual(r["error"]["code"], "too_long")
+        s.sendall(bytes(random.Random(5).randrange(256) for _ in range(5000)).replace(b"\n", b"")
+                  + b"\n")
+        self.assertEqual(self.reply(f)["error"]["code"], "bad_json")
+        s.sendall(b"\xff\xfe{\"id\":1}\n")
+        self.assertEqual(self.reply(f)["error"]["code"], "bad_json")
+        cases = [
+            ({"id": 1, "op": "frobnicate"}, "unknown_op"),
+            ({"op": "list"}, "bad_request"),
+            ({"id": [1], "op": "list"}, "bad_request"),
+            ({"id": 2, "op": 5}, "bad_request"),
+            ([1, 2, 3], "bad_request"),
+            ({"id": 3, "op": "launch", "argv": 5}, "bad_request"),
+            ({"id": 4, "op": "launch", "argv": []}, "bad_request"),
+            ({"id": 5, "op": "launch", "argv": ["x", 1]}, "bad_request"),
+            ({"id": 6, "op": "kill", "pid": "x"}, "bad_request"),
+            ({"id": 7, "op": "kill", "pid": 1.5}, "bad_request"),
+            ({"id": 8, "op": "kill", "pid": 1000, "signal": []}, "bad_request"),
+            ({"id": 9, "op": "kill", "pid": 1000, "signal": "SIGNOPE"}, "bad_request"),
+            ({"id": 10, "op": "launch", "argv": ["x"], "limits": {"memory_bytes": -1}},
+             "bad_request"),
+            ({"id": 11, "op": "launch", "argv": ["x"], "stdout": "tty"}, "bad_request"),
+            ({"id": 12, "op": "wait", "pid": 99999999}, "no_such_guest"),
+            ({"id": 13, "op": "list", "bogus": 1}, "bad_request"),
+            ({"id": "s", "op": "wait", "pid": 1000, "timeout": -1}, "bad_request"),
+            ({"id": 14, "op": "gdb", "pid": 99999999}, "no_such_guest"),
+        ]
+        for req, code in cases:
+            s.sendall(json.dumps(req).encode() + b"\n")
+            r = self.reply(f)
+            self.assertFalse(r["ok"], req)
+            self.assertEqual(r["error"]["code"], code, (req, r))
+            if isinstance(req, dict) and isinstance(req.get("id"), (int, str)):
+                self.assertEqual(r["id"], req["id"])
+            self.assertTrue(r["error"].get("message"), r)
+        s.sendall(b'{"id":99,"op":"hello"}\n')  # the connection still works
+        self.assertTrue(self.reply(f)["ok"])
+        s.close()
+        self.assertEqual(bystander.request("hello")["version"], 1)
+        bystander.close()
+
+    def test_abrupt_disconnects(self):
+        for junk in (b'{"id":1,"op":"lau', b"x" * (3 << 20), b'{"id":1,"op":"list"}\n' * 50):
+            s, _ = self.raw()
+            s.sendall(junk)
+            s.close()
+        s, f = self.raw()  # half-sent launch with fds, then gone
+        r, w = os.pipe()
+        s.sendmsg([b'{"id":1,"op":"launch","argv":["x"],"stdout":{"fd":true}'],
+                  [(socket.SOL_SOCKET, socket.SCM_RIGHTS, __import__("array").array("i", [w]))])
+        s.close()
+        os.close(w)
+        self.assertTrue(self.d.alive())
+
+
+class Hartctl(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.d = Daemon()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.stop()
+
+    def hartctl(self, *args, **kw):
+        kw.setdefault("stdout", subprocess.PIPE)
+        kw.setdefault("stderr", subprocess.PIPE)
+        return subprocess.run([os.path.join(SCRIPTS, "hartctl"), "--socket", self.d.sock, *args],
+                              timeout=30, **kw)
+
+    def test_run_status_and_stdio(self):
+        p = self.hartctl("run", guest("demo.static"), "7", stdin=subprocess.DEVNULL)
+        self.assertEqual(p.returncode, 7)
+        self.assertEqual(p.stdout.decode(), expected_stdout("demo"))
+        p = self.hartctl("run", guest("signal_fatal.static"), stdin=subprocess.DEVNULL)
+        self.assertEqual(p.returncode, 128 + 11)
+        p = self.hartctl("run", guest("cat_stdin.static"), input=b"through hartd\n")
+        self.assertEqual((p.returncode, p.stdout, p.stderr), (0, b"through hartd\n", b"bytes: 14\n"))
+        p = self.hartctl("run", "--", guest("args_env.static"), "one", "two",
+                         stdin=subprocess.DEVNULL)
+        self.assertEqual(p.returncode, 3)
+        p = self.hartctl("run", "/nonexistent/prog", stdin=subprocess.DEVNULL)
+        self.assertEqual(p.returncode, 126)
+        self.assertIn(b"/nonexistent/prog", p.stderr)
+
+    def test_run_ctrl_c(self):
+        proc = subprocess.Popen([os.path.join(SCRIPTS, "hartctl"), "--socket", self.d.sock, "run",
+                                 guest("spin.static"), "100"], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(200):  # until the guest runs
+            c = self.d.client()
+            running = [g for g in c.request("list")["guests"]
+                       if g["state"] == "running" and "spin.static" in g["argv"][0]]
+            c.close()
+            if running:
+                break
+            time.sleep(0.02)
+        proc.send_signal(2)
+        self.assertEqual(proc.wait(timeout=10), 128 + 2)
+        proc.stdout.close()
+        proc.stderr.close()
+
+    def test_launch_ps_wait_kill_stats_gdb(self):
+        p = self.hartctl("launch", guest("spin.static"), "100")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        pid = int(p.stdout)
+        p = self.hartctl("ps")
+        self.assertIn(str(pid), p.stdout.decode())
+        p = self.hartctl("--json", "ps")
+        self.assertIn(pid, [g["pid"] for g in json.loads(p.stdout)])
+        self.assertEqual(self.hartctl("stats", str(pid)).returncode, 0)
+        p = self.hartctl("gdb", str(pid))
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(b"not yet", p.stderr)
+        self.assertEqual(self.hartctl("kill", "-s", "KILL", str(pid)).returncode, 0)
+        p = self.hartctl("wait", str(pid))
+        self.assertEqual(p.returncode, 128 + 9)
+
+    def test_no_daemon(self):
+        p = subprocess.run([os.path.join(SCRIPTS, "hartctl"), "--socket", "/nonexistent/s", "ps"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+        self.assertEqual(p.returncode, 125)
+        self.assertIn(b"no hartd is listening on /nonexistent/s", p.stderr)
+
+    def test_hart_ci_junit(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            tests = os.path.join(tmp, "tests")
+            os.mkdir(tests)
+            for name in ("hello.static", "exit_status.static", "signal_fatal.static",
+                         "threads.static", "demo.static"):
+                os.symlink(guest(name), os.path.join(tests, name))
+            lst = os.path.join(tmp, "list")
+            with open(lst, "w") as f:
+                f.write(f"{guest('spin.static')} 100  # times out\n{guest('spin.static')} 0\n")
+            xml = os.path.join(tmp, "out.xml")
+            p = subprocess.run([os.path.join(SCRIPTS, "hart-ci"), "--socket", self.d.sock,
+                                "-j", "3", "--timeout", "0.5", "--junit", xml, "--list", lst,
+                                tests], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               timeout=60)
+            self.assertEqual(p.returncode, 1, p.stderr)
+            self.assertIn(b"7 tests, 4 passed, 3 failed", p.stdout)
+            root = ET.parse(xml).getroot()
+            suite = root.find("testsuite")
+            self.assertEqual((suite.get("tests"), suite.get("failures")), ("7", "3"))
+            kinds = {}
+            for case in suite.findall("testcase"):
+                fail = case.find("failure")
+                kinds[case.get("name")] = fail.get("type") if fail is not None else "pass"
+            self.assertEqual(kinds[os.path.join(tests, "signal_fatal.static")], "crash")
+            self.assertEqual(kinds[os.path.join(tests, "exit_status.static")], "failure")
+            self.assertEqual(kinds[guest("spin.static") + " 100"], "timeout")
+            self.assertEqual(kinds[os.path.join(tests, "demo.static")], "pass")
+            self.assertEqual(kinds[os.path.join(tests, "hello.static")], "pass")
+            hello = [c for c in suite.findall("testcase") if c.get("name").endswith("hello.static")]
+            self.assertIn("Hello", hello[0].find("system-out").text)
+
+
+class Lifecycle(unittest.TestCase):
+    def test_socket_mode_second_daemon_stale_socket(self):
+        d = Daemon()
+        try:
+            self.assertEqual(stat.S_IMODE(os.stat(d.sock).st_mode), 0o600)
+            p = subprocess.run([HARTD, "--socket", d.sock, "--foreground"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=10)
+            self.assertEqual(p.returncode, 1)
+            self.assertIn(b"already listening", p.stderr)
+            self.assertTrue(d.alive())
+        finally:
+            d.stop()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "stale.sock")
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.bind(path)  # bound, never listening: what a dead daemon leaves
+            s.close()
+            proc = subprocess.Popen([HARTD, "--socket", path], stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE)  # detaches once ready
+            self.assertEqual(proc.wait(timeout=10), 0, proc.stderr.read())
+            proc.stdout.close()
+            proc.stderr.close()
+            c = Client(path)
+            c.request("shutdown", grace_seconds=0)
+            try:
+                while True:
+                    c.read_some()
+            except DaemonError:
+                pass
+            c.close()
+            for _ in range(100):
+                if not os.path.exists(path):
+                    break
+                time.sleep(0.02)
+            self.assertFalse(os.path.exists(path))
+
+    def test_tcp_token(self):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()
+        d = Daemon("--tcp", f"127.0.0.1:{port}")
+        try:
+            token_file = d.sock + ".token"
+            self.assertEqual(stat.S_IMODE(os.stat(token_file).st_mode), 0o600)
+            with open(token_file) as f:
+                token = f.read().strip()
+            t = socket.create_connection(("127.0.0.1", port), timeout=10)
+            f = t.makefile("rb")
+            t.sendall(b'{"id":1,"op":"list"}\n')
+            self.assertEqual(json.loads(f.readline())["error"]["code"], "unauthorized")
+            self.assertEqual(f.readline(), b"")  # closed
+            t.close()
+            t = socket.create_connection(("127.0.0.1", port), timeout=10)
+            f = t.makefile("rb")
+            t.sendall(json.dumps({"id": 1, "op": "hello", "token": token}).encode() + b"\n")
+            self.assertTrue(json.loads(f.readline())["ok"])
+            t.sendall(b'{"id":2,"op":"list"}\n')
+            self.assertTrue(json.loads(f.readline())["ok"])
+            t.close()
+        finally:
+            d.stop()
+
+    def test_sequential_launches_release_resources(self):
+        """fds and threads of hartd are back to their baseline after many
+        launches (1,000, as the issue asks)."""
+        d = Daemon()
+        try:
+            def usage():
+                fds = len(os.listdir(f"/proc/{d.proc.pid}/fd"))
+                threads = len(os.listdir(f"/proc/{d.proc.pid}/task"))
+                with open(f"/proc/{d.proc.pid}/status") as f:
+                    rss = [int(l.split()[1]) for l in f if l.startswith("VmRSS:")][0]
+                return fds, threads, rss
+
+            c = d.client()
+
+            def batch(n):
+                for _ in range(n):
+                    pid = launch(c, [guest("hello.static")])
+                    collect(c, [pid])
+                    c.request("wait", pid=pid, reap=True)
+
+            batch(10)  # warm-up: the JIT's first code pages, thread pool, ...
+            time.sleep(0.1)
+            fds0, threads0, rss0 = usage()
+            batch(1000)
+            time.sleep(0.2)  # supervisors finish after the exit event
+            fds1, threads1, rss1 = usage()
+            self.assertEqual(fds1, fds0)
+            self.assertEqual(threads1, threads0)
+            self.assertLess(rss1 - rss0, 32 * 1024, (rss0, rss1))  # KiB
+            c.close()
+        finally:
+            d.stop()
+
+    def test_shutdown_with_running_guests(self):
+        d = Daemon()
+        c = d.client()
+        pids = [launch(c, [guest("spin.static"), "100"]) for _ in range(3)]
+        pids.append(launch(c, [guest("cat_stdin.static")], stdin="capture"))  # blocked in read
+        c.request("shutdown", grace_seconds=2)
+        _, st = collect(c, pids)
+        for p in pids[:3]:
+            self.assertEqual(st[p]["signal"], 15)
+        self.assertEqual(d.proc.wait(timeout=10), 0)
+        self.assertFalse(os.path.exists(d.sock))
+        with open(d.log) as f:
+            log = f.read()
+        self.assertIn("hartd stopped", log)
+        c.close()
+        d.stop()
+
+
+def main():
+    global HARTD, SCRIPTS, GUEST, EXPECTED, Client, RequestError, DaemonError
+    HARTD, SCRIPTS, GUEST, EXPECTED = (os.path.abspath(a) for a in sys.argv[1:5])
+    del sys.argv[1:5]
+    sys.path.insert(0, SCRIPTS)
+    import hartd_client
+    Client, RequestError, DaemonError = (hartd_client.Client, hartd_client.RequestError,
+                                         hartd_client.DaemonError)
+    unittest.main(verbosity=2)
+
+
+if __name__ == "__main__":
+    main()

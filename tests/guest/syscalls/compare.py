@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""tests/guest/syscalls/compare.py — CTest driver of the syscall suite.
+
+Runs the native build of a program on the host and its riscv64 build under
+hart-run, each in a fresh empty working directory, and fails unless stdout
+and exit status are identical. The native run is the oracle (real Linux).
+"""
+import argparse
+import difflib
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def run(argv, timeout):
+    with tempfile.TemporaryDirectory(prefix="hart-sc-") as d:
+        try:
+            p = subprocess.run(argv, cwd=d, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None, b"", b"TIMEOUT"
+        return p.returncode, p.stdout, p.stderr
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runner", required=True)
+    ap.add_argument("--native", required=True)
+    ap.add_argument("--guest", required=True)
+    ap.add_argument("--timeout", type=float, default=60)
+    a = ap.parse_args()
+    nat = run([os.path.abspath(a.native)], a.timeout)
+    gst = run([os.path.abspath(a.runner), os.path.abspath(a.guest)], a.timeout)
+    ok = nat[0] == gst[0] and nat[1] == gst[1]
+    if nat[0] is None:
+        print("native run timed out")
+        ok = False
+    if not ok:
+        print(f"status: native {nat[0]}, hart-run {gst[0]}")
+        diff = difflib.unified_diff(nat[1].decode(errors="replace").splitlines(),
+                                    gst[1].decode(errors="replace").splitlines(),
+                                    "native", "hart-run", lineterm="")
+        print("\n".join(diff))
+        if gst[2]:
+            print("hart-run stderr:", gst[2].decode(errors="replace")[-3000:])
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

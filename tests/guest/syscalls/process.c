@@ -1,0 +1,117 @@
+// tests/guest/syscalls/process.c — processes and threads: fork/wait status
+// (exit codes, death by signal), waitpid options and errnos, vfork+exec of
+// itself, threads (create/join, futex-based mutex, gettid distinct), pid
+// relations, rlimits, sched calls.
+#include "sc.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static long counter;
+static void* worker(void* arg) {
+  for (int i = 0; i < 10000; ++i) {
+    pthread_mutex_lock(&mu);
+    counter++;
+    pthread_mutex_unlock(&mu);
+  }
+  return (void*)(long)((long)syscall(SYS_gettid) != getpid() + 0 * (long)arg);
+}
+
+int main(int argc, char** argv) {
+  if (argc > 1) {  // the exec'd child
+    SAY("exec child: argv[1]=%s", argv[1]);
+    return 7;
+  }
+  BOOL("getpid > 0", getpid() > 0);
+  BOOL("gettid == getpid", syscall(SYS_gettid) == getpid());
+  BOOL("getppid > 0", getppid() > 0);
+  int status;
+  pid_t c = fork();
+  if (c == 0) _exit(42);
+  VAL("waitpid matches", waitpid(c, &status, 0) == c);
+  SAY("exited %d code %d", WIFEXITED(status), WEXITSTATUS(status));
+  c = fork();
+  if (c == 0) {
+    BOOL("child ppid is parent", getppid() != getpid());
+    raise(SIGKILL);
+    _exit(0);
+  }
+  waitpid(c, &status, 0);
+  SAY("signaled %d sig %d", WIFSIGNALED(status), WTERMSIG(status));
+  c = fork();
+  if (c == 0) {
+    *(volatile int*)BAD_PTR = 1;
+    _exit(0);
+  }
+  waitpid(c, &status, 0);
+  SAY("segv child: signaled %d sig %d", WIFSIGNALED(status), WTERMSIG(status));
+  ERR("waitpid ECHILD", waitpid(-1, &status, 0));
+  ERR("waitpid WNOHANG none", waitpid(-1, &status, WNOHANG));
+  c = fork();
+  if (c == 0) {
+    usleep(50000);
+    _exit(3);
+  }
+  VAL("waitpid WNOHANG running", waitpid(c, &status, WNOHANG));
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  OK("waitid", waitid(P_PID, c, &si, WEXITED));
+  SAY("waitid code CLD_EXITED %d status %d pid ok %d", si.si_code == CLD_EXITED, si.si_status, si.si_pid == c);
+  ERR("waitid EINVAL", waitid(P_PID, c, &si, 0));
+  ERR("wait4 EFAULT", wait4(-1, BAD_PTR, WNOHANG, NULL) == 0 ? (errno = ECHILD, -1) : -1);
+
+  // vfork + exec of this program
+  c = vfork();
+  if (c == 0) {
+    char* args[] = {argv[0], "hi", NULL};
+    execv("/proc/self/exe", args);
+    _exit(127);
+  }
+  waitpid(c, &status, 0);
+  SAY("exec child status %d", WEXITSTATUS(status));
+  c = fork();
+  if (c == 0) {
+    char* args[] = {"/nonexistent", NULL};
+    execv(args[0], args);
+    _exit(errno == ENOENT ? 5 : 6);
+  }
+  waitpid(c, &status, 0);
+  SAY("exec ENOENT child status %d", WEXITSTATUS(status));
+
+  // threads
+  pthread_t t[4];
+  for (int i = 0; i < 4; ++i) pthread_create(&t[i], NULL, worker, NULL);
+  int distinct = 1;
+  for (int i = 0; i < 4; ++i) {
+    void* r;
+    pthread_join(t[i], &r);
+    distinct &= r != NULL;
+  }
+  SAY("counter %ld, thread tids distinct %d", counter, distinct);
+
+  // limits and scheduling
+  struct rlimit rl;
+  OK("getrlimit NOFILE", getrlimit(RLIMIT_NOFILE, &rl));
+  BOOL("cur <= max", rl.rlim_cur <= rl.rlim_max);
+  struct rlimit low = {64, rl.rlim_max};
+  OK("setrlimit NOFILE", setrlimit(RLIMIT_NOFILE, &low));
+  ERR("dup2 beyond limit", dup2(0, 100));
+  struct rlimit bad = {10, 5};
+  ERR("setrlimit cur > max", setrlimit(RLIMIT_NOFILE, &bad));
+  ERR("getrlimit EINVAL", getrlimit(99, &rl));
+  ERR("getrlimit EFAULT", getrlimit(RLIMIT_NOFILE, BAD_PTR));
+  cpu_set_t cs;
+  OK("sched_getaffinity", sched_getaffinity(0, sizeof cs, &cs));
+  BOOL("at least one cpu", CPU_COUNT(&cs) >= 1);
+  OK("sched_yield", sched_yield());
+  VAL("sched_getscheduler", sched_getscheduler(0));
+  ERR("kill ESRCH", kill(999999, 0));
+  OK("kill self 0", kill(getpid(), 0));
+  ERR("kill EINVAL", kill(getpid(), 1000));
+  return 0;
+}

@@ -1,0 +1,56 @@
+// tests/guest/syscalls/sc.h — helpers shared by the syscall suite: print
+// the outcome of a call as "label: ok" / "label: = N" / "label: ERRNO_NAME"
+// so the output is the same on every machine (no pids, fds, addresses or
+// times). Each program is built natively and for riscv64; the riscv64 build
+// under hart-run must print exactly what the native one prints on Linux.
+#ifndef SC_H
+#define SC_H
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static inline const char* sc_errname(int e) {
+  const char* n = strerrorname_np(e);
+  return n ? n : "E?";
+}
+
+// Success/failure only.
+#define OK(label, expr)                                                      \
+  do {                                                                       \
+    errno = 0;                                                               \
+    long r_ = (long)(expr);                                                  \
+    if (r_ < 0) printf("%s: %s\n", label, sc_errname(errno));                \
+    else printf("%s: ok\n", label);                                          \
+    fflush(stdout);                                                          \
+  } while (0)
+
+// The value on success.
+#define VAL(label, expr)                                                     \
+  do {                                                                       \
+    errno = 0;                                                               \
+    long r_ = (long)(expr);                                                  \
+    if (r_ < 0) printf("%s: %s\n", label, sc_errname(errno));                \
+    else printf("%s: = %ld\n", label, r_);                                   \
+    fflush(stdout);                                                          \
+  } while (0)
+
+// Expect failure with an errno (prints the errno, or "ok" if it succeeded).
+#define ERR(label, expr) OK(label, expr)
+
+#define SAY(...)              \
+  do {                        \
+    printf(__VA_ARGS__);      \
+    printf("\n");             \
+    fflush(stdout);           \
+  } while (0)
+
+#define BOOL(label, cond) SAY("%s: %s", label, (cond) ? "yes" : "no")
+
+// An address no guest or host program has mapped.
+static void* volatile sc_bad_ptr = (void*)16;
+#define BAD_PTR ((void*)sc_bad_ptr)
+
+#endif

@@ -1,0 +1,154 @@
+// tests/guest/syscalls/time.c — clocks (all ids, CPU clocks of the process
+// and of threads), clock_getres, nanosleep, POSIX timers (SIGEV_SIGNAL,
+// SIGEV_NONE, SIGEV_THREAD_ID), setitimer, times, getrusage.
+#include "sc.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/times.h>
+#include <time.h>
+
+static volatile int ticks, last_code, last_val;
+static void on_timer(int s, siginfo_t* si, void* uc) {
+  (void)s;
+  (void)uc;
+  ticks++;
+  last_code = si->si_code;
+  last_val = si->si_value.sival_int;
+}
+
+static void* spin(void* arg) {
+  (void)arg;
+  volatile unsigned long x = 0;
+  for (unsigned long i = 0; i < 20000000; ++i) x += i;
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (void*)(long)(ts.tv_sec > 0 || ts.tv_nsec > 0);
+}
+
+int main(void) {
+  const int ids[] = {CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID,
+                     CLOCK_THREAD_CPUTIME_ID, CLOCK_MONOTONIC_RAW, CLOCK_REALTIME_COARSE,
+                     CLOCK_MONOTONIC_COARSE, CLOCK_BOOTTIME, CLOCK_TAI, 16, 100};
+  for (unsigned i = 0; i < sizeof ids / sizeof ids[0]; ++i) {
+    struct timespec ts;
+    char l[64];
+    snprintf(l, sizeof l, "clock_gettime(%d)", ids[i]);
+    OK(l, syscall(SYS_clock_gettime, ids[i], &ts));
+    snprintf(l, sizeof l, "clock_getres(%d)", ids[i]);
+    OK(l, syscall(SYS_clock_getres, ids[i], &ts));
+  }
+  ERR("clock_gettime EFAULT", syscall(SYS_clock_gettime, CLOCK_MONOTONIC, BAD_PTR));
+  OK("clock_getres NULL", syscall(SYS_clock_getres, CLOCK_MONOTONIC, NULL));
+  struct timespec a, b;
+  clock_gettime(CLOCK_MONOTONIC, &a);
+  struct timespec d = {0, 20000000};
+  OK("nanosleep", nanosleep(&d, NULL));
+  clock_gettime(CLOCK_MONOTONIC, &b);
+  BOOL("monotonic advanced 20ms", (b.tv_sec - a.tv_sec) * 1000000000L + b.tv_nsec - a.tv_nsec >= 20000000);
+  d.tv_nsec = 1000000000;
+  ERR("nanosleep EINVAL", nanosleep(&d, NULL));
+  ERR("nanosleep EFAULT", nanosleep(BAD_PTR, NULL));
+
+  // CPU clocks
+  pthread_t t;
+  pthread_create(&t, NULL, spin, NULL);
+  clockid_t tc;
+  OK("pthread_getcpuclockid", pthread_getcpuclockid(t, &tc));
+  void* res;
+  pthread_join(t, &res);
+  BOOL("thread saw its cpu time", res != NULL);
+  struct timespec pc;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &pc);
+  BOOL("process cpu includes thread", pc.tv_sec > 0 || pc.tv_nsec > 1000000);
+  clockid_t myc;
+  OK("clock_getcpuclockid", clock_getcpuclockid(0, &myc));
+  OK("clock_gettime(own cpu clock)", clock_gettime(myc, &pc));
+  OK("clock_gettime(self thread clock)", clock_gettime(CLOCK_THREAD_CPUTIME_ID, &pc));
+
+  // POSIX timers
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_timer;
+  sa.sa_flags = SA_SIGINFO;
+  sigaction(SIGRTMIN, &sa, NULL);
+  struct sigevent ev;
+  memset(&ev, 0, sizeof ev);
+  ev.sigev_notify = SIGEV_SIGNAL;
+  ev.sigev_signo = SIGRTMIN;
+  ev.sigev_value.sival_int = 77;
+  timer_t tm;
+  OK("timer_create", timer_create(CLOCK_MONOTONIC, &ev, &tm));
+  struct itimerspec its = {{0, 10000000}, {0, 10000000}}, cur;
+  OK("timer_settime", timer_settime(tm, 0, &its, NULL));
+  while (ticks < 3) pause();
+  SAY("ticks >= 3, code SI_TIMER %d, value %d", last_code == SI_TIMER, last_val);
+  OK("timer_gettime", timer_gettime(tm, &cur));
+  BOOL("interval kept", cur.it_interval.tv_nsec == 10000000);
+  VAL("timer_getoverrun", timer_getoverrun(tm) >= 0 ? 0 : -1);
+  memset(&its, 0, sizeof its);
+  OK("timer disarm", timer_settime(tm, 0, &its, &cur));
+  OK("timer_gettime disarmed", timer_gettime(tm, &cur));
+  BOOL("disarmed", cur.it_value.tv_sec == 0 && cur.it_value.tv_nsec == 0);
+  OK("timer_delete", timer_delete(tm));
+  ERR("timer_delete again", syscall(SYS_timer_delete, 0));
+  ERR("timer_gettime bad id", syscall(SYS_timer_gettime, 1234, &cur));
+  ev.sigev_notify = SIGEV_NONE;
+  timer_t tn;
+  OK("timer_create SIGEV_NONE", timer_create(CLOCK_REALTIME, &ev, &tn));
+  its.it_value.tv_sec = 100;
+  OK("timer_settime none", timer_settime(tn, 0, &its, NULL));
+  timer_gettime(tn, &cur);
+  BOOL("none armed ~100s", cur.it_value.tv_sec >= 98 && cur.it_value.tv_sec <= 100);
+  its.it_value.tv_nsec = 1000000000;
+  ERR("timer_settime EINVAL", timer_settime(tn, 0, &its, NULL));
+  ERR("timer_settime EFAULT", syscall(SYS_timer_settime, 0, 0, BAD_PTR, NULL));
+  ev.sigev_notify = 99;
+  ERR("timer_create bad notify", timer_create(CLOCK_REALTIME, &ev, &tn));
+  ev.sigev_notify = SIGEV_SIGNAL;
+  ev.sigev_signo = 200;
+  ERR("timer_create bad signo", timer_create(CLOCK_REALTIME, &ev, &tn));
+  ERR("timer_create bad clock", timer_create(1234, NULL, &tn));
+  ERR("timer_create EFAULT", syscall(SYS_timer_create, CLOCK_REALTIME, NULL, BAD_PTR));
+  // thread-directed
+  ev.sigev_notify = SIGEV_THREAD_ID;
+  ev.sigev_signo = SIGRTMIN;
+  ev._sigev_un._tid = (int)syscall(SYS_gettid);
+  ticks = 0;
+  OK("timer_create THREAD_ID", timer_create(CLOCK_MONOTONIC, &ev, &tn));
+  its.it_value.tv_sec = 0;
+  its.it_value.tv_nsec = 5000000;
+  timer_settime(tn, 0, &its, NULL);
+  while (ticks < 1) pause();
+  SAY("thread timer fired");
+  ev._sigev_un._tid = 1;
+  ERR("timer_create bad tid", timer_create(CLOCK_MONOTONIC, &ev, &tn));
+
+  // setitimer
+  signal(SIGALRM, SIG_IGN);
+  struct itimerval iv = {{0, 0}, {5, 0}}, ov;
+  OK("setitimer", setitimer(ITIMER_REAL, &iv, NULL));
+  OK("getitimer", getitimer(ITIMER_REAL, &ov));
+  BOOL("itimer armed", ov.it_value.tv_sec >= 4);
+  memset(&iv, 0, sizeof iv);
+  setitimer(ITIMER_REAL, &iv, NULL);
+  ERR("getitimer EINVAL", getitimer(7, &ov));
+
+  struct tms tt;
+  OK("times", times(&tt));
+  struct rusage ru;
+  OK("getrusage self", getrusage(RUSAGE_SELF, &ru));
+  BOOL("rusage cpu > 0", ru.ru_utime.tv_sec + ru.ru_utime.tv_usec + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec > 0);
+  OK("getrusage children", getrusage(RUSAGE_CHILDREN, &ru));
+  OK("getrusage thread", getrusage(RUSAGE_THREAD, &ru));
+  ERR("getrusage EINVAL", getrusage(5, &ru));
+  ERR("getrusage EFAULT", getrusage(RUSAGE_SELF, BAD_PTR));
+  struct timeval tv;
+  OK("gettimeofday", gettimeofday(&tv, NULL));
+  BOOL("gettimeofday sane", tv.tv_sec > 1600000000);
+  return 0;
+}
