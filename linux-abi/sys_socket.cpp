@@ -481,17 +481,16 @@ int64_t sys_recvmsg(SyscallCtx& ctx) {
 }
 
 // struct mmsghdr: a msghdr, then msg_len (u32) at offset 56.
-int64_t sys_sendmmsg(SyscallCtx& ctx) {
-  std::shared_ptr<HostFd> keep;
-  int fd = host_sock(ctx, ctx.a[0], &keep);
-  if (fd < 0) return fd;
-  uint64_t vlen = std::min<uint64_t>(static_cast<uint32_t>(ctx.a[2]), kUioMaxIov);
-  int flags = static_cast<int>(ctx.a[3]);
+// sendmmsg/recvmmsg: one message at a time through `one(address, index)`,
+// storing each length in its struct mmsghdr (64 bytes on riscv64, msg_len
+// at 56). Returns how many went through, or the first error if none did.
+template <class F>
+int64_t mmsg_loop(SyscallCtx& ctx, uint64_t vec, uint64_t vlen, F one) {
   uint64_t i = 0;
   int64_t err = 0;
   for (; i < vlen; ++i) {
-    uint64_t at = ctx.a[1] + i * 64;
-    int64_t n = do_sendmsg(ctx, fd, at, flags);
+    uint64_t at = vec + i * 64;
+    int64_t n = one(at, i);
     if (n < 0) {
       err = n;
       break;
@@ -502,8 +501,16 @@ int64_t sys_sendmmsg(SyscallCtx& ctx) {
       break;
     }
   }
-  if (i) return static_cast<int64_t>(i);
-  return err;
+  return i ? static_cast<int64_t>(i) : err;
+}
+
+int64_t sys_sendmmsg(SyscallCtx& ctx) {
+  std::shared_ptr<HostFd> keep;
+  int fd = host_sock(ctx, ctx.a[0], &keep);
+  if (fd < 0) return fd;
+  uint64_t vlen = std::min<uint64_t>(static_cast<uint32_t>(ctx.a[2]), kUioMaxIov);
+  int flags = static_cast<int>(ctx.a[3]);
+  return mmsg_loop(ctx, ctx.a[1], vlen, [&](uint64_t at, uint64_t) { return do_sendmsg(ctx, fd, at, flags); });
 }
 
 int64_t sys_recvmmsg(SyscallCtx& ctx) {
@@ -519,25 +526,11 @@ int64_t sys_recvmmsg(SyscallCtx& ctx) {
     if (g.tv_sec < 0 || g.tv_nsec < 0 || g.tv_nsec >= 1000000000) return -EINVAL;
     (void)ts;  // the timeout is checked but only bounds the wait for the first message
   }
-  uint64_t i = 0;
-  int64_t err = 0;
-  for (; i < vlen; ++i) {
-    uint64_t at = ctx.a[1] + i * 64;
+  return mmsg_loop(ctx, ctx.a[1], vlen, [&](uint64_t at, uint64_t i) {
     int f = flags & ~MSG_WAITFORONE;
     if (i && (flags & MSG_WAITFORONE)) f |= MSG_DONTWAIT;
-    int64_t n = do_recvmsg(ctx, fd, at, f);
-    if (n < 0) {
-      err = n;
-      break;
-    }
-    uint32_t len = static_cast<uint32_t>(n);
-    if (!ctx.proc.as().write(at + 56, &len, 4)) {
-      err = -EFAULT;
-      break;
-    }
-  }
-  if (i) return static_cast<int64_t>(i);
-  return err;
+    return do_recvmsg(ctx, fd, at, f);
+  });
 }
 
 // ---- options --------------------------------------------------------------------------------
