@@ -63,13 +63,19 @@ struct CpuState {
   const void* jit_exit;      // executor's return path, jumped to by generated code
 
   // Read by generated code.
-  struct TranslationBlock** jmp_cache;  // the vCPU's jump cache (indirect jumps)
   uint64_t mem_limit;        // first guest address outside the address space
   uint32_t mxcsr;            // host MXCSR while guest code runs: rounding from
                              // frm, accrued exception flags
   alignas(16) uint64_t fp_box_mask[2];   // 0xffffffff00000000: NaN-box a single
   alignas(16) uint64_t fp_canon_d[2];    // canonical double NaN
   alignas(16) uint64_t fp_canon_s[2];    // canonical single NaN, NaN-boxed
+
+  // The vCPU's jump cache, probed inline by indirect jumps: slot of pc is
+  // (pc >> 1) & (kJmpCacheSize - 1); an empty slot holds a sentinel TB whose
+  // probe key matches nothing (see core/tb.h).
+  static constexpr unsigned kJmpCacheBits = 12;
+  static constexpr unsigned kJmpCacheSize = 1u << kJmpCacheBits;
+  struct TranslationBlock* jmp_cache[kJmpCacheSize];
 
   uint32_t fcsr() const { return (frm << 5) | fflags; }
   void set_fcsr(uint32_t v) {

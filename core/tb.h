@@ -28,7 +28,15 @@ enum TbFlags : uint32_t {
   kTbDebugStep = 4,  // debugger single step: one instruction, its breakpoint ignored
 };
 
+// What an indirect jump compares to find a TB in the jump cache: the guest
+// pc (< 2^38) with the TB flags above it. An invalidated TB's key is
+// kNoProbeKey, which matches no pc, so one compare checks pc, flags and
+// validity.
+constexpr uint64_t kNoProbeKey = ~uint64_t{0};
+inline uint64_t tb_probe_key(uint64_t pc, uint32_t flags) { return pc | (uint64_t{flags} << 48); }
+
 struct TranslationBlock {
+  uint64_t probe_key = kNoProbeKey;  // read by generated code (see tb_probe_key)
   uint64_t pc = 0;          // first guest instruction
   // Guest bytes the block was translated from lie in [guest_lo, pc_end): a
   // block may continue through unconditional jumps, so this is a hull.

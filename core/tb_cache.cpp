@@ -24,6 +24,7 @@ TranslationBlock* TbCache::insert(std::unique_ptr<TranslationBlock> tb) {
   }
   it->second = std::move(tb);
   TranslationBlock* t = it->second.get();
+  __atomic_store_n(&t->probe_key, tb_probe_key(t->pc, t->flags), __ATOMIC_RELEASE);
   by_host_[reinterpret_cast<uintptr_t>(t->code)] = t;
   count_pages(t, +1);
   stats_.translated++;
@@ -87,6 +88,7 @@ void TbCache::invalidate(uint64_t start, uint64_t end) {
     if (tb->guest_lo < end && tb->pc_end > start) {
       unlink_all(tb);
       tb->valid = false;
+      __atomic_store_n(&tb->probe_key, kNoProbeKey, __ATOMIC_RELEASE);
       by_host_.erase(reinterpret_cast<uintptr_t>(tb->code));
       count_pages(tb, -1);
       stats_.invalidated++;

@@ -79,7 +79,7 @@ Vcpu::Vcpu(AddressSpace& as, TbCache& cache, Executor& exec, GuestLog& log)
     : as_(as), cache_(cache), exec_(exec), log_(log) {
   state.mem_base = as.base();
   state.mem_limit = kGuestVaLimit;
-  state.jmp_cache = jmp_cache_;
+  clear_jmp_cache();
   state.fp_box_mask[0] = 0xffffffff00000000u;
   state.fp_canon_d[0] = 0x7ff8000000000000u;
   state.fp_canon_s[0] = 0xffffffff7fc00000u;
@@ -100,15 +100,23 @@ void Vcpu::raise_fault(FaultKind kind, uint64_t guest_addr, bool is_write) {
   siglongjmp(recovery_, 2);
 }
 
+namespace {
+TranslationBlock g_empty_slot;  // probe_key kNoProbeKey: matches no pc
+}  // namespace
+
+void Vcpu::clear_jmp_cache() {
+  for (TranslationBlock*& e : state.jmp_cache) e = &g_empty_slot;
+}
+
 TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
   uint64_t gen = cache_.generation();
   if (gen != jmp_cache_gen_) {
-    memset(jmp_cache_, 0, sizeof jmp_cache_);
+    clear_jmp_cache();
     jmp_cache_gen_ = gen;
   }
   unsigned slot = jmp_cache_slot(pc);
-  TranslationBlock* tb = jmp_cache_[slot];
-  if (tb && tb->pc == pc && tb->flags == flags && tb->valid) return tb;
+  TranslationBlock* tb = state.jmp_cache[slot];
+  if (tb->probe_key == tb_probe_key(pc, flags)) return tb;
   tb = cache_.lookup(pc, flags);
   if (!tb) {
     std::unique_ptr<TranslationBlock> fresh = exec_.translate(*this, pc, flags);
@@ -118,7 +126,7 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
     // other threads, guest JITs without fence.i).
     as_.protect_code(tb->guest_lo, tb->pc_end);
   }
-  jmp_cache_[slot] = tb;
+  state.jmp_cache[slot] = tb;
   return tb;
 }
 

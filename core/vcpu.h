@@ -44,8 +44,7 @@ class Vcpu {
 
   // Jump cache: slot of pc is (pc >> 1) & (kJmpCacheSize - 1). Generated code
   // probes it inline for indirect jumps.
-  static constexpr unsigned kJmpCacheBits = 12;
-  static constexpr unsigned kJmpCacheSize = 1u << kJmpCacheBits;
+  static constexpr unsigned kJmpCacheSize = CpuState::kJmpCacheSize;
   static unsigned jmp_cache_slot(uint64_t pc) { return (pc >> 1) & (kJmpCacheSize - 1); }
   VcpuOptions options;
   // Debugger hooks (core/debug.h), set by the environment while a debugger
@@ -88,7 +87,7 @@ class Vcpu {
   TbCache& cache_;
   Executor& exec_;
   GuestLog& log_;
-  TranslationBlock* jmp_cache_[kJmpCacheSize] = {};
+  void clear_jmp_cache();
   uint64_t jmp_cache_gen_ = 0;
   sigjmp_buf recovery_;
   volatile bool in_guest_ = false;

@@ -588,18 +588,18 @@ void Emitter::emit_jump_ind(const IrInsn& i) {
   Label miss = a_.newLabel();
   a_.mov(ecx, eax);
   a_.shr(ecx, 1);
-  a_.and_(ecx, Vcpu::kJmpCacheSize - 1);
-  a_.mov(rdx, state_mem(offsetof(CpuState, jmp_cache)));
-  a_.mov(rdx, ptr(rdx, rcx, 3));
-  a_.test(rdx, rdx);
-  a_.jz(miss);
-  a_.cmp(rax, ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, pc))));
+  a_.and_(ecx, CpuState::kJmpCacheSize - 1);
+  a_.mov(rdx, ptr(kState, rcx, 3, static_cast<int32_t>(offsetof(CpuState, jmp_cache))));
+  // One compare checks pc, flags and validity (see tb_probe_key).
+  const Mem key = ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, probe_key)));
+  if (tb_->flags == 0) {
+    a_.cmp(rax, key);
+  } else {
+    a_.mov(rcx, tb_probe_key(0, tb_->flags));
+    a_.or_(rcx, rax);
+    a_.cmp(rcx, key);
+  }
   a_.jne(miss);
-  a_.cmp(dword_ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, flags))), tb_->flags);
-  a_.jne(miss);
-  // Invalidated (its guest code was rewritten or unmapped): look it up again.
-  a_.cmp(byte_ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, valid))), 0);
-  a_.je(miss);
   a_.jmp(ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, code))));
   a_.bind(miss);
   a_.xor_(eax, eax);
