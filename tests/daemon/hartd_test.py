@@ -8,7 +8,7 @@ temporary folder and drives it as clients would.
 Covers: launch/list/wait/kill; 20 concurrent guests with their outputs and
 statuses; a crashing guest (SIGSEGV) while others run on; limits (processes
 → EAGAIN, memory → ENOMEM, wall seconds → SIGKILL); garbage on the socket
-(non-JSON, a 2 MB line, binary junk, unknown op, wrong types, abrupt
+(non-JSON, a 10 MB line, binary junk, unknown op, wrong types, abrupt
 disconnect) with the daemon and other connections unharmed; fds passed
 with SCM_RIGHTS; TCP with a token; hartctl run (status, stdio); hart-ci's
 JUnit XML; the socket's mode, a second daemon refused, a stale socket
@@ -151,7 +151,7 @@ class Guests(unittest.TestCase):
         self.assertGreaterEqual(s["guests_launched"], 1)
         c.close()
 
-    def test_twenty_concurrent_guests(self):
+    def test_hundred_concurrent_guests(self):
         progs = [
             (["hello.static"], 0, expected_stdout("hello")),
             (["demo.static", "7"], 7, expected_stdout("demo")),
@@ -163,13 +163,17 @@ class Guests(unittest.TestCase):
         ]
         c = self.d.client()
         want = {}
-        for i in range(20):
+        for i in range(100):
             argv, status, out = progs[i % len(progs)]
             pid = launch(c, [guest(argv[0])] + argv[1:], env=["PATH=/usr/bin:/bin", "HART_TEST=1"],
                          cwd=GUEST)
             want[pid] = (argv, status, out)
-        self.assertEqual(len(set(want)), 20, "pids are unique")
-        out, st = collect(c, list(want))
+        self.assertEqual(len(set(want)), 100, "pids are unique")
+        # One long-running guest is killed while the others run on.
+        victim = launch(c, [guest("spin.static"), "30"])
+        c.request("kill", pid=victim, signal="SIGKILL")
+        out, st = collect(c, list(want) + [victim])
+        self.assertEqual(st[victim].get("signal"), 9)
         for pid, (argv, status, stdout) in want.items():
             self.assertNotIn("signal", st[pid], argv)
             self.assertEqual(st[pid]["exit_code"], status, argv)
@@ -254,6 +258,28 @@ class Guests(unittest.TestCase):
         self.assertIn("no fd was passed", e.exception.message)
         c.close()
 
+    def test_root_jail(self):
+        # "root": the program and every path are looked up inside the folder.
+        c = self.d.client()
+        import shutil
+        with tempfile.TemporaryDirectory() as tmp:
+            os.makedirs(os.path.join(tmp, "bin"))
+            shutil.copy(guest("cat_stdin.static"), os.path.join(tmp, "bin", "cat"))
+            with open(os.path.join(tmp, "in.txt"), "w") as f:
+                f.write("inside the root\n")
+            pid = launch(c, ["/bin/cat"], root=tmp, cwd="/bin",
+                         stdin={"file": os.path.join(tmp, "in.txt")})
+            out, st = collect(c, [pid])
+            self.assertEqual(out[pid]["stdout"], b"inside the root\n")
+            self.assertEqual(st[pid]["exit_code"], 0)
+            with self.assertRaises(RequestError) as e:
+                c.request("launch", argv=["/bin/missing"], root=tmp)
+            self.assertEqual(e.exception.code, "exec_failed")
+            with self.assertRaises(RequestError) as e:
+                c.request("launch", argv=["/bin/cat"], root="relative/dir")
+            self.assertEqual(e.exception.code, "bad_request")
+        c.close()
+
     def test_exec_failed(self):
         c = self.d.client()
         for path in ("/nonexistent/prog", "/bin/true"):
@@ -305,7 +331,7 @@ class Garbage(unittest.TestCase):
         s, f = self.raw()
         s.sendall(b"this is not json\n")
         self.assertEqual(self.reply(f)["error"]["code"], "bad_json")
-        s.sendall(b"x" * (2 << 20) + b"\n")
+        s.sendall(b"x" * (10 << 20) + b"\n")  # a 10 MB line
         r = self.reply(f)
         self.assertEqual(r["error"]["code"], "too_long")
         s.sendall(bytes(random.Random(5).randrange(256) for _ in range(5000)).replace(b"\n", b"")
@@ -418,9 +444,9 @@ class Hartctl(unittest.TestCase):
         p = self.hartctl("--json", "ps")
         self.assertIn(pid, [g["pid"] for g in json.loads(p.stdout)])
         self.assertEqual(self.hartctl("stats", str(pid)).returncode, 0)
-        p = self.hartctl("gdb", str(pid))
-        self.assertEqual(p.returncode, 1)
-        self.assertIn(b"not yet", p.stderr)
+        p = self.hartctl("--json", "gdb", str(pid))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(json.loads(p.stdout)["gdb"], r"^127\.0\.0\.1:\d+$")
         self.assertEqual(self.hartctl("kill", "-s", "KILL", str(pid)).returncode, 0)
         p = self.hartctl("wait", str(pid))
         self.assertEqual(p.returncode, 128 + 9)
@@ -441,16 +467,21 @@ class Hartctl(unittest.TestCase):
             lst = os.path.join(tmp, "list")
             with open(lst, "w") as f:
                 f.write(f"{guest('spin.static')} 100  # times out\n{guest('spin.static')} 0\n")
+                # ...and 193 more short programs: 200 tests in all.
+                for k in range(193):
+                    f.write(f"{guest('args_env.static')} {k}  # exits 2\n" if k % 2 else
+                            f"{guest('hello.static')}\n")
             xml = os.path.join(tmp, "out.xml")
             p = subprocess.run([os.path.join(SCRIPTS, "hart-ci"), "--socket", self.d.sock,
-                                "-j", "3", "--timeout", "0.5", "--junit", xml, "--list", lst,
+                                "-j", "3", "--timeout", "5", "--junit", xml, "--list", lst,
                                 tests], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                timeout=60)
             self.assertEqual(p.returncode, 1, p.stderr)
-            self.assertIn(b"7 tests, 4 passed, 3 failed", p.stdout)
+            # The 96 extra args_env runs (one argument) exit 2: failures; 97 hello runs pass.
+            self.assertIn(b"200 tests, 101 passed, 99 failed", p.stdout)
             root = ET.parse(xml).getroot()
             suite = root.find("testsuite")
-            self.assertEqual((suite.get("tests"), suite.get("failures")), ("7", "3"))
+            self.assertEqual((suite.get("tests"), suite.get("failures")), ("200", "99"))
             kinds = {}
             for case in suite.findall("testcase"):
                 fail = case.find("failure")
