@@ -83,10 +83,12 @@ Vcpu::Vcpu(AddressSpace& as, TbCache& cache, Executor& exec, GuestLog& log)
   state.fp_box_mask[0] = 0xffffffff00000000u;
   state.fp_canon_d[0] = 0x7ff8000000000000u;
   state.fp_canon_s[0] = 0xffffffff7fc00000u;
+  cache_.add_vcpu();
   install_fault_handler();
 }
 
 Vcpu::~Vcpu() {
+  cache_.remove_vcpu();
   if (tls_vcpu == this) tls_vcpu = nullptr;
 }
 
@@ -232,8 +234,11 @@ ExitReason Vcpu::run_loop() {
       last = nullptr;
     }
     if (state.exit_reason == ExitReason::FenceI) {
-      // Guest code may have been rewritten: drop every translation.
+      // Guest code may have been rewritten: drop every translation. As the
+      // cache's only vCPU, outside generated code, free the old code too
+      // (else a guest JIT looping on fence.i would grow hartd's memory).
       cache_.flush();
+      if (cache_.vcpus() == 1) cache_.reclaim();
       state.pc += 4;
       state.exit_reason = ExitReason::None;
       last = nullptr;
