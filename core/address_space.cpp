@@ -245,8 +245,17 @@ bool AddressSpace::poke(uint64_t addr, const void* src, uint64_t len) {
 }
 
 void AddressSpace::forget_code_wp(uint64_t start, uint64_t end) const {
-  auto it = code_wp_.lower_bound(start / kPageSize);
-  while (it != code_wp_.end() && *it < page_up(end) / kPageSize) it = code_wp_.erase(it);
+  for (std::set<uint64_t>* set : {&code_wp_, &code_unwatched_}) {
+    auto it = set->lower_bound(start / kPageSize);
+    while (it != set->end() && *it < page_up(end) / kPageSize) it = set->erase(it);
+  }
+}
+
+std::vector<uint64_t> AddressSpace::unwatched_code_pages() const {
+  std::lock_guard<std::mutex> lock(vma_mutex_);
+  std::vector<uint64_t> out;
+  for (uint64_t p : code_unwatched_) out.push_back(p * kPageSize);
+  return out;
 }
 
 void AddressSpace::protect_code(uint64_t lo, uint64_t end) {
@@ -256,8 +265,15 @@ void AddressSpace::protect_code(uint64_t lo, uint64_t end) {
     auto it = vma_.upper_bound(page);
     if (it == vma_.begin()) continue;
     const Vma& v = std::prev(it)->second;
-    if (page >= v.end || !(v.prot & PROT_WRITE) || v.shared) continue;
-    if (mprotect(base_ + page, kPageSize, PROT_READ) == 0) code_wp_.insert(page / kPageSize);
+    if (page >= v.end) continue;
+    if (v.shared) {
+      code_unwatched_.insert(page / kPageSize);  // another view may write it
+    } else if (v.prot & PROT_WRITE) {
+      if (mprotect(base_ + page, kPageSize, PROT_READ) == 0)
+        code_wp_.insert(page / kPageSize);
+      else
+        code_unwatched_.insert(page / kPageSize);
+    }  // private and read-only: it changes only through mmap/mprotect
   }
 }
 

@@ -91,6 +91,9 @@ class AddressSpace {
   void protect_code(uint64_t lo, uint64_t end);
   // True if addr's page was protected (it is writable again now).
   bool unprotect_code(uint64_t addr, uint64_t len) const;
+  // Pages holding translated code whose writes protect_code() cannot see
+  // (shared writable mappings): fence.i must drop their translations.
+  std::vector<uint64_t> unwatched_code_pages() const;
 
   std::vector<Vma> vmas() const;
   // Renames the VMA that starts at addr (e.g. "[heap]").
@@ -119,8 +122,10 @@ class AddressSpace {
   mutable std::mutex vma_mutex_;
   std::map<uint64_t, Vma> vma_;  // keyed by start
   std::function<void(uint64_t, uint64_t)> on_change_;
-  // Guest page numbers made read-only by protect_code(). vma_mutex_.
+  // Guest page numbers made read-only by protect_code(), and those it could
+  // not protect (writable but shared). vma_mutex_.
   mutable std::set<uint64_t> code_wp_;
+  mutable std::set<uint64_t> code_unwatched_;
   // Drops protect_code() state for [start, end) (the host protection is
   // being replaced anyway). Lock held.
   void forget_code_wp(uint64_t start, uint64_t end) const;

@@ -234,10 +234,11 @@ ExitReason Vcpu::run_loop() {
       last = nullptr;
     }
     if (state.exit_reason == ExitReason::FenceI) {
-      // Guest code may have been rewritten: drop every translation. As the
-      // cache's only vCPU, outside generated code, free the old code too
+      // Stores to translated code are seen as they happen (protect_code), so
+      // only code on pages whose writes cannot be seen is dropped here. As
+      // the cache's only vCPU, outside generated code, free old code too
       // (else a guest JIT looping on fence.i would grow hartd's memory).
-      cache_.flush();
+      for (uint64_t page : as_.unwatched_code_pages()) cache_.invalidate(page, page + kPageSize);
       if (cache_.vcpus() == 1) cache_.reclaim();
       state.pc += 4;
       state.exit_reason = ExitReason::None;

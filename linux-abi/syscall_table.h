@@ -316,7 +316,7 @@ struct SyscallInfo {
   S(276, renameat2, Full, "fsfsx", 'd') \
   U(277, seccomp, "xxxxxx") \
   S(278, getrandom, Full, "pux", 'd') \
-  U(279, memfd_create, "xxxxxx") \
+  S(279, memfd_create, Full, "sx", 'd') \
   U(280, bpf, "xxxxxx") \
   S(281, execveat, Full, "fsppx", 'd') \
   U(282, userfaultfd, "xxxxxx") \
