@@ -75,8 +75,39 @@ void DebugController::clear_points() {
   std::lock_guard<std::mutex> lock(mutex_);
   bps_.clear();
   watches_.clear();
+  catch_list_.clear();
+  catch_syscalls_.store(false, std::memory_order_release);
   n_breakpoints_.store(0, std::memory_order_release);
   n_watchpoints_.store(0, std::memory_order_release);
+}
+
+std::vector<uint64_t> DebugController::clear_breakpoints_and_watches() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<uint64_t> had(bps_.begin(), bps_.end());
+  bps_.clear();
+  watches_.clear();
+  n_breakpoints_.store(0, std::memory_order_release);
+  n_watchpoints_.store(0, std::memory_order_release);
+  return had;
+}
+
+void DebugController::note_exec(int tid, std::string guest_path) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  exec_tids_.insert(tid);
+  exec_path_ = std::move(guest_path);
+  exec_pending_.store(true, std::memory_order_release);
+}
+
+bool DebugController::take_exec(int tid) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  bool had = exec_tids_.erase(tid) != 0;
+  exec_pending_.store(!exec_tids_.empty(), std::memory_order_release);
+  return had;
+}
+
+std::string DebugController::exec_path() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return exec_path_;
 }
 
 bool DebugController::watch_hit(const CpuState& s, const AddressSpace& as, StopEvent* ev) const {
@@ -100,6 +131,32 @@ bool DebugController::watch_hit(const CpuState& s, const AddressSpace& as, StopE
   ev->signal = 5;
   ev->addr = best->addr;
   return true;
+}
+
+// ---- catch syscall and siginfo ---------------------------------------------------------
+
+void DebugController::set_catch_syscalls(bool on, const std::vector<int>& numbers) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  catch_list_.clear();
+  if (on) catch_list_.insert(numbers.begin(), numbers.end());
+  catch_syscalls_.store(on, std::memory_order_release);
+}
+
+bool DebugController::catches_syscall(int nr) const {
+  if (!catching_syscalls()) return false;
+  std::lock_guard<std::mutex> lock(mutex_);
+  return catch_list_.empty() || catch_list_.count(nr) != 0;
+}
+
+void DebugController::set_siginfo(int tid, std::string bytes) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  siginfo_[tid] = std::move(bytes);
+}
+
+std::string DebugController::siginfo(int tid) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = siginfo_.find(tid);
+  return it == siginfo_.end() ? std::string() : it->second;
 }
 
 // ---- all-stop ------------------------------------------------------------------------
@@ -140,6 +197,7 @@ void DebugController::thread_gone(int tid) {
     std::lock_guard<std::mutex> lock(mutex_);
     parked_.erase(tid);
     released_.erase(tid);
+    siginfo_.erase(tid);
     for (auto it = events_.begin(); it != events_.end();)
       it = it->tid == tid ? events_.erase(it) : it + 1;
   }
@@ -181,6 +239,7 @@ bool DebugController::resume(const std::function<ResumeAction(int tid)>& action_
       continue;
     }
     released_[it->first] = a;
+    siginfo_.erase(it->first);
     it = parked_.erase(it);
   }
   cv_.notify_all();
@@ -193,6 +252,7 @@ void DebugController::release_all() {
   events_.clear();
   for (auto& [tid, v] : parked_) released_[tid] = ResumeAction{};
   parked_.clear();
+  siginfo_.clear();
   cv_.notify_all();
 }
 

@@ -25,6 +25,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <string>
 #include <vector>
 
 namespace hart {
@@ -41,6 +42,12 @@ enum class StopKind : uint8_t {
   RWatch,      // about to read a watched range
   AWatch,      // about to read or write an access-watched range
   Signal,      // a guest signal is about to be delivered
+  SyscallEntry,   // catch syscall: entering syscall `addr` (pc after the ecall)
+  SyscallReturn,  // catch syscall: syscall `addr` returned (result in a0)
+  Fork,        // fork: child_pid/child_tid created, stopped (pc after the ecall)
+  VFork,       // vfork: likewise; the parent then waits for the child
+  VForkDone,   // the vfork child execed or exited: the parent goes on
+  Exec,        // the process execed (pc at the new entry; exec_path())
 };
 
 struct StopEvent {
@@ -48,7 +55,11 @@ struct StopEvent {
   int tid = 0;
   int signal = 5;     // SIGTRAP, or the guest signal for Signal
   uint64_t addr = 0;  // watchpoints: the watched address hit
+  int child_pid = 0, child_tid = 0;  // Fork/VFork: the new process
 };
+
+// Process events the debugger asked for (gdb's fork-events/vfork-events/exec-events).
+enum : uint32_t { kDebugForkEvents = 1, kDebugVforkEvents = 2, kDebugExecEvents = 4 };
 
 enum class ResumeKind : uint8_t { Stop, Continue, Step };
 struct ResumeAction {
@@ -92,9 +103,32 @@ class DebugController {
   bool remove_watchpoint(WatchType type, uint64_t addr, uint64_t len);
   std::vector<uint64_t> breakpoints() const;
   void clear_points();  // all breakpoints and watchpoints (detach)
+  // Breakpoints and watchpoints only (exec: the address space is new).
+  // Returns the breakpoints that were set.
+  std::vector<uint64_t> clear_breakpoints_and_watches();
+
+  // ---- fork/vfork/exec events ----------------------------------------------
+  std::atomic<uint32_t> process_events{0};  // kDebug*Events
+  // exec: the thread reports Exec at its next loop turn (in the new image).
+  void note_exec(int tid, std::string guest_path);
+  bool exec_pending() const { return exec_pending_.load(std::memory_order_acquire); }
+  bool take_exec(int tid);
+  // The guest path of the last exec ("" if none since attach).
+  std::string exec_path() const;
 
   // Signals the debugger does not want to see (QPassSignals), bit sig-1.
   std::atomic<uint64_t> pass_signals{0};
+
+  // ---- catch syscall (QCatchSyscalls) ------------------------------------
+  // Off, every syscall, or the listed numbers.
+  void set_catch_syscalls(bool on, const std::vector<int>& numbers);
+  bool catching_syscalls() const { return catch_syscalls_.load(std::memory_order_acquire); }
+  bool catches_syscall(int nr) const;
+
+  // ---- the siginfo of a signal stop (qXfer:siginfo:read) -----------------
+  // Raw bytes in the guest's layout, kept per thread until it resumes.
+  void set_siginfo(int tid, std::string bytes);
+  std::string siginfo(int tid) const;
 
   // ---- all-stop: vCPU threads -------------------------------------------
   bool attached() const { return attached_.load(std::memory_order_acquire); }
@@ -143,6 +177,13 @@ class DebugController {
   std::vector<Watch> watches_;
   std::atomic<uint32_t> n_watchpoints_{0};
   MemAccessFn decode_access_ = nullptr;
+
+  std::atomic<bool> catch_syscalls_{false};
+  std::set<int> catch_list_;  // empty: every syscall
+  std::map<int, std::string> siginfo_;  // tid → siginfo bytes of its signal stop
+  std::atomic<bool> exec_pending_{false};
+  std::set<int> exec_tids_;  // threads that execed, Exec not yet reported
+  std::string exec_path_;
 
   std::atomic<bool> attached_{false};
   std::atomic<bool> stop_all_{false};

@@ -18,6 +18,7 @@ const PacketDef kPackets[] = {
     {"qSymbol", P, pkt_qSymbol, F, "no symbol lookups requested"},
     {"QPassSignals:", P, pkt_QPassSignals, F, ""},
     {"QProgramSignals:", P, pkt_QProgramSignals, Part, "accepted; every signal resumed with is delivered"},
+    {"QCatchSyscalls", P, pkt_QCatchSyscalls, F, ""},
     {"vMustReplyEmpty", E, pkt_vMustReplyEmpty, F, ""},
     {"g", E, pkt_g, F, ""},
     {"G", P, pkt_G, F, ""},
@@ -48,8 +49,18 @@ const PacketDef kPackets[] = {
     {"qXfer:threads:read:", P, pkt_qXfer_threads, F, ""},
     {"qXfer:auxv:read:", P, pkt_qXfer_auxv, F, ""},
     {"qXfer:exec-file:read:", P, pkt_qXfer_exec_file, F, ""},
+    {"qXfer:siginfo:read:", P, pkt_qXfer_siginfo, Part, "read only (no qXfer:siginfo:write)"},
+    {"qXfer:libraries-svr4:read:", P, pkt_qXfer_libraries_svr4, Part, "whole list (start/prev ignored)"},
     {"vFile:", P, pkt_vFile, Part, "open/pread/pwrite/close/fstat/readlink/unlink/setfs"},
     {"qRcmd,", P, pkt_qRcmd, F, ""},
+    {"!", E, pkt_bang, F, "only where the server serves extended-remote (hart-run --multi)"},
+    {"vRun;", P, pkt_vRun, F, ""},
+    {"vAttach;", P, pkt_vAttach, Part, "guest processes of the same hart-run"},
+    {"QEnvironmentHexEncoded:", P, pkt_QEnvironmentHexEncoded, F, ""},
+    {"QEnvironmentUnset:", P, pkt_QEnvironmentUnset, F, ""},
+    {"QEnvironmentReset", E, pkt_QEnvironmentReset, F, ""},
+    {"QSetWorkingDir:", P, pkt_QSetWorkingDir, F, ""},
+    {"QStartupWithShell:", P, pkt_QStartupWithShell, Part, "no shell: arguments are passed as given"},
 };
 }  // namespace
 

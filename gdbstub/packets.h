@@ -38,6 +38,7 @@ Reply pkt_qOffsets(Session&, std::string_view);
 Reply pkt_qSymbol(Session&, std::string_view);
 Reply pkt_QPassSignals(Session&, std::string_view);
 Reply pkt_QProgramSignals(Session&, std::string_view);
+Reply pkt_QCatchSyscalls(Session&, std::string_view);
 Reply pkt_vMustReplyEmpty(Session&, std::string_view);
 // pkt_regs.cpp — registers
 Reply pkt_g(Session&, std::string_view);
@@ -74,8 +75,22 @@ Reply pkt_qXfer_features(Session&, std::string_view);
 Reply pkt_qXfer_threads(Session&, std::string_view);
 Reply pkt_qXfer_auxv(Session&, std::string_view);
 Reply pkt_qXfer_exec_file(Session&, std::string_view);
+Reply pkt_qXfer_siginfo(Session&, std::string_view);
+Reply pkt_qXfer_libraries_svr4(Session&, std::string_view);
+// qXfer helpers (pkt_xfer.cpp): "annex:offset,length"; an m/l reply slice.
+bool parse_xfer_args(std::string_view args, std::string_view* annex, uint64_t* off, uint64_t* len);
+Reply slice_reply(const std::string& doc, uint64_t off, uint64_t len);
 // pkt_vfile.cpp — host I/O
 Reply pkt_vFile(Session&, std::string_view);
+// pkt_extended.cpp — extended-remote
+Reply pkt_bang(Session&, std::string_view);
+Reply pkt_vRun(Session&, std::string_view);
+Reply pkt_vAttach(Session&, std::string_view);
+Reply pkt_QEnvironmentHexEncoded(Session&, std::string_view);
+Reply pkt_QEnvironmentUnset(Session&, std::string_view);
+Reply pkt_QEnvironmentReset(Session&, std::string_view);
+Reply pkt_QSetWorkingDir(Session&, std::string_view);
+Reply pkt_QStartupWithShell(Session&, std::string_view);
 // pkt_monitor.cpp — monitor commands
 Reply pkt_qRcmd(Session&, std::string_view);
 

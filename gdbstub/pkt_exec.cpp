@@ -1,8 +1,9 @@
 // gdbstub/pkt_exec.cpp — execution control: '?', c/C/s/S, vCont? and vCont
 // (c, C, s, S, t per thread; all-stop: whatever stops, everything stops),
 // D (detach: the guest runs on), k and vKill. Also the stop reply format
-// (T with thread, swbreak/hwbreak, watch/rwatch/awatch and expedited
-// pc/sp; W/X for an ended process).
+// (T with thread, swbreak/hwbreak, watch/rwatch/awatch,
+// syscall_entry/syscall_return, fork/vfork/vforkdone/exec and expedited
+// pc/sp; W/X for an ended process, with ;process:PID when multiprocess).
 #include "gdbstub/packets.h"
 #include "gdbstub/signals.h"
 
@@ -10,13 +11,14 @@ namespace hart::gdb {
 
 std::string Session::stop_reply(const StopInfo& st) {
   char buf[64];
+  std::string proc = multiprocess && st.pid > 0 ? ";process:" + hex_u64(static_cast<uint64_t>(st.pid)) : "";
   if (st.kind == StopInfo::Exited) {
     snprintf(buf, sizeof buf, "W%02x", st.exit_code & 0xff);
-    return buf;
+    return buf + proc;
   }
   if (st.kind == StopInfo::Killed) {
     snprintf(buf, sizeof buf, "X%02x", gdb_signal_from_linux(st.signal) & 0xff);
-    return buf;
+    return buf + proc;
   }
   snprintf(buf, sizeof buf, "T%02x", gdb_signal_from_linux(st.signal) & 0xff);
   std::string r = buf;
@@ -33,10 +35,29 @@ std::string Session::stop_reply(const StopInfo& st) {
     case StopReason::AWatch:
       r += "awatch:" + hex_u64(st.addr) + ";";
       break;
+    case StopReason::SyscallEntry:
+      r += "syscall_entry:" + hex_u64(st.addr) + ";";
+      break;
+    case StopReason::SyscallReturn:
+      r += "syscall_return:" + hex_u64(st.addr) + ";";
+      break;
+    case StopReason::Fork:
+    case StopReason::VFork: {
+      std::string child = hex_u64(static_cast<uint64_t>(st.child_tid));
+      if (multiprocess) child = "p" + hex_u64(static_cast<uint64_t>(st.child_pid)) + "." + child;
+      r += (st.reason == StopReason::Fork ? "fork:" : "vfork:") + child + ";";
+      break;
+    }
+    case StopReason::VForkDone:
+      r += "vforkdone:;";
+      break;
+    case StopReason::Exec:
+      r += "exec:" + to_hex(st.exec_path) + ";";
+      break;
     default:
       break;
   }
-  r += "thread:" + hex_u64(static_cast<uint64_t>(st.tid)) + ";";
+  r += "thread:" + thread_id(st.tid) + ";";
   Registers regs;
   if (target.read_registers(st.tid, &regs)) {
     r += "20:" + le_hex(regs.pc, 8) + ";";
@@ -118,23 +139,39 @@ Reply pkt_vCont(Session& s, std::string_view args) {
       have_default = true;
       continue;
     }
-    int tid;
-    if (!parse_thread_id(item.substr(colon + 1), &tid)) return Reply::error(22);
-    if (tid == -1 || tid == 0) {
+    int tid, pid;
+    if (!parse_thread_id(item.substr(colon + 1), &tid, &pid)) return Reply::error(22);
+    std::vector<int> tids;
+    if ((tid == -1 || tid == 0) && pid > 0) {  // every thread of one process
+      for (const ThreadInfo& t : s.target.threads())
+        if (t.pid == pid) tids.push_back(t.tid);
+    } else if (tid == -1 || tid == 0) {
       if (!have_default) others = ta;
       have_default = true;
       continue;
+    } else {
+      tids.push_back(tid);
     }
-    bool seen = false;
-    for (auto& [t, _] : per) seen |= t == tid;
-    if (!seen) per.emplace_back(tid, ta);
+    for (int t1 : tids) {
+      bool seen = false;
+      for (auto& [t, _] : per) seen |= t == t1;
+      if (!seen) per.emplace_back(t1, ta);
+    }
   }
   s.vcont_seen = true;
   s.target.resume(per, others);
   return {Reply::Resume, ""};
 }
 
-Reply pkt_D(Session& s, std::string_view) {
+// "D" or "D;PID" (multiprocess: that process only; the session goes on
+// while others are debugged).
+Reply pkt_D(Session& s, std::string_view args) {
+  if (args.size() > 1 && args[0] == ';') {
+    uint64_t pid;
+    if (!parse_hex(args.substr(1), &pid)) return Reply::error(22);
+    if (s.target.detach_process(static_cast<int>(pid)) > 0) return Reply::ok();
+    return {Reply::Detach, "OK"};
+  }
   s.target.detach();
   return {Reply::Detach, "OK"};
 }
@@ -144,8 +181,10 @@ Reply pkt_k(Session& s, std::string_view) {
   return {Reply::Kill, ""};
 }
 
-Reply pkt_vKill(Session& s, std::string_view) {
-  s.target.kill();
+Reply pkt_vKill(Session& s, std::string_view args) {
+  uint64_t pid;
+  if (parse_hex(args, &pid) && s.target.kill_process(static_cast<int>(pid)) > 0) return Reply::ok();
+  if (!args.empty() && !parse_hex(args, &pid)) s.target.kill();
   return {Reply::Kill, "OK"};
 }
 

@@ -1,6 +1,6 @@
 // gdbstub/pkt_query.cpp — general query and setting packets: qSupported,
 // QStartNoAckMode, qAttached, qOffsets, qSymbol, QPassSignals,
-// QProgramSignals, vMustReplyEmpty. Also Session helpers shared by every
+// QProgramSignals, QCatchSyscalls, vMustReplyEmpty. Also Session helpers shared by every
 // family (Reply::error, thread ids, current thread).
 #include <cstdio>
 
@@ -15,13 +15,23 @@ Reply Reply::error(int e) {
   return {Send, buf};
 }
 
-bool parse_thread_id(std::string_view s, int* tid) {
+bool parse_thread_id(std::string_view s, int* tid, int* pid) {
+  if (pid) *pid = 0;
   if (s == "-1") {
     *tid = -1;
     return true;
   }
-  if (!s.empty() && s[0] == 'p') {  // multiprocess form p<pid>.<tid>
+  if (!s.empty() && s[0] == 'p') {  // multiprocess form p<pid>.<tid> or p<pid>
     size_t dot = s.find('.');
+    std::string_view ps = s.substr(1, dot == std::string_view::npos ? std::string_view::npos : dot - 1);
+    uint64_t pv = 0;
+    if (ps == "-1") {
+      if (pid) *pid = -1;
+    } else if (!parse_hex(ps, &pv) || pv > 0x7fffffff) {
+      return false;
+    } else if (pid) {
+      *pid = static_cast<int>(pv);
+    }
     if (dot == std::string_view::npos) {
       *tid = -1;
       return true;
@@ -36,6 +46,20 @@ bool parse_thread_id(std::string_view s, int* tid) {
   if (!parse_hex(s, &v) || v > 0x7fffffff) return false;
   *tid = static_cast<int>(v);
   return true;
+}
+
+std::string Session::thread_id(int tid) {
+  std::string t = hex_u64(static_cast<uint64_t>(tid));
+  if (!multiprocess) return t;
+  return "p" + hex_u64(static_cast<uint64_t>(target.pid_of(tid))) + "." + t;
+}
+
+int Session::resolve_thread(int tid, int pid) {
+  if (tid != 0 && tid != -1) return tid;
+  if (pid <= 0) return tid;
+  for (const ThreadInfo& t : target.threads())
+    if (t.pid == pid) return t.tid;
+  return tid;
 }
 
 int Session::current_thread() {
@@ -53,6 +77,10 @@ Reply pkt_qSupported(Session& s, std::string_view args) {
     std::string_view f = args.substr(0, semi);
     if (f == "swbreak+") s.swbreak = true;
     if (f == "hwbreak+") s.hwbreak = true;
+    if (f == "multiprocess+") s.multiprocess = true;
+    if (f == "fork-events+") s.fork_events = true;
+    if (f == "vfork-events+") s.vfork_events = true;
+    if (f == "exec-events+") s.exec_events = true;
     if (semi == std::string_view::npos) break;
     args.remove_prefix(semi + 1);
   }
@@ -61,7 +89,17 @@ Reply pkt_qSupported(Session& s, std::string_view args) {
   std::string r = buf;
   r += ";QStartNoAckMode+;qXfer:features:read+;qXfer:threads:read+;qXfer:auxv:read+"
        ";qXfer:exec-file:read+;QPassSignals+;QProgramSignals+;vContSupported+"
-       ";swbreak+;hwbreak+";
+       ";swbreak+;hwbreak+;QCatchSyscalls+;qXfer:siginfo:read+;qXfer:libraries-svr4:read+";
+  // Process events only with multiprocess ids (a fork names the child's process).
+  if (!s.multiprocess) s.fork_events = s.vfork_events = s.exec_events = false;
+  if (s.extended_allowed)
+    r += ";QEnvironmentHexEncoded+;QEnvironmentUnset+;QEnvironmentReset+;QSetWorkingDir+;QStartupWithShell+";
+  if (s.multiprocess) r += ";multiprocess+";
+  if (s.fork_events) r += ";fork-events+";
+  if (s.vfork_events) r += ";vfork-events+";
+  if (s.exec_events) r += ";exec-events+";
+  s.target.set_process_events((s.fork_events ? kProcessFork : 0u) | (s.vfork_events ? kProcessVfork : 0u) |
+                              (s.exec_events ? kProcessExec : 0u));
   return Reply::send(r);
 }
 
@@ -71,7 +109,11 @@ Reply pkt_QStartNoAckMode(Session&, std::string_view) {
   return r;
 }
 
-Reply pkt_qAttached(Session& s, std::string_view) {
+Reply pkt_qAttached(Session& s, std::string_view args) {
+  uint64_t pid;  // qAttached:PID (multiprocess)
+  if (args.size() > 1 && args[0] == ':' && parse_hex(args.substr(1), &pid) &&
+      !s.target.select_process(static_cast<int>(pid)))
+    return Reply::error(3);
   return Reply::send(s.target.attached_by_us() ? "1" : "0");
 }
 
@@ -108,6 +150,28 @@ Reply pkt_QPassSignals(Session& s, std::string_view args) {
 Reply pkt_QProgramSignals(Session&, std::string_view args) {
   uint64_t mask;
   if (!parse_signal_list(args, &mask)) return Reply::error(22);
+  return Reply::ok();
+}
+
+Reply pkt_QCatchSyscalls(Session& s, std::string_view args) {
+  // QCatchSyscalls:0 (off), QCatchSyscalls:1 (all), QCatchSyscalls:1;nr;nr...
+  if (args == ":0") {
+    s.target.set_catch_syscalls(false, {});
+    return Reply::ok();
+  }
+  if (args.substr(0, 2) != ":1") return Reply::error(22);
+  args.remove_prefix(2);
+  std::vector<int> nrs;
+  while (!args.empty()) {
+    if (args[0] != ';') return Reply::error(22);
+    args.remove_prefix(1);
+    size_t semi = args.find(';');
+    uint64_t nr;
+    if (!parse_hex(args.substr(0, semi), &nr) || nr > 0xffff) return Reply::error(22);
+    nrs.push_back(static_cast<int>(nr));
+    args = semi == std::string_view::npos ? std::string_view{} : args.substr(semi);
+  }
+  s.target.set_catch_syscalls(true, nrs);
   return Reply::ok();
 }
 

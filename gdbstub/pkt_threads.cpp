@@ -1,14 +1,16 @@
 // gdbstub/pkt_threads.cpp — thread packets: H (g/c selection), T (alive?),
 // qC, qfThreadInfo/qsThreadInfo, qThreadExtraInfo. Thread ids are the
-// guest's tids (hex); the process has one thread list (no multiprocess).
+// guest's tids (hex), written pPID.TID when gdb accepted multiprocess (the
+// list then spans every debugged process).
 #include "gdbstub/packets.h"
 
 namespace hart::gdb {
 
 Reply pkt_H(Session& s, std::string_view args) {
   if (args.empty()) return Reply::error(22);
-  int tid;
-  if (!parse_thread_id(args.substr(1), &tid)) return Reply::error(22);
+  int tid, pid;
+  if (!parse_thread_id(args.substr(1), &tid, &pid)) return Reply::error(22);
+  tid = s.resolve_thread(tid, pid);
   if (tid > 0 && !s.target.thread_alive(tid)) return Reply::error(3);
   if (args[0] == 'g')
     s.g_thread = tid < 0 ? 0 : tid;
@@ -26,7 +28,7 @@ Reply pkt_T(Session& s, std::string_view args) {
 }
 
 Reply pkt_qC(Session& s, std::string_view) {
-  return Reply::send("QC" + hex_u64(static_cast<uint64_t>(s.current_thread())));
+  return Reply::send("QC" + s.thread_id(s.current_thread()));
 }
 
 Reply pkt_qfThreadInfo(Session& s, std::string_view) {
@@ -42,7 +44,7 @@ Reply pkt_qsThreadInfo(Session& s, std::string_view) {
   // Up to 64 ids per reply.
   for (int k = 0; k < 64 && s.thread_list_pos < s.thread_list.size(); ++k) {
     if (k) r += ',';
-    r += hex_u64(static_cast<uint64_t>(s.thread_list[s.thread_list_pos++]));
+    r += s.thread_id(s.thread_list[s.thread_list_pos++]);
   }
   return Reply::send(r);
 }

@@ -1,5 +1,6 @@
 // gdbstub/pkt_xfer.cpp — qXfer:<object>:read:<annex>:<offset>,<length> for
-// features (target.xml), threads, auxv and exec-file. Replies are "m" (more)
+// features (target.xml), threads, auxv, exec-file, siginfo (the stopped
+// thread's pending signal) and libraries-svr4 (the dynamic linker's list). Replies are "m" (more)
 // or "l" (last) followed by escaped binary data.
 #include <cstdio>
 
@@ -48,6 +49,11 @@ std::string xml_escape(const std::string& s) {
 
 }  // namespace
 
+bool parse_xfer_args(std::string_view a, std::string_view* an, uint64_t* o, uint64_t* l) {
+  return parse_xfer(a, an, o, l);
+}
+Reply slice_reply(const std::string& doc, uint64_t off, uint64_t len) { return slice(doc, off, len); }
+
 Reply pkt_qXfer_features(Session&, std::string_view args) {
   std::string_view annex;
   uint64_t off, len;
@@ -62,7 +68,7 @@ Reply pkt_qXfer_threads(Session& s, std::string_view args) {
   if (!parse_xfer(args, &annex, &off, &len) || !annex.empty()) return Reply::error(22);
   std::string doc = "<?xml version=\"1.0\"?>\n<threads>\n";
   for (const ThreadInfo& t : s.target.threads()) {
-    doc += "<thread id=\"" + hex_u64(static_cast<uint64_t>(t.tid)) + "\" core=\"0\"";
+    doc += "<thread id=\"" + s.thread_id(t.tid) + "\" core=\"0\"";
     if (!t.name.empty()) doc += " name=\"" + xml_escape(t.name) + "\"";
     doc += "/>\n";
   }
@@ -81,7 +87,31 @@ Reply pkt_qXfer_exec_file(Session& s, std::string_view args) {
   std::string_view annex;
   uint64_t off, len;
   if (!parse_xfer(args, &annex, &off, &len)) return Reply::error(22);
+  uint64_t pid;  // annex: the process (hex pid) with multiprocess
+  if (!annex.empty() && (!parse_hex(annex, &pid) || !s.target.select_process(static_cast<int>(pid))))
+    return Reply::error(3);
   return slice(s.target.exec_file(), off, len);
+}
+
+}  // namespace hart::gdb
+
+namespace hart::gdb {
+
+Reply pkt_qXfer_siginfo(Session& s, std::string_view args) {
+  std::string_view annex;
+  uint64_t off, len;
+  if (!parse_xfer_args(args, &annex, &off, &len) || !annex.empty()) return Reply::error(22);
+  std::string info = s.target.siginfo(s.current_thread());
+  if (info.empty()) return Reply::error(1);  // no signal stop: EPERM, as gdbserver
+  return slice_reply(info, off, len);
+}
+
+Reply pkt_qXfer_libraries_svr4(Session& s, std::string_view args) {
+  std::string_view annex;
+  uint64_t off, len;
+  // The annex may carry start=/prev= hints (incremental lists): always the whole list.
+  if (!parse_xfer_args(args, &annex, &off, &len)) return Reply::error(22);
+  return slice_reply(s.target.libraries_svr4(), off, len);
 }
 
 }  // namespace hart::gdb

@@ -60,6 +60,7 @@ GdbServer::End GdbServer::serve(int fd) {
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // fails harmlessly on Unix sockets
   RspConnection conn(fd);
   Session s(conn, target_);
+  s.extended_allowed = extended_;
   target_.begin_session();
   {
     StopInfo st = target_.poll_stop();
@@ -74,9 +75,17 @@ GdbServer::End GdbServer::serve(int fd) {
     std::string pkt;
     RspConnection::Event e = conn.read(&pkt, 200);
     if (e == RspConnection::Event::Closed) return End::Disconnected;
-    if (e != RspConnection::Event::Packet) continue;  // timeout, or 0x03 while stopped
+    if (e != RspConnection::Event::Packet) {  // timeout, or 0x03 while stopped
+      // The process ended while the debugger looked at it (killed from
+      // outside): nothing more to debug; end the session.
+      StopInfo how;
+      if (e == RspConnection::Event::Timeout && !s.extended && target_.ended(&how)) return End::ProcessEnded;
+      continue;
+    }
     std::string_view args;
     const PacketDef* def = find_packet(pkt, &args);
+    // Several processes: memory, points and facts act on the selected thread's.
+    if (target_.process_count() > 1) target_.select_process(target_.pid_of(s.current_thread()));
     if (!def) {
       if (!conn.send("")) return End::Disconnected;
       continue;
@@ -94,14 +103,28 @@ GdbServer::End GdbServer::serve(int fd) {
         if (w == Wait::Shutdown) return End::Shutdown;
         s.last_stop = st;
         if (!conn.send(s.stop_reply(st))) return End::Disconnected;
-        if (st.kind == StopInfo::Exited || st.kind == StopInfo::Killed) return End::ProcessEnded;
+        // One of several processes ended: the session goes on with the others.
+        if ((st.kind == StopInfo::Exited || st.kind == StopInfo::Killed) && target_.process_count() == 0 &&
+            !s.extended)
+          return End::ProcessEnded;
         break;
       }
       case Reply::Detach:
         conn.send(r.text);
+        if (s.extended) {  // extended-remote: the connection stays for vRun/vAttach
+          s.last_stop = StopInfo{};
+          s.last_stop.kind = StopInfo::Exited;
+          break;
+        }
         return End::Detached;
       case Reply::Kill:
         if (!r.text.empty()) conn.send(r.text);
+        if (s.extended) {  // extended-remote: the debugger may vRun again
+          s.last_stop = StopInfo{};
+          s.last_stop.kind = StopInfo::Killed;
+          s.last_stop.signal = 9;
+          break;
+        }
         return End::Killed;
     }
   }

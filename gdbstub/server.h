@@ -20,6 +20,9 @@ namespace hart::gdb {
 class GdbServer {
  public:
   explicit GdbServer(Target& t) : target_(t) {}
+  // Extended-remote ('!', vRun, vAttach): a session goes on when its
+  // processes end or are killed; it ends when the debugger disconnects.
+  void set_extended(bool on) { extended_ = on; }
 
   enum class End {
     Disconnected,  // the debugger went away (the guest stays as it was)
@@ -36,6 +39,7 @@ class GdbServer {
  private:
   Target& target_;
   std::atomic<bool> shutdown_{false};
+  bool extended_ = false;
 };
 
 // Listens on host:port (port 0: any free port; *bound_port gets it).

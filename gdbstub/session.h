@@ -41,6 +41,11 @@ struct Session {
   int c_thread = -1;  // Hc: c/s/C/S (-1 = all)
   bool swbreak = false, hwbreak = false;  // gdb accepted swbreak/hwbreak stop reasons
   bool vcont_seen = false;
+  bool multiprocess = false;  // gdb accepted multiprocess+: ids are pPID.TID
+  bool fork_events = false, vfork_events = false, exec_events = false;
+  bool extended_allowed = false;  // the server serves extended-remote
+  bool extended = false;          // '!' received: vRun/vAttach, the session outlives processes
+  RunRequest run_env;             // QEnvironment*/QSetWorkingDir for the next vRun
   StopInfo last_stop;  // what '?' answers
   std::vector<int> thread_list;  // qfThreadInfo snapshot
   size_t thread_list_pos = 0;
@@ -51,9 +56,14 @@ struct Session {
   int current_thread();
   // Formats a stop reply for s (T/W/X).
   std::string stop_reply(const StopInfo& s);
+  // A thread id as gdb expects it: hex tid, or pPID.TID with multiprocess.
+  std::string thread_id(int tid);
+  // Resolves a parsed id: pPID.0 (any thread of PID) → its first thread.
+  int resolve_thread(int tid, int pid);
 };
 
-// A guest thread id as gdb writes it: hex, "-1" (all) or "0" (any).
-bool parse_thread_id(std::string_view s, int* tid);
+// A guest thread id as gdb writes it: hex, "-1" (all) or "0" (any), or
+// pPID.TID (multiprocess; *pid gets PID, -1 for "all", 0 when absent).
+bool parse_thread_id(std::string_view s, int* tid, int* pid = nullptr);
 
 }  // namespace hart::gdb

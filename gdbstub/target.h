@@ -24,10 +24,16 @@ constexpr int kRegPc = 32, kRegF0 = 33, kRegFflags = 66, kRegFrm = 67, kRegFcsr 
 
 struct ThreadInfo {
   int tid = 0;
+  int pid = 0;
   std::string name;  // comm
 };
 
-enum class StopReason { None, Breakpoint, Step, Watch, RWatch, AWatch, Signal };
+enum class StopReason {
+  None, Breakpoint, Step, Watch, RWatch, AWatch, Signal,
+  SyscallEntry, SyscallReturn,  // addr = the syscall number
+  Fork, VFork,                  // child_pid/child_tid: the new process (stopped)
+  VForkDone, Exec,              // Exec: exec_path = the new program (guest path)
+};
 
 // What the target reports once every thread is stopped (or the process ended).
 struct StopInfo {
@@ -35,14 +41,32 @@ struct StopInfo {
   int tid = 0;             // Stopped: the thread that stopped
   int signal = 0;          // Stopped: the signal gdb sees; Killed: the fatal signal
   StopReason reason = StopReason::None;
-  uint64_t addr = 0;       // Watch/RWatch/AWatch: the watched address
+  uint64_t addr = 0;       // Watch/RWatch/AWatch: the watched address; Syscall*: the number
   int exit_code = 0;       // Exited
+  int pid = 0;             // the process concerned (multiprocess replies)
+  int child_pid = 0, child_tid = 0;  // Fork/VFork
+  std::string exec_path;   // Exec
 };
+
+enum : uint32_t { kProcessFork = 1, kProcessVfork = 2, kProcessExec = 4 };
 
 enum class Action { Stop, Continue, Step };
 struct ThreadAction {
   Action action = Action::Stop;
   int signal = 0;
+};
+
+// What vRun starts (QEnvironment*/QSetWorkingDir gathered by the session).
+struct RunRequest {
+  std::vector<std::string> argv;
+  bool env_reset = false;  // start from an empty environment (QEnvironmentReset)
+  // In order: {name, value, unset?} (QEnvironmentHexEncoded / QEnvironmentUnset).
+  struct EnvChange {
+    std::string name, value;
+    bool unset = false;
+  };
+  std::vector<EnvChange> env;
+  std::string cwd;  // "" = the stub's default
 };
 
 class Target {
@@ -89,7 +113,39 @@ class Target {
   virtual void kill() = 0;    // ends the process (SIGKILL)
   virtual bool attached_by_us() = 0;  // qAttached: false if the stub started it
 
+  // catch syscall (QCatchSyscalls): off, every syscall (numbers empty) or some.
+  virtual void set_catch_syscalls(bool on, const std::vector<int>& numbers) = 0;
+
+  // ---- several processes (fork children kept by the debugger) ----------
+  // Thread ids are unique across the processes. Execution control (resume,
+  // request_stop, poll_stop) acts on all of them (all-stop); memory,
+  // break/watchpoints and process facts act on the selected process.
+  virtual int pid_of(int tid) { (void)tid; return pid(); }
+  virtual bool select_process(int pid) { return pid == this->pid(); }
+  virtual size_t process_count() { return 1; }
+  // Ends debugging of one process (D;pid / vKill;pid); returns how many
+  // processes are still debugged.
+  virtual size_t detach_process(int pid) { (void)pid; detach(); return 0; }
+  virtual size_t kill_process(int pid) { (void)pid; kill(); return 0; }
+  // fork/vfork/exec events the debugger understands (kProcess* bits).
+  virtual void set_process_events(uint32_t mask) { (void)mask; }
+
+  // ---- extended-remote (vRun, vAttach) ------------------------------------
+  // Whether any process is debugged (extended-remote starts with none).
+  virtual bool has_process() { return true; }
+  // vRun: starts argv (argv[0] = the program; "" = the default one) with
+  // the environment and working directory of req, stopped before its first
+  // instruction, and debugs it. Returns its pid, or -1 with *error.
+  virtual int run(const RunRequest& req, std::string* error) { (void)req; *error = "not supported"; return -1; }
+  // vAttach: debugs another guest process (stopping it). false if unknown.
+  virtual bool attach(int pid) { (void)pid; return false; }
+
   // Process facts for qXfer and vFile.
+  // The siginfo (guest layout, 128 bytes) of tid's signal stop; "" if none.
+  virtual std::string siginfo(int tid) = 0;
+  // qXfer:libraries-svr4:read: the <library-list-svr4> document built from
+  // the dynamic linker's r_debug/link_map list.
+  virtual std::string libraries_svr4() = 0;
   virtual std::string auxv() = 0;             // raw auxv bytes
   virtual std::string exec_file() = 0;        // guest path of the executable
   virtual std::string host_path(const std::string& guest_path) = 0;  // sysroot mapping

@@ -93,15 +93,20 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
       ExitReason why = v.run();
       switch (why) {
         case ExitReason::Ecall: {
+          v.state.pc += 4;  // handlers that redirect the thread (sigreturn, execve) set pc themselves
+          // catch syscall (gdb): entry stop; the debugger may change the arguments.
+          if (v.debug && v.debug->catching_syscalls())
+            debug_syscall(p, *t, static_cast<int>(v.state.x[17]), true);
           uint64_t orig_a0 = v.state.x[10];
           SyscallCtx ctx{p, v, v.state.x[17],
                          {orig_a0, v.state.x[11], v.state.x[12], v.state.x[13], v.state.x[14],
                           v.state.x[15]}};
-          v.state.pc += 4;  // handlers that redirect the thread (sigreturn, execve) set pc themselves
           int64_t ret = dispatch_syscall(ctx);
           if (t->exec_vcpu || t->leave.load()) continue;  // execve / exit: nothing to finish
           if (v.debug && !p.exited()) debug_intercept_signals(p, *t);
           if (!p.exited()) finish_syscall(p, v, ret, orig_a0);
+          if (v.debug && v.debug->catching_syscalls() && !p.exited())
+            debug_syscall(p, *t, static_cast<int>(ctx.nr), false);
           // A debugger step over an ecall ends once the syscall is served.
           if (v.debug && v.debug_step && !p.exited()) debug_report(p, *t, StopKind::Step);
           continue;  // finish_syscall delivered the pending signals
@@ -161,6 +166,11 @@ GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
   std::shared_ptr<Process> proc = Process::create(exec, log, &res.error);
   if (!proc) return res;
   proc->strace = cfg.strace;
+  if (!cfg.root.empty()) {
+    std::shared_ptr<RootFs> root = RootFs::open(cfg.root, &res.error);
+    if (!root) return res;
+    proc->set_root(std::move(root));
+  }
   std::vector<std::string> argv = cfg.argv;
   if (argv.empty()) argv.push_back(cfg.exe_path);
   if (!proc->exec(cfg.exe_path, argv, cfg.envp, cfg.sysroot, cfg.vcpu, &res.error)) return res;

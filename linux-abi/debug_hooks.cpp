@@ -4,6 +4,9 @@
 #include "linux-abi/process.h"
 #include "linux-abi/signals.h"
 
+#include <map>
+#include <utility>
+
 namespace hart::linux {
 
 namespace {
@@ -31,7 +34,67 @@ void queue_signal(Process& p, Thread& t, int sig, const GuestSiginfo* orig) {
   send_signal_locked(p, t.vcpu.get(), info, t.vcpu.get());
 }
 
+// Children attached by debug_fork_attach, not yet taken by the stub:
+// (parent, child pid) → child.
+std::mutex g_children_mutex;
+std::map<std::pair<const Process*, int>, std::shared_ptr<Process>> g_children;
+
 }  // namespace
+
+bool debug_fork_attach(Process& p, Process& child, bool vfork) {
+  DebugController* d = p.debug.load(std::memory_order_acquire);
+  if (!d || !d->attached()) return false;
+  uint32_t want = vfork ? kDebugVforkEvents : kDebugForkEvents;
+  if (!(d->process_events.load() & want)) return false;
+  std::shared_ptr<DebugController> cd = debug_attach(child, /*stop=*/true);
+  cd->pass_signals.store(d->pass_signals.load());
+  cd->process_events.store(d->process_events.load());
+  std::lock_guard<std::mutex> lock(g_children_mutex);
+  g_children[{&p, child.pid()}] = child.shared_from_this();
+  return true;
+}
+
+void debug_fork_report(Process& p, Thread& t, Process& child, bool vfork) {
+  StopEvent ev;
+  ev.kind = vfork ? StopKind::VFork : StopKind::Fork;
+  ev.tid = t.tid;
+  ev.signal = 5;
+  ev.child_pid = child.pid();
+  {
+    std::lock_guard<std::mutex> lock(child.mutex());
+    ev.child_tid = child.tid_of(child.main_thread());
+  }
+  ResumeAction a = park(p, t, ev);
+  if (a.signal) queue_signal(p, t, a.signal, nullptr);
+}
+
+void debug_vfork_done(Process& p, Thread& t) {
+  DebugController* d = p.debug.load(std::memory_order_acquire);
+  if (!d || !d->attached() || !(d->process_events.load() & kDebugVforkEvents)) return;
+  if (p.should_stop(t)) return;
+  StopEvent ev;
+  ev.kind = StopKind::VForkDone;
+  ev.tid = t.tid;
+  ev.signal = 5;
+  ResumeAction a = park(p, t, ev);
+  if (a.signal) queue_signal(p, t, a.signal, nullptr);
+}
+
+void debug_exec(Process& p, Thread& t, const std::string& guest_path) {
+  DebugController* d = p.debug.load(std::memory_order_acquire);
+  if (!d || !d->attached()) return;
+  d->clear_breakpoints_and_watches();  // the old image's TB cache is gone with it
+  if (d->process_events.load() & kDebugExecEvents) d->note_exec(t.tid, guest_path);
+}
+
+std::shared_ptr<Process> debug_take_child(Process& parent, int child_pid) {
+  std::lock_guard<std::mutex> lock(g_children_mutex);
+  auto it = g_children.find({&parent, child_pid});
+  if (it == g_children.end()) return nullptr;
+  std::shared_ptr<Process> c = std::move(it->second);
+  g_children.erase(it);
+  return c;
+}
 
 void debug_loop_top(Process& p, Thread& t) {
   DebugController* d = p.debug.load(std::memory_order_acquire);
@@ -42,6 +105,15 @@ void debug_loop_top(Process& p, Thread& t) {
     return;
   }
   v.debug = d;
+  if (d->exec_pending() && d->take_exec(t.tid) && !p.should_stop(t)) {
+    StopEvent ev;
+    ev.kind = StopKind::Exec;
+    ev.tid = t.tid;
+    ev.signal = 5;
+    ResumeAction a = park(p, t, ev);
+    if (a.signal) queue_signal(p, t, a.signal, nullptr);
+    return;
+  }
   if (d->stop_requested() && !p.should_stop(t)) {
     StopEvent ev;
     ev.tid = t.tid;
@@ -81,6 +153,7 @@ void debug_intercept_signals(Process& p, Thread& t) {
     ev.kind = StopKind::Signal;
     ev.tid = t.tid;
     ev.signal = sig;
+    d->set_siginfo(t.tid, std::string(reinterpret_cast<const char*>(&info), sizeof info));
     ResumeAction a = park(p, t, ev);
     done |= sig_bit(sig);
     if (a.signal) {
@@ -88,6 +161,26 @@ void debug_intercept_signals(Process& p, Thread& t) {
       queue_signal(p, t, a.signal, &info);
     }
     if (p.should_stop(t)) return;
+  }
+}
+
+void debug_syscall(Process& p, Thread& t, int nr, bool entry) {
+  DebugController* d = p.debug.load(std::memory_order_acquire);
+  if (!d || !d->attached() || !d->catches_syscall(nr)) return;
+  StopEvent ev;
+  ev.kind = entry ? StopKind::SyscallEntry : StopKind::SyscallReturn;
+  ev.tid = t.tid;
+  ev.signal = 5;
+  ev.addr = static_cast<uint64_t>(nr);
+  ResumeAction a = park(p, t, ev);
+  if (a.signal) queue_signal(p, t, a.signal, nullptr);
+  if (entry) {
+    // The all-stop kick left exit_request set: the syscall about to run
+    // would see it as a signal and be restarted (a spurious return stop).
+    // Clear it unless a signal is really pending or a stop is requested.
+    std::lock_guard<std::mutex> lock(p.mutex());
+    uint64_t pend = (t.sig.pending.mask() | p.signals.shared.mask()) & ~t.sig.blocked;
+    if (!pend && !d->stop_requested()) t.vcpu->state.exit_request.store(0, std::memory_order_release);
   }
 }
 

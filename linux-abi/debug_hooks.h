@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "core/debug.h"
 
@@ -26,6 +27,22 @@ void debug_report(Process& p, Thread& t, StopKind kind);
 // not passed (QPassSignals) stops the thread first; the signal the debugger
 // resumes with (if any) is queued again for delivery.
 void debug_intercept_signals(Process& p, Thread& t);
+// catch syscall: before syscall nr runs (entry, pc after the ecall) and after
+// it returned (result in a0): stops if the debugger catches nr.
+void debug_syscall(Process& p, Thread& t, int nr, bool entry);
+// fork/vfork (sys_clone.cpp), before the child's thread starts: when the
+// debugger of p asked for fork (vfork) events, the child gets a controller
+// of its own, attached and stopped before its first instruction (so the
+// stub can take it over, debug_take_child). Returns whether it did.
+bool debug_fork_attach(Process& p, Process& child, bool vfork);
+// After the child started (only if debug_fork_attach returned true): p's
+// thread t reports Fork/VFork with the child's ids and parks.
+void debug_fork_report(Process& p, Thread& t, Process& child, bool vfork);
+// The vfork child execed or exited and t goes on: VForkDone (if wanted).
+void debug_vfork_done(Process& p, Thread& t);
+// execve replaced p's image (t's thread goes on in it): breakpoints and
+// watchpoints are dropped; with exec events t reports Exec at its next turn.
+void debug_exec(Process& p, Thread& t, const std::string& guest_path);
 // t is leaving the run loop for good.
 void debug_thread_exit(Process& p, Thread& t);
 
@@ -37,6 +54,8 @@ std::shared_ptr<DebugController> debug_attach(Process& p, bool stop);
 // Removes breakpoints/watchpoints (dropping their TBs), marks the controller
 // detached and lets every thread run on.
 void debug_detach(Process& p);
+// The child p's Fork/VFork event named (once; nullptr if unknown).
+std::shared_ptr<Process> debug_take_child(Process& parent, int child_pid);
 // Drops translations of [start, end) after a breakpoint change or a memory
 // write by the debugger.
 void debug_invalidate(Process& p, uint64_t start, uint64_t end);

@@ -19,6 +19,10 @@
 #include <cstring>
 #include <memory>
 
+#include <limits.h>
+
+#include "linux-abi/root_fs.h"
+
 namespace hart::linux {
 
 namespace {
@@ -284,10 +288,30 @@ bool load_elf_image(AddressSpace& as, const std::string& host_path, const std::s
   return true;
 }
 
+namespace {
+// A guest path of an interpreter inside a root: "/proc/self/fd/N" of an
+// O_PATH fd kept open in *keep, or "" if it is not there.
+std::string root_lookup(const RootFs& root, const std::string& guest, std::vector<int>* keep) {
+  if (guest.empty() || guest[0] != '/') return "";
+  int fd = root.open(guest, O_PATH);
+  if (fd < 0) return "";
+  keep->push_back(fd);
+  return "/proc/self/fd/" + std::to_string(fd);
+}
+struct FdCloser {
+  std::vector<int> fds;
+  ~FdCloser() {
+    for (int fd : fds) close(fd);
+  }
+};
+}  // namespace
+
 bool load_program(AddressSpace& as, const std::string& path, const std::string& sysroot,
-                  std::vector<std::string>* argv, LoadedProgram* out, std::string* error) {
-  std::string display = path;
-  std::string host = sysroot_path(sysroot, path);
+                  std::vector<std::string>* argv, LoadedProgram* out, std::string* error,
+                  const RootFs* root, const std::string& guest_name) {
+  FdCloser held;
+  std::string display = root && !guest_name.empty() ? guest_name : path;
+  std::string host = root ? path : sysroot_path(sysroot, path);
   for (int depth = 0;; ++depth) {
     File f;
     if (!open_file(host, display, &f, error)) return false;
@@ -327,10 +351,10 @@ bool load_program(AddressSpace& as, const std::string& path, const std::string& 
       for (size_t i = 1; i < argv->size(); ++i) nargv.push_back((*argv)[i]);
       *argv = std::move(nargv);
       display = interp;
-      host = sysroot_path(sysroot, interp);
-      if (access(host.c_str(), F_OK) != 0) {
+      host = root ? root_lookup(*root, interp, &held.fds) : sysroot_path(sysroot, interp);
+      if (host.empty() || access(host.c_str(), F_OK) != 0) {
         *error = path + ": interpreter " + interp + " not found" +
-                 (sysroot.empty() ? "" : " (also looked in " + sysroot + ")");
+                 (root ? " in the root" : sysroot.empty() ? "" : " (also looked in " + sysroot + ")");
         return false;
       }
       continue;
@@ -341,12 +365,16 @@ bool load_program(AddressSpace& as, const std::string& path, const std::string& 
   *out = LoadedProgram{};
   if (!load_elf_image(as, host, display, kPieBase, &out->exe, error)) return false;
   out->exe_host_path = host;
+  if (root) {  // the real file, while its /proc/self/fd link is open
+    char real[PATH_MAX];
+    if (realpath(host.c_str(), real)) out->exe_host_path = real;
+  }
   out->brk_start = page_up(out->exe.end_data);
   if (!out->exe.interp.empty()) {
     const std::string& ip = out->exe.interp;
-    std::string ihost = sysroot_path(sysroot, ip);
+    std::string ihost = root ? root_lookup(*root, ip, &held.fds) : sysroot_path(sysroot, ip);
     struct stat st;
-    if (stat(ihost.c_str(), &st) != 0) {
+    if (ihost.empty() || stat(ihost.c_str(), &st) != 0) {
       *error = display + ": interpreter " + ip + " not found" +
                (sysroot.empty() ? " (use -L <sysroot>)" : " (also looked in " + sysroot + ")");
       return false;

@@ -16,6 +16,8 @@
 
 namespace hart::linux {
 
+class RootFs;
+
 // Where ET_DYN images go (guest VA space is 2^38 bytes, Sv39-like).
 constexpr uint64_t kPieBase = 0x2aaaaaa000;       // ~2/3 of the space, as Linux's ELF_ET_DYN_BASE
 constexpr uint64_t kInterpBase = 0x3f00000000;    // first try for the dynamic linker
@@ -62,8 +64,12 @@ bool load_elf_image(AddressSpace& as, const std::string& host_path, const std::s
 // interpreter, optional argument, script path, original argv[1..]) and
 // PT_INTERP. On failure returns false with a one-line error; the address
 // space may then hold partial mappings and should be discarded.
+// With a root (root_fs.h), path is a host path already (guest_name the
+// guest's name for it), and `#!`
+// interpreters and PT_INTERP are guest paths looked up inside the root.
 bool load_program(AddressSpace& as, const std::string& path, const std::string& sysroot,
-                  std::vector<std::string>* argv, LoadedProgram* out, std::string* error);
+                  std::vector<std::string>* argv, LoadedProgram* out, std::string* error,
+                  const RootFs* root = nullptr, const std::string& guest_name = "");
 
 // The "-d page" report: one line per VMA, like /proc/self/maps.
 std::string format_memory_map(const AddressSpace& as);

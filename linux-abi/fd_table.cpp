@@ -6,6 +6,8 @@
 
 #include <cerrno>
 
+#include "linux-abi/file_locks.h"
+
 namespace hart::linux {
 
 HostFd::~HostFd() {
@@ -31,14 +33,23 @@ int FdTable::install_host(int host_fd, bool cloexec, int min_fd) {
   return install(std::make_shared<HostFd>(host_fd), cloexec, min_fd);
 }
 
+void FdTable::closed(const std::vector<std::shared_ptr<HostFd>>& files) {
+  if (!lock_owner_) return;
+  for (const auto& f : files)
+    if (f) posix_locks_closed(lock_owner_, f->fd());
+}
+
 int FdTable::install_at(int fd, std::shared_ptr<HostFd> file, bool cloexec) {
-  std::shared_ptr<HostFd> old;  // released outside the lock
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (fd < 0 || fd >= limit_) return -EBADF;
-  if (fd >= static_cast<int>(entries_.size())) entries_.resize(fd + 1);
-  old = std::move(entries_[fd].file);
-  entries_[fd].file = std::move(file);
-  entries_[fd].cloexec = cloexec;
+  std::vector<std::shared_ptr<HostFd>> old(1);  // released outside the lock
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fd < 0 || fd >= limit_) return -EBADF;
+    if (fd >= static_cast<int>(entries_.size())) entries_.resize(fd + 1);
+    old[0] = std::move(entries_[fd].file);
+    entries_[fd].file = std::move(file);
+    entries_[fd].cloexec = cloexec;
+  }
+  closed(old);
   return fd;
 }
 
@@ -54,11 +65,14 @@ int FdTable::host(int fd) const {
 }
 
 int FdTable::close(int fd) {
-  std::shared_ptr<HostFd> old;
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (fd < 0 || fd >= static_cast<int>(entries_.size()) || !entries_[fd].file) return -EBADF;
-  old = std::move(entries_[fd].file);
-  entries_[fd].cloexec = false;
+  std::vector<std::shared_ptr<HostFd>> old(1);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fd < 0 || fd >= static_cast<int>(entries_.size()) || !entries_[fd].file) return -EBADF;
+    old[0] = std::move(entries_[fd].file);
+    entries_[fd].cloexec = false;
+  }
+  closed(old);
   return 0;
 }
 
@@ -77,12 +91,15 @@ int FdTable::set_cloexec(int fd, bool cloexec) {
 
 void FdTable::close_on_exec() {
   std::vector<std::shared_ptr<HostFd>> dropped;
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& e : entries_)
-    if (e.file && e.cloexec) {
-      dropped.push_back(std::move(e.file));
-      e.cloexec = false;
-    }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& e : entries_)
+      if (e.file && e.cloexec) {
+        dropped.push_back(std::move(e.file));
+        e.cloexec = false;
+      }
+  }
+  closed(dropped);
 }
 
 void FdTable::copy_from(const FdTable& other) {
@@ -102,8 +119,11 @@ void FdTable::copy_from(const FdTable& other) {
 
 void FdTable::close_all() {
   std::vector<Entry> old;
-  std::lock_guard<std::mutex> lock(mutex_);
-  old.swap(entries_);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    old.swap(entries_);
+  }
+  if (lock_owner_) posix_locks_closed(lock_owner_, -1);
 }
 
 std::vector<int> FdTable::open_fds() const {

@@ -7,23 +7,48 @@
 // Locking: one mutex guards the table; HostFd itself is immutable.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 namespace hart::linux {
+
+// An emulated directory (/proc/self/fd, /proc/self/task, /dev in a root...):
+// its entries are fixed when it is opened; getdents64 reads them from here
+// (proc_dev.cpp). The read position belongs to the open file description,
+// so dup'ed and inherited fds share it, as on Linux.
+struct SynthDir {
+  struct Entry {
+    std::string name;
+    uint8_t type;  // DT_DIR, DT_REG, DT_LNK, DT_CHR
+  };
+  std::string guest_path;  // what the guest opened ("/proc/self/fd"), for *at() on it
+  std::vector<Entry> entries;
+  // If set, fills `entries` at the first read (so /proc/self/fd lists the
+  // directory's own fd, as on Linux).
+  std::function<std::vector<Entry>()> fill;
+  std::mutex mutex;
+  size_t pos = 0;  // guarded by mutex
+};
 
 // A host file descriptor owned by hartd on behalf of guests.
 class HostFd {
  public:
   explicit HostFd(int fd) : fd_(fd) {}
+  HostFd(int fd, std::shared_ptr<SynthDir> dir) : fd_(fd), synth_(std::move(dir)) {}
   ~HostFd();
   HostFd(const HostFd&) = delete;
   HostFd& operator=(const HostFd&) = delete;
   int fd() const { return fd_; }
+  // Non-null for an emulated directory (fd is then an empty host directory).
+  SynthDir* synth() const { return synth_.get(); }
 
  private:
   int fd_;
+  std::shared_ptr<SynthDir> synth_;
 };
 
 class FdTable {
@@ -54,8 +79,14 @@ class FdTable {
   void set_limit(int n);
   // Guest 0, 1, 2 become dups of host 0, 1, 2 (skipped if the host fd is closed).
   void init_stdio();
+  // The guest pid owning this table's POSIX record locks (file_locks.h):
+  // closing an fd releases them for its file, close_all releases all.
+  void set_lock_owner(int pid) { lock_owner_ = pid; }
 
  private:
+  // Released files, reported to file_locks.cpp after the table lock is dropped.
+  void closed(const std::vector<std::shared_ptr<HostFd>>& files);
+  int lock_owner_ = 0;
   struct Entry {
     std::shared_ptr<HostFd> file;
     bool cloexec = false;

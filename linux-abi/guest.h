@@ -22,6 +22,7 @@ struct GuestConfig {
   std::vector<std::string> argv;        // argv[0] included
   std::vector<std::string> envp;
   std::string sysroot;                  // -L prefix ("" = none)
+  std::string root;                     // -R root (jail) folder ("" = none); exe_path is then inside it
   bool strace = false;
   VcpuOptions vcpu;
   // Called with the loaded process before its first instruction runs

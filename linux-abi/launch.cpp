@@ -53,8 +53,18 @@ std::shared_ptr<Launch> Launch::start(Executor& exec, const LaunchConfig& cfg, E
   std::string exe = cfg.exe_path;
   if (!cfg.cwd.empty() && !exe.empty() && exe[0] != '/') exe = cfg.cwd + "/" + exe;
   int cwd_fd = -1;
+  std::shared_ptr<RootFs> root;
+  if (!cfg.root.empty()) {
+    root = RootFs::open(cfg.root, error);
+    if (!root) return nullptr;
+  }
   if (!cfg.cwd.empty()) {
-    cwd_fd = open(cfg.cwd.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root) {
+      cwd_fd = root->open(cfg.cwd, O_PATH | O_DIRECTORY);
+      if (cwd_fd < 0) errno = -cwd_fd, cwd_fd = -1;
+    } else {
+      cwd_fd = open(cfg.cwd.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
     if (cwd_fd < 0) {
       *error = cfg.cwd + ": " + strerror(errno);
       return nullptr;
@@ -66,6 +76,7 @@ std::shared_ptr<Launch> Launch::start(Executor& exec, const LaunchConfig& cfg, E
   l->tree_->max_processes = cfg.limits.processes;
   std::shared_ptr<Process> p = Process::create(exec, l->log_, error, l->tree_);
   if (!p) return nullptr;
+  if (root) p->set_root(root);
   if (cwd) p->set_cwd(cwd);
   for (int i = 0; i < 3; ++i) {
     int h = stdio_host_fd(cfg.stdio[i]);
@@ -101,6 +112,7 @@ std::shared_ptr<Launch> Launch::start(Executor& exec, const LaunchConfig& cfg, E
   l->root_ = p;
   l->pid_ = p->pid();
   l->started_ = std::chrono::steady_clock::now();
+  if (cfg.before_start) cfg.before_start(p);
   p->start_thread(Process::thread_of(p->main_thread()));
   std::thread([self = l] { self->supervise(); }).detach();
   return l;
@@ -190,6 +202,12 @@ bool Launch::has_pid(int pid) const {
   for (auto& p : Process::members(*tree_))
     if (p->pid() == pid) return true;
   return false;
+}
+
+std::shared_ptr<Process> Launch::process(int pid) const {
+  for (auto& p : Process::members(*tree_))
+    if (p->pid() == pid && !p->zombie()) return p;
+  return nullptr;
 }
 
 bool Launch::ended() const {

@@ -58,7 +58,8 @@ struct LaunchConfig {
   std::vector<std::string> argv;  // argv[0] included (empty: exe_path)
   std::vector<std::string> envp;
   std::string sysroot;            // like hart-run -L ("" = none)
-  std::string cwd;                // "" = hartd's cwd
+  std::string root;               // like hart-run -R: a jail ("" = none); exe_path and cwd are inside it
+  std::string cwd;                // "" = hartd's cwd (with a root: its top)
   int stdio[3] = {-1, -1, -1};    // host fds for guest 0,1,2 (dup'ed; -1 = /dev/null)
   uint32_t log_mask = 0;          // QEMU -d categories
   std::string log_file;           // "" = no file
@@ -66,6 +67,10 @@ struct LaunchConfig {
   std::function<void(const std::string&)> log_sink;
   VcpuOptions vcpu;
   LaunchLimits limits;
+  // Called with the loaded initial process just before its first thread
+  // starts (hartd opens a GDB stub there, so a debugger can stop it before
+  // its first instruction).
+  std::function<void(const std::shared_ptr<Process>&)> before_start;
 };
 
 struct LaunchStatus {
@@ -103,6 +108,8 @@ class Launch : public std::enable_shared_from_this<Launch> {
   int kill_pid(int pid, int sig);
   // Does pid belong to this launch's tree (alive or zombie)?
   bool has_pid(int pid) const;
+  // The live process pid of this tree (nullptr if none); for debuggers.
+  std::shared_ptr<Process> process(int pid) const;
 
   bool ended() const;
   LaunchStatus status() const;  // meaningful once ended()

@@ -61,9 +61,9 @@ void attach_cache(AddressSpace& as, TbCache* cache) {
 bool load_into(AddressSpace& as, const std::string& path, const std::string& execfn,
                std::vector<std::string>* argv, const std::vector<std::string>& envp,
                const std::string& sysroot, LoadedProgram* img, StackLayout* stack,
-               uint64_t* trampoline, std::string* error) {
+               uint64_t* trampoline, std::string* error, const RootFs* root = nullptr) {
   if (argv->empty()) argv->push_back(execfn);
-  if (!load_program(as, path, sysroot, argv, img, error)) return false;
+  if (!load_program(as, path, sysroot, argv, img, error, root, execfn)) return false;
   *trampoline = map_sigreturn_trampoline(as, error);
   if (!*trampoline) return false;
   StackParams sp;
@@ -121,6 +121,7 @@ std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::str
   if (cwd < 0) cwd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   p->cwd_ = std::make_shared<HostFd>(cwd);
   p->pid_ = g_next_pid.fetch_add(1);
+  p->fds_.set_lock_owner(p->pid_);
   p->fds_.init_stdio();
   init_rlimits(p->rlimits);
   std::lock_guard<std::mutex> lock(g_tree_mutex);
@@ -143,8 +144,21 @@ bool Process::exec(const std::string& path, std::vector<std::string> argv,
                    const VcpuOptions& vopts, std::string* error) {
   sysroot_ = sysroot;
   vopts_ = vopts;
-  if (!load_into(*as_, path, path, &argv, envp, sysroot, &image_, &stack_,
-                 &sigreturn_trampoline, error))
+  std::string host = path;
+  std::shared_ptr<HostFd> held;
+  if (root_) {  // the program is a guest path inside the root
+    std::string guest = path;
+    if (guest.empty() || guest[0] != '/') guest = guest_path_of_fd(*this, cwd_->fd()) + "/" + path;
+    int fd = root_->open(guest, O_PATH);
+    if (fd < 0) {
+      *error = path + ": " + strerror(-fd) + " (in the root " + root_->host_path() + ")";
+      return false;
+    }
+    held = std::make_shared<HostFd>(fd);
+    host = "/proc/self/fd/" + std::to_string(fd);
+  }
+  if (!load_into(*as_, host, path, &argv, envp, sysroot, &image_, &stack_,
+                 &sigreturn_trampoline, error, root_.get()))
     return false;
   exe_path_ = real_path_of(image_.exe_host_path);
   argv_ = argv;
@@ -167,10 +181,10 @@ std::unique_ptr<AddressSpace> Process::load_image(const std::string& path,
                                                   const std::vector<std::string>& envp,
                                                   const std::string& sysroot, LoadedProgram* img,
                                                   StackLayout* stack, uint64_t* trampoline,
-                                                  std::string* error) {
+                                                  std::string* error, const RootFs* root) {
   std::unique_ptr<AddressSpace> as = AddressSpace::create(error);
   if (!as) return nullptr;
-  if (!load_into(*as, path, execfn, argv, envp, sysroot, img, stack, trampoline, error))
+  if (!load_into(*as, path, execfn, argv, envp, sysroot, img, stack, trampoline, error, root))
     return nullptr;
   return as;
 }
@@ -572,9 +586,11 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   c->cwd_ = cwd_;
   c->umask_ = umask_;
   c->sysroot_ = sysroot_;
+  c->root_ = root_;
   c->vopts_ = vopts_;
   c->strace = strace;
   c->pid_ = g_next_pid.fetch_add(1);
+  c->fds_.set_lock_owner(c->pid_);
   ThreadSignals sig;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -670,7 +686,19 @@ void Process::exec_replace(Thread& caller, std::unique_ptr<AddressSpace> as,
 // ---- paths ----------------------------------------------------------------------------
 
 std::string Process::host_path(const std::string& guest_path) const {
+  if (root_) {  // lexical (no symlink confinement): for gdb's host I/O
+    if (guest_path.empty() || guest_path[0] != '/') return guest_path;
+    std::string n = normalize_path(guest_path);
+    return n == "/" ? root_->host_path() : root_->host_path() + n;
+  }
   return sysroot_path(sysroot_, guest_path);
+}
+
+void Process::set_root(std::shared_ptr<RootFs> r) {
+  root_ = std::move(r);
+  if (!root_) return;
+  int fd = root_->open("/", O_PATH | O_DIRECTORY);
+  if (fd >= 0) cwd_ = std::make_shared<HostFd>(fd);
 }
 
 int Process::host_dirfd(int64_t guest_dirfd, std::shared_ptr<HostFd>* keep) {

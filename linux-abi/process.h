@@ -50,6 +50,7 @@
 #include "linux-abi/initial_stack.h"
 #include "linux-abi/itimer.h"
 #include "linux-abi/riscv64_abi.h"
+#include "linux-abi/root_fs.h"
 #include "linux-abi/signals.h"
 
 namespace hart::linux {
@@ -151,6 +152,10 @@ class Process : public std::enable_shared_from_this<Process> {
   }
 
   const std::string& sysroot() const { return sysroot_; }
+  // The root (jail) of this process, or nullptr (root_fs.h). Set before
+  // exec(): the program is then a guest path inside it and the cwd its top.
+  RootFs* root() const { return root_.get(); }
+  void set_root(std::shared_ptr<RootFs> r);
   const std::string& exe_path() const { return exe_path_; }  // absolute, for /proc/self/exe
   const std::vector<std::string>& argv() const { return argv_; }
   const std::vector<std::string>& envp() const { return envp_; }
@@ -214,7 +219,8 @@ class Process : public std::enable_shared_from_this<Process> {
                                                   const std::vector<std::string>& envp,
                                                   const std::string& sysroot, LoadedProgram* img,
                                                   StackLayout* stack, uint64_t* trampoline,
-                                                  std::string* error);
+                                                  std::string* error,
+                                                  const RootFs* root = nullptr);
   // vfork: the parent waits until the child execs or exits.
   bool vfork_released() const { return vfork_released_.load(std::memory_order_acquire); }
   void set_vfork_parent(std::shared_ptr<Process> parent) { vfork_parent_ = std::move(parent); }
@@ -312,6 +318,7 @@ class Process : public std::enable_shared_from_this<Process> {
   std::condition_variable signal_cv_;
   FdTable fds_;
   std::shared_ptr<HostFd> cwd_;
+  std::shared_ptr<RootFs> root_;
   uint32_t umask_ = 022;
   int pid_ = kFirstGuestPid;
   std::string sysroot_, exe_path_;

@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "linux-abi/debug_hooks.h"
 #include "linux-abi/sys_util.h"
 
 namespace hart::linux {
@@ -93,11 +94,16 @@ int64_t do_clone(SyscallCtx& ctx, const CloneArgs& a) {
   if (f & kCloneChildCleartid) ct.clear_child_tid = a.child_tid;
   bool vfork = (f & kCloneVfork) != 0;
   if (vfork) child->set_vfork_parent(p.shared_from_this());
+  bool debug_event = p.debug.load(std::memory_order_relaxed) && debug_fork_attach(p, *child, vfork);
   child->start_thread(ct);
+  if (debug_event) debug_fork_report(p, self, *child, vfork);  // gdb: fork/vfork stop
   if (vfork) {
     // The parent sleeps until the child execs or exits (killable only).
-    std::unique_lock<std::mutex> lock(p.mutex());
-    p.signal_cv().wait(lock, [&] { return child->vfork_released() || p.should_stop(self); });
+    {
+      std::unique_lock<std::mutex> lock(p.mutex());
+      p.signal_cv().wait(lock, [&] { return child->vfork_released() || p.should_stop(self); });
+    }
+    if (debug_event) debug_vfork_done(p, self);  // gdb: vforkdone stop
   }
   return pid;
 }
@@ -171,11 +177,9 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
   constexpr int kAtEmptyPath = 0x1000, kAtSymlinkNofollow = 0x100;
   if (flags & ~(kAtEmptyPath | kAtSymlinkNofollow)) return -EINVAL;
   AtPath at;
-  int r = resolve_at(p, dirfd, path_addr, &at, (flags & kAtEmptyPath) != 0);
+  int r = resolve_at(p, dirfd, path_addr, &at, (flags & kAtEmptyPath) != 0,
+                     !(flags & kAtSymlinkNofollow));
   if (r < 0) return r;
-  std::vector<std::string> argv, envp;
-  if ((r = read_string_array(p, argv_addr, &argv)) < 0) return r;
-  if ((r = read_string_array(p, envp_addr, &envp)) < 0) return r;
 
   // What the loader opens: a host path (fd-relative paths through /proc/self/fd).
   std::string host;
@@ -199,6 +203,11 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
   }
   if (!S_ISREG(st.st_mode)) return -EACCES;
   if (access(host.c_str(), X_OK) != 0) return -errno;
+  // Linux (6.8+) opens the file before it copies argv/envp: a missing file is
+  // ENOENT even with a bad argv.
+  std::vector<std::string> argv, envp;
+  if ((r = read_string_array(p, argv_addr, &argv)) < 0) return r;
+  if ((r = read_string_array(p, envp_addr, &envp)) < 0) return r;
 
   std::string guest_name = at.guest.empty() ? host : at.guest;
   LoadedProgram img;
@@ -207,7 +216,7 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
   std::string err;
   std::unique_ptr<AddressSpace> as = Process::load_image(host, guest_name, &argv, envp,
                                                          p.sysroot(), &img, &stack, &trampoline,
-                                                         &err);
+                                                         &err, p.root());
   if (!as) {
     if (p.log().enabled(kLog_guest_errors) || p.log().enabled(kLog_strace))
       p.log().printf("hart: execve: %s\n", err.c_str());
@@ -218,6 +227,8 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
   std::string base = guest_name.substr(guest_name.rfind('/') + 1);
   p.exec_replace(Process::thread_of(ctx.vcpu), std::move(as), img, stack, trampoline,
                  std::move(argv), std::move(envp), exe, base);
+  if (p.debug.load(std::memory_order_relaxed))
+    debug_exec(p, Process::thread_of(ctx.vcpu), guest_name);  // gdb: exec stop, breakpoints dropped
   delete_posix_timers(p);  // sys_time.cpp: exec deletes the process's POSIX timers
   return 0;
 }

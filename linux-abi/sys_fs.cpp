@@ -1,16 +1,19 @@
 // linux-abi/sys_fs.cpp — file and fd syscalls: read/write families, open,
 // close, seek, stat (converted to the riscv64 asm-generic struct stat),
 // statx, links, directories, cwd, dup, fcntl, ioctl (terminal subset),
-// pipes, plus the path helpers of sys_util.h. read/write/readv/writev block
+// pipes, flock, plus the path helpers of sys_util.h. read/write/readv/writev block
 // through safe_syscall, so signals interrupt them. Open flags, AT_* flags, fcntl
 // commands, struct flock, statx, statfs, dirent64 and iovec have the same
 // values and layouts on riscv64 and x86-64 (both asm-generic), so they pass
 // through; struct stat does not.
-// Owns: these handlers and guest path resolution. Does not own: the fd
-// table itself (fd_table.cpp) or mmap (sys_mm.cpp).
+// Owns: these handlers and guest path resolution (resolve_at). Does not
+// own: the fd table itself (fd_table.cpp), mmap (sys_mm.cpp), emulated
+// /proc and /dev (proc_dev.cpp), lookups inside a root (root_fs.cpp) or
+// POSIX record locks (file_locks.cpp).
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -23,6 +26,7 @@
 #include <cstring>
 #include <vector>
 
+#include "linux-abi/file_locks.h"
 #include "linux-abi/riscv64_abi.h"
 #include "linux-abi/sys_util.h"
 #include "linux-abi/safe_syscall.h"
@@ -65,29 +69,29 @@ int read_guest_path(Process& p, uint64_t addr, std::string* out, bool allow_empt
   return 0;
 }
 
-bool is_proc_self(const Process& p, const std::string& path, const char* what) {
-  std::string w = what;
-  return path == "/proc/self/" + w || path == "/proc/" + std::to_string(p.pid()) + "/" + w ||
-         path == "/proc/thread-self/" + w;
-}
-
-namespace {
-int proc_self_fd(const Process& p, const std::string& path);
-}
-
-int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out, bool allow_empty) {
+int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out, bool allow_empty,
+               bool follow) {
   int r = read_guest_path(p, path_addr, &out->guest, allow_empty);
   if (r < 0) return r;
-  if (int n = proc_self_fd(p, out->guest); n >= 0) {
-    // /dev/fd/N, /proc/self/fd/N name the guest's fd N, not hartd's: every
-    // path call (stat, access, open...) goes to its host fd.
-    out->keep = p.fds().get(n);
-    if (!out->keep) return -ENOENT;
-    out->path = "/proc/self/fd/" + std::to_string(out->keep->fd());
-    out->dirfd = AT_FDCWD;
-    return 0;
+  if (out->guest.empty()) {  // AT_EMPTY_PATH: the fd itself
+    out->path = "";
+    out->dirfd = p.host_dirfd(dirfd, &out->keep);
+    return out->dirfd < 0 && out->dirfd != AT_FDCWD ? out->dirfd : 0;
   }
-  if (!out->guest.empty() && out->guest[0] == '/') {
+  if (p.root()) return resolve_in_root(p, dirfd, out->guest, follow, out);
+  // /proc/self/..., /dev/fd/N: the guest's, not hartd's (proc_dev.cpp).
+  std::string abs;
+  if (out->guest[0] == '/') {
+    abs = out->guest;
+  } else if (static_cast<int>(dirfd) != AT_FDCWD) {
+    auto f = p.fds().get(static_cast<int>(dirfd));
+    if (f && f->synth()) abs = f->synth()->guest_path + "/" + out->guest;
+  }
+  if (!abs.empty()) {
+    r = emulate_path(p, normalize_path(abs), false, out);
+    if (r <= 0) return r;
+  }
+  if (out->guest[0] == '/') {
     out->path = p.host_path(out->guest);
     out->dirfd = AT_FDCWD;
     return 0;
@@ -105,156 +109,34 @@ int host_fd(SyscallCtx& ctx, uint64_t a, std::shared_ptr<HostFd>* keep) {
   return *keep ? (*keep)->fd() : -EBADF;
 }
 
-// /proc/self/maps contents, Linux format.
-std::string proc_maps(Process& p) {
-  std::string out;
-  for (const Vma& v : p.as().vmas()) {
-    char line[512];
-    snprintf(line, sizeof line, "%08lx-%08lx %c%c%c%c %08lx 00:00 0", (unsigned long)v.start,
-             (unsigned long)v.end, (v.prot & PROT_READ) ? 'r' : '-',
-             (v.prot & PROT_WRITE) ? 'w' : '-', (v.prot & PROT_EXEC) ? 'x' : '-',
-             v.shared ? 's' : 'p', (unsigned long)v.offset);
-    out += line;
-    if (!v.name.empty()) {
-      size_t len = strlen(line);
-      out += std::string(len < 73 ? 73 - len : 1, ' ') + v.name;
-    }
-    out += '\n';
+// Does the guest path name its last component itself (not "x/", "x/.",
+// "x/..")? Only then is an emulated symlink seen as a link.
+bool names_link(const std::string& g) {
+  if (g.empty() || g.back() == '/') return false;
+  size_t s = g.rfind('/');
+  std::string last = s == std::string::npos ? g : g.substr(s + 1);
+  return last != "." && last != "..";
+}
+
+// The buffer of read/write/pread64/pwrite64 on fd: like guest_buf, but for a
+// regular file a buffer whose tail is invalid is cut to its valid head, as
+// Linux copies page by page and returns the short count (pipes and sockets
+// fail with EFAULT as a whole, like the host's).
+uint8_t* rw_buf(Process& p, int fd, uint64_t addr, uint64_t* len, int prot) {
+  if (uint8_t* b = guest_buf(p, addr, *len, prot)) return b;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
+  uint64_t n = 0;
+  while (n < *len) {
+    uint64_t a = addr + n;
+    if (a < addr) break;  // wrapped
+    uint64_t chunk = std::min<uint64_t>(*len - n, kPageSize - (a & (kPageSize - 1)));
+    if (!p.as().check(a, chunk, prot)) break;
+    n += chunk;
   }
-  return out;
-}
-
-// A read-only memfd holding text (for emulated /proc files).
-int memfd_with(const std::string& text) {
-  int fd = static_cast<int>(syscall(SYS_memfd_create, "hart-proc", MFD_CLOEXEC));
-  if (fd < 0) return -errno;
-  size_t off = 0;
-  while (off < text.size()) {
-    ssize_t n = write(fd, text.data() + off, text.size() - off);
-    if (n <= 0) {
-      int e = errno;
-      close(fd);
-      return -e;
-    }
-    off += n;
-  }
-  lseek(fd, 0, SEEK_SET);
-  return fd;
-}
-
-std::string join_nul(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) {
-    out += s;
-    out += '\0';
-  }
-  return out;
-}
-
-// "/proc/self/fd/N" (or /proc/<pid>/fd/N, /proc/thread-self/fd/N, /dev/fd/N):
-// N, else -1.
-int proc_self_fd(const Process& p, const std::string& path) {
-  std::string rest;
-  for (std::string pre : {std::string("/proc/self/fd/"), "/proc/" + std::to_string(p.pid()) + "/fd/",
-                          std::string("/proc/thread-self/fd/"), std::string("/dev/fd/")})
-    if (path.compare(0, pre.size(), pre) == 0) rest = path.substr(pre.size());
-  if (rest.empty() || rest.size() > 9 || rest.find_first_not_of("0123456789") != std::string::npos)
-    return -1;
-  return std::stoi(rest);
-}
-
-// What readlink of a host fd shows, with the sysroot prefix removed.
-std::string guest_link_of(const Process& p, int host_fd) {
-  char buf[PATH_MAX];
-  std::string link = "/proc/self/fd/" + std::to_string(host_fd);
-  ssize_t n = readlink(link.c_str(), buf, sizeof buf);
-  if (n < 0) return "";
-  std::string t(buf, n);
-  const std::string& root = p.sysroot();
-  if (!root.empty() && t.compare(0, root.size(), root) == 0 &&
-      (t.size() == root.size() || t[root.size()] == '/'))
-    t = t.size() == root.size() ? "/" : t.substr(root.size());
-  return t;
-}
-
-// /proc/self/status: the fields programs read (Name, State, Tgid, Pid, PPid,
-// Uid/Gid, memory sizes, Threads, signal masks).
-std::string proc_status(Process& p, const Vcpu& self) {
-  Process::Info in = p.info();
-  uint64_t pend, shd, blk, ign = 0, cgt = 0;
-  {
-    std::lock_guard<std::mutex> lock(p.mutex());
-    ThreadSignals& ts = p.thread_signals(self);
-    pend = ts.pending.mask();
-    shd = p.signals.shared.mask();
-    blk = ts.blocked;
-    for (int s = 1; s <= kGuestNSig; ++s) {
-      uint64_t h = p.signals.action[s].handler;
-      if (h == kSigIgn) ign |= sig_bit(s);
-      else if (h != kSigDfl) cgt |= sig_bit(s);
-    }
-  }
-  uint64_t kb = in.mapped_bytes / 1024;
-  char buf[2048];
-  snprintf(buf, sizeof buf,
-           "Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
-           "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
-           "FDSize:\t%d\nGroups:\t\nVmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t       0 kB\n"
-           "VmRSS:\t%8lu kB\nThreads:\t%d\nSigQ:\t0/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
-           "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\nCapInh:\t0000000000000000\n"
-           "CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nSeccomp:\t0\n"
-           "Cpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
-           p.comm, p.umask(), p.pid(), p.pid(), p.ppid(), getuid(), geteuid(), geteuid(), geteuid(),
-           getgid(), getegid(), getegid(), getegid(), p.fds().limit() < 64 ? 64 : 64,
-           (unsigned long)kb, (unsigned long)kb, (unsigned long)kb, in.threads,
-           (unsigned long)p.rlimits[RLIMIT_SIGPENDING].rlim_cur, (unsigned long)pend,
-           (unsigned long)shd, (unsigned long)blk, (unsigned long)ign, (unsigned long)cgt);
-  return buf;
-}
-
-// /proc/self/stat: the 52 fields of Linux's do_task_stat (unknown ones 0).
-std::string proc_stat(Process& p) {
-  Process::Info in = p.info();
-  uint64_t ticks = in.cpu_ns / 10000000;  // USER_HZ = 100
-  const StackLayout& st = p.stack();
-  char buf[1024];
-  snprintf(buf, sizeof buf,
-           "%d (%s) R %d %d %d 0 -1 4194304 0 0 0 0 %lu 0 0 0 20 0 %d 0 0 %lu %lu %lu %lu %lu "
-           "%lu %lu 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 %lu %lu %lu %lu %lu %lu %lu 0\n",
-           p.pid(), p.comm, p.ppid(), p.pid(), p.pid(), (unsigned long)ticks, in.threads,
-           (unsigned long)in.mapped_bytes, (unsigned long)(in.mapped_bytes / 4096),
-           (unsigned long)RLIM_INFINITY, (unsigned long)p.image().exe.lo,
-           (unsigned long)p.brk_start, (unsigned long)st.sp, (unsigned long)st.sp,
-           (unsigned long)p.brk_start, (unsigned long)p.brk_start, (unsigned long)p.brk_cur,
-           (unsigned long)st.args_start, (unsigned long)st.args_end,
-           (unsigned long)st.env_start, (unsigned long)st.env_end);
-  return buf;
-}
-
-// Opens an emulated /proc/self file, or returns 1 if path is not one.
-int open_proc_self(Process& p, const Vcpu& self, const std::string& path, int64_t flags) {
-  if (int n = proc_self_fd(p, path); n >= 0) {
-    auto f = p.fds().get(n);
-    if (!f) return -ENOENT;
-    std::string link = "/proc/self/fd/" + std::to_string(f->fd());
-    return open(link.c_str(), (flags & ~O_CREAT) | O_CLOEXEC);
-  }
-  if (is_proc_self(p, path, "status")) return memfd_with(proc_status(p, self));
-  if (is_proc_self(p, path, "stat")) return memfd_with(proc_stat(p));
-  if (is_proc_self(p, path, "exe")) return open(p.exe_path().c_str(), (flags & ~O_CREAT) | O_CLOEXEC);
-  if (is_proc_self(p, path, "maps")) return memfd_with(proc_maps(p));
-  if (is_proc_self(p, path, "cmdline")) return memfd_with(join_nul(p.argv()));
-  if (is_proc_self(p, path, "environ")) return memfd_with(join_nul(p.envp()));
-  if (is_proc_self(p, path, "comm")) return memfd_with(std::string(p.comm) + "\n");
-  if (is_proc_self(p, path, "auxv")) {
-    std::string data;
-    for (auto& [k, v] : p.stack().auxv_entries) {
-      data.append(reinterpret_cast<const char*>(&k), 8);
-      data.append(reinterpret_cast<const char*>(&v), 8);
-    }
-    return memfd_with(data);
-  }
-  return 1;
+  if (n == 0) return nullptr;
+  *len = n;
+  return p.as().base() + addr;
 }
 
 // A blocking read/write interrupted by a signal: -ERESTARTSYS, so it
@@ -313,7 +195,7 @@ int64_t sys_read(SyscallCtx& ctx) {
   if (fd < 0) return fd;
   if (int64_t r; signalfd_read(ctx, keep, ctx.a[1], ctx.a[2], &r)) return r;  // sys_poll.cpp
   uint64_t len = std::min<uint64_t>(ctx.a[2], kMaxRwCount);
-  uint8_t* buf = guest_buf(ctx.proc, ctx.a[1], len, PROT_WRITE);
+  uint8_t* buf = rw_buf(ctx.proc, fd, ctx.a[1], &len, PROT_WRITE);
   if (!buf) return -EFAULT;
   return interruptible(ctx, safe_syscall(&ctx.vcpu.state.exit_request, SYS_read, fd,
                                          reinterpret_cast<long>(buf), static_cast<long>(len)));
@@ -324,7 +206,7 @@ int64_t sys_write(SyscallCtx& ctx) {
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
   uint64_t len = std::min<uint64_t>(ctx.a[2], kMaxRwCount);
-  uint8_t* buf = guest_buf(ctx.proc, ctx.a[1], len, PROT_READ);
+  uint8_t* buf = rw_buf(ctx.proc, fd, ctx.a[1], &len, PROT_READ);
   if (!buf) return -EFAULT;
   return write_result(ctx, safe_syscall(&ctx.vcpu.state.exit_request, SYS_write, fd,
                                         reinterpret_cast<long>(buf), static_cast<long>(len)));
@@ -336,7 +218,7 @@ int64_t sys_pread64(SyscallCtx& ctx) {
   if (fd < 0) return fd;
   if (static_cast<int64_t>(ctx.a[3]) < 0) return -EINVAL;
   uint64_t len = std::min<uint64_t>(ctx.a[2], kMaxRwCount);
-  uint8_t* buf = guest_buf(ctx.proc, ctx.a[1], len, PROT_WRITE);
+  uint8_t* buf = rw_buf(ctx.proc, fd, ctx.a[1], &len, PROT_WRITE);
   if (!buf) return -EFAULT;
   return host_ret(pread(fd, buf, len, static_cast<off_t>(ctx.a[3])));
 }
@@ -347,7 +229,7 @@ int64_t sys_pwrite64(SyscallCtx& ctx) {
   if (fd < 0) return fd;
   if (static_cast<int64_t>(ctx.a[3]) < 0) return -EINVAL;
   uint64_t len = std::min<uint64_t>(ctx.a[2], kMaxRwCount);
-  uint8_t* buf = guest_buf(ctx.proc, ctx.a[1], len, PROT_READ);
+  uint8_t* buf = rw_buf(ctx.proc, fd, ctx.a[1], &len, PROT_READ);
   if (!buf) return -EFAULT;
   return host_ret(pwrite(fd, buf, len, static_cast<off_t>(ctx.a[3])));
 }
@@ -359,6 +241,13 @@ int64_t sys_lseek(SyscallCtx& ctx) {
   std::shared_ptr<HostFd> keep;
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
+  if (SynthDir* d = keep->synth()) {  // rewinddir/seekdir on an emulated directory
+    int64_t off = static_cast<int64_t>(ctx.a[1]);
+    if (ctx.a[2] != SEEK_SET || off < 0) return -EINVAL;
+    std::lock_guard<std::mutex> lock(d->mutex);
+    d->pos = static_cast<size_t>(off);
+    return off;
+  }
   return host_ret(lseek(fd, static_cast<off_t>(ctx.a[1]), static_cast<int>(ctx.a[2])));
 }
 
@@ -366,17 +255,45 @@ int64_t sys_lseek(SyscallCtx& ctx) {
 
 int64_t sys_openat(SyscallCtx& ctx) {
   AtPath at;
-  int r = resolve_at(ctx.proc, static_cast<int64_t>(static_cast<int32_t>(ctx.a[0])), ctx.a[1], &at);
-  if (r < 0) return r;
   int64_t flags = static_cast<int32_t>(ctx.a[2]);
+  int r = resolve_at(ctx.proc, static_cast<int64_t>(static_cast<int32_t>(ctx.a[0])), ctx.a[1], &at,
+                     false, !ctx.proc.root());
+  if (r < 0) return r;
+  if (RootFs* root = ctx.proc.root(); root && at.root_base >= 0 && !at.abs.empty() &&
+                                      !(flags & O_NOFOLLOW)) {
+    // The last component may be a symlink into the emulated /proc or /dev.
+    struct stat st;
+    if (fstatat(at.dirfd, at.path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+      if (std::string e = walk_to_emulated(*root, at.abs, true); !e.empty()) {
+        AtPath em;
+        em.guest = at.guest;
+        if ((r = emulate_path(ctx.proc, e, true, &em)) != 0) return r < 0 ? r : -ENOENT;
+        at = std::move(em);
+      }
+  }
   bool cloexec = flags & O_CLOEXEC;
-  int hfd = open_proc_self(ctx.proc, ctx.vcpu, at.guest, flags);
-  if (hfd == 1) {
-    mode_t mode = static_cast<mode_t>(ctx.a[3]) & 07777 & ~ctx.proc.umask();
+  mode_t mode = static_cast<mode_t>(ctx.a[3]) & 07777 & ~ctx.proc.umask();
+  int hfd;
+  if (at.synth) {  // an emulated directory (proc_dev.cpp)
+    if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT)) return -EISDIR;
+    hfd = open(at.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (hfd < 0) return -errno;
+    return ctx.proc.fds().install(std::make_shared<HostFd>(hfd, at.synth), cloexec);
+  }
+  if (at.open_emulated) {
+    if ((flags & O_CREAT) && (flags & O_EXCL)) return -EEXIST;
+    hfd = at.open_emulated(ctx.vcpu, flags);
+    if (hfd < 0) return hfd;
+  } else if (at.root_base >= 0) {  // inside a root: openat2(RESOLVE_IN_ROOT)
+    constexpr int64_t kValid = O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |
+                               O_NONBLOCK | O_DSYNC | FASYNC | O_DIRECT | O_LARGEFILE |
+                               O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_SYNC |
+                               O_PATH | O_TMPFILE;
+    hfd = RootFs::open_beneath(at.root_base, at.root_rel, static_cast<int>(flags & kValid), mode);
+    if (hfd < 0) return hfd;
+  } else {
     hfd = openat(at.dirfd, at.path.c_str(), static_cast<int>(flags) | O_CLOEXEC, mode);
     if (hfd < 0) return -errno;
-  } else if (hfd < 0) {
-    return hfd == -1 ? -errno : hfd;
   }
   return ctx.proc.fds().install_host(hfd, cloexec);
 }
@@ -415,14 +332,13 @@ int64_t sys_newfstatat(SyscallCtx& ctx) {
   int flags = static_cast<int>(ctx.a[3]);
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) return -EINVAL;
   AtPath at;
-  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH);
+  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH,
+                     !(flags & AT_SYMLINK_NOFOLLOW));
   if (r < 0) return r;
   struct stat st;
-  if (is_proc_self(ctx.proc, at.guest, "exe") && !(flags & AT_SYMLINK_NOFOLLOW)) {
-    if (stat(ctx.proc.exe_path().c_str(), &st) != 0) return -errno;
-  } else if (fstatat(at.dirfd, at.path.c_str(), &st, flags) != 0) {
-    return -errno;
-  }
+  if (at.has_link && (flags & AT_SYMLINK_NOFOLLOW) && names_link(at.guest))
+    at.dirfd = AT_FDCWD, at.path = "/proc/self/cwd";  // an emulated symlink: a host one's stat
+  if (fstatat(at.dirfd, at.path.c_str(), &st, flags) != 0) return -errno;
   GuestStat g = to_guest_stat(st);
   return ctx.proc.as().write(ctx.a[2], &g, sizeof g) ? 0 : -EFAULT;
 }
@@ -430,9 +346,12 @@ int64_t sys_newfstatat(SyscallCtx& ctx) {
 int64_t sys_statx(SyscallCtx& ctx) {
   int flags = static_cast<int>(ctx.a[2]);
   AtPath at;
-  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH);
+  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH,
+                     !(flags & AT_SYMLINK_NOFOLLOW));
   if (r < 0) return r;
   struct statx sx;
+  if (at.has_link && (flags & AT_SYMLINK_NOFOLLOW) && names_link(at.guest))
+    at.dirfd = AT_FDCWD, at.path = "/proc/self/cwd";
   if (statx(at.dirfd, at.path.c_str(), flags, static_cast<unsigned>(ctx.a[3]), &sx) != 0)
     return -errno;
   static_assert(sizeof(struct statx) == 256);
@@ -464,18 +383,13 @@ int64_t sys_readlinkat(SyscallCtx& ctx) {
   int64_t size = static_cast<int64_t>(ctx.a[3]);
   if (static_cast<int32_t>(size) <= 0) return -EINVAL;
   AtPath at;
-  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at);
+  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
   if (r < 0) return r;
   std::string target;
-  int pfd = proc_self_fd(ctx.proc, at.guest);
-  if (is_proc_self(ctx.proc, at.guest, "exe")) {
-    target = ctx.proc.exe_path();
-  } else if (pfd >= 0) {  // the guest's fd N, not hartd's
-    auto f = ctx.proc.fds().get(pfd);
-    if (!f) return -ENOENT;
-    target = guest_link_of(ctx.proc, f->fd());
-  } else if (is_proc_self(ctx.proc, at.guest, "cwd")) {
-    target = guest_link_of(ctx.proc, ctx.proc.cwd_fd());
+  if (at.has_link && names_link(at.guest)) {  // an emulated link (/proc/self/exe, ...)
+    target = at.link;
+  } else if (at.synth || at.open_emulated) {  // an emulated directory or file
+    return -EINVAL;
   } else {
     char buf[PATH_MAX];
     ssize_t n = readlinkat(at.dirfd, at.path.c_str(), buf, sizeof buf);
@@ -501,7 +415,8 @@ int64_t sys_faccessat2(SyscallCtx& ctx) {
   if (mode & ~(R_OK | W_OK | X_OK)) return -EINVAL;
   if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
   AtPath at;
-  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH);
+  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH,
+                     !(flags & AT_SYMLINK_NOFOLLOW));
   if (r < 0) return r;
   return syscall(SYS_faccessat2, at.dirfd, at.path.c_str(), mode, flags) == 0 ? 0 : -errno;
 }
@@ -515,19 +430,13 @@ int64_t sys_getdents64(SyscallCtx& ctx) {
   uint64_t len = std::min<uint64_t>(ctx.a[2], kMaxRwCount);
   uint8_t* buf = guest_buf(ctx.proc, ctx.a[1], len, PROT_WRITE);
   if (!buf) return -EFAULT;
+  if (SynthDir* d = keep->synth()) return synth_getdents(*d, buf, len);  // proc_dev.cpp
   return host_ret(syscall(SYS_getdents64, fd, buf, len));
 }
 
 int64_t sys_getcwd(SyscallCtx& ctx) {
-  char buf[PATH_MAX];
-  std::string link = "/proc/self/fd/" + std::to_string(ctx.proc.cwd_fd());
-  ssize_t n = readlink(link.c_str(), buf, sizeof buf - 1);
-  if (n < 0) return -errno;
-  std::string cwd(buf, n);
-  const std::string& root = ctx.proc.sysroot();
-  if (!root.empty() && cwd.compare(0, root.size(), root) == 0 &&
-      (cwd.size() == root.size() || cwd[root.size()] == '/'))
-    cwd = cwd.size() == root.size() ? "/" : cwd.substr(root.size());
+  std::string cwd = guest_link_of(ctx.proc, ctx.proc.cwd_fd());
+  if (cwd.empty()) return -ENOENT;
   if (cwd.size() + 1 > ctx.a[1]) return -ERANGE;
   return ctx.proc.as().write(ctx.a[0], cwd.c_str(), cwd.size() + 1)
              ? static_cast<int64_t>(cwd.size() + 1)
@@ -557,8 +466,9 @@ int64_t sys_fchdir(SyscallCtx& ctx) {
 
 int64_t sys_mkdirat(SyscallCtx& ctx) {
   AtPath at;
-  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at);
+  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
   if (r < 0) return r;
+  if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
   mode_t mode = static_cast<mode_t>(ctx.a[2]) & 07777 & ~ctx.proc.umask();
   return mkdirat(at.dirfd, at.path.c_str(), mode) == 0 ? 0 : -errno;
 }
@@ -567,17 +477,19 @@ int64_t sys_unlinkat(SyscallCtx& ctx) {
   int flags = static_cast<int>(ctx.a[2]);
   if (flags & ~AT_REMOVEDIR) return -EINVAL;
   AtPath at;
-  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at);
+  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
   if (r < 0) return r;
+  if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
   return unlinkat(at.dirfd, at.path.c_str(), flags) == 0 ? 0 : -errno;
 }
 
 int64_t sys_renameat2(SyscallCtx& ctx) {
   AtPath from, to;
-  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &from);
+  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &from, false, false);
   if (r < 0) return r;
-  r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[2]), ctx.a[3], &to);
+  r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[2]), ctx.a[3], &to, false, false);
   if (r < 0) return r;
+  if (from.host_only || to.host_only) return -EACCES;
   return syscall(SYS_renameat2, from.dirfd, from.path.c_str(), to.dirfd, to.path.c_str(),
                  static_cast<unsigned>(ctx.a[4])) == 0
              ? 0
@@ -589,18 +501,21 @@ int64_t sys_symlinkat(SyscallCtx& ctx) {
   int r = read_guest_path(ctx.proc, ctx.a[0], &target);
   if (r < 0) return r;
   AtPath at;
-  r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[1]), ctx.a[2], &at);
+  r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[1]), ctx.a[2], &at, false, false);
   if (r < 0) return r;
+  if (at.host_only) return -EACCES;
   return symlinkat(target.c_str(), at.dirfd, at.path.c_str()) == 0 ? 0 : -errno;
 }
 
 int64_t sys_linkat(SyscallCtx& ctx) {
   int flags = static_cast<int>(ctx.a[4]);
   AtPath from, to;
-  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &from, flags & AT_EMPTY_PATH);
+  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &from, flags & AT_EMPTY_PATH,
+                     (flags & AT_SYMLINK_FOLLOW) != 0);
   if (r < 0) return r;
-  r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[2]), ctx.a[3], &to);
+  r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[2]), ctx.a[3], &to, false, false);
   if (r < 0) return r;
+  if (from.host_only || to.host_only) return -EACCES;
   return linkat(from.dirfd, from.path.c_str(), to.dirfd, to.path.c_str(), flags) == 0 ? 0 : -errno;
 }
 
@@ -617,14 +532,17 @@ int64_t sys_fchmodat(SyscallCtx& ctx) {
   AtPath at;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at);
   if (r < 0) return r;
+  if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
   return fchmodat(at.dirfd, at.path.c_str(), static_cast<mode_t>(ctx.a[2]), 0) == 0 ? 0 : -errno;
 }
 
 int64_t sys_fchownat(SyscallCtx& ctx) {
   int flags = static_cast<int>(ctx.a[4]);
   AtPath at;
-  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH);
+  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH,
+                     !(flags & AT_SYMLINK_NOFOLLOW));
   if (r < 0) return r;
+  if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
   return fchownat(at.dirfd, at.path.c_str(), static_cast<uid_t>(ctx.a[2]),
                   static_cast<gid_t>(ctx.a[3]), flags) == 0
              ? 0
@@ -649,6 +567,7 @@ int64_t sys_truncate(SyscallCtx& ctx) {
   AtPath at;
   int r = resolve_at(ctx.proc, AT_FDCWD, ctx.a[0], &at);
   if (r < 0) return r;
+  if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
   int fd = openat(at.dirfd, at.path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return -errno;
   int rc = ftruncate(fd, static_cast<off_t>(ctx.a[1])) == 0 ? 0 : -errno;
@@ -690,8 +609,9 @@ int64_t sys_utimensat(SyscallCtx& ctx) {
     return futimens(fd, tsp) == 0 ? 0 : -errno;
   }
   AtPath at;
-  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at);
+  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, !(flags & AT_SYMLINK_NOFOLLOW));
   if (r < 0) return r;
+  if (at.host_only) return -EACCES;
   return utimensat(at.dirfd, at.path.c_str(), tsp, flags) == 0 ? 0 : -errno;
 }
 
@@ -748,15 +668,21 @@ int64_t sys_fcntl(SyscallCtx& ctx) {
       return host_ret(fcntl(fd, F_SETFL, static_cast<int>(arg)));
     case F_GETLK:
     case F_SETLK:
-    case F_SETLKW:
+    case F_SETLKW:  // between guest processes: file_locks.cpp
+      return posix_lock_fcntl(ctx, fd, cmd, arg);
     case F_OFD_GETLK:
     case F_OFD_SETLK:
     case F_OFD_SETLKW: {
       struct flock fl;
       static_assert(sizeof(struct flock) == 32);
       if (!ctx.proc.as().read(arg, &fl, sizeof fl)) return -EFAULT;
+      if (cmd == F_OFD_SETLKW) {  // blocks: interruptible
+        int64_t r = safe_syscall(&ctx.vcpu.state.exit_request, SYS_fcntl, fd, cmd,
+                                 reinterpret_cast<long>(&fl));
+        return r == -EINTR ? kERESTARTSYS : r;
+      }
       if (fcntl(fd, cmd, &fl) != 0) return -errno;
-      if ((cmd == F_GETLK || cmd == F_OFD_GETLK) && !ctx.proc.as().write(arg, &fl, sizeof fl))
+      if (cmd == F_OFD_GETLK && !ctx.proc.as().write(arg, &fl, sizeof fl))
         return -EFAULT;
       return 0;
     }
@@ -770,6 +696,20 @@ int64_t sys_fcntl(SyscallCtx& ctx) {
     default:
       return -EINVAL;
   }
+}
+
+// flock(): per open file description, which host fds are (a forked child
+// shares its parent's); a blocking LOCK_SH/LOCK_EX is interruptible.
+int64_t sys_flock(SyscallCtx& ctx) {
+  std::shared_ptr<HostFd> keep;
+  int fd = host_fd(ctx, ctx.a[0], &keep);
+  if (fd < 0) return fd;
+  int op = static_cast<int>(ctx.a[1]);
+  int kind = op & ~LOCK_NB;
+  if (kind != LOCK_SH && kind != LOCK_EX && kind != LOCK_UN) return -EINVAL;
+  if (op & LOCK_NB || kind == LOCK_UN) return host_ret(flock(fd, op));
+  int64_t r = safe_syscall(&ctx.vcpu.state.exit_request, SYS_flock, fd, op);
+  return r == -EINTR ? kERESTARTSYS : r;
 }
 
 int64_t sys_pipe2(SyscallCtx& ctx) {

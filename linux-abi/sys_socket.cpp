@@ -21,6 +21,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -71,11 +72,27 @@ int read_sockaddr(Process& p, uint64_t addr, int64_t len, InAddr* out) {
     return 0;  // not a path (unnamed, abstract, other families)
   size_t max = len - offsetof(sockaddr_un, sun_path);
   std::string guest(un->sun_path, strnlen(un->sun_path, max));
-  if (guest[0] == '/' && p.sysroot().empty()) return 0;  // the host sees the same path
+  if (guest[0] == '/' && p.sysroot().empty() && !p.root()) return 0;  // the host sees the same path
   size_t slash = guest.rfind('/');
   std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : guest.substr(0, slash);
   std::string base = slash == std::string::npos ? guest : guest.substr(slash + 1);
-  if (dir[0] == '/') {
+  if (RootFs* root = p.root()) {  // the folder, looked up inside the root
+    std::shared_ptr<HostFd> keep;
+    std::string gdir =
+        dir[0] == '/' ? dir : guest_path_of_fd(p, p.host_dirfd(AT_FDCWD, &keep)) + "/" + dir;
+    int fd = root->open(gdir, O_PATH | O_DIRECTORY);
+    if (fd < 0) return fd;
+    out->dirfd = fd;
+    struct stat st;
+    if (fstatat(fd, base.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+      // The host would follow the link from its own "/": resolve it in the root.
+      int target = root->open(gdir + "/" + base, O_PATH);
+      if (target < 0) return target;
+      close(fd);
+      out->dirfd = target;
+      base.clear();
+    }
+  } else if (dir[0] == '/') {
     out->dirfd = open(p.host_path(dir).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   } else {
     std::shared_ptr<HostFd> keep;
@@ -83,7 +100,7 @@ int read_sockaddr(Process& p, uint64_t addr, int64_t len, InAddr* out) {
     out->dirfd = openat(cwd, dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   }
   if (out->dirfd < 0) return -errno;
-  std::string host = "/proc/self/fd/" + std::to_string(out->dirfd) + "/" + base;
+  std::string host = "/proc/self/fd/" + std::to_string(out->dirfd) + (base.empty() ? "" : "/" + base);
   if (host.size() >= sizeof un->sun_path) return -ENAMETOOLONG;
   memset(un->sun_path, 0, sizeof un->sun_path);
   memcpy(un->sun_path, host.data(), host.size());
@@ -105,6 +122,10 @@ void to_guest_addr(Process& p, struct sockaddr_storage* ss, socklen_t* len) {
     std::lock_guard<std::mutex> lock(g_names_mutex);
     auto it = g_unix_names.find(host);
     if (it != g_unix_names.end()) guest = it->second;
+  }
+  if (RootFs* r = p.root(); r && guest == host) {
+    std::string g = r->to_guest(host);
+    if (!g.empty()) guest = g;
   }
   const std::string& root = p.sysroot();
   if (guest == host && !root.empty() && host.compare(0, root.size(), root) == 0 &&

@@ -1,6 +1,7 @@
 // linux-abi/sys_util.h — helpers shared by the syscall handler files:
 // host-result to -errno conversion, guest path reading and *at() path
-// resolution (sysroot, cwd, /proc/self emulation), guest buffer checks.
+// resolution (sysroot, root, cwd, /proc and /dev emulation), guest buffer
+// checks.
 // Owns: nothing stateful. Internal to linux-abi/.
 #pragma once
 
@@ -8,6 +9,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -29,14 +31,41 @@ int read_guest_path(Process& p, uint64_t addr, std::string* out, bool allow_empt
 // A resolved *at() path: host dirfd + host path (relative to dirfd, or absolute).
 struct AtPath {
   std::shared_ptr<HostFd> keep;  // keeps the dirfd open during the call
+  std::shared_ptr<HostFd> keep2;
   int dirfd = -1;
   std::string path;   // host path to pass to the host *at() call
   std::string guest;  // as the guest wrote it
+  // Emulated files (/proc, /dev; proc_dev.cpp). path then names a host file
+  // to stat in its place.
+  std::shared_ptr<SynthDir> synth;  // an emulated directory: open() gives this listing
+  // An emulated file: open() calls this (host fd or -errno).
+  std::function<int(const Vcpu& self, int64_t flags)> open_emulated;
+  bool has_link = false;  // an emulated symlink: readlink gives `link`
+  // path is a host file standing in for an emulated one (/dev/null, a /proc
+  // file, the folder behind an emulated directory): never changed for the
+  // guest (chmod, unlink, rename... fail with EACCES).
+  bool host_only = false;
+  std::string link;
+  // Inside a root (root_fs.h): what openat2 opens for a plain open().
+  int root_base = -1;
+  std::string root_rel;
+  int resolved_fd = -1;  // the O_PATH fd path names (root lookups that follow)
+  std::string abs;       // the guest path made absolute (root lookups; "" if unknown)
 };
-// 0 or -errno. Absolute guest paths go through the sysroot; relative ones
-// through dirfd (AT_FDCWD = the process cwd).
+// 0 or -errno. Absolute guest paths go through the sysroot (or the root);
+// relative ones through dirfd (AT_FDCWD = the process cwd). follow: the
+// call follows a final symlink (matters inside a root only).
 int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out,
-               bool allow_empty = false);
+               bool allow_empty = false, bool follow = true);
+
+// /proc and /dev emulation for a normalized absolute guest path
+// (proc_dev.cpp): 1 if the path is not emulated, 0 with *out set, or -errno.
+// in_root: the process has a root, so all of /proc and /dev is emulated.
+int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out);
+// getdents64 on an emulated directory.
+int64_t synth_getdents(SynthDir& d, uint8_t* buf, uint64_t len);
+// What readlink of a host fd shows the guest (root/sysroot prefix removed).
+std::string guest_link_of(const Process& p, int host_fd);
 
 // True if the guest path names this process's /proc/self/<what> (or /proc/<pid>/<what>).
 bool is_proc_self(const Process& p, const std::string& path, const char* what);

@@ -84,7 +84,7 @@ struct SyscallInfo {
   S(29, ioctl, Partial, "dxp", 'd') \
   U(30, ioprio_set, "xxxxxx") \
   U(31, ioprio_get, "xxxxxx") \
-  U(32, flock, "xxxxxx") \
+  S(32, flock, Full, "dx", 'd') \
   U(33, mknodat, "xxxxxx") \
   S(34, mkdirat, Full, "fso", 'd') \
   S(35, unlinkat, Full, "fsx", 'd') \

@@ -1,13 +1,20 @@
 // server/gdb_target.cpp — see gdb_target.h.
 #include "server/gdb_target.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
+#include <future>
+#include <thread>
+
+#include <cinttypes>
 #include <csignal>
 #include <cstring>
 
 #include "core/log.h"
 #include "linux-abi/debug_hooks.h"
+#include "linux-abi/fd_table.h"
 #include "linux-abi/process.h"
 #include "translator/frontend.h"
 
@@ -27,40 +34,146 @@ gdb::StopReason reason_of(StopKind k) {
     case StopKind::RWatch: return gdb::StopReason::RWatch;
     case StopKind::AWatch: return gdb::StopReason::AWatch;
     case StopKind::Signal: return gdb::StopReason::Signal;
+    case StopKind::SyscallEntry: return gdb::StopReason::SyscallEntry;
+    case StopKind::SyscallReturn: return gdb::StopReason::SyscallReturn;
+    case StopKind::Fork: return gdb::StopReason::Fork;
+    case StopKind::VFork: return gdb::StopReason::VFork;
+    case StopKind::VForkDone: return gdb::StopReason::VForkDone;
+    case StopKind::Exec: return gdb::StopReason::Exec;
     default: return gdb::StopReason::None;
   }
 }
 }  // namespace
 
 ProcessGdbTarget::ProcessGdbTarget(std::shared_ptr<linux::Process> p, bool stop, bool started_here)
-    : p_(std::move(p)), started_here_(started_here) {
-  d_ = linux::debug_attach(*p_, stop);
-  d_->set_access_decoder(&insn_mem_access);  // watch mode (translator/frontend.h)
+    : started_here_(started_here) {
+  std::shared_ptr<DebugController> d = linux::debug_attach(*p, stop);
+  add_process(std::move(p), std::move(d));
+  procs_.back().attached = !started_here;
 }
 
-void ProcessGdbTarget::begin_session() { linux::debug_attach(*p_, false); }
+void ProcessGdbTarget::add_process(std::shared_ptr<linux::Process> p, std::shared_ptr<DebugController> d) {
+  d->set_access_decoder(&insn_mem_access);  // watch mode (translator/frontend.h)
+  procs_.push_back({std::move(p), std::move(d), false});
+  select(cur_ < procs_.size() ? cur_ : 0);
+}
 
-int ProcessGdbTarget::pid() { return p_->pid(); }
+void ProcessGdbTarget::select(size_t i) {
+  if (procs_.empty()) {
+    cur_ = 0;
+    p_.reset();
+    d_.reset();
+    return;
+  }
+  cur_ = i;
+  p_ = procs_[i].p;
+  d_ = procs_[i].d;
+}
+
+void ProcessGdbTarget::remove_process(size_t i) {
+  procs_.erase(procs_.begin() + static_cast<long>(i));
+  select(0);
+}
+
+ProcessGdbTarget::Proc* ProcessGdbTarget::proc_of_tid(int tid) {
+  for (Proc& pr : procs_) {
+    std::lock_guard<std::mutex> lock(pr.p->mutex());
+    if (pr.p->thread_by_tid(tid)) return &pr;
+  }
+  return nullptr;
+}
+
+void ProcessGdbTarget::begin_session() {
+  for (Proc& pr : procs_) {
+    linux::debug_attach(*pr.p, false);
+    pr.end_reported = pr.end_reported && pr.p->zombie();  // detached last time: debugged again
+  }
+  events_ = 0;
+  for (Proc& pr : procs_) pr.d->process_events.store(0);
+}
+
+int ProcessGdbTarget::pid() { return p_ ? p_->pid() : 0; }
+
+int ProcessGdbTarget::pid_of(int tid) {
+  Proc* pr = proc_of_tid(tid);
+  return pr ? pr->p->pid() : p_->pid();
+}
+
+bool ProcessGdbTarget::select_process(int pid) {
+  for (size_t i = 0; i < procs_.size(); ++i)
+    if (procs_[i].p->pid() == pid) {
+      select(i);
+      return true;
+    }
+  return false;
+}
+
+size_t ProcessGdbTarget::process_count() {
+  size_t n = 0;
+  for (Proc& pr : procs_) n += !pr.end_reported;
+  return n;
+}
+
+size_t ProcessGdbTarget::detach_process(int pid) {
+  for (size_t i = 0; i < procs_.size(); ++i)
+    if (procs_[i].p->pid() == pid) {
+      linux::debug_detach(*procs_[i].p);
+      if (procs_.size() == 1) {
+        procs_[i].end_reported = true;
+        return 0;
+      }
+      remove_process(i);
+      break;
+    }
+  return process_count();
+}
+
+size_t ProcessGdbTarget::kill_process(int pid) {
+  for (size_t i = 0; i < procs_.size(); ++i)
+    if (procs_[i].p->pid() == pid) {
+      procs_[i].p->exit_with_signal(SIGKILL);
+      procs_[i].d->release_all();
+      if (procs_.size() == 1) {
+        procs_[i].end_reported = true;
+        return 0;
+      }
+      remove_process(i);
+      break;
+    }
+  return process_count();
+}
+
+void ProcessGdbTarget::set_process_events(uint32_t mask) {
+  events_ = ((mask & gdb::kProcessFork) ? kDebugForkEvents : 0u) |
+            ((mask & gdb::kProcessVfork) ? kDebugVforkEvents : 0u) |
+            ((mask & gdb::kProcessExec) ? kDebugExecEvents : 0u);
+  for (Proc& pr : procs_) pr.d->process_events.store(events_);
+}
 
 std::vector<gdb::ThreadInfo> ProcessGdbTarget::threads() {
   std::vector<gdb::ThreadInfo> out;
-  std::lock_guard<std::mutex> lock(p_->mutex());
-  std::string name(p_->comm, strnlen(p_->comm, sizeof p_->comm));
-  p_->for_each_thread([&](Vcpu& v, linux::ThreadSignals&) { out.push_back({p_->tid_of(v), name}); });
+  for (Proc& pr : procs_) {
+    if (pr.end_reported) continue;
+    linux::Process& p = *pr.p;
+    std::lock_guard<std::mutex> lock(p.mutex());
+    std::string name(p.comm, strnlen(p.comm, sizeof p.comm));
+    int pid = p.pid();
+    p.for_each_thread([&](Vcpu& v, linux::ThreadSignals&) { out.push_back({p.tid_of(v), pid, name}); });
+  }
   return out;
 }
 
-bool ProcessGdbTarget::thread_alive(int tid) {
-  std::lock_guard<std::mutex> lock(p_->mutex());
-  return p_->thread_by_tid(tid) != nullptr;
+bool ProcessGdbTarget::thread_alive(int tid) { return proc_of_tid(tid) != nullptr; }
+
+size_t ProcessGdbTarget::live_threads(const Proc& pr) {
+  std::lock_guard<std::mutex> lock(pr.p->mutex());
+  return pr.p->thread_count();
 }
 
-size_t ProcessGdbTarget::live_threads() {
-  std::lock_guard<std::mutex> lock(p_->mutex());
-  return p_->thread_count();
-}
+size_t ProcessGdbTarget::live_threads() { return procs_.empty() ? 0 : live_threads(procs_[cur_]); }
 
 int ProcessGdbTarget::first_tid() {
+  if (!p_) return 0;
   std::lock_guard<std::mutex> lock(p_->mutex());
   int tid = 0;
   p_->for_each_thread([&](Vcpu& v, linux::ThreadSignals&) {
@@ -70,8 +183,10 @@ int ProcessGdbTarget::first_tid() {
 }
 
 bool ProcessGdbTarget::read_registers(int tid, gdb::Registers* out) {
-  std::lock_guard<std::mutex> lock(p_->mutex());
-  Vcpu* v = p_->thread_by_tid(tid);
+  Proc* pr = proc_of_tid(tid);
+  if (!pr) return false;
+  std::lock_guard<std::mutex> lock(pr->p->mutex());
+  Vcpu* v = pr->p->thread_by_tid(tid);
   if (!v) return false;
   const CpuState& s = v->state;
   memcpy(out->x, s.x, sizeof out->x);
@@ -84,8 +199,10 @@ bool ProcessGdbTarget::read_registers(int tid, gdb::Registers* out) {
 }
 
 bool ProcessGdbTarget::write_registers(int tid, const gdb::Registers& in) {
-  std::lock_guard<std::mutex> lock(p_->mutex());
-  Vcpu* v = p_->thread_by_tid(tid);
+  Proc* pr = proc_of_tid(tid);
+  if (!pr) return false;
+  std::lock_guard<std::mutex> lock(pr->p->mutex());
+  Vcpu* v = pr->p->thread_by_tid(tid);
   if (!v) return false;
   CpuState& s = v->state;
   memcpy(s.x, in.x, sizeof s.x);
@@ -98,6 +215,7 @@ bool ProcessGdbTarget::write_registers(int tid, const gdb::Registers& in) {
 }
 
 size_t ProcessGdbTarget::read_memory(uint64_t addr, void* dst, size_t len) {
+  if (!p_) return 0;
   AddressSpace& as = p_->as();
   size_t done = 0;
   auto* out = static_cast<uint8_t*>(dst);
@@ -111,6 +229,7 @@ size_t ProcessGdbTarget::read_memory(uint64_t addr, void* dst, size_t len) {
 }
 
 size_t ProcessGdbTarget::write_memory(uint64_t addr, const void* src, size_t len) {
+  if (!p_) return 0;
   AddressSpace& as = p_->as();
   if (addr >= kGuestVaLimit || len > kGuestVaLimit - addr) return 0;
   // A guest-writable range goes through check(PROT_WRITE), which also
@@ -123,29 +242,33 @@ size_t ProcessGdbTarget::write_memory(uint64_t addr, const void* src, size_t len
 }
 
 bool ProcessGdbTarget::insert_breakpoint(uint64_t addr) {
-  if (!p_->as().check(addr, 2, 0)) return false;
+  if (!p_ || !p_->as().check(addr, 2, 0)) return false;
   d_->insert_breakpoint(addr);
   linux::debug_invalidate(*p_, addr, addr + 1);
   return true;
 }
 
 bool ProcessGdbTarget::remove_breakpoint(uint64_t addr) {
+  if (!p_) return false;
   d_->remove_breakpoint(addr);
   linux::debug_invalidate(*p_, addr, addr + 1);
   return true;
 }
 
 bool ProcessGdbTarget::insert_watchpoint(int type, uint64_t addr, uint64_t len) {
-  if (type < 2 || type > 4) return false;
+  if (!d_ || type < 2 || type > 4) return false;
   return d_->insert_watchpoint(static_cast<WatchType>(type), addr, len);
 }
 
 bool ProcessGdbTarget::remove_watchpoint(int type, uint64_t addr, uint64_t len) {
-  if (type < 2 || type > 4) return false;
+  if (!d_ || type < 2 || type > 4) return false;
   return d_->remove_watchpoint(static_cast<WatchType>(type), addr, len);
 }
 
-void ProcessGdbTarget::set_pass_signals(uint64_t mask) { d_->pass_signals.store(mask); }
+void ProcessGdbTarget::set_pass_signals(uint64_t mask) {
+  pass_mask_ = mask;
+  for (Proc& pr : procs_) pr.d->pass_signals.store(mask);
+}
 
 void ProcessGdbTarget::resume(const std::vector<std::pair<int, gdb::ThreadAction>>& per_thread,
                               gdb::ThreadAction others) {
@@ -159,69 +282,318 @@ void ProcessGdbTarget::resume(const std::vector<std::pair<int, gdb::ThreadAction
   };
   stop_signal_ = 5;
   stop_timing_ = false;
-  d_->resume([&](int tid) {
+  auto action_of = [&](int tid) {
     for (auto& [t, a] : per_thread)
       if (t == tid) return conv(a);
     return conv(others);
-  });
+  };
+  // A pending event of a thread about to run is reported first (nothing runs).
+  for (Proc& pr : procs_)
+    if (!pr.end_reported && pr.d->has_event() && pr.d->resume(action_of)) return;
+  for (Proc& pr : procs_)
+    if (!pr.end_reported) pr.d->resume(action_of);
 }
 
 void ProcessGdbTarget::request_stop() {
   // 0x03 while running: SIGINT, as gdbserver reports it. A stop already
   // under way (the first one, before the first instruction) keeps SIGTRAP.
-  if (!d_->stop_requested()) stop_signal_ = SIGINT;
-  d_->request_stop();
+  bool any = false;
+  for (Proc& pr : procs_) any |= pr.d->stop_requested();
+  if (!any) stop_signal_ = SIGINT;
+  for (Proc& pr : procs_)
+    if (!pr.end_reported) pr.d->request_stop();
 }
 
 bool ProcessGdbTarget::ended(gdb::StopInfo* how) {
-  if (!p_->zombie()) return false;
-  if (p_->killed_by_signal()) {
+  if (procs_.empty()) {
+    how->kind = gdb::StopInfo::Exited;
+    return true;
+  }
+  // Only once every process has ended (one of several ending is a stop).
+  for (Proc& pr : procs_)
+    if (!pr.p->zombie()) return false;
+  linux::Process& p = *procs_.back().p;
+  how->pid = p.pid();
+  if (p.killed_by_signal()) {
     how->kind = gdb::StopInfo::Killed;
-    how->signal = p_->exit_signal();
+    how->signal = p.exit_signal();
   } else {
     how->kind = gdb::StopInfo::Exited;
-    how->exit_code = p_->exit_code();
+    how->exit_code = p.exit_code();
   }
+  return true;
+}
+
+// Every live thread of every running process parked (true); *straggling:
+// some have not, but for longer than kStraggler (reported without them).
+bool ProcessGdbTarget::all_parked(bool* straggling) {
+  *straggling = false;
+  bool all = true;
+  for (Proc& pr : procs_)
+    if (!pr.end_reported && !pr.p->zombie() && pr.d->parked_count() < live_threads(pr)) all = false;
+  if (all) {
+    stop_timing_ = false;
+    return true;
+  }
+  auto now = std::chrono::steady_clock::now();
+  if (!stop_timing_) {
+    stop_timing_ = true;
+    stop_began_ = now;
+  }
+  if (now - stop_began_ < kStraggler) return false;
+  stop_timing_ = false;
+  *straggling = true;
   return true;
 }
 
 gdb::StopInfo ProcessGdbTarget::poll_stop() {
   gdb::StopInfo st;
-  if (ended(&st)) return st;
-  if (!d_->stop_requested()) return st;  // Running
-  if (d_->parked_count() < live_threads()) {
-    auto now = std::chrono::steady_clock::now();
-    if (!stop_timing_) {
-      stop_timing_ = true;
-      stop_began_ = now;
-    }
-    if (now - stop_began_ < kStraggler) return st;
+  if (procs_.empty()) {  // extended-remote before vRun/vAttach: nothing runs
+    st.kind = gdb::StopInfo::Exited;
+    return st;
   }
-  stop_timing_ = false;
+  // A process that ended: reported once the others are stopped too.
+  for (size_t i = 0; i < procs_.size(); ++i) {
+    Proc& pr = procs_[i];
+    if (!pr.p->zombie()) continue;
+    if (procs_.size() == 1) {
+      ended(&st);
+      pr.end_reported = true;
+      return st;
+    }
+    bool others_running = false;
+    for (Proc& o : procs_)
+      if (&o != &pr && !o.p->zombie() && !o.d->stop_requested()) {
+        o.d->request_stop();
+        others_running = true;
+      }
+    bool straggling;
+    if (others_running || !all_parked(&straggling)) return st;  // Running
+    st.pid = pr.p->pid();
+    if (pr.p->killed_by_signal()) {
+      st.kind = gdb::StopInfo::Killed;
+      st.signal = pr.p->exit_signal();
+    } else {
+      st.kind = gdb::StopInfo::Exited;
+      st.exit_code = pr.p->exit_code();
+    }
+    remove_process(i);
+    return st;
+  }
+  bool any = false;
+  for (Proc& pr : procs_) any |= pr.d->stop_requested();
+  if (!any) return st;  // Running
+  // All-stop across processes: whatever stops, every process stops.
+  for (Proc& pr : procs_)
+    if (!pr.d->stop_requested()) pr.d->request_stop();
+  bool straggling;
+  if (!all_parked(&straggling)) return st;
   StopEvent ev;
   st.kind = gdb::StopInfo::Stopped;
-  if (d_->take_event(&ev)) {
+  for (Proc& pr : procs_) {
+    if (!pr.d->take_event(&ev)) continue;
     st.tid = ev.tid;
+    st.pid = pr.p->pid();
     st.signal = ev.signal;
     st.reason = reason_of(ev.kind);
     st.addr = ev.addr;
-  } else {
-    st.tid = first_tid();
-    st.signal = stop_signal_;
+    if (ev.kind == StopKind::Fork || ev.kind == StopKind::VFork) {
+      st.child_pid = ev.child_pid;
+      st.child_tid = ev.child_tid;
+      // The child (stopped before its first instruction) is debugged here
+      // until gdb detaches it.
+      if (std::shared_ptr<linux::Process> c = linux::debug_take_child(*pr.p, ev.child_pid)) {
+        std::shared_ptr<DebugController> cd = linux::debug_attach(*c, true);
+        cd->pass_signals.store(pass_mask_);
+        cd->process_events.store(events_);
+        if (catch_on_) cd->set_catch_syscalls(true, catch_nrs_);
+        size_t keep = cur_;
+        bool parent_attached = pr.attached;  // pr is invalid once procs_ grows
+        add_process(std::move(c), std::move(cd));
+        procs_.back().attached = parent_attached;
+        select(keep);
+        return st;
+      }
+    }
+    if (ev.kind == StopKind::Exec) st.exec_path = pr.d->exec_path();
+    return st;
   }
+  st.tid = first_tid();
+  st.pid = p_->pid();
+  st.signal = stop_signal_;
   return st;
 }
 
-int ProcessGdbTarget::wake_fd() { return d_->wake_fd(); }
+int ProcessGdbTarget::wake_fd() { return d_ ? d_->wake_fd() : -1; }
 
-void ProcessGdbTarget::detach() { linux::debug_detach(*p_); }
+void ProcessGdbTarget::detach() {
+  for (Proc& pr : procs_) linux::debug_detach(*pr.p);
+  // A later session debugs the first process only (fork children it kept
+  // run on by themselves now).
+  if (procs_.size() > 1) {
+    procs_.resize(1);
+    select(0);
+  }
+}
 
 void ProcessGdbTarget::kill() {
-  p_->exit_with_signal(SIGKILL);
-  d_->release_all();
+  for (Proc& pr : procs_) {
+    pr.p->exit_with_signal(SIGKILL);
+    pr.d->release_all();
+    pr.end_reported = true;
+  }
+}
+
+// ---- extended-remote -------------------------------------------------------------------
+
+bool ProcessGdbTarget::has_process() { return process_count() > 0; }
+
+void ProcessGdbTarget::drop_ended() {
+  for (size_t i = procs_.size(); i-- > 0;)
+    if (procs_[i].end_reported || procs_[i].p->zombie()) procs_.erase(procs_.begin() + static_cast<long>(i));
+  select(0);
+}
+
+int ProcessGdbTarget::run(const gdb::RunRequest& req, std::string* error) {
+  if (!launcher_) {
+    *error = "this stub cannot start programs";
+    return -1;
+  }
+  gdb::RunRequest r = req;
+  if (r.argv.empty()) r.argv.emplace_back();
+  if (r.argv[0].empty()) r.argv[0] = default_program_;
+  if (r.argv[0].empty()) {
+    *error = "no program to run";
+    return -1;
+  }
+  std::shared_ptr<linux::Process> p = launcher_(r, error);
+  if (!p) return -1;
+  drop_ended();
+  std::shared_ptr<DebugController> d = linux::debug_attach(*p, /*stop=*/true);
+  d->pass_signals.store(pass_mask_);
+  d->process_events.store(events_);
+  if (catch_on_) d->set_catch_syscalls(true, catch_nrs_);
+  stop_signal_ = 5;
+  add_process(p, std::move(d));
+  select_process(p->pid());
+  return p->pid();
+}
+
+bool ProcessGdbTarget::attach(int pid) {
+  std::shared_ptr<linux::Process> p = linux::Process::find(pid);
+  if (!p || p->zombie()) return false;
+  for (Proc& pr : procs_)
+    if (pr.p == p && !pr.end_reported) return false;  // already debugged here
+  drop_ended();
+  std::shared_ptr<DebugController> d = linux::debug_attach(*p, /*stop=*/true);
+  d->pass_signals.store(pass_mask_);
+  d->process_events.store(events_);
+  stop_signal_ = 5;
+  add_process(p, std::move(d));
+  procs_.back().attached = true;
+  select_process(pid);
+  return true;
+}
+
+void ProcessGdbTarget::set_catch_syscalls(bool on, const std::vector<int>& numbers) {
+  catch_on_ = on;
+  catch_nrs_ = numbers;
+  for (Proc& pr : procs_) pr.d->set_catch_syscalls(on, numbers);
+}
+
+std::string ProcessGdbTarget::siginfo(int tid) {
+  Proc* pr = proc_of_tid(tid);
+  return pr ? pr->d->siginfo(tid) : std::string();
+}
+
+bool ProcessGdbTarget::read_u64(uint64_t addr, uint64_t* v) {
+  return read_memory(addr, v, 8) == 8;
+}
+
+std::string ProcessGdbTarget::read_cstring(uint64_t addr) {
+  std::string out;
+  char buf[64];
+  while (out.size() < 4096) {
+    size_t n = read_memory(addr + out.size(), buf, sizeof buf);
+    if (n == 0) break;
+    size_t len = strnlen(buf, n);
+    out.append(buf, len);
+    if (len < n) break;
+  }
+  return out;
+}
+
+std::string ProcessGdbTarget::libraries_svr4() {
+  // The main program's dynamic section, from its program headers (AT_PHDR):
+  // load bias = AT_PHDR - PT_PHDR's p_vaddr; DT_DEBUG there points at the
+  // dynamic linker's r_debug once it has started.
+  uint64_t phdr = 0, phnum = 0;
+  if (!p_) return "<library-list-svr4 version=\"1.0\"/>\n";
+  for (auto& [k, v] : p_->stack().auxv_entries) {
+    if (k == 3) phdr = v;   // AT_PHDR
+    if (k == 5) phnum = v;  // AT_PHNUM
+  }
+  const std::string empty = "<library-list-svr4 version=\"1.0\"/>\n";
+  if (!phdr || !phnum || phnum > 256) return empty;
+  uint64_t bias = 0, dyn = 0;
+  bool have_phdr = false;
+  for (uint64_t i = 0; i < phnum; ++i) {
+    uint8_t ph[56];  // Elf64_Phdr
+    if (read_memory(phdr + i * 56, ph, sizeof ph) != sizeof ph) return empty;
+    uint32_t type;
+    uint64_t vaddr;
+    memcpy(&type, ph, 4);
+    memcpy(&vaddr, ph + 16, 8);
+    if (type == 6) {  // PT_PHDR
+      bias = phdr - vaddr;
+      have_phdr = true;
+    }
+    if (type == 2) dyn = vaddr;  // PT_DYNAMIC
+  }
+  if (!dyn) return empty;  // static program
+  if (!have_phdr) bias = 0;
+  uint64_t r_debug = 0;
+  for (uint64_t a = dyn + bias, n = 0; n < 512; a += 16, ++n) {
+    uint64_t tag, val;
+    if (!read_u64(a, &tag) || !read_u64(a + 8, &val) || tag == 0) break;
+    if (tag == 21) r_debug = val;  // DT_DEBUG
+  }
+  uint64_t map = 0;
+  if (!r_debug || !read_u64(r_debug + 8, &map) || !map) return empty;  // r_map
+  // link_map: l_addr, l_name, l_ld, l_next, l_prev. The first entry is the
+  // main program (main-lm); the rest are the shared objects.
+  char buf[160];
+  snprintf(buf, sizeof buf, "<library-list-svr4 version=\"1.0\" main-lm=\"0x%" PRIx64 "\">\n", map);
+  std::string doc = buf;
+  uint64_t lm = map, prev = 0;
+  for (int n = 0; lm && n < 4096; ++n) {
+    uint64_t l_addr, l_name, l_ld, l_next, l_prev;
+    if (!read_u64(lm, &l_addr) || !read_u64(lm + 8, &l_name) || !read_u64(lm + 16, &l_ld) ||
+        !read_u64(lm + 24, &l_next) || !read_u64(lm + 32, &l_prev) || l_prev != prev)
+      break;
+    if (lm != map) {
+      std::string name = l_name ? read_cstring(l_name) : "";
+      std::string esc;
+      for (char c : name) {
+        if (c == '&') esc += "&amp;";
+        else if (c == '<') esc += "&lt;";
+        else if (c == '>') esc += "&gt;";
+        else if (c == '"') esc += "&quot;";
+        else esc += c;
+      }
+      snprintf(buf, sizeof buf, "\" lm=\"0x%" PRIx64 "\" lmid=\"0x0\" l_addr=\"0x%" PRIx64 "\" l_ld=\"0x%" PRIx64 "\"/>\n",
+               lm, l_addr, l_ld);
+      doc += "  <library name=\"" + esc + buf;
+    }
+    prev = lm;
+    lm = l_next;
+  }
+  doc += "</library-list-svr4>\n";
+  return doc;
 }
 
 std::string ProcessGdbTarget::auxv() {
+  if (!p_) return "";
   std::string out;
   for (auto& [k, v] : p_->stack().auxv_entries) {
     out.append(reinterpret_cast<const char*>(&k), 8);
@@ -230,13 +602,14 @@ std::string ProcessGdbTarget::auxv() {
   return out;
 }
 
-std::string ProcessGdbTarget::exec_file() { return p_->exe_path(); }
+std::string ProcessGdbTarget::exec_file() { return p_ ? p_->exe_path() : default_program_; }
 
 std::string ProcessGdbTarget::host_path(const std::string& guest_path) {
-  return p_->host_path(guest_path);
+  return p_ ? p_->host_path(guest_path) : guest_path;
 }
 
 std::string ProcessGdbTarget::monitor(const std::string& command) {
+  if (!p_) return "no process\n";
   if (command == "help" || command.empty())
     return "hartd gdb stub monitor commands:\n"
            "help                 this text\n"
@@ -263,6 +636,62 @@ std::string ProcessGdbTarget::monitor(const std::string& command) {
     return "log categories set to '" + spec + "'\n";
   }
   return "";
+}
+
+namespace {
+// Host threads running a guest started by vRun (run_guest ends by killing
+// every remaining process: a new run waits for the previous one to finish).
+std::atomic<int> g_launched{0};
+}  // namespace
+
+void wait_launched_guests(int timeout_ms) {
+  for (int i = 0; i < timeout_ms && g_launched.load() > 0; ++i) usleep(1000);
+}
+
+ProcessGdbTarget::Launcher make_guest_launcher(Executor& exec, GuestLog& log, linux::GuestConfig base) {
+  return [&exec, &log, base](const gdb::RunRequest& req, std::string* error) -> std::shared_ptr<linux::Process> {
+    wait_launched_guests(3000);
+    linux::GuestConfig cfg = base;
+    cfg.exe_path = req.argv[0];
+    cfg.argv = req.argv;
+    if (req.env_reset) cfg.envp.clear();
+    for (const gdb::RunRequest::EnvChange& c : req.env) {
+      std::erase_if(cfg.envp, [&](const std::string& e) { return e.rfind(c.name + "=", 0) == 0; });
+      if (!c.unset) cfg.envp.push_back(c.name + "=" + c.value);
+    }
+    std::shared_ptr<linux::HostFd> cwd;
+    if (!req.cwd.empty()) {
+      int fd = open(req.cwd.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0) {
+        *error = req.cwd + ": " + strerror(errno);
+        return nullptr;
+      }
+      cwd = std::make_shared<linux::HostFd>(fd);
+    }
+    struct Started {
+      std::promise<std::shared_ptr<linux::Process>> proc;
+      std::string error;
+    };
+    auto started = std::make_shared<Started>();
+    std::future<std::shared_ptr<linux::Process>> fut = started->proc.get_future();
+    cfg.before_start = [started, cwd](const std::shared_ptr<linux::Process>& p) {
+      if (cwd) p->set_cwd(cwd);
+      linux::debug_attach(*p, /*stop=*/true);  // before its first instruction
+      started->proc.set_value(p);
+    };
+    g_launched.fetch_add(1);
+    std::thread([&exec, &log, cfg, started] {
+      linux::GuestResult r = linux::run_guest(exec, log, cfg);
+      if (!r.ok) {
+        started->error = r.error;
+        started->proc.set_value(nullptr);
+      }
+      g_launched.fetch_sub(1);
+    }).detach();
+    std::shared_ptr<linux::Process> p = fut.get();
+    if (!p) *error = started->error;
+    return p;
+  };
 }
 
 }  // namespace hart

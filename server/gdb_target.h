@@ -5,14 +5,20 @@
 // monitor commands (log categories). Lives in server/ because it joins
 // gdbstub and linux-abi, which know nothing of each other.
 // Owns: the adapter and its stop bookkeeping (which stop to report, how
-// long to wait for threads stuck in blocking syscalls).
+// long to wait for threads stuck in blocking syscalls), and the set of
+// processes debugged through one connection: the first one, plus fork
+// children taken over at their fork event (detach-on-fork off, follow-fork
+// child). Execution control spans them all (all-stop across processes);
+// memory, points and process facts act on the selected one.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 #include "core/debug.h"
 #include "gdbstub/target.h"
+#include "linux-abi/guest.h"
 
 namespace hart::linux {
 class Process;
@@ -48,22 +54,75 @@ class ProcessGdbTarget : public gdb::Target {
   bool ended(gdb::StopInfo* how) override;
   void detach() override;
   void kill() override;
-  bool attached_by_us() override { return !started_here_; }
+  bool attached_by_us() override { return procs_.empty() ? !started_here_ : procs_[cur_].attached; }
+  void set_catch_syscalls(bool on, const std::vector<int>& numbers) override;
+  std::string siginfo(int tid) override;
+  std::string libraries_svr4() override;
   std::string auxv() override;
   std::string exec_file() override;
   std::string host_path(const std::string& guest_path) override;
   std::string monitor(const std::string& command) override;
+  int pid_of(int tid) override;
+  bool select_process(int pid) override;
+  size_t process_count() override;
+  size_t detach_process(int pid) override;
+  size_t kill_process(int pid) override;
+  void set_process_events(uint32_t mask) override;
+  bool has_process() override;
+  int run(const gdb::RunRequest& req, std::string* error) override;
+  bool attach(int pid) override;
+
+  // Extended-remote (hart-run --multi): an empty target (no process yet)
+  // and what starts a program for vRun: returns the loaded process, before
+  // its first instruction (the target attaches it stopped), or nullptr +
+  // *error. default_program: vRun with an empty name runs it.
+  using Launcher = std::function<std::shared_ptr<linux::Process>(const gdb::RunRequest&, std::string*)>;
+  ProcessGdbTarget(Launcher launcher, std::string default_program)
+      : launcher_(std::move(launcher)), default_program_(std::move(default_program)), started_here_(true) {}
 
  private:
+  struct Proc {
+    std::shared_ptr<linux::Process> p;
+    std::shared_ptr<DebugController> d;
+    bool end_reported = false;
+    bool attached = false;  // qAttached: attached to (not started by) this stub
+  };
+  Proc* proc_of_tid(int tid);
+  void select(size_t i);
+  void add_process(std::shared_ptr<linux::Process> p, std::shared_ptr<DebugController> d);
+  void remove_process(size_t i);
+  void drop_ended();  // forget processes that ended or were killed
+  size_t live_threads(const Proc& pr);
+  bool all_parked(bool* straggling);
+
   size_t live_threads();
+  bool read_u64(uint64_t addr, uint64_t* v);
+  std::string read_cstring(uint64_t addr);
   int first_tid();
 
+  std::vector<Proc> procs_;
+  size_t cur_ = 0;
+  // The selected process (procs_[cur_]).
   std::shared_ptr<linux::Process> p_;
   std::shared_ptr<DebugController> d_;
+  uint32_t events_ = 0;       // gdb's fork/vfork/exec events (kDebug*Events)
+  uint64_t pass_mask_ = 0;
+  bool catch_on_ = false;
+  std::vector<int> catch_nrs_;
+  Launcher launcher_;
+  std::string default_program_;
   bool started_here_;
   int stop_signal_ = 5;  // reported for a stop without an event (5 start/attach, 2 for 0x03)
   bool stop_timing_ = false;
   std::chrono::steady_clock::time_point stop_began_;
 };
+
+// The vRun launcher of hart-run --multi: each run is a fresh guest (like
+// run_guest, on a host thread of its own) with base's settings (sysroot,
+// root, vCPU options, environment), the request's argv, environment
+// changes and working directory.
+ProcessGdbTarget::Launcher make_guest_launcher(Executor& exec, GuestLog& log, linux::GuestConfig base);
+// Waits up to timeout_ms until no guest started by a launcher runs.
+void wait_launched_guests(int timeout_ms);
 
 }  // namespace hart

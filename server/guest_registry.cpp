@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <deque>
 
+#include "linux-abi/process.h"
 #include "server/control_server.h"
 #include "server/requests.h"
 #include "server/text_codec.h"
@@ -156,6 +157,7 @@ int GuestRegistry::launch(LaunchRequest req, const std::shared_ptr<Connection>& 
     });
   };
   auto on_exit = [this, g](const linux::LaunchStatus& st) {
+    gdb_.close_launch(g->pid);
     asio::post(g->strand, [this, g, st] {
       g->status = st;
       g->exit_known = true;
@@ -163,7 +165,24 @@ int GuestRegistry::launch(LaunchRequest req, const std::shared_ptr<Connection>& 
     });
   };
   std::string err;
+  GdbStubs::Listener listener;
+  if (req.gdb) {
+    // Listen before loading, so a bad endpoint fails the launch; the stub
+    // attaches to the loaded process before its first instruction.
+    if (!GdbStubs::listen(req.gdb_listen, &listener, &err)) {
+      close_all();
+      *code = "bad_request";
+      *error = err;
+      return 0;
+    }
+    bool wait = req.gdb_wait;
+    req.cfg.before_start = [this, &listener, wait](const std::shared_ptr<linux::Process>& p) {
+      gdb_.start(std::move(listener), p, wait, /*started_here=*/true, p->pid());
+      listener = {};
+    };
+  }
   std::shared_ptr<linux::Launch> l = linux::Launch::start(exec_, req.cfg, on_exit, &err);
+  GdbStubs::close_listener(&listener);  // not taken over: the launch failed
   for (int i = 0; i < 3; ++i)
     if (guest_fd[i] >= 0) ::close(guest_fd[i]);  // the guest has its own copies now
   if (!l) {
@@ -289,6 +308,28 @@ std::shared_ptr<GuestRegistry::Guest> GuestRegistry::find_launch(int pid) {
 
 bool GuestRegistry::known(int pid) { return find_launch(pid) != nullptr; }
 
+std::string GuestRegistry::gdb_attach(int pid, const std::string& listen, std::string* exe,
+                                      std::string* code, std::string* error) {
+  std::shared_ptr<Guest> g = find_launch(pid);
+  std::shared_ptr<linux::Process> p = g && !g->done.load() ? g->launch->process(pid) : nullptr;
+  if (!p) {
+    *code = "no_such_guest";
+    *error = "no running guest with pid " + std::to_string(pid);
+    return "";
+  }
+  *exe = p->host_path(p->exe_path());
+  std::string ep = gdb_.endpoint(pid);
+  if (!ep.empty()) return ep;  // one stub per process: the one it has
+  GdbStubs::Listener l;
+  if (!GdbStubs::listen(listen, &l, error)) {
+    *code = "bad_request";
+    return "";
+  }
+  ep = l.endpoint;
+  gdb_.start(std::move(l), p, /*stop=*/false, /*started_here=*/false, g->pid);
+  return ep;
+}
+
 bool GuestRegistry::input(int pid, std::string data, bool eof) {
   std::shared_ptr<Guest> g;
   {
@@ -395,6 +436,11 @@ bool GuestRegistry::set_log(int pid, const std::optional<uint32_t>& mask, const 
   return true;
 }
 
+Json GuestRegistry::gdb_json(int pid) {
+  std::string ep = gdb_.endpoint(pid);
+  return ep.empty() ? Json(nullptr) : Json(ep);
+}
+
 Json GuestRegistry::list() {
   std::vector<std::shared_ptr<Guest>> all;
   {
@@ -420,7 +466,7 @@ Json GuestRegistry::list() {
                      {"cpu_seconds", p.cpu_seconds},
                      {"memory_bytes", p.memory_bytes},
                      {"threads", p.threads},
-                     {"gdb", nullptr},
+                     {"gdb", gdb_json(p.pid)},
                      {"launch", g->pid}});
     }
   }

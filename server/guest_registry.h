@@ -30,6 +30,7 @@
 
 #include "core/executor.h"
 #include "linux-abi/launch.h"
+#include "server/gdb_stubs.h"
 
 namespace hart::server {
 
@@ -49,6 +50,10 @@ struct LaunchRequest {
   linux::LaunchConfig cfg;  // stdio fds are filled in by the registry
   StdioSpec stdio[3];
   bool events = true;
+  // "gdb": {"listen": ..., "wait": ...}: open a stub for the new guest.
+  bool gdb = false;
+  std::string gdb_listen = "127.0.0.1:0";
+  bool gdb_wait = false;
 };
 
 class GuestRegistry {
@@ -65,6 +70,14 @@ class GuestRegistry {
   // handler sends its reply there, so that the reply comes first).
   int launch(LaunchRequest req, const std::shared_ptr<Connection>& conn, std::string* code,
              std::string* error, const std::function<void(int)>& started);
+
+  // The endpoint of pid's GDB stub ("" if none).
+  std::string gdb_endpoint(int pid) { return gdb_.endpoint(pid); }
+  // Opens a GDB stub for the running guest process pid (or returns the one it
+  // has). Returns the endpoint and *exe (the program's host path), or "" with
+  // *code ("no_such_guest", "bad_request") and *error.
+  std::string gdb_attach(int pid, const std::string& listen, std::string* exe, std::string* code,
+                         std::string* error);
 
   // Writes to a captured stdin; false if pid has no captured stdin.
   bool input(int pid, std::string data, bool eof);
@@ -92,7 +105,8 @@ class GuestRegistry {
 
  private:
   struct Guest;
-  std::shared_ptr<Guest> find_launch(int pid);  // launch owning pid (alive or kept)
+  std::shared_ptr<Guest> find_launch(int pid);
+  Json gdb_json(int pid);  // launch owning pid (alive or kept)
   void start_reader(const std::shared_ptr<Guest>& g, int stream);
   void on_exit(const std::shared_ptr<Guest>& g, const linux::LaunchStatus& st);
   void maybe_finish(const std::shared_ptr<Guest>& g);
@@ -100,6 +114,7 @@ class GuestRegistry {
 
   asio::io_context& io_;
   Executor& exec_;
+  GdbStubs gdb_;
   mutable std::mutex mutex_;
   std::map<int, std::shared_ptr<Guest>> guests_;  // by launch pid
   uint64_t launched_ = 0;

@@ -35,6 +35,8 @@ const char kUsage[] =
     "  -h                 print this help and exit\n"
     "  -version           print the version and exit\n"
     "  -L path            look up absolute paths (interpreter, libraries) in path first\n"
+    "  -R root            run confined to the folder root (a jail): every path is looked\n"
+    "                     up inside it (the program too), with /dev and /proc emulated\n"
     "  -E var=value       set an environment variable for the guest\n"
     "  -U var             remove an environment variable for the guest\n"
     "  -0 argv0           use argv0 as the guest's argv[0]\n"
@@ -46,6 +48,7 @@ const char kUsage[] =
     "  -g port            wait for gdb on 127.0.0.1:port before the first instruction\n"
     "                     (port 0: any free port, printed on stderr); -g unix:PATH\n"
     "                     listens on a Unix socket instead\n"
+    "  --multi            with -g: extended-remote server (gdb run/kill/attach; PROGRAM optional)\n"
     "Environment: QEMU_LD_PREFIX is honoured like -L.\n";
 
 int fail(const std::string& msg) {
@@ -115,6 +118,44 @@ class GdbStubRunner {
   std::atomic<bool> done_{false}, finished_{false};
 };
 
+// hart-run -g PORT --multi [PROGRAM]: an extended-remote gdb server
+// (`target extended-remote`): no guest runs until gdb's `run` (vRun) or
+// `attach` (vAttach); `kill` and `run` again work; PROGRAM is what a vRun
+// without a name starts. Ends when the debugger disconnects (guests still
+// running are killed).
+int run_gdb_multi(const std::string& spec, const hart::linux::GuestConfig& base, hart::GuestLog& log,
+                  const std::string& program, bool perf_map) {
+  std::string err;
+  std::unique_ptr<hart::Jit> jit = hart::Jit::create(&err);
+  if (!jit) return fail(err);
+  if (perf_map) jit->enable_perf_map();
+  int listen_fd = -1;
+  if (spec.rfind("unix:", 0) == 0) {
+    listen_fd = hart::gdb::listen_unix(spec.substr(5), &err);
+    if (listen_fd >= 0) fprintf(stderr, "hart-run: gdb extended-remote server listening on %s\n", spec.c_str());
+  } else {
+    char* end = nullptr;
+    long port = strtol(spec.c_str(), &end, 10);
+    if (spec.empty() || *end || port < 0 || port > 65535) return fail("bad -g port '" + spec + "'");
+    int bound = 0;
+    listen_fd = hart::gdb::listen_tcp("127.0.0.1", static_cast<int>(port), &bound, &err);
+    if (listen_fd >= 0) fprintf(stderr, "hart-run: gdb extended-remote server listening on 127.0.0.1:%d\n", bound);
+  }
+  if (listen_fd < 0) return fail(err);
+  fflush(stderr);
+  hart::ProcessGdbTarget target(hart::make_guest_launcher(*jit, log, base), program);
+  hart::gdb::GdbServer server(target);
+  server.set_extended(true);
+  int fd = -1;
+  while (fd < 0) fd = hart::gdb::accept_connection(listen_fd, -1);
+  server.serve(fd);
+  close(listen_fd);
+  target.kill();
+  hart::linux::Process::kill_all_and_wait();
+  hart::wait_launched_guests(5000);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -122,6 +163,7 @@ int main(int argc, char** argv) {
   std::string log_spec, log_file, argv0;
   bool perf_map = false;
   std::string gdb_spec;
+  bool gdb_multi = false;  // --multi: extended-remote server (gdb's run/kill), see run_gdb_multi
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) env.emplace_back(*e);
   if (const char* p = getenv("QEMU_LD_PREFIX")) cfg.sysroot = p;
@@ -147,6 +189,8 @@ int main(int argc, char** argv) {
       return 0;
     } else if (a == "-L") {
       cfg.sysroot = value("-L");
+    } else if (a == "-R") {
+      cfg.root = value("-R");
     } else if (a == "-E") {
       std::string kv = value("-E");
       auto eq = kv.find('=');
@@ -170,6 +214,8 @@ int main(int argc, char** argv) {
       perf_map = true;
     } else if (a == "-g") {
       gdb_spec = value("-g");
+    } else if (a == "-multi") {
+      gdb_multi = true;
     } else {
       return fail("unknown option '" + a + "' (see hart-run -h)");
     }
@@ -190,6 +236,11 @@ int main(int argc, char** argv) {
   if (!log_file.empty()) {
     std::string err;
     if (!log.open_file(log_file, &err)) return fail(err);
+  }
+  if (gdb_multi) {
+    if (gdb_spec.empty()) return fail("--multi needs -g");
+    cfg.envp = env;
+    return run_gdb_multi(gdb_spec, cfg, log, i < argc ? argv[i] : "", perf_map);
   }
   if (i >= argc) {
     fputs(kUsage, stderr);

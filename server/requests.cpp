@@ -133,6 +133,8 @@ const std::vector<Field> kLimitFields = {
     {"memory_bytes", Type::Count, false}, {"cpu_seconds", Type::Seconds, false},
     {"wall_seconds", Type::Seconds, false}, {"processes", Type::Count, false},
     {"open_files", Type::Count, false}};
+const std::vector<Field> kGdbFields = {{"listen", Type::String, false},
+                                       {"wait", Type::Bool, false}};
 const std::vector<Field> kLogFields = {{"categories", Type::String, false},
                                        {"file", Type::String, false}};
 
@@ -171,16 +173,23 @@ void op_launch(Req& r) {
   auto argv = b["argv"].get<std::vector<std::string>>();
   if (argv.empty() || argv[0].empty())
     return r.fail("bad_request", "field 'argv' must be a non-empty array of strings");
-  if (b.contains("root"))
-    return r.fail("not_supported", "'root' (a jail) is not implemented yet; 'sysroot' is");
-  if (b.contains("gdb"))
-    return r.fail("not_supported", "the GDB stub is not implemented yet");
+  if (b.contains("gdb")) {
+    const Json& g = b["gdb"];
+    std::string err = validate(g, kGdbFields, "gdb.");
+    if (!err.empty()) return r.fail("bad_request", err);
+    lr.gdb = true;
+    lr.gdb_listen = g.value("listen", lr.gdb_listen);
+    lr.gdb_wait = g.value("wait", false);
+  }
   linux::LaunchConfig& cfg = lr.cfg;
   cfg.exe_path = argv[0];
   cfg.argv = argv;
   cfg.envp = r.get("env", std::vector<std::string>{});
   cfg.cwd = r.get("cwd", std::string());
   cfg.sysroot = r.get("sysroot", std::string());
+  cfg.root = r.get("root", std::string());
+  if (!cfg.root.empty() && cfg.root[0] != '/')
+    return r.fail("bad_request", "field 'root' must be an absolute path");
   if (!cfg.cwd.empty() && cfg.cwd[0] != '/')
     return r.fail("bad_request", "field 'cwd' must be an absolute path");
   if (b.contains("log")) {
@@ -213,8 +222,12 @@ void op_launch(Req& r) {
   std::string code, err;
   auto& conn = r.conn;
   Json id = r.id;
+  bool want_gdb = lr.gdb;
+  GuestRegistry* reg = r.ctx.registry;
   int pid = r.ctx.registry->launch(std::move(lr), conn, &code, &err, [&](int p) {
-    conn->send({{"id", id}, {"ok", true}, {"pid", p}});
+    Json reply = {{"id", id}, {"ok", true}, {"pid", p}};
+    if (want_gdb) reply["gdb"] = reg->gdb_endpoint(p);
+    conn->send(std::move(reply));
   });
   for (auto& s : lr.stdio) s.fd = -1;  // moved into the registry (which closes them)
   if (!pid) r.fail(code.c_str(), err);
@@ -282,9 +295,11 @@ void op_stats(Req& r) {
 }
 
 void op_gdb(Req& r) {
-  if (!r.ctx.registry->known(r.pid()))
-    return r.fail("no_such_guest", "no guest with pid " + std::to_string(r.pid()));
-  r.fail("not_supported", "the GDB stub is not implemented yet");
+  std::string exe, code, err;
+  std::string ep = r.ctx.registry->gdb_attach(r.pid(), r.get("listen", std::string("127.0.0.1:0")),
+                                              &exe, &code, &err);
+  if (ep.empty()) return r.fail(code.c_str(), err);
+  r.ok({{"gdb", ep}, {"exe", exe}});
 }
 
 void op_shutdown(Req& r) {

@@ -42,6 +42,8 @@ class Test:
     sort: bool = False         # compare sorted lines (directory order varies)
     normalize: str = ""        # name of a normalization (see NORMALIZE)
     notes: str = ""
+    root: bool = False         # run with the sysroot as a root (jail, -R) instead of -L;
+                               # no native run: it sees the host's /
 
 
 PY = "/usr/bin/python3.13"
@@ -73,6 +75,14 @@ TESTS = [
     Test("python_sqlite", [PY, "scripts/py_sqlite.py"]),
     Test("sqlite3_shell", ["/usr/bin/sqlite3", "shop.db"], stdin="@scripts/shell.sql"),
     Test("segv_status", ["/usr/bin/bash", "scripts/segv_status.sh"]),
+    Test("root_jail", ["/usr/bin/bash", "-c",
+                       "ls /; cat /proc/self/status | head -3; cd /../..; pwd; ls /dev/fd/; "
+                       "readlink /proc/self/exe; ls /proc/self/task | wc -l; "
+                       "cat /etc/debian_version >/dev/null && echo debian root; "
+                       "echo x > /dev/null && echo dev null; "
+                       "python3.13 -W error -c 'import os; pid = os.fork(); "
+                       "os._exit(0) if pid == 0 else print(\"forked\", os.waitpid(pid, 0)[1])'"],
+         root=True),
 ]
 BY_NAME = {t.name: t for t in TESTS}
 
@@ -170,6 +180,8 @@ def run_one(t, runner, sysroot, scratch, timeout, verbose, runner_args=()):
     make_fixtures(d)
     if runner == "native":
         argv = list(t.argv)
+    elif t.root:
+        argv = [runner, *runner_args, "-R", sysroot] + t.argv
     else:
         argv = [runner, *runner_args, "-L", sysroot, sysroot + t.argv[0]] + t.argv[1:]
     env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C", "TZ": "UTC", "HOME": d,

@@ -34,9 +34,9 @@ def fail(msg, *texts):
 class Hart:
     """hart-run -g 0 PROGRAM, with its port."""
 
-    def __init__(self, prog, *args):
+    def __init__(self, prog, *args, opts=()):
         self.path = os.path.join(ARGS.bin_dir, prog)
-        self.p = subprocess.Popen([ARGS.hart_run, "-g", "0", self.path, *args],
+        self.p = subprocess.Popen([ARGS.hart_run, *opts, "-g", "0", self.path, *args],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         STARTED.append(self.p)
         line = self.p.stderr.readline()
@@ -68,7 +68,7 @@ def gdb_cmd(port, prog, cmds):
 def run_gdb(hart, prog, cmds, timeout=20):
     try:
         r = subprocess.run(gdb_cmd(hart.port, prog, cmds), stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, text=True, timeout=timeout)
+                           stderr=subprocess.STDOUT, text=True, errors="replace", timeout=timeout)
     except subprocess.TimeoutExpired as e:
         hart.p.kill()
         fail("gdb timed out", e.stdout or "")
@@ -226,6 +226,258 @@ def interrupt():
         fail("guest result", rc, o, e)
 
 
+# ---- gdb/MI, as VS Code's cppdbg drives it ---------------------------------------------
+
+class Mi:
+    """gdb-multiarch --interpreter=mi2: send() a command, wait for its result
+    record; async records (*stopped, =thread-created, ...) are collected."""
+
+    def __init__(self):
+        import queue
+        import threading
+        self.g = subprocess.Popen(["gdb-multiarch", "--interpreter=mi2", "-nx", "-q"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True, bufsize=1)
+        STARTED.append(self.g)
+        self.q = queue.Queue()
+        self.log = []
+        self.token = 100
+
+        def reader():
+            for line in self.g.stdout:
+                self.q.put(line.rstrip("\n"))
+            self.q.put(None)
+        threading.Thread(target=reader, daemon=True).start()
+
+    def line(self, timeout):
+        import queue
+        try:
+            ln = self.q.get(timeout=timeout)
+        except queue.Empty:
+            fail("gdb/MI: no output in time", "\n".join(self.log))
+        if ln is None:
+            fail("gdb/MI: gdb exited", "\n".join(self.log))
+        self.log.append(ln)
+        return ln
+
+    def send(self, cmd, want="^done", timeout=15):
+        self.token += 1
+        tok = str(self.token)
+        self.g.stdin.write(f"{tok}{cmd}\n")
+        self.g.stdin.flush()
+        while True:
+            ln = self.line(timeout)
+            if ln.startswith(tok + "^"):
+                if not ln[len(tok):].startswith(want):
+                    fail(f"gdb/MI: {cmd} answered {ln}", "\n".join(self.log))
+                return ln
+
+    def wait_async(self, pattern, timeout=15):
+        """Waits for an out-of-band record matching pattern (regex)."""
+        rx = re.compile(pattern)
+        for ln in self.log:
+            if ln.startswith("*") and rx.search(ln) and ln not in getattr(self, "seen", []):
+                self.seen = getattr(self, "seen", []) + [ln]
+                return ln
+        t0 = time.time()
+        while time.time() - t0 < timeout:
+            ln = self.line(timeout)
+            if rx.search(ln):
+                self.seen = getattr(self, "seen", []) + [ln]
+                return ln
+        fail(f"gdb/MI: no /{pattern}/", "\n".join(self.log))
+
+
+def mi_session():
+    h = Hart("mi")
+    mi = Mi()
+    prog = os.path.join(ARGS.bin_dir, "mi")
+    mi.send("-gdb-set mi-async on")
+    mi.send("-gdb-set pagination off")
+    mi.send("-gdb-set architecture riscv:rv64")
+    mi.send(f"-file-exec-and-symbols {prog}")
+    mi.send(f"-target-select remote 127.0.0.1:{h.port}", want="^connected")
+    mi.send("-break-insert main", want='^done,bkpt={number="1"')
+    mi.send("-exec-continue", want="^running")
+    mi.wait_async(r'^\*stopped,reason="breakpoint-hit".*func="main"')
+    r = mi.send("-stack-list-frames")
+    if not re.search(r'stack=\[frame=\{level="0",addr="0x[0-9a-f]+",func="main"', r):
+        fail("-stack-list-frames", r)
+    r = mi.send("-thread-info")
+    if not re.search(r'threads=\[\{id="1",target-id="Thread [^"]+"', r) or \
+            'current-thread-id="1"' not in r:
+        fail("-thread-info", r)
+    mi.send("-exec-next", want="^running")
+    mi.wait_async(r'^\*stopped,reason="end-stepping-range"')
+    r = mi.send("-var-create - * pt", want='^done,name="var1",numchild="2"')
+    r = mi.send("-var-list-children --all-values var1")
+    if not re.search(r'child=\{name="var1.x",exp="x",numchild="0",value="3"', r) or \
+            'value="4"' not in r:
+        fail("-var-list-children", r)
+    mi.send("-exec-continue", want="^running")
+    time.sleep(0.5)
+    t0 = time.time()
+    mi.send("-exec-interrupt")
+    mi.wait_async(r'^\*stopped,reason="signal-received",signal-name="SIGINT"', timeout=5)
+    if time.time() - t0 > 1.5:
+        fail("-exec-interrupt took too long")
+    mi.send("-data-evaluate-expression spins>0", want='^done,value="1"')
+    mi.send("-data-evaluate-expression stop=1", want='^done,value="1"')
+    mi.send("-exec-continue", want="^running")
+    mi.wait_async(r'^\*stopped,reason="exited-normally"')
+    mi.send("-gdb-exit", want="^exit")
+    mi.g.wait(timeout=10)
+    rc, o, e = h.finish()
+    if rc != 0 or "total=7" not in o:
+        fail("guest result", rc, o, e)
+
+
+# ---- hartd: stubs opened by `launch` (with "gdb") and by the `gdb` op ------------------
+
+class Daemon:
+    """hartd on a private socket (needs --hartd and --client-dir)."""
+
+    def __init__(self):
+        import tempfile
+        if not ARGS.hartd:
+            fail("this scenario needs --hartd and --client-dir")
+        sys.path.insert(0, ARGS.client_dir)
+        import hartd_client
+        self.mod = hartd_client
+        self.dir = tempfile.TemporaryDirectory(prefix="hartd-gdb-")
+        self.sock = os.path.join(self.dir.name, "hartd.sock")
+        self.p = subprocess.Popen([ARGS.hartd, "--socket", self.sock, "--foreground",
+                                   "--log-file", os.path.join(self.dir.name, "hartd.log")],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE)
+        STARTED.append(self.p)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                self.c = hartd_client.Client(self.sock)
+                return
+            except hartd_client.DaemonError:
+                time.sleep(0.05)
+        fail("hartd did not start")
+
+    def launch(self, prog, *args, **fields):
+        return self.c.request("launch", argv=[os.path.join(ARGS.bin_dir, prog), *args],
+                              stdout="capture", **fields)
+
+    def exit_of(self, pid, timeout=20):
+        """(status, captured stdout) of launched guest pid, from its events."""
+        out = ""
+        t0 = time.time()
+        pending = []
+        while time.time() - t0 < timeout:
+            ev = self.c.next_event()
+            if ev.get("pid") != pid:
+                pending.append(ev)
+                continue
+            if ev["event"] == "output":
+                out += ev.get("data", "")
+            elif ev["event"] == "exit":
+                self.c.events[:0] = pending
+                return self.mod.status_of(ev), out
+        fail(f"guest {pid} did not exit")
+
+    def stop(self):
+        try:
+            self.c.request("shutdown", grace_seconds=1)
+        except Exception:
+            pass
+        try:
+            self.p.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            fail("hartd did not shut down")
+
+
+class Endpoint:
+    """What run_gdb needs of a stub: its port (and a process to kill)."""
+
+    def __init__(self, endpoint, proc):
+        self.port = int(endpoint.rsplit(":", 1)[1])
+        self.p = proc
+
+
+def hartd_launch_wait():
+    d = Daemon()
+    # Another guest keeps running meanwhile (and is not disturbed).
+    other = d.launch("spin")["pid"]
+    r = d.launch("basic", gdb={"listen": "127.0.0.1:0", "wait": True})
+    pid = r["pid"]
+    if not re.fullmatch(r"127\.0\.0\.1:\d+", r.get("gdb", "")):
+        fail("launch reply lacks the gdb endpoint", r)
+    guests = d.c.request("list")["guests"]
+    if [g["gdb"] for g in guests if g["pid"] == pid] != [r["gdb"]]:
+        fail("list does not show the stub", guests)
+    time.sleep(0.3)
+    # wait: the guest has not run yet (no output, still alive).
+    if any(e.get("pid") == pid for e in d.c.events):
+        fail("the guest ran before the debugger attached", d.c.events)
+    out = run_gdb(Endpoint(r["gdb"], d.p), "basic", ["break add", "continue", "bt", "delete", "continue"])
+    expect_in_order(out, [r"Breakpoint 1, add \(a=0, b=0\)", r"#1\s+0x[0-9a-f]+ in main",
+                          r"exited normally"])
+    st, o = d.exit_of(pid)
+    if st != 0 or "sum=3 counter=8" not in o:
+        fail("guest result", st, o)
+    # The other guest still runs.
+    if not [g for g in d.c.request("list")["guests"] if g["pid"] == other and
+            g["state"] == "running"]:
+        fail("the other guest does not run any more")
+    d.c.request("kill", pid=other, signal="SIGKILL")
+    d.stop()
+
+
+def hartd_attach():
+    d = Daemon()
+    spin = d.launch("spin")["pid"]
+    other = d.launch("spin")["pid"]
+    time.sleep(0.5)
+    r = d.c.request("gdb", pid=spin)
+    if "gdb" not in r or not r.get("exe", "").endswith("/spin"):
+        fail("gdb reply", r)
+    if d.c.request("gdb", pid=spin)["gdb"] != r["gdb"]:
+        fail("a second gdb request must return the same stub")
+    ep = Endpoint(r["gdb"], d.p)
+    # Attach: the guest stops; interrupt-free inspection, then detach: it runs on.
+    out = run_gdb(ep, "spin", ["info threads", "p spins > 0", "detach"])
+    expect_in_order(out, [r"\* 1\s+Thread", r"\$1 = 1", r"\[Inferior 1 .* detached\]"])
+    # Attach again, let it run, interrupt it (SIGINT to gdb → 0x03), stop it for good.
+    g = subprocess.Popen(gdb_cmd(ep.port, "spin", ["continue", "set var stop = 1", "detach"]),
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    time.sleep(1.0)
+    g.send_signal(signal.SIGINT)
+    try:
+        out, _ = g.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        g.kill()
+        fail("gdb did not finish after the interrupt", g.stdout.read())
+    expect_in_order(out, [r"Program received signal SIGINT", r"detached"])
+    st, o = d.exit_of(spin)
+    if st != 0 or "stopped after spinning" not in o:
+        fail("attached guest result", st, o)
+    if not [x for x in d.c.request("list")["guests"] if x["pid"] == other and
+            x["state"] == "running"]:
+        fail("the other guest does not run any more")
+    # The `gdb` op on unknown guests.
+    try:
+        d.c.request("gdb", pid=99999999)
+        fail("gdb op on an unknown pid succeeded")
+    except d.mod.RequestError as e:
+        if e.code != "no_such_guest":
+            fail("wrong error code", e.code)
+    # hartctl gdb --json reports the endpoint without starting gdb.
+    p = subprocess.run([os.path.join(ARGS.client_dir, "hartctl"), "--socket", d.sock, "--json",
+                        "gdb", str(other)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, timeout=20)
+    if p.returncode != 0 or '"gdb"' not in p.stdout:
+        fail("hartctl gdb --json", p.stdout, p.stderr)
+    d.c.request("kill", pid=other, signal="SIGKILL")
+    d.stop()
+
+
 # ---- raw RSP client ---------------------------------------------------------------------
 
 class Rsp:
@@ -345,8 +597,206 @@ def rsp_robustness():
         fail("guest result", rc, o, e)
 
 
+def rsp_catch_syscall():
+    # gdb 13 has no `catch syscall` for riscv (no syscall XML), so the raw
+    # client checks QCatchSyscalls and the syscall_entry/syscall_return stops.
+    h = Hart("basic")
+    c = Rsp(h.port)
+    if "QCatchSyscalls+" not in c.cmd("qSupported:swbreak+"):
+        fail("qSupported lacks QCatchSyscalls+")
+    if c.cmd("QCatchSyscalls:1;40") != "OK":  # write (64)
+        fail("QCatchSyscalls:1;40")
+    st = c.cmd("vCont;c", timeout=10)
+    if not re.match(r"T05syscall_entry:40;thread:[0-9a-f]+;", st):
+        fail("no syscall_entry:40 stop", st)
+    a2 = c.cmd("pc")  # a2 = count of bytes to write (x12)
+    st = c.cmd("vCont;c", timeout=10)
+    if not re.match(r"T05syscall_return:40;", st):
+        fail("no syscall_return:40 stop", st)
+    if c.cmd("pa") != a2:  # a0 = bytes written = count
+        fail("write's result in a0", c.cmd("pa"), a2)
+    if c.cmd("QCatchSyscalls:0") != "OK":
+        fail("QCatchSyscalls:0")
+    st = c.cmd("vCont;c", timeout=10)
+    if st != "W00":
+        fail("no exit after catching was turned off", st)
+    rc, o, e = h.finish()
+    if rc != 0 or "sum=3" not in o:
+        fail("guest result", rc, o, e)
+
+
+def siginfo():
+    h = Hart("basic", "signal")
+    out = run_gdb(h, "basic", ["handle SIGUSR1 stop print", "continue", "p $_siginfo.si_signo",
+                               "p $_siginfo.si_code", "p $_siginfo._sifields._kill.si_pid",
+                               "continue"])
+    expect_in_order(out, [r"Program received signal SIGUSR1", r"\$1 = 10", r"\$2 = -6",
+                          r"\$3 = \d+", r"exited normally"])
+    rc, o, e = h.finish()
+    if rc != 0 or "usr1=10" not in o:
+        fail("guest result", rc, o, e)
+
+
+def shared_libraries():
+    sysroot = "/usr/riscv64-linux-gnu"
+    h = Hart("basic_dyn", opts=("-L", sysroot))
+    out = run_gdb(h, "basic_dyn", [
+        f"set sysroot {sysroot}", "set debug remote 1", "break add", "continue",
+        "set debug remote 0", "info sharedlibrary", "delete", "break printf", "continue", "bt",
+        "delete", "continue"])
+    if not re.search(r"Packet received: l<library-list-svr4 .*libc\.so\.6", out):
+        fail("no qXfer:libraries-svr4 reply listing libc", out)
+    expect_in_order(out, [r"Breakpoint 1, ", r"add \(",
+                          r"From\s+To\s+Syms Read\s+Shared Object Library",
+                          r"0x[0-9a-f]+\s+0x[0-9a-f]+\s+Yes.*/libc\.so\.6",
+                          r"Breakpoint 2, 0x[0-9a-f]+ in printf \(\) from .*libc\.so\.6",
+                          r"#1\s+0x[0-9a-f]+ in main", r"exited normally"])
+    rc, o, e = h.finish()
+    if rc != 0 or "sum=3" not in o:
+        fail("guest result", rc, o, e)
+
+
+# ---- fork/vfork/exec events (forker.c forks child_work, then execs execd.c) --------
+
+FORKER_OUT = ["child says 42", "parent saw child exit 7", "execd runs: from-forker 102"]
+
+
+def forker_hart():
+    return Hart("forker", os.path.join(ARGS.bin_dir, "execd"))
+
+
+def check_forker(h, rc_want=3):
+    rc, o, e = h.finish()
+    if rc != rc_want or any(x not in o for x in FORKER_OUT):
+        fail("guest result", rc, o, e)
+
+
+def fork_follow_parent():
+    # Default: follow the parent, detach the child (it runs on by itself).
+    h = forker_hart()
+    out = run_gdb(h, "forker", ["set debug remote 1", "catch fork", "continue",
+                                "info inferiors", "continue"])
+    if not re.search(r"Packet received: T05fork:p3e9\.3e9;.*thread:p3e8\.3e8;", out):
+        fail("no multiprocess fork stop reply", out)
+    if "Sending packet: $D;3e9" not in out:
+        fail("gdb did not detach the child with D;PID", out)
+    expect_in_order(out, [r"Catchpoint 1 \(forked process 1001\)",
+                          r"\* 1\s+process 1000 ",
+                          r"Detaching after fork from child process 1001",
+                          r"exited with code 03"])
+    check_forker(h)
+
+
+def fork_follow_child():
+    h = forker_hart()
+    line = source_line("forker.c", 'line for "break child')
+    out = run_gdb(h, "forker", ["set follow-fork-mode child", "break child_work", "continue",
+                                "bt", "p n", "continue"])
+    expect_in_order(out, [r"Attaching after .*fork to child .*1001",
+                          r"Detaching after fork from parent process 1000",
+                          rf"hit Breakpoint 1, child_work \(n=21\) at .*forker\.c:{line}",
+                          r"#0\s+child_work \(n=21\)", r"#1\s+0x[0-9a-f]+ in main",
+                          r"\$1 = 21",
+                          r"Inferior 2 \(process 1001\) exited with code 07"])
+    check_forker(h)
+
+
+def fork_detach_off():
+    # detach-on-fork off: both processes debugged through one connection.
+    h = forker_hart()
+    out = run_gdb(h, "forker", [
+        "set detach-on-fork off", "set schedule-multiple on", "break child_work", "continue",
+        "info inferiors", "inferior 1", "info threads", "bt 1", "inferior 2", "p n", "continue",
+        "inferior 1", "continue"])
+    expect_in_order(out, [r"New inferior 2 \(process 1001\)",
+                          r"hit Breakpoint 1\.2, child_work \(n=21\)",
+                          r"1\s+process 1000.*\n\*\s+2\s+process 1001",
+                          r"Switching to inferior 1",
+                          r"1\.1\s+Thread 1000\.1000.*\n.*2\.1\s+Thread 1001\.1001.*child_work",
+                          r"#0\s+0x[0-9a-f]+ in \w+",  # the parent: forking or in wait4
+                          r"Switching to inferior 2", r"\$1 = 21",
+                          r"Inferior 2 \(process 1001\) exited with code 07",
+                          r"Switching to inferior 1",
+                          r"process 1000 is executing new program: .*execd",
+                          r"Inferior 1 \(process 1000\) exited with code 03"])
+    check_forker(h)
+
+
+def catch_exec():
+    h = forker_hart()
+    out = run_gdb(h, "forker", ["catch exec", "continue", "info symbol execd_marker",
+                                "info inferiors", "break execd_marker", "continue", "bt",
+                                "continue"])
+    expect_in_order(out, [r"Catchpoint 1 \(exec'd .*/execd\)",
+                          r"execd_marker in section \.text",
+                          r"process 1000\s.*/execd",
+                          r"Breakpoint 2, execd_marker \(s=0x[0-9a-f]+ \"from-forker\"\)",
+                          r"#1\s+0x[0-9a-f]+ in main \(argc=2",
+                          r"exited with code 03"])
+    check_forker(h)
+
+
+def extended_remote():
+    # hart-run --multi -g 0: gdb's target extended-remote; run, kill, run again.
+    h = Hart("basic", opts=("--multi",))
+    prog = os.path.join(ARGS.bin_dir, "basic")
+    argv = ["gdb-multiarch", "-batch", "-nx", "-ex", "set architecture riscv:rv64",
+            "-ex", "set confirm off", "-ex", f"target extended-remote 127.0.0.1:{h.port}"]
+    for c in [f"file {prog}", f"set remote exec-file {prog}", "set environment HART_GDB_TEST=1",
+              "set cwd /tmp", "break add", "set debug remote 1", "run", "set debug remote 0",
+              "bt", "info inferiors", "kill", "run", "p a", "delete", "continue"]:
+        argv += ["-ex", c]
+    try:
+        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           errors="replace", timeout=40)
+    except subprocess.TimeoutExpired as e:
+        h.p.kill()
+        fail("gdb timed out", e.stdout or "")
+    out = r.stdout
+    for pkt in [r"QEnvironmentHexEncoded:484152545f4744425f544553543d31", r"QSetWorkingDir:2f746d70",
+                r"vRun;[0-9a-f]+"]:
+        if not re.search(r"Sending packet: \$" + pkt + r"#..\n(?:.*\n)*?.*Packet received: (OK|T05)", out):
+            fail(f"no accepted {pkt}", out)
+    expect_in_order(out, [r"Breakpoint 1, ", r"#0\s+add \(a=0, b=0\)",
+                          r"\*\s+1\s+process 1000\s.*extended-remote",
+                          r"\[Inferior 1 \(process 1000\) killed\]",
+                          r"Breakpoint 1, add \(a=0, b=0\)", r"\$1 = 0",
+                          r"\[Inferior 1 \(process 1001\) exited normally\]"])
+    rc, o, e = h.finish()
+    if rc != 0 or o.count("sum=3 counter=8 r=42 d=3 usr1=0") != 1:
+        fail("guest result", rc, o, e)
+
+
+def extended_attach():
+    # vAttach: run spin, detach (it runs on), attach to it again by pid.
+    h = Hart("spin", opts=("--multi",))
+    prog = os.path.join(ARGS.bin_dir, "spin")
+    argv = ["gdb-multiarch", "-batch", "-nx", "-ex", "set architecture riscv:rv64",
+            "-ex", "set confirm off", "-ex", f"target extended-remote 127.0.0.1:{h.port}"]
+    for c in [f"file {prog}", f"set remote exec-file {prog}", "break main", "run", "delete",
+              "detach", "shell sleep 0.3", "attach 1000", "p spins > 0", "set var stop = 1",
+              "continue"]:
+        argv += ["-ex", c]
+    try:
+        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           errors="replace", timeout=40)
+    except subprocess.TimeoutExpired as e:
+        h.p.kill()
+        fail("gdb timed out", e.stdout or "")
+    expect_in_order(r.stdout, [r"Breakpoint 1, main \(\)", r"Inferior 1 \(process 1000\) detached",
+                               r"in main \(\) at .*spin\.c", r"\$1 = 1",
+                               r"Inferior 1 \(process 1000\) exited normally"])
+    rc, o, e = h.finish()
+    if rc != 0 or "stopped after spinning" not in o:
+        fail("guest result", rc, o, e)
+
+
 SCENARIOS = {f.__name__: f for f in [break_step, registers_vars, watch, signal_stop, detach,
-                                      kill, threads, interrupt, rsp_robustness]}
+                                      kill, threads, interrupt, rsp_robustness,
+                                      mi_session, rsp_catch_syscall, siginfo, shared_libraries,
+                                      hartd_launch_wait, hartd_attach, fork_follow_parent,
+                                      fork_follow_child, fork_detach_off, catch_exec,
+                                      extended_remote, extended_attach]}
 
 
 def main():
@@ -355,6 +805,8 @@ def main():
     ap.add_argument("--hart-run", required=True)
     ap.add_argument("--bin-dir", required=True)
     ap.add_argument("--src-dir", required=True)
+    ap.add_argument("--hartd")
+    ap.add_argument("--client-dir")
     ap.add_argument("scenario", choices=sorted(SCENARIOS) + ["list"])
     ARGS = ap.parse_args()
     if ARGS.scenario == "list":
