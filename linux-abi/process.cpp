@@ -585,6 +585,8 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   c->fds_.copy_from(fds_);
   c->cwd_ = cwd_;
   c->umask_ = umask_;
+  c->pgid = pgid ? pgid : pid_;  // the child joins the parent's group and session
+  c->sid = sid;
   c->sysroot_ = sysroot_;
   c->root_ = root_;
   c->vopts_ = vopts_;

@@ -194,6 +194,12 @@ class Process : public std::enable_shared_from_this<Process> {
   uint64_t sigreturn_trampoline = 0;  // guest address of __vdso_rt_sigreturn
   GuestRlimit rlimits[16] = {};  // RLIMIT_* as the guest sees them (set in create())
   char comm[16] = {};            // prctl(PR_SET_NAME), /proc/self/comm
+  // Process group and session (virtual ids; 0 = this process's own pid,
+  // which is what a process started by hart-run or hartd has for its group;
+  // its session is kOutsideSession, the launcher's).
+  int pgid = 0;
+  int sid = kOutsideSession;
+  static constexpr int kOutsideSession = 1;
 
   // ---- fork / exec ---------------------------------------------------------
   // fork/vfork: a child process whose only thread copies `caller`'s

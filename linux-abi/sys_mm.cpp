@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include "linux-abi/sys_util.h"
 
@@ -195,6 +196,19 @@ int64_t sys_munlock(SyscallCtx& ctx) { return sys_mlock(ctx); }
 }  // namespace hart::linux
 
 namespace hart::linux {
+
+// mincore: residency of each page of a mapped range (ENOMEM if any page of
+// it is unmapped, EINVAL if addr is not page aligned).
+int64_t sys_mincore(SyscallCtx& ctx) {
+  uint64_t addr = ctx.a[0], len = ctx.a[1];
+  if (addr & (kPageSize - 1)) return -EINVAL;
+  if (len == 0) return 0;
+  uint64_t plen = page_up(len);
+  if (plen < len || !ctx.proc.as().check(addr, plen, 0)) return -ENOMEM;
+  std::vector<unsigned char> vec(plen / kPageSize);
+  if (mincore(ctx.proc.as().base() + addr, plen, vec.data()) != 0) return -errno;
+  return ctx.proc.as().write(ctx.a[2], vec.data(), vec.size()) ? 0 : -EFAULT;
+}
 
 // memfd_create: an anonymous host memfd (guest JITs map one twice, RW and
 // RX); the name is the guest's, as /proc shows "memfd:NAME".

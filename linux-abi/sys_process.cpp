@@ -7,6 +7,7 @@
 // Signal syscalls are in sys_signal.cpp; clone/fork/exec/wait in sys_clone.cpp.
 // Owns: these handlers. Does not own: the exit path of the run loop
 // (cpu_loop.cpp reads Process::exited()).
+#include <pthread.h>
 #include <sched.h>
 #include <sys/random.h>
 #include <sys/resource.h>
@@ -106,18 +107,56 @@ int64_t sys_getgroups(SyscallCtx& ctx) {
   return 0;  // no supplementary groups inside hartd
 }
 
+// ---- process groups and sessions ---------------------------------------------------
+// Virtual: pgid/sid live in Process (0 = the process's own pid for pgid).
+namespace {
+std::shared_ptr<Process> self_or(SyscallCtx& ctx, int pid) {
+  if (pid == 0 || pid == ctx.proc.pid()) return ctx.proc.shared_from_this();
+  return Process::find(pid, &ctx.proc);
+}
+int group_of(const Process& p) { return p.pgid ? p.pgid : p.pid(); }
+}  // namespace
+
 int64_t sys_getpgid(SyscallCtx& ctx) {
   int pid = static_cast<int>(ctx.a[0]);
-  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
-  return ctx.proc.pid();
+  if (pid < 0) return -ESRCH;
+  auto p = self_or(ctx, pid);
+  return p ? group_of(*p) : -ESRCH;
 }
 
-int64_t sys_getsid(SyscallCtx& ctx) { return sys_getpgid(ctx); }
-
-int64_t sys_setpgid(SyscallCtx& ctx) {
+int64_t sys_getsid(SyscallCtx& ctx) {
   int pid = static_cast<int>(ctx.a[0]);
-  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
+  if (pid < 0) return -ESRCH;
+  auto p = self_or(ctx, pid);
+  return p ? p->sid : -ESRCH;
+}
+
+// setpgid(pid, pgid): for the caller or one of its children, in its session;
+// a session leader cannot move; the target group must be the process itself
+// or an existing group of the same session.
+int64_t sys_setpgid(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]), pgid = static_cast<int>(ctx.a[1]);
+  if (pgid < 0) return -EINVAL;
+  if (pid < 0) return -ESRCH;
+  auto p = self_or(ctx, pid);
+  if (!p || (p.get() != &ctx.proc && p->ppid() != ctx.proc.pid())) return -ESRCH;
+  if (p->sid != ctx.proc.sid) return -EPERM;
+  if (p->sid == p->pid()) return -EPERM;  // a session leader
+  if (pgid == 0) pgid = p->pid();
+  if (pgid != p->pid()) {
+    auto leader = Process::find(pgid, &ctx.proc);
+    if (!leader || leader->sid != p->sid || group_of(*leader) != pgid) return -EPERM;
+  }
+  p->pgid = pgid;
   return 0;
+}
+
+// setsid: a new session and group led by the caller, unless it already leads a group.
+int64_t sys_setsid(SyscallCtx& ctx) {
+  if (group_of(ctx.proc) == ctx.proc.pid()) return -EPERM;
+  ctx.proc.sid = ctx.proc.pid();
+  ctx.proc.pgid = ctx.proc.pid();
+  return ctx.proc.pid();
 }
 
 // ---- system information ----------------------------------------------------------
@@ -245,6 +284,28 @@ int64_t sys_sched_getaffinity(SyscallCtx& ctx) {
   for (int i = 0; i < 64; ++i)
     if (CPU_ISSET(i, &set)) mask |= uint64_t{1} << i;
   return ctx.proc.as().write(ctx.a[2], &mask, 8) ? 8 : -EFAULT;
+}
+
+// The mask is applied to the calling guest thread's own host thread (vCPU
+// threads are one to one); for another thread of the process it is checked
+// and accepted without effect.
+int64_t sys_sched_setaffinity(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  uint64_t size = ctx.a[1];
+  if (pid < 0) return -ESRCH;
+  std::vector<uint8_t> bytes(std::min<uint64_t>(size, 1024));
+  if (!ctx.proc.as().read(ctx.a[2], bytes.data(), bytes.size())) return -EFAULT;
+  cpu_set_t want, have;
+  CPU_ZERO(&want);
+  for (size_t i = 0; i < bytes.size() * 8 && i < CPU_SETSIZE; ++i)
+    if (bytes[i / 8] & (1u << (i % 8))) CPU_SET(i, &want);
+  if (sched_getaffinity(0, sizeof have, &have) != 0) return -errno;
+  CPU_AND(&want, &want, &have);
+  if (CPU_COUNT(&want) == 0) return -EINVAL;
+  bool self = pid == 0 || pid == ctx.proc.tid_of(ctx.vcpu);
+  if (!self && !ctx.proc.thread_by_tid(pid)) return -ESRCH;
+  if (self && pthread_setaffinity_np(pthread_self(), sizeof want, &want) != 0) return -EINVAL;
+  return 0;
 }
 
 int64_t sys_sched_yield(SyscallCtx&) {

@@ -85,7 +85,7 @@ struct SyscallInfo {
   U(30, ioprio_set, "xxxxxx") \
   U(31, ioprio_get, "xxxxxx") \
   S(32, flock, Full, "dx", 'd') \
-  U(33, mknodat, "xxxxxx") \
+  S(33, mknodat, Partial, "fsox", 'd') \
   S(34, mkdirat, Full, "fso", 'd') \
   S(35, unlinkat, Full, "fsx", 'd') \
   S(36, symlinkat, Full, "sfs", 'd') \
@@ -98,7 +98,7 @@ struct SyscallInfo {
   S(44, fstatfs, Full, "dp", 'd') \
   S(45, truncate, Full, "sl", 'd') \
   S(46, ftruncate, Full, "dl", 'd') \
-  U(47, fallocate, "xxxxxx") \
+  S(47, fallocate, Full, "dxll", 'd') \
   S(48, faccessat, Full, "fsd", 'd') \
   S(49, chdir, Full, "s", 'd') \
   S(50, fchdir, Full, "d", 'd') \
@@ -122,13 +122,13 @@ struct SyscallInfo {
   S(68, pwrite64, Full, "dpul", 'd') \
   U(69, preadv, "xxxxxx") \
   U(70, pwritev, "xxxxxx") \
-  U(71, sendfile, "ddpu") \
+  S(71, sendfile, Full, "ddpu", 'd') \
   S(72, pselect6, Full, "dppppp", 'd') \
   S(73, ppoll, Full, "pupu", 'd') \
   S(74, signalfd4, Full, "dpux", 'd') \
   U(75, vmsplice, "xxxxxx") \
-  U(76, splice, "xxxxxx") \
-  U(77, tee, "xxxxxx") \
+  S(76, splice, Full, "dpdpux", 'd') \
+  S(77, tee, Full, "ddux", 'd') \
   S(78, readlinkat, Full, "fspu", 'd') \
   S(79, newfstatat, Full, "fspx", 'd') \
   S(80, fstat, Full, "dp", 'd') \
@@ -173,7 +173,7 @@ struct SyscallInfo {
   U(119, sched_setscheduler, "xxxxxx") \
   S(120, sched_getscheduler, Stub, "d", 'd') \
   S(121, sched_getparam, Stub, "dp", 'd') \
-  U(122, sched_setaffinity, "xxxxxx") \
+  S(122, sched_setaffinity, Partial, "dup", 'd') \
   S(123, sched_getaffinity, Full, "dup", 'd') \
   S(124, sched_yield, Full, "", 'd') \
   U(125, sched_get_priority_max, "xxxxxx") \
@@ -205,10 +205,10 @@ struct SyscallInfo {
   U(151, setfsuid, "xxxxxx") \
   U(152, setfsgid, "xxxxxx") \
   S(153, times, Full, "p", 'd') \
-  S(154, setpgid, Stub, "dd", 'd') \
+  S(154, setpgid, Full, "dd", 'd') \
   S(155, getpgid, Full, "d", 'd') \
   S(156, getsid, Full, "d", 'd') \
-  U(157, setsid, "xxxxxx") \
+  S(157, setsid, Full, "", 'd') \
   S(158, getgroups, Full, "dp", 'd') \
   U(159, setgroups, "xxxxxx") \
   S(160, uname, Full, "p", 'd') \
@@ -264,7 +264,7 @@ struct SyscallInfo {
   S(210, shutdown, Full, "dd", 'd') \
   S(211, sendmsg, Full, "dpx", 'd') \
   S(212, recvmsg, Full, "dpx", 'd') \
-  U(213, readahead, "xxxxxx") \
+  S(213, readahead, Full, "dlu", 'd') \
   S(214, brk, Full, "p", 'p') \
   S(215, munmap, Full, "pu", 'd') \
   S(216, mremap, Partial, "puuxp", 'p') \
@@ -283,7 +283,7 @@ struct SyscallInfo {
   S(229, munlock, Stub, "pu", 'd') \
   U(230, mlockall, "xxxxxx") \
   U(231, munlockall, "xxxxxx") \
-  U(232, mincore, "xxxxxx") \
+  S(232, mincore, Full, "pup", 'd') \
   S(233, madvise, Stub, "pud", 'd') \
   U(234, remap_file_pages, "xxxxxx") \
   U(235, mbind, "xxxxxx") \
@@ -304,7 +304,7 @@ struct SyscallInfo {
   U(264, name_to_handle_at, "xxxxxx") \
   U(265, open_by_handle_at, "xxxxxx") \
   U(266, clock_adjtime, "xxxxxx") \
-  U(267, syncfs, "xxxxxx") \
+  S(267, syncfs, Full, "d", 'd') \
   U(268, setns, "xxxxxx") \
   S(269, sendmmsg, Full, "dpux", 'd') \
   U(270, process_vm_readv, "xxxxxx") \
@@ -322,7 +322,7 @@ struct SyscallInfo {
   U(282, userfaultfd, "xxxxxx") \
   S(283, membarrier, Full, "dxd", 'd') \
   U(284, mlock2, "xxxxxx") \
-  U(285, copy_file_range, "xxxxxx") \
+  S(285, copy_file_range, Full, "dpdpux", 'd') \
   U(286, preadv2, "xxxxxx") \
   U(287, pwritev2, "xxxxxx") \
   U(288, pkey_mprotect, "xxxxxx") \
@@ -345,7 +345,7 @@ struct SyscallInfo {
   U(434, pidfd_open, "xxxxxx") \
   S(435, clone3, Partial, "pu", 'd') \
   S(436, close_range, Full, "ddx", 'd') \
-  U(437, openat2, "xxxxxx") \
+  S(437, openat2, Partial, "fspu", 'd') \
   U(438, pidfd_getfd, "xxxxxx") \
   S(439, faccessat2, Full, "fsdx", 'd') \
   U(440, process_madvise, "xxxxxx") \

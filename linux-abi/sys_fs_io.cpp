@@ -1,0 +1,142 @@
+// linux-abi/sys_fs_io.cpp — bulk file I/O between descriptors and file
+// space management: sendfile, copy_file_range, splice, tee, fallocate,
+// readahead, syncfs, and mknodat. The data never passes through the
+// guest; offsets given by pointer are read from and written back to guest
+// memory (EFAULT when they cannot be). Calls that can block go through
+// safe_syscall so guest signals interrupt them.
+// Owns: these handlers. Does not own: fds (fd_table), paths (sys_fs.cpp).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "linux-abi/process.h"
+#include "linux-abi/safe_syscall.h"
+#include "linux-abi/signals.h"
+#include "linux-abi/sys_util.h"
+
+namespace hart::linux {
+
+namespace {
+
+// Host fd for guest fd a, kept alive by keep; -EBADF if none.
+int host_of(SyscallCtx& ctx, uint64_t a, std::shared_ptr<HostFd>* keep) {
+  *keep = ctx.proc.fds().get(static_cast<int>(a));
+  return *keep ? (*keep)->fd() : -EBADF;
+}
+
+// An optional loff_t passed by pointer: read it into *off; null stays null.
+int read_off(SyscallCtx& ctx, uint64_t addr, int64_t* off, int64_t** ptr) {
+  *ptr = nullptr;
+  if (!addr) return 0;
+  if (!ctx.proc.as().read(addr, off, sizeof *off)) return -EFAULT;
+  *ptr = off;
+  return 0;
+}
+
+int64_t blocking(SyscallCtx& ctx, long nr, long a1, long a2, long a3, long a4, long a5 = 0,
+                 long a6 = 0) {
+  int64_t r = safe_syscall(&ctx.vcpu.state.exit_request, nr, a1, a2, a3, a4, a5, a6);
+  return r == -EINTR ? kERESTARTSYS : r;
+}
+
+// Writes back an offset the host call advanced; the call's own result wins.
+int64_t finish_off(SyscallCtx& ctx, uint64_t addr, const int64_t* off, int64_t r) {
+  if (addr && r >= 0 && !ctx.proc.as().write(addr, off, sizeof *off)) return -EFAULT;
+  return r;
+}
+
+}  // namespace
+
+int64_t sys_sendfile(SyscallCtx& ctx) {
+  std::shared_ptr<HostFd> kout, kin;
+  int out = host_of(ctx, ctx.a[0], &kout), in = host_of(ctx, ctx.a[1], &kin);
+  if (out < 0) return out;
+  if (in < 0) return in;
+  int64_t off, *po;
+  if (int r = read_off(ctx, ctx.a[2], &off, &po); r < 0) return r;
+  int64_t r = blocking(ctx, SYS_sendfile, out, in, reinterpret_cast<long>(po),
+                       static_cast<long>(ctx.a[3]));
+  return finish_off(ctx, ctx.a[2], po, r);
+}
+
+int64_t sys_copy_file_range(SyscallCtx& ctx) {
+  std::shared_ptr<HostFd> kin, kout;
+  int in = host_of(ctx, ctx.a[0], &kin), out = host_of(ctx, ctx.a[2], &kout);
+  if (in < 0) return in;
+  if (out < 0) return out;
+  int64_t oin, oout, *pin, *pout;
+  if (int r = read_off(ctx, ctx.a[1], &oin, &pin); r < 0) return r;
+  if (int r = read_off(ctx, ctx.a[3], &oout, &pout); r < 0) return r;
+  int64_t r = blocking(ctx, SYS_copy_file_range, in, reinterpret_cast<long>(pin), out,
+                       reinterpret_cast<long>(pout), static_cast<long>(ctx.a[4]),
+                       static_cast<long>(ctx.a[5]));
+  r = finish_off(ctx, ctx.a[1], pin, r);
+  return finish_off(ctx, ctx.a[3], pout, r);
+}
+
+int64_t sys_splice(SyscallCtx& ctx) {
+  std::shared_ptr<HostFd> kin, kout;
+  int in = host_of(ctx, ctx.a[0], &kin), out = host_of(ctx, ctx.a[2], &kout);
+  if (in < 0) return in;
+  if (out < 0) return out;
+  int64_t oin, oout, *pin, *pout;
+  if (int r = read_off(ctx, ctx.a[1], &oin, &pin); r < 0) return r;
+  if (int r = read_off(ctx, ctx.a[3], &oout, &pout); r < 0) return r;
+  int64_t r = blocking(ctx, SYS_splice, in, reinterpret_cast<long>(pin), out,
+                       reinterpret_cast<long>(pout), static_cast<long>(ctx.a[4]),
+                       static_cast<long>(ctx.a[5]));
+  r = finish_off(ctx, ctx.a[1], pin, r);
+  return finish_off(ctx, ctx.a[3], pout, r);
+}
+
+int64_t sys_tee(SyscallCtx& ctx) {
+  std::shared_ptr<HostFd> kin, kout;
+  int in = host_of(ctx, ctx.a[0], &kin), out = host_of(ctx, ctx.a[1], &kout);
+  if (in < 0) return in;
+  if (out < 0) return out;
+  return blocking(ctx, SYS_tee, in, out, static_cast<long>(ctx.a[2]), static_cast<long>(ctx.a[3]));
+}
+
+int64_t sys_fallocate(SyscallCtx& ctx) {
+  std::shared_ptr<HostFd> k;
+  int fd = host_of(ctx, ctx.a[0], &k);
+  if (fd < 0) return fd;
+  return fallocate(fd, static_cast<int>(ctx.a[1]), static_cast<off_t>(ctx.a[2]),
+                   static_cast<off_t>(ctx.a[3])) == 0
+             ? 0
+             : -errno;
+}
+
+int64_t sys_readahead(SyscallCtx& ctx) {
+  std::shared_ptr<HostFd> k;
+  int fd = host_of(ctx, ctx.a[0], &k);
+  if (fd < 0) return fd;
+  return readahead(fd, static_cast<off64_t>(ctx.a[1]), static_cast<size_t>(ctx.a[2])) == 0 ? 0 : -errno;
+}
+
+int64_t sys_syncfs(SyscallCtx& ctx) {
+  std::shared_ptr<HostFd> k;
+  int fd = host_of(ctx, ctx.a[0], &k);
+  if (fd < 0) return fd;
+  return syncfs(fd) == 0 ? 0 : -errno;
+}
+
+// mknodat: FIFOs, sockets and regular files; device nodes are refused
+// (EPERM, as for an unprivileged process) — a guest cannot reach host devices.
+int64_t sys_mknodat(SyscallCtx& ctx) {
+  mode_t mode = static_cast<mode_t>(ctx.a[2]);
+  mode_t type = mode & S_IFMT;
+  if (type == S_IFCHR || type == S_IFBLK) return -EPERM;
+  if (type != 0 && type != S_IFREG && type != S_IFIFO && type != S_IFSOCK) return -EINVAL;
+  AtPath at;
+  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
+  if (r < 0) return r;
+  if (at.host_only) return -EEXIST;  // an emulated /dev or /proc entry exists there
+  mode_t perm = mode & 07777 & ~ctx.proc.umask();
+  return mknodat(at.dirfd, at.path.c_str(), type | perm, 0) == 0 ? 0 : -errno;
+}
+
+}  // namespace hart::linux
