@@ -31,7 +31,6 @@ GuestSiginfo user_siginfo(Process& p, int sig, int code) {
 }
 
 // kill(2)'s pid argument names this process (the only one visible yet)?
-bool names_self(const Process& p, int pid) { return pid == 0 || pid == p.pid() || pid == -p.pid(); }
 
 }  // namespace
 
@@ -181,19 +180,24 @@ int64_t sys_kill(SyscallCtx& ctx) {
   if (!valid_signal(sig)) return -EINVAL;
   Process& p = ctx.proc;
   GuestSiginfo info = user_siginfo(p, static_cast<int>(sig), kSI_USER);
-  // Process groups are not modelled: 0 and -pgid name the caller's own
-  // process or that pid; kill(-1) (every other process) reaches nothing.
-  if (pid == -1) return 0;
-  if (names_self(p, pid)) {
-    if (sig == 0) return 0;
-    send_signal(p, nullptr, info, &ctx.vcpu);
+  if (pid > 0) {
+    std::shared_ptr<Process> target = pid == p.pid() ? p.shared_from_this() : Process::find(pid, &p);
+    if (!target) return -ESRCH;
+    if (sig) send_signal(*target, nullptr, info, target.get() == &p ? &ctx.vcpu : nullptr);
     return 0;
   }
-  std::shared_ptr<Process> target = Process::find(pid < 0 ? -pid : pid, &p);
-  if (!target) return -ESRCH;
-  if (sig == 0) return 0;
-  send_signal(*target, nullptr, info, nullptr);
-  return 0;
+  // 0: the caller's process group; -1: every process the caller can see
+  // (its launch) but itself; -N: process group N.
+  int group = pid == 0 ? (p.pgid ? p.pgid : p.pid()) : -pid;
+  bool any = false;
+  for (const std::shared_ptr<Process>& q : Process::members(p.tree())) {
+    if (q->exited()) continue;
+    bool hit = pid == -1 ? q.get() != &p : (q->pgid ? q->pgid : q->pid()) == group;
+    if (!hit) continue;
+    any = true;
+    if (sig) send_signal(*q, nullptr, info, q.get() == &p ? &ctx.vcpu : nullptr);
+  }
+  return any ? 0 : -ESRCH;
 }
 
 namespace {
