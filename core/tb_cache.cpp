@@ -113,6 +113,7 @@ TbCache::Stats TbCache::stats() {
   std::lock_guard<std::mutex> lock(mutex_);
   Stats s = stats_;
   s.tbs = by_pc_.size();
+  s.translate_ns = translate_ns_.load(std::memory_order_relaxed);
   return s;
 }
 

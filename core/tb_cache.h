@@ -32,6 +32,8 @@ class TbCache {
   // been inserted by another vCPU meanwhile).
   TranslationBlock* insert(std::unique_ptr<TranslationBlock> tb);
   TranslationBlock* find_by_host_pc(uintptr_t host_pc);
+  // The executor reports how long a translation took.
+  void add_translate_time(uint64_t ns) { translate_ns_.fetch_add(ns, std::memory_order_relaxed); }
   // Chains exit `index` of `from` to `to`, unless either has been invalidated.
   void link(TranslationBlock* from, int index, TranslationBlock* to);
   // Drops every TB with guest bytes in [start, end).
@@ -52,6 +54,7 @@ class TbCache {
 
   struct Stats {
     uint64_t tbs = 0, code_bytes = 0, translated = 0, invalidated = 0;
+    uint64_t translate_ns = 0;  // time spent translating (executor-reported)
   };
   Stats stats();
 
@@ -70,6 +73,7 @@ class TbCache {
   std::vector<std::unique_ptr<TranslationBlock>> graveyard_;
   std::atomic<uint64_t> generation_{0};
   std::atomic<int> vcpus_{0};
+  std::atomic<uint64_t> translate_ns_{0};
   Stats stats_;
 };
 

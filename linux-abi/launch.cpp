@@ -250,6 +250,7 @@ Launch::Stats Launch::stats() const {
   Stats s;
   s.translated = tree_->ended_translated.load();
   s.invalidated = tree_->ended_invalidated.load();
+  s.translate_ns = tree_->ended_translate_ns.load();
   for (auto& p : Process::members(*tree_)) {
     Process::Info in = p->info();
     if (in.zombie) continue;
@@ -259,6 +260,7 @@ Launch::Stats Launch::stats() const {
     s.code_bytes += in.tb.code_bytes;
     s.translated += in.tb.translated;
     s.invalidated += in.tb.invalidated;
+    s.translate_ns += in.tb.translate_ns;
   }
   s.cpu_seconds = static_cast<double>(tree_cpu_ns()) / 1e9;
   return s;

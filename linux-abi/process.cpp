@@ -398,6 +398,7 @@ void Process::become_zombie() {
     TbCache::Stats st = cache->stats();
     tree_->ended_translated.fetch_add(st.translated);
     tree_->ended_invalidated.fetch_add(st.invalidated);
+    tree_->ended_translate_ns.fetch_add(st.translate_ns);
   }
   if (as.use_count() == 1) as->set_change_listener(nullptr);
   as.reset();

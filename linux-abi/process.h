@@ -71,7 +71,7 @@ struct ProcessTree {
   std::atomic<int> threads{0};            // host threads running guest threads
   std::atomic<uint64_t> ended_cpu_ns{0};  // CPU time of guest threads that have ended
   // Translation counters of address spaces that are gone (TbCache::Stats).
-  std::atomic<uint64_t> ended_translated{0}, ended_invalidated{0};
+  std::atomic<uint64_t> ended_translated{0}, ended_invalidated{0}, ended_translate_ns{0};
   // threads reaching 0 is signalled on idle_cv (with mutex, a leaf lock).
   std::mutex mutex;
   std::condition_variable idle_cv;

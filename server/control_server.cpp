@@ -270,6 +270,18 @@ bool ControlServer::listen_unix(const std::string& path, std::string* error) {
   return true;
 }
 
+bool ControlServer::adopt_unix(int fd, std::string* error) {
+  try {
+    unix_acceptor_ = std::make_unique<asio::local::stream_protocol::acceptor>(io_);
+    unix_acceptor_->assign(asio::local::stream_protocol(), fd);
+  } catch (const std::exception& e) {
+    *error = std::string("cannot use the socket passed by systemd: ") + e.what();
+    return false;
+  }
+  accept_unix();
+  return true;
+}
+
 bool ControlServer::listen_tcp(const std::string& endpoint, const std::string& token,
                                std::string* error) {
   auto colon = endpoint.rfind(':');

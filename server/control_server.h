@@ -93,6 +93,8 @@ class ControlServer {
   ~ControlServer();
   // Listens on a Unix socket (mode 0600). false + *error.
   bool listen_unix(const std::string& path, std::string* error);
+  // Serves an already listening Unix socket (systemd socket activation).
+  bool adopt_unix(int fd, std::string* error);
   // Listens on loopback TCP ("127.0.0.1:PORT"); clients must say hello with token.
   bool listen_tcp(const std::string& endpoint, const std::string& token, std::string* error);
   std::string tcp_endpoint() const { return tcp_endpoint_; }

@@ -240,9 +240,28 @@ int main(int argc, char** argv) {
   auto level = spdlog::level::from_str(log_level);
   if (level == spdlog::level::off && log_level != "off")
     return fail("unknown log level '" + log_level + "'");
+  // systemd socket activation: the listening socket is fd 3 (SD_LISTEN_FDS_START)
+  // when LISTEN_PID names this process; systemd owns the socket file.
+  int activated_fd = -1;
+  if (const char* lp = getenv("LISTEN_PID"); lp && atoi(lp) == getpid()) {
+    const char* lf = getenv("LISTEN_FDS");
+    if (!lf || atoi(lf) < 1) return fail("LISTEN_PID is set but LISTEN_FDS names no socket");
+    activated_fd = 3;
+    fcntl(activated_fd, F_SETFD, FD_CLOEXEC);
+    foreground = true;  // a systemd service does not detach
+    sockaddr_un sa{};
+    socklen_t len = sizeof sa;
+    if (getsockname(activated_fd, reinterpret_cast<sockaddr*>(&sa), &len) != 0 || sa.sun_family != AF_UNIX)
+      return fail("the socket passed by systemd is not a Unix socket");
+    if (socket_path.empty()) socket_path = sa.sun_path;
+    unsetenv("LISTEN_PID");  // guests must not see systemd's variables
+    unsetenv("LISTEN_FDS");
+    unsetenv("LISTEN_FDNAMES");
+  }
   if (socket_path.empty()) socket_path = default_socket();
   std::string err;
-  if (!prepare_dir(socket_path, &err) || !claim_socket_path(socket_path, &err)) return fail(err);
+  if (activated_fd < 0 && (!prepare_dir(socket_path, &err) || !claim_socket_path(socket_path, &err)))
+    return fail(err);
   if (!foreground && log_file.empty()) log_file = socket_path + ".log";
 
   // Detach before any thread exists; the parent returns once the socket is
@@ -290,13 +309,15 @@ int main(int argc, char** argv) {
   Shutdown shutdown(io, registry, server);
   shutdown_ptr = &shutdown;
 
-  if (!server.listen_unix(socket_path, &err)) return fail(err);
+  if (activated_fd >= 0 ? !server.adopt_unix(activated_fd, &err)
+                        : !server.listen_unix(socket_path, &err))
+    return fail(err);
   std::string token_path;
   if (!tcp.empty()) {
     token_path = token_file.empty() ? socket_path + ".token" : token_file;
     std::string token;
     if (!load_or_make_token(token_path, &token, &err) || !server.listen_tcp(tcp, token, &err)) {
-      unlink(socket_path.c_str());
+      if (activated_fd < 0) unlink(socket_path.c_str());
       return fail(err);
     }
     spdlog::info("listening on tcp {} (token in {})", server.tcp_endpoint(), token_path);
@@ -348,7 +369,7 @@ int main(int argc, char** argv) {
     });
   for (auto& t : pool) t.join();
 
-  unlink(socket_path.c_str());
+  if (activated_fd < 0) unlink(socket_path.c_str());  // systemd owns an activated socket
   spdlog::info("hartd stopped");
   spdlog::shutdown();
   if (registry.running()) _exit(1);  // guests stuck in the host kernel: do not run destructors

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 
 #include "core/vcpu.h"
@@ -86,6 +87,15 @@ void Jit::enable_perf_map() {
 }
 
 std::unique_ptr<TranslationBlock> Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags) {
+  const auto t0 = std::chrono::steady_clock::now();
+  struct Timer {  // reports the translation time however translate() returns
+    TbCache& cache;
+    std::chrono::steady_clock::time_point t0;
+    ~Timer() {
+      auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0);
+      cache.add_translate_time(static_cast<uint64_t>(ns.count()));
+    }
+  } timer{vcpu.tb_cache(), t0};
   AddressSpace& as = vcpu.as();
   GuestLog& log = vcpu.log();
   FetchFn fetch = [&as](uint64_t a, uint16_t* parcel) {

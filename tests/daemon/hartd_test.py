@@ -149,6 +149,13 @@ class Guests(unittest.TestCase):
         self.assertEqual(e.exception.code, "no_such_guest")
         s = c.request("stats")
         self.assertGreaterEqual(s["guests_launched"], 1)
+        # A finished launch still counts what it translated, and how long it took.
+        pid = launch(c, [guest("hello.static")])
+        collect(c, [pid])
+        g = c.request("stats", pid=pid)
+        self.assertGreater(g["translated_blocks"], 10)
+        self.assertGreater(g["translation_seconds"], 0)
+        self.assertLess(g["translation_seconds"], 5)
         c.close()
 
     def test_hundred_concurrent_guests(self):
@@ -496,6 +503,51 @@ class Hartctl(unittest.TestCase):
 
 
 class Lifecycle(unittest.TestCase):
+    def test_systemd_socket_activation(self):
+        """hartd started the way systemd starts a socket-activated service:
+        the listening socket as fd 3, LISTEN_PID/LISTEN_FDS set; it serves
+        that socket, hides the variables from guests, and leaves the socket
+        file (systemd's) in place when it stops."""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "activated.sock")
+            lst = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            lst.bind(path)
+            lst.listen(16)
+
+            def as_systemd():
+                os.dup2(lst.fileno(), 3)
+                os.environ["LISTEN_PID"] = str(os.getpid())
+                os.environ["LISTEN_FDS"] = "1"
+
+            proc = subprocess.Popen([HARTD, "--log-file", os.path.join(tmp, "log")],
+                                    preexec_fn=as_systemd, pass_fds=(3,),
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE)
+            try:
+                deadline = time.monotonic() + 10
+                while proc.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.05)  # hartd accepts as soon as it runs; give it a moment
+                    if os.path.exists(os.path.join(tmp, "log")):
+                        break
+                self.assertIsNone(proc.poll(), proc.stderr.read() if proc.poll() is not None else "")
+                c = Client(path)
+                self.assertEqual(c.request("hello")["version"], 1)
+                pid = launch(c, [guest("args_env.static")],
+                             env=["PATH=/bin", "LISTEN_PID=untouched"])
+                out, st = collect(c, [pid])
+                self.assertEqual(st[pid]["exit_code"], 1)
+                c.request("shutdown", grace_seconds=1)
+                c.close()
+                self.assertEqual(proc.wait(timeout=20), 0)
+                self.assertTrue(os.path.exists(path), "the activated socket belongs to systemd")
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+                proc.stdout.close()
+                proc.stderr.close()
+                lst.close()
+
     def test_socket_mode_second_daemon_stale_socket(self):
         d = Daemon()
         try:
