@@ -42,12 +42,13 @@ class TbCache {
   // Frees code of invalidated TBs. Only when no vCPU runs generated code.
   void reclaim();
 
-  // vCPUs using this cache (Vcpu registers itself). When a vCPU that is the
-  // only one is outside generated code, nothing can be running old code, so
-  // it may reclaim (see Vcpu's fence.i handling).
-  void add_vcpu() { vcpus_.fetch_add(1, std::memory_order_relaxed); }
-  void remove_vcpu() { vcpus_.fetch_sub(1, std::memory_order_relaxed); }
-  int vcpus() const { return vcpus_.load(std::memory_order_relaxed); }
+  // vCPUs inside Vcpu::run with this cache. The only one, outside generated
+  // code, may reclaim: any other vCPU enters run() through find_tb, which
+  // drops jump-cache entries older than the last invalidation before it
+  // touches a block (see Vcpu's fence.i handling).
+  void enter_run() { running_.fetch_add(1, std::memory_order_acq_rel); }
+  void leave_run() { running_.fetch_sub(1, std::memory_order_acq_rel); }
+  int running() const { return running_.load(std::memory_order_acquire); }
 
   // Bumped on every invalidation; vCPUs clear their jump caches when it moves.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
@@ -72,7 +73,7 @@ class TbCache {
   void count_pages(const TranslationBlock* tb, int delta);
   std::vector<std::unique_ptr<TranslationBlock>> graveyard_;
   std::atomic<uint64_t> generation_{0};
-  std::atomic<int> vcpus_{0};
+  std::atomic<int> running_{0};
   std::atomic<uint64_t> translate_ns_{0};
   Stats stats_;
 };

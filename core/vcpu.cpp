@@ -83,12 +83,10 @@ Vcpu::Vcpu(AddressSpace& as, TbCache& cache, Executor& exec, GuestLog& log)
   state.fp_box_mask[0] = 0xffffffff00000000u;
   state.fp_canon_d[0] = 0x7ff8000000000000u;
   state.fp_canon_s[0] = 0xffffffff7fc00000u;
-  cache_.add_vcpu();
   install_fault_handler();
 }
 
 Vcpu::~Vcpu() {
-  cache_.remove_vcpu();
   if (tls_vcpu == this) tls_vcpu = nullptr;
 }
 
@@ -159,6 +157,11 @@ void Vcpu::log_cpu_state() {
 ExitReason Vcpu::run() {
   tls_vcpu = this;
   state.exit_reason = ExitReason::None;
+  struct Running {  // counted while inside run(), also when a fault longjmps back here
+    TbCache& c;
+    explicit Running(TbCache& cache) : c(cache) { c.enter_run(); }
+    ~Running() { c.leave_run(); }
+  } running(cache_);
   if (sigsetjmp(recovery_, 0)) return finish_fault();
   return run_loop();
 }
@@ -239,7 +242,7 @@ ExitReason Vcpu::run_loop() {
       // the cache's only vCPU, outside generated code, free old code too
       // (else a guest JIT looping on fence.i would grow hartd's memory).
       for (uint64_t page : as_.unwatched_code_pages()) cache_.invalidate(page, page + kPageSize);
-      if (cache_.vcpus() == 1) cache_.reclaim();
+      if (cache_.running() == 1) cache_.reclaim();
       state.pc += 4;
       state.exit_reason = ExitReason::None;
       last = nullptr;
