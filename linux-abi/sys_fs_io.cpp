@@ -62,7 +62,9 @@ int64_t sys_sendfile(SyscallCtx& ctx) {
   return finish_off(ctx, ctx.a[2], po, r);
 }
 
-int64_t sys_copy_file_range(SyscallCtx& ctx) {
+namespace {
+// copy_file_range and splice take (fd_in, off_in*, fd_out, off_out*, len, flags).
+int64_t two_offset_call(SyscallCtx& ctx, long nr) {
   std::shared_ptr<HostFd> kin, kout;
   int in = host_of(ctx, ctx.a[0], &kin), out = host_of(ctx, ctx.a[2], &kout);
   if (in < 0) return in;
@@ -70,27 +72,16 @@ int64_t sys_copy_file_range(SyscallCtx& ctx) {
   int64_t oin, oout, *pin, *pout;
   if (int r = read_off(ctx, ctx.a[1], &oin, &pin); r < 0) return r;
   if (int r = read_off(ctx, ctx.a[3], &oout, &pout); r < 0) return r;
-  int64_t r = blocking(ctx, SYS_copy_file_range, in, reinterpret_cast<long>(pin), out,
-                       reinterpret_cast<long>(pout), static_cast<long>(ctx.a[4]),
-                       static_cast<long>(ctx.a[5]));
+  int64_t r = blocking(ctx, nr, in, reinterpret_cast<long>(pin), out, reinterpret_cast<long>(pout),
+                       static_cast<long>(ctx.a[4]), static_cast<long>(ctx.a[5]));
   r = finish_off(ctx, ctx.a[1], pin, r);
   return finish_off(ctx, ctx.a[3], pout, r);
 }
+}  // namespace
 
-int64_t sys_splice(SyscallCtx& ctx) {
-  std::shared_ptr<HostFd> kin, kout;
-  int in = host_of(ctx, ctx.a[0], &kin), out = host_of(ctx, ctx.a[2], &kout);
-  if (in < 0) return in;
-  if (out < 0) return out;
-  int64_t oin, oout, *pin, *pout;
-  if (int r = read_off(ctx, ctx.a[1], &oin, &pin); r < 0) return r;
-  if (int r = read_off(ctx, ctx.a[3], &oout, &pout); r < 0) return r;
-  int64_t r = blocking(ctx, SYS_splice, in, reinterpret_cast<long>(pin), out,
-                       reinterpret_cast<long>(pout), static_cast<long>(ctx.a[4]),
-                       static_cast<long>(ctx.a[5]));
-  r = finish_off(ctx, ctx.a[1], pin, r);
-  return finish_off(ctx, ctx.a[3], pout, r);
-}
+int64_t sys_copy_file_range(SyscallCtx& ctx) { return two_offset_call(ctx, SYS_copy_file_range); }
+
+int64_t sys_splice(SyscallCtx& ctx) { return two_offset_call(ctx, SYS_splice); }
 
 int64_t sys_tee(SyscallCtx& ctx) {
   std::shared_ptr<HostFd> kin, kout;
