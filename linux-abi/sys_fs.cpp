@@ -765,19 +765,23 @@ int64_t sys_pipe2(SyscallCtx& ctx) {
   if (!ctx.proc.as().check(ctx.a[0], 8, PROT_WRITE)) return -EFAULT;
   int hp[2];
   if (pipe2(hp, flags | O_CLOEXEC) != 0) return -errno;
-  auto r = std::make_shared<HostFd>(hp[0]);
-  auto w = std::make_shared<HostFd>(hp[1]);
-  int g0 = ctx.proc.fds().install(r, flags & O_CLOEXEC);
+  return install_fd_pair(ctx.proc, hp[0], hp[1], flags & O_CLOEXEC, ctx.a[0]);
+}
+
+int64_t install_fd_pair(Process& p, int h0, int h1, bool cloexec, uint64_t out_addr) {
+  auto f0 = std::make_shared<HostFd>(h0);  // closed with their last reference
+  auto f1 = std::make_shared<HostFd>(h1);
+  int g0 = p.fds().install(f0, cloexec);
   if (g0 < 0) return g0;
-  int g1 = ctx.proc.fds().install(w, flags & O_CLOEXEC);
+  int g1 = p.fds().install(f1, cloexec);
   if (g1 < 0) {
-    ctx.proc.fds().close(g0);
+    p.fds().close(g0);
     return g1;
   }
   int32_t out[2] = {g0, g1};
-  if (!ctx.proc.as().write(ctx.a[0], out, sizeof out)) {
-    ctx.proc.fds().close(g0);
-    ctx.proc.fds().close(g1);
+  if (!p.as().write(out_addr, out, sizeof out)) {
+    p.fds().close(g0);
+    p.fds().close(g1);
     return -EFAULT;
   }
   return 0;

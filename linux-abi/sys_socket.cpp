@@ -346,24 +346,7 @@ int64_t sys_socketpair(SyscallCtx& ctx) {
   if (socketpair(static_cast<int>(ctx.a[0]), type | SOCK_CLOEXEC, static_cast<int>(ctx.a[2]),
                  sv) != 0)
     return -errno;
-  FdTable& t = ctx.proc.fds();
-  int g0 = t.install_host(sv[0], type & SOCK_CLOEXEC);
-  if (g0 < 0) {
-    close(sv[1]);
-    return g0;
-  }
-  int g1 = t.install_host(sv[1], type & SOCK_CLOEXEC);
-  if (g1 < 0) {
-    t.close(g0);
-    return g1;
-  }
-  int32_t out[2] = {g0, g1};
-  if (!ctx.proc.as().write(ctx.a[3], out, sizeof out)) {
-    t.close(g0);
-    t.close(g1);
-    return -EFAULT;
-  }
-  return 0;
+  return install_fd_pair(ctx.proc, sv[0], sv[1], type & SOCK_CLOEXEC, ctx.a[3]);
 }
 
 int64_t sys_bind(SyscallCtx& ctx) {
