@@ -120,6 +120,7 @@ class Emitter {
   Xmm xmm_src(Temp t, const Xmm& scratch, bool single);
   Xmm alloc_xmm_dst(Temp dst, Temp reuse);
   void canonicalize(const Xmm& x, bool single, const IrInsn* fma = nullptr);
+  void finish_fp(const IrInsn& i, const Xmm& d, bool single, const IrInsn* fma = nullptr);
   void emit_set_freg(const IrInsn& i);
   void emit_fcmp(const IrInsn& i);
   void emit_unbox(const IrInsn& i);

@@ -150,6 +150,14 @@ void Emitter::canonicalize(const Xmm& x, bool single, const IrInsn* fma) {
   if (single) a_.orpd(x, state_mem(offsetof(CpuState, fp_box_mask), 16));
 }
 
+// The result of FP op i is in d: canonical NaN, precision noted (a single
+// is NaN-boxed in d), operands released.
+void Emitter::finish_fp(const IrInsn& i, const Xmm& d, bool single, const IrInsn* fma) {
+  canonicalize(d, single, fma);
+  loc_[i.dst].index = single;
+  free_dead_operands();
+}
+
 void Emitter::emit_set_freg(const IrInsn& i) {
   int f = static_cast<int>(i.imm);
   evict(LocKind::GuestF, f);
@@ -265,18 +273,14 @@ std::string Emitter::emit_fp(const IrInsn& i) {
       static const InstId ss[] = {Inst::kIdAddss, Inst::kIdSubss, Inst::kIdMulss, Inst::kIdDivss};
       int k = static_cast<int>(i.op) - static_cast<int>(IrOp::fadd);
       a_.emit(single ? ss[k] : sd[k], d, b);
-      canonicalize(d, single);
-      loc_[i.dst].index = single;
-      free_dead_operands();
+      finish_fp(i, d, single);
       return "";
     }
     case IrOp::fsqrt: {
       Xmm a = xmm_src(i.a, xmm14, single);
       Xmm d = alloc_xmm_dst(i.dst, i.a);
       if (single) a_.sqrtss(d, a); else a_.sqrtsd(d, a);
-      canonicalize(d, single);
-      loc_[i.dst].index = single;
-      free_dead_operands();
+      finish_fp(i, d, single);
       return "";
     }
     case IrOp::fmadd: case IrOp::fmsub: case IrOp::fnmsub: case IrOp::fnmadd: {
@@ -293,27 +297,21 @@ std::string Emitter::emit_fp(const IrInsn& i) {
                                   Inst::kIdVfnmsub213ss};
       int k = static_cast<int>(i.op) - static_cast<int>(IrOp::fmadd);
       a_.emit(single ? ss[k] : sd[k], d, b, c);
-      canonicalize(d, single, &i);
-      loc_[i.dst].index = single;
-      free_dead_operands();
+      finish_fp(i, d, single, &i);
       return "";
     }
     case IrOp::fcvt_ds: {
       Xmm a = xmm_src(i.a, xmm14, false);
       Xmm d = alloc_xmm_dst(i.dst, i.a);
       a_.cvtsd2ss(d, a);
-      canonicalize(d, true);
-      loc_[i.dst].index = 1;
-      free_dead_operands();
+      finish_fp(i, d, true);
       return "";
     }
     case IrOp::fcvt_sd: {
       Xmm a = xmm_src(i.a, xmm14, true);
       Xmm d = alloc_xmm_dst(i.dst, i.a);
       a_.cvtss2sd(d, a);
-      canonicalize(d, false);
-      loc_[i.dst].index = 0;
-      free_dead_operands();
+      finish_fp(i, d, false);
       return "";
     }
     default:
