@@ -88,14 +88,13 @@ void Jit::enable_perf_map() {
 
 std::unique_ptr<TranslationBlock> Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags) {
   const auto t0 = std::chrono::steady_clock::now();
-  struct Timer {  // reports the translation time however translate() returns
-    TbCache& cache;
-    std::chrono::steady_clock::time_point t0;
-    ~Timer() {
-      auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0);
-      cache.add_translate_time(static_cast<uint64_t>(ns.count()));
-    }
-  } timer{vcpu.tb_cache(), t0};
+  std::unique_ptr<TranslationBlock> tb = translate_block_at(vcpu, pc, flags);
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0);
+  vcpu.tb_cache().add_translate_time(static_cast<uint64_t>(ns.count()));
+  return tb;
+}
+
+std::unique_ptr<TranslationBlock> Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags) {
   AddressSpace& as = vcpu.as();
   GuestLog& log = vcpu.log();
   FetchFn fetch = [&as](uint64_t a, uint16_t* parcel) {
@@ -154,7 +153,7 @@ std::unique_ptr<TranslationBlock> Jit::translate(Vcpu& vcpu, uint64_t pc, uint32
   std::string err = emit_block(a, blk.ir, tb.get(), data->helper_insns, bopt);
   if (!err.empty()) {
     // Retry one instruction at a time: a single instruction always fits.
-    if (fopt.max_insns > 1) return translate(vcpu, pc, flags | kTbOneInsn);
+    if (fopt.max_insns > 1) return translate_block_at(vcpu, pc, flags | kTbOneInsn);
     log.printf("translation of 0x%lx failed: %s\n", (unsigned long)pc, err.c_str());
     abort();
   }

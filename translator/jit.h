@@ -39,6 +39,8 @@ class Jit final : public Executor {
  private:
   Jit() = default;
   void patch_jump(TranslationBlock* tb, int index, const uint8_t* target);
+  // translate() without the timing (it retries itself one instruction at a time).
+  std::unique_ptr<TranslationBlock> translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags);
 
   std::unique_ptr<asmjit::JitAllocator> alloc_;
   std::mutex alloc_mutex_;
