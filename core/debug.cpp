@@ -206,6 +206,16 @@ void DebugController::thread_gone(int tid) {
 
 void DebugController::set_attached(bool on) { attached_.store(on, std::memory_order_release); }
 
+bool DebugController::claim(const void* who) {
+  const void* none = nullptr;
+  return owner_.compare_exchange_strong(none, who, std::memory_order_acq_rel) || none == who;
+}
+
+void DebugController::unclaim(const void* who) {
+  const void* expect = who;
+  owner_.compare_exchange_strong(expect, nullptr, std::memory_order_acq_rel);
+}
+
 void DebugController::request_stop() {
   stop_all_.store(true, std::memory_order_release);
   if (kick_all) kick_all();

@@ -140,6 +140,16 @@ class DebugController {
   // A thread ended (its stop events are dropped).
   void thread_gone(int tid);
 
+  // ---- one debugger at a time ------------------------------------------
+  // A stub claims the process for as long as it debugs it (a per-process
+  // stub for the process's life, an extended-remote session until it lets
+  // go); another stub's claim fails, as a second ptrace attach does.
+  // claim() returns whether `who` holds the process now.
+  bool claim(const void* who);
+  void unclaim(const void* who);
+  bool claimed() const { return owner_.load(std::memory_order_acquire) != nullptr; }
+  const void* owner() const { return owner_.load(std::memory_order_acquire); }
+
   // ---- all-stop: the debugger --------------------------------------------
   void set_attached(bool on);
   // Stops every thread at its next TB boundary.
@@ -185,6 +195,7 @@ class DebugController {
   std::set<int> exec_tids_;  // threads that execed, Exec not yet reported
   std::string exec_path_;
 
+  std::atomic<const void*> owner_{nullptr};  // claim()
   std::atomic<bool> attached_{false};
   std::atomic<bool> stop_all_{false};
   std::map<int, Vcpu*> parked_;              // tid → vCPU, parked now

@@ -46,7 +46,9 @@ Reply pkt_vRun(Session& s, std::string_view args) {
   if (pid < 0) return Reply::error(2);
   s.g_thread = 0;
   s.c_thread = -1;
-  return {Reply::Resume, ""};  // the stop reply once it is stopped before its first instruction
+  Reply r{Reply::Resume, ""};  // the stop reply once it is stopped before its first instruction
+  r.no_console = true;
+  return r;
 }
 
 Reply pkt_vAttach(Session& s, std::string_view args) {
@@ -56,7 +58,9 @@ Reply pkt_vAttach(Session& s, std::string_view args) {
   if (!s.target.attach(static_cast<int>(pid))) return Reply::error(3);
   s.g_thread = 0;
   s.c_thread = -1;
-  return {Reply::Resume, ""};
+  Reply r{Reply::Resume, ""};
+  r.no_console = true;
+  return r;
 }
 
 Reply pkt_QEnvironmentHexEncoded(Session& s, std::string_view args) {

@@ -22,26 +22,65 @@ namespace {
 
 enum class Wait { Stopped, Disconnected, Shutdown };
 
+// Console output kept while the debugger cannot be sent it (the program is
+// stopped, or gdb waits for a vRun reply); the oldest is dropped past this.
+constexpr size_t kMaxConsole = size_t{1} << 20;
+// Program bytes per 'O' packet (hex doubles them; well under PacketSize).
+constexpr size_t kConsoleChunk = 1024;
+
+// Reads what the target's console fd holds into *pending (non-blocking).
+void read_console(Target& target, std::string* pending) {
+  int fd = target.console_fd();
+  if (fd < 0) return;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    pending->append(buf, static_cast<size_t>(n));
+  }
+  if (pending->size() > kMaxConsole) pending->erase(0, pending->size() - kMaxConsole);
+}
+
+// Sends *pending as 'O' packets (allowed only while the target runs, before
+// its stop reply). false if the debugger is gone.
+bool send_console(RspConnection& conn, std::string* pending) {
+  for (size_t i = 0; i < pending->size(); i += kConsoleChunk)
+    if (!conn.send("O" + to_hex(std::string_view(*pending).substr(i, kConsoleChunk)))) return false;
+  pending->clear();
+  return true;
+}
+
 // While the target runs: wait for its stop, passing 0x03 on as a stop
-// request. Packets other than 0x03 are not expected in all-stop mode and
-// are dropped.
-// read_input false: leave the debugger's bytes alone (the first stop of a
-// session, before any packet is answered).
+// request, and forwarding console output unless `console` is null.
+// Packets other than 0x03 are not expected in all-stop mode and are
+// dropped. read_input false: leave the debugger's bytes alone (the first
+// stop of a session, before any packet is answered).
 Wait wait_for_stop(RspConnection& conn, Target& target, const std::atomic<bool>& shutdown,
-                   StopInfo* out, bool read_input = true) {
+                   StopInfo* out, std::string* console, bool read_input = true) {
+  if (console && !send_console(conn, console)) return Wait::Disconnected;
   for (;;) {
     StopInfo st = target.poll_stop();
     if (st.kind != StopInfo::Running) {
+      // Everything the program wrote before it stopped comes first.
+      if (console) {
+        read_console(target, console);
+        if (!send_console(conn, console)) return Wait::Disconnected;
+      }
       *out = st;
       return Wait::Stopped;
     }
     if (shutdown.load()) return Wait::Shutdown;
-    pollfd pfd[2] = {{read_input ? conn.fd() : -1, POLLIN, 0}, {target.wake_fd(), POLLIN, 0}};
-    int n = pfd[1].fd >= 0 ? 2 : 1;
-    if (!read_input || !conn.has_buffered()) poll(pfd, n, 20);
-    if (n == 2 && (pfd[1].revents & POLLIN)) {
+    pollfd pfd[3] = {{read_input ? conn.fd() : -1, POLLIN, 0},
+                     {target.wake_fd(), POLLIN, 0},
+                     {console ? target.console_fd() : -1, POLLIN, 0}};
+    if (!read_input || !conn.has_buffered()) poll(pfd, 3, 20);
+    if (pfd[1].revents & POLLIN) {
       uint64_t v;
       (void)!read(pfd[1].fd, &v, sizeof v);
+    }
+    if (pfd[2].revents & (POLLIN | POLLHUP)) {
+      read_console(target, console);
+      if (!send_console(conn, console)) return Wait::Disconnected;
     }
     if (!read_input) continue;
     if (conn.has_buffered() || (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
@@ -66,7 +105,7 @@ GdbServer::End GdbServer::serve(int fd) {
     StopInfo st = target_.poll_stop();
     if (st.kind == StopInfo::Running) {
       target_.request_stop();
-      if (wait_for_stop(conn, target_, shutdown_, &st, false) != Wait::Stopped) return End::Shutdown;
+      if (wait_for_stop(conn, target_, shutdown_, &st, nullptr, false) != Wait::Stopped) return End::Shutdown;
     }
     s.last_stop = st;
   }
@@ -76,6 +115,7 @@ GdbServer::End GdbServer::serve(int fd) {
     RspConnection::Event e = conn.read(&pkt, 200);
     if (e == RspConnection::Event::Closed) return End::Disconnected;
     if (e != RspConnection::Event::Packet) {  // timeout, or 0x03 while stopped
+      read_console(target_, &s.console);  // processes not stopped (not debugged) may write
       // The process ended while the debugger looked at it (killed from
       // outside): nothing more to debug; end the session.
       StopInfo how;
@@ -98,7 +138,7 @@ GdbServer::End GdbServer::serve(int fd) {
         break;
       case Reply::Resume: {
         StopInfo st;
-        Wait w = wait_for_stop(conn, target_, shutdown_, &st);
+        Wait w = wait_for_stop(conn, target_, shutdown_, &st, r.no_console ? nullptr : &s.console);
         if (w == Wait::Disconnected) return End::Disconnected;
         if (w == Wait::Shutdown) return End::Shutdown;
         s.last_stop = st;

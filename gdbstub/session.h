@@ -26,6 +26,9 @@ struct Reply {
   } kind = Send;
   std::string text;
   bool then_no_ack = false;  // QStartNoAckMode: acks stop after this reply
+  // Resume: gdb reads exactly one reply (vRun, vAttach), so no console
+  // output ('O' packets) may come before the stop reply.
+  bool no_console = false;
   static Reply send(std::string t) { return {Send, std::move(t)}; }
   static Reply error(int e);  // "Exx"
   static Reply ok() { return {Send, "OK"}; }
@@ -47,6 +50,7 @@ struct Session {
   bool extended = false;          // '!' received: vRun/vAttach, the session outlives processes
   RunRequest run_env;             // QEnvironment*/QSetWorkingDir for the next vRun
   StopInfo last_stop;  // what '?' answers
+  std::string console;  // program output read while stopped, sent at the next resume
   std::vector<int> thread_list;  // qfThreadInfo snapshot
   size_t thread_list_pos = 0;
   std::map<int, int> vfile_fds;  // gdb's fd → host fd

@@ -137,8 +137,13 @@ class Target {
   // the environment and working directory of req, stopped before its first
   // instruction, and debugs it. Returns its pid, or -1 with *error.
   virtual int run(const RunRequest& req, std::string* error) { (void)req; *error = "not supported"; return -1; }
-  // vAttach: debugs another guest process (stopping it). false if unknown.
+  // vAttach: debugs another guest process (stopping it). false if unknown
+  // or debugged by another stub.
   virtual bool attach(int pid) { (void)pid; return false; }
+  // The console output of the programs this target started, or -1: a
+  // non-blocking fd the stub reads and forwards to the debugger as 'O'
+  // packets while they run (gdb prints it as the program's output).
+  virtual int console_fd() { return -1; }
 
   // Process facts for qXfer and vFile.
   // The siginfo (guest layout, 128 bytes) of tid's signal stop; "" if none.

@@ -188,23 +188,24 @@ void debug_thread_exit(Process& p, Thread& t) {
   if (DebugController* d = p.debug.load(std::memory_order_acquire)) d->thread_gone(t.tid);
 }
 
-std::shared_ptr<DebugController> debug_attach(Process& p, bool stop) {
-  std::shared_ptr<DebugController> d;
-  {
-    std::lock_guard<std::mutex> lock(p.mutex());
-    if (!p.debug_owner) {
-      d = std::make_shared<DebugController>();
-      std::weak_ptr<Process> wp = p.shared_from_this();
-      d->kick_all = [wp] {
-        std::shared_ptr<Process> proc = wp.lock();
-        if (!proc) return;
-        std::lock_guard<std::mutex> l(proc->mutex());
-        proc->for_each_thread([&](Vcpu& v, ThreadSignals&) { proc->kick_locked(Process::thread_of(v)); });
-      };
-      p.debug_owner = d;
-    }
-    d = p.debug_owner;
+std::shared_ptr<DebugController> debug_controller(Process& p) {
+  std::lock_guard<std::mutex> lock(p.mutex());
+  if (!p.debug_owner) {
+    auto d = std::make_shared<DebugController>();
+    std::weak_ptr<Process> wp = p.shared_from_this();
+    d->kick_all = [wp] {
+      std::shared_ptr<Process> proc = wp.lock();
+      if (!proc) return;
+      std::lock_guard<std::mutex> l(proc->mutex());
+      proc->for_each_thread([&](Vcpu& v, ThreadSignals&) { proc->kick_locked(Process::thread_of(v)); });
+    };
+    p.debug_owner = d;
   }
+  return p.debug_owner;
+}
+
+std::shared_ptr<DebugController> debug_attach(Process& p, bool stop) {
+  std::shared_ptr<DebugController> d = debug_controller(p);
   d->set_attached(true);
   p.debug.store(d.get(), std::memory_order_release);
   if (stop) d->request_stop();

@@ -51,6 +51,9 @@ void debug_thread_exit(Process& p, Thread& t);
 // process's threads) and marked attached; with stop, every thread is asked
 // to stop. Safe before the first thread starts and while threads run.
 std::shared_ptr<DebugController> debug_attach(Process& p, bool stop);
+// The process's controller (created on first use), neither attached nor
+// stopped: for claiming it (DebugController::claim) before attaching.
+std::shared_ptr<DebugController> debug_controller(Process& p);
 // Removes breakpoints/watchpoints (dropping their TBs), marks the controller
 // detached and lets every thread run on.
 void debug_detach(Process& p);

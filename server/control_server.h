@@ -31,8 +31,11 @@ class GuestRegistry;
 class ControlServer;
 
 // What request handlers see of the daemon.
+class GdbMulti;
+
 struct DaemonContext {
   GuestRegistry* registry = nullptr;
+  GdbMulti* gdb_multi = nullptr;  // the extended-remote endpoint (opened on request)
   std::function<void(double grace_seconds)> shutdown;  // starts the shutdown
   std::chrono::steady_clock::time_point started;
 };

@@ -111,7 +111,9 @@ void GdbStubs::close_launch(int launch_pid) {
     if (s->launch_pid == launch_pid) s->quit.store(true);
 }
 
-GdbStubs::~GdbStubs() {
+GdbStubs::~GdbStubs() { close_all(); }
+
+void GdbStubs::close_all() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (auto& [pid, s] : stubs_) {
     s->quit.store(true);

@@ -55,6 +55,9 @@ class GdbStubs {
   // The launch ended: its stubs report the exit to a waiting debugger and
   // end (an idle session is closed after a second).
   void close_launch(int launch_pid);
+  // Ends every stub and waits for their threads (a few seconds at most);
+  // the daemon calls it before its log goes away. The destructor does it too.
+  void close_all();
 
  private:
   struct Stub;

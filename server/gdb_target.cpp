@@ -54,7 +54,10 @@ ProcessGdbTarget::ProcessGdbTarget(std::shared_ptr<linux::Process> p, bool stop,
 
 void ProcessGdbTarget::add_process(std::shared_ptr<linux::Process> p, std::shared_ptr<DebugController> d) {
   d->set_access_decoder(&insn_mem_access);  // watch mode (translator/frontend.h)
-  procs_.push_back({std::move(p), std::move(d), false});
+  d->claim(this);
+  // Released when the last copy of this Proc is gone.
+  std::shared_ptr<void> claim(nullptr, [d, who = static_cast<const void*>(this)](void*) { d->unclaim(who); });
+  procs_.push_back({std::move(p), std::move(d), false, false, std::move(claim)});
   select(cur_ < procs_.size() ? cur_ : 0);
 }
 
@@ -468,6 +471,7 @@ int ProcessGdbTarget::run(const gdb::RunRequest& req, std::string* error) {
   }
   std::shared_ptr<linux::Process> p = launcher_(r, error);
   if (!p) return -1;
+  default_program_ = r.argv[0];
   drop_ended();
   std::shared_ptr<DebugController> d = linux::debug_attach(*p, /*stop=*/true);
   d->pass_signals.store(pass_mask_);
@@ -484,15 +488,33 @@ bool ProcessGdbTarget::attach(int pid) {
   if (!p || p->zombie()) return false;
   for (Proc& pr : procs_)
     if (pr.p == p && !pr.end_reported) return false;  // already debugged here
+  // Another stub debugs it (a per-process stub, another session): refused,
+  // as a second ptrace attach is.
+  if (!linux::debug_controller(*p)->claim(this)) return false;
   drop_ended();
   std::shared_ptr<DebugController> d = linux::debug_attach(*p, /*stop=*/true);
   d->pass_signals.store(pass_mask_);
   d->process_events.store(events_);
+  if (catch_on_) d->set_catch_syscalls(true, catch_nrs_);
   stop_signal_ = 5;
   add_process(p, std::move(d));
   procs_.back().attached = true;
   select_process(pid);
   return true;
+}
+
+void ProcessGdbTarget::let_go() {
+  for (Proc& pr : procs_) {
+    if (pr.end_reported || pr.p->zombie()) continue;
+    if (pr.attached) {
+      linux::debug_detach(*pr.p);
+    } else {
+      pr.p->exit_with_signal(SIGKILL);
+      pr.d->release_all();
+    }
+  }
+  procs_.clear();
+  select(0);
 }
 
 void ProcessGdbTarget::set_catch_syscalls(bool on, const std::vector<int>& numbers) {

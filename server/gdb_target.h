@@ -71,11 +71,21 @@ class ProcessGdbTarget : public gdb::Target {
   bool has_process() override;
   int run(const gdb::RunRequest& req, std::string* error) override;
   bool attach(int pid) override;
+  int console_fd() override { return console_fd_; }
+  // Where the programs this target starts write (read end, non-blocking;
+  // not owned): forwarded to the debugger by the stub.
+  void set_console_fd(int fd) { console_fd_ = fd; }
 
-  // Extended-remote (hart-run --multi): an empty target (no process yet)
+  // The debugger went away for good (an extended-remote session of hartd
+  // ended): processes this target started are killed, attached ones run
+  // on (what gdb itself does on quit); the target debugs nothing after.
+  void let_go();
+
+  // Extended-remote (hart-run --multi, hartd's endpoint): an empty target (no process yet)
   // and what starts a program for vRun: returns the loaded process, before
   // its first instruction (the target attaches it stopped), or nullptr +
-  // *error. default_program: vRun with an empty name runs it.
+  // *error. default_program: vRun with an empty name runs it (then the
+  // last program run, as gdbserver does).
   using Launcher = std::function<std::shared_ptr<linux::Process>(const gdb::RunRequest&, std::string*)>;
   ProcessGdbTarget(Launcher launcher, std::string default_program)
       : launcher_(std::move(launcher)), default_program_(std::move(default_program)), started_here_(true) {}
@@ -86,6 +96,7 @@ class ProcessGdbTarget : public gdb::Target {
     std::shared_ptr<DebugController> d;
     bool end_reported = false;
     bool attached = false;  // qAttached: attached to (not started by) this stub
+    std::shared_ptr<void> claim;  // this target's DebugController::claim, released with the last copy
   };
   Proc* proc_of_tid(int tid);
   void select(size_t i);
@@ -111,6 +122,7 @@ class ProcessGdbTarget : public gdb::Target {
   std::vector<int> catch_nrs_;
   Launcher launcher_;
   std::string default_program_;
+  int console_fd_ = -1;
   bool started_here_;
   int stop_signal_ = 5;  // reported for a stop without an event (5 start/attach, 2 for 0x03)
   bool stop_timing_ = false;

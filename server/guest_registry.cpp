@@ -12,8 +12,10 @@
 #include <cerrno>
 #include <deque>
 
+#include "linux-abi/debug_hooks.h"
 #include "linux-abi/process.h"
 #include "server/control_server.h"
+#include "server/gdb_multi.h"
 #include "server/requests.h"
 #include "server/text_codec.h"
 
@@ -320,6 +322,13 @@ std::string GuestRegistry::gdb_attach(int pid, const std::string& listen, std::s
   *exe = p->host_path(p->exe_path());
   std::string ep = gdb_.endpoint(pid);
   if (!ep.empty()) return ep;  // one stub per process: the one it has
+  if (linux::debug_controller(*p)->claimed()) {
+    *code = "busy";
+    *error = "guest " + std::to_string(pid) + " is being debugged through " +
+             (multi_ && !multi_->debugging(pid).empty() ? "the extended-remote endpoint " + multi_->debugging(pid)
+                                                        : std::string("another stub"));
+    return "";
+  }
   GdbStubs::Listener l;
   if (!GdbStubs::listen(listen, &l, error)) {
     *code = "bad_request";
@@ -438,6 +447,7 @@ bool GuestRegistry::set_log(int pid, const std::optional<uint32_t>& mask, const 
 
 Json GuestRegistry::gdb_json(int pid) {
   std::string ep = gdb_.endpoint(pid);
+  if (ep.empty() && multi_) ep = multi_->debugging(pid);
   return ep.empty() ? Json(nullptr) : Json(ep);
 }
 

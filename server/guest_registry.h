@@ -37,6 +37,7 @@ namespace hart::server {
 using Json = nlohmann::json;
 namespace asio = boost::asio;
 class Connection;
+class GdbMulti;
 
 // Where one guest stdio stream goes (already resolved by the request handler).
 struct StdioSpec {
@@ -73,6 +74,8 @@ class GuestRegistry {
 
   // The endpoint of pid's GDB stub ("" if none).
   std::string gdb_endpoint(int pid) { return gdb_.endpoint(pid); }
+  // hartd's extended-remote endpoint, for `list` (set once, before requests).
+  void set_gdb_multi(GdbMulti* m) { multi_ = m; }
   // Opens a GDB stub for the running guest process pid (or returns the one it
   // has). Returns the endpoint and *exe (the program's host path), or "" with
   // *code ("no_such_guest", "bad_request") and *error.
@@ -95,6 +98,8 @@ class GuestRegistry {
   std::optional<Json> stats(int pid);
   bool known(int pid);
 
+  // Shutdown, before the daemon's log goes: ends every per-process stub.
+  void close_gdb_stubs() { gdb_.close_all(); }
   // Shutdown: signal every running launch's tree.
   void kill_all(int sig);
   int running() const;
@@ -115,6 +120,7 @@ class GuestRegistry {
   asio::io_context& io_;
   Executor& exec_;
   GdbStubs gdb_;
+  GdbMulti* multi_ = nullptr;
   mutable std::mutex mutex_;
   std::map<int, std::shared_ptr<Guest>> guests_;  // by launch pid
   uint64_t launched_ = 0;

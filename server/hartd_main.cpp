@@ -28,7 +28,9 @@
 #include <vector>
 
 #include "server/control_server.h"
+#include "server/gdb_multi.h"
 #include "server/guest_registry.h"
+#include "server/requests.h"
 #include "translator/jit.h"
 
 namespace asio = boost::asio;
@@ -49,6 +51,11 @@ const char kUsage[] =
     "  --log-file PATH      daemon log (default: stderr in the foreground,\n"
     "                       SOCKET.log when detached)\n"
     "  --threads N          io_context threads (default 2)\n"
+    "  --gdb-multi ADDR     open the extended-remote GDB endpoint on ADDR (HOST:PORT on\n"
+    "                       loopback, or unix:PATH): gdb's run/attach/kill on daemon guests\n"
+    "  --gdb-multi-launch JSON\n"
+    "                       launch settings for its runs, e.g. '{\"sysroot\":\"/usr/riscv64-linux-gnu\"}'\n"
+    "                       (env, cwd, sysroot, root, limits, log as in a launch request)\n"
     "  --version, -h/--help\n";
 
 int fail(const std::string& msg) {
@@ -150,10 +157,11 @@ bool load_or_make_token(const std::string& path, std::string* token, std::string
 
 // The shutdown sequence, driven by a timer on the io_context.
 struct Shutdown {
-  Shutdown(asio::io_context& i, GuestRegistry& r, ControlServer& s)
-      : io(i), registry(r), server(s), timer(i) {}
+  Shutdown(asio::io_context& i, GuestRegistry& r, GdbMulti& m, ControlServer& s)
+      : io(i), registry(r), multi(m), server(s), timer(i) {}
   asio::io_context& io;
   GuestRegistry& registry;
+  GdbMulti& multi;
   ControlServer& server;
   asio::steady_timer timer;
   bool started = false, killed = false;
@@ -167,6 +175,7 @@ struct Shutdown {
       grace = grace_seconds;
       t0 = std::chrono::steady_clock::now();
       server.stop_accepting();
+      multi.stop();  // its sessions end: the guests they started are killed
       int n = registry.running();
       spdlog::info("shutting down: {} guest(s) running get SIGTERM, {} s grace", n, grace);
       registry.kill_all(SIGTERM);
@@ -200,7 +209,8 @@ struct Shutdown {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string socket_path, tcp, token_file, log_level = "info", log_file;
+  std::string socket_path, tcp, token_file, log_level = "info", log_file, gdb_multi;
+  Json gdb_multi_launch = Json::object();
   bool foreground = false;
   int nthreads = 2;
   for (int i = 1; i < argc; ++i) {
@@ -230,6 +240,12 @@ int main(int argc, char** argv) {
       log_level = value();
     } else if (a == "--log-file") {
       log_file = value();
+    } else if (a == "--gdb-multi") {
+      gdb_multi = value();
+    } else if (a == "--gdb-multi-launch") {
+      gdb_multi_launch = Json::parse(value(), nullptr, /*allow_exceptions=*/false);
+      if (std::string e = validate_launch_settings(gdb_multi_launch); !e.empty())
+        return fail("--gdb-multi-launch: " + (gdb_multi_launch.is_discarded() ? "not JSON" : e));
     } else if (a == "--threads") {
       nthreads = atoi(value().c_str());
       if (nthreads < 1 || nthreads > 64) return fail("--threads wants 1..64");
@@ -300,13 +316,16 @@ int main(int argc, char** argv) {
 
   asio::io_context io;
   GuestRegistry registry(io, *jit);
+  GdbMulti multi(registry);
+  registry.set_gdb_multi(&multi);
   DaemonContext ctx;
   ctx.registry = &registry;
+  ctx.gdb_multi = &multi;
   ctx.started = std::chrono::steady_clock::now();
   Shutdown* shutdown_ptr = nullptr;
   ctx.shutdown = [&](double grace) { shutdown_ptr->start(grace); };
   ControlServer server(io, ctx);
-  Shutdown shutdown(io, registry, server);
+  Shutdown shutdown(io, registry, multi, server);
   shutdown_ptr = &shutdown;
 
   if (activated_fd >= 0 ? !server.adopt_unix(activated_fd, &err)
@@ -321,6 +340,10 @@ int main(int argc, char** argv) {
       return fail(err);
     }
     spdlog::info("listening on tcp {} (token in {})", server.tcp_endpoint(), token_path);
+  }
+  if (!gdb_multi.empty() && multi.open(gdb_multi, gdb_multi_launch, &err).empty()) {
+    if (activated_fd < 0) unlink(socket_path.c_str());
+    return fail(err);
   }
   spdlog::info("hartd {} (pid {}) listening on {}", HART_VERSION, getpid(), socket_path);
 
@@ -368,6 +391,9 @@ int main(int argc, char** argv) {
       }
     });
   for (auto& t : pool) t.join();
+  // Debugger threads log as they end: they go before the log does.
+  multi.close();
+  registry.close_gdb_stubs();
 
   if (activated_fd < 0) unlink(socket_path.c_str());  // systemd owns an activated socket
   spdlog::info("hartd stopped");

@@ -10,6 +10,7 @@
 
 #include "core/log.h"
 #include "server/control_server.h"
+#include "server/gdb_multi.h"
 #include "server/guest_registry.h"
 #include "server/text_codec.h"
 
@@ -138,6 +139,65 @@ const std::vector<Field> kGdbFields = {{"listen", Type::String, false},
 const std::vector<Field> kLogFields = {{"categories", Type::String, false},
                                        {"file", Type::String, false}};
 
+// The launch fields besides argv, stdio, gdb and events.
+const std::vector<Field> kLaunchSettingFields = {
+    {"env", Type::StringArray, false}, {"cwd", Type::String, false},
+    {"sysroot", Type::String, false},  {"root", Type::String, false},
+    {"log", Type::Object, false},      {"limits", Type::Object, false}};
+
+}  // namespace
+
+std::string validate_launch_settings(const Json& settings) {
+  if (!settings.is_object()) return "launch settings must be an object";
+  return validate(settings, kLaunchSettingFields, "launch.");
+}
+
+std::string launch_settings(const Json& b, LaunchRequest* out) {
+  for (const Field& f : kLaunchSettingFields)
+    if (b.contains(f.name) && !type_ok(b[f.name], f.type))
+      return std::string("field '") + f.name + "' must be " + type_text(f.type);
+  if (!b.contains("argv") || !type_ok(b["argv"], Type::StringArray))
+    return "field 'argv' must be a non-empty array of strings";
+  auto argv = b["argv"].get<std::vector<std::string>>();
+  if (argv.empty() || argv[0].empty()) return "field 'argv' must be a non-empty array of strings";
+  linux::LaunchConfig& cfg = out->cfg;
+  cfg.exe_path = argv[0];
+  cfg.argv = argv;
+  cfg.envp = b.value("env", std::vector<std::string>{});
+  cfg.cwd = b.value("cwd", std::string());
+  cfg.sysroot = b.value("sysroot", std::string());
+  cfg.root = b.value("root", std::string());
+  if (!cfg.root.empty() && cfg.root[0] != '/') return "field 'root' must be an absolute path";
+  if (!cfg.cwd.empty() && cfg.cwd[0] != '/') return "field 'cwd' must be an absolute path";
+  if (b.contains("log")) {
+    const Json& lg = b["log"];
+    std::string err = validate(lg, kLogFields, "log.");
+    if (!err.empty()) return err;
+    if (lg.contains("categories")) {
+      uint32_t mask = 0;
+      if (!parse_log_categories(lg["categories"].get<std::string>(), &mask, &err)) return err;
+      cfg.log_mask = mask;
+    }
+    cfg.log_file = lg.value("file", std::string());
+  }
+  if (b.contains("limits")) {
+    const Json& l = b["limits"];
+    std::string err = validate(l, kLimitFields, "limits.");
+    if (!err.empty()) return err;
+    cfg.limits.memory_bytes = l.value("memory_bytes", uint64_t{0});
+    cfg.limits.cpu_seconds = l.value("cpu_seconds", 0.0);
+    cfg.limits.wall_seconds = l.value("wall_seconds", 0.0);
+    uint64_t procs = l.value("processes", uint64_t{0}), files = l.value("open_files", uint64_t{0});
+    if (procs > 1000000 || files > 65536) return "limits.processes or limits.open_files out of range";
+    if (files && files < 3) return "limits.open_files must be at least 3";
+    cfg.limits.processes = static_cast<int>(procs);
+    cfg.limits.open_files = static_cast<int>(files);
+  }
+  return "";
+}
+
+namespace {
+
 void op_launch(Req& r) {
   const Json& b = r.body;
   LaunchRequest lr;
@@ -170,9 +230,7 @@ void op_launch(Req& r) {
       s.append = v.value("append", false);
     }
   }
-  auto argv = b["argv"].get<std::vector<std::string>>();
-  if (argv.empty() || argv[0].empty())
-    return r.fail("bad_request", "field 'argv' must be a non-empty array of strings");
+  if (std::string err = launch_settings(b, &lr); !err.empty()) return r.fail("bad_request", err);
   if (b.contains("gdb")) {
     const Json& g = b["gdb"];
     std::string err = validate(g, kGdbFields, "gdb.");
@@ -180,43 +238,6 @@ void op_launch(Req& r) {
     lr.gdb = true;
     lr.gdb_listen = g.value("listen", lr.gdb_listen);
     lr.gdb_wait = g.value("wait", false);
-  }
-  linux::LaunchConfig& cfg = lr.cfg;
-  cfg.exe_path = argv[0];
-  cfg.argv = argv;
-  cfg.envp = r.get("env", std::vector<std::string>{});
-  cfg.cwd = r.get("cwd", std::string());
-  cfg.sysroot = r.get("sysroot", std::string());
-  cfg.root = r.get("root", std::string());
-  if (!cfg.root.empty() && cfg.root[0] != '/')
-    return r.fail("bad_request", "field 'root' must be an absolute path");
-  if (!cfg.cwd.empty() && cfg.cwd[0] != '/')
-    return r.fail("bad_request", "field 'cwd' must be an absolute path");
-  if (b.contains("log")) {
-    const Json& lg = b["log"];
-    std::string err = validate(lg, kLogFields, "log.");
-    if (!err.empty()) return r.fail("bad_request", err);
-    if (lg.contains("categories")) {
-      uint32_t mask = 0;
-      if (!parse_log_categories(lg["categories"].get<std::string>(), &mask, &err))
-        return r.fail("bad_request", err);
-      cfg.log_mask = mask;
-    }
-    cfg.log_file = lg.value("file", std::string());
-  }
-  if (b.contains("limits")) {
-    const Json& l = b["limits"];
-    std::string err = validate(l, kLimitFields, "limits.");
-    if (!err.empty()) return r.fail("bad_request", err);
-    cfg.limits.memory_bytes = l.value("memory_bytes", uint64_t{0});
-    cfg.limits.cpu_seconds = l.value("cpu_seconds", 0.0);
-    cfg.limits.wall_seconds = l.value("wall_seconds", 0.0);
-    uint64_t procs = l.value("processes", uint64_t{0}), files = l.value("open_files", uint64_t{0});
-    if (procs > 1000000 || files > 65536)
-      return r.fail("bad_request", "limits.processes or limits.open_files out of range");
-    if (files && files < 3) return r.fail("bad_request", "limits.open_files must be at least 3");
-    cfg.limits.processes = static_cast<int>(procs);
-    cfg.limits.open_files = static_cast<int>(files);
   }
   lr.events = r.get("events", true);
   std::string code, err;
@@ -302,6 +323,15 @@ void op_gdb(Req& r) {
   r.ok({{"gdb", ep}, {"exe", exe}});
 }
 
+void op_gdb_multi(Req& r) {
+  Json defaults = r.get("launch", Json::object());
+  if (std::string err = validate_launch_settings(defaults); !err.empty()) return r.fail("bad_request", err);
+  std::string err;
+  std::string ep = r.ctx.gdb_multi->open(r.get("listen", std::string("127.0.0.1:0")), defaults, &err);
+  if (ep.empty()) return r.fail("bad_request", err);
+  r.ok({{"gdb", ep}});
+}
+
 void op_shutdown(Req& r) {
   double grace = r.get("grace_seconds", 5.0);
   r.ok();
@@ -310,6 +340,14 @@ void op_shutdown(Req& r) {
 }
 
 // ---- the table -----------------------------------------------------------------------
+
+std::vector<Field> launch_fields() {
+  std::vector<Field> f = {{"argv", Type::StringArray, true}, {"stdin", Type::Stdio, false},
+                          {"stdout", Type::Stdio, false},    {"stderr", Type::Stdio, false},
+                          {"gdb", Type::Object, false},      {"events", Type::Bool, false}};
+  f.insert(f.end(), kLaunchSettingFields.begin(), kLaunchSettingFields.end());
+  return f;
+}
 
 struct OpSpec {
   const char* name;
@@ -320,14 +358,7 @@ struct OpSpec {
 const std::vector<OpSpec>& ops() {
   static const std::vector<OpSpec> table = {
       {"hello", {{"token", Type::String, false}}, op_hello},
-      {"launch",
-       {{"argv", Type::StringArray, true}, {"env", Type::StringArray, false},
-        {"cwd", Type::String, false}, {"sysroot", Type::String, false},
-        {"root", Type::String, false}, {"stdin", Type::Stdio, false},
-        {"stdout", Type::Stdio, false}, {"stderr", Type::Stdio, false},
-        {"gdb", Type::Object, false}, {"log", Type::Object, false},
-        {"limits", Type::Object, false}, {"events", Type::Bool, false}},
-       op_launch},
+      {"launch", launch_fields(), op_launch},
       {"input",
        {{"pid", Type::Pid, true}, {"data", Type::String, false}, {"data_b64", Type::String, false},
         {"eof", Type::Bool, false}},
@@ -345,6 +376,7 @@ const std::vector<OpSpec>& ops() {
        op_log},
       {"stats", {{"pid", Type::Pid, false}}, op_stats},
       {"gdb", {{"pid", Type::Pid, true}, {"listen", Type::String, false}}, op_gdb},
+      {"gdb_multi", {{"listen", Type::String, false}, {"launch", Type::Object, false}}, op_gdb_multi},
       {"shutdown", {{"grace_seconds", Type::Seconds, false}}, op_shutdown},
   };
   return table;
