@@ -22,10 +22,15 @@ std::string Session::stop_reply(const StopInfo& st) {
   }
   snprintf(buf, sizeof buf, "T%02x", gdb_signal_from_linux(st.signal) & 0xff);
   std::string r = buf;
+  Registers regs;
+  bool have_regs = target.read_registers(st.tid, &regs);
   switch (st.reason) {
-    case StopReason::Breakpoint:
-      if (swbreak) r += "swbreak:;";
+    case StopReason::Breakpoint: {
+      std::pair<int, uint64_t> key{target.pid_of(st.tid), regs.pc};
+      bool hw = have_regs && hw_breaks.count(key) && !sw_breaks.count(key);
+      if (hw ? hwbreak : swbreak) r += hw ? "hwbreak:;" : "swbreak:;";
       break;
+    }
     case StopReason::Watch:
       r += "watch:" + hex_u64(st.addr) + ";";
       break;
@@ -58,8 +63,7 @@ std::string Session::stop_reply(const StopInfo& st) {
       break;
   }
   r += "thread:" + thread_id(st.tid) + ";";
-  Registers regs;
-  if (target.read_registers(st.tid, &regs)) {
+  if (have_regs) {
     r += "20:" + le_hex(regs.pc, 8) + ";";
     r += "02:" + le_hex(regs.x[2], 8) + ";";
   }

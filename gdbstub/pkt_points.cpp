@@ -1,6 +1,7 @@
 // gdbstub/pkt_points.cpp — Z/z: software breakpoints (Z0, kinds 2 and 4),
 // "hardware" breakpoints (Z1: the same mechanism, translated into the
-// code), write/read/access watchpoints (Z2/Z3/Z4).
+// code; the session remembers which kind each address has, for the stop
+// reply's swbreak/hwbreak), write/read/access watchpoints (Z2/Z3/Z4).
 #include "gdbstub/packets.h"
 
 namespace hart::gdb {
@@ -17,11 +18,19 @@ Reply point(Session& s, std::string_view args, bool insert) {
     return Reply::error(22);
   switch (type) {
     case 0:
-    case 1:
+    case 1: {
       if (kind != 2 && kind != 4) return Reply::error(22);
-      if (insert ? !s.target.insert_breakpoint(addr) : !s.target.remove_breakpoint(addr))
+      std::pair<int, uint64_t> key{s.target.pid(), addr};
+      auto& mine = type == 0 ? s.sw_breaks : s.hw_breaks;
+      bool shared = (type == 0 ? s.hw_breaks : s.sw_breaks).count(key) != 0;  // the other kind is there
+      if (!shared && (insert ? !s.target.insert_breakpoint(addr) : !s.target.remove_breakpoint(addr)))
         return Reply::error(14);
+      if (insert)
+        mine.insert(key);
+      else
+        mine.erase(key);
       return Reply::ok();
+    }
     case 2:
     case 3:
     case 4:

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +50,10 @@ struct Session {
   bool extended_allowed = false;  // the server serves extended-remote
   bool extended = false;          // '!' received: vRun/vAttach, the session outlives processes
   RunRequest run_env;             // QEnvironment*/QSetWorkingDir for the next vRun
+  // Z0 and Z1 breakpoints by (pid, address): both are translated into the
+  // code (one target breakpoint per address); a stop at a Z1-only address
+  // is reported as hwbreak.
+  std::set<std::pair<int, uint64_t>> sw_breaks, hw_breaks;
   StopInfo last_stop;  // what '?' answers
   std::string console;  // program output read while stopped, sent at the next resume
   std::vector<int> thread_list;  // qfThreadInfo snapshot
