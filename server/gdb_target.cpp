@@ -603,8 +603,12 @@ std::string ProcessGdbTarget::libraries_svr4() {
         else if (c == '"') esc += "&quot;";
         else esc += c;
       }
-      snprintf(buf, sizeof buf, "\" lm=\"0x%" PRIx64 "\" lmid=\"0x0\" l_addr=\"0x%" PRIx64 "\" l_ld=\"0x%" PRIx64 "\"/>\n",
-               lm, l_addr, l_ld);
+      // lmid names the link-map namespace by its r_debug (as gdbserver does;
+      // gdb 15+ takes a change of it as a new dynamic linker).
+      snprintf(buf, sizeof buf,
+               "\" lm=\"0x%" PRIx64 "\" lmid=\"0x%" PRIx64 "\" l_addr=\"0x%" PRIx64 "\" l_ld=\"0x%" PRIx64
+               "\"/>\n",
+               lm, r_debug, l_addr, l_ld);
       doc += "  <library name=\"" + esc + buf;
     }
     prev = lm;

@@ -18,6 +18,7 @@ import sys
 import time
 
 ARGS = None
+GDB = "gdb-multiarch"  # the gdb to run; a scenario may switch it to --gdb
 STARTED = []  # hart-run processes of this run, ended on failure
 
 
@@ -57,7 +58,7 @@ class Hart:
 
 
 def gdb_cmd(port, prog, cmds):
-    argv = ["gdb-multiarch", "-batch", "-nx", "-ex", "set architecture riscv:rv64",
+    argv = [GDB, "-batch", "-nx", "-ex", "set architecture riscv:rv64",
             "-ex", "set confirm off", "-ex", f"target remote 127.0.0.1:{port}"]
     for c in cmds:
         argv += ["-ex", c]
@@ -235,7 +236,7 @@ class Mi:
     def __init__(self):
         import queue
         import threading
-        self.g = subprocess.Popen(["gdb-multiarch", "--interpreter=mi2", "-nx", "-q"],
+        self.g = subprocess.Popen([GDB, "--interpreter=mi2", "-nx", "-q"],
                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT, text=True, bufsize=1)
         STARTED.append(self.g)
@@ -391,6 +392,9 @@ class Daemon:
         except subprocess.TimeoutExpired:
             self.p.kill()
             fail("hartd did not shut down")
+        if self.p.returncode != 0:
+            fail(f"hartd exited with status {self.p.returncode}", self.p.stderr.read().decode(),
+                 open(os.path.join(self.dir.name, "hartd.log")).read()[-3000:])
 
 
 class Endpoint:
@@ -597,6 +601,292 @@ def rsp_robustness():
         fail("guest result", rc, o, e)
 
 
+def hartd_rsp_robustness():
+    """Garbage, bad checksums, 1 MB packets, 0x03 floods, abrupt and half-closed
+    disconnects and a second debugger against hartd's stubs: hartd keeps serving
+    its other guests and each stub still serves a real gdb afterwards."""
+    import random
+    import struct
+    import threading
+    guest_dir = os.path.join(os.path.dirname(os.path.abspath(ARGS.bin_dir)), "guest")
+    spin_s, demo_s = (os.path.join(guest_dir, p) for p in ("spin.static", "demo.static"))
+    for p in (spin_s, demo_s):
+        if not os.path.exists(p):
+            fail(f"{p} is missing (built by tests/guest)")
+    d = Daemon()
+    # Bystanders: they must run and end as if nothing happened.
+    want = {}  # pid -> (status, substrings of the output)
+    long_spin = d.launch(spin_s, "6")["pid"]
+    want[long_spin] = (0, ["spun\n"])
+    want[d.launch("threads")["pid"]] = (0, ["sum=280"])
+    # The stubs: one from a launch (stopped before its first instruction), one
+    # opened by the gdb op on a running guest.
+    r = d.launch("basic", gdb={"listen": "127.0.0.1:0", "wait": True})
+    basic, ep_basic = r["pid"], Endpoint(r["gdb"], d.p)
+    spin = d.launch("spin")["pid"]
+    time.sleep(0.2)
+    ep_spin = Endpoint(d.c.request("gdb", pid=spin)["gdb"], d.p)
+
+    # The daemon must answer list/stats promptly all along (own connection).
+    watch = {"n": 0, "worst": 0.0, "error": None, "seen": set()}
+    done = threading.Event()
+
+    def watcher():
+        try:
+            c = d.mod.Client(d.sock)
+            while not done.is_set():
+                t0 = time.time()
+                guests = c.request("list")["guests"]
+                c.request("stats")
+                c.request("stats", pid=long_spin)
+                watch["worst"] = max(watch["worst"], time.time() - t0)
+                watch["n"] += 1
+                watch["seen"] |= {g["pid"] for g in guests if g["state"] == "running"}
+                time.sleep(0.05)
+            c.close()
+        except Exception as e:  # reported by the main thread
+            watch["error"] = repr(e)
+
+    wt = threading.Thread(target=watcher, daemon=True)
+    wt.start()
+
+    def expect_naks(c, n, what):
+        """Reads n '-' then the '+' of the '?' sent after them; returns the stop reply."""
+        c.raw(c.frame("?"))
+        got = b""
+        while not got.endswith(b"+") and len(got) <= n:
+            try:
+                got += c.read_byte(timeout=5)
+            except (socket.timeout, EOFError) as e:
+                fail(f"{what}: no '+' for '?' ({e!r}), got {got!r}")
+        if got != b"-" * n + b"+":
+            fail(f"{what}: expected {n} '-' then '+', got {got!r}")
+        stop = c.packet()
+        if stop[:1] not in ("T", "S"):
+            fail(f"{what}: '?' got {stop!r}")
+        return stop
+
+    def no_data(c, secs):
+        c.s.settimeout(secs)
+        try:
+            b = c.s.recv(1)
+            fail(f"unexpected {b!r} from the stub")
+        except socket.timeout:
+            pass
+
+    def eof(c, what, secs=5):
+        c.s.settimeout(secs)
+        try:
+            rest = b""
+            while True:
+                b = c.s.recv(65536)
+                if not b:
+                    return rest
+                rest += b
+        except socket.timeout:
+            fail(f"{what}: the stub did not close the connection")
+        except ConnectionResetError:
+            return b""
+
+    def hammer(port, running_guest, seed):
+        rng = random.Random(seed)
+        noise = [b for b in range(256) if b != ord("#")]
+        # Random garbage ('#' left out so that no packet can complete by chance;
+        # a '$' in it opens one that the '#zz' after it ends with a bad checksum).
+        for i in range(12):
+            c = Rsp(port)
+            junk = bytes(rng.choice(noise) for _ in range(rng.randrange(1, 8000)))
+            c.raw(junk)
+            if i % 3 == 2:
+                c.s.close()  # abruptly, garbage pending
+                continue
+            c.raw(b"#zz")
+            expect_naks(c, 1 if b"$" in junk else 0, f"garbage round {i}")
+            c.s.close()
+        # Bad checksums, unknown and malformed packets.
+        c = Rsp(port)
+        for body in (b"qSupported", b"g", b"m0,8", b"vCont;c", b"k", b"D"):
+            c.raw(b"$" + body + b"#%02x" % ((sum(body) + 1) & 0xff))
+            if c.read_byte() != b"-":
+                fail(f"bad checksum on {body!r} not answered with '-'")
+        c.raw(b"$?#3g")  # a checksum digit that is not hex
+        if c.read_byte() != b"-":
+            fail("non-hex checksum not answered with '-'")
+        if c.cmd("qThisPacketDoesNotExist") != "":
+            fail("unknown packet must get an empty reply")
+        for bad in ("m", "mzz,8", "M0,4:zz", "Z0,zz,4", "Hgzz", "vCont;q", "P9999=00"):
+            r = c.cmd(bad)
+            if r and not r.startswith("E"):
+                fail(f"malformed {bad!r} got {r!r}")
+        binary = [b for b in range(256) if b not in b"#$}*\x03"]  # so no packet ends early
+        # 1 MB packets: plain, valid checksum, binary X, and a run-length bomb.
+        x_data = bytes(rng.choice(binary) for _ in range(1 << 14)) * 64
+        for big in (b"$" + b"A" * (1 << 20) + b"#00",
+                    c.frame(b"m" + b"0" * (1 << 20)),
+                    c.frame(b"X1000,100000:" + x_data)):
+            c.raw(big)
+            expect_naks(c, 1, "1 MB packet")
+        c.raw(c.frame(b"m0" + b"*~" * 2000))  # expands past any limit
+        expect_naks(c, 1, "run-length bomb")
+        c.raw(b"\x01" * (1 << 20))  # 1 MB of noise, no packet at all
+        expect_naks(c, 0, "1 MB of noise")
+        # A flood of 0x03 while stopped: ignored.
+        c.raw(b"\x03" * 65536)
+        expect_naks(c, 0, "0x03 flood while stopped")
+        # ... and while running: one stop, then business as usual.
+        if running_guest:
+            c.raw(c.frame("vCont;c"))
+            if c.read_byte() != b"+":
+                fail("vCont;c not acked")
+            time.sleep(0.2)
+            t0 = time.time()
+            c.raw(b"\x03" * 65536)
+            stop = c.packet(timeout=3)
+            if not stop.startswith("T02") or time.time() - t0 > 2.0:
+                fail("a 0x03 flood did not stop the guest once, promptly", stop)
+            no_data(c, 0.3)  # the rest of the flood changes nothing
+            if not expect_naks(c, 0, "after the flood").startswith("T02"):
+                fail("'?' after the flood")
+        c.s.close()
+        # Packets started and never finished, then disconnects.
+        for part in (b"$m1000,", b"$" + b"B" * 5000, b"$qSupported:swbreak+#", b"$g#6"):
+            c = Rsp(port)
+            c.raw(part)
+            time.sleep(0.02)
+            c.s.close()
+        # A reply left unread, and a reset (SO_LINGER 0) instead of a FIN.
+        c = Rsp(port)
+        c.raw(c.frame("g") + c.frame("qXfer:features:read:target.xml:0,3fff"))
+        c.s.close()
+        c = Rsp(port)
+        c.raw(c.frame("?"))
+        c.s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        c.s.close()
+        # 50 connect/disconnect cycles, a third of them with a request.
+        for i in range(50):
+            c = Rsp(port)
+            if i % 3 == 0:
+                if c.cmd("?")[:1] not in ("T", "S"):
+                    fail("'?' during the connect cycles")
+            elif i % 3 == 1:
+                c.raw(c.frame("?"))
+            c.s.close()
+        # Half-closed: the stub answers what it got, then closes its side.
+        c = Rsp(port)
+        c.raw(c.frame("?"))
+        c.s.shutdown(socket.SHUT_WR)
+        c.ack = False  # our side can no longer write the '+'
+        if c.read_byte() != b"+" or c.packet()[:1] not in ("T", "S"):
+            fail("half-closed: no reply to '?'")
+        eof(c, "half-closed after a request")
+        c.s.close()
+        c = Rsp(port)
+        c.s.shutdown(socket.SHUT_WR)
+        if eof(c, "half-closed at once") != b"":
+            fail("half-closed at once: the stub sent something")
+        c.s.close()
+        c = Rsp(port)
+        c.s.shutdown(socket.SHUT_RD)
+        c.raw(c.frame("g"))
+        time.sleep(0.05)
+        c.s.close()
+        # A second debugger while one is connected: it waits (one debugger at a
+        # time, gdbstub/server.h), and is served once the first goes away.
+        c1 = Rsp(port)
+        c1.cmd("?")
+        c2 = Rsp(port)
+        c2.raw(c2.frame("?"))
+        no_data(c2, 0.5)
+        if c1.cmd("qC")[:2] != "QC":
+            fail("the first debugger is not served any more")
+        c1.s.close()
+        c2.s.settimeout(5)
+        if c2.read_byte() != b"+" or c2.packet()[:1] not in ("T", "S"):
+            fail("the second debugger was not served after the first left")
+        if c2.cmd("qSupported:swbreak+").find("PacketSize=") < 0:
+            fail("qSupported for the second debugger")
+        c2.s.close()
+
+    # Both stubs at once, each from its own thread.
+    errors = []
+
+    def hammer_thread(*a):
+        try:
+            hammer(*a)
+        except BaseException as e:  # fail() raises SystemExit
+            errors.append(f"{a}: {e!r}")
+
+    t_hammer = time.time()
+    hts = [threading.Thread(target=hammer_thread, args=(ep_basic.port, False, 1)),
+           threading.Thread(target=hammer_thread, args=(ep_spin.port, True, 2))]
+    for t in hts:
+        t.start()
+    time.sleep(0.5)
+    # A guest launched while the stubs are being hammered.
+    demo = d.launch(demo_s, "3")["pid"]
+    want[demo] = (3, ["primes below 100000: 9592 (largest 99991)", "heap checksum: 119537664"])
+    for t in hts:
+        t.join(60)
+    if errors or any(t.is_alive() for t in hts):
+        fail("hammering a stub", *errors)
+    t_hammer = time.time() - t_hammer
+    done.set()
+    wt.join(10)
+    if watch["error"] or watch["n"] < 5 or watch["worst"] > 2.0:
+        fail("hartd did not answer list/stats promptly during the hammering", watch)
+    if long_spin not in watch["seen"]:
+        fail("the bystander did not run", watch)
+    print(f"hammered both stubs in {t_hammer:.1f} s; list+stats {watch['n']} times, "
+          f"slowest {watch['worst'] * 1000:.0f} ms")
+
+    stubs = {g["pid"]: g["gdb"] for g in d.c.request("list")["guests"]}
+    if (stubs.get(basic) != f"127.0.0.1:{ep_basic.port}" or
+            stubs.get(spin) != f"127.0.0.1:{ep_spin.port}"):
+        fail("list does not show both stubs after the hammering", stubs)
+
+    # The real gdb on the launched stub: it still waits at its first instruction.
+    if any(e.get("pid") == basic for e in d.c.events):
+        fail("the waiting guest ran during the hammering", d.c.events)
+    out = run_gdb(ep_basic, "basic", ["break add", "continue", "p counter", "delete", "continue"])
+    expect_in_order(out, [r"Breakpoint 1, add \(a=0, b=0\)", r"\$1 = 5", r"exited normally"])
+    st, o = d.exit_of(basic)
+    if st != 0 or "sum=3 counter=8" not in o:
+        fail("debugged guest result", st, o)
+    # The attached one: detach lets it run on; then stop it for good.
+    out = run_gdb(ep_spin, "spin", ["p spins", "detach"])
+    m = re.search(r"\$1 = (\d+)", out)
+    if not m or "detached" not in out:
+        fail("gdb on the attached guest", out)
+    time.sleep(0.5)
+    out2 = run_gdb(ep_spin, "spin", ["p spins", "set var stop = 1", "detach"])
+    m2 = re.search(r"\$1 = (\d+)", out2)
+    if not m2 or int(m2.group(1)) <= int(m.group(1)):
+        fail("the attached guest did not run on after detach", out, out2)
+    st, o = d.exit_of(spin)
+    if st != 0 or "stopped after spinning" not in o:
+        fail("attached guest result", st, o)
+    for pid, (status, texts) in want.items():
+        st, o = d.exit_of(pid)
+        if st != status or any(t not in o for t in texts):
+            fail(f"bystander {pid}: status {st}, output", o)
+    # Shutdown with a debugger still connected (one packet exchanged) to a
+    # waiting guest's stub: hartd ends it and exits cleanly.
+    r = d.launch("basic", gdb={"listen": "127.0.0.1:0", "wait": True})
+    held = Rsp(Endpoint(r["gdb"], d.p).port)
+    if held.cmd("?")[:1] not in ("T", "S"):
+        fail("'?' on the held connection")
+    d.stop()
+    held.s.close()
+    log = open(os.path.join(d.dir.name, "hartd.log"), errors="replace").read()
+    log += d.p.stderr.read().decode(errors="replace")
+    for bad in ("assert", "Assert", "Sanitizer", "runtime error", "terminate called", "crash",
+                "Segmentation", "SIGSEGV", "SIGABRT", "critical"):
+        if bad in log:
+            fail(f"hartd's log mentions {bad!r}", log)
+    if d.p.returncode != 0 or "hartd stopped" not in log:
+        fail(f"hartd exited with {d.p.returncode}", log)
+
+
 def rsp_catch_syscall():
     # gdb 13 has no `catch syscall` for riscv (no syscall XML), so the raw
     # client checks QCatchSyscalls and the syscall_entry/syscall_return stops.
@@ -623,6 +913,48 @@ def rsp_catch_syscall():
     rc, o, e = h.finish()
     if rc != 0 or "sum=3" not in o:
         fail("guest result", rc, o, e)
+
+
+def catch_syscall():
+    # `catch syscall` through a gdb whose RISC-V support has it (GDB 17+;
+    # --gdb, fetched by scripts/fetch-gdb), on the static basic and the
+    # dynamic basic_dyn: by name, by group, by number; arguments at the
+    # entry, the result at the return, then the exit_group entry. In
+    # basic_dyn the stops must be in libc's write/_exit: gdb has followed
+    # the shared libraries (qXfer:libraries-svr4) up to there.
+    global GDB
+    GDB = ARGS.gdb
+    if os.sep in GDB and not os.access(GDB, os.X_OK):
+        print(f"SKIP: {GDB} not found (scripts/fetch-gdb fetches it)")
+        sys.exit(77)
+    line = "sum=3 counter=8 r=42 d=3 usr1=0"
+    sysroot = "/usr/riscv64-linux-gnu"
+    for prog, opts, pre, exit_catch, exit_want, where in [
+            ("basic", (), [], "catch syscall group:process",
+             r"Catchpoint 2 \(syscalls 'exit' \[93\] 'exit_group' \[94\] .*'clone' \[220\]", ""),
+            ("basic_dyn", ("-L", sysroot), [f"set sysroot {sysroot}"], "catch syscall 94",
+             r"Catchpoint 2 \(syscall 'exit_group' \[94\]\)", r" from .*/libc\.so\.6")]:
+        h = Hart(prog, opts=opts)
+        out = run_gdb(h, prog, pre + [
+            "catch syscall write", exit_catch, "continue", "p $a0", "p $a2", "p (char *)$a1",
+            "continue", "p $a0", "delete 1", "continue", "p $a0", "delete", "continue"], timeout=40)
+        if "not supported on this architecture" in out:
+            print(f"SKIP: {GDB} has no `catch syscall` for RISC-V (GDB 17+ has)\n{out}")
+            h.p.kill()
+            sys.exit(77)
+        expect_in_order(out, [
+            r"Catchpoint 1 \(syscall 'write' \[64\]\)", exit_want,
+            r"Catchpoint 1 \(call to syscall write\), 0x[0-9a-f]+ in write \(\)" + where,
+            r"\$1 = 1\n", rf"\$2 = {len(line) + 1}\n", rf'\$3 = 0x[0-9a-f]+ "{line}\\n"',
+            r"Catchpoint 1 \(returned from syscall write\), 0x[0-9a-f]+ in write \(\)" + where,
+            rf"\$4 = {len(line) + 1}\n",
+            r"Catchpoint 2 \(call to syscall exit_group\), 0x[0-9a-f]+ in _exit \(\)" + where,
+            r"\$5 = 0\n", r"\[Inferior 1 \(process \d+\) exited normally\]"])
+        if "returned from syscall exit_group" in out:
+            fail("exit_group returned", out)
+        rc, o, e = h.finish()
+        if rc != 0 or o != line + "\n":
+            fail(f"{prog}: guest result", rc, o, e)
 
 
 def siginfo():
@@ -792,11 +1124,11 @@ def extended_attach():
 
 
 SCENARIOS = {f.__name__: f for f in [break_step, registers_vars, watch, signal_stop, detach,
-                                      kill, threads, interrupt, rsp_robustness,
+                                      kill, threads, interrupt, rsp_robustness, catch_syscall,
                                       mi_session, rsp_catch_syscall, siginfo, shared_libraries,
                                       hartd_launch_wait, hartd_attach, fork_follow_parent,
                                       fork_follow_child, fork_detach_off, catch_exec,
-                                      extended_remote, extended_attach]}
+                                      extended_remote, extended_attach, hartd_rsp_robustness]}
 
 
 def main():
@@ -807,6 +1139,8 @@ def main():
     ap.add_argument("--src-dir", required=True)
     ap.add_argument("--hartd")
     ap.add_argument("--client-dir")
+    ap.add_argument("--gdb", default="gdb-multiarch",
+                    help="gdb for the scenarios that need a newer one (catch_syscall)")
     ap.add_argument("scenario", choices=sorted(SCENARIOS) + ["list"])
     ARGS = ap.parse_args()
     if ARGS.scenario == "list":
