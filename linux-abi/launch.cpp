@@ -237,10 +237,10 @@ std::vector<Launch::ProcessEntry> Launch::processes() const {
     e.pid = in.pid;
     e.ppid = in.ppid;
     e.argv = std::move(in.argv);
-    // Stopped: a debugger holds every live thread parked.
+    // Stopped: by a stop signal, or a debugger holds every live thread parked.
     DebugController* d = p->debug.load(std::memory_order_acquire);
-    bool stopped = d && d->attached() && in.threads > 0 &&
-                   d->parked_count() >= static_cast<size_t>(in.threads);
+    bool stopped = in.stopped || (d && d->attached() && in.threads > 0 &&
+                                  d->parked_count() >= static_cast<size_t>(in.threads));
     e.state = in.zombie ? "zombie" : stopped ? "stopped" : "running";
     e.cpu_seconds = static_cast<double>(in.cpu_ns) / 1e9;
     e.memory_bytes = in.mapped_bytes;

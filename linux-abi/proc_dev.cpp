@@ -97,14 +97,14 @@ std::string proc_status(Process& p, const Vcpu* self, int tid) {
   uint64_t kb = in.mapped_bytes / 1024;
   char buf[2048];
   snprintf(buf, sizeof buf,
-           "Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
+           "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
            "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
            "FDSize:\t%d\nGroups:\t\nVmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t       0 kB\n"
            "VmRSS:\t%8lu kB\nThreads:\t%d\nSigQ:\t0/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
            "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\nCapInh:\t0000000000000000\n"
            "CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nSeccomp:\t0\n"
            "Cpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
-           p.comm, p.umask(), p.pid(), tid, in.ppid ? in.ppid : kGuestPpid, getuid(), geteuid(),
+           p.comm, p.umask(), in.stopped ? "T (stopped)" : "R (running)", p.pid(), tid, in.ppid ? in.ppid : kGuestPpid, getuid(), geteuid(),
            geteuid(), geteuid(), getgid(), getegid(), getegid(), getegid(), 64, (unsigned long)kb,
            (unsigned long)kb, (unsigned long)kb, in.threads,
            (unsigned long)p.rlimits[RLIMIT_SIGPENDING].rlim_cur, (unsigned long)pend,
@@ -119,9 +119,10 @@ std::string proc_stat(Process& p, int tid) {
   const StackLayout& st = p.stack();
   char buf[1024];
   snprintf(buf, sizeof buf,
-           "%d (%s) R %d %d %d 0 -1 4194304 0 0 0 0 %lu 0 0 0 20 0 %d 0 0 %lu %lu %lu %lu %lu "
+           "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 %lu 0 0 0 20 0 %d 0 0 %lu %lu %lu %lu %lu "
            "%lu %lu 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 %lu %lu %lu %lu %lu %lu %lu 0\n",
-           tid, p.comm, in.ppid ? in.ppid : kGuestPpid, p.pid(), p.pid(), (unsigned long)ticks,
+           tid, p.comm, in.stopped ? 'T' : 'R', in.ppid ? in.ppid : kGuestPpid, p.group_id(), p.sid,
+           (unsigned long)ticks,
            in.threads, (unsigned long)in.mapped_bytes, (unsigned long)(in.mapped_bytes / 4096),
            (unsigned long)RLIM_INFINITY, (unsigned long)p.image().exe.lo,
            (unsigned long)p.brk_start, (unsigned long)st.sp, (unsigned long)st.sp,

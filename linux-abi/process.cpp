@@ -115,6 +115,7 @@ std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::str
   if (!p->as_) return nullptr;
   p->tree_ = tree ? std::move(tree) : std::make_shared<ProcessTree>();
   p->tree_->processes.fetch_add(1);
+  p->launched_ = true;  // its parent is the launcher (not a guest)
   p->tb_cache_ = std::make_shared<TbCache>(exec);
   attach_cache(*p->as_, p->tb_cache_.get());
   int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -474,26 +475,80 @@ int Process::ppid() const {
   return p ? p->pid_ : kGuestPpid;
 }
 
-int Process::reap_child(int which, bool keep, ChildMatch* out) {
+int Process::reap_child(int which, int group, unsigned what, bool keep, ChildMatch* out) {
   std::shared_ptr<Process> reaped;  // destroyed after the tree lock is released
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   bool any = false;
   for (auto it = children_.begin(); it != children_.end(); ++it) {
     Process& c = **it;
     if (which > 0 && c.pid_ != which) continue;
+    if (group > 0 && c.group_id() != group) continue;
     any = true;
-    if (!c.zombie_) continue;
-    out->pid = c.pid_;
-    out->status = c.wait_status();
-    out->signaled = c.signaled_;
-    out->core = c.signaled_ && (out->status & 0x80);
-    if (!keep) {
-      reaped = std::move(*it);
-      children_.erase(it);
+    if (c.zombie_) {
+      if (!(what & kWaitExited)) continue;
+      out->pid = c.pid_;
+      out->status = c.wait_status();
+      out->code = !c.signaled_ ? kCLD_EXITED : c.dumped_core() ? kCLD_DUMPED : kCLD_KILLED;
+      out->child_status = c.signaled_ ? c.exit_signal_ : c.exit_code_ & 0xff;
+      if (!keep) {
+        reaped = std::move(*it);
+        children_.erase(it);
+      }
+      return out->pid;
     }
-    return out->pid;
+    if ((what & kWaitStopped) && c.wait_stop_sig.load()) {
+      int sig = keep ? c.wait_stop_sig.load() : c.wait_stop_sig.exchange(0);
+      if (!sig) continue;
+      out->pid = c.pid_;
+      out->status = (sig << 8) | 0x7f;
+      out->code = kCLD_STOPPED;
+      out->child_status = sig;
+      return out->pid;
+    }
+    if ((what & kWaitContinued) && c.wait_continued.load()) {
+      if (!keep && !c.wait_continued.exchange(false)) continue;
+      out->pid = c.pid_;
+      out->status = 0xffff;
+      out->code = kCLD_CONTINUED;
+      out->child_status = SIGCONT;
+      return out->pid;
+    }
   }
   return any ? 0 : -ECHILD;
+}
+
+bool Process::group_orphaned() const {
+  std::lock_guard<std::mutex> lock(g_tree_mutex);
+  int group = group_id();
+  for (auto& [pid, w] : pid_table()) {
+    std::shared_ptr<Process> q = w.lock();
+    if (!q || q->zombie_ || q->tree_ != tree_ || q->group_id() != group) continue;
+    std::shared_ptr<Process> parent = q->parent_.lock();
+    if (parent ? parent->group_id() != group && parent->sid == q->sid
+               : q->launched_ && q->sid == kOutsideSession)
+      return false;
+  }
+  return true;
+}
+
+void Process::notify_parent_stop(int code, int status) {
+  std::shared_ptr<Process> parent;
+  {
+    std::lock_guard<std::mutex> lock(g_tree_mutex);
+    parent = parent_.lock();
+  }
+  if (!parent) return;
+  std::lock_guard<std::mutex> lock(parent->mutex_);
+  if (!(parent->signals.action[SIGCHLD].flags & kSA_NOCLDSTOP)) {
+    GuestSiginfo info{};
+    info.si_signo = SIGCHLD;
+    info.si_code = code;
+    info.f.chld.pid = pid_;
+    info.f.chld.uid = getuid();
+    info.f.chld.status = status;
+    send_signal_locked(*parent, nullptr, info, nullptr);
+  }
+  parent->signal_cv_.notify_all();  // wait4 sleepers
 }
 
 std::shared_ptr<Process> Process::find(int pid, const Process* viewer) {
@@ -533,6 +588,7 @@ Process::Info Process::info() {
     std::lock_guard<std::mutex> lock(mutex_);
     in.argv = argv_;
     in.threads = static_cast<int>(threads_.size());
+    in.stopped = group_stop.reported;
     in.cpu_ns += ended_cpu_ns_;
     if (as_)
       for (const Vma& v : as_->vmas()) in.mapped_bytes += v.end - v.start;

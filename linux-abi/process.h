@@ -200,6 +200,31 @@ class Process : public std::enable_shared_from_this<Process> {
   int pgid = 0;
   int sid = kOutsideSession;
   static constexpr int kOutsideSession = 1;
+  int group_id() const { return pgid ? pgid : pid_; }
+  // Whether this process's group is orphaned (no member has a parent in
+  // another group of the same session; the launcher of a launched process
+  // counts as such a parent, init — the parent of orphans — does not).
+  // SIGTSTP/SIGTTIN/SIGTTOU do not stop an orphaned group. Tree lock taken.
+  bool group_orphaned() const;
+
+  // ---- group stop (signals.cpp): SIGSTOP/SIGTSTP/SIGTTIN/SIGTTOU stop
+  // every thread until SIGCONT (or SIGKILL). Guarded by mutex_. -------------
+  struct GroupStop {
+    bool stopping = false;   // threads park in deliver_signals
+    int sig = 0;             // the stop signal
+    int parked = 0;          // threads parked so far
+    bool reported = false;   // every thread parked: the parent was told
+    bool tell_continued = false;  // SIGCONT ended a reported stop: the first thread to run tells the parent
+  } group_stop;
+  // What wait4/waitid report to the parent (WUNTRACED, WCONTINUED); read
+  // and cleared under the tree lock, hence atomics.
+  std::atomic<int> wait_stop_sig{0};
+  std::atomic<bool> wait_continued{false};
+  // Tells the parent (if any) of a stop or continue: SIGCHLD with code
+  // (CLD_STOPPED, CLD_CONTINUED) and status unless its SIGCHLD action has
+  // SA_NOCLDSTOP; wakes its wait4. Takes the parent's mutex: call without
+  // this process's.
+  void notify_parent_stop(int code, int status);
 
   // ---- fork / exec ---------------------------------------------------------
   // fork/vfork: a child process whose only thread copies `caller`'s
@@ -251,17 +276,21 @@ class Process : public std::enable_shared_from_this<Process> {
   void wait_until_zombie();
   // The same with a time limit: false if it is not a zombie yet.
   bool wait_until_zombie_for(std::chrono::milliseconds limit);
-  // Waitable children: see sys_wait.cpp. Under the tree lock.
+  // Waitable children (wait4/waitid in sys_clone.cpp). Under the tree lock.
   struct ChildMatch {
     int pid = 0;            // 0 = none
     int status = 0;         // wait status
-    bool signaled = false;  // for waitid's si_code
-    bool core = false;
+    int code = 0;           // waitid's si_code: CLD_EXITED, _KILLED, _DUMPED, _STOPPED, _CONTINUED
+    int child_status = 0;   // waitid's si_status: exit code or signal
   };
-  // Finds a zombie child matching `which` (-1 any, > 0 that pid); reaps it
-  // unless keep. Returns -ECHILD if no child matches at all, 0 if a matching
-  // child exists but none is a zombie, else its pid (details in *out).
-  int reap_child(int which, bool keep, ChildMatch* out);
+  // Which state changes a wait asks for.
+  enum : unsigned { kWaitExited = 1, kWaitStopped = 2, kWaitContinued = 4 };
+  // Finds a child matching `which` (-1 any, > 0 that pid) and `group` (0 any,
+  // else its process group) with a state change in `what`: an exit (reaped
+  // unless keep), a stop or a continue (consumed unless keep). Returns
+  // -ECHILD if no child matches at all, 0 if one matches but has nothing to
+  // report, else its pid (details in *out).
+  int reap_child(int which, int group, unsigned what, bool keep, ChildMatch* out);
   // Sends SIGKILL to every process still alive (orphans when hart-run ends)
   // and waits until their threads are gone.
   static void kill_all_and_wait();
@@ -281,6 +310,7 @@ class Process : public std::enable_shared_from_this<Process> {
     int ppid = 0;  // 0 = no guest parent
     std::vector<std::string> argv;
     bool zombie = false;
+    bool stopped = false;  // by a stop signal (group stop complete)
     int threads = 0;
     uint64_t cpu_ns = 0;        // ended + running threads
     uint64_t mapped_bytes = 0;  // sum of the VMA sizes
@@ -342,6 +372,7 @@ class Process : public std::enable_shared_from_this<Process> {
   std::atomic<bool> vfork_released_{false};
   // Tree (tree lock).
   std::weak_ptr<Process> parent_;
+  bool launched_ = false;  // made by create(), not fork: the launcher is its parent
   std::vector<std::shared_ptr<Process>> children_;
   bool zombie_ = false;
   std::mutex unimp_mutex_;

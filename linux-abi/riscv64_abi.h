@@ -151,7 +151,8 @@ constexpr int kSEGV_MAPERR = 1, kSEGV_ACCERR = 2;
 constexpr int kBUS_ADRALN = 1;
 constexpr int kILL_ILLOPC = 1;
 constexpr int kTRAP_BRKPT = 1;
-constexpr int kCLD_EXITED = 1, kCLD_KILLED = 2, kCLD_DUMPED = 3;
+constexpr int kCLD_EXITED = 1, kCLD_KILLED = 2, kCLD_DUMPED = 3, kCLD_TRAPPED = 4,
+              kCLD_STOPPED = 5, kCLD_CONTINUED = 6;
 
 // struct sigcontext: user_regs_struct (pc, then x1..x31) and the FP state
 // union (__riscv_q_ext_state is the largest: 528 bytes, 16-byte aligned).

@@ -102,8 +102,11 @@ bool handler_ignores(const GuestSigaction& act, int sig) {
   if (act.handler == kSigIgn) return true;
   if (act.handler != kSigDfl) return false;
   SigDefault d = signal_default_action(sig);
-  // Stop signals stop nothing yet (see signals.h): they are ignored too.
-  return d == SigDefault::Ignore || d == SigDefault::Continue || d == SigDefault::Stop;
+  return d == SigDefault::Ignore || d == SigDefault::Continue;  // SIGCONT acts when sent
+}
+
+bool is_stop_signal(int sig) {
+  return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
 bool signal_is_ignored(const Process& p, const ThreadSignals& ts, int sig) {
@@ -112,7 +115,8 @@ bool signal_is_ignored(const Process& p, const ThreadSignals& ts, int sig) {
 }
 
 bool has_deliverable(const Process& p, const ThreadSignals& ts) {
-  return ((ts.pending.mask() | p.signals.shared.mask()) & ~ts.blocked) != 0;
+  // A group stop in progress: waiting threads come out to park.
+  return ((ts.pending.mask() | p.signals.shared.mask()) & ~ts.blocked) != 0 || p.group_stop.stopping;
 }
 
 int do_sigaltstack(ThreadSignals& ts, const GuestStackT* ss, GuestStackT* old, uint64_t sp) {
@@ -146,6 +150,30 @@ int do_sigaltstack(ThreadSignals& ts, const GuestStackT* ss, GuestStackT* old, u
 void send_signal_locked(Process& p, Vcpu* target, const GuestSiginfo& info, const Vcpu* caller) {
   int sig = info.si_signo;
   if (p.thread_count() == 0) return;  // not started yet, or a zombie
+  // As Linux's prepare_signal(): a stop signal cancels a pending SIGCONT;
+  // SIGCONT cancels pending stops and continues a stopped process at once,
+  // even when it is blocked or ignored.
+  if (is_stop_signal(sig) || sig == SIGCONT) {
+    auto discard = [&](PendingSignals& set) {
+      if (sig == SIGCONT)
+        for (int s : {SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU}) set.discard(s);
+      else
+        set.discard(SIGCONT);
+    };
+    discard(p.signals.shared);
+    p.for_each_thread([&](Vcpu&, ThreadSignals& ts) { discard(ts.pending); });
+    Process::GroupStop& gs = p.group_stop;
+    if (sig == SIGCONT && gs.stopping) {
+      gs.stopping = false;
+      if (gs.reported) {
+        gs.tell_continued = true;
+        p.wait_stop_sig.store(0);
+        p.wait_continued.store(true);
+      }
+      gs.reported = false;
+      p.signal_cv().notify_all();
+    }
+  }
   Vcpu& t = target ? *target : p.main_thread();
   ThreadSignals& ts = p.thread_signals(t);
   if (signal_is_ignored(p, ts, sig)) return;
@@ -282,6 +310,57 @@ bool setup_rt_frame(Process& p, Vcpu& v, ThreadSignals& ts, int sig, const Guest
   return true;
 }
 
+// A stop signal's default action: every thread of p is to park. Mutex held.
+void begin_group_stop(Process& p, Vcpu& self, int sig) {
+  Process::GroupStop& gs = p.group_stop;
+  if (gs.stopping) return;  // already stopping: this thread just parks
+  gs.stopping = true;
+  gs.sig = sig;
+  gs.reported = false;
+  if (p.log().enabled(kLog_int))
+    p.log().printf("hart: guest %d stopped by signal %d (%s)\n", p.pid(), sig, strsignal(sig));
+  p.for_each_thread([&](Vcpu& v, ThreadSignals&) {
+    if (&v != &self) p.kick_locked(Process::thread_of(v));
+  });
+  p.signal_cv().notify_all();  // threads waiting in syscalls come out to park
+}
+
+// Parks the calling thread while p is group-stopped: the last thread to park
+// tells the parent (CLD_STOPPED); SIGCONT, SIGKILL or the end of the process
+// releases it; the first thread to run after a SIGCONT tells the parent
+// (CLD_CONTINUED). Mutex held by lock (released while telling the parent).
+void group_stop_park(Process& p, Vcpu& v, std::unique_lock<std::mutex>& lock) {
+  Process::GroupStop& gs = p.group_stop;
+  Thread& t = Process::thread_of(v);
+  ThreadSignals& ts = p.thread_signals(v);
+  auto must_leave = [&] {
+    return p.should_stop(t) || ((ts.pending.mask() | p.signals.shared.mask()) & sig_bit(SIGKILL));
+  };
+  if (gs.stopping && !must_leave()) {
+    ++gs.parked;
+    while (gs.stopping && !must_leave()) {
+      if (!gs.reported && gs.parked >= static_cast<int>(p.thread_count())) {
+        gs.reported = true;
+        int sig = gs.sig;
+        p.wait_continued.store(false);
+        p.wait_stop_sig.store(sig);
+        lock.unlock();
+        p.notify_parent_stop(kCLD_STOPPED, sig);
+        lock.lock();
+        continue;
+      }
+      p.signal_cv().wait(lock);
+    }
+    --gs.parked;
+  }
+  if (gs.tell_continued && !gs.stopping) {
+    gs.tell_continued = false;
+    lock.unlock();
+    p.notify_parent_stop(kCLD_CONTINUED, SIGCONT);
+    lock.lock();
+  }
+}
+
 // The work of deliver_signals/finish_syscall. in_syscall: the thread just
 // finished a syscall whose result ret is already in a0.
 void deliver(Process& p, Vcpu& v, bool from_syscall, int64_t ret, uint64_t orig_a0) {
@@ -289,17 +368,29 @@ void deliver(Process& p, Vcpu& v, bool from_syscall, int64_t ret, uint64_t orig_
   int fatal = 0;
   GuestLog& log = p.log();
   {
-    std::lock_guard<std::mutex> lock(p.mutex());
+    std::unique_lock<std::mutex> lock(p.mutex());
     ThreadSignals& ts = p.thread_signals(v);
     bool in_syscall = from_syscall && !ts.in_sigreturn;
     ts.in_sigreturn = false;
     for (;;) {
+      if (p.group_stop.stopping || p.group_stop.tell_continued) group_stop_park(p, v, lock);
       GuestSiginfo info;
       int sig = dequeue_signal(p, ts, ~ts.blocked, &info);
       if (!sig) break;
       GuestSigaction act = p.signals.action[sig];
       if (sig == SIGKILL || act.handler == kSigDfl) {
         if (handler_ignores(act, sig)) continue;
+        if (is_stop_signal(sig)) {
+          // do_signal_stop(): SIGTSTP/TTIN/TTOU do not stop an orphaned group.
+          if (sig != SIGSTOP) {
+            lock.unlock();
+            bool orphaned = p.group_orphaned();
+            lock.lock();
+            if (orphaned) continue;
+          }
+          begin_group_stop(p, v, sig);
+          continue;  // parks at the top of the loop
+        }
         fatal = sig;
         break;
       }

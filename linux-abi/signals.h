@@ -17,9 +17,14 @@
 // A thread that blocks in a host syscall does so through safe_syscall
 // (safe_syscall.h): the kick that accompanies a signal makes it return.
 //
-// Not done yet: stop/continue (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU stop
-// nothing; treated as ignored), restart_syscall for -ERESTART_RESTARTBLOCK
-// (reported as -EINTR), vector state in the frame (no V extension).
+// Stop and continue (group stop): a stop signal's default action parks every
+// thread of the process (in deliver_signals) until SIGCONT or SIGKILL; the
+// parent is told (SIGCHLD CLD_STOPPED/CLD_CONTINUED unless SA_NOCLDSTOP) and
+// wait4/waitid report it (WUNTRACED, WCONTINUED). Threads waiting in
+// syscalls come out (has_deliverable) and restart them when continued.
+//
+// Not done yet: restart_syscall for -ERESTART_RESTARTBLOCK (reported as
+// -EINTR), vector state in the frame (no V extension).
 #pragma once
 
 #include <csignal>
@@ -93,13 +98,16 @@ struct ProcessSignals {
 bool on_sig_stack(const ThreadSignals& ts, uint64_t sp);
 int sas_ss_flags(const ThreadSignals& ts, uint64_t sp);
 
-// True if act makes sig do nothing (SIG_IGN, or SIG_DFL with an ignore,
-// continue or — for now — stop default). SIGKILL is never ignored.
+// True if act makes sig do nothing (SIG_IGN, or SIG_DFL with an ignore or
+// continue default). SIGKILL is never ignored.
 bool handler_ignores(const GuestSigaction& act, int sig);
+// SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU.
+bool is_stop_signal(int sig);
 // True if delivering sig now would do nothing (ignored and not blocked).
 // Process mutex held (for this and the next two).
 bool signal_is_ignored(const Process& p, const ThreadSignals& ts, int sig);
-// True if a signal pending for the thread or the process is not blocked.
+// True if a signal pending for the thread or the process is not blocked, or
+// the process is stopping (the thread must come out and park).
 bool has_deliverable(const Process& p, const ThreadSignals& ts);
 // Dequeues the next signal in `allowed`: SIGKILL first, then the thread's own
 // set before the process's, synchronous signals first, lowest number first.

@@ -2,7 +2,8 @@
 // them: clone, clone3 (threads: a new Vcpu on a new host thread; processes:
 // fork/vfork inside hartd, never a host fork), execve, execveat (the image is
 // replaced in place, see Process::exec_replace), wait4 and waitid (Linux
-// status encoding, WNOHANG, WNOWAIT).
+// status encoding, WNOHANG, WNOWAIT, WUNTRACED/WSTOPPED, WCONTINUED, by pid,
+// any child or process group).
 // Not modelled yet: CLONE_FILES / CLONE_FS between processes (the child
 // gets copies), CLONE_PIDFD, clone3's set_tid, CLONE_PARENT (treated as a
 // child of the caller).
@@ -252,14 +253,16 @@ constexpr int kWNoHang = 1, kWUntraced = 2, kWExited = 4, kWContinued = 8,
               kWNoWait = 0x01000000, kWNoThread = 0x20000000, kWAll = 0x40000000,
               kWClone = static_cast<int>(0x80000000u);
 
-// Waits for a child matching which (-1 = any). 0 with *m filled, 0 with
-// m->pid == 0 (WNOHANG, none ready), or a negative error / restart code.
-int64_t wait_for_child(SyscallCtx& ctx, int which, int options, Process::ChildMatch* m) {
+// Waits for a child matching which (-1 = any) and group (0 = any) with a
+// state change in what (Process::kWait*). 0 with *m filled, 0 with m->pid
+// == 0 (WNOHANG, none ready), or a negative error / restart code.
+int64_t wait_for_child(SyscallCtx& ctx, int which, int group, unsigned what, int options,
+                       Process::ChildMatch* m) {
   Process& p = ctx.proc;
   Thread& self = Process::thread_of(ctx.vcpu);
   std::unique_lock<std::mutex> lock(p.mutex());
   for (;;) {
-    int r = p.reap_child(which, (options & kWNoWait) != 0, m);
+    int r = p.reap_child(which, group, what, (options & kWNoWait) != 0, m);
     if (r != 0) return r < 0 ? r : 0;
     m->pid = 0;
     if (options & kWNoHang) return 0;
@@ -277,10 +280,13 @@ int64_t sys_wait4(SyscallCtx& ctx) {
   if (options & ~(kWNoHang | kWUntraced | kWContinued | kWNoThread | kWAll | kWClone))
     return -EINVAL;
   if (pid == INT32_MIN) return -ESRCH;
-  // Process groups are not modelled: 0 and -pgid wait for any child.
+  // pid > 0: that child; -1: any; 0: any in the caller's group; < -1: any in group -pid.
   int which = pid > 0 ? pid : -1;
+  int group = pid == 0 ? ctx.proc.group_id() : pid < -1 ? -pid : 0;
+  unsigned what = Process::kWaitExited | ((options & kWUntraced) ? Process::kWaitStopped : 0u) |
+                  ((options & kWContinued) ? Process::kWaitContinued : 0u);
   Process::ChildMatch m;
-  int64_t r = wait_for_child(ctx, which, options, &m);
+  int64_t r = wait_for_child(ctx, which, group, what, options, &m);
   if (r < 0) return r;
   if (!m.pid) return 0;
   if (ctx.a[1]) {
@@ -302,10 +308,9 @@ int64_t sys_waitid(SyscallCtx& ctx) {
                   kWAll | kWClone))
     return -EINVAL;
   if (!(options & (kWExited | kWUntraced | kWContinued))) return -EINVAL;
-  int which;
+  int which = -1, group = 0;
   switch (idtype) {
     case P_ALL:
-      which = -1;
       break;
     case P_PID:
       if (id <= 0) return -EINVAL;
@@ -313,28 +318,25 @@ int64_t sys_waitid(SyscallCtx& ctx) {
       break;
     case P_PGID:
       if (id < 0) return -EINVAL;
-      which = -1;
+      group = id ? id : ctx.proc.group_id();  // 0: the caller's group (Linux 5.4+)
       break;
     default:
       return -EINVAL;
   }
+  unsigned what = ((options & kWExited) ? Process::kWaitExited : 0u) |
+                  ((options & kWUntraced) ? Process::kWaitStopped : 0u) |
+                  ((options & kWContinued) ? Process::kWaitContinued : 0u);
   Process::ChildMatch m;
-  int64_t r = 0;
-  if (options & kWExited) {
-    r = wait_for_child(ctx, which, options, &m);
-  } else {
-    // Only stop/continue events asked for: none ever happens here.
-    if (!(options & kWNoHang)) return -ECHILD;
-  }
+  int64_t r = wait_for_child(ctx, which, group, what, options, &m);
   if (r < 0) return r;
   if (ctx.a[2]) {
     GuestSiginfo info{};
     if (m.pid) {
       info.si_signo = SIGCHLD;
-      info.si_code = !m.signaled ? kCLD_EXITED : m.core ? kCLD_DUMPED : kCLD_KILLED;
+      info.si_code = m.code;
       info.f.chld.pid = m.pid;
       info.f.chld.uid = getuid();
-      info.f.chld.status = m.signaled ? (m.status & 0x7f) : ((m.status >> 8) & 0xff);
+      info.f.chld.status = m.child_status;
     }
     if (!ctx.proc.as().write(ctx.a[2], &info, sizeof info)) return -EFAULT;
   }

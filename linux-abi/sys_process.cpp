@@ -114,14 +114,13 @@ std::shared_ptr<Process> self_or(SyscallCtx& ctx, int pid) {
   if (pid == 0 || pid == ctx.proc.pid()) return ctx.proc.shared_from_this();
   return Process::find(pid, &ctx.proc);
 }
-int group_of(const Process& p) { return p.pgid ? p.pgid : p.pid(); }
 }  // namespace
 
 int64_t sys_getpgid(SyscallCtx& ctx) {
   int pid = static_cast<int>(ctx.a[0]);
   if (pid < 0) return -ESRCH;
   auto p = self_or(ctx, pid);
-  return p ? group_of(*p) : -ESRCH;
+  return p ? p->group_id() : -ESRCH;
 }
 
 int64_t sys_getsid(SyscallCtx& ctx) {
@@ -145,7 +144,7 @@ int64_t sys_setpgid(SyscallCtx& ctx) {
   if (pgid == 0) pgid = p->pid();
   if (pgid != p->pid()) {
     auto leader = Process::find(pgid, &ctx.proc);
-    if (!leader || leader->sid != p->sid || group_of(*leader) != pgid) return -EPERM;
+    if (!leader || leader->sid != p->sid || leader->group_id() != pgid) return -EPERM;
   }
   p->pgid = pgid;
   return 0;
@@ -153,7 +152,7 @@ int64_t sys_setpgid(SyscallCtx& ctx) {
 
 // setsid: a new session and group led by the caller, unless it already leads a group.
 int64_t sys_setsid(SyscallCtx& ctx) {
-  if (group_of(ctx.proc) == ctx.proc.pid()) return -EPERM;
+  if (ctx.proc.group_id() == ctx.proc.pid()) return -EPERM;
   ctx.proc.sid = ctx.proc.pid();
   ctx.proc.pgid = ctx.proc.pid();
   return ctx.proc.pid();

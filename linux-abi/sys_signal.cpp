@@ -188,11 +188,11 @@ int64_t sys_kill(SyscallCtx& ctx) {
   }
   // 0: the caller's process group; -1: every process the caller can see
   // (its launch) but itself; -N: process group N.
-  int group = pid == 0 ? (p.pgid ? p.pgid : p.pid()) : -pid;
+  int group = pid == 0 ? p.group_id() : -pid;
   bool any = false;
   for (const std::shared_ptr<Process>& q : Process::members(p.tree())) {
     if (q->exited()) continue;
-    bool hit = pid == -1 ? q.get() != &p : (q->pgid ? q->pgid : q->pid()) == group;
+    bool hit = pid == -1 ? q.get() != &p : q->group_id() == group;
     if (!hit) continue;
     any = true;
     if (sig) send_signal(*q, nullptr, info, q.get() == &p ? &ctx.vcpu : nullptr);

@@ -134,6 +134,20 @@ class Guests(unittest.TestCase):
         with self.assertRaises(RequestError) as e:
             c.request("wait", pid=pid, timeout=0.05)
         self.assertEqual(e.exception.code, "timeout")
+        # SIGSTOP: listed as stopped, its CPU time frozen; SIGCONT: running again.
+        def state():
+            time.sleep(0.2)
+            g = [g for g in c.request("list")["guests"] if g["pid"] == pid][0]
+            return g["state"], g["cpu_seconds"]
+        c.request("kill", pid=pid, signal="SIGSTOP")
+        st1, cpu1 = state()
+        st2, cpu2 = state()
+        self.assertEqual((st1, st2), ("stopped", "stopped"))
+        self.assertLess(cpu2 - cpu1, 0.05)
+        c.request("kill", pid=pid, signal="SIGCONT")
+        st3, cpu3 = state()
+        self.assertEqual(st3, "running")
+        self.assertGreater(cpu3, cpu2)
         c.request("kill", pid=pid, signal="SIGTERM")
         r = c.request("wait", pid=pid, timeout=10)
         self.assertEqual((r["signal"], r["signal_name"]), (15, "SIGTERM"))

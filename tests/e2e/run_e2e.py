@@ -75,6 +75,16 @@ TESTS = [
     Test("python_sqlite", [PY, "scripts/py_sqlite.py"]),
     Test("sqlite3_shell", ["/usr/bin/sqlite3", "shop.db"], stdin="@scripts/shell.sql"),
     Test("segv_status", ["/usr/bin/bash", "scripts/segv_status.sh"]),
+    Test("job_control", ["/usr/bin/bash", "-c",
+                         "sleep 5 & p=$!; kill -STOP $p; sleep 0.2; "
+                         "grep -q '^State:.T' /proc/$p/status && echo stopped; "
+                         "kill -CONT $p; sleep 0.1; grep -q '^State:.T' /proc/$p/status || echo running; "
+                         "kill $p; wait $p; echo \"status $?\"; "
+                         "set -m; sleep 3 & q=$!; kill -TSTP $q; sleep 0.2; "
+                         "jobs -l | grep -c Stopped; kill -CONT $q; sleep 0.1; jobs | grep -c Running; "
+                         "kill -STOP $q; sleep 0.1; kill -9 $q; sleep 0.2; wait $q 2>/dev/null; "
+                         "echo \"status $?\""],
+         notes="SIGSTOP/SIGTSTP/SIGCONT with bash's job control (wait4 WUNTRACED/WCONTINUED)"),
     Test("root_jail", ["/usr/bin/bash", "-c",
                        "ls /; cat /proc/self/status | head -3; cd /../..; pwd; ls /dev/fd/; "
                        "readlink /proc/self/exe; ls /proc/self/task | wc -l; "

@@ -130,8 +130,25 @@ TEST_F(ForkTest, PrivatePagesCopiedSharedPagesShared) {
 
   // The child is a live child: WNOHANG-style reap finds nothing yet.
   Process::ChildMatch m;
-  EXPECT_EQ(proc_->reap_child(-1, false, &m), 0);
-  EXPECT_EQ(proc_->reap_child(child->pid() + 1000, false, &m), -ECHILD);
+  constexpr unsigned kAll = Process::kWaitExited | Process::kWaitStopped | Process::kWaitContinued;
+  EXPECT_EQ(proc_->reap_child(-1, 0, kAll, false, &m), 0);
+  EXPECT_EQ(proc_->reap_child(child->pid() + 1000, 0, kAll, false, &m), -ECHILD);
+  // Group filter: the child is in the parent's group, not in another.
+  EXPECT_EQ(proc_->reap_child(-1, proc_->group_id(), kAll, false, &m), 0);
+  EXPECT_EQ(proc_->reap_child(-1, proc_->group_id() + 1000, kAll, false, &m), -ECHILD);
+  // A reported stop, then a continue: each is reported once.
+  child->wait_stop_sig.store(SIGSTOP);
+  EXPECT_EQ(proc_->reap_child(-1, 0, Process::kWaitExited, false, &m), 0);
+  EXPECT_EQ(proc_->reap_child(-1, 0, kAll, /*keep=*/true, &m), child->pid());
+  EXPECT_EQ(proc_->reap_child(-1, 0, kAll, false, &m), child->pid());
+  EXPECT_EQ(m.status, (SIGSTOP << 8) | 0x7f);
+  EXPECT_EQ(m.code, kCLD_STOPPED);
+  EXPECT_EQ(proc_->reap_child(-1, 0, kAll, false, &m), 0);
+  child->wait_continued.store(true);
+  EXPECT_EQ(proc_->reap_child(-1, 0, kAll, false, &m), child->pid());
+  EXPECT_EQ(m.status, 0xffff);
+  EXPECT_EQ(m.code, kCLD_CONTINUED);
+  EXPECT_EQ(proc_->reap_child(-1, 0, kAll, false, &m), 0);
 }
 
 TEST_F(ForkTest, VforkSharesTheAddressSpace) {
