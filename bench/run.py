@@ -2,16 +2,48 @@
 """bench/run.py — runs every benchmark under hart-run, qemu-riscv64 and
 natively, in one go, and prints times, ratios and their geometric means.
 
-    bench/run.py [--build build] [--reps 3] [--quick] [name ...]
+    bench/run.py [--build build] [--reps 3] [--quick] [--stub | --only-stub] [name ...]
 
-Each program prints a checksum; the three runs must agree or the benchmark
-is reported as WRONG. Time is the best of --reps wall-clock runs.
+Each program prints a checksum; all runs must agree or the benchmark is
+reported as WRONG. Time is the best of --reps wall-clock runs (--quick: 1/10
+of the default sizes and 1 rep, unless --reps is given).
+
+--stub also runs each benchmark under `hart-run -g 0` with a gdb stub attached
+and idle, and prints the column hart+stub, the ratio stub/hart (of the best
+wall-clock times) and its geomean; a ratio above 1.02 is flagged with "!".
+"cpu s/h" is the same ratio of the best user+sys CPU times of the hart-run
+processes (getrusage of the children), far less sensitive to other load on
+the machine than wall-clock time; on a busy machine use more --reps (10 or
+so) before believing a "!". --only-stub runs just hart and hart+stub (no
+native, no qemu). hart-run is copied to a temporary directory once built, so
+that all runs of one invocation use the same binary.
+
+The debugger is a minimal Remote Serial Protocol client (class IdleRsp): it
+reads the port from hart-run's stderr, connects, sends qSupported, ? and
+vCont;c, then waits, without a word more, for the W (exit) packet, acks it
+and closes.
+
+What is timed, for plain hart and stub runs alike: from just before the
+process is spawned to the process's exit (its stdout and stderr at EOF and
+waited for); nothing is subtracted. The stub run's time thus includes the
+debugger handshake (reading the port, connect, qSupported, ?, vCont;c and
+hart-run loading the ELF in parallel), which is charged to the stub; the
+"handshake" line gives its largest value (ms, from the port line read to
+vCont;c sent), to show that it is negligible beside the runtimes. The plain
+and stub repetitions are interleaved (plain, stub, plain, stub, ...) so
+that machine noise affects both alike.
 """
 import argparse
 import math
 import os
+import re
+import resource
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 
 # name, class (int/fp), default scale argument
@@ -22,19 +54,152 @@ BENCHMARKS = [
     ("mem_string", "int", 100000),
     ("nbody", "fp", 3000000),
 ]
+STUB_LIMIT = 1.02  # the acceptance bound for stub/hart
+
+
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run_once(cmd):
+    """(wall seconds, stdout, user+sys seconds) or (None, error text, None)."""
+    c0 = children_cpu()
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as e:
+        return None, str(e), None
+    dt = time.perf_counter() - t0
+    if p.returncode != 0:
+        return None, f"exit {p.returncode}: {p.stderr.decode(errors='replace')[-300:]}", None
+    return dt, p.stdout, children_cpu() - c0
 
 
 def run(cmd, reps):
     best, out = None, None
     for _ in range(reps):
-        t0 = time.perf_counter()
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        dt = time.perf_counter() - t0
-        if p.returncode != 0:
-            return None, f"exit {p.returncode}: {p.stderr.decode(errors='replace')[-300:]}"
-        out = p.stdout
+        dt, out, _ = run_once(cmd)
+        if dt is None:
+            return None, out
         best = dt if best is None else min(best, dt)
     return best, out
+
+
+class IdleRsp:
+    """Just enough RSP to start a guest under the stub and wait for its end."""
+
+    def __init__(self, port):
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=30)
+        self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.buf = b""
+
+    def _more(self):
+        chunk = self.s.recv(65536)
+        if not chunk:
+            raise EOFError("the stub closed the connection")
+        self.buf += chunk
+
+    def packet(self):
+        """Next $payload#cs (acked with '+'); acks and noise before it are skipped."""
+        while True:
+            i = self.buf.find(b"$")
+            j = self.buf.find(b"#", i) if i >= 0 else -1
+            if i >= 0 and j >= 0 and len(self.buf) >= j + 3:
+                body, self.buf = self.buf[i + 1:j], self.buf[j + 3:]
+                self.s.sendall(b"+")
+                return body.decode("latin1")
+            self._more()
+
+    def send(self, payload):
+        data = payload.encode()
+        self.s.sendall(b"$" + data + b"#" + b"%02x" % (sum(data) & 0xff))
+
+    def cmd(self, payload):
+        self.send(payload)
+        return self.packet()
+
+    def continue_to_exit(self, timeout):
+        """vCont;c, then the W/X packet (O console packets are skipped)."""
+        self.send("vCont;c")
+        self.s.settimeout(timeout)
+        while True:
+            r = self.packet()
+            if r[:1] in ("W", "X"):
+                return r
+            if r[:1] != "O":
+                raise RuntimeError(f"unexpected stop reply {r!r} (the stub was to stay idle)")
+
+    def close(self):
+        self.s.close()
+
+
+def run_stub_once(hart, args, timeout=600):
+    """One run of `hart-run -g 0 ARGS` driven by IdleRsp: (wall seconds,
+    stdout, user+sys seconds, handshake seconds), or (None, error text, None, None)."""
+    c0 = children_cpu()
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.Popen([hart, "-g", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as e:
+        return None, str(e), None, None
+    line = p.stderr.readline().decode(errors="replace")
+    t_port = time.perf_counter()
+    got = {}
+    drains = [threading.Thread(target=lambda k=k, f=f: got.__setitem__(k, f.read()))
+              for k, f in (("out", p.stdout), ("err", p.stderr))]
+    for d in drains:
+        d.start()
+    c, why = None, None
+    try:
+        m = re.search(r"127\.0\.0\.1:(\d+)", line)
+        if not m:
+            raise RuntimeError(f"no port on stderr: {line!r}")
+        c = IdleRsp(int(m.group(1)))
+        c.cmd("qSupported:swbreak+;hwbreak+;vContSupported+")
+        c.cmd("?")
+        t_cont = time.perf_counter()
+        end = c.continue_to_exit(timeout)
+        if end != "W00":
+            why = f"stub reported {end!r}"
+    except (OSError, EOFError, RuntimeError) as e:
+        why = f"{type(e).__name__}: {e}"
+        p.kill()
+    finally:
+        if c:
+            c.close()
+    p.wait()
+    for d in drains:
+        d.join()
+    dt = time.perf_counter() - t0
+    if why is None and p.returncode != 0:
+        why = f"exit {p.returncode}"
+    if why:
+        return None, f"{why}: {(line + got.get('err', b'').decode(errors='replace'))[-300:]}", None, None
+    return dt, got["out"], children_cpu() - c0, t_cont - t_port
+
+
+def run_hart_and_stub(hart, args, reps):
+    """Interleaved plain/stub repetitions. Returns {"hart": (best wall, output,
+    best cpu), "hart+stub": (...), "handshake": largest}; a failed run has
+    None for its times and the error text for output."""
+    best = {"hart": [None, None, None], "hart+stub": [None, None, None], "handshake": 0.0}
+    for _ in range(reps):
+        for label in ("hart", "hart+stub"):
+            if label == "hart":
+                dt, out, cpu = run_once([hart, *args])
+            else:
+                dt, out, cpu, hs = run_stub_once(hart, args)
+            b = best[label]
+            b[1] = out
+            if dt is None:
+                b[0] = b[2] = None
+                return best
+            b[0] = dt if b[0] is None else min(b[0], dt)
+            b[2] = cpu if b[2] is None else min(b[2], cpu)
+            if label == "hart+stub":
+                best["handshake"] = max(best["handshake"], hs)
+    return best
 
 
 def geomean(xs):
@@ -43,22 +208,45 @@ def geomean(xs):
 
 
 def main():
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", default="build")
-    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--reps", type=int, help="repetitions, best taken (default 3; --quick: 1)")
     ap.add_argument("--quick", action="store_true", help="1/10 of the default sizes, 1 rep")
     ap.add_argument("--qemu", default="qemu-riscv64")
+    ap.add_argument("--stub", action="store_true", help="also hart-run with an idle gdb stub attached")
+    ap.add_argument("--only-stub", action="store_true", help="just hart and hart+stub (implies --stub)")
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
+    a.stub = a.stub or a.only_stub
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     build = os.path.join(root, a.build) if not os.path.isabs(a.build) else a.build
     subprocess.run(["cmake", "--build", build, "--target", "bench_programs"], check=True,
                    stdout=subprocess.DEVNULL)
-    hart = os.path.join(build, "bin", "hart-run")
-    reps = 1 if a.quick else a.reps
-    print(f"{'benchmark':<15} {'class':<5} {'native':>8} {'qemu':>8} {'hart':>8}"
-          f" {'hart/native':>12} {'qemu/hart':>10}")
+    # One snapshot of hart-run for the whole invocation: plain and stub runs
+    # use the same binary even if build/ is relinked meanwhile.
+    snap = tempfile.TemporaryDirectory(prefix="hart-bench-")
+    hart = os.path.join(snap.name, "hart-run")
+    shutil.copy2(os.path.join(build, "bin", "hart-run"), hart)
+    reps = a.reps if a.reps else 1 if a.quick else 3
+    full = not a.only_stub
+    # The columns shown: (title, width, cell text from the times t and ratios).
+    cols = []
+    if full:
+        cols += [("native", 8, lambda t, r: f"{t['native']:8.3f}"),
+                 ("qemu", 8, lambda t, r: f"{t['qemu']:8.3f}")]
+    cols.append(("hart", 8, lambda t, r: f"{t['hart']:8.3f}"))
+    if a.stub:
+        cols.append(("hart+stub", 9, lambda t, r: f"{t['hart+stub']:9.3f}"))
+    if full:
+        cols += [("hart/native", 12, lambda t, r: f"{t['hart'] / t['native']:11.2f}x"),
+                 ("qemu/hart", 10, lambda t, r: f"{t['qemu'] / t['hart']:9.2f}x")]
+    if a.stub:
+        cols += [("stub/hart", 10, lambda t, r: f"{r['stub']:9.3f}x"),
+                 ("cpu s/h", 8, lambda t, r: f"{r['cpu']:7.3f}x")]
+    head = f"{'benchmark':<15} {'class':<5}" + "".join(f" {c[0]:>{c[1]}}" for c in cols)
+    print(head, flush=True)
     speedups = {"int": [], "fp": []}
+    stub_ratios, cpu_ratios, over, handshake = [], [], [], 0.0
     for name, cls, scale in BENCHMARKS:
         if a.names and name not in a.names:
             continue
@@ -66,20 +254,54 @@ def main():
             scale = max(1, scale // 10)
         rv = os.path.join(build, "bench", name + ".riscv64")
         nat = os.path.join(build, "bench", name + ".native")
-        tn, on = run([nat, str(scale)], reps)
-        tq, oq = run([a.qemu, rv, str(scale)], reps)
-        th, oh = run([hart, rv, str(scale)], reps)
-        if th is None or tq is None or tn is None:
-            print(f"{name:<15} {cls:<5} FAILED: {oh if th is None else oq if tq is None else on}")
+        runs = []  # (label, time, output)
+        if full:
+            runs.append(("native",) + run([nat, str(scale)], reps))
+            runs.append(("qemu",) + run([a.qemu, rv, str(scale)], reps))
+        if a.stub:
+            hs = run_hart_and_stub(hart, [rv, str(scale)], reps)
+            for label in ("hart", "hart+stub"):
+                if hs[label][1] is not None:
+                    runs.append((label, hs[label][0], hs[label][1]))
+        else:
+            runs.append(("hart",) + run([hart, rv, str(scale)], reps))
+        bad = [(label, o) for label, t, o in runs if t is None]
+        if bad:
+            print(f"{name:<15} {cls:<5} FAILED ({bad[0][0]}): {bad[0][1]}")
             continue
-        if not (on == oq == oh):
-            print(f"{name:<15} {cls:<5} WRONG: outputs differ\n  native {on!r}\n  qemu {oq!r}\n  hart {oh!r}")
+        outs = {label: o for label, _, o in runs}
+        if len(set(outs.values())) != 1:
+            print(f"{name:<15} {cls:<5} WRONG: outputs differ")
+            for label, o in outs.items():
+                print(f"  {label} {o!r}")
             continue
-        speedups[cls].append(tq / th)
-        print(f"{name:<15} {cls:<5} {tn:8.3f} {tq:8.3f} {th:8.3f} {th / tn:11.2f}x {tq / th:9.2f}x")
+        t = {label: tm for label, tm, _ in runs}
+        ratio = {}
+        if full:
+            speedups[cls].append(t["qemu"] / t["hart"])
+        if a.stub:
+            ratio["stub"] = t["hart+stub"] / t["hart"]
+            ratio["cpu"] = hs["hart+stub"][2] / hs["hart"][2]
+            stub_ratios.append(ratio["stub"])
+            cpu_ratios.append(ratio["cpu"])
+            handshake = max(handshake, hs["handshake"])
+        line = f"{name:<15} {cls:<5}" + "".join(" " + c[2](t, ratio) for c in cols)
+        if a.stub and ratio["stub"] > STUB_LIMIT:
+            line += " !"
+            over.append(name)
+        print(line, flush=True)
     for cls in ("int", "fp"):
         if speedups[cls]:
             print(f"geomean {cls}: hart is {geomean(speedups[cls]):.2f}x faster than qemu-riscv64")
+    if stub_ratios:
+        print(f"geomean stub/hart: {geomean(stub_ratios):.3f}x (cpu {geomean(cpu_ratios):.3f}x)"
+              f" over {len(stub_ratios)} benchmark(s), {reps} rep(s) each, interleaved")
+        print(f"handshake (port read -> vCont;c sent, counted in hart+stub): at most"
+              f" {handshake * 1000:.1f} ms")
+        if over:
+            print(f"stub/hart above {STUB_LIMIT:.2f}: {', '.join(over)}")
+        else:
+            print(f"stub/hart within {STUB_LIMIT:.2f} for all")
     return 0
 
 

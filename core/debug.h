@@ -139,6 +139,8 @@ class DebugController {
   ResumeAction park(Vcpu& v, const StopEvent& ev, const std::function<bool()>& must_leave);
   // A thread ended (its stop events are dropped).
   void thread_gone(int tid);
+  // The process may have ended (its last thread is gone): wakes the debugger.
+  void process_changed() const { wake(); }
 
   // ---- one debugger at a time ------------------------------------------
   // A stub claims the process for as long as it debugs it (a per-process

@@ -156,6 +156,9 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
     }
     debug_thread_exit(p, *t);
     p.thread_exited(*t);
+    // The last thread made the process a zombie: the stub sees it now, not
+    // at its next poll.
+    if (DebugController* d = p.debug.load(std::memory_order_acquire)) d->process_changed();
   }
   proc.reset();  // may destroy the process (its last reference)
   run_thread_done(*tree);

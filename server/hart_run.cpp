@@ -6,10 +6,13 @@
 // Owns: command-line parsing only; everything else is in the libraries.
 #include <sys/resource.h>
 
+#include <atomic>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -93,7 +96,9 @@ class GdbStubRunner {
         if (e == hart::gdb::GdbServer::End::Shutdown || e == hart::gdb::GdbServer::End::ProcessEnded)
           break;
       }
-      finished_.store(true);
+      std::lock_guard<std::mutex> lock(mutex_);
+      finished_ = true;
+      cv_.notify_all();
     });
   }
   // The guest ended: let a connected debugger get the exit report, then stop.
@@ -102,7 +107,10 @@ class GdbStubRunner {
     done_.store(true);
     // A session waiting for the stop reports the exit at once; an idle one
     // (stopped guest killed from outside) is told to end.
-    for (int i = 0; i < 100 && !finished_.load(); ++i) usleep(10000);
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait_for(lock, std::chrono::seconds(1), [this] { return finished_; });
+    }
     server_->shutdown();
     thread_.join();
   }
@@ -115,7 +123,10 @@ class GdbStubRunner {
   std::unique_ptr<hart::ProcessGdbTarget> target_;
   std::unique_ptr<hart::gdb::GdbServer> server_;
   std::thread thread_;
-  std::atomic<bool> done_{false}, finished_{false};
+  std::atomic<bool> done_{false};
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool finished_ = false;  // the serving thread is done (mutex_)
 };
 
 // hart-run -g PORT --multi [PROGRAM]: an extended-remote gdb server
