@@ -257,14 +257,7 @@ def main():
     ap.add_argument("scenario", choices=sorted(SCENARIOS))
     ARGS = ap.parse_args()
     rgt.ARGS = ARGS
-    try:
-        SCENARIOS[ARGS.scenario]()
-    except BaseException:
-        for p in rgt.STARTED:
-            if p.poll() is None:
-                p.kill()
-        raise
-    print("PASS", ARGS.scenario)
+    rgt.run_scenario(ARGS.scenario, SCENARIOS[ARGS.scenario])
 
 
 if __name__ == "__main__":

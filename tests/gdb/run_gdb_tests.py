@@ -57,9 +57,23 @@ class Hart:
         return self.p.returncode, out, err
 
 
+# The program of the basic scenarios: tests/gdb/basic.c statically linked,
+# or (the *_dyn scenarios) dynamically linked, run with -L SYSROOT and
+# debugged with `set sysroot SYSROOT`.
+DYN_SYSROOT = "/usr/riscv64-linux-gnu"
+VARIANT = {"prog": "basic", "opts": (), "sysroot": None}
+
+
+def basic_hart(*args):
+    return Hart(VARIANT["prog"], *args, opts=VARIANT["opts"])
+
+
 def gdb_cmd(port, prog, cmds):
     argv = [GDB, "-batch", "-nx", "-ex", "set architecture riscv:rv64",
-            "-ex", "set confirm off", "-ex", f"target remote 127.0.0.1:{port}"]
+            "-ex", "set confirm off"]
+    if VARIANT["sysroot"] and prog == VARIANT["prog"]:
+        argv += ["-ex", f"set sysroot {VARIANT['sysroot']}"]
+    argv += ["-ex", f"target remote 127.0.0.1:{port}"]
     for c in cmds:
         argv += ["-ex", c]
     argv.append(os.path.join(ARGS.bin_dir, prog))
@@ -96,9 +110,9 @@ def source_line(src, marker):
 # ---- scenarios ---------------------------------------------------------------------
 
 def break_step():
-    h = Hart("basic")
+    h = basic_hart()
     line = source_line("basic.c", 'line for "break')
-    out = run_gdb(h, "basic", [
+    out = run_gdb(h, VARIANT["prog"], [
         "break add", "continue", "bt", "finish", "next", "step", "stepi", "info registers pc",
         "delete", f"break basic.c:{line}", "continue", "p x", "continue"])
     expect_in_order(out, [
@@ -119,9 +133,9 @@ def break_step():
 
 
 def registers_vars():
-    h = Hart("basic")
+    h = basic_hart()
     line = source_line("basic.c", 'line for "break')
-    out = run_gdb(h, "basic", [
+    out = run_gdb(h, VARIANT["prog"], [
         f"break basic.c:{line}", "continue", "info registers fa0", "info registers fcsr",
         "info registers sp", "p ratio", "set var ratio = 3.0", "p ratio", "p counter",
         "set var counter = 100", "info all-registers ft0", "continue"])
@@ -138,8 +152,8 @@ def registers_vars():
 
 
 def watch():
-    h = Hart("basic")
-    out = run_gdb(h, "basic", [
+    h = basic_hart()
+    out = run_gdb(h, VARIANT["prog"], [
         "watch counter", "continue", "continue", "delete",
         "rwatch readme", "continue", "delete",
         "awatch counter", "continue", "delete", "continue"])
@@ -155,8 +169,8 @@ def watch():
 
 
 def signal_stop():
-    h = Hart("basic", "signal")
-    out = run_gdb(h, "basic", ["handle SIGUSR1 stop print", "continue", "continue"])
+    h = basic_hart("signal")
+    out = run_gdb(h, VARIANT["prog"], ["handle SIGUSR1 stop print", "continue", "continue"])
     expect_in_order(out, [r"Program received signal SIGUSR1", r"exited normally"])
     rc, o, e = h.finish()
     if rc != 0 or "usr1=10" not in o:
@@ -164,8 +178,8 @@ def signal_stop():
 
 
 def detach():
-    h = Hart("basic")
-    out = run_gdb(h, "basic", ["break add", "continue", "detach"])
+    h = basic_hart()
+    out = run_gdb(h, VARIANT["prog"], ["break add", "continue", "detach"])
     expect_in_order(out, [r"Breakpoint 1, add", r"\[Inferior 1 .* detached\]"])
     rc, o, e = h.finish()
     if rc != 0 or "sum=3 counter=8 r=42 d=3 usr1=0" not in o:
@@ -173,8 +187,8 @@ def detach():
 
 
 def kill():
-    h = Hart("basic")
-    out = run_gdb(h, "basic", ["break add", "continue", "kill", "info threads"])
+    h = basic_hart()
+    out = run_gdb(h, VARIANT["prog"], ["break add", "continue", "kill", "info threads"])
     expect_in_order(out, [r"Breakpoint 1, add", r"\[Inferior 1 .* killed\]", r"No threads"])
     rc, o, e = h.finish()
     if rc != -signal.SIGKILL or "sum=" in o:
@@ -1131,6 +1145,18 @@ SCENARIOS = {f.__name__: f for f in [break_step, registers_vars, watch, signal_s
                                       extended_remote, extended_attach, hartd_rsp_robustness]}
 
 
+def dynamic(f):
+    """f on the dynamically linked basic (shared libc from the cross sysroot)."""
+    def run():
+        VARIANT.update(prog="basic_dyn", opts=("-L", DYN_SYSROOT), sysroot=DYN_SYSROOT)
+        f()
+    return run
+
+
+for _f in [break_step, registers_vars, watch, signal_stop, detach, kill]:
+    SCENARIOS[_f.__name__ + "_dyn"] = dynamic(_f)
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
@@ -1146,14 +1172,19 @@ def main():
     if ARGS.scenario == "list":
         print("\n".join(SCENARIOS))
         return
+    run_scenario(ARGS.scenario, SCENARIOS[ARGS.scenario])
+
+
+def run_scenario(name, fn):
+    """Runs one scenario; whatever it started is killed if it fails."""
     try:
-        SCENARIOS[ARGS.scenario]()
+        fn()
     except BaseException:
         for p in STARTED:
             if p.poll() is None:
                 p.kill()
         raise
-    print("PASS", ARGS.scenario)
+    print("PASS", name)
 
 
 if __name__ == "__main__":
