@@ -17,6 +17,7 @@ replaced; shutdown with guests running.
 import json
 import os
 import random
+import re
 import socket
 import stat
 import subprocess
@@ -467,7 +468,10 @@ class Hartctl(unittest.TestCase):
         self.assertEqual(self.hartctl("stats", str(pid)).returncode, 0)
         p = self.hartctl("--json", "gdb", str(pid))
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertRegex(json.loads(p.stdout)["gdb"], r"^127\.0\.0\.1:\d+$")
+        endpoint = json.loads(p.stdout)["gdb"]
+        self.assertRegex(endpoint, r"^127\.0\.0\.1:\d+$")
+        p = self.hartctl("ps")  # the stub's endpoint in the GDB column
+        self.assertRegex(p.stdout.decode(), rf"(?m)^\s*{pid}\s.*\s{re.escape(endpoint)}\s")
         self.assertEqual(self.hartctl("kill", "-s", "KILL", str(pid)).returncode, 0)
         p = self.hartctl("wait", str(pid))
         self.assertEqual(p.returncode, 128 + 9)
