@@ -1,6 +1,7 @@
 // gdbstub/pkt_vfile.cpp — vFile host I/O (gdb's "set sysroot target:"):
 // setfs, open, pread, pwrite, close, fstat, readlink, unlink. Paths are the
-// guest's; the target maps them into its sysroot (Target::host_path).
+// guest's; the target opens them as the process sees them (Target::open_file,
+// read_link: its sysroot or root, its /proc for gdb's `info proc`).
 // Flags, modes, errno values and the fstat layout are gdb's File-I/O
 // encoding (big-endian fields), converted here.
 #include <errno.h>
@@ -63,6 +64,19 @@ int host_fd(Session& s, std::string_view f) {
 
 }  // namespace
 
+int Target::open_file(const std::string& guest_path, int flags, int mode) {
+  int fd = open(host_path(guest_path).c_str(), flags, static_cast<mode_t>(mode));
+  return fd < 0 ? -errno : fd;
+}
+
+int Target::read_link(const std::string& guest_path, std::string* out) {
+  char buf[4096];
+  ssize_t n = readlink(host_path(guest_path).c_str(), buf, sizeof buf);
+  if (n < 0) return -errno;
+  out->assign(buf, static_cast<size_t>(n));
+  return 0;
+}
+
 Reply pkt_vFile(Session& s, std::string_view args) {
   size_t colon = args.find(':');
   if (colon == std::string_view::npos) return Reply::empty();
@@ -82,8 +96,8 @@ Reply pkt_vFile(Session& s, std::string_view args) {
     if (flags & kFioTrunc) hf |= O_TRUNC;
     if (flags & kFioExcl) hf |= O_EXCL;
     if (s.vfile_fds.size() >= 64) return fail(EMFILE);
-    int fd = open(s.target.host_path(path).c_str(), hf | O_CLOEXEC, static_cast<mode_t>(mode & 0777));
-    if (fd < 0) return fail(errno);
+    int fd = s.target.open_file(path, hf | O_CLOEXEC, static_cast<int>(mode & 0777));
+    if (fd < 0) return fail(-fd);
     int g = s.vfile_next++;
     s.vfile_fds[g] = fd;
     return result(g);
@@ -149,11 +163,9 @@ Reply pkt_vFile(Session& s, std::string_view args) {
   if (op == "readlink") {
     std::string path;
     if (f.size() != 1 || !from_hex(f[0], &path)) return fail(EINVAL);
-    char buf[4096];
-    ssize_t n = readlink(s.target.host_path(path).c_str(), buf, sizeof buf);
-    if (n < 0) return fail(errno);
-    return Reply::send("F" + hex_u64(static_cast<uint64_t>(n)) + ";" +
-                       escape_binary(std::string_view(buf, static_cast<size_t>(n))));
+    std::string link;
+    if (int r = s.target.read_link(path, &link); r < 0) return fail(-r);
+    return Reply::send("F" + hex_u64(link.size()) + ";" + escape_binary(link));
   }
   if (op == "unlink") {
     std::string path;

@@ -154,6 +154,11 @@ class Target {
   virtual std::string auxv() = 0;             // raw auxv bytes
   virtual std::string exec_file() = 0;        // guest path of the executable
   virtual std::string host_path(const std::string& guest_path) = 0;  // sysroot mapping
+  // vFile open/readlink of a guest path as the process sees it (its /proc,
+  // its sysroot or root): a host fd / 0, or -errno. By default through
+  // host_path().
+  virtual int open_file(const std::string& guest_path, int flags, int mode);
+  virtual int read_link(const std::string& guest_path, std::string* out);
   // "monitor" commands (qRcmd): returns the text to show, empty = unknown.
   virtual std::string monitor(const std::string& command) = 0;
 };

@@ -16,6 +16,7 @@
 #include "linux-abi/debug_hooks.h"
 #include "linux-abi/fd_table.h"
 #include "linux-abi/process.h"
+#include "linux-abi/sys_util.h"
 #include "translator/frontend.h"
 
 namespace hart {
@@ -632,6 +633,37 @@ std::string ProcessGdbTarget::exec_file() { return p_ ? p_->exe_path() : default
 
 std::string ProcessGdbTarget::host_path(const std::string& guest_path) {
   return p_ ? p_->host_path(guest_path) : guest_path;
+}
+
+namespace {
+// The guest's emulated view of path (/proc, /dev): 0 with *at, 1 if not emulated, or -errno.
+int emulated(linux::Process& p, const std::string& path, linux::AtPath* at) {
+  if (path.empty() || path[0] != '/') return 1;
+  return linux::emulate_path(p, path, p.root() != nullptr, at);
+}
+}  // namespace
+
+int ProcessGdbTarget::open_file(const std::string& guest_path, int flags, int mode) {
+  linux::AtPath at;
+  int r = p_ ? emulated(*p_, guest_path, &at) : 1;
+  if (r < 0) return r;
+  if (r == 1) return Target::open_file(guest_path, flags, mode);
+  if (at.synth) return -EISDIR;
+  if (at.has_link) return -ELOOP;  // a symlink gdb reads with readlink
+  if (at.open_emulated) return at.open_emulated(p_->main_thread(), flags);
+  if ((flags & O_ACCMODE) != O_RDONLY) return -EACCES;
+  int fd = open(at.path.c_str(), flags);
+  return fd < 0 ? -errno : fd;
+}
+
+int ProcessGdbTarget::read_link(const std::string& guest_path, std::string* out) {
+  linux::AtPath at;
+  int r = p_ ? emulated(*p_, guest_path, &at) : 1;
+  if (r < 0) return r;
+  if (r == 1) return Target::read_link(guest_path, out);
+  if (!at.has_link) return -EINVAL;
+  *out = at.link;
+  return 0;
 }
 
 std::string ProcessGdbTarget::monitor(const std::string& command) {

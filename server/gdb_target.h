@@ -61,6 +61,10 @@ class ProcessGdbTarget : public gdb::Target {
   std::string auxv() override;
   std::string exec_file() override;
   std::string host_path(const std::string& guest_path) override;
+  // /proc (and /dev) paths come from the guest's emulation: `info proc`,
+  // `info proc mappings` read the guest's maps, cmdline, exe, cwd.
+  int open_file(const std::string& guest_path, int flags, int mode) override;
+  int read_link(const std::string& guest_path, std::string* out) override;
   std::string monitor(const std::string& command) override;
   int pid_of(int tid) override;
   bool select_process(int pid) override;

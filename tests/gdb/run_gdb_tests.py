@@ -138,14 +138,21 @@ def registers_vars():
     out = run_gdb(h, VARIANT["prog"], [
         f"break basic.c:{line}", "continue", "info registers fa0", "info registers fcsr",
         "info registers sp", "p ratio", "set var ratio = 3.0", "p ratio", "p counter",
-        "set var counter = 100", "info all-registers ft0", "continue"])
+        "set var counter = 100", "info all-registers ft0", "info proc", "info proc mappings",
+        "continue"])
     expect_in_order(out, [
         r"fa0\s+\{float = .*, double = 2\}",
         r"fcsr\s+0x0",
         r"sp\s+0x[0-9a-f]+",
         r"\$1 = 1\.5", r"\$2 = 3", r"\$3 = 8",
         r"ft0\s+\{float",
+        # info proc: the guest's /proc (over vFile), not hart-run's
+        r"cmdline = '.*basic", r"exe = '.*basic",
+        r"Start Addr\s+End Addr", r"0x[0-9a-f]+\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+r-xp\s+.*basic",
+        r"\[stack\]",
         r"exited normally"])
+    if VARIANT["sysroot"] and not re.search(r"r-xp\s+.*libc\.so\.6", out):
+        fail("info proc mappings lacks libc", out)
     rc, o, e = h.finish()
     if rc != 0 or "counter=100" not in o or "d=6" not in o:
         fail("guest result after set var", rc, o, e)
