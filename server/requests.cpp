@@ -149,7 +149,12 @@ const std::vector<Field> kLaunchSettingFields = {
 
 std::string validate_launch_settings(const Json& settings) {
   if (!settings.is_object()) return "launch settings must be an object";
-  return validate(settings, kLaunchSettingFields, "launch.");
+  if (std::string err = validate(settings, kLaunchSettingFields, "launch."); !err.empty()) return err;
+  // The values too (absolute cwd and root, log categories, limit ranges).
+  Json body = settings;
+  body["argv"] = Json::array({"-"});
+  LaunchRequest lr;
+  return launch_settings(body, &lr);
 }
 
 std::string launch_settings(const Json& b, LaunchRequest* out) {

@@ -90,6 +90,14 @@ def multi_run():
     ep = open_endpoint(d, env=["HART_GONE=1", "PATH=/usr/bin:/bin"])
     if d.c.request("gdb_multi")["gdb"] != ep:
         fail("a second gdb_multi request must return the open endpoint")
+    for bad in ({"cwd": "relative/dir"}, {"limits": {"open_files": 1}}, {"bogus": 1},
+                {"log": {"categories": "no-such-category"}}):
+        try:
+            d.c.request("gdb_multi", launch=bad)
+            fail(f"gdb_multi accepted bad launch settings {bad}")
+        except d.mod.RequestError as e:
+            if e.code != "bad_request":
+                fail("wrong error code for bad launch settings", e.code)
     work = tempfile.mkdtemp(prefix="hart-multi-cwd-")
     out = gdb_multi(ep, [f"set remote exec-file {prog('envcwd')}", "set environment HART_FOO=bar baz",
                          "unset environment HART_GONE", f"set cwd {work}", "run a1 'b 2'"],
