@@ -105,7 +105,7 @@ void GdbMulti::accept_loop() {
     int fd = gdb::accept_connection(listener_.fd, 100);
     if (fd < 0) continue;
     std::unique_lock<std::mutex> lock(mutex_);
-    if (threads_ >= kMaxSessions) {
+    if (active_ >= kMaxSessions) {
       lock.unlock();
       spdlog::warn("gdb extended-remote: refused a connection ({} sessions open)", kMaxSessions);
       ::close(fd);
@@ -114,6 +114,7 @@ void GdbMulti::accept_loop() {
     auto s = std::make_shared<Session>();
     s->id = next_id++;
     ++threads_;
+    ++active_;
     lock.unlock();
     std::thread([this, s, fd] { serve(s, fd); }).detach();
   }
@@ -165,6 +166,7 @@ void GdbMulti::serve(const std::shared_ptr<Session>& s, int fd) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     sessions_.erase(s);
+    --active_;  // draining the output of detached guests does not count
   }
   s->target->let_go();
   s->target.reset();  // its processes' claims go with it

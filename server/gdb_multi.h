@@ -79,6 +79,7 @@ class GdbMulti {
   Json defaults_ = Json::object();
   std::set<std::shared_ptr<Session>> sessions_;
   int threads_ = 0;  // session threads still running (draining included)
+  int active_ = 0;   // sessions with a debugger (at most kMaxSessions)
   std::atomic<bool> quit_{false};
   std::thread acceptor_;
 };

@@ -21,8 +21,8 @@ Scenarios:
                     exit; a session that disconnects abruptly: the guest it
                     started is killed, the one it attached to runs on;
                     garbage on the endpoint, then a new session works; a
-                    bad program name gets an error reply; shutdown with a
-                    session open.
+                    bad program name gets an error reply; the 17th session
+                    refused; shutdown with a session open.
 """
 import argparse
 import os
@@ -179,7 +179,7 @@ def multi_sessions():
         return c.cmd("vRun;" + ";".join(a.encode().hex() for a in (prog(name),) + args), timeout=10)
 
     # A bad program: an error reply, the session goes on.
-    c = session()
+    first = c = session()
     if not vrun(c, "no-such-program").startswith("E"):
         fail("vRun of a missing program must fail")
     # Two sessions at once, each runs a program to its exit; the console
@@ -245,6 +245,25 @@ def multi_sessions():
         p = c.packet(timeout=10)
     if not p.startswith("W00"):
         fail("exit after the garbage", p)
+    # At most 16 sessions at once: the 17th connection is closed at once;
+    # once one ends, a new one is served.
+    for old in (c, a, b, first):
+        old.s.close()
+    time.sleep(0.5)  # the endpoint notices the closed sessions
+    many = [session() for _ in range(16)]
+    extra = rgt.Rsp(port)
+    try:
+        extra.raw(extra.frame("?"))
+        extra.recv_some(timeout=5)
+        fail("a 17th session was served", extra.buf)
+    except (EOFError, ConnectionError):
+        pass
+    many.pop().s.close()
+    time.sleep(0.3)
+    again = session()
+    again.s.close()
+    for m in many:
+        m.s.close()
     # Shutdown with a session open and a guest stopped in it.
     c = session()
     vrun(c, "spin")
