@@ -23,10 +23,14 @@ Scenarios:
                     garbage on the endpoint, then a new session works; a
                     bad program name gets an error reply; the 17th session
                     refused; shutdown with a session open.
+  multi_mi          gdb/MI as VS Code's cppdbg drives it (extended-remote,
+                    -exec-run, next, interrupt, continue to the exit, the
+                    program's output in gdb's console).
 """
 import argparse
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -270,7 +274,43 @@ def multi_sessions():
     d.stop()
 
 
-SCENARIOS = {f.__name__: f for f in [multi_run, multi_attach, multi_sessions]}
+def multi_mi():
+    # What VS Code's cppdbg does with customLaunchSetupCommands and
+    # launchCompleteCommand "exec-run": gdb/MI starts the program in hartd.
+    d = rgt.Daemon()
+    ep = open_endpoint(d)
+    mi = rgt.Mi()
+    p = prog("mi")
+    mi.send("-gdb-set mi-async on")
+    mi.send("-gdb-set architecture riscv:rv64")
+    mi.send(f"-target-select extended-remote {ep}", want="^connected")
+    mi.send(f"-file-exec-and-symbols {p}")
+    mi.send(f'-interpreter-exec console "set remote exec-file {p}"')
+    mi.send("-break-insert main", want='^done,bkpt={number="1"')
+    mi.send("-exec-run", want="^running")
+    mi.wait_async(r'^\*stopped,reason="breakpoint-hit".*func="main"')
+    r = mi.send("-thread-info")
+    m = re.search(r'target-id="Thread (\d+)\.', r)
+    pid = int(m.group(1)) if m else 0
+    if not pid or (rgt_entry := guest_entry(d, pid)) is None or rgt_entry["state"] != "stopped":
+        fail("the MI-run program is not a stopped daemon guest", r, d.c.request("list"))
+    mi.send("-exec-next", want="^running")
+    mi.wait_async(r'^\*stopped,reason="end-stepping-range"')
+    mi.send("-exec-continue", want="^running")
+    time.sleep(0.5)
+    mi.send("-exec-interrupt")
+    mi.wait_async(r'^\*stopped,reason="signal-received",signal-name="SIGINT"', timeout=5)
+    mi.send("-data-evaluate-expression stop=1", want='^done,value="1"')
+    mi.send("-exec-continue", want="^running")
+    mi.wait_async(r'^\*stopped,reason="exited-normally"')
+    if not any("total=7" in ln for ln in mi.log):
+        fail("the program's output did not reach gdb", "\n".join(mi.log))
+    mi.send("-gdb-exit", want="^exit")
+    mi.g.wait(timeout=10)
+    d.stop()
+
+
+SCENARIOS = {f.__name__: f for f in [multi_run, multi_attach, multi_sessions, multi_mi]}
 
 
 def main():
