@@ -51,6 +51,7 @@ const PacketDef kPackets[] = {
     {"qXfer:exec-file:read:", P, pkt_qXfer_exec_file, F, ""},
     {"qXfer:siginfo:read:", P, pkt_qXfer_siginfo, Part, "read only (no qXfer:siginfo:write)"},
     {"qXfer:libraries-svr4:read:", P, pkt_qXfer_libraries_svr4, Part, "whole list (start/prev ignored)"},
+    {"qXfer:osdata:read:", P, pkt_qXfer_osdata, Part, "types and processes (info os processes)"},
     {"vFile:", P, pkt_vFile, Part, "open/pread/pwrite/close/fstat/readlink/unlink/setfs"},
     {"qRcmd,", P, pkt_qRcmd, F, ""},
     {"!", E, pkt_bang, F, "only where the server serves extended-remote (hart-run --multi)"},

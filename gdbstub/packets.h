@@ -77,6 +77,7 @@ Reply pkt_qXfer_auxv(Session&, std::string_view);
 Reply pkt_qXfer_exec_file(Session&, std::string_view);
 Reply pkt_qXfer_siginfo(Session&, std::string_view);
 Reply pkt_qXfer_libraries_svr4(Session&, std::string_view);
+Reply pkt_qXfer_osdata(Session&, std::string_view);
 // qXfer helpers (pkt_xfer.cpp): "annex:offset,length"; an m/l reply slice.
 bool parse_xfer_args(std::string_view args, std::string_view* annex, uint64_t* off, uint64_t* len);
 Reply slice_reply(const std::string& doc, uint64_t off, uint64_t len);

@@ -89,7 +89,8 @@ Reply pkt_qSupported(Session& s, std::string_view args) {
   std::string r = buf;
   r += ";QStartNoAckMode+;qXfer:features:read+;qXfer:threads:read+;qXfer:auxv:read+"
        ";qXfer:exec-file:read+;QPassSignals+;QProgramSignals+;vContSupported+"
-       ";swbreak+;hwbreak+;QCatchSyscalls+;qXfer:siginfo:read+;qXfer:libraries-svr4:read+";
+       ";swbreak+;hwbreak+;QCatchSyscalls+;qXfer:siginfo:read+;qXfer:libraries-svr4:read+"
+       ";qXfer:osdata:read+";
   // Process events only with multiprocess ids (a fork names the child's process).
   if (!s.multiprocess) s.fork_events = s.vfork_events = s.exec_events = false;
   if (s.extended_allowed)

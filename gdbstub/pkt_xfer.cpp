@@ -1,7 +1,11 @@
 // gdbstub/pkt_xfer.cpp — qXfer:<object>:read:<annex>:<offset>,<length> for
 // features (target.xml), threads, auxv, exec-file, siginfo (the stopped
-// thread's pending signal) and libraries-svr4 (the dynamic linker's list). Replies are "m" (more)
-// or "l" (last) followed by escaped binary data.
+// thread's pending signal), libraries-svr4 (the dynamic linker's list) and
+// osdata (`info os`: the types, and processes). Replies are "m" (more) or
+// "l" (last) followed by escaped binary data.
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "gdbstub/packets.h"
@@ -104,6 +108,35 @@ Reply pkt_qXfer_siginfo(Session& s, std::string_view args) {
   std::string info = s.target.siginfo(s.current_thread());
   if (info.empty()) return Reply::error(1);  // no signal stop: EPERM, as gdbserver
   return slice_reply(info, off, len);
+}
+
+Reply pkt_qXfer_osdata(Session& s, std::string_view args) {
+  std::string_view annex;
+  uint64_t off, len;
+  if (!parse_xfer_args(args, &annex, &off, &len)) return Reply::error(22);
+  auto column = [](const char* name, const std::string& value) {
+    return std::string("<column name=\"") + name + "\">" + xml_escape(value) + "</column>";
+  };
+  std::string doc = "<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"osdata.dtd\">\n";
+  if (annex.empty()) {
+    doc += "<osdata type=\"types\">\n<item>" + column("Type", "processes") +
+           column("Description", "Listing of all guest processes") + column("Title", "Processes") +
+           "</item>\n</osdata>\n";
+  } else if (annex == "processes") {
+    // Guests run as hartd's user.
+    std::string user = std::to_string(getuid());
+    passwd pw, *found = nullptr;
+    char buf[1024];
+    if (getpwuid_r(getuid(), &pw, buf, sizeof buf, &found) == 0 && found) user = pw.pw_name;
+    doc += "<osdata type=\"processes\">\n";
+    for (const Target::OsProcess& p : s.target.os_processes())
+      doc += "<item>" + column("pid", std::to_string(p.pid)) + column("user", user) +
+             column("command", p.command) + column("cores", "0") + "</item>\n";
+    doc += "</osdata>\n";
+  } else {
+    return Reply::error(0);
+  }
+  return slice_reply(doc, off, len);
 }
 
 Reply pkt_qXfer_libraries_svr4(Session& s, std::string_view args) {

@@ -145,6 +145,14 @@ class Target {
   // packets while they run (gdb prints it as the program's output).
   virtual int console_fd() { return -1; }
 
+  // qXfer:osdata:read:processes (gdb's `info os processes`, the pids an
+  // `attach` may take): every guest process this stub can reach.
+  struct OsProcess {
+    int pid = 0;
+    std::string command;  // argv joined by spaces
+  };
+  virtual std::vector<OsProcess> os_processes() { return {{pid(), exec_file()}}; }
+
   // Process facts for qXfer and vFile.
   // The siginfo (guest layout, 128 bytes) of tid's signal stop; "" if none.
   virtual std::string siginfo(int tid) = 0;

@@ -561,6 +561,15 @@ std::shared_ptr<Process> Process::find(int pid, const Process* viewer) {
   return p;
 }
 
+std::vector<std::shared_ptr<Process>> Process::all_live() {
+  std::vector<std::shared_ptr<Process>> out;
+  std::lock_guard<std::mutex> lock(g_tree_mutex);
+  for (auto& [pid, w] : pid_table())
+    if (auto p = w.lock())
+      if (!p->zombie_) out.push_back(std::move(p));
+  return out;
+}
+
 std::vector<std::shared_ptr<Process>> Process::members(const ProcessTree& tree) {
   std::vector<std::shared_ptr<Process>> out;
   std::lock_guard<std::mutex> lock(g_tree_mutex);

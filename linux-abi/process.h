@@ -304,6 +304,8 @@ class Process : public std::enable_shared_from_this<Process> {
   // Every process of `tree` still in the pid table (zombies included),
   // ordered by pid.
   static std::vector<std::shared_ptr<Process>> members(const ProcessTree& tree);
+  // Every live (not zombie) process of every tree, ordered by pid.
+  static std::vector<std::shared_ptr<Process>> all_live();
   // A snapshot for hartd's `list` (takes mutex_ and the tree lock).
   struct Info {
     int pid = 0;

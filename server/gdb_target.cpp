@@ -666,6 +666,17 @@ int ProcessGdbTarget::read_link(const std::string& guest_path, std::string* out)
   return 0;
 }
 
+std::vector<gdb::Target::OsProcess> ProcessGdbTarget::os_processes() {
+  std::vector<gdb::Target::OsProcess> out;
+  for (const std::shared_ptr<linux::Process>& p : linux::Process::all_live()) {
+    linux::Process::Info in = p->info();
+    std::string cmd;
+    for (const std::string& a : in.argv) cmd += (cmd.empty() ? "" : " ") + a;
+    out.push_back({in.pid, cmd});
+  }
+  return out;
+}
+
 std::string ProcessGdbTarget::monitor(const std::string& command) {
   if (!p_) return "no process\n";
   if (command == "help" || command.empty())

@@ -64,6 +64,8 @@ class ProcessGdbTarget : public gdb::Target {
   // /proc (and /dev) paths come from the guest's emulation: `info proc`,
   // `info proc mappings` read the guest's maps, cmdline, exe, cwd.
   int open_file(const std::string& guest_path, int flags, int mode) override;
+  // Every guest process of this hart-run or hartd (what vAttach can take).
+  std::vector<gdb::Target::OsProcess> os_processes() override;
   int read_link(const std::string& guest_path, std::string* out) override;
   std::string monitor(const std::string& command) override;
   int pid_of(int tid) override;

@@ -13,7 +13,8 @@ Scenarios:
                     launch (list shows it stopped at a breakpoint, with the
                     endpoint); kill; run again (the last program); a
                     dynamically linked program through the defaults' sysroot.
-  multi_attach      gdb's attach to a guest launched on the control socket;
+  multi_attach      `info os processes` lists the daemon's guests; gdb's
+                    attach to a guest launched on the control socket;
                     `gdb` op refused (busy) while a session debugs it, and a
                     session's attach refused while a per-process stub has it;
                     detach: the guest runs on to its correct exit.
@@ -146,9 +147,11 @@ def multi_attach():
     other = d.launch("spin")["pid"]
     time.sleep(0.3)
     busy = f"shell {os.path.join(ARGS.client_dir, 'hartctl')} --socket {d.sock} --json gdb {spin}"
-    out = gdb_multi(ep, [f"attach {spin}", "info threads", "p spins > 0", busy, "detach"],
-                    file=prog("spin"))
-    expect_in_order(out, [r"\* 1\s+Thread", r"\$1 = 1", r"busy.*debugged through the extended-remote",
+    out = gdb_multi(ep, ["info os processes", f"attach {spin}", "info threads", "p spins > 0", busy,
+                         "detach"], file=prog("spin"))
+    expect_in_order(out, [r"pid\s+user\s+command", rf"(?m)^{spin}\s+\S+\s+\S*/spin\s",
+                          rf"(?m)^{other}\s+\S+\s+\S*/spin\s",
+                          r"\* 1\s+Thread", r"\$1 = 1", r"busy.*debugged through the extended-remote",
                           r"\[Inferior 1 .* detached\]"])
     # A per-process stub now has `other`: the endpoint's attach is refused.
     r = d.c.request("gdb", pid=other)
