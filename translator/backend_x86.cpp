@@ -1,6 +1,7 @@
 // translator/backend_x86.cpp — IR → x86-64: value locations, register
 // allocation, integer ops, memory access, exits, helper calls, the inline
-// indirect-jump cache and the dispatcher. FP ops: backend_x86_fp.cpp.
+// indirect-jump cache and the dispatcher. FP ops: backend_x86_fp.cpp;
+// bit-manipulation ops (Zba/Zbb/Zbs/Zbc): backend_x86_zb.cpp.
 #include "translator/backend_x86.h"
 
 #include <ucontext.h>
@@ -793,6 +794,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       emit_leave_plain();
       return "";
     default:
+      if (i.op >= IrOp::shadd && i.op <= IrOp::clmulr) return emit_bitmanip(i);
       return std::string("backend: no code for IR op ") + ir_info(i.op).name;
   }
 }

@@ -24,9 +24,15 @@ namespace hart {
 
 constexpr int kSpillSlots = 64;
 
+// Host x86-64 extensions the code may use (CPUID, read once by
+// Jit::create); without them the backend emits baseline x86-64 sequences.
 struct BackendOptions {
-  bool host_fma = false;   // FMA3 available: fused multiply-adds inline
-  bool host_bmi2 = false;  // BMI2: shifts by a register without cl (shlx...)
+  bool host_fma = false;     // FMA3 available: fused multiply-adds inline
+  bool host_bmi1 = false;    // BMI1: andn, tzcnt
+  bool host_bmi2 = false;    // BMI2: shifts by a register without cl (shlx...), rorx
+  bool host_lzcnt = false;   // LZCNT (ABM)
+  bool host_popcnt = false;  // POPCNT
+  bool host_pclmul = false;  // PCLMULQDQ: carry-less multiplication
 };
 
 // Guest registers pinned in host registers: (guest x register, asmjit Gp id).

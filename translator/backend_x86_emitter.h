@@ -5,7 +5,8 @@
 // move: guest registers pinned in host registers are used in place, other
 // guest registers are read as memory operands, constants become immediates.
 // backend_x86.cpp has the integer, memory and control-flow ops;
-// backend_x86_fp.cpp the floating-point ops.
+// backend_x86_zb.cpp the bit-manipulation ops; backend_x86_fp.cpp the
+// floating-point ops.
 #pragma once
 
 #include <asmjit/x86.h>
@@ -114,6 +115,9 @@ class Emitter {
   void emit_helper(const IrInsn& i);
   void emit_jump_ind(const IrInsn& i);
   void emit_atomic(const IrInsn& i);
+
+  // --- bit-manipulation ops (backend_x86_zb.cpp) ---
+  std::string emit_bitmanip(const IrInsn& i);
 
   // --- FP part (backend_x86_fp.cpp) ---
   std::string emit_fp(const IrInsn& i);

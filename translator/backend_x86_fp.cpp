@@ -286,6 +286,9 @@ std::string Emitter::emit_fp(const IrInsn& i) {
     case IrOp::fmadd: case IrOp::fmsub: case IrOp::fnmsub: case IrOp::fnmadd: {
       // d = a, then vf*213: d = b * d ± c, with RISC-V's fnmsub = -(a*b)+c
       // being x86's vfnmadd and fnmadd = -(a*b)-c being vfnmsub.
+      // The NaN path (emit_cold_fp) has the interpreter write f[rd] in
+      // CpuState: values still read from that slot move out first.
+      evict(LocKind::GuestF, helpers_[i.imm].rd);
       Xmm a = xmm_src(i.a, xmm14, single);
       Xmm d = alloc_xmm_dst(i.dst, i.a);
       if (d != a) a_.movaps(d, a);

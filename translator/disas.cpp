@@ -8,7 +8,18 @@
 // C encodings — c.jr x0, c.lwsp/c.ldsp/c.addiw with rd x0 — and rejects
 // some hints — c.addi with imm 0, c.slli/c.srli/c.srai with shamt 0).
 // Does not own: decoding for execution (decode.cpp). Instructions outside
-// our table (privileged, Zb*, V) print as "illegal".
+// our table (privileged, V, Zb* beyond Zba/Zbb/Zbs/Zbc) print as "illegal".
+//
+// Zba/Zbb/Zbs/Zbc print as QEMU 7.2 prints them (no pseudo-instructions:
+// zext.w is "add.uw rd,rs1,zero", rori/bseti... keep their names) except
+// where QEMU 7.2's text is wrong; there we print the spec's operands:
+//   andn, orn, xnor   QEMU omits rs2 ("andn a2,a0"); we print rd,rs1,rs2
+//   ctzw              QEMU prints the name "clzw"; we print "ctzw"
+//   slli.uw           QEMU prints the rs2 field as a register ("slli.uw
+//                     a0,a1,t0" for shamt 5) and "illegal" for shamt >= 32;
+//                     we print the shift amount ("slli.uw a0,a1,5", 63)
+// (tests/unit/translator/disas_test.cpp checks these; the captured QEMU
+// lines in qemu_in_asm_data.inc leave them out.)
 #include "translator/disas.h"
 
 #include <cinttypes>
@@ -196,6 +207,7 @@ const char* layout(const Fields& f) {
       s = std::string("O\t") + rm + ((in.flags & kFd) ? "3," : "0,") + ((in.flags & kFs1) ? "4" : "1");
       return s.c_str();
     }
+    case InsnFormat::R1: return "O\t0,1";
     case InsnFormat::I:
     case InsnFormat::SH: return "O\t0,1,i";
     case InsnFormat::L: return (in.flags & kFd) ? "O\t3,i(1)" : "O\t0,i(1)";

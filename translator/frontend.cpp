@@ -1,6 +1,6 @@
 // translator/frontend.cpp — see frontend.h. One trans_* function per
-// instruction family; each emits IR for one decoded instruction and says
-// whether it ended the block.
+// instruction family (trans_bitmanip: Zba/Zbb/Zbs/Zbc); each emits IR for
+// one decoded instruction and says whether it ended the block.
 #include "translator/frontend.h"
 
 #include <sys/mman.h>
@@ -320,6 +320,76 @@ bool trans_atomic(Ctx& c) {
   return false;
 }
 
+// Zba, Zbb, Zbs, Zbc: one IR op per instruction, except that the .uw forms
+// zero-extend rs1 first (zext_w), orn and xnor are or/xor with a complement,
+// and the immediate forms (rori, roriw, bclri...) pass shamt as a constant.
+// Carry-less products run in the interpreter when the host has no
+// PCLMULQDQ (opt.host_clmul).
+bool trans_bitmanip(Ctx& c) {
+  enum Src : uint8_t { kRs2, kImm, kUnary };
+  IrOp op;
+  Src src = kRs2;
+  uint8_t aux = 0;
+  bool uw = false;  // rs1 is zero-extended from 32 bits
+  switch (c.d.op) {
+    case Opcode::add_uw: op = IrOp::add; uw = true; break;
+    case Opcode::sh1add: op = IrOp::shadd; aux = 1; break;
+    case Opcode::sh2add: op = IrOp::shadd; aux = 2; break;
+    case Opcode::sh3add: op = IrOp::shadd; aux = 3; break;
+    case Opcode::sh1add_uw: op = IrOp::shadd; aux = 1; uw = true; break;
+    case Opcode::sh2add_uw: op = IrOp::shadd; aux = 2; uw = true; break;
+    case Opcode::sh3add_uw: op = IrOp::shadd; aux = 3; uw = true; break;
+    case Opcode::slli_uw: op = IrOp::shl; src = kImm; uw = true; break;
+    case Opcode::andn: op = IrOp::andn; break;
+    case Opcode::orn:
+      c.rd(c.ir.emit_dst(IrOp::or_, c.rs1(), c.ir.emit_dst(IrOp::xor_, c.rs2(), c.ir.movi(-1))));
+      return false;
+    case Opcode::xnor:
+      c.rd(c.ir.emit_dst(IrOp::xor_, c.ir.emit_dst(IrOp::xor_, c.rs1(), c.rs2()), c.ir.movi(-1)));
+      return false;
+    case Opcode::clz: op = IrOp::clz; src = kUnary; break;
+    case Opcode::clzw: op = IrOp::clzw; src = kUnary; break;
+    case Opcode::ctz: op = IrOp::ctz; src = kUnary; break;
+    case Opcode::ctzw: op = IrOp::ctzw; src = kUnary; break;
+    case Opcode::cpop: op = IrOp::cpop; src = kUnary; break;
+    case Opcode::cpopw: op = IrOp::cpopw; src = kUnary; break;
+    case Opcode::max: op = IrOp::max; break;
+    case Opcode::maxu: op = IrOp::maxu; break;
+    case Opcode::min: op = IrOp::min; break;
+    case Opcode::minu: op = IrOp::minu; break;
+    case Opcode::sext_b: op = IrOp::sext_b; src = kUnary; break;
+    case Opcode::sext_h: op = IrOp::sext_h; src = kUnary; break;
+    case Opcode::zext_h: op = IrOp::zext_h; src = kUnary; break;
+    case Opcode::rol: op = IrOp::rotl; break;
+    case Opcode::rolw: op = IrOp::rotlw; break;
+    case Opcode::ror: op = IrOp::rotr; break;
+    case Opcode::rori: op = IrOp::rotr; src = kImm; break;
+    case Opcode::roriw: op = IrOp::rotrw; src = kImm; break;
+    case Opcode::rorw: op = IrOp::rotrw; break;
+    case Opcode::orc_b: op = IrOp::orc_b; src = kUnary; break;
+    case Opcode::rev8: op = IrOp::bswap; src = kUnary; break;
+    case Opcode::bclr: op = IrOp::bclr; break;
+    case Opcode::bclri: op = IrOp::bclr; src = kImm; break;
+    case Opcode::bext: op = IrOp::bext; break;
+    case Opcode::bexti: op = IrOp::bext; src = kImm; break;
+    case Opcode::binv: op = IrOp::binv; break;
+    case Opcode::binvi: op = IrOp::binv; src = kImm; break;
+    case Opcode::bset: op = IrOp::bset; break;
+    case Opcode::bseti: op = IrOp::bset; src = kImm; break;
+    case Opcode::clmul: case Opcode::clmulh: case Opcode::clmulr:
+      if (!c.opt.host_clmul) return trans_helper(c);
+      op = c.d.op == Opcode::clmul ? IrOp::clmul : c.d.op == Opcode::clmulh ? IrOp::clmulh : IrOp::clmulr;
+      break;
+    default:
+      return trans_helper(c);
+  }
+  Temp a = c.rs1();
+  if (uw) a = c.ir.emit_dst(IrOp::zext_w, a);
+  Temp b = src == kRs2 ? c.rs2() : src == kImm ? c.imm() : kNoTemp;
+  c.rd(c.ir.emit_dst(op, a, b, 0, aux));
+  return false;
+}
+
 bool trans_helper(Ctx& c) {
   c.ir.emit(IrOp::call_interp, kNoTemp, kNoTemp, static_cast<int64_t>(c.blk.helper_insns.size()));
   c.blk.helper_insns.push_back(c.d);
@@ -358,6 +428,17 @@ bool trans_insn(Ctx& c) {
       return trans_op(c);
     case Opcode::fence:
       return trans_fence(c);
+    case Opcode::add_uw: case Opcode::sh1add: case Opcode::sh2add: case Opcode::sh3add:
+    case Opcode::sh1add_uw: case Opcode::sh2add_uw: case Opcode::sh3add_uw: case Opcode::slli_uw:
+    case Opcode::andn: case Opcode::orn: case Opcode::xnor: case Opcode::clz: case Opcode::clzw:
+    case Opcode::ctz: case Opcode::ctzw: case Opcode::cpop: case Opcode::cpopw: case Opcode::max:
+    case Opcode::maxu: case Opcode::min: case Opcode::minu: case Opcode::sext_b: case Opcode::sext_h:
+    case Opcode::zext_h: case Opcode::rol: case Opcode::rolw: case Opcode::ror: case Opcode::rori:
+    case Opcode::roriw: case Opcode::rorw: case Opcode::orc_b: case Opcode::rev8: case Opcode::bclr:
+    case Opcode::bclri: case Opcode::bext: case Opcode::bexti: case Opcode::binv: case Opcode::binvi:
+    case Opcode::bset: case Opcode::bseti: case Opcode::clmul: case Opcode::clmulh:
+    case Opcode::clmulr:
+      return trans_bitmanip(c);
     case Opcode::lr_w: case Opcode::sc_w: case Opcode::lr_d: case Opcode::sc_d:
     case Opcode::amoswap_w: case Opcode::amoadd_w: case Opcode::amoxor_w: case Opcode::amoand_w:
     case Opcode::amoor_w: case Opcode::amomin_w: case Opcode::amomax_w: case Opcode::amominu_w:

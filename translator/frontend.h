@@ -2,8 +2,8 @@
 // block and emits IR for each (trans_<insn> per instruction family).
 // F and D run inline when they use the dynamic rounding mode (what
 // compilers emit); instructions without an inline translation (Zicsr,
-// fcvt to/from integers, fmin/fmax, fclass, static rounding modes) become a
-// call_interp op that runs the reference interpreter's semantics on exact
+// fcvt to/from integers, fmin/fmax, fclass, static rounding modes, Zbc's
+// carry-less products on hosts without PCLMULQDQ) become a call_interp op that runs the reference interpreter's semantics on exact
 // guest state. Knows nothing about x86 or Linux.
 #pragma once
 
@@ -37,6 +37,7 @@ struct FrontendOptions {
   // equivalent (RMM or an invalid value), then the interpreter does them.
   bool fp_dynamic_inline = true;
   bool host_fma = false;  // the host has FMA3: fused multiply-adds inline
+  bool host_clmul = false;  // the host has PCLMULQDQ: clmul/clmulh/clmulr inline
   // Unconditional jumps (j) to targets nearer than this continue the block
   // at the target instead of ending it, so small loops become one block.
   uint64_t follow_jumps_within = 4096;

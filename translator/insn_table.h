@@ -1,13 +1,16 @@
 // translator/insn_table.h — THE instruction table: every RV64GC instruction
-// (RV64I, M, A, F, D, Zicsr, Zifencei) as (name, mask, match, format,
-// flags). The decoder, the disassembler, the interpreter dispatch and the
+// (RV64I, M, A, F, D, Zicsr, Zifencei) and the ratified bit-manipulation
+// extensions Zba, Zbb, Zbs, Zbc (RV64 encodings) as (name, mask, match,
+// format, flags). The decoder, the disassembler, the interpreter dispatch and the
 // JIT dispatch are all generated from this one list. Compressed (C)
 // instructions are not listed: decode.cpp expands them to the 32-bit
 // instruction they stand for, so each instruction has exactly one
 // semantic implementation.
-// Names that are C++ keywords carry a trailing underscore (and_, or_, xor_).
+// Names that are C++ keywords carry a trailing underscore (and_, or_, xor_);
+// a dot in a spec mnemonic is an underscore (add_uw is add.uw, orc_b orc.b).
 // Formats (operand layout, RISC-V unprivileged spec ch. 2):
-//   R rd,rs1,rs2   I rd,rs1,imm   S rs2,imm(rs1)   B rs1,rs2,pc+imm
+//   R rd,rs1,rs2   R1 rd,rs1 (integer unary: clz, rev8...)
+//   I rd,rs1,imm   S rs2,imm(rs1)   B rs1,rs2,pc+imm
 //   U rd,imm<<12   J rd,pc+imm    SH rd,rs1,shamt  L rd,imm(rs1)
 //   A rd,rs2,(rs1) (AMO/SC)  LR rd,(rs1)  CSR rd,csr,rs1  CSRI rd,csr,uimm
 //   F fp ops with rm: FR rd,rs1,rs2  FR1 rd,rs1  FR4 rd,rs1,rs2,rs3
@@ -20,7 +23,7 @@
 
 namespace hart {
 
-enum class InsnFormat : uint8_t { R, I, S, B, U, J, SH, L, A, LR, CSR, CSRI, FR, FR1, FR4, N, FENCE };
+enum class InsnFormat : uint8_t { R, R1, I, S, B, U, J, SH, L, A, LR, CSR, CSRI, FR, FR1, FR4, N, FENCE };
 
 enum InsnFlags : uint32_t {
   kFd = 1, kFs1 = 2, kFs2 = 4, kFs3 = 8, kRm = 16,
@@ -193,7 +196,54 @@ enum InsnFlags : uint32_t {
   X(fcvt_d_l, 0xfff0007f, 0xd2200053, FR1, kFd | kRm)                             \
   X(fcvt_d_lu, 0xfff0007f, 0xd2300053, FR1, kFd | kRm)                            \
   X(fmv_x_d, 0xfff0707f, 0xe2000053, FR1, kFs1)                                   \
-  X(fmv_d_x, 0xfff0707f, 0xf2000053, FR1, kFd)
+  X(fmv_d_x, 0xfff0707f, 0xf2000053, FR1, kFd)                                    \
+  /* Zba (zext.w is add.uw rd,rs1,zero) */                                        \
+  X(add_uw, 0xfe00707f, 0x0800003b, R, 0)                                         \
+  X(sh1add, 0xfe00707f, 0x20002033, R, 0)                                         \
+  X(sh2add, 0xfe00707f, 0x20004033, R, 0)                                         \
+  X(sh3add, 0xfe00707f, 0x20006033, R, 0)                                         \
+  X(sh1add_uw, 0xfe00707f, 0x2000203b, R, 0)                                      \
+  X(sh2add_uw, 0xfe00707f, 0x2000403b, R, 0)                                      \
+  X(sh3add_uw, 0xfe00707f, 0x2000603b, R, 0)                                      \
+  X(slli_uw, 0xfc00707f, 0x0800101b, SH, 0)                                       \
+  /* Zbb */                                                                       \
+  X(andn, 0xfe00707f, 0x40007033, R, 0)                                           \
+  X(orn, 0xfe00707f, 0x40006033, R, 0)                                            \
+  X(xnor, 0xfe00707f, 0x40004033, R, 0)                                           \
+  X(clz, 0xfff0707f, 0x60001013, R1, 0)                                           \
+  X(clzw, 0xfff0707f, 0x6000101b, R1, 0)                                          \
+  X(ctz, 0xfff0707f, 0x60101013, R1, 0)                                           \
+  X(ctzw, 0xfff0707f, 0x6010101b, R1, 0)                                          \
+  X(cpop, 0xfff0707f, 0x60201013, R1, 0)                                          \
+  X(cpopw, 0xfff0707f, 0x6020101b, R1, 0)                                         \
+  X(max, 0xfe00707f, 0x0a006033, R, 0)                                            \
+  X(maxu, 0xfe00707f, 0x0a007033, R, 0)                                           \
+  X(min, 0xfe00707f, 0x0a004033, R, 0)                                            \
+  X(minu, 0xfe00707f, 0x0a005033, R, 0)                                           \
+  X(sext_b, 0xfff0707f, 0x60401013, R1, 0)                                        \
+  X(sext_h, 0xfff0707f, 0x60501013, R1, 0)                                        \
+  X(zext_h, 0xfff0707f, 0x0800403b, R1, 0)                                        \
+  X(rol, 0xfe00707f, 0x60001033, R, 0)                                            \
+  X(rolw, 0xfe00707f, 0x6000103b, R, 0)                                           \
+  X(ror, 0xfe00707f, 0x60005033, R, 0)                                            \
+  X(rori, 0xfc00707f, 0x60005013, SH, 0)                                          \
+  X(roriw, 0xfe00707f, 0x6000501b, SH, 0)                                         \
+  X(rorw, 0xfe00707f, 0x6000503b, R, 0)                                           \
+  X(orc_b, 0xfff0707f, 0x28705013, R1, 0)                                         \
+  X(rev8, 0xfff0707f, 0x6b805013, R1, 0)                                          \
+  /* Zbs */                                                                       \
+  X(bclr, 0xfe00707f, 0x48001033, R, 0)                                           \
+  X(bclri, 0xfc00707f, 0x48001013, SH, 0)                                         \
+  X(bext, 0xfe00707f, 0x48005033, R, 0)                                           \
+  X(bexti, 0xfc00707f, 0x48005013, SH, 0)                                         \
+  X(binv, 0xfe00707f, 0x68001033, R, 0)                                           \
+  X(binvi, 0xfc00707f, 0x68001013, SH, 0)                                         \
+  X(bset, 0xfe00707f, 0x28001033, R, 0)                                           \
+  X(bseti, 0xfc00707f, 0x28001013, SH, 0)                                         \
+  /* Zbc */                                                                       \
+  X(clmul, 0xfe00707f, 0x0a001033, R, 0)                                          \
+  X(clmulh, 0xfe00707f, 0x0a003033, R, 0)                                         \
+  X(clmulr, 0xfe00707f, 0x0a002033, R, 0)
 
 enum class Opcode : uint16_t {
 #define X(name, mask, match, fmt, flags) name,

@@ -1,6 +1,7 @@
 // translator/interp.cpp — the reference interpreter: RV64I, M, A, Zicsr,
 // Zifencei semantics and F/D loads/stores, plus the fetch/decode/execute
-// loop (interp_run). F/D arithmetic is in interp_fp.cpp / fp_ops.cpp.
+// loop (interp_run). F/D arithmetic is in interp_fp.cpp / fp_ops.cpp, the
+// bit-manipulation extensions (Zba/Zbb/Zbs/Zbc) in interp_zb.cpp.
 // Owns: integer semantics, guest memory access rules for the interpreter
 // (range check, host atomics for A), the user-mode CSR set. Does not own:
 // what an ecall does (linux-abi), TB invalidation on fence.i (the JIT/vCPU:
@@ -307,6 +308,7 @@ void interp_step(CpuState& s, const DecodedInsn& d) {
       set_illegal(s, d);
       return;
     default:
+      if (interp_step_zb(s, d)) break;
       if (!interp_step_fp(s, d)) {
         set_illegal(s, d);
         return;

@@ -37,4 +37,9 @@ uint64_t interp_run(Vcpu& vcpu, uint64_t max_insns);
 // On an invalid dynamic rounding mode it sets IllegalInsn and returns true.
 bool interp_step_fp(CpuState& state, const DecodedInsn& d);
 
+// Zba/Zbb/Zbs/Zbc part of interp_step (interp_zb.cpp): executes d if it is
+// a bit-manipulation instruction (writes rd, not pc) and returns true;
+// false otherwise.
+bool interp_step_zb(CpuState& state, const DecodedInsn& d);
+
 }  // namespace hart

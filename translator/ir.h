@@ -59,6 +59,34 @@ enum IrOpFlags : uint8_t {
   X(divuw, 2, kIrDst, "32-bit divu, result sign-extended")                      \
   X(remw, 2, kIrDst, "32-bit rem, result sign-extended")                        \
   X(remuw, 2, kIrDst, "32-bit remu, result sign-extended")                      \
+  X(shadd, 2, kIrDst, "dst = (a << aux) + b, aux 0..3 (Zba shNadd)")            \
+  X(andn, 2, kIrDst, "dst = a & ~b")                                            \
+  X(min, 2, kIrDst, "dst = a <s b ? a : b")                                     \
+  X(max, 2, kIrDst, "dst = a <s b ? b : a")                                     \
+  X(minu, 2, kIrDst, "dst = a <u b ? a : b")                                    \
+  X(maxu, 2, kIrDst, "dst = a <u b ? b : a")                                    \
+  X(sext_b, 1, kIrDst, "dst = sext8(a)")                                        \
+  X(sext_h, 1, kIrDst, "dst = sext16(a)")                                       \
+  X(zext_h, 1, kIrDst, "dst = zext16(a)")                                       \
+  X(clz, 1, kIrDst, "dst = leading zeros of a (64 for 0)")                      \
+  X(clzw, 1, kIrDst, "dst = leading zeros of u32(a) (32 for 0)")                \
+  X(ctz, 1, kIrDst, "dst = trailing zeros of a (64 for 0)")                     \
+  X(ctzw, 1, kIrDst, "dst = trailing zeros of u32(a) (32 for 0)")               \
+  X(cpop, 1, kIrDst, "dst = number of ones in a")                               \
+  X(cpopw, 1, kIrDst, "dst = number of ones in u32(a)")                         \
+  X(rotl, 2, kIrDst, "dst = a rotated left by b & 63")                          \
+  X(rotr, 2, kIrDst, "dst = a rotated right by b & 63")                         \
+  X(rotlw, 2, kIrDst, "dst = sext32(u32(a) rotated left by b & 31)")            \
+  X(rotrw, 2, kIrDst, "dst = sext32(u32(a) rotated right by b & 31)")           \
+  X(bswap, 1, kIrDst, "dst = a with its 8 bytes reversed (rev8)")               \
+  X(orc_b, 1, kIrDst, "dst = per byte of a: 0xff if non-zero, else 0")          \
+  X(bset, 2, kIrDst, "dst = a | (1 << (b & 63))")                               \
+  X(bclr, 2, kIrDst, "dst = a & ~(1 << (b & 63))")                              \
+  X(binv, 2, kIrDst, "dst = a ^ (1 << (b & 63))")                               \
+  X(bext, 2, kIrDst, "dst = (a >> (b & 63)) & 1")                               \
+  X(clmul, 2, kIrDst, "dst = carry-less product of a and b, bits 63..0")        \
+  X(clmulh, 2, kIrDst, "dst = carry-less product of a and b, bits 127..64")     \
+  X(clmulr, 2, kIrDst, "dst = carry-less product of a and b, bits 126..63")     \
   X(unbox_s, 1, kIrDst, "a if NaN-boxed (upper 32 bits ones), else boxed qNaN") \
   X(fadd, 2, kIrDst | kIrSide, "dst = a + b")                                   \
   X(fsub, 2, kIrDst | kIrSide, "dst = a - b")                                   \

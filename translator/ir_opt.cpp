@@ -5,6 +5,8 @@
 #include <iterator>
 #include <limits>
 
+#include "translator/bit_ops.h"
+
 namespace hart {
 
 namespace {
@@ -70,6 +72,34 @@ uint64_t ir_eval(IrOp op, uint64_t a, uint64_t b, uint8_t aux) {
       uint32_t x = static_cast<uint32_t>(a), y = static_cast<uint32_t>(b);
       return y == 0 ? sx32(x) : sx32(x % y);
     }
+    case IrOp::shadd: return (a << (aux & 3)) + b;
+    case IrOp::andn: return a & ~b;
+    case IrOp::min: return sa < sb ? a : b;
+    case IrOp::max: return sa < sb ? b : a;
+    case IrOp::minu: return a < b ? a : b;
+    case IrOp::maxu: return a < b ? b : a;
+    case IrOp::sext_b: return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int8_t>(a)));
+    case IrOp::sext_h: return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int16_t>(a)));
+    case IrOp::zext_h: return static_cast<uint16_t>(a);
+    case IrOp::clz: return bits::clz64(a);
+    case IrOp::clzw: return bits::clz32(static_cast<uint32_t>(a));
+    case IrOp::ctz: return bits::ctz64(a);
+    case IrOp::ctzw: return bits::ctz32(static_cast<uint32_t>(a));
+    case IrOp::cpop: return bits::cpop64(a);
+    case IrOp::cpopw: return bits::cpop32(static_cast<uint32_t>(a));
+    case IrOp::rotl: return bits::rotl64(a, b);
+    case IrOp::rotr: return bits::rotr64(a, b);
+    case IrOp::rotlw: return bits::rotl32(a, b);
+    case IrOp::rotrw: return bits::rotr32(a, b);
+    case IrOp::bswap: return bits::rev8(a);
+    case IrOp::orc_b: return bits::orc_b(a);
+    case IrOp::bset: return a | (uint64_t{1} << (b & 63));
+    case IrOp::bclr: return a & ~(uint64_t{1} << (b & 63));
+    case IrOp::binv: return a ^ (uint64_t{1} << (b & 63));
+    case IrOp::bext: return (a >> (b & 63)) & 1;
+    case IrOp::clmul: return bits::clmul(a, b);
+    case IrOp::clmulh: return bits::clmulh(a, b);
+    case IrOp::clmulr: return bits::clmulr(a, b);
     default:
       return 0;
   }
@@ -127,7 +157,8 @@ void ir_propagate(IrBlock& b) {
     // Commutative ops keep a constant second, so the identities below and
     // the backend's immediate forms see it.
     if ((i.op == IrOp::add || i.op == IrOp::and_ || i.op == IrOp::or_ || i.op == IrOp::xor_ ||
-         i.op == IrOp::mul) &&
+         i.op == IrOp::mul || i.op == IrOp::min || i.op == IrOp::max || i.op == IrOp::minu ||
+         i.op == IrOp::maxu || i.op == IrOp::clmul || i.op == IrOp::clmulh) &&
         is_const[i.a] && !is_const[i.b])
       std::swap(i.a, i.b);
     switch (i.op) {
@@ -191,10 +222,12 @@ void ir_propagate(IrBlock& b) {
         } else if (info.nargs == 2 && is_const[i.b] && value[i.b] == 0) {
           switch (i.op) {
             case IrOp::add: case IrOp::sub: case IrOp::or_: case IrOp::xor_:
-            case IrOp::shl: case IrOp::shr: case IrOp::sar:
+            case IrOp::shl: case IrOp::shr: case IrOp::sar: case IrOp::andn:
+            case IrOp::rotl: case IrOp::rotr:
               make_copy(i, i.a);
               break;
-            case IrOp::and_: case IrOp::mul:
+            case IrOp::and_: case IrOp::mul: case IrOp::clmul: case IrOp::clmulh:
+            case IrOp::clmulr:
               make_const(i, 0);
               break;
             default:

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/vcpu.h"
@@ -46,7 +47,21 @@ std::string host_disassembly(const uint8_t* code, size_t size) {
 
 }  // namespace
 
-std::unique_ptr<Jit> Jit::create(std::string* error) {
+JitHostFeatures JitHostFeatures::detect() {
+  JitHostFeatures f;
+  const char* baseline = getenv("HART_JIT_BASELINE_X86");
+  if (baseline && strcmp(baseline, "0") != 0 && *baseline) return f;
+  const CpuFeatures::X86& x = CpuInfo::host().features().x86();
+  f.fma = x.hasFMA();
+  f.bmi1 = x.hasBMI();
+  f.bmi2 = x.hasBMI2();
+  f.lzcnt = x.hasLZCNT();
+  f.popcnt = x.hasPOPCNT();
+  f.pclmul = x.hasPCLMULQDQ();
+  return f;
+}
+
+std::unique_ptr<Jit> Jit::create(std::string* error, const JitHostFeatures* features) {
   std::unique_ptr<Jit> jit(new Jit());
   JitAllocator::CreateParams params;
   params.options = JitAllocatorOptions::kUseDualMapping;
@@ -69,8 +84,7 @@ std::unique_ptr<Jit> Jit::create(std::string* error) {
   jit->exit_path_ = static_cast<uint8_t*>(rx) + code.labelOffsetFromBase(exit_label);
   jit->dispatch_code_ = static_cast<uint8_t*>(rx);
   jit->dispatch_size_ = size;
-  jit->host_fma_ = CpuInfo::host().features().x86().hasFMA();
-  jit->host_bmi2_ = CpuInfo::host().features().x86().hasBMI2();
+  jit->host_ = features ? *features : JitHostFeatures::detect();
   return jit;
 }
 
@@ -108,7 +122,8 @@ std::unique_ptr<TranslationBlock> Jit::translate_block_at(Vcpu& vcpu, uint64_t p
   FrontendOptions fopt;
   fopt.max_insns = (flags & kTbOneInsn) ? 1 : kMaxBlockInsns;
   fopt.fp_dynamic_inline = !(flags & kTbFrmNoHost);
-  fopt.host_fma = host_fma_;
+  fopt.host_fma = host_.fma;
+  fopt.host_clmul = host_.pclmul;
   fopt.debug = vcpu.debug;  // debugger breakpoints (null: none)
   fopt.debug_step = (flags & kTbDebugStep) != 0;
   if (!translate_block(pc, fopt, fetch, &blk, &fault_pc)) {
@@ -148,8 +163,12 @@ std::unique_ptr<TranslationBlock> Jit::translate_block_at(Vcpu& vcpu, uint64_t p
   code.init(Environment::host());
   x86::Assembler a(&code);
   BackendOptions bopt;
-  bopt.host_fma = host_fma_;
-  bopt.host_bmi2 = host_bmi2_;
+  bopt.host_fma = host_.fma;
+  bopt.host_bmi1 = host_.bmi1;
+  bopt.host_bmi2 = host_.bmi2;
+  bopt.host_lzcnt = host_.lzcnt;
+  bopt.host_popcnt = host_.popcnt;
+  bopt.host_pclmul = host_.pclmul;
   std::string err = emit_block(a, blk.ir, tb.get(), data->helper_insns, bopt);
   if (!err.empty()) {
     // Retry one instruction at a time: a single instruction always fits.

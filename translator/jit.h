@@ -18,10 +18,21 @@
 
 namespace hart {
 
+// The x86-64 extensions generated code may use. Each has a baseline
+// x86-64 fallback (backend_x86_zb.cpp, FMA through the interpreter), so
+// any subset gives correct code.
+struct JitHostFeatures {
+  bool fma = false, bmi1 = false, bmi2 = false, lzcnt = false, popcnt = false, pclmul = false;
+  // The host's, from CPUID (asmjit's CpuInfo); none of them when the
+  // environment has HART_JIT_BASELINE_X86=1 (to run the fallbacks).
+  static JitHostFeatures detect();
+};
+
 class Jit final : public Executor {
  public:
   // Returns nullptr with *error set if code memory cannot be set up.
-  static std::unique_ptr<Jit> create(std::string* error);
+  // features: the host extensions to use (default: detect()).
+  static std::unique_ptr<Jit> create(std::string* error, const JitHostFeatures* features = nullptr);
   // Writes /tmp/perf-<pid>.map (one line per translated block, named by its
   // guest pc) so that `perf report` attributes samples to guest code.
   void enable_perf_map();
@@ -49,8 +60,7 @@ class Jit final : public Executor {
   const void* exit_path_ = nullptr;
   uint8_t* dispatch_code_ = nullptr;
   size_t dispatch_size_ = 0;
-  bool host_fma_ = false;
-  bool host_bmi2_ = false;
+  JitHostFeatures host_;
   FILE* perf_map_ = nullptr;
 };
 

@@ -1,5 +1,6 @@
 // tests/fuzz/jit_diff_fuzz.cpp — jit-diff-fuzz: the differential test of
-// jit_diff.h for as long as asked, on fresh seeds.
+// jit_diff.h for as long as asked, on fresh seeds, each run twice: with the
+// host's x86 extensions and with baseline x86-64 code (the fallbacks).
 //   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L]
 // Prints the first mismatch (seed, what differs and the disassembled stream;
 // rerun with --first-seed SEED --length L to reproduce) and exits 1, or a
@@ -25,8 +26,12 @@ int main(int argc, char** argv) {
     }
   }
   std::string err;
+  // The host's x86 extensions, and baseline x86-64 (every fallback): each
+  // seed runs on both.
+  hart::JitHostFeatures none;
   auto jit = hart::Jit::create(&err);
-  if (!jit) {
+  auto base_jit = jit ? hart::Jit::create(&err, &none) : nullptr;
+  if (!jit || !base_jit) {
     fprintf(stderr, "jit-diff-fuzz: %s\n", err.c_str());
     return 2;
   }
@@ -34,18 +39,22 @@ int main(int argc, char** argv) {
   uint64_t cases = 0;
   const uint64_t first = seed;
   while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < seconds) {
-    hart::diff::Result r = hart::diff::run_case(*jit, seed, len);
-    if (!r.ok) {
-      std::string listing;
-      hart::diff::run_case(*jit, seed, len, &listing);
-      printf("MISMATCH %s (length %u)\n%s", r.what.c_str(), len, listing.c_str());
-      return 1;
+    for (hart::Jit* j : {jit.get(), base_jit.get()}) {
+      hart::diff::Result r = hart::diff::run_case(*j, seed, len);
+      if (!r.ok) {
+        std::string listing;
+        hart::diff::run_case(*j, seed, len, &listing);
+        printf("MISMATCH %s (length %u%s)\n%s", r.what.c_str(), len,
+               j == base_jit.get() ? ", baseline x86-64: HART_JIT_BASELINE_X86=1" : "", listing.c_str());
+        return 1;
+      }
     }
     ++seed;
     ++cases;
   }
-  printf("jit-diff-fuzz: %llu streams, %llu instructions, seeds %llu..%llu, no mismatch\n",
-         (unsigned long long)cases, (unsigned long long)(cases * len), (unsigned long long)first,
+  printf("jit-diff-fuzz: %llu streams (each seed with host and baseline x86), %llu instructions, "
+         "seeds %llu..%llu, no mismatch\n",
+         (unsigned long long)(2 * cases), (unsigned long long)(2 * cases * len), (unsigned long long)first,
          (unsigned long long)(seed - 1));
   return 0;
 }

@@ -4,6 +4,10 @@
 //
 //   TEST_RR_OP(num, inst, expected, v1, v2)      inst a4,a1,a2 (+ rd=rs1, rd=rs2)
 //   TEST_IMM_OP(num, inst, expected, v1, imm)    inst a4,a1,imm (+ rd=rs1)
+//   TEST_R_OP(num, inst, expected, v1)           inst a4,a1 (+ rd=rs1): unary ops
+//   TEST_RR_OP_RT / TEST_R_OP_RT / TEST_IMM_OP_RT  the same, and again with
+//                                                operands unknown at translation
+//                                                time, in many registers
 //   TEST_CASE(num, reg, expected, code...)       run code, compare reg
 //   TEST_BR_TAKEN / TEST_BR_NOT_TAKEN(num, inst, v1, v2)
 //   FP (values are IEEE bit patterns; flags = exact fflags afterwards):
@@ -97,6 +101,43 @@ test_##num:;                                               \
 #define TEST_IMM_OP(num, inst, res, v1, imm)               \
   TEST_CASE(num, a4, res, li a1, v1; inst a4, a1, imm)     \
   li a1, v1; inst a1, a1, imm; CHECK(a1, res)
+
+// Ends the translation block here (a branch that is always taken), so that
+// the next instruction's operands are not known at translation time: the
+// JIT runs its code for the instruction instead of folding constants.
+#define TB_BREAK beq zero, zero, 7f; 7:
+
+// Unary ops (clz, rev8...): inst a4,a1 and rd=rs1.
+#define TEST_R_OP(num, inst, res, v1)                      \
+  TEST_CASE(num, a4, res, li a1, v1; inst a4, a1)          \
+  li a1, v1; inst a1, a1; CHECK(a1, res)
+
+// The _RT forms run each case twice: folded at translation time (as the
+// forms above) and with operands known only at run time (TB_BREAK), in
+// registers the JIT keeps in host registers (a0, a2..a5, s0, sp) and in
+// memory (a1, t0..t2), with rd equal to rs1, to rs2 and to neither.
+#define TEST_RR_OP_RT(num, inst, res, v1, v2)              \
+  TEST_RR_OP(num, inst, res, v1, v2)                       \
+  li a1, v1; li a2, v2; TB_BREAK; inst a4, a1, a2; CHECK(a4, res) \
+  li a1, v1; li a2, v2; TB_BREAK; inst a1, a1, a2; CHECK(a1, res) \
+  li a1, v1; li a2, v2; TB_BREAK; inst a2, a1, a2; CHECK(a2, res) \
+  li a5, v1; li a4, v2; TB_BREAK; inst a5, a5, a4; CHECK(a5, res) \
+  li a3, v1; li a0, v2; TB_BREAK; inst a0, a3, a0; CHECK(a0, res) \
+  li t0, v1; li t1, v2; TB_BREAK; inst t2, t0, t1; CHECK(t2, res) \
+  li t0, v1; li t1, v2; TB_BREAK; inst t1, t0, t1; CHECK(t1, res)
+
+#define TEST_R_OP_RT(num, inst, res, v1)                   \
+  TEST_R_OP(num, inst, res, v1)                            \
+  li a1, v1; TB_BREAK; inst a4, a1; CHECK(a4, res)         \
+  li a5, v1; TB_BREAK; inst a5, a5; CHECK(a5, res)         \
+  li a3, v1; TB_BREAK; inst t2, a3; CHECK(t2, res)         \
+  li t0, v1; TB_BREAK; inst t0, t0; CHECK(t0, res)
+
+#define TEST_IMM_OP_RT(num, inst, res, v1, imm)            \
+  TEST_IMM_OP(num, inst, res, v1, imm)                     \
+  li a1, v1; TB_BREAK; inst a4, a1, imm; CHECK(a4, res)    \
+  li a5, v1; TB_BREAK; inst a5, a5, imm; CHECK(a5, res)    \
+  li t0, v1; TB_BREAK; inst t0, t0, imm; CHECK(t0, res)
 
 // A taken branch must go to its target, forward and backward.
 #define TEST_BR_TAKEN(num, inst, v1, v2)                   \

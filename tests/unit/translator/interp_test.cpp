@@ -462,6 +462,54 @@ TEST(FpOps, FmaRmmTie) {
   EXPECT_EQ(fp::f32_fma(x, x, z, false, false, RMM, &fl), f2u(1 + 3 * 0x1p-23f));
 }
 
+// Zba/Zbb/Zbs/Zbc on edge values (the per-instruction guest tests in
+// tests/guest/isa/zb*.S have many more, checked against qemu-riscv64 too).
+TEST(Interp, BitManipulation) {
+  Machine m;
+  m.s().x[5] = 0x8000000000000001ull;
+  m.s().x[6] = 0xffffffff80000010ull;
+  m.s().x[7] = 0;
+  m.s().x[28] = 65;  // shift amounts use the low 6 (5 for W) bits
+  ASSERT_EQ(m.run({R(0x33, 10, 2, 6, 5, 0x10),         // sh1add a0 = x5 + (x6 << 1)
+                   R(0x3b, 11, 6, 6, 5, 0x10),         // sh3add.uw a1 = x5 + (zext32(x6) << 3)
+                   I(0x1b, 12, 1, 6, 0x080 | 40),      // slli.uw a2 = zext32(x6) << 40
+                   I(0x13, 13, 1, 7, 0x600),           // clz a3 = clz(0) = 64
+                   I(0x1b, 14, 1, 5, 0x601),           // ctzw a4 = ctz32(1) = 0
+                   I(0x1b, 15, 1, 7, 0x601),           // ctzw a5 = ctz32(0) = 32
+                   I(0x13, 16, 1, 6, 0x602),           // cpop a6 = 34
+                   R(0x33, 17, 4, 5, 6, 0x05),         // min a7 = x5 (negative)
+                   R(0x33, 18, 5, 5, 6, 0x05),         // minu s2 = x5
+                   R(0x3b, 19, 1, 5, 28, 0x30),        // rolw s3 = rotl32(1, 1) = 2
+                   R(0x33, 20, 5, 5, 28, 0x30),        // ror s4 = rotr(x5, 1)
+                   I(0x13, 21, 5, 6, 0x287),           // orc.b s5
+                   I(0x13, 22, 5, 5, 0x6b8),           // rev8 s6
+                   R(0x33, 23, 5, 5, 28, 0x24),        // bext s7 = bit 1 of x5 = 0
+                   I(0x13, 24, 1, 7, 0x280 | 63),      // bseti s8 = 1 << 63
+                   R(0x33, 25, 1, 5, 5, 0x05),         // clmul s9 = x5 clmul x5
+                   R(0x33, 26, 3, 5, 5, 0x05),         // clmulh s10
+                   R(0x33, 27, 2, 5, 5, 0x05)}),       // clmulr s11
+            ExitReason::Ecall);
+  EXPECT_EQ(m.s().x[10], 0x8000000000000001ull + 0xffffffff00000020ull);
+  EXPECT_EQ(m.s().x[11], 0x8000000000000001ull + (0x80000010ull << 3));
+  EXPECT_EQ(m.s().x[12], 0x0000100000000000ull);
+  EXPECT_EQ(m.s().x[13], 64u);
+  EXPECT_EQ(m.s().x[14], 0u);
+  EXPECT_EQ(m.s().x[15], 32u);
+  EXPECT_EQ(m.s().x[16], 34u);
+  EXPECT_EQ(m.s().x[17], 0x8000000000000001ull);
+  EXPECT_EQ(m.s().x[18], 0x8000000000000001ull);
+  EXPECT_EQ(m.s().x[19], 2u);
+  EXPECT_EQ(m.s().x[20], 0xc000000000000000ull);
+  EXPECT_EQ(m.s().x[21], 0xffffffffff0000ffull);
+  EXPECT_EQ(m.s().x[22], 0x0100000000000080ull);
+  EXPECT_EQ(m.s().x[23], 0u);
+  EXPECT_EQ(m.s().x[24], 0x8000000000000000ull);
+  // (x^63 + 1)^2 = x^126 + 1 carry-less
+  EXPECT_EQ(m.s().x[25], 1u);
+  EXPECT_EQ(m.s().x[26], 0x4000000000000000ull);
+  EXPECT_EQ(m.s().x[27], 0x8000000000000000ull);
+}
+
 TEST(Decode, EveryOpcodeFromItsMatch) {
   for (int i = 0; i < static_cast<int>(Opcode::illegal); ++i) {
     const InsnInfo& in = kInsnInfo[i];

@@ -1,6 +1,10 @@
-// tests/unit/translator/ir_test.cpp — IR verifier, printer and passes.
+// tests/unit/translator/ir_test.cpp — IR verifier, printer and passes, and
+// the frontend's IR for the bit-manipulation instructions.
 #include <gtest/gtest.h>
 
+#include <cstring>
+
+#include "translator/frontend.h"
 #include "translator/ir.h"
 #include "translator/ir_opt.h"
 
@@ -130,6 +134,75 @@ TEST(IrEval, RiscvDivisionSemantics) {
   EXPECT_EQ(ir_eval(IrOp::remuw, 0x80000005u, 0, 0), 0xffffffff80000005u);
   EXPECT_EQ(ir_eval(IrOp::divuw, 5, 0, 0), ~uint64_t{0});
   EXPECT_EQ(ir_eval(IrOp::mulhsu, ~uint64_t{0}, 2, 0), ~uint64_t{0});  // -1 * 2 = -2: high = -1
+}
+
+TEST(IrEval, BitManipulation) {
+  const uint64_t m1 = ~uint64_t{0}, min = uint64_t{1} << 63;
+  EXPECT_EQ(ir_eval(IrOp::shadd, 3, 10, 2), 22u);
+  EXPECT_EQ(ir_eval(IrOp::andn, m1, 0xff, 0), ~uint64_t{0xff});
+  EXPECT_EQ(ir_eval(IrOp::clz, 0, 0, 0), 64u);
+  EXPECT_EQ(ir_eval(IrOp::clzw, 0xffffffff00000000u, 0, 0), 32u);
+  EXPECT_EQ(ir_eval(IrOp::ctz, 0, 0, 0), 64u);
+  EXPECT_EQ(ir_eval(IrOp::ctzw, 0x100000000u, 0, 0), 32u);
+  EXPECT_EQ(ir_eval(IrOp::cpop, m1, 0, 0), 64u);
+  EXPECT_EQ(ir_eval(IrOp::cpopw, m1, 0, 0), 32u);
+  EXPECT_EQ(ir_eval(IrOp::min, min, 1, 0), min);
+  EXPECT_EQ(ir_eval(IrOp::maxu, min, 1, 0), min);
+  EXPECT_EQ(ir_eval(IrOp::sext_b, 0x80, 0, 0), 0xffffffffffffff80u);
+  EXPECT_EQ(ir_eval(IrOp::rotl, min | 1, 65, 0), 3u);
+  EXPECT_EQ(ir_eval(IrOp::rotrw, 1, 1, 0), 0xffffffff80000000u);
+  EXPECT_EQ(ir_eval(IrOp::orc_b, 0x0100000000000001u, 0, 0), 0xff000000000000ffu);
+  EXPECT_EQ(ir_eval(IrOp::bswap, 0x0102030405060708u, 0, 0), 0x0807060504030201u);
+  EXPECT_EQ(ir_eval(IrOp::bset, 0, 64, 0), 1u);
+  EXPECT_EQ(ir_eval(IrOp::bext, min, 63, 0), 1u);
+  EXPECT_EQ(ir_eval(IrOp::clmul, 3, 3, 0), 5u);
+  EXPECT_EQ(ir_eval(IrOp::clmulh, min, min, 0), uint64_t{1} << 62);
+  EXPECT_EQ(ir_eval(IrOp::clmulr, min, min, 0), min);
+}
+
+TEST(IrOpt, FoldsBitManipulation) {
+  IrBlock b;
+  Temp x = b.emit_dst(IrOp::clz, b.movi(1));
+  Temp y = b.emit_dst(IrOp::shadd, x, b.movi(100), 0, 3);  // 63 * 8 + 100
+  b.set_reg(5, y);
+  b.emit(IrOp::goto_tb);
+  EXPECT_NE(b.print().find("shadd.3"), std::string::npos) << b.print();
+  ir_optimize(b);
+  EXPECT_EQ(count(b, IrOp::clz), 0) << b.print();
+  EXPECT_EQ(count(b, IrOp::shadd), 0) << b.print();
+  ASSERT_EQ(b.insns[0].op, IrOp::movi);
+  bool found = false;
+  for (const IrInsn& i : b.insns) found |= i.op == IrOp::movi && i.imm == 63 * 8 + 100;
+  EXPECT_TRUE(found) << b.print();
+}
+
+// Every Zba/Zbb/Zbs/Zbc opcode (from its match, rd a0, rs1 a1, rs2 a2)
+// becomes well-formed IR without a helper call, except clmul* on hosts
+// without PCLMULQDQ.
+TEST(Frontend, BitManipulationIr) {
+  std::vector<uint32_t> words;
+  for (int k = static_cast<int>(Opcode::add_uw); k <= static_cast<int>(Opcode::clmulr); ++k)
+    words.push_back(kInsnInfo[k].match | 10u << 7 | 11u << 15 |
+                    (kInsnInfo[k].mask & (0x1fu << 20) ? 0u : 12u << 20));
+  FetchFn fetch = [&](uint64_t pc, uint16_t* parcel) {
+    if (pc < 0x1000 || pc >= 0x1000 + 4 * words.size()) return false;
+    memcpy(parcel, reinterpret_cast<const uint8_t*>(words.data()) + (pc - 0x1000), 2);
+    return true;
+  };
+  for (bool clmul : {true, false}) {
+    FrontendOptions opt;
+    opt.host_clmul = clmul;
+    GuestBlock blk;
+    uint64_t fault_pc = 0;
+    ASSERT_TRUE(translate_block(0x1000, opt, fetch, &blk, &fault_pc));
+    EXPECT_EQ(blk.insns.size(), words.size());
+    EXPECT_EQ(blk.ir.verify(), "") << blk.ir.print();
+    EXPECT_EQ(count(blk.ir, IrOp::call_interp), clmul ? 0 : 3) << blk.ir.print();
+    EXPECT_EQ(count(blk.ir, IrOp::clz), 1);
+    EXPECT_EQ(count(blk.ir, IrOp::shadd), 6);
+    ir_optimize(blk.ir);
+    EXPECT_EQ(blk.ir.verify(), "") << blk.ir.print();
+  }
 }
 
 }  // namespace

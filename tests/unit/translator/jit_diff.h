@@ -4,7 +4,8 @@
 // through the reference interpreter must leave identical registers, fflags
 // and memory. Streams are built by rejection sampling of random 32- and
 // 16-bit words against the decoder, so every encoding of the covered opcodes
-// is reachable; loads and stores use x31, a2 or s0 (all pointing into a
+// is reachable, and of table opcodes with random operand fields (so that
+// opcodes with many fixed bits, like clz or rev8, come up as often as add); loads and stores use x31, a2 or s0 (all pointing into a
 // data page and never written) as base, directly or through an address
 // computed just before (make_pair); forward branches and jumps are mixed in
 // (see make_stream). frm is random in 0..4, so
@@ -159,7 +160,14 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       continue;
     }
     uint32_t w = static_cast<uint32_t>(rng());
-    if (rng() % 3 == 0) w &= 0xffff;  // try compressed encodings too
+    if (rng() % 4 == 0) {
+      // A table opcode with random operand fields: rare encodings (those
+      // with many fixed bits, e.g. clz, rev8, fcvt) as often as common ones.
+      const InsnInfo& in = kInsnInfo[rng() % static_cast<unsigned>(Opcode::illegal)];
+      w = (w & ~in.mask) | in.match;
+    } else if (rng() % 3 == 0) {
+      w &= 0xffff;  // try compressed encodings too
+    }
     DecodedInsn d = decode(w);
     if (!allowed(d)) continue;
     slots.push_back(Slot{w, d.len});
@@ -193,6 +201,13 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
   CpuState init{};
   for (int r = 1; r < 32; ++r) init.x[r] = rng();
   for (int r = 0; r < 8; ++r) init.x[r + 8] = rng() % 70;  // small values: shifts, divisors
+  // Edge values in a few registers: zero, all ones, sign bits, 32-bit edges
+  // (clz of 0, cpop of -1, W forms, min/max on signs...).
+  static const uint64_t kEdges[] = {0, ~0ull, 1, 1ull << 63, (1ull << 63) - 1, 0xffffffffull,
+                                    0x80000000ull, 0xffffffff80000000ull, 0x7fffffffull,
+                                    0x00ff00ff00ff00ffull, 0x100000000ull};
+  for (int r = 16; r < 32; ++r)
+    if (rng() % 4 == 0) init.x[r] = kEdges[rng() % (sizeof kEdges / sizeof kEdges[0])];
   for (unsigned b : kBases) init.x[b] = kData;
   for (int r = 0; r < 32; ++r) init.f[r] = rng();
   init.frm = static_cast<uint32_t>(rng() % 5);
@@ -221,7 +236,12 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     res.what = why.str() + what;
     return res;
   };
-  if (r != b.exit_reason) return differ("different exits");
+  if (r != b.exit_reason) {
+    std::ostringstream o;
+    o << "different exits (jit " << static_cast<int>(r) << " at pc " << std::hex << a.pc << ", interp "
+      << std::dec << static_cast<int>(b.exit_reason) << " at pc " << std::hex << b.pc << ")";
+    return differ(o.str());
+  }
   if (r != ExitReason::Ecall &&
       (r != ExitReason::MemFault || a.fault_addr != b.fault_addr || a.fault_kind != b.fault_kind))
     return differ("did not reach the final ecall");
