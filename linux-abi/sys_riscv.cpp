@@ -2,7 +2,8 @@
 // riscv_flush_icache (drop translations of the range; Linux flushes the whole
 // icache, we drop the TBs whose guest bytes lie in [start, end), or all of
 // them when the range is empty) and riscv_hwprobe (what Linux's
-// arch/riscv/kernel/sys_hwprobe.c reports, for the rv64gc hart hartd emulates).
+// arch/riscv/kernel/sys_hwprobe.c reports, for the hart hartd emulates:
+// rv64gc with Zba, Zbb, Zbs and Zbc).
 // Owns: these two handlers and the hwprobe key table.
 #include <cerrno>
 
@@ -28,6 +29,7 @@ enum HwprobeKey : int64_t {
 constexpr uint64_t kBaseBehaviorIma = 1;
 constexpr uint64_t kImaFd = 1 << 0;
 constexpr uint64_t kImaC = 1 << 1;
+constexpr uint64_t kExtZba = 1 << 3, kExtZbb = 1 << 4, kExtZbs = 1 << 5, kExtZbc = 1 << 7;
 constexpr uint64_t kTimebaseHz = 10000000;
 
 bool hwprobe_value(int64_t key, uint64_t* value) {
@@ -41,7 +43,7 @@ bool hwprobe_value(int64_t key, uint64_t* value) {
       *value = kBaseBehaviorIma;
       return true;
     case kImaExt0:
-      *value = kImaFd | kImaC;
+      *value = kImaFd | kImaC | kExtZba | kExtZbb | kExtZbs | kExtZbc;  // the translator's set
       return true;
     case kCpuperf0:
     case kMisalignedScalarPerf:
