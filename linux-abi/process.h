@@ -91,6 +91,7 @@ struct Thread {
   int tid = 0;
   uint64_t clear_child_tid = 0;  // CLONE_CHILD_CLEARTID / set_tid_address
   uint64_t robust_list = 0, robust_list_len = 0;
+  RestartBlock restart;  // restart_syscall's work (signals.h); the thread's own
   // Host thread running it; valid while `running` (guarded by Process::mutex_).
   pthread_t host{};
   bool running = false;

@@ -445,8 +445,10 @@ void deliver(Process& p, Vcpu& v, bool from_syscall, int64_t ret, uint64_t orig_
             s.x[10] = orig_a0;
             s.pc -= 4;
             break;
-          case kERESTART_RESTARTBLOCK:  // no restart_syscall yet
-            s.x[10] = static_cast<uint64_t>(-EINTR);
+          case kERESTART_RESTARTBLOCK:  // resumed by restart_syscall
+            s.x[10] = orig_a0;
+            s.x[17] = kNrRestartSyscall;
+            s.pc -= 4;
             break;
           default:
             break;
@@ -478,6 +480,8 @@ void finish_syscall(Process& p, Vcpu& v, int64_t ret, uint64_t orig_a0) {
 
 int64_t do_rt_sigreturn(Process& p, Vcpu& v) {
   CpuState& s = v.state;
+  // A call interrupted before the handler ran is not resumed any more.
+  Process::thread_of(v).restart.fn = nullptr;
   uint64_t addr = s.x[2];
   GuestRtSigframe f;
   bool ok = p.as().read(addr, &f, sizeof f);

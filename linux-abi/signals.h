@@ -23,12 +23,20 @@
 // wait4/waitid report it (WUNTRACED, WCONTINUED). Threads waiting in
 // syscalls come out (has_deliverable) and restart them when continued.
 //
-// Not done yet: restart_syscall for -ERESTART_RESTARTBLOCK (reported as
-// -EINTR), vector state in the frame (no V extension).
+// Restart blocks: a timed wait that Linux resumes with the time that is left
+// (nanosleep, relative clock_nanosleep, futex wait with a timeout) records
+// its absolute deadline in the thread's RestartBlock and returns
+// kERESTART_RESTARTBLOCK. With a handler that becomes -EINTR; without one
+// (a stop and continue, a signal that another thread took) the thread goes
+// back to the ecall with a7 = restart_syscall (128), which runs the block.
+// rt_sigreturn clears the block, as Linux's does.
+//
+// Not done yet: vector state in the frame (no V extension).
 #pragma once
 
 #include <csignal>
 #include <cstdint>
+#include <ctime>
 #include <deque>
 #include <string>
 
@@ -39,6 +47,7 @@
 namespace hart::linux {
 
 class Process;
+struct SyscallCtx;
 
 // The guest's signal numbers equal x86-64's for the classic signals.
 static_assert(SIGBUS == 7 && SIGUSR1 == 10 && SIGSEGV == 11 && SIGCHLD == 17 && SIGSTOP == 19 &&
@@ -55,6 +64,23 @@ constexpr int64_t kERESTARTSYS = -512;
 constexpr int64_t kERESTARTNOINTR = -513;
 constexpr int64_t kERESTARTNOHAND = -514;
 constexpr int64_t kERESTART_RESTARTBLOCK = -516;
+// riscv64 __NR_restart_syscall: what a7 becomes for a kERESTART_RESTARTBLOCK
+// restart.
+constexpr uint64_t kNrRestartSyscall = 128;
+
+// Linux's restart_block: how restart_syscall resumes a call that returned
+// kERESTART_RESTARTBLOCK. One per thread (Thread::restart), touched only by
+// the thread itself (its syscalls and rt_sigreturn), so it needs no lock.
+struct RestartBlock {
+  // The call to resume; nullptr: restart_syscall fails with EINTR (Linux's
+  // do_no_restart_syscall).
+  int64_t (*fn)(SyscallCtx& ctx, RestartBlock& rb) = nullptr;
+  clockid_t clock = CLOCK_MONOTONIC;  // host clock of deadline
+  struct timespec deadline = {0, 0};  // absolute
+  uint64_t addr = 0;                  // nanosleep: rmtp (0: none); futex: uaddr
+  uint32_t val = 0, bitset = 0;       // futex
+  int op = 0;                         // futex: FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME
+};
 
 enum class SigDefault { Terminate, Core, Ignore, Stop, Continue };
 SigDefault signal_default_action(int sig);
@@ -142,11 +168,13 @@ void deliver_signals(Process& p, Vcpu& v);
 
 // After a syscall (pc already past the ecall): sets a0 from ret, then
 // delivers, turning -ERESTART* codes into a restart (pc back on the ecall,
-// a0 = orig_a0) or -EINTR as Linux does for the handler's SA_RESTART.
+// a0 = orig_a0, and a7 = restart_syscall for kERESTART_RESTARTBLOCK when no
+// handler runs) or -EINTR as Linux does for the handler's SA_RESTART.
 void finish_syscall(Process& p, Vcpu& v, int64_t ret, uint64_t orig_a0);
 
 // rt_sigreturn: restores registers, fcsr, mask and altstack from the frame at
-// sp. A bad frame gets SIGSEGV. Returns the restored a0.
+// sp and clears the thread's restart block. A bad frame gets SIGSEGV.
+// Returns the restored a0.
 int64_t do_rt_sigreturn(Process& p, Vcpu& v);
 
 // Maps the one-page "[vdso]" holding __vdso_rt_sigreturn (read+exec) and

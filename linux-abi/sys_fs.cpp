@@ -1,8 +1,11 @@
 // linux-abi/sys_fs.cpp — file and fd syscalls: read/write families, open,
 // close, seek, stat (converted to the riscv64 asm-generic struct stat),
 // statx, links, directories, cwd, dup, fcntl, ioctl (terminal subset),
-// pipes, flock, plus the path helpers of sys_util.h. read/write/readv/writev block
-// through safe_syscall, so signals interrupt them. Open flags, AT_* flags, fcntl
+// pipes, flock, vmsplice, plus the path helpers of sys_util.h. The read/write
+// families (readv/writev/preadv/pwritev and the v2 forms) and vmsplice block
+// through safe_syscall, so signals interrupt them; their buffers go to the
+// host as they are (host_span, import_iovec), so a buffer that runs into
+// unmapped memory gets Linux's partial count. Open flags, AT_* flags, fcntl
 // commands, struct flock, statx, statfs, dirent64 and iovec have the same
 // values and layouts on riscv64 and x86-64 (both asm-generic), so they pass
 // through; struct stat does not.
@@ -70,6 +73,26 @@ int read_guest_path(Process& p, uint64_t addr, std::string* out, bool allow_empt
   return 0;
 }
 
+int64_t import_iovec(Process& p, uint64_t addr, uint64_t cnt, int prot,
+                     std::vector<struct iovec>* out) {
+  if (cnt > 1024) return -EINVAL;  // UIO_MAXIOV
+  out->assign(cnt, iovec{});
+  if (cnt == 0) return 0;
+  std::vector<uint64_t> raw(cnt * 2);
+  if (!p.as().read(addr, raw.data(), cnt * 16)) return -EFAULT;
+  uint64_t total = 0;
+  for (uint64_t i = 0; i < cnt; ++i) {
+    uint64_t base = raw[2 * i], len = raw[2 * i + 1];
+    if (static_cast<int64_t>(len) < 0) return -EINVAL;
+    uint8_t* h = host_span(p, base, &len, prot);
+    if (!h) return -EFAULT;
+    len = std::min(len, kMaxRwCount - total);
+    total += len;
+    (*out)[i] = {h, len};
+  }
+  return static_cast<int64_t>(total);
+}
+
 int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out, bool allow_empty,
                bool follow) {
   int r = read_guest_path(p, path_addr, &out->guest, allow_empty);
@@ -119,27 +142,6 @@ bool names_link(const std::string& g) {
   return last != "." && last != "..";
 }
 
-// The buffer of read/write/pread64/pwrite64 on fd: like guest_buf, but for a
-// regular file a buffer whose tail is invalid is cut to its valid head, as
-// Linux copies page by page and returns the short count (pipes and sockets
-// fail with EFAULT as a whole, like the host's).
-uint8_t* rw_buf(Process& p, int fd, uint64_t addr, uint64_t* len, int prot) {
-  if (uint8_t* b = guest_buf(p, addr, *len, prot)) return b;
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
-  uint64_t n = 0;
-  while (n < *len) {
-    uint64_t a = addr + n;
-    if (a < addr) break;  // wrapped
-    uint64_t chunk = std::min<uint64_t>(*len - n, kPageSize - (a & (kPageSize - 1)));
-    if (!p.as().check(a, chunk, prot)) break;
-    n += chunk;
-  }
-  if (n == 0) return nullptr;
-  *len = n;
-  return p.as().base() + addr;
-}
-
 // A blocking read/write interrupted by a signal: -ERESTARTSYS, so it
 // restarts after an SA_RESTART handler (or when no handler runs) and
 // fails with EINTR otherwise. Linux gives EINTR only when nothing was
@@ -159,30 +161,25 @@ int64_t write_result(SyscallCtx& ctx, int64_t r) {
   return interruptible(ctx, r);
 }
 
-int64_t rw_vector(SyscallCtx& ctx, bool is_write, bool positioned, int64_t pos) {
+// readv/writev (nr = SYS_readv/SYS_writev) and the positioned forms
+// (SYS_preadv/pwritev/preadv2/pwritev2, whose offset is one 64-bit word on
+// riscv64 and x86-64 alike: pos_h is ignored).
+int64_t rw_vector(SyscallCtx& ctx, bool is_write, long nr) {
+  bool positioned = nr != SYS_readv && nr != SYS_writev;
+  bool v2 = nr == SYS_preadv2 || nr == SYS_pwritev2;
+  int64_t pos = static_cast<int64_t>(ctx.a[3]);
+  // Linux checks the offset first (-1 = the file position for the v2 forms).
+  if (positioned && pos < 0 && !(v2 && pos == -1)) return -EINVAL;
   std::shared_ptr<HostFd> keep;
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
-  int64_t cnt = static_cast<int64_t>(ctx.a[2]);
-  if (cnt < 0 || cnt > 1024) return -EINVAL;
-  std::vector<uint64_t> raw(cnt * 2);
-  if (cnt && !ctx.proc.as().read(ctx.a[1], raw.data(), cnt * 16)) return -EFAULT;
-  std::vector<iovec> iov(cnt);
-  uint64_t total = 0;
-  for (int64_t i = 0; i < cnt; ++i) {
-    uint64_t base = raw[2 * i], len = raw[2 * i + 1];
-    if (static_cast<int64_t>(len) < 0) return -EINVAL;
-    total += len;
-    if (total > kMaxRwCount) len -= total - kMaxRwCount, total = kMaxRwCount;
-    uint8_t* h = guest_buf(ctx.proc, base, len, is_write ? PROT_READ : PROT_WRITE);
-    if (!h) return -EFAULT;
-    iov[i] = {h, len};
-  }
-  if (positioned)
-    return host_ret(is_write ? pwritev(fd, iov.data(), static_cast<int>(cnt), pos)
-                             : preadv(fd, iov.data(), static_cast<int>(cnt), pos));
-  int64_t r = safe_syscall(&ctx.vcpu.state.exit_request, is_write ? SYS_writev : SYS_readv, fd,
-                           reinterpret_cast<long>(iov.data()), cnt);
+  std::vector<iovec> iov;
+  int64_t total = import_iovec(ctx.proc, ctx.a[1], ctx.a[2], is_write ? PROT_READ : PROT_WRITE, &iov);
+  if (total < 0) return total;
+  long a4 = positioned ? static_cast<long>(pos) : 0;
+  long a6 = v2 ? static_cast<long>(static_cast<int32_t>(ctx.a[5])) : 0;
+  int64_t r = safe_syscall(&ctx.vcpu.state.exit_request, nr, fd, reinterpret_cast<long>(iov.data()),
+                           static_cast<long>(iov.size()), a4, 0, a6);
   return is_write ? write_result(ctx, r) : interruptible(ctx, r);
 }
 
@@ -195,9 +192,10 @@ int64_t sys_read(SyscallCtx& ctx) {
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
   if (int64_t r; signalfd_read(ctx, keep, ctx.a[1], ctx.a[2], &r)) return r;  // sys_poll.cpp
-  uint64_t len = std::min<uint64_t>(ctx.a[2], kMaxRwCount);
-  uint8_t* buf = rw_buf(ctx.proc, fd, ctx.a[1], &len, PROT_WRITE);
+  uint64_t len = ctx.a[2];
+  uint8_t* buf = host_span(ctx.proc, ctx.a[1], &len, PROT_WRITE);
   if (!buf) return -EFAULT;
+  len = std::min(len, kMaxRwCount);
   return interruptible(ctx, safe_syscall(&ctx.vcpu.state.exit_request, SYS_read, fd,
                                          reinterpret_cast<long>(buf), static_cast<long>(len)));
 }
@@ -206,9 +204,10 @@ int64_t sys_write(SyscallCtx& ctx) {
   std::shared_ptr<HostFd> keep;
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
-  uint64_t len = std::min<uint64_t>(ctx.a[2], kMaxRwCount);
-  uint8_t* buf = rw_buf(ctx.proc, fd, ctx.a[1], &len, PROT_READ);
+  uint64_t len = ctx.a[2];
+  uint8_t* buf = host_span(ctx.proc, ctx.a[1], &len, PROT_READ);
   if (!buf) return -EFAULT;
+  len = std::min(len, kMaxRwCount);
   return write_result(ctx, safe_syscall(&ctx.vcpu.state.exit_request, SYS_write, fd,
                                         reinterpret_cast<long>(buf), static_cast<long>(len)));
 }
@@ -218,9 +217,10 @@ int64_t sys_pread64(SyscallCtx& ctx) {
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
   if (static_cast<int64_t>(ctx.a[3]) < 0) return -EINVAL;
-  uint64_t len = std::min<uint64_t>(ctx.a[2], kMaxRwCount);
-  uint8_t* buf = rw_buf(ctx.proc, fd, ctx.a[1], &len, PROT_WRITE);
+  uint64_t len = ctx.a[2];
+  uint8_t* buf = host_span(ctx.proc, ctx.a[1], &len, PROT_WRITE);
   if (!buf) return -EFAULT;
+  len = std::min(len, kMaxRwCount);
   return host_ret(pread(fd, buf, len, static_cast<off_t>(ctx.a[3])));
 }
 
@@ -229,14 +229,42 @@ int64_t sys_pwrite64(SyscallCtx& ctx) {
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
   if (static_cast<int64_t>(ctx.a[3]) < 0) return -EINVAL;
-  uint64_t len = std::min<uint64_t>(ctx.a[2], kMaxRwCount);
-  uint8_t* buf = rw_buf(ctx.proc, fd, ctx.a[1], &len, PROT_READ);
+  uint64_t len = ctx.a[2];
+  uint8_t* buf = host_span(ctx.proc, ctx.a[1], &len, PROT_READ);
   if (!buf) return -EFAULT;
+  len = std::min(len, kMaxRwCount);
   return host_ret(pwrite(fd, buf, len, static_cast<off_t>(ctx.a[3])));
 }
 
-int64_t sys_readv(SyscallCtx& ctx) { return rw_vector(ctx, false, false, 0); }
-int64_t sys_writev(SyscallCtx& ctx) { return rw_vector(ctx, true, false, 0); }
+int64_t sys_readv(SyscallCtx& ctx) { return rw_vector(ctx, false, SYS_readv); }
+int64_t sys_writev(SyscallCtx& ctx) { return rw_vector(ctx, true, SYS_writev); }
+int64_t sys_preadv(SyscallCtx& ctx) { return rw_vector(ctx, false, SYS_preadv); }
+int64_t sys_pwritev(SyscallCtx& ctx) { return rw_vector(ctx, true, SYS_pwritev); }
+int64_t sys_preadv2(SyscallCtx& ctx) { return rw_vector(ctx, false, SYS_preadv2); }
+int64_t sys_pwritev2(SyscallCtx& ctx) { return rw_vector(ctx, true, SYS_pwritev2); }
+
+// vmsplice: the guest's iovecs into a pipe (fd open for writing) or out of
+// one into guest memory (fd open for reading only), by the host's vmsplice
+// on the same pages, so what moves, blocking, partial counts, EBADF for a
+// non-pipe and EPIPE are Linux's. SPLICE_F_GIFT is accepted and not passed
+// on (guest pages are never given away).
+int64_t sys_vmsplice(SyscallCtx& ctx) {
+  unsigned flags = static_cast<unsigned>(ctx.a[3]);
+  if (flags & ~(SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT)) return -EINVAL;
+  std::shared_ptr<HostFd> keep;
+  int fd = host_fd(ctx, ctx.a[0], &keep);
+  if (fd < 0) return fd;
+  int fl = fcntl(fd, F_GETFL);
+  if (fl < 0 || (fl & O_PATH)) return -EBADF;
+  bool to_pipe = (fl & O_ACCMODE) != O_RDONLY;  // FMODE_WRITE wins, as in Linux
+  std::vector<iovec> iov;
+  int64_t total = import_iovec(ctx.proc, ctx.a[1], ctx.a[2], to_pipe ? PROT_READ : PROT_WRITE, &iov);
+  if (total <= 0) return total;
+  int64_t r = safe_syscall(&ctx.vcpu.state.exit_request, SYS_vmsplice, fd,
+                           reinterpret_cast<long>(iov.data()), static_cast<long>(iov.size()),
+                           static_cast<long>(flags & ~SPLICE_F_GIFT));
+  return to_pipe ? write_result(ctx, r) : interruptible(ctx, r);
+}
 
 int64_t sys_lseek(SyscallCtx& ctx) {
   std::shared_ptr<HostFd> keep;

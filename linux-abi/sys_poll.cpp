@@ -328,9 +328,16 @@ int64_t host_poll(SyscallCtx& ctx, std::vector<struct pollfd>& hfds, struct time
   return intr ? kERESTARTNOHAND : r;
 }
 
-void write_back_timeout(Process& p, uint64_t addr, const struct timespec& ts) {
-  GuestTimespec g{ts.tv_sec, ts.tv_nsec};
-  p.as().write(addr, &g, sizeof g);  // Linux ignores a failure here
+// The time left goes back to the guest's timeout (Linux's
+// poll_select_finish), so a restarted call waits only for the rest. A
+// failure is ignored, except that an interrupted call then cannot be
+// restarted: kERESTARTNOHAND becomes -EINTR. A zero timeout is not written.
+int64_t write_back_timeout(Process& p, uint64_t addr, const struct timespec& orig,
+                           const struct timespec& left, int64_t r) {
+  if (orig.tv_sec == 0 && orig.tv_nsec == 0) return r;
+  GuestTimespec g{left.tv_sec, left.tv_nsec};
+  if (p.as().write(addr, &g, sizeof g)) return r;
+  return r == kERESTARTNOHAND ? -EINTR : r;
 }
 
 }  // namespace
@@ -369,10 +376,11 @@ int64_t sys_ppoll(SyscallCtx& ctx) {
     hfds[i].fd = keep[i]->fd();
   }
   struct timespec zero{0, 0};
+  const struct timespec orig = ts;
   TempSigmask m(ctx, ctx.a[3] != 0, mask);
   int64_t r = host_poll(ctx, hfds, any_nval ? &zero : tsp, m);
   if (r < 0) {
-    if (tsp && r == kERESTARTNOHAND) write_back_timeout(p, ctx.a[2], ts);
+    if (tsp && r == kERESTARTNOHAND) r = write_back_timeout(p, ctx.a[2], orig, ts, r);
     return r;
   }
   int64_t n = 0;
@@ -381,7 +389,7 @@ int64_t sys_ppoll(SyscallCtx& ctx) {
     if (gfds[i].revents) ++n;
   }
   if (nfds && !p.as().write(ctx.a[0], gfds.data(), nfds * sizeof(struct pollfd))) return -EFAULT;
-  if (tsp) write_back_timeout(p, ctx.a[2], any_nval ? *tsp : ts);
+  if (tsp) write_back_timeout(p, ctx.a[2], orig, ts, n);
   return n;
 }
 
@@ -430,10 +438,11 @@ int64_t sys_pselect6(SyscallCtx& ctx) {
     gfd.push_back(static_cast<int>(fd));
     keep.push_back(std::move(f));
   }
+  const struct timespec orig = ts;
   TempSigmask m(ctx, has_mask, mask);
   int64_t r = host_poll(ctx, hfds, tsp, m);
   if (r < 0) {
-    if (tsp && r == kERESTARTNOHAND) write_back_timeout(p, ctx.a[4], ts);
+    if (tsp && r == kERESTARTNOHAND) r = write_back_timeout(p, ctx.a[4], orig, ts, r);
     return r;
   }
   for (auto& s : sets) std::fill(s.begin(), s.end(), 0);
@@ -451,7 +460,7 @@ int64_t sys_pselect6(SyscallCtx& ctx) {
   for (int k = 0; k < 3; ++k)
     if (ctx.a[1 + k] && words && !p.as().write(ctx.a[1 + k], sets[k].data(), words * 8))
       return -EFAULT;
-  if (tsp) write_back_timeout(p, ctx.a[4], ts);
+  if (tsp) write_back_timeout(p, ctx.a[4], orig, ts, count);
   return count;
 }
 
@@ -496,7 +505,8 @@ int64_t epoll_wait_common(SyscallCtx& ctx, int timeout_ms, struct timespec* ts, 
                      reinterpret_cast<long>(ev.data()), n, signalled ? 0 : timeout_ms, 0, 8);
   bool intr = r == -EINTR || (signalled && r == 0);
   m.end(intr);
-  if (intr) return kERESTARTNOHAND;
+  // Linux's ep_poll: -EINTR, never restarted (even after a stop and continue).
+  if (intr) return -EINTR;
   if (r < 0) return r;
   for (int64_t i = 0; i < r; ++i) {
     GuestEpollEvent g{ev[i].events, 0, ev[i].data.u64};

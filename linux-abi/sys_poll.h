@@ -27,9 +27,10 @@ void signalfd_notify(Process& p);
 // The sigmask argument of ppoll/pselect6/epoll_pwait: installs mask as the
 // calling thread's blocked set for the duration of the wait. begin() returns
 // true if a signal is already deliverable under the new mask: the caller
-// then only polls (timeout 0) and, if nothing is ready, returns
-// kERESTARTNOHAND — ready fds win over signals, as in Linux's do_poll and
-// ep_poll. end(interrupted): an interrupted call keeps the old mask saved
+// then only polls (timeout 0) and, if nothing is ready, reports an
+// interruption (ppoll/pselect6: kERESTARTNOHAND with the time left written
+// back; epoll_pwait: -EINTR) — ready fds win over signals, as in Linux's
+// do_poll and ep_poll. end(interrupted): an interrupted call keeps the old mask saved
 // for the handler frame (like rt_sigsuspend); otherwise it comes back now.
 class TempSigmask {
  public:

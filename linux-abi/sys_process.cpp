@@ -7,6 +7,7 @@
 // Signal syscalls are in sys_signal.cpp; clone/fork/exec/wait in sys_clone.cpp.
 // Owns: these handlers. Does not own: the exit path of the run loop
 // (cpu_loop.cpp reads Process::exited()).
+#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/random.h>
@@ -264,11 +265,18 @@ int64_t sys_setrlimit(SyscallCtx& ctx) {
 
 int64_t sys_getrandom(SyscallCtx& ctx) {
   unsigned flags = static_cast<unsigned>(ctx.a[2]);
-  if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | 4u /*GRND_INSECURE*/)) return -EINVAL;
-  uint64_t len = std::min<uint64_t>(ctx.a[1], 33554431);
-  uint8_t* buf = guest_buf(ctx.proc, ctx.a[0], len, PROT_WRITE);
+  constexpr unsigned kInsecure = 4;  // GRND_INSECURE
+  if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | kInsecure)) return -EINVAL;
+  if ((flags & (GRND_RANDOM | kInsecure)) == (GRND_RANDOM | kInsecure)) return -EINVAL;
+  // Straight into guest memory: a buffer that runs into an unmapped page
+  // gets the bytes before it (host_span), EFAULT only if none fit.
+  uint64_t len = ctx.a[1];
+  uint8_t* buf = host_span(ctx.proc, ctx.a[0], &len, PROT_WRITE);
   if (!buf) return -EFAULT;
-  return host_ret(getrandom(buf, len, flags & ~4u));
+  len = std::min(len, kMaxRwCount);
+  // GRND_INSECURE is not passed on (hosts before Linux 5.6 refuse it; the
+  // host's pool is initialised anyway).
+  return host_ret(syscall(SYS_getrandom, buf, len, flags & ~kInsecure));
 }
 
 int64_t sys_sched_getaffinity(SyscallCtx& ctx) {
@@ -377,34 +385,90 @@ int64_t sys_prctl(SyscallCtx& ctx) {
 
 namespace hart::linux {
 
+namespace {
+
+int64_t futex_wait_restart(SyscallCtx& ctx, RestartBlock& rb);
+
+// A futex wait with an absolute deadline (rb: uaddr, val, bitset, op flags,
+// clock and deadline), as a host FUTEX_WAIT_BITSET. Interrupted: Linux's
+// futex_wait arms the restart block, so restart_syscall waits again until
+// the same deadline (-EINTR if a handler runs).
+int64_t futex_wait_until(SyscallCtx& ctx, RestartBlock& rb) {
+  uint32_t* host = reinterpret_cast<uint32_t*>(ctx.proc.as().base() + rb.addr);
+  int64_t r = safe_syscall(&ctx.vcpu.state.exit_request, SYS_futex, reinterpret_cast<long>(host),
+                           FUTEX_WAIT_BITSET | rb.op, rb.val, reinterpret_cast<long>(&rb.deadline),
+                           0, rb.bitset);
+  if (r != -EINTR) return r;
+  rb.fn = futex_wait_restart;
+  return kERESTART_RESTARTBLOCK;
+}
+
+int64_t futex_wait_restart(SyscallCtx& ctx, RestartBlock& rb) {
+  rb.fn = nullptr;
+  if (!ctx.proc.as().check(rb.addr, 4, PROT_READ)) return -EFAULT;  // unmapped meanwhile
+  return futex_wait_until(ctx, rb);
+}
+
+}  // namespace
+
 int64_t sys_futex(SyscallCtx& ctx) {
   uint64_t uaddr = ctx.a[0];
   int op = static_cast<int>(ctx.a[1]);
   int cmd = op & 0x7f;  // without FUTEX_PRIVATE_FLAG / FUTEX_CLOCK_REALTIME
   AddressSpace& as = ctx.proc.as();
+  enum { kWait = 0, kWake = 1, kRequeue = 3, kCmpRequeue = 4, kWakeOp = 5, kWaitBitset = 9,
+         kWakeBitset = 10 };
+  if (cmd == kWait || cmd == kWaitBitset) {
+    // Linux's order: the timeout (EFAULT, EINVAL), the clock flag (ENOSYS
+    // for FUTEX_WAIT), the bitset, then the address (EINVAL, EFAULT).
+    bool timed = ctx.a[3] != 0;
+    GuestTimespec t{};
+    if (timed) {
+      if (!as.read(ctx.a[3], &t, sizeof t)) return -EFAULT;
+      if (t.tv_sec < 0 || static_cast<uint64_t>(t.tv_nsec) >= 1000000000) return -EINVAL;
+    }
+    if (cmd == kWait && (op & FUTEX_CLOCK_REALTIME)) return -ENOSYS;
+    uint32_t bitset = cmd == kWait ? FUTEX_BITSET_MATCH_ANY : static_cast<uint32_t>(ctx.a[5]);
+    if (bitset == 0) return -EINVAL;
+    if (uaddr & 3) return -EINVAL;
+    if (!as.check(uaddr, 4, PROT_READ)) return -EFAULT;
+    uint32_t* host = reinterpret_cast<uint32_t*>(as.base() + uaddr);
+    if (!timed) {
+      // Blocks: interruptible by a signal, exit_group or execve (safe_syscall).
+      // Linux: -ERESTARTSYS without a timeout (restarted after a handler
+      // with SA_RESTART, or when no handler runs).
+      int64_t r = safe_syscall(&ctx.vcpu.state.exit_request, SYS_futex,
+                               reinterpret_cast<long>(host), FUTEX_WAIT_BITSET | (op & ~0x7f),
+                               static_cast<uint32_t>(ctx.a[2]), 0, 0, bitset);
+      return r == -EINTR ? kERESTARTSYS : r;
+    }
+    // With a timeout: an absolute deadline (FUTEX_WAIT's relative one is
+    // measured on CLOCK_MONOTONIC from now), kept for restart_syscall.
+    RestartBlock& rb = Process::thread_of(ctx.vcpu).restart;
+    rb = RestartBlock{};
+    rb.addr = uaddr;
+    rb.val = static_cast<uint32_t>(ctx.a[2]);
+    rb.bitset = bitset;
+    rb.op = op & (FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+    if (cmd == kWait) {
+      struct timespec now{};
+      clock_gettime(CLOCK_MONOTONIC, &now);
+      constexpr int64_t kMaxSec = INT64_MAX / 1000000000;
+      if (t.tv_sec >= kMaxSec - now.tv_sec) {
+        rb.deadline = {kMaxSec, 0};
+      } else {
+        rb.deadline = {now.tv_sec + t.tv_sec, now.tv_nsec + t.tv_nsec};
+        if (rb.deadline.tv_nsec >= 1000000000) rb.deadline.tv_sec++, rb.deadline.tv_nsec -= 1000000000;
+      }
+    } else {
+      rb.deadline = {t.tv_sec, t.tv_nsec};
+    }
+    return futex_wait_until(ctx, rb);
+  }
   if (uaddr & 3) return -EINVAL;
   if (!as.check(uaddr, 4, PROT_READ)) return -EFAULT;
   uint32_t* host = reinterpret_cast<uint32_t*>(as.base() + uaddr);
-  enum { kWait = 0, kWake = 1, kRequeue = 3, kCmpRequeue = 4, kWakeOp = 5, kWaitBitset = 9,
-         kWakeBitset = 10 };
   switch (cmd) {
-    case kWait:
-    case kWaitBitset: {
-      struct timespec ts, *tsp = nullptr;
-      if (ctx.a[3]) {
-        if (!as.read(ctx.a[3], &ts, sizeof ts)) return -EFAULT;
-        tsp = &ts;
-      }
-      if (cmd == kWaitBitset && static_cast<uint32_t>(ctx.a[5]) == 0) return -EINVAL;
-      // Blocks: interruptible by a signal, exit_group or execve (safe_syscall).
-      int64_t r = safe_syscall(&ctx.vcpu.state.exit_request, SYS_futex,
-                               reinterpret_cast<long>(host), op, static_cast<uint32_t>(ctx.a[2]),
-                               reinterpret_cast<long>(tsp), 0, static_cast<uint32_t>(ctx.a[5]));
-      // Linux: -ERESTARTSYS without a timeout (restarted after a handler
-      // with SA_RESTART, or when no handler runs), -EINTR with one.
-      if (r == -EINTR) return tsp ? kERESTART_RESTARTBLOCK : kERESTARTSYS;
-      return r;
-    }
     case kWake:
     case kWakeBitset:
       if (cmd == kWakeBitset && static_cast<uint32_t>(ctx.a[5]) == 0) return -EINVAL;

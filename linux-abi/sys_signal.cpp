@@ -1,6 +1,6 @@
 // linux-abi/sys_signal.cpp — signal syscalls: rt_sigaction, rt_sigprocmask,
 // rt_sigpending, rt_sigsuspend, rt_sigtimedwait, sigaltstack, kill, tkill,
-// tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, rt_sigreturn.
+// tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, rt_sigreturn, restart_syscall.
 // Owns: argument checking and the errno each case gets, as Linux's
 // kernel/signal.c gives them. Does not own: signal state, delivery and the
 // frame (signals.cpp). Other processes are found in the pid table
@@ -268,5 +268,14 @@ int64_t sys_rt_tgsigqueueinfo(SyscallCtx& ctx) {
 }
 
 int64_t sys_rt_sigreturn(SyscallCtx& ctx) { return do_rt_sigreturn(ctx.proc, ctx.vcpu); }
+
+// restart_syscall: resumes the call recorded in the thread's restart block
+// (signals.h) with what is left of its deadline; EINTR when none is recorded
+// (called directly, or after rt_sigreturn), as Linux's do_no_restart_syscall.
+int64_t sys_restart_syscall(SyscallCtx& ctx) {
+  RestartBlock& rb = Process::thread_of(ctx.vcpu).restart;
+  if (!rb.fn) return -EINTR;
+  return rb.fn(ctx, rb);
+}
 
 }  // namespace hart::linux

@@ -1,6 +1,7 @@
 // linux-abi/sys_time.cpp — clocks and sleeping: clock_gettime,
 // clock_getres, gettimeofday, nanosleep, clock_nanosleep (interruptible,
-// through safe_syscall), setitimer/getitimer (ITIMER_REAL; itimer.h). struct timespec
+// through safe_syscall; a relative sleep is resumed by restart_syscall with
+// the time left), setitimer/getitimer (ITIMER_REAL; itimer.h). struct timespec
 // and timeval are two 64-bit words on both riscv64 and x86-64.
 // POSIX timers (timer_create family): one host thread per timer sleeps until
 // the expiry and queues the guest signal (SIGEV_SIGNAL to the process,
@@ -150,21 +151,61 @@ int64_t sys_gettimeofday(SyscallCtx& ctx) {
   return 0;
 }
 
+namespace {
+
+// deadline = now on clock c + rel, saturating like Linux's ktime_add_safe.
+struct timespec deadline_after(clockid_t c, const GuestTimespec& rel) {
+  struct timespec now{};
+  clock_gettime(c, &now);
+  constexpr int64_t kMaxSec = INT64_MAX / 1000000000;  // KTIME_MAX in seconds
+  struct timespec d;
+  if (rel.tv_sec >= kMaxSec - now.tv_sec) return {kMaxSec, 0};
+  d.tv_sec = now.tv_sec + rel.tv_sec;
+  d.tv_nsec = now.tv_nsec + rel.tv_nsec;
+  if (d.tv_nsec >= 1000000000) d.tv_sec++, d.tv_nsec -= 1000000000;
+  return d;
+}
+
+int64_t nanosleep_restart(SyscallCtx& ctx, RestartBlock& rb);
+
+// Linux's do_nanosleep on an absolute deadline (rb.clock, rb.deadline): 0
+// once it has passed. Interrupted: the time left goes to rb.addr if the call
+// had a rem pointer (0 without writing when none is left, -EFAULT if it
+// cannot be written), and restart_syscall resumes the sleep.
+int64_t sleep_until(SyscallCtx& ctx, RestartBlock& rb) {
+  int64_t e = safe_syscall(&ctx.vcpu.state.exit_request, SYS_clock_nanosleep, rb.clock,
+                           TIMER_ABSTIME, reinterpret_cast<long>(&rb.deadline), 0);
+  if (e != -EINTR) return e;
+  if (rb.addr) {
+    struct timespec now{};
+    clock_gettime(rb.clock, &now);
+    GuestTimespec rem{rb.deadline.tv_sec - now.tv_sec, rb.deadline.tv_nsec - now.tv_nsec};
+    if (rem.tv_nsec < 0) rem.tv_sec--, rem.tv_nsec += 1000000000;
+    if (rem.tv_sec < 0 || (rem.tv_sec == 0 && rem.tv_nsec == 0)) return 0;
+    if (!ctx.proc.as().write(rb.addr, &rem, sizeof rem)) return -EFAULT;
+  }
+  rb.fn = nanosleep_restart;
+  return kERESTART_RESTARTBLOCK;  // -EINTR if a handler runs, else restart_syscall
+}
+
+int64_t nanosleep_restart(SyscallCtx& ctx, RestartBlock& rb) { return sleep_until(ctx, rb); }
+
+}  // namespace
+
+// nanosleep and relative clock_nanosleep sleep until an absolute deadline,
+// so that restart_syscall (after a stop and continue, or a signal with no
+// handler) sleeps only the rest. A relative CLOCK_REALTIME sleep runs on
+// CLOCK_MONOTONIC, as Linux's hrtimers do (a clock change does not move it).
 int64_t sys_nanosleep(SyscallCtx& ctx) {
   GuestTimespec req;
   if (!ctx.proc.as().read(ctx.a[0], &req, sizeof req)) return -EFAULT;
   if (!valid_ts(req)) return -EINVAL;
-  struct timespec r{req.tv_sec, req.tv_nsec}, rem{};
-  int64_t e = safe_syscall(&ctx.vcpu.state.exit_request, SYS_nanosleep,
-                           reinterpret_cast<long>(&r), reinterpret_cast<long>(&rem));
-  if (e == -EINTR) {
-    if (ctx.a[1]) {
-      GuestTimespec g{rem.tv_sec, rem.tv_nsec};
-      if (!ctx.proc.as().write(ctx.a[1], &g, sizeof g)) return -EFAULT;
-    }
-    return kERESTART_RESTARTBLOCK;  // -EINTR for the guest (no restart_syscall yet)
-  }
-  return e;
+  RestartBlock& rb = Process::thread_of(ctx.vcpu).restart;
+  rb = RestartBlock{};
+  rb.clock = CLOCK_MONOTONIC;
+  rb.deadline = deadline_after(rb.clock, req);
+  rb.addr = ctx.a[1];
+  return sleep_until(ctx, rb);
 }
 
 int64_t sys_clock_nanosleep(SyscallCtx& ctx) {
@@ -176,19 +217,19 @@ int64_t sys_clock_nanosleep(SyscallCtx& ctx) {
   GuestTimespec req;
   if (!ctx.proc.as().read(ctx.a[2], &req, sizeof req)) return -EFAULT;
   if (!valid_ts(req)) return -EINVAL;
-  struct timespec r{req.tv_sec, req.tv_nsec}, rem{};
-  int64_t e = safe_syscall(&ctx.vcpu.state.exit_request, SYS_clock_nanosleep, c,
-                           flags & TIMER_ABSTIME, reinterpret_cast<long>(&r),
-                           reinterpret_cast<long>(&rem));
-  if (e == -EINTR) {
-    if (flags & TIMER_ABSTIME) return kERESTARTNOHAND;  // the same deadline again
-    if (ctx.a[3]) {
-      GuestTimespec g{rem.tv_sec, rem.tv_nsec};
-      if (!ctx.proc.as().write(ctx.a[3], &g, sizeof g)) return -EFAULT;
-    }
-    return kERESTART_RESTARTBLOCK;
+  RestartBlock& rb = Process::thread_of(ctx.vcpu).restart;
+  rb = RestartBlock{};
+  if (flags & TIMER_ABSTIME) {
+    // Linux: no rem, and -ERESTARTNOHAND: restarted with the same deadline.
+    struct timespec r{req.tv_sec, req.tv_nsec};
+    int64_t e = safe_syscall(&ctx.vcpu.state.exit_request, SYS_clock_nanosleep, c, TIMER_ABSTIME,
+                             reinterpret_cast<long>(&r), 0);
+    return e == -EINTR ? kERESTARTNOHAND : e;
   }
-  return e;
+  rb.clock = c == CLOCK_REALTIME ? CLOCK_MONOTONIC : c;
+  rb.deadline = deadline_after(rb.clock, req);
+  rb.addr = ctx.a[3];
+  return sleep_until(ctx, rb);
 }
 
 // ---- interval timers ----------------------------------------------------------------

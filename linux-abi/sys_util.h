@@ -6,12 +6,15 @@
 #pragma once
 
 #include <sys/mman.h>
+#include <sys/uio.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "linux-abi/fd_table.h"
 #include "linux-abi/process.h"
@@ -73,6 +76,45 @@ bool is_proc_self(const Process& p, const std::string& path, const char* what);
 // pipe2/socketpair: installs two new host fds as guest fds and stores the
 // pair (int[2]) at out_addr; on any failure nothing stays installed or open.
 int64_t install_fd_pair(Process& p, int h0, int h1, bool cloexec, uint64_t out_addr);
+
+// The end of user space for Linux's access_ok() (riscv64 with Sv48: 2^47;
+// x86-64's is a page less). Guest memory ends at kGuestVaLimit; addresses
+// from there to here are valid but never mapped, as in a process whose
+// mappings all lie below 2^38.
+constexpr uint64_t kUserAddrEnd = uint64_t{1} << 47;
+
+// A guest buffer that a host call may move only part of (the read/write
+// families, vmsplice, getrandom): the host pointer for [addr, addr+*len), or
+// nullptr (EFAULT for the whole call) when access_ok() would fail (past
+// kUserAddrEnd, or wrapping). The pages are NOT checked one by one: a page
+// the guest cannot access with prot is not accessible on the host either
+// (host protection is the guest's minus PROT_EXEC; unmapped guest pages and
+// the guard after kGuestVaLimit are PROT_NONE), so the host kernel stops at
+// the same byte as Linux would and returns its own partial count, or EFAULT
+// when nothing moved. A buffer at or past kGuestVaLimit is pointed at the
+// guard (faults at once); one crossing it is cut to end inside the guard.
+// With PROT_WRITE, pages of translated code in the range are made writable
+// first (AddressSpace::unprotect_code), as check() does.
+inline uint8_t* host_span(Process& p, uint64_t addr, uint64_t* len, int prot) {
+  uint64_t n = *len;
+  if (n == 0) return p.as().base() + (addr < kGuestVaLimit ? addr : 0);
+  if (addr >= kUserAddrEnd || n > kUserAddrEnd - addr) return nullptr;
+  if (addr >= kGuestVaLimit) {
+    *len = std::min<uint64_t>(n, kGuardBytes);
+    return p.as().base() + kGuestVaLimit;
+  }
+  *len = std::min<uint64_t>(n, kGuestVaLimit + kGuardBytes - addr);
+  if (prot & PROT_WRITE) p.as().unprotect_code(addr, std::min<uint64_t>(n, kGuestVaLimit - addr));
+  return p.as().base() + addr;
+}
+
+// Linux's import_iovec for a host call on guest memory: reads cnt guest
+// iovecs at addr into *out as host_span()s (prot: PROT_WRITE when the call
+// fills them). Returns the total length (capped at MAX_RW_COUNT, as Linux
+// caps it), -EINVAL (cnt > 1024, a negative length) or -EFAULT (the array,
+// a segment failing access_ok()).
+int64_t import_iovec(Process& p, uint64_t addr, uint64_t cnt, int prot,
+                     std::vector<struct iovec>* out);
 
 // Guest buffer → host pointer after checking every page has prot; nullptr if not.
 inline uint8_t* guest_buf(Process& p, uint64_t addr, uint64_t len, int prot) {

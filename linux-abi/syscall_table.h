@@ -120,13 +120,13 @@ struct SyscallInfo {
   S(66, writev, Full, "dpd", 'd') \
   S(67, pread64, Full, "dpul", 'd') \
   S(68, pwrite64, Full, "dpul", 'd') \
-  U(69, preadv, "xxxxxx") \
-  U(70, pwritev, "xxxxxx") \
+  S(69, preadv, Full, "dpdll", 'd') \
+  S(70, pwritev, Full, "dpdll", 'd') \
   S(71, sendfile, Full, "ddpu", 'd') \
   S(72, pselect6, Full, "dppppp", 'd') \
   S(73, ppoll, Full, "pupu", 'd') \
   S(74, signalfd4, Full, "dpux", 'd') \
-  U(75, vmsplice, "xxxxxx") \
+  S(75, vmsplice, Full, "dpux", 'd') \
   S(76, splice, Full, "dpdpux", 'd') \
   S(77, tee, Full, "ddux", 'd') \
   S(78, readlinkat, Full, "fspu", 'd') \
@@ -179,7 +179,7 @@ struct SyscallInfo {
   U(125, sched_get_priority_max, "xxxxxx") \
   U(126, sched_get_priority_min, "xxxxxx") \
   U(127, sched_rr_get_interval, "xxxxxx") \
-  U(128, restart_syscall, "xxxxxx") \
+  S(128, restart_syscall, Full, "", 'd') \
   S(129, kill, Partial, "dS", 'd') \
   S(130, tkill, Full, "dS", 'd') \
   S(131, tgkill, Full, "ddS", 'd') \
@@ -323,8 +323,8 @@ struct SyscallInfo {
   S(283, membarrier, Full, "dxd", 'd') \
   U(284, mlock2, "xxxxxx") \
   S(285, copy_file_range, Full, "dpdpux", 'd') \
-  U(286, preadv2, "xxxxxx") \
-  U(287, pwritev2, "xxxxxx") \
+  S(286, preadv2, Full, "dpdllx", 'd') \
+  S(287, pwritev2, Full, "dpdllx", 'd') \
   U(288, pkey_mprotect, "xxxxxx") \
   U(289, pkey_alloc, "xxxxxx") \
   U(290, pkey_free, "xxxxxx") \

@@ -1,11 +1,13 @@
 // tests/unit/linux-abi/signals_test.cpp — guest signals on a loaded (not
 // running) process: the rt_sigframe a handler gets (registers, FP state,
 // mask, siginfo, trampoline), rt_sigreturn, syscall restart with and without
-// SA_RESTART, force_sig semantics for faults, bad frames, sigaltstack with
-// SS_AUTODISARM, rt_sigaction flag filtering, pending sets; and one real run
-// checking sa_mask (which qemu-riscv64 7.2 gets wrong, so no guest test).
+// SA_RESTART, restart_syscall and the restart block, force_sig semantics for
+// faults, bad frames, sigaltstack with SS_AUTODISARM, rt_sigaction flag
+// filtering, pending sets; and one real run checking sa_mask (which
+// qemu-riscv64 7.2 gets wrong, so no guest test).
 #include <sys/mman.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstddef>
 #include <cstring>
@@ -152,6 +154,59 @@ TEST_F(Signals, SyscallRestart) {
   finish_syscall(*proc_, v(), kERESTARTNOHAND, 5);
   EXPECT_EQ(st().pc, ecall_pc);
   EXPECT_EQ(st().x[10], 5u);
+}
+
+// An interrupted nanosleep records its deadline: with no handler the thread
+// goes back to the ecall as restart_syscall, which sleeps only what is left.
+TEST_F(Signals, RestartBlockResumesWithTimeLeft) {
+  uint64_t ecall_pc = st().pc;
+  EXPECT_EQ(call("restart_syscall"), -EINTR);  // nothing recorded yet
+  GuestTimespec req{0, 200000000}, rem{7, 7};
+  ASSERT_TRUE(proc_->as().write(scratch_, &req, sizeof req));
+  ASSERT_TRUE(proc_->as().write(scratch_ + 16, &rem, sizeof rem));
+  auto t0 = std::chrono::steady_clock::now();
+  v().state.exit_request.store(1);  // interrupted before it sleeps
+  int64_t r = call("nanosleep", scratch_, scratch_ + 16);
+  v().state.exit_request.store(0);
+  EXPECT_EQ(r, kERESTART_RESTARTBLOCK);
+  ASSERT_TRUE(proc_->as().read(scratch_ + 16, &rem, sizeof rem));
+  EXPECT_EQ(rem.tv_sec, 0);
+  EXPECT_GT(rem.tv_nsec, 0);
+  EXPECT_LE(rem.tv_nsec, 200000000);
+  st().pc = ecall_pc + 4;
+  st().x[17] = 101;
+  finish_syscall(*proc_, v(), r, scratch_);
+  EXPECT_EQ(st().pc, ecall_pc);
+  EXPECT_EQ(st().x[17], kNrRestartSyscall);
+  EXPECT_EQ(st().x[10], scratch_);
+  EXPECT_EQ(call("restart_syscall"), 0);
+  double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_GE(took, 0.19);
+  EXPECT_LT(took, 5.0);
+}
+
+// With a handler (even SA_RESTART) the same call fails with EINTR, and
+// rt_sigreturn forgets it: restart_syscall has nothing left to resume.
+TEST_F(Signals, RestartBlockWithHandlerIsEintr) {
+  uint64_t ecall_pc = st().pc;
+  set_action(SIGUSR1, kHandler, kSA_RESTART);
+  GuestTimespec req{5, 0};
+  ASSERT_TRUE(proc_->as().write(scratch_ + 1024, &req, sizeof req));
+  v().state.exit_request.store(1);
+  int64_t r = call("nanosleep", scratch_ + 1024, 0);
+  v().state.exit_request.store(0);
+  EXPECT_EQ(r, kERESTART_RESTARTBLOCK);
+  ASSERT_EQ(call("tgkill", proc_->pid(), tid(), SIGUSR1), 0);
+  st().pc = ecall_pc + 4;
+  finish_syscall(*proc_, v(), r, scratch_ + 1024);
+  GuestRtSigframe f = frame_at(st().x[2]);
+  EXPECT_EQ(f.uc.uc_mcontext.sc_regs[0], ecall_pc + 4);
+  EXPECT_EQ(int64_t(f.uc.uc_mcontext.sc_regs[10]), -EINTR);
+  st().pc = proc_->sigreturn_trampoline + 4;
+  r = call("rt_sigreturn");
+  finish_syscall(*proc_, v(), r, st().x[10]);
+  EXPECT_EQ(st().pc, ecall_pc + 4);
+  EXPECT_EQ(call("restart_syscall"), -EINTR);
 }
 
 TEST_F(Signals, SigsuspendReturnsEintrThroughHandler) {
