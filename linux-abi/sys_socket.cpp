@@ -193,7 +193,9 @@ int prep_msg(Process& p, const GuestMsghdr& g, bool send, HostMsg* h) {
     if (static_cast<int64_t>(len) < 0) return -EINVAL;
     total += len;
     if (total > kMaxRwCount) len -= total - kMaxRwCount, total = kMaxRwCount;
-    uint8_t* b = guest_buf(p, base, len, send ? PROT_READ : PROT_WRITE);
+    // Unchecked page by page, as read/write (sys_util.h host_span): a
+    // segment running into unmapped memory moves what Linux would move.
+    uint8_t* b = host_span(p, base, &len, send ? PROT_READ : PROT_WRITE);
     if (!b) return -EFAULT;
     h->iov[i] = {b, len};
   }
@@ -432,7 +434,7 @@ int64_t sys_sendto(SyscallCtx& ctx) {
   int fd = host_sock(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
   uint64_t len = std::min<uint64_t>(ctx.a[2], kMaxRwCount);
-  uint8_t* buf = guest_buf(ctx.proc, ctx.a[1], len, PROT_READ);
+  uint8_t* buf = host_span(ctx.proc, ctx.a[1], &len, PROT_READ);
   if (!buf) return -EFAULT;
   int flags = static_cast<int>(ctx.a[3]);
   InAddr a;
@@ -454,7 +456,7 @@ int64_t sys_recvfrom(SyscallCtx& ctx) {
   int fd = host_sock(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
   uint64_t len = std::min<uint64_t>(ctx.a[2], kMaxRwCount);
-  uint8_t* buf = guest_buf(ctx.proc, ctx.a[1], len, PROT_WRITE);
+  uint8_t* buf = host_span(ctx.proc, ctx.a[1], &len, PROT_WRITE);
   if (!buf) return -EFAULT;
   struct sockaddr_storage ss{};
   socklen_t slen = sizeof ss;

@@ -11,14 +11,17 @@
 //    fails with EINTR.
 // 3. vmsplice: memory into a pipe and a pipe into memory, partial and
 //    non-blocking cases, and its errors.
-// 4. writev/readv/pwritev/preadv/read/write/getrandom with a buffer that runs
-//    into an unmapped page: what moved before the hole, or EFAULT.
+// 4. writev/readv/pwritev/preadv/read/write/getrandom and the socket calls
+//    with a buffer that runs into an unmapped page: what moved before the
+//    hole, or EFAULT.
 // Times are never printed: only whether an elapsed time or a remaining time
 // lies in a range with wide margins (a loaded 2-core machine).
 #include "sc.h"  // first: it defines _GNU_SOURCE
 
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
@@ -361,6 +364,49 @@ static void partial_io(char* hole_end) {
   VAL("pipe read into a hole", read(p[0], hole_end - 5, 10));
   close(p[0]);
   close(p[1]);
+  // Sockets: send/recv, sendmsg/recvmsg (stream and datagram) too.
+  int sv[2];
+  socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+  fcntl(sv[0], F_SETFL, O_NONBLOCK);
+  VAL("stream send from a hole", send(sv[1], hole_end - 100, 200, 0));
+  VAL("stream sendto, a page then the hole", sendto(sv[1], two_pages, 4096 + 60, 0, NULL, 0));
+  struct msghdr mh = {.msg_iov = wv, .msg_iovlen = 2};
+  VAL("stream sendmsg into a hole", sendmsg(sv[1], &mh, 0));
+  send(sv[1], "0123456789abcdefghij", 20, 0);
+  VAL("stream recv into a hole", recv(sv[0], hole_end - 5, 20, 0));
+  send(sv[1], "0123456789abcdefghij", 20, 0);
+  mh.msg_iov = rv;
+  VAL("stream recvmsg into a hole", recvmsg(sv[0], &mh, 0));
+  send(sv[1], "0123456789abcdefghij", 20, 0);
+  VAL("stream recvfrom into a hole", recvfrom(sv[0], hole_end - 5, 20, 0, NULL, NULL));
+  ERR("stream recv at the hole", recv(sv[0], hole_end, 10, 0));
+  while (recv(sv[0], drain, sizeof drain, 0) > 0) {}
+  close(sv[0]);
+  close(sv[1]);
+  // TCP over loopback copies what it can.
+  int ls = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t slen = sizeof sin;
+  bind(ls, (struct sockaddr*)&sin, sizeof sin);
+  listen(ls, 1);
+  getsockname(ls, (struct sockaddr*)&sin, &slen);
+  int tc = socket(AF_INET, SOCK_STREAM, 0);
+  connect(tc, (struct sockaddr*)&sin, sizeof sin);
+  int ts = accept(ls, NULL, NULL);
+  VAL("tcp send from a hole", send(tc, hole_end - 100, 200, 0));
+  VAL("tcp sendmsg into a hole", sendmsg(tc, &(struct msghdr){.msg_iov = wv, .msg_iovlen = 2}, 0));
+  usleep(100000);
+  VAL("tcp recv into a hole", recv(ts, hole_end - 50, 100, MSG_DONTWAIT));
+  VAL("tcp recv the rest", recv(ts, drain, sizeof drain, MSG_DONTWAIT));
+  close(tc);
+  close(ts);
+  close(ls);
+  socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+  ERR("dgram send from a hole", send(sv[1], hole_end - 100, 200, 0));
+  send(sv[1], "0123456789", 10, 0);
+  ERR("dgram recv into a hole", recv(sv[0], hole_end - 5, 10, 0));
+  close(sv[0]);
+  close(sv[1]);
   // getrandom: the bytes before the hole.
   VAL("getrandom into a hole", getrandom(hole_end - 100, 200, 0));
   ERR("getrandom at the hole", getrandom(hole_end, 16, 0));
