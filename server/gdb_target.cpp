@@ -118,11 +118,16 @@ size_t ProcessGdbTarget::process_count() {
   return n;
 }
 
-size_t ProcessGdbTarget::detach_process(int pid) {
+void ProcessGdbTarget::kill_one(Proc& pr) {
+  pr.p->exit_with_signal(SIGKILL);
+  pr.d->release_all();
+}
+
+size_t ProcessGdbTarget::end_process(int pid, void (*act)(Proc&)) {
   for (size_t i = 0; i < procs_.size(); ++i)
     if (procs_[i].p->pid() == pid) {
-      linux::debug_detach(*procs_[i].p);
-      if (procs_.size() == 1) {
+      act(procs_[i]);
+      if (procs_.size() == 1) {  // the last one: kept, its end reported
         procs_[i].end_reported = true;
         return 0;
       }
@@ -132,20 +137,11 @@ size_t ProcessGdbTarget::detach_process(int pid) {
   return process_count();
 }
 
-size_t ProcessGdbTarget::kill_process(int pid) {
-  for (size_t i = 0; i < procs_.size(); ++i)
-    if (procs_[i].p->pid() == pid) {
-      procs_[i].p->exit_with_signal(SIGKILL);
-      procs_[i].d->release_all();
-      if (procs_.size() == 1) {
-        procs_[i].end_reported = true;
-        return 0;
-      }
-      remove_process(i);
-      break;
-    }
-  return process_count();
+size_t ProcessGdbTarget::detach_process(int pid) {
+  return end_process(pid, [](Proc& pr) { linux::debug_detach(*pr.p); });
 }
+
+size_t ProcessGdbTarget::kill_process(int pid) { return end_process(pid, kill_one); }
 
 void ProcessGdbTarget::set_process_events(uint32_t mask) {
   events_ = ((mask & gdb::kProcessFork) ? kDebugForkEvents : 0u) |
@@ -442,8 +438,7 @@ void ProcessGdbTarget::detach() {
 
 void ProcessGdbTarget::kill() {
   for (Proc& pr : procs_) {
-    pr.p->exit_with_signal(SIGKILL);
-    pr.d->release_all();
+    kill_one(pr);
     pr.end_reported = true;
   }
 }
@@ -507,12 +502,10 @@ bool ProcessGdbTarget::attach(int pid) {
 void ProcessGdbTarget::let_go() {
   for (Proc& pr : procs_) {
     if (pr.end_reported || pr.p->zombie()) continue;
-    if (pr.attached) {
+    if (pr.attached)
       linux::debug_detach(*pr.p);
-    } else {
-      pr.p->exit_with_signal(SIGKILL);
-      pr.d->release_all();
-    }
+    else
+      kill_one(pr);
   }
   procs_.clear();
   select(0);

@@ -105,6 +105,10 @@ class ProcessGdbTarget : public gdb::Target {
     std::shared_ptr<void> claim;  // this target's DebugController::claim, released with the last copy
   };
   Proc* proc_of_tid(int tid);
+  static void kill_one(Proc& pr);  // SIGKILL, parked threads released
+  // detach_process/kill_process: act on pid's Proc, then drop it (the last
+  // one stays, marked ended). Returns the processes still debugged.
+  size_t end_process(int pid, void (*act)(Proc&));
   void select(size_t i);
   void add_process(std::shared_ptr<linux::Process> p, std::shared_ptr<DebugController> d);
   void remove_process(size_t i);
