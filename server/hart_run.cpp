@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 
 #include <atomic>
+#include <climits>
 #include <condition_variable>
 #include <csignal>
 #include <cstdio>
@@ -242,6 +243,12 @@ int main(int argc, char** argv) {
     std::string err;
     if (!hart::parse_log_categories(log_spec, &mask, &err)) return fail(err);
     log.set_mask(mask);
+  }
+  // A relative -L names a folder from here: the guest's chdir must not move it.
+  if (!cfg.sysroot.empty() && cfg.sysroot[0] != '/') {
+    char buf[PATH_MAX];
+    if (!getcwd(buf, sizeof buf)) return fail("-L: cannot read the current directory");
+    cfg.sysroot = std::string(buf) + "/" + cfg.sysroot;
   }
   if (cfg.strace) log.set_mask(log.mask() | hart::kLog_strace);
   if (!log_file.empty()) {

@@ -174,6 +174,7 @@ std::string launch_settings(const Json& b, LaunchRequest* out) {
   cfg.root = b.value("root", std::string());
   if (!cfg.root.empty() && cfg.root[0] != '/') return "field 'root' must be an absolute path";
   if (!cfg.cwd.empty() && cfg.cwd[0] != '/') return "field 'cwd' must be an absolute path";
+  if (!cfg.sysroot.empty() && cfg.sysroot[0] != '/') return "field 'sysroot' must be an absolute path";
   if (b.contains("log")) {
     const Json& lg = b["log"];
     std::string err = validate(lg, kLogFields, "log.");

@@ -379,6 +379,7 @@ class Garbage(unittest.TestCase):
             ({"id": 11, "op": "launch", "argv": ["x"], "stdout": "tty"}, "bad_request"),
             ({"id": 12, "op": "wait", "pid": 99999999}, "no_such_guest"),
             ({"id": 13, "op": "list", "bogus": 1}, "bad_request"),
+            ({"id": 113, "op": "launch", "argv": ["x"], "sysroot": "relative/root"}, "bad_request"),
             ({"id": "s", "op": "wait", "pid": 1000, "timeout": -1}, "bad_request"),
             ({"id": 14, "op": "gdb", "pid": 99999999}, "no_such_guest"),
         ]
