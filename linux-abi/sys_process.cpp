@@ -450,19 +450,7 @@ int64_t sys_futex(SyscallCtx& ctx) {
     rb.val = static_cast<uint32_t>(ctx.a[2]);
     rb.bitset = bitset;
     rb.op = op & (FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
-    if (cmd == kWait) {
-      struct timespec now{};
-      clock_gettime(CLOCK_MONOTONIC, &now);
-      constexpr int64_t kMaxSec = INT64_MAX / 1000000000;
-      if (t.tv_sec >= kMaxSec - now.tv_sec) {
-        rb.deadline = {kMaxSec, 0};
-      } else {
-        rb.deadline = {now.tv_sec + t.tv_sec, now.tv_nsec + t.tv_nsec};
-        if (rb.deadline.tv_nsec >= 1000000000) rb.deadline.tv_sec++, rb.deadline.tv_nsec -= 1000000000;
-      }
-    } else {
-      rb.deadline = {t.tv_sec, t.tv_nsec};
-    }
+    rb.deadline = cmd == kWait ? deadline_after(CLOCK_MONOTONIC, t) : timespec{t.tv_sec, t.tv_nsec};
     return futex_wait_until(ctx, rb);
   }
   if (uaddr & 3) return -EINVAL;

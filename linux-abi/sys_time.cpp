@@ -151,9 +151,6 @@ int64_t sys_gettimeofday(SyscallCtx& ctx) {
   return 0;
 }
 
-namespace {
-
-// deadline = now on clock c + rel, saturating like Linux's ktime_add_safe.
 struct timespec deadline_after(clockid_t c, const GuestTimespec& rel) {
   struct timespec now{};
   clock_gettime(c, &now);
@@ -166,7 +163,7 @@ struct timespec deadline_after(clockid_t c, const GuestTimespec& rel) {
   return d;
 }
 
-int64_t nanosleep_restart(SyscallCtx& ctx, RestartBlock& rb);
+namespace {
 
 // Linux's do_nanosleep on an absolute deadline (rb.clock, rb.deadline): 0
 // once it has passed. Interrupted: the time left goes to rb.addr if the call
@@ -184,11 +181,19 @@ int64_t sleep_until(SyscallCtx& ctx, RestartBlock& rb) {
     if (rem.tv_sec < 0 || (rem.tv_sec == 0 && rem.tv_nsec == 0)) return 0;
     if (!ctx.proc.as().write(rb.addr, &rem, sizeof rem)) return -EFAULT;
   }
-  rb.fn = nanosleep_restart;
+  rb.fn = sleep_until;  // restart_syscall sleeps on to the same deadline
   return kERESTART_RESTARTBLOCK;  // -EINTR if a handler runs, else restart_syscall
 }
 
-int64_t nanosleep_restart(SyscallCtx& ctx, RestartBlock& rb) { return sleep_until(ctx, rb); }
+// A relative sleep of rel on clock c, rem to rem_addr (0: none).
+int64_t sleep_for(SyscallCtx& ctx, clockid_t c, const GuestTimespec& rel, uint64_t rem_addr) {
+  RestartBlock& rb = Process::thread_of(ctx.vcpu).restart;
+  rb = RestartBlock{};
+  rb.clock = c;
+  rb.deadline = deadline_after(c, rel);
+  rb.addr = rem_addr;
+  return sleep_until(ctx, rb);
+}
 
 }  // namespace
 
@@ -200,12 +205,7 @@ int64_t sys_nanosleep(SyscallCtx& ctx) {
   GuestTimespec req;
   if (!ctx.proc.as().read(ctx.a[0], &req, sizeof req)) return -EFAULT;
   if (!valid_ts(req)) return -EINVAL;
-  RestartBlock& rb = Process::thread_of(ctx.vcpu).restart;
-  rb = RestartBlock{};
-  rb.clock = CLOCK_MONOTONIC;
-  rb.deadline = deadline_after(rb.clock, req);
-  rb.addr = ctx.a[1];
-  return sleep_until(ctx, rb);
+  return sleep_for(ctx, CLOCK_MONOTONIC, req, ctx.a[1]);
 }
 
 int64_t sys_clock_nanosleep(SyscallCtx& ctx) {
@@ -217,8 +217,7 @@ int64_t sys_clock_nanosleep(SyscallCtx& ctx) {
   GuestTimespec req;
   if (!ctx.proc.as().read(ctx.a[2], &req, sizeof req)) return -EFAULT;
   if (!valid_ts(req)) return -EINVAL;
-  RestartBlock& rb = Process::thread_of(ctx.vcpu).restart;
-  rb = RestartBlock{};
+  Process::thread_of(ctx.vcpu).restart = RestartBlock{};
   if (flags & TIMER_ABSTIME) {
     // Linux: no rem, and -ERESTARTNOHAND: restarted with the same deadline.
     struct timespec r{req.tv_sec, req.tv_nsec};
@@ -226,10 +225,7 @@ int64_t sys_clock_nanosleep(SyscallCtx& ctx) {
                              reinterpret_cast<long>(&r), 0);
     return e == -EINTR ? kERESTARTNOHAND : e;
   }
-  rb.clock = c == CLOCK_REALTIME ? CLOCK_MONOTONIC : c;
-  rb.deadline = deadline_after(rb.clock, req);
-  rb.addr = ctx.a[3];
-  return sleep_until(ctx, rb);
+  return sleep_for(ctx, c == CLOCK_REALTIME ? CLOCK_MONOTONIC : c, req, ctx.a[3]);
 }
 
 // ---- interval timers ----------------------------------------------------------------

@@ -123,6 +123,10 @@ inline uint8_t* guest_buf(Process& p, uint64_t addr, uint64_t len, int prot) {
   return p.as().base() + addr;
 }
 
+// now on host clock c + rel, saturating like Linux's ktime_add_safe: the
+// absolute deadline of a relative wait (sys_time.cpp; nanosleep, futex).
+struct timespec deadline_after(clockid_t c, const GuestTimespec& rel);
+
 // execve: deletes p's POSIX timers (timer_create), as Linux's exec does (sys_time.cpp).
 void delete_posix_timers(Process& p);
 
