@@ -193,9 +193,8 @@ int64_t sys_read(SyscallCtx& ctx) {
   if (fd < 0) return fd;
   if (int64_t r; signalfd_read(ctx, keep, ctx.a[1], ctx.a[2], &r)) return r;  // sys_poll.cpp
   uint64_t len = ctx.a[2];
-  uint8_t* buf = host_span(ctx.proc, ctx.a[1], &len, PROT_WRITE);
+  uint8_t* buf = rw_span(ctx.proc, ctx.a[1], &len, PROT_WRITE);
   if (!buf) return -EFAULT;
-  len = std::min(len, kMaxRwCount);
   return interruptible(ctx, safe_syscall(&ctx.vcpu.state.exit_request, SYS_read, fd,
                                          reinterpret_cast<long>(buf), static_cast<long>(len)));
 }
@@ -205,9 +204,8 @@ int64_t sys_write(SyscallCtx& ctx) {
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
   uint64_t len = ctx.a[2];
-  uint8_t* buf = host_span(ctx.proc, ctx.a[1], &len, PROT_READ);
+  uint8_t* buf = rw_span(ctx.proc, ctx.a[1], &len, PROT_READ);
   if (!buf) return -EFAULT;
-  len = std::min(len, kMaxRwCount);
   return write_result(ctx, safe_syscall(&ctx.vcpu.state.exit_request, SYS_write, fd,
                                         reinterpret_cast<long>(buf), static_cast<long>(len)));
 }
@@ -218,9 +216,8 @@ int64_t sys_pread64(SyscallCtx& ctx) {
   if (fd < 0) return fd;
   if (static_cast<int64_t>(ctx.a[3]) < 0) return -EINVAL;
   uint64_t len = ctx.a[2];
-  uint8_t* buf = host_span(ctx.proc, ctx.a[1], &len, PROT_WRITE);
+  uint8_t* buf = rw_span(ctx.proc, ctx.a[1], &len, PROT_WRITE);
   if (!buf) return -EFAULT;
-  len = std::min(len, kMaxRwCount);
   return host_ret(pread(fd, buf, len, static_cast<off_t>(ctx.a[3])));
 }
 
@@ -230,9 +227,8 @@ int64_t sys_pwrite64(SyscallCtx& ctx) {
   if (fd < 0) return fd;
   if (static_cast<int64_t>(ctx.a[3]) < 0) return -EINVAL;
   uint64_t len = ctx.a[2];
-  uint8_t* buf = host_span(ctx.proc, ctx.a[1], &len, PROT_READ);
+  uint8_t* buf = rw_span(ctx.proc, ctx.a[1], &len, PROT_READ);
   if (!buf) return -EFAULT;
-  len = std::min(len, kMaxRwCount);
   return host_ret(pwrite(fd, buf, len, static_cast<off_t>(ctx.a[3])));
 }
 

@@ -271,9 +271,8 @@ int64_t sys_getrandom(SyscallCtx& ctx) {
   // Straight into guest memory: a buffer that runs into an unmapped page
   // gets the bytes before it (host_span), EFAULT only if none fit.
   uint64_t len = ctx.a[1];
-  uint8_t* buf = host_span(ctx.proc, ctx.a[0], &len, PROT_WRITE);
+  uint8_t* buf = rw_span(ctx.proc, ctx.a[0], &len, PROT_WRITE);
   if (!buf) return -EFAULT;
-  len = std::min(len, kMaxRwCount);
   // GRND_INSECURE is not passed on (hosts before Linux 5.6 refuse it; the
   // host's pool is initialised anyway).
   return host_ret(syscall(SYS_getrandom, buf, len, flags & ~kInsecure));

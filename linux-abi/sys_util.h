@@ -108,6 +108,14 @@ inline uint8_t* host_span(Process& p, uint64_t addr, uint64_t* len, int prot) {
   return p.as().base() + addr;
 }
 
+// The buffer of read/write/pread64/pwrite64/getrandom: host_span over the
+// whole length (Linux's access_ok), then capped at MAX_RW_COUNT.
+inline uint8_t* rw_span(Process& p, uint64_t addr, uint64_t* len, int prot) {
+  uint8_t* b = host_span(p, addr, len, prot);
+  *len = std::min(*len, kMaxRwCount);
+  return b;
+}
+
 // Linux's import_iovec for a host call on guest memory: reads cnt guest
 // iovecs at addr into *out as host_span()s (prot: PROT_WRITE when the call
 // fills them). Returns the total length (capped at MAX_RW_COUNT, as Linux
