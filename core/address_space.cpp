@@ -3,10 +3,12 @@
 #include "core/address_space.h"
 
 #include <fcntl.h>
+#include <setjmp.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -17,6 +19,44 @@ constexpr uint64_t kDefaultMmapBase = uint64_t{1} << 36;  // first hint for mmap
 
 int host_prot(int guest_prot) { return guest_prot & (PROT_READ | PROT_WRITE); }
 }  // namespace
+
+namespace {
+thread_local sigjmp_buf* tls_copy_jmp = nullptr;
+thread_local const void* tls_copy_lo = nullptr;
+thread_local const void* tls_copy_hi = nullptr;
+
+// hartd's own memory file: reads pages whatever their host protection
+// (Linux's FOLL_FORCE for /proc/PID/mem), and fails cleanly where nothing
+// can be read.
+int self_mem_fd() {
+  static const int fd = ::open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+  return fd;
+}
+}  // namespace
+
+bool guarded_copy(void* dst, const void* src, uint64_t len, const void* lo, const void* hi) {
+  sigjmp_buf jb;
+  if (sigsetjmp(jb, 0)) {
+    tls_copy_jmp = nullptr;
+    return false;
+  }
+  tls_copy_lo = lo;
+  tls_copy_hi = hi;
+  tls_copy_jmp = &jb;
+  // The fault handler reads these: keep the stores on both sides of the copy.
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  memcpy(dst, src, len);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  tls_copy_jmp = nullptr;
+  return true;
+}
+
+void guarded_copy_fault(const void* addr) {
+  if (!tls_copy_jmp || addr < tls_copy_lo || addr >= tls_copy_hi) return;
+  sigjmp_buf* jb = tls_copy_jmp;
+  tls_copy_jmp = nullptr;
+  siglongjmp(*jb, 1);
+}
 
 std::unique_ptr<AddressSpace> AddressSpace::create(std::string* error) {
   void* p = mmap(nullptr, kGuestVaLimit + kGuardBytes, PROT_NONE,
@@ -203,16 +243,38 @@ bool AddressSpace::check(uint64_t addr, uint64_t len, int prot) const {
   return cur >= end;
 }
 
+// Copies between hartd and guest memory survive the guest changing its
+// mappings meanwhile (another thread's munmap) and file pages that cannot be
+// read (SIGBUS past the end of a file): the access fails as an EFAULT would.
 bool AddressSpace::read(uint64_t addr, void* dst, uint64_t len) const {
   if (!check(addr, len, PROT_READ)) return false;
-  memcpy(dst, base_ + addr, len);
-  return true;
+  return guarded_copy(dst, base_ + addr, len, base_, base_ + kGuestVaLimit + kGuardBytes);
 }
 
 bool AddressSpace::write(uint64_t addr, const void* src, uint64_t len) {
   if (!check(addr, len, PROT_WRITE)) return false;
-  memcpy(base_ + addr, src, len);
+  return guarded_copy(base_ + addr, src, len, base_, base_ + kGuestVaLimit + kGuardBytes);
+}
+
+bool AddressSpace::peek(uint64_t addr, void* dst, uint64_t len) const {
+  if (!check(addr, len, 0)) return false;
+  if (check(addr, len, PROT_READ))
+    return guarded_copy(dst, base_ + addr, len, base_, base_ + kGuestVaLimit + kGuardBytes);
+  // Not readable on the host (execute-only or PROT_NONE for the guest).
+  int fd = self_mem_fd();
+  if (fd < 0) return false;
+  auto off = static_cast<off_t>(reinterpret_cast<uintptr_t>(base_ + addr));
+  uint64_t done = 0;
+  while (done < len) {
+    ssize_t n = pread(fd, static_cast<uint8_t*>(dst) + done, len - done, off + done);
+    if (n <= 0) return false;
+    done += n;
+  }
   return true;
+}
+
+bool AddressSpace::fetch(uint64_t addr, void* dst, uint64_t len) const {
+  return check(addr, len, PROT_EXEC) && peek(addr, dst, len);
 }
 
 bool AddressSpace::poke(uint64_t addr, const void* src, uint64_t len) {
@@ -302,14 +364,14 @@ bool AddressSpace::read_string(uint64_t addr, std::string* out, uint64_t max) co
   out->clear();
   while (out->size() < max) {
     uint64_t chunk = kPageSize - (addr & (kPageSize - 1));
-    if (!check(addr, 1, PROT_READ)) return false;
-    const char* p = reinterpret_cast<const char*>(base_ + addr);
-    const void* nul = memchr(p, 0, chunk);
+    char page[kPageSize];
+    if (!read(addr, page, chunk)) return false;  // guarded: the page may go meanwhile
+    const void* nul = memchr(page, 0, chunk);
     if (nul) {
-      out->append(p, static_cast<const char*>(nul) - p);
+      out->append(page, static_cast<const char*>(nul) - page);
       return out->size() <= max;
     }
-    out->append(p, chunk);
+    out->append(page, chunk);
     addr += chunk;
   }
   return false;

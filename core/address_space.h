@@ -47,6 +47,15 @@ enum MapFlags : unsigned {
   kMapNoReserve = 8,
 };
 
+// memcpy that survives a host fault (SIGSEGV/SIGBUS) on an address in
+// [lo, hi): another guest thread unmapping the range meanwhile, a shared
+// file mapping past the end of its file. false if it faulted (dst then
+// holds a prefix). Host fault handlers call guarded_copy_fault first.
+bool guarded_copy(void* dst, const void* src, uint64_t len, const void* lo, const void* hi);
+// From a SIGSEGV/SIGBUS handler: if the fault at addr hit this thread's
+// guarded_copy, leaves the handler into guarded_copy (does not return).
+void guarded_copy_fault(const void* addr);
+
 class AddressSpace {
  public:
   // Reserves the region. Returns nullptr and sets *error on failure.
@@ -77,6 +86,12 @@ class AddressSpace {
   // Validated copies for syscall handlers and the loader; false = EFAULT.
   bool read(uint64_t addr, void* dst, uint64_t len) const;
   bool write(uint64_t addr, const void* src, uint64_t len);
+  // Instruction fetch: every page of the range is mapped with PROT_EXEC;
+  // reads execute-only pages too (through a forced read of the host view,
+  // since the host page is then PROT_NONE). false = the guest faults.
+  bool fetch(uint64_t addr, void* dst, uint64_t len) const;
+  // Debugger/ptrace read that ignores guest PROT_READ (not unmapped holes).
+  bool peek(uint64_t addr, void* dst, uint64_t len) const;
   // Loader/debugger write that ignores guest PROT_WRITE (not PROT_NONE holes).
   bool poke(uint64_t addr, const void* src, uint64_t len);
   // Reads a NUL-terminated string of at most max bytes; false = EFAULT or too long.

@@ -27,7 +27,9 @@ enum class ExitReason : uint32_t {
 };
 
 // Access that faulted, for SIGSEGV/SIGBUS si_code selection.
-enum class FaultKind : uint32_t { Unmapped = 0, Protection = 1, OutOfRange = 2, Misaligned = 3 };
+// Bus: a mapped page that cannot be accessed (a file mapping past the end
+// of its file): SIGBUS/BUS_ADRERR, as Linux.
+enum class FaultKind : uint32_t { Unmapped = 0, Protection = 1, OutOfRange = 2, Misaligned = 3, Bus = 4 };
 
 // fcsr.frm values (RISC-V unprivileged spec, "F" chapter).
 enum RoundingMode : uint32_t { RNE = 0, RTZ = 1, RDN = 2, RUP = 3, RMM = 4, DYN = 7 };

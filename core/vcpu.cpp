@@ -43,6 +43,8 @@ void vcpu_host_fault(int sig, siginfo_t* si, void* ucv) {
     uint64_t g = static_cast<uint8_t*>(si->si_addr) - v->as_.base();
     if (v->as_.unprotect_code(g, 1)) return;
   }
+  // hartd copying guest memory (AddressSpace::read/write/peek): that copy fails.
+  guarded_copy_fault(si->si_addr);
   if (!v || !v->in_guest_ || !v->as_.contains_host(si->si_addr)) {
     chain_to_previous(sig, si, ucv);
     return;
@@ -57,7 +59,7 @@ void vcpu_host_fault(int sig, siginfo_t* si, void* ucv) {
   // else: a helper or the interpreter faulted; it stored pc before the access.
   uint64_t gaddr = static_cast<uint8_t*>(si->si_addr) - v->as_.base();
   v->state.fault_addr = gaddr;
-  v->state.fault_kind = FaultKind::Unmapped;  // refined after leaving the handler
+  v->state.fault_kind = sig == SIGBUS ? FaultKind::Bus : FaultKind::Unmapped;  // refined later
   v->state.fault_is_write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
   v->state.exit_reason = ExitReason::MemFault;
   siglongjmp(v->recovery_, 1);

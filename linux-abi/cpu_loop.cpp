@@ -39,6 +39,8 @@ const char* fault_kind_text(FaultKind k) {
       return "address outside the guest address space";
     case FaultKind::Misaligned:
       return "misaligned access";
+    case FaultKind::Bus:
+      return "access past the end of a mapped file";
   }
   return "fault";
 }
@@ -113,11 +115,13 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
         }
         case ExitReason::MemFault: {
           FaultKind k = v.state.fault_kind;
-          bool bus = k == FaultKind::Misaligned;
+          bool bus = k == FaultKind::Misaligned || k == FaultKind::Bus;
           snprintf(buf, sizeof buf, "%s at pc 0x%" PRIx64 ": %s %s 0x%" PRIx64,
                    bus ? "SIGBUS" : "SIGSEGV", v.state.pc, fault_kind_text(k),
                    v.state.fault_is_write ? "writing" : "reading", v.state.fault_addr);
-          if (bus)
+          if (k == FaultKind::Bus)
+            fault_signal(p, v, SIGBUS, kBUS_ADRERR, v.state.fault_addr, buf);
+          else if (bus)
             fault_signal(p, v, SIGBUS, kBUS_ADRALN, v.state.pc, buf);
           else
             fault_signal(p, v, SIGSEGV,

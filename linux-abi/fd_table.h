@@ -34,21 +34,41 @@ struct SynthDir {
   size_t pos = 0;  // guarded by mutex
 };
 
+// An emulated file whose contents hartd serves on every read and write
+// (/proc/<pid>/mem, /proc/<pid>/oom_score_adj; proc_dev.cpp). Its host fd is
+// only a stand-in for fstat and is never read or written. The file position
+// belongs to the open file description, as on Linux.
+struct EmuFile {
+  virtual ~EmuFile() = default;
+  // Bytes transferred at offset off, or -errno (off may exceed INT64_MAX
+  // for mem, where it is a guest address).
+  virtual int64_t pread(uint8_t* buf, uint64_t len, uint64_t off) = 0;
+  virtual int64_t pwrite(const uint8_t* buf, uint64_t len, uint64_t off) = 0;
+  bool readable = true, writable = false;  // from the open flags
+  std::mutex mutex;
+  uint64_t pos = 0;  // guarded by mutex
+};
+
 // A host file descriptor owned by hartd on behalf of guests.
 class HostFd {
  public:
   explicit HostFd(int fd) : fd_(fd) {}
   HostFd(int fd, std::shared_ptr<SynthDir> dir) : fd_(fd), synth_(std::move(dir)) {}
+  HostFd(int fd, std::shared_ptr<EmuFile> file) : fd_(fd), emu_(std::move(file)) {}
   ~HostFd();
   HostFd(const HostFd&) = delete;
   HostFd& operator=(const HostFd&) = delete;
   int fd() const { return fd_; }
   // Non-null for an emulated directory (fd is then an empty host directory).
   SynthDir* synth() const { return synth_.get(); }
+  const std::shared_ptr<SynthDir>& synth_ptr() const { return synth_; }
+  // Non-null for an emulated file served by hartd (fd is then a stand-in).
+  EmuFile* emu() const { return emu_.get(); }
 
  private:
   int fd_;
   std::shared_ptr<SynthDir> synth_;
+  std::shared_ptr<EmuFile> emu_;
 };
 
 class FdTable {

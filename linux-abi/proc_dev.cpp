@@ -1,25 +1,36 @@
 // linux-abi/proc_dev.cpp — emulated /proc and /dev: what a guest sees where
-// the host's files would show hartd instead. For every process:
-// /proc/self, /proc/thread-self and /proc/<pid> of the guest's own launch
-// (status, stat, maps, cmdline, environ, comm, auxv, exe, cwd, root, fd/
-// and task/ as listings, task/<tid>/{comm,stat,status}), /dev/fd/N. Inside
-// a root (root_fs.h) also /proc itself (cpuinfo with a riscv64 shape, mounts;
-// meminfo, stat, uptime, loadavg, version, filesystems and sys/ from the
-// host) and /dev (null, zero, full, random, urandom, tty, ptmx and pts/ from
-// the host's devices, shm/ as a private folder, fd, stdin/stdout/stderr).
+// the host's files would show hartd instead. /proc is always emulated, with
+// or without a root: /proc itself lists the guest's own launch (cpuinfo with
+// a riscv64 shape, mounts; meminfo, stat, uptime, loadavg, version,
+// filesystems, sys/ and net/ read-only from the host), /proc/self,
+// /proc/thread-self and /proc/<pid> of the guest's own launch (status, stat,
+// statm, maps, cmdline, environ, comm, auxv, exe, cwd, root, oom_score_adj,
+// fd/ and task/ as listings, task/<tid>/{comm,stat,status}); a host process
+// (hartd itself included) is never visible. /dev/fd/N and
+// /dev/stdin|stdout|stderr are the guest's fds. Inside a root (root_fs.h)
+// also /dev (null, zero, full, random, urandom, tty, ptmx and pts/ from the
+// host's devices, shm/ as a private folder). Host objects a lookup reaches
+// anyway (a symlink or bind mount into the host's procfs, a host /dev/mem)
+// are caught after the lookup by what they are (`host_object_blocked`).
 // Owns: emulate_path (guest path → AtPath), the generated file contents,
 // listings of emulated directories (SynthDir, getdents64). Does not own:
 // path lookup outside /proc and /dev (sys_fs.cpp, root_fs.cpp).
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <set>
 
 #include "linux-abi/sys_util.h"
 
@@ -132,6 +143,87 @@ std::string proc_stat(Process& p, int tid) {
   return buf;
 }
 
+// /proc/<pid>/statm: size resident shared text lib data dt, in pages.
+std::string proc_statm(Process& p) {
+  Process::Info in = p.info();
+  uint64_t pages = in.mapped_bytes / kPageSize;
+  const LoadedProgram& img = p.image();
+  uint64_t text = img.exe.hi > img.exe.lo ? (img.exe.hi - img.exe.lo) / kPageSize : 0;
+  char buf[128];
+  snprintf(buf, sizeof buf, "%lu %lu 0 %lu 0 %lu 0\n", (unsigned long)pages, (unsigned long)pages,
+           (unsigned long)text, (unsigned long)pages);
+  return buf;
+}
+
+// A stand-in host fd for an EmuFile (fstat shows an empty regular file).
+int emu_stand_in() { return memfd_with(""); }
+
+// /proc/<pid>/oom_score_adj: the process's value, -1000..1000 (inherited by
+// fork). Writing a value below the current one needs CAP_SYS_RESOURCE.
+struct OomScoreAdjFile : EmuFile {
+  std::shared_ptr<Process> t;
+  int64_t pread(uint8_t* buf, uint64_t len, uint64_t off) override {
+    std::string text = std::to_string(t->oom_score_adj.load()) + "\n";
+    if (off >= text.size()) return 0;
+    uint64_t n = std::min<uint64_t>(len, text.size() - off);
+    memcpy(buf, text.data() + off, n);
+    return static_cast<int64_t>(n);
+  }
+  int64_t pwrite(const uint8_t* buf, uint64_t len, uint64_t) override {
+    std::string text(reinterpret_cast<const char*>(buf), std::min<uint64_t>(len, 23));
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    char* end = nullptr;
+    errno = 0;
+    long v = strtol(text.c_str(), &end, 10);
+    if (text.empty() || errno || *end) return -EINVAL;
+    if (v < -1000 || v > 1000) return -EINVAL;
+    if (v < t->oom_score_adj.load() && geteuid() != 0) return -EACCES;
+    t->oom_score_adj.store(static_cast<int>(v));
+    return static_cast<int64_t>(len);
+  }
+};
+
+// /proc/<pid>/mem: the guest's memory at offset = guest address, read and
+// written as a debugger would (ptrace access: a write may change read-only
+// pages, as Linux's FOLL_FORCE does); unmapped addresses give EIO.
+struct MemFile : EmuFile {
+  std::weak_ptr<Process> t;
+  int64_t pread(uint8_t* buf, uint64_t len, uint64_t off) override {
+    return transfer(buf, len, off, false);
+  }
+  int64_t pwrite(const uint8_t* buf, uint64_t len, uint64_t off) override {
+    return transfer(const_cast<uint8_t*>(buf), len, off, true);
+  }
+  int64_t transfer(uint8_t* buf, uint64_t len, uint64_t off, bool write) {
+    std::shared_ptr<Process> p = t.lock();
+    if (!p || p->zombie()) return 0;  // the mm is gone: Linux reads 0 bytes
+    std::lock_guard<std::mutex> lock(p->mutex());  // as_ changes at execve
+    AddressSpace& as = p->as();
+    uint64_t done = 0;
+    while (done < len) {
+      uint64_t a = off + done;
+      uint64_t chunk = std::min<uint64_t>(len - done, kPageSize - (a & (kPageSize - 1)));
+      if (a < off) break;  // wrapped
+      bool ok = write ? as.poke(a, buf + done, chunk) : as.peek(a, buf + done, chunk);
+      if (!ok) break;
+      done += chunk;
+    }
+    return done ? static_cast<int64_t>(done) : -EIO;
+  }
+};
+
+// Opens an EmuFile: 0 with *file set, or -errno.
+int open_emu_file(std::shared_ptr<EmuFile> f, int64_t flags, std::shared_ptr<HostFd>* file) {
+  int acc = static_cast<int>(flags & O_ACCMODE);
+  if (flags & O_TRUNC && acc == O_RDONLY) return -EACCES;
+  f->readable = acc == O_RDONLY || acc == O_RDWR;
+  f->writable = acc == O_WRONLY || acc == O_RDWR;
+  int fd = emu_stand_in();
+  if (fd < 0) return fd;
+  *file = std::make_shared<HostFd>(fd, std::move(f));
+  return 0;
+}
+
 std::string cpuinfo() {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   if (n < 1) n = 1;
@@ -221,8 +313,20 @@ int emulate_fd(Process& t, int n, AtPath* out) {
   out->link = guest_link_of(t, hfd);
   if (SynthDir* d = out->keep2->synth()) out->link = d->guest_path;
   auto keep = out->keep2;
+  if (SynthDir* d = keep->synth()) {  // reopening an emulated directory: a new listing of it
+    auto copy = std::make_shared<SynthDir>();
+    copy->guest_path = d->guest_path;
+    copy->entries = d->entries;
+    copy->fill = d->fill;
+    out->synth = copy;
+    out->host_only = true;
+    return 0;
+  }
+  if (keep->emu()) {
+    out->open_emu = [](int64_t, std::shared_ptr<HostFd>*) { return -EACCES; };
+    return 0;
+  }
   out->open_emulated = [keep](const Vcpu&, int64_t flags) {
-    if (SynthDir* d = keep->synth()) (void)d;
     return open_host("/proc/self/fd/" + std::to_string(keep->fd()), flags);
   };
   return 0;
@@ -236,7 +340,9 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     set_synth(p, out, dir,
               {{"auxv", DT_REG}, {"cmdline", DT_REG}, {"comm", DT_REG}, {"cwd", DT_LNK},
                {"environ", DT_REG}, {"exe", DT_LNK}, {"fd", DT_DIR}, {"maps", DT_REG},
-               {"mounts", DT_REG}, {"root", DT_LNK}, {"stat", DT_REG}, {"status", DT_REG},
+               {"mem", DT_REG}, {"net", DT_LNK},
+               {"mountinfo", DT_REG}, {"mounts", DT_REG}, {"oom_score_adj", DT_REG},
+               {"root", DT_LNK}, {"stat", DT_REG}, {"statm", DT_REG}, {"status", DT_REG},
                {"task", DT_DIR}},
               "/proc/self/");
     return 0;
@@ -292,9 +398,13 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
       });
       return 0;
     }
-    return in_root ? -ENOENT : 1;
+    return -ENOENT;
   }
-  if (!tail.empty()) return in_root ? -ENOENT : 1;
+  if (first == "net") {  // the network namespace is the host's: read-only
+    set_host_ro(out, "/proc/self/net" + (tail.empty() ? "" : "/" + tail));
+    return 0;
+  }
+  if (!tail.empty()) return -ENOENT;
   if (first == "exe") {
     std::string exe = tp.exe_path();
     set_file(out, exe, [exe](const Vcpu&, int64_t flags) { return open_host(exe, flags); });
@@ -310,10 +420,10 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     set_host(out, "/proc/self/fd/" + std::to_string(tp.cwd_fd()));
     return 0;
   }
-  if (first == "root" && in_root) {
+  if (first == "root") {
     out->has_link = true;
     out->link = "/";
-    set_host(out, p.root()->host_path());
+    set_host(out, backing_dir(p));
     return 0;
   }
   if (first == "status") {
@@ -343,14 +453,36 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
       return data;
     });
   }
-  if (!in_root) return &tp == &p ? 1 : -ENOENT;
-  if (first == "mounts" || first == "mountinfo")
+  if (first == "statm") return text([t] { return proc_statm(*t); });
+  if (first == "mounts" || first == "mountinfo") {
+    if (!in_root) {  // the guest sees the host's file system: its mounts
+      set_host_ro(out, "/proc/self/" + first);
+      return 0;
+    }
     return text([first] {
       return first == "mounts" ? std::string("/ / rootfs rw 0 0\nproc /proc proc rw 0 0\n")
                                : std::string("1 0 0:1 / / rw - rootfs rootfs rw\n");
     });
-  static const char* const kHostFiles[] = {"limits", "oom_score_adj", "loginuid", "sessionid",
-                                           "cgroup", "coredump_filter", "io", "timerslack_ns"};
+  }
+  if (first == "oom_score_adj" || first == "mem") {
+    out->dirfd = AT_FDCWD;
+    out->path = "/proc/self/" + first;  // stat: a host file of the same kind
+    out->host_only = true;
+    bool mem = first == "mem";
+    out->open_emu = [t, mem](int64_t flags, std::shared_ptr<HostFd>* file) {
+      if (mem) {
+        auto f = std::make_shared<MemFile>();
+        f->t = t;
+        return open_emu_file(std::move(f), flags, file);
+      }
+      auto f = std::make_shared<OomScoreAdjFile>();
+      f->t = t;
+      return open_emu_file(std::move(f), flags, file);
+    };
+    return 0;
+  }
+  static const char* const kHostFiles[] = {"limits", "loginuid", "sessionid", "cgroup",
+                                           "coredump_filter", "io", "timerslack_ns"};
   for (const char* f : kHostFiles)
     if (first == f) {
       set_host_ro(out, "/proc/self/" + first);
@@ -386,9 +518,16 @@ int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out)
     if (rest.empty()) {
       return emulate_pid(p, p.shared_from_this(), "/proc/self", "fd", in_root, out);
     }
-    if (!is_number(rest)) return in_root ? -ENOENT : 1;
+    if (!is_number(rest)) return -ENOENT;
     return emulate_fd(p, std::stoi(rest), out);
   }
+  const char* const std_names[] = {"stdin", "stdout", "stderr"};
+  for (int i = 0; i < 3; ++i)
+    if (norm == std::string("/dev/") + std_names[i]) {
+      int r = emulate_fd(p, i, out);
+      out->link = "/proc/self/fd/" + std::to_string(i);
+      return r;
+    }
   if (starts("/proc")) {
     std::string rest = norm.size() > 5 ? norm.substr(6) : "";
     std::string first = rest.substr(0, rest.find('/'));
@@ -403,16 +542,15 @@ int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out)
       }
     } else if (is_number(first)) {
       t = Process::find(std::stoi(first), &p);
-      if (!t) return in_root ? -ENOENT : 1;
+      if (!t) return -ENOENT;  // never a host process, never hartd
     }
     if (t) return emulate_pid(p, t, dir, tail, in_root, out);
-    if (!in_root) return 1;
     if (first.empty()) {
       std::vector<SynthDir::Entry> e = {
           {"cpuinfo", DT_REG}, {"filesystems", DT_REG}, {"loadavg", DT_REG},
-          {"meminfo", DT_REG}, {"mounts", DT_LNK},      {"self", DT_LNK},
-          {"stat", DT_REG},    {"sys", DT_DIR},         {"thread-self", DT_LNK},
-          {"uptime", DT_REG},  {"version", DT_REG}};
+          {"meminfo", DT_REG}, {"mounts", DT_LNK},      {"net", DT_LNK},
+          {"self", DT_LNK},    {"stat", DT_REG},        {"sys", DT_DIR},
+          {"thread-self", DT_LNK}, {"uptime", DT_REG},  {"version", DT_REG}};
       for (auto& m : Process::members(p.tree()))
         if (!m->zombie()) e.push_back({std::to_string(m->pid()), DT_DIR});
       set_synth(p, out, "/proc", std::move(e), "/proc");
@@ -429,7 +567,7 @@ int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out)
         set_host_ro(out, "/proc/" + first);
         return 0;
       }
-    if (first == "sys") {
+    if (first == "sys" || first == "net") {  // read-only views of the host's
       set_host_ro(out, norm);
       return 0;
     }
@@ -450,13 +588,6 @@ int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out)
       std::string host = "/dev/" + rest;
       set_file(out, host, [host](const Vcpu&, int64_t flags) { return open_host(host, flags); });
       return 0;
-    }
-  const char* const std_names[] = {"stdin", "stdout", "stderr"};
-  for (int i = 0; i < 3; ++i)
-    if (rest == std_names[i]) {
-      int r = emulate_fd(p, i, out);
-      out->link = "/proc/self/fd/" + std::to_string(i);
-      return r;
     }
   if (rest == "pts" || rest.rfind("pts/", 0) == 0) {
     std::string host = "/dev/" + rest;
@@ -484,6 +615,89 @@ int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out)
     return 0;
   }
   return -ENOENT;
+}
+
+// ---- host objects a guest must not reach ----------------------------------------
+
+namespace {
+
+// st_dev of every procfs mount of the host (from hartd's mountinfo, read
+// once): a stat result on one of them came from the host's /proc.
+const std::set<dev_t>& procfs_devs() {
+  static const std::set<dev_t> devs = [] {
+    std::set<dev_t> out;
+    struct stat st;
+    if (stat("/proc/self", &st) == 0) out.insert(st.st_dev);
+    if (FILE* f = fopen("/proc/self/mountinfo", "re")) {
+      char line[4096];
+      while (fgets(line, sizeof line, f)) {
+        unsigned maj = 0, min = 0;
+        if (sscanf(line, "%*d %*d %u:%u", &maj, &min) != 2) continue;
+        const char* sep = strstr(line, " - ");
+        if (sep && strncmp(sep + 3, "proc ", 5) == 0) out.insert(makedev(maj, min));
+      }
+      fclose(f);
+    }
+    return out;
+  }();
+  return devs;
+}
+
+}  // namespace
+
+bool host_fd_on_procfs(int host_fd) {
+  struct statfs sf;
+  return fstatfs(host_fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
+bool host_dev_on_procfs(dev_t dev) { return procfs_devs().count(dev) != 0; }
+
+int host_object_check(int hfd) {
+  struct stat st;
+  if (fstat(hfd, &st) != 0) return 0;
+  // /dev/mem, /dev/kmem, /dev/port: the host's (and so hartd's and every
+  // guest's) memory.
+  if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
+      (minor(st.st_rdev) == 1 || minor(st.st_rdev) == 2 || minor(st.st_rdev) == 4))
+    return -EACCES;
+  if (!host_fd_on_procfs(hfd)) return 0;
+  return 1;
+}
+
+int reroute_host_proc(Process& p, const AtPath& at, bool follow, AtPath* out) {
+  // The guest's absolute path of what it looked up.
+  std::string abs = at.abs;
+  if (abs.empty() && !at.guest.empty()) {
+    if (at.guest[0] == '/') {
+      abs = at.guest;
+    } else {
+      std::shared_ptr<HostFd> dir;
+      int hfd = p.host_dirfd(at.guest_dirfd, &dir);
+      if (hfd < 0) return -ENOENT;
+      std::string d = dir->synth() ? dir->synth()->guest_path : guest_path_of_fd(p, hfd);
+      // A host directory of procfs that the guest holds (a read-only /proc/sys
+      // or /proc/net view): its host path names hartd's /proc.
+      if (d.empty() || d[0] != '/') return -ENOENT;
+      abs = d + "/" + at.guest;
+    }
+  }
+  if (abs.empty()) return -ENOENT;
+  RootFs* root = p.root();
+  const RootFs* walk_root = root ? root : host_root_fs();
+  if (!walk_root) return -ENOENT;
+  std::string e = walk_to_emulated(*walk_root, abs, follow, root != nullptr);
+  if (e.empty()) {
+    // A lexical path into /proc whose host lookup went elsewhere first.
+    std::string n = normalize_path(abs);
+    if (n.compare(0, 6, "/proc/") != 0 && n != "/proc") return -ENOENT;
+    e = n;
+  }
+  AtPath em;
+  em.guest = at.guest;
+  int r = emulate_path(p, e, root != nullptr, &em);
+  if (r != 0) return r < 0 ? r : -ENOENT;
+  *out = std::move(em);
+  return 0;
 }
 
 int64_t synth_getdents(SynthDir& d, uint8_t* buf, uint64_t len) {

@@ -655,6 +655,7 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   c->sid = sid;
   c->sysroot_ = sysroot_;
   c->root_ = root_;
+  c->oom_score_adj.store(oom_score_adj.load());
   c->vopts_ = vopts_;
   c->strace = strace;
   c->pid_ = g_next_pid.fetch_add(1);

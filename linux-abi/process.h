@@ -330,6 +330,9 @@ class Process : public std::enable_shared_from_this<Process> {
   // Signal sent to the parent when this process ends (clone's low byte; SIGCHLD).
   int death_signal = SIGCHLD;
 
+  // /proc/<pid>/oom_score_adj (-1000..1000), inherited by fork.
+  std::atomic<int> oom_score_adj{0};
+
   // Interval timer (setitimer ITIMER_REAL), created on first use (sys_time.cpp).
   std::unique_ptr<ITimer> itimer;  // guarded by mutex_
 

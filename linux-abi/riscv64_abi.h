@@ -149,6 +149,7 @@ static_assert(offsetof(GuestSiginfo, f) == 16);
 constexpr int kSI_USER = 0, kSI_KERNEL = 0x80, kSI_QUEUE = -1, kSI_TKILL = -6;
 constexpr int kSEGV_MAPERR = 1, kSEGV_ACCERR = 2;
 constexpr int kBUS_ADRALN = 1;
+constexpr int kBUS_ADRERR = 2;
 constexpr int kILL_ILLOPC = 1;
 constexpr int kTRAP_BRKPT = 1;
 constexpr int kCLD_EXITED = 1, kCLD_KILLED = 2, kCLD_DUMPED = 3, kCLD_TRAPPED = 4,

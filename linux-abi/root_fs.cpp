@@ -135,7 +135,16 @@ std::string guest_path_of_fd(const Process& p, int host_fd) {
   return t;
 }
 
-std::string walk_to_emulated(const RootFs& root, const std::string& abs, bool follow_last) {
+const RootFs* host_root_fs() {
+  static const std::shared_ptr<RootFs> root = [] {
+    std::string err;
+    return RootFs::open("/", &err);
+  }();
+  return root.get();
+}
+
+std::string walk_to_emulated(const RootFs& root, const std::string& abs, bool follow_last,
+                             bool dev) {
   std::vector<std::string> todo;  // components still to walk, the next one last
   auto push = [&todo](const std::string& path) {
     std::vector<std::string> parts;
@@ -165,7 +174,7 @@ std::string walk_to_emulated(const RootFs& root, const std::string& abs, bool fo
       continue;
     }
     std::string next = cur == "/" ? "/" + comp : cur + "/" + comp;
-    if (next == "/proc" || next == "/dev") return normalize_path(next + rest());
+    if (next == "/proc" || (dev && next == "/dev")) return normalize_path(next + rest());
     if (todo.empty() && !follow_last) return "";
     int dfd = root.open(cur, O_PATH | O_DIRECTORY);
     if (dfd < 0) return "";

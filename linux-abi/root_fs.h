@@ -63,7 +63,11 @@ std::string guest_path_of_fd(const Process& p, int host_fd);
 
 // The guest path (normalized) at which a walk of abs inside the root enters
 // the emulated /proc or /dev through a symlink, or "" if it does not.
-std::string walk_to_emulated(const RootFs& root, const std::string& abs, bool follow_last);
+// dev: /dev is emulated too (a root); otherwise only /proc is.
+std::string walk_to_emulated(const RootFs& root, const std::string& abs, bool follow_last,
+                             bool dev = true);
+// The host's "/" as a RootFs, for walks of guests without a root.
+const RootFs* host_root_fs();
 
 // resolve_at for a process with a root (sys_util.h's resolve_at calls it):
 // guest is the path as the guest wrote it (non-empty). follow: the call

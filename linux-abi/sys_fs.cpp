@@ -22,6 +22,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -97,6 +98,7 @@ int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out, bool 
                bool follow) {
   int r = read_guest_path(p, path_addr, &out->guest, allow_empty);
   if (r < 0) return r;
+  out->guest_dirfd = dirfd;
   if (out->guest.empty()) {  // AT_EMPTY_PATH: the fd itself
     out->path = "";
     out->dirfd = p.host_dirfd(dirfd, &out->keep);
@@ -107,9 +109,9 @@ int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out, bool 
   std::string abs;
   if (out->guest[0] == '/') {
     abs = out->guest;
-  } else if (static_cast<int>(dirfd) != AT_FDCWD) {
-    auto f = p.fds().get(static_cast<int>(dirfd));
-    if (f && f->synth()) abs = f->synth()->guest_path + "/" + out->guest;
+  } else {  // relative to an emulated directory (a dirfd, or the cwd after fchdir)
+    std::shared_ptr<HostFd> f;
+    if (p.host_dirfd(dirfd, &f) >= 0 && f && f->synth()) abs = f->synth()->guest_path + "/" + out->guest;
   }
   if (!abs.empty()) {
     r = emulate_path(p, normalize_path(abs), false, out);
@@ -161,6 +163,45 @@ int64_t write_result(SyscallCtx& ctx, int64_t r) {
   return interruptible(ctx, r);
 }
 
+// The read/write families on an emulated file served by hartd (EmuFile,
+// proc_dev.cpp), through a bounce buffer. pos < 0: at the file position,
+// which then advances.
+int64_t emu_rw(SyscallCtx& ctx, EmuFile& f, uint64_t addr, uint64_t len, int64_t pos,
+               bool is_write) {
+  if (is_write ? !f.writable : !f.readable) return -EBADF;
+  len = std::min<uint64_t>(len, uint64_t{1} << 20);
+  std::vector<uint8_t> buf(len);
+  std::lock_guard<std::mutex> lock(f.mutex);
+  uint64_t off = pos < 0 ? f.pos : static_cast<uint64_t>(pos);
+  int64_t r;
+  if (is_write) {
+    if (len && !ctx.proc.as().read(addr, buf.data(), len)) return -EFAULT;
+    r = f.pwrite(buf.data(), len, off);
+  } else {
+    r = f.pread(buf.data(), len, off);
+    if (r > 0 && !ctx.proc.as().write(addr, buf.data(), static_cast<uint64_t>(r))) return -EFAULT;
+  }
+  if (r > 0 && pos < 0) f.pos = off + static_cast<uint64_t>(r);
+  return r;
+}
+
+// readv/writev and the positioned forms on an EmuFile: element by element.
+int64_t emu_rw_vector(SyscallCtx& ctx, EmuFile& f, bool is_write, int64_t pos) {
+  uint64_t cnt = ctx.a[2];
+  if (cnt > 1024) return -EINVAL;
+  std::vector<uint64_t> raw(cnt * 2);
+  if (cnt && !ctx.proc.as().read(ctx.a[1], raw.data(), cnt * 16)) return -EFAULT;
+  int64_t total = 0;
+  for (uint64_t i = 0; i < cnt; ++i) {
+    if (raw[2 * i + 1] == 0) continue;
+    int64_t r = emu_rw(ctx, f, raw[2 * i], raw[2 * i + 1], pos < 0 ? -1 : pos + total, is_write);
+    if (r < 0) return total ? total : r;
+    total += r;
+    if (static_cast<uint64_t>(r) < raw[2 * i + 1]) break;
+  }
+  return total;
+}
+
 // readv/writev (nr = SYS_readv/SYS_writev) and the positioned forms
 // (SYS_preadv/pwritev/preadv2/pwritev2, whose offset is one 64-bit word on
 // riscv64 and x86-64 alike: pos_h is ignored).
@@ -173,6 +214,7 @@ int64_t rw_vector(SyscallCtx& ctx, bool is_write, long nr) {
   std::shared_ptr<HostFd> keep;
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
+  if (EmuFile* f = keep->emu()) return emu_rw_vector(ctx, *f, is_write, positioned ? pos : -1);
   std::vector<iovec> iov;
   int64_t total = import_iovec(ctx.proc, ctx.a[1], ctx.a[2], is_write ? PROT_READ : PROT_WRITE, &iov);
   if (total < 0) return total;
@@ -192,6 +234,7 @@ int64_t sys_read(SyscallCtx& ctx) {
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
   if (int64_t r; signalfd_read(ctx, keep, ctx.a[1], ctx.a[2], &r)) return r;  // sys_poll.cpp
+  if (EmuFile* f = keep->emu()) return emu_rw(ctx, *f, ctx.a[1], ctx.a[2], -1, false);
   uint64_t len = ctx.a[2];
   uint8_t* buf = rw_span(ctx.proc, ctx.a[1], &len, PROT_WRITE);
   if (!buf) return -EFAULT;
@@ -203,6 +246,7 @@ int64_t sys_write(SyscallCtx& ctx) {
   std::shared_ptr<HostFd> keep;
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
+  if (EmuFile* f = keep->emu()) return emu_rw(ctx, *f, ctx.a[1], ctx.a[2], -1, true);
   uint64_t len = ctx.a[2];
   uint8_t* buf = rw_span(ctx.proc, ctx.a[1], &len, PROT_READ);
   if (!buf) return -EFAULT;
@@ -215,6 +259,7 @@ int64_t sys_pread64(SyscallCtx& ctx) {
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
   if (static_cast<int64_t>(ctx.a[3]) < 0) return -EINVAL;
+  if (EmuFile* f = keep->emu()) return emu_rw(ctx, *f, ctx.a[1], ctx.a[2], static_cast<int64_t>(ctx.a[3]), false);
   uint64_t len = ctx.a[2];
   uint8_t* buf = rw_span(ctx.proc, ctx.a[1], &len, PROT_WRITE);
   if (!buf) return -EFAULT;
@@ -226,6 +271,7 @@ int64_t sys_pwrite64(SyscallCtx& ctx) {
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
   if (static_cast<int64_t>(ctx.a[3]) < 0) return -EINVAL;
+  if (EmuFile* f = keep->emu()) return emu_rw(ctx, *f, ctx.a[1], ctx.a[2], static_cast<int64_t>(ctx.a[3]), true);
   uint64_t len = ctx.a[2];
   uint8_t* buf = rw_span(ctx.proc, ctx.a[1], &len, PROT_READ);
   if (!buf) return -EFAULT;
@@ -266,6 +312,13 @@ int64_t sys_lseek(SyscallCtx& ctx) {
   std::shared_ptr<HostFd> keep;
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
+  if (EmuFile* f = keep->emu()) {  // /proc/<pid>/mem: any offset is an address
+    std::lock_guard<std::mutex> lock(f->mutex);
+    if (ctx.a[2] == SEEK_SET) f->pos = ctx.a[1];
+    else if (ctx.a[2] == SEEK_CUR) f->pos += ctx.a[1];
+    else return -EINVAL;
+    return static_cast<int64_t>(f->pos);
+  }
   if (SynthDir* d = keep->synth()) {  // rewinddir/seekdir on an emulated directory
     int64_t off = static_cast<int64_t>(ctx.a[1]);
     if (ctx.a[2] != SEEK_SET || off < 0) return -EINVAL;
@@ -278,24 +331,12 @@ int64_t sys_lseek(SyscallCtx& ctx) {
 
 // ---- open / close -------------------------------------------------------------
 
-int64_t sys_openat(SyscallCtx& ctx) {
-  AtPath at;
-  int64_t flags = static_cast<int32_t>(ctx.a[2]);
-  int r = resolve_at(ctx.proc, static_cast<int64_t>(static_cast<int32_t>(ctx.a[0])), ctx.a[1], &at,
-                     false, !ctx.proc.root());
-  if (r < 0) return r;
-  if (RootFs* root = ctx.proc.root(); root && at.root_base >= 0 && !at.abs.empty() &&
-                                      !(flags & O_NOFOLLOW)) {
-    // The last component may be a symlink into the emulated /proc or /dev.
-    struct stat st;
-    if (fstatat(at.dirfd, at.path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-      if (std::string e = walk_to_emulated(*root, at.abs, true); !e.empty()) {
-        AtPath em;
-        em.guest = at.guest;
-        if ((r = emulate_path(ctx.proc, e, true, &em)) != 0) return r < 0 ? r : -ENOENT;
-        at = std::move(em);
-      }
-  }
+namespace {
+
+// Opens what at names (resolve_at's result) for openat: a new guest fd or
+// -errno. *reroute is set when the host lookup reached the host's procfs,
+// which the caller must look up again through the emulation.
+int64_t open_resolved(SyscallCtx& ctx, AtPath& at, int64_t flags, bool* reroute) {
   bool cloexec = flags & O_CLOEXEC;
   mode_t mode = static_cast<mode_t>(ctx.a[3]) & 07777 & ~ctx.proc.umask();
   int hfd;
@@ -305,10 +346,19 @@ int64_t sys_openat(SyscallCtx& ctx) {
     if (hfd < 0) return -errno;
     return ctx.proc.fds().install(std::make_shared<HostFd>(hfd, at.synth), cloexec);
   }
+  if (at.open_emu) {  // an emulated file served by hartd (/proc/<pid>/mem...)
+    if ((flags & O_CREAT) && (flags & O_EXCL)) return -EEXIST;
+    std::shared_ptr<HostFd> f;
+    int r = at.open_emu(flags, &f);
+    if (r < 0) return r;
+    return ctx.proc.fds().install(std::move(f), cloexec);
+  }
+  bool emulated = false;
   if (at.open_emulated) {
     if ((flags & O_CREAT) && (flags & O_EXCL)) return -EEXIST;
     hfd = at.open_emulated(ctx.vcpu, flags);
     if (hfd < 0) return hfd;
+    emulated = true;
   } else if (at.root_base >= 0) {  // inside a root: openat2(RESOLVE_IN_ROOT)
     constexpr int64_t kValid = O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |
                                O_NONBLOCK | O_DSYNC | FASYNC | O_DIRECT | O_LARGEFILE |
@@ -320,7 +370,48 @@ int64_t sys_openat(SyscallCtx& ctx) {
     hfd = openat(at.dirfd, at.path.c_str(), static_cast<int>(flags) | O_CLOEXEC, mode);
     if (hfd < 0) return -errno;
   }
+  // Decide by the object, not the path (proc_dev.cpp).
+  if (int c = host_object_check(hfd); c != 0) {
+    // The emulation hands out host procfs files read-only (/proc/meminfo,
+    // /proc/sys...); anything else there is looked up again through it.
+    bool read_only = (flags & O_ACCMODE) == O_RDONLY && !(flags & (O_CREAT | O_TRUNC));
+    if (c > 0 && emulated && read_only) return ctx.proc.fds().install_host(hfd, cloexec);
+    close(hfd);
+    if (c < 0 || emulated) return -EACCES;
+    *reroute = true;
+    return -ENOENT;
+  }
   return ctx.proc.fds().install_host(hfd, cloexec);
+}
+
+}  // namespace
+
+int64_t sys_openat(SyscallCtx& ctx) {
+  AtPath at;
+  int64_t flags = static_cast<int32_t>(ctx.a[2]);
+  bool follow = !(flags & O_NOFOLLOW);
+  int r = resolve_at(ctx.proc, static_cast<int64_t>(static_cast<int32_t>(ctx.a[0])), ctx.a[1], &at,
+                     false, !ctx.proc.root());
+  if (r < 0) return r;
+  if (RootFs* root = ctx.proc.root(); root && at.root_base >= 0 && !at.abs.empty() && follow) {
+    // The last component may be a symlink into the emulated /proc or /dev.
+    struct stat st;
+    if (fstatat(at.dirfd, at.path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+      if (std::string e = walk_to_emulated(*root, at.abs, true); !e.empty()) {
+        AtPath em;
+        em.guest = at.guest;
+        if ((r = emulate_path(ctx.proc, e, true, &em)) != 0) return r < 0 ? r : -ENOENT;
+        at = std::move(em);
+      }
+  }
+  bool reroute = false;
+  int64_t fd = open_resolved(ctx, at, flags, &reroute);
+  if (!reroute) return fd;
+  AtPath em;
+  if ((r = reroute_host_proc(ctx.proc, at, follow, &em)) < 0) return r;
+  reroute = false;
+  fd = open_resolved(ctx, em, flags, &reroute);
+  return reroute ? -ENOENT : fd;
 }
 
 // openat2: struct open_how {u64 flags, mode, resolve}, extensible by size.
@@ -399,6 +490,28 @@ int64_t sys_fstat(SyscallCtx& ctx) {
   return ctx.proc.as().write(ctx.a[1], &g, sizeof g) ? 0 : -EFAULT;
 }
 
+namespace {
+
+// A lookup that opened nothing (stat, readlink, access) and found an object
+// on the host's procfs (dev: its st_dev): *at becomes the emulated object
+// the guest's path names (true), or the call fails with *err = -ENOENT.
+bool reroute_stat(SyscallCtx& ctx, AtPath& at, bool follow, dev_t dev, int* err) {
+  // An empty path (AT_EMPTY_PATH) names a guest fd, checked when it was opened.
+  if (at.guest.empty() || at.emulated() || !host_dev_on_procfs(dev)) return false;
+  AtPath em;
+  *err = reroute_host_proc(ctx.proc, at, follow, &em);
+  if (*err == 0) at = std::move(em);
+  return true;
+}
+
+// st_dev of what at names without following a final symlink (0 if none).
+dev_t lookup_dev(const AtPath& at) {
+  struct stat st;
+  return fstatat(at.dirfd, at.path.c_str(), &st, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) == 0 ? st.st_dev : 0;
+}
+
+}  // namespace
+
 int64_t sys_newfstatat(SyscallCtx& ctx) {
   int flags = static_cast<int>(ctx.a[3]);
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) return -EINVAL;
@@ -407,9 +520,13 @@ int64_t sys_newfstatat(SyscallCtx& ctx) {
                      !(flags & AT_SYMLINK_NOFOLLOW));
   if (r < 0) return r;
   struct stat st;
-  if (at.has_link && (flags & AT_SYMLINK_NOFOLLOW) && names_link(at.guest))
-    at.dirfd = AT_FDCWD, at.path = "/proc/self/cwd";  // an emulated symlink: a host one's stat
-  if (fstatat(at.dirfd, at.path.c_str(), &st, flags) != 0) return -errno;
+  for (int pass = 0;; ++pass) {
+    if (at.has_link && (flags & AT_SYMLINK_NOFOLLOW) && names_link(at.guest))
+      at.dirfd = AT_FDCWD, at.path = "/proc/self/cwd";  // an emulated symlink: a host one's stat
+    if (fstatat(at.dirfd, at.path.c_str(), &st, flags) != 0) return -errno;
+    if (pass || !reroute_stat(ctx, at, !(flags & AT_SYMLINK_NOFOLLOW), st.st_dev, &r)) break;
+    if (r < 0) return r;
+  }
   GuestStat g = to_guest_stat(st);
   return ctx.proc.as().write(ctx.a[2], &g, sizeof g) ? 0 : -EFAULT;
 }
@@ -421,10 +538,15 @@ int64_t sys_statx(SyscallCtx& ctx) {
                      !(flags & AT_SYMLINK_NOFOLLOW));
   if (r < 0) return r;
   struct statx sx;
-  if (at.has_link && (flags & AT_SYMLINK_NOFOLLOW) && names_link(at.guest))
-    at.dirfd = AT_FDCWD, at.path = "/proc/self/cwd";
-  if (statx(at.dirfd, at.path.c_str(), flags, static_cast<unsigned>(ctx.a[3]), &sx) != 0)
-    return -errno;
+  for (int pass = 0;; ++pass) {
+    if (at.has_link && (flags & AT_SYMLINK_NOFOLLOW) && names_link(at.guest))
+      at.dirfd = AT_FDCWD, at.path = "/proc/self/cwd";
+    if (statx(at.dirfd, at.path.c_str(), flags, static_cast<unsigned>(ctx.a[3]), &sx) != 0)
+      return -errno;
+    dev_t dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+    if (pass || !reroute_stat(ctx, at, !(flags & AT_SYMLINK_NOFOLLOW), dev, &r)) break;
+    if (r < 0) return r;
+  }
   static_assert(sizeof(struct statx) == 256);
   return ctx.proc.as().write(ctx.a[4], &sx, sizeof sx) ? 0 : -EFAULT;
 }
@@ -457,6 +579,7 @@ int64_t sys_readlinkat(SyscallCtx& ctx) {
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
   if (r < 0) return r;
   std::string target;
+  if (reroute_stat(ctx, at, false, lookup_dev(at), &r) && r < 0) return r;
   if (at.has_link && names_link(at.guest)) {  // an emulated link (/proc/self/exe, ...)
     target = at.link;
   } else if (at.synth || at.open_emulated) {  // an emulated directory or file
@@ -477,6 +600,10 @@ int64_t sys_faccessat(SyscallCtx& ctx) {
   AtPath at;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at);
   if (r < 0) return r;
+  struct stat st;
+  if (!at.emulated() && fstatat(at.dirfd, at.path.c_str(), &st, 0) == 0 &&
+      reroute_stat(ctx, at, true, st.st_dev, &r) && r < 0)
+    return r;
   return faccessat(at.dirfd, at.path.c_str(), mode, 0) == 0 ? 0 : -errno;
 }
 
@@ -489,6 +616,10 @@ int64_t sys_faccessat2(SyscallCtx& ctx) {
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH,
                      !(flags & AT_SYMLINK_NOFOLLOW));
   if (r < 0) return r;
+  struct stat st;
+  if (!at.emulated() && fstatat(at.dirfd, at.path.c_str(), &st, flags & AT_SYMLINK_NOFOLLOW) == 0 &&
+      reroute_stat(ctx, at, !(flags & AT_SYMLINK_NOFOLLOW), st.st_dev, &r) && r < 0)
+    return r;
   return syscall(SYS_faccessat2, at.dirfd, at.path.c_str(), mode, flags) == 0 ? 0 : -errno;
 }
 
@@ -506,7 +637,9 @@ int64_t sys_getdents64(SyscallCtx& ctx) {
 }
 
 int64_t sys_getcwd(SyscallCtx& ctx) {
-  std::string cwd = guest_link_of(ctx.proc, ctx.proc.cwd_fd());
+  std::shared_ptr<HostFd> dir;
+  ctx.proc.host_dirfd(AT_FDCWD, &dir);
+  std::string cwd = dir && dir->synth() ? dir->synth()->guest_path : guest_link_of(ctx.proc, ctx.proc.cwd_fd());
   if (cwd.empty()) return -ENOENT;
   if (cwd.size() + 1 > ctx.a[1]) return -ERANGE;
   return ctx.proc.as().write(ctx.a[0], cwd.c_str(), cwd.size() + 1)
@@ -518,10 +651,28 @@ int64_t sys_chdir(SyscallCtx& ctx) {
   AtPath at;
   int r = resolve_at(ctx.proc, AT_FDCWD, ctx.a[0], &at);
   if (r < 0) return r;
-  int fd = openat(at.dirfd, at.path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return -errno;
-  ctx.proc.set_cwd(std::make_shared<HostFd>(fd));
-  return 0;
+  for (int pass = 0;; ++pass) {
+    if (at.open_emu) return -ENOTDIR;
+    int fd = at.open_emulated ? at.open_emulated(ctx.vcpu, O_RDONLY | O_DIRECTORY)
+                              : openat(at.dirfd, at.path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return at.open_emulated ? fd : -errno;
+    if (at.open_emulated) {  // a read-only host view (/proc/sys...)
+      ctx.proc.set_cwd(std::make_shared<HostFd>(fd));
+      return 0;
+    }
+    if (at.synth) {  // an emulated directory: relative lookups go through its guest path
+      ctx.proc.set_cwd(std::make_shared<HostFd>(fd, at.synth));
+      return 0;
+    }
+    if (!host_fd_on_procfs(fd)) {
+      ctx.proc.set_cwd(std::make_shared<HostFd>(fd));
+      return 0;
+    }
+    close(fd);
+    AtPath em;
+    if (pass || (r = reroute_host_proc(ctx.proc, at, true, &em)) < 0) return pass ? -ENOENT : r;
+    at = std::move(em);
+  }
 }
 
 int64_t sys_fchdir(SyscallCtx& ctx) {

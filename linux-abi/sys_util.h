@@ -43,6 +43,9 @@ struct AtPath {
   std::shared_ptr<SynthDir> synth;  // an emulated directory: open() gives this listing
   // An emulated file: open() calls this (host fd or -errno).
   std::function<int(const Vcpu& self, int64_t flags)> open_emulated;
+  // An emulated file served by hartd (EmuFile): open() calls this (0 with
+  // *file set, or -errno).
+  std::function<int(int64_t flags, std::shared_ptr<HostFd>* file)> open_emu;
   bool has_link = false;  // an emulated symlink: readlink gives `link`
   // path is a host file standing in for an emulated one (/dev/null, a /proc
   // file, the folder behind an emulated directory): never changed for the
@@ -54,6 +57,9 @@ struct AtPath {
   std::string root_rel;
   int resolved_fd = -1;  // the O_PATH fd path names (root lookups that follow)
   std::string abs;       // the guest path made absolute (root lookups; "" if unknown)
+  int64_t guest_dirfd = -100;  // the guest's dirfd argument (AT_FDCWD = -100)
+  // Set by the /proc and /dev emulation (path is then hartd's stand-in).
+  bool emulated() const { return synth || open_emulated || open_emu || has_link || host_only; }
 };
 // 0 or -errno. Absolute guest paths go through the sysroot (or the root);
 // relative ones through dirfd (AT_FDCWD = the process cwd). follow: the
@@ -65,6 +71,22 @@ int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out,
 // (proc_dev.cpp): 1 if the path is not emulated, 0 with *out set, or -errno.
 // in_root: the process has a root, so all of /proc and /dev is emulated.
 int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out);
+// Host objects a guest must never reach, decided by what a host lookup
+// found rather than by its path (proc_dev.cpp): an object on the host's
+// procfs (hartd's own /proc, another process's) reached through a symlink,
+// a bind mount or a host directory fd, or a device that exposes host memory
+// (/dev/mem, /dev/kmem, /dev/port).
+bool host_fd_on_procfs(int host_fd);
+bool host_dev_on_procfs(dev_t dev);  // a stat result's st_dev
+// 0 if host fd hfd (just opened for at) may be given to the guest;
+// -EACCES for memory devices and writable host procfs files; 1 if it is
+// on the host's procfs and the lookup must go through the emulation
+// instead (reroute_host_proc).
+int host_object_check(int hfd);
+// The guest path of at, walked again with the guest's view of symlinks
+// into the emulated /proc: 0 with *out set, or -ENOENT.
+int reroute_host_proc(Process& p, const AtPath& at, bool follow, AtPath* out);
+
 // getdents64 on an emulated directory.
 int64_t synth_getdents(SynthDir& d, uint8_t* buf, uint64_t len);
 // What readlink of a host fd shows the guest (root/sysroot prefix removed).

@@ -569,12 +569,8 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
 
 bool insn_mem_access(const CpuState& s, const AddressSpace& as, MemAccess* out) {
   uint16_t lo = 0, hi = 0;
-  if (!as.check(s.pc, 2, PROT_EXEC)) return false;
-  memcpy(&lo, as.base() + s.pc, 2);
-  if (!is_compressed(lo)) {
-    if (!as.check(s.pc + 2, 2, PROT_EXEC)) return false;
-    memcpy(&hi, as.base() + s.pc + 2, 2);
-  }
+  if (!as.fetch(s.pc, &lo, 2)) return false;
+  if (!is_compressed(lo) && !as.fetch(s.pc + 2, &hi, 2)) return false;
   DecodedInsn d = decode(lo | static_cast<uint32_t>(hi) << 16);
   uint32_t f = d.info().flags;
   if (!(f & (kLoad | kStore | kAmo))) return false;

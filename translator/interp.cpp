@@ -325,6 +325,7 @@ uint64_t interp_run(Vcpu& vcpu, uint64_t max_insns) {
   // Last page found executable (valid for this call: protection changes
   // come from syscalls, which leave the interpreter through ecall).
   uint64_t exec_page = ~uint64_t{0};
+  bool exec_only = false;  // exec_page is not readable: fetch through AddressSpace::fetch
   auto fetch_ok = [&](uint64_t addr) {
     if (page_down(addr) == exec_page) return true;
     if (addr >= kGuestVaLimit || !vcpu.as().check(addr, 2, PROT_EXEC)) {
@@ -337,6 +338,12 @@ uint64_t interp_run(Vcpu& vcpu, uint64_t max_insns) {
       return false;
     }
     exec_page = page_down(addr);
+    exec_only = !vcpu.as().check(addr, 2, PROT_READ);
+    return true;
+  };
+  auto parcel = [&](uint64_t addr, uint16_t* out) {
+    if (exec_only) return vcpu.as().fetch(addr, out, 2);
+    std::memcpy(out, s.mem_base + addr, 2);
     return true;
   };
   s.x[0] = 0;
@@ -347,11 +354,13 @@ uint64_t interp_run(Vcpu& vcpu, uint64_t max_insns) {
     }
     const uint64_t pc = s.pc;
     if (!fetch_ok(pc)) break;
-    uint16_t lo, hi = 0;
-    std::memcpy(&lo, s.mem_base + pc, 2);
+    uint16_t lo = 0, hi = 0;
+    if (!parcel(pc, &lo)) {
+      vcpu.raise_fault(FaultKind::Unmapped, pc, false);
+    }
     if (!is_compressed(lo)) {
       if (!fetch_ok(pc + 2)) break;
-      std::memcpy(&hi, s.mem_base + pc + 2, 2);
+      if (!parcel(pc + 2, &hi)) vcpu.raise_fault(FaultKind::Unmapped, pc + 2, false);
     }
     DecodedInsn d = decode(static_cast<uint32_t>(hi) << 16 | lo);
     interp_step(s, d);

@@ -111,9 +111,18 @@ std::unique_ptr<TranslationBlock> Jit::translate(Vcpu& vcpu, uint64_t pc, uint32
 std::unique_ptr<TranslationBlock> Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags) {
   AddressSpace& as = vcpu.as();
   GuestLog& log = vcpu.log();
-  FetchFn fetch = [&as](uint64_t a, uint16_t* parcel) {
-    if (!as.check(a, 2, PROT_EXEC)) return false;
-    memcpy(parcel, as.base() + a, 2);
+  // Instruction bytes are fetched a page at a time through AddressSpace::
+  // fetch, which reads execute-only pages and fails (a guest fault) instead
+  // of faulting hartd when the page goes away meanwhile.
+  uint64_t page_va = ~uint64_t{0};
+  alignas(8) uint8_t page[kPageSize];
+  FetchFn fetch = [&as, &page_va, &page](uint64_t a, uint16_t* parcel) {
+    uint64_t pva = page_down(a);
+    if (pva != page_va) {
+      if (!as.fetch(pva, page, kPageSize)) return false;
+      page_va = pva;
+    }
+    memcpy(parcel, page + (a - pva), 2);
     return true;
   };
   auto data = std::make_shared<TbData>();
@@ -128,7 +137,10 @@ std::unique_ptr<TranslationBlock> Jit::translate_block_at(Vcpu& vcpu, uint64_t p
   fopt.debug_step = (flags & kTbDebugStep) != 0;
   if (!translate_block(pc, fopt, fetch, &blk, &fault_pc)) {
     vcpu.state.fault_addr = fault_pc;
-    vcpu.state.fault_kind = as.check(fault_pc, 1, 0) ? FaultKind::Protection : FaultKind::Unmapped;
+    // Mapped and executable but unreadable on the host: past the end of a file.
+    vcpu.state.fault_kind = as.check(fault_pc, 2, PROT_EXEC) ? FaultKind::Bus
+                            : as.check(fault_pc, 1, 0)      ? FaultKind::Protection
+                                                            : FaultKind::Unmapped;
     vcpu.state.fault_is_write = 0;
     vcpu.state.exit_reason = ExitReason::MemFault;
     return nullptr;

@@ -1,0 +1,291 @@
+// tests/security/attacker.c — a hostile guest for the isolation suite
+// (run_security_test.py). It is told everything an attacker could find
+// out (the other guest's pid and the address of its secret, hartd's host
+// pid, the control socket's path, the gdb endpoints) and tries every path
+// it knows to read or change the other guest's memory, hartd's memory or
+// the control plane: the host's /proc by path, through symlinks, `..`,
+// dirfds, fchdir, /dev/fd and /proc/self/fd reopening, /proc/self/root,
+// read-only host views (/proc/sys, /proc/net) and their parents;
+// process_vm_readv, ptrace, kill, pidfd_open; /dev/mem; the control socket
+// and the gdb endpoints. Each attempt prints "ok NAME" when it was stopped
+// and "BREACH NAME: detail" when it got through; the exit status counts
+// the breaches. It also checks that its own /proc/self/mem works.
+//
+//   attacker VICTIM_PID VICTIM_ADDR HARTD_PID CONTROL_SOCK GDB_TCP_PORT GDB_UNIX SCRATCH
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+static int breaches;
+static const char* victim_pid;
+static unsigned long victim_addr;
+static const char* hartd_pid;
+static char self_pid[16];
+
+static void report(const char* name, int breach, const char* detail) {
+  if (breach) {
+    printf("BREACH %s: %s\n", name, detail);
+    ++breaches;
+  } else {
+    printf("ok %s\n", name);
+  }
+}
+
+// Reads up to n-1 bytes of an open fd (NUL-terminated); -1 on error.
+static ssize_t slurp(int fd, char* buf, size_t n) {
+  ssize_t got = 0, r;
+  while ((size_t)got < n - 1 && (r = read(fd, buf + got, n - 1 - got)) > 0) got += r;
+  buf[got > 0 ? got : 0] = 0;
+  return r < 0 && got == 0 ? -1 : got;
+}
+
+// What an open fd of someone else's /proc/<pid>/<file> gives away: for mem,
+// any byte at the victim's secret address; for text files, anything that
+// names hartd or the victim.
+static int leaks(int fd, const char* file) {
+  char buf[65536];
+  if (strcmp(file, "mem") == 0) {
+    char b[16];
+    if (pread(fd, b, sizeof b, (off_t)victim_addr) > 0) return 1;
+    if (lseek(fd, (off_t)victim_addr, SEEK_SET) >= 0 && read(fd, b, sizeof b) > 0) return 1;
+    return write(fd, "X", 1) == 1;
+  }
+  if (slurp(fd, buf, sizeof buf) <= 0) return 0;
+  return strstr(buf, "hartd") || strstr(buf, "victim") || strstr(buf, "hart-run");
+}
+
+// Opens dirfd/path (AT_FDCWD for plain paths) as the attack named name:
+// a breach if it opens and leaks, or if it opens at all for mem.
+static void try_open(const char* name, int dirfd, const char* path, const char* file) {
+  int fd = openat(dirfd, path, strcmp(file, "mem") == 0 ? O_RDWR : O_RDONLY);
+  if (fd < 0 && strcmp(file, "mem") == 0) fd = openat(dirfd, path, O_RDONLY);
+  char detail[512];
+  if (fd < 0) {
+    report(name, 0, "");
+    return;
+  }
+  int leak = leaks(fd, file);
+  close(fd);
+  snprintf(detail, sizeof detail, "%s opened%s", path, leak ? " and leaked" : "");
+  report(name, leak || strcmp(file, "mem") == 0, detail);
+}
+
+// Every way of naming /proc/<pid>/<file> for one foreign pid.
+static void attack_pid(const char* who, const char* pid, const char* scratch) {
+  static const char* const files[] = {"mem", "maps", "cmdline", "environ", "status"};
+  char path[1024], name[512];
+  int proc = open("/proc", O_RDONLY | O_DIRECTORY);
+  int self = open("/proc/self", O_RDONLY | O_DIRECTORY);
+  int sys = open("/proc/sys", O_RDONLY | O_DIRECTORY);
+  int net = open("/proc/net", O_RDONLY | O_DIRECTORY);
+  char link_pid[300], link_proc[300];
+  snprintf(link_pid, sizeof link_pid, "%s/l-%s-%s", scratch, who, self_pid);
+  snprintf(link_proc, sizeof link_proc, "%s/p-%s-%s", scratch, who, self_pid);
+  snprintf(path, sizeof path, "/proc/%s", pid);
+  unlink(link_pid);
+  unlink(link_proc);
+  if (symlink(path, link_pid) != 0 || symlink("/proc", link_proc) != 0) perror("symlink");
+  for (size_t i = 0; i < sizeof files / sizeof *files; ++i) {
+    const char* f = files[i];
+    struct { const char* how; int dir; const char* fmt; } ways[] = {
+        {"path", AT_FDCWD, "/proc/%s/%s"},
+        {"self-root", AT_FDCWD, "/proc/self/root/proc/%s/%s"},
+        {"dotdot", AT_FDCWD, "/proc/self/../%s/%s"},
+        {"thread-self-dotdot", AT_FDCWD, "/proc/thread-self/../../%s/%s"},
+        {"dirfd-proc", proc, "%s/%s"},
+        {"dirfd-self-dotdot", self, "../%s/%s"},
+        {"dirfd-sys-dotdot", sys, "../%s/%s"},
+        {"dirfd-net-dotdot", net, "../../%s/%s"},
+        {"dev-fd", AT_FDCWD, "/dev/fd/%d/../%s/%s"},
+    };
+    for (size_t w = 0; w < sizeof ways / sizeof *ways; ++w) {
+      if (ways[w].dir < 0 && ways[w].dir != AT_FDCWD) continue;
+      if (strcmp(ways[w].how, "dev-fd") == 0)
+        snprintf(path, sizeof path, ways[w].fmt, self, pid, f);
+      else
+        snprintf(path, sizeof path, ways[w].fmt, pid, f);
+      snprintf(name, sizeof name, "%s %s %s", who, ways[w].how, f);
+      try_open(name, ways[w].dir, path, f);
+    }
+    snprintf(path, sizeof path, "%s/%s", link_pid, f);
+    snprintf(name, sizeof name, "%s symlink-to-pid %s", who, f);
+    try_open(name, AT_FDCWD, path, f);
+    snprintf(path, sizeof path, "%s/%s/%s", link_proc, pid, f);
+    snprintf(name, sizeof name, "%s symlink-to-proc %s", who, f);
+    try_open(name, AT_FDCWD, path, f);
+    // The current directory inside /proc (by path, through a symlink, by fchdir).
+    char cwd[512];
+    if (getcwd(cwd, sizeof cwd)) {
+      snprintf(path, sizeof path, "%s/%s", pid, f);
+      snprintf(name, sizeof name, "%s chdir-proc %s", who, f);
+      if (chdir("/proc") == 0) try_open(name, AT_FDCWD, path, f);
+      snprintf(name, sizeof name, "%s chdir-symlink %s", who, f);
+      if (chdir(link_proc) == 0) try_open(name, AT_FDCWD, path, f);
+      snprintf(name, sizeof name, "%s fchdir-self %s", who, f);
+      snprintf(path, sizeof path, "../%s/%s", pid, f);
+      if (fchdir(self) == 0) try_open(name, AT_FDCWD, path, f);
+      snprintf(name, sizeof name, "%s fchdir-net %s", who, f);
+      snprintf(path, sizeof path, "../../%s/%s", pid, f);
+      if (net >= 0 && fchdir(net) == 0) try_open(name, AT_FDCWD, path, f);
+      if (chdir(cwd) != 0) perror("chdir back");
+    }
+    // Reopening an emulated directory through /proc/self/fd.
+    snprintf(path, sizeof path, "/proc/self/fd/%d", self);
+    int re = open(path, O_RDONLY | O_DIRECTORY);
+    if (re >= 0) {
+      snprintf(path, sizeof path, "../%s/%s", pid, f);
+      snprintf(name, sizeof name, "%s reopened-self-fd %s", who, f);
+      try_open(name, re, path, f);
+      close(re);
+    }
+  }
+  // Facts about the pid: stat, readlink, access.
+  struct stat st;
+  char buf[512];
+  snprintf(path, sizeof path, "/proc/%s", pid);
+  snprintf(name, sizeof name, "%s stat", who);
+  report(name, stat(path, &st) == 0, path);
+  snprintf(path, sizeof path, "%s/%s/exe", link_proc, pid);
+  snprintf(name, sizeof name, "%s readlink-exe-via-symlink", who);
+  ssize_t n = readlink(path, buf, sizeof buf - 1);
+  buf[n > 0 ? n : 0] = 0;
+  report(name, n > 0, buf);
+  snprintf(path, sizeof path, "%s/%s", link_proc, pid);
+  snprintf(name, sizeof name, "%s access-via-symlink", who);
+  report(name, access(path, F_OK) == 0, path);
+  snprintf(name, sizeof name, "%s stat-via-symlink", who);
+  report(name, stat(path, &st) == 0, path);
+  if (net >= 0) {
+    snprintf(name, sizeof name, "%s readlink-net-dotdot-exe", who);
+    n = readlinkat(net, "../exe", buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = 0;
+    report(name, n > 0 && strstr(buf, "hart"), buf);
+  }
+  unlink(link_pid);
+  unlink(link_proc);
+  close(proc);
+  close(self);
+  if (sys >= 0) close(sys);
+  if (net >= 0) close(net);
+}
+
+// /proc lists only the guest's own processes.
+static void attack_listing(void) {
+  DIR* d = opendir("/proc");
+  if (!d) {
+    report("listing /proc", 1, "cannot list /proc");
+    return;
+  }
+  struct dirent* e;
+  char detail[256] = "";
+  int bad = 0;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    if (strcmp(e->d_name, self_pid) != 0) {
+      bad = 1;
+      snprintf(detail, sizeof detail, "lists %.64s", e->d_name);
+    }
+  }
+  closedir(d);
+  report("listing /proc", bad, detail);
+}
+
+static void attack_syscalls(void) {
+  char buf[16];
+  struct iovec local = {buf, sizeof buf}, remote = {(void*)victim_addr, sizeof buf};
+  pid_t v = atoi(victim_pid), h = atoi(hartd_pid);
+  report("process_vm_readv victim", syscall(SYS_process_vm_readv, v, &local, 1, &remote, 1, 0) > 0, "");
+  report("process_vm_writev victim", syscall(SYS_process_vm_writev, v, &local, 1, &remote, 1, 0) > 0, "");
+  report("process_vm_readv hartd", syscall(SYS_process_vm_readv, h, &local, 1, &remote, 1, 0) > 0, "");
+  report("ptrace attach victim", syscall(SYS_ptrace, PTRACE_ATTACH, v, 0, 0) == 0, "");
+  report("ptrace seize hartd", syscall(SYS_ptrace, PTRACE_SEIZE, h, 0, 0) == 0, "");
+  report("kill victim", kill(v, 0) == 0 || errno != ESRCH, strerror(errno));
+  report("kill hartd", kill(h, 0) == 0 && h != getpid(), "");
+  long pfd = syscall(SYS_pidfd_open, h, 0);
+  report("pidfd_open hartd", pfd >= 0, "");
+  int mem = open("/dev/mem", O_RDONLY);
+  report("/dev/mem", mem >= 0, "opened");
+  int kmem = open("/dev/kmem", O_RDONLY);
+  report("/dev/kmem", kmem >= 0, "opened");
+}
+
+// A control-plane endpoint answers a request: the attacker got through.
+static int answers(int fd, const char* request, const char* needle) {
+  if (write(fd, request, strlen(request)) < 0) return 0;
+  struct timeval tv = {2, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char buf[4096];
+  ssize_t got = 0, r;
+  while ((size_t)got < sizeof buf - 1 && (r = read(fd, buf + got, sizeof buf - 1 - got)) > 0) {
+    got += r;
+    buf[got] = 0;
+    if (strstr(buf, needle)) return 1;
+  }
+  return 0;
+}
+
+static void attack_unix(const char* name, const char* path, const char* request, const char* needle) {
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  struct sockaddr_un a = {.sun_family = AF_UNIX};
+  snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+  int breach = connect(fd, (struct sockaddr*)&a, sizeof a) == 0 && answers(fd, request, needle);
+  report(name, breach, path);
+  close(fd);
+}
+
+static void attack_tcp(const char* name, int port, const char* request, const char* needle) {
+  if (port <= 0) return;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port),
+                          .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  int breach = connect(fd, (struct sockaddr*)&a, sizeof a) == 0 && answers(fd, request, needle);
+  report(name, breach, "");
+  close(fd);
+}
+
+// The guest's own /proc/self/mem: reads and writes its own memory.
+static volatile char mine[32] = "my own bytes";
+static void own_mem(void) {
+  int fd = open("/proc/self/mem", O_RDWR);
+  char b[13] = "";
+  int ok = fd >= 0 && pread(fd, b, 12, (off_t)(unsigned long)mine) == 12 && memcmp(b, "my own bytes", 12) == 0 &&
+           pwrite(fd, "MY", 2, (off_t)(unsigned long)mine) == 2 && mine[0] == 'M';
+  printf("own /proc/self/mem: %s\n", ok ? "works" : "BROKEN");
+  if (fd >= 0) close(fd);
+}
+
+int main(int argc, char** argv) {
+  if (argc < 8) {
+    fprintf(stderr, "usage: attacker VICTIM_PID VICTIM_ADDR HARTD_PID CONTROL_SOCK GDB_TCP_PORT GDB_UNIX SCRATCH\n");
+    return 100;
+  }
+  victim_pid = argv[1];
+  victim_addr = strtoul(argv[2], NULL, 0);
+  hartd_pid = argv[3];
+  snprintf(self_pid, sizeof self_pid, "%d", getpid());
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  if (strcmp(victim_pid, self_pid) != 0) attack_pid("victim", victim_pid, argv[7]);
+  if (strcmp(hartd_pid, self_pid) != 0) attack_pid("hartd", hartd_pid, argv[7]);
+  attack_pid("init", "1", argv[7]);
+  attack_listing();
+  attack_syscalls();
+  attack_unix("control socket", argv[4], "{\"id\":1,\"op\":\"list\"}\n", "\"guests\"");
+  attack_tcp("gdb tcp", atoi(argv[5]), "+$?#3f", "$");
+  if (argv[6][0]) attack_unix("gdb unix", argv[6], "+$?#3f", "$");
+  own_mem();
+  printf("breaches: %d\n", breaches);
+  return breaches > 100 ? 100 : breaches;
+}

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""tests/security/run_security_test.py — the isolation suite: two guests in
+one hartd, one holding a secret (victim.c), the other hostile (attacker.c).
+The attacker is told the victim's pid and the secret's address, hartd's
+host pid, the control socket's path and a TCP and a Unix gdb endpoint
+(opened on the victim and hartd's extended-remote endpoint), and tries
+every path it knows. Passes when it reports no breach, the victim's secret
+is intact, hartd still answers and is unharmed, and nothing of the
+attacker's reached the control plane.
+
+    run_security_test.py HARTD CLIENT_SCRIPTS_DIR SECURITY_BIN_DIR [--jail]
+
+--jail runs the attacker in a root (a folder with just its program): the
+control socket and gdb endpoints are then named by host paths it cannot
+see, plus a symlink inside the root that points at the control socket.
+"""
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("hartd")
+    ap.add_argument("scripts")
+    ap.add_argument("bins")
+    ap.add_argument("--jail", action="store_true")
+    args = ap.parse_args()
+    signal.alarm(90)  # a guest stopped by a debugger that got through waits for ever
+    sys.path.insert(0, os.path.abspath(args.scripts))
+    import hartd_client
+
+    tmp = tempfile.mkdtemp(prefix="hart-sec-")
+    sock = os.path.join(tmp, "hartd.sock")
+    log = os.path.join(tmp, "hartd.log")
+    d = subprocess.Popen([args.hartd, "--socket", sock, "--foreground", "--log-file", log],
+                         stdin=subprocess.DEVNULL)
+    failures = []
+    try:
+        for _ in range(500):
+            try:
+                hartd_client.Client(sock).close()
+                break
+            except hartd_client.DaemonError:
+                time.sleep(0.02)
+        c = hartd_client.Client(sock)
+        done = os.path.join(tmp, "done")
+        victim = os.path.join(args.bins, "victim.static")
+        vpid = c.request("launch", argv=[victim, done], stdout="capture", stderr="capture")["pid"]
+        out = b""
+        while b"\n" not in out:
+            ev = c.next_event()
+            if ev.get("pid") == vpid and ev["event"] == "output":
+                out += ev["data"].encode()
+            elif ev.get("pid") == vpid and ev["event"] == "exit":
+                raise SystemExit("victim exited early: %r" % ev)
+        _, vpid_s, vaddr = out.decode().split()[:3]
+        assert int(vpid_s) == vpid, (vpid_s, vpid)
+        gdb_tcp = c.request("gdb", pid=vpid, listen="127.0.0.1:0")["gdb"]
+        gdb_port = gdb_tcp.rsplit(":", 1)[1]
+        gdb_unix_path = os.path.join(tmp, "multi.sock")
+        c.request("gdb_multi", listen="unix:" + gdb_unix_path)
+
+        attacker = os.path.join(args.bins, "attacker.static")
+        scratch = os.path.join(tmp, "scratch")
+        os.mkdir(scratch)
+        launch = {}
+        if args.jail:
+            root = os.path.join(tmp, "root")
+            os.makedirs(os.path.join(root, "bin"))
+            os.makedirs(os.path.join(root, "tmp"))
+            shutil.copy(attacker, os.path.join(root, "bin", "attacker"))
+            os.symlink(sock, os.path.join(root, "tmp", "ctl"))  # a way out, if symlinks escaped
+            argv = ["/bin/attacker", str(vpid), vaddr, str(d.pid), "/tmp/ctl", gdb_port,
+                    gdb_unix_path, "/tmp"]
+            launch["root"] = root
+        else:
+            argv = [attacker, str(vpid), vaddr, str(d.pid), sock, gdb_port, gdb_unix_path,
+                    scratch]
+        apid = c.request("launch", argv=argv, stdout="capture", stderr="capture", **launch)["pid"]
+        aout = {"stdout": b"", "stderr": b""}
+        status = None
+        while status is None:
+            ev = c.next_event()
+            if ev.get("pid") != apid:
+                continue
+            if ev["event"] == "output":
+                aout[ev["stream"]] += ev["data"].encode()
+            elif ev["event"] == "exit":
+                status = ev
+        text = aout["stdout"].decode(errors="replace")
+        print(text)
+        if aout["stderr"]:
+            print("attacker stderr:", aout["stderr"].decode(errors="replace"))
+        breaches = [l for l in text.splitlines() if l.startswith("BREACH")]
+        if breaches:
+            failures.append("%d breaches" % len(breaches))
+        if "breaches: 0" not in text:
+            failures.append("the attacker did not finish: %r" % status)
+        if "own /proc/self/mem: works" not in text:
+            failures.append("the guest's own /proc/self/mem does not work")
+        if status.get("exit_code") != 0:
+            failures.append("attacker status %r" % status)
+        # The victim is intact and hartd answers.
+        open(done, "w").close()
+        vout = b""
+        while True:
+            ev = c.next_event()
+            if ev.get("pid") != vpid:
+                continue
+            if ev["event"] == "output":
+                vout += ev["data"].encode()
+            elif ev["event"] == "exit":
+                break
+        if b"secret intact" not in vout:
+            failures.append("victim: %r" % vout)
+        if c.request("hello")["version"] != 1:
+            failures.append("hartd does not answer")
+        c.close()
+        if d.poll() is not None:
+            failures.append("hartd died: %r" % d.returncode)
+    finally:
+        if d.poll() is None:
+            d.terminate()
+            d.wait(timeout=10)
+        with open(log) as f:
+            daemon_log = f.read()
+        shutil.rmtree(tmp, ignore_errors=True)
+    if failures:
+        print("hartd log:\n" + daemon_log[-4000:])
+        print("FAILED: " + "; ".join(failures))
+        return 1
+    print("isolation holds")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
