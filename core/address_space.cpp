@@ -34,6 +34,22 @@ int self_mem_fd() {
 }
 }  // namespace
 
+bool guarded_call(void (*fn)(void*), void* arg, const void* lo, const void* hi) {
+  sigjmp_buf jb;
+  if (sigsetjmp(jb, 0)) {
+    tls_copy_jmp = nullptr;
+    return false;
+  }
+  tls_copy_lo = lo;
+  tls_copy_hi = hi;
+  tls_copy_jmp = &jb;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  fn(arg);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  tls_copy_jmp = nullptr;
+  return true;
+}
+
 bool guarded_copy(void* dst, const void* src, uint64_t len, const void* lo, const void* hi) {
   sigjmp_buf jb;
   if (sigsetjmp(jb, 0)) {

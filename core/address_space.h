@@ -52,6 +52,9 @@ enum MapFlags : unsigned {
 // file mapping past the end of its file. false if it faulted (dst then
 // holds a prefix). Host fault handlers call guarded_copy_fault first.
 bool guarded_copy(void* dst, const void* src, uint64_t len, const void* lo, const void* hi);
+// The same for any access: runs fn(arg), false if it faulted in [lo, hi)
+// (fn is then abandoned: it must own nothing that needs destroying).
+bool guarded_call(void (*fn)(void*), void* arg, const void* lo, const void* hi);
 // From a SIGSEGV/SIGBUS handler: if the fault at addr hit this thread's
 // guarded_copy, leaves the handler into guarded_copy (does not return).
 void guarded_copy_fault(const void* addr);

@@ -17,6 +17,8 @@
 #include <csignal>
 #include <cinttypes>
 #include <cstring>
+#include <exception>
+#include <new>
 
 #include "linux-abi/debug_hooks.h"
 #include "linux-abi/elf_loader.h"
@@ -28,6 +30,25 @@
 namespace hart::linux {
 
 namespace {
+
+// A system call whose handler throws (an allocation that failed, a bug)
+// ends with ENOMEM, or ends this guest process alone with a logged reason;
+// hartd and the other guests go on.
+int64_t dispatch_syscall_contained(Process& p, SyscallCtx& ctx) {
+  try {
+    return dispatch_syscall(ctx);
+  } catch (const std::bad_alloc&) {
+    return -ENOMEM;
+  } catch (const std::exception& e) {
+    p.log().printf("hart: guest %d: internal error in system call %" PRIu64 ": %s; process killed\n",
+                   p.pid(), ctx.nr, e.what());
+  } catch (...) {
+    p.log().printf("hart: guest %d: internal error in system call %" PRIu64 "; process killed\n",
+                   p.pid(), ctx.nr);
+  }
+  p.exit_with_signal(SIGKILL);
+  return -EINTR;
+}
 
 const char* fault_kind_text(FaultKind k) {
   switch (k) {
@@ -103,7 +124,9 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
           SyscallCtx ctx{p, v, v.state.x[17],
                          {orig_a0, v.state.x[11], v.state.x[12], v.state.x[13], v.state.x[14],
                           v.state.x[15]}};
-          int64_t ret = dispatch_syscall(ctx);
+          t->in_syscall.store(true, std::memory_order_relaxed);
+          int64_t ret = dispatch_syscall_contained(p, ctx);
+          t->in_syscall.store(false, std::memory_order_relaxed);
           if (t->exec_vcpu || t->leave.load()) continue;  // execve / exit: nothing to finish
           if (v.debug && !p.exited()) debug_intercept_signals(p, *t);
           if (!p.exited()) finish_syscall(p, v, ret, orig_a0);

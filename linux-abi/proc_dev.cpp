@@ -85,6 +85,16 @@ std::string proc_maps(Process& p) {
   return out;
 }
 
+// "S (sleeping)"... for a state letter.
+const char* state_name(char c) {
+  switch (c) {
+    case 'S': return "S (sleeping)";
+    case 'T': return "T (stopped)";
+    case 'Z': return "Z (zombie)";
+    default: return "R (running)";
+  }
+}
+
 // /proc/<pid>/status: the fields programs read (Name, State, Tgid, Pid,
 // PPid, Uid/Gid, memory sizes, Threads, signal masks). self: the thread
 // whose masks are shown (nullptr: none).
@@ -115,7 +125,7 @@ std::string proc_status(Process& p, const Vcpu* self, int tid) {
            "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\nCapInh:\t0000000000000000\n"
            "CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nSeccomp:\t0\n"
            "Cpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
-           p.comm, p.umask(), in.stopped ? "T (stopped)" : "R (running)", p.pid(), tid, in.ppid ? in.ppid : kGuestPpid, getuid(), geteuid(),
+           p.comm, p.umask(), state_name(p.state_letter(tid == p.pid() ? 0 : tid)), p.pid(), tid, in.ppid ? in.ppid : kGuestPpid, getuid(), geteuid(),
            geteuid(), geteuid(), getgid(), getegid(), getegid(), getegid(), 64, (unsigned long)kb,
            (unsigned long)kb, (unsigned long)kb, in.threads,
            (unsigned long)p.rlimits[RLIMIT_SIGPENDING].rlim_cur, (unsigned long)pend,
@@ -132,7 +142,8 @@ std::string proc_stat(Process& p, int tid) {
   snprintf(buf, sizeof buf,
            "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 %lu 0 0 0 20 0 %d 0 0 %lu %lu %lu %lu %lu "
            "%lu %lu 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 %lu %lu %lu %lu %lu %lu %lu 0\n",
-           tid, p.comm, in.stopped ? 'T' : 'R', in.ppid ? in.ppid : kGuestPpid, p.group_id(), p.sid,
+           tid, p.comm, p.state_letter(tid == p.pid() ? 0 : tid), in.ppid ? in.ppid : kGuestPpid,
+           p.group_id(), p.sid,
            (unsigned long)ticks,
            in.threads, (unsigned long)in.mapped_bytes, (unsigned long)(in.mapped_bytes / 4096),
            (unsigned long)RLIM_INFINITY, (unsigned long)p.image().exe.lo,

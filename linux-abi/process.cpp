@@ -273,18 +273,36 @@ void futex_wake_host(uint32_t* host, int n) {
 
 // Linux's handle_futex_death(): the dead owner's lock gets OWNER_DIED and
 // one waiter is woken.
-void futex_owner_died(AddressSpace& as, uint64_t uaddr, int tid) {
-  if ((uaddr & 3) || !as.check(uaddr, 4, PROT_READ | PROT_WRITE)) return;
-  auto* word = reinterpret_cast<uint32_t*>(as.base() + uaddr);
-  uint32_t val = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+// Guest words are changed under guarded_call: the guest may unmap them meanwhile
+// or point them past the end of a mapped file.
+struct OwnerDied {
+  uint32_t* word;
+  int tid;
+  bool wake = false;
+};
+void owner_died_on(void* arg) {
+  auto* o = static_cast<OwnerDied*>(arg);
+  uint32_t val = __atomic_load_n(o->word, __ATOMIC_SEQ_CST);
   for (;;) {
-    if ((val & kFutexTidMask) != static_cast<uint32_t>(tid)) return;
+    if ((val & kFutexTidMask) != static_cast<uint32_t>(o->tid)) return;
     uint32_t nv = (val & kFutexWaiters) | kFutexOwnerDied;
-    if (__atomic_compare_exchange_n(word, &val, nv, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+    if (__atomic_compare_exchange_n(o->word, &val, nv, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
       break;
   }
-  if (val & kFutexWaiters) futex_wake_host(word, 1);
+  o->wake = val & kFutexWaiters;
 }
+
+bool guarded_guest(AddressSpace& as, void (*fn)(void*), void* arg) {
+  return guarded_call(fn, arg, as.base(), as.base() + kGuestVaLimit + kGuardBytes);
+}
+
+void futex_owner_died(AddressSpace& as, uint64_t uaddr, int tid) {
+  if ((uaddr & 3) || !as.check(uaddr, 4, PROT_READ | PROT_WRITE)) return;
+  OwnerDied o{reinterpret_cast<uint32_t*>(as.base() + uaddr), tid};
+  if (guarded_guest(as, owner_died_on, &o) && o.wake) futex_wake_host(o.word, 1);
+}
+
+void clear_tid_on(void* word) { __atomic_store_n(static_cast<uint32_t*>(word), 0, __ATOMIC_SEQ_CST); }
 
 // Linux's exit_robust_list(): struct robust_list_head { next; long
 // futex_offset; list_op_pending; } — entries are struct robust_list
@@ -310,8 +328,7 @@ void Process::thread_exited(Thread& t) {
   // CLONE_CHILD_CLEARTID: the joiner waits for this word to become 0.
   if (t.clear_child_tid && as_ && as_->check(t.clear_child_tid, 4, PROT_WRITE)) {
     auto* word = reinterpret_cast<uint32_t*>(as_->base() + t.clear_child_tid);
-    __atomic_store_n(word, 0, __ATOMIC_SEQ_CST);
-    futex_wake_host(word, 1);
+    if (guarded_guest(*as_, clear_tid_on, word)) futex_wake_host(word, 1);
   }
   if (t.robust_list && as_) walk_robust_list(*as_, t.robust_list, t.tid);
   std::unique_ptr<Thread> gone;
@@ -603,11 +620,23 @@ Process::Info Process::info() {
       for (const Vma& v : as_->vmas()) in.mapped_bytes += v.end - v.start;
     if (tb_cache_) in.tb = tb_cache_->stats();
   }
+  in.state = state_letter();
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   std::shared_ptr<Process> parent = parent_.lock();
   in.ppid = parent ? parent->pid_ : 0;
   in.zombie = zombie_;
   return in;
+}
+
+char Process::state_letter(int tid) {
+  if (zombie()) return 'Z';
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (group_stop.reported) return 'T';
+  const Vcpu* viewer = Vcpu::current();  // the thread reading /proc runs (R), as on Linux
+  for (auto& t : threads_)
+    if (tid == 0 || t->tid == tid)
+      return t->vcpu.get() != viewer && t->in_syscall.load(std::memory_order_relaxed) ? 'S' : 'R';
+  return 'R';
 }
 
 void Process::kill_all_and_wait() {

@@ -98,6 +98,9 @@ struct Thread {
   // Leave the run loop: exit() of this thread, or killed by execve's de_thread.
   std::atomic<bool> leave{false};
   int exit_code = 0;  // exit()'s status, the process's if it is the last thread
+  // Serving a system call (the run loop sets it around dispatch): /proc
+  // shows the thread sleeping (S) then, running (R) otherwise.
+  std::atomic<bool> in_syscall{false};
 };
 
 class Process : public std::enable_shared_from_this<Process> {
@@ -314,12 +317,15 @@ class Process : public std::enable_shared_from_this<Process> {
     std::vector<std::string> argv;
     bool zombie = false;
     bool stopped = false;  // by a stop signal (group stop complete)
+    char state = 'R';      // /proc's letter: R, S (in a system call), T, Z
     int threads = 0;
     uint64_t cpu_ns = 0;        // ended + running threads
     uint64_t mapped_bytes = 0;  // sum of the VMA sizes
     TbCache::Stats tb{};
   };
   Info info();
+  // /proc's state letter of thread tid (0: the process, i.e. its first thread).
+  char state_letter(int tid = 0);
   // CPU time of the threads running now (mutex_ taken).
   uint64_t running_cpu_ns();
 
