@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "server/requests.h"
+#include "server/self_peer.h"
 
 namespace hart::server {
 
@@ -342,6 +343,11 @@ void ControlServer::accept_tcp() {
 
 void ControlServer::add(int fd, bool unix_socket, bool needs_token) {
   fcntl(fd, F_SETFD, FD_CLOEXEC);
+  if (std::string why; peer_is_self(fd, &why)) {
+    spdlog::warn("control {} connection refused: {}", unix_socket ? "unix" : "tcp", why);
+    ::close(fd);
+    return;
+  }
   auto c = std::make_shared<Connection>(io_, fd, unix_socket, needs_token, *this);
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -53,7 +53,7 @@ struct LaunchRequest {
   bool events = true;
   // "gdb": {"listen": ..., "wait": ...}: open a stub for the new guest.
   bool gdb = false;
-  std::string gdb_listen = "127.0.0.1:0";
+  std::string gdb_listen;  // "": a private Unix socket (GdbStubs::listen)
   bool gdb_wait = false;
 };
 

@@ -51,6 +51,8 @@ const char kUsage[] =
     "  --log-file PATH      daemon log (default: stderr in the foreground,\n"
     "                       SOCKET.log when detached)\n"
     "  --threads N          io_context threads (default 2)\n"
+    "  --gdb-dir PATH       private folder (0700) of gdb endpoints opened without a listen\n"
+    "                       address (default SOCKET.gdb)\n"
     "  --gdb-multi ADDR     open the extended-remote GDB endpoint on ADDR (HOST:PORT on\n"
     "                       loopback, or unix:PATH): gdb's run/attach/kill on daemon guests\n"
     "  --gdb-multi-launch JSON\n"
@@ -209,7 +211,7 @@ struct Shutdown {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string socket_path, tcp, token_file, log_level = "info", log_file, gdb_multi;
+  std::string socket_path, tcp, token_file, log_level = "info", log_file, gdb_multi, gdb_dir;
   Json gdb_multi_launch = Json::object();
   bool foreground = false;
   int nthreads = 2;
@@ -240,6 +242,8 @@ int main(int argc, char** argv) {
       log_level = value();
     } else if (a == "--log-file") {
       log_file = value();
+    } else if (a == "--gdb-dir") {
+      gdb_dir = value();
     } else if (a == "--gdb-multi") {
       gdb_multi = value();
     } else if (a == "--gdb-multi-launch") {
@@ -311,6 +315,10 @@ int main(int argc, char** argv) {
   spdlog::flush_on(spdlog::level::info);
 
   signal(SIGPIPE, SIG_IGN);
+  // gdb endpoints opened without an address listen on private Unix sockets here.
+  if (gdb_dir.empty()) gdb_dir = socket_path + ".gdb";
+  if (!GdbStubs::set_private_dir(gdb_dir, &err))
+    spdlog::warn("{}: gdb endpoints need an explicit listen address", err);
   std::unique_ptr<hart::Jit> jit = hart::Jit::create(&err);
   if (!jit) return fail(err);
 
@@ -394,6 +402,7 @@ int main(int argc, char** argv) {
   // Debugger threads log as they end: they go before the log does.
   multi.close();
   registry.close_gdb_stubs();
+  GdbStubs::remove_private_dir();
 
   if (activated_fd < 0) unlink(socket_path.c_str());  // systemd owns an activated socket
   spdlog::info("hartd stopped");

@@ -470,7 +470,11 @@ class Hartctl(unittest.TestCase):
         p = self.hartctl("--json", "gdb", str(pid))
         self.assertEqual(p.returncode, 0, p.stderr)
         endpoint = json.loads(p.stdout)["gdb"]
-        self.assertRegex(endpoint, r"^127\.0\.0\.1:\d+$")
+        # By default a private Unix socket (0600) in a 0700 folder beside the control socket.
+        gdb_dir = self.d.sock + ".gdb"
+        self.assertRegex(endpoint, rf"^unix:{re.escape(gdb_dir)}/gdb-\d+\.sock$")
+        self.assertEqual(stat.S_IMODE(os.stat(gdb_dir).st_mode), 0o700)
+        self.assertEqual(stat.S_IMODE(os.stat(endpoint[5:]).st_mode), 0o600)
         p = self.hartctl("ps")  # the stub's endpoint in the GDB column
         self.assertRegex(p.stdout.decode(), rf"(?m)^\s*{pid}\s.*\s{re.escape(endpoint)}\s")
         self.assertEqual(self.hartctl("kill", "-s", "KILL", str(pid)).returncode, 0)
@@ -678,6 +682,72 @@ class Lifecycle(unittest.TestCase):
         self.assertIn("hartd stopped", log)
         c.close()
         d.stop()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def security(name):
+    return os.path.join(GUEST, "security", name)
+
+
+def fd_count(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+class Sealed(unittest.TestCase):
+    """Guests are hostile: they run inside hartd's own process, so the
+    control plane must refuse them (tests/guest/security holds the
+    attackers)."""
+
+    def test_guest_cannot_reach_the_control_plane(self):
+        port = free_port()
+        d = Daemon("--tcp", f"127.0.0.1:{port}")
+        try:
+            c = d.client()
+            spin = launch(c, [guest("spin.static"), "100"])
+            tcp_stub = c.request("gdb", pid=spin, listen="127.0.0.1:0")["gdb"]
+            spin2 = launch(c, [guest("spin.static"), "100"])
+            unix_stub = c.request("gdb", pid=spin2)["gdb"]
+            multi = c.request("gdb_multi", listen="127.0.0.1:0")["gdb"]
+            self.assertTrue(unix_stub.startswith("unix:"), unix_stub)
+            targets = {"control": [f"unix:{d.sock}", f"tcp:{port}"],
+                       "gdb": ["tcp:" + tcp_stub.rsplit(":", 1)[1], unix_stub,
+                               "tcp:" + multi.rsplit(":", 1)[1]]}
+            for kind, tg in targets.items():
+                pid = launch(c, [security("reach_daemon"), kind, *tg])
+                out, st = collect(c, [pid])
+                self.assertEqual(st[pid].get("exit_code"), 0, (out, st))
+                lines = out[pid]["stdout"].decode().splitlines()
+                self.assertEqual(lines, [f"{t}: refused" for t in tg], out)
+            # The same endpoints still serve clients outside hartd.
+            t = socket.create_connection(("127.0.0.1", int(tcp_stub.rsplit(":", 1)[1])), timeout=10)
+            t.sendall(b"$?#3f")
+            got = b""
+            while b"#" not in got:
+                chunk = t.recv(64)
+                if not chunk:
+                    break
+                got += chunk
+            self.assertTrue(got.startswith(b"+$"), got)
+            t.close()
+            self.assertTrue(d.alive())
+            with open(d.log) as f:
+                log = f.read()
+            self.assertIn("control unix connection refused", log)
+            self.assertIn("control tcp connection refused", log)
+            self.assertIn("debugger connection refused", log)
+            for p in (spin, spin2):
+                c.request("kill", pid=p, signal="SIGKILL")
+            collect(c, [spin, spin2])
+            c.close()
+        finally:
+            d.stop()
 
 
 def main():
