@@ -30,6 +30,7 @@
 #include "server/control_server.h"
 #include "server/gdb_multi.h"
 #include "server/guest_registry.h"
+#include "linux-abi/process.h"
 #include "server/requests.h"
 #include "translator/jit.h"
 
@@ -51,6 +52,11 @@ const char kUsage[] =
     "  --log-file PATH      daemon log (default: stderr in the foreground,\n"
     "                       SOCKET.log when detached)\n"
     "  --threads N          io_context threads (default 2)\n"
+    "  --default-processes N  process limit of a launch that sets none (default 1024; 0 = none)\n"
+    "  --max-processes N    guest processes alive at once, every launch (default 4096; 0 = none)\n"
+    "  --max-threads N      guest threads alive at once, every launch (default 16384; 0 = none)\n"
+    "  --keep-ended N       ended launches whose status is kept until reaped (default 1000)\n"
+    "  --keep-ended-seconds S  for at most S seconds (default 600)\n"
     "  --gdb-dir PATH       private folder (0700) of gdb endpoints opened without a listen\n"
     "                       address (default SOCKET.gdb)\n"
     "  --gdb-multi ADDR     open the extended-remote GDB endpoint on ADDR (HOST:PORT on\n"
@@ -215,6 +221,8 @@ int main(int argc, char** argv) {
   Json gdb_multi_launch = Json::object();
   bool foreground = false;
   int nthreads = 2;
+  RegistrySettings settings;
+  int max_processes = 4096, max_threads = 16384;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -250,6 +258,22 @@ int main(int argc, char** argv) {
       gdb_multi_launch = Json::parse(value(), nullptr, /*allow_exceptions=*/false);
       if (std::string e = validate_launch_settings(gdb_multi_launch); !e.empty())
         return fail("--gdb-multi-launch: " + (gdb_multi_launch.is_discarded() ? "not JSON" : e));
+    } else if (a == "--default-processes" || a == "--max-processes" || a == "--max-threads" ||
+               a == "--keep-ended") {
+      std::string v = value();
+      char* end = nullptr;
+      long n = strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end || n < 0 || n > 1000000) return fail(a + " wants a count 0..1000000");
+      if (a == "--keep-ended") settings.keep_ended = static_cast<size_t>(n);
+      if (a == "--default-processes") settings.default_processes = static_cast<int>(n);
+      if (a == "--max-processes") max_processes = static_cast<int>(n);
+      if (a == "--max-threads") max_threads = static_cast<int>(n);
+    } else if (a == "--keep-ended-seconds") {
+      std::string v = value();
+      char* end = nullptr;
+      double d = strtod(v.c_str(), &end);
+      if (v.empty() || *end || !(d >= 0) || d > 1e9) return fail(a + " wants seconds >= 0");
+      settings.keep_ended_seconds = d;
     } else if (a == "--threads") {
       nthreads = atoi(value().c_str());
       if (nthreads < 1 || nthreads > 64) return fail("--threads wants 1..64");
@@ -323,7 +347,8 @@ int main(int argc, char** argv) {
   if (!jit) return fail(err);
 
   asio::io_context io;
-  GuestRegistry registry(io, *jit);
+  hart::linux::set_daemon_limits(max_processes, max_threads);
+  GuestRegistry registry(io, *jit, settings);
   GdbMulti multi(registry);
   registry.set_gdb_multi(&multi);
   DaemonContext ctx;
@@ -363,7 +388,7 @@ int main(int argc, char** argv) {
   });
   asio::steady_timer sweeper(io);
   std::function<void()> sweep = [&] {
-    sweeper.expires_after(std::chrono::seconds(30));
+    sweeper.expires_after(std::chrono::seconds(5));
     sweeper.async_wait([&](const boost::system::error_code& ec) {
       if (ec) return;
       registry.sweep();

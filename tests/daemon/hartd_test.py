@@ -14,6 +14,7 @@ with SCM_RIGHTS; TCP with a token; hartctl run (status, stdio); hart-ci's
 JUnit XML; the socket's mode, a second daemon refused, a stale socket
 replaced; shutdown with guests running.
 """
+import contextlib
 import json
 import os
 import random
@@ -684,6 +685,18 @@ class Lifecycle(unittest.TestCase):
         d.stop()
 
 
+@contextlib.contextmanager
+def running_daemon(*extra):
+    """A Daemon with hartd options `extra` and a client of it, both closed after."""
+    d = Daemon(*extra)
+    c = d.client()
+    try:
+        yield d, c
+    finally:
+        c.close()
+        d.stop()
+
+
 def free_port():
     s = socket.socket()
     s.bind(("127.0.0.1", 0))
@@ -694,6 +707,13 @@ def free_port():
 
 def security(name):
     return os.path.join(GUEST, "security", name)
+
+
+def kill_all(c, pids):
+    """SIGKILL to each launch; returns once their exit events came."""
+    for p in pids:
+        c.request("kill", pid=p, signal="SIGKILL")
+    collect(c, pids)
 
 
 def fd_count(pid):
@@ -707,9 +727,7 @@ class Sealed(unittest.TestCase):
 
     def test_guest_cannot_reach_the_control_plane(self):
         port = free_port()
-        d = Daemon("--tcp", f"127.0.0.1:{port}")
-        try:
-            c = d.client()
+        with running_daemon("--tcp", f"127.0.0.1:{port}") as (d, c):
             spin = launch(c, [guest("spin.static"), "100"])
             tcp_stub = c.request("gdb", pid=spin, listen="127.0.0.1:0")["gdb"]
             spin2 = launch(c, [guest("spin.static"), "100"])
@@ -742,12 +760,100 @@ class Sealed(unittest.TestCase):
             self.assertIn("control unix connection refused", log)
             self.assertIn("control tcp connection refused", log)
             self.assertIn("debugger connection refused", log)
-            for p in (spin, spin2):
-                c.request("kill", pid=p, signal="SIGKILL")
-            collect(c, [spin, spin2])
-            c.close()
-        finally:
-            d.stop()
+            kill_all(c, [spin, spin2])
+
+
+def wait_output(c, pid, text, timeout=30):
+    """Output events of pid until `text` has appeared; all stdout so far."""
+    got = b""
+    deadline = time.monotonic() + timeout
+    while text.encode() not in got:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {text!r} from {pid} in {timeout} s: {got!r}")
+        ev = c.next_event()
+        if ev.get("pid") == pid and ev["event"] == "output" and ev["stream"] == "stdout":
+            got += ev["data"].encode()
+        if ev.get("pid") == pid and ev["event"] == "exit":
+            raise AssertionError(f"{pid} exited: {ev} {got!r}")
+    return got.decode()
+
+
+def tree_size(c, launch_pid):
+    return len([g for g in c.request("list")["guests"]
+                if g["launch"] == launch_pid and g["state"] != "zombie"])
+
+
+class Trees(unittest.TestCase):
+    """Fork bombs are stopped and trees can always be ended."""
+
+    def bomb_then_kill(self, d, c, kill_args):
+        pid = launch(c, [security("bomb")])  # no limits given: hartd's default applies
+        out = wait_output(c, pid, "bombing")
+        time.sleep(1)  # let it hit the limit
+        self.assertLessEqual(tree_size(c, pid), 24)
+        t0 = time.monotonic()
+        p = subprocess.run([os.path.join(SCRIPTS, "hartctl"), "--socket", d.sock, "kill", "--tree",
+                            *kill_args, str(pid)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=30)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        _, st = collect(c, [pid])
+        self.assertLess(time.monotonic() - t0, 2.0)
+        self.assertIn("signal", st[pid])
+        self.assertEqual(tree_size(c, pid), 0)
+        # The daemon serves the next launch.
+        nxt = launch(c, [guest("hello.static")])
+        o, st = collect(c, [nxt])
+        self.assertEqual(st[nxt].get("exit_code"), 0)
+        return out
+
+    def test_fork_bomb_stopped_by_the_default_limit_and_killed(self):
+        with running_daemon("--default-processes", "24") as (d, c):
+            out = self.bomb_then_kill(d, c, [])  # hartctl kill --tree: SIGTERM to the tree
+            self.assertIn("nproc 24", out)
+            self.bomb_then_kill(d, c, ["-s", "KILL"])
+
+    def test_default_process_limit(self):
+        with running_daemon() as (d, c):
+            pid = launch(c, [security("bomb")])
+            self.assertIn("nproc 1024", wait_output(c, pid, "bombing"))
+            c.request("kill", pid=pid, signal="SIGKILL", tree=True)
+            collect(c, [pid])
+            # An explicit limit overrides the default.
+            pid = launch(c, [guest("fork_bomb.static"), "8"], limits={"processes": 4})
+            out, st = collect(c, [pid])
+            self.assertEqual(out[pid]["stdout"], b"forks: 3 ok, then EAGAIN\n")
+
+
+    def test_tree_ends_with_its_first_process(self):
+        with running_daemon() as (d, c):
+            pid = launch(c, [security("orphan_tree"), "6"])
+            out, st = collect(c, [pid])
+            self.assertEqual(out[pid]["stdout"], b"children 6\n")
+            self.assertEqual(st[pid].get("exit_code"), 0)
+            self.assertEqual(tree_size(c, pid), 0)
+
+    def refused_launch(self, c, limit):
+        """A launch fails with the `limit` error naming `limit`."""
+        with self.assertRaises(RequestError) as e:
+            launch(c, [guest("hello.static")])
+        self.assertEqual(e.exception.code, "limit")
+        self.assertIn(limit, e.exception.message)
+
+    def test_daemon_wide_limits(self):
+        with running_daemon("--max-processes", "4", "--max-threads", "64") as (d, c):
+            spins = [launch(c, [guest("spin.static"), "100"]) for _ in range(2)]
+            # Forks pass the daemon's limit: EAGAIN in the guest.
+            pid = launch(c, [guest("fork_bomb.static"), "8"])
+            out, st = collect(c, [pid])
+            self.assertEqual(out[pid]["stdout"], b"forks: 1 ok, then EAGAIN\n")
+            spins += [launch(c, [guest("spin.static"), "100"]) for _ in range(2)]
+            self.refused_launch(c, "max_processes")
+            kill_all(c, spins)
+            collect(c, [launch(c, [guest("hello.static")])])  # room again
+        with running_daemon("--max-threads", "2") as (d, c):
+            spins = [launch(c, [guest("spin.static"), "100"]) for _ in range(2)]
+            self.refused_launch(c, "max_threads")
+            kill_all(c, spins)
 
 
 def main():
