@@ -856,6 +856,89 @@ class Trees(unittest.TestCase):
             kill_all(c, spins)
 
 
+class Rsp:
+    """A bare GDB remote-protocol client (acks on) of a hartd stub endpoint."""
+
+    def __init__(self, endpoint):
+        if endpoint.startswith("unix:"):
+            self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.s.settimeout(10)
+            self.s.connect(endpoint[5:])
+        else:
+            host, port = endpoint.rsplit(":", 1)
+            self.s = socket.create_connection((host, int(port)), timeout=10)
+        self.buf = b""
+
+    def request(self, pkt):
+        body = pkt.encode()
+        self.s.sendall(b"$" + body + b"#%02x" % (sum(body) & 0xff))
+        while True:
+            start = self.buf.find(b"$")
+            end = self.buf.find(b"#", start)
+            if start >= 0 and end >= 0 and len(self.buf) >= end + 3:
+                reply = self.buf[start + 1:end].decode("latin-1")
+                self.buf = self.buf[end + 3:]
+                self.s.sendall(b"+")
+                return reply
+            chunk = self.s.recv(65536)
+            if not chunk:
+                raise ConnectionError("stub closed the connection")
+            self.buf += chunk
+
+    def vfile_open(self, path):
+        return self.request("vFile:open:" + path.encode().hex() + ",0,0")
+
+    def close(self):
+        self.s.close()
+
+
+class GdbFiles(unittest.TestCase):
+    """vFile: files a debugger opens are closed with its session; hartd's
+    own /proc is out of reach."""
+
+    def test_vfile_fds_closed_when_sessions_end(self):
+        with running_daemon() as (d, c):
+            def session(end):
+                pid = launch(c, [guest("spin.static"), "100"])
+                r = Rsp(c.request("gdb", pid=pid)["gdb"])
+                r.request("?")  # the guest stops
+                for i in range(64):
+                    self.assertRegex(r.vfile_open(guest("hello.static")), r"^F[0-9a-f]+$")
+                self.assertTrue(r.vfile_open(guest("hello.static")).startswith("F-1,"))  # EMFILE
+                if end == "detach":
+                    self.assertEqual(r.request("D"), "OK")
+                elif end == "kill":
+                    r.s.sendall(b"$k#6b")
+                r.close()
+                kill_all(c, [pid])
+                c.request("wait", pid=pid, reap=True)
+
+            session("disconnect")  # warm-up: threads, pools
+            time.sleep(0.3)
+            base = fd_count(d.proc.pid)
+            for i in range(10):
+                session(("disconnect", "detach", "kill")[i % 3])
+            deadline = time.monotonic() + 5
+            while fd_count(d.proc.pid) > base and time.monotonic() < deadline:
+                time.sleep(0.1)
+            self.assertLessEqual(fd_count(d.proc.pid), base)
+
+    def test_vfile_never_opens_hartds_proc(self):
+        with running_daemon() as (d, c):
+            pid = launch(c, [guest("spin.static"), "100"])
+            r = Rsp(c.request("gdb", pid=pid)["gdb"])
+            r.request("?")
+            link = os.path.join(d.dir.name, "to-proc")
+            os.symlink(f"/proc/{d.proc.pid}/environ", link)
+            for path in (f"/proc/{d.proc.pid}/environ", f"/proc/{d.proc.pid}/mem", link,
+                         f"/proc/{d.proc.pid}/fd/0"):
+                self.assertTrue(r.vfile_open(path).startswith("F-1,"), path)
+            # The guest's own emulated /proc stays readable (gdb's info proc).
+            self.assertRegex(r.vfile_open(f"/proc/{pid}/cmdline"), r"^F[0-9a-f]+$")
+            r.close()
+            kill_all(c, [pid])
+
+
 def main():
     global HARTD, SCRIPTS, GUEST, EXPECTED, Client, RequestError, DaemonError
     HARTD, SCRIPTS, GUEST, EXPECTED = (os.path.abspath(a) for a in sys.argv[1:5])
