@@ -19,6 +19,7 @@
 
 #include <utility>  // before Boost.Asio 1.74, which uses std::exchange without it
 #include <boost/asio.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -47,6 +48,7 @@ const char kUsage[] =
     "                       else /tmp/hartd-$UID/hartd.sock); also $HARTD_SOCKET\n"
     "  --tcp ADDR:PORT      also listen on loopback TCP (clients need the token)\n"
     "  --token-file PATH    token for TCP clients (default SOCKET.token; created 0600)\n"
+    "  --tcp-auth-seconds S  TCP clients that have not said hello by then are dropped (default 10)\n"
     "  --foreground         do not detach (default: detach once the socket is ready)\n"
     "  --log-level LEVEL    trace, debug, info (default), warn, error, off\n"
     "  --log-file PATH      daemon log (default: stderr in the foreground,\n"
@@ -223,6 +225,7 @@ int main(int argc, char** argv) {
   int nthreads = 2;
   RegistrySettings settings;
   int max_processes = 4096, max_threads = 16384;
+  double tcp_auth_seconds = 10;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -268,12 +271,12 @@ int main(int argc, char** argv) {
       if (a == "--default-processes") settings.default_processes = static_cast<int>(n);
       if (a == "--max-processes") max_processes = static_cast<int>(n);
       if (a == "--max-threads") max_threads = static_cast<int>(n);
-    } else if (a == "--keep-ended-seconds") {
+    } else if (a == "--keep-ended-seconds" || a == "--tcp-auth-seconds") {
       std::string v = value();
       char* end = nullptr;
       double d = strtod(v.c_str(), &end);
       if (v.empty() || *end || !(d >= 0) || d > 1e9) return fail(a + " wants seconds >= 0");
-      settings.keep_ended_seconds = d;
+      (a == "--tcp-auth-seconds" ? tcp_auth_seconds : settings.keep_ended_seconds) = d;
     } else if (a == "--threads") {
       nthreads = atoi(value().c_str());
       if (nthreads < 1 || nthreads > 64) return fail("--threads wants 1..64");
@@ -368,6 +371,7 @@ int main(int argc, char** argv) {
   if (!tcp.empty()) {
     token_path = token_file.empty() ? socket_path + ".token" : token_file;
     std::string token;
+    server.set_auth_timeout(std::chrono::milliseconds(static_cast<int64_t>(tcp_auth_seconds * 1000)));
     if (!load_or_make_token(token_path, &token, &err) || !server.listen_tcp(tcp, token, &err)) {
       if (activated_fd < 0) unlink(socket_path.c_str());
       return fail(err);
@@ -388,7 +392,9 @@ int main(int argc, char** argv) {
   });
   asio::steady_timer sweeper(io);
   std::function<void()> sweep = [&] {
-    sweeper.expires_after(std::chrono::seconds(5));
+    // Every 5 s, or often enough for a short --keep-ended-seconds.
+    double every = std::clamp(settings.keep_ended_seconds / 2, 0.1, 5.0);
+    sweeper.expires_after(std::chrono::milliseconds(static_cast<int64_t>(every * 1000)));
     sweeper.async_wait([&](const boost::system::error_code& ec) {
       if (ec) return;
       registry.sweep();

@@ -705,6 +705,18 @@ def free_port():
     return port
 
 
+def tcp_connect(port):
+    """A connection to hartd's TCP port (which opens just after its Unix socket)."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            return socket.create_connection(("127.0.0.1", port), timeout=10)
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def security(name):
     return os.path.join(GUEST, "security", name)
 
@@ -937,6 +949,57 @@ class GdbFiles(unittest.TestCase):
             self.assertRegex(r.vfile_open(f"/proc/{pid}/cmdline"), r"^F[0-9a-f]+$")
             r.close()
             kill_all(c, [pid])
+
+
+class Hygiene(unittest.TestCase):
+    """The TCP port before hello, and what ended guests leave behind."""
+
+    def test_tcp_garbage_closes_before_hello(self):
+        port = free_port()
+        with running_daemon("--tcp", f"127.0.0.1:{port}", "--tcp-auth-seconds", "1") as (d, c):
+            def refused(data, code):
+                t = tcp_connect(port)
+                f = t.makefile("rb")
+                t.sendall(data)
+                try:
+                    self.assertEqual(json.loads(f.readline())["error"]["code"], code)
+                    self.assertEqual(f.readline(), b"")  # closed
+                except ConnectionResetError:
+                    pass  # closed with our bytes unread: a reset (the error line may go with it)
+                t.close()
+
+            refused(b"not json\n", "bad_json")
+            refused(b"\x00\xff\xfe garbage\n", "bad_json")
+            refused(b"x" * 100000, "too_long")  # no newline needed
+            refused(b'{"id":1,"op":"hello","token":"wrong token"}\n', "unauthorized")
+            refused(b'{"id":1,"op":"list"}\n', "unauthorized")
+            # Silent clients go after the timeout.
+            t = tcp_connect(port)
+            t0 = time.monotonic()
+            self.assertEqual(t.recv(100), b"")
+            self.assertLess(time.monotonic() - t0, 5)
+            t.close()
+            self.assertTrue(d.alive())
+
+    def test_ended_guests_are_kept_bounded(self):
+        with running_daemon("--keep-ended", "3") as (d, c):
+            pids = []
+            for _ in range(6):  # one after the other: they end in this order
+                pids.append(launch(c, [guest("hello.static")]))
+                collect(c, pids[-1:])
+            time.sleep(0.2)
+            kept = [g["pid"] for g in c.request("list")["guests"] if g["state"] == "zombie"]
+            self.assertEqual(sorted(kept), sorted(pids)[3:])  # the oldest went first
+            with self.assertRaises(RequestError) as e:
+                c.request("wait", pid=pids[0])
+            self.assertEqual(e.exception.code, "no_such_guest")
+            self.assertEqual(c.request("wait", pid=pids[5])["exit_code"], 0)
+        with running_daemon("--keep-ended-seconds", "1") as (d, c):
+            pid = launch(c, [guest("hello.static")])
+            collect(c, [pid])
+            self.assertEqual(c.request("wait", pid=pid)["exit_code"], 0)
+            time.sleep(2)
+            self.assertEqual(c.request("list")["guests"], [])
 
 
 def main():
