@@ -12,7 +12,13 @@ statuses; a crashing guest (SIGSEGV) while others run on; limits (processes
 disconnect) with the daemon and other connections unharmed; fds passed
 with SCM_RIGHTS; TCP with a token; hartctl run (status, stdio); hart-ci's
 JUnit XML; the socket's mode, a second daemon refused, a stale socket
-replaced; shutdown with guests running.
+replaced; shutdown with guests running. Hostile guests
+(tests/guest/security): a guest reaching for the control socket, the TCP
+port and gdb endpoints is refused; fork bombs are stopped by the default
+process limit and ended by kill --tree; a tree ends with its first
+process; daemon-wide limits answer `limit`; vFile files are closed with
+their gdb session and never open hartd's /proc; TCP garbage before hello
+closes the connection; ended guests are kept bounded.
 """
 import contextlib
 import json
