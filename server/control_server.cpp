@@ -366,7 +366,8 @@ void ControlServer::accept_tcp() {
 void ControlServer::add(int fd, bool unix_socket, bool needs_token) {
   fcntl(fd, F_SETFD, FD_CLOEXEC);
   if (std::string why; peer_is_self(fd, &why)) {
-    spdlog::warn("control {} connection refused: {}", unix_socket ? "unix" : "tcp", why);
+    if (log_refusal_now())
+      spdlog::warn("control {} connection refused: {}", unix_socket ? "unix" : "tcp", why);
     ::close(fd);
     return;
   }

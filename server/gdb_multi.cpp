@@ -106,7 +106,7 @@ void GdbMulti::accept_loop() {
     std::string refused;
     int fd = accept_from_outside(listener_.fd, 100, &refused);
     if (fd < 0) {
-      if (!refused.empty()) spdlog::warn("gdb extended-remote: debugger connection refused: {}", refused);
+      if (!refused.empty() && log_refusal_now()) spdlog::warn("gdb extended-remote: debugger connection refused: {}", refused);
       continue;
     }
     std::unique_lock<std::mutex> lock(mutex_);

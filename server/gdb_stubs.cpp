@@ -134,7 +134,7 @@ void GdbStubs::run(const std::shared_ptr<Stub>& s) {
     std::string refused;
     int fd = accept_from_outside(s->listener.fd, 100, &refused);
     if (fd < 0) {
-      if (!refused.empty()) spdlog::warn("guest {}: debugger connection refused: {}", s->pid, refused);
+      if (!refused.empty() && log_refusal_now()) spdlog::warn("guest {}: debugger connection refused: {}", s->pid, refused);
       continue;
     }
     spdlog::info("guest {}: debugger connected", s->pid);

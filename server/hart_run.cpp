@@ -66,7 +66,7 @@ int fail(const std::string& msg) {
 int accept_debugger(int listen_fd, int timeout_ms) {
   std::string refused;
   int fd = hart::server::accept_from_outside(listen_fd, timeout_ms, &refused);
-  if (fd < 0 && !refused.empty()) fprintf(stderr, "hart-run: gdb connection refused: %s\n", refused.c_str());
+  if (fd < 0 && !refused.empty() && hart::server::log_refusal_now()) fprintf(stderr, "hart-run: gdb connection refused: %s\n", refused.c_str());
   return fd;
 }
 

@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 
 #include "gdbstub/server.h"
 
@@ -89,6 +91,19 @@ bool peer_is_self(int fd, std::string* why) {
   for (int n = 0; n < top; ++n)
     if (own_socket_at(n, fd, peer)) return true;
   return false;
+}
+
+bool log_refusal_now() {
+  static std::mutex m;
+  static std::chrono::steady_clock::time_point window;
+  static int logged = 0;
+  std::lock_guard<std::mutex> lock(m);
+  auto now = std::chrono::steady_clock::now();
+  if (now - window > std::chrono::seconds(10)) {
+    window = now;
+    logged = 0;
+  }
+  return ++logged <= 20;
 }
 
 int accept_from_outside(int listen_fd, int timeout_ms, std::string* refused) {

@@ -22,4 +22,8 @@ bool peer_is_self(int fd, std::string* why);
 // at once; *refused then says why).
 int accept_from_outside(int listen_fd, int timeout_ms, std::string* refused);
 
+// A guest may connect in a loop: refusals are logged at most 20 times per
+// 10 seconds. True if this one may be logged.
+bool log_refusal_now();
+
 }  // namespace hart::server

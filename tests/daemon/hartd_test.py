@@ -801,6 +801,19 @@ def tree_size(c, launch_pid):
                 if g["launch"] == launch_pid and g["state"] != "zombie"])
 
 
+class SealedFlood(unittest.TestCase):
+    def test_connection_flood_from_a_guest(self):
+        """A guest connecting in a loop is refused every time, and hartd's
+        log does not grow with it."""
+        with running_daemon() as (d, c):
+            pid = launch(c, [security("reach_daemon"), "control", *[f"unix:{d.sock}"] * 200])
+            out, st = collect(c, [pid])
+            self.assertEqual(out[pid]["stdout"].decode().count(": refused"), 200)
+            with open(d.log) as f:
+                self.assertLessEqual(f.read().count("connection refused"), 20)
+            self.assertTrue(d.alive())
+
+
 class Trees(unittest.TestCase):
     """Fork bombs are stopped and trees can always be ended."""
 
