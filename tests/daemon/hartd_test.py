@@ -954,6 +954,30 @@ class GdbFiles(unittest.TestCase):
                 time.sleep(0.1)
             self.assertLessEqual(fd_count(d.proc.pid), base)
 
+    def test_vfile_inside_a_root(self):
+        """In a root, vFile paths resolve as the guest's own lookups do:
+        an absolute symlink stays inside the root."""
+        with running_daemon() as (d, c), tempfile.TemporaryDirectory() as top:
+            root, outside = os.path.join(top, "root"), os.path.join(top, "outside")
+            os.makedirs(os.path.join(root, "bin"))
+            os.makedirs(outside)
+            with open(guest("spin.static"), "rb") as src, open(os.path.join(root, "bin/spin"), "wb") as dst:
+                dst.write(src.read())
+            os.chmod(os.path.join(root, "bin/spin"), 0o755)
+            for name in ("victim", "secret"):
+                with open(os.path.join(outside, name), "w") as f:
+                    f.write("host\n")
+            os.symlink(outside, os.path.join(root, "esc"))  # absolute: inside the root, /tmp/...
+            pid = launch(c, ["/bin/spin", "100"], root=root, cwd="/")
+            r = Rsp(c.request("gdb", pid=pid)["gdb"])
+            r.request("?")
+            self.assertTrue(r.vfile_open("/esc/secret").startswith("F-1,"))
+            self.assertTrue(r.request("vFile:unlink:" + b"/esc/victim".hex()).startswith("F-1,"))
+            self.assertTrue(os.path.exists(os.path.join(outside, "victim")))
+            self.assertRegex(r.vfile_open("/bin/spin"), r"^F[0-9a-f]+$")
+            r.close()
+            kill_all(c, [pid])
+
     def test_vfile_never_opens_hartds_proc(self):
         with running_daemon() as (d, c):
             pid = launch(c, [guest("spin.static"), "100"])
