@@ -1,12 +1,18 @@
 // gdbstub/pkt_vfile.cpp — vFile host I/O (gdb's "set sysroot target:"):
 // setfs, open, pread, pwrite, close, fstat, readlink, unlink. Paths are the
 // guest's; the target opens them as the process sees them (Target::open_file,
-// read_link: its sysroot or root, its /proc for gdb's `info proc`).
+// read_link: its sysroot or root, its /proc for gdb's `info proc`), never
+// hartd's own /proc. Files a session opens are the session's: closed when
+// it ends (Session's destructor), however it ends.
 // Flags, modes, errno values and the fstat layout are gdb's File-I/O
 // encoding (big-endian fields), converted here.
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -64,9 +70,29 @@ int host_fd(Session& s, std::string_view f) {
 
 }  // namespace
 
+int refuse_procfs(int fd) {
+  struct statfs fs;
+  if (fd < 0 || (fstatfs(fd, &fs) == 0 && fs.f_type != PROC_SUPER_MAGIC)) return fd;
+  close(fd);
+  return -EACCES;
+}
+
+int open_host_file(const std::string& path, int flags, int mode) {
+  open_how how{};
+  how.flags = static_cast<uint64_t>(flags);
+  how.mode = (flags & (O_CREAT | O_TMPFILE)) ? static_cast<uint64_t>(mode) : 0;
+  how.resolve = RESOLVE_NO_MAGICLINKS;
+  int fd = static_cast<int>(syscall(SYS_openat2, AT_FDCWD, path.c_str(), &how, sizeof how));
+  if (fd < 0 && errno == ENOSYS) fd = open(path.c_str(), flags, static_cast<mode_t>(mode));  // Linux < 5.6
+  return fd < 0 ? -errno : refuse_procfs(fd);
+}
+
 int Target::open_file(const std::string& guest_path, int flags, int mode) {
-  int fd = open(host_path(guest_path).c_str(), flags, static_cast<mode_t>(mode));
-  return fd < 0 ? -errno : fd;
+  return open_host_file(host_path(guest_path), flags, mode);
+}
+
+int Target::unlink_file(const std::string& guest_path) {
+  return unlink(host_path(guest_path).c_str()) == 0 ? 0 : -errno;
 }
 
 int Target::read_link(const std::string& guest_path, std::string* out) {
@@ -75,6 +101,10 @@ int Target::read_link(const std::string& guest_path, std::string* out) {
   if (n < 0) return -errno;
   out->assign(buf, static_cast<size_t>(n));
   return 0;
+}
+
+Session::~Session() {
+  for (auto& [g, fd] : vfile_fds) close(fd);
 }
 
 Reply pkt_vFile(Session& s, std::string_view args) {
@@ -170,7 +200,7 @@ Reply pkt_vFile(Session& s, std::string_view args) {
   if (op == "unlink") {
     std::string path;
     if (f.size() != 1 || !from_hex(f[0], &path)) return fail(EINVAL);
-    if (unlink(s.target.host_path(path).c_str()) != 0) return fail(errno);
+    if (int r = s.target.unlink_file(path); r < 0) return fail(-r);
     return result(0);
   }
   return Reply::empty();

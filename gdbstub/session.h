@@ -38,6 +38,9 @@ struct Reply {
 
 struct Session {
   Session(RspConnection& c, Target& t) : conn(c), target(t) {}
+  ~Session();  // closes the vFile descriptors still open
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
   RspConnection& conn;
   Target& target;
 
@@ -58,7 +61,7 @@ struct Session {
   std::string console;  // program output read while stopped, sent at the next resume
   std::vector<int> thread_list;  // qfThreadInfo snapshot
   size_t thread_list_pos = 0;
-  std::map<int, int> vfile_fds;  // gdb's fd → host fd
+  std::map<int, int> vfile_fds;  // gdb's fd → host fd (owned: closed with the session)
   int vfile_next = 3;
 
   // The thread register and memory packets act on.

@@ -162,13 +162,22 @@ class Target {
   virtual std::string auxv() = 0;             // raw auxv bytes
   virtual std::string exec_file() = 0;        // guest path of the executable
   virtual std::string host_path(const std::string& guest_path) = 0;  // sysroot mapping
-  // vFile open/readlink of a guest path as the process sees it (its /proc,
-  // its sysroot or root): a host fd / 0, or -errno. By default through
-  // host_path().
+  // vFile open/readlink/unlink of a guest path as the process sees it (its
+  // /proc, its sysroot or root): a host fd / 0, or -errno. By default
+  // through host_path(), opened with open_host_file().
   virtual int open_file(const std::string& guest_path, int flags, int mode);
   virtual int read_link(const std::string& guest_path, std::string* out);
+  virtual int unlink_file(const std::string& guest_path);
   // "monitor" commands (qRcmd): returns the text to show, empty = unknown.
   virtual std::string monitor(const std::string& command) = 0;
 };
+
+// Opens a host path for vFile never through /proc's magic links
+// (/dev/fd/N, /proc/PID/exe, ...: openat2 RESOLVE_NO_MAGICLINKS) and never
+// onto procfs itself (refuse_procfs): hartd's own /proc is not the guest's.
+// A host fd or -errno.
+int open_host_file(const std::string& path, int flags, int mode);
+// fd if it is not on procfs; else closes it and returns -EACCES.
+int refuse_procfs(int fd);
 
 }  // namespace hart::gdb

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <set>
 
 #include "linux-abi/process.h"
 #include "linux-abi/signals.h"
@@ -139,8 +140,11 @@ void Launch::supervise() {
     auto now = steady_clock::now();
     if (wall_deadline != steady_clock::time_point::max() && limit_hit.empty())
       tick = std::min(tick, duration_cast<milliseconds>(wall_deadline - now) + milliseconds(1));
+    if (tree_->dying.load()) tick = std::min(tick, milliseconds(10));
     if (tick < milliseconds(1)) tick = milliseconds(1);
     if (root_->wait_until_zombie_for(tick)) break;
+    // Being killed: again, for children forked while it was being frozen.
+    if (tree_->dying.load()) Process::kill_frozen(Process::members(*tree_));
     if (!limit_hit.empty()) continue;
     if (steady_clock::now() >= wall_deadline)
       limit_hit = "wall_seconds";
@@ -149,12 +153,12 @@ void Launch::supervise() {
     if (!limit_hit.empty()) {
       log_.printf("hart: launch %d: %s limit reached, killing its processes\n", pid_,
                   limit_hit.c_str());
-      for (auto& p : Process::members(*tree_)) p->exit_with_signal(SIGKILL);
+      Process::kill_frozen(Process::members(*tree_));
     }
   }
-  // The first process has ended: the rest of its tree ends with it.
-  for (auto& p : Process::members(*tree_))
-    if (!p->zombie()) p->exit_with_signal(SIGKILL);
+  // The first process has ended: the rest of its tree ends with it, frozen
+  // first, killed until no process is left.
+  while (Process::kill_frozen(Process::members(*tree_))) std::this_thread::sleep_for(milliseconds(10));
   tree_->wait_idle();
 
   LaunchStatus st;
@@ -183,10 +187,21 @@ bool Launch::kill(int sig, bool tree) {
     signal_process(*root_, sig);
     return true;
   }
-  for (auto& p : Process::members(*tree_)) {
-    if (p->zombie()) continue;
-    any = true;
-    signal_process(*p, sig);
+  // SIGKILL to the tree freezes it first (no fork succeeds any more); the
+  // supervisor repeats the kill until nothing is left.
+  if (sig == SIGKILL) return Process::kill_frozen(Process::members(*tree_));
+  // Other signals: as kill(-pgid) on Linux, no fork escapes it. A signaled
+  // process's fork restarts after the signal (Process::fork_child); a child
+  // forked before its parent was signaled shows up in the next round.
+  std::set<int> signaled;
+  for (int round = 0; round < 100; ++round) {
+    bool fresh = false;
+    for (auto& p : Process::members(*tree_)) {
+      if (p->zombie() || !signaled.insert(p->pid()).second) continue;
+      fresh = any = true;
+      signal_process(*p, sig);
+    }
+    if (!fresh) break;
   }
   return any;
 }

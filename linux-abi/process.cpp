@@ -95,12 +95,62 @@ std::string real_path_of(const std::string& p) {
 
 // ---- launch tree ------------------------------------------------------------------
 
-bool ProcessTree::try_add_process() {
-  int n = processes.load();
+namespace {
+std::atomic<int> g_max_processes{0}, g_max_threads{0};
+std::atomic<int> g_live_processes{0};
+
+// One more in *count unless it would pass max (0 = none).
+bool add_below(std::atomic<int>& count, int max) {
+  int n = count.load();
   do {
-    if (max_processes > 0 && n >= max_processes) return false;
-  } while (!processes.compare_exchange_weak(n, n + 1));
+    if (max > 0 && n >= max) return false;
+  } while (!count.compare_exchange_weak(n, n + 1));
   return true;
+}
+}  // namespace
+
+void set_daemon_limits(int max_processes, int max_threads) {
+  g_max_processes.store(max_processes);
+  g_max_threads.store(max_threads);
+}
+int daemon_max_processes() { return g_max_processes.load(); }
+int daemon_max_threads() { return g_max_threads.load(); }
+int live_processes() { return g_live_processes.load(); }
+
+int live_threads() {
+  std::lock_guard<std::mutex> lock(g_threads_mutex);
+  return g_live_threads;
+}
+
+bool thread_room() {
+  int max = g_max_threads.load();
+  return max <= 0 || live_threads() < max;
+}
+
+bool ProcessTree::try_add_process(const char** which) {
+  const char* dummy;
+  if (!which) which = &dummy;
+  if (dying.load()) {
+    *which = "dying";
+    return false;
+  }
+  if (!add_below(processes, max_processes)) {
+    *which = "processes";
+    return false;
+  }
+  if (!add_below(g_live_processes, g_max_processes.load())) {
+    processes.fetch_sub(1);
+    *which = "max_processes";
+    return false;
+  }
+  return true;
+}
+
+void Process::uncount_live() {
+  if (!counted_live_) return;
+  counted_live_ = false;
+  tree_->processes.fetch_sub(1);
+  g_live_processes.fetch_sub(1);
 }
 
 void ProcessTree::wait_idle() {
@@ -114,7 +164,9 @@ std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::str
   p->as_ = AddressSpace::create(error);
   if (!p->as_) return nullptr;
   p->tree_ = tree ? std::move(tree) : std::make_shared<ProcessTree>();
-  p->tree_->processes.fetch_add(1);
+  p->tree_->processes.fetch_add(1);  // hartd checks the daemon's limit before launching
+  g_live_processes.fetch_add(1);
+  p->counted_live_ = true;
   p->launched_ = true;  // its parent is the launcher (not a guest)
   p->tb_cache_ = std::make_shared<TbCache>(exec);
   attach_cache(*p->as_, p->tb_cache_.get());
@@ -131,6 +183,7 @@ std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::str
 }
 
 Process::~Process() {
+  uncount_live();  // never became a zombie (a launch that failed to load)
   itimer.reset();
   // Threads reference the address space and cache: drop them first.
   threads_.clear();
@@ -421,7 +474,7 @@ void Process::become_zombie() {
   if (as.use_count() == 1) as->set_change_listener(nullptr);
   as.reset();
   cache.reset();
-  tree_->processes.fetch_sub(1);
+  uncount_live();
 
   // As Linux's exit_notify(): the parent's SIGCHLD is queued before the
   // zombie becomes visible to wait4, both under the parent's mutex.
@@ -639,16 +692,21 @@ char Process::state_letter(int tid) {
   return 'R';
 }
 
+bool Process::kill_frozen(const std::vector<std::shared_ptr<Process>>& procs) {
+  bool any = false;
+  for (auto& p : procs) p->tree_->dying.store(true);
+  for (auto& p : procs)
+    if (!p->zombie()) {
+      p->exit_with_signal(SIGKILL);
+      any = true;
+    }
+  return any;
+}
+
 void Process::kill_all_and_wait() {
-  std::vector<std::shared_ptr<Process>> live;
-  {
-    std::lock_guard<std::mutex> lock(g_tree_mutex);
-    for (auto& [pid, w] : pid_table())
-      if (auto p = w.lock())
-        if (!p->zombie_) live.push_back(p);
-  }
-  for (auto& p : live) p->exit_with_signal(SIGKILL);
-  live.clear();
+  // Every tree is frozen, then killed until no process is left: a fork in
+  // flight shows up in the next round (its parent lives until it returns).
+  while (kill_frozen(all_live())) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   wait_all_guest_threads();
 }
 
@@ -657,22 +715,32 @@ void Process::kill_all_and_wait() {
 std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std::string* error,
                                              int* err_no) {
   if (err_no) *err_no = ENOMEM;
-  if (!tree_->try_add_process()) {
-    *error = "process limit of the launch reached";
+  // A process with a fatal signal pending (being killed) forks nothing; nor
+  // does a frozen tree (being killed) or one at a limit.
+  std::string why;
+  const char* which = "";
+  if (exited())
+    why = "fork of a process being killed";
+  else if (!thread_room())
+    why = "thread limit of the daemon reached";
+  else if (!tree_->try_add_process(&which))
+    why = std::string(which) == "dying"       ? "fork in a tree being killed"
+          : std::string(which) == "processes" ? "process limit of the launch reached"
+                                              : "process limit of the daemon reached";
+  if (!why.empty()) {
+    *error = why;
     if (err_no) *err_no = EAGAIN;
     return nullptr;
   }
   std::shared_ptr<Process> c(new Process(exec_, log_));
   c->tree_ = tree_;
+  c->counted_live_ = true;
   if (share_vm) {
     c->as_ = as_;
     c->tb_cache_ = tb_cache_;
   } else {
     std::unique_ptr<AddressSpace> copy = as_->fork_copy(error);
-    if (!copy) {
-      tree_->processes.fetch_sub(1);
-      return nullptr;
-    }
+    if (!copy) return nullptr;  // c's destructor leaves the live counts
     c->as_ = std::move(copy);
     c->tb_cache_ = std::make_shared<TbCache>(exec_);
     attach_cache(*c->as_, c->tb_cache_.get());
@@ -715,7 +783,22 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
     copy_registers(t.vcpu->state, caller.vcpu->state);
     t.sig = sig;
   }
+  // As Linux's copy_process(), at the last moment: a signal that reached the
+  // caller meanwhile (a tree-wide kill in flight) is handled first and the
+  // fork restarted; a tree frozen meanwhile gets no new member. Whoever
+  // signals or freezes the tree and then lists its members sees the child.
+  std::lock_guard<std::mutex> plock(mutex_);
+  if (exited() || has_deliverable(*this, caller.sig)) {
+    *error = "fork interrupted by a signal";
+    if (err_no) *err_no = static_cast<int>(-kERESTARTNOINTR);
+    return nullptr;  // c goes (its destructor leaves the live counts)
+  }
   std::lock_guard<std::mutex> lock(g_tree_mutex);
+  if (tree_->dying.load()) {
+    *error = "fork in a tree being killed";
+    if (err_no) *err_no = EAGAIN;
+    return nullptr;
+  }
   c->parent_ = shared_from_this();
   children_.push_back(c);
   pid_table()[c->pid_] = c;

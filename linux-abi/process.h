@@ -65,21 +65,39 @@ class Process;
 // What every process of one launch shares (fork children inherit it): the
 // process limit and live counts. hart-run has one tree; hartd one per launch
 // (linux-abi/launch.h). Guest kill() reaches only processes of its own tree.
+// A tree being killed is frozen first (`dying`): no fork or clone in it
+// succeeds any more, so killing every member until none is alive ends it
+// (Launch's supervisor does that).
 struct ProcessTree {
   int max_processes = 0;                  // 0 = none; a fork beyond it fails with EAGAIN
-  std::atomic<int> processes{0};          // live (not yet zombie) processes
+  std::atomic<int> processes{0};          // live (not yet zombie) processes, forks in progress included
   std::atomic<int> threads{0};            // host threads running guest threads
+  std::atomic<bool> dying{false};         // frozen: fork and clone fail (EAGAIN)
   std::atomic<uint64_t> ended_cpu_ns{0};  // CPU time of guest threads that have ended
   // Translation counters of address spaces that are gone (TbCache::Stats).
   std::atomic<uint64_t> ended_translated{0}, ended_invalidated{0}, ended_translate_ns{0};
   // threads reaching 0 is signalled on idle_cv (with mutex, a leaf lock).
   std::mutex mutex;
   std::condition_variable idle_cv;
-  // Counts one more process unless that would pass max_processes.
-  bool try_add_process();
+  // Counts one more process unless that would pass max_processes or the
+  // daemon-wide limit (set_daemon_limits), or the tree is dying. false +
+  // *which: "processes" (this tree), "max_processes" (daemon), "dying".
+  bool try_add_process(const char** which = nullptr);
   // Blocks until no host thread runs a guest thread of this tree.
   void wait_idle();
 };
+
+// Daemon-wide limits over every tree (hartd --max-processes/--max-threads;
+// 0 = none, as in hart-run): a fork past max_processes and a clone past
+// max_threads fail with EAGAIN. The thread limit is checked before the
+// thread starts, so concurrent clones may pass it by a few.
+void set_daemon_limits(int max_processes, int max_threads);
+int daemon_max_processes();
+int daemon_max_threads();
+int live_processes();  // guest processes not yet zombie, every tree
+int live_threads();    // host threads running guest threads, every tree
+// Is there room for one more guest thread under the daemon's limit?
+bool thread_room();
 
 // One guest thread. Found from its Vcpu through Vcpu::user.
 struct Thread {
@@ -298,6 +316,10 @@ class Process : public std::enable_shared_from_this<Process> {
   // Sends SIGKILL to every process still alive (orphans when hart-run ends)
   // and waits until their threads are gone.
   static void kill_all_and_wait();
+  // Freezes the trees of procs (ProcessTree::dying) and sends SIGKILL to
+  // those not yet zombies; false if none was alive. Repeat until false to
+  // end a tree that may be forking.
+  static bool kill_frozen(const std::vector<std::shared_ptr<Process>>& procs);
   // A live process by pid, or nullptr. With `viewer`, only a process of the
   // viewer's tree (what a guest's kill() may reach).
   static std::shared_ptr<Process> find(int pid, const Process* viewer = nullptr);
@@ -387,6 +409,8 @@ class Process : public std::enable_shared_from_this<Process> {
   bool launched_ = false;  // made by create(), not fork: the launcher is its parent
   std::vector<std::shared_ptr<Process>> children_;
   bool zombie_ = false;
+  bool counted_live_ = false;  // in the tree's and the daemon's live counts
+  void uncount_live();         // leaves them (once)
   std::mutex unimp_mutex_;
   std::bitset<512> unimp_reported_;
 };

@@ -62,6 +62,8 @@ int64_t do_clone(SyscallCtx& ctx, const CloneArgs& a) {
   Thread& self = Process::thread_of(ctx.vcpu);
 
   if (f & kCloneThread) {
+    // No new thread in a process or tree being killed, or past the daemon's limit.
+    if (p.exited() || p.tree().dying.load() || !thread_room()) return -EAGAIN;
     Thread& t = p.add_thread_copy(ctx.vcpu);
     CpuState& s = t.vcpu->state;
     s.x[10] = 0;
@@ -81,7 +83,7 @@ int64_t do_clone(SyscallCtx& ctx, const CloneArgs& a) {
   std::shared_ptr<Process> child = p.fork_child(self, (f & kCloneVm) != 0, &err, &err_no);
   if (!child) {
     if (p.log().enabled(kLog_guest_errors)) p.log().printf("hart: %s\n", err.c_str());
-    return -err_no;  // EAGAIN at the launch's process limit, as RLIMIT_NPROC
+    return -err_no;  // EAGAIN at a process limit (as RLIMIT_NPROC) or in a dying tree
   }
   Thread& ct = Process::thread_of(child->main_thread());
   CpuState& s = ct.vcpu->state;

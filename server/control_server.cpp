@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "server/requests.h"
+#include "server/self_peer.h"
 
 namespace hart::server {
 
@@ -34,6 +35,7 @@ Connection::Connection(asio::io_context& io, int fd, bool unix_socket, bool need
       sock_(strand_, fd),
       unix_(unix_socket),
       authorized_(!needs_token),
+      auth_timer_(strand_),
       server_(srv),
       id_(g_next_conn.fetch_add(1)) {}
 
@@ -43,7 +45,18 @@ Connection::~Connection() {
 
 void Connection::start() {
   auto self = shared_from_this();
-  asio::post(strand_, [self] { self->wait_readable(); });
+  asio::post(strand_, [self] {
+    if (!self->authorized_) {
+      self->auth_timer_.expires_after(self->server_.auth_timeout());
+      self->auth_timer_.async_wait([self](const boost::system::error_code& ec) {
+        if (ec || self->authorized_ || self->closed_) return;
+        spdlog::info("connection {}: no hello within {} ms: closed", self->id_,
+                     self->server_.auth_timeout().count());
+        self->close();
+      });
+    }
+    self->wait_readable();
+  });
 }
 
 void Connection::wait_readable() {
@@ -111,11 +124,13 @@ void Connection::on_bytes(const char* data, size_t n) {
       pos = nl ? end + 1 : n;
       continue;
     }
-    if (partial_.size() + (end - pos) > kMaxLine) {
+    size_t cap = authorized_ ? kMaxLine : kMaxHelloLine;
+    if (partial_.size() + (end - pos) > cap) {
       partial_.clear();
       partial_.shrink_to_fit();
-      error_reply(nullptr, "too_long",
-                  "request line longer than " + std::to_string(kMaxLine) + " bytes: discarded");
+      std::string msg = "request line longer than " + std::to_string(cap) + " bytes";
+      if (!authorized_) return refuse(nullptr, "too_long", msg + " before hello");
+      error_reply(nullptr, "too_long", msg + ": discarded");
       if (nl) {
         ++line_no_;
         pos = end + 1;
@@ -156,8 +171,8 @@ void Connection::handle_line(std::string line) {
   if (line.find_first_not_of(" \t") == std::string::npos) return;  // blank lines: ignored
   Json req = Json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (req.is_discarded()) {
+    if (!authorized_) return refuse(nullptr, "bad_json", "request is not valid JSON");
     error_reply(nullptr, "bad_json", "request is not valid JSON");
-    if (!authorized_) close_after_flush();
     return;
   }
   if (!authorized_) {
@@ -167,17 +182,24 @@ void Connection::handle_line(std::string line) {
               req["token"].get<std::string>() == server_.token();
     if (!ok) {
       Json id = req.is_object() && req.contains("id") ? req["id"] : Json(nullptr);
-      error_reply(id, "unauthorized", "the first request over TCP must be hello with the token");
-      close_after_flush();
-      return;
+      return refuse(id, "unauthorized", "the first request over TCP must be hello with the token");
     }
     authorized_ = true;
+    auth_timer_.cancel();
   }
   handle_request(server_.context(), shared_from_this(), req);
 }
 
 void Connection::error_reply(const Json& id, const char* code, const std::string& msg) {
   send(server::error_reply(id, code, msg));
+}
+
+void Connection::refuse(const Json& id, const char* code, const std::string& msg) {
+  spdlog::info("connection {}: refused before hello: {}", id_, msg);
+  error_reply(id, code, msg);
+  close_after_flush();
+  discarding_ = false;
+  closing_ = true;  // nothing more is read (close_after_flush sets it on the strand too)
 }
 
 void Connection::send(Json msg) {
@@ -229,6 +251,7 @@ void Connection::close_after_flush() {
 void Connection::close() {
   if (closed_) return;
   closed_ = true;
+  auth_timer_.cancel();
   boost::system::error_code ec;
   sock_.cancel(ec);
   sock_.close(ec);
@@ -342,6 +365,12 @@ void ControlServer::accept_tcp() {
 
 void ControlServer::add(int fd, bool unix_socket, bool needs_token) {
   fcntl(fd, F_SETFD, FD_CLOEXEC);
+  if (std::string why; peer_is_self(fd, &why)) {
+    if (log_refusal_now())
+      spdlog::warn("control {} connection refused: {}", unix_socket ? "unix" : "tcp", why);
+    ::close(fd);
+    return;
+  }
   auto c = std::make_shared<Connection>(io_, fd, unix_socket, needs_token, *this);
   {
     std::lock_guard<std::mutex> lock(mutex_);

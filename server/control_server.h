@@ -3,7 +3,10 @@
 // and one Connection per client: a line reader with the 1 MiB cap that also
 // receives fds passed with SCM_RIGHTS (recvmsg on the native handle), and a
 // writer that sends replies and events in order, whole lines only.
-// Owns: framing, fd passing, per-connection ordering, TCP authorization.
+// Owns: framing, fd passing, per-connection ordering, TCP authorization
+// (hello with the token first; a bad or over-long first line, a wrong
+// token or silence past the timeout closes the connection), refusing
+// connections from hartd's own guests (self_peer.h).
 // Does not own: what a request means (requests.cpp) or guests
 // (guest_registry.cpp).
 //
@@ -45,6 +48,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   static constexpr size_t kMaxLine = size_t{1} << 20;            // request line cap
   static constexpr size_t kMaxQueued = size_t{64} << 20;         // unsent bytes before dropping
   static constexpr size_t kMaxPendingFds = 64;
+  // Before a TCP client's hello: its line cap (a hello is short).
+  static constexpr size_t kMaxHelloLine = 4096;
 
   Connection(asio::io_context& io, int fd, bool unix_socket, bool needs_token, ControlServer& srv);
   ~Connection();
@@ -68,12 +73,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void handle_line(std::string line);
   void write_next();
   void error_reply(const Json& id, const char* code, const std::string& msg);
+  // TCP before hello: one bad line, and the connection goes.
+  void refuse(const Json& id, const char* code, const std::string& msg);
 
   asio::io_context& io_;
   asio::strand<asio::io_context::executor_type> strand_;
   asio::posix::stream_descriptor sock_;
   bool unix_;
   bool authorized_;
+  asio::steady_timer auth_timer_;  // TCP: closes a client that has not said hello in time
   ControlServer& server_;
   uint64_t id_;
   // Reading (strand).
@@ -101,6 +109,10 @@ class ControlServer {
   // Listens on loopback TCP ("127.0.0.1:PORT"); clients must say hello with token.
   bool listen_tcp(const std::string& endpoint, const std::string& token, std::string* error);
   std::string tcp_endpoint() const { return tcp_endpoint_; }
+  // A TCP client that has not said hello with the token after this long is
+  // disconnected (default 10 s; set before listening).
+  void set_auth_timeout(std::chrono::milliseconds t) { auth_timeout_ = t; }
+  std::chrono::milliseconds auth_timeout() const { return auth_timeout_; }
   const std::string& token() const { return token_; }
   DaemonContext& context() { return ctx_; }
   // Stops accepting.
@@ -120,6 +132,7 @@ class ControlServer {
   std::unique_ptr<asio::local::stream_protocol::acceptor> unix_acceptor_;
   std::unique_ptr<asio::ip::tcp::acceptor> tcp_acceptor_;
   std::string token_, tcp_endpoint_;
+  std::chrono::milliseconds auth_timeout_{10000};
   std::mutex mutex_;
   std::vector<std::weak_ptr<Connection>> conns_;
 };

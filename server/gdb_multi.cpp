@@ -13,6 +13,7 @@
 #include "linux-abi/debug_hooks.h"
 #include "linux-abi/process.h"
 #include "server/gdb_target.h"
+#include "server/self_peer.h"
 #include "server/guest_registry.h"
 #include "server/requests.h"
 
@@ -102,8 +103,12 @@ std::string GdbMulti::debugging(int pid) {
 void GdbMulti::accept_loop() {
   int next_id = 1;
   while (!quit_.load()) {
-    int fd = gdb::accept_connection(listener_.fd, 100);
-    if (fd < 0) continue;
+    std::string refused;
+    int fd = accept_from_outside(listener_.fd, 100, &refused);
+    if (fd < 0) {
+      if (!refused.empty() && log_refusal_now()) spdlog::warn("gdb extended-remote: debugger connection refused: {}", refused);
+      continue;
+    }
     std::unique_lock<std::mutex> lock(mutex_);
     if (active_ >= kMaxSessions) {
       lock.unlock();

@@ -2,7 +2,11 @@
 #include "server/gdb_stubs.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <chrono>
 #include <thread>
@@ -10,6 +14,7 @@
 #include "gdbstub/server.h"
 #include "linux-abi/process.h"
 #include "server/gdb_target.h"
+#include "server/self_peer.h"
 
 namespace hart::server {
 
@@ -22,15 +27,57 @@ struct GdbStubs::Stub {
   std::atomic<bool> quit{false};
 };
 
-bool GdbStubs::listen(const std::string& spec, Listener* out, std::string* error) {
+namespace {
+std::mutex g_dir_mutex;
+std::string g_private_dir;  // "" until set_private_dir
+std::atomic<uint64_t> g_next_endpoint{1};
+}  // namespace
+
+bool GdbStubs::set_private_dir(const std::string& dir, std::string* error) {
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    *error = "cannot create the gdb folder " + dir + ": " + strerror(errno);
+    return false;
+  }
+  struct stat st;
+  if (lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+    *error = "the gdb folder " + dir + " must be a folder owned by you (not a symlink)";
+    return false;
+  }
+  if ((st.st_mode & 07777) != 0700 && chmod(dir.c_str(), 0700) != 0) {
+    *error = "cannot make the gdb folder " + dir + " private: " + strerror(errno);
+    return false;
+  }
+  std::lock_guard<std::mutex> lock(g_dir_mutex);
+  g_private_dir = dir;
+  return true;
+}
+
+void GdbStubs::remove_private_dir() {
+  std::lock_guard<std::mutex> lock(g_dir_mutex);
+  if (!g_private_dir.empty()) rmdir(g_private_dir.c_str());
+}
+
+bool GdbStubs::listen(const std::string& spec_in, Listener* out, std::string* error) {
+  std::string spec = spec_in;
+  if (spec.empty()) {
+    std::lock_guard<std::mutex> lock(g_dir_mutex);
+    if (g_private_dir.empty()) {
+      *error = "gdb listen: no private gdb folder; give \"unix:PATH\" or \"127.0.0.1:PORT\"";
+      return false;
+    }
+    spec = "unix:" + g_private_dir + "/gdb-" + std::to_string(g_next_endpoint.fetch_add(1)) + ".sock";
+  }
   if (spec.rfind("unix:", 0) == 0) {
     std::string path = spec.substr(5);
     if (path.empty() || path[0] != '/') {
       *error = "gdb listen: a Unix socket path must be absolute";
       return false;
     }
+    // Not through umask (process-wide: guests create files meanwhile); the
+    // default folder is private anyway.
     out->fd = gdb::listen_unix(path, error);
     if (out->fd < 0) return false;
+    chmod(path.c_str(), 0600);
     out->endpoint = spec;
     out->unix_path = path;
     return true;
@@ -84,8 +131,12 @@ void GdbStubs::start(Listener l, const std::shared_ptr<linux::Process>& p, bool 
 
 void GdbStubs::run(const std::shared_ptr<Stub>& s) {
   while (!s->quit.load() && !s->process->zombie()) {
-    int fd = gdb::accept_connection(s->listener.fd, 100);
-    if (fd < 0) continue;
+    std::string refused;
+    int fd = accept_from_outside(s->listener.fd, 100, &refused);
+    if (fd < 0) {
+      if (!refused.empty() && log_refusal_now()) spdlog::warn("guest {}: debugger connection refused: {}", s->pid, refused);
+      continue;
+    }
     spdlog::info("guest {}: debugger connected", s->pid);
     gdb::GdbServer::End e = s->server->serve(fd);
     spdlog::info("guest {}: debugger session ended ({})", s->pid, static_cast<int>(e));

@@ -1,9 +1,12 @@
 // server/gdb_stubs.h — hartd's GDB stubs: one per debugged guest process,
 // opened at launch (`launch` with "gdb") or later (`gdb` op), each listening
-// on a loopback TCP port or a Unix socket and serving one debugger at a time
-// (gdbstub/server.h) until its process ends or the daemon stops.
-// Owns: the stub table (pid → endpoint), listening sockets and the stub
-// threads. Does not own: the protocol (gdbstub/), the Target adapter
+// on a private Unix socket (the default: in the daemon's 0700 gdb folder,
+// SOCKET.gdb/), a given Unix socket or, opted in, a loopback TCP port, and
+// serving one debugger at a time (gdbstub/server.h) until its process ends
+// or the daemon stops. Connections from hartd's own guests are refused
+// (self_peer.h).
+// Owns: the stub table (pid → endpoint), listening sockets, the private
+// gdb folder and the stub threads. Does not own: the protocol (gdbstub/), the Target adapter
 // (gdb_target.h) or requests (requests.cpp).
 //
 // Threading: each stub has its own thread (accept + GdbServer::serve, which
@@ -39,9 +42,15 @@ class GdbStubs {
     std::string endpoint;   // "127.0.0.1:40123" or "unix:/path" (what gdb's target remote takes)
     std::string unix_path;  // removed when the stub ends
   };
-  // spec: "HOST:PORT" (loopback only; port 0 = any free port) or "unix:PATH".
-  // false + *error if it cannot listen.
+  // spec: "" (a new private Unix socket in the gdb folder), "HOST:PORT"
+  // (loopback only; port 0 = any free port) or "unix:PATH". Unix sockets
+  // are made 0600. false + *error if it cannot listen.
   static bool listen(const std::string& spec, Listener* out, std::string* error);
+  // The private folder of default endpoints: created 0700 (or checked: a
+  // folder of ours, not a symlink; its mode is set to 0700). false + *error.
+  static bool set_private_dir(const std::string& dir, std::string* error);
+  // Removes the private folder if it is empty (daemon shutdown).
+  static void remove_private_dir();
   static void close_listener(Listener* l);
 
   // Serves debuggers of p on l (taken over). stop: every thread stops (before

@@ -629,6 +629,11 @@ std::string ProcessGdbTarget::host_path(const std::string& guest_path) {
 }
 
 namespace {
+// A vFile path inside a root: relative ones start at its top.
+std::string root_abs(const std::string& guest_path) {
+  return !guest_path.empty() && guest_path[0] == '/' ? guest_path : "/" + guest_path;
+}
+
 // The guest's emulated view of path (/proc, /dev): 0 with *at, 1 if not emulated, or -errno.
 int emulated(linux::Process& p, const std::string& path, linux::AtPath* at) {
   if (path.empty() || path[0] != '/') return 1;
@@ -640,13 +645,33 @@ int ProcessGdbTarget::open_file(const std::string& guest_path, int flags, int mo
   linux::AtPath at;
   int r = p_ ? emulated(*p_, guest_path, &at) : 1;
   if (r < 0) return r;
-  if (r == 1) return Target::open_file(guest_path, flags, mode);
+  if (r == 1) {
+    // Inside a root: resolved as the guest's own lookups are (RESOLVE_IN_ROOT).
+    if (linux::RootFs* root = p_ ? p_->root() : nullptr)
+      return gdb::refuse_procfs(root->open(root_abs(guest_path), flags, static_cast<mode_t>(mode)));
+    return Target::open_file(guest_path, flags, mode);
+  }
   if (at.synth) return -EISDIR;
   if (at.has_link) return -ELOOP;  // a symlink gdb reads with readlink
   if (at.open_emulated) return at.open_emulated(p_->main_thread(), flags);
   if ((flags & O_ACCMODE) != O_RDONLY) return -EACCES;
   int fd = open(at.path.c_str(), flags);
   return fd < 0 ? -errno : fd;
+}
+
+int ProcessGdbTarget::unlink_file(const std::string& guest_path) {
+  linux::RootFs* root = p_ ? p_->root() : nullptr;
+  if (!root) return Target::unlink_file(guest_path);
+  // Inside a root: the folder is looked up as the guest would, the name removed there.
+  std::string abs = linux::normalize_path(root_abs(guest_path));
+  size_t slash = abs.rfind('/');
+  std::string name = abs.substr(slash + 1);
+  if (name.empty()) return -EISDIR;
+  int dir = root->open(slash == 0 ? "/" : abs.substr(0, slash), O_PATH | O_DIRECTORY);
+  if (dir < 0) return dir;
+  int r = unlinkat(dir, name.c_str(), 0) == 0 ? 0 : -errno;
+  close(dir);
+  return r;
 }
 
 int ProcessGdbTarget::read_link(const std::string& guest_path, std::string* out) {

@@ -62,11 +62,14 @@ class ProcessGdbTarget : public gdb::Target {
   std::string exec_file() override;
   std::string host_path(const std::string& guest_path) override;
   // /proc (and /dev) paths come from the guest's emulation: `info proc`,
-  // `info proc mappings` read the guest's maps, cmdline, exe, cwd.
+  // `info proc mappings` read the guest's maps, cmdline, exe, cwd. Other
+  // paths: inside the guest's root as its lookups resolve them, else the
+  // host's (sysroot first), never onto hartd's own /proc.
   int open_file(const std::string& guest_path, int flags, int mode) override;
   // Every guest process of this hart-run or hartd (what vAttach can take).
   std::vector<gdb::Target::OsProcess> os_processes() override;
   int read_link(const std::string& guest_path, std::string* out) override;
+  int unlink_file(const std::string& guest_path) override;
   std::string monitor(const std::string& command) override;
   int pid_of(int tid) override;
   bool select_process(int pid) override;

@@ -3,10 +3,12 @@
 #include "server/guest_registry.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -63,7 +65,8 @@ struct GuestRegistry::Guest {
   std::vector<Waiter> waiters;
 };
 
-GuestRegistry::GuestRegistry(asio::io_context& io, Executor& exec) : io_(io), exec_(exec) {}
+GuestRegistry::GuestRegistry(asio::io_context& io, Executor& exec, RegistrySettings settings)
+    : io_(io), exec_(exec), settings_(settings) {}
 GuestRegistry::~GuestRegistry() = default;
 
 void GuestRegistry::status_fields(const linux::LaunchStatus& st, Json* out) {
@@ -88,16 +91,27 @@ int GuestRegistry::launch(LaunchRequest req, const std::shared_ptr<Connection>& 
       guest_fd[i] = daemon_fd[i] = -1;
     }
   };
+  std::string limit;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (running_ >= kMaxRunning) {
-      for (auto& s : req.stdio)
-        if (s.fd >= 0) ::close(s.fd);
-      *code = "limit";
-      *error = "too many running guests (" + std::to_string(kMaxRunning) + ")";
-      return 0;
-    }
+    if (running_ >= kMaxRunning)
+      limit = "too many running launches (" + std::to_string(kMaxRunning) + ")";
   }
+  int max_processes = linux::daemon_max_processes();
+  if (limit.empty() && max_processes > 0 && linux::live_processes() >= max_processes)
+    limit = "daemon limit max_processes reached: " + std::to_string(max_processes) +
+            " guest processes alive (hartd --max-processes)";
+  if (limit.empty() && !linux::thread_room())
+    limit = "daemon limit max_threads reached: " + std::to_string(linux::daemon_max_threads()) +
+            " guest threads alive (hartd --max-threads)";
+  if (!limit.empty()) {
+    for (auto& s : req.stdio)
+      if (s.fd >= 0) ::close(s.fd);
+    *code = "limit";
+    *error = limit;
+    return 0;
+  }
+  if (req.cfg.limits.processes <= 0) req.cfg.limits.processes = settings_.default_processes;
   for (int i = 0; i < 3; ++i) {
     StdioSpec& s = req.stdio[i];
     switch (s.kind) {
@@ -288,10 +302,16 @@ void GuestRegistry::maybe_finish(const std::shared_ptr<Guest>& g) {
   }
   g->waiters.clear();
   g->tails.clear();
-  if (reap) {
+  bool over = false;
+  {
     std::lock_guard<std::mutex> lock(mutex_);
-    guests_.erase(g->pid);
+    if (reap) {
+      guests_.erase(g->pid);
+      trim_due_ = true;
+    }
+    over = guests_.size() - static_cast<size_t>(running_) > settings_.keep_ended;
   }
+  if (over) sweep();  // the count bound holds at all times, not only at the periodic sweep
 }
 
 std::shared_ptr<GuestRegistry::Guest> GuestRegistry::find_launch(int pid) {
@@ -404,6 +424,7 @@ bool GuestRegistry::wait(int pid, double timeout, bool reap, const std::shared_p
       if (reap) {
         std::lock_guard<std::mutex> lock(mutex_);
         guests_.erase(g->pid);
+        trim_due_ = true;
       }
       return;
     }
@@ -532,17 +553,26 @@ int GuestRegistry::running() const {
 }
 
 void GuestRegistry::sweep() {
-  int64_t limit = now_ns() - std::chrono::duration_cast<std::chrono::nanoseconds>(kRetention).count();
+  int64_t limit = now_ns() - static_cast<int64_t>(settings_.keep_ended_seconds * 1e9);
   std::vector<std::shared_ptr<Guest>> dropped;  // destroyed outside the lock
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (auto it = guests_.begin(); it != guests_.end();) {
-    if (it->second->done.load() && it->second->ended_at_ns.load() < limit) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<std::pair<int64_t, int>> ended;  // (ended at, pid)
+    for (auto& [pid, g] : guests_)
+      if (g->done.load()) ended.emplace_back(g->ended_at_ns.load(), pid);
+    std::sort(ended.begin(), ended.end());
+    size_t excess = ended.size() > settings_.keep_ended ? ended.size() - settings_.keep_ended : 0;
+    for (size_t i = 0; i < ended.size(); ++i) {
+      if (i >= excess && ended[i].first >= limit) break;
+      auto it = guests_.find(ended[i].second);
       dropped.push_back(it->second);
-      it = guests_.erase(it);
-    } else {
-      ++it;
+      guests_.erase(it);
     }
+    if (dropped.empty() && !trim_due_) return;
+    trim_due_ = false;
   }
+  dropped.clear();
+  malloc_trim(0);  // a quiet point: what the ended guests held goes back to the system
 }
 
 }  // namespace hart::server

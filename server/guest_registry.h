@@ -1,8 +1,8 @@
 // server/guest_registry.h — hartd's table of launches: each entry is one
 // linux::Launch (a guest process tree) with its captured stdio pipes, the
 // connection that gets its events, log tails and pending `wait` requests,
-// and, once it has ended, its exit status (kept until reaped or for
-// kRetention).
+// and, once it has ended, its exit status (kept until reaped, within the
+// bounds of RegistrySettings).
 // Owns: launching from a validated request (stdio setup, pipes), exit and
 // output events, waiters, lookup of any guest pid, daemon-wide counters.
 // Does not own: request parsing (requests.cpp) or the socket
@@ -53,20 +53,31 @@ struct LaunchRequest {
   bool events = true;
   // "gdb": {"listen": ..., "wait": ...}: open a stub for the new guest.
   bool gdb = false;
-  std::string gdb_listen = "127.0.0.1:0";
+  std::string gdb_listen;  // "": a private Unix socket (GdbStubs::listen)
   bool gdb_wait = false;
+};
+
+// hartd's options for launches (hartd_main.cpp; documented in README.md).
+struct RegistrySettings {
+  // The `processes` limit of a launch that sets none (0 = none).
+  int default_processes = 1024;
+  // Ended launches whose status is kept (until reaped): at most this many,
+  // for at most keep_ended_seconds; the oldest go first.
+  size_t keep_ended = 1000;
+  double keep_ended_seconds = 600;
 };
 
 class GuestRegistry {
  public:
-  static constexpr auto kRetention = std::chrono::minutes(10);
   static constexpr int kMaxRunning = 1024;
 
-  GuestRegistry(asio::io_context& io, Executor& exec);
+  GuestRegistry(asio::io_context& io, Executor& exec, RegistrySettings settings = {});
   ~GuestRegistry();
 
   // Starts a guest; events go to `conn` if req.events. Returns its pid, or
-  // 0 with *code ("exec_failed", "bad_request", "limit") and *error.
+  // 0 with *code ("exec_failed", "bad_request", "limit") and *error (a
+  // `limit` error names the limit: running launches, max_processes,
+  // max_threads). A launch without a process limit gets the default one.
   // started(pid) runs before any event of the guest can be sent (the
   // handler sends its reply there, so that the reply comes first).
   int launch(LaunchRequest req, const std::shared_ptr<Connection>& conn, std::string* code,
@@ -103,7 +114,9 @@ class GuestRegistry {
   // Shutdown: signal every running launch's tree.
   void kill_all(int sig);
   int running() const;
-  // Drops ended entries past their retention time.
+  // Drops ended entries past their retention time or count (oldest first);
+  // if that or a reap freed anything, returns free memory to the system
+  // (malloc_trim). hartd calls it every few seconds.
   void sweep();
   // Exit status fields of a launch status ({"exit_code":..} or signal ones).
   static void status_fields(const linux::LaunchStatus& st, Json* out);
@@ -119,12 +132,14 @@ class GuestRegistry {
 
   asio::io_context& io_;
   Executor& exec_;
+  RegistrySettings settings_;
   GdbStubs gdb_;
   GdbMulti* multi_ = nullptr;
   mutable std::mutex mutex_;
   std::map<int, std::shared_ptr<Guest>> guests_;  // by launch pid
   uint64_t launched_ = 0;
   int running_ = 0;
+  bool trim_due_ = false;  // entries were reaped since the last sweep (mutex_)
 };
 
 }  // namespace hart::server

@@ -26,6 +26,7 @@
 #include "linux-abi/guest.h"
 #include "linux-abi/process.h"
 #include "server/gdb_target.h"
+#include "server/self_peer.h"
 #include "translator/jit.h"
 
 extern char** environ;
@@ -60,6 +61,15 @@ int fail(const std::string& msg) {
   return 1;
 }
 
+// A debugger's connection; one from the guest itself (a socket of this
+// process) is refused with a warning.
+int accept_debugger(int listen_fd, int timeout_ms) {
+  std::string refused;
+  int fd = hart::server::accept_from_outside(listen_fd, timeout_ms, &refused);
+  if (fd < 0 && !refused.empty() && hart::server::log_refusal_now()) fprintf(stderr, "hart-run: gdb connection refused: %s\n", refused.c_str());
+  return fd;
+}
+
 // The gdb stub of hart-run -g: listens, serves one debugger at a time
 // until the guest ends; a debugger may reconnect after a disconnect or a
 // detach.
@@ -91,7 +101,7 @@ class GdbStubRunner {
     server_ = std::make_unique<hart::gdb::GdbServer>(*target_);
     thread_ = std::thread([this] {
       while (!done_.load()) {
-        int fd = hart::gdb::accept_connection(listen_fd_, 100);
+        int fd = accept_debugger(listen_fd_, 100);
         if (fd < 0) continue;
         hart::gdb::GdbServer::End e = server_->serve(fd);
         if (e == hart::gdb::GdbServer::End::Shutdown || e == hart::gdb::GdbServer::End::ProcessEnded)
@@ -159,7 +169,7 @@ int run_gdb_multi(const std::string& spec, const hart::linux::GuestConfig& base,
   hart::gdb::GdbServer server(target);
   server.set_extended(true);
   int fd = -1;
-  while (fd < 0) fd = hart::gdb::accept_connection(listen_fd, -1);
+  while (fd < 0) fd = accept_debugger(listen_fd, -1);
   server.serve(fd);
   close(listen_fd);
   target.kill();

@@ -19,6 +19,7 @@
 
 #include <utility>  // before Boost.Asio 1.74, which uses std::exchange without it
 #include <boost/asio.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -30,6 +31,7 @@
 #include "server/control_server.h"
 #include "server/gdb_multi.h"
 #include "server/guest_registry.h"
+#include "linux-abi/process.h"
 #include "server/requests.h"
 #include "translator/jit.h"
 
@@ -46,11 +48,19 @@ const char kUsage[] =
     "                       else /tmp/hartd-$UID/hartd.sock); also $HARTD_SOCKET\n"
     "  --tcp ADDR:PORT      also listen on loopback TCP (clients need the token)\n"
     "  --token-file PATH    token for TCP clients (default SOCKET.token; created 0600)\n"
+    "  --tcp-auth-seconds S  TCP clients that have not said hello by then are dropped (default 10)\n"
     "  --foreground         do not detach (default: detach once the socket is ready)\n"
     "  --log-level LEVEL    trace, debug, info (default), warn, error, off\n"
     "  --log-file PATH      daemon log (default: stderr in the foreground,\n"
     "                       SOCKET.log when detached)\n"
     "  --threads N          io_context threads (default 2)\n"
+    "  --default-processes N  process limit of a launch that sets none (default 1024; 0 = none)\n"
+    "  --max-processes N    guest processes alive at once, every launch (default 4096; 0 = none)\n"
+    "  --max-threads N      guest threads alive at once, every launch (default 16384; 0 = none)\n"
+    "  --keep-ended N       ended launches whose status is kept until reaped (default 1000)\n"
+    "  --keep-ended-seconds S  for at most S seconds (default 600)\n"
+    "  --gdb-dir PATH       private folder (0700) of gdb endpoints opened without a listen\n"
+    "                       address (default SOCKET.gdb)\n"
     "  --gdb-multi ADDR     open the extended-remote GDB endpoint on ADDR (HOST:PORT on\n"
     "                       loopback, or unix:PATH): gdb's run/attach/kill on daemon guests\n"
     "  --gdb-multi-launch JSON\n"
@@ -209,10 +219,13 @@ struct Shutdown {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string socket_path, tcp, token_file, log_level = "info", log_file, gdb_multi;
+  std::string socket_path, tcp, token_file, log_level = "info", log_file, gdb_multi, gdb_dir;
   Json gdb_multi_launch = Json::object();
   bool foreground = false;
   int nthreads = 2;
+  RegistrySettings settings;
+  int max_processes = 4096, max_threads = 16384;
+  double tcp_auth_seconds = 10;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -240,12 +253,30 @@ int main(int argc, char** argv) {
       log_level = value();
     } else if (a == "--log-file") {
       log_file = value();
+    } else if (a == "--gdb-dir") {
+      gdb_dir = value();
     } else if (a == "--gdb-multi") {
       gdb_multi = value();
     } else if (a == "--gdb-multi-launch") {
       gdb_multi_launch = Json::parse(value(), nullptr, /*allow_exceptions=*/false);
       if (std::string e = validate_launch_settings(gdb_multi_launch); !e.empty())
         return fail("--gdb-multi-launch: " + (gdb_multi_launch.is_discarded() ? "not JSON" : e));
+    } else if (a == "--default-processes" || a == "--max-processes" || a == "--max-threads" ||
+               a == "--keep-ended") {
+      std::string v = value();
+      char* end = nullptr;
+      long n = strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end || n < 0 || n > 1000000) return fail(a + " wants a count 0..1000000");
+      if (a == "--keep-ended") settings.keep_ended = static_cast<size_t>(n);
+      if (a == "--default-processes") settings.default_processes = static_cast<int>(n);
+      if (a == "--max-processes") max_processes = static_cast<int>(n);
+      if (a == "--max-threads") max_threads = static_cast<int>(n);
+    } else if (a == "--keep-ended-seconds" || a == "--tcp-auth-seconds") {
+      std::string v = value();
+      char* end = nullptr;
+      double d = strtod(v.c_str(), &end);
+      if (v.empty() || *end || !(d >= 0) || d > 1e9) return fail(a + " wants seconds >= 0");
+      (a == "--tcp-auth-seconds" ? tcp_auth_seconds : settings.keep_ended_seconds) = d;
     } else if (a == "--threads") {
       nthreads = atoi(value().c_str());
       if (nthreads < 1 || nthreads > 64) return fail("--threads wants 1..64");
@@ -311,11 +342,16 @@ int main(int argc, char** argv) {
   spdlog::flush_on(spdlog::level::info);
 
   signal(SIGPIPE, SIG_IGN);
+  // gdb endpoints opened without an address listen on private Unix sockets here.
+  if (gdb_dir.empty()) gdb_dir = socket_path + ".gdb";
+  if (!GdbStubs::set_private_dir(gdb_dir, &err))
+    spdlog::warn("{}: gdb endpoints need an explicit listen address", err);
   std::unique_ptr<hart::Jit> jit = hart::Jit::create(&err);
   if (!jit) return fail(err);
 
   asio::io_context io;
-  GuestRegistry registry(io, *jit);
+  hart::linux::set_daemon_limits(max_processes, max_threads);
+  GuestRegistry registry(io, *jit, settings);
   GdbMulti multi(registry);
   registry.set_gdb_multi(&multi);
   DaemonContext ctx;
@@ -335,6 +371,7 @@ int main(int argc, char** argv) {
   if (!tcp.empty()) {
     token_path = token_file.empty() ? socket_path + ".token" : token_file;
     std::string token;
+    server.set_auth_timeout(std::chrono::milliseconds(static_cast<int64_t>(tcp_auth_seconds * 1000)));
     if (!load_or_make_token(token_path, &token, &err) || !server.listen_tcp(tcp, token, &err)) {
       if (activated_fd < 0) unlink(socket_path.c_str());
       return fail(err);
@@ -355,7 +392,9 @@ int main(int argc, char** argv) {
   });
   asio::steady_timer sweeper(io);
   std::function<void()> sweep = [&] {
-    sweeper.expires_after(std::chrono::seconds(30));
+    // Every 5 s, or often enough for a short --keep-ended-seconds.
+    double every = std::clamp(settings.keep_ended_seconds / 2, 0.1, 5.0);
+    sweeper.expires_after(std::chrono::milliseconds(static_cast<int64_t>(every * 1000)));
     sweeper.async_wait([&](const boost::system::error_code& ec) {
       if (ec) return;
       registry.sweep();
@@ -394,6 +433,7 @@ int main(int argc, char** argv) {
   // Debugger threads log as they end: they go before the log does.
   multi.close();
   registry.close_gdb_stubs();
+  GdbStubs::remove_private_dir();
 
   if (activated_fd < 0) unlink(socket_path.c_str());  // systemd owns an activated socket
   spdlog::info("hartd stopped");

@@ -323,7 +323,7 @@ void op_stats(Req& r) {
 
 void op_gdb(Req& r) {
   std::string exe, code, err;
-  std::string ep = r.ctx.registry->gdb_attach(r.pid(), r.get("listen", std::string("127.0.0.1:0")),
+  std::string ep = r.ctx.registry->gdb_attach(r.pid(), r.get("listen", std::string()),
                                               &exe, &code, &err);
   if (ep.empty()) return r.fail(code.c_str(), err);
   r.ok({{"gdb", ep}, {"exe", exe}});
@@ -333,7 +333,7 @@ void op_gdb_multi(Req& r) {
   Json defaults = r.get("launch", Json::object());
   if (std::string err = validate_launch_settings(defaults); !err.empty()) return r.fail("bad_request", err);
   std::string err;
-  std::string ep = r.ctx.gdb_multi->open(r.get("listen", std::string("127.0.0.1:0")), defaults, &err);
+  std::string ep = r.ctx.gdb_multi->open(r.get("listen", std::string()), defaults, &err);
   if (ep.empty()) return r.fail("bad_request", err);
   r.ok({{"gdb", ep}});
 }

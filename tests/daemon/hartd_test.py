@@ -12,8 +12,15 @@ statuses; a crashing guest (SIGSEGV) while others run on; limits (processes
 disconnect) with the daemon and other connections unharmed; fds passed
 with SCM_RIGHTS; TCP with a token; hartctl run (status, stdio); hart-ci's
 JUnit XML; the socket's mode, a second daemon refused, a stale socket
-replaced; shutdown with guests running.
+replaced; shutdown with guests running. Hostile guests
+(tests/guest/security): a guest reaching for the control socket, the TCP
+port and gdb endpoints is refused; fork bombs are stopped by the default
+process limit and ended by kill --tree; a tree ends with its first
+process; daemon-wide limits answer `limit`; vFile files are closed with
+their gdb session and never open hartd's /proc; TCP garbage before hello
+closes the connection; ended guests are kept bounded.
 """
+import contextlib
 import json
 import os
 import random
@@ -470,7 +477,11 @@ class Hartctl(unittest.TestCase):
         p = self.hartctl("--json", "gdb", str(pid))
         self.assertEqual(p.returncode, 0, p.stderr)
         endpoint = json.loads(p.stdout)["gdb"]
-        self.assertRegex(endpoint, r"^127\.0\.0\.1:\d+$")
+        # By default a private Unix socket (0600) in a 0700 folder beside the control socket.
+        gdb_dir = self.d.sock + ".gdb"
+        self.assertRegex(endpoint, rf"^unix:{re.escape(gdb_dir)}/gdb-\d+\.sock$")
+        self.assertEqual(stat.S_IMODE(os.stat(gdb_dir).st_mode), 0o700)
+        self.assertEqual(stat.S_IMODE(os.stat(endpoint[5:]).st_mode), 0o600)
         p = self.hartctl("ps")  # the stub's endpoint in the GDB column
         self.assertRegex(p.stdout.decode(), rf"(?m)^\s*{pid}\s.*\s{re.escape(endpoint)}\s")
         self.assertEqual(self.hartctl("kill", "-s", "KILL", str(pid)).returncode, 0)
@@ -678,6 +689,364 @@ class Lifecycle(unittest.TestCase):
         self.assertIn("hartd stopped", log)
         c.close()
         d.stop()
+
+
+@contextlib.contextmanager
+def running_daemon(*extra):
+    """A Daemon with hartd options `extra` and a client of it, both closed after."""
+    d = Daemon(*extra)
+    c = d.client()
+    try:
+        yield d, c
+    finally:
+        c.close()
+        d.stop()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def tcp_connect(port):
+    """A connection to hartd's TCP port (which opens just after its Unix socket)."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            return socket.create_connection(("127.0.0.1", port), timeout=10)
+        except ConnectionRefusedError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def security(name):
+    return os.path.join(GUEST, "security", name)
+
+
+def kill_all(c, pids):
+    """SIGKILL to each launch; returns once their exit events came."""
+    for p in pids:
+        try:
+            c.request("kill", pid=p, signal="SIGKILL")
+        except RequestError as e:  # already ended (a debugger's kill): its exit event comes anyway
+            if e.code != "no_such_guest":
+                raise
+    collect(c, pids)
+
+
+def fd_count(pid):
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+class Sealed(unittest.TestCase):
+    """Guests are hostile: they run inside hartd's own process, so the
+    control plane must refuse them (tests/guest/security holds the
+    attackers)."""
+
+    def test_guest_cannot_reach_the_control_plane(self):
+        port = free_port()
+        with running_daemon("--tcp", f"127.0.0.1:{port}") as (d, c):
+            spin = launch(c, [guest("spin.static"), "100"])
+            tcp_stub = c.request("gdb", pid=spin, listen="127.0.0.1:0")["gdb"]
+            spin2 = launch(c, [guest("spin.static"), "100"])
+            unix_stub = c.request("gdb", pid=spin2)["gdb"]
+            multi = c.request("gdb_multi", listen="127.0.0.1:0")["gdb"]
+            self.assertTrue(unix_stub.startswith("unix:"), unix_stub)
+            targets = {"control": [f"unix:{d.sock}", f"tcp:{port}"],
+                       "gdb": ["tcp:" + tcp_stub.rsplit(":", 1)[1], unix_stub,
+                               "tcp:" + multi.rsplit(":", 1)[1]]}
+            for kind, tg in targets.items():
+                pid = launch(c, [security("reach_daemon"), kind, *tg])
+                out, st = collect(c, [pid])
+                self.assertEqual(st[pid].get("exit_code"), 0, (out, st))
+                lines = out[pid]["stdout"].decode().splitlines()
+                self.assertEqual(lines, [f"{t}: refused" for t in tg], out)
+            # The same endpoints still serve clients outside hartd.
+            t = socket.create_connection(("127.0.0.1", int(tcp_stub.rsplit(":", 1)[1])), timeout=10)
+            t.sendall(b"$?#3f")
+            got = b""
+            while b"#" not in got:
+                chunk = t.recv(64)
+                if not chunk:
+                    break
+                got += chunk
+            self.assertTrue(got.startswith(b"+$"), got)
+            t.close()
+            self.assertTrue(d.alive())
+            with open(d.log) as f:
+                log = f.read()
+            self.assertIn("control unix connection refused", log)
+            self.assertIn("control tcp connection refused", log)
+            self.assertIn("debugger connection refused", log)
+            kill_all(c, [spin, spin2])
+
+
+def wait_output(c, pid, text, timeout=30):
+    """Output events of pid until `text` has appeared; all stdout so far."""
+    got = b""
+    deadline = time.monotonic() + timeout
+    while text.encode() not in got:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {text!r} from {pid} in {timeout} s: {got!r}")
+        ev = c.next_event()
+        if ev.get("pid") == pid and ev["event"] == "output" and ev["stream"] == "stdout":
+            got += ev["data"].encode()
+        if ev.get("pid") == pid and ev["event"] == "exit":
+            raise AssertionError(f"{pid} exited: {ev} {got!r}")
+    return got.decode()
+
+
+def tree_size(c, launch_pid):
+    return len([g for g in c.request("list")["guests"]
+                if g["launch"] == launch_pid and g["state"] != "zombie"])
+
+
+class SealedFlood(unittest.TestCase):
+    def test_connection_flood_from_a_guest(self):
+        """A guest connecting in a loop is refused every time, and hartd's
+        log does not grow with it."""
+        with running_daemon() as (d, c):
+            pid = launch(c, [security("reach_daemon"), "control", *[f"unix:{d.sock}"] * 200])
+            out, st = collect(c, [pid])
+            self.assertEqual(out[pid]["stdout"].decode().count(": refused"), 200)
+            with open(d.log) as f:
+                self.assertLessEqual(f.read().count("connection refused"), 20)
+            self.assertTrue(d.alive())
+
+
+class Trees(unittest.TestCase):
+    """Fork bombs are stopped and trees can always be ended."""
+
+    def bomb_then_kill(self, d, c, kill_args):
+        pid = launch(c, [security("bomb")])  # no limits given: hartd's default applies
+        out = wait_output(c, pid, "bombing")
+        time.sleep(1)  # let it hit the limit
+        self.assertLessEqual(tree_size(c, pid), 24)
+        t0 = time.monotonic()
+        p = subprocess.run([os.path.join(SCRIPTS, "hartctl"), "--socket", d.sock, "kill", "--tree",
+                            *kill_args, str(pid)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=30)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        _, st = collect(c, [pid])
+        self.assertLess(time.monotonic() - t0, 2.0)
+        self.assertIn("signal", st[pid])
+        self.assertEqual(tree_size(c, pid), 0)
+        # The daemon serves the next launch.
+        nxt = launch(c, [guest("hello.static")])
+        o, st = collect(c, [nxt])
+        self.assertEqual(st[nxt].get("exit_code"), 0)
+        return out
+
+    def test_fork_bomb_stopped_by_the_default_limit_and_killed(self):
+        with running_daemon("--default-processes", "24") as (d, c):
+            out = self.bomb_then_kill(d, c, [])  # hartctl kill --tree: SIGTERM to the tree
+            self.assertIn("nproc 24", out)
+            self.bomb_then_kill(d, c, ["-s", "KILL"])
+
+    def test_default_process_limit(self):
+        with running_daemon() as (d, c):
+            pid = launch(c, [security("bomb")])
+            self.assertIn("nproc 1024", wait_output(c, pid, "bombing"))
+            c.request("kill", pid=pid, signal="SIGKILL", tree=True)
+            collect(c, [pid])
+            # An explicit limit overrides the default.
+            pid = launch(c, [guest("fork_bomb.static"), "8"], limits={"processes": 4})
+            out, st = collect(c, [pid])
+            self.assertEqual(out[pid]["stdout"], b"forks: 3 ok, then EAGAIN\n")
+
+
+    def test_tree_ends_with_its_first_process(self):
+        with running_daemon() as (d, c):
+            pid = launch(c, [security("orphan_tree"), "6"])
+            out, st = collect(c, [pid])
+            self.assertEqual(out[pid]["stdout"], b"children 6\n")
+            self.assertEqual(st[pid].get("exit_code"), 0)
+            self.assertEqual(tree_size(c, pid), 0)
+
+    def refused_launch(self, c, limit):
+        """A launch fails with the `limit` error naming `limit`."""
+        with self.assertRaises(RequestError) as e:
+            launch(c, [guest("hello.static")])
+        self.assertEqual(e.exception.code, "limit")
+        self.assertIn(limit, e.exception.message)
+
+    def test_daemon_wide_limits(self):
+        with running_daemon("--max-processes", "4", "--max-threads", "64") as (d, c):
+            spins = [launch(c, [guest("spin.static"), "100"]) for _ in range(2)]
+            # Forks pass the daemon's limit: EAGAIN in the guest.
+            pid = launch(c, [guest("fork_bomb.static"), "8"])
+            out, st = collect(c, [pid])
+            self.assertEqual(out[pid]["stdout"], b"forks: 1 ok, then EAGAIN\n")
+            spins += [launch(c, [guest("spin.static"), "100"]) for _ in range(2)]
+            self.refused_launch(c, "max_processes")
+            kill_all(c, spins)
+            collect(c, [launch(c, [guest("hello.static")])])  # room again
+        with running_daemon("--max-threads", "2") as (d, c):
+            spins = [launch(c, [guest("spin.static"), "100"]) for _ in range(2)]
+            self.refused_launch(c, "max_threads")
+            kill_all(c, spins)
+
+
+class Rsp:
+    """A bare GDB remote-protocol client (acks on) of a hartd stub endpoint."""
+
+    def __init__(self, endpoint):
+        if endpoint.startswith("unix:"):
+            self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.s.settimeout(10)
+            self.s.connect(endpoint[5:])
+        else:
+            host, port = endpoint.rsplit(":", 1)
+            self.s = socket.create_connection((host, int(port)), timeout=10)
+        self.buf = b""
+
+    def request(self, pkt):
+        body = pkt.encode()
+        self.s.sendall(b"$" + body + b"#%02x" % (sum(body) & 0xff))
+        while True:
+            start = self.buf.find(b"$")
+            end = self.buf.find(b"#", start)
+            if start >= 0 and end >= 0 and len(self.buf) >= end + 3:
+                reply = self.buf[start + 1:end].decode("latin-1")
+                self.buf = self.buf[end + 3:]
+                self.s.sendall(b"+")
+                return reply
+            chunk = self.s.recv(65536)
+            if not chunk:
+                raise ConnectionError("stub closed the connection")
+            self.buf += chunk
+
+    def vfile_open(self, path):
+        return self.request("vFile:open:" + path.encode().hex() + ",0,0")
+
+    def close(self):
+        self.s.close()
+
+
+class GdbFiles(unittest.TestCase):
+    """vFile: files a debugger opens are closed with its session; hartd's
+    own /proc is out of reach."""
+
+    def test_vfile_fds_closed_when_sessions_end(self):
+        with running_daemon() as (d, c):
+            def session(end):
+                pid = launch(c, [guest("spin.static"), "100"])
+                r = Rsp(c.request("gdb", pid=pid)["gdb"])
+                r.request("?")  # the guest stops
+                for i in range(64):
+                    self.assertRegex(r.vfile_open(guest("hello.static")), r"^F[0-9a-f]+$")
+                self.assertTrue(r.vfile_open(guest("hello.static")).startswith("F-1,"))  # EMFILE
+                if end == "detach":
+                    self.assertEqual(r.request("D"), "OK")
+                elif end == "kill":
+                    r.s.sendall(b"$k#6b")
+                r.close()
+                kill_all(c, [pid])
+                c.request("wait", pid=pid, reap=True)
+
+            session("disconnect")  # warm-up: threads, pools
+            time.sleep(0.3)
+            base = fd_count(d.proc.pid)
+            for i in range(10):
+                session(("disconnect", "detach", "kill")[i % 3])
+            deadline = time.monotonic() + 5
+            while fd_count(d.proc.pid) > base and time.monotonic() < deadline:
+                time.sleep(0.1)
+            self.assertLessEqual(fd_count(d.proc.pid), base)
+
+    def test_vfile_inside_a_root(self):
+        """In a root, vFile paths resolve as the guest's own lookups do:
+        an absolute symlink stays inside the root."""
+        with running_daemon() as (d, c), tempfile.TemporaryDirectory() as top:
+            root, outside = os.path.join(top, "root"), os.path.join(top, "outside")
+            os.makedirs(os.path.join(root, "bin"))
+            os.makedirs(outside)
+            with open(guest("spin.static"), "rb") as src, open(os.path.join(root, "bin/spin"), "wb") as dst:
+                dst.write(src.read())
+            os.chmod(os.path.join(root, "bin/spin"), 0o755)
+            for name in ("victim", "secret"):
+                with open(os.path.join(outside, name), "w") as f:
+                    f.write("host\n")
+            os.symlink(outside, os.path.join(root, "esc"))  # absolute: inside the root, /tmp/...
+            pid = launch(c, ["/bin/spin", "100"], root=root, cwd="/")
+            r = Rsp(c.request("gdb", pid=pid)["gdb"])
+            r.request("?")
+            self.assertTrue(r.vfile_open("/esc/secret").startswith("F-1,"))
+            self.assertTrue(r.request("vFile:unlink:" + b"/esc/victim".hex()).startswith("F-1,"))
+            self.assertTrue(os.path.exists(os.path.join(outside, "victim")))
+            self.assertRegex(r.vfile_open("/bin/spin"), r"^F[0-9a-f]+$")
+            r.close()
+            kill_all(c, [pid])
+
+    def test_vfile_never_opens_hartds_proc(self):
+        with running_daemon() as (d, c):
+            pid = launch(c, [guest("spin.static"), "100"])
+            r = Rsp(c.request("gdb", pid=pid)["gdb"])
+            r.request("?")
+            link = os.path.join(d.dir.name, "to-proc")
+            os.symlink(f"/proc/{d.proc.pid}/environ", link)
+            for path in (f"/proc/{d.proc.pid}/environ", f"/proc/{d.proc.pid}/mem", link,
+                         f"/proc/{d.proc.pid}/fd/0"):
+                self.assertTrue(r.vfile_open(path).startswith("F-1,"), path)
+            # The guest's own emulated /proc stays readable (gdb's info proc).
+            self.assertRegex(r.vfile_open(f"/proc/{pid}/cmdline"), r"^F[0-9a-f]+$")
+            r.close()
+            kill_all(c, [pid])
+
+
+class Hygiene(unittest.TestCase):
+    """The TCP port before hello, and what ended guests leave behind."""
+
+    def test_tcp_garbage_closes_before_hello(self):
+        port = free_port()
+        with running_daemon("--tcp", f"127.0.0.1:{port}", "--tcp-auth-seconds", "1") as (d, c):
+            def refused(data, code):
+                t = tcp_connect(port)
+                f = t.makefile("rb")
+                t.sendall(data)
+                try:
+                    self.assertEqual(json.loads(f.readline())["error"]["code"], code)
+                    self.assertEqual(f.readline(), b"")  # closed
+                except ConnectionResetError:
+                    pass  # closed with our bytes unread: a reset (the error line may go with it)
+                t.close()
+
+            refused(b"not json\n", "bad_json")
+            refused(b"\x00\xff\xfe garbage\n", "bad_json")
+            refused(b"x" * 100000, "too_long")  # no newline needed
+            refused(b'{"id":1,"op":"hello","token":"wrong token"}\n', "unauthorized")
+            refused(b'{"id":1,"op":"list"}\n', "unauthorized")
+            # Silent clients go after the timeout.
+            t = tcp_connect(port)
+            t0 = time.monotonic()
+            self.assertEqual(t.recv(100), b"")
+            self.assertLess(time.monotonic() - t0, 5)
+            t.close()
+            self.assertTrue(d.alive())
+
+    def test_ended_guests_are_kept_bounded(self):
+        with running_daemon("--keep-ended", "3") as (d, c):
+            pids = []
+            for _ in range(6):  # one after the other: they end in this order
+                pids.append(launch(c, [guest("hello.static")]))
+                collect(c, pids[-1:])
+            time.sleep(0.2)
+            kept = [g["pid"] for g in c.request("list")["guests"] if g["state"] == "zombie"]
+            self.assertEqual(sorted(kept), sorted(pids)[3:])  # the oldest went first
+            with self.assertRaises(RequestError) as e:
+                c.request("wait", pid=pids[0])
+            self.assertEqual(e.exception.code, "no_such_guest")
+            self.assertEqual(c.request("wait", pid=pids[5])["exit_code"], 0)
+        with running_daemon("--keep-ended-seconds", "1") as (d, c):
+            pid = launch(c, [guest("hello.static")])
+            collect(c, [pid])
+            self.assertEqual(c.request("wait", pid=pid)["exit_code"], 0)
+            time.sleep(2)
+            self.assertEqual(c.request("list")["guests"], [])
 
 
 def main():

@@ -68,12 +68,18 @@ def basic_hart(*args):
     return Hart(VARIANT["prog"], *args, opts=VARIANT["opts"])
 
 
+def remote(port):
+    """gdb's `target remote` argument for a stub: a TCP port on 127.0.0.1, or
+    the path of a Unix socket (hartd's default endpoints)."""
+    return port if isinstance(port, str) else f"127.0.0.1:{port}"
+
+
 def gdb_cmd(port, prog, cmds):
     argv = [GDB, "-batch", "-nx", "-ex", "set architecture riscv:rv64",
             "-ex", "set confirm off"]
     if VARIANT["sysroot"] and prog == VARIANT["prog"]:
         argv += ["-ex", f"set sysroot {VARIANT['sysroot']}"]
-    argv += ["-ex", f"target remote 127.0.0.1:{port}"]
+    argv += ["-ex", f"target remote {remote(port)}"]
     for c in cmds:
         argv += ["-ex", c]
     argv.append(os.path.join(ARGS.bin_dir, prog))
@@ -318,7 +324,7 @@ def mi_session():
     mi.send("-gdb-set pagination off")
     mi.send("-gdb-set architecture riscv:rv64")
     mi.send(f"-file-exec-and-symbols {prog}")
-    mi.send(f"-target-select remote 127.0.0.1:{h.port}", want="^connected")
+    mi.send(f"-target-select remote {remote(h.port)}", want="^connected")
     mi.send("-break-insert main", want='^done,bkpt={number="1"')
     mi.send("-exec-continue", want="^running")
     mi.wait_async(r'^\*stopped,reason="breakpoint-hit".*func="main"')
@@ -419,10 +425,15 @@ class Daemon:
 
 
 class Endpoint:
-    """What run_gdb needs of a stub: its port (and a process to kill)."""
+    """What run_gdb needs of a stub: its port, or its Unix socket's path
+    (hartd's default), and a process to kill."""
 
     def __init__(self, endpoint, proc):
-        self.port = int(endpoint.rsplit(":", 1)[1])
+        self.endpoint = endpoint
+        if endpoint.startswith("unix:"):
+            self.port = endpoint[5:]
+        else:
+            self.port = int(endpoint.rsplit(":", 1)[1])
         self.p = proc
 
 
@@ -507,7 +518,12 @@ def hartd_attach():
 
 class Rsp:
     def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        if isinstance(port, str):  # a Unix socket
+            self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.s.settimeout(5)
+            self.s.connect(port)
+        else:
+            self.s = socket.create_connection(("127.0.0.1", port), timeout=5)
         self.buf = b""
         self.ack = True
 
@@ -861,8 +877,7 @@ def hartd_rsp_robustness():
           f"slowest {watch['worst'] * 1000:.0f} ms")
 
     stubs = {g["pid"]: g["gdb"] for g in d.c.request("list")["guests"]}
-    if (stubs.get(basic) != f"127.0.0.1:{ep_basic.port}" or
-            stubs.get(spin) != f"127.0.0.1:{ep_spin.port}"):
+    if stubs.get(basic) != ep_basic.endpoint or stubs.get(spin) != ep_spin.endpoint:
         fail("list does not show both stubs after the hammering", stubs)
 
     # The real gdb on the launched stub: it still waits at its first instruction.
@@ -1094,7 +1109,7 @@ def extended_remote():
     h = Hart("basic", opts=("--multi",))
     prog = os.path.join(ARGS.bin_dir, "basic")
     argv = ["gdb-multiarch", "-batch", "-nx", "-ex", "set architecture riscv:rv64",
-            "-ex", "set confirm off", "-ex", f"target extended-remote 127.0.0.1:{h.port}"]
+            "-ex", "set confirm off", "-ex", f"target extended-remote {remote(h.port)}"]
     for c in [f"file {prog}", f"set remote exec-file {prog}", "set environment HART_GDB_TEST=1",
               "set cwd /tmp", "break add", "set debug remote 1", "run", "set debug remote 0",
               "bt", "info inferiors", "kill", "run", "p a", "delete", "continue"]:
@@ -1125,7 +1140,7 @@ def extended_attach():
     h = Hart("spin", opts=("--multi",))
     prog = os.path.join(ARGS.bin_dir, "spin")
     argv = ["gdb-multiarch", "-batch", "-nx", "-ex", "set architecture riscv:rv64",
-            "-ex", "set confirm off", "-ex", f"target extended-remote 127.0.0.1:{h.port}"]
+            "-ex", "set confirm off", "-ex", f"target extended-remote {remote(h.port)}"]
     for c in [f"file {prog}", f"set remote exec-file {prog}", "break main", "run", "delete",
               "detach", "shell sleep 0.3", "attach 1000", "p spins > 0", "set var stop = 1",
               "continue"]:

@@ -277,6 +277,7 @@ int main(int argc, char** argv) {
   hartd_pid = argv[3];
   snprintf(self_pid, sizeof self_pid, "%d", getpid());
   setvbuf(stdout, NULL, _IOLBF, 0);
+  signal(SIGPIPE, SIG_IGN);  // refused connections close under our writes
   if (strcmp(victim_pid, self_pid) != 0) attack_pid("victim", victim_pid, argv[7]);
   if (strcmp(hartd_pid, self_pid) != 0) attack_pid("hartd", hartd_pid, argv[7]);
   attack_pid("init", "1", argv[7]);
