@@ -60,7 +60,7 @@ struct LaunchRequest {
 class GuestRegistry {
  public:
   static constexpr auto kRetention = std::chrono::minutes(10);
-  static constexpr int kMaxRunning = 1024;
+  static constexpr int kMaxRunning = 8192;  // with 16G address spaces the host holds ~8,000
 
   GuestRegistry(asio::io_context& io, Executor& exec);
   ~GuestRegistry();

@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/address_space.h"
 #include "server/control_server.h"
 #include "server/gdb_multi.h"
 #include "server/guest_registry.h"
@@ -51,6 +52,11 @@ const char kUsage[] =
     "  --log-file PATH      daemon log (default: stderr in the foreground,\n"
     "                       SOCKET.log when detached)\n"
     "  --threads N          io_context threads (default 2)\n"
+    "  --max-address-space SIZE\n"
+    "                       cap on the guest address space all guests reserve together\n"
+    "                       (e.g. 64T; default: what the host has); launches past it fail\n"
+    "                       with a `limit` error. Each launch reserves its \"address_space\"\n"
+    "                       (default 16G) per process\n"
     "  --gdb-multi ADDR     open the extended-remote GDB endpoint on ADDR (HOST:PORT on\n"
     "                       loopback, or unix:PATH): gdb's run/attach/kill on daemon guests\n"
     "  --gdb-multi-launch JSON\n"
@@ -246,6 +252,11 @@ int main(int argc, char** argv) {
       gdb_multi_launch = Json::parse(value(), nullptr, /*allow_exceptions=*/false);
       if (std::string e = validate_launch_settings(gdb_multi_launch); !e.empty())
         return fail("--gdb-multi-launch: " + (gdb_multi_launch.is_discarded() ? "not JSON" : e));
+    } else if (a == "--max-address-space") {
+      uint64_t cap = 0;
+      std::string e;
+      if (!hart::parse_size(value(), &cap, &e)) return fail("--max-address-space: " + e);
+      hart::AddressSpace::set_reservation_cap(cap);
     } else if (a == "--threads") {
       nthreads = atoi(value().c_str());
       if (nthreads < 1 || nthreads > 64) return fail("--threads wants 1..64");
