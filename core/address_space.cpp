@@ -87,9 +87,9 @@ uint64_t AddressSpace::live_count() { return g_live.load(); }
 std::unique_ptr<AddressSpace> AddressSpace::create(uint64_t size, std::string* error) {
   auto fail = [&](const std::string& why) -> std::unique_ptr<AddressSpace> {
     if (error)
-      *error = "cannot reserve " + format_size(size) + " of guest address space: " + why + " (" +
-               std::to_string(g_live.load()) + " address spaces hold " +
-               format_size(g_reserved.load()) + ")";
+      *error = "cannot reserve " + format_size(size) + " of guest address space: " + why + "; " +
+               std::to_string(g_live.load()) + " guest address spaces hold " +
+               format_size(g_reserved.load());
     return nullptr;
   };
   if (std::string e = check_address_space_size(size); !e.empty()) {
@@ -108,7 +108,7 @@ std::unique_ptr<AddressSpace> AddressSpace::create(uint64_t size, std::string* e
   if (p == MAP_FAILED) {
     int e = errno;
     g_reserved.fetch_sub(size);
-    return fail(std::string("the host has no room (") + strerror(e) + ")");
+    return fail(std::string("the host's address space is exhausted (") + strerror(e) + ")");
   }
   g_live.fetch_add(1);
   return std::unique_ptr<AddressSpace>(new AddressSpace(static_cast<uint8_t*>(p), size));

@@ -16,7 +16,9 @@ namespace hart::linux {
 
 // A vCPU thread runs generated code, the translator (heap-allocated IR,
 // shallow recursion) and syscall handlers (at most a few PATH_MAX buffers):
-// measured under the whole test suite it uses well under 100 KiB.
+// the deepest of ~3,400 threads over the whole test suite touched 24 KiB.
+// The size costs address space only (untouched pages are never backed);
+// each thread costs two host VMAs (stack and guard) whatever the size.
 constexpr size_t kVcpuStackBytes = size_t{512} << 10;
 // A launch's supervisor only waits, kills and reports.
 constexpr size_t kSupervisorStackBytes = size_t{256} << 10;
