@@ -9,15 +9,19 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 namespace hart {
 
 namespace {
-constexpr uint64_t kDefaultMmapBase = uint64_t{1} << 36;  // first hint for mmap(NULL)
-
 int host_prot(int guest_prot) { return guest_prot & (PROT_READ | PROT_WRITE); }
+
+std::atomic<uint64_t> g_reserved{0};  // sum of live sizes
+std::atomic<uint64_t> g_live{0};
+std::atomic<uint64_t> g_cap{0};
 }  // namespace
 
 namespace {
@@ -74,17 +78,102 @@ void guarded_copy_fault(const void* addr) {
   siglongjmp(*jb, 1);
 }
 
-std::unique_ptr<AddressSpace> AddressSpace::create(std::string* error) {
-  void* p = mmap(nullptr, kGuestVaLimit + kGuardBytes, PROT_NONE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) {
-    if (error) *error = std::string("cannot reserve guest address space: ") + strerror(errno);
-    return nullptr;
-  }
-  return std::unique_ptr<AddressSpace>(new AddressSpace(static_cast<uint8_t*>(p)));
+std::string check_address_space_size(uint64_t size) {
+  if (size < kGuestVaMin || size > kGuestVaMax || (size & (size - 1)))
+    return "the guest address-space size must be a power of two from 1G (2^30) to 256G (2^38), not " +
+           (size % (uint64_t{1} << 20) == 0 ? format_size(size) : std::to_string(size) + " bytes");
+  return "";
 }
 
-AddressSpace::~AddressSpace() { munmap(base_, kGuestVaLimit + kGuardBytes); }
+bool parse_size(const std::string& text, uint64_t* bytes, std::string* error) {
+  const char* s = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long n = (*s >= '0' && *s <= '9') ? strtoull(s, &end, 10) : 0;
+  if (!end || end == s || errno == ERANGE) {
+    *error = "bad size '" + text + "' (want e.g. 16G, 1T or a byte count)";
+    return false;
+  }
+  std::string suffix = end;
+  unsigned shift = 0;
+  if (!suffix.empty()) {
+    const std::string units = "KMGT";
+    size_t u = units.find(static_cast<char>(toupper(static_cast<unsigned char>(suffix[0]))));
+    std::string rest = suffix.substr(1);
+    if (u == std::string::npos || !(rest.empty() || rest == "B" || rest == "iB")) {
+      *error = "bad size '" + text + "' (want e.g. 16G, 1T or a byte count)";
+      return false;
+    }
+    shift = 10 * static_cast<unsigned>(u + 1);
+  }
+  if (n > (~0ull >> shift)) {
+    *error = "size '" + text + "' is too large";
+    return false;
+  }
+  *bytes = static_cast<uint64_t>(n) << shift;
+  return true;
+}
+
+bool parse_address_space_size(const std::string& text, uint64_t* size, std::string* error) {
+  uint64_t v = 0;
+  if (!parse_size(text, &v, error)) return false;
+  if (std::string e = check_address_space_size(v); !e.empty()) {
+    *error = e;
+    return false;
+  }
+  *size = v;
+  return true;
+}
+
+std::string format_size(uint64_t bytes) {
+  static const char* const kUnits[] = {"TiB", "GiB", "MiB", "KiB"};
+  for (int i = 0; i < 4; ++i) {
+    uint64_t unit = uint64_t{1} << (10 * (4 - i));
+    if (bytes >= unit && bytes % unit == 0) return std::to_string(bytes / unit) + " " + kUnits[i];
+  }
+  return std::to_string(bytes) + " bytes";
+}
+
+void AddressSpace::set_reservation_cap(uint64_t bytes) { g_cap.store(bytes); }
+uint64_t AddressSpace::reservation_cap() { return g_cap.load(); }
+uint64_t AddressSpace::reserved_bytes() { return g_reserved.load(); }
+uint64_t AddressSpace::live_count() { return g_live.load(); }
+
+std::unique_ptr<AddressSpace> AddressSpace::create(uint64_t size, std::string* error) {
+  auto fail = [&](const std::string& why) -> std::unique_ptr<AddressSpace> {
+    if (error)
+      *error = "cannot reserve " + format_size(size) + " of guest address space: " + why + "; " +
+               std::to_string(g_live.load()) + " guest address spaces hold " +
+               format_size(g_reserved.load());
+    return nullptr;
+  };
+  if (std::string e = check_address_space_size(size); !e.empty()) {
+    if (error) *error = e;
+    return nullptr;
+  }
+  // Count first (the cap holds even when launches race), undo on failure.
+  uint64_t cap = g_cap.load();
+  uint64_t before = g_reserved.fetch_add(size);
+  if (cap && before + size > cap) {
+    g_reserved.fetch_sub(size);
+    return fail("the daemon's cap of " + format_size(cap) + " is reached");
+  }
+  void* p = mmap(nullptr, size + kGuardBytes, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) {
+    int e = errno;
+    g_reserved.fetch_sub(size);
+    return fail(std::string("the host's address space is exhausted (") + strerror(e) + ")");
+  }
+  g_live.fetch_add(1);
+  return std::unique_ptr<AddressSpace>(new AddressSpace(static_cast<uint8_t*>(p), size));
+}
+
+AddressSpace::~AddressSpace() {
+  munmap(base_, limit_ + kGuardBytes);
+  g_reserved.fetch_sub(limit_);
+  g_live.fetch_sub(1);
+}
 
 void AddressSpace::carve(uint64_t start, uint64_t end) {
   auto it = vma_.lower_bound(start);
@@ -119,14 +208,14 @@ bool AddressSpace::range_free(uint64_t start, uint64_t end) const {
 
 uint64_t AddressSpace::find_free(uint64_t len, uint64_t hint) const {
   len = page_up(len);
-  uint64_t cand = hint ? page_down(hint) : kDefaultMmapBase;
+  uint64_t cand = hint ? page_down(hint) : mmap_base();
   for (int pass = 0; pass < 2; ++pass) {
     for (auto it = vma_.lower_bound(cand);; ++it) {
       if (it != vma_.begin()) {
         auto prev = std::prev(it);
         if (prev->second.end > cand) cand = prev->second.end;
       }
-      uint64_t gap_end = it == vma_.end() ? kGuestVaLimit : it->second.start;
+      uint64_t gap_end = it == vma_.end() ? limit_ : it->second.start;
       if (gap_end > cand && gap_end - cand >= len) return cand;
       if (it == vma_.end()) break;
     }
@@ -144,15 +233,15 @@ int64_t AddressSpace::map(uint64_t addr, uint64_t len, int prot, unsigned flags,
   }
   if (offset & (kPageSize - 1)) return -EINVAL;
   uint64_t plen = page_up(len);
-  if (plen < len || plen > kGuestVaLimit) return -ENOMEM;
+  if (plen < len || plen > limit_) return -ENOMEM;
   {
     std::lock_guard<std::mutex> lock(vma_mutex_);
     bool fixed = flags & (kMapFixed | kMapFixedNoReplace);
     if (fixed) {
-      if (addr + plen > kGuestVaLimit || addr + plen < addr) return -ENOMEM;
+      if (addr + plen > limit_ || addr + plen < addr) return -ENOMEM;
       if ((flags & kMapFixedNoReplace) && !range_free(addr, addr + plen)) return -EEXIST;
     } else {
-      if (addr && (addr + plen > kGuestVaLimit || !range_free(addr, addr + plen))) addr = 0;
+      if (addr && (addr + plen > limit_ || !range_free(addr, addr + plen))) addr = 0;
       if (!addr || addr < kPageSize * 16) addr = find_free(plen, addr ? addr : 0);
       if (!addr) return -ENOMEM;
     }
@@ -187,8 +276,8 @@ int64_t AddressSpace::map(uint64_t addr, uint64_t len, int prot, unsigned flags,
 int AddressSpace::unmap(uint64_t addr, uint64_t len) {
   if ((addr & (kPageSize - 1)) || len == 0) return -EINVAL;
   uint64_t plen = page_up(len);
-  if (addr >= kGuestVaLimit) return 0;
-  if (addr + plen > kGuestVaLimit || addr + plen < addr) plen = kGuestVaLimit - addr;
+  if (addr >= limit_) return 0;
+  if (addr + plen > limit_ || addr + plen < addr) plen = limit_ - addr;
   {
     std::lock_guard<std::mutex> lock(vma_mutex_);
     mmap(base_ + addr, plen, PROT_NONE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
@@ -203,7 +292,7 @@ int AddressSpace::unmap(uint64_t addr, uint64_t len) {
 int AddressSpace::protect(uint64_t addr, uint64_t len, int prot) {
   if (addr & (kPageSize - 1)) return -EINVAL;
   uint64_t plen = page_up(len);
-  if (addr + plen > kGuestVaLimit || addr + plen < addr) return -ENOMEM;
+  if (addr + plen > limit_ || addr + plen < addr) return -ENOMEM;
   if (plen == 0) return 0;
   {
     std::lock_guard<std::mutex> lock(vma_mutex_);
@@ -241,7 +330,7 @@ int AddressSpace::protect(uint64_t addr, uint64_t len, int prot) {
 
 bool AddressSpace::check(uint64_t addr, uint64_t len, int prot) const {
   if (len == 0) return true;
-  if (addr >= kGuestVaLimit || len > kGuestVaLimit - addr) return false;
+  if (addr >= limit_ || len > limit_ - addr) return false;
   // Someone (a syscall handler, the host kernel for it) is about to write:
   // pages holding translated code must be writable first.
   if (prot & PROT_WRITE) unprotect_code(addr, len);
@@ -264,18 +353,18 @@ bool AddressSpace::check(uint64_t addr, uint64_t len, int prot) const {
 // read (SIGBUS past the end of a file): the access fails as an EFAULT would.
 bool AddressSpace::read(uint64_t addr, void* dst, uint64_t len) const {
   if (!check(addr, len, PROT_READ)) return false;
-  return guarded_copy(dst, base_ + addr, len, base_, base_ + kGuestVaLimit + kGuardBytes);
+  return guarded_copy(dst, base_ + addr, len, base_, base_ + limit() + kGuardBytes);
 }
 
 bool AddressSpace::write(uint64_t addr, const void* src, uint64_t len) {
   if (!check(addr, len, PROT_WRITE)) return false;
-  return guarded_copy(base_ + addr, src, len, base_, base_ + kGuestVaLimit + kGuardBytes);
+  return guarded_copy(base_ + addr, src, len, base_, base_ + limit() + kGuardBytes);
 }
 
 bool AddressSpace::peek(uint64_t addr, void* dst, uint64_t len) const {
   if (!check(addr, len, 0)) return false;
   if (check(addr, len, PROT_READ))
-    return guarded_copy(dst, base_ + addr, len, base_, base_ + kGuestVaLimit + kGuardBytes);
+    return guarded_copy(dst, base_ + addr, len, base_, base_ + limit() + kGuardBytes);
   // Not readable on the host (execute-only or PROT_NONE for the guest).
   int fd = self_mem_fd();
   if (fd < 0) return false;
@@ -424,7 +513,7 @@ void copy_via_proc_mem(int mem_fd, const uint8_t* src, uint8_t* dst, uint64_t le
 }  // namespace
 
 std::unique_ptr<AddressSpace> AddressSpace::fork_copy(std::string* error) const {
-  std::unique_ptr<AddressSpace> child = create(error);
+  std::unique_ptr<AddressSpace> child = create(limit_, error);
   if (!child) return nullptr;
   int mem_fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
   int map_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);

@@ -1,13 +1,19 @@
 // core/address_space.h — one guest address space: a private reservation of
-// host address space (2^38 bytes + guard, PROT_NONE, MAP_NORESERVE) in which
-// guest VA v lives at host address base + v, and the VMA list that records
-// what the guest has mapped there (range, protection, backing, name).
+// host address space (limit() bytes + guard, PROT_NONE, MAP_NORESERVE) in
+// which guest VA v lives at host address base + v, and the VMA list that
+// records what the guest has mapped there (range, protection, backing, name).
+// The size is chosen per address space: a power of two from 2^30 to Sv39's
+// 2^38 (the host has 2^47 bytes of address space in all, so the size decides
+// how many guests one hartd holds). All reservations together may be capped
+// (set_reservation_cap); a refused or failed reservation is a capacity error.
 // Owns: host mappings inside the reservation, the VMA list, validated copies
-// between guest memory and hartd. Does not own: brk policy or mmap flag
-// parsing (linux-abi), translated code (TbCache).
+// between guest memory and hartd, the daemon-wide reservation count. Does
+// not own: brk policy or mmap flag parsing (linux-abi), the Linux layout
+// (stack, ELF bases: linux-abi), translated code (TbCache).
 //
 // Locking: one mutex (vma_mutex_) guards the VMA list and host mapping
-// changes. Guest loads/stores from generated code never take it.
+// changes. Guest loads/stores from generated code never take it. The
+// reservation count is one atomic.
 #pragma once
 
 #include <cstdint>
@@ -21,8 +27,8 @@
 
 namespace hart {
 
-constexpr unsigned kGuestVaBits = 38;                  // like Sv39 user space
-constexpr uint64_t kGuestVaLimit = uint64_t{1} << kGuestVaBits;
+constexpr uint64_t kGuestVaMax = uint64_t{1} << 38;  // the largest size: Sv39 user space
+constexpr uint64_t kGuestVaMin = uint64_t{1} << 30;  // the smallest size
 constexpr uint64_t kGuardBytes = uint64_t{1} << 20;     // catches straddling accesses
 constexpr uint64_t kPageSize = 4096;
 
@@ -58,19 +64,45 @@ bool guarded_call(void (*fn)(void*), void* arg, const void* lo, const void* hi);
 // From a SIGSEGV/SIGBUS handler: if the fault at addr hit this thread's
 // guarded_copy, leaves the handler into guarded_copy (does not return).
 void guarded_copy_fault(const void* addr);
+// "" if size is a valid address-space size (a power of two in
+// [kGuestVaMin, kGuestVaMax]), else why not.
+std::string check_address_space_size(uint64_t size);
+// Parses a size as users write it: bytes, or a number with a binary suffix
+// K, M, G or T (optionally followed by "iB" or "B"), e.g. "16G". false +
+// *error if it is not one or does not fit 64 bits.
+bool parse_size(const std::string& text, uint64_t* bytes, std::string* error);
+// parse_size, then check_address_space_size.
+bool parse_address_space_size(const std::string& text, uint64_t* size, std::string* error);
+// "16 GiB", "256 MiB", "1 TiB" (sizes are powers of two; others in bytes).
+std::string format_size(uint64_t bytes);
 
 class AddressSpace {
  public:
-  // Reserves the region. Returns nullptr and sets *error on failure.
-  static std::unique_ptr<AddressSpace> create(std::string* error);
+  // Reserves a region for guest addresses [0, size) (size as checked by
+  // check_address_space_size). Returns nullptr and sets *error on failure;
+  // every failure is a capacity failure (the reservation cap is reached or
+  // the host has no room: ENOMEM), the message says which.
+  static std::unique_ptr<AddressSpace> create(uint64_t size, std::string* error);
   ~AddressSpace();
   AddressSpace(const AddressSpace&) = delete;
   AddressSpace& operator=(const AddressSpace&) = delete;
 
+  // Daemon-wide: the most bytes of guest address space (sum of the sizes of
+  // live address spaces, guards not counted) that may be reserved at once;
+  // 0 = no cap but the host's. reserved_bytes()/live_count(): now.
+  static void set_reservation_cap(uint64_t bytes);
+  static uint64_t reservation_cap();
+  static uint64_t reserved_bytes();
+  static uint64_t live_count();
+
   uint8_t* base() const { return base_; }
+  // The size: guest addresses are [0, limit()).
+  uint64_t limit() const { return limit_; }
+  // Where mmap(NULL) looks first: a quarter of the size (2^36 for 2^38).
+  uint64_t mmap_base() const { return limit_ / 4; }
   bool contains_host(const void* p) const {
     auto a = reinterpret_cast<uintptr_t>(p), b = reinterpret_cast<uintptr_t>(base_);
-    return a >= b && a < b + kGuestVaLimit + kGuardBytes;
+    return a >= b && a < b + limit_ + kGuardBytes;
   }
 
   // mmap-like. addr is a hint unless kMapFixed/kMapFixedNoReplace. host_fd
@@ -117,7 +149,7 @@ class AddressSpace {
   // Renames the VMA that starts at addr (e.g. "[heap]").
   void set_name(uint64_t addr, const std::string& name);
 
-  // fork(): a new address space with the same VMAs. Private pages are
+  // fork(): a new address space of the same size with the same VMAs. Private pages are
   // copied (anonymous ones only where the host has them resident or in swap;
   // untouched ones read back as zeros anyway); MAP_SHARED mappings map the
   // same host pages (a second view made with mremap(old_size = 0)). The
@@ -131,12 +163,13 @@ class AddressSpace {
   }
 
  private:
-  AddressSpace(uint8_t* base) : base_(base) {}
+  AddressSpace(uint8_t* base, uint64_t limit) : base_(base), limit_(limit) {}
   // Removes [start,end) from the VMA list, splitting at the edges. Lock held.
   void carve(uint64_t start, uint64_t end);
   bool range_free(uint64_t start, uint64_t end) const;
 
   uint8_t* base_;
+  uint64_t limit_;
   mutable std::mutex vma_mutex_;
   std::map<uint64_t, Vma> vma_;  // keyed by start
   std::function<void(uint64_t, uint64_t)> on_change_;

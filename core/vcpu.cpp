@@ -80,7 +80,7 @@ void Vcpu::install_fault_handler() {
 Vcpu::Vcpu(AddressSpace& as, TbCache& cache, Executor& exec, GuestLog& log)
     : as_(as), cache_(cache), exec_(exec), log_(log) {
   state.mem_base = as.base();
-  state.mem_limit = kGuestVaLimit;
+  state.mem_limit = as.limit();
   clear_jmp_cache();
   state.fp_box_mask[0] = 0xffffffff00000000u;
   state.fp_canon_d[0] = 0x7ff8000000000000u;

@@ -193,7 +193,7 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
 
 GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
   GuestResult res;
-  std::shared_ptr<Process> proc = Process::create(exec, log, &res.error);
+  std::shared_ptr<Process> proc = Process::create(exec, log, &res.error, nullptr, cfg.address_space);
   if (!proc) return res;
   proc->strace = cfg.strace;
   if (!cfg.root.empty()) {
@@ -208,7 +208,11 @@ GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
   if (log.enabled(kLog_page)) log_page_map(*proc);
 
   if (cfg.before_start) cfg.before_start(proc);
-  proc->start_thread(Process::thread_of(proc->main_thread()));
+  if (int e = proc->start_thread(Process::thread_of(proc->main_thread()))) {
+    res.ok = false;
+    res.error = std::string("cannot start a host thread: ") + strerror(e);
+    return res;
+  }
   proc->wait_until_zombie();
   // Orphans still running end with the first process (hart-run's lifetime).
   Process::kill_all_and_wait();

@@ -169,9 +169,9 @@ bool load_elf_image(AddressSpace& as, const std::string& host_path, const std::s
           return fail("segment at " + hex(p.p_vaddr) + " has p_filesz > p_memsz");
         if (p.p_offset > f.size || p.p_filesz > f.size - p.p_offset)
           return fail("segment at " + hex(p.p_vaddr) + " extends past the end of the file (truncated?)");
-        if (p.p_vaddr >= kGuestVaLimit || p.p_memsz > kGuestVaLimit - p.p_vaddr)
-          return fail("segment " + hex(p.p_vaddr) + "+" + hex(p.p_memsz) +
-                      " does not fit the 2^38-byte guest address space");
+        if (p.p_vaddr >= as.limit() || p.p_memsz > as.limit() - p.p_vaddr)
+          return fail("segment " + hex(p.p_vaddr) + "+" + hex(p.p_memsz) + " does not fit the 2^" +
+                      std::to_string(__builtin_ctzll(as.limit())) + "-byte guest address space");
         if (p.p_align > max_align && p.p_align <= (uint64_t{1} << 30) &&
             (p.p_align & (p.p_align - 1)) == 0)
           max_align = p.p_align;
@@ -212,14 +212,14 @@ bool load_elf_image(AddressSpace& as, const std::string& host_path, const std::s
   uint64_t hi = 0;
   for (const Segment& s : segs) hi = std::max(hi, page_up(s.vaddr + s.memsz));
   uint64_t span = hi - lo;
-  if (span > kGuestVaLimit / 2) return fail("segments span " + hex(span) + " bytes (too large)");
+  if (span > as.limit() / 2) return fail("segments span " + hex(span) + " bytes (too large)");
 
   uint64_t bias = 0;
   if (eh.e_type == ET_DYN) {
-    uint64_t want = bias_hint ? bias_hint : kPieBase;
+    uint64_t want = bias_hint ? bias_hint : pie_base(as.limit());
     want = (want + max_align - 1) & ~(max_align - 1);
     uint64_t start = 0;
-    if (want + span <= kGuestVaLimit && as.find_free(span, want) == want) start = want;
+    if (want + span <= as.limit() && as.find_free(span, want) == want) start = want;
     if (!start) {
       uint64_t got = as.find_free(span + max_align, want);
       if (!got) return fail("no room for " + hex(span) + " bytes in the guest address space");
@@ -231,7 +231,7 @@ bool load_elf_image(AddressSpace& as, const std::string& host_path, const std::s
                 hex(kMinSegmentAddr));
   }
   uint64_t glo = lo + bias, ghi = hi + bias;
-  if (ghi > kGuestVaLimit || ghi < glo) return fail("segments do not fit the guest address space");
+  if (ghi > as.limit() || ghi < glo) return fail("segments do not fit the guest address space");
   uint64_t entry = eh.e_entry + bias;
   if (entry < glo || entry >= ghi)
     return fail("entry point " + hex(eh.e_entry) + " is outside the loaded segments");
@@ -363,7 +363,7 @@ bool load_program(AddressSpace& as, const std::string& path, const std::string& 
   }
 
   *out = LoadedProgram{};
-  if (!load_elf_image(as, host, display, kPieBase, &out->exe, error)) return false;
+  if (!load_elf_image(as, host, display, pie_base(as.limit()), &out->exe, error)) return false;
   out->exe_host_path = host;
   if (root) {  // the real file, while its /proc/self/fd link is open
     char real[PATH_MAX];
@@ -379,7 +379,7 @@ bool load_program(AddressSpace& as, const std::string& path, const std::string& 
                (sysroot.empty() ? " (use -L <sysroot>)" : " (also looked in " + sysroot + ")");
       return false;
     }
-    if (!load_elf_image(as, ihost, ip, kInterpBase, &out->interp, error)) return false;
+    if (!load_elf_image(as, ihost, ip, interp_base(as.limit()), &out->interp, error)) return false;
     if (!out->interp.interp.empty()) {
       *error = ip + ": the interpreter itself asks for an interpreter";
       return false;

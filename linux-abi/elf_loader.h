@@ -18,9 +18,17 @@ namespace hart::linux {
 
 class RootFs;
 
-// Where ET_DYN images go (guest VA space is 2^38 bytes, Sv39-like).
-constexpr uint64_t kPieBase = 0x2aaaaaa000;       // ~2/3 of the space, as Linux's ELF_ET_DYN_BASE
-constexpr uint64_t kInterpBase = 0x3f00000000;    // first try for the dynamic linker
+// Where ET_DYN images go first, scaled to the size of the address space
+// (AddressSpace::limit()) as Linux scales ELF_ET_DYN_BASE to TASK_SIZE. For
+// the largest (2^38, Sv39-like) space: 0x2aaaaaa000 and 0x3f00000000.
+// The program: ~2/3 of the space, as Linux's ELF_ET_DYN_BASE.
+constexpr uint64_t pie_base(uint64_t limit) { return page_down(limit / 3 * 2); }
+// The dynamic linker: 1/64 of the space (at least 64 MiB) below its end,
+// above the stack's gap (initial_stack.h).
+constexpr uint64_t interp_base(uint64_t limit) {
+  return limit - (limit / 64 > (uint64_t{64} << 20) ? limit / 64 : uint64_t{64} << 20);
+}
+static_assert(pie_base(kGuestVaMax) == 0x2aaaaaa000 && interp_base(kGuestVaMax) == 0x3f00000000);
 constexpr uint64_t kMinSegmentAddr = kPageSize;   // page 0 stays unmapped
 constexpr int kMaxScriptDepth = 4;                // nested #! interpreters (BINPRM_MAX_RECURSION)
 
@@ -55,7 +63,7 @@ struct LoadedProgram {
 std::string sysroot_path(const std::string& sysroot, const std::string& path);
 
 // Validates and loads one ELF file. bias_hint is used for ET_DYN only
-// (0 = kPieBase). display is the name used in error messages.
+// (0 = pie_base(as.limit())). display is the name used in error messages.
 bool load_elf_image(AddressSpace& as, const std::string& host_path, const std::string& display,
                     uint64_t bias_hint, ElfImage* out, std::string* error);
 

@@ -24,6 +24,7 @@ struct GuestConfig {
   std::string sysroot;                  // -L prefix ("" = none)
   std::string root;                     // -R root (jail) folder ("" = none); exe_path is then inside it
   bool strace = false;
+  uint64_t address_space = kGuestVaMax; // bytes of guest address space (hart-run -address-space)
   VcpuOptions vcpu;
   // Called with the loaded process before its first instruction runs
   // (hart-run -g attaches the gdb stub here).

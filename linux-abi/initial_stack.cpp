@@ -21,7 +21,7 @@ bool setup_initial_stack(AddressSpace& as, const LoadedProgram& prog,
     *error = (argv.empty() ? std::string("program") : argv[0]) + ": argument list too long";
     return false;
   }
-  uint64_t bottom = kStackTop - kStackSize;
+  uint64_t bottom = stack_top(as) - kStackSize;
   int prot = PROT_READ | PROT_WRITE | (prog.exe.exec_stack ? PROT_EXEC : 0);
   int64_t r = as.map(bottom, kStackSize, prot, kMapFixedNoReplace | kMapNoReserve, -1, 0, "[stack]");
   if (r < 0) {
@@ -29,7 +29,7 @@ bool setup_initial_stack(AddressSpace& as, const LoadedProgram& prog,
     return false;
   }
   uint8_t* host = as.base();
-  uint64_t p = kStackTop - 8;  // Linux leaves one word at the very top
+  uint64_t p = stack_top(as) - 8;  // Linux leaves one word at the very top
   auto push_str = [&](const std::string& s) {
     p -= s.size() + 1;
     memcpy(host + p, s.c_str(), s.size() + 1);

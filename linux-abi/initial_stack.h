@@ -18,8 +18,12 @@
 namespace hart::linux {
 
 constexpr uint64_t kStackSize = 8ull << 20;                  // RLIMIT_STACK default
-constexpr uint64_t kStackTop = kGuestVaLimit - (16ull << 20);  // gap below the end of guest space
+constexpr uint64_t kStackGap = 16ull << 20;                  // above the stack, below the end
 constexpr uint64_t kMaxArgBytes = kStackSize / 4;            // like Linux's ARG_MAX rule
+
+// The (exclusive) top of the main stack: kStackGap below the end of the
+// guest's address space, whatever its size.
+inline uint64_t stack_top(const AddressSpace& as) { return as.limit() - kStackGap; }
 
 struct StackParams {
   uint64_t uid = 0, euid = 0, gid = 0, egid = 0;

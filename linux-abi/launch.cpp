@@ -11,6 +11,7 @@
 #include <cstring>
 #include <set>
 
+#include "linux-abi/host_thread.h"
 #include "linux-abi/process.h"
 #include "linux-abi/signals.h"
 
@@ -43,7 +44,13 @@ void signal_process(Process& p, int sig) {
 }  // namespace
 
 std::shared_ptr<Launch> Launch::start(Executor& exec, const LaunchConfig& cfg, ExitFn on_exit,
-                                      std::string* error) {
+                                      std::string* error, bool* capacity) {
+  if (capacity) *capacity = false;
+  auto out_of_room = [&](const std::string& what) -> std::shared_ptr<Launch> {
+    if (capacity) *capacity = true;
+    *error = what;
+    return nullptr;
+  };
   std::shared_ptr<Launch> l(new Launch());
   l->cfg_ = cfg;
   l->on_exit_ = std::move(on_exit);
@@ -75,17 +82,24 @@ std::shared_ptr<Launch> Launch::start(Executor& exec, const LaunchConfig& cfg, E
 
   l->tree_ = std::make_shared<ProcessTree>();
   l->tree_->max_processes = cfg.limits.processes;
-  std::shared_ptr<Process> p = Process::create(exec, l->log_, error, l->tree_);
-  if (!p) return nullptr;
+  std::shared_ptr<Process> p =
+      Process::create(exec, l->log_, error, l->tree_, cfg.address_space);
+  if (!p) return out_of_room(*error);  // only the reservation can fail
   if (root) p->set_root(root);
   if (cwd) p->set_cwd(cwd);
+  std::shared_ptr<HostFd> null_fd;  // one /dev/null for all of 0, 1, 2 given none (as dup2 would)
   for (int i = 0; i < 3; ++i) {
-    int h = stdio_host_fd(cfg.stdio[i]);
-    if (h < 0) {
-      *error = std::string("stdio: ") + strerror(errno);
-      return nullptr;
+    std::shared_ptr<HostFd> f = cfg.stdio[i] < 0 ? null_fd : nullptr;
+    if (!f) {
+      int h = stdio_host_fd(cfg.stdio[i]);
+      if (h < 0) {
+        *error = std::string("stdio: ") + strerror(errno);
+        return nullptr;
+      }
+      f = std::make_shared<HostFd>(h);
+      if (cfg.stdio[i] < 0) null_fd = f;
     }
-    p->fds().install_at(i, std::make_shared<HostFd>(h), false);
+    p->fds().install_at(i, f, false);
   }
   const LaunchLimits& lim = cfg.limits;
   if (lim.memory_bytes) p->rlimits[RLIMIT_AS] = {lim.memory_bytes, lim.memory_bytes};
@@ -114,8 +128,16 @@ std::shared_ptr<Launch> Launch::start(Executor& exec, const LaunchConfig& cfg, E
   l->pid_ = p->pid();
   l->started_ = std::chrono::steady_clock::now();
   if (cfg.before_start) cfg.before_start(p);
-  p->start_thread(Process::thread_of(p->main_thread()));
-  std::thread([self = l] { self->supervise(); }).detach();
+  if (int e = p->start_thread(Process::thread_of(p->main_thread()))) {
+    p->discard_thread(Process::thread_of(p->main_thread()));
+    return out_of_room(std::string("cannot start a host thread: ") + strerror(e));
+  }
+  if (int e = start_host_thread(kSupervisorStackBytes, [self = l] { self->supervise(); })) {
+    // Unsupervised, it must not run on: end it before its log goes away.
+    p->exit_with_signal(SIGKILL);
+    l->tree_->wait_idle();
+    return out_of_room(std::string("cannot start a host thread: ") + strerror(e));
+  }
   return l;
 }
 

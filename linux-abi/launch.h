@@ -36,6 +36,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/address_space.h"
 #include "core/executor.h"
 #include "core/log.h"
 #include "core/vcpu.h"
@@ -53,6 +54,10 @@ struct LaunchLimits {
   int open_files = 0;
 };
 
+// hartd's default size of a launch's guest address space (16 GiB: room for
+// ~8,000 launches in the host's 2^47 bytes; hart-run keeps kGuestVaMax).
+constexpr uint64_t kLaunchAddressSpace = uint64_t{1} << 34;
+
 struct LaunchConfig {
   std::string exe_path;           // host path (relative paths: to cwd)
   std::vector<std::string> argv;  // argv[0] included (empty: exe_path)
@@ -67,6 +72,9 @@ struct LaunchConfig {
   std::function<void(const std::string&)> log_sink;
   VcpuOptions vcpu;
   LaunchLimits limits;
+  // Bytes of guest address space of each process of the launch (a power of
+  // two, kGuestVaMin..kGuestVaMax; forks and execs keep it).
+  uint64_t address_space = kLaunchAddressSpace;
   // Called with the loaded initial process just before its first thread
   // starts (hartd opens a GDB stub there, so a debugger can stop it before
   // its first instruction).
@@ -88,9 +96,11 @@ class Launch : public std::enable_shared_from_this<Launch> {
 
   // Loads the program (here, so a bad file is reported at once) and starts
   // it. on_exit runs on the supervisor thread once every thread of the tree
-  // has ended. nullptr + one-line *error if it cannot start.
+  // has ended. nullptr + one-line *error if it cannot start; *capacity (if
+  // given) then tells whether hartd ran out of room for it (guest address
+  // space, host threads) rather than the program failing to load.
   static std::shared_ptr<Launch> start(Executor& exec, const LaunchConfig& cfg, ExitFn on_exit,
-                                       std::string* error);
+                                       std::string* error, bool* capacity = nullptr);
   ~Launch();
   Launch(const Launch&) = delete;
   Launch& operator=(const Launch&) = delete;

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <map>
 
+#include "linux-abi/host_thread.h"
 #include "linux-abi/itimer.h"
 #include "linux-abi/safe_syscall.h"
 
@@ -159,9 +160,9 @@ void ProcessTree::wait_idle() {
 }
 
 std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::string* error,
-                                         std::shared_ptr<ProcessTree> tree) {
+                                         std::shared_ptr<ProcessTree> tree, uint64_t va_size) {
   std::shared_ptr<Process> p(new Process(exec, log));
-  p->as_ = AddressSpace::create(error);
+  p->as_ = AddressSpace::create(va_size, error);
   if (!p->as_) return nullptr;
   p->tree_ = tree ? std::move(tree) : std::make_shared<ProcessTree>();
   p->tree_->processes.fetch_add(1);  // hartd checks the daemon's limit before launching
@@ -229,14 +230,14 @@ bool Process::exec(const std::string& path, std::vector<std::string> argv,
   return true;
 }
 
-std::unique_ptr<AddressSpace> Process::load_image(const std::string& path,
+std::unique_ptr<AddressSpace> Process::load_image(uint64_t va_size, const std::string& path,
                                                   const std::string& execfn,
                                                   std::vector<std::string>* argv,
                                                   const std::vector<std::string>& envp,
                                                   const std::string& sysroot, LoadedProgram* img,
                                                   StackLayout* stack, uint64_t* trampoline,
                                                   std::string* error, const RootFs* root) {
-  std::unique_ptr<AddressSpace> as = AddressSpace::create(error);
+  std::unique_ptr<AddressSpace> as = AddressSpace::create(va_size, error);
   if (!as) return nullptr;
   if (!load_into(*as, path, execfn, argv, envp, sysroot, img, stack, trampoline, error, root))
     return nullptr;
@@ -274,7 +275,7 @@ Thread& Process::add_thread_copy(const Vcpu& from) {
   return t;
 }
 
-void Process::start_thread(Thread& t) {
+int Process::start_thread(Thread& t) {
   install_kick_handler();
   {
     std::lock_guard<std::mutex> lock(g_threads_mutex);
@@ -282,11 +283,45 @@ void Process::start_thread(Thread& t) {
   }
   tree_->threads.fetch_add(1);
   std::lock_guard<std::mutex> lock(mutex_);
+  pthread_t th;
+  int e = start_host_thread(
+      kVcpuStackBytes,
+      // run_thread drops the last reference itself (before run_thread_done).
+      [self = shared_from_this(), &t]() mutable { run_thread(std::move(self), &t); }, &th);
+  if (e) {
+    tree_->threads.fetch_sub(1);
+    std::lock_guard<std::mutex> tl(g_threads_mutex);
+    if (--g_live_threads == 0) g_threads_cv.notify_all();
+    return e;
+  }
   ever_started_ = true;
-  std::thread th(run_thread, shared_from_this(), &t);
-  t.host = th.native_handle();
+  t.host = th;
   t.running = true;
-  th.detach();
+  return 0;
+}
+
+std::unique_ptr<Thread> Process::take_thread_locked(Thread& t) {
+  for (auto it = threads_.begin(); it != threads_.end(); ++it)
+    if (it->get() == &t) {
+      std::unique_ptr<Thread> gone = std::move(*it);
+      threads_.erase(it);
+      return gone;
+    }
+  return nullptr;
+}
+
+void Process::discard_thread(Thread& t) {
+  std::unique_ptr<Thread> gone;
+  bool last;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    gone = take_thread_locked(t);
+    last = threads_.empty();
+  }
+  gone.reset();
+  if (!last) return;
+  set_exiting(true, SIGKILL);
+  become_zombie();
 }
 
 void run_thread_done(ProcessTree& tree) {
@@ -346,7 +381,7 @@ void owner_died_on(void* arg) {
 }
 
 bool guarded_guest(AddressSpace& as, void (*fn)(void*), void* arg) {
-  return guarded_call(fn, arg, as.base(), as.base() + kGuestVaLimit + kGuardBytes);
+  return guarded_call(fn, arg, as.base(), as.base() + as.limit() + kGuardBytes);
 }
 
 void futex_owner_died(AddressSpace& as, uint64_t uaddr, int tid) {
@@ -388,12 +423,7 @@ void Process::thread_exited(Thread& t) {
   bool last;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (auto it = threads_.begin(); it != threads_.end(); ++it)
-      if (it->get() == &t) {
-        gone = std::move(*it);
-        threads_.erase(it);
-        break;
-      }
+    gone = take_thread_locked(t);
     t.running = false;
     // The exiting thread itself runs this: its CPU time is final.
     uint64_t ns = thread_cpu_ns(CLOCK_THREAD_CPUTIME_ID);

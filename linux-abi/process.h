@@ -123,11 +123,13 @@ struct Thread {
 
 class Process : public std::enable_shared_from_this<Process> {
  public:
-  // Reserves the address space. nullptr + *error on failure. The process
-  // has no thread until exec().
+  // Reserves the address space (va_size bytes: AddressSpace::create).
+  // nullptr + *error on failure (a capacity failure: no room for the
+  // reservation). The process has no thread until exec().
   // tree: the launch this process starts (nullptr: a fresh one).
   static std::shared_ptr<Process> create(Executor& exec, GuestLog& log, std::string* error,
-                                         std::shared_ptr<ProcessTree> tree = nullptr);
+                                         std::shared_ptr<ProcessTree> tree = nullptr,
+                                         uint64_t va_size = kGuestVaMax);
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -154,8 +156,14 @@ class Process : public std::enable_shared_from_this<Process> {
   // A new thread whose registers are a copy of `from` (clone). The caller
   // sets what differs and then calls start_thread(). Takes mutex_.
   Thread& add_thread_copy(const Vcpu& from);
-  // Starts the host thread running t (cpu_loop.cpp's run loop).
-  void start_thread(Thread& t);
+  // Starts the host thread running t (cpu_loop.cpp's run loop), with a
+  // small stack (host_thread.h). 0, or the errno when the host has no thread
+  // to give (EAGAIN); then t is not running and the caller discards it.
+  int start_thread(Thread& t);
+  // Removes t, a thread start_thread() could not start. When it was the
+  // last one the process ends as killed by SIGKILL (a fork child the host
+  // had no thread for, as if the OOM killer took it at once).
+  void discard_thread(Thread& t);
   // Called by the run loop when t leaves for good: clear_child_tid, robust
   // list, removal; the last thread makes the process a zombie.
   void thread_exited(Thread& t);
@@ -263,10 +271,10 @@ class Process : public std::enable_shared_from_this<Process> {
                     const StackLayout& stack, uint64_t trampoline, std::vector<std::string> argv,
                     std::vector<std::string> envp, const std::string& exe_path,
                     const std::string& comm_name);
-  // Builds a program image in a fresh address space (used by exec and execve).
-  // nullptr + *error on failure.
+  // Builds a program image in a fresh address space of va_size bytes (used
+  // by execve: the process keeps its size). nullptr + *error on failure.
   // path is what the loader opens, execfn the guest's name for it (AT_EXECFN).
-  static std::unique_ptr<AddressSpace> load_image(const std::string& path,
+  static std::unique_ptr<AddressSpace> load_image(uint64_t va_size, const std::string& path,
                                                   const std::string& execfn,
                                                   std::vector<std::string>* argv,
                                                   const std::vector<std::string>& envp,
@@ -373,6 +381,8 @@ class Process : public std::enable_shared_from_this<Process> {
 
  private:
   Process(Executor& exec, GuestLog& log) : exec_(exec), log_(log) {}
+  // Removes t from the thread list and hands it over (nullptr if absent). mutex_ held.
+  std::unique_ptr<Thread> take_thread_locked(Thread& t);
   Thread& new_thread_locked(int tid);
   void become_zombie();
   void set_exiting(bool signaled, int code_or_sig);

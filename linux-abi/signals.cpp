@@ -520,7 +520,7 @@ int64_t do_rt_sigreturn(Process& p, Vcpu& v) {
 uint64_t map_sigreturn_trampoline(AddressSpace& as, std::string* error) {
   // Above the stack, in the gap before the end of guest space (Linux puts
   // the vDSO near the stack too). Not an ELF: no AT_SYSINFO_EHDR is passed.
-  uint64_t want = kStackTop + (1ull << 20);
+  uint64_t want = stack_top(as) + (1ull << 20);
   int64_t r = as.map(want, kPageSize, PROT_READ | PROT_EXEC, kMapFixedNoReplace, -1, 0, "[vdso]");
   if (r < 0) {
     r = as.map(as.find_free(kPageSize, 0), kPageSize, PROT_READ | PROT_EXEC, kMapFixedNoReplace,

@@ -73,7 +73,12 @@ int64_t do_clone(SyscallCtx& ctx, const CloneArgs& a) {
     if (f & kCloneParentSettid) p.as().write(a.parent_tid, &tid, 4);
     if (f & kCloneChildSettid) p.as().write(a.child_tid, &tid, 4);
     if (f & kCloneChildCleartid) t.clear_child_tid = a.child_tid;
-    p.start_thread(t);
+    if (int e = p.start_thread(t)) {  // the host has no thread to give
+      p.discard_thread(t);
+      if (p.log().enabled(kLog_guest_errors))
+        p.log().printf("hart: clone: no host thread: %s\n", strerror(e));
+      return -EAGAIN;
+    }
     return tid;
   }
 
@@ -98,7 +103,11 @@ int64_t do_clone(SyscallCtx& ctx, const CloneArgs& a) {
   bool vfork = (f & kCloneVfork) != 0;
   if (vfork) child->set_vfork_parent(p.shared_from_this());
   bool debug_event = p.debug.load(std::memory_order_relaxed) && debug_fork_attach(p, *child, vfork);
-  child->start_thread(ct);
+  if (int e = child->start_thread(ct)) {  // the child ends at once, killed
+    if (p.log().enabled(kLog_guest_errors))
+      p.log().printf("hart: fork: no host thread for pid %d: %s\n", pid, strerror(e));
+    child->discard_thread(ct);
+  }
   if (debug_event) debug_fork_report(p, self, *child, vfork);  // gdb: fork/vfork stop
   if (vfork) {
     // The parent sleeps until the child execs or exits (killable only).
@@ -217,9 +226,9 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
   StackLayout stack;
   uint64_t trampoline = 0;
   std::string err;
-  std::unique_ptr<AddressSpace> as = Process::load_image(host, guest_name, &argv, envp,
-                                                         p.sysroot(), &img, &stack, &trampoline,
-                                                         &err, p.root());
+  std::unique_ptr<AddressSpace> as =
+      Process::load_image(p.as().limit(), host, guest_name, &argv, envp, p.sysroot(), &img, &stack,
+                          &trampoline, &err, p.root());
   if (!as) {
     if (p.log().enabled(kLog_guest_errors) || p.log().enabled(kLog_strace))
       p.log().printf("hart: execve: %s\n", err.c_str());

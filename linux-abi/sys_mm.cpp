@@ -40,7 +40,7 @@ int64_t sys_brk(SyscallCtx& ctx) {
   Process& p = ctx.proc;
   std::lock_guard<std::mutex> lock(p.mutex());
   uint64_t want = ctx.a[0];
-  if (want < p.brk_start || want >= kGuestVaLimit) return static_cast<int64_t>(p.brk_cur);
+  if (want < p.brk_start || want >= p.as().limit()) return static_cast<int64_t>(p.brk_cur);
   uint64_t need = page_up(want);
   if (need > p.brk_mapped) {
     if (over_as_limit_locked(p, need - p.brk_mapped)) return static_cast<int64_t>(p.brk_cur);
@@ -70,7 +70,7 @@ int64_t sys_mmap(SyscallCtx& ctx) {
   if (type == 0) return -EINVAL;
   if (type == MAP_SHARED_VALIDATE && (flags & ~kKnownFlags)) return -EOPNOTSUPP;
   if (len == 0) return -EINVAL;
-  if (page_up(len) < len || page_up(len) > kGuestVaLimit) return -ENOMEM;
+  if (page_up(len) < len || page_up(len) > ctx.proc.as().limit()) return -ENOMEM;
   if (off & (kPageSize - 1)) return -EINVAL;
   if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) return -EINVAL;
   if (flags & MAP_HUGETLB) return -EINVAL;  // no hugetlbfs for guests
@@ -108,7 +108,7 @@ int64_t sys_mmap(SyscallCtx& ctx) {
 int64_t sys_munmap(SyscallCtx& ctx) {
   uint64_t addr = ctx.a[0], len = ctx.a[1];
   if ((addr & (kPageSize - 1)) || len == 0) return -EINVAL;
-  if (addr >= kGuestVaLimit || page_up(len) > kGuestVaLimit - addr) return -EINVAL;
+  if (addr >= ctx.proc.as().limit() || page_up(len) > ctx.proc.as().limit() - addr) return -EINVAL;
   return ctx.proc.as().unmap(addr, len);
 }
 
@@ -148,7 +148,7 @@ int64_t sys_mremap(SyscallCtx& ctx) {
   constexpr uint64_t kMayMove = 1, kFixed = 2, kDontUnmap = 4;
   if (flags & ~(kMayMove | kFixed | kDontUnmap)) return -EINVAL;
   if (old_addr & (kPageSize - 1)) return -EINVAL;
-  if (new_len == 0 || new_len > kGuestVaLimit) return -EINVAL;
+  if (new_len == 0 || new_len > ctx.proc.as().limit()) return -EINVAL;
   if (flags & (kFixed | kDontUnmap)) return -EINVAL;  // MREMAP_FIXED/DONTUNMAP: not yet
   AddressSpace& as = ctx.proc.as();
   if (old_len == 0 || !as.check(old_addr, old_len, 0)) return -EFAULT;

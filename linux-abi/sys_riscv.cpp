@@ -32,7 +32,8 @@ constexpr uint64_t kImaC = 1 << 1;
 constexpr uint64_t kExtZba = 1 << 3, kExtZbb = 1 << 4, kExtZbs = 1 << 5, kExtZbc = 1 << 7;
 constexpr uint64_t kTimebaseHz = 10000000;
 
-bool hwprobe_value(int64_t key, uint64_t* value) {
+// va_limit: the end of the guest's address space (AddressSpace::limit()).
+bool hwprobe_value(int64_t key, uint64_t va_limit, uint64_t* value) {
   switch (key) {
     case kMvendorid:
     case kMarchid:
@@ -53,7 +54,7 @@ bool hwprobe_value(int64_t key, uint64_t* value) {
       *value = 0;  // no Zicboz
       return true;
     case kHighestVirtAddress:
-      *value = kGuestVaLimit - 1;
+      *value = va_limit - 1;
       return true;
     case kTimeCsrFreq:
       *value = kTimebaseHz;
@@ -87,7 +88,7 @@ int64_t sys_riscv_hwprobe(SyscallCtx& ctx) {
     uint64_t at = pairs + i * 16;
     if (!ctx.proc.as().read(at, kv, sizeof kv)) return -EFAULT;
     uint64_t value = 0;
-    if (!hwprobe_value(kv[0], &value)) kv[0] = -1;
+    if (!hwprobe_value(kv[0], ctx.proc.as().limit(), &value)) kv[0] = -1;
     kv[1] = static_cast<int64_t>(value);
     if (!ctx.proc.as().write(at, kv, sizeof kv)) return -EFAULT;
   }

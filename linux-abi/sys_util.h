@@ -100,9 +100,9 @@ bool is_proc_self(const Process& p, const std::string& path, const char* what);
 int64_t install_fd_pair(Process& p, int h0, int h1, bool cloexec, uint64_t out_addr);
 
 // The end of user space for Linux's access_ok() (riscv64 with Sv48: 2^47;
-// x86-64's is a page less). Guest memory ends at kGuestVaLimit; addresses
-// from there to here are valid but never mapped, as in a process whose
-// mappings all lie below 2^38.
+// x86-64's is a page less). Guest memory ends at the address space's
+// limit(); addresses from there to here are valid but never mapped, as in a
+// process whose mappings all lie below that limit.
 constexpr uint64_t kUserAddrEnd = uint64_t{1} << 47;
 
 // A guest buffer that a host call may move only part of (the read/write
@@ -111,22 +111,22 @@ constexpr uint64_t kUserAddrEnd = uint64_t{1} << 47;
 // kUserAddrEnd, or wrapping). The pages are NOT checked one by one: a page
 // the guest cannot access with prot is not accessible on the host either
 // (host protection is the guest's minus PROT_EXEC; unmapped guest pages and
-// the guard after kGuestVaLimit are PROT_NONE), so the host kernel stops at
+// the guard after limit() are PROT_NONE), so the host kernel stops at
 // the same byte as Linux would and returns its own partial count, or EFAULT
-// when nothing moved. A buffer at or past kGuestVaLimit is pointed at the
+// when nothing moved. A buffer at or past limit() is pointed at the
 // guard (faults at once); one crossing it is cut to end inside the guard.
 // With PROT_WRITE, pages of translated code in the range are made writable
 // first (AddressSpace::unprotect_code), as check() does.
 inline uint8_t* host_span(Process& p, uint64_t addr, uint64_t* len, int prot) {
-  uint64_t n = *len;
-  if (n == 0) return p.as().base() + (addr < kGuestVaLimit ? addr : 0);
+  uint64_t n = *len, limit = p.as().limit();
+  if (n == 0) return p.as().base() + (addr < limit ? addr : 0);
   if (addr >= kUserAddrEnd || n > kUserAddrEnd - addr) return nullptr;
-  if (addr >= kGuestVaLimit) {
+  if (addr >= limit) {
     *len = std::min<uint64_t>(n, kGuardBytes);
-    return p.as().base() + kGuestVaLimit;
+    return p.as().base() + limit;
   }
-  *len = std::min<uint64_t>(n, kGuestVaLimit + kGuardBytes - addr);
-  if (prot & PROT_WRITE) p.as().unprotect_code(addr, std::min<uint64_t>(n, kGuestVaLimit - addr));
+  *len = std::min<uint64_t>(n, limit + kGuardBytes - addr);
+  if (prot & PROT_WRITE) p.as().unprotect_code(addr, std::min<uint64_t>(n, limit - addr));
   return p.as().base() + addr;
 }
 
@@ -148,7 +148,7 @@ int64_t import_iovec(Process& p, uint64_t addr, uint64_t cnt, int prot,
 
 // Guest buffer → host pointer after checking every page has prot; nullptr if not.
 inline uint8_t* guest_buf(Process& p, uint64_t addr, uint64_t len, int prot) {
-  if (len == 0) return p.as().base() + (addr < kGuestVaLimit ? addr : 0);
+  if (len == 0) return p.as().base() + (addr < p.as().limit() ? addr : 0);
   if (!p.as().check(addr, len, prot)) return nullptr;
   return p.as().base() + addr;
 }

@@ -222,7 +222,7 @@ size_t ProcessGdbTarget::read_memory(uint64_t addr, void* dst, size_t len) {
   while (done < len) {
     uint64_t a = addr + done;
     size_t chunk = std::min<uint64_t>(len - done, page_up(a + 1) - a);
-    if (a >= kGuestVaLimit || !as.read(a, out + done, chunk)) break;
+    if (a >= as.limit() || !as.read(a, out + done, chunk)) break;
     done += chunk;
   }
   return done;
@@ -231,7 +231,7 @@ size_t ProcessGdbTarget::read_memory(uint64_t addr, void* dst, size_t len) {
 size_t ProcessGdbTarget::write_memory(uint64_t addr, const void* src, size_t len) {
   if (!p_) return 0;
   AddressSpace& as = p_->as();
-  if (addr >= kGuestVaLimit || len > kGuestVaLimit - addr) return 0;
+  if (addr >= as.limit() || len > as.limit() - addr) return 0;
   // A guest-writable range goes through check(PROT_WRITE), which also
   // lifts the write protection of pages holding translated code; read-only
   // code is written past the guest's protection (poke), like ptrace does.

@@ -197,14 +197,15 @@ int GuestRegistry::launch(LaunchRequest req, const std::shared_ptr<Connection>& 
       listener = {};
     };
   }
-  std::shared_ptr<linux::Launch> l = linux::Launch::start(exec_, req.cfg, on_exit, &err);
+  bool capacity = false;
+  std::shared_ptr<linux::Launch> l = linux::Launch::start(exec_, req.cfg, on_exit, &err, &capacity);
   GdbStubs::close_listener(&listener);  // not taken over: the launch failed
   for (int i = 0; i < 3; ++i)
     if (guest_fd[i] >= 0) ::close(guest_fd[i]);  // the guest has its own copies now
   if (!l) {
     for (int i = 0; i < 3; ++i)
       if (daemon_fd[i] >= 0) ::close(daemon_fd[i]);
-    *code = "exec_failed";
+    *code = capacity ? "limit" : "exec_failed";  // no room for it in hartd, or a bad program
     *error = err;
     return 0;
   }

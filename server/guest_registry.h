@@ -69,7 +69,7 @@ struct RegistrySettings {
 
 class GuestRegistry {
  public:
-  static constexpr int kMaxRunning = 1024;
+  static constexpr int kMaxRunning = 8192;  // with 16G address spaces the host holds ~8,000
 
   GuestRegistry(asio::io_context& io, Executor& exec, RegistrySettings settings = {});
   ~GuestRegistry();

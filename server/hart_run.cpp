@@ -21,6 +21,7 @@
 
 #include <thread>
 
+#include "core/address_space.h"
 #include "core/log.h"
 #include "gdbstub/server.h"
 #include "linux-abi/guest.h"
@@ -42,6 +43,9 @@ const char kUsage[] =
     "  -L path            look up absolute paths (interpreter, libraries) in path first\n"
     "  -R root            run confined to the folder root (a jail): every path is looked\n"
     "                     up inside it (the program too), with /dev and /proc emulated\n"
+    "  -address-space SIZE\n"
+    "                     the guest's address space: a power of two from 1G to 256G\n"
+    "                     (default 256G, Sv39's 2^38; also $HART_ADDRESS_SPACE)\n"
     "  -E var=value       set an environment variable for the guest\n"
     "  -U var             remove an environment variable for the guest\n"
     "  -0 argv0           use argv0 as the guest's argv[0]\n"
@@ -189,6 +193,11 @@ int main(int argc, char** argv) {
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) env.emplace_back(*e);
   if (const char* p = getenv("QEMU_LD_PREFIX")) cfg.sysroot = p;
+  if (const char* s = getenv("HART_ADDRESS_SPACE"); s && *s) {
+    std::string e;
+    if (!hart::parse_address_space_size(s, &cfg.address_space, &e))
+      return fail("HART_ADDRESS_SPACE: " + e);
+  }
 
   int i = 1;
   for (; i < argc; ++i) {
@@ -213,6 +222,10 @@ int main(int argc, char** argv) {
       cfg.sysroot = value("-L");
     } else if (a == "-R") {
       cfg.root = value("-R");
+    } else if (a == "-address-space") {
+      std::string e;
+      if (!hart::parse_address_space_size(value("-address-space"), &cfg.address_space, &e))
+        return fail("-address-space: " + e);
     } else if (a == "-E") {
       std::string kv = value("-E");
       auto eq = kv.find('=');

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <utility>  // before Boost.Asio 1.74, which uses std::exchange without it
@@ -28,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/address_space.h"
 #include "server/control_server.h"
 #include "server/gdb_multi.h"
 #include "server/guest_registry.h"
@@ -61,6 +63,11 @@ const char kUsage[] =
     "  --keep-ended-seconds S  for at most S seconds (default 600)\n"
     "  --gdb-dir PATH       private folder (0700) of gdb endpoints opened without a listen\n"
     "                       address (default SOCKET.gdb)\n"
+    "  --max-address-space SIZE\n"
+    "                       cap on the guest address space all guests reserve together\n"
+    "                       (e.g. 64T; default: what the host has); launches past it fail\n"
+    "                       with a `limit` error. Each launch reserves its \"address_space\"\n"
+    "                       (default 16G) per process\n"
     "  --gdb-multi ADDR     open the extended-remote GDB endpoint on ADDR (HOST:PORT on\n"
     "                       loopback, or unix:PATH): gdb's run/attach/kill on daemon guests\n"
     "  --gdb-multi-launch JSON\n"
@@ -219,6 +226,10 @@ struct Shutdown {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Every guest's vCPU state (~200 KiB, its jump cache) would otherwise get
+  // an mmap (a host VMA) of its own; thousands of guests must stay well
+  // under vm.max_map_count, so blocks below 1 MiB come from malloc's heaps.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
   std::string socket_path, tcp, token_file, log_level = "info", log_file, gdb_multi, gdb_dir;
   Json gdb_multi_launch = Json::object();
   bool foreground = false;
@@ -277,6 +288,11 @@ int main(int argc, char** argv) {
       double d = strtod(v.c_str(), &end);
       if (v.empty() || *end || !(d >= 0) || d > 1e9) return fail(a + " wants seconds >= 0");
       (a == "--tcp-auth-seconds" ? tcp_auth_seconds : settings.keep_ended_seconds) = d;
+    } else if (a == "--max-address-space") {
+      uint64_t cap = 0;
+      std::string e;
+      if (!hart::parse_size(value(), &cap, &e)) return fail("--max-address-space: " + e);
+      hart::AddressSpace::set_reservation_cap(cap);
     } else if (a == "--threads") {
       nthreads = atoi(value().c_str());
       if (nthreads < 1 || nthreads > 64) return fail("--threads wants 1..64");

@@ -8,6 +8,7 @@
 #include <climits>
 #include <vector>
 
+#include "core/address_space.h"
 #include "core/log.h"
 #include "server/control_server.h"
 #include "server/gdb_multi.h"
@@ -30,6 +31,7 @@ enum class Type {
   Object,
   Stdio,        // "null" | "capture" | {"file":..,"append":..} | {"fd":true}
   Signal,       // name or number
+  Size,         // integer (bytes) or string ("16G")
 };
 
 const char* type_text(Type t) {
@@ -43,6 +45,7 @@ const char* type_text(Type t) {
     case Type::Object: return "an object";
     case Type::Stdio: return "\"null\", \"capture\", {\"file\":PATH,\"append\":BOOL} or {\"fd\":true}";
     case Type::Signal: return "a signal name or number";
+    case Type::Size: return "a size: a byte count or a string like \"16G\"";
   }
   return "?";
 }
@@ -79,6 +82,7 @@ bool type_ok(const Json& v, Type t) {
       return true;
     case Type::Signal:
       return v.is_string() || (v.is_number_integer() && v.get<int64_t>() >= 0 && v.get<int64_t>() <= 64);
+    case Type::Size: return v.is_string() || v.is_number_unsigned();
   }
   return false;
 }
@@ -143,7 +147,8 @@ const std::vector<Field> kLogFields = {{"categories", Type::String, false},
 const std::vector<Field> kLaunchSettingFields = {
     {"env", Type::StringArray, false}, {"cwd", Type::String, false},
     {"sysroot", Type::String, false},  {"root", Type::String, false},
-    {"log", Type::Object, false},      {"limits", Type::Object, false}};
+    {"log", Type::Object, false},      {"limits", Type::Object, false},
+    {"address_space", Type::Size, false}};
 
 }  // namespace
 
@@ -175,6 +180,12 @@ std::string launch_settings(const Json& b, LaunchRequest* out) {
   if (!cfg.root.empty() && cfg.root[0] != '/') return "field 'root' must be an absolute path";
   if (!cfg.cwd.empty() && cfg.cwd[0] != '/') return "field 'cwd' must be an absolute path";
   if (!cfg.sysroot.empty() && cfg.sysroot[0] != '/') return "field 'sysroot' must be an absolute path";
+  if (b.contains("address_space")) {
+    const Json& v = b["address_space"];
+    std::string text = v.is_string() ? v.get<std::string>() : std::to_string(v.get<uint64_t>());
+    std::string err;
+    if (!parse_address_space_size(text, &cfg.address_space, &err)) return "field 'address_space': " + err;
+  }
   if (b.contains("log")) {
     const Json& lg = b["log"];
     std::string err = validate(lg, kLogFields, "log.");

@@ -41,7 +41,7 @@ inline uint64_t sx32(uint64_t v) { return static_cast<uint64_t>(static_cast<int6
 
 // Host pointer for a guest access of size bytes, after the range check.
 inline uint8_t* guest_ptr(CpuState& s, uint64_t addr, unsigned size, bool is_write) {
-  if (addr >= kGuestVaLimit || addr > kGuestVaLimit - size) mem_fault(FaultKind::OutOfRange, addr, is_write);
+  if (addr >= s.mem_limit || addr > s.mem_limit - size) mem_fault(FaultKind::OutOfRange, addr, is_write);
   return s.mem_base + addr;
 }
 
@@ -328,8 +328,8 @@ uint64_t interp_run(Vcpu& vcpu, uint64_t max_insns) {
   bool exec_only = false;  // exec_page is not readable: fetch through AddressSpace::fetch
   auto fetch_ok = [&](uint64_t addr) {
     if (page_down(addr) == exec_page) return true;
-    if (addr >= kGuestVaLimit || !vcpu.as().check(addr, 2, PROT_EXEC)) {
-      s.fault_kind = addr >= kGuestVaLimit        ? FaultKind::OutOfRange
+    if (addr >= s.mem_limit || !vcpu.as().check(addr, 2, PROT_EXEC)) {
+      s.fault_kind = addr >= s.mem_limit          ? FaultKind::OutOfRange
                      : vcpu.as().check(addr, 1, 0) ? FaultKind::Protection
                                                    : FaultKind::Unmapped;
       s.fault_addr = addr;

@@ -3,9 +3,10 @@
 // the oracle of the differential tests, and the JIT calls interp_step as
 // its helper for instructions it does not translate inline.
 // Memory: host = state.mem_base + guest address; an address at or above
-// kGuestVaLimit raises FaultKind::OutOfRange through Vcpu::raise_fault, and
-// a host fault on an unmapped/protected page is recovered by the vCPU's
-// fault handler (state.pc is left at the faulting instruction).
+// state.mem_limit (the address space's size) raises FaultKind::OutOfRange
+// through Vcpu::raise_fault, and a host fault on an unmapped/protected page
+// is recovered by the vCPU's fault handler (state.pc is left at the
+// faulting instruction).
 #pragma once
 
 #include <cstdint>

@@ -18,7 +18,8 @@ port and gdb endpoints is refused; fork bombs are stopped by the default
 process limit and ended by kill --tree; a tree ends with its first
 process; daemon-wide limits answer `limit`; vFile files are closed with
 their gdb session and never open hartd's /proc; TCP garbage before hello
-closes the connection; ended guests are kept bounded.
+closes the connection; ended guests are kept bounded. The launch field address_space.
+(4,000 concurrent guests and capacity limits: capacity_test.py.)
 """
 import contextlib
 import json
@@ -316,6 +317,22 @@ class Guests(unittest.TestCase):
                 c.request("launch", argv=[path])
             self.assertEqual(e.exception.code, "exec_failed")
             self.assertIn(path, e.exception.message)
+        c.close()
+
+    def test_address_space_field(self):
+        c = self.d.client()
+        # A small space still runs dynamic programs (fork, exec, threads).
+        for size in ("1G", 1 << 30, "64G"):
+            pid = launch(c, [guest("fork_exec.static")], address_space=size, cwd=GUEST,
+                         env=["PATH=/usr/bin:/bin"])
+            out, st = collect(c, [pid])
+            self.assertEqual(st[pid].get("exit_code"), 0, (size, out[pid]))
+            self.assertEqual(out[pid]["stdout"].decode(), expected_stdout("fork_exec"))
+        for bad in ("3G", "512M", "512G", "lots", 12345, -1, True):
+            with self.assertRaises(RequestError) as e:
+                c.request("launch", argv=[guest("hello.static")], address_space=bad)
+            self.assertEqual(e.exception.code, "bad_request", bad)
+            self.assertIn("address_space", e.exception.message)
         c.close()
 
     def test_log_tail(self):

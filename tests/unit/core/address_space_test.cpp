@@ -1,5 +1,6 @@
 // tests/unit/core/address_space_test.cpp — the guest address space: mapping,
-// VMA splitting, protection, validated copies and the 2^38 limit.
+// VMA splitting, protection, validated copies, the size limit (2^38 and
+// smaller sizes), size parsing and the daemon-wide reservation cap.
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 
@@ -10,9 +11,9 @@
 namespace hart {
 namespace {
 
-std::unique_ptr<AddressSpace> make() {
+std::unique_ptr<AddressSpace> make(uint64_t size = kGuestVaMax) {
   std::string err;
-  auto as = AddressSpace::create(&err);
+  auto as = AddressSpace::create(size, &err);
   EXPECT_TRUE(as) << err;
   return as;
 }
@@ -68,17 +69,93 @@ TEST(AddressSpace, FixedNoReplaceAndHints) {
   EXPECT_NE(a, 0x50000);
   int64_t b = as->map(0, 0x10000, PROT_READ | PROT_WRITE, 0, -1, 0, "");
   ASSERT_GT(b, 0);
-  EXPECT_LT(static_cast<uint64_t>(b) + 0x10000, kGuestVaLimit);
+  EXPECT_LT(static_cast<uint64_t>(b) + 0x10000, kGuestVaMax);
 }
 
 TEST(AddressSpace, LimitIsEnforced) {
-  auto as = make();
-  EXPECT_EQ(as->map(kGuestVaLimit - 0x1000, 0x2000, PROT_READ, kMapFixed, -1, 0, ""), -ENOMEM);
-  EXPECT_GE(as->map(kGuestVaLimit - 0x1000, 0x1000, PROT_READ, kMapFixed, -1, 0, ""), 0);
-  uint64_t r;
-  EXPECT_FALSE(as->read(kGuestVaLimit - 4, &r, 8));
-  EXPECT_FALSE(as->read(~uint64_t{0} - 2, &r, 8));  // wraps around
-  EXPECT_EQ(as->map(0x1000, 0, PROT_READ, kMapFixed, -1, 0, ""), -EINVAL);
+  for (uint64_t size : {kGuestVaMax, kGuestVaMin, uint64_t{1} << 34}) {
+    SCOPED_TRACE(size);
+    auto as = make(size);
+    ASSERT_TRUE(as);
+    EXPECT_EQ(as->limit(), size);
+    EXPECT_EQ(as->map(size - 0x1000, 0x2000, PROT_READ, kMapFixed, -1, 0, ""), -ENOMEM);
+    EXPECT_EQ(as->map(size, 0x1000, PROT_READ, kMapFixedNoReplace, -1, 0, ""), -ENOMEM);
+    EXPECT_GE(as->map(size - 0x1000, 0x1000, PROT_READ, kMapFixed, -1, 0, ""), 0);
+    uint64_t r;
+    EXPECT_FALSE(as->read(size - 4, &r, 8));
+    EXPECT_TRUE(as->read(size - 8, &r, 8));
+    EXPECT_FALSE(as->check(size, 1, 0));
+    EXPECT_FALSE(as->read(~uint64_t{0} - 2, &r, 8));  // wraps around
+    EXPECT_EQ(as->map(0x1000, 0, PROT_READ, kMapFixed, -1, 0, ""), -EINVAL);
+    EXPECT_EQ(as->map(0, size, PROT_READ, 0, -1, 0, ""), -ENOMEM);  // no gap that large
+    // The host reservation is exactly the size plus the guard.
+    EXPECT_TRUE(as->contains_host(as->base() + size + kGuardBytes - 1));
+    EXPECT_FALSE(as->contains_host(as->base() + size + kGuardBytes));
+  }
+}
+
+TEST(AddressSpace, SmallSpaceLayout) {
+  auto as = make(kGuestVaMin);
+  ASSERT_TRUE(as);
+  // mmap(NULL) starts at a quarter of the space (2^36 for 2^38), and finds
+  // room below it once the top is full.
+  EXPECT_EQ(as->mmap_base(), kGuestVaMin / 4);
+  EXPECT_EQ(as->map(0, 0x1000, PROT_READ, 0, -1, 0, ""), static_cast<int64_t>(kGuestVaMin / 4));
+  ASSERT_EQ(as->map(kGuestVaMin / 4, kGuestVaMin - kGuestVaMin / 4, PROT_READ, kMapFixed, -1, 0, ""),
+            static_cast<int64_t>(kGuestVaMin / 4));
+  int64_t low = as->map(0, 0x10000, PROT_READ, 0, -1, 0, "");
+  ASSERT_GT(low, 0);
+  EXPECT_LT(static_cast<uint64_t>(low), kGuestVaMin / 4);
+  // The fork copy keeps the size.
+  std::string err;
+  auto child = as->fork_copy(&err);
+  ASSERT_TRUE(child) << err;
+  EXPECT_EQ(child->limit(), kGuestVaMin);
+  EXPECT_EQ(child->vmas().size(), as->vmas().size());
+}
+
+TEST(AddressSpace, SizesAreChecked) {
+  std::string err;
+  EXPECT_FALSE(AddressSpace::create(kGuestVaMax * 2, &err));
+  EXPECT_NE(err.find("power of two"), std::string::npos) << err;
+  EXPECT_FALSE(AddressSpace::create(kGuestVaMin / 2, &err));
+  EXPECT_FALSE(AddressSpace::create(kGuestVaMin * 3, &err));
+  uint64_t v = 0;
+  EXPECT_TRUE(parse_address_space_size("16G", &v, &err)) << err;
+  EXPECT_EQ(v, uint64_t{1} << 34);
+  EXPECT_TRUE(parse_address_space_size("256GiB", &v, &err)) << err;
+  EXPECT_EQ(v, kGuestVaMax);
+  EXPECT_TRUE(parse_address_space_size("1073741824", &v, &err)) << err;
+  EXPECT_EQ(v, kGuestVaMin);
+  EXPECT_TRUE(parse_address_space_size("1024m", &v, &err)) << err;
+  EXPECT_EQ(v, kGuestVaMin);
+  for (const char* bad : {"", "G", "16X", "-16G", "12G", "512M", "1T", "16GB ", "99999999999999999999"})
+    EXPECT_FALSE(parse_address_space_size(bad, &v, &err)) << bad;
+  EXPECT_TRUE(parse_size("64T", &v, &err));
+  EXPECT_EQ(v, uint64_t{64} << 40);
+  EXPECT_FALSE(parse_size("99999999T", &v, &err));
+  EXPECT_EQ(format_size(uint64_t{1} << 34), "16 GiB");
+  EXPECT_EQ(format_size(12345), "12345 bytes");
+}
+
+TEST(AddressSpace, ReservationCap) {
+  uint64_t before = AddressSpace::reserved_bytes();
+  AddressSpace::set_reservation_cap(before + 2 * kGuestVaMin);
+  std::string err;
+  auto a = AddressSpace::create(kGuestVaMin, &err);
+  auto b = AddressSpace::create(kGuestVaMin, &err);
+  ASSERT_TRUE(a && b) << err;
+  EXPECT_EQ(AddressSpace::reserved_bytes(), before + 2 * kGuestVaMin);
+  EXPECT_FALSE(AddressSpace::create(kGuestVaMin, &err));
+  EXPECT_NE(err.find("cap"), std::string::npos) << err;
+  EXPECT_FALSE(a->fork_copy(&err));  // a fork needs room too
+  a.reset();
+  auto c = AddressSpace::create(kGuestVaMin, &err);  // room again
+  EXPECT_TRUE(c) << err;
+  AddressSpace::set_reservation_cap(0);
+  c.reset();
+  b.reset();
+  EXPECT_EQ(AddressSpace::reserved_bytes(), before);
 }
 
 TEST(AddressSpace, ReadString) {

@@ -15,9 +15,9 @@ namespace {
 using test::read_file;
 using test::write_file;
 
-std::unique_ptr<AddressSpace> make_as() {
+std::unique_ptr<AddressSpace> make_as(uint64_t size = kGuestVaMax) {
   std::string err;
-  auto as = AddressSpace::create(&err);
+  auto as = AddressSpace::create(size, &err);
   EXPECT_TRUE(as) << err;
   return as;
 }
@@ -92,9 +92,9 @@ TEST(ElfLoader, LoadsStaticPieAtPieBase) {
   std::string err;
   ASSERT_TRUE(load_program(*as, bin, "", &argv, &prog, &err)) << err;
   EXPECT_EQ(prog.exe.type, ET_DYN);
-  EXPECT_EQ(prog.exe.bias, kPieBase);
+  EXPECT_EQ(prog.exe.bias, pie_base(kGuestVaMax));
   EXPECT_FALSE(prog.has_interp);
-  EXPECT_GE(prog.exe.entry, kPieBase);
+  EXPECT_GE(prog.exe.entry, pie_base(kGuestVaMax));
 }
 
 TEST(ElfLoader, DynamicNeedsInterpreter) {
@@ -115,9 +115,31 @@ TEST(ElfLoader, DynamicNeedsInterpreter) {
   ASSERT_TRUE(prog.has_interp);
   EXPECT_EQ(prog.exe.interp, "/lib/ld-linux-riscv64-lp64d.so.1");
   EXPECT_EQ(prog.interp.type, ET_DYN);
-  EXPECT_EQ(prog.interp.bias, kInterpBase);
+  EXPECT_EQ(prog.interp.bias, interp_base(kGuestVaMax));
   EXPECT_EQ(prog.entry(), prog.interp.entry);
-  EXPECT_EQ(prog.exe.bias, kPieBase);  // Debian's gcc builds PIE by default
+  EXPECT_EQ(prog.exe.bias, pie_base(kGuestVaMax));  // Debian's gcc builds PIE by default
+}
+
+TEST(ElfLoader, SmallerSpacesScaleTheLayout) {
+  std::string bin = test::dynamic_binary();
+  HART_NEED(bin);
+  struct stat st;
+  if (stat(test::kSysroot, &st) != 0) GTEST_SKIP() << "no cross sysroot";
+  for (uint64_t size : {kGuestVaMin, uint64_t{1} << 34}) {
+    SCOPED_TRACE(size);
+    auto as = make_as(size);
+    std::vector<std::string> argv{bin};
+    LoadedProgram prog;
+    std::string err;
+    ASSERT_TRUE(load_program(*as, bin, test::kSysroot, &argv, &prog, &err)) << err;
+    EXPECT_EQ(prog.exe.bias, pie_base(size));
+    EXPECT_EQ(prog.interp.bias, interp_base(size));
+    EXPECT_LT(prog.interp.hi, size);
+    EXPECT_EQ(pie_base(size) % kPageSize, 0u);
+    EXPECT_GT(pie_base(size), size / 2);
+    EXPECT_LT(pie_base(size), interp_base(size));
+  }
+  EXPECT_EQ(interp_base(kGuestVaMin), kGuestVaMin - (uint64_t{64} << 20));
 }
 
 TEST(ElfLoader, ScriptRewritesArgv) {

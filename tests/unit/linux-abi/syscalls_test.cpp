@@ -179,12 +179,12 @@ TEST_F(LoadedProcess, InitialStackLayout) {
   EXPECT_TRUE(proc_->as().read(aux[AT_RANDOM], rnd, 16));
   EXPECT_GT(aux[AT_RANDOM], st.sp);
   EXPECT_GT(aux[AT_EXECFN], aux[AT_RANDOM]);
-  EXPECT_LT(aux[AT_EXECFN], kStackTop);
+  EXPECT_LT(aux[AT_EXECFN], stack_top(proc_->as()));
   bool found_stack = false;
   for (const Vma& v : proc_->as().vmas())
     if (v.name == "[stack]") {
       found_stack = true;
-      EXPECT_EQ(v.end, kStackTop);
+      EXPECT_EQ(v.end, stack_top(proc_->as()));
       EXPECT_EQ(v.end - v.start, kStackSize);
       EXPECT_EQ(v.prot, PROT_READ | PROT_WRITE);
     }
@@ -279,7 +279,7 @@ TEST_F(LoadedProcess, BrkAndMmap) {
   int64_t m = call("mmap", 0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
                    static_cast<uint64_t>(-1), 0);
   ASSERT_GT(m, 0);
-  EXPECT_LT(static_cast<uint64_t>(m), kGuestVaLimit);
+  EXPECT_LT(static_cast<uint64_t>(m), kGuestVaMax);
   EXPECT_TRUE(proc_->as().write(m + 100, &one, 8));
   EXPECT_EQ(call("mprotect", m, 4096, PROT_READ), 0);
   EXPECT_FALSE(proc_->as().write(m + 100, &one, 8));

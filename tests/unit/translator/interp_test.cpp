@@ -59,7 +59,7 @@ struct Machine {
   std::vector<uint32_t> code;
   Machine() {
     std::string err;
-    as = AddressSpace::create(&err);
+    as = AddressSpace::create(kGuestVaMax, &err);
     cache = std::make_unique<TbCache>(ex);
     vcpu = std::make_unique<Vcpu>(*as, *cache, ex, log);
     EXPECT_GE(as->map(kCode, 0x1000, PROT_READ | PROT_EXEC, kMapFixed, -1, 0, ""), 0);
@@ -170,7 +170,7 @@ TEST(Interp, MisalignedLoadAndFaults) {
   EXPECT_EQ(m.s().x[10], 0x0b0a090807060504ull);
 
   Machine o;
-  o.s().x[5] = kGuestVaLimit - 4;
+  o.s().x[5] = kGuestVaMax - 4;
   EXPECT_EQ(o.run({I(0x03, 10, 3, 5, 0)}), ExitReason::MemFault);  // crosses the limit
   EXPECT_EQ(o.s().fault_kind, FaultKind::OutOfRange);
   EXPECT_EQ(o.s().pc, kCode);

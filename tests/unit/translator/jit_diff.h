@@ -100,7 +100,7 @@ struct Machine {
   std::unique_ptr<Vcpu> vcpu;
   explicit Machine(Executor& ex) {
     std::string err;
-    as = AddressSpace::create(&err);
+    as = AddressSpace::create(kGuestVaMax, &err);
     cache = std::make_unique<TbCache>(ex);
     vcpu = std::make_unique<Vcpu>(*as, *cache, ex, log);
     as->map(kCode, 0x10000, PROT_READ | PROT_EXEC, kMapFixed, -1, 0, "");
