@@ -1,7 +1,6 @@
 // linux-abi/sys_fs.cpp — file and fd syscalls: read/write families, open,
 // close, seek, stat (converted to the riscv64 asm-generic struct stat),
-// statx, links, directories, cwd, dup, fcntl, ioctl (terminal subset),
-// pipes, flock, vmsplice, plus the path helpers of sys_util.h. The read/write
+// statx, links, directories, cwd, dup, fcntl, pipes, flock, vmsplice, plus the path helpers of sys_util.h. The read/write
 // families (readv/writev/preadv/pwritev and the v2 forms) and vmsplice block
 // through safe_syscall, so signals interrupt them; their buffers go to the
 // host as they are (host_span, import_iovec), so a buffer that runs into
@@ -10,7 +9,7 @@
 // values and layouts on riscv64 and x86-64 (both asm-generic), so they pass
 // through; struct stat does not.
 // Owns: these handlers and guest path resolution (resolve_at). Does not
-// own: the fd table itself (fd_table.cpp), mmap (sys_mm.cpp), emulated
+// own: the fd table itself (fd_table.cpp), ioctl (sys_ioctl.cpp), mmap (sys_mm.cpp), emulated
 // /proc and /dev (proc_dev.cpp), lookups inside a root (root_fs.cpp) or
 // POSIX record locks (file_locks.cpp).
 #include <dirent.h>
@@ -960,68 +959,6 @@ int64_t install_fd_pair(Process& p, int h0, int h1, bool cloexec, uint64_t out_a
     return -EFAULT;
   }
   return 0;
-}
-
-// ---- ioctl ------------------------------------------------------------------------
-
-int64_t sys_ioctl(SyscallCtx& ctx) {
-  std::shared_ptr<HostFd> keep;
-  int fd = host_fd(ctx, ctx.a[0], &keep);
-  if (fd < 0) return fd;
-  uint64_t req = ctx.a[1] & 0xffffffffu, arg = ctx.a[2];
-  AddressSpace& as = ctx.proc.as();
-  switch (req) {
-    case kTCGETS: {
-      GuestTermios t;
-      if (!as.check(arg, sizeof t, PROT_WRITE)) return -EFAULT;
-      if (ioctl(fd, TCGETS, &t) != 0) return -errno;
-      return as.write(arg, &t, sizeof t) ? 0 : -EFAULT;
-    }
-    case kTCSETS:
-    case kTCSETSW:
-    case kTCSETSF: {
-      GuestTermios t;
-      if (!as.read(arg, &t, sizeof t)) return -EFAULT;
-      return ioctl(fd, req, &t) == 0 ? 0 : -errno;
-    }
-    case kTIOCGWINSZ: {
-      GuestWinsize w;
-      if (!as.check(arg, sizeof w, PROT_WRITE)) return -EFAULT;
-      if (ioctl(fd, TIOCGWINSZ, &w) != 0) return -errno;
-      return as.write(arg, &w, sizeof w) ? 0 : -EFAULT;
-    }
-    case kTIOCSWINSZ: {
-      GuestWinsize w;
-      if (!as.read(arg, &w, sizeof w)) return -EFAULT;
-      return ioctl(fd, TIOCSWINSZ, &w) == 0 ? 0 : -errno;
-    }
-    case kTIOCGPGRP: {
-      int pg;
-      if (ioctl(fd, TIOCGPGRP, &pg) != 0) return -errno;
-      int32_t v = ctx.proc.pid();  // the guest is its own process group
-      return as.write(arg, &v, sizeof v) ? 0 : -EFAULT;
-    }
-    case kFIONREAD: {
-      int n;
-      if (ioctl(fd, FIONREAD, &n) != 0) return -errno;
-      int32_t v = n;
-      return as.write(arg, &v, sizeof v) ? 0 : -EFAULT;
-    }
-    case kFIONBIO: {
-      int32_t v;
-      if (!as.read(arg, &v, sizeof v)) return -EFAULT;
-      int n = v;
-      return ioctl(fd, FIONBIO, &n) == 0 ? 0 : -errno;
-    }
-    case kFIOCLEX:
-      return ctx.proc.fds().set_cloexec(static_cast<int>(ctx.a[0]), true);
-    case kFIONCLEX:
-      return ctx.proc.fds().set_cloexec(static_cast<int>(ctx.a[0]), false);
-    default:
-      if (ctx.proc.log().enabled(kLog_unimp))
-        ctx.proc.log().printf("Unsupported ioctl: cmd=%#lx\n", (unsigned long)req);
-      return -ENOTTY;
-  }
 }
 
 }  // namespace hart::linux
