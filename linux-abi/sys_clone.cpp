@@ -12,6 +12,7 @@
 // process state changes (process.cpp) or the run loop (cpu_loop.cpp).
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -183,6 +184,23 @@ int read_string_array(Process& p, uint64_t addr, std::vector<std::string>* out) 
   }
 }
 
+// Linux's deny_write_access(): a file that a process holds open for writing
+// cannot be executed (ETXTBSY). hartd sees the fds of the caller's tree.
+bool open_for_writing(Process& p, const struct stat& st) {
+  for (auto& m : Process::members(p.tree())) {
+    if (m->zombie()) continue;
+    for (int gfd : m->fds().open_fds()) {
+      std::shared_ptr<HostFd> f = m->fds().get(gfd);
+      if (!f || f->synth() || f->emu()) continue;
+      int fl = fcntl(f->fd(), F_GETFL);
+      if (fl < 0 || (fl & O_PATH) || (fl & O_ACCMODE) == O_RDONLY) continue;
+      struct stat fs;
+      if (fstat(f->fd(), &fs) == 0 && fs.st_dev == st.st_dev && fs.st_ino == st.st_ino) return true;
+    }
+  }
+  return false;
+}
+
 int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t argv_addr,
                   uint64_t envp_addr, int flags) {
   Process& p = ctx.proc;
@@ -215,6 +233,7 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
   }
   if (!S_ISREG(st.st_mode)) return -EACCES;
   if (access(host.c_str(), X_OK) != 0) return -errno;
+  if (open_for_writing(p, st)) return -ETXTBSY;
   // Linux (6.8+) opens the file before it copies argv/envp: a missing file is
   // ENOENT even with a bad argv.
   std::vector<std::string> argv, envp;

@@ -275,7 +275,9 @@ int finish_recv(Process& p, uint64_t gaddr, GuestMsghdr* g, HostMsg* h, int flag
     if (!p.as().write(g->control, h->control.data(), h->m.msg_controllen)) return -EFAULT;
   }
   g->controllen = h->m.msg_controllen;
-  g->flags = h->m.msg_flags;
+  // hartd always asks the host for MSG_CMSG_CLOEXEC (its own fds); Linux
+  // reports it in msg_flags only when the caller passed it.
+  g->flags = (h->m.msg_flags & ~MSG_CMSG_CLOEXEC) | (flags & MSG_CMSG_CLOEXEC);
   if (g->name) {
     socklen_t len = h->m.msg_namelen;
     to_guest_addr(p, &h->rname, &len);

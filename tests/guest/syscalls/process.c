@@ -4,7 +4,9 @@
 // relations, rlimits, sched calls.
 #include "sc.h"
 
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -113,5 +115,35 @@ int main(int argc, char** argv) {
   ERR("kill ESRCH", kill(999999, 0));
   OK("kill self 0", kill(getpid(), 0));
   ERR("kill EINVAL", kill(getpid(), 1000));
+  // execve of a file open for writing: ETXTBSY (Linux's deny_write_access).
+  {
+    char path[] = "/tmp/hart-txtbsy-XXXXXX";
+    int w = mkstemp(path);
+    int self = open("/proc/self/exe", O_RDONLY);
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(self, buf, sizeof buf)) > 0) write(w, buf, n);
+    close(self);
+    fchmod(w, 0755);
+    pid_t k = fork();
+    if (k == 0) {
+      char* args[] = {path, "txtbsy", NULL};
+      execv(path, args);
+      printf("execve of a file open for writing: %s\n", sc_errname(errno));
+      fflush(stdout);
+      _exit(0);
+    }
+    waitpid(k, &status, 0);
+    close(w);
+    k = fork();
+    if (k == 0) {
+      char* args[] = {path, "closed", NULL};
+      execv(path, args);
+      _exit(99);
+    }
+    waitpid(k, &status, 0);
+    SAY("after close: exec exit %d", WEXITSTATUS(status));
+    unlink(path);
+  }
   return 0;
 }

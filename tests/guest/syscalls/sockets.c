@@ -258,5 +258,23 @@ int main(void) {
   sendto(u2, "x", 1, 0, (struct sockaddr*)&ua, sizeof ua);
   VAL("recvfrom short addrlen", recvfrom(u1, buf, sizeof buf, 0, (struct sockaddr*)&from, &fl));
   SAY("addrlen now %u", fl);
+  // msg_flags shows MSG_CMSG_CLOEXEC only when the caller passed it.
+  {
+    int sp[2];
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sp);
+    for (int pass = 0; pass < 2; ++pass) {
+      write(sp[0], "x", 1);
+      char c;
+      struct iovec io = {&c, 1};
+      struct msghdr mh2;
+      memset(&mh2, 0, sizeof mh2);
+      mh2.msg_iov = &io;
+      mh2.msg_iovlen = 1;
+      recvmsg(sp[1], &mh2, pass ? MSG_CMSG_CLOEXEC : 0);
+      printf("recvmsg msg_flags %s MSG_CMSG_CLOEXEC: %#x\n", pass ? "with" : "without", mh2.msg_flags);
+    }
+    close(sp[0]);
+    close(sp[1]);
+  }
   return 0;
 }
