@@ -185,7 +185,7 @@ std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::str
 
 Process::~Process() {
   uncount_live();  // never became a zombie (a launch that failed to load)
-  itimer.reset();
+  for (auto& t : itimers) t.reset();
   // Threads reference the address space and cache: drop them first.
   threads_.clear();
   if (as_ && as_.use_count() == 1) as_->set_change_listener(nullptr);
@@ -479,12 +479,12 @@ void Process::release_vfork_parent() {
 
 void Process::become_zombie() {
   // Release what a zombie does not need: fds, the timer, memory.
-  std::unique_ptr<ITimer> timer;
+  std::unique_ptr<ITimer> timers[4];
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    timer = std::move(itimer);
+    for (int i = 0; i < 4; ++i) timers[i] = std::move(itimers[i]);
   }
-  timer.reset();
+  for (auto& t : timers) t.reset();
   fds_.close_all();
   release_vfork_parent();
   std::shared_ptr<AddressSpace> as;
@@ -800,6 +800,7 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
     c->brk_mapped = brk_mapped;
     c->sigreturn_trampoline = sigreturn_trampoline;
     memcpy(c->rlimits, rlimits, sizeof rlimits);
+    update_cpu_rlimit(*c);  // the child's own CPU time counts against RLIMIT_CPU
     memcpy(c->comm, comm, sizeof comm);
     for (int s = 1; s <= kGuestNSig; ++s) c->signals.action[s] = signals.action[s];
     sig.blocked = caller.sig.blocked;

@@ -369,8 +369,9 @@ class Process : public std::enable_shared_from_this<Process> {
   // /proc/<pid>/oom_score_adj (-1000..1000), inherited by fork.
   std::atomic<int> oom_score_adj{0};
 
-  // Interval timer (setitimer ITIMER_REAL), created on first use (sys_time.cpp).
-  std::unique_ptr<ITimer> itimer;  // guarded by mutex_
+  // Interval timers (setitimer's ITIMER_REAL/VIRTUAL/PROF), created on first
+  // use (sys_time.cpp).
+  std::unique_ptr<ITimer> itimers[4];  // guarded by mutex_; [3]: RLIMIT_CPU (ITimer::kRlimitCpu)
 
   // Debugger (gdb stub, core/debug.h; the run loop's hooks are in
   // debug_hooks.cpp). debug_owner is set once, before `debug` publishes it,

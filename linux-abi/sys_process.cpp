@@ -242,6 +242,7 @@ int64_t do_prlimit(SyscallCtx& ctx, int resource, uint64_t new_addr, uint64_t ol
       p.fds().set_limit(static_cast<int>(nl.rlim_cur));
     }
     p.rlimits[resource] = nl;
+    if (resource == RLIMIT_CPU) update_cpu_rlimit(p);  // SIGXCPU, then SIGKILL (itimer.cpp)
   }
   return 0;
 }

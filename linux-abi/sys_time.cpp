@@ -1,7 +1,8 @@
 // linux-abi/sys_time.cpp — clocks and sleeping: clock_gettime,
 // clock_getres, gettimeofday, nanosleep, clock_nanosleep (interruptible,
 // through safe_syscall; a relative sleep is resumed by restart_syscall with
-// the time left), setitimer/getitimer (ITIMER_REAL; itimer.h). struct timespec
+// the time left), setitimer/getitimer (real, virtual and profiling timers;
+// itimer.h). struct timespec
 // and timeval are two 64-bit words on both riscv64 and x86-64.
 // POSIX timers (timer_create family): one host thread per timer sleeps until
 // the expiry and queues the guest signal (SIGEV_SIGNAL to the process,
@@ -11,7 +12,7 @@
 // process's own threads; the encoded per-thread/per-process clocks glibc
 // builds (pthread_getcpuclockid, clock_getcpuclockid) name guest tids/pids.
 // Owns: these handlers, the guest→host clock id mapping and the POSIX timer
-// registry. Does not own: the ITIMER_REAL thread (itimer.cpp).
+// registry. Does not own: the interval timers' threads (itimer.cpp).
 #include <pthread.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -244,14 +245,16 @@ int64_t sys_setitimer(SyscallCtx& ctx) {
   Process& p = ctx.proc;
   GuestItimerval nv{};
   if (ctx.a[1] && !p.as().read(ctx.a[1], &nv, sizeof nv)) return -EFAULT;
-  if (which != kItimerReal) return -EINVAL;  // ITIMER_VIRTUAL/PROF: not yet
+  if (which < 0 || which > 2) return -EINVAL;
   for (const GuestTimeval* t : {&nv.interval, &nv.value})
     if (t->tv_sec < 0 || t->tv_usec < 0 || t->tv_usec >= 1000000) return -EINVAL;
   uint64_t ov = 0, oi = 0;
+  uint64_t cpu = which == kItimerReal ? 0 : p.info().cpu_ns;
   {
     std::lock_guard<std::mutex> lock(p.mutex());
-    if (!p.itimer) p.itimer = std::make_unique<ITimer>(p);
-    p.itimer->set(tv_us(nv.value), tv_us(nv.interval), &ov, &oi);
+    std::unique_ptr<ITimer>& t = p.itimers[which];
+    if (!t) t = std::make_unique<ITimer>(p, static_cast<ITimer::Which>(which));
+    t->set(tv_us(nv.value), tv_us(nv.interval), &ov, &oi, cpu);
   }
   if (ctx.a[2]) {
     GuestItimerval old{us_tv(oi), us_tv(ov)};
@@ -265,9 +268,10 @@ int64_t sys_getitimer(SyscallCtx& ctx) {
   if (which < 0 || which > 2) return -EINVAL;
   Process& p = ctx.proc;
   uint64_t v = 0, i = 0;
-  if (which == kItimerReal) {
+  uint64_t cpu = which == kItimerReal ? 0 : p.info().cpu_ns;
+  {
     std::lock_guard<std::mutex> lock(p.mutex());
-    if (p.itimer) p.itimer->get(&v, &i);
+    if (p.itimers[which]) p.itimers[which]->get(&v, &i, cpu);
   }
   GuestItimerval cur{us_tv(i), us_tv(v)};
   return p.as().write(ctx.a[1], &cur, sizeof cur) ? 0 : -EFAULT;

@@ -153,8 +153,8 @@ struct SyscallInfo {
   S(99, set_robust_list, Full, "pu", 'd') \
   S(100, get_robust_list, Full, "dpp", 'd') \
   S(101, nanosleep, Full, "pp", 'd') \
-  S(102, getitimer, Partial, "dp", 'd') \
-  S(103, setitimer, Partial, "dpp", 'd') \
+  S(102, getitimer, Full, "dp", 'd') \
+  S(103, setitimer, Full, "dpp", 'd') \
   U(104, kexec_load, "xxxxxx") \
   U(105, init_module, "xxxxxx") \
   U(106, delete_module, "xxxxxx") \

@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/times.h>
+#include <sys/wait.h>
 #include <time.h>
 
 static volatile int ticks, last_code, last_val;
@@ -28,6 +29,14 @@ static void* spin(void* arg) {
   struct timespec ts;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return (void*)(long)(ts.tv_sec > 0 || ts.tv_nsec > 0);
+}
+
+static volatile sig_atomic_t itimer_fired[65];
+static void itimer_handler(int sig) { itimer_fired[sig] = 1; }
+static volatile int xcpu_pipe = -1;
+static void xcpu_handler(int sig) {
+  (void)sig;
+  write(xcpu_pipe, "x", 1);
 }
 
 int main(void) {
@@ -150,5 +159,62 @@ int main(void) {
   struct timeval tv;
   OK("gettimeofday", gettimeofday(&tv, NULL));
   BOOL("gettimeofday sane", tv.tv_sec > 1600000000);
+  // CPU-time interval timers: SIGVTALRM and SIGPROF after CPU time is spent.
+  {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = itimer_handler;
+    sigaction(SIGVTALRM, &sa, NULL);
+    sigaction(SIGPROF, &sa, NULL);
+    for (int which = ITIMER_VIRTUAL; which <= ITIMER_PROF; ++which) {
+      int sig = which == ITIMER_VIRTUAL ? SIGVTALRM : SIGPROF;
+      struct itimerval it = {{0, 0}, {0, 50000}};
+      OK(which == ITIMER_VIRTUAL ? "setitimer VIRTUAL" : "setitimer PROF", setitimer(which, &it, NULL));
+      struct itimerval cur;
+      getitimer(which, &cur);
+      printf("armed: %s\n", cur.it_value.tv_sec == 0 && cur.it_value.tv_usec > 0 ? "yes" : "no");
+      struct timespec t0, t1;
+      clock_gettime(CLOCK_MONOTONIC, &t0);
+      volatile unsigned long spin = 0;
+      do {
+        for (int i = 0; i < 100000; ++i) spin += i;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+      } while (!itimer_fired[sig] && t1.tv_sec - t0.tv_sec < 10);
+      printf("%s after CPU time: %s\n", sig == SIGVTALRM ? "SIGVTALRM" : "SIGPROF", itimer_fired[sig] ? "yes" : "no");
+      getitimer(which, &cur);
+      printf("disarmed after one shot: %s\n", cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0 ? "yes" : "no");
+    }
+    struct itimerval big = {{1, 0}, {100, 0}}, old;
+    setitimer(ITIMER_PROF, &big, NULL);
+    struct itimerval none = {{0, 0}, {0, 0}};
+    OK("setitimer PROF disarm", setitimer(ITIMER_PROF, &none, &old));
+    printf("old value about 100 s: %s, interval 1 s: %s\n", old.it_value.tv_sec >= 99 ? "yes" : "no",
+           old.it_interval.tv_sec == 1 ? "yes" : "no");
+    ERR("setitimer bad which", setitimer(3, &none, NULL));
+    ERR("getitimer bad which", getitimer(3, &old));
+  }
+  // RLIMIT_CPU: SIGXCPU at the soft limit, SIGKILL at the hard one.
+  {
+    int pfd[2];
+    pipe(pfd);
+    pid_t c = fork();
+    if (c == 0) {
+      close(pfd[0]);
+      xcpu_pipe = pfd[1];
+      signal(SIGXCPU, xcpu_handler);
+      struct rlimit rl = {1, 2};
+      setrlimit(RLIMIT_CPU, &rl);
+      volatile unsigned long spin = 0;
+      for (;;) spin++;
+    }
+    close(pfd[1]);
+    int status = 0;
+    waitpid(c, &status, 0);
+    char b[16];
+    ssize_t n = read(pfd[0], b, sizeof b);
+    printf("RLIMIT_CPU: SIGXCPU: %s, then killed by SIGKILL: %s\n", n > 0 ? "yes" : "no",
+           WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ? "yes" : "no");
+    close(pfd[0]);
+  }
   return 0;
 }
