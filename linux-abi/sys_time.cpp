@@ -14,6 +14,7 @@
 // Owns: these handlers, the guest→host clock id mapping and the POSIX timer
 // registry. Does not own: the interval timers' threads (itimer.cpp).
 #include <pthread.h>
+#include <sys/timex.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -136,6 +137,58 @@ int64_t sys_clock_getres(SyscallCtx& ctx) {
   if (!ctx.a[1]) return 0;
   GuestTimespec g{ts.tv_sec, ts.tv_nsec};
   return ctx.proc.as().write(ctx.a[1], &g, sizeof g) ? 0 : -EFAULT;
+}
+
+// ---- setting the clock ---------------------------------------------------------------
+// A guest never sets the host's clock: it is answered as in a container
+// without CAP_SYS_TIME (EPERM), after Linux's own checks of the arguments.
+// adjtimex/clock_adjtime with no modes only read the clock's state, which
+// anyone may.
+
+int64_t sys_clock_settime(SyscallCtx& ctx) {
+  int64_t id = static_cast<int32_t>(ctx.a[0]);
+  GuestTimespec t;
+  if (!ctx.proc.as().read(ctx.a[1], &t, sizeof t)) return -EFAULT;
+  if (id != CLOCK_REALTIME) return -EINVAL;  // only CLOCK_REALTIME is settable
+  if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000) return -EINVAL;
+  return -EPERM;
+}
+
+int64_t sys_settimeofday(SyscallCtx& ctx) {
+  if (ctx.a[0]) {
+    GuestTimeval tv;
+    if (!ctx.proc.as().read(ctx.a[0], &tv, sizeof tv)) return -EFAULT;
+    if (tv.tv_usec < 0 || tv.tv_usec >= 1000000 || tv.tv_sec < 0) return -EINVAL;
+  }
+  if (ctx.a[1]) {
+    int32_t tz[2];
+    if (!ctx.proc.as().read(ctx.a[1], tz, sizeof tz)) return -EFAULT;
+    if (tz[0] < -15 * 60 || tz[0] > 15 * 60) return -EINVAL;
+  }
+  return ctx.a[0] || ctx.a[1] ? -EPERM : 0;
+}
+
+namespace {
+// struct timex (208 bytes, the same on riscv64 and x86-64): read-only
+// queries pass through, changes are refused.
+int64_t adjtime_query(SyscallCtx& ctx, clockid_t clock, uint64_t addr) {
+  struct timex tx;
+  static_assert(sizeof tx == 208);
+  if (!ctx.proc.as().read(addr, &tx, sizeof tx)) return -EFAULT;
+  if (tx.modes != 0 && tx.modes != 0xa001 /* ADJ_OFFSET_SS_READ */) return -EPERM;
+  tx.modes = 0;
+  int r = static_cast<int>(syscall(SYS_clock_adjtime, clock, &tx));
+  if (r < 0) return -errno;
+  return ctx.proc.as().write(addr, &tx, sizeof tx) ? r : -EFAULT;
+}
+}  // namespace
+
+int64_t sys_adjtimex(SyscallCtx& ctx) { return adjtime_query(ctx, CLOCK_REALTIME, ctx.a[0]); }
+
+int64_t sys_clock_adjtime(SyscallCtx& ctx) {
+  int64_t id = static_cast<int32_t>(ctx.a[0]);
+  if (id != CLOCK_REALTIME && id != CLOCK_TAI) return -EINVAL;
+  return adjtime_query(ctx, static_cast<clockid_t>(id), ctx.a[1]);
 }
 
 int64_t sys_gettimeofday(SyscallCtx& ctx) {

@@ -163,7 +163,7 @@ struct SyscallInfo {
   S(109, timer_getoverrun, Partial, "d", 'd') \
   S(110, timer_settime, Full, "dxpp", 'd') \
   S(111, timer_delete, Full, "d", 'd') \
-  U(112, clock_settime, "xxxxxx") \
+  S(112, clock_settime, Full, "dp", 'd') \
   S(113, clock_gettime, Full, "dp", 'd') \
   S(114, clock_getres, Full, "dp", 'd') \
   S(115, clock_nanosleep, Full, "ddpp", 'd') \
@@ -221,8 +221,8 @@ struct SyscallInfo {
   S(167, prctl, Partial, "dxxxx", 'd') \
   S(168, getcpu, Full, "ppp", 'd') \
   S(169, gettimeofday, Full, "pp", 'd') \
-  U(170, settimeofday, "xxxxxx") \
-  U(171, adjtimex, "xxxxxx") \
+  S(170, settimeofday, Full, "pp", 'd') \
+  S(171, adjtimex, Full, "p", 'd') \
   S(172, getpid, Full, "", 'd') \
   S(173, getppid, Full, "", 'd') \
   S(174, getuid, Full, "", 'd') \
@@ -303,7 +303,7 @@ struct SyscallInfo {
   U(263, fanotify_mark, "xxxxxx") \
   U(264, name_to_handle_at, "xxxxxx") \
   U(265, open_by_handle_at, "xxxxxx") \
-  U(266, clock_adjtime, "xxxxxx") \
+  S(266, clock_adjtime, Full, "dp", 'd') \
   S(267, syncfs, Full, "d", 'd') \
   U(268, setns, "xxxxxx") \
   S(269, sendmmsg, Full, "dpux", 'd') \
