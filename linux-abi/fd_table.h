@@ -4,9 +4,11 @@
 // Owns: fd numbering and host fd lifetime. Does not own: what the fds are
 // used for (sys_fs.cpp) or path resolution (process.h).
 //
-// Locking: one mutex guards the table; HostFd itself is immutable.
+// Locking: one mutex guards the table; HostFd itself is immutable but for
+// its atomic open-file-description state.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -64,6 +66,12 @@ class HostFd {
   const std::shared_ptr<SynthDir>& synth_ptr() const { return synth_; }
   // Non-null for an emulated file served by hartd (fd is then a stand-in).
   EmuFile* emu() const { return emu_.get(); }
+
+  // State of the open file description that names guest ids, kept here and
+  // never given to the host (a host owner would have the host kernel signal
+  // a host pid, or hartd itself): F_SETOWN/F_SETOWN_EX (type as
+  // F_OWNER_TID/PID/PGRP, id a guest id), F_SETSIG, F_SETLEASE.
+  std::atomic<int> owner_type{1}, owner_id{0}, io_signal{0}, lease{2 /* F_UNLCK */};
 
  private:
   int fd_;

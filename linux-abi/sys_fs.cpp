@@ -864,6 +864,83 @@ int64_t sys_dup3(SyscallCtx& ctx) {
   return ctx.proc.fds().install_at(newfd, f, flags & O_CLOEXEC);
 }
 
+namespace {
+
+// The fcntl commands that name guest ids or would have the host signal
+// someone (owners, the I/O signal, leases): kept in the HostFd, never set on
+// the host (a host owner of a guest's fd would let the host kernel send
+// SIGIO to a host pid, or to hartd). Signals for O_ASYNC and lease breaks
+// are not delivered (Partial).
+int64_t fcntl_owner(SyscallCtx& ctx, HostFd& f, int cmd, uint64_t arg) {
+  constexpr int kOwnerTid = 0, kOwnerPid = 1, kOwnerPgrp = 2;
+  auto exists = [&](int type, int id) {
+    if (id == 0) return true;
+    if (type == kOwnerPgrp) {
+      for (auto& m : Process::members(ctx.proc.tree()))
+        if (!m->zombie() && m->group_id() == id) return true;
+      return false;
+    }
+    if (type == kOwnerTid) {
+      std::lock_guard<std::mutex> lock(ctx.proc.mutex());
+      if (ctx.proc.thread_by_tid(id)) return true;
+    }
+    return Process::find(id, &ctx.proc) != nullptr;
+  };
+  switch (cmd) {
+    case F_GETOWN:
+      return f.owner_type.load() == kOwnerPgrp ? -f.owner_id.load() : f.owner_id.load();
+    case F_SETOWN: {
+      int who = static_cast<int>(arg);
+      int type = who < 0 ? kOwnerPgrp : kOwnerPid;
+      if (who == INT32_MIN) return -EINVAL;
+      if (who < 0) who = -who;
+      if (!exists(type, who)) return -ESRCH;
+      f.owner_type = type;
+      f.owner_id = who;
+      return 0;
+    }
+    case F_GETOWN_EX: {
+      int32_t ex[2] = {f.owner_type.load(), f.owner_id.load()};
+      return ctx.proc.as().write(arg, ex, sizeof ex) ? 0 : -EFAULT;
+    }
+    case F_SETOWN_EX: {
+      int32_t ex[2];
+      if (!ctx.proc.as().read(arg, ex, sizeof ex)) return -EFAULT;
+      if (ex[0] < kOwnerTid || ex[0] > kOwnerPgrp) return -EINVAL;
+      if (ex[1] < 0 || !exists(ex[0], ex[1])) return -ESRCH;
+      f.owner_type = ex[0];
+      f.owner_id = ex[1];
+      return 0;
+    }
+    case F_GETSIG:
+      return f.io_signal.load();
+    case F_SETSIG:
+      if (arg > static_cast<uint64_t>(kGuestNSig)) return -EINVAL;
+      f.io_signal = static_cast<int>(arg);
+      return 0;
+    case F_GETLEASE:
+      return f.lease.load();
+    case F_SETLEASE: {
+      int type = static_cast<int>(arg);
+      if (type != F_RDLCK && type != F_WRLCK && type != F_UNLCK) return -EINVAL;
+      int fl = fcntl(f.fd(), F_GETFL);
+      struct stat st;
+      if (fl < 0 || fstat(f.fd(), &st) != 0) return -EBADF;
+      if (!S_ISREG(st.st_mode)) return -EINVAL;
+      // Linux: the file's owner (or CAP_LEASE); a read lease needs the fd
+      // read-only.
+      if (type != F_UNLCK && st.st_uid != geteuid() && geteuid() != 0) return -EACCES;
+      if (type == F_RDLCK && (fl & O_ACCMODE) != O_RDONLY) return -EAGAIN;
+      f.lease = type;
+      return 0;
+    }
+    default:
+      return -EINVAL;
+  }
+}
+
+}  // namespace
+
 int64_t sys_fcntl(SyscallCtx& ctx) {
   int gfd = static_cast<int>(ctx.a[0]);
   int cmd = static_cast<int>(ctx.a[1]);
@@ -911,11 +988,9 @@ int64_t sys_fcntl(SyscallCtx& ctx) {
     case F_SETPIPE_SZ:
     case F_GET_SEALS:
     case F_ADD_SEALS:
-    case F_GETOWN:
-    case F_SETOWN:
       return host_ret(fcntl(fd, cmd, static_cast<int>(arg)));
     default:
-      return -EINVAL;
+      return fcntl_owner(ctx, *keep, cmd, arg);
   }
 }
 

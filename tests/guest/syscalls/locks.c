@@ -197,5 +197,37 @@ int main(void) {
   ERR("flock bad op", flock(fd, 77));
   ERR("flock EBADF", flock(99, LOCK_EX));
   unlink(path);
+  // Owners, the I/O signal and leases (fcntl).
+  {
+    int f = open("owner-file", O_RDWR | O_CREAT | O_TRUNC, 0600);
+    VAL("F_GETOWN initially", fcntl(f, F_GETOWN));
+    OK("F_SETOWN self", fcntl(f, F_SETOWN, getpid()));
+    BOOL("F_GETOWN is self", fcntl(f, F_GETOWN) == getpid());
+    OK("F_SETOWN own group", fcntl(f, F_SETOWN, -getpgrp()));
+    BOOL("F_GETOWN is -pgrp", fcntl(f, F_GETOWN) == -getpgrp());
+    ERR("F_SETOWN no such pid", fcntl(f, F_SETOWN, 999999));
+    struct f_owner_ex ex = {F_OWNER_TID, getpid()};
+    OK("F_SETOWN_EX tid", fcntl(f, F_SETOWN_EX, &ex));
+    struct f_owner_ex got = {0, 0};
+    OK("F_GETOWN_EX", fcntl(f, F_GETOWN_EX, &got));
+    BOOL("F_GETOWN_EX tid self", got.type == F_OWNER_TID && got.pid == getpid());
+    ex.type = 7;
+    ERR("F_SETOWN_EX bad type", fcntl(f, F_SETOWN_EX, &ex));
+    ERR("F_GETOWN_EX EFAULT", fcntl(f, F_GETOWN_EX, (void*)8));
+    VAL("F_GETSIG initially", fcntl(f, F_GETSIG));
+    OK("F_SETSIG SIGUSR1", fcntl(f, F_SETSIG, SIGUSR1));
+    VAL("F_GETSIG", fcntl(f, F_GETSIG));
+    ERR("F_SETSIG 99", fcntl(f, F_SETSIG, 99));
+    VAL("F_GETLEASE initially", fcntl(f, F_GETLEASE));
+    ERR("F_SETLEASE read on a writable fd", fcntl(f, F_SETLEASE, F_RDLCK));
+    int r = open("owner-file", O_RDONLY);
+    close(f);
+    OK("F_SETLEASE read", fcntl(r, F_SETLEASE, F_RDLCK));
+    VAL("F_GETLEASE", fcntl(r, F_GETLEASE));
+    OK("F_SETLEASE unlock", fcntl(r, F_SETLEASE, F_UNLCK));
+    ERR("F_SETLEASE bad", fcntl(r, F_SETLEASE, 9));
+    close(r);
+    unlink("owner-file");
+  }
   return 0;
 }
