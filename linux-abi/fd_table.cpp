@@ -11,6 +11,7 @@
 namespace hart::linux {
 
 HostFd::~HostFd() {
+  if (int64_t id = ofd_lock_id.load()) ofd_locks_released(id);
   if (fd_ >= 0) ::close(fd_);
 }
 

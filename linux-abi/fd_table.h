@@ -72,6 +72,8 @@ class HostFd {
   // a host pid, or hartd itself): F_SETOWN/F_SETOWN_EX (type as
   // F_OWNER_TID/PID/PGRP, id a guest id), F_SETSIG, F_SETLEASE.
   std::atomic<int> owner_type{1}, owner_id{0}, io_signal{0}, lease{2 /* F_UNLCK */};
+  // Owner id of this description's OFD locks in file_locks.cpp (0: none yet).
+  std::atomic<int64_t> ofd_lock_id{0};
 
  private:
   int fd_;

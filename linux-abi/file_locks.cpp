@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -24,8 +25,12 @@ namespace {
 
 constexpr int64_t kOffsetMax = INT64_MAX;  // Linux's OFFSET_MAX: "to the end of any file"
 
+// Owners: a guest pid (POSIX locks, > 0) or minus an open file
+// description's id (OFD locks, < 0).
+using Owner = int64_t;
+
 struct Lock {
-  int owner;
+  Owner owner;
   short type;  // F_RDLCK or F_WRLCK
   int64_t start, end;  // inclusive
 };
@@ -35,15 +40,16 @@ using FileKey = std::pair<dev_t, ino_t>;
 std::mutex g_mutex;
 std::condition_variable g_cv;  // some lock was released
 std::map<FileKey, std::vector<Lock>> g_files;
-std::map<int, int> g_owner_locks;  // owner → number of locks held (fast close path)
-std::map<int, int> g_waiting_for;  // owner → the owner whose lock it waits for
+std::map<Owner, int> g_owner_locks;  // owner → number of locks held (fast close path)
+std::map<Owner, Owner> g_waiting_for;  // owner → the owner whose lock it waits for
+std::atomic<int64_t> g_next_ofd{1};
 
 bool overlap(const Lock& l, int64_t s, int64_t e) { return l.start <= e && s <= l.end; }
-bool conflicts(const Lock& l, int owner, short type, int64_t s, int64_t e) {
+bool conflicts(const Lock& l, Owner owner, short type, int64_t s, int64_t e) {
   return l.owner != owner && overlap(l, s, e) && (l.type == F_WRLCK || type == F_WRLCK);
 }
 
-void count(int owner, int delta) {
+void count(Owner owner, int delta) {
   int& n = g_owner_locks[owner];
   n += delta;
   if (n <= 0) g_owner_locks.erase(owner);
@@ -86,7 +92,7 @@ int to_range(int fd, const struct flock& fl, int64_t* s, int64_t* e) {
 }
 
 // Applies a lock (or unlock) of owner to the list; no conflict check.
-void apply(std::vector<Lock>& locks, int owner, short type, int64_t s, int64_t e) {
+void apply(std::vector<Lock>& locks, Owner owner, short type, int64_t s, int64_t e) {
   std::vector<Lock> out;
   int64_t ns = s, ne = e;
   int removed = 0, added = 0;
@@ -124,33 +130,47 @@ bool file_key(int fd, FileKey* key) {
 
 }  // namespace
 
-int64_t posix_lock_fcntl(SyscallCtx& ctx, int host_fd, int cmd, uint64_t arg) {
+int64_t posix_lock_fcntl(SyscallCtx& ctx, HostFd& file, int cmd, uint64_t arg) {
   Process& p = ctx.proc;
+  int host_fd = file.fd();
+  bool ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
   struct flock fl;
   static_assert(sizeof(struct flock) == 32);
   if (!p.as().read(arg, &fl, sizeof fl)) return -EFAULT;
   if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK && fl.l_type != F_UNLCK) return -EINVAL;
+  if (ofd && fl.l_pid != 0) return -EINVAL;  // Linux: OFD requests must have l_pid 0
   int64_t s = 0, e = 0;
   if (int r = to_range(host_fd, fl, &s, &e); r < 0) return r;
   FileKey key;
   if (!file_key(host_fd, &key)) return -errno;
-  int owner = p.pid();
-  if (cmd == F_GETLK) {
+  Owner owner = p.pid();
+  if (ofd) {
+    int64_t id = file.ofd_lock_id.load();
+    if (!id) {
+      int64_t fresh = g_next_ofd.fetch_add(1);
+      id = file.ofd_lock_id.compare_exchange_strong(id, fresh) ? fresh : id;
+    }
+    owner = -id;
+  }
+  if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
     if (fl.l_type == F_UNLCK) return -EINVAL;
     const short asked = fl.l_type;
     std::lock_guard<std::mutex> lock(g_mutex);
     fl.l_type = F_UNLCK;
     auto it = g_files.find(key);
+    // The conflicting lock that starts lowest (Linux walks the file's
+    // locks in order of their start).
+    const Lock* first = nullptr;
     if (it != g_files.end())
       for (const Lock& l : it->second)
-        if (conflicts(l, owner, asked, s, e)) {
-          fl.l_type = l.type;
-          fl.l_whence = SEEK_SET;
-          fl.l_start = l.start;
-          fl.l_len = l.end == kOffsetMax ? 0 : l.end - l.start + 1;
-          fl.l_pid = l.owner;
-          break;
-        }
+        if (conflicts(l, owner, asked, s, e) && (!first || l.start < first->start)) first = &l;
+    if (first) {
+      fl.l_type = first->type;
+      fl.l_whence = SEEK_SET;
+      fl.l_start = first->start;
+      fl.l_len = first->end == kOffsetMax ? 0 : first->end - first->start + 1;
+      fl.l_pid = first->owner > 0 ? static_cast<pid_t>(first->owner) : -1;
+    }
     return p.as().write(arg, &fl, sizeof fl) ? 0 : -EFAULT;
   }
   int acc = fcntl(host_fd, F_GETFL);
@@ -175,10 +195,11 @@ int64_t posix_lock_fcntl(SyscallCtx& ctx, int host_fd, int cmd, uint64_t arg) {
       g_cv.notify_all();
       return 0;
     }
-    if (cmd == F_SETLK) return -EAGAIN;
-    // Deadlock: does the blocker (transitively) wait for us?
-    int o = blocker->owner;
-    for (int i = 0; i < 256; ++i) {
+    if (cmd == F_SETLK || cmd == F_OFD_SETLK) return -EAGAIN;
+    // Deadlock: does the blocker (transitively) wait for us? (POSIX locks
+    // only, as Linux.)
+    Owner o = ofd ? 0 : blocker->owner;
+    for (int i = 0; o && i < 256; ++i) {
       if (o == owner) return -EDEADLK;
       auto w = g_waiting_for.find(o);
       if (w == g_waiting_for.end()) break;
@@ -197,16 +218,11 @@ int64_t posix_lock_fcntl(SyscallCtx& ctx, int host_fd, int cmd, uint64_t arg) {
   }
 }
 
-void posix_locks_closed(int owner, int host_fd) {
-  FileKey key{};
-  {
-    std::lock_guard<std::mutex> lock(g_mutex);
-    if (!g_owner_locks.count(owner)) return;
-  }
-  if (host_fd >= 0 && !file_key(host_fd, &key)) return;
-  std::lock_guard<std::mutex> lock(g_mutex);
+namespace {
+// Drops every lock of owner (on the file `only`, or on all files). g_mutex held.
+void drop_locks(Owner owner, const FileKey* only) {
   for (auto it = g_files.begin(); it != g_files.end();) {
-    if (host_fd >= 0 && it->first != key) {
+    if (only && it->first != *only) {
       ++it;
       continue;
     }
@@ -217,6 +233,23 @@ void posix_locks_closed(int owner, int host_fd) {
     it = v.empty() ? g_files.erase(it) : std::next(it);
   }
   g_cv.notify_all();
+}
+}  // namespace
+
+void ofd_locks_released(int64_t id) {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  if (g_owner_locks.count(-id)) drop_locks(-id, nullptr);
+}
+
+void posix_locks_closed(int owner, int host_fd) {
+  FileKey key{};
+  {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    if (!g_owner_locks.count(owner)) return;
+  }
+  if (host_fd >= 0 && !file_key(host_fd, &key)) return;
+  std::lock_guard<std::mutex> lock(g_mutex);
+  drop_locks(owner, host_fd >= 0 ? &key : nullptr);
 }
 
 }  // namespace hart::linux

@@ -966,24 +966,11 @@ int64_t sys_fcntl(SyscallCtx& ctx) {
       return host_ret(fcntl(fd, F_SETFL, static_cast<int>(arg)));
     case F_GETLK:
     case F_SETLK:
-    case F_SETLKW:  // between guest processes: file_locks.cpp
-      return posix_lock_fcntl(ctx, fd, cmd, arg);
+    case F_SETLKW:  // between guest processes, POSIX and OFD alike: file_locks.cpp
     case F_OFD_GETLK:
     case F_OFD_SETLK:
-    case F_OFD_SETLKW: {
-      struct flock fl;
-      static_assert(sizeof(struct flock) == 32);
-      if (!ctx.proc.as().read(arg, &fl, sizeof fl)) return -EFAULT;
-      if (cmd == F_OFD_SETLKW) {  // blocks: interruptible
-        int64_t r = safe_syscall(&ctx.vcpu.state.exit_request, SYS_fcntl, fd, cmd,
-                                 reinterpret_cast<long>(&fl));
-        return r == -EINTR ? kERESTARTSYS : r;
-      }
-      if (fcntl(fd, cmd, &fl) != 0) return -errno;
-      if (cmd == F_OFD_GETLK && !ctx.proc.as().write(arg, &fl, sizeof fl))
-        return -EFAULT;
-      return 0;
-    }
+    case F_OFD_SETLKW:
+      return posix_lock_fcntl(ctx, *keep, cmd, arg);
     case F_GETPIPE_SZ:
     case F_SETPIPE_SZ:
     case F_GET_SEALS:

@@ -229,5 +229,48 @@ int main(void) {
     close(r);
     unlink("owner-file");
   }
+  // OFD and POSIX locks conflict; F_GETLK reports the lowest conflicting lock.
+  {
+    int a = open("ofd-file", O_RDWR | O_CREAT | O_TRUNC, 0600);
+    int b = open("ofd-file", O_RDWR);
+    struct flock ofd = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10};
+    OK("F_OFD_SETLK write 0..9", fcntl(a, F_OFD_SETLK, &ofd));
+    struct flock px = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 5, .l_len = 1};
+    ERR("POSIX F_SETLK over it", fcntl(b, F_SETLK, &px));
+    struct flock q = px;
+    OK("F_GETLK", fcntl(b, F_GETLK, &q));
+    printf("conflict: type %s start %ld len %ld pid %d\n", q.l_type == F_WRLCK ? "W" : "?", (long)q.l_start,
+           (long)q.l_len, q.l_pid);
+    struct flock bad = ofd;
+    bad.l_pid = 1;
+    ERR("F_OFD_SETLK with l_pid", fcntl(b, F_OFD_SETLK, &bad));
+    ERR("F_OFD_SETLK from another description", fcntl(b, F_OFD_SETLK, &ofd));
+    close(a);
+    OK("POSIX F_SETLK after the description closed", fcntl(b, F_SETLK, &px));
+    px.l_type = F_UNLCK;
+    fcntl(b, F_SETLK, &px);
+    int pfd[2];
+    pipe(pfd);
+    pid_t c = fork();
+    if (c == 0) {
+      struct flock l20 = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 20, .l_len = 1};
+      struct flock l10 = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 10, .l_len = 2};
+      fcntl(b, F_SETLK, &l20);
+      fcntl(b, F_SETLK, &l10);
+      write(pfd[1], "x", 1);
+      sleep(5);
+      _exit(0);
+    }
+    char x;
+    read(pfd[0], &x, 1);
+    struct flock all = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+    OK("F_GETLK whole file", fcntl(b, F_GETLK, &all));
+    printf("lowest conflict: start %ld len %ld type %s, pid is the child's: %s\n", (long)all.l_start,
+           (long)all.l_len, all.l_type == F_RDLCK ? "R" : "W", all.l_pid == c ? "yes" : "no");
+    kill(c, SIGKILL);
+    waitpid(c, NULL, 0);
+    close(b);
+    unlink("ofd-file");
+  }
   return 0;
 }
