@@ -289,6 +289,92 @@ int AddressSpace::unmap(uint64_t addr, uint64_t len) {
   return 0;
 }
 
+bool AddressSpace::reserve_hole(uint64_t addr, uint64_t len) {
+  // Only where nothing is mapped: if another hartd thread's mmap took the
+  // hole meanwhile, the caller must not touch it (and fails the guest).
+  void* p = mmap(base_ + addr, len, PROT_NONE,
+                 MAP_FIXED_NOREPLACE | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == base_ + addr) return true;
+  if (p != MAP_FAILED) munmap(p, len);  // a kernel without MAP_FIXED_NOREPLACE
+  return false;
+}
+
+int64_t AddressSpace::remap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, unsigned flags,
+                            uint64_t new_addr) {
+  bool fixed = flags & kRemapFixed, dontunmap = flags & kRemapDontUnmap;
+  bool may_move = flags & kRemapMayMove;
+  if ((fixed || dontunmap) && !may_move) return -EINVAL;
+  if (dontunmap && old_len != new_len) return -EINVAL;
+  if (fixed && ((new_addr & (kPageSize - 1)) || new_addr >= limit_ || new_len > limit_ - new_addr))
+    return -EINVAL;
+  if (fixed && new_addr < old_addr + std::max(old_len, uint64_t{1}) && old_addr < new_addr + new_len)
+    return -EINVAL;  // the ranges overlap
+  if (!fixed && old_len && new_len < old_len) {  // shrink: Linux unmaps the tail first
+    unmap(old_addr + new_len, old_len - new_len);
+    return static_cast<int64_t>(old_addr);
+  }
+  uint64_t target = 0;
+  {
+    std::lock_guard<std::mutex> lock(vma_mutex_);
+    auto it = vma_.upper_bound(old_addr);
+    if (it == vma_.begin()) return -EFAULT;
+    Vma v = std::prev(it)->second;
+    if (old_addr >= v.end || old_len > v.end - old_addr) return -EFAULT;
+    bool anonymous = v.host_fd < 0;
+    if (old_len == 0 && (!v.shared || !may_move)) return -EINVAL;
+    if (dontunmap && !anonymous) return -EINVAL;
+    if (!fixed && !dontunmap && old_len && new_len == old_len) {  // nothing to do
+      target = old_addr;
+    } else {
+      uint64_t grow_end = old_addr + new_len;
+      bool in_place = !fixed && !dontunmap && old_len && new_len > old_len && grow_end <= limit_ &&
+                      grow_end > old_addr && range_free(old_addr + old_len, grow_end);
+      if (in_place) {
+        // Into the free guest range that follows: the host mapping grows
+        // over a hole made in the reservation.
+        munmap(base_ + old_addr + old_len, new_len - old_len);
+        if (mremap(base_ + old_addr, old_len, new_len, 0) == base_ + old_addr) {
+          target = old_addr;
+        } else if (!reserve_hole(old_addr + old_len, new_len - old_len)) {
+          return -EFAULT;
+        } else {
+          in_place = false;
+        }
+      }
+      if (!in_place) {
+        if (!may_move) return -ENOMEM;
+        target = fixed ? new_addr : find_free(new_len, 0);
+        if (!target) return -ENOMEM;
+        int hflags = MREMAP_MAYMOVE | MREMAP_FIXED | (dontunmap ? MREMAP_DONTUNMAP : 0);
+        void* r = mremap(base_ + old_addr, old_len, new_len, hflags, base_ + target);
+        if (r == MAP_FAILED) return -errno;
+        carve(target, target + new_len);
+        forget_code_wp(target, target + new_len);
+        if (old_len && !dontunmap) {  // the old range is a hole in the reservation now
+          carve(old_addr, old_addr + old_len);
+          forget_code_wp(old_addr, old_addr + old_len);
+          if (!reserve_hole(old_addr, old_len)) return -EFAULT;
+        }
+      }
+      // Pages moved with their host protection: code pages made read-only by
+      // protect_code() are writable again (their translations go below).
+      forget_code_wp(target, target + new_len);
+      mprotect(base_ + target, new_len, host_prot(v.prot));
+      carve(target, target + new_len);
+      Vma n = v;
+      n.offset = v.offset + (old_addr - v.start);
+      n.start = target;
+      n.end = target + new_len;
+      vma_.emplace(target, n);
+    }
+  }
+  if (on_change_) {
+    if (old_len) on_change_(old_addr, old_addr + old_len);
+    if (target != old_addr || new_len > old_len) on_change_(target, target + new_len);
+  }
+  return static_cast<int64_t>(target);
+}
+
 int AddressSpace::protect(uint64_t addr, uint64_t len, int prot) {
   if (addr & (kPageSize - 1)) return -EINVAL;
   uint64_t plen = page_up(len);

@@ -46,6 +46,8 @@ struct Vma {
   std::string name;     // "[heap]", "[stack]", a path, or empty
 };
 
+enum RemapFlags : unsigned { kRemapMayMove = 1, kRemapFixed = 2, kRemapDontUnmap = 4 };
+
 enum MapFlags : unsigned {
   kMapFixed = 1,           // replace whatever is there
   kMapFixedNoReplace = 2,  // fail with -EEXIST if anything is there
@@ -110,6 +112,13 @@ class AddressSpace {
   int64_t map(uint64_t addr, uint64_t len, int prot, unsigned flags, int host_fd,
               uint64_t offset, const std::string& name);
   int unmap(uint64_t addr, uint64_t len);             // 0 or -errno
+  // mremap (Linux's semantics, flags kRemap*): resizes or moves the mapping
+  // at [old_addr, old_addr + old_len) — which must lie in one VMA — with the
+  // host's mremap, so the pages themselves move (anonymous, shared and file
+  // mappings alike). old_len 0 makes a second view of a shared mapping. The
+  // new address or -errno.
+  int64_t remap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, unsigned flags,
+                uint64_t new_addr);
   int protect(uint64_t addr, uint64_t len, int prot); // 0 or -errno
 
   // Lowest free gap of len bytes at or above hint (0 = default base).
@@ -167,6 +176,9 @@ class AddressSpace {
   // Removes [start,end) from the VMA list, splitting at the edges. Lock held.
   void carve(uint64_t start, uint64_t end);
   bool range_free(uint64_t start, uint64_t end) const;
+  // Puts the reservation back over a hole at [addr, addr+len) that nothing
+  // else took meanwhile. Lock held.
+  bool reserve_hole(uint64_t addr, uint64_t len);
 
   uint8_t* base_;
   uint64_t limit_;

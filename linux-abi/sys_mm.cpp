@@ -142,37 +142,22 @@ int64_t sys_madvise(SyscallCtx& ctx) {
   return 0;
 }
 
+// mremap: AddressSpace::remap moves the host pages themselves (anonymous,
+// shared and file mappings; MREMAP_FIXED and MREMAP_DONTUNMAP too).
 int64_t sys_mremap(SyscallCtx& ctx) {
   uint64_t old_addr = ctx.a[0], old_len = page_up(ctx.a[1]), new_len = page_up(ctx.a[2]);
   uint64_t flags = ctx.a[3];
   constexpr uint64_t kMayMove = 1, kFixed = 2, kDontUnmap = 4;
   if (flags & ~(kMayMove | kFixed | kDontUnmap)) return -EINVAL;
   if (old_addr & (kPageSize - 1)) return -EINVAL;
-  if (new_len == 0 || new_len > ctx.proc.as().limit()) return -EINVAL;
-  if (flags & (kFixed | kDontUnmap)) return -EINVAL;  // MREMAP_FIXED/DONTUNMAP: not yet
   AddressSpace& as = ctx.proc.as();
-  if (old_len == 0 || !as.check(old_addr, old_len, 0)) return -EFAULT;
-  if (new_len == old_len) return static_cast<int64_t>(old_addr);
-  if (new_len < old_len) {
-    as.unmap(old_addr + new_len, old_len - new_len);
-    return static_cast<int64_t>(old_addr);
-  }
-  // Growing: only private anonymous mappings (file and shared ones: -ENOMEM).
-  Vma vma{};
-  for (const Vma& v : as.vmas())
-    if (v.start <= old_addr && v.end > old_addr) vma = v;
-  if (vma.host_fd >= 0 || vma.shared) return -ENOMEM;
-  if (over_as_limit(ctx.proc, new_len - old_len)) return -ENOMEM;
-  int64_t r = as.map(old_addr + old_len, new_len - old_len, vma.prot, kMapFixedNoReplace, -1, 0,
-                     vma.name);
-  if (r >= 0) return static_cast<int64_t>(old_addr);
-  if (!(flags & kMayMove)) return -ENOMEM;
-  int64_t n = as.map(0, new_len, vma.prot | PROT_READ | PROT_WRITE, 0, -1, 0, vma.name);
-  if (n < 0) return n;
-  memcpy(as.base() + n, as.base() + old_addr, old_len);
-  if (!(vma.prot & PROT_WRITE) || !(vma.prot & PROT_READ)) as.protect(n, new_len, vma.prot);
-  as.unmap(old_addr, old_len);
-  return n;
+  if (new_len == 0 || new_len > as.limit() || page_up(ctx.a[2]) < ctx.a[2]) return -EINVAL;
+  if (new_len > old_len && over_as_limit(ctx.proc, new_len - old_len)) return -ENOMEM;
+  unsigned f = 0;
+  if (flags & kMayMove) f |= kRemapMayMove;
+  if (flags & kFixed) f |= kRemapFixed;
+  if (flags & kDontUnmap) f |= kRemapDontUnmap;
+  return as.remap(old_addr, old_len, new_len, f, ctx.a[4]);
 }
 
 int64_t sys_msync(SyscallCtx& ctx) {

@@ -112,5 +112,68 @@ int main(void) {
   memset(b0, 7, 3 * pg);
   BOOL("brk moved", (char*)sbrk(0) == (char*)b0 + 3 * pg);
   BOOL("sbrk shrink", sbrk(-pg) != (void*)-1);
+  // mremap: moves and growth of every kind of mapping.
+  {
+    long ps = sysconf(_SC_PAGESIZE);
+    char* a = mmap(NULL, 2 * ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    strcpy(a, "anon data");
+    // A guard page after it forces a move.
+    mmap(a + 2 * ps, ps, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    ERR("mremap grow without MAYMOVE", mremap(a, 2 * ps, 8 * ps, 0));
+    char* b = mremap(a, 2 * ps, 8 * ps, MREMAP_MAYMOVE);
+    BOOL("mremap MAYMOVE moved with the data", b != MAP_FAILED && b != a && strcmp(b, "anon data") == 0);
+    b[7 * ps] = 1;
+    // FIXED to an address we pick.
+    char* spot = mmap(NULL, 8 * ps, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    munmap(spot, 8 * ps);
+    char* c = mremap(b, 8 * ps, 8 * ps, MREMAP_MAYMOVE | MREMAP_FIXED, spot);
+    BOOL("mremap FIXED lands there", c == spot && strcmp(c, "anon data") == 0 && c[7 * ps] == 1);
+    ERR("msync of the old range", msync(b, ps, MS_ASYNC));
+    ERR("mremap of unmapped memory", mremap(b, ps, 2 * ps, MREMAP_MAYMOVE));
+    ERR("mremap FIXED without MAYMOVE", mremap(c, ps, ps, MREMAP_FIXED, b));
+    ERR("mremap FIXED overlapping", mremap(c, 2 * ps, 2 * ps, MREMAP_MAYMOVE | MREMAP_FIXED, c + ps));
+    ERR("mremap DONTUNMAP resize", mremap(c, 2 * ps, 4 * ps, MREMAP_MAYMOVE | MREMAP_DONTUNMAP));
+    // A PROT_NONE mapping moved while growing: its pages come along unread.
+    char* n = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    strcpy(n, "hidden");
+    mprotect(n, ps, PROT_NONE);
+    mmap(n + ps, ps, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    char* n2 = mremap(n, ps, 4 * ps, MREMAP_MAYMOVE);
+    BOOL("PROT_NONE mapping moved", n2 != MAP_FAILED);
+    if (n2 != MAP_FAILED) {
+      mprotect(n2, 4 * ps, PROT_READ);
+      BOOL("its data came along", strcmp(n2, "hidden") == 0);
+    }
+    // A shared file mapping of 4 MiB grown to 8 MiB.
+    int fd = open("mremap-file", O_RDWR | O_CREAT | O_TRUNC, 0600);
+    ftruncate(fd, 8 << 20);
+    char* f = mmap(NULL, 4 << 20, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    mmap(f + (4 << 20), ps, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    char* g = mremap(f, 4 << 20, 8 << 20, MREMAP_MAYMOVE);
+    BOOL("shared file mapping grown", g != MAP_FAILED);
+    if (g != MAP_FAILED) {
+      strcpy(g + (6 << 20), "written through the new part");
+      char buf[32] = "";
+      pread(fd, buf, 28, 6 << 20);
+      BOOL("the file sees it", strcmp(buf, "written through the new part") == 0);
+    }
+    // A second view of a shared mapping (old size 0).
+    char* s1 = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    char* s2 = mremap(s1, 0, ps, MREMAP_MAYMOVE);
+    BOOL("old size 0: a second view", s2 != MAP_FAILED && s2 != s1);
+    if (s2 != MAP_FAILED) {
+      strcpy(s1, "shared");
+      BOOL("both views see writes", strcmp(s2, "shared") == 0);
+    }
+    char* p1 = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ERR("old size 0 of a private mapping", mremap(p1, 0, ps, MREMAP_MAYMOVE));
+    // Two mappings with different protections: one mremap cannot span them.
+    char* two = mmap(NULL, 2 * ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    mprotect(two + ps, ps, PROT_READ);
+    ERR("mremap across two mappings", mremap(two, 2 * ps, 4 * ps, MREMAP_MAYMOVE));
+    BOOL("shrink in place", mremap(two, 2 * ps, ps, 0) == two);
+    close(fd);
+    unlink("mremap-file");
+  }
   return 0;
 }

@@ -174,3 +174,37 @@ TEST(AddressSpace, ReadString) {
 
 }  // namespace
 }  // namespace hart
+
+namespace hart {
+namespace {
+
+TEST(AddressSpace, RemapMovesPagesAndKeepsTheReservation) {
+  auto as = make(uint64_t{1} << 30);
+  ASSERT_EQ(as->map(0x10000, 0x2000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, "a"), 0x10000);
+  ASSERT_TRUE(as->write(0x10000, "moved", 6));
+  ASSERT_EQ(as->protect(0x10000, 0x2000, PROT_NONE), 0);  // unreadable pages move too
+  ASSERT_EQ(as->map(0x12000, 0x1000, PROT_READ, kMapFixed, -1, 0, "guard"), 0x12000);
+  EXPECT_EQ(as->remap(0x10000, 0x2000, 0x4000, 0, 0), -ENOMEM);  // no room, no MAYMOVE
+  int64_t n = as->remap(0x10000, 0x2000, 0x4000, kRemapMayMove, 0);
+  ASSERT_GT(n, 0);
+  EXPECT_FALSE(as->check(0x10000, 1, 0));  // the old range is unmapped
+  char buf[6] = {};
+  EXPECT_TRUE(as->peek(static_cast<uint64_t>(n), buf, 6));
+  EXPECT_STREQ(buf, "moved");
+  // The old range is back in the reservation: a host access faults there.
+  EXPECT_FALSE(as->peek(0x10000, buf, 1));
+  // DONTUNMAP: the old range stays mapped (empty), the data moves.
+  ASSERT_EQ(as->protect(static_cast<uint64_t>(n), 0x4000, PROT_READ | PROT_WRITE), 0);
+  int64_t d = as->remap(static_cast<uint64_t>(n), 0x4000, 0x4000, kRemapMayMove | kRemapDontUnmap, 0);
+  ASSERT_GT(d, 0);
+  EXPECT_TRUE(as->check(static_cast<uint64_t>(n), 0x4000, PROT_READ));
+  EXPECT_TRUE(as->read(static_cast<uint64_t>(d), buf, 6));
+  EXPECT_STREQ(buf, "moved");
+  EXPECT_TRUE(as->read(static_cast<uint64_t>(n), buf, 1));
+  EXPECT_EQ(buf[0], 0);
+  EXPECT_EQ(as->remap(0x12000, 0x2000, 0x3000, kRemapMayMove, 0), -EFAULT);  // runs past the VMA
+  EXPECT_EQ(as->remap(0x12000, 0x1000, 0x1000, kRemapFixed, 0x40000), -EINVAL);  // FIXED needs MAYMOVE
+}
+
+}  // namespace
+}  // namespace hart
