@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdlib>
+#include <cstdio>
 #include <cstring>
 
 namespace hart {
@@ -22,7 +23,39 @@ int host_prot(int guest_prot) { return guest_prot & (PROT_READ | PROT_WRITE); }
 std::atomic<uint64_t> g_reserved{0};  // sum of live sizes
 std::atomic<uint64_t> g_live{0};
 std::atomic<uint64_t> g_cap{0};
+std::atomic<int64_t> g_vmas{0};  // guest VMAs of every live address space
+
+// Host mappings are one pool for hartd and every guest (vm.max_map_count):
+// each guest VMA costs about two (it splits the reservation), so guests
+// together may hold what leaves a quarter of the pool, and at least 16,384
+// mappings, to hartd's own threads, heaps and code.
+int64_t global_vma_cap() {
+  static const int64_t cap = [] {
+    int64_t host = 65530;
+    if (FILE* f = fopen("/proc/sys/vm/max_map_count", "re")) {
+      long long v = 0;
+      if (fscanf(f, "%lld", &v) == 1 && v > 0) host = v;
+      fclose(f);
+    }
+    int64_t reserve = std::max<int64_t>(16384, host / 4);
+    return std::max<int64_t>(1024, (host - reserve) / 2);
+  }();
+  return cap;
+}
 }  // namespace
+
+int64_t AddressSpace::max_vmas() { return std::min<int64_t>(kMaxMapCount, global_vma_cap()); }
+
+bool AddressSpace::room_for_vmas(int n) const {
+  return static_cast<int64_t>(vma_.size()) + n <= kMaxMapCount &&
+         g_vmas.load(std::memory_order_relaxed) + n <= global_vma_cap();
+}
+
+void AddressSpace::account_vmas() {
+  auto now = static_cast<int64_t>(vma_.size());
+  g_vmas.fetch_add(now - vma_accounted_, std::memory_order_relaxed);
+  vma_accounted_ = now;
+}
 
 namespace {
 thread_local sigjmp_buf* tls_copy_jmp = nullptr;
@@ -170,6 +203,7 @@ std::unique_ptr<AddressSpace> AddressSpace::create(uint64_t size, std::string* e
 }
 
 AddressSpace::~AddressSpace() {
+  g_vmas.fetch_sub(vma_accounted_, std::memory_order_relaxed);
   munmap(base_, limit_ + kGuardBytes);
   g_reserved.fetch_sub(limit_);
   g_live.fetch_sub(1);
@@ -245,6 +279,7 @@ int64_t AddressSpace::map(uint64_t addr, uint64_t len, int prot, unsigned flags,
       if (!addr || addr < kPageSize * 16) addr = find_free(plen, addr ? addr : 0);
       if (!addr) return -ENOMEM;
     }
+    if (!room_for_vmas(2)) return -ENOMEM;  // Linux: past vm.max_map_count
     int mflags = MAP_FIXED | ((flags & kMapShared) ? MAP_SHARED : MAP_PRIVATE);
     if (host_fd < 0) mflags |= MAP_ANONYMOUS;
     if (flags & kMapNoReserve) mflags |= MAP_NORESERVE;
@@ -268,6 +303,7 @@ int64_t AddressSpace::map(uint64_t addr, uint64_t len, int prot, unsigned flags,
     v.offset = offset;
     v.name = name;
     vma_.emplace(addr, v);
+    account_vmas();
   }
   if (on_change_) on_change_(addr, addr + plen);
   return static_cast<int64_t>(addr);
@@ -284,6 +320,7 @@ int AddressSpace::unmap(uint64_t addr, uint64_t len) {
          -1, 0);
     carve(addr, addr + plen);
     forget_code_wp(addr, addr + plen);
+    account_vmas();
   }
   if (on_change_) on_change_(addr, addr + plen);
   return 0;
@@ -323,6 +360,11 @@ int64_t AddressSpace::remap(uint64_t old_addr, uint64_t old_len, uint64_t new_le
     bool anonymous = v.host_fd < 0;
     if (old_len == 0 && (!v.shared || !may_move)) return -EINVAL;
     if (dontunmap && !anonymous) return -EINVAL;
+    if (!room_for_vmas(3)) return -ENOMEM;
+    struct Account {  // every way out of here counts the VMAs again
+      AddressSpace* as;
+      ~Account() { as->account_vmas(); }
+    } account{this};
     if (!fixed && !dontunmap && old_len && new_len == old_len) {  // nothing to do
       target = old_addr;
     } else {
@@ -392,6 +434,7 @@ int AddressSpace::protect(uint64_t addr, uint64_t len, int prot) {
       cur = it->second.end;
     }
     if (cur < addr + plen) return -ENOMEM;
+    if (!room_for_vmas(2)) return -ENOMEM;  // the split would pass vm.max_map_count
     if (mprotect(base_ + addr, plen, host_prot(prot)) != 0) return -errno;
     forget_code_wp(addr, addr + plen);
     // Split at the edges, then update every piece inside.
@@ -409,6 +452,7 @@ int AddressSpace::protect(uint64_t addr, uint64_t len, int prot) {
       v.prot = prot;
       vma_.emplace(s, v);
     }
+    account_vmas();
   }
   if (on_change_) on_change_(addr, addr + plen);
   return 0;
@@ -611,6 +655,10 @@ std::unique_ptr<AddressSpace> AddressSpace::fork_copy(std::string* error) const 
   };
   if (mem_fd < 0) return fail("/proc/self/mem");
   std::lock_guard<std::mutex> lock(vma_mutex_);
+  if (g_vmas.load(std::memory_order_relaxed) + static_cast<int64_t>(vma_.size()) > global_vma_cap()) {
+    errno = ENOMEM;
+    return fail("the guests' share of host mappings (vm.max_map_count) is used up");
+  }
   for (const auto& [start, v] : vma_) {
     uint64_t len = v.end - v.start;
     uint8_t* from = base_ + v.start;
@@ -657,6 +705,7 @@ std::unique_ptr<AddressSpace> AddressSpace::fork_copy(std::string* error) const 
     }
     child->vma_.emplace(start, v);
   }
+  child->account_vmas();
   ::close(mem_fd);
   if (map_fd >= 0) ::close(map_fd);
   return child;

@@ -80,6 +80,10 @@ std::string format_size(uint64_t bytes);
 
 class AddressSpace {
  public:
+  static constexpr int64_t kMaxMapCount = 65530;  // Linux's default vm.max_map_count
+  // VMAs one guest address space may hold: kMaxMapCount or less, when the
+  // host's pool of mappings is smaller (see address_space.cpp).
+  static int64_t max_vmas();
   // Reserves a region for guest addresses [0, size) (size as checked by
   // check_address_space_size). Returns nullptr and sets *error on failure;
   // every failure is a capacity failure (the reservation cap is reached or
@@ -176,6 +180,12 @@ class AddressSpace {
   // Removes [start,end) from the VMA list, splitting at the edges. Lock held.
   void carve(uint64_t start, uint64_t end);
   bool range_free(uint64_t start, uint64_t end) const;
+  // VMA count limits (Linux's vm.max_map_count per process, and the guests'
+  // share of hartd's own host mappings): room for n more VMAs? Lock held.
+  bool room_for_vmas(int n) const;
+  // Brings the daemon-wide count up to date with vma_. Lock held.
+  void account_vmas();
+  int64_t vma_accounted_ = 0;
   // Puts the reservation back over a hole at [addr, addr+len) that nothing
   // else took meanwhile. Lock held.
   bool reserve_hole(uint64_t addr, uint64_t len);

@@ -175,5 +175,29 @@ int main(void) {
     close(fd);
     unlink("mremap-file");
   }
+  // Mappings are counted (vm.max_map_count): past the limit mmap fails
+  // with ENOMEM, and works again once some are gone.
+  {
+    long ps = sysconf(_SC_PAGESIZE);
+    enum { kMax = 70000 };
+    static char* maps[kMax];
+    int n = 0, err = 0;
+    char* hint = mmap(NULL, ps, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    for (; n < kMax; ++n) {
+      // Every other page a different protection: neighbours never merge.
+      maps[n] = mmap(NULL, ps, (n & 1) ? PROT_READ : PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (maps[n] == MAP_FAILED) {
+        err = errno;
+        break;
+      }
+    }
+    printf("many mappings end in ENOMEM: %s\n", n < kMax && err == ENOMEM ? "yes" : "no");
+    for (int i = 0; i < n; i += 2) munmap(maps[i], ps);
+    char* again = mmap(NULL, ps, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    printf("after munmap mmap works again: %s\n", again != MAP_FAILED ? "yes" : "no");
+    for (int i = 1; i < n; i += 2) munmap(maps[i], ps);
+    munmap(again, ps);
+    munmap(hint, ps);
+  }
   return 0;
 }
