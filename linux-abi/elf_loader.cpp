@@ -99,6 +99,14 @@ std::string sysroot_path(const std::string& sysroot, const std::string& path) {
   p += path;
   struct stat st;
   if (lstat(p.c_str(), &st) == 0) return p;
+  // A name that does not exist yet (a file being created) in a folder that
+  // exists only under the sysroot: there, so that the paths the guest gets
+  // back (getcwd inside the sysroot) name the same place when given back.
+  size_t slash = path.find_last_of('/');
+  std::string dir = slash == 0 ? "/" : path.substr(0, slash);
+  if (dir != "/" && lstat(dir.c_str(), &st) != 0 && stat((p.substr(0, p.size() - path.size()) + dir).c_str(), &st) == 0 &&
+      S_ISDIR(st.st_mode))
+    return p;
   return path;
 }
 

@@ -59,7 +59,10 @@ struct LoadedProgram {
 };
 
 // Host path for a guest absolute path under the sysroot (qemu -L semantics):
-// sysroot + path if that exists, else path itself. Relative paths unchanged.
+// sysroot + path if that exists, else path itself, except for a new name in
+// a folder that exists under the sysroot and not on the host (then sysroot
+// + path: getcwd inside the sysroot gives guest paths that must work when
+// given back). Relative paths unchanged.
 std::string sysroot_path(const std::string& sysroot, const std::string& path);
 
 // Validates and loads one ELF file. bias_hint is used for ET_DYN only
