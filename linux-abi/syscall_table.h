@@ -238,18 +238,18 @@ struct SyscallInfo {
   U(183, mq_timedreceive, "xxxxxx") \
   U(184, mq_notify, "xxxxxx") \
   U(185, mq_getsetattr, "xxxxxx") \
-  U(186, msgget, "xxxxxx") \
-  U(187, msgctl, "xxxxxx") \
-  U(188, msgrcv, "xxxxxx") \
-  U(189, msgsnd, "xxxxxx") \
-  U(190, semget, "xxxxxx") \
-  U(191, semctl, "xxxxxx") \
-  U(192, semtimedop, "xxxxxx") \
-  U(193, semop, "xxxxxx") \
-  U(194, shmget, "xxxxxx") \
-  U(195, shmctl, "xxxxxx") \
-  U(196, shmat, "xxxxxx") \
-  U(197, shmdt, "xxxxxx") \
+  S(186, msgget, Full, "xo", 'd') \
+  S(187, msgctl, Full, "ddp", 'd') \
+  S(188, msgrcv, Full, "dpulx", 'd') \
+  S(189, msgsnd, Full, "dpux", 'd') \
+  S(190, semget, Full, "xdo", 'd') \
+  S(191, semctl, Full, "dddx", 'd') \
+  S(192, semtimedop, Full, "dpup", 'd') \
+  S(193, semop, Full, "dpu", 'd') \
+  S(194, shmget, Full, "xuo", 'd') \
+  S(195, shmctl, Full, "ddp", 'd') \
+  S(196, shmat, Full, "dpx", 'p') \
+  S(197, shmdt, Full, "p", 'd') \
   S(198, socket, Full, "ddd", 'd') \
   S(199, socketpair, Full, "dddp", 'd') \
   S(200, bind, Full, "dpd", 'd') \
