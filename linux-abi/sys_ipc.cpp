@@ -48,6 +48,7 @@
 #include <ctime>
 #include <deque>
 #include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -366,8 +367,9 @@ std::string shm_vma_name(int key) {
 
 // VMAs mapping each segment's memfd, over every live process of the launch
 // (Linux's shm_nattch). Called without ns.mutex.
-std::map<int, uint64_t> count_attaches(Process& self) {
-  std::map<int, uint64_t> n;
+using AttachCounts = std::map<int, uint64_t>;
+AttachCounts count_attaches(Process& self) {
+  AttachCounts n;
   std::set<AddressSpace*> seen;
   for (auto& p : Process::members(self.tree())) {
     std::shared_ptr<AddressSpace> as = p->as_if_alive();
@@ -378,16 +380,31 @@ std::map<int, uint64_t> count_attaches(Process& self) {
   return n;
 }
 
-// Frees removed segments nobody maps. ns.mutex held; counts from count_attaches.
-void reap_segments(IpcNamespace& ns, const std::map<int, uint64_t>& counts) {
+// count_attaches() when some segment waits for its last detach (the walk
+// is not free: shmget and every exit would pay it), else nothing.
+std::optional<AttachCounts> counts_if_removed(Process& self, IpcNamespace& ns) {
+  {
+    std::lock_guard<std::mutex> lock(ns.mutex);
+    if (std::none_of(ns.shm.by_index.begin(), ns.shm.by_index.end(),
+                     [](auto& e) { return (e.second->mode & kShmDest) != 0; }))
+      return std::nullopt;
+  }
+  return count_attaches(self);
+}
+
+// Frees removed segments nobody maps (none without counts: a segment
+// removed since counts_if_removed looked waits for the next call).
+// ns.mutex held.
+void reap_segments(IpcNamespace& ns, const std::optional<AttachCounts>& counts) {
+  if (!counts) return;
   for (auto it = ns.shm.by_index.begin(); it != ns.shm.by_index.end();) {
     const ShmSeg& s = *it->second;
-    if ((s.mode & kShmDest) && !counts.count(s.memfd)) it = ns.shm.by_index.erase(it);
+    if ((s.mode & kShmDest) && !counts->count(s.memfd)) it = ns.shm.by_index.erase(it);
     else ++it;
   }
 }
 
-uint64_t nattch(const std::map<int, uint64_t>& counts, const ShmSeg& s) {
+uint64_t nattch(const AttachCounts& counts, const ShmSeg& s) {
   auto it = counts.find(s.memfd);
   return it == counts.end() ? 0 : it->second;
 }
@@ -400,7 +417,7 @@ int64_t sys_shmget(SyscallCtx& ctx) {
   const int flag = static_cast<int>(ctx.a[2]);
   Caller k(ctx.proc);
   auto& [ns, c, as] = k;
-  auto counts = count_attaches(ctx.proc);
+  auto counts = counts_if_removed(ctx.proc, ns);
   std::lock_guard<std::mutex> lock(ns.mutex);
   reap_segments(ns, counts);
   return ipcget(
@@ -976,7 +993,7 @@ void ipc_process_exit(Process& p) {
     ns = p.tree().ipc;
   }
   if (!ns) return;
-  auto counts = count_attaches(p);
+  auto counts = counts_if_removed(p, *ns);
   std::lock_guard<std::mutex> lock(ns->mutex);
   reap_segments(*ns, counts);
   auto it = ns->undo.find(p.pid());

@@ -448,12 +448,37 @@ static void test_msg(key_t key) {
   SAY("msgmax %d msgmnb %d msgmni %d", mi.msgmax, mi.msgmnb, mi.msgmni);
 }
 
+// Mode bits against the caller: as root everything is allowed (CAP_IPC_OWNER);
+// as another user the same lines give EACCES (run by hand with setpriv).
+static void test_perms(void) {
+  SAY("== perms (uid 0: %s)", geteuid() == 0 ? "yes" : "no");
+  int s = semget(IPC_PRIVATE, 1, IPC_CREAT | 0);
+  VAL("getval mode 000", semctl(s, 0, GETVAL));
+  ERR("semop mode 000", semop1(s, 0, 1, IPC_NOWAIT));
+  OK("rmid own mode 000", semctl(s, 0, IPC_RMID));
+  int q = msgget(IPC_PRIVATE, IPC_CREAT | 0400);
+  ERR("send to read-only queue", snd(q, 1, "x", IPC_NOWAIT));
+  rcv("receive from read-only queue", q, 64, 0, IPC_NOWAIT);
+  struct msqid_ds ds;
+  OK("stat", msgctl(q, IPC_STAT, &ds));
+  ds.msg_perm.uid = 65533;
+  OK("give away", msgctl(q, IPC_SET, &ds));
+  OK("creator removes", msgctl(q, IPC_RMID, NULL));
+  int m = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0444);
+  ERR("attach rw read-only seg", (long)shmat(m, NULL, 0));
+  void* r = shmat(m, NULL, SHM_RDONLY);
+  BOOL("attach ro", r != (void*)-1);
+  if (r != (void*)-1) shmdt(r);
+  OK("rmid seg", shmctl(m, IPC_RMID, NULL));
+}
+
 int main(void) {
   // Keys unique to this run on the host (native run), fixed under hart-run.
   key_t base = (key_t)(0x48520000 | ((unsigned)getpid() & 0xffff) << 2);
   test_shm(base);
   test_sem(base + 1);
   test_msg(base + 2);
+  test_perms();
   SAY("done");
   return 0;
 }
