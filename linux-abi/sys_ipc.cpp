@@ -73,6 +73,7 @@ constexpr int kShmRdonly = 010000, kShmRnd = 020000, kShmRemap = 040000, kShmExe
 constexpr int kSemUndo = 0x1000;
 constexpr int kMsgNoerror = 010000, kMsgExcept = 020000, kMsgCopy = 040000;
 constexpr int kShmDest = 01000;   // shm_perm.mode: removed, waiting for the last detach
+constexpr uint32_t kShmLocked = 02000;  // shm_perm.mode: SHM_LOCK
 constexpr uint32_t kSeqMultiplier = 32768;  // Linux's IPCMNI
 
 // Linux's default limits (include/uapi/linux/{shm,sem,msg}.h).
@@ -565,6 +566,8 @@ int64_t sys_shmctl(SyscallCtx& ctx) {
         s->mode |= kShmDest;
         s->key = kIpcPrivate;
         reap_segments(ns, counts);
+      } else {  // the pages are never swapped out by hartd: only the flag changes
+        s->mode = cmd == kShmLock ? s->mode | kShmLocked : s->mode & ~kShmLocked;
       }
       return 0;
     }
@@ -649,14 +652,15 @@ namespace {
 int64_t do_semop(SyscallCtx& ctx, uint64_t timeout_addr) {
   const int id = static_cast<int>(ctx.a[0]);
   const uint64_t nsops = ctx.a[2];
-  if (nsops < 1 || nsops > static_cast<uint64_t>(INT_MAX)) return -EINVAL;
+  // Linux's order: the timeout is copied first, checked after the sops.
+  GuestTimespec t{};
+  if (timeout_addr && !ctx.proc.as().read(timeout_addr, &t, sizeof t)) return -EFAULT;
+  if (nsops < 1 || nsops > static_cast<uint64_t>(INT_MAX) || id < 0) return -EINVAL;
   if (nsops > static_cast<uint64_t>(kLimits.semopm)) return -E2BIG;
   std::vector<GuestSembuf> sops(nsops);
   if (!ctx.proc.as().read(ctx.a[1], sops.data(), nsops * sizeof(GuestSembuf))) return -EFAULT;
   timespec deadline{};
   if (timeout_addr) {
-    GuestTimespec t;
-    if (!ctx.proc.as().read(timeout_addr, &t, sizeof t)) return -EFAULT;
     if (t.tv_sec < 0 || t.tv_nsec < 0 || t.tv_nsec >= 1000000000) return -EINVAL;
     deadline = deadline_after(CLOCK_MONOTONIC, t);
   }
@@ -972,7 +976,7 @@ int64_t sys_msgctl(SyscallCtx& ctx) {
         return 0;
       }
       // Raising the limit past MSGMNB needs CAP_SYS_RESOURCE.
-      if (g.qbytes > static_cast<uint64_t>(kLimits.msgmnb) && g.qbytes > q->qbytes && !c.sys_admin)
+      if (g.qbytes > static_cast<uint64_t>(kLimits.msgmnb) && !c.sys_admin)
         return -EPERM;
       q->qbytes = g.qbytes;
       set_perm(*q, g.perm);

@@ -176,6 +176,12 @@ static void test_shm(key_t key) {
   ERR("stat bad id", shmctl(-1, IPC_STAT, &ds));
   ERR("stat bad buf", shmctl(priv, IPC_STAT, BAD_PTR));
   ERR("bad cmd", shmctl(priv, 99, &ds));
+  OK("SHM_LOCK", shmctl(priv, SHM_LOCK, NULL));
+  shmctl(priv, IPC_STAT, &ds);
+  BOOL("SHM_LOCKED", ds.shm_perm.mode & SHM_LOCKED);
+  OK("SHM_UNLOCK", shmctl(priv, SHM_UNLOCK, NULL));
+  shmctl(priv, IPC_STAT, &ds);
+  BOOL("SHM_LOCKED after unlock", ds.shm_perm.mode & SHM_LOCKED);
   struct shminfo info;
   BOOL("IPC_INFO", shmctl(0, IPC_INFO, (struct shmid_ds*)&info) >= 0);
   SAY("shmmni %lu shmmin %lu shmseg %lu", (unsigned long)info.shmmni, (unsigned long)info.shmmin,
@@ -251,6 +257,8 @@ static void test_sem(key_t key) {
   struct timespec bad = {0, 1000000000};
   ERR("timedop bad timeout", semtimedop(id, &dec1, 1, &bad));
   ERR("timedop bad pointer", semtimedop(id, &dec1, 1, BAD_PTR));
+  ERR("timedop bad pointer, no ops", semtimedop(id, &dec1, 0, BAD_PTR));
+  ERR("semop negative id", semop1(-1, 0, 1, 0));
 
   // Blocking decrement released by a child.
   pid_t c = fork();
