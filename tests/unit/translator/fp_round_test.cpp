@@ -1,5 +1,5 @@
 // tests/unit/translator/fp_round_test.cpp — fp_ops.cpp's arithmetic
-// (add, sub, mul, div, sqrt, fma; single and double) against an exact
+// (add, sub, mul, div, sqrt, fma; single and double; fcvt.s.d) against an exact
 // reference in every rounding mode, RMM above all: each result is computed
 // exactly with GMP rationals (sqrt with integer square roots), then rounded
 // once to the format here, with RISC-V's flags (tininess after rounding).
@@ -286,6 +286,30 @@ TEST(FpRound, EdgeAndRandomOperands) {
         for (unsigned rm = 0; rm <= RMM; ++rm)
           check_one(dbl, static_cast<Op>(op), a, b, c, rm, &failures);
       }
+    }
+  }
+  EXPECT_EQ(failures, 0);
+}
+
+// fcvt.s.d: a double rounded once to single.
+TEST(FpRound, DoubleToSingle) {
+  std::mt19937_64 rng(17);
+  int failures = 0;
+  for (int i = 0; i < 60000; ++i) {
+    uint64_t a = edge_operand(kF64, rng);
+    if (i % 2) {  // near the single range's edges: exponents around 2^-150..2^-120 and 2^127
+      const uint64_t e = (i % 4 == 1 ? 1023 - 152 + rng() % 32 : 1023 + 120 + rng() % 10);
+      a = (a & 0x800fffffffffffffull) | (e << 52);
+    }
+    Exact x;
+    if (!decode(kF64, a, &x) || x.q == 0) continue;
+    for (unsigned rm = 0; rm <= RMM; ++rm) {
+      uint32_t want_fl = 0, got_fl = 0;
+      const uint64_t want = round_value(kF32, rational(x.q), x.neg, rm, &want_fl);
+      const uint32_t got = f64_to_f32(a, rm, &got_fl);
+      if ((got != want || got_fl != want_fl) && ++failures <= 20)
+        ADD_FAILURE() << "fcvt.s.d." << kRmNames[rm] << std::hex << " a=0x" << a << ": got 0x"
+                      << got << " flags " << got_fl << ", want 0x" << want << " flags " << want_fl;
     }
   }
   EXPECT_EQ(failures, 0);
