@@ -21,6 +21,7 @@
 #include "linux-abi/host_thread.h"
 #include "linux-abi/itimer.h"
 #include "linux-abi/safe_syscall.h"
+#include "linux-abi/sys_ipc.h"
 
 namespace hart::linux {
 
@@ -504,6 +505,7 @@ void Process::become_zombie() {
   if (as.use_count() == 1) as->set_change_listener(nullptr);
   as.reset();
   cache.reset();
+  ipc_process_exit(*this);  // SEM_UNDO, shm segments detached by the exit
   uncount_live();
 
   // As Linux's exit_notify(): the parent's SIGCHLD is queued before the

@@ -76,6 +76,9 @@ struct ProcessTree {
   std::atomic<uint64_t> ended_cpu_ns{0};  // CPU time of guest threads that have ended
   // Translation counters of address spaces that are gone (TbCache::Stats).
   std::atomic<uint64_t> ended_translated{0}, ended_invalidated{0}, ended_translate_ns{0};
+  // SysV IPC objects of this launch (sys_ipc.cpp), made on first use under
+  // `mutex`: a launch is one IPC namespace.
+  std::shared_ptr<struct IpcNamespace> ipc;
   // threads reaching 0 is signalled on idle_cv (with mutex, a leaf lock).
   std::mutex mutex;
   std::condition_variable idle_cv;
@@ -141,6 +144,12 @@ class Process : public std::enable_shared_from_this<Process> {
             std::string* error);
 
   AddressSpace& as() { return *as_; }
+  // The address space, or nullptr once a zombie (mutex_ taken): for
+  // walking other processes' mappings (sys_ipc.cpp).
+  std::shared_ptr<AddressSpace> as_if_alive() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return as_;
+  }
   TbCache& tb_cache() { return *tb_cache_; }
   GuestLog& log() { return log_; }
   Executor& executor() { return exec_; }

@@ -6,7 +6,8 @@
 // strace printer cannot disagree.
 // Owns: the syscall list, dispatch and strace formatting. Does not own: the
 // handlers' semantics (sys_fs.cpp, sys_mm.cpp, sys_process.cpp, sys_signal.cpp,
-// sys_time.cpp, sys_riscv.cpp, sys_poll.cpp, sys_socket.cpp, sys_system.cpp).
+// sys_time.cpp, sys_riscv.cpp, sys_poll.cpp, sys_socket.cpp, sys_system.cpp,
+// sys_xattr.cpp, sys_ipc.cpp).
 //
 // Row forms:
 //   S(nr, name, level, args, ret)  implemented by sys_<name>(SyscallCtx&)
@@ -57,18 +58,18 @@ struct SyscallInfo {
   U(2, io_submit, "xxxxxx") \
   U(3, io_cancel, "xxxxxx") \
   U(4, io_getevents, "xxxxxx") \
-  U(5, setxattr, "xxxxxx") \
-  U(6, lsetxattr, "xxxxxx") \
-  U(7, fsetxattr, "xxxxxx") \
-  U(8, getxattr, "xxxxxx") \
-  U(9, lgetxattr, "xxxxxx") \
-  U(10, fgetxattr, "xxxxxx") \
-  U(11, listxattr, "xxxxxx") \
-  U(12, llistxattr, "xxxxxx") \
-  U(13, flistxattr, "xxxxxx") \
-  U(14, removexattr, "xxxxxx") \
-  U(15, lremovexattr, "xxxxxx") \
-  U(16, fremovexattr, "xxxxxx") \
+  S(5, setxattr, Full, "sspux", 'd') \
+  S(6, lsetxattr, Full, "sspux", 'd') \
+  S(7, fsetxattr, Full, "dspux", 'd') \
+  S(8, getxattr, Full, "sspu", 'd') \
+  S(9, lgetxattr, Full, "sspu", 'd') \
+  S(10, fgetxattr, Full, "dspu", 'd') \
+  S(11, listxattr, Full, "spu", 'd') \
+  S(12, llistxattr, Full, "spu", 'd') \
+  S(13, flistxattr, Full, "dpu", 'd') \
+  S(14, removexattr, Full, "ss", 'd') \
+  S(15, lremovexattr, Full, "ss", 'd') \
+  S(16, fremovexattr, Full, "ds", 'd') \
   S(17, getcwd, Full, "pu", 'd') \
   U(18, lookup_dcookie, "xxxxxx") \
   S(19, eventfd2, Full, "ux", 'd') \
@@ -237,18 +238,18 @@ struct SyscallInfo {
   U(183, mq_timedreceive, "xxxxxx") \
   U(184, mq_notify, "xxxxxx") \
   U(185, mq_getsetattr, "xxxxxx") \
-  U(186, msgget, "xxxxxx") \
-  U(187, msgctl, "xxxxxx") \
-  U(188, msgrcv, "xxxxxx") \
-  U(189, msgsnd, "xxxxxx") \
-  U(190, semget, "xxxxxx") \
-  U(191, semctl, "xxxxxx") \
-  U(192, semtimedop, "xxxxxx") \
-  U(193, semop, "xxxxxx") \
-  U(194, shmget, "xxxxxx") \
-  U(195, shmctl, "xxxxxx") \
-  U(196, shmat, "xxxxxx") \
-  U(197, shmdt, "xxxxxx") \
+  S(186, msgget, Full, "xo", 'd') \
+  S(187, msgctl, Full, "ddp", 'd') \
+  S(188, msgrcv, Full, "dpulx", 'd') \
+  S(189, msgsnd, Full, "dpux", 'd') \
+  S(190, semget, Full, "xdo", 'd') \
+  S(191, semctl, Full, "dddx", 'd') \
+  S(192, semtimedop, Full, "dpup", 'd') \
+  S(193, semop, Full, "dpu", 'd') \
+  S(194, shmget, Full, "xuo", 'd') \
+  S(195, shmctl, Full, "ddp", 'd') \
+  S(196, shmat, Full, "dpx", 'p') \
+  S(197, shmdt, Full, "p", 'd') \
   S(198, socket, Full, "ddd", 'd') \
   S(199, socketpair, Full, "dddp", 'd') \
   S(200, bind, Full, "dpd", 'd') \

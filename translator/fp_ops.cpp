@@ -5,10 +5,12 @@
 // MXCSR, loads the operation's, executes the SSE/FMA3 instruction, stores
 // the resulting MXCSR (its flags) and reloads the caller's: the compiler
 // can neither fold nor move the instruction out of that window, and
-// nothing else runs inside it. The rare paths that need more host FP code
-// (RMM fix-ups) run inside in_work_env(), which does the same around a
-// larger body. Compares, min/max, int<->float conversions, fcvt.d.s and the
-// software fma (hosts without FMA3, and RMM) are integer code. No <cfenv>:
+// nothing else runs inside it. The rare path that needs more host FP code
+// (fcvt.s.d's RMM tie) runs inside in_work_env(), which does the same
+// around a larger body. Compares, min/max, int<->float conversions,
+// fcvt.d.s and the software fma (hosts without FMA3, RMM fma, and inexact
+// RMM add/sub/mul) are integer code; an inexact RMM quotient that is tiny
+// gets its tie decided in integers (div_rmm_tie). No <cfenv>:
 // glibc's fenv calls save/restore both the x87 and the SSE environments and
 // cost hundreds of cycles each; its generic fma calls them too.
 #include "translator/fp_ops.h"
@@ -224,51 +226,13 @@ bool round_up(unsigned rm, bool neg, bool odd, int half, bool inexact) {
   }
 }
 
-// ---- RMM fix-ups (run inside a work env: RNE, flags discarded) ----
-
-// r is the RNE result of an inexact operation whose exact value is r + e (e
-// exact and non-zero). If the exact value lies halfway between r and its
-// neighbour and RNE rounded toward zero, round away.
-template <class T>
-T rmm_fixup(T r, T e, uint32_t* f) {
-  if (e == 0 || std::isinf(r) || std::isnan(r)) return r;
-  T dir = e > 0 ? std::numeric_limits<T>::infinity() : -std::numeric_limits<T>::infinity();
-  T n = std::nextafter(r, dir);
-  if (std::isinf(n)) {
-    // Halfway to the overflow threshold: compare with half an ulp of max.
-    T gap = r - std::nextafter(r, -dir);
-    if (e + e != gap && e + e != -gap) return r;
-    *f |= OF | NX;
-    return n;
-  }
-  T gap = n - r;
-  if (e + e != gap) return r;
-  bool toward_zero = r == 0 || std::signbit(r) == std::signbit(e);
-  return toward_zero ? n : r;
-}
+// ---- RMM fix-up of fcvt.s.d (runs inside a work env: RNE, flags discarded) ----
 
 template <class U>
 U soft_fma(U a, U b, U c, unsigned rm, uint32_t* fl);
 
-// a*b + c rounded to nearest-even, inside a work env (flags unused).
-inline double fma_rne(double a, double b, double c) {
-  if (g_use_fma3) {
-    asm volatile("vfmadd231sd %[b], %[a], %[c]" : [c] "+x"(c) : [a] "x"(a), [b] "x"(b));
-    return c;
-  }
-  uint32_t ignored = 0;
-  return val(soft_fma(raw<uint64_t>(a), raw<uint64_t>(b), raw<uint64_t>(c), RNE, &ignored));
-}
-
-// Exact error of a RNE add (TwoSum) or mul (fma).
-template <class T>
-T exact_error(Arith op, T a, T b, T r) {
-  if (op == Arith::Sub) b = -b;
-  if (op == Arith::Mul) return fma_rne(a, b, -r);  // the product's exact error
-  T bb = opaque(r - a);
-  return (a - opaque(r - bb)) + (b - bb);
-}
-
+// f64_to_f32's RMM: r is the RNE conversion of v (inexact); if v lies
+// exactly halfway between r and its neighbour away from zero, round away.
 float f64_to_f32_rmm_tie(double v, float r, uint32_t* f) {
   double e = v - static_cast<double>(r);
   if (e == 0 || std::isinf(r)) return r;
@@ -410,6 +374,40 @@ U from_int(uint64_t v, int width, bool uns, unsigned rm, uint32_t* fl) {
 
 // ---- host-arithmetic operations ----
 
+// RMM for a division whose RNE result r is tiny: if the exact quotient
+// |a/b| lies exactly halfway between two multiples of the subnormal unit u
+// (2|a/b|/u an odd integer N), the result is N+1 halves (away from zero),
+// else r. With |a| = ma*2^ea, |b| = mo*2^(eb+t) (mo odd):
+// N = (ma/mo) * 2^(ea-eb-t - log2(u) + 1), an odd integer only if mo
+// divides ma and the power of two cancels to 2^0 against K = ma/mo's own.
+template <class U>
+U div_rmm_tie(U a, U b, U r) {
+  using Tr = Traits<U>;
+  constexpr int M = Tr::kMant, Emin = 1 - Tr::kBias;
+  auto unpack = [](U v, uint64_t& m, int& e) {
+    const int be = static_cast<int>((v & Tr::kExp) >> M);
+    m = static_cast<uint64_t>(v & Tr::kFrac) | (be ? uint64_t{1} << M : 0);
+    e = (be ? be : 1) - Tr::kBias - M;
+  };
+  if (is_zero(a) || is_zero(b) || is_inf(a) || is_inf(b) || is_nan(a) || is_nan(b)) return r;
+  uint64_t ma, mb;
+  int ea, eb;
+  unpack(a, ma, ea);
+  unpack(b, mb, eb);
+  const int t = std::countr_zero(mb);
+  const uint64_t mo = mb >> t;
+  if (ma % mo) return r;
+  uint64_t k = ma / mo;
+  const int shift = ea - eb - t - (Emin - M) + 1;  // N = k * 2^shift
+  if (shift > 0) return r;                        // N even (or not tiny)
+  if (-shift >= 64 || (k & ((uint64_t{1} << -shift) - 1))) return r;
+  const uint64_t n = k >> -shift;
+  if (!(n & 1)) return r;
+  const U sign = (sign_of(a) != sign_of(b)) ? Tr::kSign : U{0};
+  return sign | static_cast<U>((n + 1) / 2);
+}
+
+
 template <class U>
 U arith(Arith op, U a, U b, unsigned rm, uint32_t* fl) {
   using T = typename Traits<U>::F;
@@ -421,39 +419,25 @@ U arith(Arith op, U a, U b, unsigned rm, uint32_t* fl) {
     *fl |= f;
     return Traits<U>::kNaN;
   }
-  // RMM: the RNE result, unless inexact (and, for f64, in range) with an
-  // exact tie; div ties (subnormal results only) are not fixed up.
-  if (rm != RMM || !(f & NX) || op == Arith::Div) {
+  // RMM: the RNE result unless it is inexact; then add/sub/mul are redone
+  // by the exact software fma (one rounding, exact RMM flags: a*1 + b,
+  // a*b + -0) and a tiny quotient gets its tie fixed (div_rmm_tie).
+  if (rm != RMM || !(f & NX)) {
     *fl |= f;
     return out;
   }
-  if constexpr (sizeof(U) == 4) {
-    // The float operation is exact in double (mul always, add/sub when the
-    // exponents are close — otherwise no tie is possible).
-    const Bits d = in_work_env([&]() -> Bits {
-      double x = val(a), y = val(b);
-      double s = opaque(op == Arith::Add ? x + y : op == Arith::Sub ? x - y : x * y);
-      return {raw<uint64_t>(s), exact_error(op, x, y, s) == 0 ? 1u : 0u};
-    });
-    if (d.f) {  // exact in double: round that once more, with RMM
-      uint32_t g = 0;
-      const uint32_t v = f64_to_f32(d.v, RMM, &g);
-      *fl |= g;
-      return v;
-    }
-  } else {
-    if (!(f & (UF | OF))) {
-      const Bits x = in_work_env([&]() -> Bits {
-        uint32_t g = f;
-        double v = rmm_fixup(r, exact_error(op, val(a), val(b), r), &g);
-        return {raw<uint64_t>(v), g};
-      });
-      *fl |= x.f;
-      return x.v;
-    }
+  constexpr U kOne = Traits<U>::kExp & (Traits<U>::kExp >> 1);  // 1.0: biased exponent bias
+  switch (op) {
+    case Arith::Add: return soft_fma(a, kOne, b, RMM, fl);
+    case Arith::Sub: return soft_fma(a, kOne, b ^ Traits<U>::kSign, RMM, fl);
+    case Arith::Mul: return soft_fma(a, b, Traits<U>::kSign, RMM, fl);
+    default:
+      // Quotients of P-bit numbers are never halfway between two normal
+      // numbers; a tiny one (UF) may be. The flags stay RNE's (a tie is
+      // exact at P bits with an unbounded exponent: tiny either way).
+      *fl |= f;
+      return (f & UF) ? div_rmm_tie(a, b, out) : out;
   }
-  *fl |= f;
-  return out;
 }
 
 template <class U>

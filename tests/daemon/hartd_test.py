@@ -19,6 +19,7 @@ process limit and ended by kill --tree; a tree ends with its first
 process; daemon-wide limits answer `limit`; vFile files are closed with
 their gdb session and never open hartd's /proc; TCP garbage before hello
 closes the connection; ended guests are kept bounded. The launch field address_space.
+SysV IPC keys are per launch.
 (4,000 concurrent guests and capacity limits: capacity_test.py.)
 """
 import contextlib
@@ -224,6 +225,17 @@ class Guests(unittest.TestCase):
         out, st = collect(c, [slow])
         self.assertEqual(st[slow]["exit_code"], 0)
         self.assertEqual(out[slow]["stdout"], b"spun\n")
+        c.close()
+
+    def test_ipc_namespace_per_launch(self):
+        # Two launches create the same SysV IPC keys at once: each launch is
+        # its own IPC namespace, so neither sees the other's objects.
+        c = self.d.client()
+        pids = [launch(c, [guest("ipc_key.static"), "1"]) for _ in range(2)]
+        out, st = collect(c, pids)
+        for p in pids:
+            self.assertEqual(st[p].get("exit_code"), 0, (st[p], out[p]))
+            self.assertEqual(out[p]["stdout"], b"created\nremoved\n")
         c.close()
 
     def test_fork_bomb_stops_at_process_limit(self):

@@ -267,4 +267,13 @@ TEST_DX(303, 0, D_QNANP, D_QNANP, 0, lla a1, dbuf; fsd fa1, 8(a1); ld a0, 8(a1))
 TEST_DX(304, 0, D_QNANP, D_QNANP, 0, lla a1, dbuf; fsd fa1, 3(a1); fld fa2, 3(a1); fmv.x.d a0, fa2)  // misaligned
 TEST_DD(305, 0, D_N1, D_N1, 0, 0, lla a1, dbuf+2048; fsd fa1, -2040(a1); fld fa0, -2040(a1))
 
+// RMM: a normal product whose error lies below the subnormal range (no tie),
+// and a tie in a subnormal quotient (static rm and frm = RMM via fsrmi 4)
+TEST_DD(310, NX,    0x0020000000000000, 0x0010000000000001, 0x3fffffffffffffff, 0, fmul.d fa0, fa1, fa2, rmm)
+TEST_DD(311, NX,    0x0020000000000000, 0x0010000000000001, 0x3fffffffffffffff, 0, fsrmi 4; fmul.d fa0, fa1, fa2, dyn)
+TEST_DD(312, UF|NX, 0x0008000000000001, 0x0010000000000001, D_P2, 0, fdiv.d fa0, fa1, fa2, rmm)
+TEST_DD(313, UF|NX, 0x0008000000000001, 0x0010000000000001, D_P2, 0, fsrmi 4; fdiv.d fa0, fa1, fa2, dyn)
+TEST_DD(314, UF|NX, 0x0008000000000000, 0x0010000000000001, D_P2, 0, fdiv.d fa0, fa1, fa2)  // RNE: even
+TEST_DD(315, UF|NX, 0x8000000000000001, D_SUB, 0xc000000000000000, 0, fsrmi 4; fdiv.d fa0, fa1, fa2, dyn)
+
 TEST_END

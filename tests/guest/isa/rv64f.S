@@ -196,4 +196,12 @@ TEST_DX(186, 0,  0xffffffff3f800000, 0, 0, li t0, S_P1; fmv.w.x fa0, t0; fmv.x.d
 // a double op overwrites the whole register; a single op re-boxes it
 TEST_SS(187, 0,  S_P2,   S_P1, S_P1, 0, LOAD_D(fa0, 0x4000000000000000) fadd.s fa0, fa1, fa2)
 
+// RMM ties in subnormal quotients (static rm and frm = RMM via fsrmi 4):
+// 0x00800001 / 2 = 0x00400000.8 units → away from zero
+TEST_SS(190, UF|NX, 0x00400001, 0x00800001, S_P2, 0, fdiv.s fa0, fa1, fa2, rmm)
+TEST_SS(191, UF|NX, 0x00400001, 0x00800001, S_P2, 0, fsrmi 4; fdiv.s fa0, fa1, fa2, dyn)
+TEST_SS(192, UF|NX, 0x80400001, 0x00800001, 0xc0000000, 0, fsrmi 4; fdiv.s fa0, fa1, fa2, dyn)
+TEST_SS(193, UF|NX, 0x00400000, 0x00800001, S_P2, 0, fdiv.s fa0, fa1, fa2)   // RNE: even
+TEST_SS(194, UF|NX, S_SUB,      S_SUB, S_P2, 0, fsrmi 4; fdiv.s fa0, fa1, fa2, dyn)  // half the unit → away
+
 TEST_END
