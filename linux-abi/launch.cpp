@@ -82,6 +82,8 @@ std::shared_ptr<Launch> Launch::start(Executor& exec, const LaunchConfig& cfg, E
 
   l->tree_ = std::make_shared<ProcessTree>();
   l->tree_->max_processes = cfg.limits.processes;
+  l->tree_->owner_uid = cfg.owner_uid;
+  l->tree_->proc_view_owner = cfg.proc_view_owner;
   std::shared_ptr<Process> p =
       Process::create(exec, l->log_, error, l->tree_, cfg.address_space);
   if (!p) return out_of_room(*error);  // only the reservation can fail

@@ -72,6 +72,11 @@ struct LaunchConfig {
   std::function<void(const std::string&)> log_sink;
   VcpuOptions vcpu;
   LaunchLimits limits;
+  // Who launched it (the control client's uid) and whether its /proc shows
+  // every process of that owner in the daemon ("proc_view": "owner") or
+  // only its own tree (the default).
+  uint32_t owner_uid = 0;
+  bool proc_view_owner = false;
   // Bytes of guest address space of each process of the launch (a power of
   // two, kGuestVaMin..kGuestVaMax; forks and execs keep it).
   uint64_t address_space = kLaunchAddressSpace;

@@ -68,8 +68,9 @@ std::string join_nul(const std::vector<std::string>& v) {
 // /proc/<pid>/maps contents, Linux format.
 std::string proc_maps(Process& p) {
   std::string out;
-  std::lock_guard<std::mutex> lock(p.mutex());  // as_ may change at execve
-  for (const Vma& v : p.as().vmas()) {
+  std::shared_ptr<AddressSpace> as = p.as_if_alive();  // none for a zombie
+  if (!as) return out;
+  for (const Vma& v : as->vmas()) {
     char line[512];
     snprintf(line, sizeof line, "%08lx-%08lx %c%c%c%c %08lx 00:00 0", (unsigned long)v.start,
              (unsigned long)v.end, (v.prot & PROT_READ) ? 'r' : '-',
@@ -207,9 +208,9 @@ struct MemFile : EmuFile {
   }
   int64_t transfer(uint8_t* buf, uint64_t len, uint64_t off, bool write) {
     std::shared_ptr<Process> p = t.lock();
-    if (!p || p->zombie()) return 0;  // the mm is gone: Linux reads 0 bytes
-    std::lock_guard<std::mutex> lock(p->mutex());  // as_ changes at execve
-    AddressSpace& as = p->as();
+    std::shared_ptr<AddressSpace> asp = p ? p->as_if_alive() : nullptr;
+    if (!asp) return 0;  // the mm is gone: Linux reads 0 bytes
+    AddressSpace& as = *asp;
     uint64_t done = 0;
     while (done < len) {
       uint64_t a = off + done;
@@ -552,7 +553,7 @@ int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out)
         out->link = std::to_string(p.pid());
       }
     } else if (is_number(first)) {
-      t = Process::find(std::stoi(first), &p);
+      t = Process::find_visible(std::stoi(first), p);
       if (!t) return -ENOENT;  // never a host process, never hartd
     }
     if (t) return emulate_pid(p, t, dir, tail, in_root, out);
@@ -562,8 +563,7 @@ int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out)
           {"meminfo", DT_REG}, {"mounts", DT_LNK},      {"net", DT_LNK},
           {"self", DT_LNK},    {"stat", DT_REG},        {"sys", DT_DIR},
           {"thread-self", DT_LNK}, {"uptime", DT_REG},  {"version", DT_REG}};
-      for (auto& m : Process::members(p.tree()))
-        if (!m->zombie()) e.push_back({std::to_string(m->pid()), DT_DIR});
+      for (auto& m : Process::visible_to(p)) e.push_back({std::to_string(m->pid()), DT_DIR});
       set_synth(p, out, "/proc", std::move(e), "/proc");
       return 0;
     }

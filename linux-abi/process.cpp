@@ -672,6 +672,30 @@ std::vector<std::shared_ptr<Process>> Process::all_live() {
   return out;
 }
 
+namespace {
+bool sees(const ProcessTree& viewer, const ProcessTree& other) {
+  return &viewer == &other || (viewer.proc_view_owner && viewer.owner_uid == other.owner_uid);
+}
+}  // namespace
+
+std::shared_ptr<Process> Process::find_visible(int pid, const Process& viewer) {
+  std::lock_guard<std::mutex> lock(g_tree_mutex);
+  auto it = pid_table().find(pid);
+  if (it == pid_table().end()) return nullptr;
+  std::shared_ptr<Process> p = it->second.lock();
+  if (!p || !sees(*viewer.tree_, *p->tree_)) return nullptr;
+  return p;
+}
+
+std::vector<std::shared_ptr<Process>> Process::visible_to(const Process& viewer) {
+  std::vector<std::shared_ptr<Process>> out;
+  std::lock_guard<std::mutex> lock(g_tree_mutex);
+  for (auto& [pid, w] : pid_table())
+    if (auto p = w.lock())
+      if (sees(*viewer.tree_, *p->tree_)) out.push_back(std::move(p));
+  return out;
+}
+
 std::vector<std::shared_ptr<Process>> Process::members(const ProcessTree& tree) {
   std::vector<std::shared_ptr<Process>> out;
   std::lock_guard<std::mutex> lock(g_tree_mutex);

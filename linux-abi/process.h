@@ -70,6 +70,10 @@ class Process;
 // (Launch's supervisor does that).
 struct ProcessTree {
   int max_processes = 0;                  // 0 = none; a fork beyond it fails with EAGAIN
+  // /proc shows this tree's processes; with proc_view_owner, every process
+  // whose tree has the same owner (the uid that launched it).
+  uint32_t owner_uid = 0;
+  bool proc_view_owner = false;
   std::atomic<int> processes{0};          // live (not yet zombie) processes, forks in progress included
   std::atomic<int> threads{0};            // host threads running guest threads
   std::atomic<bool> dying{false};         // frozen: fork and clone fail (EAGAIN)
@@ -347,6 +351,11 @@ class Process : public std::enable_shared_from_this<Process> {
   // Every process of `tree` still in the pid table (zombies included),
   // ordered by pid.
   static std::vector<std::shared_ptr<Process>> members(const ProcessTree& tree);
+  // What viewer's /proc shows: a process of its tree or, with the owner
+  // view, of any tree of the same owner; zombies included (state Z), reaped
+  // ones not. find_visible: nullptr if pid is not one of them.
+  static std::shared_ptr<Process> find_visible(int pid, const Process& viewer);
+  static std::vector<std::shared_ptr<Process>> visible_to(const Process& viewer);
   // Every live (not zombie) process of every tree, ordered by pid.
   static std::vector<std::shared_ptr<Process>> all_live();
   // A snapshot for hartd's `list` (takes mutex_ and the tree lock).

@@ -39,6 +39,15 @@ Connection::Connection(asio::io_context& io, int fd, bool unix_socket, bool need
       server_(srv),
       id_(g_next_conn.fetch_add(1)) {}
 
+uint32_t Connection::peer_uid() const {
+  struct ucred cred{};
+  socklen_t len = sizeof cred;
+  if (unix_ && getsockopt(const_cast<asio::posix::stream_descriptor&>(sock_).native_handle(), SOL_SOCKET,
+                          SO_PEERCRED, &cred, &len) == 0)
+    return cred.uid;
+  return getuid();
+}
+
 Connection::~Connection() {
   for (auto& [line, fd] : fds_) ::close(fd);
 }

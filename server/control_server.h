@@ -60,6 +60,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void close_after_flush();
   void close();  // on the strand
   bool is_unix() const { return unix_; }
+  // The client's uid (SO_PEERCRED on the Unix socket; hartd's own uid for
+  // TCP clients, who proved the token).
+  uint32_t peer_uid() const;
   uint64_t id() const { return id_; }
 
   // For the request being handled: the next fd passed with it (SCM_RIGHTS),

@@ -148,7 +148,7 @@ const std::vector<Field> kLaunchSettingFields = {
     {"env", Type::StringArray, false}, {"cwd", Type::String, false},
     {"sysroot", Type::String, false},  {"root", Type::String, false},
     {"log", Type::Object, false},      {"limits", Type::Object, false},
-    {"address_space", Type::Size, false}};
+    {"address_space", Type::Size, false}, {"proc_view", Type::String, false}};
 
 }  // namespace
 
@@ -186,6 +186,12 @@ std::string launch_settings(const Json& b, LaunchRequest* out) {
     std::string err;
     if (!parse_address_space_size(text, &cfg.address_space, &err)) return "field 'address_space': " + err;
   }
+  if (b.contains("proc_view")) {
+    std::string v = b["proc_view"].get<std::string>();
+    if (v != "launch" && v != "owner") return "field 'proc_view' must be \"launch\" or \"owner\"";
+    cfg.proc_view_owner = v == "owner";
+  }
+  cfg.owner_uid = getuid();
   if (b.contains("log")) {
     const Json& lg = b["log"];
     std::string err = validate(lg, kLogFields, "log.");
@@ -248,6 +254,7 @@ void op_launch(Req& r) {
     }
   }
   if (std::string err = launch_settings(b, &lr); !err.empty()) return r.fail("bad_request", err);
+  lr.cfg.owner_uid = r.conn->peer_uid();
   if (b.contains("gdb")) {
     const Json& g = b["gdb"];
     std::string err = validate(g, kGdbFields, "gdb.");

@@ -238,6 +238,28 @@ class Guests(unittest.TestCase):
             self.assertEqual(out[p]["stdout"], b"created\nremoved\n")
         c.close()
 
+    def test_proc_view(self):
+        # /proc shows the guest's own launch; with "proc_view": "owner",
+        # every process of the same owner in the daemon; never hartd.
+        c = self.d.client()
+        with tempfile.TemporaryDirectory() as tmp:
+            gate = os.path.join(tmp, "go")
+            other = launch(c, [guest("sleeper.nolibc"), gate])
+            own = launch(c, [guest("proc_list.static")])
+            wide = launch(c, [guest("proc_list.static")], proc_view="owner")
+            out, st = collect(c, [own, wide])
+            listed = {p: set(int(x) for x in out[p]["stdout"].split()) for p in (own, wide)}
+            self.assertEqual(listed[own], {own})
+            self.assertIn(other, listed[wide])
+            self.assertIn(wide, listed[wide])
+            self.assertNotIn(self.d.proc.pid, listed[wide] - {other, own, wide})
+            with self.assertRaises(RequestError) as e:
+                c.request("launch", argv=[guest("proc_list.static")], proc_view="everyone")
+            self.assertEqual(e.exception.code, "bad_request")
+            open(gate, "w").close()
+            collect(c, [other])
+        c.close()
+
     def test_fork_bomb_stops_at_process_limit(self):
         c = self.d.client()
         pid = launch(c, [guest("fork_bomb.static"), "1000"], limits={"processes": 10})

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -84,6 +85,20 @@ static void* worker(void* arg) {
   return NULL;
 }
 
+// The state letter of /proc/<pid>/stat ('-' if it cannot be read).
+static char state_of(pid_t pid) {
+  char path[64], buf[512];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return '-';
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (n <= 0) return '-';
+  buf[n] = 0;
+  char* paren = strrchr(buf, ')');
+  return paren && paren[1] == ' ' ? paren[2] : '?';
+}
+
 int main(void) {
   list_dir("/proc/self/fd", "/proc/self/fd");
   int fd = open("file", O_RDWR | O_CREAT, 0600);
@@ -155,5 +170,47 @@ int main(void) {
   write(to_child[1], "x", 1);
   waitpid(c, NULL, 0);
   unlink("file");
+  // True states: a child sleeping in nanosleep is S, a child that exited
+  // and is not reaped yet is Z (and /proc/<pid> is still there), the
+  // reader itself runs (R); oom_score_adj is writable and inherited.
+  {
+    pid_t sleeper = fork();
+    if (sleeper == 0) {
+      sleep(30);
+      _exit(0);
+    }
+    pid_t quick = fork();
+    if (quick == 0) _exit(3);
+    usleep(300000);
+    printf("sleeping child: %c\n", state_of(sleeper));
+    printf("exited child before wait: %c\n", state_of(quick));
+    printf("self: %c\n", state_of(getpid()));
+    kill(sleeper, SIGKILL);
+    waitpid(sleeper, NULL, 0);
+    waitpid(quick, NULL, 0);
+    printf("reaped child: %c\n", state_of(quick));
+    int f = open("/proc/self/oom_score_adj", O_RDWR);
+    VAL("write oom_score_adj", write(f, "250\n", 4));
+    close(f);
+    char buf[32] = "";
+    f = open("/proc/self/oom_score_adj", O_RDONLY);
+    read(f, buf, sizeof buf - 1);
+    close(f);
+    printf("oom_score_adj now: %s", buf);
+    f = open("/proc/self/oom_score_adj", O_WRONLY);
+    ERR("oom_score_adj 5000", write(f, "5000", 4));
+    ERR("oom_score_adj junk", write(f, "abc", 3));
+    close(f);
+    pid_t c = fork();
+    if (c == 0) {
+      int g = open("/proc/self/oom_score_adj", O_RDONLY);
+      char b[32] = "";
+      read(g, b, sizeof b - 1);
+      printf("child inherits oom_score_adj: %s", b);
+      fflush(stdout);
+      _exit(0);
+    }
+    waitpid(c, NULL, 0);
+  }
   return 0;
 }
