@@ -115,19 +115,25 @@ int64_t sys_syncfs(SyscallCtx& ctx) {
   return syncfs(fd) == 0 ? 0 : -errno;
 }
 
-// mknodat: FIFOs, sockets and regular files; device nodes are refused
-// (EPERM, as for an unprivileged process) — a guest cannot reach host devices.
+// mknodat: FIFOs, sockets and regular files; device nodes as the host
+// allows the caller (root may) — but never inside a root (a jail is a
+// container without CAP_MKNOD: a device node there would reach host
+// devices), and a node of a memory device is refused when opened anyway
+// (host_object_check).
 int64_t sys_mknodat(SyscallCtx& ctx) {
   mode_t mode = static_cast<mode_t>(ctx.a[2]);
   mode_t type = mode & S_IFMT;
-  if (type == S_IFCHR || type == S_IFBLK) return -EPERM;
-  if (type != 0 && type != S_IFREG && type != S_IFIFO && type != S_IFSOCK) return -EINVAL;
+  if ((type == S_IFCHR || type == S_IFBLK) && ctx.proc.root()) return -EPERM;
+  if (type != 0 && type != S_IFREG && type != S_IFIFO && type != S_IFSOCK && type != S_IFCHR &&
+      type != S_IFBLK)
+    return -EINVAL;
   AtPath at;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
   if (r < 0) return r;
   if (at.host_only) return -EEXIST;  // an emulated /dev or /proc entry exists there
   mode_t perm = mode & 07777 & ~ctx.proc.umask();
-  return mknodat(at.dirfd, at.path.c_str(), type | perm, 0) == 0 ? 0 : -errno;
+  dev_t dev = type == S_IFCHR || type == S_IFBLK ? static_cast<dev_t>(ctx.a[3]) : 0;
+  return mknodat(at.dirfd, at.path.c_str(), type | perm, dev) == 0 ? 0 : -errno;
 }
 
 }  // namespace hart::linux

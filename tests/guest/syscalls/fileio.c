@@ -4,6 +4,8 @@
 // mincore, setsid/getsid/setpgid/getpgid, sched_setaffinity.
 #include "sc.h"
 
+#include <sys/sysmacros.h>
+
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sched.h>
@@ -70,6 +72,14 @@ int main(void) {
   BOOL("is a fifo", S_ISFIFO(st.st_mode));
   ERR("mknodat exists", mknodat(AT_FDCWD, "fifo", S_IFIFO | 0600, 0));
   ERR("mknodat bad type", mknodat(AT_FDCWD, "x", 0170000, 0));
+  // A character device node as root (CAP_MKNOD): the null device.
+  if (geteuid() == 0) {
+    OK("mknodat char device", mknodat(AT_FDCWD, "nulldev", S_IFCHR | 0600, makedev(1, 3)));
+    int nd = open("nulldev", O_WRONLY);
+    VAL("write to it", write(nd, "gone", 4));
+    close(nd);
+    unlink("nulldev");
+  }
 
   struct open_how how = {.flags = O_RDONLY};
   long fd2 = syscall(SYS_openat2, AT_FDCWD, "src", &how, sizeof how);
