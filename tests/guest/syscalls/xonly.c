@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <sys/wait.h>
 
 // "return 42" in the host's machine code.
@@ -113,6 +115,27 @@ int main(void) {
         call_caught("call past the end of a shared file mapping", s + ps);
         in_child("the same in a child", call_exit, s + ps);
       }
+    }
+    close(fd);
+  }
+  // System calls handed memory that faults on the host (a file page past
+  // the end of its file): the call fails with EFAULT (or a short count),
+  // the process goes on.
+  fd = mkstemp(path);
+  if (fd >= 0) {
+    unlink(path);
+    if (write(fd, "x", 1) != 1) printf("write failed\n");
+    char* m = mmap(NULL, 2 * ps, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (m != MAP_FAILED) {
+      struct timespec* beyond = (struct timespec*)(m + ps);
+      ERR("nanosleep reading past the end of a file", nanosleep(beyond, NULL));
+      ERR("clock_gettime writing past the end of a file", clock_gettime(CLOCK_MONOTONIC, beyond));
+      int p2[2];
+      if (pipe(p2) == 0) {
+        ERR("write from past the end of a file", write(p2[1], m + ps, 16));
+        if (write(p2[1], "abc", 3) == 3) ERR("read into past the end of a file", read(p2[0], m + ps, 3));
+      }
+      ERR("uname into past the end of a file", syscall(SYS_uname, m + ps));
     }
     close(fd);
   }
