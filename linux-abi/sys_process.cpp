@@ -473,7 +473,7 @@ int64_t sys_futex(SyscallCtx& ctx) {
                               static_cast<uint32_t>(ctx.a[5])));
     }
     default:
-      return -ENOSYS;
+      return futex_pi(ctx, cmd, op);  // PI operations (sys_futex_pi.cpp)
   }
 }
 

@@ -95,6 +95,10 @@ std::string guest_link_of(const Process& p, int host_fd);
 // True if the guest path names this process's /proc/self/<what> (or /proc/<pid>/<what>).
 bool is_proc_self(const Process& p, const std::string& path, const char* what);
 
+// The PI futex operations of sys_futex (sys_futex_pi.cpp); ENOSYS for the
+// requeue-PI ones.
+int64_t futex_pi(SyscallCtx& ctx, int cmd, int op);
+
 // pipe2/socketpair: installs two new host fds as guest fds and stores the
 // pair (int[2]) at out_addr; on any failure nothing stays installed or open.
 int64_t install_fd_pair(Process& p, int h0, int h1, bool cloexec, uint64_t out_addr);

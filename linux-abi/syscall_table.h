@@ -358,7 +358,7 @@ struct SyscallInfo {
   U(446, landlock_restrict_self, "xxxxxx") \
   U(447, memfd_secret, "xxxxxx") \
   U(448, process_mrelease, "xxxxxx") \
-  U(449, futex_waitv, "xxxxxx") \
+  S(449, futex_waitv, Full, "pdxpd", 'd') \
   U(450, set_mempolicy_home_node, "xxxxxx")
 // clang-format on
 
