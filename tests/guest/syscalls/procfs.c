@@ -212,5 +212,22 @@ int main(void) {
     }
     waitpid(c, NULL, 0);
   }
+  // /dev/stdin names the process's fd 0, whatever it is now.
+  {
+    int pp[2];
+    pipe(pp);
+    int saved = dup(0);
+    dup2(pp[0], 0);
+    write(pp[1], "via the pipe", 12);
+    int f = open("/dev/stdin", O_RDONLY);
+    char buf[32] = "";
+    if (f >= 0) read(f, buf, 12);
+    printf("/dev/stdin after dup2(pipe, 0): %s\n", f >= 0 ? buf : sc_errname(errno));
+    if (f >= 0) close(f);
+    dup2(saved, 0);
+    close(saved);
+    close(pp[0]);
+    close(pp[1]);
+  }
   return 0;
 }
