@@ -19,6 +19,16 @@ static void on_segv(int s, siginfo_t* si, void* uc) {
   siglongjmp(jb, 1);
 }
 
+static volatile int bus_code;
+static volatile char* volatile bus_addr;
+static void on_bus(int s, siginfo_t* si, void* uc) {
+  (void)s;
+  (void)uc;
+  bus_code = si->si_code;
+  bus_addr = si->si_addr;
+  siglongjmp(jb, 1);
+}
+
 int main(void) {
   long pg = sysconf(_SC_PAGESIZE);
   SAY("page size %ld", pg);
@@ -198,6 +208,27 @@ int main(void) {
     for (int i = 1; i < n; i += 2) munmap(maps[i], ps);
     munmap(again, ps);
     munmap(hint, ps);
+  }
+  // A load from a file mapping past the end of the file: SIGBUS (BUS_ADRERR).
+  {
+    long ps = sysconf(_SC_PAGESIZE);
+    int fd = open("short-file", O_RDWR | O_CREAT | O_TRUNC, 0600);
+    write(fd, "x", 1);
+    volatile char* m = mmap(NULL, 2 * ps, PROT_READ, MAP_SHARED, fd, 0);
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_bus;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGBUS, &sa, &old);
+    if (sigsetjmp(jb, 1) == 0) {
+      printf("read past EOF: %d\n", m[ps]);
+    } else {
+      printf("read past EOF: SIGBUS code %d at the address: %s\n", bus_code, bus_addr == m + ps ? "yes" : "no");
+    }
+    sigaction(SIGBUS, &old, NULL);
+    printf("within the file: %c\n", m[0]);
+    close(fd);
+    unlink("short-file");
   }
   return 0;
 }
