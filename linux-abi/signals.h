@@ -94,6 +94,7 @@ class PendingSignals {
   // Removes the oldest instance of sig; false if none.
   bool take(int sig, GuestSiginfo* out);
   void discard(int sig);  // every instance
+  size_t queued() const { return queue_.size(); }
  private:
   uint64_t mask_ = 0;
   std::deque<GuestSiginfo> queue_;

@@ -8,6 +8,8 @@
 // not modelled yet.
 #include <unistd.h>
 
+#include <sys/resource.h>
+
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -241,6 +243,14 @@ int64_t queue_info(SyscallCtx& ctx, Process& p, int tid, int64_t sig, uint64_t u
   if (!ctx.proc.as().read(uinfo, &info, sizeof info)) return -EFAULT;
   if (!valid_signal(sig)) return -EINVAL;
   info.si_signo = static_cast<int>(sig);
+  // RLIMIT_SIGPENDING: a queued real-time signal past the target's limit
+  // fails with EAGAIN (Linux counts per user; hartd per target process).
+  if (sig >= kGuestSigRtMin && info.si_code < 0) {
+    std::lock_guard<std::mutex> lock(p.mutex());
+    uint64_t n = p.signals.shared.queued();
+    p.for_each_thread([&](Vcpu&, ThreadSignals& ts) { n += ts.pending.queued(); });
+    if (n >= p.rlimits[RLIMIT_SIGPENDING].rlim_cur) return -EAGAIN;
+  }
   if (tid) return send_signal_tid(p, tid, info, &ctx.vcpu);
   if (sig == 0) return 0;
   send_signal(p, nullptr, info, &p == &ctx.proc ? &ctx.vcpu : nullptr);

@@ -4,6 +4,9 @@
 // SA_NODEFER, sigaltstack, and the errno of bad arguments.
 #include "sc.h"
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+
 #include <pthread.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -40,7 +43,7 @@ int main(void) {
   ERR("sigaction 0", sigaction(0, &sa, NULL));
   ERR("sigaction 65", syscall(SYS_rt_sigaction, 65, NULL, NULL, 8));
   ERR("sigaction sigsetsize", syscall(SYS_rt_sigaction, SIGUSR1, NULL, NULL, 4));
-  ERR("sigaction EFAULT", sigaction(SIGUSR1, BAD_PTR, NULL));
+  ERR("sigaction EFAULT", syscall(SYS_rt_sigaction, SIGUSR1, BAD_PTR, NULL, 8));
   sigaction(SIGUSR1, NULL, &old);
   BOOL("flags read back SA_SIGINFO", old.sa_flags & SA_SIGINFO);
   OK("raise", raise(SIGUSR1));
@@ -159,5 +162,29 @@ int main(void) {
   signal(SIGUSR1, SIG_IGN);
   OK("ignored signal", raise(SIGUSR1));
   SAY("done");
+  // RLIMIT_SIGPENDING bounds queued real-time signals: sigqueue past it is EAGAIN.
+  {
+    pid_t c = fork();
+    if (c == 0) {
+      struct rlimit rl = {5, 5};
+      setrlimit(RLIMIT_SIGPENDING, &rl);
+      sigset_t rt;
+      sigemptyset(&rt);
+      sigaddset(&rt, SIGRTMIN + 1);
+      sigprocmask(SIG_BLOCK, &rt, NULL);
+      int ok = 0, err = 0;
+      for (int i = 0; i < 8; ++i) {
+        union sigval v = {.sival_int = i};
+        if (sigqueue(getpid(), SIGRTMIN + 1, v) == 0) ++ok;
+        else err = errno;
+      }
+      // Linux counts the user's pending signals everywhere: at most 5 here.
+      printf("RLIMIT_SIGPENDING 5: queued some, at most 5: %s, then %s\n", ok >= 1 && ok <= 5 ? "yes" : "no",
+             sc_errname(err));
+      fflush(stdout);
+      _exit(0);
+    }
+    waitpid(c, NULL, 0);
+  }
   return 0;
 }
