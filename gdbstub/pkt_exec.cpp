@@ -22,6 +22,9 @@ std::string Session::stop_reply(const StopInfo& st) {
   }
   snprintf(buf, sizeof buf, "T%02x", gdb_signal_from_linux(st.signal) & 0xff);
   std::string r = buf;
+  // As gdbserver: the thread a stop reports becomes the general thread, so
+  // the next g/p/m act on it even when gdb selected another one (Hg) before.
+  if (st.tid > 0) g_thread = st.tid;
   Registers regs;
   bool have_regs = target.read_registers(st.tid, &regs);
   switch (st.reason) {

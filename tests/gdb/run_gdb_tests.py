@@ -951,6 +951,42 @@ def rsp_catch_syscall():
         fail("guest result", rc, o, e)
 
 
+def rsp_stop_thread():
+    # A stop makes the reporting thread the general thread (as gdbserver):
+    # after Hg selected the main thread, a breakpoint hit in a worker must
+    # give the worker's registers to the next p/g.
+    h = Hart("threads")
+    c = Rsp(h.port)
+    c.cmd("qSupported:swbreak+")
+    st = c.cmd("?")
+    main = re.search(r"thread:([0-9a-f]+);", st)
+    if not main:
+        fail("no thread in the first stop reply", st)
+    mark = symbol("threads", "worker_mark")
+    if c.cmd("Z0,%x,2" % mark) != "OK":
+        fail("Z0 at worker_mark")
+    if c.cmd("Hg" + main.group(1)) != "OK":
+        fail("Hg main thread")
+    st = c.cmd("vCont;c", timeout=15)
+    hit = re.search(r"thread:([0-9a-f]+);", st)
+    if not st.startswith("T05") or not hit or hit.group(1) == main.group(1):
+        fail("expected a breakpoint stop in a worker thread", st)
+    pc = int.from_bytes(bytes.fromhex(c.cmd("p20")), "little")
+    if pc != mark:
+        fail("p after the stop gave pc %#x, not the reporting thread's %#x" % (pc, mark), st)
+    regs = c.cmd("g")
+    if int.from_bytes(bytes.fromhex(regs[32 * 16:33 * 16]), "little") != mark:
+        fail("g after the stop is not the reporting thread's", regs[:80])
+    if c.cmd("z0,%x,2" % mark) != "OK":
+        fail("z0")
+    st = c.cmd("vCont;c", timeout=15)
+    if st != "W00":
+        fail("the program did not run to its end", st)
+    rc, o, e = h.finish()
+    if rc != 0 or "sum=280" not in o:
+        fail("guest result", rc, o, e)
+
+
 def catch_syscall():
     # `catch syscall` through a gdb whose RISC-V support has it (GDB 17+;
     # --gdb, fetched by scripts/fetch-gdb), on the static basic and the
@@ -1162,7 +1198,7 @@ def extended_attach():
 SCENARIOS = {f.__name__: f for f in [break_step, registers_vars, watch, signal_stop, detach,
                                       kill, threads, interrupt, rsp_robustness, catch_syscall,
                                       mi_session, rsp_catch_syscall, siginfo, shared_libraries,
-                                      hartd_launch_wait, hartd_attach, fork_follow_parent,
+                                      rsp_stop_thread, hartd_launch_wait, hartd_attach, fork_follow_parent,
                                       fork_follow_child, fork_detach_off, catch_exec,
                                       extended_remote, extended_attach, hartd_rsp_robustness]}
 
