@@ -538,6 +538,11 @@ class Hartctl(unittest.TestCase):
         self.assertEqual(self.hartctl("kill", "-s", "KILL", str(pid)).returncode, 0)
         p = self.hartctl("wait", str(pid))
         self.assertEqual(p.returncode, 128 + 9)
+        # Distinct statuses: a timeout (124) and an unknown pid (125).
+        spin = json.loads(self.hartctl("--json", "launch", guest("spin.static"), "100").stdout)["pid"]
+        self.assertEqual(self.hartctl("wait", "--timeout", "0.1", str(spin)).returncode, 124)
+        self.assertEqual(self.hartctl("kill", "-s", "KILL", str(spin)).returncode, 0)
+        self.assertEqual(self.hartctl("wait", "999999").returncode, 125)
 
     def test_no_daemon(self):
         p = subprocess.run([os.path.join(SCRIPTS, "hartctl"), "--socket", "/nonexistent/s", "ps"],
