@@ -10,7 +10,7 @@
 // in the table. A request is never passed through unlisted: an argument
 // holding a pointer would have the host kernel dereference a guest address
 // in hartd's own address space. Requests whose arguments name pids, fds or
-// pointers are served by code (TIOCGPGRP, TIOCGSID, TIOCGPTPEER,
+// pointers are served by code (TIOCSCTTY, TIOCGPGRP, TIOCGSID, TIOCGPTPEER,
 // SIOCGIFCONF, FIOCLEX...). Interface setters and loop-device control are
 // refused as in a container without CAP_NET_ADMIN/CAP_SYS_ADMIN (EPERM).
 // Owns: sys_ioctl and the request table. Does not own: the fds (fd_table).
@@ -128,6 +128,7 @@ const IoctlRow* find_row(uint32_t req) {
   return nullptr;
 }
 
+constexpr uint32_t kTIOCSCTTY = 0x540E;
 constexpr uint32_t kTIOCGSID = 0x5429;
 constexpr uint32_t kTIOCGPTPEER = 0x5441;
 constexpr uint32_t kSIOCGIFCONF = 0x8912;
@@ -184,6 +185,13 @@ int64_t sys_ioctl(SyscallCtx& ctx) {
       int32_t v = req == kTIOCGSID ? ctx.proc.sid : ctx.proc.group_id();
       return as.write(arg, &v, sizeof v) ? 0 : -EFAULT;
     }
+    case kTIOCSCTTY:
+      // Sessions are the guests' own (setsid is virtual), so the host would
+      // refuse hartd, which leads none: a session leader may take a terminal
+      // as its controlling one. Not tracked: which session a terminal
+      // already controls (Linux's EPERM for another session's terminal).
+      if (!isatty(fd)) return -ENOTTY;
+      return ctx.proc.sid == ctx.proc.pid() ? 0 : -EPERM;
     case kTIOCGPTPEER: {  // opens the pseudo-terminal's other end: a new guest fd
       int flags = static_cast<int>(arg);
       int peer = ioctl(fd, TIOCGPTPEER, flags | O_CLOEXEC);
