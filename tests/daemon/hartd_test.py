@@ -385,6 +385,18 @@ class Garbage(unittest.TestCase):
         self.assertEqual(self.reply(f)["error"]["code"], "bad_json")
         s.sendall(b"\xff\xfe{\"id\":1}\n")
         self.assertEqual(self.reply(f)["error"]["code"], "bad_json")
+        # Deep nesting (found by tests/fuzz/control_fuzz.py): it overflowed
+        # hartd's stack (recursive JSON copies); refused past 64 levels.
+        for deep in (b'{"id":' + b"[" * 200000 + b"]" * 200000 + b',"op":"hello"}',
+                     b'{"id":1,"op":"gdb_multi","launch":{"log":{"categories":'
+                     + b"[" * 200000 + b"]" * 200000 + b"}}}",
+                     b'{"id":1,"op":"list","x":' + b'{"a":' * 65 + b"1" + b"}" * 65 + b"}"):
+            s.sendall(deep + b"\n")
+            r = self.reply(f)
+            self.assertEqual(r["error"]["code"], "bad_json", r)
+            self.assertIn("deeper than 64", r["error"]["message"])
+        s.sendall(b'{"id":1,"op":"list","x":' + b'{"a":' * 62 + b"1" + b"}" * 62 + b"}\n")
+        self.assertEqual(self.reply(f)["error"]["code"], "bad_request")  # 63 levels: parsed
         cases = [
             ({"id": 1, "op": "frobnicate"}, "unknown_op"),
             ({"op": "list"}, "bad_request"),
