@@ -913,11 +913,12 @@ void Process::set_root(std::shared_ptr<RootFs> r) {
   if (fd >= 0) cwd_ = std::make_shared<HostFd>(fd);
 }
 
-void Process::release_cwd() {
+void Process::release_dirs() {
   static const std::shared_ptr<HostFd> kNone = std::make_shared<HostFd>(-1);
   std::shared_ptr<HostFd> old;  // closed after the lock is released
   std::lock_guard<std::mutex> lock(mutex_);
   old = std::exchange(cwd_, kNone);
+  if (root_) root_->close_dir();
 }
 
 int Process::host_dirfd(int64_t guest_dirfd, std::shared_ptr<HostFd>* keep) {
