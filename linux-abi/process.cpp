@@ -913,6 +913,16 @@ void Process::set_root(std::shared_ptr<RootFs> r) {
   if (fd >= 0) cwd_ = std::make_shared<HostFd>(fd);
 }
 
+std::shared_ptr<AddressSpace> Process::as_ref() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return as_;
+}
+
+std::shared_ptr<TbCache> Process::tb_cache_ref() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return tb_cache_;
+}
+
 void Process::release_dirs() {
   static const std::shared_ptr<HostFd> kNone = std::make_shared<HostFd>(-1);
   std::shared_ptr<HostFd> old;  // closed after the lock is released

@@ -142,6 +142,10 @@ class Process : public std::enable_shared_from_this<Process> {
 
   AddressSpace& as() { return *as_; }
   TbCache& tb_cache() { return *tb_cache_; }
+  // The same for other threads (a debugger's): null once the process has
+  // become a zombie, which releases them.
+  std::shared_ptr<AddressSpace> as_ref();
+  std::shared_ptr<TbCache> tb_cache_ref();
   GuestLog& log() { return log_; }
   Executor& executor() { return exec_; }
   FdTable& fds() { return fds_; }

@@ -28,6 +28,7 @@ import random
 import re
 import socket
 import stat
+import struct
 import subprocess
 import sys
 import tempfile
@@ -986,6 +987,33 @@ class GdbFiles(unittest.TestCase):
             while fd_count(d.proc.pid) > base and time.monotonic() < deadline:
                 time.sleep(0.1)
             self.assertLessEqual(fd_count(d.proc.pid), base)
+
+    def test_detach_from_a_killed_guest_with_breakpoints(self):
+        """Found by tests/fuzz/rsp_fuzz.py: a debugger that connects just
+        after another one killed the guest (`k`) with a breakpoint set,
+        and detaches, crashed hartd (the ended process had no translation
+        cache to drop the breakpoint from)."""
+        with open(guest("hello.static"), "rb") as f:
+            elf = f.read()
+        phoff, phentsize, phnum = struct.unpack_from("<Q", elf, 32)[0], *struct.unpack_from("<HH", elf, 54)
+        text = [struct.unpack_from("<IIQQQQQQ", elf, phoff + i * phentsize) for i in range(phnum)]
+        text = [p for p in text if p[0] == 1 and p[1] & 1][0]
+        unused = (text[3] + text[5] - 16) & ~1  # the end of the text: not run by hello
+        with running_daemon() as (d, c):
+            for _ in range(20):  # the window: between the kill and the stub's closing
+                r0 = c.request("launch", argv=[guest("hello.static")], gdb={"wait": True})
+                r = Rsp(r0["gdb"])
+                r.request("?")
+                self.assertEqual(r.request("Z0,%x,2" % unused), "OK")
+                r.s.sendall(b"$k#6b")
+                r.close()
+                with contextlib.suppress(ConnectionError, OSError):  # gone with its process
+                    r = Rsp(r0["gdb"])
+                    r.request("?")
+                    r.request("D")
+                    r.close()
+                collect(c, [r0["pid"]])
+                self.assertTrue(d.alive())
 
     def test_vfile_inside_a_root(self):
         """In a root, vFile paths resolve as the guest's own lookups do:
