@@ -772,6 +772,11 @@ def fd_count(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return [int(line.split()[1]) for line in f if line.startswith("VmRSS:")][0]
+
+
 class Sealed(unittest.TestCase):
     """Guests are hostile: they run inside hartd's own process, so the
     control plane must refuse them (tests/guest/security holds the
@@ -961,32 +966,79 @@ class GdbFiles(unittest.TestCase):
     """vFile: files a debugger opens are closed with its session; hartd's
     own /proc is out of reach."""
 
+    def vfile_session(self, c, end):
+        """A debugger on a spinning guest opens 64 files (the stub's limit),
+        then ends by `end` (disconnect, detach, kill); the guest is killed
+        and reaped."""
+        pid = launch(c, [guest("spin.static"), "100"])
+        r = Rsp(c.request("gdb", pid=pid)["gdb"])
+        r.request("?")  # the guest stops
+        for i in range(64):
+            self.assertRegex(r.vfile_open(guest("hello.static")), r"^F[0-9a-f]+$")
+        self.assertTrue(r.vfile_open(guest("hello.static")).startswith("F-1,"))  # EMFILE
+        if end == "detach":
+            self.assertEqual(r.request("D"), "OK")
+        elif end == "kill":
+            r.s.sendall(b"$k#6b")
+        r.close()
+        kill_all(c, [pid])
+        c.request("wait", pid=pid, reap=True)
+
     def test_vfile_fds_closed_when_sessions_end(self):
         with running_daemon() as (d, c):
-            def session(end):
-                pid = launch(c, [guest("spin.static"), "100"])
-                r = Rsp(c.request("gdb", pid=pid)["gdb"])
-                r.request("?")  # the guest stops
-                for i in range(64):
-                    self.assertRegex(r.vfile_open(guest("hello.static")), r"^F[0-9a-f]+$")
-                self.assertTrue(r.vfile_open(guest("hello.static")).startswith("F-1,"))  # EMFILE
-                if end == "detach":
-                    self.assertEqual(r.request("D"), "OK")
-                elif end == "kill":
-                    r.s.sendall(b"$k#6b")
-                r.close()
-                kill_all(c, [pid])
-                c.request("wait", pid=pid, reap=True)
-
-            session("disconnect")  # warm-up: threads, pools
+            self.vfile_session(c, "disconnect")  # warm-up: threads, pools
             time.sleep(0.3)
             base = fd_count(d.proc.pid)
             for i in range(10):
-                session(("disconnect", "detach", "kill")[i % 3])
+                self.vfile_session(c, ("disconnect", "detach", "kill")[i % 3])
             deadline = time.monotonic() + 5
             while fd_count(d.proc.pid) > base and time.monotonic() < deadline:
                 time.sleep(0.1)
             self.assertLessEqual(fd_count(d.proc.pid), base)
+
+    def test_resources_return_after_launches_and_debuggers(self):
+        """The issue's acceptance: after 1,000 launches (half never reaped,
+        left to hartd's bounded retention) and 10 debugger sessions that
+        open 64 files each, hartd's fds are at their baseline and its RSS
+        within 10 MB of it."""
+        with running_daemon("--keep-ended", "50", "--keep-ended-seconds", "3") as (d, c):
+            def launches(n, reap):
+                """n hello.static launches, 50 at a time on one connection;
+                every other one reaped when `reap`."""
+                for start in range(0, n, 50):
+                    pids = [c.send("launch", argv=[guest("hello.static")], stdout="capture")
+                            for _ in range(min(50, n - start))]
+                    pids = [c.wait_reply(rid)["pid"] for rid in pids]
+                    _, st = collect(c, pids)
+                    self.assertTrue(all(s.get("exit_code") == 0 for s in st.values()), st)
+                    for p in pids[::2] if reap else []:
+                        c.request("wait", pid=p, reap=True)
+
+            def settled(what, ok):
+                """Polls what() until ok(value) (sweeps run every second or so)."""
+                deadline = time.monotonic() + 10
+                while not ok(what()) and time.monotonic() < deadline:
+                    time.sleep(0.2)
+                return what()
+
+            launches(50, reap=False)  # warm-up: the JIT's first code pages, threads, pools
+            self.vfile_session(c, "detach")
+            settled(lambda: c.request("stats")["guests_kept"], lambda k: k == 0)
+            time.sleep(1)
+            fds0, rss0 = fd_count(d.proc.pid), rss_kib(d.proc.pid)
+            launches(1000, reap=True)
+            kept = c.request("stats")["guests_kept"]
+            self.assertTrue(0 < kept <= 50, kept)  # --keep-ended: the unreaped ones are bounded
+            # Kept launches hold no fd (each held its cwd once).
+            self.assertLessEqual(settled(lambda: fd_count(d.proc.pid), lambda n: n <= fds0), fds0)
+            for i in range(10):
+                self.vfile_session(c, ("disconnect", "detach", "kill")[i % 3])
+            self.assertEqual(settled(lambda: c.request("stats")["guests_kept"], lambda k: k == 0), 0)
+            fds1 = settled(lambda: fd_count(d.proc.pid), lambda n: n <= fds0)
+            rss1 = settled(lambda: rss_kib(d.proc.pid), lambda r: r - rss0 < 10 * 1024)
+            print(f"\nhartd: {fds0} -> {fds1} fds, RSS {rss0} -> {rss1} KiB", file=sys.stderr)
+            self.assertLessEqual(fds1, fds0)
+            self.assertLess(rss1 - rss0, 10 * 1024, (rss0, rss1))  # KiB
 
     def test_detach_from_a_killed_guest_with_breakpoints(self):
         """Found by tests/fuzz/rsp_fuzz.py: a debugger that connects just
