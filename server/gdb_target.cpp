@@ -100,7 +100,7 @@ int ProcessGdbTarget::pid() { return p_ ? p_->pid() : 0; }
 
 int ProcessGdbTarget::pid_of(int tid) {
   Proc* pr = proc_of_tid(tid);
-  return pr ? pr->p->pid() : p_->pid();
+  return pr ? pr->p->pid() : pid();  // no process yet (extended-remote before run): 0
 }
 
 bool ProcessGdbTarget::select_process(int pid) {

@@ -22,7 +22,7 @@ closes the connection; ended guests are kept bounded. The launch field address_s
 Resource return: 1,000 launches (half left to --keep-ended) and 10
 debuggers opening 64 files each leave fds at the baseline and RSS within
 10 MB of it. Regressions found by tests/fuzz: deep nesting, a debugger
-detaching from a guest just killed.
+detaching from a guest just killed, extended-remote packets before `run`.
 (4,000 concurrent guests and capacity limits: capacity_test.py.)
 """
 import contextlib
@@ -1070,6 +1070,18 @@ class GdbFiles(unittest.TestCase):
                     r.close()
                 collect(c, [r0["pid"]])
                 self.assertTrue(d.alive())
+
+    def test_extended_remote_before_any_process(self):
+        """Found by tests/fuzz/rsp_fuzz.py: qC with the multiprocess
+        extension before gdb's `run` (no process yet) crashed the
+        extended-remote server (hartd's and hart-run --multi's)."""
+        with running_daemon() as (d, c):
+            r = Rsp(c.request("gdb_multi")["gdb"])
+            r.request("qSupported:multiprocess+")
+            for pkt in ("qC", "Hg0", "g", "?", "qfThreadInfo", "qXfer:threads:read::0,fff"):
+                r.request(pkt)
+            r.close()
+            self.assertTrue(d.alive())
 
     def test_vfile_inside_a_root(self):
         """In a root, vFile paths resolve as the guest's own lookups do:

@@ -47,8 +47,8 @@ WALL = 2  # seconds a mutant may run under hartd
 def hostile_u64(rng, near=0):
     return rng.choice([0, 1, 2, 3, 0x1000, 0xfff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff,
                        1 << 32, 1 << 38, (1 << 38) - 0x1000, 1 << 40, 1 << 47, (1 << 47) - 1,
-                       1 << 63, (1 << 64) - 1, (1 << 64) - 0x1000, near, near + 1, near - 1 & (2 ** 64 - 1),
-                       near + 0x1000, near * 2, rng.getrandbits(64), rng.getrandbits(20)])
+                       1 << 63, (1 << 64) - 1, (1 << 64) - 0x1000, near, near + 1, near - 1,
+                       near + 0x1000, near * 2, rng.getrandbits(64), rng.getrandbits(20)]) % (1 << 64)
 
 
 def phdrs(data):
