@@ -51,6 +51,11 @@ def hostile_u64(rng, near=0):
                        near + 0x1000, near * 2, rng.getrandbits(64), rng.getrandbits(20)]) % (1 << 64)
 
 
+def pack_phdr(data, off, p):
+    """Writes a program header, its fields wrapped to their widths."""
+    PHDR.pack_into(data, off, p[0] % (1 << 32), p[1] % (1 << 32), *(x % (1 << 64) for x in p[2:]))
+
+
 def phdrs(data):
     e = EHDR.unpack_from(data)
     phoff, phentsize, phnum = e[5], e[9], e[10]
@@ -73,7 +78,7 @@ def set_interp(data, rng, ph_off, ph, paths):
         ph[2] = len(data)
         data += raw
         ph[5] = len(raw) if rng.random() < 0.9 else hostile_u64(rng, len(raw))
-    PHDR.pack_into(data, ph_off, *ph)
+    pack_phdr(data, ph_off, ph)
     return data
 
 
@@ -94,7 +99,7 @@ def mutate(rng, orig, env):
             elif f == 7:
                 e[7] = rng.getrandbits(32)  # e_flags (float ABI, RVC, RVE)
             elif f in (9, 10):
-                e[f] = rng.choice([0, 1, 2, 55, 56, 57, 64, 100, 0xff, 0xffff, e[f] + 1, max(0, e[f] - 1)])
+                e[f] = rng.choice([0, 1, 2, 55, 56, 57, 64, 100, 0xff, 0xffff, e[f] + 1, max(0, e[f] - 1)]) % 0x10000
             else:
                 ident = bytearray(e[0])
                 i = rng.choice([4, 5, 6, 7, 8, 0, 1])
@@ -121,11 +126,11 @@ def mutate(rng, orig, env):
                                    (1 << 64) - 1, hostile_u64(rng, p[6])])
             else:
                 p[7] = rng.choice([0, 1, 3, 0x1000, 0x10000, 1 << 40, (1 << 64) - 1])
-            PHDR.pack_into(data, off, *p)
+            pack_phdr(data, off, p)
         elif k < 0.68 and len(ph) >= 2:  # overlapping: one header's place given to another
             (o1, p1), (o2, p2) = rng.sample(ph, 2)
             p2[2:8] = p1[2:8] if rng.random() < 0.5 else [p2[2], p1[3], p1[3], p2[5], p2[6], p2[7]]
-            PHDR.pack_into(data, o2, *p2)
+            pack_phdr(data, o2, p2)
         elif k < 0.78 and ph:
             interp = [(o, p) for o, p in ph if p[0] == PT_INTERP] or \
                      [(o, p) for o, p in ph if p[0] in (PT_NOTE, PT_GNU_STACK)]
