@@ -223,7 +223,8 @@ void debug_detach(Process& p) {
 }
 
 void debug_invalidate(Process& p, uint64_t start, uint64_t end) {
-  p.tb_cache().invalidate(start, end);
+  // A process that ended under the debugger has no cache any more.
+  if (std::shared_ptr<TbCache> cache = p.tb_cache_ref()) cache->invalidate(start, end);
 }
 
 }  // namespace hart::linux

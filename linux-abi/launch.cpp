@@ -184,6 +184,7 @@ void Launch::supervise() {
   // first, killed until no process is left.
   while (Process::kill_frozen(Process::members(*tree_))) std::this_thread::sleep_for(milliseconds(10));
   tree_->wait_idle();
+  root_->release_dirs();  // kept for its status until reaped: without an fd
 
   LaunchStatus st;
   if (root_->killed_by_signal()) {

@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <utility>
 
 #include "linux-abi/host_thread.h"
 #include "linux-abi/itimer.h"
@@ -937,6 +938,24 @@ void Process::set_root(std::shared_ptr<RootFs> r) {
   if (!root_) return;
   int fd = root_->open("/", O_PATH | O_DIRECTORY);
   if (fd >= 0) cwd_ = std::make_shared<HostFd>(fd);
+}
+
+std::shared_ptr<AddressSpace> Process::as_ref() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return as_;
+}
+
+std::shared_ptr<TbCache> Process::tb_cache_ref() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return tb_cache_;
+}
+
+void Process::release_dirs() {
+  static const std::shared_ptr<HostFd> kNone = std::make_shared<HostFd>(-1);
+  std::shared_ptr<HostFd> old;  // closed after the lock is released
+  std::lock_guard<std::mutex> lock(mutex_);
+  old = std::exchange(cwd_, kNone);
+  if (root_) root_->close_dir();
 }
 
 int Process::host_dirfd(int64_t guest_dirfd, std::shared_ptr<HostFd>* keep) {

@@ -155,6 +155,10 @@ class Process : public std::enable_shared_from_this<Process> {
     return as_;
   }
   TbCache& tb_cache() { return *tb_cache_; }
+  // The same for other threads (a debugger's): null once the process has
+  // become a zombie, which releases them.
+  std::shared_ptr<AddressSpace> as_ref();
+  std::shared_ptr<TbCache> tb_cache_ref();
   GuestLog& log() { return log_; }
   Executor& executor() { return exec_; }
   FdTable& fds() { return fds_; }
@@ -214,6 +218,11 @@ class Process : public std::enable_shared_from_this<Process> {
   int host_dirfd(int64_t guest_dirfd, std::shared_ptr<HostFd>* keep);
   int cwd_fd() const { return cwd_->fd(); }
   void set_cwd(std::shared_ptr<HostFd> dir) { cwd_ = std::move(dir); }
+  // Closes the cwd and the root of an ended process whose tree has no
+  // thread left (the first process of a launch, kept for its status until
+  // reaped): a kept launch holds no fd. cwd_fd() is -1 afterwards
+  // (/proc/PID/cwd of a zombie reads as nothing, as on Linux).
+  void release_dirs();
   uint32_t umask() const { return umask_; }
   uint32_t set_umask(uint32_t m) {
     uint32_t old = umask_;

@@ -78,8 +78,13 @@ std::shared_ptr<RootFs> RootFs::open(const std::string& dir, std::string* error)
 }
 
 RootFs::~RootFs() {
-  if (fd_ >= 0) close(fd_);
+  close_dir();
   if (!shm_.empty()) nftw(shm_.c_str(), rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void RootFs::close_dir() {
+  int fd = fd_.exchange(-1);
+  if (fd >= 0) close(fd);
 }
 
 int RootFs::open_beneath(int base, const std::string& rel, int flags, mode_t mode) {

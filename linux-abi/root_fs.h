@@ -33,6 +33,9 @@ class RootFs {
 
   const std::string& host_path() const { return host_; }  // canonical, no trailing '/'
   int fd() const { return fd_; }                          // O_PATH directory
+  // Closes the directory once no process uses the root any more (an ended
+  // launch kept for its status); lookups fail with EBADF afterwards.
+  void close_dir();
 
   // openat2(base, rel, flags, RESOLVE_IN_ROOT): a host fd or -errno. rel is
   // relative to base, which acts as "/" for `..` and absolute symlinks.
@@ -46,7 +49,7 @@ class RootFs {
 
  private:
   RootFs() = default;
-  int fd_ = -1;
+  std::atomic<int> fd_{-1};
   std::string host_;
   std::once_flag shm_once_;
   std::string shm_;  // private folder under the host's /dev/shm (set once)

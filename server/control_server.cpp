@@ -14,6 +14,7 @@
 
 #include "server/requests.h"
 #include "server/self_peer.h"
+#include "server/text_codec.h"
 
 namespace hart::server {
 
@@ -178,6 +179,14 @@ int Connection::take_fd() {
 void Connection::handle_line(std::string line) {
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (line.find_first_not_of(" \t") == std::string::npos) return;  // blank lines: ignored
+  // Deep nesting would overflow the stack of the JSON code (recursive copies);
+  // no request nests more than 3 levels.
+  if (json_nesting_depth(line) > kMaxDepth) {
+    std::string msg = "request nests deeper than " + std::to_string(kMaxDepth) + " levels";
+    if (!authorized_) return refuse(nullptr, "bad_json", msg);
+    error_reply(nullptr, "bad_json", msg);
+    return;
+  }
   Json req = Json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (req.is_discarded()) {
     if (!authorized_) return refuse(nullptr, "bad_json", "request is not valid JSON");

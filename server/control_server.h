@@ -48,6 +48,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   static constexpr size_t kMaxLine = size_t{1} << 20;            // request line cap
   static constexpr size_t kMaxQueued = size_t{64} << 20;         // unsent bytes before dropping
   static constexpr size_t kMaxPendingFds = 64;
+  static constexpr size_t kMaxDepth = 64;  // nesting of arrays and objects in a request
   // Before a TCP client's hello: its line cap (a hello is short).
   static constexpr size_t kMaxHelloLine = 4096;
 

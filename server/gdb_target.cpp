@@ -100,7 +100,7 @@ int ProcessGdbTarget::pid() { return p_ ? p_->pid() : 0; }
 
 int ProcessGdbTarget::pid_of(int tid) {
   Proc* pr = proc_of_tid(tid);
-  return pr ? pr->p->pid() : p_->pid();
+  return pr ? pr->p->pid() : pid();  // no process yet (extended-remote before run): 0
 }
 
 bool ProcessGdbTarget::select_process(int pid) {
@@ -215,8 +215,9 @@ bool ProcessGdbTarget::write_registers(int tid, const gdb::Registers& in) {
 }
 
 size_t ProcessGdbTarget::read_memory(uint64_t addr, void* dst, size_t len) {
-  if (!p_) return 0;
-  AddressSpace& as = p_->as();
+  std::shared_ptr<AddressSpace> asp = p_ ? p_->as_ref() : nullptr;  // none once it ended
+  if (!asp) return 0;
+  AddressSpace& as = *asp;
   size_t done = 0;
   auto* out = static_cast<uint8_t*>(dst);
   while (done < len) {
@@ -229,8 +230,9 @@ size_t ProcessGdbTarget::read_memory(uint64_t addr, void* dst, size_t len) {
 }
 
 size_t ProcessGdbTarget::write_memory(uint64_t addr, const void* src, size_t len) {
-  if (!p_) return 0;
-  AddressSpace& as = p_->as();
+  std::shared_ptr<AddressSpace> asp = p_ ? p_->as_ref() : nullptr;
+  if (!asp) return 0;
+  AddressSpace& as = *asp;
   if (addr >= as.limit() || len > as.limit() - addr) return 0;
   // A guest-writable range goes through check(PROT_WRITE), which also
   // lifts the write protection of pages holding translated code; read-only
@@ -242,7 +244,8 @@ size_t ProcessGdbTarget::write_memory(uint64_t addr, const void* src, size_t len
 }
 
 bool ProcessGdbTarget::insert_breakpoint(uint64_t addr) {
-  if (!p_ || !p_->as().check(addr, 2, 0)) return false;
+  std::shared_ptr<AddressSpace> as = p_ ? p_->as_ref() : nullptr;
+  if (!as || !as->check(addr, 2, 0)) return false;
   d_->insert_breakpoint(addr);
   linux::debug_invalidate(*p_, addr, addr + 1);
   return true;
