@@ -162,6 +162,7 @@ void ProcessTree::wait_idle() {
 std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::string* error,
                                          std::shared_ptr<ProcessTree> tree, uint64_t va_size) {
   std::shared_ptr<Process> p(new Process(exec, log));
+  p->creds_ = host_credentials();  // a launch starts as hartd
   p->as_ = AddressSpace::create(va_size, error);
   if (!p->as_) return nullptr;
   p->tree_ = tree ? std::move(tree) : std::make_shared<ProcessTree>();
@@ -252,8 +253,20 @@ Thread& Process::new_thread_locked(int tid) {
   t->vcpu->user = t.get();
   t->vcpu->options = vopts_;
   t->tid = tid;
+  t->cred = creds_;
   threads_.push_back(std::move(t));
   return *threads_.back();
+}
+
+void Process::set_creds(Thread& t, Credentials c) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  creds_ = c;
+  t.cred = std::move(c);
+}
+
+Credentials Process::creds() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return creds_;
 }
 
 namespace {
@@ -272,6 +285,7 @@ Thread& Process::add_thread_copy(const Vcpu& from) {
   Thread& t = new_thread_locked(tid);
   copy_registers(t.vcpu->state, from.state);
   t.sig.blocked = thread_of(from).sig.blocked;
+  t.cred = thread_of(from).cred;
   return t;
 }
 
@@ -287,7 +301,11 @@ int Process::start_thread(Thread& t) {
   int e = start_host_thread(
       kVcpuStackBytes,
       // run_thread drops the last reference itself (before run_thread_done).
-      [self = shared_from_this(), &t]() mutable { run_thread(std::move(self), &t); }, &th);
+      [self = shared_from_this(), &t, id = current_host_identity()]() mutable {
+        init_vcpu_host_thread(id);  // creds.h: what the new host thread inherited
+        run_thread(std::move(self), &t);
+      },
+      &th);
   if (e) {
     tree_->threads.fetch_sub(1);
     std::lock_guard<std::mutex> tl(g_threads_mutex);
@@ -530,7 +548,7 @@ void Process::become_zombie() {
       info.si_signo = death_signal;
       info.si_code = signaled_ ? (dumped_core() ? kCLD_DUMPED : kCLD_KILLED) : kCLD_EXITED;
       info.f.chld.pid = pid_;
-      info.f.chld.uid = getuid();
+      info.f.chld.uid = creds_.ruid;  // no thread left to change it
       info.f.chld.status = signaled_ ? exit_signal_ : exit_code_;
       send_signal_locked(*parent, nullptr, info, nullptr);
     }
@@ -638,13 +656,14 @@ void Process::notify_parent_stop(int code, int status) {
     parent = parent_.lock();
   }
   if (!parent) return;
+  uint32_t uid = creds().ruid;
   std::lock_guard<std::mutex> lock(parent->mutex_);
   if (!(parent->signals.action[SIGCHLD].flags & kSA_NOCLDSTOP)) {
     GuestSiginfo info{};
     info.si_signo = SIGCHLD;
     info.si_code = code;
     info.f.chld.pid = pid_;
-    info.f.chld.uid = getuid();
+    info.f.chld.uid = uid;
     info.f.chld.status = status;
     send_signal_locked(*parent, nullptr, info, nullptr);
   }
@@ -777,7 +796,8 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   }
   c->fds_.copy_from(fds_);
   c->cwd_ = cwd_;
-  c->umask_ = umask_;
+  c->umask_.store(umask());
+  c->creds_ = caller.cred;  // the calling thread's, as Linux's copy_creds
   c->pgid = pgid ? pgid : pid_;  // the child joins the parent's group and session
   c->sid = sid;
   c->sysroot_ = sysroot_;

@@ -45,6 +45,7 @@
 #include "core/log.h"
 #include "core/tb_cache.h"
 #include "core/vcpu.h"
+#include "linux-abi/creds.h"
 #include "linux-abi/elf_loader.h"
 #include "linux-abi/fd_table.h"
 #include "linux-abi/initial_stack.h"
@@ -119,6 +120,9 @@ struct Thread {
   // Serving a system call (the run loop sets it around dispatch): /proc
   // shows the thread sleeping (S) then, running (R) otherwise.
   std::atomic<bool> in_syscall{false};
+  // This thread's credentials (creds.h): written by the thread itself under
+  // Process::mutex_ (set_creds), read by it without the lock.
+  Credentials cred;
 };
 
 class Process : public std::enable_shared_from_this<Process> {
@@ -201,12 +205,13 @@ class Process : public std::enable_shared_from_this<Process> {
   int host_dirfd(int64_t guest_dirfd, std::shared_ptr<HostFd>* keep);
   int cwd_fd() const { return cwd_->fd(); }
   void set_cwd(std::shared_ptr<HostFd> dir) { cwd_ = std::move(dir); }
-  uint32_t umask() const { return umask_; }
-  uint32_t set_umask(uint32_t m) {
-    uint32_t old = umask_;
-    umask_ = m & 0777;
-    return old;
-  }
+  uint32_t umask() const { return umask_.load(std::memory_order_relaxed); }
+  uint32_t set_umask(uint32_t m) { return umask_.exchange(m & 0777); }
+
+  // Credentials (creds.h): t's become c, and c is the process's view for
+  // others (/proc/<pid>/status, kill permission). creds() copies that view.
+  void set_creds(Thread& t, Credentials c);
+  Credentials creds();
 
   // brk: current break, guest-visible semantics in sys_mm.cpp.
   std::mutex& mutex() { return mutex_; }
@@ -399,7 +404,8 @@ class Process : public std::enable_shared_from_this<Process> {
   FdTable fds_;
   std::shared_ptr<HostFd> cwd_;
   std::shared_ptr<RootFs> root_;
-  uint32_t umask_ = 022;
+  std::atomic<uint32_t> umask_{022};
+  Credentials creds_;  // the process's view (mutex_)
   int pid_ = kFirstGuestPid;
   std::string sysroot_, exe_path_;
   std::vector<std::string> argv_, envp_;

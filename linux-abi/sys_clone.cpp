@@ -214,7 +214,8 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
     if (lstat(host.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) return -ELOOP;
   }
   if (!S_ISREG(st.st_mode)) return -EACCES;
-  if (access(host.c_str(), X_OK) != 0) return -errno;
+  // Execute permission as Linux checks it: with the caller's fs ids.
+  if (faccessat(AT_FDCWD, host.c_str(), X_OK, AT_EACCESS) != 0) return -errno;
   // Linux (6.8+) opens the file before it copies argv/envp: a missing file is
   // ENOENT even with a bad argv.
   std::vector<std::string> argv, envp;
@@ -239,6 +240,9 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
   std::string base = guest_name.substr(guest_name.rfind('/') + 1);
   p.exec_replace(Process::thread_of(ctx.vcpu), std::move(as), img, stack, trampoline,
                  std::move(argv), std::move(envp), exe, base);
+  Credentials cred = Process::thread_of(ctx.vcpu).cred;
+  cred_exec(&cred);  // creds.h: capabilities recomputed, saved ids = effective
+  p.set_creds(Process::thread_of(ctx.vcpu), std::move(cred));
   if (p.debug.load(std::memory_order_relaxed))
     debug_exec(p, Process::thread_of(ctx.vcpu), guest_name);  // gdb: exec stop, breakpoints dropped
   delete_posix_timers(p);  // sys_time.cpp: exec deletes the process's POSIX timers

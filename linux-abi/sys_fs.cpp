@@ -604,7 +604,9 @@ int64_t sys_faccessat(SyscallCtx& ctx) {
   if (!at.emulated() && fstatat(at.dirfd, at.path.c_str(), &st, 0) == 0 &&
       reroute_stat(ctx, at, true, st.st_dev, &r) && r < 0)
     return r;
-  return faccessat(at.dirfd, at.path.c_str(), mode, 0) == 0 ? 0 : -errno;
+  return guest_faccessat(ctx.proc, Process::thread_of(ctx.vcpu), at.dirfd, at.path.c_str(), mode, 0) == 0
+             ? 0
+             : -errno;
 }
 
 int64_t sys_faccessat2(SyscallCtx& ctx) {
@@ -620,7 +622,10 @@ int64_t sys_faccessat2(SyscallCtx& ctx) {
   if (!at.emulated() && fstatat(at.dirfd, at.path.c_str(), &st, flags & AT_SYMLINK_NOFOLLOW) == 0 &&
       reroute_stat(ctx, at, !(flags & AT_SYMLINK_NOFOLLOW), st.st_dev, &r) && r < 0)
     return r;
-  return syscall(SYS_faccessat2, at.dirfd, at.path.c_str(), mode, flags) == 0 ? 0 : -errno;
+  return guest_faccessat(ctx.proc, Process::thread_of(ctx.vcpu), at.dirfd, at.path.c_str(), mode,
+                         flags) == 0
+             ? 0
+             : -errno;
 }
 
 // ---- directories and links -------------------------------------------------------

@@ -1,7 +1,7 @@
 // linux-abi/sys_process.cpp — process and identity syscalls: exit,
 // exit (one thread), exit_group, thread-exit bookkeeping (set_tid_address,
 // robust lists; the exit-time work is Process::thread_exited), rseq,
-// virtual pids/tids, uids, uname, rlimits, getrandom, affinity, sysinfo,
+// virtual pids/tids, uname, rlimits, getrandom, affinity, sysinfo,
 // rusage, times, prctl, and futex (host futex on the guest word's host
 // address; waits go through safe_syscall so signals interrupt them).
 // Signal syscalls are in sys_signal.cpp; clone/fork/exec/wait in sys_clone.cpp.
@@ -10,6 +10,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -82,31 +83,7 @@ int64_t sys_rseq(SyscallCtx&) { return -ENOSYS; }
 int64_t sys_getpid(SyscallCtx& ctx) { return ctx.proc.pid(); }
 int64_t sys_getppid(SyscallCtx& ctx) { return ctx.proc.ppid(); }
 int64_t sys_gettid(SyscallCtx& ctx) { return ctx.proc.tid_of(ctx.vcpu); }
-int64_t sys_getuid(SyscallCtx&) { return getuid(); }
-int64_t sys_geteuid(SyscallCtx&) { return geteuid(); }
-int64_t sys_getgid(SyscallCtx&) { return getgid(); }
-int64_t sys_getegid(SyscallCtx&) { return getegid(); }
-
-int64_t sys_getresuid(SyscallCtx& ctx) {
-  uint32_t r = getuid(), e = geteuid(), s = geteuid();
-  AddressSpace& as = ctx.proc.as();
-  if (!as.write(ctx.a[0], &r, 4) || !as.write(ctx.a[1], &e, 4) || !as.write(ctx.a[2], &s, 4))
-    return -EFAULT;
-  return 0;
-}
-
-int64_t sys_getresgid(SyscallCtx& ctx) {
-  uint32_t r = getgid(), e = getegid(), s = getegid();
-  AddressSpace& as = ctx.proc.as();
-  if (!as.write(ctx.a[0], &r, 4) || !as.write(ctx.a[1], &e, 4) || !as.write(ctx.a[2], &s, 4))
-    return -EFAULT;
-  return 0;
-}
-
-int64_t sys_getgroups(SyscallCtx& ctx) {
-  if (static_cast<int>(ctx.a[0]) < 0) return -EINVAL;
-  return 0;  // no supplementary groups inside hartd
-}
+// uids, gids, groups: sys_creds.cpp.
 
 // ---- process groups and sessions ---------------------------------------------------
 // Virtual: pgid/sid live in Process (0 = the process's own pid for pgid).
@@ -236,7 +213,8 @@ int64_t do_prlimit(SyscallCtx& ctx, int resource, uint64_t new_addr, uint64_t ol
   GuestRlimit old = p.rlimits[resource];
   if (old_addr && !p.as().write(old_addr, &old, sizeof old)) return -EFAULT;
   if (new_addr) {
-    if (nl.rlim_max > old.rlim_max && geteuid() != 0) return -EPERM;
+    if (nl.rlim_max > old.rlim_max && !Process::thread_of(ctx.vcpu).cred.capable(kCapSysResource))
+      return -EPERM;
     if (resource == RLIMIT_NOFILE) {
       if (nl.rlim_max > 65536) return -EPERM;
       p.fds().set_limit(static_cast<int>(nl.rlim_cur));
@@ -371,6 +349,14 @@ int64_t sys_prctl(SyscallCtx& ctx) {
       return 0;
     case 39:  // PR_GET_NO_NEW_PRIVS
       return 0;
+    case PR_GET_KEEPCAPS:
+    case PR_SET_KEEPCAPS:
+    case PR_CAPBSET_READ:
+    case PR_CAPBSET_DROP:
+    case PR_GET_SECUREBITS:
+    case PR_SET_SECUREBITS:
+    case PR_CAP_AMBIENT:
+      return prctl_creds(ctx);  // sys_creds.cpp
     default:
       return -EINVAL;
   }

@@ -159,5 +159,9 @@ struct timespec deadline_after(clockid_t c, const GuestTimespec& rel);
 
 // execve: deletes p's POSIX timers (timer_create), as Linux's exec does (sys_time.cpp).
 void delete_posix_timers(Process& p);
+// kill(2)'s permission check of a signal to target (sys_signal.cpp): 0 or -EPERM.
+int may_signal(SyscallCtx& ctx, Process& target, int sig);
+// prctl's credential options (sys_creds.cpp).
+int64_t prctl_creds(SyscallCtx& ctx);
 
 }  // namespace hart::linux

@@ -141,8 +141,8 @@ struct SyscallInfo {
   S(87, timerfd_gettime, Full, "dp", 'd') \
   S(88, utimensat, Full, "fspx", 'd') \
   U(89, acct, "xxxxxx") \
-  U(90, capget, "xxxxxx") \
-  U(91, capset, "xxxxxx") \
+  S(90, capget, Full, "pp", 'd') \
+  S(91, capset, Full, "pp", 'd') \
   S(92, personality, Full, "x", 'd') \
   S(93, exit, Full, "d", 'n') \
   S(94, exit_group, Full, "d", 'n') \
@@ -194,23 +194,23 @@ struct SyscallInfo {
   U(140, setpriority, "xxxxxx") \
   S(141, getpriority, Stub, "dd", 'd') \
   U(142, reboot, "xxxxxx") \
-  U(143, setregid, "xxxxxx") \
-  U(144, setgid, "xxxxxx") \
-  U(145, setreuid, "xxxxxx") \
-  U(146, setuid, "xxxxxx") \
-  U(147, setresuid, "xxxxxx") \
+  S(143, setregid, Full, "dd", 'd') \
+  S(144, setgid, Full, "d", 'd') \
+  S(145, setreuid, Full, "dd", 'd') \
+  S(146, setuid, Full, "d", 'd') \
+  S(147, setresuid, Full, "ddd", 'd') \
   S(148, getresuid, Full, "ppp", 'd') \
-  U(149, setresgid, "xxxxxx") \
+  S(149, setresgid, Full, "ddd", 'd') \
   S(150, getresgid, Full, "ppp", 'd') \
-  U(151, setfsuid, "xxxxxx") \
-  U(152, setfsgid, "xxxxxx") \
+  S(151, setfsuid, Full, "d", 'd') \
+  S(152, setfsgid, Full, "d", 'd') \
   S(153, times, Full, "p", 'd') \
   S(154, setpgid, Full, "dd", 'd') \
   S(155, getpgid, Full, "d", 'd') \
   S(156, getsid, Full, "d", 'd') \
   S(157, setsid, Full, "", 'd') \
   S(158, getgroups, Full, "dp", 'd') \
-  U(159, setgroups, "xxxxxx") \
+  S(159, setgroups, Full, "dp", 'd') \
   S(160, uname, Full, "p", 'd') \
   U(161, sethostname, "xxxxxx") \
   U(162, setdomainname, "xxxxxx") \
