@@ -338,7 +338,7 @@ namespace {
 // which the caller must look up again through the emulation.
 int64_t open_resolved(SyscallCtx& ctx, AtPath& at, int64_t flags, bool* reroute) {
   bool cloexec = flags & O_CLOEXEC;
-  mode_t mode = static_cast<mode_t>(ctx.a[3]) & 07777 & ~ctx.proc.umask();
+  mode_t mode = create_mode(ctx.proc, ctx.a[3]);
   int hfd;
   if (at.synth) {  // an emulated directory (proc_dev.cpp)
     if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT)) return -EISDIR;
@@ -453,7 +453,7 @@ int64_t sys_openat2(SyscallCtx& ctx) {
   }
   struct open_how host{};
   host.flags = how.flags | O_CLOEXEC;
-  host.mode = how.mode & ~static_cast<uint64_t>(ctx.proc.umask());
+  host.mode = create_mode(ctx.proc, how.mode);
   host.resolve = how.resolve;
   int hfd = static_cast<int>(syscall(SYS_openat2, dirfd, path.c_str(), &host, sizeof host));
   if (hfd < 0) return -errno;
@@ -696,7 +696,7 @@ int64_t sys_mkdirat(SyscallCtx& ctx) {
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
   if (r < 0) return r;
   if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
-  mode_t mode = static_cast<mode_t>(ctx.a[2]) & 07777 & ~ctx.proc.umask();
+  mode_t mode = create_mode(ctx.proc, ctx.a[2]);
   return mkdirat(at.dirfd, at.path.c_str(), mode) == 0 ? 0 : -errno;
 }
 

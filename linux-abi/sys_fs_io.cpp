@@ -126,7 +126,7 @@ int64_t sys_mknodat(SyscallCtx& ctx) {
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
   if (r < 0) return r;
   if (at.host_only) return -EEXIST;  // an emulated /dev or /proc entry exists there
-  mode_t perm = mode & 07777 & ~ctx.proc.umask();
+  mode_t perm = create_mode(ctx.proc, mode);
   return mknodat(at.dirfd, at.path.c_str(), type | perm, 0) == 0 ? 0 : -errno;
 }
 
