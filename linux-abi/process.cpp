@@ -10,6 +10,7 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -159,6 +160,30 @@ void ProcessTree::wait_idle() {
   idle_cv.wait(lock, [&] { return threads.load() == 0; });
 }
 
+namespace {
+std::mutex g_release_mutex;
+std::string g_release;  // set_kernel_release's value ("" = the environment's or the default)
+}  // namespace
+
+std::string kernel_release() {
+  std::lock_guard<std::mutex> lock(g_release_mutex);
+  if (!g_release.empty()) return g_release;
+  for (const char* var : {"HART_UNAME_RELEASE", "QEMU_UNAME"})
+    if (const char* v = getenv(var); v && *v) return v;
+  return "6.12.0";
+}
+
+void set_kernel_release(const std::string& release) {
+  std::lock_guard<std::mutex> lock(g_release_mutex);
+  g_release = release;
+}
+
+ProcessTree::Uts ProcessTree::default_uts() {
+  struct utsname host;
+  uname(&host);
+  return Uts{host.nodename, host.domainname, kernel_release()};
+}
+
 std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::string* error,
                                          std::shared_ptr<ProcessTree> tree, uint64_t va_size) {
   std::shared_ptr<Process> p(new Process(exec, log));
@@ -286,6 +311,7 @@ Thread& Process::add_thread_copy(const Vcpu& from) {
   copy_registers(t.vcpu->state, from.state);
   t.sig.blocked = thread_of(from).sig.blocked;
   t.cred = thread_of(from).cred;
+  t.timer_slack_ns = thread_of(from).timer_slack_ns;
   return t;
 }
 
@@ -536,7 +562,19 @@ void Process::become_zombie() {
   auto mark_zombie = [&] {        // tree lock held
     zombie_ = true;
     orphans.swap(children_);
-    for (auto& c : orphans) c->parent_.reset();
+    // Orphans go to the nearest living ancestor that is a child subreaper
+    // (prctl PR_SET_CHILD_SUBREAPER), else to nobody (init).
+    std::shared_ptr<Process> reaper = parent;
+    while (reaper && (reaper->zombie_ || reaper->exited() || !reaper->child_subreaper.load()))
+      reaper = reaper->parent_.lock();
+    for (auto& c : orphans) {
+      c->parent_ = reaper;
+      if (reaper) reaper->children_.push_back(c);
+    }
+    if (reaper) {
+      reaper->signal_cv_.notify_all();
+      orphans.clear();
+    }
     g_zombie_cv.notify_all();
   };
   if (parent) {
@@ -797,6 +835,8 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   c->fds_.copy_from(fds_);
   c->cwd_ = cwd_;
   c->umask_.store(umask());
+  c->nice.store(nice.load());
+  c->no_new_privs.store(no_new_privs.load());
   c->creds_ = caller.cred;  // the calling thread's, as Linux's copy_creds
   c->pgid = pgid ? pgid : pid_;  // the child joins the parent's group and session
   c->sid = sid;
@@ -832,6 +872,7 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
     Thread& t = c->new_thread_locked(c->pid_);
     copy_registers(t.vcpu->state, caller.vcpu->state);
     t.sig = sig;
+    t.timer_slack_ns = caller.timer_slack_ns;
   }
   // As Linux's copy_process(), at the last moment: a signal that reached the
   // caller meanwhile (a tree-wide kill in flight) is handled first and the

@@ -86,7 +86,22 @@ struct ProcessTree {
   bool try_add_process(const char** which = nullptr);
   // Blocks until no host thread runs a guest thread of this tree.
   void wait_idle();
+
+  // The launch's UTS namespace (uname, sethostname, setdomainname; mutex):
+  // starts as the host's names and the release kernel_release() gives; a
+  // guest with CAP_SYS_ADMIN may rename it, the host never changes.
+  struct Uts {
+    std::string nodename, domainname, release;
+  };
+  Uts uts = default_uts();  // guarded by mutex
+  static Uts default_uts();
 };
+
+// The kernel release guests see in uname (default "6.12.0"; $QEMU_UNAME or
+// $HART_UNAME_RELEASE, or hart-run -r, change it), so version-gated code
+// takes its modern paths.
+std::string kernel_release();
+void set_kernel_release(const std::string& release);
 
 // Daemon-wide limits over every tree (hartd --max-processes/--max-threads;
 // 0 = none, as in hart-run): a fork past max_processes and a clone past
@@ -120,6 +135,9 @@ struct Thread {
   // Serving a system call (the run loop sets it around dispatch): /proc
   // shows the thread sleeping (S) then, running (R) otherwise.
   std::atomic<bool> in_syscall{false};
+  // prctl(PR_SET_TIMERSLACK), nanoseconds; inherited by threads and fork.
+  uint64_t timer_slack_ns = kDefaultTimerSlackNs;
+  static constexpr uint64_t kDefaultTimerSlackNs = 50000;
   // This thread's credentials (creds.h): written by the thread itself under
   // Process::mutex_ (set_creds), read by it without the lock.
   Credentials cred;
@@ -373,6 +391,13 @@ class Process : public std::enable_shared_from_this<Process> {
 
   // /proc/<pid>/oom_score_adj (-1000..1000), inherited by fork.
   std::atomic<int> oom_score_adj{0};
+
+  // setpriority/getpriority's nice value (-20..19), inherited by fork.
+  std::atomic<int> nice{0};
+  // prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are reparented here.
+  std::atomic<bool> child_subreaper{false};
+  // prctl(PR_SET_NO_NEW_PRIVS): set once, inherited by fork, kept by exec.
+  std::atomic<bool> no_new_privs{false};
 
   // Interval timer (setitimer ITIMER_REAL), created on first use (sys_time.cpp).
   std::unique_ptr<ITimer> itimer;  // guarded by mutex_

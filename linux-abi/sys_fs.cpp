@@ -973,6 +973,7 @@ int64_t sys_ioctl(SyscallCtx& ctx) {
   std::shared_ptr<HostFd> keep;
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
+  if (fcntl(fd, F_GETFL) & O_PATH) return -EBADF;  // an O_PATH fd serves no ioctl
   uint64_t req = ctx.a[1] & 0xffffffffu, arg = ctx.a[2];
   AddressSpace& as = ctx.proc.as();
   switch (req) {

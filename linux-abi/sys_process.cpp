@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -138,18 +139,7 @@ int64_t sys_setsid(SyscallCtx& ctx) {
 
 // ---- system information ----------------------------------------------------------
 
-int64_t sys_uname(SyscallCtx& ctx) {
-  GuestUtsname u{};
-  struct utsname host;
-  uname(&host);
-  snprintf(u.sysname, sizeof u.sysname, "%s", kUtsSysname);
-  snprintf(u.nodename, sizeof u.nodename, "%s", host.nodename);
-  snprintf(u.release, sizeof u.release, "%s", kUtsRelease);
-  snprintf(u.version, sizeof u.version, "%s", kUtsVersion);
-  snprintf(u.machine, sizeof u.machine, "%s", kUtsMachine);
-  snprintf(u.domainname, sizeof u.domainname, "%s", "(none)");
-  return ctx.proc.as().write(ctx.a[0], &u, sizeof u) ? 0 : -EFAULT;
-}
+// uname, sethostname, setdomainname: sys_system.cpp.
 
 int64_t sys_sysinfo(SyscallCtx& ctx) {
   struct sysinfo si;
@@ -312,9 +302,62 @@ int64_t sys_sched_getparam(SyscallCtx& ctx) {
   return ctx.proc.as().write(ctx.a[1], &prio, 4) ? 0 : -EFAULT;
 }
 
+// getpriority/setpriority: a virtual nice value per process (PRIO_PROCESS
+// by pid, PRIO_PGRP by group, PRIO_USER by real uid, 0 = the caller's),
+// with Linux's rules: changing another user's process needs CAP_SYS_NICE
+// (EPERM), lowering the value below RLIMIT_NICE's floor too (EACCES).
+// The host thread's priority is not changed.
+namespace {
+std::vector<std::shared_ptr<Process>> priority_targets(SyscallCtx& ctx, int which, int who) {
+  std::vector<std::shared_ptr<Process>> out;
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  if (which == PRIO_PROCESS) {
+    std::shared_ptr<Process> p = who == 0 || who == ctx.proc.pid() ? ctx.proc.shared_from_this()
+                                                                   : Process::find(who, &ctx.proc);
+    if (p) out.push_back(p);
+    return out;
+  }
+  int group = who ? who : ctx.proc.group_id();
+  uint32_t uid = who ? static_cast<uint32_t>(who) : me.euid;
+  for (const std::shared_ptr<Process>& q : Process::members(ctx.proc.tree())) {
+    if (q->exited() || q->zombie()) continue;
+    if (which == PRIO_PGRP ? q->group_id() == group : q->creds().ruid == uid) out.push_back(q);
+  }
+  return out;
+}
+}  // namespace
+
 int64_t sys_getpriority(SyscallCtx& ctx) {
-  if (ctx.a[0] > 2) return -EINVAL;
-  return 20;  // kernel returns 20 - nice
+  int which = static_cast<int>(ctx.a[0]), who = static_cast<int>(ctx.a[1]);
+  if (which < PRIO_PROCESS || which > PRIO_USER) return -EINVAL;
+  int best = -1;
+  for (const std::shared_ptr<Process>& q : priority_targets(ctx, which, who))
+    best = std::max(best, 20 - q->nice.load());  // the kernel returns 20 - nice
+  return best < 0 ? -ESRCH : best;
+}
+
+int64_t sys_setpriority(SyscallCtx& ctx) {
+  int which = static_cast<int>(ctx.a[0]), who = static_cast<int>(ctx.a[1]);
+  if (which < PRIO_PROCESS || which > PRIO_USER) return -EINVAL;
+  int nice = std::clamp(static_cast<int>(ctx.a[2]), -20, 19);
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  int64_t err = -ESRCH;
+  for (const std::shared_ptr<Process>& q : priority_targets(ctx, which, who)) {
+    Credentials them = q.get() == &ctx.proc ? me : q->creds();
+    if (them.ruid != me.euid && them.euid != me.euid && !me.capable(kCapSysNice)) {
+      err = -EPERM;
+      continue;
+    }
+    // RLIMIT_NICE n allows nice values down to 20 - n.
+    int64_t floor = 20 - static_cast<int64_t>(std::min<uint64_t>(ctx.proc.rlimits[RLIMIT_NICE].rlim_cur, 40));
+    if (nice < q->nice.load() && nice < floor && !me.capable(kCapSysNice)) {
+      err = -EACCES;
+      continue;
+    }
+    q->nice.store(nice);
+    if (err == -ESRCH) err = 0;
+  }
+  return err;
 }
 
 int64_t sys_getcpu(SyscallCtx& ctx) {
@@ -345,10 +388,33 @@ int64_t sys_prctl(SyscallCtx& ctx) {
       return ctx.a[1] > 1 ? -EINVAL : 0;
     case 1:  // PR_SET_PDEATHSIG
       return ctx.a[1] > static_cast<uint64_t>(kGuestNSig) ? -EINVAL : 0;
-    case 38:  // PR_SET_NO_NEW_PRIVS
+    case PR_SET_NO_NEW_PRIVS:
+      if (ctx.a[1] != 1 || ctx.a[2] || ctx.a[3] || ctx.a[4]) return -EINVAL;
+      p.no_new_privs.store(true);
       return 0;
-    case 39:  // PR_GET_NO_NEW_PRIVS
+    case PR_GET_NO_NEW_PRIVS:
+      if (ctx.a[1] || ctx.a[2] || ctx.a[3] || ctx.a[4]) return -EINVAL;
+      return p.no_new_privs.load() ? 1 : 0;
+    case PR_SET_CHILD_SUBREAPER:
+      p.child_subreaper.store(ctx.a[1] != 0);
       return 0;
+    case PR_GET_CHILD_SUBREAPER: {
+      int32_t v = p.child_subreaper.load() ? 1 : 0;
+      return p.as().write(ctx.a[1], &v, 4) ? 0 : -EFAULT;
+    }
+    case PR_SET_TIMERSLACK: {
+      Thread& t = Process::thread_of(ctx.vcpu);
+      t.timer_slack_ns = ctx.a[1] ? ctx.a[1] : Thread::kDefaultTimerSlackNs;
+      return 0;
+    }
+    case PR_GET_TIMERSLACK:
+      return static_cast<int64_t>(Process::thread_of(ctx.vcpu).timer_slack_ns);
+    case PR_GET_SECCOMP:
+      return 0;
+    case PR_SET_SECCOMP:  // mode STRICT / FILTER = seccomp(SET_MODE_STRICT / SET_MODE_FILTER)
+      if (ctx.a[1] == 1) return seccomp_unsupported(ctx, 0, 0, 0);
+      if (ctx.a[1] == 2) return seccomp_unsupported(ctx, 1, 0, ctx.a[2]);
+      return -EINVAL;
     case PR_GET_KEEPCAPS:
     case PR_SET_KEEPCAPS:
     case PR_CAPBSET_READ:

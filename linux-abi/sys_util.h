@@ -168,6 +168,9 @@ inline mode_t create_mode(const Process& p, uint64_t mode) {
 }
 // kill(2)'s permission check of a signal to target (sys_signal.cpp): 0 or -EPERM.
 int may_signal(SyscallCtx& ctx, Process& target, int sig);
+// seccomp(op, flags, uargs) with Linux's argument checks; hartd installs
+// no filters (sys_system.cpp). prctl(PR_SET_SECCOMP) comes here too.
+int64_t seccomp_unsupported(SyscallCtx& ctx, uint64_t op, uint64_t flags, uint64_t uargs);
 // prctl's credential options (sys_creds.cpp).
 int64_t prctl_creds(SyscallCtx& ctx);
 

@@ -191,8 +191,8 @@ struct SyscallInfo {
   S(137, rt_sigtimedwait, Full, "pppu", 'd') \
   S(138, rt_sigqueueinfo, Partial, "dSp", 'd') \
   S(139, rt_sigreturn, Full, "", 'd') \
-  U(140, setpriority, "xxxxxx") \
-  S(141, getpriority, Stub, "dd", 'd') \
+  S(140, setpriority, Full, "ddd", 'd') \
+  S(141, getpriority, Full, "dd", 'd') \
   U(142, reboot, "xxxxxx") \
   S(143, setregid, Full, "dd", 'd') \
   S(144, setgid, Full, "d", 'd') \
@@ -212,8 +212,8 @@ struct SyscallInfo {
   S(158, getgroups, Full, "dp", 'd') \
   S(159, setgroups, Full, "dp", 'd') \
   S(160, uname, Full, "p", 'd') \
-  U(161, sethostname, "xxxxxx") \
-  U(162, setdomainname, "xxxxxx") \
+  S(161, sethostname, Full, "sd", 'd') \
+  S(162, setdomainname, Full, "sd", 'd') \
   S(163, getrlimit, Partial, "dp", 'd') \
   S(164, setrlimit, Partial, "dp", 'd') \
   S(165, getrusage, Full, "dp", 'd') \
@@ -314,7 +314,7 @@ struct SyscallInfo {
   U(274, sched_setattr, "xxxxxx") \
   U(275, sched_getattr, "xxxxxx") \
   S(276, renameat2, Full, "fsfsx", 'd') \
-  U(277, seccomp, "xxxxxx") \
+  S(277, seccomp, Partial, "dxp", 'd') \
   S(278, getrandom, Full, "pux", 'd') \
   S(279, memfd_create, Full, "sx", 'd') \
   U(280, bpf, "xxxxxx") \
