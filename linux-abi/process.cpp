@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/resource.h>
@@ -561,6 +562,9 @@ void Process::become_zombie() {
   std::shared_ptr<Process> self;  // our entry in the parent's list, when autoreaped
   auto mark_zombie = [&] {        // tree lock held
     zombie_ = true;
+    for (auto& w : exit_watch_)  // pidfds become readable
+      if (std::shared_ptr<HostFd> f = w.lock()) eventfd_write(f->fd(), 1);
+    exit_watch_.clear();
     orphans.swap(children_);
     // Orphans go to the nearest living ancestor that is a child subreaper
     // (prctl PR_SET_CHILD_SUBREAPER), else to nobody (init).
@@ -608,6 +612,16 @@ void Process::become_zombie() {
   }
   orphans.clear();  // zombies among them go now; live ones are reaped by nobody
   // `self` may not be the last reference: run_thread still holds one.
+}
+
+void Process::watch_exit(const std::shared_ptr<HostFd>& pidfd) {
+  std::lock_guard<std::mutex> lock(g_tree_mutex);
+  if (zombie_) {
+    eventfd_write(pidfd->fd(), 1);
+    return;
+  }
+  std::erase_if(exit_watch_, [](const std::weak_ptr<HostFd>& w) { return w.expired(); });
+  exit_watch_.push_back(pidfd);
 }
 
 bool Process::zombie() const {
@@ -800,7 +814,7 @@ void Process::kill_all_and_wait() {
 // ---- fork / exec -------------------------------------------------------------------
 
 std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std::string* error,
-                                             int* err_no) {
+                                             int* err_no, int want_pid) {
   if (err_no) *err_no = ENOMEM;
   // A process with a fatal signal pending (being killed) forks nothing; nor
   // does a frozen tree (being killed) or one at a limit.
@@ -845,7 +859,13 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   c->oom_score_adj.store(oom_score_adj.load());
   c->vopts_ = vopts_;
   c->strace = strace;
-  c->pid_ = g_next_pid.fetch_add(1);
+  if (want_pid) {  // later numbers stay above it
+    c->pid_ = want_pid;
+    for (int cur = g_next_pid.load(); cur <= want_pid && !g_next_pid.compare_exchange_weak(cur, want_pid + 1);) {
+    }
+  } else {
+    c->pid_ = g_next_pid.fetch_add(1);
+  }
   c->fds_.set_lock_owner(c->pid_);
   ThreadSignals sig;
   {
@@ -888,6 +908,11 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   if (tree_->dying.load()) {
     *error = "fork in a tree being killed";
     if (err_no) *err_no = EAGAIN;
+    return nullptr;
+  }
+  if (want_pid && pid_table().count(want_pid)) {
+    *error = "set_tid names a pid in use";
+    if (err_no) *err_no = EEXIST;
     return nullptr;
   }
   c->parent_ = shared_from_this();

@@ -285,8 +285,10 @@ class Process : public std::enable_shared_from_this<Process> {
   // (vfork); else it gets a copy. The child is linked into the tree; the
   // caller adjusts the thread and starts it. nullptr + *error on failure.
   // At the tree's process limit: nullptr with *err_no = EAGAIN (else ENOMEM).
+  // want_pid (clone3's set_tid): the child's pid, which must be free
+  // (EEXIST otherwise).
   std::shared_ptr<Process> fork_child(Thread& caller, bool share_vm, std::string* error,
-                                      int* err_no = nullptr);
+                                      int* err_no = nullptr, int want_pid = 0);
   // execve's point of no return: ends every other thread (waits until they
   // are gone), then installs the new image (already loaded into as) and gives
   // `caller` a fresh vCPU at its entry. Closes CLOEXEC fds, resets handlers.
@@ -323,6 +325,8 @@ class Process : public std::enable_shared_from_this<Process> {
   // Linux wait status: code << 8, or signal | 0x80 for a core dump.
   bool dumped_core() const;
   int wait_status() const;
+  // A pidfd's eventfd to signal when this process ends (at once if it has).
+  void watch_exit(const std::shared_ptr<HostFd>& pidfd);
   // No thread left (tree lock).
   bool zombie() const;
   // Blocks until the process is a zombie (run_guest, for the first process).
@@ -450,6 +454,7 @@ class Process : public std::enable_shared_from_this<Process> {
   bool launched_ = false;  // made by create(), not fork: the launcher is its parent
   std::vector<std::shared_ptr<Process>> children_;
   bool zombie_ = false;
+  std::vector<std::weak_ptr<HostFd>> exit_watch_;  // pidfds (tree lock)
   bool counted_live_ = false;  // in the tree's and the daemon's live counts
   void uncount_live();         // leaves them (once)
   std::mutex unimp_mutex_;

@@ -171,6 +171,11 @@ int may_signal(SyscallCtx& ctx, Process& target, int sig);
 // seccomp(op, flags, uargs) with Linux's argument checks; hartd installs
 // no filters (sys_system.cpp). prctl(PR_SET_SECCOMP) comes here too.
 int64_t seccomp_unsupported(SyscallCtx& ctx, uint64_t op, uint64_t flags, uint64_t uargs);
+// pidfds (sys_pidfd.cpp): a new close-on-exec pidfd in owner's table naming
+// target (the fd or -errno); the pid a guest pidfd names (-EBADF if fd is
+// not one; *nonblock: opened with PIDFD_NONBLOCK).
+int open_pidfd(Process& owner, const std::shared_ptr<Process>& target, bool nonblock);
+int pidfd_pid(Process& p, int fd, bool* nonblock);
 // prctl's credential options (sys_creds.cpp).
 int64_t prctl_creds(SyscallCtx& ctx);
 

@@ -332,7 +332,7 @@ struct SyscallInfo {
   U(292, io_pgetevents, "xxxxxx") \
   S(293, rseq, Stub, "pudx", 'd') \
   U(294, kexec_file_load, "xxxxxx") \
-  U(424, pidfd_send_signal, "xxxxxx") \
+  S(424, pidfd_send_signal, Full, "dSpx", 'd') \
   U(425, io_uring_setup, "xxxxxx") \
   U(426, io_uring_enter, "xxxxxx") \
   U(427, io_uring_register, "xxxxxx") \
@@ -342,11 +342,11 @@ struct SyscallInfo {
   U(431, fsconfig, "xxxxxx") \
   U(432, fsmount, "xxxxxx") \
   U(433, fspick, "xxxxxx") \
-  U(434, pidfd_open, "xxxxxx") \
-  S(435, clone3, Partial, "pu", 'd') \
+  S(434, pidfd_open, Full, "dx", 'd') \
+  S(435, clone3, Full, "pu", 'd') \
   S(436, close_range, Full, "ddx", 'd') \
   S(437, openat2, Partial, "fspu", 'd') \
-  U(438, pidfd_getfd, "xxxxxx") \
+  S(438, pidfd_getfd, Full, "ddx", 'd') \
   S(439, faccessat2, Full, "fsdx", 'd') \
   U(440, process_madvise, "xxxxxx") \
   S(441, epoll_pwait2, Full, "dpdppu", 'd') \
