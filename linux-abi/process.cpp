@@ -850,6 +850,8 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   c->cwd_ = cwd_;
   c->umask_.store(umask());
   c->nice.store(nice.load());
+  c->sched_policy.store(sched_policy.load());
+  c->sched_priority.store(sched_priority.load());
   c->no_new_privs.store(no_new_privs.load());
   c->creds_ = caller.cred;  // the calling thread's, as Linux's copy_creds
   c->pgid = pgid ? pgid : pid_;  // the child joins the parent's group and session

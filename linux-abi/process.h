@@ -398,6 +398,8 @@ class Process : public std::enable_shared_from_this<Process> {
 
   // setpriority/getpriority's nice value (-20..19), inherited by fork.
   std::atomic<int> nice{0};
+  // sched_setscheduler/sched_setparam's policy and priority, inherited by fork.
+  std::atomic<int> sched_policy{0}, sched_priority{0};
   // prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are reparented here.
   std::atomic<bool> child_subreaper{false};
   // prctl(PR_SET_NO_NEW_PRIVS): set once, inherited by fork, kept by exec.

@@ -287,19 +287,102 @@ int64_t sys_sched_yield(SyscallCtx&) {
   return 0;
 }
 
-int64_t sys_sched_getscheduler(SyscallCtx& ctx) {
-  int pid = static_cast<int>(ctx.a[0]);
+// Scheduling policy and real-time priority: virtual, per process (the
+// host thread keeps hartd's policy), with Linux's checks: priority range per
+// policy (EINVAL), real-time policies and changing another user's process
+// need CAP_SYS_NICE (EPERM).
+namespace {
+constexpr int kSchedOther = 0, kSchedFifo = 1, kSchedRr = 2, kSchedBatch = 3, kSchedIdle = 5,
+              kSchedDeadline = 6, kSchedResetOnFork = 0x40000000;
+bool rt_policy(int policy) { return policy == kSchedFifo || policy == kSchedRr; }
+int64_t priority_max(int policy) {
+  if (rt_policy(policy)) return 99;
+  if (policy == kSchedOther || policy == kSchedBatch || policy == kSchedIdle || policy == kSchedDeadline)
+    return 0;
+  return -EINVAL;
+}
+
+// The target of a sched_* call: the caller for 0, else a process of its launch.
+int64_t sched_target(SyscallCtx& ctx, int64_t pid, std::shared_ptr<Process>* out) {
   if (pid < 0) return -EINVAL;
-  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
-  return 0;  // SCHED_OTHER
+  bool mine = pid == 0 || pid == ctx.proc.pid();
+  if (!mine) {
+    std::lock_guard<std::mutex> lock(ctx.proc.mutex());
+    mine = ctx.proc.thread_by_tid(static_cast<int>(pid)) != nullptr;
+  }
+  *out = mine ? ctx.proc.shared_from_this() : Process::find(static_cast<int>(pid), &ctx.proc);
+  return *out ? 0 : -ESRCH;
+}
+
+// Linux's order: NULL param or negative pid (EINVAL), the param (EFAULT),
+// the process (ESRCH), then policy, range and permission.
+int64_t set_sched(SyscallCtx& ctx, int policy, bool keep_policy) {
+  int32_t prio;
+  uint64_t param = keep_policy ? ctx.a[1] : ctx.a[2];
+  if (!param || static_cast<int>(ctx.a[0]) < 0) return -EINVAL;
+  if (!ctx.proc.as().read(param, &prio, 4)) return -EFAULT;
+  std::shared_ptr<Process> t;
+  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
+  if (keep_policy) policy = t->sched_policy.load();
+  policy &= ~kSchedResetOnFork;
+  int64_t max = priority_max(policy);
+  if (max < 0 || prio < (rt_policy(policy) ? 1 : 0) || prio > max) return -EINVAL;
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  if (!me.capable(kCapSysNice)) {
+    if (rt_policy(policy)) return -EPERM;
+    if (t.get() != &ctx.proc) {
+      Credentials them = t->creds();
+      if (them.ruid != me.euid && them.euid != me.euid) return -EPERM;
+    }
+  }
+  t->sched_policy.store(policy);
+  t->sched_priority.store(prio);
+  return 0;
+}
+}  // namespace
+
+int64_t sys_sched_getscheduler(SyscallCtx& ctx) {
+  std::shared_ptr<Process> t;
+  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
+  return t->sched_policy.load();
 }
 
 int64_t sys_sched_getparam(SyscallCtx& ctx) {
-  int pid = static_cast<int>(ctx.a[0]);
-  if (pid < 0) return -EINVAL;
-  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
-  int32_t prio = 0;
+  std::shared_ptr<Process> t;
+  if (!ctx.a[1]) return -EINVAL;
+  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
+  int32_t prio = t->sched_priority.load();
   return ctx.proc.as().write(ctx.a[1], &prio, 4) ? 0 : -EFAULT;
+}
+
+int64_t sys_sched_setscheduler(SyscallCtx& ctx) {
+  int policy = static_cast<int>(ctx.a[1]);
+  if (policy < 0) return -EINVAL;
+  return set_sched(ctx, policy, false);
+}
+
+int64_t sys_sched_setparam(SyscallCtx& ctx) { return set_sched(ctx, 0, true); }
+
+int64_t sys_sched_get_priority_max(SyscallCtx& ctx) {
+  return priority_max(static_cast<int>(ctx.a[0]));
+}
+
+int64_t sys_sched_get_priority_min(SyscallCtx& ctx) {
+  int policy = static_cast<int>(ctx.a[0]);
+  int64_t max = priority_max(policy);
+  return max < 0 ? max : rt_policy(policy) ? 1 : 0;
+}
+
+// The host's time slice of the calling host thread (SCHED_OTHER), or
+// SCHED_RR's 100 ms.
+int64_t sys_sched_rr_get_interval(SyscallCtx& ctx) {
+  std::shared_ptr<Process> t;
+  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
+  struct timespec ts {};
+  if (t->sched_policy.load() == kSchedRr) ts.tv_nsec = 100000000;
+  else if (t->sched_policy.load() != kSchedFifo && sched_rr_get_interval(0, &ts) != 0) return -errno;
+  GuestTimespec g{ts.tv_sec, ts.tv_nsec};
+  return ctx.proc.as().write(ctx.a[1], &g, sizeof g) ? 0 : -EFAULT;
 }
 
 // getpriority/setpriority: a virtual nice value per process (PRIO_PROCESS

@@ -169,16 +169,16 @@ struct SyscallInfo {
   S(115, clock_nanosleep, Full, "ddpp", 'd') \
   U(116, syslog, "xxxxxx") \
   U(117, ptrace, "xxxxxx") \
-  U(118, sched_setparam, "xxxxxx") \
-  U(119, sched_setscheduler, "xxxxxx") \
-  S(120, sched_getscheduler, Stub, "d", 'd') \
-  S(121, sched_getparam, Stub, "dp", 'd') \
+  S(118, sched_setparam, Full, "dp", 'd') \
+  S(119, sched_setscheduler, Full, "ddp", 'd') \
+  S(120, sched_getscheduler, Full, "d", 'd') \
+  S(121, sched_getparam, Full, "dp", 'd') \
   S(122, sched_setaffinity, Partial, "dup", 'd') \
   S(123, sched_getaffinity, Full, "dup", 'd') \
   S(124, sched_yield, Full, "", 'd') \
-  U(125, sched_get_priority_max, "xxxxxx") \
-  U(126, sched_get_priority_min, "xxxxxx") \
-  U(127, sched_rr_get_interval, "xxxxxx") \
+  S(125, sched_get_priority_max, Full, "d", 'd') \
+  S(126, sched_get_priority_min, Full, "d", 'd') \
+  S(127, sched_rr_get_interval, Full, "dp", 'd') \
   S(128, restart_syscall, Full, "", 'd') \
   S(129, kill, Partial, "dS", 'd') \
   S(130, tkill, Full, "dS", 'd') \

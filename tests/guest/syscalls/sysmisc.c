@@ -11,6 +11,7 @@
 #include <grp.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -32,6 +33,10 @@ static void as_nobody(void) {
   VAL("getpriority", getpriority(PRIO_PROCESS, 0));
   OK("setpriority lower nice", setpriority(PRIO_PROCESS, 0, 1));
   OK("setpriority of root parent", setpriority(PRIO_PROCESS, getppid(), 1));
+  struct sched_param sp = {10};
+  OK("sched_setscheduler FIFO unprivileged", sched_setscheduler(0, SCHED_FIFO, &sp));
+  sp.sched_priority = 0;
+  OK("sched_setscheduler of root parent", sched_setscheduler(getppid(), SCHED_OTHER, &sp));
   struct sock_filter insn = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
   struct sock_fprog prog = {1, &insn};
   OK("seccomp filter without no_new_privs", syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog));
@@ -69,6 +74,27 @@ int main(void) {
   getpriority(PRIO_USER, 0);  // the value depends on the host's other processes
   SAY("getpriority user: %s", sc_errname(errno));
 
+  // Scheduling policies (virtual in hartd; the host thread is unchanged).
+  VAL("sched_get_priority_max FIFO", sched_get_priority_max(SCHED_FIFO));
+  VAL("sched_get_priority_min RR", sched_get_priority_min(SCHED_RR));
+  VAL("sched_get_priority_max OTHER", sched_get_priority_max(SCHED_OTHER));
+  OK("sched_get_priority_max 99", sched_get_priority_max(99));
+  struct sched_param sp = {0};
+  VAL("sched_getscheduler", sched_getscheduler(0));
+  OK("sched_setscheduler BATCH", sched_setscheduler(0, SCHED_BATCH, &sp));
+  VAL("sched_getscheduler", sched_getscheduler(0));
+  sp.sched_priority = 5;
+  OK("sched_setscheduler OTHER prio 5", sched_setscheduler(0, SCHED_OTHER, &sp));
+  OK("sched_setscheduler NULL", sched_setscheduler(0, SCHED_OTHER, NULL));
+  OK("sched_setscheduler bad param", sched_setscheduler(0, SCHED_OTHER, BAD_PTR));
+  OK("sched_setscheduler bad policy", sched_setscheduler(0, 77, &sp));
+  OK("sched_setscheduler no such pid", sched_setscheduler(99999999, SCHED_OTHER, &sp));
+  sp.sched_priority = 0;
+  OK("sched_setparam", sched_setparam(0, &sp));
+  OK("sched_setscheduler OTHER", sched_setscheduler(0, SCHED_OTHER, &sp));
+  struct timespec rr;
+  OK("sched_rr_get_interval", sched_rr_get_interval(0, &rr));
+  OK("sched_rr_get_interval bad pid", sched_rr_get_interval(-1, &rr));
   VAL("timerslack default", prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0));
   OK("set timerslack", prctl(PR_SET_TIMERSLACK, 1000, 0, 0, 0));
   VAL("timerslack", prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0));
