@@ -1,6 +1,6 @@
 // linux-abi/sys_clone.cpp — creating and replacing tasks, and waiting for
-// them: clone, clone3 (threads: a new Vcpu on a new host thread; processes:
-// fork/vfork inside hartd, never a host fork), execve, execveat (the image is
+// them: clone, clone3, unshare (threads: a new Vcpu on a new host thread;
+// processes: fork/vfork inside hartd, never a host fork), execve, execveat (the image is
 // replaced in place, see Process::exec_replace), wait4 and waitid (Linux
 // status encoding, WNOHANG, WNOWAIT, WUNTRACED/WSTOPPED, WCONTINUED, by pid,
 // any child or process group).
@@ -227,6 +227,27 @@ int64_t sys_clone3(SyscallCtx& ctx) {
   a.tls = raw[kTls];
   a.cgroup = static_cast<int>(raw[kCgroup]);
   return do_clone(ctx, a);
+}
+
+// unshare(flags): Linux's flag checks; namespaces are refused as in a
+// container without CAP_SYS_ADMIN (EPERM). CLONE_FILES, CLONE_FS and
+// CLONE_SYSVSEM succeed without effect: a guest process's fd table, cwd
+// and umask are already its own (threads of one process keep sharing them).
+int64_t sys_unshare(SyscallCtx& ctx) {
+  uint64_t f = ctx.a[0];
+  constexpr uint64_t kAllowed = kCloneThread | kCloneFs | kCloneSighand | kCloneVm | kCloneFiles |
+                                kCloneSysvsem | kCloneNamespaces;
+  if (f & ~kAllowed) return -EINVAL;
+  if (f & kCloneNewuser) f |= kCloneThread | kCloneFs;
+  if (f & kCloneVm) f |= kCloneSighand;
+  if (f & kCloneSighand) f |= kCloneThread;
+  if (f & kCloneNewns) f |= kCloneFs;
+  if (f & (kCloneThread | kCloneSighand | kCloneVm)) {
+    std::lock_guard<std::mutex> lock(ctx.proc.mutex());
+    if (ctx.proc.thread_count() > 1) return -EINVAL;
+  }
+  if (f & kCloneNamespaces) return -EPERM;
+  return 0;
 }
 
 // ---- execve -----------------------------------------------------------------------

@@ -148,7 +148,7 @@ struct SyscallInfo {
   S(94, exit_group, Full, "d", 'n') \
   S(95, waitid, Partial, "ddpxp", 'd') \
   S(96, set_tid_address, Full, "p", 'd') \
-  U(97, unshare, "xxxxxx") \
+  S(97, unshare, Partial, "x", 'd') \
   S(98, futex, Partial, "pdduxd", 'd') \
   S(99, set_robust_list, Full, "pu", 'd') \
   S(100, get_robust_list, Full, "dpp", 'd') \

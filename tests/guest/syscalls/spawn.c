@@ -13,6 +13,7 @@
 #include <grp.h>
 #include <linux/sched.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -158,6 +159,8 @@ static void unprivileged(void) {
     snprintf(label, sizeof label, "unprivileged %s", ns[i].name);
     fork_like(label, &a, 88, 0);
   }
+  OK("unshare NEWUTS unprivileged", unshare(CLONE_NEWUTS));
+  OK("unshare NEWNS unprivileged", unshare(CLONE_NEWNS));
   a.flags = 0;
   pid_t tid = 30000;
   a.set_tid = (uintptr_t)&tid;
@@ -299,6 +302,10 @@ int main(int argc, char** argv) {
   waitpid((pid_t)c, &st, 0);
   SAY("vfork child of a missing program exit %d", WEXITSTATUS(st));
 
+  OK("unshare 0", unshare(0));
+  OK("unshare FILES", unshare(CLONE_FILES));
+  OK("unshare FS|SYSVSEM", unshare(CLONE_FS | CLONE_SYSVSEM));
+  OK("unshare signal bits", unshare(0x11));
   invalid();
   clear_sighand();
   pidfds();
