@@ -33,6 +33,8 @@ std::atomic<uint64_t> g_next_id{1};
 thread_local uint64_t tl_identity = kUnknownIdentity;
 thread_local uint32_t tl_umask = kUnchanged;
 thread_local bool tl_private_fs = false;
+// What apply_on_host last put on this thread (for HartIdentityScope).
+thread_local Credentials tl_applied;
 
 int host_capget(uint64_t* eff, uint64_t* prm, uint64_t* inh) {
   __user_cap_header_struct h{_LINUX_CAPABILITY_VERSION_3, 0};
@@ -93,6 +95,7 @@ void apply_on_host(const Credentials& c) {
   ok &= host_capset(c.cap_eff & h.cap_prm, h.cap_prm, h.cap_inh) == 0;
   if (!ok) fprintf(stderr, "hart: cannot switch a vCPU thread's identity: %s\n", strerror(errno));
   tl_identity = c.id;
+  tl_applied = c;
 }
 
 bool is_one_of(uint32_t v, uint32_t a, uint32_t b, uint32_t c) { return v == a || v == b || v == c; }
@@ -304,6 +307,18 @@ void sync_host_identity(Process& p, Thread& t) {
 }
 
 bool host_umask_is_guests() { return tl_private_fs; }
+
+HartIdentityScope::HartIdentityScope() {
+  if (!host_switches_identity() || tl_identity == 0 || tl_identity == kUnknownIdentity) return;
+  Credentials guest = tl_applied;
+  apply_on_host(host_credentials());
+  tl_applied = std::move(guest);  // what the destructor puts back
+  switched_ = true;
+}
+
+HartIdentityScope::~HartIdentityScope() {
+  if (switched_) apply_on_host(Credentials(tl_applied));
+}
 
 int guest_faccessat(Process& p, Thread& t, int dirfd, const char* path, int mode, int flags) {
   auto call = [&](int f) { return static_cast<int>(syscall(SYS_faccessat2, dirfd, path, mode, f)); };

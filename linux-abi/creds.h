@@ -108,6 +108,20 @@ uint64_t current_host_identity();
 // Whether the calling host thread's umask is its guest's (a private
 // fs_struct): creating calls then pass the guest's mode unmasked.
 bool host_umask_is_guests();
+// While it lives, the calling host thread acts as hartd again (hartd's own
+// work on a vCPU thread: reading its /proc/self/mem and pagemap for fork);
+// the guest's identity comes back at its end. Free when nothing switched.
+class HartIdentityScope {
+ public:
+  HartIdentityScope();
+  ~HartIdentityScope();
+  HartIdentityScope(const HartIdentityScope&) = delete;
+  HartIdentityScope& operator=(const HartIdentityScope&) = delete;
+
+ private:
+  bool switched_ = false;
+};
+
 // faccessat2 on the host as the guest thread: without AT_EACCESS with its
 // real ids (Linux's access_override_creds), else with its fs ids.
 int guest_faccessat(Process& p, Thread& t, int dirfd, const char* path, int mode, int flags);

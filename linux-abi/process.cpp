@@ -840,6 +840,7 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
     c->as_ = as_;
     c->tb_cache_ = tb_cache_;
   } else {
+    HartIdentityScope as_hartd;  // fork_copy reads hartd's /proc/self/mem and pagemap
     std::unique_ptr<AddressSpace> copy = as_->fork_copy(error);
     if (!copy) return nullptr;  // c's destructor leaves the live counts
     c->as_ = std::move(copy);
