@@ -310,14 +310,12 @@ bool host_umask_is_guests() { return tl_private_fs; }
 
 HartIdentityScope::HartIdentityScope() {
   if (!host_switches_identity() || tl_identity == 0 || tl_identity == kUnknownIdentity) return;
-  Credentials guest = tl_applied;
+  guest_ = std::make_unique<Credentials>(tl_applied);
   apply_on_host(host_credentials());
-  tl_applied = std::move(guest);  // what the destructor puts back
-  switched_ = true;
 }
 
 HartIdentityScope::~HartIdentityScope() {
-  if (switched_) apply_on_host(Credentials(tl_applied));
+  if (guest_) apply_on_host(*guest_);
 }
 
 int guest_faccessat(Process& p, Thread& t, int dirfd, const char* path, int mode, int flags) {

@@ -34,6 +34,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace hart::linux {
@@ -115,11 +116,9 @@ class HartIdentityScope {
  public:
   HartIdentityScope();
   ~HartIdentityScope();
-  HartIdentityScope(const HartIdentityScope&) = delete;
-  HartIdentityScope& operator=(const HartIdentityScope&) = delete;
 
  private:
-  bool switched_ = false;
+  std::unique_ptr<Credentials> guest_;  // to put back (null: nothing switched)
 };
 
 // faccessat2 on the host as the guest thread: without AT_EACCESS with its
