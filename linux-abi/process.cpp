@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <linux/futex.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -189,6 +190,16 @@ std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::str
                                          std::shared_ptr<ProcessTree> tree, uint64_t va_size) {
   std::shared_ptr<Process> p(new Process(exec, log));
   p->creds_ = host_credentials();  // a launch starts as hartd
+  // ... and with its nice value and scheduling policy, as a child would.
+  errno = 0;
+  int nice = getpriority(PRIO_PROCESS, 0);
+  if (errno == 0) p->nice.store(nice);
+  struct sched_param sp {};
+  int policy = sched_getscheduler(0);
+  if (policy >= 0 && sched_getparam(0, &sp) == 0) {
+    p->sched_policy.store(policy & ~SCHED_RESET_ON_FORK);
+    p->sched_priority.store(sp.sched_priority);
+  }
   p->as_ = AddressSpace::create(va_size, error);
   if (!p->as_) return nullptr;
   p->tree_ = tree ? std::move(tree) : std::make_shared<ProcessTree>();

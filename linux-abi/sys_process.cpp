@@ -1,8 +1,9 @@
 // linux-abi/sys_process.cpp — process and identity syscalls: exit,
 // exit (one thread), exit_group, thread-exit bookkeeping (set_tid_address,
 // robust lists; the exit-time work is Process::thread_exited), rseq,
-// virtual pids/tids, uname, rlimits, getrandom, affinity, sysinfo,
-// rusage, times, prctl, and futex (host futex on the guest word's host
+// virtual pids/tids, rlimits, getrandom, affinity, scheduling policy and
+// nice values (virtual per process), sysinfo, rusage, times, prctl (its
+// credential options in sys_creds.cpp), and futex (host futex on the guest word's host
 // address; waits go through safe_syscall so signals interrupt them).
 // Signal syscalls are in sys_signal.cpp; clone/fork/exec/wait in sys_clone.cpp.
 // Owns: these handlers. Does not own: the exit path of the run loop
