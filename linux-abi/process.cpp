@@ -65,16 +65,17 @@ void attach_cache(AddressSpace& as, TbCache* cache) {
 bool load_into(AddressSpace& as, const std::string& path, const std::string& execfn,
                std::vector<std::string>* argv, const std::vector<std::string>& envp,
                const std::string& sysroot, LoadedProgram* img, StackLayout* stack,
-               uint64_t* trampoline, std::string* error, const RootFs* root = nullptr) {
+               uint64_t* trampoline, std::string* error, const RootFs* root,
+               const Credentials& cred) {
   if (argv->empty()) argv->push_back(execfn);
   if (!load_program(as, path, sysroot, argv, img, error, root, execfn)) return false;
   *trampoline = map_sigreturn_trampoline(as, error);
   if (!*trampoline) return false;
   StackParams sp;
-  sp.uid = getuid();
-  sp.euid = geteuid();
-  sp.gid = getgid();
-  sp.egid = getegid();
+  sp.uid = cred.ruid;  // AT_UID...AT_EGID: the ids after exec (creds.h)
+  sp.euid = cred.euid;
+  sp.gid = cred.rgid;
+  sp.egid = cred.egid;
   sp.hwcap = kHwcapRv64gc;
   sp.execfn = execfn;
   if (getrandom(sp.random, sizeof sp.random, 0) != sizeof sp.random)
@@ -251,7 +252,7 @@ bool Process::exec(const std::string& path, std::vector<std::string> argv,
     host = "/proc/self/fd/" + std::to_string(fd);
   }
   if (!load_into(*as_, host, path, &argv, envp, sysroot, &image_, &stack_,
-                 &sigreturn_trampoline, error, root_.get()))
+                 &sigreturn_trampoline, error, root_.get(), creds_))
     return false;
   exe_path_ = real_path_of(image_.exe_host_path);
   argv_ = argv;
@@ -274,10 +275,11 @@ std::unique_ptr<AddressSpace> Process::load_image(uint64_t va_size, const std::s
                                                   const std::vector<std::string>& envp,
                                                   const std::string& sysroot, LoadedProgram* img,
                                                   StackLayout* stack, uint64_t* trampoline,
-                                                  std::string* error, const RootFs* root) {
+                                                  std::string* error, const RootFs* root,
+                                                  const Credentials& cred) {
   std::unique_ptr<AddressSpace> as = AddressSpace::create(va_size, error);
   if (!as) return nullptr;
-  if (!load_into(*as, path, execfn, argv, envp, sysroot, img, stack, trampoline, error, root))
+  if (!load_into(*as, path, execfn, argv, envp, sysroot, img, stack, trampoline, error, root, cred))
     return nullptr;
   return as;
 }

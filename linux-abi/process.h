@@ -298,15 +298,16 @@ class Process : public std::enable_shared_from_this<Process> {
                     const std::string& comm_name);
   // Builds a program image in a fresh address space of va_size bytes (used
   // by execve: the process keeps its size). nullptr + *error on failure.
-  // path is what the loader opens, execfn the guest's name for it (AT_EXECFN).
+  // path is what the loader opens, execfn the guest's name for it (AT_EXECFN);
+  // cred gives AT_UID, AT_EUID, AT_GID and AT_EGID.
   static std::unique_ptr<AddressSpace> load_image(uint64_t va_size, const std::string& path,
                                                   const std::string& execfn,
                                                   std::vector<std::string>* argv,
                                                   const std::vector<std::string>& envp,
                                                   const std::string& sysroot, LoadedProgram* img,
                                                   StackLayout* stack, uint64_t* trampoline,
-                                                  std::string* error,
-                                                  const RootFs* root = nullptr);
+                                                  std::string* error, const RootFs* root,
+                                                  const Credentials& cred);
   // vfork: the parent waits until the child execs or exits.
   bool vfork_released() const { return vfork_released_.load(std::memory_order_acquire); }
   void set_vfork_parent(std::shared_ptr<Process> parent) { vfork_parent_ = std::move(parent); }

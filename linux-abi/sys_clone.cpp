@@ -317,7 +317,7 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
   std::string err;
   std::unique_ptr<AddressSpace> as =
       Process::load_image(p.as().limit(), host, guest_name, &argv, envp, p.sysroot(), &img, &stack,
-                          &trampoline, &err, p.root());
+                          &trampoline, &err, p.root(), Process::thread_of(ctx.vcpu).cred);
   if (!as) {
     if (p.log().enabled(kLog_guest_errors) || p.log().enabled(kLog_strace))
       p.log().printf("hart: execve: %s\n", err.c_str());

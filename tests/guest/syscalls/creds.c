@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -225,6 +226,8 @@ static void per_thread(void) {
 int main(int argc, char** argv) {
   if (argc > 1 && !strcmp(argv[1], "exec-creds")) {
     ids("after exec");
+    SAY("auxv uid %lu euid %lu gid %lu egid %lu secure %lu", getauxval(AT_UID), getauxval(AT_EUID),
+        getauxval(AT_GID), getauxval(AT_EGID), getauxval(AT_SECURE));
     caps("after exec");
     return 0;
   }
