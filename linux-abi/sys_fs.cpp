@@ -157,7 +157,7 @@ int64_t write_result(SyscallCtx& ctx, int64_t r) {
     info.si_signo = SIGPIPE;
     info.si_code = kSI_USER;
     info.f.kill.pid = ctx.proc.pid();
-    info.f.kill.uid = getuid();
+    info.f.kill.uid = Process::thread_of(ctx.vcpu).cred.ruid;
     send_signal(ctx.proc, &ctx.vcpu, info, &ctx.vcpu);
   }
   return interruptible(ctx, r);
