@@ -210,6 +210,8 @@ static void* thread_setuid(void* arg) {
   (void)arg;
   long r = syscall(SYS_setresuid, -1, 65534, -1);
   SAY("thread raw setresuid %ld, thread euid %u", r, geteuid());
+  OK("thread opens 0600 as 65534", open("f600", O_RDONLY));
+  OK("thread creates in root 0755 dir", open("d755/t", O_CREAT | O_WRONLY, 0644));
   return NULL;
 }
 
