@@ -191,6 +191,7 @@ std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::str
                                          std::shared_ptr<ProcessTree> tree, uint64_t va_size) {
   std::shared_ptr<Process> p(new Process(exec, log));
   p->creds_ = host_credentials();  // a launch starts as hartd
+  p->ruid_.store(p->creds_.ruid);
   // ... and with its nice value and scheduling policy, as a child would.
   errno = 0;
   int nice = getpriority(PRIO_PROCESS, 0);
@@ -299,6 +300,7 @@ Thread& Process::new_thread_locked(int tid) {
 
 void Process::set_creds(Thread& t, Credentials c) {
   std::lock_guard<std::mutex> lock(mutex_);
+  ruid_.store(c.ruid, std::memory_order_relaxed);
   creds_ = c;
   t.cred = std::move(c);
 }
@@ -670,6 +672,7 @@ int Process::reap_child(int which, int group, unsigned what, bool keep, ChildMat
     if (c.zombie_) {
       if (!(what & kWaitExited)) continue;
       out->pid = c.pid_;
+      out->uid = c.ruid_.load(std::memory_order_relaxed);
       out->status = c.wait_status();
       out->code = !c.signaled_ ? kCLD_EXITED : c.dumped_core() ? kCLD_DUMPED : kCLD_KILLED;
       out->child_status = c.signaled_ ? c.exit_signal_ : c.exit_code_ & 0xff;
@@ -683,6 +686,7 @@ int Process::reap_child(int which, int group, unsigned what, bool keep, ChildMat
       int sig = keep ? c.wait_stop_sig.load() : c.wait_stop_sig.exchange(0);
       if (!sig) continue;
       out->pid = c.pid_;
+      out->uid = c.ruid_.load(std::memory_order_relaxed);
       out->status = (sig << 8) | 0x7f;
       out->code = kCLD_STOPPED;
       out->child_status = sig;
@@ -691,6 +695,7 @@ int Process::reap_child(int which, int group, unsigned what, bool keep, ChildMat
     if ((what & kWaitContinued) && c.wait_continued.load()) {
       if (!keep && !c.wait_continued.exchange(false)) continue;
       out->pid = c.pid_;
+      out->uid = c.ruid_.load(std::memory_order_relaxed);
       out->status = 0xffff;
       out->code = kCLD_CONTINUED;
       out->child_status = SIGCONT;
@@ -868,6 +873,7 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   c->sched_priority.store(sched_priority.load());
   c->no_new_privs.store(no_new_privs.load());
   c->creds_ = caller.cred;  // the calling thread's, as Linux's copy_creds
+  c->ruid_.store(caller.cred.ruid);
   c->pgid = pgid ? pgid : pid_;  // the child joins the parent's group and session
   c->sid = sid;
   c->sysroot_ = sysroot_;

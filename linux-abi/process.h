@@ -340,6 +340,7 @@ class Process : public std::enable_shared_from_this<Process> {
     int status = 0;         // wait status
     int code = 0;           // waitid's si_code: CLD_EXITED, _KILLED, _DUMPED, _STOPPED, _CONTINUED
     int child_status = 0;   // waitid's si_status: exit code or signal
+    uint32_t uid = 0;       // waitid's si_uid: the child's real uid
   };
   // Which state changes a wait asks for.
   enum : unsigned { kWaitExited = 1, kWaitStopped = 2, kWaitContinued = 4 };
@@ -438,6 +439,7 @@ class Process : public std::enable_shared_from_this<Process> {
   std::shared_ptr<RootFs> root_;
   std::atomic<uint32_t> umask_{022};
   Credentials creds_;  // the process's view (mutex_)
+  std::atomic<uint32_t> ruid_{0};  // its real uid, for wait's siginfo (tree lock, no mutex_)
   int pid_ = kFirstGuestPid;
   std::string sysroot_, exe_path_;
   std::vector<std::string> argv_, envp_;

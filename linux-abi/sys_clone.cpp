@@ -449,7 +449,7 @@ int64_t sys_waitid(SyscallCtx& ctx) {
       info.si_signo = SIGCHLD;
       info.si_code = m.code;
       info.f.chld.pid = m.pid;
-      info.f.chld.uid = getuid();
+      info.f.chld.uid = m.uid;
       info.f.chld.status = m.child_status;
     }
     if (!ctx.proc.as().write(ctx.a[2], &info, sizeof info)) return -EFAULT;

@@ -272,6 +272,15 @@ int main(int argc, char** argv) {
   run_child(keep_caps);
   run_child(root_caps);
   run_child(per_thread);
+  pid_t c = fork();
+  if (c == 0) {
+    setuid(65534);
+    _exit(0);
+  }
+  siginfo_t si;
+  memset(&si, 0, sizeof si);
+  waitid(P_PID, c, &si, WEXITED);
+  SAY("waitid of a child that became 65534: si_uid %u", si.si_uid);
   ids("parent still");
   caps("parent still");
   unlink("d777/mine");
