@@ -173,6 +173,9 @@ uint64_t AddressSpace::reserved_bytes() { return g_reserved.load(); }
 uint64_t AddressSpace::live_count() { return g_live.load(); }
 
 std::unique_ptr<AddressSpace> AddressSpace::create(uint64_t size, std::string* error) {
+  // Opened by the first (launch-time) address space, while the calling host
+  // thread still has hartd's identity (a vCPU thread may carry a guest's).
+  self_mem_fd();
   auto fail = [&](const std::string& why) -> std::unique_ptr<AddressSpace> {
     if (error)
       *error = "cannot reserve " + format_size(size) + " of guest address space: " + why + "; " +

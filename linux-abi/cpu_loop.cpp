@@ -125,6 +125,7 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
                          {orig_a0, v.state.x[11], v.state.x[12], v.state.x[13], v.state.x[14],
                           v.state.x[15]}};
           t->in_syscall.store(true, std::memory_order_relaxed);
+          sync_host_identity(p, *t);  // the host thread acts as this guest thread (creds.h)
           int64_t ret = dispatch_syscall_contained(p, ctx);
           t->in_syscall.store(false, std::memory_order_relaxed);
           if (t->exec_vcpu || t->leave.load()) continue;  // execve / exit: nothing to finish

@@ -51,12 +51,23 @@ struct EmuFile {
   uint64_t pos = 0;  // guarded by mutex
 };
 
+class Process;
+
+// A pidfd (pidfd_open, CLONE_PIDFD; sys_pidfd.cpp): the guest process it
+// names. Its host fd is an eventfd that the process's exit makes readable
+// (Process::watch_exit), so poll/epoll/select see what Linux shows.
+struct PidFdTarget {
+  int pid = 0;
+  std::weak_ptr<Process> proc;
+};
+
 // A host file descriptor owned by hartd on behalf of guests.
 class HostFd {
  public:
   explicit HostFd(int fd) : fd_(fd) {}
   HostFd(int fd, std::shared_ptr<SynthDir> dir) : fd_(fd), synth_(std::move(dir)) {}
   HostFd(int fd, std::shared_ptr<EmuFile> file) : fd_(fd), emu_(std::move(file)) {}
+  HostFd(int fd, std::shared_ptr<PidFdTarget> pid) : fd_(fd), pid_(std::move(pid)) {}
   ~HostFd();
   HostFd(const HostFd&) = delete;
   HostFd& operator=(const HostFd&) = delete;
@@ -66,6 +77,8 @@ class HostFd {
   const std::shared_ptr<SynthDir>& synth_ptr() const { return synth_; }
   // Non-null for an emulated file served by hartd (fd is then a stand-in).
   EmuFile* emu() const { return emu_.get(); }
+  // Non-null for a pidfd (fd is then an eventfd).
+  const PidFdTarget* pidfd() const { return pid_.get(); }
 
   // State of the open file description that names guest ids, kept here and
   // never given to the host (a host owner would have the host kernel signal
@@ -79,6 +92,7 @@ class HostFd {
   int fd_;
   std::shared_ptr<SynthDir> synth_;
   std::shared_ptr<EmuFile> emu_;
+  std::shared_ptr<PidFdTarget> pid_;
 };
 
 class FdTable {

@@ -117,20 +117,26 @@ std::string proc_status(Process& p, const Vcpu* self, int tid) {
     }
   }
   uint64_t kb = in.mapped_bytes / 1024;
-  char buf[2048];
-  snprintf(buf, sizeof buf,
+  Credentials c = p.creds();  // Uid/Gid/Groups/Cap* lines
+  std::string groups;
+  for (uint32_t g : c.groups) groups += std::to_string(g) + " ";
+  std::string buf(2048 + groups.size(), '\0');
+  int len = snprintf(buf.data(), buf.size(),
            "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
            "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
-           "FDSize:\t%d\nGroups:\t\nVmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t       0 kB\n"
+           "FDSize:\t%d\nGroups:\t%s\nVmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t       0 kB\n"
            "VmRSS:\t%8lu kB\nThreads:\t%d\nSigQ:\t0/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
-           "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\nCapInh:\t0000000000000000\n"
-           "CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\nSeccomp:\t0\n"
+           "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\nCapInh:\t%016lx\n"
+           "CapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\nSeccomp:\t0\n"
            "Cpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
-           p.comm, p.umask(), state_name(p.state_letter(tid == p.pid() ? 0 : tid)), p.pid(), tid, in.ppid ? in.ppid : kGuestPpid, getuid(), geteuid(),
-           geteuid(), geteuid(), getgid(), getegid(), getegid(), getegid(), 64, (unsigned long)kb,
+           p.comm, p.umask(), state_name(p.state_letter(tid == p.pid() ? 0 : tid)), p.pid(), tid, in.ppid ? in.ppid : kGuestPpid, c.ruid, c.euid,
+           c.suid, c.fsuid, c.rgid, c.egid, c.sgid, c.fsgid, 64, groups.c_str(), (unsigned long)kb,
            (unsigned long)kb, (unsigned long)kb, in.threads,
            (unsigned long)p.rlimits[RLIMIT_SIGPENDING].rlim_cur, (unsigned long)pend,
-           (unsigned long)shd, (unsigned long)blk, (unsigned long)ign, (unsigned long)cgt);
+           (unsigned long)shd, (unsigned long)blk, (unsigned long)ign, (unsigned long)cgt,
+           (unsigned long)c.cap_inh, (unsigned long)c.cap_prm, (unsigned long)c.cap_eff,
+           (unsigned long)c.cap_bnd, (unsigned long)c.cap_amb);
+  buf.resize(len > 0 ? std::min<size_t>(static_cast<size_t>(len), buf.size() - 1) : 0);
   return buf;
 }
 

@@ -5,11 +5,14 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <linux/futex.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,16 +67,17 @@ void attach_cache(AddressSpace& as, TbCache* cache) {
 bool load_into(AddressSpace& as, const std::string& path, const std::string& execfn,
                std::vector<std::string>* argv, const std::vector<std::string>& envp,
                const std::string& sysroot, LoadedProgram* img, StackLayout* stack,
-               uint64_t* trampoline, std::string* error, const RootFs* root = nullptr) {
+               uint64_t* trampoline, std::string* error, const RootFs* root,
+               const Credentials& cred) {
   if (argv->empty()) argv->push_back(execfn);
   if (!load_program(as, path, sysroot, argv, img, error, root, execfn)) return false;
   *trampoline = map_sigreturn_trampoline(as, error);
   if (!*trampoline) return false;
   StackParams sp;
-  sp.uid = getuid();
-  sp.euid = geteuid();
-  sp.gid = getgid();
-  sp.egid = getegid();
+  sp.uid = cred.ruid;  // AT_UID...AT_EGID: the ids after exec (creds.h)
+  sp.euid = cred.euid;
+  sp.gid = cred.rgid;
+  sp.egid = cred.egid;
   sp.hwcap = kHwcapRv64gc;
   sp.execfn = execfn;
   if (getrandom(sp.random, sizeof sp.random, 0) != sizeof sp.random)
@@ -161,9 +165,45 @@ void ProcessTree::wait_idle() {
   idle_cv.wait(lock, [&] { return threads.load() == 0; });
 }
 
+namespace {
+std::mutex g_release_mutex;
+std::string g_release;  // set_kernel_release's value ("" = the environment's or the default)
+}  // namespace
+
+std::string kernel_release() {
+  std::lock_guard<std::mutex> lock(g_release_mutex);
+  if (!g_release.empty()) return g_release;
+  for (const char* var : {"HART_UNAME_RELEASE", "QEMU_UNAME"})
+    if (const char* v = getenv(var); v && *v) return v;
+  return "6.12.0";
+}
+
+void set_kernel_release(const std::string& release) {
+  std::lock_guard<std::mutex> lock(g_release_mutex);
+  g_release = release;
+}
+
+ProcessTree::Uts ProcessTree::default_uts() {
+  struct utsname host;
+  uname(&host);
+  return Uts{host.nodename, host.domainname, kernel_release()};
+}
+
 std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::string* error,
                                          std::shared_ptr<ProcessTree> tree, uint64_t va_size) {
   std::shared_ptr<Process> p(new Process(exec, log));
+  p->creds_ = host_credentials();  // a launch starts as hartd
+  p->ruid_.store(p->creds_.ruid);
+  // ... and with its nice value and scheduling policy, as a child would.
+  errno = 0;
+  int nice = getpriority(PRIO_PROCESS, 0);
+  if (errno == 0) p->nice.store(nice);
+  struct sched_param sp {};
+  int policy = sched_getscheduler(0);
+  if (policy >= 0 && sched_getparam(0, &sp) == 0) {
+    p->sched_policy.store(policy & ~SCHED_RESET_ON_FORK);
+    p->sched_priority.store(sp.sched_priority);
+  }
   p->as_ = AddressSpace::create(va_size, error);
   if (!p->as_) return nullptr;
   p->tree_ = tree ? std::move(tree) : std::make_shared<ProcessTree>();
@@ -215,7 +255,7 @@ bool Process::exec(const std::string& path, std::vector<std::string> argv,
     host = "/proc/self/fd/" + std::to_string(fd);
   }
   if (!load_into(*as_, host, path, &argv, envp, sysroot, &image_, &stack_,
-                 &sigreturn_trampoline, error, root_.get()))
+                 &sigreturn_trampoline, error, root_.get(), creds_))
     return false;
   exe_path_ = real_path_of(image_.exe_host_path);
   argv_ = argv;
@@ -238,10 +278,11 @@ std::unique_ptr<AddressSpace> Process::load_image(uint64_t va_size, const std::s
                                                   const std::vector<std::string>& envp,
                                                   const std::string& sysroot, LoadedProgram* img,
                                                   StackLayout* stack, uint64_t* trampoline,
-                                                  std::string* error, const RootFs* root) {
+                                                  std::string* error, const RootFs* root,
+                                                  const Credentials& cred) {
   std::unique_ptr<AddressSpace> as = AddressSpace::create(va_size, error);
   if (!as) return nullptr;
-  if (!load_into(*as, path, execfn, argv, envp, sysroot, img, stack, trampoline, error, root))
+  if (!load_into(*as, path, execfn, argv, envp, sysroot, img, stack, trampoline, error, root, cred))
     return nullptr;
   return as;
 }
@@ -254,8 +295,21 @@ Thread& Process::new_thread_locked(int tid) {
   t->vcpu->user = t.get();
   t->vcpu->options = vopts_;
   t->tid = tid;
+  t->cred = creds_;
   threads_.push_back(std::move(t));
   return *threads_.back();
+}
+
+void Process::set_creds(Thread& t, Credentials c) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ruid_.store(c.ruid, std::memory_order_relaxed);
+  creds_ = c;
+  t.cred = std::move(c);
+}
+
+Credentials Process::creds() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return creds_;
 }
 
 namespace {
@@ -274,6 +328,8 @@ Thread& Process::add_thread_copy(const Vcpu& from) {
   Thread& t = new_thread_locked(tid);
   copy_registers(t.vcpu->state, from.state);
   t.sig.blocked = thread_of(from).sig.blocked;
+  t.cred = thread_of(from).cred;
+  t.timer_slack_ns = thread_of(from).timer_slack_ns;
   return t;
 }
 
@@ -289,7 +345,11 @@ int Process::start_thread(Thread& t) {
   int e = start_host_thread(
       kVcpuStackBytes,
       // run_thread drops the last reference itself (before run_thread_done).
-      [self = shared_from_this(), &t]() mutable { run_thread(std::move(self), &t); }, &th);
+      [self = shared_from_this(), &t, id = current_host_identity()]() mutable {
+        init_vcpu_host_thread(id);  // creds.h: what the new host thread inherited
+        run_thread(std::move(self), &t);
+      },
+      &th);
   if (e) {
     tree_->threads.fetch_sub(1);
     std::lock_guard<std::mutex> tl(g_threads_mutex);
@@ -520,8 +580,23 @@ void Process::become_zombie() {
   std::shared_ptr<Process> self;  // our entry in the parent's list, when autoreaped
   auto mark_zombie = [&] {        // tree lock held
     zombie_ = true;
+    for (auto& w : exit_watch_)  // pidfds become readable
+      if (std::shared_ptr<HostFd> f = w.lock()) eventfd_write(f->fd(), 1);
+    exit_watch_.clear();
     orphans.swap(children_);
-    for (auto& c : orphans) c->parent_.reset();
+    // Orphans go to the nearest living ancestor that is a child subreaper
+    // (prctl PR_SET_CHILD_SUBREAPER), else to nobody (init).
+    std::shared_ptr<Process> reaper = parent;
+    while (reaper && (reaper->zombie_ || reaper->exited() || !reaper->child_subreaper.load()))
+      reaper = reaper->parent_.lock();
+    for (auto& c : orphans) {
+      c->parent_ = reaper;
+      if (reaper) reaper->children_.push_back(c);
+    }
+    if (reaper) {
+      reaper->signal_cv_.notify_all();
+      orphans.clear();
+    }
     g_zombie_cv.notify_all();
   };
   if (parent) {
@@ -533,7 +608,7 @@ void Process::become_zombie() {
       info.si_signo = death_signal;
       info.si_code = signaled_ ? (dumped_core() ? kCLD_DUMPED : kCLD_KILLED) : kCLD_EXITED;
       info.f.chld.pid = pid_;
-      info.f.chld.uid = getuid();
+      info.f.chld.uid = creds_.ruid;  // no thread left to change it
       info.f.chld.status = signaled_ ? exit_signal_ : exit_code_;
       send_signal_locked(*parent, nullptr, info, nullptr);
     }
@@ -555,6 +630,16 @@ void Process::become_zombie() {
   }
   orphans.clear();  // zombies among them go now; live ones are reaped by nobody
   // `self` may not be the last reference: run_thread still holds one.
+}
+
+void Process::watch_exit(const std::shared_ptr<HostFd>& pidfd) {
+  std::lock_guard<std::mutex> lock(g_tree_mutex);
+  if (zombie_) {
+    eventfd_write(pidfd->fd(), 1);
+    return;
+  }
+  std::erase_if(exit_watch_, [](const std::weak_ptr<HostFd>& w) { return w.expired(); });
+  exit_watch_.push_back(pidfd);
 }
 
 bool Process::zombie() const {
@@ -590,6 +675,7 @@ int Process::reap_child(int which, int group, unsigned what, bool keep, ChildMat
     if (c.zombie_) {
       if (!(what & kWaitExited)) continue;
       out->pid = c.pid_;
+      out->uid = c.ruid_.load(std::memory_order_relaxed);
       out->status = c.wait_status();
       out->code = !c.signaled_ ? kCLD_EXITED : c.dumped_core() ? kCLD_DUMPED : kCLD_KILLED;
       out->child_status = c.signaled_ ? c.exit_signal_ : c.exit_code_ & 0xff;
@@ -603,6 +689,7 @@ int Process::reap_child(int which, int group, unsigned what, bool keep, ChildMat
       int sig = keep ? c.wait_stop_sig.load() : c.wait_stop_sig.exchange(0);
       if (!sig) continue;
       out->pid = c.pid_;
+      out->uid = c.ruid_.load(std::memory_order_relaxed);
       out->status = (sig << 8) | 0x7f;
       out->code = kCLD_STOPPED;
       out->child_status = sig;
@@ -611,6 +698,7 @@ int Process::reap_child(int which, int group, unsigned what, bool keep, ChildMat
     if ((what & kWaitContinued) && c.wait_continued.load()) {
       if (!keep && !c.wait_continued.exchange(false)) continue;
       out->pid = c.pid_;
+      out->uid = c.ruid_.load(std::memory_order_relaxed);
       out->status = 0xffff;
       out->code = kCLD_CONTINUED;
       out->child_status = SIGCONT;
@@ -641,13 +729,14 @@ void Process::notify_parent_stop(int code, int status) {
     parent = parent_.lock();
   }
   if (!parent) return;
+  uint32_t uid = creds().ruid;
   std::lock_guard<std::mutex> lock(parent->mutex_);
   if (!(parent->signals.action[SIGCHLD].flags & kSA_NOCLDSTOP)) {
     GuestSiginfo info{};
     info.si_signo = SIGCHLD;
     info.si_code = code;
     info.f.chld.pid = pid_;
-    info.f.chld.uid = getuid();
+    info.f.chld.uid = uid;
     info.f.chld.status = status;
     send_signal_locked(*parent, nullptr, info, nullptr);
   }
@@ -770,7 +859,7 @@ void Process::kill_all_and_wait() {
 // ---- fork / exec -------------------------------------------------------------------
 
 std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std::string* error,
-                                             int* err_no) {
+                                             int* err_no, int want_pid) {
   if (err_no) *err_no = ENOMEM;
   // A process with a fatal signal pending (being killed) forks nothing; nor
   // does a frozen tree (being killed) or one at a limit.
@@ -796,6 +885,7 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
     c->as_ = as_;
     c->tb_cache_ = tb_cache_;
   } else {
+    HartIdentityScope as_hartd;  // fork_copy reads hartd's /proc/self/mem and pagemap
     std::unique_ptr<AddressSpace> copy = as_->fork_copy(error);
     if (!copy) return nullptr;  // c's destructor leaves the live counts
     c->as_ = std::move(copy);
@@ -804,7 +894,13 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   }
   c->fds_.copy_from(fds_);
   c->cwd_ = cwd_;
-  c->umask_ = umask_;
+  c->umask_.store(umask());
+  c->nice.store(nice.load());
+  c->sched_policy.store(sched_policy.load());
+  c->sched_priority.store(sched_priority.load());
+  c->no_new_privs.store(no_new_privs.load());
+  c->creds_ = caller.cred;  // the calling thread's, as Linux's copy_creds
+  c->ruid_.store(caller.cred.ruid);
   c->pgid = pgid ? pgid : pid_;  // the child joins the parent's group and session
   c->sid = sid;
   c->sysroot_ = sysroot_;
@@ -812,7 +908,13 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   c->oom_score_adj.store(oom_score_adj.load());
   c->vopts_ = vopts_;
   c->strace = strace;
-  c->pid_ = g_next_pid.fetch_add(1);
+  if (want_pid) {  // later numbers stay above it
+    c->pid_ = want_pid;
+    for (int cur = g_next_pid.load(); cur <= want_pid && !g_next_pid.compare_exchange_weak(cur, want_pid + 1);) {
+    }
+  } else {
+    c->pid_ = g_next_pid.fetch_add(1);
+  }
   c->fds_.set_lock_owner(c->pid_);
   ThreadSignals sig;
   {
@@ -840,6 +942,7 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
     Thread& t = c->new_thread_locked(c->pid_);
     copy_registers(t.vcpu->state, caller.vcpu->state);
     t.sig = sig;
+    t.timer_slack_ns = caller.timer_slack_ns;
   }
   // As Linux's copy_process(), at the last moment: a signal that reached the
   // caller meanwhile (a tree-wide kill in flight) is handled first and the
@@ -855,6 +958,11 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   if (tree_->dying.load()) {
     *error = "fork in a tree being killed";
     if (err_no) *err_no = EAGAIN;
+    return nullptr;
+  }
+  if (want_pid && pid_table().count(want_pid)) {
+    *error = "set_tid names a pid in use";
+    if (err_no) *err_no = EEXIST;
     return nullptr;
   }
   c->parent_ = shared_from_this();

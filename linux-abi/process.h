@@ -45,6 +45,7 @@
 #include "core/log.h"
 #include "core/tb_cache.h"
 #include "core/vcpu.h"
+#include "linux-abi/creds.h"
 #include "linux-abi/elf_loader.h"
 #include "linux-abi/fd_table.h"
 #include "linux-abi/initial_stack.h"
@@ -92,7 +93,22 @@ struct ProcessTree {
   bool try_add_process(const char** which = nullptr);
   // Blocks until no host thread runs a guest thread of this tree.
   void wait_idle();
+
+  // The launch's UTS namespace (uname, sethostname, setdomainname; mutex):
+  // starts as the host's names and the release kernel_release() gives; a
+  // guest with CAP_SYS_ADMIN may rename it, the host never changes.
+  struct Uts {
+    std::string nodename, domainname, release;
+  };
+  Uts uts = default_uts();  // guarded by mutex
+  static Uts default_uts();
 };
+
+// The kernel release guests see in uname (default "6.12.0"; $QEMU_UNAME or
+// $HART_UNAME_RELEASE, or hart-run -r, change it), so version-gated code
+// takes its modern paths.
+std::string kernel_release();
+void set_kernel_release(const std::string& release);
 
 // Daemon-wide limits over every tree (hartd --max-processes/--max-threads;
 // 0 = none, as in hart-run): a fork past max_processes and a clone past
@@ -126,6 +142,12 @@ struct Thread {
   // Serving a system call (the run loop sets it around dispatch): /proc
   // shows the thread sleeping (S) then, running (R) otherwise.
   std::atomic<bool> in_syscall{false};
+  // prctl(PR_SET_TIMERSLACK), nanoseconds; inherited by threads and fork.
+  uint64_t timer_slack_ns = kDefaultTimerSlackNs;
+  static constexpr uint64_t kDefaultTimerSlackNs = 50000;
+  // This thread's credentials (creds.h): written by the thread itself under
+  // Process::mutex_ (set_creds), read by it without the lock.
+  Credentials cred;
 };
 
 class Process : public std::enable_shared_from_this<Process> {
@@ -223,12 +245,13 @@ class Process : public std::enable_shared_from_this<Process> {
   // reaped): a kept launch holds no fd. cwd_fd() is -1 afterwards
   // (/proc/PID/cwd of a zombie reads as nothing, as on Linux).
   void release_dirs();
-  uint32_t umask() const { return umask_; }
-  uint32_t set_umask(uint32_t m) {
-    uint32_t old = umask_;
-    umask_ = m & 0777;
-    return old;
-  }
+  uint32_t umask() const { return umask_.load(std::memory_order_relaxed); }
+  uint32_t set_umask(uint32_t m) { return umask_.exchange(m & 0777); }
+
+  // Credentials (creds.h): t's become c, and c is the process's view for
+  // others (/proc/<pid>/status, kill permission). creds() copies that view.
+  void set_creds(Thread& t, Credentials c);
+  Credentials creds();
 
   // brk: current break, guest-visible semantics in sys_mm.cpp.
   std::mutex& mutex() { return mutex_; }
@@ -284,8 +307,10 @@ class Process : public std::enable_shared_from_this<Process> {
   // (vfork); else it gets a copy. The child is linked into the tree; the
   // caller adjusts the thread and starts it. nullptr + *error on failure.
   // At the tree's process limit: nullptr with *err_no = EAGAIN (else ENOMEM).
+  // want_pid (clone3's set_tid): the child's pid, which must be free
+  // (EEXIST otherwise).
   std::shared_ptr<Process> fork_child(Thread& caller, bool share_vm, std::string* error,
-                                      int* err_no = nullptr);
+                                      int* err_no = nullptr, int want_pid = 0);
   // execve's point of no return: ends every other thread (waits until they
   // are gone), then installs the new image (already loaded into as) and gives
   // `caller` a fresh vCPU at its entry. Closes CLOEXEC fds, resets handlers.
@@ -295,15 +320,16 @@ class Process : public std::enable_shared_from_this<Process> {
                     const std::string& comm_name);
   // Builds a program image in a fresh address space of va_size bytes (used
   // by execve: the process keeps its size). nullptr + *error on failure.
-  // path is what the loader opens, execfn the guest's name for it (AT_EXECFN).
+  // path is what the loader opens, execfn the guest's name for it (AT_EXECFN);
+  // cred gives AT_UID, AT_EUID, AT_GID and AT_EGID.
   static std::unique_ptr<AddressSpace> load_image(uint64_t va_size, const std::string& path,
                                                   const std::string& execfn,
                                                   std::vector<std::string>* argv,
                                                   const std::vector<std::string>& envp,
                                                   const std::string& sysroot, LoadedProgram* img,
                                                   StackLayout* stack, uint64_t* trampoline,
-                                                  std::string* error,
-                                                  const RootFs* root = nullptr);
+                                                  std::string* error, const RootFs* root,
+                                                  const Credentials& cred);
   // vfork: the parent waits until the child execs or exits.
   bool vfork_released() const { return vfork_released_.load(std::memory_order_acquire); }
   void set_vfork_parent(std::shared_ptr<Process> parent) { vfork_parent_ = std::move(parent); }
@@ -322,6 +348,8 @@ class Process : public std::enable_shared_from_this<Process> {
   // Linux wait status: code << 8, or signal | 0x80 for a core dump.
   bool dumped_core() const;
   int wait_status() const;
+  // A pidfd's eventfd to signal when this process ends (at once if it has).
+  void watch_exit(const std::shared_ptr<HostFd>& pidfd);
   // No thread left (tree lock).
   bool zombie() const;
   // Blocks until the process is a zombie (run_guest, for the first process).
@@ -334,6 +362,7 @@ class Process : public std::enable_shared_from_this<Process> {
     int status = 0;         // wait status
     int code = 0;           // waitid's si_code: CLD_EXITED, _KILLED, _DUMPED, _STOPPED, _CONTINUED
     int child_status = 0;   // waitid's si_status: exit code or signal
+    uint32_t uid = 0;       // waitid's si_uid: the child's real uid
   };
   // Which state changes a wait asks for.
   enum : unsigned { kWaitExited = 1, kWaitStopped = 2, kWaitContinued = 4 };
@@ -396,6 +425,15 @@ class Process : public std::enable_shared_from_this<Process> {
   // /proc/<pid>/oom_score_adj (-1000..1000), inherited by fork.
   std::atomic<int> oom_score_adj{0};
 
+  // setpriority/getpriority's nice value (-20..19), inherited by fork.
+  std::atomic<int> nice{0};
+  // sched_setscheduler/sched_setparam's policy and priority, inherited by fork.
+  std::atomic<int> sched_policy{0}, sched_priority{0};
+  // prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are reparented here.
+  std::atomic<bool> child_subreaper{false};
+  // prctl(PR_SET_NO_NEW_PRIVS): set once, inherited by fork, kept by exec.
+  std::atomic<bool> no_new_privs{false};
+
   // Interval timers (setitimer's ITIMER_REAL/VIRTUAL/PROF), created on first
   // use (sys_time.cpp).
   std::unique_ptr<ITimer> itimers[4];  // guarded by mutex_; [3]: RLIMIT_CPU (ITimer::kRlimitCpu)
@@ -427,7 +465,9 @@ class Process : public std::enable_shared_from_this<Process> {
   FdTable fds_;
   std::shared_ptr<HostFd> cwd_;
   std::shared_ptr<RootFs> root_;
-  uint32_t umask_ = 022;
+  std::atomic<uint32_t> umask_{022};
+  Credentials creds_;  // the process's view (mutex_)
+  std::atomic<uint32_t> ruid_{0};  // its real uid, for wait's siginfo (tree lock, no mutex_)
   int pid_ = kFirstGuestPid;
   std::string sysroot_, exe_path_;
   std::vector<std::string> argv_, envp_;
@@ -447,6 +487,7 @@ class Process : public std::enable_shared_from_this<Process> {
   bool launched_ = false;  // made by create(), not fork: the launcher is its parent
   std::vector<std::shared_ptr<Process>> children_;
   bool zombie_ = false;
+  std::vector<std::weak_ptr<HostFd>> exit_watch_;  // pidfds (tree lock)
   bool counted_live_ = false;  // in the tree's and the daemon's live counts
   void uncount_live();         // leaves them (once)
   std::mutex unimp_mutex_;

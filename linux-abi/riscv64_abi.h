@@ -261,7 +261,6 @@ constexpr uint64_t kMinSigStackSize = sizeof(GuestRtSigframe);
 
 // Guest-visible identity (virtual; hartd never exposes host ids).
 constexpr const char* kUtsSysname = "Linux";
-constexpr const char* kUtsRelease = "6.1.0";
 constexpr const char* kUtsVersion = "#1 SMP hartd";
 constexpr const char* kUtsMachine = "riscv64";
 

@@ -156,7 +156,7 @@ int64_t write_result(SyscallCtx& ctx, int64_t r) {
     info.si_signo = SIGPIPE;
     info.si_code = kSI_USER;
     info.f.kill.pid = ctx.proc.pid();
-    info.f.kill.uid = getuid();
+    info.f.kill.uid = Process::thread_of(ctx.vcpu).cred.ruid;
     send_signal(ctx.proc, &ctx.vcpu, info, &ctx.vcpu);
   }
   return interruptible(ctx, r);
@@ -337,7 +337,7 @@ namespace {
 // which the caller must look up again through the emulation.
 int64_t open_resolved(SyscallCtx& ctx, AtPath& at, int64_t flags, bool* reroute) {
   bool cloexec = flags & O_CLOEXEC;
-  mode_t mode = static_cast<mode_t>(ctx.a[3]) & 07777 & ~ctx.proc.umask();
+  mode_t mode = create_mode(ctx.proc, ctx.a[3]);
   int hfd;
   if (at.synth) {  // an emulated directory (proc_dev.cpp)
     if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_CREAT)) return -EISDIR;
@@ -452,7 +452,7 @@ int64_t sys_openat2(SyscallCtx& ctx) {
   }
   struct open_how host{};
   host.flags = how.flags | O_CLOEXEC;
-  host.mode = how.mode & ~static_cast<uint64_t>(ctx.proc.umask());
+  host.mode = create_mode(ctx.proc, how.mode);
   host.resolve = how.resolve;
   int hfd = static_cast<int>(syscall(SYS_openat2, dirfd, path.c_str(), &host, sizeof host));
   if (hfd < 0) return -errno;
@@ -603,7 +603,9 @@ int64_t sys_faccessat(SyscallCtx& ctx) {
   if (!at.emulated() && fstatat(at.dirfd, at.path.c_str(), &st, 0) == 0 &&
       reroute_stat(ctx, at, true, st.st_dev, &r) && r < 0)
     return r;
-  return faccessat(at.dirfd, at.path.c_str(), mode, 0) == 0 ? 0 : -errno;
+  return guest_faccessat(ctx.proc, Process::thread_of(ctx.vcpu), at.dirfd, at.path.c_str(), mode, 0) == 0
+             ? 0
+             : -errno;
 }
 
 int64_t sys_faccessat2(SyscallCtx& ctx) {
@@ -619,7 +621,10 @@ int64_t sys_faccessat2(SyscallCtx& ctx) {
   if (!at.emulated() && fstatat(at.dirfd, at.path.c_str(), &st, flags & AT_SYMLINK_NOFOLLOW) == 0 &&
       reroute_stat(ctx, at, !(flags & AT_SYMLINK_NOFOLLOW), st.st_dev, &r) && r < 0)
     return r;
-  return syscall(SYS_faccessat2, at.dirfd, at.path.c_str(), mode, flags) == 0 ? 0 : -errno;
+  return guest_faccessat(ctx.proc, Process::thread_of(ctx.vcpu), at.dirfd, at.path.c_str(), mode,
+                         flags) == 0
+             ? 0
+             : -errno;
 }
 
 // ---- directories and links -------------------------------------------------------
@@ -690,7 +695,7 @@ int64_t sys_mkdirat(SyscallCtx& ctx) {
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
   if (r < 0) return r;
   if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
-  mode_t mode = static_cast<mode_t>(ctx.a[2]) & 07777 & ~ctx.proc.umask();
+  mode_t mode = create_mode(ctx.proc, ctx.a[2]);
   return mkdirat(at.dirfd, at.path.c_str(), mode) == 0 ? 0 : -errno;
 }
 

@@ -131,7 +131,7 @@ int64_t sys_mknodat(SyscallCtx& ctx) {
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
   if (r < 0) return r;
   if (at.host_only) return -EEXIST;  // an emulated /dev or /proc entry exists there
-  mode_t perm = mode & 07777 & ~ctx.proc.umask();
+  mode_t perm = create_mode(ctx.proc, mode);
   dev_t dev = type == S_IFCHR || type == S_IFBLK ? static_cast<dev_t>(ctx.a[3]) : 0;
   return mknodat(at.dirfd, at.path.c_str(), type | perm, dev) == 0 ? 0 : -errno;
 }

@@ -198,11 +198,15 @@ int64_t sys_mincore(SyscallCtx& ctx) {
 // memfd_create: an anonymous host memfd (guest JITs map one twice, RW and
 // RX); the name is the guest's, as /proc shows "memfd:NAME".
 int64_t sys_memfd_create(SyscallCtx& ctx) {
-  std::string name;
-  if (!ctx.proc.as().read_string(ctx.a[0], &name, 249)) return -EFAULT;  // NAME_MAX - "memfd:"
+  // Linux's order: the flags, then the name (at most NAME_MAX - "memfd:"
+  // bytes: EINVAL past it, EFAULT if unreadable).
   unsigned flags = static_cast<unsigned>(ctx.a[1]);
-  constexpr unsigned kKnown = MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | (0x3fu << 26);
+  constexpr unsigned kNoexecSeal = 8, kExec = 16;
+  constexpr unsigned kKnown =
+      MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | kNoexecSeal | kExec | (0x3fu << 26);
   if (flags & ~kKnown) return -EINVAL;
+  std::string name;
+  if (!ctx.proc.as().read_string(ctx.a[0], &name, 249)) return name.size() > 249 ? -EINVAL : -EFAULT;
   int fd = memfd_create(name.c_str(), (flags & ~MFD_CLOEXEC) | MFD_CLOEXEC);
   if (fd < 0) return -errno;
   return ctx.proc.fds().install_host(fd, flags & MFD_CLOEXEC);

@@ -1,8 +1,9 @@
 // linux-abi/sys_process.cpp — process and identity syscalls: exit,
 // exit (one thread), exit_group, thread-exit bookkeeping (set_tid_address,
 // robust lists; the exit-time work is Process::thread_exited), rseq,
-// virtual pids/tids, uids, uname, rlimits, getrandom, affinity, sysinfo,
-// rusage, times, prctl, and futex (host futex on the guest word's host
+// virtual pids/tids, rlimits, getrandom, affinity, scheduling policy and
+// nice values (virtual per process), sysinfo, rusage, times, prctl (its
+// credential options in sys_creds.cpp), and futex (host futex on the guest word's host
 // address; waits go through safe_syscall so signals interrupt them).
 // Signal syscalls are in sys_signal.cpp; clone/fork/exec/wait in sys_clone.cpp.
 // Owns: these handlers. Does not own: the exit path of the run loop
@@ -10,6 +11,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -18,6 +20,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -82,31 +85,7 @@ int64_t sys_rseq(SyscallCtx&) { return -ENOSYS; }
 int64_t sys_getpid(SyscallCtx& ctx) { return ctx.proc.pid(); }
 int64_t sys_getppid(SyscallCtx& ctx) { return ctx.proc.ppid(); }
 int64_t sys_gettid(SyscallCtx& ctx) { return ctx.proc.tid_of(ctx.vcpu); }
-int64_t sys_getuid(SyscallCtx&) { return getuid(); }
-int64_t sys_geteuid(SyscallCtx&) { return geteuid(); }
-int64_t sys_getgid(SyscallCtx&) { return getgid(); }
-int64_t sys_getegid(SyscallCtx&) { return getegid(); }
-
-int64_t sys_getresuid(SyscallCtx& ctx) {
-  uint32_t r = getuid(), e = geteuid(), s = geteuid();
-  AddressSpace& as = ctx.proc.as();
-  if (!as.write(ctx.a[0], &r, 4) || !as.write(ctx.a[1], &e, 4) || !as.write(ctx.a[2], &s, 4))
-    return -EFAULT;
-  return 0;
-}
-
-int64_t sys_getresgid(SyscallCtx& ctx) {
-  uint32_t r = getgid(), e = getegid(), s = getegid();
-  AddressSpace& as = ctx.proc.as();
-  if (!as.write(ctx.a[0], &r, 4) || !as.write(ctx.a[1], &e, 4) || !as.write(ctx.a[2], &s, 4))
-    return -EFAULT;
-  return 0;
-}
-
-int64_t sys_getgroups(SyscallCtx& ctx) {
-  if (static_cast<int>(ctx.a[0]) < 0) return -EINVAL;
-  return 0;  // no supplementary groups inside hartd
-}
+// uids, gids, groups: sys_creds.cpp.
 
 // ---- process groups and sessions ---------------------------------------------------
 // Virtual: pgid/sid live in Process (0 = the process's own pid for pgid).
@@ -161,18 +140,7 @@ int64_t sys_setsid(SyscallCtx& ctx) {
 
 // ---- system information ----------------------------------------------------------
 
-int64_t sys_uname(SyscallCtx& ctx) {
-  GuestUtsname u{};
-  struct utsname host;
-  uname(&host);
-  snprintf(u.sysname, sizeof u.sysname, "%s", kUtsSysname);
-  snprintf(u.nodename, sizeof u.nodename, "%s", host.nodename);
-  snprintf(u.release, sizeof u.release, "%s", kUtsRelease);
-  snprintf(u.version, sizeof u.version, "%s", kUtsVersion);
-  snprintf(u.machine, sizeof u.machine, "%s", kUtsMachine);
-  snprintf(u.domainname, sizeof u.domainname, "%s", "(none)");
-  return ctx.proc.as().write(ctx.a[0], &u, sizeof u) ? 0 : -EFAULT;
-}
+// uname, sethostname, setdomainname: sys_system.cpp.
 
 int64_t sys_sysinfo(SyscallCtx& ctx) {
   struct sysinfo si;
@@ -236,7 +204,8 @@ int64_t do_prlimit(SyscallCtx& ctx, int resource, uint64_t new_addr, uint64_t ol
   GuestRlimit old = p.rlimits[resource];
   if (old_addr && !p.as().write(old_addr, &old, sizeof old)) return -EFAULT;
   if (new_addr) {
-    if (nl.rlim_max > old.rlim_max && geteuid() != 0) return -EPERM;
+    if (nl.rlim_max > old.rlim_max && !Process::thread_of(ctx.vcpu).cred.capable(kCapSysResource))
+      return -EPERM;
     if (resource == RLIMIT_NOFILE) {
       if (nl.rlim_max > 65536) return -EPERM;
       p.fds().set_limit(static_cast<int>(nl.rlim_cur));
@@ -320,24 +289,160 @@ int64_t sys_sched_yield(SyscallCtx&) {
   return 0;
 }
 
-int64_t sys_sched_getscheduler(SyscallCtx& ctx) {
-  int pid = static_cast<int>(ctx.a[0]);
+// Scheduling policy and real-time priority: virtual, per process (the
+// host thread keeps hartd's policy), with Linux's checks: priority range per
+// policy (EINVAL), real-time policies and changing another user's process
+// need CAP_SYS_NICE (EPERM).
+namespace {
+constexpr int kSchedOther = 0, kSchedFifo = 1, kSchedRr = 2, kSchedBatch = 3, kSchedIdle = 5,
+              kSchedDeadline = 6, kSchedResetOnFork = 0x40000000;
+bool rt_policy(int policy) { return policy == kSchedFifo || policy == kSchedRr; }
+int64_t priority_max(int policy) {
+  if (rt_policy(policy)) return 99;
+  if (policy == kSchedOther || policy == kSchedBatch || policy == kSchedIdle || policy == kSchedDeadline)
+    return 0;
+  return -EINVAL;
+}
+
+// The target of a sched_* call: the caller for 0, else a process of its launch.
+int64_t sched_target(SyscallCtx& ctx, int64_t pid, std::shared_ptr<Process>* out) {
   if (pid < 0) return -EINVAL;
-  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
-  return 0;  // SCHED_OTHER
+  bool mine = pid == 0 || pid == ctx.proc.pid();
+  if (!mine) {
+    std::lock_guard<std::mutex> lock(ctx.proc.mutex());
+    mine = ctx.proc.thread_by_tid(static_cast<int>(pid)) != nullptr;
+  }
+  *out = mine ? ctx.proc.shared_from_this() : Process::find(static_cast<int>(pid), &ctx.proc);
+  return *out ? 0 : -ESRCH;
+}
+
+// Linux's order: NULL param or negative pid (EINVAL), the param (EFAULT),
+// the process (ESRCH), then policy, range and permission.
+int64_t set_sched(SyscallCtx& ctx, int policy, bool keep_policy) {
+  int32_t prio;
+  uint64_t param = keep_policy ? ctx.a[1] : ctx.a[2];
+  if (!param || static_cast<int>(ctx.a[0]) < 0) return -EINVAL;
+  if (!ctx.proc.as().read(param, &prio, 4)) return -EFAULT;
+  std::shared_ptr<Process> t;
+  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
+  if (keep_policy) policy = t->sched_policy.load();
+  policy &= ~kSchedResetOnFork;
+  int64_t max = priority_max(policy);
+  if (max < 0 || prio < (rt_policy(policy) ? 1 : 0) || prio > max) return -EINVAL;
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  if (!me.capable(kCapSysNice)) {
+    if (rt_policy(policy)) return -EPERM;
+    if (t.get() != &ctx.proc) {
+      Credentials them = t->creds();
+      if (them.ruid != me.euid && them.euid != me.euid) return -EPERM;
+    }
+  }
+  t->sched_policy.store(policy);
+  t->sched_priority.store(prio);
+  return 0;
+}
+}  // namespace
+
+int64_t sys_sched_getscheduler(SyscallCtx& ctx) {
+  std::shared_ptr<Process> t;
+  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
+  return t->sched_policy.load();
 }
 
 int64_t sys_sched_getparam(SyscallCtx& ctx) {
-  int pid = static_cast<int>(ctx.a[0]);
-  if (pid < 0) return -EINVAL;
-  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
-  int32_t prio = 0;
+  std::shared_ptr<Process> t;
+  if (!ctx.a[1]) return -EINVAL;
+  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
+  int32_t prio = t->sched_priority.load();
   return ctx.proc.as().write(ctx.a[1], &prio, 4) ? 0 : -EFAULT;
 }
 
+int64_t sys_sched_setscheduler(SyscallCtx& ctx) {
+  int policy = static_cast<int>(ctx.a[1]);
+  if (policy < 0) return -EINVAL;
+  return set_sched(ctx, policy, false);
+}
+
+int64_t sys_sched_setparam(SyscallCtx& ctx) { return set_sched(ctx, 0, true); }
+
+int64_t sys_sched_get_priority_max(SyscallCtx& ctx) {
+  return priority_max(static_cast<int>(ctx.a[0]));
+}
+
+int64_t sys_sched_get_priority_min(SyscallCtx& ctx) {
+  int policy = static_cast<int>(ctx.a[0]);
+  int64_t max = priority_max(policy);
+  return max < 0 ? max : rt_policy(policy) ? 1 : 0;
+}
+
+// The host's time slice of the calling host thread (SCHED_OTHER), or
+// SCHED_RR's 100 ms.
+int64_t sys_sched_rr_get_interval(SyscallCtx& ctx) {
+  std::shared_ptr<Process> t;
+  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
+  struct timespec ts {};
+  if (t->sched_policy.load() == kSchedRr) ts.tv_nsec = 100000000;
+  else if (t->sched_policy.load() != kSchedFifo && sched_rr_get_interval(0, &ts) != 0) return -errno;
+  GuestTimespec g{ts.tv_sec, ts.tv_nsec};
+  return ctx.proc.as().write(ctx.a[1], &g, sizeof g) ? 0 : -EFAULT;
+}
+
+// getpriority/setpriority: a virtual nice value per process (PRIO_PROCESS
+// by pid, PRIO_PGRP by group, PRIO_USER by real uid, 0 = the caller's),
+// with Linux's rules: changing another user's process needs CAP_SYS_NICE
+// (EPERM), lowering the value below RLIMIT_NICE's floor too (EACCES).
+// The host thread's priority is not changed.
+namespace {
+std::vector<std::shared_ptr<Process>> priority_targets(SyscallCtx& ctx, int which, int who) {
+  std::vector<std::shared_ptr<Process>> out;
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  if (which == PRIO_PROCESS) {
+    std::shared_ptr<Process> p = who == 0 || who == ctx.proc.pid() ? ctx.proc.shared_from_this()
+                                                                   : Process::find(who, &ctx.proc);
+    if (p) out.push_back(p);
+    return out;
+  }
+  int group = who ? who : ctx.proc.group_id();
+  uint32_t uid = who ? static_cast<uint32_t>(who) : me.euid;
+  for (const std::shared_ptr<Process>& q : Process::members(ctx.proc.tree())) {
+    if (q->exited() || q->zombie()) continue;
+    if (which == PRIO_PGRP ? q->group_id() == group : q->creds().ruid == uid) out.push_back(q);
+  }
+  return out;
+}
+}  // namespace
+
 int64_t sys_getpriority(SyscallCtx& ctx) {
-  if (ctx.a[0] > 2) return -EINVAL;
-  return 20;  // kernel returns 20 - nice
+  int which = static_cast<int>(ctx.a[0]), who = static_cast<int>(ctx.a[1]);
+  if (which < PRIO_PROCESS || which > PRIO_USER) return -EINVAL;
+  int best = -1;
+  for (const std::shared_ptr<Process>& q : priority_targets(ctx, which, who))
+    best = std::max(best, 20 - q->nice.load());  // the kernel returns 20 - nice
+  return best < 0 ? -ESRCH : best;
+}
+
+int64_t sys_setpriority(SyscallCtx& ctx) {
+  int which = static_cast<int>(ctx.a[0]), who = static_cast<int>(ctx.a[1]);
+  if (which < PRIO_PROCESS || which > PRIO_USER) return -EINVAL;
+  int nice = std::clamp(static_cast<int>(ctx.a[2]), -20, 19);
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  int64_t err = -ESRCH;
+  for (const std::shared_ptr<Process>& q : priority_targets(ctx, which, who)) {
+    Credentials them = q.get() == &ctx.proc ? me : q->creds();
+    if (them.ruid != me.euid && them.euid != me.euid && !me.capable(kCapSysNice)) {
+      err = -EPERM;
+      continue;
+    }
+    // RLIMIT_NICE n allows nice values down to 20 - n.
+    int64_t floor = 20 - static_cast<int64_t>(std::min<uint64_t>(ctx.proc.rlimits[RLIMIT_NICE].rlim_cur, 40));
+    if (nice < q->nice.load() && nice < floor && !me.capable(kCapSysNice)) {
+      err = -EACCES;
+      continue;
+    }
+    q->nice.store(nice);
+    if (err == -ESRCH) err = 0;
+  }
+  return err;
 }
 
 int64_t sys_getcpu(SyscallCtx& ctx) {
@@ -368,10 +473,41 @@ int64_t sys_prctl(SyscallCtx& ctx) {
       return ctx.a[1] > 1 ? -EINVAL : 0;
     case 1:  // PR_SET_PDEATHSIG
       return ctx.a[1] > static_cast<uint64_t>(kGuestNSig) ? -EINVAL : 0;
-    case 38:  // PR_SET_NO_NEW_PRIVS
+    case PR_SET_NO_NEW_PRIVS:
+      if (ctx.a[1] != 1 || ctx.a[2] || ctx.a[3] || ctx.a[4]) return -EINVAL;
+      p.no_new_privs.store(true);
       return 0;
-    case 39:  // PR_GET_NO_NEW_PRIVS
+    case PR_GET_NO_NEW_PRIVS:
+      if (ctx.a[1] || ctx.a[2] || ctx.a[3] || ctx.a[4]) return -EINVAL;
+      return p.no_new_privs.load() ? 1 : 0;
+    case PR_SET_CHILD_SUBREAPER:
+      p.child_subreaper.store(ctx.a[1] != 0);
       return 0;
+    case PR_GET_CHILD_SUBREAPER: {
+      int32_t v = p.child_subreaper.load() ? 1 : 0;
+      return p.as().write(ctx.a[1], &v, 4) ? 0 : -EFAULT;
+    }
+    case PR_SET_TIMERSLACK: {
+      Thread& t = Process::thread_of(ctx.vcpu);
+      t.timer_slack_ns = ctx.a[1] ? ctx.a[1] : Thread::kDefaultTimerSlackNs;
+      return 0;
+    }
+    case PR_GET_TIMERSLACK:
+      return static_cast<int64_t>(Process::thread_of(ctx.vcpu).timer_slack_ns);
+    case PR_GET_SECCOMP:
+      return 0;
+    case PR_SET_SECCOMP:  // mode STRICT / FILTER = seccomp(SET_MODE_STRICT / SET_MODE_FILTER)
+      if (ctx.a[1] == 1) return seccomp_unsupported(ctx, 0, 0, 0);
+      if (ctx.a[1] == 2) return seccomp_unsupported(ctx, 1, 0, ctx.a[2]);
+      return -EINVAL;
+    case PR_GET_KEEPCAPS:
+    case PR_SET_KEEPCAPS:
+    case PR_CAPBSET_READ:
+    case PR_CAPBSET_DROP:
+    case PR_GET_SECUREBITS:
+    case PR_SET_SECUREBITS:
+    case PR_CAP_AMBIENT:
+      return prctl_creds(ctx);  // sys_creds.cpp
     default:
       return -EINVAL;
   }

@@ -28,9 +28,20 @@ GuestSiginfo user_siginfo(Process& p, int sig, int code) {
   info.si_signo = sig;
   info.si_code = code;
   info.f.kill.pid = p.pid();
-  info.f.kill.uid = getuid();
+  info.f.kill.uid = p.creds().ruid;
   return info;
 }
+
+}  // namespace
+
+// kill(2)'s permission check (creds.h): 0 or -EPERM.
+int may_signal(SyscallCtx& ctx, Process& target, int sig) {
+  if (&target == &ctx.proc) return 0;
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  return cred_may_signal(me, target.creds(), sig, target.sid == ctx.proc.sid) ? 0 : -EPERM;
+}
+
+namespace {
 
 // kill(2)'s pid argument names this process (the only one visible yet)?
 
@@ -185,21 +196,25 @@ int64_t sys_kill(SyscallCtx& ctx) {
   if (pid > 0) {
     std::shared_ptr<Process> target = pid == p.pid() ? p.shared_from_this() : Process::find(pid, &p);
     if (!target) return -ESRCH;
+    if (int e = may_signal(ctx, *target, static_cast<int>(sig))) return e;
     if (sig) send_signal(*target, nullptr, info, target.get() == &p ? &ctx.vcpu : nullptr);
     return 0;
   }
   // 0: the caller's process group; -1: every process the caller can see
   // (its launch) but itself; -N: process group N.
   int group = pid == 0 ? p.group_id() : -pid;
-  bool any = false;
+  // Success if any process got it; else EPERM if one was refused (Linux).
+  bool any = false, sent = false;
   for (const std::shared_ptr<Process>& q : Process::members(p.tree())) {
     if (q->exited()) continue;
     bool hit = pid == -1 ? q.get() != &p : q->group_id() == group;
     if (!hit) continue;
     any = true;
+    if (may_signal(ctx, *q, static_cast<int>(sig))) continue;
+    sent = true;
     if (sig) send_signal(*q, nullptr, info, q.get() == &p ? &ctx.vcpu : nullptr);
   }
-  return any ? 0 : -ESRCH;
+  return sent ? 0 : any ? -EPERM : -ESRCH;
 }
 
 namespace {
@@ -211,6 +226,7 @@ int64_t signal_thread(SyscallCtx& ctx, int tgid, int tid, int64_t sig) {
   if (tgid != -1 && tgid != p.pid()) {
     std::shared_ptr<Process> other = Process::find(tgid, &p);
     if (!other) return -ESRCH;
+    if (int e = may_signal(ctx, *other, static_cast<int>(sig))) return e;
     return send_signal_tid(*other, tid, info, nullptr);
   }
   int r = send_signal_tid(p, tid, info, &ctx.vcpu);
@@ -218,6 +234,7 @@ int64_t signal_thread(SyscallCtx& ctx, int tgid, int tid, int64_t sig) {
     // tkill(tid) of another process's main thread.
     std::shared_ptr<Process> other = Process::find(tid, &p);
     if (!other) return -ESRCH;
+    if (int e = may_signal(ctx, *other, static_cast<int>(sig))) return e;
     return send_signal_tid(*other, tid, info, nullptr);
   }
   return r;
@@ -243,6 +260,7 @@ int64_t queue_info(SyscallCtx& ctx, Process& p, int tid, int64_t sig, uint64_t u
   if (!ctx.proc.as().read(uinfo, &info, sizeof info)) return -EFAULT;
   if (!valid_signal(sig)) return -EINVAL;
   info.si_signo = static_cast<int>(sig);
+  if (int e = may_signal(ctx, p, static_cast<int>(sig))) return e;
   // RLIMIT_SIGPENDING: a queued real-time signal past the target's limit
   // fails with EAGAIN (Linux counts per user; hartd per target process).
   if (sig >= kGuestSigRtMin && info.si_code < 0) {

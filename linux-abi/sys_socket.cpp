@@ -300,7 +300,7 @@ int64_t after_send(SyscallCtx& ctx, int64_t r, int flags) {
     info.si_signo = SIGPIPE;
     info.si_code = kSI_USER;
     info.f.kill.pid = ctx.proc.pid();
-    info.f.kill.uid = getuid();
+    info.f.kill.uid = Process::thread_of(ctx.vcpu).cred.ruid;
     send_signal(ctx.proc, &ctx.vcpu, info, &ctx.vcpu);
   }
   return restartable(r);

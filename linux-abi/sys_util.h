@@ -163,5 +163,24 @@ struct timespec deadline_after(clockid_t c, const GuestTimespec& rel);
 
 // execve: deletes p's POSIX timers (timer_create), as Linux's exec does (sys_time.cpp).
 void delete_posix_timers(Process& p);
+// The mode a creating call passes to the host: the guest's permission
+// bits; the host thread's umask is the guest's (creds.h) and applies there,
+// as Linux applies it (not at all under a default ACL). Masked here only
+// when this host thread could not get a private umask.
+inline mode_t create_mode(const Process& p, uint64_t mode) {
+  return static_cast<mode_t>(mode & 07777 & (host_umask_is_guests() ? 07777u : ~p.umask()));
+}
+// kill(2)'s permission check of a signal to target (sys_signal.cpp): 0 or -EPERM.
+int may_signal(SyscallCtx& ctx, Process& target, int sig);
+// seccomp(op, flags, uargs) with Linux's argument checks; hartd installs
+// no filters (sys_system.cpp). prctl(PR_SET_SECCOMP) comes here too.
+int64_t seccomp_unsupported(SyscallCtx& ctx, uint64_t op, uint64_t flags, uint64_t uargs);
+// pidfds (sys_pidfd.cpp): a new close-on-exec pidfd in owner's table naming
+// target (the fd or -errno); the pid a guest pidfd names (-EBADF if fd is
+// not one; *nonblock: opened with PIDFD_NONBLOCK).
+int open_pidfd(Process& owner, const std::shared_ptr<Process>& target, bool nonblock);
+int pidfd_pid(Process& p, int fd, bool* nonblock);
+// prctl's credential options (sys_creds.cpp).
+int64_t prctl_creds(SyscallCtx& ctx);
 
 }  // namespace hart::linux

@@ -5,9 +5,10 @@
 // is one X-macro so the handler declarations, the dispatch array and the
 // strace printer cannot disagree.
 // Owns: the syscall list, dispatch and strace formatting. Does not own: the
-// handlers' semantics (sys_fs.cpp, sys_mm.cpp, sys_process.cpp, sys_signal.cpp,
-// sys_time.cpp, sys_riscv.cpp, sys_poll.cpp, sys_socket.cpp, sys_system.cpp,
-// sys_xattr.cpp, sys_ipc.cpp).
+// handlers' semantics (sys_fs.cpp, sys_mm.cpp, sys_process.cpp, sys_creds.cpp,
+// sys_pidfd.cpp, sys_signal.cpp, sys_time.cpp, sys_riscv.cpp, sys_poll.cpp,
+// sys_socket.cpp, sys_system.cpp, sys_xattr.cpp, sys_ipc.cpp, sys_ioctl.cpp,
+// sys_futex_pi.cpp).
 //
 // Row forms:
 //   S(nr, name, level, args, ret)  implemented by sys_<name>(SyscallCtx&)
@@ -142,14 +143,14 @@ struct SyscallInfo {
   S(87, timerfd_gettime, Full, "dp", 'd') \
   S(88, utimensat, Full, "fspx", 'd') \
   U(89, acct, "xxxxxx") \
-  U(90, capget, "xxxxxx") \
-  U(91, capset, "xxxxxx") \
+  S(90, capget, Full, "pp", 'd') \
+  S(91, capset, Full, "pp", 'd') \
   S(92, personality, Full, "x", 'd') \
   S(93, exit, Full, "d", 'n') \
   S(94, exit_group, Full, "d", 'n') \
   S(95, waitid, Partial, "ddpxp", 'd') \
   S(96, set_tid_address, Full, "p", 'd') \
-  U(97, unshare, "xxxxxx") \
+  S(97, unshare, Partial, "x", 'd') \
   S(98, futex, Partial, "pdduxd", 'd') \
   S(99, set_robust_list, Full, "pu", 'd') \
   S(100, get_robust_list, Full, "dpp", 'd') \
@@ -170,16 +171,16 @@ struct SyscallInfo {
   S(115, clock_nanosleep, Full, "ddpp", 'd') \
   U(116, syslog, "xxxxxx") \
   U(117, ptrace, "xxxxxx") \
-  U(118, sched_setparam, "xxxxxx") \
-  U(119, sched_setscheduler, "xxxxxx") \
-  S(120, sched_getscheduler, Stub, "d", 'd') \
-  S(121, sched_getparam, Stub, "dp", 'd') \
+  S(118, sched_setparam, Full, "dp", 'd') \
+  S(119, sched_setscheduler, Full, "ddp", 'd') \
+  S(120, sched_getscheduler, Full, "d", 'd') \
+  S(121, sched_getparam, Full, "dp", 'd') \
   S(122, sched_setaffinity, Partial, "dup", 'd') \
   S(123, sched_getaffinity, Full, "dup", 'd') \
   S(124, sched_yield, Full, "", 'd') \
-  U(125, sched_get_priority_max, "xxxxxx") \
-  U(126, sched_get_priority_min, "xxxxxx") \
-  U(127, sched_rr_get_interval, "xxxxxx") \
+  S(125, sched_get_priority_max, Full, "d", 'd') \
+  S(126, sched_get_priority_min, Full, "d", 'd') \
+  S(127, sched_rr_get_interval, Full, "dp", 'd') \
   S(128, restart_syscall, Full, "", 'd') \
   S(129, kill, Partial, "dS", 'd') \
   S(130, tkill, Full, "dS", 'd') \
@@ -192,29 +193,29 @@ struct SyscallInfo {
   S(137, rt_sigtimedwait, Full, "pppu", 'd') \
   S(138, rt_sigqueueinfo, Partial, "dSp", 'd') \
   S(139, rt_sigreturn, Full, "", 'd') \
-  U(140, setpriority, "xxxxxx") \
-  S(141, getpriority, Stub, "dd", 'd') \
+  S(140, setpriority, Full, "ddd", 'd') \
+  S(141, getpriority, Full, "dd", 'd') \
   U(142, reboot, "xxxxxx") \
-  U(143, setregid, "xxxxxx") \
-  U(144, setgid, "xxxxxx") \
-  U(145, setreuid, "xxxxxx") \
-  U(146, setuid, "xxxxxx") \
-  U(147, setresuid, "xxxxxx") \
+  S(143, setregid, Full, "dd", 'd') \
+  S(144, setgid, Full, "d", 'd') \
+  S(145, setreuid, Full, "dd", 'd') \
+  S(146, setuid, Full, "d", 'd') \
+  S(147, setresuid, Full, "ddd", 'd') \
   S(148, getresuid, Full, "ppp", 'd') \
-  U(149, setresgid, "xxxxxx") \
+  S(149, setresgid, Full, "ddd", 'd') \
   S(150, getresgid, Full, "ppp", 'd') \
-  U(151, setfsuid, "xxxxxx") \
-  U(152, setfsgid, "xxxxxx") \
+  S(151, setfsuid, Full, "d", 'd') \
+  S(152, setfsgid, Full, "d", 'd') \
   S(153, times, Full, "p", 'd') \
   S(154, setpgid, Full, "dd", 'd') \
   S(155, getpgid, Full, "d", 'd') \
   S(156, getsid, Full, "d", 'd') \
   S(157, setsid, Full, "", 'd') \
   S(158, getgroups, Full, "dp", 'd') \
-  U(159, setgroups, "xxxxxx") \
+  S(159, setgroups, Full, "dp", 'd') \
   S(160, uname, Full, "p", 'd') \
-  U(161, sethostname, "xxxxxx") \
-  U(162, setdomainname, "xxxxxx") \
+  S(161, sethostname, Full, "sd", 'd') \
+  S(162, setdomainname, Full, "sd", 'd') \
   S(163, getrlimit, Partial, "dp", 'd') \
   S(164, setrlimit, Partial, "dp", 'd') \
   S(165, getrusage, Full, "dp", 'd') \
@@ -315,7 +316,7 @@ struct SyscallInfo {
   U(274, sched_setattr, "xxxxxx") \
   U(275, sched_getattr, "xxxxxx") \
   S(276, renameat2, Full, "fsfsx", 'd') \
-  U(277, seccomp, "xxxxxx") \
+  S(277, seccomp, Partial, "dxp", 'd') \
   S(278, getrandom, Full, "pux", 'd') \
   S(279, memfd_create, Full, "sx", 'd') \
   U(280, bpf, "xxxxxx") \
@@ -333,7 +334,7 @@ struct SyscallInfo {
   U(292, io_pgetevents, "xxxxxx") \
   S(293, rseq, Stub, "pudx", 'd') \
   U(294, kexec_file_load, "xxxxxx") \
-  U(424, pidfd_send_signal, "xxxxxx") \
+  S(424, pidfd_send_signal, Full, "dSpx", 'd') \
   U(425, io_uring_setup, "xxxxxx") \
   U(426, io_uring_enter, "xxxxxx") \
   U(427, io_uring_register, "xxxxxx") \
@@ -343,11 +344,11 @@ struct SyscallInfo {
   U(431, fsconfig, "xxxxxx") \
   U(432, fsmount, "xxxxxx") \
   U(433, fspick, "xxxxxx") \
-  U(434, pidfd_open, "xxxxxx") \
-  S(435, clone3, Partial, "pu", 'd') \
+  S(434, pidfd_open, Full, "dx", 'd') \
+  S(435, clone3, Full, "pu", 'd') \
   S(436, close_range, Full, "ddx", 'd') \
   S(437, openat2, Partial, "fspu", 'd') \
-  U(438, pidfd_getfd, "xxxxxx") \
+  S(438, pidfd_getfd, Full, "ddx", 'd') \
   S(439, faccessat2, Full, "fsdx", 'd') \
   U(440, process_madvise, "xxxxxx") \
   S(441, epoll_pwait2, Full, "dpdppu", 'd') \

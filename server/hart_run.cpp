@@ -49,6 +49,8 @@ const char kUsage[] =
     "  -E var=value       set an environment variable for the guest\n"
     "  -U var             remove an environment variable for the guest\n"
     "  -0 argv0           use argv0 as the guest's argv[0]\n"
+    "  -r release         the kernel release uname reports (default 6.12.0;\n"
+    "                     also $QEMU_UNAME, $HART_UNAME_RELEASE)\n"
     "  -d item[,...]      enable logging of the given items (-d help lists them)\n"
     "  -D logfile         write the log to logfile instead of stderr\n"
     "  -strace            log system calls\n"
@@ -237,6 +239,8 @@ int main(int argc, char** argv) {
       std::erase_if(env, [&](const std::string& s) { return s.rfind(key + "=", 0) == 0; });
     } else if (a == "-0") {
       argv0 = value("-0");
+    } else if (a == "-r") {
+      hart::linux::set_kernel_release(value("-r"));
     } else if (a == "-d") {
       log_spec = value("-d");
     } else if (a == "-D") {
