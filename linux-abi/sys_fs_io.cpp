@@ -1,11 +1,13 @@
 // linux-abi/sys_fs_io.cpp — bulk file I/O between descriptors and file
 // space management: sendfile, copy_file_range, splice, tee, fallocate,
-// readahead, syncfs, and mknodat. The data never passes through the
+// readahead, syncfs, sync_file_range, inotify and mknodat. The data never
+// passes through the
 // guest; offsets given by pointer are read from and written back to guest
 // memory (EFAULT when they cannot be). Calls that can block go through
 // safe_syscall so guest signals interrupt them.
 // Owns: these handlers. Does not own: fds (fd_table), paths (sys_fs.cpp).
 #include <fcntl.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -113,6 +115,45 @@ int64_t sys_syncfs(SyscallCtx& ctx) {
   int fd = host_of(ctx, ctx.a[0], &k);
   if (fd < 0) return fd;
   return syncfs(fd) == 0 ? 0 : -errno;
+}
+
+// sync_file_range: on the host fd (flags and ranges checked by the host).
+int64_t sys_sync_file_range(SyscallCtx& ctx) {
+  std::shared_ptr<HostFd> f = ctx.proc.fds().get(static_cast<int>(ctx.a[0]));
+  if (!f) return -EBADF;
+  return host_ret(syscall(SYS_sync_file_range, f->fd(), static_cast<int64_t>(ctx.a[1]),
+                          static_cast<int64_t>(ctx.a[2]), static_cast<unsigned>(ctx.a[3])));
+}
+
+// inotify: host inotify instances; watches are added on the guest's
+// resolved path (emulated /proc and /dev entries watch their stand-ins).
+// Events carry names relative to the watched folder and watch numbers, the
+// same on both sides.
+int64_t sys_inotify_init1(SyscallCtx& ctx) {
+  int flags = static_cast<int>(ctx.a[0]);
+  if (flags & ~(IN_CLOEXEC | IN_NONBLOCK)) return -EINVAL;
+  int fd = inotify_init1((flags & IN_NONBLOCK) | IN_CLOEXEC);
+  if (fd < 0) return -errno;
+  return ctx.proc.fds().install_host(fd, flags & IN_CLOEXEC);
+}
+
+int64_t sys_inotify_add_watch(SyscallCtx& ctx) {
+  std::shared_ptr<HostFd> f = ctx.proc.fds().get(static_cast<int>(ctx.a[0]));
+  if (!f) return -EBADF;
+  AtPath at;
+  uint32_t mask = static_cast<uint32_t>(ctx.a[2]);
+  int r = resolve_at(ctx.proc, AT_FDCWD, ctx.a[1], &at, false, !(mask & IN_DONT_FOLLOW));
+  if (r < 0) return r;
+  std::string path = at.path.empty() || at.path[0] == '/' || at.dirfd == AT_FDCWD
+                         ? at.path
+                         : "/proc/self/fd/" + std::to_string(at.dirfd) + "/" + at.path;
+  return host_ret(inotify_add_watch(f->fd(), path.c_str(), mask));
+}
+
+int64_t sys_inotify_rm_watch(SyscallCtx& ctx) {
+  std::shared_ptr<HostFd> f = ctx.proc.fds().get(static_cast<int>(ctx.a[0]));
+  if (!f) return -EBADF;
+  return host_ret(inotify_rm_watch(f->fd(), static_cast<int>(ctx.a[1])));
 }
 
 // mknodat: FIFOs, sockets and regular files; device nodes as the host

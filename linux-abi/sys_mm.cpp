@@ -178,6 +178,23 @@ int64_t sys_mlock(SyscallCtx& ctx) {
 
 int64_t sys_munlock(SyscallCtx& ctx) { return sys_mlock(ctx); }
 
+// mlock2 (MLOCK_ONFAULT) and mlockall/munlockall: Linux's argument checks;
+// like mlock, nothing is pinned on the host (guest memory is hartd's to page).
+int64_t sys_mlock2(SyscallCtx& ctx) {
+  constexpr uint64_t kMlockOnfault = 1;
+  if (ctx.a[2] & ~kMlockOnfault) return -EINVAL;
+  return sys_mlock(ctx);
+}
+
+int64_t sys_mlockall(SyscallCtx& ctx) {
+  constexpr uint64_t kCurrent = 1, kFuture = 2, kOnfault = 4;
+  uint64_t f = ctx.a[0];
+  if (!f || (f & ~(kCurrent | kFuture | kOnfault)) || f == kOnfault) return -EINVAL;
+  return 0;
+}
+
+int64_t sys_munlockall(SyscallCtx&) { return 0; }
+
 }  // namespace hart::linux
 
 namespace hart::linux {

@@ -80,9 +80,9 @@ struct SyscallInfo {
   S(23, dup, Full, "d", 'd') \
   S(24, dup3, Full, "ddO", 'd') \
   S(25, fcntl, Partial, "ddx", 'd') \
-  U(26, inotify_init1, "xxxxxx") \
-  U(27, inotify_add_watch, "xxxxxx") \
-  U(28, inotify_rm_watch, "xxxxxx") \
+  S(26, inotify_init1, Full, "x", 'd') \
+  S(27, inotify_add_watch, Full, "dsx", 'd') \
+  S(28, inotify_rm_watch, Full, "dd", 'd') \
   S(29, ioctl, Partial, "dxp", 'd') \
   U(30, ioprio_set, "xxxxxx") \
   U(31, ioprio_get, "xxxxxx") \
@@ -137,7 +137,7 @@ struct SyscallInfo {
   S(81, sync, Full, "", 'd') \
   S(82, fsync, Full, "d", 'd') \
   S(83, fdatasync, Full, "d", 'd') \
-  U(84, sync_file_range, "xxxxxx") \
+  S(84, sync_file_range, Full, "dddx", 'd') \
   S(85, timerfd_create, Full, "dx", 'd') \
   S(86, timerfd_settime, Full, "dxpp", 'd') \
   S(87, timerfd_gettime, Full, "dp", 'd') \
@@ -283,8 +283,8 @@ struct SyscallInfo {
   S(227, msync, Stub, "pux", 'd') \
   S(228, mlock, Stub, "pu", 'd') \
   S(229, munlock, Stub, "pu", 'd') \
-  U(230, mlockall, "xxxxxx") \
-  U(231, munlockall, "xxxxxx") \
+  S(230, mlockall, Stub, "x", 'd') \
+  S(231, munlockall, Stub, "", 'd') \
   S(232, mincore, Full, "pup", 'd') \
   S(233, madvise, Stub, "pud", 'd') \
   U(234, remap_file_pages, "xxxxxx") \
@@ -323,7 +323,7 @@ struct SyscallInfo {
   S(281, execveat, Full, "fsppx", 'd') \
   U(282, userfaultfd, "xxxxxx") \
   S(283, membarrier, Full, "dxd", 'd') \
-  U(284, mlock2, "xxxxxx") \
+  S(284, mlock2, Stub, "pux", 'd') \
   S(285, copy_file_range, Full, "dpdpux", 'd') \
   S(286, preadv2, Full, "dpdllx", 'd') \
   S(287, pwritev2, Full, "dpdllx", 'd') \

@@ -4,6 +4,9 @@
 // mincore, setsid/getsid/setpgid/getpgid, sched_setaffinity.
 #include "sc.h"
 
+#include <sys/inotify.h>
+#include <sys/mman.h>
+
 #include <sys/sysmacros.h>
 
 #include <fcntl.h>
@@ -138,5 +141,32 @@ int main(void) {
   unlink("fifo");
   chdir("/");
   rmdir(dir);
+  // inotify on the current folder; sync_file_range; mlockall.
+  {
+    int in = inotify_init1(IN_CLOEXEC);
+    printf("inotify_init1: %s\n", in >= 0 ? "ok" : sc_errname(errno));
+    int wd = inotify_add_watch(in, ".", IN_CREATE | IN_DELETE);
+    printf("inotify_add_watch: %s\n", wd >= 0 ? "ok" : sc_errname(errno));
+    int nf = open("watched-file", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    char evbuf[4096] __attribute__((aligned(8)));
+    ssize_t n = read(in, evbuf, sizeof evbuf);
+    struct inotify_event* ev = (struct inotify_event*)evbuf;
+    printf("event: %s %s\n", n > 0 && (ev->mask & IN_CREATE) ? "IN_CREATE" : "?", n > 0 && ev->len ? ev->name : "");
+    ERR("inotify_add_watch missing", inotify_add_watch(in, "no-such-file", IN_CREATE));
+    ERR("inotify_add_watch bad fd", inotify_add_watch(999, ".", IN_CREATE));
+    OK("inotify_rm_watch", inotify_rm_watch(in, wd));
+    ERR("inotify_rm_watch again", inotify_rm_watch(in, wd));
+    ERR("inotify_init1 bad flags", inotify_init1(12345));
+    write(nf, "data", 4);
+    OK("sync_file_range", sync_file_range(nf, 0, 0, SYNC_FILE_RANGE_WRITE));
+    ERR("sync_file_range bad flags", sync_file_range(nf, 0, 0, 99));
+    ERR("sync_file_range bad fd", sync_file_range(999, 0, 0, SYNC_FILE_RANGE_WRITE));
+    close(nf);
+    unlink("watched-file");
+    close(in);
+    OK("mlockall", mlockall(MCL_CURRENT));
+    OK("munlockall", munlockall());
+    ERR("mlockall 0", mlockall(0));
+  }
   return 0;
 }
