@@ -44,8 +44,6 @@ int64_t global_vma_cap() {
 }
 }  // namespace
 
-int64_t AddressSpace::max_vmas() { return std::min<int64_t>(kMaxMapCount, global_vma_cap()); }
-
 bool AddressSpace::room_for_vmas(int n) const {
   return static_cast<int64_t>(vma_.size()) + n <= kMaxMapCount &&
          g_vmas.load(std::memory_order_relaxed) + n <= global_vma_cap();
@@ -80,6 +78,7 @@ bool guarded_call(void (*fn)(void*), void* arg, const void* lo, const void* hi) 
   tls_copy_lo = lo;
   tls_copy_hi = hi;
   tls_copy_jmp = &jb;
+  // The fault handler reads these: keep the stores on both sides of the call.
   std::atomic_signal_fence(std::memory_order_seq_cst);
   fn(arg);
   std::atomic_signal_fence(std::memory_order_seq_cst);
@@ -88,20 +87,15 @@ bool guarded_call(void (*fn)(void*), void* arg, const void* lo, const void* hi) 
 }
 
 bool guarded_copy(void* dst, const void* src, uint64_t len, const void* lo, const void* hi) {
-  sigjmp_buf jb;
-  if (sigsetjmp(jb, 0)) {
-    tls_copy_jmp = nullptr;
-    return false;
-  }
-  tls_copy_lo = lo;
-  tls_copy_hi = hi;
-  tls_copy_jmp = &jb;
-  // The fault handler reads these: keep the stores on both sides of the copy.
-  std::atomic_signal_fence(std::memory_order_seq_cst);
-  memcpy(dst, src, len);
-  std::atomic_signal_fence(std::memory_order_seq_cst);
-  tls_copy_jmp = nullptr;
-  return true;
+  struct Copy {
+    void* dst;
+    const void* src;
+    uint64_t len;
+  } c{dst, src, len};
+  return guarded_call([](void* a) {
+    auto* c = static_cast<Copy*>(a);
+    memcpy(c->dst, c->src, c->len);
+  }, &c, lo, hi);
 }
 
 void guarded_copy_fault(const void* addr) {
@@ -486,18 +480,25 @@ bool AddressSpace::check(uint64_t addr, uint64_t len, int prot) const {
 // read (SIGBUS past the end of a file): the access fails as an EFAULT would.
 bool AddressSpace::read(uint64_t addr, void* dst, uint64_t len) const {
   if (!check(addr, len, PROT_READ)) return false;
-  return guarded_copy(dst, base_ + addr, len, base_, base_ + limit() + kGuardBytes);
+  return guarded_copy(dst, base_ + addr, len, base_, end_of_reservation());
 }
 
 bool AddressSpace::write(uint64_t addr, const void* src, uint64_t len) {
   if (!check(addr, len, PROT_WRITE)) return false;
-  return guarded_copy(base_ + addr, src, len, base_, base_ + limit() + kGuardBytes);
+  return guarded_copy(base_ + addr, src, len, base_, end_of_reservation());
+}
+
+bool AddressSpace::guarded(void (*fn)(void*), void* arg) const {
+  return guarded_call(fn, arg, base_, end_of_reservation());
 }
 
 bool AddressSpace::peek(uint64_t addr, void* dst, uint64_t len) const {
-  if (!check(addr, len, 0)) return false;
+  return check(addr, len, 0) && copy_mapped(addr, dst, len);
+}
+
+bool AddressSpace::copy_mapped(uint64_t addr, void* dst, uint64_t len) const {
   if (check(addr, len, PROT_READ))
-    return guarded_copy(dst, base_ + addr, len, base_, base_ + limit() + kGuardBytes);
+    return guarded_copy(dst, base_ + addr, len, base_, end_of_reservation());
   // Not readable on the host (execute-only or PROT_NONE for the guest).
   int fd = self_mem_fd();
   if (fd < 0) return false;
@@ -512,7 +513,7 @@ bool AddressSpace::peek(uint64_t addr, void* dst, uint64_t len) const {
 }
 
 bool AddressSpace::fetch(uint64_t addr, void* dst, uint64_t len) const {
-  return check(addr, len, PROT_EXEC) && peek(addr, dst, len);
+  return check(addr, len, PROT_EXEC) && copy_mapped(addr, dst, len);
 }
 
 bool AddressSpace::poke(uint64_t addr, const void* src, uint64_t len) {

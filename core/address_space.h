@@ -81,9 +81,6 @@ std::string format_size(uint64_t bytes);
 class AddressSpace {
  public:
   static constexpr int64_t kMaxMapCount = 65530;  // Linux's default vm.max_map_count
-  // VMAs one guest address space may hold: kMaxMapCount or less, when the
-  // host's pool of mappings is smaller (see address_space.cpp).
-  static int64_t max_vmas();
   // Reserves a region for guest addresses [0, size) (size as checked by
   // check_address_space_size). Returns nullptr and sets *error on failure;
   // every failure is a capacity failure (the reservation cap is reached or
@@ -138,6 +135,10 @@ class AddressSpace {
   // reads execute-only pages too (through a forced read of the host view,
   // since the host page is then PROT_NONE). false = the guest faults.
   bool fetch(uint64_t addr, void* dst, uint64_t len) const;
+  // guarded_call on this address space's reservation: runs fn(arg), which
+  // touches guest memory directly (atomics on futex words); false if that
+  // faulted (the guest unmapped the page meanwhile, a file page past EOF).
+  bool guarded(void (*fn)(void*), void* arg) const;
   // Debugger/ptrace read that ignores guest PROT_READ (not unmapped holes).
   bool peek(uint64_t addr, void* dst, uint64_t len) const;
   // Loader/debugger write that ignores guest PROT_WRITE (not PROT_NONE holes).
@@ -180,6 +181,10 @@ class AddressSpace {
   // Removes [start,end) from the VMA list, splitting at the edges. Lock held.
   void carve(uint64_t start, uint64_t end);
   bool range_free(uint64_t start, uint64_t end) const;
+  const uint8_t* end_of_reservation() const { return base_ + limit_ + kGuardBytes; }
+  // peek/fetch once the range is known to be mapped: a guarded copy where
+  // the host can read, a forced read of hartd's own memory file elsewhere.
+  bool copy_mapped(uint64_t addr, void* dst, uint64_t len) const;
   // VMA count limits (Linux's vm.max_map_count per process, and the guests'
   // share of hartd's own host mappings): room for n more VMAs? Lock held.
   bool room_for_vmas(int n) const;

@@ -677,8 +677,11 @@ int host_object_check(int hfd) {
   if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
       (minor(st.st_rdev) == 1 || minor(st.st_rdev) == 2 || minor(st.st_rdev) == 4))
     return -EACCES;
-  if (!host_fd_on_procfs(hfd)) return 0;
-  return 1;
+  // procfs is a file system without a device (an anonymous st_dev, major
+  // 0): only then does the file system's type need a look (every open goes
+  // through here: a file on a disk costs one fstat).
+  if (major(st.st_dev) != 0) return 0;
+  return host_fd_on_procfs(hfd) ? 1 : 0;
 }
 
 int reroute_host_proc(Process& p, const AtPath& at, bool follow, AtPath* out) {

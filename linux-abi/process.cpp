@@ -423,7 +423,7 @@ void futex_wake_host(uint32_t* host, int n) {
 
 // Linux's handle_futex_death(): the dead owner's lock gets OWNER_DIED and
 // one waiter is woken.
-// Guest words are changed under guarded_call: the guest may unmap them meanwhile
+// Guest words are changed under AddressSpace::guarded: the guest may unmap them meanwhile
 // or point them past the end of a mapped file.
 struct OwnerDied {
   uint32_t* word;
@@ -442,14 +442,10 @@ void owner_died_on(void* arg) {
   o->wake = val & kFutexWaiters;
 }
 
-bool guarded_guest(AddressSpace& as, void (*fn)(void*), void* arg) {
-  return guarded_call(fn, arg, as.base(), as.base() + as.limit() + kGuardBytes);
-}
-
 void futex_owner_died(AddressSpace& as, uint64_t uaddr, int tid) {
   if ((uaddr & 3) || !as.check(uaddr, 4, PROT_READ | PROT_WRITE)) return;
   OwnerDied o{reinterpret_cast<uint32_t*>(as.base() + uaddr), tid};
-  if (guarded_guest(as, owner_died_on, &o) && o.wake) futex_wake_host(o.word, 1);
+  if (as.guarded(owner_died_on, &o) && o.wake) futex_wake_host(o.word, 1);
 }
 
 void clear_tid_on(void* word) { __atomic_store_n(static_cast<uint32_t*>(word), 0, __ATOMIC_SEQ_CST); }
@@ -478,7 +474,7 @@ void Process::thread_exited(Thread& t) {
   // CLONE_CHILD_CLEARTID: the joiner waits for this word to become 0.
   if (t.clear_child_tid && as_ && as_->check(t.clear_child_tid, 4, PROT_WRITE)) {
     auto* word = reinterpret_cast<uint32_t*>(as_->base() + t.clear_child_tid);
-    if (guarded_guest(*as_, clear_tid_on, word)) futex_wake_host(word, 1);
+    if (as_->guarded(clear_tid_on, word)) futex_wake_host(word, 1);
   }
   if (t.robust_list && as_) walk_robust_list(*as_, t.robust_list, t.tid);
   std::unique_ptr<Thread> gone;

@@ -106,11 +106,15 @@ int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out, bool 
   if (p.root()) return resolve_in_root(p, dirfd, out->guest, follow, out);
   // /proc/self/..., /dev/fd/N: the guest's, not hartd's (proc_dev.cpp).
   std::string abs;
+  std::shared_ptr<HostFd> dir;
+  int hdir = AT_FDCWD;
   if (out->guest[0] == '/') {
     abs = out->guest;
-  } else {  // relative to an emulated directory (a dirfd, or the cwd after fchdir)
-    std::shared_ptr<HostFd> f;
-    if (p.host_dirfd(dirfd, &f) >= 0 && f && f->synth()) abs = f->synth()->guest_path + "/" + out->guest;
+  } else {
+    hdir = p.host_dirfd(dirfd, &dir);
+    if (hdir < 0 && hdir != AT_FDCWD) return hdir;
+    // Relative to an emulated directory (a dirfd, or the cwd after fchdir).
+    if (dir && dir->synth()) abs = dir->synth()->guest_path + "/" + out->guest;
   }
   if (!abs.empty()) {
     r = emulate_path(p, normalize_path(abs), false, out);
@@ -122,8 +126,9 @@ int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out, bool 
     return 0;
   }
   out->path = out->guest;
-  out->dirfd = p.host_dirfd(dirfd, &out->keep);
-  return out->dirfd < 0 && out->dirfd != AT_FDCWD ? out->dirfd : 0;
+  out->dirfd = hdir;
+  out->keep = std::move(dir);
+  return 0;
 }
 
 namespace {
@@ -503,10 +508,29 @@ bool reroute_stat(SyscallCtx& ctx, AtPath& at, bool follow, dev_t dev, int* err)
   return true;
 }
 
-// st_dev of what at names without following a final symlink (0 if none).
-dev_t lookup_dev(const AtPath& at) {
+// reroute_stat for a call that looks at what at names without stat'ing it
+// (readlink, access): 0, or -ENOENT when it reached the host's procfs and
+// the guest's path names nothing emulated there.
+int reroute_lookup(SyscallCtx& ctx, AtPath& at, bool follow) {
+  if (at.guest.empty() || at.emulated()) return 0;
   struct stat st;
-  return fstatat(at.dirfd, at.path.c_str(), &st, AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) == 0 ? st.st_dev : 0;
+  if (fstatat(at.dirfd, at.path.c_str(), &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0) return 0;
+  int r = 0;
+  reroute_stat(ctx, at, follow, st.st_dev, &r);
+  return r;
+}
+
+// faccessat/faccessat2 (flags already checked).
+int64_t do_faccessat(SyscallCtx& ctx, int mode, int flags) {
+  AtPath at;
+  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH,
+                     !(flags & AT_SYMLINK_NOFOLLOW));
+  if (r < 0) return r;
+  if ((r = reroute_lookup(ctx, at, !(flags & AT_SYMLINK_NOFOLLOW))) < 0) return r;
+  return guest_faccessat(ctx.proc, Process::thread_of(ctx.vcpu), at.dirfd, at.path.c_str(), mode,
+                         flags) == 0
+             ? 0
+             : -errno;
 }
 
 }  // namespace
@@ -578,7 +602,7 @@ int64_t sys_readlinkat(SyscallCtx& ctx) {
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
   if (r < 0) return r;
   std::string target;
-  if (reroute_stat(ctx, at, false, lookup_dev(at), &r) && r < 0) return r;
+  if ((r = reroute_lookup(ctx, at, false)) < 0) return r;
   if (at.has_link && names_link(at.guest)) {  // an emulated link (/proc/self/exe, ...)
     target = at.link;
   } else if (at.synth || at.open_emulated) {  // an emulated directory or file
@@ -596,16 +620,7 @@ int64_t sys_readlinkat(SyscallCtx& ctx) {
 int64_t sys_faccessat(SyscallCtx& ctx) {
   int mode = static_cast<int>(ctx.a[2]);
   if (mode & ~(R_OK | W_OK | X_OK)) return -EINVAL;
-  AtPath at;
-  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at);
-  if (r < 0) return r;
-  struct stat st;
-  if (!at.emulated() && fstatat(at.dirfd, at.path.c_str(), &st, 0) == 0 &&
-      reroute_stat(ctx, at, true, st.st_dev, &r) && r < 0)
-    return r;
-  return guest_faccessat(ctx.proc, Process::thread_of(ctx.vcpu), at.dirfd, at.path.c_str(), mode, 0) == 0
-             ? 0
-             : -errno;
+  return do_faccessat(ctx, mode, 0);
 }
 
 int64_t sys_faccessat2(SyscallCtx& ctx) {
@@ -613,18 +628,7 @@ int64_t sys_faccessat2(SyscallCtx& ctx) {
   int flags = static_cast<int>(ctx.a[3]);
   if (mode & ~(R_OK | W_OK | X_OK)) return -EINVAL;
   if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
-  AtPath at;
-  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH,
-                     !(flags & AT_SYMLINK_NOFOLLOW));
-  if (r < 0) return r;
-  struct stat st;
-  if (!at.emulated() && fstatat(at.dirfd, at.path.c_str(), &st, flags & AT_SYMLINK_NOFOLLOW) == 0 &&
-      reroute_stat(ctx, at, !(flags & AT_SYMLINK_NOFOLLOW), st.st_dev, &r) && r < 0)
-    return r;
-  return guest_faccessat(ctx.proc, Process::thread_of(ctx.vcpu), at.dirfd, at.path.c_str(), mode,
-                         flags) == 0
-             ? 0
-             : -errno;
+  return do_faccessat(ctx, mode, flags);
 }
 
 // ---- directories and links -------------------------------------------------------

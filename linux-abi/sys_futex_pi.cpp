@@ -7,7 +7,7 @@
 // the hand-over at unlock (the word becomes the first waiter's tid, with
 // FUTEX_WAITERS while others wait), as Linux's futex_lock_pi/unlock_pi do.
 // There are no priorities to inherit: waiters are served in arrival order.
-// The word is changed under guarded_call (the guest may unmap it), and a
+// The word is changed under AddressSpace::guarded (the guest may unmap it), and a
 // dead owner's word (robust lists: OWNER_DIED, tid 0) is taken over by the
 // next waiter, which looks again every 20 ms. Words are keyed by their host
 // address, so a PI futex in memory shared between two guest processes is
@@ -67,14 +67,14 @@ void word_op(void* arg) {
 // *val = the word; false on a fault.
 bool load(AddressSpace& as, uint32_t* w, uint32_t* val) {
   WordOp o{w, 0, 0, true};
-  if (!guarded_call(word_op, &o, as.base(), as.base() + as.limit() + kGuardBytes)) return false;
+  if (!as.guarded(word_op, &o)) return false;
   *val = o.expected;
   return true;
 }
 // 1 swapped, 0 the word changed (*val = now), -1 a fault.
 int cas(AddressSpace& as, uint32_t* w, uint32_t* val, uint32_t desired) {
   WordOp o{w, *val, desired, false};
-  if (!guarded_call(word_op, &o, as.base(), as.base() + as.limit() + kGuardBytes)) return -1;
+  if (!as.guarded(word_op, &o)) return -1;
   *val = o.expected;
   return o.ok ? 1 : 0;
 }

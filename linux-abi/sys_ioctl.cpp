@@ -161,8 +161,7 @@ int64_t ifconf(SyscallCtx& ctx, int fd, uint64_t arg) {
 }  // namespace
 
 int64_t sys_ioctl(SyscallCtx& ctx) {
-  std::shared_ptr<HostFd> keep;
-  keep = ctx.proc.fds().get(static_cast<int>(ctx.a[0]));
+  std::shared_ptr<HostFd> keep = ctx.proc.fds().get(static_cast<int>(ctx.a[0]));
   if (!keep) return -EBADF;
   int fd = keep->fd();
   uint32_t req = static_cast<uint32_t>(ctx.a[1]);
