@@ -330,6 +330,7 @@ bool AddressSpace::reserve_hole(uint64_t addr, uint64_t len) {
                  MAP_FIXED_NOREPLACE | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == base_ + addr) return true;
   if (p != MAP_FAILED) munmap(p, len);  // a kernel without MAP_FIXED_NOREPLACE
+  tainted_.store(true);
   return false;
 }
 

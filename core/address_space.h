@@ -16,6 +16,7 @@
 // reservation count is one atomic.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -120,6 +121,11 @@ class AddressSpace {
   // new address or -errno.
   int64_t remap(uint64_t old_addr, uint64_t old_len, uint64_t new_len, unsigned flags,
                 uint64_t new_addr);
+  // A hole remap left in the reservation was taken by another of hartd's
+  // mappings before it could be filled back (a race hartd loses only under
+  // pressure): guest addresses there reach hartd's memory, so the process
+  // owning this address space must not run on.
+  bool tainted() const { return tainted_.load(); }
   int protect(uint64_t addr, uint64_t len, int prot); // 0 or -errno
 
   // Lowest free gap of len bytes at or above hint (0 = default base).
@@ -181,6 +187,7 @@ class AddressSpace {
   // Removes [start,end) from the VMA list, splitting at the edges. Lock held.
   void carve(uint64_t start, uint64_t end);
   bool range_free(uint64_t start, uint64_t end) const;
+  std::atomic<bool> tainted_{false};
   const uint8_t* end_of_reservation() const { return base_ + limit_ + kGuardBytes; }
   // peek/fetch once the range is known to be mapped: a guarded copy where
   // the host can read, a forced read of hartd's own memory file elsewhere.

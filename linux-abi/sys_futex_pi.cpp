@@ -79,10 +79,13 @@ int cas(AddressSpace& as, uint32_t* w, uint32_t* val, uint32_t desired) {
   return o.ok ? 1 : 0;
 }
 
-// Is tid a live guest thread (of any process: PI futexes may be shared)?
-bool tid_alive(int tid) {
-  if (auto p = Process::find(tid)) return true;
-  for (auto& p : Process::all_live()) {
+// Is tid a live thread of the caller's launch (the processes that can share
+// the word)? Another launch's threads are never looked at: their existence
+// is not the guest's to learn, and a scan of the whole daemon per call
+// would cost every guest.
+bool tid_alive(Process& caller, int tid) {
+  for (auto& p : Process::members(caller.tree())) {
+    if (p->zombie()) continue;
     std::lock_guard<std::mutex> lock(p->mutex());
     if (p->thread_by_tid(tid)) return true;
   }
@@ -132,7 +135,7 @@ int64_t lock_pi(SyscallCtx& ctx, uint32_t* w, bool try_only, bool has_deadline,
       leave_queue();
       return -EDEADLK;
     }
-    if (!(val & kOwnerDied) && !tid_alive(static_cast<int>(owner))) {
+    if (!(val & kOwnerDied) && !tid_alive(p, static_cast<int>(owner))) {
       leave_queue();
       return -ESRCH;
     }

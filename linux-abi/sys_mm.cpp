@@ -157,7 +157,13 @@ int64_t sys_mremap(SyscallCtx& ctx) {
   if (flags & kMayMove) f |= kRemapMayMove;
   if (flags & kFixed) f |= kRemapFixed;
   if (flags & kDontUnmap) f |= kRemapDontUnmap;
-  return as.remap(old_addr, old_len, new_len, f, ctx.a[4]);
+  int64_t r = as.remap(old_addr, old_len, new_len, f, ctx.a[4]);
+  if (as.tainted()) {
+    ctx.proc.log().printf("hart: guest %d: mremap lost its hole in the reservation; process killed\n",
+                          ctx.proc.pid());
+    ctx.proc.exit_with_signal(SIGKILL);
+  }
+  return r;
 }
 
 int64_t sys_msync(SyscallCtx& ctx) {

@@ -216,6 +216,11 @@ static void attack_syscalls(void) {
   report("kill hartd", kill(h, 0) == 0 && h != getpid(), "");
   long pfd = syscall(SYS_pidfd_open, h, 0);
   report("pidfd_open hartd", pfd >= 0, "");
+  // A PI futex word naming the other guest's pid as its owner: the answer
+  // must not tell whether that thread exists (ESRCH, as for no thread).
+  uint32_t word = (uint32_t)v;
+  long tl = syscall(SYS_futex, &word, 8 /* FUTEX_TRYLOCK_PI */, 0, NULL, NULL, 0);
+  report("futex TRYLOCK_PI names victim", tl == 0 || errno != ESRCH, strerror(errno));
   int mem = open("/dev/mem", O_RDONLY);
   report("/dev/mem", mem >= 0, "opened");
   int kmem = open("/dev/kmem", O_RDONLY);
