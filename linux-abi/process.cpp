@@ -26,12 +26,11 @@
 #include "linux-abi/itimer.h"
 #include "linux-abi/safe_syscall.h"
 #include "linux-abi/sys_ipc.h"
+#include "linux-abi/vpid.h"
 
 namespace hart::linux {
 
 namespace {
-
-std::atomic<int> g_next_pid{kFirstGuestPid};
 
 // The tree lock: parent/children links, zombie flags and the pid table.
 std::mutex g_tree_mutex;
@@ -216,7 +215,8 @@ std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::str
   int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (cwd < 0) cwd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   p->cwd_ = std::make_shared<HostFd>(cwd);
-  p->pid_ = g_next_pid.fetch_add(1);
+  p->pid_ = allocate_process_vpid();
+  p->claimed_pid_ = true;
   p->fds_.set_lock_owner(p->pid_);
   p->fds_.init_stdio();
   init_rlimits(p->rlimits);
@@ -234,6 +234,7 @@ Process::~Process() {
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   auto it = pid_table().find(pid_);
   if (it != pid_table().end() && it->second.expired()) pid_table().erase(it);
+  if (claimed_pid_) release_process_vpid(pid_);
 }
 
 bool Process::exec(const std::string& path, std::vector<std::string> argv,
@@ -323,7 +324,7 @@ void copy_registers(CpuState& to, const CpuState& from) {
 }  // namespace
 
 Thread& Process::add_thread_copy(const Vcpu& from) {
-  int tid = g_next_pid.fetch_add(1);
+  int tid = allocate_thread_vpid();
   std::lock_guard<std::mutex> lock(mutex_);
   Thread& t = new_thread_locked(tid);
   copy_registers(t.vcpu->state, from.state);
@@ -906,10 +907,10 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   c->strace = strace;
   if (want_pid) {  // later numbers stay above it
     c->pid_ = want_pid;
-    for (int cur = g_next_pid.load(); cur <= want_pid && !g_next_pid.compare_exchange_weak(cur, want_pid + 1);) {
-    }
+    reserve_vpids_through(want_pid);
   } else {
-    c->pid_ = g_next_pid.fetch_add(1);
+    c->pid_ = allocate_process_vpid();
+    c->claimed_pid_ = true;
   }
   c->fds_.set_lock_owner(c->pid_);
   ThreadSignals sig;

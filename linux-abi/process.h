@@ -56,8 +56,8 @@
 
 namespace hart::linux {
 
-// Virtual ids: the first guest gets this pid; each further process or
-// thread the next free number.
+// Virtual ids (vpid.h): hartd's first guest gets this pid; each further
+// process or thread the next free number.
 constexpr int kFirstGuestPid = 1000;
 constexpr int kGuestPpid = 1;  // getppid() of a process without a guest parent
 
@@ -469,6 +469,7 @@ class Process : public std::enable_shared_from_this<Process> {
   Credentials creds_;  // the process's view (mutex_)
   std::atomic<uint32_t> ruid_{0};  // its real uid, for wait's siginfo (tree lock, no mutex_)
   int pid_ = kFirstGuestPid;
+  bool claimed_pid_ = false;  // host-wide claim to release (vpid.h)
   std::string sysroot_, exe_path_;
   std::vector<std::string> argv_, envp_;
   LoadedProgram image_;

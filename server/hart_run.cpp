@@ -26,6 +26,7 @@
 #include "gdbstub/server.h"
 #include "linux-abi/guest.h"
 #include "linux-abi/process.h"
+#include "linux-abi/vpid.h"
 #include "server/gdb_target.h"
 #include "server/self_peer.h"
 #include "translator/jit.h"
@@ -49,6 +50,9 @@ const char kUsage[] =
     "  -E var=value       set an environment variable for the guest\n"
     "  -U var             remove an environment variable for the guest\n"
     "  -0 argv0           use argv0 as the guest's argv[0]\n"
+    "  -pid N             number guest processes N, N+1... on every run (default:\n"
+    "                     from hart-run's own host pid, each claimed host-wide so\n"
+    "                     that concurrent hart-run and hartd guests never share one)\n"
     "  -r release         the kernel release uname reports (default 6.12.0;\n"
     "                     also $QEMU_UNAME, $HART_UNAME_RELEASE)\n"
     "  -d item[,...]      enable logging of the given items (-d help lists them)\n"
@@ -192,6 +196,7 @@ int main(int argc, char** argv) {
   bool perf_map = false;
   std::string gdb_spec;
   bool gdb_multi = false;  // --multi: extended-remote server (gdb's run/kill), see run_gdb_multi
+  int first_pid = 0;       // -pid N; else this process's host pid (vpid.h)
   std::vector<std::string> env;
   for (char** e = environ; *e; ++e) env.emplace_back(*e);
   if (const char* p = getenv("QEMU_LD_PREFIX")) cfg.sysroot = p;
@@ -255,10 +260,21 @@ int main(int argc, char** argv) {
       gdb_spec = value("-g");
     } else if (a == "-multi") {
       gdb_multi = true;
+    } else if (a == "-pid") {
+      char* end = nullptr;
+      const char* v = value("-pid");
+      long pid = strtol(v, &end, 10);
+      if (!*v || *end || pid < 2 || pid > (1 << 22)) return fail(std::string("bad -pid '") + v + "' (2..4194304)");
+      first_pid = static_cast<int>(pid);
     } else {
       return fail("unknown option '" + a + "' (see hart-run -h)");
     }
   }
+
+  if (first_pid)
+    hart::linux::set_first_vpid(first_pid, true);
+  else
+    hart::linux::set_first_vpid(static_cast<int>(getpid()), false);
 
   hart::GuestLog log;
   if (!log_spec.empty()) {

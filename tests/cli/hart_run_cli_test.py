@@ -6,6 +6,7 @@ and the problem, exit status 1, and never a crash.
     hart_run_cli_test.py HART_RUN GUEST_BIN_DIR
 """
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -96,6 +97,66 @@ class Options(unittest.TestCase):
                 self.assertIn("IN:", f.read())
             p = run("-U", "PATH", os.path.join(GUEST, "args_env.static"))
             self.assertIn(b"PATH set: no", p.stdout)
+
+
+class GuestPids(unittest.TestCase):
+    """Guest pids of concurrent hart-run instances never collide (names like
+    /tmp/x.$$ stay private), claims go with the run, -pid N repeats. (hartd's
+    skipping of numbers claimed by others: tests/daemon/hartd_test.py.)"""
+    CLAIMS = next((d for d in ("/dev/shm/hart-pids", "/tmp/hart-pids") if os.path.isdir(d)), None)
+
+    def pids(self, p):
+        """The pids in a -strace log (one per line), in order of appearance."""
+        seen = []
+        for line in p.stderr.decode().splitlines():
+            head = line.split(" ", 1)[0]
+            if head.isdigit() and int(head) not in seen:
+                seen.append(int(head))
+        return seen
+
+    def strace(self, *opts, prog="fork_exec.static"):
+        return subprocess.Popen([HART, *opts, "-strace", os.path.join(GUEST, prog)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+
+    def test_concurrent_runs_have_distinct_pids(self):
+        # Four instances, each with eight children alive at the same time.
+        procs = [subprocess.Popen([HART, "-strace", os.path.join(GUEST, "fork_bomb.static"), "8", "hold"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.PIPE)
+                 for _ in range(4)]
+        sets = []
+        for p in procs:
+            live = set()
+            for line in p.stderr:  # until its eight forks are done
+                m = re.match(rb"(\d+) clone\(.* = (\d+)$", line.strip())
+                if m:
+                    live |= {int(m[1]), int(m[2])}
+                if len(live) == 9:
+                    break
+            self.assertEqual(len(live), 9)
+            sets.append(live)
+        for p in procs:
+            p.stdin.close()
+            p.stderr.read()
+            p.stderr.close()
+            self.assertEqual(p.wait(timeout=60), 0)
+        for a in range(len(sets)):
+            for b in range(a + 1, len(sets)):
+                self.assertFalse(sets[a] & sets[b], "two live guests of concurrent instances shared a pid")
+
+    def test_claims_are_released(self):
+        if not self.CLAIMS:
+            self.skipTest("no claim folder")
+        p = self.strace()
+        _, p.stderr = p.communicate(timeout=60)
+        pids = self.pids(p)
+        left = [n for n in os.listdir(self.CLAIMS) if n.isdigit() and int(n) in pids]
+        self.assertEqual(left, [])
+
+    def test_forced_pid_repeats(self):
+        for _ in range(2):
+            p = self.strace("-pid", "1000")
+            _, p.stderr = p.communicate(timeout=60)
+            self.assertEqual(self.pids(p)[:3], [1000, 1001, 1002])
 
 
 if __name__ == "__main__":

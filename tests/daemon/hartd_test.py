@@ -187,6 +187,41 @@ class Guests(unittest.TestCase):
         self.assertLess(g["translation_seconds"], 5)
         c.close()
 
+    def test_pids_claimed_by_other_instances_are_skipped(self):
+        claims = next((d for d in ("/dev/shm/hart-pids", "/tmp/hart-pids") if os.path.isdir(d)), None)
+        if not claims:
+            self.skipTest("no claim folder")
+        c = self.d.client()
+        first = launch(c, [guest("hello.static")])
+        collect(c, [first])
+        c.request("wait", pid=first, reap=True)
+        # Another live instance (this test, by its host pid and start time)
+        # holds the next three numbers; a dead one's claim is taken over.
+        with open(f"/proc/{os.getpid()}/stat") as f:
+            start = f.read().rsplit(")", 1)[1].split()[19]
+        mine = [first + 1, first + 2, first + 3]
+        paths = [os.path.join(claims, str(n)) for n in mine + [first + 4]]
+        try:
+            for path in paths[:3]:
+                with open(path, "x") as f:
+                    f.write(f"{os.getpid()} {start}\n")
+            with open(paths[3], "x") as f:
+                f.write("999999999 1\n")  # no such host process: stale
+            pid = launch(c, [guest("hello.static")])
+            self.assertEqual(pid, first + 4)
+            with open(paths[3]) as f:
+                self.assertEqual(int(f.read().split()[0]), self.d.proc.pid)
+            collect(c, [pid])
+            c.request("wait", pid=pid, reap=True)
+            deadline = time.monotonic() + 5
+            while os.path.exists(paths[3]) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            self.assertFalse(os.path.exists(paths[3]), "a reaped guest's claim stays")
+        finally:
+            for path in paths[:3]:
+                os.unlink(path)
+        c.close()
+
     def test_hundred_concurrent_guests(self):
         progs = [
             (["hello.static"], 0, expected_stdout("hello")),

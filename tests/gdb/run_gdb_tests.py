@@ -37,7 +37,7 @@ class Hart:
 
     def __init__(self, prog, *args, opts=()):
         self.path = os.path.join(ARGS.bin_dir, prog)
-        self.p = subprocess.Popen([ARGS.hart_run, *opts, "-g", "0", self.path, *args],
+        self.p = subprocess.Popen([ARGS.hart_run, "-pid", "1000", *opts, "-g", "0", self.path, *args],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         STARTED.append(self.p)
         line = self.p.stderr.readline()

@@ -1,7 +1,9 @@
 // tests/guest/fork_bomb.c — forks up to N children (argv[1], default 8) that
 // stay alive until the parent is done forking, then reports how many forks
 // worked and the errno of the first failure (hartd's `processes` limit
-// makes fork fail with EAGAIN). Exit status 0 unless something unexpected.
+// makes fork fail with EAGAIN). With "hold" as argv[2], the children stay
+// until stdin ends too (tests that need many live guests at once).
+// Exit status 0 unless something unexpected.
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,11 @@ int main(int argc, char** argv) {
       _exit(0);
     }
     ++ok;
+  }
+  if (argc > 2 && strcmp(argv[2], "hold") == 0) {
+    char c;
+    while (read(0, &c, 1) > 0) {
+    }
   }
   close(fds[1]);
   int reaped = 0;
