@@ -644,6 +644,34 @@ class Hartctl(unittest.TestCase):
             self.assertIn("Hello", hello[0].find("system-out").text)
 
 
+    def test_hart_ci_shards_and_merge(self):
+        """Two shards of one list through hartd, merged: every test once."""
+        with tempfile.TemporaryDirectory() as tmp:
+            lst = os.path.join(tmp, "list")
+            with open(lst, "w") as f:
+                for k in range(10):  # 5 pass, 5 exit 2
+                    f.write(f"{guest('args_env.static')} {k}\n" if k % 2 else f"{guest('hello.static')}\n")
+            xmls = []
+            for i in range(2):
+                xmls.append(os.path.join(tmp, f"shard{i}.xml"))
+                p = subprocess.run([os.path.join(SCRIPTS, "hart-ci"), "--socket", self.d.sock,
+                                    "--list", lst, "--junit", xmls[-1]], env=dict(
+                                        os.environ, CI_NODE_INDEX=str(i + 1), CI_NODE_TOTAL="2"),
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+                self.assertIn(b"shard %d/2 (0-based, from GitLab CI" % i, p.stdout)
+                self.assertIn(b"5 of 10 tests", p.stdout)
+            out = os.path.join(tmp, "all.xml")
+            p = subprocess.run([os.path.join(SCRIPTS, "hart-ci"), "merge", out, *xmls],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            root = ET.parse(out).getroot()
+            self.assertEqual((root.get("tests"), root.get("failures")), ("10", "5"))
+            names = sorted(c.get("name") for c in root.iter("testcase"))
+            want = sorted(f"{guest('args_env.static')} {k}" if k % 2 else guest("hello.static")
+                          for k in range(10))
+            self.assertEqual(names, want)
+
+
 class Lifecycle(unittest.TestCase):
     def test_systemd_socket_activation(self):
         """hartd started the way systemd starts a socket-activated service:
