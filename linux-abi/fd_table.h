@@ -18,6 +18,8 @@
 
 namespace hart::linux {
 
+class Process;
+
 // An emulated directory (/proc/self/fd, /proc/self/task, /dev in a root...):
 // its entries are fixed when it is opened; getdents64 reads them from here
 // (proc_dev.cpp). The read position belongs to the open file description,
@@ -32,6 +34,10 @@ struct SynthDir {
   // If set, fills `entries` at the first read (so /proc/self/fd lists the
   // directory's own fd, as on Linux).
   std::function<std::vector<Entry>()> fill;
+  // /proc/<pid> itself: the process, for pidfd_send_signal (which Linux lets
+  // take such a directory fd in place of a pidfd).
+  bool is_pid_dir = false;
+  std::weak_ptr<Process> pid_dir;
   std::mutex mutex;
   size_t pos = 0;  // guarded by mutex
 };
@@ -50,8 +56,6 @@ struct EmuFile {
   std::mutex mutex;
   uint64_t pos = 0;  // guarded by mutex
 };
-
-class Process;
 
 // A pidfd (pidfd_open, CLONE_PIDFD; sys_pidfd.cpp): the guest process it
 // names. Its host fd is an eventfd that the process's exit makes readable

@@ -336,6 +336,8 @@ int emulate_fd(Process& t, int n, AtPath* out) {
     copy->guest_path = d->guest_path;
     copy->entries = d->entries;
     copy->fill = d->fill;
+    copy->is_pid_dir = d->is_pid_dir;
+    copy->pid_dir = d->pid_dir;
     out->synth = copy;
     out->host_only = true;
     return 0;
@@ -363,6 +365,8 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
                {"root", DT_LNK}, {"stat", DT_REG}, {"statm", DT_REG}, {"status", DT_REG},
                {"task", DT_DIR}},
               "/proc/self/");
+    out->synth->is_pid_dir = true;
+    out->synth->pid_dir = t;
     return 0;
   }
   std::string first = rest.substr(0, rest.find('/'));

@@ -1,6 +1,7 @@
 // linux-abi/sys_pidfd.cpp — pidfds: pidfd_open, pidfd_send_signal,
 // pidfd_getfd, the pidfd of clone(CLONE_PIDFD)/clone3 (open_pidfd) and
-// waitid(P_PIDFD)'s lookup (pidfd_pid). A pidfd is a guest fd whose HostFd
+// waitid(P_PIDFD)'s lookup (pidfd_pid). pidfd_send_signal also takes an fd
+// of a /proc/<pid> directory, as Linux does. A pidfd is a guest fd whose HostFd
 // names a guest process (PidFdTarget) over a host eventfd that the
 // process's exit makes readable, so poll, select and epoll report the exit
 // as Linux does (POLLIN). read() of it returns the eventfd's counter where
@@ -73,8 +74,9 @@ int64_t sys_pidfd_send_signal(SyscallCtx& ctx) {
   uint64_t uinfo = ctx.a[2], flags = ctx.a[3];
   if (flags & ~uint64_t{7} || __builtin_popcountll(flags) > 1) return -EINVAL;  // PIDFD_SIGNAL_*
   std::shared_ptr<HostFd> f = ctx.proc.fds().get(fd);
-  if (!f || !f->pidfd()) return -EBADF;
-  std::shared_ptr<Process> t = f->pidfd()->proc.lock();
+  bool proc_dir = f && f->synth() && f->synth()->is_pid_dir;
+  if (!f || (!f->pidfd() && !proc_dir)) return -EBADF;
+  std::shared_ptr<Process> t = proc_dir ? f->synth()->pid_dir.lock() : f->pidfd()->proc.lock();
   GuestSiginfo info{};
   if (uinfo) {
     if (!ctx.proc.as().read(uinfo, &info, sizeof info)) return -EFAULT;

@@ -220,6 +220,15 @@ static void pidfds(void) {
   OK("pidfd_send_signal bad flags", syscall(SYS_pidfd_send_signal, fd, 0, NULL, 8));
   OK("pidfd_send_signal bad signal", syscall(SYS_pidfd_send_signal, fd, 99, NULL, 0));
   OK("pidfd_send_signal 0", syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0));
+  // A /proc/<pid> directory fd stands for a pidfd here (not its subfolders).
+  char ppath[64];
+  snprintf(ppath, sizeof ppath, "/proc/%d", (int)c);
+  int procfd = open(ppath, O_RDONLY | O_DIRECTORY);
+  snprintf(ppath, sizeof ppath, "/proc/%d/task", (int)c);
+  int taskfd = open(ppath, O_RDONLY | O_DIRECTORY);
+  OK("pidfd_send_signal /proc/<pid> fd", syscall(SYS_pidfd_send_signal, procfd, 0, NULL, 0));
+  OK("pidfd_send_signal /proc/<pid>/task fd", syscall(SYS_pidfd_send_signal, taskfd, 0, NULL, 0));
+  close(taskfd);
   memset(&si, 0, sizeof si);
   si.si_signo = SIGUSR1;
   si.si_code = SI_QUEUE;
@@ -241,6 +250,8 @@ static void pidfds(void) {
   memset(&si, 0, sizeof si);
   OK("waitid P_PIDFD", waitid(P_PIDFD, fd, &si, WEXITED));
   SAY("waitid: code %d status %d", si.si_code, si.si_status);
+  OK("pidfd_send_signal /proc/<pid> fd after reap", syscall(SYS_pidfd_send_signal, procfd, 0, NULL, 0));
+  close(procfd);
   close(fd);
   close(nb);
 }
