@@ -148,7 +148,8 @@ const std::vector<Field> kLaunchSettingFields = {
     {"env", Type::StringArray, false}, {"cwd", Type::String, false},
     {"sysroot", Type::String, false},  {"root", Type::String, false},
     {"log", Type::Object, false},      {"limits", Type::Object, false},
-    {"address_space", Type::Size, false}, {"proc_view", Type::String, false}};
+    {"address_space", Type::Size, false}, {"proc_view", Type::String, false},
+    {"exe", Type::String, false}};
 
 }  // namespace
 
@@ -171,7 +172,8 @@ std::string launch_settings(const Json& b, LaunchRequest* out) {
   auto argv = b["argv"].get<std::vector<std::string>>();
   if (argv.empty() || argv[0].empty()) return "field 'argv' must be a non-empty array of strings";
   linux::LaunchConfig& cfg = out->cfg;
-  cfg.exe_path = argv[0];
+  cfg.exe_path = b.value("exe", argv[0]);  // "exe": the program, when argv[0] is not it
+  if (cfg.exe_path.empty()) return "field 'exe' must not be empty";
   cfg.argv = argv;
   cfg.envp = b.value("env", std::vector<std::string>{});
   cfg.cwd = b.value("cwd", std::string());
