@@ -6,6 +6,9 @@
 // When no hartd answers on the socket it becomes hart-run (exec of the
 // hart-run next to it), so it is always safe to use as an emulator:
 // CMAKE_CROSSCOMPILING_EMULATOR, meson's exe_wrapper, binfmt_misc.
+// Started under the name hart-binfmt (scripts/binfmt registers that link
+// with binfmt_misc's P flag), it reads the kernel's argument convention:
+// PROGRAM ORIGINAL-ARGV0 ARGS..., and takes no options.
 //
 // Owns: the launcher's command line, its one-connection exchange with hartd
 // (launch, kill, exit event, reap) and the fallback. Does not own: the
@@ -194,7 +197,15 @@ int main(int argc, char** argv) {
   if (const char* p = getenv("QEMU_LD_PREFIX")) sysroot = p;
   std::vector<std::string> run_args;  // for the hart-run fallback
   int i = 1;
-  for (; i < argc; ++i) {
+  std::string self = argv[0];
+  bool binfmt = self.substr(self.rfind('/') + 1) == "hart-binfmt";
+  if (binfmt) {  // argv: hart-binfmt /full/path/prog argv0 args...
+    if (argc < 3) die(2, "hart-binfmt is started by binfmt_misc (flag P): PROGRAM ARGV0 ARGS...");
+    argv0 = argv[2];
+    argv[2] = argv[1];  // the program, then its arguments
+    i = 2;
+  }
+  for (; i < argc && !binfmt; ++i) {
     std::string a = argv[i];
     if (a.size() < 2 || a[0] != '-') break;
     if (a == "--") {

@@ -120,6 +120,14 @@ class HartExec(unittest.TestCase):
         self.assertEqual(p.returncode, 42)
         self.assertEqual(self.launches(), before)
 
+    def test_binfmt_d_file_is_the_registered_line(self):
+        root = os.path.dirname(os.path.dirname(HERE))
+        line = subprocess.run([os.path.join(root, "scripts", "binfmt"), "line", "--interpreter", "@HART_BINFMT@"],
+                              stdout=subprocess.PIPE, text=True, check=True).stdout
+        with open(os.path.join(root, "scripts", "binfmt.d", "hart-riscv64.conf.in")) as f:
+            conf = [x + "\n" for x in f.read().splitlines() if x and not x.startswith("#")]
+        self.assertEqual(conf, [line])
+
     def test_cross_built_cmake_project_ctest(self):
         if not shutil.which("cmake") or not shutil.which("ctest"):
             self.skipTest("cmake is not installed")
@@ -152,6 +160,69 @@ class HartExec(unittest.TestCase):
             self.assertEqual(p.returncode, 0, p.stdout.decode())
             self.assertIn(b"100% tests passed, 0 tests failed out of 2", p.stdout)
             self.assertEqual(self.launches() - before, 2, "ctest's runs did not go through hartd")
+
+
+class Binfmt(unittest.TestCase):
+    """scripts/binfmt registers hart-binfmt for riscv64 ELF files; running one
+    directly then goes through hartd, argv[0] included. Registered under a
+    name of its own for a moment (the CTest test runs serially), always
+    removed; binfmt_misc is mounted only if it was not, and unmounted."""
+    DIR = "/proc/sys/fs/binfmt_misc"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.mounted_here = False
+        if os.geteuid() != 0:
+            raise unittest.SkipTest("binfmt_misc registration needs root")
+        if not os.path.exists(os.path.join(cls.DIR, "register")):
+            if subprocess.run(["mount", "-t", "binfmt_misc", "binfmt_misc", cls.DIR],
+                              stderr=subprocess.DEVNULL).returncode != 0:
+                raise unittest.SkipTest("binfmt_misc cannot be mounted here (container without it)")
+            cls.mounted_here = True
+        for stale in os.listdir(cls.DIR):  # from a run killed mid-way
+            if stale.startswith("hart-test-"):
+                with open(os.path.join(cls.DIR, stale), "w") as f:
+                    f.write("-1")
+        cls.name = f"hart-test-{os.getpid()}"
+        cls.script = os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts", "binfmt")
+        cls.d = hartd_test.Daemon()
+        cls.env = dict(os.environ, HARTD_SOCKET=cls.d.sock)
+        subprocess.run([cls.script, "register", "--name", cls.name, "--interpreter",
+                        os.path.join(BIN, "hart-binfmt")], check=True, stdout=subprocess.DEVNULL)
+
+    @classmethod
+    def tearDownClass(cls):
+        subprocess.run([cls.script, "unregister", "--name", cls.name], stdout=subprocess.DEVNULL)
+        if cls.mounted_here:
+            subprocess.run(["umount", cls.DIR])
+        cls.d.stop()
+
+    def test_direct_exec_goes_through_hartd(self):
+        with open(os.path.join(self.DIR, self.name)) as f:
+            self.assertIn("flags: PF", f.read())
+        c = self.d.client()
+        before = c.request("stats")["guests_launched"]
+        p = subprocess.run([guest("args_env.static"), "direct"], env=self.env, stdout=subprocess.PIPE,
+                           timeout=30)
+        self.assertEqual((p.returncode, p.stdout), (2, b"argv[1]=direct\nPATH set: yes\n"))
+        self.assertEqual(c.request("stats")["guests_launched"] - before, 1)
+        # exec -a: the guest's argv[0] is the one the caller chose.
+        q = subprocess.Popen(["renamed-by-exec", "100"], executable=guest("spin.static"), env=self.env,
+                             stdout=subprocess.DEVNULL)
+        try:
+            deadline, mine = time.monotonic() + 10, []
+            while not mine and time.monotonic() < deadline:
+                mine = [g for g in c.request("list")["guests"] if g["argv"][:1] == ["renamed-by-exec"]]
+                time.sleep(0.05)
+            self.assertEqual(mine[0]["argv"], ["renamed-by-exec", "100"])
+        finally:
+            q.terminate()
+            self.assertEqual(q.wait(timeout=20), -signal.SIGTERM)
+        c.close()
+        # Without a daemon: the program still runs (hart-run).
+        p = subprocess.run([guest("exit_status.static")], env=dict(os.environ, HARTD_SOCKET="/nonexistent"),
+                           timeout=30)
+        self.assertEqual(p.returncode, 42)
 
 
 def main():
