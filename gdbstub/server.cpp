@@ -114,6 +114,10 @@ GdbServer::End GdbServer::serve(int fd) {
     std::string pkt;
     RspConnection::Event e = conn.read(&pkt, 200);
     if (e == RspConnection::Event::Closed) return End::Disconnected;
+    if (e == RspConnection::Event::TooLong) {  // acknowledged, not served: say so
+      if (!conn.send(error_reply(pkt))) return End::Disconnected;
+      continue;
+    }
     if (e != RspConnection::Event::Packet) {  // timeout, or 0x03 while stopped
       read_console(target_, &s.console);  // processes not stopped (not debugged) may write
       // The process ended while the debugger looked at it (killed from

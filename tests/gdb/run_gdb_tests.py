@@ -593,12 +593,23 @@ def rsp_robustness():
         fail("qSupported reply", r)
     if c.cmd("qThisPacketDoesNotExist") != "":
         fail("unknown packet must get an empty reply")
-    c.raw(b"$" + b"A" * (1 << 20) + b"#00")
-    if c.read_byte() != b"-":  # too long: refused once
-        fail("oversized packet not refused with '-'")
+    c.raw(b"$" + b"A" * (1 << 20) + b"#01")
+    if c.read_byte() != b"-":  # too long and a bad checksum: a resend asked
+        fail("oversized packet with a bad checksum not refused with '-'")
     r = c.cmd("?")
     if r[:3] != "T05":
         fail("no T05 after the 1 MB packet", r)
+    # Longer than PacketSize with a good checksum: acknowledged and answered
+    # with an error (not silence), and the stream stays in step.
+    size = int(re.search(r"PacketSize=([0-9a-f]+)", c.cmd("qSupported:swbreak+")).group(1), 16)
+    for n in (size + 1, 1 << 20):
+        r = c.cmd("m" + "0" * (n - 1), timeout=10)
+        if not r.startswith("E.") or "PacketSize" not in r:
+            fail(f"a {n}-byte packet got {r!r}, not an E. error")
+        if c.cmd("?")[:3] != "T05":
+            fail(f"out of step after the {n}-byte packet")
+    if not c.cmd("m0" + "*~" * 2000).startswith("E."):  # run-length bomb
+        fail("a run-length bomb got no error reply")
     if c.cmd("m0,8") != "E0e":
         fail("m of unmapped memory must be an error")
     if c.cmd("Z0,0,4") != "E0e":
@@ -618,6 +629,10 @@ def rsp_robustness():
     g = c.cmd("g")
     if len(g) != (65 * 8 + 3 * 4) * 2:
         fail(f"g packet has {len(g)} hex digits", g)
+    # No-ack mode: an oversized packet still gets its error reply.
+    r = c.cmd("X1000,20000:" + "A" * 0x20000, timeout=10)
+    if not r.startswith("E.") or c.cmd("g") != g:
+        fail("no-ack mode: no error reply to an oversized packet", r)
     c.raw(c.frame("vCont;c"))
     time.sleep(0.3)
     t0 = time.time()
@@ -758,13 +773,15 @@ def hartd_rsp_robustness():
         binary = [b for b in range(256) if b not in b"#$}*\x03"]  # so no packet ends early
         # 1 MB packets: plain, valid checksum, binary X, and a run-length bomb.
         x_data = bytes(rng.choice(binary) for _ in range(1 << 14)) * 64
-        for big in (b"$" + b"A" * (1 << 20) + b"#00",
-                    c.frame(b"m" + b"0" * (1 << 20)),
-                    c.frame(b"X1000,100000:" + x_data)):
-            c.raw(big)
-            expect_naks(c, 1, "1 MB packet")
-        c.raw(c.frame(b"m0" + b"*~" * 2000))  # expands past any limit
-        expect_naks(c, 1, "run-length bomb")
+        c.raw(b"$" + b"A" * (1 << 20) + b"#01")  # bad checksum: a resend is asked
+        expect_naks(c, 1, "1 MB packet")
+        for big, what in ((c.frame(b"m" + b"0" * (1 << 20)), "1 MB packet"),
+                          (c.frame(b"X1000,100000:" + x_data), "1 MB X packet"),
+                          (c.frame(b"m0" + b"*~" * 2000), "run-length bomb")):
+            c.raw(big)  # intact but too long: acked, answered with an error
+            if c.read_byte() != b"+" or not c.packet().startswith("E."):
+                fail(f"{what}: no '+' and E. error reply")
+            expect_naks(c, 0, what)
         c.raw(b"\x01" * (1 << 20))  # 1 MB of noise, no packet at all
         expect_naks(c, 0, "1 MB of noise")
         # A flood of 0x03 while stopped: ignored.
