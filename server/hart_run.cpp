@@ -76,6 +76,9 @@ int accept_debugger(int listen_fd, int timeout_ms) {
   return fd;
 }
 
+// What a second debugger is told while one is connected.
+const char kBusy[] = "hart-run: another debugger is connected to this stub (one at a time)";
+
 // The gdb stub of hart-run -g: listens, serves one debugger at a time
 // until the guest ends; a debugger may reconnect after a disconnect or a
 // detach.
@@ -106,13 +109,18 @@ class GdbStubRunner {
     target_ = std::make_unique<hart::ProcessGdbTarget>(p, /*stop=*/true, /*started_here=*/true);
     server_ = std::make_unique<hart::gdb::GdbServer>(*target_);
     thread_ = std::thread([this] {
+      int next = -1;  // a connection that came as the previous session ended
       while (!done_.load()) {
-        int fd = accept_debugger(listen_fd_, 100);
+        int fd = next >= 0 ? next : accept_debugger(listen_fd_, 100);
+        next = -1;
         if (fd < 0) continue;
+        hart::gdb::BusyRefuser busy(listen_fd_, fd, kBusy, accept_debugger);
         hart::gdb::GdbServer::End e = server_->serve(fd);
+        next = busy.finish();
         if (e == hart::gdb::GdbServer::End::Shutdown || e == hart::gdb::GdbServer::End::ProcessEnded)
           break;
       }
+      if (next >= 0) close(next);
       std::lock_guard<std::mutex> lock(mutex_);
       finished_ = true;
       cv_.notify_all();
@@ -176,7 +184,10 @@ int run_gdb_multi(const std::string& spec, const hart::linux::GuestConfig& base,
   server.set_extended(true);
   int fd = -1;
   while (fd < 0) fd = accept_debugger(listen_fd, -1);
-  server.serve(fd);
+  {
+    hart::gdb::BusyRefuser busy(listen_fd, fd, kBusy, accept_debugger);
+    server.serve(fd);
+  }
   close(listen_fd);
   target.kill();
   hart::linux::Process::kill_all_and_wait();
