@@ -225,7 +225,10 @@ class Process : public std::enable_shared_from_this<Process> {
   // exec(): the program is then a guest path inside it and the cwd its top.
   RootFs* root() const { return root_.get(); }
   void set_root(std::shared_ptr<RootFs> r);
-  const std::string& exe_path() const { return exe_path_; }  // absolute, for /proc/self/exe
+  // The program's file as the host names it (absolute, symlinks resolved;
+  // for a jailed process a path inside its root on the host, which
+  // RootFs::to_guest turns into what the guest sees in /proc/self/exe).
+  const std::string& exe_path() const { return exe_path_; }
   const std::vector<std::string>& argv() const { return argv_; }
   const std::vector<std::string>& envp() const { return envp_; }
   const LoadedProgram& image() const { return image_; }

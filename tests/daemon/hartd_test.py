@@ -28,6 +28,7 @@ detaching from a guest just killed, extended-remote packets before `run`.
 """
 import contextlib
 import json
+import signal
 import os
 import random
 import re
@@ -561,6 +562,17 @@ class Hartctl(unittest.TestCase):
         self.assertEqual(self.hartctl("kill", "-s", "KILL", str(spin)).returncode, 0)
         self.assertEqual(self.hartctl("wait", "999999").returncode, 125)
 
+    def test_closed_stdout_is_sigpipe_not_a_traceback(self):
+        # `hartctl --json ps | head`: the reader is gone before hartctl writes.
+        pid = int(self.hartctl("launch", guest("spin.static"), "100").stdout)
+        r, w = os.pipe()
+        os.close(r)
+        p = self.hartctl("--json", "ps", stdout=w)
+        os.close(w)
+        self.assertEqual(p.returncode, -signal.SIGPIPE, p.stderr)
+        self.assertNotIn(b"Traceback", p.stderr)
+        self.assertEqual(self.hartctl("kill", "-s", "KILL", str(pid)).returncode, 0)
+
     def test_no_daemon(self):
         p = subprocess.run([os.path.join(SCRIPTS, "hartctl"), "--socket", "/nonexistent/s", "ps"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
@@ -591,6 +603,13 @@ class Hartctl(unittest.TestCase):
             self.assertEqual(p.returncode, 1, p.stderr)
             # The 97 args_env runs (one argument) exit 2: failures; 96 hello runs pass.
             self.assertIn(b"200 tests, 100 passed, 100 failed", p.stdout)
+            # Console lines name each test with its arguments (two list
+            # entries of one program stay apart), quoted as for a shell.
+            out = p.stdout.decode()
+            spin = guest("spin.static")
+            self.assertRegex(out, rf"(?m)^\[\d+/200\] TIMEOUT\s+{re.escape(spin)} 100 \(")
+            self.assertRegex(out, rf"(?m)^\[\d+/200\] ok\s+{re.escape(spin)} 0 \(")
+            self.assertIn("args_env.static 'ctl\\x01\\x1besc' (", out)
             root = ET.parse(xml).getroot()  # parses although a test printed \x01 and ESC
             suite = root.find("testsuite")
             self.assertEqual((suite.get("tests"), suite.get("failures")), ("200", "100"))
@@ -1150,6 +1169,9 @@ class GdbFiles(unittest.TestCase):
             self.assertTrue(os.path.exists(os.path.join(outside, "victim")))
             self.assertRegex(r.vfile_open("/bin/spin"), r"^F[0-9a-f]+$")
             r.close()
+            # The gdb op's exe is the program's host path, the root's prefix once.
+            self.assertEqual(c.request("gdb", pid=pid)["exe"],
+                             os.path.join(os.path.realpath(root), "bin/spin"))
             kill_all(c, [pid])
 
     def test_vfile_never_opens_hartds_proc(self):
