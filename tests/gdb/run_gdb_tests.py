@@ -9,6 +9,7 @@ Each scenario checks gdb's output (regexes, in order) and the guest's own
 stdout and exit status.
 """
 import argparse
+import json
 import os
 import re
 import signal
@@ -515,6 +516,66 @@ def hartd_attach():
     if p.returncode != 0 or '"gdb"' not in p.stdout:
         fail("hartctl gdb --json", p.stdout, p.stderr)
     d.c.request("kill", pid=other, signal="SIGKILL")
+    d.stop()
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def hartd_hartctl_ide():
+    """The README's IDE recipe, as written: `hartctl launch --wait-gdb
+    --gdb-listen 127.0.0.1:PORT ./prog`, then gdb/MI the way VS Code's cppdbg
+    drives it (setupCommands, miDebuggerServerAddress)."""
+    d = Daemon()
+    hartctl = [os.path.join(ARGS.client_dir, "hartctl"), "--socket", d.sock]
+    prog = os.path.join(ARGS.bin_dir, "basic")
+    out_file = os.path.join(d.dir.name, "prog.out")
+    port = free_port()
+    p = subprocess.run(hartctl + ["launch", "--wait-gdb", "--gdb-listen", f"127.0.0.1:{port}",
+                                  "--stdout", out_file, prog], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=20)
+    if p.returncode != 0 or not p.stdout.strip().isdigit():
+        fail("hartctl launch --wait-gdb", p.stdout, p.stderr)
+    pid = int(p.stdout)
+    if f"127.0.0.1:{port}" not in p.stderr or "waits for a debugger" not in p.stderr:
+        fail("hartctl launch does not tell the stub's endpoint", p.stderr)
+    time.sleep(0.3)
+    guests = {g["pid"]: g for g in d.c.request("list")["guests"]}
+    if guests.get(pid, {}).get("gdb") != f"127.0.0.1:{port}" or os.path.getsize(out_file):
+        fail("the guest does not wait at its stub", guests, open(out_file).read())
+    mi = Mi()
+    for cmd in ("-gdb-set mi-async on", "-gdb-set architecture riscv:rv64",
+                f"-gdb-set sysroot {DYN_SYSROOT}", f"-file-exec-and-symbols {prog}"):
+        mi.send(cmd)
+    mi.send(f"-target-select remote 127.0.0.1:{port}", want="^connected")
+    mi.send("-break-insert add", want='^done,bkpt={number="1"')
+    mi.send("-exec-continue", want="^running")
+    mi.wait_async(r'^\*stopped,reason="breakpoint-hit".*func="add"')
+    r = mi.send("-stack-list-frames")
+    if not re.search(r'frame=\{level="1",addr="0x[0-9a-f]+",func="main"', r):
+        fail("-stack-list-frames", r)
+    mi.send("-break-delete 1")
+    mi.send("-exec-continue", want="^running")
+    mi.wait_async(r'^\*stopped,reason="exited-normally"')
+    mi.send("-gdb-exit", want="^exit")
+    mi.g.wait(timeout=10)
+    st = d.mod.status_of(d.c.request("wait", pid=pid, timeout=20))  # launched by hartctl: no events here
+    if st != 0 or "sum=3 counter=8" not in open(out_file).read():
+        fail("guest result", st, open(out_file).read())
+    # Without --gdb-listen: a private Unix socket, which gdb takes as a path;
+    # --json gives the whole reply.
+    p = subprocess.run(hartctl + ["--json", "launch", "--wait-gdb", prog], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=20)
+    r = json.loads(p.stdout) if p.returncode == 0 else {}
+    if not r.get("gdb", "").startswith("unix:/"):
+        fail("hartctl --json launch --wait-gdb", p.stdout, p.stderr)
+    out = run_gdb(Endpoint(r["gdb"], d.p), "basic", ["break scale", "continue", "p x", "kill"])
+    expect_in_order(out, [r"Breakpoint 1, scale \(x=2\)", r"\$1 = 2", r"killed"])
     d.stop()
 
 
@@ -1225,7 +1286,8 @@ SCENARIOS = {f.__name__: f for f in [break_step, registers_vars, watch, signal_s
                                       mi_session, rsp_catch_syscall, siginfo, shared_libraries,
                                       rsp_stop_thread, hartd_launch_wait, hartd_attach, fork_follow_parent,
                                       fork_follow_child, fork_detach_off, catch_exec,
-                                      extended_remote, extended_attach, hartd_rsp_robustness]}
+                                      extended_remote, extended_attach, hartd_rsp_robustness,
+                                      hartd_hartctl_ide]}
 
 
 def dynamic(f):
