@@ -24,6 +24,7 @@
 #include "core/address_space.h"
 #include "core/log.h"
 #include "gdbstub/server.h"
+#include "linux-abi/core_dump.h"
 #include "linux-abi/guest.h"
 #include "linux-abi/process.h"
 #include "server/gdb_target.h"
@@ -43,6 +44,9 @@ const char kUsage[] =
     "  -L path            look up absolute paths (interpreter, libraries) in path first\n"
     "  -R root            run confined to the folder root (a jail): every path is looked\n"
     "                     up inside it (the program too), with /dev and /proc emulated\n"
+    "  -core-pattern PAT  name of the core file a crash writes (when ulimit -c allows):\n"
+    "                     default \"core\" in the guest's cwd; %p pid, %e name, %s signal,\n"
+    "                     %t time, %h host, %u/%g ids, %E path, %% (as core_pattern)\n"
     "  -address-space SIZE\n"
     "                     the guest's address space: a power of two from 1G to 256G\n"
     "                     (default 256G, Sv39's 2^38; also $HART_ADDRESS_SPACE)\n"
@@ -235,6 +239,10 @@ int main(int argc, char** argv) {
       cfg.sysroot = value("-L");
     } else if (a == "-R") {
       cfg.root = value("-R");
+    } else if (a == "-core-pattern" || a == "--core-pattern") {
+      cfg.core_pattern = value("-core-pattern");
+      if (std::string why = hart::linux::check_core_pattern(cfg.core_pattern); !why.empty())
+        return fail("-core-pattern: " + why);
     } else if (a == "-address-space") {
       std::string e;
       if (!hart::parse_address_space_size(value("-address-space"), &cfg.address_space, &e))

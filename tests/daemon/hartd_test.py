@@ -221,11 +221,34 @@ class Guests(unittest.TestCase):
     def test_crash_reported_while_others_run(self):
         c = self.d.client()
         slow = launch(c, [guest("spin.static"), "0.5"])
-        crash = launch(c, [guest("signal_fatal.static")])
-        out, st = collect(c, [crash])
-        self.assertEqual(st[crash]["signal"], 11)
-        self.assertEqual(st[crash]["signal_name"], "SIGSEGV")
-        self.assertTrue(st[crash]["core"])
+        with tempfile.TemporaryDirectory() as wd:
+            # RLIMIT_CORE 0 (limits.core_bytes; else hartd's own): no core file, core false.
+            crash = launch(c, [guest("signal_fatal.static")], cwd=wd, limits={"core_bytes": 0})
+            out, st = collect(c, [crash])
+            self.assertEqual(st[crash]["signal"], 11)
+            self.assertEqual(st[crash]["signal_name"], "SIGSEGV")
+            self.assertFalse(st[crash]["core"])
+            self.assertEqual(os.listdir(wd), [])
+            # With room for it: a core file named by core_pattern, core true.
+            crash = launch(c, [guest("signal_fatal.static")], cwd=wd, core_pattern="core.%e.%s",
+                           limits={"core_bytes": 1 << 30})
+            out, st = collect(c, [crash])
+            self.assertTrue(st[crash]["core"])
+            self.assertEqual(os.listdir(wd), ["core.signal_fatal.st.11"])
+            with open(os.path.join(wd, "core.signal_fatal.st.11"), "rb") as f:
+                self.assertEqual(f.read(4), b"\x7fELF")  # %e: comm, 15 bytes
+            # A jailed guest writes inside its root (an absolute pattern is a guest path).
+            os.makedirs(os.path.join(wd, "root", "cores"))
+            import shutil
+            shutil.copy(guest("signal_fatal.static"), os.path.join(wd, "root", "crash"))
+            crash = launch(c, ["/crash"], root=os.path.join(wd, "root"), cwd="/",
+                           core_pattern="/cores/%p.core", limits={"core_bytes": 1 << 30})
+            out, st = collect(c, [crash])
+            self.assertTrue(st[crash]["core"])
+            self.assertEqual(os.listdir(os.path.join(wd, "root", "cores")), [f"{crash}.core"])
+            with self.assertRaises(RequestError) as e:
+                c.request("launch", argv=[guest("signal_fatal.static")], core_pattern="|/bin/sh")
+            self.assertEqual(e.exception.code, "bad_request")
         running = [g["pid"] for g in c.request("list")["guests"] if g["state"] == "running"]
         self.assertIn(slow, running)
         out, st = collect(c, [slow])

@@ -1073,6 +1073,73 @@ def rsp_stop_thread():
         fail("guest result", rc, o, e)
 
 
+def core_file():
+    """A crash writes a riscv64 ELF core that gdb-multiarch reads (threads,
+    backtraces, memory) when RLIMIT_CORE allows, nothing otherwise; the
+    wait status's core bit says which; -core-pattern names it; a symlink
+    at the name is replaced, never followed."""
+    import resource
+    import tempfile
+    prog = os.path.join(ARGS.bin_dir, "crasher")
+    tmp = tempfile.TemporaryDirectory(prefix="hart-core-")
+    wd = tmp.name
+
+    def run(limit, *args, opts=()):
+        def pre():
+            resource.setrlimit(resource.RLIMIT_CORE, (limit, resource.RLIM_INFINITY))
+        return subprocess.run([ARGS.hart_run, *opts, prog, *args], cwd=wd, preexec_fn=pre,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
+
+    r = run(resource.RLIM_INFINITY)
+    core = os.path.join(wd, "core")
+    if r.returncode != -11 or "core dumped" not in r.stderr or not os.path.isfile(core):
+        fail("no core after SIGSEGV with ulimit -c unlimited", r.returncode, r.stderr, os.listdir(wd))
+    if os.stat(core).st_mode & 0o077:
+        fail("the core file is readable by others", oct(os.stat(core).st_mode))
+    g = subprocess.run([GDB, "-batch", "-nx", "-ex", "info threads", "-ex", "bt", "-ex", "p answer",
+                        "-ex", "p heap_text", "-ex", "thread 2", "-ex", "bt", "-ex", "p $pc",
+                        prog, core], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       timeout=60)
+    expect_in_order(g.stdout, [
+        r"Program terminated with signal SIGSEGV",
+        r"\* 1\s+(Thread|LWP).*crash_here \(where=0x0, how=0\)",
+        r"\n  2\s+(Thread|LWP)",
+        r"#0\s+(0x[0-9a-f]+ in )?crash_here \(where=0x0, how=0\) at .*crasher\.c",
+        r"#1\s+0x[0-9a-f]+ in main",
+        r"\$1 = 42", r'\$2 = 0x[0-9a-f]+ "text on the heap"',
+        r"worker_wait \(id=7\)", r"worker \(arg=0x7\)",
+        r"\$3 = \(void \(\*\)\(\)\) 0x[0-9a-f]+"])
+    if re.search(r"(?i)warning|too small|unexpected size|cannot access", g.stdout):
+        fail("gdb complained about the core", g.stdout)
+    # ulimit -c 0: no file, no claim; a limit below a page: the same.
+    os.unlink(core)
+    for limit in (0, 1000):
+        r = run(limit)
+        if r.returncode != -11 or "core dumped" in r.stderr or os.listdir(wd):
+            fail(f"RLIMIT_CORE {limit}: a core or a claim of one", r.stderr, os.listdir(wd))
+    # SIGABRT (abort in the main thread), named by -core-pattern.
+    r = run(resource.RLIM_INFINITY, "abort", opts=("-core-pattern", "core.%e.%s.%p"))
+    if r.returncode != -6 or os.listdir(wd) != ["core.crasher.6.1000"]:
+        fail("-core-pattern", r.returncode, r.stderr, os.listdir(wd))
+    os.unlink(os.path.join(wd, "core.crasher.6.1000"))
+    # The guest parent's waitpid sees WCOREDUMP only when a core was written.
+    for limit, bit in ((resource.RLIM_INFINITY, 1), (0, 0)):
+        r = run(limit, "fork")
+        if f"child signal 11 core {bit}" not in r.stdout:
+            fail(f"WCOREDUMP with RLIMIT_CORE {limit}", r.stdout, r.stderr)
+        if os.path.exists(core):
+            os.unlink(core)
+    # A symlink named core is removed, its target left alone.
+    target = os.path.join(wd, "target")
+    with open(target, "w") as f:
+        f.write("keep\n")
+    os.symlink(target, core)
+    run(resource.RLIM_INFINITY)
+    if open(target).read() != "keep\n" or os.path.islink(core) or not os.path.isfile(core):
+        fail("the core followed a symlink", os.listdir(wd))
+    tmp.cleanup()
+
+
 def catch_syscall():
     # `catch syscall` through a gdb whose RISC-V support has it (GDB 17+;
     # --gdb, fetched by scripts/fetch-gdb), on the static basic and the
@@ -1287,7 +1354,7 @@ SCENARIOS = {f.__name__: f for f in [break_step, registers_vars, watch, signal_s
                                       rsp_stop_thread, hartd_launch_wait, hartd_attach, fork_follow_parent,
                                       fork_follow_child, fork_detach_off, catch_exec,
                                       extended_remote, extended_attach, hartd_rsp_robustness,
-                                      hartd_hartctl_ide]}
+                                      hartd_hartctl_ide, core_file]}
 
 
 def dynamic(f):
