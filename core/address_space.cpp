@@ -625,6 +625,24 @@ std::vector<Vma> AddressSpace::vmas() const {
   return out;
 }
 
+std::vector<Vma> AddressSpace::vmas_merged() const {
+  std::vector<Vma> out;
+  for (Vma& v : vmas()) {
+    if (!out.empty()) {
+      Vma& b = out.back();
+      bool same_backing = b.host_fd < 0 ? v.host_fd < 0
+                                        : v.host_fd == b.host_fd && v.offset == b.offset + (b.end - b.start);
+      if (b.end == v.start && b.prot == v.prot && b.shared == v.shared && b.name == v.name &&
+          same_backing) {
+        b.end = v.end;
+        continue;
+      }
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 namespace {
 
 // Copies [src, src+len) of this host process into dst through /proc/self/mem,

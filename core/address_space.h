@@ -166,6 +166,11 @@ class AddressSpace {
   std::vector<uint64_t> unwatched_code_pages() const;
 
   std::vector<Vma> vmas() const;
+  // The VMAs as Linux's merging would show them (/proc/PID/maps, core
+  // files): neighbours with the same protection, sharing, name and backing
+  // (anonymous, or the same file at contiguous offsets) are one entry, so a
+  // heap grown by several brk calls is one [heap].
+  std::vector<Vma> vmas_merged() const;
   // Renames the VMA that starts at addr (e.g. "[heap]").
   void set_name(uint64_t addr, const std::string& name);
 

@@ -76,8 +76,48 @@ bool RspConnection::write_all(std::string_view s) {
   return true;
 }
 
+namespace {
+std::string too_long_text(size_t n) {
+  char buf[128];
+  snprintf(buf, sizeof buf, "packet of %zu bytes is longer than PacketSize (%zu bytes); ignored", n,
+           kMaxPacket);
+  return buf;
+}
+}  // namespace
+
+std::string error_reply(const std::string& text) {
+  std::string out = "E.";
+  for (char c : text) out += (c == '$' || c == '#' || c == '}' || c == '*') ? '?' : c;
+  return out;
+}
+
 RspConnection::Event RspConnection::parse(std::string* payload) {
   for (;;) {
+    if (skipping_) {
+      // The rest of an oversized packet: up to its '#' and two checksum
+      // digits. 0x03 and '$' bytes here are its data, not a new start.
+      size_t hash = in_.find('#');
+      if (hash == std::string::npos) {
+        for (unsigned char c : in_) skipped_sum_ += c;
+        skipped_ += in_.size();
+        in_.clear();
+        return Event::Timeout;
+      }
+      if (in_.size() < hash + 3) return Event::Timeout;
+      for (size_t k = 0; k < hash; ++k) skipped_sum_ += static_cast<unsigned char>(in_[k]);
+      skipped_ += hash;
+      int h1 = hexval(in_[hash + 1]), h2 = hexval(in_[hash + 2]);
+      in_.erase(0, hash + 3);
+      skipping_ = false;
+      bool ok = h1 >= 0 && h2 >= 0 && static_cast<unsigned>(h1 * 16 + h2) == (skipped_sum_ & 0xff);
+      if (!ok) {  // damaged in transit: a resend (which fails the same way, acked)
+        if (!no_ack_) write_all("-");
+        continue;
+      }
+      if (!no_ack_) write_all("+");
+      *payload = too_long_text(skipped_);
+      return Event::TooLong;
+    }
     // Skip noise (stray acks, garbage) up to a packet start or an interrupt.
     size_t i = 0;
     while (i < in_.size() && in_[i] != '$' && in_[i] != '\x03') ++i;
@@ -90,10 +130,13 @@ RspConnection::Event RspConnection::parse(std::string* payload) {
     size_t hash = in_.find('#', 1);
     if (hash == std::string::npos) {
       if (in_.size() > kMaxPacket + 4) {
-        // Oversized: drop what we have (and the rest of it as it arrives,
-        // since no '$' starts it), ask for a resend that will never fit.
+        // Oversized: drop what we have and skip the rest as it arrives,
+        // keeping its checksum, up to its end.
+        skipping_ = true;
+        skipped_ = in_.size() - 1;
+        skipped_sum_ = 0;
+        for (size_t k = 1; k < in_.size(); ++k) skipped_sum_ += static_cast<unsigned char>(in_[k]);
         in_.clear();
-        if (!no_ack_) write_all("-");
       }
       return Event::Timeout;
     }
@@ -104,13 +147,20 @@ RspConnection::Event RspConnection::parse(std::string* payload) {
     unsigned sum = 0;
     for (unsigned char c : body) sum += c;
     bool ok = h1 >= 0 && h2 >= 0 && static_cast<unsigned>(h1 * 16 + h2) == (sum & 0xff);
-    if (ok && body.size() > kMaxPacket) ok = false;
-    if (ok && !rle_decode(&body)) ok = false;
     if (!ok) {
       if (!no_ack_) write_all("-");
       continue;
     }
     if (!no_ack_) write_all("+");
+    size_t raw = body.size();
+    if (raw > kMaxPacket || !rle_decode(&body)) {
+      // Received intact but not served: an error reply keeps the debugger
+      // in step (a '-' would only make it resend the same packet).
+      *payload = raw > kMaxPacket ? too_long_text(raw)
+                                  : "packet's run-length encoding is malformed or expands too "
+                                    "far; ignored";
+      return Event::TooLong;
+    }
     *payload = std::move(body);
     return Event::Packet;
   }

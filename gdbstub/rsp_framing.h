@@ -3,7 +3,10 @@
 // QStartNoAckMode), the 0x03 interrupt byte, run-length decoding of
 // incoming packets, binary escaping helpers, size limits. Malformed input,
 // bad checksums, oversized packets and disconnects are reported to the
-// caller, never fatal.
+// caller, never fatal. A packet longer than PacketSize (or one whose
+// run-length encoding expands past the limit) with a good checksum is
+// acknowledged and read to its end, so the stream stays in sync, and comes
+// out as Event::TooLong: the caller answers it with an error packet.
 // Owns: the socket fd of one connection and its input buffer. Does not
 // own: what packets mean (packets.h).
 #pragma once
@@ -25,10 +28,11 @@ class RspConnection {
   RspConnection(const RspConnection&) = delete;
   RspConnection& operator=(const RspConnection&) = delete;
 
-  enum class Event { Packet, Interrupt, Closed, Timeout };
+  enum class Event { Packet, Interrupt, Closed, Timeout, TooLong };
   // Next packet (payload with run-length encoding expanded, binary escapes
-  // kept) or 0x03. timeout_ms < 0 waits for ever; 0 only uses what is
-  // already readable.
+  // kept) or 0x03. TooLong: *payload is the error text to answer with
+  // (see error_reply). timeout_ms < 0 waits for ever; 0 only uses what
+  // is already readable.
   Event read(std::string* payload, int timeout_ms);
   // True if a complete packet or interrupt may already be buffered.
   bool has_buffered() const { return !in_.empty(); }
@@ -50,7 +54,16 @@ class RspConnection {
   bool no_ack_ = false;
   bool closed_ = false;
   std::string in_;
+  // Inside an oversized packet whose start was dropped: bytes skipped so
+  // far and their sum (to check the checksum at its '#').
+  bool skipping_ = false;
+  size_t skipped_ = 0;
+  unsigned skipped_sum_ = 0;
 };
+
+// An "E." error reply with a text gdb shows (framing characters in it
+// replaced): the answer to Event::TooLong, or a refusal.
+std::string error_reply(const std::string& text);
 
 // Binary data in packets (X, vFile:pwrite) and replies (qXfer, vFile:pread):
 // '#', '$', '}' and '*' are sent as '}' followed by the byte ^ 0x20.

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -114,6 +115,10 @@ GdbServer::End GdbServer::serve(int fd) {
     std::string pkt;
     RspConnection::Event e = conn.read(&pkt, 200);
     if (e == RspConnection::Event::Closed) return End::Disconnected;
+    if (e == RspConnection::Event::TooLong) {  // acknowledged, not served: say so
+      if (!conn.send(error_reply(pkt))) return End::Disconnected;
+      continue;
+    }
     if (e != RspConnection::Event::Packet) {  // timeout, or 0x03 while stopped
       read_console(target_, &s.console);  // processes not stopped (not debugged) may write
       // The process ended while the debugger looked at it (killed from
@@ -167,6 +172,65 @@ GdbServer::End GdbServer::serve(int fd) {
         }
         return End::Killed;
     }
+  }
+}
+
+BusyRefuser::BusyRefuser(int listen_fd, int served_fd, std::string message, Accept accept)
+    : served_dup_(fcntl(served_fd, F_DUPFD_CLOEXEC, 0)) {
+  if (!accept) accept = accept_connection;
+  thread_ = std::thread([this, listen_fd, message = std::move(message), accept = std::move(accept)] {
+    run(listen_fd, message, accept);
+  });
+}
+
+BusyRefuser::~BusyRefuser() {
+  int fd = finish();
+  if (fd >= 0) close(fd);
+}
+
+int BusyRefuser::finish() {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+  if (served_dup_ >= 0) close(served_dup_);
+  served_dup_ = -1;
+  int fd = handoff_;
+  handoff_ = -1;
+  return fd;
+}
+
+bool BusyRefuser::served_ending() const {
+  if (served_dup_ < 0) return false;
+  pollfd p{served_dup_, POLLRDHUP, 0};
+  return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL));
+}
+
+void BusyRefuser::run(int listen_fd, const std::string& message, const Accept& accept) {
+  while (!stop_.load()) {
+    int fd = accept(listen_fd, 100);
+    if (fd < 0) continue;
+    // Wait for its first bytes (gdb: '+' and qSupported) without taking
+    // them, so that it can still be handed over.
+    bool spoke = false;
+    for (int waited = 0; waited < 2000 && !stop_.load() && !served_ending(); waited += 20) {
+      pollfd p{fd, POLLIN, 0};
+      if (poll(&p, 1, 20) > 0) {
+        spoke = true;
+        break;
+      }
+    }
+    if (stop_.load() || served_ending()) {
+      handoff_ = fd;  // the session is ending: this one is next
+      return;
+    }
+    if (!spoke) {
+      close(fd);
+      continue;
+    }
+    RspConnection conn(fd);  // closes it
+    std::string pkt;
+    RspConnection::Event e = conn.read(&pkt, 2000);
+    if (e == RspConnection::Event::Packet || e == RspConnection::Event::TooLong)
+      conn.send(error_reply(message));  // "E." + the text, framing bytes replaced
   }
 }
 

@@ -11,7 +11,9 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <string>
+#include <thread>
 
 #include "gdbstub/target.h"
 
@@ -40,6 +42,35 @@ class GdbServer {
   Target& target_;
   std::atomic<bool> shutdown_{false};
   bool extended_ = false;
+};
+
+// While one debugger is served, others that connect to the same listening
+// socket are not left waiting in silence: each gets its first packet
+// answered with "E.<message>" (gdb shows "Remote failure reply: E.<message>")
+// and is closed. A connection that comes while the served one is ending
+// (its peer hung up, or finish() was called before its first packet was
+// answered) is not refused: finish() hands it over, to be served next.
+// Runs a thread from construction to finish().
+class BusyRefuser {
+ public:
+  // accept(listen_fd, timeout_ms): a connected fd or -1 (default:
+  // accept_connection). served_fd: the connection being served (watched
+  // for its hang-up through a duplicate; not taken).
+  using Accept = std::function<int(int listen_fd, int timeout_ms)>;
+  BusyRefuser(int listen_fd, int served_fd, std::string message, Accept accept = nullptr);
+  ~BusyRefuser();
+  BusyRefuser(const BusyRefuser&) = delete;
+  BusyRefuser& operator=(const BusyRefuser&) = delete;
+  // Stops refusing; the connection to serve next (taken by the caller) or -1.
+  int finish();
+
+ private:
+  void run(int listen_fd, const std::string& message, const Accept& accept);
+  bool served_ending() const;
+  std::atomic<bool> stop_{false};
+  int served_dup_ = -1;
+  int handoff_ = -1;
+  std::thread thread_;
 };
 
 // Listens on host:port (port 0: any free port; *bound_port gets it).

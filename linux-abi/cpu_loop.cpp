@@ -182,6 +182,7 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
         deliver_signals(p, v);
       }
     }
+    p.core_dump_rendezvous(*t);  // a fatal signal's core file, with every thread parked
     debug_thread_exit(p, *t);
     p.thread_exited(*t);
     // The last thread made the process a zombie: the stub sees it now, not
@@ -197,6 +198,7 @@ GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
   std::shared_ptr<Process> proc = Process::create(exec, log, &res.error, nullptr, cfg.address_space);
   if (!proc) return res;
   proc->strace = cfg.strace;
+  if (!cfg.core_pattern.empty()) proc->tree().core_pattern = cfg.core_pattern;
   if (!cfg.root.empty()) {
     std::shared_ptr<RootFs> root = RootFs::open(cfg.root, &res.error);
     if (!root) return res;
@@ -222,9 +224,8 @@ GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
     res.signaled = true;
     res.signal = proc->exit_signal();
     int s = res.signal;
-    bool core = signal_default_action(s) == SigDefault::Core;
     log.printf("hart: uncaught target signal %d (%s)%s\n", s, strsignal(s),
-               core ? " - core dumped" : "");
+               proc->dumped_core() ? " - core dumped" : "");
   } else {
     res.exit_code = proc->exit_code();
   }

@@ -23,6 +23,7 @@ struct GuestConfig {
   std::vector<std::string> envp;
   std::string sysroot;                  // -L prefix ("" = none)
   std::string root;                     // -R root (jail) folder ("" = none); exe_path is then inside it
+  std::string core_pattern;             // core file names (core_dump.h); "" = "core"
   bool strace = false;
   uint64_t address_space = kGuestVaMax; // bytes of guest address space (hart-run -address-space)
   VcpuOptions vcpu;

@@ -84,6 +84,7 @@ std::shared_ptr<Launch> Launch::start(Executor& exec, const LaunchConfig& cfg, E
   l->tree_->max_processes = cfg.limits.processes;
   l->tree_->owner_uid = cfg.owner_uid;
   l->tree_->proc_view_owner = cfg.proc_view_owner;
+  if (!cfg.core_pattern.empty()) l->tree_->core_pattern = cfg.core_pattern;
   std::shared_ptr<Process> p =
       Process::create(exec, l->log_, error, l->tree_, cfg.address_space);
   if (!p) return out_of_room(*error);  // only the reservation can fail
@@ -114,6 +115,7 @@ std::shared_ptr<Launch> Launch::start(Executor& exec, const LaunchConfig& cfg, E
     p->rlimits[RLIMIT_NOFILE] = {n, n};
     p->fds().set_limit(lim.open_files);
   }
+  if (lim.core_bytes) p->rlimits[RLIMIT_CORE] = {*lim.core_bytes, *lim.core_bytes};
   if (lim.cpu_seconds > 0) {
     uint64_t n = static_cast<uint64_t>(std::ceil(lim.cpu_seconds));
     p->rlimits[RLIMIT_CPU] = {n, n};
@@ -190,7 +192,7 @@ void Launch::supervise() {
   if (root_->killed_by_signal()) {
     st.signaled = true;
     st.signal = root_->exit_signal();
-    st.core = signal_default_action(st.signal) == SigDefault::Core;
+    st.core = root_->dumped_core();  // a core file was written
   } else {
     st.exit_code = root_->exit_code();
   }

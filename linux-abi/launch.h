@@ -32,6 +32,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -52,6 +53,8 @@ struct LaunchLimits {
   double wall_seconds = 0;
   int processes = 0;
   int open_files = 0;
+  // RLIMIT_CORE (soft and hard) of the launch's processes; unset: hartd's own.
+  std::optional<uint64_t> core_bytes;
 };
 
 // hartd's default size of a launch's guest address space (16 GiB: room for
@@ -65,6 +68,7 @@ struct LaunchConfig {
   std::string sysroot;            // like hart-run -L ("" = none)
   std::string root;               // like hart-run -R: a jail ("" = none); exe_path and cwd are inside it
   std::string cwd;                // "" = hartd's cwd (with a root: its top)
+  std::string core_pattern;       // core file names (core_dump.h); "" = "core"
   int stdio[3] = {-1, -1, -1};    // host fds for guest 0,1,2 (dup'ed; -1 = /dev/null)
   uint32_t log_mask = 0;          // QEMU -d categories
   std::string log_file;           // "" = no file
@@ -90,7 +94,7 @@ struct LaunchStatus {
   bool signaled = false;
   int exit_code = 0;        // when !signaled
   int signal = 0;           // when signaled
-  bool core = false;        // the signal's default action dumps core
+  bool core = false;        // a core file was written (core_dump.h)
   std::string limit;        // "cpu_seconds"/"wall_seconds" if a limit killed it
   int shell_status() const { return signaled ? 128 + signal : exit_code; }
 };

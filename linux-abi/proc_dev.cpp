@@ -70,7 +70,7 @@ std::string proc_maps(Process& p) {
   std::string out;
   std::shared_ptr<AddressSpace> as = p.as_if_alive();  // none for a zombie
   if (!as) return out;
-  for (const Vma& v : as->vmas()) {
+  for (const Vma& v : as->vmas_merged()) {
     char line[512];
     snprintf(line, sizeof line, "%08lx-%08lx %c%c%c%c %08lx 00:00 0", (unsigned long)v.start,
              (unsigned long)v.end, (v.prot & PROT_READ) ? 'r' : '-',

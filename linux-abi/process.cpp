@@ -22,6 +22,7 @@
 #include <map>
 #include <utility>
 
+#include "linux-abi/core_dump.h"
 #include "linux-abi/host_thread.h"
 #include "linux-abi/itimer.h"
 #include "linux-abi/safe_syscall.h"
@@ -498,7 +499,7 @@ void Process::thread_exited(Thread& t) {
 
 // ---- exit --------------------------------------------------------------------------
 
-void Process::set_exiting(bool signaled, int v) {
+void Process::set_exiting(bool signaled, int v, Thread* dumper, const GuestSiginfo* info) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (exited_.load()) return;
   signaled_ = signaled;
@@ -506,20 +507,48 @@ void Process::set_exiting(bool signaled, int v) {
     exit_signal_ = v;
   else
     exit_code_ = v & 0xff;
+  if (signaled && dumper && info && signal_default_action(v) == SigDefault::Core &&
+      rlimits[RLIMIT_CORE].rlim_cur != 0) {
+    core_.pending = true;
+    core_.sig = v;
+    core_.dumper_tid = dumper->tid;
+    core_.info = *info;
+  }
   exited_.store(true, std::memory_order_release);
   for (auto& t : threads_) kick_locked(*t);
   signal_cv_.notify_all();
 }
 
 void Process::exit_with_status(int code) { set_exiting(false, code); }
-void Process::exit_with_signal(int sig) { set_exiting(true, sig); }
+void Process::exit_with_signal(int sig, Thread* dumper, const GuestSiginfo* info) {
+  set_exiting(true, sig, dumper, info);
+}
 
-bool Process::dumped_core() const {
-  // Linux reports a core (0x80, CLD_DUMPED) only when one was written:
-  // hartd writes none, but answers as Linux would with the guest's
-  // RLIMIT_CORE (0 = no core file).
-  return signaled_ && signal_default_action(exit_signal_) == SigDefault::Core &&
-         rlimits[RLIMIT_CORE].rlim_cur != 0;
+void Process::core_dump_rendezvous(Thread& t) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!core_.pending) return;
+  if (t.tid != core_.dumper_tid) {
+    // Parked with its registers as they were (Linux's coredump_wait).
+    ++core_.parked;
+    signal_cv_.notify_all();
+    signal_cv_.wait_for(lock, std::chrono::minutes(10), [&] { return core_.done; });
+    return;
+  }
+  // The dumping thread: once the others are parked (a thread that does not
+  // come within 5 s is dumped as it is), write the file outside the lock.
+  signal_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return core_.parked + 1 >= threads_.size(); });
+  int sig = core_.sig;
+  GuestSiginfo info = core_.info;
+  lock.unlock();
+  std::string note;
+  bool ok = write_core_file(*this, t, sig, info, &note);
+  if (log_.enabled(kLog_int) || log_.enabled(kLog_guest_errors))
+    log_.printf("hart: guest %d: %s%s\n", pid_, ok ? "core dumped to " : "no core dump: ", note.c_str());
+  core_written_.store(ok, std::memory_order_release);
+  lock.lock();
+  core_.pending = false;
+  core_.done = true;
+  signal_cv_.notify_all();
 }
 
 int Process::wait_status() const {

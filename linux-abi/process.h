@@ -102,6 +102,8 @@ struct ProcessTree {
   };
   Uts uts = default_uts();  // guarded by mutex
   static Uts default_uts();
+  // Where core files go (core_dump.h): set before the first process starts.
+  std::string core_pattern = "core";
 };
 
 // The kernel release guests see in uname (default "6.12.0"; $QEMU_UNAME or
@@ -225,7 +227,10 @@ class Process : public std::enable_shared_from_this<Process> {
   // exec(): the program is then a guest path inside it and the cwd its top.
   RootFs* root() const { return root_.get(); }
   void set_root(std::shared_ptr<RootFs> r);
-  const std::string& exe_path() const { return exe_path_; }  // absolute, for /proc/self/exe
+  // The program's file as the host names it (absolute, symlinks resolved;
+  // for a jailed process a path inside its root on the host, which
+  // RootFs::to_guest turns into what the guest sees in /proc/self/exe).
+  const std::string& exe_path() const { return exe_path_; }
   const std::vector<std::string>& argv() const { return argv_; }
   const std::vector<std::string>& envp() const { return envp_; }
   const LoadedProgram& image() const { return image_; }
@@ -341,12 +346,20 @@ class Process : public std::enable_shared_from_this<Process> {
   bool should_stop(const Thread& t) const { return exited() || t.leave.load(); }
   // Both take mutex_: never call them holding it.
   void exit_with_status(int code);  // exit_group
-  void exit_with_signal(int sig);   // killed by a signal
+  // Killed by a signal. From the thread that took it (dumper, with its
+  // siginfo), a signal whose default action dumps core makes the process
+  // dump one (core_dump.h) as its threads leave: see core_dump_rendezvous.
+  void exit_with_signal(int sig, Thread* dumper = nullptr, const GuestSiginfo* info = nullptr);
   bool killed_by_signal() const { return signaled_; }
   int exit_code() const { return exit_code_; }
   int exit_signal() const { return exit_signal_; }
+  // Called by every thread leaving the run loop, before it is removed: while
+  // a core dump is pending, the others park here until the dumping thread,
+  // once they all have, has written the core file. No-op otherwise.
+  void core_dump_rendezvous(Thread& t);
+  // A core file was written (Linux's WCOREDUMP, CLD_DUMPED).
+  bool dumped_core() const { return core_written_.load(std::memory_order_acquire); }
   // Linux wait status: code << 8, or signal | 0x80 for a core dump.
-  bool dumped_core() const;
   int wait_status() const;
   // A pidfd's eventfd to signal when this process ends (at once if it has).
   void watch_exit(const std::shared_ptr<HostFd>& pidfd);
@@ -451,7 +464,8 @@ class Process : public std::enable_shared_from_this<Process> {
   std::unique_ptr<Thread> take_thread_locked(Thread& t);
   Thread& new_thread_locked(int tid);
   void become_zombie();
-  void set_exiting(bool signaled, int code_or_sig);
+  void set_exiting(bool signaled, int code_or_sig, Thread* dumper = nullptr,
+                   const GuestSiginfo* info = nullptr);
   void release_vfork_parent();
 
   Executor& exec_;
@@ -477,6 +491,14 @@ class Process : public std::enable_shared_from_this<Process> {
   VcpuOptions vopts_;
   std::mutex mutex_;
   std::atomic<bool> exited_{false};
+  // The core dump of a fatal signal (mutex_): who dumps, threads parked so far.
+  struct CoreDump {
+    bool pending = false, done = false;
+    int sig = 0, dumper_tid = 0;
+    GuestSiginfo info{};
+    size_t parked = 0;
+  } core_;
+  std::atomic<bool> core_written_{false};
   bool signaled_ = false;
   int exit_code_ = 0, exit_signal_ = 0;
   bool ever_started_ = false;  // a thread ran (mutex_)

@@ -366,6 +366,7 @@ void group_stop_park(Process& p, Vcpu& v, std::unique_lock<std::mutex>& lock) {
 void deliver(Process& p, Vcpu& v, bool from_syscall, int64_t ret, uint64_t orig_a0) {
   CpuState& s = v.state;
   int fatal = 0;
+  GuestSiginfo fatal_info{};  // for the core file's NT_SIGINFO
   GuestLog& log = p.log();
   {
     std::unique_lock<std::mutex> lock(p.mutex());
@@ -392,6 +393,7 @@ void deliver(Process& p, Vcpu& v, bool from_syscall, int64_t ret, uint64_t orig_
           continue;  // parks at the top of the loop
         }
         fatal = sig;
+        fatal_info = info;
         break;
       }
       if (act.handler == kSigIgn) continue;
@@ -463,7 +465,7 @@ void deliver(Process& p, Vcpu& v, bool from_syscall, int64_t ret, uint64_t orig_
   if (fatal) {
     if (log.enabled(kLog_int))
       log.printf("hart: guest %d killed by signal %d (%s)\n", p.pid(), fatal, strsignal(fatal));
-    p.exit_with_signal(fatal);
+    p.exit_with_signal(fatal, &Process::thread_of(v), &fatal_info);  // dumps core if it should
   }
 }
 

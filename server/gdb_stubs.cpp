@@ -130,18 +130,33 @@ void GdbStubs::start(Listener l, const std::shared_ptr<linux::Process>& p, bool 
 }
 
 void GdbStubs::run(const std::shared_ptr<Stub>& s) {
+  const std::string busy_text =
+      "hartd: guest " + std::to_string(s->pid) + ": another debugger is connected to this stub (one at a time)";
+  auto accept_outside = [](int lfd, int ms) {
+    std::string why;
+    return accept_from_outside(lfd, ms, &why);
+  };
+  int next = -1;  // a connection that came as the previous session ended
   while (!s->quit.load() && !s->process->zombie()) {
-    std::string refused;
-    int fd = accept_from_outside(s->listener.fd, 100, &refused);
+    int fd = next;
+    next = -1;
     if (fd < 0) {
-      if (!refused.empty() && log_refusal_now()) spdlog::warn("guest {}: debugger connection refused: {}", s->pid, refused);
-      continue;
+      std::string refused;
+      fd = accept_from_outside(s->listener.fd, 100, &refused);
+      if (fd < 0) {
+        if (!refused.empty() && log_refusal_now()) spdlog::warn("guest {}: debugger connection refused: {}", s->pid, refused);
+        continue;
+      }
     }
     spdlog::info("guest {}: debugger connected", s->pid);
+    // One debugger at a time: others are told so (an RSP error), not kept waiting.
+    gdb::BusyRefuser busy(s->listener.fd, fd, busy_text, accept_outside);
     gdb::GdbServer::End e = s->server->serve(fd);
+    next = busy.finish();
     spdlog::info("guest {}: debugger session ended ({})", s->pid, static_cast<int>(e));
     if (e == gdb::GdbServer::End::Shutdown || e == gdb::GdbServer::End::ProcessEnded) break;
   }
+  if (next >= 0) ::close(next);
   close_listener(&s->listener);
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = stubs_.find(s->pid);

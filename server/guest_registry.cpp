@@ -340,7 +340,7 @@ std::string GuestRegistry::gdb_attach(int pid, const std::string& listen, std::s
     *error = "no running guest with pid " + std::to_string(pid);
     return "";
   }
-  *exe = p->host_path(p->exe_path());
+  *exe = p->exe_path();  // already the host's path (inside the root for a jailed guest)
   std::string ep = gdb_.endpoint(pid);
   if (!ep.empty()) return ep;  // one stub per process: the one it has
   if (linux::debug_controller(*p)->claimed()) {

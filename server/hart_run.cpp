@@ -24,6 +24,7 @@
 #include "core/address_space.h"
 #include "core/log.h"
 #include "gdbstub/server.h"
+#include "linux-abi/core_dump.h"
 #include "linux-abi/guest.h"
 #include "linux-abi/process.h"
 #include "linux-abi/vpid.h"
@@ -44,6 +45,9 @@ const char kUsage[] =
     "  -L path            look up absolute paths (interpreter, libraries) in path first\n"
     "  -R root            run confined to the folder root (a jail): every path is looked\n"
     "                     up inside it (the program too), with /dev and /proc emulated\n"
+    "  -core-pattern PAT  name of the core file a crash writes (when ulimit -c allows):\n"
+    "                     default \"core\" in the guest's cwd; %p pid, %e name, %s signal,\n"
+    "                     %t time, %h host, %u/%g ids, %E path, %% (as core_pattern)\n"
     "  -address-space SIZE\n"
     "                     the guest's address space: a power of two from 1G to 256G\n"
     "                     (default 256G, Sv39's 2^38; also $HART_ADDRESS_SPACE)\n"
@@ -80,6 +84,9 @@ int accept_debugger(int listen_fd, int timeout_ms) {
   return fd;
 }
 
+// What a second debugger is told while one is connected.
+const char kBusy[] = "hart-run: another debugger is connected to this stub (one at a time)";
+
 // The gdb stub of hart-run -g: listens, serves one debugger at a time
 // until the guest ends; a debugger may reconnect after a disconnect or a
 // detach.
@@ -110,13 +117,18 @@ class GdbStubRunner {
     target_ = std::make_unique<hart::ProcessGdbTarget>(p, /*stop=*/true, /*started_here=*/true);
     server_ = std::make_unique<hart::gdb::GdbServer>(*target_);
     thread_ = std::thread([this] {
+      int next = -1;  // a connection that came as the previous session ended
       while (!done_.load()) {
-        int fd = accept_debugger(listen_fd_, 100);
+        int fd = next >= 0 ? next : accept_debugger(listen_fd_, 100);
+        next = -1;
         if (fd < 0) continue;
+        hart::gdb::BusyRefuser busy(listen_fd_, fd, kBusy, accept_debugger);
         hart::gdb::GdbServer::End e = server_->serve(fd);
+        next = busy.finish();
         if (e == hart::gdb::GdbServer::End::Shutdown || e == hart::gdb::GdbServer::End::ProcessEnded)
           break;
       }
+      if (next >= 0) close(next);
       std::lock_guard<std::mutex> lock(mutex_);
       finished_ = true;
       cv_.notify_all();
@@ -180,7 +192,10 @@ int run_gdb_multi(const std::string& spec, const hart::linux::GuestConfig& base,
   server.set_extended(true);
   int fd = -1;
   while (fd < 0) fd = accept_debugger(listen_fd, -1);
-  server.serve(fd);
+  {
+    hart::gdb::BusyRefuser busy(listen_fd, fd, kBusy, accept_debugger);
+    server.serve(fd);
+  }
   close(listen_fd);
   target.kill();
   hart::linux::Process::kill_all_and_wait();
@@ -229,6 +244,10 @@ int main(int argc, char** argv) {
       cfg.sysroot = value("-L");
     } else if (a == "-R") {
       cfg.root = value("-R");
+    } else if (a == "-core-pattern" || a == "--core-pattern") {
+      cfg.core_pattern = value("-core-pattern");
+      if (std::string why = hart::linux::check_core_pattern(cfg.core_pattern); !why.empty())
+        return fail("-core-pattern: " + why);
     } else if (a == "-address-space") {
       std::string e;
       if (!hart::parse_address_space_size(value("-address-space"), &cfg.address_space, &e))

@@ -10,6 +10,7 @@
 
 #include "core/address_space.h"
 #include "core/log.h"
+#include "linux-abi/core_dump.h"
 #include "server/control_server.h"
 #include "server/gdb_multi.h"
 #include "server/guest_registry.h"
@@ -137,7 +138,7 @@ void op_hello(Req& r) {
 const std::vector<Field> kLimitFields = {
     {"memory_bytes", Type::Count, false}, {"cpu_seconds", Type::Seconds, false},
     {"wall_seconds", Type::Seconds, false}, {"processes", Type::Count, false},
-    {"open_files", Type::Count, false}};
+    {"open_files", Type::Count, false}, {"core_bytes", Type::Count, false}};
 const std::vector<Field> kGdbFields = {{"listen", Type::String, false},
                                        {"wait", Type::Bool, false}};
 const std::vector<Field> kLogFields = {{"categories", Type::String, false},
@@ -149,7 +150,7 @@ const std::vector<Field> kLaunchSettingFields = {
     {"sysroot", Type::String, false},  {"root", Type::String, false},
     {"log", Type::Object, false},      {"limits", Type::Object, false},
     {"address_space", Type::Size, false}, {"proc_view", Type::String, false},
-    {"exe", Type::String, false}};
+    {"exe", Type::String, false}, {"core_pattern", Type::String, false}};
 
 }  // namespace
 
@@ -188,6 +189,11 @@ std::string launch_settings(const Json& b, LaunchRequest* out) {
     std::string err;
     if (!parse_address_space_size(text, &cfg.address_space, &err)) return "field 'address_space': " + err;
   }
+  if (b.contains("core_pattern")) {
+    cfg.core_pattern = b["core_pattern"].get<std::string>();
+    if (std::string why = linux::check_core_pattern(cfg.core_pattern); !why.empty())
+      return "field 'core_pattern': " + why;
+  }
   if (b.contains("proc_view")) {
     std::string v = b["proc_view"].get<std::string>();
     if (v != "launch" && v != "owner") return "field 'proc_view' must be \"launch\" or \"owner\"";
@@ -215,6 +221,7 @@ std::string launch_settings(const Json& b, LaunchRequest* out) {
     uint64_t procs = l.value("processes", uint64_t{0}), files = l.value("open_files", uint64_t{0});
     if (procs > 1000000 || files > 65536) return "limits.processes or limits.open_files out of range";
     if (files && files < 3) return "limits.open_files must be at least 3";
+    if (l.contains("core_bytes")) cfg.limits.core_bytes = l["core_bytes"].get<uint64_t>();
     cfg.limits.processes = static_cast<int>(procs);
     cfg.limits.open_files = static_cast<int>(files);
   }

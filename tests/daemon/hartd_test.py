@@ -28,6 +28,7 @@ detaching from a guest just killed, extended-remote packets before `run`.
 """
 import contextlib
 import json
+import signal
 import os
 import random
 import re
@@ -255,11 +256,34 @@ class Guests(unittest.TestCase):
     def test_crash_reported_while_others_run(self):
         c = self.d.client()
         slow = launch(c, [guest("spin.static"), "0.5"])
-        crash = launch(c, [guest("signal_fatal.static")])
-        out, st = collect(c, [crash])
-        self.assertEqual(st[crash]["signal"], 11)
-        self.assertEqual(st[crash]["signal_name"], "SIGSEGV")
-        self.assertTrue(st[crash]["core"])
+        with tempfile.TemporaryDirectory() as wd:
+            # RLIMIT_CORE 0 (limits.core_bytes; else hartd's own): no core file, core false.
+            crash = launch(c, [guest("signal_fatal.static")], cwd=wd, limits={"core_bytes": 0})
+            out, st = collect(c, [crash])
+            self.assertEqual(st[crash]["signal"], 11)
+            self.assertEqual(st[crash]["signal_name"], "SIGSEGV")
+            self.assertFalse(st[crash]["core"])
+            self.assertEqual(os.listdir(wd), [])
+            # With room for it: a core file named by core_pattern, core true.
+            crash = launch(c, [guest("signal_fatal.static")], cwd=wd, core_pattern="core.%e.%s",
+                           limits={"core_bytes": 1 << 30})
+            out, st = collect(c, [crash])
+            self.assertTrue(st[crash]["core"])
+            self.assertEqual(os.listdir(wd), ["core.signal_fatal.st.11"])
+            with open(os.path.join(wd, "core.signal_fatal.st.11"), "rb") as f:
+                self.assertEqual(f.read(4), b"\x7fELF")  # %e: comm, 15 bytes
+            # A jailed guest writes inside its root (an absolute pattern is a guest path).
+            os.makedirs(os.path.join(wd, "root", "cores"))
+            import shutil
+            shutil.copy(guest("signal_fatal.static"), os.path.join(wd, "root", "crash"))
+            crash = launch(c, ["/crash"], root=os.path.join(wd, "root"), cwd="/",
+                           core_pattern="/cores/%p.core", limits={"core_bytes": 1 << 30})
+            out, st = collect(c, [crash])
+            self.assertTrue(st[crash]["core"])
+            self.assertEqual(os.listdir(os.path.join(wd, "root", "cores")), [f"{crash}.core"])
+            with self.assertRaises(RequestError) as e:
+                c.request("launch", argv=[guest("signal_fatal.static")], core_pattern="|/bin/sh")
+            self.assertEqual(e.exception.code, "bad_request")
         running = [g["pid"] for g in c.request("list")["guests"] if g["state"] == "running"]
         self.assertIn(slow, running)
         out, st = collect(c, [slow])
@@ -596,6 +620,17 @@ class Hartctl(unittest.TestCase):
         self.assertEqual(self.hartctl("kill", "-s", "KILL", str(spin)).returncode, 0)
         self.assertEqual(self.hartctl("wait", "999999").returncode, 125)
 
+    def test_closed_stdout_is_sigpipe_not_a_traceback(self):
+        # `hartctl --json ps | head`: the reader is gone before hartctl writes.
+        pid = int(self.hartctl("launch", guest("spin.static"), "100").stdout)
+        r, w = os.pipe()
+        os.close(r)
+        p = self.hartctl("--json", "ps", stdout=w)
+        os.close(w)
+        self.assertEqual(p.returncode, -signal.SIGPIPE, p.stderr)
+        self.assertNotIn(b"Traceback", p.stderr)
+        self.assertEqual(self.hartctl("kill", "-s", "KILL", str(pid)).returncode, 0)
+
     def test_no_daemon(self):
         p = subprocess.run([os.path.join(SCRIPTS, "hartctl"), "--socket", "/nonexistent/s", "ps"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
@@ -626,6 +661,13 @@ class Hartctl(unittest.TestCase):
             self.assertEqual(p.returncode, 1, p.stderr)
             # The 97 args_env runs (one argument) exit 2: failures; 96 hello runs pass.
             self.assertIn(b"200 tests, 100 passed, 100 failed", p.stdout)
+            # Console lines name each test with its arguments (two list
+            # entries of one program stay apart), quoted as for a shell.
+            out = p.stdout.decode()
+            spin = guest("spin.static")
+            self.assertRegex(out, rf"(?m)^\[\d+/200\] TIMEOUT\s+{re.escape(spin)} 100 \(")
+            self.assertRegex(out, rf"(?m)^\[\d+/200\] ok\s+{re.escape(spin)} 0 \(")
+            self.assertIn("args_env.static 'ctl\\x01\\x1besc' (", out)
             root = ET.parse(xml).getroot()  # parses although a test printed \x01 and ESC
             suite = root.find("testsuite")
             self.assertEqual((suite.get("tests"), suite.get("failures")), ("200", "100"))
@@ -1213,6 +1255,9 @@ class GdbFiles(unittest.TestCase):
             self.assertTrue(os.path.exists(os.path.join(outside, "victim")))
             self.assertRegex(r.vfile_open("/bin/spin"), r"^F[0-9a-f]+$")
             r.close()
+            # The gdb op's exe is the program's host path, the root's prefix once.
+            self.assertEqual(c.request("gdb", pid=pid)["exe"],
+                             os.path.join(os.path.realpath(root), "bin/spin"))
             kill_all(c, [pid])
 
     def test_vfile_never_opens_hartds_proc(self):

@@ -9,6 +9,7 @@ Each scenario checks gdb's output (regexes, in order) and the guest's own
 stdout and exit status.
 """
 import argparse
+import json
 import os
 import re
 import signal
@@ -159,6 +160,10 @@ def registers_vars():
         r"exited normally"])
     if VARIANT["sysroot"] and not re.search(r"r-xp\s+.*libc\.so\.6", out):
         fail("info proc mappings lacks libc", out)
+    # A heap grown by several brk calls is one [heap] (adjacent VMAs merged, as Linux shows them).
+    heaps = len(re.findall(r"rw-p\s+\[heap\]", out))
+    if heaps > 1 or (heaps == 0 and not VARIANT["sysroot"]):
+        fail(f"info proc mappings shows {heaps} [heap] entries, not one", out)
     rc, o, e = h.finish()
     if rc != 0 or "counter=100" not in o or "d=6" not in o:
         fail("guest result after set var", rc, o, e)
@@ -514,6 +519,66 @@ def hartd_attach():
     d.stop()
 
 
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def hartd_hartctl_ide():
+    """The README's IDE recipe, as written: `hartctl launch --wait-gdb
+    --gdb-listen 127.0.0.1:PORT ./prog`, then gdb/MI the way VS Code's cppdbg
+    drives it (setupCommands, miDebuggerServerAddress)."""
+    d = Daemon()
+    hartctl = [os.path.join(ARGS.client_dir, "hartctl"), "--socket", d.sock]
+    prog = os.path.join(ARGS.bin_dir, "basic")
+    out_file = os.path.join(d.dir.name, "prog.out")
+    port = free_port()
+    p = subprocess.run(hartctl + ["launch", "--wait-gdb", "--gdb-listen", f"127.0.0.1:{port}",
+                                  "--stdout", out_file, prog], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=20)
+    if p.returncode != 0 or not p.stdout.strip().isdigit():
+        fail("hartctl launch --wait-gdb", p.stdout, p.stderr)
+    pid = int(p.stdout)
+    if f"127.0.0.1:{port}" not in p.stderr or "waits for a debugger" not in p.stderr:
+        fail("hartctl launch does not tell the stub's endpoint", p.stderr)
+    time.sleep(0.3)
+    guests = {g["pid"]: g for g in d.c.request("list")["guests"]}
+    if guests.get(pid, {}).get("gdb") != f"127.0.0.1:{port}" or os.path.getsize(out_file):
+        fail("the guest does not wait at its stub", guests, open(out_file).read())
+    mi = Mi()
+    for cmd in ("-gdb-set mi-async on", "-gdb-set architecture riscv:rv64",
+                f"-gdb-set sysroot {DYN_SYSROOT}", f"-file-exec-and-symbols {prog}"):
+        mi.send(cmd)
+    mi.send(f"-target-select remote 127.0.0.1:{port}", want="^connected")
+    mi.send("-break-insert add", want='^done,bkpt={number="1"')
+    mi.send("-exec-continue", want="^running")
+    mi.wait_async(r'^\*stopped,reason="breakpoint-hit".*func="add"')
+    r = mi.send("-stack-list-frames")
+    if not re.search(r'frame=\{level="1",addr="0x[0-9a-f]+",func="main"', r):
+        fail("-stack-list-frames", r)
+    mi.send("-break-delete 1")
+    mi.send("-exec-continue", want="^running")
+    mi.wait_async(r'^\*stopped,reason="exited-normally"')
+    mi.send("-gdb-exit", want="^exit")
+    mi.g.wait(timeout=10)
+    st = d.mod.status_of(d.c.request("wait", pid=pid, timeout=20))  # launched by hartctl: no events here
+    if st != 0 or "sum=3 counter=8" not in open(out_file).read():
+        fail("guest result", st, open(out_file).read())
+    # Without --gdb-listen: a private Unix socket, which gdb takes as a path;
+    # --json gives the whole reply.
+    p = subprocess.run(hartctl + ["--json", "launch", "--wait-gdb", prog], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=20)
+    r = json.loads(p.stdout) if p.returncode == 0 else {}
+    if not r.get("gdb", "").startswith("unix:/"):
+        fail("hartctl --json launch --wait-gdb", p.stdout, p.stderr)
+    out = run_gdb(Endpoint(r["gdb"], d.p), "basic", ["break scale", "continue", "p x", "kill"])
+    expect_in_order(out, [r"Breakpoint 1, scale \(x=2\)", r"\$1 = 2", r"killed"])
+    d.stop()
+
+
 # ---- raw RSP client ---------------------------------------------------------------------
 
 class Rsp:
@@ -593,12 +658,23 @@ def rsp_robustness():
         fail("qSupported reply", r)
     if c.cmd("qThisPacketDoesNotExist") != "":
         fail("unknown packet must get an empty reply")
-    c.raw(b"$" + b"A" * (1 << 20) + b"#00")
-    if c.read_byte() != b"-":  # too long: refused once
-        fail("oversized packet not refused with '-'")
+    c.raw(b"$" + b"A" * (1 << 20) + b"#01")
+    if c.read_byte() != b"-":  # too long and a bad checksum: a resend asked
+        fail("oversized packet with a bad checksum not refused with '-'")
     r = c.cmd("?")
     if r[:3] != "T05":
         fail("no T05 after the 1 MB packet", r)
+    # Longer than PacketSize with a good checksum: acknowledged and answered
+    # with an error (not silence), and the stream stays in step.
+    size = int(re.search(r"PacketSize=([0-9a-f]+)", c.cmd("qSupported:swbreak+")).group(1), 16)
+    for n in (size + 1, 1 << 20):
+        r = c.cmd("m" + "0" * (n - 1), timeout=10)
+        if not r.startswith("E.") or "PacketSize" not in r:
+            fail(f"a {n}-byte packet got {r!r}, not an E. error")
+        if c.cmd("?")[:3] != "T05":
+            fail(f"out of step after the {n}-byte packet")
+    if not c.cmd("m0" + "*~" * 2000).startswith("E."):  # run-length bomb
+        fail("a run-length bomb got no error reply")
     if c.cmd("m0,8") != "E0e":
         fail("m of unmapped memory must be an error")
     if c.cmd("Z0,0,4") != "E0e":
@@ -618,6 +694,10 @@ def rsp_robustness():
     g = c.cmd("g")
     if len(g) != (65 * 8 + 3 * 4) * 2:
         fail(f"g packet has {len(g)} hex digits", g)
+    # No-ack mode: an oversized packet still gets its error reply.
+    r = c.cmd("X1000,20000:" + "A" * 0x20000, timeout=10)
+    if not r.startswith("E.") or c.cmd("g") != g:
+        fail("no-ack mode: no error reply to an oversized packet", r)
     c.raw(c.frame("vCont;c"))
     time.sleep(0.3)
     t0 = time.time()
@@ -758,13 +838,15 @@ def hartd_rsp_robustness():
         binary = [b for b in range(256) if b not in b"#$}*\x03"]  # so no packet ends early
         # 1 MB packets: plain, valid checksum, binary X, and a run-length bomb.
         x_data = bytes(rng.choice(binary) for _ in range(1 << 14)) * 64
-        for big in (b"$" + b"A" * (1 << 20) + b"#00",
-                    c.frame(b"m" + b"0" * (1 << 20)),
-                    c.frame(b"X1000,100000:" + x_data)):
-            c.raw(big)
-            expect_naks(c, 1, "1 MB packet")
-        c.raw(c.frame(b"m0" + b"*~" * 2000))  # expands past any limit
-        expect_naks(c, 1, "run-length bomb")
+        c.raw(b"$" + b"A" * (1 << 20) + b"#01")  # bad checksum: a resend is asked
+        expect_naks(c, 1, "1 MB packet")
+        for big, what in ((c.frame(b"m" + b"0" * (1 << 20)), "1 MB packet"),
+                          (c.frame(b"X1000,100000:" + x_data), "1 MB X packet"),
+                          (c.frame(b"m0" + b"*~" * 2000), "run-length bomb")):
+            c.raw(big)  # intact but too long: acked, answered with an error
+            if c.read_byte() != b"+" or not c.packet().startswith("E."):
+                fail(f"{what}: no '+' and E. error reply")
+            expect_naks(c, 0, what)
         c.raw(b"\x01" * (1 << 20))  # 1 MB of noise, no packet at all
         expect_naks(c, 0, "1 MB of noise")
         # A flood of 0x03 while stopped: ignored.
@@ -827,21 +909,25 @@ def hartd_rsp_robustness():
         c.raw(c.frame("g"))
         time.sleep(0.05)
         c.s.close()
-        # A second debugger while one is connected: it waits (one debugger at a
-        # time, gdbstub/server.h), and is served once the first goes away.
+        # A second debugger while one is connected: one debugger at a time
+        # (gdbstub/server.h); the second is told so with an E. error and
+        # closed, not left waiting; a debugger connecting after the first
+        # left is served.
         c1 = Rsp(port)
         c1.cmd("?")
         c2 = Rsp(port)
-        c2.raw(c2.frame("?"))
-        no_data(c2, 0.5)
+        r = c2.cmd("qSupported:swbreak+")
+        if not r.startswith("E.") or "another debugger is connected" not in r:
+            fail("a second debugger did not get an E. error", r)
+        eof(c2, "the refused second debugger")
+        c2.s.close()
         if c1.cmd("qC")[:2] != "QC":
             fail("the first debugger is not served any more")
         c1.s.close()
-        c2.s.settimeout(5)
-        if c2.read_byte() != b"+" or c2.packet()[:1] not in ("T", "S"):
-            fail("the second debugger was not served after the first left")
+        time.sleep(0.5)  # the stub sees the first one gone
+        c2 = Rsp(port)
         if c2.cmd("qSupported:swbreak+").find("PacketSize=") < 0:
-            fail("qSupported for the second debugger")
+            fail("qSupported for a debugger after the first left")
         c2.s.close()
 
     # Both stubs at once, each from its own thread.
@@ -985,6 +1071,73 @@ def rsp_stop_thread():
     rc, o, e = h.finish()
     if rc != 0 or "sum=280" not in o:
         fail("guest result", rc, o, e)
+
+
+def core_file():
+    """A crash writes a riscv64 ELF core that gdb-multiarch reads (threads,
+    backtraces, memory) when RLIMIT_CORE allows, nothing otherwise; the
+    wait status's core bit says which; -core-pattern names it; a symlink
+    at the name is replaced, never followed."""
+    import resource
+    import tempfile
+    prog = os.path.join(ARGS.bin_dir, "crasher")
+    tmp = tempfile.TemporaryDirectory(prefix="hart-core-")
+    wd = tmp.name
+
+    def run(limit, *args, opts=()):
+        def pre():
+            resource.setrlimit(resource.RLIMIT_CORE, (limit, resource.RLIM_INFINITY))
+        return subprocess.run([ARGS.hart_run, "-pid", "1000", *opts, prog, *args], cwd=wd, preexec_fn=pre,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=30)
+
+    r = run(resource.RLIM_INFINITY)
+    core = os.path.join(wd, "core")
+    if r.returncode != -11 or "core dumped" not in r.stderr or not os.path.isfile(core):
+        fail("no core after SIGSEGV with ulimit -c unlimited", r.returncode, r.stderr, os.listdir(wd))
+    if os.stat(core).st_mode & 0o077:
+        fail("the core file is readable by others", oct(os.stat(core).st_mode))
+    g = subprocess.run([GDB, "-batch", "-nx", "-ex", "info threads", "-ex", "bt", "-ex", "p answer",
+                        "-ex", "p heap_text", "-ex", "thread 2", "-ex", "bt", "-ex", "p $pc",
+                        prog, core], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       timeout=60)
+    expect_in_order(g.stdout, [
+        r"Program terminated with signal SIGSEGV",
+        r"\* 1\s+(Thread|LWP).*crash_here \(where=0x0, how=0\)",
+        r"\n  2\s+(Thread|LWP)",
+        r"#0\s+(0x[0-9a-f]+ in )?crash_here \(where=0x0, how=0\) at .*crasher\.c",
+        r"#1\s+0x[0-9a-f]+ in main",
+        r"\$1 = 42", r'\$2 = 0x[0-9a-f]+ "text on the heap"',
+        r"worker_wait \(id=7\)", r"worker \(arg=0x7\)",
+        r"\$3 = \(void \(\*\)\(\)\) 0x[0-9a-f]+"])
+    if re.search(r"(?i)warning|too small|unexpected size|cannot access", g.stdout):
+        fail("gdb complained about the core", g.stdout)
+    # ulimit -c 0: no file, no claim; a limit below a page: the same.
+    os.unlink(core)
+    for limit in (0, 1000):
+        r = run(limit)
+        if r.returncode != -11 or "core dumped" in r.stderr or os.listdir(wd):
+            fail(f"RLIMIT_CORE {limit}: a core or a claim of one", r.stderr, os.listdir(wd))
+    # SIGABRT (abort in the main thread), named by -core-pattern.
+    r = run(resource.RLIM_INFINITY, "abort", opts=("-core-pattern", "core.%e.%s.%p"))
+    if r.returncode != -6 or os.listdir(wd) != ["core.crasher.6.1000"]:
+        fail("-core-pattern", r.returncode, r.stderr, os.listdir(wd))
+    os.unlink(os.path.join(wd, "core.crasher.6.1000"))
+    # The guest parent's waitpid sees WCOREDUMP only when a core was written.
+    for limit, bit in ((resource.RLIM_INFINITY, 1), (0, 0)):
+        r = run(limit, "fork")
+        if f"child signal 11 core {bit}" not in r.stdout:
+            fail(f"WCOREDUMP with RLIMIT_CORE {limit}", r.stdout, r.stderr)
+        if os.path.exists(core):
+            os.unlink(core)
+    # A symlink named core is removed, its target left alone.
+    target = os.path.join(wd, "target")
+    with open(target, "w") as f:
+        f.write("keep\n")
+    os.symlink(target, core)
+    run(resource.RLIM_INFINITY)
+    if open(target).read() != "keep\n" or os.path.islink(core) or not os.path.isfile(core):
+        fail("the core followed a symlink", os.listdir(wd))
+    tmp.cleanup()
 
 
 def catch_syscall():
@@ -1200,7 +1353,8 @@ SCENARIOS = {f.__name__: f for f in [break_step, registers_vars, watch, signal_s
                                       mi_session, rsp_catch_syscall, siginfo, shared_libraries,
                                       rsp_stop_thread, hartd_launch_wait, hartd_attach, fork_follow_parent,
                                       fork_follow_child, fork_detach_off, catch_exec,
-                                      extended_remote, extended_attach, hartd_rsp_robustness]}
+                                      extended_remote, extended_attach, hartd_rsp_robustness,
+                                      hartd_hartctl_ide, core_file]}
 
 
 def dynamic(f):

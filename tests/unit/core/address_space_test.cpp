@@ -49,6 +49,26 @@ TEST(AddressSpace, ProtectSplitsVmas) {
   EXPECT_EQ(as->protect(0x20001, 0x1000, PROT_READ), -EINVAL);  // unaligned
 }
 
+TEST(AddressSpace, MergedViewJoinsLikeNeighbours) {
+  auto as = make();
+  // A heap grown twice, a split healed by mprotect, a different neighbour.
+  ASSERT_GE(as->map(0x20000, 0x1000, PROT_READ | PROT_WRITE, kMapFixedNoReplace, -1, 0, "[heap]"), 0);
+  ASSERT_GE(as->map(0x21000, 0x2000, PROT_READ | PROT_WRITE, kMapFixedNoReplace, -1, 0, "[heap]"), 0);
+  ASSERT_GE(as->map(0x23000, 0x1000, PROT_READ | PROT_WRITE, kMapFixedNoReplace, -1, 0, ""), 0);
+  ASSERT_GE(as->map(0x30000, 0x3000, PROT_READ, kMapFixed, -1, 0, "x"), 0);
+  ASSERT_EQ(as->protect(0x31000, 0x1000, PROT_READ | PROT_WRITE), 0);
+  ASSERT_EQ(as->protect(0x31000, 0x1000, PROT_READ), 0);
+  EXPECT_EQ(as->vmas().size(), 6u);
+  auto m = as->vmas_merged();
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_EQ(m[0].start, 0x20000u);
+  EXPECT_EQ(m[0].end, 0x23000u);
+  EXPECT_EQ(m[0].name, "[heap]");
+  EXPECT_EQ(m[1].start, 0x23000u);
+  EXPECT_EQ(m[2].start, 0x30000u);
+  EXPECT_EQ(m[2].end, 0x33000u);
+}
+
 TEST(AddressSpace, UnmapPunchesHole) {
   auto as = make();
   ASSERT_GE(as->map(0x40000, 0x3000, PROT_READ, kMapFixed, -1, 0, ""), 0);
