@@ -197,21 +197,31 @@ void Launch::supervise() {
     st.exit_code = root_->exit_code();
   }
   st.limit = limit_hit;
+  Stats last = stats();
+  std::shared_ptr<Process> gone;  // destroyed outside the lock
   {
     std::lock_guard<std::mutex> lock(mutex_);
     status_ = st;
+    final_stats_ = last;
     ended_ = true;
+    gone = std::move(root_);
   }
   ended_cv_.notify_all();
   if (on_exit_) on_exit_(st);
   on_exit_ = nullptr;
 }
 
+std::shared_ptr<Process> Launch::root() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return root_;
+}
+
 bool Launch::kill(int sig, bool tree) {
   bool any = false;
   if (!tree) {
-    if (root_->zombie()) return false;
-    signal_process(*root_, sig);
+    std::shared_ptr<Process> r = root();
+    if (!r || r->zombie()) return false;
+    signal_process(*r, sig);
     return true;
   }
   // SIGKILL to the tree freezes it first (no fork succeeds any more); the
@@ -234,7 +244,9 @@ bool Launch::kill(int sig, bool tree) {
 }
 
 int Launch::kill_pid(int pid, int sig) {
-  std::shared_ptr<Process> p = Process::find(pid, root_.get());
+  std::shared_ptr<Process> r = root();
+  if (!r) return -ESRCH;
+  std::shared_ptr<Process> p = Process::find(pid, r.get());
   if (!p) return -ESRCH;
   signal_process(*p, sig);
   return 0;
@@ -293,6 +305,10 @@ std::vector<Launch::ProcessEntry> Launch::processes() const {
 }
 
 Launch::Stats Launch::stats() const {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (ended_) return final_stats_;
+  }
   Stats s;
   s.translated = tree_->ended_translated.load();
   s.invalidated = tree_->ended_invalidated.load();

@@ -159,10 +159,16 @@ class Launch : public std::enable_shared_from_this<Launch> {
   void supervise();
   uint64_t tree_cpu_ns() const;
 
+  // The first process while the launch runs (guarded by mutex_ once
+  // started); released when it ends, so an ended launch kept for its status
+  // holds no process, address space or translations: final_stats_ then.
+  std::shared_ptr<Process> root() const;
+
   LaunchConfig cfg_;
   GuestLog log_;  // declared before root_: outlives the processes
   std::shared_ptr<ProcessTree> tree_;
   std::shared_ptr<Process> root_;
+  Stats final_stats_;
   int pid_ = 0;
   ExitFn on_exit_;
   std::chrono::steady_clock::time_point started_;

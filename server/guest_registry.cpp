@@ -49,9 +49,10 @@ struct GuestRegistry::Guest {
   bool exit_known = false;  // the Launch has ended
   linux::LaunchStatus status;
   std::weak_ptr<Connection> events_to;
+  bool wants_events = false;  // immutable after launch()
   std::vector<std::weak_ptr<Connection>> tails;
   std::unique_ptr<asio::posix::stream_descriptor> pipe[3];  // 0: stdin writer, 1/2: readers
-  std::array<char, 65536> buf[3];
+  std::unique_ptr<std::array<char, 65536>> buf[3];  // while the stream is open
   std::string carry[3];  // incomplete UTF-8 sequence at the end of the last chunk
   int open_streams = 0;
   std::deque<std::string> stdin_queue;
@@ -155,6 +156,7 @@ int GuestRegistry::launch(LaunchRequest req, const std::shared_ptr<Connection>& 
   g->argv = req.cfg.argv;
   g->stdin_captured = req.stdio[0].kind == StdioSpec::Capture;
   if (req.events) g->events_to = conn;
+  g->wants_events = req.events;
   std::weak_ptr<Guest> weak = g;
   req.cfg.log_sink = [weak](const std::string& text) {
     auto gg = weak.lock();
@@ -239,12 +241,13 @@ int GuestRegistry::launch(LaunchRequest req, const std::shared_ptr<Connection>& 
 }
 
 void GuestRegistry::start_reader(const std::shared_ptr<Guest>& g, int i) {
+  if (!g->buf[i]) g->buf[i] = std::make_unique<std::array<char, 65536>>();
   g->pipe[i]->async_read_some(
-      asio::buffer(g->buf[i]),
+      asio::buffer(*g->buf[i]),
       asio::bind_executor(g->strand, [this, g, i](const boost::system::error_code& ec, size_t n) {
         std::string data = g->carry[i];
         g->carry[i].clear();
-        data.append(g->buf[i].data(), n);
+        data.append(g->buf[i]->data(), n);
         if (!ec) {
           size_t keep = incomplete_utf8_tail(data);
           if (keep) {
@@ -262,6 +265,7 @@ void GuestRegistry::start_reader(const std::shared_ptr<Guest>& g, int i) {
         }
         if (ec) {
           g->pipe[i].reset();
+          g->buf[i].reset();
           --g->open_streams;
           maybe_finish(g);
           return;
@@ -554,13 +558,21 @@ int GuestRegistry::running() const {
 }
 
 void GuestRegistry::sweep() {
-  int64_t limit = now_ns() - static_cast<int64_t>(settings_.keep_ended_seconds * 1e9);
+  int64_t now = now_ns();
+  int64_t limit = now - static_cast<int64_t>(settings_.keep_ended_seconds * 1e9);
+  int64_t orphan_limit = now - static_cast<int64_t>(settings_.keep_orphaned_seconds * 1e9);
   std::vector<std::shared_ptr<Guest>> dropped;  // destroyed outside the lock
   {
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<std::pair<int64_t, int>> ended;  // (ended at, pid)
-    for (auto& [pid, g] : guests_)
-      if (g->done.load()) ended.emplace_back(g->ended_at_ns.load(), pid);
+    for (auto& [pid, g] : guests_) {
+      if (!g->done.load()) continue;
+      // An orphan past its shorter retention sorts among the expired
+      // (events_to is never written after launch()).
+      int64_t at = g->ended_at_ns.load();
+      if (g->wants_events && g->events_to.expired() && at < orphan_limit) at = std::min(at, limit - 1);
+      ended.emplace_back(at, pid);
+    }
     std::sort(ended.begin(), ended.end());
     size_t excess = ended.size() > settings_.keep_ended ? ended.size() - settings_.keep_ended : 0;
     for (size_t i = 0; i < ended.size(); ++i) {

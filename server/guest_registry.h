@@ -65,6 +65,10 @@ struct RegistrySettings {
   // for at most keep_ended_seconds; the oldest go first.
   size_t keep_ended = 1000;
   double keep_ended_seconds = 600;
+  // ...but a launch that asked for events (hartctl run, hart-exec, hart-ci)
+  // whose connection has closed has nobody left to ask: its status goes
+  // after keep_orphaned_seconds.
+  double keep_orphaned_seconds = 10;
 };
 
 class GuestRegistry {

@@ -61,6 +61,8 @@ const char kUsage[] =
     "  --max-threads N      guest threads alive at once, every launch (default 16384; 0 = none)\n"
     "  --keep-ended N       ended launches whose status is kept until reaped (default 1000)\n"
     "  --keep-ended-seconds S  for at most S seconds (default 600)\n"
+    "  --keep-orphaned-seconds S  ...and S seconds (default 10) for launches that asked for\n"
+    "                       events on a connection since closed (hart-exec, hartctl run)\n"
     "  --gdb-dir PATH       private folder (0700) of gdb endpoints opened without a listen\n"
     "                       address (default SOCKET.gdb)\n"
     "  --max-address-space SIZE\n"
@@ -282,12 +284,14 @@ int main(int argc, char** argv) {
       if (a == "--default-processes") settings.default_processes = static_cast<int>(n);
       if (a == "--max-processes") max_processes = static_cast<int>(n);
       if (a == "--max-threads") max_threads = static_cast<int>(n);
-    } else if (a == "--keep-ended-seconds" || a == "--tcp-auth-seconds") {
+    } else if (a == "--keep-ended-seconds" || a == "--tcp-auth-seconds" || a == "--keep-orphaned-seconds") {
       std::string v = value();
       char* end = nullptr;
       double d = strtod(v.c_str(), &end);
       if (v.empty() || *end || !(d >= 0) || d > 1e9) return fail(a + " wants seconds >= 0");
-      (a == "--tcp-auth-seconds" ? tcp_auth_seconds : settings.keep_ended_seconds) = d;
+      (a == "--tcp-auth-seconds"        ? tcp_auth_seconds
+       : a == "--keep-orphaned-seconds" ? settings.keep_orphaned_seconds
+                                        : settings.keep_ended_seconds) = d;
     } else if (a == "--max-address-space") {
       uint64_t cap = 0;
       std::string e;
@@ -409,7 +413,7 @@ int main(int argc, char** argv) {
   asio::steady_timer sweeper(io);
   std::function<void()> sweep = [&] {
     // Every 5 s, or often enough for a short --keep-ended-seconds.
-    double every = std::clamp(settings.keep_ended_seconds / 2, 0.1, 5.0);
+    double every = std::clamp(std::min(settings.keep_ended_seconds, settings.keep_orphaned_seconds) / 2, 0.1, 5.0);
     sweeper.expires_after(std::chrono::milliseconds(static_cast<int64_t>(every * 1000)));
     sweeper.async_wait([&](const boost::system::error_code& ec) {
       if (ec) return;

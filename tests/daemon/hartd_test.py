@@ -714,6 +714,35 @@ class Hartctl(unittest.TestCase):
             self.assertEqual(names, want)
 
 
+
+class Retention(unittest.TestCase):
+    def test_orphaned_statuses_go_soon_others_stay(self):
+        d = Daemon("--keep-orphaned-seconds", "0.5")
+        try:
+            a = d.client()
+            orphan = launch(a, [guest("hello.static")], events=True)
+            collect(a, [orphan])  # ended, its exit event delivered
+            a.close()             # ...and its launcher gone
+            b = d.client()
+            kept = launch(b, [guest("hello.static")], events=False)
+            b.request("wait", pid=kept, timeout=10)
+            b.close()
+            c = d.client()
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                known = {g["pid"] for g in c.request("list")["guests"]}
+                if orphan not in known:
+                    break
+                time.sleep(0.1)
+            self.assertNotIn(orphan, known, "an orphaned status outlived --keep-orphaned-seconds")
+            self.assertIn(kept, known)  # events:false (hartctl launch): kept for a later wait
+            self.assertEqual(c.request("wait", pid=kept, timeout=1)["exit_code"], 0)
+            # An ended launch still reports what it translated.
+            self.assertGreater(c.request("stats", pid=kept)["translated_blocks"], 10)
+            c.close()
+        finally:
+            d.stop()
+
 class Lifecycle(unittest.TestCase):
     def test_systemd_socket_activation(self):
         """hartd started the way systemd starts a socket-activated service:
