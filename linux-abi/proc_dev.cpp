@@ -120,6 +120,7 @@ std::string proc_status(Process& p, const Vcpu* self, int tid) {
   Credentials c = p.creds();  // Uid/Gid/Groups/Cap* lines
   std::string groups;
   for (uint32_t g : c.groups) groups += std::to_string(g) + " ";
+  if (groups.empty()) groups = " ";  // Linux ends the list with a space, even an empty one
   std::string buf(2048 + groups.size(), '\0');
   int len = snprintf(buf.data(), buf.size(),
            "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"

@@ -189,9 +189,9 @@ int64_t prctl_creds(SyscallCtx& ctx) {
     case PR_CAPBSET_READ:
       if (!valid(arg2)) return -EINVAL;
       return (me.cap_bnd >> arg2) & 1;
-    case PR_CAPBSET_DROP:
-      if (!valid(arg2)) return -EINVAL;
+    case PR_CAPBSET_DROP:  // the privilege first, as Linux's cap_prctl_drop
       if (!me.capable(kCapSetpcap)) return -EPERM;
+      if (!valid(arg2)) return -EINVAL;
       return edit_creds(ctx, [&](Credentials& c) {
         c.cap_bnd &= ~cap_bit(static_cast<int>(arg2));
       });

@@ -4,6 +4,10 @@
 Runs the native build of a program on the host and its riscv64 build under
 hart-run, each in a fresh empty working directory, and fails unless stdout
 and exit status are identical. The native run is the oracle (real Linux).
+With --as-user NAME (when run as root), both runs are that user's (its uid,
+gid and no supplementary groups), the working directory its own: what an
+unprivileged process may not do must be refused alike; without root that
+variant is skipped (status 77), the plain runs being unprivileged already.
 """
 import argparse
 import difflib
@@ -13,11 +17,19 @@ import sys
 import tempfile
 
 
-def run(argv, timeout):
+def run(argv, timeout, user=None):
     with tempfile.TemporaryDirectory(prefix="hart-sc-") as d:
+        pre = None
+        if user:
+            os.chown(d, user.pw_uid, user.pw_gid)
+
+            def pre():
+                os.setgroups([])
+                os.setgid(user.pw_gid)
+                os.setuid(user.pw_uid)
         try:
             p = subprocess.run(argv, cwd=d, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               stdin=subprocess.DEVNULL, timeout=timeout)
+                               stdin=subprocess.DEVNULL, timeout=timeout, preexec_fn=pre)
         except subprocess.TimeoutExpired:
             return None, b"", b"TIMEOUT"
         return p.returncode, p.stdout, p.stderr
@@ -29,9 +41,17 @@ def main() -> int:
     ap.add_argument("--native", required=True)
     ap.add_argument("--guest", required=True)
     ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--as-user", help="run both as this user (needs root; else skip)")
     a = ap.parse_args()
-    nat = run([os.path.abspath(a.native)], a.timeout)
-    gst = run([os.path.abspath(a.runner), os.path.abspath(a.guest)], a.timeout)
+    user = None
+    if a.as_user:
+        if os.geteuid() != 0:
+            print(f"skipped: --as-user {a.as_user} needs root (the plain runs are unprivileged already)")
+            return 77
+        import pwd
+        user = pwd.getpwnam(a.as_user)
+    nat = run([os.path.abspath(a.native)], a.timeout, user)
+    gst = run([os.path.abspath(a.runner), os.path.abspath(a.guest)], a.timeout, user)
     ok = nat[0] == gst[0] and nat[1] == gst[1]
     if nat[0] is None:
         print("native run timed out")
