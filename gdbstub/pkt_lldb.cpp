@@ -73,9 +73,10 @@ Reply pkt_qHostInfo(Session& s, std::string_view) {
   s.lldb = true;
   char host[256] = "";
   gethostname(host, sizeof host - 1);
-  // The trap comes after the access, as gdb's riscv target expects.
+  // A watchpoint stops before the access (pc at the load or store), as
+  // RISC-V triggers do (gdb: have_nonsteppable_watchpoint): LLDB steps over it.
   return Reply::send("triple:" + to_hex(kTriple) + ";ptrsize:8;endian:little;ostype:linux;vendor:unknown;" +
-                     "hostname:" + to_hex(host) + ";watchpoint_exceptions_received:after;");
+                     "hostname:" + to_hex(host) + ";watchpoint_exceptions_received:before;");
 }
 
 Reply pkt_qProcessInfo(Session& s, std::string_view) {

@@ -85,6 +85,7 @@ Reply pkt_qSupported(Session& s, std::string_view args) {
     if (f == "fork-events+") s.fork_events = true;
     if (f == "vfork-events+") s.vfork_events = true;
     if (f == "exec-events+") s.exec_events = true;
+    if (f.substr(0, 13) == "xmlRegisters=") s.lldb = true;  // only LLDB sends it
     if (semi == std::string_view::npos) break;
     args.remove_prefix(semi + 1);
   }
@@ -100,6 +101,8 @@ Reply pkt_qSupported(Session& s, std::string_view args) {
   if (s.extended_allowed)
     r += ";QEnvironmentHexEncoded+;QEnvironmentUnset+;QEnvironmentReset+;QSetWorkingDir+;QStartupWithShell+";
   if (s.multiprocess) r += ";multiprocess+";
+  // LLDB: signal numbers are Linux's (Session::wire_signal); its own packets.
+  if (s.lldb) r += ";native-signals+;QThreadSuffixSupported+;QListThreadsInStopReply+";
   if (s.fork_events) r += ";fork-events+";
   if (s.vfork_events) r += ";vfork-events+";
   if (s.exec_events) r += ";exec-events+";
@@ -123,8 +126,12 @@ Reply pkt_qAttached(Session& s, std::string_view args) {
 }
 
 // Addresses are not relocated by the stub (gdb reads the program headers
-// and the dynamic linker's r_debug itself).
-Reply pkt_qOffsets(Session&, std::string_view) { return Reply::send("Text=0;Data=0;Bss=0"); }
+// and the dynamic linker's r_debug itself). LLDB would take "Text=0" as
+// the load address of a position-independent program: it gets no answer
+// and relocates from the auxv, as with lldb-server.
+Reply pkt_qOffsets(Session& s, std::string_view) {
+  return s.lldb ? Reply::empty() : Reply::send("Text=0;Data=0;Bss=0");
+}
 
 Reply pkt_qSymbol(Session&, std::string_view) { return Reply::ok(); }
 
