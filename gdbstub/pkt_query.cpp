@@ -85,7 +85,6 @@ Reply pkt_qSupported(Session& s, std::string_view args) {
     if (f == "fork-events+") s.fork_events = true;
     if (f == "vfork-events+") s.vfork_events = true;
     if (f == "exec-events+") s.exec_events = true;
-    if (f.substr(0, 13) == "xmlRegisters=") s.lldb = true;  // only LLDB sends it
     if (semi == std::string_view::npos) break;
     args.remove_prefix(semi + 1);
   }
@@ -101,8 +100,6 @@ Reply pkt_qSupported(Session& s, std::string_view args) {
   if (s.extended_allowed)
     r += ";QEnvironmentHexEncoded+;QEnvironmentUnset+;QEnvironmentReset+;QSetWorkingDir+;QStartupWithShell+";
   if (s.multiprocess) r += ";multiprocess+";
-  // LLDB: signal numbers are Linux's (Session::wire_signal); its own packets.
-  if (s.lldb) r += ";native-signals+;QThreadSuffixSupported+;QListThreadsInStopReply+";
   if (s.fork_events) r += ";fork-events+";
   if (s.vfork_events) r += ";vfork-events+";
   if (s.exec_events) r += ";exec-events+";

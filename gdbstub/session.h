@@ -53,7 +53,8 @@ struct Session {
   bool extended_allowed = false;  // the server serves extended-remote
   bool extended = false;          // '!' received: vRun/vAttach, the session outlives processes
   // LLDB's additions (pkt_lldb.cpp): the client is LLDB (it sent one of its
-  // own packets: k then gets an exit reply), g/G/p/P carry ";thread:TID;"
+  // own packets, QThreadSuffixSupported first, right after qSupported; gdb
+  // sends none of them, and its qSupported looks like LLDB's), g/G/p/P carry ";thread:TID;"
   // (QThreadSuffixSupported; suffix_thread is that of the packet being
   // served), stop replies list every thread and pc (QListThreadsInStopReply).
   bool lldb = false;
