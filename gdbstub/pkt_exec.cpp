@@ -107,7 +107,13 @@ Reply legacy_resume(Session& s, std::string_view args, Action a, bool with_signa
 
 }  // namespace
 
-Reply pkt_question(Session& s, std::string_view) { return Reply::send(s.stop_reply(s.last_stop)); }
+Reply pkt_question(Session& s, std::string_view) {
+  // LLDB on an extended-remote stub with no process yet: an error, as
+  // lldb-server answers, keeps it "connected" (ready for process launch
+  // or attach); W00 would make it start a local process instead.
+  if (s.lldb && !s.target.has_process()) return Reply::error(2);
+  return Reply::send(s.stop_reply(s.last_stop));
+}
 
 Reply pkt_c(Session& s, std::string_view a) { return legacy_resume(s, a, Action::Continue, false); }
 Reply pkt_C(Session& s, std::string_view a) { return legacy_resume(s, a, Action::Continue, true); }

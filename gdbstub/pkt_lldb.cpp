@@ -59,6 +59,9 @@ std::string Session::thread_list_keys() {
 
 Reply pkt_QThreadSuffixSupported(Session& s, std::string_view) {
   s.lldb = true;
+  // LLDB sends no '!': on a stub that serves extended-remote, its session
+  // is one (it outlives processes; A, vAttach).
+  if (s.extended_allowed) s.extended = true;
   s.thread_suffix = true;
   return Reply::ok();
 }
