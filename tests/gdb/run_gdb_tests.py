@@ -1208,10 +1208,14 @@ SCENARIOS = {f.__name__: f for f in [break_step, registers_vars, watch, signal_s
                                       extended_remote, extended_attach, hartd_rsp_robustness]}
 
 
-def dynamic(f):
-    """f on the dynamically linked basic (shared libc from the cross sysroot)."""
+def dynamic(f, variant=None, **fields):
+    """f on the dynamically linked basic (shared libc from the cross sysroot).
+    variant: the VARIANT dict of another driver (tests/lldb), with its fields."""
+    if variant is None:
+        variant, fields = VARIANT, {"sysroot": DYN_SYSROOT}
+
     def run():
-        VARIANT.update(prog="basic_dyn", opts=("-L", DYN_SYSROOT), sysroot=DYN_SYSROOT)
+        variant.update(prog="basic_dyn", opts=("-L", DYN_SYSROOT), **fields)
         f()
     return run
 

@@ -1,0 +1,367 @@
+#!/usr/bin/env python3
+"""tests/lldb/run_lldb_tests.py — drives Debian's LLDB (the `lldb` package,
+LLDB 14) against hart's gdb stubs: `hart-run -g 0` (static and dynamically
+linked programs), stubs opened by hartd (launch with "gdb", the gdb op),
+and the extended-remote endpoints (`hart-run -g 0 --multi`, hartd's
+gdb_multi). The guest programs are tests/gdb's (basic.c, threads.c,
+spin.c), built by tests/lldb/CMakeLists.txt.
+
+usage: run_lldb_tests.py --hart-run P --bin-dir D --src-dir D
+                         [--hartd P --client-dir D] SCENARIO
+
+Most scenarios run `lldb -b -o CMD ...` (batch mode: every command waits
+for the process to stop). The interrupt and extended-remote ones feed
+lldb's stdin instead (no -b: LLDB is asynchronous there, so `process
+interrupt` can follow `continue`, and connecting to a stub without a
+process does not wait for a stop that never comes).
+
+Exit status 77 (CTest's SKIP_RETURN_CODE) with a message when lldb is not
+installed (scripts/setup installs it).
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gdb"))
+import run_gdb_tests as rgt  # noqa: E402
+from run_gdb_tests import expect_in_order, fail, source_line  # noqa: E402
+
+ARGS = None
+LLDB = "lldb"
+DYN_SYSROOT = "/usr/riscv64-linux-gnu"
+# The program of the basic scenarios; the *_dyn ones switch to the
+# dynamically linked build, run with -L the cross sysroot, where LLDB finds
+# the guest's /lib through a module search path.
+VARIANT = {"prog": "basic", "opts": (), "pre": ()}
+# LLDB 14's embedded Python is broken on Debian 12 (python3-lldb-14 lacks
+# the 3.11 path): it prints Python errors on start and for some commands;
+# harmless for these tests (lldb's own errors start with "error:").
+NOISE = re.compile(r'^(Traceback \(most recent call last\):|  File "<string>".*|'
+                   r"(ModuleNotFound|Name)Error: .*)\n", re.M)
+
+
+def bin_path(prog):
+    return os.path.join(ARGS.bin_dir, prog)
+
+
+def basic_hart(*args):
+    return rgt.Hart(VARIANT["prog"], *args, opts=VARIANT["opts"])
+
+
+def connect_cmd(stub):
+    """How LLDB reaches a stub: `gdb-remote PORT` for a TCP port, `process
+    connect -p gdb-remote unix-connect://PATH` for a Unix socket (hartd's default)."""
+    if isinstance(stub, str):
+        return f"process connect -p gdb-remote unix-connect://{stub}"
+    return f"gdb-remote {stub}"
+
+
+def lldb_batch(stub, prog, cmds, connect=None, timeout=60):
+    argv = [LLDB, "-b", "-x", "-o", "settings set auto-confirm true"]
+    if prog == VARIANT["prog"]:
+        for c in VARIANT["pre"]:
+            argv += ["-o", c]
+    argv += ["-o", connect or connect_cmd(stub)]
+    for c in cmds:
+        argv += ["-o", c]
+    argv.append(bin_path(prog))
+    try:
+        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           errors="replace", timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        fail("lldb timed out", (e.stdout or b"").decode(errors="replace") if isinstance(e.stdout, bytes)
+             else e.stdout or "")
+    return NOISE.sub("", r.stdout)
+
+
+def lldb_fed(prog, steps, timeout=60):
+    """lldb reading its commands from a pipe, (command, seconds to wait
+    after it) at a time; ends with quit."""
+    p = subprocess.Popen([LLDB, "-x", bin_path(prog)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, errors="replace")
+    rgt.STARTED.append(p)
+    try:
+        for cmd, wait in [("settings set auto-confirm true", 0)] + list(steps) + [("quit", 0)]:
+            p.stdin.write(cmd + "\n")
+            p.stdin.flush()
+            time.sleep(wait)
+        out, _ = p.communicate(timeout=timeout)
+    except (subprocess.TimeoutExpired, BrokenPipeError):
+        p.kill()
+        out, _ = p.communicate()
+        fail("lldb did not end", out)
+    return NOISE.sub("", out)
+
+
+def guest_ok(h, want="sum=3 counter=8 r=42 d=3 usr1=0", rc_want=0):
+    rc, o, e = h.finish()
+    if rc != rc_want or want not in o:
+        fail("guest result", rc, o, e)
+
+
+# ---- scenarios on hart-run -g ------------------------------------------------------
+
+def break_step():
+    """Breakpoints by name and file:line, bt, finish, next, step, a variable."""
+    h = basic_hart()
+    line = source_line("basic.c", 'line for "break')
+    out = lldb_batch(h.port, VARIANT["prog"], [
+        "breakpoint set --name add", "continue", "bt", "finish", "next", "step",
+        "breakpoint delete 1", f"breakpoint set --file basic.c --line {line}", "continue",
+        "frame variable x", "continue"])
+    expect_in_order(out, [
+        r"stop reason = signal SIGSTOP",  # the first stop, as lldb-server's
+        r"Breakpoint 1: where = \S+`add \+ \d+ at basic\.c:16",
+        r"stop reason = breakpoint 1\.1", r"frame #0: 0x[0-9a-f]+ \S+`add\(a=0, b=0\) at basic\.c:16",
+        r"\* frame #0: 0x[0-9a-f]+ \S+`add\(a=0, b=0\)", r"frame #1: 0x[0-9a-f]+ \S+`main\(argc=1",
+        r"stop reason = step out", r"`main\(argc=1, argv=0x[0-9a-f]+\) at basic\.c:28",
+        r"stop reason = step over", r"at basic\.c:29",
+        r"stop reason = step in", r"at basic\.c:27",
+        rf"Breakpoint 2: where = \S+`scale \+ \d+ at basic\.c:{line}",
+        rf"stop reason = breakpoint 2\.1", rf"`scale\(x=2\) at basic\.c:{line}",
+        r"\(double\) x = 2",
+        r"Process \d+ exited with status = 0"])
+    guest_ok(h)
+
+
+def registers_memory():
+    """register read (general, FP by ABI and architectural names, fcsr),
+    register write, memory read, memory region (permissions and names),
+    through `process connect -p gdb-remote connect://`."""
+    h = basic_hart()
+    line = source_line("basic.c", 'line for "break')
+    out = lldb_batch(h.port, VARIANT["prog"], [
+        f"breakpoint set --file basic.c --line {line}", "continue",
+        "register read pc sp fp ra", "register read a0 x10 zero",
+        "register read fa0 f10 ft0 fcsr fflags frm", "register read --all",
+        "register write s11 0x1234", "register read s11",
+        "memory read --size 4 --format d --count 2 &counter",
+        "memory read --size 8 --format x --count 1 $sp",
+        "memory region $pc", "memory region $sp", "memory region 0",
+        "frame variable x", "continue"],
+        connect=f"process connect -p gdb-remote connect://127.0.0.1:{h.port}")
+    expect_in_order(out, [
+        r"stop reason = breakpoint 1\.1",
+        r"pc = 0x[0-9a-f]+ +\S+`scale \+ \d+ at basic\.c", r"sp = 0x0000003f[0-9a-f]+",
+        r"fp = 0x0000003f[0-9a-f]+", r"ra = 0x[0-9a-f]+ +\S+`main \+ \d+",
+        r"a0 = 0x", r"a0 = 0x", r"zero = 0x0000000000000000",  # x10 is a0's other name
+        r"fa0 = 2\b", r"fa0 = 2\b", r"ft0 = ", r"fcsr = 0x00000000", r"fflags = 0x00000000",
+        r"frm = 0x00000000",
+        r"^general:", r"t6 = 0x", r"pc = 0x", r"^float:", r"ft0 = ", r"ft11 = ", r"fcsr = 0x",
+        r"s11 = 0x0000000000001234",
+        r"0x[0-9a-f]+: 8\n0x[0-9a-f]+: 42",
+        r"0x3f[0-9a-f]+: 0x[0-9a-f]{16}",
+        r"\[0x[0-9a-f]+-0x[0-9a-f]+\) r-x \S*basic",
+        r"\[0x0000003f[0-9a-f]+-0x0000003f[0-9a-f]+\) rw- \[stack\]",
+        r"\[0x0000000000000000-0x[0-9a-f]+\) ---",
+        r"\(double\) x = 2",
+        r"Process \d+ exited with status = 0"])
+    guest_ok(h)
+
+
+def watch():
+    """watchpoint set variable: every write hits (LLDB shows unchanged
+    values too), old and new values right (LLDB steps over the store)."""
+    h = basic_hart()
+    out = lldb_batch(h.port, VARIANT["prog"], [
+        "watchpoint set variable counter", "continue", "continue", "watchpoint list",
+        "watchpoint delete 1", "continue"])
+    expect_in_order(out, [
+        r"Watchpoint created: Watchpoint 1: addr = 0x[0-9a-f]+ size = 4 state = enabled type = w",
+        r"Watchpoint 1 hit:\s+old value: 5\s+new value: 5",  # counter += 0
+        r"stop reason = watchpoint 1", r"basic\.c:2[79]",
+        r"Watchpoint 1 hit:\s+old value: 5\s+new value: 6",
+        r"stop reason = watchpoint 1",
+        r"Watchpoint 1: addr = 0x[0-9a-f]+ size = 4 state = enabled type = w",
+        r"Process \d+ exited with status = 0"])
+    guest_ok(h)
+
+
+def signal_pass():
+    """A signal the program handles: LLDB sees it under its Linux number
+    (SIGUSR1) and passes it back; the handler runs."""
+    h = basic_hart("signal")
+    out = lldb_batch(h.port, VARIANT["prog"], [
+        "process handle SIGUSR1 --stop false --notify true --pass true", "continue"])
+    expect_in_order(out, [r"SIGUSR1\s+true\s+false\s+true",
+                          r"received signal: SIGUSR1",
+                          r"Process \d+ exited with status = 0"])
+    guest_ok(h, "usr1=10")
+
+
+def detach():
+    h = basic_hart()
+    out = lldb_batch(h.port, VARIANT["prog"], ["breakpoint set --name add", "continue", "process detach"])
+    expect_in_order(out, [r"stop reason = breakpoint 1\.1", r"Process \d+ detached"])
+    guest_ok(h)
+
+
+def kill():
+    h = basic_hart()
+    out = lldb_batch(h.port, VARIANT["prog"], ["breakpoint set --name add", "continue", "process kill"])
+    expect_in_order(out, [r"stop reason = breakpoint 1\.1", r"Process \d+ exited with status = 9"])
+    rc, o, e = h.finish()
+    if rc != -9 or "sum=" in o:
+        fail("the guest was not killed", rc, o, e)
+
+
+def threads():
+    """thread list (9 threads, through qThreadStopInfo), thread select, bt
+    and variables of the stopping worker, then of another thread."""
+    h = rgt.Hart("threads")
+    out = lldb_batch(h.port, "threads", [
+        "breakpoint set --name worker_mark", "continue", "thread list", "frame variable id",
+        "bt", "thread select 1", "thread info", "thread select 2", "bt 3",
+        "breakpoint delete 1", "continue"])
+    expect_in_order(out, [
+        r"stop reason = breakpoint 1\.1", r"`worker_mark\(id=\d\) at threads\.c:11",
+        r"Process \d+ stopped",
+        *[rf"thread #{i}: tid = \d+, 0x[0-9a-f]+" for i in range(1, 10)],
+        r"\(long\) id = \d",
+        r"frame #0: 0x[0-9a-f]+ \S+`worker_mark\(id=\d\)", r"frame #1: 0x[0-9a-f]+ \S+`worker\(arg=",
+        r"thread #1: tid = \d+", r"thread #2", r"frame #0: 0x[0-9a-f]+",
+        r"Process \d+ exited with status = 0"])
+    guest_ok(h, "sum=280")
+
+
+def interrupt():
+    """process interrupt stops a spinning guest; memory write ends the loop."""
+    h = rgt.Hart("spin")
+    addr = rgt.symbol("spin", "stop")
+    out = lldb_fed("spin", [
+        (f"gdb-remote {h.port}", 2), ("continue", 1.5), ("process interrupt", 1.5),
+        ("frame variable spins", 0.5), (f"memory write --size 4 0x{addr:x} 1", 0.5),
+        ("continue", 2)])
+    expect_in_order(out, [r"stop reason = signal SIGSTOP", r"Process \d+ resuming",
+                          r"Process \d+ stopped", r"stop reason = signal SIGINT",
+                          r"\(volatile unsigned long\) spins = [1-9]\d*",
+                          r"Process \d+ exited with status = 0"])
+    guest_ok(h, "stopped after spinning")
+
+
+def shared_libraries():
+    """The dynamically linked program: LLDB finds ld.so and libc in the
+    sysroot (module search path), through the stub's svr4 list and the
+    program's DT_DEBUG; a breakpoint in libc is hit, bt leads back to main."""
+    h = basic_hart()
+    out = lldb_batch(h.port, VARIANT["prog"], [
+        "breakpoint set --name add", "continue", "image list", "breakpoint set --name printf",
+        "breakpoint delete 1", "continue", "bt", "breakpoint delete 2", "continue"])
+    expect_in_order(out, [r"stop reason = breakpoint 1\.1",
+                          r"\] [0-9A-F-]+ 0x0000002a[0-9a-f]+ \S*basic_dyn",
+                          r"\] [0-9A-F-]+ 0x[0-9a-f]+ /usr/riscv64-linux-gnu/lib/libc\.so\.6",
+                          r"Breakpoint 2: where = libc\.so\.6`\S*printf",
+                          r"stop reason = breakpoint 2\.1", r"frame #0: 0x[0-9a-f]+ libc\.so\.6`\S*printf",
+                          r"frame #1: 0x[0-9a-f]+ basic_dyn`main",
+                          r"Process \d+ exited with status = 0"])
+    guest_ok(h)
+
+
+def extended_run():
+    """hart-run -g 0 --multi: `gdb-remote` to a stub with no process, then
+    `process launch` (LLDB's A packet), a breakpoint, bt, kill."""
+    p = subprocess.Popen([ARGS.hart_run, "-g", "0", "--multi"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    rgt.STARTED.append(p)
+    m = re.search(r"127\.0\.0\.1:(\d+)", p.stderr.readline())
+    if not m:
+        fail("hart-run --multi did not report a port")
+    out = lldb_fed("basic", [
+        (f"gdb-remote {m.group(1)}", 2), ("breakpoint set --name add", 0.3),
+        ("process launch", 3), ("bt", 1), ("frame variable a b", 0.5), ("process kill", 1.5)])
+    expect_in_order(out, [r"Process \d+ launched: '.*basic' \(riscv64\)",
+                          r"stop reason = breakpoint 1\.1", r"`add\(a=0, b=0\) at basic\.c:16",
+                          r"frame #1: 0x[0-9a-f]+ basic`main", r"\(int\) a = 0",
+                          r"Process \d+ exited with status = 9"])
+    try:
+        p.wait(timeout=10)  # it ends with its debugger
+    except subprocess.TimeoutExpired:
+        fail("hart-run --multi did not end after lldb quit")
+
+
+# ---- hartd ----------------------------------------------------------------------------
+
+def hartd_stubs():
+    """A guest launched with a waiting stub on hartd's private Unix socket
+    (`process connect -p gdb-remote unix-connect://`), then a running guest opened with
+    the gdb op (attach: it stops, runs on after detach)."""
+    d = rgt.Daemon()
+    r = d.launch("basic", gdb={"wait": True})
+    ep = r.get("gdb", "")
+    if not ep.startswith("unix:"):
+        fail("launch reply lacks a Unix gdb endpoint", r)
+    out = lldb_batch(ep[5:], "basic", ["breakpoint set --name add", "continue", "bt",
+                                       "breakpoint delete 1", "continue"])
+    expect_in_order(out, [r"stop reason = breakpoint 1\.1", r"frame #1: 0x[0-9a-f]+ basic`main",
+                          r"Process \d+ exited with status = 0"])
+    st, o = d.exit_of(r["pid"])
+    if st != 0 or "sum=3 counter=8" not in o:
+        fail("guest result", st, o)
+    spin = d.launch("spin")["pid"]
+    time.sleep(0.3)
+    g = d.c.request("gdb", pid=spin, listen="127.0.0.1:0")
+    port = int(g["gdb"].rsplit(":", 1)[1])
+    out = lldb_batch(port, "spin", ["frame variable spins", "thread list", "process detach"])
+    expect_in_order(out, [r"Process \d+ stopped", r"\(volatile unsigned long\) spins = [1-9]\d*",
+                          r"thread #1: tid = \d+", r"Process \d+ detached"])
+    time.sleep(0.3)
+    if not [x for x in d.c.request("list")["guests"] if x["pid"] == spin and x["state"] == "running"]:
+        fail("the guest does not run on after detach")
+    d.c.request("kill", pid=spin, signal="SIGKILL")
+    d.stop()
+
+
+def hartd_multi():
+    """hartd's extended-remote endpoint: `process launch` starts the guest
+    in the daemon (list shows it), breakpoint, kill."""
+    d = rgt.Daemon()
+    ep = d.c.request("gdb_multi", listen="127.0.0.1:0", launch={}).get("gdb", "")
+    if not ep.startswith("127.0.0.1:"):
+        fail("gdb_multi reply", ep)
+    port = ep.rsplit(":", 1)[1]
+    out = lldb_fed("basic", [
+        (f"gdb-remote {port}", 2), ("breakpoint set --name add", 0.3), ("process launch", 3),
+        ("bt", 1), ("process kill", 1.5)])
+    expect_in_order(out, [r"Process \d+ launched: '.*basic' \(riscv64\)",
+                          r"stop reason = breakpoint 1\.1", r"frame #1: 0x[0-9a-f]+ basic`main",
+                          r"Process \d+ exited with status = 9"])
+    d.stop()
+
+
+SCENARIOS = {f.__name__: f for f in [break_step, registers_memory, watch, signal_pass, detach, kill,
+                                      threads, interrupt, extended_run, hartd_stubs, hartd_multi]}
+
+
+for _f in [break_step, registers_memory, watch, detach, kill, shared_libraries]:
+    SCENARIOS[_f.__name__ + "_dyn"] = rgt.dynamic(
+        _f, VARIANT, pre=(f"target modules search-paths add /lib {DYN_SYSROOT}/lib",))
+
+
+def main():
+    global ARGS, LLDB
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--hart-run", required=True)
+    ap.add_argument("--bin-dir", required=True)
+    ap.add_argument("--src-dir", required=True)
+    ap.add_argument("--hartd")
+    ap.add_argument("--client-dir")
+    ap.add_argument("--lldb", default="lldb")
+    ap.add_argument("scenario", choices=sorted(SCENARIOS) + ["list"])
+    ARGS = ap.parse_args()
+    if ARGS.scenario == "list":
+        print("\n".join(SCENARIOS))
+        return
+    LLDB = shutil.which(ARGS.lldb)
+    if not LLDB:
+        print(f"SKIP: {ARGS.lldb} is not installed (Debian: apt-get install lldb; scripts/setup does it)")
+        sys.exit(77)
+    rgt.ARGS = ARGS  # the helpers shared with tests/gdb (Hart, Daemon, source_line)
+    rgt.run_scenario(ARGS.scenario, SCENARIOS[ARGS.scenario])
+
+
+if __name__ == "__main__":
+    main()
