@@ -317,7 +317,8 @@ def hartd_stubs():
 
 def hartd_multi():
     """hartd's extended-remote endpoint: `process launch` starts the guest
-    in the daemon (list shows it), breakpoint, kill."""
+    in the daemon, breakpoint, kill; then `process attach --pid` to a
+    running guest of the daemon, and detach (it runs on)."""
     d = rgt.Daemon()
     ep = d.c.request("gdb_multi", listen="127.0.0.1:0", launch={}).get("gdb", "")
     if not ep.startswith("127.0.0.1:"):
@@ -329,6 +330,17 @@ def hartd_multi():
     expect_in_order(out, [r"Process \d+ launched: '.*basic' \(riscv64\)",
                           r"stop reason = breakpoint 1\.1", r"frame #1: 0x[0-9a-f]+ basic`main",
                           r"Process \d+ exited with status = 9"])
+    # process attach (vAttach) to a guest of the daemon, then detach: it runs on.
+    spin = d.launch("spin")["pid"]
+    time.sleep(0.3)
+    out = lldb_fed("spin", [(f"gdb-remote {port}", 2), (f"process attach --pid {spin}", 2),
+                            ("frame variable spins", 0.5), ("process detach", 1)])
+    expect_in_order(out, [rf"Process {spin} stopped", r"\(volatile unsigned long\) spins = [1-9]\d*",
+                          rf"Process {spin} detached"])
+    time.sleep(0.3)
+    if not [x for x in d.c.request("list")["guests"] if x["pid"] == spin and x["state"] == "running"]:
+        fail("the attached guest does not run on after detach")
+    d.c.request("kill", pid=spin, signal="SIGKILL")
     d.stop()
 
 
