@@ -106,11 +106,11 @@ def guest_ok(h, want="sum=3 counter=8 r=42 d=3 usr1=0", rc_want=0):
 # ---- scenarios on hart-run -g ------------------------------------------------------
 
 def break_step():
-    """Breakpoints by name and file:line, bt, finish, next, step, a variable."""
+    """Breakpoints by name and file:line, bt, finish, next, step, stepi, a variable."""
     h = basic_hart()
     line = source_line("basic.c", 'line for "break')
     out = lldb_batch(h.port, VARIANT["prog"], [
-        "breakpoint set --name add", "continue", "bt", "finish", "next", "step",
+        "breakpoint set --name add", "continue", "bt", "finish", "next", "step", "stepi",
         "breakpoint delete 1", f"breakpoint set --file basic.c --line {line}", "continue",
         "frame variable x", "continue"])
     expect_in_order(out, [
@@ -121,6 +121,7 @@ def break_step():
         r"stop reason = step out", r"`main\(argc=1, argv=0x[0-9a-f]+\) at basic\.c:28",
         r"stop reason = step over", r"at basic\.c:29",
         r"stop reason = step in", r"at basic\.c:27",
+        r"stop reason = instruction step into",
         rf"Breakpoint 2: where = \S+`scale \+ \d+ at basic\.c:{line}",
         rf"stop reason = breakpoint 2\.1", rf"`scale\(x=2\) at basic\.c:{line}",
         r"\(double\) x = 2",
