@@ -19,11 +19,14 @@ Exit status 77 (CTest's SKIP_RETURN_CODE) with a message when lldb is not
 installed (scripts/setup installs it).
 """
 import argparse
+import json
 import os
+import queue
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "gdb"))
@@ -345,8 +348,119 @@ def hartd_multi():
     d.stop()
 
 
+# ---- lldb-vscode (lldb-dap's former name): an IDE's Debug Adapter Protocol session ----
+
+class Dap:
+    """A Debug Adapter Protocol client talking to lldb-vscode over its stdio."""
+
+    def __init__(self, adapter):
+        self.p = subprocess.Popen([adapter], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL)
+        rgt.STARTED.append(self.p)
+        self.seq = 0
+        self.log = []  # every message received, for failure reports
+        self.q = queue.Queue()
+        threading.Thread(target=self._reader, daemon=True).start()
+
+    def _reader(self):
+        while True:
+            length = 0
+            while True:
+                line = self.p.stdout.readline()
+                if not line:
+                    self.q.put(None)
+                    return
+                if line in (b"\r\n", b"\n"):
+                    break
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            self.q.put(json.loads(self.p.stdout.read(length)))
+
+    def send(self, command, **arguments):
+        self.seq += 1
+        body = json.dumps({"seq": self.seq, "type": "request", "command": command,
+                           "arguments": arguments}).encode()
+        self.p.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.p.stdin.flush()
+        return self.seq
+
+    def read(self, timeout):
+        try:
+            msg = self.q.get(timeout=max(timeout, 0.01))
+        except queue.Empty:
+            fail("lldb-vscode: no message", *map(str, self.log[-20:]))
+        if msg is None:
+            fail("lldb-vscode ended", *map(str, self.log[-20:]))
+        self.log.append(msg)
+        return msg
+
+    def wait(self, pred, what, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            msg = self.read(deadline - time.time())
+            if pred(msg):
+                return msg
+        fail(f"lldb-vscode: no {what}", *map(str, self.log[-20:]))
+
+    def request(self, command, **arguments):
+        seq = self.send(command, **arguments)
+        r = self.wait(lambda m: m.get("type") == "response" and m.get("request_seq") == seq,
+                      f"reply to {command}")
+        if not r.get("success"):
+            fail(f"lldb-vscode: {command} failed", r)
+        return r
+
+    def event(self, name, **fields):
+        return self.wait(lambda m: m.get("type") == "event" and m.get("event") == name and
+                         all(m.get("body", {}).get(k) == v for k, v in fields.items()), f"{name} event")
+
+
+def dap_attach():
+    """What an IDE does through lldb-vscode (Debian 12's lldb-dap): attach
+    with attachCommands ["gdb-remote PORT"], a source breakpoint, continue,
+    the stack, the arguments, continue to the exit."""
+    adapter = shutil.which("lldb-vscode-14") or shutil.which("lldb-vscode") or shutil.which("lldb-dap")
+    if not adapter:
+        print("SKIP: no lldb-vscode-14 / lldb-dap (Debian: it comes with lldb-14)")
+        sys.exit(77)
+    h = basic_hart()
+    d = Dap(adapter)
+    d.request("initialize", adapterID="lldb-vscode", linesStartAt1=True, columnsStartAt1=True,
+              pathFormat="path")
+    d.send("attach", program=bin_path("basic"), attachCommands=[f"gdb-remote {h.port}"])
+    d.event("initialized")
+    r = d.request("setBreakpoints", source={"path": os.path.abspath(os.path.join(ARGS.src_dir, "basic.c"))},
+                  breakpoints=[{"line": 16}])
+    if not r["body"]["breakpoints"][0].get("verified"):
+        fail("breakpoint at basic.c:16 not verified", r)
+    d.request("configurationDone")
+    tid = d.request("threads")["body"]["threads"][0]["id"]
+    d.request("continue", threadId=tid)
+    stop = d.event("stopped", reason="breakpoint")
+    tid = stop["body"]["threadId"]
+    frames = d.request("stackTrace", threadId=tid, startFrame=0, levels=5)["body"]["stackFrames"]
+    names = [f["name"] for f in frames]
+    if not names[0].startswith("add") or not any(n.startswith("main") for n in names[1:]) or \
+            frames[0].get("line") != 16:
+        fail("stack at the breakpoint", frames)
+    scopes = d.request("scopes", frameId=frames[0]["id"])["body"]["scopes"]
+    local = d.request("variables", variablesReference=scopes[0]["variablesReference"])["body"]["variables"]
+    if {v["name"]: v["value"] for v in local}.get("a") != "0":
+        fail("variables of add", local)
+    d.request("setBreakpoints", source={"path": os.path.abspath(os.path.join(ARGS.src_dir, "basic.c"))}, breakpoints=[])
+    d.request("continue", threadId=tid)
+    d.event("exited", exitCode=0)
+    d.send("disconnect")
+    try:
+        d.p.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        d.p.kill()
+    guest_ok(h)
+
+
 SCENARIOS = {f.__name__: f for f in [break_step, registers_memory, watch, signal_pass, detach, kill,
-                                      threads, interrupt, extended_run, hartd_stubs, hartd_multi]}
+                                      threads, interrupt, extended_run, hartd_stubs, hartd_multi,
+                                      dap_attach]}
 
 
 for _f in [break_step, registers_memory, watch, detach, kill, shared_libraries]:
