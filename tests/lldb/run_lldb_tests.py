@@ -348,6 +348,54 @@ def hartd_multi():
     d.stop()
 
 
+# ---- the same session against lldb-server on an x86-64 build ---------------------
+
+def compare_native():
+    """One LLDB session (breakpoints by name and line, bt, finish, next,
+    step, variables, memory region, detach) against hart-run -g on the
+    riscv64 build of basic.c and against `lldb-server gdbserver` on its
+    x86-64 build: the stop reasons, functions, source lines and values
+    must be the same."""
+    lldb_server = shutil.which("lldb-server")
+    native = bin_path("basic_x86_64")
+    if not lldb_server or not os.path.exists(native):
+        print("SKIP: no lldb-server or no x86-64 build of basic.c")
+        sys.exit(77)
+    line = source_line("basic.c", 'line for "break')
+    cmds = ["breakpoint set --name add", "continue", "bt 2", "finish", "next", "step",
+            "frame variable i sum", "breakpoint delete 1", f"breakpoint set --file basic.c --line {line}",
+            "continue", "frame variable x", "memory region $pc", "process detach"]
+
+    def facts(out):
+        """What must agree: stop reasons, function(args) at file:line, values,
+        the permissions and the file of the code's mapping."""
+        keep = re.findall(r"stop reason = [A-Za-z ]+\d*(?:\.\d+)?|`\w+\([^)]*\) at basic\.c:\d+|"
+                          r"^\(\w+\) \w+ = [-\w.]+|\) r-x \S*basic|Process \d+ detached", out, re.M)
+        # argv's address and the pid differ; the rest must not.
+        return [re.sub(r"argv=0x[0-9a-f]+|Process \d+", "#", k) for k in keep]
+
+    h = basic_hart()
+    mine = facts(lldb_batch(h.port, "basic", cmds))
+    guest_ok(h)
+    r, w = os.pipe()  # lldb-server writes the port it listens on there (--pipe)
+    ls = subprocess.Popen([lldb_server, "gdbserver", "--pipe", str(w), "127.0.0.1:0", native],
+                          pass_fds=(w,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rgt.STARTED.append(ls)
+    os.close(w)
+    port = os.read(r, 32).split(b"\0")[0]
+    os.close(r)
+    if not port.isdigit():
+        fail("lldb-server did not say its port", port)
+    theirs = facts(lldb_batch(int(port), "basic_x86_64", cmds))
+    try:
+        ls.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        fail("lldb-server did not end after the detach")
+    if mine != theirs or len(mine) < 12:
+        fail("LLDB sees hart-run's riscv64 guest otherwise than lldb-server's x86-64 process",
+             "\n".join(mine), "\n".join(theirs))
+
+
 # ---- lldb-vscode (lldb-dap's former name): an IDE's Debug Adapter Protocol session ----
 
 class Dap:
@@ -460,7 +508,7 @@ def dap_attach():
 
 SCENARIOS = {f.__name__: f for f in [break_step, registers_memory, watch, signal_pass, detach, kill,
                                       threads, interrupt, extended_run, hartd_stubs, hartd_multi,
-                                      dap_attach]}
+                                      dap_attach, compare_native]}
 
 
 for _f in [break_step, registers_memory, watch, detach, kill, shared_libraries]:
