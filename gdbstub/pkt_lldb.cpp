@@ -23,17 +23,13 @@ constexpr const char* kTriple = "riscv64-unknown-linux-gnu";
 // Watchpoints are checks in the translated code, not debug registers: as
 // many as the debugger wants. LLDB wants a number.
 constexpr int kWatchpoints = 64;
-
-std::string hex_int(uint64_t v) { return hex_u64(v); }
 }  // namespace
 
 void strip_thread_suffix(Session& s, std::string* pkt) {
   s.suffix_thread = 0;
   if (!s.thread_suffix || pkt->empty()) return;
   char c = (*pkt)[0];
-  bool regs = c == 'g' || c == 'G' || c == 'p' || c == 'P' || pkt->rfind("QSaveRegisterState", 0) == 0 ||
-              pkt->rfind("QRestoreRegisterState", 0) == 0;
-  if (!regs) return;
+  if (c != 'g' && c != 'G' && c != 'p' && c != 'P') return;
   size_t at = pkt->find(";thread:");
   if (at == std::string::npos) return;
   std::string_view id = std::string_view(*pkt).substr(at + 8);
@@ -86,10 +82,10 @@ Reply pkt_qProcessInfo(Session& s, std::string_view) {
   s.lldb = true;
   Target::ProcessFacts f;
   if (!s.target.process_facts(&f)) return Reply::error(1);
-  std::string r = "pid:" + hex_int(static_cast<uint64_t>(f.pid)) + ";";
-  if (f.ppid > 0) r += "parent-pid:" + hex_int(static_cast<uint64_t>(f.ppid)) + ";";
-  r += "real-uid:" + hex_int(f.ruid) + ";real-gid:" + hex_int(f.rgid) + ";effective-uid:" + hex_int(f.euid) +
-       ";effective-gid:" + hex_int(f.egid) + ";";
+  std::string r = "pid:" + hex_u64(static_cast<uint64_t>(f.pid)) + ";";
+  if (f.ppid > 0) r += "parent-pid:" + hex_u64(static_cast<uint64_t>(f.ppid)) + ";";
+  r += "real-uid:" + hex_u64(f.ruid) + ";real-gid:" + hex_u64(f.rgid) + ";effective-uid:" + hex_u64(f.euid) +
+       ";effective-gid:" + hex_u64(f.egid) + ";";
   r += "triple:" + to_hex(kTriple) + ";ostype:linux;endian:little;ptrsize:8;";
   return Reply::send(r);
 }
