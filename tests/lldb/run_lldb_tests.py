@@ -219,7 +219,8 @@ def threads():
     h = rgt.Hart("threads")
     out = lldb_batch(h.port, "threads", [
         "breakpoint set --name worker_mark", "continue", "thread list", "frame variable id",
-        "bt", "thread select 1", "thread info", "thread select 2", "bt 3",
+        "bt", "register read pc", "thread select 1", "thread info", "register read pc",
+        "thread select 2", "bt 3",
         "breakpoint delete 1", "continue"])
     expect_in_order(out, [
         r"stop reason = breakpoint 1\.1", r"`worker_mark\(id=\d\) at threads\.c:11",
@@ -227,7 +228,10 @@ def threads():
         *[rf"thread #{i}: tid = \d+, 0x[0-9a-f]+" for i in range(1, 10)],
         r"\(long\) id = \d",
         r"frame #0: 0x[0-9a-f]+ \S+`worker_mark\(id=\d\)", r"frame #1: 0x[0-9a-f]+ \S+`worker\(arg=",
-        r"thread #1: tid = \d+", r"thread #2", r"frame #0: 0x[0-9a-f]+",
+        r"pc = 0x[0-9a-f]+ +threads`worker_mark ",
+        # the main thread's own registers (p with ;thread:TID;), not the stopping thread's
+        r"thread #1: tid = \d+", r"pc = 0x[0-9a-f]+ +threads`(?!worker_mark)\S+",
+        r"thread #2", r"frame #0: 0x[0-9a-f]+",
         r"Process \d+ exited with status = 0"])
     guest_ok(h, "sum=280")
 
