@@ -62,6 +62,24 @@ const PacketDef kPackets[] = {
     {"QEnvironmentReset", E, pkt_QEnvironmentReset, F, ""},
     {"QSetWorkingDir:", P, pkt_QSetWorkingDir, F, ""},
     {"QStartupWithShell:", P, pkt_QStartupWithShell, Part, "no shell: arguments are passed as given"},
+    // LLDB's packets (pkt_lldb.cpp, pkt_lldb_launch.cpp)
+    {"QThreadSuffixSupported", E, pkt_QThreadSuffixSupported, F, ""},
+    {"QListThreadsInStopReply", E, pkt_QListThreadsInStopReply, F, ""},
+    {"qHostInfo", E, pkt_qHostInfo, F, ""},
+    {"qProcessInfo", E, pkt_qProcessInfo, F, ""},
+    {"qRegisterInfo", P, pkt_qRegisterInfo, Part, "x0..x31, pc, f0..f31 (fflags/frm/fcsr only in target.xml)"},
+    {"qMemoryRegionInfo", P, pkt_qMemoryRegionInfo, F, ""},
+    {"qWatchpointSupportInfo", P, pkt_qWatchpointSupportInfo, F, ""},
+    {"qThreadStopInfo", P, pkt_qThreadStopInfo, F, ""},
+    {"QEnvironment:", P, pkt_QEnvironment, F, ""},
+    {"QSetDisableASLR:", P, pkt_lldb_accept, Part, "accepted: guests have no ASLR to disable"},
+    {"QSetDetachOnError:", P, pkt_lldb_accept, Part, "accepted; a lost session kills the guests it started"},
+    {"QLaunchArch:", P, pkt_lldb_accept, Part, "accepted: always riscv64"},
+    {"QSetSTDIN:", P, pkt_lldb_accept, Part, "accepted; the guest's stdio are the stub's"},
+    {"QSetSTDOUT:", P, pkt_lldb_accept, Part, "accepted; the guest's stdio are the stub's"},
+    {"QSetSTDERR:", P, pkt_lldb_accept, Part, "accepted; the guest's stdio are the stub's"},
+    {"A", P, pkt_A, F, "extended-remote only"},
+    {"qLaunchSuccess", E, pkt_qLaunchSuccess, F, ""},
 };
 }  // namespace
 

@@ -92,6 +92,23 @@ Reply pkt_QEnvironmentUnset(Session&, std::string_view);
 Reply pkt_QEnvironmentReset(Session&, std::string_view);
 Reply pkt_QSetWorkingDir(Session&, std::string_view);
 Reply pkt_QStartupWithShell(Session&, std::string_view);
+// pkt_lldb.cpp — LLDB's own packets
+Reply pkt_QThreadSuffixSupported(Session&, std::string_view);
+Reply pkt_QListThreadsInStopReply(Session&, std::string_view);
+Reply pkt_qHostInfo(Session&, std::string_view);
+Reply pkt_qProcessInfo(Session&, std::string_view);
+Reply pkt_qRegisterInfo(Session&, std::string_view);
+Reply pkt_qMemoryRegionInfo(Session&, std::string_view);
+Reply pkt_qWatchpointSupportInfo(Session&, std::string_view);
+Reply pkt_qThreadStopInfo(Session&, std::string_view);
+// g/G/p/P with ";thread:TID;" (after QThreadSuffixSupported): sets
+// s.suffix_thread for this packet and removes the suffix.
+void strip_thread_suffix(Session& s, std::string* pkt);
+// pkt_lldb_launch.cpp — LLDB's process launch on an extended-remote stub
+Reply pkt_QEnvironment(Session&, std::string_view);
+Reply pkt_lldb_accept(Session&, std::string_view);
+Reply pkt_A(Session&, std::string_view);
+Reply pkt_qLaunchSuccess(Session&, std::string_view);
 // pkt_monitor.cpp — monitor commands
 Reply pkt_qRcmd(Session&, std::string_view);
 

@@ -9,7 +9,7 @@
 
 namespace hart::gdb {
 
-std::string Session::stop_reply(const StopInfo& st) {
+std::string Session::stop_reply(const StopInfo& st, bool make_general) {
   char buf[64];
   std::string proc = multiprocess && st.pid > 0 ? ";process:" + hex_u64(static_cast<uint64_t>(st.pid)) : "";
   if (st.kind == StopInfo::Exited) {
@@ -17,14 +17,16 @@ std::string Session::stop_reply(const StopInfo& st) {
     return buf + proc;
   }
   if (st.kind == StopInfo::Killed) {
-    snprintf(buf, sizeof buf, "X%02x", gdb_signal_from_linux(st.signal) & 0xff);
+    snprintf(buf, sizeof buf, "X%02x", wire_signal(st.signal) & 0xff);
     return buf + proc;
   }
-  snprintf(buf, sizeof buf, "T%02x", gdb_signal_from_linux(st.signal) & 0xff);
+  int sig = st.signal;
+  if (lldb && fresh_stop && st.reason == StopReason::None && sig == 5) sig = 19;  // SIGSTOP
+  snprintf(buf, sizeof buf, "T%02x", wire_signal(sig) & 0xff);
   std::string r = buf;
   // As gdbserver: the thread a stop reports becomes the general thread, so
   // the next g/p/m act on it even when gdb selected another one (Hg) before.
-  if (st.tid > 0) g_thread = st.tid;
+  if (st.tid > 0 && make_general) g_thread = st.tid;
   Registers regs;
   bool have_regs = target.read_registers(st.tid, &regs);
   switch (st.reason) {
@@ -69,7 +71,10 @@ std::string Session::stop_reply(const StopInfo& st) {
   if (have_regs) {
     r += "20:" + le_hex(regs.pc, 8) + ";";
     r += "02:" + le_hex(regs.x[2], 8) + ";";
+    r += "08:" + le_hex(regs.x[8], 8) + ";";
+    r += "01:" + le_hex(regs.x[1], 8) + ";";
   }
+  if (list_threads_in_stop) r += thread_list_keys();
   return r;
 }
 
@@ -87,7 +92,7 @@ Reply legacy_resume(Session& s, std::string_view args, Action a, bool with_signa
     uint64_t v;
     size_t semi = args.find(';');
     if (!parse_hex(args.substr(0, semi), &v) || v > 255) return Reply::error(22);
-    sig = linux_signal_from_gdb(static_cast<int>(v));
+    sig = s.linux_signal(static_cast<int>(v));
     args = semi == std::string_view::npos ? std::string_view{} : args.substr(semi + 1);
   }
   if (!args.empty()) return Reply::error(22);  // resume at an address: not supported
@@ -102,7 +107,13 @@ Reply legacy_resume(Session& s, std::string_view args, Action a, bool with_signa
 
 }  // namespace
 
-Reply pkt_question(Session& s, std::string_view) { return Reply::send(s.stop_reply(s.last_stop)); }
+Reply pkt_question(Session& s, std::string_view) {
+  // LLDB on an extended-remote stub with no process yet: an error, as
+  // lldb-server answers, keeps it "connected" (ready for process launch
+  // or attach); W00 would make it start a local process instead.
+  if (s.lldb && !s.target.has_process()) return Reply::error(2);
+  return Reply::send(s.stop_reply(s.last_stop));
+}
 
 Reply pkt_c(Session& s, std::string_view a) { return legacy_resume(s, a, Action::Continue, false); }
 Reply pkt_C(Session& s, std::string_view a) { return legacy_resume(s, a, Action::Continue, true); }
@@ -137,7 +148,7 @@ Reply pkt_vCont(Session& s, std::string_view args) {
     if (k == 'C' || k == 'S') {
       uint64_t v;
       if (!parse_hex(act.substr(1), &v) || v > 255) return Reply::error(22);
-      ta.signal = linux_signal_from_gdb(static_cast<int>(v));
+      ta.signal = s.linux_signal(static_cast<int>(v));
     } else if (act.size() != 1) {
       return Reply::error(22);
     }
@@ -185,7 +196,8 @@ Reply pkt_D(Session& s, std::string_view args) {
 
 Reply pkt_k(Session& s, std::string_view) {
   s.target.kill();
-  return {Reply::Kill, ""};
+  // gdb reads no reply to k; LLDB waits for the exit status.
+  return {Reply::Kill, s.lldb ? "X09" : ""};
 }
 
 Reply pkt_vKill(Session& s, std::string_view args) {

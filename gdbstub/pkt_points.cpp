@@ -19,7 +19,8 @@ Reply point(Session& s, std::string_view args, bool insert) {
   switch (type) {
     case 0:
     case 1: {
-      if (kind != 2 && kind != 4) return Reply::error(22);
+      // kind 0: LLDB 14 has no riscv64 trap opcode size and sends 0.
+      if (kind != 2 && kind != 4 && kind != 0) return Reply::error(22);
       std::pair<int, uint64_t> key{s.target.pid(), addr};
       auto& mine = type == 0 ? s.sw_breaks : s.hw_breaks;
       bool shared = (type == 0 ? s.hw_breaks : s.sw_breaks).count(key) != 0;  // the other kind is there

@@ -62,7 +62,11 @@ int Session::resolve_thread(int tid, int pid) {
   return tid;
 }
 
+int Session::wire_signal(int linux_sig) const { return lldb ? linux_sig : gdb_signal_from_linux(linux_sig); }
+int Session::linux_signal(int wire) const { return lldb ? wire : linux_signal_from_gdb(wire); }
+
 int Session::current_thread() {
+  if (suffix_thread > 0 && target.thread_alive(suffix_thread)) return suffix_thread;
   if (g_thread > 0 && target.thread_alive(g_thread)) return g_thread;
   if (last_stop.tid > 0 && target.thread_alive(last_stop.tid)) return last_stop.tid;
   std::vector<ThreadInfo> ts = target.threads();
@@ -119,20 +123,24 @@ Reply pkt_qAttached(Session& s, std::string_view args) {
 }
 
 // Addresses are not relocated by the stub (gdb reads the program headers
-// and the dynamic linker's r_debug itself).
-Reply pkt_qOffsets(Session&, std::string_view) { return Reply::send("Text=0;Data=0;Bss=0"); }
+// and the dynamic linker's r_debug itself). LLDB would take "Text=0" as
+// the load address of a position-independent program: it gets no answer
+// and relocates from the auxv, as with lldb-server.
+Reply pkt_qOffsets(Session& s, std::string_view) {
+  return s.lldb ? Reply::empty() : Reply::send("Text=0;Data=0;Bss=0");
+}
 
 Reply pkt_qSymbol(Session&, std::string_view) { return Reply::ok(); }
 
 namespace {
 // "a;b;c" of hex signal numbers → mask.
-bool parse_signal_list(std::string_view args, uint64_t* mask) {
+bool parse_signal_list(Session& s, std::string_view args, uint64_t* mask) {
   *mask = 0;
   while (!args.empty()) {
     size_t semi = args.find(';');
     uint64_t sig;
     if (!parse_hex(args.substr(0, semi), &sig)) return false;
-    int ls = linux_signal_from_gdb(static_cast<int>(sig < 256 ? sig : 0));
+    int ls = s.linux_signal(static_cast<int>(sig < 256 ? sig : 0));
     if (ls >= 1 && ls <= 64) *mask |= uint64_t{1} << (ls - 1);
     if (semi == std::string_view::npos) break;
     args.remove_prefix(semi + 1);
@@ -143,14 +151,14 @@ bool parse_signal_list(std::string_view args, uint64_t* mask) {
 
 Reply pkt_QPassSignals(Session& s, std::string_view args) {
   uint64_t mask;
-  if (!parse_signal_list(args, &mask)) return Reply::error(22);
+  if (!parse_signal_list(s, args, &mask)) return Reply::error(22);
   s.target.set_pass_signals(mask);
   return Reply::ok();
 }
 
-Reply pkt_QProgramSignals(Session&, std::string_view args) {
+Reply pkt_QProgramSignals(Session& s, std::string_view args) {
   uint64_t mask;
-  if (!parse_signal_list(args, &mask)) return Reply::error(22);
+  if (!parse_signal_list(s, args, &mask)) return Reply::error(22);
   return Reply::ok();
 }
 

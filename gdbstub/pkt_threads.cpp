@@ -28,10 +28,14 @@ Reply pkt_T(Session& s, std::string_view args) {
 }
 
 Reply pkt_qC(Session& s, std::string_view) {
+  if (s.lldb && !s.target.has_process()) return Reply::error(0x44);  // no process yet (LLDB)
   return Reply::send("QC" + s.thread_id(s.current_thread()));
 }
 
 Reply pkt_qfThreadInfo(Session& s, std::string_view) {
+  // LLDB with no process yet: lldb-server's "OK" (an empty list would make
+  // LLDB 14 assume a process 1).
+  if (s.lldb && !s.target.has_process()) return Reply::ok();
   s.thread_list.clear();
   for (const ThreadInfo& t : s.target.threads()) s.thread_list.push_back(t.tid);
   s.thread_list_pos = 0;

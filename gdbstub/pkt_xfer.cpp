@@ -144,7 +144,13 @@ Reply pkt_qXfer_libraries_svr4(Session& s, std::string_view args) {
   uint64_t off, len;
   // The annex may carry start=/prev= hints (incremental lists): always the whole list.
   if (!parse_xfer_args(args, &annex, &off, &len)) return Reply::error(22);
-  return slice_reply(s.target.libraries_svr4(), off, len);
+  std::string doc = s.target.libraries_svr4();
+  // LLDB takes main-lm for the address of DT_DEBUG's pointer to r_debug
+  // (its "image info address"), not gdb's link_map of the main program:
+  // without it LLDB finds r_debug through the program's DT_DEBUG itself.
+  size_t at = s.lldb ? doc.find(" main-lm=\"") : std::string::npos;
+  if (at != std::string::npos) doc.erase(at, doc.find('"', at + 10) + 1 - at);
+  return slice_reply(doc, off, len);
 }
 
 }  // namespace hart::gdb

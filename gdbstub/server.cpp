@@ -127,6 +127,7 @@ GdbServer::End GdbServer::serve(int fd) {
       if (e == RspConnection::Event::Timeout && !s.extended && target_.ended(&how)) return End::ProcessEnded;
       continue;
     }
+    strip_thread_suffix(s, &pkt);  // LLDB: g/G/p/P;thread:TID;
     std::string_view args;
     const PacketDef* def = find_packet(pkt, &args);
     // Several processes: memory, points and facts act on the selected thread's.
@@ -147,6 +148,7 @@ GdbServer::End GdbServer::serve(int fd) {
         if (w == Wait::Disconnected) return End::Disconnected;
         if (w == Wait::Shutdown) return End::Shutdown;
         s.last_stop = st;
+        s.fresh_stop = r.no_console;  // vRun/vAttach: a process's first stop
         if (!conn.send(s.stop_reply(st))) return End::Disconnected;
         // One of several processes ended: the session goes on with the others.
         if ((st.kind == StopInfo::Exited || st.kind == StopInfo::Killed) && target_.process_count() == 0 &&

@@ -52,6 +52,20 @@ struct Session {
   bool fork_events = false, vfork_events = false, exec_events = false;
   bool extended_allowed = false;  // the server serves extended-remote
   bool extended = false;          // '!' received: vRun/vAttach, the session outlives processes
+  // LLDB's additions (pkt_lldb.cpp): the client is LLDB (it sent one of its
+  // own packets, QThreadSuffixSupported first, right after qSupported; gdb
+  // sends none of them, and its qSupported looks like LLDB's), g/G/p/P carry ";thread:TID;"
+  // (QThreadSuffixSupported; suffix_thread is that of the packet being
+  // served), stop replies list every thread and pc (QListThreadsInStopReply).
+  bool lldb = false;
+  bool thread_suffix = false;
+  int suffix_thread = 0;
+  bool list_threads_in_stop = false;
+  // The last stop is a process's first (the session's start, vRun,
+  // vAttach, A): LLDB is told SIGSTOP, as lldb-server does, not SIGTRAP,
+  // which it would take for a hit of its breakpoint at the entry point.
+  bool fresh_stop = true;
+  std::string launch_error;  // why the last A failed (qLaunchSuccess), "" = it worked
   RunRequest run_env;             // QEnvironment*/QSetWorkingDir for the next vRun
   // Z0 and Z1 breakpoints by (pid, address): both are translated into the
   // code (one target breakpoint per address); a stop at a Z1-only address
@@ -66,10 +80,17 @@ struct Session {
 
   // The thread register and memory packets act on.
   int current_thread();
-  // Formats a stop reply for s (T/W/X).
-  std::string stop_reply(const StopInfo& s);
+  // Formats a stop reply for s (T/W/X). make_general: the stopping thread
+  // becomes the general thread (a real stop; not for qThreadStopInfo).
+  std::string stop_reply(const StopInfo& s, bool make_general = true);
   // A thread id as gdb expects it: hex tid, or pPID.TID with multiprocess.
   std::string thread_id(int tid);
+  // Signal numbers on the wire: gdb's own numbering (GDB_SIGNAL_*), but
+  // Linux's for LLDB, which reads them with the target's signal table.
+  int wire_signal(int linux_sig) const;
+  int linux_signal(int wire) const;
+  // "threads:T1,T2,...;thread-pcs:PC1,PC2,...;" (LLDB, QListThreadsInStopReply).
+  std::string thread_list_keys();
   // Resolves a parsed id: pPID.0 (any thread of PID) → its first thread.
   int resolve_thread(int tid, int pid);
 };

@@ -153,6 +153,22 @@ class Target {
   };
   virtual std::vector<OsProcess> os_processes() { return {{pid(), exec_file()}}; }
 
+  // LLDB's qMemoryRegionInfo: the mapping holding addr, or (mapped false)
+  // the unmapped gap around it up to the next mapping. false: unknown.
+  struct MemoryRegion {
+    uint64_t start = 0, size = 0;
+    bool mapped = false;
+    bool read = false, write = false, exec = false;
+    std::string name;  // a path, "[heap]", "[stack]" or ""
+  };
+  virtual bool memory_region(uint64_t addr, MemoryRegion* out) { (void)addr; (void)out; return false; }
+  // LLDB's qProcessInfo: the selected process's ids. false: no process.
+  struct ProcessFacts {
+    int pid = 0, ppid = 0;
+    uint32_t ruid = 0, rgid = 0, euid = 0, egid = 0;
+  };
+  virtual bool process_facts(ProcessFacts* out) { out->pid = pid(); return has_process(); }
+
   // Process facts for qXfer and vFile.
   // The siginfo (guest layout, 128 bytes) of tid's signal stop; "" if none.
   virtual std::string siginfo(int tid) = 0;

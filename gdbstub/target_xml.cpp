@@ -1,30 +1,44 @@
 // gdbstub/target_xml.cpp — the target description served as target.xml:
 // architecture riscv:rv64 on GNU/Linux, feature org.gnu.gdb.riscv.cpu
 // (x0..x31 by ABI name, pc) and org.gnu.gdb.riscv.fpu (f0..f31 as a
-// float/double union, fflags, frm, fcsr). regnum follows gdb's riscv
-// numbering (target.h), which is also the order of the g packet.
-#include <cstdio>
+// float/double union, fflags, frm, fcsr), generated from the register
+// table (reg_table.h). regnum follows gdb's riscv numbering (target.h),
+// which is also the order of the g packet. Each reg also carries the
+// attributes LLDB reads (altname, generic, dwarf_regnum, ehframe_regnum,
+// offset, encoding/format of the FP registers, invalidate_regnums of the
+// FP CSRs): LLDB 14 has no RISC-V ABI plugin to supply them, and gdb
+// ignores attributes it does not know.
+#include <string>
 
 #include "gdbstub/packets.h"
+#include "gdbstub/reg_table.h"
 
 namespace hart::gdb {
 
 namespace {
 
-const char* const kX[32] = {"zero", "ra", "sp", "gp", "tp",  "t0",  "t1", "t2",
-                            "fp",   "s1", "a0", "a1", "a2",  "a3",  "a4", "a5",
-                            "a6",   "a7", "s2", "s3", "s4",  "s5",  "s6", "s7",
-                            "s8",   "s9", "s10", "s11", "t3", "t4", "t5", "t6"};
-const char* const kF[32] = {"ft0", "ft1", "ft2",  "ft3",  "ft4", "ft5", "ft6",  "ft7",
-                            "fs0", "fs1", "fa0",  "fa1",  "fa2", "fa3", "fa4",  "fa5",
-                            "fa6", "fa7", "fs2",  "fs3",  "fs4", "fs5", "fs6",  "fs7",
-                            "fs8", "fs9", "fs10", "fs11", "ft8", "ft9", "ft10", "ft11"};
+std::string attr(const char* name, const std::string& value) { return std::string(" ") + name + "=\"" + value + "\""; }
 
-std::string reg(const char* name, int bits, const char* type, int num, const char* group = nullptr) {
-  char buf[160];
-  snprintf(buf, sizeof buf, "    <reg name=\"%s\" bitsize=\"%d\" type=\"%s\" regnum=\"%d\"%s%s%s/>\n",
-           name, bits, type, num, group ? " group=\"" : "", group ? group : "", group ? "\"" : "");
-  return buf;
+std::string reg(const RegDesc& r) {
+  std::string x = "    <reg";
+  x += attr("name", r.name);
+  x += attr("bitsize", std::to_string(r.bits));
+  x += attr("type", r.xml_type);
+  x += attr("regnum", std::to_string(r.regnum));
+  if (r.set[0] == 'f') x += attr("group", "float");
+  // LLDB's attributes.
+  x += attr("offset", std::to_string(r.offset));
+  if (r.altname[0]) x += attr("altname", r.altname);
+  if (r.generic[0]) x += attr("generic", r.generic);
+  if (r.dwarf >= 0) {
+    x += attr("dwarf_regnum", std::to_string(r.dwarf));
+    x += attr("ehframe_regnum", std::to_string(r.dwarf));
+  }
+  if (r.is_float) x += attr("encoding", "ieee754") + attr("format", "float");
+  if (r.regnum == kRegFflags || r.regnum == kRegFrm) x += attr("invalidate_regnums", std::to_string(kRegFcsr));
+  if (r.regnum == kRegFcsr)
+    x += attr("invalidate_regnums", std::to_string(kRegFflags) + "," + std::to_string(kRegFrm));
+  return x + "/>\n";
 }
 
 std::string build() {
@@ -35,23 +49,21 @@ std::string build() {
       "  <architecture>riscv:rv64</architecture>\n"
       "  <osabi>GNU/Linux</osabi>\n"
       "  <feature name=\"org.gnu.gdb.riscv.cpu\">\n";
-  for (int i = 0; i < 32; ++i) {
-    // Return addresses point at code; the stack, global and thread
-    // pointers and the frame pointer at data.
-    const char* type = i == 1 ? "code_ptr" : (i == 2 || i == 3 || i == 4 || i == 8) ? "data_ptr" : "int";
-    x += reg(kX[i], 64, type, i);
+  size_t n;
+  const RegDesc* regs = reg_table(&n);
+  bool in_fpu = false;
+  for (size_t i = 0; i < n; ++i) {
+    if (!in_fpu && regs[i].set[0] == 'f') {
+      in_fpu = true;
+      x += "  </feature>\n"
+           "  <feature name=\"org.gnu.gdb.riscv.fpu\">\n"
+           "    <union id=\"riscv_double\">\n"
+           "      <field name=\"float\" type=\"ieee_single\"/>\n"
+           "      <field name=\"double\" type=\"ieee_double\"/>\n"
+           "    </union>\n";
+    }
+    x += reg(regs[i]);
   }
-  x += reg("pc", 64, "code_ptr", kRegPc);
-  x += "  </feature>\n"
-       "  <feature name=\"org.gnu.gdb.riscv.fpu\">\n"
-       "    <union id=\"riscv_double\">\n"
-       "      <field name=\"float\" type=\"ieee_single\"/>\n"
-       "      <field name=\"double\" type=\"ieee_double\"/>\n"
-       "    </union>\n";
-  for (int i = 0; i < 32; ++i) x += reg(kF[i], 64, "riscv_double", kRegF0 + i);
-  x += reg("fflags", 32, "int", kRegFflags, "float");
-  x += reg("frm", 32, "int", kRegFrm, "float");
-  x += reg("fcsr", 32, "int", kRegFcsr, "float");
   x += "  </feature>\n</target>\n";
   return x;
 }

@@ -71,6 +71,9 @@ class ProcessGdbTarget : public gdb::Target {
   int read_link(const std::string& guest_path, std::string* out) override;
   int unlink_file(const std::string& guest_path) override;
   std::string monitor(const std::string& command) override;
+  // gdb_target_lldb.cpp: LLDB's qMemoryRegionInfo and qProcessInfo.
+  bool memory_region(uint64_t addr, MemoryRegion* out) override;
+  bool process_facts(ProcessFacts* out) override;
   int pid_of(int tid) override;
   bool select_process(int pid) override;
   size_t process_count() override;
