@@ -50,6 +50,13 @@ def main() -> int:
             return 77
         import pwd
         user = pwd.getpwnam(a.as_user)
+        # The build folder must be reachable by that user (not under /root).
+        probe = subprocess.run(["/bin/sh", "-c", 'test -x "$0" && test -r "$1" && test -x "$2"',
+                                a.native, a.guest, a.runner],
+                               preexec_fn=lambda: (os.setgroups([]), os.setgid(user.pw_gid), os.setuid(user.pw_uid)))
+        if probe.returncode != 0:
+            print(f"skipped: user {a.as_user} cannot reach the test programs (a build folder it cannot enter)")
+            return 77
     nat = run([os.path.abspath(a.native)], a.timeout, user)
     gst = run([os.path.abspath(a.runner), os.path.abspath(a.guest)], a.timeout, user)
     ok = nat[0] == gst[0] and nat[1] == gst[1]

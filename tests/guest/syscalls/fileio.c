@@ -139,9 +139,7 @@ int main(void) {
   unlink("src");
   unlink("dst");
   unlink("fifo");
-  chdir("/");
-  rmdir(dir);
-  // inotify on the current folder; sync_file_range; mlockall.
+  // inotify on the current (scratch) folder; sync_file_range; mlockall.
   {
     int in = inotify_init1(IN_CLOEXEC);
     printf("inotify_init1: %s\n", in >= 0 ? "ok" : sc_errname(errno));
@@ -168,5 +166,7 @@ int main(void) {
     OK("munlockall", munlockall());
     ERR("mlockall 0", mlockall(0));
   }
+  chdir("/");
+  rmdir(dir);
   return 0;
 }
