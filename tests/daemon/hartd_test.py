@@ -642,14 +642,14 @@ class Hartctl(unittest.TestCase):
             tests = os.path.join(tmp, "tests")
             os.mkdir(tests)
             for name in ("hello.static", "exit_status.static", "signal_fatal.static",
-                         "threads.static", "demo.static"):
+                         "threads.static", "demo.static", "all_bytes.static"):
                 os.symlink(guest(name), os.path.join(tests, name))
             lst = os.path.join(tmp, "list")
             with open(lst, "w") as f:
                 f.write(f"{guest('spin.static')} 100  # times out\n{guest('spin.static')} 0\n")
                 # Bytes XML 1.0 forbids in a test's output (and name).
                 f.write(f"{guest('args_env.static')} ctl\x01\x1besc\n")
-                # ...and 192 more short programs: 200 tests in all.
+                # ...and 192 more short programs: 201 tests in all.
                 for k in range(192):
                     f.write(f"{guest('args_env.static')} {k}  # exits 2\n" if k % 2 else
                             f"{guest('hello.static')}\n")
@@ -660,17 +660,27 @@ class Hartctl(unittest.TestCase):
                                timeout=60)
             self.assertEqual(p.returncode, 1, p.stderr)
             # The 97 args_env runs (one argument) exit 2: failures; 96 hello runs pass.
-            self.assertIn(b"200 tests, 100 passed, 100 failed", p.stdout)
+            self.assertIn(b"201 tests, 101 passed, 100 failed", p.stdout)
             # Console lines name each test with its arguments (two list
             # entries of one program stay apart), quoted as for a shell.
             out = p.stdout.decode()
             spin = guest("spin.static")
-            self.assertRegex(out, rf"(?m)^\[\d+/200\] TIMEOUT\s+{re.escape(spin)} 100 \(")
-            self.assertRegex(out, rf"(?m)^\[\d+/200\] ok\s+{re.escape(spin)} 0 \(")
+            self.assertRegex(out, rf"(?m)^\[\d+/201\] TIMEOUT\s+{re.escape(spin)} 100 \(")
+            self.assertRegex(out, rf"(?m)^\[\d+/201\] ok\s+{re.escape(spin)} 0 \(")
             self.assertIn("args_env.static 'ctl\\x01\\x1besc' (", out)
             root = ET.parse(xml).getroot()  # parses although a test printed \x01 and ESC
             suite = root.find("testsuite")
-            self.assertEqual((suite.get("tests"), suite.get("failures")), ("200", "100"))
+            self.assertEqual((suite.get("tests"), suite.get("failures")), ("201", "100"))
+            # Every byte 0x00-0xff and malformed UTF-8 on both streams: the
+            # report parses, controls show as \xNN, the text stays readable.
+            case = [c for c in suite.findall("testcase") if c.get("name").endswith("all_bytes.static")][0]
+            for tag in ("system-out", "system-err"):
+                text = case.find(tag).text
+                self.assertIn("readable text", text)
+                for esc in ("\\x00", "\\x01", "\\x1b", "\\x1f"):
+                    self.assertIn(esc, text)
+                self.assertIn("\\x08\t\n\\x0b", text)  # tab and newline kept as they are
+                self.assertIn(" !\"#$%&", text)  # printable ASCII intact
             ctl = [c for c in suite.findall("testcase") if "ctl" in c.get("name")]
             self.assertIn("argv[1]=ctl\\x01\\x1besc", ctl[0].find("system-out").text)
             kinds = {}

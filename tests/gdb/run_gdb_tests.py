@@ -1078,6 +1078,51 @@ def rsp_stop_thread():
         fail("guest result", rc, o, e)
 
 
+
+def thread_stop_gdb():
+    # Issue 12's repro with the real gdb: stopped in a worker after gdb had
+    # selected the main thread, every command acts on the stopping thread, and
+    # a register write lands in the thread selected for it. Then the same over
+    # extended-remote after `run` (gdb sends Hg right after vRun).
+    cmds = ["thread 1", "delete", "break worker_mark", "continue",
+            "p id", "p $pc", "bt",
+            "python stopper = gdb.selected_thread()",
+            "thread 1", "set $t1 = 0x1234", "python stopper.switch()",
+            "p/x $t1 == 0x1234", "thread 1", "p/x $t1", "python stopper.switch()",
+            "delete", "finish", "next", "p $pc", "continue"]
+    want = [r"hit Breakpoint 2, worker_mark \(id=[0-7]\)", r"\$1 = [0-7]\n",
+            r"\$2 = \(void \(\*\)\(\)\) 0x[0-9a-f]+ <worker_mark(\+\d+)?>",
+            r"#0\s+worker_mark \(id=[0-7]\)", r"#1\s+0x[0-9a-f]+ in worker \(arg=",
+            r"\$3 = 0x0\n", r"\$4 = 0x1234\n",
+            r"worker \(arg=0x[0-7]\) at .*threads\.c:\d+", r"\n1[78]\s",
+            r"\$5 = \(void \(\*\)\(\)\) 0x[0-9a-f]+ <worker\+\d+>"]
+    h = Hart("threads")
+    out = run_gdb(h, "threads", ["break worker", "continue"] + cmds, timeout=40)
+    expect_in_order(out, want)
+    if "internal-error" in out or "Cannot access memory" in out:
+        fail("gdb saw another thread's registers", out)
+    rc, o, e = h.finish()
+    if rc != 0 or "sum=280" not in o:
+        fail("guest result", rc, o, e)
+    # Extended-remote: no `thread` command before the first stop.
+    h = Hart("threads", opts=("--multi",))
+    prog = os.path.join(ARGS.bin_dir, "threads")
+    argv = [GDB, "-batch", "-nx", "-ex", "set architecture riscv:rv64", "-ex", "set confirm off",
+            "-ex", f"target extended-remote {remote(h.port)}", "-ex", f"file {prog}",
+            "-ex", f"set remote exec-file {prog}", "-ex", "break worker", "-ex", "run"]
+    for c in cmds:
+        argv += ["-ex", c]
+    try:
+        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           errors="replace", timeout=40)
+    except subprocess.TimeoutExpired as e:
+        h.p.kill()
+        fail("gdb timed out", e.stdout or "")
+    expect_in_order(r.stdout, want + [r"exited normally"])
+    if "internal-error" in r.stdout or "Cannot access memory" in r.stdout:
+        fail("gdb saw another thread's registers (extended-remote)", r.stdout)
+    h.finish()
+
 def core_file():
     """A crash writes a riscv64 ELF core that gdb-multiarch reads (threads,
     backtraces, memory) when RLIMIT_CORE allows, nothing otherwise; the
@@ -1356,7 +1401,7 @@ def extended_attach():
 SCENARIOS = {f.__name__: f for f in [break_step, registers_vars, watch, signal_stop, detach,
                                       kill, threads, interrupt, rsp_robustness, catch_syscall,
                                       mi_session, rsp_catch_syscall, siginfo, shared_libraries,
-                                      rsp_stop_thread, hartd_launch_wait, hartd_attach, fork_follow_parent,
+                                      rsp_stop_thread, thread_stop_gdb, hartd_launch_wait, hartd_attach, fork_follow_parent,
                                       fork_follow_child, fork_detach_off, catch_exec,
                                       extended_remote, extended_attach, hartd_rsp_robustness,
                                       hartd_hartctl_ide, core_file]}
