@@ -97,6 +97,21 @@ def run_gdb(hart, prog, cmds, timeout=20):
     return r.stdout
 
 
+def run_gdb_extended(hart, cmds, timeout=40):
+    """gdb-multiarch in batch mode on a --multi stub (target extended-remote)."""
+    argv = [GDB, "-batch", "-nx", "-ex", "set architecture riscv:rv64", "-ex", "set confirm off",
+            "-ex", f"target extended-remote {remote(hart.port)}"]
+    for c in cmds:
+        argv += ["-ex", c]
+    try:
+        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           errors="replace", timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        hart.p.kill()
+        fail("gdb timed out", e.stdout or "")
+    return r.stdout
+
+
 def expect_in_order(text, patterns):
     pos = 0
     for pat in patterns:
@@ -1107,20 +1122,10 @@ def thread_stop_gdb():
     # Extended-remote: no `thread` command before the first stop.
     h = Hart("threads", opts=("--multi",))
     prog = os.path.join(ARGS.bin_dir, "threads")
-    argv = [GDB, "-batch", "-nx", "-ex", "set architecture riscv:rv64", "-ex", "set confirm off",
-            "-ex", f"target extended-remote {remote(h.port)}", "-ex", f"file {prog}",
-            "-ex", f"set remote exec-file {prog}", "-ex", "break worker", "-ex", "run"]
-    for c in cmds:
-        argv += ["-ex", c]
-    try:
-        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                           errors="replace", timeout=40)
-    except subprocess.TimeoutExpired as e:
-        h.p.kill()
-        fail("gdb timed out", e.stdout or "")
-    expect_in_order(r.stdout, want + [r"exited normally"])
-    if "internal-error" in r.stdout or "Cannot access memory" in r.stdout:
-        fail("gdb saw another thread's registers (extended-remote)", r.stdout)
+    out = run_gdb_extended(h, [f"file {prog}", f"set remote exec-file {prog}", "break worker", "run"] + cmds)
+    expect_in_order(out, want + [r"exited normally"])
+    if "internal-error" in out or "Cannot access memory" in out:
+        fail("gdb saw another thread's registers (extended-remote)", out)
     h.finish()
 
 def core_file():
@@ -1347,19 +1352,9 @@ def extended_remote():
     # hart-run --multi -g 0: gdb's target extended-remote; run, kill, run again.
     h = Hart("basic", opts=("--multi",))
     prog = os.path.join(ARGS.bin_dir, "basic")
-    argv = ["gdb-multiarch", "-batch", "-nx", "-ex", "set architecture riscv:rv64",
-            "-ex", "set confirm off", "-ex", f"target extended-remote {remote(h.port)}"]
-    for c in [f"file {prog}", f"set remote exec-file {prog}", "set environment HART_GDB_TEST=1",
-              "set cwd /tmp", "break add", "set debug remote 1", "run", "set debug remote 0",
-              "bt", "info inferiors", "kill", "run", "p a", "delete", "continue"]:
-        argv += ["-ex", c]
-    try:
-        r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                           errors="replace", timeout=40)
-    except subprocess.TimeoutExpired as e:
-        h.p.kill()
-        fail("gdb timed out", e.stdout or "")
-    out = r.stdout
+    out = run_gdb_extended(h, [f"file {prog}", f"set remote exec-file {prog}", "set environment HART_GDB_TEST=1",
+                               "set cwd /tmp", "break add", "set debug remote 1", "run", "set debug remote 0",
+                               "bt", "info inferiors", "kill", "run", "p a", "delete", "continue"])
     for pkt in [r"QEnvironmentHexEncoded:484152545f4744425f544553543d31", r"QSetWorkingDir:2f746d70",
                 r"vRun;[0-9a-f]+"]:
         if not re.search(r"Sending packet: \$" + pkt + r"#..\n(?:.*\n)*?.*Packet received: (OK|T05)", out):
