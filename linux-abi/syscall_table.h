@@ -94,8 +94,8 @@ struct SyscallInfo {
   S(27, inotify_add_watch, Full, "dsx", 'd') \
   S(28, inotify_rm_watch, Full, "dd", 'd') \
   S(29, ioctl, Partial, "dxp", 'd') \
-  U(30, ioprio_set, "xxxxxx") \
-  U(31, ioprio_get, "xxxxxx") \
+  S(30, ioprio_set, Full, "ddx", 'd') \
+  S(31, ioprio_get, Full, "dd", 'd') \
   S(32, flock, Full, "dx", 'd') \
   S(33, mknodat, Partial, "fsox", 'd') \
   S(34, mkdirat, Full, "fso", 'd') \
@@ -298,11 +298,11 @@ struct SyscallInfo {
   S(232, mincore, Full, "pup", 'd') \
   S(233, madvise, Stub, "pud", 'd') \
   U(234, remap_file_pages, "xxxxxx") \
-  U(235, mbind, "xxxxxx") \
-  U(236, get_mempolicy, "xxxxxx") \
-  U(237, set_mempolicy, "xxxxxx") \
-  U(238, migrate_pages, "xxxxxx") \
-  U(239, move_pages, "xxxxxx") \
+  S(235, mbind, Partial, "pudpux", 'd') \
+  S(236, get_mempolicy, Full, "ppupx", 'd') \
+  S(237, set_mempolicy, Full, "dpu", 'd') \
+  S(238, migrate_pages, Full, "dupp", 'd') \
+  S(239, move_pages, Partial, "dupppx", 'd') \
   S(240, rt_tgsigqueueinfo, Full, "ddSp", 'd') \
   R(241, perf_event_open, EACCES, "xxxxxx") \
   S(242, accept4, Full, "dppx", 'd') \
@@ -323,8 +323,8 @@ struct SyscallInfo {
   U(271, process_vm_writev, "xxxxxx") \
   U(272, kcmp, "xxxxxx") \
   R(273, finit_module, EPERM, "xxxxxx") \
-  U(274, sched_setattr, "xxxxxx") \
-  U(275, sched_getattr, "xxxxxx") \
+  S(274, sched_setattr, Partial, "dpx", 'd') \
+  S(275, sched_getattr, Full, "dpux", 'd') \
   S(276, renameat2, Full, "fsfsx", 'd') \
   S(277, seccomp, Partial, "dxp", 'd') \
   S(278, getrandom, Full, "pux", 'd') \
@@ -370,7 +370,7 @@ struct SyscallInfo {
   U(447, memfd_secret, "xxxxxx") \
   S(448, process_mrelease, Full, "dx", 'd') \
   S(449, futex_waitv, Full, "pdxpd", 'd') \
-  U(450, set_mempolicy_home_node, "xxxxxx")
+  S(450, set_mempolicy_home_node, Full, "puux", 'd')
 // clang-format on
 
 #define HART_DECLARE_SYSCALL(nr, name, level, args, ret) int64_t sys_##name(SyscallCtx& ctx);

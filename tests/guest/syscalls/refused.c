@@ -136,20 +136,6 @@ static void unprivileged(void) {
 }
 
 int main(void) {
-  if (geteuid() == 0) {
-    pid_t c = fork();
-    if (c == 0) {
-      setgroups(0, NULL);
-      if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534)) _exit(3);
-      unprivileged();
-      _exit(0);
-    }
-    int st;
-    waitpid(c, &st, 0);
-    SAY("child status %d", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
-  } else {
-    unprivileged();
-    SAY("child status 0");
-  }
+  sc_unprivileged(unprivileged);
   return 0;
 }
