@@ -84,6 +84,9 @@ struct ProcessTree {
   // SysV IPC objects of this launch (sys_ipc.cpp), made on first use under
   // `mutex`: a launch is one IPC namespace.
   std::shared_ptr<struct IpcNamespace> ipc;
+  // POSIX message queues of this launch (sys_mqueue.cpp), made on first
+  // use under `mutex`.
+  std::shared_ptr<struct MqNamespace> mq;
   // threads reaching 0 is signalled on idle_cv (with mutex, a leaf lock).
   std::mutex mutex;
   std::condition_variable idle_cv;

@@ -243,12 +243,12 @@ struct SyscallInfo {
   S(177, getegid, Full, "", 'd') \
   S(178, gettid, Full, "", 'd') \
   S(179, sysinfo, Full, "p", 'd') \
-  U(180, mq_open, "xxxxxx") \
-  U(181, mq_unlink, "xxxxxx") \
-  U(182, mq_timedsend, "xxxxxx") \
-  U(183, mq_timedreceive, "xxxxxx") \
-  U(184, mq_notify, "xxxxxx") \
-  U(185, mq_getsetattr, "xxxxxx") \
+  S(180, mq_open, Full, "sOop", 'd') \
+  S(181, mq_unlink, Full, "s", 'd') \
+  S(182, mq_timedsend, Full, "dpuup", 'd') \
+  S(183, mq_timedreceive, Full, "dpupp", 'd') \
+  S(184, mq_notify, Partial, "dp", 'd') \
+  S(185, mq_getsetattr, Full, "dpp", 'd') \
   S(186, msgget, Full, "xo", 'd') \
   S(187, msgctl, Full, "ddp", 'd') \
   S(188, msgrcv, Full, "dpulx", 'd') \

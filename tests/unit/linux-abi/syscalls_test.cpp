@@ -80,8 +80,7 @@ TEST(SyscallTable, RefusedAndUnimplementedRows) {
                                                "pkey_alloc", "pkey_free", "memfd_secret"};
   const std::set<std::string> pending = {
       "io_setup", "io_destroy", "io_submit", "io_cancel", "io_getevents", "io_pgetevents",
-      "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive",
-      "mq_notify", "mq_getsetattr", "remap_file_pages",
+      "remap_file_pages",
       "process_vm_readv", "process_vm_writev", "kcmp", "process_madvise"};
   for (const std::string& n : enosys)
     if (!kernel_enosys.count(n) && !pending.count(n)) ADD_FAILURE() << "still ENOSYS: " << n;
