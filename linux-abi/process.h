@@ -451,6 +451,10 @@ class Process : public std::enable_shared_from_this<Process> {
     uint64_t nodes = 0;       // as the user gave them (static/relative) or effective
     uint64_t start = 0, end = 0;  // mbind's range
   };
+  // Linux AIO contexts (sys_aio.cpp): per address space, not inherited by
+  // fork, dropped by exec.
+  std::mutex aio_mutex;
+  std::shared_ptr<struct AioTable> aio;  // guarded by aio_mutex
   std::mutex numa_mutex;
   MemPolicy mempolicy;                  // guarded by numa_mutex
   std::vector<MemPolicy> range_policies;  // guarded by numa_mutex

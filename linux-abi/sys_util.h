@@ -161,6 +161,8 @@ inline uint8_t* guest_buf(Process& p, uint64_t addr, uint64_t len, int prot) {
 // absolute deadline of a relative wait (sys_time.cpp; nanosleep, futex).
 struct timespec deadline_after(clockid_t c, const GuestTimespec& rel);
 
+// execve: drops p's AIO contexts (their rings went with the old image; sys_aio.cpp).
+void aio_drop_contexts(Process& p);
 // execve: deletes p's POSIX timers (timer_create), as Linux's exec does (sys_time.cpp).
 void delete_posix_timers(Process& p);
 // The mode a creating call passes to the host: the guest's permission

@@ -64,11 +64,11 @@ struct SyscallInfo {
 
 // clang-format off
 #define HART_RISCV64_SYSCALLS(S, U, R) \
-  U(0, io_setup, "xxxxxx") \
-  U(1, io_destroy, "xxxxxx") \
-  U(2, io_submit, "xxxxxx") \
-  U(3, io_cancel, "xxxxxx") \
-  U(4, io_getevents, "xxxxxx") \
+  S(0, io_setup, Full, "up", 'd') \
+  S(1, io_destroy, Full, "x", 'd') \
+  S(2, io_submit, Partial, "xdp", 'd') \
+  S(3, io_cancel, Full, "xpp", 'd') \
+  S(4, io_getevents, Full, "xddpp", 'd') \
   S(5, setxattr, Full, "sspux", 'd') \
   S(6, lsetxattr, Full, "sspux", 'd') \
   S(7, fsetxattr, Full, "dspux", 'd') \
@@ -341,7 +341,7 @@ struct SyscallInfo {
   U(289, pkey_alloc, "xxxxxx") \
   U(290, pkey_free, "xxxxxx") \
   S(291, statx, Full, "fsxxp", 'd') \
-  U(292, io_pgetevents, "xxxxxx") \
+  S(292, io_pgetevents, Full, "xddppp", 'd') \
   S(293, rseq, Stub, "pudx", 'd') \
   R(294, kexec_file_load, EPERM, "xxxxxx") \
   S(424, pidfd_send_signal, Full, "dSpx", 'd') \

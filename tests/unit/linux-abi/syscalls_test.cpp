@@ -79,7 +79,6 @@ TEST(SyscallTable, RefusedAndUnimplementedRows) {
   const std::set<std::string> kernel_enosys = {"lookup_dcookie", "nfsservctl", "pkey_mprotect",
                                                "pkey_alloc", "pkey_free", "memfd_secret"};
   const std::set<std::string> pending = {
-      "io_setup", "io_destroy", "io_submit", "io_cancel", "io_getevents", "io_pgetevents",
       "remap_file_pages",
       "process_vm_readv", "process_vm_writev", "kcmp", "process_madvise"};
   for (const std::string& n : enosys)
