@@ -218,6 +218,54 @@ int64_t sys_mincore(SyscallCtx& ctx) {
   return ctx.proc.as().write(ctx.a[2], vec.data(), vec.size()) ? 0 : -EFAULT;
 }
 
+// remap_file_pages: Linux's emulation since 4.0 (mm/mmap.c): prot must be 0;
+// the range (page-aligned down) must lie in shared file mappings of one
+// file with the same flags; then the range is mapped again from that file
+// at page offset pgoff with the mapping's protection (MAP_SHARED|MAP_FIXED).
+// EINVAL otherwise. The file is reopened through the host mapping
+// (/proc/self/map_files, as hartd) or its path; a mapping of a file that is
+// gone from both gets EINVAL.
+int64_t sys_remap_file_pages(SyscallCtx& ctx) {
+  uint64_t start = page_down(ctx.a[0]), size = page_down(ctx.a[1]), pgoff = ctx.a[3];
+  if (ctx.a[2]) return -EINVAL;
+  if (start + size <= start) return -EINVAL;
+  if (pgoff + (size / kPageSize) < pgoff) return -EINVAL;
+  std::vector<Vma> vmas = ctx.proc.as().vmas();
+  const Vma* first = nullptr;
+  uint64_t covered = start;
+  for (const Vma& v : vmas) {
+    if (v.end <= covered || v.start > covered) continue;
+    if (!first) {
+      if (!v.shared) return -EINVAL;
+      first = &v;
+    } else if (!v.shared || v.prot != first->prot || v.name != first->name) {
+      return -EINVAL;
+    }
+    covered = v.end;
+    if (covered >= start + size) break;
+  }
+  if (!first || covered < start + size) return -EINVAL;
+  int hfd = -1;
+  {
+    HartIdentityScope as_hartd;
+    char path[96];
+    uint8_t* base = ctx.proc.as().base();
+    snprintf(path, sizeof path, "/proc/self/map_files/%lx-%lx",
+             reinterpret_cast<unsigned long>(base + first->start),
+             reinterpret_cast<unsigned long>(base + first->end));
+    int acc = first->prot & PROT_WRITE ? O_RDWR : O_RDONLY;
+    hfd = open(path, acc | O_CLOEXEC);
+    if (hfd < 0 && !first->name.empty() && first->name.find(" (deleted)") == std::string::npos)
+      hfd = open(first->name.c_str(), acc | O_CLOEXEC);
+  }
+  if (hfd < 0) return -EINVAL;
+  std::string name = first->name;
+  int prot = first->prot;
+  int64_t r = ctx.proc.as().map(start, size, prot, kMapFixed | kMapShared, hfd, pgoff * kPageSize, name);
+  close(hfd);
+  return r < 0 ? r : 0;
+}
+
 // memfd_create: an anonymous host memfd (guest JITs map one twice, RW and
 // RX); the name is the guest's, as /proc shows "memfd:NAME".
 int64_t sys_memfd_create(SyscallCtx& ctx) {

@@ -90,21 +90,11 @@ int make_policy(int mode, int flags, uint64_t nodes, Process::MemPolicy* out) {
   return 0;
 }
 
-// Whether the guest may act on t's memory (ptrace_may_access, READ_REALCREDS).
-bool may_access(SyscallCtx& ctx, Process& t) {
-  if (&t == &ctx.proc) return true;
-  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
-  Credentials them = t.creds();
-  bool same = me.ruid == them.euid && me.ruid == them.suid && me.ruid == them.ruid &&
-              me.rgid == them.egid && me.rgid == them.sgid && me.rgid == them.rgid;
-  return same || me.capable(kCapSysPtrace);
-}
-
 int find_target(SyscallCtx& ctx, int64_t pid, std::shared_ptr<Process>* out) {
   *out = pid == 0 || pid == ctx.proc.pid() ? ctx.proc.shared_from_this()
                                             : Process::find(static_cast<int>(pid), &ctx.proc);
   if (!*out) return -ESRCH;
-  return may_access(ctx, **out) ? 0 : -EPERM;
+  return may_ptrace_read(ctx, **out) ? 0 : -EPERM;
 }
 
 // A page's node for move_pages: 0, -EFAULT (unmapped), -ENOENT (not present).

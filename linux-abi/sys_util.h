@@ -182,6 +182,9 @@ int64_t seccomp_unsupported(SyscallCtx& ctx, uint64_t op, uint64_t flags, uint64
 // not one; *nonblock: opened with PIDFD_NONBLOCK).
 int open_pidfd(Process& owner, const std::shared_ptr<Process>& target, bool nonblock);
 int pidfd_pid(Process& p, int fd, bool* nonblock);
+// ptrace_may_access(PTRACE_MODE_READ_REALCREDS) from the calling guest
+// thread to t: same real/effective/saved ids, or CAP_SYS_PTRACE (sys_procmem.cpp).
+bool may_ptrace_read(SyscallCtx& ctx, Process& t);
 // prctl's credential options (sys_creds.cpp).
 int64_t prctl_creds(SyscallCtx& ctx);
 

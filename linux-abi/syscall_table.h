@@ -297,7 +297,7 @@ struct SyscallInfo {
   S(231, munlockall, Stub, "", 'd') \
   S(232, mincore, Full, "pup", 'd') \
   S(233, madvise, Stub, "pud", 'd') \
-  U(234, remap_file_pages, "xxxxxx") \
+  S(234, remap_file_pages, Full, "puxux", 'd') \
   S(235, mbind, Partial, "pudpux", 'd') \
   S(236, get_mempolicy, Full, "ppupx", 'd') \
   S(237, set_mempolicy, Full, "dpu", 'd') \
@@ -319,9 +319,9 @@ struct SyscallInfo {
   S(267, syncfs, Full, "d", 'd') \
   S(268, setns, Refused, "dx", 'd') \
   S(269, sendmmsg, Full, "dpux", 'd') \
-  U(270, process_vm_readv, "xxxxxx") \
-  U(271, process_vm_writev, "xxxxxx") \
-  U(272, kcmp, "xxxxxx") \
+  S(270, process_vm_readv, Partial, "dpupux", 'd') \
+  S(271, process_vm_writev, Partial, "dpupux", 'd') \
+  S(272, kcmp, Partial, "dddxx", 'd') \
   R(273, finit_module, EPERM, "xxxxxx") \
   S(274, sched_setattr, Partial, "dpx", 'd') \
   S(275, sched_getattr, Full, "dpux", 'd') \
@@ -360,7 +360,7 @@ struct SyscallInfo {
   S(437, openat2, Partial, "fspu", 'd') \
   S(438, pidfd_getfd, Full, "ddx", 'd') \
   S(439, faccessat2, Full, "fsdx", 'd') \
-  U(440, process_madvise, "xxxxxx") \
+  S(440, process_madvise, Partial, "dpudx", 'd') \
   S(441, epoll_pwait2, Full, "dpdppu", 'd') \
   R(442, mount_setattr, EPERM, "xxxxxx") \
   R(443, quotactl_fd, EPERM, "xxxxxx") \
