@@ -99,6 +99,23 @@ int64_t sys_mmap(SyscallCtx& ctx) {
   } else if (type == MAP_PRIVATE) {
     off = 0;
   }
+  if (flags & MAP_GROWSDOWN) {
+    if (type != MAP_PRIVATE) return -EINVAL;  // shared or file-backed stacks: Linux refuses
+    aflags |= kMapGrowsDown;
+  }
+  if (flags & MAP_LOCKED) {
+    // can_do_mlock (EPERM) and mlock_future_ok (EAGAIN) over the MAP_LOCKED
+    // mappings; the host pages are populated, as Linux faults them in.
+    constexpr int kCapIpcLock = 14;
+    bool cap = Process::thread_of(ctx.vcpu).cred.capable(kCapIpcLock);
+    uint64_t lim = ctx.proc.rlimits[RLIMIT_MEMLOCK].rlim_cur;
+    if (!cap && lim == 0) return -EPERM;
+    uint64_t locked = 0;
+    for (const Vma& v : ctx.proc.as().vmas())
+      if (v.locked) locked += v.end - v.start;
+    if (!cap && lim != RLIM_INFINITY && locked + page_up(len) > lim) return -EAGAIN;
+    aflags |= kMapLocked;
+  }
   if (!(aflags & (kMapFixed | kMapFixedNoReplace)) && addr && addr < kPageSize * 16) addr = 0;
   if (over_as_limit(ctx.proc, page_up(len))) return -ENOMEM;
   int64_t r = ctx.proc.as().map(addr, len, prot, aflags, hfd, off, name);
@@ -216,6 +233,33 @@ int64_t sys_mincore(SyscallCtx& ctx) {
   std::vector<unsigned char> vec(plen / kPageSize);
   if (mincore(ctx.proc.as().base() + addr, plen, vec.data()) != 0) return -errno;
   return ctx.proc.as().write(ctx.a[2], vec.data(), vec.size()) ? 0 : -EFAULT;
+}
+
+bool grow_down_to(Process& p, uint64_t addr) {
+  constexpr uint64_t kStackGuardGap = 256 * kPageSize;  // Linux's stack_guard_gap
+  std::vector<Vma> vmas = p.as().vmas();
+  size_t i = 0;
+  while (i < vmas.size() && vmas[i].end <= addr) ++i;
+  if (i == vmas.size() || vmas[i].start <= addr || !vmas[i].grows_down) return false;
+  const Vma& v = vmas[i];
+  uint64_t start = page_down(addr);
+  // The stack's size after growing: down to start from the top of the
+  // grows-down run (hart keeps each growth as its own VMA).
+  uint64_t top = v.end;
+  for (size_t k = i + 1; k < vmas.size() && vmas[k].start == top && vmas[k].grows_down; ++k)
+    top = vmas[k].end;
+  if (top - start > p.rlimits[RLIMIT_STACK].rlim_cur) return false;
+  if (i > 0) {
+    const Vma& prev = vmas[i - 1];
+    if (prev.end > start) return false;
+    if (!prev.grows_down && prev.prot != PROT_NONE && start - prev.end < kStackGuardGap) return false;
+  }
+  {
+    std::lock_guard<std::mutex> lock(p.mutex());
+    if (over_as_limit_locked(p, v.start - start)) return false;
+  }
+  unsigned flags = kMapFixed | kMapGrowsDown | (v.locked ? unsigned{kMapLocked} : 0u);
+  return p.as().map(start, v.start - start, v.prot, flags, -1, 0, v.name) >= 0;
 }
 
 // remap_file_pages: Linux's emulation since 4.0 (mm/mmap.c): prot must be 0;

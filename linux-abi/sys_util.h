@@ -161,6 +161,11 @@ inline uint8_t* guest_buf(Process& p, uint64_t addr, uint64_t len, int prot) {
 // absolute deadline of a relative wait (sys_time.cpp; nanosleep, futex).
 struct timespec deadline_after(clockid_t c, const GuestTimespec& rel);
 
+// A guest access faulted at addr on an unmapped page: if a MAP_GROWSDOWN
+// mapping lies above it (no mapping between), it is extended down to addr
+// as Linux's expand_stack does (RLIMIT_STACK, RLIMIT_AS, the stack guard
+// gap) and true is returned: the access can run again (sys_mm.cpp).
+bool grow_down_to(Process& p, uint64_t addr);
 // execve: drops p's AIO contexts (their rings went with the old image; sys_aio.cpp).
 void aio_drop_contexts(Process& p);
 // execve: deletes p's POSIX timers (timer_create), as Linux's exec does (sys_time.cpp).
