@@ -258,8 +258,11 @@ bool grow_down_to(Process& p, uint64_t addr) {
     std::lock_guard<std::mutex> lock(p.mutex());
     if (over_as_limit_locked(p, v.start - start)) return false;
   }
-  unsigned flags = kMapFixed | kMapGrowsDown | (v.locked ? unsigned{kMapLocked} : 0u);
-  return p.as().map(start, v.start - start, v.prot, flags, -1, 0, v.name) >= 0;
+  // Never over a page another thread's growth mapped meanwhile: that thread
+  // won, and the access runs again (faulting once more if still below).
+  unsigned flags = kMapFixedNoReplace | kMapGrowsDown | (v.locked ? unsigned{kMapLocked} : 0u);
+  int64_t r = p.as().map(start, v.start - start, v.prot, flags, -1, 0, v.name);
+  return r >= 0 || r == -EEXIST;
 }
 
 // remap_file_pages: Linux's emulation since 4.0 (mm/mmap.c): prot must be 0;

@@ -4,7 +4,8 @@
 // per-iocb setup errors ending a batch, IOCB_FLAG_RESFD, io_cancel of a
 // pending POLL, io_getevents's argument checks, timeouts and wakeup by
 // another thread, reaping from the ring in user space, io_pgetevents's
-// sigmask, io_destroy. Same lines natively and under hart-run.
+// sigmask, io_destroy. Events are printed in aio_data order. Same lines
+// natively and under hart-run.
 #include "sc.h"
 
 #include <fcntl.h>
@@ -45,6 +46,13 @@ static void show_events(aio_context_t c, long want, struct iocb** cbs, int ncb) 
   struct timespec ts = {1, 0};
   long n = getev(c, want, 8, ev, &ts);
   SAY("getevents: %ld", n);
+  // Linux runs FSYNC/FDSYNC on a worker: completions may come in any order.
+  for (long i = 1; i < n; ++i)
+    for (long k = i; k > 0 && ev[k - 1].data > ev[k].data; --k) {
+      struct io_event t = ev[k];
+      ev[k] = ev[k - 1];
+      ev[k - 1] = t;
+    }
   for (long i = 0; i < n; ++i) {
     int which = -1;
     for (int k = 0; k < ncb; ++k)

@@ -187,8 +187,9 @@ int main(void) {
     _exit(0);
   }
   usleep(50000);
-  OK("send to the child", mq_send(w, "kid", 3, 9));
-  waitpid(c, NULL, 0);
+  int sent = mq_send(w, "kid", 3, 9) ? errno : 0;
+  waitpid(c, NULL, 0);  // the child prints first
+  SAY("send to the child: %s", sent ? sc_errname(sent) : "ok");
 
   blocked_q = w;
   pthread_t th;
