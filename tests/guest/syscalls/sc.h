@@ -51,8 +51,11 @@ static inline const char* sc_errname(int e) {
 
 // Runs fn in a forked child that dropped root (uid/gid 65534, no groups)
 // and prints its exit status; when not root, runs fn in this process.
+// sc_parent_root: fn runs in that child, so getppid() is a root process it
+// may not touch (when not root, the parent is the caller's own user's).
 #include <grp.h>
 #include <sys/wait.h>
+static int sc_parent_root;
 static inline void sc_unprivileged(void (*fn)(void)) {
   if (geteuid() != 0) {
     fn();
@@ -63,6 +66,7 @@ static inline void sc_unprivileged(void (*fn)(void)) {
   if (c == 0) {
     setgroups(0, NULL);
     if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534)) _exit(3);
+    sc_parent_root = 1;
     fn();
     _exit(0);
   }
