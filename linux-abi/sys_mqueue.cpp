@@ -313,7 +313,7 @@ int64_t sys_mq_timedsend(SyscallCtx& ctx) {
   bool has_deadline;
   if (int r = read_deadline(ctx, ctx.a[4], &deadline, &has_deadline)) return r;
   uint64_t len = ctx.a[2];
-  if (static_cast<uint32_t>(ctx.a[3]) >= kPrioMax || ctx.a[3] >> 32) return -EINVAL;
+  if (static_cast<uint32_t>(ctx.a[3]) >= kPrioMax) return -EINVAL;  // msg_prio is an unsigned int
   uint32_t prio = static_cast<uint32_t>(ctx.a[3]);
   std::shared_ptr<HostFd> keep;
   MqFile* f;
