@@ -280,6 +280,7 @@ int64_t AddressSpace::map(uint64_t addr, uint64_t len, int prot, unsigned flags,
     int mflags = MAP_FIXED | ((flags & kMapShared) ? MAP_SHARED : MAP_PRIVATE);
     if (host_fd < 0) mflags |= MAP_ANONYMOUS;
     if (flags & kMapNoReserve) mflags |= MAP_NORESERVE;
+    if (flags & kMapLocked) mflags |= MAP_POPULATE;
     void* p = mmap(base_ + addr, plen, host_prot(prot), mflags, host_fd, host_fd < 0 ? 0 : offset);
     if (p == MAP_FAILED) {
       int e = errno;
@@ -298,6 +299,8 @@ int64_t AddressSpace::map(uint64_t addr, uint64_t len, int prot, unsigned flags,
     v.shared = flags & kMapShared;
     v.host_fd = host_fd;
     v.offset = offset;
+    v.grows_down = flags & kMapGrowsDown;
+    v.locked = flags & kMapLocked;
     v.name = name;
     vma_.emplace(addr, v);
     account_vmas();

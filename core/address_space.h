@@ -45,6 +45,8 @@ struct Vma {
   int host_fd = -1;     // backing file (not owned; -1 for anonymous), for /proc/self/maps
   uint64_t offset = 0;  // file offset of start
   std::string name;     // "[heap]", "[stack]", a path, or empty
+  bool grows_down = false;  // MAP_GROWSDOWN: a fault just below extends it (linux-abi)
+  bool locked = false;      // MAP_LOCKED / mlock: counted in VmLck
 };
 
 enum RemapFlags : unsigned { kRemapMayMove = 1, kRemapFixed = 2, kRemapDontUnmap = 4 };
@@ -54,6 +56,8 @@ enum MapFlags : unsigned {
   kMapFixedNoReplace = 2,  // fail with -EEXIST if anything is there
   kMapShared = 4,
   kMapNoReserve = 8,
+  kMapGrowsDown = 16,  // Vma::grows_down
+  kMapLocked = 32,     // Vma::locked; the host pages are populated
 };
 
 // memcpy that survives a host fault (SIGSEGV/SIGBUS) on an address in

@@ -25,6 +25,7 @@
 #include "linux-abi/guest.h"
 #include "linux-abi/process.h"
 #include "linux-abi/signals.h"
+#include "linux-abi/sys_util.h"
 #include "linux-abi/syscall_table.h"
 
 namespace hart::linux {
@@ -139,6 +140,8 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
         }
         case ExitReason::MemFault: {
           FaultKind k = v.state.fault_kind;
+          // Just below a MAP_GROWSDOWN mapping: it grows and the access runs again.
+          if (k == FaultKind::Unmapped && grow_down_to(p, v.state.fault_addr)) break;
           bool bus = k == FaultKind::Misaligned || k == FaultKind::Bus;
           snprintf(buf, sizeof buf, "%s at pc 0x%" PRIx64 ": %s %s 0x%" PRIx64,
                    bus ? "SIGBUS" : "SIGSEGV", v.state.pc, fault_kind_text(k),

@@ -332,6 +332,7 @@ Thread& Process::add_thread_copy(const Vcpu& from) {
   t.sig.blocked = thread_of(from).sig.blocked;
   t.cred = thread_of(from).cred;
   t.timer_slack_ns = thread_of(from).timer_slack_ns;
+  t.ioprio.store(thread_of(from).ioprio.load());
   return t;
 }
 
@@ -924,7 +925,24 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   c->nice.store(nice.load());
   c->sched_policy.store(sched_policy.load());
   c->sched_priority.store(sched_priority.load());
+  c->dl_runtime.store(dl_runtime.load());
+  c->dl_deadline.store(dl_deadline.load());
+  c->dl_period.store(dl_period.load());
+  c->sched_slice.store(sched_slice.load());
+  if (sched_reset_on_fork.load()) {  // sched_fork(): back to SCHED_NORMAL, nice >= 0
+    int pol = c->sched_policy.load();
+    if (pol == 1 || pol == 2 || pol == 6) {
+      c->sched_policy.store(0);
+      c->sched_priority.store(0);
+    }
+    if (c->nice.load() < 0) c->nice.store(0);
+  }
   c->no_new_privs.store(no_new_privs.load());
+  {
+    std::lock_guard<std::mutex> lock(numa_mutex);
+    c->mempolicy = mempolicy;
+    c->range_policies = range_policies;
+  }
   c->creds_ = caller.cred;  // the calling thread's, as Linux's copy_creds
   c->ruid_.store(caller.cred.ruid);
   c->pgid = pgid ? pgid : pid_;  // the child joins the parent's group and session
@@ -969,6 +987,7 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
     copy_registers(t.vcpu->state, caller.vcpu->state);
     t.sig = sig;
     t.timer_slack_ns = caller.timer_slack_ns;
+    t.ioprio.store(caller.ioprio.load());
   }
   // As Linux's copy_process(), at the last moment: a signal that reached the
   // caller meanwhile (a tree-wide kill in flight) is handled first and the

@@ -84,6 +84,9 @@ struct ProcessTree {
   // SysV IPC objects of this launch (sys_ipc.cpp), made on first use under
   // `mutex`: a launch is one IPC namespace.
   std::shared_ptr<struct IpcNamespace> ipc;
+  // POSIX message queues of this launch (sys_mqueue.cpp), made on first
+  // use under `mutex`.
+  std::shared_ptr<struct MqNamespace> mq;
   // threads reaching 0 is signalled on idle_cv (with mutex, a leaf lock).
   std::mutex mutex;
   std::condition_variable idle_cv;
@@ -147,6 +150,10 @@ struct Thread {
   // prctl(PR_SET_TIMERSLACK), nanoseconds; inherited by threads and fork.
   uint64_t timer_slack_ns = kDefaultTimerSlackNs;
   static constexpr uint64_t kDefaultTimerSlackNs = 50000;
+  // ioprio_set's value (class << 13 | hint << 3 | level; 0 = never set,
+  // IOPRIO_CLASS_NONE), inherited by threads and fork; guarded by
+  // Process::mutex_ for other threads' reads.
+  std::atomic<uint16_t> ioprio{0};
   // This thread's credentials (creds.h): written by the thread itself under
   // Process::mutex_ (set_creds), read by it without the lock.
   Credentials cred;
@@ -442,10 +449,28 @@ class Process : public std::enable_shared_from_this<Process> {
   std::atomic<int> nice{0};
   // sched_setscheduler/sched_setparam's policy and priority, inherited by fork.
   std::atomic<int> sched_policy{0}, sched_priority{0};
+  // sched_setattr's extras: SCHED_RESET_ON_FORK, SCHED_DEADLINE's runtime,
+  // deadline and period, a fair task's custom slice (0 = the host's).
+  std::atomic<bool> sched_reset_on_fork{false};
+  std::atomic<uint64_t> dl_runtime{0}, dl_deadline{0}, dl_period{0}, sched_slice{0};
   // prctl(PR_SET_CHILD_SUBREAPER): orphaned descendants are reparented here.
   std::atomic<bool> child_subreaper{false};
   // prctl(PR_SET_NO_NEW_PRIVS): set once, inherited by fork, kept by exec.
   std::atomic<bool> no_new_privs{false};
+  // NUMA memory policies (sys_numa.cpp): the task's (set_mempolicy) and
+  // those mbind gave to address ranges, newest last; inherited by fork.
+  struct MemPolicy {
+    int mode = 0, flags = 0;  // MPOL_DEFAULT; MPOL_F_STATIC_NODES...
+    uint64_t nodes = 0;       // as the user gave them (static/relative) or effective
+    uint64_t start = 0, end = 0;  // mbind's range
+  };
+  // Linux AIO contexts (sys_aio.cpp): per address space, not inherited by
+  // fork, dropped by exec.
+  std::mutex aio_mutex;
+  std::shared_ptr<struct AioTable> aio;  // guarded by aio_mutex
+  std::mutex numa_mutex;
+  MemPolicy mempolicy;                  // guarded by numa_mutex
+  std::vector<MemPolicy> range_policies;  // guarded by numa_mutex
 
   // Interval timers (setitimer's ITIMER_REAL/VIRTUAL/PROF), created on first
   // use (sys_time.cpp).

@@ -353,6 +353,7 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
   if (p.debug.load(std::memory_order_relaxed))
     debug_exec(p, Process::thread_of(ctx.vcpu), guest_name);  // gdb: exec stop, breakpoints dropped
   delete_posix_timers(p);  // sys_time.cpp: exec deletes the process's POSIX timers
+  aio_drop_contexts(p);    // sys_aio.cpp: and its AIO contexts
   return 0;
 }
 

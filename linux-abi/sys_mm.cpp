@@ -99,6 +99,23 @@ int64_t sys_mmap(SyscallCtx& ctx) {
   } else if (type == MAP_PRIVATE) {
     off = 0;
   }
+  if (flags & MAP_GROWSDOWN) {
+    if (type != MAP_PRIVATE) return -EINVAL;  // shared or file-backed stacks: Linux refuses
+    aflags |= kMapGrowsDown;
+  }
+  if (flags & MAP_LOCKED) {
+    // can_do_mlock (EPERM) and mlock_future_ok (EAGAIN) over the MAP_LOCKED
+    // mappings; the host pages are populated, as Linux faults them in.
+    constexpr int kCapIpcLock = 14;
+    bool cap = Process::thread_of(ctx.vcpu).cred.capable(kCapIpcLock);
+    uint64_t lim = ctx.proc.rlimits[RLIMIT_MEMLOCK].rlim_cur;
+    if (!cap && lim == 0) return -EPERM;
+    uint64_t locked = 0;
+    for (const Vma& v : ctx.proc.as().vmas())
+      if (v.locked) locked += v.end - v.start;
+    if (!cap && lim != RLIM_INFINITY && locked + page_up(len) > lim) return -EAGAIN;
+    aflags |= kMapLocked;
+  }
   if (!(aflags & (kMapFixed | kMapFixedNoReplace)) && addr && addr < kPageSize * 16) addr = 0;
   if (over_as_limit(ctx.proc, page_up(len))) return -ENOMEM;
   int64_t r = ctx.proc.as().map(addr, len, prot, aflags, hfd, off, name);
@@ -216,6 +233,84 @@ int64_t sys_mincore(SyscallCtx& ctx) {
   std::vector<unsigned char> vec(plen / kPageSize);
   if (mincore(ctx.proc.as().base() + addr, plen, vec.data()) != 0) return -errno;
   return ctx.proc.as().write(ctx.a[2], vec.data(), vec.size()) ? 0 : -EFAULT;
+}
+
+bool grow_down_to(Process& p, uint64_t addr) {
+  constexpr uint64_t kStackGuardGap = 256 * kPageSize;  // Linux's stack_guard_gap
+  std::vector<Vma> vmas = p.as().vmas();
+  size_t i = 0;
+  while (i < vmas.size() && vmas[i].end <= addr) ++i;
+  if (i == vmas.size() || vmas[i].start <= addr || !vmas[i].grows_down) return false;
+  const Vma& v = vmas[i];
+  uint64_t start = page_down(addr);
+  // The stack's size after growing: down to start from the top of the
+  // grows-down run (hart keeps each growth as its own VMA).
+  uint64_t top = v.end;
+  for (size_t k = i + 1; k < vmas.size() && vmas[k].start == top && vmas[k].grows_down; ++k)
+    top = vmas[k].end;
+  if (top - start > p.rlimits[RLIMIT_STACK].rlim_cur) return false;
+  if (i > 0) {
+    const Vma& prev = vmas[i - 1];
+    if (prev.end > start) return false;
+    if (!prev.grows_down && prev.prot != PROT_NONE && start - prev.end < kStackGuardGap) return false;
+  }
+  {
+    std::lock_guard<std::mutex> lock(p.mutex());
+    if (over_as_limit_locked(p, v.start - start)) return false;
+  }
+  // Never over a page another thread's growth mapped meanwhile: that thread
+  // won, and the access runs again (faulting once more if still below).
+  unsigned flags = kMapFixedNoReplace | kMapGrowsDown | (v.locked ? unsigned{kMapLocked} : 0u);
+  int64_t r = p.as().map(start, v.start - start, v.prot, flags, -1, 0, v.name);
+  return r >= 0 || r == -EEXIST;
+}
+
+// remap_file_pages: Linux's emulation since 4.0 (mm/mmap.c): prot must be 0;
+// the range (page-aligned down) must lie in shared file mappings of one
+// file with the same flags; then the range is mapped again from that file
+// at page offset pgoff with the mapping's protection (MAP_SHARED|MAP_FIXED).
+// EINVAL otherwise. The file is reopened through the host mapping
+// (/proc/self/map_files, as hartd) or its path; a mapping of a file that is
+// gone from both gets EINVAL.
+int64_t sys_remap_file_pages(SyscallCtx& ctx) {
+  uint64_t start = page_down(ctx.a[0]), size = page_down(ctx.a[1]), pgoff = ctx.a[3];
+  if (ctx.a[2]) return -EINVAL;
+  if (start + size <= start) return -EINVAL;
+  if (pgoff + (size / kPageSize) < pgoff) return -EINVAL;
+  std::vector<Vma> vmas = ctx.proc.as().vmas();
+  const Vma* first = nullptr;
+  uint64_t covered = start;
+  for (const Vma& v : vmas) {
+    if (v.end <= covered || v.start > covered) continue;
+    if (!first) {
+      if (!v.shared) return -EINVAL;
+      first = &v;
+    } else if (!v.shared || v.prot != first->prot || v.name != first->name) {
+      return -EINVAL;
+    }
+    covered = v.end;
+    if (covered >= start + size) break;
+  }
+  if (!first || covered < start + size) return -EINVAL;
+  int hfd = -1;
+  {
+    HartIdentityScope as_hartd;
+    char path[96];
+    uint8_t* base = ctx.proc.as().base();
+    snprintf(path, sizeof path, "/proc/self/map_files/%lx-%lx",
+             reinterpret_cast<unsigned long>(base + first->start),
+             reinterpret_cast<unsigned long>(base + first->end));
+    int acc = first->prot & PROT_WRITE ? O_RDWR : O_RDONLY;
+    hfd = open(path, acc | O_CLOEXEC);
+    if (hfd < 0 && !first->name.empty() && first->name.find(" (deleted)") == std::string::npos)
+      hfd = open(first->name.c_str(), acc | O_CLOEXEC);
+  }
+  if (hfd < 0) return -EINVAL;
+  std::string name = first->name;
+  int prot = first->prot;
+  int64_t r = ctx.proc.as().map(start, size, prot, kMapFixed | kMapShared, hfd, pgoff * kPageSize, name);
+  close(hfd);
+  return r < 0 ? r : 0;
 }
 
 // memfd_create: an anonymous host memfd (guest JITs map one twice, RW and

@@ -105,7 +105,6 @@ int64_t sys_pidfd_getfd(SyscallCtx& ctx) {
   if (int64_t e = pidfd_process(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
   const Credentials& me = Process::thread_of(ctx.vcpu).cred;
   Credentials them = t.get() == &ctx.proc ? me : t->creds();
-  constexpr int kCapSysPtrace = 19;
   bool same = me.ruid == them.euid && me.ruid == them.suid && me.ruid == them.ruid &&
               me.rgid == them.egid && me.rgid == them.sgid && me.rgid == them.rgid;
   if (!same && !me.capable(kCapSysPtrace)) return -EPERM;

@@ -325,6 +325,7 @@ int64_t set_sched(SyscallCtx& ctx, int policy, bool keep_policy) {
   if (!ctx.proc.as().read(param, &prio, 4)) return -EFAULT;
   std::shared_ptr<Process> t;
   if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
+  bool reset = keep_policy ? t->sched_reset_on_fork.load() : (policy & kSchedResetOnFork) != 0;
   if (keep_policy) policy = t->sched_policy.load();
   policy &= ~kSchedResetOnFork;
   int64_t max = priority_max(policy);
@@ -337,8 +338,10 @@ int64_t set_sched(SyscallCtx& ctx, int policy, bool keep_policy) {
       if (them.ruid != me.euid && them.euid != me.euid) return -EPERM;
     }
   }
+  if (!me.capable(kCapSysNice) && t->sched_reset_on_fork.load() && !reset) return -EPERM;
   t->sched_policy.store(policy);
   t->sched_priority.store(prio);
+  t->sched_reset_on_fork.store(reset);
   return 0;
 }
 }  // namespace
@@ -346,7 +349,7 @@ int64_t set_sched(SyscallCtx& ctx, int policy, bool keep_policy) {
 int64_t sys_sched_getscheduler(SyscallCtx& ctx) {
   std::shared_ptr<Process> t;
   if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
-  return t->sched_policy.load();
+  return t->sched_policy.load() | (t->sched_reset_on_fork.load() ? kSchedResetOnFork : 0);
 }
 
 int64_t sys_sched_getparam(SyscallCtx& ctx) {
@@ -364,6 +367,236 @@ int64_t sys_sched_setscheduler(SyscallCtx& ctx) {
 }
 
 int64_t sys_sched_setparam(SyscallCtx& ctx) { return set_sched(ctx, 0, true); }
+
+// sched_setattr/sched_getattr: struct sched_attr (48 bytes, 56 with the
+// utilization clamps), with Linux's size protocol (a size of 0 means 48;
+// one below 48, past a page or with a nonzero tail beyond what hart knows
+// is E2BIG with the size hart knows written back), the same virtual state
+// as sched_setscheduler plus nice (fair policies), SCHED_DEADLINE's
+// parameters and SCHED_RESET_ON_FORK. Utilization clamps are EOPNOTSUPP,
+// as on a kernel without CONFIG_UCLAMP_TASK. A fair task's sched_runtime
+// is its slice: the host thread's own (EEVDF's base slice) unless the
+// guest set one (clamped to 0.1..100 ms, as Linux 6.12 does).
+namespace {
+struct GuestSchedAttr {
+  uint32_t size, sched_policy;
+  uint64_t sched_flags;
+  int32_t sched_nice;
+  uint32_t sched_priority;
+  uint64_t sched_runtime, sched_deadline, sched_period;
+  uint32_t sched_util_min, sched_util_max;
+};
+static_assert(sizeof(GuestSchedAttr) == 56);
+constexpr uint64_t kSchedFlagResetOnFork = 1, kSchedFlagKeepPolicy = 8, kSchedFlagKeepParams = 16,
+                   kSchedFlagUtilClamp = 0x60, kSchedFlagAll = 0x7f, kSchedFlagSugov = 0x10000000;
+
+bool dl_params_valid(const GuestSchedAttr& a) {
+  if (a.sched_deadline == 0 || a.sched_runtime < 1024) return false;
+  if ((a.sched_deadline | a.sched_period) >> 63) return false;
+  uint64_t period = a.sched_period ? a.sched_period : a.sched_deadline;
+  if (period < a.sched_deadline || a.sched_deadline < a.sched_runtime) return false;
+  return period >= 100000 && period <= (uint64_t{1} << 22) * 1000;  // sched_deadline_period_{min,max}_us
+}
+
+uint64_t host_slice() {
+  GuestSchedAttr a{};
+  if (syscall(SYS_sched_getattr, 0, &a, sizeof a, 0) != 0) return 0;
+  return a.sched_policy == 0 || a.sched_policy == 3 || a.sched_policy == 5 ? a.sched_runtime : 0;
+}
+}  // namespace
+
+int64_t sys_sched_setattr(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  if (!ctx.a[1] || pid < 0 || ctx.a[2]) return -EINVAL;
+  uint32_t size;
+  if (!ctx.proc.as().read(ctx.a[1], &size, 4)) return -EFAULT;
+  if (!size) size = 48;
+  GuestSchedAttr a{};
+  bool too_big = size < 48 || size > 4096;
+  if (!too_big) {
+    if (!ctx.proc.as().read(ctx.a[1], &a, std::min<uint32_t>(size, sizeof a))) return -EFAULT;
+    for (uint32_t off = sizeof a; off < size && !too_big; ++off) {
+      uint8_t b;
+      if (!ctx.proc.as().read(ctx.a[1] + off, &b, 1)) return -EFAULT;
+      too_big = b != 0;
+    }
+  }
+  if (too_big) {
+    uint32_t known = sizeof a;
+    return ctx.proc.as().write(ctx.a[1], &known, 4) ? -E2BIG : -EFAULT;
+  }
+  if ((a.sched_flags & kSchedFlagUtilClamp) && size < 56) return -EINVAL;
+  a.sched_nice = std::clamp(a.sched_nice, -20, 19);
+  int policy = static_cast<int>(a.sched_policy);
+  if (policy < 0) return -EINVAL;
+  std::shared_ptr<Process> t;
+  if (int64_t e = sched_target(ctx, pid, &t)) return e;
+  bool reset = a.sched_flags & kSchedFlagResetOnFork;
+  if (a.sched_flags & kSchedFlagKeepPolicy) {
+    policy = t->sched_policy.load();
+    reset = t->sched_reset_on_fork.load();
+  }
+  if (a.sched_flags & kSchedFlagKeepParams) {
+    a.sched_nice = t->nice.load();
+    a.sched_priority = t->sched_priority.load();
+    a.sched_runtime = t->dl_runtime.load();
+    a.sched_deadline = t->dl_deadline.load();
+    a.sched_period = t->dl_period.load();
+  }
+  if (priority_max(policy) < 0) return -EINVAL;
+  if (a.sched_flags & ~(kSchedFlagAll | kSchedFlagSugov)) return -EINVAL;
+  if (a.sched_priority > 99) return -EINVAL;
+  bool dl = policy == kSchedDeadline;
+  if ((dl && !dl_params_valid(a)) || rt_policy(policy) != (a.sched_priority != 0)) return -EINVAL;
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  bool fair = policy == kSchedOther || policy == kSchedBatch;  // SCHED_IDLE keeps its nice
+  if (!me.capable(kCapSysNice)) {
+    uint64_t nice_rlim = std::min<uint64_t>(ctx.proc.rlimits[RLIMIT_NICE].rlim_cur, 40);
+    bool priv = false;
+    if (fair && a.sched_nice < t->nice.load() && 20 - a.sched_nice > static_cast<int64_t>(nice_rlim))
+      priv = true;
+    if (rt_policy(policy) || dl) priv = true;  // RLIMIT_RTPRIO is 0 for guests
+    if (t->sched_policy.load() == kSchedIdle && policy != kSchedIdle &&
+        20 - t->nice.load() > static_cast<int64_t>(nice_rlim))
+      priv = true;
+    if (t.get() != &ctx.proc) {
+      Credentials them = t->creds();
+      if (them.ruid != me.euid && them.euid != me.euid) priv = true;
+    }
+    if (t->sched_reset_on_fork.load() && !reset) priv = true;
+    if (priv) return -EPERM;
+  }
+  if (a.sched_flags & kSchedFlagSugov) return -EINVAL;
+  if (a.sched_flags & kSchedFlagUtilClamp) return -EOPNOTSUPP;
+  t->sched_policy.store(policy);
+  t->sched_priority.store(static_cast<int>(a.sched_priority));
+  t->sched_reset_on_fork.store(reset);
+  if (dl) {
+    t->dl_runtime.store(a.sched_runtime);
+    t->dl_deadline.store(a.sched_deadline);
+    t->dl_period.store(a.sched_period ? a.sched_period : a.sched_deadline);
+  } else if (!rt_policy(policy)) {
+    if (fair) t->nice.store(a.sched_nice);
+    if (a.sched_runtime)
+      t->sched_slice.store(std::clamp<uint64_t>(a.sched_runtime, 100000, 100000000));
+  }
+  return 0;
+}
+
+int64_t sys_sched_getattr(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  uint64_t usize = static_cast<uint32_t>(ctx.a[2]);
+  if (!ctx.a[1] || pid < 0 || usize > 4096 || usize < 48 || ctx.a[3]) return -EINVAL;
+  std::shared_ptr<Process> t;
+  if (int64_t e = sched_target(ctx, pid, &t)) return e;
+  GuestSchedAttr a{};
+  a.sched_policy = static_cast<uint32_t>(t->sched_policy.load());
+  if (t->sched_reset_on_fork.load()) a.sched_flags |= kSchedFlagResetOnFork;
+  if (a.sched_policy == kSchedDeadline) {
+    a.sched_runtime = t->dl_runtime.load();
+    a.sched_deadline = t->dl_deadline.load();
+    a.sched_period = t->dl_period.load();
+  } else if (rt_policy(static_cast<int>(a.sched_policy))) {
+    a.sched_priority = static_cast<uint32_t>(t->sched_priority.load());
+  } else {
+    a.sched_nice = t->nice.load();
+    a.sched_runtime = t->sched_slice.load() ? t->sched_slice.load() : host_slice();
+  }
+  a.size = static_cast<uint32_t>(std::min<uint64_t>(usize, sizeof a));
+  return ctx.proc.as().write(ctx.a[1], &a, a.size) ? 0 : -EFAULT;
+}
+
+// ---- I/O priorities ------------------------------------------------------------------
+//
+// ioprio_set/ioprio_get: a virtual value per thread (Thread::ioprio; the
+// host thread's I/O priority is hartd's), with Linux 6.x's rules: the
+// value is class << 13 | hint << 3 | level kept in 16 bits; the real-time
+// class needs CAP_SYS_ADMIN or CAP_SYS_NICE (EPERM); a bad class or level
+// is EINVAL; another user's thread needs CAP_SYS_NICE (EPERM). A thread
+// that never set one reports IOPRIO_CLASS_NONE (0); over a group or a user
+// the best value wins, NONE counting as best-effort level 4.
+namespace {
+constexpr int kIoprioWhoProcess = 1, kIoprioWhoPgrp = 2, kIoprioWhoUser = 3;
+int ioprio_best(int a, int b) {
+  constexpr int kBeNorm = (2 << 13) | 4;
+  if ((a >> 13) == 0) a = kBeNorm;
+  if ((b >> 13) == 0) b = kBeNorm;
+  return std::min(a, b);
+}
+// Calls fn(process, thread) for every thread named by (which, who), each
+// under its process's mutex (the caller's own thread for WHO_PROCESS 0):
+// 0, -ESRCH when none, -EINVAL for a bad which, or fn's first error.
+template <class F>
+int for_ioprio_targets(SyscallCtx& ctx, int which, int who, F fn) {
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  if (which == kIoprioWhoProcess && who == 0) return fn(ctx.proc, Process::thread_of(ctx.vcpu));
+  if (which < kIoprioWhoProcess || which > kIoprioWhoUser) return -EINVAL;
+  int group = who ? who : ctx.proc.group_id();
+  uint32_t uid = who ? static_cast<uint32_t>(who) : me.ruid;
+  bool found = false;
+  for (const std::shared_ptr<Process>& q : Process::members(ctx.proc.tree())) {
+    if (q->exited() || q->zombie()) continue;
+    if (which == kIoprioWhoPgrp && q->group_id() != group) continue;
+    if (which == kIoprioWhoUser && (q.get() == &ctx.proc ? me : q->creds()).ruid != uid) continue;
+    std::lock_guard<std::mutex> lock(q->mutex());
+    int err = 0;
+    if (which == kIoprioWhoProcess) {
+      Vcpu* v = q->thread_by_tid(who);
+      if (!v) continue;
+      found = true;
+      err = fn(*q, Process::thread_of(*v));
+    } else {
+      q->for_each_thread([&](Vcpu& v, ThreadSignals&) {
+        found = true;
+        if (!err) err = fn(*q, Process::thread_of(v));
+      });
+    }
+    if (err) return err;
+    if (found && which == kIoprioWhoProcess) break;
+  }
+  return found ? 0 : -ESRCH;
+}
+}  // namespace
+
+int64_t sys_ioprio_set(SyscallCtx& ctx) {
+  int which = static_cast<int>(ctx.a[0]), who = static_cast<int>(ctx.a[1]);
+  int value = static_cast<int>(ctx.a[2]);
+  int cls = (value >> 13) & 7, level = value & 7;
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  switch (cls) {
+    case 1:  // IOPRIO_CLASS_RT
+      if (!me.capable(kCapSysAdmin) && !me.capable(kCapSysNice)) return -EPERM;
+      break;
+    case 2:  // IOPRIO_CLASS_BE
+    case 3:  // IOPRIO_CLASS_IDLE
+      break;
+    case 0:  // IOPRIO_CLASS_NONE
+      if (level) return -EINVAL;
+      break;
+    default:
+      return -EINVAL;
+  }
+  Thread* self = &Process::thread_of(ctx.vcpu);
+  return for_ioprio_targets(ctx, which, who, [&](Process&, Thread& th) {
+    // th.cred is stable under its process's mutex, held here.
+    if (&th != self && th.cred.ruid != me.euid && th.cred.ruid != me.ruid &&
+        !me.capable(kCapSysNice))
+      return -EPERM;
+    th.ioprio.store(static_cast<uint16_t>(value));
+    return 0;
+  });
+}
+
+int64_t sys_ioprio_get(SyscallCtx& ctx) {
+  int which = static_cast<int>(ctx.a[0]), who = static_cast<int>(ctx.a[1]);
+  int best = -1;
+  int r = for_ioprio_targets(ctx, which, who, [&](Process&, Thread& th) {
+    int v = th.ioprio.load();
+    best = which == kIoprioWhoProcess ? v : best < 0 ? ioprio_best(v, v) : ioprio_best(best, v);
+    return 0;
+  });
+  return r < 0 ? r : best;
+}
 
 int64_t sys_sched_get_priority_max(SyscallCtx& ctx) {
   return priority_max(static_cast<int>(ctx.a[0]));

@@ -161,6 +161,13 @@ inline uint8_t* guest_buf(Process& p, uint64_t addr, uint64_t len, int prot) {
 // absolute deadline of a relative wait (sys_time.cpp; nanosleep, futex).
 struct timespec deadline_after(clockid_t c, const GuestTimespec& rel);
 
+// A guest access faulted at addr on an unmapped page: if a MAP_GROWSDOWN
+// mapping lies above it (no mapping between), it is extended down to addr
+// as Linux's expand_stack does (RLIMIT_STACK, RLIMIT_AS, the stack guard
+// gap) and true is returned: the access can run again (sys_mm.cpp).
+bool grow_down_to(Process& p, uint64_t addr);
+// execve: drops p's AIO contexts (their rings went with the old image; sys_aio.cpp).
+void aio_drop_contexts(Process& p);
 // execve: deletes p's POSIX timers (timer_create), as Linux's exec does (sys_time.cpp).
 void delete_posix_timers(Process& p);
 // The mode a creating call passes to the host: the guest's permission
@@ -180,6 +187,9 @@ int64_t seccomp_unsupported(SyscallCtx& ctx, uint64_t op, uint64_t flags, uint64
 // not one; *nonblock: opened with PIDFD_NONBLOCK).
 int open_pidfd(Process& owner, const std::shared_ptr<Process>& target, bool nonblock);
 int pidfd_pid(Process& p, int fd, bool* nonblock);
+// ptrace_may_access(PTRACE_MODE_READ_REALCREDS) from the calling guest
+// thread to t: same real/effective/saved ids, or CAP_SYS_PTRACE (sys_procmem.cpp).
+bool may_ptrace_read(SyscallCtx& ctx, Process& t);
 // prctl's credential options (sys_creds.cpp).
 int64_t prctl_creds(SyscallCtx& ctx);
 

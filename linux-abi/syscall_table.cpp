@@ -23,9 +23,12 @@ constexpr std::array<SyscallInfo, kMaxSyscallNr> build_table() {
   t[nr_] = SyscallInfo{nr_, #name_, &sys_##name_, SupportLevel::level_, args_, ret_};
 #define HART_ROW_U(nr_, name_, args_) \
   t[nr_] = SyscallInfo{nr_, #name_, nullptr, SupportLevel::None, args_, 'd'};
-  HART_RISCV64_SYSCALLS(HART_ROW_S, HART_ROW_U)
+#define HART_ROW_R(nr_, name_, errno_, args_) \
+  t[nr_] = SyscallInfo{nr_, #name_, nullptr, SupportLevel::Refused, args_, 'd', errno_};
+  HART_RISCV64_SYSCALLS(HART_ROW_S, HART_ROW_U, HART_ROW_R)
 #undef HART_ROW_S
 #undef HART_ROW_U
+#undef HART_ROW_R
   return t;
 }
 
@@ -236,6 +239,11 @@ int64_t dispatch_syscall(SyscallCtx& ctx) {
                                        ctx.nr < kMaxSyscallNr ? ctx.nr : kMaxSyscallNr - 1)))
       log.printf("Unknown syscall %" PRIu64 "\n", ctx.nr);
     ret = -ENOSYS;
+  } else if (info.level == SupportLevel::Refused) {
+    ret = info.handler ? info.handler(ctx) : -info.refuse_errno;
+    if (ret < 0 && log.enabled(kLog_unimp) && ctx.proc.report_unimplemented_once(info.nr))
+      log.printf("Refused syscall: %u (%s): %s, as in an unprivileged container\n", info.nr,
+                 info.name, strerrorname_np(static_cast<int>(-ret)));
   } else if (!info.handler) {
     if (log.enabled(kLog_unimp) && ctx.proc.report_unimplemented_once(info.nr))
       log.printf("Unsupported syscall: %u (%s)\n", info.nr, info.name);
@@ -243,7 +251,12 @@ int64_t dispatch_syscall(SyscallCtx& ctx) {
   } else {
     ret = info.handler(ctx);
   }
-  if (trace && info.ret != 'n') log.write(call + format_syscall_result(info, ret) + "\n");
+  if (trace && info.ret != 'n') {
+    std::string res = format_syscall_result(info, ret);
+    if (info.level == SupportLevel::Refused) res += " [refused]";
+    else if (!info.handler) res += " [unimplemented]";
+    log.write(call + res + "\n");
+  }
   return ret;
 }
 

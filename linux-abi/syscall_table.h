@@ -8,13 +8,22 @@
 // handlers' semantics (sys_fs.cpp, sys_mm.cpp, sys_process.cpp, sys_creds.cpp,
 // sys_pidfd.cpp, sys_signal.cpp, sys_time.cpp, sys_riscv.cpp, sys_poll.cpp,
 // sys_socket.cpp, sys_system.cpp, sys_xattr.cpp, sys_ipc.cpp, sys_ioctl.cpp,
-// sys_futex_pi.cpp).
+// sys_futex_pi.cpp, sys_refused.cpp).
 //
 // Row forms:
 //   S(nr, name, level, args, ret)  implemented by sys_<name>(SyscallCtx&)
-//   U(nr, name, args)              unimplemented: -ENOSYS, one "-d unimp" line
+//   R(nr, name, errno, args)       refused: always -errno, the answer Linux
+//                                  gives an unprivileged container (no
+//                                  CAP_SYS_ADMIN, CAP_SYS_BOOT..., the
+//                                  usual sysctls); one "-d unimp" line
+//   U(nr, name, args)              -ENOSYS, one "-d unimp" line: only where
+//                                  the riscv64 Linux kernel itself answers
+//                                  ENOSYS (removed, not built, not enabled)
 // level: Full (Linux semantics), Partial (common cases; others give the
-// errno Linux gives for unsupported input), Stub (accepted, no effect).
+// errno Linux gives for unsupported input), Stub (accepted, no effect),
+// Refused (an S row whose handler checks the arguments Linux checks first
+// and then refuses as an unprivileged container; no effect ever).
+// docs/SYSCALLS.md lists the Refused and ENOSYS rows with their reasons.
 // args, one letter per argument (strace):
 //   d int   l long   u unsigned long   x hex   p pointer   s string
 //   f dirfd (AT_FDCWD)   o octal mode   O open flags   P mmap prot
@@ -41,7 +50,7 @@ struct SyscallCtx {
 
 using SyscallHandler = int64_t (*)(SyscallCtx&);
 
-enum class SupportLevel : uint8_t { None, Stub, Partial, Full };
+enum class SupportLevel : uint8_t { None, Refused, Stub, Partial, Full };
 
 struct SyscallInfo {
   uint32_t nr = 0;
@@ -50,15 +59,16 @@ struct SyscallInfo {
   SupportLevel level = SupportLevel::None;
   const char* args = "";
   char ret = 'd';
+  int refuse_errno = 0;  // R rows: the errno every call gets (handler == nullptr)
 };
 
 // clang-format off
-#define HART_RISCV64_SYSCALLS(S, U) \
-  U(0, io_setup, "xxxxxx") \
-  U(1, io_destroy, "xxxxxx") \
-  U(2, io_submit, "xxxxxx") \
-  U(3, io_cancel, "xxxxxx") \
-  U(4, io_getevents, "xxxxxx") \
+#define HART_RISCV64_SYSCALLS(S, U, R) \
+  S(0, io_setup, Full, "up", 'd') \
+  S(1, io_destroy, Full, "x", 'd') \
+  S(2, io_submit, Partial, "xdp", 'd') \
+  S(3, io_cancel, Full, "xpp", 'd') \
+  S(4, io_getevents, Full, "xddpp", 'd') \
   S(5, setxattr, Full, "sspux", 'd') \
   S(6, lsetxattr, Full, "sspux", 'd') \
   S(7, fsetxattr, Full, "dspux", 'd') \
@@ -84,17 +94,17 @@ struct SyscallInfo {
   S(27, inotify_add_watch, Full, "dsx", 'd') \
   S(28, inotify_rm_watch, Full, "dd", 'd') \
   S(29, ioctl, Partial, "dxp", 'd') \
-  U(30, ioprio_set, "xxxxxx") \
-  U(31, ioprio_get, "xxxxxx") \
+  S(30, ioprio_set, Full, "ddx", 'd') \
+  S(31, ioprio_get, Full, "dd", 'd') \
   S(32, flock, Full, "dx", 'd') \
   S(33, mknodat, Partial, "fsox", 'd') \
   S(34, mkdirat, Full, "fso", 'd') \
   S(35, unlinkat, Full, "fsx", 'd') \
   S(36, symlinkat, Full, "sfs", 'd') \
   S(37, linkat, Full, "fsfsx", 'd') \
-  U(39, umount2, "xxxxxx") \
-  U(40, mount, "xxxxxx") \
-  U(41, pivot_root, "xxxxxx") \
+  S(39, umount2, Refused, "sx", 'd') \
+  S(40, mount, Refused, "sssxp", 'd') \
+  R(41, pivot_root, EPERM, "xxxxxx") \
   U(42, nfsservctl, "xxxxxx") \
   S(43, statfs, Full, "sp", 'd') \
   S(44, fstatfs, Full, "dp", 'd') \
@@ -104,16 +114,16 @@ struct SyscallInfo {
   S(48, faccessat, Full, "fsd", 'd') \
   S(49, chdir, Full, "s", 'd') \
   S(50, fchdir, Full, "d", 'd') \
-  U(51, chroot, "xxxxxx") \
+  S(51, chroot, Refused, "s", 'd') \
   S(52, fchmod, Full, "do", 'd') \
   S(53, fchmodat, Full, "fso", 'd') \
   S(54, fchownat, Full, "fsddx", 'd') \
   S(55, fchown, Full, "ddd", 'd') \
   S(56, openat, Full, "fsOo", 'd') \
   S(57, close, Full, "d", 'd') \
-  U(58, vhangup, "xxxxxx") \
+  R(58, vhangup, EPERM, "xxxxxx") \
   S(59, pipe2, Full, "pO", 'd') \
-  U(60, quotactl, "xxxxxx") \
+  S(60, quotactl, Refused, "xsdp", 'd') \
   S(61, getdents64, Full, "dpu", 'd') \
   S(62, lseek, Full, "dld", 'd') \
   S(63, read, Full, "dpu", 'd') \
@@ -142,7 +152,7 @@ struct SyscallInfo {
   S(86, timerfd_settime, Full, "dxpp", 'd') \
   S(87, timerfd_gettime, Full, "dp", 'd') \
   S(88, utimensat, Full, "fspx", 'd') \
-  U(89, acct, "xxxxxx") \
+  R(89, acct, EPERM, "xxxxxx") \
   S(90, capget, Full, "pp", 'd') \
   S(91, capset, Full, "pp", 'd') \
   S(92, personality, Full, "x", 'd') \
@@ -157,9 +167,9 @@ struct SyscallInfo {
   S(101, nanosleep, Full, "pp", 'd') \
   S(102, getitimer, Full, "dp", 'd') \
   S(103, setitimer, Full, "dpp", 'd') \
-  U(104, kexec_load, "xxxxxx") \
-  U(105, init_module, "xxxxxx") \
-  U(106, delete_module, "xxxxxx") \
+  R(104, kexec_load, EPERM, "xxxxxx") \
+  R(105, init_module, EPERM, "xxxxxx") \
+  R(106, delete_module, EPERM, "xxxxxx") \
   S(107, timer_create, Partial, "dpp", 'd') \
   S(108, timer_gettime, Full, "dp", 'd') \
   S(109, timer_getoverrun, Partial, "d", 'd') \
@@ -169,8 +179,8 @@ struct SyscallInfo {
   S(113, clock_gettime, Full, "dp", 'd') \
   S(114, clock_getres, Full, "dp", 'd') \
   S(115, clock_nanosleep, Full, "ddpp", 'd') \
-  U(116, syslog, "xxxxxx") \
-  U(117, ptrace, "xxxxxx") \
+  R(116, syslog, EPERM, "xxxxxx") \
+  S(117, ptrace, Refused, "ddpp", 'd') \
   S(118, sched_setparam, Full, "dp", 'd') \
   S(119, sched_setscheduler, Full, "ddp", 'd') \
   S(120, sched_getscheduler, Full, "d", 'd') \
@@ -195,7 +205,7 @@ struct SyscallInfo {
   S(139, rt_sigreturn, Full, "", 'd') \
   S(140, setpriority, Full, "ddd", 'd') \
   S(141, getpriority, Full, "dd", 'd') \
-  U(142, reboot, "xxxxxx") \
+  R(142, reboot, EPERM, "xxxxxx") \
   S(143, setregid, Full, "dd", 'd') \
   S(144, setgid, Full, "d", 'd') \
   S(145, setreuid, Full, "dd", 'd') \
@@ -233,12 +243,12 @@ struct SyscallInfo {
   S(177, getegid, Full, "", 'd') \
   S(178, gettid, Full, "", 'd') \
   S(179, sysinfo, Full, "p", 'd') \
-  U(180, mq_open, "xxxxxx") \
-  U(181, mq_unlink, "xxxxxx") \
-  U(182, mq_timedsend, "xxxxxx") \
-  U(183, mq_timedreceive, "xxxxxx") \
-  U(184, mq_notify, "xxxxxx") \
-  U(185, mq_getsetattr, "xxxxxx") \
+  S(180, mq_open, Full, "sOop", 'd') \
+  S(181, mq_unlink, Full, "s", 'd') \
+  S(182, mq_timedsend, Full, "dpuup", 'd') \
+  S(183, mq_timedreceive, Full, "dpupp", 'd') \
+  S(184, mq_notify, Partial, "dp", 'd') \
+  S(185, mq_getsetattr, Full, "dpp", 'd') \
   S(186, msgget, Full, "xo", 'd') \
   S(187, msgctl, Full, "ddp", 'd') \
   S(188, msgrcv, Full, "dpulx", 'd') \
@@ -270,15 +280,15 @@ struct SyscallInfo {
   S(214, brk, Full, "p", 'p') \
   S(215, munmap, Full, "pu", 'd') \
   S(216, mremap, Partial, "puuxp", 'p') \
-  U(217, add_key, "xxxxxx") \
-  U(218, request_key, "xxxxxx") \
-  U(219, keyctl, "xxxxxx") \
+  R(217, add_key, EPERM, "xxxxxx") \
+  R(218, request_key, EPERM, "xxxxxx") \
+  R(219, keyctl, EPERM, "xxxxxx") \
   S(220, clone, Partial, "xppxp", 'd') \
   S(221, execve, Full, "spp", 'd') \
   S(222, mmap, Partial, "pulMdl", 'p') \
   S(223, fadvise64, Stub, "dlld", 'd') \
-  U(224, swapon, "xxxxxx") \
-  U(225, swapoff, "xxxxxx") \
+  R(224, swapon, EPERM, "xxxxxx") \
+  R(225, swapoff, EPERM, "xxxxxx") \
   S(226, mprotect, Full, "puP", 'd') \
   S(227, msync, Stub, "pux", 'd') \
   S(228, mlock, Stub, "pu", 'd') \
@@ -287,41 +297,41 @@ struct SyscallInfo {
   S(231, munlockall, Stub, "", 'd') \
   S(232, mincore, Full, "pup", 'd') \
   S(233, madvise, Stub, "pud", 'd') \
-  U(234, remap_file_pages, "xxxxxx") \
-  U(235, mbind, "xxxxxx") \
-  U(236, get_mempolicy, "xxxxxx") \
-  U(237, set_mempolicy, "xxxxxx") \
-  U(238, migrate_pages, "xxxxxx") \
-  U(239, move_pages, "xxxxxx") \
+  S(234, remap_file_pages, Full, "puxux", 'd') \
+  S(235, mbind, Partial, "pudpux", 'd') \
+  S(236, get_mempolicy, Full, "ppupx", 'd') \
+  S(237, set_mempolicy, Full, "dpu", 'd') \
+  S(238, migrate_pages, Full, "dupp", 'd') \
+  S(239, move_pages, Partial, "dupppx", 'd') \
   S(240, rt_tgsigqueueinfo, Full, "ddSp", 'd') \
-  U(241, perf_event_open, "xxxxxx") \
+  R(241, perf_event_open, EACCES, "xxxxxx") \
   S(242, accept4, Full, "dppx", 'd') \
   S(243, recvmmsg, Partial, "dpuxp", 'd') \
   S(258, riscv_hwprobe, Full, "puupx", 'd') \
   S(259, riscv_flush_icache, Full, "ppx", 'd') \
   S(260, wait4, Partial, "dpxp", 'd') \
   S(261, prlimit64, Partial, "ddpp", 'd') \
-  U(262, fanotify_init, "xxxxxx") \
-  U(263, fanotify_mark, "xxxxxx") \
-  U(264, name_to_handle_at, "xxxxxx") \
-  U(265, open_by_handle_at, "xxxxxx") \
+  R(262, fanotify_init, EPERM, "xxxxxx") \
+  S(263, fanotify_mark, Refused, "dxxfs", 'd') \
+  S(264, name_to_handle_at, Partial, "fsppx", 'd') \
+  S(265, open_by_handle_at, Refused, "fpO", 'd') \
   S(266, clock_adjtime, Full, "dp", 'd') \
   S(267, syncfs, Full, "d", 'd') \
-  U(268, setns, "xxxxxx") \
+  S(268, setns, Refused, "dx", 'd') \
   S(269, sendmmsg, Full, "dpux", 'd') \
-  U(270, process_vm_readv, "xxxxxx") \
-  U(271, process_vm_writev, "xxxxxx") \
-  U(272, kcmp, "xxxxxx") \
-  U(273, finit_module, "xxxxxx") \
-  U(274, sched_setattr, "xxxxxx") \
-  U(275, sched_getattr, "xxxxxx") \
+  S(270, process_vm_readv, Partial, "dpupux", 'd') \
+  S(271, process_vm_writev, Partial, "dpupux", 'd') \
+  S(272, kcmp, Partial, "dddxx", 'd') \
+  R(273, finit_module, EPERM, "xxxxxx") \
+  S(274, sched_setattr, Partial, "dpx", 'd') \
+  S(275, sched_getattr, Full, "dpux", 'd') \
   S(276, renameat2, Full, "fsfsx", 'd') \
   S(277, seccomp, Partial, "dxp", 'd') \
   S(278, getrandom, Full, "pux", 'd') \
   S(279, memfd_create, Full, "sx", 'd') \
-  U(280, bpf, "xxxxxx") \
+  R(280, bpf, EPERM, "xxxxxx") \
   S(281, execveat, Full, "fsppx", 'd') \
-  U(282, userfaultfd, "xxxxxx") \
+  R(282, userfaultfd, EPERM, "xxxxxx") \
   S(283, membarrier, Full, "dxd", 'd') \
   S(284, mlock2, Stub, "pux", 'd') \
   S(285, copy_file_range, Full, "dpdpux", 'd') \
@@ -331,43 +341,45 @@ struct SyscallInfo {
   U(289, pkey_alloc, "xxxxxx") \
   U(290, pkey_free, "xxxxxx") \
   S(291, statx, Full, "fsxxp", 'd') \
-  U(292, io_pgetevents, "xxxxxx") \
+  S(292, io_pgetevents, Full, "xddppp", 'd') \
   S(293, rseq, Stub, "pudx", 'd') \
-  U(294, kexec_file_load, "xxxxxx") \
+  R(294, kexec_file_load, EPERM, "xxxxxx") \
   S(424, pidfd_send_signal, Full, "dSpx", 'd') \
-  U(425, io_uring_setup, "xxxxxx") \
-  U(426, io_uring_enter, "xxxxxx") \
-  U(427, io_uring_register, "xxxxxx") \
-  U(428, open_tree, "xxxxxx") \
-  U(429, move_mount, "xxxxxx") \
-  U(430, fsopen, "xxxxxx") \
-  U(431, fsconfig, "xxxxxx") \
-  U(432, fsmount, "xxxxxx") \
-  U(433, fspick, "xxxxxx") \
+  R(425, io_uring_setup, EPERM, "xxxxxx") \
+  S(426, io_uring_enter, Refused, "duuxpu", 'd') \
+  S(427, io_uring_register, Refused, "dupu", 'd') \
+  S(428, open_tree, Partial, "fsx", 'd') \
+  R(429, move_mount, EPERM, "xxxxxx") \
+  R(430, fsopen, EPERM, "xxxxxx") \
+  S(431, fsconfig, Refused, "dusps", 'd') \
+  R(432, fsmount, EPERM, "xxxxxx") \
+  R(433, fspick, EPERM, "xxxxxx") \
   S(434, pidfd_open, Full, "dx", 'd') \
   S(435, clone3, Full, "pu", 'd') \
   S(436, close_range, Full, "ddx", 'd') \
   S(437, openat2, Partial, "fspu", 'd') \
   S(438, pidfd_getfd, Full, "ddx", 'd') \
   S(439, faccessat2, Full, "fsdx", 'd') \
-  U(440, process_madvise, "xxxxxx") \
+  S(440, process_madvise, Partial, "dpudx", 'd') \
   S(441, epoll_pwait2, Full, "dpdppu", 'd') \
-  U(442, mount_setattr, "xxxxxx") \
-  U(443, quotactl_fd, "xxxxxx") \
-  U(444, landlock_create_ruleset, "xxxxxx") \
-  U(445, landlock_add_rule, "xxxxxx") \
-  U(446, landlock_restrict_self, "xxxxxx") \
+  R(442, mount_setattr, EPERM, "xxxxxx") \
+  R(443, quotactl_fd, EPERM, "xxxxxx") \
+  R(444, landlock_create_ruleset, EOPNOTSUPP, "xxxxxx") \
+  R(445, landlock_add_rule, EOPNOTSUPP, "xxxxxx") \
+  R(446, landlock_restrict_self, EOPNOTSUPP, "xxxxxx") \
   U(447, memfd_secret, "xxxxxx") \
-  U(448, process_mrelease, "xxxxxx") \
+  S(448, process_mrelease, Full, "dx", 'd') \
   S(449, futex_waitv, Full, "pdxpd", 'd') \
-  U(450, set_mempolicy_home_node, "xxxxxx")
+  S(450, set_mempolicy_home_node, Full, "puux", 'd')
 // clang-format on
 
 #define HART_DECLARE_SYSCALL(nr, name, level, args, ret) int64_t sys_##name(SyscallCtx& ctx);
 #define HART_IGNORE_SYSCALL(nr, name, args)
-HART_RISCV64_SYSCALLS(HART_DECLARE_SYSCALL, HART_IGNORE_SYSCALL)
+#define HART_IGNORE_REFUSED(nr, name, err, args)
+HART_RISCV64_SYSCALLS(HART_DECLARE_SYSCALL, HART_IGNORE_SYSCALL, HART_IGNORE_REFUSED)
 #undef HART_DECLARE_SYSCALL
 #undef HART_IGNORE_SYSCALL
+#undef HART_IGNORE_REFUSED
 
 constexpr uint32_t kMaxSyscallNr = 512;
 

@@ -42,6 +42,8 @@ def main() -> int:
     ap.add_argument("--guest", required=True)
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--as-user", help="run both as this user (needs root; else skip)")
+    ap.add_argument("--no-enosys", action="store_true",
+                    help="also fail if hart-run -d unimp reports a syscall answered ENOSYS")
     a = ap.parse_args()
     user = None
     if a.as_user:
@@ -58,8 +60,23 @@ def main() -> int:
             print(f"skipped: user {a.as_user} cannot reach the test programs (a build folder it cannot enter)")
             return 77
     nat = run([os.path.abspath(a.native)], a.timeout, user)
-    gst = run([os.path.abspath(a.runner), os.path.abspath(a.guest)], a.timeout, user)
+    runner = [os.path.abspath(a.runner)]
+    log = None
+    if a.no_enosys:
+        fd, log = tempfile.mkstemp(prefix="hart-sc-unimp-")
+        os.close(fd)
+        if user:
+            os.chown(log, user.pw_uid, user.pw_gid)
+        runner += ["-d", "unimp", "-D", log]
+    gst = run(runner + [os.path.abspath(a.guest)], a.timeout, user)
     ok = nat[0] == gst[0] and nat[1] == gst[1]
+    if log:
+        with open(log, errors="replace") as f:
+            unsupported = [l for l in f if "Unsupported syscall" in l or "Unknown syscall" in l]
+        os.unlink(log)
+        if unsupported:
+            print("hart-run answered ENOSYS:\n" + "".join(unsupported))
+            ok = False
     if nat[0] is None:
         print("native run timed out")
         ok = False

@@ -49,6 +49,32 @@ static inline const char* sc_errname(int e) {
 
 #define BOOL(label, cond) SAY("%s: %s", label, (cond) ? "yes" : "no")
 
+// Runs fn in a forked child that dropped root (uid/gid 65534, no groups)
+// and prints its exit status; when not root, runs fn in this process.
+// sc_parent_root: fn runs in that child, so getppid() is a root process it
+// may not touch (when not root, the parent is the caller's own user's).
+#include <grp.h>
+#include <sys/wait.h>
+static int sc_parent_root;
+static inline void sc_unprivileged(void (*fn)(void)) {
+  if (geteuid() != 0) {
+    fn();
+    SAY("child status 0");
+    return;
+  }
+  pid_t c = fork();
+  if (c == 0) {
+    setgroups(0, NULL);
+    if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534)) _exit(3);
+    sc_parent_root = 1;
+    fn();
+    _exit(0);
+  }
+  int st;
+  waitpid(c, &st, 0);
+  SAY("child status %d", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+}
+
 // An address no guest or host program has mapped.
 static void* volatile sc_bad_ptr = (void*)16;
 #define BAD_PTR ((void*)sc_bad_ptr)

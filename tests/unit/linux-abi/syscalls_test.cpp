@@ -45,11 +45,42 @@ TEST(SyscallTable, NumbersMatchRiscv64) {
     EXPECT_EQ(s.nr, nr);
     EXPECT_TRUE(names.insert(s.name).second) << s.name;
     EXPECT_LE(strlen(s.args), 6u);
-    EXPECT_EQ(s.handler != nullptr, s.level != SupportLevel::None) << s.name;
+    if (s.level == SupportLevel::Refused)
+      EXPECT_TRUE((s.handler != nullptr) != (s.refuse_errno != 0)) << s.name;
+    else
+      EXPECT_EQ(s.handler != nullptr, s.level != SupportLevel::None) << s.name;
     implemented += s.handler != nullptr;
   }
   EXPECT_GT(names.size(), 300u);
   EXPECT_GT(implemented, 90);
+}
+
+// Refused rows answer as an unprivileged container; ENOSYS is left only
+// where the riscv64 kernel itself has no such call (docs/SYSCALLS.md).
+TEST(SyscallTable, RefusedAndUnimplementedRows) {
+  const std::map<std::string, int> refused = {
+      {"pivot_root", EPERM},   {"swapon", EPERM},         {"init_module", EPERM},
+      {"bpf", EPERM},          {"keyctl", EPERM},         {"reboot", EPERM},
+      {"io_uring_setup", EPERM}, {"perf_event_open", EACCES}, {"syslog", EPERM},
+      {"landlock_create_ruleset", EOPNOTSUPP}, {"userfaultfd", EPERM}, {"fsopen", EPERM}};
+  for (const auto& [name, err] : refused) {
+    const SyscallInfo& s = syscall_info(syscall_number(name));
+    EXPECT_EQ(s.level, SupportLevel::Refused) << name;
+    EXPECT_EQ(s.refuse_errno, err) << name;
+  }
+  EXPECT_EQ(syscall_info(syscall_number("umount2")).level, SupportLevel::Refused);
+  EXPECT_NE(syscall_info(syscall_number("umount2")).handler, nullptr);
+  EXPECT_EQ(syscall_info(syscall_number("ptrace")).level, SupportLevel::Refused);
+  std::set<std::string> enosys;
+  for (uint32_t nr = 0; nr < kMaxSyscallNr; ++nr) {
+    const SyscallInfo& s = syscall_info(nr);
+    if (s.name && s.level == SupportLevel::None) enosys.insert(s.name);
+  }
+  const std::set<std::string> kernel_enosys = {"lookup_dcookie", "nfsservctl", "pkey_mprotect",
+                                               "pkey_alloc", "pkey_free", "memfd_secret"};
+
+  for (const std::string& n : enosys)
+    if (!kernel_enosys.count(n)) ADD_FAILURE() << "still ENOSYS: " << n;
 }
 
 TEST(SyscallTable, ResultFormat) {
@@ -328,8 +359,9 @@ TEST_F(LoadedProcess, IdentityAndMisc) {
   EXPECT_EQ(pairs[4], -1);
   EXPECT_EQ(call("riscv_flush_icache", 0, 0, 0), 0);
   EXPECT_EQ(call("riscv_flush_icache", 0, 0, 2), -EINVAL);
-  // Unimplemented and unknown numbers.
-  EXPECT_EQ(call("io_setup"), -ENOSYS);
+  // ENOSYS rows (absent on riscv64 Linux too), refused rows and unknown numbers.
+  EXPECT_EQ(call("pkey_alloc"), -ENOSYS);
+  EXPECT_EQ(call("reboot"), -EPERM);
   SyscallCtx ctx{*proc_, proc_->main_thread(), 4000, {}};
   EXPECT_EQ(dispatch_syscall(ctx), -ENOSYS);
   // exit_group ends the process.
