@@ -20,13 +20,13 @@
 #include <exception>
 #include <new>
 
-#include "linux-abi/debug_hooks.h"
-#include "linux-abi/elf_loader.h"
+#include "linux-abi/process/debug_hooks.h"
+#include "linux-abi/loader/elf_loader.h"
 #include "linux-abi/guest.h"
-#include "linux-abi/process.h"
-#include "linux-abi/signals.h"
-#include "linux-abi/sys_util.h"
-#include "linux-abi/syscall_table.h"
+#include "linux-abi/process/process.h"
+#include "linux-abi/process/signals.h"
+#include "linux-abi/syscalls/sys_util.h"
+#include "linux-abi/syscalls/syscall_table.h"
 
 namespace hart::linux {
 

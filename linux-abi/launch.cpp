@@ -11,9 +11,9 @@
 #include <cstring>
 #include <set>
 
-#include "linux-abi/host_thread.h"
-#include "linux-abi/process.h"
-#include "linux-abi/signals.h"
+#include "linux-abi/process/host_thread.h"
+#include "linux-abi/process/process.h"
+#include "linux-abi/process/signals.h"
 
 namespace hart::linux {
 

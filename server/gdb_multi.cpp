@@ -10,8 +10,8 @@
 #include <cstring>
 
 #include "gdbstub/server.h"
-#include "linux-abi/debug_hooks.h"
-#include "linux-abi/process.h"
+#include "linux-abi/process/debug_hooks.h"
+#include "linux-abi/process/process.h"
 #include "server/gdb_target.h"
 #include "server/self_peer.h"
 #include "server/guest_registry.h"

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "gdbstub/server.h"
-#include "linux-abi/process.h"
+#include "linux-abi/process/process.h"
 #include "server/gdb_target.h"
 #include "server/self_peer.h"
 

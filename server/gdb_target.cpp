@@ -13,10 +13,10 @@
 #include <cstring>
 
 #include "core/log.h"
-#include "linux-abi/debug_hooks.h"
-#include "linux-abi/fd_table.h"
-#include "linux-abi/process.h"
-#include "linux-abi/sys_util.h"
+#include "linux-abi/process/debug_hooks.h"
+#include "linux-abi/process/fd_table.h"
+#include "linux-abi/process/process.h"
+#include "linux-abi/syscalls/sys_util.h"
 #include "translator/frontend.h"
 
 namespace hart {

@@ -1,7 +1,7 @@
 // server/gdb_target.h — a guest process (linux-abi's Process) as the gdb
 // stub's Target: registers of its threads' vCPUs, validated guest memory,
 // breakpoints/watchpoints and all-stop through core's DebugController
-// (linux-abi/debug_hooks.h), process facts (auxv, exe, sysroot paths) and
+// (linux-abi/process/debug_hooks.h), process facts (auxv, exe, sysroot paths) and
 // monitor commands (log categories). Lives in server/ because it joins
 // gdbstub and linux-abi, which know nothing of each other.
 // Owns: the adapter and its stop bookkeeping (which stop to report, how

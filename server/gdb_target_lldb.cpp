@@ -6,7 +6,7 @@
 // adapter (gdb_target.cpp).
 #include <sys/mman.h>
 
-#include "linux-abi/process.h"
+#include "linux-abi/process/process.h"
 #include "server/gdb_target.h"
 
 namespace hart {

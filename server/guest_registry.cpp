@@ -14,8 +14,8 @@
 #include <cerrno>
 #include <deque>
 
-#include "linux-abi/debug_hooks.h"
-#include "linux-abi/process.h"
+#include "linux-abi/process/debug_hooks.h"
+#include "linux-abi/process/process.h"
 #include "server/control_server.h"
 #include "server/gdb_multi.h"
 #include "server/requests.h"

@@ -33,7 +33,7 @@
 #include "server/control_server.h"
 #include "server/gdb_multi.h"
 #include "server/guest_registry.h"
-#include "linux-abi/process.h"
+#include "linux-abi/process/process.h"
 #include "server/requests.h"
 #include "translator/jit.h"
 

@@ -10,7 +10,7 @@
 
 #include "core/address_space.h"
 #include "core/log.h"
-#include "linux-abi/core_dump.h"
+#include "linux-abi/process/core_dump.h"
 #include "server/control_server.h"
 #include "server/gdb_multi.h"
 #include "server/guest_registry.h"

@@ -3,7 +3,7 @@
 // and fsuid changes, keep-caps, capset's subset rules, execve's
 // recomputation and kill permission. (The guest-visible behaviour against
 // real Linux is tests/guest/syscalls/creds.c.)
-#include "linux-abi/creds.h"
+#include "linux-abi/process/creds.h"
 
 #include <gtest/gtest.h>
 

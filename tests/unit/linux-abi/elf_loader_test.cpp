@@ -1,7 +1,7 @@
 // tests/unit/linux-abi/elf_loader_test.cpp — the ELF loader on real riscv64
 // binaries (static, static-pie, dynamic with the cross sysroot), `#!` scripts,
 // and malformed inputs (each must give one clear error line, never a crash).
-#include "linux-abi/elf_loader.h"
+#include "linux-abi/loader/elf_loader.h"
 
 #include <elf.h>
 #include <sys/mman.h>

@@ -1,6 +1,6 @@
 // tests/unit/linux-abi/fd_table_test.cpp — guest fd table: lowest-free
 // numbering, dup sharing one host fd, CLOEXEC, limits.
-#include "linux-abi/fd_table.h"
+#include "linux-abi/process/fd_table.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

@@ -11,8 +11,8 @@
 #include <thread>
 
 #include "guest_programs.h"
-#include "linux-abi/process.h"
-#include "linux-abi/safe_syscall.h"
+#include "linux-abi/process/process.h"
+#include "linux-abi/syscalls/safe_syscall.h"
 
 namespace hart::linux {
 namespace {

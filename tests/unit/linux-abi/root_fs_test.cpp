@@ -1,7 +1,7 @@
 // tests/unit/linux-abi/root_fs_test.cpp — the root (jail): lexical path
 // normalization, openat2 lookups that `..` and absolute symlinks cannot
 // leave, host ↔ guest path translation.
-#include "linux-abi/root_fs.h"
+#include "linux-abi/vfs/root_fs.h"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>

@@ -14,10 +14,10 @@
 
 #include "guest_programs.h"
 #include "linux-abi/guest.h"
-#include "linux-abi/process.h"
+#include "linux-abi/process/process.h"
 #include "linux-abi/riscv64_abi.h"
-#include "linux-abi/signals.h"
-#include "linux-abi/syscall_table.h"
+#include "linux-abi/process/signals.h"
+#include "linux-abi/syscalls/syscall_table.h"
 #include "translator/jit.h"
 
 namespace hart::linux {

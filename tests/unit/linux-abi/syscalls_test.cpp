@@ -16,9 +16,9 @@
 #include <set>
 
 #include "guest_programs.h"
-#include "linux-abi/process.h"
+#include "linux-abi/process/process.h"
 #include "linux-abi/riscv64_abi.h"
-#include "linux-abi/syscall_table.h"
+#include "linux-abi/syscalls/syscall_table.h"
 
 namespace hart::linux {
 namespace {

@@ -1,0 +1,150 @@
+// linux-abi/process/fd_table.cpp — guest fd table. See fd_table.h.
+#include "linux-abi/process/fd_table.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "linux-abi/process/file_locks.h"
+
+namespace hart::linux {
+
+HostFd::~HostFd() {
+  if (int64_t id = ofd_lock_id.load()) ofd_locks_released(id);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int FdTable::install(std::shared_ptr<HostFd> file, bool cloexec, int min_fd) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (min_fd < 0 || min_fd >= limit_) return -EINVAL;
+  for (int fd = min_fd; fd < limit_; ++fd) {
+    if (fd >= static_cast<int>(entries_.size())) entries_.resize(fd + 1);
+    if (!entries_[fd].file) {
+      entries_[fd].file = std::move(file);
+      entries_[fd].cloexec = cloexec;
+      return fd;
+    }
+  }
+  return -EMFILE;
+}
+
+int FdTable::install_host(int host_fd, bool cloexec, int min_fd) {
+  if (host_fd < 0) return -EBADF;
+  return install(std::make_shared<HostFd>(host_fd), cloexec, min_fd);
+}
+
+void FdTable::closed(const std::vector<std::shared_ptr<HostFd>>& files) {
+  if (!lock_owner_) return;
+  for (const auto& f : files)
+    if (f) posix_locks_closed(lock_owner_, f->fd());
+}
+
+int FdTable::install_at(int fd, std::shared_ptr<HostFd> file, bool cloexec) {
+  std::vector<std::shared_ptr<HostFd>> old(1);  // released outside the lock
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fd < 0 || fd >= limit_) return -EBADF;
+    if (fd >= static_cast<int>(entries_.size())) entries_.resize(fd + 1);
+    old[0] = std::move(entries_[fd].file);
+    entries_[fd].file = std::move(file);
+    entries_[fd].cloexec = cloexec;
+  }
+  closed(old);
+  return fd;
+}
+
+std::shared_ptr<HostFd> FdTable::get(int fd) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (fd < 0 || fd >= static_cast<int>(entries_.size())) return nullptr;
+  return entries_[fd].file;
+}
+
+int FdTable::host(int fd) const {
+  auto f = get(fd);
+  return f ? f->fd() : -1;
+}
+
+int FdTable::close(int fd) {
+  std::vector<std::shared_ptr<HostFd>> old(1);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fd < 0 || fd >= static_cast<int>(entries_.size()) || !entries_[fd].file) return -EBADF;
+    old[0] = std::move(entries_[fd].file);
+    entries_[fd].cloexec = false;
+  }
+  closed(old);
+  return 0;
+}
+
+int FdTable::get_cloexec(int fd) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (fd < 0 || fd >= static_cast<int>(entries_.size()) || !entries_[fd].file) return -EBADF;
+  return entries_[fd].cloexec ? 1 : 0;
+}
+
+int FdTable::set_cloexec(int fd, bool cloexec) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (fd < 0 || fd >= static_cast<int>(entries_.size()) || !entries_[fd].file) return -EBADF;
+  entries_[fd].cloexec = cloexec;
+  return 0;
+}
+
+void FdTable::close_on_exec() {
+  std::vector<std::shared_ptr<HostFd>> dropped;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& e : entries_)
+      if (e.file && e.cloexec) {
+        dropped.push_back(std::move(e.file));
+        e.cloexec = false;
+      }
+  }
+  closed(dropped);
+}
+
+void FdTable::copy_from(const FdTable& other) {
+  std::vector<Entry> copy;
+  int limit;
+  {
+    std::lock_guard<std::mutex> lock(other.mutex_);
+    copy = other.entries_;
+    limit = other.limit_;
+  }
+  std::vector<Entry> old;
+  std::lock_guard<std::mutex> lock(mutex_);
+  old.swap(entries_);
+  entries_ = std::move(copy);
+  limit_ = limit;
+}
+
+void FdTable::close_all() {
+  std::vector<Entry> old;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    old.swap(entries_);
+  }
+  if (lock_owner_) posix_locks_closed(lock_owner_, -1);
+}
+
+std::vector<int> FdTable::open_fds() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<int> out;
+  for (int i = 0; i < static_cast<int>(entries_.size()); ++i)
+    if (entries_[i].file) out.push_back(i);
+  return out;
+}
+
+void FdTable::set_limit(int n) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  limit_ = n < 3 ? 3 : n;
+}
+
+void FdTable::init_stdio() {
+  for (int fd = 0; fd < 3; ++fd) {
+    int h = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    if (h >= 0) install_at(fd, std::make_shared<HostFd>(h), false);
+  }
+}
+
+}  // namespace hart::linux

@@ -1,0 +1,849 @@
+// linux-abi/syscalls/sys_process.cpp — process and identity syscalls: exit,
+// exit (one thread), exit_group, thread-exit bookkeeping (set_tid_address,
+// robust lists; the exit-time work is Process::thread_exited), rseq,
+// virtual pids/tids, rlimits, getrandom, affinity, scheduling policy and
+// nice values (virtual per process), sysinfo, rusage, times, prctl (its
+// credential options in sys_creds.cpp), and futex (host futex on the guest word's host
+// address; waits go through safe_syscall so signals interrupt them).
+// Signal syscalls are in sys_signal.cpp; clone/fork/exec/wait in sys_clone.cpp.
+// Owns: these handlers. Does not own: the exit path of the run loop
+// (cpu_loop.cpp reads Process::exited()).
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/sysinfo.h>
+#include <sys/times.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+
+#include "linux-abi/riscv64_abi.h"
+#include "linux-abi/syscalls/safe_syscall.h"
+#include "linux-abi/syscalls/sys_util.h"
+
+namespace hart::linux {
+
+// ---- exit -------------------------------------------------------------------
+
+int64_t sys_exit(SyscallCtx& ctx) {
+  // This thread only; the run loop sees `leave` and ends it (the last
+  // thread's status becomes the process's).
+  Thread& t = Process::thread_of(ctx.vcpu);
+  t.exit_code = static_cast<int>(ctx.a[0]);
+  t.leave.store(true);
+  return 0;
+}
+
+int64_t sys_exit_group(SyscallCtx& ctx) {
+  ctx.proc.exit_with_status(static_cast<int>(ctx.a[0]));
+  return 0;
+}
+
+int64_t sys_set_tid_address(SyscallCtx& ctx) {
+  Thread& t = Process::thread_of(ctx.vcpu);
+  t.clear_child_tid = ctx.a[0];
+  return t.tid;
+}
+
+int64_t sys_set_robust_list(SyscallCtx& ctx) {
+  if (ctx.a[1] != 24) return -EINVAL;  // sizeof(struct robust_list_head)
+  Thread& t = Process::thread_of(ctx.vcpu);
+  t.robust_list = ctx.a[0];
+  t.robust_list_len = ctx.a[1];
+  return 0;
+}
+
+int64_t sys_get_robust_list(SyscallCtx& ctx) {
+  int tid = static_cast<int>(ctx.a[0]);
+  uint64_t head;
+  {
+    std::lock_guard<std::mutex> lock(ctx.proc.mutex());
+    Vcpu* v = tid == 0 ? &ctx.vcpu : ctx.proc.thread_by_tid(tid);
+    if (!v) return -ESRCH;
+    head = Process::thread_of(*v).robust_list;
+  }
+  uint64_t len = 24;
+  if (!ctx.proc.as().write(ctx.a[1], &head, 8)) return -EFAULT;
+  if (!ctx.proc.as().write(ctx.a[2], &len, 8)) return -EFAULT;
+  return 0;
+}
+
+// glibc treats ENOSYS from rseq as "no rseq" and goes on.
+int64_t sys_rseq(SyscallCtx&) { return -ENOSYS; }
+
+// ---- ids ----------------------------------------------------------------------
+
+int64_t sys_getpid(SyscallCtx& ctx) { return ctx.proc.pid(); }
+int64_t sys_getppid(SyscallCtx& ctx) { return ctx.proc.ppid(); }
+int64_t sys_gettid(SyscallCtx& ctx) { return ctx.proc.tid_of(ctx.vcpu); }
+// uids, gids, groups: sys_creds.cpp.
+
+// ---- process groups and sessions ---------------------------------------------------
+// Virtual: pgid/sid live in Process (0 = the process's own pid for pgid).
+namespace {
+std::shared_ptr<Process> self_or(SyscallCtx& ctx, int pid) {
+  if (pid == 0 || pid == ctx.proc.pid()) return ctx.proc.shared_from_this();
+  return Process::find(pid, &ctx.proc);
+}
+}  // namespace
+
+int64_t sys_getpgid(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  if (pid < 0) return -ESRCH;
+  auto p = self_or(ctx, pid);
+  return p ? p->group_id() : -ESRCH;
+}
+
+int64_t sys_getsid(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  if (pid < 0) return -ESRCH;
+  auto p = self_or(ctx, pid);
+  return p ? p->sid : -ESRCH;
+}
+
+// setpgid(pid, pgid): for the caller or one of its children, in its session;
+// a session leader cannot move; the target group must be the process itself
+// or an existing group of the same session.
+int64_t sys_setpgid(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]), pgid = static_cast<int>(ctx.a[1]);
+  if (pgid < 0) return -EINVAL;
+  if (pid < 0) return -ESRCH;
+  auto p = self_or(ctx, pid);
+  if (!p || (p.get() != &ctx.proc && p->ppid() != ctx.proc.pid())) return -ESRCH;
+  if (p->sid != ctx.proc.sid) return -EPERM;
+  if (p->sid == p->pid()) return -EPERM;  // a session leader
+  if (pgid == 0) pgid = p->pid();
+  if (pgid != p->pid()) {
+    auto leader = Process::find(pgid, &ctx.proc);
+    if (!leader || leader->sid != p->sid || leader->group_id() != pgid) return -EPERM;
+  }
+  p->pgid = pgid;
+  return 0;
+}
+
+// setsid: a new session and group led by the caller, unless it already leads a group.
+int64_t sys_setsid(SyscallCtx& ctx) {
+  if (ctx.proc.group_id() == ctx.proc.pid()) return -EPERM;
+  ctx.proc.sid = ctx.proc.pid();
+  ctx.proc.pgid = ctx.proc.pid();
+  return ctx.proc.pid();
+}
+
+// ---- system information ----------------------------------------------------------
+
+// uname, sethostname, setdomainname: sys_system.cpp.
+
+int64_t sys_sysinfo(SyscallCtx& ctx) {
+  struct sysinfo si;
+  if (sysinfo(&si) != 0) return -errno;
+  GuestSysinfo g{};
+  g.uptime = si.uptime;
+  for (int i = 0; i < 3; ++i) g.loads[i] = si.loads[i];
+  g.totalram = si.totalram;
+  g.freeram = si.freeram;
+  g.sharedram = si.sharedram;
+  g.bufferram = si.bufferram;
+  g.totalswap = si.totalswap;
+  g.freeswap = si.freeswap;
+  g.procs = 1;
+  g.totalhigh = si.totalhigh;
+  g.freehigh = si.freehigh;
+  g.mem_unit = si.mem_unit;
+  return ctx.proc.as().write(ctx.a[0], &g, sizeof g) ? 0 : -EFAULT;
+}
+
+int64_t sys_getrusage(SyscallCtx& ctx) {
+  int who = static_cast<int>(ctx.a[0]);
+  struct rusage ru {};
+  if (who == RUSAGE_SELF || who == RUSAGE_THREAD) {
+    if (getrusage(RUSAGE_THREAD, &ru) != 0) return -errno;
+    if (who == RUSAGE_SELF) {  // the guest process's threads, not hartd's
+      uint64_t ns = ctx.proc.info().cpu_ns;
+      ru.ru_utime.tv_sec = static_cast<time_t>(ns / 1000000000u);
+      ru.ru_utime.tv_usec = static_cast<suseconds_t>(ns % 1000000000u / 1000);
+      ru.ru_stime = {0, 0};
+    }
+  } else if (who != RUSAGE_CHILDREN) {
+    return -EINVAL;
+  }
+  static_assert(sizeof(struct rusage) == 144);
+  return ctx.proc.as().write(ctx.a[1], &ru, sizeof ru) ? 0 : -EFAULT;
+}
+
+int64_t sys_times(SyscallCtx& ctx) {
+  int64_t ticks = static_cast<int64_t>(ctx.proc.info().cpu_ns / 10000000);  // USER_HZ
+  if (ctx.a[0]) {
+    int64_t t[4] = {ticks, 0, 0, 0};
+    if (!ctx.proc.as().write(ctx.a[0], t, sizeof t)) return -EFAULT;
+  }
+  struct tms dummy;
+  return static_cast<int64_t>(times(&dummy));
+}
+
+// ---- limits -----------------------------------------------------------------------
+
+namespace {
+int64_t do_prlimit(SyscallCtx& ctx, int resource, uint64_t new_addr, uint64_t old_addr) {
+  if (resource < 0 || resource >= 16) return -EINVAL;
+  Process& p = ctx.proc;
+  GuestRlimit nl{};
+  if (new_addr) {
+    if (!p.as().read(new_addr, &nl, sizeof nl)) return -EFAULT;
+    if (nl.rlim_cur > nl.rlim_max) return -EINVAL;
+  }
+  std::lock_guard<std::mutex> lock(p.mutex());
+  GuestRlimit old = p.rlimits[resource];
+  if (old_addr && !p.as().write(old_addr, &old, sizeof old)) return -EFAULT;
+  if (new_addr) {
+    if (nl.rlim_max > old.rlim_max && !Process::thread_of(ctx.vcpu).cred.capable(kCapSysResource))
+      return -EPERM;
+    if (resource == RLIMIT_NOFILE) {
+      if (nl.rlim_max > 65536) return -EPERM;
+      p.fds().set_limit(static_cast<int>(nl.rlim_cur));
+    }
+    p.rlimits[resource] = nl;
+    if (resource == RLIMIT_CPU) update_cpu_rlimit(p);  // SIGXCPU, then SIGKILL (itimer.cpp)
+  }
+  return 0;
+}
+}  // namespace
+
+int64_t sys_prlimit64(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
+  return do_prlimit(ctx, static_cast<int>(ctx.a[1]), ctx.a[2], ctx.a[3]);
+}
+
+int64_t sys_getrlimit(SyscallCtx& ctx) {
+  return do_prlimit(ctx, static_cast<int>(ctx.a[0]), 0, ctx.a[1]);
+}
+
+int64_t sys_setrlimit(SyscallCtx& ctx) {
+  return do_prlimit(ctx, static_cast<int>(ctx.a[0]), ctx.a[1], 0);
+}
+
+// ---- randomness, scheduling -----------------------------------------------------
+
+int64_t sys_getrandom(SyscallCtx& ctx) {
+  unsigned flags = static_cast<unsigned>(ctx.a[2]);
+  constexpr unsigned kInsecure = 4;  // GRND_INSECURE
+  if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | kInsecure)) return -EINVAL;
+  if ((flags & (GRND_RANDOM | kInsecure)) == (GRND_RANDOM | kInsecure)) return -EINVAL;
+  // Straight into guest memory: a buffer that runs into an unmapped page
+  // gets the bytes before it (host_span), EFAULT only if none fit.
+  uint64_t len = ctx.a[1];
+  uint8_t* buf = rw_span(ctx.proc, ctx.a[0], &len, PROT_WRITE);
+  if (!buf) return -EFAULT;
+  // GRND_INSECURE is not passed on (hosts before Linux 5.6 refuse it; the
+  // host's pool is initialised anyway).
+  return host_ret(syscall(SYS_getrandom, buf, len, flags & ~kInsecure));
+}
+
+int64_t sys_sched_getaffinity(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
+  uint64_t size = ctx.a[1];
+  if (size < 8 || (size & 7)) return -EINVAL;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return -errno;
+  uint64_t mask = 0;
+  for (int i = 0; i < 64; ++i)
+    if (CPU_ISSET(i, &set)) mask |= uint64_t{1} << i;
+  return ctx.proc.as().write(ctx.a[2], &mask, 8) ? 8 : -EFAULT;
+}
+
+// The mask is applied to the calling guest thread's own host thread (vCPU
+// threads are one to one); for another thread of the process it is checked
+// and accepted without effect.
+int64_t sys_sched_setaffinity(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  uint64_t size = ctx.a[1];
+  if (pid < 0) return -ESRCH;
+  std::vector<uint8_t> bytes(std::min<uint64_t>(size, 1024));
+  if (!ctx.proc.as().read(ctx.a[2], bytes.data(), bytes.size())) return -EFAULT;
+  cpu_set_t want, have;
+  CPU_ZERO(&want);
+  for (size_t i = 0; i < bytes.size() * 8 && i < CPU_SETSIZE; ++i)
+    if (bytes[i / 8] & (1u << (i % 8))) CPU_SET(i, &want);
+  if (sched_getaffinity(0, sizeof have, &have) != 0) return -errno;
+  CPU_AND(&want, &want, &have);
+  if (CPU_COUNT(&want) == 0) return -EINVAL;
+  bool self = pid == 0 || pid == ctx.proc.tid_of(ctx.vcpu);
+  if (!self && !ctx.proc.thread_by_tid(pid)) return -ESRCH;
+  if (self && pthread_setaffinity_np(pthread_self(), sizeof want, &want) != 0) return -EINVAL;
+  return 0;
+}
+
+int64_t sys_sched_yield(SyscallCtx&) {
+  sched_yield();
+  return 0;
+}
+
+// Scheduling policy and real-time priority: virtual, per process (the
+// host thread keeps hartd's policy), with Linux's checks: priority range per
+// policy (EINVAL), real-time policies and changing another user's process
+// need CAP_SYS_NICE (EPERM).
+namespace {
+constexpr int kSchedOther = 0, kSchedFifo = 1, kSchedRr = 2, kSchedBatch = 3, kSchedIdle = 5,
+              kSchedDeadline = 6, kSchedResetOnFork = 0x40000000;
+bool rt_policy(int policy) { return policy == kSchedFifo || policy == kSchedRr; }
+int64_t priority_max(int policy) {
+  if (rt_policy(policy)) return 99;
+  if (policy == kSchedOther || policy == kSchedBatch || policy == kSchedIdle || policy == kSchedDeadline)
+    return 0;
+  return -EINVAL;
+}
+
+// The target of a sched_* call: the caller for 0, else a process of its launch.
+int64_t sched_target(SyscallCtx& ctx, int64_t pid, std::shared_ptr<Process>* out) {
+  if (pid < 0) return -EINVAL;
+  bool mine = pid == 0 || pid == ctx.proc.pid();
+  if (!mine) {
+    std::lock_guard<std::mutex> lock(ctx.proc.mutex());
+    mine = ctx.proc.thread_by_tid(static_cast<int>(pid)) != nullptr;
+  }
+  *out = mine ? ctx.proc.shared_from_this() : Process::find(static_cast<int>(pid), &ctx.proc);
+  return *out ? 0 : -ESRCH;
+}
+
+// Linux's order: NULL param or negative pid (EINVAL), the param (EFAULT),
+// the process (ESRCH), then policy, range and permission.
+int64_t set_sched(SyscallCtx& ctx, int policy, bool keep_policy) {
+  int32_t prio;
+  uint64_t param = keep_policy ? ctx.a[1] : ctx.a[2];
+  if (!param || static_cast<int>(ctx.a[0]) < 0) return -EINVAL;
+  if (!ctx.proc.as().read(param, &prio, 4)) return -EFAULT;
+  std::shared_ptr<Process> t;
+  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
+  bool reset = keep_policy ? t->sched_reset_on_fork.load() : (policy & kSchedResetOnFork) != 0;
+  if (keep_policy) policy = t->sched_policy.load();
+  policy &= ~kSchedResetOnFork;
+  int64_t max = priority_max(policy);
+  if (max < 0 || prio < (rt_policy(policy) ? 1 : 0) || prio > max) return -EINVAL;
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  if (!me.capable(kCapSysNice)) {
+    if (rt_policy(policy)) return -EPERM;
+    if (t.get() != &ctx.proc) {
+      Credentials them = t->creds();
+      if (them.ruid != me.euid && them.euid != me.euid) return -EPERM;
+    }
+  }
+  if (!me.capable(kCapSysNice) && t->sched_reset_on_fork.load() && !reset) return -EPERM;
+  t->sched_policy.store(policy);
+  t->sched_priority.store(prio);
+  t->sched_reset_on_fork.store(reset);
+  return 0;
+}
+}  // namespace
+
+int64_t sys_sched_getscheduler(SyscallCtx& ctx) {
+  std::shared_ptr<Process> t;
+  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
+  return t->sched_policy.load() | (t->sched_reset_on_fork.load() ? kSchedResetOnFork : 0);
+}
+
+int64_t sys_sched_getparam(SyscallCtx& ctx) {
+  std::shared_ptr<Process> t;
+  if (!ctx.a[1]) return -EINVAL;
+  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
+  int32_t prio = t->sched_priority.load();
+  return ctx.proc.as().write(ctx.a[1], &prio, 4) ? 0 : -EFAULT;
+}
+
+int64_t sys_sched_setscheduler(SyscallCtx& ctx) {
+  int policy = static_cast<int>(ctx.a[1]);
+  if (policy < 0) return -EINVAL;
+  return set_sched(ctx, policy, false);
+}
+
+int64_t sys_sched_setparam(SyscallCtx& ctx) { return set_sched(ctx, 0, true); }
+
+// sched_setattr/sched_getattr: struct sched_attr (48 bytes, 56 with the
+// utilization clamps), with Linux's size protocol (a size of 0 means 48;
+// one below 48, past a page or with a nonzero tail beyond what hart knows
+// is E2BIG with the size hart knows written back), the same virtual state
+// as sched_setscheduler plus nice (fair policies), SCHED_DEADLINE's
+// parameters and SCHED_RESET_ON_FORK. Utilization clamps are EOPNOTSUPP,
+// as on a kernel without CONFIG_UCLAMP_TASK. A fair task's sched_runtime
+// is its slice: the host thread's own (EEVDF's base slice) unless the
+// guest set one (clamped to 0.1..100 ms, as Linux 6.12 does).
+namespace {
+struct GuestSchedAttr {
+  uint32_t size, sched_policy;
+  uint64_t sched_flags;
+  int32_t sched_nice;
+  uint32_t sched_priority;
+  uint64_t sched_runtime, sched_deadline, sched_period;
+  uint32_t sched_util_min, sched_util_max;
+};
+static_assert(sizeof(GuestSchedAttr) == 56);
+constexpr uint64_t kSchedFlagResetOnFork = 1, kSchedFlagKeepPolicy = 8, kSchedFlagKeepParams = 16,
+                   kSchedFlagUtilClamp = 0x60, kSchedFlagAll = 0x7f, kSchedFlagSugov = 0x10000000;
+
+bool dl_params_valid(const GuestSchedAttr& a) {
+  if (a.sched_deadline == 0 || a.sched_runtime < 1024) return false;
+  if ((a.sched_deadline | a.sched_period) >> 63) return false;
+  uint64_t period = a.sched_period ? a.sched_period : a.sched_deadline;
+  if (period < a.sched_deadline || a.sched_deadline < a.sched_runtime) return false;
+  return period >= 100000 && period <= (uint64_t{1} << 22) * 1000;  // sched_deadline_period_{min,max}_us
+}
+
+uint64_t host_slice() {
+  GuestSchedAttr a{};
+  if (syscall(SYS_sched_getattr, 0, &a, sizeof a, 0) != 0) return 0;
+  return a.sched_policy == 0 || a.sched_policy == 3 || a.sched_policy == 5 ? a.sched_runtime : 0;
+}
+}  // namespace
+
+int64_t sys_sched_setattr(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  if (!ctx.a[1] || pid < 0 || ctx.a[2]) return -EINVAL;
+  uint32_t size;
+  if (!ctx.proc.as().read(ctx.a[1], &size, 4)) return -EFAULT;
+  if (!size) size = 48;
+  GuestSchedAttr a{};
+  bool too_big = size < 48 || size > 4096;
+  if (!too_big) {
+    if (!ctx.proc.as().read(ctx.a[1], &a, std::min<uint32_t>(size, sizeof a))) return -EFAULT;
+    for (uint32_t off = sizeof a; off < size && !too_big; ++off) {
+      uint8_t b;
+      if (!ctx.proc.as().read(ctx.a[1] + off, &b, 1)) return -EFAULT;
+      too_big = b != 0;
+    }
+  }
+  if (too_big) {
+    uint32_t known = sizeof a;
+    return ctx.proc.as().write(ctx.a[1], &known, 4) ? -E2BIG : -EFAULT;
+  }
+  if ((a.sched_flags & kSchedFlagUtilClamp) && size < 56) return -EINVAL;
+  a.sched_nice = std::clamp(a.sched_nice, -20, 19);
+  int policy = static_cast<int>(a.sched_policy);
+  if (policy < 0) return -EINVAL;
+  std::shared_ptr<Process> t;
+  if (int64_t e = sched_target(ctx, pid, &t)) return e;
+  bool reset = a.sched_flags & kSchedFlagResetOnFork;
+  if (a.sched_flags & kSchedFlagKeepPolicy) {
+    policy = t->sched_policy.load();
+    reset = t->sched_reset_on_fork.load();
+  }
+  if (a.sched_flags & kSchedFlagKeepParams) {
+    a.sched_nice = t->nice.load();
+    a.sched_priority = t->sched_priority.load();
+    a.sched_runtime = t->dl_runtime.load();
+    a.sched_deadline = t->dl_deadline.load();
+    a.sched_period = t->dl_period.load();
+  }
+  if (priority_max(policy) < 0) return -EINVAL;
+  if (a.sched_flags & ~(kSchedFlagAll | kSchedFlagSugov)) return -EINVAL;
+  if (a.sched_priority > 99) return -EINVAL;
+  bool dl = policy == kSchedDeadline;
+  if ((dl && !dl_params_valid(a)) || rt_policy(policy) != (a.sched_priority != 0)) return -EINVAL;
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  bool fair = policy == kSchedOther || policy == kSchedBatch;  // SCHED_IDLE keeps its nice
+  if (!me.capable(kCapSysNice)) {
+    uint64_t nice_rlim = std::min<uint64_t>(ctx.proc.rlimits[RLIMIT_NICE].rlim_cur, 40);
+    bool priv = false;
+    if (fair && a.sched_nice < t->nice.load() && 20 - a.sched_nice > static_cast<int64_t>(nice_rlim))
+      priv = true;
+    if (rt_policy(policy) || dl) priv = true;  // RLIMIT_RTPRIO is 0 for guests
+    if (t->sched_policy.load() == kSchedIdle && policy != kSchedIdle &&
+        20 - t->nice.load() > static_cast<int64_t>(nice_rlim))
+      priv = true;
+    if (t.get() != &ctx.proc) {
+      Credentials them = t->creds();
+      if (them.ruid != me.euid && them.euid != me.euid) priv = true;
+    }
+    if (t->sched_reset_on_fork.load() && !reset) priv = true;
+    if (priv) return -EPERM;
+  }
+  if (a.sched_flags & kSchedFlagSugov) return -EINVAL;
+  if (a.sched_flags & kSchedFlagUtilClamp) return -EOPNOTSUPP;
+  t->sched_policy.store(policy);
+  t->sched_priority.store(static_cast<int>(a.sched_priority));
+  t->sched_reset_on_fork.store(reset);
+  if (dl) {
+    t->dl_runtime.store(a.sched_runtime);
+    t->dl_deadline.store(a.sched_deadline);
+    t->dl_period.store(a.sched_period ? a.sched_period : a.sched_deadline);
+  } else if (!rt_policy(policy)) {
+    if (fair) t->nice.store(a.sched_nice);
+    if (a.sched_runtime)
+      t->sched_slice.store(std::clamp<uint64_t>(a.sched_runtime, 100000, 100000000));
+  }
+  return 0;
+}
+
+int64_t sys_sched_getattr(SyscallCtx& ctx) {
+  int pid = static_cast<int>(ctx.a[0]);
+  uint64_t usize = static_cast<uint32_t>(ctx.a[2]);
+  if (!ctx.a[1] || pid < 0 || usize > 4096 || usize < 48 || ctx.a[3]) return -EINVAL;
+  std::shared_ptr<Process> t;
+  if (int64_t e = sched_target(ctx, pid, &t)) return e;
+  GuestSchedAttr a{};
+  a.sched_policy = static_cast<uint32_t>(t->sched_policy.load());
+  if (t->sched_reset_on_fork.load()) a.sched_flags |= kSchedFlagResetOnFork;
+  if (a.sched_policy == kSchedDeadline) {
+    a.sched_runtime = t->dl_runtime.load();
+    a.sched_deadline = t->dl_deadline.load();
+    a.sched_period = t->dl_period.load();
+  } else if (rt_policy(static_cast<int>(a.sched_policy))) {
+    a.sched_priority = static_cast<uint32_t>(t->sched_priority.load());
+  } else {
+    a.sched_nice = t->nice.load();
+    a.sched_runtime = t->sched_slice.load() ? t->sched_slice.load() : host_slice();
+  }
+  a.size = static_cast<uint32_t>(std::min<uint64_t>(usize, sizeof a));
+  return ctx.proc.as().write(ctx.a[1], &a, a.size) ? 0 : -EFAULT;
+}
+
+// ---- I/O priorities ------------------------------------------------------------------
+//
+// ioprio_set/ioprio_get: a virtual value per thread (Thread::ioprio; the
+// host thread's I/O priority is hartd's), with Linux 6.x's rules: the
+// value is class << 13 | hint << 3 | level kept in 16 bits; the real-time
+// class needs CAP_SYS_ADMIN or CAP_SYS_NICE (EPERM); a bad class or level
+// is EINVAL; another user's thread needs CAP_SYS_NICE (EPERM). A thread
+// that never set one reports IOPRIO_CLASS_NONE (0); over a group or a user
+// the best value wins, NONE counting as best-effort level 4.
+namespace {
+constexpr int kIoprioWhoProcess = 1, kIoprioWhoPgrp = 2, kIoprioWhoUser = 3;
+int ioprio_best(int a, int b) {
+  constexpr int kBeNorm = (2 << 13) | 4;
+  if ((a >> 13) == 0) a = kBeNorm;
+  if ((b >> 13) == 0) b = kBeNorm;
+  return std::min(a, b);
+}
+// Calls fn(process, thread) for every thread named by (which, who), each
+// under its process's mutex (the caller's own thread for WHO_PROCESS 0):
+// 0, -ESRCH when none, -EINVAL for a bad which, or fn's first error.
+template <class F>
+int for_ioprio_targets(SyscallCtx& ctx, int which, int who, F fn) {
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  if (which == kIoprioWhoProcess && who == 0) return fn(ctx.proc, Process::thread_of(ctx.vcpu));
+  if (which < kIoprioWhoProcess || which > kIoprioWhoUser) return -EINVAL;
+  int group = who ? who : ctx.proc.group_id();
+  uint32_t uid = who ? static_cast<uint32_t>(who) : me.ruid;
+  bool found = false;
+  for (const std::shared_ptr<Process>& q : Process::members(ctx.proc.tree())) {
+    if (q->exited() || q->zombie()) continue;
+    if (which == kIoprioWhoPgrp && q->group_id() != group) continue;
+    if (which == kIoprioWhoUser && (q.get() == &ctx.proc ? me : q->creds()).ruid != uid) continue;
+    std::lock_guard<std::mutex> lock(q->mutex());
+    int err = 0;
+    if (which == kIoprioWhoProcess) {
+      Vcpu* v = q->thread_by_tid(who);
+      if (!v) continue;
+      found = true;
+      err = fn(*q, Process::thread_of(*v));
+    } else {
+      q->for_each_thread([&](Vcpu& v, ThreadSignals&) {
+        found = true;
+        if (!err) err = fn(*q, Process::thread_of(v));
+      });
+    }
+    if (err) return err;
+    if (found && which == kIoprioWhoProcess) break;
+  }
+  return found ? 0 : -ESRCH;
+}
+}  // namespace
+
+int64_t sys_ioprio_set(SyscallCtx& ctx) {
+  int which = static_cast<int>(ctx.a[0]), who = static_cast<int>(ctx.a[1]);
+  int value = static_cast<int>(ctx.a[2]);
+  int cls = (value >> 13) & 7, level = value & 7;
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  switch (cls) {
+    case 1:  // IOPRIO_CLASS_RT
+      if (!me.capable(kCapSysAdmin) && !me.capable(kCapSysNice)) return -EPERM;
+      break;
+    case 2:  // IOPRIO_CLASS_BE
+    case 3:  // IOPRIO_CLASS_IDLE
+      break;
+    case 0:  // IOPRIO_CLASS_NONE
+      if (level) return -EINVAL;
+      break;
+    default:
+      return -EINVAL;
+  }
+  Thread* self = &Process::thread_of(ctx.vcpu);
+  return for_ioprio_targets(ctx, which, who, [&](Process&, Thread& th) {
+    // th.cred is stable under its process's mutex, held here.
+    if (&th != self && th.cred.ruid != me.euid && th.cred.ruid != me.ruid &&
+        !me.capable(kCapSysNice))
+      return -EPERM;
+    th.ioprio.store(static_cast<uint16_t>(value));
+    return 0;
+  });
+}
+
+int64_t sys_ioprio_get(SyscallCtx& ctx) {
+  int which = static_cast<int>(ctx.a[0]), who = static_cast<int>(ctx.a[1]);
+  int best = -1;
+  int r = for_ioprio_targets(ctx, which, who, [&](Process&, Thread& th) {
+    int v = th.ioprio.load();
+    best = which == kIoprioWhoProcess ? v : best < 0 ? ioprio_best(v, v) : ioprio_best(best, v);
+    return 0;
+  });
+  return r < 0 ? r : best;
+}
+
+int64_t sys_sched_get_priority_max(SyscallCtx& ctx) {
+  return priority_max(static_cast<int>(ctx.a[0]));
+}
+
+int64_t sys_sched_get_priority_min(SyscallCtx& ctx) {
+  int policy = static_cast<int>(ctx.a[0]);
+  int64_t max = priority_max(policy);
+  return max < 0 ? max : rt_policy(policy) ? 1 : 0;
+}
+
+// The host's time slice of the calling host thread (SCHED_OTHER), or
+// SCHED_RR's 100 ms.
+int64_t sys_sched_rr_get_interval(SyscallCtx& ctx) {
+  std::shared_ptr<Process> t;
+  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
+  struct timespec ts {};
+  if (t->sched_policy.load() == kSchedRr) ts.tv_nsec = 100000000;
+  else if (t->sched_policy.load() != kSchedFifo && sched_rr_get_interval(0, &ts) != 0) return -errno;
+  GuestTimespec g{ts.tv_sec, ts.tv_nsec};
+  return ctx.proc.as().write(ctx.a[1], &g, sizeof g) ? 0 : -EFAULT;
+}
+
+// getpriority/setpriority: a virtual nice value per process (PRIO_PROCESS
+// by pid, PRIO_PGRP by group, PRIO_USER by real uid, 0 = the caller's),
+// with Linux's rules: changing another user's process needs CAP_SYS_NICE
+// (EPERM), lowering the value below RLIMIT_NICE's floor too (EACCES).
+// The host thread's priority is not changed.
+namespace {
+std::vector<std::shared_ptr<Process>> priority_targets(SyscallCtx& ctx, int which, int who) {
+  std::vector<std::shared_ptr<Process>> out;
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  if (which == PRIO_PROCESS) {
+    std::shared_ptr<Process> p = who == 0 || who == ctx.proc.pid() ? ctx.proc.shared_from_this()
+                                                                   : Process::find(who, &ctx.proc);
+    if (p) out.push_back(p);
+    return out;
+  }
+  int group = who ? who : ctx.proc.group_id();
+  uint32_t uid = who ? static_cast<uint32_t>(who) : me.euid;
+  for (const std::shared_ptr<Process>& q : Process::members(ctx.proc.tree())) {
+    if (q->exited() || q->zombie()) continue;
+    if (which == PRIO_PGRP ? q->group_id() == group : q->creds().ruid == uid) out.push_back(q);
+  }
+  return out;
+}
+}  // namespace
+
+int64_t sys_getpriority(SyscallCtx& ctx) {
+  int which = static_cast<int>(ctx.a[0]), who = static_cast<int>(ctx.a[1]);
+  if (which < PRIO_PROCESS || which > PRIO_USER) return -EINVAL;
+  int best = -1;
+  for (const std::shared_ptr<Process>& q : priority_targets(ctx, which, who))
+    best = std::max(best, 20 - q->nice.load());  // the kernel returns 20 - nice
+  return best < 0 ? -ESRCH : best;
+}
+
+int64_t sys_setpriority(SyscallCtx& ctx) {
+  int which = static_cast<int>(ctx.a[0]), who = static_cast<int>(ctx.a[1]);
+  if (which < PRIO_PROCESS || which > PRIO_USER) return -EINVAL;
+  int nice = std::clamp(static_cast<int>(ctx.a[2]), -20, 19);
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  int64_t err = -ESRCH;
+  for (const std::shared_ptr<Process>& q : priority_targets(ctx, which, who)) {
+    Credentials them = q.get() == &ctx.proc ? me : q->creds();
+    if (them.ruid != me.euid && them.euid != me.euid && !me.capable(kCapSysNice)) {
+      err = -EPERM;
+      continue;
+    }
+    // RLIMIT_NICE n allows nice values down to 20 - n.
+    int64_t floor = 20 - static_cast<int64_t>(std::min<uint64_t>(ctx.proc.rlimits[RLIMIT_NICE].rlim_cur, 40));
+    if (nice < q->nice.load() && nice < floor && !me.capable(kCapSysNice)) {
+      err = -EACCES;
+      continue;
+    }
+    q->nice.store(nice);
+    if (err == -ESRCH) err = 0;
+  }
+  return err;
+}
+
+int64_t sys_getcpu(SyscallCtx& ctx) {
+  uint32_t zero = 0;
+  if (ctx.a[0] && !ctx.proc.as().write(ctx.a[0], &zero, 4)) return -EFAULT;
+  if (ctx.a[1] && !ctx.proc.as().write(ctx.a[1], &zero, 4)) return -EFAULT;
+  return 0;
+}
+
+// ---- prctl -------------------------------------------------------------------------
+
+int64_t sys_prctl(SyscallCtx& ctx) {
+  Process& p = ctx.proc;
+  switch (static_cast<int>(ctx.a[0])) {
+    case 15: {  // PR_SET_NAME
+      char buf[16] = {};
+      std::string s;
+      if (!p.as().read_string(ctx.a[1], &s, 4096)) return -EFAULT;
+      snprintf(buf, sizeof buf, "%s", s.c_str());
+      memcpy(p.comm, buf, sizeof buf);
+      return 0;
+    }
+    case 16:  // PR_GET_NAME
+      return p.as().write(ctx.a[1], p.comm, sizeof p.comm) ? 0 : -EFAULT;
+    case 3:  // PR_GET_DUMPABLE
+      return 1;
+    case 4:  // PR_SET_DUMPABLE
+      return ctx.a[1] > 1 ? -EINVAL : 0;
+    case 1:  // PR_SET_PDEATHSIG
+      return ctx.a[1] > static_cast<uint64_t>(kGuestNSig) ? -EINVAL : 0;
+    case PR_SET_NO_NEW_PRIVS:
+      if (ctx.a[1] != 1 || ctx.a[2] || ctx.a[3] || ctx.a[4]) return -EINVAL;
+      p.no_new_privs.store(true);
+      return 0;
+    case PR_GET_NO_NEW_PRIVS:
+      if (ctx.a[1] || ctx.a[2] || ctx.a[3] || ctx.a[4]) return -EINVAL;
+      return p.no_new_privs.load() ? 1 : 0;
+    case PR_SET_CHILD_SUBREAPER:
+      p.child_subreaper.store(ctx.a[1] != 0);
+      return 0;
+    case PR_GET_CHILD_SUBREAPER: {
+      int32_t v = p.child_subreaper.load() ? 1 : 0;
+      return p.as().write(ctx.a[1], &v, 4) ? 0 : -EFAULT;
+    }
+    case PR_SET_TIMERSLACK: {
+      Thread& t = Process::thread_of(ctx.vcpu);
+      t.timer_slack_ns = ctx.a[1] ? ctx.a[1] : Thread::kDefaultTimerSlackNs;
+      return 0;
+    }
+    case PR_GET_TIMERSLACK:
+      return static_cast<int64_t>(Process::thread_of(ctx.vcpu).timer_slack_ns);
+    case PR_GET_SECCOMP:
+      return 0;
+    case PR_SET_SECCOMP:  // mode STRICT / FILTER = seccomp(SET_MODE_STRICT / SET_MODE_FILTER)
+      if (ctx.a[1] == 1) return seccomp_unsupported(ctx, 0, 0, 0);
+      if (ctx.a[1] == 2) return seccomp_unsupported(ctx, 1, 0, ctx.a[2]);
+      return -EINVAL;
+    case PR_GET_KEEPCAPS:
+    case PR_SET_KEEPCAPS:
+    case PR_CAPBSET_READ:
+    case PR_CAPBSET_DROP:
+    case PR_GET_SECUREBITS:
+    case PR_SET_SECUREBITS:
+    case PR_CAP_AMBIENT:
+      return prctl_creds(ctx);  // sys_creds.cpp
+    default:
+      return -EINVAL;
+  }
+}
+
+}  // namespace hart::linux
+
+// ---- futex ---------------------------------------------------------------------------
+// Guest futex words are host memory (base + guest address), so the host
+// futex does the work; only addresses are translated and validated.
+
+namespace hart::linux {
+
+namespace {
+
+int64_t futex_wait_restart(SyscallCtx& ctx, RestartBlock& rb);
+
+// A futex wait with an absolute deadline (rb: uaddr, val, bitset, op flags,
+// clock and deadline), as a host FUTEX_WAIT_BITSET. Interrupted: Linux's
+// futex_wait arms the restart block, so restart_syscall waits again until
+// the same deadline (-EINTR if a handler runs).
+int64_t futex_wait_until(SyscallCtx& ctx, RestartBlock& rb) {
+  uint32_t* host = reinterpret_cast<uint32_t*>(ctx.proc.as().base() + rb.addr);
+  int64_t r = safe_syscall(&ctx.vcpu.state.exit_request, SYS_futex, reinterpret_cast<long>(host),
+                           FUTEX_WAIT_BITSET | rb.op, rb.val, reinterpret_cast<long>(&rb.deadline),
+                           0, rb.bitset);
+  if (r != -EINTR) return r;
+  rb.fn = futex_wait_restart;
+  return kERESTART_RESTARTBLOCK;
+}
+
+int64_t futex_wait_restart(SyscallCtx& ctx, RestartBlock& rb) {
+  rb.fn = nullptr;
+  if (!ctx.proc.as().check(rb.addr, 4, PROT_READ)) return -EFAULT;  // unmapped meanwhile
+  return futex_wait_until(ctx, rb);
+}
+
+}  // namespace
+
+int64_t sys_futex(SyscallCtx& ctx) {
+  uint64_t uaddr = ctx.a[0];
+  int op = static_cast<int>(ctx.a[1]);
+  int cmd = op & 0x7f;  // without FUTEX_PRIVATE_FLAG / FUTEX_CLOCK_REALTIME
+  AddressSpace& as = ctx.proc.as();
+  enum { kWait = 0, kWake = 1, kRequeue = 3, kCmpRequeue = 4, kWakeOp = 5, kWaitBitset = 9,
+         kWakeBitset = 10 };
+  if (cmd == kWait || cmd == kWaitBitset) {
+    // Linux's order: the timeout (EFAULT, EINVAL), the clock flag (ENOSYS
+    // for FUTEX_WAIT), the bitset, then the address (EINVAL, EFAULT).
+    bool timed = ctx.a[3] != 0;
+    GuestTimespec t{};
+    if (timed) {
+      if (!as.read(ctx.a[3], &t, sizeof t)) return -EFAULT;
+      if (t.tv_sec < 0 || static_cast<uint64_t>(t.tv_nsec) >= 1000000000) return -EINVAL;
+    }
+    if (cmd == kWait && (op & FUTEX_CLOCK_REALTIME)) return -ENOSYS;
+    uint32_t bitset = cmd == kWait ? FUTEX_BITSET_MATCH_ANY : static_cast<uint32_t>(ctx.a[5]);
+    if (bitset == 0) return -EINVAL;
+    if (uaddr & 3) return -EINVAL;
+    if (!as.check(uaddr, 4, PROT_READ)) return -EFAULT;
+    uint32_t* host = reinterpret_cast<uint32_t*>(as.base() + uaddr);
+    if (!timed) {
+      // Blocks: interruptible by a signal, exit_group or execve (safe_syscall).
+      // Linux: -ERESTARTSYS without a timeout (restarted after a handler
+      // with SA_RESTART, or when no handler runs).
+      int64_t r = safe_syscall(&ctx.vcpu.state.exit_request, SYS_futex,
+                               reinterpret_cast<long>(host), FUTEX_WAIT_BITSET | (op & ~0x7f),
+                               static_cast<uint32_t>(ctx.a[2]), 0, 0, bitset);
+      return r == -EINTR ? kERESTARTSYS : r;
+    }
+    // With a timeout: an absolute deadline (FUTEX_WAIT's relative one is
+    // measured on CLOCK_MONOTONIC from now), kept for restart_syscall.
+    RestartBlock& rb = Process::thread_of(ctx.vcpu).restart;
+    rb = RestartBlock{};
+    rb.addr = uaddr;
+    rb.val = static_cast<uint32_t>(ctx.a[2]);
+    rb.bitset = bitset;
+    rb.op = op & (FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+    rb.deadline = cmd == kWait ? deadline_after(CLOCK_MONOTONIC, t) : timespec{t.tv_sec, t.tv_nsec};
+    return futex_wait_until(ctx, rb);
+  }
+  if (uaddr & 3) return -EINVAL;
+  if (!as.check(uaddr, 4, PROT_READ)) return -EFAULT;
+  uint32_t* host = reinterpret_cast<uint32_t*>(as.base() + uaddr);
+  switch (cmd) {
+    case kWake:
+    case kWakeBitset:
+      if (cmd == kWakeBitset && static_cast<uint32_t>(ctx.a[5]) == 0) return -EINVAL;
+      return host_ret(syscall(SYS_futex, host, op, static_cast<uint32_t>(ctx.a[2]), nullptr,
+                              nullptr, static_cast<uint32_t>(ctx.a[5])));
+    case kRequeue:
+    case kCmpRequeue:
+    case kWakeOp: {
+      uint64_t uaddr2 = ctx.a[4];
+      if (uaddr2 & 3) return -EINVAL;
+      if (!as.check(uaddr2, 4, cmd == kWakeOp ? PROT_READ | PROT_WRITE : PROT_READ)) return -EFAULT;
+      return host_ret(syscall(SYS_futex, host, op, static_cast<uint32_t>(ctx.a[2]),
+                              reinterpret_cast<void*>(ctx.a[3]), as.base() + uaddr2,
+                              static_cast<uint32_t>(ctx.a[5])));
+    }
+    default:
+      return futex_pi(ctx, cmd, op);  // PI operations (sys_futex_pi.cpp)
+  }
+}
+
+}  // namespace hart::linux

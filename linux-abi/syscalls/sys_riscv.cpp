@@ -1,0 +1,98 @@
+// linux-abi/syscalls/sys_riscv.cpp — the riscv-specific syscalls:
+// riscv_flush_icache (drop translations of the range; Linux flushes the whole
+// icache, we drop the TBs whose guest bytes lie in [start, end), or all of
+// them when the range is empty) and riscv_hwprobe (what Linux's
+// arch/riscv/kernel/sys_hwprobe.c reports, for the hart hartd emulates:
+// rv64gc with Zba, Zbb, Zbs and Zbc).
+// Owns: these two handlers and the hwprobe key table.
+#include <cerrno>
+
+#include "linux-abi/syscalls/sys_util.h"
+
+namespace hart::linux {
+
+namespace {
+
+// Keys and values from the kernel's uapi asm/hwprobe.h.
+enum HwprobeKey : int64_t {
+  kMvendorid = 0,
+  kMarchid = 1,
+  kMimpid = 2,
+  kBaseBehavior = 3,       // value bit 0: IMA base (rv64ima user ABI)
+  kImaExt0 = 4,            // bit 0: F and D, bit 1: C, bit 2: V, 3: Zba, 4: Zbb, 5: Zbs ...
+  kCpuperf0 = 5,           // misaligned access performance (0 = unknown)
+  kZicbozBlockSize = 6,
+  kHighestVirtAddress = 7,
+  kTimeCsrFreq = 8,
+  kMisalignedScalarPerf = 9,
+};
+constexpr uint64_t kBaseBehaviorIma = 1;
+constexpr uint64_t kImaFd = 1 << 0;
+constexpr uint64_t kImaC = 1 << 1;
+constexpr uint64_t kExtZba = 1 << 3, kExtZbb = 1 << 4, kExtZbs = 1 << 5, kExtZbc = 1 << 7;
+constexpr uint64_t kTimebaseHz = 10000000;
+
+// va_limit: the end of the guest's address space (AddressSpace::limit()).
+bool hwprobe_value(int64_t key, uint64_t va_limit, uint64_t* value) {
+  switch (key) {
+    case kMvendorid:
+    case kMarchid:
+    case kMimpid:
+      *value = 0;
+      return true;
+    case kBaseBehavior:
+      *value = kBaseBehaviorIma;
+      return true;
+    case kImaExt0:
+      *value = kImaFd | kImaC | kExtZba | kExtZbb | kExtZbs | kExtZbc;  // the translator's set
+      return true;
+    case kCpuperf0:
+    case kMisalignedScalarPerf:
+      *value = 0;  // unknown
+      return true;
+    case kZicbozBlockSize:
+      *value = 0;  // no Zicboz
+      return true;
+    case kHighestVirtAddress:
+      *value = va_limit - 1;
+      return true;
+    case kTimeCsrFreq:
+      *value = kTimebaseHz;
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+int64_t sys_riscv_flush_icache(SyscallCtx& ctx) {
+  uint64_t start = ctx.a[0], end = ctx.a[1], flags = ctx.a[2];
+  if (flags & ~uint64_t{1}) return -EINVAL;  // SYS_RISCV_FLUSH_ICACHE_LOCAL only
+  TbCache& cache = ctx.proc.tb_cache();
+  if (start < end)
+    cache.invalidate(start, end);
+  else
+    cache.flush();
+  if (ctx.proc.cache_exclusive()) cache.reclaim();  // no vCPU is in generated code now
+  return 0;
+}
+
+int64_t sys_riscv_hwprobe(SyscallCtx& ctx) {
+  uint64_t pairs = ctx.a[0], count = ctx.a[1], cpusetsize = ctx.a[2], cpus = ctx.a[3];
+  if (ctx.a[4] != 0) return -EINVAL;
+  if (cpusetsize && !cpus) return -EFAULT;
+  if (count > (uint64_t{1} << 20)) return -EINVAL;
+  for (uint64_t i = 0; i < count; ++i) {
+    int64_t kv[2];
+    uint64_t at = pairs + i * 16;
+    if (!ctx.proc.as().read(at, kv, sizeof kv)) return -EFAULT;
+    uint64_t value = 0;
+    if (!hwprobe_value(kv[0], ctx.proc.as().limit(), &value)) kv[0] = -1;
+    kv[1] = static_cast<int64_t>(value);
+    if (!ctx.proc.as().write(at, kv, sizeof kv)) return -EFAULT;
+  }
+  return 0;
+}
+
+}  // namespace hart::linux

@@ -1,0 +1,196 @@
+// linux-abi/syscalls/sys_util.h — helpers shared by the syscall handler files:
+// host-result to -errno conversion, guest path reading and *at() path
+// resolution (sysroot, root, cwd, /proc and /dev emulation), guest buffer
+// checks.
+// Owns: nothing stateful. Internal to linux-abi/.
+#pragma once
+
+#include <sys/mman.h>
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "linux-abi/process/fd_table.h"
+#include "linux-abi/process/process.h"
+#include "linux-abi/syscalls/syscall_table.h"
+
+namespace hart::linux {
+
+constexpr uint64_t kMaxRwCount = 0x7ffff000;  // Linux's MAX_RW_COUNT
+
+// r < 0 → -errno (of the host call that just failed), else r.
+inline int64_t host_ret(int64_t r) { return r < 0 ? -static_cast<int64_t>(errno) : r; }
+
+// Reads a guest path: 0, -EFAULT, -ENAMETOOLONG, or -ENOENT when empty
+// (unless allow_empty).
+int read_guest_path(Process& p, uint64_t addr, std::string* out, bool allow_empty = false);
+
+// A resolved *at() path: host dirfd + host path (relative to dirfd, or absolute).
+struct AtPath {
+  std::shared_ptr<HostFd> keep;  // keeps the dirfd open during the call
+  std::shared_ptr<HostFd> keep2;
+  int dirfd = -1;
+  std::string path;   // host path to pass to the host *at() call
+  std::string guest;  // as the guest wrote it
+  // Emulated files (/proc, /dev; proc_dev.cpp). path then names a host file
+  // to stat in its place.
+  std::shared_ptr<SynthDir> synth;  // an emulated directory: open() gives this listing
+  // An emulated file: open() calls this (host fd or -errno).
+  std::function<int(const Vcpu& self, int64_t flags)> open_emulated;
+  // An emulated file served by hartd (EmuFile): open() calls this (0 with
+  // *file set, or -errno).
+  std::function<int(int64_t flags, std::shared_ptr<HostFd>* file)> open_emu;
+  bool has_link = false;  // an emulated symlink: readlink gives `link`
+  // path is a host file standing in for an emulated one (/dev/null, a /proc
+  // file, the folder behind an emulated directory): never changed for the
+  // guest (chmod, unlink, rename... fail with EACCES).
+  bool host_only = false;
+  std::string link;
+  // Inside a root (root_fs.h): what openat2 opens for a plain open().
+  int root_base = -1;
+  std::string root_rel;
+  int resolved_fd = -1;  // the O_PATH fd path names (root lookups that follow)
+  std::string abs;       // the guest path made absolute (root lookups; "" if unknown)
+  int64_t guest_dirfd = -100;  // the guest's dirfd argument (AT_FDCWD = -100)
+  // Set by the /proc and /dev emulation (path is then hartd's stand-in).
+  bool emulated() const { return synth || open_emulated || open_emu || has_link || host_only; }
+};
+// 0 or -errno. Absolute guest paths go through the sysroot (or the root);
+// relative ones through dirfd (AT_FDCWD = the process cwd). follow: the
+// call follows a final symlink (matters inside a root only).
+int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out,
+               bool allow_empty = false, bool follow = true);
+
+// /proc and /dev emulation for a normalized absolute guest path
+// (proc_dev.cpp): 1 if the path is not emulated, 0 with *out set, or -errno.
+// in_root: the process has a root, so all of /proc and /dev is emulated.
+int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out);
+// Host objects a guest must never reach, decided by what a host lookup
+// found rather than by its path (proc_dev.cpp): an object on the host's
+// procfs (hartd's own /proc, another process's) reached through a symlink,
+// a bind mount or a host directory fd, or a device that exposes host memory
+// (/dev/mem, /dev/kmem, /dev/port).
+bool host_fd_on_procfs(int host_fd);
+bool host_dev_on_procfs(dev_t dev);  // a stat result's st_dev
+// 0 if host fd hfd (just opened for at) may be given to the guest;
+// -EACCES for memory devices and writable host procfs files; 1 if it is
+// on the host's procfs and the lookup must go through the emulation
+// instead (reroute_host_proc).
+int host_object_check(int hfd);
+// The guest path of at, walked again with the guest's view of symlinks
+// into the emulated /proc: 0 with *out set, or -ENOENT.
+int reroute_host_proc(Process& p, const AtPath& at, bool follow, AtPath* out);
+
+// getdents64 on an emulated directory.
+int64_t synth_getdents(SynthDir& d, uint8_t* buf, uint64_t len);
+// What readlink of a host fd shows the guest (root/sysroot prefix removed).
+std::string guest_link_of(const Process& p, int host_fd);
+
+// True if the guest path names this process's /proc/self/<what> (or /proc/<pid>/<what>).
+bool is_proc_self(const Process& p, const std::string& path, const char* what);
+
+// The PI futex operations of sys_futex (sys_futex_pi.cpp); ENOSYS for the
+// requeue-PI ones.
+int64_t futex_pi(SyscallCtx& ctx, int cmd, int op);
+
+// pipe2/socketpair: installs two new host fds as guest fds and stores the
+// pair (int[2]) at out_addr; on any failure nothing stays installed or open.
+int64_t install_fd_pair(Process& p, int h0, int h1, bool cloexec, uint64_t out_addr);
+
+// The end of user space for Linux's access_ok() (riscv64 with Sv48: 2^47;
+// x86-64's is a page less). Guest memory ends at the address space's
+// limit(); addresses from there to here are valid but never mapped, as in a
+// process whose mappings all lie below that limit.
+constexpr uint64_t kUserAddrEnd = uint64_t{1} << 47;
+
+// A guest buffer that a host call may move only part of (the read/write
+// families, vmsplice, getrandom): the host pointer for [addr, addr+*len), or
+// nullptr (EFAULT for the whole call) when access_ok() would fail (past
+// kUserAddrEnd, or wrapping). The pages are NOT checked one by one: a page
+// the guest cannot access with prot is not accessible on the host either
+// (host protection is the guest's minus PROT_EXEC; unmapped guest pages and
+// the guard after limit() are PROT_NONE), so the host kernel stops at
+// the same byte as Linux would and returns its own partial count, or EFAULT
+// when nothing moved. A buffer at or past limit() is pointed at the
+// guard (faults at once); one crossing it is cut to end inside the guard.
+// With PROT_WRITE, pages of translated code in the range are made writable
+// first (AddressSpace::unprotect_code), as check() does.
+inline uint8_t* host_span(Process& p, uint64_t addr, uint64_t* len, int prot) {
+  uint64_t n = *len, limit = p.as().limit();
+  if (n == 0) return p.as().base() + (addr < limit ? addr : 0);
+  if (addr >= kUserAddrEnd || n > kUserAddrEnd - addr) return nullptr;
+  if (addr >= limit) {
+    *len = std::min<uint64_t>(n, kGuardBytes);
+    return p.as().base() + limit;
+  }
+  *len = std::min<uint64_t>(n, limit + kGuardBytes - addr);
+  if (prot & PROT_WRITE) p.as().unprotect_code(addr, std::min<uint64_t>(n, limit - addr));
+  return p.as().base() + addr;
+}
+
+// The buffer of read/write/pread64/pwrite64/getrandom: host_span over the
+// whole length (Linux's access_ok), then capped at MAX_RW_COUNT.
+inline uint8_t* rw_span(Process& p, uint64_t addr, uint64_t* len, int prot) {
+  uint8_t* b = host_span(p, addr, len, prot);
+  *len = std::min(*len, kMaxRwCount);
+  return b;
+}
+
+// Linux's import_iovec for a host call on guest memory: reads cnt guest
+// iovecs at addr into *out as host_span()s (prot: PROT_WRITE when the call
+// fills them). Returns the total length (capped at MAX_RW_COUNT, as Linux
+// caps it), -EINVAL (cnt > 1024, a negative length) or -EFAULT (the array,
+// a segment failing access_ok()).
+int64_t import_iovec(Process& p, uint64_t addr, uint64_t cnt, int prot,
+                     std::vector<struct iovec>* out);
+
+// Guest buffer → host pointer after checking every page has prot; nullptr if not.
+inline uint8_t* guest_buf(Process& p, uint64_t addr, uint64_t len, int prot) {
+  if (len == 0) return p.as().base() + (addr < p.as().limit() ? addr : 0);
+  if (!p.as().check(addr, len, prot)) return nullptr;
+  return p.as().base() + addr;
+}
+
+// now on host clock c + rel, saturating like Linux's ktime_add_safe: the
+// absolute deadline of a relative wait (sys_time.cpp; nanosleep, futex).
+struct timespec deadline_after(clockid_t c, const GuestTimespec& rel);
+
+// A guest access faulted at addr on an unmapped page: if a MAP_GROWSDOWN
+// mapping lies above it (no mapping between), it is extended down to addr
+// as Linux's expand_stack does (RLIMIT_STACK, RLIMIT_AS, the stack guard
+// gap) and true is returned: the access can run again (sys_mm.cpp).
+bool grow_down_to(Process& p, uint64_t addr);
+// execve: drops p's AIO contexts (their rings went with the old image; sys_aio.cpp).
+void aio_drop_contexts(Process& p);
+// execve: deletes p's POSIX timers (timer_create), as Linux's exec does (sys_time.cpp).
+void delete_posix_timers(Process& p);
+// The mode a creating call passes to the host: the guest's permission
+// bits; the host thread's umask is the guest's (creds.h) and applies there,
+// as Linux applies it (not at all under a default ACL). Masked here only
+// when this host thread could not get a private umask.
+inline mode_t create_mode(const Process& p, uint64_t mode) {
+  return static_cast<mode_t>(mode & 07777 & (host_umask_is_guests() ? 07777u : ~p.umask()));
+}
+// kill(2)'s permission check of a signal to target (sys_signal.cpp): 0 or -EPERM.
+int may_signal(SyscallCtx& ctx, Process& target, int sig);
+// seccomp(op, flags, uargs) with Linux's argument checks; hartd installs
+// no filters (sys_system.cpp). prctl(PR_SET_SECCOMP) comes here too.
+int64_t seccomp_unsupported(SyscallCtx& ctx, uint64_t op, uint64_t flags, uint64_t uargs);
+// pidfds (sys_pidfd.cpp): a new close-on-exec pidfd in owner's table naming
+// target (the fd or -errno); the pid a guest pidfd names (-EBADF if fd is
+// not one; *nonblock: opened with PIDFD_NONBLOCK).
+int open_pidfd(Process& owner, const std::shared_ptr<Process>& target, bool nonblock);
+int pidfd_pid(Process& p, int fd, bool* nonblock);
+// ptrace_may_access(PTRACE_MODE_READ_REALCREDS) from the calling guest
+// thread to t: same real/effective/saved ids, or CAP_SYS_PTRACE (sys_procmem.cpp).
+bool may_ptrace_read(SyscallCtx& ctx, Process& t);
+// prctl's credential options (sys_creds.cpp).
+int64_t prctl_creds(SyscallCtx& ctx);
+
+}  // namespace hart::linux

@@ -1,0 +1,757 @@
+// linux-abi/vfs/proc_dev.cpp — emulated /proc and /dev: what a guest sees where
+// the host's files would show hartd instead. /proc is always emulated, with
+// or without a root: /proc itself lists the guest's own launch (cpuinfo with
+// a riscv64 shape, mounts; meminfo, stat, uptime, loadavg, version,
+// filesystems, sys/ and net/ read-only from the host), /proc/self,
+// /proc/thread-self and /proc/<pid> of the guest's own launch (status, stat,
+// statm, maps, cmdline, environ, comm, auxv, exe, cwd, root, oom_score_adj,
+// fd/ and task/ as listings, task/<tid>/{comm,stat,status}); a host process
+// (hartd itself included) is never visible. /dev/fd/N and
+// /dev/stdin|stdout|stderr are the guest's fds. Inside a root (root_fs.h)
+// also /dev (null, zero, full, random, urandom, tty, ptmx and pts/ from the
+// host's devices, shm/ as a private folder). Host objects a lookup reaches
+// anyway (a symlink or bind mount into the host's procfs, a host /dev/mem)
+// are caught after the lookup by what they are (`host_object_blocked`).
+// Owns: emulate_path (guest path → AtPath), the generated file contents,
+// listings of emulated directories (SynthDir, getdents64). Does not own:
+// path lookup outside /proc and /dev (sys_fs.cpp, root_fs.cpp).
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <set>
+
+#include "linux-abi/syscalls/sys_util.h"
+
+namespace hart::linux {
+
+namespace {
+
+// A read-only memfd holding text (for emulated /proc files).
+int memfd_with(const std::string& text) {
+  int fd = static_cast<int>(syscall(SYS_memfd_create, "hart-proc", MFD_CLOEXEC));
+  if (fd < 0) return -errno;
+  size_t off = 0;
+  while (off < text.size()) {
+    ssize_t n = write(fd, text.data() + off, text.size() - off);
+    if (n <= 0) {
+      int e = errno;
+      close(fd);
+      return -e;
+    }
+    off += n;
+  }
+  lseek(fd, 0, SEEK_SET);
+  return fd;
+}
+
+std::string join_nul(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) {
+    out += s;
+    out += '\0';
+  }
+  return out;
+}
+
+// /proc/<pid>/maps contents, Linux format.
+std::string proc_maps(Process& p) {
+  std::string out;
+  std::shared_ptr<AddressSpace> as = p.as_if_alive();  // none for a zombie
+  if (!as) return out;
+  for (const Vma& v : as->vmas_merged()) {
+    char line[512];
+    snprintf(line, sizeof line, "%08lx-%08lx %c%c%c%c %08lx 00:00 0", (unsigned long)v.start,
+             (unsigned long)v.end, (v.prot & PROT_READ) ? 'r' : '-',
+             (v.prot & PROT_WRITE) ? 'w' : '-', (v.prot & PROT_EXEC) ? 'x' : '-',
+             v.shared ? 's' : 'p', (unsigned long)v.offset);
+    out += line;
+    if (!v.name.empty()) {
+      size_t len = strlen(line);
+      out += std::string(len < 73 ? 73 - len : 1, ' ') + v.name;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+// "S (sleeping)"... for a state letter.
+const char* state_name(char c) {
+  switch (c) {
+    case 'S': return "S (sleeping)";
+    case 'T': return "T (stopped)";
+    case 'Z': return "Z (zombie)";
+    default: return "R (running)";
+  }
+}
+
+// /proc/<pid>/status: the fields programs read (Name, State, Tgid, Pid,
+// PPid, Uid/Gid, memory sizes, Threads, signal masks). self: the thread
+// whose masks are shown (nullptr: none).
+std::string proc_status(Process& p, const Vcpu* self, int tid) {
+  Process::Info in = p.info();
+  uint64_t pend = 0, shd, blk = 0, ign = 0, cgt = 0;
+  {
+    std::lock_guard<std::mutex> lock(p.mutex());
+    if (self) {
+      ThreadSignals& ts = p.thread_signals(*self);
+      pend = ts.pending.mask();
+      blk = ts.blocked;
+    }
+    shd = p.signals.shared.mask();
+    for (int s = 1; s <= kGuestNSig; ++s) {
+      uint64_t h = p.signals.action[s].handler;
+      if (h == kSigIgn) ign |= sig_bit(s);
+      else if (h != kSigDfl) cgt |= sig_bit(s);
+    }
+  }
+  uint64_t kb = in.mapped_bytes / 1024;
+  Credentials c = p.creds();  // Uid/Gid/Groups/Cap* lines
+  std::string groups;
+  for (uint32_t g : c.groups) groups += std::to_string(g) + " ";
+  if (groups.empty()) groups = " ";  // Linux ends the list with a space, even an empty one
+  std::string buf(2048 + groups.size(), '\0');
+  int len = snprintf(buf.data(), buf.size(),
+           "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
+           "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
+           "FDSize:\t%d\nGroups:\t%s\nVmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t       0 kB\n"
+           "VmRSS:\t%8lu kB\nThreads:\t%d\nSigQ:\t0/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
+           "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\nCapInh:\t%016lx\n"
+           "CapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\nSeccomp:\t0\n"
+           "Cpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
+           p.comm, p.umask(), state_name(p.state_letter(tid == p.pid() ? 0 : tid)), p.pid(), tid, in.ppid ? in.ppid : kGuestPpid, c.ruid, c.euid,
+           c.suid, c.fsuid, c.rgid, c.egid, c.sgid, c.fsgid, 64, groups.c_str(), (unsigned long)kb,
+           (unsigned long)kb, (unsigned long)kb, in.threads,
+           (unsigned long)p.rlimits[RLIMIT_SIGPENDING].rlim_cur, (unsigned long)pend,
+           (unsigned long)shd, (unsigned long)blk, (unsigned long)ign, (unsigned long)cgt,
+           (unsigned long)c.cap_inh, (unsigned long)c.cap_prm, (unsigned long)c.cap_eff,
+           (unsigned long)c.cap_bnd, (unsigned long)c.cap_amb);
+  buf.resize(len > 0 ? std::min<size_t>(static_cast<size_t>(len), buf.size() - 1) : 0);
+  return buf;
+}
+
+// /proc/<pid>/stat: the 52 fields of Linux's do_task_stat (unknown ones 0).
+std::string proc_stat(Process& p, int tid) {
+  Process::Info in = p.info();
+  uint64_t ticks = in.cpu_ns / 10000000;  // USER_HZ = 100
+  const StackLayout& st = p.stack();
+  char buf[1024];
+  snprintf(buf, sizeof buf,
+           "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 %lu 0 0 0 20 0 %d 0 0 %lu %lu %lu %lu %lu "
+           "%lu %lu 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 %lu %lu %lu %lu %lu %lu %lu 0\n",
+           tid, p.comm, p.state_letter(tid == p.pid() ? 0 : tid), in.ppid ? in.ppid : kGuestPpid,
+           p.group_id(), p.sid,
+           (unsigned long)ticks,
+           in.threads, (unsigned long)in.mapped_bytes, (unsigned long)(in.mapped_bytes / 4096),
+           (unsigned long)RLIM_INFINITY, (unsigned long)p.image().exe.lo,
+           (unsigned long)p.brk_start, (unsigned long)st.sp, (unsigned long)st.sp,
+           (unsigned long)p.brk_start, (unsigned long)p.brk_start, (unsigned long)p.brk_cur,
+           (unsigned long)st.args_start, (unsigned long)st.args_end,
+           (unsigned long)st.env_start, (unsigned long)st.env_end);
+  return buf;
+}
+
+// /proc/<pid>/statm: size resident shared text lib data dt, in pages.
+std::string proc_statm(Process& p) {
+  Process::Info in = p.info();
+  uint64_t pages = in.mapped_bytes / kPageSize;
+  const LoadedProgram& img = p.image();
+  uint64_t text = img.exe.hi > img.exe.lo ? (img.exe.hi - img.exe.lo) / kPageSize : 0;
+  char buf[128];
+  snprintf(buf, sizeof buf, "%lu %lu 0 %lu 0 %lu 0\n", (unsigned long)pages, (unsigned long)pages,
+           (unsigned long)text, (unsigned long)pages);
+  return buf;
+}
+
+// A stand-in host fd for an EmuFile (fstat shows an empty regular file).
+int emu_stand_in() { return memfd_with(""); }
+
+// /proc/<pid>/oom_score_adj: the process's value, -1000..1000 (inherited by
+// fork). Writing a value below the current one needs CAP_SYS_RESOURCE.
+struct OomScoreAdjFile : EmuFile {
+  std::shared_ptr<Process> t;
+  int64_t pread(uint8_t* buf, uint64_t len, uint64_t off) override {
+    std::string text = std::to_string(t->oom_score_adj.load()) + "\n";
+    if (off >= text.size()) return 0;
+    uint64_t n = std::min<uint64_t>(len, text.size() - off);
+    memcpy(buf, text.data() + off, n);
+    return static_cast<int64_t>(n);
+  }
+  int64_t pwrite(const uint8_t* buf, uint64_t len, uint64_t) override {
+    std::string text(reinterpret_cast<const char*>(buf), std::min<uint64_t>(len, 23));
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+    char* end = nullptr;
+    errno = 0;
+    long v = strtol(text.c_str(), &end, 10);
+    if (text.empty() || errno || *end) return -EINVAL;
+    if (v < -1000 || v > 1000) return -EINVAL;
+    if (v < t->oom_score_adj.load() && geteuid() != 0) return -EACCES;
+    t->oom_score_adj.store(static_cast<int>(v));
+    return static_cast<int64_t>(len);
+  }
+};
+
+// /proc/<pid>/mem: the guest's memory at offset = guest address, read and
+// written as a debugger would (ptrace access: a write may change read-only
+// pages, as Linux's FOLL_FORCE does); unmapped addresses give EIO.
+struct MemFile : EmuFile {
+  std::weak_ptr<Process> t;
+  int64_t pread(uint8_t* buf, uint64_t len, uint64_t off) override {
+    return transfer(buf, len, off, false);
+  }
+  int64_t pwrite(const uint8_t* buf, uint64_t len, uint64_t off) override {
+    return transfer(const_cast<uint8_t*>(buf), len, off, true);
+  }
+  int64_t transfer(uint8_t* buf, uint64_t len, uint64_t off, bool write) {
+    std::shared_ptr<Process> p = t.lock();
+    std::shared_ptr<AddressSpace> asp = p ? p->as_if_alive() : nullptr;
+    if (!asp) return 0;  // the mm is gone: Linux reads 0 bytes
+    AddressSpace& as = *asp;
+    uint64_t done = 0;
+    while (done < len) {
+      uint64_t a = off + done;
+      uint64_t chunk = std::min<uint64_t>(len - done, kPageSize - (a & (kPageSize - 1)));
+      if (a < off) break;  // wrapped
+      bool ok = write ? as.poke(a, buf + done, chunk) : as.peek(a, buf + done, chunk);
+      if (!ok) break;
+      done += chunk;
+    }
+    return done ? static_cast<int64_t>(done) : -EIO;
+  }
+};
+
+// Opens an EmuFile: 0 with *file set, or -errno.
+int open_emu_file(std::shared_ptr<EmuFile> f, int64_t flags, std::shared_ptr<HostFd>* file) {
+  int acc = static_cast<int>(flags & O_ACCMODE);
+  if (flags & O_TRUNC && acc == O_RDONLY) return -EACCES;
+  f->readable = acc == O_RDONLY || acc == O_RDWR;
+  f->writable = acc == O_WRONLY || acc == O_RDWR;
+  int fd = emu_stand_in();
+  if (fd < 0) return fd;
+  *file = std::make_shared<HostFd>(fd, std::move(f));
+  return 0;
+}
+
+std::string cpuinfo() {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  if (n < 1) n = 1;
+  std::string out;
+  for (long i = 0; i < n; ++i) {
+    char buf[256];
+    snprintf(buf, sizeof buf,
+             "processor\t: %ld\nhart\t\t: %ld\nisa\t\t: rv64imafdc_zicntr_zicsr_zifencei_zihpm_zba_zbb_zbc_zbs\n"
+             "mmu\t\t: sv39\nuarch\t\t: hartd\nmvendorid\t: 0x0\nmarchid\t\t: 0x0\n"
+             "mimpid\t\t: 0x0\n\n",
+             i, i);
+    out += buf;
+  }
+  return out;
+}
+
+std::vector<int> tids_of(Process& t) {
+  std::vector<int> out;
+  std::lock_guard<std::mutex> lock(t.mutex());
+  t.for_each_thread([&](Vcpu& v, ThreadSignals&) { out.push_back(Process::thread_of(v).tid); });
+  return out;
+}
+
+bool is_number(const std::string& s) {
+  return !s.empty() && s.size() <= 9 && s.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// The host directory behind an emulated one (for stat and fstat).
+std::string backing_dir(Process& p) { return p.root() ? p.root()->host_path() : "/"; }
+
+void set_synth(Process& p, AtPath* out, const std::string& guest_path,
+               std::vector<SynthDir::Entry> entries, const std::string& stat_path = "") {
+  auto d = std::make_shared<SynthDir>();
+  d->guest_path = guest_path;
+  d->entries = std::move(entries);
+  out->synth = d;
+  out->host_only = true;
+  out->dirfd = AT_FDCWD;
+  out->path = stat_path.empty() ? backing_dir(p) : stat_path;
+}
+
+void set_file(AtPath* out, const std::string& stat_path,
+              std::function<int(const Vcpu&, int64_t)> open) {
+  out->dirfd = AT_FDCWD;
+  out->path = stat_path;
+  out->host_only = true;
+  out->open_emulated = std::move(open);
+}
+
+void set_text(AtPath* out, const std::string& stat_path, std::function<std::string()> gen) {
+  set_file(out, stat_path, [gen](const Vcpu&, int64_t flags) {
+    if ((flags & O_ACCMODE) != O_RDONLY) return -EACCES;
+    return memfd_with(gen());
+  });
+}
+
+void set_host(AtPath* out, const std::string& host) {
+  out->dirfd = AT_FDCWD;
+  out->path = host;
+}
+
+int open_host(const std::string& path, int64_t flags);
+
+// A host /proc file shown inside a root: readable, never writable (the
+// guest must not tune the host's kernel through /proc/sys).
+void set_host_ro(AtPath* out, const std::string& host) {
+  set_host(out, host);
+  out->host_only = true;
+  out->open_emulated = [host](const Vcpu&, int64_t flags) {
+    if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) return -EACCES;
+    return open_host(host, flags);
+  };
+}
+
+int open_host(const std::string& path, int64_t flags) {
+  int fd = open(path.c_str(), static_cast<int>(flags & ~O_CREAT) | O_CLOEXEC);
+  return fd < 0 ? -errno : fd;
+}
+
+// Guest fd n of t as an AtPath.
+int emulate_fd(Process& t, int n, AtPath* out) {
+  out->keep2 = t.fds().get(n);
+  if (!out->keep2) return -ENOENT;
+  int hfd = out->keep2->fd();
+  set_host(out, "/proc/self/fd/" + std::to_string(hfd));
+  out->has_link = true;
+  out->link = guest_link_of(t, hfd);
+  if (SynthDir* d = out->keep2->synth()) out->link = d->guest_path;
+  auto keep = out->keep2;
+  if (SynthDir* d = keep->synth()) {  // reopening an emulated directory: a new listing of it
+    auto copy = std::make_shared<SynthDir>();
+    copy->guest_path = d->guest_path;
+    copy->entries = d->entries;
+    copy->fill = d->fill;
+    copy->is_pid_dir = d->is_pid_dir;
+    copy->pid_dir = d->pid_dir;
+    out->synth = copy;
+    out->host_only = true;
+    return 0;
+  }
+  if (keep->emu()) {
+    out->open_emu = [](int64_t, std::shared_ptr<HostFd>*) { return -EACCES; };
+    return 0;
+  }
+  out->open_emulated = [keep](const Vcpu&, int64_t flags) {
+    return open_host("/proc/self/fd/" + std::to_string(keep->fd()), flags);
+  };
+  return 0;
+}
+
+// /proc/<pid>/<rest> for a process t of the guest's launch.
+int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
+                const std::string& rest, bool in_root, AtPath* out) {
+  Process& tp = *t;
+  if (rest.empty()) {
+    set_synth(p, out, dir,
+              {{"auxv", DT_REG}, {"cmdline", DT_REG}, {"comm", DT_REG}, {"cwd", DT_LNK},
+               {"environ", DT_REG}, {"exe", DT_LNK}, {"fd", DT_DIR}, {"maps", DT_REG},
+               {"mem", DT_REG}, {"net", DT_LNK},
+               {"mountinfo", DT_REG}, {"mounts", DT_REG}, {"oom_score_adj", DT_REG},
+               {"root", DT_LNK}, {"stat", DT_REG}, {"statm", DT_REG}, {"status", DT_REG},
+               {"task", DT_DIR}},
+              "/proc/self/");
+    out->synth->is_pid_dir = true;
+    out->synth->pid_dir = t;
+    return 0;
+  }
+  std::string first = rest.substr(0, rest.find('/'));
+  std::string tail = rest.size() > first.size() ? rest.substr(first.size() + 1) : "";
+  if (first == "fd") {
+    if (tail.empty()) {
+      set_synth(p, out, dir + "/fd", {}, "/proc/self/fd");
+      out->synth->fill = [t] {
+        std::vector<SynthDir::Entry> e;
+        for (int fd : t->fds().open_fds()) e.push_back({std::to_string(fd), DT_LNK});
+        return e;
+      };
+      return 0;
+    }
+    if (!is_number(tail)) return -ENOENT;
+    return emulate_fd(tp, std::stoi(tail), out);
+  }
+  if (first == "task") {
+    std::vector<int> tids = tids_of(tp);
+    if (tail.empty()) {
+      std::vector<SynthDir::Entry> e;
+      for (int tid : tids) e.push_back({std::to_string(tid), DT_DIR});
+      set_synth(p, out, dir + "/task", std::move(e), "/proc/self/task");
+      return 0;
+    }
+    std::string ts = tail.substr(0, tail.find('/'));
+    std::string what = tail.size() > ts.size() ? tail.substr(ts.size() + 1) : "";
+    if (!is_number(ts)) return -ENOENT;
+    int tid = std::stoi(ts);
+    bool found = false;
+    for (int x : tids) found |= x == tid;
+    if (!found) return -ENOENT;
+    if (what.empty()) {
+      set_synth(p, out, dir + "/task/" + ts,
+                {{"comm", DT_REG}, {"stat", DT_REG}, {"status", DT_REG}}, "/proc/thread-self/");
+      return 0;
+    }
+    if (what == "comm") {
+      set_text(out, "/proc/thread-self/comm", [t] { return std::string(t->comm) + "\n"; });
+      return 0;
+    }
+    if (what == "stat") {
+      set_text(out, "/proc/thread-self/stat", [t, tid] { return proc_stat(*t, tid); });
+      return 0;
+    }
+    if (what == "status") {
+      Process* caller = &p;
+      set_file(out, "/proc/thread-self/status", [t, tid, caller](const Vcpu& self, int64_t) {
+        bool mine = caller == t.get() && t->tid_of(self) == tid;
+        return memfd_with(proc_status(*t, mine ? &self : nullptr, tid));
+      });
+      return 0;
+    }
+    return -ENOENT;
+  }
+  if (first == "net") {  // the network namespace is the host's: read-only
+    set_host_ro(out, "/proc/self/net" + (tail.empty() ? "" : "/" + tail));
+    return 0;
+  }
+  if (!tail.empty()) return -ENOENT;
+  if (first == "exe") {
+    std::string exe = tp.exe_path();
+    set_file(out, exe, [exe](const Vcpu&, int64_t flags) { return open_host(exe, flags); });
+    out->has_link = true;
+    out->link = exe;
+    if (RootFs* r = p.root())
+      if (std::string g = r->to_guest(exe); !g.empty()) out->link = g;
+    return 0;
+  }
+  if (first == "cwd") {
+    out->has_link = true;
+    out->link = guest_path_of_fd(tp, tp.cwd_fd());
+    set_host(out, "/proc/self/fd/" + std::to_string(tp.cwd_fd()));
+    return 0;
+  }
+  if (first == "root") {
+    out->has_link = true;
+    out->link = "/";
+    set_host(out, backing_dir(p));
+    return 0;
+  }
+  if (first == "status") {
+    Process* caller = &p;
+    set_file(out, "/proc/self/status", [t, caller](const Vcpu& self, int64_t) {
+      bool mine = caller == t.get();
+      return memfd_with(proc_status(*t, mine ? &self : nullptr, mine ? t->tid_of(self) : t->pid()));
+    });
+    return 0;
+  }
+  auto text = [&](std::function<std::string()> gen) {
+    set_text(out, "/proc/self/" + first, std::move(gen));
+    return 0;
+  };
+  if (first == "stat") return text([t] { return proc_stat(*t, t->pid()); });
+  if (first == "maps") return text([t] { return proc_maps(*t); });
+  if (first == "cmdline") return text([t] { return join_nul(t->argv()); });
+  if (first == "environ") return text([t] { return join_nul(t->envp()); });
+  if (first == "comm") return text([t] { return std::string(t->comm) + "\n"; });
+  if (first == "auxv") {
+    return text([t] {
+      std::string data;
+      for (auto& [k, v] : t->stack().auxv_entries) {
+        data.append(reinterpret_cast<const char*>(&k), 8);
+        data.append(reinterpret_cast<const char*>(&v), 8);
+      }
+      return data;
+    });
+  }
+  if (first == "statm") return text([t] { return proc_statm(*t); });
+  if (first == "mounts" || first == "mountinfo") {
+    if (!in_root) {  // the guest sees the host's file system: its mounts
+      set_host_ro(out, "/proc/self/" + first);
+      return 0;
+    }
+    return text([first] {
+      return first == "mounts" ? std::string("/ / rootfs rw 0 0\nproc /proc proc rw 0 0\n")
+                               : std::string("1 0 0:1 / / rw - rootfs rootfs rw\n");
+    });
+  }
+  if (first == "oom_score_adj" || first == "mem") {
+    out->dirfd = AT_FDCWD;
+    out->path = "/proc/self/" + first;  // stat: a host file of the same kind
+    out->host_only = true;
+    bool mem = first == "mem";
+    out->open_emu = [t, mem](int64_t flags, std::shared_ptr<HostFd>* file) {
+      if (mem) {
+        auto f = std::make_shared<MemFile>();
+        f->t = t;
+        return open_emu_file(std::move(f), flags, file);
+      }
+      auto f = std::make_shared<OomScoreAdjFile>();
+      f->t = t;
+      return open_emu_file(std::move(f), flags, file);
+    };
+    return 0;
+  }
+  static const char* const kHostFiles[] = {"limits", "loginuid", "sessionid", "cgroup",
+                                           "coredump_filter", "io", "timerslack_ns"};
+  for (const char* f : kHostFiles)
+    if (first == f) {
+      set_host_ro(out, "/proc/self/" + first);
+      return 0;
+    }
+  return -ENOENT;
+}
+
+}  // namespace
+
+std::string guest_link_of(const Process& p, int host_fd) {
+  std::string g = guest_path_of_fd(p, host_fd);
+  if (!g.empty()) return g;
+  char buf[PATH_MAX];
+  std::string link = "/proc/self/fd/" + std::to_string(host_fd);
+  ssize_t n = readlink(link.c_str(), buf, sizeof buf);
+  return n < 0 ? "" : std::string(buf, n);
+}
+
+bool is_proc_self(const Process& p, const std::string& path, const char* what) {
+  std::string w = what;
+  return path == "/proc/self/" + w || path == "/proc/" + std::to_string(p.pid()) + "/" + w ||
+         path == "/proc/thread-self/" + w;
+}
+
+int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out) {
+  auto starts = [&](const char* pre) {
+    size_t n = strlen(pre);
+    return norm.compare(0, n, pre) == 0 && (norm.size() == n || norm[n] == '/');
+  };
+  if (starts("/dev/fd")) {
+    std::string rest = norm.size() > 7 ? norm.substr(8) : "";
+    if (rest.empty()) {
+      return emulate_pid(p, p.shared_from_this(), "/proc/self", "fd", in_root, out);
+    }
+    if (!is_number(rest)) return -ENOENT;
+    return emulate_fd(p, std::stoi(rest), out);
+  }
+  const char* const std_names[] = {"stdin", "stdout", "stderr"};
+  for (int i = 0; i < 3; ++i)
+    if (norm == std::string("/dev/") + std_names[i]) {
+      int r = emulate_fd(p, i, out);
+      out->link = "/proc/self/fd/" + std::to_string(i);
+      return r;
+    }
+  if (starts("/proc")) {
+    std::string rest = norm.size() > 5 ? norm.substr(6) : "";
+    std::string first = rest.substr(0, rest.find('/'));
+    std::string tail = rest.size() > first.size() ? rest.substr(first.size() + 1) : "";
+    std::shared_ptr<Process> t;
+    std::string dir = "/proc/" + first;
+    if (first == "self" || first == "thread-self") {
+      t = p.shared_from_this();
+      if (tail.empty()) {
+        out->has_link = true;
+        out->link = std::to_string(p.pid());
+      }
+    } else if (is_number(first)) {
+      t = Process::find_visible(std::stoi(first), p);
+      if (!t) return -ENOENT;  // never a host process, never hartd
+    }
+    if (t) return emulate_pid(p, t, dir, tail, in_root, out);
+    if (first.empty()) {
+      std::vector<SynthDir::Entry> e = {
+          {"cpuinfo", DT_REG}, {"filesystems", DT_REG}, {"loadavg", DT_REG},
+          {"meminfo", DT_REG}, {"mounts", DT_LNK},      {"net", DT_LNK},
+          {"self", DT_LNK},    {"stat", DT_REG},        {"sys", DT_DIR},
+          {"thread-self", DT_LNK}, {"uptime", DT_REG},  {"version", DT_REG}};
+      for (auto& m : Process::visible_to(p)) e.push_back({std::to_string(m->pid()), DT_DIR});
+      set_synth(p, out, "/proc", std::move(e), "/proc");
+      return 0;
+    }
+    if (first == "cpuinfo" && tail.empty()) {
+      set_text(out, "/proc/cpuinfo", cpuinfo);
+      return 0;
+    }
+    if (first == "mounts" && tail.empty())
+      return emulate_pid(p, p.shared_from_this(), "/proc/self", "mounts", in_root, out);
+    for (const char* f : {"meminfo", "stat", "uptime", "loadavg", "version", "filesystems"})
+      if (first == f && tail.empty()) {
+        set_host_ro(out, "/proc/" + first);
+        return 0;
+      }
+    if (first == "sys" || first == "net") {  // read-only views of the host's
+      set_host_ro(out, norm);
+      return 0;
+    }
+    return -ENOENT;
+  }
+  if (!in_root || !starts("/dev")) return 1;
+  std::string rest = norm.size() > 4 ? norm.substr(5) : "";
+  if (rest.empty()) {
+    set_synth(p, out, "/dev",
+              {{"fd", DT_LNK},      {"full", DT_CHR},   {"null", DT_CHR},   {"ptmx", DT_CHR},
+               {"pts", DT_DIR},     {"random", DT_CHR}, {"shm", DT_DIR},    {"stderr", DT_LNK},
+               {"stdin", DT_LNK},   {"stdout", DT_LNK}, {"tty", DT_CHR},    {"urandom", DT_CHR},
+               {"zero", DT_CHR}});
+    return 0;
+  }
+  for (const char* d : {"null", "zero", "full", "random", "urandom", "tty", "ptmx"})
+    if (rest == d) {
+      std::string host = "/dev/" + rest;
+      set_file(out, host, [host](const Vcpu&, int64_t flags) { return open_host(host, flags); });
+      return 0;
+    }
+  if (rest == "pts" || rest.rfind("pts/", 0) == 0) {
+    std::string host = "/dev/" + rest;
+    set_file(out, host, [host](const Vcpu&, int64_t flags) { return open_host(host, flags); });
+    return 0;
+  }
+  if (rest == "shm" || rest.rfind("shm/", 0) == 0) {
+    const std::string& shm = p.root()->shm_dir();
+    if (shm.empty()) return -ENOENT;
+    std::string sub = rest.size() > 3 ? rest.substr(4) : ".";
+    // Inside the private shm folder, confined to it like the root.
+    int base = open(shm.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (base < 0) return -errno;
+    out->keep2 = std::make_shared<HostFd>(base);
+    out->root_base = base;
+    out->root_rel = sub;
+    size_t slash = sub.rfind('/');
+    std::string parent = slash == std::string::npos ? "." : sub.substr(0, slash);
+    std::string name = slash == std::string::npos ? sub : sub.substr(slash + 1);
+    int pfd = RootFs::open_beneath(base, parent, O_PATH | O_DIRECTORY);
+    if (pfd < 0) return pfd;
+    out->keep = std::make_shared<HostFd>(pfd);
+    out->dirfd = pfd;
+    out->path = name;
+    return 0;
+  }
+  return -ENOENT;
+}
+
+// ---- host objects a guest must not reach ----------------------------------------
+
+namespace {
+
+// st_dev of every procfs mount of the host (from hartd's mountinfo, read
+// once): a stat result on one of them came from the host's /proc.
+const std::set<dev_t>& procfs_devs() {
+  static const std::set<dev_t> devs = [] {
+    std::set<dev_t> out;
+    struct stat st;
+    if (stat("/proc/self", &st) == 0) out.insert(st.st_dev);
+    if (FILE* f = fopen("/proc/self/mountinfo", "re")) {
+      char line[4096];
+      while (fgets(line, sizeof line, f)) {
+        unsigned maj = 0, min = 0;
+        if (sscanf(line, "%*d %*d %u:%u", &maj, &min) != 2) continue;
+        const char* sep = strstr(line, " - ");
+        if (sep && strncmp(sep + 3, "proc ", 5) == 0) out.insert(makedev(maj, min));
+      }
+      fclose(f);
+    }
+    return out;
+  }();
+  return devs;
+}
+
+}  // namespace
+
+bool host_fd_on_procfs(int host_fd) {
+  struct statfs sf;
+  return fstatfs(host_fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
+bool host_dev_on_procfs(dev_t dev) { return procfs_devs().count(dev) != 0; }
+
+int host_object_check(int hfd) {
+  struct stat st;
+  if (fstat(hfd, &st) != 0) return 0;
+  // /dev/mem, /dev/kmem, /dev/port: the host's (and so hartd's and every
+  // guest's) memory.
+  if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 &&
+      (minor(st.st_rdev) == 1 || minor(st.st_rdev) == 2 || minor(st.st_rdev) == 4))
+    return -EACCES;
+  // procfs is a file system without a device (an anonymous st_dev, major
+  // 0): only then does the file system's type need a look (every open goes
+  // through here: a file on a disk costs one fstat).
+  if (major(st.st_dev) != 0) return 0;
+  return host_fd_on_procfs(hfd) ? 1 : 0;
+}
+
+int reroute_host_proc(Process& p, const AtPath& at, bool follow, AtPath* out) {
+  // The guest's absolute path of what it looked up.
+  std::string abs = at.abs;
+  if (abs.empty() && !at.guest.empty()) {
+    if (at.guest[0] == '/') {
+      abs = at.guest;
+    } else {
+      std::shared_ptr<HostFd> dir;
+      int hfd = p.host_dirfd(at.guest_dirfd, &dir);
+      if (hfd < 0) return -ENOENT;
+      std::string d = dir->synth() ? dir->synth()->guest_path : guest_path_of_fd(p, hfd);
+      // A host directory of procfs that the guest holds (a read-only /proc/sys
+      // or /proc/net view): its host path names hartd's /proc.
+      if (d.empty() || d[0] != '/') return -ENOENT;
+      abs = d + "/" + at.guest;
+    }
+  }
+  if (abs.empty()) return -ENOENT;
+  RootFs* root = p.root();
+  const RootFs* walk_root = root ? root : host_root_fs();
+  if (!walk_root) return -ENOENT;
+  std::string e = walk_to_emulated(*walk_root, abs, follow, root != nullptr);
+  if (e.empty()) {
+    // A lexical path into /proc whose host lookup went elsewhere first.
+    std::string n = normalize_path(abs);
+    if (n.compare(0, 6, "/proc/") != 0 && n != "/proc") return -ENOENT;
+    e = n;
+  }
+  AtPath em;
+  em.guest = at.guest;
+  int r = emulate_path(p, e, root != nullptr, &em);
+  if (r != 0) return r < 0 ? r : -ENOENT;
+  *out = std::move(em);
+  return 0;
+}
+
+int64_t synth_getdents(SynthDir& d, uint8_t* buf, uint64_t len) {
+  std::lock_guard<std::mutex> lock(d.mutex);
+  if (d.fill && d.pos == 0) d.entries = d.fill();
+  uint64_t off = 0;
+  size_t total = d.entries.size() + 2;
+  while (d.pos < total) {
+    std::string name = d.pos == 0 ? "." : d.pos == 1 ? ".." : d.entries[d.pos - 2].name;
+    uint8_t type = d.pos < 2 ? uint8_t{DT_DIR} : d.entries[d.pos - 2].type;
+    uint64_t reclen = (19 + name.size() + 1 + 7) & ~uint64_t{7};
+    if (off + reclen > len) {
+      if (off == 0) return -EINVAL;
+      break;
+    }
+    uint8_t* r = buf + off;
+    memset(r, 0, reclen);
+    uint64_t ino = 0x1000 + d.pos;
+    int64_t next = static_cast<int64_t>(d.pos + 1);
+    uint16_t rl = static_cast<uint16_t>(reclen);
+    memcpy(r, &ino, 8);
+    memcpy(r + 8, &next, 8);
+    memcpy(r + 16, &rl, 2);
+    r[18] = type;
+    memcpy(r + 19, name.data(), name.size());
+    off += reclen;
+    ++d.pos;
+  }
+  return static_cast<int64_t>(off);
+}
+
+}  // namespace hart::linux
