@@ -58,13 +58,13 @@ struct ExitStub {
 struct ColdStub {
   Label label;
   Label resume;
-  enum Kind { Fault, CanonD, CanonS, UnboxS, FmaNaN } kind;
+  enum Kind { Fault, CanonD, CanonS, UnboxS, FmaNaN, CvtToInt, U64ToFp } kind;
   uint64_t pc = 0;
   bool is_write = false;
   uint8_t xmm = 0;
   int addr_reg = -1;   // Fault: register holding the address (-1: rax)
   uint8_t fault_kind = 2;  // Fault: FaultKind (OutOfRange unless Misaligned)
-  int64_t helper = 0;  // FmaNaN: helper insn index
+  int64_t helper = 0;  // FmaNaN: helper insn index; CvtToInt, U64ToFp: IrFcvt aux
   uint8_t freg = 0;    // FmaNaN: destination f register
 };
 
@@ -130,6 +130,9 @@ class Emitter {
   void emit_unbox(const IrInsn& i);
   void emit_fflags(const IrInsn& i);
   void emit_cold_fp(const ColdStub& s);
+  void emit_fcvt_fi(const IrInsn& i);
+  void emit_fcvt_if(const IrInsn& i);
+  void emit_cold_call_saved(uint64_t fn);
 
   Assembler& a_;
   const IrBlock& ir_;

@@ -294,6 +294,27 @@ bool trans_fp_arith(Ctx& c, IrOp op, bool single, int nargs) {
   return false;
 }
 
+// fcvt between integers and FP, inline. FP -> integer: the dynamic mode
+// (when frm has a host mode) and any static mode but RMM (which has no x86
+// counterpart); integer -> FP: the dynamic mode, or any valid mode when the
+// result is exact (int32 -> double). Other cases run in the interpreter.
+bool trans_fcvt_int(Ctx& c, bool single, bool wide, bool is_unsigned, bool to_int) {
+  unsigned rm = c.d.rm;
+  bool exact = !to_int && !single && !wide;  // fcvt.d.w, fcvt.d.wu
+  bool ok = rm == DYN ? c.opt.fp_dynamic_inline
+                      : (rm <= RMM && (exact || (to_int && rm != RMM &&
+                                                 (rm == RTZ || c.opt.host_sse41))));
+  if (!ok) return trans_helper(c);
+  uint8_t aux = static_cast<uint8_t>((single ? kFcvtSingle : 0) | (wide ? kFcvtLong : 0) |
+                                     (is_unsigned ? kFcvtUnsigned : 0) | (exact ? RNE : rm) << 4);
+  if (to_int) {
+    c.rd(c.ir.emit_dst(IrOp::fcvt_fi, c.ir.get_freg(c.d.rs1), kNoTemp, 0, aux));
+  } else {
+    c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::fcvt_if, c.rs1(), kNoTemp, 0, aux));
+  }
+  return false;
+}
+
 // A extension on host atomics: AMOs as locked x86 instructions, LR/SC with a
 // reservation (address, value) and compare-and-swap, like the interpreter.
 bool trans_atomic(Ctx& c) {
@@ -482,7 +503,27 @@ bool trans_insn(Ctx& c) {
     case Opcode::fle_d: return trans_fp_arith(c, IrOp::fle, false, 2);
     case Opcode::fcvt_s_d: return trans_fp_arith(c, IrOp::fcvt_ds, false, 1);
     case Opcode::fcvt_d_s:  // exact: no rounding, any valid rm
+      if (c.d.rm != DYN && c.d.rm <= RMM) {
+        c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::fcvt_sd, c.ir.get_freg(c.d.rs1), kNoTemp, 0, 1));
+        return false;
+      }
       return trans_fp_arith(c, IrOp::fcvt_sd, true, 1);
+    case Opcode::fcvt_w_s: return trans_fcvt_int(c, true, false, false, true);
+    case Opcode::fcvt_wu_s: return trans_fcvt_int(c, true, false, true, true);
+    case Opcode::fcvt_l_s: return trans_fcvt_int(c, true, true, false, true);
+    case Opcode::fcvt_lu_s: return trans_fcvt_int(c, true, true, true, true);
+    case Opcode::fcvt_w_d: return trans_fcvt_int(c, false, false, false, true);
+    case Opcode::fcvt_wu_d: return trans_fcvt_int(c, false, false, true, true);
+    case Opcode::fcvt_l_d: return trans_fcvt_int(c, false, true, false, true);
+    case Opcode::fcvt_lu_d: return trans_fcvt_int(c, false, true, true, true);
+    case Opcode::fcvt_s_w: return trans_fcvt_int(c, true, false, false, false);
+    case Opcode::fcvt_s_wu: return trans_fcvt_int(c, true, false, true, false);
+    case Opcode::fcvt_s_l: return trans_fcvt_int(c, true, true, false, false);
+    case Opcode::fcvt_s_lu: return trans_fcvt_int(c, true, true, true, false);
+    case Opcode::fcvt_d_w: return trans_fcvt_int(c, false, false, false, false);
+    case Opcode::fcvt_d_wu: return trans_fcvt_int(c, false, false, true, false);
+    case Opcode::fcvt_d_l: return trans_fcvt_int(c, false, true, false, false);
+    case Opcode::fcvt_d_lu: return trans_fcvt_int(c, false, true, true, false);
     case Opcode::csrrw: case Opcode::csrrs: case Opcode::csrrc:
     case Opcode::csrrwi: case Opcode::csrrsi: case Opcode::csrrci:
       if (trans_fflags(c)) return false;

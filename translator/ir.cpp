@@ -112,6 +112,13 @@ std::string IrBlock::print() const {
         snprintf(buf, sizeof buf, "reason=%u, pc=0x%lx", i.aux, (unsigned long)i.imm);
         arg(buf);
         break;
+      case IrOp::fcvt_fi:
+      case IrOp::fcvt_if:
+        snprintf(buf, sizeof buf, "%s%s%s rm=%u", (i.aux & kFcvtSingle) ? "s" : "d",
+                 (i.aux & kFcvtUnsigned) ? " u" : " ", (i.aux & kFcvtLong) ? "64" : "32",
+                 ir_fcvt_rm(i.aux));
+        arg(buf);
+        break;
       case IrOp::fence:
         arg(std::to_string(i.aux));
         break;

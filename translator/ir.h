@@ -99,6 +99,8 @@ enum IrOpFlags : uint8_t {
   X(fnmadd, 3, kIrDst | kIrSide | kIrReadsState, "dst = -(a * b) - c")                          \
   X(fcvt_ds, 1, kIrDst | kIrSide, "double a -> single (aux unused)")            \
   X(fcvt_sd, 1, kIrDst | kIrSide, "single a -> double (aux unused)")            \
+  X(fcvt_fi, 1, kIrDst | kIrSide, "dst = FP a -> integer, aux = IrFcvt bits")  \
+  X(fcvt_if, 1, kIrDst | kIrSide, "dst = integer a -> FP, aux = IrFcvt bits")  \
   X(feq, 2, kIrDst | kIrSide, "dst = a == b (quiet)")                           \
   X(flt, 2, kIrDst | kIrSide, "dst = a < b (signaling)")                        \
   X(fle, 2, kIrDst | kIrSide, "dst = a <= b (signaling)")                       \
@@ -137,6 +139,13 @@ inline int ir_args(const IrInsn& i, uint32_t out[3]);
 
 // Operations of the amo op (aux >> 4).
 enum class IrAmo : uint8_t { swap, add, xor_, and_, or_, min, max, minu, maxu };
+
+// aux of fcvt_fi / fcvt_if: the FP side's precision, the integer side's
+// width and signedness, and the RISC-V rounding mode (bits 4..6: RNE..RMM,
+// or 7 for frm). FP -> integer saturates as RISC-V does (NaN -> the
+// maximum); 32-bit results are sign-extended (also the unsigned ones).
+enum IrFcvt : uint8_t { kFcvtSingle = 1, kFcvtLong = 2, kFcvtUnsigned = 4 };
+inline unsigned ir_fcvt_rm(uint8_t aux) { return (aux >> 4) & 7; }
 
 // Conditions of setcond and brcond.
 enum class IrCond : uint8_t { eq, ne, lt, ge, ltu, geu };
