@@ -811,7 +811,7 @@ std::string Emitter::run() {
   a_.jne(req_label_);
   for (idx_ = 0; idx_ < ir_.insns.size(); ++idx_) {
     const IrInsn& i = ir_.insns[idx_];
-    std::string e = (i.op >= IrOp::unbox_s && i.op <= IrOp::fflags_write) || i.op == IrOp::get_freg ||
+    std::string e = (i.op >= IrOp::unbox_s && i.op <= IrOp::frm_read) || i.op == IrOp::get_freg ||
                             i.op == IrOp::set_freg
                         ? emit_fp(i)
                         : emit_int(i);

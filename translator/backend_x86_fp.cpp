@@ -396,6 +396,10 @@ std::string Emitter::emit_fp(const IrInsn& i) {
     case IrOp::fflags_read: case IrOp::fflags_write:
       emit_fflags(i);
       return "";
+    case IrOp::frm_read:  // CpuState::frm is kept exact (MXCSR only mirrors it)
+      a_.mov(eax, state_mem(offsetof(CpuState, frm), 4));
+      finish_in(i, rax);
+      return "";
     case IrOp::feq: case IrOp::flt: case IrOp::fle:
       emit_fcmp(i);
       return "";

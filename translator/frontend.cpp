@@ -254,9 +254,19 @@ bool trans_fmv(Ctx& c) {
 bool trans_helper(Ctx& c);
 
 // frflags and fsflags (glibc saves and restores flags around quiet
-// comparisons, so they are hot in FP code) run inline; other CSR accesses
-// go to the interpreter. Returns false if the access is not one of these.
+// comparisons, so they are hot in FP code), frrm and frcsr run inline;
+// other CSR accesses go to the interpreter. Returns false if the access is not one of these.
 bool trans_fflags(Ctx& c) {
+  const bool pure_read = (c.d.op == Opcode::csrrs || c.d.op == Opcode::csrrc || c.d.op == Opcode::csrrsi ||
+                          c.d.op == Opcode::csrrci) && c.d.rs1 == 0;
+  if (pure_read && (c.d.imm == 0x002 || c.d.imm == 0x003)) {  // frrm, frcsr
+    Temp v = c.ir.emit_dst(IrOp::frm_read);
+    if (c.d.imm == 0x003)
+      v = c.ir.emit_dst(IrOp::or_, c.ir.emit_dst(IrOp::shl, v, c.ir.movi(5)),
+                        c.ir.emit_dst(IrOp::fflags_read));
+    c.rd(v);
+    return true;
+  }
   if (c.d.imm != 0x001) return false;
   bool reg_src = c.d.op == Opcode::csrrw || c.d.op == Opcode::csrrs || c.d.op == Opcode::csrrc;
   bool writes = !(c.d.op == Opcode::csrrs || c.d.op == Opcode::csrrc || c.d.op == Opcode::csrrsi ||

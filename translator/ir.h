@@ -106,6 +106,7 @@ enum IrOpFlags : uint8_t {
   X(fle, 2, kIrDst | kIrSide, "dst = a <= b (signaling)")                       \
   X(fflags_read, 0, kIrDst | kIrSide, "dst = fflags (with flags accrued so far)") \
   X(fflags_write, 1, kIrSide, "fflags = a & 0x1f")                              \
+  X(frm_read, 0, kIrDst, "dst = frm")                                           \
   X(load, 1, kIrDst | kIrFault, "dst = mem[a + imm], aux = size | 0x10 signed") \
   X(store, 2, kIrSide | kIrFault, "mem[a + imm] = b, aux = size")               \
   X(amo, 2, kIrDst | kIrSide | kIrFault, "dst = old mem[a]; mem[a] = old OP b; aux = op<<4 | size") \
