@@ -805,6 +805,16 @@ std::string Emitter::run() {
     int n = ir_args(ir_.insns[k], args);
     for (int j = 0; j < n; ++j) last_use_[args[j]] = static_cast<int>(k);
   }
+  // Temps that are NaN-boxed singles by construction (flw, fmv.w.x: an or_
+  // with a constant whose upper 32 bits are ones) need no box check.
+  boxed_.assign(ir_.num_temps, false);
+  {
+    std::vector<bool> box_const(ir_.num_temps, false);
+    for (const IrInsn& i : ir_.insns) {
+      if (i.op == IrOp::movi && (static_cast<uint64_t>(i.imm) >> 32) == 0xffffffffu) box_const[i.dst] = true;
+      if (i.op == IrOp::or_ && (box_const[i.a] || box_const[i.b])) boxed_[i.dst] = true;
+    }
+  }
   // Entry: honour an exit request within one TB.
   req_label_ = a_.newLabel();
   a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);

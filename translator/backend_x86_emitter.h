@@ -144,6 +144,7 @@ class Emitter {
   std::vector<Temp> gp_owner_;  // by Gp id: temp in that pool register, or kNoTemp
   std::vector<Temp> xmm_owner_; // by xmm id
   std::vector<bool> slot_busy_;
+  std::vector<bool> boxed_;  // by temp: a NaN-boxed single by construction
   size_t idx_ = 0;
   uint64_t cur_pc_ = 0;
   std::vector<ColdStub> cold_;

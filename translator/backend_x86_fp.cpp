@@ -180,9 +180,20 @@ void Emitter::emit_fcvt_if(const IrInsn& i) {
 }
 
 // The operand of an FP op in an XMM register. Singles are checked for
-// NaN-boxing unless they come straight from a single-precision op.
+// NaN-boxing unless they come straight from a single-precision op or are
+// boxed by construction (boxed_).
 Xmm Emitter::xmm_src(Temp t, const Xmm& scratch, bool single) {
   const Loc& l = loc_[t];
+  if (single && boxed_[t] && (l.kind == LocKind::Gp || is_mem(l))) {
+    if (l.kind == LocKind::Gp) {
+      a_.movd(scratch, Gp(gpq(l.reg)).r32());
+    } else {
+      Mem m = mem_of(l);
+      m.setSize(4);
+      a_.movss(scratch, m);
+    }
+    return scratch;
+  }
   auto unbox_stub = [&](void) {
     ColdStub s;
     s.label = a_.newLabel();
