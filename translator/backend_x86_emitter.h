@@ -106,6 +106,7 @@ class Emitter {
   // --- integer part (backend_x86.cpp) ---
   std::string emit_int(const IrInsn& i);
   void emit_binop(const IrInsn& i, InstId id, bool commutative);
+  bool emit_word_op(const IrInsn& i);  // add/sub/mul + sext_w as one 32-bit op
   void emit_shift(const IrInsn& i, InstId id, bool w);
   void emit_div(const IrInsn& i);
   // Checks the guest address of a load/store and returns the register
