@@ -242,7 +242,8 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
   // (clz of 0, cpop of -1, W forms, min/max on signs...).
   static const uint64_t kEdges[] = {0, ~0ull, 1, 1ull << 63, (1ull << 63) - 1, 0xffffffffull,
                                     0x80000000ull, 0xffffffff80000000ull, 0x7fffffffull,
-                                    0x00ff00ff00ff00ffull, 0x100000000ull};
+                                    0x00ff00ff00ff00ffull, 0x100000000ull,
+                                    0x8000000000000401ull, 0x8000008000000001ull};  // u64 -> FP: ties but for bit 0
   for (int r = 16; r < 32; ++r)
     if (rng() % 4 == 0) init.x[r] = kEdges[rng() % (sizeof kEdges / sizeof kEdges[0])];
   for (unsigned b : kBases) init.x[b] = kData;
