@@ -58,10 +58,12 @@ struct ExitStub {
 struct ColdStub {
   Label label;
   Label resume;
-  enum Kind { Fault, CanonD, CanonS, UnboxS, FmaNaN, CvtToInt, U64ToFp } kind;
+  enum Kind { Fault, CanonD, CanonS, UnboxS, FmaNaN, CvtToInt, U64ToFp, MinMaxNaN } kind;
   uint64_t pc = 0;
   bool is_write = false;
   uint8_t xmm = 0;
+  uint8_t xmm2 = 0;     // MinMaxNaN: the operands are xmm and xmm2,
+  uint8_t dst_xmm = 0;  // the result goes to dst_xmm
   int addr_reg = -1;   // Fault: register holding the address (-1: rax)
   uint8_t fault_kind = 2;  // Fault: FaultKind (OutOfRange unless Misaligned)
   int64_t helper = 0;  // FmaNaN: helper insn index; CvtToInt, U64ToFp: IrFcvt aux
@@ -133,6 +135,7 @@ class Emitter {
   void emit_cold_fp(const ColdStub& s);
   void emit_fcvt_fi(const IrInsn& i);
   void emit_fcvt_if(const IrInsn& i);
+  void emit_fminmax(const IrInsn& i);
   void emit_cold_call_saved(uint64_t fn);
 
   Assembler& a_;

@@ -18,8 +18,9 @@ Mem canon_mem(bool single) {
 Xmm xmm_of(int id) { return Xmm(xmm(static_cast<uint32_t>(id))); }
 }  // namespace
 
-// Calls fn(rdi = state, rsi, edx) from a cold path, preserving every
-// caller-saved register that may hold a live value (rax returns).
+// Calls fn(state, rcx, rdx, eax) (as rdi, rsi, rdx, ecx) from a cold path,
+// preserving every caller-saved register that may hold a live value (the
+// result is in rax).
 void Emitter::emit_cold_call_saved(uint64_t fn) {
   static const Gp saved[] = {rsi, rdi, r8, r9, r10, r11};
   for (const Gp& r : saved) a_.push(r);
@@ -27,6 +28,7 @@ void Emitter::emit_cold_call_saved(uint64_t fn) {
   for (int k = 0; k < kXmmPoolSize; ++k) a_.movdqu(ptr(rsp, k * 16), xmm_of(k));
   a_.mov(rdi, kState);
   a_.mov(rsi, rcx);
+  a_.mov(ecx, eax);  // 4th argument (jit_fminmax's aux); rdx is the 3rd
   a_.mov(rax, fn);
   a_.call(rax);
   for (int k = 0; k < kXmmPoolSize; ++k) a_.movdqu(xmm_of(k), ptr(rsp, k * 16));
@@ -43,6 +45,23 @@ void Emitter::emit_cold_fp(const ColdStub& s) {
     a_.mov(edx, static_cast<uint32_t>(s.helper));
     emit_cold_call_saved(reinterpret_cast<uint64_t>(&jit_fcvt_to_int));
     a_.mov(rcx, rax);
+    a_.jmp(s.resume);
+    return;
+  }
+  if (s.kind == ColdStub::MinMaxNaN) {
+    // An operand is a NaN: fp_ops picks the other one (or the canonical
+    // NaN) and raises NV for a signaling NaN.
+    const bool single = s.helper & 1;
+    if (single) {
+      a_.movd(ecx, xmm_of(s.xmm));
+      a_.movd(edx, xmm_of(s.xmm2));
+    } else {
+      a_.movq(rcx, xmm_of(s.xmm));
+      a_.movq(rdx, xmm_of(s.xmm2));
+    }
+    a_.mov(eax, static_cast<uint32_t>(s.helper));
+    emit_cold_call_saved(reinterpret_cast<uint64_t>(&jit_fminmax));
+    a_.movq(xmm_of(s.dst_xmm), rax);
     a_.jmp(s.resume);
     return;
   }
@@ -75,6 +94,48 @@ void Emitter::emit_cold_fp(const ColdStub& s) {
   emit_cold_call_saved(reinterpret_cast<uint64_t>(&jit_call_interp));
   a_.movsd(xmm_of(s.xmm), freg_mem(s.freg));
   a_.jmp(s.resume);
+}
+
+// fmin/fmax: minsd/maxsd when ordered and different; equal operands (only
+// +0 and -0 can differ in bits) give a | b for min and a & b for max, so
+// -0 < +0; a NaN operand goes to jit_fminmax. ucomisd raises IE only for
+// signaling NaNs, which that path reports too.
+void Emitter::emit_fminmax(const IrInsn& i) {
+  const bool single = i.aux, is_max = i.op == IrOp::fmax;
+  Xmm a = xmm_src(i.a, xmm14, single);
+  Xmm b = xmm_src(i.b, xmm15, single);
+  Xmm d = alloc_xmm_dst(i.dst, i.a);
+  if (d == b) {  // b would be overwritten by the copy of a
+    a_.movaps(xmm15, b);
+    b = xmm15;
+  }
+  ColdStub s;
+  s.label = a_.newLabel();
+  s.resume = a_.newLabel();
+  s.kind = ColdStub::MinMaxNaN;
+  s.xmm = static_cast<uint8_t>(a.id());
+  s.xmm2 = static_cast<uint8_t>(b.id());
+  s.dst_xmm = static_cast<uint8_t>(d.id());
+  s.helper = (single ? 1 : 0) | (is_max ? 2 : 0);
+  Label differ = a_.newLabel();
+  if (single) a_.ucomiss(a, b); else a_.ucomisd(a, b);
+  a_.jp(s.label);
+  a_.jne(differ);
+  if (d != a) a_.movaps(d, a);
+  if (is_max) a_.andpd(d, b); else a_.orpd(d, b);
+  a_.jmp(s.resume);
+  a_.bind(differ);
+  if (d != a) a_.movaps(d, a);
+  if (single) {
+    if (is_max) a_.maxss(d, b); else a_.minss(d, b);
+  } else {
+    if (is_max) a_.maxsd(d, b); else a_.minsd(d, b);
+  }
+  a_.bind(s.resume);
+  cold_.push_back(s);
+  if (single) a_.orpd(d, state_mem(offsetof(CpuState, fp_box_mask), 16));
+  loc_[i.dst].index = single;
+  free_dead_operands();
 }
 
 // FP -> integer with RISC-V's results. Signed conversions in the dynamic
@@ -460,6 +521,9 @@ std::string Emitter::emit_fp(const IrInsn& i) {
       finish_fp(i, d, true);
       return "";
     }
+    case IrOp::fmin: case IrOp::fmax:
+      emit_fminmax(i);
+      return "";
     case IrOp::fcvt_fi:
       emit_fcvt_fi(i);
       return "";

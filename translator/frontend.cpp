@@ -511,6 +511,10 @@ bool trans_insn(Ctx& c) {
     case Opcode::feq_d: return trans_fp_arith(c, IrOp::feq, false, 2);
     case Opcode::flt_d: return trans_fp_arith(c, IrOp::flt, false, 2);
     case Opcode::fle_d: return trans_fp_arith(c, IrOp::fle, false, 2);
+    case Opcode::fmin_s: return trans_fp_arith(c, IrOp::fmin, true, 2);
+    case Opcode::fmax_s: return trans_fp_arith(c, IrOp::fmax, true, 2);
+    case Opcode::fmin_d: return trans_fp_arith(c, IrOp::fmin, false, 2);
+    case Opcode::fmax_d: return trans_fp_arith(c, IrOp::fmax, false, 2);
     case Opcode::fcvt_s_d: return trans_fp_arith(c, IrOp::fcvt_ds, false, 1);
     case Opcode::fcvt_d_s:  // exact: no rounding, any valid rm
       if (c.d.rm != DYN && c.d.rm <= RMM) {

@@ -83,7 +83,7 @@ std::string IrBlock::print() const {
     if (info.nargs >= 1) arg("t" + std::to_string(i.a));
     if (info.nargs >= 2) arg("t" + std::to_string(i.b));
     if (info.nargs >= 3) arg("t" + std::to_string(i.c));
-    if (i.op >= IrOp::fadd && i.op <= IrOp::fle) line += i.aux ? " (s)" : " (d)";
+    if (i.op >= IrOp::fadd && i.op <= IrOp::fmax) line += i.aux ? " (s)" : " (d)";
     switch (i.op) {
       case IrOp::get_reg:
       case IrOp::set_reg:

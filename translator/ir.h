@@ -104,6 +104,8 @@ enum IrOpFlags : uint8_t {
   X(feq, 2, kIrDst | kIrSide, "dst = a == b (quiet)")                           \
   X(flt, 2, kIrDst | kIrSide, "dst = a < b (signaling)")                        \
   X(fle, 2, kIrDst | kIrSide, "dst = a <= b (signaling)")                       \
+  X(fmin, 2, kIrDst | kIrSide, "dst = RISC-V fmin(a, b) (-0 < +0, NaN ignored)")  \
+  X(fmax, 2, kIrDst | kIrSide, "dst = RISC-V fmax(a, b)")                       \
   X(fflags_read, 0, kIrDst | kIrSide, "dst = fflags (with flags accrued so far)") \
   X(fflags_write, 1, kIrSide, "fflags = a & 0x1f")                              \
   X(frm_read, 0, kIrDst, "dst = frm")                                           \

@@ -30,6 +30,19 @@ uint64_t jit_fcvt_to_int(CpuState* s, uint64_t bits, uint32_t aux) {
   return r;
 }
 
+uint64_t jit_fminmax(CpuState* s, uint64_t a, uint64_t b, uint32_t aux) {
+  uint32_t fl = 0;
+  uint64_t r;
+  if (aux & 1) {
+    uint32_t a32 = static_cast<uint32_t>(a), b32 = static_cast<uint32_t>(b);
+    r = fp::box32((aux & 2) ? fp::f32_max(a32, b32, &fl) : fp::f32_min(a32, b32, &fl));
+  } else {
+    r = (aux & 2) ? fp::f64_max(a, b, &fl) : fp::f64_min(a, b, &fl);
+  }
+  s->fflags |= fl;
+  return r;
+}
+
 void jit_call_interp(CpuState* s, const DecodedInsn* d) {
   uint32_t m = _mm_getcsr();
   s->fflags |= fp::fp_fflags_from_mxcsr(m);
