@@ -136,6 +136,7 @@ class Emitter {
   void emit_fcvt_fi(const IrInsn& i);
   void emit_fcvt_if(const IrInsn& i);
   void emit_fminmax(const IrInsn& i);
+  void emit_fclass(const IrInsn& i);
   void emit_cold_call_saved(uint64_t fn);
 
   Assembler& a_;

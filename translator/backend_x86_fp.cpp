@@ -138,6 +138,56 @@ void Emitter::emit_fminmax(const IrInsn& i) {
   free_dead_operands();
 }
 
+// fclass on the bits, in integers: k = 0 zero, 1 subnormal, 2 normal,
+// 3 infinity from the exponent and the fraction; the bit is 3 - k for
+// negative values, 4 + k for positive ones; NaNs give bit 8 (signaling) or
+// 9 (quiet).
+void Emitter::emit_fclass(const IrInsn& i) {
+  const bool single = i.aux;
+  const int ebits = single ? 8 : 11, fbits = single ? 23 : 52, width = single ? 32 : 64;
+  const int emax = (1 << ebits) - 1;
+  Operand o = gp_src(i.a, rax);
+  if (!(o.isReg() && o.as<Gp>() == rax)) a_.emit(Inst::kIdMov, rax, o);
+  const Gp x = single ? Gp(eax) : Gp(rax), f = single ? Gp(edx) : Gp(rdx);
+  Label zero_sub = a_.newLabel(), normal = a_.newLabel(), have_k = a_.newLabel(), nan = a_.newLabel(),
+        pos = a_.newLabel(), done = a_.newLabel();
+  a_.mov(rcx, rax);
+  a_.shr(single ? Gp(ecx) : Gp(rcx), fbits);
+  a_.and_(ecx, emax);  // exponent
+  a_.mov(f, x);
+  a_.shl(f, width - fbits);  // fraction, at the top (its first bit: quiet)
+  a_.test(ecx, ecx);
+  a_.jz(zero_sub);
+  a_.cmp(ecx, emax);
+  a_.jne(normal);
+  a_.test(f, f);
+  a_.jnz(nan);
+  a_.mov(ecx, 3);
+  a_.jmp(have_k);
+  a_.bind(zero_sub);
+  a_.test(f, f);
+  a_.setnz(cl);  // ecx is 0 here
+  a_.jmp(have_k);
+  a_.bind(normal);
+  a_.mov(ecx, 2);
+  a_.bind(have_k);
+  a_.shr(x, width - 1);  // sign
+  a_.jz(pos);
+  a_.neg(ecx);
+  a_.add(ecx, 3);  // bit 3 - k
+  a_.jmp(done);
+  a_.bind(pos);
+  a_.add(ecx, 4);  // bit 4 + k
+  a_.jmp(done);
+  a_.bind(nan);
+  a_.shr(f, width - 1);  // the quiet bit
+  a_.lea(ecx, ptr(rdx, 8));  // bit 8 or 9
+  a_.bind(done);
+  a_.mov(eax, 1);
+  a_.shl(eax, cl);
+  finish_in(i, rax);
+}
+
 // FP -> integer with RISC-V's results. Signed conversions in the dynamic
 // mode or RTZ convert at once (cvtsd2si / cvttsd2si: MXCSR holds frm) and
 // leave to the cold path only on x86's "integer indefinite" result (NaN, out
@@ -523,6 +573,9 @@ std::string Emitter::emit_fp(const IrInsn& i) {
     }
     case IrOp::fmin: case IrOp::fmax:
       emit_fminmax(i);
+      return "";
+    case IrOp::fclass:
+      emit_fclass(i);
       return "";
     case IrOp::fcvt_fi:
       emit_fcvt_fi(i);

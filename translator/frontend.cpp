@@ -511,6 +511,12 @@ bool trans_insn(Ctx& c) {
     case Opcode::feq_d: return trans_fp_arith(c, IrOp::feq, false, 2);
     case Opcode::flt_d: return trans_fp_arith(c, IrOp::flt, false, 2);
     case Opcode::fle_d: return trans_fp_arith(c, IrOp::fle, false, 2);
+    case Opcode::fclass_s:
+      c.rd(c.ir.emit_dst(IrOp::fclass, c.ir.emit_dst(IrOp::unbox_s, c.ir.get_freg(c.d.rs1)), kNoTemp, 0, 1));
+      return false;
+    case Opcode::fclass_d:
+      c.rd(c.ir.emit_dst(IrOp::fclass, c.ir.get_freg(c.d.rs1)));
+      return false;
     case Opcode::fmin_s: return trans_fp_arith(c, IrOp::fmin, true, 2);
     case Opcode::fmax_s: return trans_fp_arith(c, IrOp::fmax, true, 2);
     case Opcode::fmin_d: return trans_fp_arith(c, IrOp::fmin, false, 2);

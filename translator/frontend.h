@@ -2,9 +2,9 @@
 // block and emits IR for each (trans_<insn> per instruction family).
 // F and D run inline when they use the dynamic rounding mode (what
 // compilers emit), and so do fcvt between integers and FP (with static
-// modes too: RTZ for C casts, RDN/RUP for floor/ceil), and fmin/fmax;
-// instructions without an inline translation (Zicsr but fflags/frm reads,
-// fclass, other static rounding modes, RMM, Zbc's carry-less products on
+// modes too: RTZ for C casts, RDN/RUP for floor/ceil), fmin/fmax and
+// fclass; instructions without an inline translation (Zicsr but fflags/frm
+// reads, other static rounding modes, RMM, Zbc's carry-less products on
 // hosts without PCLMULQDQ) become a call_interp op that runs the reference
 // interpreter's semantics on exact guest state. Knows nothing about x86 or Linux.
 #pragma once

@@ -106,6 +106,7 @@ enum IrOpFlags : uint8_t {
   X(fle, 2, kIrDst | kIrSide, "dst = a <= b (signaling)")                       \
   X(fmin, 2, kIrDst | kIrSide, "dst = RISC-V fmin(a, b) (-0 < +0, NaN ignored)")  \
   X(fmax, 2, kIrDst | kIrSide, "dst = RISC-V fmax(a, b)")                       \
+  X(fclass, 1, kIrDst, "dst = RISC-V fclass mask of the FP bits a (aux 1: single)") \
   X(fflags_read, 0, kIrDst | kIrSide, "dst = fflags (with flags accrued so far)") \
   X(fflags_write, 1, kIrSide, "fflags = a & 0x1f")                              \
   X(frm_read, 0, kIrDst, "dst = frm")                                           \
