@@ -53,6 +53,8 @@ BENCHMARKS = [
     ("virtual_calls", "int", 20000),
     ("mem_string", "int", 100000),
     ("nbody", "fp", 3000000),
+    ("fp_convert", "fp", 20000000),
+    ("spectral_sp", "fp", 60),
 ]
 STUB_LIMIT = 1.02  # the acceptance bound for stub/hart
 

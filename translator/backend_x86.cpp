@@ -419,6 +419,52 @@ void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
   }
 }
 
+// add, sub or mul whose only reader is the next insn, a sext_w of it (addw,
+// addiw, subw, mulw): computed in 32 bits (lea when it can) straight into
+// the sext_w's result; the two insns become one. False if i is not such.
+bool Emitter::emit_word_op(const IrInsn& i) {
+  if (idx_ + 1 >= ir_.insns.size()) return false;
+  const IrInsn& n = ir_.insns[idx_ + 1];
+  if (n.op != IrOp::sext_w || n.a != i.dst || last_use_[i.dst] != static_cast<int>(idx_ + 1) ||
+      last_use_[n.dst] < 0)
+    return false;
+  Temp a = i.a, b = i.b;
+  if (i.op != IrOp::sub && loc_[a].kind == LocKind::Const) std::swap(a, b);
+  Operand sa = gp_src(a, rcx), sb = gp_src(b, rdx);
+  auto low32 = [](Operand o) {
+    if (o.isReg()) return Operand(o.as<Gp>().r32());
+    if (o.isMem()) o.as<Mem>().setSize(4);
+    return o;
+  };
+  if (i.op == IrOp::add && sa.isReg() && sb.isReg()) {
+    a_.lea(eax, ptr(sa.as<Gp>(), sb.as<Gp>()));
+  } else if (i.op == IrOp::add && sa.isReg() && sb.isImm()) {
+    a_.lea(eax, ptr(sa.as<Gp>(), sb.as<Imm>().valueAs<int32_t>()));
+  } else if (i.op == IrOp::mul && sb.isImm() && !sa.isImm()) {
+    a_.emit(Inst::kIdImul, eax, low32(sa), sb);
+  } else {
+    a_.emit(Inst::kIdMov, eax, low32(sa));
+    InstId id = i.op == IrOp::add ? Inst::kIdAdd : i.op == IrOp::sub ? Inst::kIdSub : Inst::kIdImul;
+    if (id == Inst::kIdImul && sb.isImm()) {
+      a_.mov(edx, sb.as<Imm>());
+      sb = edx;
+    }
+    a_.emit(id, eax, low32(sb));
+  }
+  free_dead_operands();
+  ++idx_;  // now at the sext_w
+  Gp d = alloc_gp_dst(n.dst);
+  if (d.isValid()) {
+    a_.movsxd(d, eax);
+    set_gp(n.dst, d);
+  } else {
+    a_.movsxd(rax, eax);
+    set_spill(n.dst);
+    a_.mov(mem_of(loc_[n.dst]), rax);
+  }
+  return true;
+}
+
 void Emitter::emit_shift(const IrInsn& i, InstId id, bool w) {
   const Loc& lb = loc_[i.b];
   bool imm = lb.kind == LocKind::Const;
@@ -646,8 +692,11 @@ std::string Emitter::emit_int(const IrInsn& i) {
       return "";
     }
     case IrOp::set_reg: emit_set_reg(i); return "";
-    case IrOp::add: emit_binop(i, Inst::kIdAdd, true); return "";
+    case IrOp::add:
+      if (!emit_word_op(i)) emit_binop(i, Inst::kIdAdd, true);
+      return "";
     case IrOp::sub:
+      if (emit_word_op(i)) return "";
       if (loc_[i.a].kind == LocKind::Const && loc_[i.a].value == 0) {  // neg
         Gp d = alloc_gp_dst(i.dst, i.b);
         Gp work = d.isValid() ? d : Gp(rax);
@@ -663,7 +712,9 @@ std::string Emitter::emit_int(const IrInsn& i) {
     case IrOp::and_: emit_binop(i, Inst::kIdAnd, true); return "";
     case IrOp::or_: emit_binop(i, Inst::kIdOr, true); return "";
     case IrOp::xor_: emit_binop(i, Inst::kIdXor, true); return "";
-    case IrOp::mul: emit_binop(i, Inst::kIdImul, true); return "";  // imul r, r/m | imm32
+    case IrOp::mul:  // imul r, r/m | imm32
+      if (!emit_word_op(i)) emit_binop(i, Inst::kIdImul, true);
+      return "";
     case IrOp::shl: emit_shift(i, Inst::kIdShl, false); return "";
     case IrOp::shr: emit_shift(i, Inst::kIdShr, false); return "";
     case IrOp::sar: emit_shift(i, Inst::kIdSar, false); return "";
@@ -805,13 +856,23 @@ std::string Emitter::run() {
     int n = ir_args(ir_.insns[k], args);
     for (int j = 0; j < n; ++j) last_use_[args[j]] = static_cast<int>(k);
   }
+  // Temps that are NaN-boxed singles by construction (flw, fmv.w.x: an or_
+  // with a constant whose upper 32 bits are ones) need no box check.
+  boxed_.assign(ir_.num_temps, false);
+  {
+    std::vector<bool> box_const(ir_.num_temps, false);
+    for (const IrInsn& i : ir_.insns) {
+      if (i.op == IrOp::movi && (static_cast<uint64_t>(i.imm) >> 32) == 0xffffffffu) box_const[i.dst] = true;
+      if (i.op == IrOp::or_ && (box_const[i.a] || box_const[i.b])) boxed_[i.dst] = true;
+    }
+  }
   // Entry: honour an exit request within one TB.
   req_label_ = a_.newLabel();
   a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
   a_.jne(req_label_);
   for (idx_ = 0; idx_ < ir_.insns.size(); ++idx_) {
     const IrInsn& i = ir_.insns[idx_];
-    std::string e = (i.op >= IrOp::unbox_s && i.op <= IrOp::fflags_write) || i.op == IrOp::get_freg ||
+    std::string e = (i.op >= IrOp::unbox_s && i.op <= IrOp::frm_read) || i.op == IrOp::get_freg ||
                             i.op == IrOp::set_freg
                         ? emit_fp(i)
                         : emit_int(i);

@@ -33,6 +33,7 @@ struct BackendOptions {
   bool host_lzcnt = false;   // LZCNT (ABM)
   bool host_popcnt = false;  // POPCNT
   bool host_pclmul = false;  // PCLMULQDQ: carry-less multiplication
+  bool host_sse41 = false;   // SSE4.1: roundsd/roundss
 };
 
 // Guest registers pinned in host registers: (guest x register, asmjit Gp id).

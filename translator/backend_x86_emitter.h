@@ -58,13 +58,15 @@ struct ExitStub {
 struct ColdStub {
   Label label;
   Label resume;
-  enum Kind { Fault, CanonD, CanonS, UnboxS, FmaNaN } kind;
+  enum Kind { Fault, CanonD, CanonS, UnboxS, FmaNaN, CvtToInt, U64ToFp, MinMaxNaN } kind;
   uint64_t pc = 0;
   bool is_write = false;
   uint8_t xmm = 0;
+  uint8_t xmm2 = 0;     // MinMaxNaN: the operands are xmm and xmm2,
+  uint8_t dst_xmm = 0;  // the result goes to dst_xmm
   int addr_reg = -1;   // Fault: register holding the address (-1: rax)
   uint8_t fault_kind = 2;  // Fault: FaultKind (OutOfRange unless Misaligned)
-  int64_t helper = 0;  // FmaNaN: helper insn index
+  int64_t helper = 0;  // FmaNaN: helper insn index; CvtToInt, U64ToFp: IrFcvt aux
   uint8_t freg = 0;    // FmaNaN: destination f register
 };
 
@@ -106,6 +108,7 @@ class Emitter {
   // --- integer part (backend_x86.cpp) ---
   std::string emit_int(const IrInsn& i);
   void emit_binop(const IrInsn& i, InstId id, bool commutative);
+  bool emit_word_op(const IrInsn& i);  // add/sub/mul + sext_w as one 32-bit op
   void emit_shift(const IrInsn& i, InstId id, bool w);
   void emit_div(const IrInsn& i);
   // Checks the guest address of a load/store and returns the register
@@ -130,6 +133,11 @@ class Emitter {
   void emit_unbox(const IrInsn& i);
   void emit_fflags(const IrInsn& i);
   void emit_cold_fp(const ColdStub& s);
+  void emit_fcvt_fi(const IrInsn& i);
+  void emit_fcvt_if(const IrInsn& i);
+  void emit_fminmax(const IrInsn& i);
+  void emit_fclass(const IrInsn& i);
+  void emit_cold_call_saved(uint64_t fn);
 
   Assembler& a_;
   const IrBlock& ir_;
@@ -141,6 +149,7 @@ class Emitter {
   std::vector<Temp> gp_owner_;  // by Gp id: temp in that pool register, or kNoTemp
   std::vector<Temp> xmm_owner_; // by xmm id
   std::vector<bool> slot_busy_;
+  std::vector<bool> boxed_;  // by temp: a NaN-boxed single by construction
   size_t idx_ = 0;
   uint64_t cur_pc_ = 0;
   std::vector<ColdStub> cold_;

@@ -18,8 +18,70 @@ Mem canon_mem(bool single) {
 Xmm xmm_of(int id) { return Xmm(xmm(static_cast<uint32_t>(id))); }
 }  // namespace
 
+// Calls fn(state, rcx, rdx, eax) (as rdi, rsi, rdx, ecx) from a cold path,
+// preserving every caller-saved register that may hold a live value (the
+// result is in rax).
+void Emitter::emit_cold_call_saved(uint64_t fn) {
+  static const Gp saved[] = {rsi, rdi, r8, r9, r10, r11};
+  for (const Gp& r : saved) a_.push(r);
+  a_.sub(rsp, kXmmPoolSize * 16);  // 6 pushes + 224 bytes keep rsp aligned
+  for (int k = 0; k < kXmmPoolSize; ++k) a_.movdqu(ptr(rsp, k * 16), xmm_of(k));
+  a_.mov(rdi, kState);
+  a_.mov(rsi, rcx);
+  a_.mov(ecx, eax);  // 4th argument (jit_fminmax's aux); rdx is the 3rd
+  a_.mov(rax, fn);
+  a_.call(rax);
+  for (int k = 0; k < kXmmPoolSize; ++k) a_.movdqu(xmm_of(k), ptr(rsp, k * 16));
+  a_.add(rsp, kXmmPoolSize * 16);
+  for (int k = 5; k >= 0; --k) a_.pop(saved[k]);
+}
+
 void Emitter::emit_cold_fp(const ColdStub& s) {
   a_.bind(s.label);
+  if (s.kind == ColdStub::CvtToInt) {
+    // The cases the inline conversion leaves (NaN, out of range, negative
+    // to unsigned, RISC-V's saturation): fp_ops computes result and flags.
+    if (s.helper & kFcvtSingle) a_.movd(ecx, xmm_of(s.xmm)); else a_.movq(rcx, xmm_of(s.xmm));
+    a_.mov(edx, static_cast<uint32_t>(s.helper));
+    emit_cold_call_saved(reinterpret_cast<uint64_t>(&jit_fcvt_to_int));
+    a_.mov(rcx, rax);
+    a_.jmp(s.resume);
+    return;
+  }
+  if (s.kind == ColdStub::MinMaxNaN) {
+    // An operand is a NaN: fp_ops picks the other one (or the canonical
+    // NaN) and raises NV for a signaling NaN.
+    const bool single = s.helper & 1;
+    if (single) {
+      a_.movd(ecx, xmm_of(s.xmm));
+      a_.movd(edx, xmm_of(s.xmm2));
+    } else {
+      a_.movq(rcx, xmm_of(s.xmm));
+      a_.movq(rdx, xmm_of(s.xmm2));
+    }
+    a_.mov(eax, static_cast<uint32_t>(s.helper));
+    emit_cold_call_saved(reinterpret_cast<uint64_t>(&jit_fminmax));
+    a_.movq(xmm_of(s.dst_xmm), rax);
+    a_.jmp(s.resume);
+    return;
+  }
+  if (s.kind == ColdStub::U64ToFp) {
+    // rax >= 2^63: convert (rax >> 1) with the lost bit kept as a sticky
+    // bit (so one rounding gives the right result in every mode), double it.
+    a_.mov(rcx, rax);
+    a_.shr(rcx, 1);
+    a_.and_(eax, 1);
+    a_.or_(rcx, rax);
+    if (s.helper & kFcvtSingle) {
+      a_.cvtsi2ss(xmm_of(s.xmm), rcx);
+      a_.addss(xmm_of(s.xmm), xmm_of(s.xmm));
+    } else {
+      a_.cvtsi2sd(xmm_of(s.xmm), rcx);
+      a_.addsd(xmm_of(s.xmm), xmm_of(s.xmm));
+    }
+    a_.jmp(s.resume);
+    return;
+  }
   if (s.kind != ColdStub::FmaNaN) {
     a_.movsd(xmm_of(s.xmm), canon_mem(s.kind != ColdStub::CanonD));
     a_.jmp(s.resume);
@@ -27,27 +89,222 @@ void Emitter::emit_cold_fp(const ColdStub& s) {
   }
   // An FMA gave a NaN: the interpreter computes the exact result and flags
   // from the guest f registers (every set_freg is stored at once, so they
-  // hold the operands). Preserve every caller-saved register that may hold a
-  // live value; this path is cold.
-  static const Gp saved[] = {rsi, rdi, r8, r9, r10, r11};
-  for (const Gp& r : saved) a_.push(r);
-  a_.sub(rsp, kXmmPoolSize * 16);  // 6 pushes + 224 bytes keep rsp aligned
-  for (int k = 0; k < kXmmPoolSize; ++k) a_.movdqu(ptr(rsp, k * 16), xmm_of(k));
-  a_.mov(rdi, kState);
-  a_.mov(rsi, reinterpret_cast<uint64_t>(&helpers_[s.helper]));
-  a_.mov(rax, reinterpret_cast<uint64_t>(&jit_call_interp));
-  a_.call(rax);
-  for (int k = 0; k < kXmmPoolSize; ++k) a_.movdqu(xmm_of(k), ptr(rsp, k * 16));
-  a_.add(rsp, kXmmPoolSize * 16);
-  for (int k = 5; k >= 0; --k) a_.pop(saved[k]);
+  // hold the operands).
+  a_.mov(rcx, reinterpret_cast<uint64_t>(&helpers_[s.helper]));
+  emit_cold_call_saved(reinterpret_cast<uint64_t>(&jit_call_interp));
   a_.movsd(xmm_of(s.xmm), freg_mem(s.freg));
   a_.jmp(s.resume);
 }
 
+// fmin/fmax: minsd/maxsd when ordered and different; equal operands (only
+// +0 and -0 can differ in bits) give a | b for min and a & b for max, so
+// -0 < +0; a NaN operand goes to jit_fminmax. ucomisd raises IE only for
+// signaling NaNs, which that path reports too.
+void Emitter::emit_fminmax(const IrInsn& i) {
+  const bool single = i.aux, is_max = i.op == IrOp::fmax;
+  Xmm a = xmm_src(i.a, xmm14, single);
+  Xmm b = xmm_src(i.b, xmm15, single);
+  Xmm d = alloc_xmm_dst(i.dst, i.a);
+  if (d == b) {  // b would be overwritten by the copy of a
+    a_.movaps(xmm15, b);
+    b = xmm15;
+  }
+  ColdStub s;
+  s.label = a_.newLabel();
+  s.resume = a_.newLabel();
+  s.kind = ColdStub::MinMaxNaN;
+  s.xmm = static_cast<uint8_t>(a.id());
+  s.xmm2 = static_cast<uint8_t>(b.id());
+  s.dst_xmm = static_cast<uint8_t>(d.id());
+  s.helper = (single ? 1 : 0) | (is_max ? 2 : 0);
+  Label differ = a_.newLabel();
+  if (single) a_.ucomiss(a, b); else a_.ucomisd(a, b);
+  a_.jp(s.label);
+  a_.jne(differ);
+  if (d != a) a_.movaps(d, a);
+  if (is_max) a_.andpd(d, b); else a_.orpd(d, b);
+  a_.jmp(s.resume);
+  a_.bind(differ);
+  if (d != a) a_.movaps(d, a);
+  if (single) {
+    if (is_max) a_.maxss(d, b); else a_.minss(d, b);
+  } else {
+    if (is_max) a_.maxsd(d, b); else a_.minsd(d, b);
+  }
+  a_.bind(s.resume);
+  cold_.push_back(s);
+  if (single) a_.orpd(d, state_mem(offsetof(CpuState, fp_box_mask), 16));
+  loc_[i.dst].index = single;
+  free_dead_operands();
+}
+
+// fclass on the bits, in integers: k = 0 zero, 1 subnormal, 2 normal,
+// 3 infinity from the exponent and the fraction; the bit is 3 - k for
+// negative values, 4 + k for positive ones; NaNs give bit 8 (signaling) or
+// 9 (quiet).
+void Emitter::emit_fclass(const IrInsn& i) {
+  const bool single = i.aux;
+  const int ebits = single ? 8 : 11, fbits = single ? 23 : 52, width = single ? 32 : 64;
+  const int emax = (1 << ebits) - 1;
+  Operand o = gp_src(i.a, rax);
+  if (!(o.isReg() && o.as<Gp>() == rax)) a_.emit(Inst::kIdMov, rax, o);
+  const Gp x = single ? Gp(eax) : Gp(rax), f = single ? Gp(edx) : Gp(rdx);
+  Label zero_sub = a_.newLabel(), normal = a_.newLabel(), have_k = a_.newLabel(), nan = a_.newLabel(),
+        pos = a_.newLabel(), done = a_.newLabel();
+  a_.mov(rcx, rax);
+  a_.shr(single ? Gp(ecx) : Gp(rcx), fbits);
+  a_.and_(ecx, emax);  // exponent
+  a_.mov(f, x);
+  a_.shl(f, width - fbits);  // fraction, at the top (its first bit: quiet)
+  a_.test(ecx, ecx);
+  a_.jz(zero_sub);
+  a_.cmp(ecx, emax);
+  a_.jne(normal);
+  a_.test(f, f);
+  a_.jnz(nan);
+  a_.mov(ecx, 3);
+  a_.jmp(have_k);
+  a_.bind(zero_sub);
+  a_.test(f, f);
+  a_.setnz(cl);  // ecx is 0 here
+  a_.jmp(have_k);
+  a_.bind(normal);
+  a_.mov(ecx, 2);
+  a_.bind(have_k);
+  a_.shr(x, width - 1);  // sign
+  a_.jz(pos);
+  a_.neg(ecx);
+  a_.add(ecx, 3);  // bit 3 - k
+  a_.jmp(done);
+  a_.bind(pos);
+  a_.add(ecx, 4);  // bit 4 + k
+  a_.jmp(done);
+  a_.bind(nan);
+  a_.shr(f, width - 1);  // the quiet bit
+  a_.lea(ecx, ptr(rdx, 8));  // bit 8 or 9
+  a_.bind(done);
+  a_.mov(eax, 1);
+  a_.shl(eax, cl);
+  finish_in(i, rax);
+}
+
+// FP -> integer with RISC-V's results. Signed conversions in the dynamic
+// mode or RTZ convert at once (cvtsd2si / cvttsd2si: MXCSR holds frm) and
+// leave to the cold path only on x86's "integer indefinite" result (NaN, out
+// of range, or a true minimum), where x86's flags (IE, or PE when inexact)
+// already equal RISC-V's. Unsigned conversions and static modes first check
+// that the operand is in a range where the rounded value cannot overflow
+// (then the host's flags are exact), rounding with roundsd for a static
+// mode; the rest is the cold path's (jit_fcvt_to_int, exact fp_ops code).
+void Emitter::emit_fcvt_fi(const IrInsn& i) {
+  const bool single = i.aux & kFcvtSingle, wide = i.aux & kFcvtLong, uns = i.aux & kFcvtUnsigned;
+  const unsigned rm = ir_fcvt_rm(i.aux);
+  const bool round_first = rm != DYN && rm != RTZ;
+  Xmm x = xmm_src(i.a, xmm14, single);
+  ColdStub s;
+  s.label = a_.newLabel();
+  s.resume = a_.newLabel();
+  s.kind = ColdStub::CvtToInt;
+  s.xmm = static_cast<uint8_t>(x.id());
+  s.helper = i.aux;
+  const bool precheck = uns || round_first;
+  if (precheck) {
+    if (single) {
+      // Float bits: unsigned needs +0 <= x < limit (the sign makes the bits
+      // large), signed |x| < limit (the sign shifted out).
+      uint32_t lim = uns ? (wide ? 0x5f000000u : 0x4f800000u)    // 2^63, 2^32
+                         : (wide ? 0xbe000000u : 0x9e000000u);   // (2^63, 2^31) << 1
+      a_.movd(eax, x);
+      if (!uns) a_.add(eax, eax);
+      a_.cmp(eax, static_cast<int32_t>(lim));
+    } else {
+      uint64_t lim = uns ? (wide ? 0x43e0000000000000u : 0x41efffffffe00000u)  // 2^63, 2^32-1
+                         : (wide ? 0x87c0000000000000u : 0x83bfffffff800000u); // (2^63, 2^31-1) << 1
+      a_.movq(rax, x);
+      if (!uns) a_.add(rax, rax);
+      a_.mov(rdx, lim);
+      a_.cmp(rax, rdx);
+    }
+    a_.jae(s.label);
+  }
+  Xmm src = x;
+  if (round_first) {
+    // roundsd/roundss imm: 0 nearest-even, 1 down, 2 up; PE raised if inexact.
+    const uint8_t mode = rm == RNE ? 0 : rm == RDN ? 1 : 2;
+    if (single) a_.roundss(xmm15, x, mode); else a_.roundsd(xmm15, x, mode);
+    src = xmm15;
+  }
+  const Gp r = (wide || uns) ? Gp(rcx) : Gp(ecx);
+  if (rm == RTZ) {
+    if (single) a_.cvttss2si(r, src); else a_.cvttsd2si(r, src);
+  } else {
+    if (single) a_.cvtss2si(r, src); else a_.cvtsd2si(r, src);
+  }
+  if (!precheck) {
+    a_.cmp(r, 1);  // overflows only for the minimum: x86's integer indefinite
+    a_.jo(s.label);
+  }
+  if (!wide) a_.movsxd(rcx, ecx);
+  a_.bind(s.resume);
+  cold_.push_back(s);
+  finish_in(i, rcx);
+}
+
+// Integer -> FP: cvtsi2sd/ss round in MXCSR's mode (frm) and raise PE when
+// inexact. Unsigned 32-bit values convert as 64-bit ones; unsigned 64-bit
+// values >= 2^63 take a cold path.
+void Emitter::emit_fcvt_if(const IrInsn& i) {
+  const bool single = i.aux & kFcvtSingle, wide = i.aux & kFcvtLong, uns = i.aux & kFcvtUnsigned;
+  Operand o = gp_src(i.a, rax);
+  Gp g;
+  if (o.isReg()) {
+    g = o.as<Gp>();
+  } else {
+    a_.emit(Inst::kIdMov, rax, o);
+    g = rax;
+  }
+  if (uns && !wide) {
+    a_.mov(eax, g.r32());
+    g = rax;
+  }
+  Xmm d = alloc_xmm_dst(i.dst, kNoTemp);
+  a_.xorps(d, d);  // no dependency on d's old value; a single's upper bits known
+  ColdStub s;
+  if (uns && wide) {
+    if (g != rax) a_.mov(rax, g);
+    g = rax;
+    s.label = a_.newLabel();
+    s.resume = a_.newLabel();
+    s.kind = ColdStub::U64ToFp;
+    s.xmm = static_cast<uint8_t>(d.id());
+    s.helper = i.aux;
+    a_.test(rax, rax);
+    a_.js(s.label);
+    cold_.push_back(s);
+  }
+  Gp src = (wide || uns) ? Gp(g.r64()) : Gp(g.r32());
+  if (single) a_.cvtsi2ss(d, src); else a_.cvtsi2sd(d, src);
+  if (uns && wide) a_.bind(s.resume);
+  if (single) a_.orpd(d, state_mem(offsetof(CpuState, fp_box_mask), 16));
+  loc_[i.dst].index = single;
+  free_dead_operands();
+}
+
 // The operand of an FP op in an XMM register. Singles are checked for
-// NaN-boxing unless they come straight from a single-precision op.
+// NaN-boxing unless they come straight from a single-precision op or are
+// boxed by construction (boxed_).
 Xmm Emitter::xmm_src(Temp t, const Xmm& scratch, bool single) {
   const Loc& l = loc_[t];
+  if (single && boxed_[t] && (l.kind == LocKind::Gp || is_mem(l))) {
+    if (l.kind == LocKind::Gp) {
+      a_.movd(scratch, Gp(gpq(l.reg)).r32());
+    } else {
+      Mem m = mem_of(l);
+      m.setSize(4);
+      a_.movss(scratch, m);
+    }
+    return scratch;
+  }
   auto unbox_stub = [&](void) {
     ColdStub s;
     s.label = a_.newLabel();
@@ -261,6 +518,10 @@ std::string Emitter::emit_fp(const IrInsn& i) {
     case IrOp::fflags_read: case IrOp::fflags_write:
       emit_fflags(i);
       return "";
+    case IrOp::frm_read:  // CpuState::frm is kept exact (MXCSR only mirrors it)
+      a_.mov(eax, state_mem(offsetof(CpuState, frm), 4));
+      finish_in(i, rax);
+      return "";
     case IrOp::feq: case IrOp::flt: case IrOp::fle:
       emit_fcmp(i);
       return "";
@@ -310,6 +571,18 @@ std::string Emitter::emit_fp(const IrInsn& i) {
       finish_fp(i, d, true);
       return "";
     }
+    case IrOp::fmin: case IrOp::fmax:
+      emit_fminmax(i);
+      return "";
+    case IrOp::fclass:
+      emit_fclass(i);
+      return "";
+    case IrOp::fcvt_fi:
+      emit_fcvt_fi(i);
+      return "";
+    case IrOp::fcvt_if:
+      emit_fcvt_if(i);
+      return "";
     case IrOp::fcvt_sd: {
       Xmm a = xmm_src(i.a, xmm14, true);
       Xmm d = alloc_xmm_dst(i.dst, i.a);

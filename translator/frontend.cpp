@@ -254,9 +254,19 @@ bool trans_fmv(Ctx& c) {
 bool trans_helper(Ctx& c);
 
 // frflags and fsflags (glibc saves and restores flags around quiet
-// comparisons, so they are hot in FP code) run inline; other CSR accesses
-// go to the interpreter. Returns false if the access is not one of these.
+// comparisons, so they are hot in FP code), frrm and frcsr run inline;
+// other CSR accesses go to the interpreter. Returns false if the access is not one of these.
 bool trans_fflags(Ctx& c) {
+  const bool pure_read = (c.d.op == Opcode::csrrs || c.d.op == Opcode::csrrc || c.d.op == Opcode::csrrsi ||
+                          c.d.op == Opcode::csrrci) && c.d.rs1 == 0;
+  if (pure_read && (c.d.imm == 0x002 || c.d.imm == 0x003)) {  // frrm, frcsr
+    Temp v = c.ir.emit_dst(IrOp::frm_read);
+    if (c.d.imm == 0x003)
+      v = c.ir.emit_dst(IrOp::or_, c.ir.emit_dst(IrOp::shl, v, c.ir.movi(5)),
+                        c.ir.emit_dst(IrOp::fflags_read));
+    c.rd(v);
+    return true;
+  }
   if (c.d.imm != 0x001) return false;
   bool reg_src = c.d.op == Opcode::csrrw || c.d.op == Opcode::csrrs || c.d.op == Opcode::csrrc;
   bool writes = !(c.d.op == Opcode::csrrs || c.d.op == Opcode::csrrc || c.d.op == Opcode::csrrsi ||
@@ -291,6 +301,27 @@ bool trans_fp_arith(Ctx& c, IrOp op, bool single, int nargs) {
     c.rd(r);
   else
     c.ir.set_freg(c.d.rd, r);
+  return false;
+}
+
+// fcvt between integers and FP, inline. FP -> integer: the dynamic mode
+// (when frm has a host mode) and any static mode but RMM (which has no x86
+// counterpart); integer -> FP: the dynamic mode, or any valid mode when the
+// result is exact (int32 -> double). Other cases run in the interpreter.
+bool trans_fcvt_int(Ctx& c, bool single, bool wide, bool is_unsigned, bool to_int) {
+  unsigned rm = c.d.rm;
+  bool exact = !to_int && !single && !wide;  // fcvt.d.w, fcvt.d.wu
+  bool ok = rm == DYN ? c.opt.fp_dynamic_inline
+                      : (rm <= RMM && (exact || (to_int && rm != RMM &&
+                                                 (rm == RTZ || c.opt.host_sse41))));
+  if (!ok) return trans_helper(c);
+  uint8_t aux = static_cast<uint8_t>((single ? kFcvtSingle : 0) | (wide ? kFcvtLong : 0) |
+                                     (is_unsigned ? kFcvtUnsigned : 0) | (exact ? RNE : rm) << 4);
+  if (to_int) {
+    c.rd(c.ir.emit_dst(IrOp::fcvt_fi, c.ir.get_freg(c.d.rs1), kNoTemp, 0, aux));
+  } else {
+    c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::fcvt_if, c.rs1(), kNoTemp, 0, aux));
+  }
   return false;
 }
 
@@ -480,9 +511,39 @@ bool trans_insn(Ctx& c) {
     case Opcode::feq_d: return trans_fp_arith(c, IrOp::feq, false, 2);
     case Opcode::flt_d: return trans_fp_arith(c, IrOp::flt, false, 2);
     case Opcode::fle_d: return trans_fp_arith(c, IrOp::fle, false, 2);
+    case Opcode::fclass_s:
+      c.rd(c.ir.emit_dst(IrOp::fclass, c.ir.emit_dst(IrOp::unbox_s, c.ir.get_freg(c.d.rs1)), kNoTemp, 0, 1));
+      return false;
+    case Opcode::fclass_d:
+      c.rd(c.ir.emit_dst(IrOp::fclass, c.ir.get_freg(c.d.rs1)));
+      return false;
+    case Opcode::fmin_s: return trans_fp_arith(c, IrOp::fmin, true, 2);
+    case Opcode::fmax_s: return trans_fp_arith(c, IrOp::fmax, true, 2);
+    case Opcode::fmin_d: return trans_fp_arith(c, IrOp::fmin, false, 2);
+    case Opcode::fmax_d: return trans_fp_arith(c, IrOp::fmax, false, 2);
     case Opcode::fcvt_s_d: return trans_fp_arith(c, IrOp::fcvt_ds, false, 1);
     case Opcode::fcvt_d_s:  // exact: no rounding, any valid rm
+      if (c.d.rm != DYN && c.d.rm <= RMM) {
+        c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::fcvt_sd, c.ir.get_freg(c.d.rs1), kNoTemp, 0, 1));
+        return false;
+      }
       return trans_fp_arith(c, IrOp::fcvt_sd, true, 1);
+    case Opcode::fcvt_w_s: return trans_fcvt_int(c, true, false, false, true);
+    case Opcode::fcvt_wu_s: return trans_fcvt_int(c, true, false, true, true);
+    case Opcode::fcvt_l_s: return trans_fcvt_int(c, true, true, false, true);
+    case Opcode::fcvt_lu_s: return trans_fcvt_int(c, true, true, true, true);
+    case Opcode::fcvt_w_d: return trans_fcvt_int(c, false, false, false, true);
+    case Opcode::fcvt_wu_d: return trans_fcvt_int(c, false, false, true, true);
+    case Opcode::fcvt_l_d: return trans_fcvt_int(c, false, true, false, true);
+    case Opcode::fcvt_lu_d: return trans_fcvt_int(c, false, true, true, true);
+    case Opcode::fcvt_s_w: return trans_fcvt_int(c, true, false, false, false);
+    case Opcode::fcvt_s_wu: return trans_fcvt_int(c, true, false, true, false);
+    case Opcode::fcvt_s_l: return trans_fcvt_int(c, true, true, false, false);
+    case Opcode::fcvt_s_lu: return trans_fcvt_int(c, true, true, true, false);
+    case Opcode::fcvt_d_w: return trans_fcvt_int(c, false, false, false, false);
+    case Opcode::fcvt_d_wu: return trans_fcvt_int(c, false, false, true, false);
+    case Opcode::fcvt_d_l: return trans_fcvt_int(c, false, true, false, false);
+    case Opcode::fcvt_d_lu: return trans_fcvt_int(c, false, true, true, false);
     case Opcode::csrrw: case Opcode::csrrs: case Opcode::csrrc:
     case Opcode::csrrwi: case Opcode::csrrsi: case Opcode::csrrci:
       if (trans_fflags(c)) return false;

@@ -1,10 +1,12 @@
 // translator/frontend.h — RISC-V → IR: decodes the guest instructions of one
 // block and emits IR for each (trans_<insn> per instruction family).
 // F and D run inline when they use the dynamic rounding mode (what
-// compilers emit); instructions without an inline translation (Zicsr,
-// fcvt to/from integers, fmin/fmax, fclass, static rounding modes, Zbc's
-// carry-less products on hosts without PCLMULQDQ) become a call_interp op that runs the reference interpreter's semantics on exact
-// guest state. Knows nothing about x86 or Linux.
+// compilers emit), and so do fcvt between integers and FP (with static
+// modes too: RTZ for C casts, RDN/RUP for floor/ceil), fmin/fmax and
+// fclass; instructions without an inline translation (Zicsr but fflags/frm
+// reads, other static rounding modes, RMM, Zbc's carry-less products on
+// hosts without PCLMULQDQ) become a call_interp op that runs the reference
+// interpreter's semantics on exact guest state. Knows nothing about x86 or Linux.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +40,7 @@ struct FrontendOptions {
   bool fp_dynamic_inline = true;
   bool host_fma = false;  // the host has FMA3: fused multiply-adds inline
   bool host_clmul = false;  // the host has PCLMULQDQ: clmul/clmulh/clmulr inline
+  bool host_sse41 = false;  // SSE4.1 (roundsd): fcvt to integers with static RNE/RDN/RUP inline
   // Unconditional jumps (j) to targets nearer than this continue the block
   // at the target instead of ending it, so small loops become one block.
   uint64_t follow_jumps_within = 4096;

@@ -83,7 +83,7 @@ std::string IrBlock::print() const {
     if (info.nargs >= 1) arg("t" + std::to_string(i.a));
     if (info.nargs >= 2) arg("t" + std::to_string(i.b));
     if (info.nargs >= 3) arg("t" + std::to_string(i.c));
-    if (i.op >= IrOp::fadd && i.op <= IrOp::fle) line += i.aux ? " (s)" : " (d)";
+    if (i.op >= IrOp::fadd && i.op <= IrOp::fmax) line += i.aux ? " (s)" : " (d)";
     switch (i.op) {
       case IrOp::get_reg:
       case IrOp::set_reg:
@@ -110,6 +110,13 @@ std::string IrBlock::print() const {
         break;
       case IrOp::exit:
         snprintf(buf, sizeof buf, "reason=%u, pc=0x%lx", i.aux, (unsigned long)i.imm);
+        arg(buf);
+        break;
+      case IrOp::fcvt_fi:
+      case IrOp::fcvt_if:
+        snprintf(buf, sizeof buf, "%s%s%s rm=%u", (i.aux & kFcvtSingle) ? "s" : "d",
+                 (i.aux & kFcvtUnsigned) ? " u" : " ", (i.aux & kFcvtLong) ? "64" : "32",
+                 ir_fcvt_rm(i.aux));
         arg(buf);
         break;
       case IrOp::fence:

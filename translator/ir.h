@@ -99,11 +99,17 @@ enum IrOpFlags : uint8_t {
   X(fnmadd, 3, kIrDst | kIrSide | kIrReadsState, "dst = -(a * b) - c")                          \
   X(fcvt_ds, 1, kIrDst | kIrSide, "double a -> single (aux unused)")            \
   X(fcvt_sd, 1, kIrDst | kIrSide, "single a -> double (aux unused)")            \
+  X(fcvt_fi, 1, kIrDst | kIrSide, "dst = FP a -> integer, aux = IrFcvt bits")  \
+  X(fcvt_if, 1, kIrDst | kIrSide, "dst = integer a -> FP, aux = IrFcvt bits")  \
   X(feq, 2, kIrDst | kIrSide, "dst = a == b (quiet)")                           \
   X(flt, 2, kIrDst | kIrSide, "dst = a < b (signaling)")                        \
   X(fle, 2, kIrDst | kIrSide, "dst = a <= b (signaling)")                       \
+  X(fmin, 2, kIrDst | kIrSide, "dst = RISC-V fmin(a, b) (-0 < +0, NaN ignored)")  \
+  X(fmax, 2, kIrDst | kIrSide, "dst = RISC-V fmax(a, b)")                       \
+  X(fclass, 1, kIrDst, "dst = RISC-V fclass mask of the FP bits a (aux 1: single)") \
   X(fflags_read, 0, kIrDst | kIrSide, "dst = fflags (with flags accrued so far)") \
   X(fflags_write, 1, kIrSide, "fflags = a & 0x1f")                              \
+  X(frm_read, 0, kIrDst, "dst = frm")                                           \
   X(load, 1, kIrDst | kIrFault, "dst = mem[a + imm], aux = size | 0x10 signed") \
   X(store, 2, kIrSide | kIrFault, "mem[a + imm] = b, aux = size")               \
   X(amo, 2, kIrDst | kIrSide | kIrFault, "dst = old mem[a]; mem[a] = old OP b; aux = op<<4 | size") \
@@ -137,6 +143,13 @@ inline int ir_args(const IrInsn& i, uint32_t out[3]);
 
 // Operations of the amo op (aux >> 4).
 enum class IrAmo : uint8_t { swap, add, xor_, and_, or_, min, max, minu, maxu };
+
+// aux of fcvt_fi / fcvt_if: the FP side's precision, the integer side's
+// width and signedness, and the RISC-V rounding mode (bits 4..6: RNE..RMM,
+// or 7 for frm). FP -> integer saturates as RISC-V does (NaN -> the
+// maximum); 32-bit results are sign-extended (also the unsigned ones).
+enum IrFcvt : uint8_t { kFcvtSingle = 1, kFcvtLong = 2, kFcvtUnsigned = 4 };
+inline unsigned ir_fcvt_rm(uint8_t aux) { return (aux >> 4) & 7; }
 
 // Conditions of setcond and brcond.
 enum class IrCond : uint8_t { eq, ne, lt, ge, ltu, geu };

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "translator/bit_ops.h"
+#include "translator/fp_ops.h"
 
 namespace hart {
 
@@ -97,6 +98,7 @@ uint64_t ir_eval(IrOp op, uint64_t a, uint64_t b, uint8_t aux) {
     case IrOp::bclr: return a & ~(uint64_t{1} << (b & 63));
     case IrOp::binv: return a ^ (uint64_t{1} << (b & 63));
     case IrOp::bext: return (a >> (b & 63)) & 1;
+    case IrOp::fclass: return aux ? fp::f32_class(static_cast<uint32_t>(a)) : fp::f64_class(a);
     case IrOp::clmul: return bits::clmul(a, b);
     case IrOp::clmulh: return bits::clmulh(a, b);
     case IrOp::clmulr: return bits::clmulr(a, b);

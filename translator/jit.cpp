@@ -58,6 +58,7 @@ JitHostFeatures JitHostFeatures::detect() {
   f.lzcnt = x.hasLZCNT();
   f.popcnt = x.hasPOPCNT();
   f.pclmul = x.hasPCLMULQDQ();
+  f.sse41 = x.hasSSE4_1();
   return f;
 }
 
@@ -133,6 +134,7 @@ std::unique_ptr<TranslationBlock> Jit::translate_block_at(Vcpu& vcpu, uint64_t p
   fopt.fp_dynamic_inline = !(flags & kTbFrmNoHost);
   fopt.host_fma = host_.fma;
   fopt.host_clmul = host_.pclmul;
+  fopt.host_sse41 = host_.sse41;
   fopt.debug = vcpu.debug;  // debugger breakpoints (null: none)
   fopt.debug_step = (flags & kTbDebugStep) != 0;
   if (!translate_block(pc, fopt, fetch, &blk, &fault_pc)) {
@@ -181,6 +183,7 @@ std::unique_ptr<TranslationBlock> Jit::translate_block_at(Vcpu& vcpu, uint64_t p
   bopt.host_lzcnt = host_.lzcnt;
   bopt.host_popcnt = host_.popcnt;
   bopt.host_pclmul = host_.pclmul;
+  bopt.host_sse41 = host_.sse41;
   std::string err = emit_block(a, blk.ir, tb.get(), data->helper_insns, bopt);
   if (!err.empty()) {
     // Retry one instruction at a time: a single instruction always fits.

@@ -22,7 +22,8 @@ namespace hart {
 // x86-64 fallback (backend_x86_zb.cpp, FMA through the interpreter), so
 // any subset gives correct code.
 struct JitHostFeatures {
-  bool fma = false, bmi1 = false, bmi2 = false, lzcnt = false, popcnt = false, pclmul = false;
+  bool fma = false, bmi1 = false, bmi2 = false, lzcnt = false, popcnt = false, pclmul = false,
+       sse41 = false;
   // The host's, from CPUID (asmjit's CpuInfo); none of them when the
   // environment has HART_JIT_BASELINE_X86=1 (to run the fallbacks).
   static JitHostFeatures detect();

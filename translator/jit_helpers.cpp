@@ -8,6 +8,7 @@
 
 #include "translator/fp_ops.h"
 #include "translator/interp.h"
+#include "translator/ir.h"
 
 namespace hart {
 
@@ -15,6 +16,31 @@ uint32_t fflags_of_mxcsr(uint32_t m) { return fp::fp_fflags_from_mxcsr(m); }
 
 uint32_t guest_mxcsr(uint32_t frm) {
   return fp::kMxcsrDefault | (frm <= RUP ? fp::fp_mxcsr_rc(frm) : 0);
+}
+
+uint64_t jit_fcvt_to_int(CpuState* s, uint64_t bits, uint32_t aux) {
+  unsigned rm = ir_fcvt_rm(static_cast<uint8_t>(aux));
+  if (rm == DYN) rm = s->frm;
+  const int width = (aux & kFcvtLong) ? 64 : 32;
+  const bool uns = aux & kFcvtUnsigned;
+  uint32_t fl = 0;
+  uint64_t r = (aux & kFcvtSingle) ? fp::f32_to_int(static_cast<uint32_t>(bits), width, uns, rm, &fl)
+                                   : fp::f64_to_int(bits, width, uns, rm, &fl);
+  s->fflags |= fl;
+  return r;
+}
+
+uint64_t jit_fminmax(CpuState* s, uint64_t a, uint64_t b, uint32_t aux) {
+  uint32_t fl = 0;
+  uint64_t r;
+  if (aux & 1) {
+    uint32_t a32 = static_cast<uint32_t>(a), b32 = static_cast<uint32_t>(b);
+    r = fp::box32((aux & 2) ? fp::f32_max(a32, b32, &fl) : fp::f32_min(a32, b32, &fl));
+  } else {
+    r = (aux & 2) ? fp::f64_max(a, b, &fl) : fp::f64_min(a, b, &fl);
+  }
+  s->fflags |= fl;
+  return r;
 }
 
 void jit_call_interp(CpuState* s, const DecodedInsn* d) {

@@ -14,6 +14,17 @@ namespace hart {
 // rounding mode of the (possibly new) frm.
 void jit_call_interp(CpuState* state, const DecodedInsn* insn);
 
+// The RISC-V result of an FP -> integer fcvt (aux: IrFcvt bits of the IR
+// op; bits: the operand, a single in the low 32 bits) for the cases inline
+// code leaves to it; accrues the flags in fflags (fp_ops is integer code:
+// MXCSR is left alone).
+uint64_t jit_fcvt_to_int(CpuState* state, uint64_t bits, uint32_t aux);
+
+// RISC-V fmin/fmax (aux bit 0: single, bit 1: max) of operands of which
+// one is a NaN (the inline code does the rest); a single's result is
+// NaN-boxed. Accrues NV for a signaling NaN in fflags.
+uint64_t jit_fminmax(CpuState* state, uint64_t a, uint64_t b, uint32_t aux);
+
 // MXCSR for generated code: all exceptions masked, flags clear, rounding
 // from frm (RNE for modes the host lacks; such code is translated without
 // inline dynamic-rounding FP ops).

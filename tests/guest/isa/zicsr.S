@@ -42,6 +42,9 @@ TEST_CASE(32, a4, 0x19, fsrmi 1; frflags a4)
 TEST_CASE(33, a4, 0x3fd5555555555555, fdiv.d fa0, fa1, fa2; fmv.x.d a4, fa0)   // RTZ 1/3
 TEST_CASE(34, a4, 0x3fd5555555555556, fsrmi 3; fdiv.d fa0, fa1, fa2; fmv.x.d a4, fa0)  // RUP 1/3
 TEST_CASE(35, a4, 0,    csrw fcsr, zero; csrr a4, fcsr)
+// frcsr sees the flags accrued by inline ops and frm (RUP 1/3: NX)
+TEST_CASE(36, a4, 0x61, csrw fcsr, zero; fsrmi 3; fdiv.d fa0, fa1, fa2; csrr a4, fcsr)
+TEST_CASE(37, a4, 0x03, fsrmi 3; fdiv.d fa0, fa1, fa2; frrm a4)
 // counters: readable and monotonic
 TEST_CASE(40, a4, 1,    rdcycle a1; li t1, 1000; 1: addi t1, t1, -1; bnez t1, 1b; rdcycle a2; sltu a4, a1, a2)
 TEST_CASE(41, a4, 1,    rdinstret a1; li t1, 1000; 1: addi t1, t1, -1; bnez t1, 1b; rdinstret a2; sltu a4, a1, a2)

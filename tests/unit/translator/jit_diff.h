@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -189,6 +190,42 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
   return code;
 }
 
+// An FP register value that conversions and arithmetic care about: a
+// double or a NaN-boxed single, small with a fraction (ties, inexact), at
+// the edges of the integer ranges (2^31, 2^32, 2^63, 2^64 and their
+// neighbours), signed zeros, infinities, NaNs; either sign.
+inline uint64_t fp_edge(std::mt19937_64& rng) {
+  static const double kVals[] = {0.0, 0.3, 0.5, 0.7, 1.0, 1.5, 2.5, 3.0, 12.75, 1e6 + 0.5,
+                                 2147483647.0, 2147483647.5, 2147483648.0, 2147483648.5,
+                                 4294967295.0, 4294967295.5, 4294967296.0, 9223372036854775808.0,
+                                 9223372036854775808.0 * 0.99999999, 18446744073709551616.0,
+                                 18446744073709549568.0, 1e300, 1e-310};
+  unsigned k = static_cast<unsigned>(rng() % (sizeof kVals / sizeof kVals[0] + 4));
+  bool neg = rng() % 2;
+  bool single = rng() % 2;
+  double v;
+  if (k < sizeof kVals / sizeof kVals[0]) {
+    v = kVals[k];
+    if (rng() % 4 == 0) v = std::nextafter(v, rng() % 2 ? 1e308 : 0.0);
+  } else if (k == sizeof kVals / sizeof kVals[0]) {
+    v = __builtin_inf();
+  } else if (k == sizeof kVals / sizeof kVals[0] + 1) {
+    v = __builtin_nan("");
+  } else {
+    v = static_cast<double>(static_cast<int64_t>(rng() % 100000)) / 64.0;  // exact halves, quarters...
+  }
+  if (neg) v = -v;
+  if (single) {
+    float f = static_cast<float>(v);
+    uint32_t b;
+    memcpy(&b, &f, 4);
+    return 0xffffffff00000000ull | b;
+  }
+  uint64_t b;
+  memcpy(&b, &v, 8);
+  return b;
+}
+
 // Runs one stream of `len` instructions built from `seed`; with listing,
 // also returns the stream's disassembly.
 inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listing = nullptr) {
@@ -205,11 +242,12 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
   // (clz of 0, cpop of -1, W forms, min/max on signs...).
   static const uint64_t kEdges[] = {0, ~0ull, 1, 1ull << 63, (1ull << 63) - 1, 0xffffffffull,
                                     0x80000000ull, 0xffffffff80000000ull, 0x7fffffffull,
-                                    0x00ff00ff00ff00ffull, 0x100000000ull};
+                                    0x00ff00ff00ff00ffull, 0x100000000ull,
+                                    0x8000000000000401ull, 0x8000008000000001ull};  // u64 -> FP: ties but for bit 0
   for (int r = 16; r < 32; ++r)
     if (rng() % 4 == 0) init.x[r] = kEdges[rng() % (sizeof kEdges / sizeof kEdges[0])];
   for (unsigned b : kBases) init.x[b] = kData;
-  for (int r = 0; r < 32; ++r) init.f[r] = rng();
+  for (int r = 0; r < 32; ++r) init.f[r] = rng() % 2 ? fp_edge(rng) : rng();
   init.frm = static_cast<uint32_t>(rng() % 5);
   std::vector<uint8_t> data(kDataSize);
   for (auto& b : data) b = static_cast<uint8_t>(rng());
