@@ -182,6 +182,18 @@ def multi_sessions():
             fail("'!' refused")
         return c
 
+    def session_when_served(timeout=15):
+        # The endpoint notices closed sessions asynchronously: retry while it
+        # still counts them (a busy machine may take a while).
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return session()
+            except (EOFError, ConnectionError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
     def vrun(c, name, *args):
         return c.cmd("vRun;" + ";".join(a.encode().hex() for a in (prog(name),) + args), timeout=10)
 
@@ -256,8 +268,7 @@ def multi_sessions():
     # once one ends, a new one is served.
     for old in (c, a, b, first):
         old.s.close()
-    time.sleep(0.5)  # the endpoint notices the closed sessions
-    many = [session() for _ in range(16)]
+    many = [session_when_served() for _ in range(16)]
     extra = rgt.Rsp(port)
     try:
         extra.raw(extra.frame("?"))
@@ -266,8 +277,7 @@ def multi_sessions():
     except (EOFError, ConnectionError):
         pass
     many.pop().s.close()
-    time.sleep(0.3)
-    again = session()
+    again = session_when_served()
     again.s.close()
     for m in many:
         m.s.close()
