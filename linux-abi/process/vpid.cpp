@@ -1,14 +1,17 @@
 // linux-abi/process/vpid.cpp — the guest pid counter and its host-wide claims.
 //
-// A claim is a file named after the pid in a sticky, world-writable folder
-// (/dev/shm/hart-pids, else /tmp/hart-pids) holding the claimant's host pid
-// and its start time (field 22 of /proc/<pid>/stat). A claim whose claimant
-// is gone (crashed, killed) is stale and taken over. Claims cost one
-// open/write/close per process, not per thread, and hold no descriptor.
+// A claim is a symlink named after the pid in a sticky, world-writable folder
+// (/dev/shm/hart-pids, else /tmp/hart-pids) whose target is the claimant's
+// host pid and start time (field 22 of /proc/<pid>/stat). A claim whose
+// claimant is gone (crashed, killed) is stale: taken over when its number
+// comes round, and cleared by an occasional sweep. Claims cost one
+// symlinkat per process (not per thread) and hold no descriptor.
 // Without a usable folder, numbers are simply not claimed.
 #include "linux-abi/process/vpid.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -48,7 +51,7 @@ unsigned long long start_time(pid_t pid) {
 
 struct Claims {
   int dir = -1;
-  std::string stamp;  // "<host pid> <start time>\n"
+  std::string stamp;  // "<host pid> <start time>": the claim's symlink target
   Claims() {
     for (const char* d : {"/dev/shm/hart-pids", "/tmp/hart-pids"}) {
       mode_t old = umask(0);
@@ -64,50 +67,70 @@ struct Claims {
       }
       if (fd >= 0) close(fd);
     }
-    stamp = std::to_string(getpid()) + " " + std::to_string(start_time(getpid())) + "\n";
+    stamp = std::to_string(getpid()) + " " + std::to_string(start_time(getpid()));
+    // Claims of instances killed before they could release them stay until
+    // their number comes round again; now and then one instance clears them.
+    if (dir >= 0 && (start_time(getpid()) + static_cast<unsigned long long>(getpid())) % 64 == 0) sweep();
   }
-  // Is the claimant recorded in this claim still running?
-  bool live(int fd) const {
-    char buf[64] = {};
-    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-    if (n <= 0) return true;  // being written right now: respect it
+  // The claimant's stamp of a claim ("" if there is none).
+  std::string read(const std::string& name) const {
+    char buf[64];
+    ssize_t n = readlinkat(dir, name.c_str(), buf, sizeof buf - 1);
+    return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+  }
+  // Is the claimant this stamp names still running?
+  static bool live(const std::string& st) {
     long owner = 0;
     unsigned long long when = 0;
-    if (sscanf(buf, "%ld %llu", &owner, &when) != 2 || owner <= 0) return false;
+    if (sscanf(st.c_str(), "%ld %llu", &owner, &when) != 2 || owner <= 0) return false;
     if (kill(static_cast<pid_t>(owner), 0) != 0 && errno == ESRCH) return false;
     unsigned long long now = start_time(static_cast<pid_t>(owner));
     return now == 0 || now == when;  // a reused host pid is another process
   }
+  // Takes over a stale claim under the folder's lock, so that two instances
+  // never both take one, nor remove a fresh claim for a stale one.
+  bool take_over(const std::string& name) {
+    flock(dir, LOCK_EX);
+    std::string st = read(name);
+    bool ok = false;
+    if (st.empty() || !live(st)) {
+      if (!st.empty()) unlinkat(dir, name.c_str(), 0);
+      ok = symlinkat(stamp.c_str(), dir, name.c_str()) == 0;
+    }
+    flock(dir, LOCK_UN);
+    return ok;
+  }
+  // A claim is a symlink (its target the stamp): made atomically whole, and
+  // on tmpfs no more than an inode.
   bool claim(int pid) {
     if (dir < 0) return true;
     std::string name = std::to_string(pid);
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      int fd = openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-      if (fd >= 0) {
-        // A short write leaves a claim that reads as stale: harmless.
-        (void)!write(fd, stamp.data(), stamp.size());
-        close(fd);
-        return true;
-      }
-      if (errno != EEXIST) return true;  // folder trouble: do not stall launches
-      fd = openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-      if (fd < 0) continue;  // released meanwhile
-      bool taken = live(fd);
-      close(fd);
-      if (taken) return false;
-      if (unlinkat(dir, name.c_str(), 0) != 0 && errno != ENOENT) return false;  // another user's
-    }
-    return false;
+    if (symlinkat(stamp.c_str(), dir, name.c_str()) == 0) return true;
+    if (errno != EEXIST) return true;  // folder trouble: do not stall launches
+    std::string st = read(name);
+    if (!st.empty() && live(st)) return false;
+    return take_over(name);
   }
   void release(int pid) {
     if (dir < 0) return;
     std::string name = std::to_string(pid);
-    int fd = openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) return;
-    char buf[64] = {};
-    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-    close(fd);
-    if (n > 0 && stamp == buf) unlinkat(dir, name.c_str(), 0);  // only our own
+    if (read(name) == stamp) unlinkat(dir, name.c_str(), 0);  // only our own
+  }
+  void sweep() {
+    int fd = dup(dir);
+    DIR* d = fd >= 0 ? fdopendir(fd) : nullptr;
+    if (!d) {
+      if (fd >= 0) close(fd);
+      return;
+    }
+    flock(dir, LOCK_EX);
+    while (dirent* e = readdir(d)) {
+      if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+      std::string st = read(e->d_name);
+      if (!live(st)) unlinkat(dir, e->d_name, 0);  // (another user's: EPERM, kept)
+    }
+    flock(dir, LOCK_UN);
+    closedir(d);
   }
 };
 

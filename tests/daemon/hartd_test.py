@@ -203,21 +203,18 @@ class Guests(unittest.TestCase):
         mine = [first + 1, first + 2, first + 3]
         paths = [os.path.join(claims, str(n)) for n in mine + [first + 4]]
         try:
-            for path in paths[:3]:
-                with open(path, "x") as f:
-                    f.write(f"{os.getpid()} {start}\n")
-            with open(paths[3], "x") as f:
-                f.write("999999999 1\n")  # no such host process: stale
+            for path in paths[:3]:  # a claim: a symlink to "HOSTPID STARTTIME"
+                os.symlink(f"{os.getpid()} {start}", path)
+            os.symlink("999999999 1", paths[3])  # no such host process: stale
             pid = launch(c, [guest("hello.static")])
             self.assertEqual(pid, first + 4)
-            with open(paths[3]) as f:
-                self.assertEqual(int(f.read().split()[0]), self.d.proc.pid)
+            self.assertEqual(int(os.readlink(paths[3]).split()[0]), self.d.proc.pid)
             collect(c, [pid])
             c.request("wait", pid=pid, reap=True)
             deadline = time.monotonic() + 5
-            while os.path.exists(paths[3]) and time.monotonic() < deadline:
+            while os.path.lexists(paths[3]) and time.monotonic() < deadline:
                 time.sleep(0.02)
-            self.assertFalse(os.path.exists(paths[3]), "a reaped guest's claim stays")
+            self.assertFalse(os.path.lexists(paths[3]), "a reaped guest's claim stays")
         finally:
             for path in paths[:3]:
                 os.unlink(path)
