@@ -152,6 +152,27 @@ class GuestPids(unittest.TestCase):
         left = [n for n in os.listdir(self.CLAIMS) if n.isdigit() and int(n) in pids]
         self.assertEqual(left, [])
 
+    def test_stale_claims_are_swept(self):
+        if not self.CLAIMS:
+            self.skipTest("no claim folder")
+        with open(f"/proc/{os.getpid()}/stat") as f:
+            start = f.read().rsplit(")", 1)[1].split()[19]
+        stale, live = os.path.join(self.CLAIMS, "4190001"), os.path.join(self.CLAIMS, "4190002")
+        for path, target in ((stale, "999999999 1"), (live, f"{os.getpid()} {start}")):
+            if os.path.lexists(path):
+                os.unlink(path)
+            os.symlink(target, path)
+        try:
+            p = subprocess.run([HART, os.path.join(GUEST, "hello.static")], env=dict(os.environ, HART_PID_SWEEP="1"),
+                               stdout=subprocess.PIPE, timeout=30)
+            self.assertEqual(p.returncode, 0)
+            self.assertFalse(os.path.lexists(stale), "a dead instance's claim survived the sweep")
+            self.assertTrue(os.path.lexists(live), "the sweep removed a live claim")
+        finally:
+            for path in (stale, live):
+                if os.path.lexists(path):
+                    os.unlink(path)
+
     def test_forced_pid_repeats(self):
         for _ in range(2):
             p = self.strace("-pid", "1000")
