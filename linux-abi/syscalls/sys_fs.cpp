@@ -30,6 +30,7 @@
 #include <cstring>
 #include <vector>
 
+#include "linux-abi/process/async_io.h"
 #include "linux-abi/process/file_locks.h"
 #include "linux-abi/riscv64_abi.h"
 #include "linux-abi/syscalls/sys_util.h"
@@ -878,8 +879,8 @@ namespace {
 // The fcntl commands that name guest ids or would have the host signal
 // someone (owners, the I/O signal, leases): kept in the HostFd, never set on
 // the host (a host owner of a guest's fd would let the host kernel send
-// SIGIO to a host pid, or to hartd). Signals for O_ASYNC and lease breaks
-// are not delivered (Partial).
+// SIGIO to a host pid, or to hartd). O_ASYNC's signals come from
+// process/async_io.cpp; lease-break signals are not delivered (Partial).
 int64_t fcntl_owner(SyscallCtx& ctx, HostFd& f, int cmd, uint64_t arg) {
   constexpr int kOwnerTid = 0, kOwnerPid = 1, kOwnerPgrp = 2;
   auto exists = [&](int type, int id) {
@@ -971,8 +972,11 @@ int64_t sys_fcntl(SyscallCtx& ctx) {
       return t.set_cloexec(gfd, arg & FD_CLOEXEC);
     case F_GETFL:
       return host_ret(fcntl(fd, F_GETFL));
-    case F_SETFL:
-      return host_ret(fcntl(fd, F_SETFL, static_cast<int>(arg)));
+    case F_SETFL: {
+      int64_t r = host_ret(fcntl(fd, F_SETFL, static_cast<int>(arg)));
+      if (r == 0) set_async_io(keep, gfd, ctx.proc.shared_from_this(), arg & O_ASYNC);
+      return r;
+    }
     case F_GETLK:
     case F_SETLK:
     case F_SETLKW:  // between guest processes, POSIX and OFD alike: file_locks.cpp
