@@ -24,6 +24,7 @@
 #include <cstring>
 #include <vector>
 
+#include "linux-abi/process/async_io.h"
 #include "linux-abi/riscv64_abi.h"
 #include "linux-abi/syscalls/sys_util.h"
 
@@ -228,6 +229,11 @@ int64_t sys_ioctl(SyscallCtx& ctx) {
   }
   int r = ioctl(fd, row->req, buf);
   if (r < 0) return -errno;
+  if (row->req == FIOASYNC) {  // as F_SETFL's O_ASYNC: hartd signals the guest owner
+    int on = 0;
+    memcpy(&on, buf, sizeof on);
+    set_async_io(keep, static_cast<int>(ctx.a[0]), ctx.proc.shared_from_this(), on != 0);
+  }
   if ((row->arg == Arg::Out || row->arg == Arg::InOut) && !as.write(arg, buf, row->size))
     return -EFAULT;
   return r;

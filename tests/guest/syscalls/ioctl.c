@@ -10,6 +10,7 @@
 #include <asm/termbits.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -53,6 +54,8 @@ int main(void) {
   printf("window %ux%u\n", got.ws_col, got.ws_row);
 
   VAL("write master", write(m, "hello", 5));
+  struct pollfd pf = {s, POLLIN, 0};  // the pty passes input on asynchronously
+  poll(&pf, 1, 5000);
   usleep(20000);
   int avail = -1;
   OK("FIONREAD", ioctl(s, FIONREAD, &avail));

@@ -1,5 +1,5 @@
 // tests/guest/syscalls/sigio.c — signal-driven I/O: O_ASYNC with an owner
-// (F_SETOWN, F_SETOWN_EX, a process group) sends SIGIO when input arrives on
+// (F_SETOWN, F_SETOWN_EX, a process group; set by fcntl or FIOASYNC) sends SIGIO when input arrives on
 // a pipe or a socket; F_SETSIG picks the signal and fills si_code POLL_IN,
 // si_fd and si_band; no owner, or O_ASYNC cleared, sends nothing. Same
 // lines natively and under hart-run.
@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -111,6 +112,14 @@ int main(void) {
   struct f_owner_ex ex = {F_OWNER_PID, getpid()};
   OK("F_SETOWN_EX pid", fcntl(s[0], F_SETOWN_EX, &ex));
   SAY("socket input, F_SETOWN_EX: SIGIO %d", wait_signal(s[1], SIGIO));
+  drain(s[0]);
+  // FIOASYNC is O_ASYNC by ioctl.
+  int off = 0, on = 1;
+  OK("FIOASYNC off", ioctl(s[0], FIOASYNC, &off));
+  SAY("FIOASYNC off: quiet %d", stays_quiet(s[1], SIGIO));
+  drain(s[0]);
+  OK("FIOASYNC on", ioctl(s[0], FIOASYNC, &on));
+  SAY("FIOASYNC on: SIGIO %d", wait_signal(s[1], SIGIO));
   drain(s[0]);
   ex.pid = 0;
   OK("F_SETOWN_EX none", fcntl(s[0], F_SETOWN_EX, &ex));
