@@ -9,6 +9,7 @@ keeping events aside. Does not own: any command-line behaviour.
 import array
 import json
 import os
+import sys
 import socket
 
 
@@ -132,3 +133,16 @@ def describe_status(msg):
             s += f" ({msg['limit']} limit)"
         return s
     return f"exited with {msg.get('exit_code', 0)}"
+
+
+def died_of_sigpipe():
+    """The reader of our output went away (`hartctl ps | head`): end as a
+    command-line tool does, killed by SIGPIPE, without a traceback."""
+    import signal
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+    except OSError:
+        pass
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGPIPE)
+    sys.exit(128 + signal.SIGPIPE)

@@ -627,6 +627,16 @@ class Hartctl(unittest.TestCase):
         self.assertEqual(p.returncode, -signal.SIGPIPE, p.stderr)
         self.assertNotIn(b"Traceback", p.stderr)
         self.assertEqual(self.hartctl("kill", "-s", "KILL", str(pid)).returncode, 0)
+        # `hart-ci ... | head`: the same for hart-ci's progress lines.
+        r, w = os.pipe()
+        os.close(r)
+        with tempfile.TemporaryDirectory() as tmp:
+            p = subprocess.run([os.path.join(SCRIPTS, "hart-ci"), "--socket", self.d.sock, "--junit",
+                                os.path.join(tmp, "r.xml"), guest("hello.static")], stdout=w,
+                               stderr=subprocess.PIPE, timeout=60)
+        os.close(w)
+        self.assertEqual(p.returncode, -signal.SIGPIPE, p.stderr)
+        self.assertNotIn(b"Traceback", p.stderr)
 
     def test_no_daemon(self):
         p = subprocess.run([os.path.join(SCRIPTS, "hartctl"), "--socket", "/nonexistent/s", "ps"],
