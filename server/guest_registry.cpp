@@ -311,7 +311,7 @@ void GuestRegistry::maybe_finish(const std::shared_ptr<Guest>& g) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (reap) {
-      guests_.erase(g->pid);
+      forget_locked(g->pid);
       trim_due_ = true;
     }
     over = guests_.size() - static_cast<size_t>(running_) > settings_.keep_ended;
@@ -428,7 +428,7 @@ bool GuestRegistry::wait(int pid, double timeout, bool reap, const std::shared_p
       conn->send(std::move(r));
       if (reap) {
         std::lock_guard<std::mutex> lock(mutex_);
-        guests_.erase(g->pid);
+        forget_locked(g->pid);
         trim_due_ = true;
       }
       return;
@@ -537,7 +537,12 @@ std::optional<Json> GuestRegistry::stats(int pid) {
     j["guests_launched"] = launched_;
   }
   j["guests_kept"] = all.size();
-  add(&j, {});
+  linux::Launch::Stats gone;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    gone = forgotten_;
+  }
+  add(&j, gone);
   for (auto& g : all) add(&j, g->launch->stats());
   return j;
 }
@@ -555,6 +560,19 @@ void GuestRegistry::kill_all(int sig) {
 int GuestRegistry::running() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return running_;
+}
+
+void GuestRegistry::forget_locked(int pid) {
+  auto it = guests_.find(pid);
+  if (it == guests_.end()) return;
+  if (it->second->launch) {
+    linux::Launch::Stats s = it->second->launch->stats();  // final: the launch has ended
+    forgotten_.translated += s.translated;
+    forgotten_.invalidated += s.invalidated;
+    forgotten_.translate_ns += s.translate_ns;
+    forgotten_.cpu_seconds += s.cpu_seconds;
+  }
+  guests_.erase(it);
 }
 
 void GuestRegistry::sweep() {
@@ -579,7 +597,7 @@ void GuestRegistry::sweep() {
       if (i >= excess && ended[i].first >= limit) break;
       auto it = guests_.find(ended[i].second);
       dropped.push_back(it->second);
-      guests_.erase(it);
+      forget_locked(ended[i].second);
     }
     if (dropped.empty() && !trim_due_) return;
     trim_due_ = false;

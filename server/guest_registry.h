@@ -144,6 +144,10 @@ class GuestRegistry {
   uint64_t launched_ = 0;
   int running_ = 0;
   bool trim_due_ = false;  // entries were reaped since the last sweep (mutex_)
+  // Counters of launches already forgotten (reaped or swept), so that the
+  // daemon-wide stats count every launch since hartd started (mutex_).
+  linux::Launch::Stats forgotten_;
+  void forget_locked(int pid);
 };
 
 }  // namespace hart::server

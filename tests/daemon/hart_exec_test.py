@@ -68,6 +68,10 @@ class HartExec(unittest.TestCase):
         # Ended guests are forgotten (reaped): none lingers in the list.
         c = self.d.client()
         self.assertEqual([g for g in c.request("list")["guests"] if g["state"] != "running"], [])
+        # ...but the daemon-wide counters still count what they translated.
+        s = c.request("stats")
+        self.assertGreater(s["translated_blocks"], 6 * 100)
+        self.assertGreater(s["translation_seconds"], 0)
         c.close()
 
     def test_death_by_signal_and_forwarding(self):
