@@ -1,6 +1,6 @@
 // translator/insn_table.h — THE instruction table: every RV64GC instruction
 // (RV64I, M, A, F, D, Zicsr, Zifencei) and the ratified bit-manipulation
-// extensions Zba, Zbb, Zbs, Zbc (RV64 encodings) as (name, mask, match,
+// extensions Zba, Zbb, Zbs, Zbc (RV64 encodings), Zicond as (name, mask, match,
 // format, flags). The decoder, the disassembler, the interpreter dispatch and the
 // JIT dispatch are all generated from this one list. Compressed (C)
 // instructions are not listed: decode.cpp expands them to the 32-bit
@@ -243,7 +243,10 @@ enum InsnFlags : uint32_t {
   /* Zbc */                                                                       \
   X(clmul, 0xfe00707f, 0x0a001033, R, 0)                                          \
   X(clmulh, 0xfe00707f, 0x0a003033, R, 0)                                         \
-  X(clmulr, 0xfe00707f, 0x0a002033, R, 0)
+  X(clmulr, 0xfe00707f, 0x0a002033, R, 0)                                         \
+  /* Zicond */                                                                    \
+  X(czero_eqz, 0xfe00707f, 0x0e005033, R, 0)                                      \
+  X(czero_nez, 0xfe00707f, 0x0e007033, R, 0)
 
 enum class Opcode : uint16_t {
 #define X(name, mask, match, fmt, flags) name,
