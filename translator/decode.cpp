@@ -126,6 +126,8 @@ uint32_t expand_compressed(uint16_t c) {
             if (imm == 0) return 0;
             return enc_i(kOpImm, 2, 0, 2, imm);
           } else {  // c.lui
+            // Zcmop: c.mop.N (rd = N odd, 1..15, imm 0) writes nothing: a nop
+            if (imm6 == 0 && (rd & 1) && rd < 16) return enc_i(kOpImm, 0, 0, 0, 0);
             if (imm6 == 0) return 0;
             return enc_u(0x37, rd, imm6);
           }

@@ -470,6 +470,11 @@ bool trans_insn(Ctx& c) {
     case Opcode::bset: case Opcode::bseti: case Opcode::clmul: case Opcode::clmulh:
     case Opcode::clmulr:
       return trans_bitmanip(c);
+    case Opcode::pause: case Opcode::wrs_nto: case Opcode::wrs_sto:
+      return false;  // spin-loop hints: nothing to do (the block ends soon anyway)
+    case Opcode::mop_r: case Opcode::mop_rr:
+      c.rd(c.ir.movi(0));
+      return false;
     case Opcode::czero_eqz: case Opcode::czero_nez: {
       // Zicond: rd = rs1 & -(rs2 != 0) (eqz) or rs1 & -(rs2 == 0) (nez).
       Temp keep = c.ir.emit_dst(IrOp::setcond, c.rs2(), c.ir.movi(0), 0,
