@@ -71,7 +71,7 @@ TEST(Disas, BitmanipWhereQemuIsWrong) {
 
 // Extensions QEMU 7.2 does not know print as binutils prints them (the
 // captured QEMU lines leave out the c.lui-with-imm-0 encodings, now c.mop.N,
-// and c.add x0,x2..x5, now c.ntl.*).
+// and c.add x0,x2..x5, now c.ntl.*, and the Zcb encodings).
 TEST(Disas, NewerExtensionsAsBinutils) {
   expect_text({Case{0x0eb55633, "czero.eqz               a2,a0,a1"},
                  Case{0x0eb57633, "czero.nez               a2,a0,a1"},
@@ -84,7 +84,11 @@ TEST(Disas, NewerExtensionsAsBinutils) {
                  Case{0xcdf5c773, "mop.r.31                a4,a1"},
                  Case{0xcee74773, "mop.rr.7                a4,a4,a4"},
                  Case{0x00006081, "c.mop.1                 "},
-                 Case{0x00006781, "c.mop.15                "}});
+                 Case{0x00006781, "c.mop.15                "},
+                 Case{0x0000833c, "lbu                     a5,2(a4)"},   // Zcb: as the 32-bit form
+                 Case{0x00008f3c, "sh                      a5,2(a4)"},
+                 Case{0x00009c45, "mul                     s0,s0,s1"},
+                 Case{0x00009c75, "not                     s0,s0"}});
 }
 
 }  // namespace
