@@ -10,7 +10,7 @@
 // Does not own: decoding for execution (decode.cpp). Instructions outside
 // our table (privileged, V, Zb* beyond Zba/Zbb/Zbs/Zbc) print as "illegal".
 // Extensions QEMU 7.2 does not know (Zicond, Zihintpause, Zihintntl,
-// Zawrs, Zimop, Zcmop) print as binutils prints them (czero.eqz, pause,
+// Zawrs, Zimop, Zcmop, Zicbop, Zicboz) print as binutils prints them (czero.eqz, pause,
 // ntl.all, c.ntl.all, wrs.nto, mop.r.N, mop.rr.N, c.mop.N).
 //
 // Zba/Zbb/Zbs/Zbc print as QEMU 7.2 prints them (no pseudo-instructions:
@@ -377,8 +377,11 @@ std::string disassemble(const DecodedInsn& d, uint64_t pc) {
     case InsnFormat::CSRI: f.imm = static_cast<int32_t>(bits_of(w, 31, 20)); break;
     default: break;
   }
+  if (f.op == Opcode::prefetch_i || f.op == Opcode::prefetch_r || f.op == Opcode::prefetch_w) f.imm &= ~31;
   const char* name = qemu_name(f.op);
   const char* fmt = layout(f);
+  if (f.op == Opcode::cbo_zero) fmt = "O\t(1)";  // binutils: "cbo.zero (a0)", "prefetch.r 64(a1)"
+  if (f.op == Opcode::prefetch_i || f.op == Opcode::prefetch_r || f.op == Opcode::prefetch_w) fmt = "O\ti(1)";
   lift(f, &name, &fmt);
   return render(name, fmt, f, pc);
 }

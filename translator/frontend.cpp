@@ -471,7 +471,8 @@ bool trans_insn(Ctx& c) {
     case Opcode::clmulr:
       return trans_bitmanip(c);
     case Opcode::pause: case Opcode::wrs_nto: case Opcode::wrs_sto:
-      return false;  // spin-loop hints: nothing to do (the block ends soon anyway)
+    case Opcode::prefetch_i: case Opcode::prefetch_r: case Opcode::prefetch_w:
+      return false;  // spin-loop and prefetch hints: nothing to do
     case Opcode::mop_r: case Opcode::mop_rr:
       c.rd(c.ir.movi(0));
       return false;

@@ -1,7 +1,8 @@
 // translator/insn_table.h — THE instruction table: every RV64GC instruction
 // (RV64I, M, A, F, D, Zicsr, Zifencei) and the ratified bit-manipulation
 // extensions Zba, Zbb, Zbs, Zbc (RV64 encodings), Zicond, Zihintpause,
-// Zawrs and Zimop (mop_r/mop_rr: one row each, N in the operand bits) as (name, mask, match,
+// Zawrs, Zimop (mop_r/mop_rr: one row each, N in the operand bits),
+// Zicbop (prefetch.*) and Zicboz (cbo.zero) as (name, mask, match,
 // format, flags). The decoder, the disassembler, the interpreter dispatch and the
 // JIT dispatch are all generated from this one list. Compressed (C)
 // instructions are not listed: decode.cpp expands them to the 32-bit
@@ -62,6 +63,10 @@ enum InsnFlags : uint32_t {
   X(slti, 0x0000707f, 0x00002013, I, 0)                                           \
   X(sltiu, 0x0000707f, 0x00003013, I, 0)                                          \
   X(xori, 0x0000707f, 0x00004013, I, 0)                                           \
+  /* Zicbop: ori x0 with imm[4:0] 0/1/3 (hints; offset = imm[11:5] << 5) */         \
+  X(prefetch_i, 0x01f07fff, 0x00006013, I, 0)                                     \
+  X(prefetch_r, 0x01f07fff, 0x00106013, I, 0)                                     \
+  X(prefetch_w, 0x01f07fff, 0x00306013, I, 0)                                     \
   X(ori, 0x0000707f, 0x00006013, I, 0)                                            \
   X(andi, 0x0000707f, 0x00007013, I, 0)                                           \
   X(slli, 0xfc00707f, 0x00001013, SH, 0)                                          \
@@ -88,6 +93,7 @@ enum InsnFlags : uint32_t {
   X(sraw, 0xfe00707f, 0x4000503b, R, 0)                                           \
   X(pause, 0xffffffff, 0x0100000f, N, 0) /* Zihintpause: fence w,0 */             \
   X(fence, 0x0000707f, 0x0000000f, FENCE, 0)                                      \
+  X(cbo_zero, 0xfff07fff, 0x0040200f, N, 0) /* Zicboz: zero the 64-byte block */ \
   X(fence_i, 0x0000707f, 0x0000100f, N, kEndsTb)                                  \
   X(ecall, 0xffffffff, 0x00000073, N, kSystem | kEndsTb)                          \
   X(ebreak, 0xffffffff, 0x00100073, N, kSystem | kEndsTb)                         \

@@ -71,7 +71,8 @@ TEST(Disas, BitmanipWhereQemuIsWrong) {
 
 // Extensions QEMU 7.2 does not know print as binutils prints them (the
 // captured QEMU lines leave out the c.lui-with-imm-0 encodings, now c.mop.N,
-// and c.add x0,x2..x5, now c.ntl.*, and the Zcb encodings).
+// and c.add x0,x2..x5, now c.ntl.*, the Zcb encodings and ori x0 with
+// imm[4:0] 0/1/3, now prefetch.*).
 TEST(Disas, NewerExtensionsAsBinutils) {
   expect_text({Case{0x0eb55633, "czero.eqz               a2,a0,a1"},
                  Case{0x0eb57633, "czero.nez               a2,a0,a1"},
@@ -88,7 +89,10 @@ TEST(Disas, NewerExtensionsAsBinutils) {
                  Case{0x0000833c, "lbu                     a5,2(a4)"},   // Zcb: as the 32-bit form
                  Case{0x00008f3c, "sh                      a5,2(a4)"},
                  Case{0x00009c45, "mul                     s0,s0,s1"},
-                 Case{0x00009c75, "not                     s0,s0"}});
+                 Case{0x00009c75, "not                     s0,s0"},
+                 Case{0x0404e013, "prefetch.i              64(s1)"},      // Zicbop
+                 Case{0xfc36e013, "prefetch.w              -64(a3)"},
+                 Case{0x0045200f, "cbo.zero                (a0)"}});     // Zicboz
 }
 
 }  // namespace
