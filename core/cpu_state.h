@@ -87,6 +87,9 @@ struct CpuState {
 };
 
 // Offsets used by generated code.
+// The cache-block size of cbo.zero (Zicboz); riscv_hwprobe reports it.
+constexpr unsigned kCboBlockSize = 64;
+
 constexpr int32_t kOffX = offsetof(CpuState, x);
 constexpr int32_t kOffPc = offsetof(CpuState, pc);
 constexpr int32_t kOffF = offsetof(CpuState, f);

@@ -1,5 +1,6 @@
 // translator/decode.cpp — decoder over the instruction table, and the RVC
-// expansion (RISC-V unprivileged spec, "C" chapter, RV64 column).
+// expansion (RISC-V unprivileged spec, "C" chapter, RV64 column, and the
+// Zcb/Zcmop additions: Zcb expands to its I/M/Zba/Zbb equivalents).
 #include "translator/decode.h"
 
 #include <array>
@@ -106,6 +107,16 @@ uint32_t expand_compressed(uint16_t c) {
           return enc_s(kOpStore, 2, rs1p, rdp, bit(c, 12, 10) << 3 | bit(c, 6, 6) << 2 | bit(c, 5, 5) << 6);
         case 7:  // c.sd
           return enc_s(kOpStore, 3, rs1p, rdp, bit(c, 12, 10) << 3 | bit(c, 6, 5) << 6);
+        case 4: {  // Zcb loads and stores: uimm[1] is bit 5, uimm[0] bit 6 (bytes only)
+          const uint32_t ub = bit(c, 5, 5) << 1 | bit(c, 6, 6), uh = bit(c, 5, 5) << 1;
+          switch (bit(c, 12, 10)) {
+            case 0: return enc_i(kOpLoad, rdp, 4, rs1p, ub);                          // c.lbu
+            case 1: return enc_i(kOpLoad, rdp, bit(c, 6, 6) ? 1 : 5, rs1p, uh);       // c.lh / c.lhu
+            case 2: return enc_s(kOpStore, 0, rs1p, rdp, ub);                          // c.sb
+            case 3: return bit(c, 6, 6) ? 0 : enc_s(kOpStore, 1, rs1p, rdp, uh);       // c.sh
+            default: return 0;
+          }
+        }
         default:
           return 0;
       }
@@ -126,6 +137,8 @@ uint32_t expand_compressed(uint16_t c) {
             if (imm == 0) return 0;
             return enc_i(kOpImm, 2, 0, 2, imm);
           } else {  // c.lui
+            // Zcmop: c.mop.N (rd = N odd, 1..15, imm 0) writes nothing: a nop
+            if (imm6 == 0 && (rd & 1) && rd < 16) return enc_i(kOpImm, 0, 0, 0, 0);
             if (imm6 == 0) return 0;
             return enc_u(0x37, rd, imm6);
           }
@@ -147,7 +160,16 @@ uint32_t expand_compressed(uint16_t c) {
               }
               if (bit(c, 6, 5) == 0) return enc_r(kOp32, rs1p, 0, rs1p, r2, 0x20);  // c.subw
               if (bit(c, 6, 5) == 1) return enc_r(kOp32, rs1p, 0, rs1p, r2, 0);     // c.addw
-              return 0;
+              if (bit(c, 6, 5) == 2) return enc_r(kOp, rs1p, 0, rs1p, r2, 1);       // c.mul (Zcb)
+              switch (bit(c, 4, 2)) {  // Zcb unary ops on rd' (Zbb forms for sext/zext.h/zext.w)
+                case 0: return enc_i(kOpImm, rs1p, 7, rs1p, 0xff);                      // c.zext.b
+                case 1: return 0x60401013u | rs1p << 7 | rs1p << 15;                   // c.sext.b
+                case 2: return 0x0800403bu | rs1p << 7 | rs1p << 15;                   // c.zext.h
+                case 3: return 0x60501013u | rs1p << 7 | rs1p << 15;                   // c.sext.h
+                case 4: return enc_r(kOp32, rs1p, 0, rs1p, 0, 0x04);                  // c.zext.w
+                case 5: return enc_i(kOpImm, rs1p, 4, rs1p, -1);                        // c.not
+                default: return 0;
+              }
             }
           }
         }

@@ -9,6 +9,9 @@
 // some hints — c.addi with imm 0, c.slli/c.srli/c.srai with shamt 0).
 // Does not own: decoding for execution (decode.cpp). Instructions outside
 // our table (privileged, V, Zb* beyond Zba/Zbb/Zbs/Zbc) print as "illegal".
+// Extensions QEMU 7.2 does not know (Zicond, Zihintpause, Zihintntl,
+// Zawrs, Zimop, Zcmop, Zicbop, Zicboz) print as binutils prints them (czero.eqz, pause,
+// ntl.all, c.ntl.all, wrs.nto, mop.r.N, mop.rr.N, c.mop.N).
 //
 // Zba/Zbb/Zbs/Zbc print as QEMU 7.2 prints them (no pseudo-instructions:
 // zext.w is "add.uw rd,rs1,zero", rori/bseti... keep their names) except
@@ -257,6 +260,19 @@ bool lift(const Fields& f, const char** name, const char** fmt) {
     case Opcode::sltiu: if (f.imm == 1) return set("seqz", "O\t0,1"); break;
     case Opcode::xori: if (f.imm == -1) return set("not", "O\t0,1"); break;
     case Opcode::sub: if (f.rs1 == 0) return set("neg", "O\t0,2"); break;
+    case Opcode::add:  // Zihintntl hints (binutils' names)
+      if (f.rd == 0 && f.rs1 == 0 && f.rs2 >= 2 && f.rs2 <= 5) {
+        static const char* const kNtl[4] = {"ntl.p1", "ntl.pall", "ntl.s1", "ntl.all"};
+        return set(kNtl[f.rs2 - 2], "O\t");
+      }
+      break;
+    case Opcode::mop_r: case Opcode::mop_rr: {  // Zimop: the number N in the name
+      static thread_local std::string n;
+      unsigned v = bits_of(f.w, 30, 30) << 2 | bits_of(f.w, 27, 26);
+      if (f.op == Opcode::mop_r) v = v << 2 | bits_of(f.w, 21, 20);
+      n = (f.op == Opcode::mop_r ? "mop.r." : "mop.rr.") + std::to_string(v);
+      return set(n.c_str(), f.op == Opcode::mop_r ? "O\t0,1" : "O\t0,1,2");
+    }
     case Opcode::slt:
       if (f.rs2 == 0) return set("sltz", "O\t0,1");
       if (f.rs1 == 0) return set("sgtz", "O\t0,2");
@@ -314,7 +330,19 @@ const char* qemu_name(Opcode op) {
 std::string disassemble(const DecodedInsn& d, uint64_t pc) {
   uint32_t w;
   if (d.len == 2) {
-    w = qemu_expand(static_cast<uint16_t>(d.bits));
+    const uint16_t c = static_cast<uint16_t>(d.bits);
+    if ((c & 0xf8ff) == 0x6081) {  // Zcmop: c.mop.N, N = rd (odd)
+      std::string s = "c.mop." + std::to_string(bits_of(c, 11, 7));
+      append_padded(s, kTab);
+      return s;
+    }
+    if ((c & 0xff83) == 0x9002 && bits_of(c, 6, 2) >= 2 && bits_of(c, 6, 2) <= 5) {  // c.add x0,x2..x5
+      static const char* const kNtl[4] = {"c.ntl.p1", "c.ntl.pall", "c.ntl.s1", "c.ntl.all"};
+      std::string s = kNtl[bits_of(c, 6, 2) - 2];
+      append_padded(s, kTab);
+      return s;
+    }
+    w = qemu_expand(c);
   } else {
     w = d.bits;
   }
@@ -349,8 +377,11 @@ std::string disassemble(const DecodedInsn& d, uint64_t pc) {
     case InsnFormat::CSRI: f.imm = static_cast<int32_t>(bits_of(w, 31, 20)); break;
     default: break;
   }
+  if (f.op == Opcode::prefetch_i || f.op == Opcode::prefetch_r || f.op == Opcode::prefetch_w) f.imm &= ~31;
   const char* name = qemu_name(f.op);
   const char* fmt = layout(f);
+  if (f.op == Opcode::cbo_zero) fmt = "O\t(1)";  // binutils: "cbo.zero (a0)", "prefetch.r 64(a1)"
+  if (f.op == Opcode::prefetch_i || f.op == Opcode::prefetch_r || f.op == Opcode::prefetch_w) fmt = "O\ti(1)";
   lift(f, &name, &fmt);
   return render(name, fmt, f, pc);
 }

@@ -470,6 +470,20 @@ bool trans_insn(Ctx& c) {
     case Opcode::bset: case Opcode::bseti: case Opcode::clmul: case Opcode::clmulh:
     case Opcode::clmulr:
       return trans_bitmanip(c);
+    case Opcode::pause: case Opcode::wrs_nto: case Opcode::wrs_sto:
+    case Opcode::prefetch_i: case Opcode::prefetch_r: case Opcode::prefetch_w:
+      return false;  // spin-loop and prefetch hints: nothing to do
+    case Opcode::mop_r: case Opcode::mop_rr:
+      c.rd(c.ir.movi(0));
+      return false;
+    case Opcode::czero_eqz: case Opcode::czero_nez: {
+      // Zicond: rd = rs1 & -(rs2 != 0) (eqz) or rs1 & -(rs2 == 0) (nez).
+      Temp keep = c.ir.emit_dst(IrOp::setcond, c.rs2(), c.ir.movi(0), 0,
+                                static_cast<uint8_t>(c.d.op == Opcode::czero_eqz ? IrCond::ne : IrCond::eq));
+      Temp mask = c.ir.emit_dst(IrOp::sub, c.ir.movi(0), keep);
+      c.rd(c.ir.emit_dst(IrOp::and_, c.rs1(), mask));
+      return false;
+    }
     case Opcode::lr_w: case Opcode::sc_w: case Opcode::lr_d: case Opcode::sc_d:
     case Opcode::amoswap_w: case Opcode::amoadd_w: case Opcode::amoxor_w: case Opcode::amoand_w:
     case Opcode::amoor_w: case Opcode::amomin_w: case Opcode::amomax_w: case Opcode::amominu_w:

@@ -1,6 +1,8 @@
 // translator/insn_table.h — THE instruction table: every RV64GC instruction
 // (RV64I, M, A, F, D, Zicsr, Zifencei) and the ratified bit-manipulation
-// extensions Zba, Zbb, Zbs, Zbc (RV64 encodings) as (name, mask, match,
+// extensions Zba, Zbb, Zbs, Zbc (RV64 encodings), Zicond, Zihintpause,
+// Zawrs, Zimop (mop_r/mop_rr: one row each, N in the operand bits),
+// Zicbop (prefetch.*) and Zicboz (cbo.zero) as (name, mask, match,
 // format, flags). The decoder, the disassembler, the interpreter dispatch and the
 // JIT dispatch are all generated from this one list. Compressed (C)
 // instructions are not listed: decode.cpp expands them to the 32-bit
@@ -61,6 +63,10 @@ enum InsnFlags : uint32_t {
   X(slti, 0x0000707f, 0x00002013, I, 0)                                           \
   X(sltiu, 0x0000707f, 0x00003013, I, 0)                                          \
   X(xori, 0x0000707f, 0x00004013, I, 0)                                           \
+  /* Zicbop: ori x0 with imm[4:0] 0/1/3 (hints; offset = imm[11:5] << 5) */         \
+  X(prefetch_i, 0x01f07fff, 0x00006013, I, 0)                                     \
+  X(prefetch_r, 0x01f07fff, 0x00106013, I, 0)                                     \
+  X(prefetch_w, 0x01f07fff, 0x00306013, I, 0)                                     \
   X(ori, 0x0000707f, 0x00006013, I, 0)                                            \
   X(andi, 0x0000707f, 0x00007013, I, 0)                                           \
   X(slli, 0xfc00707f, 0x00001013, SH, 0)                                          \
@@ -85,7 +91,9 @@ enum InsnFlags : uint32_t {
   X(sllw, 0xfe00707f, 0x0000103b, R, 0)                                           \
   X(srlw, 0xfe00707f, 0x0000503b, R, 0)                                           \
   X(sraw, 0xfe00707f, 0x4000503b, R, 0)                                           \
+  X(pause, 0xffffffff, 0x0100000f, N, 0) /* Zihintpause: fence w,0 */             \
   X(fence, 0x0000707f, 0x0000000f, FENCE, 0)                                      \
+  X(cbo_zero, 0xfff07fff, 0x0040200f, N, 0) /* Zicboz: zero the 64-byte block */ \
   X(fence_i, 0x0000707f, 0x0000100f, N, kEndsTb)                                  \
   X(ecall, 0xffffffff, 0x00000073, N, kSystem | kEndsTb)                          \
   X(ebreak, 0xffffffff, 0x00100073, N, kSystem | kEndsTb)                         \
@@ -243,7 +251,17 @@ enum InsnFlags : uint32_t {
   /* Zbc */                                                                       \
   X(clmul, 0xfe00707f, 0x0a001033, R, 0)                                          \
   X(clmulh, 0xfe00707f, 0x0a003033, R, 0)                                         \
-  X(clmulr, 0xfe00707f, 0x0a002033, R, 0)
+  X(clmulr, 0xfe00707f, 0x0a002033, R, 0)                                         \
+  /* Zicond */                                                                    \
+  X(czero_eqz, 0xfe00707f, 0x0e005033, R, 0)                                      \
+  X(czero_nez, 0xfe00707f, 0x0e007033, R, 0)                                      \
+  /* Zawrs: may return at once (treated as pause) */                              \
+  X(wrs_nto, 0xffffffff, 0x00d00073, N, 0)                                        \
+  X(wrs_sto, 0xffffffff, 0x01d00073, N, 0)                                        \
+  /* Zimop: mop.r.N (N = bits 30,27:26,21:20), mop.rr.N (N = bits 30,27:26); */   \
+  /* both write 0 to rd */                                                        \
+  X(mop_r, 0xb3c0707f, 0x81c04073, R1, 0)                                         \
+  X(mop_rr, 0xb200707f, 0x82004073, R, 0)
 
 enum class Opcode : uint16_t {
 #define X(name, mask, match, fmt, flags) name,

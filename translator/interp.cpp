@@ -246,6 +246,13 @@ void interp_step(CpuState& s, const DecodedInsn& d) {
     case Opcode::srlw: wx(s, rd, sx32(ua32 >> (b & 31))); break;
     case Opcode::sraw: wx(s, rd, sx32(static_cast<uint32_t>(a32 >> (b & 31)))); break;
     case Opcode::fence: __atomic_thread_fence(__ATOMIC_SEQ_CST); break;
+    // Zihintpause, Zawrs: hints that a spin loop is waiting; no state changes
+    case Opcode::pause: case Opcode::wrs_nto: case Opcode::wrs_sto: __builtin_ia32_pause(); break;
+    case Opcode::prefetch_i: case Opcode::prefetch_r: case Opcode::prefetch_w: break;  // Zicbop hints
+    case Opcode::cbo_zero: {  // Zicboz: the aligned 64-byte block holding rs1; faults as a store
+      std::memset(guest_ptr(s, a & ~uint64_t{kCboBlockSize - 1}, kCboBlockSize, true), 0, kCboBlockSize);
+      break;
+    }
     case Opcode::fence_i: break;  // the JIT ends the TB; invalidation is the vCPU's job
     case Opcode::ecall:
       s.exit_reason = ExitReason::Ecall;

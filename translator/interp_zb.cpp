@@ -1,5 +1,5 @@
 // translator/interp_zb.cpp — the bit-manipulation instructions (Zba, Zbb,
-// Zbs, Zbc) of the reference interpreter: what each reads and writes, in
+// Zbs, Zbc), Zicond and Zimop of the reference interpreter: what each reads and writes, in
 // plain C++ (RISC-V bit-manipulation spec). Counts, rotates, orc.b and
 // carry-less products come from bit_ops.h (shared with IR constant
 // folding). Owns: the mapping from Opcode to semantics for these
@@ -63,6 +63,11 @@ bool interp_step_zb(CpuState& s, const DecodedInsn& d) {
     case Opcode::clmul: v = bits::clmul(a, b); break;
     case Opcode::clmulh: v = bits::clmulh(a, b); break;
     case Opcode::clmulr: v = bits::clmulr(a, b); break;
+    // Zicond: rd = 0 if rs2 is zero (eqz) / non-zero (nez), else rs1
+    case Opcode::czero_eqz: v = b == 0 ? 0 : a; break;
+    case Opcode::czero_nez: v = b != 0 ? 0 : a; break;
+    // Zimop: may-be-operations, 0 to rd until an extension redefines them
+    case Opcode::mop_r: case Opcode::mop_rr: v = 0; break;
     default: return false;
   }
   if (d.rd) s.x[d.rd] = v;

@@ -3,10 +3,12 @@
 // icache, we drop the TBs whose guest bytes lie in [start, end), or all of
 // them when the range is empty) and riscv_hwprobe (what Linux's
 // arch/riscv/kernel/sys_hwprobe.c reports, for the hart hartd emulates:
-// rv64gc with Zba, Zbb, Zbs and Zbc).
+// rv64gc with Zba, Zbb, Zbs, Zbc, Zicond, Zihintntl, Zihintpause, Zimop,
+// Zca/Zcb/Zcd/Zcmop, Zawrs and Zicboz).
 // Owns: these two handlers and the hwprobe key table.
 #include <cerrno>
 
+#include "core/cpu_state.h"
 #include "linux-abi/syscalls/sys_util.h"
 
 namespace hart::linux {
@@ -29,7 +31,14 @@ enum HwprobeKey : int64_t {
 constexpr uint64_t kBaseBehaviorIma = 1;
 constexpr uint64_t kImaFd = 1 << 0;
 constexpr uint64_t kImaC = 1 << 1;
-constexpr uint64_t kExtZba = 1 << 3, kExtZbb = 1 << 4, kExtZbs = 1 << 5, kExtZbc = 1 << 7;
+constexpr uint64_t kExtZba = 1 << 3, kExtZbb = 1 << 4, kExtZbs = 1 << 5, kExtZicboz = 1 << 6, kExtZbc = 1 << 7;
+constexpr uint64_t kExtZihintntl = 1ull << 29, kExtZicond = 1ull << 35, kExtZihintpause = 1ull << 36,
+                   kExtZimop = 1ull << 42, kExtZca = 1ull << 43, kExtZcb = 1ull << 44,
+                   kExtZcd = 1ull << 45, kExtZcmop = 1ull << 47, kExtZawrs = 1ull << 48;
+// IMA_EXT_0: exactly the extensions the translator implements (Zcf is RV32 only).
+constexpr uint64_t kImaExt0Value = kImaFd | kImaC | kExtZba | kExtZbb | kExtZbs | kExtZicboz | kExtZbc | kExtZihintntl |
+                                   kExtZicond | kExtZihintpause | kExtZimop | kExtZca | kExtZcb | kExtZcd |
+                                   kExtZcmop | kExtZawrs;
 constexpr uint64_t kTimebaseHz = 10000000;
 
 // va_limit: the end of the guest's address space (AddressSpace::limit()).
@@ -44,14 +53,14 @@ bool hwprobe_value(int64_t key, uint64_t va_limit, uint64_t* value) {
       *value = kBaseBehaviorIma;
       return true;
     case kImaExt0:
-      *value = kImaFd | kImaC | kExtZba | kExtZbb | kExtZbs | kExtZbc;  // the translator's set
+      *value = kImaExt0Value;
       return true;
     case kCpuperf0:
     case kMisalignedScalarPerf:
       *value = 0;  // unknown
       return true;
     case kZicbozBlockSize:
-      *value = 0;  // no Zicboz
+      *value = kCboBlockSize;
       return true;
     case kHighestVirtAddress:
       *value = va_limit - 1;

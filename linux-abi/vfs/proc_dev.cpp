@@ -248,9 +248,9 @@ std::string cpuinfo() {
   if (n < 1) n = 1;
   std::string out;
   for (long i = 0; i < n; ++i) {
-    char buf[256];
+    char buf[512];
     snprintf(buf, sizeof buf,
-             "processor\t: %ld\nhart\t\t: %ld\nisa\t\t: rv64imafdc_zicntr_zicsr_zifencei_zihpm_zba_zbb_zbc_zbs\n"
+             "processor\t: %ld\nhart\t\t: %ld\nisa\t\t: rv64imafdc_zicboz_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_zimop_zawrs_zca_zcb_zcd_zcmop_zba_zbb_zbc_zbs\n"
              "mmu\t\t: sv39\nuarch\t\t: hartd\nmvendorid\t: 0x0\nmarchid\t\t: 0x0\n"
              "mimpid\t\t: 0x0\n\n",
              i, i);

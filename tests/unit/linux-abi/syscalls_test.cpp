@@ -349,13 +349,15 @@ TEST_F(LoadedProcess, IdentityAndMisc) {
   EXPECT_EQ(call("rt_sigaction", SIGINT, 0, scratch_, 8), 0);
   EXPECT_EQ(call("rt_sigaction", SIGKILL, scratch_, 0, 8), -EINVAL);
   EXPECT_EQ(call("rt_sigprocmask", SIG_BLOCK, 0, scratch_, 8), 0);
-  // riscv_hwprobe: base behaviour IMA, F/D, C, Zba, Zbb, Zbs, Zbc; unknown key -1.
+  // riscv_hwprobe: base behaviour IMA, the IMA_EXT_0 set below; unknown key -1.
   int64_t pairs[6] = {3, 0, 4, 0, 9999, 0};
   proc_->as().write(scratch_, pairs, sizeof pairs);
   EXPECT_EQ(call("riscv_hwprobe", scratch_, 3, 0, 0, 0), 0);
   proc_->as().read(scratch_, pairs, sizeof pairs);
   EXPECT_EQ(pairs[1], 1);
-  EXPECT_EQ(pairs[3], 1 | 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 7);
+  // FD, C, Zba, Zbb, Zbs, Zicboz, Zbc, Zihintntl, Zicond, Zihintpause, Zimop, Zca, Zcb, Zcd, Zcmop, Zawrs
+  EXPECT_EQ(static_cast<uint64_t>(pairs[3]), 1 | 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 7 | 1ull << 29 | 1ull << 35 | 1ull << 36 |
+                          1ull << 42 | 1ull << 43 | 1ull << 44 | 1ull << 45 | 1ull << 47 | 1ull << 48);
   EXPECT_EQ(pairs[4], -1);
   EXPECT_EQ(call("riscv_flush_icache", 0, 0, 0), 0);
   EXPECT_EQ(call("riscv_flush_icache", 0, 0, 2), -EINVAL);

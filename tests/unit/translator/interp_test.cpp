@@ -515,6 +515,7 @@ TEST(Decode, EveryOpcodeFromItsMatch) {
     const InsnInfo& in = kInsnInfo[i];
     uint32_t w = in.match;
     if (in.flags & kRm) w |= 0u << 12;  // rm RNE
+    if (static_cast<Opcode>(i) == Opcode::ori) w |= 1u << 7;  // ori x0,x0,0 is prefetch.i: rd ra
     DecodedInsn d = decode(w);
     EXPECT_EQ(static_cast<int>(d.op), i) << in.name;
     EXPECT_EQ(d.len, 4);
@@ -525,14 +526,15 @@ TEST(Decode, CompressedReservedAreIllegal) {
   for (uint32_t c : {0x0000u,   // all zero
                      0x0008u,   // c.addi4spn imm 0 (rd' = s0... imm 0)
                      0x6001u,   // c.lui x0? no: c.lui rd=0 imm=0 -> imm 0 reserved
-                     0x6281u,   // c.lui t0, 0
+                     0x6201u,   // c.lui tp, 0 (even rd: not a c.mop)
                      0x6101u,   // c.addi16sp 0
                      0x4002u,   // c.lwsp rd 0
                      0x6002u,   // c.ldsp rd 0
                      0x8002u,   // c.jr x0
                      0x2001u,   // c.addiw rd 0
-                     0x8000u,   // q0 funct3 4
-                     0x9c41u})  // c.subw/addw reserved (bits 6:5 = 2)
+                     0x9000u,   // q0 funct3 4, bits 12:10 = 4 (beyond Zcb)
+                     0x8c40u,   // c.sh with bit 6 set
+                     0x9c79u})  // Zcb unary op 6
     EXPECT_EQ(decode(c).op, Opcode::illegal) << std::hex << c;
   struct Case { uint16_t c; uint32_t expanded; };
   for (Case k : {Case{0x1101, 0xfe010113},   // c.addi sp,sp,-32
@@ -540,7 +542,10 @@ TEST(Decode, CompressedReservedAreIllegal) {
                  Case{0x9002, 0x00100073},   // c.ebreak
                  Case{0x4515, 0x00500513},   // c.li a0,5
                  Case{0x862e, 0x00b00633},   // c.mv a2,a1
-                 Case{0xe002, 0x00013023}}) { // c.sdsp zero,0(sp)
+                 Case{0xe002, 0x00013023},   // c.sdsp zero,0(sp)
+                 Case{0x6281, 0x00000013},   // c.mop.5: a nop (Zcmop)
+                 Case{0x9c41, 0x02840433},   // c.mul s0,s0 (Zcb)
+                 Case{0x833c, 0x00274783}}) { // c.lbu a5,2(a4) (Zcb)
     DecodedInsn d = decode(k.c);
     EXPECT_EQ(d.len, 2);
     EXPECT_EQ(d.expanded, k.expanded) << std::hex << k.c;

@@ -1,0 +1,55 @@
+// tests/guest/isa/hwprobe.c — what the hart says it implements:
+// riscv_hwprobe (syscall 258) keys BASE_BEHAVIOR, IMA_EXT_0 (the exact bit
+// set of the extensions the translator runs, with the kernel's uapi bit
+// numbers), ZICBOZ_BLOCK_SIZE and an unknown key, and the isa line of
+// /proc/cpuinfo. Prints "PASS hwprobe" or "FAIL hwprobe <n>" (exit n).
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+struct pair {
+  int64_t key;
+  uint64_t value;
+};
+
+static int fail(int n) {
+  printf("FAIL hwprobe %d\n", n);
+  return n;
+}
+
+int main(void) {
+  // uapi asm/hwprobe.h: IMA_FD 0, IMA_C 1, ZBA 3, ZBB 4, ZBS 5, ZICBOZ 6, ZBC 7,
+  // ZIHINTNTL 29, ZICOND 35, ZIHINTPAUSE 36, ZIMOP 42, ZCA 43, ZCB 44,
+  // ZCD 45, ZCMOP 47, ZAWRS 48.
+  const uint64_t want = 1ull << 0 | 1ull << 1 | 1ull << 3 | 1ull << 4 | 1ull << 5 | 1ull << 6 | 1ull << 7 |
+                        1ull << 29 | 1ull << 35 | 1ull << 36 | 1ull << 42 | 1ull << 43 |
+                        1ull << 44 | 1ull << 45 | 1ull << 47 | 1ull << 48;
+  struct pair p[4] = {{3, 0}, {4, 0}, {6, 0}, {12345, 0}};
+  if (syscall(258, p, 4, 0, NULL, 0) != 0) return fail(1);
+  if (p[0].key != 3 || p[0].value != 1) return fail(2);  // BASE_BEHAVIOR_IMA
+  if (p[1].key != 4 || p[1].value != want) {
+    printf("IMA_EXT_0 0x%llx, want 0x%llx\n", (unsigned long long)p[1].value, (unsigned long long)want);
+    return fail(3);
+  }
+  if (p[2].key != 6 || p[2].value != 64) return fail(4);  // Zicboz block size
+  if (p[3].key != -1 || p[3].value != 0) return fail(5);  // unknown key
+  FILE* f = fopen("/proc/cpuinfo", "r");
+  if (!f) return fail(6);
+  char line[512];
+  int found = 0;
+  while (fgets(line, sizeof line, f))
+    if (!strncmp(line, "isa", 3)) {
+      found = 1;
+      if (!strstr(line, ": rv64imafdc_zicboz_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_zimop_"
+                        "zawrs_zca_zcb_zcd_zcmop_zba_zbb_zbc_zbs\n")) {
+        printf("%s", line);
+        return fail(7);
+      }
+    }
+  fclose(f);
+  if (!found) return fail(8);
+  printf("PASS hwprobe\n");
+  return 0;
+}
