@@ -17,7 +17,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -30,6 +29,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include "server/host_process.h"
 
 extern char** environ;
 
@@ -64,12 +65,6 @@ constexpr int kForwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2
 [[noreturn]] void die(int status, const std::string& msg) {
   fprintf(stderr, "hart-exec: %s\n", msg.c_str());
   exit(status);
-}
-
-std::string default_socket() {
-  if (const char* s = getenv("HARTD_SOCKET"); s && *s) return s;
-  if (const char* x = getenv("XDG_RUNTIME_DIR"); x && *x) return std::string(x) + "/hartd.sock";
-  return "/tmp/hartd-" + std::to_string(getuid()) + "/hartd.sock";
 }
 
 // A connected control socket, or -1 when nothing listens there.
@@ -111,11 +106,11 @@ int connect_daemon(const std::string& path) {
 class Conn {
  public:
   explicit Conn(int fd) : fd_(fd) {}
-  bool send(const Json& j, const std::vector<int>& fds = {}) {
-    std::string line = j.dump() + "\n";
+  bool send(const Json& j) { return send_line(j.dump() + "\n", {}); }
+  bool send_line(const std::string& line, const std::vector<int>& fds) {
     size_t off = 0;
     while (off < line.size()) {
-      iovec iov{line.data() + off, line.size() - off};
+      iovec iov{const_cast<char*>(line.data()) + off, line.size() - off};
       msghdr mh{};
       mh.msg_iov = &iov;
       mh.msg_iovlen = 1;
@@ -175,19 +170,6 @@ class Conn {
   int fd_;
   std::string buf_;
 };
-
-[[noreturn]] void die_of_signal(int sig, int fallback_status) {
-  fflush(nullptr);
-  rlimit nocore{0, 0};  // the guest's core, not ours
-  setrlimit(RLIMIT_CORE, &nocore);
-  signal(sig, SIG_DFL);
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, sig);
-  sigprocmask(SIG_UNBLOCK, &set, nullptr);
-  raise(sig);
-  exit(fallback_status);
-}
 
 }  // namespace
 
@@ -271,15 +253,15 @@ int main(int argc, char** argv) {
       req[kName[fd]] = "null";
     }
   }
-  std::string text;
+  std::string line;
   try {
-    text = req.dump();
+    line = req.dump() + "\n";
   } catch (const Json::exception&) {  // not UTF-8
     no_daemon = true;
   }
   if (no_daemon) exec_hart_run(run_args);
 
-  int sock = connect_daemon(socket_path.empty() ? default_socket() : socket_path);
+  int sock = connect_daemon(socket_path.empty() ? hart::server::default_control_socket() : socket_path);
   if (sock < 0) exec_hart_run(run_args);
 
   // Signals wait in a signalfd from now on: none is lost between the launch
@@ -291,7 +273,7 @@ int main(int argc, char** argv) {
   int sigfd = signalfd(-1, &fwd, SFD_CLOEXEC);
 
   Conn c(sock);
-  if (!c.send(req, fds)) exec_hart_run(run_args);  // the daemon went away: still run it
+  if (!c.send_line(line, fds)) exec_hart_run(run_args);  // the daemon went away: still run it
   int pid = 0;
   std::vector<int> early;  // signals before the guest's pid is known
   int next_id = 2;
@@ -325,6 +307,9 @@ int main(int argc, char** argv) {
   while (c.next(&r, -1, forward) && !(r.contains("id") && r["id"] == 0)) {
   }
   close(sock);
-  if (m.contains("signal")) die_of_signal(m.value("signal", 0), 128 + m.value("signal", 0));
+  if (m.contains("signal")) {
+    hart::server::die_of_signal(m.value("signal", 0));
+    return 128 + m.value("signal", 0);
+  }
   return m.value("exit_code", 0);
 }

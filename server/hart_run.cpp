@@ -29,6 +29,7 @@
 #include "linux-abi/process/process.h"
 #include "linux-abi/process/vpid.h"
 #include "server/gdb_target.h"
+#include "server/host_process.h"
 #include "server/self_peer.h"
 #include "translator/jit.h"
 
@@ -346,17 +347,6 @@ int main(int argc, char** argv) {
   if (!r.ok) return fail(r.error);
   fflush(stdout);
   fflush(stderr);
-  if (r.signaled) {
-    // Like qemu-riscv64: die of the guest's signal (without a core dump of
-    // hart-run itself), so the parent sees what it would see natively.
-    struct rlimit nocore {0, 0};
-    setrlimit(RLIMIT_CORE, &nocore);
-    signal(r.signal, SIG_DFL);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, r.signal);
-    sigprocmask(SIG_UNBLOCK, &set, nullptr);
-    raise(r.signal);
-  }
+  if (r.signaled) hart::server::die_of_signal(r.signal);  // like qemu-riscv64
   return r.shell_status();
 }

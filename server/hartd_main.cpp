@@ -33,6 +33,7 @@
 #include "server/control_server.h"
 #include "server/gdb_multi.h"
 #include "server/guest_registry.h"
+#include "server/host_process.h"
 #include "linux-abi/process/process.h"
 #include "server/requests.h"
 #include "translator/jit.h"
@@ -80,13 +81,6 @@ const char kUsage[] =
 int fail(const std::string& msg) {
   fprintf(stderr, "hartd: %s\n", msg.c_str());
   return 1;
-}
-
-std::string default_socket() {
-  if (const char* s = getenv("HARTD_SOCKET"); s && *s) return s;
-  if (const char* x = getenv("XDG_RUNTIME_DIR"); x && *x) return std::string(x) + "/hartd.sock";
-  std::string dir = "/tmp/hartd-" + std::to_string(getuid());
-  return dir + "/hartd.sock";
 }
 
 // The folder of the default socket in /tmp must be ours and private.
@@ -325,7 +319,7 @@ int main(int argc, char** argv) {
     unsetenv("LISTEN_FDS");
     unsetenv("LISTEN_FDNAMES");
   }
-  if (socket_path.empty()) socket_path = default_socket();
+  if (socket_path.empty()) socket_path = hart::server::default_control_socket();
   std::string err;
   if (activated_fd < 0 && (!prepare_dir(socket_path, &err) || !claim_socket_path(socket_path, &err)))
     return fail(err);

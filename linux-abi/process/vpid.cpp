@@ -67,13 +67,14 @@ struct Claims {
       }
       if (fd >= 0) close(fd);
     }
-    stamp = std::to_string(getpid()) + " " + std::to_string(start_time(getpid()));
+    unsigned long long started = start_time(getpid());
+    stamp = std::to_string(getpid()) + " " + std::to_string(started);
     // Claims of instances killed before they could release them stay until
     // their number comes round again; now and then (one start in 64, or
     // always with HART_PID_SWEEP=1, the tests' knob) one instance clears them.
     const char* force = getenv("HART_PID_SWEEP");
     bool now = force && strcmp(force, "1") == 0;
-    if (dir >= 0 && (now || (start_time(getpid()) + static_cast<unsigned long long>(getpid())) % 64 == 0))
+    if (dir >= 0 && (now || (started + static_cast<unsigned long long>(getpid())) % 64 == 0))
       sweep();
   }
   // The claimant's stamp of a claim ("" if there is none).

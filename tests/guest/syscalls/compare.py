@@ -17,16 +17,21 @@ import sys
 import tempfile
 
 
+def become(user):
+    """A preexec_fn that makes the child that user (no supplementary groups)."""
+    def pre():
+        os.setgroups([])
+        os.setgid(user.pw_gid)
+        os.setuid(user.pw_uid)
+    return pre
+
+
 def run(argv, timeout, user=None):
     with tempfile.TemporaryDirectory(prefix="hart-sc-") as d:
         pre = None
         if user:
             os.chown(d, user.pw_uid, user.pw_gid)
-
-            def pre():
-                os.setgroups([])
-                os.setgid(user.pw_gid)
-                os.setuid(user.pw_uid)
+            pre = become(user)
         try:
             p = subprocess.run(argv, cwd=d, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                stdin=subprocess.DEVNULL, timeout=timeout, preexec_fn=pre)
@@ -55,7 +60,7 @@ def main() -> int:
         # The build folder must be reachable by that user (not under /root).
         probe = subprocess.run(["/bin/sh", "-c", 'test -x "$0" && test -r "$1" && test -x "$2"',
                                 a.native, a.guest, a.runner],
-                               preexec_fn=lambda: (os.setgroups([]), os.setgid(user.pw_gid), os.setuid(user.pw_uid)))
+                               preexec_fn=become(user))
         if probe.returncode != 0:
             print(f"skipped: user {a.as_user} cannot reach the test programs (a build folder it cannot enter)")
             return 77
