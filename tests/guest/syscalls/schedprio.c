@@ -265,7 +265,12 @@ static void unprivileged(void) {
   OK("ioprio BE unprivileged", ioprio_set(1, 0, IOPRIO(2, 2)));
   if (sc_parent_root)
     OK("ioprio of root parent", ioprio_set(1, getppid(), IOPRIO(2, 2)));
-  VAL("ioprio user 65534", ioprio_get(3, 65534));
+  /* IOPRIO_WHO_USER answers the best priority among all the user's
+   * processes, which on a shared host includes processes this test does not
+   * own: assert only that it is at least as good as our own (BE level 2). */
+  long best = ioprio_get(3, 65534);
+  printf("ioprio user 65534: %s\n",
+         best > 0 && best <= IOPRIO(2, 2) ? "at least our own" : "wrong");
   struct sattr a;
   memset(&a, 0, sizeof a);
   a.size = 48, a.policy = 1, a.prio = 10;
