@@ -23,9 +23,10 @@ using ExitValue = uintptr_t;
 class Executor {
  public:
   virtual ~Executor() = default;
-  // Translates the block at pc. On a fetch fault at pc returns nullptr with
-  // the fault described in vcpu.state.
-  virtual std::unique_ptr<TranslationBlock> translate(Vcpu& vcpu, uint64_t pc, uint32_t flags) = 0;
+  // Translates the block at pc into tb (blank, from the TB cache's arena:
+  // its address is final, generated code may name it). On a fetch fault at
+  // pc returns false with the fault described in vcpu.state.
+  virtual bool translate(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb) = 0;
   // Runs generated code from tb until it leaves.
   virtual ExitValue enter(Vcpu& vcpu, TranslationBlock* tb) = 0;
   // Patches exit `index` of `from` to jump straight to `to` (or back to its stub).

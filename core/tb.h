@@ -12,6 +12,7 @@
 namespace hart {
 
 struct TranslationBlock;
+using PcMap = std::vector<std::pair<uint32_t, uint64_t>>;  // (host code offset, guest pc)
 
 // A direct exit of a TB: a patchable jump whose default target leaves to the
 // dispatcher with "continue at target_pc".
@@ -19,6 +20,7 @@ struct TbExit {
   uint64_t target_pc = 0;
   uint32_t rel_offset = 0;            // offset in code of the exit's jmp/jcc rel32 field
   uint32_t stub_offset = 0;           // offset of the default (unchained) target
+  uint32_t tb_imm_offset = 0;         // offset of the stub's imm64 "this TB | index + 1"
   TranslationBlock* linked = nullptr; // current chain target, if any
 };
 
@@ -48,11 +50,13 @@ struct TranslationBlock {
   uint8_t* code_rw = nullptr;  // writable view of the same bytes (dual mapping)
   uint32_t code_size = 0;
   bool valid = true;
+  bool reused = false;  // copied from a shared translation (translator/shared_code.h)
   TbExit exits[2];
   int n_exits = 0;
   // (host code offset, guest pc) for the start of each guest instruction,
   // ascending, so a host fault inside the TB maps to the exact guest pc.
-  std::vector<std::pair<uint32_t, uint64_t>> pc_map;
+  // Immutable once the TB exists; copies of a shared translation share it.
+  std::shared_ptr<const PcMap> pc_map;
   // Executor-owned data the code refers to (kept alive with the TB).
   std::shared_ptr<void> data;
   // TBs whose exits are chained to this one: (tb, exit index).
@@ -61,7 +65,8 @@ struct TranslationBlock {
   uint64_t guest_pc_at(uintptr_t host_pc) const {
     uint32_t off = static_cast<uint32_t>(host_pc - reinterpret_cast<uintptr_t>(code));
     uint64_t g = pc;
-    for (auto& [o, p] : pc_map) {
+    if (!pc_map) return g;
+    for (auto& [o, p] : *pc_map) {
       if (o > off) break;
       g = p;
     }

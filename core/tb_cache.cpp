@@ -1,45 +1,90 @@
 // core/tb_cache.cpp — see tb_cache.h.
 #include "core/tb_cache.h"
 
+#include <algorithm>
+
 namespace hart {
 
 TbCache::~TbCache() {
-  for (auto& [k, tb] : by_pc_) exec_.free_code(tb.get());
-  for (auto& tb : graveyard_) exec_.free_code(tb.get());
+  by_pc_.for_each([this](uint64_t, TranslationBlock*& tb) { exec_.free_code(tb); });
+  for (TranslationBlock* tb : graveyard_) exec_.free_code(tb);
 }
 
 TranslationBlock* TbCache::lookup(uint64_t pc, uint32_t flags) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = by_pc_.find(key(pc, flags));
-  return it == by_pc_.end() ? nullptr : it->second.get();
+  return by_pc_.find(key(pc, flags));
 }
 
-TranslationBlock* TbCache::insert(std::unique_ptr<TranslationBlock> tb) {
+TranslationBlock* TbCache::new_tb() {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto [it, inserted] = by_pc_.try_emplace(key(tb->pc, tb->flags));
-  if (!inserted) {
-    graveyard_.push_back(std::move(tb));
-    graveyard_.back()->valid = false;
-    return it->second.get();
+  if (!free_tbs_.empty()) {
+    TranslationBlock* tb = free_tbs_.back();
+    free_tbs_.pop_back();
+    *tb = TranslationBlock{};
+    return tb;
   }
-  it->second = std::move(tb);
-  TranslationBlock* t = it->second.get();
+  if (chunk_used_ == kChunk) {
+    chunks_.emplace_back(new TranslationBlock[kChunk]);
+    chunk_used_ = 0;
+  }
+  return &chunks_.back()[chunk_used_++];
+}
+
+void TbCache::discard(TranslationBlock* tb) {
+  exec_.free_code(tb);
+  std::lock_guard<std::mutex> lock(mutex_);
+  free_tbs_.push_back(tb);
+}
+
+TranslationBlock* TbCache::insert(TranslationBlock* tb) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  TranslationBlock*& slot = by_pc_[key(tb->pc, tb->flags)];
+  if (slot) {
+    tb->valid = false;
+    graveyard_.push_back(tb);
+    return slot;
+  }
+  slot = tb;
+  TranslationBlock* t = tb;
   __atomic_store_n(&t->probe_key, tb_probe_key(t->pc, t->flags), __ATOMIC_RELEASE);
-  by_host_[reinterpret_cast<uintptr_t>(t->code)] = t;
+  host_index_add(t);
   count_pages(t, +1);
-  stats_.translated++;
+  (t->reused ? stats_.reused : stats_.translated)++;
   stats_.code_bytes += t->code_size;
   return t;
 }
 
 TranslationBlock* TbCache::find_by_host_pc(uintptr_t host_pc) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = by_host_.upper_bound(host_pc);
+  auto inside = [host_pc](const HostEntry& e) {
+    return host_pc >= e.first && host_pc < e.first + e.second->code_size;
+  };
+  for (const HostEntry& e : by_host_tail_)
+    if (inside(e)) return e.second;
+  auto it = std::upper_bound(by_host_.begin(), by_host_.end(), host_pc,
+                             [](uintptr_t pc, const HostEntry& e) { return pc < e.first; });
   if (it == by_host_.begin()) return nullptr;
   --it;
-  TranslationBlock* tb = it->second;
-  if (host_pc < it->first + tb->code_size) return tb;
-  return nullptr;
+  return inside(*it) ? it->second : nullptr;
+}
+
+void TbCache::host_index_add(TranslationBlock* tb) {
+  by_host_tail_.emplace_back(reinterpret_cast<uintptr_t>(tb->code), tb);
+  if (by_host_tail_.size() < std::max<size_t>(64, by_host_.size() / 16)) return;
+  std::sort(by_host_tail_.begin(), by_host_tail_.end());
+  size_t mid = by_host_.size();
+  by_host_.insert(by_host_.end(), by_host_tail_.begin(), by_host_tail_.end());
+  std::inplace_merge(by_host_.begin(), by_host_.begin() + static_cast<ptrdiff_t>(mid), by_host_.end());
+  by_host_tail_.clear();
+}
+
+void TbCache::host_index_remove(const std::vector<TranslationBlock*>& dead) {
+  if (dead.empty()) return;
+  std::vector<TranslationBlock*> d = dead;
+  std::sort(d.begin(), d.end());
+  auto gone = [&d](const HostEntry& e) { return std::binary_search(d.begin(), d.end(), e.second); };
+  std::erase_if(by_host_, gone);
+  std::erase_if(by_host_tail_, gone);
 }
 
 void TbCache::link(TranslationBlock* from, int index, TranslationBlock* to) {
@@ -82,30 +127,31 @@ void TbCache::invalidate(uint64_t start, uint64_t end) {
   if (end <= start) return;
   auto first = code_pages_.lower_bound(start >> kPageShift);
   if (first == code_pages_.end() || first->first > (end - 1) >> kPageShift) return;  // no code there
-  bool any = false;
-  for (auto it = by_pc_.begin(); it != by_pc_.end();) {
-    TranslationBlock* tb = it->second.get();
-    if (tb->guest_lo < end && tb->pc_end > start) {
-      unlink_all(tb);
-      tb->valid = false;
-      __atomic_store_n(&tb->probe_key, kNoProbeKey, __ATOMIC_RELEASE);
-      by_host_.erase(reinterpret_cast<uintptr_t>(tb->code));
-      count_pages(tb, -1);
-      stats_.invalidated++;
-      stats_.code_bytes -= tb->code_size;
-      graveyard_.push_back(std::move(it->second));
-      it = by_pc_.erase(it);
-      any = true;
-    } else {
-      ++it;
-    }
+  std::vector<TranslationBlock*> dead;
+  by_pc_.for_each([&](uint64_t, TranslationBlock*& tb) {
+    if (tb->guest_lo < end && tb->pc_end > start) dead.push_back(tb);
+  });
+  for (TranslationBlock* tb : dead) {
+    unlink_all(tb);
+    tb->valid = false;
+    __atomic_store_n(&tb->probe_key, kNoProbeKey, __ATOMIC_RELEASE);
+    count_pages(tb, -1);
+    stats_.invalidated++;
+    stats_.code_bytes -= tb->code_size;
+    by_pc_.erase(key(tb->pc, tb->flags));
+    graveyard_.emplace_back(tb);
   }
+  host_index_remove(dead);
+  const bool any = !dead.empty();
   if (any) generation_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 void TbCache::reclaim() {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& tb : graveyard_) exec_.free_code(tb.get());
+  for (TranslationBlock* tb : graveyard_) {
+    exec_.free_code(tb);
+    free_tbs_.push_back(tb);
+  }
   graveyard_.clear();
 }
 

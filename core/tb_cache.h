@@ -13,10 +13,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <vector>
 
 #include "core/executor.h"
+#include "core/pc_table.h"
 #include "core/tb.h"
 
 namespace hart {
@@ -28,9 +28,13 @@ class TbCache {
   ~TbCache();
 
   TranslationBlock* lookup(uint64_t pc, uint32_t flags);
-  // Takes ownership; returns the TB now in the cache (an equal one may have
-  // been inserted by another vCPU meanwhile).
-  TranslationBlock* insert(std::unique_ptr<TranslationBlock> tb);
+  // A blank TB from the cache's arena, for the executor to fill; then
+  // insert() or discard() it.
+  TranslationBlock* new_tb();
+  void discard(TranslationBlock* tb);
+  // Returns the TB now in the cache (an equal one may have been inserted by
+  // another vCPU meanwhile; tb then goes to the graveyard).
+  TranslationBlock* insert(TranslationBlock* tb);
   TranslationBlock* find_by_host_pc(uintptr_t host_pc);
   // The executor reports how long a translation took.
   void add_translate_time(uint64_t ns) { translate_ns_.fetch_add(ns, std::memory_order_relaxed); }
@@ -54,7 +58,9 @@ class TbCache {
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
   struct Stats {
-    uint64_t tbs = 0, code_bytes = 0, translated = 0, invalidated = 0;
+    // translated: blocks this cache translated itself; reused: blocks copied
+    // from translations shared by the executor's other guests.
+    uint64_t tbs = 0, code_bytes = 0, translated = 0, reused = 0, invalidated = 0;
     uint64_t translate_ns = 0;  // time spent translating (executor-reported)
   };
   Stats stats();
@@ -65,13 +71,25 @@ class TbCache {
 
   Executor& exec_;
   std::mutex mutex_;
-  std::unordered_map<uint64_t, std::unique_ptr<TranslationBlock>> by_pc_;
-  std::map<uintptr_t, TranslationBlock*> by_host_;
+  PcTable<TranslationBlock> by_pc_;
+  // TBs live in chunks (no allocation per TB, one free per chunk at the
+  // end); reclaimed ones are reused.
+  static constexpr size_t kChunk = 256;
+  std::vector<std::unique_ptr<TranslationBlock[]>> chunks_;
+  size_t chunk_used_ = kChunk;
+  std::vector<TranslationBlock*> free_tbs_;
+  // TBs by host code address, for faults in generated code: a sorted run
+  // plus a short unsorted tail merged in as it grows (no allocation per TB,
+  // and find_by_host_pc, called from the fault handler, never allocates).
+  using HostEntry = std::pair<uintptr_t, TranslationBlock*>;
+  std::vector<HostEntry> by_host_, by_host_tail_;
+  void host_index_add(TranslationBlock* tb);
+  void host_index_remove(const std::vector<TranslationBlock*>& dead);
   // Guest pages (number → TBs touching it) that hold translated code, so
   // invalidating a range without code (most mmap/munmap) costs one lookup.
   std::map<uint64_t, uint32_t> code_pages_;
   void count_pages(const TranslationBlock* tb, int delta);
-  std::vector<std::unique_ptr<TranslationBlock>> graveyard_;
+  std::vector<TranslationBlock*> graveyard_;
   std::atomic<uint64_t> generation_{0};
   std::atomic<int> running_{0};
   std::atomic<uint64_t> translate_ns_{0};

@@ -121,9 +121,12 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
   if (tb->probe_key == tb_probe_key(pc, flags)) return tb;
   tb = cache_.lookup(pc, flags);
   if (!tb) {
-    std::unique_ptr<TranslationBlock> fresh = exec_.translate(*this, pc, flags);
-    if (!fresh) return nullptr;
-    tb = cache_.insert(std::move(fresh));
+    TranslationBlock* fresh = cache_.new_tb();
+    if (!exec_.translate(*this, pc, flags, fresh)) {
+      cache_.discard(fresh);
+      return nullptr;
+    }
+    tb = cache_.insert(fresh);
     // Guest writes to this code must now be noticed (self-modifying code,
     // other threads, guest JITs without fence.i).
     as_.protect_code(tb->guest_lo, tb->pc_end);

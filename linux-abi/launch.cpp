@@ -202,6 +202,7 @@ void Launch::supervise() {
   // launches may end at once).
   Stats last;
   last.translated = tree_->ended_translated.load();
+  last.reused = tree_->ended_reused.load();
   last.invalidated = tree_->ended_invalidated.load();
   last.translate_ns = tree_->ended_translate_ns.load();
   last.cpu_seconds = static_cast<double>(tree_->ended_cpu_ns.load()) / 1e9;
@@ -318,6 +319,7 @@ Launch::Stats Launch::stats() const {
   }
   Stats s;
   s.translated = tree_->ended_translated.load();
+  s.reused = tree_->ended_reused.load();
   s.invalidated = tree_->ended_invalidated.load();
   s.translate_ns = tree_->ended_translate_ns.load();
   for (auto& p : Process::members(*tree_)) {
@@ -328,6 +330,7 @@ Launch::Stats Launch::stats() const {
     s.tbs += in.tb.tbs;
     s.code_bytes += in.tb.code_bytes;
     s.translated += in.tb.translated;
+    s.reused += in.tb.reused;
     s.invalidated += in.tb.invalidated;
     s.translate_ns += in.tb.translate_ns;
   }

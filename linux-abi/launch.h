@@ -148,6 +148,7 @@ class Launch : public std::enable_shared_from_this<Launch> {
   struct Stats {
     uint64_t tbs = 0, code_bytes = 0;  // live translation caches
     uint64_t translated = 0, invalidated = 0;  // since the launch started
+    uint64_t reused = 0;  // blocks copied from shared translations (not translated)
     uint64_t translate_ns = 0;                 // time spent translating, since the start
     int processes = 0, threads = 0;
     double cpu_seconds = 0;

@@ -512,6 +512,7 @@ Json GuestRegistry::list() {
 std::optional<Json> GuestRegistry::stats(int pid) {
   auto add = [](Json* j, const linux::Launch::Stats& s) {
     (*j)["translated_blocks"] = (*j).value("translated_blocks", uint64_t{0}) + s.translated;
+    (*j)["reused_blocks"] = (*j).value("reused_blocks", uint64_t{0}) + s.reused;
     (*j)["cached_blocks"] = (*j).value("cached_blocks", uint64_t{0}) + s.tbs;
     (*j)["code_cache_bytes"] = (*j).value("code_cache_bytes", uint64_t{0}) + s.code_bytes;
     (*j)["tb_invalidations"] = (*j).value("tb_invalidations", uint64_t{0}) + s.invalidated;
@@ -544,6 +545,7 @@ std::optional<Json> GuestRegistry::stats(int pid) {
   }
   add(&j, gone);
   for (auto& g : all) add(&j, g->launch->stats());
+  if (executor_stats_) j["shared_code"] = executor_stats_();
   return j;
 }
 
@@ -568,6 +570,7 @@ void GuestRegistry::forget_locked(int pid) {
   if (it->second->launch) {
     linux::Launch::Stats s = it->second->launch->stats();  // final: the launch has ended
     forgotten_.translated += s.translated;
+    forgotten_.reused += s.reused;
     forgotten_.invalidated += s.invalidated;
     forgotten_.translate_ns += s.translate_ns;
     forgotten_.cpu_seconds += s.cpu_seconds;

@@ -91,6 +91,8 @@ class GuestRegistry {
   std::string gdb_endpoint(int pid) { return gdb_.endpoint(pid); }
   // hartd's extended-remote endpoint, for `list` (set once, before requests).
   void set_gdb_multi(GdbMulti* m) { multi_ = m; }
+  // Daemon-wide executor counters for `stats` (the shared translations).
+  void set_executor_stats(std::function<Json()> f) { executor_stats_ = std::move(f); }
   // Opens a GDB stub for the running guest process pid (or returns the one it
   // has). Returns the endpoint and *exe (the program's host path), or "" with
   // *code ("no_such_guest", "bad_request") and *error.
@@ -136,6 +138,7 @@ class GuestRegistry {
 
   asio::io_context& io_;
   Executor& exec_;
+  std::function<Json()> executor_stats_;
   RegistrySettings settings_;
   GdbStubs gdb_;
   GdbMulti* multi_ = nullptr;

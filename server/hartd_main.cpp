@@ -64,6 +64,9 @@ const char kUsage[] =
     "  --keep-ended-seconds S  for at most S seconds (default 600)\n"
     "  --keep-orphaned-seconds S  ...and S seconds (default 10) for launches that asked for\n"
     "                       events on a connection since closed (hart-exec, hartctl run)\n"
+    "  --shared-code SIZE   memory for translations shared by all guests (same code at\n"
+    "                       the same address is translated once; default 512M, 0 = off;\n"
+    "                       also $HART_SHARED_CODE)\n"
     "  --gdb-dir PATH       private folder (0700) of gdb endpoints opened without a listen\n"
     "                       address (default SOCKET.gdb)\n"
     "  --max-address-space SIZE\n"
@@ -232,6 +235,7 @@ int main(int argc, char** argv) {
   int nthreads = 2;
   RegistrySettings settings;
   int max_processes = 4096, max_threads = 16384;
+  int64_t shared_code = -1;  // --shared-code bytes (-1: the default)
   double tcp_auth_seconds = 10;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -286,6 +290,12 @@ int main(int argc, char** argv) {
       (a == "--tcp-auth-seconds"        ? tcp_auth_seconds
        : a == "--keep-orphaned-seconds" ? settings.keep_orphaned_seconds
                                         : settings.keep_ended_seconds) = d;
+    } else if (a == "--shared-code") {
+      std::string v = value();
+      uint64_t bytes = 0;
+      std::string e;
+      if (v != "0" && !hart::parse_size(v, &bytes, &e)) return fail("--shared-code: " + e);
+      shared_code = static_cast<int64_t>(bytes);
     } else if (a == "--max-address-space") {
       uint64_t cap = 0;
       std::string e;
@@ -362,12 +372,18 @@ int main(int argc, char** argv) {
     spdlog::warn("{}: gdb endpoints need an explicit listen address", err);
   std::unique_ptr<hart::Jit> jit = hart::Jit::create(&err);
   if (!jit) return fail(err);
+  if (shared_code >= 0) jit->set_shared_code_budget(static_cast<size_t>(shared_code));
 
   asio::io_context io;
   hart::linux::set_daemon_limits(max_processes, max_threads);
   GuestRegistry registry(io, *jit, settings);
   GdbMulti multi(registry);
   registry.set_gdb_multi(&multi);
+  registry.set_executor_stats([&jit] {
+    hart::SharedCodeStore::Stats s = jit->shared_code_stats();
+    return Json{{"hits", s.hits},     {"misses", s.misses},   {"blocks", s.blocks},
+                {"bytes", s.bytes},   {"evicted", s.evicted}, {"budget", s.budget}};
+  });
   DaemonContext ctx;
   ctx.registry = &registry;
   ctx.gdb_multi = &multi;

@@ -6,6 +6,8 @@
 
 #include <ucontext.h>
 
+#include <cstring>
+
 #include "core/address_space.h"
 #include "core/vcpu.h"
 #include "translator/backend_x86_emitter.h"
@@ -272,7 +274,13 @@ void Emitter::emit_exit_stub(const ExitStub& s) {
   tb_->exits[s.index].stub_offset = static_cast<uint32_t>(a_.offset());
   a_.mov(rcx, s.target_pc);
   a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
-  a_.mov(rax, reinterpret_cast<uint64_t>(tb_) | static_cast<uint64_t>(s.index + 1));
+  // mov rax, imm64 always in its 10-byte form, so a copy of this code for
+  // another TB (shared translations) can rewrite the imm64 in place.
+  const uint64_t self = reinterpret_cast<uint64_t>(tb_) | static_cast<uint64_t>(s.index + 1);
+  uint8_t movabs[10] = {0x48, 0xb8};
+  memcpy(movabs + 2, &self, 8);
+  tb_->exits[s.index].tb_imm_offset = static_cast<uint32_t>(a_.offset()) + 2;
+  a_.embed(movabs, sizeof movabs);
   emit_leave_plain();
 }
 
@@ -657,7 +665,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
   switch (i.op) {
     case IrOp::insn_start:
       cur_pc_ = static_cast<uint64_t>(i.imm);
-      tb_->pc_map.emplace_back(static_cast<uint32_t>(a_.offset()), cur_pc_);
+      pc_map.emplace_back(static_cast<uint32_t>(a_.offset()), cur_pc_);
       return "";
     case IrOp::movi:
       loc_[i.dst].kind = LocKind::Const;
@@ -917,7 +925,9 @@ std::string Emitter::run() {
 std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, TranslationBlock* tb,
                        const std::vector<DecodedInsn>& helper_insns, const BackendOptions& opt) {
   x86be::Emitter e(a, ir, tb, helper_insns, opt);
-  return e.run();
+  std::string err = e.run();
+  tb->pc_map = std::make_shared<const PcMap>(std::move(e.pc_map));
+  return err;
 }
 
 void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label) {

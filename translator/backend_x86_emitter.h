@@ -152,6 +152,11 @@ class Emitter {
   std::vector<bool> boxed_;  // by temp: a NaN-boxed single by construction
   size_t idx_ = 0;
   uint64_t cur_pc_ = 0;
+
+ public:
+  PcMap pc_map;  // filled at each insn_start; moved into the TB at the end
+
+ private:
   std::vector<ColdStub> cold_;
   std::vector<ExitStub> exit_stubs_;
   Label req_label_;

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/address_space.h"
 #include "core/vcpu.h"
 #include "translator/backend_x86.h"
 #include "translator/disas.h"
@@ -86,6 +87,16 @@ std::unique_ptr<Jit> Jit::create(std::string* error, const JitHostFeatures* feat
   jit->dispatch_code_ = static_cast<uint8_t*>(rx);
   jit->dispatch_size_ = size;
   jit->host_ = features ? *features : JitHostFeatures::detect();
+  // $HART_SHARED_CODE: the shared translations' budget (a size, 0 = off).
+  if (const char* v = getenv("HART_SHARED_CODE"); v && *v) {
+    uint64_t bytes = 0;
+    std::string e;
+    if (!parse_size(v, &bytes, &e) && !(strcmp(v, "0") == 0)) {
+      if (error) *error = std::string("HART_SHARED_CODE: ") + e;
+      return nullptr;
+    }
+    jit->set_shared_code_budget(strcmp(v, "0") == 0 ? 0 : bytes);
+  }
   return jit;
 }
 
@@ -101,15 +112,90 @@ void Jit::enable_perf_map() {
   if (!perf_map_) perf_map_ = fopen(path, "w");
 }
 
-std::unique_ptr<TranslationBlock> Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags) {
+bool Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb) {
   const auto t0 = std::chrono::steady_clock::now();
-  std::unique_ptr<TranslationBlock> tb = translate_block_at(vcpu, pc, flags);
+  // Shared translations depend on (pc, flags, guest bytes) only: not with
+  // debugger breakpoints in the code or -d output that would be skipped.
+  GuestLog& log = vcpu.log();
+  const bool share = shared_->enabled() && !vcpu.debug && !log.enabled(kLog_in_asm) &&
+                     !log.enabled(kLog_op) && !log.enabled(kLog_op_opt) &&
+                     !log.enabled(kLog_out_asm);
+  bool ok = false;
+  if (share)
+    if (std::shared_ptr<const SharedBlock> blk = shared_->find(vcpu.as(), pc, flags))
+      ok = instantiate(*blk, tb);
+  if (!ok) {
+    ParcelLog parcels;
+    ok = translate_block_at(vcpu, pc, flags, share ? &parcels : nullptr, tb);
+    if (ok && share)
+      if (std::shared_ptr<const SharedBlock> blk = to_shared(*tb, parcels))
+        shared_->publish(std::move(blk));
+  }
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0);
   vcpu.tb_cache().add_translate_time(static_cast<uint64_t>(ns.count()));
-  return tb;
+  return ok;
 }
 
-std::unique_ptr<TranslationBlock> Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags) {
+std::shared_ptr<const SharedBlock> Jit::to_shared(const TranslationBlock& tb,
+                                                  const ParcelLog& parcels) {
+  auto blk = std::make_shared<SharedBlock>();
+  if (!parcels.to_runs(blk.get())) return nullptr;
+  blk->pc = tb.pc;
+  blk->flags = tb.flags;
+  blk->guest_lo = tb.guest_lo;
+  blk->pc_end = tb.pc_end;
+  blk->icount = tb.icount;
+  blk->code.assign(tb.code, tb.code + tb.code_size);
+  blk->n_exits = tb.n_exits;
+  for (int i = 0; i < tb.n_exits; ++i) {
+    blk->exits[i] = tb.exits[i];
+    blk->exits[i].linked = nullptr;
+  }
+  blk->pc_map = tb.pc_map;
+  blk->data = tb.data;
+  return blk;
+}
+
+bool Jit::instantiate(const SharedBlock& blk, TranslationBlock* tb) {
+  void *rx = nullptr, *rw = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(alloc_mutex_);
+    if (alloc_->alloc(&rx, &rw, blk.code.size()) != kErrorOk) return false;
+  }
+  auto* code_rw = static_cast<uint8_t*>(rw);
+  memcpy(code_rw, blk.code.data(), blk.code.size());
+  tb->pc = blk.pc;
+  tb->flags = blk.flags;
+  tb->guest_lo = blk.guest_lo;
+  tb->pc_end = blk.pc_end;
+  tb->icount = blk.icount;
+  tb->code = static_cast<uint8_t*>(rx);
+  tb->code_rw = code_rw;
+  tb->code_size = static_cast<uint32_t>(blk.code.size());
+  tb->n_exits = blk.n_exits;
+  for (int i = 0; i < blk.n_exits; ++i) {
+    tb->exits[i] = blk.exits[i];
+    // The exit stubs name their TB (the dispatcher chains from it).
+    const uint64_t self = reinterpret_cast<uint64_t>(tb) | static_cast<uint64_t>(i + 1);
+    memcpy(code_rw + blk.exits[i].tb_imm_offset, &self, 8);
+  }
+  tb->pc_map = blk.pc_map;
+  tb->data = blk.data;
+  tb->reused = true;
+  note_perf_map(*tb);
+  return true;
+}
+
+void Jit::note_perf_map(const TranslationBlock& tb) {
+  if (!perf_map_) return;
+  std::lock_guard<std::mutex> lock(alloc_mutex_);
+  fprintf(perf_map_, "%lx %x guest_0x%lx\n", (unsigned long)tb.code, tb.code_size,
+          (unsigned long)tb.pc);
+  fflush(perf_map_);
+}
+
+bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, ParcelLog* parcels,
+                             TranslationBlock* tb) {
   AddressSpace& as = vcpu.as();
   GuestLog& log = vcpu.log();
   // Instruction bytes are fetched a page at a time through AddressSpace::
@@ -117,13 +203,16 @@ std::unique_ptr<TranslationBlock> Jit::translate_block_at(Vcpu& vcpu, uint64_t p
   // of faulting hartd when the page goes away meanwhile.
   uint64_t page_va = ~uint64_t{0};
   alignas(8) uint8_t page[kPageSize];
-  FetchFn fetch = [&as, &page_va, &page](uint64_t a, uint16_t* parcel) {
+  // Every parcel read is logged for the shared store (shared_code.h).
+  if (parcels) parcels->clear();
+  FetchFn fetch = [&as, &page_va, &page, parcels](uint64_t a, uint16_t* parcel) {
     uint64_t pva = page_down(a);
     if (pva != page_va) {
       if (!as.fetch(pva, page, kPageSize)) return false;
       page_va = pva;
     }
     memcpy(parcel, page + (a - pva), 2);
+    if (parcels) parcels->add(a, *parcel);
     return true;
   };
   auto data = std::make_shared<TbData>();
@@ -145,7 +234,7 @@ std::unique_ptr<TranslationBlock> Jit::translate_block_at(Vcpu& vcpu, uint64_t p
                                                             : FaultKind::Unmapped;
     vcpu.state.fault_is_write = 0;
     vcpu.state.exit_reason = ExitReason::MemFault;
-    return nullptr;
+    return false;
   }
   data->helper_insns = std::move(blk.helper_insns);
 
@@ -165,7 +254,7 @@ std::unique_ptr<TranslationBlock> Jit::translate_block_at(Vcpu& vcpu, uint64_t p
   }
 #endif
 
-  auto tb = std::make_unique<TranslationBlock>();
+  *tb = TranslationBlock{};
   tb->pc = pc;
   tb->guest_lo = blk.lo;
   tb->pc_end = blk.pc_end;
@@ -184,10 +273,10 @@ std::unique_ptr<TranslationBlock> Jit::translate_block_at(Vcpu& vcpu, uint64_t p
   bopt.host_popcnt = host_.popcnt;
   bopt.host_pclmul = host_.pclmul;
   bopt.host_sse41 = host_.sse41;
-  std::string err = emit_block(a, blk.ir, tb.get(), data->helper_insns, bopt);
+  std::string err = emit_block(a, blk.ir, tb, data->helper_insns, bopt);
   if (!err.empty()) {
     // Retry one instruction at a time: a single instruction always fits.
-    if (fopt.max_insns > 1) return translate_block_at(vcpu, pc, flags | kTbOneInsn);
+    if (fopt.max_insns > 1) return translate_block_at(vcpu, pc, flags | kTbOneInsn, parcels, tb);
     log.printf("translation of 0x%lx failed: %s\n", (unsigned long)pc, err.c_str());
     abort();
   }
@@ -195,25 +284,23 @@ std::unique_ptr<TranslationBlock> Jit::translate_block_at(Vcpu& vcpu, uint64_t p
   void *rx = nullptr, *rw = nullptr;
   {
     std::lock_guard<std::mutex> lock(alloc_mutex_);
-    if (alloc_->alloc(&rx, &rw, size) != kErrorOk) return nullptr;
+    if (alloc_->alloc(&rx, &rw, size) != kErrorOk) return false;
   }
   code.relocateToBase(reinterpret_cast<uint64_t>(rx));
   code.copyFlattenedData(rw, size);
+  // Code with relocations depends on where it lies: not shared. (The
+  // backend addresses helpers through registers, so there are none today.)
+  if (parcels && !code.relocEntries().empty()) parcels->clear();
   tb->code = static_cast<uint8_t*>(rx);
   tb->code_rw = static_cast<uint8_t*>(rw);
   tb->code_size = static_cast<uint32_t>(size);
-  if (perf_map_) {
-    std::lock_guard<std::mutex> lock(alloc_mutex_);
-    fprintf(perf_map_, "%lx %x guest_0x%lx\n", (unsigned long)tb->code, tb->code_size,
-            (unsigned long)pc);
-    fflush(perf_map_);
-  }
+  note_perf_map(*tb);
   if (log.enabled(kLog_out_asm)) {
     char head[64];
     snprintf(head, sizeof head, "OUT: [size=%zu]\n", size);
     log.write(head + host_disassembly(tb->code, size) + "\n");
   }
-  return tb;
+  return true;
 }
 
 ExitValue Jit::enter(Vcpu& vcpu, TranslationBlock* tb) {

@@ -15,6 +15,7 @@
 
 #include "core/executor.h"
 #include "core/log.h"
+#include "translator/shared_code.h"
 
 namespace hart {
 
@@ -37,9 +38,13 @@ class Jit final : public Executor {
   // Writes /tmp/perf-<pid>.map (one line per translated block, named by its
   // guest pc) so that `perf report` attributes samples to guest code.
   void enable_perf_map();
+  // Translations shared by every guest this executor runs (shared_code.h),
+  // within `bytes` of memory; 0 turns sharing off. Call before any guest runs.
+  void set_shared_code_budget(size_t bytes) { shared_ = std::make_unique<SharedCodeStore>(bytes); }
+  SharedCodeStore::Stats shared_code_stats() { return shared_->stats(); }
   ~Jit() override;
 
-  std::unique_ptr<TranslationBlock> translate(Vcpu& vcpu, uint64_t pc, uint32_t flags) override;
+  bool translate(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb) override;
   ExitValue enter(Vcpu& vcpu, TranslationBlock* tb) override;
   void link(TranslationBlock* from, int index, TranslationBlock* to) override;
   void unlink(TranslationBlock* from, int index) override;
@@ -52,7 +57,12 @@ class Jit final : public Executor {
   Jit() = default;
   void patch_jump(TranslationBlock* tb, int index, const uint8_t* target);
   // translate() without the timing (it retries itself one instruction at a time).
-  std::unique_ptr<TranslationBlock> translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags);
+  bool translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, ParcelLog* parcels,
+                          TranslationBlock* tb);
+  // The shared translation's code copied into tb, a new TB of this guest.
+  bool instantiate(const SharedBlock& blk, TranslationBlock* tb);
+  std::shared_ptr<const SharedBlock> to_shared(const TranslationBlock& tb, const ParcelLog& parcels);
+  void note_perf_map(const TranslationBlock& tb);
 
   std::unique_ptr<asmjit::JitAllocator> alloc_;
   std::mutex alloc_mutex_;
@@ -63,6 +73,10 @@ class Jit final : public Executor {
   size_t dispatch_size_ = 0;
   JitHostFeatures host_;
   FILE* perf_map_ = nullptr;
+  std::unique_ptr<SharedCodeStore> shared_ = std::make_unique<SharedCodeStore>(kDefaultSharedCode);
+
+ public:
+  static constexpr size_t kDefaultSharedCode = size_t{512} << 20;
 };
 
 }  // namespace hart

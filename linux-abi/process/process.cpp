@@ -587,6 +587,7 @@ void Process::become_zombie() {
   if (cache && cache.use_count() == 1) {
     TbCache::Stats st = cache->stats();
     tree_->ended_translated.fetch_add(st.translated);
+    tree_->ended_reused.fetch_add(st.reused);
     tree_->ended_invalidated.fetch_add(st.invalidated);
     tree_->ended_translate_ns.fetch_add(st.translate_ns);
   }

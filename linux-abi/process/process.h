@@ -80,7 +80,8 @@ struct ProcessTree {
   std::atomic<bool> dying{false};         // frozen: fork and clone fail (EAGAIN)
   std::atomic<uint64_t> ended_cpu_ns{0};  // CPU time of guest threads that have ended
   // Translation counters of address spaces that are gone (TbCache::Stats).
-  std::atomic<uint64_t> ended_translated{0}, ended_invalidated{0}, ended_translate_ns{0};
+  std::atomic<uint64_t> ended_translated{0}, ended_reused{0}, ended_invalidated{0},
+      ended_translate_ns{0};
   // SysV IPC objects of this launch (sys_ipc.cpp), made on first use under
   // `mutex`: a launch is one IPC namespace.
   std::shared_ptr<struct IpcNamespace> ipc;

@@ -99,7 +99,7 @@ constexpr const char* kSysroot = "/usr/riscv64-linux-gnu";
 
 class NullExecutor : public Executor {
  public:
-  std::unique_ptr<TranslationBlock> translate(Vcpu&, uint64_t, uint32_t) override { return nullptr; }
+  bool translate(Vcpu&, uint64_t, uint32_t, TranslationBlock*) override { return false; }
   ExitValue enter(Vcpu&, TranslationBlock*) override { return 0; }
   void link(TranslationBlock*, int, TranslationBlock*) override {}
   void unlink(TranslationBlock*, int) override {}

@@ -28,13 +28,12 @@ namespace {
 // host address, size 0: never matches a host fault pc).
 class InterpExecutor : public Executor {
  public:
-  std::unique_ptr<TranslationBlock> translate(Vcpu&, uint64_t pc, uint32_t flags) override {
-    auto tb = std::make_unique<TranslationBlock>();
+  bool translate(Vcpu&, uint64_t pc, uint32_t flags, TranslationBlock* tb) override {
     tb->pc = pc;
     tb->pc_end = pc + 1;
     tb->flags = flags;
     tb->code = reinterpret_cast<uint8_t*>(pc | 1);
-    return tb;
+    return true;
   }
   ExitValue enter(Vcpu& v, TranslationBlock*) override {
     interp_run(v, 1u << 20);

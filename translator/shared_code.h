@@ -1,0 +1,102 @@
+// translator/shared_code.h — translations shared by every guest of one
+// executor (one hartd, or one hart-run with its forks and execs): the
+// host code of a block, kept once, and copied into a guest's own TB cache
+// when the same guest bytes sit at the same guest pc.
+// Owns: the daemon-wide store of finished translations, its memory budget
+// and hit/miss counters. Does not own: per-process TBs, chaining or
+// invalidation (core/tb_cache), nor translating (Jit).
+//
+// Safety: a stored translation is immutable. A guest gets a private copy of
+// its code (its chaining patches only that copy) and only after the exact
+// guest bytes the translator read — every 16-bit parcel, fetched again from
+// that guest's memory with execute permission — compare equal. So a guest
+// that rewrites its code changes nothing another guest can see: its own TB
+// cache invalidates as before, and its new bytes no longer match. Blocks
+// whose translation depends on more than (pc, flags, bytes, host features)
+// — debugger breakpoints, -d logging — are neither stored nor looked up.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "core/pc_table.h"
+#include "core/tb.h"
+
+namespace hart {
+
+class AddressSpace;
+
+// One finished translation, as the backend left it before any chaining.
+struct SharedBlock : std::enable_shared_from_this<SharedBlock> {
+  uint64_t pc = 0;
+  uint32_t flags = 0;
+  uint64_t guest_lo = 0, pc_end = 0;
+  uint32_t icount = 0;
+  std::vector<uint8_t> code;  // position-independent except exit_tb_imm
+  TbExit exits[2];            // linked == nullptr
+  int n_exits = 0;
+  std::shared_ptr<const PcMap> pc_map;
+  std::shared_ptr<void> data;  // helper instructions the code points into
+  // The guest code read: runs of consecutive bytes [addr, addr + len) whose
+  // contents start at bytes[off].
+  struct Run {
+    uint64_t addr;
+    uint32_t len, off;
+  };
+  std::vector<Run> runs;
+  std::vector<uint8_t> bytes;
+  size_t footprint() const;
+  // The next stored translation at the same (pc, flags): another program's
+  // code there. Guarded by the store's mutex.
+  mutable const SharedBlock* next = nullptr;
+};
+
+// The 16-bit instruction parcels a translation read, in fetch order.
+class ParcelLog {
+ public:
+  void add(uint64_t addr, uint16_t parcel) { parcels_.emplace_back(addr, parcel); }
+  // Builds runs/bytes of `out`; false if one address was read twice with
+  // different contents (the code changed under the translator: not stored).
+  bool to_runs(SharedBlock* out) const;
+  void clear() { parcels_.clear(); }
+
+ private:
+  std::vector<std::pair<uint64_t, uint16_t>> parcels_;
+};
+
+class SharedCodeStore {
+ public:
+  // budget: bytes of stored code and metadata; 0 disables the store.
+  explicit SharedCodeStore(size_t budget) : budget_(budget) {}
+
+  bool enabled() const { return budget_ != 0; }
+  // A stored translation of (pc, flags) whose guest bytes are those `as`
+  // holds now, or null.
+  std::shared_ptr<const SharedBlock> find(const AddressSpace& as, uint64_t pc, uint32_t flags);
+  void publish(std::shared_ptr<const SharedBlock> blk);
+
+  struct Stats {
+    uint64_t hits = 0, misses = 0, blocks = 0, bytes = 0, evicted = 0, budget = 0;
+  };
+  Stats stats();
+
+ private:
+  static constexpr size_t kMaxPerKey = 4;  // programs with different code at one pc
+  static uint64_t key(uint64_t pc, uint32_t flags) { return tb_probe_key(pc, flags); }
+  static bool matches(const AddressSpace& as, const SharedBlock& blk);
+  void drop_locked(const SharedBlock* blk);
+
+  const size_t budget_;
+  std::mutex mutex_;
+  PcTable<const SharedBlock> by_key_;  // first of a chain (SharedBlock::next)
+  std::deque<std::shared_ptr<const SharedBlock>> fifo_;  // owner; eviction order (oldest first)
+  size_t bytes_ = 0;
+  uint64_t evicted_ = 0;
+  std::atomic<uint64_t> hits_{0}, misses_{0};
+};
+
+}  // namespace hart
