@@ -649,8 +649,9 @@ bool insn_mem_access(const CpuState& s, const AddressSpace& as, MemAccess* out) 
   DecodedInsn d = decode(lo | static_cast<uint32_t>(hi) << 16);
   uint32_t f = d.info().flags;
   if (!(f & (kLoad | kStore | kAmo))) return false;
-  // funct3 gives the width for every load, store and AMO (b/h/w/d).
-  out->size = 1u << ((d.expanded >> 12) & 3);
+  // funct3 gives the width for every load, store and AMO (b/h/w/d; 4 is
+  // amocas.q's 16 bytes).
+  out->size = d.op == Opcode::amocas_q ? 16u : 1u << ((d.expanded >> 12) & 3);
   bool amo = f & kAmo;
   out->addr = s.x[d.rs1] + (amo ? 0 : static_cast<uint64_t>(d.imm));
   out->read = (f & kLoad) || (amo && !(f & kStore));
