@@ -10,6 +10,7 @@
 
 #include "core/address_space.h"
 #include "core/cpu_state.h"
+#include "translator/fp_ops.h"
 
 namespace hart {
 
@@ -191,7 +192,27 @@ bool trans_fp_load(Ctx& c) {
 }
 
 bool trans_fp_store(Ctx& c) {
-  c.ir.emit(IrOp::store, c.rs1(), c.ir.get_freg(c.d.rs2), c.d.imm, 0, c.d.op == Opcode::fsw ? 4 : 8);
+  const uint8_t size = c.d.op == Opcode::fsw ? 4 : c.d.op == Opcode::fsh ? 2 : 8;
+  c.ir.emit(IrOp::store, c.rs1(), c.ir.get_freg(c.d.rs2), c.d.imm, 0, size);
+  return false;
+}
+// Zfhmin's data moves and Zfa's fli, inline: flh (a 16-bit load NaN-boxed
+// with 48 ones: also a valid boxed single NaN, so the backend's boxed-
+// single tracking stays right), fmv.x.h (sign-extends the raw low 16
+// bits), fmv.h.x (ones above the low 16 bits), fli (a constant).
+constexpr int64_t kBoxHigh16 = static_cast<int64_t>(0xffffffffffff0000u);
+bool trans_zfh_move(Ctx& c) {
+  switch (c.d.op) {
+    case Opcode::flh:
+      c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::or_, c.ir.emit_dst(IrOp::load, c.rs1(), kNoTemp, c.d.imm, 2),
+                                          c.ir.movi(kBoxHigh16)));
+      break;
+    case Opcode::fmv_x_h: c.rd(c.ir.emit_dst(IrOp::sext_h, c.ir.get_freg(c.d.rs1))); break;
+    case Opcode::fmv_h_x: c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::or_, c.rs1(), c.ir.movi(kBoxHigh16))); break;
+    case Opcode::fli_h: c.ir.set_freg(c.d.rd, c.ir.movi(static_cast<int64_t>(fp::box16(fp::f16_fli(c.d.rs1))))); break;
+    case Opcode::fli_s: c.ir.set_freg(c.d.rd, c.ir.movi(static_cast<int64_t>(fp::box32(fp::f32_fli(c.d.rs1))))); break;
+    default: c.ir.set_freg(c.d.rd, c.ir.movi(static_cast<int64_t>(fp::f64_fli(c.d.rs1)))); break;  // fli.d
+  }
   return false;
 }
 
@@ -493,8 +514,11 @@ bool trans_insn(Ctx& c) {
       return trans_atomic(c);
     case Opcode::flw: case Opcode::fld:
       return trans_fp_load(c);
-    case Opcode::fsw: case Opcode::fsd:
+    case Opcode::fsw: case Opcode::fsd: case Opcode::fsh:
       return trans_fp_store(c);
+    case Opcode::flh: case Opcode::fmv_x_h: case Opcode::fmv_h_x:
+    case Opcode::fli_h: case Opcode::fli_s: case Opcode::fli_d:
+      return trans_zfh_move(c);
     case Opcode::fsgnj_s: case Opcode::fsgnjn_s: case Opcode::fsgnjx_s:
       return trans_fsgnj(c, true);
     case Opcode::fsgnj_d: case Opcode::fsgnjn_d: case Opcode::fsgnjx_d:
