@@ -318,9 +318,13 @@ void Emitter::emit_atomic(const IrInsn& i) {
   cold_.push_back(mis);
   a_.add(rax, kMem);  // rax = host address from here on
   Mem m = ptr(rax, 0, size);
-  auto r = [&](const Gp& g) { return size == 8 ? Gp(g.r64()) : Gp(g.r32()); };
-  auto widen = [&](const Gp& g) {  // W results are sign-extended
+  auto r = [&](const Gp& g) {
+    return size == 8 ? Gp(g.r64()) : size == 4 ? Gp(g.r32()) : size == 2 ? Gp(g.r16()) : Gp(g.r8());
+  };
+  auto widen = [&](const Gp& g) {  // B/H/W results are sign-extended
     if (size == 4) a_.movsxd(g.r64(), g.r32());
+    if (size == 2) a_.movsx(g.r64(), g.r16());
+    if (size == 1) a_.movsx(g.r64(), g.r8());
   };
   if (i.op == IrOp::lr) {
     a_.mov(r(rcx), m);
@@ -377,7 +381,14 @@ void Emitter::emit_atomic(const IrInsn& i) {
           CondCode keep = op == IrAmo::min ? CondCode::kL : op == IrAmo::max ? CondCode::kG
                           : op == IrAmo::minu ? CondCode::kB : CondCode::kA;
           a_.cmp(r(rax), operand);
-          a_.cmov(negateCond(keep), r(rcx), operand);
+          if (size == 1) {  // no 8-bit cmov (Zabha bytes)
+            Label kept = a_.newLabel();
+            a_.j(keep, kept);
+            a_.mov(r(rcx), operand);
+            a_.bind(kept);
+          } else {
+            a_.cmov(negateCond(keep), r(rcx), operand);
+          }
           break;
         }
       }

@@ -354,7 +354,9 @@ bool trans_atomic(Ctx& c) {
   switch (c.d.op) {
 #define HART_AMO(base, kind)                                        \
   case Opcode::base##_w: op = IrAmo::kind; break;                   \
-  case Opcode::base##_d: op = IrAmo::kind; size = 8; break;
+  case Opcode::base##_d: op = IrAmo::kind; size = 8; break;         \
+  case Opcode::base##_b: op = IrAmo::kind; size = 1; break; /* Zabha */ \
+  case Opcode::base##_h: op = IrAmo::kind; size = 2; break;
     HART_AMO(amoswap, swap) HART_AMO(amoadd, add) HART_AMO(amoxor, xor_) HART_AMO(amoand, and_)
     HART_AMO(amoor, or_) HART_AMO(amomin, min) HART_AMO(amomax, max) HART_AMO(amominu, minu)
     HART_AMO(amomaxu, maxu)
@@ -511,6 +513,11 @@ bool trans_insn(Ctx& c) {
     case Opcode::amomaxu_w: case Opcode::amoswap_d: case Opcode::amoadd_d: case Opcode::amoxor_d:
     case Opcode::amoand_d: case Opcode::amoor_d: case Opcode::amomin_d: case Opcode::amomax_d:
     case Opcode::amominu_d: case Opcode::amomaxu_d:
+    case Opcode::amoswap_b: case Opcode::amoadd_b: case Opcode::amoxor_b: case Opcode::amoand_b:
+    case Opcode::amoor_b: case Opcode::amomin_b: case Opcode::amomax_b: case Opcode::amominu_b:
+    case Opcode::amomaxu_b: case Opcode::amoswap_h: case Opcode::amoadd_h: case Opcode::amoxor_h:
+    case Opcode::amoand_h: case Opcode::amoor_h: case Opcode::amomin_h: case Opcode::amomax_h:
+    case Opcode::amominu_h: case Opcode::amomaxu_h:
       return trans_atomic(c);
     case Opcode::flw: case Opcode::fld:
       return trans_fp_load(c);
