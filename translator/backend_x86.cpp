@@ -333,6 +333,16 @@ void Emitter::emit_atomic(const IrInsn& i) {
     a_.mov(state_mem(offsetof(CpuState, res_addr)), rax);
     a_.mov(state_mem(offsetof(CpuState, res_value)), rcx);
     a_.mov(state_mem(offsetof(CpuState, res_size), 4), Imm(size));
+  } else if (i.op == IrOp::amocas) {
+    // lock cmpxchg: rax = expected in, memory's old value out (stored or not).
+    a_.mov(rdx, rax);
+    Gp v = gp_in_reg(i.b, rcx);
+    if (v != rcx) a_.mov(rcx, v);
+    Gp e = gp_in_reg(i.c, rax);
+    if (e != rax) a_.mov(rax, e);
+    a_.lock().cmpxchg(ptr(rdx, 0, size), r(rcx));
+    a_.mov(rcx, rax);
+    widen(rcx);
   } else if (i.op == IrOp::sc) {
     // Succeeds iff the reservation is for this address and size and memory
     // still holds the value LR saw (compare-and-swap).
@@ -821,7 +831,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       free_dead_operands();
       return "";
     }
-    case IrOp::amo: case IrOp::lr: case IrOp::sc:
+    case IrOp::amo: case IrOp::amocas: case IrOp::lr: case IrOp::sc:
       emit_atomic(i);
       return "";
     case IrOp::fence:

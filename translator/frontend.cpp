@@ -361,6 +361,13 @@ bool trans_atomic(Ctx& c) {
     HART_AMO(amoor, or_) HART_AMO(amomin, min) HART_AMO(amomax, max) HART_AMO(amominu, minu)
     HART_AMO(amomaxu, maxu)
 #undef HART_AMO
+    case Opcode::amocas_w: case Opcode::amocas_d: case Opcode::amocas_b: case Opcode::amocas_h: {
+      // Zacas (and Zabha's byte/halfword forms): rd is the expected value.
+      const uint8_t w = c.d.op == Opcode::amocas_d ? 8 : c.d.op == Opcode::amocas_w ? 4
+                        : c.d.op == Opcode::amocas_h ? 2 : 1;
+      c.rd(c.ir.emit_dst3(IrOp::amocas, c.rs1(), c.rs2(), c.ir.get_reg(c.d.rd), w));
+      return false;
+    }
     case Opcode::lr_w: case Opcode::lr_d:
       c.rd(c.ir.emit_dst(IrOp::lr, c.rs1(), kNoTemp, 0, c.d.op == Opcode::lr_d ? 8 : 4));
       return false;
@@ -518,6 +525,7 @@ bool trans_insn(Ctx& c) {
     case Opcode::amomaxu_b: case Opcode::amoswap_h: case Opcode::amoadd_h: case Opcode::amoxor_h:
     case Opcode::amoand_h: case Opcode::amoor_h: case Opcode::amomin_h: case Opcode::amomax_h:
     case Opcode::amominu_h: case Opcode::amomaxu_h:
+    case Opcode::amocas_w: case Opcode::amocas_d: case Opcode::amocas_b: case Opcode::amocas_h:
       return trans_atomic(c);
     case Opcode::flw: case Opcode::fld:
       return trans_fp_load(c);
