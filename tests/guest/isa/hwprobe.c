@@ -1,11 +1,15 @@
 // tests/guest/isa/hwprobe.c — what the hart says it implements:
 // riscv_hwprobe (syscall 258) keys BASE_BEHAVIOR, IMA_EXT_0 (the exact bit
 // set of the extensions the translator runs, with the kernel's uapi bit
-// numbers), ZICBOZ_BLOCK_SIZE and an unknown key, and the isa line of
-// /proc/cpuinfo. Prints "PASS hwprobe" or "FAIL hwprobe <n>" (exit n).
+// numbers), ZICBOZ_BLOCK_SIZE, ZICBOM_BLOCK_SIZE and an unknown key, the
+// isa line of /proc/cpuinfo, and that pointer masking (Supm, not
+// implemented) is refused as a kernel without it refuses it. Prints
+// "PASS hwprobe" or "FAIL hwprobe <n>" (exit n).
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -40,6 +44,10 @@ int main(void) {
   if (p[2].key != 6 || p[2].value != 64) return fail(4);  // Zicboz block size
   if (p[3].key != -1 || p[3].value != 0) return fail(5);  // unknown key
   if (p[4].key != 12 || p[4].value != 64) return fail(9);  // Zicbom block size
+  // No SUPM bit (49), and pointer masking is refused as by a kernel without it.
+  if (prctl(55 /* PR_SET_TAGGED_ADDR_CTRL */, 1 | (7 << 24), 0, 0, 0) != -1 || errno != EINVAL)
+    return fail(10);
+  if (prctl(56 /* PR_GET_TAGGED_ADDR_CTRL */, 0, 0, 0, 0) != -1 || errno != EINVAL) return fail(11);
   FILE* f = fopen("/proc/cpuinfo", "r");
   if (!f) return fail(6);
   char line[512];
