@@ -326,9 +326,13 @@ void Emitter::emit_atomic(const IrInsn& i) {
   cold_.push_back(mis);
   a_.add(rax, kMem);  // rax = host address from here on
   Mem m = ptr(rax, 0, size);
-  auto r = [&](const Gp& g) { return size == 8 ? Gp(g.r64()) : Gp(g.r32()); };
-  auto widen = [&](const Gp& g) {  // W results are sign-extended
+  auto r = [&](const Gp& g) {
+    return size == 8 ? Gp(g.r64()) : size == 4 ? Gp(g.r32()) : size == 2 ? Gp(g.r16()) : Gp(g.r8());
+  };
+  auto widen = [&](const Gp& g) {  // B/H/W results are sign-extended
     if (size == 4) a_.movsxd(g.r64(), g.r32());
+    if (size == 2) a_.movsx(g.r64(), g.r16());
+    if (size == 1) a_.movsx(g.r64(), g.r8());
   };
   if (i.op == IrOp::lr) {
     a_.mov(r(rcx), m);
@@ -337,6 +341,16 @@ void Emitter::emit_atomic(const IrInsn& i) {
     a_.mov(state_mem(offsetof(CpuState, res_addr)), rax);
     a_.mov(state_mem(offsetof(CpuState, res_value)), rcx);
     a_.mov(state_mem(offsetof(CpuState, res_size), 4), Imm(size));
+  } else if (i.op == IrOp::amocas) {
+    // lock cmpxchg: rax = expected in, memory's old value out (stored or not).
+    a_.mov(rdx, rax);
+    Gp v = gp_in_reg(i.b, rcx);
+    if (v != rcx) a_.mov(rcx, v);
+    Gp e = gp_in_reg(i.c, rax);
+    if (e != rax) a_.mov(rax, e);
+    a_.lock().cmpxchg(ptr(rdx, 0, size), r(rcx));
+    a_.mov(rcx, rax);
+    widen(rcx);
   } else if (i.op == IrOp::sc) {
     // Succeeds iff the reservation is for this address and size and memory
     // still holds the value LR saw (compare-and-swap).
@@ -385,7 +399,14 @@ void Emitter::emit_atomic(const IrInsn& i) {
           CondCode keep = op == IrAmo::min ? CondCode::kL : op == IrAmo::max ? CondCode::kG
                           : op == IrAmo::minu ? CondCode::kB : CondCode::kA;
           a_.cmp(r(rax), operand);
-          a_.cmov(negateCond(keep), r(rcx), operand);
+          if (size == 1) {  // no 8-bit cmov (Zabha bytes)
+            Label kept = a_.newLabel();
+            a_.j(keep, kept);
+            a_.mov(r(rcx), operand);
+            a_.bind(kept);
+          } else {
+            a_.cmov(negateCond(keep), r(rcx), operand);
+          }
           break;
         }
       }
@@ -818,7 +839,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       free_dead_operands();
       return "";
     }
-    case IrOp::amo: case IrOp::lr: case IrOp::sc:
+    case IrOp::amo: case IrOp::amocas: case IrOp::lr: case IrOp::sc:
       emit_atomic(i);
       return "";
     case IrOp::fence:

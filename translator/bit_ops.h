@@ -53,10 +53,15 @@ inline uint64_t rev8(uint64_t v) { return __builtin_bswap64(v); }
 
 // Carry-less product of two 64-bit values: clmul is bits 63..0, clmulh bits
 // 127..64, clmulr bits 126..63.
+// Branch-free (a mask per bit of b), so that its time does not depend on
+// the operands: Zkt requires that of clmul/clmulh on hosts where the JIT
+// calls this instead of PCLMULQDQ.
 inline unsigned __int128 clmul128(uint64_t a, uint64_t b) {
   unsigned __int128 r = 0;
-  for (int i = 0; i < 64; ++i)
-    if ((b >> i) & 1) r ^= static_cast<unsigned __int128>(a) << i;
+  for (int i = 0; i < 64; ++i) {
+    const unsigned __int128 mask = 0 - static_cast<unsigned __int128>((b >> i) & 1);
+    r ^= (static_cast<unsigned __int128>(a) << i) & mask;
+  }
   return r;
 }
 inline uint64_t clmul(uint64_t a, uint64_t b) { return static_cast<uint64_t>(clmul128(a, b)); }

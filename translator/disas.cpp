@@ -11,7 +11,14 @@
 // our table (privileged, V, Zb* beyond Zba/Zbb/Zbs/Zbc) print as "illegal".
 // Extensions QEMU 7.2 does not know (Zicond, Zihintpause, Zihintntl,
 // Zawrs, Zimop, Zcmop, Zicbop, Zicboz) print as binutils prints them (czero.eqz, pause,
-// ntl.all, c.ntl.all, wrs.nto, mop.r.N, mop.rr.N, c.mop.N).
+// ntl.all, c.ntl.all, wrs.nto, mop.r.N, mop.rr.N, c.mop.N). The RVA23
+// scalar group (Zfh, Zfa, Zicbom, Zacas, Zabha) prints in QEMU 10's layout
+// (rounding mode first: "fround.s rne,fa0,fa1", "fcvtmod.w.d rtz,a0,fa0";
+// "amocas.d.aq.rl a0,a2,(a1)") except where QEMU 10 is wrong: fli prints
+// its constant as binutils does ("fli.s fa0,-0x1p+0"; QEMU drops the sign
+// of -1), cbo.clean/flush/inval as binutils ("cbo.clean (a1)"; QEMU 10
+// prints cbo.inval as cbo.flush and the others as lq), and the half-
+// precision arithmetic QEMU 10's disassembler calls illegal by its name.
 //
 // Zba/Zbb/Zbs/Zbc print as QEMU 7.2 prints them (no pseudo-instructions:
 // zext.w is "add.uw rd,rs1,zero", rori/bseti... keep their names) except
@@ -29,6 +36,7 @@
 #include <cstdio>
 
 #include "core/cpu_state.h"
+#include "translator/fp_ops.h"
 
 namespace hart {
 
@@ -158,6 +166,19 @@ std::string render(const char* name, const char* fmt, const Fields& f, uint64_t 
       case 'o': s += std::to_string(f.imm); has_target = true; break;
       case '7': s += std::to_string(f.rs1); break;
       case 'r': s += kRm[f.rm & 7]; break;
+      case 'v':  // fli constant (binutils: min, inf, nan, else %a)
+        if (f.rs1 == 1) {
+          s += "min";
+        } else if (f.rs1 == 30) {
+          s += "inf";
+        } else if (f.rs1 == 31) {
+          s += "nan";
+        } else {
+          char buf[32];
+          snprintf(buf, sizeof buf, "%a", fp::fli_table_value(f.rs1));
+          s += buf;
+        }
+        break;
       case 'c': {
         uint32_t csr = static_cast<uint32_t>(f.imm) & 0xfff;
         if (const char* n = csr_name(csr)) {
@@ -380,7 +401,10 @@ std::string disassemble(const DecodedInsn& d, uint64_t pc) {
   if (f.op == Opcode::prefetch_i || f.op == Opcode::prefetch_r || f.op == Opcode::prefetch_w) f.imm &= ~31;
   const char* name = qemu_name(f.op);
   const char* fmt = layout(f);
-  if (f.op == Opcode::cbo_zero) fmt = "O\t(1)";  // binutils: "cbo.zero (a0)", "prefetch.r 64(a1)"
+  if (f.op == Opcode::cbo_zero || f.op == Opcode::cbo_clean || f.op == Opcode::cbo_flush ||
+      f.op == Opcode::cbo_inval)
+    fmt = "O\t(1)";  // binutils: "cbo.zero (a0)", "prefetch.r 64(a1)"
+  if (f.op == Opcode::fli_h || f.op == Opcode::fli_s || f.op == Opcode::fli_d) fmt = "O\t3,v";
   if (f.op == Opcode::prefetch_i || f.op == Opcode::prefetch_r || f.op == Opcode::prefetch_w) fmt = "O\ti(1)";
   lift(f, &name, &fmt);
   return render(name, fmt, f, pc);

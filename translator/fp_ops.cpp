@@ -176,6 +176,13 @@ struct Traits<uint64_t> {
                             kFrac = 0x000fffffffffffffull, kQuiet = 0x0008000000000000ull,
                             kNaN = kCanonicalNaN64;
 };
+template <>
+struct Traits<uint16_t> {  // binary16 (Zfh): integer code only, no host type
+  using F = void;
+  static constexpr int kMant = 10, kBias = 15, kExpMax = 0x1f;
+  static constexpr uint16_t kSign = 0x8000u, kExp = 0x7c00u, kFrac = 0x03ffu, kQuiet = 0x0200u,
+                            kNaN = kCanonicalNaN16;
+};
 template <class U>
 bool is_nan(U v) {
   return (v & Traits<U>::kExp) == Traits<U>::kExp && (v & Traits<U>::kFrac);
@@ -464,62 +471,23 @@ u128 shift_right_jam(u128 x, int d) {
   return (x >> d) | ((x & ((static_cast<u128>(1) << d) - 1)) != 0);
 }
 
-// (a*b) + c for finite, non-zero a*b and finite c (signs included in the
-// operands), rounded once under rm (RMM included) with exact RISC-V flags:
-// NX, OF (with the rm-dependent overflow result), UF when the result is
-// tiny after rounding and inexact.
+// A finite v as |v| = m * 2^e (m without the sign; 0 for zeros).
 template <class U>
-U soft_fma_finite(U a, U b, U c, unsigned rm, uint32_t* fl) {
+void unpack_finite(U v, uint64_t& m, int& e) {
+  using Tr = Traits<U>;
+  const int be = static_cast<int>((v & Tr::kExp) >> Tr::kMant);
+  m = static_cast<uint64_t>(v & Tr::kFrac) | (be ? uint64_t{1} << Tr::kMant : 0);
+  e = (be ? be : 1) - Tr::kBias - Tr::kMant;
+}
+
+// The non-zero value (neg ? -1 : 1) * r * 2^er rounded once to U under rm
+// (RMM included) with exact RISC-V flags: NX, OF (with the rm-dependent
+// overflow result), UF when the result is tiny after rounding and inexact.
+// Exact values (a widening conversion) come back unchanged, no flags.
+template <class U>
+U round_pack(bool neg, u128 r, int er, unsigned rm, uint32_t* fl) {
   using Tr = Traits<U>;
   constexpr int M = Tr::kMant, P = M + 1, Emin = 1 - Tr::kBias, Emax = Tr::kBias;
-  auto unpack = [](U v, uint64_t& m, int& e) {
-    const int be = static_cast<int>((v & Tr::kExp) >> M);
-    m = static_cast<uint64_t>(v & Tr::kFrac) | (be ? uint64_t{1} << M : 0);
-    e = (be ? be : 1) - Tr::kBias - M;  // |v| = m * 2^e
-  };
-  uint64_t ma, mb, mc;
-  int ea, eb, ec;
-  unpack(a, ma, ea);
-  unpack(b, mb, eb);
-  unpack(c, mc, ec);
-  const bool sp = sign_of(a) != sign_of(b), sc = sign_of(c);
-  // Both terms with their top bit at 125 (room for the carry of the sum);
-  // the product has at most 106 significant bits, so bits 0..18 are zero
-  // and aligning shifts of up to 19 are exact; beyond that no massive
-  // cancellation is possible and a sticky bit suffices.
-  u128 x = static_cast<u128>(ma) * mb;
-  int ex = ea + eb;
-  {
-    const int k = clz128(x) - 2;
-    x <<= k;
-    ex -= k;
-  }
-  bool neg = sp;
-  u128 r = x;
-  int er = ex;
-  if (mc) {
-    u128 y = mc;
-    int ey = ec;
-    const int k = clz128(y) - 2;
-    y <<= k;
-    ey -= k;
-    if (ex >= ey) {
-      y = shift_right_jam(y, ex - ey);
-    } else {
-      x = shift_right_jam(x, ey - ex);
-      er = ey;
-    }
-    if (sp == sc) {
-      r = x + y;
-    } else if (x >= y) {
-      r = x - y;
-    } else {
-      r = y - x;
-      neg = sc;
-    }
-    if (r == 0)  // exact cancellation: +0, or -0 when rounding down
-      return rm == RDN ? Tr::kSign : U{0};
-  }
   const U sign = neg ? Tr::kSign : U{0};
   const int top = 127 - clz128(r);
   const int E = top + er;  // 2^E <= |exact| < 2^(E+1)
@@ -566,6 +534,60 @@ U soft_fma_finite(U a, U b, U c, unsigned rm, uint32_t* fl) {
   return bits;
 }
 
+// (a*b) + c for finite, non-zero a*b and finite c (signs included in the
+// operands), rounded once under rm (RMM included) with exact RISC-V flags:
+// NX, OF (with the rm-dependent overflow result), UF when the result is
+// tiny after rounding and inexact.
+template <class U>
+U soft_fma_finite(U a, U b, U c, unsigned rm, uint32_t* fl) {
+  using Tr = Traits<U>;
+  const auto unpack = unpack_finite<U>;
+  uint64_t ma, mb, mc;
+  int ea, eb, ec;
+  unpack(a, ma, ea);
+  unpack(b, mb, eb);
+  unpack(c, mc, ec);
+  const bool sp = sign_of(a) != sign_of(b), sc = sign_of(c);
+  // Both terms with their top bit at 125 (room for the carry of the sum);
+  // the product has at most 106 significant bits, so bits 0..18 are zero
+  // and aligning shifts of up to 19 are exact; beyond that no massive
+  // cancellation is possible and a sticky bit suffices.
+  u128 x = static_cast<u128>(ma) * mb;
+  int ex = ea + eb;
+  {
+    const int k = clz128(x) - 2;
+    x <<= k;
+    ex -= k;
+  }
+  bool neg = sp;
+  u128 r = x;
+  int er = ex;
+  if (mc) {
+    u128 y = mc;
+    int ey = ec;
+    const int k = clz128(y) - 2;
+    y <<= k;
+    ey -= k;
+    if (ex >= ey) {
+      y = shift_right_jam(y, ex - ey);
+    } else {
+      x = shift_right_jam(x, ey - ex);
+      er = ey;
+    }
+    if (sp == sc) {
+      r = x + y;
+    } else if (x >= y) {
+      r = x - y;
+    } else {
+      r = y - x;
+      neg = sc;
+    }
+    if (r == 0)  // exact cancellation: +0, or -0 when rounding down
+      return rm == RDN ? Tr::kSign : U{0};
+  }
+  return round_pack<U>(neg, r, er, rm, fl);
+}
+
 // Software fma on bits with all RISC-V special cases (NaN, inf, zero).
 template <class U>
 U soft_fma(U a, U b, U c, unsigned rm, uint32_t* fl) {
@@ -597,12 +619,128 @@ U fma_impl(U a, U b, U c, bool neg_prod, bool neg_add, unsigned rm, uint32_t* fl
   if (neg_add) c ^= Traits<U>::kSign;
   // inf * 0 is invalid even when the addend is a quiet NaN.
   if ((is_inf(a) && is_zero(b)) || (is_zero(a) && is_inf(b))) *fl |= NV;
-  // RMM has no host equivalent; hosts without FMA3 have no exact host fma.
-  if (!g_use_fma3 || rm == RMM) return soft_fma(a, b, c, rm, fl);
+  // RMM has no host equivalent; hosts without FMA3 have no exact host fma;
+  // halves have no host type here.
+  if constexpr (sizeof(U) == 2) {
+    return soft_fma(a, b, c, rm, fl);
+  } else {
+    if (!g_use_fma3 || rm == RMM) return soft_fma(a, b, c, rm, fl);
   uint32_t after;
   const U out = raw<U>(win_fma3(val(a), val(b), val(c), op_mxcsr(rm), after));
   *fl |= fp_fflags_from_mxcsr(after);
   return is_nan(out) ? Traits<U>::kNaN : out;
+  }
+}
+
+// ---- conversions between formats (Zfh), all integer code ----
+
+// a (format US) in format UD, rounded once under rm: NaNs become UD's
+// canonical NaN (NV for a signaling one); widening is exact.
+template <class UD, class US>
+UD convert(US a, unsigned rm, uint32_t* fl) {
+  if (is_nan(a)) {
+    if (is_snan(a)) *fl |= NV;
+    return Traits<UD>::kNaN;
+  }
+  const UD sign = sign_of(a) ? Traits<UD>::kSign : UD{0};
+  if (is_inf(a)) return sign | Traits<UD>::kExp;
+  if (is_zero(a)) return sign;
+  uint64_t m;
+  int e;
+  unpack_finite(a, m, e);
+  return round_pack<UD>(sign_of(a), m, e, rm, fl);
+}
+
+// A double computed with RTZ whose flags say whether it was inexact, made
+// round-to-odd (the last bit set when inexact): rounding it once more to a
+// format of at most 51 bits then gives the correctly rounded result under
+// any rm (the two roundings are as one).
+inline uint64_t round_odd(uint64_t d, uint32_t f) {
+  return (f & NX) && !is_nan(d) && !is_inf(d) ? d | 1 : d;
+}
+
+// Half-precision quotient and square root: computed in double under RTZ
+// (halves' quotients and roots never overflow, underflow or get subnormal
+// in double), made round-to-odd, then rounded to half under rm.
+uint16_t f16_via_f64(bool is_sqrt, uint16_t a, uint16_t b, unsigned rm, uint32_t* fl) {
+  uint32_t f = 0;
+  const uint64_t da = convert<uint64_t>(a, RNE, &f), db = convert<uint64_t>(b, RNE, &f);
+  const uint64_t q = is_sqrt ? sqrt_op(da, RTZ, &f) : arith(Arith::Div, da, db, RTZ, &f);
+  *fl |= f & (NV | DZ);
+  return convert<uint16_t>(round_odd(q, f), rm, fl);
+}
+
+// ---- Zfa ----
+
+// fminm/fmaxm: fmin/fmax, except that any NaN operand gives the canonical NaN.
+template <class U>
+U minmax_m(U a, U b, bool is_max, uint32_t* fl) {
+  if (is_nan(a) || is_nan(b)) {
+    if (is_snan(a) || is_snan(b)) *fl |= NV;
+    return Traits<U>::kNaN;
+  }
+  return minmax(a, b, is_max, fl);
+}
+
+// fleq/fltq: flt/fle that are quiet (NV only for a signaling NaN).
+template <class U>
+bool compare_quiet(U a, U b, bool lt, uint32_t* fl) {
+  uint32_t ignored = 0;
+  if (is_snan(a) || is_snan(b)) *fl |= NV;
+  return compare(a, b, lt ? 1 : 2, &ignored);
+}
+
+// fround/froundnx: a rounded to an integer under rm, in its own format.
+// NaNs give the canonical NaN (NV for a signaling one); infinities, zeros
+// and values already integral come back unchanged; NX only for froundnx.
+template <class U>
+U round_int(U a, unsigned rm, bool nx, uint32_t* fl) {
+  using Tr = Traits<U>;
+  if (is_nan(a)) {
+    if (is_snan(a)) *fl |= NV;
+    return Tr::kNaN;
+  }
+  const int be = static_cast<int>((a & Tr::kExp) >> Tr::kMant);
+  if (is_inf(a) || is_zero(a) || be >= Tr::kBias + Tr::kMant) return a;
+  uint64_t m;
+  int e;
+  unpack_finite(a, m, e);  // e < 0: |a| < 2^kMant
+  const int sh = -e;
+  uint64_t keep = 0;
+  int half = -1;
+  bool inexact = true;
+  if (sh < 64) {
+    keep = m >> sh;
+    const uint64_t rem = m & ((uint64_t{1} << sh) - 1), h = uint64_t{1} << (sh - 1);
+    inexact = rem != 0;
+    half = rem < h ? -1 : rem == h ? 0 : 1;
+  }
+  keep += round_up(rm, sign_of(a), keep & 1, half, inexact) ? 1 : 0;
+  if (inexact && nx) *fl |= NX;
+  const U sign = sign_of(a) ? Tr::kSign : U{0};
+  if (keep == 0) return sign;
+  uint32_t ignored = 0;  // keep <= 2^kMant: exact
+  return sign | from_int<U>(keep, 64, true, RNE, &ignored);
+}
+
+// fli.{h,s,d}: the spec's table of 32 constants (index = the rs1 field);
+// 1 is the smallest normal number of the format, 30 +inf, 31 the canonical
+// NaN; the others are exact in every format except 2^16, +inf in half.
+constexpr double kFliTable[32] = {
+    -1.0,    0.0 /* min */, 0x1p-16, 0x1p-15, 0x1p-8, 0x1p-7, 0.0625, 0.125,
+    0.25,    0.3125,        0.375,   0.4375,  0.5,    0.625,  0.75,   0.875,
+    1.0,     1.25,          1.5,     1.75,    2.0,    2.5,    3.0,    4.0,
+    8.0,     16.0,          128.0,   256.0,   32768.0, 65536.0, 0.0 /* inf */, 0.0 /* nan */};
+
+template <class U>
+U fli(unsigned idx) {
+  using Tr = Traits<U>;
+  idx &= 31;
+  if (idx == 1) return U{1} << Tr::kMant;  // biased exponent 1
+  if (idx == 30) return Tr::kExp;
+  if (idx == 31) return Tr::kNaN;
+  uint32_t ignored = 0;
+  return convert<U>(std::bit_cast<uint64_t>(kFliTable[idx]), RNE, &ignored);
 }
 
 }  // namespace
@@ -691,6 +829,85 @@ uint32_t f64_to_f32(uint64_t a, unsigned rm, uint32_t* fl) {
   }
   *fl |= f;
   return out;
+}
+
+// ---- Zfh / Zfhmin ----
+uint16_t f16_arith(Arith op, uint16_t a, uint16_t b, unsigned rm, uint32_t* fl) {
+  constexpr uint16_t kOne = 0x3c00u;
+  switch (op) {
+    case Arith::Add: return soft_fma<uint16_t>(a, kOne, b, rm, fl);
+    case Arith::Sub: return soft_fma<uint16_t>(a, kOne, b ^ 0x8000u, rm, fl);
+    case Arith::Mul:
+      // a*b + -0 is a*b, except for an exact zero product (its own sign).
+      if ((is_zero(a) && !is_nan(b) && !is_inf(b)) || (is_zero(b) && !is_nan(a) && !is_inf(a)))
+        return (a ^ b) & 0x8000u;
+      return fma_impl<uint16_t>(a, b, 0x8000u, false, false, rm, fl);
+    default: return f16_via_f64(false, a, b, rm, fl);
+  }
+}
+uint16_t f16_sqrt(uint16_t a, unsigned rm, uint32_t* fl) { return f16_via_f64(true, a, a, rm, fl); }
+uint16_t f16_fma(uint16_t a, uint16_t b, uint16_t c, bool neg_prod, bool neg_add, unsigned rm,
+                 uint32_t* fl) {
+  return fma_impl(a, b, c, neg_prod, neg_add, rm, fl);
+}
+uint16_t f16_min(uint16_t a, uint16_t b, uint32_t* fl) { return minmax(a, b, false, fl); }
+uint16_t f16_max(uint16_t a, uint16_t b, uint32_t* fl) { return minmax(a, b, true, fl); }
+bool f16_eq(uint16_t a, uint16_t b, uint32_t* fl) { return compare(a, b, 0, fl); }
+bool f16_lt(uint16_t a, uint16_t b, uint32_t* fl) { return compare(a, b, 1, fl); }
+bool f16_le(uint16_t a, uint16_t b, uint32_t* fl) { return compare(a, b, 2, fl); }
+uint64_t f16_class(uint16_t a) { return classify(a); }
+uint64_t f16_to_int(uint16_t a, int width, bool is_unsigned, unsigned rm, uint32_t* fl) {
+  return to_int(a, width, is_unsigned, rm, fl);
+}
+uint16_t int_to_f16(uint64_t v, int width, bool is_unsigned, unsigned rm, uint32_t* fl) {
+  uint32_t f = 0;  // a 64-bit integer made round-to-odd in double, then rounded once
+  const uint64_t d = from_int<uint64_t>(v, width, is_unsigned, RTZ, &f);
+  return convert<uint16_t>(round_odd(d, f), rm, fl);
+}
+uint32_t f16_to_f32(uint16_t a, uint32_t* fl) { return convert<uint32_t>(a, RNE, fl); }
+uint64_t f16_to_f64(uint16_t a, uint32_t* fl) { return convert<uint64_t>(a, RNE, fl); }
+uint16_t f32_to_f16(uint32_t a, unsigned rm, uint32_t* fl) { return convert<uint16_t>(a, rm, fl); }
+uint16_t f64_to_f16(uint64_t a, unsigned rm, uint32_t* fl) { return convert<uint16_t>(a, rm, fl); }
+
+// ---- Zfa ----
+double fli_table_value(unsigned idx) { return kFliTable[idx & 31]; }
+uint16_t f16_fli(unsigned idx) { return fli<uint16_t>(idx); }
+uint32_t f32_fli(unsigned idx) { return fli<uint32_t>(idx); }
+uint64_t f64_fli(unsigned idx) { return fli<uint64_t>(idx); }
+uint16_t f16_minmax_m(uint16_t a, uint16_t b, bool is_max, uint32_t* fl) { return minmax_m(a, b, is_max, fl); }
+uint32_t f32_minmax_m(uint32_t a, uint32_t b, bool is_max, uint32_t* fl) { return minmax_m(a, b, is_max, fl); }
+uint64_t f64_minmax_m(uint64_t a, uint64_t b, bool is_max, uint32_t* fl) { return minmax_m(a, b, is_max, fl); }
+uint16_t f16_round(uint16_t a, unsigned rm, bool nx, uint32_t* fl) { return round_int(a, rm, nx, fl); }
+uint32_t f32_round(uint32_t a, unsigned rm, bool nx, uint32_t* fl) { return round_int(a, rm, nx, fl); }
+uint64_t f64_round(uint64_t a, unsigned rm, bool nx, uint32_t* fl) { return round_int(a, rm, nx, fl); }
+bool f16_cmp_quiet(uint16_t a, uint16_t b, bool lt, uint32_t* fl) { return compare_quiet(a, b, lt, fl); }
+bool f32_cmp_quiet(uint32_t a, uint32_t b, bool lt, uint32_t* fl) { return compare_quiet(a, b, lt, fl); }
+bool f64_cmp_quiet(uint64_t a, uint64_t b, bool lt, uint32_t* fl) { return compare_quiet(a, b, lt, fl); }
+
+uint64_t f64_to_i32_mod(uint64_t a, uint32_t* fl) {
+  if (is_nan(a) || is_inf(a)) {
+    *fl |= NV;
+    return 0;
+  }
+  if (is_zero(a)) return 0;
+  uint64_t m;
+  int e;
+  unpack_finite(a, m, e);  // |a| = m * 2^e, m < 2^53
+  uint64_t ip;             // the integer part modulo 2^64
+  bool inexact = false, in_range;
+  if (e >= 0) {  // |a| >= 2^52: out of range, its low 32 bits may still be set
+    ip = e >= 64 ? 0 : m << e;
+    in_range = false;
+  } else {
+    ip = -e >= 64 ? 0 : m >> -e;
+    inexact = -e >= 64 ? true : (m & ((uint64_t{1} << -e) - 1)) != 0;
+    in_range = ip <= (uint64_t{1} << 31);
+  }
+  const uint32_t low = static_cast<uint32_t>(sign_of(a) ? 0 - ip : ip);
+  // In range: -2^31 <= trunc(a) <= 2^31 - 1.
+  if (!in_range || (!sign_of(a) && ip == (uint64_t{1} << 31))) *fl |= NV;
+  else if (inexact) *fl |= NX;
+  return sext32(low);
 }
 
 bool host_has_fma() { return g_use_fma3; }

@@ -1,4 +1,4 @@
-// translator/fp_ops.h — RISC-V F/D arithmetic as pure functions on raw bits:
+// translator/fp_ops.h — RISC-V F/D (and Zfh, Zfa) arithmetic as pure functions on raw bits:
 // every operation takes its operands as IEEE bit patterns and a resolved
 // rounding mode (RNE..RMM, never DYN), returns the RISC-V result bits and
 // ORs the RISC-V fflags it raises into *fl. Used by the reference
@@ -44,6 +44,12 @@ inline uint32_t unbox32(uint64_t f) {
   return (f >> 32) == 0xffffffffu ? static_cast<uint32_t>(f) : kCanonicalNaN32;
 }
 inline uint64_t box32(uint32_t v) { return 0xffffffff00000000ull | v; }
+// Halves (Zfh/Zfhmin) likewise: NaN-boxed with 48 ones above.
+constexpr uint16_t kCanonicalNaN16 = 0x7e00u;
+inline uint16_t unbox16(uint64_t f) {
+  return (f >> 16) == 0xffffffffffffull ? static_cast<uint16_t>(f) : kCanonicalNaN16;
+}
+inline uint64_t box16(uint16_t v) { return 0xffffffffffff0000ull | v; }
 
 // ---- MXCSR <-> RISC-V mapping, shared with the JIT ----
 // MXCSR layout: flags IE=bit0 DE=1 ZE=2 OE=3 UE=4 PE=5 (sticky), DAZ=6,
@@ -138,6 +144,51 @@ uint64_t int_to_f64(uint64_t v, int width, bool is_unsigned, unsigned rm, uint32
 
 uint64_t f32_to_f64(uint32_t a, uint32_t* fl);
 uint32_t f64_to_f32(uint64_t a, unsigned rm, uint32_t* fl);
+
+// ---- Zfh/Zfhmin: binary16, exact in integer code ----
+// Add, sub, mul and fma are the software fma on halves; div and sqrt are
+// computed in double under RTZ, made round-to-odd and rounded once to half
+// (exact: double has more than 2*11+2 bits). Conversions round once.
+uint16_t f16_arith(Arith op, uint16_t a, uint16_t b, unsigned rm, uint32_t* fl);
+uint16_t f16_sqrt(uint16_t a, unsigned rm, uint32_t* fl);
+uint16_t f16_fma(uint16_t a, uint16_t b, uint16_t c, bool neg_prod, bool neg_add, unsigned rm,
+                 uint32_t* fl);
+uint16_t f16_min(uint16_t a, uint16_t b, uint32_t* fl);
+uint16_t f16_max(uint16_t a, uint16_t b, uint32_t* fl);
+bool f16_eq(uint16_t a, uint16_t b, uint32_t* fl);
+bool f16_lt(uint16_t a, uint16_t b, uint32_t* fl);
+bool f16_le(uint16_t a, uint16_t b, uint32_t* fl);
+uint64_t f16_class(uint16_t a);
+uint64_t f16_to_int(uint16_t a, int width, bool is_unsigned, unsigned rm, uint32_t* fl);
+uint16_t int_to_f16(uint64_t v, int width, bool is_unsigned, unsigned rm, uint32_t* fl);
+uint32_t f16_to_f32(uint16_t a, uint32_t* fl);
+uint64_t f16_to_f64(uint16_t a, uint32_t* fl);
+uint16_t f32_to_f16(uint32_t a, unsigned rm, uint32_t* fl);
+uint16_t f64_to_f16(uint64_t a, unsigned rm, uint32_t* fl);
+
+// ---- Zfa ----
+// fli: constant number idx (0..31) of the spec's table, in each format.
+uint16_t f16_fli(unsigned idx);
+// The table's value as a double (for the disassembler; 0 for 1, 30, 31:
+// min, inf, nan, which depend on the format or are not numbers).
+double fli_table_value(unsigned idx);
+uint32_t f32_fli(unsigned idx);
+uint64_t f64_fli(unsigned idx);
+// fminm/fmaxm: as fmin/fmax but a NaN operand gives the canonical NaN.
+uint16_t f16_minmax_m(uint16_t a, uint16_t b, bool is_max, uint32_t* fl);
+uint32_t f32_minmax_m(uint32_t a, uint32_t b, bool is_max, uint32_t* fl);
+uint64_t f64_minmax_m(uint64_t a, uint64_t b, bool is_max, uint32_t* fl);
+// fround (nx false) / froundnx (nx true): round to an integral value.
+uint16_t f16_round(uint16_t a, unsigned rm, bool nx, uint32_t* fl);
+uint32_t f32_round(uint32_t a, unsigned rm, bool nx, uint32_t* fl);
+uint64_t f64_round(uint64_t a, unsigned rm, bool nx, uint32_t* fl);
+// fltq (lt true) / fleq (lt false): quiet comparisons.
+bool f16_cmp_quiet(uint16_t a, uint16_t b, bool lt, uint32_t* fl);
+bool f32_cmp_quiet(uint32_t a, uint32_t b, bool lt, uint32_t* fl);
+bool f64_cmp_quiet(uint64_t a, uint64_t b, bool lt, uint32_t* fl);
+// fcvtmod.w.d: truncate, keep the low 32 bits (sign-extended); NaN/inf give
+// 0 and NV; NV when the integer is outside int32, else NX when inexact.
+uint64_t f64_to_i32_mod(uint64_t a, uint32_t* fl);
 
 // Whether f32_fma/f64_fma use the host's FMA3 instruction (checked once at
 // start-up; RMM always uses the software path). Testing only, not thread

@@ -10,6 +10,7 @@
 
 #include "core/address_space.h"
 #include "core/cpu_state.h"
+#include "translator/fp_ops.h"
 
 namespace hart {
 
@@ -191,7 +192,27 @@ bool trans_fp_load(Ctx& c) {
 }
 
 bool trans_fp_store(Ctx& c) {
-  c.ir.emit(IrOp::store, c.rs1(), c.ir.get_freg(c.d.rs2), c.d.imm, 0, c.d.op == Opcode::fsw ? 4 : 8);
+  const uint8_t size = c.d.op == Opcode::fsw ? 4 : c.d.op == Opcode::fsh ? 2 : 8;
+  c.ir.emit(IrOp::store, c.rs1(), c.ir.get_freg(c.d.rs2), c.d.imm, 0, size);
+  return false;
+}
+// Zfhmin's data moves and Zfa's fli, inline: flh (a 16-bit load NaN-boxed
+// with 48 ones: also a valid boxed single NaN, so the backend's boxed-
+// single tracking stays right), fmv.x.h (sign-extends the raw low 16
+// bits), fmv.h.x (ones above the low 16 bits), fli (a constant).
+constexpr int64_t kBoxHigh16 = static_cast<int64_t>(0xffffffffffff0000u);
+bool trans_zfh_move(Ctx& c) {
+  switch (c.d.op) {
+    case Opcode::flh:
+      c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::or_, c.ir.emit_dst(IrOp::load, c.rs1(), kNoTemp, c.d.imm, 2),
+                                          c.ir.movi(kBoxHigh16)));
+      break;
+    case Opcode::fmv_x_h: c.rd(c.ir.emit_dst(IrOp::sext_h, c.ir.get_freg(c.d.rs1))); break;
+    case Opcode::fmv_h_x: c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::or_, c.rs1(), c.ir.movi(kBoxHigh16))); break;
+    case Opcode::fli_h: c.ir.set_freg(c.d.rd, c.ir.movi(static_cast<int64_t>(fp::box16(fp::f16_fli(c.d.rs1))))); break;
+    case Opcode::fli_s: c.ir.set_freg(c.d.rd, c.ir.movi(static_cast<int64_t>(fp::box32(fp::f32_fli(c.d.rs1))))); break;
+    default: c.ir.set_freg(c.d.rd, c.ir.movi(static_cast<int64_t>(fp::f64_fli(c.d.rs1)))); break;  // fli.d
+  }
   return false;
 }
 
@@ -333,11 +354,20 @@ bool trans_atomic(Ctx& c) {
   switch (c.d.op) {
 #define HART_AMO(base, kind)                                        \
   case Opcode::base##_w: op = IrAmo::kind; break;                   \
-  case Opcode::base##_d: op = IrAmo::kind; size = 8; break;
+  case Opcode::base##_d: op = IrAmo::kind; size = 8; break;         \
+  case Opcode::base##_b: op = IrAmo::kind; size = 1; break; /* Zabha */ \
+  case Opcode::base##_h: op = IrAmo::kind; size = 2; break;
     HART_AMO(amoswap, swap) HART_AMO(amoadd, add) HART_AMO(amoxor, xor_) HART_AMO(amoand, and_)
     HART_AMO(amoor, or_) HART_AMO(amomin, min) HART_AMO(amomax, max) HART_AMO(amominu, minu)
     HART_AMO(amomaxu, maxu)
 #undef HART_AMO
+    case Opcode::amocas_w: case Opcode::amocas_d: case Opcode::amocas_b: case Opcode::amocas_h: {
+      // Zacas (and Zabha's byte/halfword forms): rd is the expected value.
+      const uint8_t w = c.d.op == Opcode::amocas_d ? 8 : c.d.op == Opcode::amocas_w ? 4
+                        : c.d.op == Opcode::amocas_h ? 2 : 1;
+      c.rd(c.ir.emit_dst3(IrOp::amocas, c.rs1(), c.rs2(), c.ir.get_reg(c.d.rd), w));
+      return false;
+    }
     case Opcode::lr_w: case Opcode::lr_d:
       c.rd(c.ir.emit_dst(IrOp::lr, c.rs1(), kNoTemp, 0, c.d.op == Opcode::lr_d ? 8 : 4));
       return false;
@@ -490,11 +520,20 @@ bool trans_insn(Ctx& c) {
     case Opcode::amomaxu_w: case Opcode::amoswap_d: case Opcode::amoadd_d: case Opcode::amoxor_d:
     case Opcode::amoand_d: case Opcode::amoor_d: case Opcode::amomin_d: case Opcode::amomax_d:
     case Opcode::amominu_d: case Opcode::amomaxu_d:
+    case Opcode::amoswap_b: case Opcode::amoadd_b: case Opcode::amoxor_b: case Opcode::amoand_b:
+    case Opcode::amoor_b: case Opcode::amomin_b: case Opcode::amomax_b: case Opcode::amominu_b:
+    case Opcode::amomaxu_b: case Opcode::amoswap_h: case Opcode::amoadd_h: case Opcode::amoxor_h:
+    case Opcode::amoand_h: case Opcode::amoor_h: case Opcode::amomin_h: case Opcode::amomax_h:
+    case Opcode::amominu_h: case Opcode::amomaxu_h:
+    case Opcode::amocas_w: case Opcode::amocas_d: case Opcode::amocas_b: case Opcode::amocas_h:
       return trans_atomic(c);
     case Opcode::flw: case Opcode::fld:
       return trans_fp_load(c);
-    case Opcode::fsw: case Opcode::fsd:
+    case Opcode::fsw: case Opcode::fsd: case Opcode::fsh:
       return trans_fp_store(c);
+    case Opcode::flh: case Opcode::fmv_x_h: case Opcode::fmv_h_x:
+    case Opcode::fli_h: case Opcode::fli_s: case Opcode::fli_d:
+      return trans_zfh_move(c);
     case Opcode::fsgnj_s: case Opcode::fsgnjn_s: case Opcode::fsgnjx_s:
       return trans_fsgnj(c, true);
     case Opcode::fsgnj_d: case Opcode::fsgnjn_d: case Opcode::fsgnjx_d:
@@ -649,8 +688,9 @@ bool insn_mem_access(const CpuState& s, const AddressSpace& as, MemAccess* out) 
   DecodedInsn d = decode(lo | static_cast<uint32_t>(hi) << 16);
   uint32_t f = d.info().flags;
   if (!(f & (kLoad | kStore | kAmo))) return false;
-  // funct3 gives the width for every load, store and AMO (b/h/w/d).
-  out->size = 1u << ((d.expanded >> 12) & 3);
+  // funct3 gives the width for every load, store and AMO (b/h/w/d; 4 is
+  // amocas.q's 16 bytes).
+  out->size = d.op == Opcode::amocas_q ? 16u : 1u << ((d.expanded >> 12) & 3);
   bool amo = f & kAmo;
   out->addr = s.x[d.rs1] + (amo ? 0 : static_cast<uint64_t>(d.imm));
   out->read = (f & kLoad) || (amo && !(f & kStore));

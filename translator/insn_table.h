@@ -2,7 +2,9 @@
 // (RV64I, M, A, F, D, Zicsr, Zifencei) and the ratified bit-manipulation
 // extensions Zba, Zbb, Zbs, Zbc (RV64 encodings), Zicond, Zihintpause,
 // Zawrs, Zimop (mop_r/mop_rr: one row each, N in the operand bits),
-// Zicbop (prefetch.*) and Zicboz (cbo.zero) as (name, mask, match,
+// Zicbop (prefetch.*), Zicboz (cbo.zero) and, in their own group
+// (HART_INSN_TABLE_RVA23_SCALAR), Zfhmin/Zfh, Zfa, Zicbom, Zacas and Zabha
+// as (name, mask, match,
 // format, flags). The decoder, the disassembler, the interpreter dispatch and the
 // JIT dispatch are all generated from this one list. Compressed (C)
 // instructions are not listed: decode.cpp expands them to the 32-bit
@@ -261,7 +263,100 @@ enum InsnFlags : uint32_t {
   /* Zimop: mop.r.N (N = bits 30,27:26,21:20), mop.rr.N (N = bits 30,27:26); */   \
   /* both write 0 to rd */                                                        \
   X(mop_r, 0xb3c0707f, 0x81c04073, R1, 0)                                         \
-  X(mop_rr, 0xb200707f, 0x82004073, R, 0)
+  X(mop_rr, 0xb200707f, 0x82004073, R, 0)                                         \
+  HART_INSN_TABLE_RVA23_SCALAR(X)
+
+// RVA23 scalar extensions beyond the above, one group each (kept apart from
+// the V rows so that the two grow independently).
+#define HART_INSN_TABLE_RVA23_SCALAR(X)                                           \
+  /* Zfhmin: half-precision loads/stores, moves, conversions to/from S and D */  \
+  X(flh, 0x0000707f, 0x00001007, L, kFd | kLoad)                                  \
+  X(fsh, 0x0000707f, 0x00001027, S, kFs2 | kStore)                                \
+  X(fmv_x_h, 0xfff0707f, 0xe4000053, FR1, kFs1)                                   \
+  X(fmv_h_x, 0xfff0707f, 0xf4000053, FR1, kFd)                                    \
+  X(fcvt_s_h, 0xfff0007f, 0x40200053, FR1, kFd | kFs1 | kRm)                      \
+  X(fcvt_h_s, 0xfff0007f, 0x44000053, FR1, kFd | kFs1 | kRm)                      \
+  X(fcvt_d_h, 0xfff0007f, 0x42200053, FR1, kFd | kFs1 | kRm)                      \
+  X(fcvt_h_d, 0xfff0007f, 0x44100053, FR1, kFd | kFs1 | kRm)                      \
+  /* Zfh: half-precision arithmetic, compares, class, integer conversions */     \
+  X(fmadd_h, 0x0600007f, 0x04000043, FR4, HART_FFF | kFs3)                        \
+  X(fmsub_h, 0x0600007f, 0x04000047, FR4, HART_FFF | kFs3)                        \
+  X(fnmsub_h, 0x0600007f, 0x0400004b, FR4, HART_FFF | kFs3)                       \
+  X(fnmadd_h, 0x0600007f, 0x0400004f, FR4, HART_FFF | kFs3)                       \
+  X(fadd_h, 0xfe00007f, 0x04000053, FR, HART_FFF)                                 \
+  X(fsub_h, 0xfe00007f, 0x0c000053, FR, HART_FFF)                                 \
+  X(fmul_h, 0xfe00007f, 0x14000053, FR, HART_FFF)                                 \
+  X(fdiv_h, 0xfe00007f, 0x1c000053, FR, HART_FFF)                                 \
+  X(fsqrt_h, 0xfff0007f, 0x5c000053, FR1, kFd | kFs1 | kRm)                       \
+  X(fsgnj_h, 0xfe00707f, 0x24000053, FR, kFd | kFs1 | kFs2)                       \
+  X(fsgnjn_h, 0xfe00707f, 0x24001053, FR, kFd | kFs1 | kFs2)                      \
+  X(fsgnjx_h, 0xfe00707f, 0x24002053, FR, kFd | kFs1 | kFs2)                      \
+  X(fmin_h, 0xfe00707f, 0x2c000053, FR, kFd | kFs1 | kFs2)                        \
+  X(fmax_h, 0xfe00707f, 0x2c001053, FR, kFd | kFs1 | kFs2)                        \
+  X(feq_h, 0xfe00707f, 0xa4002053, FR, kFs1 | kFs2)                               \
+  X(flt_h, 0xfe00707f, 0xa4001053, FR, kFs1 | kFs2)                               \
+  X(fle_h, 0xfe00707f, 0xa4000053, FR, kFs1 | kFs2)                               \
+  X(fclass_h, 0xfff0707f, 0xe4001053, FR1, kFs1)                                  \
+  X(fcvt_w_h, 0xfff0007f, 0xc4000053, FR1, kFs1 | kRm)                            \
+  X(fcvt_wu_h, 0xfff0007f, 0xc4100053, FR1, kFs1 | kRm)                           \
+  X(fcvt_l_h, 0xfff0007f, 0xc4200053, FR1, kFs1 | kRm)                            \
+  X(fcvt_lu_h, 0xfff0007f, 0xc4300053, FR1, kFs1 | kRm)                           \
+  X(fcvt_h_w, 0xfff0007f, 0xd4000053, FR1, kFd | kRm)                             \
+  X(fcvt_h_wu, 0xfff0007f, 0xd4100053, FR1, kFd | kRm)                            \
+  X(fcvt_h_l, 0xfff0007f, 0xd4200053, FR1, kFd | kRm)                             \
+  X(fcvt_h_lu, 0xfff0007f, 0xd4300053, FR1, kFd | kRm)                            \
+  /* Zfa (RV64: fmvh.x.d/fmvp.d.x are RV32-only and stay reserved) */            \
+  X(fli_s, 0xfff0707f, 0xf0100053, FR1, kFd)                                      \
+  X(fli_d, 0xfff0707f, 0xf2100053, FR1, kFd)                                      \
+  X(fli_h, 0xfff0707f, 0xf4100053, FR1, kFd)                                      \
+  X(fminm_s, 0xfe00707f, 0x28002053, FR, kFd | kFs1 | kFs2)                       \
+  X(fmaxm_s, 0xfe00707f, 0x28003053, FR, kFd | kFs1 | kFs2)                       \
+  X(fminm_d, 0xfe00707f, 0x2a002053, FR, kFd | kFs1 | kFs2)                       \
+  X(fmaxm_d, 0xfe00707f, 0x2a003053, FR, kFd | kFs1 | kFs2)                       \
+  X(fminm_h, 0xfe00707f, 0x2c002053, FR, kFd | kFs1 | kFs2)                       \
+  X(fmaxm_h, 0xfe00707f, 0x2c003053, FR, kFd | kFs1 | kFs2)                       \
+  X(fround_s, 0xfff0007f, 0x40400053, FR1, kFd | kFs1 | kRm)                      \
+  X(froundnx_s, 0xfff0007f, 0x40500053, FR1, kFd | kFs1 | kRm)                    \
+  X(fround_d, 0xfff0007f, 0x42400053, FR1, kFd | kFs1 | kRm)                      \
+  X(froundnx_d, 0xfff0007f, 0x42500053, FR1, kFd | kFs1 | kRm)                    \
+  X(fround_h, 0xfff0007f, 0x44400053, FR1, kFd | kFs1 | kRm)                      \
+  X(froundnx_h, 0xfff0007f, 0x44500053, FR1, kFd | kFs1 | kRm)                    \
+  X(fcvtmod_w_d, 0xfff0707f, 0xc2801053, FR1, kFs1 | kRm) /* rm field: rtz only */ \
+  X(fleq_s, 0xfe00707f, 0xa0004053, FR, kFs1 | kFs2)                              \
+  X(fltq_s, 0xfe00707f, 0xa0005053, FR, kFs1 | kFs2)                              \
+  X(fleq_d, 0xfe00707f, 0xa2004053, FR, kFs1 | kFs2)                              \
+  X(fltq_d, 0xfe00707f, 0xa2005053, FR, kFs1 | kFs2)                              \
+  X(fleq_h, 0xfe00707f, 0xa4004053, FR, kFs1 | kFs2)                              \
+  X(fltq_h, 0xfe00707f, 0xa4005053, FR, kFs1 | kFs2)                              \
+  /* Zicbom (cbo.inval stays illegal in user mode, as Linux leaves it) */         \
+  X(cbo_inval, 0xfff07fff, 0x0000200f, N, 0)                                      \
+  X(cbo_clean, 0xfff07fff, 0x0010200f, N, 0)                                      \
+  X(cbo_flush, 0xfff07fff, 0x0020200f, N, 0)                                      \
+  /* Zacas (amocas.q: rd and rs2 are even register pairs) */                      \
+  X(amocas_w, 0xf800707f, 0x2800202f, A, kAmo)                                    \
+  X(amocas_d, 0xf800707f, 0x2800302f, A, kAmo)                                    \
+  X(amocas_q, 0xf800707f, 0x2800402f, A, kAmo)                                    \
+  /* Zabha: byte and halfword AMOs (amocas.b/h with Zacas) */                     \
+  X(amoswap_b, 0xf800707f, 0x0800002f, A, kAmo)                                   \
+  X(amoadd_b, 0xf800707f, 0x0000002f, A, kAmo)                                    \
+  X(amoxor_b, 0xf800707f, 0x2000002f, A, kAmo)                                    \
+  X(amoand_b, 0xf800707f, 0x6000002f, A, kAmo)                                    \
+  X(amoor_b, 0xf800707f, 0x4000002f, A, kAmo)                                     \
+  X(amomin_b, 0xf800707f, 0x8000002f, A, kAmo)                                    \
+  X(amomax_b, 0xf800707f, 0xa000002f, A, kAmo)                                    \
+  X(amominu_b, 0xf800707f, 0xc000002f, A, kAmo)                                   \
+  X(amomaxu_b, 0xf800707f, 0xe000002f, A, kAmo)                                   \
+  X(amocas_b, 0xf800707f, 0x2800002f, A, kAmo)                                    \
+  X(amoswap_h, 0xf800707f, 0x0800102f, A, kAmo)                                   \
+  X(amoadd_h, 0xf800707f, 0x0000102f, A, kAmo)                                    \
+  X(amoxor_h, 0xf800707f, 0x2000102f, A, kAmo)                                    \
+  X(amoand_h, 0xf800707f, 0x6000102f, A, kAmo)                                    \
+  X(amoor_h, 0xf800707f, 0x4000102f, A, kAmo)                                     \
+  X(amomin_h, 0xf800707f, 0x8000102f, A, kAmo)                                    \
+  X(amomax_h, 0xf800707f, 0xa000102f, A, kAmo)                                    \
+  X(amominu_h, 0xf800707f, 0xc000102f, A, kAmo)                                   \
+  X(amomaxu_h, 0xf800707f, 0xe000102f, A, kAmo)                                   \
+  X(amocas_h, 0xf800707f, 0x2800102f, A, kAmo)
 
 enum class Opcode : uint16_t {
 #define X(name, mask, match, fmt, flags) name,

@@ -1,7 +1,8 @@
 // translator/interp.cpp — the reference interpreter: RV64I, M, A, Zicsr,
 // Zifencei semantics and F/D loads/stores, plus the fetch/decode/execute
 // loop (interp_run). F/D arithmetic is in interp_fp.cpp / fp_ops.cpp, the
-// bit-manipulation extensions (Zba/Zbb/Zbs/Zbc) in interp_zb.cpp.
+// bit-manipulation extensions (Zba/Zbb/Zbs/Zbc) in interp_zb.cpp. The
+// RVA23 scalar memory instructions (flh/fsh, Zicbom, Zacas, Zabha) are here.
 // Owns: integer semantics, guest memory access rules for the interpreter
 // (range check, host atomics for A), the user-mode CSR set. Does not own:
 // what an ecall does (linux-abi), TB invalidation on fence.i (the JIT/vCPU:
@@ -21,6 +22,7 @@
 #include <x86intrin.h>
 
 #include <cstring>
+#include <type_traits>
 
 #include "core/address_space.h"
 #include "core/vcpu.h"
@@ -142,8 +144,8 @@ T amo_apply(Opcode op, T* p, T v) {
 }
 
 template <class T>
-uint64_t widen(T v) {  // W results are sign-extended
-  return sizeof(T) == 4 ? sx32(v) : static_cast<uint64_t>(v);
+uint64_t widen(T v) {  // B/H/W results are sign-extended
+  return static_cast<uint64_t>(static_cast<int64_t>(static_cast<std::make_signed_t<T>>(v)));
 }
 
 template <class T>
@@ -174,6 +176,98 @@ void do_amo(CpuState& s, const DecodedInsn& d, uint64_t addr) {
   T* p = atomic_ptr<T>(s, addr, true);
   T old = amo_apply<T>(d.op, p, static_cast<T>(s.x[d.rs2]));
   wx(s, d.rd, widen(old));
+}
+
+// Zabha: the byte/halfword AMO's word form (amo_apply's operation).
+Opcode amo_word_form(Opcode op) {
+  switch (op) {
+    case Opcode::amoswap_b: case Opcode::amoswap_h: return Opcode::amoswap_w;
+    case Opcode::amoadd_b: case Opcode::amoadd_h: return Opcode::amoadd_w;
+    case Opcode::amoxor_b: case Opcode::amoxor_h: return Opcode::amoxor_w;
+    case Opcode::amoand_b: case Opcode::amoand_h: return Opcode::amoand_w;
+    case Opcode::amoor_b: case Opcode::amoor_h: return Opcode::amoor_w;
+    case Opcode::amomin_b: case Opcode::amomin_h: return Opcode::amomin_w;
+    case Opcode::amomax_b: case Opcode::amomax_h: return Opcode::amomax_w;
+    case Opcode::amominu_b: case Opcode::amominu_h: return Opcode::amominu_w;
+    default: return Opcode::amomaxu_w;
+  }
+}
+
+template <class T>
+void do_amo_narrow(CpuState& s, const DecodedInsn& d, uint64_t addr) {
+  T* p = atomic_ptr<T>(s, addr, true);
+  wx(s, d.rd, widen(amo_apply<T>(amo_word_form(d.op), p, static_cast<T>(s.x[d.rs2]))));
+}
+
+// Zacas: compare memory with rd, store rs2 if equal; rd gets the old value
+// (sign-extended). The compare-and-exchange writes (faults as a store)
+// whether or not it stores.
+template <class T>
+void do_amocas(CpuState& s, const DecodedInsn& d, uint64_t addr) {
+  T* p = atomic_ptr<T>(s, addr, true);
+  T expected = static_cast<T>(s.x[d.rd]);
+  __atomic_compare_exchange_n(p, &expected, static_cast<T>(s.x[d.rs2]), false, __ATOMIC_SEQ_CST,
+                              __ATOMIC_SEQ_CST);
+  wx(s, d.rd, widen(expected));
+}
+
+// amocas.q: 128 bits with lock cmpxchg16b; rd/rd+1 and rs2/rs2+1 are the
+// register pairs (low half in the even register; x0 as a pair reads 0 and
+// is not written). Odd rd or rs2 is reserved: an illegal instruction.
+bool do_amocas_q(CpuState& s, const DecodedInsn& d, uint64_t addr) {
+  if ((d.rd & 1) || (d.rs2 & 1)) return set_illegal(s, d);
+  if (addr & 15) mem_fault(FaultKind::Misaligned, addr, true);
+  auto* p = reinterpret_cast<unsigned __int128*>(guest_ptr(s, addr, 16, true));
+  const bool pair_rd = d.rd != 0, pair_rs2 = d.rs2 != 0;
+  uint64_t lo = pair_rd ? s.x[d.rd] : 0, hi = pair_rd ? s.x[d.rd + 1] : 0;
+  const uint64_t nlo = pair_rs2 ? s.x[d.rs2] : 0, nhi = pair_rs2 ? s.x[d.rs2 + 1] : 0;
+  asm volatile("lock cmpxchg16b %0" : "+m"(*p), "+a"(lo), "+d"(hi) : "b"(nlo), "c"(nhi) : "memory", "cc");
+  if (pair_rd) {
+    s.x[d.rd] = lo;
+    s.x[d.rd + 1] = hi;
+  }
+  return true;
+}
+
+// Zicbom cbo.clean/cbo.flush: no cache to manage for user code, but the
+// block must be accessible as a load or a store would be; otherwise a
+// store page fault at rs1 (Linux: SIGSEGV).
+void do_cbo_manage(CpuState& s, uint64_t addr) {
+  if (addr >= s.mem_limit) mem_fault(FaultKind::OutOfRange, addr, true);
+  const AddressSpace& as = Vcpu::current()->as();
+  if (as.check(addr, 1, PROT_READ) || as.check(addr, 1, PROT_WRITE)) return;
+  mem_fault(as.check(addr, 1, 0) ? FaultKind::Protection : FaultKind::Unmapped, addr, true);
+}
+
+// The RVA23 scalar memory instructions (Zfhmin loads/stores, Zicbom, Zacas,
+// Zabha). True if d was one of them; false from an illegal one too (then
+// exit_reason is set).
+bool interp_step_rva23_mem(CpuState& s, const DecodedInsn& d, bool* ok) {
+  const uint64_t a = s.x[d.rs1];
+  const uint64_t uimm = static_cast<uint64_t>(d.imm);
+  *ok = true;
+  switch (d.op) {
+    case Opcode::flh: s.f[d.rd] = fp::box16(load<uint16_t>(s, a + uimm)); return true;
+    case Opcode::fsh: store<uint16_t>(s, a + uimm, static_cast<uint16_t>(s.f[d.rs2])); return true;
+    case Opcode::cbo_inval: *ok = set_illegal(s, d); return true;  // Linux: not for user mode
+    case Opcode::cbo_clean: case Opcode::cbo_flush: do_cbo_manage(s, a); return true;
+    case Opcode::amocas_b: do_amocas<uint8_t>(s, d, a); return true;
+    case Opcode::amocas_h: do_amocas<uint16_t>(s, d, a); return true;
+    case Opcode::amocas_w: do_amocas<uint32_t>(s, d, a); return true;
+    case Opcode::amocas_d: do_amocas<uint64_t>(s, d, a); return true;
+    case Opcode::amocas_q: *ok = do_amocas_q(s, d, a); return true;
+    case Opcode::amoswap_b: case Opcode::amoadd_b: case Opcode::amoxor_b: case Opcode::amoand_b:
+    case Opcode::amoor_b: case Opcode::amomin_b: case Opcode::amomax_b: case Opcode::amominu_b:
+    case Opcode::amomaxu_b:
+      do_amo_narrow<uint8_t>(s, d, a);
+      return true;
+    case Opcode::amoswap_h: case Opcode::amoadd_h: case Opcode::amoxor_h: case Opcode::amoand_h:
+    case Opcode::amoor_h: case Opcode::amomin_h: case Opcode::amomax_h: case Opcode::amominu_h:
+    case Opcode::amomaxu_h:
+      do_amo_narrow<uint16_t>(s, d, a);
+      return true;
+    default: return false;
+  }
 }
 
 }  // namespace
@@ -314,7 +408,12 @@ void interp_step(CpuState& s, const DecodedInsn& d) {
     case Opcode::illegal:
       set_illegal(s, d);
       return;
-    default:
+    default: {
+      bool ok;
+      if (interp_step_rva23_mem(s, d, &ok)) {
+        if (!ok) return;
+        break;
+      }
       if (interp_step_zb(s, d)) break;
       if (!interp_step_fp(s, d)) {
         set_illegal(s, d);
@@ -322,6 +421,7 @@ void interp_step(CpuState& s, const DecodedInsn& d) {
       }
       if (s.exit_reason == ExitReason::IllegalInsn) return;
       break;
+    }
   }
   s.pc = next;
 }

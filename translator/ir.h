@@ -113,6 +113,7 @@ enum IrOpFlags : uint8_t {
   X(load, 1, kIrDst | kIrFault, "dst = mem[a + imm], aux = size | 0x10 signed") \
   X(store, 2, kIrSide | kIrFault, "mem[a + imm] = b, aux = size")               \
   X(amo, 2, kIrDst | kIrSide | kIrFault, "dst = old mem[a]; mem[a] = old OP b; aux = op<<4 | size") \
+  X(amocas, 3, kIrDst | kIrSide | kIrFault, "dst = old mem[a]; mem[a] = b if old == c; aux = size") \
   X(lr, 1, kIrDst | kIrSide | kIrFault, "dst = mem[a], reserve a; aux = size")  \
   X(sc, 2, kIrDst | kIrSide | kIrFault, "mem[a] = b if reserved: dst = 0, else 1; aux = size") \
   X(fence, 0, kIrSide, "memory fence, aux = 1 when stores must precede loads")  \

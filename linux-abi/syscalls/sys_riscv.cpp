@@ -4,7 +4,8 @@
 // them when the range is empty) and riscv_hwprobe (what Linux's
 // arch/riscv/kernel/sys_hwprobe.c reports, for the hart hartd emulates:
 // rv64gc with Zba, Zbb, Zbs, Zbc, Zicond, Zihintntl, Zihintpause, Zimop,
-// Zca/Zcb/Zcd/Zcmop, Zawrs and Zicboz).
+// Zca/Zcb/Zcd/Zcmop, Zawrs and Zicboz; Zfh, Zfhmin, Zfa, Zacas, Zabha,
+// Zicbom, Zkt; Zaamo and Zalrsc for A).
 // Owns: these two handlers and the hwprobe key table.
 #include <cerrno>
 
@@ -27,6 +28,7 @@ enum HwprobeKey : int64_t {
   kHighestVirtAddress = 7,
   kTimeCsrFreq = 8,
   kMisalignedScalarPerf = 9,
+  kZicbomBlockSize = 12,
 };
 constexpr uint64_t kBaseBehaviorIma = 1;
 constexpr uint64_t kImaFd = 1 << 0;
@@ -39,6 +41,14 @@ constexpr uint64_t kExtZihintntl = 1ull << 29, kExtZicond = 1ull << 35, kExtZihi
 constexpr uint64_t kImaExt0Value = kImaFd | kImaC | kExtZba | kExtZbb | kExtZbs | kExtZicboz | kExtZbc | kExtZihintntl |
                                    kExtZicond | kExtZihintpause | kExtZimop | kExtZca | kExtZcb | kExtZcd |
                                    kExtZcmop | kExtZawrs;
+// The RVA23 scalar group (Zkt: the JIT's code for Zkt's instruction list
+// takes data-independent time, see docs/ARCHITECTURE.md).
+constexpr uint64_t kExtZkt = 1ull << 16, kExtZfh = 1ull << 27, kExtZfhmin = 1ull << 28,
+                   kExtZfa = 1ull << 32, kExtZacas = 1ull << 34, kExtZicbom = 1ull << 55,
+                   kExtZaamo = 1ull << 56, kExtZalrsc = 1ull << 57, kExtZabha = 1ull << 58;
+// (Zaamo and Zalrsc are A's two halves, which newer kernels report apart.)
+constexpr uint64_t kImaExt0Rva23Scalar = kExtZkt | kExtZfh | kExtZfhmin | kExtZfa | kExtZacas |
+                                         kExtZicbom | kExtZaamo | kExtZalrsc | kExtZabha;
 constexpr uint64_t kTimebaseHz = 10000000;
 
 // va_limit: the end of the guest's address space (AddressSpace::limit()).
@@ -53,13 +63,14 @@ bool hwprobe_value(int64_t key, uint64_t va_limit, uint64_t* value) {
       *value = kBaseBehaviorIma;
       return true;
     case kImaExt0:
-      *value = kImaExt0Value;
+      *value = kImaExt0Value | kImaExt0Rva23Scalar;
       return true;
     case kCpuperf0:
     case kMisalignedScalarPerf:
       *value = 0;  // unknown
       return true;
     case kZicbozBlockSize:
+    case kZicbomBlockSize:
       *value = kCboBlockSize;
       return true;
     case kHighestVirtAddress:

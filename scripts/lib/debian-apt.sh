@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# scripts/lib/debian-apt.sh — sourced (bash) by scripts/fetch-sysroot and
-# scripts/fetch-gdb: fetches a set of Debian packages with all their
-# dependencies, for any suite and architecture, with apt-get against a private
+# scripts/lib/debian-apt.sh — sourced (bash) by scripts/fetch-sysroot,
+# scripts/fetch-gdb and scripts/fetch-qemu: fetches a set of Debian packages
+# with all their dependencies, for any suite and architecture, with apt-get against a private
 # state, and unpacks them into a folder. Never installs on the host.
 #
 # Owns: finding the Debian archive URIs in the machine's own apt sources, the

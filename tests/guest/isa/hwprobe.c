@@ -1,11 +1,15 @@
 // tests/guest/isa/hwprobe.c — what the hart says it implements:
 // riscv_hwprobe (syscall 258) keys BASE_BEHAVIOR, IMA_EXT_0 (the exact bit
 // set of the extensions the translator runs, with the kernel's uapi bit
-// numbers), ZICBOZ_BLOCK_SIZE and an unknown key, and the isa line of
-// /proc/cpuinfo. Prints "PASS hwprobe" or "FAIL hwprobe <n>" (exit n).
+// numbers), ZICBOZ_BLOCK_SIZE, ZICBOM_BLOCK_SIZE and an unknown key, the
+// isa line of /proc/cpuinfo, and that pointer masking (Supm, not
+// implemented) is refused as a kernel without it refuses it. Prints
+// "PASS hwprobe" or "FAIL hwprobe <n>" (exit n).
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -25,9 +29,13 @@ int main(void) {
   // ZCD 45, ZCMOP 47, ZAWRS 48.
   const uint64_t want = 1ull << 0 | 1ull << 1 | 1ull << 3 | 1ull << 4 | 1ull << 5 | 1ull << 6 | 1ull << 7 |
                         1ull << 29 | 1ull << 35 | 1ull << 36 | 1ull << 42 | 1ull << 43 |
-                        1ull << 44 | 1ull << 45 | 1ull << 47 | 1ull << 48;
-  struct pair p[4] = {{3, 0}, {4, 0}, {6, 0}, {12345, 0}};
-  if (syscall(258, p, 4, 0, NULL, 0) != 0) return fail(1);
+                        1ull << 44 | 1ull << 45 | 1ull << 47 | 1ull << 48 |
+                        // the RVA23 scalar group: ZKT 16, ZFH 27, ZFHMIN 28, ZFA 32, ZACAS 34,
+                        // ZICBOM 55, ZAAMO 56, ZALRSC 57, ZABHA 58
+                        1ull << 16 | 1ull << 27 | 1ull << 28 | 1ull << 32 | 1ull << 34 |
+                        1ull << 55 | 1ull << 56 | 1ull << 57 | 1ull << 58;
+  struct pair p[5] = {{3, 0}, {4, 0}, {6, 0}, {12345, 0}, {12, 0}};
+  if (syscall(258, p, 5, 0, NULL, 0) != 0) return fail(1);
   if (p[0].key != 3 || p[0].value != 1) return fail(2);  // BASE_BEHAVIOR_IMA
   if (p[1].key != 4 || p[1].value != want) {
     printf("IMA_EXT_0 0x%llx, want 0x%llx\n", (unsigned long long)p[1].value, (unsigned long long)want);
@@ -35,6 +43,11 @@ int main(void) {
   }
   if (p[2].key != 6 || p[2].value != 64) return fail(4);  // Zicboz block size
   if (p[3].key != -1 || p[3].value != 0) return fail(5);  // unknown key
+  if (p[4].key != 12 || p[4].value != 64) return fail(9);  // Zicbom block size
+  // No SUPM bit (49), and pointer masking is refused as by a kernel without it.
+  if (prctl(55 /* PR_SET_TAGGED_ADDR_CTRL */, 1 | (7 << 24), 0, 0, 0) != -1 || errno != EINVAL)
+    return fail(10);
+  if (prctl(56 /* PR_GET_TAGGED_ADDR_CTRL */, 0, 0, 0, 0) != -1 || errno != EINVAL) return fail(11);
   FILE* f = fopen("/proc/cpuinfo", "r");
   if (!f) return fail(6);
   char line[512];
@@ -42,8 +55,9 @@ int main(void) {
   while (fgets(line, sizeof line, f))
     if (!strncmp(line, "isa", 3)) {
       found = 1;
-      if (!strstr(line, ": rv64imafdc_zicboz_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_zimop_"
-                        "zawrs_zca_zcb_zcd_zcmop_zba_zbb_zbc_zbs\n")) {
+      if (!strstr(line, ": rv64imafdc_zicbom_zicboz_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_"
+                        "zimop_zaamo_zabha_zacas_zalrsc_zawrs_zfa_zfh_zfhmin_zca_zcb_zcd_zcmop_zba_zbb_zbc_zbs_"
+                        "zkt\n")) {
         printf("%s", line);
         return fail(7);
       }

@@ -17,6 +17,7 @@
 //   TEST_DS / TEST_SD                                    double in → single out / single in → double out
 //   TEST_DX / TEST_SX(num, flags, expected, v1, v2, code...)  FP in, integer result a0
 //   TEST_XD / TEST_XS(num, flags, expected, ival, code...)    integer in a1, FP result fa0
+//   TEST_HH / TEST_HX / TEST_XH                          the same for halves (Zfh)
 //
 // Every FP test starts with fcsr = 0 (no flags, frm = RNE); code may set frm.
 // Register use: gp = current test number (never touched by tests), t6 =
@@ -226,6 +227,32 @@ test_##num:;                                               \
   code;                                                    \
   FP_CHECK_FLAGS(flags)                                    \
   fmv.x.d a4, fa0; CHECK(a4, SBOX(res))
+
+// Halves (Zfh): NaN-boxed with 48 ones above; loaded with fmv.h.x, so a
+// file using these needs .option arch, +zfh.
+#define HBOX(x) (0xffffffffffff0000 | (x))
+#define LOAD_H(freg, bits) li t0, bits; fmv.h.x freg, t0;
+
+#define TEST_HH(num, flags, res, v1, v2, v3, code...)      \
+  FP_PROLOGUE(num)                                         \
+  LOAD_H(fa1, v1) LOAD_H(fa2, v2) LOAD_H(fa3, v3)          \
+  code;                                                    \
+  FP_CHECK_FLAGS(flags)                                    \
+  fmv.x.d a4, fa0; CHECK(a4, HBOX(res))
+
+#define TEST_HX(num, flags, res, v1, v2, code...)          \
+  FP_PROLOGUE(num)                                         \
+  LOAD_H(fa1, v1) LOAD_H(fa2, v2)                          \
+  code;                                                    \
+  FP_CHECK_FLAGS(flags)                                    \
+  CHECK(a0, res)
+
+#define TEST_XH(num, flags, res, ival, code...)            \
+  FP_PROLOGUE(num)                                         \
+  li a1, ival;                                             \
+  code;                                                    \
+  FP_CHECK_FLAGS(flags)                                    \
+  fmv.x.d a4, fa0; CHECK(a4, HBOX(res))
 
 // ---- pass / fail epilogue ----
 #define SYS_write 64

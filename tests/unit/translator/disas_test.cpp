@@ -95,5 +95,42 @@ TEST(Disas, NewerExtensionsAsBinutils) {
                  Case{0x0045200f, "cbo.zero                (a0)"}});     // Zicboz
 }
 
+// The RVA23 scalar group in QEMU 10's layout (rounding mode first), with
+// fli's constant and cbo.* as binutils prints them (QEMU 10 drops fli's
+// sign of -1 and prints cbo.clean/flush as lq).
+TEST(Disas, Rva23ScalarAsQemu10) {
+  expect_text({Case{0xf0100553, "fli.s                   fa0,-0x1p+0"},
+                 Case{0xf0108553, "fli.s                   fa0,min"},
+                 Case{0xf0110553, "fli.s                   fa0,0x1p-16"},
+                 Case{0xf2148553, "fli.d                   fa0,0x1.4p-2"},
+                 Case{0xf41f0553, "fli.h                   fa0,inf"},
+                 Case{0xf41f8553, "fli.h                   fa0,nan"},
+                 Case{0x28b52553, "fminm.s                 fa0,fa0,fa1"},
+                 Case{0x2ab53553, "fmaxm.d                 fa0,fa0,fa1"},
+                 Case{0x40457553, "fround.s                dyn,fa0,fa0"},
+                 Case{0x42551553, "froundnx.d              rtz,fa0,fa0"},
+                 Case{0xc2851553, "fcvtmod.w.d             rtz,a0,fa0"},
+                 Case{0xa0b54553, "fleq.s                  a0,fa0,fa1"},
+                 Case{0xa2b55553, "fltq.d                  a0,fa0,fa1"},
+                 Case{0x00159507, "flh                     fa0,1(a1)"},
+                 Case{0x00a59127, "fsh                     fa0,2(a1)"},
+                 Case{0x04b57553, "fadd.h                  dyn,fa0,fa0,fa1"},
+                 Case{0x4cb5754f, "fnmadd.h                dyn,fa0,fa0,fa1,fs1"},
+                 Case{0x44057553, "fcvt.h.s                dyn,fa0,fa0"},
+                 Case{0xe4050553, "fmv.x.h                 a0,fa0"},
+                 Case{0xf4050553, "fmv.h.x                 fa0,a0"},
+                 Case{0xc4051553, "fcvt.w.h                rtz,a0,fa0"},
+                 Case{0xe4051553, "fclass.h                a0,fa0"},
+                 Case{0x0005a00f, "cbo.inval               (a1)"},
+                 Case{0x0015a00f, "cbo.clean               (a1)"},
+                 Case{0x0025a00f, "cbo.flush               (a1)"},
+                 Case{0x28c5a52f, "amocas.w                a0,a2,(a1)"},
+                 Case{0x2ec5b52f, "amocas.d.aq.rl          a0,a2,(a1)"},
+                 Case{0x28c5c52f, "amocas.q                a0,a2,(a1)"},
+                 Case{0x08c5852f, "amoswap.b               a0,a2,(a1)"},
+                 Case{0x00c5952f, "amoadd.h                a0,a2,(a1)"},
+                 Case{0x28c5852f, "amocas.b                a0,a2,(a1)"}});
+}
+
 }  // namespace
 }  // namespace hart

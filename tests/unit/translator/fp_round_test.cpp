@@ -1,5 +1,6 @@
 // tests/unit/translator/fp_round_test.cpp — fp_ops.cpp's arithmetic
-// (add, sub, mul, div, sqrt, fma; single and double; fcvt.s.d) against an exact
+// (add, sub, mul, div, sqrt, fma; half, single and double; fcvt.s.d and the
+// conversions to half) against an exact
 // reference in every rounding mode, RMM above all: each result is computed
 // exactly with GMP rationals (sqrt with integer square roots), then rounded
 // once to the format here, with RISC-V's flags (tininess after rounding).
@@ -22,13 +23,14 @@ namespace {
 struct Format {
   int mant;  // stored fraction bits (P - 1)
   int bias;
+  int ebits;  // exponent field width
   int P() const { return mant + 1; }
   int emin() const { return 1 - bias; }
   int emax() const { return bias; }
-  uint64_t sign() const { return uint64_t{1} << (mant + (mant == 23 ? 8 : 11)); }
-  uint64_t exp_all() const { return static_cast<uint64_t>(mant == 23 ? 0xff : 0x7ff) << mant; }
+  uint64_t sign() const { return uint64_t{1} << (mant + ebits); }
+  uint64_t exp_all() const { return ((uint64_t{1} << ebits) - 1) << mant; }
 };
-constexpr Format kF32{23, 127}, kF64{52, 1023};
+constexpr Format kF32{23, 127, 8}, kF64{52, 1023, 11}, kF16{10, 15, 5};
 
 // A finite value: (-1)^neg * m * 2^e.
 struct Exact {
@@ -328,6 +330,84 @@ TEST(FpRound, SoftFmaPath) {
     }
   }
   force_soft_fma_for_testing(false);
+  EXPECT_EQ(failures, 0);
+}
+
+// Zfh: half-precision arithmetic (integer soft fma for add/sub/mul/fma,
+// round-to-odd doubles for div/sqrt) and the conversions to half from
+// single, double and the integers, each rounded once.
+uint64_t run16(Op op, uint64_t a, uint64_t b, uint64_t c, unsigned rm, uint32_t* fl) {
+  const uint16_t x = static_cast<uint16_t>(a), y = static_cast<uint16_t>(b), z = static_cast<uint16_t>(c);
+  *fl = 0;
+  switch (op) {
+    case Op::Add: return f16_arith(Arith::Add, x, y, rm, fl);
+    case Op::Sub: return f16_arith(Arith::Sub, x, y, rm, fl);
+    case Op::Mul: return f16_arith(Arith::Mul, x, y, rm, fl);
+    case Op::Div: return f16_arith(Arith::Div, x, y, rm, fl);
+    case Op::Sqrt: return f16_sqrt(x, rm, fl);
+    case Op::Fma: return f16_fma(x, y, z, false, false, rm, fl);
+  }
+  return 0;
+}
+
+TEST(FpRound, HalfPrecision) {
+  std::mt19937_64 rng(19);
+  int failures = 0;
+  auto report = [&](const char* what, unsigned rm, uint64_t a, uint64_t b, uint64_t c, uint64_t got,
+                    uint32_t got_fl, uint64_t want, uint32_t want_fl) {
+    if ((got != want || got_fl != want_fl) && ++failures <= 20)
+      ADD_FAILURE() << what << "." << kRmNames[rm] << std::hex << " a=0x" << a << " b=0x" << b
+                    << " c=0x" << c << ": got 0x" << got << " flags " << got_fl << ", want 0x"
+                    << want << " flags " << want_fl;
+  };
+  for (int op = 0; op < 6; ++op) {
+    for (int i = 0; i < 6000; ++i) {
+      const bool random = i % 3 == 0;
+      const uint64_t a = random ? rng() & 0xffff : edge_operand(kF16, rng);
+      const uint64_t b = random ? rng() & 0xffff : edge_operand(kF16, rng);
+      const uint64_t c = random ? rng() & 0xffff : edge_operand(kF16, rng);
+      for (unsigned rm = 0; rm <= RMM; ++rm) {
+        uint64_t want;
+        uint32_t want_fl, got_fl;
+        if (!reference(kF16, static_cast<Op>(op), a, b, c, rm, &want, &want_fl)) continue;
+        const uint64_t got = run16(static_cast<Op>(op), a, b, c, rm, &got_fl);
+        report(kOpNames[op], rm, a, b, c, got, got_fl, want, want_fl);
+      }
+    }
+  }
+  // fcvt.h.s / fcvt.h.d: around the half range (overflow, subnormals, ties).
+  for (int i = 0; i < 40000; ++i) {
+    const bool dbl = i % 2;
+    const Format& f = dbl ? kF64 : kF32;
+    uint64_t a = edge_operand(f, rng);
+    const uint64_t e = static_cast<uint64_t>(f.bias) - 27 + rng() % 45;  // 2^-27 .. 2^17
+    a = (a & (f.sign() | ((uint64_t{1} << f.mant) - 1))) | (e << f.mant);
+    if (rng() % 4 == 0) a &= ~((uint64_t{1} << (f.mant - 12)) - 1);  // ties at half's precision
+    Exact x;
+    if (!decode(f, a, &x) || x.q == 0) continue;
+    for (unsigned rm = 0; rm <= RMM; ++rm) {
+      uint32_t want_fl = 0, got_fl = 0;
+      const uint64_t want = round_value(kF16, rational(x.q), x.neg, rm, &want_fl);
+      const uint64_t got = dbl ? f64_to_f16(a, rm, &got_fl) : f32_to_f16(static_cast<uint32_t>(a), rm, &got_fl);
+      report(dbl ? "fcvt.h.d" : "fcvt.h.s", rm, a, 0, 0, got, got_fl, want, want_fl);
+    }
+  }
+  // fcvt.h.l / fcvt.h.lu: 64-bit integers of every size.
+  for (int i = 0; i < 20000; ++i) {
+    const uint64_t v = rng() >> (rng() % 64);
+    const bool uns = i % 2;
+    const int64_t sv = static_cast<int64_t>(v);
+    if (v == 0) continue;
+    const bool neg = !uns && sv < 0;
+    const mpz_class mag = neg ? mpz_class(-(mpz_class(static_cast<unsigned long>(v)) - (mpz_class(1) << 64)))
+                              : mpz_class(static_cast<unsigned long>(v));
+    for (unsigned rm = 0; rm <= RMM; ++rm) {
+      uint32_t want_fl = 0, got_fl = 0;
+      const uint64_t want = round_value(kF16, rational(mpq_class(mag)), neg, rm, &want_fl);
+      const uint64_t got = int_to_f16(v, 64, uns, rm, &got_fl);
+      report(uns ? "fcvt.h.lu" : "fcvt.h.l", rm, v, 0, 0, got, got_fl, want, want_fl);
+    }
+  }
   EXPECT_EQ(failures, 0);
 }
 

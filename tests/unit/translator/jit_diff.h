@@ -7,7 +7,9 @@
 // is reachable, and of table opcodes with random operand fields (so that
 // opcodes with many fixed bits, like clz or rev8, come up as often as add); loads and stores use x31, a2 or s0 (all pointing into a
 // data page and never written) as base, directly or through an address
-// computed just before (make_pair); forward branches and jumps are mixed in
+// computed just before (make_pair), as do cbo.* and the AMOs (Zabha's and
+// Zacas' included; amocas.q only with even register pairs); forward
+// branches and jumps are mixed in
 // (see make_stream). frm is random in 0..4, so
 // dynamic-rounding FP ops run inline on the host FPU (RNE/RTZ/RDN/RUP) and
 // through the interpreter (RMM), and static modes through the helper.
@@ -29,6 +31,7 @@
 #include "core/vcpu.h"
 #include "translator/decode.h"
 #include "translator/disas.h"
+#include "translator/fp_ops.h"
 #include "translator/interp.h"
 #include "translator/jit.h"
 
@@ -47,6 +50,14 @@ inline bool allowed(const DecodedInsn& d) {
   if (in.flags & (kEndsTb | kSystem)) return false;  // control flow is added separately
   if ((in.flags & kAmo) && !is_base(d.rs1)) return false;  // aligned: the data page
   if (d.op == Opcode::fence) return true;
+  // cbo.*: a block of the data page (cbo.inval is always illegal in user mode)
+  if (d.op == Opcode::cbo_inval) return false;
+  if ((d.op == Opcode::cbo_zero || d.op == Opcode::cbo_clean || d.op == Opcode::cbo_flush) &&
+      !is_base(d.rs1))
+    return false;
+  // amocas.q: even register pairs (odd is reserved), the base registers
+  // never written through rd+1
+  if (d.op == Opcode::amocas_q && ((d.rd & 1) || (d.rs2 & 1) || is_base(d.rd + 1u))) return false;
   bool writes_x = !(in.flags & kFd) && in.format != InsnFormat::S && in.format != InsnFormat::B;
   if (writes_x && is_base(d.rd)) return false;
   if (in.flags & (kLoad | kStore)) {
@@ -191,7 +202,7 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
 }
 
 // An FP register value that conversions and arithmetic care about: a
-// double or a NaN-boxed single, small with a fraction (ties, inexact), at
+// double, a NaN-boxed single or a NaN-boxed half, small with a fraction (ties, inexact), at
 // the edges of the integer ranges (2^31, 2^32, 2^63, 2^64 and their
 // neighbours), signed zeros, infinities, NaNs; either sign.
 inline uint64_t fp_edge(std::mt19937_64& rng) {
@@ -202,7 +213,8 @@ inline uint64_t fp_edge(std::mt19937_64& rng) {
                                  18446744073709549568.0, 1e300, 1e-310};
   unsigned k = static_cast<unsigned>(rng() % (sizeof kVals / sizeof kVals[0] + 4));
   bool neg = rng() % 2;
-  bool single = rng() % 2;
+  const unsigned format = static_cast<unsigned>(rng() % 3);  // double, single, half (Zfh)
+  const bool single = format == 1;
   double v;
   if (k < sizeof kVals / sizeof kVals[0]) {
     v = kVals[k];
@@ -215,6 +227,12 @@ inline uint64_t fp_edge(std::mt19937_64& rng) {
     v = static_cast<double>(static_cast<int64_t>(rng() % 100000)) / 64.0;  // exact halves, quarters...
   }
   if (neg) v = -v;
+  if (format == 2) {  // NaN-boxed half, rounded from v
+    uint64_t b;
+    memcpy(&b, &v, 8);
+    uint32_t ignored = 0;
+    return fp::box16(fp::f64_to_f16(b, RNE, &ignored));
+  }
   if (single) {
     float f = static_cast<float>(v);
     uint32_t b;
