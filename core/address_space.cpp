@@ -520,6 +520,35 @@ bool AddressSpace::fetch(uint64_t addr, void* dst, uint64_t len) const {
   return check(addr, len, PROT_EXEC) && copy_mapped(addr, dst, len);
 }
 
+bool AddressSpace::fetch_equals(uint64_t addr, const void* expect, uint64_t len) const {
+  if (len == 0) return true;
+  if (addr >= limit_ || len > limit_ - addr) return false;
+  bool readable = true;
+  {
+    std::lock_guard<std::mutex> lock(vma_mutex_);
+    uint64_t cur = addr, end = addr + len;
+    auto it = vma_.upper_bound(addr);
+    if (it != vma_.begin()) --it;
+    for (; it != vma_.end() && cur < end; ++it) {
+      const Vma& v = it->second;
+      if (v.end <= cur) continue;
+      if (v.start > cur || !(v.prot & PROT_EXEC)) return false;
+      readable &= (v.prot & PROT_READ) != 0;
+      cur = v.end;
+    }
+    if (cur < end) return false;
+  }
+  uint8_t buf[512];
+  for (uint64_t done = 0; done < len;) {
+    uint64_t n = std::min<uint64_t>(len - done, sizeof buf);
+    bool ok = readable ? guarded_copy(buf, base_ + addr + done, n, base_, end_of_reservation())
+                       : copy_mapped(addr + done, buf, n);
+    if (!ok || memcmp(buf, static_cast<const uint8_t*>(expect) + done, n) != 0) return false;
+    done += n;
+  }
+  return true;
+}
+
 bool AddressSpace::poke(uint64_t addr, const void* src, uint64_t len) {
   if (!check(addr, len, 0)) return false;
   // Temporarily open the host pages for writing when the guest mapped them read-only.

@@ -145,6 +145,10 @@ class AddressSpace {
   // reads execute-only pages too (through a forced read of the host view,
   // since the host page is then PROT_NONE). false = the guest faults.
   bool fetch(uint64_t addr, void* dst, uint64_t len) const;
+  // True if [addr, addr + len) is executable for the guest and holds
+  // exactly `expect` (shared translations check their code with it: one
+  // walk of the VMA list instead of fetch's two).
+  bool fetch_equals(uint64_t addr, const void* expect, uint64_t len) const;
   // guarded_call on this address space's reservation: runs fn(arg), which
   // touches guest memory directly (atomics on futex words); false if that
   // faulted (the guest unmapped the page meanwhile, a file page past EOF).

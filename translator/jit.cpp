@@ -120,25 +120,21 @@ bool Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* t
   const bool share = shared_->enabled() && !vcpu.debug && !log.enabled(kLog_in_asm) &&
                      !log.enabled(kLog_op) && !log.enabled(kLog_op_opt) &&
                      !log.enabled(kLog_out_asm);
-  bool ok = false;
-  if (share)
-    if (std::shared_ptr<const SharedBlock> blk = shared_->find(vcpu.as(), pc, flags))
-      ok = instantiate(*blk, tb);
+  bool ok = share && shared_->use_match(vcpu.as(), pc, flags,
+                                         [this, tb](const SharedBlock& b) { return instantiate(b, tb); });
   if (!ok) {
     ParcelLog parcels;
     ok = translate_block_at(vcpu, pc, flags, share ? &parcels : nullptr, tb);
     if (ok && share)
-      if (std::shared_ptr<const SharedBlock> blk = to_shared(*tb, parcels))
-        shared_->publish(std::move(blk));
+      if (std::unique_ptr<SharedBlock> blk = to_shared(*tb, parcels)) shared_->publish(std::move(blk));
   }
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0);
   vcpu.tb_cache().add_translate_time(static_cast<uint64_t>(ns.count()));
   return ok;
 }
 
-std::shared_ptr<const SharedBlock> Jit::to_shared(const TranslationBlock& tb,
-                                                  const ParcelLog& parcels) {
-  auto blk = std::make_shared<SharedBlock>();
+std::unique_ptr<SharedBlock> Jit::to_shared(const TranslationBlock& tb, const ParcelLog& parcels) {
+  auto blk = std::make_unique<SharedBlock>();
   if (!parcels.to_runs(blk.get())) return nullptr;
   blk->pc = tb.pc;
   blk->flags = tb.flags;

@@ -61,7 +61,7 @@ class Jit final : public Executor {
                           TranslationBlock* tb);
   // The shared translation's code copied into tb, a new TB of this guest.
   bool instantiate(const SharedBlock& blk, TranslationBlock* tb);
-  std::shared_ptr<const SharedBlock> to_shared(const TranslationBlock& tb, const ParcelLog& parcels);
+  std::unique_ptr<SharedBlock> to_shared(const TranslationBlock& tb, const ParcelLog& parcels);
   void note_perf_map(const TranslationBlock& tb);
 
   std::unique_ptr<asmjit::JitAllocator> alloc_;

@@ -36,42 +36,19 @@ bool ParcelLog::to_runs(SharedBlock* out) const {
 }
 
 bool SharedCodeStore::matches(const AddressSpace& as, const SharedBlock& blk) {
-  uint8_t buf[1024];
-  for (const SharedBlock::Run& r : blk.runs) {
-    for (uint32_t done = 0; done < r.len;) {
-      uint32_t n = std::min<uint32_t>(r.len - done, sizeof buf);
-      // fetch() demands execute permission, as the translator's fetch did.
-      if (!as.fetch(r.addr + done, buf, n)) return false;
-      if (memcmp(buf, blk.bytes.data() + r.off + done, n) != 0) return false;
-      done += n;
-    }
-  }
+  for (const SharedBlock::Run& r : blk.runs)
+    if (!as.fetch_equals(r.addr, blk.bytes.data() + r.off, r.len)) return false;
   return true;
 }
 
-std::shared_ptr<const SharedBlock> SharedCodeStore::find(const AddressSpace& as, uint64_t pc,
-                                                         uint32_t flags) {
-  std::shared_ptr<const SharedBlock> cand[kMaxPerKey];
-  size_t n = 0;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (const SharedBlock* b = by_key_.find(key(pc, flags)); b && n < kMaxPerKey; b = b->next)
-      cand[n++] = b->shared_from_this();
-  }
-  for (size_t i = 0; i < n; ++i)
-    if (matches(as, *cand[i])) {
-      hits_.fetch_add(1, std::memory_order_relaxed);
-      return cand[i];
-    }
-  misses_.fetch_add(1, std::memory_order_relaxed);
-  return nullptr;
-}
-
-void SharedCodeStore::publish(std::shared_ptr<const SharedBlock> blk) {
-  size_t size = blk->footprint();
-  if (!enabled() || size > budget_ / 4) return;
-  std::lock_guard<std::mutex> lock(mutex_);
-  const SharedBlock*& head = by_key_[key(blk->pc, blk->flags)];
+void SharedCodeStore::publish(std::unique_ptr<SharedBlock> blk) {
+  const size_t size = blk->footprint();
+  const size_t budget = budget_ / kShards;
+  if (!enabled() || size > budget / 4) return;
+  const uint64_t k = key(blk->pc, blk->flags);
+  Shard& sh = shard(k);
+  std::lock_guard<std::mutex> lock(sh.mutex);
+  const SharedBlock*& head = sh.by_key[k];
   size_t n = 0;
   for (const SharedBlock* b = head; b; b = b->next, ++n) {
     if (n + 1 >= kMaxPerKey) return;  // the first programs keep their slots
@@ -83,24 +60,24 @@ void SharedCodeStore::publish(std::shared_ptr<const SharedBlock> blk) {
   }
   blk->next = head;
   head = blk.get();
-  fifo_.push_back(std::move(blk));
-  bytes_ += size;
-  while (bytes_ > budget_ && !fifo_.empty()) {
-    drop_locked(fifo_.front().get());
-    bytes_ -= fifo_.front()->footprint();
-    fifo_.pop_front();
-    evicted_++;
+  sh.fifo.push_back(std::move(blk));
+  sh.bytes += size;
+  while (sh.bytes > budget && !sh.fifo.empty()) {
+    sh.drop_locked(sh.fifo.front().get());
+    sh.bytes -= sh.fifo.front()->footprint();
+    sh.fifo.pop_front();
+    sh.evicted++;
   }
 }
 
-void SharedCodeStore::drop_locked(const SharedBlock* blk) {
+void SharedCodeStore::Shard::drop_locked(const SharedBlock* blk) {
   const uint64_t k = key(blk->pc, blk->flags);
-  const SharedBlock* head = by_key_.find(k);
+  const SharedBlock* head = by_key.find(k);
   if (head == blk) {
     if (blk->next)
-      by_key_[k] = blk->next;
+      by_key[k] = blk->next;
     else
-      by_key_.erase(k);
+      by_key.erase(k);
     return;
   }
   for (const SharedBlock* b = head; b; b = b->next)
@@ -111,13 +88,15 @@ void SharedCodeStore::drop_locked(const SharedBlock* blk) {
 }
 
 SharedCodeStore::Stats SharedCodeStore::stats() {
-  std::lock_guard<std::mutex> lock(mutex_);
   Stats s;
+  for (Shard& sh : shards_) {
+    std::lock_guard<std::mutex> lock(sh.mutex);
+    s.blocks += sh.fifo.size();
+    s.bytes += sh.bytes;
+    s.evicted += sh.evicted;
+  }
   s.hits = hits_.load(std::memory_order_relaxed);
   s.misses = misses_.load(std::memory_order_relaxed);
-  s.blocks = fifo_.size();
-  s.bytes = bytes_;
-  s.evicted = evicted_;
   s.budget = budget_;
   return s;
 }

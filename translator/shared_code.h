@@ -31,7 +31,7 @@ namespace hart {
 class AddressSpace;
 
 // One finished translation, as the backend left it before any chaining.
-struct SharedBlock : std::enable_shared_from_this<SharedBlock> {
+struct SharedBlock {
   uint64_t pc = 0;
   uint32_t flags = 0;
   uint64_t guest_lo = 0, pc_end = 0;
@@ -51,7 +51,7 @@ struct SharedBlock : std::enable_shared_from_this<SharedBlock> {
   std::vector<uint8_t> bytes;
   size_t footprint() const;
   // The next stored translation at the same (pc, flags): another program's
-  // code there. Guarded by the store's mutex.
+  // code there. Guarded by its shard's mutex.
   mutable const SharedBlock* next = nullptr;
 };
 
@@ -74,10 +74,23 @@ class SharedCodeStore {
   explicit SharedCodeStore(size_t budget) : budget_(budget) {}
 
   bool enabled() const { return budget_ != 0; }
-  // A stored translation of (pc, flags) whose guest bytes are those `as`
-  // holds now, or null.
-  std::shared_ptr<const SharedBlock> find(const AddressSpace& as, uint64_t pc, uint32_t flags);
-  void publish(std::shared_ptr<const SharedBlock> blk);
+  // Finds a stored translation of (pc, flags) whose guest bytes are those
+  // `as` holds now and calls use(block) with it, under the lock that keeps
+  // it alive (use copies what it needs). Returns what use returned, or
+  // false when nothing matches.
+  template <typename F>
+  bool use_match(const AddressSpace& as, uint64_t pc, uint32_t flags, F&& use) {
+    Shard& sh = shard(key(pc, flags));
+    std::lock_guard<std::mutex> lock(sh.mutex);
+    for (const SharedBlock* b = sh.by_key.find(key(pc, flags)); b; b = b->next)
+      if (matches(as, *b)) {
+        hits_.fetch_add(1, std::memory_order_relaxed);
+        return use(*b);
+      }
+    misses_.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  }
+  void publish(std::unique_ptr<SharedBlock> blk);
 
   struct Stats {
     uint64_t hits = 0, misses = 0, blocks = 0, bytes = 0, evicted = 0, budget = 0;
@@ -86,16 +99,22 @@ class SharedCodeStore {
 
  private:
   static constexpr size_t kMaxPerKey = 4;  // programs with different code at one pc
+  static constexpr size_t kShards = 16;    // each with its lock, table and budget share
   static uint64_t key(uint64_t pc, uint32_t flags) { return tb_probe_key(pc, flags); }
   static bool matches(const AddressSpace& as, const SharedBlock& blk);
-  void drop_locked(const SharedBlock* blk);
+
+  struct Shard {
+    std::mutex mutex;
+    PcTable<const SharedBlock> by_key;  // first of a chain (SharedBlock::next)
+    std::deque<std::unique_ptr<const SharedBlock>> fifo;  // owner; oldest first
+    size_t bytes = 0;
+    uint64_t evicted = 0;
+    void drop_locked(const SharedBlock* blk);
+  };
+  Shard& shard(uint64_t k) { return shards_[(k >> 1) % kShards]; }
 
   const size_t budget_;
-  std::mutex mutex_;
-  PcTable<const SharedBlock> by_key_;  // first of a chain (SharedBlock::next)
-  std::deque<std::shared_ptr<const SharedBlock>> fifo_;  // owner; eviction order (oldest first)
-  size_t bytes_ = 0;
-  uint64_t evicted_ = 0;
+  Shard shards_[kShards];
   std::atomic<uint64_t> hits_{0}, misses_{0};
 };
 
