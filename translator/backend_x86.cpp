@@ -6,6 +6,8 @@
 
 #include <ucontext.h>
 
+#include <climits>
+
 #include "core/address_space.h"
 #include "core/vcpu.h"
 #include "translator/backend_x86_emitter.h"
@@ -74,7 +76,9 @@ Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
                  const std::vector<DecodedInsn>& helpers, const BackendOptions& opt)
     : a_(a), ir_(ir), tb_(tb), helpers_(helpers), opt_(opt), loc_(ir.num_temps),
       last_use_(ir.num_temps, -1), gp_owner_(16, kNoTemp), xmm_owner_(16, kNoTemp),
-      slot_busy_(kSpillSlots, false) {}
+      slot_busy_(kSpillSlots, false), next_use_(ir.num_temps, INT_MAX),
+      first_use_(ir.insns.size(), INT_MAX), arg_next_(ir.insns.size() * 3, INT_MAX),
+      xhome_(ir.num_temps, -1), checked_disp_(ir.num_temps, INT64_MAX) {}
 
 Gp Emitter::pinned_of(int xreg) const {
   int h = pins().host[xreg];
@@ -183,7 +187,38 @@ Gp Emitter::alloc_gp_dst(Temp dst, Temp reuse) {
   }
   for (const Gp& r : kPool)
     if (gp_owner_[r.id()] == kNoTemp) return r;
-  return Gp();  // none free: caller spills
+  return take_pool_reg(dst);
+}
+
+bool Emitter::is_operand(Temp t) const {
+  uint32_t args[3];
+  int n = ir_args(ir_.insns[idx_], args);
+  for (int k = 0; k < n; ++k)
+    if (args[k] == t) return true;
+  return false;
+}
+
+Gp Emitter::take_pool_reg(Temp dst) {
+  const int dst_next = ir_.insns[idx_].dst == dst ? first_use_[idx_] : static_cast<int>(idx_) + 1;
+  Temp victim = kNoTemp;
+  for (const Gp& r : kPool) {
+    Temp t = gp_owner_[r.id()];
+    if (t == kNoTemp || is_operand(t)) continue;
+    if (victim == kNoTemp || next_use_[t] > next_use_[victim]) victim = t;
+  }
+  if (victim == kNoTemp || next_use_[victim] <= dst_next) return Gp();
+  Gp r = gp_of_id(loc_[victim].reg);
+  gp_owner_[r.id()] = kNoTemp;
+  if (!live_after(victim)) {
+    loc_[victim].kind = LocKind::None;  // read by nobody any more
+  } else if (xhome_[victim] >= 0) {  // CpuState already holds it: no store
+    loc_[victim].kind = LocKind::GuestX;
+    loc_[victim].index = xhome_[victim];
+  } else {
+    set_spill(victim);
+    a_.mov(mem_of(loc_[victim]), r);
+  }
+  return r;
 }
 
 int Emitter::alloc_xmm() {
@@ -300,6 +335,21 @@ Gp Emitter::emit_address(const IrInsn& i, bool is_write) {
   a_.jae(s.label);
   cold_.push_back(s);
   return addr;
+}
+
+Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
+  const unsigned size = i.aux & 0xf;
+  int64_t& checked = checked_disp_[i.a];
+  if (checked != INT64_MAX && fits_i32(i.imm) && i.imm >= checked &&
+      i.imm - checked + static_cast<int64_t>(size) <= static_cast<int64_t>(kGuardBytes)) {
+    const Loc& l = loc_[i.a];
+    if (l.kind == LocKind::Gp) return ptr(kMem, gp_of_id(l.reg), 0, static_cast<int32_t>(i.imm));
+    a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+    return ptr(kMem, rax, 0, static_cast<int32_t>(i.imm));
+  }
+  Gp addr = emit_address(i, is_write);
+  if (fits_i32(i.imm) && i.imm < checked) checked = i.imm;
+  return ptr(kMem, addr, 0, 0);
 }
 
 // AMOs, LR and SC. The address must be naturally aligned (else a
@@ -579,12 +629,15 @@ void Emitter::emit_set_reg(const IrInsn& i) {
       a_.emit(Inst::kIdMov, pin, s);
   } else {
     evict(LocKind::GuestX, x);
+    for (int8_t& h : xhome_)
+      if (h == x) h = -1;
     Operand s = gp_src(i.a, rax);
     if (s.isMem()) {
       a_.emit(Inst::kIdMov, rax, s);
       s = rax;
     }
     a_.emit(Inst::kIdMov, xreg_mem(x), s);
+    if (loc_[i.a].kind == LocKind::Gp) xhome_[i.a] = static_cast<int8_t>(x);
   }
   free_dead_operands();
 }
@@ -593,6 +646,7 @@ void Emitter::emit_helper(const IrInsn& i) {
   // The helper sees CpuState: values still needed leave guest locations,
   // pinned registers are stored, caller-saved temps saved.
   evict_all_volatile();
+  for (int8_t& h : xhome_) h = -1;  // the helper may write any guest register
   for (const PinnedReg& p : kPinnedRegs) a_.mov(xreg_mem(p.xreg), gp_of_id(p.host_id));
   std::vector<Gp> saved;
   for (const Gp& r : kPool)
@@ -770,8 +824,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       emit_div(i);
       return "";
     case IrOp::load: {
-      Gp addr = emit_address(i, false);
-      Mem m = ptr(kMem, addr, 0, 0);
+      Mem m = emit_guest_mem(i, false);
       unsigned size = i.aux & 0xf;
       bool sgn = i.aux & 0x10;
       m.setSize(size);
@@ -789,8 +842,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       return "";
     }
     case IrOp::store: {
-      Gp addr = emit_address(i, true);
-      Mem m = ptr(kMem, addr, 0, 0);
+      Mem m = emit_guest_mem(i, true);
       m.setSize(i.aux);
       const Loc& lb = loc_[i.b];
       if (lb.kind == LocKind::Const && fits_i32(lb.value)) {
@@ -856,6 +908,15 @@ std::string Emitter::run() {
     int n = ir_args(ir_.insns[k], args);
     for (int j = 0; j < n; ++j) last_use_[args[j]] = static_cast<int>(k);
   }
+  // Next readers, backwards (next_use_ is the scratch "next reader after k").
+  for (size_t k = ir_.insns.size(); k-- > 0;) {
+    const IrInsn& i = ir_.insns[k];
+    uint32_t args[3];
+    int n = ir_args(i, args);
+    for (int j = 0; j < n; ++j) arg_next_[3 * k + j] = next_use_[args[j]];
+    for (int j = 0; j < n; ++j) next_use_[args[j]] = static_cast<int>(k);
+    if (ir_info(i.op).flags & kIrDst) first_use_[k] = next_use_[i.dst];
+  }
   // Temps that are NaN-boxed singles by construction (flw, fmv.w.x: an or_
   // with a constant whose upper 32 bits are ones) need no box check.
   boxed_.assign(ir_.num_temps, false);
@@ -872,12 +933,20 @@ std::string Emitter::run() {
   a_.jne(req_label_);
   for (idx_ = 0; idx_ < ir_.insns.size(); ++idx_) {
     const IrInsn& i = ir_.insns[idx_];
+    const size_t first = idx_;
     std::string e = (i.op >= IrOp::unbox_s && i.op <= IrOp::frm_read) || i.op == IrOp::get_freg ||
                             i.op == IrOp::set_freg
                         ? emit_fp(i)
                         : emit_int(i);
     if (!e.empty()) return e;
     if (!error_.empty()) return error_;
+    for (size_t k = first; k <= idx_; ++k) {  // emit_word_op may have taken two insns
+      const IrInsn& done = ir_.insns[k];
+      uint32_t args[3];
+      int n = ir_args(done, args);
+      for (int j = 0; j < n; ++j) next_use_[args[j]] = arg_next_[3 * k + j];
+      if (ir_info(done.op).flags & kIrDst) next_use_[done.dst] = first_use_[k];
+    }
     // Results nobody reads release their register at once.
     if ((ir_info(i.op).flags & kIrDst) && last_use_[i.dst] == -1) {
       Loc& l = loc_[i.dst];

@@ -90,6 +90,12 @@ class Emitter {
   // assigned to next. Never returns a register holding a value still needed
   // (except `keep`, which the caller reads before writing).
   Gp alloc_gp_dst(Temp dst, Temp reuse = kNoTemp);
+  // No pool register is free for `dst`: frees the one whose value is read
+  // furthest in the future (moved to its guest-register home or a spill
+  // slot) if that is later than dst's first read; never one holding an
+  // operand of the current insn. Invalid Gp: dst is the one to spill.
+  Gp take_pool_reg(Temp dst);
+  bool is_operand(Temp t) const;
   void set_gp(Temp t, const Gp& r);
   void set_spill(Temp t);
   void finish_in(const IrInsn& i, const Gp& from);
@@ -114,6 +120,10 @@ class Emitter {
   // Checks the guest address of a load/store and returns the register
   // holding it (the base register itself when there is no offset, else rax).
   Gp emit_address(const IrInsn& i, bool is_write);
+  // The host operand of a plain load/store, [r14 + base + imm]: checked
+  // like emit_address unless an earlier access of this block checked the
+  // same base temp at a displacement <= imm (see checked_disp_).
+  Mem emit_guest_mem(const IrInsn& i, bool is_write);
   void emit_set_reg(const IrInsn& i);
   void emit_helper(const IrInsn& i);
   void emit_jump_ind(const IrInsn& i);
@@ -150,6 +160,21 @@ class Emitter {
   std::vector<Temp> xmm_owner_; // by xmm id
   std::vector<bool> slot_busy_;
   std::vector<bool> boxed_;  // by temp: a NaN-boxed single by construction
+  // Next reads, for choosing what to spill: next_use_[t] is the index of
+  // the next insn reading t (INT_MAX: none); first_use_[k] the first reader
+  // of insn k's result; arg_next_[3k + j] the next reader after k of k's
+  // argument j.
+  std::vector<int> next_use_, first_use_, arg_next_;
+  // By temp: the guest x register (not pinned) whose CpuState slot holds
+  // the same value since a set_reg, or -1. A temp with a home is dropped
+  // from its pool register without a store when the register is needed.
+  std::vector<int8_t> xhome_;
+  // By temp: the smallest displacement at which a memory access of this
+  // block has checked `temp + disp < mem_limit` (INT64_MAX: none). A later
+  // access at disp2 >= disp (disp2 - disp + size <= kGuardBytes) needs no
+  // check: it lands below the limit or in the guard, where the host fault
+  // becomes the guest's SIGSEGV with the exact address and pc.
+  std::vector<int64_t> checked_disp_;
   size_t idx_ = 0;
   uint64_t cur_pc_ = 0;
   std::vector<ColdStub> cold_;

@@ -1,6 +1,8 @@
 // tests/fuzz/jit_diff_fuzz.cpp — jit-diff-fuzz: the differential test of
 // jit_diff.h for as long as asked, on fresh seeds, each run twice: with the
 // host's x86 extensions and with baseline x86-64 code (the fallbacks).
+// Seeds take turns: streams with branches, without (large blocks, register
+// pressure), and with accesses that fault in the middle of blocks.
 //   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L]
 // Prints the first mismatch (seed, what differs and the disassembled stream;
 // rerun with --first-seed SEED --length L to reproduce) and exits 1, or a
@@ -40,12 +42,16 @@ int main(int argc, char** argv) {
   const uint64_t first = seed;
   while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < seconds) {
     for (hart::Jit* j : {jit.get(), base_jit.get()}) {
-      hart::diff::Result r = hart::diff::run_case(*j, seed, len);
+      hart::diff::CaseOptions o;
+      o.branches = seed % 3 != 1;
+      o.faults = seed % 3 == 2;
+      hart::diff::Result r = hart::diff::run_case(*j, seed, len, nullptr, o);
       if (!r.ok) {
         std::string listing;
-        hart::diff::run_case(*j, seed, len, &listing);
-        printf("MISMATCH %s (length %u%s)\n%s", r.what.c_str(), len,
-               j == base_jit.get() ? ", baseline x86-64: HART_JIT_BASELINE_X86=1" : "", listing.c_str());
+        hart::diff::run_case(*j, seed, len, &listing, o);
+        printf("MISMATCH %s (length %u%s%s)\n%s", r.what.c_str(), len,
+               j == base_jit.get() ? ", baseline x86-64: HART_JIT_BASELINE_X86=1" : "",
+               o.faults ? ", fault case" : o.branches ? "" : ", no branches", listing.c_str());
         return 1;
       }
     }
