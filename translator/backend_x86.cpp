@@ -185,9 +185,41 @@ Gp Emitter::alloc_gp_dst(Temp dst, Temp reuse) {
     gp_owner_[r.id()] = kNoTemp;
     return r;
   }
+  Gp r = free_pool_reg();
+  return r.isValid() ? r : take_pool_reg(dst);
+}
+
+Gp Emitter::free_pool_reg() const {
   for (const Gp& r : kPool)
-    if (gp_owner_[r.id()] == kNoTemp) return r;
-  return take_pool_reg(dst);
+    if (gp_owner_[r.id()] == kNoTemp && !reserved_[r.id()]) return r;
+  return Gp();
+}
+
+bool Emitter::uses_scratch(const IrInsn& i, int id) const {
+  // gp_src(t, scratch) writes the scratch register for an XMM value or a
+  // constant that is not an imm32.
+  auto loaded = [&](Temp t) {
+    const Loc& l = loc_[t];
+    return l.kind == LocKind::Xmm || (l.kind == LocKind::Const && !fits_i32(l.value));
+  };
+  const bool rcx = id == Gp::kIdCx;
+  switch (i.op) {
+    case IrOp::insn_start: case IrOp::movi: case IrOp::mov: case IrOp::get_reg: case IrOp::set_reg:
+    case IrOp::sext_w: case IrOp::zext_w: case IrOp::load: case IrOp::fence:
+      return false;
+    case IrOp::add: case IrOp::sub: case IrOp::and_: case IrOp::or_: case IrOp::xor_:
+      return loaded(i.a) || loaded(i.b);  // emit_binop, emit_word_op (operands may swap)
+    case IrOp::setcond:
+      return !rcx && loaded(i.b);
+    case IrOp::shl: case IrOp::shr: case IrOp::sar: case IrOp::shlw: case IrOp::shrw: case IrOp::sarw:
+      return rcx && loc_[i.b].kind != LocKind::Const;  // the count
+    case IrOp::store: {
+      const Loc& l = loc_[i.b];
+      return rcx && l.kind != LocKind::Gp && !(l.kind == LocKind::Const && fits_i32(l.value));
+    }
+    default:
+      return true;
+  }
 }
 
 bool Emitter::is_operand(Temp t) const {
@@ -203,7 +235,7 @@ Gp Emitter::take_pool_reg(Temp dst) {
   Temp victim = kNoTemp;
   for (const Gp& r : kPool) {
     Temp t = gp_owner_[r.id()];
-    if (t == kNoTemp || is_operand(t)) continue;
+    if (t == kNoTemp || reserved_[r.id()] || is_operand(t)) continue;
     if (victim == kNoTemp || next_use_[t] > next_use_[victim]) victim = t;
   }
   if (victim == kNoTemp || next_use_[victim] <= dst_next) return Gp();
@@ -242,18 +274,14 @@ void Emitter::free_dead_operands() {
 
 // Moves every temp that is still needed out of a location about to change:
 // a pinned host register (kind Gp, reg id) or a guest register slot.
-void Emitter::evict(LocKind kind, int which) {
+void Emitter::evict(LocKind kind, int which, bool operands_too) {
+  if (kind == LocKind::Gp && is_pool(which)) gp_owner_[which] = kNoTemp;  // its temp moves below
   for (Temp t = 0; t < loc_.size(); ++t) {
     Loc& l = loc_[t];
     bool here = l.kind == kind && (kind == LocKind::Gp ? l.reg == which : l.index == which);
-    if (!here || !live_after(t)) continue;
+    if (!here || !(live_after(t) || (operands_too && last_use_[t] == static_cast<int>(idx_)))) continue;
     Operand from = kind == LocKind::Gp ? Operand(gp_of_id(which)) : Operand(mem_of(l));
-    Gp r;
-    for (const Gp& p : kPool)
-      if (gp_owner_[p.id()] == kNoTemp) {
-        r = p;
-        break;
-      }
+    Gp r = free_pool_reg();
     if (r.isValid()) {
       a_.emit(Inst::kIdMov, r, from);
       set_gp(t, r);
@@ -934,6 +962,13 @@ std::string Emitter::run() {
   for (idx_ = 0; idx_ < ir_.insns.size(); ++idx_) {
     const IrInsn& i = ir_.insns[idx_];
     const size_t first = idx_;
+    // rcx and rdx: free them if this insn's code may use them as scratch.
+    for (int id : {static_cast<int>(Gp::kIdCx), static_cast<int>(Gp::kIdDx)}) {
+      reserved_[id] = false;
+      if (!uses_scratch(i, id)) continue;
+      reserved_[id] = true;
+      evict(LocKind::Gp, id, true);
+    }
     std::string e = (i.op >= IrOp::unbox_s && i.op <= IrOp::frm_read) || i.op == IrOp::get_freg ||
                             i.op == IrOp::set_freg
                         ? emit_fp(i)

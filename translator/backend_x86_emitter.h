@@ -27,9 +27,12 @@ using namespace asmjit;
 using namespace asmjit::x86;
 
 inline const Gp kState = r15, kMem = r14;
-// IR temps live in these (plus spill slots); rax, rcx, rdx are scratch.
-inline const Gp kPool[] = {rsi, rdi, r11};
-constexpr int kPoolSize = 3;
+// IR temps live in these (plus spill slots); rax is scratch. rcx and rdx
+// are scratch registers of most ops too: before an insn whose code may
+// write them (uses_scratch), their temps move away and they are reserved
+// for that insn; between such insns they hold temps like the others.
+inline const Gp kPool[] = {rsi, rdi, r11, rdx, rcx};
+constexpr int kPoolSize = 5;
 // XMM temps; xmm14 and xmm15 are scratch.
 constexpr int kXmmPoolSize = 14;
 
@@ -96,6 +99,10 @@ class Emitter {
   // operand of the current insn. Invalid Gp: dst is the one to spill.
   Gp take_pool_reg(Temp dst);
   bool is_operand(Temp t) const;
+  // May the code of insn i write rcx/rdx (id) other than as its result?
+  bool uses_scratch(const IrInsn& i, int id) const;
+  // A pool register free for a new value (not reserved, no owner), or invalid.
+  Gp free_pool_reg() const;
   void set_gp(Temp t, const Gp& r);
   void set_spill(Temp t);
   void finish_in(const IrInsn& i, const Gp& from);
@@ -103,7 +110,9 @@ class Emitter {
   int alloc_xmm();
   void free_dead_operands();
   // Moves every live temp out of `loc` (before it is overwritten).
-  void evict(LocKind kind, int index_or_reg);
+  // With operands_too, also the operands of the current insn (before its
+  // code starts: a scratch register it will write).
+  void evict(LocKind kind, int index_or_reg, bool operands_too = false);
   void evict_all_volatile();
   Gp pinned_of(int xreg) const;
   int pinned_target(Temp dst) const;  // guest reg the dst goes to next, if pinned; else -1
@@ -175,6 +184,7 @@ class Emitter {
   // check: it lands below the limit or in the guard, where the host fault
   // becomes the guest's SIGSEGV with the exact address and pc.
   std::vector<int64_t> checked_disp_;
+  bool reserved_[16] = {};  // by Gp id: rcx/rdx while the current insn uses them as scratch
   size_t idx_ = 0;
   uint64_t cur_pc_ = 0;
   std::vector<ColdStub> cold_;

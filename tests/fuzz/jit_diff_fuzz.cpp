@@ -3,7 +3,7 @@
 // host's x86 extensions and with baseline x86-64 code (the fallbacks).
 // Seeds take turns: streams with branches, without (large blocks, register
 // pressure), and with accesses that fault in the middle of blocks.
-//   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L]
+//   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults]
 // Prints the first mismatch (seed, what differs and the disassembled stream;
 // rerun with --first-seed SEED --length L to reproduce) and exits 1, or a
 // summary and exits 0.
@@ -18,12 +18,14 @@ int main(int argc, char** argv) {
   double seconds = 60;
   uint64_t seed = static_cast<uint64_t>(time(nullptr)) << 20;
   unsigned len = 500;
+  const char* mode = "all";  // or one kind of case for every seed
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!strcmp(argv[i], "--seconds")) seconds = atof(argv[i + 1]);
     else if (!strcmp(argv[i], "--first-seed")) seed = strtoull(argv[i + 1], nullptr, 0);
     else if (!strcmp(argv[i], "--length")) len = static_cast<unsigned>(atoi(argv[i + 1]));
+    else if (!strcmp(argv[i], "--mode")) mode = argv[i + 1];
     else {
-      fprintf(stderr, "usage: jit-diff-fuzz [--seconds N] [--first-seed S] [--length L]\n");
+      fprintf(stderr, "usage: jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults]\n");
       return 2;
     }
   }
@@ -43,8 +45,10 @@ int main(int argc, char** argv) {
   while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < seconds) {
     for (hart::Jit* j : {jit.get(), base_jit.get()}) {
       hart::diff::CaseOptions o;
-      o.branches = seed % 3 != 1;
-      o.faults = seed % 3 == 2;
+      const int kind = !strcmp(mode, "plain") ? 0 : !strcmp(mode, "large") ? 1
+                       : !strcmp(mode, "faults") ? 2 : static_cast<int>(seed % 3);
+      o.branches = kind != 1;
+      o.faults = kind == 2;
       hart::diff::Result r = hart::diff::run_case(*j, seed, len, nullptr, o);
       if (!r.ok) {
         std::string listing;

@@ -293,6 +293,10 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     s.frm = init.frm;
     s.pc = kCode;
   }
+  if (const char* dump = getenv("HART_DIFF_LOG")) {  // debugging: -d in_asm,op_opt,out_asm of the JIT side
+    std::string e;
+    if (jm.log.open_file(dump, &e)) jm.log.set_mask(kLog_in_asm | kLog_op_opt | kLog_out_asm);
+  }
   ExitReason r = jm.vcpu->run();
   uint64_t max = len + 1;
   im.vcpu->run_guarded([](Vcpu& v, void* n) { interp_run(v, *static_cast<uint64_t*>(n)); }, &max);
