@@ -78,7 +78,7 @@ Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
       last_use_(ir.num_temps, -1), gp_owner_(16, kNoTemp), xmm_owner_(16, kNoTemp),
       slot_busy_(kSpillSlots, false), next_use_(ir.num_temps, INT_MAX),
       first_use_(ir.insns.size(), INT_MAX), arg_next_(ir.insns.size() * 3, INT_MAX),
-      xhome_(ir.num_temps, -1), checked_disp_(ir.num_temps, INT64_MAX) {}
+      xhome_(ir.num_temps, -1), alt_reg_(ir.num_temps, -1), checked_disp_(ir.num_temps, INT64_MAX) {}
 
 Gp Emitter::pinned_of(int xreg) const {
   int h = pins().host[xreg];
@@ -243,9 +243,7 @@ Gp Emitter::take_pool_reg(Temp dst) {
   gp_owner_[r.id()] = kNoTemp;
   if (!live_after(victim)) {
     loc_[victim].kind = LocKind::None;  // read by nobody any more
-  } else if (xhome_[victim] >= 0) {  // CpuState already holds it: no store
-    loc_[victim].kind = LocKind::GuestX;
-    loc_[victim].index = xhome_[victim];
+  } else if (drop_to_copy(victim, r.id())) {  // a pinned register or CpuState has it: no store
   } else {
     set_spill(victim);
     a_.mov(mem_of(loc_[victim]), r);
@@ -274,12 +272,30 @@ void Emitter::free_dead_operands() {
 
 // Moves every temp that is still needed out of a location about to change:
 // a pinned host register (kind Gp, reg id) or a guest register slot.
+bool Emitter::drop_to_copy(Temp t, int leaving) {
+  Loc& l = loc_[t];
+  if (alt_reg_[t] >= 0 && alt_reg_[t] != leaving) {
+    l.kind = LocKind::Gp;
+    l.reg = static_cast<uint8_t>(alt_reg_[t]);
+    alt_reg_[t] = -1;
+    return true;
+  }
+  if (xhome_[t] >= 0) {
+    l.kind = LocKind::GuestX;
+    l.index = xhome_[t];
+    return true;
+  }
+  return false;
+}
+
 void Emitter::evict(LocKind kind, int which, bool operands_too) {
   if (kind == LocKind::Gp && is_pool(which)) gp_owner_[which] = kNoTemp;  // its temp moves below
   for (Temp t = 0; t < loc_.size(); ++t) {
     Loc& l = loc_[t];
+    if (kind == LocKind::Gp && alt_reg_[t] == which) alt_reg_[t] = -1;  // that copy is overwritten
     bool here = l.kind == kind && (kind == LocKind::Gp ? l.reg == which : l.index == which);
     if (!here || !(live_after(t) || (operands_too && last_use_[t] == static_cast<int>(idx_)))) continue;
+    if (kind == LocKind::Gp && drop_to_copy(t, which)) continue;
     Operand from = kind == LocKind::Gp ? Operand(gp_of_id(which)) : Operand(mem_of(l));
     Gp r = free_pool_reg();
     if (r.isValid()) {
@@ -655,6 +671,17 @@ void Emitter::emit_set_reg(const IrInsn& i) {
       a_.xor_(pin.r32(), pin.r32());
     else
       a_.emit(Inst::kIdMov, pin, s);
+    // The value is in pin now too: later reads use the register (a value
+    // read in place from its guest slot keeps that slot as its home), and
+    // a register it leaves falls back to the copy without a move.
+    Loc& la = loc_[i.a];
+    if (la.kind == LocKind::GuestX && pins().host[la.index] < 0) {
+      xhome_[i.a] = static_cast<int8_t>(la.index);
+      la.kind = LocKind::Gp;
+      la.reg = static_cast<uint8_t>(pin.id());
+    } else if (la.kind == LocKind::Gp) {
+      alt_reg_[i.a] = static_cast<int8_t>(pin.id());
+    }
   } else {
     evict(LocKind::GuestX, x);
     for (int8_t& h : xhome_)

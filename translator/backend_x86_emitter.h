@@ -178,6 +178,12 @@ class Emitter {
   // the same value since a set_reg, or -1. A temp with a home is dropped
   // from its pool register without a store when the register is needed.
   std::vector<int8_t> xhome_;
+  // By temp: a pinned host register that also holds its value since a
+  // set_reg copied it there (until that register is written), or -1.
+  std::vector<int8_t> alt_reg_;
+  // Moves t (in register `leaving`) to a copy it has elsewhere — alt_reg_
+  // or xhome_ — without code. False if it has none.
+  bool drop_to_copy(Temp t, int leaving);
   // By temp: the smallest displacement at which a memory access of this
   // block has checked `temp + disp < mem_limit` (INT64_MAX: none). A later
   // access at disp2 >= disp (disp2 - disp + size <= kGuardBytes) needs no
