@@ -588,7 +588,9 @@ void Emitter::emit_shift(const IrInsn& i, InstId id, bool w) {
     if (!(sa.isReg() && sa.as<Gp>() == work)) a_.emit(Inst::kIdMov, work, sa);
     if (w) {
       a_.emit(id, work.r32(), Imm(lb.value & 31));
-      a_.movsxd(work, work.r32());
+      // srliw by 1..31 leaves bit 31 clear: the 32-bit op's zero extension
+      // is the sign extension already.
+      if (!(id == Inst::kIdShr && (lb.value & 31) != 0)) a_.movsxd(work, work.r32());
     } else {
       a_.emit(id, work, Imm(lb.value & 63));
     }
