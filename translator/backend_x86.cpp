@@ -272,6 +272,21 @@ void Emitter::free_dead_operands() {
 
 // Moves every temp that is still needed out of a location about to change:
 // a pinned host register (kind Gp, reg id) or a guest register slot.
+void Emitter::promote_operands(const IrInsn& i) {
+  uint32_t args[3];
+  int n = ir_args(i, args);
+  for (int k = 0; k < n; ++k) {
+    Temp t = args[k];
+    Loc& l = loc_[t];
+    if (l.kind != LocKind::GuestX || arg_next_[3 * idx_ + k] == INT_MAX) continue;
+    Gp r = free_pool_reg();
+    if (!r.isValid()) return;
+    a_.mov(r, xreg_mem(l.index));
+    xhome_[t] = static_cast<int8_t>(l.index);  // the slot still holds it
+    set_gp(t, r);
+  }
+}
+
 bool Emitter::drop_to_copy(Temp t, int leaving) {
   Loc& l = loc_[t];
   if (alt_reg_[t] >= 0 && alt_reg_[t] != leaving) {
@@ -998,6 +1013,7 @@ std::string Emitter::run() {
       reserved_[id] = true;
       evict(LocKind::Gp, id, true);
     }
+    promote_operands(i);
     std::string e = (i.op >= IrOp::unbox_s && i.op <= IrOp::frm_read) || i.op == IrOp::get_freg ||
                             i.op == IrOp::set_freg
                         ? emit_fp(i)

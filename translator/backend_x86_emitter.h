@@ -184,6 +184,10 @@ class Emitter {
   // Moves t (in register `leaving`) to a copy it has elsewhere — alt_reg_
   // or xhome_ — without code. False if it has none.
   bool drop_to_copy(Temp t, int leaving);
+  // Before insn i: an operand read in place from its guest register's slot
+  // that is read again later moves to a free pool register (one load
+  // instead of one per read); the slot stays its copy.
+  void promote_operands(const IrInsn& i);
   // By temp: the smallest displacement at which a memory access of this
   // block has checked `temp + disp < mem_limit` (INT64_MAX: none). A later
   // access at disp2 >= disp (disp2 - disp + size <= kGuardBytes) needs no
