@@ -510,7 +510,10 @@ void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
   Gp d = alloc_gp_dst(i.dst, a);
   bool spill = !d.isValid();
   if (spill) d = rax;
-  // If b sits in d (and is not a), writing a into d first would lose it.
+  // If b sits in d (and is not a), writing a into d first would lose it:
+  // a commutative op takes d as its first operand instead.
+  auto in_d = [&](Temp t) { return loc_[t].kind == LocKind::Gp && loc_[t].reg == d.id(); };
+  if (commutative && b != a && in_d(b) && !in_d(a)) std::swap(a, b);
   const Loc& lb = loc_[b];
   bool b_in_d = b != a && lb.kind == LocKind::Gp && lb.reg == d.id();
   Gp work = b_in_d ? Gp(rax) : d;
