@@ -56,7 +56,7 @@ BENCHMARKS = [
     ("mem_string", "int", 100000),
     ("nbody", "fp", 3000000),
     ("fp_convert", "fp", 20000000),
-    ("spectral_sp", "fp", 60),
+    ("spectral_sp", "fp", 600),
     ("aes_like", "int", 6000000),
     ("arx_cipher", "int", 3000000),
     ("sha512_like", "int", 1200000),

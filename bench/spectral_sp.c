@@ -26,7 +26,7 @@ static void mul_atv(const float* v, float* atv) {
 }
 
 int main(int argc, char** argv) {
-  long iters = bench_scale(argc, argv, 60);
+  long iters = bench_scale(argc, argv, 600);
   static float u[N], v[N], t[N];
   for (int i = 0; i < N; ++i) u[i] = 1.0f;
   for (long k = 0; k < iters; ++k) {
