@@ -180,7 +180,11 @@ ExitReason Vcpu::finish_fault() {
   sigaddset(&s, SIGSEGV);
   sigaddset(&s, SIGBUS);
   pthread_sigmask(SIG_UNBLOCK, &s, nullptr);
-  if (state.fault_kind == FaultKind::Unmapped && as_.check(state.fault_addr, 1, 0))
+  // The JIT checks a base register once per block; later accesses off it
+  // past the limit fault in the guard after the reservation.
+  if (state.fault_kind == FaultKind::Unmapped && state.fault_addr >= as_.limit())
+    state.fault_kind = FaultKind::OutOfRange;
+  else if (state.fault_kind == FaultKind::Unmapped && as_.check(state.fault_addr, 1, 0))
     state.fault_kind = FaultKind::Protection;
   return state.exit_reason;
 }

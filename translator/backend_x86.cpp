@@ -6,6 +6,7 @@
 
 #include <ucontext.h>
 
+#include <climits>
 #include <cstring>
 
 #include "core/address_space.h"
@@ -76,7 +77,9 @@ Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
                  const std::vector<DecodedInsn>& helpers, const BackendOptions& opt)
     : a_(a), ir_(ir), tb_(tb), helpers_(helpers), opt_(opt), loc_(ir.num_temps),
       last_use_(ir.num_temps, -1), gp_owner_(16, kNoTemp), xmm_owner_(16, kNoTemp),
-      slot_busy_(kSpillSlots, false) {}
+      slot_busy_(kSpillSlots, false), next_use_(ir.num_temps, INT_MAX),
+      first_use_(ir.insns.size(), INT_MAX), arg_next_(ir.insns.size() * 3, INT_MAX),
+      xhome_(ir.num_temps, -1), alt_reg_(ir.num_temps, -1), checked_disp_(ir.num_temps, INT64_MAX) {}
 
 Gp Emitter::pinned_of(int xreg) const {
   int h = pins().host[xreg];
@@ -183,9 +186,70 @@ Gp Emitter::alloc_gp_dst(Temp dst, Temp reuse) {
     gp_owner_[r.id()] = kNoTemp;
     return r;
   }
+  Gp r = free_pool_reg();
+  return r.isValid() ? r : take_pool_reg(dst);
+}
+
+Gp Emitter::free_pool_reg() const {
   for (const Gp& r : kPool)
-    if (gp_owner_[r.id()] == kNoTemp) return r;
-  return Gp();  // none free: caller spills
+    if (gp_owner_[r.id()] == kNoTemp && !reserved_[r.id()]) return r;
+  return Gp();
+}
+
+bool Emitter::uses_scratch(const IrInsn& i, int id) const {
+  // gp_src(t, scratch) writes the scratch register for an XMM value or a
+  // constant that is not an imm32.
+  auto loaded = [&](Temp t) {
+    const Loc& l = loc_[t];
+    return l.kind == LocKind::Xmm || (l.kind == LocKind::Const && !fits_i32(l.value));
+  };
+  const bool rcx = id == Gp::kIdCx;
+  switch (i.op) {
+    case IrOp::insn_start: case IrOp::movi: case IrOp::mov: case IrOp::get_reg: case IrOp::set_reg:
+    case IrOp::sext_w: case IrOp::zext_w: case IrOp::load: case IrOp::fence:
+      return false;
+    case IrOp::add: case IrOp::sub: case IrOp::and_: case IrOp::or_: case IrOp::xor_:
+      return loaded(i.a) || loaded(i.b);  // emit_binop, emit_word_op (operands may swap)
+    case IrOp::setcond:
+      return !rcx && loaded(i.b);
+    case IrOp::shl: case IrOp::shr: case IrOp::sar: case IrOp::shlw: case IrOp::shrw: case IrOp::sarw:
+      return rcx && loc_[i.b].kind != LocKind::Const;  // the count
+    case IrOp::store: {
+      const Loc& l = loc_[i.b];
+      return rcx && l.kind != LocKind::Gp && !(l.kind == LocKind::Const && fits_i32(l.value));
+    }
+    default:
+      return true;
+  }
+}
+
+bool Emitter::is_operand(Temp t) const {
+  uint32_t args[3];
+  int n = ir_args(ir_.insns[idx_], args);
+  for (int k = 0; k < n; ++k)
+    if (args[k] == t) return true;
+  return false;
+}
+
+Gp Emitter::take_pool_reg(Temp dst) {
+  const int dst_next = ir_.insns[idx_].dst == dst ? first_use_[idx_] : static_cast<int>(idx_) + 1;
+  Temp victim = kNoTemp;
+  for (const Gp& r : kPool) {
+    Temp t = gp_owner_[r.id()];
+    if (t == kNoTemp || reserved_[r.id()] || is_operand(t)) continue;
+    if (victim == kNoTemp || next_use_[t] > next_use_[victim]) victim = t;
+  }
+  if (victim == kNoTemp || next_use_[victim] <= dst_next) return Gp();
+  Gp r = gp_of_id(loc_[victim].reg);
+  gp_owner_[r.id()] = kNoTemp;
+  if (!live_after(victim)) {
+    loc_[victim].kind = LocKind::None;  // read by nobody any more
+  } else if (drop_to_copy(victim, r.id())) {  // a pinned register or CpuState has it: no store
+  } else {
+    set_spill(victim);
+    a_.mov(mem_of(loc_[victim]), r);
+  }
+  return r;
 }
 
 int Emitter::alloc_xmm() {
@@ -209,18 +273,47 @@ void Emitter::free_dead_operands() {
 
 // Moves every temp that is still needed out of a location about to change:
 // a pinned host register (kind Gp, reg id) or a guest register slot.
-void Emitter::evict(LocKind kind, int which) {
+void Emitter::promote_operands(const IrInsn& i) {
+  uint32_t args[3];
+  int n = ir_args(i, args);
+  for (int k = 0; k < n; ++k) {
+    Temp t = args[k];
+    Loc& l = loc_[t];
+    if (l.kind != LocKind::GuestX || arg_next_[3 * idx_ + k] == INT_MAX) continue;
+    Gp r = free_pool_reg();
+    if (!r.isValid()) return;
+    a_.mov(r, xreg_mem(l.index));
+    xhome_[t] = static_cast<int8_t>(l.index);  // the slot still holds it
+    set_gp(t, r);
+  }
+}
+
+bool Emitter::drop_to_copy(Temp t, int leaving) {
+  Loc& l = loc_[t];
+  if (alt_reg_[t] >= 0 && alt_reg_[t] != leaving) {
+    l.kind = LocKind::Gp;
+    l.reg = static_cast<uint8_t>(alt_reg_[t]);
+    alt_reg_[t] = -1;
+    return true;
+  }
+  if (xhome_[t] >= 0) {
+    l.kind = LocKind::GuestX;
+    l.index = xhome_[t];
+    return true;
+  }
+  return false;
+}
+
+void Emitter::evict(LocKind kind, int which, bool operands_too) {
+  if (kind == LocKind::Gp && is_pool(which)) gp_owner_[which] = kNoTemp;  // its temp moves below
   for (Temp t = 0; t < loc_.size(); ++t) {
     Loc& l = loc_[t];
+    if (kind == LocKind::Gp && alt_reg_[t] == which) alt_reg_[t] = -1;  // that copy is overwritten
     bool here = l.kind == kind && (kind == LocKind::Gp ? l.reg == which : l.index == which);
-    if (!here || !live_after(t)) continue;
+    if (!here || !(live_after(t) || (operands_too && last_use_[t] == static_cast<int>(idx_)))) continue;
+    if (kind == LocKind::Gp && drop_to_copy(t, which)) continue;
     Operand from = kind == LocKind::Gp ? Operand(gp_of_id(which)) : Operand(mem_of(l));
-    Gp r;
-    for (const Gp& p : kPool)
-      if (gp_owner_[p.id()] == kNoTemp) {
-        r = p;
-        break;
-      }
+    Gp r = free_pool_reg();
     if (r.isValid()) {
       a_.emit(Inst::kIdMov, r, from);
       set_gp(t, r);
@@ -308,6 +401,21 @@ Gp Emitter::emit_address(const IrInsn& i, bool is_write) {
   a_.jae(s.label);
   cold_.push_back(s);
   return addr;
+}
+
+Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
+  const unsigned size = i.aux & 0xf;
+  int64_t& checked = checked_disp_[i.a];
+  if (checked != INT64_MAX && fits_i32(i.imm) && i.imm >= checked &&
+      i.imm - checked + static_cast<int64_t>(size) <= static_cast<int64_t>(kGuardBytes)) {
+    const Loc& l = loc_[i.a];
+    if (l.kind == LocKind::Gp) return ptr(kMem, gp_of_id(l.reg), 0, static_cast<int32_t>(i.imm));
+    a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+    return ptr(kMem, rax, 0, static_cast<int32_t>(i.imm));
+  }
+  Gp addr = emit_address(i, is_write);
+  if (fits_i32(i.imm) && i.imm < checked) checked = i.imm;
+  return ptr(kMem, addr, 0, 0);
 }
 
 // AMOs, LR and SC. The address must be naturally aligned (else a
@@ -430,7 +538,10 @@ void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
   Gp d = alloc_gp_dst(i.dst, a);
   bool spill = !d.isValid();
   if (spill) d = rax;
-  // If b sits in d (and is not a), writing a into d first would lose it.
+  // If b sits in d (and is not a), writing a into d first would lose it:
+  // a commutative op takes d as its first operand instead.
+  auto in_d = [&](Temp t) { return loc_[t].kind == LocKind::Gp && loc_[t].reg == d.id(); };
+  if (commutative && b != a && in_d(b) && !in_d(a)) std::swap(a, b);
   const Loc& lb = loc_[b];
   bool b_in_d = b != a && lb.kind == LocKind::Gp && lb.reg == d.id();
   Gp work = b_in_d ? Gp(rax) : d;
@@ -523,7 +634,9 @@ void Emitter::emit_shift(const IrInsn& i, InstId id, bool w) {
     if (!(sa.isReg() && sa.as<Gp>() == work)) a_.emit(Inst::kIdMov, work, sa);
     if (w) {
       a_.emit(id, work.r32(), Imm(lb.value & 31));
-      a_.movsxd(work, work.r32());
+      // srliw by 1..31 leaves bit 31 clear: the 32-bit op's zero extension
+      // is the sign extension already.
+      if (!(id == Inst::kIdShr && (lb.value & 31) != 0)) a_.movsxd(work, work.r32());
     } else {
       a_.emit(id, work, Imm(lb.value & 63));
     }
@@ -606,14 +719,28 @@ void Emitter::emit_set_reg(const IrInsn& i) {
       a_.xor_(pin.r32(), pin.r32());
     else
       a_.emit(Inst::kIdMov, pin, s);
+    // The value is in pin now too: later reads use the register (a value
+    // read in place from its guest slot keeps that slot as its home), and
+    // a register it leaves falls back to the copy without a move.
+    Loc& la = loc_[i.a];
+    if (la.kind == LocKind::GuestX && pins().host[la.index] < 0) {
+      xhome_[i.a] = static_cast<int8_t>(la.index);
+      la.kind = LocKind::Gp;
+      la.reg = static_cast<uint8_t>(pin.id());
+    } else if (la.kind == LocKind::Gp) {
+      alt_reg_[i.a] = static_cast<int8_t>(pin.id());
+    }
   } else {
     evict(LocKind::GuestX, x);
+    for (int8_t& h : xhome_)
+      if (h == x) h = -1;
     Operand s = gp_src(i.a, rax);
     if (s.isMem()) {
       a_.emit(Inst::kIdMov, rax, s);
       s = rax;
     }
     a_.emit(Inst::kIdMov, xreg_mem(x), s);
+    if (loc_[i.a].kind == LocKind::Gp) xhome_[i.a] = static_cast<int8_t>(x);
   }
   free_dead_operands();
 }
@@ -622,6 +749,7 @@ void Emitter::emit_helper(const IrInsn& i) {
   // The helper sees CpuState: values still needed leave guest locations,
   // pinned registers are stored, caller-saved temps saved.
   evict_all_volatile();
+  for (int8_t& h : xhome_) h = -1;  // the helper may write any guest register
   for (const PinnedReg& p : kPinnedRegs) a_.mov(xreg_mem(p.xreg), gp_of_id(p.host_id));
   std::vector<Gp> saved;
   for (const Gp& r : kPool)
@@ -799,8 +927,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       emit_div(i);
       return "";
     case IrOp::load: {
-      Gp addr = emit_address(i, false);
-      Mem m = ptr(kMem, addr, 0, 0);
+      Mem m = emit_guest_mem(i, false);
       unsigned size = i.aux & 0xf;
       bool sgn = i.aux & 0x10;
       m.setSize(size);
@@ -818,8 +945,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       return "";
     }
     case IrOp::store: {
-      Gp addr = emit_address(i, true);
-      Mem m = ptr(kMem, addr, 0, 0);
+      Mem m = emit_guest_mem(i, true);
       m.setSize(i.aux);
       const Loc& lb = loc_[i.b];
       if (lb.kind == LocKind::Const && fits_i32(lb.value)) {
@@ -885,6 +1011,15 @@ std::string Emitter::run() {
     int n = ir_args(ir_.insns[k], args);
     for (int j = 0; j < n; ++j) last_use_[args[j]] = static_cast<int>(k);
   }
+  // Next readers, backwards (next_use_ is the scratch "next reader after k").
+  for (size_t k = ir_.insns.size(); k-- > 0;) {
+    const IrInsn& i = ir_.insns[k];
+    uint32_t args[3];
+    int n = ir_args(i, args);
+    for (int j = 0; j < n; ++j) arg_next_[3 * k + j] = next_use_[args[j]];
+    for (int j = 0; j < n; ++j) next_use_[args[j]] = static_cast<int>(k);
+    if (ir_info(i.op).flags & kIrDst) first_use_[k] = next_use_[i.dst];
+  }
   // Temps that are NaN-boxed singles by construction (flw, fmv.w.x: an or_
   // with a constant whose upper 32 bits are ones) need no box check.
   boxed_.assign(ir_.num_temps, false);
@@ -901,12 +1036,28 @@ std::string Emitter::run() {
   a_.jne(req_label_);
   for (idx_ = 0; idx_ < ir_.insns.size(); ++idx_) {
     const IrInsn& i = ir_.insns[idx_];
+    const size_t first = idx_;
+    // rcx and rdx: free them if this insn's code may use them as scratch.
+    for (int id : {static_cast<int>(Gp::kIdCx), static_cast<int>(Gp::kIdDx)}) {
+      reserved_[id] = false;
+      if (!uses_scratch(i, id)) continue;
+      reserved_[id] = true;
+      evict(LocKind::Gp, id, true);
+    }
+    promote_operands(i);
     std::string e = (i.op >= IrOp::unbox_s && i.op <= IrOp::frm_read) || i.op == IrOp::get_freg ||
                             i.op == IrOp::set_freg
                         ? emit_fp(i)
                         : emit_int(i);
     if (!e.empty()) return e;
     if (!error_.empty()) return error_;
+    for (size_t k = first; k <= idx_; ++k) {  // emit_word_op may have taken two insns
+      const IrInsn& done = ir_.insns[k];
+      uint32_t args[3];
+      int n = ir_args(done, args);
+      for (int j = 0; j < n; ++j) next_use_[args[j]] = arg_next_[3 * k + j];
+      if (ir_info(done.op).flags & kIrDst) next_use_[done.dst] = first_use_[k];
+    }
     // Results nobody reads release their register at once.
     if ((ir_info(i.op).flags & kIrDst) && last_use_[i.dst] == -1) {
       Loc& l = loc_[i.dst];

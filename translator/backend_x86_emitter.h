@@ -27,9 +27,12 @@ using namespace asmjit;
 using namespace asmjit::x86;
 
 inline const Gp kState = r15, kMem = r14;
-// IR temps live in these (plus spill slots); rax, rcx, rdx are scratch.
-inline const Gp kPool[] = {rsi, rdi, r11};
-constexpr int kPoolSize = 3;
+// IR temps live in these (plus spill slots); rax is scratch. rcx and rdx
+// are scratch registers of most ops too: before an insn whose code may
+// write them (uses_scratch), their temps move away and they are reserved
+// for that insn; between such insns they hold temps like the others.
+inline const Gp kPool[] = {rsi, rdi, r11, rdx, rcx};
+constexpr int kPoolSize = 5;
 // XMM temps; xmm14 and xmm15 are scratch.
 constexpr int kXmmPoolSize = 14;
 
@@ -90,6 +93,16 @@ class Emitter {
   // assigned to next. Never returns a register holding a value still needed
   // (except `keep`, which the caller reads before writing).
   Gp alloc_gp_dst(Temp dst, Temp reuse = kNoTemp);
+  // No pool register is free for `dst`: frees the one whose value is read
+  // furthest in the future (moved to its guest-register home or a spill
+  // slot) if that is later than dst's first read; never one holding an
+  // operand of the current insn. Invalid Gp: dst is the one to spill.
+  Gp take_pool_reg(Temp dst);
+  bool is_operand(Temp t) const;
+  // May the code of insn i write rcx/rdx (id) other than as its result?
+  bool uses_scratch(const IrInsn& i, int id) const;
+  // A pool register free for a new value (not reserved, no owner), or invalid.
+  Gp free_pool_reg() const;
   void set_gp(Temp t, const Gp& r);
   void set_spill(Temp t);
   void finish_in(const IrInsn& i, const Gp& from);
@@ -97,7 +110,9 @@ class Emitter {
   int alloc_xmm();
   void free_dead_operands();
   // Moves every live temp out of `loc` (before it is overwritten).
-  void evict(LocKind kind, int index_or_reg);
+  // With operands_too, also the operands of the current insn (before its
+  // code starts: a scratch register it will write).
+  void evict(LocKind kind, int index_or_reg, bool operands_too = false);
   void evict_all_volatile();
   Gp pinned_of(int xreg) const;
   int pinned_target(Temp dst) const;  // guest reg the dst goes to next, if pinned; else -1
@@ -114,6 +129,10 @@ class Emitter {
   // Checks the guest address of a load/store and returns the register
   // holding it (the base register itself when there is no offset, else rax).
   Gp emit_address(const IrInsn& i, bool is_write);
+  // The host operand of a plain load/store, [r14 + base + imm]: checked
+  // like emit_address unless an earlier access of this block checked the
+  // same base temp at a displacement <= imm (see checked_disp_).
+  Mem emit_guest_mem(const IrInsn& i, bool is_write);
   void emit_set_reg(const IrInsn& i);
   void emit_helper(const IrInsn& i);
   void emit_jump_ind(const IrInsn& i);
@@ -150,6 +169,32 @@ class Emitter {
   std::vector<Temp> xmm_owner_; // by xmm id
   std::vector<bool> slot_busy_;
   std::vector<bool> boxed_;  // by temp: a NaN-boxed single by construction
+  // Next reads, for choosing what to spill: next_use_[t] is the index of
+  // the next insn reading t (INT_MAX: none); first_use_[k] the first reader
+  // of insn k's result; arg_next_[3k + j] the next reader after k of k's
+  // argument j.
+  std::vector<int> next_use_, first_use_, arg_next_;
+  // By temp: the guest x register (not pinned) whose CpuState slot holds
+  // the same value since a set_reg, or -1. A temp with a home is dropped
+  // from its pool register without a store when the register is needed.
+  std::vector<int8_t> xhome_;
+  // By temp: a pinned host register that also holds its value since a
+  // set_reg copied it there (until that register is written), or -1.
+  std::vector<int8_t> alt_reg_;
+  // Moves t (in register `leaving`) to a copy it has elsewhere — alt_reg_
+  // or xhome_ — without code. False if it has none.
+  bool drop_to_copy(Temp t, int leaving);
+  // Before insn i: an operand read in place from its guest register's slot
+  // that is read again later moves to a free pool register (one load
+  // instead of one per read); the slot stays its copy.
+  void promote_operands(const IrInsn& i);
+  // By temp: the smallest displacement at which a memory access of this
+  // block has checked `temp + disp < mem_limit` (INT64_MAX: none). A later
+  // access at disp2 >= disp (disp2 - disp + size <= kGuardBytes) needs no
+  // check: it lands below the limit or in the guard, where the host fault
+  // becomes the guest's SIGSEGV with the exact address and pc.
+  std::vector<int64_t> checked_disp_;
+  bool reserved_[16] = {};  // by Gp id: rcx/rdx while the current insn uses them as scratch
   size_t idx_ = 0;
   uint64_t cur_pc_ = 0;
 

@@ -12,6 +12,62 @@ namespace hart {
 
 namespace {
 int64_t sx32(uint64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(v)); }
+
+// What is known of the upper 32 bits of a temp: `sext` — the value is the
+// sign extension of its low word; `zext` — the upper word is zero.
+struct WidthFacts {
+  std::vector<bool> sext, zext;
+  explicit WidthFacts(uint32_t n) : sext(n, false), zext(n, false) {}
+
+  // Facts of i's result from its op and its operands' facts.
+  void define(const IrInsn& i, const std::vector<bool>& is_const, const std::vector<uint64_t>& value) {
+    auto cst = [&](Temp t, uint64_t lo, uint64_t hi) { return is_const[t] && value[t] >= lo && value[t] <= hi; };
+    bool s = false, z = false;
+    const unsigned size = i.aux & 0xf;
+    switch (i.op) {
+      case IrOp::movi:
+        s = static_cast<uint64_t>(i.imm) == static_cast<uint64_t>(sx32(static_cast<uint64_t>(i.imm)));
+        z = (static_cast<uint64_t>(i.imm) >> 32) == 0;
+        break;
+      case IrOp::mov: s = sext[i.a]; z = zext[i.a]; break;
+      case IrOp::sext_w: case IrOp::shlw: case IrOp::shrw: case IrOp::sarw: case IrOp::divw:
+      case IrOp::divuw: case IrOp::remw: case IrOp::remuw: case IrOp::rotlw: case IrOp::rotrw:
+      case IrOp::sext_b: case IrOp::sext_h: case IrOp::sc:
+        s = true;
+        break;
+      case IrOp::zext_w: z = true; break;
+      case IrOp::clz: case IrOp::clzw: case IrOp::ctz: case IrOp::ctzw: case IrOp::cpop:
+      case IrOp::cpopw: case IrOp::setcond: case IrOp::bext: case IrOp::feq: case IrOp::flt:
+      case IrOp::fle: case IrOp::fclass: case IrOp::zext_h: case IrOp::frm_read:
+      case IrOp::fflags_read:
+        s = z = true;  // small non-negative values
+        break;
+      case IrOp::load:
+        s = size < 4 || (size == 4 && (i.aux & 0x10));
+        z = size < 8 && !(i.aux & 0x10);
+        break;
+      case IrOp::amo: case IrOp::lr: s = size == 4; break;
+      case IrOp::fcvt_fi: s = !(i.aux & kFcvtLong); break;
+      case IrOp::and_:
+        s = (sext[i.a] && sext[i.b]) || cst(i.a, 0, 0x7fffffff) || cst(i.b, 0, 0x7fffffff);
+        z = zext[i.a] || zext[i.b];
+        break;
+      case IrOp::or_: case IrOp::xor_:
+        s = sext[i.a] && sext[i.b];
+        z = zext[i.a] && zext[i.b];
+        break;
+      case IrOp::min: case IrOp::max: case IrOp::minu: case IrOp::maxu:
+        s = sext[i.a] && sext[i.b];
+        z = zext[i.a] && zext[i.b];
+        break;
+      case IrOp::shr: s = cst(i.b, 33, 63); z = cst(i.b, 32, 63); break;
+      case IrOp::sar: s = cst(i.b, 32, 63); break;
+      default: break;
+    }
+    sext[i.dst] = s;
+    zext[i.dst] = z;
+  }
+};
 }  // namespace
 
 bool ir_is_pure_value_op(IrOp op) {
@@ -128,6 +184,7 @@ void ir_propagate(IrBlock& b) {
   std::vector<uint64_t> value(n, 0);
   for (Temp t = 0; t < n; ++t) alias[t] = t;
   std::vector<const IrInsn*> def(n, nullptr);  // defining insn of each temp
+  WidthFacts width(n);
   Temp reg_temp[32], freg_temp[32];
   for (Temp& t : reg_temp) t = kNoTemp;
   for (Temp& t : freg_temp) t = kNoTemp;
@@ -238,7 +295,14 @@ void ir_propagate(IrBlock& b) {
         }
         break;
     }
-    if (ir_info(i.op).flags & kIrDst) def[i.dst] = &i;
+    // A sign or zero extension of a value that is already one (addiw of an
+    // addw's result, andi of a lw's result then sext.w, ...) is a copy.
+    if ((i.op == IrOp::sext_w && width.sext[i.a]) || (i.op == IrOp::zext_w && width.zext[i.a]))
+      make_copy(i, i.a);
+    if (ir_info(i.op).flags & kIrDst) {
+      def[i.dst] = &i;
+      width.define(i, is_const, value);
+    }
   }
 }
 

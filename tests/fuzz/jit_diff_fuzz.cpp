@@ -1,7 +1,9 @@
 // tests/fuzz/jit_diff_fuzz.cpp — jit-diff-fuzz: the differential test of
 // jit_diff.h for as long as asked, on fresh seeds, each run twice: with the
 // host's x86 extensions and with baseline x86-64 code (the fallbacks).
-//   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L]
+// Seeds take turns: streams with branches, without (large blocks, register
+// pressure), and with accesses that fault in the middle of blocks.
+//   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults]
 // Prints the first mismatch (seed, what differs and the disassembled stream;
 // rerun with --first-seed SEED --length L to reproduce) and exits 1, or a
 // summary and exits 0.
@@ -16,12 +18,14 @@ int main(int argc, char** argv) {
   double seconds = 60;
   uint64_t seed = static_cast<uint64_t>(time(nullptr)) << 20;
   unsigned len = 500;
+  const char* mode = "all";  // or one kind of case for every seed
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!strcmp(argv[i], "--seconds")) seconds = atof(argv[i + 1]);
     else if (!strcmp(argv[i], "--first-seed")) seed = strtoull(argv[i + 1], nullptr, 0);
     else if (!strcmp(argv[i], "--length")) len = static_cast<unsigned>(atoi(argv[i + 1]));
+    else if (!strcmp(argv[i], "--mode")) mode = argv[i + 1];
     else {
-      fprintf(stderr, "usage: jit-diff-fuzz [--seconds N] [--first-seed S] [--length L]\n");
+      fprintf(stderr, "usage: jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults]\n");
       return 2;
     }
   }
@@ -40,12 +44,18 @@ int main(int argc, char** argv) {
   const uint64_t first = seed;
   while (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() < seconds) {
     for (hart::Jit* j : {jit.get(), base_jit.get()}) {
-      hart::diff::Result r = hart::diff::run_case(*j, seed, len);
+      hart::diff::CaseOptions o;
+      const int kind = !strcmp(mode, "plain") ? 0 : !strcmp(mode, "large") ? 1
+                       : !strcmp(mode, "faults") ? 2 : static_cast<int>(seed % 3);
+      o.branches = kind != 1;
+      o.faults = kind == 2;
+      hart::diff::Result r = hart::diff::run_case(*j, seed, len, nullptr, o);
       if (!r.ok) {
         std::string listing;
-        hart::diff::run_case(*j, seed, len, &listing);
-        printf("MISMATCH %s (length %u%s)\n%s", r.what.c_str(), len,
-               j == base_jit.get() ? ", baseline x86-64: HART_JIT_BASELINE_X86=1" : "", listing.c_str());
+        hart::diff::run_case(*j, seed, len, &listing, o);
+        printf("MISMATCH %s (length %u%s%s)\n%s", r.what.c_str(), len,
+               j == base_jit.get() ? ", baseline x86-64: HART_JIT_BASELINE_X86=1" : "",
+               o.faults ? ", fault case" : o.branches ? "" : ", no branches", listing.c_str());
         return 1;
       }
     }

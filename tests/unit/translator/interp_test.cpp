@@ -172,6 +172,7 @@ TEST(Interp, MisalignedLoadAndFaults) {
   o.s().x[5] = kGuestVaMax - 4;
   EXPECT_EQ(o.run({I(0x03, 10, 3, 5, 0)}), ExitReason::MemFault);  // crosses the limit
   EXPECT_EQ(o.s().fault_kind, FaultKind::OutOfRange);
+  EXPECT_EQ(o.s().fault_addr, kGuestVaMax);  // its first byte past the limit
   EXPECT_EQ(o.s().pc, kCode);
 
   Machine u;

@@ -124,6 +124,37 @@ TEST(IrOpt, DeadCodeRemovedButLoadsKept) {
   EXPECT_EQ(count(b, IrOp::load), 1);
 }
 
+// A sext_w of a value that is already sign-extended (an addw's result, a
+// word shift, lw, a 32-bit op's xor) becomes a copy; one of a 64-bit value
+// or of lwu stays. Likewise zext_w of a value whose upper word is zero.
+TEST(IrOpt, DropsRedundantExtensions) {
+  IrBlock b;
+  Temp x = b.get_reg(10), y = b.get_reg(11);
+  Temp w = b.emit_dst(IrOp::sext_w, b.emit_dst(IrOp::add, x, y));      // addw: stays
+  Temp w2 = b.emit_dst(IrOp::sext_w, b.emit_dst(IrOp::add, w, b.movi(1)));  // a 64-bit add: stays
+  Temp s = b.emit_dst(IrOp::shlw, w2, b.movi(3));
+  Temp e1 = b.emit_dst(IrOp::sext_w, s);                               // redundant
+  Temp l = b.emit_dst(IrOp::load, x, kNoTemp, 0, 4 | 0x10);            // lw
+  Temp e2 = b.emit_dst(IrOp::sext_w, b.emit_dst(IrOp::xor_, l, e1));   // redundant
+  Temp lu = b.emit_dst(IrOp::load, x, kNoTemp, 8, 4);                  // lwu
+  Temp e3 = b.emit_dst(IrOp::sext_w, lu);                              // stays
+  Temp z = b.emit_dst(IrOp::zext_w, lu);                               // redundant
+  Temp z2 = b.emit_dst(IrOp::zext_w, l);                               // stays
+  b.set_reg(5, e2);
+  b.set_reg(6, e3);
+  b.set_reg(7, z);
+  b.set_reg(28, z2);
+  b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x1000);
+  ir_optimize(b);
+  EXPECT_EQ(b.verify(), "");
+  EXPECT_EQ(count(b, IrOp::sext_w), 3) << b.print();
+  EXPECT_EQ(count(b, IrOp::zext_w), 1) << b.print();
+  bool lu_stored = false;
+  for (const IrInsn& i : b.insns)
+    if (i.op == IrOp::set_reg && i.imm == 7) lu_stored = i.a == lu;
+  EXPECT_TRUE(lu_stored) << b.print();
+}
+
 TEST(IrEval, RiscvDivisionSemantics) {
   const uint64_t min = uint64_t{1} << 63;
   EXPECT_EQ(ir_eval(IrOp::div, 7, 0, 0), ~uint64_t{0});

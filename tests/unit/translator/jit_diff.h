@@ -13,6 +13,14 @@
 // (see make_stream). frm is random in 0..4, so
 // dynamic-rounding FP ops run inline on the host FPU (RNE/RTZ/RDN/RUP) and
 // through the interpreter (RMM), and static modes through the helper.
+// CaseOptions make two more kinds of case: streams without branches (blocks
+// of up to kMaxBlockInsns with far more live values than the backend has
+// host registers: spills, values dropped to their guest register's slot),
+// and streams whose memory accesses fault in the middle of blocks — past
+// the end of the data page (host fault, pinned registers recovered from the
+// signal context) and past the address-space limit (the range check, or the
+// guard after the reservation when an earlier access of the block checked
+// the same base).
 #pragma once
 
 #include <sys/mman.h>
@@ -120,9 +128,22 @@ struct Machine {
   }
 };
 
+struct CaseOptions {
+  bool branches = true;  // forward branches and jumps in the stream
+  bool faults = false;   // bases near the end of the data page and of the address space
+};
+// In fault cases: s0 points 128 bytes before the end of the data page, a2
+// 128 bytes before the end of the address space (its last page is mapped
+// too), so displacements past 128 fault; both are pinned registers, which
+// compressed loads and stores use as bases too (small displacements, so a
+// block often checks the base in range first and faults later).
+constexpr uint64_t kTopPage = kGuestVaMax - 0x1000;
+
 struct Result {
   bool ok = true;
   std::string what;  // the first difference
+  bool fault = false;  // both ended in the same memory fault
+  FaultKind fault_kind = FaultKind::Unmapped;
 };
 
 // B-type and J-type encodings for the control flow the generator adds.
@@ -141,7 +162,8 @@ inline uint32_t enc_jal0(int32_t off) {
 // reports). About one instruction in eight is a forward conditional branch
 // or jump (to a later instruction of the stream, so every program ends),
 // which exercises block exits, chaining and blocks that follow jumps.
-inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std::string* listing) {
+inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std::string* listing,
+                                        const CaseOptions& opts = {}) {
   struct Slot {
     uint32_t bits;
     unsigned len;
@@ -160,7 +182,7 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       }
       continue;
     }
-    if (rng() % 8 == 0) {
+    if (rng() % 8 == 0 && opts.branches) {
       Slot s{0, 4};
       static const uint32_t kF3[] = {0, 1, 4, 5, 6, 7};
       s.kind = rng() % 4 == 0 ? 2 : 1;
@@ -246,9 +268,10 @@ inline uint64_t fp_edge(std::mt19937_64& rng) {
 
 // Runs one stream of `len` instructions built from `seed`; with listing,
 // also returns the stream's disassembly.
-inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listing = nullptr) {
+inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listing = nullptr,
+                       const CaseOptions& opts = {}) {
   std::mt19937_64 rng(seed);
-  std::vector<uint8_t> code = make_stream(rng, len, listing);
+  std::vector<uint8_t> code = make_stream(rng, len, listing, opts);
   const uint32_t ecall = 0x00000073;
   code.insert(code.end(), reinterpret_cast<const uint8_t*>(&ecall),
               reinterpret_cast<const uint8_t*>(&ecall) + 4);
@@ -265,6 +288,10 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
   for (int r = 16; r < 32; ++r)
     if (rng() % 4 == 0) init.x[r] = kEdges[rng() % (sizeof kEdges / sizeof kEdges[0])];
   for (unsigned b : kBases) init.x[b] = kData;
+  if (opts.faults) {
+    init.x[8] = kData + kDataSize - 128;
+    init.x[12] = kGuestVaMax - 128;
+  }
   for (int r = 0; r < 32; ++r) init.f[r] = rng() % 2 ? fp_edge(rng) : rng();
   init.frm = static_cast<uint32_t>(rng() % 5);
   std::vector<uint8_t> data(kDataSize);
@@ -274,11 +301,19 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
   for (Machine* m : {&jm, &im}) {
     m->as->poke(kCode, code.data(), code.size());
     m->as->write(kData, data.data(), data.size());
+    if (opts.faults) {
+      m->as->map(kTopPage, 0x1000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, "");
+      m->as->write(kTopPage, data.data(), 0x1000);
+    }
     CpuState& s = m->vcpu->state;
     memcpy(s.x, init.x, sizeof s.x);
     memcpy(s.f, init.f, sizeof s.f);
     s.frm = init.frm;
     s.pc = kCode;
+  }
+  if (const char* dump = getenv("HART_DIFF_LOG")) {  // debugging: -d in_asm,op_opt,out_asm of the JIT side
+    std::string e;
+    if (jm.log.open_file(dump, &e)) jm.log.set_mask(kLog_in_asm | kLog_op_opt | kLog_out_asm);
   }
   ExitReason r = jm.vcpu->run();
   uint64_t max = len + 1;
@@ -299,8 +334,16 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     return differ(o.str());
   }
   if (r != ExitReason::Ecall &&
-      (r != ExitReason::MemFault || a.fault_addr != b.fault_addr || a.fault_kind != b.fault_kind))
-    return differ("did not reach the final ecall");
+      (r != ExitReason::MemFault || a.fault_addr != b.fault_addr || a.fault_kind != b.fault_kind ||
+       a.fault_is_write != b.fault_is_write)) {
+    std::ostringstream o;
+    o << "did not reach the final ecall (exit " << static_cast<int>(r) << " at pc " << std::hex << a.pc
+      << " vs interp pc " << b.pc << "; fault at "
+      << a.fault_addr << " kind " << static_cast<int>(a.fault_kind) << " write " << a.fault_is_write
+      << " vs interp " << b.fault_addr << " kind " << static_cast<int>(b.fault_kind) << " write "
+      << b.fault_is_write << ")";
+    return differ(o.str());
+  }
   if (a.pc != b.pc) return differ("pc");
   for (int k = 0; k < 32; ++k) {
     if (a.x[k] != b.x[k]) {
@@ -319,6 +362,14 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
   jm.as->read(kData, da.data(), kDataSize);
   im.as->read(kData, db.data(), kDataSize);
   if (da != db) return differ("memory");
+  res.fault = r == ExitReason::MemFault;
+  res.fault_kind = a.fault_kind;
+  if (opts.faults) {
+    std::vector<uint8_t> ta(0x1000), tb(0x1000);
+    jm.as->read(kTopPage, ta.data(), ta.size());
+    im.as->read(kTopPage, tb.data(), tb.size());
+    if (ta != tb) return differ("memory (top page)");
+  }
   return res;
 }
 

@@ -2,7 +2,9 @@
 // 2000 fixed seeds of 500-instruction streams (over 1,000,000 instructions)
 // through the JIT and the interpreter, zero mismatches, and 500 more with
 // the JIT limited to baseline x86-64 (the fallbacks; see jit_diff.h;
-// tests/fuzz/jit_diff_fuzz.cpp runs the same for as long as asked).
+// tests/fuzz/jit_diff_fuzz.cpp runs the same for as long as asked); then
+// branch-free streams (large blocks, more live values than host registers)
+// and streams that fault in the middle of blocks.
 #include <gtest/gtest.h>
 
 #include "tests/unit/translator/jit_diff.h"
@@ -34,6 +36,42 @@ TEST(JitDifferential, BaselineX86MatchesInterpreter) {
     diff::Result r = diff::run_case(*jit, seed, 500);
     ASSERT_TRUE(r.ok) << r.what;
   }
+}
+
+// Blocks of up to 256 instructions: register pressure far beyond the
+// backend's pool (spills, values dropped to their guest register's slot).
+TEST(JitDifferential, LargeBlocksMatchInterpreter) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  diff::CaseOptions o;
+  o.branches = false;
+  for (uint64_t seed = 2000001; seed <= 2000400; ++seed) {
+    diff::Result r = diff::run_case(*jit, seed, 500, nullptr, o);
+    ASSERT_TRUE(r.ok) << r.what;
+  }
+}
+
+// Faults in the middle of blocks: host faults past the data page (pinned
+// registers recovered from the signal context) and accesses past the
+// address-space limit (checked, or caught by the guard when the block
+// checked the base already). Same registers, pc, fault address and kind.
+TEST(JitDifferential, FaultsInBlocksMatchInterpreter) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  int faults = 0, past_limit = 0;
+  for (uint64_t seed = 3000001; seed <= 3001000; ++seed) {
+    diff::CaseOptions o;
+    o.faults = true;
+    o.branches = seed % 2;
+    diff::Result r = diff::run_case(*jit, seed, 300, nullptr, o);
+    ASSERT_TRUE(r.ok) << r.what;
+    faults += r.fault;
+    past_limit += r.fault && r.fault_kind == FaultKind::OutOfRange;
+  }
+  EXPECT_GE(faults, 500);  // most cases end in a fault,
+  EXPECT_GE(past_limit, 100);  // many of them past the address-space limit
 }
 
 }  // namespace
