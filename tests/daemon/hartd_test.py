@@ -185,7 +185,8 @@ class Guests(unittest.TestCase):
         collect(c, [pid])
         g = c.request("stats", pid=pid)
         self.assertGreater(g["translated_blocks"] + g["reused_blocks"], 10)
-        self.assertGreater(g["translation_seconds"], 0)
+        if g["translated_blocks"]:
+            self.assertGreater(g["translation_seconds"], 0)
         self.assertLess(g["translation_seconds"], 5)
         c.close()
 
