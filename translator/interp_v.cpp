@@ -37,18 +37,7 @@ void do_vsetvl(CpuState& s, const DecodedInsn& d) {
     vt = d.op == Opcode::vsetvli ? static_cast<uint64_t>(d.imm) : s.x[d.rs2];
     avl = d.rs1 ? s.x[d.rs1] : d.rd ? ~uint64_t{0} : s.vl;
   }
-  const Vtype t = vtype_of(vt);
-  const bool bad = (vt >> 8) != 0 || (vt & 7) == 4 || t.sew > kElen ||
-                   (t.lmul < 0 && t.sew > (kElen >> -t.lmul));
-  if (bad) {
-    s.vtype = kVtypeVill;
-    s.vl = 0;
-  } else {
-    s.vtype = vt;
-    const uint64_t max = vlmax(t.sew, t.lmul);
-    s.vl = avl < max ? avl : max;
-  }
-  s.vstart = 0;
+  set_vtype_vl(s, vt, avl);
   if (d.rd) s.x[d.rd] = s.vl;
 }
 

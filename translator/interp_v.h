@@ -20,27 +20,10 @@
 #include <cstring>
 
 #include "core/cpu_state.h"
+#include "core/vtype.h"
 #include "translator/decode.h"
 
 namespace hart::v {
-
-struct Vtype {
-  unsigned sew;   // 8..64 bits
-  int lmul;       // log2(LMUL): -3..3
-  bool vill;
-};
-inline Vtype vtype_of(uint64_t vt) {
-  Vtype t;
-  t.vill = vt & kVtypeVill;
-  t.sew = 8u << ((vt >> 3) & 7);
-  unsigned l = vt & 7;
-  t.lmul = l < 4 ? static_cast<int>(l) : static_cast<int>(l) - 8;
-  return t;
-}
-// VLMAX = LMUL * VLEN / SEW (fractional LMUL included).
-inline uint64_t vlmax(unsigned sew, int lmul) {
-  return lmul >= 0 ? (uint64_t{kVlen} / sew) << lmul : (uint64_t{kVlen} / sew) >> -lmul;
-}
 
 inline uint64_t trunc(uint64_t v, unsigned bits) { return bits >= 64 ? v : v & ((uint64_t{1} << bits) - 1); }
 inline int64_t sext(uint64_t v, unsigned bits) {

@@ -199,7 +199,7 @@ TEST_F(LoadedProcess, InitialStackLayout) {
   EXPECT_EQ(aux[AT_PAGESZ], 4096u);
   EXPECT_EQ(aux[AT_BASE], 0u);
   EXPECT_EQ(aux[AT_ENTRY], img.exe.entry);
-  EXPECT_EQ(aux[AT_HWCAP], 0x112du);
+  EXPECT_EQ(aux[AT_HWCAP], 0x112du | 1u << 21);  // IMAFDC and V
   EXPECT_EQ(aux[AT_CLKTCK], 100u);
   EXPECT_EQ(aux[AT_SECURE], 0u);
   EXPECT_EQ(aux[AT_UID], getuid());
