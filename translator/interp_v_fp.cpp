@@ -147,6 +147,7 @@ bool compare(VInsn& c, Fp& f) {
 bool unary(VInsn& c, Fp& f) {
   const unsigned sew = c.sew;
   const Opcode op = c.d.op;
+  if (op == Opcode::vfrec7_v || op == Opcode::vfrsqrt7_v) return false;  // not implemented yet
   const bool widen = op >= Opcode::vfwcvt_xu_f_v && op <= Opcode::vfwcvt_rtz_x_f_v;
   const bool narrow = op >= Opcode::vfncvt_xu_f_w && op <= Opcode::vfncvt_rtz_x_f_w;
   const unsigned dw = widen ? 2 * sew : sew, sw = narrow ? 2 * sew : sew;
@@ -209,7 +210,7 @@ bool unary(VInsn& c, Fp& f) {
         break;
       }
       default:
-        return false;  // vfrec7, vfrsqrt7: not implemented yet
+        return false;
     }
     f.fl |= src.fl | dst.fl;
     eset(c.s, c.vd, dw, i, r);

@@ -15,8 +15,8 @@
 
 static uint8_t regs_in[512] __attribute__((aligned(16)));
 static uint8_t regs_out[512] __attribute__((aligned(16)));
-static uint64_t x_arg = 0x8000000000000003ull;
-static double f_arg = 1.5;
+__attribute__((unused)) static uint64_t x_arg = 0x8000000000000003ull;
+__attribute__((unused)) static double f_arg = 1.5;
 
 // Pseudo-random bytes (xorshift), deterministic.
 __attribute__((unused)) static void fill_int(uint64_t seed) {
