@@ -4,7 +4,9 @@
 Runs a riscv64 program under qemu-riscv64 with RVV 1.0 at VLEN 128 (the
 oracle: -cpu rv64,v=true,vlen=128,vext_spec=v1.0, QEMU 7.2's option names)
 and under hart-run, and fails unless stdout and exit status are identical.
-Exits 77 (skipped) when qemu-riscv64 is not installed.
+With --same-as SCALAR, hart-run's output of SCALAR (the same program
+built without V) must be identical too. Exits 77 (skipped) when
+qemu-riscv64 is not installed.
 """
 import argparse
 import difflib
@@ -29,6 +31,7 @@ def main() -> int:
     ap.add_argument("--runner", required=True)
     ap.add_argument("--qemu", default="qemu-riscv64")
     ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--same-as", help="a scalar build whose hart-run output must be the same")
     ap.add_argument("program")
     a = ap.parse_args()
     if not shutil.which(a.qemu):
@@ -39,6 +42,13 @@ def main() -> int:
     if qs is None or not qout:
         print("the oracle failed:", qs, qerr.decode(errors="replace")[-2000:])
         return 1
+    if a.same_as:
+        ss, sout, _ = run([a.runner, a.same_as], a.timeout)
+        if (ss, sout) != (hs, hout):
+            print(f"the scalar build differs: status {ss}, vector build {hs}")
+            print("scalar:", sout.decode(errors="replace")[:2000])
+            print("vector:", hout.decode(errors="replace")[:2000])
+            return 1
     if (qs, qout) == (hs, hout):
         return 0
     print(f"status: qemu {qs}, hart {hs}")
