@@ -10,8 +10,9 @@
 // the instruction illegal). fflags accrue over the active elements.
 // vfredusum (unordered sum) runs in element order, like vfredosum — one of
 // the orders the spec allows, and qemu's.
-// vfrec7.v / vfrsqrt7.v (the spec's 7-bit estimate tables) are not
-// implemented yet: they decode and disassemble, and execute as illegal.
+// vfrec7.v / vfrsqrt7.v use the spec's 7-bit estimate tables (kRec7,
+// kRsqrt7: indexed by the top 7 significand bits, and for the square root
+// by the exponent's low bit and the top 6 significand bits).
 #include "translator/fp_ops.h"
 #include "translator/interp_v.h"
 
@@ -85,6 +86,105 @@ struct Fp {
 
 bool fp_width(unsigned w) { return w == 32 || w == 64; }
 
+// The spec's tables ("Vector Floating-Point Reciprocal Estimate" and
+// "... Reciprocal Square-Root Estimate" instructions).
+constexpr uint8_t kRec7[128] = {
+    127, 125, 123, 121, 119, 117, 116, 114, 112, 110, 109, 107, 105, 104, 102, 100,
+    99, 97, 96, 94, 93, 91, 90, 88, 87, 85, 84, 83, 81, 80, 79, 77,
+    76, 75, 74, 72, 71, 70, 69, 68, 66, 65, 64, 63, 62, 61, 60, 59,
+    58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43,
+    42, 41, 40, 40, 39, 38, 37, 36, 35, 35, 34, 33, 32, 31, 31, 30,
+    29, 28, 28, 27, 26, 25, 25, 24, 23, 23, 22, 21, 21, 20, 19, 19,
+    18, 17, 17, 16, 15, 15, 14, 14, 13, 12, 12, 11, 11, 10, 9, 9,
+    8, 8, 7, 7, 6, 5, 5, 4, 4, 3, 3, 2, 2, 1, 1, 0,
+};
+constexpr uint8_t kRsqrt7[128] = {
+    52, 51, 50, 48, 47, 46, 44, 43, 42, 41, 40, 39, 38, 36, 35, 34,
+    33, 32, 31, 30, 30, 29, 28, 27, 26, 25, 24, 23, 23, 22, 21, 20,
+    19, 19, 18, 17, 16, 16, 15, 14, 14, 13, 12, 12, 11, 10, 10, 9,
+    9, 8, 7, 7, 6, 6, 5, 4, 4, 3, 3, 2, 2, 1, 1, 0,
+    127, 125, 123, 121, 119, 118, 116, 114, 113, 111, 109, 108, 106, 105, 103, 102,
+    100, 99, 97, 96, 95, 93, 92, 91, 90, 88, 87, 86, 85, 84, 83, 82,
+    80, 79, 78, 77, 76, 75, 74, 73, 72, 71, 70, 70, 69, 68, 67, 66,
+    65, 64, 63, 63, 62, 61, 60, 59, 59, 58, 57, 56, 56, 55, 54, 53,
+};
+
+struct FpParts {
+  unsigned m, ebits;  // significand and exponent widths
+  uint64_t sign;
+  int64_t exp;        // biased; <= 0 for a normalized subnormal
+  uint64_t sig;       // fraction bits (leading 1 dropped)
+};
+FpParts parts(uint64_t a, unsigned w) {
+  FpParts p;
+  p.m = w == 32 ? 23 : 52;
+  p.ebits = w == 32 ? 8 : 11;
+  p.sign = (a >> (w - 1)) & 1;
+  p.exp = static_cast<int64_t>((a >> p.m) & ((uint64_t{1} << p.ebits) - 1));
+  p.sig = a & ((uint64_t{1} << p.m) - 1);
+  return p;
+}
+// Subnormal -> normal with an exponent <= 0 (the estimates' normalization).
+void normalize(FpParts& p) {
+  if (p.exp != 0) return;
+  while (!((p.sig >> (p.m - 1)) & 1)) {
+    --p.exp;
+    p.sig <<= 1;
+  }
+  p.sig = (p.sig << 1) & ((uint64_t{1} << p.m) - 1);
+}
+
+uint64_t frec7(uint64_t a, unsigned w, unsigned rm, uint32_t* fl) {
+  FpParts p = parts(a, w);
+  const int64_t emax = (int64_t{1} << p.ebits) - 1, bias = emax >> 1;
+  const uint64_t inf = static_cast<uint64_t>(emax) << p.m, sign = p.sign << (w - 1);
+  if (p.exp == emax) {
+    if (p.sig == 0) return sign;  // 1/±inf = ±0
+    if (!((p.sig >> (p.m - 1)) & 1)) *fl |= NV;
+    return w == 32 ? fp::kCanonicalNaN32 : fp::kCanonicalNaN64;
+  }
+  if (p.exp == 0 && p.sig == 0) {
+    *fl |= DZ;
+    return sign | inf;
+  }
+  normalize(p);
+  if (p.exp < -1) {  // |a| < 2^-(bias+1): the reciprocal overflows
+    *fl |= OF | NX;
+    const bool to_inf = rm == RNE || rm == RMM || (rm == RDN && p.sign) || (rm == RUP && !p.sign);
+    return sign | (to_inf ? inf : inf - 1);
+  }
+  int64_t oexp = 2 * bias - 1 - p.exp;
+  uint64_t osig = static_cast<uint64_t>(kRec7[p.sig >> (p.m - 7)]) << (p.m - 7);
+  if (oexp <= 0) {  // subnormal result
+    osig = (osig | uint64_t{1} << p.m) >> (1 - oexp);
+    oexp = 0;
+  }
+  return sign | static_cast<uint64_t>(oexp) << p.m | osig;
+}
+
+uint64_t frsqrt7(uint64_t a, unsigned w, uint32_t* fl) {
+  FpParts p = parts(a, w);
+  const int64_t emax = (int64_t{1} << p.ebits) - 1, bias = emax >> 1;
+  const uint64_t inf = static_cast<uint64_t>(emax) << p.m, canon = w == 32 ? fp::kCanonicalNaN32 : fp::kCanonicalNaN64;
+  if (p.exp == emax && p.sig) {  // NaN
+    if (!((p.sig >> (p.m - 1)) & 1)) *fl |= NV;
+    return canon;
+  }
+  if (p.exp == 0 && p.sig == 0) {
+    *fl |= DZ;
+    return p.sign << (w - 1) | inf;
+  }
+  if (p.sign) {  // negative, -inf included
+    *fl |= NV;
+    return canon;
+  }
+  if (p.exp == emax) return 0;  // 1/sqrt(+inf) = +0
+  normalize(p);
+  const unsigned idx = static_cast<unsigned>((p.exp & 1) << 6 | p.sig >> (p.m - 6));
+  const int64_t oexp = (3 * bias - 1 - p.exp) / 2;
+  return static_cast<uint64_t>(oexp) << p.m | static_cast<uint64_t>(kRsqrt7[idx]) << (p.m - 7);
+}
+
 uint64_t fscalar(const VInsn& c, unsigned w) {
   return w == 32 ? fp::unbox32(c.s.f[c.d.rs1]) : c.s.f[c.d.rs1];
 }
@@ -147,7 +247,6 @@ bool compare(VInsn& c, Fp& f) {
 bool unary(VInsn& c, Fp& f) {
   const unsigned sew = c.sew;
   const Opcode op = c.d.op;
-  if (op == Opcode::vfrec7_v || op == Opcode::vfrsqrt7_v) return false;  // not implemented yet
   const bool widen = op >= Opcode::vfwcvt_xu_f_v && op <= Opcode::vfwcvt_rtz_x_f_v;
   const bool narrow = op >= Opcode::vfncvt_xu_f_w && op <= Opcode::vfncvt_rtz_x_f_w;
   const unsigned dw = widen ? 2 * sew : sew, sw = narrow ? 2 * sew : sew;
@@ -159,6 +258,7 @@ bool unary(VInsn& c, Fp& f) {
       src_fp = false, dst_fp = true;
       break;
     case Opcode::vfwcvt_f_f_v: case Opcode::vfncvt_f_f_w: case Opcode::vfncvt_rod_f_f_w: case Opcode::vfsqrt_v:
+    case Opcode::vfrec7_v: case Opcode::vfrsqrt7_v:
       src_fp = true, dst_fp = true;
       break;
     case Opcode::vfclass_v:
@@ -183,6 +283,12 @@ bool unary(VInsn& c, Fp& f) {
         break;
       case Opcode::vfclass_v:
         r = sw == 32 ? fp::f32_class(static_cast<uint32_t>(a)) : fp::f64_class(a);
+        break;
+      case Opcode::vfrec7_v:
+        r = frec7(a, sw, f.rm, &src.fl);
+        break;
+      case Opcode::vfrsqrt7_v:
+        r = frsqrt7(a, sw, &src.fl);
         break;
       case Opcode::vfcvt_xu_f_v: case Opcode::vfwcvt_xu_f_v: case Opcode::vfncvt_xu_f_w:
         r = src.to_int(a, dw, true, f.rm); break;

@@ -356,8 +356,10 @@ TEST_F(LoadedProcess, IdentityAndMisc) {
   proc_->as().read(scratch_, pairs, sizeof pairs);
   EXPECT_EQ(pairs[1], 1);
   // FD, C, Zba, Zbb, Zbs, Zicboz, Zbc, Zihintntl, Zicond, Zihintpause, Zimop, Zca, Zcb, Zcd, Zcmop, Zawrs
+  // and V: IMA_V, Zve32x, Zve32f, Zve64x, Zve64f, Zve64d
   EXPECT_EQ(static_cast<uint64_t>(pairs[3]), 1 | 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 7 | 1ull << 29 | 1ull << 35 | 1ull << 36 |
-                          1ull << 42 | 1ull << 43 | 1ull << 44 | 1ull << 45 | 1ull << 47 | 1ull << 48);
+                          1ull << 42 | 1ull << 43 | 1ull << 44 | 1ull << 45 | 1ull << 47 | 1ull << 48 |
+                          (1 << 2 | 1ull << 37 | 1ull << 38 | 1ull << 39 | 1ull << 40 | 1ull << 41));
   EXPECT_EQ(pairs[4], -1);
   EXPECT_EQ(call("riscv_flush_icache", 0, 0, 0), 0);
   EXPECT_EQ(call("riscv_flush_icache", 0, 0, 2), -EINVAL);
