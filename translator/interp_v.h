@@ -41,7 +41,13 @@ inline uint64_t eget(const CpuState& s, unsigned reg, unsigned eew, uint64_t i) 
   }
 }
 inline void eset(CpuState& s, unsigned reg, unsigned eew, uint64_t i, uint64_t val) {
-  std::memcpy(s.v + reg * kVlenb + i * (eew / 8), &val, eew / 8);  // little-endian host
+  uint8_t* p = s.v + reg * kVlenb + i * (eew / 8);  // little-endian host
+  switch (eew) {
+    case 8: *p = static_cast<uint8_t>(val); break;
+    case 16: { uint16_t x = static_cast<uint16_t>(val); std::memcpy(p, &x, 2); break; }
+    case 32: { uint32_t x = static_cast<uint32_t>(val); std::memcpy(p, &x, 4); break; }
+    default: std::memcpy(p, &val, 8); break;
+  }
 }
 inline bool mbit(const CpuState& s, unsigned reg, uint64_t i) { return (s.v[reg * kVlenb + i / 8] >> (i % 8)) & 1; }
 inline void mset(CpuState& s, unsigned reg, uint64_t i, bool b) {

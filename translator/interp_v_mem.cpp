@@ -32,13 +32,36 @@ bool readable(CpuState& s, uint64_t addr, unsigned size) {
 // One element between memory and element i of the group at reg.
 void access(CpuState& s, bool store, unsigned reg, unsigned eew, uint64_t i, uint64_t addr) {
   uint8_t* p = guest(s, addr, eew / 8, store);
-  if (store) {
-    uint64_t v = eget(s, reg, eew, i);
-    std::memcpy(p, &v, eew / 8);
-  } else {
-    uint64_t v = 0;
-    std::memcpy(&v, p, eew / 8);
-    eset(s, reg, eew, i, v);
+  uint8_t* r = s.v + reg * kVlenb + i * (eew / 8);
+  switch (eew) {  // fixed sizes: inline copies
+    case 8: store ? std::memcpy(p, r, 1) : std::memcpy(r, p, 1); break;
+    case 16: store ? std::memcpy(p, r, 2) : std::memcpy(r, p, 2); break;
+    case 32: store ? std::memcpy(p, r, 4) : std::memcpy(r, p, 4); break;
+    default: store ? std::memcpy(p, r, 8) : std::memcpy(r, p, 8); break;
+  }
+}
+
+// Unmasked unit-stride elements [from, to) of one field: a block copy per
+// guest page. vstart is the first element of each block, which is also
+// the first element to touch the page, so a fault on it is exact; an
+// element that straddles two pages goes alone.
+void unit_stride_blocks(CpuState& s, bool store, unsigned reg, unsigned eew, uint64_t from, uint64_t to,
+                        uint64_t base) {
+  const unsigned esz = eew / 8;
+  for (uint64_t i = from; i < to;) {
+    const uint64_t addr = base + i * esz;
+    const uint64_t room = ((addr | 4095) + 1 - addr) / esz;  // whole elements left in this page
+    const uint64_t n = room < to - i ? room : to - i;
+    s.vstart = i;
+    if (n == 0) {
+      access(s, store, reg, eew, i, addr);
+      ++i;
+      continue;
+    }
+    uint8_t* p = guest(s, addr, static_cast<unsigned>(n * esz), store);
+    uint8_t* r = s.v + reg * kVlenb + i * esz;
+    store ? std::memcpy(p, r, n * esz) : std::memcpy(r, p, n * esz);
+    i += n;
   }
 }
 
@@ -61,10 +84,7 @@ bool step_mem(VInsn& c) {
     // mask (ceil(vl/8) bytes).
     if (lumop == 8 && c.vd % nf) return false;
     const uint64_t evl = lumop == 8 ? nf * kVlenb / (eew / 8) : (c.vl + 7) / 8;
-    for (uint64_t i = c.vstart; i < evl; ++i) {
-      s.vstart = i;
-      access(s, store, c.vd, eew, i, base + i * (eew / 8));
-    }
+    unit_stride_blocks(s, store, c.vd, eew, c.vstart, evl, base);
     return true;
   }
 
@@ -81,6 +101,10 @@ bool step_mem(VInsn& c) {
   if (!store && !c.vm && c.vd == 0) return false;  // a masked load cannot write v0
   const bool ff = !store && mop == 0 && lumop == 0x10;
   const unsigned esz = data_eew / 8;
+  if (mop == 0 && nf == 1 && c.vm && !ff) {
+    unit_stride_blocks(s, store, c.vd, eew, c.vstart, c.vl, base);
+    return true;
+  }
   const uint64_t stride = s.x[c.d.rs2];
   for (uint64_t i = c.vstart; i < c.vl; ++i) {
     if (!c.active(i)) continue;
