@@ -5,10 +5,13 @@
 // registers does not disturb the interrupted code; a change it makes in the
 // frame is what the code sees); vstart in the frame of a fault in the
 // middle of a vector load, and the load resuming from it; AT_HWCAP bit V;
-// prctl(PR_RISCV_V_GET/SET_CONTROL). qemu-riscv64 7.2 saves no vector
+// prctl(PR_RISCV_V_GET/SET_CONTROL), and V off after an execve asked for
+// with next = off (GET says off, a vector instruction is SIGILL, the
+// vector CSRs too). qemu-riscv64 7.2 saves no vector
 // state in its frames, so this runs under hart-run alone.
 // Prints "PASS vsignal" or "FAIL vsignal <n>" (exit n).
 #include <errno.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -82,7 +85,32 @@ static void on_segv(int sig, siginfo_t* si, void* ucv) {
   ((uint32_t*)page2)[1] = 0x3333;
 }
 
-int main(void) {
+static sigjmp_buf ill_jb;
+static void on_ill(int sig) {
+  (void)sig;
+  siglongjmp(ill_jb, 1);
+}
+
+// After execve with next = off: V is off in the new image.
+static int child_v_off(void) {
+  if (prctl(70) != 1) return printf("FAIL vsignal 60 (ctrl %d)\n", prctl(70)), 60;
+  signal(SIGILL, on_ill);
+  int ills = 0;
+  if (sigsetjmp(ill_jb, 1) == 0) __asm__ volatile("vsetivli t0, 4, e32, m1, ta, ma" ::: "t0");
+  else ++ills;
+  if (sigsetjmp(ill_jb, 1) == 0) {
+    unsigned long x;
+    __asm__ volatile("csrr %0, vlenb" : "=r"(x));
+  } else {
+    ++ills;
+  }
+  if (ills != 2) return printf("FAIL vsignal 61\n"), 61;
+  printf("PASS vsignal\n");
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  if (argc > 1 && !strcmp(argv[1], "v-off")) return child_v_off();
   if (!(getauxval(AT_HWCAP) & (1ul << ('V' - 'A')))) fail(1);
   if (prctl(69 + 1) != 2) fail(2);                                  // GET: cur ON
   if (prctl(69, 1) != -1 || errno != EPERM) fail(3);                 // cannot turn V off now
@@ -124,6 +152,11 @@ int main(void) {
     printf("FAIL vsignal %d\n", failed);
     return failed;
   }
-  printf("PASS vsignal\n");
-  return 0;
+  // V off for the next image: the child checks it and prints PASS.
+  if (prctl(69, 2 | 1 << 2) != 0) return printf("FAIL vsignal 62\n"), 62;
+  fflush(stdout);
+  char* args[] = {argv[0], "v-off", 0};
+  execv("/proc/self/exe", args);
+  printf("FAIL vsignal 63\n");
+  return 63;
 }
