@@ -86,6 +86,12 @@ int main(void) {
   T("e64,m1,tu,mu", 100, "vsext.vf4 v8, v16");
   T("e64,m2,tu,mu", 100, "vzext.vf8 v8, v16");
   T("e64,m1,tu,mu", 100, "vsext.vf8 v8, v16");
+  // LMUL 4/8 widening and narrowing, fractional LMUL
+  T("e16,m4,tu,mu", 100, "vwmul.vv v8, v16, v24");
+  T("e8,m4,tu,mu", 200, "vnsra.wv v8, v16, v24, v0.t");
+  T("e8,mf8,tu,mu", 100, "vmul.vx v8, v16, a0");
+  T("e16,mf4,tu,mu", 100, "vwaddu.vv v8, v16, v24");
+  T("e32,mf2,tu,mu", 100, "vdivu.vv v8, v16, v24, v0.t");
   // LMUL 8 and vl 0
   T("e8,m8,tu,mu", 200, "vadd.vv v8, v16, v24");
   T("e32,m4,tu,mu", 0, "vadd.vv v8, v16, v24");

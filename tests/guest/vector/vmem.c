@@ -95,6 +95,11 @@ int main(void) {
   M("e32,m1,tu,mu", 100, "li t2, 20\n vlsseg2e32.v v8, (a0), t2");
   M("e16,m1,tu,mu", 100, IDX(8) "e16,m1,tu,mu\n vluxseg3ei8.v v8, (a0), v24");
   M("e64,m1,tu,mu", 100, "vle64ff.v v8, (a0)");
+  M("e16,m1,tu,mu", 100, "vlseg2e16ff.v v8, (a0), v0.t");
+  M("e32,m1,tu,mu", 100, IDX(16) "e32,m1,tu,mu\n vloxseg2ei16.v v8, (a0), v24, v0.t");
+  M("e8,mf4,tu,mu", 100, "vlseg4e8.v v8, (a0)");
+  M("e16,m4,tu,mu", 100, "vlseg2e16.v v8, (a0)");
+  M("e64,m1,tu,mu", 100, "li t2, 24\n vlsseg3e64.v v8, (a0), t2, v0.t");
   M("e8,m1,tu,mu", 100, "vl1re8.v v8, (a0)");
   M("e8,m1,tu,mu", 100, "vl2re16.v v8, (a0)");
   M("e8,m1,tu,mu", 100, "vl4re32.v v8, (a0)");
@@ -114,6 +119,9 @@ int main(void) {
   S("e8,m1,tu,mu", 100, "vs4r.v v16, (a0)");
   S("e8,m1,tu,mu", 100, "vs8r.v v16, (a0)");
   S("e8,m1,tu,mu", 21, "vsm.v v16, (a0)");
+  S("e16,m1,tu,mu", 100, "li t2, -6\n vssseg2e16.v v16, (a0), t2");
+  S("e64,m1,tu,mu", 100, IDX(32) "e64,m1,tu,mu\n vsuxseg2ei32.v v16, (a0), v24");
+  S("e32,m4,tu,mu", 9, "vse32.v v16, (a0), v0.t");
   ff_page_edge();
   return 0;
 }

@@ -55,6 +55,13 @@ int main(void) {
   T("e32,m1,tu,mu", 100, "vrgatherei16.vv v8, v16, v24");
   T("e64,m2,tu,mu", 100, "vrgatherei16.vv v8, v16, v24");
   T_INT(100, "vcompress.vm v8, v16, v24");
+  T("e8,m8,tu,mu", 200, "vrgather.vv v8, v16, v24");
+  T("e16,m4,tu,mu", 200, "vslideup.vi v8, v16, 7");
+  T("e32,m8,tu,mu", 200, "vslidedown.vx v8, v16, a0, v0.t");
+  T("e8,m2,tu,mu", 200, "vslide1down.vx v8, v16, a0, v0.t");
+  T("e64,m8,tu,mu", 200, "vredsum.vs v8, v16, v24, v0.t");
+  T("e16,m8,tu,mu", 200, "viota.m v8, v16");
+  T("e8,m4,tu,mu", 200, "vcompress.vm v8, v16, v24");
   T("e8,m1,tu,mu", 100, "vmv1r.v v8, v16");
   T("e32,m1,tu,mu", 100, "vmv2r.v v8, v16");
   T("e16,m1,tu,mu", 100, "vmv4r.v v8, v16");
