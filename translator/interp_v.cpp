@@ -47,8 +47,10 @@ bool illegal(CpuState& s, const DecodedInsn& d) {
   return true;
 }
 
-// Whole-register loads/stores ignore vtype (and work while vill is set).
-bool is_whole_reg_mem(Opcode op) {
+// Whole-register loads/stores and moves ignore vtype (and work while vill
+// is set; qemu agrees for the moves).
+bool ignores_vtype(Opcode op) {
+  if (op == Opcode::vmv1r_v || op == Opcode::vmv2r_v || op == Opcode::vmv4r_v || op == Opcode::vmv8r_v) return true;
   const uint32_t m = insn_info(op).match;
   const uint32_t major = m & 0x7f;
   return (major == 0x07 || major == 0x27) && ((m >> 20) & 0x1f) == 8 && ((m >> 26) & 3) == 0 &&
@@ -95,7 +97,7 @@ void interp_step_v(CpuState& s, const DecodedInsn& d) {
     return;
   }
   const Vtype t = vtype_of(s.vtype);
-  if (t.vill && !is_whole_reg_mem(d.op)) {
+  if (t.vill && !ignores_vtype(d.op)) {
     illegal(s, d);
     return;
   }

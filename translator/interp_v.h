@@ -59,6 +59,23 @@ inline void mset(CpuState& s, unsigned reg, uint64_t i, bool b) {
 // multiple of its size (fractional groups: any register).
 inline bool reg_ok(unsigned r, int emul) { return emul <= 0 || r % (1u << emul) == 0; }
 
+// Register groups: [r, r + max(1, 2^emul)).
+inline unsigned group_regs(int emul) { return emul > 0 ? 1u << emul : 1; }
+inline bool groups_overlap(unsigned a, int ea, unsigned b, int eb) {
+  return a < b + group_regs(eb) && b < a + group_regs(ea);
+}
+// The spec's rule for a destination group (EEW dw, EMUL de) and a source
+// group (sw, se) of different EEW ("Vector Operands"): they may overlap
+// only when the destination is narrower and the overlap is the source's
+// lowest-numbered part, or the destination is wider, the source's EMUL is
+// at least 1 and the overlap is the destination's highest-numbered part.
+// A mask destination or source has EEW 1 and EMUL 1.
+inline bool overlap_ok(unsigned vd, int de, unsigned dw, unsigned vs, int se, unsigned sw) {
+  if (dw == sw || !groups_overlap(vd, de, vs, se)) return true;
+  if (dw < sw) return vd == vs;
+  return se >= 0 && vs + group_regs(se) == vd + group_regs(de);
+}
+
 // Fixed-point rounding increment (spec "Vector Fixed-Point Rounding Mode
 // Register vxrm") for shifting v right by d bits.
 inline uint64_t round_inc(unsigned __int128 v, unsigned d, unsigned vxrm) {

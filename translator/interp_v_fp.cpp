@@ -225,7 +225,9 @@ bool single(VInsn& c, Fp& f) {
 }
 
 bool compare(VInsn& c, Fp& f) {
-  if (!reg_ok(c.vs2, c.lmul) || (vs1_vec(c) && !reg_ok(c.vs1, c.lmul))) return false;
+  if (!reg_ok(c.vs2, c.lmul) || (vs1_vec(c) && !reg_ok(c.vs1, c.lmul)) ||
+      !overlap_ok(c.vd, 0, 1, c.vs2, c.lmul, c.sew) || (vs1_vec(c) && !overlap_ok(c.vd, 0, 1, c.vs1, c.lmul, c.sew)))
+    return false;
   for (uint64_t i = c.vstart; i < c.vl; ++i) {
     if (!c.active(i)) continue;
     const uint64_t a = eget(c.s, c.vs2, c.sew, i), b = fop1(c, c.sew, i);
@@ -270,7 +272,9 @@ bool unary(VInsn& c, Fp& f) {
   }
   if ((src_fp && !fp_width(sw)) || (dst_fp && !fp_width(dw)) || dw > 64 || sw > 64) return false;
   const int dl = widen ? c.lmul + 1 : c.lmul, sl = narrow ? c.lmul + 1 : c.lmul;
-  if (dl > 3 || sl > 3 || !reg_ok(c.vd, dl) || !reg_ok(c.vs2, sl) || (!c.vm && c.vd == 0)) return false;
+  if (dl > 3 || sl > 3 || !reg_ok(c.vd, dl) || !reg_ok(c.vs2, sl) || (!c.vm && c.vd == 0) ||
+      !overlap_ok(c.vd, dl, dw, c.vs2, sl, sw))
+    return false;
   for (uint64_t i = c.vstart; i < c.vl; ++i) {
     if (!c.active(i)) continue;
     const uint64_t a = eget(c.s, c.vs2, sw, i);
@@ -327,7 +331,9 @@ bool unary(VInsn& c, Fp& f) {
 // Widening arithmetic: SEW=32 sources (or a 64-bit vs2 for .w forms), f64 results.
 bool widening(VInsn& c, Fp& f, bool wide_vs2) {
   if (c.sew != 32 || c.lmul >= 3 || !reg_ok(c.vd, c.lmul + 1) || !reg_ok(c.vs2, wide_vs2 ? c.lmul + 1 : c.lmul) ||
-      (vs1_vec(c) && !reg_ok(c.vs1, c.lmul)) || (!c.vm && c.vd == 0))
+      (vs1_vec(c) && !reg_ok(c.vs1, c.lmul)) || (!c.vm && c.vd == 0) ||
+      !overlap_ok(c.vd, c.lmul + 1, 64, c.vs2, wide_vs2 ? c.lmul + 1 : c.lmul, wide_vs2 ? 64 : 32) ||
+      (vs1_vec(c) && !overlap_ok(c.vd, c.lmul + 1, 64, c.vs1, c.lmul, 32)))
     return false;
   Fp d{64, f.rm};
   for (uint64_t i = c.vstart; i < c.vl; ++i) {

@@ -131,6 +131,11 @@ bool single(VInsn& c) {
 }
 
 // vadc/vsbc (vector result) and vmadc/vmsbc (carry/borrow-out mask).
+// A mask destination (compares, carry-out) against its vector sources.
+bool mask_dest_ok(const VInsn& c, bool vs1_vector) {
+  return overlap_ok(c.vd, 0, 1, c.vs2, c.lmul, c.sew) && (!vs1_vector || overlap_ok(c.vd, 0, 1, c.vs1, c.lmul, c.sew));
+}
+
 bool carry(VInsn& c) {
   const Opcode op = c.d.op;
   const bool to_mask = op != Opcode::vadc_vvm && op != Opcode::vadc_vxm && op != Opcode::vadc_vim &&
@@ -139,6 +144,7 @@ bool carry(VInsn& c) {
                    op == Opcode::vmsbc_vxm || op == Opcode::vmsbc_vv || op == Opcode::vmsbc_vx;
   if (!reg_ok(c.vs2, c.lmul) || (vs1_is_vector(c) && !reg_ok(c.vs1, c.lmul))) return false;
   if (!to_mask && (!reg_ok(c.vd, c.lmul) || c.vd == 0)) return false;
+  if (to_mask && !mask_dest_ok(c, vs1_is_vector(c))) return false;
   const unsigned sew = c.sew;
   for (uint64_t i = c.vstart; i < c.vl; ++i) {
     const uint64_t a = trunc(eget(c.s, c.vs2, sew, i), sew), b = trunc(opnd1(c, sew, i), sew);
@@ -155,7 +161,8 @@ bool carry(VInsn& c) {
 }
 
 bool compare(VInsn& c) {
-  if (!reg_ok(c.vs2, c.lmul) || (vs1_is_vector(c) && !reg_ok(c.vs1, c.lmul))) return false;
+  if (!reg_ok(c.vs2, c.lmul) || (vs1_is_vector(c) && !reg_ok(c.vs1, c.lmul)) || !mask_dest_ok(c, vs1_is_vector(c)))
+    return false;
   const unsigned sew = c.sew;
   for (uint64_t i = c.vstart; i < c.vl; ++i) {
     if (!c.active(i)) continue;
@@ -217,6 +224,9 @@ bool widen(VInsn& c, bool wide_vs2) {
   if (sew > 32 || c.lmul >= 3 || !reg_ok(c.vd, c.lmul + 1) || !reg_ok(c.vs2, wide_vs2 ? c.lmul + 1 : c.lmul) ||
       (vs1_is_vector(c) && !reg_ok(c.vs1, c.lmul)) || (!c.vm && c.vd == 0))
     return false;
+  if (!overlap_ok(c.vd, c.lmul + 1, wsew, c.vs2, wide_vs2 ? c.lmul + 1 : c.lmul, wide_vs2 ? wsew : sew) ||
+      (vs1_is_vector(c) && !overlap_ok(c.vd, c.lmul + 1, wsew, c.vs1, c.lmul, sew)))
+    return false;
   for (uint64_t i = c.vstart; i < c.vl; ++i) {
     if (!c.active(i)) continue;
     const uint64_t a = eget(c.s, c.vs2, wide_vs2 ? wsew : sew, i), b = opnd1(c, sew, i);
@@ -246,7 +256,8 @@ bool widen(VInsn& c, bool wide_vs2) {
 bool narrow(VInsn& c) {
   const unsigned sew = c.sew, wsew = 2 * sew;
   if (sew > 32 || c.lmul >= 3 || !reg_ok(c.vd, c.lmul) || !reg_ok(c.vs2, c.lmul + 1) ||
-      (vs1_is_vector(c) && !reg_ok(c.vs1, c.lmul)) || (!c.vm && c.vd == 0))
+      (vs1_is_vector(c) && !reg_ok(c.vs1, c.lmul)) || (!c.vm && c.vd == 0) ||
+      !overlap_ok(c.vd, c.lmul, sew, c.vs2, c.lmul + 1, wsew))
     return false;
   for (uint64_t i = c.vstart; i < c.vl; ++i) {
     if (!c.active(i)) continue;
@@ -273,7 +284,9 @@ bool narrow(VInsn& c) {
 bool extend(VInsn& c, unsigned f, bool is_signed) {
   const unsigned seew = c.sew / f;
   const int semul = c.lmul - __builtin_ctz(f);
-  if (seew < 8 || semul < -3 || !reg_ok(c.vd, c.lmul) || !reg_ok(c.vs2, semul) || (!c.vm && c.vd == 0)) return false;
+  if (seew < 8 || semul < -3 || !reg_ok(c.vd, c.lmul) || !reg_ok(c.vs2, semul) || (!c.vm && c.vd == 0) ||
+      !overlap_ok(c.vd, c.lmul, c.sew, c.vs2, semul, seew))
+    return false;
   for (uint64_t i = c.vstart; i < c.vl; ++i) {
     if (!c.active(i)) continue;
     uint64_t x = eget(c.s, c.vs2, seew, i);

@@ -95,6 +95,8 @@ bool step_mem(VInsn& c) {
   if (indexed) {
     const int iemul = c.lmul + log2_of(eew) - log2_of(c.sew);
     if (iemul < -3 || iemul > 3 || !reg_ok(c.vs2, iemul)) return false;
+    // A load's data group against its index group (different EEWs).
+    if (!store && !overlap_ok(c.vd, emul, data_eew, c.vs2, iemul, eew)) return false;
   }
   const unsigned regs = emul > 0 ? 1u << emul : 1;  // registers per field
   if (nf * regs > 8 || c.vd + nf * regs > 32) return false;

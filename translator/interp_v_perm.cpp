@@ -92,7 +92,7 @@ bool slide(VInsn& c) {
                   op == Opcode::vfslide1up_vf;
   const bool one = op == Opcode::vslide1up_vx || op == Opcode::vslide1down_vx || op == Opcode::vfslide1up_vf ||
                    op == Opcode::vfslide1down_vf;
-  if (up && c.vd == c.vs2) return false;  // slide-up destination may not overlap its source
+  if (up && groups_overlap(c.vd, c.lmul, c.vs2, c.lmul)) return false;  // slide-up: no overlap with the source
   uint64_t scalar = c.s.x[c.d.rs1];
   if (op == Opcode::vfslide1up_vf || op == Opcode::vfslide1down_vf) {
     if (sew != 32 && sew != 64) return false;
@@ -121,8 +121,10 @@ bool gather(VInsn& c) {
   const unsigned sew = c.sew;
   const bool ei16 = c.d.op == Opcode::vrgatherei16_vv;
   const int iemul = ei16 ? c.lmul + 4 - __builtin_ctz(sew) : c.lmul;  // EMUL of a 16-bit index
-  if (iemul < -3 || iemul > 3 || !reg_ok(c.vd, c.lmul) || !reg_ok(c.vs2, c.lmul) || c.vd == c.vs2 ||
-      (c.d.info().format == InsnFormat::VV && (!reg_ok(c.vs1, iemul) || c.vd == c.vs1)) || (!c.vm && c.vd == 0))
+  if (iemul < -3 || iemul > 3 || !reg_ok(c.vd, c.lmul) || !reg_ok(c.vs2, c.lmul) ||
+      groups_overlap(c.vd, c.lmul, c.vs2, c.lmul) ||
+      (c.d.info().format == InsnFormat::VV && (!reg_ok(c.vs1, iemul) || groups_overlap(c.vd, c.lmul, c.vs1, iemul))) ||
+      (!c.vm && c.vd == 0))
     return false;
   const uint64_t max = vlmax(sew, c.lmul);
   for (uint64_t i = c.vstart; i < c.vl; ++i) {
@@ -134,7 +136,9 @@ bool gather(VInsn& c) {
 }
 
 bool compress(VInsn& c) {
-  if (c.vstart != 0 || !reg_ok(c.vd, c.lmul) || !reg_ok(c.vs2, c.lmul) || c.vd == c.vs2 || c.vd == c.vs1) return false;
+  if (c.vstart != 0 || !reg_ok(c.vd, c.lmul) || !reg_ok(c.vs2, c.lmul) || groups_overlap(c.vd, c.lmul, c.vs2, c.lmul) ||
+      groups_overlap(c.vd, c.lmul, c.vs1, 0))
+    return false;
   uint64_t k = 0;
   for (uint64_t i = 0; i < c.vl; ++i)
     if (mbit(c.s, c.vs1, i)) eset(c.s, c.vd, c.sew, k++, eget(c.s, c.vs2, c.sew, i));
@@ -164,7 +168,8 @@ bool step_perm(VInsn& c) {
     case Opcode::vmsbf_m: case Opcode::vmsif_m: case Opcode::vmsof_m:
       return set_first(c);
     case Opcode::viota_m: {
-      if (c.vstart != 0 || !reg_ok(c.vd, c.lmul) || c.vd == c.vs2 || (!c.vm && c.vd == 0)) return false;
+      if (c.vstart != 0 || !reg_ok(c.vd, c.lmul) || groups_overlap(c.vd, c.lmul, c.vs2, 0) || (!c.vm && c.vd == 0))
+        return false;
       uint64_t sum = 0;
       for (uint64_t i = 0; i < c.vl; ++i) {
         if (!c.active(i)) continue;
