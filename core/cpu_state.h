@@ -38,6 +38,15 @@ enum FFlag : uint32_t { NX = 1, UF = 2, OF = 4, DZ = 8, NV = 16 };
 
 struct TranslationBlock;
 
+// V 1.0: the vector register length in bits (VLEN). The one place that
+// fixes it: VLENB, VLMAX, the register file size, the signal frame's vector
+// context and hwprobe/cpuinfo all derive from it (256 can follow).
+constexpr unsigned kVlen = 128;
+constexpr unsigned kVlenb = kVlen / 8;
+constexpr unsigned kElen = 64;  // widest element (Zve64d)
+// vtype.vill is the top bit of vtype (XLEN-1).
+constexpr uint64_t kVtypeVill = uint64_t{1} << 63;
+
 struct CpuState {
   uint64_t x[32];            // x0 is always 0 (writes are dropped)
   uint64_t pc;
@@ -78,6 +87,25 @@ struct CpuState {
   static constexpr unsigned kJmpCacheBits = 12;
   static constexpr unsigned kJmpCacheSize = 1u << kJmpCacheBits;
   struct TranslationBlock* jmp_cache[kJmpCacheSize];
+
+  // V 1.0 state (translator/interp_v*.cpp). v0..v31 are one flat array:
+  // register r is bytes [r*kVlenb, (r+1)*kVlenb), so a register group of
+  // LMUL registers is contiguous and element i of the group starting at r
+  // is at r*kVlenb + i*EEW/8 (little-endian, as the spec's memory layout).
+  alignas(16) uint8_t v[32 * kVlenb];
+  uint64_t vl;               // vl CSR
+  uint64_t vtype = kVtypeVill;  // vtype CSR; vill until the first vsetvl
+  uint64_t vstart;           // first element to process; 0 after every vector insn
+  uint32_t vxrm;             // fixed-point rounding mode (2 bits)
+  uint32_t vxsat;            // fixed-point saturation flag (1 bit)
+  // sstatus.VS as Linux sees it for this thread: 0 (Off) until the first
+  // vector instruction or vector CSR access, then 3 (Dirty) for good (the
+  // kernel's first-use trap). Decides whether a signal frame carries the
+  // vector context.
+  uint32_t vs;
+  // prctl(PR_RISCV_V_SET_CONTROL) turned V off: vector instructions and
+  // vector CSRs are illegal instructions (SIGILL), as under Linux.
+  uint32_t v_disabled;
 
   uint32_t fcsr() const { return (frm << 5) | fflags; }
   void set_fcsr(uint32_t v) {

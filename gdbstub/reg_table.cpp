@@ -2,6 +2,7 @@
 #include "gdbstub/reg_table.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gdbstub/target.h"
@@ -24,7 +25,7 @@ struct Table {
   std::vector<RegDesc> regs;
   std::vector<std::string> alt;  // storage of the altnames
   Table() {
-    alt.reserve(64);
+    alt.reserve(96);  // the names must not move: RegDesc keeps pointers into them
     int off = 0;
     for (int i = 0; i < 32; ++i) {
       alt.push_back("x" + std::to_string(i));
@@ -44,6 +45,21 @@ struct Table {
     regs.push_back({"fflags", "", kRegFflags, 32, off, "int", "float", -1, "", false});
     regs.push_back({"frm", "", kRegFrm, 32, off + 4, "int", "float", -1, "", false});
     regs.push_back({"fcsr", "", kRegFcsr, 32, off + 8, "int", "float", -1, "", false});
+    off += 16;
+    // V 1.0: the vector CSRs, then v0..v31 (DWARF 96 + n); p/P only.
+    static const std::pair<const char*, int> kVcsr[] = {{"vstart", kRegVstart}, {"vxsat", kRegVxsat},
+                                                        {"vxrm", kRegVxrm},     {"vcsr", kRegVcsr},
+                                                        {"vl", kRegVl},         {"vtype", kRegVtype},
+                                                        {"vlenb", kRegVlenb}};
+    for (const auto& [name, num] : kVcsr) {
+      regs.push_back({name, "", num, 64, off, "int", "csr", -1, "", false});
+      off += 8;
+    }
+    for (int i = 0; i < 32; ++i) {
+      alt.push_back("v" + std::to_string(i));
+      regs.push_back({alt.back().c_str(), "", kRegV0 + i, 8 * kGdbVlenb, off, "riscv_vector", "vector", 96 + i, "", false});
+      off += kGdbVlenb;
+    }
   }
 };
 

@@ -1,5 +1,6 @@
 // gdbstub/reg_table.h — THE table of the registers the stub describes:
-// riscv64's x0..x31, pc, f0..f31, fflags, frm, fcsr with gdb's numbers
+// riscv64's x0..x31, pc, f0..f31, fflags, frm, fcsr, and V's vector CSRs
+// and v0..v31, with gdb's numbers
 // (target.h), ABI names, sizes, offsets in the g packet, DWARF/eh_frame
 // numbers and the generic roles LLDB needs (pc, sp, fp, ra, arg1..arg8).
 // target.xml (target_xml.cpp) and LLDB's qRegisterInfo (pkt_lldb.cpp) are
@@ -19,7 +20,7 @@ struct RegDesc {
   int bits;             // 64, or 32 for the FP CSRs
   int offset;           // byte offset in the g packet
   const char* xml_type; // gdb target-description type
-  const char* set;      // "general" or "float"
+  const char* set;      // "general", "float", "csr" or "vector"
   int dwarf;            // DWARF = eh_frame number, -1 if none
   const char* generic;  // LLDB generic role ("" = none)
   bool is_float;        // an FP data register (LLDB: ieee754 encoding, float format)

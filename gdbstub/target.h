@@ -14,13 +14,24 @@ namespace hart::gdb {
 
 // RV64GC register file in gdb's riscv numbering: x0..x31 = 0..31, pc = 32,
 // f0..f31 = 33..64, fflags = 66, frm = 67, fcsr = 68 (CSRs at 65 + number).
+// V 1.0: the vector CSRs at 65 + their CSR number, v0..v31 at gdb's
+// RISCV_V0_REGNUM (4162); neither is in the g packet (p/P only).
+constexpr int kGdbVlenb = 16;  // VLEN 128 (server/gdb_target.cpp checks it against the hart's)
 struct Registers {
   uint64_t x[32] = {};
   uint64_t pc = 0;
   uint64_t f[32] = {};
   uint32_t fflags = 0, frm = 0;
+  uint8_t v[32][kGdbVlenb] = {};
+  uint64_t vstart = 0, vl = 0, vtype = 0;
+  uint32_t vxsat = 0, vxrm = 0;
 };
 constexpr int kRegPc = 32, kRegF0 = 33, kRegFflags = 66, kRegFrm = 67, kRegFcsr = 68;
+constexpr int kRegCsr0 = 65;  // CSR n is kRegCsr0 + n
+constexpr int kRegVstart = kRegCsr0 + 0x008, kRegVxsat = kRegCsr0 + 0x009, kRegVxrm = kRegCsr0 + 0x00a,
+              kRegVcsr = kRegCsr0 + 0x00f, kRegVl = kRegCsr0 + 0xc20, kRegVtype = kRegCsr0 + 0xc21,
+              kRegVlenb = kRegCsr0 + 0xc22;
+constexpr int kRegV0 = 4162;
 
 struct ThreadInfo {
   int tid = 0;

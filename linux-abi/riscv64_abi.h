@@ -12,6 +12,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "core/cpu_state.h"
+
 namespace hart::linux {
 
 // ---- struct stat (asm-generic/stat.h, 128 bytes) ---------------------------
@@ -255,9 +257,59 @@ constexpr uint64_t hwcap_bit(char letter) { return uint64_t{1} << (letter - 'A')
 constexpr uint64_t kHwcapRv64gc = hwcap_bit('I') | hwcap_bit('M') | hwcap_bit('A') |
                                   hwcap_bit('F') | hwcap_bit('D') | hwcap_bit('C');
 static_assert(kHwcapRv64gc == 0x112d);
+// What hartd's hart has: RV64GC and V (bit 21).
+constexpr uint64_t kHwcap = kHwcapRv64gc | hwcap_bit('V');
 
-// AT_MINSIGSTKSZ: the riscv64 rt_sigframe without vector state.
-constexpr uint64_t kMinSigStackSize = sizeof(GuestRtSigframe);
+// ---- the vector context in the signal frame (Linux 6.5+: asm/sigcontext.h,
+// asm/ptrace.h, arch/riscv/kernel/signal.c) ----------------------------------
+// Extension contexts are a chain of {magic, size} headers. The first header
+// is the last 8 bytes of sigcontext's FP union (sc_extdesc.hdr, our
+// fp_reserved[1..2]; fp_reserved[0] is sc_extdesc.reserved, zero). When the
+// thread has used V, a RISCV_V_MAGIC header is there, followed by struct
+// __riscv_v_ext_state (vstart, vl, vtype, vcsr, vlenb, datap) and the 32
+// registers (datap points at them, 16-byte aligned); an END header (magic
+// 0, size 0) closes the chain, past the end of the rt_sigframe.
+constexpr uint32_t kRiscvVMagic = 0x53465457;
+constexpr uint32_t kEndMagic = 0;
+struct GuestCtxHdr {
+  uint32_t magic;
+  uint32_t size;
+};
+struct GuestVExtState {  // struct __riscv_v_ext_state
+  uint64_t vstart, vl, vtype, vcsr, vlenb, datap;
+};
+static_assert(sizeof(GuestVExtState) == 48);
+constexpr uint32_t kVRegsSize = 32 * kVlenb;  // riscv_v_vsize
+// riscv_v_sc_size: header + state + registers.
+constexpr uint32_t kVScSize = sizeof(GuestCtxHdr) + sizeof(GuestVExtState) + kVRegsSize;
+// Offset of the first extension header in the rt_sigframe.
+constexpr uint64_t kSigframeExtHdr = offsetof(GuestRtSigframe, uc) + offsetof(GuestUcontext, uc_mcontext) +
+                                     offsetof(GuestSigcontext, fp_reserved) + 4;
+static_assert(kSigframeExtHdr + sizeof(GuestCtxHdr) == sizeof(GuestRtSigframe));
+// get_rt_frame_size(): the frame, plus the vector context and the END
+// header when the thread has used V, rounded up to 16.
+constexpr uint64_t rt_frame_size(bool with_v) {
+  return (sizeof(GuestRtSigframe) + (with_v ? kVScSize + sizeof(GuestCtxHdr) : 0) + 15) & ~uint64_t{15};
+}
+
+// prctl(PR_RISCV_V_SET_CONTROL / PR_RISCV_V_GET_CONTROL) (linux/prctl.h):
+// the control value is cur (bits 1:0) | next (bits 3:2) | inherit (bit 4).
+constexpr int kPrRiscvVSetControl = 69, kPrRiscvVGetControl = 70;
+constexpr uint32_t kPrRiscvVCtrlDefault = 0, kPrRiscvVCtrlOff = 1, kPrRiscvVCtrlOn = 2;
+constexpr uint32_t kPrRiscvVCtrlInherit = 1u << 4, kPrRiscvVCtrlCurMask = 3, kPrRiscvVCtrlNextMask = 0xc,
+                   kPrRiscvVCtrlMask = 0x1f;
+// riscv_v_vstate_ctrl_init() at exec: cur = next, or on (the default of
+// the riscv_v_default_allow sysctl) when next is default; next is kept
+// only with inherit.
+constexpr uint32_t v_ctrl_after_exec(uint32_t ctrl) {
+  const uint32_t next = (ctrl & kPrRiscvVCtrlNextMask) >> 2;
+  const bool inherit = ctrl & kPrRiscvVCtrlInherit;
+  const uint32_t cur = next ? next : kPrRiscvVCtrlOn;
+  return cur | (inherit ? next << 2 | kPrRiscvVCtrlInherit : 0);
+}
+
+// AT_MINSIGSTKSZ: get_rt_frame_size(true), the frame with the vector context.
+constexpr uint64_t kMinSigStackSize = rt_frame_size(true);
 
 // Guest-visible identity (virtual; hartd never exposes host ids).
 constexpr const char* kUtsSysname = "Linux";

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "core/log.h"
+#include "core/vtype.h"
 #include "linux-abi/process/debug_hooks.h"
 #include "linux-abi/process/fd_table.h"
 #include "linux-abi/process/process.h"
@@ -195,6 +196,13 @@ bool ProcessGdbTarget::read_registers(int tid, gdb::Registers* out) {
   memcpy(out->f, s.f, sizeof out->f);
   out->fflags = s.fflags;
   out->frm = s.frm;
+  static_assert(sizeof out->v == sizeof s.v, "the stub's VLEN is the hart's");
+  memcpy(out->v, s.v, sizeof out->v);
+  out->vstart = s.vstart;
+  out->vl = s.vl;
+  out->vtype = s.vtype;
+  out->vxsat = s.vxsat;
+  out->vxrm = s.vxrm;
   return true;
 }
 
@@ -211,6 +219,11 @@ bool ProcessGdbTarget::write_registers(int tid, const gdb::Registers& in) {
   memcpy(s.f, in.f, sizeof s.f);
   s.fflags = in.fflags & 0x1f;
   s.frm = in.frm & 7;
+  memcpy(s.v, in.v, sizeof s.v);
+  if (in.vl != s.vl || in.vtype != s.vtype) v::set_vtype_vl(s, in.vtype, in.vl);  // as vsetvl: vl <= VLMAX
+  s.vstart = in.vstart & (kVlen - 1);
+  s.vxsat = in.vxsat & 1;
+  s.vxrm = in.vxrm & 3;
   return true;
 }
 

@@ -12,6 +12,7 @@ namespace hart {
 const InsnInfo kInsnInfo[static_cast<int>(Opcode::count)] = {
 #define X(name, mask, match, fmt, flags) {#name, mask, match, InsnFormat::fmt, flags},
     HART_INSN_TABLE(X)
+    HART_INSN_TABLE_V(X)
 #undef X
     {"illegal", 0, 0, InsnFormat::N, 0},
 };
@@ -275,6 +276,20 @@ DecodedInsn decode(uint32_t bits) {
       case InsnFormat::A:
       case InsnFormat::LR:
         d.rm = bit(w, 26, 25);  // aq/rl
+        break;
+      // V: imm is the 5-bit immediate (simm5, or uimm5 with kVUimm), the
+      // vtype immediate for vsetvli/vsetivli (rs1 holds vsetivli's AVL)
+      case InsnFormat::VI:
+      case InsnFormat::VIM:
+      case InsnFormat::V1I:
+      case InsnFormat::V2:  // vmv<nr>r.v: nr-1 in the same field
+        d.imm = (in.flags & kVUimm) ? bit(w, 19, 15) : sext(bit(w, 19, 15), 5);
+        break;
+      case InsnFormat::VSETVLI:
+        d.imm = bit(w, 30, 20);
+        break;
+      case InsnFormat::VSETIVLI:
+        d.imm = bit(w, 29, 20);
         break;
       default:
         break;

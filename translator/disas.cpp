@@ -7,8 +7,9 @@
 // instructions as QEMU's disassembler shows them (it accepts a few reserved
 // C encodings — c.jr x0, c.lwsp/c.ldsp/c.addiw with rd x0 — and rejects
 // some hints — c.addi with imm 0, c.slli/c.srli/c.srai with shamt 0).
-// Does not own: decoding for execution (decode.cpp). Instructions outside
-// our table (privileged, V, Zb* beyond Zba/Zbb/Zbs/Zbc) print as "illegal".
+// Does not own: decoding for execution (decode.cpp), vector operand text
+// (disas_v.cpp). Instructions outside our table (privileged, Zb* beyond
+// Zba/Zbb/Zbs/Zbc) print as "illegal".
 // Extensions QEMU 7.2 does not know (Zicond, Zihintpause, Zihintntl,
 // Zawrs, Zimop, Zcmop, Zicbop, Zicboz) print as binutils prints them (czero.eqz, pause,
 // ntl.all, c.ntl.all, wrs.nto, mop.r.N, mop.rr.N, c.mop.N). The RVA23
@@ -55,6 +56,8 @@ const char* csr_name(uint32_t csr) {
   };
   static const Entry kNames[] = {
       {0x000, "ustatus"}, {0x001, "fflags"}, {0x002, "frm"}, {0x003, "fcsr"}, {0x004, "uie"},
+      {0x008, "vstart"}, {0x009, "vxsat"}, {0x00a, "vxrm"}, {0x00f, "vcsr"}, {0xc20, "vl"},
+      {0xc21, "vtype"}, {0xc22, "vlenb"},
       {0x005, "utvec"}, {0x040, "uscratch"}, {0x041, "uepc"}, {0x042, "ucause"}, {0x043, "utval"},
       {0x044, "uip"}, {0x100, "sstatus"}, {0x102, "sedeleg"}, {0x103, "sideleg"}, {0x104, "sie"},
       {0x105, "stvec"}, {0x106, "scounteren"}, {0x140, "sscratch"}, {0x141, "sepc"},
@@ -375,6 +378,7 @@ std::string disassemble(const DecodedInsn& d, uint64_t pc) {
     append_padded(s, kTab);
     return s;
   }
+  if (insn_info(f.op).flags & kVector) return disassemble_vector(f.op, w);
   f.rd = bits_of(w, 11, 7);
   f.rs1 = bits_of(w, 19, 15);
   f.rs2 = bits_of(w, 24, 20);

@@ -19,4 +19,8 @@ std::string disassemble(const DecodedInsn& d, uint64_t pc);
 // One -d in_asm line: "0x00010078:  1141              addi   sp,sp,-16"
 std::string format_in_asm_line(const DecodedInsn& d, uint64_t pc);
 
+// The text of a V 1.0 instruction (disas_v.cpp): op is its table opcode
+// (kVector), w its bits.
+std::string disassemble_vector(Opcode op, uint32_t w);
+
 }  // namespace hart

@@ -25,14 +25,23 @@
 
 #include <cstdint>
 
+#include "translator/insn_table_v.h"
+
 namespace hart {
 
-enum class InsnFormat : uint8_t { R, R1, I, S, B, U, J, SH, L, A, LR, CSR, CSRI, FR, FR1, FR4, N, FENCE };
+enum class InsnFormat : uint8_t {
+  R, R1, I, S, B, U, J, SH, L, A, LR, CSR, CSRI, FR, FR1, FR4, N, FENCE,
+  // V 1.0 (insn_table_v.h)
+  VSETVLI, VSETIVLI, VL, VLS, VLX, VV, VX, VI, VVR, VXR, VVM, VXM, VIM, V2, VD, XV, V1V, V1X, V1I,
+};
 
 enum InsnFlags : uint32_t {
   kFd = 1, kFs1 = 2, kFs2 = 4, kFs3 = 8, kRm = 16,
   kLoad = 32, kStore = 64, kBranch = 128, kJump = 256, kAmo = 512, kSystem = 1024,
   kEndsTb = 2048,  // control leaves the straight-line sequence
+  // V 1.0 (insn_table_v.h)
+  kVector = 1u << 20,  // a vector instruction (interp_v*.cpp)
+  kVUimm = 1u << 21,   // its 5-bit immediate is unsigned
 };
 
 #define HART_FD (kFd)
@@ -361,6 +370,7 @@ enum InsnFlags : uint32_t {
 enum class Opcode : uint16_t {
 #define X(name, mask, match, fmt, flags) name,
   HART_INSN_TABLE(X)
+  HART_INSN_TABLE_V(X)
 #undef X
   illegal,
   count

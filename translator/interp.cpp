@@ -1,8 +1,9 @@
 // translator/interp.cpp — the reference interpreter: RV64I, M, A, Zicsr,
 // Zifencei semantics and F/D loads/stores, plus the fetch/decode/execute
 // loop (interp_run). F/D arithmetic is in interp_fp.cpp / fp_ops.cpp, the
-// bit-manipulation extensions (Zba/Zbb/Zbs/Zbc) in interp_zb.cpp. The
-// RVA23 scalar memory instructions (flh/fsh, Zicbom, Zacas, Zabha) are here.
+// bit-manipulation extensions (Zba/Zbb/Zbs/Zbc) in interp_zb.cpp, V 1.0 in
+// interp_v*.cpp (vector CSRs included). The RVA23 scalar memory
+// instructions (flh/fsh, Zicbom, Zacas, Zabha) are here.
 // Owns: integer semantics, guest memory access rules for the interpreter
 // (range check, host atomics for A), the user-mode CSR set. Does not own:
 // what an ecall does (linux-abi), TB invalidation on fence.i (the JIT/vCPU:
@@ -91,7 +92,7 @@ bool csr_read(CpuState& s, uint32_t csr, uint64_t* v) {
     case 0xc00: *v = __rdtsc(); return true;
     case 0xc01: *v = time_10mhz(); return true;
     case 0xc02: *v = __rdtsc() + s.instret; return true;
-    default: return false;
+    default: return vcsr_read(s, csr, v);
   }
 }
 
@@ -100,7 +101,7 @@ bool csr_write(CpuState& s, uint32_t csr, uint64_t v) {
     case 0x001: s.fflags = v & 0x1f; return true;
     case 0x002: s.frm = v & 7; return true;
     case 0x003: s.set_fcsr(static_cast<uint32_t>(v & 0xff)); return true;
-    default: return false;  // counters are read-only; others do not exist
+    default: return vcsr_write(s, csr, v);  // counters are read-only; others do not exist
   }
 }
 
@@ -415,6 +416,11 @@ void interp_step(CpuState& s, const DecodedInsn& d) {
       set_illegal(s, d);
       return;
     default: {
+      if (d.info().flags & kVector) {
+        interp_step_v(s, d);
+        if (s.exit_reason != ExitReason::None) return;
+        break;
+      }
       bool ok;
       if (interp_step_rva23_mem(s, d, &ok)) {
         if (!ok) return;

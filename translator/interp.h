@@ -43,4 +43,13 @@ bool interp_step_fp(CpuState& state, const DecodedInsn& d);
 // false otherwise.
 bool interp_step_zb(CpuState& state, const DecodedInsn& d);
 
+// V 1.0 part of interp_step (interp_v*.cpp): executes a vector instruction
+// (kVector): registers, memory, vl/vtype/vstart/vxsat/fflags and the
+// IllegalInsn exit; pc is left to the caller.
+void interp_step_v(CpuState& state, const DecodedInsn& d);
+// The vector CSRs (interp_v.cpp): false when csr is not one of them, or V
+// is turned off for the thread (then the access is illegal).
+bool vcsr_read(CpuState& state, uint32_t csr, uint64_t* v);
+bool vcsr_write(CpuState& state, uint32_t csr, uint64_t v);
+
 }  // namespace hart

@@ -78,7 +78,7 @@ bool load_into(AddressSpace& as, const std::string& path, const std::string& exe
   sp.euid = cred.euid;
   sp.gid = cred.rgid;
   sp.egid = cred.egid;
-  sp.hwcap = kHwcapRv64gc;
+  sp.hwcap = kHwcap;
   sp.execfn = execfn;
   if (getrandom(sp.random, sizeof sp.random, 0) != sizeof sp.random)
     for (auto& b : sp.random) b = static_cast<uint8_t>(rand());
@@ -321,6 +321,15 @@ void copy_registers(CpuState& to, const CpuState& from) {
   to.pc = from.pc;
   to.fflags = from.fflags;
   to.frm = from.frm;
+  // V: registers, CSRs and whether the thread has used V (fork and clone copy them)
+  memcpy(to.v, from.v, sizeof to.v);
+  to.vl = from.vl;
+  to.vtype = from.vtype;
+  to.vstart = from.vstart;
+  to.vxrm = from.vxrm;
+  to.vxsat = from.vxsat;
+  to.vs = from.vs;
+  to.v_disabled = from.v_disabled;
 }
 }  // namespace
 
@@ -332,6 +341,7 @@ Thread& Process::add_thread_copy(const Vcpu& from) {
   t.sig.blocked = thread_of(from).sig.blocked;
   t.cred = thread_of(from).cred;
   t.timer_slack_ns = thread_of(from).timer_slack_ns;
+  t.v_ctrl = thread_of(from).v_ctrl;
   t.ioprio.store(thread_of(from).ioprio.load());
   return t;
 }
@@ -988,6 +998,7 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
     copy_registers(t.vcpu->state, caller.vcpu->state);
     t.sig = sig;
     t.timer_slack_ns = caller.timer_slack_ns;
+    t.v_ctrl = caller.v_ctrl;
     t.ioprio.store(caller.ioprio.load());
   }
   // As Linux's copy_process(), at the last moment: a signal that reached the
@@ -1069,6 +1080,10 @@ void Process::exec_replace(Thread& caller, std::unique_ptr<AddressSpace> as,
     caller.tid = pid_;
     caller.clear_child_tid = 0;
     caller.robust_list = caller.robust_list_len = 0;
+    // riscv_v_vstate_ctrl_init(): V on or off for the new image from the
+    // "next" setting (default: on); "next" survives only with inherit.
+    caller.v_ctrl = v_ctrl_after_exec(caller.v_ctrl);
+    v->state.v_disabled = (caller.v_ctrl & kPrRiscvVCtrlCurMask) == kPrRiscvVCtrlOff;
     caller.exec_vcpu = std::move(v);
   }
   if (old_as && old_as.use_count() == 1) old_as->set_change_listener(nullptr);

@@ -151,6 +151,10 @@ struct Thread {
   // prctl(PR_SET_TIMERSLACK), nanoseconds; inherited by threads and fork.
   uint64_t timer_slack_ns = kDefaultTimerSlackNs;
   static constexpr uint64_t kDefaultTimerSlackNs = 50000;
+  // prctl(PR_RISCV_V_SET_CONTROL)'s value (cur | next << 2 | inherit << 4):
+  // V on, next exec default; inherited by threads and fork, applied at
+  // exec (v_ctrl_after_exec); CpuState::v_disabled follows cur.
+  uint32_t v_ctrl = kPrRiscvVCtrlOn;
   // ioprio_set's value (class << 13 | hint << 3 | level; 0 = never set,
   // IOPRIO_CLASS_NONE), inherited by threads and fork; guarded by
   // Process::mutex_ for other threads' reads.

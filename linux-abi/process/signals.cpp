@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstring>
 
+#include "core/vtype.h"
 #include "linux-abi/loader/initial_stack.h"
 #include "linux-abi/process/process.h"
 #include "linux-abi/syscalls/sys_poll.h"
@@ -270,7 +271,9 @@ namespace {
 bool setup_rt_frame(Process& p, Vcpu& v, ThreadSignals& ts, int sig, const GuestSigaction& act,
                     const GuestSiginfo& info, uint64_t saved_mask) {
   CpuState& s = v.state;
-  constexpr uint64_t kFrame = sizeof(GuestRtSigframe);
+  // The vector context goes in once the thread has used V (riscv_v_vstate_query).
+  const bool with_v = s.vs != 0;
+  const uint64_t kFrame = rt_frame_size(with_v);
   uint64_t sp = s.x[2];
   // Overflowing the alternate stack is fatal, as in Linux's get_sigframe().
   if (on_sig_stack(ts, sp) && !on_sig_stack(ts, sp - kFrame)) return false;
@@ -293,6 +296,17 @@ bool setup_rt_frame(Process& p, Vcpu& v, ThreadSignals& ts, int sig, const Guest
   for (int i = 1; i < 32; ++i) sc.sc_regs[i] = s.x[i];
   for (int i = 0; i < 32; ++i) sc.fp_f[i] = s.f[i];
   sc.fp_fcsr = s.fcsr();
+  if (with_v) {
+    sc.fp_reserved[1] = kRiscvVMagic;
+    sc.fp_reserved[2] = kVScSize;
+    const uint64_t state_at = addr + sizeof f;
+    GuestVExtState vs{s.vstart, s.vl, s.vtype, uint64_t{s.vxrm} << 1 | s.vxsat, kVlenb,
+                      state_at + sizeof(GuestVExtState)};
+    const GuestCtxHdr end{kEndMagic, 0};
+    if (!p.as().write(state_at, &vs, sizeof vs) || !p.as().write(vs.datap, s.v, kVRegsSize) ||
+        !p.as().write(vs.datap + kVRegsSize, &end, sizeof end))
+      return false;
+  }
   if (!p.as().write(addr, &f, sizeof f)) return false;
 
   if (ts.ss_flags & kSS_AUTODISARM) {  // the handler owns the altstack now
@@ -486,10 +500,27 @@ int64_t do_rt_sigreturn(Process& p, Vcpu& v) {
   Process::thread_of(v).restart.fn = nullptr;
   uint64_t addr = s.x[2];
   GuestRtSigframe f;
-  bool ok = p.as().read(addr, &f, sizeof f);
-  if (ok) {
-    const GuestSigcontext& sc = f.uc.uc_mcontext;
-    for (uint32_t r : sc.fp_reserved) ok = ok && r == 0;
+  bool ok = p.as().read(addr, &f, sizeof f) && f.uc.uc_mcontext.fp_reserved[0] == 0;
+  // The extension chain (restore_sigcontext): END, or the vector context
+  // (only for a thread that has used V, with the exact size), then END.
+  bool have_v = false;
+  GuestVExtState vs{};
+  alignas(16) uint8_t vregs[kVRegsSize];
+  uint64_t hdr_at = addr + kSigframeExtHdr;
+  for (int n = 0; ok; ++n) {
+    GuestCtxHdr h;
+    if (n > 8 || !p.as().read(hdr_at, &h, sizeof h)) {
+      ok = false;
+    } else if (h.magic == kEndMagic) {
+      ok = h.size == 0;
+      break;
+    } else if (h.magic == kRiscvVMagic && s.vs != 0 && h.size == kVScSize) {
+      ok = p.as().read(hdr_at + sizeof h, &vs, sizeof vs) && p.as().read(vs.datap, vregs, sizeof vregs);
+      have_v = true;
+      hdr_at += h.size;
+    } else {
+      ok = false;
+    }
   }
   if (!ok) {
     if (p.log().enabled(kLog_int) || p.log().enabled(kLog_guest_errors))
@@ -505,6 +536,13 @@ int64_t do_rt_sigreturn(Process& p, Vcpu& v) {
   for (int i = 1; i < 32; ++i) s.x[i] = sc.sc_regs[i];
   for (int i = 0; i < 32; ++i) s.f[i] = sc.fp_f[i];
   s.set_fcsr(sc.fp_fcsr);
+  if (have_v) {  // __restore_v_state: vlenb and datap are not state
+    v::set_vtype_vl(s, vs.vtype, vs.vl);  // as the kernel's vsetvl: never vl > VLMAX
+    s.vstart = vs.vstart & (kVlen - 1);
+    s.vxrm = (vs.vcsr >> 1) & 3;
+    s.vxsat = vs.vcsr & 1;
+    memcpy(s.v, vregs, sizeof vregs);
+  }
   s.res_size = 0;
   std::lock_guard<std::mutex> lock(p.mutex());
   ThreadSignals& ts = p.thread_signals(v);

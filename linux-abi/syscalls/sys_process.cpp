@@ -727,6 +727,23 @@ int64_t sys_prctl(SyscallCtx& ctx) {
     }
     case PR_GET_TIMERSLACK:
       return static_cast<int64_t>(Process::thread_of(ctx.vcpu).timer_slack_ns);
+    case kPrRiscvVGetControl:
+      return Process::thread_of(ctx.vcpu).v_ctrl & kPrRiscvVCtrlMask;
+    case kPrRiscvVSetControl: {  // riscv_v_vstate_ctrl_set_current()
+      Thread& t = Process::thread_of(ctx.vcpu);
+      const uint64_t arg = ctx.a[1];
+      if (arg & ~uint64_t{kPrRiscvVCtrlMask}) return -EINVAL;
+      uint32_t cur = arg & kPrRiscvVCtrlCurMask;
+      const uint32_t old_cur = t.v_ctrl & kPrRiscvVCtrlCurMask;
+      if (cur == kPrRiscvVCtrlOff && old_cur != kPrRiscvVCtrlOff) return -EPERM;  // V stays on once on
+      if (cur == kPrRiscvVCtrlDefault) cur = old_cur;
+      if (cur > kPrRiscvVCtrlOn) return -EINVAL;
+      const uint32_t next = (arg & kPrRiscvVCtrlNextMask) >> 2;
+      if (next > kPrRiscvVCtrlOn) return -EINVAL;
+      t.v_ctrl = cur | next << 2 | (arg & kPrRiscvVCtrlInherit);
+      ctx.vcpu.state.v_disabled = cur == kPrRiscvVCtrlOff;
+      return 0;
+    }
     case PR_GET_SECCOMP:
       return 0;
     case PR_SET_SECCOMP:  // mode STRICT / FILTER = seccomp(SET_MODE_STRICT / SET_MODE_FILTER)

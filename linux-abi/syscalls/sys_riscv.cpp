@@ -5,7 +5,7 @@
 // arch/riscv/kernel/sys_hwprobe.c reports, for the hart hartd emulates:
 // rv64gc with Zba, Zbb, Zbs, Zbc, Zicond, Zihintntl, Zihintpause, Zimop,
 // Zca/Zcb/Zcd/Zcmop, Zawrs and Zicboz; Zfh, Zfhmin, Zfa, Zacas, Zabha,
-// Zicbom, Zkt; Zaamo and Zalrsc for A).
+// Zicbom, Zkt; Zaamo and Zalrsc for A; V with its Zve subsets).
 // Owns: these two handlers and the hwprobe key table.
 #include <cerrno>
 
@@ -37,10 +37,16 @@ constexpr uint64_t kExtZba = 1 << 3, kExtZbb = 1 << 4, kExtZbs = 1 << 5, kExtZic
 constexpr uint64_t kExtZihintntl = 1ull << 29, kExtZicond = 1ull << 35, kExtZihintpause = 1ull << 36,
                    kExtZimop = 1ull << 42, kExtZca = 1ull << 43, kExtZcb = 1ull << 44,
                    kExtZcd = 1ull << 45, kExtZcmop = 1ull << 47, kExtZawrs = 1ull << 48;
+// V 1.0 (VLEN 128, ELEN 64): IMA_V and the Zve subsets V implies, as the
+// kernel reports them for a V hart.
+constexpr uint64_t kImaV = 1 << 2;
+constexpr uint64_t kExtZve32x = 1ull << 37, kExtZve32f = 1ull << 38, kExtZve64x = 1ull << 39,
+                   kExtZve64f = 1ull << 40, kExtZve64d = 1ull << 41;
+constexpr uint64_t kImaExt0Vector = kImaV | kExtZve32x | kExtZve32f | kExtZve64x | kExtZve64f | kExtZve64d;
 // IMA_EXT_0: exactly the extensions the translator implements (Zcf is RV32 only).
 constexpr uint64_t kImaExt0Value = kImaFd | kImaC | kExtZba | kExtZbb | kExtZbs | kExtZicboz | kExtZbc | kExtZihintntl |
                                    kExtZicond | kExtZihintpause | kExtZimop | kExtZca | kExtZcb | kExtZcd |
-                                   kExtZcmop | kExtZawrs;
+                                   kExtZcmop | kExtZawrs | kImaExt0Vector;
 // The RVA23 scalar group (Zkt: the JIT's code for Zkt's instruction list
 // takes data-independent time, see docs/ARCHITECTURE.md).
 constexpr uint64_t kExtZkt = 1ull << 16, kExtZfh = 1ull << 27, kExtZfhmin = 1ull << 28,

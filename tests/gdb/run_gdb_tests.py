@@ -650,6 +650,25 @@ class Rsp:
         return self.packet(timeout)
 
 
+def vector():
+    """V 1.0 registers: gdb sees v0..v31 (org.gnu.gdb.riscv.vector, VLEN 128)
+    and the vector CSRs, and writes to a vector register and to vl reach
+    the program."""
+    h = Hart("vector")
+    line = source_line("vector.c", 'line for "break')
+    out = run_gdb(h, "vector", [
+        f"break vector.c:{line}", "continue", "p $vl", "p $vlenb", "p/x $vtype", "p $v1.w",
+        "set var $v2.w[1] = 10", "set var $v2.w[3] = 30", "p $v2.w", "set var $vl = 2", "p $vl",
+        "info registers vstart", "continue"])
+    expect_in_order(out, [
+        r"\$1 = 4", r"\$2 = 16", r"\$3 = 0xd0", r"\$4 = \{1, 2, 3, 4\}",
+        r"\$5 = \{0, 10, 0, 30\}", r"\$6 = 2", r"vstart\s+0x0",
+        r"exited normally"])
+    rc, o, e = h.finish()
+    if rc != 0 or "vl=2 out=1,12,0,0" not in o:
+        fail("guest result", rc, o, e)
+
+
 def symbol(prog, name):
     out = subprocess.run(["riscv64-linux-gnu-nm", os.path.join(ARGS.bin_dir, prog)],
                          stdout=subprocess.PIPE, text=True, check=True).stdout
@@ -1399,7 +1418,7 @@ SCENARIOS = {f.__name__: f for f in [break_step, registers_vars, watch, signal_s
                                       rsp_stop_thread, thread_stop_gdb, hartd_launch_wait, hartd_attach, fork_follow_parent,
                                       fork_follow_child, fork_detach_off, catch_exec,
                                       extended_remote, extended_attach, hartd_rsp_robustness,
-                                      hartd_hartctl_ide, core_file]}
+                                      hartd_hartctl_ide, core_file, vector]}
 
 
 def dynamic(f, variant=None, **fields):

@@ -21,6 +21,16 @@
 // signal context) and past the address-space limit (the range check, or the
 // guard after the reservation when an earlier access of the block checked
 // the same base).
+// Vector (V 1.0): each case has a random supported vtype (any SEW, LMUL
+// mf8..m8), a random starting vl <= VLMAX, random vector registers and
+// vxrm. Vector instructions come in at a quarter of their sampling rate
+// (they are most of the table), often with register fields that are
+// multiples of 8; a candidate is kept only if the interpreter finds it
+// legal for the case's vtype (a probe with vl = 0, so no element runs);
+// vsetvli/vsetivli keep the case's vtype (their immediate is replaced) and
+// change vl through random AVLs; no vsetvl. Vector loads/stores use a base
+// register, strided ones a small stride (x9..x11, x13..x15). v0..v31, vl,
+// vtype, vstart, vxrm and vxsat are compared.
 #pragma once
 
 #include <sys/mman.h>
@@ -36,6 +46,7 @@
 
 #include "core/address_space.h"
 #include "core/tb_cache.h"
+#include "core/vtype.h"
 #include "core/vcpu.h"
 #include "translator/decode.h"
 #include "translator/disas.h"
@@ -52,9 +63,23 @@ constexpr unsigned kBases[] = {31, 12, 8};
 constexpr unsigned kBase = 31;
 inline bool is_base(unsigned r) { return r == 31 || r == 12 || r == 8; }
 
+inline bool allowed_vector(const DecodedInsn& d) {
+  const uint32_t major = d.expanded & 0x7f;
+  if (d.op == Opcode::vsetvl) return false;
+  if (d.op == Opcode::vsetvli || d.op == Opcode::vsetivli) return !is_base(d.rd);
+  if (major == 0x07 || major == 0x27) {
+    const unsigned mop = (d.expanded >> 26) & 3;
+    return is_base(d.rs1) && (mop != 2 || (d.rs2 >= 9 && d.rs2 <= 15 && d.rs2 != 12));
+  }
+  const InsnFormat f = d.info().format;
+  if (f == InsnFormat::XV && !(d.info().flags & kFd)) return !is_base(d.rd);  // writes x[rd]
+  return true;
+}
+
 inline bool allowed(const DecodedInsn& d) {
   if (d.op == Opcode::illegal) return false;
   const InsnInfo& in = d.info();
+  if (in.flags & kVector) return allowed_vector(d);
   if (in.flags & (kEndsTb | kSystem)) return false;  // control flow is added separately
   if ((in.flags & kAmo) && !is_base(d.rs1)) return false;  // aligned: the data page
   if (d.op == Opcode::fence) return true;
@@ -162,8 +187,23 @@ inline uint32_t enc_jal0(int32_t off) {
 // reports). About one instruction in eight is a forward conditional branch
 // or jump (to a later instruction of the stream, so every program ends),
 // which exercises block exits, chaining and blocks that follow jumps.
+// Whether vector instruction d is legal under vtype (and frm): the
+// interpreter runs it with vl = 0 on a scratch state whose memory is a
+// local buffer (whole-register accesses ignore vl and stay inside it).
+inline bool vector_legal(const DecodedInsn& d, uint64_t vtype, uint32_t frm) {
+  static uint8_t scratch[4096];
+  CpuState s{};
+  s.mem_base = scratch;
+  s.mem_limit = sizeof scratch;
+  s.vtype = vtype;
+  s.frm = frm;
+  interp_step(s, d);
+  return s.exit_reason == ExitReason::None;
+}
+
 inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std::string* listing,
-                                        const CaseOptions& opts = {}) {
+                                        const CaseOptions& opts = {}, uint64_t vtype = 0,
+                                        uint32_t frm = 0) {
   struct Slot {
     uint32_t bits;
     unsigned len;
@@ -203,6 +243,14 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       w &= 0xffff;  // try compressed encodings too
     }
     DecodedInsn d = decode(w);
+    if (d.op != Opcode::illegal && (d.info().flags & kVector)) {
+      if (rng() % 4) continue;
+      if (rng() % 2) w &= ~(0x7u << 7 | 0x7u << 15 | 0x7u << 20);  // vd/vs1/vs2 multiples of 8 (x0/x8/x16/x24)
+      if (d.op == Opcode::vsetvli) w = (w & ~(0x7ffu << 20)) | static_cast<uint32_t>(vtype) << 20;
+      if (d.op == Opcode::vsetivli) w = (w & ~(0x3ffu << 20)) | static_cast<uint32_t>(vtype) << 20;
+      d = decode(w);
+      if (!allowed(d) || !vector_legal(d, vtype, frm)) continue;
+    }
     if (!allowed(d)) continue;
     slots.push_back(Slot{w, d.len});
   }
@@ -271,7 +319,10 @@ inline uint64_t fp_edge(std::mt19937_64& rng) {
 inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listing = nullptr,
                        const CaseOptions& opts = {}) {
   std::mt19937_64 rng(seed);
-  std::vector<uint8_t> code = make_stream(rng, len, listing, opts);
+  uint64_t vt;
+  do vt = rng() & 0xff; while (!v::vtype_supported(vt));
+  const uint32_t frm = static_cast<uint32_t>(rng() % 5);
+  std::vector<uint8_t> code = make_stream(rng, len, listing, opts, vt, frm);
   const uint32_t ecall = 0x00000073;
   code.insert(code.end(), reinterpret_cast<const uint8_t*>(&ecall),
               reinterpret_cast<const uint8_t*>(&ecall) + 4);
@@ -293,7 +344,10 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     init.x[12] = kGuestVaMax - 128;
   }
   for (int r = 0; r < 32; ++r) init.f[r] = rng() % 2 ? fp_edge(rng) : rng();
-  init.frm = static_cast<uint32_t>(rng() % 5);
+  init.frm = frm;
+  for (auto& b : init.v) b = static_cast<uint8_t>(rng());
+  v::set_vtype_vl(init, vt, rng() % 80);
+  init.vxrm = static_cast<uint32_t>(rng() % 4);
   std::vector<uint8_t> data(kDataSize);
   for (auto& b : data) b = static_cast<uint8_t>(rng());
 
@@ -309,6 +363,10 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     memcpy(s.x, init.x, sizeof s.x);
     memcpy(s.f, init.f, sizeof s.f);
     s.frm = init.frm;
+    memcpy(s.v, init.v, sizeof s.v);
+    s.vl = init.vl;
+    s.vtype = init.vtype;
+    s.vxrm = init.vxrm;
     s.pc = kCode;
   }
   if (const char* dump = getenv("HART_DIFF_LOG")) {  // debugging: -d in_asm,op_opt,out_asm of the JIT side
@@ -358,6 +416,9 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     }
   }
   if (a.fflags != b.fflags) return differ("fflags");
+  if (memcmp(a.v, b.v, sizeof a.v) != 0) return differ("vector registers");
+  if (a.vl != b.vl || a.vtype != b.vtype || a.vstart != b.vstart || a.vxrm != b.vxrm || a.vxsat != b.vxsat)
+    return differ("vector CSRs");
   std::vector<uint8_t> da(kDataSize), db(kDataSize);
   jm.as->read(kData, da.data(), kDataSize);
   im.as->read(kData, db.data(), kDataSize);

@@ -1,5 +1,6 @@
 // tests/unit/translator/jit_diff_test.cpp — the differential test in CTest:
-// 2000 fixed seeds of 500-instruction streams (over 1,000,000 instructions)
+// 2000 fixed seeds of 500-instruction streams (over 1,000,000 instructions,
+// vector ones with a random vtype per stream among them)
 // through the JIT and the interpreter, zero mismatches, and 500 more with
 // the JIT limited to baseline x86-64 (the fallbacks; see jit_diff.h;
 // tests/fuzz/jit_diff_fuzz.cpp runs the same for as long as asked); then

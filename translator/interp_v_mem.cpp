@@ -1,0 +1,131 @@
+// translator/interp_v_mem.cpp — V 1.0 loads and stores in the reference
+// interpreter: unit-stride, strided, indexed (unordered and ordered: both
+// run in element order), their segment forms (nf fields per element),
+// fault-only-first, whole-register and mask (vlm.v/vsm.v) accesses.
+// Owns: effective EEW/EMUL rules (EMUL = EEW/SEW*LMUL within 1/8..8, at
+// most 8 registers for all fields), element addressing, fault-only-first
+// (element 0 traps as usual; a later element that cannot be read shrinks
+// vl to its index instead, and nothing from it on is loaded) and vstart
+// during accesses (see interp_v.h). Does not own: guest page protections
+// (core's AddressSpace; a host fault on a protected page is recovered by
+// the vCPU's fault handler like any scalar access).
+#include <sys/mman.h>
+
+#include "core/address_space.h"
+#include "core/vcpu.h"
+#include "translator/interp_v.h"
+
+namespace hart::v {
+
+namespace {
+
+uint8_t* guest(CpuState& s, uint64_t addr, unsigned size, bool is_write) {
+  if (addr >= s.mem_limit || addr > s.mem_limit - size)
+    Vcpu::current()->raise_fault(FaultKind::OutOfRange, addr, is_write);
+  return s.mem_base + addr;
+}
+
+bool readable(CpuState& s, uint64_t addr, unsigned size) {
+  return addr < s.mem_limit && addr <= s.mem_limit - size && Vcpu::current()->as().check(addr, size, PROT_READ);
+}
+
+// One element between memory and element i of the group at reg.
+void access(CpuState& s, bool store, unsigned reg, unsigned eew, uint64_t i, uint64_t addr) {
+  uint8_t* p = guest(s, addr, eew / 8, store);
+  uint8_t* r = s.v + reg * kVlenb + i * (eew / 8);
+  switch (eew) {  // fixed sizes: inline copies
+    case 8: store ? std::memcpy(p, r, 1) : std::memcpy(r, p, 1); break;
+    case 16: store ? std::memcpy(p, r, 2) : std::memcpy(r, p, 2); break;
+    case 32: store ? std::memcpy(p, r, 4) : std::memcpy(r, p, 4); break;
+    default: store ? std::memcpy(p, r, 8) : std::memcpy(r, p, 8); break;
+  }
+}
+
+// Unmasked unit-stride elements [from, to) of one field: a block copy per
+// guest page. vstart is the first element of each block, which is also
+// the first element to touch the page, so a fault on it is exact; an
+// element that straddles two pages goes alone.
+void unit_stride_blocks(CpuState& s, bool store, unsigned reg, unsigned eew, uint64_t from, uint64_t to,
+                        uint64_t base) {
+  const unsigned esz = eew / 8;
+  for (uint64_t i = from; i < to;) {
+    const uint64_t addr = base + i * esz;
+    const uint64_t room = ((addr | 4095) + 1 - addr) / esz;  // whole elements left in this page
+    const uint64_t n = room < to - i ? room : to - i;
+    s.vstart = i;
+    if (n == 0) {
+      access(s, store, reg, eew, i, addr);
+      ++i;
+      continue;
+    }
+    uint8_t* p = guest(s, addr, static_cast<unsigned>(n * esz), store);
+    uint8_t* r = s.v + reg * kVlenb + i * esz;
+    store ? std::memcpy(p, r, n * esz) : std::memcpy(r, p, n * esz);
+    i += n;
+  }
+}
+
+int log2_of(unsigned v) { return __builtin_ctz(v); }
+
+}  // namespace
+
+bool step_mem(VInsn& c) {
+  CpuState& s = c.s;
+  const uint32_t w = c.d.expanded;
+  const bool store = (w & 0x7f) == 0x27;
+  static constexpr unsigned kEewOfWidth[8] = {8, 0, 0, 0, 0, 16, 32, 64};
+  const unsigned eew = kEewOfWidth[(w >> 12) & 7];
+  const unsigned nf = (w >> 29) + 1;
+  const unsigned mop = (w >> 26) & 3, lumop = (w >> 20) & 0x1f;
+  const uint64_t base = s.x[c.d.rs1];
+
+  if (mop == 0 && (lumop == 8 || lumop == 0xb)) {
+    // Whole registers (nf of them, EEW elements, vl and vtype ignored) or a
+    // mask (ceil(vl/8) bytes).
+    if (lumop == 8 && c.vd % nf) return false;
+    const uint64_t evl = lumop == 8 ? nf * kVlenb / (eew / 8) : (c.vl + 7) / 8;
+    unit_stride_blocks(s, store, c.vd, eew, c.vstart, evl, base);
+    return true;
+  }
+
+  const bool indexed = mop & 1;
+  const unsigned data_eew = indexed ? c.sew : eew;
+  const int emul = indexed ? c.lmul : c.lmul + log2_of(eew) - log2_of(c.sew);
+  if (emul < -3 || emul > 3 || !reg_ok(c.vd, emul)) return false;
+  if (indexed) {
+    const int iemul = c.lmul + log2_of(eew) - log2_of(c.sew);
+    if (iemul < -3 || iemul > 3 || !reg_ok(c.vs2, iemul)) return false;
+    // A load's data group against its index group (different EEWs).
+    if (!store && !overlap_ok(c.vd, emul, data_eew, c.vs2, iemul, eew)) return false;
+  }
+  const unsigned regs = emul > 0 ? 1u << emul : 1;  // registers per field
+  if (nf * regs > 8 || c.vd + nf * regs > 32) return false;
+  if (!store && !c.vm && c.vd == 0) return false;  // a masked load cannot write v0
+  const bool ff = !store && mop == 0 && lumop == 0x10;
+  const unsigned esz = data_eew / 8;
+  if (mop == 0 && nf == 1 && c.vm && !ff) {
+    unit_stride_blocks(s, store, c.vd, eew, c.vstart, c.vl, base);
+    return true;
+  }
+  const uint64_t stride = s.x[c.d.rs2];
+  for (uint64_t i = c.vstart; i < c.vl; ++i) {
+    if (!c.active(i)) continue;
+    for (unsigned f = 0; f < nf; ++f) {
+      uint64_t addr;
+      switch (mop) {
+        case 0: addr = base + (i * nf + f) * esz; break;
+        case 2: addr = base + i * stride + f * esz; break;
+        default: addr = base + eget(s, c.vs2, eew, i) + f * esz; break;
+      }
+      if (ff && i > 0 && !readable(s, addr, esz)) {
+        s.vl = i;  // fault-only-first: no trap past element 0
+        return true;
+      }
+      s.vstart = i;
+      access(s, store, c.vd + f * regs, data_eew, i, addr);
+    }
+  }
+  return true;
+}
+
+}  // namespace hart::v
