@@ -51,6 +51,7 @@ struct TranslationBlock {
   uint32_t code_size = 0;
   bool valid = true;
   bool reused = false;  // copied from a shared translation (translator/shared_code.h)
+  void* code_arena = nullptr;  // the executor's per-cache code memory holding `code`, if any
   TbExit exits[2];
   int n_exits = 0;
   // (host code offset, guest pc) for the start of each guest instruction,

@@ -46,6 +46,10 @@ class TbCache {
   // Frees code of invalidated TBs. Only when no vCPU runs generated code.
   void reclaim();
 
+  // State the executor keeps per cache (its code memory): created by the
+  // executor, destroyed after every TB of the cache has been freed.
+  std::shared_ptr<void>& executor_data() { return executor_data_; }
+
   // vCPUs inside Vcpu::run with this cache. The only one, outside generated
   // code, may reclaim: any other vCPU enters run() through find_tb, which
   // drops jump-cache entries older than the last invalidation before it
@@ -70,6 +74,7 @@ class TbCache {
   void unlink_all(TranslationBlock* tb);
 
   Executor& exec_;
+  std::shared_ptr<void> executor_data_;  // declared first: destroyed last
   std::mutex mutex_;
   PcTable<TranslationBlock> by_pc_;
   // TBs live in chunks (no allocation per TB, one free per chunk at the

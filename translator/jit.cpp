@@ -24,6 +24,30 @@ using namespace asmjit;
 
 namespace {
 
+}  // namespace
+
+// Code memory of one TB cache: chunks from the Jit's allocator, handed out
+// by bumping a pointer; released when the cache goes. Blocks invalidated
+// before then stay (dead bytes); past a bound the cache allocates from the
+// Jit's allocator again, so a guest that rewrites code forever (its own JIT)
+// wastes at most that bound.
+struct CodeArena {
+  static constexpr size_t kChunk = 256 * 1024;
+  Jit* jit;
+  std::mutex mutex;
+  std::vector<void*> chunks;  // rx addresses
+  uint8_t *rx = nullptr, *rw = nullptr;
+  size_t left = 0, used = 0, dead = 0;
+  explicit CodeArena(Jit* j) : jit(j) {}
+  ~CodeArena() {
+    std::lock_guard<std::mutex> lock(jit->alloc_mutex_);
+    for (void* c : chunks) jit->alloc_->release(c);
+  }
+  bool wasteful() const { return dead > std::max<size_t>(size_t{4} << 20, used - dead); }
+};
+
+namespace {
+
 // Data generated code refers to, kept alive with the TB.
 struct TbData {
   std::vector<DecodedInsn> helper_insns;
@@ -122,7 +146,7 @@ bool Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* t
   // A copy of a shared translation is not timed (two clock reads would be
   // a tenth of its cost): translation_seconds is time spent translating.
   if (share && shared_->use_match(vcpu.as(), pc, flags,
-                                  [this, tb](const SharedBlock& b) { return instantiate(b, tb); }))
+                                  [this, &vcpu, tb](const SharedBlock& b) { return instantiate(vcpu, b, tb); }))
     return true;
   const auto t0 = std::chrono::steady_clock::now();
   ParcelLog parcels;
@@ -153,12 +177,41 @@ std::unique_ptr<SharedBlock> Jit::to_shared(const TranslationBlock& tb, const Pa
   return blk;
 }
 
-bool Jit::instantiate(const SharedBlock& blk, TranslationBlock* tb) {
-  void *rx = nullptr, *rw = nullptr;
+bool Jit::alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, void** rw) {
+  std::shared_ptr<void>& data = vcpu.tb_cache().executor_data();
+  if (!data) data = std::make_shared<CodeArena>(this);
+  auto* arena = static_cast<CodeArena*>(data.get());
+  const size_t need = (size + 15) & ~size_t{15};
   {
-    std::lock_guard<std::mutex> lock(alloc_mutex_);
-    if (alloc_->alloc(&rx, &rw, blk.code.size()) != kErrorOk) return false;
+    std::lock_guard<std::mutex> lock(arena->mutex);
+    if (need <= CodeArena::kChunk / 4 && !arena->wasteful()) {
+      if (arena->left < need) {
+        void *crx = nullptr, *crw = nullptr;
+        std::lock_guard<std::mutex> alock(alloc_mutex_);
+        if (alloc_->alloc(&crx, &crw, CodeArena::kChunk) != kErrorOk) return false;
+        arena->chunks.push_back(crx);
+        arena->rx = static_cast<uint8_t*>(crx);
+        arena->rw = static_cast<uint8_t*>(crw);
+        arena->left = CodeArena::kChunk;
+      }
+      *rx = arena->rx;
+      *rw = arena->rw;
+      arena->rx += need;
+      arena->rw += need;
+      arena->left -= need;
+      arena->used += need;
+      tb->code_arena = arena;
+      return true;
+    }
   }
+  std::lock_guard<std::mutex> lock(alloc_mutex_);
+  tb->code_arena = nullptr;
+  return alloc_->alloc(rx, rw, size) == kErrorOk;
+}
+
+bool Jit::instantiate(Vcpu& vcpu, const SharedBlock& blk, TranslationBlock* tb) {
+  void *rx = nullptr, *rw = nullptr;
+  if (!alloc_code(vcpu, blk.code.size(), tb, &rx, &rw)) return false;
   auto* code_rw = static_cast<uint8_t*>(rw);
   memcpy(code_rw, blk.code.data(), blk.code.size());
   tb->pc = blk.pc;
@@ -279,10 +332,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, ParcelLog*
   }
   size_t size = code.codeSize();
   void *rx = nullptr, *rw = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(alloc_mutex_);
-    if (alloc_->alloc(&rx, &rw, size) != kErrorOk) return false;
-  }
+  if (!alloc_code(vcpu, size, tb, &rx, &rw)) return false;
   code.relocateToBase(reinterpret_cast<uint64_t>(rx));
   code.copyFlattenedData(rw, size);
   // Code with relocations depends on where it lies: not shared. (The
@@ -328,9 +378,16 @@ void Jit::unlink(TranslationBlock* from, int index) {
 
 void Jit::free_code(TranslationBlock* tb) {
   if (!tb->code) return;
-  std::lock_guard<std::mutex> lock(alloc_mutex_);
-  alloc_->release(tb->code);
+  if (auto* arena = static_cast<CodeArena*>(tb->code_arena)) {
+    // Arena code goes with its cache; count what is dead meanwhile.
+    std::lock_guard<std::mutex> lock(arena->mutex);
+    arena->dead += (tb->code_size + 15) & ~uint32_t{15};
+  } else {
+    std::lock_guard<std::mutex> lock(alloc_mutex_);
+    alloc_->release(tb->code);
+  }
   tb->code = tb->code_rw = nullptr;
+  tb->code_arena = nullptr;
 }
 
 void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_pc,

@@ -60,9 +60,14 @@ class Jit final : public Executor {
   bool translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, ParcelLog* parcels,
                           TranslationBlock* tb);
   // The shared translation's code copied into tb, a new TB of this guest.
-  bool instantiate(const SharedBlock& blk, TranslationBlock* tb);
+  bool instantiate(Vcpu& vcpu, const SharedBlock& blk, TranslationBlock* tb);
   std::unique_ptr<SharedBlock> to_shared(const TranslationBlock& tb, const ParcelLog& parcels);
   void note_perf_map(const TranslationBlock& tb);
+  // Code memory for a TB of vcpu's cache: from the cache's arena (one bump
+  // per block, everything released at once with the cache) while the
+  // arena's dead bytes stay small, else from the allocator.
+  bool alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, void** rw);
+  friend struct CodeArena;
 
   std::unique_ptr<asmjit::JitAllocator> alloc_;
   std::mutex alloc_mutex_;

@@ -603,7 +603,6 @@ void Process::become_zombie() {
   }
   if (as.use_count() == 1) as->set_change_listener(nullptr);
   as.reset();
-  cache.reset();
   ipc_process_exit(*this);  // SEM_UNDO, shm segments detached by the exit
   uncount_live();
 
@@ -667,6 +666,9 @@ void Process::become_zombie() {
     mark_zombie();
   }
   orphans.clear();  // zombies among them go now; live ones are reaped by nobody
+  // The translations go last: freeing tens of thousands of blocks need not
+  // delay the parent's wait (or the launcher's exit event).
+  cache.reset();
   // `self` may not be the last reference: run_thread still holds one.
 }
 
