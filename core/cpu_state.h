@@ -84,7 +84,7 @@ struct CpuState {
   // The vCPU's jump cache, probed inline by indirect jumps: slot of pc is
   // (pc >> 1) & (kJmpCacheSize - 1); an empty slot holds a sentinel TB whose
   // probe key matches nothing (see core/tb.h).
-  static constexpr unsigned kJmpCacheBits = 12;
+  static constexpr unsigned kJmpCacheBits = 14;
   static constexpr unsigned kJmpCacheSize = 1u << kJmpCacheBits;
   struct TranslationBlock* jmp_cache[kJmpCacheSize];
 

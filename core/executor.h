@@ -33,6 +33,10 @@ class Executor {
   virtual void link(TranslationBlock* from, int index, TranslationBlock* to) = 0;
   virtual void unlink(TranslationBlock* from, int index) = 0;
   virtual void free_code(TranslationBlock* tb) = 0;
+  // After the TB's guest pages were write-protected: true if the guest code
+  // is still what tb was translated from. A write that landed between the
+  // translator's read and the protection would otherwise go unnoticed.
+  virtual bool code_unchanged(Vcpu&, const TranslationBlock*) { return true; }
   // After a host fault at host_pc inside tb: write the guest registers held
   // in host registers (found in uc) back to the CPU state and set its pc.
   virtual void restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_pc,

@@ -51,7 +51,9 @@ struct TranslationBlock {
   uint32_t code_size = 0;
   bool valid = true;
   bool reused = false;  // copied from a shared translation (translator/shared_code.h)
-  void* code_arena = nullptr;  // the executor's per-cache code memory holding `code`, if any
+  // The executor's per-cache memory holding `code` (TbCache::executor_data),
+  // if any: such code is released with the cache, not block by block.
+  void* code_arena = nullptr;
   TbExit exits[2];
   int n_exits = 0;
   // (host code offset, guest pc) for the start of each guest instruction,
@@ -59,7 +61,7 @@ struct TranslationBlock {
   // Immutable once the TB exists; copies of a shared translation share it.
   std::shared_ptr<const PcMap> pc_map;
   // Executor-owned data the code refers to (kept alive with the TB).
-  std::shared_ptr<void> data;
+  std::shared_ptr<const void> data;
   // TBs whose exits are chained to this one: (tb, exit index).
   std::vector<std::pair<TranslationBlock*, int>> incoming;
 

@@ -6,8 +6,15 @@
 namespace hart {
 
 TbCache::~TbCache() {
-  by_pc_.for_each([this](uint64_t, TranslationBlock*& tb) { exec_.free_code(tb); });
-  for (TranslationBlock* tb : graveyard_) exec_.free_code(tb);
+  // Code in the executor's per-cache memory (code_arena) goes with
+  // executor_data_; the rest is freed block by block.
+  for (size_t c = 0; c < chunks_.size(); ++c) {
+    const size_t n = c + 1 == chunks_.size() ? chunk_used_ : kChunk;
+    for (size_t i = 0; i < n; ++i) {
+      TranslationBlock* tb = &chunks_[c][i];
+      if (tb->code && !tb->code_arena) exec_.free_code(tb);
+    }
+  }
 }
 
 TranslationBlock* TbCache::lookup(uint64_t pc, uint32_t flags) {

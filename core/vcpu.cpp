@@ -128,8 +128,14 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
     }
     tb = cache_.insert(fresh);
     // Guest writes to this code must now be noticed (self-modifying code,
-    // other threads, guest JITs without fence.i).
+    // other threads, guest JITs without fence.i)...
     as_.protect_code(tb->guest_lo, tb->pc_end);
+    // ...and one that came between the translator's read and that
+    // protection (another thread's store) must not leave stale code.
+    if (!exec_.code_unchanged(*this, tb)) {
+      cache_.invalidate(tb->guest_lo, tb->pc_end);
+      return find_tb(pc, flags);
+    }
   }
   state.jmp_cache[slot] = tb;
   return tb;

@@ -48,11 +48,6 @@ struct CodeArena {
 
 namespace {
 
-// Data generated code refers to, kept alive with the TB.
-struct TbData {
-  std::vector<DecodedInsn> helper_insns;
-};
-
 std::string host_disassembly(const uint8_t* code, size_t size) {
   std::string out;
   ZyanUSize off = 0;
@@ -149,18 +144,16 @@ bool Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* t
                                   [this, &vcpu, tb](const SharedBlock& b) { return instantiate(vcpu, b, tb); }))
     return true;
   const auto t0 = std::chrono::steady_clock::now();
-  ParcelLog parcels;
-  bool ok = translate_block_at(vcpu, pc, flags, share ? &parcels : nullptr, tb);
-  if (ok && share)
-    if (std::unique_ptr<SharedBlock> blk = to_shared(*tb, parcels)) shared_->publish(std::move(blk));
+  bool shareable = false;
+  bool ok = translate_block_at(vcpu, pc, flags, tb, &shareable);
+  if (ok && share && shareable) shared_->publish(to_shared(*tb));
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0);
   vcpu.tb_cache().add_translate_time(static_cast<uint64_t>(ns.count()));
   return ok;
 }
 
-std::unique_ptr<SharedBlock> Jit::to_shared(const TranslationBlock& tb, const ParcelLog& parcels) {
+std::unique_ptr<SharedBlock> Jit::to_shared(const TranslationBlock& tb) {
   auto blk = std::make_unique<SharedBlock>();
-  if (!parcels.to_runs(blk.get())) return nullptr;
   blk->pc = tb.pc;
   blk->flags = tb.flags;
   blk->guest_lo = tb.guest_lo;
@@ -173,7 +166,7 @@ std::unique_ptr<SharedBlock> Jit::to_shared(const TranslationBlock& tb, const Pa
     blk->exits[i].linked = nullptr;
   }
   blk->pc_map = tb.pc_map;
-  blk->data = tb.data;
+  blk->data = std::static_pointer_cast<const TbData>(tb.data);
   return blk;
 }
 
@@ -244,8 +237,8 @@ void Jit::note_perf_map(const TranslationBlock& tb) {
   fflush(perf_map_);
 }
 
-bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, ParcelLog* parcels,
-                             TranslationBlock* tb) {
+bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb,
+                             bool* shareable) {
   AddressSpace& as = vcpu.as();
   GuestLog& log = vcpu.log();
   // Instruction bytes are fetched a page at a time through AddressSpace::
@@ -253,16 +246,17 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, ParcelLog*
   // of faulting hartd when the page goes away meanwhile.
   uint64_t page_va = ~uint64_t{0};
   alignas(8) uint8_t page[kPageSize];
-  // Every parcel read is logged for the shared store (shared_code.h).
-  if (parcels) parcels->clear();
-  FetchFn fetch = [&as, &page_va, &page, parcels](uint64_t a, uint16_t* parcel) {
+  // Every parcel read is logged: the TB keeps the guest code it was made
+  // from (code_unchanged, the shared store).
+  ParcelLog parcels;
+  FetchFn fetch = [&as, &page_va, &page, &parcels](uint64_t a, uint16_t* parcel) {
     uint64_t pva = page_down(a);
     if (pva != page_va) {
       if (!as.fetch(pva, page, kPageSize)) return false;
       page_va = pva;
     }
     memcpy(parcel, page + (a - pva), 2);
-    if (parcels) parcels->add(a, *parcel);
+    parcels.add(a, *parcel);
     return true;
   };
   auto data = std::make_shared<TbData>();
@@ -326,7 +320,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, ParcelLog*
   std::string err = emit_block(a, blk.ir, tb, data->helper_insns, bopt);
   if (!err.empty()) {
     // Retry one instruction at a time: a single instruction always fits.
-    if (fopt.max_insns > 1) return translate_block_at(vcpu, pc, flags | kTbOneInsn, parcels, tb);
+    if (fopt.max_insns > 1) return translate_block_at(vcpu, pc, flags | kTbOneInsn, tb, shareable);
     log.printf("translation of 0x%lx failed: %s\n", (unsigned long)pc, err.c_str());
     abort();
   }
@@ -337,7 +331,8 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, ParcelLog*
   code.copyFlattenedData(rw, size);
   // Code with relocations depends on where it lies: not shared. (The
   // backend addresses helpers through registers, so there are none today.)
-  if (parcels && !code.relocEntries().empty()) parcels->clear();
+  parcels.to_code(&data->code);
+  *shareable = data->code.valid && code.relocEntries().empty();
   tb->code = static_cast<uint8_t*>(rx);
   tb->code_rw = static_cast<uint8_t*>(rw);
   tb->code_size = static_cast<uint32_t>(size);
@@ -374,6 +369,11 @@ void Jit::link(TranslationBlock* from, int index, TranslationBlock* to) {
 
 void Jit::unlink(TranslationBlock* from, int index) {
   patch_jump(from, index, from->code + from->exits[index].stub_offset);
+}
+
+bool Jit::code_unchanged(Vcpu& vcpu, const TranslationBlock* tb) {
+  const auto* data = static_cast<const TbData*>(tb->data.get());
+  return data && data->code.matches(vcpu.as());
 }
 
 void Jit::free_code(TranslationBlock* tb) {

@@ -49,6 +49,7 @@ class Jit final : public Executor {
   void link(TranslationBlock* from, int index, TranslationBlock* to) override;
   void unlink(TranslationBlock* from, int index) override;
   void free_code(TranslationBlock* tb) override;
+  bool code_unchanged(Vcpu& vcpu, const TranslationBlock* tb) override;
   void restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_pc,
                      const ucontext_t* uc) override;
   bool owns_code(uintptr_t host_pc) const override;
@@ -57,11 +58,11 @@ class Jit final : public Executor {
   Jit() = default;
   void patch_jump(TranslationBlock* tb, int index, const uint8_t* target);
   // translate() without the timing (it retries itself one instruction at a time).
-  bool translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, ParcelLog* parcels,
-                          TranslationBlock* tb);
+  bool translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb,
+                          bool* shareable);
   // The shared translation's code copied into tb, a new TB of this guest.
   bool instantiate(Vcpu& vcpu, const SharedBlock& blk, TranslationBlock* tb);
-  std::unique_ptr<SharedBlock> to_shared(const TranslationBlock& tb, const ParcelLog& parcels);
+  std::unique_ptr<SharedBlock> to_shared(const TranslationBlock& tb);
   void note_perf_map(const TranslationBlock& tb);
   // Code memory for a TB of vcpu's cache: from the cache's arena (one bump
   // per block, everything released at once with the cache) while the

@@ -9,21 +9,24 @@
 namespace hart {
 
 size_t SharedBlock::footprint() const {
-  return sizeof(SharedBlock) + code.size() + bytes.size() + runs.size() * sizeof(Run) +
+  return sizeof(SharedBlock) + sizeof(TbData) + code.size() + data->code.bytes.size() +
+         data->code.runs.size() * sizeof(GuestCode::Run) +
+         data->helper_insns.size() * sizeof(DecodedInsn) +
          (pc_map ? pc_map->size() * sizeof((*pc_map)[0]) : 0);
 }
 
-bool ParcelLog::to_runs(SharedBlock* out) const {
+void ParcelLog::to_code(GuestCode* out) const {
   std::vector<std::pair<uint64_t, uint16_t>> p = parcels_;
   std::sort(p.begin(), p.end(), [](auto& a, auto& b) { return a.first < b.first; });
   out->runs.clear();
   out->bytes.clear();
+  out->valid = false;
   for (size_t i = 0; i < p.size(); ++i) {
     if (i > 0 && p[i].first == p[i - 1].first) {
-      if (p[i].second != p[i - 1].second) return false;
+      if (p[i].second != p[i - 1].second) return;
       continue;
     }
-    SharedBlock::Run* last = out->runs.empty() ? nullptr : &out->runs.back();
+    GuestCode::Run* last = out->runs.empty() ? nullptr : &out->runs.back();
     if (last && last->addr + last->len == p[i].first) {
       last->len += 2;
     } else {
@@ -32,13 +35,20 @@ bool ParcelLog::to_runs(SharedBlock* out) const {
     out->bytes.push_back(static_cast<uint8_t>(p[i].second));
     out->bytes.push_back(static_cast<uint8_t>(p[i].second >> 8));
   }
-  return !out->runs.empty();
+  out->valid = !out->runs.empty();
 }
 
-bool SharedCodeStore::matches(const AddressSpace& as, const SharedBlock& blk) {
-  for (const SharedBlock::Run& r : blk.runs)
-    if (!as.fetch_equals(r.addr, blk.bytes.data() + r.off, r.len)) return false;
+bool GuestCode::matches(const AddressSpace& as) const {
+  if (!valid) return false;
+  for (const Run& r : runs)
+    if (!as.fetch_equals(r.addr, bytes.data() + r.off, r.len)) return false;
   return true;
+}
+
+bool GuestCode::same_as(const GuestCode& o) const {
+  return valid && o.valid && bytes == o.bytes && runs.size() == o.runs.size() &&
+         std::equal(runs.begin(), runs.end(), o.runs.begin(),
+                    [](const Run& x, const Run& y) { return x.addr == y.addr && x.len == y.len; });
 }
 
 void SharedCodeStore::publish(std::unique_ptr<SharedBlock> blk) {
@@ -53,10 +63,7 @@ void SharedCodeStore::publish(std::unique_ptr<SharedBlock> blk) {
   for (const SharedBlock* b = head; b; b = b->next, ++n) {
     if (n + 1 >= kMaxPerKey) return;  // the first programs keep their slots
     // Another vCPU published the same code meanwhile.
-    if (b->runs.size() == blk->runs.size() && b->bytes == blk->bytes &&
-        std::equal(b->runs.begin(), b->runs.end(), blk->runs.begin(),
-                   [](auto& x, auto& y) { return x.addr == y.addr && x.len == y.len; }))
-      return;
+    if (b->data->code.same_as(blk->data->code)) return;
   }
   blk->next = head;
   head = blk.get();

@@ -25,10 +25,33 @@
 
 #include "core/pc_table.h"
 #include "core/tb.h"
+#include "translator/decode.h"
 
 namespace hart {
 
 class AddressSpace;
+
+// The guest code a translation read: runs of consecutive bytes
+// [addr, addr + len) whose contents start at bytes[off].
+struct GuestCode {
+  struct Run {
+    uint64_t addr;
+    uint32_t len, off;
+  };
+  std::vector<Run> runs;
+  std::vector<uint8_t> bytes;
+  bool valid = false;  // false: the code changed while it was being read
+  // True if `as` holds exactly these bytes, executable, now.
+  bool matches(const AddressSpace& as) const;
+  bool same_as(const GuestCode& o) const;
+};
+
+// Data a translation's code refers to (helper instructions, by address) and
+// the guest code it was made from, kept alive with every TB that runs it.
+struct TbData {
+  std::vector<DecodedInsn> helper_insns;
+  GuestCode code;
+};
 
 // One finished translation, as the backend left it before any chaining.
 struct SharedBlock {
@@ -40,15 +63,7 @@ struct SharedBlock {
   TbExit exits[2];            // linked == nullptr
   int n_exits = 0;
   std::shared_ptr<const PcMap> pc_map;
-  std::shared_ptr<void> data;  // helper instructions the code points into
-  // The guest code read: runs of consecutive bytes [addr, addr + len) whose
-  // contents start at bytes[off].
-  struct Run {
-    uint64_t addr;
-    uint32_t len, off;
-  };
-  std::vector<Run> runs;
-  std::vector<uint8_t> bytes;
+  std::shared_ptr<const TbData> data;  // helper instructions; the guest code (data->code)
   size_t footprint() const;
   // The next stored translation at the same (pc, flags): another program's
   // code there. Guarded by its shard's mutex.
@@ -59,10 +74,9 @@ struct SharedBlock {
 class ParcelLog {
  public:
   void add(uint64_t addr, uint16_t parcel) { parcels_.emplace_back(addr, parcel); }
-  // Builds runs/bytes of `out`; false if one address was read twice with
-  // different contents (the code changed under the translator: not stored).
-  bool to_runs(SharedBlock* out) const;
-  void clear() { parcels_.clear(); }
+  // Fills `out` (valid unless one address was read twice with different
+  // contents: the code changed under the translator).
+  void to_code(GuestCode* out) const;
 
  private:
   std::vector<std::pair<uint64_t, uint16_t>> parcels_;
@@ -83,7 +97,7 @@ class SharedCodeStore {
     Shard& sh = shard(key(pc, flags));
     std::lock_guard<std::mutex> lock(sh.mutex);
     for (const SharedBlock* b = sh.by_key.find(key(pc, flags)); b; b = b->next)
-      if (matches(as, *b)) {
+      if (b->data->code.matches(as)) {
         hits_.fetch_add(1, std::memory_order_relaxed);
         return use(*b);
       }
@@ -101,7 +115,6 @@ class SharedCodeStore {
   static constexpr size_t kMaxPerKey = 4;  // programs with different code at one pc
   static constexpr size_t kShards = 16;    // each with its lock, table and budget share
   static uint64_t key(uint64_t pc, uint32_t flags) { return tb_probe_key(pc, flags); }
-  static bool matches(const AddressSpace& as, const SharedBlock& blk);
 
   struct Shard {
     std::mutex mutex;
