@@ -128,8 +128,24 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
     // other threads, guest JITs without fence.i).
     as_.protect_code(tb->guest_lo, tb->pc_end);
   }
-  state.jmp_cache[slot] = tb;
+  // Counting: indirect jumps must miss inline and come back to the loop.
+  if (!counting) state.jmp_cache[slot] = tb;
   return tb;
+}
+
+uint64_t Vcpu::retired_in(const TranslationBlock* tb) const {
+  if (state.exit_reason == ExitReason::None) return tb->icount;  // ran to one of its exits
+  // Left at state.pc (a fault, ecall, breakpoint, exit request...): the
+  // instructions before it ran; an ecall or fence.i at pc ran too (the
+  // environment or the loop moves past it).
+  uint64_t n = 0;
+  for (auto& [off, pc] : tb->pc_map) {
+    if (pc == state.pc) break;
+    ++n;
+  }
+  if (n >= tb->icount) return tb->icount;
+  bool done = state.exit_reason == ExitReason::Ecall || state.exit_reason == ExitReason::FenceI;
+  return n + (done ? 1 : 0);
 }
 
 // QEMU's -d cpu layout (" x2/sp    0000..." four to a line), plus the FP
@@ -179,6 +195,10 @@ ExitReason Vcpu::finish_fault() {
   pthread_sigmask(SIG_UNBLOCK, &s, nullptr);
   if (state.fault_kind == FaultKind::Unmapped && as_.check(state.fault_addr, 1, 0))
     state.fault_kind = FaultKind::Protection;
+  if (counted_tb_) {  // counting: the instructions before the faulting one ran
+    icount += retired_in(counted_tb_);
+    counted_tb_ = nullptr;
+  }
   return state.exit_reason;
 }
 
@@ -204,6 +224,11 @@ ExitReason Vcpu::run_loop() {
   if (stepping) base_flags = kTbOneInsn | kTbDebugStep;
   if (watching) base_flags |= kTbOneInsn;
   if (stepping || watching) chain = false;
+  const bool count = counting;
+  if (count) {
+    chain = false;
+    clear_jmp_cache();
+  }
   TranslationBlock* last = nullptr;
   int last_exit = 0;
   for (;;) {
@@ -213,8 +238,17 @@ ExitReason Vcpu::run_loop() {
     }
     // Code for a rounding mode the host lacks (RMM, invalid frm) differs.
     uint32_t flags = base_flags | (state.frm > RUP ? uint32_t{kTbFrmNoHost} : 0u);
+    if (count && icount >= icount_stop) {
+      state.exit_reason = ExitReason::Icount;
+      return state.exit_reason;
+    }
     TranslationBlock* tb = find_tb(state.pc, flags);
     if (!tb) return state.exit_reason;  // fetch fault, described in state
+    // Near the stop: one instruction at a time.
+    if (count && tb->icount > icount_stop - icount && !(flags & kTbOneInsn)) {
+      tb = find_tb(state.pc, flags | kTbOneInsn);
+      if (!tb) return state.exit_reason;
+    }
     if (log_.enabled(kLog_exec))
       log_.printf("Trace 0: %p [%08lx/%016lx/%08x/%08x] \n", (void*)tb->code, 0ul,
                   (unsigned long)tb->pc, tb->flags, 0u);
@@ -230,8 +264,11 @@ ExitReason Vcpu::run_loop() {
     }
     watch_skip_pc_ = ~uint64_t{0};
     in_guest_ = true;
+    counted_tb_ = count ? tb : nullptr;
     ExitValue ev = exec_.enter(*this, tb);
     in_guest_ = false;
+    if (count) icount += retired_in(tb);
+    counted_tb_ = nullptr;
     if (ev & 3) {
       last = reinterpret_cast<TranslationBlock*>(ev & ~uintptr_t{3});
       last_exit = static_cast<int>(ev & 3) - 1;
