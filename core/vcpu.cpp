@@ -108,6 +108,8 @@ TranslationBlock g_empty_slot;  // probe_key kNoProbeKey: matches no pc
 
 void Vcpu::clear_jmp_cache() {
   for (TranslationBlock*& e : state.jmp_cache) e = &g_empty_slot;
+  if (count_cache_)
+    for (unsigned i = 0; i < kJmpCacheSize; ++i) count_cache_[i] = &g_empty_slot;
 }
 
 TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
@@ -116,8 +118,12 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
     clear_jmp_cache();
     jmp_cache_gen_ = gen;
   }
+  // Counting: the loop's own cache, so that generated code (which probes
+  // state.jmp_cache for indirect jumps) never goes from block to block
+  // without coming back here to count.
+  TranslationBlock** jc = counting ? count_cache() : state.jmp_cache;
   unsigned slot = jmp_cache_slot(pc);
-  TranslationBlock* tb = state.jmp_cache[slot];
+  TranslationBlock* tb = jc[slot];
   if (tb->probe_key == tb_probe_key(pc, flags)) return tb;
   tb = cache_.lookup(pc, flags);
   if (!tb) {
@@ -128,9 +134,16 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
     // other threads, guest JITs without fence.i).
     as_.protect_code(tb->guest_lo, tb->pc_end);
   }
-  // Counting: indirect jumps must miss inline and come back to the loop.
-  if (!counting) state.jmp_cache[slot] = tb;
+  jc[slot] = tb;
   return tb;
+}
+
+TranslationBlock** Vcpu::count_cache() {
+  if (!count_cache_) {
+    count_cache_.reset(new TranslationBlock*[kJmpCacheSize]);
+    for (unsigned i = 0; i < kJmpCacheSize; ++i) count_cache_[i] = &g_empty_slot;
+  }
+  return count_cache_.get();
 }
 
 uint64_t Vcpu::retired_in(const TranslationBlock* tb) const {
@@ -225,10 +238,11 @@ ExitReason Vcpu::run_loop() {
   if (watching) base_flags |= kTbOneInsn;
   if (stepping || watching) chain = false;
   const bool count = counting;
-  if (count) {
-    chain = false;
-    clear_jmp_cache();
+  if (count) chain = false;
+  if (count && !last_run_counted_) {  // generated code must find no TB in the jump cache
+    for (TranslationBlock*& e : state.jmp_cache) e = &g_empty_slot;
   }
+  last_run_counted_ = count;
   TranslationBlock* last = nullptr;
   int last_exit = 0;
   for (;;) {

@@ -9,6 +9,7 @@
 
 #include <csetjmp>
 #include <cstdint>
+#include <memory>
 #include <signal.h>
 
 #include "core/address_space.h"
@@ -108,6 +109,9 @@ class Vcpu {
   volatile bool in_guest_ = false;
   uint64_t watch_skip_pc_ = ~uint64_t{0};  // watch hit reported here: run it next
   const TranslationBlock* counted_tb_ = nullptr;  // counting: the block running now
+  std::unique_ptr<TranslationBlock*[]> count_cache_;  // counting: find_tb's cache (count_cache())
+  TranslationBlock** count_cache();
+  bool last_run_counted_ = false;
 };
 
 }  // namespace hart
