@@ -157,6 +157,7 @@ void debug_report(Process& p, Thread& t, StopKind kind) {
 void debug_intercept_signals(Process& p, Thread& t) {
   DebugController* d = p.debug.load(std::memory_order_acquire);
   if (!d || !d->attached()) return;
+  if (Recorder* r = p.recorder.get(); r && r->seeking()) return;  // passing through history
   uint64_t done = sig_bit(SIGKILL);  // never shown; and signals already passed on
   for (;;) {
     GuestSiginfo info{};
@@ -175,7 +176,10 @@ void debug_intercept_signals(Process& p, Thread& t) {
     ev.tid = t.tid;
     ev.signal = sig;
     d->set_siginfo(t.tid, std::string(reinterpret_cast<const char*>(&info), sizeof info));
-    ResumeAction a = park(p, t, ev);
+    // Between instructions, before delivery: a reverse request may rewind
+    // the thread (the signal was not delivered in that history).
+    ResumeAction a = park(p, t, ev, /*may_rewind=*/true);
+    if (Recorder* r = p.recorder.get(); r && r->seeking()) return;
     done |= sig_bit(sig);
     if (a.signal) {
       done |= sig_bit(a.signal);

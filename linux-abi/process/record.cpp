@@ -95,6 +95,7 @@ bool Recorder::take_checkpoint(Process& p, Thread& t, std::string* error) {
   ck.icount = v.icount;
   ck.next_syscall = syscalls_.size();
   ck.next_counter = counters_.size();
+  ck.next_signal = signals_.size();
   memcpy(ck.arch, &v.state, kArchBytes);
   ck.res = {v.state.res_addr, v.state.res_value, v.state.res_size};
   process_state(p, t, ck, /*save=*/true);
@@ -150,6 +151,7 @@ void Recorder::restore(Process& p, Thread& t, Checkpoint& ck) {
   process_state(p, t, ck, /*save=*/false);
   syscall_pos_ = ck.next_syscall;
   counter_pos_ = ck.next_counter;
+  signal_pos_ = ck.next_signal;
 }
 
 // ---- the run loop --------------------------------------------------------------------
@@ -163,7 +165,8 @@ void Recorder::before_run(Process& p, Thread& t) {
   }
   if (replay_ && seek_ == Seek::None && v.icount >= end_) {
     // The end of history: live again.
-    if (syscall_pos_ != syscalls_.size() || counter_pos_ != counters_.size())
+    if (syscall_pos_ != syscalls_.size() || counter_pos_ != counters_.size() ||
+        signal_pos_ != signals_.size())
       diverged(p, t, "the end of history came before its last events");
     replay_ = false;
   }
@@ -181,6 +184,24 @@ void Recorder::before_run(Process& p, Thread& t) {
     v.icount_stop = end_;
   else
     v.icount_stop = next_checkpoint_;
+  // Replaying: halt where the next logged signal was delivered.
+  if (replay_ && signal_pos_ < signals_.size() && signals_[signal_pos_].icount > v.icount)
+    v.icount_stop = std::min(v.icount_stop, signals_[signal_pos_].icount);
+}
+
+void Recorder::before_delivery(Thread& t, ThreadSignals& ts, ProcessSignals& ps) {
+  if (!active_ || !replay_) return;
+  ts.pending = PendingSignals{};
+  ps.shared = PendingSignals{};
+  uint64_t at = t.vcpu->icount;
+  while (signal_pos_ < signals_.size() && signals_[signal_pos_].icount < at) ++signal_pos_;  // passed
+  while (signal_pos_ < signals_.size() && signals_[signal_pos_].icount == at)
+    ts.pending.add(signals_[signal_pos_++].info);
+}
+
+void Recorder::delivered(Thread& t, const GuestSiginfo& info) {
+  if (!active_ || replay_) return;
+  signals_.push_back({t.vcpu->icount, info});
 }
 
 void Recorder::icount_reached(Process& p, Thread& t) {
@@ -229,6 +250,7 @@ bool Recorder::begin_reverse(Process& p, Thread& t, ResumeKind kind, StopEvent* 
     end_ = v.icount;  // entering history from its live end
     syscall_pos_ = syscalls_.size();
     counter_pos_ = counters_.size();
+    signal_pos_ = signals_.size();
     replay_ = true;
   }
   uint64_t cur = v.icount;
@@ -376,6 +398,7 @@ void Recorder::diverged(Process& p, Thread& t, const std::string& what) {
   std::lock_guard<std::mutex> lock(mutex_);
   syscalls_.resize(std::min(syscall_pos_, syscalls_.size()));
   counters_.resize(std::min(counter_pos_, counters_.size()));
+  signals_.resize(std::min(signal_pos_, signals_.size()));
   while (checkpoints_.size() > 1 && checkpoints_.back().icount > v.icount) checkpoints_.pop_back();
   replay_ = false;
   seek_ = Seek::None;
@@ -408,6 +431,7 @@ void Recorder::stop(Process& p, Thread& t, const std::string& why) {
   checkpoints_.clear();
   syscalls_.clear();
   counters_.clear();
+  signals_.clear();
 }
 
 std::string Recorder::status(const Thread* t) const {
@@ -418,9 +442,9 @@ std::string Recorder::status(const Thread* t) const {
   uint64_t first = checkpoints_.empty() ? 0 : checkpoints_.front().icount;
   snprintf(buf, sizeof buf,
            "recording: at instruction %" PRIu64 " (%s), history %" PRIu64 "..%" PRIu64 ", %zu system calls, "
-           "%zu counter reads, %zu checkpoints\n",
+           "%zu counter reads, %zu signals, %zu checkpoints\n",
            at, replay_ && at < end_ ? "replaying" : "live", first, replay_ ? std::max(end_, at) : at,
-           syscalls_.size(), counters_.size(), checkpoints_.size());
+           syscalls_.size(), counters_.size(), signals_.size(), checkpoints_.size());
   return buf;
 }
 

@@ -15,11 +15,13 @@
 // Does not own: instruction counting (core/vcpu), the stop/park protocol
 // (core/debug.h, debug_hooks.h), the remote protocol (gdbstub/).
 //
+// Signals are logged as they are delivered, with the instruction count;
+// replay delivers the logged ones at the same counts (icount_stop halts
+// the vCPU there) instead of whatever is pending.
 // Limits of this first version: one thread (a second thread, execve, or a
-// failure to checkpoint ends the recording with a logged message); signals
-// from outside the guest are not recorded (a history with a delivered
-// asynchronous signal cannot be replayed exactly); shared mappings are
-// not snapshotted. Threading: everything runs on the process's one vCPU
+// failure to checkpoint ends the recording with a logged message); shared
+// mappings are not snapshotted; signals left pending (blocked) at the live
+// end are not replayed. Threading: everything runs on the process's one vCPU
 // thread, except status() (the gdb stub), which takes the recorder's mutex.
 #pragma once
 
@@ -77,7 +79,16 @@ class Recorder {
   // Recording ends (a second thread, execve): history is dropped.
   void stop(Process& p, Thread& t, const std::string& why);
 
+  // Signal delivery (signals.cpp, process mutex held), on the vCPU thread.
+  // Replaying: the pending signals are the log's for this instruction
+  // count (those the run regenerated, such as faults, and any from
+  // outside are dropped). Recording: nothing.
+  void before_delivery(Thread& t, ThreadSignals& ts, ProcessSignals& ps);
+  // Recording: sig (info) is being delivered now.
+  void delivered(Thread& t, const GuestSiginfo& info);
+
   bool active() const { return active_; }
+  bool seeking() const { return seek_ != Seek::None; }
   // Inside history (not at its live end).
   bool replaying(const Thread& t) const;
   std::string status(const Thread* t) const;  // `monitor record`
@@ -89,13 +100,17 @@ class Recorder {
     int64_t ret = 0;
     std::vector<std::pair<uint64_t, std::string>> writes;  // guest memory after the call
   };
+  struct SignalEvent {
+    uint64_t icount = 0;  // delivered between instructions, after icount of them
+    GuestSiginfo info{};
+  };
   struct CounterEvent {
     uint32_t csr = 0;
     uint64_t value = 0;
   };
   struct Checkpoint {
     uint64_t icount = 0;
-    size_t next_syscall = 0, next_counter = 0;
+    size_t next_syscall = 0, next_counter = 0, next_signal = 0;
     // CpuState from x to frm (x, pc, f, fflags, frm), and the LR reservation.
     alignas(8) unsigned char arch[offsetof(CpuState, mem_base)] = {};
     struct {
@@ -137,7 +152,8 @@ class Recorder {
   uint64_t next_checkpoint_ = 0;
   std::vector<SyscallEvent> syscalls_;
   std::vector<CounterEvent> counters_;
-  size_t syscall_pos_ = 0, counter_pos_ = 0;  // replay cursors
+  std::vector<SignalEvent> signals_;
+  size_t syscall_pos_ = 0, counter_pos_ = 0, signal_pos_ = 0;  // replay cursors
   std::vector<Checkpoint> checkpoints_;
   // Seeking.
   Seek seek_ = Seek::None;

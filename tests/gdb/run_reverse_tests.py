@@ -15,6 +15,11 @@ import run_gdb_tests as g
 PROG = "rexec"
 
 
+def run(h, cmds, timeout=20):
+    """gdb on hart h; rexec's SIGUSR1 passes without a stop."""
+    return g.run_gdb(h, PROG, ["handle SIGUSR1 nostop noprint pass", *cmds], timeout=timeout)
+
+
 def values(out, names):
     """The values gdb printed for `print NAME` commands, in order: the text
     after "$N = " of each print, grouped by the names asked."""
@@ -48,7 +53,7 @@ def rexec_icount():
     counts = []
     for opts in (("--record",), ("--record", "-one-insn-per-tb")):
         h = g.Hart(PROG, opts=opts)
-        out = g.run_gdb(h, PROG, cmds)
+        out = run(h, cmds)
         c = icounts(out)
         if len(c) != 4 or c[1] != c[0] + 1 or c[2] != c[0] - 1 or c[3] != c[0]:
             g.fail(f"icount sequence {c} with {opts}", out)
@@ -63,12 +68,12 @@ def rexec_icount():
         g.fail(f"icount at the breakpoint: {counts[0]} counted by blocks, {counts[1]} one by one")
     # Without --record there is no count (and no reverse execution).
     h = g.Hart(PROG)
-    out = g.run_gdb(h, PROG, ["monitor icount", "reverse-stepi", "continue"])
+    out = run(h, ["monitor icount", "reverse-stepi", "continue"])
     g.expect_in_order(out, [r"not recording", r"exited normally"])
     h.finish()
 
 
-NAMES = ["counter", "/x rnd", "t_ns", "ticks", "head"]
+NAMES = ["counter", "/x rnd", "t_ns", "ticks", "head", "got"]
 
 
 def prints():
@@ -85,14 +90,15 @@ def rexec_gdb(interval=None):
     second = g.source_line("rexec.c", "SECOND_MARK")
     opts = ("--record",) + (("--record-interval", str(interval)) if interval else ())
     h = g.Hart(PROG, opts=opts)
-    out = g.run_gdb(h, PROG, [
+    out = run(h, [
         f"break rexec.c:{end}", "continue", *prints(),
         f"break rexec.c:{last}", "reverse-continue", "reverse-next", "reverse-next", "next", "next",
         "reverse-step", "reverse-finish",
         "break mark", "reverse-continue", "print counter",
         "watch counter", "continue", "continue", "continue", "continue", "reverse-continue",
         "print counter", "delete", "reverse-continue", "monitor record",
-        f"break rexec.c:{end}", "continue", *prints(), "continue"], timeout=40)
+        "break on_usr1", "continue", "bt 2", f"break rexec.c:{end}", "continue", *prints(), "continue"],
+        timeout=40)
     g.expect_in_order(out, [
         rf"Breakpoint 1, main .*\n{end}\s",
         rf"Breakpoint 2, main .*\n{last}\s",                 # reverse-continue
@@ -112,18 +118,20 @@ def rexec_gdb(interval=None):
         r"Old value = 3\s+New value = 1",                     # reverse-continue: the last change
         r"^\$\d+ = 1$",
         r"No more reverse-execution history",
-        r"recording: at instruction 0 \(replaying\)",
-        rf"Breakpoint 5, main .*\n{end}\s",
+        r"recording: at instruction 0 \(replaying\), .* 1 signals",
+        r"Breakpoint 5, on_usr1 \(sig=10\)",                  # the logged signal, replayed
+        r"#1  <signal handler called>",
+        rf"Breakpoint 6, main .*\n{end}\s",
         r"exited normally"])
     groups = values(re.sub(r"^\$\d+ = [013]$\n", "", out, flags=re.M), NAMES)
-    if len(groups) != 2 or groups[0] != groups[1]:
+    if len(groups) != 2 or groups[0] != groups[1] or groups[0][5] != "10":
         g.fail(f"values before and after going back and forth differ: {groups}", out)
     r = regs(out)
     if len(r) != 10 or r[:5] != r[5:]:
         g.fail(f"registers at the end differ after replay: {r}", out)
     rc, o, e = h.finish()
     want = f"counter {groups[0][0]} "
-    if rc != 0 or o.count("head ELF counter") != 1 or want not in o:
+    if rc != 0 or o.count("head ELF counter") != 1 or want not in o or not o.endswith(" got 10\n"):
         g.fail("guest output (once, with the replayed counter)", rc, o, e)
     return out
 
