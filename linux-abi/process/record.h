@@ -25,6 +25,7 @@
 // thread, except status() (the gdb stub), which takes the recorder's mutex.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -146,7 +147,7 @@ class Recorder {
   static uint64_t counter_hook(void* ctx, uint32_t csr, uint64_t live);
 
   RecordOptions opts_;
-  bool active_ = false;
+  std::atomic<bool> active_{false};  // read by the process's other threads (it stops at the second)
   bool replay_ = false;  // the position went back into history (end_ is its end)
   uint64_t end_ = 0;  // the live end of history (instruction count)
   uint64_t next_checkpoint_ = 0;
