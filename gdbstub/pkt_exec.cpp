@@ -127,9 +127,16 @@ Reply pkt_S(Session& s, std::string_view a) { return legacy_resume(s, a, Action:
 
 // bs / bc: one instruction back / back to the last breakpoint or
 // watchpoint hit (or the start of history), for the selected thread; the
-// others stay stopped. Empty (unsupported) unless the process is recorded.
+// others stay stopped. A process no longer recorded (it started a thread)
+// has no history: the reply is the stop where it is, at the start of it.
 Reply reverse_resume(Session& s, Action a) {
-  if (!s.target.can_reverse()) return Reply::empty();
+  if (!s.target.can_reverse()) {
+    StopInfo here = s.last_stop;
+    if (here.kind != StopInfo::Stopped) return Reply::error(1);
+    here.reason = StopReason::HistoryBegin;
+    here.signal = 5;
+    return Reply::send(s.stop_reply(here));
+  }
   s.target.resume({{legacy_thread(s), ThreadAction{a, 0}}}, ThreadAction{Action::Stop, 0});
   return {Reply::Resume, ""};
 }

@@ -348,6 +348,12 @@ void Recorder::record_syscall(Process& p, Thread& t, uint64_t nr, const uint64_t
     stop(p, t, "the process started a second thread (multi-threaded recording is not supported yet)");
     return;
   }
+  {
+    std::lock_guard<std::mutex> lock(p.mutex());
+    e.blocked = t.sig.blocked;
+    e.saved_blocked = t.sig.saved_blocked;
+    e.restore_blocked = t.sig.restore_blocked;
+  }
   syscalls_.push_back(std::move(e));
 }
 
@@ -359,9 +365,12 @@ void Recorder::replay_ecall(Process& p, Thread& t) {
   int64_t ret;
   if (syscall_pos_ >= syscalls_.size() || syscalls_[syscall_pos_].icount != v.icount ||
       syscalls_[syscall_pos_].nr != nr) {
-    char buf[96];
-    snprintf(buf, sizeof buf, "system call %" PRIu64 " where the log has %s", nr,
-             syscall_pos_ < syscalls_.size() ? "another event" : "none");
+    char buf[160];
+    if (syscall_pos_ < syscalls_.size())
+      snprintf(buf, sizeof buf, "system call %" PRIu64 " where the log has system call %" PRIu64
+               " at instruction %" PRIu64, nr, syscalls_[syscall_pos_].nr, syscalls_[syscall_pos_].icount);
+    else
+      snprintf(buf, sizeof buf, "system call %" PRIu64 " past the log's last one", nr);
     diverged(p, t, buf);
     SyscallCtx ctx{p, v, nr, {a[0], a[1], a[2], a[3], a[4], a[5]}};
     ret = dispatch_syscall(ctx);  // live from here
@@ -385,6 +394,10 @@ void Recorder::replay_ecall(Process& p, Thread& t) {
       }
       for (const auto& [addr, bytes] : e.writes)
         if (!p.as().write(addr, bytes.data(), bytes.size())) p.as().poke(addr, bytes.data(), bytes.size());
+      std::lock_guard<std::mutex> lock(p.mutex());
+      t.sig.blocked = e.blocked;
+      t.sig.saved_blocked = e.saved_blocked;
+      t.sig.restore_blocked = e.restore_blocked;
     }
   }
   finish_syscall(p, v, ret, orig_a0);

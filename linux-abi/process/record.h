@@ -100,6 +100,11 @@ class Recorder {
     uint64_t nr = 0;
     int64_t ret = 0;
     std::vector<std::pair<uint64_t, std::string>> writes;  // guest memory after the call
+    // The thread's signal mask after the call, with the one to restore
+    // after a handler (rt_sigsuspend, ppoll, pselect6, epoll_pwait change
+    // it for the call's duration).
+    uint64_t blocked = 0, saved_blocked = 0;
+    bool restore_blocked = false;
   };
   struct SignalEvent {
     uint64_t icount = 0;  // delivered between instructions, after icount of them
