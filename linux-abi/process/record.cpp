@@ -189,12 +189,22 @@ void Recorder::before_run(Process& p, Thread& t) {
     v.icount_stop = std::min(v.icount_stop, signals_[signal_pos_].icount);
 }
 
-void Recorder::before_delivery(Thread& t, ThreadSignals& ts, ProcessSignals& ps) {
+void Recorder::before_delivery(Process& p, Thread& t, ThreadSignals& ts, ProcessSignals& ps) {
   if (!active_ || !replay_) return;
-  ts.pending = PendingSignals{};
-  ps.shared = PendingSignals{};
   uint64_t at = t.vcpu->icount;
   while (signal_pos_ < signals_.size() && signals_[signal_pos_].icount < at) ++signal_pos_;  // passed
+  // A fault the replay raised where the recording delivered nothing: the
+  // run left history (delivering nothing would run the faulting
+  // instruction again and again).
+  constexpr uint64_t kSync = sig_bit(SIGSEGV) | sig_bit(SIGBUS) | sig_bit(SIGILL) | sig_bit(SIGFPE) |
+                             sig_bit(SIGTRAP);
+  bool logged_here = signal_pos_ < signals_.size() && signals_[signal_pos_].icount == at;
+  if (!logged_here && (ts.pending.mask() & kSync)) {
+    diverged(p, t, "a fault the recording did not have");
+    return;
+  }
+  ts.pending = PendingSignals{};
+  ps.shared = PendingSignals{};
   while (signal_pos_ < signals_.size() && signals_[signal_pos_].icount == at)
     ts.pending.add(signals_[signal_pos_++].info);
 }

@@ -83,8 +83,9 @@ class Recorder {
   // Signal delivery (signals.cpp, process mutex held), on the vCPU thread.
   // Replaying: the pending signals are the log's for this instruction
   // count (those the run regenerated, such as faults, and any from
-  // outside are dropped). Recording: nothing.
-  void before_delivery(Thread& t, ThreadSignals& ts, ProcessSignals& ps);
+  // outside are dropped; a fault the log does not have is a divergence).
+  // Recording: nothing.
+  void before_delivery(Process& p, Thread& t, ThreadSignals& ts, ProcessSignals& ps);
   // Recording: sig (info) is being delivered now.
   void delivered(Thread& t, const GuestSiginfo& info);
 

@@ -375,7 +375,7 @@ void deliver(Process& p, Vcpu& v, bool from_syscall, int64_t ret, uint64_t orig_
     bool in_syscall = from_syscall && !ts.in_sigreturn;
     ts.in_sigreturn = false;
     Recorder* rec = p.recorder.get();  // record/replay: signals are logged / fed
-    if (rec) rec->before_delivery(Process::thread_of(v), ts, p.signals);
+    if (rec) rec->before_delivery(p, Process::thread_of(v), ts, p.signals);
     for (;;) {
       if (p.group_stop.stopping || p.group_stop.tell_continued) group_stop_park(p, v, lock);
       GuestSiginfo info;
