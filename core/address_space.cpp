@@ -482,6 +482,10 @@ bool AddressSpace::check(uint64_t addr, uint64_t len, int prot) const {
 // Copies between hartd and guest memory survive the guest changing its
 // mappings meanwhile (another thread's munmap) and file pages that cannot be
 // read (SIGBUS past the end of a file): the access fails as an EFAULT would.
+namespace {
+thread_local AddressSpace::WriteCapture* tls_write_capture = nullptr;  // set_write_capture
+}  // namespace
+
 bool AddressSpace::read(uint64_t addr, void* dst, uint64_t len) const {
   if (!check(addr, len, PROT_READ)) return false;
   return guarded_copy(dst, base_ + addr, len, base_, end_of_reservation());
@@ -551,6 +555,7 @@ bool AddressSpace::fetch_equals(uint64_t addr, const void* expect, uint64_t len)
 
 bool AddressSpace::poke(uint64_t addr, const void* src, uint64_t len) {
   if (!check(addr, len, 0)) return false;
+  if (tls_write_capture && len) tls_write_capture->emplace_back(addr, len);
   // Temporarily open the host pages for writing when the guest mapped them read-only.
   uint64_t s = page_down(addr), e = page_up(addr + len);
   std::vector<Vma> touched;
@@ -611,7 +616,10 @@ void AddressSpace::protect_code(uint64_t lo, uint64_t end) {
   }
 }
 
+void AddressSpace::set_write_capture(WriteCapture* capture) { tls_write_capture = capture; }
+
 bool AddressSpace::unprotect_code(uint64_t addr, uint64_t len) const {
+  if (tls_write_capture && len) tls_write_capture->emplace_back(addr, len);
   uint64_t lo = page_down(addr), hi = page_up(addr + len);
   std::vector<uint64_t> pages;
   {
@@ -695,6 +703,43 @@ void copy_via_proc_mem(int mem_fd, const uint8_t* src, uint8_t* dst, uint64_t le
   }
 }
 
+// The bytes of private mapping v from `from` to `to` (a fresh anonymous
+// RW mapping of the same length): file-backed ones whole, anonymous ones
+// only where the host has pages (present or swapped; the rest read as
+// zeros anyway).
+void copy_private_pages(int mem_fd, int map_fd, const Vma& v, const uint8_t* from, uint8_t* to) {
+  uint64_t len = v.end - v.start;
+  if (v.host_fd >= 0 || map_fd < 0) {
+    copy_via_proc_mem(mem_fd, from, to, len);
+  } else {
+    // Anonymous: only pages the host has (present or swapped) hold data.
+    constexpr uint64_t kBatch = 512;
+    uint64_t entries[kBatch];
+    for (uint64_t off = 0; off < len; off += kBatch * kPageSize) {
+      uint64_t n = std::min<uint64_t>(kBatch, (len - off) / kPageSize);
+      off_t at = static_cast<off_t>(reinterpret_cast<uintptr_t>(from + off) / kPageSize * 8);
+      if (pread(map_fd, entries, n * 8, at) != static_cast<ssize_t>(n * 8)) {
+        copy_via_proc_mem(mem_fd, from + off, to + off, n * kPageSize);
+        continue;
+      }
+      for (uint64_t i = 0; i < n;) {
+        if (!(entries[i] >> 62)) {  // neither present (63) nor swapped (62)
+          ++i;
+          continue;
+        }
+        uint64_t j = i + 1;
+        while (j < n && (entries[j] >> 62)) ++j;
+        uint64_t a = off + i * kPageSize, b = off + j * kPageSize;
+        if (v.prot & PROT_READ)
+          memcpy(to + a, from + a, b - a);
+        else
+          copy_via_proc_mem(mem_fd, from + a, to + a, b - a);
+        i = j;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<AddressSpace> AddressSpace::fork_copy(std::string* error) const {
@@ -727,35 +772,7 @@ std::unique_ptr<AddressSpace> AddressSpace::fork_copy(std::string* error) const 
       if (mmap(to, len, PROT_READ | PROT_WRITE,
                MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) == MAP_FAILED)
         return fail("mmap");
-      if (v.host_fd >= 0 || map_fd < 0) {
-        copy_via_proc_mem(mem_fd, from, to, len);
-      } else {
-        // Anonymous: only pages the host has (present or swapped) hold data.
-        constexpr uint64_t kBatch = 512;
-        uint64_t entries[kBatch];
-        for (uint64_t off = 0; off < len; off += kBatch * kPageSize) {
-          uint64_t n = std::min<uint64_t>(kBatch, (len - off) / kPageSize);
-          off_t at = static_cast<off_t>(reinterpret_cast<uintptr_t>(from + off) / kPageSize * 8);
-          if (pread(map_fd, entries, n * 8, at) != static_cast<ssize_t>(n * 8)) {
-            copy_via_proc_mem(mem_fd, from + off, to + off, n * kPageSize);
-            continue;
-          }
-          for (uint64_t i = 0; i < n;) {
-            if (!(entries[i] >> 62)) {  // neither present (63) nor swapped (62)
-              ++i;
-              continue;
-            }
-            uint64_t j = i + 1;
-            while (j < n && (entries[j] >> 62)) ++j;
-            uint64_t a = off + i * kPageSize, b = off + j * kPageSize;
-            if (v.prot & PROT_READ)
-              memcpy(to + a, from + a, b - a);
-            else
-              copy_via_proc_mem(mem_fd, from + a, to + a, b - a);
-            i = j;
-          }
-        }
-      }
+      copy_private_pages(mem_fd, map_fd, v, from, to);
       if (mprotect(to, len, host_prot(v.prot)) != 0) return fail("mprotect");
     }
     child->vma_.emplace(start, v);
@@ -764,6 +781,43 @@ std::unique_ptr<AddressSpace> AddressSpace::fork_copy(std::string* error) const 
   ::close(mem_fd);
   if (map_fd >= 0) ::close(map_fd);
   return child;
+}
+
+int AddressSpace::restore_from(const AddressSpace& snap) {
+  if (snap.limit_ != limit_) return -EINVAL;
+  int mem_fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+  if (mem_fd < 0) return -errno;
+  int map_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+  int err = 0;
+  {
+    std::scoped_lock lock(vma_mutex_, snap.vma_mutex_);
+    // Everything back to the reservation's PROT_NONE hole, then snap's mappings.
+    mmap(base_, limit_, PROT_NONE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    vma_.clear();
+    code_wp_.clear();
+    code_unwatched_.clear();
+    for (const auto& [start, v] : snap.vma_) {
+      uint64_t len = v.end - v.start;
+      uint8_t* from = snap.base_ + v.start;
+      uint8_t* to = base_ + v.start;
+      if (v.shared) {
+        if (mremap(from, 0, len, MREMAP_MAYMOVE | MREMAP_FIXED, to) == MAP_FAILED) err = -errno;
+      } else if (mmap(to, len, PROT_READ | PROT_WRITE,
+                      MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) == MAP_FAILED) {
+        err = -errno;
+      } else {
+        copy_private_pages(mem_fd, map_fd, v, from, to);
+      }
+      if (err) break;
+      mprotect(to, len, host_prot(v.prot));
+      vma_.emplace(start, v);
+    }
+    account_vmas();
+  }
+  ::close(mem_fd);
+  if (map_fd >= 0) ::close(map_fd);
+  if (on_change_) on_change_(0, limit_);
+  return err;
 }
 
 void AddressSpace::set_name(uint64_t addr, const std::string& name) {

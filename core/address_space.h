@@ -189,6 +189,22 @@ class AddressSpace {
   // change listener is not copied. nullptr + *error on failure.
   std::unique_ptr<AddressSpace> fork_copy(std::string* error) const;
 
+  // Record/replay (linux-abi/process/record.h): makes this address space
+  // what snap (a fork_copy() taken earlier) holds: every mapping goes,
+  // snap's private VMAs come back as private anonymous memory with snap's
+  // bytes, protections, names and flags; shared ones come back as a second
+  // view of snap's pages (their contents are the world's, not restored).
+  // The change listener sees the whole range. 0 or -errno.
+  int restore_from(const AddressSpace& snap);
+
+  // Record/replay: while a capture is set on the calling thread, every
+  // range hartd is about to write for the guest — write(), poke(),
+  // check() with PROT_WRITE and unprotect_code() (which host_span-style
+  // callers use before a host syscall fills guest memory) — is appended to
+  // it as (guest address, length). Set around one system call.
+  using WriteCapture = std::vector<std::pair<uint64_t, uint64_t>>;
+  static void set_write_capture(WriteCapture* capture);
+
   // Called (outside the lock) after guest pages lose their mapping or their
   // protection changes, so translated code from them can be dropped.
   void set_change_listener(std::function<void(uint64_t start, uint64_t end)> fn) {

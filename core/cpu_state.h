@@ -24,6 +24,7 @@ enum class ExitReason : uint32_t {
   Breakpoint,     // a debugger breakpoint at pc (the instruction has not run)
   Step,           // debugger single step: one instruction ran
   Watchpoint,     // an access to a watched range is next (not run); Vcpu::debug_event
+  Icount,         // Vcpu::icount reached Vcpu::icount_stop (record/replay)
 };
 
 // Access that faulted, for SIGSEGV/SIGBUS si_code selection.
@@ -106,6 +107,12 @@ struct CpuState {
   // prctl(PR_RISCV_V_SET_CONTROL) turned V off: vector instructions and
   // vector CSRs are illegal instructions (SIGILL), as under Linux.
   uint32_t v_disabled;
+  // Record/replay (linux-abi/process/record.h): when set, reads of the
+  // cycle, time and instret counters (csr 0xC00..0xC02) pass the live value
+  // through this hook, which logs it (recording) or returns the logged one
+  // (replay). Null otherwise.
+  uint64_t (*counter_hook)(void* ctx, uint32_t csr, uint64_t live);
+  void* counter_ctx;
 
   uint32_t fcsr() const { return (frm << 5) | fflags; }
   void set_fcsr(uint32_t v) {

@@ -48,6 +48,7 @@ enum class StopKind : uint8_t {
   VFork,       // vfork: likewise; the parent then waits for the child
   VForkDone,   // the vfork child execed or exited: the parent goes on
   Exec,        // the process execed (pc at the new entry; exec_path())
+  HistoryBegin,  // reverse execution reached the start of the recorded history
 };
 
 struct StopEvent {
@@ -61,7 +62,9 @@ struct StopEvent {
 // Process events the debugger asked for (gdb's fork-events/vfork-events/exec-events).
 enum : uint32_t { kDebugForkEvents = 1, kDebugVforkEvents = 2, kDebugExecEvents = 4 };
 
-enum class ResumeKind : uint8_t { Stop, Continue, Step };
+// ReverseStep/ReverseContinue: one instruction back; back to the last
+// breakpoint or watchpoint hit (linux-abi/process/record.h).
+enum class ResumeKind : uint8_t { Stop, Continue, Step, ReverseStep, ReverseContinue };
 struct ResumeAction {
   ResumeKind kind = ResumeKind::Continue;
   int signal = 0;  // deliver this signal on resume (0: none)

@@ -108,6 +108,8 @@ TranslationBlock g_empty_slot;  // probe_key kNoProbeKey: matches no pc
 
 void Vcpu::clear_jmp_cache() {
   for (TranslationBlock*& e : state.jmp_cache) e = &g_empty_slot;
+  if (count_cache_)
+    for (unsigned i = 0; i < kJmpCacheSize; ++i) count_cache_[i] = &g_empty_slot;
 }
 
 TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
@@ -116,11 +118,14 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
     clear_jmp_cache();
     jmp_cache_gen_ = gen;
   }
+  // Counting: the loop's own cache, so that generated code (which probes
+  // state.jmp_cache for indirect jumps) never goes from block to block
+  // without coming back here to count.
+  TranslationBlock** jc = counting ? count_cache() : state.jmp_cache;
   unsigned slot = jmp_cache_slot(pc);
-  TranslationBlock* tb = state.jmp_cache[slot];
+  TranslationBlock* tb = jc[slot];
   if (tb->probe_key == tb_probe_key(pc, flags)) return tb;
-  tb = cache_.lookup(pc, flags);
-  if (!tb) {
+  while (!(tb = cache_.lookup(pc, flags))) {
     TranslationBlock* fresh = cache_.new_tb();
     if (!exec_.translate(*this, pc, flags, fresh)) {
       cache_.discard(fresh);
@@ -131,14 +136,37 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
     // other threads, guest JITs without fence.i)...
     as_.protect_code(tb->guest_lo, tb->pc_end);
     // ...and one that came between the translator's read and that
-    // protection (another thread's store) must not leave stale code.
-    if (!exec_.code_unchanged(*this, tb)) {
-      cache_.invalidate(tb->guest_lo, tb->pc_end);
-      return find_tb(pc, flags);
-    }
+    // protection (another thread's store) must not leave stale code:
+    // translate again.
+    if (exec_.code_unchanged(*this, tb)) break;
+    cache_.invalidate(tb->guest_lo, tb->pc_end);
   }
-  state.jmp_cache[slot] = tb;
+  jc[slot] = tb;
   return tb;
+}
+
+TranslationBlock** Vcpu::count_cache() {
+  if (!count_cache_) {
+    count_cache_.reset(new TranslationBlock*[kJmpCacheSize]);
+    for (unsigned i = 0; i < kJmpCacheSize; ++i) count_cache_[i] = &g_empty_slot;
+  }
+  return count_cache_.get();
+}
+
+uint64_t Vcpu::retired_in(const TranslationBlock* tb) const {
+  if (state.exit_reason == ExitReason::None) return tb->icount;  // ran to one of its exits
+  // Left at state.pc (a fault, ecall, breakpoint, exit request...): the
+  // instructions before it ran; an ecall or fence.i at pc ran too (the
+  // environment or the loop moves past it).
+  uint64_t n = 0;
+  if (tb->pc_map)
+    for (auto& [off, pc] : *tb->pc_map) {
+      if (pc == state.pc) break;
+      ++n;
+    }
+  if (n >= tb->icount) return tb->icount;
+  bool done = state.exit_reason == ExitReason::Ecall || state.exit_reason == ExitReason::FenceI;
+  return n + (done ? 1 : 0);
 }
 
 // QEMU's -d cpu layout (" x2/sp    0000..." four to a line), plus the FP
@@ -192,6 +220,10 @@ ExitReason Vcpu::finish_fault() {
     state.fault_kind = FaultKind::OutOfRange;
   else if (state.fault_kind == FaultKind::Unmapped && as_.check(state.fault_addr, 1, 0))
     state.fault_kind = FaultKind::Protection;
+  if (counted_tb_) {  // counting: the instructions before the faulting one ran
+    icount += retired_in(counted_tb_);
+    counted_tb_ = nullptr;
+  }
   return state.exit_reason;
 }
 
@@ -217,6 +249,12 @@ ExitReason Vcpu::run_loop() {
   if (stepping) base_flags = kTbOneInsn | kTbDebugStep;
   if (watching) base_flags |= kTbOneInsn;
   if (stepping || watching) chain = false;
+  const bool count = counting;
+  if (count) chain = false;
+  if (count && !last_run_counted_) {  // generated code must find no TB in the jump cache
+    for (TranslationBlock*& e : state.jmp_cache) e = &g_empty_slot;
+  }
+  last_run_counted_ = count;
   TranslationBlock* last = nullptr;
   int last_exit = 0;
   for (;;) {
@@ -226,8 +264,17 @@ ExitReason Vcpu::run_loop() {
     }
     // Code for a rounding mode the host lacks (RMM, invalid frm) differs.
     uint32_t flags = base_flags | (state.frm > RUP ? uint32_t{kTbFrmNoHost} : 0u);
+    if (count && icount >= icount_stop) {
+      state.exit_reason = ExitReason::Icount;
+      return state.exit_reason;
+    }
     TranslationBlock* tb = find_tb(state.pc, flags);
     if (!tb) return state.exit_reason;  // fetch fault, described in state
+    // Near the stop: one instruction at a time.
+    if (count && tb->icount > icount_stop - icount && !(flags & kTbOneInsn)) {
+      tb = find_tb(state.pc, flags | kTbOneInsn);
+      if (!tb) return state.exit_reason;
+    }
     if (log_.enabled(kLog_exec))
       log_.printf("Trace 0: %p [%08lx/%016lx/%08x/%08x] \n", (void*)tb->code, 0ul,
                   (unsigned long)tb->pc, tb->flags, 0u);
@@ -243,8 +290,11 @@ ExitReason Vcpu::run_loop() {
     }
     watch_skip_pc_ = ~uint64_t{0};
     in_guest_ = true;
+    counted_tb_ = count ? tb : nullptr;
     ExitValue ev = exec_.enter(*this, tb);
     in_guest_ = false;
+    if (count) icount += retired_in(tb);
+    counted_tb_ = nullptr;
     if (ev & 3) {
       last = reinterpret_cast<TranslationBlock*>(ev & ~uintptr_t{3});
       last_exit = static_cast<int>(ev & 3) - 1;

@@ -9,6 +9,7 @@
 
 #include <csetjmp>
 #include <cstdint>
+#include <memory>
 #include <signal.h>
 
 #include "core/address_space.h"
@@ -56,6 +57,19 @@ class Vcpu {
   DebugController* debug = nullptr;
   bool debug_step = false;
   StopEvent debug_event;
+  // Retired-instruction counting (record/replay, linux-abi/process/record.h).
+  // While `counting`, icount is exact whenever run() returns: every block
+  // returns to the loop (no chaining, no inline jump-cache hits) and adds
+  // its instruction count; an exit inside a block adds the instructions
+  // before the exit point (plus the ecall or fence.i that exited). run()
+  // returns Icount once icount reaches icount_stop, approaching it with
+  // one-instruction blocks. Off (the default) nothing is counted and the
+  // loop does no extra work.
+  bool counting = false;
+  uint64_t icount = 0;
+  uint64_t icount_stop = ~uint64_t{0};
+  // A restored checkpoint: the watch hit noted at some pc is history.
+  void forget_watch_skip() { watch_skip_pc_ = ~uint64_t{0}; }
   // Opaque back-pointer for the environment that runs this vCPU (linux-abi
   // stores its Thread here). core never reads it.
   void* user = nullptr;
@@ -81,6 +95,8 @@ class Vcpu {
   // After siglongjmp back from a guest fault: unblock, classify.
   ExitReason finish_fault();
   TranslationBlock* find_tb(uint64_t pc, uint32_t flags);
+  // Counting: the instructions tb retired in the exit that just happened.
+  uint64_t retired_in(const TranslationBlock* tb) const;
   void log_cpu_state();
 
   AddressSpace& as_;
@@ -92,6 +108,10 @@ class Vcpu {
   sigjmp_buf recovery_;
   volatile bool in_guest_ = false;
   uint64_t watch_skip_pc_ = ~uint64_t{0};  // watch hit reported here: run it next
+  const TranslationBlock* counted_tb_ = nullptr;  // counting: the block running now
+  std::unique_ptr<TranslationBlock*[]> count_cache_;  // counting: find_tb's cache (count_cache())
+  TranslationBlock** count_cache();
+  bool last_run_counted_ = false;
 };
 
 }  // namespace hart

@@ -34,6 +34,8 @@ const PacketDef kPackets[] = {
     {"C", P, pkt_C, Part, "resume address not supported"},
     {"s", P, pkt_s, Part, "resume address not supported"},
     {"S", P, pkt_S, Part, "resume address not supported"},
+    {"bs", E, pkt_bs, F, "when the process is recorded (hart-run --record)"},
+    {"bc", E, pkt_bc, F, "when the process is recorded (hart-run --record)"},
     {"vCont?", E, pkt_vCont_query, F, ""},
     {"vCont;", P, pkt_vCont, Part, "no range stepping (r)"},
     {"D", P, pkt_D, F, ""},

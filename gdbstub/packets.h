@@ -57,6 +57,8 @@ Reply pkt_question(Session&, std::string_view);
 Reply pkt_c(Session&, std::string_view);
 Reply pkt_C(Session&, std::string_view);
 Reply pkt_s(Session&, std::string_view);
+Reply pkt_bs(Session&, std::string_view);
+Reply pkt_bc(Session&, std::string_view);
 Reply pkt_S(Session&, std::string_view);
 Reply pkt_vCont_query(Session&, std::string_view);
 Reply pkt_vCont(Session&, std::string_view);

@@ -1,8 +1,10 @@
 // gdbstub/pkt_exec.cpp — execution control: '?', c/C/s/S, vCont? and vCont
 // (c, C, s, S, t per thread; all-stop: whatever stops, everything stops),
+// bs/bc (reverse step and continue on a recorded process),
 // D (detach: the guest runs on), k and vKill. Also the stop reply format
 // (T with thread, swbreak/hwbreak, watch/rwatch/awatch,
-// syscall_entry/syscall_return, fork/vfork/vforkdone/exec and expedited
+// syscall_entry/syscall_return, fork/vfork/vforkdone/exec, replaylog:begin
+// and expedited
 // pc/sp; W/X for an ended process, with ;process:PID when multiprocess).
 #include "gdbstub/packets.h"
 #include "gdbstub/signals.h"
@@ -60,6 +62,9 @@ std::string Session::stop_reply(const StopInfo& st, bool make_general) {
     }
     case StopReason::VForkDone:
       r += "vforkdone:;";
+      break;
+    case StopReason::HistoryBegin:
+      r += "replaylog:begin;";
       break;
     case StopReason::Exec:
       r += "exec:" + to_hex(st.exec_path) + ";";
@@ -119,6 +124,25 @@ Reply pkt_c(Session& s, std::string_view a) { return legacy_resume(s, a, Action:
 Reply pkt_C(Session& s, std::string_view a) { return legacy_resume(s, a, Action::Continue, true); }
 Reply pkt_s(Session& s, std::string_view a) { return legacy_resume(s, a, Action::Step, false); }
 Reply pkt_S(Session& s, std::string_view a) { return legacy_resume(s, a, Action::Step, true); }
+
+// bs / bc: one instruction back / back to the last breakpoint or
+// watchpoint hit (or the start of history), for the selected thread; the
+// others stay stopped. A process no longer recorded (it started a thread)
+// has no history: the reply is the stop where it is, at the start of it.
+Reply reverse_resume(Session& s, Action a) {
+  if (!s.target.can_reverse()) {
+    StopInfo here = s.last_stop;
+    if (here.kind != StopInfo::Stopped) return Reply::error(1);
+    here.reason = StopReason::HistoryBegin;
+    here.signal = 5;
+    return Reply::send(s.stop_reply(here));
+  }
+  s.target.resume({{legacy_thread(s), ThreadAction{a, 0}}}, ThreadAction{Action::Stop, 0});
+  return {Reply::Resume, ""};
+}
+
+Reply pkt_bs(Session& s, std::string_view) { return reverse_resume(s, Action::ReverseStep); }
+Reply pkt_bc(Session& s, std::string_view) { return reverse_resume(s, Action::ReverseContinue); }
 
 Reply pkt_vCont_query(Session&, std::string_view) { return Reply::send("vCont;c;C;s;S;t"); }
 

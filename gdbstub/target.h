@@ -44,6 +44,7 @@ enum class StopReason {
   SyscallEntry, SyscallReturn,  // addr = the syscall number
   Fork, VFork,                  // child_pid/child_tid: the new process (stopped)
   VForkDone, Exec,              // Exec: exec_path = the new program (guest path)
+  HistoryBegin,                 // reverse execution reached the start of the recording
 };
 
 // What the target reports once every thread is stopped (or the process ended).
@@ -61,7 +62,8 @@ struct StopInfo {
 
 enum : uint32_t { kProcessFork = 1, kProcessVfork = 2, kProcessExec = 4 };
 
-enum class Action { Stop, Continue, Step };
+// ReverseStep/ReverseContinue: bs/bc, on a target that can_reverse().
+enum class Action { Stop, Continue, Step, ReverseStep, ReverseContinue };
 struct ThreadAction {
   Action action = Action::Stop;
   int signal = 0;
@@ -123,6 +125,10 @@ class Target {
   virtual void detach() = 0;  // the guest runs on without the debugger
   virtual void kill() = 0;    // ends the process (SIGKILL)
   virtual bool attached_by_us() = 0;  // qAttached: false if the stub started it
+
+  // Reverse execution (bs/bc, qSupported's ReverseStep+/ReverseContinue+):
+  // the selected process is recorded.
+  virtual bool can_reverse() { return false; }
 
   // catch syscall (QCatchSyscalls): off, every syscall (numbers empty) or some.
   virtual void set_catch_syscalls(bool on, const std::vector<int>& numbers) = 0;

@@ -24,6 +24,7 @@
 #include "linux-abi/loader/elf_loader.h"
 #include "linux-abi/guest.h"
 #include "linux-abi/process/process.h"
+#include "linux-abi/process/record.h"
 #include "linux-abi/process/signals.h"
 #include "linux-abi/syscalls/sys_util.h"
 #include "linux-abi/syscalls/syscall_table.h"
@@ -113,11 +114,17 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
       }
       if (p.exited() || t->leave.load()) break;
       if (p.debug.load(std::memory_order_relaxed)) debug_loop_top(p, *t);  // gdb stub
+      Recorder* rec = p.recorder.get();  // record/replay (record.h)
+      if (rec) rec->before_run(p, *t);
       Vcpu& v = *t->vcpu;
       ExitReason why = v.run();
       switch (why) {
         case ExitReason::Ecall: {
           v.state.pc += 4;  // handlers that redirect the thread (sigreturn, execve) set pc themselves
+          if (rec && rec->ecall(p, *t)) {  // inside recorded history: replayed
+            if (v.debug && v.debug_step && !p.exited()) debug_report(p, *t, StopKind::Step);
+            continue;
+          }
           // catch syscall (gdb): entry stop; the debugger may change the arguments.
           if (v.debug && v.debug->catching_syscalls())
             debug_syscall(p, *t, static_cast<int>(v.state.x[17]), true);
@@ -127,7 +134,13 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
                           v.state.x[15]}};
           t->in_syscall.store(true, std::memory_order_relaxed);
           sync_host_identity(p, *t);  // the host thread acts as this guest thread (creds.h)
+          AddressSpace::WriteCapture written;  // recording: what the call writes
+          if (rec && rec->active()) AddressSpace::set_write_capture(&written);
           int64_t ret = dispatch_syscall_contained(p, ctx);
+          if (rec && rec->active()) {
+            AddressSpace::set_write_capture(nullptr);
+            rec->record_syscall(p, *t, ctx.nr, ctx.a, ret, written);
+          }
           t->in_syscall.store(false, std::memory_order_relaxed);
           if (t->exec_vcpu || t->leave.load()) continue;  // execve / exit: nothing to finish
           if (v.debug && !p.exited()) debug_intercept_signals(p, *t);
@@ -177,6 +190,9 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
         case ExitReason::Watchpoint:
           debug_report(p, *t, v.debug_event.kind);
           break;
+        case ExitReason::Icount:
+          if (rec) rec->icount_reached(p, *t);
+          break;
         default:  // None, Halted, FenceI (core handles it): just go on
           break;
       }
@@ -212,6 +228,10 @@ GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
   if (!proc->exec(cfg.exe_path, argv, cfg.envp, cfg.sysroot, cfg.vcpu, &res.error)) return res;
   res.ok = true;
   if (log.enabled(kLog_page)) log_page_map(*proc);
+  if (cfg.record && !record_at_launch(*proc, cfg.record_options, &res.error)) {
+    res.ok = false;
+    return res;
+  }
 
   if (cfg.before_start) cfg.before_start(proc);
   if (int e = proc->start_thread(Process::thread_of(proc->main_thread()))) {

@@ -12,6 +12,7 @@
 #include "core/executor.h"
 #include "core/log.h"
 #include "core/vcpu.h"
+#include "linux-abi/process/record.h"
 
 namespace hart::linux {
 
@@ -27,6 +28,9 @@ struct GuestConfig {
   bool strace = false;
   uint64_t address_space = kGuestVaMax; // bytes of guest address space (hart-run -address-space)
   VcpuOptions vcpu;
+  // Record from the first instruction, for reverse execution (record.h).
+  bool record = false;
+  RecordOptions record_options;
   // Called with the loaded process before its first instruction runs
   // (hart-run -g attaches the gdb stub here).
   std::function<void(const std::shared_ptr<Process>&)> before_start;

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "linux-abi/process/host_thread.h"
+#include "linux-abi/process/record.h"
 #include "linux-abi/process/process.h"
 #include "linux-abi/process/signals.h"
 
@@ -128,6 +129,7 @@ std::shared_ptr<Launch> Launch::start(Executor& exec, const LaunchConfig& cfg, E
       *error = cfg.exe_path + error->substr(exe.size());
     return nullptr;
   }
+  if (cfg.record && !record_at_launch(*p, RecordOptions{}, error)) return nullptr;
   l->root_ = p;
   l->pid_ = p->pid();
   l->started_ = std::chrono::steady_clock::now();

@@ -75,6 +75,7 @@ struct LaunchConfig {
   // Gets every log text (GuestLog::set_sink): then nothing goes to stderr.
   std::function<void(const std::string&)> log_sink;
   VcpuOptions vcpu;
+  bool record = false;  // record for reverse execution (record.h)
   LaunchLimits limits;
   // Who launched it (the control client's uid) and whether its /proc shows
   // every process of that owner in the daemon ("proc_view": "owner") or

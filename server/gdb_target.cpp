@@ -17,6 +17,7 @@
 #include "linux-abi/process/debug_hooks.h"
 #include "linux-abi/process/fd_table.h"
 #include "linux-abi/process/process.h"
+#include "linux-abi/process/record.h"
 #include "linux-abi/syscalls/sys_util.h"
 #include "translator/frontend.h"
 
@@ -42,6 +43,7 @@ gdb::StopReason reason_of(StopKind k) {
     case StopKind::VFork: return gdb::StopReason::VFork;
     case StopKind::VForkDone: return gdb::StopReason::VForkDone;
     case StopKind::Exec: return gdb::StopReason::Exec;
+    case StopKind::HistoryBegin: return gdb::StopReason::HistoryBegin;
     default: return gdb::StopReason::None;
   }
 }
@@ -290,9 +292,11 @@ void ProcessGdbTarget::resume(const std::vector<std::pair<int, gdb::ThreadAction
                               gdb::ThreadAction others) {
   auto conv = [](const gdb::ThreadAction& a) {
     ResumeAction r;
-    r.kind = a.action == gdb::Action::Continue ? ResumeKind::Continue
-             : a.action == gdb::Action::Step   ? ResumeKind::Step
-                                               : ResumeKind::Stop;
+    r.kind = a.action == gdb::Action::Continue          ? ResumeKind::Continue
+             : a.action == gdb::Action::Step            ? ResumeKind::Step
+             : a.action == gdb::Action::ReverseStep     ? ResumeKind::ReverseStep
+             : a.action == gdb::Action::ReverseContinue ? ResumeKind::ReverseContinue
+                                                        : ResumeKind::Stop;
     r.signal = a.signal;
     return r;
   };
@@ -711,6 +715,8 @@ std::vector<gdb::Target::OsProcess> ProcessGdbTarget::os_processes() {
   return out;
 }
 
+bool ProcessGdbTarget::can_reverse() { return p_ && p_->recorder && p_->recorder->active(); }
+
 std::string ProcessGdbTarget::monitor(const std::string& command) {
   if (!p_) return "no process\n";
   if (command == "help" || command.empty())
@@ -718,7 +724,9 @@ std::string ProcessGdbTarget::monitor(const std::string& command) {
            "help                 this text\n"
            "info                 the process: pid, threads, executable\n"
            "log                  show the enabled log categories\n"
-           "log ITEM[,ITEM...]   enable log categories (as hart-run -d); 'log none' disables\n";
+           "log ITEM[,ITEM...]   enable log categories (as hart-run -d); 'log none' disables\n"
+           "icount               instructions the current thread retired (recorded processes)\n"
+           "record               the recording: position, history, events, checkpoints\n";
   if (command == "info") {
     char buf[128];
     snprintf(buf, sizeof buf, "pid %d, %zu thread(s), executable ", p_->pid(), live_threads());
@@ -729,6 +737,17 @@ std::string ProcessGdbTarget::monitor(const std::string& command) {
     char buf[64];
     snprintf(buf, sizeof buf, "log mask 0x%x\n", m);
     return buf + log_categories_help();
+  }
+  if (command == "icount" || command == "record") {
+    linux::Recorder* r = p_->recorder.get();
+    if (!r || !r->active()) return "not recording (start the program with hart-run --record)\n";
+    // Recording is single-threaded: the main thread.
+    std::lock_guard<std::mutex> lock(p_->mutex());
+    Vcpu* v = p_->thread_count() ? &p_->main_thread() : nullptr;
+    if (command == "record") return r->status(v ? &linux::Process::thread_of(*v) : nullptr);
+    char buf[64];
+    snprintf(buf, sizeof buf, "%" PRIu64 "\n", v ? v->icount : 0);
+    return buf;
   }
   if (command.rfind("log ", 0) == 0) {
     std::string spec = command.substr(4);

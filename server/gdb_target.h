@@ -56,6 +56,7 @@ class ProcessGdbTarget : public gdb::Target {
   void kill() override;
   bool attached_by_us() override { return procs_.empty() ? !started_here_ : procs_[cur_].attached; }
   void set_catch_syscalls(bool on, const std::vector<int>& numbers) override;
+  bool can_reverse() override;
   std::string siginfo(int tid) override;
   std::string libraries_svr4() override;
   std::string auxv() override;

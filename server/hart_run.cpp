@@ -69,6 +69,9 @@ const char kUsage[] =
     "                     (port 0: any free port, printed on stderr); -g unix:PATH\n"
     "                     listens on a Unix socket instead\n"
     "  --multi            with -g: extended-remote server (gdb run/kill/attach; PROGRAM optional)\n"
+    "  --record           record the program (single-threaded) so that gdb can run it\n"
+    "                     backwards: reverse-stepi/-next/-finish/-continue (docs/REVERSE.md)\n"
+    "  --record-interval N  instructions between checkpoints (default 16777216)\n"
     "Environment: QEMU_LD_PREFIX is honoured like -L.\n";
 
 int fail(const std::string& msg) {
@@ -272,6 +275,14 @@ int main(int argc, char** argv) {
       log_file = value("-D");
     } else if (a == "-strace") {
       cfg.strace = true;
+    } else if (a == "--record" || a == "-record") {
+      cfg.record = true;
+    } else if (a == "--record-interval" || a == "-record-interval") {
+      std::string n = value("--record-interval");
+      char* end = nullptr;
+      cfg.record_options.interval = strtoull(n.c_str(), &end, 0);
+      if (n.empty() || *end || cfg.record_options.interval == 0)
+        return fail("--record-interval: not a positive number: " + n);
     } else if (a == "-one-insn-per-tb" || a == "-singlestep") {
       cfg.vcpu.one_insn_per_tb = true;
     } else if (a == "-perfmap") {

@@ -150,7 +150,8 @@ const std::vector<Field> kLaunchSettingFields = {
     {"sysroot", Type::String, false},  {"root", Type::String, false},
     {"log", Type::Object, false},      {"limits", Type::Object, false},
     {"address_space", Type::Size, false}, {"proc_view", Type::String, false},
-    {"exe", Type::String, false}, {"core_pattern", Type::String, false}};
+    {"exe", Type::String, false}, {"core_pattern", Type::String, false},
+    {"record", Type::Bool, false}};
 
 }  // namespace
 
@@ -180,6 +181,7 @@ std::string launch_settings(const Json& b, LaunchRequest* out) {
   cfg.cwd = b.value("cwd", std::string());
   cfg.sysroot = b.value("sysroot", std::string());
   cfg.root = b.value("root", std::string());
+  cfg.record = b.value("record", false);  // reverse execution (docs/REVERSE.md)
   if (!cfg.root.empty() && cfg.root[0] != '/') return "field 'root' must be an absolute path";
   if (!cfg.cwd.empty() && cfg.cwd[0] != '/') return "field 'cwd' must be an absolute path";
   if (!cfg.sysroot.empty() && cfg.sysroot[0] != '/') return "field 'sysroot' must be an absolute path";

@@ -14,7 +14,9 @@
 // QEMU's virt board and common RISC-V boards), instret 0xC02 (the host
 // TSC too, plus the instructions this interpreter ran: translated code does
 // not count instructions — that would put a memory update on every block —
-// so instret is monotonic but not exact, as with qemu-riscv64). Writes to the read-only counters and any other CSR are
+// so instret is monotonic but not exact, as with qemu-riscv64). While a
+// process is recorded or replayed, the counter values pass through
+// CpuState::counter_hook (logged, or fed back from the log). Writes to the read-only counters and any other CSR are
 // illegal instructions.
 #include "translator/interp.h"
 
@@ -89,11 +91,13 @@ bool csr_read(CpuState& s, uint32_t csr, uint64_t* v) {
     case 0x001: *v = s.fflags; return true;
     case 0x002: *v = s.frm; return true;
     case 0x003: *v = s.fcsr(); return true;
-    case 0xc00: *v = __rdtsc(); return true;
-    case 0xc01: *v = time_10mhz(); return true;
-    case 0xc02: *v = __rdtsc() + s.instret; return true;
+    case 0xc00: *v = __rdtsc(); break;
+    case 0xc01: *v = time_10mhz(); break;
+    case 0xc02: *v = __rdtsc() + s.instret; break;
     default: return vcsr_read(s, csr, v);
   }
+  if (s.counter_hook) *v = s.counter_hook(s.counter_ctx, csr, *v);  // record/replay
+  return true;
 }
 
 bool csr_write(CpuState& s, uint32_t csr, uint64_t v) {

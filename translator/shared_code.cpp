@@ -35,7 +35,7 @@ void ParcelLog::to_code(GuestCode* out) const {
     out->bytes.push_back(static_cast<uint8_t>(p[i].second));
     out->bytes.push_back(static_cast<uint8_t>(p[i].second >> 8));
   }
-  out->valid = !out->runs.empty();
+  out->valid = true;  // (no bytes at all: a block that is only a debugger trap)
 }
 
 bool GuestCode::matches(const AddressSpace& as) const {

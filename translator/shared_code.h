@@ -41,6 +41,7 @@ struct GuestCode {
   std::vector<Run> runs;
   std::vector<uint8_t> bytes;
   bool valid = false;  // false: the code changed while it was being read
+  // (A block made of a debugger trap reads no code: valid, no runs.)
   // True if `as` holds exactly these bytes, executable, now.
   bool matches(const AddressSpace& as) const;
   bool same_as(const GuestCode& o) const;

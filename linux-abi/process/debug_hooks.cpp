@@ -2,6 +2,7 @@
 #include "linux-abi/process/debug_hooks.h"
 
 #include "linux-abi/process/process.h"
+#include "linux-abi/process/record.h"
 #include "linux-abi/process/signals.h"
 
 #include <map>
@@ -11,11 +12,27 @@ namespace hart::linux {
 
 namespace {
 
-ResumeAction park(Process& p, Thread& t, const StopEvent& ev) {
+// may_rewind: the thread is between instructions in its run loop (not in
+// a system call or signal delivery), so a reverse request may rewind it.
+ResumeAction park(Process& p, Thread& t, const StopEvent& ev, bool may_rewind = false) {
   DebugController* d = p.debug.load(std::memory_order_acquire);
   if (!d || !d->attached()) return {};
   auto leave = [&p, &t, d] { return p.should_stop(t) || !d->attached(); };
   ResumeAction a = d->park(*t.vcpu, ev, leave);
+  // Reverse execution: the recorder rewinds the thread, which then runs
+  // (seeking) and reports where it arrives; or it stays, stopped again.
+  while (a.kind == ResumeKind::ReverseStep || a.kind == ResumeKind::ReverseContinue) {
+    Recorder* r = p.recorder.get();
+    StopEvent here;
+    here.tid = t.tid;
+    here.signal = 5;
+    here.kind = StopKind::Step;
+    if (r && may_rewind && r->begin_reverse(p, t, a.kind, &here)) {
+      a = ResumeAction{};
+      break;
+    }
+    a = d->park(*t.vcpu, here, leave);
+  }
   t.vcpu->debug_step = a.kind == ResumeKind::Step;
   return a;
 }
@@ -117,25 +134,30 @@ void debug_loop_top(Process& p, Thread& t) {
   if (d->stop_requested() && !p.should_stop(t)) {
     StopEvent ev;
     ev.tid = t.tid;
-    ResumeAction a = park(p, t, ev);
+    ResumeAction a = park(p, t, ev, /*may_rewind=*/true);
     if (a.signal) queue_signal(p, t, a.signal, nullptr);
   }
 }
 
 void debug_report(Process& p, Thread& t, StopKind kind) {
   Vcpu& v = *t.vcpu;
+  // Replay seeking a position: the recorder notes or passes the stop.
+  if (Recorder* r = p.recorder.get(); r && r->seek_event(p, t, kind)) return;
   StopEvent ev;
-  if (kind == StopKind::Watch || kind == StopKind::RWatch || kind == StopKind::AWatch) ev = v.debug_event;
+  if (kind == StopKind::Watch || kind == StopKind::RWatch || kind == StopKind::AWatch ||
+      kind == StopKind::HistoryBegin)
+    ev = v.debug_event;
   ev.kind = kind;
   ev.tid = t.tid;
   ev.signal = 5;
-  ResumeAction a = park(p, t, ev);
+  ResumeAction a = park(p, t, ev, /*may_rewind=*/true);
   if (a.signal) queue_signal(p, t, a.signal, nullptr);
 }
 
 void debug_intercept_signals(Process& p, Thread& t) {
   DebugController* d = p.debug.load(std::memory_order_acquire);
   if (!d || !d->attached()) return;
+  if (Recorder* r = p.recorder.get(); r && r->seeking()) return;  // passing through history
   uint64_t done = sig_bit(SIGKILL);  // never shown; and signals already passed on
   for (;;) {
     GuestSiginfo info{};
@@ -154,7 +176,10 @@ void debug_intercept_signals(Process& p, Thread& t) {
     ev.tid = t.tid;
     ev.signal = sig;
     d->set_siginfo(t.tid, std::string(reinterpret_cast<const char*>(&info), sizeof info));
-    ResumeAction a = park(p, t, ev);
+    // Between instructions, before delivery: a reverse request may rewind
+    // the thread (the signal was not delivered in that history).
+    ResumeAction a = park(p, t, ev, /*may_rewind=*/true);
+    if (Recorder* r = p.recorder.get(); r && r->seeking()) return;
     done |= sig_bit(sig);
     if (a.signal) {
       done |= sig_bit(a.signal);

@@ -21,7 +21,11 @@ struct Thread;
 // At the top of every loop turn when p.debug is set: points the vCPU at the
 // controller (or clears it when detached) and parks if a stop is requested.
 void debug_loop_top(Process& p, Thread& t);
-// A debug exit of t's vCPU (Breakpoint, Step, Watchpoint): report and park.
+// A debug exit of t's vCPU (Breakpoint, Step, Watchpoint; HistoryBegin
+// from the recorder): report and park. While the recorder seeks a
+// position, it takes the stop instead. A reverse request the debugger
+// resumes with here, at the loop top or at a signal stop rewinds the thread
+// (record.h); at syscall and fork/exec stops the thread stays where it is.
 void debug_report(Process& p, Thread& t, StopKind kind);
 // Before signal delivery: each pending deliverable signal the debugger has
 // not passed (QPassSignals) stops the thread first; the signal the debugger

@@ -62,6 +62,7 @@ constexpr int kFirstGuestPid = 1000;
 constexpr int kGuestPpid = 1;  // getppid() of a process without a guest parent
 
 class Process;
+class Recorder;
 
 // What every process of one launch shares (fork children inherit it): the
 // process limit and live counts. hart-run has one tree; hartd one per launch
@@ -487,6 +488,9 @@ class Process : public std::enable_shared_from_this<Process> {
   // Fork children do not inherit it.
   std::shared_ptr<DebugController> debug_owner;
   std::atomic<DebugController*> debug{nullptr};
+  // Record/replay (record.h): set before the first instruction when the
+  // process is recorded; used by its vCPU thread (and the stub's status).
+  std::shared_ptr<Recorder> recorder;
 
  private:
   Process(Executor& exec, GuestLog& log) : exec_(exec), log_(log) {}

@@ -13,6 +13,7 @@
 #include "core/vtype.h"
 #include "linux-abi/loader/initial_stack.h"
 #include "linux-abi/process/process.h"
+#include "linux-abi/process/record.h"
 #include "linux-abi/syscalls/sys_poll.h"
 
 namespace hart::linux {
@@ -387,11 +388,14 @@ void deliver(Process& p, Vcpu& v, bool from_syscall, int64_t ret, uint64_t orig_
     ThreadSignals& ts = p.thread_signals(v);
     bool in_syscall = from_syscall && !ts.in_sigreturn;
     ts.in_sigreturn = false;
+    Recorder* rec = p.recorder.get();  // record/replay: signals are logged / fed
+    if (rec) rec->before_delivery(p, Process::thread_of(v), ts, p.signals);
     for (;;) {
       if (p.group_stop.stopping || p.group_stop.tell_continued) group_stop_park(p, v, lock);
       GuestSiginfo info;
       int sig = dequeue_signal(p, ts, ~ts.blocked, &info);
       if (!sig) break;
+      if (rec) rec->delivered(Process::thread_of(v), info);
       GuestSigaction act = p.signals.action[sig];
       if (sig == SIGKILL || act.handler == kSigDfl) {
         if (handler_ignores(act, sig)) continue;

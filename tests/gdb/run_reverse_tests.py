@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""tests/gdb/run_reverse_tests.py — reverse execution (docs/REVERSE.md) with
+the real gdb-multiarch in batch mode against `hart-run --record -g 0` on
+tests/gdb/rexec.c, a single-threaded program that reads the time, a file and
+random bytes. Shares run_gdb_tests.py's helpers (hart-run with its port,
+gdb in batch mode, ordered regex checks).
+
+usage: run_reverse_tests.py --hart-run PATH --bin-dir DIR --src-dir DIR SCENARIO
+"""
+import argparse
+import re
+
+import run_gdb_tests as g
+
+PROG = "rexec"
+
+
+def run(h, cmds, timeout=20):
+    """gdb on hart h; rexec's SIGUSR1 passes without a stop."""
+    return g.run_gdb(h, PROG, ["handle SIGUSR1 nostop noprint pass", *cmds], timeout=timeout)
+
+
+def values(out, names):
+    """The values gdb printed for `print NAME` commands, in order: the text
+    after "$N = " of each print, grouped by the names asked."""
+    got = re.findall(r"^\$\d+ = (.*)$", out, re.M)
+    if len(got) % len(names):
+        g.fail(f"expected prints of {names} in groups", out)
+    return [got[i:i + len(names)] for i in range(0, len(got), len(names))]
+
+
+def regs(out):
+    return re.findall(r"^(pc|sp|ra|a0|s0)\s+(0x[0-9a-f]+)", out, re.M)
+
+
+def icounts(out):
+    return [int(n) for n in re.findall(r"^icount (\d+)$", out, re.M)]
+
+
+def monitor_icount():
+    # `monitor icount` prints the bare number; label it for the checks.
+    return ["echo icount\\040", "monitor icount"]
+
+
+def rexec_icount():
+    """The retired-instruction count is exact at every stop: the same at a
+    breakpoint whether blocks are counted whole or one instruction at a
+    time (-one-insn-per-tb), and it moves by one per stepi/reverse-stepi."""
+    second = g.source_line("rexec.c", "SECOND_MARK")
+    cmds = [f"break rexec.c:{second}", "continue", *monitor_icount(), "info registers pc", "stepi",
+            *monitor_icount(), "reverse-stepi", "reverse-stepi", *monitor_icount(), "stepi",
+            *monitor_icount(), "info registers pc", "continue"]
+    counts = []
+    for opts in (("--record",), ("--record", "-one-insn-per-tb")):
+        h = g.Hart(PROG, opts=opts)
+        out = run(h, cmds)
+        c = icounts(out)
+        if len(c) != 4 or c[1] != c[0] + 1 or c[2] != c[0] - 1 or c[3] != c[0]:
+            g.fail(f"icount sequence {c} with {opts}", out)
+        pcs = re.findall(r"^pc\s+(0x[0-9a-f]+)", out, re.M)
+        if len(pcs) != 2 or pcs[0] != pcs[1]:
+            g.fail("stepi after two reverse-stepi did not come back to the same pc", out)
+        rc, o, e = h.finish()
+        if rc != 0 or not o.startswith("head ELF counter"):
+            g.fail("guest result", rc, o, e)
+        counts.append(c[0])
+    if counts[0] != counts[1]:
+        g.fail(f"icount at the breakpoint: {counts[0]} counted by blocks, {counts[1]} one by one")
+    # Without --record there is no count (and no reverse execution).
+    h = g.Hart(PROG)
+    out = run(h, ["monitor icount", "reverse-stepi", "continue"])
+    g.expect_in_order(out, [r"not recording", r"exited normally"])
+    h.finish()
+
+
+NAMES = ["counter", "/x rnd", "t_ns", "ticks", "head", "got"]
+
+
+def prints():
+    return [f"print {n}" for n in NAMES] + ["info registers pc sp ra a0 s0"]
+
+
+def rexec_gdb(interval=None):
+    """reverse-stepi, reverse-next, reverse-finish, reverse-continue to an
+    earlier breakpoint and to the last change of a watched variable, the
+    start of history; then forward again to the end: the same values and
+    registers, and the guest's output written once."""
+    end = g.source_line("rexec.c", "END")
+    last = g.source_line("rexec.c", "LAST_CHANGE")
+    second = g.source_line("rexec.c", "SECOND_MARK")
+    opts = ("--record",) + (("--record-interval", str(interval)) if interval else ())
+    h = g.Hart(PROG, opts=opts)
+    out = run(h, [
+        f"break rexec.c:{end}", "continue", *prints(),
+        f"break rexec.c:{last}", "reverse-continue", "reverse-next", "reverse-next", "next", "next",
+        "reverse-step", "reverse-finish",
+        "break mark", "reverse-continue", "print counter",
+        "watch counter", "continue", "continue", "continue", "continue", "reverse-continue",
+        "print counter", "delete", "reverse-continue", "monitor record",
+        "break on_usr1", "continue", "bt 2", f"break rexec.c:{end}", "continue", *prints(), "continue"],
+        timeout=40)
+    g.expect_in_order(out, [
+        rf"Breakpoint 1, main .*\n{end}\s",
+        rf"Breakpoint 2, main .*\n{last}\s",                 # reverse-continue
+        rf"^{second}\s+mark\(2\)",                           # reverse-next
+        rf"^{second - 1}\s+long m = mix",                     # reverse-next over mix()
+        rf"^{second}\s+mark\(2\)",                           # next
+        rf"Breakpoint 2, main .*\n{last}\s",                 # next
+        r"mark \(step=2\) at .*rexec\.c:\d+",                 # reverse-step: into mark's end
+        rf"in main \(.*\) at .*rexec\.c:{second}",            # reverse-finish: the call
+        r"Breakpoint 3, mark \(step=1\)",                     # reverse-continue to an earlier hit
+        r"^\$\d+ = 0$",
+        r"Hardware watchpoint 4: counter",
+        r"Old value = 0\s+New value = 1",                     # forward inside history
+        r"Breakpoint 3, mark \(step=2\)",
+        r"Old value = 1\s+New value = 3",
+        rf"Breakpoint 2, main .*\n{last}\s",
+        r"Old value = 3\s+New value = 1",                     # reverse-continue: the last change
+        r"^\$\d+ = 1$",
+        r"No more reverse-execution history",
+        r"recording: at instruction 0 \(replaying\), .* 1 signals",
+        r"Breakpoint 5, on_usr1 \(sig=10\)",                  # the logged signal, replayed
+        r"#1  <signal handler called>",
+        rf"Breakpoint 6, main .*\n{end}\s",
+        r"exited normally"])
+    groups = values(re.sub(r"^\$\d+ = [013]$\n", "", out, flags=re.M), NAMES)
+    if len(groups) != 2 or groups[0] != groups[1] or groups[0][5] != "10":
+        g.fail(f"values before and after going back and forth differ: {groups}", out)
+    r = regs(out)
+    if len(r) != 10 or r[:5] != r[5:]:
+        g.fail(f"registers at the end differ after replay: {r}", out)
+    rc, o, e = h.finish()
+    want = f"counter {groups[0][0]} "
+    if rc != 0 or o.count("head ELF counter") != 1 or want not in o or not o.endswith(" got 10\n"):
+        g.fail("guest output (once, with the replayed counter)", rc, o, e)
+    return out
+
+
+def rexec_checkpoints():
+    """The same with a checkpoint every 500 instructions (about 45 of them,
+    thinned to 32): every seek starts from a later checkpoint."""
+    out = rexec_gdb(interval=500)
+    m = re.search(r"history 0\.\.(\d+), .* (\d+) checkpoints", out)
+    if not m or int(m.group(1)) < 20000 or not 16 <= int(m.group(2)) <= 32:
+        g.fail("expected a history of 20,000+ instructions in 16..32 checkpoints", out)
+
+
+SCENARIOS = {f.__name__: f for f in [rexec_icount, rexec_gdb, rexec_checkpoints]}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--hart-run", required=True)
+    ap.add_argument("--bin-dir", required=True)
+    ap.add_argument("--src-dir", required=True)
+    ap.add_argument("scenario", choices=sorted(SCENARIOS))
+    g.ARGS = ap.parse_args()
+    g.run_scenario(g.ARGS.scenario, SCENARIOS[g.ARGS.scenario])
+
+
+if __name__ == "__main__":
+    main()
