@@ -208,10 +208,11 @@ class Guests(unittest.TestCase):
             for path in paths[:3]:  # a claim: a symlink to "HOSTPID STARTTIME"
                 os.symlink(f"{os.getpid()} {start}", path)
             os.symlink("999999999 1", paths[3])  # no such host process: stale
-            pid = launch(c, [guest("hello.static")])
+            # A guest that stays until killed: its claim is read while it lives.
+            pid = launch(c, [guest("spin.static"), "60"])
             self.assertEqual(pid, first + 4)
             self.assertEqual(int(os.readlink(paths[3]).split()[0]), self.d.proc.pid)
-            collect(c, [pid])
+            kill_all(c, [pid])
             c.request("wait", pid=pid, reap=True)
             deadline = time.monotonic() + 5
             while os.path.lexists(paths[3]) and time.monotonic() < deadline:
