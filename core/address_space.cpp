@@ -466,6 +466,11 @@ bool AddressSpace::check(uint64_t addr, uint64_t len, int prot) const {
   // pages holding translated code must be writable first.
   if (prot & PROT_WRITE) unprotect_code(addr, len);
   std::lock_guard<std::mutex> lock(vma_mutex_);
+  return mapped_with_locked(addr, len, prot, nullptr);
+}
+
+bool AddressSpace::mapped_with_locked(uint64_t addr, uint64_t len, int prot, int* common) const {
+  int all = PROT_READ | PROT_WRITE | PROT_EXEC;
   uint64_t cur = addr, end = addr + len;
   auto it = vma_.upper_bound(addr);
   if (it != vma_.begin()) --it;
@@ -474,8 +479,10 @@ bool AddressSpace::check(uint64_t addr, uint64_t len, int prot) const {
     if (v.end <= cur) continue;
     if (v.start > cur) return false;
     if ((v.prot & prot) != prot) return false;
+    all &= v.prot;
     cur = v.end;
   }
+  if (common) *common = all;
   return cur >= end;
 }
 
@@ -527,21 +534,12 @@ bool AddressSpace::fetch(uint64_t addr, void* dst, uint64_t len) const {
 bool AddressSpace::fetch_equals(uint64_t addr, const void* expect, uint64_t len) const {
   if (len == 0) return true;
   if (addr >= limit_ || len > limit_ - addr) return false;
-  bool readable = true;
+  int common = 0;
   {
     std::lock_guard<std::mutex> lock(vma_mutex_);
-    uint64_t cur = addr, end = addr + len;
-    auto it = vma_.upper_bound(addr);
-    if (it != vma_.begin()) --it;
-    for (; it != vma_.end() && cur < end; ++it) {
-      const Vma& v = it->second;
-      if (v.end <= cur) continue;
-      if (v.start > cur || !(v.prot & PROT_EXEC)) return false;
-      readable &= (v.prot & PROT_READ) != 0;
-      cur = v.end;
-    }
-    if (cur < end) return false;
+    if (!mapped_with_locked(addr, len, PROT_EXEC, &common)) return false;
   }
+  const bool readable = (common & PROT_READ) != 0;
   uint8_t buf[512];
   for (uint64_t done = 0; done < len;) {
     uint64_t n = std::min<uint64_t>(len - done, sizeof buf);

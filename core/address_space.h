@@ -243,6 +243,10 @@ class AddressSpace {
   // Drops protect_code() state for [start, end) (the host protection is
   // being replaced anyway). Lock held.
   void forget_code_wp(uint64_t start, uint64_t end) const;
+  // check()'s walk, vma_mutex_ held, addr/len within the limit: true when
+  // every page is mapped with at least prot; *common (if given) gets the
+  // protections every VMA of the range has.
+  bool mapped_with_locked(uint64_t addr, uint64_t len, int prot, int* common) const;
 };
 
 }  // namespace hart

@@ -108,13 +108,14 @@ std::unique_ptr<Jit> Jit::create(std::string* error, const JitHostFeatures* feat
   jit->host_ = features ? *features : JitHostFeatures::detect();
   // $HART_SHARED_CODE: the shared translations' budget (a size, 0 = off).
   if (const char* v = getenv("HART_SHARED_CODE"); v && *v) {
+    const bool off = strcmp(v, "0") == 0;
     uint64_t bytes = 0;
     std::string e;
-    if (!parse_size(v, &bytes, &e) && !(strcmp(v, "0") == 0)) {
+    if (!off && !parse_size(v, &bytes, &e)) {
       if (error) *error = std::string("HART_SHARED_CODE: ") + e;
       return nullptr;
     }
-    jit->set_shared_code_budget(strcmp(v, "0") == 0 ? 0 : bytes);
+    jit->set_shared_code_budget(bytes);
   }
   return jit;
 }
