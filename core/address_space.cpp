@@ -305,7 +305,7 @@ int64_t AddressSpace::map(uint64_t addr, uint64_t len, int prot, unsigned flags,
     vma_.emplace(addr, v);
     account_vmas();
   }
-  if (on_change_) on_change_(addr, addr + plen);
+  changed(addr, addr + plen);
   return static_cast<int64_t>(addr);
 }
 
@@ -322,7 +322,7 @@ int AddressSpace::unmap(uint64_t addr, uint64_t len) {
     forget_code_wp(addr, addr + plen);
     account_vmas();
   }
-  if (on_change_) on_change_(addr, addr + plen);
+  changed(addr, addr + plen);
   return 0;
 }
 
@@ -411,10 +411,8 @@ int64_t AddressSpace::remap(uint64_t old_addr, uint64_t old_len, uint64_t new_le
       vma_.emplace(target, n);
     }
   }
-  if (on_change_) {
-    if (old_len) on_change_(old_addr, old_addr + old_len);
-    if (target != old_addr || new_len > old_len) on_change_(target, target + new_len);
-  }
+  if (old_len) changed(old_addr, old_addr + old_len);
+  if (target != old_addr || new_len > old_len) changed(target, target + new_len);
   return static_cast<int64_t>(target);
 }
 
@@ -455,7 +453,7 @@ int AddressSpace::protect(uint64_t addr, uint64_t len, int prot) {
     }
     account_vmas();
   }
-  if (on_change_) on_change_(addr, addr + plen);
+  changed(addr, addr + plen);
   return 0;
 }
 
@@ -577,11 +575,12 @@ bool AddressSpace::poke(uint64_t addr, const void* src, uint64_t len) {
     forget_code_wp(s, e);
   }
   // Code may have been rewritten (breakpoints, the loader): drop translations.
-  if (on_change_) on_change_(s, e);
+  changed(s, e);
   return true;
 }
 
 void AddressSpace::forget_code_wp(uint64_t start, uint64_t end) const {
+  code_epoch_.fetch_add(1, std::memory_order_acq_rel);
   for (std::set<uint64_t>* set : {&code_wp_, &code_unwatched_}) {
     auto it = set->lower_bound(start / kPageSize);
     while (it != set->end() && *it < page_up(end) / kPageSize) it = set->erase(it);
@@ -595,23 +594,30 @@ std::vector<uint64_t> AddressSpace::unwatched_code_pages() const {
   return out;
 }
 
-void AddressSpace::protect_code(uint64_t lo, uint64_t end) {
+bool AddressSpace::protect_code(uint64_t lo, uint64_t end) {
   std::lock_guard<std::mutex> lock(vma_mutex_);
+  bool watched = true;
   for (uint64_t page = page_down(lo); page < end; page += kPageSize) {
     if (code_wp_.count(page / kPageSize)) continue;
     auto it = vma_.upper_bound(page);
-    if (it == vma_.begin()) continue;
+    if (it == vma_.begin() || page >= std::prev(it)->second.end) {
+      watched = false;
+      continue;
+    }
     const Vma& v = std::prev(it)->second;
-    if (page >= v.end) continue;
     if (v.shared) {
       code_unwatched_.insert(page / kPageSize);  // another view may write it
+      watched = false;
     } else if (v.prot & PROT_WRITE) {
+      code_epoch_.fetch_add(1, std::memory_order_acq_rel);
       if (mprotect(base_ + page, kPageSize, PROT_READ) == 0)
         code_wp_.insert(page / kPageSize);
       else
         code_unwatched_.insert(page / kPageSize);
+      watched = false;
     }  // private and read-only: it changes only through mmap/mprotect
   }
+  return watched;
 }
 
 void AddressSpace::set_write_capture(WriteCapture* capture) { tls_write_capture = capture; }
@@ -633,8 +639,7 @@ bool AddressSpace::unprotect_code(uint64_t addr, uint64_t len) const {
       it = code_wp_.erase(it);
     }
   }
-  for (uint64_t page : pages)
-    if (on_change_) on_change_(page, page + kPageSize);
+  for (uint64_t page : pages) changed(page, page + kPageSize);
   return !pages.empty();
 }
 
@@ -814,7 +819,7 @@ int AddressSpace::restore_from(const AddressSpace& snap) {
   }
   ::close(mem_fd);
   if (map_fd >= 0) ::close(map_fd);
-  if (on_change_) on_change_(0, limit_);
+  changed(0, limit_);
   return err;
 }
 

@@ -166,7 +166,18 @@ class AddressSpace {
   // check() with PROT_WRITE, before a host syscall writes guest memory) calls
   // unprotect_code(), which restores them and reports the range through the
   // change listener so the translations are dropped.
-  void protect_code(uint64_t lo, uint64_t end);
+  // Returns true when every page of the range was watched already: in a
+  // private read-only mapping, or protected by an earlier call (see
+  // code_epoch()).
+  bool protect_code(uint64_t lo, uint64_t end);
+  // A counter that moves before anything can change guest code bytes
+  // without a fault: every mmap/munmap/mprotect/mremap, poke, snapshot
+  // restore, unprotect_code() and protect_code() of a page not watched yet.
+  // A translation whose bytes were read after the counter showed e, and
+  // whose pages protect_code() found all watched while it still shows e,
+  // cannot be stale: no page of it changed state, and watched pages change
+  // only through the events above (Vcpu::find_tb's cheap path).
+  uint64_t code_epoch() const { return code_epoch_.load(std::memory_order_acquire); }
   // True if addr's page was protected (it is writable again now).
   bool unprotect_code(uint64_t addr, uint64_t len) const;
   // Pages holding translated code whose writes protect_code() cannot see
@@ -236,6 +247,12 @@ class AddressSpace {
   mutable std::mutex vma_mutex_;
   std::map<uint64_t, Vma> vma_;  // keyed by start
   std::function<void(uint64_t, uint64_t)> on_change_;
+  mutable std::atomic<uint64_t> code_epoch_{0};
+  // Moves code_epoch_, then tells the change listener about [start, end).
+  void changed(uint64_t start, uint64_t end) const {
+    code_epoch_.fetch_add(1, std::memory_order_acq_rel);
+    if (on_change_) on_change_(start, end);
+  }
   // Guest page numbers made read-only by protect_code(), and those it could
   // not protect (writable but shared). vma_mutex_.
   mutable std::set<uint64_t> code_wp_;

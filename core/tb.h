@@ -22,6 +22,15 @@ struct TbExit {
   uint32_t stub_offset = 0;           // offset of the default (unchained) target
   uint32_t tb_imm_offset = 0;         // offset of the stub's imm64 "this TB | index + 1"
   TranslationBlock* linked = nullptr; // current chain target, if any
+  // The next exit chained to the same target (TranslationBlock::incoming).
+  TranslationBlock* next_in_tb = nullptr;
+  int next_in_index = 0;
+};
+
+// One exit of one TB: (tb, index into tb->exits).
+struct ExitRef {
+  TranslationBlock* tb = nullptr;
+  int index = 0;
 };
 
 enum TbFlags : uint32_t {
@@ -62,8 +71,9 @@ struct TranslationBlock {
   std::shared_ptr<const PcMap> pc_map;
   // Executor-owned data the code refers to (kept alive with the TB).
   std::shared_ptr<const void> data;
-  // TBs whose exits are chained to this one: (tb, exit index).
-  std::vector<std::pair<TranslationBlock*, int>> incoming;
+  // The exits chained to this TB: a list threaded through those exits'
+  // next_in_tb/next_in_index (no allocation per link, nothing to free).
+  ExitRef incoming;
 
   uint64_t guest_pc_at(uintptr_t host_pc) const {
     uint32_t off = static_cast<uint32_t>(host_pc - reinterpret_cast<uintptr_t>(code));

@@ -94,28 +94,52 @@ void TbCache::host_index_remove(const std::vector<TranslationBlock*>& dead) {
   std::erase_if(by_host_tail_, gone);
 }
 
+namespace {
+
+// Removes (from, index) from the list of exits chained to `to`.
+void remove_incoming(TranslationBlock* to, TranslationBlock* from, int index) {
+  TranslationBlock** tb = &to->incoming.tb;
+  int* idx = &to->incoming.index;
+  while (*tb) {
+    TbExit& e = (*tb)->exits[*idx];
+    if (*tb == from && *idx == index) {
+      *tb = e.next_in_tb;
+      *idx = e.next_in_index;
+      e.next_in_tb = nullptr;
+      return;
+    }
+    tb = &e.next_in_tb;
+    idx = &e.next_in_index;
+  }
+}
+
+}  // namespace
+
 void TbCache::link(TranslationBlock* from, int index, TranslationBlock* to) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!from->valid || !to->valid || from->exits[index].linked == to) return;
-  if (from->exits[index].target_pc != to->pc || from->flags != to->flags) return;
-  if (from->exits[index].linked) {
-    auto& in = from->exits[index].linked->incoming;
-    std::erase(in, std::make_pair(from, index));
-  }
+  TbExit& e = from->exits[index];
+  if (!from->valid || !to->valid || e.linked == to) return;
+  if (e.target_pc != to->pc || from->flags != to->flags) return;
+  if (e.linked) remove_incoming(e.linked, from, index);
   exec_.link(from, index, to);
-  from->exits[index].linked = to;
-  to->incoming.emplace_back(from, index);
+  e.linked = to;
+  e.next_in_tb = to->incoming.tb;
+  e.next_in_index = to->incoming.index;
+  to->incoming = ExitRef{from, index};
 }
 
 void TbCache::unlink_all(TranslationBlock* tb) {
-  for (auto& [src, idx] : tb->incoming) {
-    exec_.unlink(src, idx);
-    src->exits[idx].linked = nullptr;
+  for (ExitRef in = tb->incoming; in.tb;) {
+    TbExit& e = in.tb->exits[in.index];
+    exec_.unlink(in.tb, in.index);
+    e.linked = nullptr;
+    in = ExitRef{e.next_in_tb, e.next_in_index};
+    e.next_in_tb = nullptr;
   }
-  tb->incoming.clear();
+  tb->incoming = ExitRef{};
   for (int i = 0; i < tb->n_exits; ++i)
     if (TranslationBlock* to = tb->exits[i].linked) {
-      std::erase(to->incoming, std::make_pair(tb, i));
+      remove_incoming(to, tb, i);
       exec_.unlink(tb, i);
       tb->exits[i].linked = nullptr;
     }
@@ -123,9 +147,17 @@ void TbCache::unlink_all(TranslationBlock* tb) {
 
 void TbCache::count_pages(const TranslationBlock* tb, int delta) {
   for (uint64_t p = tb->guest_lo >> kPageShift; p <= (tb->pc_end - 1) >> kPageShift; ++p) {
-    uint32_t& n = code_pages_[p];
-    n += delta;
-    if (n == 0) code_pages_.erase(p);
+    // Blocks found one after another mostly lie in the same page: keep its
+    // counter at hand (map nodes do not move).
+    if (p != hot_page_ || !hot_count_) {
+      hot_page_ = p;
+      hot_count_ = &code_pages_[p];
+    }
+    *hot_count_ += delta;
+    if (*hot_count_ == 0) {
+      code_pages_.erase(p);
+      hot_count_ = nullptr;
+    }
   }
 }
 

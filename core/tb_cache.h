@@ -93,6 +93,8 @@ class TbCache {
   // Guest pages (number → TBs touching it) that hold translated code, so
   // invalidating a range without code (most mmap/munmap) costs one lookup.
   std::map<uint64_t, uint32_t> code_pages_;
+  uint64_t hot_page_ = 0;             // count_pages' last page...
+  uint32_t* hot_count_ = nullptr;     // ...and its counter in code_pages_ (or none)
   void count_pages(const TranslationBlock* tb, int delta);
   std::vector<TranslationBlock*> graveyard_;
   std::atomic<uint64_t> generation_{0};

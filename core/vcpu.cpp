@@ -126,6 +126,7 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
   TranslationBlock* tb = jc[slot];
   if (tb->probe_key == tb_probe_key(pc, flags)) return tb;
   while (!(tb = cache_.lookup(pc, flags))) {
+    const uint64_t epoch = as_.code_epoch();
     TranslationBlock* fresh = cache_.new_tb();
     if (!exec_.translate(*this, pc, flags, fresh)) {
       cache_.discard(fresh);
@@ -134,10 +135,12 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
     tb = cache_.insert(fresh);
     // Guest writes to this code must now be noticed (self-modifying code,
     // other threads, guest JITs without fence.i)...
-    as_.protect_code(tb->guest_lo, tb->pc_end);
+    const bool watched = as_.protect_code(tb->guest_lo, tb->pc_end);
     // ...and one that came between the translator's read and that
     // protection (another thread's store) must not leave stale code:
-    // translate again.
+    // translate again. Nothing can have come if the pages were watched
+    // before the read and no change was noted since (code_epoch).
+    if (watched && as_.code_epoch() == epoch) break;
     if (exec_.code_unchanged(*this, tb)) break;
     cache_.invalidate(tb->guest_lo, tb->pc_end);
   }

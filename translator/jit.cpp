@@ -30,18 +30,26 @@ namespace {
 // by bumping a pointer; released when the cache goes. Blocks invalidated
 // before then stay (dead bytes); past a bound the cache allocates from the
 // Jit's allocator again, so a guest that rewrites code forever (its own JIT)
-// wastes at most that bound.
+// wastes at most that bound. Released chunks go to the Jit's spare pool
+// first (Jit::spare_): the next launch writes its code into pages that are
+// already there instead of faulting in (and zeroing) fresh shared-memory
+// pages, and ending a launch unmaps nothing.
 struct CodeArena {
   static constexpr size_t kChunk = 256 * 1024;
   Jit* jit;
   std::mutex mutex;
-  std::vector<void*> chunks;  // rx addresses
+  std::vector<Jit::Chunk> chunks;
   uint8_t *rx = nullptr, *rw = nullptr;
   size_t left = 0, used = 0, dead = 0;
   explicit CodeArena(Jit* j) : jit(j) {}
   ~CodeArena() {
     std::lock_guard<std::mutex> lock(jit->alloc_mutex_);
-    for (void* c : chunks) jit->alloc_->release(c);
+    for (const Jit::Chunk& c : chunks) {
+      if (jit->spare_.size() < Jit::kSpareChunks)
+        jit->spare_.push_back(c);
+      else
+        jit->alloc_->release(c.rx);
+    }
   }
   bool wasteful() const { return dead > std::max<size_t>(size_t{4} << 20, used - dead); }
 };
@@ -121,6 +129,7 @@ std::unique_ptr<Jit> Jit::create(std::string* error, const JitHostFeatures* feat
 }
 
 Jit::~Jit() {
+  for (const Chunk& c : spare_) alloc_->release(c.rx);
   if (dispatch_code_) alloc_->release(dispatch_code_);
   if (perf_map_) fclose(perf_map_);
 }
@@ -165,6 +174,7 @@ std::unique_ptr<SharedBlock> Jit::to_shared(const TranslationBlock& tb) {
   for (int i = 0; i < tb.n_exits; ++i) {
     blk->exits[i] = tb.exits[i];
     blk->exits[i].linked = nullptr;
+    blk->exits[i].next_in_tb = nullptr;
   }
   blk->pc_map = tb.pc_map;
   blk->data = std::static_pointer_cast<const TbData>(tb.data);
@@ -180,12 +190,19 @@ bool Jit::alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, v
     std::lock_guard<std::mutex> lock(arena->mutex);
     if (need <= CodeArena::kChunk / 4 && !arena->wasteful()) {
       if (arena->left < need) {
-        void *crx = nullptr, *crw = nullptr;
-        std::lock_guard<std::mutex> alock(alloc_mutex_);
-        if (alloc_->alloc(&crx, &crw, CodeArena::kChunk) != kErrorOk) return false;
-        arena->chunks.push_back(crx);
-        arena->rx = static_cast<uint8_t*>(crx);
-        arena->rw = static_cast<uint8_t*>(crw);
+        Chunk c;
+        {
+          std::lock_guard<std::mutex> alock(alloc_mutex_);
+          if (!spare_.empty()) {
+            c = spare_.back();
+            spare_.pop_back();
+          } else if (alloc_->alloc(&c.rx, &c.rw, CodeArena::kChunk) != kErrorOk) {
+            return false;
+          }
+        }
+        arena->chunks.push_back(c);
+        arena->rx = static_cast<uint8_t*>(c.rx);
+        arena->rw = static_cast<uint8_t*>(c.rw);
         arena->left = CodeArena::kChunk;
       }
       *rx = arena->rx;

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "core/executor.h"
 #include "core/log.h"
@@ -72,6 +73,14 @@ class Jit final : public Executor {
 
   std::unique_ptr<asmjit::JitAllocator> alloc_;
   std::mutex alloc_mutex_;
+  // Arena chunks (CodeArena::kChunk bytes) of ended caches kept for the
+  // next ones, at most kSpareChunks (guarded by alloc_mutex_).
+  struct Chunk {
+    void* rx = nullptr;
+    void* rw = nullptr;
+  };
+  static constexpr size_t kSpareChunks = 128;  // 32 MiB: two Python starts' code
+  std::vector<Chunk> spare_;
   using DispatchFn = ExitValue (*)(CpuState*, uint8_t*, const void*);
   DispatchFn dispatch_ = nullptr;
   const void* exit_path_ = nullptr;

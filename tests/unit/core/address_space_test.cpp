@@ -1,6 +1,7 @@
 // tests/unit/core/address_space_test.cpp — the guest address space: mapping,
 // VMA splitting, protection, validated copies, the size limit (2^38 and
-// smaller sizes), size parsing and the daemon-wide reservation cap.
+// smaller sizes), size parsing, the daemon-wide reservation cap and the
+// code-watch state (protect_code, code_epoch).
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 
@@ -224,6 +225,57 @@ TEST(AddressSpace, RemapMovesPagesAndKeepsTheReservation) {
   EXPECT_EQ(buf[0], 0);
   EXPECT_EQ(as->remap(0x12000, 0x2000, 0x3000, kRemapMayMove, 0), -EFAULT);  // runs past the VMA
   EXPECT_EQ(as->remap(0x12000, 0x1000, 0x1000, kRemapFixed, 0x40000), -EINVAL);  // FIXED needs MAYMOVE
+}
+
+// Vcpu::find_tb skips re-reading a new translation's code only when
+// protect_code() says every page was watched already and code_epoch() has
+// not moved since the code was read: every way code can change without a
+// fault must move it.
+TEST(AddressSpace, CodeEpochMovesOnEveryChangeOfWatchedCode) {
+  auto as = make();
+  ASSERT_GE(as->map(0x40000, 0x2000, PROT_READ | PROT_EXEC, kMapFixed, -1, 0, "rx"), 0);
+  ASSERT_GE(as->map(0x50000, 0x2000, PROT_READ | PROT_WRITE | PROT_EXEC, kMapFixed, -1, 0, "rwx"), 0);
+  ASSERT_GE(as->map(0x60000, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC, kMapFixed | kMapShared, -1, 0,
+                    "shared"),
+            0);
+  // Private read-only code is watched as it is: nothing moves.
+  uint64_t e = as->code_epoch();
+  EXPECT_TRUE(as->protect_code(0x40000, 0x41800));
+  EXPECT_EQ(as->code_epoch(), e);
+  // Writable code is not watched until protected, and protecting it moves
+  // the epoch (a store may have come before); then it is watched.
+  EXPECT_FALSE(as->protect_code(0x50000, 0x50010));
+  EXPECT_NE(as->code_epoch(), e);
+  e = as->code_epoch();
+  EXPECT_TRUE(as->protect_code(0x50000, 0x50010));
+  EXPECT_EQ(as->code_epoch(), e);
+  // A block reaching a page never protected, or an unmapped one, is not.
+  EXPECT_FALSE(as->protect_code(0x50ff0, 0x51010));
+  EXPECT_FALSE(as->protect_code(0x41ff0, 0x42010));
+  // Shared writable code can change through another view: never watched.
+  EXPECT_FALSE(as->protect_code(0x60000, 0x60010));
+  EXPECT_FALSE(as->protect_code(0x60000, 0x60010));
+  // Each way of changing watched code moves the epoch.
+  auto moves = [&](const char* what, auto&& change) {
+    uint64_t before = as->code_epoch();
+    change();
+    EXPECT_NE(as->code_epoch(), before) << what;
+  };
+  uint32_t insn = 0x00000013;
+  moves("write fault", [&] { EXPECT_TRUE(as->unprotect_code(0x50004, 4)); });
+  moves("checked write", [&] {
+    as->protect_code(0x50000, 0x50010);
+    EXPECT_TRUE(as->write(0x50000, &insn, 4));
+  });
+  moves("poke", [&] { EXPECT_TRUE(as->poke(0x40000, &insn, 4)); });
+  moves("mprotect", [&] { EXPECT_EQ(as->protect(0x40000, 0x1000, PROT_READ | PROT_WRITE), 0); });
+  moves("mmap over", [&] {
+    EXPECT_GE(as->map(0x41000, 0x1000, PROT_READ | PROT_EXEC, kMapFixed, -1, 0, "new"), 0);
+  });
+  moves("munmap", [&] { EXPECT_EQ(as->unmap(0x41000, 0x1000), 0); });
+  moves("mremap", [&] {
+    EXPECT_EQ(as->remap(0x50000, 0x2000, 0x2000, kRemapMayMove | kRemapFixed, 0x70000), 0x70000);
+  });
 }
 
 }  // namespace
