@@ -241,7 +241,10 @@ GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
   }
   proc->wait_until_zombie();
   // Orphans still running end with the first process (hart-run's lifetime).
-  Process::kill_all_and_wait();
+  if (cfg.exit_after)
+    Process::kill_all();
+  else
+    Process::kill_all_and_wait();
 
   if (proc->killed_by_signal()) {
     res.signaled = true;

@@ -34,6 +34,11 @@ struct GuestConfig {
   // Called with the loaded process before its first instruction runs
   // (hart-run -g attaches the gdb stub here).
   std::function<void(const std::shared_ptr<Process>&)> before_start;
+  // The caller ends its host process as soon as run_guest returns (hart-run
+  // calls _exit, as qemu-riscv64 does): do not wait for guest threads to
+  // finish freeing their translations and memory once every process is a
+  // zombie (files are closed before that).
+  bool exit_after = false;
 };
 
 struct GuestResult {

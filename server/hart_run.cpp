@@ -353,11 +353,15 @@ int main(int argc, char** argv) {
     if (!stub.listen(gdb_spec, &err)) return fail(err);
     cfg.before_start = [&stub](const std::shared_ptr<hart::linux::Process>& p) { stub.start(p); };
   }
+  // Once the guest has ended, exit without tearing down its translations
+  // and memory (tens of thousands of blocks) or the JIT: the kernel frees
+  // them at once (qemu-riscv64 ends the same way).
+  cfg.exit_after = true;
   hart::linux::GuestResult r = hart::linux::run_guest(*jit, log, cfg);
   stub.finish();
   if (!r.ok) return fail(r.error);
   fflush(stdout);
   fflush(stderr);
   if (r.signaled) hart::server::die_of_signal(r.signal);  // like qemu-riscv64
-  return r.shell_status();
+  _exit(r.shell_status());
 }

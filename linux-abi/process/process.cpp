@@ -889,10 +889,14 @@ bool Process::kill_frozen(const std::vector<std::shared_ptr<Process>>& procs) {
   return any;
 }
 
-void Process::kill_all_and_wait() {
+void Process::kill_all() {
   // Every tree is frozen, then killed until no process is left: a fork in
   // flight shows up in the next round (its parent lives until it returns).
   while (kill_frozen(all_live())) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
+void Process::kill_all_and_wait() {
+  kill_all();
   wait_all_guest_threads();
 }
 

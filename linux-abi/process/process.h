@@ -399,7 +399,9 @@ class Process : public std::enable_shared_from_this<Process> {
   // report, else its pid (details in *out).
   int reap_child(int which, int group, unsigned what, bool keep, ChildMatch* out);
   // Sends SIGKILL to every process still alive (orphans when hart-run ends)
-  // and waits until their threads are gone.
+  // until every process is a zombie (its files closed)...
+  static void kill_all();
+  // ...and then waits until their threads are gone.
   static void kill_all_and_wait();
   // Freezes the trees of procs (ProcessTree::dying) and sends SIGKILL to
   // those not yet zombies; false if none was alive. Repeat until false to
