@@ -262,23 +262,47 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   // Instruction bytes are fetched a page at a time through AddressSpace::
   // fetch, which reads execute-only pages and fails (a guest fault) instead
   // of faulting hartd when the page goes away meanwhile.
-  uint64_t page_va = ~uint64_t{0};
-  alignas(8) uint8_t page[kPageSize];
   // Every parcel read is logged: the TB keeps the guest code it was made
   // from (code_unchanged, the shared store).
-  ParcelLog parcels;
-  FetchFn fetch = [&as, &page_va, &page, &parcels](uint64_t a, uint16_t* parcel) {
+  struct Fetcher {
+    Fetcher(AddressSpace& a, ParcelLog& p) : as(a), parcels(p) {}
+    AddressSpace& as;
+    ParcelLog& parcels;
+    uint64_t page_va = ~uint64_t{0};
+    alignas(8) uint8_t page[kPageSize];  // (not zeroed: read before use)
+  };
+  thread_local ParcelLog parcel_log;
+  parcel_log.clear();
+  Fetcher fetcher(as, parcel_log);
+  ParcelLog& parcels = parcel_log;
+  // (One pointer captured: the std::function needs no allocation.)
+  FetchFn fetch = [f = &fetcher](uint64_t a, uint16_t* parcel) {
     uint64_t pva = page_down(a);
-    if (pva != page_va) {
-      if (!as.fetch(pva, page, kPageSize)) return false;
-      page_va = pva;
+    if (pva != f->page_va) {
+      if (!f->as.fetch(pva, f->page, kPageSize)) return false;
+      f->page_va = pva;
     }
-    memcpy(parcel, page + (a - pva), 2);
-    parcels.add(a, *parcel);
+    memcpy(parcel, f->page + (a - pva), 2);
+    f->parcels.add(a, *parcel);
     return true;
   };
   auto data = std::make_shared<TbData>();
+  // The block's big vectors keep their capacity from one translation to
+  // the next on this thread (given back when this call ends, however).
+  thread_local std::vector<IrInsn> spare_ir;
+  thread_local std::vector<std::pair<uint64_t, DecodedInsn>> spare_insns;
   GuestBlock blk;
+  blk.ir.insns.swap(spare_ir);
+  blk.insns.swap(spare_insns);
+  blk.ir.insns.clear();
+  blk.insns.clear();
+  struct GiveBack {
+    GuestBlock& b;
+    ~GiveBack() {
+      b.ir.insns.swap(spare_ir);
+      b.insns.swap(spare_insns);
+    }
+  } give_back{blk};
   uint64_t fault_pc = 0;
   FrontendOptions fopt;
   fopt.max_insns = (flags & kTbOneInsn) ? 1 : kMaxBlockInsns;

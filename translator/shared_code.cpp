@@ -15,11 +15,12 @@ size_t SharedBlock::footprint() const {
          (pc_map ? pc_map->size() * sizeof((*pc_map)[0]) : 0);
 }
 
-void ParcelLog::to_code(GuestCode* out) const {
-  std::vector<std::pair<uint64_t, uint16_t>> p = parcels_;
+void ParcelLog::to_code(GuestCode* out) {
+  std::vector<std::pair<uint64_t, uint16_t>>& p = parcels_;
   std::sort(p.begin(), p.end(), [](auto& a, auto& b) { return a.first < b.first; });
   out->runs.clear();
   out->bytes.clear();
+  out->bytes.reserve(2 * p.size());
   out->valid = false;
   for (size_t i = 0; i < p.size(); ++i) {
     if (i > 0 && p[i].first == p[i - 1].first) {

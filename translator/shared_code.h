@@ -76,8 +76,9 @@ class ParcelLog {
  public:
   void add(uint64_t addr, uint16_t parcel) { parcels_.emplace_back(addr, parcel); }
   // Fills `out` (valid unless one address was read twice with different
-  // contents: the code changed under the translator).
-  void to_code(GuestCode* out) const;
+  // contents: the code changed under the translator). Sorts the log.
+  void to_code(GuestCode* out);
+  void clear() { parcels_.clear(); }  // (keeps the capacity: one log per translating thread)
 
  private:
   std::vector<std::pair<uint64_t, uint16_t>> parcels_;
