@@ -100,14 +100,14 @@ int64_t sys_getpgid(SyscallCtx& ctx) {
   int pid = static_cast<int>(ctx.a[0]);
   if (pid < 0) return -ESRCH;
   auto p = self_or(ctx, pid);
-  return p ? p->group_id() : -ESRCH;
+  return p ? p->group_id() : is_outside_init(pid) ? pid : -ESRCH;
 }
 
 int64_t sys_getsid(SyscallCtx& ctx) {
   int pid = static_cast<int>(ctx.a[0]);
   if (pid < 0) return -ESRCH;
   auto p = self_or(ctx, pid);
-  return p ? p->sid : -ESRCH;
+  return p ? p->sid : is_outside_init(pid) ? pid : -ESRCH;
 }
 
 // setpgid(pid, pgid): for the caller or one of its children, in its session;
@@ -250,7 +250,7 @@ int64_t sys_getrandom(SyscallCtx& ctx) {
 
 int64_t sys_sched_getaffinity(SyscallCtx& ctx) {
   int pid = static_cast<int>(ctx.a[0]);
-  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
+  if (pid != 0 && pid != ctx.proc.pid() && !is_outside_init(pid)) return -ESRCH;
   uint64_t size = ctx.a[1];
   if (size < 8 || (size & 7)) return -EINVAL;
   cpu_set_t set;
@@ -279,6 +279,7 @@ int64_t sys_sched_setaffinity(SyscallCtx& ctx) {
   CPU_AND(&want, &want, &have);
   if (CPU_COUNT(&want) == 0) return -EINVAL;
   bool self = pid == 0 || pid == ctx.proc.tid_of(ctx.vcpu);
+  if (!self && is_outside_init(pid)) return -EPERM;
   if (!self && !ctx.proc.thread_by_tid(pid)) return -ESRCH;
   if (self && pthread_setaffinity_np(pthread_self(), sizeof want, &want) != 0) return -EINVAL;
   return 0;
@@ -304,7 +305,12 @@ int64_t priority_max(int policy) {
   return -EINVAL;
 }
 
-// The target of a sched_* call: the caller for 0, else a process of its launch.
+// A sched_* getter's answers for pid 1 (is_outside_init): SCHED_OTHER,
+// priority 0, no flags. Setters get EPERM.
+constexpr int64_t kOutsideInit = 1;
+
+// The target of a sched_* call: the caller for 0, else a process of its
+// launch; kOutsideInit (and no process) for pid 1.
 int64_t sched_target(SyscallCtx& ctx, int64_t pid, std::shared_ptr<Process>* out) {
   if (pid < 0) return -EINVAL;
   bool mine = pid == 0 || pid == ctx.proc.pid();
@@ -313,7 +319,7 @@ int64_t sched_target(SyscallCtx& ctx, int64_t pid, std::shared_ptr<Process>* out
     mine = ctx.proc.thread_by_tid(static_cast<int>(pid)) != nullptr;
   }
   *out = mine ? ctx.proc.shared_from_this() : Process::find(static_cast<int>(pid), &ctx.proc);
-  return *out ? 0 : -ESRCH;
+  return *out ? 0 : is_outside_init(static_cast<int>(pid)) ? kOutsideInit : -ESRCH;
 }
 
 // Linux's order: NULL param or negative pid (EINVAL), the param (EFAULT),
@@ -324,7 +330,7 @@ int64_t set_sched(SyscallCtx& ctx, int policy, bool keep_policy) {
   if (!param || static_cast<int>(ctx.a[0]) < 0) return -EINVAL;
   if (!ctx.proc.as().read(param, &prio, 4)) return -EFAULT;
   std::shared_ptr<Process> t;
-  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
+  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e == kOutsideInit ? -EPERM : e;
   bool reset = keep_policy ? t->sched_reset_on_fork.load() : (policy & kSchedResetOnFork) != 0;
   if (keep_policy) policy = t->sched_policy.load();
   policy &= ~kSchedResetOnFork;
@@ -348,15 +354,16 @@ int64_t set_sched(SyscallCtx& ctx, int policy, bool keep_policy) {
 
 int64_t sys_sched_getscheduler(SyscallCtx& ctx) {
   std::shared_ptr<Process> t;
-  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
+  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e == kOutsideInit ? kSchedOther : e;
   return t->sched_policy.load() | (t->sched_reset_on_fork.load() ? kSchedResetOnFork : 0);
 }
 
 int64_t sys_sched_getparam(SyscallCtx& ctx) {
   std::shared_ptr<Process> t;
   if (!ctx.a[1]) return -EINVAL;
-  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
-  int32_t prio = t->sched_priority.load();
+  int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t);
+  if (e < 0) return e;
+  int32_t prio = e == kOutsideInit ? 0 : t->sched_priority.load();
   return ctx.proc.as().write(ctx.a[1], &prio, 4) ? 0 : -EFAULT;
 }
 
@@ -430,7 +437,7 @@ int64_t sys_sched_setattr(SyscallCtx& ctx) {
   int policy = static_cast<int>(a.sched_policy);
   if (policy < 0) return -EINVAL;
   std::shared_ptr<Process> t;
-  if (int64_t e = sched_target(ctx, pid, &t)) return e;
+  if (int64_t e = sched_target(ctx, pid, &t)) return e == kOutsideInit ? -EPERM : e;
   bool reset = a.sched_flags & kSchedFlagResetOnFork;
   if (a.sched_flags & kSchedFlagKeepPolicy) {
     policy = t->sched_policy.load();
@@ -488,8 +495,14 @@ int64_t sys_sched_getattr(SyscallCtx& ctx) {
   uint64_t usize = static_cast<uint32_t>(ctx.a[2]);
   if (!ctx.a[1] || pid < 0 || usize > 4096 || usize < 48 || ctx.a[3]) return -EINVAL;
   std::shared_ptr<Process> t;
-  if (int64_t e = sched_target(ctx, pid, &t)) return e;
+  int64_t e = sched_target(ctx, pid, &t);
+  if (e < 0) return e;
   GuestSchedAttr a{};
+  if (e == kOutsideInit) {  // SCHED_OTHER, nice 0
+    a.sched_runtime = host_slice();
+    a.size = static_cast<uint32_t>(std::min<uint64_t>(usize, sizeof a));
+    return ctx.proc.as().write(ctx.a[1], &a, a.size) ? 0 : -EFAULT;
+  }
   a.sched_policy = static_cast<uint32_t>(t->sched_policy.load());
   if (t->sched_reset_on_fork.load()) a.sched_flags |= kSchedFlagResetOnFork;
   if (a.sched_policy == kSchedDeadline) {
@@ -612,10 +625,12 @@ int64_t sys_sched_get_priority_min(SyscallCtx& ctx) {
 // SCHED_RR's 100 ms.
 int64_t sys_sched_rr_get_interval(SyscallCtx& ctx) {
   std::shared_ptr<Process> t;
-  if (int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t)) return e;
+  int64_t e = sched_target(ctx, static_cast<int>(ctx.a[0]), &t);
+  if (e < 0) return e;
+  const int policy = e == kOutsideInit ? kSchedOther : t->sched_policy.load();
   struct timespec ts {};
-  if (t->sched_policy.load() == kSchedRr) ts.tv_nsec = 100000000;
-  else if (t->sched_policy.load() != kSchedFifo && sched_rr_get_interval(0, &ts) != 0) return -errno;
+  if (policy == kSchedRr) ts.tv_nsec = 100000000;
+  else if (policy != kSchedFifo && sched_rr_get_interval(0, &ts) != 0) return -errno;
   GuestTimespec g{ts.tv_sec, ts.tv_nsec};
   return ctx.proc.as().write(ctx.a[1], &g, sizeof g) ? 0 : -EFAULT;
 }
@@ -651,6 +666,7 @@ int64_t sys_getpriority(SyscallCtx& ctx) {
   int best = -1;
   for (const std::shared_ptr<Process>& q : priority_targets(ctx, which, who))
     best = std::max(best, 20 - q->nice.load());  // the kernel returns 20 - nice
+  if (best < 0 && which != PRIO_USER && is_outside_init(who)) return 20;  // init (its group too): nice 0
   return best < 0 ? -ESRCH : best;
 }
 
@@ -675,6 +691,7 @@ int64_t sys_setpriority(SyscallCtx& ctx) {
     q->nice.store(nice);
     if (err == -ESRCH) err = 0;
   }
+  if (err == -ESRCH && which != PRIO_USER && is_outside_init(who)) return -EPERM;
   return err;
 }
 

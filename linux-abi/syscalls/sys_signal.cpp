@@ -42,6 +42,16 @@ int may_signal(SyscallCtx& ctx, Process& target, int sig) {
 }
 
 namespace {
+// A signal to pid 1 (is_outside_init): permitted as to a root process of
+// another session, then dropped, as Linux's init drops signals it has no
+// handler for.
+int64_t signal_outside_init(SyscallCtx& ctx, int sig) {
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  return cred_may_signal(me, Credentials{}, sig, false) ? 0 : -EPERM;
+}
+}  // namespace
+
+namespace {
 
 // kill(2)'s pid argument names this process (the only one visible yet)?
 
@@ -195,7 +205,7 @@ int64_t sys_kill(SyscallCtx& ctx) {
   GuestSiginfo info = user_siginfo(p, static_cast<int>(sig), kSI_USER);
   if (pid > 0) {
     std::shared_ptr<Process> target = pid == p.pid() ? p.shared_from_this() : Process::find(pid, &p);
-    if (!target) return -ESRCH;
+    if (!target) return is_outside_init(pid) ? signal_outside_init(ctx, static_cast<int>(sig)) : -ESRCH;
     if (int e = may_signal(ctx, *target, static_cast<int>(sig))) return e;
     if (sig) send_signal(*target, nullptr, info, target.get() == &p ? &ctx.vcpu : nullptr);
     return 0;
@@ -225,7 +235,7 @@ int64_t signal_thread(SyscallCtx& ctx, int tgid, int tid, int64_t sig) {
   GuestSiginfo info = user_siginfo(p, static_cast<int>(sig), kSI_TKILL);
   if (tgid != -1 && tgid != p.pid()) {
     std::shared_ptr<Process> other = Process::find(tgid, &p);
-    if (!other) return -ESRCH;
+    if (!other) return is_outside_init(tgid) && tid == tgid ? signal_outside_init(ctx, static_cast<int>(sig)) : -ESRCH;
     if (int e = may_signal(ctx, *other, static_cast<int>(sig))) return e;
     return send_signal_tid(*other, tid, info, nullptr);
   }
@@ -233,7 +243,7 @@ int64_t signal_thread(SyscallCtx& ctx, int tgid, int tid, int64_t sig) {
   if (r == -ESRCH && tgid == -1) {
     // tkill(tid) of another process's main thread.
     std::shared_ptr<Process> other = Process::find(tid, &p);
-    if (!other) return -ESRCH;
+    if (!other) return is_outside_init(tid) ? signal_outside_init(ctx, static_cast<int>(sig)) : -ESRCH;
     if (int e = may_signal(ctx, *other, static_cast<int>(sig))) return e;
     return send_signal_tid(*other, tid, info, nullptr);
   }

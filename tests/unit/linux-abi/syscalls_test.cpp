@@ -333,6 +333,18 @@ TEST_F(LoadedProcess, IdentityAndMisc) {
   EXPECT_GE(proc_->pid(), kFirstGuestPid);
   EXPECT_EQ(call("gettid"), proc_->pid());
   EXPECT_EQ(call("getppid"), kGuestPpid);
+  // That parent (init, which hart does not run) answers as Linux's would
+  // and cannot be changed.
+  EXPECT_EQ(call("kill", kGuestPpid, 0), host_credentials().euid == 0 ? 0 : -EPERM);
+  EXPECT_EQ(call("sched_getscheduler", kGuestPpid), 0);
+  EXPECT_EQ(call("getpriority", PRIO_PROCESS, kGuestPpid), 20);
+  EXPECT_EQ(call("setpriority", PRIO_PROCESS, kGuestPpid, 5), -EPERM);
+  EXPECT_EQ(call("getsid", kGuestPpid), kGuestPpid);
+  EXPECT_EQ(call("getpgid", kGuestPpid), kGuestPpid);
+  uint32_t zero = 0;
+  proc_->as().write(scratch_, &zero, 4);
+  EXPECT_EQ(call("sched_setparam", kGuestPpid, scratch_), -EPERM);
+  EXPECT_EQ(call("sched_getparam", kGuestPpid + 1, scratch_), -ESRCH);  // nobody else outside
   EXPECT_EQ(call("uname", scratch_), 0);
   GuestUtsname u;
   proc_->as().read(scratch_, &u, sizeof u);
