@@ -6,6 +6,7 @@
 
 #include <ucontext.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 
@@ -55,9 +56,14 @@ Gp gp_of_id(int id) { return Gp(gpq(static_cast<uint32_t>(id))); }
 // Pinned-register lookups, by guest register.
 struct PinTable {
   int host[32];
+  int pin_of_host[16];  // index in kPinnedRegs by Gp id, or -1
   PinTable() {
     for (int& h : host) h = -1;
-    for (const PinnedReg& p : kPinnedRegs) host[p.xreg] = p.host_id;
+    for (int& h : pin_of_host) h = -1;
+    for (int p = 0; p < 7; ++p) {
+      host[kPinnedRegs[p].xreg] = kPinnedRegs[p].host_id;
+      pin_of_host[kPinnedRegs[p].host_id] = p;
+    }
   }
 };
 const PinTable& pins() {
@@ -74,12 +80,18 @@ bool is_pool(int id) {
 }  // namespace
 
 Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
-                 const std::vector<DecodedInsn>& helpers, const BackendOptions& opt)
+                 const std::vector<DecodedInsn>& helpers, const BackendOptions& opt,
+                 BlockRecovery* recovery)
     : a_(a), ir_(ir), tb_(tb), helpers_(helpers), opt_(opt), loc_(ir.num_temps),
       last_use_(ir.num_temps, -1), gp_owner_(16, kNoTemp), xmm_owner_(16, kNoTemp),
       slot_busy_(kSpillSlots, false), next_use_(ir.num_temps, INT_MAX),
       first_use_(ir.insns.size(), INT_MAX), arg_next_(ir.insns.size() * 3, INT_MAX),
-      xhome_(ir.num_temps, -1), alt_reg_(ir.num_temps, -1), checked_disp_(ir.num_temps, INT64_MAX) {}
+      xhome_(ir.num_temps, -1), alt_reg_(ir.num_temps, -1), checked_disp_(ir.num_temps, INT64_MAX),
+      lend_ok_(ir.insns.size(), 0), lend_soft_(ir.insns.size(), 0), rec_(recovery),
+      next_set_(ir.insns.size(), -1), pending_mask_(ir.num_temps, 0) {
+  for (int& b : pin_busy_until_) b = -1;
+  for (Temp& t : pending_) t = kNoTemp;
+}
 
 Gp Emitter::pinned_of(int xreg) const {
   int h = pins().host[xreg];
@@ -124,7 +136,13 @@ Gp Emitter::gp_in_reg(Temp t, const Gp& scratch) {
 void Emitter::set_gp(Temp t, const Gp& r) {
   loc_[t].kind = LocKind::Gp;
   loc_[t].reg = static_cast<uint8_t>(r.id());
-  if (is_pool(r.id())) gp_owner_[r.id()] = t;
+  if (owned_reg(r.id())) gp_owner_[r.id()] = t;
+}
+
+bool Emitter::owned_reg(int id) const {
+  if (is_pool(id)) return true;
+  int p = pins().pin_of_host[id];
+  return p >= 0 && (lent_ >> p & 1);
 }
 
 // The result of i is in `from` (a scratch register): release dying operands
@@ -176,24 +194,150 @@ Gp Emitter::alloc_gp_dst(Temp dst, Temp reuse) {
   int x = pinned_target(dst);
   if (x >= 0) {
     // Compute straight into the guest register's host register. Values
-    // still needed from it are moved away first.
+    // still needed from it are moved away first (it may be lent out).
     evict(LocKind::Gp, pins().host[x]);
+    pin_busy_until_[pins().host[x]] = static_cast<int>(idx_) + 1;  // not lent before its set_reg
     return pinned_of(x);
   }
-  if (reuse != kNoTemp && dying(reuse) && loc_[reuse].kind == LocKind::Gp && is_pool(loc_[reuse].reg) &&
+  if (reuse != kNoTemp && dying(reuse) && loc_[reuse].kind == LocKind::Gp && owned_reg(loc_[reuse].reg) &&
       gp_owner_[loc_[reuse].reg] == reuse) {
     Gp r = gp_of_id(loc_[reuse].reg);
     gp_owner_[r.id()] = kNoTemp;
     return r;
   }
+  if (reuse != kNoTemp && reusable_pinned(reuse)) {  // the guest value's last read: lend its register
+    const int id = loc_[reuse].reg;
+    lend(pins().pin_of_host[id]);
+    return gp_of_id(id);
+  }
   Gp r = free_pool_reg();
   return r.isValid() ? r : take_pool_reg(dst);
 }
 
-Gp Emitter::free_pool_reg() const {
+Gp Emitter::free_pool_reg(int avoid) {
   for (const Gp& r : kPool)
-    if (gp_owner_[r.id()] == kNoTemp && !reserved_[r.id()]) return r;
-  return Gp();
+    if (gp_owner_[r.id()] == kNoTemp && !reserved_[r.id()] && static_cast<int>(r.id()) != avoid) return r;
+  // A pinned register already lent out and free again, else one to lend.
+  int candidate = -1;
+  for (int p = 0; p < 7; ++p) {
+    const int id = kPinnedRegs[p].host_id;
+    if (id == avoid) continue;
+    if ((lent_ >> p & 1) && gp_owner_[id] == kNoTemp) return gp_of_id(id);
+    if (candidate < 0 && !(lent_ >> p & 1) && lendable(p)) candidate = p;
+  }
+  if (candidate < 0) return Gp();
+  lend(candidate);
+  return gp_of_id(kPinnedRegs[candidate].host_id);
+}
+
+void Emitter::cancel_pending(int x) {
+  Temp t = pending_[x];
+  if (t == kNoTemp) return;
+  pending_[x] = kNoTemp;
+  pending_mask_[t] &= ~(1u << x);
+  if (last_use_[t] > static_cast<int>(idx_) || is_operand(t)) return;
+  // Kept alive only for this register: release its location.
+  Loc& l = loc_[t];
+  if (l.kind == LocKind::Gp && gp_owner_[l.reg] == t) gp_owner_[l.reg] = kNoTemp;
+  if (l.kind == LocKind::Spill) slot_busy_[l.index] = false;
+}
+
+void Emitter::park_dying(const IrInsn& i) {
+  // A deferred value read for the last time here, in a register, with no
+  // pool register free: stored home now, so that its register can take
+  // this insn's result instead of being held until x's next set_reg.
+  uint32_t args[3];
+  int n = ir_args(i, args);
+  bool pool_free = false;
+  for (const Gp& r : kPool)
+    if (gp_owner_[r.id()] == kNoTemp && !reserved_[r.id()]) pool_free = true;
+  for (int k = 0; k < n; ++k) {
+    Temp t = args[k];
+    if (!pending_mask_[t] || real_last_[t] != static_cast<int>(idx_) || loc_[t].kind != LocKind::Gp || pool_free)
+      continue;
+    const Loc keep = loc_[t];
+    park(t, gp_of_id(keep.reg));
+    loc_[t] = keep;  // still read from the register by this insn
+    last_use_[t] = static_cast<int>(idx_);
+  }
+}
+
+void Emitter::park(Temp t, const Gp& from) {
+  int first = -1;
+  for (int x = 1; x < 32; ++x) {
+    if (!(pending_mask_[t] >> x & 1)) continue;
+    a_.mov(xreg_mem(x), from);
+    pending_[x] = kNoTemp;
+    if (first < 0) first = x;
+  }
+  pending_mask_[t] = 0;
+  loc_[t].kind = LocKind::GuestX;  // readable from there until x is written again
+  loc_[t].index = first;
+}
+
+std::vector<std::pair<uint8_t, Loc>> Emitter::pending_now() const {
+  std::vector<std::pair<uint8_t, Loc>> v;
+  for (int x = 1; x < 32; ++x)
+    if (pending_[x] != kNoTemp) v.emplace_back(static_cast<uint8_t>(x), loc_[pending_[x]]);
+  return v;
+}
+
+void Emitter::note_pending(uint32_t start) {
+  if (!rec_) return;
+  const uint32_t end = static_cast<uint32_t>(a_.offset());
+  for (auto& [x, l] : pending_now()) {
+    DeferredReg d;
+    d.start = start;
+    d.end = end;
+    d.xreg = x;
+    switch (l.kind) {
+      case LocKind::Gp: d.kind = DeferredReg::HostReg; d.index = l.reg; break;
+      case LocKind::Spill: d.kind = DeferredReg::SpillSlot; d.index = l.index; break;
+      case LocKind::Const: d.kind = DeferredReg::Constant; d.value = l.value; break;
+      case LocKind::GuestX: d.kind = DeferredReg::GuestSlot; d.index = l.index; break;
+      default: error_ = "backend: deferred register in an XMM register"; break;
+    }
+    rec_->deferred.push_back(d);
+  }
+}
+
+bool Emitter::reusable_pinned(Temp t) const {
+  if (!dying(t) || loc_[t].kind != LocKind::Gp) return false;
+  const int id = loc_[t].reg, p = pins().pin_of_host[id];
+  return p >= 0 && !(lent_ >> p & 1) && idx_ < lend_ok_.size() && (lend_ok_[idx_] >> p & 1) &&
+         (rec_ || !(lend_soft_[idx_] >> p & 1)) && pin_busy_until_[id] <= static_cast<int>(idx_);
+}
+
+bool Emitter::lendable(int p) const {
+  if (idx_ >= lend_ok_.size() || !(lend_ok_[idx_] >> p & 1)) return false;
+  if (!rec_ && (lend_soft_[idx_] >> p & 1)) return false;  // nowhere to record the range
+  return pin_busy_until_[kPinnedRegs[p].host_id] < static_cast<int>(idx_);
+}
+
+void Emitter::lend(int p) {
+  const PinnedReg& pr = kPinnedRegs[p];
+  lent_ |= static_cast<uint8_t>(1u << p);
+  gp_owner_[pr.host_id] = kNoTemp;
+  if (lend_soft_[idx_] >> p & 1) {
+    // A load or store may fault before the guest register is written: its
+    // value goes home, where Jit::restore_state finds it.
+    a_.mov(xreg_mem(pr.xreg), gp_of_id(pr.host_id));
+    lent_start_[p] = static_cast<uint32_t>(a_.offset());
+  } else {
+    lent_start_[p] = UINT32_MAX;  // nothing can observe the guest register meanwhile
+  }
+}
+
+void Emitter::end_lend(int p) {
+  if (!(lent_ >> p & 1)) return;
+  lent_ &= static_cast<uint8_t>(~(1u << p));
+  gp_owner_[kPinnedRegs[p].host_id] = kNoTemp;
+  // The range ends with the current insn's code: a load whose result goes
+  // to the register may still fault after this point.
+  if (lent_start_[p] != UINT32_MAX && rec_) {
+    rec_->lent.push_back({lent_start_[p], UINT32_MAX, static_cast<uint8_t>(p)});
+    lent_open_ = true;
+  }
 }
 
 bool Emitter::uses_scratch(const IrInsn& i, int id) const {
@@ -234,17 +378,22 @@ bool Emitter::is_operand(Temp t) const {
 Gp Emitter::take_pool_reg(Temp dst) {
   const int dst_next = ir_.insns[idx_].dst == dst ? first_use_[idx_] : static_cast<int>(idx_) + 1;
   Temp victim = kNoTemp;
-  for (const Gp& r : kPool) {
-    Temp t = gp_owner_[r.id()];
-    if (t == kNoTemp || reserved_[r.id()] || is_operand(t)) continue;
+  auto consider = [&](int id) {
+    Temp t = gp_owner_[id];
+    if (t == kNoTemp || reserved_[id] || is_operand(t)) return;
     if (victim == kNoTemp || next_use_[t] > next_use_[victim]) victim = t;
-  }
+  };
+  for (const Gp& r : kPool) consider(r.id());
+  for (int p = 0; p < 7; ++p)
+    if (lent_ >> p & 1) consider(kPinnedRegs[p].host_id);
   if (victim == kNoTemp || next_use_[victim] <= dst_next) return Gp();
   Gp r = gp_of_id(loc_[victim].reg);
   gp_owner_[r.id()] = kNoTemp;
   if (!live_after(victim)) {
     loc_[victim].kind = LocKind::None;  // read by nobody any more
   } else if (drop_to_copy(victim, r.id())) {  // a pinned register or CpuState has it: no store
+  } else if (pending_mask_[victim]) {  // a deferred set_reg's value: stored home now
+    park(victim, r);
   } else {
     set_spill(victim);
     a_.mov(mem_of(loc_[victim]), r);
@@ -305,15 +454,23 @@ bool Emitter::drop_to_copy(Temp t, int leaving) {
 }
 
 void Emitter::evict(LocKind kind, int which, bool operands_too) {
-  if (kind == LocKind::Gp && is_pool(which)) gp_owner_[which] = kNoTemp;  // its temp moves below
+  if (kind == LocKind::Gp && owned_reg(which)) gp_owner_[which] = kNoTemp;  // its temp moves below
   for (Temp t = 0; t < loc_.size(); ++t) {
     Loc& l = loc_[t];
     if (kind == LocKind::Gp && alt_reg_[t] == which) alt_reg_[t] = -1;  // that copy is overwritten
     bool here = l.kind == kind && (kind == LocKind::Gp ? l.reg == which : l.index == which);
     if (!here || !(live_after(t) || (operands_too && last_use_[t] == static_cast<int>(idx_)))) continue;
     if (kind == LocKind::Gp && drop_to_copy(t, which)) continue;
+    if (kind == LocKind::Gp && pending_mask_[t] && next_use_[t] == INT_MAX) {  // no reader left but the record
+      park(t, gp_of_id(which));
+      continue;
+    }
     Operand from = kind == LocKind::Gp ? Operand(gp_of_id(which)) : Operand(mem_of(l));
-    Gp r = free_pool_reg();
+    Gp r = free_pool_reg(kind == LocKind::Gp ? which : -1);
+    if (!r.isValid() && kind == LocKind::Gp && pending_mask_[t]) {
+      park(t, gp_of_id(which));
+      continue;
+    }
     if (r.isValid()) {
       a_.emit(Inst::kIdMov, r, from);
       set_gp(t, r);
@@ -326,6 +483,8 @@ void Emitter::evict(LocKind kind, int which, bool operands_too) {
       a_.emit(Inst::kIdMov, mem_of(loc_[t]), from);
     }
   }
+  // A lent pinned register about to be written is its guest register's again.
+  if (kind == LocKind::Gp && pins().pin_of_host[which] >= 0) end_lend(pins().pin_of_host[which]);
 }
 
 // Before code that may change any guest register or clobber caller-saved
@@ -397,6 +556,8 @@ Gp Emitter::emit_address(const IrInsn& i, bool is_write) {
   s.is_write = is_write;
   s.addr_reg = addr == rax ? -1 : static_cast<int>(addr.id());
   s.fault_kind = static_cast<uint8_t>(FaultKind::OutOfRange);
+  s.lent = lent_;
+  s.pending = pending_now();
   a_.cmp(addr, state_mem(offsetof(CpuState, mem_limit)));
   a_.jae(s.label);
   cold_.push_back(s);
@@ -532,8 +693,10 @@ void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
   Temp a = i.a, b = i.b;
   // Prefer the operand that is a dying pool temp (or a non-immediate) as the first.
   if (commutative && loc_[a].kind == LocKind::Const) std::swap(a, b);
-  if (commutative && !(dying(a) && loc_[a].kind == LocKind::Gp && is_pool(loc_[a].reg)) &&
-      dying(b) && loc_[b].kind == LocKind::Gp && is_pool(loc_[b].reg))
+  auto reusable = [&](Temp t) {
+    return (dying(t) && loc_[t].kind == LocKind::Gp && owned_reg(loc_[t].reg)) || reusable_pinned(t);
+  };
+  if (commutative && !reusable(a) && reusable(b))
     std::swap(a, b);
   Gp d = alloc_gp_dst(i.dst, a);
   bool spill = !d.isValid();
@@ -709,7 +872,12 @@ void Emitter::emit_set_reg(const IrInsn& i) {
   const Loc& l = loc_[i.a];
   Gp pin = pinned_of(x);
   if (pin.isValid()) {
+    pin_busy_until_[pin.id()] = last_use_[i.a];  // the register holds x's value for them
     if (l.kind == LocKind::Gp && l.reg == pin.id()) {  // computed in place
+      if (gp_owner_[pin.id()] == i.a) {  // a temp of the lent register becomes x's value
+        end_lend(pins().pin_of_host[pin.id()]);
+        alt_reg_[i.a] = -1;
+      }
       free_dead_operands();
       return;
     }
@@ -734,6 +902,21 @@ void Emitter::emit_set_reg(const IrInsn& i) {
     evict(LocKind::GuestX, x);
     for (int8_t& h : xhome_)
       if (h == x) h = -1;
+    cancel_pending(x);  // overwritten before anything could see it: never stored
+    const Loc& la = loc_[i.a];
+    const int next = rec_ ? next_set_[idx_] : -1;
+    if (next >= 0 && (la.kind == LocKind::Gp || la.kind == LocKind::Spill || la.kind == LocKind::Const)) {
+      // Deferred: x's next set_reg comes before anything but plain memory
+      // accesses could see x; keep the value alive until then.
+      pending_[x] = i.a;
+      pending_mask_[i.a] |= 1u << x;
+      if (last_use_[i.a] < next) last_use_[i.a] = next;  // (real_last_ keeps the last read)
+      if (la.kind == LocKind::Gp && pins().pin_of_host[la.reg] >= 0 && !owned_reg(la.reg))
+        pin_busy_until_[la.reg] = std::max(pin_busy_until_[la.reg], next);
+      if (alt_reg_[i.a] >= 0) pin_busy_until_[alt_reg_[i.a]] = std::max(pin_busy_until_[alt_reg_[i.a]], next);
+      free_dead_operands();
+      return;
+    }
     Operand s = gp_src(i.a, rax);
     if (s.isMem()) {
       a_.emit(Inst::kIdMov, rax, s);
@@ -842,6 +1025,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       if (pin.isValid()) {
         loc_[i.dst].kind = LocKind::Gp;
         loc_[i.dst].reg = static_cast<uint8_t>(pin.id());
+        pin_busy_until_[pin.id()] = std::max(pin_busy_until_[pin.id()], last_use_[i.dst]);
       } else {
         loc_[i.dst].kind = LocKind::GuestX;
         loc_[i.dst].index = static_cast<int32_t>(i.imm);
@@ -936,11 +1120,13 @@ std::string Emitter::emit_int(const IrInsn& i) {
       Gp d = alloc_gp_dst(i.dst);
       free_dead_operands();
       Gp t = d.isValid() ? d : Gp(rax);
+      const uint32_t at = static_cast<uint32_t>(a_.offset());
       switch (size) {
         case 1: case 2: if (sgn) a_.movsx(t, m); else a_.movzx(t.r32(), m); break;
         case 4: if (sgn) a_.movsxd(t, m); else a_.mov(t.r32(), m); break;
         default: a_.mov(t, m); break;
       }
+      note_pending(at);
       place_result(i, d);
       return "";
     }
@@ -952,15 +1138,19 @@ std::string Emitter::emit_int(const IrInsn& i) {
         int64_t v = lb.value;
         if (i.aux == 1) v = static_cast<int8_t>(v);
         if (i.aux == 2) v = static_cast<int16_t>(v);
+        const uint32_t at = static_cast<uint32_t>(a_.offset());
         a_.mov(m, Imm(v));
+        note_pending(at);
       } else {
         Gp v = gp_in_reg(i.b, rcx);
+        const uint32_t at = static_cast<uint32_t>(a_.offset());
         switch (i.aux) {
           case 1: a_.mov(m, v.r8()); break;
           case 2: a_.mov(m, v.r16()); break;
           case 4: a_.mov(m, v.r32()); break;
           default: a_.mov(m, v); break;
         }
+        note_pending(at);
       }
       free_dead_operands();
       return "";
@@ -1011,6 +1201,7 @@ std::string Emitter::run() {
     int n = ir_args(ir_.insns[k], args);
     for (int j = 0; j < n; ++j) last_use_[args[j]] = static_cast<int>(k);
   }
+  real_last_ = last_use_;
   // Next readers, backwards (next_use_ is the scratch "next reader after k").
   for (size_t k = ir_.insns.size(); k-- > 0;) {
     const IrInsn& i = ir_.insns[k];
@@ -1019,6 +1210,52 @@ std::string Emitter::run() {
     for (int j = 0; j < n; ++j) arg_next_[3 * k + j] = next_use_[args[j]];
     for (int j = 0; j < n; ++j) next_use_[args[j]] = static_cast<int>(k);
     if (ir_info(i.op).flags & kIrDst) first_use_[k] = next_use_[i.dst];
+  }
+  // Where pinned registers may be lent out (lend_ok_, lend_soft_), backwards:
+  // `set` has bit p while the next access of kPinnedRegs[p] is a set_reg
+  // before any helper call, exit or FP state read; `soft` while a memory
+  // access that may fault lies before that set_reg.
+  {
+    uint8_t set = 0, soft = 0;
+    for (size_t k = ir_.insns.size(); k-- > 0;) {
+      const IrInsn& i = ir_.insns[k];
+      const uint8_t f = ir_info(i.op).flags;
+      const bool hard = f & (kIrClobbers | kIrTerm | kIrReadsState);
+      uint8_t touch = 0;
+      if ((i.op == IrOp::get_reg || i.op == IrOp::set_reg) && pins().host[i.imm] >= 0)
+        touch = static_cast<uint8_t>(1u << pins().pin_of_host[pins().host[i.imm]]);
+      lend_ok_[k] = hard ? 0 : static_cast<uint8_t>(set & ~touch);
+      lend_soft_[k] = static_cast<uint8_t>(soft | ((f & kIrFault) ? 0x7f : 0));
+      if (hard) {
+        set = soft = 0;
+      } else {
+        if (f & kIrFault) soft = 0x7f;
+        if (i.op == IrOp::set_reg) { set |= touch; soft &= static_cast<uint8_t>(~touch); }
+        if (i.op == IrOp::get_reg) set &= static_cast<uint8_t>(~touch);
+      }
+    }
+  }
+  // Deferrable set_regs (next_set_), backwards.
+  {
+    uint32_t set = 0;
+    int nxt[32];
+    for (int& n : nxt) n = -1;
+    for (size_t k = ir_.insns.size(); k-- > 0;) {
+      const IrInsn& i = ir_.insns[k];
+      const uint8_t f = ir_info(i.op).flags;
+      const bool hard = (f & (kIrClobbers | kIrTerm | kIrReadsState)) ||
+                        ((f & kIrFault) && i.op != IrOp::load && i.op != IrOp::store);
+      const int x = (i.op == IrOp::get_reg || i.op == IrOp::set_reg) ? static_cast<int>(i.imm) : 0;
+      if (i.op == IrOp::set_reg && x != 0 && pins().host[x] < 0 && (set >> x & 1)) next_set_[k] = nxt[x];
+      if (hard) {
+        set = 0;
+      } else if (i.op == IrOp::set_reg) {
+        set |= 1u << x;
+        nxt[x] = static_cast<int>(k);
+      } else if (i.op == IrOp::get_reg) {
+        set &= ~(1u << x);
+      }
+    }
   }
   // Temps that are NaN-boxed singles by construction (flw, fmv.w.x: an or_
   // with a constant whose upper 32 bits are ones) need no box check.
@@ -1044,6 +1281,7 @@ std::string Emitter::run() {
       reserved_[id] = true;
       evict(LocKind::Gp, id, true);
     }
+    park_dying(i);
     promote_operands(i);
     std::string e = (i.op >= IrOp::unbox_s && i.op <= IrOp::frm_read) || i.op == IrOp::get_freg ||
                             i.op == IrOp::set_freg
@@ -1051,6 +1289,11 @@ std::string Emitter::run() {
                         : emit_int(i);
     if (!e.empty()) return e;
     if (!error_.empty()) return error_;
+    if (lent_open_) {
+      for (LentRange& r : rec_->lent)
+        if (r.end == UINT32_MAX) r.end = static_cast<uint32_t>(a_.offset());
+      lent_open_ = false;
+    }
     for (size_t k = first; k <= idx_; ++k) {  // emit_word_op may have taken two insns
       const IrInsn& done = ir_.insns[k];
       uint32_t args[3];
@@ -1081,6 +1324,17 @@ std::string Emitter::run() {
     a_.bind(s.label);
     if (s.addr_reg >= 0) a_.mov(rax, gp_of_id(s.addr_reg));
     a_.mov(state_mem(offsetof(CpuState, fault_addr)), rax);
+    for (auto& [x, l] : s.pending) {  // deferred set_regs are performed
+      if (l.kind == LocKind::Gp) {
+        a_.mov(xreg_mem(x), gp_of_id(l.reg));
+        continue;
+      }
+      if (l.kind == LocKind::Const) a_.mov(rax, static_cast<uint64_t>(l.value));
+      else a_.mov(rax, mem_of(l));
+      a_.mov(xreg_mem(x), rax);
+    }
+    for (int p = 0; p < 7; ++p)  // lent registers get their guest values back (stored at lend)
+      if (s.lent >> p & 1) a_.mov(gp_of_id(kPinnedRegs[p].host_id), xreg_mem(kPinnedRegs[p].xreg));
     a_.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(s.fault_kind));
     a_.mov(state_mem(offsetof(CpuState, fault_is_write), 4), Imm(s.is_write ? 1 : 0));
     a_.mov(state_mem(offsetof(CpuState, exit_reason), 4), Imm(static_cast<int>(ExitReason::MemFault)));
@@ -1095,8 +1349,9 @@ std::string Emitter::run() {
 }  // namespace x86be
 
 std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, TranslationBlock* tb,
-                       const std::vector<DecodedInsn>& helper_insns, const BackendOptions& opt) {
-  x86be::Emitter e(a, ir, tb, helper_insns, opt);
+                       const std::vector<DecodedInsn>& helper_insns, const BackendOptions& opt,
+                       BlockRecovery* recovery) {
+  x86be::Emitter e(a, ir, tb, helper_insns, opt, recovery);
   std::string err = e.run();
   tb->pc_map = std::make_shared<const PcMap>(std::move(e.pc_map));
   return err;

@@ -3,9 +3,10 @@
 //   r15 = CpuState*, r14 = guest memory base, rax = scratch;
 //   the hottest guest registers are pinned in host registers across blocks
 //   (kPinnedRegs; loaded by the dispatcher, stored when code leaves to it,
-//   recovered from the signal context after a host fault); rsi rdi r11 rdx
-//   rcx and spill slots hold IR temps (rcx/rdx are reserved as scratch for
-//   the insns that need them); xmm0-13 FP temps, xmm14-15 scratch.
+//   recovered from the signal context after a host fault, lent out to temps
+//   where their guest value is dead); rsi rdi r11 rdx rcx and spill slots
+//   hold IR temps (rcx/rdx are reserved as scratch for the insns that need
+//   them); xmm0-13 FP temps, xmm14-15 scratch.
 //   Guest rounding mode and accrued FP flags live in MXCSR while guest code
 //   runs (CpuState::mxcsr outside).
 // Owns: code emission of one block, exit stubs, the dispatcher.
@@ -49,12 +50,42 @@ int ucontext_greg_of(int host_id);
 // so that rsp is 16-byte aligned inside generated code).
 constexpr int kFrameBytes = kSpillSlots * 8 + 8;
 
+// What Jit::restore_state needs to rebuild exact guest registers after a
+// host fault inside a block (offsets are in the block's code).
+//  - lent: a range in which pinned register kPinnedRegs[pin] holds a temp
+//    instead of its guest register, whose value is in CpuState (stored there
+//    when the range began).
+//  - deferred: at a guest memory access in [start, end), x[xreg] has a
+//    value its CpuState slot does not hold yet (its set_reg was deferred:
+//    the next set_reg of xreg comes before any exit or helper call); it is
+//    in host register `index`, spill slot `index`, the constant `value`, or
+//    the CpuState slot of x[index].
+struct LentRange {
+  uint32_t start = 0, end = 0;
+  uint8_t pin = 0;
+};
+struct DeferredReg {
+  enum Kind : uint8_t { HostReg, SpillSlot, Constant, GuestSlot };
+  uint32_t start = 0, end = 0;
+  uint8_t xreg = 0;
+  Kind kind = HostReg;
+  int32_t index = 0;
+  int64_t value = 0;
+};
+struct BlockRecovery {
+  std::vector<LentRange> lent;
+  std::vector<DeferredReg> deferred;
+};
+
 // Emits the code for one block into `a` (a fresh Assembler on a fresh
-// CodeHolder). Fills tb->exits (offsets) and tb->pc_map. helper_insns must
-// outlive the code (call_interp passes their addresses).
+// CodeHolder). Fills tb->exits (offsets) and tb->pc_map, and *recovery (if
+// given; without it the block lends no register and defers no set_reg)
+// with where guest registers are at the block's memory accesses.
+// helper_insns must outlive the code (call_interp passes their addresses).
 // Returns "" or an error (e.g. too many live temps).
 std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, TranslationBlock* tb,
-                       const std::vector<DecodedInsn>& helper_insns, const BackendOptions& opt);
+                       const std::vector<DecodedInsn>& helper_insns, const BackendOptions& opt,
+                       BlockRecovery* recovery = nullptr);
 
 // The entry/exit trampoline: ExitValue fn(CpuState*, uint8_t* mem_base, const void* code).
 // Saves host registers and MXCSR, loads the pinned guest registers and the

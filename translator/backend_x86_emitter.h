@@ -71,12 +71,16 @@ struct ColdStub {
   uint8_t fault_kind = 2;  // Fault: FaultKind (OutOfRange unless Misaligned)
   int64_t helper = 0;  // FmaNaN: helper insn index; CvtToInt, U64ToFp: IrFcvt aux
   uint8_t freg = 0;    // FmaNaN: destination f register
+  uint8_t lent = 0;    // Fault: pinned registers (kPinnedRegs bits) lent out here
+  // Fault: deferred guest registers to store before leaving (x register, where).
+  std::vector<std::pair<uint8_t, Loc>> pending;
 };
 
 class Emitter {
  public:
   Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
-          const std::vector<DecodedInsn>& helpers, const BackendOptions& opt);
+          const std::vector<DecodedInsn>& helpers, const BackendOptions& opt,
+          BlockRecovery* recovery = nullptr);
   std::string run();
 
   // --- shared by the integer and FP parts ---
@@ -101,8 +105,23 @@ class Emitter {
   bool is_operand(Temp t) const;
   // May the code of insn i write rcx/rdx (id) other than as its result?
   bool uses_scratch(const IrInsn& i, int id) const;
-  // A pool register free for a new value (not reserved, no owner), or invalid.
-  Gp free_pool_reg() const;
+  // A register free for a new value, or invalid: a pool register (not
+  // reserved, no owner), else a pinned register whose guest value is dead
+  // here (lent out: see lendable_), never `avoid`.
+  Gp free_pool_reg(int avoid = -1);
+  // Pool registers and pinned registers lent out hold temps with an owner.
+  bool owned_reg(int id) const;
+  // A pinned register may be lent out at the current insn: its guest
+  // register is written (set_reg) before it is read again and before any
+  // helper call or exit, and no temp still needs its value.
+  bool lendable(int pin) const;
+  // t is read for the last time here from a pinned register that may be
+  // lent out from this insn on (alloc_gp_dst then computes in place).
+  bool reusable_pinned(Temp t) const;
+  // Lends pinned register `pin` out (stores its guest value home first if a
+  // memory access may fault meanwhile) / takes it back (its set_reg).
+  void lend(int pin);
+  void end_lend(int pin);
   void set_gp(Temp t, const Gp& r);
   void set_spill(Temp t);
   void finish_in(const IrInsn& i, const Gp& from);
@@ -195,6 +214,34 @@ class Emitter {
   // becomes the guest's SIGSEGV with the exact address and pc.
   std::vector<int64_t> checked_disp_;
   bool reserved_[16] = {};  // by Gp id: rcx/rdx while the current insn uses them as scratch
+  // Lending pinned registers (see "Register allocation" in
+  // docs/ARCHITECTURE.md). By insn, bit p for kPinnedRegs[p]: lend_ok_ —
+  // the guest register's next access after this insn is a set_reg, with no
+  // helper call, exit or FP state read before it (and this insn does not
+  // access it); lend_soft_ — a memory access that may fault lies between.
+  std::vector<uint8_t> lend_ok_, lend_soft_;
+  int pin_busy_until_[16];  // by Gp id: last reader of the guest value a pinned register holds
+  uint8_t lent_ = 0;        // kPinnedRegs bits lent out now
+  uint32_t lent_start_[8] = {};  // code offset where each lent range began (guest value home)
+  BlockRecovery* rec_ = nullptr;
+  bool lent_open_ = false;  // a lent range in *rec_ ends after the current insn
+  // Deferred set_regs of registers not pinned: next_set_[k] is, for a
+  // set_reg at k, the index of the next set_reg of the same register when
+  // only plain loads and stores lie between (no get_reg of it, helper call,
+  // exit, atomic or FP state read), else -1. Such a set_reg stores nothing:
+  // its temp stays live until then and is recorded at each memory access
+  // (rec_->deferred) and in the fault stubs; if it must leave its register
+  // first, it is stored home then (park).
+  std::vector<int> next_set_;
+  Temp pending_[32];                   // by x register: the deferred value, or kNoTemp
+  std::vector<uint32_t> pending_mask_; // by temp: x registers it is the deferred value of
+  void cancel_pending(int x);
+  void park(Temp t, const Gp& from);   // stores t's deferred registers from `from`
+  void park_dying(const IrInsn& i);
+  std::vector<int> real_last_;         // by temp: its last reader (last_use_ may be later: deferred)
+  std::vector<std::pair<uint8_t, Loc>> pending_now() const;
+  // Records where each deferred register is while code [start, a_.offset()) runs.
+  void note_pending(uint32_t start);
   size_t idx_ = 0;
   uint64_t cur_pc_ = 0;
 

@@ -208,6 +208,26 @@ void ir_propagate(IrBlock& b) {
     }
   };
 
+  // (x << c) | (x >> (64 - c)) — or the W forms with 32 — is a rotate (the
+  // two parts share no bit, so xor and add give the same): what GCC emits
+  // for a rotate without Zbb (ciphers, hashes). The shifts stay for other
+  // readers (or go in ir_dce).
+  auto to_rotate = [&](IrInsn& i) {
+    const IrInsn *l = def[i.a], *r = def[i.b];
+    if (!l || !r) return;
+    if (l->op == IrOp::shr || l->op == IrOp::shrw) std::swap(l, r);
+    const bool w = l->op == IrOp::shlw && r->op == IrOp::shrw;
+    if (!(w || (l->op == IrOp::shl && r->op == IrOp::shr)) || l->a != r->a || !is_const[l->b] ||
+        !is_const[r->b])
+      return;
+    const uint64_t width = w ? 32 : 64, cl = value[l->b], cr = value[r->b];
+    if (cl == 0 || cr == 0 || cl >= width || cr >= width || cl + cr != width) return;
+    const Temp x = l->a, count = r->b;
+    i.op = w ? IrOp::rotrw : IrOp::rotr;
+    i.a = x;
+    i.b = count;
+  };
+
   for (IrInsn& i : b.insns) {
     const IrOpInfo& info = ir_info(i.op);
     if (info.nargs >= 1) i.a = alias[i.a];
@@ -220,6 +240,7 @@ void ir_propagate(IrBlock& b) {
          i.op == IrOp::maxu || i.op == IrOp::clmul || i.op == IrOp::clmulh) &&
         is_const[i.a] && !is_const[i.b])
       std::swap(i.a, i.b);
+    if (i.op == IrOp::or_ || i.op == IrOp::xor_ || i.op == IrOp::add) to_rotate(i);
     switch (i.op) {
       case IrOp::movi:
         is_const[i.dst] = true;

@@ -359,7 +359,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   bopt.host_popcnt = host_.popcnt;
   bopt.host_pclmul = host_.pclmul;
   bopt.host_sse41 = host_.sse41;
-  std::string err = emit_block(a, blk.ir, tb, data->helper_insns, bopt);
+  std::string err = emit_block(a, blk.ir, tb, data->helper_insns, bopt, &data->recovery);
   if (!err.empty()) {
     // Retry one instruction at a time: a single instruction always fits.
     if (fopt.max_insns > 1) return translate_block_at(vcpu, pc, flags | kTbOneInsn, tb, shareable);
@@ -435,11 +435,38 @@ void Jit::free_code(TranslationBlock* tb) {
 void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_pc,
                         const ucontext_t* uc) {
   // Registers not pinned are stored at every set_reg; pinned ones are in
-  // the host registers of the interrupted code, and so are the FP flags.
+  // the host registers of the interrupted code (except where the code lent
+  // one out: its value is in CpuState), and so are the FP flags.
   CpuState& s = vcpu.state;
   s.pc = tb->guest_pc_at(host_pc);
-  for (const PinnedReg& p : kPinnedRegs)
-    s.x[p.xreg] = static_cast<uint64_t>(uc->uc_mcontext.gregs[ucontext_greg_of(p.host_id)]);
+  const uint32_t off = static_cast<uint32_t>(host_pc - reinterpret_cast<uintptr_t>(tb->code));
+  const auto* data = static_cast<const TbData*>(tb->data.get());
+  unsigned lent = 0;
+  if (data)
+    for (const LentRange& r : data->recovery.lent)
+      if (off >= r.start && off < r.end) lent |= 1u << r.pin;
+  for (int p = 0; p < 7; ++p)
+    if (!(lent >> p & 1))
+      s.x[kPinnedRegs[p].xreg] =
+          static_cast<uint64_t>(uc->uc_mcontext.gregs[ucontext_greg_of(kPinnedRegs[p].host_id)]);
+  // Deferred set_regs: the values, all read before any is written (one may
+  // be in another register's CpuState slot).
+  if (data) {
+    std::vector<std::pair<unsigned, uint64_t>> vals;
+    const auto* frame = reinterpret_cast<const uint64_t*>(uc->uc_mcontext.gregs[REG_RSP]);
+    for (const DeferredReg& d : data->recovery.deferred) {
+      if (off < d.start || off >= d.end) continue;
+      uint64_t v = 0;
+      switch (d.kind) {
+        case DeferredReg::HostReg: v = static_cast<uint64_t>(uc->uc_mcontext.gregs[ucontext_greg_of(d.index)]); break;
+        case DeferredReg::SpillSlot: v = frame[d.index]; break;
+        case DeferredReg::Constant: v = static_cast<uint64_t>(d.value); break;
+        case DeferredReg::GuestSlot: v = s.x[d.index]; break;
+      }
+      vals.emplace_back(d.xreg, v);
+    }
+    for (auto& [x, v] : vals) s.x[x] = v;
+  }
   if (uc->uc_mcontext.fpregs) s.fflags |= fflags_of_mxcsr(uc->uc_mcontext.fpregs->mxcsr);
 }
 

@@ -25,6 +25,7 @@
 
 #include "core/pc_table.h"
 #include "core/tb.h"
+#include "translator/backend_x86.h"
 #include "translator/decode.h"
 
 namespace hart {
@@ -47,11 +48,13 @@ struct GuestCode {
   bool same_as(const GuestCode& o) const;
 };
 
-// Data a translation's code refers to (helper instructions, by address) and
-// the guest code it was made from, kept alive with every TB that runs it.
+// Data a translation's code refers to (helper instructions, by address),
+// the guest code it was made from and where its code lends pinned registers
+// out (for fault recovery), kept alive with every TB that runs it.
 struct TbData {
   std::vector<DecodedInsn> helper_insns;
   GuestCode code;
+  BlockRecovery recovery;  // by code offset (copies keep the offsets)
 };
 
 // One finished translation, as the backend left it before any chaining.

@@ -155,6 +155,37 @@ TEST(IrOpt, DropsRedundantExtensions) {
   EXPECT_TRUE(lu_stored) << b.print();
 }
 
+// Rotates written with two shifts (GCC without Zbb): (x << c) | (x >> 64-c)
+// becomes rotr x, 64-c, and the W forms rotrw; other shift pairs stay.
+TEST(IrOpt, ShiftPairsBecomeRotates) {
+  IrBlock b;
+  Temp x = b.get_reg(10), y = b.get_reg(11);
+  Temp r64 = b.emit_dst(IrOp::or_, b.emit_dst(IrOp::shl, x, b.movi(14)),
+                        b.emit_dst(IrOp::shr, x, b.movi(50)));                 // rotr x, 50
+  Temp r32 = b.emit_dst(IrOp::xor_, b.emit_dst(IrOp::shrw, x, b.movi(16)),
+                        b.emit_dst(IrOp::shlw, x, b.movi(16)));                // rotrw x, 16
+  Temp no1 = b.emit_dst(IrOp::or_, b.emit_dst(IrOp::shl, x, b.movi(14)),
+                        b.emit_dst(IrOp::shr, y, b.movi(50)));                 // two values
+  Temp no2 = b.emit_dst(IrOp::add, b.emit_dst(IrOp::shl, x, b.movi(14)),
+                        b.emit_dst(IrOp::shr, x, b.movi(49)));                 // 14 + 49 != 64
+  b.set_reg(5, r64);
+  b.set_reg(6, r32);
+  b.set_reg(7, no1);
+  b.set_reg(28, no2);
+  b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x1000);
+  ir_optimize(b);
+  EXPECT_EQ(b.verify(), "");
+  EXPECT_EQ(count(b, IrOp::rotr), 1) << b.print();
+  EXPECT_EQ(count(b, IrOp::rotrw), 1) << b.print();
+  EXPECT_EQ(count(b, IrOp::shl), 2) << b.print();
+  EXPECT_EQ(count(b, IrOp::shr), 2) << b.print();
+  EXPECT_EQ(count(b, IrOp::shlw), 0) << b.print();
+  const uint64_t v = 0x8123456789abcdefull;
+  EXPECT_EQ(ir_eval(IrOp::rotr, v, 50, 0), (v << 14) | (v >> 50));
+  EXPECT_EQ(ir_eval(IrOp::rotrw, v, 16, 0),
+            static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(0xcdef89abu))));
+}
+
 TEST(IrEval, RiscvDivisionSemantics) {
   const uint64_t min = uint64_t{1} << 63;
   EXPECT_EQ(ir_eval(IrOp::div, 7, 0, 0), ~uint64_t{0});
