@@ -452,7 +452,10 @@ void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_p
   // Deferred set_regs: the values, all read before any is written (one may
   // be in another register's CpuState slot).
   if (data) {
-    std::vector<std::pair<unsigned, uint64_t>> vals;
+    // (A fixed array: this runs in the fault handler. At most one live
+    // deferral per guest register at any offset.)
+    std::pair<unsigned, uint64_t> vals[32];
+    size_t n = 0;
     const auto* frame = reinterpret_cast<const uint64_t*>(uc->uc_mcontext.gregs[REG_RSP]);
     for (const DeferredReg& d : data->recovery.deferred) {
       if (off < d.start || off >= d.end) continue;
@@ -463,9 +466,9 @@ void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_p
         case DeferredReg::Constant: v = static_cast<uint64_t>(d.value); break;
         case DeferredReg::GuestSlot: v = s.x[d.index]; break;
       }
-      vals.emplace_back(d.xreg, v);
+      if (n < std::size(vals)) vals[n++] = {d.xreg, v};
     }
-    for (auto& [x, v] : vals) s.x[x] = v;
+    for (size_t i = 0; i < n; ++i) s.x[vals[i].first] = vals[i].second;
   }
   if (uc->uc_mcontext.fpregs) s.fflags |= fflags_of_mxcsr(uc->uc_mcontext.fpregs->mxcsr);
 }
