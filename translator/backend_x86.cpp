@@ -974,6 +974,9 @@ std::string Emitter::emit_int(const IrInsn& i) {
     case IrOp::call_interp:
       emit_helper(i);
       return "";
+    case IrOp::vec:
+      emit_vector(i);
+      return "";
     case IrOp::goto_tb:
       emit_exit_jump(0, static_cast<uint64_t>(i.imm));
       return "";

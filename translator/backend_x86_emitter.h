@@ -138,6 +138,9 @@ class Emitter {
   void emit_jump_ind(const IrInsn& i);
   void emit_atomic(const IrInsn& i);
 
+  // --- vector fast paths (backend_x86_v.cpp) ---
+  void emit_vector(const IrInsn& i);
+
   // --- bit-manipulation ops (backend_x86_zb.cpp) ---
   std::string emit_bitmanip(const IrInsn& i);
 

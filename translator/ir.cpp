@@ -97,6 +97,7 @@ std::string IrBlock::print() const {
       case IrOp::load:
       case IrOp::store:
       case IrOp::call_interp:
+      case IrOp::vec:
         snprintf(buf, sizeof buf, "$0x%lx", (unsigned long)i.imm);
         arg(buf);
         break;
