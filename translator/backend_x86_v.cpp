@@ -26,6 +26,7 @@
 #include "core/vtype.h"
 #include "translator/backend_x86_emitter.h"
 #include "translator/frontend_v.h"
+#include "translator/jit_helpers.h"
 
 namespace hart::x86be {
 
@@ -92,23 +93,59 @@ unsigned sew_index(unsigned sew) { return static_cast<unsigned>(__builtin_ctz(se
 
 class VecCode {
  public:
-  VecCode(Emitter& e, const DecodedInsn& d, const VPlan& p, uint64_t vtype)
-      : e_(e), a_(e.a_), d_(d), p_(p), vtype_(vtype), slow_(a_.newLabel()) {}
+  VecCode(Emitter& e, const IrInsn& i, const DecodedInsn& d, const VPlan& p, uint64_t vtype, const Label& slow)
+      : e_(e), a_(e.a_), i_(i), d_(d), p_(p), vtype_(vtype), slow_(slow) {}
 
   void emit();
   const Label& slow() const { return slow_; }
 
  private:
-  // x[r] into dst (r = 0: zero); pinned registers are read in place.
-  void xread(const Gp& dst, unsigned r) {
-    if (r == 0) { a_.xor_(dst.r32(), dst.r32()); return; }
-    Gp p = e_.pinned_of(static_cast<int>(r));
-    if (p.isValid()) a_.mov(dst, p); else a_.mov(dst, xreg_mem(static_cast<int>(r)));
+  // The IR op's scalar operand (x[rs1], f[rs1]'s bits or 0) into rax.
+  void scalar_to_rax() {
+    Operand s = e_.gp_src(i_.a, rax);
+    if (!(s.isReg() && s.as<Gp>().id() == Gp::kIdAx)) a_.emit(Inst::kIdMov, rax, s);
   }
-  void xwrite(unsigned r, const Gp& src) {
-    if (r == 0) return;
-    Gp p = e_.pinned_of(static_cast<int>(r));
-    if (p.isValid()) a_.mov(p, src); else a_.mov(xreg_mem(static_cast<int>(r)), src);
+  // Guest vector register r through the cache (xmm10-13, write-through).
+  Xmm cached(unsigned r) const { return Xmm(xmm(static_cast<uint32_t>(kVecCacheFirst + e_.vcache_[r]))); }
+  bool is_cached(unsigned r) const { return e_.vcache_[r] >= 0; }
+  void touch(unsigned r) { e_.vcache_used_[e_.vcache_[r]] = ++e_.vcache_clock_; }
+  // A register's value changed in CpuState other than through vstore(r, x).
+  void vinval(unsigned r, unsigned n = 1) {
+    for (unsigned k = r; k < r + n && k < 32; ++k)
+      if (e_.vcache_[k] >= 0) {
+        e_.vcache_reg_[e_.vcache_[k]] = -1;
+        e_.vcache_[k] = -1;
+      }
+  }
+  // The used bytes of guest register r into x (from its cached copy if any).
+  void vload(const Xmm& x, unsigned r) {
+    if (!is_cached(r)) {
+      vload(x, vreg(r));
+      return;
+    }
+    touch(r);
+    if (p_.bytes == 16) a_.movaps(x, cached(r));
+    else a_.movq(x, cached(r));  // 8 bytes (4: the rest is never used)
+  }
+  // x's used bytes into guest register r; a whole register is cached too.
+  void vstore(unsigned r, const Xmm& x) {
+    vstore(vreg(r), x);
+    if (p_.bytes != 16) {
+      vinval(r);
+      return;
+    }
+    if (!is_cached(r)) {
+      int slot = 0;
+      for (int k = 1; k < kVecCacheSize; ++k)
+        if (e_.vcache_reg_[k] < 0 ? e_.vcache_reg_[slot] >= 0 || e_.vcache_used_[k] < e_.vcache_used_[slot]
+                                  : e_.vcache_reg_[slot] >= 0 && e_.vcache_used_[k] < e_.vcache_used_[slot])
+          slot = k;
+      if (e_.vcache_reg_[slot] >= 0) e_.vcache_[e_.vcache_reg_[slot]] = -1;
+      e_.vcache_reg_[slot] = static_cast<int8_t>(r);
+      e_.vcache_[r] = static_cast<int8_t>(slot);
+    }
+    touch(r);
+    a_.movaps(cached(r), x);
   }
   // The used bytes of a register (p_.bytes: 16, or 8/4 for fractional LMUL).
   void vload(const Xmm& x, const Mem& m) {
@@ -139,7 +176,7 @@ class VecCode {
     if (p_.src == VSrc::vi) {
       a_.mov(rax, d_.imm);
     } else if (p_.src == VSrc::vf) {
-      a_.mov(rax, freg_mem(static_cast<int>(d_.rs1)));
+      scalar_to_rax();
       if (p_.sew == 32) {  // not NaN-boxed: the canonical NaN; leave that to the interpreter
         a_.mov(rcx, rax);
         a_.shr(rcx, 32);
@@ -147,22 +184,31 @@ class VecCode {
         a_.jne(slow_);
       }
     } else {
-      xread(rax, d_.rs1);
+      scalar_to_rax();
     }
   }
   // Second operand of element op k into y: vs1's register k or the scalar
   // in rax broadcast.
   void operand(const Xmm& y, unsigned k) {
-    if (p_.src == VSrc::vv) vload(y, vreg(d_.rs1 + k));
+    if (p_.src == VSrc::vv) vload(y, d_.rs1 + k);
     else broadcast(y);
   }
+  // vl = VLMAX and vstart = 0, unless this block's code established it
+  // since the last call_interp (a failed check leaves the block).
   void guard_full() {
-    if (p_.kind != VKind::vmvnr) {
+    if (!e_.vec_full_) {
       a_.cmp(state_mem(offsetof(CpuState, vl)), static_cast<int32_t>(v::vlmax(p_.sew, p_.lmul)));
       a_.jne(slow_);
     }
-    a_.cmp(state_mem(offsetof(CpuState, vstart)), 0);
-    a_.jne(slow_);
+    guard_vstart();
+    e_.vec_full_ = true;
+  }
+  void guard_vstart() {
+    if (!e_.vec_vstart0_ && !e_.vec_full_) {
+      a_.cmp(state_mem(offsetof(CpuState, vstart)), 0);
+      a_.jne(slow_);
+    }
+    e_.vec_vstart0_ = true;
   }
   void setvl();
   void widen();
@@ -177,10 +223,11 @@ class VecCode {
 
   Emitter& e_;
   Assembler& a_;
+  const IrInsn& i_;
   const DecodedInsn& d_;
   const VPlan& p_;
   uint64_t vtype_;
-  Label slow_;
+  const Label& slow_;
 };
 
 InstId VecCode::int_inst(VIop o) const {
@@ -229,7 +276,7 @@ void VecCode::setvl() {
     a_.mov(eax, static_cast<uint32_t>(max));
   } else {
     if (d_.rs1 == 0) a_.mov(rax, state_mem(offsetof(CpuState, vl)));  // keep vl
-    else xread(rax, d_.rs1);
+    else scalar_to_rax();
     a_.mov(ecx, static_cast<uint32_t>(max));
     a_.cmp(rax, rcx);
     a_.cmova(rax, rcx);
@@ -238,13 +285,15 @@ void VecCode::setvl() {
   a_.mov(rcx, vtype_);
   a_.mov(state_mem(offsetof(CpuState, vtype)), rcx);
   a_.mov(state_mem(offsetof(CpuState, vstart)), 0);
-  xwrite(d_.rd, rax);
+  // vl is VLMAX for sure when AVL is x0 (rd != x0) or an immediate >= VLMAX.
+  e_.vec_full_ = (d_.op == Opcode::vsetivli && d_.rs1 >= max) || (d_.op == Opcode::vsetvli && d_.rs1 == 0 && d_.rd != 0);
+  e_.vec_vstart0_ = true;
 }
 
 // Unit-stride vle/vse at EEW = SEW: the whole group in one guest page.
 void VecCode::mem(bool store) {
   const unsigned total = p_.nregs * p_.bytes;
-  xread(rax, d_.rs1);
+  scalar_to_rax();
   a_.cmp(rax, state_mem(offsetof(CpuState, mem_limit)));
   a_.jae(slow_);
   a_.mov(ecx, eax);
@@ -254,11 +303,11 @@ void VecCode::mem(bool store) {
   for (unsigned k = 0; k < p_.nregs; ++k) {
     Mem g = ptr(kMem, rax, 0, static_cast<int32_t>(k * 16));
     if (store) {
-      vload(kX, vreg(d_.rd + k));
+      vload(kX, d_.rd + k);
       vstore(g, kX);
     } else {
       vload(kX, g);
-      vstore(vreg(d_.rd + k), kX);
+      vstore(d_.rd + k, kX);
     }
   }
 }
@@ -270,7 +319,7 @@ void VecCode::widen() {
   const unsigned ws = p_.sew * 2, wi = sew_index(ws), ni = sew_index(p_.sew);
   const InstId ext = p_.sgn ? kSx[ni][wi] : kZx[ni][wi];
   if (p_.src == VSrc::vx) {
-    xread(rax, d_.rs1);
+    scalar_to_rax();
     switch (p_.sew) {
       case 8: if (p_.sgn) a_.movsx(rax, al); else a_.movzx(eax, al); break;
       case 16: if (p_.sgn) a_.movsx(rax, ax); else a_.movzx(eax, ax); break;
@@ -281,7 +330,7 @@ void VecCode::widen() {
     return state_mem(offsetof(CpuState, v) + r * kVlenb + k * 8, 8);
   };
   for (unsigned k = 0; k < p_.nregs; ++k) {
-    if (p_.wide_vs2) vload(kX, vreg(d_.rs2 + k));
+    if (p_.wide_vs2) vload(kX, d_.rs2 + k);
     else a_.emit(ext, kX, narrow_src(d_.rs2, k));
     if (p_.src == VSrc::vv) a_.emit(ext, kY, narrow_src(d_.rs1, k));
     else broadcast(kY, ws);
@@ -291,11 +340,11 @@ void VecCode::widen() {
       case VIop::mul: a_.emit(kMulI[wi], kX, kY); break;
       default:  // macc
         a_.emit(kMulI[wi], kX, kY);
-        vload(kY, vreg(d_.rd + k));
+        vload(kY, d_.rd + k);
         a_.emit(kAddI[wi], kX, kY);
         break;
     }
-    vstore(vreg(d_.rd + k), kX);
+    vstore(d_.rd + k, kX);
   }
 }
 
@@ -310,7 +359,7 @@ void VecCode::narrow() {
   const InstId sh = p_.op == VIop::sra ? kSra[wi] : kSrl[wi];
   const unsigned mask = p_.sew * 2 - 1;
   if (p_.src == VSrc::vx) {
-    xread(rax, d_.rs1);
+    scalar_to_rax();
     a_.and_(eax, static_cast<int32_t>(mask));
   }
   a_.mov(rcx, reinterpret_cast<uint64_t>(&kNarrow.b[sew_index(p_.sew)][0]));
@@ -330,9 +379,10 @@ void VecCode::narrow() {
         one(d_.rs2 + 2 * k + h);
         a_.movq(state_mem(offsetof(CpuState, v) + (d_.rd + k) * kVlenb + 8 * h, 8), kX);
       }
+      vinval(d_.rd + k);
     } else {
       one(d_.rs2);
-      vstore(vreg(d_.rd), kX);
+      vstore(d_.rd, kX);
     }
   }
 }
@@ -340,7 +390,7 @@ void VecCode::narrow() {
 void VecCode::int_op(unsigned k) {
   const InstId id = int_inst(p_.op);
   const bool shift = p_.op == VIop::sll || p_.op == VIop::srl || p_.op == VIop::sra;
-  vload(kX, vreg(d_.rs2 + k));
+  vload(kX, d_.rs2 + k);
   if (shift) {
     if (p_.src == VSrc::vi) {
       a_.emit(id, kX, Imm(static_cast<uint64_t>(d_.imm) & (p_.sew - 1)));
@@ -348,17 +398,17 @@ void VecCode::int_op(unsigned k) {
       a_.movq(kY, rax);  // rax = x[rs1] & (SEW - 1)
       a_.emit(id, kX, kY);
     }
-    vstore(vreg(d_.rd + k), kX);
+    vstore(d_.rd + k, kX);
     return;
   }
   operand(kY, k);
   if (p_.op == VIop::rsub) {
     a_.emit(id, kY, kX);
-    vstore(vreg(d_.rd + k), kY);
+    vstore(d_.rd + k, kY);
     return;
   }
   a_.emit(id, kX, kY);
-  vstore(vreg(d_.rd + k), kX);
+  vstore(d_.rd + k, kX);
 }
 
 // vmacc: vd += vs1*vs2; vnmsac: vd -= vs1*vs2; vmadd: vd = vs1*vd + vs2;
@@ -366,16 +416,16 @@ void VecCode::int_op(unsigned k) {
 void VecCode::imacc(unsigned k) {
   const InstId mul = int_inst(VIop::mul), acc = int_inst(p_.op);
   const bool vd_is_factor = p_.op == VIop::madd || p_.op == VIop::nmsub;
-  vload(kX, vreg((vd_is_factor ? d_.rd : d_.rs2) + k));
+  vload(kX, (vd_is_factor ? d_.rd : d_.rs2) + k);
   operand(kY, k);
   a_.emit(mul, kX, kY);
-  vload(kY, vreg((vd_is_factor ? d_.rs2 : d_.rd) + k));
+  vload(kY, (vd_is_factor ? d_.rs2 : d_.rd) + k);
   if (p_.op == VIop::macc || p_.op == VIop::madd) {
     a_.emit(acc, kX, kY);
-    vstore(vreg(d_.rd + k), kX);
+    vstore(d_.rd + k, kX);
   } else {
     a_.emit(acc, kY, kX);
-    vstore(vreg(d_.rd + k), kY);
+    vstore(d_.rd + k, kY);
   }
 }
 
@@ -384,7 +434,7 @@ void VecCode::imacc(unsigned k) {
 // first (pcmpgt is signed).
 void VecCode::icmp() {
   const VIop o = p_.op;
-  vload(kX, vreg(d_.rs2));
+  vload(kX, d_.rs2);
   operand(kY, 0);
   if (o == VIop::sltu || o == VIop::sleu || o == VIop::sgtu) {
     a_.mov(rax, reinterpret_cast<uint64_t>(&kSigns.b[sew_index(p_.sew)][0]));
@@ -409,6 +459,7 @@ void VecCode::icmp() {
   }
   if (invert) a_.not_(eax);
   const unsigned lanes = p_.bytes * 8 / p_.sew;
+  vinval(d_.rd);
   if (lanes == 16) {
     a_.mov(vreg(d_.rd, 2), ax);
   } else if (lanes == 8) {
@@ -443,14 +494,14 @@ void VecCode::fp(bool fma) {
   if (p_.src == VSrc::vf) scalar_operand();
   auto second = [&](const Xmm& y) {
     if (p_.src == VSrc::vv) {
-      vload(y, vreg(d_.rs1));
+      vload(y, d_.rs1);
     } else {
       broadcast(y);
       if (p_.bytes == 8) a_.movq(y, y);  // used lanes only (no flags from the others)
     }
   };
   if (!fma) {
-    vload(kX, vreg(d_.rs2));
+    vload(kX, d_.rs2);
     second(kY);
     Xmm r = kX, o = kY;
     if (p_.op == VIop::frsub) std::swap(r, o);
@@ -462,11 +513,11 @@ void VecCode::fp(bool fma) {
     }
     a_.emit(id, r, o);
     nan_check(r, o);
-    vstore(vreg(d_.rd), r);
+    vstore(d_.rd, r);
     return;
   }
   // kX = vd; kY = vs1 or f[rs1]; the third operand from memory.
-  vload(kX, vreg(d_.rd));
+  vload(kX, d_.rd);
   second(kY);
   InstId id;
   switch (p_.op) {  // 231: kX = kY*[vs2] + kX; 213: kX = kY*kX + [vs2]
@@ -481,7 +532,7 @@ void VecCode::fp(bool fma) {
   }
   a_.emit(id, kX, kY, vreg(d_.rs2));
   nan_check(kX, kY);
-  vstore(vreg(d_.rd), kX);
+  vstore(d_.rd, kX);
 }
 
 void VecCode::emit() {
@@ -489,23 +540,18 @@ void VecCode::emit() {
     setvl();
     return;
   }
-  if (p_.kind == VKind::mvxs) {  // any vl; vstart must be 0 to leave it so
-    a_.cmp(state_mem(offsetof(CpuState, vstart)), 0);
-    a_.jne(slow_);
-    if (d_.rd) {
-      switch (p_.sew) {
-        case 8: a_.movsx(rax, vreg(d_.rs2, 1)); break;
-        case 16: a_.movsx(rax, vreg(d_.rs2, 2)); break;
-        case 32: a_.movsxd(rax, vreg(d_.rs2, 4)); break;
-        default: a_.mov(rax, vreg(d_.rs2, 8)); break;
-      }
-      xwrite(d_.rd, rax);
+  if (p_.kind == VKind::mvxs) {  // any vl; vstart must be 0 to leave it so. Result in rax.
+    guard_vstart();
+    switch (p_.sew) {
+      case 8: a_.movsx(rax, vreg(d_.rs2, 1)); break;
+      case 16: a_.movsx(rax, vreg(d_.rs2, 2)); break;
+      case 32: a_.movsxd(rax, vreg(d_.rs2, 4)); break;
+      default: a_.mov(rax, vreg(d_.rs2, 8)); break;
     }
     return;
   }
-  if (p_.kind == VKind::fmvfs) {
-    a_.cmp(state_mem(offsetof(CpuState, vstart)), 0);
-    a_.jne(slow_);
+  if (p_.kind == VKind::fmvfs) {  // result (NaN-boxed for SEW 32) in rax
+    guard_vstart();
     if (p_.sew == 32) {
       a_.mov(eax, vreg(d_.rs2, 4));
       a_.mov(rcx, uint64_t{0xffffffff00000000u});
@@ -513,17 +559,17 @@ void VecCode::emit() {
     } else {
       a_.mov(rax, vreg(d_.rs2, 8));
     }
-    a_.mov(freg_mem(static_cast<int>(d_.rd)), rax);
     return;
   }
   if (p_.kind == VKind::mvsx || p_.kind == VKind::fmvsf) {  // vd[0] = x[rs1] / f[rs1] when vl > 0
-    a_.cmp(state_mem(offsetof(CpuState, vstart)), 0);
-    a_.jne(slow_);
+    guard_vstart();
     Label skip = a_.newLabel();
-    a_.cmp(state_mem(offsetof(CpuState, vl)), 0);
-    a_.je(skip);
-    if (p_.kind == VKind::fmvsf) scalar_operand();
-    else xread(rax, d_.rs1);
+    if (!e_.vec_full_) {
+      a_.cmp(state_mem(offsetof(CpuState, vl)), 0);
+      a_.je(skip);
+    }
+    scalar_operand();
+    vinval(d_.rd);
     switch (p_.sew) {
       case 8: a_.mov(vreg(d_.rd, 1), al); break;
       case 16: a_.mov(vreg(d_.rd, 2), ax); break;
@@ -533,7 +579,7 @@ void VecCode::emit() {
     a_.bind(skip);
     return;
   }
-  guard_full();
+  if (p_.kind == VKind::vmvnr) guard_vstart(); else guard_full();
   switch (p_.kind) {
     case VKind::load: mem(false); break;
     case VKind::store: mem(true); break;
@@ -554,8 +600,8 @@ void VecCode::emit() {
         broadcast(kX);
       }
       for (unsigned k = 0; k < p_.nregs; ++k) {
-        if (p_.src == VSrc::vv) vload(kX, vreg(d_.rs1 + k));
-        vstore(vreg(d_.rd + k), kX);
+        if (p_.src == VSrc::vv) vload(kX, d_.rs1 + k);
+        vstore(d_.rd + k, kX);
       }
       break;
     case VKind::ext: {  // pmovzx/pmovsx from vs2's bytes k*16/f.. for vd's register k
@@ -565,31 +611,32 @@ void VecCode::emit() {
       for (unsigned k = 0; k < p_.nregs; ++k) {
         Mem src = state_mem(offsetof(CpuState, v) + d_.rs2 * kVlenb + k * msize, msize);
         a_.emit(id, kX, src);
-        vstore(vreg(d_.rd + k), kX);
+        vstore(d_.rd + k, kX);
       }
       break;
     }
     case VKind::fsplat:
       scalar_operand();
       broadcast(kX);
-      for (unsigned k = 0; k < p_.nregs; ++k) vstore(vreg(d_.rd + k), kX);
+      for (unsigned k = 0; k < p_.nregs; ++k) vstore(d_.rd + k, kX);
       break;
     case VKind::vmvnr:
       if (d_.rd != d_.rs2)
         for (unsigned k = 0; k < p_.nregs; ++k) {
-          a_.movdqu(kX, vreg(d_.rs2 + k));
-          a_.movdqu(vreg(d_.rd + k), kX);
+          vload(kX, d_.rs2 + k);
+          vstore(d_.rd + k, kX);
         }
       break;
     case VKind::vid:
       a_.mov(rax, reinterpret_cast<uint64_t>(&kVid.b[sew_index(p_.sew)][0][0]));
       for (unsigned k = 0; k < p_.nregs; ++k) {
         vload(kX, ptr(rax, static_cast<int32_t>(k * 16)));
-        vstore(vreg(d_.rd + k), kX);
+        vstore(d_.rd + k, kX);
       }
       break;
     case VKind::redsum:  // vd[0] = vs1[0] + sum(vs2); vd's other elements stay
-      a_.movdqu(kX, vreg(d_.rs2));
+      vload(kX, d_.rs2);
+      vinval(d_.rd);
       a_.pshufd(kY, kX, 0x4e);
       if (p_.sew == 32) {
         a_.paddd(kX, kY);
@@ -617,6 +664,7 @@ void VecCode::emit() {
       }
       if (s) a_.ucomiss(kX, kX); else a_.ucomisd(kX, kX);
       a_.jp(slow_);  // a NaN: RISC-V's canonical NaN, from the interpreter
+      vinval(d_.rd);
       if (s) a_.movss(vreg(d_.rd, 4), kX); else a_.movsd(vreg(d_.rd, 8), kX);
       break;
     }
@@ -637,30 +685,76 @@ void Emitter::emit_vector(const IrInsn& i) {
   const bool speculative = i.imm2 & kVecSpeculative;
   const uint64_t vtype = static_cast<uint64_t>(i.imm2 & ~kVecSpeculative);
   VPlan p;
-  if (d.op == Opcode::vsetvli || d.op == Opcode::vsetivli) {
+  if (d.op == Opcode::vsetvli || d.op == Opcode::vsetivli)
     p.kind = VKind::setvl;
-  } else {
+  else
     p = vec_plan(d, vtype, VecHost{opt_.host_sse41, opt_.host_fma, true});
+  // What earlier vec ops established holds unless something between them
+  // may have changed the vector state (an interpreted instruction).
+  // The cached vector registers (xmm10-13) survive only inline integer
+  // code, loads and stores: helpers and FP cold paths call C functions.
+  bool keep_cache = vec_last_ != SIZE_MAX;
+  if (vec_last_ != SIZE_MAX)
+    for (size_t k = vec_last_ + 1; k < idx_; ++k) {
+      const IrOp op = ir_.insns[k].op;
+      if (ir_info(op).flags & kIrClobbers) vec_full_ = vec_vstart0_ = vec_vtype_ok_ = false;
+      if (!(op < IrOp::unbox_s || op == IrOp::load || op == IrOp::store || op == IrOp::fence)) keep_cache = false;
+    }
+  if (vec_last_ == SIZE_MAX) vec_full_ = vec_vstart0_ = vec_vtype_ok_ = false;
+  if (!keep_cache) {
+    for (int8_t& c : vcache_) c = -1;
+    for (int8_t& r : vcache_reg_) r = -1;
+    for (uint32_t& u : vcache_used_) u = 0;
   }
-  if (p.kind == VKind::none) {  // the frontend planned with other options
-    emit_helper(i);
+  vec_last_ = idx_;
+  VecSlow slow{a_.newLabel(), i.imm, cur_pc_, cur_pc_ + d.len};
+  vec_slow_.push_back(slow);
+  if (p.kind == VKind::none) {  // cannot happen (the frontend planned it); stay correct anyway
+    a_.jmp(slow.label);
+    free_dead_operands();
     return;
   }
-  // As for call_interp: the slow path may change any guest state.
-  evict_all_volatile();
-  for (int8_t& h : xhome_) h = -1;
-  VecCode code(*this, d, p, vtype);
-  if (speculative) {  // the vtype was a guess: check it (a valid vtype: V is on)
+  if (speculative && !vec_vtype_ok_) {  // the vtype was a guess: check it (a valid vtype: V is on)
     a_.cmp(state_mem(offsetof(CpuState, vtype)), static_cast<int32_t>(vtype));
-    a_.jne(code.slow());
+    a_.jne(slow.label);
     a_.mov(state_mem(offsetof(CpuState, vs), 4), 3);
+    vec_vtype_ok_ = true;
   }
+  VecCode code(*this, i, d, p, vtype, vec_slow_.back().label);
   code.emit();
-  Label done = a_.newLabel();
-  a_.jmp(done);
-  a_.bind(code.slow());
-  emit_helper(i);
-  a_.bind(done);
+  if (i.op == IrOp::vec_x) {
+    a_.mov(rdx, rax);
+    finish_in(i, rdx);
+  } else {
+    free_dead_operands();
+  }
+}
+
+// A vec op that cannot run inline: the interpreter runs it (on exact guest
+// state: pinned registers stored first), then the block is left for the
+// next instruction (or the interpreter's exit: illegal instruction,
+// fault). Leaving lets the inline code after it rely on what the fast
+// paths checked (vec_full_...), and keeps the slow path out of line.
+void Emitter::emit_vector_cold() {
+  for (const VecSlow& s : vec_slow_) {
+    a_.bind(s.label);
+    for (const PinnedReg& p : kPinnedRegs) a_.mov(xreg_mem(p.xreg), Gp(gpq(static_cast<uint32_t>(p.host_id))));
+    a_.mov(rax, s.pc);
+    a_.mov(state_mem(offsetof(CpuState, pc)), rax);
+    a_.mov(rdi, kState);
+    a_.mov(rsi, reinterpret_cast<uint64_t>(&helpers_[s.helper]));
+    a_.mov(rax, reinterpret_cast<uint64_t>(&jit_call_interp));
+    a_.call(rax);
+    for (const PinnedReg& p : kPinnedRegs) a_.mov(Gp(gpq(static_cast<uint32_t>(p.host_id))), xreg_mem(p.xreg));  // the exit stores them
+    Label stopped = a_.newLabel();
+    a_.cmp(state_mem(offsetof(CpuState, exit_reason), 4), 0);
+    a_.jne(stopped);
+    a_.mov(rax, s.next_pc);
+    a_.mov(state_mem(offsetof(CpuState, pc)), rax);
+    a_.bind(stopped);
+    a_.xor_(eax, eax);
+    emit_leave_plain();
+  }
 }
 
 }  // namespace hart::x86be

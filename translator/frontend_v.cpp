@@ -268,10 +268,36 @@ void trans_vector(IrBlock& ir, GuestBlock& blk, const FrontendOptions& opt, cons
   }
   const int64_t idx = static_cast<int64_t>(blk.helper_insns.size());
   blk.helper_insns.push_back(d);
-  if (p.kind == VKind::none)
+  if (p.kind == VKind::none) {
     ir.emit(IrOp::call_interp, kNoTemp, kNoTemp, idx);
+    return;
+  }
+  // The scalar operand (a constant 0 when there is none): x[rs1] for .vx
+  // forms, AVL, bases, vmv.s.x; f[rs1] for .vf forms and vfmv.
+  Temp a;
+  if (p.kind == VKind::setvl)
+    a = d.op == Opcode::vsetvli && d.rs1 ? ir.get_reg(d.rs1) : ir.movi(0);
+  else if (p.src == VSrc::vf)
+    a = ir.get_freg(d.rs1);
+  else if (p.kind == VKind::load || p.kind == VKind::store || p.kind == VKind::mvsx || p.src == VSrc::vx)
+    a = ir.get_reg(d.rs1);
   else
-    ir.emit(IrOp::vec, kNoTemp, kNoTemp, idx, vec_imm2(vtype, vs.speculative && p.kind != VKind::setvl));
+    a = ir.movi(0);
+  const int64_t imm2 = vec_imm2(vtype, vs.speculative && p.kind != VKind::setvl);
+  const bool x_result = (p.kind == VKind::setvl || p.kind == VKind::mvxs) && d.rd != 0;
+  if (x_result || p.kind == VKind::fmvfs) {
+    Temp t = ir.new_temp();
+    IrInsn in;
+    in.op = IrOp::vec_x;
+    in.dst = t;
+    in.a = a;
+    in.imm = idx;
+    in.imm2 = imm2;
+    ir.insns.push_back(in);
+    if (p.kind == VKind::fmvfs) ir.set_freg(d.rd, t); else ir.set_reg(d.rd, t);
+  } else {
+    ir.emit(IrOp::vec, a, kNoTemp, idx, imm2);
+  }
 }
 
 }  // namespace hart

@@ -118,7 +118,8 @@ enum IrOpFlags : uint8_t {
   X(sc, 2, kIrDst | kIrSide | kIrFault, "mem[a] = b if reserved: dst = 0, else 1; aux = size") \
   X(fence, 0, kIrSide, "memory fence, aux = 1 when stores must precede loads")  \
   X(call_interp, 0, kIrSide | kIrFault | kIrClobbers, "interpret insn #imm")    \
-  X(vec, 0, kIrSide | kIrFault | kIrClobbers, "vector insn #imm inline, vtype imm2 (else as call_interp)") \
+  X(vec, 1, kIrSide | kIrFault, "vector insn #imm (scalar operand a), vtype imm2: frontend_v.h") \
+  X(vec_x, 1, kIrDst | kIrSide | kIrFault, "vec with a scalar result (vl, vmv.x.s, vfmv.f.s)") \
   X(goto_tb, 0, kIrSide | kIrTerm, "continue at pc imm (chainable exit aux)")   \
   X(brcond, 2, kIrSide | kIrTerm, "a cond b ? pc imm : pc imm2 (chainable)")    \
   X(jump_ind, 1, kIrSide | kIrTerm, "continue at pc a")                         \
