@@ -34,10 +34,10 @@ inline const Gp kState = r15, kMem = r14;
 // for that insn; between such insns they hold temps like the others.
 inline const Gp kPool[] = {rsi, rdi, r11, rdx, rcx};
 constexpr int kPoolSize = 5;
-// XMM temps; xmm10-13 cache vector registers within a block
-// (backend_x86_v.cpp); xmm14 and xmm15 are scratch.
+// XMM temps; xmm10-12 cache vector registers within a block and xmm13
+// holds the vector tail mask (backend_x86_v.cpp); xmm14 and xmm15 are scratch.
 constexpr int kXmmPoolSize = 10;
-constexpr int kVecCacheFirst = 10, kVecCacheSize = 4;
+constexpr int kVecCacheFirst = 10, kVecCacheSize = 3;
 
 enum class LocKind : uint8_t { None, Const, Gp, Xmm, GuestX, GuestF, Spill };
 
@@ -156,6 +156,8 @@ class Emitter {
   bool vec_full_ = false;    // vl = VLMAX of the known vtype and vstart = 0
   bool vec_vstart0_ = false; // vstart = 0
   bool vec_vtype_ok_ = false;  // a speculative vtype was checked
+  bool vec_tmask_ok_ = false;  // xmm13 = lanes below vl, for elements of vec_tmask_ew_ bits
+  unsigned vec_tmask_ew_ = 0;
   // Copies of whole vector registers in xmm10-13 (write-through: CpuState::v
   // stays exact): by guest register the cache slot (-1: none), by slot the
   // guest register (-1: free) and when it was last used.

@@ -32,7 +32,7 @@ namespace hart::x86be {
 
 namespace {
 
-const Xmm kX = xmm14, kY = xmm15;
+const Xmm kX = xmm14, kY = xmm15, kTmask = xmm13;
 
 Mem vreg(unsigned r, uint32_t size = 16) {
   return state_mem(offsetof(CpuState, v) + static_cast<size_t>(r) * kVlenb, size);
@@ -63,6 +63,29 @@ struct SignTable {
   }
 };
 const SignTable kSigns;
+
+// Mask expansion (expand_v0), by log2(SEW/8): bit i of the mask byte(s)
+// selects lane i: b[s][0..15] is 1 << i in lane i; b[0][16..31] is the
+// pshufb pattern spreading mask bytes 0 and 1 over the byte lanes.
+struct MaskBitsTable {
+  alignas(16) uint8_t b[4][32];
+  MaskBitsTable() {
+    for (unsigned s = 0; s < 4; ++s) {
+      const unsigned esz = 1u << s;
+      for (unsigned j = 0; j < 32; ++j) b[s][j] = 0;
+      for (unsigned lane = 0; lane < 16 / esz; ++lane) b[s][lane * esz] = static_cast<uint8_t>(1u << (lane % 8));
+    }
+    for (unsigned j = 0; j < 16; ++j) b[0][16 + j] = j < 8 ? 0 : 1;
+  }
+};
+const MaskBitsTable kMaskBits;
+
+// Element indices 0, 1 of 64-bit lanes as dwords (0, 0, 1, 0): the tail
+// mask compares dwords and copies each low result over its qword.
+struct Vid64Lo {
+  alignas(16) uint32_t b[4] = {0, 0, 1, 0};
+};
+const Vid64Lo kVid64Lo;
 
 // pshufb masks keeping the low half of each element of 2*SEW bits, packed
 // into the low 8 bytes (the others zero), by log2(SEW/8) (narrowing).
@@ -196,6 +219,10 @@ class VecCode {
   // vl = VLMAX and vstart = 0, unless this block's code established it
   // since the last call_interp (a failed check leaves the block).
   void guard_full() {
+    if (!e_.vec_full_ && p_.tail_ok) {
+      guard_tail();
+      return;
+    }
     if (!e_.vec_full_) {
       a_.cmp(state_mem(offsetof(CpuState, vl)), static_cast<int32_t>(v::vlmax(p_.sew, p_.lmul)));
       a_.jne(slow_);
@@ -211,6 +238,27 @@ class VecCode {
     e_.vec_vstart0_ = true;
   }
   void setvl();
+  void guard_tail();
+  void expand_v0(const Xmm& x);
+  // The element-wise result res for guest register r (one-register kinds):
+  // masked-off elements and, in tail mode, elements past vl keep vd's old
+  // values; other is a scratch register.
+  void put(unsigned r, const Xmm& res, const Xmm& other) {
+    if (p_.masked) {
+      expand_v0(other);
+      if (tail_) a_.pand(other, kTmask);
+      blend_old(r, res, other);
+    } else if (tail_) {
+      blend_old(r, res, kTmask);
+    }
+    vstore(r, res);
+  }
+  // res = old ^ ((old ^ res) & m), old from CpuState (exact: write-through).
+  void blend_old(unsigned r, const Xmm& res, const Xmm& m) {
+    a_.pxor(res, vreg(r));
+    a_.pand(res, m);
+    a_.pxor(res, vreg(r));
+  }
   void widen();
   void narrow();
   void mem(bool store);
@@ -224,6 +272,7 @@ class VecCode {
   Emitter& e_;
   Assembler& a_;
   const IrInsn& i_;
+  bool tail_ = false;  // vl may be below VLMAX: results blend with xmm13
   const DecodedInsn& d_;
   const VPlan& p_;
   uint64_t vtype_;
@@ -288,6 +337,7 @@ void VecCode::setvl() {
   // vl is VLMAX for sure when AVL is x0 (rd != x0) or an immediate >= VLMAX.
   e_.vec_full_ = (d_.op == Opcode::vsetivli && d_.rs1 >= max) || (d_.op == Opcode::vsetvli && d_.rs1 == 0 && d_.rd != 0);
   e_.vec_vstart0_ = true;
+  e_.vec_tmask_ok_ = false;
 }
 
 // Unit-stride vle/vse at EEW = SEW: the whole group in one guest page.
@@ -307,7 +357,7 @@ void VecCode::mem(bool store) {
       vstore(g, kX);
     } else {
       vload(kX, g);
-      vstore(d_.rd + k, kX);
+      put(d_.rd + k, kX, kY);
     }
   }
 }
@@ -344,7 +394,7 @@ void VecCode::widen() {
         a_.emit(kAddI[wi], kX, kY);
         break;
     }
-    vstore(d_.rd + k, kX);
+    put(d_.rd + k, kX, kY);
   }
 }
 
@@ -382,9 +432,49 @@ void VecCode::narrow() {
       vinval(d_.rd + k);
     } else {
       one(d_.rs2);
-      vstore(d_.rd, kX);
+      put(d_.rd, kX, kY);
     }
   }
+}
+
+// Tail mode (one-register element-wise kinds while vl = VLMAX is not
+// known): any 0 < vl runs inline; xmm13 gets the lanes below vl (for the
+// destination's element width), which put() blends with.
+void VecCode::guard_tail() {
+  a_.cmp(state_mem(offsetof(CpuState, vl)), 0);
+  a_.je(slow_);
+  guard_vstart();
+  tail_ = true;
+  const unsigned ew = p_.bytes * 8 / static_cast<unsigned>(v::vlmax(p_.sew, p_.lmul));
+  if (e_.vec_tmask_ok_ && e_.vec_tmask_ew_ == ew) return;
+  a_.mov(rax, state_mem(offsetof(CpuState, vl)));
+  const uint8_t* vid = &kVid.b[sew_index(ew == 64 ? 32 : ew)][0][0];
+  a_.mov(rcx, ew == 64 ? reinterpret_cast<uint64_t>(&kVid64Lo.b[0]) : reinterpret_cast<uint64_t>(vid));
+  broadcast(kTmask, ew == 64 ? 32 : ew);
+  static const InstId kGt[3] = {Inst::kIdPcmpgtb, Inst::kIdPcmpgtw, Inst::kIdPcmpgtd};
+  a_.emit(kGt[sew_index(ew == 64 ? 32 : ew)], kTmask, ptr(rcx, 0, 16));  // vl > i
+  if (ew == 64) a_.pshufd(kTmask, kTmask, 0xa0);  // each qword from its low dword
+  e_.vec_tmask_ok_ = true;
+  e_.vec_tmask_ew_ = ew;
+}
+
+// x = all ones in the lanes (SEW wide, one register) whose v0 bit is set.
+void VecCode::expand_v0(const Xmm& x) {
+  const unsigned s = sew_index(p_.sew);
+  a_.mov(rcx, reinterpret_cast<uint64_t>(&kMaskBits.b[s][0]));
+  if (p_.sew == 8) {
+    a_.movd(x, vreg(0, 4));
+    a_.pshufb(x, ptr(rcx, 16, 16));  // byte 0 to lanes 0-7, byte 1 to lanes 8-15
+  } else {
+    a_.movzx(eax, vreg(0, 1));
+    a_.movd(x, eax);
+    a_.punpcklbw(x, x);
+    a_.pshuflw(x, x, 0);
+    a_.pshufd(x, x, 0);
+  }
+  a_.pand(x, ptr(rcx, 0, 16));
+  static const InstId kEq[4] = {Inst::kIdPcmpeqb, Inst::kIdPcmpeqw, Inst::kIdPcmpeqd, Inst::kIdPcmpeqq};
+  a_.emit(kEq[s], x, ptr(rcx, 0, 16));
 }
 
 void VecCode::int_op(unsigned k) {
@@ -398,17 +488,17 @@ void VecCode::int_op(unsigned k) {
       a_.movq(kY, rax);  // rax = x[rs1] & (SEW - 1)
       a_.emit(id, kX, kY);
     }
-    vstore(d_.rd + k, kX);
+    put(d_.rd + k, kX, kY);
     return;
   }
   operand(kY, k);
   if (p_.op == VIop::rsub) {
     a_.emit(id, kY, kX);
-    vstore(d_.rd + k, kY);
+    put(d_.rd + k, kY, kX);
     return;
   }
   a_.emit(id, kX, kY);
-  vstore(d_.rd + k, kX);
+  put(d_.rd + k, kX, kY);
 }
 
 // vmacc: vd += vs1*vs2; vnmsac: vd -= vs1*vs2; vmadd: vd = vs1*vd + vs2;
@@ -422,10 +512,10 @@ void VecCode::imacc(unsigned k) {
   vload(kY, (vd_is_factor ? d_.rs2 : d_.rd) + k);
   if (p_.op == VIop::macc || p_.op == VIop::madd) {
     a_.emit(acc, kX, kY);
-    vstore(d_.rd + k, kX);
+    put(d_.rd + k, kX, kY);
   } else {
     a_.emit(acc, kY, kX);
-    vstore(d_.rd + k, kY);
+    put(d_.rd + k, kY, kX);
   }
 }
 
@@ -601,8 +691,23 @@ void VecCode::emit() {
       }
       for (unsigned k = 0; k < p_.nregs; ++k) {
         if (p_.src == VSrc::vv) vload(kX, d_.rs1 + k);
-        vstore(d_.rd + k, kX);
+        if (tail_) a_.movaps(kY, kX);  // the blend changes it
+        put(d_.rd + k, tail_ ? kY : kX, tail_ ? kX : kY);
       }
+      break;
+    case VKind::merge:  // vd = vs2 ^ ((vs2 ^ op1) & v0 lanes)
+      if (p_.src == VSrc::vv) {
+        vload(kX, d_.rs1);
+      } else {
+        scalar_operand();
+        broadcast(kX);
+      }
+      vload(kY, d_.rs2);
+      a_.pxor(kX, kY);
+      expand_v0(kY);
+      a_.pand(kX, kY);
+      a_.pxor(kX, vreg(d_.rs2));
+      put(d_.rd, kX, kY);
       break;
     case VKind::ext: {  // pmovzx/pmovsx from vs2's bytes k*16/f.. for vd's register k
       const unsigned to = sew_index(p_.sew), from = sew_index(p_.sew / p_.factor);
@@ -611,7 +716,7 @@ void VecCode::emit() {
       for (unsigned k = 0; k < p_.nregs; ++k) {
         Mem src = state_mem(offsetof(CpuState, v) + d_.rs2 * kVlenb + k * msize, msize);
         a_.emit(id, kX, src);
-        vstore(d_.rd + k, kX);
+        put(d_.rd + k, kX, kY);
       }
       break;
     }
@@ -631,7 +736,7 @@ void VecCode::emit() {
       a_.mov(rax, reinterpret_cast<uint64_t>(&kVid.b[sew_index(p_.sew)][0][0]));
       for (unsigned k = 0; k < p_.nregs; ++k) {
         vload(kX, ptr(rax, static_cast<int32_t>(k * 16)));
-        vstore(d_.rd + k, kX);
+        put(d_.rd + k, kX, kY);
       }
       break;
     case VKind::redsum:  // vd[0] = vs1[0] + sum(vs2); vd's other elements stay
@@ -683,7 +788,7 @@ void VecCode::emit() {
 void Emitter::emit_vector(const IrInsn& i) {
   const DecodedInsn& d = helpers_[i.imm];
   const bool speculative = i.imm2 & kVecSpeculative;
-  const uint64_t vtype = static_cast<uint64_t>(i.imm2 & ~kVecSpeculative);
+  const uint64_t vtype = static_cast<uint64_t>(i.imm2 & ~(kVecSpeculative | kVecTail));
   VPlan p;
   if (d.op == Opcode::vsetvli || d.op == Opcode::vsetivli)
     p.kind = VKind::setvl;
@@ -702,6 +807,7 @@ void Emitter::emit_vector(const IrInsn& i) {
     }
   if (vec_last_ == SIZE_MAX) vec_full_ = vec_vstart0_ = vec_vtype_ok_ = false;
   if (!keep_cache) {
+    vec_tmask_ok_ = false;
     for (int8_t& c : vcache_) c = -1;
     for (int8_t& r : vcache_reg_) r = -1;
     for (uint32_t& u : vcache_used_) u = 0;
@@ -709,6 +815,7 @@ void Emitter::emit_vector(const IrInsn& i) {
   vec_last_ = idx_;
   VecSlow slow{a_.newLabel(), i.imm, cur_pc_, cur_pc_ + d.len};
   vec_slow_.push_back(slow);
+  if (!(i.imm2 & kVecTail)) p.tail_ok = false;  // vl = VLMAX expected: check it once
   if (p.kind == VKind::none) {  // cannot happen (the frontend planned it); stay correct anyway
     a_.jmp(slow.label);
     free_dead_operands();

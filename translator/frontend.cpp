@@ -646,6 +646,8 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
   VBlockState vstate;
   vstate.vtype = opt.vtype_hint;
   vstate.speculative = opt.vtype_hint >= 0;
+  vstate.predict_tail = opt.vtype_hint >= 0 && opt.x_hint &&
+                        opt.vl_hint < vtype_vlmax(static_cast<uint64_t>(opt.vtype_hint));
   for (unsigned n = 0; n < max_insns && !ended; ++n) {
     if (check_bp && !(n == 0 && opt.debug_step) && opt.debug->breakpoint_at(cur)) {
       // Stop before the instruction; the hull covers it so that removing

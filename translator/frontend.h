@@ -47,6 +47,11 @@ struct FrontendOptions {
   // The vtype guessed for vector instructions before the block's first
   // vsetvli (-1: none); their fast paths check it at run time.
   int64_t vtype_hint = -1;
+  // The vCPU's vl and x registers when the block is translated: whether vl
+  // will be below VLMAX (the vector fast paths then blend tails) is guessed
+  // from them. Null: no guess (vl = VLMAX expected).
+  const uint64_t* x_hint = nullptr;
+  uint64_t vl_hint = 0;
   // Unconditional jumps (j) to targets nearer than this continue the block
   // at the target instead of ending it, so small loops become one block.
   uint64_t follow_jumps_within = 4096;

@@ -144,6 +144,9 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
       p.bytes = static_cast<uint8_t>(emul >= 0 ? 16u : 16u >> -emul);
       if (p.bytes < 4 || !aligned(d.rd, p.nregs)) return p;
       p.kind = (w & 0x7f) == 0x27 ? VKind::store : VKind::load;
+      // Loads past vl read within the page of element 0 (the group is in
+      // one page), which is readable when element 0 is.
+      p.tail_ok = p.kind == VKind::load && emul <= 0;
       return p;
     }
     case Opcode::vzext_vf2: case Opcode::vzext_vf4: case Opcode::vzext_vf8:
@@ -160,6 +163,7 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
       p.src = static_cast<VSrc>(0);
       p.kind = VKind::ext;
       p.factor = static_cast<uint8_t>(f);
+      p.tail_ok = t.lmul <= 0;
       return p;
     }
     case Opcode::vnsrl_wi: case Opcode::vnsrl_wx: case Opcode::vnsra_wi: case Opcode::vnsra_wx: {
@@ -171,12 +175,21 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
       p.op = sra ? VIop::sra : VIop::srl;
       p.src = d.op == Opcode::vnsrl_wi || d.op == Opcode::vnsra_wi ? VSrc::vi : VSrc::vx;
       p.kind = VKind::narrow;
+      p.tail_ok = t.lmul < 0;
       return p;
     }
     case Opcode::vmv_v_v: case Opcode::vmv_v_x: case Opcode::vmv_v_i:
       if (!aligned(d.rd, n) || (d.op == Opcode::vmv_v_v && !aligned(d.rs1, n))) return p;
       p.src = d.op == Opcode::vmv_v_v ? VSrc::vv : d.op == Opcode::vmv_v_x ? VSrc::vx : VSrc::vi;
       p.kind = VKind::splat;
+      p.tail_ok = t.lmul <= 0;
+      return p;
+    case Opcode::vmerge_vvm: case Opcode::vmerge_vxm: case Opcode::vmerge_vim:
+      // vd = v0 ? (vs1 | x[rs1] | imm) : vs2, one register
+      if (t.lmul > 0 || d.rd == 0) return p;
+      p.src = d.op == Opcode::vmerge_vvm ? VSrc::vv : d.op == Opcode::vmerge_vxm ? VSrc::vx : VSrc::vi;
+      p.kind = VKind::merge;
+      p.tail_ok = true;
       return p;
     case Opcode::vmv1r_v: case Opcode::vmv2r_v: case Opcode::vmv4r_v: case Opcode::vmv8r_v: {
       const unsigned nr = 1u + ((w >> 15) & 7);  // simm5 = NREG - 1
@@ -189,6 +202,7 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
     case Opcode::vid_v:
       if (!vm || !aligned(d.rd, n)) return p;
       p.kind = VKind::vid;
+      p.tail_ok = t.lmul <= 0;
       return p;
     case Opcode::vmv_x_s: p.kind = VKind::mvxs; return p;
     case Opcode::vmv_s_x: p.kind = VKind::mvsx; return p;
@@ -225,11 +239,15 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
     if (!aligned(d.rd, wn) || (p.src == VSrc::vv && narrow_overlaps(d.rs1))) return VPlan{};
     if (p.wide_vs2 ? !aligned(d.rs2, wn) : narrow_overlaps(d.rs2)) return VPlan{};
     p.kind = VKind::widen;
+    p.tail_ok = wl <= 0;
     return p;
   }
   VIop o;
   VSrc s;
-  if (!int_op(d.op, &o, &s) || !(sews_of(o) & sew_bit) || !vm) return p;
+  if (!int_op(d.op, &o, &s) || !(sews_of(o) & sew_bit)) return p;
+  // Masked: integer element ops of one register (v0 is no destination then).
+  if (!vm && (o >= VIop::seq || t.lmul > 0 || d.rd == 0)) return p;
+  p.masked = !vm;
   p.op = o;
   p.src = s;
   if (o >= VIop::fadd) {
@@ -247,8 +265,30 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
   }
   if (!aligned(d.rd, n) || !aligned(d.rs2, n) || (s == VSrc::vv && !aligned(d.rs1, n))) return p;
   p.kind = o >= VIop::macc ? VKind::imacc : VKind::ibin;
+  p.tail_ok = t.lmul <= 0;
   return p;
 }
+
+uint64_t vtype_vlmax(uint64_t vtype) {
+  const v::Vtype t = v::vtype_of(vtype);
+  return v::vlmax(t.sew, t.lmul);
+}
+
+namespace {
+
+// Whether vl will be below VLMAX after vsetvli/vsetivli d (see VBlockState).
+bool predict_tail_after(const GuestBlock& blk, const FrontendOptions& opt, const DecodedInsn& d, uint64_t vtype,
+                        bool before) {
+  const uint64_t max = vtype_vlmax(vtype);
+  if (d.op == Opcode::vsetivli) return d.rs1 < max;
+  if (d.rs1 == 0) return d.rd == 0 && before;  // x0: VLMAX, or the old vl kept
+  if (!opt.x_hint) return false;
+  for (size_t k = 0; k + 1 < blk.insns.size(); ++k)  // written earlier in the block: no guess
+    if (blk.insns[k].second.rd == d.rs1) return false;
+  return opt.x_hint[d.rs1] < max;
+}
+
+}  // namespace
 
 void trans_vector(IrBlock& ir, GuestBlock& blk, const FrontendOptions& opt, const DecodedInsn& d,
                   VBlockState& vs) {
@@ -260,6 +300,7 @@ void trans_vector(IrBlock& ir, GuestBlock& blk, const FrontendOptions& opt, cons
     if (host.sse41 && v::vtype_supported(vtype)) p.kind = VKind::setvl;
     vs.vtype = p.kind == VKind::setvl ? static_cast<int64_t>(vtype) : -1;
     vs.speculative = false;
+    if (p.kind == VKind::setvl) vs.predict_tail = predict_tail_after(blk, opt, d, vtype, vs.predict_tail);
   } else if (d.op == Opcode::vsetvl) {
     vs.vtype = -1;
   } else if (vs.vtype >= 0) {
@@ -283,7 +324,7 @@ void trans_vector(IrBlock& ir, GuestBlock& blk, const FrontendOptions& opt, cons
     a = ir.get_reg(d.rs1);
   else
     a = ir.movi(0);
-  const int64_t imm2 = vec_imm2(vtype, vs.speculative && p.kind != VKind::setvl);
+  const int64_t imm2 = vec_imm2(vtype, vs.speculative && p.kind != VKind::setvl, vs.predict_tail);
   const bool x_result = (p.kind == VKind::setvl || p.kind == VKind::mvxs) && d.rd != 0;
   if (x_result || p.kind == VKind::fmvfs) {
     Temp t = ir.new_temp();

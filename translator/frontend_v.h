@@ -68,6 +68,10 @@ struct VPlan {
   uint8_t nregs = 1; // registers per operand group (vmv<N>r: N)
   uint8_t bytes = 16;  // bytes used in each register (< 16 for fractional LMUL)
   uint8_t factor = 1;   // ext: 2, 4, 8
+  bool masked = false;  // vm = 0: v0 selects the elements written (ibin, imacc)
+  // One destination register, element-wise: runs for any 0 < vl <= VLMAX
+  // (elements past vl keep their values through a blend).
+  bool tail_ok = false;
   bool sgn = false;     // widen: sign-extend the narrow operands
   bool wide_vs2 = false;  // widen: .wv/.wx (vs2 is already 2*SEW)
 };
@@ -85,15 +89,25 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host);
 // The vtype a `vec` IR op was planned for, in its imm2; with
 // kVecSpeculative, a guess (the vCPU's vtype when the block was
 // translated, before any vsetvli of the block) that its code checks.
-constexpr int64_t kVecSpeculative = int64_t{1} << 62;
-inline int64_t vec_imm2(uint64_t vtype, bool speculative) {
-  return static_cast<int64_t>(vtype) | (speculative ? kVecSpeculative : 0);
+// kVecTail: vl is expected below VLMAX here (see VBlockState).
+constexpr int64_t kVecSpeculative = int64_t{1} << 62, kVecTail = int64_t{1} << 61;
+inline int64_t vec_imm2(uint64_t vtype, bool speculative, bool tail) {
+  return static_cast<int64_t>(vtype) | (speculative ? kVecSpeculative : 0) | (tail ? kVecTail : 0);
 }
+// VLMAX of a supported vtype.
+uint64_t vtype_vlmax(uint64_t vtype);
 
 // Per block: the vtype known (or guessed) at this point of the block.
+// predict_tail: vl is expected to be below VLMAX (the vCPU's vl when the
+// block was translated, or a vsetvli's AVL from the vCPU's x registers when
+// the block has not written that register before it). Such instructions
+// blend with the elements past vl instead of checking vl = VLMAX (whose
+// failure leaves the block); blocks entered at a loop's last, partial
+// iteration are translated so.
 struct VBlockState {
   int64_t vtype = -1;  // -1: unknown
   bool speculative = false;
+  bool predict_tail = false;
 };
 
 // Emits IR for the vector instruction d (kVector rows): a `vec` op with an

@@ -274,6 +274,8 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   static const bool no_vector_inline = getenv("HART_JIT_NO_VECTOR") != nullptr;
   fopt.vector_inline = !no_vector_inline;
   if (!(vcpu.state.vtype & kVtypeVill)) fopt.vtype_hint = static_cast<int64_t>(vcpu.state.vtype);
+  fopt.x_hint = vcpu.state.x;
+  fopt.vl_hint = vcpu.state.vl;
   fopt.debug = vcpu.debug;  // debugger breakpoints (null: none)
   fopt.debug_step = (flags & kTbDebugStep) != 0;
   if (!translate_block(pc, fopt, fetch, &blk, &fault_pc)) {
