@@ -7,17 +7,19 @@
 // SSE4.1 (FP multiply-adds: FMA3).
 //
 // Every fast path runs only when it computes exactly what the interpreter
-// would: vl = VLMAX and vstart = 0 (so no tail or prestart element to
-// keep), unmasked, memory accesses within one guest page below mem_limit
-// (a host fault then hits element 0 with vstart = 0, as the interpreter's
-// would), FP results without NaNs (RISC-V's canonical NaN differs from
-// x86's). Otherwise it jumps to the slow path: call_interp's code for the
-// same instruction (emit_helper), after which both paths join with the
-// same register-allocation state (everything volatile is evicted first).
-// FP flags accrue in MXCSR as for scalar FP (frm is MXCSR's rounding mode;
-// blocks translated for a frm the host lacks plan no FP fast path); a slow
-// path taken after an FP op already ran recomputes it, and the flags the
-// host raised are a subset of the interpreter's.
+// would: vl = VLMAX (or, in tail mode, 0 < vl with a blend keeping the
+// elements past vl) and vstart = 0, memory accesses within one guest page
+// below mem_limit (a host fault then hits element 0 with vstart = 0, as
+// the interpreter's would), FP results without NaNs (RISC-V's canonical
+// NaN differs from x86's). Otherwise it jumps to an out-of-line stub that
+// runs the interpreter for the instruction and leaves the block for the
+// next one, so the code after a check may rely on it (Emitter::vec_full_
+// ...). Whole vector registers are also cached in xmm10-12 within a block
+// (write-through: CpuState::v is exact at every fault), dropped at any IR
+// op that may call C code. FP flags accrue in MXCSR as for scalar FP (frm
+// is MXCSR's rounding mode; blocks translated for a frm the host lacks
+// plan no FP fast path); a stub taken after an FP op already ran recomputes
+// it, and the flags the host raised are a subset of the interpreter's.
 // Owns: the x86 sequences of vector instructions. Does not own: which
 // instructions/vtypes are inline (frontend_v.cpp), their semantics (the
 // interpreter).
