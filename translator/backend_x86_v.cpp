@@ -820,7 +820,8 @@ void Emitter::emit_vector(const IrInsn& i) {
   if (!(i.imm2 & kVecTail)) p.tail_ok = false;  // vl = VLMAX expected: check it once
   if (p.kind == VKind::none) {  // cannot happen (the frontend planned it); stay correct anyway
     a_.jmp(slow.label);
-    free_dead_operands();
+    if (i.op == IrOp::vec_x) finish_in(i, rax);  // unreachable, but the result needs a place
+    else free_dead_operands();
     return;
   }
   if (speculative && !vec_vtype_ok_) {  // the vtype was a guess: check it (a valid vtype: V is on)
