@@ -596,11 +596,12 @@ void VecCode::fp(bool fma) {
     vload(kX, d_.rs2);
     second(kY);
     Xmm r = kX, o = kY;
-    if (p_.op == VIop::frsub) std::swap(r, o);
+    if (p_.op == VIop::frsub || p_.op == VIop::frdiv) std::swap(r, o);
     InstId id;
     switch (p_.op) {
       case VIop::fadd: id = s ? Inst::kIdAddps : Inst::kIdAddpd; break;
       case VIop::fmul: id = s ? Inst::kIdMulps : Inst::kIdMulpd; break;
+      case VIop::fdiv: case VIop::frdiv: id = s ? Inst::kIdDivps : Inst::kIdDivpd; break;
       default: id = s ? Inst::kIdSubps : Inst::kIdSubpd; break;
     }
     a_.emit(id, r, o);
@@ -622,7 +623,12 @@ void VecCode::fp(bool fma) {
     case VIop::fmsub: id = s ? Inst::kIdVfmsub213ps : Inst::kIdVfmsub213pd; break;
     default: id = s ? Inst::kIdVfnmadd213ps : Inst::kIdVfnmadd213pd; break;  // fnmsub
   }
-  a_.emit(id, kX, kY, vreg(d_.rs2));
+  if (is_cached(d_.rs2)) {
+    touch(d_.rs2);
+    a_.emit(id, kX, kY, cached(d_.rs2));
+  } else {
+    a_.emit(id, kX, kY, vreg(d_.rs2));
+  }
   nan_check(kX, kY);
   vstore(d_.rd, kX);
 }

@@ -63,6 +63,9 @@ bool int_op(Opcode op, VIop* o, VSrc* s) {
     case Opcode::vfrsub_vf: *o = VIop::frsub; *s = VSrc::vf; return true;
     case Opcode::vfmul_vv: *o = VIop::fmul; *s = VSrc::vv; return true;
     case Opcode::vfmul_vf: *o = VIop::fmul; *s = VSrc::vf; return true;
+    case Opcode::vfdiv_vv: *o = VIop::fdiv; *s = VSrc::vv; return true;
+    case Opcode::vfdiv_vf: *o = VIop::fdiv; *s = VSrc::vf; return true;
+    case Opcode::vfrdiv_vf: *o = VIop::frdiv; *s = VSrc::vf; return true;
 #define VV_VF(n, e) \
   case Opcode::n##_vv: *o = VIop::e; *s = VSrc::vv; return true; \
   case Opcode::n##_vf: *o = VIop::e; *s = VSrc::vf; return true;
@@ -255,6 +258,7 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
     // others zero); FMA only on whole registers (a third operand).
     if (!host.fp_inline || t.lmul > 0) return p;
     if (o >= VIop::fmacc && (!host.fma || p.bytes != 16)) return p;
+    if ((o == VIop::fdiv || o == VIop::frdiv) && p.bytes != 16) return p;  // no 0/0 in unused lanes
     p.kind = o >= VIop::fmacc ? VKind::ffma : VKind::fbin;
     return p;
   }

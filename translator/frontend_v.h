@@ -42,7 +42,7 @@ enum class VKind : uint8_t {
   fsplat,   // vfmv.v.f
   fmvsf,    // vfmv.s.f
   fredsum,  // vfredosum/vfredusum.vs (both in element order, as the interpreter)
-  fbin,     // FP add/sub/rsub/mul (LMUL <= 1)
+  fbin,     // FP add/sub/rsub/mul (LMUL <= 1), div/rdiv (whole register)
   ffma,     // FP fused multiply-adds (LMUL <= 1)
   redsum,   // vredsum.vs at SEW 32/64
 };
@@ -52,7 +52,7 @@ enum class VIop : uint8_t {
   add, sub, rsub, and_, or_, xor_, sll, srl, sra, mul, minu, min, maxu, max,
   macc, nmsac, madd, nmsub,
   seq, sne, sltu, slt, sleu, sle, sgtu, sgt,
-  fadd, fsub, frsub, fmul,
+  fadd, fsub, frsub, fmul, fdiv, frdiv,
   fmacc, fnmacc, fmsac, fnmsac, fmadd, fnmadd, fmsub, fnmsub,
 };
 

@@ -206,6 +206,7 @@ inline uint32_t make_vector_word(std::mt19937_64& rng, uint64_t vtype) {
       Opcode::vmv_v_i, Opcode::vmv1r_v, Opcode::vmv2r_v, Opcode::vmv4r_v, Opcode::vid_v, Opcode::vmv_x_s,
       Opcode::vmv_s_x, Opcode::vfmv_f_s, Opcode::vfmv_v_f, Opcode::vredsum_vs, Opcode::vfadd_vv,
       Opcode::vfadd_vf, Opcode::vfsub_vv, Opcode::vfrsub_vf, Opcode::vfmul_vv, Opcode::vfmul_vf,
+      Opcode::vfdiv_vv, Opcode::vfdiv_vf, Opcode::vfrdiv_vf,
       Opcode::vfmacc_vv, Opcode::vfmacc_vf, Opcode::vfnmacc_vv, Opcode::vfmsac_vf, Opcode::vfnmsac_vv,
       Opcode::vfmadd_vv, Opcode::vfnmadd_vf, Opcode::vfmsub_vv, Opcode::vfnmsub_vf};
   uint32_t w = static_cast<uint32_t>(rng());
