@@ -5,7 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+// BENCH_SCALE_DIVISOR (a build option): smaller default sizes, for tests.
 static inline long bench_scale(int argc, char** argv, long dflt) {
+#ifdef BENCH_SCALE_DIVISOR
+  dflt = dflt / BENCH_SCALE_DIVISOR > 0 ? dflt / BENCH_SCALE_DIVISOR : 1;
+#endif
   return argc > 1 ? atol(argv[1]) : dflt;
 }
 

@@ -3,6 +3,10 @@
 natively, in one go, and prints times, ratios and their geometric means.
 
     bench/run.py [--build build] [--reps 3] [--quick] [--stub | --only-stub] [name ...]
+    bench/run.py --vector [--reps 3] [--quick] [name ...]
+
+--vector runs the kernels of bench/vec (autovectorised by GCC 14) instead:
+vector and scalar builds under hart-run and qemu (see main_vector).
 
 Each program prints a checksum; all runs must agree or the benchmark is
 reported as WRONG. Time is the best of --reps wall-clock runs (--quick: 1/10
@@ -64,6 +68,16 @@ BENCHMARKS = [
     ("threads2", "int", 5000000),
 ]
 STUB_LIMIT = 1.02  # the acceptance bound for stub/hart
+# --vector: kernels autovectorised by GCC 14 (bench/vec), name and scale.
+VECTOR_BENCHMARKS = [
+    ("vk_memcpy", 20000),
+    ("vk_saxpy", 20000),
+    ("vk_dot", 20000),
+    ("vk_matmul", 400),
+    ("vk_filter", 3000),
+    ("vk_crc", 300),
+]
+QEMU_V_CPU = ["-cpu", "rv64,v=true,vlen=128"]
 
 
 def children_cpu():
@@ -220,6 +234,47 @@ def geomean(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
 
 
+def main_vector(a, build, hart, reps):
+    """--vector: each bench/vec kernel's vector build (-march=rv64gcv) and
+    scalar build (-march=rv64gc), both by GCC 14, under hart-run and under
+    qemu-riscv64 (with V, VLEN 128), best user+sys CPU time of --reps runs;
+    "v/s" is vector time / scalar time (below 1: the vector build is faster).
+    All six outputs (native included) must be the same checksum."""
+    subprocess.run(["cmake", "--build", build, "--target", "bench_vec_programs"], check=True,
+                   stdout=subprocess.DEVNULL)
+    print(f"{'kernel':<10} {'native':>7} {'qemu-s':>7} {'qemu-v':>7} {'q v/s':>6} "
+          f"{'hart-s':>7} {'hart-v':>7} {'h v/s':>6} {'qemu-v/hart-v':>14}", flush=True)
+    ratios = []
+    for name, scale in VECTOR_BENCHMARKS:
+        if a.names and name not in a.names:
+            continue
+        if a.quick:
+            scale = max(1, scale // 10)
+        base = os.path.join(build, "bench", name)
+        runs = [("native",) + run([base + ".native", str(scale)], reps, True),
+                ("qemu-s",) + run([a.qemu, *QEMU_V_CPU, base + ".scalar", str(scale)], reps, True),
+                ("qemu-v",) + run([a.qemu, *QEMU_V_CPU, base + ".vector", str(scale)], reps, True),
+                ("hart-s",) + run([hart, base + ".scalar", str(scale)], reps, True),
+                ("hart-v",) + run([hart, base + ".vector", str(scale)], reps, True)]
+        bad = [(label, o) for label, t, o in runs if t is None]
+        if bad:
+            print(f"{name:<10} FAILED ({bad[0][0]}): {bad[0][1]}")
+            continue
+        if len({o for _, _, o in runs}) != 1:
+            print(f"{name:<10} WRONG: outputs differ")
+            for label, _, o in runs:
+                print(f"  {label} {o!r}")
+            continue
+        t = {label: tm for label, tm, _ in runs}
+        ratios.append(t["hart-v"] / t["hart-s"])
+        print(f"{name:<10} {t['native']:7.3f} {t['qemu-s']:7.3f} {t['qemu-v']:7.3f} "
+              f"{t['qemu-v'] / t['qemu-s']:6.2f} {t['hart-s']:7.3f} {t['hart-v']:7.3f} "
+              f"{t['hart-v'] / t['hart-s']:6.2f} {t['qemu-v'] / t['hart-v']:13.1f}x", flush=True)
+    if ratios:
+        print(f"geomean hart vector/scalar: {geomean(ratios):.2f} (below 1: vector faster)")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", default="build")
@@ -230,6 +285,8 @@ def main():
                     help="compare user+sys CPU time instead of wall-clock time (not with --stub)")
     ap.add_argument("--stub", action="store_true", help="also hart-run with an idle gdb stub attached")
     ap.add_argument("--only-stub", action="store_true", help="just hart and hart+stub (implies --stub)")
+    ap.add_argument("--vector", action="store_true",
+                    help="the GCC 14 autovectorised kernels (bench/vec): vector vs scalar build, CPU time")
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
     a.stub = a.stub or a.only_stub
@@ -237,14 +294,17 @@ def main():
         ap.error("--cpu compares plain runs only; --stub has its own cpu s/h column")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     build = os.path.join(root, a.build) if not os.path.isabs(a.build) else a.build
-    subprocess.run(["cmake", "--build", build, "--target", "bench_programs"], check=True,
-                   stdout=subprocess.DEVNULL)
+    if not a.vector:
+        subprocess.run(["cmake", "--build", build, "--target", "bench_programs"], check=True,
+                       stdout=subprocess.DEVNULL)
     # One snapshot of hart-run for the whole invocation: plain and stub runs
     # use the same binary even if build/ is relinked meanwhile.
     snap = tempfile.TemporaryDirectory(prefix="hart-bench-")
     hart = os.path.join(snap.name, "hart-run")
     shutil.copy2(os.path.join(build, "bin", "hart-run"), hart)
     reps = a.reps if a.reps else 1 if a.quick else 3
+    if a.vector:
+        return main_vector(a, build, hart, reps)
     full = not a.only_stub
     # The columns shown: (title, width, cell text from the times t and ratios).
     cols = []

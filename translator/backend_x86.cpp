@@ -1164,6 +1164,9 @@ std::string Emitter::emit_int(const IrInsn& i) {
     case IrOp::call_interp:
       emit_helper(i);
       return "";
+    case IrOp::vec: case IrOp::vec_x:
+      emit_vector(i);
+      return "";
     case IrOp::goto_tb:
       emit_exit_jump(0, static_cast<uint64_t>(i.imm));
       return "";
@@ -1310,6 +1313,7 @@ std::string Emitter::run() {
     }
   }
   // Cold paths.
+  emit_vector_cold();
   for (const ExitStub& s : exit_stubs_) emit_exit_stub(s);
   a_.bind(req_label_);
   a_.mov(rcx, tb_->pc);

@@ -6,7 +6,8 @@
 //   recovered from the signal context after a host fault, lent out to temps
 //   where their guest value is dead); rsi rdi r11 rdx rcx and spill slots
 //   hold IR temps (rcx/rdx are reserved as scratch for the insns that need
-//   them); xmm0-13 FP temps, xmm14-15 scratch.
+//   them); xmm0-9 FP temps, xmm10-13 vector registers cached within a
+//   block, xmm14-15 scratch.
 //   Guest rounding mode and accrued FP flags live in MXCSR while guest code
 //   runs (CpuState::mxcsr outside).
 // Owns: code emission of one block, exit stubs, the dispatcher.

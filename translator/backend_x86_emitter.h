@@ -12,6 +12,7 @@
 #include <asmjit/x86.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -33,8 +34,10 @@ inline const Gp kState = r15, kMem = r14;
 // for that insn; between such insns they hold temps like the others.
 inline const Gp kPool[] = {rsi, rdi, r11, rdx, rcx};
 constexpr int kPoolSize = 5;
-// XMM temps; xmm14 and xmm15 are scratch.
-constexpr int kXmmPoolSize = 14;
+// XMM temps; xmm10-12 cache vector registers within a block and xmm13
+// holds the vector tail mask (backend_x86_v.cpp); xmm14 and xmm15 are scratch.
+constexpr int kXmmPoolSize = 10;
+constexpr int kVecCacheFirst = 10, kVecCacheSize = 3;
 
 enum class LocKind : uint8_t { None, Const, Gp, Xmm, GuestX, GuestF, Spill };
 
@@ -156,6 +159,31 @@ class Emitter {
   void emit_helper(const IrInsn& i);
   void emit_jump_ind(const IrInsn& i);
   void emit_atomic(const IrInsn& i);
+
+  // --- vector fast paths (backend_x86_v.cpp) ---
+  void emit_vector(const IrInsn& i);
+  void emit_vector_cold();  // the slow paths (interpreter, then leave), after the block
+  struct VecSlow {
+    Label label;
+    int64_t helper;
+    uint64_t pc, next_pc;
+  };
+  std::vector<VecSlow> vec_slow_;
+  // What the code after the last vec op of this block has established
+  // (reset by anything that may change the vector state: call_interp).
+  size_t vec_last_ = SIZE_MAX;
+  bool vec_full_ = false;    // vl = VLMAX of the known vtype and vstart = 0
+  bool vec_vstart0_ = false; // vstart = 0
+  bool vec_vtype_ok_ = false;  // a speculative vtype was checked
+  bool vec_tmask_ok_ = false;  // xmm13 = lanes below vl, for elements of vec_tmask_ew_ bits
+  unsigned vec_tmask_ew_ = 0;
+  // Copies of whole vector registers in xmm10-13 (write-through: CpuState::v
+  // stays exact): by guest register the cache slot (-1: none), by slot the
+  // guest register (-1: free) and when it was last used.
+  int8_t vcache_[32];
+  int8_t vcache_reg_[kVecCacheSize];
+  uint32_t vcache_used_[kVecCacheSize];
+  uint32_t vcache_clock_ = 0;
 
   // --- bit-manipulation ops (backend_x86_zb.cpp) ---
   std::string emit_bitmanip(const IrInsn& i);

@@ -24,7 +24,7 @@ Xmm xmm_of(int id) { return Xmm(xmm(static_cast<uint32_t>(id))); }
 void Emitter::emit_cold_call_saved(uint64_t fn) {
   static const Gp saved[] = {rsi, rdi, r8, r9, r10, r11};
   for (const Gp& r : saved) a_.push(r);
-  a_.sub(rsp, kXmmPoolSize * 16);  // 6 pushes + 224 bytes keep rsp aligned
+  a_.sub(rsp, kXmmPoolSize * 16);  // 6 pushes + 16 bytes per register keep rsp aligned
   for (int k = 0; k < kXmmPoolSize; ++k) a_.movdqu(ptr(rsp, k * 16), xmm_of(k));
   a_.mov(rdi, kState);
   a_.mov(rsi, rcx);

@@ -11,6 +11,7 @@
 #include "core/address_space.h"
 #include "core/cpu_state.h"
 #include "translator/fp_ops.h"
+#include "translator/frontend_v.h"
 
 namespace hart {
 
@@ -23,6 +24,7 @@ struct Ctx {
   uint64_t pc;
   const DecodedInsn& d;
   uint64_t follow = 0;  // set by a jump the block continues through
+  VBlockState* vstate = nullptr;  // the vtype known so far in the block (frontend_v.h)
   uint64_t next() const { return pc + d.len; }
   Temp rs1() { return ir.get_reg(d.rs1); }
   Temp rs2() { return ir.get_reg(d.rs2); }
@@ -621,6 +623,10 @@ bool trans_insn(Ctx& c) {
       exit_with(c, ExitReason::IllegalInsn);
       return true;
     default:
+      if (c.d.info().flags & kVector) {
+        trans_vector(c.ir, c.blk, c.opt, c.d, *c.vstate);
+        return false;
+      }
       return trans_helper(c);
   }
 }
@@ -637,6 +643,11 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
   bool ended = false;
   std::vector<uint64_t> starts{pc};  // where each straight run began (loop check)
   const bool check_bp = opt.debug && opt.debug->has_breakpoints();
+  VBlockState vstate;
+  vstate.vtype = opt.vtype_hint;
+  vstate.speculative = opt.vtype_hint >= 0;
+  vstate.predict_tail = opt.vtype_hint >= 0 && opt.x_hint &&
+                        opt.vl_hint < vtype_vlmax(static_cast<uint64_t>(opt.vtype_hint));
   for (unsigned n = 0; n < max_insns && !ended; ++n) {
     if (check_bp && !(n == 0 && opt.debug_step) && opt.debug->breakpoint_at(cur)) {
       // Stop before the instruction; the hull covers it so that removing
@@ -658,7 +669,7 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     DecodedInsn d = decode(lo | static_cast<uint32_t>(hi) << 16);
     out->insns.emplace_back(cur, d);
     out->ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
-    Ctx c{out->ir, *out, opt, cur, d};
+    Ctx c{out->ir, *out, opt, cur, d, 0, &vstate};
     ended = trans_insn(c);
     out->lo = std::min(out->lo, cur);
     out->pc_end = std::max(out->pc_end, cur + d.len);

@@ -41,6 +41,17 @@ struct FrontendOptions {
   bool host_fma = false;  // the host has FMA3: fused multiply-adds inline
   bool host_clmul = false;  // the host has PCLMULQDQ: clmul/clmulh/clmulr inline
   bool host_sse41 = false;  // SSE4.1 (roundsd): fcvt to integers with static RNE/RDN/RUP inline
+  // Vector instructions of a known vtype get inline SIMD fast paths
+  // (frontend_v.h; needs host_sse41); false: all go through call_interp.
+  bool vector_inline = true;
+  // The vtype guessed for vector instructions before the block's first
+  // vsetvli (-1: none); their fast paths check it at run time.
+  int64_t vtype_hint = -1;
+  // The vCPU's vl and x registers when the block is translated: whether vl
+  // will be below VLMAX (the vector fast paths then blend tails) is guessed
+  // from them. Null: no guess (vl = VLMAX expected).
+  const uint64_t* x_hint = nullptr;
+  uint64_t vl_hint = 0;
   // Unconditional jumps (j) to targets nearer than this continue the block
   // at the target instead of ending it, so small loops become one block.
   uint64_t follow_jumps_within = 4096;

@@ -97,6 +97,8 @@ std::string IrBlock::print() const {
       case IrOp::load:
       case IrOp::store:
       case IrOp::call_interp:
+      case IrOp::vec:
+      case IrOp::vec_x:
         snprintf(buf, sizeof buf, "$0x%lx", (unsigned long)i.imm);
         arg(buf);
         break;

@@ -18,7 +18,7 @@ enum IrOpFlags : uint8_t {
   kIrFault = 4,       // may fault or leave the TB: guest state must be exact here
   kIrTerm = 8,        // ends the block
   kIrClobbers = 16,   // may change any guest register (helper call)
-  kIrReadsState = 32, // may read guest registers from CpuState (FMA's NaN path)
+  kIrReadsState = 32, // may read guest registers from CpuState (FMA's NaN path, vec's interpreter stub)
 };
 
 // X(name, number of temp arguments, flags, operand help)
@@ -118,6 +118,8 @@ enum IrOpFlags : uint8_t {
   X(sc, 2, kIrDst | kIrSide | kIrFault, "mem[a] = b if reserved: dst = 0, else 1; aux = size") \
   X(fence, 0, kIrSide, "memory fence, aux = 1 when stores must precede loads")  \
   X(call_interp, 0, kIrSide | kIrFault | kIrClobbers, "interpret insn #imm")    \
+  X(vec, 1, kIrSide | kIrFault | kIrReadsState, "vector insn #imm (scalar operand a), vtype imm2: frontend_v.h") \
+  X(vec_x, 1, kIrDst | kIrSide | kIrFault | kIrReadsState, "vec with a scalar result (vl, vmv.x.s, vfmv.f.s)") \
   X(goto_tb, 0, kIrSide | kIrTerm, "continue at pc imm (chainable exit aux)")   \
   X(brcond, 2, kIrSide | kIrTerm, "a cond b ? pc imm : pc imm2 (chainable)")    \
   X(jump_ind, 1, kIrSide | kIrTerm, "continue at pc a")                         \

@@ -310,6 +310,13 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   fopt.host_fma = host_.fma;
   fopt.host_clmul = host_.pclmul;
   fopt.host_sse41 = host_.sse41;
+  // Vector fast paths (frontend_v.h): the vtype this vCPU has now is the
+  // guess for vector instructions before the block's first vsetvli.
+  static const bool no_vector_inline = getenv("HART_JIT_NO_VECTOR") != nullptr;
+  fopt.vector_inline = !no_vector_inline;
+  if (!(vcpu.state.vtype & kVtypeVill)) fopt.vtype_hint = static_cast<int64_t>(vcpu.state.vtype);
+  fopt.x_hint = vcpu.state.x;
+  fopt.vl_hint = vcpu.state.vl;
   fopt.debug = vcpu.debug;  // debugger breakpoints (null: none)
   fopt.debug_step = (flags & kTbDebugStep) != 0;
   if (!translate_block(pc, fopt, fetch, &blk, &fault_pc)) {

@@ -2,8 +2,9 @@
 // jit_diff.h for as long as asked, on fresh seeds, each run twice: with the
 // host's x86 extensions and with baseline x86-64 code (the fallbacks).
 // Seeds take turns: streams with branches, without (large blocks, register
-// pressure), and with accesses that fault in the middle of blocks.
-//   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults]
+// pressure), with accesses that fault in the middle of blocks, and mostly
+// vector streams (the JIT's SIMD fast paths).
+//   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults|vector]
 // Prints the first mismatch (seed, what differs and the disassembled stream;
 // rerun with --first-seed SEED --length L to reproduce) and exits 1, or a
 // summary and exits 0.
@@ -25,7 +26,7 @@ int main(int argc, char** argv) {
     else if (!strcmp(argv[i], "--length")) len = static_cast<unsigned>(atoi(argv[i + 1]));
     else if (!strcmp(argv[i], "--mode")) mode = argv[i + 1];
     else {
-      fprintf(stderr, "usage: jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults]\n");
+      fprintf(stderr, "usage: jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults|vector]\n");
       return 2;
     }
   }
@@ -46,9 +47,10 @@ int main(int argc, char** argv) {
     for (hart::Jit* j : {jit.get(), base_jit.get()}) {
       hart::diff::CaseOptions o;
       const int kind = !strcmp(mode, "plain") ? 0 : !strcmp(mode, "large") ? 1
-                       : !strcmp(mode, "faults") ? 2 : static_cast<int>(seed % 3);
-      o.branches = kind != 1;
-      o.faults = kind == 2;
+                       : !strcmp(mode, "faults") ? 2 : !strcmp(mode, "vector") ? 3 : static_cast<int>(seed % 4);
+      o.branches = kind != 1 && !(kind == 3 && seed % 3 == 0);
+      o.faults = kind == 2 || (kind == 3 && seed % 2);
+      o.vector = kind == 3;
       hart::diff::Result r = hart::diff::run_case(*j, seed, len, nullptr, o);
       if (!r.ok) {
         std::string listing;

@@ -156,6 +156,7 @@ struct Machine {
 struct CaseOptions {
   bool branches = true;  // forward branches and jumps in the stream
   bool faults = false;   // bases near the end of the data page and of the address space
+  bool vector = false;   // mostly vector instructions (see make_vector_word)
 };
 // In fault cases: s0 points 128 bytes before the end of the data page, a2
 // 128 bytes before the end of the address space (its last page is mapped
@@ -181,6 +182,52 @@ inline uint32_t enc_jal0(int32_t off) {
   uint32_t u = static_cast<uint32_t>(off);
   return 0x6f | ((u >> 12) & 0xff) << 12 | ((u >> 11) & 1) << 20 | ((u >> 1) & 0x3ff) << 21 |
          ((u >> 20) & 1) << 31;
+}
+
+// Vector cases (CaseOptions::vector): the JIT's inline fast paths
+// (translator/frontend_v.h) run for instructions whose vtype a vsetvli
+// earlier in the same block fixed, with vl = VLMAX, vstart = 0 and no mask
+// (else they take the interpreter's path). So about one instruction in six
+// is a vsetvli/vsetivli with the case's vtype and an AVL that usually gives
+// VLMAX (rs1 = x0, rd != x0, or a large immediate/register), and the rest
+// are vector instructions (masked about one time in eight; register fields
+// often multiples of 8, and vs1/vs2 often equal to vd), chosen from the
+// table's vector rows, half of the time from the fast-pathed ones.
+inline uint32_t make_vector_word(std::mt19937_64& rng, uint64_t vtype) {
+  static const Opcode kFast[] = {
+      Opcode::vle8_v, Opcode::vle16_v, Opcode::vle32_v, Opcode::vle64_v, Opcode::vse8_v, Opcode::vse16_v,
+      Opcode::vse32_v, Opcode::vse64_v, Opcode::vadd_vv, Opcode::vadd_vx, Opcode::vadd_vi, Opcode::vsub_vv,
+      Opcode::vsub_vx, Opcode::vrsub_vx, Opcode::vrsub_vi, Opcode::vand_vv, Opcode::vor_vx, Opcode::vxor_vi,
+      Opcode::vsll_vi, Opcode::vsll_vx, Opcode::vsrl_vi, Opcode::vsrl_vx, Opcode::vsra_vi, Opcode::vsra_vx,
+      Opcode::vmul_vv, Opcode::vmul_vx, Opcode::vminu_vv, Opcode::vmin_vx, Opcode::vmaxu_vx, Opcode::vmax_vv,
+      Opcode::vmacc_vv, Opcode::vmacc_vx, Opcode::vnmsac_vv, Opcode::vmadd_vv, Opcode::vnmsub_vx,
+      Opcode::vmseq_vv, Opcode::vmsne_vi, Opcode::vmsltu_vv, Opcode::vmslt_vx, Opcode::vmsleu_vi,
+      Opcode::vmsle_vv, Opcode::vmsgtu_vx, Opcode::vmsgt_vi, Opcode::vmv_v_v, Opcode::vmv_v_x,
+      Opcode::vmv_v_i, Opcode::vmv1r_v, Opcode::vmv2r_v, Opcode::vmv4r_v, Opcode::vid_v, Opcode::vmv_x_s,
+      Opcode::vmv_s_x, Opcode::vfmv_f_s, Opcode::vfmv_v_f, Opcode::vredsum_vs, Opcode::vfadd_vv,
+      Opcode::vfadd_vf, Opcode::vfsub_vv, Opcode::vfrsub_vf, Opcode::vfmul_vv, Opcode::vfmul_vf,
+      Opcode::vfdiv_vv, Opcode::vfdiv_vf, Opcode::vfrdiv_vf,
+      Opcode::vfmacc_vv, Opcode::vfmacc_vf, Opcode::vfnmacc_vv, Opcode::vfmsac_vf, Opcode::vfnmsac_vv,
+      Opcode::vfmadd_vv, Opcode::vfnmadd_vf, Opcode::vfmsub_vv, Opcode::vfnmsub_vf};
+  uint32_t w = static_cast<uint32_t>(rng());
+  if (rng() % 6 == 0) {
+    // vsetvli rd, rs1, vtype (rs1 = x0 or a register; mostly VLMAX) or vsetivli.
+    const unsigned rd = 1 + rng() % 7 * 4, rs1 = rng() % 3 == 0 ? 16 + rng() % 16 : 0;
+    if (rng() % 4 == 0)
+      return 0xc0007057u | static_cast<uint32_t>(vtype) << 20 | static_cast<uint32_t>(rng() % 32) << 15 | rd << 7;
+    return 0x00007057u | static_cast<uint32_t>(vtype) << 20 | rs1 << 15 | rd << 7;
+  }
+  const InsnInfo& in = rng() % 2 ? insn_info(kFast[rng() % (sizeof kFast / sizeof kFast[0])])
+                                 : kInsnInfo[rng() % static_cast<unsigned>(Opcode::illegal)];
+  w = (w & ~in.mask) | in.match;
+  if (rng() % 8) w |= 1u << 25;  // unmasked
+  if (rng() % 2) w &= ~(0x7u << 7 | 0x7u << 15 | 0x7u << 20);
+  if (rng() % 4 == 0) w = (w & ~(0x1fu << 20)) | ((w >> 7) & 0x1f) << 20;  // vs2 = vd
+  // Configuration rows keep the case's vtype (as in make_stream).
+  const Opcode op = decode(w).op;
+  if (op == Opcode::vsetvli) w = (w & ~(0x7ffu << 20)) | static_cast<uint32_t>(vtype) << 20;
+  if (op == Opcode::vsetivli) w = (w & ~(0x3ffu << 20)) | static_cast<uint32_t>(vtype) << 20;
+  return w;
 }
 
 // The instruction stream of a case: bytes, and its disassembly (for
@@ -234,6 +281,14 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       continue;
     }
     uint32_t w = static_cast<uint32_t>(rng());
+    if (opts.vector && rng() % 8) {
+      w = make_vector_word(rng, vtype);
+      DecodedInsn d = decode(w);
+      if (d.op == Opcode::illegal || !(d.info().flags & kVector) || !allowed(d) || !vector_legal(d, vtype, frm))
+        continue;
+      slots.push_back(Slot{w, d.len});
+      continue;
+    }
     if (rng() % 4 == 0) {
       // A table opcode with random operand fields: rare encodings (those
       // with many fixed bits, e.g. clz, rev8, fcvt) as often as common ones.
@@ -340,8 +395,12 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     if (rng() % 4 == 0) init.x[r] = kEdges[rng() % (sizeof kEdges / sizeof kEdges[0])];
   for (unsigned b : kBases) init.x[b] = kData;
   if (opts.faults) {
-    init.x[8] = kData + kDataSize - 128;
-    init.x[12] = kGuestVaMax - 128;
+    // Vector cases: 40 bytes before the ends, so register groups of 64 or
+    // 128 bytes cross them (into the unmapped page after the data, or past
+    // the address-space limit).
+    const uint64_t before = opts.vector ? 40 : 128;
+    init.x[8] = kData + kDataSize - before;
+    init.x[12] = kGuestVaMax - before;
   }
   for (int r = 0; r < 32; ++r) init.f[r] = rng() % 2 ? fp_edge(rng) : rng();
   init.frm = frm;
@@ -416,7 +475,12 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     }
   }
   if (a.fflags != b.fflags) return differ("fflags");
-  if (memcmp(a.v, b.v, sizeof a.v) != 0) return differ("vector registers");
+  for (unsigned k = 0; k < sizeof a.v; ++k)
+    if (a.v[k] != b.v[k]) {
+      std::ostringstream o;
+      o << "v" << k / kVlenb << " byte " << k % kVlenb << " jit " << std::hex << +a.v[k] << " interp " << +b.v[k];
+      return differ(o.str());
+    }
   if (a.vl != b.vl || a.vtype != b.vtype || a.vstart != b.vstart || a.vxrm != b.vxrm || a.vxsat != b.vxsat)
     return differ("vector CSRs");
   std::vector<uint8_t> da(kDataSize), db(kDataSize);

@@ -75,5 +75,24 @@ TEST(JitDifferential, FaultsInBlocksMatchInterpreter) {
   EXPECT_GE(past_limit, 100);  // many of them past the address-space limit
 }
 
+// Mostly vector instructions with vsetvlis that fix the vtype within the
+// block (the JIT's inline SIMD fast paths, frontend_v.h), vl = VLMAX most of
+// the time, masks, register groups of every LMUL; half of the cases fault
+// in the middle of blocks (vector loads/stores past the data page and past
+// the address-space limit).
+TEST(JitDifferential, VectorStreamsMatchInterpreter) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  for (uint64_t seed = 4000001; seed <= 4001000; ++seed) {
+    diff::CaseOptions o;
+    o.vector = true;
+    o.faults = seed % 2;
+    o.branches = seed % 3 != 0;
+    diff::Result r = diff::run_case(*jit, seed, 200, nullptr, o);
+    ASSERT_TRUE(r.ok) << r.what;
+  }
+}
+
 }  // namespace
 }  // namespace hart

@@ -1,0 +1,348 @@
+// translator/frontend_v.cpp — see frontend_v.h: the V 1.0 instructions the
+// JIT runs inline (vec_plan) and their IR (trans_vector).
+#include "translator/frontend_v.h"
+
+#include "core/vtype.h"
+#include "translator/frontend.h"
+
+namespace hart {
+
+namespace {
+
+bool vm_bit(const DecodedInsn& d) { return (d.expanded >> 25) & 1; }
+bool aligned(unsigned r, unsigned nregs) { return r % nregs == 0; }
+
+// Integer element op of an OPIV*/OPMV* instruction, with its operand source.
+bool int_op(Opcode op, VIop* o, VSrc* s) {
+  switch (op) {
+#define VV_VX_VI(n, e) \
+  case Opcode::n##_vv: *o = VIop::e; *s = VSrc::vv; return true; \
+  case Opcode::n##_vx: *o = VIop::e; *s = VSrc::vx; return true; \
+  case Opcode::n##_vi: *o = VIop::e; *s = VSrc::vi; return true;
+#define VV_VX(n, e) \
+  case Opcode::n##_vv: *o = VIop::e; *s = VSrc::vv; return true; \
+  case Opcode::n##_vx: *o = VIop::e; *s = VSrc::vx; return true;
+    VV_VX_VI(vadd, add)
+    VV_VX_VI(vand, and_)
+    VV_VX_VI(vor, or_)
+    VV_VX_VI(vxor, xor_)
+    VV_VX(vsub, sub)
+    VV_VX(vmul, mul)
+    VV_VX(vminu, minu)
+    VV_VX(vmin, min)
+    VV_VX(vmaxu, maxu)
+    VV_VX(vmax, max)
+    VV_VX(vmacc, macc)
+    VV_VX(vnmsac, nmsac)
+    VV_VX(vmadd, madd)
+    VV_VX(vnmsub, nmsub)
+    VV_VX_VI(vmseq, seq)
+    VV_VX_VI(vmsne, sne)
+    VV_VX(vmsltu, sltu)
+    VV_VX(vmslt, slt)
+    VV_VX_VI(vmsleu, sleu)
+    VV_VX_VI(vmsle, sle)
+#undef VV_VX
+#undef VV_VX_VI
+    case Opcode::vrsub_vx: *o = VIop::rsub; *s = VSrc::vx; return true;
+    case Opcode::vrsub_vi: *o = VIop::rsub; *s = VSrc::vi; return true;
+    case Opcode::vsll_vx: *o = VIop::sll; *s = VSrc::vx; return true;
+    case Opcode::vsll_vi: *o = VIop::sll; *s = VSrc::vi; return true;
+    case Opcode::vsrl_vx: *o = VIop::srl; *s = VSrc::vx; return true;
+    case Opcode::vsrl_vi: *o = VIop::srl; *s = VSrc::vi; return true;
+    case Opcode::vsra_vx: *o = VIop::sra; *s = VSrc::vx; return true;
+    case Opcode::vsra_vi: *o = VIop::sra; *s = VSrc::vi; return true;
+    case Opcode::vmsgtu_vx: *o = VIop::sgtu; *s = VSrc::vx; return true;
+    case Opcode::vmsgtu_vi: *o = VIop::sgtu; *s = VSrc::vi; return true;
+    case Opcode::vmsgt_vx: *o = VIop::sgt; *s = VSrc::vx; return true;
+    case Opcode::vmsgt_vi: *o = VIop::sgt; *s = VSrc::vi; return true;
+    case Opcode::vfadd_vv: *o = VIop::fadd; *s = VSrc::vv; return true;
+    case Opcode::vfadd_vf: *o = VIop::fadd; *s = VSrc::vf; return true;
+    case Opcode::vfsub_vv: *o = VIop::fsub; *s = VSrc::vv; return true;
+    case Opcode::vfsub_vf: *o = VIop::fsub; *s = VSrc::vf; return true;
+    case Opcode::vfrsub_vf: *o = VIop::frsub; *s = VSrc::vf; return true;
+    case Opcode::vfmul_vv: *o = VIop::fmul; *s = VSrc::vv; return true;
+    case Opcode::vfmul_vf: *o = VIop::fmul; *s = VSrc::vf; return true;
+    case Opcode::vfdiv_vv: *o = VIop::fdiv; *s = VSrc::vv; return true;
+    case Opcode::vfdiv_vf: *o = VIop::fdiv; *s = VSrc::vf; return true;
+    case Opcode::vfrdiv_vf: *o = VIop::frdiv; *s = VSrc::vf; return true;
+#define VV_VF(n, e) \
+  case Opcode::n##_vv: *o = VIop::e; *s = VSrc::vv; return true; \
+  case Opcode::n##_vf: *o = VIop::e; *s = VSrc::vf; return true;
+    VV_VF(vfmacc, fmacc)
+    VV_VF(vfnmacc, fnmacc)
+    VV_VF(vfmsac, fmsac)
+    VV_VF(vfnmsac, fnmsac)
+    VV_VF(vfmadd, fmadd)
+    VV_VF(vfnmadd, fnmadd)
+    VV_VF(vfmsub, fmsub)
+    VV_VF(vfnmsub, fnmsub)
+#undef VV_VF
+    default: return false;
+  }
+}
+
+// Which SEWs SSE4.1 has an instruction for, per operation (bit = log2(SEW/8)).
+unsigned sews_of(VIop o) {
+  switch (o) {
+    case VIop::add: case VIop::sub: case VIop::rsub: case VIop::and_: case VIop::or_: case VIop::xor_:
+    case VIop::seq: case VIop::sne:
+      return 0xf;
+    case VIop::sll: case VIop::srl: return 0xe;              // psllw/d/q (no byte shifts)
+    case VIop::sra: return 0x6;                              // psraw/d
+    case VIop::mul: case VIop::macc: case VIop::nmsac: case VIop::madd: case VIop::nmsub:
+      return 0x6;                                            // pmullw, pmulld
+    case VIop::minu: case VIop::min: case VIop::maxu: case VIop::max:
+    case VIop::sltu: case VIop::slt: case VIop::sleu: case VIop::sle: case VIop::sgtu: case VIop::sgt:
+      return 0x7;                                            // pminub..pminud, pcmpgtb..d
+    default: return 0xc;                                     // FP: single, double
+  }
+}
+
+}  // namespace
+
+// Widening ops: vd (2*SEW, 2*LMUL) from narrow sources (and, for .wv/.wx,
+// a wide vs2). Narrow source groups must not overlap vd (the spec allows
+// some overlaps; those go to the interpreter, which also rejects the rest).
+bool widen_op(const DecodedInsn& d, VPlan* p) {
+  switch (d.op) {
+#define W(n, o, s, w) case Opcode::n: p->op = VIop::o; p->src = VSrc::s; p->wide_vs2 = w; break;
+    W(vwaddu_vv, add, vv, false) W(vwaddu_vx, add, vx, false) W(vwaddu_wv, add, vv, true) W(vwaddu_wx, add, vx, true)
+    W(vwsubu_vv, sub, vv, false) W(vwsubu_vx, sub, vx, false) W(vwsubu_wv, sub, vv, true) W(vwsubu_wx, sub, vx, true)
+    W(vwmulu_vv, mul, vv, false) W(vwmulu_vx, mul, vx, false)
+    W(vwmaccu_vv, macc, vv, false) W(vwmaccu_vx, macc, vx, false)
+#undef W
+#define W(n, o, s, w) case Opcode::n: p->op = VIop::o; p->src = VSrc::s; p->wide_vs2 = w; p->sgn = true; break;
+    W(vwadd_vv, add, vv, false) W(vwadd_vx, add, vx, false) W(vwadd_wv, add, vv, true) W(vwadd_wx, add, vx, true)
+    W(vwsub_vv, sub, vv, false) W(vwsub_vx, sub, vx, false) W(vwsub_wv, sub, vv, true) W(vwsub_wx, sub, vx, true)
+    W(vwmul_vv, mul, vv, false) W(vwmul_vx, mul, vx, false)
+    W(vwmacc_vv, macc, vv, false) W(vwmacc_vx, macc, vx, false)
+#undef W
+    default: return false;
+  }
+  return true;
+}
+
+VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
+  VPlan p;
+  if (!host.sse41 || !v::vtype_supported(vtype) || (vtype & kVtypeVill)) return p;
+  const v::Vtype t = v::vtype_of(vtype);
+  p.sew = static_cast<uint8_t>(t.sew);
+  p.lmul = static_cast<int8_t>(t.lmul);
+  p.nregs = static_cast<uint8_t>(t.lmul > 0 ? 1u << t.lmul : 1u);
+  p.bytes = static_cast<uint8_t>(t.lmul >= 0 ? 16u : 16u >> -t.lmul);
+  if (p.bytes < 4) return p;  // e8/mf8: two bytes, no host move of that size
+  const unsigned sew_bit = 1u << __builtin_ctz(t.sew / 8);
+  const unsigned n = p.nregs;
+  const bool vm = vm_bit(d);
+  const uint32_t w = d.expanded;
+  switch (d.op) {
+    case Opcode::vle8_v: case Opcode::vle16_v: case Opcode::vle32_v: case Opcode::vle64_v:
+    case Opcode::vse8_v: case Opcode::vse16_v: case Opcode::vse32_v: case Opcode::vse64_v: {
+      // EEW may differ from SEW: the group is EMUL = EEW/SEW * LMUL registers.
+      static constexpr unsigned kEew[8] = {8, 0, 0, 0, 0, 16, 32, 64};
+      const int emul = t.lmul + __builtin_ctz(kEew[(w >> 12) & 7]) - __builtin_ctz(t.sew);
+      if (emul < -3 || emul > 3 || (w >> 29) != 0 || !vm) return p;
+      p.nregs = static_cast<uint8_t>(emul > 0 ? 1u << emul : 1u);
+      p.bytes = static_cast<uint8_t>(emul >= 0 ? 16u : 16u >> -emul);
+      if (p.bytes < 4 || !aligned(d.rd, p.nregs)) return p;
+      p.kind = (w & 0x7f) == 0x27 ? VKind::store : VKind::load;
+      // Loads past vl read within the page of element 0 (the group is in
+      // one page), which is readable when element 0 is.
+      p.tail_ok = p.kind == VKind::load && emul <= 0;
+      return p;
+    }
+    case Opcode::vzext_vf2: case Opcode::vzext_vf4: case Opcode::vzext_vf8:
+    case Opcode::vsext_vf2: case Opcode::vsext_vf4: case Opcode::vsext_vf8: {
+      // vd (SEW, LMUL) from vs2 (SEW/f, LMUL/f): pmovzx/pmovsx per register.
+      const unsigned f = d.op == Opcode::vzext_vf2 || d.op == Opcode::vsext_vf2 ? 2
+                         : d.op == Opcode::vzext_vf4 || d.op == Opcode::vsext_vf4 ? 4 : 8;
+      const int semul = t.lmul - __builtin_ctz(f);
+      if (!vm || t.sew / f < 8 || semul < -3 || !aligned(d.rd, n) || (p.bytes / f) < 4) return p;
+      const unsigned sregs = semul > 0 ? 1u << semul : 1u;
+      if (d.rs2 < d.rd + n && d.rd < d.rs2 + sregs) return p;  // overlaps: the interpreter decides
+      p.op = d.op == Opcode::vzext_vf2 || d.op == Opcode::vzext_vf4 || d.op == Opcode::vzext_vf8 ? VIop::add
+                                                                                                  : VIop::sub;
+      p.src = static_cast<VSrc>(0);
+      p.kind = VKind::ext;
+      p.factor = static_cast<uint8_t>(f);
+      p.tail_ok = t.lmul <= 0;
+      return p;
+    }
+    case Opcode::vnsrl_wi: case Opcode::vnsrl_wx: case Opcode::vnsra_wi: case Opcode::vnsra_wx: {
+      // vd (SEW, LMUL) = vs2 (2*SEW, 2*LMUL) >> shift, truncated.
+      const bool sra = d.op == Opcode::vnsra_wi || d.op == Opcode::vnsra_wx;
+      if (!vm || t.sew > (sra ? 16u : 32u) || t.lmul > 2 || !aligned(d.rd, n)) return p;
+      const unsigned sregs = t.lmul + 1 > 0 ? 1u << (t.lmul + 1) : 1u;
+      if (!aligned(d.rs2, sregs) || (d.rs2 != d.rd && d.rs2 < d.rd + n && d.rd < d.rs2 + sregs)) return p;
+      p.op = sra ? VIop::sra : VIop::srl;
+      p.src = d.op == Opcode::vnsrl_wi || d.op == Opcode::vnsra_wi ? VSrc::vi : VSrc::vx;
+      p.kind = VKind::narrow;
+      p.tail_ok = t.lmul < 0;
+      return p;
+    }
+    case Opcode::vmv_v_v: case Opcode::vmv_v_x: case Opcode::vmv_v_i:
+      if (!aligned(d.rd, n) || (d.op == Opcode::vmv_v_v && !aligned(d.rs1, n))) return p;
+      p.src = d.op == Opcode::vmv_v_v ? VSrc::vv : d.op == Opcode::vmv_v_x ? VSrc::vx : VSrc::vi;
+      p.kind = VKind::splat;
+      p.tail_ok = t.lmul <= 0;
+      return p;
+    case Opcode::vmerge_vvm: case Opcode::vmerge_vxm: case Opcode::vmerge_vim:
+      // vd = v0 ? (vs1 | x[rs1] | imm) : vs2, one register
+      if (t.lmul > 0 || d.rd == 0) return p;
+      p.src = d.op == Opcode::vmerge_vvm ? VSrc::vv : d.op == Opcode::vmerge_vxm ? VSrc::vx : VSrc::vi;
+      p.kind = VKind::merge;
+      p.tail_ok = true;
+      return p;
+    case Opcode::vmv1r_v: case Opcode::vmv2r_v: case Opcode::vmv4r_v: case Opcode::vmv8r_v: {
+      const unsigned nr = 1u + ((w >> 15) & 7);  // simm5 = NREG - 1
+      if ((nr & (nr - 1)) || !aligned(d.rd, nr) || !aligned(d.rs2, nr)) return p;
+      p.nregs = static_cast<uint8_t>(nr);
+      p.bytes = 16;
+      p.kind = VKind::vmvnr;
+      return p;
+    }
+    case Opcode::vid_v:
+      if (!vm || !aligned(d.rd, n)) return p;
+      p.kind = VKind::vid;
+      p.tail_ok = t.lmul <= 0;
+      return p;
+    case Opcode::vmv_x_s: p.kind = VKind::mvxs; return p;
+    case Opcode::vmv_s_x: p.kind = VKind::mvsx; return p;
+    case Opcode::vfmv_f_s:
+      if (t.sew >= 32) p.kind = VKind::fmvfs;
+      return p;
+    case Opcode::vfmv_v_f:
+      p.src = VSrc::vf;
+      if (t.sew >= 32 && host.fp_inline && aligned(d.rd, n)) p.kind = VKind::fsplat;
+      return p;
+    case Opcode::vfmv_s_f:
+      p.src = VSrc::vf;
+      if (t.sew >= 32 && host.fp_inline) p.kind = VKind::fmvsf;
+      return p;
+    case Opcode::vfredosum_vs: case Opcode::vfredusum_vs:
+      if (t.sew >= 32 && t.lmul == 0 && vm && host.fp_inline) p.kind = VKind::fredsum;
+      return p;
+    case Opcode::vredsum_vs:
+      if (t.sew >= 32 && t.lmul == 0 && vm) p.kind = VKind::redsum;
+      return p;
+    default: break;
+  }
+  if (widen_op(d, &p)) {
+    // Dest 2*SEW with 2*LMUL: p.nregs/p.bytes describe the destination.
+    if (!vm || t.sew > 32 || t.lmul > 2) return VPlan{};
+    if (p.op == VIop::mul || p.op == VIop::macc) {
+      if (t.sew > 16) return VPlan{};  // pmullw/pmulld at 2*SEW
+    }
+    const int wl = t.lmul + 1;
+    p.nregs = static_cast<uint8_t>(wl > 0 ? 1u << wl : 1u);
+    p.bytes = static_cast<uint8_t>(wl >= 0 ? 16u : 16u >> -wl);
+    const unsigned wn = p.nregs;
+    auto narrow_overlaps = [&](unsigned r) { return r < d.rd + wn && d.rd < r + n; };
+    if (!aligned(d.rd, wn) || (p.src == VSrc::vv && narrow_overlaps(d.rs1))) return VPlan{};
+    if (p.wide_vs2 ? !aligned(d.rs2, wn) : narrow_overlaps(d.rs2)) return VPlan{};
+    p.kind = VKind::widen;
+    p.tail_ok = wl <= 0;
+    return p;
+  }
+  VIop o;
+  VSrc s;
+  if (!int_op(d.op, &o, &s) || !(sews_of(o) & sew_bit)) return p;
+  // Masked: integer element ops of one register (v0 is no destination then).
+  if (!vm && (o >= VIop::seq || t.lmul > 0 || d.rd == 0)) return p;
+  p.masked = !vm;
+  p.op = o;
+  p.src = s;
+  if (o >= VIop::fadd) {
+    // One register (fractional: the used lanes only, loaded with the
+    // others zero); FMA only on whole registers (a third operand).
+    if (!host.fp_inline || t.lmul > 0) return p;
+    if (o >= VIop::fmacc && (!host.fma || p.bytes != 16)) return p;
+    if ((o == VIop::fdiv || o == VIop::frdiv) && p.bytes != 16) return p;  // no 0/0 in unused lanes
+    p.kind = o >= VIop::fmacc ? VKind::ffma : VKind::fbin;
+    return p;
+  }
+  if (o >= VIop::seq) {
+    if (t.lmul > 0) return p;  // mask bits of one register only
+    p.kind = VKind::icmp;
+    return p;
+  }
+  if (!aligned(d.rd, n) || !aligned(d.rs2, n) || (s == VSrc::vv && !aligned(d.rs1, n))) return p;
+  p.kind = o >= VIop::macc ? VKind::imacc : VKind::ibin;
+  p.tail_ok = t.lmul <= 0;
+  return p;
+}
+
+uint64_t vtype_vlmax(uint64_t vtype) {
+  const v::Vtype t = v::vtype_of(vtype);
+  return v::vlmax(t.sew, t.lmul);
+}
+
+namespace {
+
+// Whether vl will be below VLMAX after vsetvli/vsetivli d (see VBlockState).
+bool predict_tail_after(const GuestBlock& blk, const FrontendOptions& opt, const DecodedInsn& d, uint64_t vtype,
+                        bool before) {
+  const uint64_t max = vtype_vlmax(vtype);
+  if (d.op == Opcode::vsetivli) return d.rs1 < max;
+  if (d.rs1 == 0) return d.rd == 0 && before;  // x0: VLMAX, or the old vl kept
+  if (!opt.x_hint) return false;
+  for (size_t k = 0; k + 1 < blk.insns.size(); ++k)  // written earlier in the block: no guess
+    if (blk.insns[k].second.rd == d.rs1) return false;
+  return opt.x_hint[d.rs1] < max;
+}
+
+}  // namespace
+
+void trans_vector(IrBlock& ir, GuestBlock& blk, const FrontendOptions& opt, const DecodedInsn& d,
+                  VBlockState& vs) {
+  const VecHost host{opt.host_sse41 && opt.vector_inline, opt.host_fma, opt.fp_dynamic_inline};
+  VPlan p;
+  uint64_t vtype = 0;
+  if (d.op == Opcode::vsetvli || d.op == Opcode::vsetivli) {
+    vtype = static_cast<uint64_t>(d.imm);
+    if (host.sse41 && v::vtype_supported(vtype)) p.kind = VKind::setvl;
+    vs.vtype = p.kind == VKind::setvl ? static_cast<int64_t>(vtype) : -1;
+    vs.speculative = false;
+    if (p.kind == VKind::setvl) vs.predict_tail = predict_tail_after(blk, opt, d, vtype, vs.predict_tail);
+  } else if (d.op == Opcode::vsetvl) {
+    vs.vtype = -1;
+  } else if (vs.vtype >= 0) {
+    vtype = static_cast<uint64_t>(vs.vtype);
+    p = vec_plan(d, vtype, host);
+  }
+  const int64_t idx = static_cast<int64_t>(blk.helper_insns.size());
+  blk.helper_insns.push_back(d);
+  if (p.kind == VKind::none) {
+    ir.emit(IrOp::call_interp, kNoTemp, kNoTemp, idx);
+    return;
+  }
+  // The scalar operand (a constant 0 when there is none): x[rs1] for .vx
+  // forms, AVL, bases, vmv.s.x; f[rs1] for .vf forms and vfmv.
+  Temp a;
+  if (p.kind == VKind::setvl)
+    a = d.op == Opcode::vsetvli && d.rs1 ? ir.get_reg(d.rs1) : ir.movi(0);
+  else if (p.src == VSrc::vf)
+    a = ir.get_freg(d.rs1);
+  else if (p.kind == VKind::load || p.kind == VKind::store || p.kind == VKind::mvsx || p.src == VSrc::vx)
+    a = ir.get_reg(d.rs1);
+  else
+    a = ir.movi(0);
+  const int64_t imm2 = vec_imm2(vtype, vs.speculative && p.kind != VKind::setvl, vs.predict_tail);
+  const bool x_result = (p.kind == VKind::setvl || p.kind == VKind::mvxs) && d.rd != 0;
+  if (x_result || p.kind == VKind::fmvfs) {
+    Temp t = ir.new_temp();
+    IrInsn in;
+    in.op = IrOp::vec_x;
+    in.dst = t;
+    in.a = a;
+    in.imm = idx;
+    in.imm2 = imm2;
+    ir.insns.push_back(in);
+    if (p.kind == VKind::fmvfs) ir.set_freg(d.rd, t); else ir.set_reg(d.rd, t);
+  } else {
+    ir.emit(IrOp::vec, a, kNoTemp, idx, imm2);
+  }
+}
+
+}  // namespace hart
