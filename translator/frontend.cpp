@@ -11,6 +11,7 @@
 #include "core/address_space.h"
 #include "core/cpu_state.h"
 #include "translator/fp_ops.h"
+#include "translator/interp.h"
 
 namespace hart {
 
@@ -687,6 +688,7 @@ bool insn_mem_access(const CpuState& s, const AddressSpace& as, MemAccess* out) 
   if (!is_compressed(lo) && !as.fetch(s.pc + 2, &hi, 2)) return false;
   DecodedInsn d = decode(lo | static_cast<uint32_t>(hi) << 16);
   uint32_t f = d.info().flags;
+  if (f & kVector) return vector_mem_access(s, d, out);
   if (!(f & (kLoad | kStore | kAmo))) return false;
   // funct3 gives the width for every load, store and AMO (b/h/w/d; 4 is
   // amocas.q's 16 bytes).

@@ -5,7 +5,9 @@
 // arch/riscv/kernel/sys_hwprobe.c reports, for the hart hartd emulates:
 // rv64gc with Zba, Zbb, Zbs, Zbc, Zicond, Zihintntl, Zihintpause, Zimop,
 // Zca/Zcb/Zcd/Zcmop, Zawrs and Zicboz; Zfh, Zfhmin, Zfa, Zacas, Zabha,
-// Zicbom, Zkt; Zaamo and Zalrsc for A; V with its Zve subsets).
+// Zicbom, Zkt; Zaamo and Zalrsc for A; V with its Zve subsets, and the
+// vector extensions on top of it: Zvbb, Zvkb, Zvbc, Zvkg, Zvkned, Zvknha,
+// Zvknhb, Zvkt, Zvfh, Zvfhmin).
 // Owns: these two handlers and the hwprobe key table.
 #include <cerrno>
 
@@ -42,7 +44,18 @@ constexpr uint64_t kExtZihintntl = 1ull << 29, kExtZicond = 1ull << 35, kExtZihi
 constexpr uint64_t kImaV = 1 << 2;
 constexpr uint64_t kExtZve32x = 1ull << 37, kExtZve32f = 1ull << 38, kExtZve64x = 1ull << 39,
                    kExtZve64f = 1ull << 40, kExtZve64d = 1ull << 41;
-constexpr uint64_t kImaExt0Vector = kImaV | kExtZve32x | kExtZve32f | kExtZve64x | kExtZve64f | kExtZve64d;
+// Vector bit-manipulation and crypto (insn_table_vk.h). Zvkt (vector
+// data-independent timing) has no instructions of its own: the
+// interpreter's code for the crypto instructions takes data-independent
+// time (interp_v_crypto.cpp: no data-indexed tables, no data-dependent
+// branches; see docs/ARCHITECTURE.md). The kernel reports these only when V
+// is usable.
+constexpr uint64_t kExtZvbb = 1ull << 17, kExtZvbc = 1ull << 18, kExtZvkb = 1ull << 19, kExtZvkg = 1ull << 20,
+                   kExtZvkned = 1ull << 21, kExtZvknha = 1ull << 22, kExtZvknhb = 1ull << 23,
+                   kExtZvkt = 1ull << 26, kExtZvfh = 1ull << 30, kExtZvfhmin = 1ull << 31;
+constexpr uint64_t kImaExt0Vector = kImaV | kExtZve32x | kExtZve32f | kExtZve64x | kExtZve64f | kExtZve64d |
+                                    kExtZvbb | kExtZvbc | kExtZvkb | kExtZvkg | kExtZvkned | kExtZvknha |
+                                    kExtZvknhb | kExtZvkt | kExtZvfh | kExtZvfhmin;
 // IMA_EXT_0: exactly the extensions the translator implements (Zcf is RV32 only).
 constexpr uint64_t kImaExt0Value = kImaFd | kImaC | kExtZba | kExtZbb | kExtZbs | kExtZicboz | kExtZbc | kExtZihintntl |
                                    kExtZicond | kExtZihintpause | kExtZimop | kExtZca | kExtZcb | kExtZcd |

@@ -27,7 +27,8 @@ int main(void) {
   // uapi asm/hwprobe.h: IMA_FD 0, IMA_C 1, ZBA 3, ZBB 4, ZBS 5, ZICBOZ 6, ZBC 7,
   // ZIHINTNTL 29, ZICOND 35, ZIHINTPAUSE 36, ZIMOP 42, ZCA 43, ZCB 44,
   // ZCD 45, ZCMOP 47, ZAWRS 48; V: IMA_V 2, ZVE32X 37, ZVE32F 38, ZVE64X 39,
-  // ZVE64F 40, ZVE64D 41.
+  // ZVE64F 40, ZVE64D 41; ZVBB 17, ZVBC 18, ZVKB 19, ZVKG 20, ZVKNED 21,
+  // ZVKNHA 22, ZVKNHB 23, ZVKT 26, ZVFH 30, ZVFHMIN 31.
   const uint64_t want = 1ull << 0 | 1ull << 1 | 1ull << 3 | 1ull << 4 | 1ull << 5 | 1ull << 6 | 1ull << 7 |
                         1ull << 29 | 1ull << 35 | 1ull << 36 | 1ull << 42 | 1ull << 43 |
                         1ull << 44 | 1ull << 45 | 1ull << 47 | 1ull << 48 |
@@ -36,7 +37,10 @@ int main(void) {
                         1ull << 16 | 1ull << 27 | 1ull << 28 | 1ull << 32 | 1ull << 34 |
                         1ull << 55 | 1ull << 56 | 1ull << 57 | 1ull << 58 |
                         // V: IMA_V 2, ZVE32X 37, ZVE32F 38, ZVE64X 39, ZVE64F 40, ZVE64D 41
-                        (1ull << 2 | 1ull << 37 | 1ull << 38 | 1ull << 39 | 1ull << 40 | 1ull << 41);
+                        (1ull << 2 | 1ull << 37 | 1ull << 38 | 1ull << 39 | 1ull << 40 | 1ull << 41) |
+                        // vector bit-manipulation and crypto
+                        (1ull << 17 | 1ull << 18 | 1ull << 19 | 1ull << 20 | 1ull << 21 | 1ull << 22 | 1ull << 23 |
+                         1ull << 26 | 1ull << 30 | 1ull << 31);
   struct pair p[5] = {{3, 0}, {4, 0}, {6, 0}, {12345, 0}, {12, 0}};
   if (syscall(258, p, 5, 0, NULL, 0) != 0) return fail(1);
   if (p[0].key != 3 || p[0].value != 1) return fail(2);  // BASE_BEHAVIOR_IMA
@@ -60,7 +64,7 @@ int main(void) {
       found = 1;
       if (!strstr(line, ": rv64imafdcv_zicbom_zicboz_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_"
                         "zimop_zaamo_zabha_zacas_zalrsc_zawrs_zfa_zfh_zfhmin_zca_zcb_zcd_zcmop_zba_zbb_zbc_zbs_"
-                        "zkt_zve32f_zve32x_zve64d_zve64f_zve64x\n")) {
+                        "zkt_zvbb_zvbc_zve32f_zve32x_zve64d_zve64f_zve64x_zvfh_zvfhmin_zvkb_zvkg_zvkned_zvknha_zvknhb_zvkt\n")) {
         printf("%s", line);
         return fail(7);
       }
