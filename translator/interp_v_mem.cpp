@@ -21,13 +21,16 @@ namespace hart::v {
 
 namespace {
 
+// Element addresses go through Supm's pointer masking (CpuState::pmlen).
 uint8_t* guest(CpuState& s, uint64_t addr, unsigned size, bool is_write) {
+  addr = pointer_mask(addr, s.pmlen);
   if (addr >= s.mem_limit || addr > s.mem_limit - size)
     Vcpu::current()->raise_fault(FaultKind::OutOfRange, addr, is_write);
   return s.mem_base + addr;
 }
 
 bool readable(const CpuState& s, uint64_t addr, unsigned size) {
+  addr = pointer_mask(addr, s.pmlen);
   return addr < s.mem_limit && addr <= s.mem_limit - size && Vcpu::current()->as().check(addr, size, PROT_READ);
 }
 
@@ -168,7 +171,7 @@ bool mem_ranges(const VInsn& c, MemAccess* out) {
   out->write = L.store;
   out->parts.clear();
   auto add = [&](uint64_t addr, uint64_t len) {
-    out->parts.emplace_back(addr, static_cast<uint32_t>(len));
+    out->parts.emplace_back(pointer_mask(addr, c.s.pmlen), static_cast<uint32_t>(len));
   };
   if (L.block) {
     if (c.vstart < L.end) add(L.base + c.vstart * (L.eew / 8), (L.end - c.vstart) * (L.eew / 8));

@@ -5,7 +5,7 @@
 // arch/riscv/kernel/sys_hwprobe.c reports, for the hart hartd emulates:
 // rv64gc with Zba, Zbb, Zbs, Zbc, Zicond, Zihintntl, Zihintpause, Zimop,
 // Zca/Zcb/Zcd/Zcmop, Zawrs and Zicboz; Zfh, Zfhmin, Zfa, Zacas, Zabha,
-// Zicbom, Zkt; Zaamo and Zalrsc for A; V with its Zve subsets, and the
+// Zicbom, Zkt, Supm; Zaamo and Zalrsc for A; V with its Zve subsets, and the
 // vector extensions on top of it: Zvbb, Zvkb, Zvbc, Zvkg, Zvkned, Zvknha,
 // Zvknhb, Zvkt, Zvfh, Zvfhmin).
 // Owns: these two handlers and the hwprobe key table.
@@ -66,8 +66,10 @@ constexpr uint64_t kExtZkt = 1ull << 16, kExtZfh = 1ull << 27, kExtZfhmin = 1ull
                    kExtZfa = 1ull << 32, kExtZacas = 1ull << 34, kExtZicbom = 1ull << 55,
                    kExtZaamo = 1ull << 56, kExtZalrsc = 1ull << 57, kExtZabha = 1ull << 58;
 // (Zaamo and Zalrsc are A's two halves, which newer kernels report apart.)
+// Supm: user pointer masking (prctl PR_SET_TAGGED_ADDR_CTRL, PMLEN 7 and 16).
+constexpr uint64_t kExtSupm = 1ull << 49;
 constexpr uint64_t kImaExt0Rva23Scalar = kExtZkt | kExtZfh | kExtZfhmin | kExtZfa | kExtZacas |
-                                         kExtZicbom | kExtZaamo | kExtZalrsc | kExtZabha;
+                                         kExtZicbom | kExtZaamo | kExtZalrsc | kExtZabha | kExtSupm;
 constexpr uint64_t kTimebaseHz = 10000000;
 
 // va_limit: the end of the guest's address space (AddressSpace::limit()).
