@@ -107,8 +107,9 @@ uint64_t alu(VInsn& c, uint64_t a, uint64_t b) {
     case Opcode::vclz_v: return ua ? static_cast<uint64_t>(__builtin_clzll(ua)) - (64 - sew) : sew;
     case Opcode::vctz_v: return ua ? static_cast<uint64_t>(__builtin_ctzll(ua)) : sew;
     case Opcode::vcpop_v: return bits::cpop64(ua);
-    HART_V_VV_VX_VI(vror): return sh ? (ua >> sh) | (ua << (sew - sh)) : ua;
-    HART_V_VV_VX(vrol): return sh ? (ua << sh) | (ua >> (sew - sh)) : ua;
+    // Rotates without a branch on the amount (Zvkt); sh = 0 gives ua | ua.
+    HART_V_VV_VX_VI(vror): return (ua >> sh) | (ua << ((sew - sh) & (sew - 1)));
+    HART_V_VV_VX(vrol): return (ua << sh) | (ua >> ((sew - sh) & (sew - 1)));
     // Zvbc (SEW 64 only: step_int refuses the others)
     HART_V_VV_VX(vclmul): return static_cast<uint64_t>(bits::clmul128(ua, ub));
     HART_V_VV_VX(vclmulh): return static_cast<uint64_t>(bits::clmul128(ua, ub) >> 64);
