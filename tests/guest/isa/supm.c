@@ -4,9 +4,9 @@
 // tagged-address ABI needs a PMLEN, EBUSY once threads share the memory),
 // data accesses through tagged pointers (loads, stores, FP, AMOs, LR/SC,
 // cbo.zero, vector loads/stores: the top PMLEN bits ignored, the address
-// sign-extended from bit 63 - PMLEN), syscalls taking tagged pointers only
-// with PR_TAGGED_ADDR_ENABLE, inheritance by threads and fork, and exec
-// starting without masking. No qemu-user implements this prctl for riscv,
+// sign-extended from bit 63 - PMLEN), syscalls taking tagged pointers
+// (and iovecs holding them) only with PR_TAGGED_ADDR_ENABLE, inheritance
+// by threads and fork, and exec starting without masking. No qemu-user implements this prctl for riscv,
 // so the program checks the expected values itself. Prints "PASS supm" or
 // "FAIL supm <n>" (exit n).
 #include <errno.h>
@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -103,6 +104,11 @@ int main(int argc, char** argv) {
   if (prctl(GET, 0, 0, 0, 0) != (ENABLE | PMLEN(7))) return fail(23);
   if (write(pfd[1], tag(msg, 7, 0x11), strlen(msg)) != (ssize_t)strlen(msg)) return fail(24);
   if (read(pfd[0], tag(back, 7, 0x22), sizeof back) != (ssize_t)strlen(msg) || strcmp(back, msg)) return fail(24);
+  // iovecs: the array and the buffers it points at may be tagged.
+  struct iovec iov[2] = {{tag(msg, 7, 0x33), 7}, {tag(msg + 7, 7, 0x44), 6}};
+  if (writev(pfd[1], tag(iov, 7, 0x55), 2) != 13) return fail(27);
+  memset(back, 0, sizeof back);
+  if (read(pfd[0], back, sizeof back) != 13 || strcmp(back, msg)) return fail(28);
   // PMLEN 8..16 gives 16.
   if (prctl(SET, ENABLE | PMLEN(9), 0, 0, 0) != 0) return fail(25);
   if (prctl(GET, 0, 0, 0, 0) != (ENABLE | PMLEN(16))) return fail(26);
