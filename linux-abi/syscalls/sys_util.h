@@ -149,7 +149,8 @@ inline uint8_t* rw_span(Process& p, uint64_t addr, uint64_t* len, int prot) {
 // iovecs at addr into *out as host_span()s (prot: PROT_WRITE when the call
 // fills them). Returns the total length (capped at MAX_RW_COUNT, as Linux
 // caps it), -EINVAL (cnt > 1024, a negative length) or -EFAULT (the array,
-// a segment failing access_ok()).
+// a segment failing access_ok()). With Supm's tagged-address ABI on, the
+// array's address and the segments' are untagged (the kernel's uaccess).
 int64_t import_iovec(Process& p, uint64_t addr, uint64_t cnt, int prot,
                      std::vector<struct iovec>* out);
 

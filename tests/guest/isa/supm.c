@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -109,6 +110,15 @@ int main(int argc, char** argv) {
   if (writev(pfd[1], tag(iov, 7, 0x55), 2) != 13) return fail(27);
   memset(back, 0, sizeof back);
   if (read(pfd[0], back, sizeof back) != 13 || strcmp(back, msg)) return fail(28);
+  // ... also from inside a msghdr
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) return fail(29);
+  struct msghdr mh = {0};
+  mh.msg_iov = tag(iov, 7, 0x66);
+  mh.msg_iovlen = 2;
+  if (sendmsg(sv[0], tag(&mh, 7, 0x77), 0) != 13) return fail(29);
+  memset(back, 0, sizeof back);
+  if (read(sv[1], back, sizeof back) != 13 || strcmp(back, msg)) return fail(29);
   // PMLEN 8..16 gives 16.
   if (prctl(SET, ENABLE | PMLEN(9), 0, 0, 0) != 0) return fail(25);
   if (prctl(GET, 0, 0, 0, 0) != (ENABLE | PMLEN(16))) return fail(26);
