@@ -107,6 +107,13 @@ struct CpuState {
   // prctl(PR_RISCV_V_SET_CONTROL) turned V off: vector instructions and
   // vector CSRs are illegal instructions (SIGILL), as under Linux.
   uint32_t v_disabled;
+  // Supm: this thread's pointer-masking length (envcfg.PMM as Linux sets it
+  // through prctl(PR_SET_TAGGED_ADDR_CTRL)): 0, 7 or 16. Data accesses
+  // (loads, stores, AMOs, LR/SC, cache-block operations, vector accesses)
+  // use their effective address sign-extended from bit 63 - pmlen
+  // (pointer_mask); instruction fetch does not. The JIT translates for it
+  // through the TB flags kTbPm7/kTbPm16, so pmlen 0 costs nothing.
+  uint32_t pmlen;
   // Record/replay (linux-abi/process/record.h): when set, reads of the
   // cycle, time and instret counters (csr 0xC00..0xC02) pass the live value
   // through this hook, which logs it (recording) or returns the logged one
@@ -120,6 +127,12 @@ struct CpuState {
     frm = (v >> 5) & 7;
   }
 };
+
+// Supm's transformation of a data address: the top pmlen bits replaced by
+// bit 63 - pmlen (user mode with address translation: sign extension).
+inline uint64_t pointer_mask(uint64_t addr, unsigned pmlen) {
+  return pmlen ? static_cast<uint64_t>(static_cast<int64_t>(addr << pmlen) >> pmlen) : addr;
+}
 
 // Offsets used by generated code.
 // The cache-block size of cbo.zero (Zicboz); riscv_hwprobe reports it.

@@ -119,6 +119,9 @@ bool DebugController::watch_hit(const CpuState& s, const AddressSpace& as, StopE
   const Watch* best = nullptr;
   for (const Watch& w : watches_) {
     if (acc.addr >= w.addr + w.len || w.addr >= acc.addr + acc.size) continue;
+    bool touched = acc.parts.empty();  // vector accesses: an element inside the watch
+    for (auto& [a, n] : acc.parts) touched = touched || (a < w.addr + w.len && w.addr < a + n);
+    if (!touched) continue;
     bool hit = (w.type == WatchType::Write && acc.write) || (w.type == WatchType::Read && acc.read) ||
                w.type == WatchType::Access;
     if (!hit) continue;

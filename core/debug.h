@@ -78,6 +78,9 @@ struct MemAccess {
   uint64_t addr = 0;
   uint32_t size = 0;
   bool read = false, write = false;
+  // Vector accesses: the (address, size) of each element (or of a run of
+  // contiguous ones); [addr, addr + size) is their hull. Empty for scalar ones.
+  std::vector<std::pair<uint64_t, uint32_t>> parts;
 };
 // Decodes the instruction at s.pc; true if it accesses memory (translator/).
 using MemAccessFn = bool (*)(const CpuState& s, const AddressSpace& as, MemAccess* out);

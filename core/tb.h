@@ -37,6 +37,8 @@ enum TbFlags : uint32_t {
   kTbOneInsn = 1,    // one instruction per TB (single step, -one-insn-per-tb)
   kTbFrmNoHost = 2,  // frm is RMM or invalid: dynamic-rounding FP ops not inline
   kTbDebugStep = 4,  // debugger single step: one instruction, its breakpoint ignored
+  kTbPm7 = 8,        // Supm: data addresses masked with PMLEN 7 (CpuState::pmlen)
+  kTbPm16 = 16,      // ... with PMLEN 16
 };
 
 // What an indirect jump compares to find a TB in the jump cache: the guest

@@ -267,6 +267,8 @@ ExitReason Vcpu::run_loop() {
     }
     // Code for a rounding mode the host lacks (RMM, invalid frm) differs.
     uint32_t flags = base_flags | (state.frm > RUP ? uint32_t{kTbFrmNoHost} : 0u);
+    // Supm: a thread that enabled pointer masking runs code that masks.
+    if (state.pmlen) flags |= state.pmlen == 7 ? uint32_t{kTbPm7} : uint32_t{kTbPm16};
     if (count && icount >= icount_stop) {
       state.exit_reason = ExitReason::Icount;
       return state.exit_reason;

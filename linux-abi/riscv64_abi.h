@@ -308,6 +308,12 @@ constexpr uint32_t v_ctrl_after_exec(uint32_t ctrl) {
   return cur | (inherit ? next << 2 | kPrRiscvVCtrlInherit : 0);
 }
 
+// prctl(PR_SET_TAGGED_ADDR_CTRL / PR_GET_TAGGED_ADDR_CTRL) (linux/prctl.h)
+// for Supm pointer masking: PR_TAGGED_ADDR_ENABLE (the tagged-address ABI:
+// syscalls accept tagged pointers) and the requested PMLEN in bits 30:24.
+constexpr int kPrSetTaggedAddrCtrl = 55, kPrGetTaggedAddrCtrl = 56;
+constexpr uint64_t kPrTaggedAddrEnable = 1, kPrPmlenShift = 24, kPrPmlenMask = uint64_t{0x7f} << kPrPmlenShift;
+
 // AT_MINSIGSTKSZ: get_rt_frame_size(true), the frame with the vector context.
 constexpr uint64_t kMinSigStackSize = rt_frame_size(true);
 

@@ -51,6 +51,13 @@ inline uint64_t orc_b(uint64_t v) {
 
 inline uint64_t rev8(uint64_t v) { return __builtin_bswap64(v); }
 
+// brev8 (Zvbb's vbrev8, Zbkb's brev8): the bits of each byte reversed.
+inline uint64_t brev8(uint64_t v) {
+  v = ((v >> 1) & 0x5555555555555555ull) | ((v & 0x5555555555555555ull) << 1);
+  v = ((v >> 2) & 0x3333333333333333ull) | ((v & 0x3333333333333333ull) << 2);
+  return ((v >> 4) & 0x0f0f0f0f0f0f0f0full) | ((v & 0x0f0f0f0f0f0f0f0full) << 4);
+}
+
 // Carry-less product of two 64-bit values: clmul is bits 63..0, clmulh bits
 // 127..64, clmulr bits 126..63.
 // Branch-free (a mask per bit of b), so that its time does not depend on

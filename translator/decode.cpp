@@ -13,6 +13,7 @@ const InsnInfo kInsnInfo[static_cast<int>(Opcode::count)] = {
 #define X(name, mask, match, fmt, flags) {#name, mask, match, InsnFormat::fmt, flags},
     HART_INSN_TABLE(X)
     HART_INSN_TABLE_V(X)
+    HART_INSN_TABLE_VK(X)
 #undef X
     {"illegal", 0, 0, InsnFormat::N, 0},
 };
@@ -284,6 +285,7 @@ DecodedInsn decode(uint32_t bits) {
       case InsnFormat::V1I:
       case InsnFormat::V2:  // vmv<nr>r.v: nr-1 in the same field
         d.imm = (in.flags & kVUimm) ? bit(w, 19, 15) : sext(bit(w, 19, 15), 5);
+        if (op == Opcode::vror_vi) d.imm |= bit(w, 26, 26) << 5;  // Zvbb: a 6-bit rotate amount
         break;
       case InsnFormat::VSETVLI:
         d.imm = bit(w, 30, 20);

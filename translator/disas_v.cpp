@@ -49,7 +49,8 @@ std::string disassemble_vector(Opcode op, uint32_t w) {
   const unsigned rd = (w >> 7) & 31, rs1 = (w >> 15) & 31, rs2 = (w >> 20) & 31;
   const bool masked = !((w >> 25) & 1);
   const int simm = static_cast<int>(static_cast<int32_t>(rs1 << 27) >> 27);
-  const std::string imm = (in.flags & kVUimm) ? std::to_string(rs1) : std::to_string(simm);
+  const unsigned uimm = op == Opcode::vror_vi ? rs1 | ((w >> 21) & 32) : rs1;  // vror.vi: 6 bits
+  const std::string imm = (in.flags & kVUimm) ? std::to_string(uimm) : std::to_string(simm);
   const std::string x1 = (in.flags & kFs1) ? kFRegAbiName[rs1] : kXRegAbiName[rs1];
   const std::string d = vreg(rd), v1 = vreg(rs1), v2 = vreg(rs2);
   std::string name = insn_mnemonic(op), ops;

@@ -12,6 +12,7 @@
 #include "core/cpu_state.h"
 #include "translator/fp_ops.h"
 #include "translator/frontend_v.h"
+#include "translator/interp.h"
 
 namespace hart {
 
@@ -30,6 +31,21 @@ struct Ctx {
   Temp rs2() { return ir.get_reg(d.rs2); }
   Temp imm() { return ir.movi(d.imm); }
   void rd(Temp v) { ir.set_reg(d.rd, v); }
+  // A data access's base and displacement: rs1 and *disp as they are, or,
+  // with Supm pointer masking (opt.pmlen), the masked effective address
+  // (rs1 + *disp sign-extended from bit 63 - pmlen) and 0.
+  Temp mem_base(int64_t* disp) {
+    if (!opt.pmlen) return rs1();
+    Temp a = rs1();
+    if (*disp) a = ir.emit_dst(IrOp::add, a, ir.movi(*disp));
+    *disp = 0;
+    const int64_t n = opt.pmlen;
+    return ir.emit_dst(IrOp::sar, ir.emit_dst(IrOp::shl, a, ir.movi(n)), ir.movi(n));
+  }
+  Temp mem_base() {
+    int64_t zero = 0;
+    return mem_base(&zero);
+  }
 };
 
 void exit_with(Ctx& c, ExitReason why) {
@@ -163,13 +179,17 @@ bool trans_load(Ctx& c) {
     case Opcode::lhu: aux = 2; break;
     default: aux = 4; break;  // lwu
   }
-  c.rd(c.ir.emit_dst(IrOp::load, c.rs1(), kNoTemp, c.d.imm, aux));
+  int64_t disp = c.d.imm;
+  const Temp base = c.mem_base(&disp);
+  c.rd(c.ir.emit_dst(IrOp::load, base, kNoTemp, disp, aux));
   return false;
 }
 
 bool trans_store(Ctx& c) {
   uint8_t size = c.d.op == Opcode::sb ? 1 : c.d.op == Opcode::sh ? 2 : c.d.op == Opcode::sw ? 4 : 8;
-  c.ir.emit(IrOp::store, c.rs1(), c.rs2(), c.d.imm, 0, size);
+  int64_t disp = c.d.imm;
+  const Temp base = c.mem_base(&disp);
+  c.ir.emit(IrOp::store, base, c.rs2(), disp, 0, size);
   return false;
 }
 
@@ -184,18 +204,22 @@ bool trans_fence(Ctx& c) {
 constexpr int64_t kBoxHigh = static_cast<int64_t>(0xffffffff00000000u);
 
 bool trans_fp_load(Ctx& c) {
+  int64_t disp = c.d.imm;
+  const Temp base = c.mem_base(&disp);
   if (c.d.op == Opcode::flw) {
-    Temp v = c.ir.emit_dst(IrOp::load, c.rs1(), kNoTemp, c.d.imm, 4);
+    Temp v = c.ir.emit_dst(IrOp::load, base, kNoTemp, disp, 4);
     c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::or_, v, c.ir.movi(kBoxHigh)));  // NaN-box
   } else {
-    c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::load, c.rs1(), kNoTemp, c.d.imm, 8));
+    c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::load, base, kNoTemp, disp, 8));
   }
   return false;
 }
 
 bool trans_fp_store(Ctx& c) {
   const uint8_t size = c.d.op == Opcode::fsw ? 4 : c.d.op == Opcode::fsh ? 2 : 8;
-  c.ir.emit(IrOp::store, c.rs1(), c.ir.get_freg(c.d.rs2), c.d.imm, 0, size);
+  int64_t disp = c.d.imm;
+  const Temp base = c.mem_base(&disp);
+  c.ir.emit(IrOp::store, base, c.ir.get_freg(c.d.rs2), disp, 0, size);
   return false;
 }
 // Zfhmin's data moves and Zfa's fli, inline: flh (a 16-bit load NaN-boxed
@@ -205,10 +229,13 @@ bool trans_fp_store(Ctx& c) {
 constexpr int64_t kBoxHigh16 = static_cast<int64_t>(0xffffffffffff0000u);
 bool trans_zfh_move(Ctx& c) {
   switch (c.d.op) {
-    case Opcode::flh:
-      c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::or_, c.ir.emit_dst(IrOp::load, c.rs1(), kNoTemp, c.d.imm, 2),
+    case Opcode::flh: {
+      int64_t disp = c.d.imm;
+      const Temp base = c.mem_base(&disp);
+      c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::or_, c.ir.emit_dst(IrOp::load, base, kNoTemp, disp, 2),
                                           c.ir.movi(kBoxHigh16)));
       break;
+    }
     case Opcode::fmv_x_h: c.rd(c.ir.emit_dst(IrOp::sext_h, c.ir.get_freg(c.d.rs1))); break;
     case Opcode::fmv_h_x: c.ir.set_freg(c.d.rd, c.ir.emit_dst(IrOp::or_, c.rs1(), c.ir.movi(kBoxHigh16))); break;
     case Opcode::fli_h: c.ir.set_freg(c.d.rd, c.ir.movi(static_cast<int64_t>(fp::box16(fp::f16_fli(c.d.rs1))))); break;
@@ -367,19 +394,23 @@ bool trans_atomic(Ctx& c) {
       // Zacas (and Zabha's byte/halfword forms): rd is the expected value.
       const uint8_t w = c.d.op == Opcode::amocas_d ? 8 : c.d.op == Opcode::amocas_w ? 4
                         : c.d.op == Opcode::amocas_h ? 2 : 1;
-      c.rd(c.ir.emit_dst3(IrOp::amocas, c.rs1(), c.rs2(), c.ir.get_reg(c.d.rd), w));
+      const Temp base = c.mem_base();
+      c.rd(c.ir.emit_dst3(IrOp::amocas, base, c.rs2(), c.ir.get_reg(c.d.rd), w));
       return false;
     }
     case Opcode::lr_w: case Opcode::lr_d:
-      c.rd(c.ir.emit_dst(IrOp::lr, c.rs1(), kNoTemp, 0, c.d.op == Opcode::lr_d ? 8 : 4));
+      c.rd(c.ir.emit_dst(IrOp::lr, c.mem_base(), kNoTemp, 0, c.d.op == Opcode::lr_d ? 8 : 4));
       return false;
-    case Opcode::sc_w: case Opcode::sc_d:
-      c.rd(c.ir.emit_dst(IrOp::sc, c.rs1(), c.rs2(), 0, c.d.op == Opcode::sc_d ? 8 : 4));
+    case Opcode::sc_w: case Opcode::sc_d: {
+      const Temp base = c.mem_base();
+      c.rd(c.ir.emit_dst(IrOp::sc, base, c.rs2(), 0, c.d.op == Opcode::sc_d ? 8 : 4));
       return false;
+    }
     default:
       return false;
   }
-  c.rd(c.ir.emit_dst(IrOp::amo, c.rs1(), c.rs2(), 0, static_cast<uint8_t>(static_cast<uint8_t>(op) << 4 | size)));
+  const Temp base = c.mem_base();
+  c.rd(c.ir.emit_dst(IrOp::amo, base, c.rs2(), 0, static_cast<uint8_t>(static_cast<uint8_t>(op) << 4 | size)));
   return false;
 }
 
@@ -698,12 +729,13 @@ bool insn_mem_access(const CpuState& s, const AddressSpace& as, MemAccess* out) 
   if (!is_compressed(lo) && !as.fetch(s.pc + 2, &hi, 2)) return false;
   DecodedInsn d = decode(lo | static_cast<uint32_t>(hi) << 16);
   uint32_t f = d.info().flags;
+  if (f & kVector) return vector_mem_access(s, d, out);
   if (!(f & (kLoad | kStore | kAmo))) return false;
   // funct3 gives the width for every load, store and AMO (b/h/w/d; 4 is
   // amocas.q's 16 bytes).
   out->size = d.op == Opcode::amocas_q ? 16u : 1u << ((d.expanded >> 12) & 3);
   bool amo = f & kAmo;
-  out->addr = s.x[d.rs1] + (amo ? 0 : static_cast<uint64_t>(d.imm));
+  out->addr = pointer_mask(s.x[d.rs1] + (amo ? 0 : static_cast<uint64_t>(d.imm)), s.pmlen);
   out->read = (f & kLoad) || (amo && !(f & kStore));
   out->write = (f & kStore) || (amo && !(f & kLoad));
   return true;

@@ -60,6 +60,8 @@ struct FrontendOptions {
   // (debug_step) runs its one instruction even if it has a breakpoint.
   const DebugController* debug = nullptr;
   bool debug_step = false;
+  // Supm: data addresses are masked with this PMLEN (0, 7, 16: kTbPm7/16).
+  unsigned pmlen = 0;
 };
 
 // Builds the block at pc. Returns false if the first instruction cannot be

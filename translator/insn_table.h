@@ -26,6 +26,7 @@
 #include <cstdint>
 
 #include "translator/insn_table_v.h"
+#include "translator/insn_table_vk.h"
 
 namespace hart {
 
@@ -371,6 +372,7 @@ enum class Opcode : uint16_t {
 #define X(name, mask, match, fmt, flags) name,
   HART_INSN_TABLE(X)
   HART_INSN_TABLE_V(X)
+  HART_INSN_TABLE_VK(X)
 #undef X
   illegal,
   count

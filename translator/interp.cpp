@@ -44,11 +44,13 @@ inline uint64_t sx32(uint64_t v) { return static_cast<uint64_t>(static_cast<int6
   Vcpu::current()->raise_fault(kind, addr, is_write);
 }
 
-// Host pointer for a guest access of size bytes, after the range check.
+// Host pointer for a guest access of size bytes, after Supm's pointer
+// masking (CpuState::pmlen) and the range check.
 // An access that crosses the limit faults at its first byte past it, as one
 // that crosses into an unmapped page faults at the page (and as the JIT's
 // access does, which finds the guard after the reservation there).
 inline uint8_t* guest_ptr(CpuState& s, uint64_t addr, unsigned size, bool is_write) {
+  addr = pointer_mask(addr, s.pmlen);
   if (addr >= s.mem_limit) mem_fault(FaultKind::OutOfRange, addr, is_write);
   if (addr > s.mem_limit - size) mem_fault(FaultKind::OutOfRange, s.mem_limit, is_write);
   return s.mem_base + addr;
@@ -161,6 +163,7 @@ uint64_t widen(T v) {  // B/H/W results are sign-extended
 
 template <class T>
 void do_lr(CpuState& s, const DecodedInsn& d, uint64_t addr) {
+  addr = pointer_mask(addr, s.pmlen);  // the reservation is on the masked address
   T* p = atomic_ptr<T>(s, addr, false);
   T v = __atomic_load_n(p, __ATOMIC_SEQ_CST);
   s.res_addr = addr;
@@ -171,6 +174,7 @@ void do_lr(CpuState& s, const DecodedInsn& d, uint64_t addr) {
 
 template <class T>
 void do_sc(CpuState& s, const DecodedInsn& d, uint64_t addr) {
+  addr = pointer_mask(addr, s.pmlen);
   T* p = atomic_ptr<T>(s, addr, true);
   bool ok = false;
   if (s.res_size == sizeof(T) && s.res_addr == addr) {
@@ -244,6 +248,7 @@ bool do_amocas_q(CpuState& s, const DecodedInsn& d, uint64_t addr) {
 // block must be accessible as a load or a store would be; otherwise a
 // store page fault at rs1 (Linux: SIGSEGV).
 void do_cbo_manage(CpuState& s, uint64_t addr) {
+  addr = pointer_mask(addr, s.pmlen);
   if (addr >= s.mem_limit) mem_fault(FaultKind::OutOfRange, addr, true);
   const AddressSpace& as = Vcpu::current()->as();
   if (as.check(addr, 1, PROT_READ) || as.check(addr, 1, PROT_WRITE)) return;

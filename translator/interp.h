@@ -16,6 +16,8 @@
 
 namespace hart {
 
+struct MemAccess;  // core/debug.h
+
 class Vcpu;
 
 // Executes one decoded instruction: updates registers, memory, fflags and
@@ -47,6 +49,9 @@ bool interp_step_zb(CpuState& state, const DecodedInsn& d);
 // (kVector): registers, memory, vl/vtype/vstart/vxsat/fflags and the
 // IllegalInsn exit; pc is left to the caller.
 void interp_step_v(CpuState& state, const DecodedInsn& d);
+// The bytes the vector load/store d would access in state (interp_v.cpp):
+// false if d is not one or is illegal now. For the debugger's watchpoints.
+bool vector_mem_access(const CpuState& state, const DecodedInsn& d, MemAccess* out);
 // The vector CSRs (interp_v.cpp): false when csr is not one of them, or V
 // is turned off for the thread (then the access is illegal).
 bool vcsr_read(CpuState& state, uint32_t csr, uint64_t* v);

@@ -4,7 +4,8 @@
 // (V turned off by prctl, vill, register-group alignment). The element
 // semantics are in interp_v_mem.cpp (loads/stores), interp_v_int.cpp
 // (integer and fixed-point), interp_v_fp.cpp (floating point) and
-// interp_v_perm.cpp (masks, reductions, permutations); interp_v.h has the
+// interp_v_perm.cpp (masks, reductions, permutations), interp_v_crypto.cpp
+// (Zvkned, Zvknh, Zvkg); interp_v.h has the
 // policies (tail/mask undisturbed, vstart).
 //
 // vsetvl rules (spec "Configuration-Setting Instructions"): AVL is x[rs1]
@@ -86,6 +87,17 @@ bool vcsr_write(CpuState& s, uint32_t csr, uint64_t v) {
   }
 }
 
+bool vector_mem_access(const CpuState& s, const DecodedInsn& d, MemAccess* out) {
+  const uint32_t major = d.expanded & 0x7f;
+  if (s.v_disabled || (major != 0x07 && major != 0x27)) return false;
+  const Vtype t = vtype_of(s.vtype);
+  if (t.vill && !ignores_vtype(d.op)) return false;
+  // VInsn holds a mutable state for the executing paths; mem_ranges only reads it.
+  VInsn c{const_cast<CpuState&>(s), d, t.sew, t.lmul, s.vl, s.vstart, ((d.expanded >> 25) & 1) != 0,
+          d.rd, d.rs1, d.rs2};
+  return mem_ranges(c, out);
+}
+
 void interp_step_v(CpuState& s, const DecodedInsn& d) {
   if (s.v_disabled) {
     illegal(s, d);
@@ -104,7 +116,7 @@ void interp_step_v(CpuState& s, const DecodedInsn& d) {
   const uint32_t w = d.expanded;
   VInsn c{s, d, t.sew, t.lmul, s.vl, s.vstart, ((w >> 25) & 1) != 0, d.rd, d.rs1, d.rs2};
   const uint32_t major = w & 0x7f;
-  bool done = (major == 0x07 || major == 0x27) ? step_mem(c) : (step_int(c) || step_fp(c) || step_perm(c));
+  bool done = (major == 0x07 || major == 0x27) ? step_mem(c) : (step_int(c) || step_fp(c) || step_perm(c) || step_crypto(c));
   if (!done) {
     illegal(s, d);
     return;

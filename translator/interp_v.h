@@ -23,6 +23,10 @@
 #include "core/vtype.h"
 #include "translator/decode.h"
 
+namespace hart {
+struct MemAccess;  // core/debug.h
+}
+
 namespace hart::v {
 
 inline uint64_t trunc(uint64_t v, unsigned bits) { return bits >= 64 ? v : v & ((uint64_t{1} << bits) - 1); }
@@ -112,6 +116,10 @@ bool step_mem(VInsn& c);     // interp_v_mem.cpp
 bool step_int(VInsn& c);     // interp_v_int.cpp
 bool step_fp(VInsn& c);      // interp_v_fp.cpp
 bool step_perm(VInsn& c);    // interp_v_perm.cpp: masks, reductions, permutes
+bool step_crypto(VInsn& c);  // interp_v_crypto.cpp: Zvkned, Zvknh[ab], Zvkg
+// interp_v_mem.cpp: the bytes the load/store c would access now (element
+// order; fault-only-first stops at an unreadable element), for watchpoints.
+bool mem_ranges(const VInsn& c, MemAccess* out);
 
 // Case labels for an operation's operand forms (switches on Opcode).
 #define HART_V_VV_VX(n) case Opcode::n##_vv: case Opcode::n##_vx

@@ -3,8 +3,9 @@
 // sign injection, compares to masks, classify, sqrt, conversions (single-
 // width, widening, narrowing, rtz and round-to-odd forms), widening
 // arithmetic, merges and scalar moves, and the FP reductions.
-// Elements are IEEE binary32 (SEW=32) or binary64 (SEW=64); SEW=16 FP
-// needs Zvfh (not implemented: those encodings are illegal, as SEW=8).
+// Elements are IEEE binary16 (SEW=16: Zvfh, which includes Zvfhmin's
+// vfwcvt.f.f.v/vfncvt.f.f.w between half and single), binary32 (SEW=32) or
+// binary64 (SEW=64); FP at SEW=8 is illegal.
 // The arithmetic is translator/fp_ops (the scalar F/D semantics: canonical
 // NaNs, exact fflags); dynamic rounding comes from frm (an invalid frm makes
 // the instruction illegal). fflags accrue over the active elements.
@@ -22,34 +23,44 @@ namespace {
 
 using fp::Arith;
 
+uint16_t h16(uint64_t v) { return static_cast<uint16_t>(v); }
+uint32_t s32(uint64_t v) { return static_cast<uint32_t>(v); }
+
 struct Fp {
-  unsigned w;  // 32 or 64
+  unsigned w;  // 16, 32 or 64
   unsigned rm;
   uint32_t fl = 0;
 
   uint64_t arith(Arith op, uint64_t a, uint64_t b) {
-    return w == 32 ? fp::f32_arith(op, static_cast<uint32_t>(a), static_cast<uint32_t>(b), rm, &fl)
-                   : fp::f64_arith(op, a, b, rm, &fl);
+    if (w == 16) return fp::f16_arith(op, h16(a), h16(b), rm, &fl);
+    return w == 32 ? fp::f32_arith(op, s32(a), s32(b), rm, &fl) : fp::f64_arith(op, a, b, rm, &fl);
   }
   uint64_t fma(uint64_t a, uint64_t b, uint64_t c, bool np, bool na) {
-    return w == 32 ? fp::f32_fma(static_cast<uint32_t>(a), static_cast<uint32_t>(b), static_cast<uint32_t>(c), np, na, rm, &fl)
-                   : fp::f64_fma(a, b, c, np, na, rm, &fl);
+    if (w == 16) return fp::f16_fma(h16(a), h16(b), h16(c), np, na, rm, &fl);
+    return w == 32 ? fp::f32_fma(s32(a), s32(b), s32(c), np, na, rm, &fl) : fp::f64_fma(a, b, c, np, na, rm, &fl);
   }
   uint64_t min(uint64_t a, uint64_t b) {
-    return w == 32 ? fp::f32_min(static_cast<uint32_t>(a), static_cast<uint32_t>(b), &fl) : fp::f64_min(a, b, &fl);
+    if (w == 16) return fp::f16_min(h16(a), h16(b), &fl);
+    return w == 32 ? fp::f32_min(s32(a), s32(b), &fl) : fp::f64_min(a, b, &fl);
   }
   uint64_t max(uint64_t a, uint64_t b) {
-    return w == 32 ? fp::f32_max(static_cast<uint32_t>(a), static_cast<uint32_t>(b), &fl) : fp::f64_max(a, b, &fl);
+    if (w == 16) return fp::f16_max(h16(a), h16(b), &fl);
+    return w == 32 ? fp::f32_max(s32(a), s32(b), &fl) : fp::f64_max(a, b, &fl);
   }
   bool eq(uint64_t a, uint64_t b) {
-    return w == 32 ? fp::f32_eq(static_cast<uint32_t>(a), static_cast<uint32_t>(b), &fl) : fp::f64_eq(a, b, &fl);
+    if (w == 16) return fp::f16_eq(h16(a), h16(b), &fl);
+    return w == 32 ? fp::f32_eq(s32(a), s32(b), &fl) : fp::f64_eq(a, b, &fl);
   }
   bool lt(uint64_t a, uint64_t b) {
-    return w == 32 ? fp::f32_lt(static_cast<uint32_t>(a), static_cast<uint32_t>(b), &fl) : fp::f64_lt(a, b, &fl);
+    if (w == 16) return fp::f16_lt(h16(a), h16(b), &fl);
+    return w == 32 ? fp::f32_lt(s32(a), s32(b), &fl) : fp::f64_lt(a, b, &fl);
   }
   bool le(uint64_t a, uint64_t b) {
-    return w == 32 ? fp::f32_le(static_cast<uint32_t>(a), static_cast<uint32_t>(b), &fl) : fp::f64_le(a, b, &fl);
+    if (w == 16) return fp::f16_le(h16(a), h16(b), &fl);
+    return w == 32 ? fp::f32_le(s32(a), s32(b), &fl) : fp::f64_le(a, b, &fl);
   }
+  // A value of this width made twice as wide (exact; NV for a signaling NaN).
+  uint64_t widen(uint64_t a) { return w == 16 ? fp::f16_to_f32(h16(a), &fl) : fp::f32_to_f64(s32(a), &fl); }
   uint64_t sgnj(Opcode op, uint64_t a, uint64_t b) {
     const uint64_t sign = uint64_t{1} << (w - 1);
     switch (op) {
@@ -63,7 +74,9 @@ struct Fp {
   uint64_t to_int(uint64_t a, unsigned iw, bool uns, unsigned r) {
     uint32_t f = 0;
     const int cw = iw >= 32 ? static_cast<int>(iw) : 32;
-    uint64_t v = w == 32 ? fp::f32_to_int(static_cast<uint32_t>(a), cw, uns, r, &f) : fp::f64_to_int(a, cw, uns, r, &f);
+    uint64_t v = w == 16   ? fp::f16_to_int(h16(a), cw, uns, r, &f)
+                 : w == 32 ? fp::f32_to_int(s32(a), cw, uns, r, &f)
+                           : fp::f64_to_int(a, cw, uns, r, &f);
     if (iw < 32) {
       if (uns) {
         const uint32_t mx = (1u << iw) - 1;
@@ -80,11 +93,15 @@ struct Fp {
   // Integer (iw bits) -> float of w bits.
   uint64_t from_int(uint64_t v, unsigned iw, bool uns) {
     const uint64_t x = uns ? trunc(v, iw) : static_cast<uint64_t>(sext(v, iw));
+    if (w == 16) return fp::int_to_f16(x, 64, uns, rm, &fl);
     return w == 32 ? fp::int_to_f32(x, 64, uns, rm, &fl) : fp::int_to_f64(x, 64, uns, rm, &fl);
   }
 };
 
-bool fp_width(unsigned w) { return w == 32 || w == 64; }
+bool fp_width(unsigned w) { return w == 16 || w == 32 || w == 64; }
+uint64_t canonical_nan(unsigned w) {
+  return w == 16 ? fp::kCanonicalNaN16 : w == 32 ? fp::kCanonicalNaN32 : fp::kCanonicalNaN64;
+}
 
 // The spec's tables ("Vector Floating-Point Reciprocal Estimate" and
 // "... Reciprocal Square-Root Estimate" instructions).
@@ -117,8 +134,8 @@ struct FpParts {
 };
 FpParts parts(uint64_t a, unsigned w) {
   FpParts p;
-  p.m = w == 32 ? 23 : 52;
-  p.ebits = w == 32 ? 8 : 11;
+  p.m = w == 16 ? 10 : w == 32 ? 23 : 52;
+  p.ebits = w == 16 ? 5 : w == 32 ? 8 : 11;
   p.sign = (a >> (w - 1)) & 1;
   p.exp = static_cast<int64_t>((a >> p.m) & ((uint64_t{1} << p.ebits) - 1));
   p.sig = a & ((uint64_t{1} << p.m) - 1);
@@ -141,7 +158,7 @@ uint64_t frec7(uint64_t a, unsigned w, unsigned rm, uint32_t* fl) {
   if (p.exp == emax) {
     if (p.sig == 0) return sign;  // 1/±inf = ±0
     if (!((p.sig >> (p.m - 1)) & 1)) *fl |= NV;
-    return w == 32 ? fp::kCanonicalNaN32 : fp::kCanonicalNaN64;
+    return canonical_nan(w);
   }
   if (p.exp == 0 && p.sig == 0) {
     *fl |= DZ;
@@ -165,7 +182,7 @@ uint64_t frec7(uint64_t a, unsigned w, unsigned rm, uint32_t* fl) {
 uint64_t frsqrt7(uint64_t a, unsigned w, uint32_t* fl) {
   FpParts p = parts(a, w);
   const int64_t emax = (int64_t{1} << p.ebits) - 1, bias = emax >> 1;
-  const uint64_t inf = static_cast<uint64_t>(emax) << p.m, canon = w == 32 ? fp::kCanonicalNaN32 : fp::kCanonicalNaN64;
+  const uint64_t inf = static_cast<uint64_t>(emax) << p.m, canon = canonical_nan(w);
   if (p.exp == emax && p.sig) {  // NaN
     if (!((p.sig >> (p.m - 1)) & 1)) *fl |= NV;
     return canon;
@@ -186,6 +203,7 @@ uint64_t frsqrt7(uint64_t a, unsigned w, uint32_t* fl) {
 }
 
 uint64_t fscalar(const VInsn& c, unsigned w) {
+  if (w == 16) return fp::unbox16(c.s.f[c.d.rs1]);
   return w == 32 ? fp::unbox32(c.s.f[c.d.rs1]) : c.s.f[c.d.rs1];
 }
 bool vs1_vec(const VInsn& c) { return c.d.info().format == InsnFormat::VV || c.d.info().format == InsnFormat::VVR; }
@@ -283,10 +301,12 @@ bool unary(VInsn& c, Fp& f) {
     uint64_t r;
     switch (op) {
       case Opcode::vfsqrt_v:
-        r = sw == 32 ? fp::f32_sqrt(static_cast<uint32_t>(a), f.rm, &src.fl) : fp::f64_sqrt(a, f.rm, &src.fl);
+        r = sw == 16   ? fp::f16_sqrt(h16(a), f.rm, &src.fl)
+            : sw == 32 ? fp::f32_sqrt(s32(a), f.rm, &src.fl)
+                       : fp::f64_sqrt(a, f.rm, &src.fl);
         break;
       case Opcode::vfclass_v:
-        r = sw == 32 ? fp::f32_class(static_cast<uint32_t>(a)) : fp::f64_class(a);
+        r = sw == 16 ? fp::f16_class(h16(a)) : sw == 32 ? fp::f32_class(s32(a)) : fp::f64_class(a);
         break;
       case Opcode::vfrec7_v:
         r = frec7(a, sw, f.rm, &src.fl);
@@ -307,14 +327,15 @@ bool unary(VInsn& c, Fp& f) {
       case Opcode::vfcvt_f_x_v: case Opcode::vfwcvt_f_x_v: case Opcode::vfncvt_f_x_w:
         r = dst.from_int(a, sw, false); break;
       case Opcode::vfwcvt_f_f_v:
-        r = fp::f32_to_f64(static_cast<uint32_t>(a), &src.fl); break;
+        r = src.widen(a); break;
       case Opcode::vfncvt_f_f_w:
-        r = fp::f64_to_f32(a, f.rm, &src.fl); break;
+        r = dw == 16 ? fp::f32_to_f16(s32(a), f.rm, &src.fl) : fp::f64_to_f32(a, f.rm, &src.fl); break;
       case Opcode::vfncvt_rod_f_f_w: {
         // Round to odd: truncate, then set the lsb if anything was lost.
         uint32_t t = 0;
-        r = fp::f64_to_f32(a, RTZ, &t);
-        const bool finite = (r & 0x7f800000u) != 0x7f800000u;
+        r = dw == 16 ? fp::f32_to_f16(s32(a), RTZ, &t) : fp::f64_to_f32(a, RTZ, &t);
+        const uint64_t exp_mask = dw == 16 ? 0x7c00u : 0x7f800000u;
+        const bool finite = (r & exp_mask) != exp_mask;
         if ((t & NX) && finite) r |= 1;
         src.fl |= t;
         break;
@@ -328,20 +349,23 @@ bool unary(VInsn& c, Fp& f) {
   return true;
 }
 
-// Widening arithmetic: SEW=32 sources (or a 64-bit vs2 for .w forms), f64 results.
+// Widening arithmetic: SEW=16 or 32 sources (or a 2*SEW vs2 for .w
+// forms), 2*SEW results.
 bool widening(VInsn& c, Fp& f, bool wide_vs2) {
-  if (c.sew != 32 || c.lmul >= 3 || !reg_ok(c.vd, c.lmul + 1) || !reg_ok(c.vs2, wide_vs2 ? c.lmul + 1 : c.lmul) ||
-      (vs1_vec(c) && !reg_ok(c.vs1, c.lmul)) || (!c.vm && c.vd == 0) ||
-      !overlap_ok(c.vd, c.lmul + 1, 64, c.vs2, wide_vs2 ? c.lmul + 1 : c.lmul, wide_vs2 ? 64 : 32) ||
-      (vs1_vec(c) && !overlap_ok(c.vd, c.lmul + 1, 64, c.vs1, c.lmul, 32)))
+  const unsigned n = c.sew, ww = 2 * n;
+  if ((n != 16 && n != 32) || c.lmul >= 3 || !reg_ok(c.vd, c.lmul + 1) ||
+      !reg_ok(c.vs2, wide_vs2 ? c.lmul + 1 : c.lmul) || (vs1_vec(c) && !reg_ok(c.vs1, c.lmul)) ||
+      (!c.vm && c.vd == 0) ||
+      !overlap_ok(c.vd, c.lmul + 1, ww, c.vs2, wide_vs2 ? c.lmul + 1 : c.lmul, wide_vs2 ? ww : n) ||
+      (vs1_vec(c) && !overlap_ok(c.vd, c.lmul + 1, ww, c.vs1, c.lmul, n)))
     return false;
-  Fp d{64, f.rm};
+  Fp d{ww, f.rm}, narrow{n, f.rm};
   for (uint64_t i = c.vstart; i < c.vl; ++i) {
     if (!c.active(i)) continue;
-    uint64_t a = eget(c.s, c.vs2, wide_vs2 ? 64 : 32, i);
-    if (!wide_vs2) a = fp::f32_to_f64(static_cast<uint32_t>(a), &d.fl);
-    const uint64_t b = fp::f32_to_f64(static_cast<uint32_t>(fop1(c, 32, i)), &d.fl);
-    const uint64_t acc = eget(c.s, c.vd, 64, i);
+    uint64_t a = eget(c.s, c.vs2, wide_vs2 ? ww : n, i);
+    if (!wide_vs2) a = narrow.widen(a);
+    const uint64_t b = narrow.widen(fop1(c, n, i));
+    const uint64_t acc = eget(c.s, c.vd, ww, i);
     uint64_t r;
     switch (c.d.op) {
       case Opcode::vfwadd_vv: case Opcode::vfwadd_vf: case Opcode::vfwadd_wv: case Opcode::vfwadd_wf:
@@ -354,22 +378,22 @@ bool widening(VInsn& c, Fp& f, bool wide_vs2) {
       case Opcode::vfwmsac_vv: case Opcode::vfwmsac_vf: r = d.fma(b, a, acc, false, true); break;
       default: r = d.fma(b, a, acc, true, false); break;  // vfwnmsac
     }
-    eset(c.s, c.vd, 64, i, r);
+    eset(c.s, c.vd, ww, i, r);
   }
-  f.fl |= d.fl;
+  f.fl |= d.fl | narrow.fl;
   return true;
 }
 
 bool reduce(VInsn& c, Fp& f, bool widening_sum) {
-  const unsigned sw = c.sew, aw = widening_sum ? 64 : sw;
-  if ((widening_sum && sw != 32) || !fp_width(sw) || !reg_ok(c.vs2, c.lmul) || c.vstart != 0) return false;
+  const unsigned sw = c.sew, aw = widening_sum ? 2 * sw : sw;
+  if ((widening_sum && sw != 16 && sw != 32) || !fp_width(sw) || !reg_ok(c.vs2, c.lmul) || c.vstart != 0) return false;
   if (c.vl == 0) return true;
-  Fp a{aw, f.rm};
+  Fp a{aw, f.rm}, narrow{sw, f.rm};
   uint64_t acc = eget(c.s, c.vs1, aw, 0);
   for (uint64_t i = 0; i < c.vl; ++i) {
     if (!c.active(i)) continue;
     uint64_t x = eget(c.s, c.vs2, sw, i);
-    if (widening_sum) x = fp::f32_to_f64(static_cast<uint32_t>(x), &a.fl);
+    if (widening_sum) x = narrow.widen(x);
     switch (c.d.op) {
       case Opcode::vfredmin_vs: acc = a.min(acc, x); break;
       case Opcode::vfredmax_vs: acc = a.max(acc, x); break;
@@ -377,7 +401,7 @@ bool reduce(VInsn& c, Fp& f, bool widening_sum) {
     }
   }
   eset(c.s, c.vd, aw, 0, acc);
-  f.fl |= a.fl;
+  f.fl |= a.fl | narrow.fl;
   return true;
 }
 
@@ -395,7 +419,9 @@ bool step_fp(VInsn& c) {
   switch (op) {
     case Opcode::vfmv_f_s:
       if (!fp_width(c.sew)) return false;
-      s.f[c.d.rd] = c.sew == 32 ? fp::box32(static_cast<uint32_t>(eget(s, c.vs2, 32, 0))) : eget(s, c.vs2, 64, 0);
+      s.f[c.d.rd] = c.sew == 16   ? fp::box16(h16(eget(s, c.vs2, 16, 0)))
+                    : c.sew == 32 ? fp::box32(s32(eget(s, c.vs2, 32, 0)))
+                                  : eget(s, c.vs2, 64, 0);
       return true;
     case Opcode::vfmv_s_f:
       if (!fp_width(c.sew)) return false;

@@ -3,10 +3,13 @@
 // compares to masks, merges and vmv.v.*, multiply/divide, multiply-add,
 // widening and narrowing forms, sign/zero extension, and the fixed-point
 // instructions (saturating add/sub, averaging add/sub, vsmul, scaling
-// shifts, narrowing clips) with vxrm rounding and vxsat.
+// shifts, narrowing clips) with vxrm rounding and vxsat; and the Zvbb
+// (Zvkb) and Zvbc element operations (insn_table_vk.h: vandn, bit/byte
+// reversal, counts, rotates, vwsll, carry-less multiply at SEW 64).
 // Owns: these element semantics (spec chapters "Vector Integer Arithmetic"
 // and "Vector Fixed-Point Arithmetic"). Element loops follow interp_v.h's
 // policies (undisturbed tails and masked-off elements).
+#include "translator/bit_ops.h"
 #include "translator/interp_v.h"
 
 namespace hart::v {
@@ -96,6 +99,20 @@ uint64_t alu(VInsn& c, uint64_t a, uint64_t b) {
     HART_V_VV_VX(vmulh): return static_cast<uint64_t>((static_cast<s128>(sa) * sb) >> sew);
     HART_V_VV_VX(vmulhu): return static_cast<uint64_t>((static_cast<u128>(ua) * ub) >> sew);
     HART_V_VV_VX(vmulhsu): return static_cast<uint64_t>((static_cast<s128>(sa) * static_cast<s128>(ub)) >> sew);
+    // Zvbb: the unary ones (vs1 field = operation) read vs2 alone.
+    HART_V_VV_VX(vandn): return a & ~b;
+    case Opcode::vbrev8_v: return bits::brev8(ua);
+    case Opcode::vrev8_v: return bits::rev8(ua) >> (64 - sew);
+    case Opcode::vbrev_v: return bits::brev8(bits::rev8(ua)) >> (64 - sew);
+    case Opcode::vclz_v: return ua ? static_cast<uint64_t>(__builtin_clzll(ua)) - (64 - sew) : sew;
+    case Opcode::vctz_v: return ua ? static_cast<uint64_t>(__builtin_ctzll(ua)) : sew;
+    case Opcode::vcpop_v: return bits::cpop64(ua);
+    // Rotates without a branch on the amount (Zvkt); sh = 0 gives ua | ua.
+    HART_V_VV_VX_VI(vror): return (ua >> sh) | (ua << ((sew - sh) & (sew - 1)));
+    HART_V_VV_VX(vrol): return (ua << sh) | (ua >> ((sew - sh) & (sew - 1)));
+    // Zvbc (SEW 64 only: step_int refuses the others)
+    HART_V_VV_VX(vclmul): return static_cast<uint64_t>(bits::clmul128(ua, ub));
+    HART_V_VV_VX(vclmulh): return static_cast<uint64_t>(bits::clmul128(ua, ub) >> 64);
     default: return 0;
   }
 }
@@ -110,6 +127,9 @@ bool is_alu(Opcode op) {
     HART_V_VV_VX(vasub): HART_V_VV_VX(vsmul): HART_V_VV_VX_VI(vssrl): HART_V_VV_VX_VI(vssra):
     HART_V_VV_VX(vdivu): HART_V_VV_VX(vdiv): HART_V_VV_VX(vremu): HART_V_VV_VX(vrem):
     HART_V_VV_VX(vmul): HART_V_VV_VX(vmulh): HART_V_VV_VX(vmulhu): HART_V_VV_VX(vmulhsu):
+    HART_V_VV_VX(vandn): case Opcode::vbrev8_v: case Opcode::vrev8_v: case Opcode::vbrev_v:
+    case Opcode::vclz_v: case Opcode::vctz_v: case Opcode::vcpop_v: HART_V_VV_VX_VI(vror): HART_V_VV_VX(vrol):
+    HART_V_VV_VX(vclmul): HART_V_VV_VX(vclmulh):
       return true;
     default:
       return false;
@@ -245,6 +265,7 @@ bool widen(VInsn& c, bool wide_vs2) {
       HART_V_VV_VX(vwmaccu): r = ub * ua + d; break;
       HART_V_VV_VX(vwmacc): r = static_cast<uint64_t>(sb * sa) + d; break;
       HART_V_VV_VX(vwmaccsu): r = static_cast<uint64_t>(sb) * ua + d; break;
+      HART_V_VV_VX_VI(vwsll): r = ua << (ub & (wsew - 1)); break;  // Zvbb
       default: r = ub * static_cast<uint64_t>(sa) + d; break;  // vwmaccus
     }
     eset(c.s, c.vd, wsew, i, r);
@@ -299,7 +320,11 @@ bool extend(VInsn& c, unsigned f, bool is_signed) {
 
 bool step_int(VInsn& c) {
   const Opcode op = c.d.op;
-  if (is_alu(op)) return single(c);
+  if (is_alu(op)) {
+    const bool clmul = op == Opcode::vclmul_vv || op == Opcode::vclmul_vx || op == Opcode::vclmulh_vv ||
+                       op == Opcode::vclmulh_vx;
+    return (!clmul || c.sew == 64) && single(c);
+  }
   switch (op) {
     case Opcode::vadc_vvm: case Opcode::vadc_vxm: case Opcode::vadc_vim:
     case Opcode::vsbc_vvm: case Opcode::vsbc_vxm:
@@ -317,7 +342,7 @@ bool step_int(VInsn& c) {
       return madd(c);
     HART_V_VV_VX(vwaddu): HART_V_VV_VX(vwadd): HART_V_VV_VX(vwsubu): HART_V_VV_VX(vwsub):
     HART_V_VV_VX(vwmulu): HART_V_VV_VX(vwmulsu): HART_V_VV_VX(vwmul): HART_V_VV_VX(vwmaccu):
-    HART_V_VV_VX(vwmacc): HART_V_VV_VX(vwmaccsu): case Opcode::vwmaccus_vx:
+    HART_V_VV_VX(vwmacc): HART_V_VV_VX(vwmaccsu): case Opcode::vwmaccus_vx: HART_V_VV_VX_VI(vwsll):
       return widen(c, false);
     case Opcode::vwaddu_wv: case Opcode::vwaddu_wx: case Opcode::vwadd_wv: case Opcode::vwadd_wx:
     case Opcode::vwsubu_wv: case Opcode::vwsubu_wx: case Opcode::vwsub_wv: case Opcode::vwsub_wx:

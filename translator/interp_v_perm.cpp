@@ -95,8 +95,8 @@ bool slide(VInsn& c) {
   if (up && groups_overlap(c.vd, c.lmul, c.vs2, c.lmul)) return false;  // slide-up: no overlap with the source
   uint64_t scalar = c.s.x[c.d.rs1];
   if (op == Opcode::vfslide1up_vf || op == Opcode::vfslide1down_vf) {
-    if (sew != 32 && sew != 64) return false;
-    scalar = sew == 32 ? fp::unbox32(c.s.f[c.d.rs1]) : c.s.f[c.d.rs1];
+    if (sew == 8) return false;  // SEW 16: Zvfh
+    scalar = sew == 16 ? fp::unbox16(c.s.f[c.d.rs1]) : sew == 32 ? fp::unbox32(c.s.f[c.d.rs1]) : c.s.f[c.d.rs1];
   }
   const uint64_t off = one ? 1 : scalar_index(c);
   for (uint64_t i = c.vstart; i < c.vl; ++i) {

@@ -319,6 +319,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   fopt.vl_hint = vcpu.state.vl;
   fopt.debug = vcpu.debug;  // debugger breakpoints (null: none)
   fopt.debug_step = (flags & kTbDebugStep) != 0;
+  fopt.pmlen = (flags & kTbPm7) ? 7 : (flags & kTbPm16) ? 16 : 0;
   if (!translate_block(pc, fopt, fetch, &blk, &fault_pc)) {
     vcpu.state.fault_addr = fault_pc;
     // Mapped and executable but unreadable on the host: past the end of a file.

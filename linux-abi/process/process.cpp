@@ -330,6 +330,7 @@ void copy_registers(CpuState& to, const CpuState& from) {
   to.vxsat = from.vxsat;
   to.vs = from.vs;
   to.v_disabled = from.v_disabled;
+  to.pmlen = from.pmlen;  // Supm: envcfg.PMM is copied with the thread
 }
 }  // namespace
 
@@ -342,7 +343,9 @@ Thread& Process::add_thread_copy(const Vcpu& from) {
   t.cred = thread_of(from).cred;
   t.timer_slack_ns = thread_of(from).timer_slack_ns;
   t.v_ctrl = thread_of(from).v_ctrl;
+  t.tagged_pmlen = thread_of(from).tagged_pmlen;
   t.ioprio.store(thread_of(from).ioprio.load());
+  pmlen_locked.store(true);  // Supm: every thread of the memory agrees (copy_thread)
   return t;
 }
 
@@ -1005,8 +1008,14 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
     t.sig = sig;
     t.timer_slack_ns = caller.timer_slack_ns;
     t.v_ctrl = caller.v_ctrl;
+    t.tagged_pmlen = caller.tagged_pmlen;
     t.ioprio.store(caller.ioprio.load());
   }
+  // Supm: the memory's tagged-address state comes along (dup_mm); a shared
+  // memory (vfork, CLONE_VM) locks it for both.
+  c->tagged_pmlen.store(tagged_pmlen.load());
+  c->pmlen_locked.store(pmlen_locked.load() || share_vm);
+  if (share_vm) pmlen_locked.store(true);
   // As Linux's copy_process(), at the last moment: a signal that reached the
   // caller meanwhile (a tree-wide kill in flight) is handled first and the
   // fork restarted; a tree frozen meanwhile gets no new member. Whoever
@@ -1090,6 +1099,11 @@ void Process::exec_replace(Thread& caller, std::unique_ptr<AddressSpace> as,
     // "next" setting (default: on); "next" survives only with inherit.
     caller.v_ctrl = v_ctrl_after_exec(caller.v_ctrl);
     v->state.v_disabled = (caller.v_ctrl & kPrRiscvVCtrlCurMask) == kPrRiscvVCtrlOff;
+    // Supm: flush_thread() clears envcfg.PMM (the new Vcpu's pmlen is 0);
+    // the new memory has no tagged-address ABI and no lock.
+    caller.tagged_pmlen = 0;
+    tagged_pmlen.store(0);
+    pmlen_locked.store(false);
     caller.exec_vcpu = std::move(v);
   }
   if (old_as && old_as.use_count() == 1) old_as->set_change_listener(nullptr);

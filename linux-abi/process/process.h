@@ -164,6 +164,10 @@ struct Thread {
   // V on, next exec default; inherited by threads and fork, applied at
   // exec (v_ctrl_after_exec); CpuState::v_disabled follows cur.
   uint32_t v_ctrl = kPrRiscvVCtrlOn;
+  // Supm: the PMLEN of this thread's tagged-address ABI (thread_info.pmlen:
+  // 0 unless prctl(PR_SET_TAGGED_ADDR_CTRL) enabled it; the hardware PMLEN
+  // is CpuState::pmlen). Inherited by threads and fork, 0 after exec.
+  uint8_t tagged_pmlen = 0;
   // ioprio_set's value (class << 13 | hint << 3 | level; 0 = never set,
   // IOPRIO_CLASS_NONE), inherited by threads and fork; guarded by
   // Process::mutex_ for other threads' reads.
@@ -473,6 +477,13 @@ class Process : public std::enable_shared_from_this<Process> {
   std::atomic<bool> child_subreaper{false};
   // prctl(PR_SET_NO_NEW_PRIVS): set once, inherited by fork, kept by exec.
   std::atomic<bool> no_new_privs{false};
+  // Supm's tagged-address ABI for this process's memory (the kernel's
+  // mm->context): the PMLEN syscalls untag pointer arguments with (0: off),
+  // and whether it is locked because another thread or a CLONE_VM child
+  // shares the memory (then prctl may not change it: EBUSY). Copied by
+  // fork, reset by exec.
+  std::atomic<uint8_t> tagged_pmlen{0};
+  std::atomic<bool> pmlen_locked{false};
   // NUMA memory policies (sys_numa.cpp): the task's (set_mempolicy) and
   // those mbind gave to address ranges, newest last; inherited by fork.
   struct MemPolicy {

@@ -80,6 +80,8 @@ int64_t import_iovec(Process& p, uint64_t addr, uint64_t cnt, int prot,
   out->assign(cnt, iovec{});
   if (cnt == 0) return 0;
   std::vector<uint64_t> raw(cnt * 2);
+  // Supm: the array may come from inside a structure (a msghdr), tagged.
+  addr = pointer_mask(addr, p.tagged_pmlen.load(std::memory_order_relaxed));
   if (!p.as().read(addr, raw.data(), cnt * 16)) return -EFAULT;
   uint64_t total = 0;
   for (uint64_t i = 0; i < cnt; ++i) {

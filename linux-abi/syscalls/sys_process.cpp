@@ -704,6 +704,29 @@ int64_t sys_getcpu(SyscallCtx& ctx) {
 
 // ---- prctl -------------------------------------------------------------------------
 
+// Supm, as arch/riscv/kernel/process.c's set_tagged_addr_ctrl(): the
+// smallest PMLEN (7 or 16, both supported) at least the one asked for; the
+// tagged-address ABI needs a non-zero PMLEN; without
+// PR_TAGGED_ADDR_ENABLE the masking is still set but syscalls take
+// pointers as they are. A memory shared with other threads keeps its ABI
+// PMLEN (EBUSY to change it).
+static int64_t prctl_set_tagged_addr_ctrl(SyscallCtx& ctx) {
+  const uint64_t arg = ctx.a[1];
+  if (arg & ~(kPrPmlenMask | kPrTaggedAddrEnable)) return -EINVAL;
+  uint64_t pmlen = (arg & kPrPmlenMask) >> kPrPmlenShift;
+  if (pmlen > 16) return -EINVAL;
+  pmlen = pmlen > 7 ? 16 : pmlen > 0 ? 7 : 0;
+  if ((arg & kPrTaggedAddrEnable) && !pmlen) return -EINVAL;
+  const uint8_t abi = (arg & kPrTaggedAddrEnable) ? static_cast<uint8_t>(pmlen) : 0;
+  Process& p = ctx.proc;
+  std::lock_guard<std::mutex> lock(p.mutex());  // mmap_write_lock
+  if (p.pmlen_locked.load() && p.tagged_pmlen.load() != abi) return -EBUSY;
+  ctx.vcpu.state.pmlen = static_cast<uint32_t>(pmlen);  // envcfg.PMM: this thread's accesses
+  p.tagged_pmlen.store(abi);
+  Process::thread_of(ctx.vcpu).tagged_pmlen = abi;
+  return 0;
+}
+
 int64_t sys_prctl(SyscallCtx& ctx) {
   Process& p = ctx.proc;
   switch (static_cast<int>(ctx.a[0])) {
@@ -760,6 +783,13 @@ int64_t sys_prctl(SyscallCtx& ctx) {
       t.v_ctrl = cur | next << 2 | (arg & kPrRiscvVCtrlInherit);
       ctx.vcpu.state.v_disabled = cur == kPrRiscvVCtrlOff;
       return 0;
+    }
+    case kPrSetTaggedAddrCtrl: return prctl_set_tagged_addr_ctrl(ctx);
+    case kPrGetTaggedAddrCtrl: {  // get_tagged_addr_ctrl()
+      if (ctx.a[1] || ctx.a[2] || ctx.a[3] || ctx.a[4]) return -EINVAL;
+      const uint32_t pm = ctx.vcpu.state.pmlen;  // envcfg.PMM
+      return (Process::thread_of(ctx.vcpu).tagged_pmlen ? kPrTaggedAddrEnable : 0) |
+             static_cast<int64_t>(uint64_t{pm} << kPrPmlenShift);
     }
     case PR_GET_SECCOMP:
       return 0;

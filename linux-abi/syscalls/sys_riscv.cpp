@@ -5,7 +5,9 @@
 // arch/riscv/kernel/sys_hwprobe.c reports, for the hart hartd emulates:
 // rv64gc with Zba, Zbb, Zbs, Zbc, Zicond, Zihintntl, Zihintpause, Zimop,
 // Zca/Zcb/Zcd/Zcmop, Zawrs and Zicboz; Zfh, Zfhmin, Zfa, Zacas, Zabha,
-// Zicbom, Zkt; Zaamo and Zalrsc for A; V with its Zve subsets).
+// Zicbom, Zkt, Supm; Zaamo and Zalrsc for A; V with its Zve subsets, and the
+// vector extensions on top of it: Zvbb, Zvkb, Zvbc, Zvkg, Zvkned, Zvknha,
+// Zvknhb, Zvkt, Zvfh, Zvfhmin).
 // Owns: these two handlers and the hwprobe key table.
 #include <cerrno>
 
@@ -42,7 +44,18 @@ constexpr uint64_t kExtZihintntl = 1ull << 29, kExtZicond = 1ull << 35, kExtZihi
 constexpr uint64_t kImaV = 1 << 2;
 constexpr uint64_t kExtZve32x = 1ull << 37, kExtZve32f = 1ull << 38, kExtZve64x = 1ull << 39,
                    kExtZve64f = 1ull << 40, kExtZve64d = 1ull << 41;
-constexpr uint64_t kImaExt0Vector = kImaV | kExtZve32x | kExtZve32f | kExtZve64x | kExtZve64f | kExtZve64d;
+// Vector bit-manipulation and crypto (insn_table_vk.h). Zvkt (vector
+// data-independent timing) has no instructions of its own: the
+// interpreter's code for the crypto instructions takes data-independent
+// time (interp_v_crypto.cpp: no data-indexed tables, no data-dependent
+// branches; see docs/ARCHITECTURE.md). The kernel reports these only when V
+// is usable.
+constexpr uint64_t kExtZvbb = 1ull << 17, kExtZvbc = 1ull << 18, kExtZvkb = 1ull << 19, kExtZvkg = 1ull << 20,
+                   kExtZvkned = 1ull << 21, kExtZvknha = 1ull << 22, kExtZvknhb = 1ull << 23,
+                   kExtZvkt = 1ull << 26, kExtZvfh = 1ull << 30, kExtZvfhmin = 1ull << 31;
+constexpr uint64_t kImaExt0Vector = kImaV | kExtZve32x | kExtZve32f | kExtZve64x | kExtZve64f | kExtZve64d |
+                                    kExtZvbb | kExtZvbc | kExtZvkb | kExtZvkg | kExtZvkned | kExtZvknha |
+                                    kExtZvknhb | kExtZvkt | kExtZvfh | kExtZvfhmin;
 // IMA_EXT_0: exactly the extensions the translator implements (Zcf is RV32 only).
 constexpr uint64_t kImaExt0Value = kImaFd | kImaC | kExtZba | kExtZbb | kExtZbs | kExtZicboz | kExtZbc | kExtZihintntl |
                                    kExtZicond | kExtZihintpause | kExtZimop | kExtZca | kExtZcb | kExtZcd |
@@ -53,8 +66,10 @@ constexpr uint64_t kExtZkt = 1ull << 16, kExtZfh = 1ull << 27, kExtZfhmin = 1ull
                    kExtZfa = 1ull << 32, kExtZacas = 1ull << 34, kExtZicbom = 1ull << 55,
                    kExtZaamo = 1ull << 56, kExtZalrsc = 1ull << 57, kExtZabha = 1ull << 58;
 // (Zaamo and Zalrsc are A's two halves, which newer kernels report apart.)
+// Supm: user pointer masking (prctl PR_SET_TAGGED_ADDR_CTRL, PMLEN 7 and 16).
+constexpr uint64_t kExtSupm = 1ull << 49;
 constexpr uint64_t kImaExt0Rva23Scalar = kExtZkt | kExtZfh | kExtZfhmin | kExtZfa | kExtZacas |
-                                         kExtZicbom | kExtZaamo | kExtZalrsc | kExtZabha;
+                                         kExtZicbom | kExtZaamo | kExtZalrsc | kExtZabha | kExtSupm;
 constexpr uint64_t kTimebaseHz = 10000000;
 
 // va_limit: the end of the guest's address space (AddressSpace::limit()).

@@ -182,6 +182,15 @@ struct HostMsg {
   std::vector<std::shared_ptr<HostFd>> keep;  // fds being sent
 };
 
+// Supm's tagged-address ABI: the kernel's uaccess untags the pointers a
+// msghdr holds (name, iov, control) too.
+void untag_msghdr(const Process& p, GuestMsghdr* g) {
+  const unsigned pm = p.tagged_pmlen.load(std::memory_order_relaxed);
+  g->name = pointer_mask(g->name, pm);
+  g->iov = pointer_mask(g->iov, pm);
+  g->control = pointer_mask(g->control, pm);
+}
+
 int prep_msg(Process& p, const GuestMsghdr& g, bool send, HostMsg* h) {
   if (g.iovlen > kUioMaxIov) return -EMSGSIZE;
   std::vector<uint64_t> raw(g.iovlen * 2);
@@ -309,6 +318,7 @@ int64_t after_send(SyscallCtx& ctx, int64_t r, int flags) {
 int64_t do_sendmsg(SyscallCtx& ctx, int hfd, uint64_t gaddr, int flags) {
   GuestMsghdr g;
   if (!ctx.proc.as().read(gaddr, &g, sizeof g)) return -EFAULT;
+  untag_msghdr(ctx.proc, &g);
   HostMsg h;
   int r = prep_msg(ctx.proc, g, true, &h);
   if (r < 0) return r;
@@ -321,6 +331,7 @@ int64_t do_sendmsg(SyscallCtx& ctx, int hfd, uint64_t gaddr, int flags) {
 int64_t do_recvmsg(SyscallCtx& ctx, int hfd, uint64_t gaddr, int flags) {
   GuestMsghdr g;
   if (!ctx.proc.as().read(gaddr, &g, sizeof g)) return -EFAULT;
+  untag_msghdr(ctx.proc, &g);
   HostMsg h;
   int r = prep_msg(ctx.proc, g, false, &h);
   if (r < 0) return r;

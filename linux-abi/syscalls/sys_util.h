@@ -120,8 +120,11 @@ constexpr uint64_t kUserAddrEnd = uint64_t{1} << 47;
 // when nothing moved. A buffer at or past limit() is pointed at the
 // guard (faults at once); one crossing it is cut to end inside the guard.
 // With PROT_WRITE, pages of translated code in the range are made writable
-// first (AddressSpace::unprotect_code), as check() does.
+// first (AddressSpace::unprotect_code), as check() does. With Supm's
+// tagged-address ABI on, addr is untagged first (the kernel's uaccess), so
+// buffers that arrive inside structures (iovecs) may be tagged too.
 inline uint8_t* host_span(Process& p, uint64_t addr, uint64_t* len, int prot) {
+  addr = pointer_mask(addr, p.tagged_pmlen.load(std::memory_order_relaxed));
   uint64_t n = *len, limit = p.as().limit();
   if (n == 0) return p.as().base() + (addr < limit ? addr : 0);
   if (addr >= kUserAddrEnd || n > kUserAddrEnd - addr) return nullptr;
@@ -146,12 +149,15 @@ inline uint8_t* rw_span(Process& p, uint64_t addr, uint64_t* len, int prot) {
 // iovecs at addr into *out as host_span()s (prot: PROT_WRITE when the call
 // fills them). Returns the total length (capped at MAX_RW_COUNT, as Linux
 // caps it), -EINVAL (cnt > 1024, a negative length) or -EFAULT (the array,
-// a segment failing access_ok()).
+// a segment failing access_ok()). With Supm's tagged-address ABI on, the
+// array's address and the segments' are untagged (the kernel's uaccess).
 int64_t import_iovec(Process& p, uint64_t addr, uint64_t cnt, int prot,
                      std::vector<struct iovec>* out);
 
-// Guest buffer → host pointer after checking every page has prot; nullptr if not.
+// Guest buffer → host pointer after checking every page has prot; nullptr
+// if not. Untagged like host_span.
 inline uint8_t* guest_buf(Process& p, uint64_t addr, uint64_t len, int prot) {
+  addr = pointer_mask(addr, p.tagged_pmlen.load(std::memory_order_relaxed));
   if (len == 0) return p.as().base() + (addr < p.as().limit() ? addr : 0);
   if (!p.as().check(addr, len, prot)) return nullptr;
   return p.as().base() + addr;

@@ -224,6 +224,25 @@ std::string format_syscall_result(const SyscallInfo& info, int64_t ret) {
   return buf;
 }
 
+// Supm's tagged-address ABI (prctl PR_SET_TAGGED_ADDR_CTRL with
+// PR_TAGGED_ADDR_ENABLE): pointer and string arguments are untagged as the
+// kernel's uaccess and memory syscalls do (untagged_addr: sign-extended
+// from bit 63 - PMLEN), except those the kernel takes as they are because
+// they could alias other addresses: mmap's and brk's address, mremap's new
+// address, shmat's and shmdt's; clone's stack pointer, which becomes the
+// child's sp as given. Pointers inside structures (iovecs, msghdrs) are not
+// untagged here.
+static void untag_pointer_args(SyscallCtx& ctx, const SyscallInfo& info, unsigned pmlen) {
+  for (unsigned i = 0; i < 6 && info.args[i]; ++i) {
+    if (info.args[i] != 'p' && info.args[i] != 's') continue;
+    const bool as_is = ctx.nr == 222 /* mmap */ ? i == 0
+                       : ctx.nr == 216 /* mremap */ ? i == 4
+                       : ctx.nr == 220 /* clone: the new sp, a register value */ ? i == 1
+                       : ctx.nr == 214 /* brk */ || ctx.nr == 196 /* shmat */ || ctx.nr == 197 /* shmdt */;
+    if (!as_is) ctx.a[i] = pointer_mask(ctx.a[i], pmlen);
+  }
+}
+
 int64_t dispatch_syscall(SyscallCtx& ctx) {
   const SyscallInfo& info = syscall_info(ctx.nr);
   GuestLog& log = ctx.proc.log();
@@ -232,6 +251,9 @@ int64_t dispatch_syscall(SyscallCtx& ctx) {
   if (trace) {
     call = std::to_string(ctx.proc.tid_of(ctx.vcpu)) + " " + format_syscall_call(ctx, info);
     if (info.ret == 'n') log.write(call + "\n");
+  }
+  if (info.name) {
+    if (const unsigned pm = ctx.proc.tagged_pmlen.load(std::memory_order_relaxed)) untag_pointer_args(ctx, info, pm);
   }
   int64_t ret;
   if (!info.name) {

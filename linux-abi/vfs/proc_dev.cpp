@@ -248,10 +248,10 @@ std::string cpuinfo() {
   if (n < 1) n = 1;
   std::string out;
   for (long i = 0; i < n; ++i) {
-    char buf[512];
+    char buf[1024];
     snprintf(buf, sizeof buf,
              "processor\t: %ld\nhart\t\t: %ld\nisa\t\t: rv64imafdcv_zicbom_zicboz_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_zimop_zaamo_zabha_zacas_zalrsc_zawrs_zfa_zfh_zfhmin_zca_zcb_zcd_zcmop_zba_zbb_zbc_zbs_zkt"
-             "_zve32f_zve32x_zve64d_zve64f_zve64x\n"
+             "_zvbb_zvbc_zve32f_zve32x_zve64d_zve64f_zve64x_zvfh_zvfhmin_zvkb_zvkg_zvkned_zvknha_zvknhb_zvkt_ssnpm\n"
              "mmu\t\t: sv39\nuarch\t\t: hartd\nmvendorid\t: 0x0\nmarchid\t\t: 0x0\n"
              "mimpid\t\t: 0x0\n\n",
              i, i);

@@ -653,17 +653,22 @@ class Rsp:
 def vector():
     """V 1.0 registers: gdb sees v0..v31 (org.gnu.gdb.riscv.vector, VLEN 128)
     and the vector CSRs, and writes to a vector register and to vl reach
-    the program."""
+    the program; a watchpoint sees the vector store's element (vse32.v
+    writing out[1]) and not the element past vl (out[3])."""
     h = Hart("vector")
     line = source_line("vector.c", 'line for "break')
     out = run_gdb(h, "vector", [
         f"break vector.c:{line}", "continue", "p $vl", "p $vlenb", "p/x $vtype", "p $v1.w",
         "set var $v2.w[1] = 10", "set var $v2.w[3] = 30", "p $v2.w", "set var $vl = 2", "p $vl",
-        "info registers vstart", "continue"])
+        "info registers vstart", "delete", "rwatch out[3]", "watch out[1]", "continue", "p $pc",
+        "delete", "continue"])
     expect_in_order(out, [
         r"\$1 = 4", r"\$2 = 16", r"\$3 = 0xd0", r"\$4 = \{1, 2, 3, 4\}",
         r"\$5 = \{0, 10, 0, 30\}", r"\$6 = 2", r"vstart\s+0x0",
+        r"Hardware watchpoint \d+: out\[1\]", r"Old value = 0", r"New value = 12",
         r"exited normally"])
+    if "out[3]\n\nValue = " in out:
+        fail("the read watchpoint on out[3] (past vl) was reported", out)
     rc, o, e = h.finish()
     if rc != 0 or "vl=2 out=1,12,0,0" not in o:
         fail("guest result", rc, o, e)

@@ -2,14 +2,11 @@
 // riscv_hwprobe (syscall 258) keys BASE_BEHAVIOR, IMA_EXT_0 (the exact bit
 // set of the extensions the translator runs, with the kernel's uapi bit
 // numbers), ZICBOZ_BLOCK_SIZE, ZICBOM_BLOCK_SIZE and an unknown key, the
-// isa line of /proc/cpuinfo, and that pointer masking (Supm, not
-// implemented) is refused as a kernel without it refuses it. Prints
+// isa line of /proc/cpuinfo (Supm itself: tests/guest/isa/supm.c). Prints
 // "PASS hwprobe" or "FAIL hwprobe <n>" (exit n).
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -27,16 +24,20 @@ int main(void) {
   // uapi asm/hwprobe.h: IMA_FD 0, IMA_C 1, ZBA 3, ZBB 4, ZBS 5, ZICBOZ 6, ZBC 7,
   // ZIHINTNTL 29, ZICOND 35, ZIHINTPAUSE 36, ZIMOP 42, ZCA 43, ZCB 44,
   // ZCD 45, ZCMOP 47, ZAWRS 48; V: IMA_V 2, ZVE32X 37, ZVE32F 38, ZVE64X 39,
-  // ZVE64F 40, ZVE64D 41.
+  // ZVE64F 40, ZVE64D 41; ZVBB 17, ZVBC 18, ZVKB 19, ZVKG 20, ZVKNED 21,
+  // ZVKNHA 22, ZVKNHB 23, ZVKT 26, ZVFH 30, ZVFHMIN 31.
   const uint64_t want = 1ull << 0 | 1ull << 1 | 1ull << 3 | 1ull << 4 | 1ull << 5 | 1ull << 6 | 1ull << 7 |
                         1ull << 29 | 1ull << 35 | 1ull << 36 | 1ull << 42 | 1ull << 43 |
                         1ull << 44 | 1ull << 45 | 1ull << 47 | 1ull << 48 |
                         // the RVA23 scalar group: ZKT 16, ZFH 27, ZFHMIN 28, ZFA 32, ZACAS 34,
-                        // ZICBOM 55, ZAAMO 56, ZALRSC 57, ZABHA 58
+                        // ZICBOM 55, ZAAMO 56, ZALRSC 57, ZABHA 58, SUPM 49
                         1ull << 16 | 1ull << 27 | 1ull << 28 | 1ull << 32 | 1ull << 34 |
-                        1ull << 55 | 1ull << 56 | 1ull << 57 | 1ull << 58 |
+                        1ull << 55 | 1ull << 56 | 1ull << 57 | 1ull << 58 | 1ull << 49 |
                         // V: IMA_V 2, ZVE32X 37, ZVE32F 38, ZVE64X 39, ZVE64F 40, ZVE64D 41
-                        (1ull << 2 | 1ull << 37 | 1ull << 38 | 1ull << 39 | 1ull << 40 | 1ull << 41);
+                        (1ull << 2 | 1ull << 37 | 1ull << 38 | 1ull << 39 | 1ull << 40 | 1ull << 41) |
+                        // vector bit-manipulation and crypto
+                        (1ull << 17 | 1ull << 18 | 1ull << 19 | 1ull << 20 | 1ull << 21 | 1ull << 22 | 1ull << 23 |
+                         1ull << 26 | 1ull << 30 | 1ull << 31);
   struct pair p[5] = {{3, 0}, {4, 0}, {6, 0}, {12345, 0}, {12, 0}};
   if (syscall(258, p, 5, 0, NULL, 0) != 0) return fail(1);
   if (p[0].key != 3 || p[0].value != 1) return fail(2);  // BASE_BEHAVIOR_IMA
@@ -47,10 +48,6 @@ int main(void) {
   if (p[2].key != 6 || p[2].value != 64) return fail(4);  // Zicboz block size
   if (p[3].key != -1 || p[3].value != 0) return fail(5);  // unknown key
   if (p[4].key != 12 || p[4].value != 64) return fail(9);  // Zicbom block size
-  // No SUPM bit (49), and pointer masking is refused as by a kernel without it.
-  if (prctl(55 /* PR_SET_TAGGED_ADDR_CTRL */, 1 | (7 << 24), 0, 0, 0) != -1 || errno != EINVAL)
-    return fail(10);
-  if (prctl(56 /* PR_GET_TAGGED_ADDR_CTRL */, 0, 0, 0, 0) != -1 || errno != EINVAL) return fail(11);
   FILE* f = fopen("/proc/cpuinfo", "r");
   if (!f) return fail(6);
   char line[512];
@@ -60,7 +57,7 @@ int main(void) {
       found = 1;
       if (!strstr(line, ": rv64imafdcv_zicbom_zicboz_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zihpm_"
                         "zimop_zaamo_zabha_zacas_zalrsc_zawrs_zfa_zfh_zfhmin_zca_zcb_zcd_zcmop_zba_zbb_zbc_zbs_"
-                        "zkt_zve32f_zve32x_zve64d_zve64f_zve64x\n")) {
+                        "zkt_zvbb_zvbc_zve32f_zve32x_zve64d_zve64f_zve64x_zvfh_zvfhmin_zvkb_zvkg_zvkned_zvknha_zvknhb_zvkt_ssnpm\n")) {
         printf("%s", line);
         return fail(7);
       }

@@ -3,7 +3,9 @@
 // disas_v_data.inc, made by gen_disas_v_data.py with objdump -M no-aliases)
 // and disassembles to binutils' mnemonic and operands (qemu 7.2 prints the
 // same text for vector instructions, except where it is wrong: see
-// translator/disas_v.cpp); and the few qemu 7.2 lines we match exactly.
+// translator/disas_v.cpp); the vector crypto rows (insn_table_vk.h) against
+// binutils 2.44 (disas_vk_data.inc); and the few qemu 7.2 lines we match
+// exactly.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -22,10 +24,14 @@ struct ObjdumpLine {
 const ObjdumpLine kObjdump[] = {
 #include "disas_v_data.inc"
 };
+const ObjdumpLine kObjdumpVk[] = {
+#include "disas_vk_data.inc"
+};
 
-TEST(DisasV, MatchesBinutils) {
+template <size_t N>
+void expect_binutils(const ObjdumpLine (&lines)[N]) {
   int bad = 0;
-  for (const ObjdumpLine& o : kObjdump) {
+  for (const ObjdumpLine& o : lines) {
     DecodedInsn d = decode(o.bits);
     std::string want = std::string(o.mnemonic);
     while (want.size() < 24) want += ' ';
@@ -33,8 +39,11 @@ TEST(DisasV, MatchesBinutils) {
     std::string got = d.op == Opcode::illegal ? "illegal" : disassemble(d, 0x10000);
     if (got != want && ++bad <= 30) ADD_FAILURE() << std::hex << o.bits << "\n want: '" << want << "'\n  got: '" << got << "'";
   }
-  EXPECT_EQ(bad, 0) << "of " << sizeof(kObjdump) / sizeof(kObjdump[0]);
+  EXPECT_EQ(bad, 0) << "of " << N;
 }
+
+TEST(DisasV, MatchesBinutils) { expect_binutils(kObjdump); }
+TEST(DisasV, CryptoMatchesBinutils244) { expect_binutils(kObjdumpVk); }
 
 TEST(DisasV, QemuLines) {
   // qemu-riscv64 7.2 -d in_asm text (its vector text has no pseudo-instructions).

@@ -28,9 +28,10 @@
 // multiples of 8; a candidate is kept only if the interpreter finds it
 // legal for the case's vtype (a probe with vl = 0, so no element runs);
 // vsetvli/vsetivli keep the case's vtype (their immediate is replaced) and
-// change vl through random AVLs; no vsetvl. Vector loads/stores use a base
+// change vl through random AVLs; no vsetvl, no vector crypto (OP-VE). Vector loads/stores use a base
 // register, strided ones a small stride (x9..x11, x13..x15). v0..v31, vl,
-// vtype, vstart, vxrm and vxsat are compared.
+// vtype, vstart, vxrm and vxsat are compared. CaseOptions::pmlen runs a
+// case with Supm pointer masking and tagged base registers.
 #pragma once
 
 #include <sys/mman.h>
@@ -66,6 +67,9 @@ inline bool is_base(unsigned r) { return r == 31 || r == 12 || r == 8; }
 inline bool allowed_vector(const DecodedInsn& d) {
   const uint32_t major = d.expanded & 0x7f;
   if (d.op == Opcode::vsetvl) return false;
+  // The vector crypto rows (OP-VE) are illegal unless vl is a multiple of
+  // 4, which the streams' vsetvli do not keep (vcrypto tests them).
+  if (major == 0x77) return false;
   if (d.op == Opcode::vsetvli || d.op == Opcode::vsetivli) return !is_base(d.rd);
   if (major == 0x07 || major == 0x27) {
     const unsigned mop = (d.expanded >> 26) & 3;
@@ -157,6 +161,10 @@ struct CaseOptions {
   bool branches = true;  // forward branches and jumps in the stream
   bool faults = false;   // bases near the end of the data page and of the address space
   bool vector = false;   // mostly vector instructions (see make_vector_word)
+  // Supm: both sides run with this PMLEN (CpuState::pmlen: the JIT's
+  // masking translations, the interpreter's helpers) and the base
+  // registers carry random tags in their top pmlen bits.
+  unsigned pmlen = 0;
 };
 // In fault cases: s0 points 128 bytes before the end of the data page, a2
 // 128 bytes before the end of the address space (its last page is mapped
@@ -402,6 +410,8 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     init.x[8] = kData + kDataSize - before;
     init.x[12] = kGuestVaMax - before;
   }
+  if (opts.pmlen)
+    for (unsigned b : kBases) init.x[b] |= (rng() & ((uint64_t{1} << opts.pmlen) - 1)) << (64 - opts.pmlen);
   for (int r = 0; r < 32; ++r) init.f[r] = rng() % 2 ? fp_edge(rng) : rng();
   init.frm = frm;
   for (auto& b : init.v) b = static_cast<uint8_t>(rng());
@@ -426,6 +436,7 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     s.vl = init.vl;
     s.vtype = init.vtype;
     s.vxrm = init.vxrm;
+    s.pmlen = opts.pmlen;
     s.pc = kCode;
   }
   if (const char* dump = getenv("HART_DIFF_LOG")) {  // debugging: -d in_asm,op_opt,out_asm of the JIT side

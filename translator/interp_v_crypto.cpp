@@ -1,0 +1,254 @@
+// translator/interp_v_crypto.cpp — the vector crypto extensions in the
+// reference interpreter (spec: "RISC-V Cryptography Extensions Volume II:
+// Vector Instructions" 1.0): Zvkned (AES rounds and key schedules), Zvknha/
+// Zvknhb (SHA-256/SHA-512 message schedule and compression rounds) and Zvkg
+// (GHASH multiply-add and multiply). Rows: insn_table_vk.h.
+// Element groups: every instruction here works on groups of EGS = 4
+// elements (EGW = 4*SEW bits: 128, or 256 for SHA-512). The encoding is
+// reserved (illegal instruction, as qemu does) when SEW is not the
+// instruction's, when one register group is shorter than an element group
+// (LMUL*VLEN < EGW), when vl or vstart is not a multiple of EGS, for
+// misaligned groups and for the overlaps the spec reserves (.vs: vd with
+// vs2; SHA-2: vd with vs1 or vs2). Groups run from vstart/EGS to vl/EGS;
+// the tail is left undisturbed (interp_v.h's policy).
+// State byte order: an element group is little-endian, so its bytes are
+// the AES state in FIPS-197 input order (byte 4c+r is row r, column c) and
+// GHASH's 128-bit value with brev8 applied, as the spec defines them.
+// Owns: these semantics. Zvkt: no branch or table index here depends on
+// the data (AES S-boxes are computed, GHASH multiplies with masks).
+#include <cstring>
+
+#include "translator/bit_ops.h"
+#include "translator/interp_v.h"
+
+namespace hart::v {
+
+namespace {
+
+using u128 = unsigned __int128;
+
+// ---- AES (FIPS-197) ----
+// Everything here is branch-free and indexes no table with data (Zvkt:
+// the timing must not depend on keys or plaintext): the S-box is the GF(2^8)
+// inverse (x^254) followed by the affine map, computed per byte.
+uint8_t xtime(uint8_t b) { return static_cast<uint8_t>((b << 1) ^ (0x1b & -(b >> 7))); }
+uint8_t gmul(uint8_t a, uint8_t b) {
+  uint8_t r = 0;
+  for (int i = 0; i < 8; ++i, a = xtime(a)) r ^= static_cast<uint8_t>(a & -((b >> i) & 1));
+  return r;
+}
+uint8_t ginv(uint8_t x) {  // x^254 (0 -> 0)
+  const uint8_t x2 = gmul(x, x), x3 = gmul(x2, x), x6 = gmul(x3, x3), x12 = gmul(x6, x6), x15 = gmul(x12, x3);
+  uint8_t y = gmul(x15, x15);                 // x^30
+  y = gmul(y, y), y = gmul(y, y), y = gmul(y, y);  // x^240
+  return gmul(gmul(y, x12), x2);              // x^254
+}
+uint8_t rotl8(uint8_t v, int k) { return static_cast<uint8_t>((v << k) | (v >> (8 - k))); }
+uint8_t sbox(uint8_t x) {
+  const uint8_t y = ginv(x);
+  return static_cast<uint8_t>(y ^ rotl8(y, 1) ^ rotl8(y, 2) ^ rotl8(y, 3) ^ rotl8(y, 4) ^ 0x63);
+}
+uint8_t inv_sbox(uint8_t x) { return ginv(static_cast<uint8_t>(rotl8(x, 1) ^ rotl8(x, 3) ^ rotl8(x, 6) ^ 0x05)); }
+
+using Block = uint8_t[16];
+
+void sub_bytes(Block s, bool inverse) {
+  for (int i = 0; i < 16; ++i) s[i] = inverse ? inv_sbox(s[i]) : sbox(s[i]);
+}
+// Row r of column c is byte 4c+r; ShiftRows moves row r left by r columns.
+void shift_rows(Block s, bool inverse) {
+  Block o;
+  for (int c = 0; c < 4; ++c)
+    for (int r = 0; r < 4; ++r) o[4 * c + r] = s[4 * ((inverse ? c - r + 4 : c + r) % 4) + r];
+  std::memcpy(s, o, 16);
+}
+void mix_columns(Block s, bool inverse) {
+  static const uint8_t kFwd[4] = {2, 3, 1, 1}, kInv[4] = {14, 11, 13, 9};
+  const uint8_t* m = inverse ? kInv : kFwd;
+  for (int c = 0; c < 4; ++c) {
+    uint8_t col[4], out[4];
+    std::memcpy(col, s + 4 * c, 4);
+    for (int r = 0; r < 4; ++r) {
+      out[r] = 0;
+      for (int k = 0; k < 4; ++k) out[r] ^= gmul(col[k], m[(k - r + 4) % 4]);
+    }
+    std::memcpy(s + 4 * c, out, 4);
+  }
+}
+void add_key(Block s, const uint8_t* k) {
+  for (int i = 0; i < 16; ++i) s[i] ^= k[i];
+}
+
+uint32_t sub_word(uint32_t w) {
+  uint32_t r = 0;
+  for (int k = 0; k < 32; k += 8) r |= static_cast<uint32_t>(sbox(static_cast<uint8_t>(w >> k))) << k;
+  return r;
+}
+uint32_t rot_word(uint32_t w) { return (w >> 8) | (w << 24); }  // [a0,a1,a2,a3] -> [a1,a2,a3,a0]
+uint32_t rcon(unsigned r) {
+  static const uint8_t kRcon[10] = {0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x1b, 0x36};
+  return r < 10 ? kRcon[r] : 0;
+}
+
+// One element group of an AES instruction: st is vd's group, k the round
+// key (vs2's group, or its group 0 for .vs), imm vaeskf*'s round number.
+void aes_group(Opcode op, uint8_t* st, const uint8_t* k, unsigned imm) {
+  uint32_t w[4], cur[4], out[4];
+  switch (op) {
+    case Opcode::vaesef_vv: case Opcode::vaesef_vs:
+      sub_bytes(st, false), shift_rows(st, false), add_key(st, k);
+      return;
+    case Opcode::vaesem_vv: case Opcode::vaesem_vs:
+      sub_bytes(st, false), shift_rows(st, false), mix_columns(st, false), add_key(st, k);
+      return;
+    case Opcode::vaesdf_vv: case Opcode::vaesdf_vs:
+      shift_rows(st, true), sub_bytes(st, true), add_key(st, k);
+      return;
+    case Opcode::vaesdm_vv: case Opcode::vaesdm_vs:
+      shift_rows(st, true), sub_bytes(st, true), add_key(st, k), mix_columns(st, true);
+      return;
+    case Opcode::vaesz_vs:
+      add_key(st, k);
+      return;
+    case Opcode::vaeskf1_vi: {  // AES-128: the next round key from vs2's
+      unsigned rnd = imm & 15;
+      if (rnd > 10 || rnd == 0) rnd ^= 8;
+      std::memcpy(cur, k, 16);
+      out[0] = cur[0] ^ sub_word(rot_word(cur[3])) ^ rcon(rnd - 1);
+      for (int i = 1; i < 4; ++i) out[i] = out[i - 1] ^ cur[i];
+      std::memcpy(st, out, 16);
+      return;
+    }
+    default: {  // vaeskf2: AES-256, vs2 is round rnd-1's key, vd round rnd-2's
+      unsigned rnd = imm & 15;
+      if (rnd < 2 || rnd > 14) rnd ^= 8;
+      std::memcpy(cur, k, 16);
+      std::memcpy(w, st, 16);
+      out[0] = w[0] ^ ((rnd & 1) ? sub_word(cur[3]) : sub_word(rot_word(cur[3])) ^ rcon(rnd / 2 - 1));
+      for (int i = 1; i < 4; ++i) out[i] = out[i - 1] ^ w[i];
+      std::memcpy(st, out, 16);
+      return;
+    }
+  }
+}
+
+// ---- GHASH (Zvkg): multiply in GF(2^128) with GCM's bit order ----
+u128 load128(const uint8_t* p) { u128 v; std::memcpy(&v, p, 16); return v; }
+void store128(uint8_t* p, u128 v) { std::memcpy(p, &v, 16); }
+u128 brev8_128(u128 v) {
+  return static_cast<u128>(bits::brev8(static_cast<uint64_t>(v >> 64))) << 64 | bits::brev8(static_cast<uint64_t>(v));
+}
+u128 gf128_mul(u128 s, u128 h) {  // both already brev8'd
+  u128 z = 0;
+  for (int i = 0; i < 128; ++i) {
+    // Branch-free, like the hardware Zkt asks for.
+    z ^= h & (static_cast<u128>(0) - static_cast<u128>((s >> i) & 1));
+    const u128 red = static_cast<u128>(0) - (h >> 127);
+    h = (h << 1) ^ (red & 0x87);
+  }
+  return z;
+}
+
+// ---- SHA-2 (FIPS 180-4) at SEW 32 (SHA-256) or 64 (SHA-512) ----
+struct Sha {
+  unsigned sew;
+  uint64_t ror(uint64_t x, unsigned n) const { return trunc((x >> n) | (x << (sew - n)), sew); }
+  uint64_t sum0(uint64_t a) const { return sew == 32 ? ror(a, 2) ^ ror(a, 13) ^ ror(a, 22) : ror(a, 28) ^ ror(a, 34) ^ ror(a, 39); }
+  uint64_t sum1(uint64_t e) const { return sew == 32 ? ror(e, 6) ^ ror(e, 11) ^ ror(e, 25) : ror(e, 14) ^ ror(e, 18) ^ ror(e, 41); }
+  uint64_t sig0(uint64_t x) const { return sew == 32 ? ror(x, 7) ^ ror(x, 18) ^ (x >> 3) : ror(x, 1) ^ ror(x, 8) ^ (x >> 7); }
+  uint64_t sig1(uint64_t x) const { return sew == 32 ? ror(x, 17) ^ ror(x, 19) ^ (x >> 10) : ror(x, 19) ^ ror(x, 61) ^ (x >> 6); }
+};
+
+void sha_group(VInsn& c, uint64_t g) {
+  const Sha h{c.sew};
+  const unsigned sew = c.sew;
+  auto el = [&](unsigned reg, unsigned k) { return eget(c.s, reg, sew, 4 * g + k); };
+  if (c.d.op == Opcode::vsha2ms_vv) {
+    uint64_t w[20];
+    for (unsigned k = 0; k < 4; ++k) w[k] = el(c.vd, k), w[12 + k] = el(c.vs1, k);
+    w[4] = el(c.vs2, 0), w[9] = el(c.vs2, 1), w[10] = el(c.vs2, 2), w[11] = el(c.vs2, 3);
+    for (unsigned t = 16; t < 20; ++t) w[t] = trunc(h.sig1(w[t - 2]) + w[t - 7] + h.sig0(w[t - 15]) + w[t - 16], sew);
+    for (unsigned k = 0; k < 4; ++k) eset(c.s, c.vd, sew, 4 * g + k, w[16 + k]);
+    return;
+  }
+  // vsha2ch/vsha2cl: two rounds. {a,b,e,f} = vs2 and {c,d,g,h} = vd (the
+  // first named is element 3); the message words (W+K) are vs1's elements
+  // 2 and 3 (ch) or 0 and 1 (cl).
+  uint64_t a = el(c.vs2, 3), b = el(c.vs2, 2), e = el(c.vs2, 1), f = el(c.vs2, 0);
+  uint64_t cc = el(c.vd, 3), d = el(c.vd, 2), gg = el(c.vd, 1), hh = el(c.vd, 0);
+  const unsigned w0 = c.d.op == Opcode::vsha2ch_vv ? 2 : 0;
+  for (unsigned r = 0; r < 2; ++r) {
+    const uint64_t t1 = trunc(hh + h.sum1(e) + ((e & f) ^ (~e & gg)) + el(c.vs1, w0 + r), sew);
+    const uint64_t t2 = trunc(h.sum0(a) + ((a & b) ^ (a & cc) ^ (b & cc)), sew);
+    hh = gg, gg = f, f = e, e = trunc(d + t1, sew), d = cc, cc = b, b = a, a = trunc(t1 + t2, sew);
+  }
+  eset(c.s, c.vd, sew, 4 * g + 3, a);
+  eset(c.s, c.vd, sew, 4 * g + 2, b);
+  eset(c.s, c.vd, sew, 4 * g + 1, e);
+  eset(c.s, c.vd, sew, 4 * g + 0, f);
+}
+
+enum class Kind { kAesVV, kAesVS, kAesKf, kSha, kGhsh, kGmul, kNone };
+Kind kind_of(Opcode op) {
+  switch (op) {
+    case Opcode::vaesdm_vv: case Opcode::vaesdf_vv: case Opcode::vaesem_vv: case Opcode::vaesef_vv:
+      return Kind::kAesVV;
+    case Opcode::vaesdm_vs: case Opcode::vaesdf_vs: case Opcode::vaesem_vs: case Opcode::vaesef_vs:
+    case Opcode::vaesz_vs:
+      return Kind::kAesVS;
+    case Opcode::vaeskf1_vi: case Opcode::vaeskf2_vi: return Kind::kAesKf;
+    case Opcode::vsha2ms_vv: case Opcode::vsha2ch_vv: case Opcode::vsha2cl_vv: return Kind::kSha;
+    case Opcode::vghsh_vv: return Kind::kGhsh;
+    case Opcode::vgmul_vv: return Kind::kGmul;
+    default: return Kind::kNone;
+  }
+}
+
+// The reserved cases (see the file comment). True when the encoding is
+// legal for the current vtype, vl and vstart.
+bool legal(const VInsn& c, Kind k) {
+  constexpr unsigned kEgs = 4;
+  const unsigned bytes_per_group = c.lmul >= 0 ? kVlenb << c.lmul : kVlenb >> -c.lmul;
+  if (c.sew != 32 && !(k == Kind::kSha && c.sew == 64)) return false;
+  if (bytes_per_group < kEgs * c.sew / 8 || c.vl % kEgs || c.vstart % kEgs) return false;
+  if (!reg_ok(c.vd, c.lmul)) return false;
+  switch (k) {
+    case Kind::kAesVS: return !groups_overlap(c.vd, c.lmul, c.vs2, 0);
+    case Kind::kSha:
+      return c.lmul >= 0 && reg_ok(c.vs1, c.lmul) && reg_ok(c.vs2, c.lmul) &&
+             !groups_overlap(c.vd, c.lmul, c.vs1, c.lmul) && !groups_overlap(c.vd, c.lmul, c.vs2, c.lmul);
+    case Kind::kGhsh: return reg_ok(c.vs1, c.lmul) && reg_ok(c.vs2, c.lmul);
+    default: return reg_ok(c.vs2, c.lmul);
+  }
+}
+
+}  // namespace
+
+bool step_crypto(VInsn& c) {
+  const Kind k = kind_of(c.d.op);
+  if (k == Kind::kNone || !legal(c, k)) return false;
+  for (uint64_t g = c.vstart / 4; g < c.vl / 4; ++g) {
+    uint8_t* vd = c.s.v + c.vd * kVlenb + g * 16;  // SEW 32: 16 bytes a group
+    const uint8_t* vs2 = c.s.v + c.vs2 * kVlenb + (k == Kind::kAesVS ? 0 : g * 16);
+    switch (k) {
+      case Kind::kAesVV: case Kind::kAesVS: case Kind::kAesKf: {
+        uint8_t key[16];
+        std::memcpy(key, vs2, 16);  // vs2 may be vd (.vv)
+        aes_group(c.d.op, vd, key, static_cast<unsigned>(c.d.imm));
+        break;
+      }
+      case Kind::kSha: sha_group(c, g); break;
+      case Kind::kGhsh: {
+        const u128 s = brev8_128(load128(vd) ^ load128(c.s.v + c.vs1 * kVlenb + g * 16));
+        store128(vd, brev8_128(gf128_mul(s, brev8_128(load128(vs2)))));
+        break;
+      }
+      default:  // vgmul
+        store128(vd, brev8_128(gf128_mul(brev8_128(load128(vd)), brev8_128(load128(vs2)))));
+        break;
+    }
+  }
+  return true;
+}
+
+}  // namespace hart::v
