@@ -7,6 +7,11 @@ the host's riscv64-linux-gnu-gcc) and without V by the host compiler
 (-O3 -march=rv64gc), then runs compare_qemu.py: the vector build's output
 under hart-run must equal qemu's and the scalar build's. Exits 77 (skipped)
 when the GCC 14 folder is missing (the fetch was skipped).
+
+--march ISA builds the vector program for ISA instead (issue 15's
+`rv64gcv_zvbb_zicond_zfa_zcb`: GCC 14 knows no `rva23u64`), assembled by
+trixie's binutils from the same folder (the host's 2.40 lacks Zicond, Zfa,
+Zcb and Zvbb), and --qemu/--cpu name the oracle that runs it (QEMU 10).
 """
 import argparse
 import os
@@ -23,19 +28,34 @@ def main() -> int:
     ap.add_argument("--out-dir", required=True)
     ap.add_argument("-D", dest="defines", action="append", default=[],
                     help="a macro definition for both builds (e.g. BENCH_SCALE_DIVISOR=50)")
+    ap.add_argument("--march", default="rv64gcv", help="the vector build's ISA")
+    ap.add_argument("--qemu", help="the oracle (compare_qemu.py's default: qemu-riscv64)")
+    ap.add_argument("--cpu", help="its -cpu")
     a = ap.parse_args()
     wrapper = os.path.join(a.gcc14_dir, "riscv64-gcc14-S")
     if not os.access(wrapper, os.X_OK):
         print("GCC 14 not fetched: skipped")
         return 77
+    if a.qemu and not os.access(a.qemu, os.X_OK):
+        print(f"{a.qemu} not fetched: skipped")
+        return 77
     os.makedirs(a.out_dir, exist_ok=True)
     base = os.path.splitext(os.path.basename(a.src))[0]
-    asm = os.path.join(a.out_dir, base + ".gcc14.s")
-    vec = os.path.join(a.out_dir, base + ".gcc14")
+    tag = "" if a.march == "rv64gcv" else "." + a.march
+    asm = os.path.join(a.out_dir, base + tag + ".gcc14.s")
+    vec = os.path.join(a.out_dir, base + tag + ".gcc14")
     scalar = os.path.join(a.out_dir, base + ".gcc12-scalar")
     defs = ["-D" + d for d in a.defines]
-    steps = [[wrapper, "-O3", "-march=rv64gcv", "-mabi=lp64d", "-Wall", "-Werror", *defs, "-o", asm, a.src],
-             [a.cc, "-march=rv64gcv", "-static", "-o", vec, asm],
+    if a.march == "rv64gcv":
+        assemble = [[a.cc, "-march=rv64gcv", "-static", "-o", vec, asm]]
+    else:
+        obj = vec + ".o"
+        trixie_as = [os.path.join(a.gcc14_dir, "ldso-run"),
+                     os.path.join(a.gcc14_dir, "usr/bin/riscv64-linux-gnu-as")]
+        assemble = [[*trixie_as, "-march=" + a.march, "-mabi=lp64d", "-o", obj, asm],
+                    [a.cc, "-static", "-o", vec, obj]]
+    steps = [[wrapper, "-O3", "-march=" + a.march, "-mabi=lp64d", "-Wall", "-Werror", *defs, "-o", asm, a.src],
+             *assemble,
              [a.cc, "-O3", "-march=rv64gc", "-static", "-Wall", "-Werror", *defs, "-o", scalar, a.src]]
     for cmd in steps:
         p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -46,8 +66,9 @@ def main() -> int:
         print(f"GCC 14 did not vectorise {a.src}")
         return 1
     here = os.path.dirname(os.path.abspath(__file__))
+    oracle = (["--qemu", a.qemu] if a.qemu else []) + (["--cpu", a.cpu] if a.cpu else [])
     return subprocess.run([sys.executable, os.path.join(here, "compare_qemu.py"), "--runner", a.runner,
-                           "--same-as", scalar, vec]).returncode
+                           *oracle, "--same-as", scalar, vec]).returncode
 
 
 if __name__ == "__main__":
