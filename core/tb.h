@@ -28,6 +28,7 @@ enum TbFlags : uint32_t {
   kTbOneInsn = 1,    // one instruction per TB (single step, -one-insn-per-tb)
   kTbFrmNoHost = 2,  // frm is RMM or invalid: dynamic-rounding FP ops not inline
   kTbDebugStep = 4,  // debugger single step: one instruction, its breakpoint ignored
+  kTbCount = 8,      // counts retired instructions (CpuState::icount_budget, count_tb)
 };
 
 // What an indirect jump compares to find a TB in the jump cache: the guest

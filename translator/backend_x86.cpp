@@ -1034,6 +1034,7 @@ std::string Emitter::run() {
   req_label_ = a_.newLabel();
   a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
   a_.jne(req_label_);
+  if (tb_->flags & kTbCount) emit_count_entry();
   for (idx_ = 0; idx_ < ir_.insns.size(); ++idx_) {
     const IrInsn& i = ir_.insns[idx_];
     const size_t first = idx_;
@@ -1073,6 +1074,7 @@ std::string Emitter::run() {
   a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
   a_.xor_(eax, eax);
   emit_leave_plain();
+  if (tb_->flags & kTbCount) emit_count_cold();
   for (const ColdStub& s : cold_) {
     if (s.kind != ColdStub::Fault) {
       emit_cold_fp(s);

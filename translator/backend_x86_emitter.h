@@ -157,6 +157,11 @@ class Emitter {
   void emit_fminmax(const IrInsn& i);
   void emit_fclass(const IrInsn& i);
   void emit_cold_call_saved(uint64_t fn);
+  // kTbCount blocks (backend_x86_count.cpp): the entry that names the block
+  // and takes its instructions off the budget, and the cold path that
+  // leaves when they do not fit.
+  void emit_count_entry();
+  void emit_count_cold();
 
   Assembler& a_;
   const IrBlock& ir_;
@@ -205,6 +210,7 @@ class Emitter {
   std::vector<ColdStub> cold_;
   std::vector<ExitStub> exit_stubs_;
   Label req_label_;
+  Label count_label_;  // kTbCount: the budget is short
   std::string error_;
 };
 
