@@ -71,7 +71,8 @@ std::shared_ptr<Recorder> Recorder::start(Process& p, const RecordOptions& opts,
   v.state.counter_hook = &Recorder::counter_hook;
   v.state.counter_ctx = r.get();
   r->end_ = v.icount;
-  r->next_checkpoint_ = v.icount + r->opts_.interval;
+  r->interval_ = r->opts_.interval;
+  r->next_checkpoint_ = v.icount + r->interval_;
   r->active_ = true;
   return r;
 }
@@ -93,9 +94,10 @@ bool Recorder::take_checkpoint(Process& p, Thread& t, std::string* error) {
   ck.mem = p.as().fork_copy(error);
   if (!ck.mem) return false;
   ck.icount = v.icount;
-  ck.next_syscall = syscalls_.size();
-  ck.next_counter = counters_.size();
-  ck.next_signal = signals_.size();
+  // Replaying forward past the last checkpoint: the replay's positions.
+  ck.next_syscall = replay_ ? syscall_pos_ : syscalls_.size();
+  ck.next_counter = replay_ ? counter_pos_ : counters_.size();
+  ck.next_signal = replay_ ? signal_pos_ : signals_.size();
   memcpy(ck.arch, &v.state, kArchBytes);
   ck.res = {v.state.res_addr, v.state.res_value, v.state.res_size};
   process_state(p, t, ck, /*save=*/true);
@@ -107,7 +109,9 @@ bool Recorder::take_checkpoint(Process& p, Thread& t, std::string* error) {
 
 void Recorder::thin_checkpoints() {
   if (checkpoints_.size() <= opts_.max_checkpoints) return;
-  // Keep the start of history, the newest one and every other one between.
+  // Keep the start of history, the newest one and every other one between,
+  // and take them half as often from now on.
+  interval_ *= 2;
   std::vector<Checkpoint> kept;
   size_t n = checkpoints_.size();
   for (size_t i = 0; i < n; ++i)
@@ -170,18 +174,21 @@ void Recorder::before_run(Process& p, Thread& t) {
       diverged(p, t, "the end of history came before its last events");
     replay_ = false;
   }
-  if (!replay_ && seek_ == Seek::None && v.icount >= next_checkpoint_) {
+  // Live, or replaying forward past the last checkpoint (a recording
+  // loaded from a file): one checkpoint per interval.
+  if (seek_ == Seek::None && v.icount >= next_checkpoint_ &&
+      (checkpoints_.empty() || v.icount > checkpoints_.back().icount)) {
     std::string err;
     if (!take_checkpoint(p, t, &err)) {
       stop(p, t, "a checkpoint failed: " + err);
       return;
     }
-    next_checkpoint_ = v.icount + opts_.interval;
+    next_checkpoint_ = v.icount + interval_;
   }
   if (seek_ != Seek::None)
     v.icount_stop = seek_target_;
   else if (replay_)
-    v.icount_stop = end_;
+    v.icount_stop = next_checkpoint_ > v.icount ? std::min(end_, next_checkpoint_) : end_;
   else
     v.icount_stop = next_checkpoint_;
   // Replaying: halt where the next logged signal was delivered.
@@ -426,7 +433,7 @@ void Recorder::diverged(Process& p, Thread& t, const std::string& what) {
   replay_ = false;
   seek_ = Seek::None;
   end_ = v.icount;
-  next_checkpoint_ = v.icount + opts_.interval;
+  next_checkpoint_ = v.icount + interval_;
 }
 
 uint64_t Recorder::counter_hook(void* ctx, uint32_t csr, uint64_t live) {

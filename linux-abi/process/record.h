@@ -157,6 +157,7 @@ class Recorder {
   bool replay_ = false;  // the position went back into history (end_ is its end)
   uint64_t end_ = 0;  // the live end of history (instruction count)
   uint64_t next_checkpoint_ = 0;
+  uint64_t interval_ = 0;  // between checkpoints: opts_.interval, doubled at each thinning
   std::vector<SyscallEvent> syscalls_;
   std::vector<CounterEvent> counters_;
   std::vector<SignalEvent> signals_;
