@@ -2,6 +2,7 @@
 #include "linux-abi/process/record.h"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <cinttypes>
 #include <cstddef>
@@ -397,13 +398,15 @@ void Recorder::replay_ecall(Process& p, Thread& t) {
     if (reexecuted(nr, a)) {
       SyscallCtx ctx{p, v, nr, {a[0], a[1], a[2], a[3], a[4], a[5]}};
       int64_t again = dispatch_syscall(ctx);
-      if (again != e.ret && nr != kNrRtSigreturn) {
+      // rt_sigreturn returns a0 as it was; set_tid_address the tid, which
+      // another process (a recording replayed from a file) numbers otherwise.
+      if (again != e.ret && nr != kNrRtSigreturn && nr != kNrSetTidAddress) {
         char buf[128];
         snprintf(buf, sizeof buf, "system call %" PRIu64 " returned %" PRId64 " instead of %" PRId64, nr,
                  again, e.ret);
         diverged(p, t, buf);
       }
-      ret = again;
+      ret = nr == kNrSetTidAddress ? e.ret : again;
     } else {
       if (nr == kNrMmap && e.ret >= 0) {  // a file mapping: its recorded contents, privately
         int prot = static_cast<int>(a[2]) & (PROT_READ | PROT_WRITE | PROT_EXEC);
@@ -411,6 +414,7 @@ void Recorder::replay_ecall(Process& p, Thread& t) {
       }
       for (const auto& [addr, bytes] : e.writes)
         if (!p.as().write(addr, bytes.data(), bytes.size())) p.as().poke(addr, bytes.data(), bytes.size());
+      if (echo_ && v.icount > echoed_to_) echo_output(p, t, nr, a, e.ret);
       std::lock_guard<std::mutex> lock(p.mutex());
       t.sig.blocked = e.blocked;
       t.sig.saved_blocked = e.saved_blocked;
@@ -426,6 +430,7 @@ void Recorder::diverged(Process& p, Thread& t, const std::string& what) {
                  "dropped and the process runs live from here\n",
                  v.icount, what.c_str());
   std::lock_guard<std::mutex> lock(mutex_);
+  diverged_ = true;
   syscalls_.resize(std::min(syscall_pos_, syscalls_.size()));
   counters_.resize(std::min(counter_pos_, counters_.size()));
   signals_.resize(std::min(signal_pos_, signals_.size()));
@@ -434,6 +439,36 @@ void Recorder::diverged(Process& p, Thread& t, const std::string& what) {
   seek_ = Seek::None;
   end_ = v.icount;
   next_checkpoint_ = v.icount + interval_;
+}
+
+void Recorder::echo_output(Process& p, Thread& t, uint64_t nr, const uint64_t* a, int64_t ret) {
+  constexpr uint64_t kNrWrite = 64, kNrWritev = 66;
+  echoed_to_ = t.vcpu->icount;
+  if ((nr != kNrWrite && nr != kNrWritev) || (a[0] != 1 && a[0] != 2) || ret <= 0) return;
+  // The bytes the call wrote, as the guest memory holds them again.
+  std::vector<std::pair<uint64_t, uint64_t>> parts;
+  if (nr == kNrWrite) {
+    parts.emplace_back(a[1], static_cast<uint64_t>(ret));
+  } else {
+    uint64_t left = static_cast<uint64_t>(ret);
+    for (uint64_t i = 0; i < a[2] && i < 1024 && left; ++i) {
+      uint64_t iov[2];
+      if (!p.as().read(a[1] + 16 * i, iov, sizeof iov)) break;
+      parts.emplace_back(iov[0], std::min(iov[1], left));
+      left -= std::min(iov[1], left);
+    }
+  }
+  fflush(a[0] == 1 ? stdout : stderr);
+  for (auto [addr, len] : parts) {
+    std::string buf(std::min<uint64_t>(len, kMaxWriteBytes), '\0');
+    if (!p.as().read(addr, buf.data(), buf.size())) break;
+    for (size_t off = 0; off < buf.size();) {
+      ssize_t n = ::write(static_cast<int>(a[0]), buf.data() + off, buf.size() - off);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;
+      off += static_cast<size_t>(n);
+    }
+  }
 }
 
 uint64_t Recorder::counter_hook(void* ctx, uint32_t csr, uint64_t live) {

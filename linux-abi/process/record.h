@@ -89,6 +89,26 @@ class Recorder {
   // Recording: sig (info) is being delivered now.
   void delivered(Thread& t, const GuestSiginfo& info);
 
+  // ---- files (record_file.cpp) ---------------------------------------------
+  // Writes the whole history (the start-of-history image, the logs, the
+  // end) to path; p is the recorded process. The recorded thread must be
+  // parked or gone. false + *error on failure.
+  bool save(const Process& p, const std::string& path, std::string* error);
+  // A recording read back (checked: version, checksum, bounds).
+  struct Saved;
+  static std::shared_ptr<const Saved> read_file(const std::string& path, std::string* error);
+  static const std::string& saved_exe(const Saved& s);
+  static const std::vector<std::string>& saved_argv(const Saved& s);
+  static const std::vector<std::string>& saved_envp(const Saved& s);
+  // Replays s in p, freshly loaded from the same program (its identity is
+  // checked) and not started: p's memory and registers become the start of
+  // history and the whole history is replay. What the program wrote to
+  // fds 1 and 2 is written again the first time replay passes it.
+  static std::shared_ptr<Recorder> start_replay(Process& p, const Saved& s, const RecordOptions& opts,
+                                                std::string* error);
+  // The recorded thread ends (the end of a recording saved afterwards).
+  void thread_exiting(Thread& t);
+
   bool active() const { return active_; }
   bool seeking() const { return seek_ != Seek::None; }
   // Inside history (not at its live end).
@@ -170,7 +190,12 @@ class Recorder {
   uint64_t search_from_ = 0;  // Search: the position the reverse-continue started at
   StopEvent report_;          // Goto: what to report at the target
   std::vector<Hit> hits_;
-  bool step_over_ = false;    // a breakpoint hit was noted: run its instruction
+  bool step_over_ = false;
+  // Files: where the recorded thread ended; a replay from a file writes the
+  // program's output again (echo_) up to echoed_to_.
+  bool exited_ = false, echo_ = false, diverged_ = false;
+  uint64_t exit_icount_ = 0, echoed_to_ = 0;
+  void echo_output(Process& p, Thread& t, uint64_t nr, const uint64_t* a, int64_t ret);    // a breakpoint hit was noted: run its instruction
   Thread* thread_ = nullptr;  // the recorded thread
   mutable std::mutex mutex_;  // status() against the vCPU thread
 };

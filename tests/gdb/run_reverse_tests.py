@@ -80,15 +80,17 @@ def prints():
     return [f"print {n}" for n in NAMES] + ["info registers pc sp ra a0 s0"]
 
 
-def rexec_gdb(interval=None):
+def rexec_gdb(interval=None, opts=None):
     """reverse-stepi, reverse-next, reverse-finish, reverse-continue to an
     earlier breakpoint and to the last change of a watched variable, the
     start of history; then forward again to the end: the same values and
-    registers, and the guest's output written once."""
+    registers, and the guest's output written once. opts: hart-run's
+    (default: --record)."""
     end = g.source_line("rexec.c", "END")
     last = g.source_line("rexec.c", "LAST_CHANGE")
     second = g.source_line("rexec.c", "SECOND_MARK")
-    opts = ("--record",) + (("--record-interval", str(interval)) if interval else ())
+    if opts is None:
+        opts = ("--record",) + (("--record-interval", str(interval)) if interval else ())
     h = g.Hart(PROG, opts=opts)
     out = run(h, [
         f"break rexec.c:{end}", "continue", *prints(),
@@ -145,7 +147,72 @@ def rexec_checkpoints():
         g.fail("expected a history of 20,000+ instructions in 16..32 checkpoints", out)
 
 
-SCENARIOS = {f.__name__: f for f in [rexec_icount, rexec_gdb, rexec_checkpoints]}
+def rexec_file():
+    """A recording saved to a file (--record-file) and replayed in another
+    hart-run (--replay): without a debugger, the same output and the same
+    instruction count at the end; under gdb, the same values (time, random
+    bytes, file bytes, the signal) at the end as the recorded run printed,
+    and reverse execution over the whole history (rexec_gdb's scenario). A
+    damaged, truncated or foreign file, or another program: a clear error."""
+    import os
+    import subprocess
+    import tempfile
+    end = g.source_line("rexec.c", "END")
+    tmp = tempfile.mkdtemp()
+    rec = os.path.join(tmp, "rexec.rec")
+    prog = os.path.join(g.ARGS.bin_dir, PROG)
+    # 1. Recorded under gdb: the values at the end, the instruction count there.
+    h = g.Hart(PROG, opts=("--record-file", rec))
+    out1 = run(h, [f"break rexec.c:{end}", "continue", *prints(), *monitor_icount(), "continue"])
+    rc, o1, e1 = h.finish()
+    m = re.search(r"saved .*: instructions 0\.\.(\d+), (\d+) system calls", e1)
+    if rc != 0 or not m:
+        g.fail("recording with --record-file", rc, o1, e1, out1)
+    total = int(m.group(1))
+    vals1 = values(out1, NAMES)
+    icount_end = icounts(out1)
+    # 2. Replayed without a debugger: the same output, the same end.
+    r = subprocess.run([g.ARGS.hart_run, "--replay", rec], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, timeout=30)
+    want = f"ended at instruction {total} (the recording ended at {total})"
+    if r.returncode != 0 or r.stdout != o1 or want not in r.stderr or "no divergence" not in r.stderr:
+        g.fail("replay without gdb: other output or end", o1, r.stdout, r.stderr)
+    # 3. Replayed under gdb, in a process with another pid: the recorded values,
+    # then back and forth over the whole history.
+    h = g.Hart(PROG, opts=("--replay", rec))
+    out3 = run(h, [f"break rexec.c:{end}", "continue", *prints(), *monitor_icount(), "continue"])
+    h.finish()
+    if values(out3, NAMES) != vals1 or icounts(out3) != icount_end or len(vals1) != 1:
+        g.fail(f"replayed values {values(out3, NAMES)} {icounts(out3)} differ from the recorded "
+               f"{vals1} {icount_end}", out1, out3)
+    out = rexec_gdb(opts=("--replay", rec))
+    if values(re.sub(r"^\$\d+ = [013]$\n", "", out, flags=re.M), NAMES)[0] != vals1[0]:
+        g.fail("rexec_gdb on the replay saw other values than the recording", out1, out)
+    # 4. Bad files: a clear error, nothing run.
+    with open(rec, "rb") as f:
+        data = f.read()
+    bad = os.path.join(tmp, "bad.rec")
+    cases = [(data[:len(data) // 2], "damaged or truncated recording"),
+             (data[:300] + bytes([data[300] ^ 1]) + data[301:], "damaged or truncated recording"),
+             (b"#!/bin/sh\n" + data[10:], "not a hart recording")]
+    for content, msg in cases:
+        with open(bad, "wb") as f:
+            f.write(content)
+        r = subprocess.run([g.ARGS.hart_run, "--replay", bad], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=30)
+        if r.returncode == 0 or msg not in r.stderr or r.stdout:
+            g.fail(f"replay of a bad file: expected {msg!r}", r.returncode, r.stdout, r.stderr)
+    other = os.path.join(g.ARGS.bin_dir, "basic")
+    r = subprocess.run([g.ARGS.hart_run, "--replay", rec, other], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=30)
+    if r.returncode == 0 or "is not the program that was recorded" not in r.stderr or r.stdout:
+        g.fail("replay with another program", r.returncode, r.stdout, r.stderr)
+    for f in (rec, bad):
+        os.unlink(f)
+    os.rmdir(tmp)
+
+
+SCENARIOS = {f.__name__: f for f in [rexec_icount, rexec_gdb, rexec_checkpoints, rexec_file]}
 
 
 def main():
