@@ -520,7 +520,9 @@ def reverse():
                               stderr=subprocess.STDOUT, text=True, errors="replace", timeout=60).stdout
     if "--reverse" not in helptext:
         ver = subprocess.run([LLDB, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             text=True, errors="replace").stdout.strip()
+                             text=True, errors="replace").stdout
+        m = re.search(r"lldb version \S+", ver)
+        ver = m.group(0) if m else "this lldb"
         print(f"SKIP: {ver} has no reverse execution (process continue --reverse, LLDB 21+)")
         sys.exit(77)
     end = source_line("rexec.c", "END")
