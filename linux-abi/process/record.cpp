@@ -357,9 +357,24 @@ void Recorder::record_syscall(Process& p, Thread& t, uint64_t nr, const uint64_t
       len = std::min(len, kMaxWriteBytes - total);
       if (len == 0) continue;
       std::string bytes(len, '\0');
-      if (!p.as().peek(addr, bytes.data(), len)) continue;  // nothing there (the call failed)
-      total += len;
-      e.writes.emplace_back(addr, std::move(bytes));
+      if (p.as().peek(addr, bytes.data(), len)) {
+        total += len;
+        e.writes.emplace_back(addr, std::move(bytes));
+        continue;
+      }
+      // Not all readable (nothing there: the call failed; a file mapping
+      // past the end of its file): the pages that are, in runs.
+      std::string page(kPageSize, '\0');
+      for (uint64_t a = addr; a < addr + len;) {
+        uint64_t n = std::min(page_down(a) + kPageSize, addr + len) - a;
+        bool ok = p.as().peek(a, page.data(), n);
+        if (ok && !e.writes.empty() && e.writes.back().first + e.writes.back().second.size() == a)
+          e.writes.back().second.append(page.data(), n);
+        else if (ok)
+          e.writes.emplace_back(a, std::string(page.data(), n));
+        if (ok) total += n;
+        a += n;
+      }
     }
   }
   if (p.thread_count() != 1) {

@@ -188,6 +188,18 @@ def rexec_file():
     out = rexec_gdb(opts=("--replay", rec))
     if values(re.sub(r"^\$\d+ = [013]$\n", "", out, flags=re.M), NAMES)[0] != vals1[0]:
         g.fail("rexec_gdb on the replay saw other values than the recording", out1, out)
+    # The same for a dynamically linked program (ld.so maps libc from files:
+    # the mappings' bytes are in the log, up to the end of each file).
+    dyn = os.path.join(tmp, "dyn.rec")
+    runs = []
+    for opts in (["--record-file", dyn, os.path.join(g.ARGS.bin_dir, "basic_dyn")], ["--replay", dyn]):
+        runs.append(subprocess.run([g.ARGS.hart_run, "-L", g.DYN_SYSROOT, *opts], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, timeout=30))
+    m = re.search(r"saved .*: instructions 0\.\.(\d+),", runs[0].stderr)
+    if (not m or runs[1].returncode != 0 or runs[1].stdout != runs[0].stdout or "sum=3" not in runs[0].stdout
+            or f"ended at instruction {m.group(1)} " not in runs[1].stderr or "no divergence" not in runs[1].stderr):
+        g.fail("record/replay of basic_dyn", runs[0].stdout, runs[0].stderr, runs[1].stdout, runs[1].stderr)
+    os.unlink(dyn)
     # 4. Bad files: a clear error, nothing run.
     with open(rec, "rb") as f:
         data = f.read()
