@@ -159,8 +159,9 @@ void Recorder::thread_exiting(Thread& t) {
   if (echo_ && !diverged_)
     fprintf(stderr,
             "hart: replay: the process ended at instruction %" PRIu64 " (the recording ended at %" PRIu64
-            "); %zu system calls, %zu counter reads, %zu signals replayed, no divergence\n",
-            exit_icount_, end_, syscall_pos_, counter_pos_, signal_pos_);
+            "%s); %zu system calls, %zu counter reads, %zu signals replayed, no divergence\n",
+            exit_icount_, end_, exit_icount_ > end_ ? ", the rest ran live" : "", syscall_pos_, counter_pos_,
+            signal_pos_);
 }
 
 bool Recorder::save(const Process& p, const std::string& path, std::string* error) {
