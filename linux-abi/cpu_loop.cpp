@@ -215,7 +215,15 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
 
 GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
   GuestResult res;
-  std::shared_ptr<Process> proc = Process::create(exec, log, &res.error, nullptr, cfg.address_space);
+  // Replaying a file: its program (unless another path to it is given),
+  // argv, envp and address-space size.
+  std::shared_ptr<const Recorder::Saved> saved;
+  if (!cfg.replay_file.empty()) {
+    saved = Recorder::read_file(cfg.replay_file, &res.error);
+    if (!saved) return res;
+  }
+  std::shared_ptr<Process> proc = Process::create(exec, log, &res.error, nullptr,
+                                                  saved ? Recorder::saved_limit(*saved) : cfg.address_space);
   if (!proc) return res;
   proc->strace = cfg.strace;
   if (!cfg.core_pattern.empty()) proc->tree().core_pattern = cfg.core_pattern;
@@ -227,11 +235,7 @@ GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
   std::vector<std::string> argv = cfg.argv;
   std::vector<std::string> envp = cfg.envp;
   std::string exe = cfg.exe_path;
-  // Replaying a file: its program (unless another path to it is given), argv and envp.
-  std::shared_ptr<const Recorder::Saved> saved;
-  if (!cfg.replay_file.empty()) {
-    saved = Recorder::read_file(cfg.replay_file, &res.error);
-    if (!saved) return res;
+  if (saved) {
     if (exe.empty()) exe = Recorder::saved_exe(*saved);
     argv = Recorder::saved_argv(*saved);
     envp = Recorder::saved_envp(*saved);
@@ -260,8 +264,10 @@ GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
   }
   proc->wait_until_zombie();
   if (!cfg.record_file.empty()) {
-    std::string err;
-    if (!proc->recorder || !proc->recorder->save(*proc, cfg.record_file, &err))
+    std::string err, summary;
+    if (proc->recorder && proc->recorder->save(*proc, cfg.record_file, &err, &summary))
+      fprintf(stderr, "hart: %s\n", summary.c_str());
+    else
       log.printf("hart: record: cannot save %s: %s\n", cfg.record_file.c_str(),
                  proc->recorder ? err.c_str() : "not recorded");
   }

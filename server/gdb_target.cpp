@@ -756,9 +756,9 @@ std::string ProcessGdbTarget::monitor(const std::string& command) {
     std::string path = command.substr(12);
     while (!path.empty() && path.front() == ' ') path.erase(0, 1);
     if (path.empty()) return "usage: monitor record save FILE\n";
-    std::string err;
-    if (!r->save(*p_, path, &err)) return "error: " + err + "\n";
-    return "recording saved to " + path + "\n";
+    std::string err, summary;
+    if (!r->save(*p_, path, &err, &summary)) return "error: " + err + "\n";
+    return summary + "\n";
   }
   if (command.rfind("log ", 0) == 0) {
     std::string spec = command.substr(4);

@@ -93,13 +93,15 @@ class Recorder {
   // Writes the whole history (the start-of-history image, the logs, the
   // end) to path; p is the recorded process. The recorded thread must be
   // parked or gone. false + *error on failure.
-  bool save(const Process& p, const std::string& path, std::string* error);
+  // *summary (if given): what was saved, in one line.
+  bool save(const Process& p, const std::string& path, std::string* error, std::string* summary = nullptr);
   // A recording read back (checked: version, checksum, bounds).
   struct Saved;
   static std::shared_ptr<const Saved> read_file(const std::string& path, std::string* error);
   static const std::string& saved_exe(const Saved& s);
   static const std::vector<std::string>& saved_argv(const Saved& s);
   static const std::vector<std::string>& saved_envp(const Saved& s);
+  static uint64_t saved_limit(const Saved& s);  // the address-space size
   // Replays s in p, freshly loaded from the same program (its identity is
   // checked) and not started: p's memory and registers become the start of
   // history and the whole history is replay. What the program wrote to

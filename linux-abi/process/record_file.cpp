@@ -150,6 +150,7 @@ struct Recorder::Saved {
 const std::string& Recorder::saved_exe(const Saved& s) { return s.exe_path; }
 const std::vector<std::string>& Recorder::saved_argv(const Saved& s) { return s.argv; }
 const std::vector<std::string>& Recorder::saved_envp(const Saved& s) { return s.envp; }
+uint64_t Recorder::saved_limit(const Saved& s) { return s.limit; }
 
 void Recorder::thread_exiting(Thread& t) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -164,7 +165,7 @@ void Recorder::thread_exiting(Thread& t) {
             signal_pos_);
 }
 
-bool Recorder::save(const Process& p, const std::string& path, std::string* error) {
+bool Recorder::save(const Process& p, const std::string& path, std::string* error, std::string* summary) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!active_ || checkpoints_.empty() || !checkpoints_.front().mem) {
     *error = "nothing recorded (the recording stopped or never started)";
@@ -274,10 +275,12 @@ bool Recorder::save(const Process& p, const std::string& path, std::string* erro
     unlink(tmp.c_str());
     return false;
   }
-  fprintf(stderr,
-          "hart: record: saved %s: instructions %" PRIu64 "..%" PRIu64 ", %zu system calls, %zu counter reads, "
-          "%zu signals\n",
-          path.c_str(), ck.icount, end, n_sys, counters_.size(), signals_.size());
+  char buf[256];
+  snprintf(buf, sizeof buf,
+           "record: saved %s: instructions %" PRIu64 "..%" PRIu64 ", %zu system calls, %zu counter reads, "
+           "%zu signals",
+           path.c_str(), ck.icount, end, n_sys, counters_.size(), signals_.size());
+  if (summary) *summary = buf;
   return true;
 }
 
@@ -309,6 +312,7 @@ std::shared_ptr<const Recorder::Saved> Recorder::read_file(const std::string& pa
   for (uint64_t n = r.count(); n--;) s->argv.push_back(r.str());
   for (uint64_t n = r.count(); n--;) s->envp.push_back(r.str());
   s->limit = r.u64();
+  if (r.ok() && !check_address_space_size(s->limit).empty()) return bad("an invalid address-space size");
   s->start.icount = r.u64();
   r.bytes(s->start.arch, kArchBytes);
   s->start.res.addr = r.u64();

@@ -200,6 +200,20 @@ def rexec_file():
             or f"ended at instruction {m.group(1)} " not in runs[1].stderr or "no divergence" not in runs[1].stderr):
         g.fail("record/replay of basic_dyn", runs[0].stdout, runs[0].stderr, runs[1].stdout, runs[1].stderr)
     os.unlink(dyn)
+    # hartd's launch field record_file: the same recording, saved by the daemon.
+    if g.ARGS.hartd:
+        d = g.Daemon()
+        drec = os.path.join(tmp, "hartd.rec")
+        try:
+            pid = d.launch(PROG, record_file=drec)["pid"]
+            status, dout = d.exit_of(pid)
+        finally:
+            d.stop()
+        r = subprocess.run([g.ARGS.hart_run, "--replay", drec], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=30)
+        if dout != r.stdout or "head ELF counter" not in dout or "no divergence" not in r.stderr:
+            g.fail("a recording saved by hartd (record_file) replayed otherwise", dout, r.stdout, r.stderr)
+        os.unlink(drec)
     # 4. Bad files: a clear error, nothing run.
     with open(rec, "rb") as f:
         data = f.read()
@@ -232,6 +246,8 @@ def main():
     ap.add_argument("--hart-run", required=True)
     ap.add_argument("--bin-dir", required=True)
     ap.add_argument("--src-dir", required=True)
+    ap.add_argument("--hartd")
+    ap.add_argument("--client-dir")
     ap.add_argument("scenario", choices=sorted(SCENARIOS))
     g.ARGS = ap.parse_args()
     g.run_scenario(g.ARGS.scenario, SCENARIOS[g.ARGS.scenario])
