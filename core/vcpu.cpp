@@ -62,6 +62,7 @@ void vcpu_host_fault(int sig, siginfo_t* si, void* ucv) {
   v->state.fault_kind = sig == SIGBUS ? FaultKind::Bus : FaultKind::Unmapped;  // refined later
   v->state.fault_is_write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
   v->state.exit_reason = ExitReason::MemFault;
+  v->save_count_budget();
   siglongjmp(v->recovery_, 1);
 }
 
@@ -99,6 +100,7 @@ void Vcpu::raise_fault(FaultKind kind, uint64_t guest_addr, bool is_write) {
   state.fault_addr = guest_addr;
   state.fault_is_write = is_write;
   state.exit_reason = ExitReason::MemFault;
+  save_count_budget();
   siglongjmp(recovery_, 2);
 }
 
@@ -151,6 +153,11 @@ TranslationBlock** Vcpu::count_cache() {
     for (unsigned i = 0; i < kJmpCacheSize; ++i) count_cache_[i] = &g_empty_slot;
   }
   return count_cache_.get();
+}
+
+void Vcpu::save_count_budget() {
+  // Leaving generated code by longjmp: its frame, where the budget is, goes.
+  if (code_counting_ && state.count_slot) state.icount_budget = *state.count_slot;
 }
 
 void Vcpu::arm_code_count() {

@@ -105,6 +105,7 @@ class Vcpu {
   // after leaving generated code, icount from what the budget lost.
   void arm_code_count();
   void settle_code_count();
+  void save_count_budget();  // a guest fault inside counting code
   uint64_t count_base_ = 0;  // icount + icount_budget when armed
   bool code_counting_ = false;  // inside generated code that counts
   void log_cpu_state();

@@ -1129,8 +1129,10 @@ void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label) {
   a.bind(loaded);
   for (const PinnedReg& p : kPinnedRegs)
     a.mov(Gp(gpq(static_cast<uint32_t>(p.host_id))), x86be::xreg_mem(p.xreg));
+  x86be::emit_dispatch_count_in(a);
   a.jmp(rdx);
   a.bind(exit_label);
+  x86be::emit_dispatch_count_out(a);
   for (const PinnedReg& p : kPinnedRegs)
     a.mov(x86be::xreg_mem(p.xreg), Gp(gpq(static_cast<uint32_t>(p.host_id))));
   // Back to the host's MXCSR only if its rounding or masks differ: sticky

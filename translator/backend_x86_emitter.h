@@ -214,4 +214,10 @@ class Emitter {
   std::string error_;
 };
 
+// The dispatcher's part of counting (backend_x86_count.cpp): the budget
+// into the frame's kCountSlot on entry (CpuState::count_slot names it),
+// back to CpuState::icount_budget on the way out. Uses rcx.
+void emit_dispatch_count_in(Assembler& a);
+void emit_dispatch_count_out(Assembler& a);
+
 }  // namespace hart::x86be
