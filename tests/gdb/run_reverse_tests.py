@@ -238,7 +238,39 @@ def rexec_file():
     os.rmdir(tmp)
 
 
-SCENARIOS = {f.__name__: f for f in [rexec_icount, rexec_gdb, rexec_checkpoints, rexec_file]}
+def rexec_faults():
+    """Faults inside counted blocks (tests/gdb/rexec_faults.c: 200 SIGSEGV,
+    50 SIGILL, each caught): the recording's instruction count is the same
+    counted by blocks and one instruction per block, and a replay in another
+    process meets every fault where the recording did (no divergence)."""
+    import os
+    import subprocess
+    import tempfile
+    tmp = tempfile.mkdtemp()
+    prog = os.path.join(g.ARGS.bin_dir, "rexec_faults")
+    ends, outs = [], []
+    for i, opts in enumerate(([], ["-one-insn-per-tb"])):
+        rec = os.path.join(tmp, f"{i}.rec")
+        r = subprocess.run([g.ARGS.hart_run, *opts, "--record-file", rec, prog], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=60)
+        m = re.search(r"saved .*: instructions 0\.\.(\d+), \d+ system calls, \d+ counter reads, (\d+) signals",
+                      r.stderr)
+        if r.returncode != 0 or not m or m.group(2) != "250" or not r.stdout.startswith("segv 200 ill 50 s "):
+            g.fail(f"recording rexec_faults {opts}", r.returncode, r.stdout, r.stderr)
+        ends.append(m.group(1))
+        outs.append(r.stdout)
+        p = subprocess.run([g.ARGS.hart_run, "--replay", rec], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=60)
+        if (p.returncode != 0 or p.stdout != r.stdout or "no divergence" not in p.stderr
+                or f"ended at instruction {m.group(1)} " not in p.stderr):
+            g.fail(f"replay of rexec_faults {opts}", p.stdout, p.stderr)
+        os.unlink(rec)
+    os.rmdir(tmp)
+    if ends[0] != ends[1] or outs[0] != outs[1]:
+        g.fail(f"instruction counts differ: {ends[0]} counted by blocks, {ends[1]} one by one", outs)
+
+
+SCENARIOS = {f.__name__: f for f in [rexec_icount, rexec_gdb, rexec_checkpoints, rexec_file, rexec_faults]}
 
 
 def main():
