@@ -120,6 +120,16 @@ struct CpuState {
   // (replay). Null otherwise.
   uint64_t (*counter_hook)(void* ctx, uint32_t csr, uint64_t live);
   void* counter_ctx;
+  // Instruction counting in generated code (kTbCount blocks, core/vcpu.h):
+  // each block, on entry, names itself in count_tb and takes its
+  // instruction count off the budget; a block that does not fit in the
+  // budget leaves to the dispatcher without running. While generated code
+  // runs the budget may live elsewhere (the JIT keeps it in its frame, at
+  // count_slot): it is back in icount_budget whenever code leaves, and a
+  // guest fault copies it back from *count_slot (Vcpu).
+  uint64_t icount_budget;
+  const struct TranslationBlock* count_tb;
+  uint64_t* count_slot;
 
   uint32_t fcsr() const { return (frm << 5) | fflags; }
   void set_fcsr(uint32_t v) {

@@ -41,6 +41,10 @@ class Executor {
   // in host registers (found in uc) back to the CPU state and set its pc.
   virtual void restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_pc,
                              const ucontext_t* uc) = 0;
+  // True if kTbCount blocks count their instructions in generated code
+  // (CpuState::icount_budget); otherwise a counting vCPU returns to its loop
+  // after every block.
+  virtual bool counts_in_code() const { return false; }
   // True if host_pc lies in code this executor generated outside any TB
   // (dispatcher, helpers' trampolines) — faults there are internal errors.
   virtual bool owns_code(uintptr_t host_pc) const = 0;

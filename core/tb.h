@@ -39,6 +39,7 @@ enum TbFlags : uint32_t {
   kTbDebugStep = 4,  // debugger single step: one instruction, its breakpoint ignored
   kTbPm7 = 8,        // Supm: data addresses masked with PMLEN 7 (CpuState::pmlen)
   kTbPm16 = 16,      // ... with PMLEN 16
+  kTbCount = 32,     // counts retired instructions (CpuState::icount_budget, count_tb)
 };
 
 // What an indirect jump compares to find a TB in the jump cache: the guest

@@ -62,6 +62,7 @@ void vcpu_host_fault(int sig, siginfo_t* si, void* ucv) {
   v->state.fault_kind = sig == SIGBUS ? FaultKind::Bus : FaultKind::Unmapped;  // refined later
   v->state.fault_is_write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
   v->state.exit_reason = ExitReason::MemFault;
+  v->save_count_budget();
   siglongjmp(v->recovery_, 1);
 }
 
@@ -99,6 +100,7 @@ void Vcpu::raise_fault(FaultKind kind, uint64_t guest_addr, bool is_write) {
   state.fault_addr = guest_addr;
   state.fault_is_write = is_write;
   state.exit_reason = ExitReason::MemFault;
+  save_count_budget();
   siglongjmp(recovery_, 2);
 }
 
@@ -121,7 +123,7 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
   // Counting: the loop's own cache, so that generated code (which probes
   // state.jmp_cache for indirect jumps) never goes from block to block
   // without coming back here to count.
-  TranslationBlock** jc = counting ? count_cache() : state.jmp_cache;
+  TranslationBlock** jc = counting && !exec_.counts_in_code() ? count_cache() : state.jmp_cache;
   unsigned slot = jmp_cache_slot(pc);
   TranslationBlock* tb = jc[slot];
   if (tb->probe_key == tb_probe_key(pc, flags)) return tb;
@@ -154,6 +156,26 @@ TranslationBlock** Vcpu::count_cache() {
     for (unsigned i = 0; i < kJmpCacheSize; ++i) count_cache_[i] = &g_empty_slot;
   }
   return count_cache_.get();
+}
+
+void Vcpu::save_count_budget() {
+  // Leaving generated code by longjmp: its frame, where the budget is, goes.
+  if (code_counting_ && state.count_slot) state.icount_budget = *state.count_slot;
+}
+
+void Vcpu::arm_code_count() {
+  state.icount_budget = icount_stop > icount ? icount_stop - icount : 0;
+  count_base_ = icount + state.icount_budget;
+  state.count_tb = nullptr;
+}
+
+void Vcpu::settle_code_count() {
+  // Every block that ran took its whole count off the budget on entry;
+  // one left inside (state.exit_reason set) ran only part of it.
+  icount = count_base_ - state.icount_budget;
+  if (state.exit_reason != ExitReason::None && state.count_tb)
+    icount -= state.count_tb->icount - retired_in(state.count_tb);
+  arm_code_count();
 }
 
 uint64_t Vcpu::retired_in(const TranslationBlock* tb) const {
@@ -227,6 +249,8 @@ ExitReason Vcpu::finish_fault() {
     icount += retired_in(counted_tb_);
     counted_tb_ = nullptr;
   }
+  if (code_counting_) settle_code_count();
+  code_counting_ = false;
   return state.exit_reason;
 }
 
@@ -253,11 +277,18 @@ ExitReason Vcpu::run_loop() {
   if (watching) base_flags |= kTbOneInsn;
   if (stepping || watching) chain = false;
   const bool count = counting;
-  if (count) chain = false;
-  if (count && !last_run_counted_) {  // generated code must find no TB in the jump cache
-    for (TranslationBlock*& e : state.jmp_cache) e = &g_empty_slot;
+  // Counting: in generated code when the executor can (kTbCount blocks,
+  // chained as usual); otherwise every block comes back here to be counted.
+  const bool code_count = count && exec_.counts_in_code();
+  if (code_count) {
+    base_flags |= kTbCount;
+    arm_code_count();
+  } else if (count) {
+    chain = false;
+    if (!last_run_counted_)  // generated code must find no TB in the jump cache
+      for (TranslationBlock*& e : state.jmp_cache) e = &g_empty_slot;
   }
-  last_run_counted_ = count;
+  last_run_counted_ = count && !code_count;
   TranslationBlock* last = nullptr;
   int last_exit = 0;
   for (;;) {
@@ -275,16 +306,19 @@ ExitReason Vcpu::run_loop() {
     }
     TranslationBlock* tb = find_tb(state.pc, flags);
     if (!tb) return state.exit_reason;  // fetch fault, described in state
-    // Near the stop: one instruction at a time.
+    // Near the stop: one instruction at a time (and no chain into that
+    // block, which would stay on the hot path).
+    bool near_stop = false;
     if (count && tb->icount > icount_stop - icount && !(flags & kTbOneInsn)) {
       tb = find_tb(state.pc, flags | kTbOneInsn);
       if (!tb) return state.exit_reason;
+      near_stop = true;
     }
     if (log_.enabled(kLog_exec))
       log_.printf("Trace 0: %p [%08lx/%016lx/%08x/%08x] \n", (void*)tb->code, 0ul,
                   (unsigned long)tb->pc, tb->flags, 0u);
     if (log_.enabled(kLog_cpu)) log_cpu_state();
-    if (chain && last && last->valid && tb->valid) cache_.link(last, last_exit, tb);
+    if (chain && last && last->valid && tb->valid && !near_stop) cache_.link(last, last_exit, tb);
     // Watch mode: an instruction that touches a watched range stops *before*
     // it runs (gdb's riscv watchpoints are non-steppable: gdb steps over
     // the access itself, then compares values). Resuming at that pc runs it.
@@ -295,10 +329,13 @@ ExitReason Vcpu::run_loop() {
     }
     watch_skip_pc_ = ~uint64_t{0};
     in_guest_ = true;
-    counted_tb_ = count ? tb : nullptr;
+    counted_tb_ = count && !code_count ? tb : nullptr;
+    code_counting_ = code_count;
     ExitValue ev = exec_.enter(*this, tb);
     in_guest_ = false;
-    if (count) icount += retired_in(tb);
+    code_counting_ = false;
+    if (code_count) settle_code_count();
+    else if (count) icount += retired_in(tb);
     counted_tb_ = nullptr;
     if (ev & 3) {
       last = reinterpret_cast<TranslationBlock*>(ev & ~uintptr_t{3});

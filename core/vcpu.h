@@ -58,13 +58,17 @@ class Vcpu {
   bool debug_step = false;
   StopEvent debug_event;
   // Retired-instruction counting (record/replay, linux-abi/process/record.h).
-  // While `counting`, icount is exact whenever run() returns: every block
-  // returns to the loop (no chaining, no inline jump-cache hits) and adds
-  // its instruction count; an exit inside a block adds the instructions
-  // before the exit point (plus the ecall or fence.i that exited). run()
-  // returns Icount once icount reaches icount_stop, approaching it with
-  // one-instruction blocks. Off (the default) nothing is counted and the
-  // loop does no extra work.
+  // While `counting`, icount is exact whenever run() returns. With the JIT
+  // (Executor::counts_in_code) blocks are translated with kTbCount: each
+  // takes its instruction count off CpuState::icount_budget on entry (and
+  // names itself in count_tb), chaining and the jump cache stay; a block
+  // that does not fit in the budget leaves without running. Otherwise every
+  // block returns to the loop (no chaining, no inline jump-cache hits) and
+  // adds its count. Either way an exit inside a block counts the
+  // instructions before the exit point from the block's pc map (plus the
+  // ecall or fence.i that exited). run() returns Icount once icount reaches
+  // icount_stop, approaching it with one-instruction blocks. Off (the
+  // default) nothing is counted and the loop does no extra work.
   bool counting = false;
   uint64_t icount = 0;
   uint64_t icount_stop = ~uint64_t{0};
@@ -97,6 +101,13 @@ class Vcpu {
   TranslationBlock* find_tb(uint64_t pc, uint32_t flags);
   // Counting: the instructions tb retired in the exit that just happened.
   uint64_t retired_in(const TranslationBlock* tb) const;
+  // Counting in generated code: set the budget from icount/icount_stop;
+  // after leaving generated code, icount from what the budget lost.
+  void arm_code_count();
+  void settle_code_count();
+  void save_count_budget();  // a guest fault inside counting code
+  uint64_t count_base_ = 0;  // icount + icount_budget when armed
+  bool code_counting_ = false;  // inside generated code that counts
   void log_cpu_state();
 
   AddressSpace& as_;

@@ -202,6 +202,7 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
       }
     }
     p.core_dump_rendezvous(*t);  // a fatal signal's core file, with every thread parked
+    if (Recorder* rec = p.recorder.get()) rec->thread_exiting(*t);
     debug_thread_exit(p, *t);
     p.thread_exited(*t);
     // The last thread made the process a zombie: the stub sees it now, not
@@ -214,7 +215,15 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
 
 GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
   GuestResult res;
-  std::shared_ptr<Process> proc = Process::create(exec, log, &res.error, nullptr, cfg.address_space);
+  // Replaying a file: its program (unless another path to it is given),
+  // argv, envp and address-space size.
+  std::shared_ptr<const Recorder::Saved> saved;
+  if (!cfg.replay_file.empty()) {
+    saved = Recorder::read_file(cfg.replay_file, &res.error);
+    if (!saved) return res;
+  }
+  std::shared_ptr<Process> proc = Process::create(exec, log, &res.error, nullptr,
+                                                  saved ? Recorder::saved_limit(*saved) : cfg.address_space);
   if (!proc) return res;
   proc->strace = cfg.strace;
   if (!cfg.core_pattern.empty()) proc->tree().core_pattern = cfg.core_pattern;
@@ -224,13 +233,27 @@ GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
     proc->set_root(std::move(root));
   }
   std::vector<std::string> argv = cfg.argv;
-  if (argv.empty()) argv.push_back(cfg.exe_path);
-  if (!proc->exec(cfg.exe_path, argv, cfg.envp, cfg.sysroot, cfg.vcpu, &res.error)) return res;
+  std::vector<std::string> envp = cfg.envp;
+  std::string exe = cfg.exe_path;
+  if (saved) {
+    if (exe.empty()) exe = Recorder::saved_exe(*saved);
+    argv = Recorder::saved_argv(*saved);
+    envp = Recorder::saved_envp(*saved);
+  }
+  if (argv.empty()) argv.push_back(exe);
+  if (!proc->exec(exe, argv, envp, cfg.sysroot, cfg.vcpu, &res.error)) return res;
   res.ok = true;
   if (log.enabled(kLog_page)) log_page_map(*proc);
-  if (cfg.record && !record_at_launch(*proc, cfg.record_options, &res.error)) {
+  if ((cfg.record || !cfg.record_file.empty()) && !record_at_launch(*proc, cfg.record_options, &res.error)) {
     res.ok = false;
     return res;
+  }
+  if (saved) {
+    proc->recorder = Recorder::start_replay(*proc, *saved, cfg.record_options, &res.error);
+    if (!proc->recorder) {
+      res.ok = false;
+      return res;
+    }
   }
 
   if (cfg.before_start) cfg.before_start(proc);
@@ -240,6 +263,14 @@ GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
     return res;
   }
   proc->wait_until_zombie();
+  if (!cfg.record_file.empty()) {
+    std::string err, summary;
+    if (proc->recorder && proc->recorder->save(*proc, cfg.record_file, &err, &summary))
+      fprintf(stderr, "hart: %s\n", summary.c_str());
+    else
+      log.printf("hart: record: cannot save %s: %s\n", cfg.record_file.c_str(),
+                 proc->recorder ? err.c_str() : "not recorded");
+  }
   // Orphans still running end with the first process (hart-run's lifetime).
   if (cfg.exit_after)
     Process::kill_all();

@@ -31,6 +31,10 @@ struct GuestConfig {
   // Record from the first instruction, for reverse execution (record.h).
   bool record = false;
   RecordOptions record_options;
+  // Record, and save the recording here when the process ends (record.h).
+  std::string record_file;
+  // Replay this recording (exe_path may be empty: the recorded program).
+  std::string replay_file;
   // Called with the loaded process before its first instruction runs
   // (hart-run -g attaches the gdb stub here).
   std::function<void(const std::shared_ptr<Process>&)> before_start;

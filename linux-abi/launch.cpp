@@ -129,7 +129,7 @@ std::shared_ptr<Launch> Launch::start(Executor& exec, const LaunchConfig& cfg, E
       *error = cfg.exe_path + error->substr(exe.size());
     return nullptr;
   }
-  if (cfg.record && !record_at_launch(*p, RecordOptions{}, error)) return nullptr;
+  if ((cfg.record || !cfg.record_file.empty()) && !record_at_launch(*p, RecordOptions{}, error)) return nullptr;
   l->root_ = p;
   l->pid_ = p->pid();
   l->started_ = std::chrono::steady_clock::now();
@@ -189,6 +189,14 @@ void Launch::supervise() {
   while (Process::kill_frozen(Process::members(*tree_))) std::this_thread::sleep_for(milliseconds(10));
   tree_->wait_idle();
   root_->release_dirs();  // kept for its status until reaped: without an fd
+  if (!cfg_.record_file.empty()) {  // "record_file": the history, for hart-run --replay
+    std::string err, summary;
+    if (root_->recorder && root_->recorder->save(*root_, cfg_.record_file, &err, &summary))
+      log_.printf("hart: launch %d: %s\n", pid_, summary.c_str());
+    else
+      log_.printf("hart: launch %d: cannot save the recording to %s: %s\n", pid_, cfg_.record_file.c_str(),
+                  root_->recorder ? err.c_str() : "not recorded");
+  }
 
   LaunchStatus st;
   if (root_->killed_by_signal()) {

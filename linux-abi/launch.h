@@ -76,6 +76,8 @@ struct LaunchConfig {
   std::function<void(const std::string&)> log_sink;
   VcpuOptions vcpu;
   bool record = false;  // record for reverse execution (record.h)
+  // Record, and save the recording here (absolute) when the program ends.
+  std::string record_file;
   LaunchLimits limits;
   // Who launched it (the control client's uid) and whether its /proc shows
   // every process of that owner in the daemon ("proc_view": "owner") or

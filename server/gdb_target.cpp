@@ -726,7 +726,8 @@ std::string ProcessGdbTarget::monitor(const std::string& command) {
            "log                  show the enabled log categories\n"
            "log ITEM[,ITEM...]   enable log categories (as hart-run -d); 'log none' disables\n"
            "icount               instructions the current thread retired (recorded processes)\n"
-           "record               the recording: position, history, events, checkpoints\n";
+           "record               the recording: position, history, events, checkpoints\n"
+           "record save FILE     save the recording (hart-run --replay FILE replays it)\n";
   if (command == "info") {
     char buf[128];
     snprintf(buf, sizeof buf, "pid %d, %zu thread(s), executable ", p_->pid(), live_threads());
@@ -748,6 +749,16 @@ std::string ProcessGdbTarget::monitor(const std::string& command) {
     char buf[64];
     snprintf(buf, sizeof buf, "%" PRIu64 "\n", v ? v->icount : 0);
     return buf;
+  }
+  if (command.rfind("record save ", 0) == 0) {
+    linux::Recorder* r = p_->recorder.get();
+    if (!r || !r->active()) return "not recording (start the program with hart-run --record)\n";
+    std::string path = command.substr(12);
+    while (!path.empty() && path.front() == ' ') path.erase(0, 1);
+    if (path.empty()) return "usage: monitor record save FILE\n";
+    std::string err, summary;
+    if (!r->save(*p_, path, &err, &summary)) return "error: " + err + "\n";
+    return summary + "\n";
   }
   if (command.rfind("log ", 0) == 0) {
     std::string spec = command.substr(4);

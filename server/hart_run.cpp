@@ -72,6 +72,9 @@ const char kUsage[] =
     "  --record           record the program (single-threaded) so that gdb can run it\n"
     "                     backwards: reverse-stepi/-next/-finish/-continue (docs/REVERSE.md)\n"
     "  --record-interval N  instructions between checkpoints (default 16777216)\n"
+    "  --record-file FILE record, and save the recording to FILE when the program ends\n"
+    "  --replay FILE      replay a saved recording (PROGRAM optional: the recorded one;\n"
+    "                     it must be the same file) — with -g, debug it backwards\n"
     "Environment: QEMU_LD_PREFIX is honoured like -L.\n";
 
 int fail(const std::string& msg) {
@@ -277,6 +280,10 @@ int main(int argc, char** argv) {
       cfg.strace = true;
     } else if (a == "--record" || a == "-record") {
       cfg.record = true;
+    } else if (a == "--record-file" || a == "-record-file") {
+      cfg.record_file = value("--record-file");
+    } else if (a == "--replay" || a == "-replay") {
+      cfg.replay_file = value("--replay");
     } else if (a == "--record-interval" || a == "-record-interval") {
       std::string n = value("--record-interval");
       char* end = nullptr;
@@ -334,14 +341,16 @@ int main(int argc, char** argv) {
     cfg.envp = env;
     return run_gdb_multi(gdb_spec, cfg, log, i < argc ? argv[i] : "", perf_map);
   }
-  if (i >= argc) {
+  if (!cfg.replay_file.empty() && (cfg.record || !cfg.record_file.empty()))
+    return fail("--replay cannot be combined with --record or --record-file");
+  if (i >= argc && cfg.replay_file.empty()) {
     fputs(kUsage, stderr);
     return 1;
   }
 
-  cfg.exe_path = argv[i];
+  if (i < argc) cfg.exe_path = argv[i];
   for (int k = i; k < argc; ++k) cfg.argv.emplace_back(argv[k]);
-  if (!argv0.empty()) cfg.argv[0] = argv0;
+  if (!argv0.empty() && !cfg.argv.empty()) cfg.argv[0] = argv0;
   cfg.envp = env;
 
   std::string err;

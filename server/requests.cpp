@@ -151,7 +151,7 @@ const std::vector<Field> kLaunchSettingFields = {
     {"log", Type::Object, false},      {"limits", Type::Object, false},
     {"address_space", Type::Size, false}, {"proc_view", Type::String, false},
     {"exe", Type::String, false}, {"core_pattern", Type::String, false},
-    {"record", Type::Bool, false}};
+    {"record", Type::Bool, false}, {"record_file", Type::String, false}};
 
 }  // namespace
 
@@ -182,6 +182,9 @@ std::string launch_settings(const Json& b, LaunchRequest* out) {
   cfg.sysroot = b.value("sysroot", std::string());
   cfg.root = b.value("root", std::string());
   cfg.record = b.value("record", false);  // reverse execution (docs/REVERSE.md)
+  cfg.record_file = b.value("record_file", std::string());
+  if (b.contains("record_file") && (cfg.record_file.empty() || cfg.record_file[0] != '/'))
+    return "field 'record_file' must be an absolute path";
   if (!cfg.root.empty() && cfg.root[0] != '/') return "field 'root' must be an absolute path";
   if (!cfg.cwd.empty() && cfg.cwd[0] != '/') return "field 'cwd' must be an absolute path";
   if (!cfg.sysroot.empty() && cfg.sysroot[0] != '/') return "field 'sysroot' must be an absolute path";

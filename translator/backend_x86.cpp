@@ -1274,6 +1274,7 @@ std::string Emitter::run() {
   req_label_ = a_.newLabel();
   a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
   a_.jne(req_label_);
+  if (tb_->flags & kTbCount) emit_count_entry();
   for (idx_ = 0; idx_ < ir_.insns.size(); ++idx_) {
     const IrInsn& i = ir_.insns[idx_];
     const size_t first = idx_;
@@ -1320,6 +1321,7 @@ std::string Emitter::run() {
   a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
   a_.xor_(eax, eax);
   emit_leave_plain();
+  if (tb_->flags & kTbCount) emit_count_cold();
   for (const ColdStub& s : cold_) {
     if (s.kind != ColdStub::Fault) {
       emit_cold_fp(s);
@@ -1386,8 +1388,10 @@ void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label) {
   a.bind(loaded);
   for (const PinnedReg& p : kPinnedRegs)
     a.mov(Gp(gpq(static_cast<uint32_t>(p.host_id))), x86be::xreg_mem(p.xreg));
+  x86be::emit_dispatch_count_in(a);
   a.jmp(rdx);
   a.bind(exit_label);
+  x86be::emit_dispatch_count_out(a);
   for (const PinnedReg& p : kPinnedRegs)
     a.mov(x86be::xreg_mem(p.xreg), Gp(gpq(static_cast<uint32_t>(p.host_id))));
   // Back to the host's MXCSR only if its rounding or masks differ: sticky

@@ -49,7 +49,11 @@ extern const PinnedReg kPinnedRegs[7];
 int ucontext_greg_of(int host_id);
 // Bytes the dispatcher reserves below its saved registers (spill area + pad
 // so that rsp is 16-byte aligned inside generated code).
-constexpr int kFrameBytes = kSpillSlots * 8 + 8;
+// Past the spill slots: the host MXCSR (4 bytes, 4 of padding), then the
+// instruction budget of counting blocks (kCountSlot, backend_x86_count.cpp;
+// 16 bytes keep rsp aligned).
+constexpr int kCountSlot = kSpillSlots * 8 + 8;
+constexpr int kFrameBytes = kSpillSlots * 8 + 8 + 16;
 
 // What Jit::restore_state needs to rebuild exact guest registers after a
 // host fault inside a block (offsets are in the block's code).

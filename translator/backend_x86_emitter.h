@@ -204,6 +204,11 @@ class Emitter {
   void emit_fminmax(const IrInsn& i);
   void emit_fclass(const IrInsn& i);
   void emit_cold_call_saved(uint64_t fn);
+  // kTbCount blocks (backend_x86_count.cpp): the entry that names the block
+  // and takes its instructions off the budget, and the cold path that
+  // leaves when they do not fit.
+  void emit_count_entry();
+  void emit_count_cold();
 
   Assembler& a_;
   const IrBlock& ir_;
@@ -280,7 +285,14 @@ class Emitter {
   std::vector<ColdStub> cold_;
   std::vector<ExitStub> exit_stubs_;
   Label req_label_;
+  Label count_label_;  // kTbCount: the budget is short
   std::string error_;
 };
+
+// The dispatcher's part of counting (backend_x86_count.cpp): the budget
+// into the frame's kCountSlot on entry (CpuState::count_slot names it),
+// back to CpuState::icount_budget on the way out. Uses rcx.
+void emit_dispatch_count_in(Assembler& a);
+void emit_dispatch_count_out(Assembler& a);
 
 }  // namespace hart::x86be

@@ -143,9 +143,10 @@ void Jit::enable_perf_map() {
 
 bool Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb) {
   // Shared translations depend on (pc, flags, guest bytes) only: not with
-  // debugger breakpoints in the code or -d output that would be skipped.
+  // debugger breakpoints in the code or -d output that would be skipped,
+  // nor counting blocks (their code names their own TB).
   GuestLog& log = vcpu.log();
-  const bool share = shared_->enabled() && !vcpu.debug && !log.enabled(kLog_in_asm) &&
+  const bool share = shared_->enabled() && !vcpu.debug && !(flags & kTbCount) && !log.enabled(kLog_in_asm) &&
                      !log.enabled(kLog_op) && !log.enabled(kLog_op_opt) &&
                      !log.enabled(kLog_out_asm);
   // A copy of a shared translation is not timed (two clock reads would be

@@ -54,6 +54,7 @@ class Jit final : public Executor {
   void restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_pc,
                      const ucontext_t* uc) override;
   bool owns_code(uintptr_t host_pc) const override;
+  bool counts_in_code() const override { return true; }
 
  private:
   Jit() = default;

@@ -2,6 +2,7 @@
 #include "linux-abi/process/record.h"
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <cinttypes>
 #include <cstddef>
@@ -71,7 +72,8 @@ std::shared_ptr<Recorder> Recorder::start(Process& p, const RecordOptions& opts,
   v.state.counter_hook = &Recorder::counter_hook;
   v.state.counter_ctx = r.get();
   r->end_ = v.icount;
-  r->next_checkpoint_ = v.icount + r->opts_.interval;
+  r->interval_ = r->opts_.interval;
+  r->next_checkpoint_ = v.icount + r->interval_;
   r->active_ = true;
   return r;
 }
@@ -93,9 +95,10 @@ bool Recorder::take_checkpoint(Process& p, Thread& t, std::string* error) {
   ck.mem = p.as().fork_copy(error);
   if (!ck.mem) return false;
   ck.icount = v.icount;
-  ck.next_syscall = syscalls_.size();
-  ck.next_counter = counters_.size();
-  ck.next_signal = signals_.size();
+  // Replaying forward past the last checkpoint: the replay's positions.
+  ck.next_syscall = replay_ ? syscall_pos_ : syscalls_.size();
+  ck.next_counter = replay_ ? counter_pos_ : counters_.size();
+  ck.next_signal = replay_ ? signal_pos_ : signals_.size();
   memcpy(ck.arch, &v.state, kArchBytes);
   ck.res = {v.state.res_addr, v.state.res_value, v.state.res_size};
   process_state(p, t, ck, /*save=*/true);
@@ -107,7 +110,9 @@ bool Recorder::take_checkpoint(Process& p, Thread& t, std::string* error) {
 
 void Recorder::thin_checkpoints() {
   if (checkpoints_.size() <= opts_.max_checkpoints) return;
-  // Keep the start of history, the newest one and every other one between.
+  // Keep the start of history, the newest one and every other one between,
+  // and take them half as often from now on.
+  interval_ *= 2;
   std::vector<Checkpoint> kept;
   size_t n = checkpoints_.size();
   for (size_t i = 0; i < n; ++i)
@@ -170,18 +175,21 @@ void Recorder::before_run(Process& p, Thread& t) {
       diverged(p, t, "the end of history came before its last events");
     replay_ = false;
   }
-  if (!replay_ && seek_ == Seek::None && v.icount >= next_checkpoint_) {
+  // Live, or replaying forward past the last checkpoint (a recording
+  // loaded from a file): one checkpoint per interval.
+  if (seek_ == Seek::None && v.icount >= next_checkpoint_ &&
+      (checkpoints_.empty() || v.icount > checkpoints_.back().icount)) {
     std::string err;
     if (!take_checkpoint(p, t, &err)) {
       stop(p, t, "a checkpoint failed: " + err);
       return;
     }
-    next_checkpoint_ = v.icount + opts_.interval;
+    next_checkpoint_ = v.icount + interval_;
   }
   if (seek_ != Seek::None)
     v.icount_stop = seek_target_;
   else if (replay_)
-    v.icount_stop = end_;
+    v.icount_stop = next_checkpoint_ > v.icount ? std::min(end_, next_checkpoint_) : end_;
   else
     v.icount_stop = next_checkpoint_;
   // Replaying: halt where the next logged signal was delivered.
@@ -349,9 +357,24 @@ void Recorder::record_syscall(Process& p, Thread& t, uint64_t nr, const uint64_t
       len = std::min(len, kMaxWriteBytes - total);
       if (len == 0) continue;
       std::string bytes(len, '\0');
-      if (!p.as().peek(addr, bytes.data(), len)) continue;  // nothing there (the call failed)
-      total += len;
-      e.writes.emplace_back(addr, std::move(bytes));
+      if (p.as().peek(addr, bytes.data(), len)) {
+        total += len;
+        e.writes.emplace_back(addr, std::move(bytes));
+        continue;
+      }
+      // Not all readable (nothing there: the call failed; a file mapping
+      // past the end of its file): the pages that are, in runs.
+      std::string page(kPageSize, '\0');
+      for (uint64_t a = addr; a < addr + len;) {
+        uint64_t n = std::min(page_down(a) + kPageSize, addr + len) - a;
+        bool ok = p.as().peek(a, page.data(), n);
+        if (ok && !e.writes.empty() && e.writes.back().first + e.writes.back().second.size() == a)
+          e.writes.back().second.append(page.data(), n);
+        else if (ok)
+          e.writes.emplace_back(a, std::string(page.data(), n));
+        if (ok) total += n;
+        a += n;
+      }
     }
   }
   if (p.thread_count() != 1) {
@@ -390,13 +413,15 @@ void Recorder::replay_ecall(Process& p, Thread& t) {
     if (reexecuted(nr, a)) {
       SyscallCtx ctx{p, v, nr, {a[0], a[1], a[2], a[3], a[4], a[5]}};
       int64_t again = dispatch_syscall(ctx);
-      if (again != e.ret && nr != kNrRtSigreturn) {
+      // rt_sigreturn returns a0 as it was; set_tid_address the tid, which
+      // another process (a recording replayed from a file) numbers otherwise.
+      if (again != e.ret && nr != kNrRtSigreturn && nr != kNrSetTidAddress) {
         char buf[128];
         snprintf(buf, sizeof buf, "system call %" PRIu64 " returned %" PRId64 " instead of %" PRId64, nr,
                  again, e.ret);
         diverged(p, t, buf);
       }
-      ret = again;
+      ret = nr == kNrSetTidAddress ? e.ret : again;
     } else {
       if (nr == kNrMmap && e.ret >= 0) {  // a file mapping: its recorded contents, privately
         int prot = static_cast<int>(a[2]) & (PROT_READ | PROT_WRITE | PROT_EXEC);
@@ -404,6 +429,7 @@ void Recorder::replay_ecall(Process& p, Thread& t) {
       }
       for (const auto& [addr, bytes] : e.writes)
         if (!p.as().write(addr, bytes.data(), bytes.size())) p.as().poke(addr, bytes.data(), bytes.size());
+      if (echo_ && v.icount > echoed_to_) echo_output(p, t, nr, a, e.ret);
       std::lock_guard<std::mutex> lock(p.mutex());
       t.sig.blocked = e.blocked;
       t.sig.saved_blocked = e.saved_blocked;
@@ -419,6 +445,7 @@ void Recorder::diverged(Process& p, Thread& t, const std::string& what) {
                  "dropped and the process runs live from here\n",
                  v.icount, what.c_str());
   std::lock_guard<std::mutex> lock(mutex_);
+  diverged_ = true;
   syscalls_.resize(std::min(syscall_pos_, syscalls_.size()));
   counters_.resize(std::min(counter_pos_, counters_.size()));
   signals_.resize(std::min(signal_pos_, signals_.size()));
@@ -426,7 +453,37 @@ void Recorder::diverged(Process& p, Thread& t, const std::string& what) {
   replay_ = false;
   seek_ = Seek::None;
   end_ = v.icount;
-  next_checkpoint_ = v.icount + opts_.interval;
+  next_checkpoint_ = v.icount + interval_;
+}
+
+void Recorder::echo_output(Process& p, Thread& t, uint64_t nr, const uint64_t* a, int64_t ret) {
+  constexpr uint64_t kNrWrite = 64, kNrWritev = 66;
+  echoed_to_ = t.vcpu->icount;
+  if ((nr != kNrWrite && nr != kNrWritev) || (a[0] != 1 && a[0] != 2) || ret <= 0) return;
+  // The bytes the call wrote, as the guest memory holds them again.
+  std::vector<std::pair<uint64_t, uint64_t>> parts;
+  if (nr == kNrWrite) {
+    parts.emplace_back(a[1], static_cast<uint64_t>(ret));
+  } else {
+    uint64_t left = static_cast<uint64_t>(ret);
+    for (uint64_t i = 0; i < a[2] && i < 1024 && left; ++i) {
+      uint64_t iov[2];
+      if (!p.as().read(a[1] + 16 * i, iov, sizeof iov)) break;
+      parts.emplace_back(iov[0], std::min(iov[1], left));
+      left -= std::min(iov[1], left);
+    }
+  }
+  fflush(a[0] == 1 ? stdout : stderr);
+  for (auto [addr, len] : parts) {
+    std::string buf(std::min<uint64_t>(len, kMaxWriteBytes), '\0');
+    if (!p.as().read(addr, buf.data(), buf.size())) break;
+    for (size_t off = 0; off < buf.size();) {
+      ssize_t n = ::write(static_cast<int>(a[0]), buf.data() + off, buf.size() - off);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;
+      off += static_cast<size_t>(n);
+    }
+  }
 }
 
 uint64_t Recorder::counter_hook(void* ctx, uint32_t csr, uint64_t live) {

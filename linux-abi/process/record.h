@@ -89,6 +89,28 @@ class Recorder {
   // Recording: sig (info) is being delivered now.
   void delivered(Thread& t, const GuestSiginfo& info);
 
+  // ---- files (record_file.cpp) ---------------------------------------------
+  // Writes the whole history (the start-of-history image, the logs, the
+  // end) to path; p is the recorded process. The recorded thread must be
+  // parked or gone. false + *error on failure.
+  // *summary (if given): what was saved, in one line.
+  bool save(const Process& p, const std::string& path, std::string* error, std::string* summary = nullptr);
+  // A recording read back (checked: version, checksum, bounds).
+  struct Saved;
+  static std::shared_ptr<const Saved> read_file(const std::string& path, std::string* error);
+  static const std::string& saved_exe(const Saved& s);
+  static const std::vector<std::string>& saved_argv(const Saved& s);
+  static const std::vector<std::string>& saved_envp(const Saved& s);
+  static uint64_t saved_limit(const Saved& s);  // the address-space size
+  // Replays s in p, freshly loaded from the same program (its identity is
+  // checked) and not started: p's memory and registers become the start of
+  // history and the whole history is replay. What the program wrote to
+  // fds 1 and 2 is written again the first time replay passes it.
+  static std::shared_ptr<Recorder> start_replay(Process& p, const Saved& s, const RecordOptions& opts,
+                                                std::string* error);
+  // The recorded thread ends (the end of a recording saved afterwards).
+  void thread_exiting(Thread& t);
+
   bool active() const { return active_; }
   bool seeking() const { return seek_ != Seek::None; }
   // Inside history (not at its live end).
@@ -157,6 +179,7 @@ class Recorder {
   bool replay_ = false;  // the position went back into history (end_ is its end)
   uint64_t end_ = 0;  // the live end of history (instruction count)
   uint64_t next_checkpoint_ = 0;
+  uint64_t interval_ = 0;  // between checkpoints: opts_.interval, doubled at each thinning
   std::vector<SyscallEvent> syscalls_;
   std::vector<CounterEvent> counters_;
   std::vector<SignalEvent> signals_;
@@ -169,7 +192,12 @@ class Recorder {
   uint64_t search_from_ = 0;  // Search: the position the reverse-continue started at
   StopEvent report_;          // Goto: what to report at the target
   std::vector<Hit> hits_;
-  bool step_over_ = false;    // a breakpoint hit was noted: run its instruction
+  bool step_over_ = false;
+  // Files: where the recorded thread ended; a replay from a file writes the
+  // program's output again (echo_) up to echoed_to_.
+  bool exited_ = false, echo_ = false, diverged_ = false;
+  uint64_t exit_icount_ = 0, echoed_to_ = 0;
+  void echo_output(Process& p, Thread& t, uint64_t nr, const uint64_t* a, int64_t ret);    // a breakpoint hit was noted: run its instruction
   Thread* thread_ = nullptr;  // the recorded thread
   mutable std::mutex mutex_;  // status() against the vCPU thread
 };

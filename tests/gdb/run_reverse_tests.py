@@ -80,15 +80,17 @@ def prints():
     return [f"print {n}" for n in NAMES] + ["info registers pc sp ra a0 s0"]
 
 
-def rexec_gdb(interval=None):
+def rexec_gdb(interval=None, opts=None):
     """reverse-stepi, reverse-next, reverse-finish, reverse-continue to an
     earlier breakpoint and to the last change of a watched variable, the
     start of history; then forward again to the end: the same values and
-    registers, and the guest's output written once."""
+    registers, and the guest's output written once. opts: hart-run's
+    (default: --record)."""
     end = g.source_line("rexec.c", "END")
     last = g.source_line("rexec.c", "LAST_CHANGE")
     second = g.source_line("rexec.c", "SECOND_MARK")
-    opts = ("--record",) + (("--record-interval", str(interval)) if interval else ())
+    if opts is None:
+        opts = ("--record",) + (("--record-interval", str(interval)) if interval else ())
     h = g.Hart(PROG, opts=opts)
     out = run(h, [
         f"break rexec.c:{end}", "continue", *prints(),
@@ -145,7 +147,130 @@ def rexec_checkpoints():
         g.fail("expected a history of 20,000+ instructions in 16..32 checkpoints", out)
 
 
-SCENARIOS = {f.__name__: f for f in [rexec_icount, rexec_gdb, rexec_checkpoints]}
+def rexec_file():
+    """A recording saved to a file (--record-file) and replayed in another
+    hart-run (--replay): without a debugger, the same output and the same
+    instruction count at the end; under gdb, the same values (time, random
+    bytes, file bytes, the signal) at the end as the recorded run printed,
+    and reverse execution over the whole history (rexec_gdb's scenario). A
+    damaged, truncated or foreign file, or another program: a clear error."""
+    import os
+    import subprocess
+    import tempfile
+    end = g.source_line("rexec.c", "END")
+    tmp = tempfile.mkdtemp()
+    rec = os.path.join(tmp, "rexec.rec")
+    prog = os.path.join(g.ARGS.bin_dir, PROG)
+    # 1. Recorded under gdb: the values at the end, the instruction count there.
+    h = g.Hart(PROG, opts=("--record-file", rec))
+    out1 = run(h, [f"break rexec.c:{end}", "continue", *prints(), *monitor_icount(), "continue"])
+    rc, o1, e1 = h.finish()
+    m = re.search(r"saved .*: instructions 0\.\.(\d+), (\d+) system calls", e1)
+    if rc != 0 or not m:
+        g.fail("recording with --record-file", rc, o1, e1, out1)
+    total = int(m.group(1))
+    vals1 = values(out1, NAMES)
+    icount_end = icounts(out1)
+    # 2. Replayed without a debugger: the same output, the same end.
+    r = subprocess.run([g.ARGS.hart_run, "--replay", rec], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, timeout=30)
+    want = f"ended at instruction {total} (the recording ended at {total})"
+    if r.returncode != 0 or r.stdout != o1 or want not in r.stderr or "no divergence" not in r.stderr:
+        g.fail("replay without gdb: other output or end", o1, r.stdout, r.stderr)
+    # 3. Replayed under gdb, in a process with another pid: the recorded values,
+    # then back and forth over the whole history.
+    h = g.Hart(PROG, opts=("--replay", rec))
+    out3 = run(h, [f"break rexec.c:{end}", "continue", *prints(), *monitor_icount(), "continue"])
+    h.finish()
+    if values(out3, NAMES) != vals1 or icounts(out3) != icount_end or len(vals1) != 1:
+        g.fail(f"replayed values {values(out3, NAMES)} {icounts(out3)} differ from the recorded "
+               f"{vals1} {icount_end}", out1, out3)
+    out = rexec_gdb(opts=("--replay", rec))
+    if values(re.sub(r"^\$\d+ = [013]$\n", "", out, flags=re.M), NAMES)[0] != vals1[0]:
+        g.fail("rexec_gdb on the replay saw other values than the recording", out1, out)
+    # The same for a dynamically linked program (ld.so maps libc from files:
+    # the mappings' bytes are in the log, up to the end of each file).
+    dyn = os.path.join(tmp, "dyn.rec")
+    runs = []
+    for opts in (["--record-file", dyn, os.path.join(g.ARGS.bin_dir, "basic_dyn")], ["--replay", dyn]):
+        runs.append(subprocess.run([g.ARGS.hart_run, "-L", g.DYN_SYSROOT, *opts], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, timeout=30))
+    m = re.search(r"saved .*: instructions 0\.\.(\d+),", runs[0].stderr)
+    if (not m or runs[1].returncode != 0 or runs[1].stdout != runs[0].stdout or "sum=3" not in runs[0].stdout
+            or f"ended at instruction {m.group(1)} " not in runs[1].stderr or "no divergence" not in runs[1].stderr):
+        g.fail("record/replay of basic_dyn", runs[0].stdout, runs[0].stderr, runs[1].stdout, runs[1].stderr)
+    os.unlink(dyn)
+    # hartd's launch field record_file: the same recording, saved by the daemon.
+    if g.ARGS.hartd:
+        d = g.Daemon()
+        drec = os.path.join(tmp, "hartd.rec")
+        try:
+            pid = d.launch(PROG, record_file=drec)["pid"]
+            status, dout = d.exit_of(pid)
+        finally:
+            d.stop()
+        r = subprocess.run([g.ARGS.hart_run, "--replay", drec], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=30)
+        if dout != r.stdout or "head ELF counter" not in dout or "no divergence" not in r.stderr:
+            g.fail("a recording saved by hartd (record_file) replayed otherwise", dout, r.stdout, r.stderr)
+        os.unlink(drec)
+    # 4. Bad files: a clear error, nothing run.
+    with open(rec, "rb") as f:
+        data = f.read()
+    bad = os.path.join(tmp, "bad.rec")
+    cases = [(data[:len(data) // 2], "damaged or truncated recording"),
+             (data[:300] + bytes([data[300] ^ 1]) + data[301:], "damaged or truncated recording"),
+             (b"#!/bin/sh\n" + data[10:], "not a hart recording")]
+    for content, msg in cases:
+        with open(bad, "wb") as f:
+            f.write(content)
+        r = subprocess.run([g.ARGS.hart_run, "--replay", bad], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=30)
+        if r.returncode == 0 or msg not in r.stderr or r.stdout:
+            g.fail(f"replay of a bad file: expected {msg!r}", r.returncode, r.stdout, r.stderr)
+    other = os.path.join(g.ARGS.bin_dir, "basic")
+    r = subprocess.run([g.ARGS.hart_run, "--replay", rec, other], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=30)
+    if r.returncode == 0 or "is not the program that was recorded" not in r.stderr or r.stdout:
+        g.fail("replay with another program", r.returncode, r.stdout, r.stderr)
+    for f in (rec, bad):
+        os.unlink(f)
+    os.rmdir(tmp)
+
+
+def rexec_faults():
+    """Faults inside counted blocks (tests/gdb/rexec_faults.c: 200 SIGSEGV,
+    50 SIGILL, each caught): the recording's instruction count is the same
+    counted by blocks and one instruction per block, and a replay in another
+    process meets every fault where the recording did (no divergence)."""
+    import os
+    import subprocess
+    import tempfile
+    tmp = tempfile.mkdtemp()
+    prog = os.path.join(g.ARGS.bin_dir, "rexec_faults")
+    ends, outs = [], []
+    for i, opts in enumerate(([], ["-one-insn-per-tb"])):
+        rec = os.path.join(tmp, f"{i}.rec")
+        r = subprocess.run([g.ARGS.hart_run, *opts, "--record-file", rec, prog], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=60)
+        m = re.search(r"saved .*: instructions 0\.\.(\d+), \d+ system calls, \d+ counter reads, (\d+) signals",
+                      r.stderr)
+        if r.returncode != 0 or not m or m.group(2) != "250" or not r.stdout.startswith("segv 200 ill 50 s "):
+            g.fail(f"recording rexec_faults {opts}", r.returncode, r.stdout, r.stderr)
+        ends.append(m.group(1))
+        outs.append(r.stdout)
+        p = subprocess.run([g.ARGS.hart_run, "--replay", rec], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=60)
+        if (p.returncode != 0 or p.stdout != r.stdout or "no divergence" not in p.stderr
+                or f"ended at instruction {m.group(1)} " not in p.stderr):
+            g.fail(f"replay of rexec_faults {opts}", p.stdout, p.stderr)
+        os.unlink(rec)
+    os.rmdir(tmp)
+    if ends[0] != ends[1] or outs[0] != outs[1]:
+        g.fail(f"instruction counts differ: {ends[0]} counted by blocks, {ends[1]} one by one", outs)
+
+
+SCENARIOS = {f.__name__: f for f in [rexec_icount, rexec_gdb, rexec_checkpoints, rexec_file, rexec_faults]}
 
 
 def main():
@@ -153,6 +278,8 @@ def main():
     ap.add_argument("--hart-run", required=True)
     ap.add_argument("--bin-dir", required=True)
     ap.add_argument("--src-dir", required=True)
+    ap.add_argument("--hartd")
+    ap.add_argument("--client-dir")
     ap.add_argument("scenario", choices=sorted(SCENARIOS))
     g.ARGS = ap.parse_args()
     g.run_scenario(g.ARGS.scenario, SCENARIOS[g.ARGS.scenario])

@@ -510,9 +510,39 @@ def dap_attach():
     guest_ok(h)
 
 
+def reverse():
+    """Reverse execution (docs/REVERSE.md) from LLDB: `process continue
+    --reverse` back to an earlier breakpoint on a recorded program
+    (tests/gdb/rexec.c under hart-run --record), then forward again. LLDB
+    speaks the bc/bs packets only since 2025 (LLDB 21, expected); an LLDB
+    without `process continue --reverse` (Debian 12 has 14) skips with a
+    message."""
+    helptext = subprocess.run([LLDB, "-b", "-x", "-o", "help process continue"], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, errors="replace", timeout=60).stdout
+    if "--reverse" not in helptext:
+        ver = subprocess.run([LLDB, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True, errors="replace").stdout
+        m = re.search(r"lldb version \S+", ver)
+        ver = m.group(0) if m else "this lldb"
+        print(f"SKIP: {ver} has no reverse execution (no process continue --reverse)")
+        sys.exit(77)
+    end = source_line("rexec.c", "END")
+    h = rgt.Hart("rexec", opts=("--record",))
+    out = lldb_batch(h.port, "rexec", [
+        "process handle SIGUSR1 -s false -p true -n false",
+        f"breakpoint set -f rexec.c -l {end}", "continue",
+        "breakpoint set -n mark", "process continue --reverse", "frame variable step",
+        "process continue --reverse", "frame variable step", "breakpoint delete 2", "continue", "continue"])
+    expect_in_order(out, [rf"rexec\.c:{end}", r"mark", r"\(int\) step = 2", r"\(int\) step = 1",
+                          rf"rexec\.c:{end}", r"exited with status = 0"])
+    rc, o, e = h.finish()
+    if rc != 0 or o.count("head ELF counter") != 1:
+        fail("guest result", rc, o, e)
+
+
 SCENARIOS = {f.__name__: f for f in [break_step, registers_memory, watch, signal_pass, detach, kill,
                                       threads, interrupt, extended_run, hartd_stubs, hartd_multi,
-                                      dap_attach, compare_native]}
+                                      dap_attach, compare_native, reverse]}
 
 
 for _f in [break_step, registers_memory, watch, detach, kill, shared_libraries]:
