@@ -371,6 +371,7 @@ int main(int argc, char** argv) {
   if (!r.ok) return fail(r.error);
   fflush(stdout);
   fflush(stderr);
+  hart::linux::release_all_process_vpids();
   if (r.signaled) hart::server::die_of_signal(r.signal);  // like qemu-riscv64
   _exit(r.shell_status());
 }

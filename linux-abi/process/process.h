@@ -63,10 +63,11 @@ constexpr int kGuestPpid = 1;  // getppid() of a process without a guest parent
 // That parent, pid 1, is the init every Linux has and hart does not run
 // (no guest ever gets pid 1: numbers start at hart's own host pid). Programs
 // look at their parent (kill(getppid(), 0) to see it is alive,
-// sched_getscheduler(getppid()), /proc/<ppid>/stat), so it answers as
-// Linux's init would to a process of another user namespace: owned by root,
-// sleeping, SCHED_OTHER, nice 0, its own session and group, signals dropped
-// (init has no handlers), and nobody may change it (EPERM).
+// sched_getscheduler(getppid())), so it answers as Linux's init would to a
+// process of another user namespace: it exists, SCHED_OTHER, nice 0, its
+// own session and group, and nobody may signal or change it (EPERM, root
+// included). /proc does not show it (no guest sees a process outside its
+// launch there).
 inline bool is_outside_init(int pid) { return pid == kGuestPpid; }
 
 class Process;

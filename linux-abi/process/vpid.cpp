@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <cstring>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "linux-abi/process/process.h"
@@ -110,17 +111,38 @@ struct Claims {
   bool claim(int pid) {
     if (dir < 0) return true;
     std::string name = std::to_string(pid);
-    if (symlinkat(stamp.c_str(), dir, name.c_str()) == 0) return true;
-    if (errno != EEXIST) return true;  // folder trouble: do not stall launches
-    std::string st = read(name);
-    if (!st.empty() && live(st)) return false;
-    return take_over(name);
+    bool ok = symlinkat(stamp.c_str(), dir, name.c_str()) == 0;
+    if (!ok && errno != EEXIST) return true;  // folder trouble: do not stall launches
+    if (!ok) {
+      std::string st = read(name);
+      if (!st.empty() && live(st)) return false;
+      ok = take_over(name);
+    }
+    if (ok) {
+      std::lock_guard<std::mutex> lock(held_mutex);
+      held.insert(pid);
+    }
+    return ok;
   }
   void release(int pid) {
     if (dir < 0) return;
+    {
+      std::lock_guard<std::mutex> lock(held_mutex);
+      held.erase(pid);
+    }
     std::string name = std::to_string(pid);
     if (read(name) == stamp) unlinkat(dir, name.c_str(), 0);  // only our own
   }
+  void release_all() {
+    std::set<int> all;
+    {
+      std::lock_guard<std::mutex> lock(held_mutex);
+      all.swap(held);
+    }
+    for (int pid : all) release(pid);
+  }
+  std::mutex held_mutex;
+  std::set<int> held;  // the claims this instance holds
   void sweep() {
     int fd = dup(dir);
     DIR* d = fd >= 0 ? fdopendir(fd) : nullptr;
@@ -166,5 +188,7 @@ void reserve_vpids_through(int pid) {
 }
 
 void release_process_vpid(int pid) { claims().release(pid); }
+
+void release_all_process_vpids() { claims().release_all(); }
 
 }  // namespace hart::linux

@@ -18,6 +18,9 @@ int allocate_thread_vpid();
 // Numbers up to `pid` are never handed out again (clone3 set_tid).
 void reserve_vpids_through(int pid);
 void release_process_vpid(int pid);
+// Every claim this instance still holds (hart-run, just before it exits
+// without waiting for its processes' teardown).
+void release_all_process_vpids();
 
 // Before the first launch: where the counter starts (hart-run: its own host
 // pid, or -pid N), and whether numbers are claimed (the default) or handed

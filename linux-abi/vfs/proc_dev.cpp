@@ -355,48 +355,6 @@ int emulate_fd(Process& t, int n, AtPath* out) {
 }
 
 // /proc/<pid>/<rest> for a process t of the guest's launch.
-// /proc/1: the init no guest can reach (is_outside_init), as a process of
-// another user namespace sees it: name, state, ids and its command line;
-// nothing else is readable.
-int emulate_outside_init(Process& p, const std::string& dir, const std::string& rest, AtPath* out) {
-  if (rest.empty()) {
-    set_synth(p, out, dir,
-              {{"cmdline", DT_REG}, {"comm", DT_REG}, {"stat", DT_REG}, {"status", DT_REG}},
-              "/proc/self/");
-    return 0;
-  }
-  if (rest == "cmdline") {
-    set_text(out, "/proc/self/cmdline", [] { return std::string("/sbin/init", 11); });
-    return 0;
-  }
-  if (rest == "comm") {
-    set_text(out, "/proc/self/comm", [] { return std::string("init\n"); });
-    return 0;
-  }
-  if (rest == "stat") {
-    set_text(out, "/proc/self/stat", [] {
-      return std::string(
-          "1 (init) S 0 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 0 0 0 18446744073709551615 "
-          "0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n");
-    });
-    return 0;
-  }
-  if (rest == "status") {
-    set_text(out, "/proc/self/status", [] {
-      return std::string(
-          "Name:\tinit\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t1\nNgid:\t0\nPid:\t1\n"
-          "PPid:\t0\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\n"
-          "Groups:\t \nThreads:\t1\nSigQ:\t0/0\nSigPnd:\t0000000000000000\n"
-          "ShdPnd:\t0000000000000000\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n"
-          "SigCgt:\t0000000000000000\nCapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\n"
-          "CapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n"
-          "Seccomp:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
-    });
-    return 0;
-  }
-  return -EACCES;  // (exe, cwd, root, fd, maps, mem...: another user's, not readable)
-}
-
 int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
                 const std::string& rest, bool in_root, AtPath* out) {
   Process& tp = *t;
@@ -475,9 +433,10 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     std::string exe = tp.exe_path();
     set_file(out, exe, [exe](const Vcpu&, int64_t flags) { return open_host(exe, flags); });
     out->has_link = true;
+    // The guest's path: inside the root (-R) or the sysroot (-L), without
+    // the host's folders around it.
     out->link = exe;
-    if (RootFs* r = p.root())
-      if (std::string g = r->to_guest(exe); !g.empty()) out->link = g;
+    if (std::string g = guest_path_of_host(p, exe); !g.empty()) out->link = g;
     return 0;
   }
   if (first == "cwd") {
@@ -608,7 +567,6 @@ int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out)
       }
     } else if (is_number(first)) {
       t = Process::find_visible(std::stoi(first), p);
-      if (!t && is_outside_init(std::stoi(first))) return emulate_outside_init(p, dir, tail, out);
       if (!t) return -ENOENT;  // never a host process, never hartd
     }
     if (t) return emulate_pid(p, t, dir, tail, in_root, out);
@@ -617,8 +575,7 @@ int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out)
           {"cpuinfo", DT_REG}, {"filesystems", DT_REG}, {"loadavg", DT_REG},
           {"meminfo", DT_REG}, {"mounts", DT_LNK},      {"net", DT_LNK},
           {"self", DT_LNK},    {"stat", DT_REG},        {"sys", DT_DIR},
-          {"thread-self", DT_LNK}, {"uptime", DT_REG},  {"version", DT_REG},
-          {std::to_string(kGuestPpid), DT_DIR}};
+          {"thread-self", DT_LNK}, {"uptime", DT_REG},  {"version", DT_REG}};
       for (auto& m : Process::visible_to(p)) e.push_back({std::to_string(m->pid()), DT_DIR});
       set_synth(p, out, "/proc", std::move(e), "/proc");
       return 0;

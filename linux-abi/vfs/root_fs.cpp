@@ -130,7 +130,10 @@ std::string guest_path_of_fd(const Process& p, int host_fd) {
   std::string link = "/proc/self/fd/" + std::to_string(host_fd);
   ssize_t n = readlink(link.c_str(), buf, sizeof buf);
   if (n < 0) return "";
-  std::string t(buf, n);
+  return guest_path_of_host(p, std::string(buf, n));
+}
+
+std::string guest_path_of_host(const Process& p, std::string t) {
   if (RootFs* r = p.root()) {
     std::string g = r->to_guest(t);
     return g.empty() && t.rfind("/dev/", 0) == 0 ? t : g;

@@ -63,6 +63,8 @@ std::string normalize_path(const std::string& abs);
 // Guest absolute path of what a host fd names (its /proc link, seen from the
 // process's root or sysroot); "" if unknown.
 std::string guest_path_of_fd(const Process& p, int host_fd);
+// The same for a host path (the program's own file, /proc/PID/exe).
+std::string guest_path_of_host(const Process& p, std::string host_path);
 
 // The guest path (normalized) at which a walk of abs inside the root enters
 // the emulated /proc or /dev through a symlink, or "" if it does not.
