@@ -76,6 +76,7 @@ VECTOR_BENCHMARKS = [
     ("vk_matmul", 400),
     ("vk_filter", 3000),
     ("vk_crc", 300),
+    ("vk_strlen", 20000),
 ]
 QEMU_V_CPU = ["-cpu", "rv64,v=true,vlen=128"]
 

@@ -1,6 +1,7 @@
 // translator/backend_x86_v.cpp — inline SIMD code for the V 1.0
 // instructions frontend_v.cpp planned (IR op `vec`): vsetvli/vsetivli, unit-
-// stride loads/stores, integer and FP element ops, splats, moves, vid,
+// stride loads/stores (fault-only-first too), integer and FP element ops,
+// splats, moves, vid, integer reductions, mask logical ops, vfirst/vcpop,
 // vredsum, compares into masks. The vector register file stays in
 // CpuState::v (register r at v + 16r, 16-byte aligned); each register is
 // moved through xmm14/xmm15 (the backend's scratch registers) with SSE2/
@@ -123,6 +124,7 @@ class VecCode {
 
   void emit();
   const Label& slow() const { return slow_; }
+  bool vm() const { return (d_.expanded >> 25) & 1; }
 
  private:
   // The IR op's scalar operand (x[rs1], f[rs1]'s bits or 0) into rax.
@@ -263,6 +265,11 @@ class VecCode {
   }
   void widen();
   void narrow();
+  void vl_bits(const Gp& dst);
+  void mscan();
+  void mlogic();
+  void ired();
+  void store_elem0();
   void mem(bool store);
   void int_op(unsigned k);
   void imacc(unsigned k);
@@ -633,6 +640,97 @@ void VecCode::fp(bool fma) {
   vstore(d_.rd, kX);
 }
 
+// dst = the low vl bits set (vl from CpuState, 0 < vl <= 64; vl = 0 takes
+// the slow path).
+void VecCode::vl_bits(const Gp& dst) {
+  a_.mov(rcx, state_mem(offsetof(CpuState, vl)));
+  a_.test(rcx, rcx);
+  a_.jz(slow_);
+  a_.neg(ecx);
+  a_.and_(ecx, 63);  // 64 - vl (mod 64: vl = 64 shifts by 0)
+  a_.mov(dst, -1);
+  a_.shr(dst, cl);
+}
+
+// vfirst.m / vcpop.m of the low vl (<= 64) mask bits of vs2 (and v0's
+// when masked) into rax.
+void VecCode::mscan() {
+  guard_vstart();
+  vl_bits(rdx);
+  a_.and_(rdx, vreg(d_.rs2, 8));
+  if (!vm()) a_.and_(rdx, vreg(0, 8));
+  if (p_.op == VIop::add) {
+    a_.popcnt(rax, rdx);
+  } else {
+    a_.mov(rax, -1);
+    a_.bsf(rdx, rdx);  // ZF when no bit is set (rdx then undefined)
+    a_.cmovnz(rax, rdx);
+  }
+}
+
+// Mask logical ops on the low vl (<= 64) bits; vd's other bits stay.
+void VecCode::mlogic() {
+  guard_vstart();
+  vl_bits(rdx);
+  a_.mov(rax, vreg(d_.rs2, 8));
+  a_.mov(rcx, vreg(d_.rs1, 8));
+  switch (d_.op) {
+    case Opcode::vmand_mm: a_.and_(rax, rcx); break;
+    case Opcode::vmnand_mm: a_.and_(rax, rcx); a_.not_(rax); break;
+    case Opcode::vmandn_mm: a_.not_(rcx); a_.and_(rax, rcx); break;
+    case Opcode::vmxor_mm: a_.xor_(rax, rcx); break;
+    case Opcode::vmor_mm: a_.or_(rax, rcx); break;
+    case Opcode::vmnor_mm: a_.or_(rax, rcx); a_.not_(rax); break;
+    case Opcode::vmorn_mm: a_.not_(rcx); a_.or_(rax, rcx); break;
+    default: a_.xor_(rax, rcx); a_.not_(rax); break;  // vmxnor
+  }
+  vinval(d_.rd);
+  // vd = old ^ ((old ^ r) & bits)
+  a_.mov(rcx, vreg(d_.rd, 8));
+  a_.xor_(rax, rcx);
+  a_.and_(rax, rdx);
+  a_.xor_(rax, rcx);
+  a_.mov(vreg(d_.rd, 8), rax);
+}
+
+// vd[0] = vs1[0] OP vs2[0] OP ... OP vs2[VLMAX-1] (one register, vl =
+// VLMAX): halves folded together down to one element.
+void VecCode::ired() {
+  const InstId id = int_inst(p_.op);
+  vload(kX, d_.rs2);
+  a_.pshufd(kY, kX, 0x4e);
+  a_.emit(id, kX, kY);
+  if (p_.sew <= 32) {
+    a_.pshufd(kY, kX, 0xb1);
+    a_.emit(id, kX, kY);
+  }
+  if (p_.sew <= 16) {
+    a_.movaps(kY, kX);
+    a_.psrld(kY, 16);
+    a_.emit(id, kX, kY);
+  }
+  if (p_.sew == 8) {
+    a_.movaps(kY, kX);
+    a_.psrlw(kY, 8);
+    a_.emit(id, kX, kY);
+  }
+  a_.movq(kY, vreg(d_.rs1, 8));
+  a_.emit(id, kX, kY);
+  a_.movq(rax, kX);
+  store_elem0();
+}
+
+// vd[0] = rax's low SEW bits; vd's other elements stay.
+void VecCode::store_elem0() {
+  vinval(d_.rd);
+  switch (p_.sew) {
+    case 8: a_.mov(vreg(d_.rd, 1), al); break;
+    case 16: a_.mov(vreg(d_.rd, 2), ax); break;
+    case 32: a_.mov(vreg(d_.rd, 4), eax); break;
+    default: a_.mov(vreg(d_.rd, 8), rax); break;
+  }
+}
+
 void VecCode::emit() {
   if (p_.kind == VKind::setvl) {
     setvl();
@@ -667,14 +765,24 @@ void VecCode::emit() {
       a_.je(skip);
     }
     scalar_operand();
-    vinval(d_.rd);
-    switch (p_.sew) {
-      case 8: a_.mov(vreg(d_.rd, 1), al); break;
-      case 16: a_.mov(vreg(d_.rd, 2), ax); break;
-      case 32: a_.mov(vreg(d_.rd, 4), eax); break;
-      default: a_.mov(vreg(d_.rd, 8), rax); break;
-    }
+    store_elem0();
     a_.bind(skip);
+    return;
+  }
+  if (p_.kind == VKind::vcsr) {  // csrr vl/vtype/vlenb: result in rax
+    a_.cmp(state_mem(offsetof(CpuState, v_disabled), 4), 0);
+    a_.jne(slow_);
+    a_.mov(state_mem(offsetof(CpuState, vs), 4), 3);
+    if (d_.imm == 0xc22) a_.mov(eax, static_cast<uint32_t>(kVlenb));
+    else a_.mov(rax, state_mem(d_.imm == 0xc20 ? offsetof(CpuState, vl) : offsetof(CpuState, vtype)));
+    return;
+  }
+  if (p_.kind == VKind::mscan) {  // result in rax
+    mscan();
+    return;
+  }
+  if (p_.kind == VKind::mlogic) {
+    mlogic();
     return;
   }
   if (p_.kind == VKind::vmvnr) guard_vstart(); else guard_full();
@@ -765,6 +873,7 @@ void VecCode::emit() {
         a_.movq(vreg(d_.rd, 8), kX);
       }
       break;
+    case VKind::ired: ired(); break;
     case VKind::widen: widen(); break;
     case VKind::narrow: narrow(); break;
     case VKind::fredsum: {  // vd[0] = vs1[0] + vs2[0] + vs2[1] + ..., in element order
@@ -800,8 +909,10 @@ void Emitter::emit_vector(const IrInsn& i) {
   VPlan p;
   if (d.op == Opcode::vsetvli || d.op == Opcode::vsetivli)
     p.kind = VKind::setvl;
+  else if (is_vcsr_read(d))
+    p.kind = VKind::vcsr;
   else
-    p = vec_plan(d, vtype, VecHost{opt_.host_sse41, opt_.host_fma, true});
+    p = vec_plan(d, vtype, VecHost{opt_.host_sse41, opt_.host_fma, true, opt_.host_popcnt});
   // What earlier vec ops established holds unless something between them
   // may have changed the vector state (an interpreted instruction).
   // The cached vector registers (xmm10-13) survive only inline integer

@@ -633,6 +633,7 @@ bool trans_insn(Ctx& c) {
     case Opcode::csrrw: case Opcode::csrrs: case Opcode::csrrc:
     case Opcode::csrrwi: case Opcode::csrrsi: case Opcode::csrrci:
       if (trans_fflags(c)) return false;
+      if (trans_vcsr_read(c.ir, c.blk, c.opt, c.d)) return false;
       trans_helper(c);
       if (c.d.imm == 2 || c.d.imm == 3) {
         // frm may have changed: the following code must be looked up (and

@@ -41,6 +41,7 @@ struct FrontendOptions {
   bool host_fma = false;  // the host has FMA3: fused multiply-adds inline
   bool host_clmul = false;  // the host has PCLMULQDQ: clmul/clmulh/clmulr inline
   bool host_sse41 = false;  // SSE4.1 (roundsd): fcvt to integers with static RNE/RDN/RUP inline
+  bool host_popcnt = false;  // POPCNT: vcpop.m inline
   // Vector instructions of a known vtype get inline SIMD fast paths
   // (frontend_v.h; needs host_sse41); false: all go through call_interp.
   bool vector_inline = true;

@@ -138,11 +138,16 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
   const uint32_t w = d.expanded;
   switch (d.op) {
     case Opcode::vle8_v: case Opcode::vle16_v: case Opcode::vle32_v: case Opcode::vle64_v:
+    case Opcode::vle8ff_v: case Opcode::vle16ff_v: case Opcode::vle32ff_v: case Opcode::vle64ff_v:
     case Opcode::vse8_v: case Opcode::vse16_v: case Opcode::vse32_v: case Opcode::vse64_v: {
       // EEW may differ from SEW: the group is EMUL = EEW/SEW * LMUL registers.
       static constexpr unsigned kEew[8] = {8, 0, 0, 0, 0, 16, 32, 64};
       const int emul = t.lmul + __builtin_ctz(kEew[(w >> 12) & 7]) - __builtin_ctz(t.sew);
-      if (emul < -3 || emul > 3 || (w >> 29) != 0 || !vm) return p;
+      // Fault-only-first: the group lies in one page (checked when it
+      // runs), so a fault can only hit element 0 and vl never shrinks.
+      const bool ff = d.op == Opcode::vle8ff_v || d.op == Opcode::vle16ff_v || d.op == Opcode::vle32ff_v ||
+                      d.op == Opcode::vle64ff_v;
+      if (emul < -3 || emul > 3 || (w >> 29) != 0 || !vm || (ff && emul > 0)) return p;
       p.nregs = static_cast<uint8_t>(emul > 0 ? 1u << emul : 1u);
       p.bytes = static_cast<uint8_t>(emul >= 0 ? 16u : 16u >> -emul);
       if (p.bytes < 4 || !aligned(d.rd, p.nregs)) return p;
@@ -226,6 +231,22 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
     case Opcode::vredsum_vs:
       if (t.sew >= 32 && t.lmul == 0 && vm) p.kind = VKind::redsum;
       return p;
+    case Opcode::vredand_vs: case Opcode::vredor_vs: case Opcode::vredxor_vs:
+    case Opcode::vredminu_vs: case Opcode::vredmin_vs: case Opcode::vredmaxu_vs: case Opcode::vredmax_vs:
+      p.op = d.op == Opcode::vredand_vs ? VIop::and_ : d.op == Opcode::vredor_vs ? VIop::or_
+             : d.op == Opcode::vredxor_vs ? VIop::xor_ : d.op == Opcode::vredminu_vs ? VIop::minu
+             : d.op == Opcode::vredmin_vs ? VIop::min : d.op == Opcode::vredmaxu_vs ? VIop::maxu : VIop::max;
+      if (t.lmul == 0 && vm && (sews_of(p.op) & sew_bit)) p.kind = VKind::ired;
+      return p;
+    case Opcode::vmand_mm: case Opcode::vmnand_mm: case Opcode::vmandn_mm: case Opcode::vmxor_mm:
+    case Opcode::vmor_mm: case Opcode::vmnor_mm: case Opcode::vmorn_mm: case Opcode::vmxnor_mm:
+      // Bits below vl of one register; the others (tail) stay.
+      if (vm && v::vlmax(t.sew, t.lmul) <= 64) p.kind = VKind::mlogic;
+      return p;
+    case Opcode::vfirst_m: case Opcode::vcpop_m:
+      p.op = d.op == Opcode::vfirst_m ? VIop::sub : VIop::add;
+      if (v::vlmax(t.sew, t.lmul) <= 64 && (d.op == Opcode::vfirst_m || host.popcnt)) p.kind = VKind::mscan;
+      return p;
     default: break;
   }
   if (widen_op(d, &p)) {
@@ -294,9 +315,30 @@ bool predict_tail_after(const GuestBlock& blk, const FrontendOptions& opt, const
 
 }  // namespace
 
+bool is_vcsr_read(const DecodedInsn& d) {
+  const bool pure_read = (d.op == Opcode::csrrs || d.op == Opcode::csrrc || d.op == Opcode::csrrsi ||
+                          d.op == Opcode::csrrci) && d.rs1 == 0;
+  return pure_read && (d.imm == 0xc20 || d.imm == 0xc21 || d.imm == 0xc22);
+}
+
+bool trans_vcsr_read(IrBlock& ir, GuestBlock& blk, const FrontendOptions& opt, const DecodedInsn& d) {
+  if (!is_vcsr_read(d) || !opt.host_sse41 || !opt.vector_inline) return false;
+  const int64_t idx = static_cast<int64_t>(blk.helper_insns.size());
+  blk.helper_insns.push_back(d);
+  IrInsn in;
+  in.op = d.rd ? IrOp::vec_x : IrOp::vec;
+  in.a = ir.movi(0);
+  in.imm = idx;
+  in.imm2 = 0;
+  if (d.rd) in.dst = ir.new_temp();
+  ir.insns.push_back(in);
+  if (d.rd) ir.set_reg(d.rd, in.dst);
+  return true;
+}
+
 void trans_vector(IrBlock& ir, GuestBlock& blk, const FrontendOptions& opt, const DecodedInsn& d,
                   VBlockState& vs) {
-  const VecHost host{opt.host_sse41 && opt.vector_inline, opt.host_fma, opt.fp_dynamic_inline};
+  const VecHost host{opt.host_sse41 && opt.vector_inline, opt.host_fma, opt.fp_dynamic_inline, opt.host_popcnt};
   VPlan p;
   uint64_t vtype = 0;
   if (d.op == Opcode::vsetvli || d.op == Opcode::vsetivli) {
@@ -329,7 +371,7 @@ void trans_vector(IrBlock& ir, GuestBlock& blk, const FrontendOptions& opt, cons
   else
     a = ir.movi(0);
   const int64_t imm2 = vec_imm2(vtype, vs.speculative && p.kind != VKind::setvl, vs.predict_tail);
-  const bool x_result = (p.kind == VKind::setvl || p.kind == VKind::mvxs) && d.rd != 0;
+  const bool x_result = (p.kind == VKind::setvl || p.kind == VKind::mvxs || p.kind == VKind::mscan) && d.rd != 0;
   if (x_result || p.kind == VKind::fmvfs) {
     Temp t = ir.new_temp();
     IrInsn in;

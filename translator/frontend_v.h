@@ -24,7 +24,7 @@ struct FrontendOptions;
 enum class VKind : uint8_t {
   none,     // not inline: call_interp
   setvl,    // vsetvli / vsetivli with a supported immediate vtype
-  load,     // unit-stride vle<EEW=SEW>.v, unmasked
+  load,     // unit-stride vle<EEW>.v and vle<EEW>ff.v (EMUL <= 1), unmasked
   store,    // unit-stride vse<EEW=SEW>.v, unmasked
   ibin,     // integer element op vd = vs2 OP (vs1 | x[rs1] | imm)
   imacc,    // vmacc/vnmsac/vmadd/vnmsub
@@ -45,6 +45,10 @@ enum class VKind : uint8_t {
   fbin,     // FP add/sub/rsub/mul (LMUL <= 1), div/rdiv (whole register)
   ffma,     // FP fused multiply-adds (LMUL <= 1)
   redsum,   // vredsum.vs at SEW 32/64
+  ired,     // vredand/or/xor (any SEW), vredminu/min/maxu/max (SEW 8-32), LMUL 1, unmasked
+  mlogic,   // vmand/vmnand/vmandn/vmxor/vmor/vmnor/vmorn/vmxnor.mm (VLMAX <= 64)
+  mscan,    // vfirst.m / vcpop.m (op sub: vfirst, add: vcpop; VLMAX <= 64)
+  vcsr,     // csrr of vl, vtype or vlenb (csrrs/csrrc/csrrsi/csrrci with rs1 = 0)
 };
 
 // Integer element operations (VKind::ibin, imacc, icmp).
@@ -80,6 +84,7 @@ struct VecHost {
   bool sse41 = false;  // the fast paths need SSE4.1 (pmulld, pminsd...)
   bool fma = false;    // FP fused multiply-adds
   bool fp_inline = false;  // frm has a host rounding mode (FP fast paths)
+  bool popcnt = false;     // POPCNT (vcpop.m)
 };
 
 // The plan for d under the known vtype (a supported one; vill excluded);
@@ -114,5 +119,12 @@ struct VBlockState {
 // inline fast path, or call_interp. Updates the block's known vtype.
 void trans_vector(IrBlock& ir, GuestBlock& blk, const FrontendOptions& opt, const DecodedInsn& d,
                   VBlockState& vs);
+
+// csrr rd, vl/vtype/vlenb inline (a `vec_x` op of kind vcsr; V disabled:
+// the interpreter raises the illegal instruction). False: not such a read
+// (nothing emitted).
+bool trans_vcsr_read(IrBlock& ir, GuestBlock& blk, const FrontendOptions& opt, const DecodedInsn& d);
+// Whether d is such a read.
+bool is_vcsr_read(const DecodedInsn& d);
 
 }  // namespace hart

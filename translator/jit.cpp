@@ -311,6 +311,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   fopt.host_fma = host_.fma;
   fopt.host_clmul = host_.pclmul;
   fopt.host_sse41 = host_.sse41;
+  fopt.host_popcnt = host_.popcnt;
   // Vector fast paths (frontend_v.h): the vtype this vCPU has now is the
   // guess for vector instructions before the block's first vsetvli.
   static const bool no_vector_inline = getenv("HART_JIT_NO_VECTOR") != nullptr;

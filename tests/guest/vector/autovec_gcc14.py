@@ -44,7 +44,7 @@ def main() -> int:
     tag = "" if a.march == "rv64gcv" else "." + a.march
     asm = os.path.join(a.out_dir, base + tag + ".gcc14.s")
     vec = os.path.join(a.out_dir, base + tag + ".gcc14")
-    scalar = os.path.join(a.out_dir, base + ".gcc12-scalar")
+    scalar = os.path.join(a.out_dir, base + tag + ".gcc12-scalar")  # per variant: ctest -j runs both at once
     defs = ["-D" + d for d in a.defines]
     if a.march == "rv64gcv":
         assemble = [[a.cc, "-march=rv64gcv", "-static", "-o", vec, asm]]

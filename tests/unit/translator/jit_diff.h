@@ -28,7 +28,8 @@
 // multiples of 8; a candidate is kept only if the interpreter finds it
 // legal for the case's vtype (a probe with vl = 0, so no element runs);
 // vsetvli/vsetivli keep the case's vtype (their immediate is replaced) and
-// change vl through random AVLs; no vsetvl, no vector crypto (OP-VE). Vector loads/stores use a base
+// change vl through random AVLs; no vsetvl, no vector crypto (OP-VE); some
+// csrr reads of vl/vtype/vlenb. Vector loads/stores use a base
 // register, strided ones a small stride (x9..x11, x13..x15). v0..v31, vl,
 // vtype, vstart, vxrm and vxsat are compared. CaseOptions::pmlen runs a
 // case with Supm pointer masking and tagged base registers.
@@ -216,7 +217,12 @@ inline uint32_t make_vector_word(std::mt19937_64& rng, uint64_t vtype) {
       Opcode::vfadd_vf, Opcode::vfsub_vv, Opcode::vfrsub_vf, Opcode::vfmul_vv, Opcode::vfmul_vf,
       Opcode::vfdiv_vv, Opcode::vfdiv_vf, Opcode::vfrdiv_vf,
       Opcode::vfmacc_vv, Opcode::vfmacc_vf, Opcode::vfnmacc_vv, Opcode::vfmsac_vf, Opcode::vfnmsac_vv,
-      Opcode::vfmadd_vv, Opcode::vfnmadd_vf, Opcode::vfmsub_vv, Opcode::vfnmsub_vf};
+      Opcode::vfmadd_vv, Opcode::vfnmadd_vf, Opcode::vfmsub_vv, Opcode::vfnmsub_vf,
+      Opcode::vle8ff_v, Opcode::vle16ff_v, Opcode::vle32ff_v, Opcode::vle64ff_v, Opcode::vfirst_m,
+      Opcode::vcpop_m, Opcode::vmand_mm, Opcode::vmnand_mm, Opcode::vmandn_mm, Opcode::vmxor_mm,
+      Opcode::vmor_mm, Opcode::vmnor_mm, Opcode::vmorn_mm, Opcode::vmxnor_mm, Opcode::vredand_vs,
+      Opcode::vredor_vs, Opcode::vredxor_vs, Opcode::vredminu_vs, Opcode::vredmin_vs, Opcode::vredmaxu_vs,
+      Opcode::vredmax_vs};
   uint32_t w = static_cast<uint32_t>(rng());
   if (rng() % 6 == 0) {
     // vsetvli rd, rs1, vtype (rs1 = x0 or a register; mostly VLMAX) or vsetivli.
@@ -289,6 +295,14 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       continue;
     }
     uint32_t w = static_cast<uint32_t>(rng());
+    if (opts.vector && rng() % 64 == 0) {
+      // csrr rd, vl/vtype/vlenb (inline reads: frontend_v.h's vcsr)
+      unsigned rd = rng() % 32;
+      if (is_base(rd)) rd = 0;
+      w = (0xc20u + static_cast<uint32_t>(rng() % 3)) << 20 | rd << 7 | 0x2073u;
+      slots.push_back(Slot{w, 4});
+      continue;
+    }
     if (opts.vector && rng() % 8) {
       w = make_vector_word(rng, vtype);
       DecodedInsn d = decode(w);
