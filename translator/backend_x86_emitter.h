@@ -79,11 +79,39 @@ struct ColdStub {
   std::vector<std::pair<uint8_t, Loc>> pending;
 };
 
+// Spare vectors, per thread and element type: an Emitter takes its
+// per-block tables from here and gives them back when it ends, so after the
+// first blocks translating one allocates no heap memory for them.
+template <class T>
+std::vector<std::vector<T>>& spare_vectors() {
+  static thread_local std::vector<std::vector<T>> spares;
+  return spares;
+}
+template <class T>
+std::vector<T> take_vector(size_t n, const T& fill) {
+  std::vector<T> v;
+  auto& spares = spare_vectors<T>();
+  if (!spares.empty()) {
+    v.swap(spares.back());
+    spares.pop_back();
+  }
+  v.assign(n, fill);
+  return v;
+}
+template <class T>
+void give_vector(std::vector<T>& v) {
+  v.clear();
+  spare_vectors<T>().push_back(std::move(v));
+}
+
 class Emitter {
  public:
   Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
           const std::vector<DecodedInsn>& helpers, const BackendOptions& opt,
           BlockRecovery* recovery = nullptr);
+  ~Emitter();
+  Emitter(const Emitter&) = delete;
+  Emitter& operator=(const Emitter&) = delete;
   std::string run();
 
   // --- shared by the integer and FP parts ---
