@@ -21,6 +21,7 @@
 #include "translator/backend_x86.h"
 #include "translator/decode.h"
 #include "translator/ir.h"
+#include "translator/spare_vectors.h"
 
 namespace hart::x86be {
 
@@ -78,31 +79,6 @@ struct ColdStub {
   // Fault: deferred guest registers to store before leaving (x register, where).
   std::vector<std::pair<uint8_t, Loc>> pending;
 };
-
-// Spare vectors, per thread and element type: an Emitter takes its
-// per-block tables from here and gives them back when it ends, so after the
-// first blocks translating one allocates no heap memory for them.
-template <class T>
-std::vector<std::vector<T>>& spare_vectors() {
-  static thread_local std::vector<std::vector<T>> spares;
-  return spares;
-}
-template <class T>
-std::vector<T> take_vector(size_t n, const T& fill) {
-  std::vector<T> v;
-  auto& spares = spare_vectors<T>();
-  if (!spares.empty()) {
-    v.swap(spares.back());
-    spares.pop_back();
-  }
-  v.assign(n, fill);
-  return v;
-}
-template <class T>
-void give_vector(std::vector<T>& v) {
-  v.clear();
-  spare_vectors<T>().push_back(std::move(v));
-}
 
 class Emitter {
  public:
