@@ -66,10 +66,10 @@ struct PinTable {
     }
   }
 };
-const PinTable& pins() {
-  static const PinTable t;
-  return t;
-}
+// Built at static initialization (after kPinnedRegs, above in this file):
+// pins() is on the allocator's hot path, with no guard to test per call.
+const PinTable kPinTable;
+inline const PinTable& pins() { return kPinTable; }
 
 bool is_pool(int id) {
   for (const Gp& r : kPool)
