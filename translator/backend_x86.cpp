@@ -306,11 +306,13 @@ std::vector<std::pair<uint8_t, Loc>> Emitter::pending_now() const {
 void Emitter::note_pending(uint32_t start) {
   if (!rec_) return;
   const uint32_t end = static_cast<uint32_t>(a_.offset());
-  for (auto& [x, l] : pending_now()) {
+  for (int x = 1; x < 32; ++x) {  // (as pending_now(), without building a vector per access)
+    if (pending_[x] == kNoTemp) continue;
+    const Loc& l = loc_[pending_[x]];
     DeferredReg d;
     d.start = start;
     d.end = end;
-    d.xreg = x;
+    d.xreg = static_cast<uint8_t>(x);
     switch (l.kind) {
       case LocKind::Gp: d.kind = DeferredReg::HostReg; d.index = l.reg; break;
       case LocKind::Spill: d.kind = DeferredReg::SpillSlot; d.index = l.index; break;
