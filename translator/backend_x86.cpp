@@ -1293,6 +1293,7 @@ std::string Emitter::run() {
     }
     give_vector(box_const);
   }
+  pc_map.reserve(tb_->icount);  // one entry per guest insn: one allocation, no growth
   // Entry: honour an exit request within one TB.
   req_label_ = a_.newLabel();
   a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
