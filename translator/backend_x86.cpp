@@ -66,10 +66,10 @@ struct PinTable {
     }
   }
 };
-const PinTable& pins() {
-  static const PinTable t;
-  return t;
-}
+// Built at static initialization (after kPinnedRegs, above in this file):
+// pins() is on the allocator's hot path, with no guard to test per call.
+const PinTable kPinTable;
+inline const PinTable& pins() { return kPinTable; }
 
 bool is_pool(int id) {
   for (const Gp& r : kPool)
@@ -82,15 +82,36 @@ bool is_pool(int id) {
 Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
                  const std::vector<DecodedInsn>& helpers, const BackendOptions& opt,
                  BlockRecovery* recovery)
-    : a_(a), ir_(ir), tb_(tb), helpers_(helpers), opt_(opt), loc_(ir.num_temps),
-      last_use_(ir.num_temps, -1), gp_owner_(16, kNoTemp), xmm_owner_(16, kNoTemp),
-      slot_busy_(kSpillSlots, false), next_use_(ir.num_temps, INT_MAX),
-      first_use_(ir.insns.size(), INT_MAX), arg_next_(ir.insns.size() * 3, INT_MAX),
-      xhome_(ir.num_temps, -1), alt_reg_(ir.num_temps, -1), checked_disp_(ir.num_temps, INT64_MAX),
-      lend_ok_(ir.insns.size(), 0), lend_soft_(ir.insns.size(), 0), rec_(recovery),
-      next_set_(ir.insns.size(), -1), pending_mask_(ir.num_temps, 0) {
+    : a_(a), ir_(ir), tb_(tb), helpers_(helpers), opt_(opt), loc_(take_vector(ir.num_temps, Loc{})),
+      last_use_(take_vector(ir.num_temps, -1)), gp_owner_(take_vector(16, kNoTemp)),
+      xmm_owner_(take_vector(16, kNoTemp)), slot_busy_(take_vector(kSpillSlots, false)),
+      boxed_(take_vector(ir.num_temps, false)), next_use_(take_vector(ir.num_temps, INT_MAX)),
+      first_use_(take_vector(ir.insns.size(), INT_MAX)), arg_next_(take_vector(ir.insns.size() * 3, INT_MAX)),
+      xhome_(take_vector<int8_t>(ir.num_temps, -1)), alt_reg_(take_vector<int8_t>(ir.num_temps, -1)),
+      checked_disp_(take_vector<int64_t>(ir.num_temps, INT64_MAX)),
+      lend_ok_(take_vector<uint8_t>(ir.insns.size(), 0)), lend_soft_(take_vector<uint8_t>(ir.insns.size(), 0)),
+      rec_(recovery), next_set_(take_vector(ir.insns.size(), -1)),
+      pending_mask_(take_vector<uint32_t>(ir.num_temps, 0)), real_last_(take_vector(0, 0)),
+      cold_(take_vector(0, ColdStub{})), exit_stubs_(take_vector(0, ExitStub{})) {
   for (int& b : pin_busy_until_) b = -1;
   for (Temp& t : pending_) t = kNoTemp;
+}
+
+Emitter::~Emitter() {
+  give_vector(loc_);
+  for (auto* v : {&last_use_, &next_use_, &first_use_, &arg_next_, &next_set_, &real_last_}) give_vector(*v);
+  give_vector(gp_owner_);
+  give_vector(xmm_owner_);
+  give_vector(slot_busy_);
+  give_vector(boxed_);
+  give_vector(xhome_);
+  give_vector(alt_reg_);
+  give_vector(checked_disp_);
+  give_vector(lend_ok_);
+  give_vector(lend_soft_);
+  give_vector(pending_mask_);
+  give_vector(cold_);
+  give_vector(exit_stubs_);
 }
 
 Gp Emitter::pinned_of(int xreg) const {
@@ -285,11 +306,13 @@ std::vector<std::pair<uint8_t, Loc>> Emitter::pending_now() const {
 void Emitter::note_pending(uint32_t start) {
   if (!rec_) return;
   const uint32_t end = static_cast<uint32_t>(a_.offset());
-  for (auto& [x, l] : pending_now()) {
+  for (int x = 1; x < 32; ++x) {  // (as pending_now(), without building a vector per access)
+    if (pending_[x] == kNoTemp) continue;
+    const Loc& l = loc_[pending_[x]];
     DeferredReg d;
     d.start = start;
     d.end = end;
-    d.xreg = x;
+    d.xreg = static_cast<uint8_t>(x);
     switch (l.kind) {
       case LocKind::Gp: d.kind = DeferredReg::HostReg; d.index = l.reg; break;
       case LocKind::Spill: d.kind = DeferredReg::SpillSlot; d.index = l.index; break;
@@ -1262,14 +1285,15 @@ std::string Emitter::run() {
   }
   // Temps that are NaN-boxed singles by construction (flw, fmv.w.x: an or_
   // with a constant whose upper 32 bits are ones) need no box check.
-  boxed_.assign(ir_.num_temps, false);
   {
-    std::vector<bool> box_const(ir_.num_temps, false);
+    std::vector<bool> box_const = take_vector(ir_.num_temps, false);
     for (const IrInsn& i : ir_.insns) {
       if (i.op == IrOp::movi && (static_cast<uint64_t>(i.imm) >> 32) == 0xffffffffu) box_const[i.dst] = true;
       if (i.op == IrOp::or_ && (box_const[i.a] || box_const[i.b])) boxed_[i.dst] = true;
     }
+    give_vector(box_const);
   }
+  pc_map.reserve(tb_->icount);  // one entry per guest insn: one allocation, no growth
   // Entry: honour an exit request within one TB.
   req_label_ = a_.newLabel();
   a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);

@@ -21,6 +21,7 @@
 #include "translator/backend_x86.h"
 #include "translator/decode.h"
 #include "translator/ir.h"
+#include "translator/spare_vectors.h"
 
 namespace hart::x86be {
 
@@ -84,6 +85,9 @@ class Emitter {
   Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
           const std::vector<DecodedInsn>& helpers, const BackendOptions& opt,
           BlockRecovery* recovery = nullptr);
+  ~Emitter();
+  Emitter(const Emitter&) = delete;
+  Emitter& operator=(const Emitter&) = delete;
   std::string run();
 
   // --- shared by the integer and FP parts ---

@@ -7,6 +7,7 @@
 
 #include "translator/bit_ops.h"
 #include "translator/fp_ops.h"
+#include "translator/spare_vectors.h"
 
 namespace hart {
 
@@ -17,7 +18,13 @@ int64_t sx32(uint64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(v))
 // sign extension of its low word; `zext` — the upper word is zero.
 struct WidthFacts {
   std::vector<bool> sext, zext;
-  explicit WidthFacts(uint32_t n) : sext(n, false), zext(n, false) {}
+  explicit WidthFacts(uint32_t n) : sext(take_vector(n, false)), zext(take_vector(n, false)) {}
+  ~WidthFacts() {
+    give_vector(sext);
+    give_vector(zext);
+  }
+  WidthFacts(const WidthFacts&) = delete;
+  WidthFacts& operator=(const WidthFacts&) = delete;
 
   // Facts of i's result from its op and its operands' facts.
   void define(const IrInsn& i, const std::vector<bool>& is_const, const std::vector<uint64_t>& value) {
@@ -164,26 +171,31 @@ uint64_t ir_eval(IrOp op, uint64_t a, uint64_t b, uint8_t aux) {
 }
 
 void ir_remove_x0(IrBlock& b) {
-  std::vector<IrInsn> out;
-  out.reserve(b.insns.size());
-  for (IrInsn i : b.insns) {
+  // In place: the block's vector keeps its capacity (the JIT reuses it).
+  size_t kept = 0;
+  for (size_t k = 0; k < b.insns.size(); ++k) {
+    IrInsn i = b.insns[k];
     if (i.op == IrOp::set_reg && i.imm == 0) continue;
     if (i.op == IrOp::get_reg && i.imm == 0) {
       i.op = IrOp::movi;
       i.imm = 0;
     }
-    out.push_back(i);
+    b.insns[kept++] = i;
   }
-  b.insns = std::move(out);
+  b.insns.resize(kept);
 }
 
 void ir_propagate(IrBlock& b) {
   const uint32_t n = b.num_temps;
-  std::vector<Temp> alias(n);
-  std::vector<bool> is_const(n, false);
-  std::vector<uint64_t> value(n, 0);
+  SpareVector<Temp> alias_s(n, 0);
+  SpareVector<bool> is_const_s(n, false);
+  SpareVector<uint64_t> value_s(n, 0);
+  SpareVector<const IrInsn*> def_s(n, nullptr);  // defining insn of each temp
+  std::vector<Temp>& alias = alias_s.v;
+  std::vector<bool>& is_const = is_const_s.v;
+  std::vector<uint64_t>& value = value_s.v;
+  std::vector<const IrInsn*>& def = def_s.v;
   for (Temp t = 0; t < n; ++t) alias[t] = t;
-  std::vector<const IrInsn*> def(n, nullptr);  // defining insn of each temp
   WidthFacts width(n);
   Temp reg_temp[32], freg_temp[32];
   for (Temp& t : reg_temp) t = kNoTemp;
@@ -328,8 +340,9 @@ void ir_propagate(IrBlock& b) {
 }
 
 void ir_dce(IrBlock& b) {
-  std::vector<bool> used(b.num_temps, false);
-  std::vector<bool> keep(b.insns.size(), false);
+  SpareVector<bool> used_s(b.num_temps, false), keep_s(b.insns.size(), false);
+  std::vector<bool>& used = used_s.v;
+  std::vector<bool>& keep = keep_s.v;
   // A register write is dead when the same register is written again before
   // anything can observe it (a fault point, a helper, the end of the block).
   bool x_overwritten[32] = {}, f_overwritten[32] = {};
@@ -354,11 +367,10 @@ void ir_dce(IrBlock& b) {
     if (info.nargs >= 2) used[i.b] = true;
     if (info.nargs >= 3) used[i.c] = true;
   }
-  std::vector<IrInsn> out;
-  out.reserve(b.insns.size());
+  size_t kept = 0;  // in place, as ir_remove_x0
   for (size_t k = 0; k < b.insns.size(); ++k)
-    if (keep[k]) out.push_back(b.insns[k]);
-  b.insns = std::move(out);
+    if (keep[k]) b.insns[kept++] = b.insns[k];
+  b.insns.resize(kept);
 }
 
 void ir_optimize(IrBlock& b) {

@@ -24,6 +24,28 @@ using namespace asmjit;
 
 namespace {
 
+// Blocks are emitted into one buffer per thread (asmjit's text buffer,
+// external and fixed) instead of a fresh ~8 KiB heap buffer per block, and
+// copied out to the code arena. A block that does not fit (asmjit's
+// kErrorTooLarge, seen by this handler) is translated again one
+// instruction at a time, as for any other emission failure.
+constexpr size_t kEmitBufferBytes = 512 * 1024;
+struct EmitErrors : ErrorHandler {
+  bool too_large = false;
+  void handleError(Error err, const char*, BaseEmitter*) override {
+    if (err == kErrorTooLarge) too_large = true;
+  }
+};
+void use_thread_buffer(CodeHolder& code) {
+  // Default-initialized: only the pages a thread's blocks touch are used.
+  thread_local std::unique_ptr<uint8_t[]> buffer(new uint8_t[kEmitBufferBytes]);
+  CodeBuffer& cb = code.textSection()->_buffer;
+  cb._data = buffer.get();
+  cb._size = 0;
+  cb._capacity = kEmitBufferBytes;
+  cb._flags = CodeBufferFlags::kIsExternal | CodeBufferFlags::kIsFixed;
+}
+
 }  // namespace
 
 // Code memory of one TB cache: chunks from the Jit's allocator, handed out
@@ -360,6 +382,9 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
 
   CodeHolder code;
   code.init(Environment::host());
+  EmitErrors emit_errors;
+  code.setErrorHandler(&emit_errors);
+  use_thread_buffer(code);
   x86::Assembler a(&code);
   BackendOptions bopt;
   bopt.host_fma = host_.fma;
@@ -370,6 +395,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   bopt.host_pclmul = host_.pclmul;
   bopt.host_sse41 = host_.sse41;
   std::string err = emit_block(a, blk.ir, tb, data->helper_insns, bopt, &data->recovery);
+  if (err.empty() && emit_errors.too_large) err = "block larger than the emit buffer";
   if (!err.empty()) {
     // Retry one instruction at a time: a single instruction always fits.
     if (fopt.max_insns > 1) return translate_block_at(vcpu, pc, flags | kTbOneInsn, tb, shareable);
