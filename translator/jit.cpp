@@ -17,6 +17,7 @@
 #include "translator/frontend.h"
 #include "translator/ir_opt.h"
 #include "translator/jit_helpers.h"
+#include "translator/spare_vectors.h"
 
 namespace hart {
 
@@ -294,10 +295,9 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
     uint64_t page_va = ~uint64_t{0};
     alignas(8) uint8_t page[kPageSize];  // (not zeroed: read before use)
   };
-  thread_local ParcelLog parcel_log;
-  parcel_log.clear();
-  Fetcher fetcher(as, parcel_log);
-  ParcelLog& parcels = parcel_log;
+  thread_local ParcelLog parcels;
+  parcels.clear();
+  Fetcher fetcher(as, parcels);
   // (One pointer captured: the std::function needs no allocation.)
   FetchFn fetch = [f = &fetcher](uint64_t a, uint16_t* parcel) {
     uint64_t pva = page_down(a);
@@ -310,20 +310,16 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
     return true;
   };
   auto data = std::make_shared<TbData>();
-  // The block's big vectors keep their capacity from one translation to
-  // the next on this thread (given back when this call ends, however).
-  thread_local std::vector<IrInsn> spare_ir;
-  thread_local std::vector<std::pair<uint64_t, DecodedInsn>> spare_insns;
+  // The block's big vectors come from this thread's spares (spare_vectors.h)
+  // and go back when this call ends, however.
   GuestBlock blk;
-  blk.ir.insns.swap(spare_ir);
-  blk.insns.swap(spare_insns);
-  blk.ir.insns.clear();
-  blk.insns.clear();
+  blk.ir.insns = take_vector(0, IrInsn{});
+  blk.insns = take_vector(0, std::pair<uint64_t, DecodedInsn>{});
   struct GiveBack {
     GuestBlock& b;
     ~GiveBack() {
-      b.ir.insns.swap(spare_ir);
-      b.insns.swap(spare_insns);
+      give_vector(b.ir.insns);
+      give_vector(b.insns);
     }
   } give_back{blk};
   uint64_t fault_pc = 0;
