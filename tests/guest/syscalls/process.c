@@ -36,14 +36,16 @@ int main(int argc, char** argv) {
     // The parent outside (natively the test runner; under hart the init
     // every guest's first process has): it exists (kill(pid, 0) succeeds,
     // or fails with EPERM, never ESRCH), is in a session and a group and
-    // has a scheduling class.
+    // has a scheduling class. Its session and group may be 0 natively
+    // (a runner started from outside its pid namespace, as `docker exec`
+    // does), so only success is asserted, not a positive id.
     pid_t pp = getppid();
     BOOL("kill(getppid(), 0): exists", kill(pp, 0) == 0 || errno == EPERM);
     BOOL("sched_getscheduler(getppid()) >= 0", sched_getscheduler(pp) >= 0);
     struct sched_param sp;
     OK("sched_getparam(getppid())", sched_getparam(pp, &sp));
-    BOOL("getsid(getppid()) > 0", getsid(pp) > 0);
-    BOOL("getpgid(getppid()) > 0", getpgid(pp) > 0);
+    BOOL("getsid(getppid()) succeeds", getsid(pp) >= 0);
+    BOOL("getpgid(getppid()) succeeds", getpgid(pp) >= 0);
   }
   int status;
   pid_t c = fork();
