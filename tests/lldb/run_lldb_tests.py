@@ -514,9 +514,12 @@ def reverse():
     """Reverse execution (docs/REVERSE.md) from LLDB: `process continue
     --reverse` back to an earlier breakpoint on a recorded program
     (tests/gdb/rexec.c under hart-run --record), then forward again. LLDB
-    speaks the bc/bs packets only since 2025 (LLDB 21, expected); an LLDB
-    without `process continue --reverse` (Debian 12 has 14) skips with a
-    message."""
+    speaks the bc/bs packets since LLDB 20 (lldb.reverse_new runs this with
+    Debian forky's LLDB 21, scripts/fetch-lldb); an LLDB without `process
+    continue --reverse` (Debian 12 has 14) skips with a message. The
+    direction sticks in LLDB: a plain `continue` after a reverse one goes
+    backwards again (to the start of history), so going forward takes
+    `process continue --forward`."""
     helptext = subprocess.run([LLDB, "-b", "-x", "-o", "help process continue"], stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, errors="replace", timeout=60).stdout
     if "--reverse" not in helptext:
@@ -532,7 +535,8 @@ def reverse():
         "process handle SIGUSR1 -s false -p true -n false",
         f"breakpoint set -f rexec.c -l {end}", "continue",
         "breakpoint set -n mark", "process continue --reverse", "frame variable step",
-        "process continue --reverse", "frame variable step", "breakpoint delete 2", "continue", "continue"])
+        "process continue --reverse", "frame variable step", "breakpoint delete 2",
+        "process continue --forward", "continue"])
     expect_in_order(out, [rf"rexec\.c:{end}", r"mark", r"\(int\) step = 2", r"\(int\) step = 1",
                           rf"rexec\.c:{end}", r"exited with status = 0"])
     rc, o, e = h.finish()
