@@ -56,6 +56,7 @@ struct StopEvent {
   int tid = 0;
   int signal = 5;     // SIGTRAP, or the guest signal for Signal
   uint64_t addr = 0;  // watchpoints: the watched address hit
+  bool after_access = false;  // watchpoints: reported after the access ran
   int child_pid = 0, child_tid = 0;  // Fork/VFork: the new process
 };
 
@@ -97,7 +98,8 @@ class DebugController {
   bool breakpoint_at(uint64_t pc) const;
   bool watch_active() const { return n_watchpoints_.load(std::memory_order_acquire) != 0; }
   // Before one instruction in watch mode: if it touches a watched range,
-  // describes the hit (reported after the instruction ran).
+  // describes the hit (reported before the instruction runs, or after it
+  // with watch_after).
   bool watch_hit(const CpuState& s, const AddressSpace& as, StopEvent* ev) const;
   void set_access_decoder(MemAccessFn fn) { decode_access_ = fn; }
 
@@ -124,6 +126,10 @@ class DebugController {
 
   // Signals the debugger does not want to see (QPassSignals), bit sig-1.
   std::atomic<uint64_t> pass_signals{0};
+  // A watchpoint hit is reported after the access ran (pc past the load or
+  // store; StopEvent::after_access) instead of before it — LLDB's way
+  // (gdb::Target::set_watch_after). Read by the vCPU at each run.
+  std::atomic<bool> watch_after{false};
 
   // ---- catch syscall (QCatchSyscalls) ------------------------------------
   // Off, every syscall, or the listed numbers.

@@ -273,6 +273,8 @@ ExitReason Vcpu::run_loop() {
   DebugController* dbg = debug;
   const bool stepping = dbg && debug_step;
   const bool watching = dbg && !stepping && dbg->watch_active();
+  const bool watch_after = watching && dbg->watch_after.load(std::memory_order_relaxed);
+  bool watch_pending = false;  // watch_after: a hit, reported once its instruction ran
   if (stepping) base_flags = kTbOneInsn | kTbDebugStep;
   if (watching) base_flags |= kTbOneInsn;
   if (stepping || watching) chain = false;
@@ -322,10 +324,16 @@ ExitReason Vcpu::run_loop() {
     // Watch mode: an instruction that touches a watched range stops *before*
     // it runs (gdb's riscv watchpoints are non-steppable: gdb steps over
     // the access itself, then compares values). Resuming at that pc runs it.
+    // For a debugger that wants hits after the access (LLDB), the one
+    // instruction runs first; a fault in it is reported instead.
     if (watching && state.pc != watch_skip_pc_ && dbg->watch_hit(state, as_, &debug_event)) {
-      watch_skip_pc_ = state.pc;
-      state.exit_reason = ExitReason::Watchpoint;
-      return state.exit_reason;
+      if (!watch_after) {
+        watch_skip_pc_ = state.pc;
+        state.exit_reason = ExitReason::Watchpoint;
+        return state.exit_reason;
+      }
+      debug_event.after_access = true;
+      watch_pending = true;
     }
     watch_skip_pc_ = ~uint64_t{0};
     in_guest_ = true;
@@ -356,6 +364,10 @@ ExitReason Vcpu::run_loop() {
       if (!stepping) continue;
     }
     if (state.exit_reason != ExitReason::None) return state.exit_reason;
+    if (watch_pending) {
+      state.exit_reason = ExitReason::Watchpoint;
+      return state.exit_reason;
+    }
     if (stepping) {
       state.exit_reason = ExitReason::Step;
       return state.exit_reason;

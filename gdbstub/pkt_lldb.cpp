@@ -72,10 +72,13 @@ Reply pkt_qHostInfo(Session& s, std::string_view) {
   s.lldb = true;
   char host[256] = "";
   gethostname(host, sizeof host - 1);
-  // A watchpoint stops before the access (pc at the load or store), as
-  // RISC-V triggers do (gdb: have_nonsteppable_watchpoint): LLDB steps over it.
+  // A watchpoint stops gdb before the access (pc at the load or store), as
+  // RISC-V triggers do (gdb: have_nonsteppable_watchpoint), but LLDB after
+  // it: LLDB steps over a "before" hit forwards even when it was reverse
+  // continuing, which would undo every reverse watchpoint stop.
+  s.target.set_watch_after(true);
   return Reply::send("triple:" + to_hex(kTriple) + ";ptrsize:8;endian:little;ostype:linux;vendor:unknown;" +
-                     "hostname:" + to_hex(host) + ";watchpoint_exceptions_received:before;");
+                     "hostname:" + to_hex(host) + ";watchpoint_exceptions_received:after;");
 }
 
 Reply pkt_qProcessInfo(Session& s, std::string_view) {

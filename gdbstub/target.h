@@ -108,6 +108,10 @@ class Target {
   virtual bool insert_watchpoint(int type, uint64_t addr, uint64_t len) = 0;
   virtual bool remove_watchpoint(int type, uint64_t addr, uint64_t len) = 0;
   virtual void set_pass_signals(uint64_t mask) = 0;  // bit sig-1: deliver without stopping
+  // Watchpoint stops after the access instead of before it (at the load or
+  // store, RISC-V's way and gdb's expectation): LLDB's qHostInfo answer says
+  // "after", as LLDB's reverse execution needs.
+  virtual void set_watch_after(bool) {}
 
   // All-stop execution. resume() lets each thread do what action_of says;
   // request_stop() asks every thread to stop (0x03). poll_stop() says

@@ -58,6 +58,7 @@ ProcessGdbTarget::ProcessGdbTarget(std::shared_ptr<linux::Process> p, bool stop,
 
 void ProcessGdbTarget::add_process(std::shared_ptr<linux::Process> p, std::shared_ptr<DebugController> d) {
   d->set_access_decoder(&insn_mem_access);  // watch mode (translator/frontend.h)
+  d->watch_after.store(watch_after_);
   d->claim(this);
   // Released when the last copy of this Proc is gone.
   std::shared_ptr<void> claim(nullptr, [d, who = static_cast<const void*>(this)](void*) { d->unclaim(who); });
@@ -281,6 +282,11 @@ bool ProcessGdbTarget::insert_watchpoint(int type, uint64_t addr, uint64_t len) 
 bool ProcessGdbTarget::remove_watchpoint(int type, uint64_t addr, uint64_t len) {
   if (!d_ || type < 2 || type > 4) return false;
   return d_->remove_watchpoint(static_cast<WatchType>(type), addr, len);
+}
+
+void ProcessGdbTarget::set_watch_after(bool on) {
+  watch_after_ = on;
+  for (Proc& pr : procs_) pr.d->watch_after.store(on);
 }
 
 void ProcessGdbTarget::set_pass_signals(uint64_t mask) {

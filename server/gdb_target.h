@@ -46,6 +46,7 @@ class ProcessGdbTarget : public gdb::Target {
   bool insert_watchpoint(int type, uint64_t addr, uint64_t len) override;
   bool remove_watchpoint(int type, uint64_t addr, uint64_t len) override;
   void set_pass_signals(uint64_t mask) override;
+  void set_watch_after(bool on) override;
   void resume(const std::vector<std::pair<int, gdb::ThreadAction>>& per_thread,
               gdb::ThreadAction others) override;
   void request_stop() override;
@@ -135,6 +136,7 @@ class ProcessGdbTarget : public gdb::Target {
   std::shared_ptr<DebugController> d_;
   uint32_t events_ = 0;       // gdb's fork/vfork/exec events (kDebug*Events)
   uint64_t pass_mask_ = 0;
+  bool watch_after_ = false;
   bool catch_on_ = false;
   std::vector<int> catch_nrs_;
   Launcher launcher_;

@@ -243,11 +243,15 @@ bool Recorder::seek_event(Process& p, Thread& t, StopKind kind) {
     v.debug_step = false;
     return true;
   }
-  if (seek_ == Seek::Search && v.icount < search_from_) {
+  // A watch hit reported after its access ran: the access was one back.
+  bool after = is_watch(kind) && v.debug_event.after_access;
+  uint64_t at = v.icount - (after ? 1 : 0);
+  if (seek_ == Seek::Search && at < search_from_) {
     Hit h;
-    h.icount = v.icount;
+    h.icount = at;
     h.kind = kind;
     h.addr = is_watch(kind) ? v.debug_event.addr : 0;
+    h.after_access = after;
     hits_.push_back(h);
   }
   // A breakpoint: run its instruction (a debug step ignores it). A watch
@@ -311,10 +315,12 @@ void Recorder::finish_search(Process& p, Thread& t) {
     const Hit& h = hits_.back();
     rep.kind = h.kind;
     rep.addr = h.addr;
-    // A watchpoint is reported just after the access (gdb's RISC-V
+    // A watchpoint is reported to gdb just after the access (its RISC-V
     // watchpoints are non-steppable: gdb steps back over the access itself
-    // and compares the values before and after it).
-    uint64_t target = is_watch(h.kind) ? h.icount + 1 : h.icount;
+    // and compares the values before and after it); to a debugger that
+    // takes hits after the access (LLDB), just before it: going backwards,
+    // that is where the value changes.
+    uint64_t target = is_watch(h.kind) && !h.after_access ? h.icount + 1 : h.icount;
     start_goto(p, t, search_ck_, target, rep);
     return;
   }

@@ -153,9 +153,10 @@ class Recorder {
   };
   // A debugger stop met while searching backwards.
   struct Hit {
-    uint64_t icount = 0;
+    uint64_t icount = 0;  // of the breakpoint's or the access's instruction
     StopKind kind = StopKind::Breakpoint;
     uint64_t addr = 0;
+    bool after_access = false;  // a watch hit the debugger wants after the access (LLDB)
   };
   enum class Seek { None, Goto, Search };
 

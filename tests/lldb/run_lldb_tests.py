@@ -510,6 +510,19 @@ def dap_attach():
     guest_ok(h)
 
 
+def need_reverse():
+    """Skips (77) unless this LLDB has `process continue --reverse`."""
+    helptext = subprocess.run([LLDB, "-b", "-x", "-o", "help process continue"], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, errors="replace", timeout=60).stdout
+    if "--reverse" not in helptext:
+        ver = subprocess.run([LLDB, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True, errors="replace").stdout
+        m = re.search(r"lldb version \S+", ver)
+        ver = m.group(0) if m else "this lldb"
+        print(f"SKIP: {ver} has no reverse execution (no process continue --reverse)")
+        sys.exit(77)
+
+
 def reverse():
     """Reverse execution (docs/REVERSE.md) from LLDB: `process continue
     --reverse` back to an earlier breakpoint on a recorded program
@@ -520,15 +533,7 @@ def reverse():
     direction sticks in LLDB: a plain `continue` after a reverse one goes
     backwards again (to the start of history), so going forward takes
     `process continue --forward`."""
-    helptext = subprocess.run([LLDB, "-b", "-x", "-o", "help process continue"], stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, errors="replace", timeout=60).stdout
-    if "--reverse" not in helptext:
-        ver = subprocess.run([LLDB, "--version"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             text=True, errors="replace").stdout
-        m = re.search(r"lldb version \S+", ver)
-        ver = m.group(0) if m else "this lldb"
-        print(f"SKIP: {ver} has no reverse execution (no process continue --reverse)")
-        sys.exit(77)
+    need_reverse()
     end = source_line("rexec.c", "END")
     h = rgt.Hart("rexec", opts=("--record",))
     out = lldb_batch(h.port, "rexec", [
@@ -544,9 +549,46 @@ def reverse():
         fail("guest result", rc, o, e)
 
 
+def reverse_watch():
+    """A write watchpoint backwards: from the end of rexec.c, `process
+    continue --reverse` stops at each earlier write of `counter` with the
+    pc at the writing instruction and the value before it (LLDB prints the
+    change as it sees it: old = the later value, new = the earlier one);
+    one instruction forward shows the written value again; forward to the
+    end reproduces the same output."""
+    need_reverse()
+    end = source_line("rexec.c", "END")
+    last = source_line("rexec.c", "LAST_CHANGE")
+    mark = source_line("rexec.c", "MARK")
+    h = rgt.Hart("rexec", opts=("--record",))
+    out = lldb_batch(h.port, "rexec", [
+        "process handle SIGUSR1 -s false -p true -n false",
+        f"breakpoint set -f rexec.c -l {end}", "continue", "frame variable counter",
+        "watchpoint set variable counter",
+        "process continue --reverse", "frame variable counter",
+        "process continue --reverse", "frame variable counter",
+        "thread step-inst", "frame variable counter",
+        "watchpoint delete", "process continue --forward", "continue"])
+    m = re.search(r"\(volatile long\) counter = (\d+)", out)
+    if not m:
+        fail("no counter value at the end", out)
+    final = int(m.group(1))
+    # counter = 1 + 2 = 3 before LAST_CHANGE, then 3 * 10 + 1..8.
+    if not 31 <= final <= 38:
+        fail(f"counter {final} at the end, want 31..38", out)
+    expect_in_order(out, [
+        rf"rexec\.c:{end}",
+        rf"stop reason = watchpoint 1", rf"rexec\.c:{last}", r"counter = 3\n",
+        rf"stop reason = watchpoint 1", rf"rexec\.c:{mark}", r"counter = 1\n",
+        r"counter = 3\n", rf"rexec\.c:{end}", r"exited with status = 0"])
+    rc, o, e = h.finish()
+    if rc != 0 or f"counter {final} " not in o:
+        fail("guest result", rc, o, e)
+
+
 SCENARIOS = {f.__name__: f for f in [break_step, registers_memory, watch, signal_pass, detach, kill,
                                       threads, interrupt, extended_run, hartd_stubs, hartd_multi,
-                                      dap_attach, compare_native, reverse]}
+                                      dap_attach, compare_native, reverse, reverse_watch]}
 
 
 for _f in [break_step, registers_memory, watch, detach, kill, shared_libraries]:
