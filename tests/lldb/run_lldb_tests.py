@@ -169,7 +169,8 @@ def registers_memory():
 
 def watch():
     """watchpoint set variable: every write hits (LLDB shows unchanged
-    values too), old and new values right (LLDB steps over the store)."""
+    values too), old and new values right (the stub reports the hit after
+    the store: qHostInfo's watchpoint_exceptions_received:after)."""
     h = basic_hart()
     out = lldb_batch(h.port, VARIANT["prog"], [
         "watchpoint set variable counter", "continue", "continue", "watchpoint list",
