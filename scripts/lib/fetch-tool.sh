@@ -3,17 +3,18 @@
 # newer Debian host (amd64) tool into the build folder as an oracle or a
 # client: scripts/fetch-gdb, scripts/fetch-qemu, scripts/fetch-lldb.
 #
-# Owns: what those scripts share — their command line ([--skip-status N]
-# [--force] [DIR]), the cache stamp (suite, arch, packages on its first line,
+# Owns: what those scripts share — their command line ([--suite SUITE]
+# [--skip-status N] [--force] [DIR]; DIR defaults to
+# build/TOOL-SUITE-amd64 in the repo), the cache stamp (suite, arch, packages on its first line,
 # the pinned versions after it), refusing to replace a DIR it did not make,
 # the fetch (scripts/lib/debian-apt.sh) into DIR.new and the final move to
 # DIR. Does not own: which suite and packages, the wrapper each tool needs
 # and the check that it runs (the caller's fetch_tool_wrap function).
 #
-# The caller sets FETCH_TOOL_NAME (fetch-TOOL: messages, and the stamp file
-# DIR/.hart-TOOL-stamp),
-# FETCH_TOOL_SUITE, FETCH_TOOL_PACKAGES (array), FETCH_TOOL_WRAPPER (the
-# wrapper's name inside DIR), FETCH_TOOL_DEFAULT_DIR, defines
+# The caller sets FETCH_TOOL_NAME (fetch-TOOL: messages, the stamp file
+# DIR/.hart-TOOL-stamp, the default DIR), FETCH_TOOL_SUITE (the default
+# suite), FETCH_TOOL_PACKAGES (array), FETCH_TOOL_WRAPPER (the wrapper's name
+# inside DIR), defines
 #   fetch_tool_wrap TMP   writes TMP/$FETCH_TOOL_WRAPPER, checks that it runs
 #                         (exit 1 with a message if not) and prints its
 #                         version line on stdout
@@ -26,13 +27,14 @@ fetch_tool_main() {
   while [ $# -gt 0 ]; do
     case "$1" in
       --skip-status) skip_status="$2"; shift 2 ;;
+      --suite) FETCH_TOOL_SUITE="$2"; shift 2 ;;
       --force) force=1; shift ;;
       -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
       -*) echo "$FETCH_TOOL_NAME: unknown option $1" >&2; exit 2 ;;
       *) dir="$1"; shift ;;
     esac
   done
-  dir="${dir:-$FETCH_TOOL_DEFAULT_DIR}"
+  dir="${dir:-$(dirname "$here")/../build/${FETCH_TOOL_NAME#fetch-}-$FETCH_TOOL_SUITE-amd64}"
   mkdir -p "$(dirname "$dir")"
   dir="$(cd "$(dirname "$dir")" && pwd)/$(basename "$dir")"
   local stamp="$dir/.hart-${FETCH_TOOL_NAME#fetch-}-stamp"
