@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <setjmp.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -302,6 +303,11 @@ int64_t AddressSpace::map(uint64_t addr, uint64_t len, int prot, unsigned flags,
     v.grows_down = flags & kMapGrowsDown;
     v.locked = flags & kMapLocked;
     v.name = name;
+    struct stat st;
+    if (host_fd >= 0 && fstat(host_fd, &st) == 0) {
+      v.dev = st.st_dev;
+      v.inode = st.st_ino;
+    }
     vma_.emplace(addr, v);
     account_vmas();
   }
@@ -676,7 +682,7 @@ std::vector<Vma> AddressSpace::vmas_merged() const {
       bool same_backing = b.host_fd < 0 ? v.host_fd < 0
                                         : v.host_fd == b.host_fd && v.offset == b.offset + (b.end - b.start);
       if (b.end == v.start && b.prot == v.prot && b.shared == v.shared && b.name == v.name &&
-          same_backing) {
+          b.dev == v.dev && b.inode == v.inode && same_backing) {
         b.end = v.end;
         continue;
       }
@@ -827,6 +833,16 @@ void AddressSpace::set_name(uint64_t addr, const std::string& name) {
   std::lock_guard<std::mutex> lock(vma_mutex_);
   auto it = vma_.find(addr);
   if (it != vma_.end()) it->second.name = name;
+}
+
+void AddressSpace::set_file(uint64_t lo, uint64_t hi, const std::string& name, uint64_t dev,
+                            uint64_t inode) {
+  std::lock_guard<std::mutex> lock(vma_mutex_);
+  for (auto it = vma_.lower_bound(lo); it != vma_.end() && it->second.end <= hi; ++it) {
+    it->second.name = name;
+    it->second.dev = dev;
+    it->second.inode = inode;
+  }
 }
 
 }  // namespace hart

@@ -44,7 +44,8 @@ struct Vma {
   bool shared = false;
   int host_fd = -1;     // backing file (not owned; -1 for anonymous), for /proc/self/maps
   uint64_t offset = 0;  // file offset of start
-  std::string name;     // "[heap]", "[stack]", a path, or empty
+  std::string name;     // "[heap]", "[stack]", a guest path, or empty
+  uint64_t dev = 0, inode = 0;  // the backing file's st_dev/st_ino (0: none), for /proc/PID/maps
   bool grows_down = false;  // MAP_GROWSDOWN: a fault just below extends it (linux-abi)
   bool locked = false;      // MAP_LOCKED / mlock: counted in VmLck
 };
@@ -192,6 +193,9 @@ class AddressSpace {
   std::vector<Vma> vmas_merged() const;
   // Renames the VMA that starts at addr (e.g. "[heap]").
   void set_name(uint64_t addr, const std::string& name);
+  // Names every VMA inside [lo, hi) after a file (name, st_dev, st_ino): an
+  // ELF image the loader copied into anonymous memory, shown as its file.
+  void set_file(uint64_t lo, uint64_t hi, const std::string& name, uint64_t dev, uint64_t inode);
 
   // fork(): a new address space of the same size with the same VMAs. Private pages are
   // copied (anonymous ones only where the host has them resident or in swap;

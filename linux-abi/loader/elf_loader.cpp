@@ -312,6 +312,19 @@ struct FdCloser {
     for (int fd : fds) close(fd);
   }
 };
+
+// Shows the loaded image [img.lo, img.hi) as the file at host path (as
+// Linux's file mappings): its canonical guest path (symlinks resolved, seen
+// from the root or sysroot), device and inode in /proc/PID/maps.
+void name_image(AddressSpace& as, const ElfImage& img, const std::string& host, const RootFs* root,
+                const std::string& sysroot) {
+  char real[PATH_MAX], real_root[PATH_MAX];
+  struct stat st;
+  if (!realpath(host.c_str(), real) || stat(real, &st) != 0) return;
+  std::string sr = !sysroot.empty() && realpath(sysroot.c_str(), real_root) ? real_root : sysroot;
+  std::string name = guest_path_of_host(root, sr, real);
+  if (!name.empty()) as.set_file(img.lo, img.hi, name, st.st_dev, st.st_ino);
+}
 }  // namespace
 
 bool load_program(AddressSpace& as, const std::string& path, const std::string& sysroot,
@@ -377,6 +390,7 @@ bool load_program(AddressSpace& as, const std::string& path, const std::string& 
     char real[PATH_MAX];
     if (realpath(host.c_str(), real)) out->exe_host_path = real;
   }
+  name_image(as, out->exe, host, root, sysroot);
   out->brk_start = page_up(out->exe.end_data);
   if (!out->exe.interp.empty()) {
     const std::string& ip = out->exe.interp;
@@ -388,6 +402,7 @@ bool load_program(AddressSpace& as, const std::string& path, const std::string& 
       return false;
     }
     if (!load_elf_image(as, ihost, ip, interp_base(as.limit()), &out->interp, error)) return false;
+    name_image(as, out->interp, ihost, root, sysroot);
     if (!out->interp.interp.empty()) {
       *error = ip + ": the interpreter itself asks for an interpreter";
       return false;

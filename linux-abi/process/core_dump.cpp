@@ -290,10 +290,7 @@ bool write_core_file(Process& p, Thread& self, int sig, const GuestSiginfo& info
     for (const Segment& s : segs) {
       if (s.vma.host_fd < 0 || s.vma.name.empty() || s.vma.name[0] != '/') continue;
       head.insert(head.end(), {s.vma.start, s.vma.end, s.vma.offset / kPageSize});
-      std::string name = s.vma.name;
-      if (RootFs* r = p.root())
-        if (std::string g = r->to_guest(name); !g.empty()) name = g;
-      names += name;
+      names += s.vma.name;  // a guest path already (sys_mmap, the loader)
       names += '\0';
       ++head[0];
     }

@@ -241,7 +241,10 @@ Process::~Process() {
 bool Process::exec(const std::string& path, std::vector<std::string> argv,
                    std::vector<std::string> envp, const std::string& sysroot,
                    const VcpuOptions& vopts, std::string* error) {
-  sysroot_ = sysroot;
+  // Canonical, so host paths the kernel gives back (fd links, getcwd) are
+  // recognised as inside it.
+  char real[PATH_MAX];
+  sysroot_ = !sysroot.empty() && realpath(sysroot.c_str(), real) ? std::string(real) : sysroot;
   vopts_ = vopts;
   std::string host = path;
   std::shared_ptr<HostFd> held;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "linux-abi/syscalls/sys_util.h"
+#include "linux-abi/vfs/root_fs.h"
 
 namespace hart::linux {
 
@@ -93,9 +94,7 @@ int64_t sys_mmap(SyscallCtx& ctx) {
     if (acc < 0) return -errno;
     if ((acc & O_ACCMODE) == O_WRONLY) return -EACCES;
     if (type != MAP_PRIVATE && (prot & PROT_WRITE) && (acc & O_ACCMODE) != O_RDWR) return -EACCES;
-    char buf[PATH_MAX];
-    ssize_t n = readlink(("/proc/self/fd/" + std::to_string(hfd)).c_str(), buf, sizeof buf - 1);
-    if (n > 0) name.assign(buf, n);
+    name = guest_path_of_fd(ctx.proc, hfd);  // as the guest sees it: no host path
   } else if (type == MAP_PRIVATE) {
     off = 0;
   }
@@ -302,7 +301,9 @@ int64_t sys_remap_file_pages(SyscallCtx& ctx) {
              reinterpret_cast<unsigned long>(base + first->end));
     int acc = first->prot & PROT_WRITE ? O_RDWR : O_RDONLY;
     hfd = open(path, acc | O_CLOEXEC);
-    if (hfd < 0 && !first->name.empty() && first->name.find(" (deleted)") == std::string::npos)
+    // The name is a guest path: it is a host path only without a root or sysroot.
+    if (hfd < 0 && !first->name.empty() && first->name.find(" (deleted)") == std::string::npos &&
+        !ctx.proc.root() && ctx.proc.sysroot().empty())
       hfd = open(first->name.c_str(), acc | O_CLOEXEC);
   }
   if (hfd < 0) return -EINVAL;

@@ -65,6 +65,22 @@ std::string join_nul(const std::vector<std::string>& v) {
   return out;
 }
 
+// Whether the file a mapping names is still at that guest path (same device
+// and inode); Linux shows a mapping of an unlinked file with " (deleted)".
+bool mapped_file_present(const Process& p, const Vma& v) {
+  struct stat st;
+  if (RootFs* r = p.root()) {
+    int fd = r->open(v.name, O_PATH | O_CLOEXEC);
+    if (fd < 0) return false;
+    bool ok = fstat(fd, &st) == 0;
+    close(fd);
+    if (!ok) return false;
+  } else if (stat(p.host_path(v.name).c_str(), &st) != 0) {
+    return false;
+  }
+  return st.st_dev == v.dev && st.st_ino == v.inode;
+}
+
 // /proc/<pid>/maps contents, Linux format.
 std::string proc_maps(Process& p) {
   std::string out;
@@ -72,14 +88,18 @@ std::string proc_maps(Process& p) {
   if (!as) return out;
   for (const Vma& v : as->vmas_merged()) {
     char line[512];
-    snprintf(line, sizeof line, "%08lx-%08lx %c%c%c%c %08lx 00:00 0", (unsigned long)v.start,
+    snprintf(line, sizeof line, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu", (unsigned long)v.start,
              (unsigned long)v.end, (v.prot & PROT_READ) ? 'r' : '-',
              (v.prot & PROT_WRITE) ? 'w' : '-', (v.prot & PROT_EXEC) ? 'x' : '-',
-             v.shared ? 's' : 'p', (unsigned long)v.offset);
+             v.shared ? 's' : 'p', (unsigned long)v.offset, major(v.dev), minor(v.dev),
+             (unsigned long)v.inode);
     out += line;
     if (!v.name.empty()) {
       size_t len = strlen(line);
       out += std::string(len < 73 ? 73 - len : 1, ' ') + v.name;
+      if (v.inode && v.name[0] == '/' && v.name.find(" (deleted)") == std::string::npos &&
+          !mapped_file_present(p, v))
+        out += " (deleted)";
     }
     out += '\n';
   }

@@ -134,12 +134,17 @@ std::string guest_path_of_fd(const Process& p, int host_fd) {
 }
 
 std::string guest_path_of_host(const Process& p, std::string t) {
-  if (RootFs* r = p.root()) {
+  return guest_path_of_host(p.root(), p.sysroot(), std::move(t));
+}
+
+std::string guest_path_of_host(const RootFs* r, const std::string& sysroot, std::string t) {
+  // Names that are no path: a memfd ("/memfd:NAME (deleted)"), as Linux shows it.
+  if (t.rfind("/memfd:", 0) == 0) return t;
+  if (r) {
     std::string g = r->to_guest(t);
     return g.empty() && t.rfind("/dev/", 0) == 0 ? t : g;
   }
-  const std::string& root = p.sysroot();
-  if (!root.empty() && under(t, root)) t = t.size() == root.size() ? "/" : t.substr(root.size());
+  if (!sysroot.empty() && under(t, sysroot)) t = t.size() == sysroot.size() ? "/" : t.substr(sysroot.size());
   return t;
 }
 

@@ -65,6 +65,8 @@ std::string normalize_path(const std::string& abs);
 std::string guest_path_of_fd(const Process& p, int host_fd);
 // The same for a host path (the program's own file, /proc/PID/exe).
 std::string guest_path_of_host(const Process& p, std::string host_path);
+// The same, for a process-to-be with that root (or none) and sysroot ("" if none).
+std::string guest_path_of_host(const RootFs* root, const std::string& sysroot, std::string host_path);
 
 // The guest path (normalized) at which a walk of abs inside the root enters
 // the emulated /proc or /dev through a symlink, or "" if it does not.

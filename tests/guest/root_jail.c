@@ -136,6 +136,26 @@ int main(int argc, char** argv) {
   ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
   buf[n > 0 ? n : 0] = 0;
   printf("readlink /proc/self/exe: %s\n", buf);
+  // /proc/self/maps names files by their paths inside the root, never the
+  // host's: every path-named mapping is the program, and a stat of it
+  // inside the root has the inode maps gives.
+  FILE* maps = fopen("/proc/self/maps", "r");
+  int named = 0, other = 0;
+  char mline[512];
+  while (maps && fgets(mline, sizeof mline, maps)) {
+    unsigned long ino;
+    int at = 0;
+    if (sscanf(mline, "%*x-%*x %*s %*x %*x:%*x %lu %n", &ino, &at) < 1 || !at) continue;
+    char* name = mline + at;
+    name[strcspn(name, "\n")] = 0;
+    if (name[0] != '/') continue;
+    struct stat mst;
+    if (strcmp(name, "/prog") == 0 && stat(name, &mst) == 0 && mst.st_ino == ino) ++named;
+    else ++other, printf("maps names %s\n", name);
+  }
+  if (maps) fclose(maps);
+  printf("/proc/self/maps: the program's mappings named /prog with its inode: %s; other paths: %d\n",
+         named > 0 ? "yes" : "no", other);
   n = readlink("/proc/self/cwd", buf, sizeof buf - 1);
   buf[n > 0 ? n : 0] = 0;
   printf("readlink /proc/self/cwd: %s\n", buf);
