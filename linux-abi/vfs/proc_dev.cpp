@@ -504,9 +504,12 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
       set_host_ro(out, "/proc/self/" + first);
       return 0;
     }
+    // The root and the emulated /proc, in both formats (Linux's rootfs
+    // line names the device "rootfs").
     return text([first] {
-      return first == "mounts" ? std::string("/ / rootfs rw 0 0\nproc /proc proc rw 0 0\n")
-                               : std::string("1 0 0:1 / / rw - rootfs rootfs rw\n");
+      return first == "mounts" ? std::string("rootfs / rootfs rw 0 0\nproc /proc proc rw 0 0\n")
+                               : std::string("1 0 0:1 / / rw - rootfs rootfs rw\n"
+                                             "2 1 0:2 / /proc rw - proc proc rw\n");
     });
   }
   if (first == "oom_score_adj" || first == "mem") {
