@@ -1010,22 +1010,35 @@ for _f in [break_step, registers_vars, watch, signal_stop, detach, kill]:
     SCENARIOS[_f.__name__ + "_dyn"] = dynamic(_f)
 
 
-def main():
-    global ARGS
+def parse_args(scenarios, extra=()):
+    """The options every driver of tests/gdb and tests/lldb takes, the
+    driver's own (extra: (flag, argparse keywords) pairs) and SCENARIO (one
+    of scenarios, or "list")."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--hart-run", required=True)
     ap.add_argument("--bin-dir", required=True)
     ap.add_argument("--src-dir", required=True)
     ap.add_argument("--hartd")
     ap.add_argument("--client-dir")
-    ap.add_argument("--gdb", default="gdb-multiarch",
-                    help="gdb for the scenarios that need a newer one (catch_syscall)")
-    ap.add_argument("scenario", choices=sorted(SCENARIOS) + ["list"])
-    ARGS = ap.parse_args()
+    for flag, kw in extra:
+        ap.add_argument(flag, **kw)
+    ap.add_argument("scenario", choices=sorted(scenarios) + ["list"])
+    return ap.parse_args()
+
+
+def driver_main(scenarios, extra=()):
+    """A driver's main: parse_args into ARGS, then run the scenario (or list them)."""
+    global ARGS
+    ARGS = parse_args(scenarios, extra)
     if ARGS.scenario == "list":
-        print("\n".join(SCENARIOS))
+        print("\n".join(scenarios))
         return
-    run_scenario(ARGS.scenario, SCENARIOS[ARGS.scenario])
+    run_scenario(ARGS.scenario, scenarios[ARGS.scenario])
+
+
+def main():
+    driver_main(SCENARIOS, [("--gdb", dict(default="gdb-multiarch",
+                                            help="gdb for the scenarios that need a newer one (catch_syscall)"))])
 
 
 def run_scenario(name, fn):

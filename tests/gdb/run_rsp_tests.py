@@ -9,7 +9,6 @@ QCatchSyscalls stops (rsp_catch_syscall), the thread a stop reports
 usage: run_rsp_tests.py --hart-run P --bin-dir D --src-dir D
                         [--hartd P --client-dir D] SCENARIO
 """
-import argparse
 import os
 import random
 import re
@@ -456,17 +455,5 @@ SCENARIOS = {f.__name__: f for f in [rsp_robustness, hartd_rsp_robustness, rsp_c
                                       rsp_stop_thread]}
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--hart-run", required=True)
-    ap.add_argument("--bin-dir", required=True)
-    ap.add_argument("--src-dir", required=True)
-    ap.add_argument("--hartd")
-    ap.add_argument("--client-dir")
-    ap.add_argument("scenario", choices=sorted(SCENARIOS))
-    g.ARGS = ap.parse_args()
-    g.run_scenario(g.ARGS.scenario, SCENARIOS[g.ARGS.scenario])
-
-
 if __name__ == "__main__":
-    main()
+    g.driver_main(SCENARIOS)

@@ -18,7 +18,6 @@ process does not wait for a stop that never comes).
 Exit status 77 (CTest's SKIP_RETURN_CODE) with a message when lldb is not
 installed (scripts/setup installs it).
 """
-import argparse
 import json
 import os
 import queue
@@ -599,15 +598,7 @@ for _f in [break_step, registers_memory, watch, detach, kill, shared_libraries]:
 
 def main():
     global ARGS, LLDB
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--hart-run", required=True)
-    ap.add_argument("--bin-dir", required=True)
-    ap.add_argument("--src-dir", required=True)
-    ap.add_argument("--hartd")
-    ap.add_argument("--client-dir")
-    ap.add_argument("--lldb", default="lldb")
-    ap.add_argument("scenario", choices=sorted(SCENARIOS) + ["list"])
-    ARGS = ap.parse_args()
+    ARGS = rgt.parse_args(SCENARIOS, [("--lldb", dict(default="lldb"))])
     if ARGS.scenario == "list":
         print("\n".join(SCENARIOS))
         return
