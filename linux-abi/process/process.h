@@ -299,6 +299,11 @@ class Process : public std::enable_shared_from_this<Process> {
   std::condition_variable& signal_cv() { return signal_cv_; }
   uint64_t sigreturn_trampoline = 0;  // guest address of __vdso_rt_sigreturn
   GuestRlimit rlimits[16] = {};  // RLIMIT_* as the guest sees them (set in create())
+  // /proc/<pid>/io: the read/write-family calls' bytes and counts, as
+  // Linux's task I/O accounting (counted by dispatch_syscall).
+  struct IoCounters {
+    std::atomic<uint64_t> rchar{0}, wchar{0}, syscr{0}, syscw{0};
+  } io;
   char comm[16] = {};            // prctl(PR_SET_NAME), /proc/self/comm
   // Process group and session (virtual ids; 0 = this process's own pid,
   // which is what a process started by hart-run or hartd has for its group;

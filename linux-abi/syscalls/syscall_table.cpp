@@ -243,6 +243,41 @@ static void untag_pointer_args(SyscallCtx& ctx, const SyscallInfo& info, unsigne
   }
 }
 
+namespace {
+// Linux's task I/O accounting (/proc/<pid>/io) of the calls that go through
+// vfs_read/vfs_write (sockets' recvmsg/sendmsg do not): bytes moved, and one
+// call counted unless it failed before reaching the file (EBADF, EINVAL,
+// EFAULT: Linux's early returns). sendfile and copy_file_range count as
+// both a read and a write.
+void account_io(SyscallCtx& ctx, int64_t ret) {
+  bool reads = false, writes = false;
+  switch (ctx.nr) {
+    case 63: case 65: case 67: case 69: case 286:  // read readv pread64 preadv preadv2
+      reads = true;
+      break;
+    case 64: case 66: case 68: case 70: case 287:  // write writev pwrite64 pwritev pwritev2
+      writes = true;
+      break;
+    case 71: case 285:  // sendfile copy_file_range
+      reads = writes = true;
+      break;
+    default:
+      return;
+  }
+  if (ret == -EBADF || ret == -EINVAL || ret == -EFAULT) return;
+  Process::IoCounters& io = ctx.proc.io;
+  uint64_t n = ret > 0 ? static_cast<uint64_t>(ret) : 0;
+  if (reads) {
+    io.syscr.fetch_add(1, std::memory_order_relaxed);
+    io.rchar.fetch_add(n, std::memory_order_relaxed);
+  }
+  if (writes) {
+    io.syscw.fetch_add(1, std::memory_order_relaxed);
+    io.wchar.fetch_add(n, std::memory_order_relaxed);
+  }
+}
+}  // namespace
+
 int64_t dispatch_syscall(SyscallCtx& ctx) {
   const SyscallInfo& info = syscall_info(ctx.nr);
   GuestLog& log = ctx.proc.log();
@@ -272,6 +307,7 @@ int64_t dispatch_syscall(SyscallCtx& ctx) {
     ret = -ENOSYS;
   } else {
     ret = info.handler(ctx);
+    account_io(ctx, ret);
   }
   if (trace && info.ret != 'n') {
     std::string res = format_syscall_result(info, ret);

@@ -106,6 +106,42 @@ std::string proc_maps(Process& p) {
   return out;
 }
 
+// /proc/<pid>/limits: the process's own rlimits (setrlimit, prlimit, the
+// launch's limits), in Linux's table (fs/proc/base.c's names and units, by
+// RLIMIT_* number).
+struct LimitName {
+  const char* name;
+  const char* unit;  // nullptr: none
+};
+constexpr LimitName kLimitNames[16] = {
+    {"Max cpu time", "seconds"},      {"Max file size", "bytes"},
+    {"Max data size", "bytes"},       {"Max stack size", "bytes"},
+    {"Max core file size", "bytes"},  {"Max resident set", "bytes"},
+    {"Max processes", "processes"},   {"Max open files", "files"},
+    {"Max locked memory", "bytes"},   {"Max address space", "bytes"},
+    {"Max file locks", "locks"},      {"Max pending signals", "signals"},
+    {"Max msgqueue size", "bytes"},   {"Max nice priority", nullptr},
+    {"Max realtime priority", nullptr}, {"Max realtime timeout", "us"},
+};
+
+std::string proc_limits(const Process& p) {
+  char line[160];
+  snprintf(line, sizeof line, "%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit", "Hard Limit", "Units");
+  std::string out = line;
+  auto value = [](uint64_t v) { return v == ~uint64_t{0} ? std::string("unlimited") : std::to_string(v); };
+  for (int i = 0; i < 16; ++i) {
+    snprintf(line, sizeof line, "%-25s %-20s %-20s ", kLimitNames[i].name, value(p.rlimits[i].rlim_cur).c_str(),
+             value(p.rlimits[i].rlim_max).c_str());
+    out += line;
+    if (kLimitNames[i].unit) {
+      snprintf(line, sizeof line, "%-10s", kLimitNames[i].unit);
+      out += line;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
 // "S (sleeping)"... for a state letter.
 const char* state_name(char c) {
   switch (c) {
@@ -382,7 +418,9 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     set_synth(p, out, dir,
               {{"auxv", DT_REG}, {"cmdline", DT_REG}, {"comm", DT_REG}, {"cwd", DT_LNK},
                {"environ", DT_REG}, {"exe", DT_LNK}, {"fd", DT_DIR}, {"maps", DT_REG},
-               {"mem", DT_REG}, {"net", DT_LNK},
+               {"mem", DT_REG}, {"net", DT_LNK}, {"limits", DT_REG}, {"io", DT_REG},
+               {"cgroup", DT_REG}, {"loginuid", DT_REG}, {"sessionid", DT_REG},
+               {"coredump_filter", DT_REG}, {"timerslack_ns", DT_REG},
                {"mountinfo", DT_REG}, {"mounts", DT_REG}, {"oom_score_adj", DT_REG},
                {"root", DT_LNK}, {"stat", DT_REG}, {"statm", DT_REG}, {"status", DT_REG},
                {"task", DT_DIR}},
@@ -485,6 +523,18 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
   };
   if (first == "stat") return text([t] { return proc_stat(*t, t->pid()); });
   if (first == "maps") return text([t] { return proc_maps(*t); });
+  if (first == "limits") return text([t] { return proc_limits(*t); });
+  if (first == "io") {
+    return text([t] {
+      char buf[256];
+      snprintf(buf, sizeof buf,
+               "rchar: %lu\nwchar: %lu\nsyscr: %lu\nsyscw: %lu\nread_bytes: 0\nwrite_bytes: 0\n"
+               "cancelled_write_bytes: 0\n",
+               (unsigned long)t->io.rchar.load(), (unsigned long)t->io.wchar.load(),
+               (unsigned long)t->io.syscr.load(), (unsigned long)t->io.syscw.load());
+      return std::string(buf);
+    });
+  }
   if (first == "cmdline") return text([t] { return join_nul(t->argv()); });
   if (first == "environ") return text([t] { return join_nul(t->envp()); });
   if (first == "comm") return text([t] { return std::string(t->comm) + "\n"; });
@@ -529,8 +579,8 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     };
     return 0;
   }
-  static const char* const kHostFiles[] = {"limits", "loginuid", "sessionid", "cgroup",
-                                           "coredump_filter", "io", "timerslack_ns"};
+  static const char* const kHostFiles[] = {"loginuid", "sessionid", "cgroup",
+                                           "coredump_filter", "timerslack_ns"};
   for (const char* f : kHostFiles)
     if (first == f) {
       set_host_ro(out, "/proc/self/" + first);
