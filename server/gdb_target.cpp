@@ -742,12 +742,10 @@ std::string ProcessGdbTarget::monitor(const std::string& command) {
   if (command == "icount" || command == "record") {
     linux::Recorder* r = p_->recorder.get();
     if (!r || !r->active()) return "not recording (start the program with hart-run --record)\n";
-    // Recording is single-threaded: the main thread.
-    std::lock_guard<std::mutex> lock(p_->mutex());
-    Vcpu* v = p_->thread_count() ? &p_->main_thread() : nullptr;
-    if (command == "record") return r->status(v ? &linux::Process::thread_of(*v) : nullptr);
+    if (command == "record") return r->status();
+    // The process's position: the instructions all its threads have retired.
     char buf[64];
-    snprintf(buf, sizeof buf, "%" PRIu64 "\n", v ? v->icount : 0);
+    snprintf(buf, sizeof buf, "%" PRIu64 "\n", r->position());
     return buf;
   }
   if (command.rfind("record save ", 0) == 0) {

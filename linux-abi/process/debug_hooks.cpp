@@ -139,6 +139,19 @@ void debug_loop_top(Process& p, Thread& t) {
   }
 }
 
+void debug_park_waiting(Process& p, Thread& t) {
+  DebugController* d = p.debug.load(std::memory_order_acquire);
+  if (!d || !d->attached() || !d->stop_requested() || p.should_stop(t)) return;
+  t.vcpu->debug = d;
+  StopEvent ev;
+  ev.tid = t.tid;
+  // gdb may send its reverse request to this thread (the one it selects for
+  // a process-wide bc): the rewind may start here; the waiting thread then
+  // sees it was rewound and gives its wait up.
+  ResumeAction a = park(p, t, ev, /*may_rewind=*/true);
+  if (a.signal) queue_signal(p, t, a.signal, nullptr);
+}
+
 void debug_report(Process& p, Thread& t, StopKind kind) {
   Vcpu& v = *t.vcpu;
   // Replay seeking a position: the recorder notes or passes the stop.

@@ -1,0 +1,43 @@
+// linux-abi/process/record_calls.h — which system calls record/replay
+// treats specially (record.cpp, record_seek.cpp): the riscv64 (asm-generic)
+// numbers of the calls replay performs again because they only change state
+// a checkpoint restores (the address space, brk, signal dispositions and
+// masks, the thread's own exit) and give the same result again, and those a
+// recorded thread makes without giving the run token up (nothing in them
+// waits for another thread).
+// Owns: those two tables. Does not own: the system calls themselves.
+#pragma once
+
+#include <cstdint>
+
+namespace hart::linux {
+
+enum : uint64_t {
+  kNrExit = 93, kNrExitGroup = 94, kNrSetTidAddress = 96, kNrSetRobustList = 99, kNrSigaltstack = 132,
+  kNrRtSigaction = 134, kNrRtSigprocmask = 135, kNrRtSigreturn = 139, kNrBrk = 214, kNrMunmap = 215,
+  kNrMremap = 216, kNrClone = 220, kNrExecve = 221, kNrMmap = 222, kNrMprotect = 226, kNrMadvise = 233,
+  kNrRiscvFlushIcache = 259, kNrClone3 = 435,
+};
+constexpr uint64_t kGuestMapAnonymous = 0x20;
+
+// Performed again by replay (a different result is a divergence).
+inline bool reexecuted(uint64_t nr, const uint64_t* a) {
+  switch (nr) {
+    case kNrExit: case kNrSetTidAddress: case kNrSetRobustList: case kNrSigaltstack: case kNrRtSigaction:
+    case kNrRtSigprocmask: case kNrRtSigreturn: case kNrBrk: case kNrMunmap: case kNrMremap:
+    case kNrMprotect: case kNrMadvise: case kNrRiscvFlushIcache:
+      return true;
+    case kNrMmap:
+      return (a[3] & kGuestMapAnonymous) != 0;
+    default:
+      return false;
+  }
+}
+
+// Made with the run token held: the state-only calls above, and the ones
+// that start or end threads (numbered in order) or the image.
+inline bool keeps_token(uint64_t nr, const uint64_t* a) {
+  return reexecuted(nr, a) || nr == kNrClone || nr == kNrClone3 || nr == kNrExitGroup || nr == kNrExecve;
+}
+
+}  // namespace hart::linux
