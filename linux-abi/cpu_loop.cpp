@@ -204,7 +204,9 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
           default:  // None, Halted, FenceI (core handles it): just go on
             break;
         }
-        if (!p.exited() && !t->leave.load()) {
+        // A debugger stop above may have rewound the process (reverse
+        // execution): then this thread delivers nothing until its turn.
+        if (!p.exited() && !t->leave.load() && (!rec || rec->holds_token(*t))) {
           if (v.debug) debug_intercept_signals(p, *t);
           deliver_signals(p, v);
         }

@@ -116,6 +116,13 @@ bool Recorder::replaying() const {
 
 // ---- the run token -------------------------------------------------------------------
 
+bool Recorder::holds_token(Thread& t) const {
+  RThread* rt = rthread(t);
+  if (!active_ || !rt) return true;
+  std::lock_guard<std::mutex> lock(mutex_);
+  return !active_ || (holder_ == static_cast<int>(rt->ord) && rt->life == Life::Alive);
+}
+
 void Recorder::take(RThread& rt) {
   holder_ = static_cast<int>(rt.ord);
   if (rt.t) rt.t->vcpu->icount = pos_;

@@ -140,6 +140,9 @@ class Recorder {
   // A recorded thread ends for good (the end of a recording saved afterwards).
   void thread_exiting(Process& p, Thread& t);
 
+  // t may run or deliver signals now (it holds the run token, or the
+  // process is not recorded).
+  bool holds_token(Thread& t) const;
   bool active() const { return active_; }
   bool seeking() const { return seek_ != Seek::None; }
   // Inside history (not at its live end).

@@ -338,9 +338,16 @@ def rexec_threads():
     late breakpoint to the last hit of a breakpoint in another thread,
     `watch total` + reverse-continue to the last write by any thread with
     the right old and new values, reverse-finish and reverse-stepi in that
-    thread, forward again to the same values, registers and output."""
+    thread, forward again to the same values, registers and output. Again
+    with a checkpoint every 2000 instructions: rewinds then restore every
+    thread's registers from checkpoints taken while the workers live."""
     out, o, e = threads_session(("--record",))
     check_threads_session(out, o)
+    out, o, e = threads_session(("--record", "--record-interval", "2000"))
+    check_threads_session(out, o)
+    m = re.search(r"^recording: at instruction \d+ \(replaying\), .*, (\d+) checkpoints, 5 threads", out, re.M)
+    if not m or int(m.group(1)) < 4:
+        g.fail("with --record-interval 2000: too few checkpoints", out)
 
 
 def rexec_threads_file():
