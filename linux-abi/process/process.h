@@ -239,8 +239,9 @@ class Process : public std::enable_shared_from_this<Process> {
   void thread_exited(Thread& t);
   // The guest-visible part of t's exit: CLONE_CHILD_CLEARTID (0 written,
   // one waiter woken) and the robust futex list; done once (thread_exited
-  // does it unless a recorded thread did it already, record.h).
-  void exit_effects(Thread& t);
+  // does it unless a recorded thread did it already, record.h). guest_tid:
+  // the tid the guest knows t by (a replay from a file: the recorded one).
+  void exit_effects(Thread& t, int guest_tid = 0);
   // Raises exit_request on t and kicks it out of a blocking host syscall.
   // mutex_ held.
   void kick_locked(Thread& t);

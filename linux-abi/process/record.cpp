@@ -324,7 +324,7 @@ bool Recorder::retire(Process& p, Thread& t) {
   // The guest-visible part of the exit (CLONE_CHILD_CLEARTID, the robust
   // list), with the token held: at a position of the schedule.
   lock.unlock();
-  p.exit_effects(t);
+  p.exit_effects(t, rt->tid);
   lock.lock();
   rt->life = Life::Dormant;
   t.leave.store(false);
@@ -408,6 +408,7 @@ bool Recorder::record_syscall(Process& p, Thread& t, uint64_t nr, const uint64_t
     std::vector<std::pair<uint64_t, uint64_t>> ranges = cap;
     // A file mapping: its contents come from the file, which replay does not read.
     if (nr == kNrMmap && ret >= 0) ranges.emplace_back(static_cast<uint64_t>(ret), page_up(args[1]));
+    kernel_written(nr, args, &ranges);
     uint64_t total = 0;
     for (auto [addr, len] : ranges) {
       if (addr >= p.as().limit()) continue;

@@ -40,4 +40,21 @@ inline bool keeps_token(uint64_t nr, const uint64_t* a) {
   return reexecuted(nr, a) || nr == kNrClone || nr == kNrClone3 || nr == kNrExitGroup || nr == kNrExecve;
 }
 
+// Guest words a call changes in the host kernel, outside the address
+// space's write paths (so its write capture does not see them): the futex
+// word of the PI operations, which the kernel sets to the owner's tid.
+// Appends (address, length) pairs to out.
+template <class Ranges>
+void kernel_written(uint64_t nr, const uint64_t* a, Ranges* out) {
+  constexpr uint64_t kNrFutex = 98;
+  enum : uint64_t { kWaitRequeuePi = 11, kCmpRequeuePi = 12 };
+  if (nr != kNrFutex) return;
+  uint64_t op = a[1] & 127;
+  if (op == 6 || op == 7 || op == 8 || op == 13) out->emplace_back(a[0], 4);  // LOCK_PI, UNLOCK_PI, TRYLOCK_PI, LOCK_PI2
+  if (op == kWaitRequeuePi || op == kCmpRequeuePi) {
+    out->emplace_back(a[0], 4);
+    out->emplace_back(a[4], 4);
+  }
+}
+
 }  // namespace hart::linux

@@ -166,6 +166,12 @@ void Recorder::thread_exiting(Process& p, Thread& t) {
     ctr += o->counter_pos;
     sig += o->signal_pos;
   }
+  for (const auto& o : threads_)
+    if (!o->divergence.empty() && !diverged_) {  // met at a fatal signal: no next turn to report it
+      p.log().printf("hart: record: replay diverged at instruction %" PRIu64 ": %s\n", exit_icount_,
+                     o->divergence.c_str());
+      diverged_ = true;
+    }
   if (echo_ && !diverged_)
     fprintf(stderr,
             "hart: replay: the process ended at instruction %" PRIu64 " (the recording ended at %" PRIu64
