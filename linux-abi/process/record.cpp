@@ -84,6 +84,9 @@ std::shared_ptr<Recorder> Recorder::start(Process& p, const RecordOptions& opts,
     t.rec_thread = nullptr;
     return nullptr;
   }
+  // Started after the first instruction (monitor record start): blocks
+  // translated and chained without counting must not run any more.
+  if (std::shared_ptr<TbCache> cache = p.tb_cache_ref()) cache->flush();
   r->end_ = v.icount;
   r->interval_ = r->opts_.interval;
   r->next_checkpoint_ = v.icount + r->interval_;
@@ -242,6 +245,12 @@ bool Recorder::before_run(Process& p, Thread& t) {
     debug_report(p, t, rep.kind);  // parks; a new reverse request restarts a seek
     return false;
   }
+  // A search reached its end (also when a stop, not the count, brought the
+  // thread there: a breakpoint right at the end).
+  if (seek_ == Seek::Search && at >= seek_target_) {
+    finish_search(p);
+    return false;
+  }
   if (slice_ends(at, kAtRun)) {  // replaying: the token changes hands here
     give_up(*rt, kAtRun, lock);
     return false;
@@ -276,7 +285,7 @@ bool Recorder::before_run(Process& p, Thread& t) {
     std::string err;
     if (!take_checkpoint(p, t, &err)) {
       lock.unlock();
-      stop(p, t, "a checkpoint failed: " + err);
+      stop(p, "a checkpoint failed: " + err);
       return true;
     }
     next_checkpoint_ = at + interval_;
@@ -396,7 +405,7 @@ bool Recorder::record_syscall(Process& p, Thread& t, uint64_t nr, const uint64_t
   RThread* rt = rthread(t);
   if (!active_ || !rt) return true;
   if (t.exec_vcpu) {
-    stop(p, t, "the process called execve (recording one image only for now)");
+    stop(p, "the process called execve (recording one image only for now)");
     return true;
   }
   Vcpu& v = *t.vcpu;
@@ -678,8 +687,7 @@ uint64_t Recorder::counter_hook(void* ctx, uint32_t csr, uint64_t live) {
 
 // ---- the end ------------------------------------------------------------------------
 
-void Recorder::stop(Process& p, Thread& t, const std::string& why) {
-  (void)t;
+void Recorder::stop(Process& p, const std::string& why) {
   if (!active_) return;
   p.log().printf("hart: record: recording stopped: %s\n", why.c_str());
   std::lock_guard<std::mutex> lock(mutex_);

@@ -103,8 +103,10 @@ class Recorder {
   // where the thread may be rewound: the process is rewound and seeking
   // (true: let it run), or *stop is where it stays (the start of history).
   bool begin_reverse(Process& p, Thread& t, ResumeKind kind, StopEvent* stop);
-  // Recording ends (execve, a failed checkpoint): history is dropped.
-  void stop(Process& p, Thread& t, const std::string& why);
+  // Recording ends (execve, a failed checkpoint, monitor record stop):
+  // history is dropped; dormant threads end. Every thread must be parked or
+  // be the caller.
+  void stop(Process& p, const std::string& why);
   // t left its run loop (exit): while the process is recorded and goes on,
   // the thread does the guest-visible part of its exit and stays dormant;
   // true when a rewind revived it (run the loop again). false: let it end.

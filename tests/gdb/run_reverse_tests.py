@@ -394,8 +394,33 @@ def rexec_threads_file():
     os.rmdir(tmp)
 
 
+def rexec_monitor_start():
+    """`monitor record start` on a process started without --record:
+    reverse execution back to that point (the values then), nothing before
+    it; `monitor record stop` drops the history (reverse-stepi stays)."""
+    h = g.Hart(PROG)
+    out = run(h, ["break mark", "continue", "print counter", "monitor record", "monitor record start",
+                  "monitor record start", "continue", "print counter", "reverse-continue", "print counter",
+                  "info registers pc", "monitor record", "monitor record stop", "monitor record", "reverse-stepi",
+                  "info registers pc", "delete", "continue"])
+    g.expect_in_order(out, [
+        r"Breakpoint 1, mark \(step=1\)", r"^\$1 = 0$", r"not recording",
+        r"recording from instruction \d+ \(reverse execution goes back to here\)", r"already recording",
+        r"Breakpoint 1, mark \(step=2\)", r"^\$2 = 1$",
+        r"Breakpoint 1, mark \(step=1\)", r"^\$3 = 0$",                 # the start of history: its hit
+        r"recording: at instruction \d+ \(replaying\)",
+        r"recording stopped; the history is dropped", r"not recording",
+        r"No more reverse-execution history", r"exited normally"])
+    pcs = re.findall(r"^pc\s+(0x[0-9a-f]+)", out, re.M)
+    if len(pcs) != 2 or pcs[0] != pcs[1]:
+        g.fail(f"reverse-stepi without a recording moved: {pcs}", out)
+    rc, o, e = h.finish()
+    if rc != 0 or o.count("head ELF counter") != 1:
+        g.fail("guest result", rc, o, e)
+
+
 SCENARIOS = {f.__name__: f for f in [rexec_icount, rexec_gdb, rexec_checkpoints, rexec_file, rexec_faults,
-                                     rexec_threads, rexec_threads_file]}
+                                     rexec_threads, rexec_threads_file, rexec_monitor_start]}
 
 
 def main():
