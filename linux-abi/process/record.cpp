@@ -699,6 +699,7 @@ void Recorder::stop(Process& p, const std::string& why) {
     v.icount_stop = ~uint64_t{0};
     v.state.counter_hook = nullptr;
     v.state.counter_ctx = nullptr;
+    o->t->rec_thread = nullptr;
   }
   checkpoints_.clear();
   for (auto& o : threads_) {

@@ -276,8 +276,8 @@ TPROG = "rexec_threads"
 def threads_session(opts, extra_end=()):
     """rexec_threads under gdb (hart-run OPTS -g): break late in main; back
     to the last hit of a breakpoint in a worker thread; `watch total` and
-    back to its last change by any thread; reverse-finish, reverse-next,
-    reverse-stepi in that thread; forward again to the late breakpoint.
+    back to its last change by any thread; reverse-finish, reverse-stepi
+    and reverse-next (over a call) in that thread; forward again to the late breakpoint.
     Returns (gdb output, hart-run stdout, stderr)."""
     late = g.source_line("rexec_threads.c", "LATE")
     wm = g.source_line("rexec_threads.c", "WORKER_MARK")
@@ -287,7 +287,8 @@ def threads_session(opts, extra_end=()):
         "print total", "print results", "info registers pc sp ra",
         f"break rexec_threads.c:{wm}", "reverse-continue", "print total", "print amount", "print id",
         "delete", "watch total", "reverse-continue", "delete",
-        "reverse-finish", "reverse-stepi", "info registers pc", "stepi", "info registers pc", "monitor record",
+        "reverse-finish", "reverse-stepi", "info registers pc", "stepi", "info registers pc",
+        "reverse-next", "reverse-next", "reverse-next", "monitor record",
         f"break rexec_threads.c:{late}", "continue", "print total", "print results", "info registers pc sp ra",
         *extra_end, "continue"], timeout=60)
     rc, o, e = h.finish(timeout=20)
@@ -306,6 +307,7 @@ def check_threads_session(out, o):
         r"hit Hardware watchpoint 3: total\s+Old value = -?\d+\s+New value = -?\d+\s+"
         r"0x[0-9a-f]+ in worker_mark \(id=\d, round=\d, amount=\d+\)",        # the last change, by any thread
         r"in worker \(arg=0x\d\) at .*rexec_threads\.c:\d+",                   # reverse-finish: the call
+        r"^\d+\s+long amount = ",                                              # reverse-next over spin()
         r"^recording: at instruction \d+ \(replaying\), .* 5 threads, \d+ thread switches",
         rf"hit Breakpoint 4, main .*\n{late}\s",                               # forward again
         r"exited normally"])
