@@ -359,7 +359,7 @@ bool Recorder::retire(Process& p, Thread& t) {
 bool Recorder::ecall(Process& p, Thread& t) {
   if (!active_) return false;
   RThread* rt = rthread(t);
-  if (!rt) return false;
+  if (!rt || !replay_.load(std::memory_order_relaxed)) return false;  // recording: no lock on this path
   {
     std::lock_guard<std::mutex> lock(mutex_);
     uint64_t at = t.vcpu->icount;
@@ -377,6 +377,8 @@ void Recorder::syscall_begin(Process& p, Thread& t, uint64_t nr, const uint64_t*
   (void)p;
   RThread* rt = rthread(t);
   if (!active_ || !rt || keeps_token(nr, args)) return;
+  // One thread (only the holder makes threads): nobody to give the token to.
+  if (threads_.size() == 1) return;
   std::unique_lock<std::mutex> lock(mutex_);
   if (replay_ || holder_ != static_cast<int>(rt->ord)) return;
   bool others = false;
