@@ -234,8 +234,12 @@ std::shared_ptr<DebugController> debug_controller(Process& p) {
     d->kick_all = [wp] {
       std::shared_ptr<Process> proc = wp.lock();
       if (!proc) return;
-      std::lock_guard<std::mutex> l(proc->mutex());
-      proc->for_each_thread([&](Vcpu& v, ThreadSignals&) { proc->kick_locked(Process::thread_of(v)); });
+      {
+        std::lock_guard<std::mutex> l(proc->mutex());
+        proc->for_each_thread([&](Vcpu& v, ThreadSignals&) { proc->kick_locked(Process::thread_of(v)); });
+      }
+      // Threads waiting in the recorder (for the run token, or dormant) park too.
+      if (Recorder* r = proc->recorder.get()) r->wake_all();
     };
     p.debug_owner = d;
   }

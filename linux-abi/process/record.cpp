@@ -24,8 +24,11 @@ namespace {
 // The most guest memory one system call's record keeps (a larger write is
 // cut: replay past it diverges, and says so).
 constexpr uint64_t kMaxWriteBytes = uint64_t{64} << 20;
-// How often a thread waiting in the recorder looks at debugger stops.
-constexpr auto kPoll = std::chrono::milliseconds(2);
+// How often a thread waiting in the recorder looks at debugger stops and
+// at its process's exit (hand-overs of the token wake it at once); a
+// dormant thread, less often (a program may leave hundreds).
+constexpr auto kPoll = std::chrono::milliseconds(10);
+constexpr auto kDormantPoll = std::chrono::milliseconds(50);
 
 bool debugger_stop(Process& p) {
   DebugController* d = p.debug.load(std::memory_order_acquire);
@@ -118,6 +121,12 @@ bool Recorder::replaying() const {
 }
 
 // ---- the run token -------------------------------------------------------------------
+
+void Recorder::wake_all() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  cv_.notify_all();
+  dormant_cv_.notify_all();
+}
 
 bool Recorder::holds_token(Thread& t) const {
   RThread* rt = rthread(t);
@@ -218,7 +227,7 @@ bool Recorder::before_run(Process& p, Thread& t) {
   }
   if (holder_ != static_cast<int>(rt->ord) || rt->life != Life::Alive) {
     if (rt->life != Life::Alive) {  // rewound to before its clone: waits to be made again
-      cv_.wait_for(lock, kPoll);
+      dormant_cv_.wait_for(lock, kDormantPoll);
       return false;
     }
     Wait w = wait_turn(p, t, *rt, epoch_, lock);
@@ -328,6 +337,7 @@ bool Recorder::retire(Process& p, Thread& t) {
     // The last thread: the process ends (its dormant threads with it).
     ending_ = true;
     cv_.notify_all();
+    dormant_cv_.notify_all();
     return false;
   }
   // The guest-visible part of the exit (CLONE_CHILD_CLEARTID, the robust
@@ -350,7 +360,7 @@ bool Recorder::retire(Process& p, Thread& t) {
       lock.lock();
       continue;
     }
-    cv_.wait_for(lock, kPoll);
+    dormant_cv_.wait_for(lock, kDormantPoll);
   }
 }
 
@@ -581,6 +591,7 @@ void Recorder::replay_clone(Process& p, Thread& t, const SyscallEvent& e, const 
   c.in_syscall = false;
   c.life = Life::Alive;
   cv_.notify_all();
+  dormant_cv_.notify_all();
   lock.unlock();
   // What the call wrote (CLONE_PARENT_SETTID, CLONE_CHILD_SETTID: the recorded tid).
   for (const auto& [addr, bytes] : e.writes)
@@ -607,6 +618,7 @@ void Recorder::diverged(Process& p, Thread& t, const std::string& what) {
   next_checkpoint_ = v.icount + interval_;
   waiters_.clear();
   cv_.notify_all();
+  dormant_cv_.notify_all();
 }
 
 void Recorder::echo_output(Process& p, uint64_t pos, uint64_t nr, const uint64_t* a, int64_t ret) {
@@ -713,6 +725,7 @@ void Recorder::stop(Process& p, const std::string& why) {
   holder_ = -1;
   waiters_.clear();
   cv_.notify_all();
+  dormant_cv_.notify_all();
 }
 
 std::string Recorder::status() const {

@@ -145,6 +145,8 @@ class Recorder {
   // t may run or deliver signals now (it holds the run token, or the
   // process is not recorded).
   bool holds_token(Thread& t) const;
+  // A debugger stop was requested: threads waiting in the recorder look now.
+  void wake_all();
   bool active() const { return active_; }
   bool seeking() const { return seek_ != Seek::None; }
   // Inside history (not at its live end).
@@ -293,7 +295,8 @@ class Recorder {
   std::deque<uint32_t> waiters_;  // recording: ordinals waiting for the token, in order
   uint64_t epoch_ = 0;          // restores so far (a waiting thread that was rewound gives up)
   bool ending_ = false;         // the last living thread exited: dormant threads end too
-  std::condition_variable cv_;
+  std::condition_variable cv_;          // the token changed hands (threads waiting for it)
+  std::condition_variable dormant_cv_;  // a thread may be revived, or the recording ends
   std::vector<Checkpoint> checkpoints_;
   // Seeking.
   std::atomic<Seek> seek_{Seek::None};

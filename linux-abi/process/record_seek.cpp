@@ -141,6 +141,7 @@ void Recorder::restore(Process& p, Checkpoint& ck) {
   waiters_.clear();
   ++epoch_;
   cv_.notify_all();
+  dormant_cv_.notify_all();
 }
 
 // ---- going back --------------------------------------------------------------------
