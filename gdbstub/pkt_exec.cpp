@@ -126,9 +126,12 @@ Reply pkt_s(Session& s, std::string_view a) { return legacy_resume(s, a, Action:
 Reply pkt_S(Session& s, std::string_view a) { return legacy_resume(s, a, Action::Step, true); }
 
 // bs / bc: one instruction back / back to the last breakpoint or
-// watchpoint hit (or the start of history), for the selected thread; the
-// others stay stopped. A process no longer recorded (it started a thread)
-// has no history: the reply is the stop where it is, at the start of it.
+// watchpoint hit (or the start of history), for the selected thread (the
+// one that stopped last when Hc names none); the others stay stopped, except
+// that in a recorded process with several threads the recorder runs them
+// all by the recorded schedule (linux-abi/process/record.h). A process not
+// recorded (any more) has no history: the reply is the stop where it is,
+// at the start of it.
 Reply reverse_resume(Session& s, Action a) {
   if (!s.target.can_reverse()) {
     StopInfo here = s.last_stop;
@@ -137,7 +140,11 @@ Reply reverse_resume(Session& s, Action a) {
     here.signal = 5;
     return Reply::send(s.stop_reply(here));
   }
-  s.target.resume({{legacy_thread(s), ThreadAction{a, 0}}}, ThreadAction{Action::Stop, 0});
+  // gdb sends Hc pPID.0 before a reverse step of the thread it shows (its
+  // scheduler is not locked): that thread, the one that stopped last.
+  int tid = s.c_any && s.last_stop.tid > 0 && s.target.thread_alive(s.last_stop.tid) ? s.last_stop.tid
+                                                                                       : legacy_thread(s);
+  s.target.resume({{tid, ThreadAction{a, 0}}}, ThreadAction{Action::Stop, 0});
   return {Reply::Resume, ""};
 }
 

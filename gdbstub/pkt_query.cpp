@@ -100,7 +100,7 @@ Reply pkt_qSupported(Session& s, std::string_view args) {
   if (s.extended_allowed)
     r += ";QEnvironmentHexEncoded+;QEnvironmentUnset+;QEnvironmentReset+;QSetWorkingDir+;QStartupWithShell+";
   if (s.multiprocess) r += ";multiprocess+";
-  if (s.target.can_reverse()) r += ";ReverseStep+;ReverseContinue+";
+  if (s.target.may_reverse()) r += ";ReverseStep+;ReverseContinue+";
   if (s.fork_events) r += ";fork-events+";
   if (s.vfork_events) r += ";vfork-events+";
   if (s.exec_events) r += ";exec-events+";

@@ -10,12 +10,13 @@ Reply pkt_H(Session& s, std::string_view args) {
   if (args.empty()) return Reply::error(22);
   int tid, pid;
   if (!parse_thread_id(args.substr(1), &tid, &pid)) return Reply::error(22);
+  bool any = tid == 0 || tid == -1;
   tid = s.resolve_thread(tid, pid);
   if (tid > 0 && !s.target.thread_alive(tid)) return Reply::error(3);
   if (args[0] == 'g')
     s.g_thread = tid < 0 ? 0 : tid;
   else if (args[0] == 'c')
-    s.c_thread = tid;
+    s.c_thread = tid, s.c_any = any;
   else
     return Reply::error(22);
   return Reply::ok();

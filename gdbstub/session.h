@@ -46,6 +46,7 @@ struct Session {
 
   int g_thread = 0;   // Hg: registers/memory (0 = any: the last stopped thread)
   int c_thread = -1;  // Hc: c/s/C/S (-1 = all)
+  bool c_any = true;   // Hc named no thread (0, -1, pPID.0): a resume acts on the stopped thread
   bool swbreak = false, hwbreak = false;  // gdb accepted swbreak/hwbreak stop reasons
   bool vcont_seen = false;
   bool multiprocess = false;  // gdb accepted multiprocess+: ids are pPID.TID

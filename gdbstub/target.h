@@ -131,8 +131,11 @@ class Target {
   virtual bool attached_by_us() = 0;  // qAttached: false if the stub started it
 
   // Reverse execution (bs/bc, qSupported's ReverseStep+/ReverseContinue+):
-  // the selected process is recorded.
+  // the selected process is recorded. may_reverse: it may be recorded
+  // later in the session (monitor record start), so the packets are
+  // advertised; bs/bc on a process not recorded stop where it is.
   virtual bool can_reverse() { return false; }
+  virtual bool may_reverse() { return can_reverse(); }
 
   // catch syscall (QCatchSyscalls): off, every syscall (numbers empty) or some.
   virtual void set_catch_syscalls(bool on, const std::vector<int>& numbers) = 0;

@@ -107,102 +107,115 @@ void run_thread(std::shared_ptr<Process> proc, Thread* t) {
   {
     Process& p = *proc;
     char buf[256];
-    for (;;) {
-      if (t->exec_vcpu) {  // execve succeeded: continue in the new image
-        std::lock_guard<std::mutex> lock(p.mutex());
-        t->vcpu = std::move(t->exec_vcpu);
-      }
-      if (p.exited() || t->leave.load()) break;
-      if (p.debug.load(std::memory_order_relaxed)) debug_loop_top(p, *t);  // gdb stub
-      Recorder* rec = p.recorder.get();  // record/replay (record.h)
-      if (rec) rec->before_run(p, *t);
-      Vcpu& v = *t->vcpu;
-      ExitReason why = v.run();
-      switch (why) {
-        case ExitReason::Ecall: {
-          v.state.pc += 4;  // handlers that redirect the thread (sigreturn, execve) set pc themselves
-          if (rec && rec->ecall(p, *t)) {  // inside recorded history: replayed
+    for (;;) {  // a recorded thread that exited may be revived by a rewind (record.h)
+      for (;;) {
+        if (t->exec_vcpu) {  // execve succeeded: continue in the new image
+          std::lock_guard<std::mutex> lock(p.mutex());
+          t->vcpu = std::move(t->exec_vcpu);
+        }
+        if (p.exited() || t->leave.load()) break;
+        if (p.debug.load(std::memory_order_relaxed)) debug_loop_top(p, *t);  // gdb stub
+        Recorder* rec = p.recorder.get();  // record/replay (record.h): waits for the run token
+        if (rec && !rec->before_run(p, *t)) continue;
+        Vcpu& v = *t->vcpu;
+        ExitReason why = v.run();
+        switch (why) {
+          case ExitReason::Ecall: {
+            v.state.pc += 4;  // handlers that redirect the thread (sigreturn, execve) set pc themselves
+            if (rec && rec->ecall(p, *t)) {  // inside recorded history: replayed
+              if (v.debug && v.debug_step && !p.exited() && !t->leave.load()) debug_report(p, *t, StopKind::Step);
+              continue;
+            }
+            // catch syscall (gdb): entry stop; the debugger may change the arguments.
+            if (v.debug && v.debug->catching_syscalls())
+              debug_syscall(p, *t, static_cast<int>(v.state.x[17]), true);
+            uint64_t orig_a0 = v.state.x[10];
+            SyscallCtx ctx{p, v, v.state.x[17],
+                           {orig_a0, v.state.x[11], v.state.x[12], v.state.x[13], v.state.x[14],
+                            v.state.x[15]}};
+            t->in_syscall.store(true, std::memory_order_relaxed);
+            sync_host_identity(p, *t);  // the host thread acts as this guest thread (creds.h)
+            AddressSpace::WriteCapture written;  // recording: what the call writes
+            bool recorded = rec && rec->active();
+            if (recorded) {
+              rec->syscall_begin(p, *t, ctx.nr, ctx.a);  // gives the run token up around a call that may wait
+              AddressSpace::set_write_capture(&written);
+            }
+            int64_t ret = dispatch_syscall_contained(p, ctx);
+            if (recorded) {
+              AddressSpace::set_write_capture(nullptr);
+              if (!rec->record_syscall(p, *t, ctx.nr, ctx.a, ret, written)) {  // rewound meanwhile
+                t->in_syscall.store(false, std::memory_order_relaxed);
+                continue;
+              }
+            }
+            t->in_syscall.store(false, std::memory_order_relaxed);
+            if (t->exec_vcpu || t->leave.load()) continue;  // execve / exit: nothing to finish
+            if (v.debug && !p.exited()) debug_intercept_signals(p, *t);
+            if (!p.exited()) finish_syscall(p, v, ret, orig_a0);
+            if (v.debug && v.debug->catching_syscalls() && !p.exited())
+              debug_syscall(p, *t, static_cast<int>(ctx.nr), false);
+            // A debugger step over an ecall ends once the syscall is served.
             if (v.debug && v.debug_step && !p.exited()) debug_report(p, *t, StopKind::Step);
-            continue;
+            continue;  // finish_syscall delivered the pending signals
           }
-          // catch syscall (gdb): entry stop; the debugger may change the arguments.
-          if (v.debug && v.debug->catching_syscalls())
-            debug_syscall(p, *t, static_cast<int>(v.state.x[17]), true);
-          uint64_t orig_a0 = v.state.x[10];
-          SyscallCtx ctx{p, v, v.state.x[17],
-                         {orig_a0, v.state.x[11], v.state.x[12], v.state.x[13], v.state.x[14],
-                          v.state.x[15]}};
-          t->in_syscall.store(true, std::memory_order_relaxed);
-          sync_host_identity(p, *t);  // the host thread acts as this guest thread (creds.h)
-          AddressSpace::WriteCapture written;  // recording: what the call writes
-          if (rec && rec->active()) AddressSpace::set_write_capture(&written);
-          int64_t ret = dispatch_syscall_contained(p, ctx);
-          if (rec && rec->active()) {
-            AddressSpace::set_write_capture(nullptr);
-            rec->record_syscall(p, *t, ctx.nr, ctx.a, ret, written);
+          case ExitReason::MemFault: {
+            FaultKind k = v.state.fault_kind;
+            // Just below a MAP_GROWSDOWN mapping: it grows and the access runs again.
+            if (k == FaultKind::Unmapped && grow_down_to(p, v.state.fault_addr)) break;
+            bool bus = k == FaultKind::Misaligned || k == FaultKind::Bus;
+            snprintf(buf, sizeof buf, "%s at pc 0x%" PRIx64 ": %s %s 0x%" PRIx64,
+                     bus ? "SIGBUS" : "SIGSEGV", v.state.pc, fault_kind_text(k),
+                     v.state.fault_is_write ? "writing" : "reading", v.state.fault_addr);
+            if (k == FaultKind::Bus)
+              fault_signal(p, v, SIGBUS, kBUS_ADRERR, v.state.fault_addr, buf);
+            else if (bus)
+              fault_signal(p, v, SIGBUS, kBUS_ADRALN, v.state.pc, buf);
+            else
+              fault_signal(p, v, SIGSEGV,
+                           k == FaultKind::Protection ? kSEGV_ACCERR : kSEGV_MAPERR,
+                           v.state.fault_addr, buf);
+            break;
           }
-          t->in_syscall.store(false, std::memory_order_relaxed);
-          if (t->exec_vcpu || t->leave.load()) continue;  // execve / exit: nothing to finish
-          if (v.debug && !p.exited()) debug_intercept_signals(p, *t);
-          if (!p.exited()) finish_syscall(p, v, ret, orig_a0);
-          if (v.debug && v.debug->catching_syscalls() && !p.exited())
-            debug_syscall(p, *t, static_cast<int>(ctx.nr), false);
-          // A debugger step over an ecall ends once the syscall is served.
-          if (v.debug && v.debug_step && !p.exited()) debug_report(p, *t, StopKind::Step);
-          continue;  // finish_syscall delivered the pending signals
+          case ExitReason::IllegalInsn:
+            snprintf(buf, sizeof buf, "SIGILL at pc 0x%" PRIx64 ": illegal instruction 0x%08x",
+                     v.state.pc, v.state.insn_bits);
+            fault_signal(p, v, SIGILL, kILL_ILLOPC, v.state.pc, buf);
+            break;
+          case ExitReason::Ebreak:
+            snprintf(buf, sizeof buf, "SIGTRAP at pc 0x%" PRIx64 ": ebreak", v.state.pc);
+            fault_signal(p, v, SIGTRAP, kTRAP_BRKPT, v.state.pc, buf);
+            break;
+          case ExitReason::ExitRequest:
+            v.state.exit_request.store(0, std::memory_order_release);
+            break;
+          case ExitReason::Breakpoint:
+            debug_report(p, *t, StopKind::Breakpoint);
+            break;
+          case ExitReason::Step:
+            debug_report(p, *t, StopKind::Step);
+            break;
+          case ExitReason::Watchpoint:
+            debug_report(p, *t, v.debug_event.kind);
+            break;
+          case ExitReason::Icount:
+            if (rec) rec->icount_reached(p, *t);
+            break;
+          default:  // None, Halted, FenceI (core handles it): just go on
+            break;
         }
-        case ExitReason::MemFault: {
-          FaultKind k = v.state.fault_kind;
-          // Just below a MAP_GROWSDOWN mapping: it grows and the access runs again.
-          if (k == FaultKind::Unmapped && grow_down_to(p, v.state.fault_addr)) break;
-          bool bus = k == FaultKind::Misaligned || k == FaultKind::Bus;
-          snprintf(buf, sizeof buf, "%s at pc 0x%" PRIx64 ": %s %s 0x%" PRIx64,
-                   bus ? "SIGBUS" : "SIGSEGV", v.state.pc, fault_kind_text(k),
-                   v.state.fault_is_write ? "writing" : "reading", v.state.fault_addr);
-          if (k == FaultKind::Bus)
-            fault_signal(p, v, SIGBUS, kBUS_ADRERR, v.state.fault_addr, buf);
-          else if (bus)
-            fault_signal(p, v, SIGBUS, kBUS_ADRALN, v.state.pc, buf);
-          else
-            fault_signal(p, v, SIGSEGV,
-                         k == FaultKind::Protection ? kSEGV_ACCERR : kSEGV_MAPERR,
-                         v.state.fault_addr, buf);
-          break;
+        // A debugger stop above may have rewound the process (reverse
+        // execution): then this thread delivers nothing until its turn.
+        if (!p.exited() && !t->leave.load() && (!rec || rec->holds_token(*t))) {
+          if (v.debug) debug_intercept_signals(p, *t);
+          deliver_signals(p, v);
         }
-        case ExitReason::IllegalInsn:
-          snprintf(buf, sizeof buf, "SIGILL at pc 0x%" PRIx64 ": illegal instruction 0x%08x",
-                   v.state.pc, v.state.insn_bits);
-          fault_signal(p, v, SIGILL, kILL_ILLOPC, v.state.pc, buf);
-          break;
-        case ExitReason::Ebreak:
-          snprintf(buf, sizeof buf, "SIGTRAP at pc 0x%" PRIx64 ": ebreak", v.state.pc);
-          fault_signal(p, v, SIGTRAP, kTRAP_BRKPT, v.state.pc, buf);
-          break;
-        case ExitReason::ExitRequest:
-          v.state.exit_request.store(0, std::memory_order_release);
-          break;
-        case ExitReason::Breakpoint:
-          debug_report(p, *t, StopKind::Breakpoint);
-          break;
-        case ExitReason::Step:
-          debug_report(p, *t, StopKind::Step);
-          break;
-        case ExitReason::Watchpoint:
-          debug_report(p, *t, v.debug_event.kind);
-          break;
-        case ExitReason::Icount:
-          if (rec) rec->icount_reached(p, *t);
-          break;
-        default:  // None, Halted, FenceI (core handles it): just go on
-          break;
       }
-      if (!p.exited() && !t->leave.load()) {
-        if (v.debug) debug_intercept_signals(p, *t);
-        deliver_signals(p, v);
-      }
+      if (Recorder* rec = p.recorder.get(); rec && rec->retire(p, *t)) continue;
+      break;
     }
     p.core_dump_rendezvous(*t);  // a fatal signal's core file, with every thread parked
-    if (Recorder* rec = p.recorder.get()) rec->thread_exiting(*t);
+    if (Recorder* rec = p.recorder.get()) rec->thread_exiting(p, *t);
     debug_thread_exit(p, *t);
     p.thread_exited(*t);
     // The last thread made the process a zombie: the stub sees it now, not

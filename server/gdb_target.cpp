@@ -731,9 +731,11 @@ std::string ProcessGdbTarget::monitor(const std::string& command) {
            "info                 the process: pid, threads, executable\n"
            "log                  show the enabled log categories\n"
            "log ITEM[,ITEM...]   enable log categories (as hart-run -d); 'log none' disables\n"
-           "icount               instructions the current thread retired (recorded processes)\n"
+           "icount               instructions the process's threads retired (recorded processes)\n"
            "record               the recording: position, history, events, checkpoints\n"
-           "record save FILE     save the recording (hart-run --replay FILE replays it)\n";
+           "record save FILE     save the recording (hart-run --replay FILE replays it)\n"
+           "record start         record from here (a single-threaded process): reverse execution back to here\n"
+           "record stop          stop recording (the history is dropped)\n";
   if (command == "info") {
     char buf[128];
     snprintf(buf, sizeof buf, "pid %d, %zu thread(s), executable ", p_->pid(), live_threads());
@@ -745,15 +747,32 @@ std::string ProcessGdbTarget::monitor(const std::string& command) {
     snprintf(buf, sizeof buf, "log mask 0x%x\n", m);
     return buf + log_categories_help();
   }
+  if (command == "record start") {
+    if (p_->recorder && p_->recorder->active()) return "already recording\n";
+    if (live_threads() != 1) return "error: recording starts in a single-threaded process\n";
+    std::string err;
+    std::shared_ptr<linux::Recorder> r = linux::Recorder::start(*p_, linux::RecordOptions{}, &err);
+    if (!r) return "error: " + err + "\n";
+    // A recorder stopped before stays alive with the process: a thread may
+    // still be on its way out of one of its waits.
+    if (p_->recorder) retired_recorders_.push_back(std::move(p_->recorder));
+    p_->recorder = std::move(r);
+    return "recording from instruction " + std::to_string(p_->recorder->position()) +
+           " (reverse execution goes back to here)\n";
+  }
+  if (command == "record stop") {
+    linux::Recorder* r = p_->recorder.get();
+    if (!r || !r->active()) return "not recording\n";
+    r->stop(*p_, "stopped by the debugger (monitor record stop)");
+    return "recording stopped; the history is dropped\n";
+  }
   if (command == "icount" || command == "record") {
     linux::Recorder* r = p_->recorder.get();
     if (!r || !r->active()) return "not recording (start the program with hart-run --record)\n";
-    // Recording is single-threaded: the main thread.
-    std::lock_guard<std::mutex> lock(p_->mutex());
-    Vcpu* v = p_->thread_count() ? &p_->main_thread() : nullptr;
-    if (command == "record") return r->status(v ? &linux::Process::thread_of(*v) : nullptr);
+    if (command == "record") return r->status();
+    // The process's position: the instructions all its threads have retired.
     char buf[64];
-    snprintf(buf, sizeof buf, "%" PRIu64 "\n", v ? v->icount : 0);
+    snprintf(buf, sizeof buf, "%" PRIu64 "\n", r->position());
     return buf;
   }
   if (command.rfind("record save ", 0) == 0) {

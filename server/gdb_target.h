@@ -58,6 +58,7 @@ class ProcessGdbTarget : public gdb::Target {
   bool attached_by_us() override { return procs_.empty() ? !started_here_ : procs_[cur_].attached; }
   void set_catch_syscalls(bool on, const std::vector<int>& numbers) override;
   bool can_reverse() override;
+  bool may_reverse() override { return p_ != nullptr; }
   std::string siginfo(int tid) override;
   std::string libraries_svr4() override;
   std::string auxv() override;
@@ -133,6 +134,7 @@ class ProcessGdbTarget : public gdb::Target {
   size_t cur_ = 0;
   // The selected process (procs_[cur_]).
   std::shared_ptr<linux::Process> p_;
+  std::vector<std::shared_ptr<linux::Recorder>> retired_recorders_;  // monitor record stop, then start
   std::shared_ptr<DebugController> d_;
   uint32_t events_ = 0;       // gdb's fork/vfork/exec events (kDebug*Events)
   uint64_t pass_mask_ = 0;

@@ -139,6 +139,19 @@ void debug_loop_top(Process& p, Thread& t) {
   }
 }
 
+void debug_park_waiting(Process& p, Thread& t) {
+  DebugController* d = p.debug.load(std::memory_order_acquire);
+  if (!d || !d->attached() || !d->stop_requested() || p.should_stop(t)) return;
+  t.vcpu->debug = d;
+  StopEvent ev;
+  ev.tid = t.tid;
+  // gdb may send its reverse request to this thread (the one it selects for
+  // a process-wide bc): the rewind may start here; the waiting thread then
+  // sees it was rewound and gives its wait up.
+  ResumeAction a = park(p, t, ev, /*may_rewind=*/true);
+  if (a.signal) queue_signal(p, t, a.signal, nullptr);
+}
+
 void debug_report(Process& p, Thread& t, StopKind kind) {
   Vcpu& v = *t.vcpu;
   // Replay seeking a position: the recorder notes or passes the stop.
@@ -221,8 +234,12 @@ std::shared_ptr<DebugController> debug_controller(Process& p) {
     d->kick_all = [wp] {
       std::shared_ptr<Process> proc = wp.lock();
       if (!proc) return;
-      std::lock_guard<std::mutex> l(proc->mutex());
-      proc->for_each_thread([&](Vcpu& v, ThreadSignals&) { proc->kick_locked(Process::thread_of(v)); });
+      {
+        std::lock_guard<std::mutex> l(proc->mutex());
+        proc->for_each_thread([&](Vcpu& v, ThreadSignals&) { proc->kick_locked(Process::thread_of(v)); });
+      }
+      // Threads waiting in the recorder (for the run token, or dormant) park too.
+      if (Recorder* r = proc->recorder.get()) r->wake_all();
     };
     p.debug_owner = d;
   }

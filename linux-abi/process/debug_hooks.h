@@ -21,6 +21,11 @@ struct Thread;
 // At the top of every loop turn when p.debug is set: points the vCPU at the
 // controller (or clears it when detached) and parks if a stop is requested.
 void debug_loop_top(Process& p, Thread& t);
+// A thread waiting outside its run loop's top (record.h: for the run token
+// between a system call and its result, or dormant): parks if a stop is
+// requested, so that the process can stop as a whole; a reverse request
+// may rewind the process from here (the recorder then ends the wait).
+void debug_park_waiting(Process& p, Thread& t);
 // A debug exit of t's vCPU (Breakpoint, Step, Watchpoint; HistoryBegin
 // from the recorder): report and park. While the recorder seeks a
 // position, it takes the stop instead. A reverse request the debugger

@@ -489,13 +489,19 @@ void walk_robust_list(AddressSpace& as, uint64_t head, int tid) {
 
 }  // namespace
 
-void Process::thread_exited(Thread& t) {
+void Process::exit_effects(Thread& t, int guest_tid) {
   // CLONE_CHILD_CLEARTID: the joiner waits for this word to become 0.
   if (t.clear_child_tid && as_ && as_->check(t.clear_child_tid, 4, PROT_WRITE)) {
     auto* word = reinterpret_cast<uint32_t*>(as_->base() + t.clear_child_tid);
     if (as_->guarded(clear_tid_on, word)) futex_wake_host(word, 1);
   }
-  if (t.robust_list && as_) walk_robust_list(*as_, t.robust_list, t.tid);
+  if (t.robust_list && as_) walk_robust_list(*as_, t.robust_list, guest_tid ? guest_tid : t.tid);
+  t.clear_child_tid = 0;
+  t.robust_list = 0;
+}
+
+void Process::thread_exited(Thread& t) {
+  exit_effects(t);
   std::unique_ptr<Thread> gone;
   bool last;
   {

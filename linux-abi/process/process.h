@@ -176,6 +176,9 @@ struct Thread {
   // This thread's credentials (creds.h): written by the thread itself under
   // Process::mutex_ (set_creds), read by it without the lock.
   Credentials cred;
+  // While the process is recorded: the recorder's state of this thread
+  // (Recorder::RThread, record.h), set under the recorder's lock.
+  void* rec_thread = nullptr;
 };
 
 class Process : public std::enable_shared_from_this<Process> {
@@ -234,6 +237,11 @@ class Process : public std::enable_shared_from_this<Process> {
   // Called by the run loop when t leaves for good: clear_child_tid, robust
   // list, removal; the last thread makes the process a zombie.
   void thread_exited(Thread& t);
+  // The guest-visible part of t's exit: CLONE_CHILD_CLEARTID (0 written,
+  // one waiter woken) and the robust futex list; done once (thread_exited
+  // does it unless a recorded thread did it already, record.h). guest_tid:
+  // the tid the guest knows t by (a replay from a file: the recorded one).
+  void exit_effects(Thread& t, int guest_tid = 0);
   // Raises exit_request on t and kicks it out of a blocking host syscall.
   // mutex_ held.
   void kick_locked(Thread& t);

@@ -1,9 +1,12 @@
-// linux-abi/process/record.cpp — see record.h.
+// linux-abi/process/record.cpp — see record.h. The threads and the run
+// token live here; checkpoints and the reverse searches in record_seek.cpp;
+// files in record_file.cpp.
 #include "linux-abi/process/record.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cinttypes>
 #include <cstddef>
 #include <cstring>
@@ -11,50 +14,56 @@
 #include "core/vcpu.h"
 #include "linux-abi/process/debug_hooks.h"
 #include "linux-abi/process/process.h"
+#include "linux-abi/process/record_calls.h"
 #include "linux-abi/syscalls/syscall_table.h"
 
 namespace hart::linux {
 
 namespace {
 
-// riscv64 (asm-generic) numbers of the system calls replay re-executes:
-// they only change state that a checkpoint restores (the address space,
-// brk, signal dispositions and masks) and give the same result again.
-enum : uint64_t {
-  kNrSetTidAddress = 96, kNrSetRobustList = 99, kNrSigaltstack = 132, kNrRtSigaction = 134,
-  kNrRtSigprocmask = 135, kNrRtSigreturn = 139, kNrBrk = 214, kNrMunmap = 215, kNrMremap = 216,
-  kNrMmap = 222, kNrMprotect = 226, kNrMadvise = 233, kNrRiscvFlushIcache = 259,
-};
-constexpr uint64_t kGuestMapAnonymous = 0x20;
 // The most guest memory one system call's record keeps (a larger write is
 // cut: replay past it diverges, and says so).
 constexpr uint64_t kMaxWriteBytes = uint64_t{64} << 20;
+// How often a thread waiting in the recorder looks at debugger stops and
+// at its process's exit (hand-overs of the token wake it at once); a
+// dormant thread, less often (a program may leave hundreds).
+constexpr auto kPoll = std::chrono::milliseconds(10);
+constexpr auto kDormantPoll = std::chrono::milliseconds(50);
 
-bool reexecuted(uint64_t nr, const uint64_t* a) {
-  switch (nr) {
-    case kNrSetTidAddress: case kNrSetRobustList: case kNrSigaltstack: case kNrRtSigaction:
-    case kNrRtSigprocmask: case kNrRtSigreturn: case kNrBrk: case kNrMunmap: case kNrMremap:
-    case kNrMprotect: case kNrMadvise: case kNrRiscvFlushIcache:
-      return true;
-    case kNrMmap:
-      return (a[3] & kGuestMapAnonymous) != 0;
-    default:
-      return false;
-  }
+bool debugger_stop(Process& p) {
+  DebugController* d = p.debug.load(std::memory_order_acquire);
+  return d && d->attached() && d->stop_requested();
 }
-
-// CpuState's architectural registers lie at its start: x, pc, f, fflags, frm.
-constexpr size_t kArchBytes = offsetof(CpuState, mem_base);
-
-bool is_watch(StopKind k) { return k == StopKind::Watch || k == StopKind::RWatch || k == StopKind::AWatch; }
 
 }  // namespace
 
 Recorder::~Recorder() = default;
 
+Recorder::RThread* Recorder::rthread(Thread& t) { return static_cast<RThread*>(t.rec_thread); }
+
+Recorder::RThread& Recorder::add_thread(Thread* t, int tid) {
+  auto rt = std::make_unique<RThread>();
+  rt->rec = this;
+  rt->ord = static_cast<uint32_t>(threads_.size());
+  rt->tid = tid;
+  rt->t = t;
+  if (t) {
+    Vcpu& v = *t->vcpu;
+    v.counting = true;
+    v.state.counter_hook = &Recorder::counter_hook;
+    v.state.counter_ctx = rt.get();
+    save_regs(v.state, &rt->birth);
+    rt->birth_blocked = t->sig.blocked;
+    rt->birth_clear_tid = t->clear_child_tid;
+    t->rec_thread = rt.get();
+  }
+  threads_.push_back(std::move(rt));
+  return *threads_.back();
+}
+
 std::shared_ptr<Recorder> Recorder::start(Process& p, const RecordOptions& opts, std::string* error) {
   if (p.thread_count() != 1) {
-    *error = "recording needs a single-threaded process (multi-threaded recording is not supported yet)";
+    *error = "recording starts in a single-threaded process (threads it starts later are recorded)";
     return nullptr;
   }
   std::shared_ptr<Recorder> r(new Recorder());
@@ -63,17 +72,28 @@ std::shared_ptr<Recorder> Recorder::start(Process& p, const RecordOptions& opts,
   if (r->opts_.max_checkpoints < 2) r->opts_.max_checkpoints = 2;
   Thread& t = Process::thread_of(p.main_thread());
   Vcpu& v = *t.vcpu;
-  r->thread_ = &t;
-  v.counting = true;
+  std::unique_lock<std::mutex> lock(r->mutex_);
+  {
+    std::lock_guard<std::mutex> pl(p.mutex());
+    r->add_thread(&t, t.tid);
+  }
+  r->slices_.push_back({v.icount, 0, kAtRun});
+  r->holder_ = 0;
+  r->pos_ = v.icount;
   if (!r->take_checkpoint(p, t, error)) {
     v.counting = false;
+    v.state.counter_hook = nullptr;
+    v.state.counter_ctx = nullptr;
+    t.rec_thread = nullptr;
     return nullptr;
   }
-  v.state.counter_hook = &Recorder::counter_hook;
-  v.state.counter_ctx = r.get();
+  // Started after the first instruction (monitor record start): blocks
+  // translated and chained without counting must not run any more.
+  if (std::shared_ptr<TbCache> cache = p.tb_cache_ref()) cache->flush();
   r->end_ = v.icount;
   r->interval_ = r->opts_.interval;
   r->next_checkpoint_ = v.icount + r->interval_;
+  r->quantum_end_ = v.icount + kQuantum;
   r->active_ = true;
   return r;
 }
@@ -85,267 +105,320 @@ bool record_at_launch(Process& p, const RecordOptions& opts, std::string* error)
   return true;
 }
 
-bool Recorder::replaying(const Thread& t) const { return active_ && replay_ && t.vcpu->icount < end_; }
+uint64_t Recorder::position_locked() const {
+  if (holder_ >= 0 && threads_[holder_]->t) return threads_[holder_]->t->vcpu->icount;
+  return pos_;
+}
 
-// ---- checkpoints -------------------------------------------------------------------
-
-bool Recorder::take_checkpoint(Process& p, Thread& t, std::string* error) {
-  Vcpu& v = *t.vcpu;
-  Checkpoint ck;
-  ck.mem = p.as().fork_copy(error);
-  if (!ck.mem) return false;
-  ck.icount = v.icount;
-  // Replaying forward past the last checkpoint: the replay's positions.
-  ck.next_syscall = replay_ ? syscall_pos_ : syscalls_.size();
-  ck.next_counter = replay_ ? counter_pos_ : counters_.size();
-  ck.next_signal = replay_ ? signal_pos_ : signals_.size();
-  memcpy(ck.arch, &v.state, kArchBytes);
-  ck.res = {v.state.res_addr, v.state.res_value, v.state.res_size};
-  process_state(p, t, ck, /*save=*/true);
+uint64_t Recorder::position() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  checkpoints_.push_back(std::move(ck));
-  thin_checkpoints();
-  return true;
+  return position_locked();
 }
 
-void Recorder::thin_checkpoints() {
-  if (checkpoints_.size() <= opts_.max_checkpoints) return;
-  // Keep the start of history, the newest one and every other one between,
-  // and take them half as often from now on.
-  interval_ *= 2;
-  std::vector<Checkpoint> kept;
-  size_t n = checkpoints_.size();
-  for (size_t i = 0; i < n; ++i)
-    if (i == 0 || i == n - 1 || i % 2 == 0) kept.push_back(std::move(checkpoints_[i]));
-  checkpoints_ = std::move(kept);
+bool Recorder::replaying() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return active_ && replay_ && position_locked() < end_;
 }
 
-size_t Recorder::checkpoint_at_or_before(uint64_t at) const {
-  size_t best = 0;
-  for (size_t i = 0; i < checkpoints_.size(); ++i)
-    if (checkpoints_[i].icount <= at) best = i;
-  return best;
+// ---- the run token -------------------------------------------------------------------
+
+void Recorder::wake_all() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  cv_.notify_all();
+  dormant_cv_.notify_all();
 }
 
-void Recorder::process_state(Process& p, Thread& t, Checkpoint& ck, bool save) {
-  auto keep = [save](auto& live, auto& kept) {
-    if (save)
-      kept = live;
-    else
-      live = kept;
+bool Recorder::holds_token(Thread& t) const {
+  RThread* rt = rthread(t);
+  if (!active_ || !rt) return true;
+  std::lock_guard<std::mutex> lock(mutex_);
+  return !active_ || (holder_ == static_cast<int>(rt->ord) && rt->life == Life::Alive);
+}
+
+void Recorder::take(RThread& rt) {
+  holder_ = static_cast<int>(rt.ord);
+  if (rt.t) rt.t->vcpu->icount = pos_;
+  quantum_end_ = pos_ + kQuantum;
+  if (!replay_ && slices_.back().ord != rt.ord) {
+    slices_.push_back({pos_, rt.ord, last_how_});
+    slice_pos_ = slices_.size() - 1;
+  }
+}
+
+bool Recorder::slice_ends(uint64_t pos, How how) const {
+  if (!replay_ || slice_pos_ + 1 >= slices_.size()) return false;
+  const Slice& next = slices_[slice_pos_ + 1];
+  return next.start <= pos && (how != kAtEcall || next.how == kAtEcall);
+}
+
+void Recorder::give_up(RThread& rt, How how, std::unique_lock<std::mutex>&) {
+  if (rt.t && holder_ == static_cast<int>(rt.ord)) pos_ = rt.t->vcpu->icount;
+  if (replay_) {
+    if (slice_pos_ + 1 < slices_.size() && slices_[slice_pos_ + 1].start <= pos_) {
+      ++slice_pos_;
+      holder_ = -1;
+      take(*threads_[slices_[slice_pos_].ord]);
+    } else {
+      // The end of history (or a schedule the run left): live from here.
+      replay_ = false;
+      holder_ = -1;
+      waiters_.clear();
+    }
+  } else {
+    last_how_ = how;
+    holder_ = -1;
+    if (!waiters_.empty()) {
+      uint32_t next = waiters_.front();
+      waiters_.pop_front();
+      take(*threads_[next]);
+    }
+  }
+  cv_.notify_all();
+}
+
+Recorder::Wait Recorder::wait_turn(Process& p, Thread& t, RThread& rt, uint64_t epoch0,
+                                   std::unique_lock<std::mutex>& lock) {
+  auto unqueue = [&] {
+    for (auto it = waiters_.begin(); it != waiters_.end(); ++it)
+      if (*it == rt.ord) {
+        waiters_.erase(it);
+        break;
+      }
   };
-  std::lock_guard<std::mutex> lock(p.mutex());
-  keep(p.brk_start, ck.brk_start);
-  keep(p.brk_cur, ck.brk_cur);
-  keep(p.brk_mapped, ck.brk_mapped);
-  keep(p.signals, ck.psig);
-  keep(t.sig, ck.tsig);
-}
-
-void Recorder::restore(Process& p, Thread& t, Checkpoint& ck) {
-  Vcpu& v = *t.vcpu;
-  if (int e = p.as().restore_from(*ck.mem))
-    p.log().printf("hart: record: restoring a checkpoint failed: %s\n", strerror(-e));
-  memcpy(static_cast<void*>(&v.state), ck.arch, kArchBytes);
-  v.state.res_addr = ck.res.addr;
-  v.state.res_value = ck.res.value;
-  v.state.res_size = ck.res.size;
-  v.icount = ck.icount;
-  v.forget_watch_skip();
-  v.debug_step = false;
-  process_state(p, t, ck, /*save=*/false);
-  syscall_pos_ = ck.next_syscall;
-  counter_pos_ = ck.next_counter;
-  signal_pos_ = ck.next_signal;
+  for (;;) {
+    if (epoch_ != epoch0) {
+      unqueue();
+      return Wait::Restored;
+    }
+    if (!active_ || holder_ == static_cast<int>(rt.ord)) return Wait::Got;
+    if (p.should_stop(t)) {
+      unqueue();
+      return Wait::Leave;
+    }
+    if (debugger_stop(p)) {
+      unqueue();
+      return Wait::Stop;
+    }
+    if (!replay_) {
+      bool queued = false;
+      for (uint32_t o : waiters_) queued |= o == rt.ord;
+      if (holder_ < 0 && (waiters_.empty() || waiters_.front() == rt.ord)) {
+        if (queued) waiters_.pop_front();
+        take(rt);
+        return Wait::Got;
+      }
+      if (!queued) waiters_.push_back(rt.ord);
+    }
+    cv_.wait_for(lock, kPoll);
+  }
 }
 
 // ---- the run loop --------------------------------------------------------------------
 
-void Recorder::before_run(Process& p, Thread& t) {
-  if (!active_) return;
-  Vcpu& v = *t.vcpu;
-  if (p.thread_count() != 1) {
-    stop(p, t, "the process started a second thread (multi-threaded recording is not supported yet)");
-    return;
+bool Recorder::before_run(Process& p, Thread& t) {
+  if (!active_) return true;
+  RThread* rt = rthread(t);
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!rt) {
+    // A thread clone made, not yet known to the recorder (record_syscall
+    // registers it right after the call): wait for it.
+    cv_.wait_for(lock, kPoll);
+    return !active_;
   }
-  if (replay_ && seek_ == Seek::None && v.icount >= end_) {
+  if (holder_ != static_cast<int>(rt->ord) || rt->life != Life::Alive) {
+    if (rt->life != Life::Alive) {  // rewound to before its clone: waits to be made again
+      dormant_cv_.wait_for(lock, kDormantPoll);
+      return false;
+    }
+    Wait w = wait_turn(p, t, *rt, epoch_, lock);
+    if (w != Wait::Got) return false;
+  }
+  if (!active_) return true;
+  Vcpu& v = *t.vcpu;
+  uint64_t at = v.icount;
+  if (!rt->divergence.empty()) {
+    std::string why = std::move(rt->divergence);
+    rt->divergence.clear();
+    lock.unlock();
+    diverged(p, t, why);
+    return false;
+  }
+  // A Goto seek ends here when this thread is the one to stop (or nobody
+  // else can get there: the schedule does not change hands here).
+  if (seek_ == Seek::Goto && at >= seek_target_ &&
+      (seek_ord_ < 0 || seek_ord_ == static_cast<int>(rt->ord) || !slice_ends(at, kAtRun))) {
+    seek_ = Seek::None;
+    StopEvent rep = report_;
+    lock.unlock();
+    v.debug_event = rep;
+    debug_report(p, t, rep.kind);  // parks; a new reverse request restarts a seek
+    return false;
+  }
+  // A search reached its end (also when a stop, not the count, brought the
+  // thread there: a breakpoint right at the end).
+  if (seek_ == Seek::Search && at >= seek_target_) {
+    finish_search(p);
+    return false;
+  }
+  if (slice_ends(at, kAtRun)) {  // replaying: the token changes hands here
+    give_up(*rt, kAtRun, lock);
+    return false;
+  }
+  if (replay_ && seek_ == Seek::None && at >= end_) {
     // The end of history: live again.
-    if (syscall_pos_ != syscalls_.size() || counter_pos_ != counters_.size() ||
-        signal_pos_ != signals_.size())
-      diverged(p, t, "the end of history came before its last events");
+    bool left = false;
+    for (const auto& o : threads_)
+      left |= o->syscall_pos != o->syscalls.size() || o->counter_pos != o->counters.size() ||
+              o->signal_pos != o->signals.size();
     replay_ = false;
+    waiters_.clear();
+    quantum_end_ = at + kQuantum;
+    cv_.notify_all();
+    if (left) {
+      lock.unlock();
+      diverged(p, t, "the end of history came before its last events");
+      return false;
+    }
+  }
+  if (!replay_ && at >= quantum_end_) {  // recording: another thread's turn?
+    if (!waiters_.empty()) {
+      give_up(*rt, kAtRun, lock);
+      return false;
+    }
+    quantum_end_ = at + kQuantum;
   }
   // Live, or replaying forward past the last checkpoint (a recording
   // loaded from a file): one checkpoint per interval.
-  if (seek_ == Seek::None && v.icount >= next_checkpoint_ &&
-      (checkpoints_.empty() || v.icount > checkpoints_.back().icount)) {
+  if (seek_ == Seek::None && at >= next_checkpoint_ &&
+      (checkpoints_.empty() || at > checkpoints_.back().icount) && clean_for_checkpoint(*rt)) {
     std::string err;
     if (!take_checkpoint(p, t, &err)) {
-      stop(p, t, "a checkpoint failed: " + err);
-      return;
+      lock.unlock();
+      stop(p, "a checkpoint failed: " + err);
+      return true;
     }
-    next_checkpoint_ = v.icount + interval_;
+    next_checkpoint_ = at + interval_;
   }
-  if (seek_ != Seek::None)
-    v.icount_stop = seek_target_;
-  else if (replay_)
-    v.icount_stop = next_checkpoint_ > v.icount ? std::min(end_, next_checkpoint_) : end_;
-  else
-    v.icount_stop = next_checkpoint_;
-  // Replaying: halt where the next logged signal was delivered.
-  if (replay_ && signal_pos_ < signals_.size() && signals_[signal_pos_].icount > v.icount)
-    v.icount_stop = std::min(v.icount_stop, signals_[signal_pos_].icount);
-}
-
-void Recorder::before_delivery(Process& p, Thread& t, ThreadSignals& ts, ProcessSignals& ps) {
-  if (!active_ || !replay_) return;
-  uint64_t at = t.vcpu->icount;
-  while (signal_pos_ < signals_.size() && signals_[signal_pos_].icount < at) ++signal_pos_;  // passed
-  // A fault the replay raised where the recording delivered nothing: the
-  // run left history (delivering nothing would run the faulting
-  // instruction again and again).
-  constexpr uint64_t kSync = sig_bit(SIGSEGV) | sig_bit(SIGBUS) | sig_bit(SIGILL) | sig_bit(SIGFPE) |
-                             sig_bit(SIGTRAP);
-  bool logged_here = signal_pos_ < signals_.size() && signals_[signal_pos_].icount == at;
-  if (!logged_here && (ts.pending.mask() & kSync)) {
-    diverged(p, t, "a fault the recording did not have");
-    return;
+  uint64_t stop = ~uint64_t{0};
+  auto lower = [&](uint64_t x) {
+    if (x > at && x < stop) stop = x;
+  };
+  if (seek_ != Seek::None) lower(seek_target_);
+  if (replay_) {
+    if (slice_pos_ + 1 < slices_.size()) lower(slices_[slice_pos_ + 1].start);
+    lower(end_);
+    if (checkpoints_.empty() || next_checkpoint_ > checkpoints_.back().icount) lower(next_checkpoint_);
+    // Halt where the next logged signal of this thread was delivered.
+    if (rt->signal_pos < rt->signals.size()) lower(rt->signals[rt->signal_pos].icount);
+  } else {
+    lower(next_checkpoint_);
+    lower(quantum_end_);
   }
-  ts.pending = PendingSignals{};
-  ps.shared = PendingSignals{};
-  while (signal_pos_ < signals_.size() && signals_[signal_pos_].icount == at)
-    ts.pending.add(signals_[signal_pos_++].info);
-}
-
-void Recorder::delivered(Thread& t, const GuestSiginfo& info) {
-  if (!active_ || replay_) return;
-  signals_.push_back({t.vcpu->icount, info});
+  v.icount_stop = stop;
+  return true;
 }
 
 void Recorder::icount_reached(Process& p, Thread& t) {
   if (!active_) return;
-  Vcpu& v = *t.vcpu;
-  if (seek_ == Seek::Goto && v.icount >= seek_target_) {
-    seek_ = Seek::None;
-    v.debug_event = report_;
-    debug_report(p, t, report_.kind);  // parks; a new reverse request restarts a seek
-    return;
-  }
-  if (seek_ == Seek::Search && v.icount >= seek_target_) finish_search(p, t);
-  // Otherwise the end of history or a checkpoint: before_run sees to it.
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (seek_ == Seek::Search && t.vcpu->icount >= seek_target_) finish_search(p);
+  // Otherwise the end of history, a slice, a checkpoint or a Goto target:
+  // before_run sees to it.
 }
 
-bool Recorder::seek_event(Process& p, Thread& t, StopKind kind) {
-  (void)p;
-  if (!active_ || seek_ == Seek::None) return false;
-  Vcpu& v = *t.vcpu;
-  if (kind == StopKind::Step) {  // the instruction under a breakpoint ran
-    v.debug_step = false;
-    return true;
-  }
-  // A watch hit reported after its access ran: the access was one back.
-  bool after = is_watch(kind) && v.debug_event.after_access;
-  uint64_t at = v.icount - (after ? 1 : 0);
-  if (seek_ == Seek::Search && at < search_from_) {
-    Hit h;
-    h.icount = at;
-    h.kind = kind;
-    h.addr = is_watch(kind) ? v.debug_event.addr : 0;
-    h.after_access = after;
-    hits_.push_back(h);
-  }
-  // A breakpoint: run its instruction (a debug step ignores it). A watch
-  // hit: the next run performs the access (Vcpu runs a reported one).
-  if (kind == StopKind::Breakpoint) v.debug_step = true;
-  return true;
-}
-
-// ---- going back --------------------------------------------------------------------
-
-bool Recorder::begin_reverse(Process& p, Thread& t, ResumeKind kind, StopEvent* stop) {
-  Vcpu& v = *t.vcpu;
-  stop->tid = t.tid;
-  stop->signal = 5;
-  stop->kind = StopKind::Step;
-  if (!active_ || checkpoints_.empty()) return false;  // nowhere to go: stays
-  if (!replay_) {
-    end_ = v.icount;  // entering history from its live end
-    syscall_pos_ = syscalls_.size();
-    counter_pos_ = counters_.size();
-    signal_pos_ = signals_.size();
-    replay_ = true;
-  }
-  uint64_t cur = v.icount;
-  if (cur <= checkpoints_.front().icount) {
-    stop->kind = StopKind::HistoryBegin;
+bool Recorder::retire(Process& p, Thread& t) {
+  RThread* rt = rthread(t);
+  if (!active_ || !rt || p.exited()) return false;
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (rt->life != Life::Alive) return false;
+  bool others = false;
+  for (const auto& o : threads_) others |= o.get() != rt && o->life == Life::Alive;
+  if (!others) {
+    // The last thread: the process ends (its dormant threads with it).
+    ending_ = true;
+    cv_.notify_all();
+    dormant_cv_.notify_all();
     return false;
   }
-  size_t ck = checkpoint_at_or_before(cur - 1);
-  if (kind == ResumeKind::ReverseStep) {
-    StopEvent rep = *stop;
-    rep.kind = StopKind::Step;
-    start_goto(p, t, ck, cur - 1, rep);
-    return true;
+  // The guest-visible part of the exit (CLONE_CHILD_CLEARTID, the robust
+  // list), with the token held: at a position of the schedule.
+  lock.unlock();
+  p.exit_effects(t, rt->tid);
+  lock.lock();
+  rt->life = Life::Dormant;
+  t.leave.store(false);
+  if (holder_ == static_cast<int>(rt->ord)) give_up(*rt, kAtExit, lock);
+  for (;;) {
+    if (p.exited() || ending_ || !active_) {
+      t.leave.store(true);
+      return false;
+    }
+    if (rt->life == Life::Alive) return true;  // a rewind revived it
+    if (debugger_stop(p)) {
+      lock.unlock();
+      debug_park_waiting(p, t);
+      lock.lock();
+      continue;
+    }
+    dormant_cv_.wait_for(lock, kDormantPoll);
   }
-  search_from_ = cur;
-  start_search(p, t, ck, cur);
-  return true;
-}
-
-void Recorder::start_goto(Process& p, Thread& t, size_t ck, uint64_t target, const StopEvent& report) {
-  restore(p, t, checkpoints_[ck]);
-  seek_ = Seek::Goto;
-  seek_target_ = target;
-  report_ = report;
-}
-
-void Recorder::start_search(Process& p, Thread& t, size_t ck, uint64_t limit) {
-  restore(p, t, checkpoints_[ck]);
-  seek_ = Seek::Search;
-  search_ck_ = ck;
-  seek_target_ = limit;
-  hits_.clear();
-}
-
-void Recorder::finish_search(Process& p, Thread& t) {
-  StopEvent rep;
-  rep.tid = t.tid;
-  rep.signal = 5;
-  if (!hits_.empty()) {
-    const Hit& h = hits_.back();
-    rep.kind = h.kind;
-    rep.addr = h.addr;
-    // A watchpoint is reported to gdb just after the access (its RISC-V
-    // watchpoints are non-steppable: gdb steps back over the access itself
-    // and compares the values before and after it); to a debugger that
-    // takes hits after the access (LLDB), just before it: going backwards,
-    // that is where the value changes.
-    uint64_t target = is_watch(h.kind) && !h.after_access ? h.icount + 1 : h.icount;
-    start_goto(p, t, search_ck_, target, rep);
-    return;
-  }
-  if (search_ck_ == 0) {
-    rep.kind = StopKind::HistoryBegin;
-    start_goto(p, t, 0, checkpoints_[0].icount, rep);
-    return;
-  }
-  start_search(p, t, search_ck_ - 1, checkpoints_[search_ck_].icount);
 }
 
 // ---- system calls --------------------------------------------------------------------
 
 bool Recorder::ecall(Process& p, Thread& t) {
-  if (!replaying(t)) return false;
-  replay_ecall(p, t);
+  if (!active_) return false;
+  RThread* rt = rthread(t);
+  if (!rt || !replay_.load(std::memory_order_relaxed)) return false;  // recording: no lock on this path
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    uint64_t at = t.vcpu->icount;
+    // Inside history, or the call the live end stopped in (logged, its
+    // thread waiting for the token then; exit_group ended the recording).
+    bool logged_here = rt->syscall_pos < rt->syscalls.size() && rt->syscalls[rt->syscall_pos].icount == at &&
+                       rt->syscalls[rt->syscall_pos].nr != kNrExitGroup;
+    if (!replay_ || (at >= end_ && !logged_here)) return false;
+  }
+  replay_ecall(p, t, *rt);
   return true;
 }
 
-void Recorder::record_syscall(Process& p, Thread& t, uint64_t nr, const uint64_t* args, int64_t ret,
+void Recorder::syscall_begin(Process& p, Thread& t, uint64_t nr, const uint64_t* args) {
+  (void)p;
+  RThread* rt = rthread(t);
+  if (!active_ || !rt || keeps_token(nr, args)) return;
+  // One thread (only the holder makes threads): nobody to give the token to.
+  if (threads_.size() == 1) return;
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (replay_ || holder_ != static_cast<int>(rt->ord)) return;
+  bool others = false;
+  for (const auto& o : threads_) others |= o.get() != rt && o->life == Life::Alive;
+  if (!others) return;  // nobody to give it to
+  rt->in_syscall = true;
+  give_up(*rt, kAtEcall, lock);
+}
+
+bool Recorder::take_back(Process& p, Thread& t, RThread& rt, std::unique_lock<std::mutex>& lock) {
+  uint64_t epoch0 = epoch_;
+  for (;;) {
+    Wait w = wait_turn(p, t, rt, epoch0, lock);
+    if (w == Wait::Got) break;
+    if (w == Wait::Restored || w == Wait::Leave) return false;
+    lock.unlock();
+    debug_park_waiting(p, t);  // Stop: parked here, between the call and its result
+    lock.lock();
+  }
+  rt.in_syscall = false;
+  return true;
+}
+
+bool Recorder::record_syscall(Process& p, Thread& t, uint64_t nr, const uint64_t* args, int64_t ret,
                               const AddressSpace::WriteCapture& cap) {
-  if (!active_ || replaying(t)) return;
+  RThread* rt = rthread(t);
+  if (!active_ || !rt) return true;
   if (t.exec_vcpu) {
-    stop(p, t, "the process called execve (recording one image only for now)");
-    return;
+    stop(p, "the process called execve (recording one image only for now)");
+    return true;
   }
   Vcpu& v = *t.vcpu;
   SyscallEvent e;
@@ -356,6 +429,7 @@ void Recorder::record_syscall(Process& p, Thread& t, uint64_t nr, const uint64_t
     std::vector<std::pair<uint64_t, uint64_t>> ranges = cap;
     // A file mapping: its contents come from the file, which replay does not read.
     if (nr == kNrMmap && ret >= 0) ranges.emplace_back(static_cast<uint64_t>(ret), page_up(args[1]));
+    kernel_written(nr, args, &ranges);
     uint64_t total = 0;
     for (auto [addr, len] : ranges) {
       if (addr >= p.as().limit()) continue;
@@ -383,40 +457,56 @@ void Recorder::record_syscall(Process& p, Thread& t, uint64_t nr, const uint64_t
       }
     }
   }
-  if (p.thread_count() != 1) {
-    stop(p, t, "the process started a second thread (multi-threaded recording is not supported yet)");
-    return;
-  }
+  Thread* child = nullptr;
   {
     std::lock_guard<std::mutex> lock(p.mutex());
     e.blocked = t.sig.blocked;
     e.saved_blocked = t.sig.saved_blocked;
     e.restore_blocked = t.sig.restore_blocked;
+    if ((nr == kNrClone || nr == kNrClone3) && ret > 0)
+      if (Vcpu* cv = p.thread_by_tid(static_cast<int>(ret))) child = &Process::thread_of(*cv);
   }
-  syscalls_.push_back(std::move(e));
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (child) {  // a new thread (the token was kept: it is numbered in order)
+    std::lock_guard<std::mutex> pl(p.mutex());
+    e.child = static_cast<int32_t>(add_thread(child, static_cast<int>(ret)).ord);
+    cv_.notify_all();
+  }
+  rt->syscalls.push_back(std::move(e));
+  if (!rt->in_syscall) return true;
+  return take_back(p, t, *rt, lock);
 }
 
-void Recorder::replay_ecall(Process& p, Thread& t) {
+void Recorder::replay_ecall(Process& p, Thread& t, RThread& rt) {
   Vcpu& v = *t.vcpu;
   uint64_t nr = v.state.x[17];
   uint64_t orig_a0 = v.state.x[10];
   uint64_t a[6] = {v.state.x[10], v.state.x[11], v.state.x[12], v.state.x[13], v.state.x[14], v.state.x[15]};
+  uint64_t at = v.icount;
   int64_t ret;
-  if (syscall_pos_ >= syscalls_.size() || syscalls_[syscall_pos_].icount != v.icount ||
-      syscalls_[syscall_pos_].nr != nr) {
+  const SyscallEvent* found = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (rt.syscall_pos < rt.syscalls.size() && rt.syscalls[rt.syscall_pos].icount == at &&
+        rt.syscalls[rt.syscall_pos].nr == nr)
+      found = &rt.syscalls[rt.syscall_pos++];
+  }
+  if (!found) {
     char buf[160];
-    if (syscall_pos_ < syscalls_.size())
+    if (rt.syscall_pos < rt.syscalls.size())
       snprintf(buf, sizeof buf, "system call %" PRIu64 " where the log has system call %" PRIu64
-               " at instruction %" PRIu64, nr, syscalls_[syscall_pos_].nr, syscalls_[syscall_pos_].icount);
+               " at instruction %" PRIu64, nr, rt.syscalls[rt.syscall_pos].nr, rt.syscalls[rt.syscall_pos].icount);
     else
       snprintf(buf, sizeof buf, "system call %" PRIu64 " past the log's last one", nr);
     diverged(p, t, buf);
     SyscallCtx ctx{p, v, nr, {a[0], a[1], a[2], a[3], a[4], a[5]}};
     ret = dispatch_syscall(ctx);  // live from here
   } else {
-    const SyscallEvent& e = syscalls_[syscall_pos_++];
+    const SyscallEvent& e = *found;
     ret = e.ret;
-    if (reexecuted(nr, a)) {
+    if (e.child >= 0) {
+      replay_clone(p, t, e, a);
+    } else if (reexecuted(nr, a)) {
       SyscallCtx ctx{p, v, nr, {a[0], a[1], a[2], a[3], a[4], a[5]}};
       int64_t again = dispatch_syscall(ctx);
       // rt_sigreturn returns a0 as it was; set_tid_address the tid, which
@@ -435,14 +525,77 @@ void Recorder::replay_ecall(Process& p, Thread& t) {
       }
       for (const auto& [addr, bytes] : e.writes)
         if (!p.as().write(addr, bytes.data(), bytes.size())) p.as().poke(addr, bytes.data(), bytes.size());
-      if (echo_ && v.icount > echoed_to_) echo_output(p, t, nr, a, e.ret);
+      if (echo_) echo_output(p, at, nr, a, e.ret);
       std::lock_guard<std::mutex> lock(p.mutex());
       t.sig.blocked = e.blocked;
       t.sig.saved_blocked = e.saved_blocked;
       t.sig.restore_blocked = e.restore_blocked;
     }
   }
+  if (t.leave.load() || p.exited()) return;  // exit: the run loop ends the thread
+  {
+    // The recording gave the token up around this call: so does the replay.
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (slice_ends(at, kAtEcall)) {
+      rt.in_syscall = true;
+      give_up(rt, kAtEcall, lock);
+      if (!take_back(p, t, rt, lock)) return;  // rewound meanwhile
+    }
+  }
   finish_syscall(p, v, ret, orig_a0);
+}
+
+void Recorder::replay_clone(Process& p, Thread& t, const SyscallEvent& e, const uint64_t* a) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (static_cast<size_t>(e.child) >= threads_.size()) {
+    lock.unlock();
+    diverged(p, t, "a clone of a thread the recording does not have");
+    return;
+  }
+  RThread& c = *threads_[e.child];
+  if (!c.t) {
+    // A replay from a file: the thread is made now (its own tid; the guest
+    // sees the recorded one, from the log).
+    lock.unlock();
+    SyscallCtx ctx{p, *t.vcpu, e.nr, {a[0], a[1], a[2], a[3], a[4], a[5]}};
+    int64_t tid = dispatch_syscall(ctx);
+    Thread* made = nullptr;
+    if (tid > 0) {
+      std::lock_guard<std::mutex> pl(p.mutex());
+      if (Vcpu* nv = p.thread_by_tid(static_cast<int>(tid))) made = &Process::thread_of(*nv);
+    }
+    if (!made) {
+      diverged(p, t, "clone failed in the replay");
+      return;
+    }
+    lock.lock();
+    Vcpu& nv = *made->vcpu;
+    nv.counting = true;
+    nv.state.counter_hook = &Recorder::counter_hook;
+    nv.state.counter_ctx = &c;
+    c.t = made;
+    made->rec_thread = &c;
+  }
+  // Born (again): the registers, mask and CLONE_CHILD_CLEARTID clone gave it.
+  {
+    std::lock_guard<std::mutex> pl(p.mutex());
+    Thread& ct = *c.t;
+    load_regs(ct.vcpu->state, c.birth);
+    ct.sig = ThreadSignals{};
+    ct.sig.blocked = c.birth_blocked;
+    ct.clear_child_tid = c.birth_clear_tid;
+    ct.robust_list = ct.robust_list_len = 0;
+    ct.vcpu->forget_watch_skip();
+  }
+  c.syscall_pos = c.counter_pos = c.signal_pos = 0;
+  c.in_syscall = false;
+  c.life = Life::Alive;
+  cv_.notify_all();
+  dormant_cv_.notify_all();
+  lock.unlock();
+  // What the call wrote (CLONE_PARENT_SETTID, CLONE_CHILD_SETTID: the recorded tid).
+  for (const auto& [addr, bytes] : e.writes)
+    if (!p.as().write(addr, bytes.data(), bytes.size())) p.as().poke(addr, bytes.data(), bytes.size());
 }
 
 void Recorder::diverged(Process& p, Thread& t, const std::string& what) {
@@ -452,19 +605,29 @@ void Recorder::diverged(Process& p, Thread& t, const std::string& what) {
                  v.icount, what.c_str());
   std::lock_guard<std::mutex> lock(mutex_);
   diverged_ = true;
-  syscalls_.resize(std::min(syscall_pos_, syscalls_.size()));
-  counters_.resize(std::min(counter_pos_, counters_.size()));
-  signals_.resize(std::min(signal_pos_, signals_.size()));
+  for (auto& o : threads_) {
+    o->syscalls.resize(std::min(o->syscall_pos, o->syscalls.size()));
+    o->counters.resize(std::min(o->counter_pos, o->counters.size()));
+    o->signals.resize(std::min(o->signal_pos, o->signals.size()));
+  }
+  slices_.resize(std::min(slice_pos_ + 1, slices_.size()));
   while (checkpoints_.size() > 1 && checkpoints_.back().icount > v.icount) checkpoints_.pop_back();
   replay_ = false;
   seek_ = Seek::None;
   end_ = v.icount;
   next_checkpoint_ = v.icount + interval_;
+  waiters_.clear();
+  cv_.notify_all();
+  dormant_cv_.notify_all();
 }
 
-void Recorder::echo_output(Process& p, Thread& t, uint64_t nr, const uint64_t* a, int64_t ret) {
+void Recorder::echo_output(Process& p, uint64_t pos, uint64_t nr, const uint64_t* a, int64_t ret) {
   constexpr uint64_t kNrWrite = 64, kNrWritev = 66;
-  echoed_to_ = t.vcpu->icount;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (pos <= echoed_to_ && echoed_to_ != 0) return;
+    echoed_to_ = pos;
+  }
   if ((nr != kNrWrite && nr != kNrWritev) || (a[0] != 1 && a[0] != 2) || ret <= 0) return;
   // The bytes the call wrote, as the guest memory holds them again.
   std::vector<std::pair<uint64_t, uint64_t>> parts;
@@ -492,45 +655,96 @@ void Recorder::echo_output(Process& p, Thread& t, uint64_t nr, const uint64_t* a
   }
 }
 
+// ---- signals and counters ---------------------------------------------------------
+
+void Recorder::before_delivery(Process& p, Thread& t, ThreadSignals& ts, ProcessSignals& ps) {
+  (void)p;
+  RThread* rt = rthread(t);
+  if (!active_ || !replay_ || !rt) return;
+  uint64_t at = t.vcpu->icount;
+  while (rt->signal_pos < rt->signals.size() && rt->signals[rt->signal_pos].icount < at) ++rt->signal_pos;
+  // A fault the replay raised where the recording delivered nothing: the
+  // run left history (delivering nothing would run the faulting
+  // instruction again and again). The process mutex is held here: the
+  // divergence is handled at the thread's next turn.
+  constexpr uint64_t kSync = sig_bit(SIGSEGV) | sig_bit(SIGBUS) | sig_bit(SIGILL) | sig_bit(SIGFPE) |
+                             sig_bit(SIGTRAP);
+  bool logged_here = rt->signal_pos < rt->signals.size() && rt->signals[rt->signal_pos].icount == at;
+  if (!logged_here && (ts.pending.mask() & kSync)) {
+    rt->divergence = "a fault the recording did not have";
+    return;
+  }
+  ts.pending = PendingSignals{};
+  ps.shared = PendingSignals{};
+  while (rt->signal_pos < rt->signals.size() && rt->signals[rt->signal_pos].icount == at)
+    ts.pending.add(rt->signals[rt->signal_pos++].info);
+}
+
+void Recorder::delivered(Thread& t, const GuestSiginfo& info) {
+  RThread* rt = rthread(t);
+  if (!active_ || replay_ || !rt || !rt->divergence.empty()) return;
+  rt->signals.push_back({t.vcpu->icount, info});
+}
+
 uint64_t Recorder::counter_hook(void* ctx, uint32_t csr, uint64_t live) {
-  auto* r = static_cast<Recorder*>(ctx);
-  if (!r->active_) return live;
-  if (!r->replaying(*r->thread_)) {
-    r->counters_.push_back({csr, live});
+  auto* rt = static_cast<RThread*>(ctx);
+  Recorder* r = rt->rec;
+  if (!r->active_ || !rt->t) return live;
+  if (!r->replay_ || rt->t->vcpu->icount >= r->end_) {
+    rt->counters.push_back({csr, live});
     return live;
   }
-  if (r->counter_pos_ < r->counters_.size() && r->counters_[r->counter_pos_].csr == csr)
-    return r->counters_[r->counter_pos_++].value;
+  if (rt->counter_pos < rt->counters.size() && rt->counters[rt->counter_pos].csr == csr)
+    return rt->counters[rt->counter_pos++].value;
   return live;  // not in the log: a divergence the next system call reports
 }
 
-void Recorder::stop(Process& p, Thread& t, const std::string& why) {
+// ---- the end ------------------------------------------------------------------------
+
+void Recorder::stop(Process& p, const std::string& why) {
   if (!active_) return;
-  Vcpu& v = *t.vcpu;
   p.log().printf("hart: record: recording stopped: %s\n", why.c_str());
-  active_ = false;
-  v.counting = false;
-  v.icount_stop = ~uint64_t{0};
-  v.state.counter_hook = nullptr;
-  v.state.counter_ctx = nullptr;
   std::lock_guard<std::mutex> lock(mutex_);
+  active_ = false;
+  for (auto& o : threads_) {
+    if (!o->t) continue;
+    Vcpu& v = *o->t->vcpu;
+    v.counting = false;
+    v.icount_stop = ~uint64_t{0};
+    v.state.counter_hook = nullptr;
+    v.state.counter_ctx = nullptr;
+    o->t->rec_thread = nullptr;
+  }
   checkpoints_.clear();
-  syscalls_.clear();
-  counters_.clear();
-  signals_.clear();
+  for (auto& o : threads_) {
+    o->syscalls.clear();
+    o->counters.clear();
+    o->signals.clear();
+  }
+  slices_.clear();
+  holder_ = -1;
+  waiters_.clear();
+  cv_.notify_all();
+  dormant_cv_.notify_all();
 }
 
-std::string Recorder::status(const Thread* t) const {
+std::string Recorder::status() const {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!active_) return "not recording\n";
-  char buf[256];
-  uint64_t at = t ? t->vcpu->icount : 0;
+  char buf[320];
+  uint64_t at = position_locked();
   uint64_t first = checkpoints_.empty() ? 0 : checkpoints_.front().icount;
+  size_t sys = 0, ctr = 0, sig = 0;
+  for (const auto& o : threads_) {
+    sys += o->syscalls.size();
+    ctr += o->counters.size();
+    sig += o->signals.size();
+  }
   snprintf(buf, sizeof buf,
            "recording: at instruction %" PRIu64 " (%s), history %" PRIu64 "..%" PRIu64 ", %zu system calls, "
-           "%zu counter reads, %zu signals, %zu checkpoints\n",
-           at, replay_ && at < end_ ? "replaying" : "live", first, replay_ ? std::max(end_, at) : at,
-           syscalls_.size(), counters_.size(), signals_.size(), checkpoints_.size());
+           "%zu counter reads, %zu signals, %zu checkpoints, %zu threads, %zu thread switches\n",
+           at, replay_ && at < end_ ? "replaying" : "live", first, replay_ ? std::max(end_, at) : at, sys, ctr,
+           sig, checkpoints_.size(), threads_.size(), slices_.empty() ? size_t{0} : slices_.size() - 1);
   return buf;
 }
 

@@ -4,9 +4,9 @@
 // another process (under the gdb stub, with reverse execution over the
 // whole history). The file holds the program's identity (path, size and a
 // hash of its bytes), argv and envp, the start of history (the guest
-// memory image of the first checkpoint, registers, brk), the event logs
-// (system calls with the memory they wrote, counter reads, signals) and the
-// instruction count at the end. Versioned; a checksum over everything
+// memory image of the first checkpoint, registers, brk), the schedule of
+// its threads, each thread's event logs (system calls with the memory they
+// wrote, counter reads, signals) and the position at the end. Versioned; a checksum over everything
 // catches a damaged or truncated file, and every read is bounds-checked.
 // Owns: the format, Recorder::save/read_file/start_replay. Does not own:
 // recording and replay themselves (record.cpp).
@@ -26,7 +26,7 @@ namespace hart::linux {
 namespace {
 
 constexpr char kMagic[8] = {'H', 'A', 'R', 'T', 'R', 'E', 'C', '\n'};
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;
 constexpr size_t kArchBytes = offsetof(CpuState, mem_base);
 // Sanity bounds for counts read from a file (a damaged count must not make
 // the reader allocate without end before the checksum is known).
@@ -135,15 +135,15 @@ struct Recorder::Saved {
   uint64_t exe_size = 0, exe_hash = 0;
   std::vector<std::string> argv, envp;
   uint64_t limit = 0;
-  Checkpoint start;  // mem unset: the image below
+  uint64_t start_icount = 0;
+  uint64_t brk_start = 0, brk_cur = 0, brk_mapped = 0;
   struct Region {
     Vma vma;
     std::vector<std::pair<uint64_t, std::string>> pages;  // (page address, bytes); absent = zeros
   };
   std::vector<Region> image;
-  std::vector<SyscallEvent> syscalls;
-  std::vector<CounterEvent> counters;
-  std::vector<SignalEvent> signals;
+  std::vector<Slice> slices;
+  std::vector<RThread> threads;  // t unset; ordinal 0's birth is the start of history
   uint64_t end = 0;
 };
 
@@ -152,18 +152,44 @@ const std::vector<std::string>& Recorder::saved_argv(const Saved& s) { return s.
 const std::vector<std::string>& Recorder::saved_envp(const Saved& s) { return s.envp; }
 uint64_t Recorder::saved_limit(const Saved& s) { return s.limit; }
 
-void Recorder::thread_exiting(Thread& t) {
+void Recorder::thread_exiting(Process& p, Thread& t) {
+  (void)t;
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!active_ || &t != thread_) return;
-  exit_icount_ = t.vcpu->icount;
+  if (!active_ || exited_ || (!p.exited() && p.thread_count() > 1)) return;
+  // The first thread to leave a process that exits (or its last thread):
+  // the token holder's count is the end.
+  exit_icount_ = position_locked();
   exited_ = true;
+  size_t sys = 0, ctr = 0, sig = 0;
+  for (const auto& o : threads_) {
+    sys += o->syscall_pos;
+    ctr += o->counter_pos;
+    sig += o->signal_pos;
+  }
+  for (const auto& o : threads_)
+    if (!o->divergence.empty() && !diverged_) {  // met at a fatal signal: no next turn to report it
+      p.log().printf("hart: record: replay diverged at instruction %" PRIu64 ": %s\n", exit_icount_,
+                     o->divergence.c_str());
+      diverged_ = true;
+    }
   if (echo_ && !diverged_)
     fprintf(stderr,
             "hart: replay: the process ended at instruction %" PRIu64 " (the recording ended at %" PRIu64
-            "%s); %zu system calls, %zu counter reads, %zu signals replayed, no divergence\n",
-            exit_icount_, end_, exit_icount_ > end_ ? ", the rest ran live" : "", syscall_pos_, counter_pos_,
-            signal_pos_);
+            "%s); %zu system calls, %zu counter reads, %zu signals, %zu thread switches replayed, no divergence\n",
+            exit_icount_, end_, exit_icount_ > end_ ? ", the rest ran live" : "", sys, ctr, sig,
+            slice_pos_);
 }
+
+namespace {
+
+void write_regs(Writer& w, const unsigned char* arch, uint64_t res_addr, uint64_t res_value, uint32_t res_size) {
+  w.bytes(arch, kArchBytes);
+  w.u64(res_addr);
+  w.u64(res_value);
+  w.u32(res_size);
+}
+
+}  // namespace
 
 bool Recorder::save(const Process& p, const std::string& path, std::string* error, std::string* summary) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -171,9 +197,9 @@ bool Recorder::save(const Process& p, const std::string& path, std::string* erro
     *error = "nothing recorded (the recording stopped or never started)";
     return false;
   }
-  // The end of history: where the recorded thread is (or ended), or the
-  // furthest point it ran to if it went back.
-  uint64_t end = exited_ ? exit_icount_ : thread_ ? thread_->vcpu->icount : end_;
+  // The end of history: where the process is (or ended), or the furthest
+  // point it ran to if it went back.
+  uint64_t end = exited_ ? exit_icount_ : position_locked();
   if (replay_) end = std::max(end, end_);
   Writer w;
   w.bytes(kMagic, sizeof kMagic);
@@ -189,14 +215,10 @@ bool Recorder::save(const Process& p, const std::string& path, std::string* erro
   for (const std::string& a : p.argv()) w.str(a);
   w.u64(p.envp().size());
   for (const std::string& e : p.envp()) w.str(e);
-  // The start of history.
+  // The start of history (one thread: recording starts single-threaded).
   const Checkpoint& ck = checkpoints_.front();
   w.u64(ck.mem->limit());
   w.u64(ck.icount);
-  w.bytes(ck.arch, kArchBytes);
-  w.u64(ck.res.addr);
-  w.u64(ck.res.value);
-  w.u32(ck.res.size);
   w.u64(ck.brk_start);
   w.u64(ck.brk_cur);
   w.u64(ck.brk_mapped);
@@ -221,33 +243,58 @@ bool Recorder::save(const Process& p, const std::string& path, std::string* erro
     w.u64(present.size());
     w.out += pages.out;
   }
-  // The logs, up to the end.
-  size_t n_sys = 0;
-  while (n_sys < syscalls_.size() && syscalls_[n_sys].icount <= end) ++n_sys;
-  w.u64(n_sys);
-  for (size_t i = 0; i < n_sys; ++i) {
-    const SyscallEvent& e = syscalls_[i];
-    w.u64(e.icount);
-    w.u64(e.nr);
-    w.u64(static_cast<uint64_t>(e.ret));
-    w.u64(e.blocked);
-    w.u64(e.saved_blocked);
-    w.u32(e.restore_blocked ? 1 : 0);
-    w.u64(e.writes.size());
-    for (const auto& [addr, bytes] : e.writes) {
-      w.u64(addr);
-      w.str(bytes);
+  // The schedule and the logs, up to the end.
+  size_t n_slices = 0;
+  while (n_slices < slices_.size() && slices_[n_slices].start <= end) ++n_slices;
+  w.u64(n_slices);
+  for (size_t i = 0; i < n_slices; ++i) {
+    w.u64(slices_[i].start);
+    w.u32(slices_[i].ord);
+    w.u32(slices_[i].how);
+  }
+  size_t n_sys = 0, n_ctr = 0, n_sig = 0;
+  w.u64(threads_.size());
+  for (const auto& o : threads_) {
+    w.u64(static_cast<uint64_t>(static_cast<int64_t>(o->tid)));
+    if (o->ord == 0) {  // the start of history
+      const ThreadCk& tc = ck.threads.front();
+      write_regs(w, tc.regs.arch, tc.regs.res_addr, tc.regs.res_value, tc.regs.res_size);
+    } else {
+      write_regs(w, o->birth.arch, o->birth.res_addr, o->birth.res_value, o->birth.res_size);
     }
-  }
-  w.u64(counters_.size());
-  for (const CounterEvent& c : counters_) {
-    w.u32(c.csr);
-    w.u64(c.value);
-  }
-  w.u64(signals_.size());
-  for (const SignalEvent& s : signals_) {
-    w.u64(s.icount);
-    w.bytes(&s.info, sizeof s.info);
+    w.u64(o->birth_blocked);
+    w.u64(o->birth_clear_tid);
+    size_t n = 0;
+    while (n < o->syscalls.size() && o->syscalls[n].icount <= end) ++n;
+    n_sys += n;
+    w.u64(n);
+    for (size_t i = 0; i < n; ++i) {
+      const SyscallEvent& e = o->syscalls[i];
+      w.u64(e.icount);
+      w.u64(e.nr);
+      w.u64(static_cast<uint64_t>(e.ret));
+      w.u64(e.blocked);
+      w.u64(e.saved_blocked);
+      w.u32(e.restore_blocked ? 1 : 0);
+      w.u32(static_cast<uint32_t>(e.child));
+      w.u64(e.writes.size());
+      for (const auto& [addr, bytes] : e.writes) {
+        w.u64(addr);
+        w.str(bytes);
+      }
+    }
+    n_ctr += o->counters.size();
+    w.u64(o->counters.size());
+    for (const CounterEvent& c : o->counters) {
+      w.u32(c.csr);
+      w.u64(c.value);
+    }
+    n_sig += o->signals.size();
+    w.u64(o->signals.size());
+    for (const SignalEvent& e : o->signals) {
+      w.u64(e.icount);
+      w.bytes(&e.info, sizeof e.info);
+    }
   }
   w.u64(end);
   w.u64(fnv1a(w.out.data(), w.out.size()));
@@ -275,11 +322,11 @@ bool Recorder::save(const Process& p, const std::string& path, std::string* erro
     unlink(tmp.c_str());
     return false;
   }
-  char buf[256];
+  char buf[320];
   snprintf(buf, sizeof buf,
            "record: saved %s: instructions %" PRIu64 "..%" PRIu64 ", %zu system calls, %zu counter reads, "
-           "%zu signals",
-           path.c_str(), ck.icount, end, n_sys, counters_.size(), signals_.size());
+           "%zu signals, %zu threads, %zu thread switches",
+           path.c_str(), ck.icount, end, n_sys, n_ctr, n_sig, threads_.size(), n_slices ? n_slices - 1 : 0);
   if (summary) *summary = buf;
   return true;
 }
@@ -313,14 +360,10 @@ std::shared_ptr<const Recorder::Saved> Recorder::read_file(const std::string& pa
   for (uint64_t n = r.count(); n--;) s->envp.push_back(r.str());
   s->limit = r.u64();
   if (r.ok() && !check_address_space_size(s->limit).empty()) return bad("an invalid address-space size");
-  s->start.icount = r.u64();
-  r.bytes(s->start.arch, kArchBytes);
-  s->start.res.addr = r.u64();
-  s->start.res.value = r.u64();
-  s->start.res.size = r.u32();
-  s->start.brk_start = r.u64();
-  s->start.brk_cur = r.u64();
-  s->start.brk_mapped = r.u64();
+  s->start_icount = r.u64();
+  s->brk_start = r.u64();
+  s->brk_cur = r.u64();
+  s->brk_mapped = r.u64();
   for (uint64_t n = r.count(); n-- && r.ok();) {
     Saved::Region reg;
     reg.vma.start = r.u64();
@@ -342,31 +385,61 @@ std::shared_ptr<const Recorder::Saved> Recorder::read_file(const std::string& pa
     s->image.push_back(std::move(reg));
   }
   for (uint64_t n = r.count(); n-- && r.ok();) {
-    SyscallEvent e;
-    e.icount = r.u64();
-    e.nr = r.u64();
-    e.ret = static_cast<int64_t>(r.u64());
-    e.blocked = r.u64();
-    e.saved_blocked = r.u64();
-    e.restore_blocked = r.u32() != 0;
+    Slice sl;
+    sl.start = r.u64();
+    sl.ord = r.u32();
+    uint32_t how = r.u32();
+    if (how > kAtExit) return bad("malformed recording (a thread switch of an unknown kind)");
+    sl.how = static_cast<uint8_t>(how);
+    s->slices.push_back(sl);
+  }
+  uint64_t n_threads = r.count();
+  if (r.ok() && n_threads == 0) return bad("malformed recording (no thread)");
+  for (uint64_t n = n_threads; n-- && r.ok();) {
+    RThread th;
+    th.ord = static_cast<uint32_t>(s->threads.size());
+    th.tid = static_cast<int>(static_cast<int64_t>(r.u64()));
+    r.bytes(th.birth.arch, kArchBytes);
+    th.birth.res_addr = r.u64();
+    th.birth.res_value = r.u64();
+    th.birth.res_size = r.u32();
+    th.birth_blocked = r.u64();
+    th.birth_clear_tid = r.u64();
     for (uint64_t k = r.count(); k-- && r.ok();) {
-      uint64_t addr = r.u64();
-      e.writes.emplace_back(addr, r.str());
+      SyscallEvent e;
+      e.icount = r.u64();
+      e.nr = r.u64();
+      e.ret = static_cast<int64_t>(r.u64());
+      e.blocked = r.u64();
+      e.saved_blocked = r.u64();
+      e.restore_blocked = r.u32() != 0;
+      e.child = static_cast<int32_t>(r.u32());
+      if (e.child >= 0 && static_cast<uint64_t>(e.child) >= n_threads)
+        return bad("malformed recording (a clone of an unknown thread)");
+      for (uint64_t m = r.count(); m-- && r.ok();) {
+        uint64_t addr = r.u64();
+        e.writes.emplace_back(addr, r.str());
+      }
+      th.syscalls.push_back(std::move(e));
     }
-    s->syscalls.push_back(std::move(e));
+    for (uint64_t k = r.count(); k-- && r.ok();) {
+      CounterEvent c;
+      c.csr = r.u32();
+      c.value = r.u64();
+      th.counters.push_back(c);
+    }
+    for (uint64_t k = r.count(); k-- && r.ok();) {
+      SignalEvent e;
+      e.icount = r.u64();
+      r.bytes(&e.info, sizeof e.info);
+      th.signals.push_back(e);
+    }
+    s->threads.push_back(std::move(th));
   }
-  for (uint64_t n = r.count(); n-- && r.ok();) {
-    CounterEvent c;
-    c.csr = r.u32();
-    c.value = r.u64();
-    s->counters.push_back(c);
-  }
-  for (uint64_t n = r.count(); n-- && r.ok();) {
-    SignalEvent e;
-    e.icount = r.u64();
-    r.bytes(&e.info, sizeof e.info);
-    s->signals.push_back(e);
-  }
+  for (const Slice& sl : s->slices)
+    if (sl.ord >= s->threads.size()) return bad("malformed recording (a thread switch to an unknown thread)");
+  if (r.ok() && (s->slices.empty() || s->slices.front().ord != 0))
+    return bad("malformed recording (the schedule does not start with the first thread)");
   s->end = r.u64();
   if (!r.ok() || !r.at_end()) return bad("malformed recording (its sections do not add up)");
   return s;
@@ -405,22 +478,32 @@ std::shared_ptr<Recorder> Recorder::start_replay(Process& p, const Saved& s, con
   }
   Thread& t = Process::thread_of(p.main_thread());
   Vcpu& v = *t.vcpu;
-  memcpy(static_cast<void*>(&v.state), s.start.arch, kArchBytes);
-  v.state.res_addr = s.start.res.addr;
-  v.state.res_value = s.start.res.value;
-  v.state.res_size = s.start.res.size;
-  v.icount = s.start.icount;
+  load_regs(v.state, s.threads.front().birth);
+  v.icount = s.start_icount;
   {
     std::lock_guard<std::mutex> lock(p.mutex());
-    p.brk_start = s.start.brk_start;
-    p.brk_cur = s.start.brk_cur;
-    p.brk_mapped = s.start.brk_mapped;
+    p.brk_start = s.brk_start;
+    p.brk_cur = s.brk_cur;
+    p.brk_mapped = s.brk_mapped;
   }
   std::shared_ptr<Recorder> r = start(p, opts, error);
   if (!r) return nullptr;
-  r->syscalls_ = s.syscalls;
-  r->counters_ = s.counters;
-  r->signals_ = s.signals;
+  std::lock_guard<std::mutex> lock(r->mutex_);
+  for (const RThread& th : s.threads) {
+    RThread* o = th.ord == 0 ? r->threads_.front().get() : &r->add_thread(nullptr, th.tid);
+    o->tid = th.tid;
+    if (th.ord != 0) {
+      o->birth = th.birth;
+      o->birth_blocked = th.birth_blocked;
+      o->birth_clear_tid = th.birth_clear_tid;
+      o->life = Life::Unborn;
+    }
+    o->syscalls = th.syscalls;
+    o->counters = th.counters;
+    o->signals = th.signals;
+  }
+  r->slices_ = s.slices;
+  r->slice_pos_ = 0;
   r->replay_ = true;
   r->end_ = s.end;
   r->echo_ = true;

@@ -270,7 +270,159 @@ def rexec_faults():
         g.fail(f"instruction counts differ: {ends[0]} counted by blocks, {ends[1]} one by one", outs)
 
 
-SCENARIOS = {f.__name__: f for f in [rexec_icount, rexec_gdb, rexec_checkpoints, rexec_file, rexec_faults]}
+TPROG = "rexec_threads"
+
+
+def threads_session(opts, extra_end=()):
+    """rexec_threads under gdb (hart-run OPTS -g): break late in main; back
+    to the last hit of a breakpoint in a worker thread; `watch total` and
+    back to its last change by any thread; reverse-finish, reverse-stepi
+    and reverse-next (over a call) in that thread; forward again to the late breakpoint.
+    Returns (gdb output, hart-run stdout, stderr)."""
+    late = g.source_line("rexec_threads.c", "LATE")
+    wm = g.source_line("rexec_threads.c", "WORKER_MARK")
+    h = g.Hart(TPROG, opts=opts)
+    out = g.run_gdb(h, TPROG, [
+        "handle SIGUSR1 nostop noprint pass", f"break rexec_threads.c:{late}", "continue",
+        "print total", "print results", "info registers pc sp ra",
+        f"break rexec_threads.c:{wm}", "reverse-continue", "print total", "print amount", "print id",
+        "delete", "watch total", "reverse-continue", "delete",
+        "reverse-finish", "reverse-stepi", "info registers pc", "stepi", "info registers pc",
+        "reverse-next", "reverse-next", "reverse-next", "monitor record",
+        f"break rexec_threads.c:{late}", "continue", "print total", "print results", "info registers pc sp ra",
+        *extra_end, "continue"], timeout=60)
+    rc, o, e = h.finish(timeout=20)
+    if rc != 0:
+        g.fail("hart-run exit status", rc, o, e, out)
+    return out, o, e
+
+
+def check_threads_session(out, o):
+    late = g.source_line("rexec_threads.c", "LATE")
+    g.expect_in_order(out, [
+        rf"hit Breakpoint 1, main .*\n{late}\s",
+        r"\[Switching to Thread \d+\.(\d+)\]\s+Thread \d+ \"rexec_threads\" hit Breakpoint 2, worker_mark "
+        r"\(id=\d, round=4, amount=\d+\)",                                      # another thread's last hit
+        r"Hardware watchpoint 3: total",
+        r"hit Hardware watchpoint 3: total\s+Old value = -?\d+\s+New value = -?\d+\s+"
+        r"0x[0-9a-f]+ in worker_mark \(id=\d, round=\d, amount=\d+\)",        # the last change, by any thread
+        r"in worker \(arg=0x\d\) at .*rexec_threads\.c:\d+",                   # reverse-finish: the call
+        r"^\d+\s+long amount = ",                                              # reverse-next over spin()
+        r"^recording: at instruction \d+ \(replaying\), .* 5 threads, \d+ thread switches",
+        rf"hit Breakpoint 4, main .*\n{late}\s",                               # forward again
+        r"exited normally"])
+    prints = re.findall(r"^\$\d+ = (.*)$", out, re.M)
+    if len(prints) != 7:
+        g.fail(f"expected 7 prints, got {prints}", out)
+    total1, results1, total_bp, amount, _id, total2, results2 = prints
+    # At the worker's breakpoint, the last add to total is about to happen.
+    if int(total_bp) + int(amount) != int(total1):
+        g.fail(f"total {total_bp} + amount {amount} at the last worker_mark is not the final {total1}", out)
+    m = re.search(r"Old value = (-?\d+)\s+New value = (-?\d+)\s+0x[0-9a-f]+ in worker_mark \(id=\d, round=\d, "
+                  r"amount=(\d+)\)", out)
+    if int(m.group(1)) != int(total_bp) or int(m.group(1)) - int(m.group(2)) != int(m.group(3)):
+        g.fail(f"watch: old {m.group(1)} new {m.group(2)} amount {m.group(3)} (total there {total_bp})", out)
+    if (total1, results1) != (total2, results2):
+        g.fail("values at the late breakpoint differ after going back and forth", out)
+    r = re.findall(r"^(pc|sp|ra)\s+(0x[0-9a-f]+)", out, re.M)
+    if len(r) != 8 or r[:3] != r[5:]:
+        g.fail(f"registers at the late breakpoint differ after replay: {r}", out)
+    pcs = [v for k, v in r[3:5]]
+    if int(pcs[1], 16) <= int(pcs[0], 16) - 8 or pcs[0] == pcs[1]:
+        g.fail(f"reverse-stepi then stepi: pcs {pcs}", out)
+    if o.count("total ") != 1 or f"total {total1}\n" not in o or o.count("got 10") != 4:
+        g.fail("guest output (once, with the total gdb saw)", o, out)
+
+
+def rexec_threads():
+    """A 4-thread program (each thread reads the time, a file, random bytes
+    and takes a signal) recorded under gdb: reverse-continue from main's
+    late breakpoint to the last hit of a breakpoint in another thread,
+    `watch total` + reverse-continue to the last write by any thread with
+    the right old and new values, reverse-finish and reverse-stepi in that
+    thread, forward again to the same values, registers and output. Again
+    with a checkpoint every 2000 instructions: rewinds then restore every
+    thread's registers from checkpoints taken while the workers live."""
+    out, o, e = threads_session(("--record",))
+    check_threads_session(out, o)
+    out, o, e = threads_session(("--record", "--record-interval", "2000"))
+    check_threads_session(out, o)
+    m = re.search(r"^recording: at instruction \d+ \(replaying\), .*, (\d+) checkpoints, 5 threads", out, re.M)
+    if not m or int(m.group(1)) < 4:
+        g.fail("with --record-interval 2000: too few checkpoints", out)
+
+
+def rexec_threads_file():
+    """The 4-thread program recorded to a file and replayed in other
+    hart-runs: the same output, instruction count and thread switches
+    without a debugger, the rexec_threads scenario over the replay (the
+    recorded values), and a replay that gdb makes leave the recording (a
+    variable changed) reports the divergence and goes on live."""
+    import os
+    import subprocess
+    import tempfile
+    tmp = tempfile.mkdtemp()
+    rec = os.path.join(tmp, "threads.rec")
+    prog = os.path.join(g.ARGS.bin_dir, TPROG)
+    r1 = subprocess.run([g.ARGS.hart_run, "--record-file", rec, prog], stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE, text=True, timeout=60)
+    m = re.search(r"saved .*: instructions 0\.\.(\d+), (\d+) system calls, \d+ counter reads, (\d+) signals, "
+                  r"5 threads, (\d+) thread switches", r1.stderr)
+    if r1.returncode != 0 or not m or int(m.group(3)) < 4 or int(m.group(4)) < 4:
+        g.fail("recording rexec_threads with --record-file", r1.returncode, r1.stdout, r1.stderr)
+    for _ in range(2):  # the same each time
+        r2 = subprocess.run([g.ARGS.hart_run, "--replay", rec], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, timeout=60)
+        want = (f"ended at instruction {m.group(1)} (the recording ended at {m.group(1)}); "
+                f"{int(m.group(2)) - 1} system calls")
+        if (r2.returncode != 0 or r2.stdout != r1.stdout or want not in r2.stderr
+                or f"{m.group(4)} thread switches replayed, no divergence" not in r2.stderr):
+            g.fail("replay without gdb: other output or end", want, r1.stdout, r1.stderr, r2.stdout, r2.stderr)
+    out, o, e = threads_session(("--replay", rec))
+    check_threads_session(out, o)
+    if o != r1.stdout or f"total" not in o:
+        g.fail("the replay under gdb wrote other output than the recording", r1.stdout, o, out)
+    # Leaving the recording: main writes a line it did not write then (once
+    # its workers are gone: signals and wakes replayed, not sent, would be
+    # missing from a live run of threads still waiting for them).
+    h = g.Hart(TPROG, opts=("--replay", rec))
+    out = g.run_gdb(h, TPROG, ["handle SIGUSR1 nostop noprint pass", "break worker", "continue",
+                               "set var say_joined = 1", "delete", "continue"], timeout=60)
+    rc, o, e = h.finish(timeout=20)
+    if ("replay diverged at instruction" not in e or "joined" not in e or "exited normally" not in out
+            or rc != 0 or o.count("got 10") != 4):
+        g.fail("a replay made to leave its recording: no divergence reported", rc, o, e, out)
+    os.unlink(rec)
+    os.rmdir(tmp)
+
+
+def rexec_monitor_start():
+    """`monitor record start` on a process started without --record:
+    reverse execution back to that point (the values then), nothing before
+    it; `monitor record stop` drops the history (reverse-stepi stays)."""
+    h = g.Hart(PROG)
+    out = run(h, ["break mark", "continue", "print counter", "monitor record", "monitor record start",
+                  "monitor record start", "continue", "print counter", "reverse-continue", "print counter",
+                  "info registers pc", "monitor record", "monitor record stop", "monitor record", "reverse-stepi",
+                  "info registers pc", "delete", "continue"])
+    g.expect_in_order(out, [
+        r"Breakpoint 1, mark \(step=1\)", r"^\$1 = 0$", r"not recording",
+        r"recording from instruction \d+ \(reverse execution goes back to here\)", r"already recording",
+        r"Breakpoint 1, mark \(step=2\)", r"^\$2 = 1$",
+        r"Breakpoint 1, mark \(step=1\)", r"^\$3 = 0$",                 # the start of history: its hit
+        r"recording: at instruction \d+ \(replaying\)",
+        r"recording stopped; the history is dropped", r"not recording",
+        r"No more reverse-execution history", r"exited normally"])
+    pcs = re.findall(r"^pc\s+(0x[0-9a-f]+)", out, re.M)
+    if len(pcs) != 2 or pcs[0] != pcs[1]:
+        g.fail(f"reverse-stepi without a recording moved: {pcs}", out)
+    rc, o, e = h.finish()
+    if rc != 0 or o.count("head ELF counter") != 1:
+        g.fail("guest result", rc, o, e)
+
+
+SCENARIOS = {f.__name__: f for f in [rexec_icount, rexec_gdb, rexec_checkpoints, rexec_file, rexec_faults,
+                                     rexec_threads, rexec_threads_file, rexec_monitor_start]}
 
 
 def main():
