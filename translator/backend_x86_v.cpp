@@ -293,6 +293,8 @@ InstId VecCode::int_inst(VIop o) const {
   static const InstId kAdd[4] = {Inst::kIdPaddb, Inst::kIdPaddw, Inst::kIdPaddd, Inst::kIdPaddq};
   static const InstId kSub[4] = {Inst::kIdPsubb, Inst::kIdPsubw, Inst::kIdPsubd, Inst::kIdPsubq};
   static const InstId kMul[4] = {Inst::kIdNone, Inst::kIdPmullw, Inst::kIdPmulld, Inst::kIdNone};
+  static const InstId kMulh[4] = {Inst::kIdNone, Inst::kIdPmulhw, Inst::kIdPmuldq, Inst::kIdNone};
+  static const InstId kMulhu[4] = {Inst::kIdNone, Inst::kIdPmulhuw, Inst::kIdPmuludq, Inst::kIdNone};
   static const InstId kMinu[4] = {Inst::kIdPminub, Inst::kIdPminuw, Inst::kIdPminud, Inst::kIdNone};
   static const InstId kMin[4] = {Inst::kIdPminsb, Inst::kIdPminsw, Inst::kIdPminsd, Inst::kIdNone};
   static const InstId kMaxu[4] = {Inst::kIdPmaxub, Inst::kIdPmaxuw, Inst::kIdPmaxud, Inst::kIdNone};
@@ -309,6 +311,8 @@ InstId VecCode::int_inst(VIop o) const {
     case VIop::or_: return Inst::kIdPor;
     case VIop::xor_: return Inst::kIdPxor;
     case VIop::mul: return kMul[s];
+    case VIop::mulh: return kMulh[s];
+    case VIop::mulhu: return kMulhu[s];
     case VIop::minu: return kMinu[s];
     case VIop::min: return kMin[s];
     case VIop::maxu: return kMaxu[s];
@@ -504,6 +508,20 @@ void VecCode::int_op(unsigned k) {
   if (p_.op == VIop::rsub) {
     a_.emit(id, kY, kX);
     put(d_.rd + k, kY, kX);
+    return;
+  }
+  if ((p_.op == VIop::mulh || p_.op == VIop::mulhu) && p_.sew == 32) {
+    // pmul(u)dq multiplies dwords 0 and 2 into qwords: the even elements'
+    // products, then the odd ones' (shifted down), and their high dwords
+    // interleaved. xmm13 is free: this plan never runs in tail mode.
+    a_.movaps(kTmask, kX);
+    a_.emit(id, kX, kY);           // even products
+    a_.psrlq(kTmask, 32);
+    a_.psrlq(kY, 32);
+    a_.emit(id, kTmask, kY);       // odd products
+    a_.psrlq(kX, 32);              // even highs in dwords 0, 2
+    a_.pblendw(kX, kTmask, 0xcc);  // odd highs in dwords 1, 3
+    put(d_.rd + k, kX, kY);
     return;
   }
   a_.emit(id, kX, kY);

@@ -32,6 +32,8 @@ bool int_op(Opcode op, VIop* o, VSrc* s) {
     VV_VX(vmin, min)
     VV_VX(vmaxu, maxu)
     VV_VX(vmax, max)
+    VV_VX(vmulh, mulh)
+    VV_VX(vmulhu, mulhu)
     VV_VX(vmacc, macc)
     VV_VX(vnmsac, nmsac)
     VV_VX(vmadd, madd)
@@ -92,6 +94,7 @@ unsigned sews_of(VIop o) {
     case VIop::sra: return 0x6;                              // psraw/d
     case VIop::mul: case VIop::macc: case VIop::nmsac: case VIop::madd: case VIop::nmsub:
       return 0x6;                                            // pmullw, pmulld
+    case VIop::mulh: case VIop::mulhu: return 0x6;           // pmulh(u)w; pmul(u)dq on even/odd lanes
     case VIop::minu: case VIop::min: case VIop::maxu: case VIop::max:
     case VIop::sltu: case VIop::slt: case VIop::sleu: case VIop::sle: case VIop::sgtu: case VIop::sgt:
       return 0x7;                                            // pminub..pminud, pcmpgtb..d
@@ -290,7 +293,8 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
   }
   if (!aligned(d.rd, n) || !aligned(d.rs2, n) || (s == VSrc::vv && !aligned(d.rs1, n))) return p;
   p.kind = o >= VIop::macc ? VKind::imacc : VKind::ibin;
-  p.tail_ok = t.lmul <= 0;
+  // vmulh(u) at SEW 32 needs xmm13, the tail mode's mask: full vl only.
+  p.tail_ok = t.lmul <= 0 && !((o == VIop::mulh || o == VIop::mulhu) && t.sew == 32);
   return p;
 }
 

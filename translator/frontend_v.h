@@ -26,7 +26,7 @@ enum class VKind : uint8_t {
   setvl,    // vsetvli / vsetivli with a supported immediate vtype
   load,     // unit-stride vle<EEW>.v and vle<EEW>ff.v (EMUL <= 1), unmasked
   store,    // unit-stride vse<EEW=SEW>.v, unmasked
-  ibin,     // integer element op vd = vs2 OP (vs1 | x[rs1] | imm)
+  ibin,     // integer element op vd = vs2 OP (vs1 | x[rs1] | imm), vmulh/vmulhu too
   imacc,    // vmacc/vnmsac/vmadd/vnmsub
   icmp,     // integer compare into a mask register (LMUL <= 1)
   merge,    // vmerge.v[vxi]m (v0 selects)
@@ -54,6 +54,7 @@ enum class VKind : uint8_t {
 // Integer element operations (VKind::ibin, imacc, icmp).
 enum class VIop : uint8_t {
   add, sub, rsub, and_, or_, xor_, sll, srl, sra, mul, minu, min, maxu, max,
+  mulh, mulhu,  // high halves of the products (SEW 16: pmulhw/pmulhuw; 32: pmuldq/pmuludq)
   macc, nmsac, madd, nmsub,
   seq, sne, sltu, slt, sleu, sle, sgtu, sgt,
   fadd, fsub, frsub, fmul, fdiv, frdiv,
