@@ -274,6 +274,11 @@ class VecCode {
   void int_op(unsigned k);
   void imacc(unsigned k);
   void icmp();
+  void store_mask();
+  void fp_second(const Xmm& y);
+  void fcmp();
+  void fminmax();
+  void fcvt();
   void fp(bool fma);
   void nan_check(const Xmm& r, const Xmm& tmp);
   InstId int_inst(VIop o) const;
@@ -575,6 +580,12 @@ void VecCode::icmp() {
     default: a_.movmskpd(eax, m); break;
   }
   if (invert) a_.not_(eax);
+  store_mask();
+}
+
+// eax's low VLMAX bits (a compare's lanes) into the mask register vd; its
+// other bits are tail and stay.
+void VecCode::store_mask() {
   const unsigned lanes = p_.bytes * 8 / p_.sew;
   vinval(d_.rd);
   if (lanes == 16) {
@@ -605,18 +616,88 @@ void VecCode::nan_check(const Xmm& r, const Xmm& tmp) {
   a_.jnz(slow_);
 }
 
+// The second FP operand (vs1, or f[rs1] in rax broadcast) into y: only the
+// used lanes, so that the others raise no flags.
+void VecCode::fp_second(const Xmm& y) {
+  if (p_.src == VSrc::vv) {
+    vload(y, d_.rs1);
+  } else {
+    broadcast(y);
+    if (p_.bytes == 8) a_.movq(y, y);
+  }
+}
+
+// vmfeq/vmfne/vmflt/vmfle (vs2 ? op) and vmfgt/vmfge.vf (op ? vs2 swapped)
+// with cmpps/cmppd: EQ_OQ, NEQ_UQ, LT_OS, LE_OS.
+void VecCode::fcmp() {
+  const bool s = p_.sew == 32;
+  if (p_.src == VSrc::vf) scalar_operand();
+  vload(kX, d_.rs2);
+  fp_second(kY);
+  uint8_t pred;
+  switch (p_.op) {
+    case VIop::feq: pred = 0; break;
+    case VIop::fne: pred = 4; break;
+    case VIop::flt: case VIop::fgt: pred = 1; break;
+    default: pred = 2; break;  // fle, fge
+  }
+  const bool swap = p_.op == VIop::fgt || p_.op == VIop::fge;
+  const Xmm m = swap ? kY : kX, o = swap ? kX : kY;
+  if (s) a_.cmpps(m, o, pred); else a_.cmppd(m, o, pred);
+  if (s) a_.movmskps(eax, m); else a_.movmskpd(eax, m);
+  store_mask();
+}
+
+// vfmin/vfmax: any NaN operand goes to the interpreter (checked before any
+// flag can be raised: a quiet NaN raises none in RISC-V). min/maxps return
+// their second operand on equal values (+0/-0): both orders, then OR
+// (min: -0 wins) or AND (max: +0 wins). xmm13 is free: never tail mode.
+void VecCode::fminmax() {
+  const bool s = p_.sew == 32;
+  if (p_.src == VSrc::vf) scalar_operand();
+  vload(kX, d_.rs2);
+  fp_second(kY);
+  a_.movaps(kTmask, kX);
+  if (s) a_.cmpps(kTmask, kY, 3); else a_.cmppd(kTmask, kY, 3);  // unordered: a NaN
+  if (s) a_.movmskps(eax, kTmask); else a_.movmskpd(eax, kTmask);
+  a_.test(eax, s && p_.bytes == 16 ? 0xf : 0x3);
+  a_.jnz(slow_);
+  a_.movaps(kTmask, kX);
+  const bool mn = p_.op == VIop::fmin;
+  const InstId id = s ? (mn ? Inst::kIdMinps : Inst::kIdMaxps) : (mn ? Inst::kIdMinpd : Inst::kIdMaxpd);
+  a_.emit(id, kTmask, kY);
+  a_.emit(id, kY, kX);
+  if (mn) a_.orps(kY, kTmask); else a_.andps(kY, kTmask);
+  vstore(d_.rd, kY);
+}
+
+// vfcvt at SEW 32: cvtdq2ps rounds in MXCSR's mode (frm) with PE for
+// inexact, RISC-V's NX; cvt(t)ps2dq's "integer indefinite" 0x80000000 (NaN,
+// out of range, or a true -2^31) goes to the interpreter, whose flags
+// include the IE x86 raised then.
+void VecCode::fcvt() {
+  vload(kX, d_.rs2);
+  switch (p_.op) {
+    case VIop::cvt_f_x: a_.cvtdq2ps(kX, kX); break;
+    case VIop::cvt_x_f: a_.cvtps2dq(kX, kX); break;
+    default: a_.cvttps2dq(kX, kX); break;
+  }
+  if (p_.op != VIop::cvt_f_x) {
+    a_.mov(rax, reinterpret_cast<uint64_t>(&kSigns.b[2][0]));
+    a_.movaps(kY, kX);
+    a_.pcmpeqd(kY, ptr(rax, 0, 16));
+    a_.movmskps(eax, kY);
+    a_.test(eax, p_.bytes == 16 ? 0xf : 0x3);
+    a_.jnz(slow_);
+  }
+  vstore(d_.rd, kX);
+}
+
 // FP add/sub/rsub/mul and the fused multiply-adds on one register.
 void VecCode::fp(bool fma) {
   const bool s = p_.sew == 32;
   if (p_.src == VSrc::vf) scalar_operand();
-  auto second = [&](const Xmm& y) {
-    if (p_.src == VSrc::vv) {
-      vload(y, d_.rs1);
-    } else {
-      broadcast(y);
-      if (p_.bytes == 8) a_.movq(y, y);  // used lanes only (no flags from the others)
-    }
-  };
+  auto second = [&](const Xmm& y) { fp_second(y); };
   if (!fma) {
     vload(kX, d_.rs2);
     second(kY);
@@ -912,6 +993,9 @@ void VecCode::emit() {
       if (p_.src != VSrc::vv) scalar_operand();
       icmp();
       break;
+    case VKind::fcmp: fcmp(); break;
+    case VKind::fminmax: fminmax(); break;
+    case VKind::fcvt: fcvt(); break;
     case VKind::fbin: fp(false); break;
     case VKind::ffma: fp(true); break;
     default: break;

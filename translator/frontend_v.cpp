@@ -246,6 +246,34 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
       // Bits below vl of one register; the others (tail) stay.
       if (vm && v::vlmax(t.sew, t.lmul) <= 64) p.kind = VKind::mlogic;
       return p;
+    case Opcode::vmfeq_vv: case Opcode::vmfeq_vf: case Opcode::vmfne_vv: case Opcode::vmfne_vf:
+    case Opcode::vmflt_vv: case Opcode::vmflt_vf: case Opcode::vmfle_vv: case Opcode::vmfle_vf:
+    case Opcode::vmfgt_vf: case Opcode::vmfge_vf:
+      // cmpps/cmppd's predicates raise invalid as RISC-V does: == and != on
+      // signaling NaNs only, < <= > >= on any NaN; NaN compares false.
+      switch (d.op) {
+        case Opcode::vmfeq_vv: case Opcode::vmfeq_vf: p.op = VIop::feq; break;
+        case Opcode::vmfne_vv: case Opcode::vmfne_vf: p.op = VIop::fne; break;
+        case Opcode::vmflt_vv: case Opcode::vmflt_vf: p.op = VIop::flt; break;
+        case Opcode::vmfle_vv: case Opcode::vmfle_vf: p.op = VIop::fle; break;
+        case Opcode::vmfgt_vf: p.op = VIop::fgt; break;
+        default: p.op = VIop::fge; break;
+      }
+      p.src = (w >> 14 & 1) ? VSrc::vf : VSrc::vv;  // OPFVF (funct3 101) or OPFVV (001)
+      if (vm && t.sew >= 32 && t.lmul <= 0 && host.fp_inline) p.kind = VKind::fcmp;
+      return p;
+    case Opcode::vfmin_vv: case Opcode::vfmin_vf: case Opcode::vfmax_vv: case Opcode::vfmax_vf:
+      p.op = d.op == Opcode::vfmin_vv || d.op == Opcode::vfmin_vf ? VIop::fmin : VIop::fmax;
+      p.src = (w >> 14 & 1) ? VSrc::vf : VSrc::vv;
+      if (vm && t.sew >= 32 && t.lmul <= 0 && host.fp_inline) p.kind = VKind::fminmax;
+      return p;
+    case Opcode::vfcvt_f_x_v: case Opcode::vfcvt_x_f_v: case Opcode::vfcvt_rtz_x_f_v:
+      // One register: a slow path after part of a group was written would
+      // rerun on a changed source when vd = vs2.
+      p.op = d.op == Opcode::vfcvt_f_x_v ? VIop::cvt_f_x : d.op == Opcode::vfcvt_x_f_v ? VIop::cvt_x_f
+                                                                                      : VIop::cvt_rtz_x_f;
+      if (vm && t.sew == 32 && t.lmul <= 0 && host.fp_inline) p.kind = VKind::fcvt;
+      return p;
     case Opcode::vfirst_m: case Opcode::vcpop_m:
       p.op = d.op == Opcode::vfirst_m ? VIop::sub : VIop::add;
       if (v::vlmax(t.sew, t.lmul) <= 64 && (d.op == Opcode::vfirst_m || host.popcnt)) p.kind = VKind::mscan;

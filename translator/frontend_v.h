@@ -48,6 +48,9 @@ enum class VKind : uint8_t {
   ired,     // vredand/or/xor (any SEW), vredminu/min/maxu/max (SEW 8-32), LMUL 1, unmasked
   mlogic,   // vmand/vmnand/vmandn/vmxor/vmor/vmnor/vmorn/vmxnor.mm (VLMAX <= 64)
   mscan,    // vfirst.m / vcpop.m (op sub: vfirst, add: vcpop; VLMAX <= 64)
+  fcmp,     // vmfeq/vmfne/vmflt/vmfle .vv/.vf, vmfgt/vmfge.vf into a mask (LMUL <= 1)
+  fminmax,  // vfmin/vfmax .vv/.vf (LMUL <= 1; NaN operands: the interpreter)
+  fcvt,     // vfcvt.f.x.v, vfcvt.x.f.v, vfcvt.rtz.x.f.v at SEW 32 (LMUL <= 1)
   vcsr,     // csrr of vl, vtype or vlenb (csrrs/csrrc/csrrsi/csrrci with rs1 = 0)
 };
 
@@ -59,6 +62,9 @@ enum class VIop : uint8_t {
   seq, sne, sltu, slt, sleu, sle, sgtu, sgt,
   fadd, fsub, frsub, fmul, fdiv, frdiv,
   fmacc, fnmacc, fmsac, fnmsac, fmadd, fnmadd, fmsub, fnmsub,
+  fmin, fmax,                    // VKind::fminmax
+  feq, fne, flt, fle, fgt, fge,  // VKind::fcmp
+  cvt_f_x, cvt_x_f, cvt_rtz_x_f, // VKind::fcvt
 };
 
 // The second operand's source.

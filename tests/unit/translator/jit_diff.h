@@ -216,7 +216,10 @@ inline uint32_t make_vector_word(std::mt19937_64& rng, uint64_t vtype) {
       Opcode::vmv_v_i, Opcode::vmv1r_v, Opcode::vmv2r_v, Opcode::vmv4r_v, Opcode::vid_v, Opcode::vmv_x_s,
       Opcode::vmv_s_x, Opcode::vfmv_f_s, Opcode::vfmv_v_f, Opcode::vredsum_vs, Opcode::vfadd_vv,
       Opcode::vfadd_vf, Opcode::vfsub_vv, Opcode::vfrsub_vf, Opcode::vfmul_vv, Opcode::vfmul_vf,
-      Opcode::vfdiv_vv, Opcode::vfdiv_vf, Opcode::vfrdiv_vf,
+      Opcode::vfdiv_vv, Opcode::vfdiv_vf, Opcode::vfrdiv_vf, Opcode::vmfeq_vv, Opcode::vmfeq_vf,
+      Opcode::vmfne_vv, Opcode::vmfne_vf, Opcode::vmflt_vv, Opcode::vmflt_vf, Opcode::vmfle_vv,
+      Opcode::vmfle_vf, Opcode::vmfgt_vf, Opcode::vmfge_vf, Opcode::vfmin_vv, Opcode::vfmin_vf,
+      Opcode::vfmax_vv, Opcode::vfmax_vf, Opcode::vfcvt_f_x_v, Opcode::vfcvt_x_f_v, Opcode::vfcvt_rtz_x_f_v,
       Opcode::vfmacc_vv, Opcode::vfmacc_vf, Opcode::vfnmacc_vv, Opcode::vfmsac_vf, Opcode::vfnmsac_vv,
       Opcode::vfmadd_vv, Opcode::vfnmadd_vf, Opcode::vfmsub_vv, Opcode::vfnmsub_vf,
       Opcode::vle8ff_v, Opcode::vle16ff_v, Opcode::vle32ff_v, Opcode::vle64ff_v, Opcode::vfirst_m,
@@ -430,6 +433,24 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
   for (int r = 0; r < 32; ++r) init.f[r] = rng() % 2 ? fp_edge(rng) : rng();
   init.frm = frm;
   for (auto& b : init.v) b = static_cast<uint8_t>(rng());
+  if (opts.vector)  // FP values in half of the 64-bit chunks: edge values (two singles when boxed), and
+    for (size_t off = 0; off < sizeof init.v; off += 8) {  // often +-0, NaNs (quiet, signaling), 1
+      const unsigned pick = static_cast<unsigned>(rng() % 4);
+      if (pick < 2) continue;
+      uint64_t e;
+      if (pick == 2) {
+        e = fp_edge(rng);
+        if (e >> 32 == 0xffffffffu) e = (e & 0xffffffffu) | fp_edge(rng) << 32;
+      } else if (rng() % 2) {
+        static const uint32_t kS[] = {0, 0x80000000u, 0x7fc00000u, 0x7f800001u, 0x3f800000u};
+        e = kS[rng() % 5] | uint64_t{kS[rng() % 5]} << 32;
+      } else {
+        static const uint64_t kD[] = {0, 0x8000000000000000u, 0x7ff8000000000000u, 0x7ff0000000000001u,
+                                      0x3ff0000000000000u};
+        e = kD[rng() % 5];
+      }
+      memcpy(init.v + off, &e, 8);
+    }
   v::set_vtype_vl(init, vt, rng() % 80);
   init.vxrm = static_cast<uint32_t>(rng() % 4);
   std::vector<uint8_t> data(kDataSize);
