@@ -271,6 +271,7 @@ class VecCode {
   void ired();
   void store_elem0();
   void mem(bool store);
+  void bload();
   void int_op(unsigned k);
   void imacc(unsigned k);
   void icmp();
@@ -377,6 +378,30 @@ void VecCode::mem(bool store) {
       vload(kX, g);
       put(d_.rd + k, kX, kY);
     }
+  }
+}
+
+// vlse<SEW>.v vd, (rs1), x0: the element at rs1 (below mem_limit, within
+// one page) in every element of the group.
+void VecCode::bload() {
+  const unsigned esize = p_.sew / 8;
+  scalar_to_rax();
+  a_.cmp(rax, state_mem(offsetof(CpuState, mem_limit)));
+  a_.jae(slow_);
+  a_.mov(ecx, eax);
+  a_.and_(ecx, 4095);
+  a_.cmp(ecx, static_cast<int32_t>(4096 - esize));
+  a_.ja(slow_);
+  switch (esize) {
+    case 1: a_.movzx(eax, ptr(kMem, rax, 0, 0, 1)); break;
+    case 2: a_.movzx(eax, ptr(kMem, rax, 0, 0, 2)); break;
+    case 4: a_.mov(eax, ptr(kMem, rax, 0, 0, 4)); break;
+    default: a_.mov(rax, ptr(kMem, rax, 0, 0, 8)); break;
+  }
+  broadcast(kX);
+  for (unsigned k = 0; k < p_.nregs; ++k) {
+    if (tail_) a_.movaps(kY, kX);  // the blend changes it
+    put(d_.rd + k, tail_ ? kY : kX, tail_ ? kX : kY);
   }
 }
 
@@ -888,6 +913,7 @@ void VecCode::emit() {
   switch (p_.kind) {
     case VKind::load: mem(false); break;
     case VKind::store: mem(true); break;
+    case VKind::bload: bload(); break;
     case VKind::ibin:
       if (p_.src == VSrc::vx || p_.src == VSrc::vi) {
         scalar_operand();

@@ -160,6 +160,15 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
       p.tail_ok = p.kind == VKind::load && emul <= 0;
       return p;
     }
+    case Opcode::vlse8_v: case Opcode::vlse16_v: case Opcode::vlse32_v: case Opcode::vlse64_v: {
+      // Stride x0: every element from the same address (element 0's fault
+      // is the only one possible). Other strides: the interpreter.
+      static constexpr unsigned kEew[8] = {8, 0, 0, 0, 0, 16, 32, 64};
+      if (d.rs2 != 0 || (w >> 29) != 0 || !vm || kEew[(w >> 12) & 7] != t.sew || !aligned(d.rd, n)) return p;
+      p.kind = VKind::bload;
+      p.tail_ok = t.lmul <= 0;
+      return p;
+    }
     case Opcode::vzext_vf2: case Opcode::vzext_vf4: case Opcode::vzext_vf8:
     case Opcode::vsext_vf2: case Opcode::vsext_vf4: case Opcode::vsext_vf8: {
       // vd (SEW, LMUL) from vs2 (SEW/f, LMUL/f): pmovzx/pmovsx per register.
@@ -398,7 +407,8 @@ void trans_vector(IrBlock& ir, GuestBlock& blk, const FrontendOptions& opt, cons
     a = d.op == Opcode::vsetvli && d.rs1 ? ir.get_reg(d.rs1) : ir.movi(0);
   else if (p.src == VSrc::vf)
     a = ir.get_freg(d.rs1);
-  else if (p.kind == VKind::load || p.kind == VKind::store || p.kind == VKind::mvsx || p.src == VSrc::vx)
+  else if (p.kind == VKind::load || p.kind == VKind::store || p.kind == VKind::bload || p.kind == VKind::mvsx ||
+           p.src == VSrc::vx)
     a = ir.get_reg(d.rs1);
   else
     a = ir.movi(0);

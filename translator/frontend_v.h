@@ -26,6 +26,7 @@ enum class VKind : uint8_t {
   setvl,    // vsetvli / vsetivli with a supported immediate vtype
   load,     // unit-stride vle<EEW>.v and vle<EEW>ff.v (EMUL <= 1), unmasked
   store,    // unit-stride vse<EEW=SEW>.v, unmasked
+  bload,    // vlse<EEW=SEW>.v with stride x0: one element loaded into every one (GCC's splat from memory)
   ibin,     // integer element op vd = vs2 OP (vs1 | x[rs1] | imm), vmulh/vmulhu too
   imacc,    // vmacc/vnmsac/vmadd/vnmsub
   icmp,     // integer compare into a mask register (LMUL <= 1)

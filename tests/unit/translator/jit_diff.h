@@ -74,7 +74,7 @@ inline bool allowed_vector(const DecodedInsn& d) {
   if (d.op == Opcode::vsetvli || d.op == Opcode::vsetivli) return !is_base(d.rd);
   if (major == 0x07 || major == 0x27) {
     const unsigned mop = (d.expanded >> 26) & 3;
-    return is_base(d.rs1) && (mop != 2 || (d.rs2 >= 9 && d.rs2 <= 15 && d.rs2 != 12));
+    return is_base(d.rs1) && (mop != 2 || d.rs2 == 0 || (d.rs2 >= 9 && d.rs2 <= 15 && d.rs2 != 12));
   }
   const InsnFormat f = d.info().format;
   if (f == InsnFormat::XV && !(d.info().flags & kFd)) return !is_base(d.rd);  // writes x[rd]
@@ -205,7 +205,8 @@ inline uint32_t enc_jal0(int32_t off) {
 inline uint32_t make_vector_word(std::mt19937_64& rng, uint64_t vtype) {
   static const Opcode kFast[] = {
       Opcode::vle8_v, Opcode::vle16_v, Opcode::vle32_v, Opcode::vle64_v, Opcode::vse8_v, Opcode::vse16_v,
-      Opcode::vse32_v, Opcode::vse64_v, Opcode::vadd_vv, Opcode::vadd_vx, Opcode::vadd_vi, Opcode::vsub_vv,
+      Opcode::vse32_v, Opcode::vse64_v, Opcode::vlse8_v, Opcode::vlse16_v, Opcode::vlse32_v, Opcode::vlse64_v,
+      Opcode::vadd_vv, Opcode::vadd_vx, Opcode::vadd_vi, Opcode::vsub_vv,
       Opcode::vsub_vx, Opcode::vrsub_vx, Opcode::vrsub_vi, Opcode::vand_vv, Opcode::vor_vx, Opcode::vxor_vi,
       Opcode::vsll_vi, Opcode::vsll_vx, Opcode::vsrl_vi, Opcode::vsrl_vx, Opcode::vsra_vi, Opcode::vsra_vx,
       Opcode::vmul_vv, Opcode::vmul_vx, Opcode::vmulh_vv, Opcode::vmulh_vx, Opcode::vmulhu_vv,
@@ -243,6 +244,11 @@ inline uint32_t make_vector_word(std::mt19937_64& rng, uint64_t vtype) {
   if (rng() % 4 == 0) w = (w & ~(0x1fu << 20)) | ((w >> 7) & 0x1f) << 20;  // vs2 = vd
   // Configuration rows keep the case's vtype (as in make_stream).
   const Opcode op = decode(w).op;
+  if ((op == Opcode::vlse8_v || op == Opcode::vlse16_v || op == Opcode::vlse32_v || op == Opcode::vlse64_v) &&
+      rng() % 2)
+    w &= ~(0x1fu << 20);  // stride x0 (inline)
+  if (((w & 0x7f) == 0x07 || (w & 0x7f) == 0x27) && rng() % 2)  // loads/stores: a base register
+    w = (w & ~(0x1fu << 15)) | kBases[rng() % 3] << 15;
   if (op == Opcode::vsetvli) w = (w & ~(0x7ffu << 20)) | static_cast<uint32_t>(vtype) << 20;
   if (op == Opcode::vsetivli) w = (w & ~(0x3ffu << 20)) | static_cast<uint32_t>(vtype) << 20;
   return w;
