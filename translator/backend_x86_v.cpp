@@ -333,9 +333,13 @@ InstId VecCode::int_inst(VIop o) const {
 
 // vsetvli/vsetivli with a supported vtype: vl = min(AVL, VLMAX).
 void VecCode::setvl() {
-  a_.cmp(state_mem(offsetof(CpuState, v_disabled), 4), 0);
-  a_.jne(slow_);
-  a_.mov(state_mem(offsetof(CpuState, vs), 4), 3);
+  // V on and marked dirty: once per block (until interpreted code ran), as
+  // the speculative vtype check does (Emitter::vec_vtype_ok_).
+  if (!e_.vec_vtype_ok_) {
+    a_.cmp(state_mem(offsetof(CpuState, v_disabled), 4), 0);
+    a_.jne(slow_);
+    a_.mov(state_mem(offsetof(CpuState, vs), 4), 3);
+  }
   const v::Vtype t = v::vtype_of(vtype_);
   const uint64_t max = v::vlmax(t.sew, t.lmul);
   if (d_.op == Opcode::vsetivli) {
@@ -352,7 +356,8 @@ void VecCode::setvl() {
   a_.mov(state_mem(offsetof(CpuState, vl)), rax);
   a_.mov(rcx, vtype_);
   a_.mov(state_mem(offsetof(CpuState, vtype)), rcx);
-  a_.mov(state_mem(offsetof(CpuState, vstart)), 0);
+  if (!e_.vec_vstart0_) a_.mov(state_mem(offsetof(CpuState, vstart)), 0);
+  e_.vec_vtype_ok_ = true;  // the vtype is the block's from here on (no later op is speculative)
   // vl is VLMAX for sure when AVL is x0 (rd != x0) or an immediate >= VLMAX.
   e_.vec_full_ = (d_.op == Opcode::vsetivli && d_.rs1 >= max) || (d_.op == Opcode::vsetvli && d_.rs1 == 0 && d_.rd != 0);
   e_.vec_vstart0_ = true;
@@ -894,9 +899,11 @@ void VecCode::emit() {
     return;
   }
   if (p_.kind == VKind::vcsr) {  // csrr vl/vtype/vlenb: result in rax
-    a_.cmp(state_mem(offsetof(CpuState, v_disabled), 4), 0);
-    a_.jne(slow_);
-    a_.mov(state_mem(offsetof(CpuState, vs), 4), 3);
+    if (!e_.vec_vtype_ok_) {
+      a_.cmp(state_mem(offsetof(CpuState, v_disabled), 4), 0);
+      a_.jne(slow_);
+      a_.mov(state_mem(offsetof(CpuState, vs), 4), 3);
+    }
     if (d_.imm == 0xc22) a_.mov(eax, static_cast<uint32_t>(kVlenb));
     else a_.mov(rax, state_mem(d_.imm == 0xc20 ? offsetof(CpuState, vl) : offsetof(CpuState, vtype)));
     return;
