@@ -3,10 +3,11 @@
 natively, in one go, and prints times, ratios and their geometric means.
 
     bench/run.py [--build build] [--reps 3] [--quick] [--stub | --only-stub] [name ...]
-    bench/run.py --vector [--reps 3] [--quick] [name ...]
+    bench/run.py --vector [--rva23] [--reps 3] [--quick] [name ...]
 
 --vector runs the kernels of bench/vec (autovectorised by GCC 14) instead:
-vector and scalar builds under hart-run and qemu (see main_vector).
+vector and scalar builds under hart-run and qemu (see main_vector);
+--rva23 the GCC 15 builds for RVA23U64 against the newest Debian QEMU.
 
 Each program prints a checksum; all runs must agree or the benchmark is
 reported as WRONG. Time is the best of --reps wall-clock runs (--quick: 1/10
@@ -235,14 +236,22 @@ def geomean(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
 
 
+QEMU_RVA23_CPU = ["-cpu", "rva23u64"]
+
+
 def main_vector(a, build, hart, reps):
     """--vector: each bench/vec kernel's vector build (-march=rv64gcv) and
     scalar build (-march=rv64gc), both by GCC 14, under hart-run and under
     qemu-riscv64 (with V, VLEN 128), best user+sys CPU time of --reps runs;
     "v/s" is vector time / scalar time (below 1: the vector build is faster).
-    All six outputs (native included) must be the same checksum."""
-    subprocess.run(["cmake", "--build", build, "--target", "bench_vec_programs"], check=True,
-                   stdout=subprocess.DEVNULL)
+    All six outputs (native included) must be the same checksum. With
+    --rva23, the GCC 15 builds for RVA23U64 and rv64gc (bench/CMakeLists.txt)
+    under hart-run and the newest Debian QEMU (-cpu rva23u64) instead."""
+    target = "bench_vec_rva23_programs" if a.rva23 else "bench_vec_programs"
+    subprocess.run(["cmake", "--build", build, "--target", target], check=True, stdout=subprocess.DEVNULL)
+    vec_ext, scalar_ext = (".rva23", ".rva23-scalar") if a.rva23 else (".vector", ".scalar")
+    qemu = [os.path.join(build, "qemu-testing-amd64", "qemu-riscv64"), *QEMU_RVA23_CPU] if a.rva23 \
+        else [a.qemu, *QEMU_V_CPU]
     print(f"{'kernel':<10} {'native':>7} {'qemu-s':>7} {'qemu-v':>7} {'q v/s':>6} "
           f"{'hart-s':>7} {'hart-v':>7} {'h v/s':>6} {'qemu-v/hart-v':>14}", flush=True)
     ratios = []
@@ -253,10 +262,10 @@ def main_vector(a, build, hart, reps):
             scale = max(1, scale // 10)
         base = os.path.join(build, "bench", name)
         runs = [("native",) + run([base + ".native", str(scale)], reps, True),
-                ("qemu-s",) + run([a.qemu, *QEMU_V_CPU, base + ".scalar", str(scale)], reps, True),
-                ("qemu-v",) + run([a.qemu, *QEMU_V_CPU, base + ".vector", str(scale)], reps, True),
-                ("hart-s",) + run([hart, base + ".scalar", str(scale)], reps, True),
-                ("hart-v",) + run([hart, base + ".vector", str(scale)], reps, True)]
+                ("qemu-s",) + run([*qemu, base + scalar_ext, str(scale)], reps, True),
+                ("qemu-v",) + run([*qemu, base + vec_ext, str(scale)], reps, True),
+                ("hart-s",) + run([hart, base + scalar_ext, str(scale)], reps, True),
+                ("hart-v",) + run([hart, base + vec_ext, str(scale)], reps, True)]
         bad = [(label, o) for label, t, o in runs if t is None]
         if bad:
             print(f"{name:<10} FAILED ({bad[0][0]}): {bad[0][1]}")
@@ -288,6 +297,8 @@ def main():
     ap.add_argument("--only-stub", action="store_true", help="just hart and hart+stub (implies --stub)")
     ap.add_argument("--vector", action="store_true",
                     help="the GCC 14 autovectorised kernels (bench/vec): vector vs scalar build, CPU time")
+    ap.add_argument("--rva23", action="store_true",
+                    help="with --vector: GCC 15's RVA23U64 builds, against the newest Debian QEMU")
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
     a.stub = a.stub or a.only_stub

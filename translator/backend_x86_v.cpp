@@ -271,9 +271,15 @@ class VecCode {
   void ired();
   void store_elem0();
   void mem(bool store);
+  void bload();
   void int_op(unsigned k);
   void imacc(unsigned k);
   void icmp();
+  void store_mask();
+  void fp_second(const Xmm& y);
+  void fcmp();
+  void fminmax();
+  void fcvt();
   void fp(bool fma);
   void nan_check(const Xmm& r, const Xmm& tmp);
   InstId int_inst(VIop o) const;
@@ -293,6 +299,8 @@ InstId VecCode::int_inst(VIop o) const {
   static const InstId kAdd[4] = {Inst::kIdPaddb, Inst::kIdPaddw, Inst::kIdPaddd, Inst::kIdPaddq};
   static const InstId kSub[4] = {Inst::kIdPsubb, Inst::kIdPsubw, Inst::kIdPsubd, Inst::kIdPsubq};
   static const InstId kMul[4] = {Inst::kIdNone, Inst::kIdPmullw, Inst::kIdPmulld, Inst::kIdNone};
+  static const InstId kMulh[4] = {Inst::kIdNone, Inst::kIdPmulhw, Inst::kIdPmuldq, Inst::kIdNone};
+  static const InstId kMulhu[4] = {Inst::kIdNone, Inst::kIdPmulhuw, Inst::kIdPmuludq, Inst::kIdNone};
   static const InstId kMinu[4] = {Inst::kIdPminub, Inst::kIdPminuw, Inst::kIdPminud, Inst::kIdNone};
   static const InstId kMin[4] = {Inst::kIdPminsb, Inst::kIdPminsw, Inst::kIdPminsd, Inst::kIdNone};
   static const InstId kMaxu[4] = {Inst::kIdPmaxub, Inst::kIdPmaxuw, Inst::kIdPmaxud, Inst::kIdNone};
@@ -309,6 +317,8 @@ InstId VecCode::int_inst(VIop o) const {
     case VIop::or_: return Inst::kIdPor;
     case VIop::xor_: return Inst::kIdPxor;
     case VIop::mul: return kMul[s];
+    case VIop::mulh: return kMulh[s];
+    case VIop::mulhu: return kMulhu[s];
     case VIop::minu: return kMinu[s];
     case VIop::min: return kMin[s];
     case VIop::maxu: return kMaxu[s];
@@ -323,9 +333,13 @@ InstId VecCode::int_inst(VIop o) const {
 
 // vsetvli/vsetivli with a supported vtype: vl = min(AVL, VLMAX).
 void VecCode::setvl() {
-  a_.cmp(state_mem(offsetof(CpuState, v_disabled), 4), 0);
-  a_.jne(slow_);
-  a_.mov(state_mem(offsetof(CpuState, vs), 4), 3);
+  // V on and marked dirty: once per block (until interpreted code ran), as
+  // the speculative vtype check does (Emitter::vec_vtype_ok_).
+  if (!e_.vec_vtype_ok_) {
+    a_.cmp(state_mem(offsetof(CpuState, v_disabled), 4), 0);
+    a_.jne(slow_);
+    a_.mov(state_mem(offsetof(CpuState, vs), 4), 3);
+  }
   const v::Vtype t = v::vtype_of(vtype_);
   const uint64_t max = v::vlmax(t.sew, t.lmul);
   if (d_.op == Opcode::vsetivli) {
@@ -342,7 +356,8 @@ void VecCode::setvl() {
   a_.mov(state_mem(offsetof(CpuState, vl)), rax);
   a_.mov(rcx, vtype_);
   a_.mov(state_mem(offsetof(CpuState, vtype)), rcx);
-  a_.mov(state_mem(offsetof(CpuState, vstart)), 0);
+  if (!e_.vec_vstart0_) a_.mov(state_mem(offsetof(CpuState, vstart)), 0);
+  e_.vec_vtype_ok_ = true;  // the vtype is the block's from here on (no later op is speculative)
   // vl is VLMAX for sure when AVL is x0 (rd != x0) or an immediate >= VLMAX.
   e_.vec_full_ = (d_.op == Opcode::vsetivli && d_.rs1 >= max) || (d_.op == Opcode::vsetvli && d_.rs1 == 0 && d_.rd != 0);
   e_.vec_vstart0_ = true;
@@ -368,6 +383,30 @@ void VecCode::mem(bool store) {
       vload(kX, g);
       put(d_.rd + k, kX, kY);
     }
+  }
+}
+
+// vlse<SEW>.v vd, (rs1), x0: the element at rs1 (below mem_limit, within
+// one page) in every element of the group.
+void VecCode::bload() {
+  const unsigned esize = p_.sew / 8;
+  scalar_to_rax();
+  a_.cmp(rax, state_mem(offsetof(CpuState, mem_limit)));
+  a_.jae(slow_);
+  a_.mov(ecx, eax);
+  a_.and_(ecx, 4095);
+  a_.cmp(ecx, static_cast<int32_t>(4096 - esize));
+  a_.ja(slow_);
+  switch (esize) {
+    case 1: a_.movzx(eax, ptr(kMem, rax, 0, 0, 1)); break;
+    case 2: a_.movzx(eax, ptr(kMem, rax, 0, 0, 2)); break;
+    case 4: a_.mov(eax, ptr(kMem, rax, 0, 0, 4)); break;
+    default: a_.mov(rax, ptr(kMem, rax, 0, 0, 8)); break;
+  }
+  broadcast(kX);
+  for (unsigned k = 0; k < p_.nregs; ++k) {
+    if (tail_) a_.movaps(kY, kX);  // the blend changes it
+    put(d_.rd + k, tail_ ? kY : kX, tail_ ? kX : kY);
   }
 }
 
@@ -506,6 +545,20 @@ void VecCode::int_op(unsigned k) {
     put(d_.rd + k, kY, kX);
     return;
   }
+  if ((p_.op == VIop::mulh || p_.op == VIop::mulhu) && p_.sew == 32) {
+    // pmul(u)dq multiplies dwords 0 and 2 into qwords: the even elements'
+    // products, then the odd ones' (shifted down), and their high dwords
+    // interleaved. xmm13 is free: this plan never runs in tail mode.
+    a_.movaps(kTmask, kX);
+    a_.emit(id, kX, kY);           // even products
+    a_.psrlq(kTmask, 32);
+    a_.psrlq(kY, 32);
+    a_.emit(id, kTmask, kY);       // odd products
+    a_.psrlq(kX, 32);              // even highs in dwords 0, 2
+    a_.pblendw(kX, kTmask, 0xcc);  // odd highs in dwords 1, 3
+    put(d_.rd + k, kX, kY);
+    return;
+  }
   a_.emit(id, kX, kY);
   put(d_.rd + k, kX, kY);
 }
@@ -557,6 +610,12 @@ void VecCode::icmp() {
     default: a_.movmskpd(eax, m); break;
   }
   if (invert) a_.not_(eax);
+  store_mask();
+}
+
+// eax's low VLMAX bits (a compare's lanes) into the mask register vd; its
+// other bits are tail and stay.
+void VecCode::store_mask() {
   const unsigned lanes = p_.bytes * 8 / p_.sew;
   vinval(d_.rd);
   if (lanes == 16) {
@@ -587,18 +646,88 @@ void VecCode::nan_check(const Xmm& r, const Xmm& tmp) {
   a_.jnz(slow_);
 }
 
+// The second FP operand (vs1, or f[rs1] in rax broadcast) into y: only the
+// used lanes, so that the others raise no flags.
+void VecCode::fp_second(const Xmm& y) {
+  if (p_.src == VSrc::vv) {
+    vload(y, d_.rs1);
+  } else {
+    broadcast(y);
+    if (p_.bytes == 8) a_.movq(y, y);
+  }
+}
+
+// vmfeq/vmfne/vmflt/vmfle (vs2 ? op) and vmfgt/vmfge.vf (op ? vs2 swapped)
+// with cmpps/cmppd: EQ_OQ, NEQ_UQ, LT_OS, LE_OS.
+void VecCode::fcmp() {
+  const bool s = p_.sew == 32;
+  if (p_.src == VSrc::vf) scalar_operand();
+  vload(kX, d_.rs2);
+  fp_second(kY);
+  uint8_t pred;
+  switch (p_.op) {
+    case VIop::feq: pred = 0; break;
+    case VIop::fne: pred = 4; break;
+    case VIop::flt: case VIop::fgt: pred = 1; break;
+    default: pred = 2; break;  // fle, fge
+  }
+  const bool swap = p_.op == VIop::fgt || p_.op == VIop::fge;
+  const Xmm m = swap ? kY : kX, o = swap ? kX : kY;
+  if (s) a_.cmpps(m, o, pred); else a_.cmppd(m, o, pred);
+  if (s) a_.movmskps(eax, m); else a_.movmskpd(eax, m);
+  store_mask();
+}
+
+// vfmin/vfmax: any NaN operand goes to the interpreter (checked before any
+// flag can be raised: a quiet NaN raises none in RISC-V). min/maxps return
+// their second operand on equal values (+0/-0): both orders, then OR
+// (min: -0 wins) or AND (max: +0 wins). xmm13 is free: never tail mode.
+void VecCode::fminmax() {
+  const bool s = p_.sew == 32;
+  if (p_.src == VSrc::vf) scalar_operand();
+  vload(kX, d_.rs2);
+  fp_second(kY);
+  a_.movaps(kTmask, kX);
+  if (s) a_.cmpps(kTmask, kY, 3); else a_.cmppd(kTmask, kY, 3);  // unordered: a NaN
+  if (s) a_.movmskps(eax, kTmask); else a_.movmskpd(eax, kTmask);
+  a_.test(eax, s && p_.bytes == 16 ? 0xf : 0x3);
+  a_.jnz(slow_);
+  a_.movaps(kTmask, kX);
+  const bool mn = p_.op == VIop::fmin;
+  const InstId id = s ? (mn ? Inst::kIdMinps : Inst::kIdMaxps) : (mn ? Inst::kIdMinpd : Inst::kIdMaxpd);
+  a_.emit(id, kTmask, kY);
+  a_.emit(id, kY, kX);
+  if (mn) a_.orps(kY, kTmask); else a_.andps(kY, kTmask);
+  vstore(d_.rd, kY);
+}
+
+// vfcvt at SEW 32: cvtdq2ps rounds in MXCSR's mode (frm) with PE for
+// inexact, RISC-V's NX; cvt(t)ps2dq's "integer indefinite" 0x80000000 (NaN,
+// out of range, or a true -2^31) goes to the interpreter, whose flags
+// include the IE x86 raised then.
+void VecCode::fcvt() {
+  vload(kX, d_.rs2);
+  switch (p_.op) {
+    case VIop::cvt_f_x: a_.cvtdq2ps(kX, kX); break;
+    case VIop::cvt_x_f: a_.cvtps2dq(kX, kX); break;
+    default: a_.cvttps2dq(kX, kX); break;
+  }
+  if (p_.op != VIop::cvt_f_x) {
+    a_.mov(rax, reinterpret_cast<uint64_t>(&kSigns.b[2][0]));
+    a_.movaps(kY, kX);
+    a_.pcmpeqd(kY, ptr(rax, 0, 16));
+    a_.movmskps(eax, kY);
+    a_.test(eax, p_.bytes == 16 ? 0xf : 0x3);
+    a_.jnz(slow_);
+  }
+  vstore(d_.rd, kX);
+}
+
 // FP add/sub/rsub/mul and the fused multiply-adds on one register.
 void VecCode::fp(bool fma) {
   const bool s = p_.sew == 32;
   if (p_.src == VSrc::vf) scalar_operand();
-  auto second = [&](const Xmm& y) {
-    if (p_.src == VSrc::vv) {
-      vload(y, d_.rs1);
-    } else {
-      broadcast(y);
-      if (p_.bytes == 8) a_.movq(y, y);  // used lanes only (no flags from the others)
-    }
-  };
+  auto second = [&](const Xmm& y) { fp_second(y); };
   if (!fma) {
     vload(kX, d_.rs2);
     second(kY);
@@ -770,9 +899,11 @@ void VecCode::emit() {
     return;
   }
   if (p_.kind == VKind::vcsr) {  // csrr vl/vtype/vlenb: result in rax
-    a_.cmp(state_mem(offsetof(CpuState, v_disabled), 4), 0);
-    a_.jne(slow_);
-    a_.mov(state_mem(offsetof(CpuState, vs), 4), 3);
+    if (!e_.vec_vtype_ok_) {
+      a_.cmp(state_mem(offsetof(CpuState, v_disabled), 4), 0);
+      a_.jne(slow_);
+      a_.mov(state_mem(offsetof(CpuState, vs), 4), 3);
+    }
     if (d_.imm == 0xc22) a_.mov(eax, static_cast<uint32_t>(kVlenb));
     else a_.mov(rax, state_mem(d_.imm == 0xc20 ? offsetof(CpuState, vl) : offsetof(CpuState, vtype)));
     return;
@@ -789,6 +920,7 @@ void VecCode::emit() {
   switch (p_.kind) {
     case VKind::load: mem(false); break;
     case VKind::store: mem(true); break;
+    case VKind::bload: bload(); break;
     case VKind::ibin:
       if (p_.src == VSrc::vx || p_.src == VSrc::vi) {
         scalar_operand();
@@ -894,6 +1026,9 @@ void VecCode::emit() {
       if (p_.src != VSrc::vv) scalar_operand();
       icmp();
       break;
+    case VKind::fcmp: fcmp(); break;
+    case VKind::fminmax: fminmax(); break;
+    case VKind::fcvt: fcvt(); break;
     case VKind::fbin: fp(false); break;
     case VKind::ffma: fp(true); break;
     default: break;

@@ -32,6 +32,8 @@ bool int_op(Opcode op, VIop* o, VSrc* s) {
     VV_VX(vmin, min)
     VV_VX(vmaxu, maxu)
     VV_VX(vmax, max)
+    VV_VX(vmulh, mulh)
+    VV_VX(vmulhu, mulhu)
     VV_VX(vmacc, macc)
     VV_VX(vnmsac, nmsac)
     VV_VX(vmadd, madd)
@@ -92,6 +94,7 @@ unsigned sews_of(VIop o) {
     case VIop::sra: return 0x6;                              // psraw/d
     case VIop::mul: case VIop::macc: case VIop::nmsac: case VIop::madd: case VIop::nmsub:
       return 0x6;                                            // pmullw, pmulld
+    case VIop::mulh: case VIop::mulhu: return 0x6;           // pmulh(u)w; pmul(u)dq on even/odd lanes
     case VIop::minu: case VIop::min: case VIop::maxu: case VIop::max:
     case VIop::sltu: case VIop::slt: case VIop::sleu: case VIop::sle: case VIop::sgtu: case VIop::sgt:
       return 0x7;                                            // pminub..pminud, pcmpgtb..d
@@ -155,6 +158,15 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
       // Loads past vl read within the page of element 0 (the group is in
       // one page), which is readable when element 0 is.
       p.tail_ok = p.kind == VKind::load && emul <= 0;
+      return p;
+    }
+    case Opcode::vlse8_v: case Opcode::vlse16_v: case Opcode::vlse32_v: case Opcode::vlse64_v: {
+      // Stride x0: every element from the same address (element 0's fault
+      // is the only one possible). Other strides: the interpreter.
+      static constexpr unsigned kEew[8] = {8, 0, 0, 0, 0, 16, 32, 64};
+      if (d.rs2 != 0 || (w >> 29) != 0 || !vm || kEew[(w >> 12) & 7] != t.sew || !aligned(d.rd, n)) return p;
+      p.kind = VKind::bload;
+      p.tail_ok = t.lmul <= 0;
       return p;
     }
     case Opcode::vzext_vf2: case Opcode::vzext_vf4: case Opcode::vzext_vf8:
@@ -243,6 +255,34 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
       // Bits below vl of one register; the others (tail) stay.
       if (vm && v::vlmax(t.sew, t.lmul) <= 64) p.kind = VKind::mlogic;
       return p;
+    case Opcode::vmfeq_vv: case Opcode::vmfeq_vf: case Opcode::vmfne_vv: case Opcode::vmfne_vf:
+    case Opcode::vmflt_vv: case Opcode::vmflt_vf: case Opcode::vmfle_vv: case Opcode::vmfle_vf:
+    case Opcode::vmfgt_vf: case Opcode::vmfge_vf:
+      // cmpps/cmppd's predicates raise invalid as RISC-V does: == and != on
+      // signaling NaNs only, < <= > >= on any NaN; NaN compares false.
+      switch (d.op) {
+        case Opcode::vmfeq_vv: case Opcode::vmfeq_vf: p.op = VIop::feq; break;
+        case Opcode::vmfne_vv: case Opcode::vmfne_vf: p.op = VIop::fne; break;
+        case Opcode::vmflt_vv: case Opcode::vmflt_vf: p.op = VIop::flt; break;
+        case Opcode::vmfle_vv: case Opcode::vmfle_vf: p.op = VIop::fle; break;
+        case Opcode::vmfgt_vf: p.op = VIop::fgt; break;
+        default: p.op = VIop::fge; break;
+      }
+      p.src = (w >> 14 & 1) ? VSrc::vf : VSrc::vv;  // OPFVF (funct3 101) or OPFVV (001)
+      if (vm && t.sew >= 32 && t.lmul <= 0 && host.fp_inline) p.kind = VKind::fcmp;
+      return p;
+    case Opcode::vfmin_vv: case Opcode::vfmin_vf: case Opcode::vfmax_vv: case Opcode::vfmax_vf:
+      p.op = d.op == Opcode::vfmin_vv || d.op == Opcode::vfmin_vf ? VIop::fmin : VIop::fmax;
+      p.src = (w >> 14 & 1) ? VSrc::vf : VSrc::vv;
+      if (vm && t.sew >= 32 && t.lmul <= 0 && host.fp_inline) p.kind = VKind::fminmax;
+      return p;
+    case Opcode::vfcvt_f_x_v: case Opcode::vfcvt_x_f_v: case Opcode::vfcvt_rtz_x_f_v:
+      // One register: a slow path after part of a group was written would
+      // rerun on a changed source when vd = vs2.
+      p.op = d.op == Opcode::vfcvt_f_x_v ? VIop::cvt_f_x : d.op == Opcode::vfcvt_x_f_v ? VIop::cvt_x_f
+                                                                                      : VIop::cvt_rtz_x_f;
+      if (vm && t.sew == 32 && t.lmul <= 0 && host.fp_inline) p.kind = VKind::fcvt;
+      return p;
     case Opcode::vfirst_m: case Opcode::vcpop_m:
       p.op = d.op == Opcode::vfirst_m ? VIop::sub : VIop::add;
       if (v::vlmax(t.sew, t.lmul) <= 64 && (d.op == Opcode::vfirst_m || host.popcnt)) p.kind = VKind::mscan;
@@ -290,7 +330,8 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
   }
   if (!aligned(d.rd, n) || !aligned(d.rs2, n) || (s == VSrc::vv && !aligned(d.rs1, n))) return p;
   p.kind = o >= VIop::macc ? VKind::imacc : VKind::ibin;
-  p.tail_ok = t.lmul <= 0;
+  // vmulh(u) at SEW 32 needs xmm13, the tail mode's mask: full vl only.
+  p.tail_ok = t.lmul <= 0 && !((o == VIop::mulh || o == VIop::mulhu) && t.sew == 32);
   return p;
 }
 
@@ -366,7 +407,8 @@ void trans_vector(IrBlock& ir, GuestBlock& blk, const FrontendOptions& opt, cons
     a = d.op == Opcode::vsetvli && d.rs1 ? ir.get_reg(d.rs1) : ir.movi(0);
   else if (p.src == VSrc::vf)
     a = ir.get_freg(d.rs1);
-  else if (p.kind == VKind::load || p.kind == VKind::store || p.kind == VKind::mvsx || p.src == VSrc::vx)
+  else if (p.kind == VKind::load || p.kind == VKind::store || p.kind == VKind::bload || p.kind == VKind::mvsx ||
+           p.src == VSrc::vx)
     a = ir.get_reg(d.rs1);
   else
     a = ir.movi(0);

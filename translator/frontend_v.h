@@ -26,7 +26,8 @@ enum class VKind : uint8_t {
   setvl,    // vsetvli / vsetivli with a supported immediate vtype
   load,     // unit-stride vle<EEW>.v and vle<EEW>ff.v (EMUL <= 1), unmasked
   store,    // unit-stride vse<EEW=SEW>.v, unmasked
-  ibin,     // integer element op vd = vs2 OP (vs1 | x[rs1] | imm)
+  bload,    // vlse<EEW=SEW>.v with stride x0: one element loaded into every one (GCC's splat from memory)
+  ibin,     // integer element op vd = vs2 OP (vs1 | x[rs1] | imm), vmulh/vmulhu too
   imacc,    // vmacc/vnmsac/vmadd/vnmsub
   icmp,     // integer compare into a mask register (LMUL <= 1)
   merge,    // vmerge.v[vxi]m (v0 selects)
@@ -48,16 +49,23 @@ enum class VKind : uint8_t {
   ired,     // vredand/or/xor (any SEW), vredminu/min/maxu/max (SEW 8-32), LMUL 1, unmasked
   mlogic,   // vmand/vmnand/vmandn/vmxor/vmor/vmnor/vmorn/vmxnor.mm (VLMAX <= 64)
   mscan,    // vfirst.m / vcpop.m (op sub: vfirst, add: vcpop; VLMAX <= 64)
+  fcmp,     // vmfeq/vmfne/vmflt/vmfle .vv/.vf, vmfgt/vmfge.vf into a mask (LMUL <= 1)
+  fminmax,  // vfmin/vfmax .vv/.vf (LMUL <= 1; NaN operands: the interpreter)
+  fcvt,     // vfcvt.f.x.v, vfcvt.x.f.v, vfcvt.rtz.x.f.v at SEW 32 (LMUL <= 1)
   vcsr,     // csrr of vl, vtype or vlenb (csrrs/csrrc/csrrsi/csrrci with rs1 = 0)
 };
 
 // Integer element operations (VKind::ibin, imacc, icmp).
 enum class VIop : uint8_t {
   add, sub, rsub, and_, or_, xor_, sll, srl, sra, mul, minu, min, maxu, max,
+  mulh, mulhu,  // high halves of the products (SEW 16: pmulhw/pmulhuw; 32: pmuldq/pmuludq)
   macc, nmsac, madd, nmsub,
   seq, sne, sltu, slt, sleu, sle, sgtu, sgt,
   fadd, fsub, frsub, fmul, fdiv, frdiv,
   fmacc, fnmacc, fmsac, fnmsac, fmadd, fnmadd, fmsub, fnmsub,
+  fmin, fmax,                    // VKind::fminmax
+  feq, fne, flt, fle, fgt, fge,  // VKind::fcmp
+  cvt_f_x, cvt_x_f, cvt_rtz_x_f, // VKind::fcvt
 };
 
 // The second operand's source.

@@ -133,5 +133,47 @@ int main(void) {
   T("e16,m1,tu,mu", 100, "vfncvt.x.f.w v8, v16");
   T("e16,m1,tu,mu", 100, "fsrmi 1\n vfncvt.xu.f.w v8, v16\n fsrmi 0");
   T("e16,m1,tu,mu", 100, "vfwcvt.f.xu.v v8, v16");
+  // Whole registers of ordinary values (the JIT's inline min/max, compares
+  // and conversions run: the fills above put a NaN in nearly every
+  // register). Registers r = 0, 1, 2 (mod 3) hold A, B, C: signed zeros
+  // against each other, equal values; then a quiet NaN in B (compares
+  // raise invalid only for signaling NaNs, or for < <= > >=); C converts
+  // out of range (x86's integer indefinite: the interpreter's path).
+  for (int nan = 0; nan < 2; ++nan) {
+    const uint32_t abc[3][4] = {{0x00000000, 0x80000000, 0x3f800000, 0xbfc00000},
+                                {0x80000000, 0x00000000, 0x3f800000, nan ? 0x7fc00000 : 0x40000000},
+                                {0x4f000000, 0xcf000000, 0xcf000001, 0x40200000}};
+    uint32_t w[128];
+    for (unsigned i = 0; i < 128; ++i) w[i] = abc[(i / 4) % 3][i % 4];
+    memcpy(regs_in, w, 512);
+    f_arg = nan ? __builtin_nan("") : -0.0;
+#define FCASES(vt)                      \
+  T(vt, 100, "vfmin.vv v8, v15, v16");  \
+  T(vt, 100, "vfmax.vv v8, v16, v18");  \
+  T(vt, 100, "vfmin.vf v8, v15, fa0");  \
+  T(vt, 100, "vfmax.vf v8, v16, fa0");  \
+  T(vt, 100, "vmfeq.vv v8, v15, v16");  \
+  T(vt, 100, "vmfne.vv v8, v16, v18");  \
+  T(vt, 100, "vmflt.vv v8, v15, v16");  \
+  T(vt, 100, "vmfle.vf v8, v16, fa0");  \
+  T(vt, 100, "vmfgt.vf v8, v15, fa0");  \
+  T(vt, 100, "vmfge.vf v8, v16, fa0");  \
+  T(vt, 100, "vfcvt.x.f.v v8, v16");    \
+  T(vt, 100, "vfcvt.x.f.v v8, v17");    \
+  T(vt, 100, "fsrmi 1\n vfcvt.x.f.v v8, v17\n fsrmi 0"); \
+  T(vt, 100, "vfcvt.f.x.v v8, v17")
+    FCASES("e32,m1,tu,mu");
+    FCASES("e32,mf2,tu,mu");
+#undef FCASES
+    const uint64_t ab[2][2] = {{0x0000000000000000, 0x8000000000000000},
+                               {nan ? 0x7ff8000000000000 : 0x8000000000000000, nan ? 0x3ff0000000000000 : 0}};
+    for (unsigned i = 0; i < 64; ++i) ((uint64_t*)w)[i] = ab[(i / 2) % 2][i % 2];
+    memcpy(regs_in, w, 512);
+    T("e64,m1,tu,mu", 100, "vfmin.vv v8, v2, v3");
+    T("e64,m1,tu,mu", 100, "vfmax.vv v8, v3, v2");
+    T("e64,m1,tu,mu", 100, "vmfeq.vv v8, v2, v3");
+    T("e64,m1,tu,mu", 100, "vmfne.vf v8, v3, fa0");
+    T("e64,m1,tu,mu", 100, "vmflt.vv v8, v3, v2");
+  }
   return 0;
 }

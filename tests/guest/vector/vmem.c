@@ -84,6 +84,12 @@ int main(void) {
   M("e16,m1,tu,mu", 100, "li t2, 6\n vlse16.v v8, (a0), t2");
   M("e32,m1,tu,mu", 100, "li t2, -12\n vlse32.v v8, (a0), t2, v0.t");
   M("e64,m1,tu,mu", 100, "vlse64.v v8, (a0), zero");
+  // stride x0 (GCC's splat from memory; inline in the JIT): a group, a
+  // tail (vl 5 of 8), other SEWs
+  M("e16,m1,tu,mu", 100, "vlse16.v v8, (a0), zero");
+  M("e8,m2,tu,mu", 100, "addi t2, a0, 3\n vlse8.v v8, (t2), zero");
+  M("e8,mf2,tu,mu", 5, "vlse8.v v9, (a0), zero");
+  M("e32,m1,ta,ma", 100, "addi t2, a0, 6\n vlse32.v v9, (t2), zero");
   M("e8,m1,tu,mu", 100, IDX(8) "e8,m1,tu,mu\n vluxei8.v v8, (a0), v24");
   M("e32,m1,tu,mu", 100, IDX(8) "e32,m1,tu,mu\n vloxei8.v v8, (a0), v24, v0.t");
   M("e64,m2,tu,mu", 100, IDX(16) "e64,m2,tu,mu\n vluxei16.v v8, (a0), v24");

@@ -369,12 +369,12 @@ TEST_F(LoadedProcess, IdentityAndMisc) {
   proc_->as().read(scratch_, pairs, sizeof pairs);
   EXPECT_EQ(pairs[1], 1);
   // FD, C, Zba, Zbb, Zbs, Zicboz, Zbc, Zihintntl, Zicond, Zihintpause, Zimop, Zca, Zcb, Zcd, Zcmop, Zawrs
-  // + Zkt, Zfh, Zfhmin, Zfa, Zacas, Zicbom, Zaamo, Zalrsc, Zabha, Supm, and V:
+  // + Zkt, Zfh, Zfhmin, Zfa, Zacas, Zicbom, Zaamo, Zalrsc, Zabha, Supm, Zbkc, Zicntr, Zicbop, and V:
   // IMA_V, Zve32x, Zve32f, Zve64x, Zve64f, Zve64d, Zvbb, Zvbc, Zvkb, Zvkg, Zvkned, Zvknha, Zvknhb, Zvkt, Zvfh, Zvfhmin
   EXPECT_EQ(static_cast<uint64_t>(pairs[3]), 1 | 2 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 7 | 1ull << 29 | 1ull << 35 | 1ull << 36 |
                           1ull << 42 | 1ull << 43 | 1ull << 44 | 1ull << 45 | 1ull << 47 | 1ull << 48 |
                           1ull << 16 | 1ull << 27 | 1ull << 28 | 1ull << 32 | 1ull << 34 | 1ull << 55 |
-                          1ull << 56 | 1ull << 57 | 1ull << 58 | 1ull << 49 |
+                          1ull << 56 | 1ull << 57 | 1ull << 58 | 1ull << 49 | 1ull << 9 | 1ull << 50 | 1ull << 60 |
                           (1 << 2 | 1ull << 37 | 1ull << 38 | 1ull << 39 | 1ull << 40 | 1ull << 41) |
                           (1ull << 17 | 1ull << 18 | 1ull << 19 | 1ull << 20 | 1ull << 21 | 1ull << 22 |
                            1ull << 23 | 1ull << 26 | 1ull << 30 | 1ull << 31));

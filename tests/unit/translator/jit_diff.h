@@ -74,7 +74,7 @@ inline bool allowed_vector(const DecodedInsn& d) {
   if (d.op == Opcode::vsetvli || d.op == Opcode::vsetivli) return !is_base(d.rd);
   if (major == 0x07 || major == 0x27) {
     const unsigned mop = (d.expanded >> 26) & 3;
-    return is_base(d.rs1) && (mop != 2 || (d.rs2 >= 9 && d.rs2 <= 15 && d.rs2 != 12));
+    return is_base(d.rs1) && (mop != 2 || d.rs2 == 0 || (d.rs2 >= 9 && d.rs2 <= 15 && d.rs2 != 12));
   }
   const InsnFormat f = d.info().format;
   if (f == InsnFormat::XV && !(d.info().flags & kFd)) return !is_base(d.rd);  // writes x[rd]
@@ -205,17 +205,22 @@ inline uint32_t enc_jal0(int32_t off) {
 inline uint32_t make_vector_word(std::mt19937_64& rng, uint64_t vtype) {
   static const Opcode kFast[] = {
       Opcode::vle8_v, Opcode::vle16_v, Opcode::vle32_v, Opcode::vle64_v, Opcode::vse8_v, Opcode::vse16_v,
-      Opcode::vse32_v, Opcode::vse64_v, Opcode::vadd_vv, Opcode::vadd_vx, Opcode::vadd_vi, Opcode::vsub_vv,
+      Opcode::vse32_v, Opcode::vse64_v, Opcode::vlse8_v, Opcode::vlse16_v, Opcode::vlse32_v, Opcode::vlse64_v,
+      Opcode::vadd_vv, Opcode::vadd_vx, Opcode::vadd_vi, Opcode::vsub_vv,
       Opcode::vsub_vx, Opcode::vrsub_vx, Opcode::vrsub_vi, Opcode::vand_vv, Opcode::vor_vx, Opcode::vxor_vi,
       Opcode::vsll_vi, Opcode::vsll_vx, Opcode::vsrl_vi, Opcode::vsrl_vx, Opcode::vsra_vi, Opcode::vsra_vx,
-      Opcode::vmul_vv, Opcode::vmul_vx, Opcode::vminu_vv, Opcode::vmin_vx, Opcode::vmaxu_vx, Opcode::vmax_vv,
+      Opcode::vmul_vv, Opcode::vmul_vx, Opcode::vmulh_vv, Opcode::vmulh_vx, Opcode::vmulhu_vv,
+      Opcode::vmulhu_vx, Opcode::vminu_vv, Opcode::vmin_vx, Opcode::vmaxu_vx, Opcode::vmax_vv,
       Opcode::vmacc_vv, Opcode::vmacc_vx, Opcode::vnmsac_vv, Opcode::vmadd_vv, Opcode::vnmsub_vx,
       Opcode::vmseq_vv, Opcode::vmsne_vi, Opcode::vmsltu_vv, Opcode::vmslt_vx, Opcode::vmsleu_vi,
       Opcode::vmsle_vv, Opcode::vmsgtu_vx, Opcode::vmsgt_vi, Opcode::vmv_v_v, Opcode::vmv_v_x,
       Opcode::vmv_v_i, Opcode::vmv1r_v, Opcode::vmv2r_v, Opcode::vmv4r_v, Opcode::vid_v, Opcode::vmv_x_s,
       Opcode::vmv_s_x, Opcode::vfmv_f_s, Opcode::vfmv_v_f, Opcode::vredsum_vs, Opcode::vfadd_vv,
       Opcode::vfadd_vf, Opcode::vfsub_vv, Opcode::vfrsub_vf, Opcode::vfmul_vv, Opcode::vfmul_vf,
-      Opcode::vfdiv_vv, Opcode::vfdiv_vf, Opcode::vfrdiv_vf,
+      Opcode::vfdiv_vv, Opcode::vfdiv_vf, Opcode::vfrdiv_vf, Opcode::vmfeq_vv, Opcode::vmfeq_vf,
+      Opcode::vmfne_vv, Opcode::vmfne_vf, Opcode::vmflt_vv, Opcode::vmflt_vf, Opcode::vmfle_vv,
+      Opcode::vmfle_vf, Opcode::vmfgt_vf, Opcode::vmfge_vf, Opcode::vfmin_vv, Opcode::vfmin_vf,
+      Opcode::vfmax_vv, Opcode::vfmax_vf, Opcode::vfcvt_f_x_v, Opcode::vfcvt_x_f_v, Opcode::vfcvt_rtz_x_f_v,
       Opcode::vfmacc_vv, Opcode::vfmacc_vf, Opcode::vfnmacc_vv, Opcode::vfmsac_vf, Opcode::vfnmsac_vv,
       Opcode::vfmadd_vv, Opcode::vfnmadd_vf, Opcode::vfmsub_vv, Opcode::vfnmsub_vf,
       Opcode::vle8ff_v, Opcode::vle16ff_v, Opcode::vle32ff_v, Opcode::vle64ff_v, Opcode::vfirst_m,
@@ -239,6 +244,11 @@ inline uint32_t make_vector_word(std::mt19937_64& rng, uint64_t vtype) {
   if (rng() % 4 == 0) w = (w & ~(0x1fu << 20)) | ((w >> 7) & 0x1f) << 20;  // vs2 = vd
   // Configuration rows keep the case's vtype (as in make_stream).
   const Opcode op = decode(w).op;
+  if ((op == Opcode::vlse8_v || op == Opcode::vlse16_v || op == Opcode::vlse32_v || op == Opcode::vlse64_v) &&
+      rng() % 2)
+    w &= ~(0x1fu << 20);  // stride x0 (inline)
+  if (((w & 0x7f) == 0x07 || (w & 0x7f) == 0x27) && rng() % 2)  // loads/stores: a base register
+    w = (w & ~(0x1fu << 15)) | kBases[rng() % 3] << 15;
   if (op == Opcode::vsetvli) w = (w & ~(0x7ffu << 20)) | static_cast<uint32_t>(vtype) << 20;
   if (op == Opcode::vsetivli) w = (w & ~(0x3ffu << 20)) | static_cast<uint32_t>(vtype) << 20;
   return w;
@@ -429,6 +439,24 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
   for (int r = 0; r < 32; ++r) init.f[r] = rng() % 2 ? fp_edge(rng) : rng();
   init.frm = frm;
   for (auto& b : init.v) b = static_cast<uint8_t>(rng());
+  if (opts.vector)  // FP values in half of the 64-bit chunks: edge values (two singles when boxed), and
+    for (size_t off = 0; off < sizeof init.v; off += 8) {  // often +-0, NaNs (quiet, signaling), 1
+      const unsigned pick = static_cast<unsigned>(rng() % 4);
+      if (pick < 2) continue;
+      uint64_t e;
+      if (pick == 2) {
+        e = fp_edge(rng);
+        if (e >> 32 == 0xffffffffu) e = (e & 0xffffffffu) | fp_edge(rng) << 32;
+      } else if (rng() % 2) {
+        static const uint32_t kS[] = {0, 0x80000000u, 0x7fc00000u, 0x7f800001u, 0x3f800000u};
+        e = kS[rng() % 5] | uint64_t{kS[rng() % 5]} << 32;
+      } else {
+        static const uint64_t kD[] = {0, 0x8000000000000000u, 0x7ff8000000000000u, 0x7ff0000000000001u,
+                                      0x3ff0000000000000u};
+        e = kD[rng() % 5];
+      }
+      memcpy(init.v + off, &e, 8);
+    }
   v::set_vtype_vl(init, vt, rng() % 80);
   init.vxrm = static_cast<uint32_t>(rng() % 4);
   std::vector<uint8_t> data(kDataSize);
