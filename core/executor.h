@@ -13,6 +13,7 @@
 namespace hart {
 
 class Vcpu;
+class TbCache;
 struct CpuState;
 
 // Value returned by Executor::enter: 0 = plain exit; otherwise the address of
@@ -45,6 +46,12 @@ class Executor {
   // (CpuState::icount_budget); otherwise a counting vCPU returns to its loop
   // after every block.
   virtual bool counts_in_code() const { return false; }
+  // A TB cache (one guest address space) was created / is being destroyed
+  // (called first thing in its destructor, while its TBs are intact). An
+  // executor that shares translations between guests learns here when
+  // there is more than one guest to share with.
+  virtual void cache_opened(TbCache&) {}
+  virtual void cache_closing(TbCache&) {}
   // True if host_pc lies in code this executor generated outside any TB
   // (dispatcher, helpers' trampolines) — faults there are internal errors.
   virtual bool owns_code(uintptr_t host_pc) const = 0;

@@ -357,6 +357,9 @@ int main(int argc, char** argv) {
   std::unique_ptr<hart::Jit> jit = hart::Jit::create(&err);
   if (!jit) return fail(err);
   if (perf_map) jit->enable_perf_map();
+  // One guest process until it forks or execs: publish translations for
+  // sharing only from then on.
+  jit->set_share_policy(hart::Jit::SharePolicy::WhenShared);
   GdbStubRunner stub;
   if (!gdb_spec.empty()) {
     if (!stub.listen(gdb_spec, &err)) return fail(err);

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "core/address_space.h"
+#include "core/tb_cache.h"
 #include "core/vcpu.h"
 #include "translator/backend_x86.h"
 #include "translator/disas.h"
@@ -174,13 +175,18 @@ bool Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* t
                      !log.enabled(kLog_out_asm);
   // A copy of a shared translation is not timed (two clock reads would be
   // a tenth of its cost): translation_seconds is time spent translating.
-  if (share && shared_->use_match(vcpu.as(), pc, flags,
-                                  [this, &vcpu, tb](const SharedBlock& b) { return instantiate(vcpu, b, tb); }))
+  // (Nothing is stored before publishing starts: no lookup either.)
+  if (share && publishing_.load(std::memory_order_acquire) &&
+      shared_->use_match(vcpu.as(), pc, flags,
+                         [this, &vcpu, tb](const SharedBlock& b) { return instantiate(vcpu, b, tb); }))
     return true;
   const auto t0 = std::chrono::steady_clock::now();
   bool shareable = false;
   bool ok = translate_block_at(vcpu, pc, flags, tb, &shareable);
-  if (ok && share && shareable) shared_->publish(to_shared(*tb));
+  tb->shareable = ok && share && shareable;
+  // (A block translated while another thread starts publishing may be
+  // missed by both: the next guest then translates it for itself.)
+  if (tb->shareable && publishing_.load(std::memory_order_acquire)) shared_->publish(to_shared(*tb));
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0);
   vcpu.tb_cache().add_translate_time(static_cast<uint64_t>(ns.count()));
   return ok;
@@ -196,13 +202,48 @@ std::unique_ptr<SharedBlock> Jit::to_shared(const TranslationBlock& tb) {
   blk->code.assign(tb.code, tb.code + tb.code_size);
   blk->n_exits = tb.n_exits;
   for (int i = 0; i < tb.n_exits; ++i) {
-    blk->exits[i] = tb.exits[i];
-    blk->exits[i].linked = nullptr;
-    blk->exits[i].next_in_tb = nullptr;
+    TbExit& e = blk->exits[i];
+    e = tb.exits[i];
+    e.linked = nullptr;
+    e.next_in_tb = nullptr;
+    // Unchained, as the backend left it (a block published later may be
+    // chained by now): the jump goes to the exit's own stub.
+    const int32_t rel = static_cast<int32_t>(e.stub_offset) - static_cast<int32_t>(e.rel_offset + 4);
+    memcpy(blk->code.data() + e.rel_offset, &rel, 4);
   }
   blk->pc_map = tb.pc_map;
   blk->data = std::static_pointer_cast<const TbData>(tb.data);
   return blk;
+}
+
+void Jit::set_share_policy(SharePolicy p) {
+  std::lock_guard<std::mutex> lock(caches_mutex_);
+  policy_ = p;
+  publishing_.store(p == SharePolicy::Always || caches_.size() >= 2, std::memory_order_release);
+}
+
+void Jit::cache_opened(TbCache& cache) {
+  std::lock_guard<std::mutex> lock(caches_mutex_);
+  caches_.push_back(&cache);
+  if (publishing_.load(std::memory_order_relaxed) || caches_.size() < 2) return;
+  // A second guest: from now on blocks are published as they are made, and
+  // what the others translated so far goes to the store now.
+  publishing_.store(true, std::memory_order_release);
+  if (!shared_->enabled()) return;
+  for (TbCache* c : caches_)
+    if (c != &cache) publish_cache(*c);
+}
+
+void Jit::cache_closing(TbCache& cache) {
+  std::lock_guard<std::mutex> lock(caches_mutex_);
+  std::erase(caches_, &cache);
+}
+
+void Jit::publish_cache(TbCache& cache) {
+  // (Under the cache's lock: no exit is chained or unchained meanwhile.)
+  cache.for_each_valid([this](const TranslationBlock& tb) {
+    if (tb.shareable && !tb.reused && tb.code) shared_->publish(to_shared(tb));
+  });
 }
 
 bool Jit::alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, void** rw) {
