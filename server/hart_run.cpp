@@ -75,7 +75,20 @@ const char kUsage[] =
     "  --record-file FILE record, and save the recording to FILE when the program ends\n"
     "  --replay FILE      replay a saved recording (PROGRAM optional: the recorded one;\n"
     "                     it must be the same file) — with -g, debug it backwards\n"
-    "Environment: QEMU_LD_PREFIX is honoured like -L.\n";
+    "Environment: QEMU_LD_PREFIX is honoured like -L. HART_JIT_STATS=1 prints what\n"
+    "translating cost (blocks, guest instructions, time) on stderr at exit.\n";
+
+// $HART_JIT_STATS: what translating cost over the run, on stderr.
+void print_jit_stats(const hart::Jit& jit) {
+  const hart::Jit::TranslateStats st = jit.translate_stats();
+  fprintf(stderr,
+          "hart-run: translated %llu blocks, %llu guest instructions in %.1f ms "
+          "(%.0f ns per instruction, %.1f us per block); copied %llu shared blocks, published %llu\n",
+          (unsigned long long)st.blocks, (unsigned long long)st.insns, st.ns / 1e6,
+          st.insns ? double(st.ns) / double(st.insns) : 0.0,
+          st.blocks ? double(st.ns) / double(st.blocks) / 1e3 : 0.0, (unsigned long long)st.copies,
+          (unsigned long long)st.published);
+}
 
 int fail(const std::string& msg) {
   fprintf(stderr, "hart-run: %s\n", msg.c_str());
@@ -371,6 +384,7 @@ int main(int argc, char** argv) {
   cfg.exit_after = true;
   hart::linux::GuestResult r = hart::linux::run_guest(*jit, log, cfg);
   stub.finish();
+  if (const char* v = getenv("HART_JIT_STATS"); v && *v && strcmp(v, "0") != 0) print_jit_stats(*jit);
   if (!r.ok) return fail(r.error);
   fflush(stdout);
   fflush(stderr);

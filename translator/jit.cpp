@@ -178,17 +178,27 @@ bool Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* t
   // (Nothing is stored before publishing starts: no lookup either.)
   if (share && publishing_.load(std::memory_order_acquire) &&
       shared_->use_match(vcpu.as(), pc, flags,
-                         [this, &vcpu, tb](const SharedBlock& b) { return instantiate(vcpu, b, tb); }))
+                         [this, &vcpu, tb](const SharedBlock& b) { return instantiate(vcpu, b, tb); })) {
+    n_copies_.fetch_add(1, std::memory_order_relaxed);
     return true;
+  }
   const auto t0 = std::chrono::steady_clock::now();
   bool shareable = false;
   bool ok = translate_block_at(vcpu, pc, flags, tb, &shareable);
   tb->shareable = ok && share && shareable;
   // (A block translated while another thread starts publishing may be
   // missed by both: the next guest then translates it for itself.)
-  if (tb->shareable && publishing_.load(std::memory_order_acquire)) shared_->publish(to_shared(*tb));
+  if (tb->shareable && publishing_.load(std::memory_order_acquire)) {
+    shared_->publish(to_shared(*tb));
+    n_published_.fetch_add(1, std::memory_order_relaxed);
+  }
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0);
   vcpu.tb_cache().add_translate_time(static_cast<uint64_t>(ns.count()));
+  if (ok) {
+    n_blocks_.fetch_add(1, std::memory_order_relaxed);
+    n_insns_.fetch_add(tb->icount, std::memory_order_relaxed);
+  }
+  n_ns_.fetch_add(static_cast<uint64_t>(ns.count()), std::memory_order_relaxed);
   return ok;
 }
 
@@ -214,6 +224,16 @@ std::unique_ptr<SharedBlock> Jit::to_shared(const TranslationBlock& tb) {
   blk->pc_map = tb.pc_map;
   blk->data = std::static_pointer_cast<const TbData>(tb.data);
   return blk;
+}
+
+Jit::TranslateStats Jit::translate_stats() const {
+  TranslateStats st;
+  st.blocks = n_blocks_.load(std::memory_order_relaxed);
+  st.insns = n_insns_.load(std::memory_order_relaxed);
+  st.ns = n_ns_.load(std::memory_order_relaxed);
+  st.copies = n_copies_.load(std::memory_order_relaxed);
+  st.published = n_published_.load(std::memory_order_relaxed);
+  return st;
 }
 
 void Jit::set_share_policy(SharePolicy p) {
@@ -242,7 +262,10 @@ void Jit::cache_closing(TbCache& cache) {
 void Jit::publish_cache(TbCache& cache) {
   // (Under the cache's lock: no exit is chained or unchained meanwhile.)
   cache.for_each_valid([this](const TranslationBlock& tb) {
-    if (tb.shareable && !tb.reused && tb.code) shared_->publish(to_shared(tb));
+    if (tb.shareable && !tb.reused && tb.code) {
+      shared_->publish(to_shared(tb));
+      n_published_.fetch_add(1, std::memory_order_relaxed);
+    }
   });
 }
 

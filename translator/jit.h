@@ -51,6 +51,14 @@ class Jit final : public Executor {
   // uses); its arrival publishes the blocks the others translated so far,
   // and from then on every block is published as it is made.
   enum class SharePolicy { Always, WhenShared };
+  // What translating cost, over every guest of this executor: blocks
+  // translated, their guest instructions and the time it took (wall clock
+  // of Jit::translate, without copies), blocks copied from the shared
+  // store, blocks published to it. (hart-run prints it with $HART_JIT_STATS.)
+  struct TranslateStats {
+    uint64_t blocks = 0, insns = 0, ns = 0, copies = 0, published = 0;
+  };
+  TranslateStats translate_stats() const;
   void set_share_policy(SharePolicy p);
   ~Jit() override;
 
@@ -108,6 +116,7 @@ class Jit final : public Executor {
   std::vector<TbCache*> caches_;
   SharePolicy policy_ = SharePolicy::Always;
   std::atomic<bool> publishing_{true};
+  std::atomic<uint64_t> n_blocks_{0}, n_insns_{0}, n_ns_{0}, n_copies_{0}, n_published_{0};
   void publish_cache(TbCache& cache);
 
  public:
