@@ -83,11 +83,12 @@ void print_jit_stats(const hart::Jit& jit) {
   const hart::Jit::TranslateStats st = jit.translate_stats();
   fprintf(stderr,
           "hart-run: translated %llu blocks, %llu guest instructions in %.1f ms "
-          "(%.0f ns per instruction, %.1f us per block); copied %llu shared blocks, published %llu\n",
+          "(%.0f ns per instruction, %.1f us per block); copied %llu shared blocks, published %llu; "
+          "%llu blocks interpreted\n",
           (unsigned long long)st.blocks, (unsigned long long)st.insns, st.ns / 1e6,
           st.insns ? double(st.ns) / double(st.insns) : 0.0,
           st.blocks ? double(st.ns) / double(st.blocks) / 1e3 : 0.0, (unsigned long long)st.copies,
-          (unsigned long long)st.published);
+          (unsigned long long)st.published, (unsigned long long)st.interpreted);
 }
 
 int fail(const std::string& msg) {
@@ -382,6 +383,16 @@ int main(int argc, char** argv) {
   // and memory (tens of thousands of blocks) or the JIT: the kernel frees
   // them at once (qemu-riscv64 ends the same way).
   cfg.exit_after = true;
+  // Tier 0: a block is interpreted the first time it runs and translated
+  // the second (VcpuOptions::translate_at; $HART_TRANSLATE_AT, 0 = always
+  // translate at once).
+  cfg.vcpu.translate_at = 2;
+  if (const char* v = getenv("HART_TRANSLATE_AT"); v && *v) {
+    char* end = nullptr;
+    unsigned long n = strtoul(v, &end, 10);
+    if (*end || n > 1000000) return fail(std::string("HART_TRANSLATE_AT: not a count: ") + v);
+    cfg.vcpu.translate_at = static_cast<unsigned>(n);
+  }
   hart::linux::GuestResult r = hart::linux::run_guest(*jit, log, cfg);
   stub.finish();
   if (const char* v = getenv("HART_JIT_STATS"); v && *v && strcmp(v, "0") != 0) print_jit_stats(*jit);

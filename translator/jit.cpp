@@ -16,6 +16,7 @@
 #include "translator/backend_x86.h"
 #include "translator/disas.h"
 #include "translator/frontend.h"
+#include "translator/interp.h"
 #include "translator/ir_opt.h"
 #include "translator/jit_helpers.h"
 #include "translator/spare_vectors.h"
@@ -253,6 +254,7 @@ Jit::TranslateStats Jit::translate_stats() const {
   st.ns = n_ns_.load(std::memory_order_relaxed);
   st.copies = n_copies_.load(std::memory_order_relaxed);
   st.published = n_published_.load(std::memory_order_relaxed);
+  st.interpreted = n_interpreted_.load(std::memory_order_relaxed);
   return st;
 }
 
@@ -508,6 +510,14 @@ ExitValue Jit::enter(Vcpu& vcpu, TranslationBlock* tb) {
   ExitValue ev = dispatch_(&s, s.mem_base, tb->code);
   s.fflags |= fflags_of_mxcsr(s.mxcsr);
   return ev;
+}
+
+bool Jit::interpret(Vcpu& vcpu) {
+  // (The interpreter keeps fflags itself: no guest MXCSR to set up.)
+  // (Counted first: a guest fault leaves interp_run by longjmp.)
+  n_interpreted_.fetch_add(1, std::memory_order_relaxed);
+  interp_run(vcpu, kMaxBlockInsns, /*to_block_end=*/true);
+  return true;
 }
 
 void Jit::patch_jump(TranslationBlock* tb, int index, const uint8_t* target) {

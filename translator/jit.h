@@ -54,9 +54,10 @@ class Jit final : public Executor {
   // What translating cost, over every guest of this executor: blocks
   // translated, their guest instructions and the time it took (wall clock
   // of Jit::translate, without copies), blocks copied from the shared
-  // store, blocks published to it. (hart-run prints it with $HART_JIT_STATS.)
+  // store, blocks published to it, blocks run by the interpreter instead
+  // (Executor::interpret). (hart-run prints it with $HART_JIT_STATS.)
   struct TranslateStats {
-    uint64_t blocks = 0, insns = 0, ns = 0, copies = 0, published = 0;
+    uint64_t blocks = 0, insns = 0, ns = 0, copies = 0, published = 0, interpreted = 0;
   };
   TranslateStats translate_stats() const;
   void set_share_policy(SharePolicy p);
@@ -71,6 +72,7 @@ class Jit final : public Executor {
   void restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_pc,
                      const ucontext_t* uc) override;
   bool owns_code(uintptr_t host_pc) const override;
+  bool interpret(Vcpu& vcpu) override;
   void cache_opened(TbCache& cache) override;
   void cache_closing(TbCache& cache) override;
   bool counts_in_code() const override { return true; }
@@ -116,7 +118,8 @@ class Jit final : public Executor {
   std::vector<TbCache*> caches_;
   SharePolicy policy_ = SharePolicy::Always;
   std::atomic<bool> publishing_{true};
-  std::atomic<uint64_t> n_blocks_{0}, n_insns_{0}, n_ns_{0}, n_copies_{0}, n_published_{0};
+  std::atomic<uint64_t> n_blocks_{0}, n_insns_{0}, n_ns_{0}, n_copies_{0}, n_published_{0},
+      n_interpreted_{0};
   void publish_cache(TbCache& cache);
 
  public:
