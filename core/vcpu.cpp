@@ -129,13 +129,12 @@ TranslationBlock* Vcpu::cached_tb(uint64_t pc, uint32_t flags) {
 }
 
 bool Vcpu::still_cold(uint64_t pc) {
-  if (!heat_) {
-    heat_.reset(new Heat[kHeatSlots]);
-    for (unsigned i = 0; i < kHeatSlots; ++i) heat_[i] = Heat{~uint64_t{0}, 0};
-  }
-  Heat& h = heat_[(pc >> 1) & (kHeatSlots - 1)];
-  if (h.pc != pc) h = Heat{pc, 0};
-  return ++h.n < options.translate_at;
+  if (!heat_) heat_.reset(new uint64_t[kHeatSlots]());  // (pc 0 count 0: a fresh slot)
+  uint64_t& h = heat_[(pc >> 1) & (kHeatSlots - 1)];
+  // (Guest pcs are below 2^48; counts stop at 255.)
+  if (h >> 8 != pc) h = pc << 8;
+  if ((h & 0xff) < 0xff) ++h;
+  return (h & 0xff) < options.translate_at;
 }
 
 TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {

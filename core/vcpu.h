@@ -27,7 +27,7 @@ struct VcpuOptions {
   // interpreter (Executor::interpret) the first translate_at - 1 times it
   // meets that pc, and translated the translate_at-th time — most blocks
   // of a program's start-up run once or twice, and interpreting them costs
-  // far less than translating. 0 or 1: translate at once. Only in plain
+  // far less than translating. 0 or 1: translate at once; at most 255. Only in plain
   // runs: never with a debugger, instruction counting, one-instruction
   // blocks or -d output about blocks.
   unsigned translate_at = 0;
@@ -113,14 +113,11 @@ class Vcpu {
   // The TB for (pc, flags) if there is one (jump cache, then the TB cache).
   TranslationBlock* cached_tb(uint64_t pc, uint32_t flags);
   // Tier 0: true while pc has been met fewer than translate_at times
-  // (counts in a small direct-mapped table; a collision restarts a count).
+  // (counts in a direct-mapped table of pc << 8 | count, 128 KiB per vCPU,
+  // allocated at the first use; a collision restarts a count).
   bool still_cold(uint64_t pc);
-  struct Heat {
-    uint64_t pc;
-    uint32_t n;
-  };
-  static constexpr unsigned kHeatSlots = 4096;
-  std::unique_ptr<Heat[]> heat_;
+  static constexpr unsigned kHeatSlots = 16384;
+  std::unique_ptr<uint64_t[]> heat_;
   bool interpret_ok_ = true;  // the executor can interpret (Executor::interpret)
   // Counting: the instructions tb retired in the exit that just happened.
   uint64_t retired_in(const TranslationBlock* tb) const;
