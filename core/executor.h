@@ -13,6 +13,7 @@
 namespace hart {
 
 class Vcpu;
+class TbCache;
 struct CpuState;
 
 // Value returned by Executor::enter: 0 = plain exit; otherwise the address of
@@ -45,6 +46,19 @@ class Executor {
   // (CpuState::icount_budget); otherwise a counting vCPU returns to its loop
   // after every block.
   virtual bool counts_in_code() const { return false; }
+  // Runs guest code from state.pc without translating it, to the end of
+  // one block (after a jump or branch; ecall, ebreak, faults and fence.i
+  // leave as from generated code, with state.exit_reason set). Called by
+  // the vCPU loop inside guest context (fault recovery armed) for code it
+  // has met too few times to translate (VcpuOptions::translate_at).
+  // Returns false if the executor cannot (then it is never asked again).
+  virtual bool interpret(Vcpu&) { return false; }
+  // A TB cache (one guest address space) was created / is being destroyed
+  // (called first thing in its destructor, while its TBs are intact). An
+  // executor that shares translations between guests learns here when
+  // there is more than one guest to share with.
+  virtual void cache_opened(TbCache&) {}
+  virtual void cache_closing(TbCache&) {}
   // True if host_pc lies in code this executor generated outside any TB
   // (dispatcher, helpers' trampolines) — faults there are internal errors.
   virtual bool owns_code(uintptr_t host_pc) const = 0;

@@ -63,6 +63,9 @@ struct TranslationBlock {
   uint32_t code_size = 0;
   bool valid = true;
   bool reused = false;  // copied from a shared translation (translator/shared_code.h)
+  // The executor may copy this block's code to other guests (it depends on
+  // nothing but pc, flags and the guest bytes); set by Executor::translate.
+  bool shareable = false;
   // The executor's per-cache memory holding `code` (TbCache::executor_data),
   // if any: such code is released with the cache, not block by block.
   void* code_arena = nullptr;

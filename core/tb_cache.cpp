@@ -6,6 +6,7 @@
 namespace hart {
 
 TbCache::~TbCache() {
+  exec_.cache_closing(*this);
   // Code in the executor's per-cache memory (code_arena) goes with
   // executor_data_; the rest is freed block by block.
   for (size_t c = 0; c < chunks_.size(); ++c) {

@@ -24,7 +24,7 @@ namespace hart {
 class TbCache {
  public:
   static constexpr unsigned kPageShift = 12;
-  explicit TbCache(Executor& exec) : exec_(exec) {}
+  explicit TbCache(Executor& exec) : exec_(exec) { exec_.cache_opened(*this); }
   ~TbCache();
 
   TranslationBlock* lookup(uint64_t pc, uint32_t flags);
@@ -45,6 +45,16 @@ class TbCache {
   void flush() { invalidate(0, UINT64_MAX); }
   // Frees code of invalidated TBs. Only when no vCPU runs generated code.
   void reclaim();
+
+  // Calls f(tb) for every valid TB, under the cache's lock (f may not call
+  // back into the cache).
+  template <typename F>
+  void for_each_valid(F&& f) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    by_pc_.for_each([&f](uint64_t, TranslationBlock*& tb) {
+      if (tb->valid) f(*tb);
+    });
+  }
 
   // State the executor keeps per cache (its code memory): created by the
   // executor, destroyed after every TB of the cache has been freed.

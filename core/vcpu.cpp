@@ -114,6 +114,29 @@ void Vcpu::clear_jmp_cache() {
     for (unsigned i = 0; i < kJmpCacheSize; ++i) count_cache_[i] = &g_empty_slot;
 }
 
+TranslationBlock* Vcpu::cached_tb(uint64_t pc, uint32_t flags) {
+  uint64_t gen = cache_.generation();
+  if (gen != jmp_cache_gen_) {
+    clear_jmp_cache();
+    jmp_cache_gen_ = gen;
+  }
+  unsigned slot = jmp_cache_slot(pc);
+  TranslationBlock* tb = state.jmp_cache[slot];
+  if (tb->probe_key == tb_probe_key(pc, flags)) return tb;
+  if (!(tb = cache_.lookup(pc, flags))) return nullptr;
+  state.jmp_cache[slot] = tb;
+  return tb;
+}
+
+bool Vcpu::still_cold(uint64_t pc) {
+  if (!heat_) heat_.reset(new uint64_t[kHeatSlots]());  // (pc 0 count 0: a fresh slot)
+  uint64_t& h = heat_[(pc >> 1) & (kHeatSlots - 1)];
+  // (Guest pcs are below 2^48; counts stop at 255.)
+  if (h >> 8 != pc) h = pc << 8;
+  if ((h & 0xff) < 0xff) ++h;
+  return (h & 0xff) < options.translate_at;
+}
+
 TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
   uint64_t gen = cache_.generation();
   if (gen != jmp_cache_gen_) {
@@ -291,6 +314,10 @@ ExitReason Vcpu::run_loop() {
       for (TranslationBlock*& e : state.jmp_cache) e = &g_empty_slot;
   }
   last_run_counted_ = count && !code_count;
+  // Tier 0 (VcpuOptions::translate_at) in plain runs only: what the
+  // debugger, counting and block logging see stays translated blocks.
+  const bool tier0 = options.translate_at > 1 && interpret_ok_ && base_flags == 0 && chain && !dbg &&
+                     !(log_.mask() & (kLog_in_asm | kLog_op | kLog_op_opt | kLog_out_asm));
   TranslationBlock* last = nullptr;
   int last_exit = 0;
   for (;;) {
@@ -305,6 +332,15 @@ ExitReason Vcpu::run_loop() {
     if (count && icount >= icount_stop) {
       state.exit_reason = ExitReason::Icount;
       return state.exit_reason;
+    }
+    if (tier0 && interpret_ok_ && !cached_tb(state.pc, flags) && still_cold(state.pc)) {
+      // Not translated yet and met only rarely so far: interpret one block.
+      in_guest_ = true;
+      interpret_ok_ = exec_.interpret(*this);
+      in_guest_ = false;
+      last = nullptr;
+      if (interpret_ok_ && !after_block(false)) return state.exit_reason;
+      continue;
     }
     TranslationBlock* tb = find_tb(state.pc, flags);
     if (!tb) return state.exit_reason;  // fetch fault, described in state
@@ -351,28 +387,33 @@ ExitReason Vcpu::run_loop() {
     } else {
       last = nullptr;
     }
-    if (state.exit_reason == ExitReason::FenceI) {
-      // Stores to translated code are seen as they happen (protect_code), so
-      // only code on pages whose writes cannot be seen is dropped here. As
-      // the cache's only vCPU, outside generated code, free old code too
-      // (else a guest JIT looping on fence.i would grow hartd's memory).
-      for (uint64_t page : as_.unwatched_code_pages()) cache_.invalidate(page, page + kPageSize);
-      if (cache_.running() == 1) cache_.reclaim();
-      state.pc += 4;
-      state.exit_reason = ExitReason::None;
-      last = nullptr;
-      if (!stepping) continue;
-    }
-    if (state.exit_reason != ExitReason::None) return state.exit_reason;
-    if (watch_pending) {
+    if (state.exit_reason == ExitReason::FenceI) last = nullptr;
+    if (watch_pending && state.exit_reason == ExitReason::None) {  // watch_after: its access ran
       state.exit_reason = ExitReason::Watchpoint;
       return state.exit_reason;
     }
-    if (stepping) {
-      state.exit_reason = ExitReason::Step;
-      return state.exit_reason;
-    }
+    if (!after_block(stepping)) return state.exit_reason;
   }
+}
+
+bool Vcpu::after_block(bool stepping) {
+  if (state.exit_reason == ExitReason::FenceI) {
+    // Stores to translated code are seen as they happen (protect_code), so
+    // only code on pages whose writes cannot be seen is dropped here. As
+    // the cache's only vCPU, outside generated code, free old code too
+    // (else a guest JIT looping on fence.i would grow hartd's memory).
+    for (uint64_t page : as_.unwatched_code_pages()) cache_.invalidate(page, page + kPageSize);
+    if (cache_.running() == 1) cache_.reclaim();
+    state.pc += 4;
+    state.exit_reason = ExitReason::None;
+    if (!stepping) return true;
+  }
+  if (state.exit_reason != ExitReason::None) return false;
+  if (stepping) {
+    state.exit_reason = ExitReason::Step;
+    return false;
+  }
+  return true;
 }
 
 }  // namespace hart

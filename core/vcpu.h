@@ -23,6 +23,14 @@ namespace hart {
 
 struct VcpuOptions {
   bool one_insn_per_tb = false;  // -one-insn-per-tb / -singlestep
+  // Tier 0: code the loop meets untranslated is run by the executor's
+  // interpreter (Executor::interpret) the first translate_at - 1 times it
+  // meets that pc, and translated the translate_at-th time — most blocks
+  // of a program's start-up run once or twice, and interpreting them costs
+  // far less than translating. 0 or 1: translate at once; at most 255. Only in plain
+  // runs: never with a debugger, instruction counting, one-instruction
+  // blocks or -d output about blocks.
+  unsigned translate_at = 0;
 };
 
 class Vcpu {
@@ -96,9 +104,21 @@ class Vcpu {
   friend void vcpu_host_fault(int, siginfo_t*, void*);
   // The loop proper, outside run() so that no local lives across sigsetjmp.
   __attribute__((noinline)) ExitReason run_loop();
+  // After a block ran (translated or interpreted): handles a fence.i exit;
+  // false when run() returns (state.exit_reason says why).
+  bool after_block(bool stepping);
   // After siglongjmp back from a guest fault: unblock, classify.
   ExitReason finish_fault();
   TranslationBlock* find_tb(uint64_t pc, uint32_t flags);
+  // The TB for (pc, flags) if there is one (jump cache, then the TB cache).
+  TranslationBlock* cached_tb(uint64_t pc, uint32_t flags);
+  // Tier 0: true while pc has been met fewer than translate_at times
+  // (counts in a direct-mapped table of pc << 8 | count, 128 KiB per vCPU,
+  // allocated at the first use; a collision restarts a count).
+  bool still_cold(uint64_t pc);
+  static constexpr unsigned kHeatSlots = 16384;
+  std::unique_ptr<uint64_t[]> heat_;
+  bool interpret_ok_ = true;  // the executor can interpret (Executor::interpret)
   // Counting: the instructions tb retired in the exit that just happened.
   uint64_t retired_in(const TranslationBlock* tb) const;
   // Counting in generated code: set the budget from icount/icount_stop;

@@ -75,7 +75,21 @@ const char kUsage[] =
     "  --record-file FILE record, and save the recording to FILE when the program ends\n"
     "  --replay FILE      replay a saved recording (PROGRAM optional: the recorded one;\n"
     "                     it must be the same file) — with -g, debug it backwards\n"
-    "Environment: QEMU_LD_PREFIX is honoured like -L.\n";
+    "Environment: QEMU_LD_PREFIX is honoured like -L. HART_JIT_STATS=1 prints what\n"
+    "translating cost (blocks, guest instructions, time) on stderr at exit.\n";
+
+// $HART_JIT_STATS: what translating cost over the run, on stderr.
+void print_jit_stats(const hart::Jit& jit) {
+  const hart::Jit::TranslateStats st = jit.translate_stats();
+  fprintf(stderr,
+          "hart-run: translated %llu blocks, %llu guest instructions in %.1f ms "
+          "(%.0f ns per instruction, %.1f us per block); copied %llu shared blocks, published %llu; "
+          "%llu blocks interpreted\n",
+          (unsigned long long)st.blocks, (unsigned long long)st.insns, st.ns / 1e6,
+          st.insns ? double(st.ns) / double(st.insns) : 0.0,
+          st.blocks ? double(st.ns) / double(st.blocks) / 1e3 : 0.0, (unsigned long long)st.copies,
+          (unsigned long long)st.published, (unsigned long long)st.interpreted);
+}
 
 int fail(const std::string& msg) {
   fprintf(stderr, "hart-run: %s\n", msg.c_str());
@@ -357,6 +371,9 @@ int main(int argc, char** argv) {
   std::unique_ptr<hart::Jit> jit = hart::Jit::create(&err);
   if (!jit) return fail(err);
   if (perf_map) jit->enable_perf_map();
+  // One guest process until it forks or execs: publish translations for
+  // sharing only from then on.
+  jit->set_share_policy(hart::Jit::SharePolicy::WhenShared);
   GdbStubRunner stub;
   if (!gdb_spec.empty()) {
     if (!stub.listen(gdb_spec, &err)) return fail(err);
@@ -366,8 +383,19 @@ int main(int argc, char** argv) {
   // and memory (tens of thousands of blocks) or the JIT: the kernel frees
   // them at once (qemu-riscv64 ends the same way).
   cfg.exit_after = true;
+  // Tier 0: a block is interpreted the first two times it runs and
+  // translated the third (VcpuOptions::translate_at; $HART_TRANSLATE_AT,
+  // 0 = always translate at once).
+  cfg.vcpu.translate_at = 3;
+  if (const char* v = getenv("HART_TRANSLATE_AT"); v && *v) {
+    char* end = nullptr;
+    unsigned long n = strtoul(v, &end, 10);
+    if (*end || n > 255) return fail(std::string("HART_TRANSLATE_AT: not a count from 0 to 255: ") + v);
+    cfg.vcpu.translate_at = static_cast<unsigned>(n);
+  }
   hart::linux::GuestResult r = hart::linux::run_guest(*jit, log, cfg);
   stub.finish();
+  if (const char* v = getenv("HART_JIT_STATS"); v && *v && strcmp(v, "0") != 0) print_jit_stats(*jit);
   if (!r.ok) return fail(r.error);
   fflush(stdout);
   fflush(stderr);

@@ -447,7 +447,7 @@ void interp_step(CpuState& s, const DecodedInsn& d) {
   s.pc = next;
 }
 
-uint64_t interp_run(Vcpu& vcpu, uint64_t max_insns) {
+uint64_t interp_run(Vcpu& vcpu, uint64_t max_insns, bool to_block_end) {
   CpuState& s = vcpu.state;
   uint64_t n = 0;
   // Last page found executable (valid for this call: protection changes
@@ -491,10 +491,16 @@ uint64_t interp_run(Vcpu& vcpu, uint64_t max_insns) {
       if (!parcel(pc + 2, &hi)) vcpu.raise_fault(FaultKind::Unmapped, pc + 2, false);
     }
     DecodedInsn d = decode(static_cast<uint32_t>(hi) << 16 | lo);
+    const bool ends = to_block_end && (d.info().flags & kEndsTb);
+    if (ends && d.op == Opcode::fence_i) {
+      s.exit_reason = ExitReason::FenceI;
+      break;
+    }
     interp_step(s, d);
     if (s.exit_reason != ExitReason::None) break;
     ++n;
     ++s.instret;
+    if (ends) break;
   }
   return n;
 }

@@ -33,7 +33,12 @@ void interp_step(CpuState& state, const DecodedInsn& d);
 // Must run on the vCPU's thread inside Vcpu::run (e.g. from an Executor's
 // enter()), where Vcpu::current() is set and fault recovery is armed.
 // Each retired instruction increments state.instret.
-uint64_t interp_run(Vcpu& vcpu, uint64_t max_insns);
+// to_block_end: also stop after the first instruction that ends a
+// translation block (a jump, a branch taken or not, ebreak, ecall) and
+// before a fence.i, which exits FenceI at its pc as translated code does
+// (the vCPU drops code, then steps past it) — a block run without
+// translating it (Executor::interpret).
+uint64_t interp_run(Vcpu& vcpu, uint64_t max_insns, bool to_block_end = false);
 
 // F/D part of interp_step (interp_fp.cpp): executes d if it is an F/D
 // instruction (except loads/stores) and returns true; false otherwise.

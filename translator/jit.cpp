@@ -11,10 +11,12 @@
 #include <cstring>
 
 #include "core/address_space.h"
+#include "core/tb_cache.h"
 #include "core/vcpu.h"
 #include "translator/backend_x86.h"
 #include "translator/disas.h"
 #include "translator/frontend.h"
+#include "translator/interp.h"
 #include "translator/ir_opt.h"
 #include "translator/jit_helpers.h"
 #include "translator/spare_vectors.h"
@@ -37,14 +39,34 @@ struct EmitErrors : ErrorHandler {
     if (err == kErrorTooLarge) too_large = true;
   }
 };
-void use_thread_buffer(CodeHolder& code) {
+// One CodeHolder and Assembler per translating thread, reset (softly: its
+// zone keeps its memory) for each block instead of built and torn down
+// around it — asmjit's per-block setup (zone blocks, section and label
+// tables) was a tenth of translating.
+struct ThreadAssembler {
+  CodeHolder code;
+  x86::Assembler a;
+  EmitErrors errors;
   // Default-initialized: only the pages a thread's blocks touch are used.
-  thread_local std::unique_ptr<uint8_t[]> buffer(new uint8_t[kEmitBufferBytes]);
-  CodeBuffer& cb = code.textSection()->_buffer;
-  cb._data = buffer.get();
-  cb._size = 0;
-  cb._capacity = kEmitBufferBytes;
-  cb._flags = CodeBufferFlags::kIsExternal | CodeBufferFlags::kIsFixed;
+  std::unique_ptr<uint8_t[]> buffer{new uint8_t[kEmitBufferBytes]};
+  // The assembler, attached to an empty code holder.
+  x86::Assembler& begin() {
+    code.reset(ResetPolicy::kSoft);
+    code.init(Environment::host());
+    errors.too_large = false;
+    code.setErrorHandler(&errors);
+    CodeBuffer& cb = code.textSection()->_buffer;
+    cb._data = buffer.get();
+    cb._size = 0;
+    cb._capacity = kEmitBufferBytes;
+    cb._flags = CodeBufferFlags::kIsExternal | CodeBufferFlags::kIsFixed;
+    code.attach(&a);
+    return a;
+  }
+};
+ThreadAssembler& thread_assembler() {
+  thread_local ThreadAssembler t;
+  return t;
 }
 
 }  // namespace
@@ -174,15 +196,30 @@ bool Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* t
                      !log.enabled(kLog_out_asm);
   // A copy of a shared translation is not timed (two clock reads would be
   // a tenth of its cost): translation_seconds is time spent translating.
-  if (share && shared_->use_match(vcpu.as(), pc, flags,
-                                  [this, &vcpu, tb](const SharedBlock& b) { return instantiate(vcpu, b, tb); }))
+  // (Nothing is stored before publishing starts: no lookup either.)
+  if (share && publishing_.load(std::memory_order_acquire) &&
+      shared_->use_match(vcpu.as(), pc, flags,
+                         [this, &vcpu, tb](const SharedBlock& b) { return instantiate(vcpu, b, tb); })) {
+    n_copies_.fetch_add(1, std::memory_order_relaxed);
     return true;
+  }
   const auto t0 = std::chrono::steady_clock::now();
   bool shareable = false;
   bool ok = translate_block_at(vcpu, pc, flags, tb, &shareable);
-  if (ok && share && shareable) shared_->publish(to_shared(*tb));
+  tb->shareable = ok && share && shareable;
+  // (A block translated while another thread starts publishing may be
+  // missed by both: the next guest then translates it for itself.)
+  if (tb->shareable && publishing_.load(std::memory_order_acquire)) {
+    shared_->publish(to_shared(*tb));
+    n_published_.fetch_add(1, std::memory_order_relaxed);
+  }
   auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0);
   vcpu.tb_cache().add_translate_time(static_cast<uint64_t>(ns.count()));
+  if (ok) {
+    n_blocks_.fetch_add(1, std::memory_order_relaxed);
+    n_insns_.fetch_add(tb->icount, std::memory_order_relaxed);
+  }
+  n_ns_.fetch_add(static_cast<uint64_t>(ns.count()), std::memory_order_relaxed);
   return ok;
 }
 
@@ -196,13 +233,62 @@ std::unique_ptr<SharedBlock> Jit::to_shared(const TranslationBlock& tb) {
   blk->code.assign(tb.code, tb.code + tb.code_size);
   blk->n_exits = tb.n_exits;
   for (int i = 0; i < tb.n_exits; ++i) {
-    blk->exits[i] = tb.exits[i];
-    blk->exits[i].linked = nullptr;
-    blk->exits[i].next_in_tb = nullptr;
+    TbExit& e = blk->exits[i];
+    e = tb.exits[i];
+    e.linked = nullptr;
+    e.next_in_tb = nullptr;
+    // Unchained, as the backend left it (a block published later may be
+    // chained by now): the jump goes to the exit's own stub.
+    const int32_t rel = static_cast<int32_t>(e.stub_offset) - static_cast<int32_t>(e.rel_offset + 4);
+    memcpy(blk->code.data() + e.rel_offset, &rel, 4);
   }
   blk->pc_map = tb.pc_map;
   blk->data = std::static_pointer_cast<const TbData>(tb.data);
   return blk;
+}
+
+Jit::TranslateStats Jit::translate_stats() const {
+  TranslateStats st;
+  st.blocks = n_blocks_.load(std::memory_order_relaxed);
+  st.insns = n_insns_.load(std::memory_order_relaxed);
+  st.ns = n_ns_.load(std::memory_order_relaxed);
+  st.copies = n_copies_.load(std::memory_order_relaxed);
+  st.published = n_published_.load(std::memory_order_relaxed);
+  st.interpreted = n_interpreted_.load(std::memory_order_relaxed);
+  return st;
+}
+
+void Jit::set_share_policy(SharePolicy p) {
+  std::lock_guard<std::mutex> lock(caches_mutex_);
+  policy_ = p;
+  publishing_.store(p == SharePolicy::Always || caches_.size() >= 2, std::memory_order_release);
+}
+
+void Jit::cache_opened(TbCache& cache) {
+  std::lock_guard<std::mutex> lock(caches_mutex_);
+  caches_.push_back(&cache);
+  if (publishing_.load(std::memory_order_relaxed) || caches_.size() < 2) return;
+  // A second guest: from now on blocks are published as they are made, and
+  // what the others translated so far goes to the store now.
+  publishing_.store(true, std::memory_order_release);
+  if (!shared_->enabled()) return;
+  for (TbCache* c : caches_)
+    if (c != &cache) publish_cache(*c);
+}
+
+void Jit::cache_closing(TbCache& cache) {
+  std::lock_guard<std::mutex> lock(caches_mutex_);
+  std::erase(caches_, &cache);
+}
+
+void Jit::publish_cache(TbCache& cache) {
+  // (Under the cache's lock: no exit is chained or unchained meanwhile.)
+  cache.for_each_valid([this](const TranslationBlock& tb) {
+    if (tb.shareable && !tb.reused && tb.code) {
+      shared_->publish(to_shared(tb));
+      n_published_.fetch_add(1, std::memory_order_relaxed);
+    }
+  });
 }
 
 bool Jit::alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, void** rw) {
@@ -376,12 +462,10 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   tb->icount = static_cast<uint32_t>(blk.insns.size());
   tb->data = data;
 
-  CodeHolder code;
-  code.init(Environment::host());
-  EmitErrors emit_errors;
-  code.setErrorHandler(&emit_errors);
-  use_thread_buffer(code);
-  x86::Assembler a(&code);
+  ThreadAssembler& ta = thread_assembler();
+  x86::Assembler& a = ta.begin();
+  CodeHolder& code = ta.code;
+  const EmitErrors& emit_errors = ta.errors;
   BackendOptions bopt;
   bopt.host_fma = host_.fma;
   bopt.host_bmi1 = host_.bmi1;
@@ -426,6 +510,14 @@ ExitValue Jit::enter(Vcpu& vcpu, TranslationBlock* tb) {
   ExitValue ev = dispatch_(&s, s.mem_base, tb->code);
   s.fflags |= fflags_of_mxcsr(s.mxcsr);
   return ev;
+}
+
+bool Jit::interpret(Vcpu& vcpu) {
+  // (The interpreter keeps fflags itself: no guest MXCSR to set up.)
+  // (Counted first: a guest fault leaves interp_run by longjmp.)
+  n_interpreted_.fetch_add(1, std::memory_order_relaxed);
+  interp_run(vcpu, kMaxBlockInsns, /*to_block_end=*/true);
+  return true;
 }
 
 void Jit::patch_jump(TranslationBlock* tb, int index, const uint8_t* target) {

@@ -9,6 +9,7 @@
 
 #include <asmjit/core.h>
 
+#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -43,6 +44,23 @@ class Jit final : public Executor {
   // within `bytes` of memory; 0 turns sharing off. Call before any guest runs.
   void set_shared_code_budget(size_t bytes) { shared_ = std::make_unique<SharedCodeStore>(bytes); }
   SharedCodeStore::Stats shared_code_stats() { return shared_->stats(); }
+  // When translations go to the shared store. Always: as each block is
+  // translated (hartd: the next launch may come any moment, or run
+  // alongside). WhenShared: only once a second guest address space exists
+  // (hart-run: most runs are one process, which would pay for copies no one
+  // uses); its arrival publishes the blocks the others translated so far,
+  // and from then on every block is published as it is made.
+  enum class SharePolicy { Always, WhenShared };
+  // What translating cost, over every guest of this executor: blocks
+  // translated, their guest instructions and the time it took (wall clock
+  // of Jit::translate, without copies), blocks copied from the shared
+  // store, blocks published to it, blocks run by the interpreter instead
+  // (Executor::interpret). (hart-run prints it with $HART_JIT_STATS.)
+  struct TranslateStats {
+    uint64_t blocks = 0, insns = 0, ns = 0, copies = 0, published = 0, interpreted = 0;
+  };
+  TranslateStats translate_stats() const;
+  void set_share_policy(SharePolicy p);
   ~Jit() override;
 
   bool translate(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb) override;
@@ -54,6 +72,9 @@ class Jit final : public Executor {
   void restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_pc,
                      const ucontext_t* uc) override;
   bool owns_code(uintptr_t host_pc) const override;
+  bool interpret(Vcpu& vcpu) override;
+  void cache_opened(TbCache& cache) override;
+  void cache_closing(TbCache& cache) override;
   bool counts_in_code() const override { return true; }
 
  private:
@@ -90,6 +111,16 @@ class Jit final : public Executor {
   JitHostFeatures host_;
   FILE* perf_map_ = nullptr;
   std::unique_ptr<SharedCodeStore> shared_ = std::make_unique<SharedCodeStore>(kDefaultSharedCode);
+  // The live TB caches (guest address spaces) and whether blocks are
+  // published now (SharePolicy); caches_mutex_ guards caches_ and the
+  // switch from not publishing to publishing.
+  std::mutex caches_mutex_;
+  std::vector<TbCache*> caches_;
+  SharePolicy policy_ = SharePolicy::Always;
+  std::atomic<bool> publishing_{true};
+  std::atomic<uint64_t> n_blocks_{0}, n_insns_{0}, n_ns_{0}, n_copies_{0}, n_published_{0},
+      n_interpreted_{0};
+  void publish_cache(TbCache& cache);
 
  public:
   static constexpr size_t kDefaultSharedCode = size_t{512} << 20;

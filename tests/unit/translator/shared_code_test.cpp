@@ -137,6 +137,47 @@ TEST_F(SharedCode, BudgetZeroTurnsSharingOff) {
   EXPECT_EQ(jit->shared_code_stats().blocks, 0u);
 }
 
+TEST_F(SharedCode, WhenSharedPublishesOnceASecondGuestExists) {
+  // hart-run's policy: a lone guest neither stores nor looks up; a second
+  // guest's arrival publishes what the first translated, chained exits
+  // included (the store keeps them unchained: a copy jumps to its own stubs).
+  jit->set_share_policy(Jit::SharePolicy::WhenShared);
+  const uint32_t code[5] = {
+      0x00100513u,  // addi a0, zero, 1
+      0x00051463u,  // bne a0, zero, +8 (ends the block; chained to the next)
+      0x00900593u,  // addi a1, zero, 9 (skipped)
+      0x00250593u,  // addi a1, a0, 2
+      0x00000073u,  // ecall
+  };
+  auto run_chained = [&](diff::Machine& m) {
+    ASSERT_TRUE(m.as->poke(kCode, code, sizeof code));
+    for (int round = 0; round < 2; ++round) {  // the second round runs chained
+      m.vcpu->state.pc = kCode;
+      m.vcpu->state.x[11] = 0;
+      EXPECT_EQ(m.vcpu->run(), ExitReason::Ecall);
+      EXPECT_EQ(m.vcpu->state.x[11], 3u);
+    }
+  };
+  auto a = std::make_unique<diff::Machine>(*jit);
+  run_chained(*a);
+  EXPECT_EQ(a->cache->stats().translated, 2u);
+  SharedCodeStore::Stats s = jit->shared_code_stats();
+  EXPECT_EQ(s.blocks, 0u);
+  EXPECT_EQ(s.hits + s.misses, 0u);
+  diff::Machine b(*jit);
+  EXPECT_EQ(jit->shared_code_stats().blocks, 2u);
+  run_chained(b);
+  EXPECT_EQ(b.cache->stats().translated, 0u);
+  EXPECT_EQ(b.cache->stats().reused, 2u);
+  // From now on blocks are published as they are made, also once the
+  // first guest is gone.
+  a.reset();
+  load_program(b, 5);
+  b.cache->invalidate(kCode, kCode + 8);
+  EXPECT_EQ(run(b), 5u);
+  EXPECT_EQ(jit->shared_code_stats().blocks, 3u);
+}
+
 // Program i at its own pc: kCode + 16 * i.
 uint64_t run_at(Jit& jit, int i, TbCache::Stats* st) {
   diff::Machine m(jit);

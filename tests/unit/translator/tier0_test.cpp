@@ -1,0 +1,106 @@
+// tests/unit/translator/tier0_test.cpp — tier 0 (VcpuOptions::translate_at,
+// Executor::interpret): code the vCPU loop meets rarely is run by the
+// interpreter, one block at a time, and translated once it is met often
+// enough. Results, faults and fence.i exits must be those of translated
+// code; the tests also check which path ran (so they test what they say).
+#include <gtest/gtest.h>
+
+#include "tests/unit/translator/jit_diff.h"
+
+namespace hart {
+namespace {
+
+using diff::kCode;
+
+// a0 = 10 + 9 + ... + 1 in a loop, then ecall.
+const uint32_t kLoop[] = {
+    0x00000513u,  // li a0, 0
+    0x00a00593u,  // li a1, 10
+    0x00b50533u,  // add a0, a0, a1        <- loop (kCode + 8)
+    0xfff58593u,  // addi a1, a1, -1
+    0xfe059ce3u,  // bnez a1, loop
+    0x00000073u,  // ecall
+};
+
+class Tier0 : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string err;
+    jit = Jit::create(&err);
+    ASSERT_TRUE(jit) << err;
+    jit->set_shared_code_budget(0);  // every block is translated here, or interpreted
+  }
+  // Runs `code` from kCode in a fresh guest, translating at the
+  // translate_at-th meeting of a pc.
+  ExitReason run(const uint32_t* code, size_t n, unsigned translate_at) {
+    m = std::make_unique<diff::Machine>(*jit);
+    EXPECT_TRUE(m->as->poke(kCode, code, n * 4));
+    m->vcpu->options.translate_at = translate_at;
+    m->vcpu->state.pc = kCode;
+    return m->vcpu->run();
+  }
+  std::unique_ptr<Jit> jit;
+  std::unique_ptr<diff::Machine> m;
+};
+
+TEST_F(Tier0, ColdCodeIsInterpretedHotCodeTranslated) {
+  ASSERT_EQ(run(kLoop, std::size(kLoop), 0), ExitReason::Ecall);
+  EXPECT_EQ(m->vcpu->state.x[10], 55u);
+  EXPECT_EQ(m->cache->stats().translated, 3u);  // entry, loop, ecall
+  EXPECT_EQ(jit->translate_stats().interpreted, 0u);
+
+  ASSERT_EQ(run(kLoop, std::size(kLoop), 2), ExitReason::Ecall);
+  EXPECT_EQ(m->vcpu->state.x[10], 55u);
+  EXPECT_EQ(m->vcpu->state.x[11], 0u);
+  EXPECT_EQ(m->vcpu->state.pc, kCode + 20);
+  // The entry (with the first iteration), the loop's first meeting and the
+  // ecall ran interpreted; the loop, met again, was translated.
+  EXPECT_EQ(m->cache->stats().translated, 1u);
+  EXPECT_EQ(jit->translate_stats().interpreted, 3u);
+}
+
+TEST_F(Tier0, FaultInInterpretedCodeIsExact) {
+  const uint32_t code[] = {
+      0x00100513u,  // li a0, 1
+      0x00003603u,  // ld a2, 0(zero): address 0 is unmapped
+      0x00200513u,  // li a0, 2
+      0x00000073u,  // ecall
+  };
+  ASSERT_EQ(run(code, std::size(code), 2), ExitReason::MemFault);
+  EXPECT_EQ(m->vcpu->state.pc, kCode + 4);
+  EXPECT_EQ(m->vcpu->state.fault_addr, 0u);
+  EXPECT_EQ(m->vcpu->state.x[10], 1u);
+  EXPECT_EQ(m->cache->stats().translated, 0u);
+  EXPECT_EQ(jit->translate_stats().interpreted, 1u);
+}
+
+TEST_F(Tier0, FenceIExitsAsFromTranslatedCode) {
+  // fence.i ends the interpreted block before it runs; the loop drops code
+  // and steps past it, as after a translated block's FenceI exit.
+  const uint32_t code[] = {
+      0x00300513u,  // li a0, 3
+      0x0000100fu,  // fence.i
+      0x00000073u,  // ecall
+  };
+  ASSERT_EQ(run(code, std::size(code), 2), ExitReason::Ecall);
+  EXPECT_EQ(m->vcpu->state.pc, kCode + 8);
+  EXPECT_EQ(m->vcpu->state.x[10], 3u);
+  EXPECT_EQ(m->cache->stats().translated, 0u);
+  EXPECT_EQ(jit->translate_stats().interpreted, 2u);
+}
+
+TEST_F(Tier0, OffUnderADebuggerOrOneInstructionBlocks) {
+  // One-instruction blocks (like a debugger's modes) always translate.
+  m = std::make_unique<diff::Machine>(*jit);
+  ASSERT_TRUE(m->as->poke(kCode, kLoop, sizeof kLoop));
+  m->vcpu->options.translate_at = 2;
+  m->vcpu->options.one_insn_per_tb = true;
+  m->vcpu->state.pc = kCode;
+  ASSERT_EQ(m->vcpu->run(), ExitReason::Ecall);
+  EXPECT_EQ(m->vcpu->state.x[10], 55u);
+  EXPECT_EQ(jit->translate_stats().interpreted, 0u);
+  EXPECT_EQ(m->cache->stats().translated, 6u);
+}
+
+}  // namespace
+}  // namespace hart
