@@ -53,24 +53,6 @@ bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
 
 Gp gp_of_id(int id) { return Gp(gpq(static_cast<uint32_t>(id))); }
 
-// Pinned-register lookups, by guest register.
-struct PinTable {
-  int host[32];
-  int pin_of_host[16];  // index in kPinnedRegs by Gp id, or -1
-  PinTable() {
-    for (int& h : host) h = -1;
-    for (int& h : pin_of_host) h = -1;
-    for (int p = 0; p < 7; ++p) {
-      host[kPinnedRegs[p].xreg] = kPinnedRegs[p].host_id;
-      pin_of_host[kPinnedRegs[p].host_id] = p;
-    }
-  }
-};
-// Built at static initialization (after kPinnedRegs, above in this file):
-// pins() is on the allocator's hot path, with no guard to test per call.
-const PinTable kPinTable;
-inline const PinTable& pins() { return kPinTable; }
-
 bool is_pool(int id) {
   for (const Gp& r : kPool)
     if (static_cast<int>(r.id()) == id) return true;
@@ -78,6 +60,15 @@ bool is_pool(int id) {
 }
 
 }  // namespace
+
+PinTable::PinTable() {
+  for (int& h : host) h = -1;
+  for (int& h : pin_of_host) h = -1;
+  for (int p = 0; p < 7; ++p) {
+    host[kPinnedRegs[p].xreg] = kPinnedRegs[p].host_id;
+    pin_of_host[kPinnedRegs[p].host_id] = p;
+  }
+}
 
 Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
                  const std::vector<DecodedInsn>& helpers, const BackendOptions& opt,
@@ -1191,7 +1182,8 @@ std::string Emitter::emit_int(const IrInsn& i) {
       emit_vector(i);
       return "";
     case IrOp::goto_tb:
-      emit_exit_jump(0, static_cast<uint64_t>(i.imm));
+      if (loop_) emit_loop_branch(i, CondCode::kMaxValue);
+      else emit_exit_jump(0, static_cast<uint64_t>(i.imm));
       return "";
     case IrOp::brcond: {
       Operand sa = gp_src(i.a, rax);
@@ -1200,6 +1192,10 @@ std::string Emitter::emit_int(const IrInsn& i) {
         a_.emit(Inst::kIdTest, sa, sa);
       else
         a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
+      if (loop_) {
+        emit_loop_branch(i, cc_of(static_cast<IrCond>(i.aux)));
+        return "";
+      }
       emit_exit_jump(0, static_cast<uint64_t>(i.imm), cc_of(static_cast<IrCond>(i.aux)));
       emit_exit_jump(1, static_cast<uint64_t>(i.imm2));
       return "";
@@ -1222,6 +1218,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
 }
 
 std::string Emitter::run() {
+  plan_loop();  // may re-home pins: before the passes below read pins()
   for (size_t k = 0; k < ir_.insns.size(); ++k) {
     uint32_t args[3];
     int n = ir_args(ir_.insns[k], args);
@@ -1260,6 +1257,7 @@ std::string Emitter::run() {
         if (i.op == IrOp::get_reg) set &= static_cast<uint8_t>(~touch);
       }
     }
+    if (loop_) std::fill(lend_ok_.begin(), lend_ok_.end(), 0);  // every pin holds a guest value throughout
   }
   // Deferrable set_regs (next_set_), backwards.
   {
@@ -1296,8 +1294,12 @@ std::string Emitter::run() {
   pc_map.reserve(tb_->icount);  // one entry per guest insn: one allocation, no growth
   // Entry: honour an exit request within one TB.
   req_label_ = a_.newLabel();
-  a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
-  a_.jne(req_label_);
+  if (loop_) {
+    emit_loop_entry();  // (its loop head checks the exit request)
+  } else {
+    a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
+    a_.jne(req_label_);
+  }
   if (tb_->flags & kTbCount) emit_count_entry();
   for (idx_ = 0; idx_ < ir_.insns.size(); ++idx_) {
     const IrInsn& i = ir_.insns[idx_];
@@ -1340,11 +1342,15 @@ std::string Emitter::run() {
   // Cold paths.
   emit_vector_cold();
   for (const ExitStub& s : exit_stubs_) emit_exit_stub(s);
-  a_.bind(req_label_);
-  a_.mov(rcx, tb_->pc);
-  a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
-  a_.xor_(eax, eax);
-  emit_leave_plain();
+  if (loop_) {
+    finish_loop();
+  } else {
+    a_.bind(req_label_);
+    a_.mov(rcx, tb_->pc);
+    a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
+    a_.xor_(eax, eax);
+    emit_leave_plain();
+  }
   if (tb_->flags & kTbCount) emit_count_cold();
   for (const ColdStub& s : cold_) {
     if (s.kind != ColdStub::Fault) {
@@ -1365,6 +1371,7 @@ std::string Emitter::run() {
     }
     for (int p = 0; p < 7; ++p)  // lent registers get their guest values back (stored at lend)
       if (s.lent >> p & 1) a_.mov(gp_of_id(kPinnedRegs[p].host_id), xreg_mem(kPinnedRegs[p].xreg));
+    if (loop_) emit_loop_leave();  // (after the deferred values, which may be in resident registers)
     a_.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(s.fault_kind));
     a_.mov(state_mem(offsetof(CpuState, fault_is_write), 4), Imm(s.is_write ? 1 : 0));
     a_.mov(state_mem(offsetof(CpuState, exit_reason), 4), Imm(static_cast<int>(ExitReason::MemFault)));

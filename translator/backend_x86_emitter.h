@@ -42,6 +42,17 @@ constexpr int kVecCacheFirst = 10, kVecCacheSize = 3;
 
 enum class LocKind : uint8_t { None, Const, Gp, Xmm, GuestX, GuestF, Spill };
 
+// Which host register holds which guest register in a block: by guest
+// register the asmjit Gp id (-1: its CpuState slot), by Gp id the index in
+// kPinnedRegs of the pin it belongs to (-1: none). Every block starts from
+// kPinnedRegs; a self-loop block re-homes the pins it never touches to guest
+// registers it uses (backend_x86_loop.cpp).
+struct PinTable {
+  int host[32];
+  int pin_of_host[16];
+  PinTable();
+};
+
 struct Loc {
   LocKind kind = LocKind::None;
   uint8_t reg = 0;     // Gp id / Xmm id
@@ -145,6 +156,30 @@ class Emitter {
   void emit_leave_plain();
   void emit_exit_jump(int index, uint64_t target_pc, CondCode cc = CondCode::kMaxValue);
   void emit_exit_stub(const ExitStub& s);
+
+  // --- self-loop blocks (backend_x86_loop.cpp) ---
+  // A block whose terminator jumps back to its own start keeps guest
+  // registers it uses in the host registers of pins it does not use, from
+  // its entry to its exits: the back edge jumps to the loop head with them
+  // in place. plan_loop decides (before the allocator's backward passes,
+  // which see the re-homed registers as pinned); the others emit.
+  void plan_loop();
+  void emit_loop_entry();   // the re-homed pins' guest values out, the residents in; loop head
+  void emit_loop_leave();   // residents written back, the pins' guest values in
+  void emit_loop_branch(const IrInsn& i, CondCode cc);  // brcond (after its cmp) / goto_tb
+  void finish_loop();       // the exit-request stub, recovery ranges
+  const PinTable& pins() const { return pt_; }
+  struct LoopReg {
+    uint8_t pin;    // index in kPinnedRegs whose host register it borrows
+    uint8_t xreg;   // the guest register resident there
+    bool dirty;     // written in the block: stored at exits
+  };
+  bool loop_ = false;
+  int n_loop_ = 0;
+  LoopReg loop_regs_[7] = {};
+  Label loop_head_, loop_req_;
+  uint32_t loop_start_ = 0;  // code offset of the loop head
+  PinTable pt_;
 
   // --- integer part (backend_x86.cpp) ---
   std::string emit_int(const IrInsn& i);
