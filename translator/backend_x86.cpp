@@ -1,7 +1,8 @@
 // translator/backend_x86.cpp — IR → x86-64: value locations, register
 // allocation, integer ops, memory access, exits, helper calls, the inline
 // indirect-jump cache and the dispatcher. FP ops: backend_x86_fp.cpp;
-// bit-manipulation ops (Zba/Zbb/Zbs/Zbc): backend_x86_zb.cpp.
+// bit-manipulation ops (Zba/Zbb/Zbs/Zbc): backend_x86_zb.cpp; memory
+// checks: backend_x86_mem.cpp; self-loop blocks: backend_x86_loop.cpp.
 #include "translator/backend_x86.h"
 
 #include <ucontext.h>
@@ -49,9 +50,6 @@ CondCode cc_of(IrCond c) {
   }
 }
 
-bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
-
-Gp gp_of_id(int id) { return Gp(gpq(static_cast<uint32_t>(id))); }
 
 bool is_pool(int id) {
   for (const Gp& r : kPool)
@@ -98,6 +96,7 @@ Emitter::~Emitter() {
   give_vector(xhome_);
   give_vector(alt_reg_);
   give_vector(checked_disp_);
+  give_vector(indexed_);
   give_vector(lend_ok_);
   give_vector(lend_soft_);
   give_vector(pending_mask_);
@@ -550,60 +549,19 @@ void Emitter::emit_exit_stub(const ExitStub& s) {
   emit_leave_plain();
 }
 
-// The guest address of a load/store in a register; leaves through a fault
-// stub if it is outside the guest's address space.
-Gp Emitter::emit_address(const IrInsn& i, bool is_write) {
-  const Loc& l = loc_[i.a];
-  Gp addr = rax;
-  if (l.kind == LocKind::Gp && i.imm == 0) {
-    addr = gp_of_id(l.reg);
-  } else if (l.kind == LocKind::Gp) {
-    a_.lea(rax, ptr(gp_of_id(l.reg), static_cast<int32_t>(i.imm)));
-  } else {
-    a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
-    if (i.imm) a_.add(rax, static_cast<int32_t>(i.imm));
-  }
-  ColdStub s;
-  s.label = a_.newLabel();
-  s.kind = ColdStub::Fault;
-  s.pc = cur_pc_;
-  s.is_write = is_write;
-  s.addr_reg = addr == rax ? -1 : static_cast<int>(addr.id());
-  s.fault_kind = static_cast<uint8_t>(FaultKind::OutOfRange);
-  s.lent = lent_;
-  s.pending = pending_now();
-  a_.cmp(addr, state_mem(offsetof(CpuState, mem_limit)));
-  a_.jae(s.label);
-  cold_.push_back(s);
-  return addr;
-}
-
-Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
-  const unsigned size = i.aux & 0xf;
-  int64_t& checked = checked_disp_[i.a];
-  if (checked != INT64_MAX && fits_i32(i.imm) && i.imm >= checked &&
-      i.imm - checked + static_cast<int64_t>(size) <= static_cast<int64_t>(kGuardBytes)) {
-    const Loc& l = loc_[i.a];
-    if (l.kind == LocKind::Gp) return ptr(kMem, gp_of_id(l.reg), 0, static_cast<int32_t>(i.imm));
-    a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
-    return ptr(kMem, rax, 0, static_cast<int32_t>(i.imm));
-  }
-  Gp addr = emit_address(i, is_write);
-  if (fits_i32(i.imm) && i.imm < checked) checked = i.imm;
-  return ptr(kMem, addr, 0, 0);
-}
-
 // AMOs, LR and SC. The address must be naturally aligned (else a
 // misaligned-access fault, like Linux's SIGBUS). Locked x86 instructions are
 // full barriers, which covers every aq/rl combination.
 void Emitter::emit_atomic(const IrInsn& i) {
   const unsigned size = i.aux & 0xf;
   Gp addr = emit_address(i, i.op != IrOp::lr);
+  cold_.back().align_mask = static_cast<uint8_t>(size - 1);
   if (addr != rax) a_.mov(rax, addr);
   ColdStub mis = cold_.back();  // same pc and write flag as the range check
   mis.label = a_.newLabel();
   mis.addr_reg = -1;
   mis.fault_kind = static_cast<uint8_t>(FaultKind::Misaligned);
+  mis.align_mask = 0;
   a_.test(al, size - 1);
   a_.jnz(mis.label);
   cold_.push_back(mis);
@@ -1224,6 +1182,7 @@ std::string Emitter::run() {
     int n = ir_args(ir_.insns[k], args);
     for (int j = 0; j < n; ++j) last_use_[args[j]] = static_cast<int>(k);
   }
+  plan_indexed();  // (extends last_use_ of indexed accesses' bases)
   real_last_ = last_use_;
   // Next readers, backwards (next_use_ is the scratch "next reader after k").
   for (size_t k = ir_.insns.size(); k-- > 0;) {
@@ -1353,32 +1312,8 @@ std::string Emitter::run() {
   }
   if (tb_->flags & kTbCount) emit_count_cold();
   for (const ColdStub& s : cold_) {
-    if (s.kind != ColdStub::Fault) {
-      emit_cold_fp(s);
-      continue;
-    }
-    a_.bind(s.label);
-    if (s.addr_reg >= 0) a_.mov(rax, gp_of_id(s.addr_reg));
-    a_.mov(state_mem(offsetof(CpuState, fault_addr)), rax);
-    for (auto& [x, l] : s.pending) {  // deferred set_regs are performed
-      if (l.kind == LocKind::Gp) {
-        a_.mov(xreg_mem(x), gp_of_id(l.reg));
-        continue;
-      }
-      if (l.kind == LocKind::Const) a_.mov(rax, static_cast<uint64_t>(l.value));
-      else a_.mov(rax, mem_of(l));
-      a_.mov(xreg_mem(x), rax);
-    }
-    for (int p = 0; p < 7; ++p)  // lent registers get their guest values back (stored at lend)
-      if (s.lent >> p & 1) a_.mov(gp_of_id(kPinnedRegs[p].host_id), xreg_mem(kPinnedRegs[p].xreg));
-    if (loop_) emit_loop_leave();  // (after the deferred values, which may be in resident registers)
-    a_.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(s.fault_kind));
-    a_.mov(state_mem(offsetof(CpuState, fault_is_write), 4), Imm(s.is_write ? 1 : 0));
-    a_.mov(state_mem(offsetof(CpuState, exit_reason), 4), Imm(static_cast<int>(ExitReason::MemFault)));
-    a_.mov(rcx, s.pc);
-    a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
-    a_.xor_(eax, eax);
-    emit_leave_plain();
+    if (s.kind != ColdStub::Fault) emit_cold_fp(s);
+    else emit_fault_stub(s);
   }
   return "";
 }

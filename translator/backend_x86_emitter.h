@@ -6,7 +6,8 @@
 // guest registers are read as memory operands, constants become immediates.
 // backend_x86.cpp has the integer, memory and control-flow ops;
 // backend_x86_zb.cpp the bit-manipulation ops; backend_x86_fp.cpp the
-// floating-point ops.
+// floating-point ops; backend_x86_mem.cpp the memory checks;
+// backend_x86_loop.cpp self-loop blocks.
 #pragma once
 
 #include <asmjit/x86.h>
@@ -60,6 +61,9 @@ struct Loc {
   int64_t value = 0;   // constant
 };
 
+inline bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
+inline Gp gp_of_id(int id) { return Gp(gpq(static_cast<uint32_t>(id))); }
+
 inline Mem state_mem(size_t off, uint32_t size = 8) {
   return ptr(kState, static_cast<int32_t>(off), size);
 }
@@ -89,6 +93,14 @@ struct ColdStub {
   uint8_t lent = 0;    // Fault: pinned registers (kPinnedRegs bits) lent out here
   // Fault: deferred guest registers to store before leaving (x register, where).
   std::vector<std::pair<uint8_t, Loc>> pending;
+  // Fault of an indexed access (Emitter::plan_indexed): the check was of
+  // its base; the access's own address is `real` + real_imm.
+  // Fault of an atomic's range check: a misaligned address reports
+  // Misaligned instead (the interpreter checks alignment first).
+  uint8_t align_mask = 0;
+  bool indexed = false;
+  Loc real;
+  int64_t real_imm = 0;
 };
 
 class Emitter {
@@ -187,9 +199,25 @@ class Emitter {
   bool emit_word_op(const IrInsn& i);  // add/sub/mul + sext_w as one 32-bit op
   void emit_shift(const IrInsn& i, InstId id, bool w);
   void emit_div(const IrInsn& i);
+  // --- memory checks (backend_x86_mem.cpp) ---
   // Checks the guest address of a load/store and returns the register
   // holding it (the base register itself when there is no offset, else rax).
-  Gp emit_address(const IrInsn& i, bool is_write);
+  Gp emit_address(const IrInsn& i, bool is_write) { return emit_check(i.a, i.imm, is_write); }
+  // Checks base + imm < mem_limit (into rax unless base is a register and
+  // imm 0); `real`: the access is at real + imm (an indexed access).
+  Gp emit_check(Temp base, int64_t imm, bool is_write, Temp real = kNoTemp);
+  void emit_fault_stub(const ColdStub& s);
+  // Loads and stores whose address is add(base, index) with an index known
+  // to be small (bound_): indexed_[insn] = {base, bound of the index}. The
+  // base stays live until the access (last_use_), and one check of
+  // base + disp covers every such access at disp2 >= disp while
+  // disp2 - disp + bound + size <= kGuardBytes, like checked_disp_.
+  void plan_indexed();
+  struct Indexed {
+    Temp base = kNoTemp;
+    uint32_t span = 0;
+  };
+  std::vector<Indexed> indexed_;
   // The host operand of a plain load/store, [r14 + base + imm]: checked
   // like emit_address unless an earlier access of this block checked the
   // same base temp at a displacement <= imm (see checked_disp_).

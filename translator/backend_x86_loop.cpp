@@ -19,10 +19,6 @@
 
 namespace hart::x86be {
 
-namespace {
-Gp host_gp(int id) { return Gp(gpq(static_cast<uint32_t>(id))); }
-}  // namespace
-
 void Emitter::plan_loop() {
   loop_ = false;
   n_loop_ = 0;
@@ -76,8 +72,8 @@ void Emitter::plan_loop() {
 void Emitter::emit_loop_entry() {
   for (int k = 0; k < n_loop_; ++k) {
     const PinnedReg& pr = kPinnedRegs[loop_regs_[k].pin];
-    a_.mov(xreg_mem(pr.xreg), host_gp(pr.host_id));
-    a_.mov(host_gp(pr.host_id), xreg_mem(loop_regs_[k].xreg));
+    a_.mov(xreg_mem(pr.xreg), gp_of_id(pr.host_id));
+    a_.mov(gp_of_id(pr.host_id), xreg_mem(loop_regs_[k].xreg));
   }
   loop_head_ = a_.newLabel();
   loop_req_ = a_.newLabel();
@@ -94,8 +90,8 @@ void Emitter::emit_loop_leave() {
   for (int k = 0; k < n_loop_; ++k) {
     const LoopReg& r = loop_regs_[k];
     const PinnedReg& pr = kPinnedRegs[r.pin];
-    if (r.dirty) a_.mov(xreg_mem(r.xreg), host_gp(pr.host_id));
-    a_.mov(host_gp(pr.host_id), xreg_mem(pr.xreg));
+    if (r.dirty) a_.mov(xreg_mem(r.xreg), gp_of_id(pr.host_id));
+    a_.mov(gp_of_id(pr.host_id), xreg_mem(pr.xreg));
   }
 }
 

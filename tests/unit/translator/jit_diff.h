@@ -456,6 +456,11 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     const uint64_t before = opts.vector ? 40 : 128;
     init.x[8] = kData + kDataSize - before;
     init.x[12] = kGuestVaMax - before;
+    // Sometimes x31 lies just below 2^64: base + displacement wraps to the
+    // unmapped first page, or stays past the limit (an indexed access,
+    // add(x31, k) then a load, is checked at x31 + disp and its own
+    // address decides in the fault stub).
+    if (!opts.vector && rng() % 4 == 0) init.x[31] = 0 - 1 - rng() % 2048;
   }
   if (opts.loop) {
     init.x[kLoopCounter] = 1 + rng() % 6;
