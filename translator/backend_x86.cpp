@@ -1143,6 +1143,17 @@ std::string Emitter::emit_int(const IrInsn& i) {
       if (loop_) emit_loop_branch(i, CondCode::kMaxValue);
       else emit_exit_jump(0, static_cast<uint64_t>(i.imm));
       return "";
+    case IrOp::exit_if: {
+      Operand sa = gp_src(i.a, rax);
+      if (!sa.isReg()) { a_.emit(Inst::kIdMov, rax, sa); sa = rax; }
+      if (loc_[i.b].kind == LocKind::Const && loc_[i.b].value == 0) a_.emit(Inst::kIdTest, sa, sa);
+      else a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
+      SideExit s{a_.newLabel(), static_cast<uint64_t>(i.imm)};
+      a_.j(cc_of(static_cast<IrCond>(i.aux)), s.label);
+      side_exits_.push_back(s);
+      free_dead_operands();
+      return "";
+    }
     case IrOp::brcond: {
       Operand sa = gp_src(i.a, rax);
       if (!sa.isReg()) { a_.emit(Inst::kIdMov, rax, sa); sa = rax; }
@@ -1202,7 +1213,7 @@ std::string Emitter::run() {
     for (size_t k = ir_.insns.size(); k-- > 0;) {
       const IrInsn& i = ir_.insns[k];
       const uint8_t f = ir_info(i.op).flags;
-      const bool hard = f & (kIrClobbers | kIrTerm | kIrReadsState);
+      const bool hard = (f & (kIrClobbers | kIrTerm | kIrReadsState)) || i.op == IrOp::exit_if;
       uint8_t touch = 0;
       if ((i.op == IrOp::get_reg || i.op == IrOp::set_reg) && pins().host[i.imm] >= 0)
         touch = static_cast<uint8_t>(1u << pins().pin_of_host[pins().host[i.imm]]);
@@ -1300,7 +1311,8 @@ std::string Emitter::run() {
   }
   // Cold paths.
   emit_vector_cold();
-  for (const ExitStub& s : exit_stubs_) emit_exit_stub(s);
+  emit_side_exits();  // (before the exit stubs: they may add one)
+  for (size_t k = 0; k < exit_stubs_.size(); ++k) emit_exit_stub(exit_stubs_[k]);
   if (loop_) {
     finish_loop();
   } else {

@@ -31,12 +31,16 @@ void Emitter::plan_loop() {
                     (term.op == IrOp::brcond &&
                      (static_cast<uint64_t>(term.imm) == pc || static_cast<uint64_t>(term.imm2) == pc));
   if (!self) return;
+  // The back edge's other side, if any, is exit 0; a side exit takes the other.
+  side_exit_index_ = term.op == IrOp::brcond && term.imm != term.imm2 ? 1 : 0;
+  bool side_exit = false;
   int uses[32] = {};
   bool written[32] = {};
   for (const IrInsn& i : ir_.insns) {
     // Helper calls and code that reads guest registers from CpuState would
     // need every resident stored first: such blocks keep the plain layout.
     if (ir_info(i.op).flags & (kIrClobbers | kIrReadsState)) return;
+    side_exit |= i.op == IrOp::exit_if;
     if (i.op == IrOp::get_reg || i.op == IrOp::set_reg) {
       ++uses[i.imm];
       if (i.op == IrOp::set_reg) written[i.imm] = true;
@@ -59,7 +63,9 @@ void Emitter::plan_loop() {
   for (int k = 0; k < 31; ++k)
     if (top[order[k]] && pt_.host[order[k]] < 0) cand[n_cand++] = order[k];
   n_loop_ = std::min(n_free, n_cand);
-  if (n_loop_ == 0) return;
+  // (A superblock is a loop even with nothing to re-home: its side exit is
+  // then chainable and its back edge skips the chain.)
+  if (n_loop_ == 0 && !side_exit) return;
   loop_ = true;
   for (int k = 0; k < n_loop_; ++k) {
     const int p = free_pins[k], x = cand[k];
@@ -107,6 +113,21 @@ void Emitter::emit_loop_branch(const IrInsn& i, CondCode cc) {
   a_.j(taken_loops ? cc : negateCond(cc), loop_head_);
   emit_loop_leave();
   emit_exit_jump(0, static_cast<uint64_t>(taken_loops ? i.imm2 : i.imm));
+}
+
+void Emitter::emit_side_exits() {
+  for (const SideExit& s : side_exits_) {
+    a_.bind(s.label);
+    if (loop_) {
+      emit_loop_leave();
+      emit_exit_jump(side_exit_index_, s.target);
+      continue;
+    }
+    a_.mov(rcx, s.target);
+    a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
+    a_.xor_(eax, eax);
+    emit_leave_plain();
+  }
 }
 
 void Emitter::finish_loop() {

@@ -41,7 +41,9 @@
 // through the walker and advances it, so that after a random number of
 // iterations it runs off the data page (a host fault) or, in fault cases,
 // past the address-space limit (the range check or the guard), with the
-// body's registers resident and written.
+// body's registers resident and written. Half of the loops also have a
+// conditional branch out of the loop before the back edge, which the
+// frontend turns into a side exit (exit_if) of one superblock.
 #pragma once
 
 #include <sys/mman.h>
@@ -361,6 +363,15 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
     const uint32_t rs = static_cast<uint32_t>(rng() % 32);
     slots.push_back(Slot{0x23u | 3u << 12 | kLoopWalker << 15 | rs << 20, 4});
     slots.push_back(Slot{0x13u | kLoopWalker << 7 | kLoopWalker << 15 | 64u << 20, 4});
+    if (rng() % 2) {
+      // A forward branch out of the loop (to the final ecall) just before
+      // the back edge: the block goes on past it (a loop superblock whose
+      // side exit leaves with the registers resident).
+      static const uint32_t kF3[] = {0, 1, 4, 5, 6, 7};
+      Slot b{0, 4, 1, kF3[rng() % 6], static_cast<unsigned>(rng() % 32), static_cast<unsigned>(rng() % 32),
+             1u << 30};
+      slots.push_back(b);
+    }
     slots.push_back(Slot{0x13u | kLoopCounter << 7 | kLoopCounter << 15 | 0xfffu << 20, 4});
     slots.push_back(Slot{0, 4, 1, 1, kLoopCounter, 0, 0});  // back to the first instruction
   }
@@ -501,7 +512,7 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     if (jm.log.open_file(dump, &e)) jm.log.set_mask(kLog_in_asm | kLog_op_opt | kLog_out_asm);
   }
   ExitReason r = jm.vcpu->run();
-  uint64_t max = opts.loop ? (len + 4) * 6 + 1 : len + 1;
+  uint64_t max = opts.loop ? (len + 8) * 7 : len + 1;  // (the tail: at most 5 more, 6 iterations)
   im.vcpu->run_guarded([](Vcpu& v, void* n) { interp_run(v, *static_cast<uint64_t*>(n)); }, &max);
   const CpuState &a = jm.vcpu->state, &b = im.vcpu->state;
   std::ostringstream why;
