@@ -223,9 +223,15 @@ class Emitter {
   // base + disp covers every such access at disp2 >= disp while
   // disp2 - disp + bound + size <= kGuardBytes, like checked_disp_.
   void plan_indexed();
+  // A constant index (an addi before the access) needs no live base: the
+  // access is checked at its own address as usual, which also checks
+  // base + index + imm for the base's later accesses (and may use the
+  // base's earlier check).
   struct Indexed {
     Temp base = kNoTemp;
     uint32_t span = 0;
+    bool constant = false;
+    int64_t value = 0;  // constant: the index
   };
   std::vector<Indexed> indexed_;
   // The host operand of a plain load/store, [r14 + base + imm]: checked

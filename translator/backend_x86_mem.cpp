@@ -76,6 +76,13 @@ void Emitter::plan_indexed() {
     if (d.op != IrOp::add) continue;
     Temp base = d.a, index = d.b;
     if (bound[base] < bound[index]) std::swap(base, index);
+    uint64_t c = 0;
+    const bool cb = cval(d.b, &c), ca = !cb && cval(d.a, &c);
+    if (ca || cb) {  // base + constant
+      const int64_t disp = static_cast<int64_t>(c) + i.imm;
+      if (fits_i32(static_cast<int64_t>(c)) && fits_i32(disp)) indexed_[k] = {cb ? d.a : d.b, 0, true, static_cast<int64_t>(c)};
+      continue;
+    }
     if (bound[index] > kMaxIndexSpan) continue;
     indexed_[k] = {base, static_cast<uint32_t>(bound[index])};
     if (last_use_[base] < static_cast<int>(k)) last_use_[base] = static_cast<int>(k);
@@ -126,7 +133,16 @@ Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
     a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
     return ptr(kMem, rax, 0, static_cast<int32_t>(i.imm));
   };
-  if (ix.base != kNoTemp) {
+  if (ix.base != kNoTemp && ix.constant) {
+    // The access is at base + (index + imm): an earlier check of the base
+    // may cover it; its own check covers the base's later accesses.
+    const int64_t disp = ix.value + i.imm;
+    int64_t& based = checked_disp_[ix.base];
+    if (based != INT64_MAX && disp >= based &&
+        disp - based + static_cast<int64_t>(size) <= static_cast<int64_t>(kGuardBytes))
+      return direct();
+  }
+  if (ix.base != kNoTemp && !ix.constant) {
     // base + imm checked (now or by an earlier access at a displacement
     // <= imm): base + index + imm < limit + guard.
     int64_t& checked = checked_disp_[ix.base];
@@ -144,6 +160,10 @@ Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
     return direct();
   Gp addr = emit_address(i, is_write);
   if (fits_i32(i.imm) && i.imm < checked) checked = i.imm;
+  if (ix.base != kNoTemp && ix.constant) {  // (only after a check of this very address)
+    int64_t& based = checked_disp_[ix.base];
+    based = std::min(based, ix.value + i.imm);
+  }
   return ptr(kMem, addr, 0, 0);
 }
 
