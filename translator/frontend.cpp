@@ -688,6 +688,19 @@ static bool loops_back(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigne
   return false;
 }
 
+// A block with a side exit must become a self-loop block in the backend
+// (Emitter::plan_loop): it ends with a branch or jump back to `pc` and has
+// no helper call or op that reads guest registers from CpuState.
+static bool self_loop_ok(const IrBlock& ir, uint64_t pc) {
+  const IrInsn& t = ir.insns.back();
+  if (!((t.op == IrOp::brcond && (static_cast<uint64_t>(t.imm) == pc || static_cast<uint64_t>(t.imm2) == pc)) ||
+        (t.op == IrOp::goto_tb && static_cast<uint64_t>(t.imm) == pc)))
+    return false;
+  for (const IrInsn& i : ir.insns)
+    if (ir_info(i.op).flags & (kIrClobbers | kIrReadsState)) return false;
+  return true;
+}
+
 bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fetch,
                      GuestBlock* out, uint64_t* fault_pc) {
   const unsigned max_insns = opt.max_insns;
@@ -757,6 +770,17 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     }
   }
   if (!ended) out->ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
+  if (side_exit && !self_loop_ok(out->ir, pc)) {
+    // The backend keeps such a block a plain one, whose side exit could not
+    // be chained: translate it again without the side exit.
+    out->insns.clear();
+    out->helper_insns.clear();
+    out->ir.insns.clear();
+    out->ir.num_temps = 0;
+    FrontendOptions plain = opt;
+    plain.loop_superblocks = false;
+    return translate_block(pc, plain, fetch, out, fault_pc);
+  }
   return true;
 }
 
