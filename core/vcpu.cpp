@@ -41,7 +41,13 @@ void vcpu_host_fault(int sig, siginfo_t* si, void* ucv) {
   if (v && sig == SIGSEGV && si->si_code == SEGV_ACCERR && (uc->uc_mcontext.gregs[REG_ERR] & 2) &&
       v->as_.contains_host(si->si_addr)) {
     uint64_t g = static_cast<uint8_t*>(si->si_addr) - v->as_.base();
-    if (v->as_.unprotect_code(g, 1)) return;
+    if (v->as_.unprotect_code(g, 1)) {
+      // Guest code that wrote code leaves at its next block boundary or
+      // loop back edge (a self-loop block's back edge is not a chained
+      // exit that invalidation could unchain).
+      if (v->in_guest_) v->state.exit_request.store(1, std::memory_order_release);
+      return;
+    }
   }
   // hartd copying guest memory (AddressSpace::read/write/peek): that copy fails.
   guarded_copy_fault(si->si_addr);

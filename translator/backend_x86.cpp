@@ -1,7 +1,8 @@
 // translator/backend_x86.cpp — IR → x86-64: value locations, register
 // allocation, integer ops, memory access, exits, helper calls, the inline
 // indirect-jump cache and the dispatcher. FP ops: backend_x86_fp.cpp;
-// bit-manipulation ops (Zba/Zbb/Zbs/Zbc): backend_x86_zb.cpp.
+// bit-manipulation ops (Zba/Zbb/Zbs/Zbc): backend_x86_zb.cpp; memory
+// checks: backend_x86_mem.cpp; self-loop blocks: backend_x86_loop.cpp.
 #include "translator/backend_x86.h"
 
 #include <ucontext.h>
@@ -49,27 +50,6 @@ CondCode cc_of(IrCond c) {
   }
 }
 
-bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
-
-Gp gp_of_id(int id) { return Gp(gpq(static_cast<uint32_t>(id))); }
-
-// Pinned-register lookups, by guest register.
-struct PinTable {
-  int host[32];
-  int pin_of_host[16];  // index in kPinnedRegs by Gp id, or -1
-  PinTable() {
-    for (int& h : host) h = -1;
-    for (int& h : pin_of_host) h = -1;
-    for (int p = 0; p < 7; ++p) {
-      host[kPinnedRegs[p].xreg] = kPinnedRegs[p].host_id;
-      pin_of_host[kPinnedRegs[p].host_id] = p;
-    }
-  }
-};
-// Built at static initialization (after kPinnedRegs, above in this file):
-// pins() is on the allocator's hot path, with no guard to test per call.
-const PinTable kPinTable;
-inline const PinTable& pins() { return kPinTable; }
 
 bool is_pool(int id) {
   for (const Gp& r : kPool)
@@ -78,6 +58,15 @@ bool is_pool(int id) {
 }
 
 }  // namespace
+
+PinTable::PinTable() {
+  for (int& h : host) h = -1;
+  for (int& h : pin_of_host) h = -1;
+  for (int p = 0; p < 7; ++p) {
+    host[kPinnedRegs[p].xreg] = kPinnedRegs[p].host_id;
+    pin_of_host[kPinnedRegs[p].host_id] = p;
+  }
+}
 
 Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
                  const std::vector<DecodedInsn>& helpers, const BackendOptions& opt,
@@ -107,6 +96,7 @@ Emitter::~Emitter() {
   give_vector(xhome_);
   give_vector(alt_reg_);
   give_vector(checked_disp_);
+  give_vector(indexed_);
   give_vector(lend_ok_);
   give_vector(lend_soft_);
   give_vector(pending_mask_);
@@ -559,60 +549,19 @@ void Emitter::emit_exit_stub(const ExitStub& s) {
   emit_leave_plain();
 }
 
-// The guest address of a load/store in a register; leaves through a fault
-// stub if it is outside the guest's address space.
-Gp Emitter::emit_address(const IrInsn& i, bool is_write) {
-  const Loc& l = loc_[i.a];
-  Gp addr = rax;
-  if (l.kind == LocKind::Gp && i.imm == 0) {
-    addr = gp_of_id(l.reg);
-  } else if (l.kind == LocKind::Gp) {
-    a_.lea(rax, ptr(gp_of_id(l.reg), static_cast<int32_t>(i.imm)));
-  } else {
-    a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
-    if (i.imm) a_.add(rax, static_cast<int32_t>(i.imm));
-  }
-  ColdStub s;
-  s.label = a_.newLabel();
-  s.kind = ColdStub::Fault;
-  s.pc = cur_pc_;
-  s.is_write = is_write;
-  s.addr_reg = addr == rax ? -1 : static_cast<int>(addr.id());
-  s.fault_kind = static_cast<uint8_t>(FaultKind::OutOfRange);
-  s.lent = lent_;
-  s.pending = pending_now();
-  a_.cmp(addr, state_mem(offsetof(CpuState, mem_limit)));
-  a_.jae(s.label);
-  cold_.push_back(s);
-  return addr;
-}
-
-Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
-  const unsigned size = i.aux & 0xf;
-  int64_t& checked = checked_disp_[i.a];
-  if (checked != INT64_MAX && fits_i32(i.imm) && i.imm >= checked &&
-      i.imm - checked + static_cast<int64_t>(size) <= static_cast<int64_t>(kGuardBytes)) {
-    const Loc& l = loc_[i.a];
-    if (l.kind == LocKind::Gp) return ptr(kMem, gp_of_id(l.reg), 0, static_cast<int32_t>(i.imm));
-    a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
-    return ptr(kMem, rax, 0, static_cast<int32_t>(i.imm));
-  }
-  Gp addr = emit_address(i, is_write);
-  if (fits_i32(i.imm) && i.imm < checked) checked = i.imm;
-  return ptr(kMem, addr, 0, 0);
-}
-
 // AMOs, LR and SC. The address must be naturally aligned (else a
 // misaligned-access fault, like Linux's SIGBUS). Locked x86 instructions are
 // full barriers, which covers every aq/rl combination.
 void Emitter::emit_atomic(const IrInsn& i) {
   const unsigned size = i.aux & 0xf;
   Gp addr = emit_address(i, i.op != IrOp::lr);
+  cold_.back().align_mask = static_cast<uint8_t>(size - 1);
   if (addr != rax) a_.mov(rax, addr);
   ColdStub mis = cold_.back();  // same pc and write flag as the range check
   mis.label = a_.newLabel();
   mis.addr_reg = -1;
   mis.fault_kind = static_cast<uint8_t>(FaultKind::Misaligned);
+  mis.align_mask = 0;
   a_.test(al, size - 1);
   a_.jnz(mis.label);
   cold_.push_back(mis);
@@ -1191,8 +1140,20 @@ std::string Emitter::emit_int(const IrInsn& i) {
       emit_vector(i);
       return "";
     case IrOp::goto_tb:
-      emit_exit_jump(0, static_cast<uint64_t>(i.imm));
+      if (loop_) emit_loop_branch(i, CondCode::kMaxValue);
+      else emit_exit_jump(0, static_cast<uint64_t>(i.imm));
       return "";
+    case IrOp::exit_if: {
+      Operand sa = gp_src(i.a, rax);
+      if (!sa.isReg()) { a_.emit(Inst::kIdMov, rax, sa); sa = rax; }
+      if (loc_[i.b].kind == LocKind::Const && loc_[i.b].value == 0) a_.emit(Inst::kIdTest, sa, sa);
+      else a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
+      SideExit s{a_.newLabel(), static_cast<uint64_t>(i.imm)};
+      a_.j(cc_of(static_cast<IrCond>(i.aux)), s.label);
+      side_exits_.push_back(s);
+      free_dead_operands();
+      return "";
+    }
     case IrOp::brcond: {
       Operand sa = gp_src(i.a, rax);
       if (!sa.isReg()) { a_.emit(Inst::kIdMov, rax, sa); sa = rax; }
@@ -1200,6 +1161,10 @@ std::string Emitter::emit_int(const IrInsn& i) {
         a_.emit(Inst::kIdTest, sa, sa);
       else
         a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
+      if (loop_) {
+        emit_loop_branch(i, cc_of(static_cast<IrCond>(i.aux)));
+        return "";
+      }
       emit_exit_jump(0, static_cast<uint64_t>(i.imm), cc_of(static_cast<IrCond>(i.aux)));
       emit_exit_jump(1, static_cast<uint64_t>(i.imm2));
       return "";
@@ -1222,11 +1187,13 @@ std::string Emitter::emit_int(const IrInsn& i) {
 }
 
 std::string Emitter::run() {
+  plan_loop();  // may re-home pins: before the passes below read pins()
   for (size_t k = 0; k < ir_.insns.size(); ++k) {
     uint32_t args[3];
     int n = ir_args(ir_.insns[k], args);
     for (int j = 0; j < n; ++j) last_use_[args[j]] = static_cast<int>(k);
   }
+  plan_indexed();  // (extends last_use_ of indexed accesses' bases)
   real_last_ = last_use_;
   // Next readers, backwards (next_use_ is the scratch "next reader after k").
   for (size_t k = ir_.insns.size(); k-- > 0;) {
@@ -1246,7 +1213,7 @@ std::string Emitter::run() {
     for (size_t k = ir_.insns.size(); k-- > 0;) {
       const IrInsn& i = ir_.insns[k];
       const uint8_t f = ir_info(i.op).flags;
-      const bool hard = f & (kIrClobbers | kIrTerm | kIrReadsState);
+      const bool hard = (f & (kIrClobbers | kIrTerm | kIrReadsState)) || i.op == IrOp::exit_if;
       uint8_t touch = 0;
       if ((i.op == IrOp::get_reg || i.op == IrOp::set_reg) && pins().host[i.imm] >= 0)
         touch = static_cast<uint8_t>(1u << pins().pin_of_host[pins().host[i.imm]]);
@@ -1260,6 +1227,7 @@ std::string Emitter::run() {
         if (i.op == IrOp::get_reg) set &= static_cast<uint8_t>(~touch);
       }
     }
+    if (loop_) std::fill(lend_ok_.begin(), lend_ok_.end(), 0);  // every pin holds a guest value throughout
   }
   // Deferrable set_regs (next_set_), backwards.
   {
@@ -1296,8 +1264,12 @@ std::string Emitter::run() {
   pc_map.reserve(tb_->icount);  // one entry per guest insn: one allocation, no growth
   // Entry: honour an exit request within one TB.
   req_label_ = a_.newLabel();
-  a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
-  a_.jne(req_label_);
+  if (loop_) {
+    emit_loop_entry();  // (its loop head checks the exit request)
+  } else {
+    a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
+    a_.jne(req_label_);
+  }
   if (tb_->flags & kTbCount) emit_count_entry();
   for (idx_ = 0; idx_ < ir_.insns.size(); ++idx_) {
     const IrInsn& i = ir_.insns[idx_];
@@ -1339,39 +1311,21 @@ std::string Emitter::run() {
   }
   // Cold paths.
   emit_vector_cold();
-  for (const ExitStub& s : exit_stubs_) emit_exit_stub(s);
-  a_.bind(req_label_);
-  a_.mov(rcx, tb_->pc);
-  a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
-  a_.xor_(eax, eax);
-  emit_leave_plain();
-  if (tb_->flags & kTbCount) emit_count_cold();
-  for (const ColdStub& s : cold_) {
-    if (s.kind != ColdStub::Fault) {
-      emit_cold_fp(s);
-      continue;
-    }
-    a_.bind(s.label);
-    if (s.addr_reg >= 0) a_.mov(rax, gp_of_id(s.addr_reg));
-    a_.mov(state_mem(offsetof(CpuState, fault_addr)), rax);
-    for (auto& [x, l] : s.pending) {  // deferred set_regs are performed
-      if (l.kind == LocKind::Gp) {
-        a_.mov(xreg_mem(x), gp_of_id(l.reg));
-        continue;
-      }
-      if (l.kind == LocKind::Const) a_.mov(rax, static_cast<uint64_t>(l.value));
-      else a_.mov(rax, mem_of(l));
-      a_.mov(xreg_mem(x), rax);
-    }
-    for (int p = 0; p < 7; ++p)  // lent registers get their guest values back (stored at lend)
-      if (s.lent >> p & 1) a_.mov(gp_of_id(kPinnedRegs[p].host_id), xreg_mem(kPinnedRegs[p].xreg));
-    a_.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(s.fault_kind));
-    a_.mov(state_mem(offsetof(CpuState, fault_is_write), 4), Imm(s.is_write ? 1 : 0));
-    a_.mov(state_mem(offsetof(CpuState, exit_reason), 4), Imm(static_cast<int>(ExitReason::MemFault)));
-    a_.mov(rcx, s.pc);
+  emit_side_exits();  // (before the exit stubs: they may add one)
+  for (size_t k = 0; k < exit_stubs_.size(); ++k) emit_exit_stub(exit_stubs_[k]);
+  if (loop_) {
+    finish_loop();
+  } else {
+    a_.bind(req_label_);
+    a_.mov(rcx, tb_->pc);
     a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
     a_.xor_(eax, eax);
     emit_leave_plain();
+  }
+  if (tb_->flags & kTbCount) emit_count_cold();
+  for (const ColdStub& s : cold_) {
+    if (s.kind != ColdStub::Fault) emit_cold_fp(s);
+    else emit_fault_stub(s);
   }
   return "";
 }

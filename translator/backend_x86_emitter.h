@@ -6,7 +6,8 @@
 // guest registers are read as memory operands, constants become immediates.
 // backend_x86.cpp has the integer, memory and control-flow ops;
 // backend_x86_zb.cpp the bit-manipulation ops; backend_x86_fp.cpp the
-// floating-point ops.
+// floating-point ops; backend_x86_mem.cpp the memory checks;
+// backend_x86_loop.cpp self-loop blocks.
 #pragma once
 
 #include <asmjit/x86.h>
@@ -42,12 +43,26 @@ constexpr int kVecCacheFirst = 10, kVecCacheSize = 3;
 
 enum class LocKind : uint8_t { None, Const, Gp, Xmm, GuestX, GuestF, Spill };
 
+// Which host register holds which guest register in a block: by guest
+// register the asmjit Gp id (-1: its CpuState slot), by Gp id the index in
+// kPinnedRegs of the pin it belongs to (-1: none). Every block starts from
+// kPinnedRegs; a self-loop block re-homes the pins it never touches to guest
+// registers it uses (backend_x86_loop.cpp).
+struct PinTable {
+  int host[32];
+  int pin_of_host[16];
+  PinTable();
+};
+
 struct Loc {
   LocKind kind = LocKind::None;
   uint8_t reg = 0;     // Gp id / Xmm id
   int32_t index = 0;   // guest register number or spill slot
   int64_t value = 0;   // constant
 };
+
+inline bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
+inline Gp gp_of_id(int id) { return Gp(gpq(static_cast<uint32_t>(id))); }
 
 inline Mem state_mem(size_t off, uint32_t size = 8) {
   return ptr(kState, static_cast<int32_t>(off), size);
@@ -78,6 +93,14 @@ struct ColdStub {
   uint8_t lent = 0;    // Fault: pinned registers (kPinnedRegs bits) lent out here
   // Fault: deferred guest registers to store before leaving (x register, where).
   std::vector<std::pair<uint8_t, Loc>> pending;
+  // Fault of an indexed access (Emitter::plan_indexed): the check was of
+  // its base; the access's own address is `real` + real_imm.
+  // Fault of an atomic's range check: a misaligned address reports
+  // Misaligned instead (the interpreter checks alignment first).
+  uint8_t align_mask = 0;
+  bool indexed = false;
+  Loc real;
+  int64_t real_imm = 0;
 };
 
 class Emitter {
@@ -146,15 +169,71 @@ class Emitter {
   void emit_exit_jump(int index, uint64_t target_pc, CondCode cc = CondCode::kMaxValue);
   void emit_exit_stub(const ExitStub& s);
 
+  // --- self-loop blocks (backend_x86_loop.cpp) ---
+  // A block whose terminator jumps back to its own start keeps guest
+  // registers it uses in the host registers of pins it does not use, from
+  // its entry to its exits: the back edge jumps to the loop head with them
+  // in place. plan_loop decides (before the allocator's backward passes,
+  // which see the re-homed registers as pinned); the others emit.
+  void plan_loop();
+  void emit_loop_entry();   // the re-homed pins' guest values out, the residents in; loop head
+  void emit_loop_leave();   // residents written back, the pins' guest values in
+  void emit_loop_branch(const IrInsn& i, CondCode cc);  // brcond (after its cmp) / goto_tb
+  void finish_loop();       // the exit-request stub, recovery ranges
+  // exit_if (a loop superblock's side exit): the cold path that leaves for
+  // its target — chainable in a self-loop block (after emit_loop_leave),
+  // else a plain exit.
+  struct SideExit {
+    Label label;
+    uint64_t target;
+  };
+  std::vector<SideExit> side_exits_;
+  int side_exit_index_ = 0;  // the chainable exit a self-loop block's side exit uses
+  void emit_side_exits();
+  const PinTable& pins() const { return pt_; }
+  struct LoopReg {
+    uint8_t pin;    // index in kPinnedRegs whose host register it borrows
+    uint8_t xreg;   // the guest register resident there
+    bool dirty;     // written in the block: stored at exits
+  };
+  bool loop_ = false;
+  int n_loop_ = 0;
+  LoopReg loop_regs_[7] = {};
+  Label loop_head_, loop_req_;
+  uint32_t loop_start_ = 0;  // code offset of the loop head
+  PinTable pt_;
+
   // --- integer part (backend_x86.cpp) ---
   std::string emit_int(const IrInsn& i);
   void emit_binop(const IrInsn& i, InstId id, bool commutative);
   bool emit_word_op(const IrInsn& i);  // add/sub/mul + sext_w as one 32-bit op
   void emit_shift(const IrInsn& i, InstId id, bool w);
   void emit_div(const IrInsn& i);
+  // --- memory checks (backend_x86_mem.cpp) ---
   // Checks the guest address of a load/store and returns the register
   // holding it (the base register itself when there is no offset, else rax).
-  Gp emit_address(const IrInsn& i, bool is_write);
+  Gp emit_address(const IrInsn& i, bool is_write) { return emit_check(i.a, i.imm, is_write); }
+  // Checks base + imm < mem_limit (into rax unless base is a register and
+  // imm 0); `real`: the access is at real + imm (an indexed access).
+  Gp emit_check(Temp base, int64_t imm, bool is_write, Temp real = kNoTemp);
+  void emit_fault_stub(const ColdStub& s);
+  // Loads and stores whose address is add(base, index) with an index known
+  // to be small (bound_): indexed_[insn] = {base, bound of the index}. The
+  // base stays live until the access (last_use_), and one check of
+  // base + disp covers every such access at disp2 >= disp while
+  // disp2 - disp + bound + size <= kGuardBytes, like checked_disp_.
+  void plan_indexed();
+  // A constant index (an addi before the access) needs no live base: the
+  // access is checked at its own address as usual, which also checks
+  // base + index + imm for the base's later accesses (and may use the
+  // base's earlier check).
+  struct Indexed {
+    Temp base = kNoTemp;
+    uint32_t span = 0;
+    bool constant = false;
+    int64_t value = 0;  // constant: the index
+  };
+  std::vector<Indexed> indexed_;
   // The host operand of a plain load/store, [r14 + base + imm]: checked
   // like emit_address unless an earlier access of this block checked the
   // same base temp at a displacement <= imm (see checked_disp_).

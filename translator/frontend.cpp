@@ -665,6 +665,42 @@ bool trans_insn(Ctx& c) {
 
 }  // namespace
 
+// Whether the straight code from `from` reaches, within a few instructions
+// and the block's size limit, a branch or jump back to the block's start
+// `pc` (with no other control flow, system instruction or breakpoint
+// before it).
+static bool loops_back(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigned done, unsigned max_insns) {
+  constexpr unsigned kLookAhead = 24;
+  uint64_t cur = from;
+  for (unsigned k = 0; k < kLookAhead && done + k < max_insns; ++k) {
+    uint16_t lo = 0, hi = 0;
+    if (!fetch(cur, &lo) || (!is_compressed(lo) && !fetch(cur + 2, &hi))) return false;
+    const DecodedInsn d = decode(lo | static_cast<uint32_t>(hi) << 16);
+    const uint32_t f = d.info().flags;
+    if (d.op == Opcode::illegal || (f & kSystem)) return false;
+    if (f & kEndsTb) {
+      const bool branch = f & kBranch;
+      const bool jump = d.op == Opcode::jal && d.rd == 0;
+      return (branch || jump) && cur + d.imm == pc;
+    }
+    cur += d.len;
+  }
+  return false;
+}
+
+// A block with a side exit must become a self-loop block in the backend
+// (Emitter::plan_loop): it ends with a branch or jump back to `pc` and has
+// no helper call or op that reads guest registers from CpuState.
+static bool self_loop_ok(const IrBlock& ir, uint64_t pc) {
+  const IrInsn& t = ir.insns.back();
+  if (!((t.op == IrOp::brcond && (static_cast<uint64_t>(t.imm) == pc || static_cast<uint64_t>(t.imm2) == pc)) ||
+        (t.op == IrOp::goto_tb && static_cast<uint64_t>(t.imm) == pc)))
+    return false;
+  for (const IrInsn& i : ir.insns)
+    if (ir_info(i.op).flags & (kIrClobbers | kIrReadsState)) return false;
+  return true;
+}
+
 bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fetch,
                      GuestBlock* out, uint64_t* fault_pc) {
   const unsigned max_insns = opt.max_insns;
@@ -674,6 +710,7 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
   uint64_t cur = pc;
   bool ended = false;
   std::vector<uint64_t> starts{pc};  // where each straight run began (loop check)
+  bool side_exit = false;  // one exit_if per block (loop superblocks)
   const bool check_bp = opt.debug && opt.debug->has_breakpoints();
   VBlockState vstate;
   vstate.vtype = opt.vtype_hint;
@@ -706,6 +743,18 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     out->lo = std::min(out->lo, cur);
     out->pc_end = std::max(out->pc_end, cur + d.len);
     cur += d.len;
+    if (ended && !side_exit && opt.loop_superblocks && !check_bp && !out->ir.insns.empty() &&
+        out->ir.insns.back().op == IrOp::brcond && loops_back(fetch, pc, cur, n + 1, max_insns)) {
+      // Leave through the taken side only; the fall-through goes on to the
+      // back edge (loops_back).
+      IrInsn& br = out->ir.insns.back();
+      if (static_cast<uint64_t>(br.imm) != pc && static_cast<uint64_t>(br.imm2) == cur) {
+        br.op = IrOp::exit_if;
+        br.imm2 = 0;
+        side_exit = true;
+        ended = false;
+      }
+    }
     if (c.follow) {
       // Continue at the jump target unless this block already covers it.
       bool seen = false;
@@ -721,6 +770,17 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     }
   }
   if (!ended) out->ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
+  if (side_exit && !self_loop_ok(out->ir, pc)) {
+    // The backend keeps such a block a plain one, whose side exit could not
+    // be chained: translate it again without the side exit.
+    out->insns.clear();
+    out->helper_insns.clear();
+    out->ir.insns.clear();
+    out->ir.num_temps = 0;
+    FrontendOptions plain = opt;
+    plain.loop_superblocks = false;
+    return translate_block(pc, plain, fetch, out, fault_pc);
+  }
   return true;
 }
 

@@ -56,6 +56,12 @@ struct FrontendOptions {
   // Unconditional jumps (j) to targets nearer than this continue the block
   // at the target instead of ending it, so small loops become one block.
   uint64_t follow_jumps_within = 4096;
+  // A conditional branch early in a block whose fall-through path soon
+  // branches back to the block's start becomes a side exit (exit_if) and
+  // the block goes on: a loop spanning the branch becomes one self-loop
+  // block (see "Self-loop blocks" in docs/ARCHITECTURE.md). Off for
+  // counting, single-step and debugger blocks.
+  bool loop_superblocks = true;
   // Debugger breakpoints: the block stops before an instruction that has
   // one (an exit with ExitReason::Breakpoint, pc on it). A debugger step
   // (debug_step) runs its one instruction even if it has a breakpoint.

@@ -120,6 +120,7 @@ enum IrOpFlags : uint8_t {
   X(call_interp, 0, kIrSide | kIrFault | kIrClobbers, "interpret insn #imm")    \
   X(vec, 1, kIrSide | kIrFault | kIrReadsState, "vector insn #imm (scalar operand a), vtype imm2: frontend_v.h") \
   X(vec_x, 1, kIrDst | kIrSide | kIrFault | kIrReadsState, "vec with a scalar result (vl, vmv.x.s, vfmv.f.s)") \
+  X(exit_if, 2, kIrSide | kIrFault, "a cond b ? leave to pc imm : go on (side exit of a loop superblock)") \
   X(goto_tb, 0, kIrSide | kIrTerm, "continue at pc imm (chainable exit aux)")   \
   X(brcond, 2, kIrSide | kIrTerm, "a cond b ? pc imm : pc imm2 (chainable)")    \
   X(jump_ind, 1, kIrSide | kIrTerm, "continue at pc a")                         \

@@ -412,6 +412,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   FrontendOptions fopt;
   fopt.max_insns = (flags & kTbOneInsn) ? 1 : kMaxBlockInsns;
   fopt.fp_dynamic_inline = !(flags & kTbFrmNoHost);
+  fopt.loop_superblocks = !(flags & (kTbOneInsn | kTbDebugStep | kTbCount));
   fopt.host_fma = host_.fma;
   fopt.host_clmul = host_.pclmul;
   fopt.host_sse41 = host_.sse41;

@@ -33,6 +33,17 @@
 // register, strided ones a small stride (x9..x11, x13..x15). v0..v31, vl,
 // vtype, vstart, vxrm and vxsat are compared. CaseOptions::pmlen runs a
 // case with Supm pointer masking and tagged base registers.
+// CaseOptions::loop makes the stream (integer instructions, no branches)
+// the body of a loop that runs 1..6 times, one block that branches back to
+// its own start (the backend's self-loop blocks: guest registers resident
+// in host registers across iterations, backend_x86_loop.cpp): a counter
+// (x30) and a walker (x29) the body never writes; the loop's tail stores
+// through the walker and advances it, so that after a random number of
+// iterations it runs off the data page (a host fault) or, in fault cases,
+// past the address-space limit (the range check or the guard), with the
+// body's registers resident and written. Half of the loops also have a
+// conditional branch out of the loop before the back edge, which the
+// frontend turns into a side exit (exit_if) of one superblock.
 #pragma once
 
 #include <sys/mman.h>
@@ -143,6 +154,15 @@ inline int make_pair(std::mt19937_64& rng, uint32_t out[4]) {
   return 2;
 }
 
+// The loop case's counter and walker (CaseOptions::loop): never written by
+// the body.
+constexpr unsigned kLoopCounter = 30, kLoopWalker = 29;
+
+inline bool writes_x(const DecodedInsn& d, unsigned r) {
+  const InsnInfo& in = d.info();
+  return !(in.flags & kFd) && in.format != InsnFormat::S && in.format != InsnFormat::B && d.rd == r;
+}
+
 struct Machine {
   std::unique_ptr<AddressSpace> as;
   std::unique_ptr<TbCache> cache;
@@ -166,6 +186,7 @@ struct CaseOptions {
   // masking translations, the interpreter's helpers) and the base
   // registers carry random tags in their top pmlen bits.
   unsigned pmlen = 0;
+  bool loop = false;     // the stream is the body of a self-loop (see the top of this file)
 };
 // In fault cases: s0 points 128 bytes before the end of the data page, a2
 // 128 bytes before the end of the address space (its last page is mapped
@@ -287,6 +308,9 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
     if (rng() % 10 == 0 && slots.size() + 4 <= len) {
       uint32_t words[4];
       int n = make_pair(rng, words);
+      if (opts.loop)
+        for (int k = 0; k < n; ++k)
+          if (writes_x(decode(words[k]), kLoopCounter) || writes_x(decode(words[k]), kLoopWalker)) n = 0;
       for (int k = 0; k < n; ++k) {
         slots.push_back(Slot{words[k], 4});
         if (k) slots.back().kind = 3;  // never a branch target: it needs what precedes it
@@ -339,7 +363,27 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       if (!allowed(d) || !vector_legal(d, vtype, frm)) continue;
     }
     if (!allowed(d)) continue;
+    if (opts.loop && ((d.info().flags & (kFd | kFs1 | kFs2 | kFs3 | kRm | kVector)) ||
+                      writes_x(d, kLoopCounter) || writes_x(d, kLoopWalker)))
+      continue;
     slots.push_back(Slot{w, d.len});
+  }
+  if (opts.loop) {
+    // sd rS, 0(x29); addi x29, x29, 64; addi x30, x30, -1; bne x30, x0, <start>
+    const uint32_t rs = static_cast<uint32_t>(rng() % 32);
+    slots.push_back(Slot{0x23u | 3u << 12 | kLoopWalker << 15 | rs << 20, 4});
+    slots.push_back(Slot{0x13u | kLoopWalker << 7 | kLoopWalker << 15 | 64u << 20, 4});
+    if (rng() % 2) {
+      // A forward branch out of the loop (to the final ecall) just before
+      // the back edge: the block goes on past it (a loop superblock whose
+      // side exit leaves with the registers resident).
+      static const uint32_t kF3[] = {0, 1, 4, 5, 6, 7};
+      Slot b{0, 4, 1, kF3[rng() % 6], static_cast<unsigned>(rng() % 32), static_cast<unsigned>(rng() % 32),
+             1u << 30};
+      slots.push_back(b);
+    }
+    slots.push_back(Slot{0x13u | kLoopCounter << 7 | kLoopCounter << 15 | 0xfffu << 20, 4});
+    slots.push_back(Slot{0, 4, 1, 1, kLoopCounter, 0, 0});  // back to the first instruction
   }
   std::vector<uint64_t> pos(slots.size() + 1);
   for (size_t k = 0; k < slots.size(); ++k) pos[k + 1] = pos[k] + slots[k].len;
@@ -433,6 +477,16 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     const uint64_t before = opts.vector ? 40 : 128;
     init.x[8] = kData + kDataSize - before;
     init.x[12] = kGuestVaMax - before;
+    // Sometimes x31 lies just below 2^64: base + displacement wraps to the
+    // unmapped first page, or stays past the limit (an indexed access,
+    // add(x31, k) then a load, is checked at x31 + disp and its own
+    // address decides in the fault stub).
+    if (!opts.vector && rng() % 4 == 0) init.x[31] = 0 - 1 - rng() % 2048;
+  }
+  if (opts.loop) {
+    init.x[kLoopCounter] = 1 + rng() % 6;
+    const uint64_t steps = 64 * (1 + rng() % 8);  // off the end after 1..8 iterations
+    init.x[kLoopWalker] = opts.faults && rng() % 2 ? kGuestVaMax - steps : kData + kDataSize - steps;
   }
   if (opts.pmlen)
     for (unsigned b : kBases) init.x[b] |= (rng() & ((uint64_t{1} << opts.pmlen) - 1)) << (64 - opts.pmlen);
@@ -486,7 +540,7 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     if (jm.log.open_file(dump, &e)) jm.log.set_mask(kLog_in_asm | kLog_op_opt | kLog_out_asm);
   }
   ExitReason r = jm.vcpu->run();
-  uint64_t max = len + 1;
+  uint64_t max = opts.loop ? (len + 8) * 7 : len + 1;  // (the tail: at most 5 more, 6 iterations)
   im.vcpu->run_guarded([](Vcpu& v, void* n) { interp_run(v, *static_cast<uint64_t*>(n)); }, &max);
   const CpuState &a = jm.vcpu->state, &b = im.vcpu->state;
   std::ostringstream why;

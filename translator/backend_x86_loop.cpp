@@ -1,0 +1,156 @@
+// translator/backend_x86_loop.cpp — self-loop blocks: a block whose
+// terminator jumps back to its own start (a brcond with one side at the
+// block's pc, or a goto_tb to it) keeps guest registers it uses in host
+// registers across iterations. The host registers are those of pins
+// (kPinnedRegs) whose guest registers the block uses less (or not at all)
+// than others: at entry each such pin's guest value goes to its CpuState
+// slot and a guest register the block uses more ("resident") is loaded in
+// its place; the back edge
+// jumps to the loop head (after that preamble) with every resident still in
+// its register; every way out (the exits, the exit-request check at the
+// loop head, the memory-check fault stubs) stores the residents the block
+// writes and reloads the pins. A host fault inside the loop finds the
+// residents in the signal context and the re-homed pins in CpuState
+// (BlockRecovery ranges: a DeferredReg per resident, a LentRange per pin).
+// See "Register allocation" in docs/ARCHITECTURE.md.
+#include <algorithm>
+
+#include "translator/backend_x86_emitter.h"
+
+namespace hart::x86be {
+
+void Emitter::plan_loop() {
+  loop_ = false;
+  n_loop_ = 0;
+  // Counting, single-step and debugger blocks end after what they must
+  // count or stop at; without a BlockRecovery a fault could not be mapped.
+  if (!rec_ || (tb_->flags & (kTbOneInsn | kTbDebugStep | kTbCount)) || ir_.insns.empty()) return;
+  const IrInsn& term = ir_.insns.back();
+  const uint64_t pc = tb_->pc;
+  const bool self = (term.op == IrOp::goto_tb && static_cast<uint64_t>(term.imm) == pc) ||
+                    (term.op == IrOp::brcond &&
+                     (static_cast<uint64_t>(term.imm) == pc || static_cast<uint64_t>(term.imm2) == pc));
+  if (!self) return;
+  // The back edge's other side, if any, is exit 0; a side exit takes the other.
+  side_exit_index_ = term.op == IrOp::brcond && term.imm != term.imm2 ? 1 : 0;
+  bool side_exit = false;
+  int uses[32] = {};
+  bool written[32] = {};
+  for (const IrInsn& i : ir_.insns) {
+    // Helper calls and code that reads guest registers from CpuState would
+    // need every resident stored first: such blocks keep the plain layout.
+    if (ir_info(i.op).flags & (kIrClobbers | kIrReadsState)) return;
+    side_exit |= i.op == IrOp::exit_if;
+    if (i.op == IrOp::get_reg || i.op == IrOp::set_reg) {
+      ++uses[i.imm];
+      if (i.op == IrOp::set_reg) written[i.imm] = true;
+    }
+  }
+  uses[0] = 0;
+  // The guest registers used most hold the pins' host registers for the
+  // whole loop; a pin whose own guest register is not among them lends its
+  // host register to one that is (its guest register is then read and
+  // written in CpuState, like any register not pinned).
+  int order[31];
+  for (int x = 1; x < 32; ++x) order[x - 1] = x;
+  std::stable_sort(order, order + 31, [&](int a, int b) { return uses[a] > uses[b]; });
+  bool top[32] = {};
+  for (int k = 0; k < 7 && uses[order[k]] > 0; ++k) top[order[k]] = true;
+  int free_pins[7], n_free = 0;
+  for (int p = 0; p < 7; ++p)
+    if (!top[kPinnedRegs[p].xreg]) free_pins[n_free++] = p;
+  int cand[32], n_cand = 0;
+  for (int k = 0; k < 31; ++k)
+    if (top[order[k]] && pt_.host[order[k]] < 0) cand[n_cand++] = order[k];
+  n_loop_ = std::min(n_free, n_cand);
+  // (A superblock is a loop even with nothing to re-home: its side exit is
+  // then chainable and its back edge skips the chain.)
+  if (n_loop_ == 0 && !side_exit) return;
+  loop_ = true;
+  for (int k = 0; k < n_loop_; ++k) {
+    const int p = free_pins[k], x = cand[k];
+    loop_regs_[k] = {static_cast<uint8_t>(p), static_cast<uint8_t>(x), written[x]};
+    pt_.host[kPinnedRegs[p].xreg] = -1;  // read from CpuState (never, here)
+    pt_.host[x] = kPinnedRegs[p].host_id;
+  }
+}
+
+void Emitter::emit_loop_entry() {
+  for (int k = 0; k < n_loop_; ++k) {
+    const PinnedReg& pr = kPinnedRegs[loop_regs_[k].pin];
+    a_.mov(xreg_mem(pr.xreg), gp_of_id(pr.host_id));
+    a_.mov(gp_of_id(pr.host_id), xreg_mem(loop_regs_[k].xreg));
+  }
+  loop_head_ = a_.newLabel();
+  loop_req_ = a_.newLabel();
+  a_.addEncodingOptions(EncodingOptions::kOptimizedAlign);  // a few long nops, run once per entry
+  a_.align(AlignMode::kCode, 16);
+  a_.bind(loop_head_);
+  loop_start_ = static_cast<uint32_t>(a_.offset());
+  // The exit request is checked once per iteration, as at every block entry.
+  a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
+  a_.jne(loop_req_);
+}
+
+void Emitter::emit_loop_leave() {
+  for (int k = 0; k < n_loop_; ++k) {
+    const LoopReg& r = loop_regs_[k];
+    const PinnedReg& pr = kPinnedRegs[r.pin];
+    if (r.dirty) a_.mov(xreg_mem(r.xreg), gp_of_id(pr.host_id));
+    a_.mov(gp_of_id(pr.host_id), xreg_mem(pr.xreg));
+  }
+}
+
+void Emitter::emit_loop_branch(const IrInsn& i, CondCode cc) {
+  const uint64_t pc = tb_->pc;
+  if (i.op == IrOp::goto_tb || static_cast<uint64_t>(i.imm) == static_cast<uint64_t>(i.imm2)) {
+    a_.jmp(loop_head_);
+    return;
+  }
+  // One side goes round again; the other leaves, once the registers are
+  // home, through the block's only chainable exit (index 0).
+  const bool taken_loops = static_cast<uint64_t>(i.imm) == pc;
+  a_.j(taken_loops ? cc : negateCond(cc), loop_head_);
+  emit_loop_leave();
+  emit_exit_jump(0, static_cast<uint64_t>(taken_loops ? i.imm2 : i.imm));
+}
+
+void Emitter::emit_side_exits() {
+  for (const SideExit& s : side_exits_) {
+    a_.bind(s.label);
+    if (loop_) {
+      emit_loop_leave();
+      emit_exit_jump(side_exit_index_, s.target);
+      continue;
+    }
+    a_.mov(rcx, s.target);
+    a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
+    a_.xor_(eax, eax);
+    emit_leave_plain();
+  }
+}
+
+void Emitter::finish_loop() {
+  a_.bind(loop_req_);
+  emit_loop_leave();
+  a_.mov(rcx, tb_->pc);
+  a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
+  a_.xor_(eax, eax);
+  emit_leave_plain();
+  // From the loop head on (the cold code after the body cannot fault), the
+  // residents are in their host registers and the pins' values in CpuState.
+  const uint32_t end = static_cast<uint32_t>(a_.offset());
+  for (int k = 0; k < n_loop_; ++k) {
+    const LoopReg& r = loop_regs_[k];
+    rec_->lent.push_back({loop_start_, end, r.pin});
+    DeferredReg d;
+    d.start = loop_start_;
+    d.end = end;
+    d.xreg = r.xreg;
+    d.kind = DeferredReg::HostReg;
+    d.index = kPinnedRegs[r.pin].host_id;
+    rec_->deferred.push_back(d);
+  }
+}
+
+}  // namespace hart::x86be

@@ -1,0 +1,228 @@
+// translator/backend_x86_mem.cpp — memory checks of plain loads and stores
+// (see "Memory checks" in docs/ARCHITECTURE.md): the range check of a
+// guest address against CpuState::mem_limit and its fault stub, the
+// per-base displacement tracking that lets later accesses of a block skip
+// the check (the guard after the reservation catches them), and indexed
+// accesses — add(base, small index) — checked once per base.
+#include <algorithm>
+#include <climits>
+
+#include "core/address_space.h"
+#include "translator/backend_x86_emitter.h"
+
+namespace hart::x86be {
+
+namespace {
+// Indexes up to this bound share their base's check (table lookups such as
+// base + (x & 0xff) * 4 or base + (x >> 56) * 8).
+constexpr uint64_t kMaxIndexSpan = kGuardBytes / 4;
+}  // namespace
+
+void Emitter::plan_indexed() {
+  indexed_ = take_vector(ir_.insns.size(), Indexed{});
+  // Counting blocks: the retry path of the fault stub (below) would count
+  // the block's first instructions twice.
+  if (tb_->flags & kTbCount) return;
+  // Unsigned upper bounds of the block's values, forwards (UINT64_MAX:
+  // unknown), and which temps are constants.
+  std::vector<uint64_t> bound = take_vector(ir_.num_temps, UINT64_MAX);
+  std::vector<int> def = take_vector(ir_.num_temps, -1);
+  auto cval = [&](Temp t, uint64_t* v) {
+    if (def[t] < 0 || ir_.insns[def[t]].op != IrOp::movi) return false;
+    *v = static_cast<uint64_t>(ir_.insns[def[t]].imm);
+    return true;
+  };
+  for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    const IrInsn& i = ir_.insns[k];
+    if (!(ir_info(i.op).flags & kIrDst)) continue;
+    def[i.dst] = static_cast<int>(k);
+    const uint64_t ba = ir_info(i.op).nargs >= 1 ? bound[i.a] : UINT64_MAX;
+    const uint64_t bb = ir_info(i.op).nargs >= 2 ? bound[i.b] : UINT64_MAX;
+    uint64_t c = 0, r = UINT64_MAX;
+    switch (i.op) {
+      case IrOp::movi: r = static_cast<uint64_t>(i.imm); break;
+      case IrOp::mov: r = ba; break;
+      case IrOp::and_: r = std::min(ba, bb); break;
+      case IrOp::or_: case IrOp::xor_:
+        if (std::max(ba, bb) < (uint64_t{1} << 32)) r = (uint64_t{2} << (63 - __builtin_clzll(std::max(ba, bb) | 1))) - 1;
+        break;
+      case IrOp::add:
+        if (ba < (uint64_t{1} << 62) && bb < (uint64_t{1} << 62)) r = ba + bb;
+        break;
+      case IrOp::shl:
+        if (cval(i.b, &c) && c < 64 && ba <= (UINT64_MAX >> c)) r = ba << c;
+        break;
+      case IrOp::shr:
+        if (cval(i.b, &c)) r = ba >> (c & 63);
+        break;
+      case IrOp::shrw:  // by at least 1: the sign bit is clear
+        if (cval(i.b, &c) && (c & 31) != 0) r = std::min<uint64_t>(ba, 0xffffffffu) >> (c & 31);
+        break;
+      case IrOp::zext_w: r = std::min<uint64_t>(ba, 0xffffffffu); break;
+      case IrOp::zext_h: r = std::min<uint64_t>(ba, 0xffffu); break;
+      case IrOp::sext_w: if (ba <= 0x7fffffffu) r = ba; break;
+      case IrOp::setcond: r = 1; break;
+      case IrOp::load:
+        if (!(i.aux & 0x10) && (i.aux & 0xf) < 8) r = (uint64_t{1} << (8 * (i.aux & 0xf))) - 1;
+        break;
+      default: break;
+    }
+    bound[i.dst] = r;
+  }
+  for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    const IrInsn& i = ir_.insns[k];
+    if ((i.op != IrOp::load && i.op != IrOp::store) || def[i.a] < 0 || !fits_i32(i.imm)) continue;
+    const IrInsn& d = ir_.insns[def[i.a]];
+    if (d.op != IrOp::add) continue;
+    Temp base = d.a, index = d.b;
+    if (bound[base] < bound[index]) std::swap(base, index);
+    uint64_t c = 0;
+    const bool cb = cval(d.b, &c), ca = !cb && cval(d.a, &c);
+    if (ca || cb) {  // base + constant
+      const int64_t disp = static_cast<int64_t>(c) + i.imm;
+      if (fits_i32(static_cast<int64_t>(c)) && fits_i32(disp)) indexed_[k] = {cb ? d.a : d.b, 0, true, static_cast<int64_t>(c)};
+      continue;
+    }
+    if (bound[index] > kMaxIndexSpan) continue;
+    indexed_[k] = {base, static_cast<uint32_t>(bound[index])};
+    if (last_use_[base] < static_cast<int>(k)) last_use_[base] = static_cast<int>(k);
+  }
+  give_vector(bound);
+  give_vector(def);
+}
+
+Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real) {
+  const Loc& l = loc_[base];
+  Gp addr = rax;
+  if (l.kind == LocKind::Gp && imm == 0) {
+    addr = gp_of_id(l.reg);
+  } else if (l.kind == LocKind::Gp) {
+    a_.lea(rax, ptr(gp_of_id(l.reg), static_cast<int32_t>(imm)));
+  } else {
+    a_.emit(Inst::kIdMov, rax, gp_src(base, rax));
+    if (imm) a_.add(rax, static_cast<int32_t>(imm));
+  }
+  ColdStub s;
+  s.label = a_.newLabel();
+  s.kind = ColdStub::Fault;
+  s.pc = cur_pc_;
+  s.is_write = is_write;
+  s.addr_reg = addr == rax ? -1 : static_cast<int>(addr.id());
+  s.fault_kind = static_cast<uint8_t>(FaultKind::OutOfRange);
+  s.lent = lent_;
+  s.pending = pending_now();
+  if (real != kNoTemp) {
+    s.indexed = true;
+    s.real = loc_[real];
+    s.real_imm = imm;
+  }
+  a_.cmp(addr, state_mem(offsetof(CpuState, mem_limit)));
+  a_.jae(s.label);
+  cold_.push_back(s);
+  return addr;
+}
+
+Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
+  const unsigned size = i.aux & 0xf;
+  const Indexed& ix = indexed_[idx_];
+  // The access is at [r14 + i.a + imm] once something has shown that this
+  // address lies below limit + guard.
+  auto direct = [&]() -> Mem {
+    const Loc& l = loc_[i.a];
+    if (l.kind == LocKind::Gp) return ptr(kMem, gp_of_id(l.reg), 0, static_cast<int32_t>(i.imm));
+    a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+    return ptr(kMem, rax, 0, static_cast<int32_t>(i.imm));
+  };
+  if (ix.base != kNoTemp && ix.constant) {
+    // The access is at base + (index + imm): an earlier check of the base
+    // may cover it; its own check covers the base's later accesses.
+    const int64_t disp = ix.value + i.imm;
+    int64_t& based = checked_disp_[ix.base];
+    if (based != INT64_MAX && disp >= based &&
+        disp - based + static_cast<int64_t>(size) <= static_cast<int64_t>(kGuardBytes))
+      return direct();
+  }
+  if (ix.base != kNoTemp && !ix.constant) {
+    // base + imm checked (now or by an earlier access at a displacement
+    // <= imm): base + index + imm < limit + guard.
+    int64_t& checked = checked_disp_[ix.base];
+    if (!(checked != INT64_MAX && i.imm >= checked &&
+          i.imm - checked + static_cast<int64_t>(ix.span) + static_cast<int64_t>(size) <=
+              static_cast<int64_t>(kGuardBytes))) {
+      emit_check(ix.base, i.imm, is_write, i.a);
+      if (i.imm < checked) checked = i.imm;
+    }
+    return direct();
+  }
+  int64_t& checked = checked_disp_[i.a];
+  if (checked != INT64_MAX && fits_i32(i.imm) && i.imm >= checked &&
+      i.imm - checked + static_cast<int64_t>(size) <= static_cast<int64_t>(kGuardBytes))
+    return direct();
+  Gp addr = emit_address(i, is_write);
+  if (fits_i32(i.imm) && i.imm < checked) checked = i.imm;
+  if (ix.base != kNoTemp && ix.constant) {  // (only after a check of this very address)
+    int64_t& based = checked_disp_[ix.base];
+    based = std::min(based, ix.value + i.imm);
+  }
+  return ptr(kMem, addr, 0, 0);
+}
+
+void Emitter::emit_fault_stub(const ColdStub& s) {
+  a_.bind(s.label);
+  // Guest state as before the insn: deferred set_regs performed, lent and
+  // re-homed registers back (rax is free: the address is stored first).
+  auto restore = [&] {
+    for (auto& [x, l] : s.pending) {
+      if (l.kind == LocKind::Gp) {
+        a_.mov(xreg_mem(x), gp_of_id(l.reg));
+        continue;
+      }
+      if (l.kind == LocKind::Const) a_.mov(rax, static_cast<uint64_t>(l.value));
+      else a_.mov(rax, mem_of(l));
+      a_.mov(xreg_mem(x), rax);
+    }
+    for (int p = 0; p < 7; ++p)  // lent registers get their guest values back (stored at lend)
+      if (s.lent >> p & 1) a_.mov(gp_of_id(kPinnedRegs[p].host_id), xreg_mem(kPinnedRegs[p].xreg));
+    if (loop_) emit_loop_leave();  // (after the deferred values, which may be in resident registers)
+    a_.mov(rcx, s.pc);
+    a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
+  };
+  if (s.indexed) {
+    // The base failed; the access's own address decides.
+    switch (s.real.kind) {
+      case LocKind::Gp: a_.mov(rax, gp_of_id(s.real.reg)); break;
+      case LocKind::Const: a_.mov(rax, static_cast<uint64_t>(s.real.value)); break;
+      case LocKind::Xmm: a_.movq(rax, Xmm(xmm(s.real.reg))); break;
+      default: a_.mov(rax, mem_of(s.real)); break;
+    }
+    if (s.real_imm) a_.add(rax, static_cast<int32_t>(s.real_imm));
+    Label fault = a_.newLabel();
+    a_.cmp(rax, state_mem(offsetof(CpuState, mem_limit)));
+    a_.jae(fault);
+    // In range after all (base + imm wrapped past 2^64, the index brought
+    // it back): leave with the state exact before this insn, which runs
+    // again in a block of its own, checked as usual.
+    restore();
+    a_.xor_(eax, eax);
+    emit_leave_plain();
+    a_.bind(fault);
+  } else if (s.addr_reg >= 0) {
+    a_.mov(rax, gp_of_id(s.addr_reg));
+  }
+  a_.mov(state_mem(offsetof(CpuState, fault_addr)), rax);
+  a_.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(s.fault_kind));
+  if (s.align_mask) {
+    Label aligned = a_.newLabel();
+    a_.test(al, s.align_mask);
+    a_.jz(aligned);
+    a_.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(static_cast<int>(FaultKind::Misaligned)));
+    a_.bind(aligned);
+  }
+  restore();
+  a_.mov(state_mem(offsetof(CpuState, fault_is_write), 4), Imm(s.is_write ? 1 : 0));
+  a_.mov(state_mem(offsetof(CpuState, exit_reason), 4), Imm(static_cast<int>(ExitReason::MemFault)));
+  a_.xor_(eax, eax);
+  emit_leave_plain();
+}
+
+}  // namespace hart::x86be
