@@ -584,8 +584,10 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     };
     return 0;
   }
-  static const char* const kHostFiles[] = {"loginuid", "sessionid", "cgroup",
-                                           "coredump_filter", "timerslack_ns"};
+  // The guest's cgroup is the root of its own hierarchy, as in a cgroup
+  // namespace: hartd's place in the host's cgroups is not the guest's to see.
+  if (first == "cgroup") return text([] { return std::string("0::/\n"); });
+  static const char* const kHostFiles[] = {"loginuid", "sessionid", "coredump_filter", "timerslack_ns"};
   for (const char* f : kHostFiles)
     if (first == f) {
       set_host_ro(out, "/proc/self/" + first);

@@ -156,6 +156,7 @@ int main(int argc, char** argv) {
   if (maps) fclose(maps);
   printf("/proc/self/maps: the program's mappings named /prog with its inode: %s; other paths: %d\n",
          named > 0 ? "yes" : "no", other);
+  show_open("/proc/self/cgroup", "/proc/self/cgroup");
   n = readlink("/proc/self/cwd", buf, sizeof buf - 1);
   buf[n > 0 ? n : 0] = 0;
   printf("readlink /proc/self/cwd: %s\n", buf);
