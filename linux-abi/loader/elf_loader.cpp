@@ -318,11 +318,10 @@ struct FdCloser {
 // from the root or sysroot), device and inode in /proc/PID/maps.
 void name_image(AddressSpace& as, const ElfImage& img, const std::string& host, const RootFs* root,
                 const std::string& sysroot) {
-  char real[PATH_MAX], real_root[PATH_MAX];
+  char real[PATH_MAX];
   struct stat st;
   if (!realpath(host.c_str(), real) || stat(real, &st) != 0) return;
-  std::string sr = !sysroot.empty() && realpath(sysroot.c_str(), real_root) ? real_root : sysroot;
-  std::string name = guest_path_of_host(root, sr, real);
+  std::string name = guest_path_of_host(root, sysroot, real);
   if (!name.empty()) as.set_file(img.lo, img.hi, name, st.st_dev, st.st_ino);
 }
 }  // namespace

@@ -74,7 +74,9 @@ bool load_elf_image(AddressSpace& as, const std::string& host_path, const std::s
 // the sysroot), following `#!` lines (argv is rewritten as Linux does:
 // interpreter, optional argument, script path, original argv[1..]) and
 // PT_INTERP. On failure returns false with a one-line error; the address
-// space may then hold partial mappings and should be discarded.
+// space may then hold partial mappings and should be discarded. sysroot is
+// canonical (Process::sysroot()), so the images' file names in
+// /proc/PID/maps are seen from inside it.
 // With a root (root_fs.h), path is a host path already (guest_name the
 // guest's name for it), and `#!`
 // interpreters and PT_INTERP are guest paths looked up inside the root.

@@ -259,7 +259,7 @@ bool Process::exec(const std::string& path, std::vector<std::string> argv,
     held = std::make_shared<HostFd>(fd);
     host = "/proc/self/fd/" + std::to_string(fd);
   }
-  if (!load_into(*as_, host, path, &argv, envp, sysroot, &image_, &stack_,
+  if (!load_into(*as_, host, path, &argv, envp, sysroot_, &image_, &stack_,
                  &sigreturn_trampoline, error, root_.get(), creds_))
     return false;
   exe_path_ = real_path_of(image_.exe_host_path);
