@@ -96,7 +96,10 @@ std::string proc_maps(Process& p) {
     out += line;
     if (!v.name.empty()) {
       size_t len = strlen(line);
-      out += std::string(len < 73 ? 73 - len : 1, ' ') + v.name;
+      out += std::string(len < 73 ? 73 - len : 1, ' ');
+      // A newline in a file name is "\012", as Linux writes it: a name cannot
+      // forge lines of its own.
+      for (char c : v.name) out += c == '\n' ? std::string("\\012") : std::string(1, c);
       if (v.inode && v.name[0] == '/' && v.name.find(" (deleted)") == std::string::npos &&
           !mapped_file_present(p, v))
         out += " (deleted)";

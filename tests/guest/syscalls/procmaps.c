@@ -5,7 +5,8 @@
 // (so programs that match maps lines to files, as unwinders, profilers and
 // sanitizers do, find them), a file mapped through a relative path and a
 // symlink under its canonical path at its page offset, a deleted file's
-// " (deleted)" suffix, a memfd's "/memfd:NAME (deleted)". Same lines
+// " (deleted)" suffix, a newline in a name written as \012 (no forged
+// lines), a memfd's "/memfd:NAME (deleted)". Same lines
 // natively and under hart-run.
 #include "sc.h"
 
@@ -117,6 +118,16 @@ int main(int argc, char** argv) {
   BOOL("read-only private", !strcmp(l.perms, "r--p"));
   stat("data", &st);
   BOOL("its inode", l.ino == st.st_ino && l.maj == major(st.st_dev) && l.min == minor(st.st_dev));
+  // A name with a newline: one line, the newline written as \012.
+  int nfd = open("new\nline", O_RDWR | O_CREAT, 0600);
+  (void)!write(nfd, page, sizeof page);
+  char* nm = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, nfd, 0);
+  close(nfd);
+  char nwant[PATH_MAX];
+  snprintf(nwant, sizeof nwant, "%s/new\\012line", dir);
+  BOOL("a name with a newline is escaped", nm != MAP_FAILED && line_of(nm, &l) && !strcmp(l.name, nwant));
+  munmap(nm, 4096);
+  unlink("new\nline");
   unlink("link");
   unlink("data");
   BOOL("after unlink: the same line says (deleted)",
