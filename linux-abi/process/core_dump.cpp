@@ -91,18 +91,26 @@ bool is_elf_header(AddressSpace& as, uint64_t addr) {
   return as.peek(addr, m, 4) && memcmp(m, ELFMAG, SELFMAG) == 0;
 }
 
-// Linux's vma_dump_size with the default coredump_filter (0x33), where
-// "written to" is approximated by the kind of mapping: hartd does not track
-// which private file pages were copied on write, so data and relro (not
-// code) file mappings are dumped whole.
-uint64_t dump_size(AddressSpace& as, const Vma& v) {
+// Linux's vma_dump_size under the process's coredump_filter (MMF_DUMP_*
+// bits below), where "written to" is approximated by the kind of mapping:
+// hartd does not track which private file pages were copied on write, so
+// data and relro (not code) file mappings count as written (anonymous
+// private memory).
+constexpr uint32_t kDumpAnonPrivate = 1, kDumpAnonShared = 2, kDumpMappedPrivate = 4,
+                   kDumpMappedShared = 8, kDumpElfHeaders = 16;
+uint64_t dump_size(AddressSpace& as, const Vma& v, uint32_t filter) {
   uint64_t len = v.end - v.start;
   if (!(v.prot & PROT_READ)) return 0;
-  if (v.host_fd < 0) return len;  // anonymous (heap, stacks, brk, MAP_ANONYMOUS)
+  if (v.host_fd < 0) return filter & kDumpAnonPrivate ? len : 0;  // heap, stacks, brk, MAP_ANONYMOUS
   struct stat st;
-  if (v.shared) return fstat(v.host_fd, &st) == 0 && st.st_nlink == 0 ? len : 0;  // anon shared (memfd, shm)
-  if (!(v.prot & PROT_EXEC)) return len;
-  return v.offset == 0 && is_elf_header(as, v.start) ? kPageSize : 0;
+  if (v.shared) {  // an unlinked file (memfd, shm, MAP_SHARED|MAP_ANONYMOUS) is anonymous
+    bool anon = fstat(v.host_fd, &st) == 0 && st.st_nlink == 0;
+    return filter & (anon ? kDumpAnonShared : kDumpMappedShared) ? len : 0;
+  }
+  if (!(v.prot & PROT_EXEC) && filter & kDumpAnonPrivate) return len;
+  if (filter & kDumpMappedPrivate) return len;
+  if (filter & kDumpElfHeaders && v.offset == 0 && is_elf_header(as, v.start)) return kPageSize;
+  return 0;
 }
 
 // Expands into *out; false if a value cannot be had.
@@ -203,6 +211,10 @@ std::string expand_core_pattern(const std::string& pattern, Process& p, int tid,
 }
 
 bool write_core_file(Process& p, Thread& self, int sig, const GuestSiginfo& info, std::string* note) {
+  if (!p.dumpable.load()) {  // prctl(PR_SET_DUMPABLE, 0) or a credential change
+    *note = "the process is not dumpable";
+    return false;
+  }
   uint64_t limit = p.rlimits[RLIMIT_CORE].rlim_cur;
   if (limit < kPageSize) {  // Linux: below binfmt_elf's min_coredump, no file at all
     *note = "RLIMIT_CORE is " + std::to_string(limit);
@@ -298,7 +310,8 @@ bool write_core_file(Process& p, Thread& self, int sig, const GuestSiginfo& info
     desc += names;
     add_note(&notes, kNtFile, desc.data(), desc.size());
   }
-  for (Segment& s : segs) s.dump = dump_size(*as, s.vma);
+  const uint32_t filter = p.coredump_filter.load();
+  for (Segment& s : segs) s.dump = dump_size(*as, s.vma, filter);
 
   // Layout: ELF header, program headers, notes; memory from the next page.
   size_t phnum = 1 + segs.size();

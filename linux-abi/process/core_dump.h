@@ -9,11 +9,13 @@
 //     elf_prstatus: pr_reg = pc, x1..x31), NT_PRPSINFO, NT_SIGINFO (the
 //     guest siginfo layout), NT_AUXV, NT_FILE, NT_PRFPREG per thread
 //     (f0..f31, fcsr);
-//   - memory as Linux's default coredump_filter (0x33) dumps it: private
-//     and shared-anonymous mappings whole, file mappings that are not code
+//   - memory as the process's coredump_filter (/proc/<pid>/coredump_filter,
+//     default 0x33) selects it: with the default, private and
+//     shared-anonymous mappings whole, file mappings that are not code
 //     whole, the first page of code mappings only when it is an ELF header,
 //     unreadable mappings with no bytes; all-zero pages are left as holes.
-// Policy as Linux: no file when the guest's RLIMIT_CORE soft limit is below
+// Policy as Linux: no file when the process is not dumpable (prctl
+// PR_SET_DUMPABLE 0, or after a credential change), or when the guest's RLIMIT_CORE soft limit is below
 // one page; the data written stops at the limit (a cut-short core still
 // counts as dumped). The file is named by the launch's core pattern
 // (default "core", relative to the guest's cwd; jailed guests resolve it

@@ -46,7 +46,7 @@ struct Thread;
 constexpr int kCapChown = 0, kCapDacOverride = 1, kCapDacReadSearch = 2, kCapFowner = 3,
               kCapFsetid = 4, kCapKill = 5, kCapSetgid = 6, kCapSetuid = 7, kCapSetpcap = 8,
               kCapLinuxImmutable = 9, kCapSysPtrace = 19, kCapSysAdmin = 21, kCapSysNice = 23,
-              kCapSysResource = 24, kCapMknod = 27, kCapMacOverride = 32,
+              kCapSysResource = 24, kCapMknod = 27, kCapAuditControl = 30, kCapMacOverride = 32,
               kCapCheckpointRestore = 40;
 constexpr int kCapLast = 40;  // CAP_LAST_CAP of Linux 6.x
 constexpr uint64_t kCapValidMask = (uint64_t{1} << (kCapLast + 1)) - 1;

@@ -307,6 +307,15 @@ Thread& Process::new_thread_locked(int tid) {
 
 void Process::set_creds(Thread& t, Credentials c) {
   std::lock_guard<std::mutex> lock(mutex_);
+  // As Linux's commit_creds: new effective or fs ids, or permitted
+  // capabilities gained, make the process undumpable and drop its
+  // parent-death signal.
+  const Credentials& old = t.cred;
+  if (old.euid != c.euid || old.egid != c.egid || old.fsuid != c.fsuid || old.fsgid != c.fsgid ||
+      (c.cap_prm & ~old.cap_prm)) {
+    dumpable.store(0);
+    pdeath_signal.store(0);
+  }
   ruid_.store(c.ruid, std::memory_order_relaxed);
   creds_ = c;
   t.cred = std::move(c);
@@ -344,7 +353,7 @@ Thread& Process::add_thread_copy(const Vcpu& from) {
   copy_registers(t.vcpu->state, from.state);
   t.sig.blocked = thread_of(from).sig.blocked;
   t.cred = thread_of(from).cred;
-  t.timer_slack_ns = thread_of(from).timer_slack_ns;
+  t.inherit_timer_slack(thread_of(from));
   t.v_ctrl = thread_of(from).v_ctrl;
   t.tagged_pmlen = thread_of(from).tagged_pmlen;
   t.ioprio.store(thread_of(from).ioprio.load());
@@ -626,6 +635,7 @@ void Process::become_zombie() {
     parent = parent_.lock();
   }
   std::vector<std::shared_ptr<Process>> orphans;
+  std::vector<std::shared_ptr<Process>> pdeath;  // orphans that asked for a signal (PR_SET_PDEATHSIG)
   std::shared_ptr<Process> self;  // our entry in the parent's list, when autoreaped
   auto mark_zombie = [&] {        // tree lock held
     zombie_ = true;
@@ -633,6 +643,8 @@ void Process::become_zombie() {
       if (std::shared_ptr<HostFd> f = w.lock()) eventfd_write(f->fd(), 1);
     exit_watch_.clear();
     orphans.swap(children_);
+    for (auto& c : orphans)
+      if (!c->zombie_ && c->pdeath_signal.load()) pdeath.push_back(c);
     // Orphans go to the nearest living ancestor that is a child subreaper
     // (prctl PR_SET_CHILD_SUBREAPER), else to nobody (init).
     std::shared_ptr<Process> reaper = parent;
@@ -678,6 +690,17 @@ void Process::become_zombie() {
     mark_zombie();
   }
   orphans.clear();  // zombies among them go now; live ones are reaped by nobody
+  // Each orphan that asked for it gets its parent-death signal, from the
+  // parent (Linux's forget_original_parent: SI_USER, the parent's pid).
+  for (auto& c : pdeath) {
+    GuestSiginfo info{};
+    info.si_signo = c->pdeath_signal.load();
+    if (!info.si_signo) continue;
+    info.si_code = 0;  // SI_USER
+    info.f.kill.pid = pid_;
+    info.f.kill.uid = creds_.ruid;
+    send_signal(*c, nullptr, info, nullptr);
+  }
   // The translations go last: freeing tens of thousands of blocks need not
   // delay the parent's wait (or the launcher's exit event).
   cache.reset();
@@ -979,6 +1002,11 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   c->sysroot_ = sysroot_;
   c->root_ = root_;
   c->oom_score_adj.store(oom_score_adj.load());
+  c->oom_score_adj_min.store(oom_score_adj_min.load());
+  c->loginuid.store(loginuid.load());
+  c->sessionid.store(sessionid.load());
+  c->coredump_filter.store(coredump_filter.load());
+  c->dumpable.store(dumpable.load());
   c->vopts_ = vopts_;
   c->strace = strace;
   if (want_pid) {  // later numbers stay above it
@@ -1015,7 +1043,7 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
     Thread& t = c->new_thread_locked(c->pid_);
     copy_registers(t.vcpu->state, caller.vcpu->state);
     t.sig = sig;
-    t.timer_slack_ns = caller.timer_slack_ns;
+    t.inherit_timer_slack(caller);
     t.v_ctrl = caller.v_ctrl;
     t.tagged_pmlen = caller.tagged_pmlen;
     t.ioprio.store(caller.ioprio.load());

@@ -86,6 +86,7 @@ struct ProcessTree {
   uint32_t owner_uid = 0;
   bool proc_view_owner = false;
   std::atomic<int> processes{0};          // live (not yet zombie) processes, forks in progress included
+  std::atomic<uint32_t> audit_sessions{0};  // the last audit session number given (loginuid writes)
   std::atomic<int> threads{0};            // host threads running guest threads
   std::atomic<bool> dying{false};         // frozen: fork and clone fail (EAGAIN)
   std::atomic<uint64_t> ended_cpu_ns{0};  // CPU time of guest threads that have ended
@@ -158,9 +159,17 @@ struct Thread {
   // Serving a system call (the run loop sets it around dispatch): /proc
   // shows the thread sleeping (S) then, running (R) otherwise.
   std::atomic<bool> in_syscall{false};
-  // prctl(PR_SET_TIMERSLACK), nanoseconds; inherited by threads and fork.
-  uint64_t timer_slack_ns = kDefaultTimerSlackNs;
+  // prctl(PR_SET_TIMERSLACK) and /proc/<pid>/timerslack_ns, nanoseconds;
+  // a new thread or child starts with its creator's, which also becomes its
+  // default (what setting 0 restores), as Linux's copy_process does. Atomic:
+  // /proc lets other threads read and write it.
+  std::atomic<uint64_t> timer_slack_ns{kDefaultTimerSlackNs};
+  std::atomic<uint64_t> default_timer_slack_ns{kDefaultTimerSlackNs};
   static constexpr uint64_t kDefaultTimerSlackNs = 50000;
+  void inherit_timer_slack(const Thread& from) {
+    timer_slack_ns.store(from.timer_slack_ns.load());
+    default_timer_slack_ns.store(from.timer_slack_ns.load());
+  }
   // prctl(PR_RISCV_V_SET_CONTROL)'s value (cur | next << 2 | inherit << 4):
   // V on, next exec default; inherited by threads and fork, applied at
   // exec (v_ctrl_after_exec); CpuState::v_disabled follows cur.
@@ -250,6 +259,17 @@ class Process : public std::enable_shared_from_this<Process> {
   int ppid() const;
   int tid_of(const Vcpu& v) const { return thread_of(v).tid; }
   Vcpu* thread_by_tid(int tid);  // nullptr if no thread of this process has it (mutex_ held)
+  // Calls fn(Thread&) for the thread tid under mutex_; false if there is none.
+  template <class F>
+  bool with_thread(int tid, F fn) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& t : threads_)
+      if (t->tid == tid) {
+        fn(*t);
+        return true;
+      }
+    return false;
+  }
   // Calls fn(Vcpu&, ThreadSignals&) for every thread; mutex_ held by the caller.
   template <class F>
   void for_each_thread(F fn) {
@@ -476,8 +496,24 @@ class Process : public std::enable_shared_from_this<Process> {
   // Signal sent to the parent when this process ends (clone's low byte; SIGCHLD).
   int death_signal = SIGCHLD;
 
-  // /proc/<pid>/oom_score_adj (-1000..1000), inherited by fork.
-  std::atomic<int> oom_score_adj{0};
+  // /proc/<pid>/oom_score_adj (-1000..1000) and the floor an unprivileged
+  // write may lower it to (set by privileged writes), inherited by fork.
+  std::atomic<int> oom_score_adj{0}, oom_score_adj_min{0};
+  // The audit login uid and session of /proc/<pid>/loginuid and sessionid
+  // (kAuditUnset until a write sets them), inherited by fork, kept by exec.
+  static constexpr uint32_t kAuditUnset = 0xffffffffu;
+  std::atomic<uint32_t> loginuid{kAuditUnset}, sessionid{kAuditUnset};
+  // prctl(PR_SET_PDEATHSIG): the signal this process gets when its parent
+  // exits (0: none); not inherited by fork; cleared by a credential change.
+  std::atomic<int> pdeath_signal{0};
+  // prctl(PR_SET_DUMPABLE): 1 (SUID_DUMP_USER) or 0; inherited by fork, 1
+  // again after exec; a credential change makes it 0 (suid_dumpable's
+  // default). A process that is not dumpable writes no core file.
+  std::atomic<int> dumpable{1};
+  // /proc/<pid>/coredump_filter: which mappings a core dump holds (Linux's
+  // MMF_DUMP_* bits, default 0x33), inherited by fork, kept by exec.
+  static constexpr uint32_t kCoredumpFilterDefault = 0x33, kCoredumpFilterBits = 0x1ff;
+  std::atomic<uint32_t> coredump_filter{kCoredumpFilterDefault};
 
   // setpriority/getpriority's nice value (-20..19), inherited by fork.
   std::atomic<int> nice{0};

@@ -741,11 +741,19 @@ int64_t sys_prctl(SyscallCtx& ctx) {
     case 16:  // PR_GET_NAME
       return p.as().write(ctx.a[1], p.comm, sizeof p.comm) ? 0 : -EFAULT;
     case 3:  // PR_GET_DUMPABLE
-      return 1;
-    case 4:  // PR_SET_DUMPABLE
-      return ctx.a[1] > 1 ? -EINVAL : 0;
+      return p.dumpable.load();
+    case 4:  // PR_SET_DUMPABLE: SUID_DUMP_DISABLE or SUID_DUMP_USER
+      if (ctx.a[1] > 1) return -EINVAL;
+      p.dumpable.store(static_cast<int>(ctx.a[1]));
+      return 0;
     case 1:  // PR_SET_PDEATHSIG
-      return ctx.a[1] > static_cast<uint64_t>(kGuestNSig) ? -EINVAL : 0;
+      if (ctx.a[1] > static_cast<uint64_t>(kGuestNSig)) return -EINVAL;
+      p.pdeath_signal.store(static_cast<int>(ctx.a[1]));
+      return 0;
+    case 2: {  // PR_GET_PDEATHSIG
+      int32_t v = p.pdeath_signal.load();
+      return p.as().write(ctx.a[1], &v, 4) ? 0 : -EFAULT;
+    }
     case PR_SET_NO_NEW_PRIVS:
       if (ctx.a[1] != 1 || ctx.a[2] || ctx.a[3] || ctx.a[4]) return -EINVAL;
       p.no_new_privs.store(true);
@@ -762,11 +770,11 @@ int64_t sys_prctl(SyscallCtx& ctx) {
     }
     case PR_SET_TIMERSLACK: {
       Thread& t = Process::thread_of(ctx.vcpu);
-      t.timer_slack_ns = ctx.a[1] ? ctx.a[1] : Thread::kDefaultTimerSlackNs;
+      t.timer_slack_ns.store(ctx.a[1] ? ctx.a[1] : t.default_timer_slack_ns.load());
       return 0;
     }
     case PR_GET_TIMERSLACK:
-      return static_cast<int64_t>(Process::thread_of(ctx.vcpu).timer_slack_ns);
+      return static_cast<int64_t>(Process::thread_of(ctx.vcpu).timer_slack_ns.load());
     case kPrRiscvVGetControl:
       return Process::thread_of(ctx.vcpu).v_ctrl & kPrRiscvVCtrlMask;
     case kPrRiscvVSetControl: {  // riscv_v_vstate_ctrl_set_current()

@@ -4,8 +4,8 @@
 // a riscv64 shape, mounts; meminfo, stat, uptime, loadavg, version,
 // filesystems, sys/ and net/ read-only from the host), /proc/self,
 // /proc/thread-self and /proc/<pid> of the guest's own launch (status, stat,
-// statm, maps, cmdline, environ, comm, auxv, exe, cwd, root, oom_score_adj,
-// fd/ and task/ as listings, task/<tid>/{comm,stat,status}); a host process
+// statm, maps, cmdline, environ, comm, auxv, exe, cwd, root, the settings of
+// proc_tunables.h, fd/ and task/ as listings, task/<tid>/{comm,stat,status}); a host process
 // (hartd itself included) is never visible. /dev/fd/N and
 // /dev/stdin|stdout|stderr are the guest's fds. Inside a root (root_fs.h)
 // also /dev (null, zero, full, random, urandom, tty, ptmx and pts/ from the
@@ -33,6 +33,7 @@
 #include <set>
 
 #include "linux-abi/syscalls/sys_util.h"
+#include "linux-abi/vfs/proc_tunables.h"
 
 namespace hart::linux {
 
@@ -233,34 +234,6 @@ std::string proc_statm(Process& p) {
   return buf;
 }
 
-// A stand-in host fd for an EmuFile (fstat shows an empty regular file).
-int emu_stand_in() { return memfd_with(""); }
-
-// /proc/<pid>/oom_score_adj: the process's value, -1000..1000 (inherited by
-// fork). Writing a value below the current one needs CAP_SYS_RESOURCE.
-struct OomScoreAdjFile : EmuFile {
-  std::shared_ptr<Process> t;
-  int64_t pread(uint8_t* buf, uint64_t len, uint64_t off) override {
-    std::string text = std::to_string(t->oom_score_adj.load()) + "\n";
-    if (off >= text.size()) return 0;
-    uint64_t n = std::min<uint64_t>(len, text.size() - off);
-    memcpy(buf, text.data() + off, n);
-    return static_cast<int64_t>(n);
-  }
-  int64_t pwrite(const uint8_t* buf, uint64_t len, uint64_t) override {
-    std::string text(reinterpret_cast<const char*>(buf), std::min<uint64_t>(len, 23));
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    char* end = nullptr;
-    errno = 0;
-    long v = strtol(text.c_str(), &end, 10);
-    if (text.empty() || errno || *end) return -EINVAL;
-    if (v < -1000 || v > 1000) return -EINVAL;
-    if (v < t->oom_score_adj.load() && geteuid() != 0) return -EACCES;
-    t->oom_score_adj.store(static_cast<int>(v));
-    return static_cast<int64_t>(len);
-  }
-};
-
 // /proc/<pid>/mem: the guest's memory at offset = guest address, read and
 // written as a debugger would (ptrace access: a write may change read-only
 // pages, as Linux's FOLL_FORCE does); unmapped addresses give EIO.
@@ -289,18 +262,6 @@ struct MemFile : EmuFile {
     return done ? static_cast<int64_t>(done) : -EIO;
   }
 };
-
-// Opens an EmuFile: 0 with *file set, or -errno.
-int open_emu_file(std::shared_ptr<EmuFile> f, int64_t flags, std::shared_ptr<HostFd>* file) {
-  int acc = static_cast<int>(flags & O_ACCMODE);
-  if (flags & O_TRUNC && acc == O_RDONLY) return -EACCES;
-  f->readable = acc == O_RDONLY || acc == O_RDWR;
-  f->writable = acc == O_WRONLY || acc == O_RDWR;
-  int fd = emu_stand_in();
-  if (fd < 0) return fd;
-  *file = std::make_shared<HostFd>(fd, std::move(f));
-  return 0;
-}
 
 // The isa line names what the hart implements, in the order Linux prints
 // its riscv_isa_ext table (single letters, then Z* by category, then S*),
@@ -422,6 +383,17 @@ int emulate_fd(Process& t, int n, AtPath* out) {
 int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
                 const std::string& rest, bool in_root, AtPath* out) {
   Process& tp = *t;
+  // oom_score_adj, loginuid... (proc_tunables.h) of thread tid; stat shows
+  // a host file of the same kind.
+  auto tunable = [&](const std::string& name, int tid) {
+    out->dirfd = AT_FDCWD;
+    out->path = "/proc/self/" + name;
+    out->host_only = true;
+    out->open_emu = [t, tid, name](int64_t flags, std::shared_ptr<HostFd>* file) {
+      return open_proc_tunable(t, tid, name, flags, file);
+    };
+    return 0;
+  };
   if (rest.empty()) {
     set_synth(p, out, dir,
               {{"auxv", DT_REG}, {"cmdline", DT_REG}, {"comm", DT_REG}, {"cwd", DT_LNK},
@@ -469,9 +441,12 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     if (!found) return -ENOENT;
     if (what.empty()) {
       set_synth(p, out, dir + "/task/" + ts,
-                {{"comm", DT_REG}, {"stat", DT_REG}, {"status", DT_REG}}, "/proc/thread-self/");
+                {{"comm", DT_REG}, {"loginuid", DT_REG}, {"sessionid", DT_REG}, {"stat", DT_REG},
+                 {"status", DT_REG}},
+                "/proc/thread-self/");
       return 0;
     }
+    if (is_proc_tunable(what, true)) return tunable(what, tid);
     if (what == "comm") {
       set_text(out, "/proc/thread-self/comm", [t] { return std::string(t->comm) + "\n"; });
       return 0;
@@ -570,32 +545,21 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
                                              "2 1 0:2 / /proc rw - proc proc rw\n");
     });
   }
-  if (first == "oom_score_adj" || first == "mem") {
+  if (first == "mem") {
     out->dirfd = AT_FDCWD;
-    out->path = "/proc/self/" + first;  // stat: a host file of the same kind
+    out->path = "/proc/self/mem";  // stat: a host file of the same kind
     out->host_only = true;
-    bool mem = first == "mem";
-    out->open_emu = [t, mem](int64_t flags, std::shared_ptr<HostFd>* file) {
-      if (mem) {
-        auto f = std::make_shared<MemFile>();
-        f->t = t;
-        return open_emu_file(std::move(f), flags, file);
-      }
-      auto f = std::make_shared<OomScoreAdjFile>();
+    out->open_emu = [t](int64_t flags, std::shared_ptr<HostFd>* file) {
+      auto f = std::make_shared<MemFile>();
       f->t = t;
       return open_emu_file(std::move(f), flags, file);
     };
     return 0;
   }
+  if (is_proc_tunable(first, false)) return tunable(first, tp.pid());
   // The guest's cgroup is the root of its own hierarchy, as in a cgroup
   // namespace: hartd's place in the host's cgroups is not the guest's to see.
   if (first == "cgroup") return text([] { return std::string("0::/\n"); });
-  static const char* const kHostFiles[] = {"loginuid", "sessionid", "coredump_filter", "timerslack_ns"};
-  for (const char* f : kHostFiles)
-    if (first == f) {
-      set_host_ro(out, "/proc/self/" + first);
-      return 0;
-    }
   return -ENOENT;
 }
 

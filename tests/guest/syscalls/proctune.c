@@ -1,0 +1,295 @@
+// tests/guest/syscalls/proctune.c — the per-process settings a program
+// reads and writes through /proc/self and prctl are the process's own, with
+// Linux's formats, parsing, inheritance and permission rules:
+//   - timerslack_ns mirrors PR_GET/SET_TIMERSLACK, takes decimal only, 0
+//     restores the default (the creator's slack at fork), a child starts
+//     with its parent's; another process's needs CAP_SYS_NICE; no such
+//     file in task/<tid>/;
+//   - coredump_filter takes any base, keeps 9 bits, is inherited by fork;
+//   - loginuid/sessionid: decimal, writable only by the task itself at
+//     offset 0, a successful write sets the uid and a new session that a
+//     child inherits (whether the write may succeed depends on the machine,
+//     so only the consistency of its outcome is printed);
+//   - oom_score_adj strips blanks and takes any base;
+//   - PR_SET_DUMPABLE 0 is inherited by fork and such a process dumps no
+//     core; PR_SET_PDEATHSIG delivers its signal (SI_USER, from the old
+//     parent) when the parent exits, and is not inherited by fork.
+// Values that depend on the machine (the runner's slack or filter) are only
+// compared, never printed.
+#include "sc.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+static int put(const char* path, const char* text) {
+  int fd = open(path, O_WRONLY);
+  if (fd < 0) return -1;
+  ssize_t n = write(fd, text, strlen(text));
+  int e = errno;
+  close(fd);
+  errno = e;
+  return n < 0 ? -1 : (int)n;
+}
+
+static int get(const char* path, char* buf, size_t len) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return -1;
+  ssize_t n = read(fd, buf, len - 1);
+  int e = errno;
+  close(fd);
+  errno = e;
+  if (n < 0) return -1;
+  buf[n] = 0;
+  return (int)n;
+}
+
+static unsigned long long get_num(const char* path, int base) {
+  char buf[64];
+  if (get(path, buf, sizeof buf) < 0) return ~0ull;
+  return strtoull(buf, 0, base);
+}
+
+// Writes each text to path and prints the outcome and what the file reads then.
+static void try_writes(const char* path, const char* const* writes, unsigned n) {
+  char buf[64];
+  for (unsigned i = 0; i < n; ++i) {
+    int r = put(path, writes[i]);
+    get(path, buf, sizeof buf);
+    buf[strcspn(buf, "\n")] = 0;
+    char label[32];
+    snprintf(label, sizeof label, "%s", writes[i]);
+    label[strcspn(label, "\n")] = 0;
+    SAY("%s: write '%s': %s -> %s", strrchr(path, '/') + 1, label, r < 0 ? sc_errname(errno) : "ok", buf);
+  }
+}
+
+static void timerslack(void) {
+  const char* f = "/proc/self/timerslack_ns";
+  unsigned long long start = (unsigned long long)prctl(PR_GET_TIMERSLACK);
+  BOOL("slack file = prctl", get_num(f, 10) == start);
+  OK("set slack by prctl", prctl(PR_SET_TIMERSLACK, 12345));
+  VAL("file after prctl", (long)get_num(f, 10));
+  OK("write 777", put(f, "777\n"));
+  VAL("prctl after write", prctl(PR_GET_TIMERSLACK));
+  char buf[64];
+  get(f, buf, sizeof buf);
+  BOOL("text is 777 and a newline", strcmp(buf, "777\n") == 0);
+  OK("write +5", put(f, "+5"));
+  VAL("prctl after +5", prctl(PR_GET_TIMERSLACK));
+  ERR("write abc", put(f, "abc"));
+  ERR("write -1", put(f, "-1"));
+  ERR("write 0x10", put(f, "0x10"));
+  ERR("write 5 5", put(f, "5 5"));
+  ERR("write too big", put(f, "99999999999999999999"));
+  ERR("write empty", put(f, ""));
+  OK("write 0", put(f, "0"));
+  BOOL("0 restores the start value", (unsigned long long)prctl(PR_GET_TIMERSLACK) == start);
+  OK("prctl 4242", prctl(PR_SET_TIMERSLACK, 4242));
+  OK("prctl 0", prctl(PR_SET_TIMERSLACK, 0));
+  BOOL("prctl 0 restores the start value", (unsigned long long)prctl(PR_GET_TIMERSLACK) == start);
+  prctl(PR_SET_TIMERSLACK, 4242);
+  int sync[2];
+  pipe(sync);
+  pid_t c = fork();
+  if (c == 0) {
+    VAL("child inherits", prctl(PR_GET_TIMERSLACK));
+    put(f, "0");
+    VAL("child's default is its parent's slack", prctl(PR_GET_TIMERSLACK));
+    write(sync[1], "x", 1);
+    pause();
+    _exit(0);
+  }
+  read(sync[0], buf, 1);
+  close(sync[0]);
+  close(sync[1]);
+  char other[64];
+  snprintf(other, sizeof other, "/proc/%d/timerslack_ns", (int)c);
+  int r = get(other, buf, sizeof buf);
+  // Root (CAP_SYS_NICE) may read and write it; others get EPERM.
+  SAY("other's slack read: %s", r < 0 ? sc_errname(errno) : strcmp(buf, "4242\n") == 0 ? "4242" : buf);
+  r = put(other, "99");
+  SAY("other's slack write: %s", r < 0 ? sc_errname(errno) : "ok");
+  kill(c, SIGKILL);
+  waitpid(c, 0, 0);
+  snprintf(other, sizeof other, "/proc/self/task/%d/timerslack_ns", (int)getpid());
+  ERR("task dir has no timerslack_ns", open(other, O_RDONLY));
+  prctl(PR_SET_TIMERSLACK, 0);
+}
+
+static void coredump_filter(void) {
+  const char* f = "/proc/self/coredump_filter";
+  char buf[64];
+  int n = get(f, buf, sizeof buf);
+  int hex = 1;
+  for (int i = 0; i < 8; ++i) hex &= (buf[i] >= '0' && buf[i] <= '9') || (buf[i] >= 'a' && buf[i] <= 'f');
+  BOOL("filter is 8 hex digits and a newline", n == 9 && hex && buf[8] == '\n');
+  const char* writes[] = {"0x7", "017", "0xfff", "35", "0X21\n", "0x", "12x", "-1", "", "0x1ffffffff"};
+  try_writes(f, writes, sizeof writes / sizeof *writes);
+  put(f, "0x13");
+  pid_t c = fork();
+  if (c == 0) {
+    get(f, buf, sizeof buf);
+    SAY("child's filter: %s", buf[0] ? buf : "?");
+    _exit(0);
+  }
+  waitpid(c, 0, 0);
+  put(f, "0x33");
+}
+
+static void loginuid(void) {
+  char buf[64];
+  int n = get("/proc/self/loginuid", buf, sizeof buf);
+  BOOL("loginuid is a bare number", n > 0 && buf[strspn(buf, "0123456789")] == 0);
+  n = get("/proc/self/sessionid", buf, sizeof buf);
+  BOOL("sessionid is a bare number", n > 0 && buf[strspn(buf, "0123456789")] == 0);
+  // Root may open it for writing (CAP_DAC_OVERRIDE) but not write it.
+  ERR("write sessionid", put("/proc/self/sessionid", "5"));
+  int fd = open("/proc/self/loginuid", O_WRONLY);
+  ERR("write at offset 1", pwrite(fd, "5", 1, 1));
+  ERR("write abc", pwrite(fd, "abc", 3, 0));
+  ERR("write 0x5", pwrite(fd, "0x5", 3, 0));
+  ERR("write too big", pwrite(fd, "4294967296", 10, 0));
+  close(fd);
+  pid_t parent = getpid();
+  pid_t c = fork();
+  if (c == 0) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/loginuid", (int)parent);
+    ERR("child writes its parent's loginuid", put(path, "1000"));
+    // A write that succeeds sets the uid and a new session (sessionid
+    // changes unless the uid is the unset one); one that fails changes
+    // nothing. A child inherits both.
+    unsigned long long uid0 = get_num("/proc/self/loginuid", 10);
+    unsigned long long sid0 = get_num("/proc/self/sessionid", 10);
+    int r = put("/proc/self/loginuid", "1234");
+    int e = errno;
+    unsigned long long uid1 = get_num("/proc/self/loginuid", 10);
+    unsigned long long sid1 = get_num("/proc/self/sessionid", 10);
+    if (r >= 0) {
+      BOOL("write took effect", uid1 == 1234 && sid1 != sid0 && sid1 != 4294967295ull);
+    } else {
+      BOOL("write took effect", e == EPERM && uid1 == uid0 && sid1 == sid0);
+    }
+    pid_t g = fork();
+    if (g == 0) {
+      BOOL("grandchild inherits both", get_num("/proc/self/loginuid", 10) == uid1 &&
+                                            get_num("/proc/self/sessionid", 10) == sid1);
+      _exit(0);
+    }
+    waitpid(g, 0, 0);
+    _exit(0);
+  }
+  waitpid(c, 0, 0);
+}
+
+static void oom_score_adj(void) {
+  const char* f = "/proc/self/oom_score_adj";
+  const char* writes[] = {" 5 \n", "0x10", "010", "+7", "1001", "5x", "", "-0x1"};
+  try_writes(f, writes, sizeof writes / sizeof *writes);
+  put(f, "0");
+}
+
+static void dumpable(void) {
+  VAL("dumpable", prctl(PR_GET_DUMPABLE));
+  ERR("set dumpable 2", prctl(PR_SET_DUMPABLE, 2));
+  pid_t c = fork();
+  if (c == 0) {
+    prctl(PR_SET_DUMPABLE, 0);
+    pid_t g = fork();
+    if (g == 0) {
+      VAL("grandchild's dumpable", prctl(PR_GET_DUMPABLE));
+      struct rlimit rl;
+      getrlimit(RLIMIT_CORE, &rl);
+      rl.rlim_cur = rl.rlim_max;
+      setrlimit(RLIMIT_CORE, &rl);
+      abort();
+    }
+    int st = 0;
+    waitpid(g, &st, 0);
+    SAY("undumpable abort: signal %d, core %s", WIFSIGNALED(st) ? WTERMSIG(st) : 0,
+        WCOREDUMP(st) ? "yes" : "no");
+    _exit(0);
+  }
+  waitpid(c, 0, 0);
+}
+
+static int pipe_w = -1;
+static void on_usr1(int sig, siginfo_t* si, void* ctx) {
+  (void)ctx;
+  int v[3] = {sig, si->si_code, si->si_pid};
+  write(pipe_w, v, sizeof v);
+}
+
+static void pdeathsig(void) {
+  int v = -1;
+  OK("get pdeathsig", prctl(PR_GET_PDEATHSIG, &v));
+  VAL("pdeathsig", v);
+  ERR("set pdeathsig 65", prctl(PR_SET_PDEATHSIG, 65));
+  ERR("get pdeathsig to a bad address", prctl(PR_GET_PDEATHSIG, (void*)8));
+  // This process reaps the orphan (subreaper); the middle child exits and
+  // its child, which asked for SIGUSR1, reports the signal through a pipe.
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  int p[2], go[2];
+  pipe(p);
+  pipe(go);
+  pid_t mid = fork();
+  if (mid == 0) {
+    pid_t g = fork();
+    if (g == 0) {
+      pipe_w = p[1];
+      struct sigaction sa;
+      memset(&sa, 0, sizeof sa);
+      sa.sa_sigaction = on_usr1;
+      sa.sa_flags = SA_SIGINFO;
+      sigaction(SIGUSR1, &sa, 0);
+      prctl(PR_SET_PDEATHSIG, SIGUSR1);
+      int w = -1;
+      prctl(PR_GET_PDEATHSIG, &w);
+      pid_t gg = fork();
+      if (gg == 0) {
+        int x = -1;
+        prctl(PR_GET_PDEATHSIG, &x);
+        _exit(x == 0 ? 0 : 1);
+      }
+      int st = 0;
+      waitpid(gg, &st, 0);
+      int ready[3] = {w, WIFEXITED(st) && WEXITSTATUS(st) == 0, (int)getpid()};
+      write(go[1], ready, sizeof ready);
+      for (int i = 0; i < 100; ++i) sleep(1);  // killed by the test once its signal came
+      _exit(0);
+    }
+    int ready[3];
+    read(go[0], ready, sizeof ready);  // the grandchild has its pdeathsig
+    SAY("grandchild's pdeathsig %d, its child's cleared: %s", ready[0], ready[1] ? "yes" : "no");
+    write(go[1], &ready[2], sizeof ready[2]);  // its pid, for the test to reap it
+    _exit(0);
+  }
+  int st = 0;
+  waitpid(mid, &st, 0);
+  int orphan = 0;
+  read(go[0], &orphan, sizeof orphan);
+  alarm(20);
+  int got[3] = {0, 0, 0};
+  read(p[0], got, sizeof got);
+  alarm(0);
+  SAY("orphan got signal %d, SI_USER %s, from the old parent %s", got[0],
+      got[1] == SI_USER ? "yes" : "no", got[2] == mid ? "yes" : "no");
+  // The orphan is ours now (subreaper): end it and reap it.
+  kill(orphan, SIGKILL);
+  BOOL("orphan reaped by the subreaper", waitpid(orphan, &st, 0) == orphan);
+  prctl(PR_SET_CHILD_SUBREAPER, 0);
+}
+
+int main(void) {
+  timerslack();
+  coredump_filter();
+  loginuid();
+  oom_score_adj();
+  dumpable();
+  pdeathsig();
+  return 0;
+}
