@@ -9,6 +9,10 @@ natively, in one go, and prints times, ratios and their geometric means.
 vector and scalar builds under hart-run and qemu (see main_vector);
 --rva23 the GCC 15 builds for RVA23U64 against the newest Debian QEMU.
 
+Class "py" runs python3 of the riscv64 root (scripts/fetch-sysroot): its
+start (`-c pass`) and bench/py/mix.py, a short program of common Python
+work; their native column is the host's python3 (another version).
+
 Each program prints a checksum; all runs must agree or the benchmark is
 reported as WRONG. Time is the best of --reps wall-clock runs (--quick: 1/10
 of the default sizes and 1 rep, unless --reps is given); with --cpu it is the
@@ -67,6 +71,15 @@ BENCHMARKS = [
     ("sha512_like", "int", 1200000),
     ("list_chase", "int", 400),
     ("threads2", "int", 5000000),
+]
+# Python from the riscv64 root (build/sysroot-trixie-riscv64), class "py":
+# name and the interpreter's arguments (SCALE: the scale argument). The
+# native column is the host's own python3 (another version and build, so
+# hart/native is indicative there); qemu and hart run the same riscv64
+# python3 with -L.
+PY_BENCHMARKS = [
+    ("py_startup", ["-c", "pass"], None),
+    ("py_mix", ["{dir}/py/mix.py", "SCALE"], 10),
 ]
 STUB_LIMIT = 1.02  # the acceptance bound for stub/hart
 # --vector: kernels autovectorised by GCC 14 (bench/vec), name and scale.
@@ -334,26 +347,40 @@ def main():
                  ("cpu s/h", 8, lambda t, r: f"{r['cpu']:7.3f}x")]
     head = f"{'benchmark':<15} {'class':<5}" + "".join(f" {c[0]:>{c[1]}}" for c in cols)
     print(head, flush=True)
-    speedups = {"int": [], "fp": []}
+    speedups = {"int": [], "fp": [], "py": []}
     stub_ratios, cpu_ratios, over, handshake = [], [], [], 0.0
-    for name, cls, scale in BENCHMARKS:
+    sysroot = os.path.join(build, "sysroot-trixie-riscv64")
+    bench_dir = os.path.dirname(os.path.abspath(__file__))
+    todo = [(name, cls, scale, None) for name, cls, scale in BENCHMARKS]
+    if os.path.exists(os.path.join(sysroot, "usr/bin/python3")) and shutil.which("python3"):
+        todo += [(name, "py", scale, args) for name, args, scale in PY_BENCHMARKS]
+    else:
+        print(f"(python benchmarks skipped: no riscv64 root at {sysroot}; scripts/fetch-sysroot)")
+    for name, cls, scale, py_args in todo:
         if a.names and name not in a.names:
             continue
-        if a.quick:
+        if a.quick and scale:
             scale = max(1, scale // 10)
-        rv = os.path.join(build, "bench", name + ".riscv64")
-        nat = os.path.join(build, "bench", name + ".native")
+        if py_args is None:
+            rv = os.path.join(build, "bench", name + ".riscv64")
+            cmd = {"native": [os.path.join(build, "bench", name + ".native"), str(scale)],
+                   "qemu": [a.qemu, rv, str(scale)], "hart": [rv, str(scale)]}
+        else:
+            args = [x.replace("{dir}", bench_dir).replace("SCALE", str(scale)) for x in py_args]
+            cmd = {"native": [shutil.which("python3")] + args,
+                   "qemu": [a.qemu, "-L", sysroot, os.path.join(sysroot, "usr/bin/python3")] + args,
+                   "hart": ["-L", sysroot, "/usr/bin/python3"] + args}
         runs = []  # (label, time, output)
         if full:
-            runs.append(("native",) + run([nat, str(scale)], reps, a.cpu))
-            runs.append(("qemu",) + run([a.qemu, rv, str(scale)], reps, a.cpu))
+            runs.append(("native",) + run(cmd["native"], reps, a.cpu))
+            runs.append(("qemu",) + run(cmd["qemu"], reps, a.cpu))
         if a.stub:
-            hs = run_hart_and_stub(hart, [rv, str(scale)], reps)
+            hs = run_hart_and_stub(hart, cmd["hart"], reps)
             for label in ("hart", "hart+stub"):
                 if hs[label][1] is not None:
                     runs.append((label, hs[label][0], hs[label][1]))
         else:
-            runs.append(("hart",) + run([hart, rv, str(scale)], reps, a.cpu))
+            runs.append(("hart",) + run([hart] + cmd["hart"], reps, a.cpu))
         bad = [(label, o) for label, t, o in runs if t is None]
         if bad:
             print(f"{name:<15} {cls:<5} FAILED ({bad[0][0]}): {bad[0][1]}")
@@ -379,7 +406,7 @@ def main():
             line += " !"
             over.append(name)
         print(line, flush=True)
-    for cls in ("int", "fp"):
+    for cls in ("int", "fp", "py"):
         if speedups[cls]:
             print(f"geomean {cls}: hart is {geomean(speedups[cls]):.2f}x faster than qemu-riscv64")
     if stub_ratios:
