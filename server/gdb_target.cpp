@@ -160,9 +160,11 @@ std::vector<gdb::ThreadInfo> ProcessGdbTarget::threads() {
     if (pr.end_reported) continue;
     linux::Process& p = *pr.p;
     std::lock_guard<std::mutex> lock(p.mutex());
-    std::string name(p.comm, strnlen(p.comm, sizeof p.comm));
     int pid = p.pid();
-    p.for_each_thread([&](Vcpu& v, linux::ThreadSignals&) { out.push_back({p.tid_of(v), pid, name}); });
+    p.for_each_thread([&](Vcpu& v, linux::ThreadSignals&) {  // each thread's own name
+      const char* comm = linux::Process::thread_of(v).comm;
+      out.push_back({p.tid_of(v), pid, std::string(comm, strnlen(comm, sizeof p.comm))});
+    });
   }
   return out;
 }

@@ -196,7 +196,7 @@ std::string expand_core_pattern(const std::string& pattern, Process& p, int tid,
         append_clean(&out, p.tree().uts.nodename);
         break;
       }
-      case 'e': append_clean(&out, std::string(p.comm, strnlen(p.comm, sizeof p.comm))); break;
+      case 'e': append_clean(&out, p.thread_comm(tid)); break;  // the dumping thread's name
       case 'E': {
         std::string exe = p.exe_path();
         if (RootFs* r = p.root())
@@ -276,7 +276,8 @@ bool write_core_file(Process& p, Thread& self, int sig, const GuestSiginfo& info
       ps.pr_ppid = ppid;
       ps.pr_pgrp = p.group_id();
       ps.pr_sid = p.sid;
-      memcpy(ps.pr_fname, p.comm, sizeof ps.pr_fname);
+      std::string leader = p.thread_comm(p.pid());
+      memcpy(ps.pr_fname, leader.data(), std::min(leader.size(), sizeof ps.pr_fname));
       std::string args;
       for (const std::string& a : p.argv()) args += (args.empty() ? "" : " ") + a;
       strncpy(ps.pr_psargs, args.c_str(), sizeof ps.pr_psargs - 1);

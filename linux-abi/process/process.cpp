@@ -301,6 +301,7 @@ Thread& Process::new_thread_locked(int tid) {
   t->vcpu->options = vopts_;
   t->tid = tid;
   t->cred = creds_;
+  memcpy(t->comm, comm, sizeof comm);
   threads_.push_back(std::move(t));
   return *threads_.back();
 }
@@ -319,6 +320,33 @@ void Process::set_creds(Thread& t, Credentials c) {
   ruid_.store(c.ruid, std::memory_order_relaxed);
   creds_ = c;
   t.cred = std::move(c);
+}
+
+std::string Process::thread_comm(int tid) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& t : threads_)
+    if (t->tid == tid) return std::string(t->comm, strnlen(t->comm, sizeof t->comm));
+  return tid == pid_ ? std::string(comm, strnlen(comm, sizeof comm)) : std::string();
+}
+
+bool Process::set_thread_comm(int tid, const std::string& name) {
+  char buf[16] = {};
+  memcpy(buf, name.data(), std::min(name.size(), sizeof buf - 1));
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& t : threads_)
+    if (t->tid == tid) {
+      memcpy(t->comm, buf, sizeof buf);
+      if (tid == pid_) memcpy(comm, buf, sizeof buf);
+      return true;
+    }
+  return false;
+}
+
+bool Process::has_thread(const Vcpu* v) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& t : threads_)
+    if (t->vcpu.get() == v) return true;
+  return false;
 }
 
 Credentials Process::creds() {
@@ -353,6 +381,7 @@ Thread& Process::add_thread_copy(const Vcpu& from) {
   copy_registers(t.vcpu->state, from.state);
   t.sig.blocked = thread_of(from).sig.blocked;
   t.cred = thread_of(from).cred;
+  memcpy(t.comm, thread_of(from).comm, sizeof t.comm);
   t.inherit_timer_slack(thread_of(from));
   t.v_ctrl = thread_of(from).v_ctrl;
   t.tagged_pmlen = thread_of(from).tagged_pmlen;
@@ -1031,7 +1060,7 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
     c->sigreturn_trampoline = sigreturn_trampoline;
     memcpy(c->rlimits, rlimits, sizeof rlimits);
     update_cpu_rlimit(*c);  // the child's own CPU time counts against RLIMIT_CPU
-    memcpy(c->comm, comm, sizeof comm);
+    memcpy(c->comm, caller.comm, sizeof comm);  // the child's leader is a copy of the caller
     for (int s = 1; s <= kGuestNSig; ++s) c->signals.action[s] = signals.action[s];
     sig.blocked = caller.sig.blocked;
     sig.ss_sp = caller.sig.ss_sp;
@@ -1119,6 +1148,7 @@ void Process::exec_replace(Thread& caller, std::unique_ptr<AddressSpace> as,
     envp_ = std::move(envp);
     exe_path_ = exe_path;
     snprintf(comm, sizeof comm, "%s", comm_name.c_str());
+    memcpy(caller.comm, comm, sizeof comm);  // the caller becomes the leader
     brk_start = brk_cur = brk_mapped = img.brk_start;
     // flush_signal_handlers(): caught signals go back to SIG_DFL.
     for (int s = 1; s <= kGuestNSig; ++s) {

@@ -159,6 +159,10 @@ struct Thread {
   // Serving a system call (the run loop sets it around dispatch): /proc
   // shows the thread sleeping (S) then, running (R) otherwise.
   std::atomic<bool> in_syscall{false};
+  // The thread's name (prctl PR_SET_NAME, /proc/<pid>/task/<tid>/comm),
+  // NUL-padded: a new thread or fork child starts with its creator's, exec
+  // sets it to the program's file name. Guarded by Process::mutex_.
+  char comm[16] = {};
   // prctl(PR_SET_TIMERSLACK) and /proc/<pid>/timerslack_ns, nanoseconds;
   // a new thread or child starts with its creator's, which also becomes its
   // default (what setting 0 restores), as Linux's copy_process does. Atomic:
@@ -332,7 +336,17 @@ class Process : public std::enable_shared_from_this<Process> {
   struct IoCounters {
     std::atomic<uint64_t> rchar{0}, wchar{0}, syscr{0}, syscw{0};
   } io;
-  char comm[16] = {};            // prctl(PR_SET_NAME), /proc/self/comm
+  // The leader thread's name (Thread::comm), kept when the leader has gone
+  // (/proc/<pid>/comm, ps, core files). Guarded by mutex_ once running.
+  char comm[16] = {};
+  // Thread tid's name (the process's when tid is its pid and the leader has
+  // gone; "" for no such thread). Takes mutex_.
+  std::string thread_comm(int tid);
+  // Sets thread tid's name (at most 15 bytes of name, up to a NUL): false
+  // if there is no such thread. The leader's is also the process's.
+  bool set_thread_comm(int tid, const std::string& name);
+  // Is v one of this process's threads? Takes mutex_.
+  bool has_thread(const Vcpu* v);
   // Process group and session (virtual ids; 0 = this process's own pid,
   // which is what a process started by hart-run or hartd has for its group;
   // its session is kOutsideSession, the launcher's).

@@ -730,16 +730,18 @@ static int64_t prctl_set_tagged_addr_ctrl(SyscallCtx& ctx) {
 int64_t sys_prctl(SyscallCtx& ctx) {
   Process& p = ctx.proc;
   switch (static_cast<int>(ctx.a[0])) {
-    case 15: {  // PR_SET_NAME
-      char buf[16] = {};
+    case 15: {  // PR_SET_NAME: the calling thread's name
       std::string s;
       if (!p.as().read_string(ctx.a[1], &s, 4096)) return -EFAULT;
-      snprintf(buf, sizeof buf, "%s", s.c_str());
-      memcpy(p.comm, buf, sizeof buf);
+      p.set_thread_comm(Process::thread_of(ctx.vcpu).tid, s);
       return 0;
     }
-    case 16:  // PR_GET_NAME
-      return p.as().write(ctx.a[1], p.comm, sizeof p.comm) ? 0 : -EFAULT;
+    case 16: {  // PR_GET_NAME
+      char buf[16] = {};
+      std::string s = p.thread_comm(Process::thread_of(ctx.vcpu).tid);
+      memcpy(buf, s.data(), std::min(s.size(), sizeof buf - 1));
+      return p.as().write(ctx.a[1], buf, sizeof buf) ? 0 : -EFAULT;
+    }
     case 3:  // PR_GET_DUMPABLE
       return p.dumpable.load();
     case 4:  // PR_SET_DUMPABLE: SUID_DUMP_DISABLE or SUID_DUMP_USER

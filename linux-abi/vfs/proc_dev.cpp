@@ -157,15 +157,15 @@ const char* state_name(char c) {
 }
 
 // /proc/<pid>/status: the fields programs read (Name, State, Tgid, Pid,
-// PPid, Uid/Gid, memory sizes, Threads, signal masks). self: the thread
-// whose masks are shown (nullptr: none).
-std::string proc_status(Process& p, const Vcpu* self, int tid) {
+// PPid, Uid/Gid, memory sizes, Threads, signal masks) of thread tid
+// (/proc/<pid>/status: the leader's, tid = pid).
+std::string proc_status(Process& p, int tid) {
   Process::Info in = p.info();
   uint64_t pend = 0, shd, blk = 0, ign = 0, cgt = 0;
   {
     std::lock_guard<std::mutex> lock(p.mutex());
-    if (self) {
-      ThreadSignals& ts = p.thread_signals(*self);
+    if (Vcpu* v = p.thread_by_tid(tid)) {
+      ThreadSignals& ts = p.thread_signals(*v);
       pend = ts.pending.mask();
       blk = ts.blocked;
     }
@@ -178,6 +178,8 @@ std::string proc_status(Process& p, const Vcpu* self, int tid) {
   }
   uint64_t kb = in.mapped_bytes / 1024;
   Credentials c = p.creds();  // Uid/Gid/Groups/Cap* lines
+  std::string name;  // the thread's name, newline and backslash escaped
+  for (char ch : p.thread_comm(tid)) name += ch == '\n' ? "\\n" : ch == '\\' ? "\\\\" : std::string(1, ch);
   std::string groups;
   for (uint32_t g : c.groups) groups += std::to_string(g) + " ";
   if (groups.empty()) groups = " ";  // Linux ends the list with a space, even an empty one
@@ -190,7 +192,7 @@ std::string proc_status(Process& p, const Vcpu* self, int tid) {
            "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\nCapInh:\t%016lx\n"
            "CapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\nSeccomp:\t0\n"
            "Cpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
-           p.comm, p.umask(), state_name(p.state_letter(tid == p.pid() ? 0 : tid)), p.pid(), tid, in.ppid ? in.ppid : kGuestPpid, c.ruid, c.euid,
+           name.c_str(), p.umask(), state_name(p.state_letter(tid == p.pid() ? 0 : tid)), p.pid(), tid, in.ppid ? in.ppid : kGuestPpid, c.ruid, c.euid,
            c.suid, c.fsuid, c.rgid, c.egid, c.sgid, c.fsgid, 64, groups.c_str(), (unsigned long)kb,
            (unsigned long)kb, (unsigned long)kb, in.threads,
            (unsigned long)p.rlimits[RLIMIT_SIGPENDING].rlim_cur, (unsigned long)pend,
@@ -210,7 +212,7 @@ std::string proc_stat(Process& p, int tid) {
   snprintf(buf, sizeof buf,
            "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 %lu 0 0 0 20 0 %d 0 0 %lu %lu %lu %lu %lu "
            "%lu %lu 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 %lu %lu %lu %lu %lu %lu %lu 0\n",
-           tid, p.comm, p.state_letter(tid == p.pid() ? 0 : tid), in.ppid ? in.ppid : kGuestPpid,
+           tid, p.thread_comm(tid).c_str(), p.state_letter(tid == p.pid() ? 0 : tid), in.ppid ? in.ppid : kGuestPpid,
            p.group_id(), p.sid,
            (unsigned long)ticks,
            in.threads, (unsigned long)in.mapped_bytes, (unsigned long)(in.mapped_bytes / 4096),
@@ -447,20 +449,12 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
       return 0;
     }
     if (is_proc_tunable(what, true)) return tunable(what, tid);
-    if (what == "comm") {
-      set_text(out, "/proc/thread-self/comm", [t] { return std::string(t->comm) + "\n"; });
-      return 0;
-    }
     if (what == "stat") {
       set_text(out, "/proc/thread-self/stat", [t, tid] { return proc_stat(*t, tid); });
       return 0;
     }
     if (what == "status") {
-      Process* caller = &p;
-      set_file(out, "/proc/thread-self/status", [t, tid, caller](const Vcpu& self, int64_t) {
-        bool mine = caller == t.get() && t->tid_of(self) == tid;
-        return memfd_with(proc_status(*t, mine ? &self : nullptr, tid));
-      });
+      set_text(out, "/proc/thread-self/status", [t, tid] { return proc_status(*t, tid); });
       return 0;
     }
     return -ENOENT;
@@ -493,11 +487,7 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     return 0;
   }
   if (first == "status") {
-    Process* caller = &p;
-    set_file(out, "/proc/self/status", [t, caller](const Vcpu& self, int64_t) {
-      bool mine = caller == t.get();
-      return memfd_with(proc_status(*t, mine ? &self : nullptr, mine ? t->tid_of(self) : t->pid()));
-    });
+    set_text(out, "/proc/self/status", [t] { return proc_status(*t, t->pid()); });
     return 0;
   }
   auto text = [&](std::function<std::string()> gen) {
@@ -520,7 +510,6 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
   }
   if (first == "cmdline") return text([t] { return join_nul(t->argv()); });
   if (first == "environ") return text([t] { return join_nul(t->envp()); });
-  if (first == "comm") return text([t] { return std::string(t->comm) + "\n"; });
   if (first == "auxv") {
     return text([t] {
       std::string data;

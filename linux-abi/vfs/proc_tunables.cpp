@@ -130,6 +130,21 @@ void oom_score_adj(std::shared_ptr<Process> t, TunableFile* f) {
   };
 }
 
+// The thread's name; written by a thread of the same process only (at most
+// 15 bytes, taken as they are: a newline stays part of the name).
+void comm(std::shared_ptr<Process> t, int tid, TunableFile* f) {
+  f->show = [t, tid](std::string* out) -> int64_t {
+    *out = t->thread_comm(tid) + "\n";
+    return 0;
+  };
+  f->store = [t, tid](const uint8_t* buf, uint64_t len, uint64_t) -> int64_t {
+    std::string name(reinterpret_cast<const char*>(buf), std::min<uint64_t>(len, 15));
+    name = name.substr(0, strlen(name.c_str()));
+    if (!t->has_thread(Vcpu::current())) return -EINVAL;
+    return t->set_thread_comm(tid, name) ? static_cast<int64_t>(len) : -ESRCH;
+  };
+}
+
 void loginuid(std::shared_ptr<Process> t, int tid, TunableFile* f) {
   f->show = [t](std::string* out) {
     *out = std::to_string(t->loginuid.load());
@@ -217,7 +232,7 @@ int open_emu_file(std::shared_ptr<EmuFile> f, int64_t flags, std::shared_ptr<Hos
 }
 
 bool is_proc_tunable(const std::string& name, bool in_task) {
-  if (name == "loginuid" || name == "sessionid") return true;
+  if (name == "comm" || name == "loginuid" || name == "sessionid") return true;
   return !in_task &&
          (name == "oom_score_adj" || name == "coredump_filter" || name == "timerslack_ns");
 }
@@ -233,6 +248,7 @@ int open_proc_tunable(std::shared_ptr<Process> t, int tid, const std::string& na
   }
   auto f = std::make_shared<TunableFile>();
   if (name == "oom_score_adj") oom_score_adj(t, f.get());
+  else if (name == "comm") comm(t, tid, f.get());
   else if (name == "loginuid") loginuid(t, tid, f.get());
   else if (name == "sessionid") sessionid(t, f.get());
   else if (name == "coredump_filter") coredump_filter(t, f.get());

@@ -1,10 +1,11 @@
-// linux-abi/vfs/proc_tunables.h — the per-task settings a guest reads and
+// linux-abi/vfs/proc_tunables.h — the thread names and per-task settings a guest reads and
 // writes through /proc/<pid>/ and /proc/<pid>/task/<tid>/, emulated per
 // guest process or thread with Linux's (fs/proc/base.c) formats, parsing
 // and permission rules:
 //
 // | file            | where        | value                       | write rule |
 // |-----------------|--------------|-----------------------------|------------|
+// | comm            | pid and task | the thread's name, "%s\n"   | a thread of the same process; 15 bytes kept |
 // | oom_score_adj   | pid          | -1000..1000, "%d\n"         | lowering needs CAP_SYS_RESOURCE |
 // | loginuid        | pid and task | audit login uid, "%u"       | only the task itself, at offset 0; once set, CAP_AUDIT_CONTROL; setting it starts a new session |
 // | sessionid       | pid and task | audit session, "%u"         | read-only |

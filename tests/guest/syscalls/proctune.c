@@ -11,6 +11,10 @@
 //     child inherits (whether the write may succeed depends on the machine,
 //     so only the consistency of its outcome is printed);
 //   - oom_score_adj strips blanks and takes any base;
+//   - thread names (comm) are per thread: PR_SET_NAME in a thread renames
+//     only it, pthread_setname_np/getname_np on another thread go through
+//     /proc/self/task/<tid>/comm, status escapes a newline in Name, stat
+//     shows the name as it is, another process may not rename ours;
 //   - PR_SET_DUMPABLE 0 is inherited by fork and such a process dumps no
 //     core; PR_SET_PDEATHSIG delivers its signal (SI_USER, from the old
 //     parent) when the parent exits, and is not inherited by fork.
@@ -19,6 +23,7 @@
 #include "sc.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/prctl.h>
@@ -284,7 +289,88 @@ static void pdeathsig(void) {
   prctl(PR_SET_CHILD_SUBREAPER, 0);
 }
 
+static pthread_barrier_t names_barrier;
+static pid_t worker_tid;
+
+static void* named_worker(void* arg) {
+  (void)arg;
+  worker_tid = gettid();
+  prctl(PR_SET_NAME, "worker-own");
+  pthread_barrier_wait(&names_barrier);
+  pthread_barrier_wait(&names_barrier);  // renamed by main meanwhile
+  char n[16];
+  prctl(PR_GET_NAME, n);
+  SAY("worker sees itself as: %s", n);
+  return 0;
+}
+
+// The Name line of a status file, or its stat's (comm) field.
+static void show_name(const char* label, const char* path, int stat_form) {
+  char buf[2048];
+  if (get(path, buf, sizeof buf) < 0) {
+    SAY("%s: %s", label, sc_errname(errno));
+    return;
+  }
+  char* s = stat_form ? strchr(buf, '(') : strstr(buf, "Name:\t");
+  char* e = stat_form ? strrchr(buf, ')') : s ? strchr(s, '\n') : 0;
+  if (!s || !e) {
+    SAY("%s: unparsed", label);
+    return;
+  }
+  s += stat_form ? 1 : 6;
+  *e = 0;
+  SAY("%s: [%s]", label, s);
+}
+
+static void thread_names(void) {
+  char self[16], n[32], path[96];
+  prctl(PR_GET_NAME, self);
+  pthread_barrier_init(&names_barrier, 0, 2);
+  pthread_t t;
+  pthread_create(&t, 0, named_worker, 0);
+  pthread_barrier_wait(&names_barrier);
+  VAL("getname of the worker", pthread_getname_np(t, n, sizeof n));
+  SAY("worker's name: %s", n);
+  prctl(PR_GET_NAME, n);
+  BOOL("main keeps its name", strcmp(n, self) == 0);
+  get("/proc/self/comm", n, sizeof n);
+  n[strcspn(n, "\n")] = 0;
+  BOOL("/proc/self/comm is main's", strcmp(n, self) == 0);
+  VAL("setname of the worker", pthread_setname_np(t, "renamed"));
+  snprintf(path, sizeof path, "/proc/self/task/%d/comm", (int)worker_tid);
+  get(path, n, sizeof n);
+  SAY("task comm: %s", strcmp(n, "renamed\n") == 0 ? "renamed" : n);
+  snprintf(path, sizeof path, "/proc/self/task/%d/status", (int)worker_tid);
+  show_name("task status Name", path, 0);
+  snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)worker_tid);
+  show_name("task stat comm", path, 1);
+  snprintf(path, sizeof path, "/proc/self/task/%d/comm", (int)worker_tid);
+  OK("long name through the file", put(path, "a-very-long-thread-name"));
+  get(path, n, sizeof n);
+  n[strcspn(n, "\n")] = 0;
+  SAY("kept: %s", n);
+  pthread_barrier_wait(&names_barrier);
+  pthread_join(t, 0);
+  prctl(PR_SET_NAME, "odd\\name\nx");
+  show_name("status Name escapes", "/proc/self/status", 0);
+  show_name("stat comm is raw", "/proc/self/stat", 1);
+  prctl(PR_SET_NAME, self);
+  pid_t parent = getpid();
+  pid_t c = fork();
+  if (c == 0) {
+    prctl(PR_GET_NAME, n);
+    BOOL("fork child keeps the name", strcmp(n, self) == 0);
+    snprintf(path, sizeof path, "/proc/%d/comm", (int)parent);
+    ERR("child renames its parent", put(path, "stolen"));
+    _exit(0);
+  }
+  waitpid(c, 0, 0);
+  prctl(PR_GET_NAME, n);
+  BOOL("parent keeps its name", strcmp(n, self) == 0);
+}
+
 int main(void) {
+  thread_names();
   timerslack();
   coredump_filter();
   loginuid();
