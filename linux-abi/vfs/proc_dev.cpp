@@ -441,13 +441,22 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     bool found = false;
     for (int x : tids) found |= x == tid;
     if (!found) return -ENOENT;
+    // What a thread's directory shares with its process's (Linux's
+    // tid_base_stuff): served by the process's entries.
+    static const std::set<std::string> kShared = {
+        "auxv", "cgroup", "cmdline", "cwd", "environ", "exe", "fd", "io", "limits", "maps",
+        "mem", "mountinfo", "mounts", "net", "oom_score_adj", "root"};
     if (what.empty()) {
-      set_synth(p, out, dir + "/task/" + ts,
-                {{"comm", DT_REG}, {"loginuid", DT_REG}, {"sessionid", DT_REG}, {"stat", DT_REG},
-                 {"status", DT_REG}},
-                "/proc/thread-self/");
+      std::vector<SynthDir::Entry> e = {{"comm", DT_REG}, {"loginuid", DT_REG},
+                                        {"sessionid", DT_REG}, {"stat", DT_REG},
+                                        {"status", DT_REG}};
+      for (const std::string& n : kShared)
+        e.push_back({n, n == "fd" ? DT_DIR : n == "cwd" || n == "exe" || n == "root" || n == "net" ? DT_LNK : DT_REG});
+      set_synth(p, out, dir + "/task/" + ts, std::move(e), "/proc/thread-self/");
       return 0;
     }
+    if (kShared.count(what.substr(0, what.find('/'))))
+      return emulate_pid(p, t, dir + "/task/" + ts, what, in_root, out);
     if (is_proc_tunable(what, true)) return tunable(what, tid);
     if (what == "stat") {
       set_text(out, "/proc/thread-self/stat", [t, tid] { return proc_stat(*t, tid); });

@@ -349,6 +349,21 @@ static void thread_names(void) {
   get(path, n, sizeof n);
   n[strcspn(n, "\n")] = 0;
   SAY("kept: %s", n);
+  // A thread's directory shares the process's files.
+  static char a[65536], b[65536];
+  snprintf(path, sizeof path, "/proc/self/task/%d/maps", (int)worker_tid);
+  int na = get(path, a, sizeof a), nb = get("/proc/self/maps", b, sizeof b);
+  BOOL("task maps = process maps", na > 0 && na == nb && memcmp(a, b, na) == 0);
+  snprintf(path, sizeof path, "/proc/self/task/%d/exe", (int)worker_tid);
+  na = readlink(path, a, sizeof a);
+  nb = readlink("/proc/self/exe", b, sizeof b);
+  BOOL("task exe = process exe", na > 0 && na == nb && memcmp(a, b, na) == 0);
+  snprintf(path, sizeof path, "/proc/self/task/%d/fd/1", (int)worker_tid);
+  OK("task fd/1", access(path, F_OK));
+  snprintf(path, sizeof path, "/proc/self/task/%d/cmdline", (int)worker_tid);
+  na = get(path, a, sizeof a);
+  nb = get("/proc/self/cmdline", b, sizeof b);
+  BOOL("task cmdline = process cmdline", na > 0 && na == nb && memcmp(a, b, na) == 0);
   pthread_barrier_wait(&names_barrier);
   pthread_join(t, 0);
   prctl(PR_SET_NAME, "odd\\name\nx");
