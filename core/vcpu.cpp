@@ -120,25 +120,25 @@ void Vcpu::clear_jmp_cache() {
     for (unsigned i = 0; i < kJmpCacheSize; ++i) count_cache_[i] = &g_empty_slot;
 }
 
-TranslationBlock* Vcpu::cached_tb(uint64_t pc, uint32_t flags) {
+bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
   uint64_t gen = cache_.generation();
   if (gen != jmp_cache_gen_) {
     clear_jmp_cache();
     jmp_cache_gen_ = gen;
   }
   unsigned slot = jmp_cache_slot(pc);
-  TranslationBlock* tb = state.jmp_cache[slot];
-  if (tb->probe_key == tb_probe_key(pc, flags)) return tb;
-  if (!(tb = cache_.lookup(pc, flags))) return nullptr;
-  state.jmp_cache[slot] = tb;
-  return tb;
-}
-
-bool Vcpu::still_cold(uint64_t pc) {
+  if (state.jmp_cache[slot]->probe_key == tb_probe_key(pc, flags)) return false;
   if (!heat_) heat_.reset(new uint64_t[kHeatSlots]());  // (pc 0 count 0: a fresh slot)
   uint64_t& h = heat_[(pc >> 1) & (kHeatSlots - 1)];
   // (Guest pcs are below 2^48; counts stop at 255.)
-  if (h >> 8 != pc) h = pc << 8;
+  if (h >> 8 != pc) {
+    h = pc << 8;
+    if (TranslationBlock* tb = cache_.lookup(pc, flags)) {
+      state.jmp_cache[slot] = tb;
+      h |= 0xff;
+      return false;
+    }
+  }
   if ((h & 0xff) < 0xff) ++h;
   return (h & 0xff) < options.translate_at;
 }
@@ -339,7 +339,7 @@ ExitReason Vcpu::run_loop() {
       state.exit_reason = ExitReason::Icount;
       return state.exit_reason;
     }
-    if (tier0 && interpret_ok_ && !cached_tb(state.pc, flags) && still_cold(state.pc)) {
+    if (tier0 && interpret_ok_ && interpret_first(state.pc, flags)) {
       // Not translated yet and met only rarely so far: interpret one block.
       in_guest_ = true;
       interpret_ok_ = exec_.interpret(*this);

@@ -110,12 +110,14 @@ class Vcpu {
   // After siglongjmp back from a guest fault: unblock, classify.
   ExitReason finish_fault();
   TranslationBlock* find_tb(uint64_t pc, uint32_t flags);
-  // The TB for (pc, flags) if there is one (jump cache, then the TB cache).
-  TranslationBlock* cached_tb(uint64_t pc, uint32_t flags);
-  // Tier 0: true while pc has been met fewer than translate_at times
-  // (counts in a direct-mapped table of pc << 8 | count, 128 KiB per vCPU,
-  // allocated at the first use; a collision restarts a count).
-  bool still_cold(uint64_t pc);
+  // Tier 0: should the block at pc be interpreted rather than run
+  // translated? While pc has been met fewer than translate_at times (counts
+  // in a direct-mapped table of pc << 8 | count, 128 KiB per vCPU, allocated
+  // at the first use). A block is translated when its count reaches
+  // translate_at, so a pc whose count is running needs no TB cache lookup;
+  // one that takes a slot afresh (first met, or its count lost to a
+  // collision) is looked up once, and a TB found makes it hot.
+  bool interpret_first(uint64_t pc, uint32_t flags);
   static constexpr unsigned kHeatSlots = 16384;
   std::unique_ptr<uint64_t[]> heat_;
   bool interpret_ok_ = true;  // the executor can interpret (Executor::interpret)
