@@ -314,6 +314,15 @@ constexpr uint32_t v_ctrl_after_exec(uint32_t ctrl) {
 constexpr int kPrSetTaggedAddrCtrl = 55, kPrGetTaggedAddrCtrl = 56;
 constexpr uint64_t kPrTaggedAddrEnable = 1, kPrPmlenShift = 24, kPrPmlenMask = uint64_t{0x7f} << kPrPmlenShift;
 
+// prctl(PR_SET_MDWE / PR_GET_MDWE) (linux/prctl.h): memory-deny-write-execute.
+constexpr int kPrSetMdwe = 65, kPrGetMdwe = 66;
+constexpr uint32_t kPrMdweRefuseExecGain = 1, kPrMdweNoInherit = 2;
+// prctl(PR_GET_AUXV): the size of mm->saved_auxv, AT_VECTOR_SIZE entries of
+// 8 bytes: 2 * (AT_VECTOR_SIZE_ARCH (riscv: 10) + AT_VECTOR_SIZE_BASE (Linux
+// 6.12: 22) + 1).
+constexpr int kPrGetAuxv = 0x41555856;
+constexpr uint64_t kSavedAuxvBytes = 2 * (10 + 22 + 1) * 8;
+
 // AT_MINSIGSTKSZ: get_rt_frame_size(true), the frame with the vector context.
 constexpr uint64_t kMinSigStackSize = rt_frame_size(true);
 

@@ -1036,6 +1036,9 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   c->sessionid.store(sessionid.load());
   c->coredump_filter.store(coredump_filter.load());
   c->dumpable.store(dumpable.load());
+  c->mdwe.store(mdwe.load() & kPrMdweNoInherit ? 0 : mdwe.load());  // mmf_init_flags()
+  c->thp_disable.store(thp_disable.load());
+  c->mce_kill.store(mce_kill.load());
   c->vopts_ = vopts_;
   c->strace = strace;
   if (want_pid) {  // later numbers stay above it

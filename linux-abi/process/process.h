@@ -524,6 +524,14 @@ class Process : public std::enable_shared_from_this<Process> {
   // again after exec; a credential change makes it 0 (suid_dumpable's
   // default). A process that is not dumpable writes no core file.
   std::atomic<int> dumpable{1};
+  // prctl(PR_SET_MDWE)'s bits (kPrMdwe*; 0: off, and once on they stay):
+  // with kPrMdweRefuseExecGain no mapping may become writable and executable
+  // or gain execute (EACCES); inherited by fork and exec unless
+  // kPrMdweNoInherit. prctl(PR_SET_THP_DISABLE)'s flag and PR_MCE_KILL's
+  // policy (2 = PR_MCE_KILL_DEFAULT), inherited by fork and exec.
+  std::atomic<uint32_t> mdwe{0};
+  std::atomic<bool> thp_disable{false};
+  std::atomic<int> mce_kill{2};
   // /proc/<pid>/coredump_filter: which mappings a core dump holds (Linux's
   // MMF_DUMP_* bits, default 0x33), inherited by fork, kept by exec.
   static constexpr uint32_t kCoredumpFilterDefault = 0x33, kCoredumpFilterBits = 0x1ff;

@@ -350,6 +350,7 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
   Credentials cred = Process::thread_of(ctx.vcpu).cred;
   cred_exec(&cred);  // creds.h: capabilities recomputed, saved ids = effective
   p.dumpable.store(1);  // SUID_DUMP_USER (set_creds makes it 0 if the ids changed)
+  if (p.mdwe.load() & kPrMdweNoInherit) p.mdwe.store(0);  // mmf_init_flags()
   p.set_creds(Process::thread_of(ctx.vcpu), std::move(cred));
   if (p.debug.load(std::memory_order_relaxed))
     debug_exec(p, Process::thread_of(ctx.vcpu), guest_name);  // gdb: exec stop, breakpoints dropped

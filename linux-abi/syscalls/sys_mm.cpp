@@ -117,6 +117,10 @@ int64_t sys_mmap(SyscallCtx& ctx) {
   }
   if (!(aflags & (kMapFixed | kMapFixedNoReplace)) && addr && addr < kPageSize * 16) addr = 0;
   if (over_as_limit(ctx.proc, page_up(len))) return -ENOMEM;
+  // Memory-deny-write-execute (prctl PR_SET_MDWE): no new writable and
+  // executable mapping.
+  if ((ctx.proc.mdwe.load() & kPrMdweRefuseExecGain) && (prot & PROT_EXEC) && (prot & PROT_WRITE))
+    return -EACCES;
   int64_t r = ctx.proc.as().map(addr, len, prot, aflags, hfd, off, name);
   return r;
 }
@@ -136,6 +140,16 @@ int64_t sys_mprotect(SyscallCtx& ctx) {
   if (addr & (kPageSize - 1)) return -EINVAL;
   if (len == 0) return 0;
   if (page_up(len) < len) return -ENOMEM;
+  // Memory-deny-write-execute: no mapping in the range may become writable
+  // and executable, or executable when it was not (Linux checks mapping by
+  // mapping and stops at the first refused one; here none changes then).
+  // An unmapped start is ENOMEM first, as Linux finds no mapping there.
+  if ((ctx.proc.mdwe.load() & kPrMdweRefuseExecGain) && (prot & PROT_EXEC) &&
+      ctx.proc.as().check(addr, kPageSize, 0)) {
+    if (prot & PROT_WRITE) return -EACCES;
+    for (const Vma& v : ctx.proc.as().vmas())
+      if (v.start < addr + page_up(len) && v.end > addr && !(v.prot & PROT_EXEC)) return -EACCES;
+  }
   return ctx.proc.as().protect(addr, len, prot);
 }
 

@@ -756,6 +756,64 @@ int64_t sys_prctl(SyscallCtx& ctx) {
       int32_t v = p.pdeath_signal.load();
       return p.as().write(ctx.a[1], &v, 4) ? 0 : -EFAULT;
     }
+    case 13:  // PR_GET_TIMING: only PR_TIMING_STATISTICAL exists
+      return 0;
+    case 14:  // PR_SET_TIMING
+      return ctx.a[1] == 0 ? 0 : -EINVAL;
+    case 31:  // PR_TASK_PERF_EVENTS_DISABLE: no perf events to stop
+    case 32:  // PR_TASK_PERF_EVENTS_ENABLE
+      return 0;
+    case 33:  // PR_MCE_KILL: CLEAR (arg3 0), or SET with LATE 0, EARLY 1, DEFAULT 2
+      if (ctx.a[3] || ctx.a[4]) return -EINVAL;
+      if (ctx.a[1] == 0) {
+        if (ctx.a[2]) return -EINVAL;
+        p.mce_kill.store(2);
+        return 0;
+      }
+      if (ctx.a[1] != 1 || ctx.a[2] > 2) return -EINVAL;
+      p.mce_kill.store(static_cast<int>(ctx.a[2]));
+      return 0;
+    case 34:  // PR_MCE_KILL_GET
+      if (ctx.a[1] || ctx.a[2] || ctx.a[3] || ctx.a[4]) return -EINVAL;
+      return p.mce_kill.load();
+    case 40: {  // PR_GET_TID_ADDRESS: set_tid_address's pointer
+      uint64_t v = Process::thread_of(ctx.vcpu).clear_child_tid;
+      return p.as().write(ctx.a[1], &v, 8) ? 0 : -EFAULT;
+    }
+    case 41:  // PR_SET_THP_DISABLE
+      if (ctx.a[2] || ctx.a[3] || ctx.a[4]) return -EINVAL;
+      p.thp_disable.store(ctx.a[1] != 0);
+      return 0;
+    case 42:  // PR_GET_THP_DISABLE
+      if (ctx.a[1] || ctx.a[2] || ctx.a[3] || ctx.a[4]) return -EINVAL;
+      return p.thp_disable.load() ? 1 : 0;
+    case kPrSetMdwe: {
+      uint64_t bits = ctx.a[1];
+      if (ctx.a[2] || ctx.a[3] || ctx.a[4]) return -EINVAL;
+      if (bits & ~uint64_t{kPrMdweRefuseExecGain | kPrMdweNoInherit}) return -EINVAL;
+      if ((bits & kPrMdweNoInherit) && !(bits & kPrMdweRefuseExecGain)) return -EINVAL;
+      uint32_t cur = p.mdwe.load();
+      if (cur && cur != bits) return -EPERM;  // it cannot be turned off or changed
+      p.mdwe.store(static_cast<uint32_t>(bits));
+      return 0;
+    }
+    case kPrGetMdwe:
+      if (ctx.a[1] || ctx.a[2] || ctx.a[3] || ctx.a[4]) return -EINVAL;
+      return p.mdwe.load();
+    case kPrGetAuxv: {  // saved_auxv: the entries, then zeros
+      if (ctx.a[3] || ctx.a[4]) return -EINVAL;
+      std::string saved(kSavedAuxvBytes, '\0');
+      size_t off = 0;
+      for (auto& [k, v] : p.stack().auxv_entries) {
+        if (off + 16 > saved.size()) break;
+        memcpy(&saved[off], &k, 8);
+        memcpy(&saved[off + 8], &v, 8);
+        off += 16;
+      }
+      uint64_t n = std::min<uint64_t>(ctx.a[2], saved.size());
+      if (n && !p.as().write(ctx.a[1], saved.data(), n)) return -EFAULT;
+      return static_cast<int64_t>(kSavedAuxvBytes);
+    }
     case PR_SET_NO_NEW_PRIVS:
       if (ctx.a[1] != 1 || ctx.a[2] || ctx.a[3] || ctx.a[4]) return -EINVAL;
       p.no_new_privs.store(true);

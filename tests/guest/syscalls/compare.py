@@ -47,6 +47,10 @@ def main() -> int:
     ap.add_argument("--guest", required=True)
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--as-user", help="run both as this user (needs root; else skip)")
+    ap.add_argument("--host-release", action="store_true",
+                    help="hart-run reports the host's kernel release (-r), so a program that tests"
+                         " features newer than the host's kernel only where uname shows them sees"
+                         " the same release in both runs")
     ap.add_argument("--no-enosys", action="store_true",
                     help="also fail if hart-run -d unimp reports a syscall answered ENOSYS")
     a = ap.parse_args()
@@ -66,6 +70,8 @@ def main() -> int:
             return 77
     nat = run([os.path.abspath(a.native)], a.timeout, user)
     runner = [os.path.abspath(a.runner)]
+    if a.host_release:
+        runner += ["-r", os.uname().release]
     log = None
     if a.no_enosys:
         fd, log = tempfile.mkstemp(prefix="hart-sc-unimp-")

@@ -27,7 +27,11 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/prctl.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 static int put(const char* path, const char* text) {
@@ -384,7 +388,139 @@ static void thread_names(void) {
   BOOL("parent keeps its name", strcmp(n, self) == 0);
 }
 
+// <linux/prctl.h> of Linux 6.4+ (older headers lack them).
+#ifndef PR_GET_AUXV
+#define PR_GET_AUXV 0x41555856
+#endif
+#ifndef PR_SET_MDWE
+#define PR_SET_MDWE 65
+#define PR_GET_MDWE 66
+#endif
+#ifndef PR_MDWE_REFUSE_EXEC_GAIN
+#define PR_MDWE_REFUSE_EXEC_GAIN 1
+#endif
+#ifndef PR_MDWE_NO_INHERIT
+#define PR_MDWE_NO_INHERIT 2
+#endif
+
+// The kernel release uname shows, as major * 100 + minor.
+static int release(void) {
+  struct utsname u;
+  uname(&u);
+  int a = 0, b = 0;
+  sscanf(u.release, "%d.%d", &a, &b);
+  return a * 100 + b;
+}
+
+static void small_prctls(void) {
+  VAL("timing", prctl(PR_GET_TIMING));
+  ERR("set timing 1", prctl(PR_SET_TIMING, 1));
+  OK("set timing statistical", prctl(PR_SET_TIMING, PR_TIMING_STATISTICAL));
+  OK("perf events disable", prctl(PR_TASK_PERF_EVENTS_DISABLE));
+  OK("perf events enable", prctl(PR_TASK_PERF_EVENTS_ENABLE));
+  VAL("mce kill", prctl(PR_MCE_KILL_GET, 0, 0, 0, 0));
+  OK("mce kill early", prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0));
+  VAL("mce kill", prctl(PR_MCE_KILL_GET, 0, 0, 0, 0));
+  ERR("mce kill 3", prctl(PR_MCE_KILL, PR_MCE_KILL_SET, 3, 0, 0));
+  ERR("mce kill clear 1", prctl(PR_MCE_KILL, PR_MCE_KILL_CLEAR, 1, 0, 0));
+  OK("mce kill clear", prctl(PR_MCE_KILL, PR_MCE_KILL_CLEAR, 0, 0, 0));
+  VAL("mce kill", prctl(PR_MCE_KILL_GET, 0, 0, 0, 0));
+  VAL("thp disable", prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0));
+  ERR("thp disable get 1", prctl(PR_GET_THP_DISABLE, 1, 0, 0, 0));
+  OK("thp disable set", prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0));
+  pid_t c = fork();
+  if (c == 0) {
+    VAL("child's thp disable", prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0));
+    _exit(0);
+  }
+  waitpid(c, 0, 0);
+  prctl(PR_SET_THP_DISABLE, 0, 0, 0, 0);
+  static int tid_word;
+  int* old = 0;
+  prctl(PR_GET_TID_ADDRESS, &old);
+  syscall(SYS_set_tid_address, &tid_word);
+  int* now = 0;
+  OK("tid address", prctl(PR_GET_TID_ADDRESS, &now));
+  BOOL("tid address is set_tid_address's", now == &tid_word);
+  syscall(SYS_set_tid_address, old);
+  ERR("tid address to a bad pointer", prctl(PR_GET_TID_ADDRESS, (void*)8));
+}
+
+static void get_auxv(void) {
+  if (release() < 604) return;  // PR_GET_AUXV is Linux 6.4's
+  uint64_t buf[128];
+  memset(buf, 0xff, sizeof buf);
+  long n = prctl(PR_GET_AUXV, buf, sizeof buf, 0, 0);
+  int entries = 0, pagesz = 0, ended = 0;
+  for (int i = 0; n > 0 && i + 1 < n / 8 && i + 1 < 128; i += 2) {
+    if (buf[i] == AT_NULL) {
+      ended = 1;
+      break;
+    }
+    ++entries;
+    if (buf[i] == AT_PAGESZ) pagesz = buf[i + 1] == getauxval(AT_PAGESZ);
+  }
+  BOOL("auxv: a size with room for the entries, AT_PAGESZ as getauxval's",
+       n > 0 && n % 16 == 0 && ended && pagesz && entries * 16 < n);
+  uint64_t first[2] = {0, 0};
+  long m = prctl(PR_GET_AUXV, first, 16, 0, 0);
+  BOOL("auxv into 16 bytes: the same size, the first entry", m == n && first[0] == buf[0] && first[1] == buf[1]);
+  ERR("auxv arg4", prctl(PR_GET_AUXV, buf, sizeof buf, 1, 0));
+  ERR("auxv to a bad pointer", prctl(PR_GET_AUXV, (void*)8, 64, 0, 0));
+  VAL("auxv size only", prctl(PR_GET_AUXV, 0, 0, 0, 0) == n);
+}
+
+// What a fork child of this process has.
+static void child_mdwe(const char* label) {
+  pid_t g = fork();
+  if (g == 0) {
+    VAL(label, prctl(PR_GET_MDWE, 0, 0, 0, 0));
+    _exit(0);
+  }
+  waitpid(g, 0, 0);
+}
+
+static void mdwe(void) {
+  if (release() < 607) return;  // PR_MDWE_NO_INHERIT is Linux 6.7's
+  pid_t c = fork();
+  if (c == 0) {  // MDWE cannot be turned off: a child of its own
+    VAL("mdwe", prctl(PR_GET_MDWE, 0, 0, 0, 0));
+    ERR("mdwe no-inherit alone", prctl(PR_SET_MDWE, PR_MDWE_NO_INHERIT, 0, 0, 0));
+    ERR("mdwe 4", prctl(PR_SET_MDWE, 4, 0, 0, 0));
+    OK("mdwe on", prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0));
+    VAL("mdwe", prctl(PR_GET_MDWE, 0, 0, 0, 0));
+    ERR("mdwe off", prctl(PR_SET_MDWE, 0, 0, 0, 0));
+    ERR("mdwe plus no-inherit", prctl(PR_SET_MDWE, 3, 0, 0, 0));
+    OK("mdwe on again", prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0));
+    void* wx = mmap(0, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    SAY("mmap rwx: %s", wx == MAP_FAILED ? sc_errname(errno) : "ok");
+    void* rx = mmap(0, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    SAY("mmap rx: %s", rx == MAP_FAILED ? sc_errname(errno) : "ok");
+    void* rw = mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ERR("mprotect rw to rx", mprotect(rw, 4096, PROT_READ | PROT_EXEC));
+    OK("mprotect rw to r", mprotect(rw, 4096, PROT_READ));
+    ERR("mprotect rx to rwx", mprotect(rx, 4096, PROT_READ | PROT_WRITE | PROT_EXEC));
+    OK("mprotect rx to r", mprotect(rx, 4096, PROT_READ));
+    ERR("mprotect r (was rx) to rx", mprotect(rx, 4096, PROT_READ | PROT_EXEC));
+    ERR("mprotect unmapped to rwx", mprotect((char*)rw + (1 << 30), 4096, PROT_READ | PROT_WRITE | PROT_EXEC));
+    child_mdwe("child's mdwe");
+    _exit(0);
+  }
+  waitpid(c, 0, 0);
+  c = fork();
+  if (c == 0) {
+    OK("mdwe no-inherit", prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN | PR_MDWE_NO_INHERIT, 0, 0, 0));
+    VAL("mdwe", prctl(PR_GET_MDWE, 0, 0, 0, 0));
+    child_mdwe("child's mdwe (no-inherit)");
+    _exit(0);
+  }
+  waitpid(c, 0, 0);
+}
+
 int main(void) {
+  small_prctls();
+  get_auxv();
+  mdwe();
   thread_names();
   timerslack();
   coredump_filter();
