@@ -530,6 +530,9 @@ class Process : public std::enable_shared_from_this<Process> {
   // kPrMdweNoInherit. prctl(PR_SET_THP_DISABLE)'s flag and PR_MCE_KILL's
   // policy (2 = PR_MCE_KILL_DEFAULT), inherited by fork and exec.
   std::atomic<uint32_t> mdwe{0};
+  // The largest VmSize and VmRSS /proc has shown (VmPeak, VmHWM: hartd
+  // samples them when they are read, Linux at every change).
+  std::atomic<uint64_t> vm_peak{0}, rss_peak{0};
   std::atomic<bool> thp_disable{false};
   std::atomic<int> mce_kill{2};
   // /proc/<pid>/coredump_filter: which mappings a core dump holds (Linux's

@@ -23,6 +23,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysinfo.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -156,9 +157,94 @@ const char* state_name(char c) {
   }
 }
 
-// /proc/<pid>/status: the fields programs read (Name, State, Tgid, Pid,
-// PPid, Uid/Gid, memory sizes, Threads, signal masks) of thread tid
-// (/proc/<pid>/status: the leader's, tid = pid).
+// A process's memory as Linux's task_mem and task_statm count it, in
+// bytes: sizes from the VMAs, residency from the host pages behind them
+// (mincore). A private file page the guest wrote counts as file, not anon
+// (the host does not tell them apart); page tables as one page per 2 MiB
+// the mappings touch.
+struct MemUsage {
+  uint64_t size = 0, locked = 0, rss_anon = 0, rss_file = 0, rss_shmem = 0, data = 0, stack = 0,
+           exe = 0, lib = 0, pte = 0, peak = 0, hwm = 0;
+  uint64_t rss() const { return rss_anon + rss_file + rss_shmem; }
+};
+
+MemUsage mem_usage(Process& p) {
+  MemUsage u;
+  std::shared_ptr<AddressSpace> as = p.as_ref();
+  if (!as) return u;  // a zombie has no memory
+  std::vector<unsigned char> vec;
+  uint64_t exec = 0, last_table = ~uint64_t{0};
+  for (const Vma& v : as->vmas()) {
+    const uint64_t len = v.end - v.start;
+    u.size += len;
+    if (v.locked) u.locked += len;
+    if (v.grows_down || v.name == "[stack]") u.stack += len;
+    else if ((v.prot & PROT_WRITE) && !v.shared) u.data += len;
+    if (v.prot & PROT_EXEC) exec += len;
+    uint64_t resident = 0;
+    for (uint64_t a = v.start; a < v.end; a += uint64_t{1} << 28) {  // 64K pages at a time
+      uint64_t n = std::min<uint64_t>(v.end - a, uint64_t{1} << 28);
+      vec.resize(n / kPageSize);
+      if (mincore(as->base() + a, n, vec.data()) == 0)
+        for (unsigned char c : vec) resident += c & 1;
+    }
+    resident *= kPageSize;
+    struct stat st;
+    if (v.host_fd < 0) u.rss_anon += resident;
+    else if (v.shared && fstat(v.host_fd, &st) == 0 && st.st_nlink == 0) u.rss_shmem += resident;
+    else u.rss_file += resident;
+    for (uint64_t t = v.start >> 21; t <= (v.end - 1) >> 21; ++t)
+      if (t != last_table) {
+        u.pte += kPageSize;
+        last_table = t;
+      }
+  }
+  const LoadedProgram& img = p.image();
+  u.exe = img.exe.hi > img.exe.lo ? img.exe.hi - img.exe.lo : 0;
+  u.lib = exec > u.exe ? exec - u.exe : 0;
+  uint64_t peak = p.vm_peak.load(), hwm = p.rss_peak.load();
+  while (u.size > peak && !p.vm_peak.compare_exchange_weak(peak, u.size)) {}
+  while (u.rss() > hwm && !p.rss_peak.compare_exchange_weak(hwm, u.rss())) {}
+  u.peak = std::max(peak, u.size);
+  u.hwm = std::max(hwm, u.rss());
+  return u;
+}
+
+// The CPUs a guest may run on (the host thread's affinity) as Linux prints
+// a cpumask: hex ("%*pb", 32-bit groups joined by commas) or ranges
+// ("%*pbl"), over the host's possible CPUs.
+std::string cpus_allowed(bool list) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  sched_getaffinity(0, sizeof set, &set);
+  int nbits = std::max(1, std::min<int>(get_nprocs_conf(), CPU_SETSIZE));
+  std::string out;
+  if (list) {
+    for (int i = 0; i < nbits; ++i) {
+      if (!CPU_ISSET(i, &set)) continue;
+      int j = i;
+      while (j + 1 < nbits && CPU_ISSET(j + 1, &set)) ++j;
+      out += (out.empty() ? "" : ",") + std::to_string(i) + (j > i ? "-" + std::to_string(j) : "");
+      i = j;
+    }
+    return out;
+  }
+  for (int hi = (nbits - 1) / 32; hi >= 0; --hi) {
+    uint32_t word = 0;
+    for (int b = 0; b < 32 && hi * 32 + b < nbits; ++b)
+      if (CPU_ISSET(hi * 32 + b, &set)) word |= 1u << b;
+    int digits = hi == (nbits - 1) / 32 ? ((nbits - 1) % 32) / 4 + 1 : 8;
+    char g[16];
+    snprintf(g, sizeof g, "%s%0*x", out.empty() ? "" : ",", digits, word);
+    out += g;
+  }
+  return out;
+}
+
+// /proc/<pid>/status: riscv64 Linux 6.12's lines, of thread tid
+// (/proc/<pid>/status: the leader's, tid = pid). One namespace level (NS*
+// as the plain ids); no swap, hugetlb, speculation controls (riscv64 has
+// none: "unknown") or seccomp filters.
 std::string proc_status(Process& p, int tid) {
   Process::Info in = p.info();
   uint64_t pend = 0, shd, blk = 0, ign = 0, cgt = 0;
@@ -176,7 +262,8 @@ std::string proc_status(Process& p, int tid) {
       else if (h != kSigDfl) cgt |= sig_bit(s);
     }
   }
-  uint64_t kb = in.mapped_bytes / 1024;
+  MemUsage m = mem_usage(p);
+  auto kb = [](uint64_t bytes) { return (unsigned long)(bytes / 1024); };
   Credentials c = p.creds();  // Uid/Gid/Groups/Cap* lines
   std::string name;  // the thread's name, newline and backslash escaped
   for (char ch : p.thread_comm(tid)) name += ch == '\n' ? "\\n" : ch == '\\' ? "\\\\" : std::string(1, ch);
@@ -187,18 +274,29 @@ std::string proc_status(Process& p, int tid) {
   int len = snprintf(buf.data(), buf.size(),
            "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
            "PPid:\t%d\nTracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\n"
-           "FDSize:\t%d\nGroups:\t%s\nVmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t       0 kB\n"
-           "VmRSS:\t%8lu kB\nThreads:\t%d\nSigQ:\t0/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
+           "FDSize:\t%d\nGroups:\t%s\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n"
+           "Kthread:\t0\nVmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t       0 kB\n"
+           "VmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\nRssAnon:\t%8lu kB\nRssFile:\t%8lu kB\n"
+           "RssShmem:\t%8lu kB\nVmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\n"
+           "VmLib:\t%8lu kB\nVmPTE:\t%8lu kB\nVmSwap:\t       0 kB\nHugetlbPages:\t       0 kB\n"
+           "CoreDumping:\t0\nTHP_enabled:\t%d\n"
+           "Threads:\t%d\nSigQ:\t0/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
            "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\nCapInh:\t%016lx\n"
-           "CapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\nSeccomp:\t0\n"
-           "Cpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
+           "CapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t%d\n"
+           "Seccomp:\t0\nSeccomp_filters:\t0\nSpeculation_Store_Bypass:\tunknown\n"
+           "SpeculationIndirectBranch:\tunknown\nCpus_allowed:\t%s\nCpus_allowed_list:\t%s\n"
+           "Mems_allowed:\t1\nMems_allowed_list:\t0\n"
+           "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
            name.c_str(), p.umask(), state_name(p.state_letter(tid == p.pid() ? 0 : tid)), p.pid(), tid, in.ppid ? in.ppid : kGuestPpid, c.ruid, c.euid,
-           c.suid, c.fsuid, c.rgid, c.egid, c.sgid, c.fsgid, 64, groups.c_str(), (unsigned long)kb,
-           (unsigned long)kb, (unsigned long)kb, in.threads,
+           c.suid, c.fsuid, c.rgid, c.egid, c.sgid, c.fsgid, 64, groups.c_str(), p.pid(), tid,
+           p.group_id(), p.sid, kb(m.peak), kb(m.size), kb(m.locked), kb(m.hwm), kb(m.rss()),
+           kb(m.rss_anon), kb(m.rss_file), kb(m.rss_shmem), kb(m.data), kb(m.stack), kb(m.exe),
+           kb(m.lib), kb(m.pte), p.thp_disable.load() ? 0 : 1, in.threads,
            (unsigned long)p.rlimits[RLIMIT_SIGPENDING].rlim_cur, (unsigned long)pend,
            (unsigned long)shd, (unsigned long)blk, (unsigned long)ign, (unsigned long)cgt,
            (unsigned long)c.cap_inh, (unsigned long)c.cap_prm, (unsigned long)c.cap_eff,
-           (unsigned long)c.cap_bnd, (unsigned long)c.cap_amb);
+           (unsigned long)c.cap_bnd, (unsigned long)c.cap_amb, p.no_new_privs.load() ? 1 : 0,
+           cpus_allowed(false).c_str(), cpus_allowed(true).c_str());
   buf.resize(len > 0 ? std::min<size_t>(static_cast<size_t>(len), buf.size() - 1) : 0);
   return buf;
 }
@@ -208,6 +306,7 @@ std::string proc_stat(Process& p, int tid) {
   Process::Info in = p.info();
   uint64_t ticks = in.cpu_ns / 10000000;  // USER_HZ = 100
   const StackLayout& st = p.stack();
+  MemUsage m = mem_usage(p);
   char buf[1024];
   snprintf(buf, sizeof buf,
            "%d (%s) %c %d %d %d 0 -1 4194304 0 0 0 0 %lu 0 0 0 20 0 %d 0 0 %lu %lu %lu %lu %lu "
@@ -215,7 +314,7 @@ std::string proc_stat(Process& p, int tid) {
            tid, p.thread_comm(tid).c_str(), p.state_letter(tid == p.pid() ? 0 : tid), in.ppid ? in.ppid : kGuestPpid,
            p.group_id(), p.sid,
            (unsigned long)ticks,
-           in.threads, (unsigned long)in.mapped_bytes, (unsigned long)(in.mapped_bytes / 4096),
+           in.threads, (unsigned long)m.size, (unsigned long)(m.rss() / kPageSize),
            (unsigned long)RLIM_INFINITY, (unsigned long)p.image().exe.lo,
            (unsigned long)p.brk_start, (unsigned long)st.sp, (unsigned long)st.sp,
            (unsigned long)p.brk_start, (unsigned long)p.brk_start, (unsigned long)p.brk_cur,
@@ -224,15 +323,14 @@ std::string proc_stat(Process& p, int tid) {
   return buf;
 }
 
-// /proc/<pid>/statm: size resident shared text lib data dt, in pages.
+// /proc/<pid>/statm: size resident shared text lib data dt, in pages
+// (shared: the file and shmem part of resident; data: data and stack).
 std::string proc_statm(Process& p) {
-  Process::Info in = p.info();
-  uint64_t pages = in.mapped_bytes / kPageSize;
-  const LoadedProgram& img = p.image();
-  uint64_t text = img.exe.hi > img.exe.lo ? (img.exe.hi - img.exe.lo) / kPageSize : 0;
+  MemUsage m = mem_usage(p);
+  auto pg = [](uint64_t bytes) { return (unsigned long)(bytes / kPageSize); };
   char buf[128];
-  snprintf(buf, sizeof buf, "%lu %lu 0 %lu 0 %lu 0\n", (unsigned long)pages, (unsigned long)pages,
-           (unsigned long)text, (unsigned long)pages);
+  snprintf(buf, sizeof buf, "%lu %lu %lu %lu 0 %lu 0\n", pg(m.size), pg(m.rss()),
+           pg(m.rss_file + m.rss_shmem), pg(m.exe), pg(m.data + m.stack));
   return buf;
 }
 

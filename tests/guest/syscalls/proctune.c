@@ -18,12 +18,18 @@
 //   - PR_SET_DUMPABLE 0 is inherited by fork and such a process dumps no
 //     core; PR_SET_PDEATHSIG delivers its signal (SI_USER, from the old
 //     parent) when the parent exits, and is not inherited by fork.
+//   - /proc/self/status has Linux 6.1+'s lines in its order (where uname
+//   shows such a kernel; x86's own lines left out of the native run), and
+//   its memory lines add up: VmRSS = RssAnon + RssFile + RssShmem, statm's
+//   resident is VmRSS, touching fresh memory raises VmRSS, RssAnon and
+//   VmHWM by it; Cpus_allowed_list is the sched_getaffinity set.
 // Values that depend on the machine (the runner's slack or filter) are only
 // compared, never printed.
 #include "sc.h"
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/prctl.h>
@@ -517,7 +523,84 @@ static void mdwe(void) {
   waitpid(c, 0, 0);
 }
 
+// One read of /proc/self/status, and field `name` of it (kB for memory
+// lines; -1 if absent). Linux's counters are per-CPU sums read without
+// locking, so comparisons across reads leave a little slack.
+static char snap[8192];
+static void snapshot(void) {
+  if (get("/proc/self/status", snap, sizeof snap) < 0) snap[0] = 0;
+}
+static long field(const char* name) {
+  char key[64];
+  snprintf(key, sizeof key, "\n%s:", name);
+  char* at = strstr(snap, key);
+  return at ? strtol(at + strlen(key), 0, 10) : -1;
+}
+
+static void status_lines(void) {
+  static char buf[8192];
+  snapshot();
+  if (release() >= 601) {
+    static const char* const arch_only[] = {"untag_mask", "x86_Thread_features",
+                                            "x86_Thread_features_locked"};
+    char names[2048] = "";
+    memcpy(buf, snap, sizeof buf);
+    for (char* line = strtok(buf, "\n"); line; line = strtok(0, "\n")) {
+      char* colon = strchr(line, ':');
+      if (!colon) continue;
+      *colon = 0;
+      int skip = 0;
+      for (unsigned i = 0; i < sizeof arch_only / sizeof *arch_only; ++i) skip |= strcmp(line, arch_only[i]) == 0;
+      if (!skip && strlen(names) + strlen(line) + 2 < sizeof names) {
+        strcat(names, line);
+        strcat(names, " ");
+      }
+    }
+    SAY("status lines: %s", names);
+  }
+  BOOL("VmRSS is RssAnon + RssFile + RssShmem",
+       field("VmRSS") > 0 && field("VmRSS") == field("RssAnon") + field("RssFile") + field("RssShmem"));
+  BOOL("VmPeak covers VmSize, VmHWM VmRSS", field("VmPeak") >= field("VmSize") && field("VmHWM") >= field("VmRSS"));
+  get("/proc/self/statm", buf, sizeof buf);
+  long size = 0, resident = 0;
+  sscanf(buf, "%ld %ld", &size, &resident);
+  snapshot();
+  BOOL("statm resident is VmRSS", labs(resident * 4 - field("VmRSS")) <= 512);
+  BOOL("statm size is VmSize", labs(size * 4 - field("VmSize")) <= 512);
+  long anon0 = field("RssAnon"), rss0 = field("VmRSS");
+  size_t n = 16 << 20;
+  char* mem = mmap(0, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  for (size_t i = 0; i < n; i += 4096) mem[i] = 1;
+  snapshot();
+  long anon1 = field("RssAnon"), rss1 = field("VmRSS"), hwm1 = field("VmHWM");
+  BOOL("16 MiB touched: RssAnon and VmRSS grow by it", anon1 - anon0 >= 15360 && rss1 - rss0 >= 15360);
+  munmap(mem, n);
+  snapshot();
+  BOOL("after munmap VmHWM stays, VmRSS drops", field("VmHWM") >= hwm1 - 1024 && field("VmRSS") < rss1 - 8192);
+  cpu_set_t set;
+  sched_getaffinity(0, sizeof set, &set);
+  char want[256] = "";
+  for (int i = 0; i < CPU_SETSIZE; ++i) {
+    if (!CPU_ISSET(i, &set)) continue;
+    int j = i;
+    while (j + 1 < CPU_SETSIZE && CPU_ISSET(j + 1, &set)) ++j;
+    char r[32];
+    snprintf(r, sizeof r, "%s%d", want[0] ? "," : "", i);
+    strcat(want, r);
+    if (j > i) {
+      snprintf(r, sizeof r, "-%d", j);
+      strcat(want, r);
+    }
+    i = j;
+  }
+  char* at = strstr(snap, "Cpus_allowed_list:\t");
+  char got[256] = "";
+  if (at) sscanf(at + strlen("Cpus_allowed_list:\t"), "%255s", got);
+  BOOL("Cpus_allowed_list is the affinity", strcmp(got, want) == 0);
+}
+
 int main(void) {
+  status_lines();
   small_prctls();
   get_auxv();
   mdwe();
