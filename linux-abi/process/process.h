@@ -27,6 +27,7 @@
 #pragma once
 
 #include <pthread.h>
+#include <sched.h>
 
 #include <atomic>
 #include <bitset>
@@ -159,6 +160,11 @@ struct Thread {
   // Serving a system call (the run loop sets it around dispatch): /proc
   // shows the thread sleeping (S) then, running (R) otherwise.
   std::atomic<bool> in_syscall{false};
+  // sched_setaffinity's CPUs for this thread (has_affinity false: hartd's
+  // own, as it started): copied to new threads and fork children, applied
+  // to the host thread running it. Guarded by Process::mutex_.
+  bool has_affinity = false;
+  cpu_set_t affinity{};
   // The thread's name (prctl PR_SET_NAME, /proc/<pid>/task/<tid>/comm),
   // NUL-padded: a new thread or fork child starts with its creator's, exec
   // sets it to the program's file name. Guarded by Process::mutex_.

@@ -248,41 +248,81 @@ int64_t sys_getrandom(SyscallCtx& ctx) {
   return host_ret(syscall(SYS_getrandom, buf, len, flags & ~kInsecure));
 }
 
+// CPU affinity is per guest thread (Thread::affinity, applied to the host
+// thread that runs it). A task is named as Linux names it: 0 the caller, a
+// thread of the caller's process by its tid, another process of the launch
+// by its pid (its main thread); the outside init (pid 1) has hartd's CPUs.
+namespace {
+// hartd's CPUs as it started: what a thread has until it sets its own.
+const cpu_set_t& host_cpus() {
+  static const cpu_set_t set = [] {
+    cpu_set_t s;
+    CPU_ZERO(&s);
+    sched_getaffinity(0, sizeof s, &s);
+    return s;
+  }();
+  return set;
+}
+
+// fn(Thread&) for the task pid names, under its process's mutex: 0, or -ESRCH.
+template <class F>
+int with_task(SyscallCtx& ctx, int pid, F fn) {
+  if (pid == 0) pid = ctx.proc.tid_of(ctx.vcpu);
+  if (ctx.proc.with_thread(pid, fn)) return 0;
+  std::shared_ptr<Process> other = Process::find(pid, &ctx.proc);
+  return other && other->with_thread(pid, fn) ? 0 : -ESRCH;
+}
+}  // namespace
+
 int64_t sys_sched_getaffinity(SyscallCtx& ctx) {
   int pid = static_cast<int>(ctx.a[0]);
-  if (pid != 0 && pid != ctx.proc.pid() && !is_outside_init(pid)) return -ESRCH;
   uint64_t size = ctx.a[1];
+  if (pid < 0) return -ESRCH;
   if (size < 8 || (size & 7)) return -EINVAL;
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) != 0) return -errno;
+  cpu_set_t set = host_cpus();
+  if (!(pid > 0 && is_outside_init(pid))) {
+    int r = with_task(ctx, pid, [&](Thread& t) {
+      if (t.has_affinity) set = t.affinity;
+    });
+    if (r) return r;
+  }
   uint64_t mask = 0;
   for (int i = 0; i < 64; ++i)
     if (CPU_ISSET(i, &set)) mask |= uint64_t{1} << i;
   return ctx.proc.as().write(ctx.a[2], &mask, 8) ? 8 : -EFAULT;
 }
 
-// The mask is applied to the calling guest thread's own host thread (vCPU
-// threads are one to one); for another thread of the process it is checked
-// and accepted without effect.
+// Linux's order: the mask (EFAULT), the task (ESRCH), the permission (the
+// caller's euid is the target's euid or uid, or CAP_SYS_NICE: EPERM), then
+// the CPUs hartd may use (none left: EINVAL).
 int64_t sys_sched_setaffinity(SyscallCtx& ctx) {
   int pid = static_cast<int>(ctx.a[0]);
   uint64_t size = ctx.a[1];
   if (pid < 0) return -ESRCH;
   std::vector<uint8_t> bytes(std::min<uint64_t>(size, 1024));
   if (!ctx.proc.as().read(ctx.a[2], bytes.data(), bytes.size())) return -EFAULT;
-  cpu_set_t want, have;
+  cpu_set_t want;
   CPU_ZERO(&want);
   for (size_t i = 0; i < bytes.size() * 8 && i < CPU_SETSIZE; ++i)
     if (bytes[i / 8] & (1u << (i % 8))) CPU_SET(i, &want);
-  if (sched_getaffinity(0, sizeof have, &have) != 0) return -errno;
-  CPU_AND(&want, &want, &have);
-  if (CPU_COUNT(&want) == 0) return -EINVAL;
-  bool self = pid == 0 || pid == ctx.proc.tid_of(ctx.vcpu);
-  if (!self && is_outside_init(pid)) return -EPERM;
-  if (!self && !ctx.proc.thread_by_tid(pid)) return -ESRCH;
-  if (self && pthread_setaffinity_np(pthread_self(), sizeof want, &want) != 0) return -EINVAL;
-  return 0;
+  CPU_AND(&want, &want, &host_cpus());
+  if (pid > 0 && is_outside_init(pid)) return -EPERM;
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  int64_t result = 0;
+  int r = with_task(ctx, pid, [&](Thread& t) {
+    if (me.euid != t.cred.euid && me.euid != t.cred.ruid && !me.capable(kCapSysNice)) {
+      result = -EPERM;
+      return;
+    }
+    if (CPU_COUNT(&want) == 0) {
+      result = -EINVAL;
+      return;
+    }
+    t.has_affinity = true;
+    t.affinity = want;
+    if (t.running && pthread_setaffinity_np(t.host, sizeof want, &want) != 0) result = -EINVAL;
+  });
+  return r ? r : result;
 }
 
 int64_t sys_sched_yield(SyscallCtx&) {

@@ -210,13 +210,10 @@ MemUsage mem_usage(Process& p) {
   return u;
 }
 
-// The CPUs a guest may run on (the host thread's affinity) as Linux prints
-// a cpumask: hex ("%*pb", 32-bit groups joined by commas) or ranges
-// ("%*pbl"), over the host's possible CPUs.
-std::string cpus_allowed(bool list) {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  sched_getaffinity(0, sizeof set, &set);
+// A thread's CPUs (Thread::affinity) as Linux prints a cpumask: hex
+// ("%*pb", 32-bit groups joined by commas) or ranges ("%*pbl"), over the
+// host's possible CPUs.
+std::string cpus_allowed(const cpu_set_t& set, bool list) {
   int nbits = std::max(1, std::min<int>(get_nprocs_conf(), CPU_SETSIZE));
   std::string out;
   if (list) {
@@ -248,9 +245,13 @@ std::string cpus_allowed(bool list) {
 std::string proc_status(Process& p, int tid) {
   Process::Info in = p.info();
   uint64_t pend = 0, shd, blk = 0, ign = 0, cgt = 0;
+  cpu_set_t cpus;  // hartd's own unless the thread set its affinity
+  CPU_ZERO(&cpus);
+  sched_getaffinity(getpid(), sizeof cpus, &cpus);
   {
     std::lock_guard<std::mutex> lock(p.mutex());
     if (Vcpu* v = p.thread_by_tid(tid)) {
+      if (Process::thread_of(*v).has_affinity) cpus = Process::thread_of(*v).affinity;
       ThreadSignals& ts = p.thread_signals(*v);
       pend = ts.pending.mask();
       blk = ts.blocked;
@@ -296,7 +297,7 @@ std::string proc_status(Process& p, int tid) {
            (unsigned long)shd, (unsigned long)blk, (unsigned long)ign, (unsigned long)cgt,
            (unsigned long)c.cap_inh, (unsigned long)c.cap_prm, (unsigned long)c.cap_eff,
            (unsigned long)c.cap_bnd, (unsigned long)c.cap_amb, p.no_new_privs.load() ? 1 : 0,
-           cpus_allowed(false).c_str(), cpus_allowed(true).c_str());
+           cpus_allowed(cpus, false).c_str(), cpus_allowed(cpus, true).c_str());
   buf.resize(len > 0 ? std::min<size_t>(static_cast<size_t>(len), buf.size() - 1) : 0);
   return buf;
 }

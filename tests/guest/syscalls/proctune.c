@@ -23,6 +23,8 @@
 //   its memory lines add up: VmRSS = RssAnon + RssFile + RssShmem, statm's
 //   resident is VmRSS, touching fresh memory raises VmRSS, RssAnon and
 //   VmHWM by it; Cpus_allowed_list is the sched_getaffinity set.
+//   - CPU affinity is per thread: pthread_get/setaffinity_np on another
+//   thread, sched_get/setaffinity on a child process, ESRCH for no task;
 // Values that depend on the machine (the runner's slack or filter) are only
 // compared, never printed.
 #include "sc.h"
@@ -599,7 +601,60 @@ static void status_lines(void) {
   BOOL("Cpus_allowed_list is the affinity", strcmp(got, want) == 0);
 }
 
+static void* idle_worker(void* arg) {
+  (void)arg;
+  pthread_barrier_wait(&names_barrier);
+  return 0;
+}
+
+static void affinity(void) {
+  cpu_set_t all, s;
+  CPU_ZERO(&all);
+  sched_getaffinity(0, sizeof all, &all);
+  int first = 0;
+  while (first < CPU_SETSIZE && !CPU_ISSET(first, &all)) ++first;
+  pthread_barrier_init(&names_barrier, 0, 2);
+  pthread_t t;
+  pthread_create(&t, 0, idle_worker, 0);
+  CPU_ZERO(&s);
+  VAL("thread get", pthread_getaffinity_np(t, sizeof s, &s));
+  BOOL("thread has every cpu", CPU_EQUAL(&s, &all));
+  CPU_ZERO(&s);
+  CPU_SET(first, &s);
+  VAL("thread set one cpu", pthread_setaffinity_np(t, sizeof s, &s));
+  CPU_ZERO(&s);
+  pthread_getaffinity_np(t, sizeof s, &s);
+  BOOL("thread has that cpu only", CPU_COUNT(&s) == 1 && CPU_ISSET(first, &s));
+  CPU_ZERO(&s);
+  sched_getaffinity(0, sizeof s, &s);
+  BOOL("main keeps every cpu", CPU_EQUAL(&s, &all));
+  pthread_barrier_wait(&names_barrier);
+  pthread_join(t, 0);
+  int sync[2];
+  pipe(sync);
+  pid_t c = fork();
+  if (c == 0) {
+    char x;
+    read(sync[0], &x, 1);
+    CPU_ZERO(&s);
+    sched_getaffinity(0, sizeof s, &s);
+    BOOL("child sees the cpu its parent gave it", CPU_COUNT(&s) == 1 && CPU_ISSET(first, &s));
+    _exit(0);
+  }
+  CPU_ZERO(&s);
+  OK("child get", sched_getaffinity(c, sizeof s, &s));
+  CPU_ZERO(&s);
+  CPU_SET(first, &s);
+  OK("child set", sched_setaffinity(c, sizeof s, &s));
+  write(sync[1], "x", 1);
+  waitpid(c, 0, 0);
+  CPU_ZERO(&s);
+  ERR("no such task", sched_getaffinity(999999, sizeof s, &s));
+  ERR("size 4", syscall(SYS_sched_getaffinity, 0, 4, &s));
+}
+
 int main(void) {
+  affinity();
   status_lines();
   small_prctls();
   get_auxv();
