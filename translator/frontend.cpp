@@ -680,10 +680,12 @@ static bool fetch_insn(const FetchFn& fetch, uint64_t pc, DecodedInsn* d) {
 // branch forward over at most kIfRunMax instructions that only compute
 // integer registers from integer registers (if_pure: no memory access,
 // helper call, FP or CSR state, control flow or division) does not end the
-// block. The skipped run is translated with its register writes kept in
-// temps, and each register it writes gets `select taken, old, new` at the
-// rejoin point (taken: the old value; IR select, which tests `a cond 0`
-// and becomes test + cmov), so the guest state there is what either path
+// block; nor does an if-then-else diamond of two such runs (`bCC else;
+// then-run; j join; else: else-run; join:`). The runs are translated with
+// their register writes kept in temps, and each register they write gets
+// `select taken, else-value, then-value` at the join (a register one run
+// does not write keeps its old value there; IR select tests `a cond 0` and
+// becomes test + cmov), so the guest state there is what either path
 // gives.
 constexpr int kIfRunMax = 4;
 
@@ -706,55 +708,71 @@ static bool if_pure(const DecodedInsn& d) {
   }
 }
 
-// How many instructions the branch br at pc skips if it can be
-// if-converted (its target is reached by falling through them), else -1.
-static int if_run(const FetchFn& fetch, uint64_t pc, const DecodedInsn& br) {
-  if (!(br.info().flags & kBranch) || br.imm <= 0) return -1;
-  const uint64_t target = pc + static_cast<uint64_t>(br.imm);
-  uint64_t cur = pc + br.len;
+// An if-convertible branch: the then-run after it, an optional `j join`
+// after that, the else-run (empty without the jump), and the join.
+struct IfShape {
+  int then_n = 0, else_n = 0;
+  bool jump = false;  // a diamond: the then-run ends with `j join`
+  uint64_t join = 0;
+  int insns() const { return 1 + then_n + jump + else_n; }  // the branch included
+};
+
+// Counts the if_pure instructions from `from` up to exactly `to` (at most
+// kIfRunMax); -1 if there are others or more.
+static int pure_run(const FetchFn& fetch, uint64_t from, uint64_t to) {
   int k = 0;
-  for (; cur < target; ++k) {
+  for (uint64_t cur = from; cur < to; ++k) {
     DecodedInsn d;
     if (k == kIfRunMax || !fetch_insn(fetch, cur, &d) || !if_pure(d)) return -1;
     cur += d.len;
+    if (cur > to) return -1;
   }
-  return cur == target ? k : -1;
+  return k;
 }
 
-// Translates the branch br at pc and the `run` instructions it skips as
-// straight code (see if_pure); returns the pc where they rejoin.
-static uint64_t if_convert(GuestBlock& blk, const FrontendOptions& opt, const FetchFn& fetch, uint64_t pc,
-                           const DecodedInsn& br, int run, VBlockState* vstate) {
-  IrBlock& ir = blk.ir;
-  blk.insns.emplace_back(pc, br);
-  ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(pc));
-  // The selects test `taken cond 0`: rs1 itself when rs2 is x0 (beqz,
-  // bnez, bltz, bgez...), rs1 ^ rs2 for beq/bne, else a setcond.
-  IrCond cond = branch_cond(br.op);
-  Temp taken;
-  if (br.rs2 == 0) {
-    taken = ir.get_reg(br.rs1);
-  } else if (cond == IrCond::eq || cond == IrCond::ne) {
-    taken = ir.emit_dst(IrOp::xor_, ir.get_reg(br.rs1), ir.get_reg(br.rs2));
-  } else {
-    taken = ir.emit_dst(IrOp::setcond, ir.get_reg(br.rs1), ir.get_reg(br.rs2), 0, static_cast<uint8_t>(cond));
-    cond = IrCond::ne;
-  }
-  const size_t first = ir.insns.size();
+// Whether the branch br at pc can be if-converted, and its shape.
+static bool if_shape(const FetchFn& fetch, uint64_t pc, const DecodedInsn& br, IfShape* out) {
+  if (!(br.info().flags & kBranch) || br.imm <= 0) return false;
+  const uint64_t target = pc + static_cast<uint64_t>(br.imm);
+  IfShape s;
   uint64_t cur = pc + br.len;
-  for (int k = 0; k < run; ++k) {
+  for (; cur < target; ++s.then_n) {
     DecodedInsn d;
-    fetch_insn(fetch, cur, &d);  // if_run fetched it already
-    blk.insns.emplace_back(cur, d);
-    ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
-    Ctx c{ir, blk, opt, cur, d, 0, vstate};
-    trans_insn(c);  // pure: never ends the block
+    if (s.then_n > kIfRunMax || !fetch_insn(fetch, cur, &d)) return false;
+    if (d.op == Opcode::jal && d.rd == 0 && d.imm > 0 && cur + d.len == target && s.then_n <= kIfRunMax) {
+      s.jump = true;
+      s.join = cur + static_cast<uint64_t>(d.imm);
+      s.else_n = pure_run(fetch, target, s.join);
+      if (s.else_n < 0) return false;
+      *out = s;
+      return true;
+    }
+    if (s.then_n == kIfRunMax || !if_pure(d)) return false;
     cur += d.len;
   }
-  // The run's writes stay in temps (a later read in the run takes the temp,
-  // x0 keeps no write); at the rejoin each written register selects.
-  Temp value[32];
-  std::fill(std::begin(value), std::end(value), kNoTemp);
+  if (cur != target) return false;
+  s.join = target;
+  *out = s;
+  return true;
+}
+
+// Translates the n instructions from pc (if_pure, fetched before) with
+// their register writes kept in value[] (x0 writes dropped; a read after a
+// write in the run takes its temp); returns the pc after them.
+static uint64_t translate_run(GuestBlock& blk, const FrontendOptions& opt, const FetchFn& fetch, uint64_t pc,
+                              int n, VBlockState* vstate, Temp value[32]) {
+  IrBlock& ir = blk.ir;
+  const size_t first = ir.insns.size();
+  for (int k = 0; k < n; ++k) {
+    DecodedInsn d;
+    fetch_insn(fetch, pc, &d);
+    blk.insns.emplace_back(pc, d);
+    ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(pc));
+    Ctx c{ir, blk, opt, pc, d, 0, vstate};
+    trans_insn(c);  // pure: never ends the block
+    pc += d.len;
+  }
+  std::fill(value, value + 32, kNoTemp);
   size_t kept = first;
   for (size_t k = first; k < ir.insns.size(); ++k) {
     IrInsn i = ir.insns[k];
@@ -770,17 +788,55 @@ static uint64_t if_convert(GuestBlock& blk, const FrontendOptions& opt, const Fe
     ir.insns[kept++] = i;
   }
   ir.insns.resize(kept);
-  for (unsigned r = 1; r < 32; ++r)
-    if (value[r] != kNoTemp) ir.set_reg(r, ir.emit_dst3(IrOp::select, taken, ir.get_reg(r), value[r], static_cast<uint8_t>(cond)));
+  return pc;
+}
+
+// Translates the branch br at pc and the code of its shape as straight
+// code ending in the selects; returns the join.
+static uint64_t if_convert(GuestBlock& blk, const FrontendOptions& opt, const FetchFn& fetch, uint64_t pc,
+                           const DecodedInsn& br, const IfShape& shape, VBlockState* vstate) {
+  IrBlock& ir = blk.ir;
+  blk.insns.emplace_back(pc, br);
+  ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(pc));
+  // The selects test `taken cond 0`: rs1 itself when rs2 is x0 (beqz,
+  // bnez, bltz, bgez...), rs1 ^ rs2 for beq/bne, else a setcond.
+  IrCond cond = branch_cond(br.op);
+  Temp taken;
+  if (br.rs2 == 0) {
+    taken = ir.get_reg(br.rs1);
+  } else if (cond == IrCond::eq || cond == IrCond::ne) {
+    taken = ir.emit_dst(IrOp::xor_, ir.get_reg(br.rs1), ir.get_reg(br.rs2));
+  } else {
+    taken = ir.emit_dst(IrOp::setcond, ir.get_reg(br.rs1), ir.get_reg(br.rs2), 0, static_cast<uint8_t>(cond));
+    cond = IrCond::ne;
+  }
+  Temp then_v[32], else_v[32];
+  uint64_t cur = translate_run(blk, opt, fetch, pc + br.len, shape.then_n, vstate, then_v);
+  if (shape.jump) {  // j join: no code
+    DecodedInsn j;
+    fetch_insn(fetch, cur, &j);
+    blk.insns.emplace_back(cur, j);
+    ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
+    cur += j.len;
+  }
+  // The else-run reads the registers as they were before the branch (the
+  // then-run wrote none of them yet).
+  translate_run(blk, opt, fetch, cur, shape.else_n, vstate, else_v);
+  for (unsigned r = 1; r < 32; ++r) {
+    if (then_v[r] == kNoTemp && else_v[r] == kNoTemp) continue;
+    const Temp old = then_v[r] == kNoTemp || else_v[r] == kNoTemp ? ir.get_reg(r) : kNoTemp;
+    ir.set_reg(r, ir.emit_dst3(IrOp::select, taken, else_v[r] == kNoTemp ? old : else_v[r],
+                               then_v[r] == kNoTemp ? old : then_v[r], static_cast<uint8_t>(cond)));
+  }
   blk.lo = std::min(blk.lo, pc);
-  blk.pc_end = std::max(blk.pc_end, cur);
-  return cur;
+  blk.pc_end = std::max(blk.pc_end, shape.join);
+  return shape.join;
 }
 
 // Whether the straight code from `from` reaches, within a few instructions
 // and the block's size limit, a branch or jump back to the block's start
 // `pc` (with no other control flow, system instruction or breakpoint
-// before it; a branch that is if-converted (if_run) is straight code).
+// before it; a branch that is if-converted (if_shape) is straight code).
 static bool loops_back(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigned done, unsigned max_insns,
                        bool if_convert) {
   constexpr unsigned kLookAhead = 24;
@@ -794,10 +850,10 @@ static bool loops_back(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigne
       const bool branch = f & kBranch;
       const bool jump = d.op == Opcode::jal && d.rd == 0;
       if ((branch || jump) && cur + d.imm == pc) return true;
-      const int run = if_convert ? if_run(fetch, cur, d) : -1;
-      if (run < 0 || done + k + 1 + run >= max_insns) return false;
-      k += run;
-      cur += d.imm;
+      IfShape shape;
+      if (!if_convert || !if_shape(fetch, cur, d, &shape) || done + k + shape.insns() >= max_insns) return false;
+      k += shape.insns() - 1;
+      cur = shape.join;
       continue;
     }
     cur += d.len;
@@ -853,10 +909,10 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
       break;  // the next block starts at the unfetchable instruction and faults there
     }
     DecodedInsn d = decode(lo | static_cast<uint32_t>(hi) << 16);
-    const int run = opt.if_convert && !check_bp ? if_run(fetch, cur, d) : -1;
-    if (run >= 0 && n + 1 + run < max_insns) {
-      cur = if_convert(*out, opt, fetch, cur, d, run, &vstate);
-      n += run;
+    IfShape shape;
+    if (opt.if_convert && !check_bp && if_shape(fetch, cur, d, &shape) && n + shape.insns() < max_insns) {
+      cur = if_convert(*out, opt, fetch, cur, d, shape, &vstate);
+      n += shape.insns() - 1;
       continue;
     }
     out->insns.emplace_back(cur, d);

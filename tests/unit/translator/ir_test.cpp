@@ -278,6 +278,21 @@ FetchFn fetch_words(const std::vector<uint32_t>& words) {
   };
 }
 
+// bne a0, a1, off
+uint32_t bne_a0_a1(int32_t off) {
+  const uint32_t u = static_cast<uint32_t>(off);
+  return 0x63 | ((u >> 11) & 1) << 7 | ((u >> 1) & 0xf) << 8 | 1u << 12 | 10u << 15 | 11u << 20 |
+         ((u >> 5) & 0x3f) << 25;
+}
+
+// The block at 0x1000 of words (well-formed IR, or the test fails).
+void translate_words(const std::vector<uint32_t>& words, GuestBlock* blk) {
+  FetchFn fetch = fetch_words(words);
+  uint64_t fault_pc = 0;
+  ASSERT_TRUE(translate_block(0x1000, FrontendOptions{}, fetch, blk, &fault_pc));
+  ASSERT_EQ(blk->ir.verify(), "") << blk->ir.print();
+}
+
 // select tests `a cond 0`: a constant a picks a side, equal sides are a copy.
 TEST(IrOpt, SelectFolds) {
   IrBlock b;
@@ -371,17 +386,11 @@ TEST(Frontend, IfConversionRuns) {
   };
   for (const Case& c : cases) {
     std::vector<uint32_t> words;
-    const int32_t off = static_cast<int32_t>(4 * (c.run.size() + 1));
-    const uint32_t u = static_cast<uint32_t>(off);
-    words.push_back(0x63 | ((u >> 11) & 1) << 7 | ((u >> 1) & 0xf) << 8 | 1u << 12 | 10u << 15 | 11u << 20 |
-                    ((u >> 5) & 0x3f) << 25);  // bne a0, a1, off
+    words.push_back(bne_a0_a1(static_cast<int32_t>(4 * (c.run.size() + 1))));
     words.insert(words.end(), c.run.begin(), c.run.end());
     words.push_back(0x00000073);  // ecall
-    FetchFn fetch = fetch_words(words);
     GuestBlock blk;
-    uint64_t fault_pc = 0;
-    ASSERT_TRUE(translate_block(0x1000, FrontendOptions{}, fetch, &blk, &fault_pc));
-    ASSERT_EQ(blk.ir.verify(), "") << blk.ir.print();
+    translate_words(words, &blk);
     if (c.selects < 0) {
       EXPECT_EQ(blk.insns.size(), 1u) << blk.ir.print();
       EXPECT_EQ(blk.ir.insns.back().op, IrOp::brcond);
@@ -390,6 +399,49 @@ TEST(Frontend, IfConversionRuns) {
     EXPECT_EQ(blk.insns.size(), c.run.size() + 2) << blk.ir.print();
     EXPECT_EQ(count(blk.ir, IrOp::select), c.selects) << blk.ir.print();
     EXPECT_EQ(count(blk.ir, IrOp::brcond), 0) << blk.ir.print();
+    EXPECT_EQ(blk.ir.insns.back().op, IrOp::exit) << blk.ir.print();  // the ecall
+    ir_optimize(blk.ir);
+    EXPECT_EQ(blk.ir.verify(), "") << blk.ir.print();
+  }
+}
+
+// If-then-else diamonds: "bne a0, a1, else; <then>; j join; else: <else>;
+// join: ecall" converts when both runs are plain and at most 4 long; a
+// register either side writes selects once.
+TEST(Frontend, IfConversionDiamonds) {
+  struct Case {
+    std::vector<uint32_t> then_run, else_run;
+    int selects;  // -1: not converted
+  };
+  const Case cases[] = {
+      {{0x00150513}, {0x00158593}, 2},                 // a0 += 1 | a1 += 1
+      {{0x00150513}, {0x00a50533}, 1},                 // a0 += 1 | a0 += a0
+      {{}, {0x00158593, 0x00b585b3}, 1},                // (nothing) | a1 += 1; a1 += a1
+      {{0x00158593, 0x00b585b3}, {}, 1},                // a1 += 1; a1 += a1 | (nothing)
+      {{0x00100013}, {0x00b50033}, 0},                 // x0 writes only
+      {{0x00158593, 0x00158593, 0x00158593, 0x00158593}, {0x00158593, 0x00158593, 0x00158593, 0x00158593}, 1},
+      {{0x00150513}, {0x00158593, 0x00158593, 0x00158593, 0x00158593, 0x00158593}, -1},  // else too long
+      {{0x00150513}, {0x0005b583}, -1},                // ld in the else-run
+      {{0x0005b583}, {0x00150513}, -1},                // ld in the then-run
+  };
+  for (const Case& c : cases) {
+    std::vector<uint32_t> words;
+    const size_t nt = c.then_run.size(), ne = c.else_run.size();
+    words.push_back(bne_a0_a1(static_cast<int32_t>(4 * (nt + 2))));  // bne a0, a1, else
+    words.insert(words.end(), c.then_run.begin(), c.then_run.end());
+    const uint32_t j = static_cast<uint32_t>(4 * (ne + 1));
+    words.push_back(0x6f | ((j >> 1) & 0x3ff) << 21);  // j join
+    words.insert(words.end(), c.else_run.begin(), c.else_run.end());
+    words.push_back(0x00000073);  // ecall
+    GuestBlock blk;
+    translate_words(words, &blk);
+    if (c.selects < 0) {
+      EXPECT_EQ(count(blk.ir, IrOp::select), 0) << blk.ir.print();
+      EXPECT_EQ(count(blk.ir, IrOp::brcond), 1) << blk.ir.print();
+      continue;
+    }
+    EXPECT_EQ(blk.insns.size(), nt + ne + 3) << blk.ir.print();
+    EXPECT_EQ(count(blk.ir, IrOp::select), c.selects) << blk.ir.print();
     EXPECT_EQ(blk.ir.insns.back().op, IrOp::exit) << blk.ir.print();  // the ecall
     ir_optimize(blk.ir);
     EXPECT_EQ(blk.ir.verify(), "") << blk.ir.print();

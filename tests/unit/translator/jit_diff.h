@@ -46,7 +46,9 @@
 // frontend turns into a side exit (exit_if) of one superblock.
 // CaseOptions::if_shapes adds if-conversion shapes (frontend.cpp): a
 // conditional branch forward over 0..5 plain integer instructions (5 is one
-// too many to convert) whose destinations are often the branch's own
+// too many to convert), or a third of the time an if-then-else diamond of
+// two such runs (the first ending in a j over the second), whose
+// destinations are often the branch's own
 // sources, x0, or the previous instruction's destination, and whose sources
 // often chain on it; small registers and x0 as branch operands, so both
 // sides are taken (in loops, differently from one iteration to the next).
@@ -357,25 +359,35 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       }
       continue;
     }
-    if (opts.if_shapes && rng() % 5 == 0 && slots.size() + 7 <= len) {
-      // bCC rs1, rs2, <past the run>; then the run (make_if_insn)
+    if (opts.if_shapes && rng() % 5 == 0 && slots.size() + 13 <= len) {
+      // bCC rs1, rs2, <past the run>; the run (make_if_insn); a third of
+      // them diamonds: bCC rs1, rs2, else; run; j join; else: run; join:
       static const uint32_t kF3[] = {0, 1, 4, 5, 6, 7};
       Slot b{0, 4, 1, kF3[rng() % 6]};
       b.rs1 = rng() % 4 == 0 ? 0 : rng() % 2 ? 8 + rng() % 8 : rng() % 32;
       b.rs2 = rng() % 3 == 0 ? 0 : rng() % 4 == 0 ? b.rs1 : 8 + rng() % 8;
-      const unsigned run = static_cast<unsigned>(rng() % 8 == 0 ? 5 : rng() % 5);
-      b.target = static_cast<unsigned>(slots.size() + 1 + run);
+      auto run_len = [&] { return static_cast<unsigned>(rng() % 8 == 0 ? 5 : rng() % 5); };
+      const bool diamond = rng() % 3 == 0;
+      const unsigned then_n = run_len(), else_n = diamond ? run_len() : 0;
+      b.target = static_cast<unsigned>(slots.size() + 1 + then_n + diamond);
       slots.push_back(b);
       const unsigned dests[3] = {b.rs1, b.rs2, 0};
-      unsigned chain = b.rs1;
-      for (unsigned k = 0; k < run;) {
-        const uint32_t w = make_if_insn(rng, dests, chain);
-        if (!w) continue;
-        const DecodedInsn d = decode(w);
-        if (opts.loop && (writes_x(d, kLoopCounter) || writes_x(d, kLoopWalker))) continue;
-        slots.push_back(Slot{w, d.len});
-        chain = d.rd;
-        ++k;
+      for (unsigned part = 0; part < 2; ++part) {
+        unsigned chain = b.rs1;
+        for (unsigned k = 0; k < (part ? else_n : then_n);) {
+          const uint32_t w = make_if_insn(rng, dests, chain);
+          if (!w) continue;
+          const DecodedInsn d = decode(w);
+          if (opts.loop && (writes_x(d, kLoopCounter) || writes_x(d, kLoopWalker))) continue;
+          slots.push_back(Slot{w, d.len});
+          chain = d.rd;
+          ++k;
+        }
+        if (part == 0 && diamond) {
+          Slot j{0, 4, 2};
+          j.target = static_cast<unsigned>(slots.size() + 1 + else_n);
+          slots.push_back(j);
+        }
       }
       continue;
     }
