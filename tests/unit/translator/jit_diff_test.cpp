@@ -153,7 +153,7 @@ TEST(JitDifferential, IfConvertedShapesMatchInterpreter) {
   std::string err;
   auto jit = Jit::create(&err);
   ASSERT_TRUE(jit) << err;
-  int selects = 0, loops_done = 0;
+  int selects = 0, loops_done = 0, loop_faults = 0;
   for (uint64_t seed = 5000001; seed <= 5000600; ++seed) {
     diff::CaseOptions o;
     o.if_shapes = true;
@@ -164,6 +164,7 @@ TEST(JitDifferential, IfConvertedShapesMatchInterpreter) {
     diff::Result r = diff::run_case(*jit, seed, len, nullptr, o);
     ASSERT_TRUE(r.ok) << r.what;
     loops_done += o.loop && !r.fault;
+    loop_faults += o.loop && r.fault;
     // The same stream (run_case draws vtype and frm first), block by block.
     std::mt19937_64 rng(seed);
     uint64_t vt;
@@ -185,6 +186,7 @@ TEST(JitDifferential, IfConvertedShapesMatchInterpreter) {
   }
   EXPECT_GE(selects, 5000);
   EXPECT_GE(loops_done, 100);
+  EXPECT_GE(loop_faults, 50);  // in a later iteration, with selected registers resident
 }
 
 }  // namespace
