@@ -738,8 +738,8 @@ static bool if_shape(const FetchFn& fetch, uint64_t pc, const DecodedInsn& br, I
   uint64_t cur = pc + br.len;
   for (; cur < target; ++s.then_n) {
     DecodedInsn d;
-    if (s.then_n > kIfRunMax || !fetch_insn(fetch, cur, &d)) return false;
-    if (d.op == Opcode::jal && d.rd == 0 && d.imm > 0 && cur + d.len == target && s.then_n <= kIfRunMax) {
+    if (!fetch_insn(fetch, cur, &d)) return false;
+    if (d.op == Opcode::jal && d.rd == 0 && d.imm > 0 && cur + d.len == target) {  // j join
       s.jump = true;
       s.join = cur + static_cast<uint64_t>(d.imm);
       s.else_n = pure_run(fetch, target, s.join);
