@@ -37,8 +37,6 @@ int ucontext_greg_of(int host_id) {
 
 namespace x86be {
 
-namespace {
-
 CondCode cc_of(IrCond c) {
   switch (c) {
     case IrCond::eq: return CondCode::kE;
@@ -50,6 +48,7 @@ CondCode cc_of(IrCond c) {
   }
 }
 
+namespace {
 
 bool is_pool(int id) {
   for (const Gp& r : kPool)

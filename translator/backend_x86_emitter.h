@@ -41,6 +41,9 @@ constexpr int kPoolSize = 5;
 constexpr int kXmmPoolSize = 10;
 constexpr int kVecCacheFirst = 10, kVecCacheSize = 3;
 
+// The x86 condition of an IrCond after `cmp a, b` (or `test a, a` for a cond 0).
+CondCode cc_of(IrCond c);
+
 enum class LocKind : uint8_t { None, Const, Gp, Xmm, GuestX, GuestF, Spill };
 
 // Which host register holds which guest register in a block: by guest

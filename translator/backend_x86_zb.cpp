@@ -7,6 +7,7 @@
 //   shadd         lea                        —
 //   andn          ANDN (BMI1)                mov, not, and
 //   min/max(u)    cmp + cmovcc               —
+//   select        test + cmovcc              — (if-conversion, not Zb)
 //   sext/zext     movsx / movzx              —
 //   clz, clzw     LZCNT (ABM/LZCNT)          bsr + cmovz + xor (zero → width)
 //   ctz, ctzw     TZCNT (BMI1)               bsf + cmovz (zero → width)
@@ -50,7 +51,7 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
   // The destination first (it may evict values from a pinned register),
   // then the operands; results go to `work`, which is rax when no register
   // is free (place_result spills it).
-  Gp d = alloc_gp_dst(i.dst, i.a);
+  Gp d = alloc_gp_dst(i.dst, i.op == IrOp::select ? i.c : i.a);
   Gp work = d.isValid() ? d : Gp(rax);
   // An operand in a register or memory (never an immediate), in `scratch`
   // if it must be loaded.
@@ -125,6 +126,18 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
       CondCode take_b = i.op == IrOp::min ? CondCode::kG : i.op == IrOp::max ? CondCode::kL
                         : i.op == IrOp::minu ? CondCode::kA : CondCode::kB;
       a_.emit(Inst::cmovccFromCond(take_b), work, sb);
+      return done();
+    }
+    case IrOp::select: {  // work = c; take b where a cond 0 (test: the flags of cmp a, 0; mov keeps them)
+      Operand sb = src_rm(i.b, rcx);
+      if (same_reg(sb, work)) {
+        a_.mov(rdx, work);
+        sb = rdx;
+      }
+      Gp ra = gp_in_reg(i.a, rax);
+      a_.test(ra, ra);
+      load_work(gp_src(i.c, rax));  // mov: the flags stay
+      a_.emit(Inst::cmovccFromCond(cc_of(static_cast<IrCond>(i.aux))), work, sb);
       return done();
     }
     case IrOp::sext_b: case IrOp::sext_h: case IrOp::zext_h: {

@@ -153,18 +153,21 @@ bool trans_jalr(Ctx& c) {
   return true;
 }
 
-bool trans_branch(Ctx& c) {
-  IrCond cond;
-  switch (c.d.op) {
-    case Opcode::beq: cond = IrCond::eq; break;
-    case Opcode::bne: cond = IrCond::ne; break;
-    case Opcode::blt: cond = IrCond::lt; break;
-    case Opcode::bge: cond = IrCond::ge; break;
-    case Opcode::bltu: cond = IrCond::ltu; break;
-    default: cond = IrCond::geu; break;
+// The condition under which a conditional branch is taken.
+IrCond branch_cond(Opcode op) {
+  switch (op) {
+    case Opcode::beq: return IrCond::eq;
+    case Opcode::bne: return IrCond::ne;
+    case Opcode::blt: return IrCond::lt;
+    case Opcode::bge: return IrCond::ge;
+    case Opcode::bltu: return IrCond::ltu;
+    default: return IrCond::geu;
   }
+}
+
+bool trans_branch(Ctx& c) {
   c.ir.emit(IrOp::brcond, c.rs1(), c.rs2(), static_cast<int64_t>(c.pc) + c.d.imm,
-            static_cast<int64_t>(c.next()), static_cast<uint8_t>(cond));
+            static_cast<int64_t>(c.next()), static_cast<uint8_t>(branch_cond(c.d.op)));
   return true;
 }
 
@@ -665,23 +668,193 @@ bool trans_insn(Ctx& c) {
 
 }  // namespace
 
+// Fetches and decodes the instruction at pc; false if it is not fetchable.
+static bool fetch_insn(const FetchFn& fetch, uint64_t pc, DecodedInsn* d) {
+  uint16_t lo = 0, hi = 0;
+  if (!fetch(pc, &lo) || (!is_compressed(lo) && !fetch(pc + 2, &hi))) return false;
+  *d = decode(lo | static_cast<uint32_t>(hi) << 16);
+  return true;
+}
+
+// If-conversion ("If-conversion" in docs/ARCHITECTURE.md): a conditional
+// branch forward over at most kIfRunMax instructions that only compute
+// integer registers from integer registers (if_pure: no memory access,
+// helper call, FP or CSR state, control flow or division) does not end the
+// block; nor does an if-then-else diamond of two such runs (`bCC else;
+// then-run; j join; else: else-run; join:`). The runs are translated with
+// their register writes kept in temps, and each register they write gets
+// `select taken, else-value, then-value` at the join (a register one run
+// does not write keeps its old value there; IR select tests `a cond 0` and
+// becomes test + cmov), so the guest state there is what either path
+// gives.
+constexpr int kIfRunMax = 4;
+
+static bool if_pure(const DecodedInsn& d) {
+  switch (d.op) {
+    case Opcode::lui: case Opcode::auipc:
+    case Opcode::addi: case Opcode::slti: case Opcode::sltiu: case Opcode::xori: case Opcode::ori:
+    case Opcode::andi: case Opcode::slli: case Opcode::srli: case Opcode::srai: case Opcode::addiw:
+    case Opcode::slliw: case Opcode::srliw: case Opcode::sraiw:
+    case Opcode::add: case Opcode::sub: case Opcode::sll: case Opcode::slt: case Opcode::sltu:
+    case Opcode::xor_: case Opcode::srl: case Opcode::sra: case Opcode::or_: case Opcode::and_:
+    case Opcode::addw: case Opcode::subw: case Opcode::sllw: case Opcode::srlw: case Opcode::sraw:
+    case Opcode::mul: case Opcode::mulh: case Opcode::mulhsu: case Opcode::mulhu: case Opcode::mulw:
+    case Opcode::czero_eqz: case Opcode::czero_nez:
+      return true;
+    case Opcode::clmul: case Opcode::clmulh: case Opcode::clmulr:  // maybe call_interp
+      return false;
+    default:  // Zba/Zbb/Zbs: one IR op each (trans_bitmanip; Frontend.BitManipulationIr)
+      return d.op >= Opcode::add_uw && d.op <= Opcode::clmulr;
+  }
+}
+
+// An if-convertible branch: the then-run after it, an optional `j join`
+// after that, the else-run (empty without the jump), and the join.
+struct IfShape {
+  int then_n = 0, else_n = 0;
+  bool jump = false;  // a diamond: the then-run ends with `j join`
+  uint64_t join = 0;
+  int insns() const { return 1 + then_n + jump + else_n; }  // the branch included
+};
+
+// Counts the if_pure instructions from `from` up to exactly `to` (at most
+// kIfRunMax); -1 if there are others or more.
+static int pure_run(const FetchFn& fetch, uint64_t from, uint64_t to) {
+  int k = 0;
+  for (uint64_t cur = from; cur < to; ++k) {
+    DecodedInsn d;
+    if (k == kIfRunMax || !fetch_insn(fetch, cur, &d) || !if_pure(d)) return -1;
+    cur += d.len;
+    if (cur > to) return -1;
+  }
+  return k;
+}
+
+// Whether the branch br at pc can be if-converted, and its shape.
+static bool if_shape(const FetchFn& fetch, uint64_t pc, const DecodedInsn& br, IfShape* out) {
+  if (!(br.info().flags & kBranch) || br.imm <= 0) return false;
+  const uint64_t target = pc + static_cast<uint64_t>(br.imm);
+  IfShape s;
+  uint64_t cur = pc + br.len;
+  for (; cur < target; ++s.then_n) {
+    DecodedInsn d;
+    if (!fetch_insn(fetch, cur, &d)) return false;
+    if (d.op == Opcode::jal && d.rd == 0 && d.imm > 0 && cur + d.len == target) {  // j join
+      s.jump = true;
+      s.join = cur + static_cast<uint64_t>(d.imm);
+      s.else_n = pure_run(fetch, target, s.join);
+      if (s.else_n < 0) return false;
+      *out = s;
+      return true;
+    }
+    if (s.then_n == kIfRunMax || !if_pure(d)) return false;
+    cur += d.len;
+  }
+  if (cur != target) return false;
+  s.join = target;
+  *out = s;
+  return true;
+}
+
+// Translates the n instructions from pc (if_pure, fetched before) with
+// their register writes kept in value[] (x0 writes dropped; a read after a
+// write in the run takes its temp); returns the pc after them.
+static uint64_t translate_run(GuestBlock& blk, const FrontendOptions& opt, const FetchFn& fetch, uint64_t pc,
+                              int n, VBlockState* vstate, Temp value[32]) {
+  IrBlock& ir = blk.ir;
+  const size_t first = ir.insns.size();
+  for (int k = 0; k < n; ++k) {
+    DecodedInsn d;
+    fetch_insn(fetch, pc, &d);
+    blk.insns.emplace_back(pc, d);
+    ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(pc));
+    Ctx c{ir, blk, opt, pc, d, 0, vstate};
+    trans_insn(c);  // pure: never ends the block
+    pc += d.len;
+  }
+  std::fill(value, value + 32, kNoTemp);
+  size_t kept = first;
+  for (size_t k = first; k < ir.insns.size(); ++k) {
+    IrInsn i = ir.insns[k];
+    if (i.op == IrOp::set_reg) {
+      if (i.imm != 0) value[i.imm] = i.a;
+      continue;
+    }
+    if (i.op == IrOp::get_reg && value[i.imm] != kNoTemp) {
+      i.op = IrOp::mov;
+      i.a = value[i.imm];
+      i.imm = 0;
+    }
+    ir.insns[kept++] = i;
+  }
+  ir.insns.resize(kept);
+  return pc;
+}
+
+// Translates the branch br at pc and the code of its shape as straight
+// code ending in the selects; returns the join.
+static uint64_t if_convert(GuestBlock& blk, const FrontendOptions& opt, const FetchFn& fetch, uint64_t pc,
+                           const DecodedInsn& br, const IfShape& shape, VBlockState* vstate) {
+  IrBlock& ir = blk.ir;
+  blk.insns.emplace_back(pc, br);
+  ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(pc));
+  // The selects test `taken cond 0`: rs1 itself when rs2 is x0 (beqz,
+  // bnez, bltz, bgez...), rs1 ^ rs2 for beq/bne, else a setcond.
+  IrCond cond = branch_cond(br.op);
+  Temp taken;
+  if (br.rs2 == 0) {
+    taken = ir.get_reg(br.rs1);
+  } else if (cond == IrCond::eq || cond == IrCond::ne) {
+    taken = ir.emit_dst(IrOp::xor_, ir.get_reg(br.rs1), ir.get_reg(br.rs2));
+  } else {
+    taken = ir.emit_dst(IrOp::setcond, ir.get_reg(br.rs1), ir.get_reg(br.rs2), 0, static_cast<uint8_t>(cond));
+    cond = IrCond::ne;
+  }
+  Temp then_v[32], else_v[32];
+  uint64_t cur = translate_run(blk, opt, fetch, pc + br.len, shape.then_n, vstate, then_v);
+  if (shape.jump) {  // j join: no code
+    DecodedInsn j;
+    fetch_insn(fetch, cur, &j);
+    blk.insns.emplace_back(cur, j);
+    ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
+    cur += j.len;
+  }
+  // The else-run reads the registers as they were before the branch (the
+  // then-run wrote none of them yet).
+  translate_run(blk, opt, fetch, cur, shape.else_n, vstate, else_v);
+  for (unsigned r = 1; r < 32; ++r) {
+    if (then_v[r] == kNoTemp && else_v[r] == kNoTemp) continue;
+    const Temp old = then_v[r] == kNoTemp || else_v[r] == kNoTemp ? ir.get_reg(r) : kNoTemp;
+    ir.set_reg(r, ir.emit_dst3(IrOp::select, taken, else_v[r] == kNoTemp ? old : else_v[r],
+                               then_v[r] == kNoTemp ? old : then_v[r], static_cast<uint8_t>(cond)));
+  }
+  blk.lo = std::min(blk.lo, pc);
+  blk.pc_end = std::max(blk.pc_end, shape.join);
+  return shape.join;
+}
+
 // Whether the straight code from `from` reaches, within a few instructions
 // and the block's size limit, a branch or jump back to the block's start
 // `pc` (with no other control flow, system instruction or breakpoint
-// before it).
-static bool loops_back(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigned done, unsigned max_insns) {
+// before it; a branch that is if-converted (if_shape) is straight code).
+static bool loops_back(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigned done, unsigned max_insns,
+                       bool if_convert) {
   constexpr unsigned kLookAhead = 24;
   uint64_t cur = from;
   for (unsigned k = 0; k < kLookAhead && done + k < max_insns; ++k) {
-    uint16_t lo = 0, hi = 0;
-    if (!fetch(cur, &lo) || (!is_compressed(lo) && !fetch(cur + 2, &hi))) return false;
-    const DecodedInsn d = decode(lo | static_cast<uint32_t>(hi) << 16);
+    DecodedInsn d;
+    if (!fetch_insn(fetch, cur, &d)) return false;
     const uint32_t f = d.info().flags;
     if (d.op == Opcode::illegal || (f & kSystem)) return false;
     if (f & kEndsTb) {
       const bool branch = f & kBranch;
       const bool jump = d.op == Opcode::jal && d.rd == 0;
-      return (branch || jump) && cur + d.imm == pc;
+      if ((branch || jump) && cur + d.imm == pc) return true;
+      IfShape shape;
+      if (!if_convert || !if_shape(fetch, cur, d, &shape) || done + k + shape.insns() >= max_insns) return false;
+      k += shape.insns() - 1;
+      cur = shape.join;
+      continue;
     }
     cur += d.len;
   }
@@ -736,6 +909,12 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
       break;  // the next block starts at the unfetchable instruction and faults there
     }
     DecodedInsn d = decode(lo | static_cast<uint32_t>(hi) << 16);
+    IfShape shape;
+    if (opt.if_convert && !check_bp && if_shape(fetch, cur, d, &shape) && n + shape.insns() < max_insns) {
+      cur = if_convert(*out, opt, fetch, cur, d, shape, &vstate);
+      n += shape.insns() - 1;
+      continue;
+    }
     out->insns.emplace_back(cur, d);
     out->ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
     Ctx c{out->ir, *out, opt, cur, d, 0, &vstate};
@@ -744,7 +923,7 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     out->pc_end = std::max(out->pc_end, cur + d.len);
     cur += d.len;
     if (ended && !side_exit && opt.loop_superblocks && !check_bp && !out->ir.insns.empty() &&
-        out->ir.insns.back().op == IrOp::brcond && loops_back(fetch, pc, cur, n + 1, max_insns)) {
+        out->ir.insns.back().op == IrOp::brcond && loops_back(fetch, pc, cur, n + 1, max_insns, opt.if_convert)) {
       // Leave through the taken side only; the fall-through goes on to the
       // back edge (loops_back).
       IrInsn& br = out->ir.insns.back();

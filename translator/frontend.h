@@ -62,6 +62,12 @@ struct FrontendOptions {
   // block (see "Self-loop blocks" in docs/ARCHITECTURE.md). Off for
   // counting, single-step and debugger blocks.
   bool loop_superblocks = true;
+  // A conditional branch forward over a few instructions that only compute
+  // integer registers does not end the block: the skipped instructions run
+  // and each register they write selects its value by the branch condition
+  // ("If-conversion" in docs/ARCHITECTURE.md). Off for counting,
+  // single-step and debugger blocks (and wherever a breakpoint is set).
+  bool if_convert = true;
   // Debugger breakpoints: the block stops before an instruction that has
   // one (an exit with ExitReason::Breakpoint, pc on it). A debugger step
   // (debug_step) runs its one instruction even if it has a breakpoint.

@@ -68,7 +68,7 @@ std::string IrBlock::print() const {
     std::string line = " ";
     if (info.flags & kIrDst) line += "t" + std::to_string(i.dst) + " = ";
     line += info.name;
-    if (i.op == IrOp::setcond || i.op == IrOp::brcond || i.op == IrOp::exit_if) line += std::string(".") + ir_cond_name(static_cast<IrCond>(i.aux));
+    if (i.op == IrOp::setcond || i.op == IrOp::brcond || i.op == IrOp::exit_if || i.op == IrOp::select) line += std::string(".") + ir_cond_name(static_cast<IrCond>(i.aux));
     if (i.op == IrOp::shadd) line += "." + std::to_string(i.aux);
     if (i.op == IrOp::load || i.op == IrOp::store) {
       line += "." + std::to_string(i.aux & 0xf);

@@ -65,6 +65,7 @@ enum IrOpFlags : uint8_t {
   X(max, 2, kIrDst, "dst = a <s b ? b : a")                                     \
   X(minu, 2, kIrDst, "dst = a <u b ? a : b")                                    \
   X(maxu, 2, kIrDst, "dst = a <u b ? b : a")                                    \
+  X(select, 3, kIrDst, "dst = (a cond 0) ? b : c, cond in aux (if-conversion)")  \
   X(sext_b, 1, kIrDst, "dst = sext8(a)")                                        \
   X(sext_h, 1, kIrDst, "dst = sext16(a)")                                       \
   X(zext_h, 1, kIrDst, "dst = zext16(a)")                                       \
@@ -155,7 +156,7 @@ enum class IrAmo : uint8_t { swap, add, xor_, and_, or_, min, max, minu, maxu };
 enum IrFcvt : uint8_t { kFcvtSingle = 1, kFcvtLong = 2, kFcvtUnsigned = 4 };
 inline unsigned ir_fcvt_rm(uint8_t aux) { return (aux >> 4) & 7; }
 
-// Conditions of setcond and brcond.
+// Conditions of setcond, brcond, exit_if and select.
 enum class IrCond : uint8_t { eq, ne, lt, ge, ltu, geu };
 const char* ir_cond_name(IrCond c);
 bool ir_cond_eval(IrCond c, uint64_t a, uint64_t b);

@@ -67,6 +67,10 @@ struct WidthFacts {
         s = sext[i.a] && sext[i.b];
         z = zext[i.a] && zext[i.b];
         break;
+      case IrOp::select:
+        s = sext[i.b] && sext[i.c];
+        z = zext[i.b] && zext[i.c];
+        break;
       case IrOp::shr: s = cst(i.b, 33, 63); z = cst(i.b, 32, 63); break;
       case IrOp::sar: s = cst(i.b, 32, 63); break;
       default: break;
@@ -288,6 +292,14 @@ void ir_propagate(IrBlock& b) {
           i.op = i.op == IrOp::shr ? IrOp::zext_w : IrOp::sext_w;
           i.a = x;
           i.b = kNoTemp;
+        }
+        break;
+      case IrOp::select:  // a known condition or equal sides: one side (if-conversion)
+        if (is_const[i.a] || i.b == i.c) {
+          const Temp pick =
+              !is_const[i.a] || ir_cond_eval(static_cast<IrCond>(i.aux), value[i.a], 0) ? i.b : i.c;
+          i.c = kNoTemp;
+          make_copy(i, pick);
         }
         break;
       case IrOp::unbox_s:

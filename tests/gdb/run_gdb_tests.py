@@ -212,6 +212,29 @@ def signal_stop():
         fail("the handler did not run", rc, o, e)
 
 
+def break_in_ifconv():
+    # A breakpoint inside an if-converted run (tests/gdb/ifconv.c): set after
+    # the loop ran converted; it must stop each of the 5 times the skipped
+    # addi runs, stepi goes to the join, and the results are unchanged.
+    h = Hart("ifconv")
+    skipped, join = symbol("ifconv", "ifc_skipped"), symbol("ifconv", "ifc_join")
+    cmds = ["handle SIGUSR1 stop print", "continue", "break *ifc_skipped", "continue",
+            "p/x $pc", "stepi", "p/x $pc"] + ["continue"] * 5
+    out = run_gdb(h, "ifconv", cmds)
+    expect_in_order(out, [r"Program received signal SIGUSR1",
+                          r"Breakpoint 1 at 0x[0-9a-f]+",
+                          rf"Breakpoint 1, 0x0*{skipped:x} in ",
+                          rf"\$1 = {skipped:#x}",
+                          rf"\$2 = {join:#x}"]
+                    + [rf"Breakpoint 1, 0x0*{skipped:x} in "] * 4
+                    + [r"exited normally"])
+    if len(re.findall(r"Breakpoint 1, ", out)) != 5:
+        fail("the breakpoint in the converted run did not stop exactly 5 times", out)
+    rc, o, e = h.finish()
+    if rc != 0 or "steps 16 16" not in o:
+        fail("guest result", rc, o, e)
+
+
 def detach():
     h = basic_hart()
     out = run_gdb(h, VARIANT["prog"], ["break add", "continue", "detach"])
@@ -991,7 +1014,7 @@ SCENARIOS = {f.__name__: f for f in [break_step, registers_vars, watch, signal_s
                                       thread_stop_gdb, hartd_launch_wait, hartd_attach, fork_follow_parent,
                                       fork_follow_child, fork_detach_off, catch_exec,
                                       extended_remote, extended_attach,
-                                      hartd_hartctl_ide, core_file, vector]}
+                                      hartd_hartctl_ide, core_file, vector, break_in_ifconv]}
 
 
 def dynamic(f, variant=None, **fields):

@@ -1,5 +1,6 @@
 // tests/unit/translator/ir_test.cpp — IR verifier, printer and passes, and
-// the frontend's IR for the bit-manipulation instructions.
+// the frontend's IR for the bit-manipulation instructions and for
+// if-converted branches.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -7,6 +8,7 @@
 #include "translator/frontend.h"
 #include "translator/ir.h"
 #include "translator/ir_opt.h"
+#include "core/debug.h"
 
 namespace hart {
 namespace {
@@ -262,6 +264,185 @@ TEST(Frontend, BitManipulationIr) {
     EXPECT_EQ(count(blk.ir, IrOp::call_interp), clmul ? 0 : 3) << blk.ir.print();
     EXPECT_EQ(count(blk.ir, IrOp::clz), 1);
     EXPECT_EQ(count(blk.ir, IrOp::shadd), 6);
+    ir_optimize(blk.ir);
+    EXPECT_EQ(blk.ir.verify(), "") << blk.ir.print();
+  }
+}
+
+// Guest words at 0x1000 for translate_block.
+FetchFn fetch_words(const std::vector<uint32_t>& words) {
+  return [&words](uint64_t pc, uint16_t* parcel) {
+    if (pc < 0x1000 || pc >= 0x1000 + 4 * words.size()) return false;
+    memcpy(parcel, reinterpret_cast<const uint8_t*>(words.data()) + (pc - 0x1000), 2);
+    return true;
+  };
+}
+
+// bne a0, a1, off
+uint32_t bne_a0_a1(int32_t off) {
+  const uint32_t u = static_cast<uint32_t>(off);
+  return 0x63 | ((u >> 11) & 1) << 7 | ((u >> 1) & 0xf) << 8 | 1u << 12 | 10u << 15 | 11u << 20 |
+         ((u >> 5) & 0x3f) << 25;
+}
+
+// The block at 0x1000 of words (well-formed IR, or the test fails).
+void translate_words(const std::vector<uint32_t>& words, GuestBlock* blk) {
+  FetchFn fetch = fetch_words(words);
+  uint64_t fault_pc = 0;
+  ASSERT_TRUE(translate_block(0x1000, FrontendOptions{}, fetch, blk, &fault_pc));
+  ASSERT_EQ(blk->ir.verify(), "") << blk->ir.print();
+}
+
+// select tests `a cond 0`: a constant a picks a side, equal sides are a copy.
+TEST(IrOpt, SelectFolds) {
+  IrBlock b;
+  Temp x = b.get_reg(5), y = b.get_reg(6);
+  auto sel = [&](IrCond c, Temp a, Temp p, Temp q) {
+    return b.emit_dst3(IrOp::select, a, p, q, static_cast<uint8_t>(c));
+  };
+  b.set_reg(7, sel(IrCond::ne, b.movi(0), x, y));     // y
+  b.set_reg(8, sel(IrCond::ne, b.movi(3), x, y));     // x
+  b.set_reg(9, sel(IrCond::eq, b.get_reg(10), x, x));  // x
+  b.set_reg(12, sel(IrCond::lt, b.movi(-1), x, y));   // x
+  b.set_reg(13, sel(IrCond::ge, b.movi(-1), x, y));   // y
+  b.set_reg(14, sel(IrCond::ltu, b.movi(-1), x, y));  // y: nothing is below 0
+  b.set_reg(15, sel(IrCond::geu, b.movi(0), x, y));   // x
+  b.set_reg(11, sel(IrCond::eq, b.get_reg(10), x, y));  // stays
+  b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0);
+  ASSERT_EQ(b.verify(), "");
+  ir_optimize(b);
+  ASSERT_EQ(b.verify(), "") << b.print();
+  EXPECT_EQ(count(b, IrOp::select), 1) << b.print();
+  for (const IrInsn& i : b.insns) {
+    if (i.op == IrOp::set_reg && i.imm != 11) {
+      EXPECT_EQ(i.a, i.imm == 7 || i.imm == 13 || i.imm == 14 ? y : x) << i.imm << "\n" << b.print();
+    }
+  }
+}
+
+// threads2's Collatz step (bench/threads2.c, GCC -O2 without Zicond):
+//   0x1000 slli a4,a5,1; andi a3,a5,1; add a4,a4,a5; srli a5,a5,1
+//   0x1010 beqz a3,0x1018; addi a5,a4,1
+//   0x1018 addiw a2,a2,1; beq a5,a1,0x1024; bne a2,a6,0x1000; ecall
+// The beqz is if-converted (a5 selects), the beq becomes a side exit and
+// the bne the back edge: the whole loop is one block. With a breakpoint
+// in the skipped run, or without if-conversion, the block ends at the beqz.
+TEST(Frontend, IfConversionMakesOneLoopBlock) {
+  const std::vector<uint32_t> words = {0x00179713, 0x0017f693, 0x00f70733, 0x0017d793, 0x00068463,
+                                       0x00170793, 0x0016061b, 0x00b78463, 0xff0610e3, 0x00000073};
+  FetchFn fetch = fetch_words(words);
+  uint64_t fault_pc = 0;
+  {
+    GuestBlock blk;
+    ASSERT_TRUE(translate_block(0x1000, FrontendOptions{}, fetch, &blk, &fault_pc));
+    ASSERT_EQ(blk.ir.verify(), "") << blk.ir.print();
+    EXPECT_EQ(blk.insns.size(), 9u) << blk.ir.print();
+    EXPECT_EQ(count(blk.ir, IrOp::select), 1) << blk.ir.print();
+    EXPECT_EQ(count(blk.ir, IrOp::exit_if), 1) << blk.ir.print();
+    const IrInsn& t = blk.ir.insns.back();
+    EXPECT_EQ(t.op, IrOp::brcond);
+    EXPECT_EQ(t.imm, 0x1000);
+    EXPECT_EQ(blk.pc_end, 0x1024u);
+    ir_optimize(blk.ir);
+    EXPECT_EQ(blk.ir.verify(), "") << blk.ir.print();
+    EXPECT_EQ(count(blk.ir, IrOp::select), 1) << blk.ir.print();
+  }
+  FrontendOptions off;
+  off.if_convert = false;
+  DebugController dbg;
+  dbg.insert_breakpoint(0x1014);
+  FrontendOptions bp;
+  bp.debug = &dbg;
+  for (const FrontendOptions& o : {off, bp}) {
+    GuestBlock blk;
+    ASSERT_TRUE(translate_block(0x1000, o, fetch, &blk, &fault_pc));
+    EXPECT_EQ(blk.insns.size(), 5u) << blk.ir.print();
+    EXPECT_EQ(count(blk.ir, IrOp::select), 0);
+    EXPECT_EQ(blk.ir.insns.back().op, IrOp::brcond);
+  }
+}
+
+// Which runs are converted: up to 4 skipped instructions, all pure integer
+// ops, rejoining exactly at the target; register writes select, x0 writes
+// vanish, reads after a write in the run take the written value.
+TEST(Frontend, IfConversionRuns) {
+  struct Case {
+    std::vector<uint32_t> run;  // after "bne a0, a1, <past the run>" at 0x1000
+    int selects;                // -1: not converted
+  };
+  const Case cases[] = {
+      {{}, 0},
+      {{0x00150513}, 1},                                      // addi a0,a0,1 (rd = a branch source)
+      {{0x00100013, 0x00b50033}, 0},                          // addi x0,x0,1; add x0,a0,a1
+      {{0x00158593, 0x00b585b3, 0x02b585bb}, 1},              // a1 += 1; a1 += a1; mulw a1,a1,a1
+      {{0x00158593, 0x00c50633, 0x40b60633, 0x0015d693}, 3},  // 4 insns, 3 registers
+      {{0x00158593, 0x00158593, 0x00158593, 0x00158593, 0x00158593}, -1},  // 5: too long
+      {{0x0005b583}, -1},                                     // ld a1,0(a1)
+      {{0x02b5c5b3}, -1},                                     // div a1,a1,a1
+      {{0x00b5b023}, -1},                                     // sd a1,0(a1)
+      {{0x0000006f}, -1},                                     // j .
+      {{0x00102573}, -1},                                     // csrr a0, fflags (CSR)
+      {{0x00b575d3}, -1},                                     // fadd.s fa1,fa0,fa1 (FP)
+  };
+  for (const Case& c : cases) {
+    std::vector<uint32_t> words;
+    words.push_back(bne_a0_a1(static_cast<int32_t>(4 * (c.run.size() + 1))));
+    words.insert(words.end(), c.run.begin(), c.run.end());
+    words.push_back(0x00000073);  // ecall
+    GuestBlock blk;
+    translate_words(words, &blk);
+    if (c.selects < 0) {
+      EXPECT_EQ(blk.insns.size(), 1u) << blk.ir.print();
+      EXPECT_EQ(blk.ir.insns.back().op, IrOp::brcond);
+      continue;
+    }
+    EXPECT_EQ(blk.insns.size(), c.run.size() + 2) << blk.ir.print();
+    EXPECT_EQ(count(blk.ir, IrOp::select), c.selects) << blk.ir.print();
+    EXPECT_EQ(count(blk.ir, IrOp::brcond), 0) << blk.ir.print();
+    EXPECT_EQ(blk.ir.insns.back().op, IrOp::exit) << blk.ir.print();  // the ecall
+    ir_optimize(blk.ir);
+    EXPECT_EQ(blk.ir.verify(), "") << blk.ir.print();
+  }
+}
+
+// If-then-else diamonds: "bne a0, a1, else; <then>; j join; else: <else>;
+// join: ecall" converts when both runs are plain and at most 4 long; a
+// register either side writes selects once.
+TEST(Frontend, IfConversionDiamonds) {
+  struct Case {
+    std::vector<uint32_t> then_run, else_run;
+    int selects;  // -1: not converted
+  };
+  const Case cases[] = {
+      {{0x00150513}, {0x00158593}, 2},                 // a0 += 1 | a1 += 1
+      {{0x00150513}, {0x00a50533}, 1},                 // a0 += 1 | a0 += a0
+      {{}, {0x00158593, 0x00b585b3}, 1},                // (nothing) | a1 += 1; a1 += a1
+      {{0x00158593, 0x00b585b3}, {}, 1},                // a1 += 1; a1 += a1 | (nothing)
+      {{0x00100013}, {0x00b50033}, 0},                 // x0 writes only
+      {{0x00158593, 0x00158593, 0x00158593, 0x00158593}, {0x00158593, 0x00158593, 0x00158593, 0x00158593}, 1},
+      {{0x00150513}, {0x00158593, 0x00158593, 0x00158593, 0x00158593, 0x00158593}, -1},  // else too long
+      {{0x00150513}, {0x0005b583}, -1},                // ld in the else-run
+      {{0x0005b583}, {0x00150513}, -1},                // ld in the then-run
+  };
+  for (const Case& c : cases) {
+    std::vector<uint32_t> words;
+    const size_t nt = c.then_run.size(), ne = c.else_run.size();
+    words.push_back(bne_a0_a1(static_cast<int32_t>(4 * (nt + 2))));  // bne a0, a1, else
+    words.insert(words.end(), c.then_run.begin(), c.then_run.end());
+    const uint32_t j = static_cast<uint32_t>(4 * (ne + 1));
+    words.push_back(0x6f | ((j >> 1) & 0x3ff) << 21);  // j join
+    words.insert(words.end(), c.else_run.begin(), c.else_run.end());
+    words.push_back(0x00000073);  // ecall
+    GuestBlock blk;
+    translate_words(words, &blk);
+    if (c.selects < 0) {
+      EXPECT_EQ(count(blk.ir, IrOp::select), 0) << blk.ir.print();
+      EXPECT_EQ(count(blk.ir, IrOp::brcond), 1) << blk.ir.print();
+      continue;
+    }
+    EXPECT_EQ(blk.insns.size(), nt + ne + 3) << blk.ir.print();
+    EXPECT_EQ(count(blk.ir, IrOp::select), c.selects) << blk.ir.print();
+    EXPECT_EQ(blk.ir.insns.back().op, IrOp::exit) << blk.ir.print();  // the ecall
     ir_optimize(blk.ir);
     EXPECT_EQ(blk.ir.verify(), "") << blk.ir.print();
   }

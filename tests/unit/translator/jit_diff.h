@@ -44,6 +44,14 @@
 // body's registers resident and written. Half of the loops also have a
 // conditional branch out of the loop before the back edge, which the
 // frontend turns into a side exit (exit_if) of one superblock.
+// CaseOptions::if_shapes adds if-conversion shapes (frontend.cpp): a
+// conditional branch forward over 0..5 plain integer instructions (5 is one
+// too many to convert), or a third of the time an if-then-else diamond of
+// two such runs (the first ending in a j over the second), whose
+// destinations are often the branch's own
+// sources, x0, or the previous instruction's destination, and whose sources
+// often chain on it; small registers and x0 as branch operands, so both
+// sides are taken (in loops, differently from one iteration to the next).
 #pragma once
 
 #include <sys/mman.h>
@@ -187,6 +195,7 @@ struct CaseOptions {
   // registers carry random tags in their top pmlen bits.
   unsigned pmlen = 0;
   bool loop = false;     // the stream is the body of a self-loop (see the top of this file)
+  bool if_shapes = false;  // short forward branches over plain integer runs (see the top of this file)
 };
 // In fault cases: s0 points 128 bytes before the end of the data page, a2
 // 128 bytes before the end of the address space (its last page is mapped
@@ -212,6 +221,39 @@ inline uint32_t enc_jal0(int32_t off) {
   uint32_t u = static_cast<uint32_t>(off);
   return 0x6f | ((u >> 12) & 0xff) << 12 | ((u >> 11) & 1) << 20 | ((u >> 1) & 0x3ff) << 21 |
          ((u >> 20) & 1) << 31;
+}
+
+// A plain integer instruction for an if-conversion run (CaseOptions::
+// if_shapes): one of these opcodes with random fields, rd from `dests` or
+// random, rs1/rs2 often `chain` (the previous destination); 0 if the
+// candidate is rejected (the caller draws again).
+inline uint32_t make_if_insn(std::mt19937_64& rng, const unsigned dests[3], unsigned chain) {
+  static const Opcode kOps[] = {
+      Opcode::addi, Opcode::slti, Opcode::sltiu, Opcode::xori, Opcode::ori, Opcode::andi, Opcode::slli,
+      Opcode::srli, Opcode::srai, Opcode::addiw, Opcode::slliw, Opcode::srliw, Opcode::sraiw, Opcode::add,
+      Opcode::sub, Opcode::sll, Opcode::slt, Opcode::sltu, Opcode::xor_, Opcode::srl, Opcode::sra,
+      Opcode::or_, Opcode::and_, Opcode::addw, Opcode::subw, Opcode::sllw, Opcode::srlw, Opcode::sraw,
+      Opcode::mul, Opcode::mulh, Opcode::mulhu, Opcode::mulw, Opcode::lui, Opcode::auipc, Opcode::sh2add,
+      Opcode::andn, Opcode::max, Opcode::minu, Opcode::rori, Opcode::rolw, Opcode::cpop, Opcode::sext_b,
+      Opcode::czero_eqz, Opcode::czero_nez, Opcode::bseti, Opcode::bext};
+  if (rng() % 6 == 0) {  // a compressed one (c.addi, c.mv, c.add, c.slli, c.li...)
+    const uint32_t w = static_cast<uint32_t>(rng()) & 0xffff;
+    const DecodedInsn d = decode(w);
+    for (Opcode op : kOps)
+      if (d.len == 2 && d.op == op && allowed(d)) return w;
+    return 0;
+  }
+  const Opcode op = kOps[rng() % (sizeof kOps / sizeof kOps[0])];
+  const InsnInfo& in = insn_info(op);
+  uint32_t w = (static_cast<uint32_t>(rng()) & ~in.mask) | in.match;
+  const unsigned pick = static_cast<unsigned>(rng() % 4);
+  const unsigned rd = pick < 3 ? dests[pick] : static_cast<unsigned>(rng() % 32);
+  w = (w & ~(0x1fu << 7)) | rd << 7;
+  if (rng() % 2) w = (w & ~(0x1fu << 15)) | chain << 15;
+  if (rng() % 3 == 0) w = (w & ~(0x1fu << 20)) | chain << 20;
+  const DecodedInsn d = decode(w);
+  if (d.op != op || !allowed(d)) return 0;
+  return w;
 }
 
 // Vector cases (CaseOptions::vector): the JIT's inline fast paths
@@ -314,6 +356,38 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       for (int k = 0; k < n; ++k) {
         slots.push_back(Slot{words[k], 4});
         if (k) slots.back().kind = 3;  // never a branch target: it needs what precedes it
+      }
+      continue;
+    }
+    if (opts.if_shapes && rng() % 5 == 0 && slots.size() + 13 <= len) {
+      // bCC rs1, rs2, <past the run>; the run (make_if_insn); a third of
+      // them diamonds: bCC rs1, rs2, else; run; j join; else: run; join:
+      static const uint32_t kF3[] = {0, 1, 4, 5, 6, 7};
+      Slot b{0, 4, 1, kF3[rng() % 6]};
+      b.rs1 = rng() % 4 == 0 ? 0 : rng() % 2 ? 8 + rng() % 8 : rng() % 32;
+      b.rs2 = rng() % 3 == 0 ? 0 : rng() % 4 == 0 ? b.rs1 : 8 + rng() % 8;
+      auto run_len = [&] { return static_cast<unsigned>(rng() % 8 == 0 ? 5 : rng() % 5); };
+      const bool diamond = rng() % 3 == 0;
+      const unsigned then_n = run_len(), else_n = diamond ? run_len() : 0;
+      b.target = static_cast<unsigned>(slots.size() + 1 + then_n + diamond);
+      slots.push_back(b);
+      const unsigned dests[3] = {b.rs1, b.rs2, 0};
+      for (unsigned part = 0; part < 2; ++part) {
+        unsigned chain = b.rs1;
+        for (unsigned k = 0; k < (part ? else_n : then_n);) {
+          const uint32_t w = make_if_insn(rng, dests, chain);
+          if (!w) continue;
+          const DecodedInsn d = decode(w);
+          if (opts.loop && (writes_x(d, kLoopCounter) || writes_x(d, kLoopWalker))) continue;
+          slots.push_back(Slot{w, d.len});
+          chain = d.rd;
+          ++k;
+        }
+        if (part == 0 && diamond) {
+          Slot j{0, 4, 2};
+          j.target = static_cast<unsigned>(slots.size() + 1 + else_n);
+          slots.push_back(j);
+        }
       }
       continue;
     }

@@ -145,7 +145,7 @@ TEST_F(SharedCode, WhenSharedPublishesOnceASecondGuestExists) {
   const uint32_t code[5] = {
       0x00100513u,  // addi a0, zero, 1
       0x00051463u,  // bne a0, zero, +8 (ends the block; chained to the next)
-      0x00900593u,  // addi a1, zero, 9 (skipped)
+      0x02b5c5b3u,  // div a1, a1, a1 (skipped; a division: not if-converted)
       0x00250593u,  // addi a1, a0, 2
       0x00000073u,  // ecall
   };
