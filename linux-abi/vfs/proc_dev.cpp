@@ -244,7 +244,7 @@ std::string cpus_allowed(const cpu_set_t& set, bool list) {
 // none: "unknown") or seccomp filters.
 std::string proc_status(Process& p, int tid) {
   Process::Info in = p.info();
-  uint64_t pend = 0, shd, blk = 0, ign = 0, cgt = 0;
+  uint64_t pend = 0, shd, blk = 0, ign = 0, cgt = 0, queued = 0;
   cpu_set_t cpus;  // hartd's own unless the thread set its affinity
   CPU_ZERO(&cpus);
   sched_getaffinity(getpid(), sizeof cpus, &cpus);
@@ -257,6 +257,10 @@ std::string proc_status(Process& p, int tid) {
       blk = ts.blocked;
     }
     shd = p.signals.shared.mask();
+    // SigQ: the queued signals RLIMIT_SIGPENDING counts (per process here,
+    // per user on Linux).
+    queued = p.signals.shared.queued();
+    p.for_each_thread([&](Vcpu&, ThreadSignals& ts) { queued += ts.pending.queued(); });
     for (int s = 1; s <= kGuestNSig; ++s) {
       uint64_t h = p.signals.action[s].handler;
       if (h == kSigIgn) ign |= sig_bit(s);
@@ -281,7 +285,7 @@ std::string proc_status(Process& p, int tid) {
            "RssShmem:\t%8lu kB\nVmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\n"
            "VmLib:\t%8lu kB\nVmPTE:\t%8lu kB\nVmSwap:\t       0 kB\nHugetlbPages:\t       0 kB\n"
            "CoreDumping:\t0\nTHP_enabled:\t%d\n"
-           "Threads:\t%d\nSigQ:\t0/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
+           "Threads:\t%d\nSigQ:\t%lu/%lu\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
            "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\nCapInh:\t%016lx\n"
            "CapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t%016lx\nNoNewPrivs:\t%d\n"
            "Seccomp:\t0\nSeccomp_filters:\t0\nSpeculation_Store_Bypass:\tunknown\n"
@@ -292,7 +296,7 @@ std::string proc_status(Process& p, int tid) {
            c.suid, c.fsuid, c.rgid, c.egid, c.sgid, c.fsgid, 64, groups.c_str(), p.pid(), tid,
            p.group_id(), p.sid, kb(m.peak), kb(m.size), kb(m.locked), kb(m.hwm), kb(m.rss()),
            kb(m.rss_anon), kb(m.rss_file), kb(m.rss_shmem), kb(m.data), kb(m.stack), kb(m.exe),
-           kb(m.lib), kb(m.pte), p.thp_disable.load() ? 0 : 1, in.threads,
+           kb(m.lib), kb(m.pte), p.thp_disable.load() ? 0 : 1, in.threads, (unsigned long)queued,
            (unsigned long)p.rlimits[RLIMIT_SIGPENDING].rlim_cur, (unsigned long)pend,
            (unsigned long)shd, (unsigned long)blk, (unsigned long)ign, (unsigned long)cgt,
            (unsigned long)c.cap_inh, (unsigned long)c.cap_prm, (unsigned long)c.cap_eff,
