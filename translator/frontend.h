@@ -68,6 +68,10 @@ struct FrontendOptions {
   // ("If-conversion" in docs/ARCHITECTURE.md). Off for counting,
   // single-step and debugger blocks (and wherever a breakpoint is set).
   bool if_convert = true;
+  // Only inside a loop body that closes at the block's start (where it makes
+  // the loop one self-loop block), unless this is set (tests and fuzzers,
+  // to reach every shape).
+  bool if_convert_outside_loops = false;
   // Debugger breakpoints: the block stops before an instruction that has
   // one (an exit with ExitReason::Breakpoint, pc on it). A debugger step
   // (debug_step) runs its one instruction even if it has a breakpoint.

@@ -415,6 +415,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   fopt.loop_superblocks = !(flags & (kTbOneInsn | kTbDebugStep | kTbCount));
   static const bool no_if_convert = getenv("HART_JIT_NO_IFCVT") != nullptr;
   fopt.if_convert = fopt.loop_superblocks && !no_if_convert;
+  fopt.if_convert_outside_loops = if_convert_everywhere_;
   fopt.host_fma = host_.fma;
   fopt.host_clmul = host_.pclmul;
   fopt.host_sse41 = host_.sse41;

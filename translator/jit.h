@@ -61,6 +61,9 @@ class Jit final : public Executor {
   };
   TranslateStats translate_stats() const;
   void set_share_policy(SharePolicy p);
+  // If-conversion outside loops too (FrontendOptions::if_convert_outside_loops):
+  // for the differential tests and fuzzers, so that every shape is reached.
+  void set_if_convert_everywhere(bool on) { if_convert_everywhere_ = on; }
   ~Jit() override;
 
   bool translate(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb) override;
@@ -93,6 +96,7 @@ class Jit final : public Executor {
   bool alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, void** rw);
   friend struct CodeArena;
 
+  bool if_convert_everywhere_ = false;
   std::unique_ptr<asmjit::JitAllocator> alloc_;
   std::mutex alloc_mutex_;
   // Arena chunks (CodeArena::kChunk bytes) of ended caches kept for the

@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
   hart::JitHostFeatures none;
   auto jit = hart::Jit::create(&err);
   auto base_jit = jit ? hart::Jit::create(&err, &none) : nullptr;
+  if (jit) jit->set_if_convert_everywhere(true);  // every shape, not only loop bodies
+  if (base_jit) base_jit->set_if_convert_everywhere(true);
   if (!jit || !base_jit) {
     fprintf(stderr, "jit-diff-fuzz: %s\n", err.c_str());
     return 2;

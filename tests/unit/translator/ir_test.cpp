@@ -286,10 +286,12 @@ uint32_t bne_a0_a1(int32_t off) {
 }
 
 // The block at 0x1000 of words (well-formed IR, or the test fails).
-void translate_words(const std::vector<uint32_t>& words, GuestBlock* blk) {
+void translate_words(const std::vector<uint32_t>& words, GuestBlock* blk, bool anywhere = true) {
   FetchFn fetch = fetch_words(words);
   uint64_t fault_pc = 0;
-  ASSERT_TRUE(translate_block(0x1000, FrontendOptions{}, fetch, blk, &fault_pc));
+  FrontendOptions opt;
+  opt.if_convert_outside_loops = anywhere;  // the shapes, wherever they are
+  ASSERT_TRUE(translate_block(0x1000, opt, fetch, blk, &fault_pc));
   ASSERT_EQ(blk->ir.verify(), "") << blk->ir.print();
 }
 
@@ -360,6 +362,23 @@ TEST(Frontend, IfConversionMakesOneLoopBlock) {
     EXPECT_EQ(count(blk.ir, IrOp::select), 0);
     EXPECT_EQ(blk.ir.insns.back().op, IrOp::brcond);
   }
+}
+
+// By default only a loop body is if-converted: the same run before an
+// ecall (no loop) ends the block at its branch; before a branch back to the
+// block's start it converts.
+TEST(Frontend, IfConversionOnlyInLoops) {
+  const uint32_t addi = 0x00150513;  // addi a0,a0,1
+  GuestBlock straight;
+  translate_words({bne_a0_a1(8), addi, 0x00000073}, &straight, false);
+  EXPECT_EQ(count(straight.ir, IrOp::select), 0) << straight.ir.print();
+  EXPECT_EQ(straight.insns.size(), 1u) << straight.ir.print();
+  // bne a0,a1,+8; addi; bne a2,a3,0x1000 (back to the start: -8 from 0x1008)
+  const uint32_t back = 0xfed61ce3;  // bne a2,a3,-8
+  GuestBlock loop;
+  translate_words({bne_a0_a1(8), addi, back}, &loop, false);
+  EXPECT_EQ(count(loop.ir, IrOp::select), 1) << loop.ir.print();
+  EXPECT_EQ(loop.insns.size(), 3u) << loop.ir.print();
 }
 
 // Which runs are converted: up to 4 skipped instructions, all pure integer

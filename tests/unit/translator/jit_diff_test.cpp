@@ -153,6 +153,7 @@ TEST(JitDifferential, IfConvertedShapesMatchInterpreter) {
   std::string err;
   auto jit = Jit::create(&err);
   ASSERT_TRUE(jit) << err;
+  jit->set_if_convert_everywhere(true);  // streams too, not only loop bodies
   int selects = 0, loops_done = 0, loop_faults = 0;
   for (uint64_t seed = 5000001; seed <= 5000600; ++seed) {
     diff::CaseOptions o;
@@ -179,7 +180,9 @@ TEST(JitDifferential, IfConvertedShapesMatchInterpreter) {
     for (uint64_t pc = diff::kCode; pc < diff::kCode + code.size();) {
       GuestBlock blk;
       uint64_t fault_pc = 0;
-      if (!translate_block(pc, FrontendOptions{}, fetch, &blk, &fault_pc)) break;
+      FrontendOptions everywhere;  // as the Jit above translates
+      everywhere.if_convert_outside_loops = true;
+      if (!translate_block(pc, everywhere, fetch, &blk, &fault_pc)) break;
       for (const IrInsn& i : blk.ir.insns) selects += i.op == IrOp::select;
       pc = std::max(blk.pc_end, pc + 2);
     }
