@@ -833,6 +833,75 @@ static uint64_t if_convert(GuestBlock& blk, const FrontendOptions& opt, const Fe
   return shape.join;
 }
 
+// Integer registers whose values the block knows at translate time: set by
+// constant chains inside the block (li, lui, auipc, addi/addiw of a known
+// value, ...; x0 always 0), forgotten by any other write. A conditional
+// branch on known values is decided while translating (static_branch): the
+// block goes on along the path it takes, so a loop with a small constant
+// trip count (a CRC's `for (k = 0; k < 8; ++k)`) is unrolled into the block
+// that enters it, and an enclosing loop can become one self-loop block.
+struct KnownRegs {
+  uint32_t mask = 1;  // bit r: val[r] is known
+  int64_t val[32] = {};
+  bool get(unsigned r, int64_t* v) const {
+    if (!((mask >> r) & 1)) return false;
+    *v = val[r];
+    return true;
+  }
+  void set(unsigned r, int64_t v) {
+    if (r == 0) return;
+    mask |= 1u << r;
+    val[r] = v;
+  }
+  void forget(unsigned r) {
+    if (r) mask &= ~(1u << r);
+  }
+  // After d (at pc) ran: what it wrote. Anything not evaluated here forgets
+  // its rd (an instruction without one, a store or FP op, only makes that
+  // forgetting conservative).
+  void step(const DecodedInsn& d, uint64_t pc) {
+    int64_t a = 0, b = 0;
+    const bool ka = get(d.rs1, &a), kb = get(d.rs2, &b);
+    const uint64_t ua = static_cast<uint64_t>(a), ub = static_cast<uint64_t>(b);
+    const uint64_t ui = static_cast<uint64_t>(d.imm);
+    auto w = [](uint64_t x) { return static_cast<int64_t>(static_cast<int32_t>(static_cast<uint32_t>(x))); };
+    switch (d.op) {
+      case Opcode::lui: set(d.rd, d.imm); return;
+      case Opcode::auipc: set(d.rd, static_cast<int64_t>(pc + ui)); return;
+      case Opcode::addi: if (ka) return set(d.rd, static_cast<int64_t>(ua + ui)); break;
+      case Opcode::addiw: if (ka) return set(d.rd, w(ua + ui)); break;
+      case Opcode::andi: if (ka) return set(d.rd, a & d.imm); break;
+      case Opcode::ori: if (ka) return set(d.rd, a | d.imm); break;
+      case Opcode::xori: if (ka) return set(d.rd, a ^ d.imm); break;
+      case Opcode::slli: if (ka) return set(d.rd, static_cast<int64_t>(ua << (d.imm & 63))); break;
+      case Opcode::srli: if (ka) return set(d.rd, static_cast<int64_t>(ua >> (d.imm & 63))); break;
+      case Opcode::add: if (ka && kb) return set(d.rd, static_cast<int64_t>(ua + ub)); break;
+      case Opcode::sub: if (ka && kb) return set(d.rd, static_cast<int64_t>(ua - ub)); break;
+      case Opcode::addw: if (ka && kb) return set(d.rd, w(ua + ub)); break;
+      case Opcode::subw: if (ka && kb) return set(d.rd, w(ua - ub)); break;
+      default: break;
+    }
+    forget(d.rd);
+  }
+};
+
+// The direction of the conditional branch d if both its operands are known:
+// 1 taken, 0 not taken, -1 unknown.
+static int static_branch(const KnownRegs& k, const DecodedInsn& d) {
+  int64_t a = 0, b = 0;
+  if (!k.get(d.rs1, &a) || !k.get(d.rs2, &b)) return -1;
+  const uint64_t ua = static_cast<uint64_t>(a), ub = static_cast<uint64_t>(b);
+  switch (d.op) {
+    case Opcode::beq: return a == b;
+    case Opcode::bne: return a != b;
+    case Opcode::blt: return a < b;
+    case Opcode::bge: return a >= b;
+    case Opcode::bltu: return ua < ub;
+    case Opcode::bgeu: return ua >= ub;
+    default: return -1;
+  }
+}
+
 // Whether the straight code from `from` reaches, within a few instructions
 // and the block's size limit, a branch or jump back to the block's start
 // `pc` (with no other control flow, system instruction or breakpoint
@@ -890,6 +959,10 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
   std::vector<uint64_t> starts{pc};  // where each straight run began (loop check)
   bool side_exit = false;  // one exit_if per block (loop superblocks)
   const bool check_bp = opt.debug && opt.debug->has_breakpoints();
+  // Branches on values known here are decided here (KnownRegs), in plain
+  // blocks only: a debugger or a count sees every branch as the guest runs it.
+  const bool decide_branches = opt.loop_superblocks && !check_bp;
+  KnownRegs known;
   VBlockState vstate;
   vstate.vtype = opt.vtype_hint;
   vstate.speculative = opt.vtype_hint >= 0;
@@ -924,14 +997,35 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     if (opt.if_convert && !check_bp && if_shape(fetch, cur, d, &shape) && n + shape.insns() < max_insns &&
         (opt.if_convert_outside_loops ||
          (opt.loop_superblocks && loops_back(fetch, pc, cur, n, max_insns, true, side_exit ? 0 : 1)))) {
+      // The registers either run writes are no longer known.
+      for (uint64_t p = cur; p < shape.join;) {
+        DecodedInsn r;
+        if (!fetch_insn(fetch, p, &r)) break;
+        known.forget(r.rd);
+        p += r.len;
+      }
       cur = if_convert(*out, opt, fetch, cur, d, shape, &vstate);
       n += shape.insns() - 1;
       continue;
+    }
+    if (decide_branches && (d.info().flags & kBranch)) {
+      if (int taken = static_branch(known, d); taken >= 0) {
+        // No code: the block goes on where the branch goes, even to code it
+        // holds already (a loop unrolled; max_insns bounds it).
+        out->insns.emplace_back(cur, d);
+        out->ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
+        out->lo = std::min(out->lo, cur);
+        out->pc_end = std::max(out->pc_end, cur + d.len);
+        cur = taken ? cur + static_cast<uint64_t>(d.imm) : cur + d.len;
+        if (taken) starts.push_back(cur);
+        continue;
+      }
     }
     out->insns.emplace_back(cur, d);
     out->ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
     Ctx c{out->ir, *out, opt, cur, d, 0, &vstate};
     ended = trans_insn(c);
+    known.step(d, cur);
     out->lo = std::min(out->lo, cur);
     out->pc_end = std::max(out->pc_end, cur + d.len);
     cur += d.len;

@@ -364,6 +364,37 @@ TEST(Frontend, IfConversionMakesOneLoopBlock) {
   }
 }
 
+// A branch on values the block set itself is decided while translating: a
+// loop with a constant trip count is unrolled into the block (no brcond);
+// with a breakpoint set, or counting (loop_superblocks off), it is not.
+TEST(Frontend, KnownBranchesUnrollConstantLoops) {
+  const std::vector<uint32_t> words = {
+      0x00300693,  // li a3, 3
+      0x00150513,  // addi a0, a0, 1      <- loop (0x1004)
+      0xfff6869b,  // addiw a3, a3, -1
+      0xfe069ce3,  // bnez a3, loop (-8)
+      0x00000073,  // ecall
+  };
+  GuestBlock blk;
+  translate_words(words, &blk, false);
+  EXPECT_EQ(blk.insns.size(), 1u + 3 * 3 + 1) << blk.ir.print();
+  EXPECT_EQ(count(blk.ir, IrOp::brcond), 0) << blk.ir.print();
+  EXPECT_EQ(blk.ir.insns.back().op, IrOp::exit) << blk.ir.print();  // the ecall
+  FetchFn fetch = fetch_words(words);
+  uint64_t fault_pc = 0;
+  DebugController dbg;
+  dbg.insert_breakpoint(0x2000);  // anywhere: a debugged guest sees every branch run
+  FrontendOptions bp, counting;
+  bp.debug = &dbg;
+  counting.loop_superblocks = false;
+  for (const FrontendOptions& o : {bp, counting}) {
+    GuestBlock plain;
+    ASSERT_TRUE(translate_block(0x1000, o, fetch, &plain, &fault_pc));
+    EXPECT_EQ(plain.insns.size(), 4u) << plain.ir.print();
+    EXPECT_EQ(plain.ir.insns.back().op, IrOp::brcond) << plain.ir.print();
+  }
+}
+
 // By default only a loop body is if-converted: the same run before an
 // ecall (no loop) ends the block at its branch; before a branch back to the
 // block's start it converts.

@@ -196,6 +196,10 @@ struct CaseOptions {
   unsigned pmlen = 0;
   bool loop = false;     // the stream is the body of a self-loop (see the top of this file)
   bool if_shapes = false;  // short forward branches over plain integer runs (see the top of this file)
+  // With loop: the stream starts with `li x30, N` (N = 1..6) and the back
+  // edge goes to the instruction after it, so the translator knows the trip
+  // count and unrolls the loop into the first block (KnownRegs, frontend.cpp).
+  bool const_trip = false;
 };
 // In fault cases: s0 points 128 bytes before the end of the data page, a2
 // 128 bytes before the end of the address space (its last page is mapped
@@ -346,6 +350,8 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
     unsigned rs1 = 0, rs2 = 0, target = 0;
   };
   std::vector<Slot> slots;
+  if (opts.loop && opts.const_trip)  // li x30, N
+    slots.push_back(Slot{0x13u | kLoopCounter << 7 | static_cast<uint32_t>(1 + rng() % 6) << 20, 4});
   while (slots.size() < len) {
     if (rng() % 10 == 0 && slots.size() + 4 <= len) {
       uint32_t words[4];
@@ -457,7 +463,8 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       slots.push_back(b);
     }
     slots.push_back(Slot{0x13u | kLoopCounter << 7 | kLoopCounter << 15 | 0xfffu << 20, 4});
-    slots.push_back(Slot{0, 4, 1, 1, kLoopCounter, 0, 0});  // back to the first instruction
+    // back to the first instruction (after the li with const_trip)
+    slots.push_back(Slot{0, 4, 1, 1, kLoopCounter, 0, opts.const_trip ? 1u : 0u});
   }
   std::vector<uint64_t> pos(slots.size() + 1);
   for (size_t k = 0; k < slots.size(); ++k) pos[k + 1] = pos[k] + slots[k].len;

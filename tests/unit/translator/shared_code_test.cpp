@@ -143,7 +143,7 @@ TEST_F(SharedCode, WhenSharedPublishesOnceASecondGuestExists) {
   // included (the store keeps them unchained: a copy jumps to its own stubs).
   jit->set_share_policy(Jit::SharePolicy::WhenShared);
   const uint32_t code[5] = {
-      0x00100513u,  // addi a0, zero, 1
+      0x00160513u,  // addi a0, a2, 1 (a2 = 0, unknown to the translator)
       0x00051463u,  // bne a0, zero, +8 (ends the block; chained to the next)
       0x02b5c5b3u,  // div a1, a1, a1 (skipped; a division: not if-converted)
       0x00250593u,  // addi a1, a0, 2
@@ -154,6 +154,7 @@ TEST_F(SharedCode, WhenSharedPublishesOnceASecondGuestExists) {
     for (int round = 0; round < 2; ++round) {  // the second round runs chained
       m.vcpu->state.pc = kCode;
       m.vcpu->state.x[11] = 0;
+      m.vcpu->state.x[12] = 0;
       EXPECT_EQ(m.vcpu->run(), ExitReason::Ecall);
       EXPECT_EQ(m.vcpu->state.x[11], 3u);
     }

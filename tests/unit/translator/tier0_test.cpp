@@ -12,10 +12,11 @@ namespace {
 
 using diff::kCode;
 
-// a0 = 10 + 9 + ... + 1 in a loop, then ecall.
+// a0 = 10 + 9 + ... + 1 in a loop, then ecall. (The count comes from a2,
+// 0 in a fresh guest, so the translator does not know it and keeps the loop.)
 const uint32_t kLoop[] = {
     0x00000513u,  // li a0, 0
-    0x00a00593u,  // li a1, 10
+    0x00a60593u,  // addi a1, a2, 10
     0x00b50533u,  // add a0, a0, a1        <- loop (kCode + 8)
     0xfff58593u,  // addi a1, a1, -1
     0xfe059ce3u,  // bnez a1, loop
