@@ -907,9 +907,11 @@ static int static_branch(const KnownRegs& k, const DecodedInsn& d) {
 // `pc` (with no other control flow, system instruction or breakpoint
 // before it; a branch that is if-converted (if_shape) is straight code, and
 // so are up to `exits` other conditional branches, which go on at their
-// fall-through as a side exit would).
+// fall-through as a side exit would). With `held`, a branch or jump back to
+// any instruction the block holds closes a loop too (a loop inside the
+// block, which it may unroll: KnownRegs).
 static bool loops_back(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigned done, unsigned max_insns,
-                       bool if_convert, unsigned exits = 0) {
+                       bool if_convert, unsigned exits = 0, const GuestBlock* held = nullptr) {
   constexpr unsigned kLookAhead = 24;
   uint64_t cur = from;
   for (unsigned k = 0; k < kLookAhead && done + k < max_insns; ++k) {
@@ -920,7 +922,11 @@ static bool loops_back(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigne
     if (f & kEndsTb) {
       const bool branch = f & kBranch;
       const bool jump = d.op == Opcode::jal && d.rd == 0;
-      if ((branch || jump) && cur + d.imm == pc) return true;
+      const uint64_t target = cur + static_cast<uint64_t>(d.imm);
+      if ((branch || jump) && target == pc) return true;
+      if ((branch || jump) && held && target < cur)
+        for (const auto& [ipc, di] : held->insns)
+          if (ipc == target) return true;
       IfShape shape;
       if (if_convert && if_shape(fetch, cur, d, &shape) && done + k + shape.insns() < max_insns) {
         k += shape.insns() - 1;
@@ -996,7 +1002,7 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     IfShape shape;
     if (opt.if_convert && !check_bp && if_shape(fetch, cur, d, &shape) && n + shape.insns() < max_insns &&
         (opt.if_convert_outside_loops ||
-         (opt.loop_superblocks && loops_back(fetch, pc, cur, n, max_insns, true, side_exit ? 0 : 1)))) {
+         (opt.loop_superblocks && loops_back(fetch, pc, cur, n, max_insns, true, side_exit ? 0 : 1, out)))) {
       // The registers either run writes are no longer known.
       for (uint64_t p = cur; p < shape.join;) {
         DecodedInsn r;

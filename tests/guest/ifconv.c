@@ -3,7 +3,9 @@
 // and to if-then-else diamonds, which hart's frontend if-converts (selects
 // instead of block exits; docs/ARCHITECTURE.md "If-conversion"): a Collatz
 // step (threads2's loop: one self-loop block), abs/clamp/min/max, signed
-// and unsigned comparisons, sign tests, conditional increments and swaps.
+// and unsigned comparisons, sign tests, conditional increments and swaps,
+// and a bitwise CRC-16 whose 8-step loop (a constant trip count, a branch
+// on the top bit) the translator unrolls into one block with selects.
 // Values come from a xorshift generator so that both sides of every branch
 // run, in irregular order. Prints one checksum per kernel; the expected
 // output is the native x86-64 build's (expected/ifconv.stdout).
@@ -102,6 +104,18 @@ NOINLINE int64_t swaps(int64_t* a, int n) {
   return h;
 }
 
+// CRC-16/CCITT one bit at a time, a branch per bit.
+NOINLINE uint16_t crc_bits(uint16_t crc, uint8_t byte) {
+  crc ^= (uint16_t)(byte << 8);
+  for (int k = 0; k < 8; ++k) {
+    if (crc & 0x8000)
+      crc = (uint16_t)((crc << 1) ^ 0x1021);
+    else
+      crc = (uint16_t)(crc << 1);
+  }
+  return crc;
+}
+
 #define N 4096
 static int64_t s64[N];
 static uint64_t u64[N];
@@ -120,5 +134,8 @@ int main(void) {
   printf("diamond %lld\n", (long long)diamond(s64, N));
   printf("words %08x\n", words(u32, N));
   printf("swaps %lld\n", (long long)swaps(s64, 512));
+  uint16_t crc = 0xffff;
+  for (int i = 0; i < N; ++i) crc = crc_bits(crc, (uint8_t)u32[i]);
+  printf("crc_bits %04x\n", crc);
   return 0;
 }
