@@ -65,6 +65,7 @@ PinTable::PinTable() {
   for (int p = 0; p < 7; ++p) {
     host[kPinnedRegs[p].xreg] = kPinnedRegs[p].host_id;
     pin_of_host[kPinnedRegs[p].host_id] = p;
+    xreg_of_pin[p] = kPinnedRegs[p].xreg;
   }
 }
 
@@ -79,7 +80,7 @@ Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
       xhome_(take_vector<int8_t>(ir.num_temps, -1)), alt_reg_(take_vector<int8_t>(ir.num_temps, -1)),
       checked_disp_(take_vector<int64_t>(ir.num_temps, INT64_MAX)),
       lend_ok_(take_vector<uint8_t>(ir.insns.size(), 0)), lend_soft_(take_vector<uint8_t>(ir.insns.size(), 0)),
-      rec_(recovery), next_set_(take_vector(ir.insns.size(), -1)),
+      rec_(recovery), next_set_(take_vector(ir.insns.size(), -1)), prev_fault_(take_vector(ir.insns.size(), -1)),
       pending_mask_(take_vector<uint32_t>(ir.num_temps, 0)), real_last_(take_vector(0, 0)),
       cold_(take_vector(0, ColdStub{})), exit_stubs_(take_vector(0, ExitStub{})) {
   for (int& b : pin_busy_until_) b = -1;
@@ -88,7 +89,8 @@ Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
 
 Emitter::~Emitter() {
   give_vector(loc_);
-  for (auto* v : {&last_use_, &next_use_, &first_use_, &arg_next_, &next_set_, &real_last_}) give_vector(*v);
+  for (auto* v : {&last_use_, &next_use_, &first_use_, &arg_next_, &next_set_, &prev_fault_, &real_last_})
+    give_vector(*v);
   give_vector(gp_owner_);
   give_vector(xmm_owner_);
   give_vector(slot_busy_);
@@ -334,7 +336,7 @@ void Emitter::lend(int p) {
   if (lend_soft_[idx_] >> p & 1) {
     // A load or store may fault before the guest register is written: its
     // value goes home, where Jit::restore_state finds it.
-    a_.mov(xreg_mem(pr.xreg), gp_of_id(pr.host_id));
+    a_.mov(xreg_mem(pins().xreg_of_pin[p]), gp_of_id(pr.host_id));
     lent_start_[p] = static_cast<uint32_t>(a_.offset());
   } else {
     lent_start_[p] = UINT32_MAX;  // nothing can observe the guest register meanwhile
@@ -879,13 +881,20 @@ void Emitter::emit_set_reg(const IrInsn& i) {
     const int next = rec_ ? next_set_[idx_] : -1;
     if (next >= 0 && (la.kind == LocKind::Gp || la.kind == LocKind::Spill || la.kind == LocKind::Const)) {
       // Deferred: x's next set_reg comes before anything but plain memory
-      // accesses could see x; keep the value alive until then.
+      // accesses could see x; keep the value alive until the last of those
+      // accesses (none: nothing can see this value, nothing to keep).
+      const int until = prev_fault_[next] > static_cast<int>(idx_) ? prev_fault_[next] : -1;
+      if (until < 0) {
+        free_dead_operands();
+        return;
+      }
       pending_[x] = i.a;
+      pending_until_[x] = until;
       pending_mask_[i.a] |= 1u << x;
-      if (last_use_[i.a] < next) last_use_[i.a] = next;  // (real_last_ keeps the last read)
+      if (last_use_[i.a] < until) last_use_[i.a] = until;  // (real_last_ keeps the last read)
       if (la.kind == LocKind::Gp && pins().pin_of_host[la.reg] >= 0 && !owned_reg(la.reg))
-        pin_busy_until_[la.reg] = std::max(pin_busy_until_[la.reg], next);
-      if (alt_reg_[i.a] >= 0) pin_busy_until_[alt_reg_[i.a]] = std::max(pin_busy_until_[alt_reg_[i.a]], next);
+        pin_busy_until_[la.reg] = std::max(pin_busy_until_[la.reg], until);
+      if (alt_reg_[i.a] >= 0) pin_busy_until_[alt_reg_[i.a]] = std::max(pin_busy_until_[alt_reg_[i.a]], until);
       free_dead_operands();
       return;
     }
@@ -1227,9 +1236,15 @@ std::string Emitter::run() {
         if (i.op == IrOp::get_reg) set &= static_cast<uint8_t>(~touch);
       }
     }
-    if (loop_) std::fill(lend_ok_.begin(), lend_ok_.end(), 0);  // every pin holds a guest value throughout
   }
-  // Deferrable set_regs (next_set_), backwards.
+  // Deferrable set_regs (next_set_), backwards; prev_fault_, forwards.
+  {
+    int last = -1;
+    for (size_t k = 0; k < ir_.insns.size(); ++k) {
+      prev_fault_[k] = last;
+      if (ir_info(ir_.insns[k].op).flags & kIrFault) last = static_cast<int>(k);
+    }
+  }
   {
     uint32_t set = 0;
     int nxt[32];
@@ -1289,6 +1304,10 @@ std::string Emitter::run() {
                         : emit_int(i);
     if (!e.empty()) return e;
     if (!error_.empty()) return error_;
+    // Deferred values past the last access that could see them: dropped
+    // (x is set again before anything else reads it).
+    for (int x = 1; x < 32; ++x)
+      if (pending_[x] != kNoTemp && pending_until_[x] <= static_cast<int>(idx_)) cancel_pending(x);
     if (lent_open_) {
       for (LentRange& r : rec_->lent)
         if (r.end == UINT32_MAX) r.end = static_cast<uint32_t>(a_.offset());

@@ -51,6 +51,7 @@ enum class LocKind : uint8_t { None, Const, Gp, Xmm, GuestX, GuestF, Spill };
 struct PinTable {
   int host[32];
   int pin_of_host[16];
+  int xreg_of_pin[7];  // the guest register each pin's host register holds
   PinTable();
 };
 
@@ -349,7 +350,12 @@ class Emitter {
   // (rec_->deferred) and in the fault stubs; if it must leave its register
   // first, it is stored home then (park).
   std::vector<int> next_set_;
+  // By insn: the last insn before it that may fault (-1: none). A deferred
+  // value is kept only until the last access before x's next set_reg
+  // (pending_until_): nothing can see x after that.
+  std::vector<int> prev_fault_;
   Temp pending_[32];                   // by x register: the deferred value, or kNoTemp
+  int pending_until_[32] = {};         // by x register: the last insn that may see it
   std::vector<uint32_t> pending_mask_; // by temp: x registers it is the deferred value of
   void cancel_pending(int x);
   void park(Temp t, const Gp& from);   // stores t's deferred registers from `from`
