@@ -5,8 +5,9 @@
 // pressure), with accesses that fault in the middle of blocks, and mostly
 // vector streams (the JIT's SIMD fast paths), and self-loop blocks whose
 // registers stay in host registers across iterations (faulting in a later
-// iteration).
-//   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults|vector|loops]
+// iteration), and word arithmetic on a few registers (ARX ciphers, hashes:
+// sign extensions that ir_narrow drops).
+//   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults|vector|loops|words]
 // Prints the first mismatch (seed, what differs and the disassembled stream;
 // rerun with --first-seed SEED --length L to reproduce) and exits 1, or a
 // summary and exits 0.
@@ -28,7 +29,7 @@ int main(int argc, char** argv) {
     else if (!strcmp(argv[i], "--length")) len = static_cast<unsigned>(atoi(argv[i + 1]));
     else if (!strcmp(argv[i], "--mode")) mode = argv[i + 1];
     else {
-      fprintf(stderr, "usage: jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults|vector|loops]\n");
+      fprintf(stderr, "usage: jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults|vector|loops|words]\n");
       return 2;
     }
   }
@@ -50,11 +51,12 @@ int main(int argc, char** argv) {
       hart::diff::CaseOptions o;
       const int kind = !strcmp(mode, "plain") ? 0 : !strcmp(mode, "large") ? 1
                        : !strcmp(mode, "faults") ? 2 : !strcmp(mode, "vector") ? 3
-                       : !strcmp(mode, "loops") ? 4 : static_cast<int>(seed % 5);
+                       : !strcmp(mode, "loops") ? 4 : !strcmp(mode, "words") ? 5 : static_cast<int>(seed % 6);
       o.branches = kind != 1 && kind != 4 && !(kind == 3 && seed % 3 == 0);
       o.faults = kind == 2 || (kind == 3 && seed % 2) || (kind == 4 && seed % 4 == 0);
       o.vector = kind == 3;
       o.loop = kind == 4;
+      o.words = kind == 5;
       // (a loop body fits in one block: at most 250 instructions)
       const unsigned n = o.loop ? 40 + static_cast<unsigned>(seed % 200) : len;
       hart::diff::Result r = hart::diff::run_case(*j, seed, n, nullptr, o);

@@ -154,6 +154,92 @@ inline int make_pair(std::mt19937_64& rng, uint32_t out[4]) {
   return 2;
 }
 
+// CaseOptions::words: the integer code of ARX ciphers and hashes — W ops
+// (addw, slliw, rorw, mulw, divw...), 64-bit ops and compares mixed in,
+// sext.w/zext.w, compares of words, word, half, byte and doubleword
+// stores, a few loads — on seven registers, so most values are
+// overwritten within the block and only some reach a guest register or
+// memory: ir_narrow drops the sign
+// extensions of the others, and any reader that needs the upper half must
+// still see it. Rotates also as GCC writes them without Zbb (slliw,
+// srliw, or), which ir_propagate turns into rotrw.
+inline uint32_t make_word_insn(std::mt19937_64& rng, uint32_t out[3]) {
+  static const unsigned kRegs[] = {10, 11, 13, 14, 15, 16, 17};
+  auto reg = [&] { return kRegs[rng() % 7]; };
+  auto r_type = [](uint32_t f7, uint32_t f3, uint32_t op, unsigned rd, unsigned rs1, unsigned rs2) {
+    return f7 << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | rd << 7 | op;
+  };
+  auto i_type = [](uint32_t imm, uint32_t f3, uint32_t op, unsigned rd, unsigned rs1) {
+    return (imm & 0xfff) << 20 | rs1 << 15 | f3 << 12 | rd << 7 | op;
+  };
+  const unsigned rd = reg(), rs1 = reg(), rs2 = reg();
+  switch (rng() % 13) {
+    case 0: case 1: {  // OP-32: addw subw sllw srlw sraw mulw divw divuw remw remuw rolw rorw add.uw
+      static const uint32_t k[][2] = {{0, 0}, {0x20, 0}, {0, 1}, {0, 5}, {0x20, 5}, {1, 0}, {1, 4},
+                                      {1, 5}, {1, 6}, {1, 7}, {0x30, 1}, {0x30, 5}, {4, 0}};
+      const auto& f = k[rng() % 13];
+      out[0] = r_type(f[0], f[1], 0x3b, rd, rs1, rs2);
+      return 1;
+    }
+    case 2: case 3: {  // OP-IMM-32: addiw slliw srliw sraiw roriw, sext.w
+      const uint32_t sh = static_cast<uint32_t>(rng() % 32);
+      switch (rng() % 6) {
+        case 0: out[0] = i_type(static_cast<uint32_t>(rng()), 0, 0x1b, rd, rs1); break;
+        case 1: out[0] = i_type(sh, 1, 0x1b, rd, rs1); break;
+        case 2: out[0] = i_type(sh, 5, 0x1b, rd, rs1); break;
+        case 3: out[0] = i_type(0x400 | sh, 5, 0x1b, rd, rs1); break;
+        case 4: out[0] = i_type(0x600 | sh, 5, 0x1b, rd, rs1); break;
+        default: out[0] = i_type(0, 0, 0x1b, rd, rs1); break;
+      }
+      return 1;
+    }
+    case 4: case 5: {  // OP: add sub sll slt sltu xor srl sra or and mul, andn
+      static const uint32_t k[][2] = {{0, 0}, {0x20, 0}, {0, 1}, {0, 2}, {0, 3}, {0, 4},
+                                      {0, 5}, {0x20, 5}, {0, 6}, {0, 7}, {1, 0}, {0x20, 7}};
+      const auto& f = k[rng() % 12];
+      out[0] = r_type(f[0], f[1], 0x33, rd, rs1, rs2);
+      return 1;
+    }
+    case 6: {  // OP-IMM: addi slti sltiu xori ori andi slli srli srai, sext.b/h, zext.h
+      const uint32_t f3 = static_cast<uint32_t>(rng() % 8), sh = static_cast<uint32_t>(rng() % 64);
+      if (f3 == 1) out[0] = i_type(rng() % 4 ? sh : 0x604 | static_cast<uint32_t>(rng() % 2), 1, 0x13, rd, rs1);
+      else if (f3 == 5) out[0] = i_type((rng() % 2 ? 0x400 : 0) | sh, 5, 0x13, rd, rs1);
+      else out[0] = i_type(static_cast<uint32_t>(rng()), f3, 0x13, rd, rs1);
+      if (rng() % 8 == 0) out[0] = r_type(4, 4, 0x3b, rd, rs1, 0);  // zext.h
+      return 1;
+    }
+    case 7: {  // zext.w as GCC writes it without Zba: slli 32, srli 32
+      out[0] = i_type(32, 1, 0x13, rd, rs1);
+      out[1] = i_type(32, 5, 0x13, rd, rd);
+      return 2;
+    }
+    case 8: {  // a rotate without Zbb: slliw t, x, k; srliw u, x, 32-k; or/xor t, t, u
+      const uint32_t k = 1 + static_cast<uint32_t>(rng() % 31);
+      const unsigned t = rd, u = rs2 != rd ? rs2 : (rd == 10 ? 11 : 10);
+      out[0] = i_type(k, 1, 0x1b, t, rs1);
+      out[1] = i_type(32 - k, 5, 0x1b, u, rs1);
+      out[2] = r_type(0, rng() % 2 ? 6 : 4, 0x33, t, t, u);
+      return 3;
+    }
+    case 11: {  // a compare of a word: addw/subw u, x, y; slt/sltu u, u, z; addw u, u, w
+      out[0] = r_type(rng() % 2 ? 0x20 : 0, 0, 0x3b, rd, rs1, rs2);
+      out[1] = r_type(0, rng() % 2 ? 2 : 3, 0x33, rd, rd, reg());
+      out[2] = r_type(0, 0, 0x3b, rd, rd, reg());
+      return 3;
+    }
+    case 9: case 10: {  // sb sh sw sd rs2, off(s0)
+      const uint32_t off = static_cast<uint32_t>(rng() % 256) & ~7u, f3 = static_cast<uint32_t>(rng() % 4);
+      out[0] = (off >> 5) << 25 | rs2 << 20 | 8u << 15 | f3 << 12 | (off & 31) << 7 | 0x23;
+      return 1;
+    }
+    default: {  // lb lh lw ld lbu lhu lwu rd, off(s0)
+      static const uint32_t kF3[] = {0, 1, 2, 3, 4, 5, 6};
+      out[0] = i_type(static_cast<uint32_t>(rng() % 256) & ~7u, kF3[rng() % 7], 0x03, rd, 8);
+      return 1;
+    }
+  }
+}
+
 // The loop case's counter and walker (CaseOptions::loop): never written by
 // the body.
 constexpr unsigned kLoopCounter = 30, kLoopWalker = 29;
@@ -187,6 +273,7 @@ struct CaseOptions {
   // registers carry random tags in their top pmlen bits.
   unsigned pmlen = 0;
   bool loop = false;     // the stream is the body of a self-loop (see the top of this file)
+  bool words = false;    // 32-bit word arithmetic on a few registers (make_word_insn)
 };
 // In fault cases: s0 points 128 bytes before the end of the data page, a2
 // 128 bytes before the end of the address space (its last page is mapped
@@ -305,7 +392,7 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
   };
   std::vector<Slot> slots;
   while (slots.size() < len) {
-    if (rng() % 10 == 0 && slots.size() + 4 <= len) {
+    if (!opts.words && rng() % 10 == 0 && slots.size() + 4 <= len) {
       uint32_t words[4];
       int n = make_pair(rng, words);
       if (opts.loop)
@@ -326,6 +413,16 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       s.rs2 = rng() % 32;
       s.target = static_cast<unsigned>(slots.size() + 1 + rng() % 12);  // may be the final ecall
       slots.push_back(s);
+      continue;
+    }
+    if (opts.words) {
+      uint32_t words[3];
+      const uint32_t n = make_word_insn(rng, words);
+      if (slots.size() + n > len) continue;  // (the interpreter runs len + 1 instructions)
+      for (uint32_t k = 0; k < n; ++k) {
+        slots.push_back(Slot{words[k], 4});
+        if (k) slots.back().kind = 3;
+      }
       continue;
     }
     uint32_t w = static_cast<uint32_t>(rng());
