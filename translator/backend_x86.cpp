@@ -51,12 +51,6 @@ CondCode cc_of(IrCond c) {
 }
 
 
-bool is_pool(int id) {
-  for (const Gp& r : kPool)
-    if (static_cast<int>(r.id()) == id) return true;
-  return false;
-}
-
 }  // namespace
 
 PinTable::PinTable() {
@@ -229,7 +223,8 @@ Gp Emitter::alloc_gp_dst(Temp dst, Temp reuse) {
 
 Gp Emitter::free_pool_reg(int avoid) {
   for (const Gp& r : kPool)
-    if (gp_owner_[r.id()] == kNoTemp && !reserved_[r.id()] && static_cast<int>(r.id()) != avoid) return r;
+    if (is_pool(r.id()) && gp_owner_[r.id()] == kNoTemp && !reserved_[r.id()] && static_cast<int>(r.id()) != avoid)
+      return r;
   // A pinned register already lent out and free again, else one to lend.
   int candidate = -1;
   for (int p = 0; p < 7; ++p) {
@@ -263,7 +258,7 @@ void Emitter::park_dying(const IrInsn& i) {
   int n = ir_args(i, args);
   bool pool_free = false;
   for (const Gp& r : kPool)
-    if (gp_owner_[r.id()] == kNoTemp && !reserved_[r.id()]) pool_free = true;
+    if (is_pool(r.id()) && gp_owner_[r.id()] == kNoTemp && !reserved_[r.id()]) pool_free = true;
   for (int k = 0; k < n; ++k) {
     Temp t = args[k];
     if (!pending_mask_[t] || real_last_[t] != static_cast<int>(idx_) || loc_[t].kind != LocKind::Gp || pool_free)
@@ -398,7 +393,8 @@ Gp Emitter::take_pool_reg(Temp dst) {
     if (t == kNoTemp || reserved_[id] || is_operand(t)) return;
     if (victim == kNoTemp || next_use_[t] > next_use_[victim]) victim = t;
   };
-  for (const Gp& r : kPool) consider(r.id());
+  for (const Gp& r : kPool)
+    if (is_pool(r.id())) consider(r.id());
   for (int p = 0; p < 7; ++p)
     if (lent_ >> p & 1) consider(kPinnedRegs[p].host_id);
   if (victim == kNoTemp || next_use_[victim] <= dst_next) return Gp();
@@ -917,7 +913,7 @@ void Emitter::emit_helper(const IrInsn& i) {
   for (const PinnedReg& p : kPinnedRegs) a_.mov(xreg_mem(p.xreg), gp_of_id(p.host_id));
   std::vector<Gp> saved;
   for (const Gp& r : kPool)
-    if (gp_owner_[r.id()] != kNoTemp && live_after(gp_owner_[r.id()])) saved.push_back(r);
+    if (is_pool(r.id()) && gp_owner_[r.id()] != kNoTemp && live_after(gp_owner_[r.id()])) saved.push_back(r);
   std::vector<int> saved_xmm;
   for (int k = 0; k < kXmmPoolSize; ++k)
     if (xmm_owner_[k] != kNoTemp && live_after(xmm_owner_[k])) saved_xmm.push_back(k);
@@ -1195,6 +1191,36 @@ std::string Emitter::emit_int(const IrInsn& i) {
   }
 }
 
+void Emitter::plan_mem_free() {
+  if (loop_ || (tb_->flags & (kTbCount | kTbOneInsn | kTbDebugStep))) return;
+  for (const IrInsn& i : ir_.insns) {
+    const uint8_t f = ir_info(i.op).flags;
+    if ((f & (kIrFault | kIrClobbers | kIrReadsState)) || i.op == IrOp::vec || i.op == IrOp::vec_x ||
+        i.op == IrOp::fence)
+      return;
+  }
+  // Only where values computed by the block outnumber the pool somewhere
+  // (the reload of r14 at the end delays the next block's first access).
+  std::vector<int> delta = take_vector(ir_.insns.size() + 1, 0);
+  for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    const IrInsn& i = ir_.insns[k];
+    if (!(ir_info(i.op).flags & kIrDst) || i.op == IrOp::movi || i.op == IrOp::get_reg) continue;
+    if (last_use_[i.dst] <= static_cast<int>(k)) continue;
+    ++delta[k];
+    --delta[static_cast<size_t>(last_use_[i.dst])];
+  }
+  int live = 0, most = 0;
+  for (int d : delta) most = std::max(most, live += d);
+  give_vector(delta);
+  mem_free_ = most > 5;
+}
+
+void Emitter::end_mem_free() {
+  evict(LocKind::Gp, kMem.id(), true);  // (the terminator's operands too)
+  mem_free_ = false;
+  a_.mov(kMem, state_mem(offsetof(CpuState, mem_base)));
+}
+
 std::string Emitter::run() {
   plan_loop();  // may re-home pins: before the passes below read pins()
   for (size_t k = 0; k < ir_.insns.size(); ++k) {
@@ -1204,6 +1230,7 @@ std::string Emitter::run() {
   }
   plan_indexed();  // (extends last_use_ of indexed accesses' bases)
   real_last_ = last_use_;
+  plan_mem_free();
   // Next readers, backwards (next_use_ is the scratch "next reader after k").
   for (size_t k = ir_.insns.size(); k-- > 0;) {
     const IrInsn& i = ir_.insns[k];
@@ -1296,6 +1323,7 @@ std::string Emitter::run() {
       reserved_[id] = true;
       evict(LocKind::Gp, id, true);
     }
+    if (mem_free_ && (ir_info(i.op).flags & kIrTerm)) end_mem_free();
     park_dying(i);
     promote_operands(i);
     std::string e = (i.op >= IrOp::unbox_s && i.op <= IrOp::frm_read) || i.op == IrOp::get_freg ||

@@ -34,8 +34,9 @@ inline const Gp kState = r15, kMem = r14;
 // are scratch registers of most ops too: before an insn whose code may
 // write them (uses_scratch), their temps move away and they are reserved
 // for that insn; between such insns they hold temps like the others.
-inline const Gp kPool[] = {rsi, rdi, r11, rdx, rcx};
-constexpr int kPoolSize = 5;
+// r14 (kMem) joins them in blocks that access no guest memory
+// (Emitter::plan_mem_free) until it is reloaded before the terminator.
+inline const Gp kPool[] = {rsi, rdi, r11, r14, rdx, rcx};
 // XMM temps; xmm10-12 cache vector registers within a block and xmm13
 // holds the vector tail mask (backend_x86_v.cpp); xmm14 and xmm15 are scratch.
 constexpr int kXmmPoolSize = 10;
@@ -177,6 +178,19 @@ class Emitter {
   // in place. plan_loop decides (before the allocator's backward passes,
   // which see the re-homed registers as pinned); the others emit.
   void plan_loop();
+  // A block with no guest memory access, helper call or side exit (pure
+  // ALU code: ARX rounds) lends r14 to the pool; it is reloaded from
+  // CpuState::mem_base before the terminator (every way out of the block:
+  // the exit stubs and chained blocks expect it).
+  void plan_mem_free();
+  void end_mem_free();
+  bool mem_free_ = false;
+  // Is Gp id a temp register in this block (kPool; r14 only while mem_free_)?
+  bool is_pool(int id) const {
+    for (const Gp& r : kPool)
+      if (static_cast<int>(r.id()) == id) return r != kMem || mem_free_;
+    return false;
+  }
   void emit_loop_entry();   // the re-homed pins' guest values out, the residents in; loop head
   void emit_loop_leave();   // residents written back, the pins' guest values in
   void emit_loop_branch(const IrInsn& i, CondCode cc);  // brcond (after its cmp) / goto_tb

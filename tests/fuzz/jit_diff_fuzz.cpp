@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
       o.vector = kind == 3;
       o.loop = kind == 4;
       o.words = kind == 5;
+      o.few_mem = kind == 5 && seed % 2;
       // (a loop body fits in one block: at most 250 instructions)
       const unsigned n = o.loop ? 40 + static_cast<unsigned>(seed % 200) : len;
       hart::diff::Result r = hart::diff::run_case(*j, seed, n, nullptr, o);

@@ -162,10 +162,15 @@ inline int make_pair(std::mt19937_64& rng, uint32_t out[4]) {
 // memory: ir_narrow drops the sign
 // extensions of the others, and any reader that needs the upper half must
 // still see it. Rotates also as GCC writes them without Zbb (slliw,
-// srliw, or), which ir_propagate turns into rotrw.
-inline uint32_t make_word_insn(std::mt19937_64& rng, uint32_t out[3]) {
-  static const unsigned kRegs[] = {10, 11, 13, 14, 15, 16, 17};
-  auto reg = [&] { return kRegs[rng() % 7]; };
+// srliw, or), which ir_propagate turns into rotrw. The stream runs 1..3
+// times (x30 counts; blocks chain to each other from the second round on).
+// With few_mem, on 24 registers (more live values than host registers), blocks without any
+// memory access (the backend's r14 joins the temp pool,
+// Emitter::plan_mem_free) chain to blocks with some.
+inline uint32_t make_word_insn(std::mt19937_64& rng, uint32_t out[3], bool few_mem = false) {
+  static const unsigned kRegs[] = {10, 11, 13, 14, 15, 16, 17, 1, 5, 6, 7, 9, 18, 19, 20,
+                                   21, 22, 23, 24, 25, 26, 27, 28, 29};  // (x30 counts the rounds)
+  auto reg = [&] { return kRegs[rng() % (few_mem ? 24 : 7)]; };
   auto r_type = [](uint32_t f7, uint32_t f3, uint32_t op, unsigned rd, unsigned rs1, unsigned rs2) {
     return f7 << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | rd << 7 | op;
   };
@@ -173,7 +178,9 @@ inline uint32_t make_word_insn(std::mt19937_64& rng, uint32_t out[3]) {
     return (imm & 0xfff) << 20 | rs1 << 15 | f3 << 12 | rd << 7 | op;
   };
   const unsigned rd = reg(), rs1 = reg(), rs2 = reg();
-  switch (rng() % 13) {
+  unsigned kind = static_cast<unsigned>(rng() % 13);
+  if (few_mem && (kind == 9 || kind == 10 || kind == 12) && rng() % 16) kind = 4;
+  switch (kind) {
     case 0: case 1: {  // OP-32: addw subw sllw srlw sraw mulw divw divuw remw remuw rolw rorw add.uw
       static const uint32_t k[][2] = {{0, 0}, {0x20, 0}, {0, 1}, {0, 5}, {0x20, 5}, {1, 0}, {1, 4},
                                       {1, 5}, {1, 6}, {1, 7}, {0x30, 1}, {0x30, 5}, {4, 0}};
@@ -274,6 +281,7 @@ struct CaseOptions {
   unsigned pmlen = 0;
   bool loop = false;     // the stream is the body of a self-loop (see the top of this file)
   bool words = false;    // 32-bit word arithmetic on a few registers (make_word_insn)
+  bool few_mem = false;  // words: loads and stores 16 times rarer (blocks of pure ALU code)
 };
 // In fault cases: s0 points 128 bytes before the end of the data page, a2
 // 128 bytes before the end of the address space (its last page is mapped
@@ -417,7 +425,7 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
     }
     if (opts.words) {
       uint32_t words[3];
-      const uint32_t n = make_word_insn(rng, words);
+      const uint32_t n = make_word_insn(rng, words, opts.few_mem);
       if (slots.size() + n > len) continue;  // (the interpreter runs len + 1 instructions)
       for (uint32_t k = 0; k < n; ++k) {
         slots.push_back(Slot{words[k], 4});
@@ -464,6 +472,11 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
                       writes_x(d, kLoopCounter) || writes_x(d, kLoopWalker)))
       continue;
     slots.push_back(Slot{w, d.len});
+  }
+  if (opts.words) {  // <start>: addi x30, x30, -1 ... bne x30, x0, <start> (no branch skips the count)
+    slots.insert(slots.begin(), Slot{0x13u | kLoopCounter << 7 | kLoopCounter << 15 | 0xfffu << 20, 4});
+    for (Slot& s : slots) s.target += s.kind == 1 || s.kind == 2;
+    slots.push_back(Slot{0, 4, 1, 1, kLoopCounter, 0, 0});
   }
   if (opts.loop) {
     // sd rS, 0(x29); addi x29, x29, 64; addi x30, x30, -1; bne x30, x0, <start>
@@ -580,6 +593,7 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     // address decides in the fault stub).
     if (!opts.vector && rng() % 4 == 0) init.x[31] = 0 - 1 - rng() % 2048;
   }
+  if (opts.words) init.x[kLoopCounter] = 1 + rng() % 3;
   if (opts.loop) {
     init.x[kLoopCounter] = 1 + rng() % 6;
     const uint64_t steps = 64 * (1 + rng() % 8);  // off the end after 1..8 iterations
@@ -637,7 +651,9 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     if (jm.log.open_file(dump, &e)) jm.log.set_mask(kLog_in_asm | kLog_op_opt | kLog_out_asm);
   }
   ExitReason r = jm.vcpu->run();
-  uint64_t max = opts.loop ? (len + 8) * 7 : len + 1;  // (the tail: at most 5 more, 6 iterations)
+  uint64_t max = opts.loop    ? (len + 8) * 7   // (the tail: at most 5 more, 6 iterations)
+                 : opts.words ? (len + 2) * 3 + 1
+                              : len + 1;
   im.vcpu->run_guarded([](Vcpu& v, void* n) { interp_run(v, *static_cast<uint64_t*>(n)); }, &max);
   const CpuState &a = jm.vcpu->state, &b = im.vcpu->state;
   std::ostringstream why;
