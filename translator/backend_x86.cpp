@@ -441,11 +441,30 @@ void Emitter::promote_operands(const IrInsn& i) {
     Loc& l = loc_[t];
     if (l.kind != LocKind::GuestX || arg_next_[3 * idx_ + k] == INT_MAX) continue;
     Gp r = free_pool_reg();
+    if (!r.isValid()) r = take_clean_reg(arg_next_[3 * idx_ + k]);
     if (!r.isValid()) return;
     a_.mov(r, xreg_mem(l.index));
     xhome_[t] = static_cast<int8_t>(l.index);  // the slot still holds it
     set_gp(t, r);
   }
+}
+
+Gp Emitter::take_clean_reg(int before) {
+  // The pool temp read last, if that is after `before` and it has a copy
+  // elsewhere (or no reader left): its register, at no cost.
+  Temp victim = kNoTemp;
+  for (const Gp& r : kPool) {
+    const Temp t = gp_owner_[r.id()];
+    if (!is_pool(r.id()) || t == kNoTemp || reserved_[r.id()] || is_operand(t) || pending_mask_[t]) continue;
+    if (victim == kNoTemp || next_use_[t] > next_use_[victim]) victim = t;
+  }
+  if (victim == kNoTemp || next_use_[victim] <= before) return Gp();
+  const int id = loc_[victim].reg;
+  if (live_after(victim) && !(alt_reg_[victim] >= 0 && alt_reg_[victim] != id) && xhome_[victim] < 0) return Gp();
+  gp_owner_[id] = kNoTemp;
+  if (!live_after(victim)) loc_[victim].kind = LocKind::None;
+  else drop_to_copy(victim, id);
+  return gp_of_id(id);
 }
 
 bool Emitter::drop_to_copy(Temp t, int leaving) {

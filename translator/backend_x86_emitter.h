@@ -334,6 +334,9 @@ class Emitter {
   // Moves t (in register `leaving`) to a copy it has elsewhere — alt_reg_
   // or xhome_ — without code. False if it has none.
   bool drop_to_copy(Temp t, int leaving);
+  // A pool register whose temp is next read after insn `before` and has a
+  // copy elsewhere (drop_to_copy) or no reader left; invalid if none.
+  Gp take_clean_reg(int before);
   // Before insn i: an operand read in place from its guest register's slot
   // that is read again later moves to a free pool register (one load
   // instead of one per read); the slot stays its copy.
