@@ -533,7 +533,7 @@ void Emitter::emit_leave_plain() { a_.jmp(state_mem(offsetof(CpuState, jit_exit)
 // the patch is atomic); by default it goes to a stub leaving with
 // "TB | index+1". Stubs are emitted with the cold code.
 void Emitter::emit_exit_jump(int index, uint64_t target_pc, CondCode cc) {
-  const bool cond = cc != CondCode::kMaxValue;
+  const bool cond = cc != kNoCond;
   const int rel_at = cond ? 2 : 1;  // 0F 8x rel32 / E9 rel32
   // Pad with one multi-byte nop (it may be executed).
   static const uint8_t kNops[3][3] = {{0x90}, {0x66, 0x90}, {0x0f, 0x1f, 0x00}};
@@ -1164,7 +1164,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       emit_vector(i);
       return "";
     case IrOp::goto_tb:
-      if (loop_) emit_loop_branch(i, CondCode::kMaxValue);
+      if (loop_) emit_loop_branch(i, kNoCond);
       else emit_exit_jump(0, static_cast<uint64_t>(i.imm));
       return "";
     case IrOp::exit_if: {
@@ -1185,11 +1185,12 @@ std::string Emitter::emit_int(const IrInsn& i) {
         a_.emit(Inst::kIdTest, sa, sa);
       else
         a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
+      const CondCode cc = cc_of(static_cast<IrCond>(i.aux));
       if (loop_) {
-        emit_loop_branch(i, cc_of(static_cast<IrCond>(i.aux)));
+        emit_loop_branch(i, cc);
         return "";
       }
-      emit_exit_jump(0, static_cast<uint64_t>(i.imm), cc_of(static_cast<IrCond>(i.aux)));
+      emit_exit_jump(0, static_cast<uint64_t>(i.imm), cc);
       emit_exit_jump(1, static_cast<uint64_t>(i.imm2));
       return "";
     }

@@ -64,6 +64,8 @@ struct Loc {
 };
 
 inline bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
+// "No condition" (an unconditional jump). Not CondCode::kMaxValue: that is kG.
+constexpr CondCode kNoCond = static_cast<CondCode>(0xff);
 inline Gp gp_of_id(int id) { return Gp(gpq(static_cast<uint32_t>(id))); }
 
 inline Mem state_mem(size_t off, uint32_t size = 8) {
@@ -168,7 +170,7 @@ class Emitter {
   Gp pinned_of(int xreg) const;
   int pinned_target(Temp dst) const;  // guest reg the dst goes to next, if pinned; else -1
   void emit_leave_plain();
-  void emit_exit_jump(int index, uint64_t target_pc, CondCode cc = CondCode::kMaxValue);
+  void emit_exit_jump(int index, uint64_t target_pc, CondCode cc = kNoCond);
   void emit_exit_stub(const ExitStub& s);
 
   // --- self-loop blocks (backend_x86_loop.cpp) ---
