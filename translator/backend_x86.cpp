@@ -50,12 +50,6 @@ CondCode cc_of(IrCond c) {
 
 namespace {
 
-bool is_pool(int id) {
-  for (const Gp& r : kPool)
-    if (static_cast<int>(r.id()) == id) return true;
-  return false;
-}
-
 }  // namespace
 
 PinTable::PinTable() {
@@ -64,6 +58,7 @@ PinTable::PinTable() {
   for (int p = 0; p < 7; ++p) {
     host[kPinnedRegs[p].xreg] = kPinnedRegs[p].host_id;
     pin_of_host[kPinnedRegs[p].host_id] = p;
+    xreg_of_pin[p] = kPinnedRegs[p].xreg;
   }
 }
 
@@ -78,7 +73,7 @@ Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
       xhome_(take_vector<int8_t>(ir.num_temps, -1)), alt_reg_(take_vector<int8_t>(ir.num_temps, -1)),
       checked_disp_(take_vector<int64_t>(ir.num_temps, INT64_MAX)),
       lend_ok_(take_vector<uint8_t>(ir.insns.size(), 0)), lend_soft_(take_vector<uint8_t>(ir.insns.size(), 0)),
-      rec_(recovery), next_set_(take_vector(ir.insns.size(), -1)),
+      rec_(recovery), next_set_(take_vector(ir.insns.size(), -1)), prev_fault_(take_vector(ir.insns.size(), -1)),
       pending_mask_(take_vector<uint32_t>(ir.num_temps, 0)), real_last_(take_vector(0, 0)),
       cold_(take_vector(0, ColdStub{})), exit_stubs_(take_vector(0, ExitStub{})) {
   for (int& b : pin_busy_until_) b = -1;
@@ -87,7 +82,8 @@ Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
 
 Emitter::~Emitter() {
   give_vector(loc_);
-  for (auto* v : {&last_use_, &next_use_, &first_use_, &arg_next_, &next_set_, &real_last_}) give_vector(*v);
+  for (auto* v : {&last_use_, &next_use_, &first_use_, &arg_next_, &next_set_, &prev_fault_, &real_last_})
+    give_vector(*v);
   give_vector(gp_owner_);
   give_vector(xmm_owner_);
   give_vector(slot_busy_);
@@ -226,7 +222,8 @@ Gp Emitter::alloc_gp_dst(Temp dst, Temp reuse) {
 
 Gp Emitter::free_pool_reg(int avoid) {
   for (const Gp& r : kPool)
-    if (gp_owner_[r.id()] == kNoTemp && !reserved_[r.id()] && static_cast<int>(r.id()) != avoid) return r;
+    if (is_pool(r.id()) && gp_owner_[r.id()] == kNoTemp && !reserved_[r.id()] && static_cast<int>(r.id()) != avoid)
+      return r;
   // A pinned register already lent out and free again, else one to lend.
   int candidate = -1;
   for (int p = 0; p < 7; ++p) {
@@ -260,7 +257,7 @@ void Emitter::park_dying(const IrInsn& i) {
   int n = ir_args(i, args);
   bool pool_free = false;
   for (const Gp& r : kPool)
-    if (gp_owner_[r.id()] == kNoTemp && !reserved_[r.id()]) pool_free = true;
+    if (is_pool(r.id()) && gp_owner_[r.id()] == kNoTemp && !reserved_[r.id()]) pool_free = true;
   for (int k = 0; k < n; ++k) {
     Temp t = args[k];
     if (!pending_mask_[t] || real_last_[t] != static_cast<int>(idx_) || loc_[t].kind != LocKind::Gp || pool_free)
@@ -333,7 +330,7 @@ void Emitter::lend(int p) {
   if (lend_soft_[idx_] >> p & 1) {
     // A load or store may fault before the guest register is written: its
     // value goes home, where Jit::restore_state finds it.
-    a_.mov(xreg_mem(pr.xreg), gp_of_id(pr.host_id));
+    a_.mov(xreg_mem(pins().xreg_of_pin[p]), gp_of_id(pr.host_id));
     lent_start_[p] = static_cast<uint32_t>(a_.offset());
   } else {
     lent_start_[p] = UINT32_MAX;  // nothing can observe the guest register meanwhile
@@ -395,7 +392,8 @@ Gp Emitter::take_pool_reg(Temp dst) {
     if (t == kNoTemp || reserved_[id] || is_operand(t)) return;
     if (victim == kNoTemp || next_use_[t] > next_use_[victim]) victim = t;
   };
-  for (const Gp& r : kPool) consider(r.id());
+  for (const Gp& r : kPool)
+    if (is_pool(r.id())) consider(r.id());
   for (int p = 0; p < 7; ++p)
     if (lent_ >> p & 1) consider(kPinnedRegs[p].host_id);
   if (victim == kNoTemp || next_use_[victim] <= dst_next) return Gp();
@@ -442,11 +440,30 @@ void Emitter::promote_operands(const IrInsn& i) {
     Loc& l = loc_[t];
     if (l.kind != LocKind::GuestX || arg_next_[3 * idx_ + k] == INT_MAX) continue;
     Gp r = free_pool_reg();
+    if (!r.isValid()) r = take_clean_reg(arg_next_[3 * idx_ + k]);
     if (!r.isValid()) return;
     a_.mov(r, xreg_mem(l.index));
     xhome_[t] = static_cast<int8_t>(l.index);  // the slot still holds it
     set_gp(t, r);
   }
+}
+
+Gp Emitter::take_clean_reg(int before) {
+  // The pool temp read last, if that is after `before` and it has a copy
+  // elsewhere (or no reader left): its register, at no cost.
+  Temp victim = kNoTemp;
+  for (const Gp& r : kPool) {
+    const Temp t = gp_owner_[r.id()];
+    if (!is_pool(r.id()) || t == kNoTemp || reserved_[r.id()] || is_operand(t) || pending_mask_[t]) continue;
+    if (victim == kNoTemp || next_use_[t] > next_use_[victim]) victim = t;
+  }
+  if (victim == kNoTemp || next_use_[victim] <= before) return Gp();
+  const int id = loc_[victim].reg;
+  if (live_after(victim) && !(alt_reg_[victim] >= 0 && alt_reg_[victim] != id) && xhome_[victim] < 0) return Gp();
+  gp_owner_[id] = kNoTemp;
+  if (!live_after(victim)) loc_[victim].kind = LocKind::None;
+  else drop_to_copy(victim, id);
+  return gp_of_id(id);
 }
 
 bool Emitter::drop_to_copy(Temp t, int leaving) {
@@ -515,7 +532,7 @@ void Emitter::emit_leave_plain() { a_.jmp(state_mem(offsetof(CpuState, jit_exit)
 // the patch is atomic); by default it goes to a stub leaving with
 // "TB | index+1". Stubs are emitted with the cold code.
 void Emitter::emit_exit_jump(int index, uint64_t target_pc, CondCode cc) {
-  const bool cond = cc != CondCode::kMaxValue;
+  const bool cond = cc != kNoCond;
   const int rel_at = cond ? 2 : 1;  // 0F 8x rel32 / E9 rel32
   // Pad with one multi-byte nop (it may be executed).
   static const uint8_t kNops[3][3] = {{0x90}, {0x66, 0x90}, {0x0f, 0x1f, 0x00}};
@@ -878,13 +895,20 @@ void Emitter::emit_set_reg(const IrInsn& i) {
     const int next = rec_ ? next_set_[idx_] : -1;
     if (next >= 0 && (la.kind == LocKind::Gp || la.kind == LocKind::Spill || la.kind == LocKind::Const)) {
       // Deferred: x's next set_reg comes before anything but plain memory
-      // accesses could see x; keep the value alive until then.
+      // accesses could see x; keep the value alive until the last of those
+      // accesses (none: nothing can see this value, nothing to keep).
+      const int until = prev_fault_[next] > static_cast<int>(idx_) ? prev_fault_[next] : -1;
+      if (until < 0) {
+        free_dead_operands();
+        return;
+      }
       pending_[x] = i.a;
+      pending_until_[x] = until;
       pending_mask_[i.a] |= 1u << x;
-      if (last_use_[i.a] < next) last_use_[i.a] = next;  // (real_last_ keeps the last read)
+      if (last_use_[i.a] < until) last_use_[i.a] = until;  // (real_last_ keeps the last read)
       if (la.kind == LocKind::Gp && pins().pin_of_host[la.reg] >= 0 && !owned_reg(la.reg))
-        pin_busy_until_[la.reg] = std::max(pin_busy_until_[la.reg], next);
-      if (alt_reg_[i.a] >= 0) pin_busy_until_[alt_reg_[i.a]] = std::max(pin_busy_until_[alt_reg_[i.a]], next);
+        pin_busy_until_[la.reg] = std::max(pin_busy_until_[la.reg], until);
+      if (alt_reg_[i.a] >= 0) pin_busy_until_[alt_reg_[i.a]] = std::max(pin_busy_until_[alt_reg_[i.a]], until);
       free_dead_operands();
       return;
     }
@@ -907,7 +931,7 @@ void Emitter::emit_helper(const IrInsn& i) {
   for (const PinnedReg& p : kPinnedRegs) a_.mov(xreg_mem(p.xreg), gp_of_id(p.host_id));
   std::vector<Gp> saved;
   for (const Gp& r : kPool)
-    if (gp_owner_[r.id()] != kNoTemp && live_after(gp_owner_[r.id()])) saved.push_back(r);
+    if (is_pool(r.id()) && gp_owner_[r.id()] != kNoTemp && live_after(gp_owner_[r.id()])) saved.push_back(r);
   std::vector<int> saved_xmm;
   for (int k = 0; k < kXmmPoolSize; ++k)
     if (xmm_owner_[k] != kNoTemp && live_after(xmm_owner_[k])) saved_xmm.push_back(k);
@@ -1139,7 +1163,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       emit_vector(i);
       return "";
     case IrOp::goto_tb:
-      if (loop_) emit_loop_branch(i, CondCode::kMaxValue);
+      if (loop_) emit_loop_branch(i, kNoCond);
       else emit_exit_jump(0, static_cast<uint64_t>(i.imm));
       return "";
     case IrOp::exit_if: {
@@ -1160,11 +1184,12 @@ std::string Emitter::emit_int(const IrInsn& i) {
         a_.emit(Inst::kIdTest, sa, sa);
       else
         a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
+      const CondCode cc = cc_of(static_cast<IrCond>(i.aux));
       if (loop_) {
-        emit_loop_branch(i, cc_of(static_cast<IrCond>(i.aux)));
+        emit_loop_branch(i, cc);
         return "";
       }
-      emit_exit_jump(0, static_cast<uint64_t>(i.imm), cc_of(static_cast<IrCond>(i.aux)));
+      emit_exit_jump(0, static_cast<uint64_t>(i.imm), cc);
       emit_exit_jump(1, static_cast<uint64_t>(i.imm2));
       return "";
     }
@@ -1185,6 +1210,36 @@ std::string Emitter::emit_int(const IrInsn& i) {
   }
 }
 
+void Emitter::plan_mem_free() {
+  if (loop_ || (tb_->flags & (kTbCount | kTbOneInsn | kTbDebugStep))) return;
+  for (const IrInsn& i : ir_.insns) {
+    const uint8_t f = ir_info(i.op).flags;
+    if ((f & (kIrFault | kIrClobbers | kIrReadsState)) || i.op == IrOp::vec || i.op == IrOp::vec_x ||
+        i.op == IrOp::fence)
+      return;
+  }
+  // Only where values computed by the block outnumber the pool somewhere
+  // (the reload of r14 at the end delays the next block's first access).
+  std::vector<int> delta = take_vector(ir_.insns.size() + 1, 0);
+  for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    const IrInsn& i = ir_.insns[k];
+    if (!(ir_info(i.op).flags & kIrDst) || i.op == IrOp::movi || i.op == IrOp::get_reg) continue;
+    if (last_use_[i.dst] <= static_cast<int>(k)) continue;
+    ++delta[k];
+    --delta[static_cast<size_t>(last_use_[i.dst])];
+  }
+  int live = 0, most = 0;
+  for (int d : delta) most = std::max(most, live += d);
+  give_vector(delta);
+  mem_free_ = most > 5;
+}
+
+void Emitter::end_mem_free() {
+  evict(LocKind::Gp, kMem.id(), true);  // (the terminator's operands too)
+  mem_free_ = false;
+  a_.mov(kMem, state_mem(offsetof(CpuState, mem_base)));
+}
+
 std::string Emitter::run() {
   plan_loop();  // may re-home pins: before the passes below read pins()
   for (size_t k = 0; k < ir_.insns.size(); ++k) {
@@ -1194,6 +1249,7 @@ std::string Emitter::run() {
   }
   plan_indexed();  // (extends last_use_ of indexed accesses' bases)
   real_last_ = last_use_;
+  plan_mem_free();
   // Next readers, backwards (next_use_ is the scratch "next reader after k").
   for (size_t k = ir_.insns.size(); k-- > 0;) {
     const IrInsn& i = ir_.insns[k];
@@ -1226,9 +1282,15 @@ std::string Emitter::run() {
         if (i.op == IrOp::get_reg) set &= static_cast<uint8_t>(~touch);
       }
     }
-    if (loop_) std::fill(lend_ok_.begin(), lend_ok_.end(), 0);  // every pin holds a guest value throughout
   }
-  // Deferrable set_regs (next_set_), backwards.
+  // Deferrable set_regs (next_set_), backwards; prev_fault_, forwards.
+  {
+    int last = -1;
+    for (size_t k = 0; k < ir_.insns.size(); ++k) {
+      prev_fault_[k] = last;
+      if (ir_info(ir_.insns[k].op).flags & kIrFault) last = static_cast<int>(k);
+    }
+  }
   {
     uint32_t set = 0;
     int nxt[32];
@@ -1280,6 +1342,7 @@ std::string Emitter::run() {
       reserved_[id] = true;
       evict(LocKind::Gp, id, true);
     }
+    if (mem_free_ && (ir_info(i.op).flags & kIrTerm)) end_mem_free();
     park_dying(i);
     promote_operands(i);
     std::string e = (i.op >= IrOp::unbox_s && i.op <= IrOp::frm_read) || i.op == IrOp::get_freg ||
@@ -1288,6 +1351,10 @@ std::string Emitter::run() {
                         : emit_int(i);
     if (!e.empty()) return e;
     if (!error_.empty()) return error_;
+    // Deferred values past the last access that could see them: dropped
+    // (x is set again before anything else reads it).
+    for (int x = 1; x < 32; ++x)
+      if (pending_[x] != kNoTemp && pending_until_[x] <= static_cast<int>(idx_)) cancel_pending(x);
     if (lent_open_) {
       for (LentRange& r : rec_->lent)
         if (r.end == UINT32_MAX) r.end = static_cast<uint32_t>(a_.offset());

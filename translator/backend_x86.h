@@ -59,7 +59,9 @@ constexpr int kFrameBytes = kSpillSlots * 8 + 8 + 16;
 // host fault inside a block (offsets are in the block's code).
 //  - lent: a range in which pinned register kPinnedRegs[pin] holds a temp
 //    instead of its guest register, whose value is in CpuState (stored there
-//    when the range began).
+//    when the range began). (In a self-loop block the register may hold a
+//    resident instead: backend_x86_loop.cpp cuts those ranges out of the
+//    resident's DeferredReg, so its value is read from CpuState there too.)
 //  - deferred: at a guest memory access in [start, end), x[xreg] has a
 //    value its CpuState slot does not hold yet (its set_reg was deferred:
 //    the next set_reg of xreg comes before any exit or helper call); it is

@@ -34,8 +34,9 @@ inline const Gp kState = r15, kMem = r14;
 // are scratch registers of most ops too: before an insn whose code may
 // write them (uses_scratch), their temps move away and they are reserved
 // for that insn; between such insns they hold temps like the others.
-inline const Gp kPool[] = {rsi, rdi, r11, rdx, rcx};
-constexpr int kPoolSize = 5;
+// r14 (kMem) joins them in blocks that access no guest memory
+// (Emitter::plan_mem_free) until it is reloaded before the terminator.
+inline const Gp kPool[] = {rsi, rdi, r11, r14, rdx, rcx};
 // XMM temps; xmm10-12 cache vector registers within a block and xmm13
 // holds the vector tail mask (backend_x86_v.cpp); xmm14 and xmm15 are scratch.
 constexpr int kXmmPoolSize = 10;
@@ -54,6 +55,7 @@ enum class LocKind : uint8_t { None, Const, Gp, Xmm, GuestX, GuestF, Spill };
 struct PinTable {
   int host[32];
   int pin_of_host[16];
+  int xreg_of_pin[7];  // the guest register each pin's host register holds
   PinTable();
 };
 
@@ -65,6 +67,8 @@ struct Loc {
 };
 
 inline bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
+// "No condition" (an unconditional jump). Not CondCode::kMaxValue: that is kG.
+constexpr CondCode kNoCond = static_cast<CondCode>(0xff);
 inline Gp gp_of_id(int id) { return Gp(gpq(static_cast<uint32_t>(id))); }
 
 inline Mem state_mem(size_t off, uint32_t size = 8) {
@@ -169,7 +173,7 @@ class Emitter {
   Gp pinned_of(int xreg) const;
   int pinned_target(Temp dst) const;  // guest reg the dst goes to next, if pinned; else -1
   void emit_leave_plain();
-  void emit_exit_jump(int index, uint64_t target_pc, CondCode cc = CondCode::kMaxValue);
+  void emit_exit_jump(int index, uint64_t target_pc, CondCode cc = kNoCond);
   void emit_exit_stub(const ExitStub& s);
 
   // --- self-loop blocks (backend_x86_loop.cpp) ---
@@ -179,6 +183,19 @@ class Emitter {
   // in place. plan_loop decides (before the allocator's backward passes,
   // which see the re-homed registers as pinned); the others emit.
   void plan_loop();
+  // A block with no guest memory access, helper call or side exit (pure
+  // ALU code: ARX rounds) lends r14 to the pool; it is reloaded from
+  // CpuState::mem_base before the terminator (every way out of the block:
+  // the exit stubs and chained blocks expect it).
+  void plan_mem_free();
+  void end_mem_free();
+  bool mem_free_ = false;
+  // Is Gp id a temp register in this block (kPool; r14 only while mem_free_)?
+  bool is_pool(int id) const {
+    for (const Gp& r : kPool)
+      if (static_cast<int>(r.id()) == id) return r != kMem || mem_free_;
+    return false;
+  }
   void emit_loop_entry();   // the re-homed pins' guest values out, the residents in; loop head
   void emit_loop_leave();   // residents written back, the pins' guest values in
   void emit_loop_branch(const IrInsn& i, CondCode cc);  // brcond (after its cmp) / goto_tb
@@ -322,6 +339,9 @@ class Emitter {
   // Moves t (in register `leaving`) to a copy it has elsewhere — alt_reg_
   // or xhome_ — without code. False if it has none.
   bool drop_to_copy(Temp t, int leaving);
+  // A pool register whose temp is next read after insn `before` and has a
+  // copy elsewhere (drop_to_copy) or no reader left; invalid if none.
+  Gp take_clean_reg(int before);
   // Before insn i: an operand read in place from its guest register's slot
   // that is read again later moves to a free pool register (one load
   // instead of one per read); the slot stays its copy.
@@ -352,7 +372,12 @@ class Emitter {
   // (rec_->deferred) and in the fault stubs; if it must leave its register
   // first, it is stored home then (park).
   std::vector<int> next_set_;
+  // By insn: the last insn before it that may fault (-1: none). A deferred
+  // value is kept only until the last access before x's next set_reg
+  // (pending_until_): nothing can see x after that.
+  std::vector<int> prev_fault_;
   Temp pending_[32];                   // by x register: the deferred value, or kNoTemp
+  int pending_until_[32] = {};         // by x register: the last insn that may see it
   std::vector<uint32_t> pending_mask_; // by temp: x registers it is the deferred value of
   void cancel_pending(int x);
   void park(Temp t, const Gp& from);   // stores t's deferred registers from `from`

@@ -12,7 +12,10 @@
 // writes and reloads the pins. A host fault inside the loop finds the
 // residents in the signal context and the re-homed pins in CpuState
 // (BlockRecovery ranges: a DeferredReg per resident, a LentRange per pin).
-// See "Register allocation" in docs/ARCHITECTURE.md.
+// Like any pin, a resident's register is lent out to temps between its
+// last read and its next set_reg in the body (its value stored home first
+// if an access may fault meanwhile): those ranges are cut out of its
+// DeferredReg. See "Register allocation" in docs/ARCHITECTURE.md.
 #include <algorithm>
 
 #include "translator/backend_x86_emitter.h"
@@ -72,6 +75,7 @@ void Emitter::plan_loop() {
     loop_regs_[k] = {static_cast<uint8_t>(p), static_cast<uint8_t>(x), written[x]};
     pt_.host[kPinnedRegs[p].xreg] = -1;  // read from CpuState (never, here)
     pt_.host[x] = kPinnedRegs[p].host_id;
+    pt_.xreg_of_pin[p] = x;
   }
 }
 
@@ -140,16 +144,33 @@ void Emitter::finish_loop() {
   // From the loop head on (the cold code after the body cannot fault), the
   // residents are in their host registers and the pins' values in CpuState.
   const uint32_t end = static_cast<uint32_t>(a_.offset());
+  // Where the body lent a resident's register out (its guest value stored
+  // home for that range: LentRange records of its pin), the resident is
+  // read from CpuState instead.
+  const size_t n_lent = rec_->lent.size();
   for (int k = 0; k < n_loop_; ++k) {
     const LoopReg& r = loop_regs_[k];
+    std::vector<std::pair<uint32_t, uint32_t>> gaps;
+    for (size_t j = 0; j < n_lent; ++j) {
+      const LentRange& l = rec_->lent[j];
+      if (l.pin == r.pin && l.start >= loop_start_) gaps.emplace_back(l.start, l.end);
+    }
+    std::sort(gaps.begin(), gaps.end());
     rec_->lent.push_back({loop_start_, end, r.pin});
     DeferredReg d;
-    d.start = loop_start_;
-    d.end = end;
     d.xreg = r.xreg;
     d.kind = DeferredReg::HostReg;
     d.index = kPinnedRegs[r.pin].host_id;
-    rec_->deferred.push_back(d);
+    uint32_t from = loop_start_;
+    gaps.emplace_back(end, end);
+    for (const auto& [gs, ge] : gaps) {
+      if (gs > from) {
+        d.start = from;
+        d.end = gs;
+        rec_->deferred.push_back(d);
+      }
+      from = std::max(from, ge);
+    }
   }
 }
 

@@ -182,7 +182,7 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
       a_.mov(xreg_mem(x), rax);
     }
     for (int p = 0; p < 7; ++p)  // lent registers get their guest values back (stored at lend)
-      if (s.lent >> p & 1) a_.mov(gp_of_id(kPinnedRegs[p].host_id), xreg_mem(kPinnedRegs[p].xreg));
+      if (s.lent >> p & 1) a_.mov(gp_of_id(kPinnedRegs[p].host_id), xreg_mem(pins().xreg_of_pin[p]));
     if (loop_) emit_loop_leave();  // (after the deferred values, which may be in resident registers)
     a_.mov(rcx, s.pc);
     a_.mov(state_mem(offsetof(CpuState, pc)), rcx);

@@ -220,7 +220,7 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
         load_work(gp_src(i.a, rax), size);
         a_.emit(left ? Inst::kIdRol : Inst::kIdRor, wk, cl);
       }
-      if (w) a_.movsxd(work, work.r32());
+      if (w && !(i.aux & 1)) a_.movsxd(work, work.r32());  // (aux 1: only the low half is read, ir_narrow)
       return done();
     }
     case IrOp::bswap:

@@ -77,8 +77,8 @@ enum IrOpFlags : uint8_t {
   X(cpopw, 1, kIrDst, "dst = number of ones in u32(a)")                         \
   X(rotl, 2, kIrDst, "dst = a rotated left by b & 63")                          \
   X(rotr, 2, kIrDst, "dst = a rotated right by b & 63")                         \
-  X(rotlw, 2, kIrDst, "dst = sext32(u32(a) rotated left by b & 31)")            \
-  X(rotrw, 2, kIrDst, "dst = sext32(u32(a) rotated right by b & 31)")           \
+  X(rotlw, 2, kIrDst, "dst = sext32(u32(a) rotated left by b & 31), aux 1: upper half unspecified") \
+  X(rotrw, 2, kIrDst, "dst = sext32(u32(a) rotated right by b & 31), aux 1: upper half unspecified") \
   X(bswap, 1, kIrDst, "dst = a with its 8 bytes reversed (rev8)")               \
   X(orc_b, 1, kIrDst, "dst = per byte of a: 0xff if non-zero, else 0")          \
   X(bset, 2, kIrDst, "dst = a | (1 << (b & 63))")                               \

@@ -389,6 +389,7 @@ void ir_optimize(IrBlock& b) {
   ir_remove_x0(b);
   ir_propagate(b);
   ir_dce(b);
+  ir_narrow(b);
 }
 
 }  // namespace hart

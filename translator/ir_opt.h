@@ -1,6 +1,7 @@
 // translator/ir_opt.h — IR passes: x0 removal, constant folding and
 // propagation, copy propagation (incl. forwarding guest register values
-// within the block), dead-code elimination. Guest-visible state stays exact:
+// within the block), dead-code elimination, dropping sign extensions of
+// words whose upper half nobody reads (ir_narrow.cpp). Guest-visible state stays exact:
 // set_reg, loads, stores and helper calls are never removed or reordered.
 #pragma once
 
@@ -11,6 +12,9 @@ namespace hart {
 void ir_remove_x0(IrBlock& b);
 void ir_propagate(IrBlock& b);
 void ir_dce(IrBlock& b);
+// Word values whose upper 32 bits no reader needs lose their sign
+// extensions (ir_narrow.cpp); rotrw/rotlw get aux 1 (upper half unspecified).
+void ir_narrow(IrBlock& b);
 // All passes in order.
 void ir_optimize(IrBlock& b);
 

@@ -5,9 +5,11 @@
 // pressure), with accesses that fault in the middle of blocks, and mostly
 // vector streams (the JIT's SIMD fast paths), and self-loop blocks whose
 // registers stay in host registers across iterations (faulting in a later
-// iteration), and if-conversion shapes (short forward branches over plain
-// integer runs, in streams and in loops).
-//   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults|vector|loops|ifconv]
+// iteration), if-conversion shapes (short forward branches over plain
+// integer runs, in streams and in loops), word arithmetic on a few
+// registers (ARX ciphers, hashes: sign extensions that ir_narrow drops) and
+// self-loops whose trip count the block sets (unrolled: KnownRegs).
+//   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults|vector|loops|ifconv|words|unroll]
 // Prints the first mismatch (seed, what differs and the disassembled stream;
 // rerun with --first-seed SEED --length L to reproduce) and exits 1, or a
 // summary and exits 0.
@@ -29,7 +31,7 @@ int main(int argc, char** argv) {
     else if (!strcmp(argv[i], "--length")) len = static_cast<unsigned>(atoi(argv[i + 1]));
     else if (!strcmp(argv[i], "--mode")) mode = argv[i + 1];
     else {
-      fprintf(stderr, "usage: jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults|vector|loops|ifconv]\n");
+      fprintf(stderr, "usage: jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults|vector|loops|ifconv|words|unroll]\n");
       return 2;
     }
   }
@@ -53,12 +55,17 @@ int main(int argc, char** argv) {
       hart::diff::CaseOptions o;
       const int kind = !strcmp(mode, "plain") ? 0 : !strcmp(mode, "large") ? 1
                        : !strcmp(mode, "faults") ? 2 : !strcmp(mode, "vector") ? 3
-                       : !strcmp(mode, "loops") ? 4 : !strcmp(mode, "ifconv") ? 5 : static_cast<int>(seed % 6);
+                       : !strcmp(mode, "loops") ? 4 : !strcmp(mode, "ifconv") ? 5
+                       : !strcmp(mode, "words") ? 6 : !strcmp(mode, "unroll") ? 7 : static_cast<int>(seed % 8);
       o.if_shapes = kind == 5;  // if-conversion shapes: streams and (every other seed) loops
-      o.branches = kind != 1 && kind != 4 && !(kind == 3 && seed % 3 == 0) && !(kind == 5 && seed % 2);
-      o.faults = kind == 2 || (kind == 3 && seed % 2) || (kind == 4 && seed % 4 == 0) || (kind == 5 && seed % 5 == 0);
+      o.branches = kind != 1 && kind != 4 && kind != 7 && !(kind == 3 && seed % 3 == 0) && !(kind == 5 && seed % 2);
+      o.faults = kind == 2 || (kind == 3 && seed % 2) || (kind == 4 && seed % 4 == 0) || (kind == 5 && seed % 5 == 0) ||
+                 (kind == 7 && seed % 3 == 0);
       o.vector = kind == 3;
-      o.loop = kind == 4 || (kind == 5 && seed % 2);
+      o.loop = kind == 4 || (kind == 5 && seed % 2) || kind == 7;
+      o.const_trip = kind == 7;  // li x30, N before the body: the block unrolls the loop
+      o.words = kind == 6;
+      o.few_mem = kind == 6 && seed % 2;
       // (a loop body fits in one block: at most 250 instructions)
       const unsigned n = o.loop ? 40 + static_cast<unsigned>(seed % 200) : len;
       hart::diff::Result r = hart::diff::run_case(*j, seed, n, nullptr, o);
@@ -67,7 +74,7 @@ int main(int argc, char** argv) {
         hart::diff::run_case(*j, seed, n, &listing, o);
         printf("MISMATCH %s (length %u%s%s)\n%s", r.what.c_str(), n,
                j == base_jit.get() ? ", baseline x86-64: HART_JIT_BASELINE_X86=1" : "",
-               o.if_shapes ? ", if-conversion case (--mode ifconv)" : o.loop ? ", loop case (--mode loops)" : o.faults ? ", fault case" : o.branches ? "" : ", no branches",
+               o.if_shapes ? ", if-conversion case (--mode ifconv)" : o.const_trip ? ", unrolled loop case (--mode unroll)" : o.words ? ", word case (--mode words)" : o.loop ? ", loop case (--mode loops)" : o.faults ? ", fault case" : o.branches ? "" : ", no branches",
                listing.c_str());
         return 1;
       }

@@ -146,6 +146,8 @@ TEST(IrOpt, DropsRedundantExtensions) {
   b.set_reg(6, e3);
   b.set_reg(7, z);
   b.set_reg(28, z2);
+  b.set_reg(29, w);   // (guest-visible: ir_narrow keeps their extensions)
+  b.set_reg(30, w2);
   b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x1000);
   ir_optimize(b);
   EXPECT_EQ(b.verify(), "");
@@ -186,6 +188,36 @@ TEST(IrOpt, ShiftPairsBecomeRotates) {
   EXPECT_EQ(ir_eval(IrOp::rotr, v, 50, 0), (v << 14) | (v >> 50));
   EXPECT_EQ(ir_eval(IrOp::rotrw, v, 16, 0),
             static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(0xcdef89abu))));
+}
+
+// ir_narrow: a word whose upper half no reader needs is not sign-extended
+// (NORX-style rounds: addw, xor, rotate, slliw, xor, sext.w); anything
+// guest-visible (set_reg, a 64-bit store, a compare) keeps the extension.
+TEST(IrOpt, NarrowDropsExtensionsNobodyReads) {
+  IrBlock b;
+  Temp a = b.get_reg(10), c = b.get_reg(11), d = b.get_reg(12);
+  Temp s = b.emit_dst(IrOp::sext_w, b.emit_dst(IrOp::add, a, c));         // addw: read by the xor only
+  Temp r = b.emit_dst(IrOp::rotrw, b.emit_dst(IrOp::xor_, d, s), b.movi(16));
+  Temp t = b.emit_dst(IrOp::shlw, r, b.movi(1));                          // read by the xor only
+  Temp u = b.emit_dst(IrOp::sext_w, b.emit_dst(IrOp::xor_, t, r));        // read by the addw only
+  Temp v = b.emit_dst(IrOp::sext_w, b.emit_dst(IrOp::add, u, a));         // guest-visible
+  Temp w = b.emit_dst(IrOp::shlw, a, c);                                  // a register count
+  Temp e = b.emit_dst(IrOp::sext_w, b.emit_dst(IrOp::sub, d, a));         // a compare reads it
+  Temp lt = b.emit_dst(IrOp::setcond, e, c, 0, static_cast<uint8_t>(IrCond::lt));
+  b.emit(IrOp::store, a, b.emit_dst(IrOp::sext_w, b.emit_dst(IrOp::add, c, d)), 0, 0, 4);  // sw: low half
+  b.set_reg(13, v);
+  b.set_reg(14, b.emit_dst(IrOp::xor_, w, lt));
+  b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x1000);
+  ir_optimize(b);
+  EXPECT_EQ(b.verify(), "") << b.print();
+  EXPECT_EQ(count(b, IrOp::sext_w), 2) << b.print();  // v and e
+  EXPECT_EQ(count(b, IrOp::shlw), 1) << b.print();    // w
+  EXPECT_EQ(count(b, IrOp::shl), 1) << b.print();     // t
+  for (auto& i : b.insns)
+    if (i.op == IrOp::rotrw) {
+      EXPECT_EQ(i.aux, 1) << b.print();
+    }
+  EXPECT_EQ(count(b, IrOp::rotrw), 1) << b.print();
 }
 
 TEST(IrEval, RiscvDivisionSemantics) {

@@ -162,6 +162,99 @@ inline int make_pair(std::mt19937_64& rng, uint32_t out[4]) {
   return 2;
 }
 
+// CaseOptions::words: the integer code of ARX ciphers and hashes — W ops
+// (addw, slliw, rorw, mulw, divw...), 64-bit ops and compares mixed in,
+// sext.w/zext.w, compares of words, word, half, byte and doubleword
+// stores, a few loads — on seven registers, so most values are
+// overwritten within the block and only some reach a guest register or
+// memory: ir_narrow drops the sign
+// extensions of the others, and any reader that needs the upper half must
+// still see it. Rotates also as GCC writes them without Zbb (slliw,
+// srliw, or), which ir_propagate turns into rotrw. The stream runs 1..3
+// times (x30 counts; blocks chain to each other from the second round on).
+// With few_mem, on 24 registers (more live values than host registers), blocks without any
+// memory access (the backend's r14 joins the temp pool,
+// Emitter::plan_mem_free) chain to blocks with some.
+inline uint32_t make_word_insn(std::mt19937_64& rng, uint32_t out[3], bool few_mem = false) {
+  static const unsigned kRegs[] = {10, 11, 13, 14, 15, 16, 17, 1, 5, 6, 7, 9, 18, 19, 20,
+                                   21, 22, 23, 24, 25, 26, 27, 28, 29};  // (x30 counts the rounds)
+  auto reg = [&] { return kRegs[rng() % (few_mem ? 24 : 7)]; };
+  auto r_type = [](uint32_t f7, uint32_t f3, uint32_t op, unsigned rd, unsigned rs1, unsigned rs2) {
+    return f7 << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | rd << 7 | op;
+  };
+  auto i_type = [](uint32_t imm, uint32_t f3, uint32_t op, unsigned rd, unsigned rs1) {
+    return (imm & 0xfff) << 20 | rs1 << 15 | f3 << 12 | rd << 7 | op;
+  };
+  const unsigned rd = reg(), rs1 = reg(), rs2 = reg();
+  unsigned kind = static_cast<unsigned>(rng() % 13);
+  if (few_mem && (kind == 9 || kind == 10 || kind == 12) && rng() % 16) kind = 4;
+  switch (kind) {
+    case 0: case 1: {  // OP-32: addw subw sllw srlw sraw mulw divw divuw remw remuw rolw rorw add.uw
+      static const uint32_t k[][2] = {{0, 0}, {0x20, 0}, {0, 1}, {0, 5}, {0x20, 5}, {1, 0}, {1, 4},
+                                      {1, 5}, {1, 6}, {1, 7}, {0x30, 1}, {0x30, 5}, {4, 0}};
+      const auto& f = k[rng() % 13];
+      out[0] = r_type(f[0], f[1], 0x3b, rd, rs1, rs2);
+      return 1;
+    }
+    case 2: case 3: {  // OP-IMM-32: addiw slliw srliw sraiw roriw, sext.w
+      const uint32_t sh = static_cast<uint32_t>(rng() % 32);
+      switch (rng() % 6) {
+        case 0: out[0] = i_type(static_cast<uint32_t>(rng()), 0, 0x1b, rd, rs1); break;
+        case 1: out[0] = i_type(sh, 1, 0x1b, rd, rs1); break;
+        case 2: out[0] = i_type(sh, 5, 0x1b, rd, rs1); break;
+        case 3: out[0] = i_type(0x400 | sh, 5, 0x1b, rd, rs1); break;
+        case 4: out[0] = i_type(0x600 | sh, 5, 0x1b, rd, rs1); break;
+        default: out[0] = i_type(0, 0, 0x1b, rd, rs1); break;
+      }
+      return 1;
+    }
+    case 4: case 5: {  // OP: add sub sll slt sltu xor srl sra or and mul, andn
+      static const uint32_t k[][2] = {{0, 0}, {0x20, 0}, {0, 1}, {0, 2}, {0, 3}, {0, 4},
+                                      {0, 5}, {0x20, 5}, {0, 6}, {0, 7}, {1, 0}, {0x20, 7}};
+      const auto& f = k[rng() % 12];
+      out[0] = r_type(f[0], f[1], 0x33, rd, rs1, rs2);
+      return 1;
+    }
+    case 6: {  // OP-IMM: addi slti sltiu xori ori andi slli srli srai, sext.b/h, zext.h
+      const uint32_t f3 = static_cast<uint32_t>(rng() % 8), sh = static_cast<uint32_t>(rng() % 64);
+      if (f3 == 1) out[0] = i_type(rng() % 4 ? sh : 0x604 | static_cast<uint32_t>(rng() % 2), 1, 0x13, rd, rs1);
+      else if (f3 == 5) out[0] = i_type((rng() % 2 ? 0x400 : 0) | sh, 5, 0x13, rd, rs1);
+      else out[0] = i_type(static_cast<uint32_t>(rng()), f3, 0x13, rd, rs1);
+      if (rng() % 8 == 0) out[0] = r_type(4, 4, 0x3b, rd, rs1, 0);  // zext.h
+      return 1;
+    }
+    case 7: {  // zext.w as GCC writes it without Zba: slli 32, srli 32
+      out[0] = i_type(32, 1, 0x13, rd, rs1);
+      out[1] = i_type(32, 5, 0x13, rd, rd);
+      return 2;
+    }
+    case 8: {  // a rotate without Zbb: slliw t, x, k; srliw u, x, 32-k; or/xor t, t, u
+      const uint32_t k = 1 + static_cast<uint32_t>(rng() % 31);
+      const unsigned t = rd, u = rs2 != rd ? rs2 : (rd == 10 ? 11 : 10);
+      out[0] = i_type(k, 1, 0x1b, t, rs1);
+      out[1] = i_type(32 - k, 5, 0x1b, u, rs1);
+      out[2] = r_type(0, rng() % 2 ? 6 : 4, 0x33, t, t, u);
+      return 3;
+    }
+    case 11: {  // a compare of a word: addw/subw u, x, y; slt/sltu u, u, z; addw u, u, w
+      out[0] = r_type(rng() % 2 ? 0x20 : 0, 0, 0x3b, rd, rs1, rs2);
+      out[1] = r_type(0, rng() % 2 ? 2 : 3, 0x33, rd, rd, reg());
+      out[2] = r_type(0, 0, 0x3b, rd, rd, reg());
+      return 3;
+    }
+    case 9: case 10: {  // sb sh sw sd rs2, off(s0)
+      const uint32_t off = static_cast<uint32_t>(rng() % 256) & ~7u, f3 = static_cast<uint32_t>(rng() % 4);
+      out[0] = (off >> 5) << 25 | rs2 << 20 | 8u << 15 | f3 << 12 | (off & 31) << 7 | 0x23;
+      return 1;
+    }
+    default: {  // lb lh lw ld lbu lhu lwu rd, off(s0)
+      static const uint32_t kF3[] = {0, 1, 2, 3, 4, 5, 6};
+      out[0] = i_type(static_cast<uint32_t>(rng() % 256) & ~7u, kF3[rng() % 7], 0x03, rd, 8);
+      return 1;
+    }
+  }
+}
+
 // The loop case's counter and walker (CaseOptions::loop): never written by
 // the body.
 constexpr unsigned kLoopCounter = 30, kLoopWalker = 29;
@@ -200,6 +293,8 @@ struct CaseOptions {
   // edge goes to the instruction after it, so the translator knows the trip
   // count and unrolls the loop into the first block (KnownRegs, frontend.cpp).
   bool const_trip = false;
+  bool words = false;    // 32-bit word arithmetic on a few registers (make_word_insn)
+  bool few_mem = false;  // words: loads and stores 16 times rarer (blocks of pure ALU code)
 };
 // In fault cases: s0 points 128 bytes before the end of the data page, a2
 // 128 bytes before the end of the address space (its last page is mapped
@@ -353,7 +448,7 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
   if (opts.loop && opts.const_trip)  // li x30, N
     slots.push_back(Slot{0x13u | kLoopCounter << 7 | static_cast<uint32_t>(1 + rng() % 6) << 20, 4});
   while (slots.size() < len) {
-    if (rng() % 10 == 0 && slots.size() + 4 <= len) {
+    if (!opts.words && rng() % 10 == 0 && slots.size() + 4 <= len) {
       uint32_t words[4];
       int n = make_pair(rng, words);
       if (opts.loop)
@@ -408,6 +503,16 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       slots.push_back(s);
       continue;
     }
+    if (opts.words) {
+      uint32_t words[3];
+      const uint32_t n = make_word_insn(rng, words, opts.few_mem);
+      if (slots.size() + n > len) continue;  // (the interpreter runs len + 1 instructions)
+      for (uint32_t k = 0; k < n; ++k) {
+        slots.push_back(Slot{words[k], 4});
+        if (k) slots.back().kind = 3;
+      }
+      continue;
+    }
     uint32_t w = static_cast<uint32_t>(rng());
     if (opts.vector && rng() % 64 == 0) {
       // csrr rd, vl/vtype/vlenb (inline reads: frontend_v.h's vcsr)
@@ -447,6 +552,11 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
                       writes_x(d, kLoopCounter) || writes_x(d, kLoopWalker)))
       continue;
     slots.push_back(Slot{w, d.len});
+  }
+  if (opts.words) {  // <start>: addi x30, x30, -1 ... bne x30, x0, <start> (no branch skips the count)
+    slots.insert(slots.begin(), Slot{0x13u | kLoopCounter << 7 | kLoopCounter << 15 | 0xfffu << 20, 4});
+    for (Slot& s : slots) s.target += s.kind == 1 || s.kind == 2;
+    slots.push_back(Slot{0, 4, 1, 1, kLoopCounter, 0, 0});
   }
   if (opts.loop) {
     // sd rS, 0(x29); addi x29, x29, 64; addi x30, x30, -1; bne x30, x0, <start>
@@ -564,6 +674,7 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     // address decides in the fault stub).
     if (!opts.vector && rng() % 4 == 0) init.x[31] = 0 - 1 - rng() % 2048;
   }
+  if (opts.words) init.x[kLoopCounter] = 1 + rng() % 3;
   if (opts.loop) {
     init.x[kLoopCounter] = 1 + rng() % 6;
     const uint64_t steps = 64 * (1 + rng() % 8);  // off the end after 1..8 iterations
@@ -621,7 +732,9 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
     if (jm.log.open_file(dump, &e)) jm.log.set_mask(kLog_in_asm | kLog_op_opt | kLog_out_asm);
   }
   ExitReason r = jm.vcpu->run();
-  uint64_t max = opts.loop ? (len + 8) * 7 : len + 1;  // (the tail: at most 5 more, 6 iterations)
+  uint64_t max = opts.loop    ? (len + 8) * 7   // (the tail: at most 5 more, 6 iterations)
+                 : opts.words ? (len + 2) * 3 + 1
+                              : len + 1;
   im.vcpu->run_guarded([](Vcpu& v, void* n) { interp_run(v, *static_cast<uint64_t*>(n)); }, &max);
   const CpuState &a = jm.vcpu->state, &b = im.vcpu->state;
   std::ostringstream why;

@@ -1,0 +1,103 @@
+// translator/ir_narrow.cpp — ir_narrow (see ir_opt.h): word values whose
+// upper 32 bits nobody reads need no sign extension. RV64 code computes
+// 32-bit words (ARX ciphers, hashes, CRCs) as sign-extended 64-bit values:
+// every addw, slliw, rotate-by-W and sext.w ends in a sign extension (a
+// movsxd), though the next op often reads only the low 32 bits again. A
+// backward pass finds the temps whose readers all look at their low 32
+// bits only ("low" temps); then a sext_w/zext_w of such a temp is the
+// value itself, a shlw by a constant is a 64-bit shl, and a rotrw/rotlw
+// leaves its upper half unspecified (aux 1: no movsxd in the backend).
+// Anything guest-visible — set_reg, a 64-bit store, an address, a compare
+// — reads all 64 bits, so it still sees the exactly extended values.
+#include <vector>
+
+#include "translator/ir_opt.h"
+#include "translator/spare_vectors.h"
+
+namespace hart {
+
+namespace {
+
+// Reads only the low 32 (or fewer) bits of argument j, whatever its
+// result is used for.
+bool reads_low_only(const IrInsn& i, int j) {
+  switch (i.op) {
+    case IrOp::sext_w: case IrOp::zext_w: case IrOp::sext_b: case IrOp::sext_h: case IrOp::zext_h:
+    case IrOp::shlw: case IrOp::shrw: case IrOp::sarw: case IrOp::rotlw: case IrOp::rotrw:
+    case IrOp::divw: case IrOp::divuw: case IrOp::remw: case IrOp::remuw:
+    case IrOp::clzw: case IrOp::ctzw: case IrOp::cpopw:
+      return true;
+    case IrOp::shl: case IrOp::shr: case IrOp::sar: case IrOp::rotl: case IrOp::rotr:
+      return j == 1;  // the count: its low 6 bits
+    case IrOp::store:
+      return j == 1 && (i.aux & 0xf) <= 4;  // the value of a sw/sh/sb, not the address
+    default:
+      return false;
+  }
+}
+
+// The low 32 bits of the result depend only on the low 32 bits of the
+// arguments (carries and shifts go upwards).
+bool low_from_low(IrOp op) {
+  switch (op) {
+    case IrOp::mov: case IrOp::add: case IrOp::sub: case IrOp::mul: case IrOp::and_: case IrOp::or_:
+    case IrOp::xor_: case IrOp::andn: case IrOp::shadd: case IrOp::shl:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void ir_narrow(IrBlock& b) {
+  const uint32_t n = b.num_temps;
+  SpareVector<bool> full_s(n, false), is_const_s(n, false);
+  SpareVector<uint64_t> value_s(n, 0);
+  SpareVector<Temp> alias_s(n, 0);
+  std::vector<bool>& full = full_s.v;  // some reader needs the upper 32 bits
+  std::vector<bool>& is_const = is_const_s.v;
+  std::vector<uint64_t>& value = value_s.v;
+  std::vector<Temp>& alias = alias_s.v;
+  // Backwards: SSA, so every reader of a temp is seen before its definition.
+  for (size_t k = b.insns.size(); k-- > 0;) {
+    const IrInsn& i = b.insns[k];
+    uint32_t args[3];
+    const int na = ir_args(i, args);
+    const bool dst_low = (ir_info(i.op).flags & kIrDst) && !full[i.dst];
+    for (int j = 0; j < na; ++j)
+      if (!reads_low_only(i, j) && !(dst_low && low_from_low(i.op)))
+        full[args[j]] = true;
+  }
+  for (Temp t = 0; t < n; ++t) alias[t] = t;
+  bool changed = false;
+  for (IrInsn& i : b.insns) {
+    const IrOpInfo& info = ir_info(i.op);
+    if (info.nargs >= 1) i.a = alias[i.a];
+    if (info.nargs >= 2) i.b = alias[i.b];
+    if (info.nargs >= 3) i.c = alias[i.c];
+    if (i.op == IrOp::movi) {
+      is_const[i.dst] = true;
+      value[i.dst] = static_cast<uint64_t>(i.imm);
+    }
+    if (!(info.flags & kIrDst) || full[i.dst]) continue;
+    switch (i.op) {
+      case IrOp::sext_w: case IrOp::zext_w:
+        i.op = IrOp::mov;  // dead once its readers read i.a (ir_dce)
+        alias[i.dst] = i.a;
+        changed = true;
+        break;
+      case IrOp::shlw:
+        if (is_const[i.b] && value[i.b] < 32) i.op = IrOp::shl;
+        break;
+      case IrOp::rotlw: case IrOp::rotrw:
+        i.aux = 1;
+        break;
+      default:
+        break;
+    }
+  }
+  if (changed) ir_dce(b);
+}
+
+}  // namespace hart
