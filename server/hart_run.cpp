@@ -84,11 +84,13 @@ void print_jit_stats(const hart::Jit& jit) {
   fprintf(stderr,
           "hart-run: translated %llu blocks, %llu guest instructions in %.1f ms "
           "(%.0f ns per instruction, %.1f us per block); copied %llu shared blocks, published %llu; "
-          "%llu blocks interpreted\n",
+          "%llu blocks interpreted; %llu retried one instruction at a time%s%s\n",
           (unsigned long long)st.blocks, (unsigned long long)st.insns, st.ns / 1e6,
           st.insns ? double(st.ns) / double(st.insns) : 0.0,
           st.blocks ? double(st.ns) / double(st.blocks) / 1e3 : 0.0, (unsigned long long)st.copies,
-          (unsigned long long)st.published, (unsigned long long)st.interpreted);
+          (unsigned long long)st.published, (unsigned long long)st.interpreted,
+          (unsigned long long)st.retried, st.retried ? " (last: " : "",
+          st.retried ? (st.last_retry + ")").c_str() : "");
 }
 
 int fail(const std::string& msg) {

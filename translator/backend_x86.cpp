@@ -905,7 +905,10 @@ void Emitter::emit_set_reg(const IrInsn& i) {
       pending_[x] = i.a;
       pending_until_[x] = until;
       pending_mask_[i.a] |= 1u << x;
-      if (last_use_[i.a] < until) last_use_[i.a] = until;  // (real_last_ keeps the last read)
+      // Alive through that access, not only up to it: were it dying there,
+      // the access's own result could take its register before the access
+      // records where the value is (note_pending).
+      if (last_use_[i.a] < until + 1) last_use_[i.a] = until + 1;  // (real_last_ keeps the last read)
       if (la.kind == LocKind::Gp && pins().pin_of_host[la.reg] >= 0 && !owned_reg(la.reg))
         pin_busy_until_[la.reg] = std::max(pin_busy_until_[la.reg], until);
       if (alt_reg_[i.a] >= 0) pin_busy_until_[alt_reg_[i.a]] = std::max(pin_busy_until_[alt_reg_[i.a]], until);

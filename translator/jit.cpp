@@ -255,6 +255,11 @@ Jit::TranslateStats Jit::translate_stats() const {
   st.copies = n_copies_.load(std::memory_order_relaxed);
   st.published = n_published_.load(std::memory_order_relaxed);
   st.interpreted = n_interpreted_.load(std::memory_order_relaxed);
+  st.retried = n_retried_.load(std::memory_order_relaxed);
+  {
+    std::lock_guard<std::mutex> lock(retry_mutex_);
+    st.last_retry = last_retry_;
+  }
   return st;
 }
 
@@ -482,7 +487,18 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   if (err.empty() && emit_errors.too_large) err = "block larger than the emit buffer";
   if (!err.empty()) {
     // Retry one instruction at a time: a single instruction always fits.
-    if (fopt.max_insns > 1) return translate_block_at(vcpu, pc, flags | kTbOneInsn, tb, shareable);
+    if (fopt.max_insns > 1) {
+      n_retried_.fetch_add(1, std::memory_order_relaxed);
+      {
+        std::lock_guard<std::mutex> lock(retry_mutex_);
+        last_retry_ = err;
+      }
+      if (!translate_block_at(vcpu, pc, flags | kTbOneInsn, tb, shareable)) return false;
+      // Cached under the key it was asked for, so that it is found next
+      // time instead of being translated again at every execution.
+      tb->flags = flags;
+      return true;
+    }
     log.printf("translation of 0x%lx failed: %s\n", (unsigned long)pc, err.c_str());
     abort();
   }

@@ -55,9 +55,12 @@ class Jit final : public Executor {
   // translated, their guest instructions and the time it took (wall clock
   // of Jit::translate, without copies), blocks copied from the shared
   // store, blocks published to it, blocks run by the interpreter instead
-  // (Executor::interpret). (hart-run prints it with $HART_JIT_STATS.)
+  // (Executor::interpret), and blocks the backend could not emit whole
+  // (retried one instruction at a time: a backend limit, or a bug the
+  // differential tests look for). (hart-run prints it with $HART_JIT_STATS.)
   struct TranslateStats {
-    uint64_t blocks = 0, insns = 0, ns = 0, copies = 0, published = 0, interpreted = 0;
+    uint64_t blocks = 0, insns = 0, ns = 0, copies = 0, published = 0, interpreted = 0, retried = 0;
+    std::string last_retry;  // the backend's reason for the last retry
   };
   TranslateStats translate_stats() const;
   void set_share_policy(SharePolicy p);
@@ -123,7 +126,9 @@ class Jit final : public Executor {
   SharePolicy policy_ = SharePolicy::Always;
   std::atomic<bool> publishing_{true};
   std::atomic<uint64_t> n_blocks_{0}, n_insns_{0}, n_ns_{0}, n_copies_{0}, n_published_{0},
-      n_interpreted_{0};
+      n_interpreted_{0}, n_retried_{0};
+  mutable std::mutex retry_mutex_;
+  std::string last_retry_;  // guarded by retry_mutex_
   void publish_cache(TbCache& cache);
 
  public:

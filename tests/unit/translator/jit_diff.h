@@ -638,8 +638,26 @@ inline uint64_t fp_edge(std::mt19937_64& rng) {
 
 // Runs one stream of `len` instructions built from `seed`; with listing,
 // also returns the stream's disassembly.
+inline Result run_case_body(Jit& jit, uint64_t seed, unsigned len, std::string* listing,
+                            const CaseOptions& opts);
+
+// One case; also a failure when the backend could not emit a block whole
+// and the JIT fell back to one instruction per block (the results are
+// right then, so only this catches a backend that refuses what it should
+// handle).
 inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listing = nullptr,
                        const CaseOptions& opts = {}) {
+  const uint64_t retried = jit.translate_stats().retried;
+  Result r = run_case_body(jit, seed, len, listing, opts);
+  if (r.ok && jit.translate_stats().retried != retried) {
+    r.ok = false;
+    r.what = "the backend failed a block (retried one instruction at a time): " + jit.translate_stats().last_retry;
+  }
+  return r;
+}
+
+inline Result run_case_body(Jit& jit, uint64_t seed, unsigned len, std::string* listing,
+                            const CaseOptions& opts) {
   std::mt19937_64 rng(seed);
   uint64_t vt;
   do vt = rng() & 0xff; while (!v::vtype_supported(vt));
