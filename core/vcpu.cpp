@@ -120,12 +120,16 @@ void Vcpu::clear_jmp_cache() {
     for (unsigned i = 0; i < kJmpCacheSize; ++i) count_cache_[i] = &g_empty_slot;
 }
 
-bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
+void Vcpu::sync_jmp_cache() {
   uint64_t gen = cache_.generation();
   if (gen != jmp_cache_gen_) {
     clear_jmp_cache();
     jmp_cache_gen_ = gen;
   }
+}
+
+bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
+  sync_jmp_cache();
   unsigned slot = jmp_cache_slot(pc);
   if (state.jmp_cache[slot]->probe_key == tb_probe_key(pc, flags)) return false;
   if (!heat_) heat_.reset(new uint64_t[kHeatSlots]());  // (pc 0 count 0: a fresh slot)
@@ -144,11 +148,7 @@ bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
 }
 
 TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
-  uint64_t gen = cache_.generation();
-  if (gen != jmp_cache_gen_) {
-    clear_jmp_cache();
-    jmp_cache_gen_ = gen;
-  }
+  sync_jmp_cache();
   // Counting: the loop's own cache, so that generated code (which probes
   // state.jmp_cache for indirect jumps) never goes from block to block
   // without coming back here to count.

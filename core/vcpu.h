@@ -137,6 +137,8 @@ class Vcpu {
   Executor& exec_;
   GuestLog& log_;
   void clear_jmp_cache();
+  // Clears the jump cache if the TB cache's generation moved since it was filled.
+  void sync_jmp_cache();
   uint64_t jmp_cache_gen_ = 0;
   sigjmp_buf recovery_;
   volatile bool in_guest_ = false;

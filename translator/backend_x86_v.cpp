@@ -132,6 +132,17 @@ class VecCode {
     Operand s = e_.gp_src(i_.a, rax);
     if (!(s.isReg() && s.as<Gp>().id() == Gp::kIdAx)) a_.emit(Inst::kIdMov, rax, s);
   }
+  // The scalar operand into rax as an address: to slow_ unless it is below
+  // mem_limit with its `bytes` bytes in one guest page.
+  void address_in_one_page(unsigned bytes) {
+    scalar_to_rax();
+    a_.cmp(rax, state_mem(offsetof(CpuState, mem_limit)));
+    a_.jae(slow_);
+    a_.mov(ecx, eax);
+    a_.and_(ecx, 4095);
+    a_.cmp(ecx, static_cast<int32_t>(4096 - bytes));
+    a_.ja(slow_);
+  }
   // Guest vector register r through the cache (xmm10-13, write-through).
   Xmm cached(unsigned r) const { return Xmm(xmm(static_cast<uint32_t>(kVecCacheFirst + e_.vcache_[r]))); }
   bool is_cached(unsigned r) const { return e_.vcache_[r] >= 0; }
@@ -366,14 +377,7 @@ void VecCode::setvl() {
 
 // Unit-stride vle/vse at EEW = SEW: the whole group in one guest page.
 void VecCode::mem(bool store) {
-  const unsigned total = p_.nregs * p_.bytes;
-  scalar_to_rax();
-  a_.cmp(rax, state_mem(offsetof(CpuState, mem_limit)));
-  a_.jae(slow_);
-  a_.mov(ecx, eax);
-  a_.and_(ecx, 4095);
-  a_.cmp(ecx, static_cast<int32_t>(4096 - total));
-  a_.ja(slow_);
+  address_in_one_page(p_.nregs * p_.bytes);
   for (unsigned k = 0; k < p_.nregs; ++k) {
     Mem g = ptr(kMem, rax, 0, static_cast<int32_t>(k * 16));
     if (store) {
@@ -390,13 +394,7 @@ void VecCode::mem(bool store) {
 // one page) in every element of the group.
 void VecCode::bload() {
   const unsigned esize = p_.sew / 8;
-  scalar_to_rax();
-  a_.cmp(rax, state_mem(offsetof(CpuState, mem_limit)));
-  a_.jae(slow_);
-  a_.mov(ecx, eax);
-  a_.and_(ecx, 4095);
-  a_.cmp(ecx, static_cast<int32_t>(4096 - esize));
-  a_.ja(slow_);
+  address_in_one_page(esize);
   switch (esize) {
     case 1: a_.movzx(eax, ptr(kMem, rax, 0, 0, 1)); break;
     case 2: a_.movzx(eax, ptr(kMem, rax, 0, 0, 2)); break;

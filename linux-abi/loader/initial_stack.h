@@ -42,6 +42,16 @@ struct StackLayout {
   uint64_t args_start = 0, args_end = 0;  // argv strings (for /proc/self/cmdline)
   uint64_t env_start = 0, env_end = 0;    // envp strings (for /proc/self/environ)
   std::vector<std::pair<uint64_t, uint64_t>> auxv_entries;  // as written, incl. AT_NULL
+  // The entries as the guest's memory holds them (8-byte key, 8-byte value):
+  // /proc/<pid>/auxv, PR_GET_AUXV, a core file's NT_AUXV.
+  std::string auxv_bytes() const {
+    std::string out;
+    for (const auto& [k, v] : auxv_entries) {
+      out.append(reinterpret_cast<const char*>(&k), 8);
+      out.append(reinterpret_cast<const char*>(&v), 8);
+    }
+    return out;
+  }
 };
 
 // Maps the "[stack]" VMA and writes the exec-time image. Returns false with

@@ -283,13 +283,10 @@ bool write_core_file(Process& p, Thread& self, int sig, const GuestSiginfo& info
       strncpy(ps.pr_psargs, args.c_str(), sizeof ps.pr_psargs - 1);
       add_note(&notes, NT_PRPSINFO, &ps, sizeof ps);
       add_note(&notes, kNtSiginfo, &info, sizeof info);
-      std::vector<uint64_t> auxv;
-      for (auto& [k, v] : p.stack().auxv_entries) {
-        auxv.push_back(k);
-        auxv.push_back(v);
-      }
-      if (auxv.empty() || auxv[auxv.size() - 2] != 0) auxv.insert(auxv.end(), {0, 0});
-      add_note(&notes, NT_AUXV, auxv.data(), auxv.size() * 8);
+      std::string auxv = p.stack().auxv_bytes();
+      const auto& entries = p.stack().auxv_entries;
+      if (entries.empty() || entries.back().first != 0) auxv.append(16, '\0');  // AT_NULL last
+      add_note(&notes, NT_AUXV, auxv.data(), auxv.size());
     }
     add_note(&notes, NT_PRFPREG, &t.fp, sizeof t.fp);
   }

@@ -134,6 +134,16 @@ bool thread_room() {
   return max <= 0 || live_threads() < max;
 }
 
+const cpu_set_t& hartd_cpus() {
+  static const cpu_set_t set = [] {
+    cpu_set_t s;
+    CPU_ZERO(&s);
+    sched_getaffinity(0, sizeof s, &s);
+    return s;
+  }();
+  return set;
+}
+
 bool ProcessTree::try_add_process(const char** which) {
   const char* dummy;
   if (!which) which = &dummy;
@@ -382,7 +392,6 @@ Thread& Process::add_thread_copy(const Vcpu& from) {
   t.sig.blocked = thread_of(from).sig.blocked;
   t.cred = thread_of(from).cred;
   memcpy(t.comm, thread_of(from).comm, sizeof t.comm);
-  t.has_affinity = thread_of(from).has_affinity;
   t.affinity = thread_of(from).affinity;
   t.inherit_timer_slack(thread_of(from));
   t.v_ctrl = thread_of(from).v_ctrl;
@@ -418,7 +427,7 @@ int Process::start_thread(Thread& t) {
   ever_started_ = true;
   t.host = th;
   t.running = true;
-  if (t.has_affinity) pthread_setaffinity_np(th, sizeof t.affinity, &t.affinity);
+  if (!CPU_EQUAL(&t.affinity, &hartd_cpus())) pthread_setaffinity_np(th, sizeof t.affinity, &t.affinity);
   return 0;
 }
 
@@ -1053,8 +1062,7 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   }
   c->fds_.set_lock_owner(c->pid_);
   ThreadSignals sig;
-  bool has_affinity = false;  // the caller's, read under mutex_
-  cpu_set_t affinity{};
+  cpu_set_t affinity;  // the caller's, read under mutex_
   {
     std::lock_guard<std::mutex> lock(mutex_);
     c->exe_path_ = exe_path_;
@@ -1069,7 +1077,6 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
     memcpy(c->rlimits, rlimits, sizeof rlimits);
     update_cpu_rlimit(*c);  // the child's own CPU time counts against RLIMIT_CPU
     memcpy(c->comm, caller.comm, sizeof comm);  // the child's leader is a copy of the caller
-    has_affinity = caller.has_affinity;
     affinity = caller.affinity;
     for (int s = 1; s <= kGuestNSig; ++s) c->signals.action[s] = signals.action[s];
     sig.blocked = caller.sig.blocked;
@@ -1083,7 +1090,6 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
     copy_registers(t.vcpu->state, caller.vcpu->state);
     t.sig = sig;
     t.inherit_timer_slack(caller);
-    t.has_affinity = has_affinity;
     t.affinity = affinity;
     t.v_ctrl = caller.v_ctrl;
     t.tagged_pmlen = caller.tagged_pmlen;

@@ -139,6 +139,9 @@ int live_processes();  // guest processes not yet zombie, every tree
 int live_threads();    // host threads running guest threads, every tree
 // Is there room for one more guest thread under the daemon's limit?
 bool thread_room();
+// The CPUs hartd's threads may run on, as it started: a guest thread's
+// until it sets its own (sched_setaffinity).
+const cpu_set_t& hartd_cpus();
 
 // One guest thread. Found from its Vcpu through Vcpu::user.
 struct Thread {
@@ -160,11 +163,10 @@ struct Thread {
   // Serving a system call (the run loop sets it around dispatch): /proc
   // shows the thread sleeping (S) then, running (R) otherwise.
   std::atomic<bool> in_syscall{false};
-  // sched_setaffinity's CPUs for this thread (has_affinity false: hartd's
-  // own, as it started): copied to new threads and fork children, applied
-  // to the host thread running it. Guarded by Process::mutex_.
-  bool has_affinity = false;
-  cpu_set_t affinity{};
+  // sched_setaffinity's CPUs for this thread (at first hartd_cpus()):
+  // copied to new threads and fork children, applied to the host thread
+  // running it. Guarded by Process::mutex_.
+  cpu_set_t affinity = hartd_cpus();
   // The thread's name (prctl PR_SET_NAME, /proc/<pid>/task/<tid>/comm),
   // NUL-padded: a new thread or fork child starts with its creator's, exec
   // sets it to the program's file name. Guarded by Process::mutex_.
@@ -536,11 +538,11 @@ class Process : public std::enable_shared_from_this<Process> {
   // kPrMdweNoInherit. prctl(PR_SET_THP_DISABLE)'s flag and PR_MCE_KILL's
   // policy (2 = PR_MCE_KILL_DEFAULT), inherited by fork and exec.
   std::atomic<uint32_t> mdwe{0};
+  std::atomic<bool> thp_disable{false};
+  std::atomic<int> mce_kill{2};
   // The largest VmSize and VmRSS /proc has shown (VmPeak, VmHWM: hartd
   // samples them when they are read, Linux at every change).
   std::atomic<uint64_t> vm_peak{0}, rss_peak{0};
-  std::atomic<bool> thp_disable{false};
-  std::atomic<int> mce_kill{2};
   // /proc/<pid>/coredump_filter: which mappings a core dump holds (Linux's
   // MMF_DUMP_* bits, default 0x33), inherited by fork, kept by exec.
   static constexpr uint32_t kCoredumpFilterDefault = 0x33, kCoredumpFilterBits = 0x1ff;

@@ -253,17 +253,6 @@ int64_t sys_getrandom(SyscallCtx& ctx) {
 // thread of the caller's process by its tid, another process of the launch
 // by its pid (its main thread); the outside init (pid 1) has hartd's CPUs.
 namespace {
-// hartd's CPUs as it started: what a thread has until it sets its own.
-const cpu_set_t& host_cpus() {
-  static const cpu_set_t set = [] {
-    cpu_set_t s;
-    CPU_ZERO(&s);
-    sched_getaffinity(0, sizeof s, &s);
-    return s;
-  }();
-  return set;
-}
-
 // fn(Thread&) for the task pid names, under its process's mutex: 0, or -ESRCH.
 template <class F>
 int with_task(SyscallCtx& ctx, int pid, F fn) {
@@ -279,11 +268,9 @@ int64_t sys_sched_getaffinity(SyscallCtx& ctx) {
   uint64_t size = ctx.a[1];
   if (pid < 0) return -ESRCH;
   if (size < 8 || (size & 7)) return -EINVAL;
-  cpu_set_t set = host_cpus();
+  cpu_set_t set = hartd_cpus();
   if (!(pid > 0 && is_outside_init(pid))) {
-    int r = with_task(ctx, pid, [&](Thread& t) {
-      if (t.has_affinity) set = t.affinity;
-    });
+    int r = with_task(ctx, pid, [&](Thread& t) { set = t.affinity; });
     if (r) return r;
   }
   uint64_t mask = 0;
@@ -305,7 +292,7 @@ int64_t sys_sched_setaffinity(SyscallCtx& ctx) {
   CPU_ZERO(&want);
   for (size_t i = 0; i < bytes.size() * 8 && i < CPU_SETSIZE; ++i)
     if (bytes[i / 8] & (1u << (i % 8))) CPU_SET(i, &want);
-  CPU_AND(&want, &want, &host_cpus());
+  CPU_AND(&want, &want, &hartd_cpus());
   if (pid > 0 && is_outside_init(pid)) return -EPERM;
   const Credentials& me = Process::thread_of(ctx.vcpu).cred;
   int64_t result = 0;
@@ -318,7 +305,6 @@ int64_t sys_sched_setaffinity(SyscallCtx& ctx) {
       result = -EINVAL;
       return;
     }
-    t.has_affinity = true;
     t.affinity = want;
     if (t.running && pthread_setaffinity_np(t.host, sizeof want, &want) != 0) result = -EINVAL;
   });
@@ -842,14 +828,8 @@ int64_t sys_prctl(SyscallCtx& ctx) {
       return p.mdwe.load();
     case kPrGetAuxv: {  // saved_auxv: the entries, then zeros
       if (ctx.a[3] || ctx.a[4]) return -EINVAL;
-      std::string saved(kSavedAuxvBytes, '\0');
-      size_t off = 0;
-      for (auto& [k, v] : p.stack().auxv_entries) {
-        if (off + 16 > saved.size()) break;
-        memcpy(&saved[off], &k, 8);
-        memcpy(&saved[off + 8], &v, 8);
-        off += 16;
-      }
+      std::string saved = p.stack().auxv_bytes();
+      saved.resize(kSavedAuxvBytes, '\0');
       uint64_t n = std::min<uint64_t>(ctx.a[2], saved.size());
       if (n && !p.as().write(ctx.a[1], saved.data(), n)) return -EFAULT;
       return static_cast<int64_t>(kSavedAuxvBytes);

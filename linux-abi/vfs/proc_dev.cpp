@@ -245,13 +245,11 @@ std::string cpus_allowed(const cpu_set_t& set, bool list) {
 std::string proc_status(Process& p, int tid) {
   Process::Info in = p.info();
   uint64_t pend = 0, shd, blk = 0, ign = 0, cgt = 0, queued = 0;
-  cpu_set_t cpus;  // hartd's own unless the thread set its affinity
-  CPU_ZERO(&cpus);
-  sched_getaffinity(getpid(), sizeof cpus, &cpus);
+  cpu_set_t cpus = hartd_cpus();
   {
     std::lock_guard<std::mutex> lock(p.mutex());
     if (Vcpu* v = p.thread_by_tid(tid)) {
-      if (Process::thread_of(*v).has_affinity) cpus = Process::thread_of(*v).affinity;
+      cpus = Process::thread_of(*v).affinity;
       ThreadSignals& ts = p.thread_signals(*v);
       pend = ts.pending.mask();
       blk = ts.blocked;
@@ -623,14 +621,7 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
   if (first == "cmdline") return text([t] { return join_nul(t->argv()); });
   if (first == "environ") return text([t] { return join_nul(t->envp()); });
   if (first == "auxv") {
-    return text([t] {
-      std::string data;
-      for (auto& [k, v] : t->stack().auxv_entries) {
-        data.append(reinterpret_cast<const char*>(&k), 8);
-        data.append(reinterpret_cast<const char*>(&v), 8);
-      }
-      return data;
-    });
+    return text([t] { return t->stack().auxv_bytes(); });
   }
   if (first == "statm") return text([t] { return proc_statm(*t); });
   if (first == "mounts" || first == "mountinfo") {

@@ -1,6 +1,7 @@
-// linux-abi/vfs/proc_tunables.cpp — /proc/<pid>/{oom_score_adj, loginuid,
-// sessionid, coredump_filter, timerslack_ns} and task/<tid>/{loginuid,
-// sessionid}: the rules are in proc_tunables.h.
+// linux-abi/vfs/proc_tunables.cpp — /proc/<pid>/{comm, oom_score_adj,
+// loginuid, sessionid, coredump_filter, timerslack_ns} and
+// task/<tid>/{comm, loginuid, sessionid} (kTunables): the rules are in
+// proc_tunables.h.
 #include "linux-abi/vfs/proc_tunables.h"
 
 #include <fcntl.h>
@@ -104,7 +105,7 @@ struct TunableFile : EmuFile {
   }
 };
 
-void oom_score_adj(std::shared_ptr<Process> t, TunableFile* f) {
+void oom_score_adj(std::shared_ptr<Process> t, int, TunableFile* f) {
   f->show = [t](std::string* out) {
     *out = std::to_string(t->oom_score_adj.load()) + "\n";
     return 0;
@@ -168,14 +169,14 @@ void loginuid(std::shared_ptr<Process> t, int tid, TunableFile* f) {
   };
 }
 
-void sessionid(std::shared_ptr<Process> t, TunableFile* f) {
+void sessionid(std::shared_ptr<Process> t, int, TunableFile* f) {
   f->show = [t](std::string* out) {
     *out = std::to_string(t->sessionid.load());
     return 0;
   };
 }
 
-void coredump_filter(std::shared_ptr<Process> t, TunableFile* f) {
+void coredump_filter(std::shared_ptr<Process> t, int, TunableFile* f) {
   f->show = [t](std::string* out) {
     char text[16];
     snprintf(text, sizeof text, "%08x\n", t->coredump_filter.load());
@@ -217,6 +218,29 @@ void timerslack_ns(std::shared_ptr<Process> t, int tid, TunableFile* f) {
   };
 }
 
+// The files, as fs/proc/base.c lists them: in the pid directory and (in_task)
+// in task/<tid>/ too, their mode, and what fills in the file.
+struct Tunable {
+  const char* name;
+  bool in_task;
+  int mode;
+  void (*make)(std::shared_ptr<Process>, int tid, TunableFile*);
+};
+constexpr Tunable kTunables[] = {
+    {"comm", true, 0644, comm},
+    {"loginuid", true, 0644, loginuid},
+    {"sessionid", true, 0444, sessionid},
+    {"oom_score_adj", false, 0644, oom_score_adj},
+    {"coredump_filter", false, 0644, coredump_filter},
+    {"timerslack_ns", false, 0666, timerslack_ns},
+};
+
+const Tunable* find_tunable(const std::string& name, bool in_task) {
+  for (const Tunable& t : kTunables)
+    if (name == t.name && (t.in_task || !in_task)) return &t;
+  return nullptr;
+}
+
 }  // namespace
 
 int open_emu_file(std::shared_ptr<EmuFile> f, int64_t flags, std::shared_ptr<HostFd>* file) {
@@ -231,29 +255,22 @@ int open_emu_file(std::shared_ptr<EmuFile> f, int64_t flags, std::shared_ptr<Hos
   return 0;
 }
 
-bool is_proc_tunable(const std::string& name, bool in_task) {
-  if (name == "comm" || name == "loginuid" || name == "sessionid") return true;
-  return !in_task &&
-         (name == "oom_score_adj" || name == "coredump_filter" || name == "timerslack_ns");
-}
+bool is_proc_tunable(const std::string& name, bool in_task) { return find_tunable(name, in_task); }
 
 int open_proc_tunable(std::shared_ptr<Process> t, int tid, const std::string& name,
                       int64_t flags, std::shared_ptr<HostFd>* file) {
+  const Tunable* tn = find_tunable(name, false);  // (the callers chose by directory)
+  if (!tn) return -ENOENT;
   int acc = static_cast<int>(flags & O_ACCMODE);
-  bool write = acc == O_WRONLY || acc == O_RDWR;
-  if (write && name != "timerslack_ns") {  // 0644 (sessionid 0444: it has no write at all)
+  if ((acc == O_WRONLY || acc == O_RDWR) && !(tn->mode & 0002)) {
+    // The proc inode's owner is the task's euid: the owner's write bit, or
+    // CAP_DAC_OVERRIDE (which also opens sessionid, whose writes then fail).
     Thread* me = current_thread();
-    bool owner = name != "sessionid" && me && me->cred.fsuid == t->creds().euid;
+    bool owner = (tn->mode & 0200) && me && me->cred.fsuid == t->creds().euid;
     if (!owner && !(me && me->cred.capable(kCapDacOverride))) return -EACCES;
   }
   auto f = std::make_shared<TunableFile>();
-  if (name == "oom_score_adj") oom_score_adj(t, f.get());
-  else if (name == "comm") comm(t, tid, f.get());
-  else if (name == "loginuid") loginuid(t, tid, f.get());
-  else if (name == "sessionid") sessionid(t, f.get());
-  else if (name == "coredump_filter") coredump_filter(t, f.get());
-  else if (name == "timerslack_ns") timerslack_ns(t, tid, f.get());
-  else return -ENOENT;
+  tn->make(t, tid, f.get());
   return open_emu_file(std::move(f), flags, file);
 }
 
