@@ -567,7 +567,41 @@ void Process::thread_exited(Thread& t) {
     signal_cv_.notify_all();
   }
   gone.reset();
-  if (last) become_zombie();
+  if (last) {
+    become_zombie();
+    return;
+  }
+  if (exited()) return;  // the whole group goes: become_zombie signals them once
+  // As Linux's forget_original_parent() for a thread that leaves a living
+  // group: the children it forked pass to another thread of this process,
+  // and those that asked for it get their parent-death signal.
+  std::vector<std::shared_ptr<Process>> pdeath;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> tl(g_tree_mutex);
+    int heir = threads_.empty() ? 0 : threads_.front()->tid;
+    for (auto& c : children_) {
+      if (c->parent_tid_ != t.tid) continue;
+      c->parent_tid_ = heir;
+      if (!c->zombie_ && c->pdeath_signal.load()) pdeath.push_back(c);
+    }
+  }
+  send_pdeath_signals(pdeath);
+}
+
+void Process::send_pdeath_signals(const std::vector<std::shared_ptr<Process>>& children) {
+  // From this process (Linux: SEND_SIG_NOINFO, SI_USER with the tgid).
+  if (children.empty()) return;
+  uint32_t uid = creds().ruid;
+  for (auto& c : children) {
+    GuestSiginfo info{};
+    info.si_signo = c->pdeath_signal.load();
+    if (!info.si_signo) continue;
+    info.si_code = 0;  // SI_USER
+    info.f.kill.pid = pid_;
+    info.f.kill.uid = uid;
+    send_signal(*c, nullptr, info, nullptr);
+  }
 }
 
 // ---- exit --------------------------------------------------------------------------
@@ -732,16 +766,8 @@ void Process::become_zombie() {
   }
   orphans.clear();  // zombies among them go now; live ones are reaped by nobody
   // Each orphan that asked for it gets its parent-death signal, from the
-  // parent (Linux's forget_original_parent: SI_USER, the parent's pid).
-  for (auto& c : pdeath) {
-    GuestSiginfo info{};
-    info.si_signo = c->pdeath_signal.load();
-    if (!info.si_signo) continue;
-    info.si_code = 0;  // SI_USER
-    info.f.kill.pid = pid_;
-    info.f.kill.uid = creds_.ruid;
-    send_signal(*c, nullptr, info, nullptr);
-  }
+  // parent (Linux's forget_original_parent).
+  send_pdeath_signals(pdeath);
   // The translations go last: freeing tens of thousands of blocks need not
   // delay the parent's wait (or the launcher's exit event).
   cache.reset();
@@ -1122,6 +1148,7 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
     return nullptr;
   }
   c->parent_ = shared_from_this();
+  c->parent_tid_ = caller.tid;
   children_.push_back(c);
   pid_table()[c->pid_] = c;
   return c;
@@ -1177,6 +1204,13 @@ void Process::exec_replace(Thread& caller, std::unique_ptr<AddressSpace> as,
     }
     caller.sig.ss_sp = caller.sig.ss_size = 0;
     caller.sig.ss_flags = kSS_DISABLE;
+    {
+      // The children of the caller (and, by now, of the threads that left)
+      // follow it to the leader's tid.
+      std::lock_guard<std::mutex> tl(g_tree_mutex);
+      for (auto& c : children_)
+        if (c->parent_tid_ == caller.tid) c->parent_tid_ = pid_;
+    }
     caller.tid = pid_;
     caller.clear_child_tid = 0;
     caller.robust_list = caller.robust_list_len = 0;

@@ -526,7 +526,8 @@ class Process : public std::enable_shared_from_this<Process> {
   static constexpr uint32_t kAuditUnset = 0xffffffffu;
   std::atomic<uint32_t> loginuid{kAuditUnset}, sessionid{kAuditUnset};
   // prctl(PR_SET_PDEATHSIG): the signal this process gets when its parent
-  // exits (0: none); not inherited by fork; cleared by a credential change.
+  // exits, or the parent's thread that forked it (0: none); not inherited by
+  // fork; cleared by a credential change.
   std::atomic<int> pdeath_signal{0};
   // prctl(PR_SET_DUMPABLE): 1 (SUID_DUMP_USER) or 0; inherited by fork, 1
   // again after exec; a credential change makes it 0 (suid_dumpable's
@@ -602,6 +603,8 @@ class Process : public std::enable_shared_from_this<Process> {
   std::unique_ptr<Thread> take_thread_locked(Thread& t);
   Thread& new_thread_locked(int tid);
   void become_zombie();
+  // Each child's pdeath_signal (PR_SET_PDEATHSIG), from this process.
+  void send_pdeath_signals(const std::vector<std::shared_ptr<Process>>& children);
   void set_exiting(bool signaled, int code_or_sig, Thread* dumper = nullptr,
                    const GuestSiginfo* info = nullptr);
   void release_vfork_parent();
@@ -645,6 +648,10 @@ class Process : public std::enable_shared_from_this<Process> {
   std::atomic<bool> vfork_released_{false};
   // Tree (tree lock).
   std::weak_ptr<Process> parent_;
+  // The parent's thread that forked this process (Linux's real_parent is a
+  // thread): when it exits, the child passes to a sibling thread and gets
+  // its pdeath_signal, though the parent process lives on.
+  int parent_tid_ = 0;
   bool launched_ = false;  // made by create(), not fork: the launcher is its parent
   std::vector<std::shared_ptr<Process>> children_;
   bool zombie_ = false;

@@ -17,7 +17,9 @@
 //     shows the name as it is, another process may not rename ours;
 //   - PR_SET_DUMPABLE 0 is inherited by fork and such a process dumps no
 //     core; PR_SET_PDEATHSIG delivers its signal (SI_USER, from the old
-//     parent) when the parent exits, and is not inherited by fork.
+//     parent) when the parent exits, and is not inherited by fork; the
+//     parent is the thread that forked: its exit sends the signal while
+//     the process lives on, and the child stays the process's child.
 //   - /proc/self/status has Linux 6.1+'s lines in its order (where uname
 //   shows such a kernel; x86's own lines left out of the native run), and
 //   its memory lines add up: VmRSS = RssAnon + RssFile + RssShmem, statm's
@@ -299,6 +301,51 @@ static void pdeathsig(void) {
   kill(orphan, SIGKILL);
   BOOL("orphan reaped by the subreaper", waitpid(orphan, &st, 0) == orphan);
   prctl(PR_SET_CHILD_SUBREAPER, 0);
+}
+
+struct forker {
+  int p[2], go[2];
+  pid_t child;
+};
+
+static void* forking_thread(void* arg) {
+  struct forker* f = arg;
+  pid_t c = fork();
+  if (c == 0) {
+    pipe_w = f->p[1];
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_usr1;
+    sa.sa_flags = SA_SIGINFO;
+    sigaction(SIGUSR1, &sa, 0);
+    prctl(PR_SET_PDEATHSIG, SIGUSR1);
+    char x = 1;
+    write(f->go[1], &x, 1);
+    for (int i = 0; i < 100; ++i) sleep(1);  // killed by the test once its signal came
+    _exit(0);
+  }
+  f->child = c;
+  char x;
+  read(f->go[0], &x, 1);  // the child has its pdeathsig
+  return 0;
+}
+
+static void pdeathsig_thread(void) {
+  struct forker f;
+  pipe(f.p);
+  pipe(f.go);
+  pthread_t th;
+  pthread_create(&th, 0, forking_thread, &f);
+  pthread_join(th, 0);
+  alarm(20);
+  int got[3] = {0, 0, 0};
+  read(f.p[0], got, sizeof got);
+  alarm(0);
+  SAY("child of an ended thread got signal %d, SI_USER %s, from this process %s", got[0],
+      got[1] == SI_USER ? "yes" : "no", got[2] == getpid() ? "yes" : "no");
+  kill(f.child, SIGKILL);
+  int st = 0;
+  BOOL("it is still this process's child", waitpid(f.child, &st, 0) == f.child);
 }
 
 static pthread_barrier_t names_barrier;
@@ -666,5 +713,6 @@ int main(void) {
   oom_score_adj();
   dumpable();
   pdeathsig();
+  pdeathsig_thread();
   return 0;
 }
