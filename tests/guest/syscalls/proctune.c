@@ -243,6 +243,16 @@ static void on_usr1(int sig, siginfo_t* si, void* ctx) {
   write(pipe_w, v, sizeof v);
 }
 
+// SIGUSR1's signo, si_code and si_pid go to fd.
+static void catch_usr1(int fd) {
+  pipe_w = fd;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_usr1;
+  sa.sa_flags = SA_SIGINFO;
+  sigaction(SIGUSR1, &sa, 0);
+}
+
 static void pdeathsig(void) {
   int v = -1;
   OK("get pdeathsig", prctl(PR_GET_PDEATHSIG, &v));
@@ -259,12 +269,7 @@ static void pdeathsig(void) {
   if (mid == 0) {
     pid_t g = fork();
     if (g == 0) {
-      pipe_w = p[1];
-      struct sigaction sa;
-      memset(&sa, 0, sizeof sa);
-      sa.sa_sigaction = on_usr1;
-      sa.sa_flags = SA_SIGINFO;
-      sigaction(SIGUSR1, &sa, 0);
+      catch_usr1(p[1]);
       prctl(PR_SET_PDEATHSIG, SIGUSR1);
       int w = -1;
       prctl(PR_GET_PDEATHSIG, &w);
@@ -312,12 +317,7 @@ static void* forking_thread(void* arg) {
   struct forker* f = arg;
   pid_t c = fork();
   if (c == 0) {
-    pipe_w = f->p[1];
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = on_usr1;
-    sa.sa_flags = SA_SIGINFO;
-    sigaction(SIGUSR1, &sa, 0);
+    catch_usr1(f->p[1]);
     prctl(PR_SET_PDEATHSIG, SIGUSR1);
     char x = 1;
     write(f->go[1], &x, 1);
