@@ -19,14 +19,14 @@ constexpr uint64_t kMaxIndexSpan = kGuardBytes / 4;
 }  // namespace
 
 void Emitter::plan_indexed() {
-  indexed_ = take_vector(ir_.insns.size(), Indexed{});
+  indexed_ = arena_.array(ir_.insns.size(), Indexed{});
   // Counting blocks: the retry path of the fault stub (below) would count
   // the block's first instructions twice.
   if (tb_->flags & kTbCount) return;
   // Unsigned upper bounds of the block's values, forwards (UINT64_MAX:
   // unknown), and which temps are constants.
-  std::vector<uint64_t> bound = take_vector(ir_.num_temps, UINT64_MAX);
-  std::vector<int> def = take_vector(ir_.num_temps, -1);
+  ArenaArray<uint64_t> bound = arena_.array(ir_.num_temps, UINT64_MAX);
+  ArenaArray<int> def = arena_.array(ir_.num_temps, -1);
   auto cval = [&](Temp t, uint64_t* v) {
     if (def[t] < 0 || ir_.insns[def[t]].op != IrOp::movi) return false;
     *v = static_cast<uint64_t>(ir_.insns[def[t]].imm);
@@ -87,8 +87,6 @@ void Emitter::plan_indexed() {
     indexed_[k] = {base, static_cast<uint32_t>(bound[index])};
     if (last_use_[base] < static_cast<int>(k)) last_use_[base] = static_cast<int>(k);
   }
-  give_vector(bound);
-  give_vector(def);
 }
 
 Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real) {
