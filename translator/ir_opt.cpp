@@ -168,21 +168,6 @@ uint64_t ir_eval(IrOp op, uint64_t a, uint64_t b, uint8_t aux) {
   }
 }
 
-void ir_remove_x0(IrBlock& b) {
-  // In place: the block's vector keeps its capacity (the JIT reuses it).
-  size_t kept = 0;
-  for (size_t k = 0; k < b.insns.size(); ++k) {
-    IrInsn i = b.insns[k];
-    if (i.op == IrOp::set_reg && i.imm == 0) continue;
-    if (i.op == IrOp::get_reg && i.imm == 0) {
-      i.op = IrOp::movi;
-      i.imm = 0;
-    }
-    b.insns[kept++] = i;
-  }
-  b.insns.resize(kept);
-}
-
 void ir_propagate(IrBlock& b) {
   const uint32_t n = b.num_temps;
   ArenaScope arena;
@@ -236,6 +221,11 @@ void ir_propagate(IrBlock& b) {
   };
 
   for (IrInsn& i : b.insns) {
+    // x0 reads as 0 (its writes go in ir_dce).
+    if (i.op == IrOp::get_reg && i.imm == 0) {
+      i.op = IrOp::movi;
+      i.imm = 0;
+    }
     const IrOpInfo& info = ir_info(i.op);
     if (info.nargs >= 1) i.a = alias[i.a];
     if (info.nargs >= 2) i.b = alias[i.b];
@@ -356,7 +346,7 @@ void ir_dce(IrBlock& b) {
       std::fill(std::begin(f_overwritten), std::end(f_overwritten), false);
     }
     if (i.op == IrOp::set_reg) {
-      if (x_overwritten[i.imm]) continue;
+      if (i.imm == 0 || x_overwritten[i.imm]) continue;  // (x0: no register)
       x_overwritten[i.imm] = true;
     } else if (i.op == IrOp::set_freg) {
       if (f_overwritten[i.imm]) continue;
@@ -369,14 +359,13 @@ void ir_dce(IrBlock& b) {
     if (info.nargs >= 2) used[i.b] = true;
     if (info.nargs >= 3) used[i.c] = true;
   }
-  size_t kept = 0;  // in place, as ir_remove_x0
+  size_t kept = 0;  // in place: the block's vector keeps its capacity (the JIT reuses it)
   for (size_t k = 0; k < b.insns.size(); ++k)
     if (keep[k]) b.insns[kept++] = b.insns[k];
   b.insns.resize(kept);
 }
 
 void ir_optimize(IrBlock& b) {
-  ir_remove_x0(b);
   ir_propagate(b);
   ir_dce(b);
   ir_narrow(b);
