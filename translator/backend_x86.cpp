@@ -531,7 +531,50 @@ void Emitter::evict_all_volatile() {
   for (int r = 0; r < 32; ++r) evict(LocKind::GuestF, r);
 }
 
-void Emitter::emit_leave_plain() { a_.jmp(state_mem(offsetof(CpuState, jit_exit))); }
+void Emitter::emit_leave_plain() { embed(stub_templates().leave); }
+
+namespace {
+// The bytes asmjit emits for what `body` assembles.
+template <class F>
+StubBytes assemble_stub(F body) {
+  CodeHolder code;
+  code.init(Environment::host());
+  Assembler a(&code);
+  body(a);
+  const CodeBuffer& buf = code.textSection()->buffer();
+  StubBytes s;
+  if (buf.size() > sizeof s.b) abort();  // (a template that cannot fit: a bug here)
+  s.n = static_cast<uint8_t>(buf.size());
+  memcpy(s.b, buf.data(), buf.size());
+  return s;
+}
+}  // namespace
+
+const StubTemplates& stub_templates() {
+  static const StubTemplates t = [] {
+    StubTemplates r;
+    auto leave = [](Assembler& a) { a.jmp(state_mem(offsetof(CpuState, jit_exit))); };
+    r.store_pc = assemble_stub([](Assembler& a) { a.mov(state_mem(offsetof(CpuState, pc)), rcx); });
+    r.leave = assemble_stub(leave);
+    r.leave0 = assemble_stub([&](Assembler& a) {
+      a.xor_(eax, eax);
+      leave(a);
+    });
+    r.fault_head = assemble_stub([](Assembler& a) {
+      a.mov(state_mem(offsetof(CpuState, fault_addr)), rax);
+      a.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(0x7fffffff));  // (imm32: patched)
+    });
+    for (int w = 0; w < 2; ++w)
+      r.fault_tail[w] = assemble_stub([&](Assembler& a) {
+        a.mov(state_mem(offsetof(CpuState, fault_is_write), 4), Imm(w));
+        a.mov(state_mem(offsetof(CpuState, exit_reason), 4), Imm(static_cast<int>(ExitReason::MemFault)));
+        a.xor_(eax, eax);
+        leave(a);
+      });
+    return r;
+  }();
+  return t;
+}
 
 // A chainable exit: a jmp rel32 — or, for the taken side of a branch, the
 // jcc rel32 itself — whose rel32 field link() patches (4-byte aligned, so
@@ -559,8 +602,7 @@ void Emitter::emit_exit_jump(int index, uint64_t target_pc, CondCode cc) {
 void Emitter::emit_exit_stub(const ExitStub& s) {
   a_.bind(s.label);
   tb_->exits[s.index].stub_offset = static_cast<uint32_t>(a_.offset());
-  a_.mov(rcx, s.target_pc);
-  a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
+  emit_store_pc(s.target_pc);
   // mov rax, imm64 always in its 10-byte form, so a copy of this code for
   // another TB (shared translations) can rewrite the imm64 in place.
   const uint64_t self = reinterpret_cast<uint64_t>(tb_) | static_cast<uint64_t>(s.index + 1);
@@ -966,8 +1008,7 @@ void Emitter::emit_helper(const IrInsn& i) {
   Label ok = a_.newLabel();
   a_.cmp(state_mem(offsetof(CpuState, exit_reason), 4), 0);
   a_.je(ok);
-  a_.xor_(eax, eax);
-  emit_leave_plain();
+  emit_leave0();
   a_.bind(ok);
 }
 
@@ -994,8 +1035,7 @@ void Emitter::emit_jump_ind(const IrInsn& i) {
   a_.jne(miss);
   a_.jmp(ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, code))));
   a_.bind(miss);
-  a_.xor_(eax, eax);
-  emit_leave_plain();
+  emit_leave0();
 }
 
 std::string Emitter::emit_int(const IrInsn& i) {
@@ -1209,10 +1249,8 @@ std::string Emitter::emit_int(const IrInsn& i) {
     case IrOp::exit:
       a_.mov(state_mem(offsetof(CpuState, insn_bits), 4), Imm(static_cast<int32_t>(i.imm2)));
       a_.mov(state_mem(offsetof(CpuState, exit_reason), 4), Imm(i.aux));
-      a_.mov(rcx, static_cast<uint64_t>(i.imm));
-      a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
-      a_.xor_(eax, eax);
-      emit_leave_plain();
+      emit_store_pc(static_cast<uint64_t>(i.imm));
+      emit_leave0();
       return "";
     default:
       if (i.op >= IrOp::shadd && i.op <= IrOp::clmulr) return emit_bitmanip(i);
@@ -1397,10 +1435,8 @@ std::string Emitter::run() {
     finish_loop();
   } else {
     a_.bind(req_label_);
-    a_.mov(rcx, tb_->pc);
-    a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
-    a_.xor_(eax, eax);
-    emit_leave_plain();
+    emit_store_pc(tb_->pc);
+    emit_leave0();
   }
   if (tb_->flags & kTbCount) emit_count_cold();
   for (const ColdStub& s : cold_) {

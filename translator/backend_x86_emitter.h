@@ -78,6 +78,23 @@ inline Mem state_mem(size_t off, uint32_t size = 8) {
 inline Mem xreg_mem(int r, uint32_t size = 8) { return state_mem(offsetof(CpuState, x) + 8 * r, size); }
 inline Mem freg_mem(int r, uint32_t size = 8) { return state_mem(offsetof(CpuState, f) + 8 * r, size); }
 
+// Fixed instruction sequences of the cold paths, assembled once by asmjit
+// and copied into blocks as bytes (BaseAssembler::embed): the same bytes
+// asmjit would emit, at a fraction of the cost of encoding them again for
+// every exit and every memory check (issue 13: translation time).
+struct StubBytes {
+  uint8_t n = 0;
+  uint8_t b[31];
+};
+struct StubTemplates {
+  StubBytes store_pc;       // mov [r15 + pc], rcx
+  StubBytes leave;          // jmp [r15 + jit_exit]
+  StubBytes leave0;         // xor eax, eax; jmp [r15 + jit_exit]
+  StubBytes fault_head;     // mov [r15 + fault_addr], rax; mov dword [r15 + fault_kind], imm32 (the last 4 bytes)
+  StubBytes fault_tail[2];  // mov dword [r15 + fault_is_write], 0 / 1; mov dword [r15 + exit_reason], MemFault; leave0
+};
+const StubTemplates& stub_templates();
+
 // The default target of a chainable exit (see emit_exit_jump).
 struct ExitStub {
   Label label;
@@ -187,6 +204,13 @@ class Emitter {
   Gp pinned_of(int xreg) const;
   int pinned_target(Temp dst) const;  // guest reg the dst goes to next, if pinned; else -1
   void emit_leave_plain();
+  void embed(const StubBytes& s) { a_.embed(s.b, s.n); }
+  void emit_leave0() { embed(stub_templates().leave0); }  // leave with rax = 0
+  // mov rcx, pc; mov [r15 + pc], rcx
+  void emit_store_pc(uint64_t pc) {
+    a_.mov(rcx, pc);
+    embed(stub_templates().store_pc);
+  }
   void emit_exit_jump(int index, uint64_t target_pc, CondCode cc = kNoCond);
   void emit_exit_stub(const ExitStub& s);
 

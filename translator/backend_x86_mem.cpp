@@ -182,8 +182,7 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
     for (int p = 0; p < 7; ++p)  // lent registers get their guest values back (stored at lend)
       if (s.lent >> p & 1) a_.mov(gp_of_id(kPinnedRegs[p].host_id), xreg_mem(pins().xreg_of_pin[p]));
     if (loop_) emit_loop_leave();  // (after the deferred values, which may be in resident registers)
-    a_.mov(rcx, s.pc);
-    a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
+    emit_store_pc(s.pc);
   };
   if (s.indexed) {
     // The base failed; the access's own address decides.
@@ -201,14 +200,15 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
     // it back): leave with the state exact before this insn, which runs
     // again in a block of its own, checked as usual.
     restore();
-    a_.xor_(eax, eax);
-    emit_leave_plain();
+    emit_leave0();
     a_.bind(fault);
   } else if (s.addr_reg >= 0) {
     a_.mov(rax, gp_of_id(s.addr_reg));
   }
-  a_.mov(state_mem(offsetof(CpuState, fault_addr)), rax);
-  a_.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(s.fault_kind));
+  StubBytes head = stub_templates().fault_head;  // fault_addr, fault_kind
+  const int32_t kind = s.fault_kind;
+  memcpy(head.b + head.n - 4, &kind, 4);
+  embed(head);
   if (s.align_mask) {
     Label aligned = a_.newLabel();
     a_.test(al, s.align_mask);
@@ -217,10 +217,7 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
     a_.bind(aligned);
   }
   restore();
-  a_.mov(state_mem(offsetof(CpuState, fault_is_write), 4), Imm(s.is_write ? 1 : 0));
-  a_.mov(state_mem(offsetof(CpuState, exit_reason), 4), Imm(static_cast<int>(ExitReason::MemFault)));
-  a_.xor_(eax, eax);
-  emit_leave_plain();
+  embed(stub_templates().fault_tail[s.is_write ? 1 : 0]);
 }
 
 }  // namespace hart::x86be
