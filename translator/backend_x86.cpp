@@ -1450,10 +1450,11 @@ std::string Emitter::run() {
 
 std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, TranslationBlock* tb,
                        const std::vector<DecodedInsn>& helper_insns, const BackendOptions& opt,
-                       BlockRecovery* recovery) {
+                       BlockRecovery* recovery, PcMap* pc_map) {
   x86be::Emitter e(a, ir, tb, helper_insns, opt, recovery);
   std::string err = e.run();
-  tb->pc_map = std::make_shared<const PcMap>(std::move(e.pc_map));
+  if (pc_map) *pc_map = std::move(e.pc_map);
+  else tb->pc_map = std::make_shared<const PcMap>(std::move(e.pc_map));
   return err;
 }
 

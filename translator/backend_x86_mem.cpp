@@ -23,6 +23,9 @@ void Emitter::plan_indexed() {
   // Counting blocks: the retry path of the fault stub (below) would count
   // the block's first instructions twice.
   if (tb_->flags & kTbCount) return;
+  if (std::none_of(ir_.insns.begin(), ir_.insns.end(),
+                   [](const IrInsn& i) { return i.op == IrOp::load || i.op == IrOp::store; }))
+    return;  // (no access to plan for)
   // Unsigned upper bounds of the block's values, forwards (UINT64_MAX:
   // unknown), and which temps are constants.
   ArenaArray<uint64_t> bound = arena_.array(ir_.num_temps, UINT64_MAX);

@@ -51,6 +51,15 @@ bool low_from_low(IrOp op) {
 }  // namespace
 
 void ir_narrow(IrBlock& b) {
+  // Nothing to narrow in a block without these ops (most blocks): no walk.
+  bool any = false;
+  for (const IrInsn& i : b.insns)
+    if (i.op == IrOp::sext_w || i.op == IrOp::zext_w || i.op == IrOp::shlw || i.op == IrOp::rotlw ||
+        i.op == IrOp::rotrw) {
+      any = true;
+      break;
+    }
+  if (!any) return;
   const uint32_t n = b.num_temps;
   ArenaScope arena;
   ArenaArray<bool> full = arena.array(n, false);  // some reader needs the upper 32 bits

@@ -498,7 +498,8 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   bopt.host_popcnt = host_.popcnt;
   bopt.host_pclmul = host_.pclmul;
   bopt.host_sse41 = host_.sse41;
-  std::string err = emit_block(a, blk.ir, tb, data->helper_insns, bopt, &data->recovery);
+  std::string err = emit_block(a, blk.ir, tb, data->helper_insns, bopt, &data->recovery, &data->pc_map);
+  tb->pc_map = std::shared_ptr<const PcMap>(data, &data->pc_map);  // (owned by data)
   if (err.empty() && emit_errors.too_large) err = "block larger than the emit buffer";
   phase_done(2);
   if (!err.empty()) {
