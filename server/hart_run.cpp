@@ -91,6 +91,12 @@ void print_jit_stats(const hart::Jit& jit) {
           (unsigned long long)st.published, (unsigned long long)st.interpreted,
           (unsigned long long)st.retried, st.retried ? " (last: " : "",
           st.retried ? (st.last_retry + ")").c_str() : "");
+  if (st.insns)
+    fprintf(stderr,
+            "hart-run: ns per guest instruction by phase: frontend %.0f, IR passes %.0f, backend %.0f, "
+            "install %.0f\n",
+            double(st.frontend_ns) / double(st.insns), double(st.passes_ns) / double(st.insns),
+            double(st.backend_ns) / double(st.insns), double(st.install_ns) / double(st.insns));
 }
 
 int fail(const std::string& msg) {
@@ -373,6 +379,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<hart::Jit> jit = hart::Jit::create(&err);
   if (!jit) return fail(err);
   if (perf_map) jit->enable_perf_map();
+  if (const char* v = getenv("HART_JIT_STATS"); v && *v && strcmp(v, "0") != 0) jit->set_phase_timing(true);
   // One guest process until it forks or execs: publish translations for
   // sharing only from then on.
   jit->set_share_policy(hart::Jit::SharePolicy::WhenShared);

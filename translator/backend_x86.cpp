@@ -65,36 +65,23 @@ PinTable::PinTable() {
 Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
                  const std::vector<DecodedInsn>& helpers, const BackendOptions& opt,
                  BlockRecovery* recovery)
-    : a_(a), ir_(ir), tb_(tb), helpers_(helpers), opt_(opt), loc_(take_vector(ir.num_temps, Loc{})),
-      last_use_(take_vector(ir.num_temps, -1)), gp_owner_(take_vector(16, kNoTemp)),
-      xmm_owner_(take_vector(16, kNoTemp)), slot_busy_(take_vector(kSpillSlots, false)),
-      boxed_(take_vector(ir.num_temps, false)), next_use_(take_vector(ir.num_temps, INT_MAX)),
-      first_use_(take_vector(ir.insns.size(), INT_MAX)), arg_next_(take_vector(ir.insns.size() * 3, INT_MAX)),
-      xhome_(take_vector<int8_t>(ir.num_temps, -1)), alt_reg_(take_vector<int8_t>(ir.num_temps, -1)),
-      checked_disp_(take_vector<int64_t>(ir.num_temps, INT64_MAX)),
-      lend_ok_(take_vector<uint8_t>(ir.insns.size(), 0)), lend_soft_(take_vector<uint8_t>(ir.insns.size(), 0)),
-      rec_(recovery), next_set_(take_vector(ir.insns.size(), -1)), prev_fault_(take_vector(ir.insns.size(), -1)),
-      pending_mask_(take_vector<uint32_t>(ir.num_temps, 0)), real_last_(take_vector(0, 0)),
+    : a_(a), ir_(ir), tb_(tb), helpers_(helpers), opt_(opt), loc_(arena_.array(ir.num_temps, Loc{})),
+      last_use_(arena_.array(ir.num_temps, -1)), gp_owner_(arena_.array(16, kNoTemp)),
+      xmm_owner_(arena_.array(16, kNoTemp)), slot_busy_(arena_.array(kSpillSlots, false)),
+      boxed_(arena_.array(ir.num_temps, false)), next_use_(arena_.array(ir.num_temps, INT_MAX)),
+      first_use_(arena_.array(ir.insns.size(), INT_MAX)), arg_next_(arena_.array(ir.insns.size() * 3, INT_MAX)),
+      xhome_(arena_.array<int8_t>(ir.num_temps, -1)), alt_reg_(arena_.array<int8_t>(ir.num_temps, -1)),
+      checked_disp_(arena_.array<int64_t>(ir.num_temps, INT64_MAX)),
+      lend_ok_(arena_.array<uint8_t>(ir.insns.size(), 0)), lend_soft_(arena_.array<uint8_t>(ir.insns.size(), 0)),
+      rec_(recovery), next_set_(arena_.array(ir.insns.size(), -1)), prev_fault_(arena_.array(ir.insns.size(), -1)),
+      pending_mask_(arena_.array<uint32_t>(ir.num_temps, 0)),
       cold_(take_vector(0, ColdStub{})), exit_stubs_(take_vector(0, ExitStub{})) {
   for (int& b : pin_busy_until_) b = -1;
   for (Temp& t : pending_) t = kNoTemp;
 }
 
 Emitter::~Emitter() {
-  give_vector(loc_);
-  for (auto* v : {&last_use_, &next_use_, &first_use_, &arg_next_, &next_set_, &prev_fault_, &real_last_})
-    give_vector(*v);
-  give_vector(gp_owner_);
-  give_vector(xmm_owner_);
-  give_vector(slot_busy_);
-  give_vector(boxed_);
-  give_vector(xhome_);
-  give_vector(alt_reg_);
-  give_vector(checked_disp_);
-  give_vector(indexed_);
-  give_vector(lend_ok_);
-  give_vector(lend_soft_);
-  give_vector(pending_mask_);
+  // (The arena tables go with arena_.)
   give_vector(cold_);
   give_vector(exit_stubs_);
 }
@@ -241,6 +228,7 @@ void Emitter::cancel_pending(int x) {
   Temp t = pending_[x];
   if (t == kNoTemp) return;
   pending_[x] = kNoTemp;
+  pending_bits_ &= ~(1u << x);
   pending_mask_[t] &= ~(1u << x);
   if (last_use_[t] > static_cast<int>(idx_) || is_operand(t)) return;
   // Kept alive only for this register: release its location.
@@ -253,15 +241,19 @@ void Emitter::park_dying(const IrInsn& i) {
   // A deferred value read for the last time here, in a register, with no
   // pool register free: stored home now, so that its register can take
   // this insn's result instead of being held until x's next set_reg.
+  if (!pending_bits_) return;
   uint32_t args[3];
   int n = ir_args(i, args);
-  bool pool_free = false;
-  for (const Gp& r : kPool)
-    if (is_pool(r.id()) && gp_owner_[r.id()] == kNoTemp && !reserved_[r.id()]) pool_free = true;
+  int pool_free = -1;  // (found once, if an argument needs it)
   for (int k = 0; k < n; ++k) {
     Temp t = args[k];
-    if (!pending_mask_[t] || real_last_[t] != static_cast<int>(idx_) || loc_[t].kind != LocKind::Gp || pool_free)
-      continue;
+    if (!pending_mask_[t] || real_last_[t] != static_cast<int>(idx_) || loc_[t].kind != LocKind::Gp) continue;
+    if (pool_free < 0) {
+      pool_free = 0;
+      for (const Gp& r : kPool)
+        if (is_pool(r.id()) && gp_owner_[r.id()] == kNoTemp && !reserved_[r.id()]) pool_free = 1;
+    }
+    if (pool_free) continue;
     const Loc keep = loc_[t];
     park(t, gp_of_id(keep.reg));
     loc_[t] = keep;  // still read from the register by this insn
@@ -271,12 +263,13 @@ void Emitter::park_dying(const IrInsn& i) {
 
 void Emitter::park(Temp t, const Gp& from) {
   int first = -1;
-  for (int x = 1; x < 32; ++x) {
-    if (!(pending_mask_[t] >> x & 1)) continue;
+  for (uint32_t m = pending_mask_[t]; m; m &= m - 1) {
+    const int x = __builtin_ctz(m);
     a_.mov(xreg_mem(x), from);
     pending_[x] = kNoTemp;
     if (first < 0) first = x;
   }
+  pending_bits_ &= ~pending_mask_[t];
   pending_mask_[t] = 0;
   loc_[t].kind = LocKind::GuestX;  // readable from there until x is written again
   loc_[t].index = first;
@@ -284,16 +277,18 @@ void Emitter::park(Temp t, const Gp& from) {
 
 std::vector<std::pair<uint8_t, Loc>> Emitter::pending_now() const {
   std::vector<std::pair<uint8_t, Loc>> v;
-  for (int x = 1; x < 32; ++x)
-    if (pending_[x] != kNoTemp) v.emplace_back(static_cast<uint8_t>(x), loc_[pending_[x]]);
+  for (uint32_t m = pending_bits_; m; m &= m - 1) {
+    const int x = __builtin_ctz(m);
+    v.emplace_back(static_cast<uint8_t>(x), loc_[pending_[x]]);
+  }
   return v;
 }
 
 void Emitter::note_pending(uint32_t start) {
   if (!rec_) return;
   const uint32_t end = static_cast<uint32_t>(a_.offset());
-  for (int x = 1; x < 32; ++x) {  // (as pending_now(), without building a vector per access)
-    if (pending_[x] == kNoTemp) continue;
+  for (uint32_t m = pending_bits_; m; m &= m - 1) {  // (as pending_now(), without building a vector per access)
+    const int x = __builtin_ctz(m);
     const Loc& l = loc_[pending_[x]];
     DeferredReg d;
     d.start = start;
@@ -484,7 +479,7 @@ bool Emitter::drop_to_copy(Temp t, int leaving) {
 
 void Emitter::evict(LocKind kind, int which, bool operands_too) {
   if (kind == LocKind::Gp && owned_reg(which)) gp_owner_[which] = kNoTemp;  // its temp moves below
-  for (Temp t = 0; t < loc_.size(); ++t) {
+  for (Temp t = scan_lo_; t < scan_hi_; ++t) {
     Loc& l = loc_[t];
     if (kind == LocKind::Gp && alt_reg_[t] == which) alt_reg_[t] = -1;  // that copy is overwritten
     bool here = l.kind == kind && (kind == LocKind::Gp ? l.reg == which : l.index == which);
@@ -519,13 +514,67 @@ void Emitter::evict(LocKind kind, int which, bool operands_too) {
 // Before code that may change any guest register or clobber caller-saved
 // host registers: nothing that is still needed may stay in a pinned host
 // register or a guest register slot.
+void Emitter::advance_scan(size_t insn) {
+  // Insns up to insn + 1 may have placed their results (emit_word_op takes two).
+  for (size_t k = insn; k <= insn + 1 && k < ir_.insns.size(); ++k) {
+    const IrInsn& i = ir_.insns[k];
+    if ((ir_info(i.op).flags & kIrDst) && i.dst >= scan_hi_) scan_hi_ = i.dst + 1;
+  }
+  while (scan_lo_ < scan_hi_ && def_at_[scan_lo_] < static_cast<int>(insn) &&
+         last_use_[scan_lo_] < static_cast<int>(insn))
+    ++scan_lo_;
+}
+
 void Emitter::evict_all_volatile() {
   for (const PinnedReg& p : kPinnedRegs) evict(LocKind::Gp, p.host_id);
   for (int r = 1; r < 32; ++r) evict(LocKind::GuestX, r);
   for (int r = 0; r < 32; ++r) evict(LocKind::GuestF, r);
 }
 
-void Emitter::emit_leave_plain() { a_.jmp(state_mem(offsetof(CpuState, jit_exit))); }
+void Emitter::emit_leave_plain() { embed(stub_templates().leave); }
+
+namespace {
+// The bytes asmjit emits for what `body` assembles.
+template <class F>
+StubBytes assemble_stub(F body) {
+  CodeHolder code;
+  code.init(Environment::host());
+  Assembler a(&code);
+  body(a);
+  const CodeBuffer& buf = code.textSection()->buffer();
+  StubBytes s;
+  if (buf.size() > sizeof s.b) abort();  // (a template that cannot fit: a bug here)
+  s.n = static_cast<uint8_t>(buf.size());
+  memcpy(s.b, buf.data(), buf.size());
+  return s;
+}
+}  // namespace
+
+const StubTemplates& stub_templates() {
+  static const StubTemplates t = [] {
+    StubTemplates r;
+    auto leave = [](Assembler& a) { a.jmp(state_mem(offsetof(CpuState, jit_exit))); };
+    r.store_pc = assemble_stub([](Assembler& a) { a.mov(state_mem(offsetof(CpuState, pc)), rcx); });
+    r.leave = assemble_stub(leave);
+    r.leave0 = assemble_stub([&](Assembler& a) {
+      a.xor_(eax, eax);
+      leave(a);
+    });
+    r.fault_head = assemble_stub([](Assembler& a) {
+      a.mov(state_mem(offsetof(CpuState, fault_addr)), rax);
+      a.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(0x7fffffff));  // (imm32: patched)
+    });
+    for (int w = 0; w < 2; ++w)
+      r.fault_tail[w] = assemble_stub([&](Assembler& a) {
+        a.mov(state_mem(offsetof(CpuState, fault_is_write), 4), Imm(w));
+        a.mov(state_mem(offsetof(CpuState, exit_reason), 4), Imm(static_cast<int>(ExitReason::MemFault)));
+        a.xor_(eax, eax);
+        leave(a);
+      });
+    return r;
+  }();
+  return t;
+}
 
 // A chainable exit: a jmp rel32 — or, for the taken side of a branch, the
 // jcc rel32 itself — whose rel32 field link() patches (4-byte aligned, so
@@ -553,8 +602,7 @@ void Emitter::emit_exit_jump(int index, uint64_t target_pc, CondCode cc) {
 void Emitter::emit_exit_stub(const ExitStub& s) {
   a_.bind(s.label);
   tb_->exits[s.index].stub_offset = static_cast<uint32_t>(a_.offset());
-  a_.mov(rcx, s.target_pc);
-  a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
+  emit_store_pc(s.target_pc);
   // mov rax, imm64 always in its 10-byte form, so a copy of this code for
   // another TB (shared translations) can rewrite the imm64 in place.
   const uint64_t self = reinterpret_cast<uint64_t>(tb_) | static_cast<uint64_t>(s.index + 1);
@@ -903,6 +951,7 @@ void Emitter::emit_set_reg(const IrInsn& i) {
         return;
       }
       pending_[x] = i.a;
+      pending_bits_ |= 1u << x;
       pending_until_[x] = until;
       pending_mask_[i.a] |= 1u << x;
       // Alive through that access, not only up to it: were it dying there,
@@ -959,8 +1008,7 @@ void Emitter::emit_helper(const IrInsn& i) {
   Label ok = a_.newLabel();
   a_.cmp(state_mem(offsetof(CpuState, exit_reason), 4), 0);
   a_.je(ok);
-  a_.xor_(eax, eax);
-  emit_leave_plain();
+  emit_leave0();
   a_.bind(ok);
 }
 
@@ -987,8 +1035,7 @@ void Emitter::emit_jump_ind(const IrInsn& i) {
   a_.jne(miss);
   a_.jmp(ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, code))));
   a_.bind(miss);
-  a_.xor_(eax, eax);
-  emit_leave_plain();
+  emit_leave0();
 }
 
 std::string Emitter::emit_int(const IrInsn& i) {
@@ -1202,10 +1249,8 @@ std::string Emitter::emit_int(const IrInsn& i) {
     case IrOp::exit:
       a_.mov(state_mem(offsetof(CpuState, insn_bits), 4), Imm(static_cast<int32_t>(i.imm2)));
       a_.mov(state_mem(offsetof(CpuState, exit_reason), 4), Imm(i.aux));
-      a_.mov(rcx, static_cast<uint64_t>(i.imm));
-      a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
-      a_.xor_(eax, eax);
-      emit_leave_plain();
+      emit_store_pc(static_cast<uint64_t>(i.imm));
+      emit_leave0();
       return "";
     default:
       if (i.op >= IrOp::shadd && i.op <= IrOp::clmulr) return emit_bitmanip(i);
@@ -1223,7 +1268,7 @@ void Emitter::plan_mem_free() {
   }
   // Only where values computed by the block outnumber the pool somewhere
   // (the reload of r14 at the end delays the next block's first access).
-  std::vector<int> delta = take_vector(ir_.insns.size() + 1, 0);
+  ArenaArray<int> delta = arena_.array(ir_.insns.size() + 1, 0);
   for (size_t k = 0; k < ir_.insns.size(); ++k) {
     const IrInsn& i = ir_.insns[k];
     if (!(ir_info(i.op).flags & kIrDst) || i.op == IrOp::movi || i.op == IrOp::get_reg) continue;
@@ -1233,7 +1278,6 @@ void Emitter::plan_mem_free() {
   }
   int live = 0, most = 0;
   for (int d : delta) most = std::max(most, live += d);
-  give_vector(delta);
   mem_free_ = most > 5;
 }
 
@@ -1245,13 +1289,16 @@ void Emitter::end_mem_free() {
 
 std::string Emitter::run() {
   plan_loop();  // may re-home pins: before the passes below read pins()
+  def_at_ = arena_.array(ir_.num_temps, INT_MAX);
   for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    const IrInsn& i = ir_.insns[k];
     uint32_t args[3];
-    int n = ir_args(ir_.insns[k], args);
+    int n = ir_args(i, args);
     for (int j = 0; j < n; ++j) last_use_[args[j]] = static_cast<int>(k);
+    if (ir_info(i.op).flags & kIrDst) def_at_[i.dst] = static_cast<int>(k);
   }
   plan_indexed();  // (extends last_use_ of indexed accesses' bases)
-  real_last_ = last_use_;
+  real_last_ = arena_.copy(last_use_);
   plan_mem_free();
   // Next readers, backwards (next_use_ is the scratch "next reader after k").
   for (size_t k = ir_.insns.size(); k-- > 0;) {
@@ -1318,12 +1365,11 @@ std::string Emitter::run() {
   // Temps that are NaN-boxed singles by construction (flw, fmv.w.x: an or_
   // with a constant whose upper 32 bits are ones) need no box check.
   {
-    std::vector<bool> box_const = take_vector(ir_.num_temps, false);
+    ArenaArray<bool> box_const = arena_.array(ir_.num_temps, false);
     for (const IrInsn& i : ir_.insns) {
       if (i.op == IrOp::movi && (static_cast<uint64_t>(i.imm) >> 32) == 0xffffffffu) box_const[i.dst] = true;
       if (i.op == IrOp::or_ && (box_const[i.a] || box_const[i.b])) boxed_[i.dst] = true;
     }
-    give_vector(box_const);
   }
   pc_map.reserve(tb_->icount);  // one entry per guest insn: one allocation, no growth
   // Entry: honour an exit request within one TB.
@@ -1338,6 +1384,7 @@ std::string Emitter::run() {
   for (idx_ = 0; idx_ < ir_.insns.size(); ++idx_) {
     const IrInsn& i = ir_.insns[idx_];
     const size_t first = idx_;
+    advance_scan(idx_);
     // rcx and rdx: free them if this insn's code may use them as scratch.
     for (int id : {static_cast<int>(Gp::kIdCx), static_cast<int>(Gp::kIdDx)}) {
       reserved_[id] = false;
@@ -1356,8 +1403,10 @@ std::string Emitter::run() {
     if (!error_.empty()) return error_;
     // Deferred values past the last access that could see them: dropped
     // (x is set again before anything else reads it).
-    for (int x = 1; x < 32; ++x)
-      if (pending_[x] != kNoTemp && pending_until_[x] <= static_cast<int>(idx_)) cancel_pending(x);
+    for (uint32_t m = pending_bits_; m; m &= m - 1) {
+      const int x = __builtin_ctz(m);
+      if (pending_until_[x] <= static_cast<int>(idx_)) cancel_pending(x);
+    }
     if (lent_open_) {
       for (LentRange& r : rec_->lent)
         if (r.end == UINT32_MAX) r.end = static_cast<uint32_t>(a_.offset());
@@ -1386,10 +1435,8 @@ std::string Emitter::run() {
     finish_loop();
   } else {
     a_.bind(req_label_);
-    a_.mov(rcx, tb_->pc);
-    a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
-    a_.xor_(eax, eax);
-    emit_leave_plain();
+    emit_store_pc(tb_->pc);
+    emit_leave0();
   }
   if (tb_->flags & kTbCount) emit_count_cold();
   for (const ColdStub& s : cold_) {
@@ -1403,10 +1450,11 @@ std::string Emitter::run() {
 
 std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, TranslationBlock* tb,
                        const std::vector<DecodedInsn>& helper_insns, const BackendOptions& opt,
-                       BlockRecovery* recovery) {
+                       BlockRecovery* recovery, PcMap* pc_map) {
   x86be::Emitter e(a, ir, tb, helper_insns, opt, recovery);
   std::string err = e.run();
-  tb->pc_map = std::make_shared<const PcMap>(std::move(e.pc_map));
+  if (pc_map) *pc_map = std::move(e.pc_map);
+  else tb->pc_map = std::make_shared<const PcMap>(std::move(e.pc_map));
   return err;
 }
 

@@ -85,14 +85,15 @@ struct BlockRecovery {
 };
 
 // Emits the code for one block into `a` (a fresh Assembler on a fresh
-// CodeHolder). Fills tb->exits (offsets) and tb->pc_map, and *recovery (if
+// CodeHolder). Fills tb->exits (offsets) and tb->pc_map (or *pc_map, if
+// given: the caller keeps it with the block's other data), and *recovery (if
 // given; without it the block lends no register and defers no set_reg)
 // with where guest registers are at the block's memory accesses.
 // helper_insns must outlive the code (call_interp passes their addresses).
 // Returns "" or an error (e.g. too many live temps).
 std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, TranslationBlock* tb,
                        const std::vector<DecodedInsn>& helper_insns, const BackendOptions& opt,
-                       BlockRecovery* recovery = nullptr);
+                       BlockRecovery* recovery = nullptr, PcMap* pc_map = nullptr);
 
 // The entry/exit trampoline: ExitValue fn(CpuState*, uint8_t* mem_base, const void* code).
 // Saves host registers and MXCSR, loads the pinned guest registers and the

@@ -30,10 +30,8 @@ void Emitter::emit_count_entry() {
 void Emitter::emit_count_cold() {
   a_.bind(count_label_);
   a_.add(ptr(rsp, kCountSlot, 8), Imm(static_cast<int32_t>(tb_->icount)));
-  a_.mov(rcx, tb_->pc);
-  a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
-  a_.xor_(eax, eax);
-  emit_leave_plain();
+  emit_store_pc(tb_->pc);
+  emit_leave0();
 }
 
 void emit_dispatch_count_in(Assembler& a) {

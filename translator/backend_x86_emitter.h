@@ -22,6 +22,7 @@
 #include "translator/backend_x86.h"
 #include "translator/decode.h"
 #include "translator/ir.h"
+#include "translator/block_arena.h"
 #include "translator/spare_vectors.h"
 
 namespace hart::x86be {
@@ -77,6 +78,23 @@ inline Mem state_mem(size_t off, uint32_t size = 8) {
 inline Mem xreg_mem(int r, uint32_t size = 8) { return state_mem(offsetof(CpuState, x) + 8 * r, size); }
 inline Mem freg_mem(int r, uint32_t size = 8) { return state_mem(offsetof(CpuState, f) + 8 * r, size); }
 
+// Fixed instruction sequences of the cold paths, assembled once by asmjit
+// and copied into blocks as bytes (BaseAssembler::embed): the same bytes
+// asmjit would emit, at a fraction of the cost of encoding them again for
+// every exit and every memory check (issue 13: translation time).
+struct StubBytes {
+  uint8_t n = 0;
+  uint8_t b[31];
+};
+struct StubTemplates {
+  StubBytes store_pc;       // mov [r15 + pc], rcx
+  StubBytes leave;          // jmp [r15 + jit_exit]
+  StubBytes leave0;         // xor eax, eax; jmp [r15 + jit_exit]
+  StubBytes fault_head;     // mov [r15 + fault_addr], rax; mov dword [r15 + fault_kind], imm32 (the last 4 bytes)
+  StubBytes fault_tail[2];  // mov dword [r15 + fault_is_write], 0 / 1; mov dword [r15 + exit_reason], MemFault; leave0
+};
+const StubTemplates& stub_templates();
+
 // The default target of a chainable exit (see emit_exit_jump).
 struct ExitStub {
   Label label;
@@ -120,6 +138,12 @@ class Emitter {
   Emitter& operator=(const Emitter&) = delete;
   std::string run();
 
+ private:
+  // The per-temp and per-insn tables below live in this thread's block
+  // arena until the Emitter goes (declared first: released last).
+  ArenaScope arena_;
+
+ public:
   // --- shared by the integer and FP parts ---
   Operand gp_src(Temp t, const Gp& scratch);  // readable GP operand (imm32, reg or mem)
   Gp gp_in_reg(Temp t, const Gp& scratch);     // value in a register (maybe scratch)
@@ -170,9 +194,23 @@ class Emitter {
   // code starts: a scratch register it will write).
   void evict(LocKind kind, int index_or_reg, bool operands_too = false);
   void evict_all_volatile();
+  // evict() looks at temps [scan_lo_, scan_hi_) only: below, every temp
+  // was defined before the current insn and is read by none from it on;
+  // from scan_hi_ up, none is defined yet (no location). def_at_: by temp,
+  // the insn defining it (INT_MAX: none).
+  Temp scan_lo_ = 0, scan_hi_ = 0;
+  ArenaArray<int> def_at_;
+  void advance_scan(size_t insn);
   Gp pinned_of(int xreg) const;
   int pinned_target(Temp dst) const;  // guest reg the dst goes to next, if pinned; else -1
   void emit_leave_plain();
+  void embed(const StubBytes& s) { a_.embed(s.b, s.n); }
+  void emit_leave0() { embed(stub_templates().leave0); }  // leave with rax = 0
+  // mov rcx, pc; mov [r15 + pc], rcx
+  void emit_store_pc(uint64_t pc) {
+    a_.mov(rcx, pc);
+    embed(stub_templates().store_pc);
+  }
   void emit_exit_jump(int index, uint64_t target_pc, CondCode cc = kNoCond);
   void emit_exit_stub(const ExitStub& s);
 
@@ -253,7 +291,7 @@ class Emitter {
     bool constant = false;
     int64_t value = 0;  // constant: the index
   };
-  std::vector<Indexed> indexed_;
+  ArenaArray<Indexed> indexed_;
   // The host operand of a plain load/store, [r14 + base + imm]: checked
   // like emit_address unless an earlier access of this block checked the
   // same base temp at a displacement <= imm (see checked_disp_).
@@ -318,24 +356,24 @@ class Emitter {
   TranslationBlock* tb_;
   const std::vector<DecodedInsn>& helpers_;
   BackendOptions opt_;
-  std::vector<Loc> loc_;
-  std::vector<int> last_use_;
-  std::vector<Temp> gp_owner_;  // by Gp id: temp in that pool register, or kNoTemp
-  std::vector<Temp> xmm_owner_; // by xmm id
-  std::vector<bool> slot_busy_;
-  std::vector<bool> boxed_;  // by temp: a NaN-boxed single by construction
+  ArenaArray<Loc> loc_;
+  ArenaArray<int> last_use_;
+  ArenaArray<Temp> gp_owner_;  // by Gp id: temp in that pool register, or kNoTemp
+  ArenaArray<Temp> xmm_owner_; // by xmm id
+  ArenaArray<bool> slot_busy_;
+  ArenaArray<bool> boxed_;  // by temp: a NaN-boxed single by construction
   // Next reads, for choosing what to spill: next_use_[t] is the index of
   // the next insn reading t (INT_MAX: none); first_use_[k] the first reader
   // of insn k's result; arg_next_[3k + j] the next reader after k of k's
   // argument j.
-  std::vector<int> next_use_, first_use_, arg_next_;
+  ArenaArray<int> next_use_, first_use_, arg_next_;
   // By temp: the guest x register (not pinned) whose CpuState slot holds
   // the same value since a set_reg, or -1. A temp with a home is dropped
   // from its pool register without a store when the register is needed.
-  std::vector<int8_t> xhome_;
+  ArenaArray<int8_t> xhome_;
   // By temp: a pinned host register that also holds its value since a
   // set_reg copied it there (until that register is written), or -1.
-  std::vector<int8_t> alt_reg_;
+  ArenaArray<int8_t> alt_reg_;
   // Moves t (in register `leaving`) to a copy it has elsewhere — alt_reg_
   // or xhome_ — without code. False if it has none.
   bool drop_to_copy(Temp t, int leaving);
@@ -351,14 +389,14 @@ class Emitter {
   // access at disp2 >= disp (disp2 - disp + size <= kGuardBytes) needs no
   // check: it lands below the limit or in the guard, where the host fault
   // becomes the guest's SIGSEGV with the exact address and pc.
-  std::vector<int64_t> checked_disp_;
+  ArenaArray<int64_t> checked_disp_;
   bool reserved_[16] = {};  // by Gp id: rcx/rdx while the current insn uses them as scratch
   // Lending pinned registers (see "Register allocation" in
   // docs/ARCHITECTURE.md). By insn, bit p for kPinnedRegs[p]: lend_ok_ —
   // the guest register's next access after this insn is a set_reg, with no
   // helper call, exit or FP state read before it (and this insn does not
   // access it); lend_soft_ — a memory access that may fault lies between.
-  std::vector<uint8_t> lend_ok_, lend_soft_;
+  ArenaArray<uint8_t> lend_ok_, lend_soft_;
   int pin_busy_until_[16];  // by Gp id: last reader of the guest value a pinned register holds
   uint8_t lent_ = 0;        // kPinnedRegs bits lent out now
   uint32_t lent_start_[8] = {};  // code offset where each lent range began (guest value home)
@@ -371,18 +409,19 @@ class Emitter {
   // its temp stays live until then and is recorded at each memory access
   // (rec_->deferred) and in the fault stubs; if it must leave its register
   // first, it is stored home then (park).
-  std::vector<int> next_set_;
+  ArenaArray<int> next_set_;
   // By insn: the last insn before it that may fault (-1: none). A deferred
   // value is kept only until the last access before x's next set_reg
   // (pending_until_): nothing can see x after that.
-  std::vector<int> prev_fault_;
+  ArenaArray<int> prev_fault_;
   Temp pending_[32];                   // by x register: the deferred value, or kNoTemp
+  uint32_t pending_bits_ = 0;          // bit x: pending_[x] holds a value
   int pending_until_[32] = {};         // by x register: the last insn that may see it
-  std::vector<uint32_t> pending_mask_; // by temp: x registers it is the deferred value of
+  ArenaArray<uint32_t> pending_mask_; // by temp: x registers it is the deferred value of
   void cancel_pending(int x);
   void park(Temp t, const Gp& from);   // stores t's deferred registers from `from`
   void park_dying(const IrInsn& i);
-  std::vector<int> real_last_;         // by temp: its last reader (last_use_ may be later: deferred)
+  ArenaArray<int> real_last_;         // by temp: its last reader (last_use_ may be later: deferred)
   std::vector<std::pair<uint8_t, Loc>> pending_now() const;
   // Records where each deferred register is while code [start, a_.offset()) runs.
   void note_pending(uint32_t start);

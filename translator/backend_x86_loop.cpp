@@ -127,20 +127,16 @@ void Emitter::emit_side_exits() {
       emit_exit_jump(side_exit_index_, s.target);
       continue;
     }
-    a_.mov(rcx, s.target);
-    a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
-    a_.xor_(eax, eax);
-    emit_leave_plain();
+    emit_store_pc(s.target);
+    emit_leave0();
   }
 }
 
 void Emitter::finish_loop() {
   a_.bind(loop_req_);
   emit_loop_leave();
-  a_.mov(rcx, tb_->pc);
-  a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
-  a_.xor_(eax, eax);
-  emit_leave_plain();
+  emit_store_pc(tb_->pc);
+  emit_leave0();
   // From the loop head on (the cold code after the body cannot fault), the
   // residents are in their host registers and the pins' values in CpuState.
   const uint32_t end = static_cast<uint32_t>(a_.offset());

@@ -19,14 +19,17 @@ constexpr uint64_t kMaxIndexSpan = kGuardBytes / 4;
 }  // namespace
 
 void Emitter::plan_indexed() {
-  indexed_ = take_vector(ir_.insns.size(), Indexed{});
+  indexed_ = arena_.array(ir_.insns.size(), Indexed{});
   // Counting blocks: the retry path of the fault stub (below) would count
   // the block's first instructions twice.
   if (tb_->flags & kTbCount) return;
+  if (std::none_of(ir_.insns.begin(), ir_.insns.end(),
+                   [](const IrInsn& i) { return i.op == IrOp::load || i.op == IrOp::store; }))
+    return;  // (no access to plan for)
   // Unsigned upper bounds of the block's values, forwards (UINT64_MAX:
   // unknown), and which temps are constants.
-  std::vector<uint64_t> bound = take_vector(ir_.num_temps, UINT64_MAX);
-  std::vector<int> def = take_vector(ir_.num_temps, -1);
+  ArenaArray<uint64_t> bound = arena_.array(ir_.num_temps, UINT64_MAX);
+  ArenaArray<int> def = arena_.array(ir_.num_temps, -1);
   auto cval = [&](Temp t, uint64_t* v) {
     if (def[t] < 0 || ir_.insns[def[t]].op != IrOp::movi) return false;
     *v = static_cast<uint64_t>(ir_.insns[def[t]].imm);
@@ -87,8 +90,6 @@ void Emitter::plan_indexed() {
     indexed_[k] = {base, static_cast<uint32_t>(bound[index])};
     if (last_use_[base] < static_cast<int>(k)) last_use_[base] = static_cast<int>(k);
   }
-  give_vector(bound);
-  give_vector(def);
 }
 
 Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real) {
@@ -184,8 +185,7 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
     for (int p = 0; p < 7; ++p)  // lent registers get their guest values back (stored at lend)
       if (s.lent >> p & 1) a_.mov(gp_of_id(kPinnedRegs[p].host_id), xreg_mem(pins().xreg_of_pin[p]));
     if (loop_) emit_loop_leave();  // (after the deferred values, which may be in resident registers)
-    a_.mov(rcx, s.pc);
-    a_.mov(state_mem(offsetof(CpuState, pc)), rcx);
+    emit_store_pc(s.pc);
   };
   if (s.indexed) {
     // The base failed; the access's own address decides.
@@ -203,14 +203,15 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
     // it back): leave with the state exact before this insn, which runs
     // again in a block of its own, checked as usual.
     restore();
-    a_.xor_(eax, eax);
-    emit_leave_plain();
+    emit_leave0();
     a_.bind(fault);
   } else if (s.addr_reg >= 0) {
     a_.mov(rax, gp_of_id(s.addr_reg));
   }
-  a_.mov(state_mem(offsetof(CpuState, fault_addr)), rax);
-  a_.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(s.fault_kind));
+  StubBytes head = stub_templates().fault_head;  // fault_addr, fault_kind
+  const int32_t kind = s.fault_kind;
+  memcpy(head.b + head.n - 4, &kind, 4);
+  embed(head);
   if (s.align_mask) {
     Label aligned = a_.newLabel();
     a_.test(al, s.align_mask);
@@ -219,10 +220,7 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
     a_.bind(aligned);
   }
   restore();
-  a_.mov(state_mem(offsetof(CpuState, fault_is_write), 4), Imm(s.is_write ? 1 : 0));
-  a_.mov(state_mem(offsetof(CpuState, exit_reason), 4), Imm(static_cast<int>(ExitReason::MemFault)));
-  a_.xor_(eax, eax);
-  emit_leave_plain();
+  embed(stub_templates().fault_tail[s.is_write ? 1 : 0]);
 }
 
 }  // namespace hart::x86be

@@ -1112,8 +1112,7 @@ void Emitter::emit_vector_cold() {
     a_.mov(rax, s.next_pc);
     a_.mov(state_mem(offsetof(CpuState, pc)), rax);
     a_.bind(stopped);
-    a_.xor_(eax, eax);
-    emit_leave_plain();
+    emit_leave0();
   }
 }
 

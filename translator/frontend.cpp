@@ -13,6 +13,7 @@
 #include "translator/fp_ops.h"
 #include "translator/frontend_v.h"
 #include "translator/interp.h"
+#include "translator/spare_vectors.h"
 
 namespace hart {
 
@@ -962,7 +963,9 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
   out->pc_end = pc;
   uint64_t cur = pc;
   bool ended = false;
-  std::vector<uint64_t> starts{pc};  // where each straight run began (loop check)
+  SpareVector<uint64_t> starts_s(0, 0);  // (this thread's spare: no allocation per block)
+  std::vector<uint64_t>& starts = starts_s.v;  // where each straight run began (loop check)
+  starts.push_back(pc);
   bool side_exit = false;  // one exit_if per block (loop superblocks)
   const bool check_bp = opt.debug && opt.debug->has_breakpoints();
   // Branches on values known here are decided here (KnownRegs), in plain

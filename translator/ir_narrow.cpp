@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "translator/ir_opt.h"
-#include "translator/spare_vectors.h"
+#include "translator/block_arena.h"
 
 namespace hart {
 
@@ -51,14 +51,21 @@ bool low_from_low(IrOp op) {
 }  // namespace
 
 void ir_narrow(IrBlock& b) {
+  // Nothing to narrow in a block without these ops (most blocks): no walk.
+  bool any = false;
+  for (const IrInsn& i : b.insns)
+    if (i.op == IrOp::sext_w || i.op == IrOp::zext_w || i.op == IrOp::shlw || i.op == IrOp::rotlw ||
+        i.op == IrOp::rotrw) {
+      any = true;
+      break;
+    }
+  if (!any) return;
   const uint32_t n = b.num_temps;
-  SpareVector<bool> full_s(n, false), is_const_s(n, false);
-  SpareVector<uint64_t> value_s(n, 0);
-  SpareVector<Temp> alias_s(n, 0);
-  std::vector<bool>& full = full_s.v;  // some reader needs the upper 32 bits
-  std::vector<bool>& is_const = is_const_s.v;
-  std::vector<uint64_t>& value = value_s.v;
-  std::vector<Temp>& alias = alias_s.v;
+  ArenaScope arena;
+  ArenaArray<bool> full = arena.array(n, false);  // some reader needs the upper 32 bits
+  ArenaArray<bool> is_const = arena.array(n, false);
+  ArenaArray<uint64_t> value = arena.array<uint64_t>(n, 0);
+  ArenaArray<Temp> alias = arena.array<Temp>(n, 0);
   // Backwards: SSA, so every reader of a temp is seen before its definition.
   for (size_t k = b.insns.size(); k-- > 0;) {
     const IrInsn& i = b.insns[k];

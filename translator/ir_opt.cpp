@@ -7,7 +7,7 @@
 
 #include "translator/bit_ops.h"
 #include "translator/fp_ops.h"
-#include "translator/spare_vectors.h"
+#include "translator/block_arena.h"
 
 namespace hart {
 
@@ -17,17 +17,11 @@ int64_t sx32(uint64_t v) { return static_cast<int32_t>(static_cast<uint32_t>(v))
 // What is known of the upper 32 bits of a temp: `sext` — the value is the
 // sign extension of its low word; `zext` — the upper word is zero.
 struct WidthFacts {
-  std::vector<bool> sext, zext;
-  explicit WidthFacts(uint32_t n) : sext(take_vector(n, false)), zext(take_vector(n, false)) {}
-  ~WidthFacts() {
-    give_vector(sext);
-    give_vector(zext);
-  }
-  WidthFacts(const WidthFacts&) = delete;
-  WidthFacts& operator=(const WidthFacts&) = delete;
+  ArenaArray<bool> sext, zext;
+  WidthFacts(ArenaScope& arena, uint32_t n) : sext(arena.array(n, false)), zext(arena.array(n, false)) {}
 
   // Facts of i's result from its op and its operands' facts.
-  void define(const IrInsn& i, const std::vector<bool>& is_const, const std::vector<uint64_t>& value) {
+  void define(const IrInsn& i, const ArenaArray<bool>& is_const, const ArenaArray<uint64_t>& value) {
     auto cst = [&](Temp t, uint64_t lo, uint64_t hi) { return is_const[t] && value[t] >= lo && value[t] <= hi; };
     bool s = false, z = false;
     const unsigned size = i.aux & 0xf;
@@ -174,33 +168,15 @@ uint64_t ir_eval(IrOp op, uint64_t a, uint64_t b, uint8_t aux) {
   }
 }
 
-void ir_remove_x0(IrBlock& b) {
-  // In place: the block's vector keeps its capacity (the JIT reuses it).
-  size_t kept = 0;
-  for (size_t k = 0; k < b.insns.size(); ++k) {
-    IrInsn i = b.insns[k];
-    if (i.op == IrOp::set_reg && i.imm == 0) continue;
-    if (i.op == IrOp::get_reg && i.imm == 0) {
-      i.op = IrOp::movi;
-      i.imm = 0;
-    }
-    b.insns[kept++] = i;
-  }
-  b.insns.resize(kept);
-}
-
 void ir_propagate(IrBlock& b) {
   const uint32_t n = b.num_temps;
-  SpareVector<Temp> alias_s(n, 0);
-  SpareVector<bool> is_const_s(n, false);
-  SpareVector<uint64_t> value_s(n, 0);
-  SpareVector<const IrInsn*> def_s(n, nullptr);  // defining insn of each temp
-  std::vector<Temp>& alias = alias_s.v;
-  std::vector<bool>& is_const = is_const_s.v;
-  std::vector<uint64_t>& value = value_s.v;
-  std::vector<const IrInsn*>& def = def_s.v;
+  ArenaScope arena;
+  ArenaArray<Temp> alias = arena.array<Temp>(n, 0);
+  ArenaArray<bool> is_const = arena.array(n, false);
+  ArenaArray<uint64_t> value = arena.array<uint64_t>(n, 0);
+  ArenaArray<const IrInsn*> def = arena.array<const IrInsn*>(n, nullptr);  // defining insn of each temp
   for (Temp t = 0; t < n; ++t) alias[t] = t;
-  WidthFacts width(n);
+  WidthFacts width(arena, n);
   Temp reg_temp[32], freg_temp[32];
   for (Temp& t : reg_temp) t = kNoTemp;
   for (Temp& t : freg_temp) t = kNoTemp;
@@ -245,6 +221,11 @@ void ir_propagate(IrBlock& b) {
   };
 
   for (IrInsn& i : b.insns) {
+    // x0 reads as 0 (its writes go in ir_dce).
+    if (i.op == IrOp::get_reg && i.imm == 0) {
+      i.op = IrOp::movi;
+      i.imm = 0;
+    }
     const IrOpInfo& info = ir_info(i.op);
     if (info.nargs >= 1) i.a = alias[i.a];
     if (info.nargs >= 2) i.b = alias[i.b];
@@ -352,9 +333,8 @@ void ir_propagate(IrBlock& b) {
 }
 
 void ir_dce(IrBlock& b) {
-  SpareVector<bool> used_s(b.num_temps, false), keep_s(b.insns.size(), false);
-  std::vector<bool>& used = used_s.v;
-  std::vector<bool>& keep = keep_s.v;
+  ArenaScope arena;
+  ArenaArray<bool> used = arena.array(b.num_temps, false), keep = arena.array(b.insns.size(), false);
   // A register write is dead when the same register is written again before
   // anything can observe it (a fault point, a helper, the end of the block).
   bool x_overwritten[32] = {}, f_overwritten[32] = {};
@@ -366,7 +346,7 @@ void ir_dce(IrBlock& b) {
       std::fill(std::begin(f_overwritten), std::end(f_overwritten), false);
     }
     if (i.op == IrOp::set_reg) {
-      if (x_overwritten[i.imm]) continue;
+      if (i.imm == 0 || x_overwritten[i.imm]) continue;  // (x0: no register)
       x_overwritten[i.imm] = true;
     } else if (i.op == IrOp::set_freg) {
       if (f_overwritten[i.imm]) continue;
@@ -379,14 +359,13 @@ void ir_dce(IrBlock& b) {
     if (info.nargs >= 2) used[i.b] = true;
     if (info.nargs >= 3) used[i.c] = true;
   }
-  size_t kept = 0;  // in place, as ir_remove_x0
+  size_t kept = 0;  // in place: the block's vector keeps its capacity (the JIT reuses it)
   for (size_t k = 0; k < b.insns.size(); ++k)
     if (keep[k]) b.insns[kept++] = b.insns[k];
   b.insns.resize(kept);
 }
 
 void ir_optimize(IrBlock& b) {
-  ir_remove_x0(b);
   ir_propagate(b);
   ir_dce(b);
   ir_narrow(b);

@@ -1,4 +1,4 @@
-// translator/ir_opt.h — IR passes: x0 removal, constant folding and
+// translator/ir_opt.h — IR passes: x0 removal (done by the next two), constant folding and
 // propagation, copy propagation (incl. forwarding guest register values
 // within the block), dead-code elimination, dropping sign extensions of
 // words whose upper half nobody reads (ir_narrow.cpp). Guest-visible state stays exact:
@@ -9,7 +9,8 @@
 
 namespace hart {
 
-void ir_remove_x0(IrBlock& b);
+// Constant folding and propagation, copy propagation (reads of x0 become
+// 0 here; its writes go in ir_dce, with the other dead code).
 void ir_propagate(IrBlock& b);
 void ir_dce(IrBlock& b);
 // Word values whose upper 32 bits no reader needs lose their sign

@@ -256,6 +256,10 @@ Jit::TranslateStats Jit::translate_stats() const {
   st.published = n_published_.load(std::memory_order_relaxed);
   st.interpreted = n_interpreted_.load(std::memory_order_relaxed);
   st.retried = n_retried_.load(std::memory_order_relaxed);
+  st.frontend_ns = n_phase_ns_[0].load(std::memory_order_relaxed);
+  st.passes_ns = n_phase_ns_[1].load(std::memory_order_relaxed);
+  st.backend_ns = n_phase_ns_[2].load(std::memory_order_relaxed);
+  st.install_ns = n_phase_ns_[3].load(std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(retry_mutex_);
     st.last_retry = last_retry_;
@@ -372,6 +376,15 @@ void Jit::note_perf_map(const TranslationBlock& tb) {
 
 bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb,
                              bool* shareable) {
+  // Phase timing (set_phase_timing): time since the last mark, to phase k.
+  auto mark = phase_timing_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+  auto phase_done = [this, &mark](int k) {
+    if (!phase_timing_) return;
+    const auto now = std::chrono::steady_clock::now();
+    n_phase_ns_[k].fetch_add(static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - mark).count()),
+                             std::memory_order_relaxed);
+    mark = now;
+  };
   AddressSpace& as = vcpu.as();
   GuestLog& log = vcpu.log();
   // Instruction bytes are fetched a page at a time through AddressSpace::
@@ -446,6 +459,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
     return false;
   }
   data->helper_insns = std::move(blk.helper_insns);
+  phase_done(0);
 
   if (log.enabled(kLog_in_asm)) {
     std::string s = "----------------\nIN: \n";
@@ -454,6 +468,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   }
   if (log.enabled(kLog_op)) log.write("OP:\n" + blk.ir.print() + "\n");
   ir_optimize(blk.ir);
+  phase_done(1);
   if (log.enabled(kLog_op_opt)) log.write("OP after optimization:\n" + blk.ir.print() + "\n");
 #ifndef NDEBUG
   std::string bad = blk.ir.verify();
@@ -483,8 +498,10 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   bopt.host_popcnt = host_.popcnt;
   bopt.host_pclmul = host_.pclmul;
   bopt.host_sse41 = host_.sse41;
-  std::string err = emit_block(a, blk.ir, tb, data->helper_insns, bopt, &data->recovery);
+  std::string err = emit_block(a, blk.ir, tb, data->helper_insns, bopt, &data->recovery, &data->pc_map);
+  tb->pc_map = std::shared_ptr<const PcMap>(data, &data->pc_map);  // (owned by data)
   if (err.empty() && emit_errors.too_large) err = "block larger than the emit buffer";
+  phase_done(2);
   if (!err.empty()) {
     // Retry one instruction at a time: a single instruction always fits.
     if (fopt.max_insns > 1) {
@@ -514,6 +531,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   tb->code = static_cast<uint8_t*>(rx);
   tb->code_rw = static_cast<uint8_t*>(rw);
   tb->code_size = static_cast<uint32_t>(size);
+  phase_done(3);
   note_perf_map(*tb);
   if (log.enabled(kLog_out_asm)) {
     char head[64];

@@ -58,11 +58,18 @@ class Jit final : public Executor {
   // (Executor::interpret), and blocks the backend could not emit whole
   // (retried one instruction at a time: a backend limit, or a bug the
   // differential tests look for). (hart-run prints it with $HART_JIT_STATS.)
+  // With phase timing on (set_phase_timing), ns split by phase: the
+  // frontend (fetch, decode, IR), the IR passes, the backend (register
+  // allocation and asmjit emission), install (code memory, copy, the TB's
+  // guest-code record); the rest of ns is the shared store and the clock.
   struct TranslateStats {
     uint64_t blocks = 0, insns = 0, ns = 0, copies = 0, published = 0, interpreted = 0, retried = 0;
+    uint64_t frontend_ns = 0, passes_ns = 0, backend_ns = 0, install_ns = 0;
     std::string last_retry;  // the backend's reason for the last retry
   };
   TranslateStats translate_stats() const;
+  // Time each phase of translating (four more clock reads per block).
+  void set_phase_timing(bool on) { phase_timing_ = on; }
   void set_share_policy(SharePolicy p);
   // If-conversion outside loops too (FrontendOptions::if_convert_outside_loops):
   // for the differential tests and fuzzers, so that every shape is reached.
@@ -100,6 +107,7 @@ class Jit final : public Executor {
   friend struct CodeArena;
 
   bool if_convert_everywhere_ = false;
+  bool phase_timing_ = false;
   std::unique_ptr<asmjit::JitAllocator> alloc_;
   std::mutex alloc_mutex_;
   // Arena chunks (CodeArena::kChunk bytes) of ended caches kept for the
@@ -127,6 +135,7 @@ class Jit final : public Executor {
   std::atomic<bool> publishing_{true};
   std::atomic<uint64_t> n_blocks_{0}, n_insns_{0}, n_ns_{0}, n_copies_{0}, n_published_{0},
       n_interpreted_{0}, n_retried_{0};
+  std::atomic<uint64_t> n_phase_ns_[4] = {};  // TranslateStats::frontend_ns .. install_ns
   mutable std::mutex retry_mutex_;
   std::string last_retry_;  // guarded by retry_mutex_
   void publish_cache(TbCache& cache);

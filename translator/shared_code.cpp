@@ -17,10 +17,13 @@ size_t SharedBlock::footprint() const {
 
 void ParcelLog::to_code(GuestCode* out) {
   std::vector<std::pair<uint64_t, uint16_t>>& p = parcels_;
-  std::sort(p.begin(), p.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  auto by_addr = [](auto& a, auto& b) { return a.first < b.first; };
+  if (!std::is_sorted(p.begin(), p.end(), by_addr))  // (straight-line blocks are read in order)
+    std::sort(p.begin(), p.end(), by_addr);
   out->runs.clear();
   out->bytes.clear();
   out->bytes.reserve(2 * p.size());
+  out->runs.reserve(4);
   out->valid = false;
   for (size_t i = 0; i < p.size(); ++i) {
     if (i > 0 && p[i].first == p[i - 1].first) {

@@ -53,6 +53,7 @@ struct GuestCode {
 // out (for fault recovery), kept alive with every TB that runs it.
 struct TbData {
   std::vector<DecodedInsn> helper_insns;
+  PcMap pc_map;  // TranslationBlock::pc_map points here (one allocation for both)
   GuestCode code;
   BlockRecovery recovery;  // by code offset (copies keep the offsets)
 };

@@ -1,8 +1,10 @@
 // translator/spare_vectors.h — per-thread spare std::vectors for the
-// translator's per-block tables (IR passes, the x86 backend's Emitter):
-// a pass takes its tables here and gives them back when it ends, so after
-// the first blocks a thread translates, a block costs no heap allocation
-// for them (issue 13: malloc/free was 17% of a first `python3 -c pass`).
+// translator's growable per-block lists (the block's IR and instructions,
+// the backend's stub lists, the frontend's run starts): taken here and
+// given back when the block is done, so after the first blocks a thread
+// translates, a block costs no heap allocation for them (issue 13:
+// malloc/free was 17% of a first `python3 -c pass`). Fixed-size tables
+// come from the block arena (block_arena.h).
 #pragma once
 
 #include <cstddef>
