@@ -7,6 +7,19 @@
 // comes round, and cleared by an occasional sweep. Claims cost one
 // symlinkat per process (not per thread) and hold no descriptor.
 // Without a usable folder, numbers are simply not claimed.
+//
+// Numbers another live instance holds are skipped, often thousands in a
+// row (hartd starts at 1000 while a busy daemon holds 1000..4999). Whether
+// a claimant lives costs a kill() and a read of its /proc/<pid>/stat, which
+// Linux builds by walking all its threads: with thousands of them, and
+// thousands of numbers to skip, one launch took minutes and held a control
+// connection's thread meanwhile. So a claimant found alive is believed
+// alive for kLiveBelief without asking again (a number skipped in error is
+// only a number skipped: the counter never needs it back).
+//
+// Locks: held_mutex (the claims held) and belief_mutex (claimants found
+// alive) are leaves, never held together; the folder's flock is taken
+// with neither.
 #include "linux-abi/process/vpid.h"
 
 #include <dirent.h>
@@ -18,6 +31,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -32,6 +46,8 @@ namespace {
 
 std::atomic<int> g_next{kFirstGuestPid};
 std::atomic<bool> g_unclaimed{false};  // -pid N: a deterministic sequence
+std::atomic<uint64_t> g_probes{0};     // claimants looked up (vpid_claimant_probes)
+constexpr std::chrono::seconds kLiveBelief{2};
 
 // The host process's start time in clock ticks since boot (0: unknown).
 unsigned long long start_time(pid_t pid) {
@@ -86,6 +102,7 @@ struct Claims {
   }
   // Is the claimant this stamp names still running?
   static bool live(const std::string& st) {
+    g_probes.fetch_add(1, std::memory_order_relaxed);
     long owner = 0;
     unsigned long long when = 0;
     if (sscanf(st.c_str(), "%ld %llu", &owner, &when) != 2 || owner <= 0) return false;
@@ -115,7 +132,7 @@ struct Claims {
     if (!ok && errno != EEXIST) return true;  // folder trouble: do not stall launches
     if (!ok) {
       std::string st = read(name);
-      if (!st.empty() && live(st)) return false;
+      if (!st.empty() && (believed_live(st) || live_now(st))) return false;
       ok = take_over(name);
     }
     if (ok) {
@@ -141,8 +158,24 @@ struct Claims {
     }
     for (int pid : all) release(pid);
   }
+  // A claimant found alive less than kLiveBelief ago.
+  bool believed_live(const std::string& st) {
+    std::lock_guard<std::mutex> lock(belief_mutex);
+    return st == believed && std::chrono::steady_clock::now() - believed_at < kLiveBelief;
+  }
+  // Asks, and remembers a live answer.
+  bool live_now(const std::string& st) {
+    if (!live(st)) return false;
+    std::lock_guard<std::mutex> lock(belief_mutex);
+    believed = st;
+    believed_at = std::chrono::steady_clock::now();
+    return true;
+  }
   std::mutex held_mutex;
   std::set<int> held;  // the claims this instance holds
+  std::mutex belief_mutex;
+  std::string believed;  // the last claimant found alive, and when
+  std::chrono::steady_clock::time_point believed_at;
   void sweep() {
     int fd = dup(dir);
     DIR* d = fd >= 0 ? fdopendir(fd) : nullptr;
@@ -188,6 +221,8 @@ void reserve_vpids_through(int pid) {
 }
 
 void release_process_vpid(int pid) { claims().release(pid); }
+
+uint64_t vpid_claimant_probes() { return g_probes.load(std::memory_order_relaxed); }
 
 void release_all_process_vpids() { claims().release_all(); }
 

@@ -30,6 +30,8 @@ READ_SECONDS = float(os.environ.get("HART_TEST_READ_SECONDS", "30"))
 
 _daemons = []  # (process, log file path) of the hartds alive now
 _lock = threading.Lock()
+_dump_lock = threading.Lock()  # one dump at a time (a debugger attached twice fails)
+_dumps = 0  # dumps so far
 
 
 def watch(proc, log_path):
@@ -48,7 +50,8 @@ def _err(text):
 
 
 def _kernel_waits(pid):
-    """One line per thread: tid, name, state and the kernel function it sleeps in."""
+    """One line per thread: tid, name, state, the kernel function it sleeps
+    in, and its CPU time in clock ticks (a spinning thread's grows)."""
     lines = []
     try:
         tids = sorted(os.listdir(f"/proc/{pid}/task"), key=int)
@@ -63,13 +66,29 @@ def _kernel_waits(pid):
         except OSError:
             continue
         name = stat[stat.index("(") + 1:stat.rindex(")")]
-        state = stat[stat.rindex(")") + 2]
-        lines.append(f"  {tid} {name!r} {state} {wchan}")
+        fields = stat[stat.rindex(")") + 2:].split()
+        state, cpu = fields[0], int(fields[11]) + int(fields[12])  # utime + stime
+        lines.append(f"  {tid} {name!r} {state} {wchan} cpu {cpu}")
     return "\n".join(lines) + "\n"
+
+
+def _unpinned():
+    """The debugger may use every CPU, even when the test runs under taskset."""
+    try:
+        os.sched_setaffinity(0, range(os.cpu_count() or 1))
+    except OSError:
+        pass
 
 
 def dump(why):
     """Everything that tells where a hang is, to stderr."""
+    global _dumps
+    with _dump_lock:
+        _dumps += 1
+        _dump(why)
+
+
+def _dump(why):
     _err(f"\n===== hang_watch: {why} =====\n--- Python threads of the test:\n")
     faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
     with _lock:
@@ -84,7 +103,7 @@ def dump(why):
                 r = subprocess.run([debugger, "-p", str(proc.pid), "-batch", "-nx",
                                     "-ex", "set pagination off", "-ex", "thread apply all bt"],
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, timeout=60)
+                                   stderr=subprocess.STDOUT, timeout=60, preexec_fn=_unpinned)
                 _err(f"--- hartd {proc.pid}: thread stacks:\n"
                      + r.stdout.decode(errors="replace") + "\n")
             except subprocess.TimeoutExpired:
@@ -105,9 +124,12 @@ class WatchedTest(unittest.TestCase):
 
     def run(self, result=None):
         budget = max(5.0, min(TEST_SECONDS, FILE_START + FILE_SECONDS - time.monotonic()))
+        dumps_before = _dumps
 
         def expire():
-            dump(f"{self.id()} still running after {budget:.0f} s")
+            with _dump_lock:  # after a client's dump in progress: no second one
+                if _dumps == dumps_before:
+                    _dump(f"{self.id()} still running after {budget:.0f} s")
             with _lock:
                 daemons = list(_daemons)
             for proc, _ in daemons:
