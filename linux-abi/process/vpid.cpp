@@ -15,7 +15,8 @@
 // thousands of numbers to skip, one launch took minutes and held a control
 // connection's thread meanwhile. So a claimant found alive is believed
 // alive for kLiveBelief without asking again (a number skipped in error is
-// only a number skipped: the counter never needs it back).
+// only a number skipped: the counter never needs it back); the last eight
+// such claimants are remembered, as concurrent instances' numbers interleave.
 //
 // Locks: held_mutex (the claims held) and belief_mutex (claimants found
 // alive) are leaves, never held together; the folder's flock is taken
@@ -161,21 +162,36 @@ struct Claims {
   // A claimant found alive less than kLiveBelief ago.
   bool believed_live(const std::string& st) {
     std::lock_guard<std::mutex> lock(belief_mutex);
-    return st == believed && std::chrono::steady_clock::now() - believed_at < kLiveBelief;
+    auto now = std::chrono::steady_clock::now();
+    for (const Belief& b : believed)
+      if (b.stamp == st && now - b.at < kLiveBelief) return true;
+    return false;
   }
-  // Asks, and remembers a live answer.
+  // Asks, and remembers a live answer (in place of the oldest one).
   bool live_now(const std::string& st) {
     if (!live(st)) return false;
     std::lock_guard<std::mutex> lock(belief_mutex);
-    believed = st;
-    believed_at = std::chrono::steady_clock::now();
+    Belief* slot = &believed[0];
+    for (Belief& b : believed) {
+      if (b.stamp == st) {
+        slot = &b;
+        break;
+      }
+      if (b.at < slot->at) slot = &b;
+    }
+    *slot = {st, std::chrono::steady_clock::now()};
     return true;
   }
   std::mutex held_mutex;
   std::set<int> held;  // the claims this instance holds
+  // The last few claimants found alive, and when (concurrent instances'
+  // numbers interleave).
+  struct Belief {
+    std::string stamp;
+    std::chrono::steady_clock::time_point at;
+  };
   std::mutex belief_mutex;
-  std::string believed;  // the last claimant found alive, and when
-  std::chrono::steady_clock::time_point believed_at;
+  Belief believed[8];
   void sweep() {
     int fd = dup(dir);
     DIR* d = fd >= 0 ? fdopendir(fd) : nullptr;
