@@ -25,6 +25,9 @@ void release_process_vpid(int pid);
 // claimant found alive is believed so for a while, so skipping a run of
 // numbers it holds costs one look-up, not one per number.
 uint64_t vpid_claimant_probes();
+// Clears claims whose claimant is gone (an instance does it at its start now
+// and then; HART_PID_SWEEP=1 always).
+void sweep_stale_vpid_claims();
 // Every claim this instance still holds (hart-run, just before it exits
 // without waiting for its processes' teardown).
 void release_all_process_vpids();

@@ -7,15 +7,19 @@ threads' tracebacks (faulthandler), every registered hartd's thread stacks
 (`gdb -p PID -batch -ex 'thread apply all bt'`), its threads' kernel wait
 channels, and the tail of its --log-file. When the watchdog expires it also
 kills the registered hartds, so the test blocked on them fails with a
-message and the file goes on. Does not own: starting daemons (the tests'
+message and the file goes on; die_with_parent, so that a test killed by
+ctest leaves no hartd behind. Does not own: starting daemons (the tests'
 Daemon classes register theirs with watch()/unwatch()).
 
 The budget of one test is TEST_SECONDS, but never past FILE_SECONDS after
 the file started: ctest's TIMEOUT of the file (tests/CMakeLists.txt) kills
 everything silently, so the dump must come before it.
 """
+import contextlib
+import ctypes
 import faulthandler
 import os
+import signal
 import shutil
 import subprocess
 import sys
@@ -32,6 +36,13 @@ _daemons = []  # (process, log file path) of the hartds alive now
 _lock = threading.Lock()
 _dump_lock = threading.Lock()  # one dump at a time (a debugger attached twice fails)
 _dumps = 0  # dumps so far
+
+
+def die_with_parent():
+    """preexec_fn of a daemon the tests start: it dies with the test
+    (PR_SET_PDEATHSIG), so a test killed by ctest's timeout leaves no hartd
+    behind holding guest pid claims."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def watch(proc, log_path):
@@ -108,6 +119,10 @@ def _dump(why):
                      + r.stdout.decode(errors="replace") + "\n")
             except subprocess.TimeoutExpired:
                 _err(f"--- hartd {proc.pid}: {debugger} did not finish in 60 s\n")
+            # A debugger killed while attached leaves its tracee stopped, and a
+            # stopped hartd may hold what every hart instance waits for.
+            with contextlib.suppress(OSError):
+                os.kill(proc.pid, signal.SIGCONT)
         try:
             with open(log_path, errors="replace") as f:
                 tail = f.readlines()[-80:]

@@ -42,7 +42,7 @@ import time
 import unittest
 import xml.etree.ElementTree as ET
 
-from hang_watch import WatchedTest, watch, unwatch, watched_client
+from hang_watch import WatchedTest, die_with_parent, watch, unwatch, watched_client
 
 HARTD = SCRIPTS = GUEST = EXPECTED = None
 Client = RequestError = DaemonError = None
@@ -67,7 +67,7 @@ class Daemon:
         self.proc = subprocess.Popen([HARTD, "--socket", self.sock, "--foreground",
                                       "--log-file", self.log, "--log-level", "debug", *extra],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+                                     stderr=subprocess.PIPE, preexec_fn=die_with_parent)
         watch(self.proc, self.log)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
