@@ -17,6 +17,10 @@ class DaemonError(Exception):
     """The daemon could not be reached or closed the connection."""
 
 
+class DaemonTimeout(DaemonError):
+    """Nothing came from the daemon within the client's timeout."""
+
+
 class RequestError(Exception):
     """The daemon answered ok:false."""
 
@@ -42,10 +46,12 @@ def default_socket():
 class Client:
     """One connection. request() returns the reply's dict (raises
     RequestError for ok:false); events that arrive meanwhile are queued and
-    returned by next_event()."""
+    returned by next_event(). With `timeout` (seconds), a read that gets
+    nothing for that long raises DaemonError instead of waiting for ever."""
 
-    def __init__(self, path):
+    def __init__(self, path, timeout=None):
         self.path = path
+        self.timeout = timeout
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             self.sock.connect(path)
@@ -53,6 +59,7 @@ class Client:
             self.sock.close()
             raise DaemonError(f"no hartd is listening on {path} ({e.strerror}); "
                               f"start one with: hartd --socket {path}") from None
+        self.sock.settimeout(timeout)
         self.buf = b""
         self.events = []
         self.replies = {}
@@ -87,6 +94,9 @@ class Client:
         and events. Raises DaemonError at EOF."""
         try:
             chunk = self.sock.recv(1 << 16)
+        except socket.timeout:
+            raise DaemonTimeout(f"nothing from hartd for {self.timeout} s (a reply or event is late "
+                              f"or lost)") from None
         except OSError as e:
             raise DaemonError(f"lost the connection to hartd: {e}") from None
         if not chunk:

@@ -199,6 +199,7 @@ void Launch::supervise() {
   }
 
   LaunchStatus st;
+  st.pid = pid_;
   if (root_->killed_by_signal()) {
     st.signaled = true;
     st.signal = root_->exit_signal();

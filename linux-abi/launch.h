@@ -94,6 +94,7 @@ struct LaunchConfig {
 };
 
 struct LaunchStatus {
+  int pid = 0;              // the launch's first process (on_exit may run before start returns)
   bool signaled = false;
   int exit_code = 0;        // when !signaled
   int signal = 0;           // when signaled

@@ -44,6 +44,7 @@ struct GuestRegistry::Guest {
   // Readable from any thread.
   std::atomic<bool> done{false};        // exit event sent, status final
   std::atomic<int64_t> ended_at_ns{0};
+  linux::Launch::Stats final_stats;     // written before done is set
   // Strand only.
   bool ready = false;       // pipes set up
   bool exit_known = false;  // the Launch has ended
@@ -175,7 +176,9 @@ int GuestRegistry::launch(LaunchRequest req, const std::shared_ptr<Connection>& 
     });
   };
   auto on_exit = [this, g](const linux::LaunchStatus& st) {
-    gdb_.close_launch(g->pid);
+    // st.pid, not g->pid: a guest that ends at once gets here (on its
+    // supervisor thread) before launch() has set g->pid.
+    gdb_.close_launch(st.pid);
     asio::post(g->strand, [this, g, st] {
       g->status = st;
       g->exit_known = true;
@@ -283,6 +286,7 @@ void GuestRegistry::maybe_finish(const std::shared_ptr<Guest>& g) {
   g->pipe[0].reset();  // captured stdin: nobody reads it any more
   g->stdin_queue.clear();
   g->ended_at_ns.store(now_ns());
+  g->final_stats = g->launch->stats();  // final: the launch has ended
   g->done.store(true, std::memory_order_release);
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -567,8 +571,9 @@ int GuestRegistry::running() const {
 void GuestRegistry::forget_locked(int pid) {
   auto it = guests_.find(pid);
   if (it == guests_.end()) return;
-  if (it->second->launch) {
-    linux::Launch::Stats s = it->second->launch->stats();  // final: the launch has ended
+  if (it->second->done.load(std::memory_order_acquire)) {
+    // (Not launch->stats(): mutex_ is a leaf, never held while calling a Launch.)
+    const linux::Launch::Stats& s = it->second->final_stats;
     forgotten_.translated += s.translated;
     forgotten_.reused += s.reused;
     forgotten_.invalidated += s.invalidated;

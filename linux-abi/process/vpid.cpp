@@ -7,6 +7,28 @@
 // comes round, and cleared by an occasional sweep. Claims cost one
 // symlinkat per process (not per thread) and hold no descriptor.
 // Without a usable folder, numbers are simply not claimed.
+//
+// Numbers another live instance holds are skipped, often thousands in a
+// row (hartd starts at 1000 while a busy daemon holds 1000..4999). Whether
+// a claimant lives costs a kill() and a read of its /proc/<pid>/stat, which
+// Linux builds by walking all its threads: with thousands of them, and
+// thousands of numbers to skip, one launch took minutes and held a control
+// connection's thread meanwhile. So a claimant found alive is believed
+// alive for kLiveBelief without asking again (a number skipped in error is
+// only a number skipped: the counter never needs it back, and a sweep
+// that keeps a stale claim leaves it to the next); the last eight such
+// claimants are remembered, as concurrent instances' numbers interleave.
+//
+// The folder's flock (taking over a stale claim, sweeping) is waited for
+// at most kLockWait: an instance stopped while it holds the lock (SIGSTOP,
+// a debugger attached) must not stall every hart instance on the host.
+// Without it, a stale claim is left alone (its number skipped) and the
+// sweep waits for another start; after a failed wait, for kLockRest, stale
+// claims are skipped at once.
+//
+// Locks: held_mutex (the claims held), belief_mutex (claimants found
+// alive) and lock_mutex (lock_rest_until) are leaves, never held
+// together; the folder's flock is taken with none of them.
 #include "linux-abi/process/vpid.h"
 
 #include <dirent.h>
@@ -18,6 +40,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
@@ -32,6 +55,10 @@ namespace {
 
 std::atomic<int> g_next{kFirstGuestPid};
 std::atomic<bool> g_unclaimed{false};  // -pid N: a deterministic sequence
+std::atomic<uint64_t> g_probes{0};     // claimants looked up (vpid_claimant_probes)
+constexpr std::chrono::seconds kLiveBelief{2};
+constexpr std::chrono::milliseconds kLockWait{1000};
+constexpr std::chrono::seconds kLockRest{10};
 
 // The host process's start time in clock ticks since boot (0: unknown).
 unsigned long long start_time(pid_t pid) {
@@ -86,6 +113,7 @@ struct Claims {
   }
   // Is the claimant this stamp names still running?
   static bool live(const std::string& st) {
+    g_probes.fetch_add(1, std::memory_order_relaxed);
     long owner = 0;
     unsigned long long when = 0;
     if (sscanf(st.c_str(), "%ld %llu", &owner, &when) != 2 || owner <= 0) return false;
@@ -96,7 +124,7 @@ struct Claims {
   // Takes over a stale claim under the folder's lock, so that two instances
   // never both take one, nor remove a fresh claim for a stale one.
   bool take_over(const std::string& name) {
-    flock(dir, LOCK_EX);
+    if (!lock_folder()) return false;
     std::string st = read(name);
     bool ok = false;
     if (st.empty() || !live(st)) {
@@ -115,7 +143,7 @@ struct Claims {
     if (!ok && errno != EEXIST) return true;  // folder trouble: do not stall launches
     if (!ok) {
       std::string st = read(name);
-      if (!st.empty() && live(st)) return false;
+      if (!st.empty() && (believed_live(st) || live_now(st))) return false;
       ok = take_over(name);
     }
     if (ok) {
@@ -141,8 +169,58 @@ struct Claims {
     }
     for (int pid : all) release(pid);
   }
+  // A claimant found alive less than kLiveBelief ago.
+  bool believed_live(const std::string& st) {
+    std::lock_guard<std::mutex> lock(belief_mutex);
+    auto now = std::chrono::steady_clock::now();
+    for (const Belief& b : believed)
+      if (b.stamp == st && now - b.at < kLiveBelief) return true;
+    return false;
+  }
+  // Asks, and remembers a live answer (in place of the oldest one).
+  bool live_now(const std::string& st) {
+    if (!live(st)) return false;
+    std::lock_guard<std::mutex> lock(belief_mutex);
+    Belief* slot = &believed[0];
+    for (Belief& b : believed) {
+      if (b.stamp == st) {
+        slot = &b;
+        break;
+      }
+      if (b.at < slot->at) slot = &b;
+    }
+    *slot = {st, std::chrono::steady_clock::now()};
+    return true;
+  }
+  // The folder's flock within kLockWait (see the top of the file).
+  bool lock_folder() {
+    auto now = std::chrono::steady_clock::now();
+    {
+      std::lock_guard<std::mutex> lock(lock_mutex);
+      if (now < lock_rest_until) return false;
+    }
+    for (auto deadline = now + kLockWait;;) {
+      if (flock(dir, LOCK_EX | LOCK_NB) == 0) return true;
+      if (errno != EWOULDBLOCK && errno != EINTR) return false;
+      if (std::chrono::steady_clock::now() >= deadline) break;
+      usleep(5000);
+    }
+    std::lock_guard<std::mutex> lock(lock_mutex);
+    lock_rest_until = std::chrono::steady_clock::now() + kLockRest;
+    return false;
+  }
+  std::mutex lock_mutex;
+  std::chrono::steady_clock::time_point lock_rest_until;
   std::mutex held_mutex;
   std::set<int> held;  // the claims this instance holds
+  // The last few claimants found alive, and when (concurrent instances'
+  // numbers interleave).
+  struct Belief {
+    std::string stamp;
+    std::chrono::steady_clock::time_point at;
+  };
+  std::mutex belief_mutex;
+  Belief believed[8];
   void sweep() {
     int fd = dup(dir);
     DIR* d = fd >= 0 ? fdopendir(fd) : nullptr;
@@ -150,11 +228,14 @@ struct Claims {
       if (fd >= 0) close(fd);
       return;
     }
-    flock(dir, LOCK_EX);
+    if (!lock_folder()) {
+      closedir(d);
+      return;
+    }
     while (dirent* e = readdir(d)) {
       if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
       std::string st = read(e->d_name);
-      if (!live(st)) unlinkat(dir, e->d_name, 0);  // (another user's: EPERM, kept)
+      if (!believed_live(st) && !live_now(st)) unlinkat(dir, e->d_name, 0);  // (another user's: EPERM, kept)
     }
     flock(dir, LOCK_UN);
     closedir(d);
@@ -188,6 +269,10 @@ void reserve_vpids_through(int pid) {
 }
 
 void release_process_vpid(int pid) { claims().release(pid); }
+
+uint64_t vpid_claimant_probes() { return g_probes.load(std::memory_order_relaxed); }
+
+void sweep_stale_vpid_claims() { claims().sweep(); }
 
 void release_all_process_vpids() { claims().release_all(); }
 

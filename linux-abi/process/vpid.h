@@ -8,6 +8,8 @@
 // (process.cpp).
 #pragma once
 
+#include <cstdint>
+
 namespace hart::linux {
 
 // The next process id: the counter's next number that no other live hart
@@ -18,6 +20,14 @@ int allocate_thread_vpid();
 // Numbers up to `pid` are never handed out again (clone3 set_tid).
 void reserve_vpids_through(int pid);
 void release_process_vpid(int pid);
+// How many times this instance has looked up whether another instance
+// holding a number is alive (each a read of its /proc/<pid>/stat): a
+// claimant found alive is believed so for a while, so skipping a run of
+// numbers it holds costs one look-up, not one per number.
+uint64_t vpid_claimant_probes();
+// Clears claims whose claimant is gone (an instance does it at its start now
+// and then; HART_PID_SWEEP=1 always).
+void sweep_stale_vpid_claims();
 // Every claim this instance still holds (hart-run, just before it exits
 // without waiting for its processes' teardown).
 void release_all_process_vpids();

@@ -492,8 +492,9 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     out->dirfd = AT_FDCWD;
     out->path = "/proc/self/" + name;
     out->host_only = true;
-    out->open_emu = [t, tid, name](int64_t flags, std::shared_ptr<HostFd>* file) {
-      return open_proc_tunable(t, tid, name, flags, file);
+    bool other_launch = &p.tree() != &tp.tree();
+    out->open_emu = [t, tid, name, other_launch](int64_t flags, std::shared_ptr<HostFd>* file) {
+      return open_proc_tunable(t, tid, name, flags, other_launch, file);
     };
     return 0;
   };
@@ -514,6 +515,12 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
   }
   std::string first = rest.substr(0, rest.find('/'));
   std::string tail = rest.size() > first.size() ? rest.substr(first.size() + 1) : "";
+  // A process of another launch (listed with proc_view "owner") is as one
+  // that ptrace may not access on Linux: what needs that access answers
+  // EACCES (its memory, environment, fds, directories, maps).
+  static const std::set<std::string> kNeedsPtrace = {"auxv", "cwd", "environ", "exe", "fd",
+                                                     "io",   "maps", "mem",   "root"};
+  if (&p.tree() != &tp.tree() && kNeedsPtrace.count(first)) return -EACCES;
   if (first == "fd") {
     if (tail.empty()) {
       set_synth(p, out, dir + "/fd", {}, "/proc/self/fd");

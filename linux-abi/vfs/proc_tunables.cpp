@@ -93,6 +93,7 @@ bool is_current(Process& t, int tid) {
 
 // One file: its text, and what a write does (bytes taken, or -errno).
 struct TunableFile : EmuFile {
+  bool other_launch = false;  // opened by a guest of another launch (proc_view "owner")
   std::function<int64_t(std::string*)> show;  // 0, or -errno (the text in *out)
   std::function<int64_t(const uint8_t*, uint64_t, uint64_t)> store;
   int64_t pread(uint8_t* buf, uint64_t len, uint64_t off) override {
@@ -191,25 +192,27 @@ void coredump_filter(std::shared_ptr<Process> t, int, TunableFile* f) {
   };
 }
 
-// Another task's slack is CAP_SYS_NICE's to read or change.
-bool may_touch_slack(Process& t, int tid) {
+// Another task's slack is CAP_SYS_NICE's to read or change; a guest's
+// capabilities never reach another launch's tasks.
+bool may_touch_slack(Process& t, int tid, bool other_launch) {
   if (is_current(t, tid)) return true;
   Thread* me = current_thread();
-  return me && me->cred.capable(kCapSysNice);
+  return !other_launch && me && me->cred.capable(kCapSysNice);
 }
 
 void timerslack_ns(std::shared_ptr<Process> t, int tid, TunableFile* f) {
-  f->show = [t, tid](std::string* out) -> int64_t {
-    if (!may_touch_slack(*t, tid)) return -EPERM;
+  bool other = f->other_launch;
+  f->show = [t, tid, other](std::string* out) -> int64_t {
+    if (!may_touch_slack(*t, tid, other)) return -EPERM;
     uint64_t ns = 0;
     if (!t->with_thread(tid, [&](Thread& th) { ns = th.timer_slack_ns.load(); })) return -ESRCH;
     *out = std::to_string(ns) + "\n";
     return 0;
   };
-  f->store = [t, tid](const uint8_t* buf, uint64_t len, uint64_t) -> int64_t {
+  f->store = [t, tid, other](const uint8_t* buf, uint64_t len, uint64_t) -> int64_t {
     int64_t v = 0;
     if (int r = parse_kstrto(buf, len, 66, 10, false, 0, UINT64_MAX, &v); r < 0) return r;
-    if (!may_touch_slack(*t, tid)) return -EPERM;
+    if (!may_touch_slack(*t, tid, other)) return -EPERM;
     uint64_t ns = static_cast<uint64_t>(v);
     bool found = t->with_thread(tid, [&](Thread& th) {
       th.timer_slack_ns.store(ns ? ns : th.default_timer_slack_ns.load());
@@ -258,18 +261,20 @@ int open_emu_file(std::shared_ptr<EmuFile> f, int64_t flags, std::shared_ptr<Hos
 bool is_proc_tunable(const std::string& name, bool in_task) { return find_tunable(name, in_task); }
 
 int open_proc_tunable(std::shared_ptr<Process> t, int tid, const std::string& name,
-                      int64_t flags, std::shared_ptr<HostFd>* file) {
+                      int64_t flags, bool other_launch, std::shared_ptr<HostFd>* file) {
   const Tunable* tn = find_tunable(name, false);  // (the callers chose by directory)
   if (!tn) return -ENOENT;
   int acc = static_cast<int>(flags & O_ACCMODE);
   if ((acc == O_WRONLY || acc == O_RDWR) && !(tn->mode & 0002)) {
     // The proc inode's owner is the task's euid: the owner's write bit, or
     // CAP_DAC_OVERRIDE (which also opens sessionid, whose writes then fail).
+    // Another launch's task is another user's to the caller.
     Thread* me = current_thread();
     bool owner = (tn->mode & 0200) && me && me->cred.fsuid == t->creds().euid;
-    if (!owner && !(me && me->cred.capable(kCapDacOverride))) return -EACCES;
+    if (other_launch || (!owner && !(me && me->cred.capable(kCapDacOverride)))) return -EACCES;
   }
   auto f = std::make_shared<TunableFile>();
+  f->other_launch = other_launch;
   tn->make(t, tid, f.get());
   return open_emu_file(std::move(f), flags, file);
 }

@@ -14,7 +14,9 @@
 //
 // Files of mode 0644 open for writing only for the task's owner (fsuid =
 // the task's euid) or with CAP_DAC_OVERRIDE, as the proc inode's owner and
-// mode make Linux decide. Session numbers count per launch (ProcessTree):
+// mode make Linux decide. A guest of another launch (proc_view "owner"
+// lists it) is treated as another user without capabilities over the task:
+// no 0644 file opens for writing (EACCES), timerslack_ns answers EPERM. Session numbers count per launch (ProcessTree):
 // one guest cannot learn another's logins from them.
 // Owns: these files' contents and rules. Does not own: where the values are
 // kept (process.h) or the rest of /proc (proc_dev.cpp).
@@ -32,9 +34,10 @@ namespace hart::linux {
 bool is_proc_tunable(const std::string& name, bool in_task);
 
 // Opens the file name of thread tid of t (for /proc/<pid>/: tid = pid):
-// 0 with *file set, or -errno.
+// 0 with *file set, or -errno. other_launch: the caller is a guest of
+// another launch (which sees t with proc_view "owner").
 int open_proc_tunable(std::shared_ptr<Process> t, int tid, const std::string& name,
-                      int64_t flags, std::shared_ptr<HostFd>* file);
+                      int64_t flags, bool other_launch, std::shared_ptr<HostFd>* file);
 
 // An EmuFile opened with flags' access mode: 0 with *file set, or -errno.
 int open_emu_file(std::shared_ptr<EmuFile> f, int64_t flags, std::shared_ptr<HostFd>* file);

@@ -42,6 +42,8 @@ import time
 import unittest
 import xml.etree.ElementTree as ET
 
+from hang_watch import WatchedTest, die_with_parent, watch, unwatch, watched_client
+
 HARTD = SCRIPTS = GUEST = EXPECTED = None
 Client = RequestError = DaemonError = None
 
@@ -65,7 +67,8 @@ class Daemon:
         self.proc = subprocess.Popen([HARTD, "--socket", self.sock, "--foreground",
                                       "--log-file", self.log, "--log-level", "debug", *extra],
                                      stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE)
+                                     stderr=subprocess.PIPE, preexec_fn=die_with_parent)
+        watch(self.proc, self.log)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -99,6 +102,7 @@ class Daemon:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        unwatch(self.proc)
         self.proc.stdout.close()
         self.proc.stderr.close()
         self.dir.cleanup()
@@ -128,7 +132,7 @@ def launch(c, argv, **kw):
     return c.request("launch", argv=argv, **kw)["pid"]
 
 
-class Guests(unittest.TestCase):
+class Guests(WatchedTest):
     @classmethod
     def setUpClass(cls):
         cls.d = Daemon()
@@ -452,7 +456,7 @@ class Guests(unittest.TestCase):
         c.close()
 
 
-class Garbage(unittest.TestCase):
+class Garbage(WatchedTest):
     @classmethod
     def setUpClass(cls):
         cls.d = Daemon()
@@ -545,7 +549,7 @@ class Garbage(unittest.TestCase):
         self.assertTrue(self.d.alive())
 
 
-class Hartctl(unittest.TestCase):
+class Hartctl(WatchedTest):
     @classmethod
     def setUpClass(cls):
         cls.d = Daemon()
@@ -735,7 +739,7 @@ class Hartctl(unittest.TestCase):
 
 
 
-class Retention(unittest.TestCase):
+class Retention(WatchedTest):
     def test_orphaned_statuses_go_soon_others_stay(self):
         d = Daemon("--keep-orphaned-seconds", "0.5")
         try:
@@ -764,7 +768,7 @@ class Retention(unittest.TestCase):
         finally:
             d.stop()
 
-class Lifecycle(unittest.TestCase):
+class Lifecycle(WatchedTest):
     def test_systemd_socket_activation(self):
         """hartd started the way systemd starts a socket-activated service:
         the listening socket as fd 3, LISTEN_PID/LISTEN_FDS set; it serves
@@ -979,7 +983,7 @@ def rss_kib(pid):
         return [int(line.split()[1]) for line in f if line.startswith("VmRSS:")][0]
 
 
-class Sealed(unittest.TestCase):
+class Sealed(WatchedTest):
     """Guests are hostile: they run inside hartd's own process, so the
     control plane must refuse them (tests/guest/security holds the
     attackers)."""
@@ -1042,7 +1046,7 @@ def tree_size(c, launch_pid):
                 if g["launch"] == launch_pid and g["state"] != "zombie"])
 
 
-class SealedFlood(unittest.TestCase):
+class SealedFlood(WatchedTest):
     def test_connection_flood_from_a_guest(self):
         """A guest connecting in a loop is refused every time, and hartd's
         log does not grow with it."""
@@ -1055,7 +1059,7 @@ class SealedFlood(unittest.TestCase):
             self.assertTrue(d.alive())
 
 
-class Trees(unittest.TestCase):
+class Trees(WatchedTest):
     """Fork bombs are stopped and trees can always be ended."""
 
     def bomb_then_kill(self, d, c, kill_args):
@@ -1166,7 +1170,7 @@ class Rsp:
         self.s.close()
 
 
-class GdbFiles(unittest.TestCase):
+class GdbFiles(WatchedTest):
     """vFile: files a debugger opens are closed with its session; hartd's
     own /proc is out of reach."""
 
@@ -1326,7 +1330,7 @@ class GdbFiles(unittest.TestCase):
             kill_all(c, [pid])
 
 
-class Hygiene(unittest.TestCase):
+class Hygiene(WatchedTest):
     """The TCP port before hello, and what ended guests leave behind."""
 
     def test_tcp_garbage_closes_before_hello(self):
@@ -1383,8 +1387,9 @@ def main():
     del sys.argv[1:5]
     sys.path.insert(0, SCRIPTS)
     import hartd_client
-    Client, RequestError, DaemonError = (hartd_client.Client, hartd_client.RequestError,
-                                         hartd_client.DaemonError)
+    RequestError, DaemonError = hartd_client.RequestError, hartd_client.DaemonError
+    # Reads give up (after dumping hartd's state) rather than hang the file.
+    Client = watched_client(hartd_client.Client, hartd_client.DaemonTimeout)
     unittest.main(verbosity=2)
 
 

@@ -18,10 +18,9 @@ import argparse
 import os
 import shutil
 import signal
-import subprocess
 import sys
-import tempfile
-import time
+
+import sec_daemon
 
 
 def main():
@@ -35,19 +34,9 @@ def main():
     sys.path.insert(0, os.path.abspath(args.scripts))
     import hartd_client
 
-    tmp = tempfile.mkdtemp(prefix="hart-sec-")
-    sock = os.path.join(tmp, "hartd.sock")
-    log = os.path.join(tmp, "hartd.log")
-    d = subprocess.Popen([args.hartd, "--socket", sock, "--foreground", "--log-file", log],
-                         stdin=subprocess.DEVNULL)
     failures = []
-    try:
-        for _ in range(500):
-            try:
-                hartd_client.Client(sock).close()
-                break
-            except hartd_client.DaemonError:
-                time.sleep(0.02)
+    with sec_daemon.running(args.hartd, hartd_client, "hart-sec-") as h:
+        d, sock, tmp = h.proc, h.sock, h.tmp
         c = hartd_client.Client(sock)
         done = os.path.join(tmp, "done")
         victim = os.path.join(args.bins, "victim.static")
@@ -124,19 +113,7 @@ def main():
         c.close()
         if d.poll() is not None:
             failures.append("hartd died: %r" % d.returncode)
-    finally:
-        if d.poll() is None:
-            d.terminate()
-            d.wait(timeout=10)
-        with open(log) as f:
-            daemon_log = f.read()
-        shutil.rmtree(tmp, ignore_errors=True)
-    if failures:
-        print("hartd log:\n" + daemon_log[-4000:])
-        print("FAILED: " + "; ".join(failures))
-        return 1
-    print("isolation holds")
-    return 0
+    return sec_daemon.verdict(failures, h, "isolation holds")
 
 
 if __name__ == "__main__":

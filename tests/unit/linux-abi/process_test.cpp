@@ -1,17 +1,27 @@
 // tests/unit/linux-abi/process_test.cpp — the interruptible syscall stub
 // (safe_syscall) and fork's address-space copy (private pages copied,
-// MAP_SHARED pages shared), the fd table copy and the process tree.
+// MAP_SHARED pages shared), the fd table copy and the process tree; the
+// cost of skipping pids that another live instance claims.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
 #include <thread>
 
 #include "guest_programs.h"
 #include "linux-abi/process/process.h"
+#include "linux-abi/process/vpid.h"
 #include "linux-abi/syscalls/safe_syscall.h"
 
 namespace hart::linux {
@@ -159,6 +169,113 @@ TEST_F(ForkTest, VforkSharesTheAddressSpace) {
   EXPECT_EQ(&child->as(), &proc_->as());
   EXPECT_EQ(&child->tb_cache(), &proc_->tb_cache());
   EXPECT_FALSE(proc_->cache_exclusive());
+}
+
+// Claims of a live claimant at [base, base + count) in the claim folder
+// (removed again by the destructor); dir is "" without a usable folder.
+struct HeldNumbers {
+  std::string dir, stamp;
+  int base = 0, count = 0;
+  HeldNumbers(int count_, int salt) : count(count_) {
+    release_process_vpid(allocate_process_vpid());  // the folder is chosen (and made) now
+    for (const char* d : {"/dev/shm/hart-pids", "/tmp/hart-pids"}) {
+      struct stat st;
+      if (lstat(d, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX) && access(d, W_OK) == 0) {
+        dir = d;
+        break;
+      }
+    }
+    // The claimant: a live host process other than this one (our parent),
+    // named as instances name themselves: "HOSTPID STARTTIME".
+    std::ifstream f("/proc/" + std::to_string(getppid()) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    std::string after = text.substr(text.rfind(')') + 2);
+    std::string start;
+    for (int field = 3; field <= 22; ++field) {
+      size_t sp = after.find(' ');
+      if (field == 22) start = after.substr(0, sp);
+      after = after.substr(sp + 1);
+    }
+    stamp = std::to_string(getppid()) + " " + start;
+    // Numbers of our own (by our host pid) high above any instance's counter.
+    base = 3000000 + (getpid() % 500) * 4000 + salt * 1001;  // count <= 1000
+    if (dir.empty()) return;
+    for (int n = base; n <= base + count; ++n) unlink(name(n).c_str());
+    for (int n = base; n < base + count; ++n) symlink(stamp.c_str(), name(n).c_str());
+  }
+  ~HeldNumbers() {
+    for (int n = base; n <= base + count && !dir.empty(); ++n) unlink(name(n).c_str());
+  }
+  std::string name(int n) const { return dir + "/" + std::to_string(n); }
+  int present() const {
+    int k = 0;
+    struct stat st;
+    for (int n = base; n < base + count; ++n) k += lstat(name(n).c_str(), &st) == 0;
+    return k;
+  }
+};
+
+// Found by a CI hang: hartd's first launch after it started skipped the
+// ~4,000 numbers that a busy daemon held, reading that daemon's
+// /proc/<pid>/stat (a walk over its thousands of threads) once per number,
+// for minutes, on a control connection's thread. A run of numbers held by
+// one live claimant costs one look-up, whatever its length.
+TEST(Vpid, NumbersHeldByALiveInstanceAreSkippedWithoutALookUpEach) {
+  HeldNumbers held(1000, 0);
+  if (held.dir.empty()) GTEST_SKIP() << "no claim folder: numbers are not claimed";
+  ASSERT_EQ(held.present(), 1000);
+  reserve_vpids_through(held.base - 1);
+  uint64_t before = vpid_claimant_probes();
+  int pid = allocate_process_vpid();
+  uint64_t probes = vpid_claimant_probes() - before;
+  release_process_vpid(pid);
+  EXPECT_EQ(pid, held.base + held.count);
+  // One look-up, and one more per 2 s the skipping takes (never 1,000).
+  EXPECT_LT(probes, 50u);
+}
+
+// The sweep of stale claims (one instance start in 64) keeps live ones with
+// one look-up per claimant, not per claim.
+TEST(Vpid, SweepKeepsALiveInstancesClaimsWithoutALookUpEach) {
+  HeldNumbers held(1000, 1);
+  if (held.dir.empty()) GTEST_SKIP() << "no claim folder: numbers are not claimed";
+  uint64_t before = vpid_claimant_probes();
+  sweep_stale_vpid_claims();
+  uint64_t probes = vpid_claimant_probes() - before;
+  EXPECT_EQ(held.present(), 1000);
+  EXPECT_LT(probes, 50u);  // (with the other instances' claims: a few more)
+}
+
+// An instance stopped while it holds the claim folder's lock (here a child
+// that takes it and sleeps) stalled every other one for ever, each launch
+// waiting on the io thread: a stale claim is now skipped after a bounded
+// wait, and the sweep gives up.
+TEST(Vpid, AStoppedLockHolderDoesNotStallOthers) {
+  HeldNumbers held(0, 2);
+  if (held.dir.empty()) GTEST_SKIP() << "no claim folder: numbers are not claimed";
+  ASSERT_EQ(symlink("999999999 1", held.name(held.base).c_str()), 0);  // stale: no such host pid
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t child = fork();
+  if (child == 0) {
+    int fd = open(held.dir.c_str(), O_RDONLY | O_DIRECTORY);
+    flock(fd, LOCK_EX);
+    char c = 1;
+    if (write(ready[1], &c, 1) != 1) _exit(1);
+    for (;;) pause();
+  }
+  char c;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  reserve_vpids_through(held.base - 1);
+  int pid = allocate_process_vpid();
+  sweep_stale_vpid_claims();
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  close(ready[0]);
+  close(ready[1]);
+  release_process_vpid(pid);
+  unlink(held.name(held.base + 1).c_str());
+  EXPECT_EQ(pid, held.base + 1);  // the stale number is left to a later taker
 }
 
 }  // namespace

@@ -1,0 +1,54 @@
+"""tests/security/sec_daemon.py — the hartd of an isolation suite
+(run_security_test.py, run_cross_launch_test.py): started on a private
+socket in a temporary folder, waited for, stopped at the end, and the
+suite's verdict printed with the tail of hartd's log when it failed.
+Owns: that start, stop and verdict. Does not own: any attack.
+"""
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+
+
+class Hartd:
+    def __init__(self, proc, sock, tmp):
+        self.proc, self.sock, self.tmp = proc, sock, tmp
+        self.log_text = ""  # hartd's log, once stopped
+
+
+@contextlib.contextmanager
+def running(hartd, client_module, prefix):
+    """hartd --foreground on tmp/hartd.sock, answering when entered."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    sock = os.path.join(tmp, "hartd.sock")
+    log = os.path.join(tmp, "hartd.log")
+    proc = subprocess.Popen([hartd, "--socket", sock, "--foreground", "--log-file", log],
+                            stdin=subprocess.DEVNULL)
+    h = Hartd(proc, sock, tmp)
+    try:
+        for _ in range(500):
+            try:
+                client_module.Client(sock).close()
+                break
+            except client_module.DaemonError:
+                time.sleep(0.02)
+        yield h
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=10)
+        with open(log) as f:
+            h.log_text = f.read()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def verdict(failures, h, passed):
+    """Prints the verdict; the exit status."""
+    if failures:
+        print("hartd log:\n" + h.log_text[-4000:])
+        print("FAILED: " + "; ".join(failures))
+        return 1
+    print(passed)
+    return 0
