@@ -895,6 +895,20 @@ std::shared_ptr<Process> Process::find(int pid, const Process* viewer) {
   return p;
 }
 
+std::shared_ptr<Process> Process::find_task(int tid, const Process* viewer) {
+  if (std::shared_ptr<Process> p = find(tid, viewer)) return p;
+  std::vector<std::shared_ptr<Process>> live;  // looked into outside the tree lock
+  {
+    std::lock_guard<std::mutex> lock(g_tree_mutex);
+    for (auto& [pid, w] : pid_table())
+      if (auto p = w.lock())
+        if (!p->zombie_ && (!viewer || p->tree_ == viewer->tree_)) live.push_back(std::move(p));
+  }
+  for (auto& p : live)
+    if (p->with_thread(tid, [](Thread&) {})) return p;
+  return nullptr;
+}
+
 std::vector<std::shared_ptr<Process>> Process::all_live() {
   std::vector<std::shared_ptr<Process>> out;
   std::lock_guard<std::mutex> lock(g_tree_mutex);

@@ -478,6 +478,11 @@ class Process : public std::enable_shared_from_this<Process> {
   // A live process by pid, or nullptr. With `viewer`, only a process of the
   // viewer's tree (what a guest's kill() may reach).
   static std::shared_ptr<Process> find(int pid, const Process* viewer = nullptr);
+  // The live process that has a task (thread) with this id, as Linux's
+  // find_task_by_vpid() names one: a process by its pid, or one of its
+  // threads by tid (what kill, tkill, sched_*, getpgid... accept). With
+  // `viewer`, only in the viewer's tree.
+  static std::shared_ptr<Process> find_task(int tid, const Process* viewer = nullptr);
 
   // ---- launch tree, accounting ---------------------------------------------
   ProcessTree& tree() { return *tree_; }

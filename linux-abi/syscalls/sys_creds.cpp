@@ -151,7 +151,7 @@ int64_t sys_capget(SyscallCtx& ctx) {
       c = Process::thread_of(*v).cred;
     } else {
       lock.unlock();
-      std::shared_ptr<Process> other = Process::find(pid, &ctx.proc);
+      std::shared_ptr<Process> other = Process::find_task(pid, &ctx.proc);
       if (!other) return -ESRCH;
       c = other->creds();
     }

@@ -92,7 +92,7 @@ int make_policy(int mode, int flags, uint64_t nodes, Process::MemPolicy* out) {
 
 int find_target(SyscallCtx& ctx, int64_t pid, std::shared_ptr<Process>* out) {
   *out = pid == 0 || pid == ctx.proc.pid() ? ctx.proc.shared_from_this()
-                                            : Process::find(static_cast<int>(pid), &ctx.proc);
+                                            : Process::find_task(static_cast<int>(pid), &ctx.proc);
   if (!*out) return -ESRCH;
   return may_ptrace_read(ctx, **out) ? 0 : -EPERM;
 }

@@ -92,7 +92,7 @@ int64_t sys_gettid(SyscallCtx& ctx) { return ctx.proc.tid_of(ctx.vcpu); }
 namespace {
 std::shared_ptr<Process> self_or(SyscallCtx& ctx, int pid) {
   if (pid == 0 || pid == ctx.proc.pid()) return ctx.proc.shared_from_this();
-  return Process::find(pid, &ctx.proc);
+  return Process::find_task(pid, &ctx.proc);
 }
 }  // namespace
 
@@ -258,7 +258,7 @@ template <class F>
 int with_task(SyscallCtx& ctx, int pid, F fn) {
   if (pid == 0) pid = ctx.proc.tid_of(ctx.vcpu);
   if (ctx.proc.with_thread(pid, fn)) return 0;
-  std::shared_ptr<Process> other = Process::find(pid, &ctx.proc);
+  std::shared_ptr<Process> other = Process::find_task(pid, &ctx.proc);
   return other && other->with_thread(pid, fn) ? 0 : -ESRCH;
 }
 }  // namespace
@@ -344,7 +344,7 @@ int64_t sched_target(SyscallCtx& ctx, int64_t pid, std::shared_ptr<Process>* out
     std::lock_guard<std::mutex> lock(ctx.proc.mutex());
     mine = ctx.proc.thread_by_tid(static_cast<int>(pid)) != nullptr;
   }
-  *out = mine ? ctx.proc.shared_from_this() : Process::find(static_cast<int>(pid), &ctx.proc);
+  *out = mine ? ctx.proc.shared_from_this() : Process::find_task(static_cast<int>(pid), &ctx.proc);
   return *out ? 0 : is_outside_init(static_cast<int>(pid)) ? kOutsideInit : -ESRCH;
 }
 
@@ -672,7 +672,7 @@ std::vector<std::shared_ptr<Process>> priority_targets(SyscallCtx& ctx, int whic
   const Credentials& me = Process::thread_of(ctx.vcpu).cred;
   if (which == PRIO_PROCESS) {
     std::shared_ptr<Process> p = who == 0 || who == ctx.proc.pid() ? ctx.proc.shared_from_this()
-                                                                   : Process::find(who, &ctx.proc);
+                                                                   : Process::find_task(who, &ctx.proc);
     if (p) out.push_back(p);
     return out;
   }

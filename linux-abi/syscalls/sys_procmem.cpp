@@ -70,7 +70,7 @@ int64_t process_vm_rw(SyscallCtx& ctx, bool write) {
       std::lock_guard<std::mutex> lock(ctx.proc.mutex());
       mine = ctx.proc.thread_by_tid(pid) != nullptr;
     }
-    if (!mine) return pid > 0 && Process::find(pid, &ctx.proc) ? -EPERM : -ESRCH;
+    if (!mine) return pid > 0 && Process::find_task(pid, &ctx.proc) ? -EPERM : -ESRCH;
   }
   AddressSpace& as = ctx.proc.as();
   uint64_t moved = 0;

@@ -200,7 +200,7 @@ int64_t sys_ptrace(SyscallCtx& ctx) {
   if (req != 16 && req != 0x4206) return -ESRCH;  // not PTRACE_ATTACH / PTRACE_SEIZE
   int pid = static_cast<int>(ctx.a[1]);
   if (pid <= 0) return -ESRCH;
-  if (pid != ctx.proc.pid() && !Process::find(pid, &ctx.proc)) {
+  if (pid != ctx.proc.pid() && !Process::find_task(pid, &ctx.proc)) {
     std::lock_guard<std::mutex> lock(ctx.proc.mutex());
     if (!ctx.proc.thread_by_tid(pid)) return -ESRCH;
   }

@@ -200,7 +200,7 @@ int64_t sys_kill(SyscallCtx& ctx) {
   Process& p = ctx.proc;
   GuestSiginfo info = user_siginfo(p, static_cast<int>(sig), kSI_USER);
   if (pid > 0) {
-    std::shared_ptr<Process> target = pid == p.pid() ? p.shared_from_this() : Process::find(pid, &p);
+    std::shared_ptr<Process> target = pid == p.pid() ? p.shared_from_this() : Process::find_task(pid, &p);
     if (!target) return is_outside_init(pid) ? signal_outside_init(ctx, static_cast<int>(sig)) : -ESRCH;
     if (int e = may_signal(ctx, *target, static_cast<int>(sig))) return e;
     if (sig) send_signal(*target, nullptr, info, target.get() == &p ? &ctx.vcpu : nullptr);
@@ -237,8 +237,8 @@ int64_t signal_thread(SyscallCtx& ctx, int tgid, int tid, int64_t sig) {
   }
   int r = send_signal_tid(p, tid, info, &ctx.vcpu);
   if (r == -ESRCH && tgid == -1) {
-    // tkill(tid) of another process's main thread.
-    std::shared_ptr<Process> other = Process::find(tid, &p);
+    // tkill(tid) of another process's thread.
+    std::shared_ptr<Process> other = Process::find_task(tid, &p);
     if (!other) return is_outside_init(tid) ? signal_outside_init(ctx, static_cast<int>(sig)) : -ESRCH;
     if (int e = may_signal(ctx, *other, static_cast<int>(sig))) return e;
     return send_signal_tid(*other, tid, info, nullptr);
@@ -286,7 +286,7 @@ int64_t sys_rt_sigqueueinfo(SyscallCtx& ctx) {
   int pid = static_cast<int>(ctx.a[0]);
   int sig = static_cast<int>(ctx.a[1]);
   if (pid == ctx.proc.pid()) return queue_info(ctx, ctx.proc, 0, sig, ctx.a[2]);
-  std::shared_ptr<Process> other = pid > 0 ? Process::find(pid, &ctx.proc) : nullptr;
+  std::shared_ptr<Process> other = pid > 0 ? Process::find_task(pid, &ctx.proc) : nullptr;
   if (!other) return -ESRCH;
   return queue_info(ctx, *other, 0, sig, ctx.a[2]);
 }

@@ -27,6 +27,9 @@
 //   VmHWM by it; Cpus_allowed_list is the sched_getaffinity set.
 //   - CPU affinity is per thread: pthread_get/setaffinity_np on another
 //   thread, sched_get/setaffinity on a child process, ESRCH for no task;
+//   - a thread of another process is a task to name by its tid, as Linux's
+//   find_task_by_vpid finds it: sched_*affinity, kill, tkill, getpgid,
+//   getpriority, sched_getscheduler;
 // Values that depend on the machine (the runner's slack or filter) are only
 // compared, never printed.
 #include "sc.h"
@@ -700,8 +703,57 @@ static void affinity(void) {
   ERR("size 4", syscall(SYS_sched_getaffinity, 0, 4, &s));
 }
 
+static int tid_pipe[2], done_pipe[2];
+
+static void* reporting_worker(void* arg) {
+  (void)arg;
+  pid_t me = gettid();
+  write(tid_pipe[1], &me, sizeof me);
+  char x;
+  read(done_pipe[0], &x, 1);
+  return 0;
+}
+
+static void other_process_thread(void) {
+  pipe(tid_pipe);
+  pipe(done_pipe);
+  pid_t c = fork();
+  if (c == 0) {
+    pthread_t t;
+    pthread_create(&t, 0, reporting_worker, 0);
+    pthread_join(t, 0);
+    _exit(0);
+  }
+  pid_t tid = 0;
+  read(tid_pipe[0], &tid, sizeof tid);
+  cpu_set_t all, s;
+  sched_getaffinity(0, sizeof all, &all);
+  int first = 0;
+  while (first < CPU_SETSIZE && !CPU_ISSET(first, &all)) ++first;
+  CPU_ZERO(&s);
+  CPU_SET(first, &s);
+  OK("set the affinity of a child's thread", sched_setaffinity(tid, sizeof s, &s));
+  CPU_ZERO(&s);
+  OK("get it", sched_getaffinity(tid, sizeof s, &s));
+  BOOL("it has that cpu only", CPU_COUNT(&s) == 1 && CPU_ISSET(first, &s));
+  CPU_ZERO(&s);
+  sched_getaffinity(c, sizeof s, &s);
+  BOOL("the child's main thread keeps every cpu", CPU_EQUAL(&s, &all));
+  OK("kill(child's thread, 0)", kill(tid, 0));
+  OK("tkill(child's thread, 0)", syscall(SYS_tkill, tid, 0));
+  BOOL("getpgid(child's thread) is the child's group", getpgid(tid) == getpgid(c));
+  OK("getpriority(child's thread)", (errno = 0, getpriority(PRIO_PROCESS, tid), errno ? -1 : 0));
+  VAL("sched_getscheduler(child's thread)", sched_getscheduler(tid));
+  write(done_pipe[1], "x", 1);
+  int st = 0;
+  waitpid(c, &st, 0);
+  BOOL("child done", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  ERR("its thread is gone", kill(tid, 0));
+}
+
 int main(void) {
   affinity();
+  other_process_thread();
   status_lines();
   small_prctls();
   get_auxv();
