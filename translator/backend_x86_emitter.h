@@ -290,6 +290,23 @@ class Emitter {
 
   // --- bit-manipulation ops (backend_x86_zb.cpp) ---
   std::string emit_bitmanip(const IrInsn& i);
+  // The condition of a select, brcond or exit_if: `cmp a, b` (`test a, a`
+  // against 0), or `test a, b` with kCondTest; returns the x86 condition
+  // (reversed when a constant a is compared second). Scratch: rax, rdx.
+  CondCode emit_compare(Temp a, Temp b, uint8_t aux);
+  // The flags left by the last select's compare: its insn, operands and
+  // the code offset right after its cmov. A select with the same compare
+  // reuses them when no code was emitted since and only register moves
+  // without code (get_reg, set_reg, movi, insn_start) lie between in the IR
+  // (a diamond writing several pinned registers).
+  struct FlagsFrom {
+    int idx = -1;
+    Temp a = kNoTemp, b = kNoTemp;
+    uint8_t test = 0;
+    bool swapped = false;  // the compare had its operands swapped (reverseCond)
+    uint32_t end = 0;
+  } flags_from_;
+  bool flags_hold(const IrInsn& i) const;
 
   // --- FP part (backend_x86_fp.cpp) ---
   std::string emit_fp(const IrInsn& i);
@@ -326,7 +343,7 @@ class Emitter {
   std::vector<bool> boxed_;  // by temp: a NaN-boxed single by construction
   // Next reads, for choosing what to spill: next_use_[t] is the index of
   // the next insn reading t (INT_MAX: none); first_use_[k] the first reader
-  // of insn k's result; arg_next_[3k + j] the next reader after k of k's
+  // of insn k's result; arg_next_[kIrMaxArgs * k + j] the next reader after k of k's
   // argument j.
   std::vector<int> next_use_, first_use_, arg_next_;
   // By temp: the guest x register (not pinned) whose CpuState slot holds

@@ -683,10 +683,10 @@ static bool fetch_insn(const FetchFn& fetch, uint64_t pc, DecodedInsn* d) {
 // block; nor does an if-then-else diamond of two such runs (`bCC else;
 // then-run; j join; else: else-run; join:`). The runs are translated with
 // their register writes kept in temps, and each register they write gets
-// `select taken, else-value, then-value` at the join (a register one run
-// does not write keeps its old value there; IR select tests `a cond 0` and
-// becomes test + cmov), so the guest state there is what either path
-// gives.
+// `select rs1, rs2, else-value, then-value` at the join (a register one run
+// does not write keeps its old value there; IR select tests the branch's
+// condition and becomes cmp + cmov), so the guest state there is what
+// either path gives.
 constexpr int kIfRunMax = 4;
 
 static bool if_pure(const DecodedInsn& d) {
@@ -798,18 +798,10 @@ static uint64_t if_convert(GuestBlock& blk, const FrontendOptions& opt, const Fe
   IrBlock& ir = blk.ir;
   blk.insns.emplace_back(pc, br);
   ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(pc));
-  // The selects test `taken cond 0`: rs1 itself when rs2 is x0 (beqz,
-  // bnez, bltz, bgez...), rs1 ^ rs2 for beq/bne, else a setcond.
-  IrCond cond = branch_cond(br.op);
-  Temp taken;
-  if (br.rs2 == 0) {
-    taken = ir.get_reg(br.rs1);
-  } else if (cond == IrCond::eq || cond == IrCond::ne) {
-    taken = ir.emit_dst(IrOp::xor_, ir.get_reg(br.rs1), ir.get_reg(br.rs2));
-  } else {
-    taken = ir.emit_dst(IrOp::setcond, ir.get_reg(br.rs1), ir.get_reg(br.rs2), 0, static_cast<uint8_t>(cond));
-    cond = IrCond::ne;
-  }
+  // The selects test the branch's own condition (`rs1 cond rs2`: cmp +
+  // cmov in the backend).
+  const uint8_t cond = static_cast<uint8_t>(branch_cond(br.op));
+  const Temp lhs = ir.get_reg(br.rs1), rhs = ir.get_reg(br.rs2);
   Temp then_v[32], else_v[32];
   uint64_t cur = translate_run(blk, opt, fetch, pc + br.len, shape.then_n, vstate, then_v);
   if (shape.jump) {  // j join: no code
@@ -825,8 +817,8 @@ static uint64_t if_convert(GuestBlock& blk, const FrontendOptions& opt, const Fe
   for (unsigned r = 1; r < 32; ++r) {
     if (then_v[r] == kNoTemp && else_v[r] == kNoTemp) continue;
     const Temp old = then_v[r] == kNoTemp || else_v[r] == kNoTemp ? ir.get_reg(r) : kNoTemp;
-    ir.set_reg(r, ir.emit_dst3(IrOp::select, taken, else_v[r] == kNoTemp ? old : else_v[r],
-                               then_v[r] == kNoTemp ? old : then_v[r], static_cast<uint8_t>(cond)));
+    ir.set_reg(r, ir.select(lhs, rhs, cond, else_v[r] == kNoTemp ? old : else_v[r],
+                            then_v[r] == kNoTemp ? old : then_v[r]));
   }
   blk.lo = std::min(blk.lo, pc);
   blk.pc_end = std::max(blk.pc_end, shape.join);

@@ -289,6 +289,12 @@ struct CaseOptions {
   unsigned pmlen = 0;
   bool loop = false;     // the stream is the body of a self-loop (see the top of this file)
   bool if_shapes = false;  // short forward branches over plain integer runs (see the top of this file)
+  // With if_shapes: most shapes branch on a compare computed just before
+  // (andi/and/xor/xori/sub/slt/sltu/slti/sltiu into t0..t3, branch on it
+  // against x0) whose register is written again after the join, so that
+  // only the selects read the compare (ir_fuse_compares: cmp/test + cmov);
+  // the runs often write the compare's own sources.
+  bool fused_conds = false;
   // With loop: the stream starts with `li x30, N` (N = 1..6) and the back
   // edge goes to the instruction after it, so the translator knows the trip
   // count and unrolls the loop into the first block (KnownRegs, frontend.cpp).
@@ -470,9 +476,36 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       auto run_len = [&] { return static_cast<unsigned>(rng() % 8 == 0 ? 5 : rng() % 5); };
       const bool diamond = rng() % 3 == 0;
       const unsigned then_n = run_len(), else_n = diamond ? run_len() : 0;
+      unsigned dests[3] = {b.rs1, b.rs2, 0};
+      const bool fused = opts.fused_conds && rng() % 4 != 0;
+      unsigned kill = 0;  // the compare's register, written again after the join
+      if (fused) {
+        static const Opcode kCmp[] = {Opcode::andi, Opcode::and_, Opcode::xor_, Opcode::xori, Opcode::sub,
+                                      Opcode::slt, Opcode::sltu, Opcode::slti, Opcode::sltiu};
+        const Opcode op = kCmp[rng() % (sizeof kCmp / sizeof kCmp[0])];
+        const InsnInfo& in = insn_info(op);
+        kill = rng() % 2 ? 5 + static_cast<unsigned>(rng() % 3) : 28;
+        const unsigned p1 = rng() % 3 ? 8 + static_cast<unsigned>(rng() % 8) : static_cast<unsigned>(rng() % 32);
+        const unsigned p2 = rng() % 4 == 0 ? p1 : 8 + static_cast<unsigned>(rng() % 8);
+        // small immediates (andi 1, xori with the value...) half of the time
+        const uint32_t imm = (rng() % 2 ? static_cast<uint32_t>(rng() % 4) : static_cast<uint32_t>(rng())) & 0xfff;
+        uint32_t w = ((static_cast<uint32_t>(rng()) & ~in.mask) | in.match);
+        w = (w & ~(0x1fu << 7 | 0x1fu << 15)) | kill << 7 | p1 << 15;
+        if (in.format == InsnFormat::I) w = (w & 0xfffff) | imm << 20;
+        else w = (w & ~(0x1fu << 20)) | p2 << 20;
+        const DecodedInsn d = decode(w);
+        if (d.op == op && allowed(d) && !(opts.loop && (p1 == kLoopCounter || p1 == kLoopWalker))) {
+          slots.push_back(Slot{w, 4});
+          b.rs1 = rng() % 5 == 0 ? 0 : kill;
+          b.rs2 = b.rs1 == 0 ? kill : 0;
+          dests[0] = p1;
+          dests[1] = p2;
+        } else {
+          kill = 0;
+        }
+      }
       b.target = static_cast<unsigned>(slots.size() + 1 + then_n + diamond);
       slots.push_back(b);
-      const unsigned dests[3] = {b.rs1, b.rs2, 0};
       for (unsigned part = 0; part < 2; ++part) {
         unsigned chain = b.rs1;
         for (unsigned k = 0; k < (part ? else_n : then_n);) {
@@ -490,6 +523,8 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
           slots.push_back(j);
         }
       }
+      if (kill)  // addi kill, kill-or-x0, imm: the compare's value dies (unless a run read it)
+        slots.push_back(Slot{0x13u | kill << 7 | (rng() % 2 ? kill : 0u) << 15 | static_cast<uint32_t>(rng() % 64) << 20, 4});
       continue;
     }
     if (rng() % 8 == 0 && opts.branches) {
