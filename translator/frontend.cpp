@@ -948,14 +948,16 @@ static bool self_loop_ok(const IrBlock& ir, uint64_t pc) {
 
 bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fetch,
                      GuestBlock* out, uint64_t* fault_pc) {
-  const unsigned max_insns = opt.max_insns;
+  // A loop body a little longer than max_insns (the NORX round: 263
+  // instructions) may still be one self-loop block: see the end of the loop.
+  unsigned max_insns = opt.max_insns;
   out->pc = pc;
   out->lo = pc;
   out->pc_end = pc;
   uint64_t cur = pc;
   bool ended = false;
   std::vector<uint64_t> starts{pc};  // where each straight run began (loop check)
-  bool side_exit = false;  // one exit_if per block (loop superblocks)
+  unsigned side_exits = 0;  // exit_ifs so far (loop superblocks: at most kMaxSideExits)
   const bool check_bp = opt.debug && opt.debug->has_breakpoints();
   // Branches on values known here are decided here (KnownRegs), in plain
   // blocks only: a debugger or a count sees every branch as the guest runs it.
@@ -994,7 +996,8 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     IfShape shape;
     if (opt.if_convert && !check_bp && if_shape(fetch, cur, d, &shape) && n + shape.insns() < max_insns &&
         (opt.if_convert_outside_loops ||
-         (opt.loop_superblocks && loops_back(fetch, pc, cur, n, max_insns, true, side_exit ? 0 : 1, out)))) {
+         (opt.loop_superblocks &&
+          loops_back(fetch, pc, cur, n, max_insns, true, kMaxSideExits - side_exits, out)))) {
       // The registers either run writes are no longer known.
       for (uint64_t p = cur; p < shape.join;) {
         DecodedInsn r;
@@ -1027,17 +1030,25 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     out->lo = std::min(out->lo, cur);
     out->pc_end = std::max(out->pc_end, cur + d.len);
     cur += d.len;
-    if (ended && !side_exit && opt.loop_superblocks && !check_bp && !out->ir.insns.empty() &&
-        out->ir.insns.back().op == IrOp::brcond && loops_back(fetch, pc, cur, n + 1, max_insns, opt.if_convert)) {
+    if (ended && side_exits < kMaxSideExits && opt.loop_superblocks && !check_bp && !out->ir.insns.empty() &&
+        out->ir.insns.back().op == IrOp::brcond &&
+        loops_back(fetch, pc, cur, n + 1, max_insns, opt.if_convert, kMaxSideExits - 1 - side_exits)) {
       // Leave through the taken side only; the fall-through goes on to the
       // back edge (loops_back).
       IrInsn& br = out->ir.insns.back();
       if (static_cast<uint64_t>(br.imm) != pc && static_cast<uint64_t>(br.imm2) == cur) {
         br.op = IrOp::exit_if;
         br.imm2 = 0;
-        side_exit = true;
+        ++side_exits;
         ended = false;
       }
+    }
+    if (!ended && n + 1 == max_insns && max_insns == opt.max_insns && opt.loop_superblocks && !check_bp &&
+        max_insns > 1 && loops_back(fetch, pc, c.follow ? c.follow : cur, n + 1, max_insns + kLoopExtraInsns,
+                                    opt.if_convert, kMaxSideExits - side_exits)) {
+      // The loop closes at the block's start a few instructions on: take
+      // them too (one self-loop block instead of two chained blocks).
+      max_insns += kLoopExtraInsns;
     }
     if (c.follow) {
       // Continue at the jump target unless this block already covers it.
@@ -1054,7 +1065,7 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     }
   }
   if (!ended) out->ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
-  if (side_exit && !self_loop_ok(out->ir, pc)) {
+  if (side_exits && !self_loop_ok(out->ir, pc)) {
     // The backend keeps such a block a plain one, whose side exit could not
     // be chained: translate it again without the side exit.
     out->insns.clear();

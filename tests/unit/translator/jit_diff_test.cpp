@@ -9,6 +9,8 @@
 // if-converted branches.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <set>
 
 #include "tests/unit/translator/jit_diff.h"
@@ -187,6 +189,45 @@ FetchFn fetch_from(const std::vector<uint8_t>& code) {
     memcpy(parcel, code.data() + (pc - diff::kCode), 2);
     return true;
   };
+}
+
+// Self-loop blocks with several side exits (CaseOptions::multi_exit: up to
+// kMaxSideExits branches out of the loop between the tail's instructions,
+// to three targets: shared, chainable or through the dispatcher), some
+// with bodies a little over kMaxBlockInsns (the block goes on to close the
+// loop: kLoopExtraInsns); faulting in a later iteration or leaving through
+// any exit, the state matches the interpreter's. The first blocks must
+// really hold several exit_ifs, and some more than kMaxBlockInsns.
+TEST(JitDifferential, MultiExitLoopsMatchInterpreter) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  int multi = 0, long_blocks = 0, faults = 0, completed = 0;
+  for (uint64_t seed = 8000001; seed <= 8000300; ++seed) {
+    diff::CaseOptions o;
+    o.loop = true;
+    o.multi_exit = true;
+    o.branches = false;
+    o.faults = seed % 4 == 0;
+    const unsigned len = seed % 5 == 0 ? 248 + seed % 20 : 20 + seed % 100;
+    diff::Result r = diff::run_case(*jit, seed, len, nullptr, o);
+    ASSERT_TRUE(r.ok) << r.what;
+    faults += r.fault;
+    completed += !r.fault;
+    const std::vector<uint8_t> code = stream_of(seed, len, o);
+    FetchFn fetch = fetch_from(code);
+    GuestBlock blk;
+    uint64_t fault_pc = 0;
+    if (!translate_block(diff::kCode, FrontendOptions{}, fetch, &blk, &fault_pc)) continue;
+    multi += std::count_if(blk.ir.insns.begin(), blk.ir.insns.end(),
+                           [](const IrInsn& i) { return i.op == IrOp::exit_if; }) >= 2;
+    long_blocks += blk.insns.size() > kMaxBlockInsns && blk.ir.insns.back().op == IrOp::brcond &&
+                   static_cast<uint64_t>(blk.ir.insns.back().imm) == diff::kCode;
+  }
+  EXPECT_GE(multi, 60);
+  EXPECT_GE(long_blocks, 10);
+  EXPECT_GE(faults, 40);
+  EXPECT_GE(completed, 100);
 }
 
 // Loops whose trip count the block sets (li x30, N before the body): the
