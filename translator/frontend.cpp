@@ -905,8 +905,13 @@ static int static_branch(const KnownRegs& k, const DecodedInsn& d) {
 static bool loops_back(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigned done, unsigned max_insns,
                        bool if_convert, unsigned exits = 0, const GuestBlock* held = nullptr) {
   constexpr unsigned kLookAhead = 24;
+  // Past a branch taken as a further side exit, the back edge must come
+  // within kLookAfterExit more instructions (tight multi-exit loops; every
+  // block ending at a branch runs this scan, so it stays short elsewhere).
+  constexpr unsigned kLookAfterExit = 12;
+  unsigned limit = kLookAhead;
   uint64_t cur = from;
-  for (unsigned k = 0; k < kLookAhead && done + k < max_insns; ++k) {
+  for (unsigned k = 0; k < limit && done + k < max_insns; ++k) {
     DecodedInsn d;
     if (!fetch_insn(fetch, cur, &d)) return false;
     const uint32_t f = d.info().flags;
@@ -927,6 +932,7 @@ static bool loops_back(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigne
       }
       if (!branch || exits == 0) return false;
       --exits;
+      limit = std::min(limit, k + 1 + kLookAfterExit);
     }
     cur += d.len;
   }
