@@ -69,7 +69,7 @@ Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
       last_use_(arena_.array(ir.num_temps, -1)), gp_owner_(arena_.array(16, kNoTemp)),
       xmm_owner_(arena_.array(16, kNoTemp)), slot_busy_(arena_.array(kSpillSlots, false)),
       boxed_(arena_.array(ir.num_temps, false)), next_use_(arena_.array(ir.num_temps, INT_MAX)),
-      first_use_(arena_.array(ir.insns.size(), INT_MAX)), arg_next_(arena_.array(ir.insns.size() * 3, INT_MAX)),
+      first_use_(arena_.array(ir.insns.size(), INT_MAX)), arg_next_(arena_.array(ir.insns.size() * kIrMaxArgs, INT_MAX)),
       xhome_(arena_.array<int8_t>(ir.num_temps, -1)), alt_reg_(arena_.array<int8_t>(ir.num_temps, -1)),
       checked_disp_(arena_.array<int64_t>(ir.num_temps, INT64_MAX)),
       lend_ok_(arena_.array<uint8_t>(ir.insns.size(), 0)), lend_soft_(arena_.array<uint8_t>(ir.insns.size(), 0)),
@@ -242,7 +242,7 @@ void Emitter::park_dying(const IrInsn& i) {
   // pool register free: stored home now, so that its register can take
   // this insn's result instead of being held until x's next set_reg.
   if (!pending_bits_) return;
-  uint32_t args[3];
+  uint32_t args[kIrMaxArgs];
   int n = ir_args(i, args);
   int pool_free = -1;  // (found once, if an argument needs it)
   for (int k = 0; k < n; ++k) {
@@ -372,7 +372,7 @@ bool Emitter::uses_scratch(const IrInsn& i, int id) const {
 }
 
 bool Emitter::is_operand(Temp t) const {
-  uint32_t args[3];
+  uint32_t args[kIrMaxArgs];
   int n = ir_args(ir_.insns[idx_], args);
   for (int k = 0; k < n; ++k)
     if (args[k] == t) return true;
@@ -413,7 +413,7 @@ int Emitter::alloc_xmm() {
 }
 
 void Emitter::free_dead_operands() {
-  uint32_t args[3];
+  uint32_t args[kIrMaxArgs];
   int n = ir_args(ir_.insns[idx_], args);
   for (int k = 0; k < n; ++k) {
     Temp t = args[k];
@@ -428,14 +428,14 @@ void Emitter::free_dead_operands() {
 // Moves every temp that is still needed out of a location about to change:
 // a pinned host register (kind Gp, reg id) or a guest register slot.
 void Emitter::promote_operands(const IrInsn& i) {
-  uint32_t args[3];
+  uint32_t args[kIrMaxArgs];
   int n = ir_args(i, args);
   for (int k = 0; k < n; ++k) {
     Temp t = args[k];
     Loc& l = loc_[t];
-    if (l.kind != LocKind::GuestX || arg_next_[3 * idx_ + k] == INT_MAX) continue;
+    if (l.kind != LocKind::GuestX || arg_next_[kIrMaxArgs * idx_ + k] == INT_MAX) continue;
     Gp r = free_pool_reg();
-    if (!r.isValid()) r = take_clean_reg(arg_next_[3 * idx_ + k]);
+    if (!r.isValid()) r = take_clean_reg(arg_next_[kIrMaxArgs * idx_ + k]);
     if (!r.isValid()) return;
     a_.mov(r, xreg_mem(l.index));
     xhome_[t] = static_cast<int8_t>(l.index);  // the slot still holds it
@@ -1038,6 +1038,44 @@ void Emitter::emit_jump_ind(const IrInsn& i) {
   emit_leave0();
 }
 
+CondCode Emitter::emit_compare(Temp a, Temp b, uint8_t aux) {
+  CondCode cc = cc_of(ir_cond_of(aux));
+  const bool test = aux & kCondTest;
+  if (loc_[a].kind == LocKind::Const && loc_[b].kind != LocKind::Const) {
+    std::swap(a, b);
+    if (!test) cc = reverseCond(cc);  // b cond' a
+  }
+  Operand sa = gp_src(a, rax);
+  if (sa.isImm()) {  // (both constant: the passes fold these)
+    a_.mov(rax, sa.as<Imm>());
+    sa = rax;
+  }
+  if (!test && loc_[b].kind == LocKind::Const && loc_[b].value == 0) {
+    if (sa.isReg()) a_.emit(Inst::kIdTest, sa, sa);
+    else a_.emit(Inst::kIdCmp, sa, Imm(0));
+    return cc;
+  }
+  Operand sb = gp_src(b, rdx);
+  if (sa.isMem() && sb.isMem()) {
+    a_.emit(Inst::kIdMov, rax, sa);
+    sa = rax;
+  }
+  if (test && sb.isMem()) std::swap(sa, sb);  // test r/m, r
+  a_.emit(test ? Inst::kIdTest : Inst::kIdCmp, sa, sb);
+  return cc;
+}
+
+bool Emitter::flags_hold(const IrInsn& i) const {
+  if (flags_from_.idx < 0 || flags_from_.a != i.a || flags_from_.b != i.b ||
+      flags_from_.test != (i.aux & kCondTest) || flags_from_.end != a_.offset())
+    return false;
+  for (size_t k = static_cast<size_t>(flags_from_.idx) + 1; k < idx_; ++k) {
+    const IrOp op = ir_.insns[k].op;
+    if (op != IrOp::get_reg && op != IrOp::set_reg && op != IrOp::movi && op != IrOp::insn_start) return false;
+  }
+  return true;
+}
+
 std::string Emitter::emit_int(const IrInsn& i) {
   switch (i.op) {
     case IrOp::insn_start:
@@ -1217,24 +1255,14 @@ std::string Emitter::emit_int(const IrInsn& i) {
       else emit_exit_jump(0, static_cast<uint64_t>(i.imm));
       return "";
     case IrOp::exit_if: {
-      Operand sa = gp_src(i.a, rax);
-      if (!sa.isReg()) { a_.emit(Inst::kIdMov, rax, sa); sa = rax; }
-      if (loc_[i.b].kind == LocKind::Const && loc_[i.b].value == 0) a_.emit(Inst::kIdTest, sa, sa);
-      else a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
       SideExit s{a_.newLabel(), static_cast<uint64_t>(i.imm)};
-      a_.j(cc_of(static_cast<IrCond>(i.aux)), s.label);
+      a_.j(emit_compare(i.a, i.b, i.aux), s.label);
       side_exits_.push_back(s);
       free_dead_operands();
       return "";
     }
     case IrOp::brcond: {
-      Operand sa = gp_src(i.a, rax);
-      if (!sa.isReg()) { a_.emit(Inst::kIdMov, rax, sa); sa = rax; }
-      if (loc_[i.b].kind == LocKind::Const && loc_[i.b].value == 0)
-        a_.emit(Inst::kIdTest, sa, sa);
-      else
-        a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
-      const CondCode cc = cc_of(static_cast<IrCond>(i.aux));
+      const CondCode cc = emit_compare(i.a, i.b, i.aux);
       if (loop_) {
         emit_loop_branch(i, cc);
         return "";
@@ -1292,7 +1320,7 @@ std::string Emitter::run() {
   def_at_ = arena_.array(ir_.num_temps, INT_MAX);
   for (size_t k = 0; k < ir_.insns.size(); ++k) {
     const IrInsn& i = ir_.insns[k];
-    uint32_t args[3];
+    uint32_t args[kIrMaxArgs];
     int n = ir_args(i, args);
     for (int j = 0; j < n; ++j) last_use_[args[j]] = static_cast<int>(k);
     if (ir_info(i.op).flags & kIrDst) def_at_[i.dst] = static_cast<int>(k);
@@ -1303,9 +1331,9 @@ std::string Emitter::run() {
   // Next readers, backwards (next_use_ is the scratch "next reader after k").
   for (size_t k = ir_.insns.size(); k-- > 0;) {
     const IrInsn& i = ir_.insns[k];
-    uint32_t args[3];
+    uint32_t args[kIrMaxArgs];
     int n = ir_args(i, args);
-    for (int j = 0; j < n; ++j) arg_next_[3 * k + j] = next_use_[args[j]];
+    for (int j = 0; j < n; ++j) arg_next_[kIrMaxArgs * k + j] = next_use_[args[j]];
     for (int j = 0; j < n; ++j) next_use_[args[j]] = static_cast<int>(k);
     if (ir_info(i.op).flags & kIrDst) first_use_[k] = next_use_[i.dst];
   }
@@ -1414,9 +1442,9 @@ std::string Emitter::run() {
     }
     for (size_t k = first; k <= idx_; ++k) {  // emit_word_op may have taken two insns
       const IrInsn& done = ir_.insns[k];
-      uint32_t args[3];
+      uint32_t args[kIrMaxArgs];
       int n = ir_args(done, args);
-      for (int j = 0; j < n; ++j) next_use_[args[j]] = arg_next_[3 * k + j];
+      for (int j = 0; j < n; ++j) next_use_[args[j]] = arg_next_[kIrMaxArgs * k + j];
       if (ir_info(done.op).flags & kIrDst) next_use_[done.dst] = first_use_[k];
     }
     // Results nobody reads release their register at once.

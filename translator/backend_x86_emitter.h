@@ -238,15 +238,16 @@ class Emitter {
   void emit_loop_leave();   // residents written back, the pins' guest values in
   void emit_loop_branch(const IrInsn& i, CondCode cc);  // brcond (after its cmp) / goto_tb
   void finish_loop();       // the exit-request stub, recovery ranges
-  // exit_if (a loop superblock's side exit): the cold path that leaves for
-  // its target — chainable in a self-loop block (after emit_loop_leave),
-  // else a plain exit.
+  // exit_if (a loop superblock's side exits, up to kMaxSideExits): the cold
+  // path that leaves for its target — after emit_loop_leave in a self-loop
+  // block, through a chainable exit while one is free (side exits to one
+  // target share it), else a plain exit.
   struct SideExit {
     Label label;
     uint64_t target;
   };
   std::vector<SideExit> side_exits_;
-  int side_exit_index_ = 0;  // the chainable exit a self-loop block's side exit uses
+  int side_exit_index_ = 0;  // the first chainable exit a self-loop block's side exits use
   void emit_side_exits();
   const PinTable& pins() const { return pt_; }
   struct LoopReg {
@@ -328,6 +329,23 @@ class Emitter {
 
   // --- bit-manipulation ops (backend_x86_zb.cpp) ---
   std::string emit_bitmanip(const IrInsn& i);
+  // The condition of a select, brcond or exit_if: `cmp a, b` (`test a, a`
+  // against 0), or `test a, b` with kCondTest; returns the x86 condition
+  // (reversed when a constant a is compared second). Scratch: rax, rdx.
+  CondCode emit_compare(Temp a, Temp b, uint8_t aux);
+  // The flags left by the last select's compare: its insn, operands and
+  // the code offset right after its cmov. A select with the same compare
+  // reuses them when no code was emitted since and only register moves
+  // without code (get_reg, set_reg, movi, insn_start) lie between in the IR
+  // (a diamond writing several pinned registers).
+  struct FlagsFrom {
+    int idx = -1;
+    Temp a = kNoTemp, b = kNoTemp;
+    uint8_t test = 0;
+    bool swapped = false;  // the compare had its operands swapped (reverseCond)
+    uint32_t end = 0;
+  } flags_from_;
+  bool flags_hold(const IrInsn& i) const;
 
   // --- FP part (backend_x86_fp.cpp) ---
   std::string emit_fp(const IrInsn& i);
@@ -364,7 +382,7 @@ class Emitter {
   ArenaArray<bool> boxed_;  // by temp: a NaN-boxed single by construction
   // Next reads, for choosing what to spill: next_use_[t] is the index of
   // the next insn reading t (INT_MAX: none); first_use_[k] the first reader
-  // of insn k's result; arg_next_[3k + j] the next reader after k of k's
+  // of insn k's result; arg_next_[kIrMaxArgs * k + j] the next reader after k of k's
   // argument j.
   ArenaArray<int> next_use_, first_use_, arg_next_;
   // By temp: the guest x register (not pinned) whose CpuState slot holds

@@ -120,14 +120,26 @@ void Emitter::emit_loop_branch(const IrInsn& i, CondCode cc) {
 }
 
 void Emitter::emit_side_exits() {
-  for (const SideExit& s : side_exits_) {
-    a_.bind(s.label);
+  // Side exits to one target share one cold path; in a self-loop block each
+  // target takes a chainable exit while one is left (the first is
+  // side_exit_index_; the back edge's other side has exit 0), further
+  // targets leave through the dispatcher.
+  int next_index = side_exit_index_;
+  for (size_t k = 0; k < side_exits_.size(); ++k) {
+    const uint64_t target = side_exits_[k].target;
+    bool seen = false;
+    for (size_t j = 0; j < k; ++j) seen |= side_exits_[j].target == target;
+    if (seen) continue;
+    for (size_t j = k; j < side_exits_.size(); ++j)
+      if (side_exits_[j].target == target) a_.bind(side_exits_[j].label);
     if (loop_) {
       emit_loop_leave();
-      emit_exit_jump(side_exit_index_, s.target);
-      continue;
+      if (next_index < 2) {
+        emit_exit_jump(next_index++, target);
+        continue;
+      }
     }
-    emit_store_pc(s.target);
+    emit_store_pc(target);
     emit_leave0();
   }
 }

@@ -7,7 +7,7 @@
 //   shadd         lea                        —
 //   andn          ANDN (BMI1)                mov, not, and
 //   min/max(u)    cmp + cmovcc               —
-//   select        test + cmovcc              — (if-conversion, not Zb)
+//   select        cmp/test + cmovcc          — (if-conversion, not Zb)
 //   sext/zext     movsx / movzx              —
 //   clz, clzw     LZCNT (ABM/LZCNT)          bsr + cmovz + xor (zero → width)
 //   ctz, ctzw     TZCNT (BMI1)               bsf + cmovz (zero → width)
@@ -51,7 +51,7 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
   // The destination first (it may evict values from a pinned register),
   // then the operands; results go to `work`, which is rax when no register
   // is free (place_result spills it).
-  Gp d = alloc_gp_dst(i.dst, i.op == IrOp::select ? i.c : i.a);
+  Gp d = alloc_gp_dst(i.dst, i.op == IrOp::select ? i.d : i.a);
   Gp work = d.isValid() ? d : Gp(rax);
   // An operand in a register or memory (never an immediate), in `scratch`
   // if it must be loaded.
@@ -128,16 +128,22 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
       a_.emit(Inst::cmovccFromCond(take_b), work, sb);
       return done();
     }
-    case IrOp::select: {  // work = c; take b where a cond 0 (test: the flags of cmp a, 0; mov keeps them)
-      Operand sb = src_rm(i.b, rcx);
-      if (same_reg(sb, work)) {
-        a_.mov(rdx, work);
-        sb = rdx;
+    case IrOp::select: {  // (a cond b) ? c : d: cmp/test a, b; work = d; cmov work, c
+      // The compare reads a and b before work is written (either may be
+      // there); after it only movs (flags unchanged) up to the cmov.
+      const CondCode cc0 = cc_of(ir_cond_of(i.aux));
+      const bool reuse = flags_hold(i);
+      const CondCode cc = !reuse ? emit_compare(i.a, i.b, i.aux) : flags_from_.swapped ? reverseCond(cc0) : cc0;
+      Operand sc = src_rm(i.c, rcx);
+      if (same_reg(sc, work)) {  // work holds the true side: take d where the condition fails
+        Operand sd = src_rm(i.d, rcx);
+        if (!same_reg(sd, work)) a_.emit(Inst::cmovccFromCond(negateCond(cc)), work, sd);
+      } else {
+        load_work(gp_src(i.d, rax));
+        a_.emit(Inst::cmovccFromCond(cc), work, sc);
       }
-      Gp ra = gp_in_reg(i.a, rax);
-      a_.test(ra, ra);
-      load_work(gp_src(i.c, rax));  // mov: the flags stay
-      a_.emit(Inst::cmovccFromCond(cc_of(static_cast<IrCond>(i.aux))), work, sb);
+      flags_from_ = {static_cast<int>(idx_), i.a, i.b, static_cast<uint8_t>(i.aux & kCondTest),
+                     cc != cc0, static_cast<uint32_t>(a_.offset())};
       return done();
     }
     case IrOp::sext_b: case IrOp::sext_h: case IrOp::zext_h: {

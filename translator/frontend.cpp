@@ -684,10 +684,10 @@ static bool fetch_insn(const FetchFn& fetch, uint64_t pc, DecodedInsn* d) {
 // block; nor does an if-then-else diamond of two such runs (`bCC else;
 // then-run; j join; else: else-run; join:`). The runs are translated with
 // their register writes kept in temps, and each register they write gets
-// `select taken, else-value, then-value` at the join (a register one run
-// does not write keeps its old value there; IR select tests `a cond 0` and
-// becomes test + cmov), so the guest state there is what either path
-// gives.
+// `select rs1, rs2, else-value, then-value` at the join (a register one run
+// does not write keeps its old value there; IR select tests the branch's
+// condition and becomes cmp + cmov), so the guest state there is what
+// either path gives.
 constexpr int kIfRunMax = 4;
 
 static bool if_pure(const DecodedInsn& d) {
@@ -799,18 +799,10 @@ static uint64_t if_convert(GuestBlock& blk, const FrontendOptions& opt, const Fe
   IrBlock& ir = blk.ir;
   blk.insns.emplace_back(pc, br);
   ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(pc));
-  // The selects test `taken cond 0`: rs1 itself when rs2 is x0 (beqz,
-  // bnez, bltz, bgez...), rs1 ^ rs2 for beq/bne, else a setcond.
-  IrCond cond = branch_cond(br.op);
-  Temp taken;
-  if (br.rs2 == 0) {
-    taken = ir.get_reg(br.rs1);
-  } else if (cond == IrCond::eq || cond == IrCond::ne) {
-    taken = ir.emit_dst(IrOp::xor_, ir.get_reg(br.rs1), ir.get_reg(br.rs2));
-  } else {
-    taken = ir.emit_dst(IrOp::setcond, ir.get_reg(br.rs1), ir.get_reg(br.rs2), 0, static_cast<uint8_t>(cond));
-    cond = IrCond::ne;
-  }
+  // The selects test the branch's own condition (`rs1 cond rs2`: cmp +
+  // cmov in the backend).
+  const uint8_t cond = static_cast<uint8_t>(branch_cond(br.op));
+  const Temp lhs = ir.get_reg(br.rs1), rhs = ir.get_reg(br.rs2);
   Temp then_v[32], else_v[32];
   uint64_t cur = translate_run(blk, opt, fetch, pc + br.len, shape.then_n, vstate, then_v);
   if (shape.jump) {  // j join: no code
@@ -826,8 +818,8 @@ static uint64_t if_convert(GuestBlock& blk, const FrontendOptions& opt, const Fe
   for (unsigned r = 1; r < 32; ++r) {
     if (then_v[r] == kNoTemp && else_v[r] == kNoTemp) continue;
     const Temp old = then_v[r] == kNoTemp || else_v[r] == kNoTemp ? ir.get_reg(r) : kNoTemp;
-    ir.set_reg(r, ir.emit_dst3(IrOp::select, taken, else_v[r] == kNoTemp ? old : else_v[r],
-                               then_v[r] == kNoTemp ? old : then_v[r], static_cast<uint8_t>(cond)));
+    ir.set_reg(r, ir.select(lhs, rhs, cond, else_v[r] == kNoTemp ? old : else_v[r],
+                            then_v[r] == kNoTemp ? old : then_v[r]));
   }
   blk.lo = std::min(blk.lo, pc);
   blk.pc_end = std::max(blk.pc_end, shape.join);
@@ -914,8 +906,13 @@ static int static_branch(const KnownRegs& k, const DecodedInsn& d) {
 static bool loops_back(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigned done, unsigned max_insns,
                        bool if_convert, unsigned exits = 0, const GuestBlock* held = nullptr) {
   constexpr unsigned kLookAhead = 24;
+  // Past a branch taken as a further side exit, the back edge must come
+  // within kLookAfterExit more instructions (tight multi-exit loops; every
+  // block ending at a branch runs this scan, so it stays short elsewhere).
+  constexpr unsigned kLookAfterExit = 12;
+  unsigned limit = kLookAhead;
   uint64_t cur = from;
-  for (unsigned k = 0; k < kLookAhead && done + k < max_insns; ++k) {
+  for (unsigned k = 0; k < limit && done + k < max_insns; ++k) {
     DecodedInsn d;
     if (!fetch_insn(fetch, cur, &d)) return false;
     const uint32_t f = d.info().flags;
@@ -936,6 +933,7 @@ static bool loops_back(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigne
       }
       if (!branch || exits == 0) return false;
       --exits;
+      limit = std::min(limit, k + 1 + kLookAfterExit);
     }
     cur += d.len;
   }
@@ -957,7 +955,9 @@ static bool self_loop_ok(const IrBlock& ir, uint64_t pc) {
 
 bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fetch,
                      GuestBlock* out, uint64_t* fault_pc) {
-  const unsigned max_insns = opt.max_insns;
+  // A loop body a little longer than max_insns (the NORX round: 263
+  // instructions) may still be one self-loop block: see the end of the loop.
+  unsigned max_insns = opt.max_insns;
   out->pc = pc;
   out->lo = pc;
   out->pc_end = pc;
@@ -966,7 +966,7 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
   SpareVector<uint64_t> starts_s(0, 0);  // (this thread's spare: no allocation per block)
   std::vector<uint64_t>& starts = starts_s.v;  // where each straight run began (loop check)
   starts.push_back(pc);
-  bool side_exit = false;  // one exit_if per block (loop superblocks)
+  unsigned side_exits = 0;  // exit_ifs so far (loop superblocks: at most kMaxSideExits)
   const bool check_bp = opt.debug && opt.debug->has_breakpoints();
   // Branches on values known here are decided here (KnownRegs), in plain
   // blocks only: a debugger or a count sees every branch as the guest runs it.
@@ -1005,7 +1005,8 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     IfShape shape;
     if (opt.if_convert && !check_bp && if_shape(fetch, cur, d, &shape) && n + shape.insns() < max_insns &&
         (opt.if_convert_outside_loops ||
-         (opt.loop_superblocks && loops_back(fetch, pc, cur, n, max_insns, true, side_exit ? 0 : 1, out)))) {
+         (opt.loop_superblocks &&
+          loops_back(fetch, pc, cur, n, max_insns, true, kMaxSideExits - side_exits, out)))) {
       // The registers either run writes are no longer known.
       for (uint64_t p = cur; p < shape.join;) {
         DecodedInsn r;
@@ -1038,17 +1039,25 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     out->lo = std::min(out->lo, cur);
     out->pc_end = std::max(out->pc_end, cur + d.len);
     cur += d.len;
-    if (ended && !side_exit && opt.loop_superblocks && !check_bp && !out->ir.insns.empty() &&
-        out->ir.insns.back().op == IrOp::brcond && loops_back(fetch, pc, cur, n + 1, max_insns, opt.if_convert)) {
+    if (ended && side_exits < kMaxSideExits && opt.loop_superblocks && !check_bp && !out->ir.insns.empty() &&
+        out->ir.insns.back().op == IrOp::brcond &&
+        loops_back(fetch, pc, cur, n + 1, max_insns, opt.if_convert, kMaxSideExits - 1 - side_exits)) {
       // Leave through the taken side only; the fall-through goes on to the
       // back edge (loops_back).
       IrInsn& br = out->ir.insns.back();
       if (static_cast<uint64_t>(br.imm) != pc && static_cast<uint64_t>(br.imm2) == cur) {
         br.op = IrOp::exit_if;
         br.imm2 = 0;
-        side_exit = true;
+        ++side_exits;
         ended = false;
       }
+    }
+    if (!ended && n + 1 == max_insns && max_insns == opt.max_insns && opt.loop_superblocks && !check_bp &&
+        max_insns > 1 && loops_back(fetch, pc, c.follow ? c.follow : cur, n + 1, max_insns + kLoopExtraInsns,
+                                    opt.if_convert, kMaxSideExits - side_exits)) {
+      // The loop closes at the block's start a few instructions on: take
+      // them too (one self-loop block instead of two chained blocks).
+      max_insns += kLoopExtraInsns;
     }
     if (c.follow) {
       // Continue at the jump target unless this block already covers it.
@@ -1065,7 +1074,7 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     }
   }
   if (!ended) out->ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
-  if (side_exit && !self_loop_ok(out->ir, pc)) {
+  if (side_exits && !self_loop_ok(out->ir, pc)) {
     // The backend keeps such a block a plain one, whose side exit could not
     // be chained: translate it again without the side exit.
     out->insns.clear();

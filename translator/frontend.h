@@ -28,6 +28,11 @@ struct GuestBlock {
 };
 
 constexpr unsigned kMaxBlockInsns = 256;
+// A loop superblock (a block that branches back to its own start) may
+// hold up to this many conditional side exits (exit_if), and may run up
+// to kLoopExtraInsns past max_insns when that closes the loop.
+constexpr unsigned kMaxSideExits = 3;
+constexpr unsigned kLoopExtraInsns = 24;
 
 // Reads the instruction parcel (16 bits) at pc; false if pc is not fetchable.
 using FetchFn = std::function<bool(uint64_t pc, uint16_t* parcel)>;

@@ -28,6 +28,21 @@ bool ir_cond_eval(IrCond c, uint64_t a, uint64_t b) {
   return false;
 }
 
+IrCond ir_cond_negate(IrCond c) {
+  static const IrCond neg[] = {IrCond::ne, IrCond::eq, IrCond::ge, IrCond::lt, IrCond::geu, IrCond::ltu};
+  return neg[static_cast<int>(c)];
+}
+
+bool ir_compare(uint8_t aux, uint64_t a, uint64_t b) {
+  return aux & kCondTest ? ir_cond_eval(ir_cond_of(aux), a & b, 0) : ir_cond_eval(ir_cond_of(aux), a, b);
+}
+
+Temp IrBlock::select(Temp a, Temp b, uint8_t aux, Temp if_true, Temp if_false) {
+  Temp d = emit_dst3(IrOp::select, a, b, if_true, aux);
+  insns.back().d = if_false;
+  return d;
+}
+
 Temp IrBlock::emit_dst(IrOp op, Temp a, Temp b, int64_t imm, uint8_t aux) {
   IrInsn i{op};
   i.dst = new_temp();
@@ -68,7 +83,10 @@ std::string IrBlock::print() const {
     std::string line = " ";
     if (info.flags & kIrDst) line += "t" + std::to_string(i.dst) + " = ";
     line += info.name;
-    if (i.op == IrOp::setcond || i.op == IrOp::brcond || i.op == IrOp::exit_if || i.op == IrOp::select) line += std::string(".") + ir_cond_name(static_cast<IrCond>(i.aux));
+    if (i.op == IrOp::setcond || i.op == IrOp::brcond || i.op == IrOp::exit_if || i.op == IrOp::select) {
+      line += std::string(".") + ir_cond_name(ir_cond_of(i.aux));
+      if (i.op != IrOp::setcond && (i.aux & kCondTest)) line += ".test";
+    }
     if (i.op == IrOp::shadd) line += "." + std::to_string(i.aux);
     if (i.op == IrOp::load || i.op == IrOp::store) {
       line += "." + std::to_string(i.aux & 0xf);
@@ -83,6 +101,7 @@ std::string IrBlock::print() const {
     if (info.nargs >= 1) arg("t" + std::to_string(i.a));
     if (info.nargs >= 2) arg("t" + std::to_string(i.b));
     if (info.nargs >= 3) arg("t" + std::to_string(i.c));
+    if (info.nargs >= 4) arg("t" + std::to_string(i.d));
     if (i.op >= IrOp::fadd && i.op <= IrOp::fmax) line += i.aux ? " (s)" : " (d)";
     switch (i.op) {
       case IrOp::get_reg:
@@ -142,8 +161,8 @@ std::string IrBlock::verify() const {
     const IrInsn& i = insns[idx];
     if (i.op >= IrOp::count) return bad(idx, "unknown op");
     const IrOpInfo& info = ir_info(i.op);
-    Temp args[3] = {i.a, i.b, i.c};
-    for (int k = 0; k < 3; ++k) {
+    Temp args[kIrMaxArgs] = {i.a, i.b, i.c, i.d};
+    for (int k = 0; k < kIrMaxArgs; ++k) {
       bool want = k < info.nargs;
       if (want && (args[k] >= num_temps || !defined[args[k]]))
         return bad(idx, std::string(info.name) + ": argument used before definition");
@@ -159,6 +178,10 @@ std::string IrBlock::verify() const {
     bool last = idx + 1 == insns.size();
     if ((info.flags & kIrTerm) && !last) return bad(idx, "terminator before the end");
     if (last && !(info.flags & kIrTerm)) return bad(idx, "block does not end in a terminator");
+    if ((i.op == IrOp::setcond || i.op == IrOp::brcond || i.op == IrOp::exit_if || i.op == IrOp::select) &&
+        ((i.aux & 7) > static_cast<int>(IrCond::geu) || i.aux > (kCondTest | 7) ||
+         (i.op == IrOp::setcond && (i.aux & kCondTest))))
+      return bad(idx, "bad condition");
     if ((i.op == IrOp::get_reg || i.op == IrOp::set_reg || i.op == IrOp::get_freg ||
          i.op == IrOp::set_freg) &&
         (i.imm < 0 || i.imm > 31))

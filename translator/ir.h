@@ -65,7 +65,7 @@ enum IrOpFlags : uint8_t {
   X(max, 2, kIrDst, "dst = a <s b ? b : a")                                     \
   X(minu, 2, kIrDst, "dst = a <u b ? a : b")                                    \
   X(maxu, 2, kIrDst, "dst = a <u b ? b : a")                                    \
-  X(select, 3, kIrDst, "dst = (a cond 0) ? b : c, cond in aux (if-conversion)")  \
+  X(select, 4, kIrDst, "dst = (a cond b) ? c : d, cond in aux (if-conversion)")  \
   X(sext_b, 1, kIrDst, "dst = sext8(a)")                                        \
   X(sext_h, 1, kIrDst, "dst = sext16(a)")                                       \
   X(zext_h, 1, kIrDst, "dst = zext16(a)")                                       \
@@ -143,8 +143,9 @@ extern const IrOpInfo kIrOpInfo[static_cast<int>(IrOp::count)];
 inline const IrOpInfo& ir_info(IrOp op) { return kIrOpInfo[static_cast<int>(op)]; }
 
 struct IrInsn;
-// The temp arguments of an insn, in order (nargs of them).
-inline int ir_args(const IrInsn& i, uint32_t out[3]);
+// The temp arguments of an insn, in order (nargs of them, at most 4).
+constexpr int kIrMaxArgs = 4;
+inline int ir_args(const IrInsn& i, uint32_t out[kIrMaxArgs]);
 
 // Operations of the amo op (aux >> 4).
 enum class IrAmo : uint8_t { swap, add, xor_, and_, or_, min, max, minu, maxu };
@@ -160,6 +161,14 @@ inline unsigned ir_fcvt_rm(uint8_t aux) { return (aux >> 4) & 7; }
 enum class IrCond : uint8_t { eq, ne, lt, ge, ltu, geu };
 const char* ir_cond_name(IrCond c);
 bool ir_cond_eval(IrCond c, uint64_t a, uint64_t b);
+IrCond ir_cond_negate(IrCond c);
+// aux of brcond, exit_if and select: the IrCond in bits 0..2, and
+// kCondTest when the condition is `(a & b) cond 0` (x86 test) rather than
+// `a cond b` (cmp) — ir_fuse_compares folds an and_ whose only readers
+// are conditions into them.
+constexpr uint8_t kCondTest = 8;
+inline IrCond ir_cond_of(uint8_t aux) { return static_cast<IrCond>(aux & 7); }
+bool ir_compare(uint8_t aux, uint64_t a, uint64_t b);
 
 using Temp = uint32_t;
 constexpr Temp kNoTemp = UINT32_MAX;
@@ -169,14 +178,16 @@ struct IrInsn {
   uint8_t aux = 0;   // cond, access size/sign, exit reason, exit index
   Temp dst = kNoTemp;
   Temp a = kNoTemp, b = kNoTemp, c = kNoTemp;
+  Temp d = kNoTemp;  // select's fourth argument
   int64_t imm = 0;
   int64_t imm2 = 0;
 };
 
-inline int ir_args(const IrInsn& i, uint32_t out[3]) {
+inline int ir_args(const IrInsn& i, uint32_t out[kIrMaxArgs]) {
   out[0] = i.a;
   out[1] = i.b;
   out[2] = i.c;
+  out[3] = i.d;
   return ir_info(i.op).nargs;
 }
 
@@ -197,6 +208,8 @@ class IrBlock {
   void set_freg(unsigned r, Temp v) { emit(IrOp::set_freg, v, kNoTemp, r); }
   // Three-operand op (FMA family).
   Temp emit_dst3(IrOp op, Temp a, Temp b, Temp c, uint8_t aux);
+  // dst = (a cond b) ? if_true : if_false (aux: an IrCond, maybe | kCondTest).
+  Temp select(Temp a, Temp b, uint8_t aux, Temp if_true, Temp if_false);
 
   // "t3 = add t1, t2" per line.
   std::string print() const;

@@ -69,7 +69,7 @@ void ir_narrow(IrBlock& b) {
   // Backwards: SSA, so every reader of a temp is seen before its definition.
   for (size_t k = b.insns.size(); k-- > 0;) {
     const IrInsn& i = b.insns[k];
-    uint32_t args[3];
+    uint32_t args[kIrMaxArgs];
     const int na = ir_args(i, args);
     const bool dst_low = (ir_info(i.op).flags & kIrDst) && !full[i.dst];
     for (int j = 0; j < na; ++j)
@@ -83,6 +83,7 @@ void ir_narrow(IrBlock& b) {
     if (info.nargs >= 1) i.a = alias[i.a];
     if (info.nargs >= 2) i.b = alias[i.b];
     if (info.nargs >= 3) i.c = alias[i.c];
+    if (info.nargs >= 4) i.d = alias[i.d];
     if (i.op == IrOp::movi) {
       is_const[i.dst] = true;
       value[i.dst] = static_cast<uint64_t>(i.imm);

@@ -62,8 +62,8 @@ struct WidthFacts {
         z = zext[i.a] && zext[i.b];
         break;
       case IrOp::select:
-        s = sext[i.b] && sext[i.c];
-        z = zext[i.b] && zext[i.c];
+        s = sext[i.c] && sext[i.d];
+        z = zext[i.c] && zext[i.d];
         break;
       case IrOp::shr: s = cst(i.b, 33, 63); z = cst(i.b, 32, 63); break;
       case IrOp::sar: s = cst(i.b, 32, 63); break;
@@ -230,6 +230,7 @@ void ir_propagate(IrBlock& b) {
     if (info.nargs >= 1) i.a = alias[i.a];
     if (info.nargs >= 2) i.b = alias[i.b];
     if (info.nargs >= 3) i.c = alias[i.c];
+    if (info.nargs >= 4) i.d = alias[i.d];
     // Commutative ops keep a constant second, so the identities below and
     // the backend's immediate forms see it.
     if ((i.op == IrOp::add || i.op == IrOp::and_ || i.op == IrOp::or_ || i.op == IrOp::xor_ ||
@@ -276,10 +277,10 @@ void ir_propagate(IrBlock& b) {
         }
         break;
       case IrOp::select:  // a known condition or equal sides: one side (if-conversion)
-        if (is_const[i.a] || i.b == i.c) {
+        if ((is_const[i.a] && is_const[i.b]) || i.c == i.d) {
           const Temp pick =
-              !is_const[i.a] || ir_cond_eval(static_cast<IrCond>(i.aux), value[i.a], 0) ? i.b : i.c;
-          i.c = kNoTemp;
+              i.c == i.d || ir_compare(i.aux, value[i.a], value[i.b]) ? i.c : i.d;
+          i.c = i.d = kNoTemp;
           make_copy(i, pick);
         }
         break;
@@ -288,7 +289,7 @@ void ir_propagate(IrBlock& b) {
         break;
       case IrOp::brcond:
         if (is_const[i.a] && is_const[i.b]) {
-          bool taken = ir_cond_eval(static_cast<IrCond>(i.aux), value[i.a], value[i.b]);
+          bool taken = ir_compare(i.aux, value[i.a], value[i.b]);
           int64_t target = taken ? i.imm : i.imm2;
           i = IrInsn{IrOp::goto_tb};
           i.imm = target;
@@ -358,6 +359,7 @@ void ir_dce(IrBlock& b) {
     if (info.nargs >= 1) used[i.a] = true;
     if (info.nargs >= 2) used[i.b] = true;
     if (info.nargs >= 3) used[i.c] = true;
+    if (info.nargs >= 4) used[i.d] = true;
   }
   size_t kept = 0;  // in place: the block's vector keeps its capacity (the JIT reuses it)
   for (size_t k = 0; k < b.insns.size(); ++k)
@@ -365,9 +367,66 @@ void ir_dce(IrBlock& b) {
   b.insns.resize(kept);
 }
 
+namespace {
+bool is_condition(const IrInsn& i) {
+  return i.op == IrOp::select || i.op == IrOp::brcond || i.op == IrOp::exit_if;
+}
+}  // namespace
+
+void ir_fuse_compares(IrBlock& b) {
+  const uint32_t n = b.num_temps;
+  bool any = false;
+  for (const IrInsn& i : b.insns) any |= is_condition(i);
+  if (!any) return;
+  ArenaScope arena;
+  ArenaArray<uint32_t> uses = arena.array<uint32_t>(n, 0);       // readers of each temp
+  ArenaArray<uint32_t> cond_uses = arena.array<uint32_t>(n, 0);  // of them, conditions `t cond 0`
+  ArenaArray<int> def = arena.array(n, -1);
+  auto zero = [&](Temp t) { return def[t] >= 0 && b.insns[def[t]].op == IrOp::movi && b.insns[def[t]].imm == 0; };
+  for (size_t k = 0; k < b.insns.size(); ++k) {
+    const IrInsn& i = b.insns[k];
+    uint32_t args[kIrMaxArgs];
+    const int na = ir_args(i, args);
+    for (int j = 0; j < na; ++j) ++uses[args[j]];
+    if (is_condition(i) && !(i.aux & kCondTest) && zero(i.b) && i.a != i.b) ++cond_uses[i.a];
+    if (ir_info(i.op).flags & kIrDst) def[i.dst] = static_cast<int>(k);
+  }
+  bool changed = false;
+  for (IrInsn& i : b.insns) {
+    if (!is_condition(i) || (i.aux & kCondTest) || !zero(i.b) || i.a == i.b) continue;
+    const Temp t = i.a;
+    if (def[t] < 0 || uses[t] != cond_uses[t]) continue;
+    const IrInsn& p = b.insns[def[t]];
+    const IrCond c = ir_cond_of(i.aux);
+    const bool eq_ne = c == IrCond::eq || c == IrCond::ne;
+    uint8_t aux;
+    switch (p.op) {
+      case IrOp::xor_: case IrOp::sub:  // x ^ y == 0, x - y == 0: x == y
+        if (!eq_ne) continue;
+        aux = static_cast<uint8_t>(c);
+        break;
+      case IrOp::and_:  // test x, y
+        aux = static_cast<uint8_t>(static_cast<uint8_t>(c) | kCondTest);
+        break;
+      case IrOp::setcond:  // 0 or 1: != 0 is its condition, == 0 the opposite
+        if (!eq_ne) continue;
+        aux = static_cast<uint8_t>(c == IrCond::ne ? ir_cond_of(p.aux) : ir_cond_negate(ir_cond_of(p.aux)));
+        break;
+      default:
+        continue;
+    }
+    i.a = p.a;
+    i.b = p.b;
+    i.aux = aux;
+    changed = true;
+  }
+  if (changed) ir_dce(b);
+}
+
 void ir_optimize(IrBlock& b) {
   ir_propagate(b);
   ir_dce(b);
+  ir_fuse_compares(b);
   ir_narrow(b);
 }
 

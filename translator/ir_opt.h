@@ -13,6 +13,11 @@ namespace hart {
 // 0 here; its writes go in ir_dce, with the other dead code).
 void ir_propagate(IrBlock& b);
 void ir_dce(IrBlock& b);
+// A compare whose only readers are conditions (select, brcond, exit_if
+// testing `t cond 0`) becomes part of them: xor/sub (eq, ne) and setcond
+// give `x cond y`, and_ gives `(x & y) cond 0` (kCondTest), so the backend
+// emits cmp/test + cmov/jcc instead of setcc, movzx, test.
+void ir_fuse_compares(IrBlock& b);
 // Word values whose upper 32 bits no reader needs lose their sign
 // extensions (ir_narrow.cpp); rotrw/rotlw get aux 1 (upper half unspecified).
 void ir_narrow(IrBlock& b);

@@ -327,12 +327,13 @@ void translate_words(const std::vector<uint32_t>& words, GuestBlock* blk, bool a
   ASSERT_EQ(blk->ir.verify(), "") << blk->ir.print();
 }
 
-// select tests `a cond 0`: a constant a picks a side, equal sides are a copy.
+// select tests `a cond b`: constant a and b pick a side (also with
+// kCondTest: `(a & b) cond 0`), equal sides are a copy.
 TEST(IrOpt, SelectFolds) {
   IrBlock b;
   Temp x = b.get_reg(5), y = b.get_reg(6);
-  auto sel = [&](IrCond c, Temp a, Temp p, Temp q) {
-    return b.emit_dst3(IrOp::select, a, p, q, static_cast<uint8_t>(c));
+  auto sel = [&](IrCond c, Temp a, Temp p, Temp q, Temp rhs = kNoTemp, uint8_t test = 0) {
+    return b.select(a, rhs == kNoTemp ? b.movi(0) : rhs, static_cast<uint8_t>(static_cast<uint8_t>(c) | test), p, q);
   };
   b.set_reg(7, sel(IrCond::ne, b.movi(0), x, y));     // y
   b.set_reg(8, sel(IrCond::ne, b.movi(3), x, y));     // x
@@ -341,6 +342,10 @@ TEST(IrOpt, SelectFolds) {
   b.set_reg(13, sel(IrCond::ge, b.movi(-1), x, y));   // y
   b.set_reg(14, sel(IrCond::ltu, b.movi(-1), x, y));  // y: nothing is below 0
   b.set_reg(15, sel(IrCond::geu, b.movi(0), x, y));   // x
+  b.set_reg(16, sel(IrCond::lt, b.movi(2), x, y, b.movi(3)));  // x: 2 < 3
+  b.set_reg(17, sel(IrCond::ltu, b.movi(-1), x, y, b.movi(3)));  // y
+  b.set_reg(18, sel(IrCond::eq, b.movi(6), x, y, b.movi(1), kCondTest));  // x: 6 & 1 == 0
+  b.set_reg(19, sel(IrCond::ne, b.movi(6), x, y, b.movi(2), kCondTest));  // x: 6 & 2 != 0
   b.set_reg(11, sel(IrCond::eq, b.get_reg(10), x, y));  // stays
   b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0);
   ASSERT_EQ(b.verify(), "");
@@ -349,7 +354,56 @@ TEST(IrOpt, SelectFolds) {
   EXPECT_EQ(count(b, IrOp::select), 1) << b.print();
   for (const IrInsn& i : b.insns) {
     if (i.op == IrOp::set_reg && i.imm != 11) {
-      EXPECT_EQ(i.a, i.imm == 7 || i.imm == 13 || i.imm == 14 ? y : x) << i.imm << "\n" << b.print();
+      EXPECT_EQ(i.a, i.imm == 7 || i.imm == 13 || i.imm == 14 || i.imm == 17 ? y : x) << i.imm << "\n" << b.print();
+    }
+  }
+}
+
+// A compare whose only readers are conditions tests its operands in them
+// (ir_fuse_compares): xor/sub for eq/ne, and_ as kCondTest, setcond with
+// its own or the opposite condition; one read elsewhere (a set_reg), a
+// condition other than eq/ne for xor/setcond, or a non-zero second operand
+// keeps it.
+TEST(IrOpt, FuseComparesIntoConditions) {
+  struct Case {
+    IrOp producer;
+    IrCond pcond;   // setcond's
+    IrCond cond;    // the select's, against 0
+    bool visible;   // the producer is also stored to a register
+    bool fused;
+    uint8_t aux;    // the select's aux after fusing
+  };
+  const Case cases[] = {
+      {IrOp::xor_, IrCond::eq, IrCond::eq, false, true, static_cast<uint8_t>(IrCond::eq)},
+      {IrOp::sub, IrCond::eq, IrCond::ne, false, true, static_cast<uint8_t>(IrCond::ne)},
+      {IrOp::xor_, IrCond::eq, IrCond::lt, false, false, 0},
+      {IrOp::and_, IrCond::eq, IrCond::eq, false, true, static_cast<uint8_t>(IrCond::eq) | kCondTest},
+      {IrOp::and_, IrCond::eq, IrCond::lt, false, true, static_cast<uint8_t>(IrCond::lt) | kCondTest},
+      {IrOp::and_, IrCond::eq, IrCond::ne, true, false, 0},
+      {IrOp::setcond, IrCond::ltu, IrCond::ne, false, true, static_cast<uint8_t>(IrCond::ltu)},
+      {IrOp::setcond, IrCond::lt, IrCond::eq, false, true, static_cast<uint8_t>(IrCond::ge)},
+      {IrOp::setcond, IrCond::lt, IrCond::geu, false, false, 0},
+  };
+  for (const Case& c : cases) {
+    IrBlock b;
+    Temp x = b.get_reg(5), y = b.get_reg(6);
+    Temp t = b.emit_dst(c.producer, x, y, 0, static_cast<uint8_t>(c.pcond));
+    if (c.visible) b.set_reg(7, t);
+    b.set_reg(8, b.select(t, b.movi(0), static_cast<uint8_t>(c.cond), x, y));
+    b.set_reg(9, b.select(t, b.movi(0), static_cast<uint8_t>(c.cond), y, x));  // two selects on one compare
+    b.emit(IrOp::brcond, t, b.movi(0), 0x2000, 0x3000, static_cast<uint8_t>(c.cond));  // and the exit branch
+    ir_optimize(b);
+    ASSERT_EQ(b.verify(), "") << b.print();
+    EXPECT_EQ(count(b, c.producer), c.fused ? 0 : 1) << b.print();
+    for (const IrInsn& i : b.insns) {
+      if (i.op != IrOp::select && i.op != IrOp::brcond) continue;
+      if (c.fused) {
+        EXPECT_EQ(i.a, x) << b.print();
+        EXPECT_EQ(i.b, y) << b.print();
+        EXPECT_EQ(i.aux, c.aux) << b.print();
+      } else {
+        EXPECT_EQ(i.a, t) << b.print();
+      }
     }
   }
 }
@@ -390,7 +444,11 @@ TEST(Frontend, IfConversionMakesOneLoopBlock) {
   for (const FrontendOptions& o : {off, bp}) {
     GuestBlock blk;
     ASSERT_TRUE(translate_block(0x1000, o, fetch, &blk, &fault_pc));
-    EXPECT_EQ(blk.insns.size(), 5u) << blk.ir.print();
+    // Without if-conversion the beqz is a second side exit of the loop
+    // superblock (kMaxSideExits); with a breakpoint there is no superblock.
+    const bool superblock = !o.if_convert;
+    EXPECT_EQ(blk.insns.size(), superblock ? 9u : 5u) << blk.ir.print();
+    EXPECT_EQ(count(blk.ir, IrOp::exit_if), superblock ? 2 : 0) << blk.ir.print();
     EXPECT_EQ(count(blk.ir, IrOp::select), 0);
     EXPECT_EQ(blk.ir.insns.back().op, IrOp::brcond);
   }

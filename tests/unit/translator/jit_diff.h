@@ -255,13 +255,16 @@ inline uint32_t make_word_insn(std::mt19937_64& rng, uint32_t out[3], bool few_m
   }
 }
 
-// The loop case's counter and walker (CaseOptions::loop): never written by
-// the body.
-constexpr unsigned kLoopCounter = 30, kLoopWalker = 29;
+// The loop case's counter, walker and outer counter (CaseOptions::loop,
+// multi_exit): never written by the body.
+constexpr unsigned kLoopCounter = 30, kLoopWalker = 29, kLoopOuter = 28;
 
 inline bool writes_x(const DecodedInsn& d, unsigned r) {
   const InsnInfo& in = d.info();
   return !(in.flags & kFd) && in.format != InsnFormat::S && in.format != InsnFormat::B && d.rd == r;
+}
+inline bool writes_loop_reg(const DecodedInsn& d) {
+  return writes_x(d, kLoopCounter) || writes_x(d, kLoopWalker) || writes_x(d, kLoopOuter);
 }
 
 struct Machine {
@@ -288,7 +291,14 @@ struct CaseOptions {
   // registers carry random tags in their top pmlen bits.
   unsigned pmlen = 0;
   bool loop = false;     // the stream is the body of a self-loop (see the top of this file)
+  bool multi_exit = false;  // with loop: up to kMaxSideExits side exits to three targets (make_stream)
   bool if_shapes = false;  // short forward branches over plain integer runs (see the top of this file)
+  // With if_shapes: most shapes branch on a compare computed just before
+  // (andi/and/xor/xori/sub/slt/sltu/slti/sltiu into t0..t2, branch on it
+  // against x0) whose register is written again after the join, so that
+  // only the selects read the compare (ir_fuse_compares: cmp/test + cmov);
+  // the runs often write the compare's own sources.
+  bool fused_conds = false;
   // With loop: the stream starts with `li x30, N` (N = 1..6) and the back
   // edge goes to the instruction after it, so the translator knows the trip
   // count and unrolls the loop into the first block (KnownRegs, frontend.cpp).
@@ -453,7 +463,7 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       int n = make_pair(rng, words);
       if (opts.loop)
         for (int k = 0; k < n; ++k)
-          if (writes_x(decode(words[k]), kLoopCounter) || writes_x(decode(words[k]), kLoopWalker)) n = 0;
+          if (writes_loop_reg(decode(words[k]))) n = 0;
       for (int k = 0; k < n; ++k) {
         slots.push_back(Slot{words[k], 4});
         if (k) slots.back().kind = 3;  // never a branch target: it needs what precedes it
@@ -470,16 +480,43 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       auto run_len = [&] { return static_cast<unsigned>(rng() % 8 == 0 ? 5 : rng() % 5); };
       const bool diamond = rng() % 3 == 0;
       const unsigned then_n = run_len(), else_n = diamond ? run_len() : 0;
+      unsigned dests[3] = {b.rs1, b.rs2, 0};
+      const bool fused = opts.fused_conds && rng() % 4 != 0;
+      unsigned kill = 0;  // the compare's register, written again after the join
+      if (fused) {
+        static const Opcode kCmp[] = {Opcode::andi, Opcode::and_, Opcode::xor_, Opcode::xori, Opcode::sub,
+                                      Opcode::slt, Opcode::sltu, Opcode::slti, Opcode::sltiu};
+        const Opcode op = kCmp[rng() % (sizeof kCmp / sizeof kCmp[0])];
+        const InsnInfo& in = insn_info(op);
+        kill = 5 + static_cast<unsigned>(rng() % 3);
+        const unsigned p1 = rng() % 3 ? 8 + static_cast<unsigned>(rng() % 8) : static_cast<unsigned>(rng() % 32);
+        const unsigned p2 = rng() % 4 == 0 ? p1 : 8 + static_cast<unsigned>(rng() % 8);
+        // small immediates (andi 1, xori with the value...) half of the time
+        const uint32_t imm = (rng() % 2 ? static_cast<uint32_t>(rng() % 4) : static_cast<uint32_t>(rng())) & 0xfff;
+        uint32_t w = ((static_cast<uint32_t>(rng()) & ~in.mask) | in.match);
+        w = (w & ~(0x1fu << 7 | 0x1fu << 15)) | kill << 7 | p1 << 15;
+        if (in.format == InsnFormat::I) w = (w & 0xfffff) | imm << 20;
+        else w = (w & ~(0x1fu << 20)) | p2 << 20;
+        const DecodedInsn d = decode(w);
+        if (d.op == op && allowed(d) && !(opts.loop && (p1 == kLoopCounter || p1 == kLoopWalker))) {
+          slots.push_back(Slot{w, 4});
+          b.rs1 = rng() % 5 == 0 ? 0 : kill;
+          b.rs2 = b.rs1 == 0 ? kill : 0;
+          dests[0] = p1;
+          dests[1] = p2;
+        } else {
+          kill = 0;
+        }
+      }
       b.target = static_cast<unsigned>(slots.size() + 1 + then_n + diamond);
       slots.push_back(b);
-      const unsigned dests[3] = {b.rs1, b.rs2, 0};
       for (unsigned part = 0; part < 2; ++part) {
         unsigned chain = b.rs1;
         for (unsigned k = 0; k < (part ? else_n : then_n);) {
           const uint32_t w = make_if_insn(rng, dests, chain);
           if (!w) continue;
           const DecodedInsn d = decode(w);
-          if (opts.loop && (writes_x(d, kLoopCounter) || writes_x(d, kLoopWalker))) continue;
+          if (opts.loop && writes_loop_reg(d)) continue;
           slots.push_back(Slot{w, d.len});
           chain = d.rd;
           ++k;
@@ -490,6 +527,8 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
           slots.push_back(j);
         }
       }
+      if (kill)  // addi kill, kill-or-x0, imm: the compare's value dies (unless a run read it)
+        slots.push_back(Slot{0x13u | kill << 7 | (rng() % 2 ? kill : 0u) << 15 | static_cast<uint32_t>(rng() % 64) << 20, 4});
       continue;
     }
     if (rng() % 8 == 0 && opts.branches) {
@@ -549,7 +588,7 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
     }
     if (!allowed(d)) continue;
     if (opts.loop && ((d.info().flags & (kFd | kFs1 | kFs2 | kFs3 | kRm | kVector)) ||
-                      writes_x(d, kLoopCounter) || writes_x(d, kLoopWalker)))
+                      writes_loop_reg(d)))
       continue;
     slots.push_back(Slot{w, d.len});
   }
@@ -560,21 +599,47 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
   }
   if (opts.loop) {
     // sd rS, 0(x29); addi x29, x29, 64; addi x30, x30, -1; bne x30, x0, <start>
+    // Half of the loops get forward branches out of the loop (side exits
+    // of a loop superblock, which leave with the registers resident): one
+    // just before the back edge, or with multi_exit up to kMaxSideExits
+    // between the tail's instructions, each to one of three targets after
+    // the back edge (two filler instructions, then the final ecall), so
+    // that exits share a target, take the two chainable exits, or leave
+    // through the dispatcher.
     const uint32_t rs = static_cast<uint32_t>(rng() % 32);
+    static const uint32_t kF3[] = {0, 1, 4, 5, 6, 7};
+    std::vector<size_t> exits;
+    const unsigned n_exits = opts.multi_exit ? static_cast<unsigned>(rng() % 4) : rng() % 2 ? 1u : 0u;
+    auto maybe_exit = [&](unsigned at) {  // at: 0..2, the gaps of the tail
+      if (exits.size() >= n_exits || (!opts.multi_exit && at != 2) || (opts.multi_exit && at != 2 && rng() % 2))
+        return;
+      exits.push_back(slots.size());
+      Slot b{0, 4, 1, kF3[rng() % 6], static_cast<unsigned>(rng() % 32), 0, 1u << 30};
+      b.rs2 = opts.multi_exit && rng() % 3 == 0 ? 0u : static_cast<unsigned>(rng() % 32);
+      slots.push_back(b);
+    };
+    maybe_exit(0);
     slots.push_back(Slot{0x23u | 3u << 12 | kLoopWalker << 15 | rs << 20, 4});
     slots.push_back(Slot{0x13u | kLoopWalker << 7 | kLoopWalker << 15 | 64u << 20, 4});
-    if (rng() % 2) {
-      // A forward branch out of the loop (to the final ecall) just before
-      // the back edge: the block goes on past it (a loop superblock whose
-      // side exit leaves with the registers resident).
-      static const uint32_t kF3[] = {0, 1, 4, 5, 6, 7};
-      Slot b{0, 4, 1, kF3[rng() % 6], static_cast<unsigned>(rng() % 32), static_cast<unsigned>(rng() % 32),
-             1u << 30};
-      slots.push_back(b);
-    }
+    maybe_exit(1);
+    maybe_exit(2);
+    while (exits.size() < n_exits) maybe_exit(2);
     slots.push_back(Slot{0x13u | kLoopCounter << 7 | kLoopCounter << 15 | 0xfffu << 20, 4});
     // back to the first instruction (after the li with const_trip)
     slots.push_back(Slot{0, 4, 1, 1, kLoopCounter, 0, opts.const_trip ? 1u : 0u});
+    if (opts.multi_exit) {
+      // addi t0, t0, 1; addi t1, t1, 3; li x30, N; addi x28, x28, -1;
+      // bnez x28, <start>: the exits' targets are the first three, and the
+      // loop runs again (x28 = 1..3 times), so that its exits, chained by
+      // then, are taken again.
+      const unsigned back = static_cast<unsigned>(slots.size() - 1);
+      slots.push_back(Slot{0x13u | 5u << 7 | 5u << 15 | 1u << 20, 4});
+      slots.push_back(Slot{0x13u | 6u << 7 | 6u << 15 | 3u << 20, 4});
+      slots.push_back(Slot{0x13u | kLoopCounter << 7 | static_cast<uint32_t>(1 + rng() % 6) << 20, 4});
+      slots.push_back(Slot{0x13u | kLoopOuter << 7 | kLoopOuter << 15 | 0xfffu << 20, 4});
+      slots.push_back(Slot{0, 4, 1, 1, kLoopOuter, 0, opts.const_trip ? 1u : 0u});
+      for (size_t e : exits) slots[e].target = back + 1 + static_cast<unsigned>(rng() % 3);
+    }
   }
   std::vector<uint64_t> pos(slots.size() + 1);
   for (size_t k = 0; k < slots.size(); ++k) pos[k + 1] = pos[k] + slots[k].len;
@@ -694,6 +759,7 @@ inline Result run_case_body(Jit& jit, uint64_t seed, unsigned len, std::string* 
   }
   if (opts.words) init.x[kLoopCounter] = 1 + rng() % 3;
   if (opts.loop) {
+    if (opts.multi_exit) init.x[kLoopOuter] = 1 + rng() % 3;
     init.x[kLoopCounter] = 1 + rng() % 6;
     const uint64_t steps = 64 * (1 + rng() % 8);  // off the end after 1..8 iterations
     init.x[kLoopWalker] = opts.faults && rng() % 2 ? kGuestVaMax - steps : kData + kDataSize - steps;
@@ -750,7 +816,7 @@ inline Result run_case_body(Jit& jit, uint64_t seed, unsigned len, std::string* 
     if (jm.log.open_file(dump, &e)) jm.log.set_mask(kLog_in_asm | kLog_op_opt | kLog_out_asm);
   }
   ExitReason r = jm.vcpu->run();
-  uint64_t max = opts.loop    ? (len + 8) * 7   // (the tail: at most 5 more, 6 iterations)
+  uint64_t max = opts.loop    ? (len + 16) * 7 * 3  // (the tail: at most 13 more, 6 iterations, 3 rounds)
                  : opts.words ? (len + 2) * 3 + 1
                               : len + 1;
   im.vcpu->run_guarded([](Vcpu& v, void* n) { interp_run(v, *static_cast<uint64_t*>(n)); }, &max);

@@ -9,10 +9,13 @@
 // if-converted branches.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <set>
 
 #include "tests/unit/translator/jit_diff.h"
 #include "translator/frontend.h"
+#include "translator/ir_opt.h"
 
 namespace hart {
 namespace {
@@ -188,6 +191,45 @@ FetchFn fetch_from(const std::vector<uint8_t>& code) {
   };
 }
 
+// Self-loop blocks with several side exits (CaseOptions::multi_exit: up to
+// kMaxSideExits branches out of the loop between the tail's instructions,
+// to three targets: shared, chainable or through the dispatcher), some
+// with bodies a little over kMaxBlockInsns (the block goes on to close the
+// loop: kLoopExtraInsns); faulting in a later iteration or leaving through
+// any exit, the state matches the interpreter's. The first blocks must
+// really hold several exit_ifs, and some more than kMaxBlockInsns.
+TEST(JitDifferential, MultiExitLoopsMatchInterpreter) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  int multi = 0, long_blocks = 0, faults = 0, completed = 0;
+  for (uint64_t seed = 8000001; seed <= 8000300; ++seed) {
+    diff::CaseOptions o;
+    o.loop = true;
+    o.multi_exit = true;
+    o.branches = false;
+    o.faults = seed % 4 == 0;
+    const unsigned len = seed % 5 == 0 ? 248 + seed % 20 : 20 + seed % 100;
+    diff::Result r = diff::run_case(*jit, seed, len, nullptr, o);
+    ASSERT_TRUE(r.ok) << r.what;
+    faults += r.fault;
+    completed += !r.fault;
+    const std::vector<uint8_t> code = stream_of(seed, len, o);
+    FetchFn fetch = fetch_from(code);
+    GuestBlock blk;
+    uint64_t fault_pc = 0;
+    if (!translate_block(diff::kCode, FrontendOptions{}, fetch, &blk, &fault_pc)) continue;
+    multi += std::count_if(blk.ir.insns.begin(), blk.ir.insns.end(),
+                           [](const IrInsn& i) { return i.op == IrOp::exit_if; }) >= 2;
+    long_blocks += blk.insns.size() > kMaxBlockInsns && blk.ir.insns.back().op == IrOp::brcond &&
+                   static_cast<uint64_t>(blk.ir.insns.back().imm) == diff::kCode;
+  }
+  EXPECT_GE(multi, 60);
+  EXPECT_GE(long_blocks, 10);
+  EXPECT_GE(faults, 40);
+  EXPECT_GE(completed, 100);
+}
+
 // Loops whose trip count the block sets (li x30, N before the body): the
 // translator decides the back edge and unrolls the loop into the block
 // (KnownRegs in frontend.cpp); results and faults in any iteration match
@@ -221,23 +263,29 @@ TEST(JitDifferential, ConstantTripLoopsMatchInterpreter) {
   EXPECT_GE(faulted, 20);  // in some iteration of an unrolled loop
 }
 
-TEST(JitDifferential, IfConvertedShapesMatchInterpreter) {
+// Runs the if-conversion cases seeds first..last (CaseOptions::if_shapes,
+// plus `fused`), every other one a self-loop, against the interpreter, and
+// hands each block of the same streams, translated as the Jit does (every
+// shape converted), to `visit`. Counts the loops that ran to the end and
+// those that faulted.
+template <typename Visit>
+void run_if_cases(uint64_t first, uint64_t last, bool fused, int* loops_done, int* loop_faults, Visit visit) {
   std::string err;
   auto jit = Jit::create(&err);
   ASSERT_TRUE(jit) << err;
   jit->set_if_convert_everywhere(true);  // streams too, not only loop bodies
-  int selects = 0, loops_done = 0, loop_faults = 0;
-  for (uint64_t seed = 5000001; seed <= 5000600; ++seed) {
+  for (uint64_t seed = first; seed <= last; ++seed) {
     diff::CaseOptions o;
     o.if_shapes = true;
+    o.fused_conds = fused;
     o.loop = seed % 2 == 0;
     o.branches = !o.loop && seed % 3 == 0;
     o.faults = seed % 5 == 0;
     const unsigned len = o.loop ? 30 + seed % 120 : 150;
     diff::Result r = diff::run_case(*jit, seed, len, nullptr, o);
     ASSERT_TRUE(r.ok) << r.what;
-    loops_done += o.loop && !r.fault;
-    loop_faults += o.loop && r.fault;
+    *loops_done += o.loop && !r.fault;
+    *loop_faults += o.loop && r.fault;
     // The same stream, block by block.
     const std::vector<uint8_t> code = stream_of(seed, len, o);
     FetchFn fetch = fetch_from(code);
@@ -247,13 +295,44 @@ TEST(JitDifferential, IfConvertedShapesMatchInterpreter) {
       FrontendOptions everywhere;  // as the Jit above translates
       everywhere.if_convert_outside_loops = true;
       if (!translate_block(pc, everywhere, fetch, &blk, &fault_pc)) break;
-      for (const IrInsn& i : blk.ir.insns) selects += i.op == IrOp::select;
+      visit(blk);
       pc = std::max(blk.pc_end, pc + 2);
     }
   }
+}
+
+TEST(JitDifferential, IfConvertedShapesMatchInterpreter) {
+  int selects = 0, loops_done = 0, loop_faults = 0;
+  run_if_cases(5000001, 5000600, false, &loops_done, &loop_faults, [&](const GuestBlock& blk) {
+    for (const IrInsn& i : blk.ir.insns) selects += i.op == IrOp::select;
+  });
   EXPECT_GE(selects, 5000);
   EXPECT_GE(loops_done, 100);
   EXPECT_GE(loop_faults, 50);  // in a later iteration, with selected registers resident
+}
+
+// Compares feeding only if-converted branches (CaseOptions::fused_conds:
+// andi/xor/sub/slt... into a register that is written again after the
+// join) become part of the selects (ir_fuse_compares: cmp/test + cmov,
+// flags shared by the selects of one diamond): streams and self-loop
+// bodies, faulting or not, against the interpreter. The optimised IR of
+// the same streams must really hold fused selects.
+TEST(JitDifferential, FusedComparesMatchInterpreter) {
+  int fused = 0, tests = 0, loops_done = 0, loop_faults = 0;
+  run_if_cases(7000001, 7000400, true, &loops_done, &loop_faults, [&](GuestBlock& blk) {
+    ir_optimize(blk.ir);
+    std::vector<bool> zero(blk.ir.num_temps, false);
+    for (const IrInsn& i : blk.ir.insns) {
+      if (i.op == IrOp::movi && i.imm == 0) zero[i.dst] = true;
+      if (i.op != IrOp::select) continue;
+      fused += !zero[i.b] && !zero[i.a];  // two registers, or a register and a constant
+      tests += (i.aux & kCondTest) != 0;
+    }
+  });
+  EXPECT_GE(fused, 1000) << tests << " " << loops_done;
+  EXPECT_GE(tests, 200) << fused << " " << loops_done;
+  EXPECT_GE(loops_done, 80) << fused << " " << tests;
+  EXPECT_GE(loop_faults, 20);
 }
 
 }  // namespace
