@@ -967,6 +967,8 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
   std::vector<uint64_t>& starts = starts_s.v;  // where each straight run began (loop check)
   starts.push_back(pc);
   unsigned side_exits = 0;  // exit_ifs so far (loop superblocks: at most kMaxSideExits)
+  uint64_t side_targets[kMaxSideExits] = {};  // their distinct targets
+  unsigned n_side_targets = 0;
   const bool check_bp = opt.debug && opt.debug->has_breakpoints();
   // Branches on values known here are decided here (KnownRegs), in plain
   // blocks only: a debugger or a count sees every branch as the guest runs it.
@@ -1045,7 +1047,12 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
       // Leave through the taken side only; the fall-through goes on to the
       // back edge (loops_back).
       IrInsn& br = out->ir.insns.back();
-      if (static_cast<uint64_t>(br.imm) != pc && static_cast<uint64_t>(br.imm2) == cur) {
+      const uint64_t target = static_cast<uint64_t>(br.imm);
+      bool known_target = false;
+      for (unsigned k = 0; k < n_side_targets; ++k) known_target |= side_targets[k] == target;
+      if (target != pc && static_cast<uint64_t>(br.imm2) == cur &&
+          (known_target || n_side_targets < opt.max_side_targets)) {
+        if (!known_target) side_targets[n_side_targets++] = target;
         br.op = IrOp::exit_if;
         br.imm2 = 0;
         ++side_exits;
@@ -1074,16 +1081,30 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     }
   }
   if (!ended) out->ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
-  if (side_exits && !self_loop_ok(out->ir, pc)) {
-    // The backend keeps such a block a plain one, whose side exit could not
-    // be chained: translate it again without the side exit.
+  auto again = [&](const FrontendOptions& o) {
     out->insns.clear();
     out->helper_insns.clear();
     out->ir.insns.clear();
     out->ir.num_temps = 0;
+    return translate_block(pc, o, fetch, out, fault_pc);
+  };
+  if (side_exits && !self_loop_ok(out->ir, pc)) {
+    // The backend keeps such a block a plain one, whose side exit could not
+    // be chained: translate it again without the side exit.
     FrontendOptions plain = opt;
     plain.loop_superblocks = false;
-    return translate_block(pc, plain, fetch, out, fault_pc);
+    return again(plain);
+  }
+  // Every exit chainable: with a back edge whose other side leaves too,
+  // one side-exit target fewer (threads2's outer loop had taken its inner
+  // loop's first round, and went through the dispatcher at every return
+  // to the inner loop's block).
+  const IrInsn& term = out->ir.insns.back();
+  const unsigned term_exits = term.op == IrOp::brcond && term.imm != term.imm2 ? 1 : 0;
+  if (n_side_targets + term_exits > kChainableExits && opt.max_side_targets > kChainableExits - term_exits) {
+    FrontendOptions fewer = opt;
+    fewer.max_side_targets = kChainableExits - term_exits;
+    return again(fewer);
   }
   return true;
 }

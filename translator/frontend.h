@@ -33,6 +33,10 @@ constexpr unsigned kMaxBlockInsns = 256;
 // to kLoopExtraInsns past max_insns when that closes the loop.
 constexpr unsigned kMaxSideExits = 3;
 constexpr unsigned kLoopExtraInsns = 24;
+// A block's chainable exits (TranslationBlock::exits): a superblock whose
+// side-exit targets and back edge's other side need more would leave
+// through the dispatcher every time it takes one of the others.
+constexpr unsigned kChainableExits = 2;
 
 // Reads the instruction parcel (16 bits) at pc; false if pc is not fetchable.
 using FetchFn = std::function<bool(uint64_t pc, uint16_t* parcel)>;
@@ -67,6 +71,9 @@ struct FrontendOptions {
   // block (see "Self-loop blocks" in docs/ARCHITECTURE.md). Off for
   // counting, single-step and debugger blocks.
   bool loop_superblocks = true;
+  // How many distinct targets a superblock's side exits may have (each
+  // takes a chainable exit; see kChainableExits).
+  unsigned max_side_targets = kMaxSideExits;
   // A conditional branch forward over a few instructions that only compute
   // integer registers does not end the block: the skipped instructions run
   // and each register they write selects its value by the branch condition
