@@ -712,6 +712,7 @@ void Process::become_zombie() {
   std::vector<std::shared_ptr<Process>> orphans;
   std::vector<std::shared_ptr<Process>> pdeath;  // orphans that asked for a signal (PR_SET_PDEATHSIG)
   std::shared_ptr<Process> self;  // our entry in the parent's list, when autoreaped
+  std::vector<std::shared_ptr<Process>> walked;  // ancestors passed over looking for a reaper
   auto mark_zombie = [&] {        // tree lock held
     zombie_ = true;
     for (auto& w : exit_watch_)  // pidfds become readable
@@ -723,8 +724,11 @@ void Process::become_zombie() {
     // Orphans go to the nearest living ancestor that is a child subreaper
     // (prctl PR_SET_CHILD_SUBREAPER), else to nobody (init).
     std::shared_ptr<Process> reaper = parent;
-    while (reaper && (reaper->zombie_ || reaper->exited() || !reaper->child_subreaper.load()))
+    while (reaper && (reaper->zombie_ || reaper->exited() || !reaper->child_subreaper.load())) {
+      walked.push_back(reaper);  // (released after the tree lock: ~Process takes it)
       reaper = reaper->parent_.lock();
+    }
+    if (reaper) walked.push_back(reaper);
     for (auto& c : orphans) {
       c->parent_ = reaper;
       if (reaper) reaper->children_.push_back(c);
@@ -800,8 +804,9 @@ bool Process::wait_until_zombie_for(std::chrono::milliseconds limit) {
 }
 
 int Process::ppid() const {
+  std::shared_ptr<Process> p;  // (released after the tree lock: ~Process takes it)
   std::lock_guard<std::mutex> lock(g_tree_mutex);
-  std::shared_ptr<Process> p = parent_.lock();
+  p = parent_.lock();
   return p ? p->pid_ : kGuestPpid;
 }
 
@@ -851,12 +856,15 @@ int Process::reap_child(int which, int group, unsigned what, bool keep, ChildMat
 }
 
 bool Process::group_orphaned() const {
+  std::vector<std::shared_ptr<Process>> held;  // (released after the tree lock)
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   int group = group_id();
   for (auto& [pid, w] : pid_table()) {
     std::shared_ptr<Process> q = w.lock();
+    if (q) held.push_back(q);
     if (!q || q->zombie_ || q->tree_ != tree_ || q->group_id() != group) continue;
     std::shared_ptr<Process> parent = q->parent_.lock();
+    if (parent) held.push_back(parent);
     if (parent ? parent->group_id() != group && parent->sid == q->sid
                : q->launched_ && q->sid == kOutsideSession)
       return false;
@@ -886,10 +894,11 @@ void Process::notify_parent_stop(int code, int status) {
 }
 
 std::shared_ptr<Process> Process::find(int pid, const Process* viewer) {
+  std::shared_ptr<Process> p;  // (released after the tree lock: ~Process takes it)
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   auto it = pid_table().find(pid);
   if (it == pid_table().end()) return nullptr;
-  std::shared_ptr<Process> p = it->second.lock();
+  p = it->second.lock();
   if (p && p->zombie_) return nullptr;
   if (p && viewer && p->tree_ != viewer->tree_) return nullptr;
   return p;
@@ -897,24 +906,26 @@ std::shared_ptr<Process> Process::find(int pid, const Process* viewer) {
 
 std::shared_ptr<Process> Process::find_task(int tid, const Process* viewer) {
   if (std::shared_ptr<Process> p = find(tid, viewer)) return p;
-  std::vector<std::shared_ptr<Process>> live;  // looked into outside the tree lock
+  std::vector<std::shared_ptr<Process>> live, others;  // looked into outside the tree lock
   {
     std::lock_guard<std::mutex> lock(g_tree_mutex);
     for (auto& [pid, w] : pid_table())
       if (auto p = w.lock())
-        if (!p->zombie_ && (!viewer || p->tree_ == viewer->tree_)) live.push_back(std::move(p));
+        ((!p->zombie_ && (!viewer || p->tree_ == viewer->tree_)) ? live : others).push_back(std::move(p));
   }
   for (auto& p : live)
     if (p->with_thread(tid, [](Thread&) {})) return p;
   return nullptr;
 }
 
+// A pointer taken from pid_table() under the tree lock may be the last
+// one: it is kept in `others` (declared before the lock) so that ~Process,
+// which takes the tree lock, runs after it is released.
 std::vector<std::shared_ptr<Process>> Process::all_live() {
-  std::vector<std::shared_ptr<Process>> out;
+  std::vector<std::shared_ptr<Process>> out, others;
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   for (auto& [pid, w] : pid_table())
-    if (auto p = w.lock())
-      if (!p->zombie_) out.push_back(std::move(p));
+    if (auto p = w.lock()) (!p->zombie_ ? out : others).push_back(std::move(p));
   return out;
 }
 
@@ -925,29 +936,28 @@ bool sees(const ProcessTree& viewer, const ProcessTree& other) {
 }  // namespace
 
 std::shared_ptr<Process> Process::find_visible(int pid, const Process& viewer) {
+  std::shared_ptr<Process> p;  // (released after the tree lock)
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   auto it = pid_table().find(pid);
   if (it == pid_table().end()) return nullptr;
-  std::shared_ptr<Process> p = it->second.lock();
+  p = it->second.lock();
   if (!p || !sees(*viewer.tree_, *p->tree_)) return nullptr;
   return p;
 }
 
 std::vector<std::shared_ptr<Process>> Process::visible_to(const Process& viewer) {
-  std::vector<std::shared_ptr<Process>> out;
+  std::vector<std::shared_ptr<Process>> out, others;
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   for (auto& [pid, w] : pid_table())
-    if (auto p = w.lock())
-      if (sees(*viewer.tree_, *p->tree_)) out.push_back(std::move(p));
+    if (auto p = w.lock()) (sees(*viewer.tree_, *p->tree_) ? out : others).push_back(std::move(p));
   return out;
 }
 
 std::vector<std::shared_ptr<Process>> Process::members(const ProcessTree& tree) {
-  std::vector<std::shared_ptr<Process>> out;
+  std::vector<std::shared_ptr<Process>> out, others;
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   for (auto& [pid, w] : pid_table())
-    if (auto p = w.lock())
-      if (p->tree_.get() == &tree) out.push_back(std::move(p));
+    if (auto p = w.lock()) (p->tree_.get() == &tree ? out : others).push_back(std::move(p));
   return out;
 }
 
@@ -976,8 +986,9 @@ Process::Info Process::info() {
     if (tb_cache_) in.tb = tb_cache_->stats();
   }
   in.state = state_letter();
+  std::shared_ptr<Process> parent;  // (released after the tree lock)
   std::lock_guard<std::mutex> lock(g_tree_mutex);
-  std::shared_ptr<Process> parent = parent_.lock();
+  parent = parent_.lock();
   in.ppid = parent ? parent->pid_ : 0;
   in.zombie = zombie_;
   return in;
