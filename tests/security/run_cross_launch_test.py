@@ -19,39 +19,12 @@ import sys
 import sec_daemon
 
 
-def lines_of(c, pid, count):
-    """B's stdout until it has `count` lines (B must not exit before)."""
-    out = b""
-    while out.count(b"\n") < count:
-        ev = c.next_event()
-        if ev.get("pid") != pid:
-            continue
-        if ev["event"] == "output":
-            out += ev["data"].encode()
-        elif ev["event"] == "exit":
-            raise SystemExit(f"victim exited early: {ev} {out!r}")
-    return out.decode().splitlines()
-
-
-def run_to_end(c, pid):
-    """A's stdout, stderr and exit event."""
-    out = {"stdout": b"", "stderr": b""}
-    while True:
-        ev = c.next_event()
-        if ev.get("pid") != pid:
-            continue
-        if ev["event"] == "output":
-            out[ev["stream"]] += ev["data"].encode()
-        elif ev["event"] == "exit":
-            return out["stdout"].decode(errors="replace"), out["stderr"].decode(errors="replace"), ev
-
-
 def round_with_view(c, hartd_pid, bins, tmp, view):
     failures = []
     done = os.path.join(tmp, "done-" + view)
     vpid = c.request("launch", argv=[os.path.join(bins, "cross_victim.static"), done],
                      stdout="capture", stderr="capture")["pid"]
-    head = lines_of(c, vpid, 2)
+    head = sec_daemon.lines_of(c, vpid, 2)
     _, pid_text, tid_text = head[0].split()
     assert int(pid_text) == vpid, head
     before = head[1]
@@ -59,7 +32,7 @@ def round_with_view(c, hartd_pid, bins, tmp, view):
     host = [str(hartd_pid)] + sorted(os.listdir(f"/proc/{hartd_pid}/task"), key=int)[:16]
     argv = [os.path.join(bins, "cross_attacker.static"), view, pid_text, tid_text, *host]
     apid = c.request("launch", argv=argv, stdout="capture", stderr="capture", proc_view=view)["pid"]
-    text, err, status = run_to_end(c, apid)
+    text, err, status = sec_daemon.run_to_end(c, apid)
     print(f"--- view {view}: attacker {apid} against victim {vpid} (thread {tid_text})")
     print("\n".join(l for l in text.splitlines() if not l.startswith("ok ")))
     if err:
@@ -69,17 +42,14 @@ def round_with_view(c, hartd_pid, bins, tmp, view):
     if "breaches: 0" not in text or status.get("exit_code") != 0:
         failures.append(f"{view}: the attacker did not finish cleanly: {status}")
     open(done, "w").close()
-    after = lines_of(c, vpid, 1)[0]
+    after = sec_daemon.lines_of(c, vpid, 1)[0]
     print(before)
     print(after)
     if after.replace("after:", "before:", 1) != before:
         failures.append(f"{view}: the victim's state changed:\n  {before}\n  {after}")
-    while True:  # B's exit
-        ev = c.next_event()
-        if ev.get("pid") == vpid and ev["event"] == "exit":
-            if ev.get("exit_code") != 0:
-                failures.append(f"{view}: victim status {ev}")
-            break
+    _, _, ev = sec_daemon.run_to_end(c, vpid)  # B's exit
+    if ev.get("exit_code") != 0:
+        failures.append(f"{view}: victim status {ev}")
     return failures
 
 

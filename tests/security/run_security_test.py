@@ -41,14 +41,7 @@ def main():
         done = os.path.join(tmp, "done")
         victim = os.path.join(args.bins, "victim.static")
         vpid = c.request("launch", argv=[victim, done], stdout="capture", stderr="capture")["pid"]
-        out = b""
-        while b"\n" not in out:
-            ev = c.next_event()
-            if ev.get("pid") == vpid and ev["event"] == "output":
-                out += ev["data"].encode()
-            elif ev.get("pid") == vpid and ev["event"] == "exit":
-                raise SystemExit("victim exited early: %r" % ev)
-        _, vpid_s, vaddr = out.decode().split()[:3]
+        _, vpid_s, vaddr = sec_daemon.lines_of(c, vpid, 1)[0].split()[:3]
         assert int(vpid_s) == vpid, (vpid_s, vpid)
         gdb_tcp = c.request("gdb", pid=vpid, listen="127.0.0.1:0")["gdb"]
         gdb_port = gdb_tcp.rsplit(":", 1)[1]
@@ -72,20 +65,10 @@ def main():
             argv = [attacker, str(vpid), vaddr, str(d.pid), sock, gdb_port, gdb_unix_path,
                     scratch]
         apid = c.request("launch", argv=argv, stdout="capture", stderr="capture", **launch)["pid"]
-        aout = {"stdout": b"", "stderr": b""}
-        status = None
-        while status is None:
-            ev = c.next_event()
-            if ev.get("pid") != apid:
-                continue
-            if ev["event"] == "output":
-                aout[ev["stream"]] += ev["data"].encode()
-            elif ev["event"] == "exit":
-                status = ev
-        text = aout["stdout"].decode(errors="replace")
+        text, err, status = sec_daemon.run_to_end(c, apid)
         print(text)
-        if aout["stderr"]:
-            print("attacker stderr:", aout["stderr"].decode(errors="replace"))
+        if err:
+            print("attacker stderr:", err)
         breaches = [l for l in text.splitlines() if l.startswith("BREACH")]
         if breaches:
             failures.append("%d breaches" % len(breaches))
@@ -97,16 +80,8 @@ def main():
             failures.append("attacker status %r" % status)
         # The victim is intact and hartd answers.
         open(done, "w").close()
-        vout = b""
-        while True:
-            ev = c.next_event()
-            if ev.get("pid") != vpid:
-                continue
-            if ev["event"] == "output":
-                vout += ev["data"].encode()
-            elif ev["event"] == "exit":
-                break
-        if b"secret intact" not in vout:
+        vout, _, _ = sec_daemon.run_to_end(c, vpid)
+        if "secret intact" not in vout:
             failures.append("victim: %r" % vout)
         if c.request("hello")["version"] != 1:
             failures.append("hartd does not answer")

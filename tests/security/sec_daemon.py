@@ -1,8 +1,9 @@
 """tests/security/sec_daemon.py — the hartd of an isolation suite
 (run_security_test.py, run_cross_launch_test.py): started on a private
 socket in a temporary folder, waited for, stopped at the end, and the
-suite's verdict printed with the tail of hartd's log when it failed.
-Owns: that start, stop and verdict. Does not own: any attack.
+suite's verdict printed with the tail of hartd's log when it failed; a
+launch's output read from the control connection's events.
+Owns: that start, stop, reading and verdict. Does not own: any attack.
 """
 import contextlib
 import os
@@ -52,3 +53,30 @@ def verdict(failures, h, passed):
         return 1
     print(passed)
     return 0
+
+
+def lines_of(c, pid, count):
+    """The launch's output until it has `count` lines (it must not exit before)."""
+    out = b""
+    while out.count(b"\n") < count:
+        ev = c.next_event()
+        if ev.get("pid") != pid:
+            continue
+        if ev["event"] == "output":
+            out += ev["data"].encode()
+        elif ev["event"] == "exit":
+            raise SystemExit(f"launch {pid} exited early: {ev} {out!r}")
+    return out.decode().splitlines()
+
+
+def run_to_end(c, pid):
+    """The launch's stdout and stderr (text) and its exit event, once it exits."""
+    out = {"stdout": b"", "stderr": b""}
+    while True:
+        ev = c.next_event()
+        if ev.get("pid") != pid:
+            continue
+        if ev["event"] == "output":
+            out[ev["stream"]] += ev["data"].encode()
+        elif ev["event"] == "exit":
+            return out["stdout"].decode(errors="replace"), out["stderr"].decode(errors="replace"), ev
