@@ -745,9 +745,13 @@ void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
   bool b_in_d = b != a && lb.kind == LocKind::Gp && lb.reg == d.id();
   Gp work = b_in_d ? Gp(rax) : d;
   Operand sa = gp_src(a, rcx);
-  if (!(sa.isReg() && sa.as<Gp>() == work)) a_.emit(Inst::kIdMov, work, sa);
-  Operand sb = gp_src(b, rdx);
-  a_.emit(id, work, sb);
+  if (!(sa.isReg() && sa.as<Gp>() == work) && emit_three_operand(id, work, sa, b)) {
+    // lea / movzx wrote work without the copy of a first
+  } else {
+    if (!(sa.isReg() && sa.as<Gp>() == work)) a_.emit(Inst::kIdMov, work, sa);
+    Operand sb = gp_src(b, rdx);
+    a_.emit(id, work, sb);
+  }
   if (work != d) a_.mov(d, work);
   free_dead_operands();
   if (spill) {
@@ -756,6 +760,40 @@ void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
   } else {
     set_gp(i.dst, d);
   }
+}
+
+// `work = sa OP b` in one host instruction where x86 has a three-operand
+// form, instead of `mov work, sa; OP work, b`: add of a register or imm32 is
+// `lea` (flags are not read after an add: conditions compare their own
+// operands), and with 0xff / 0xffff / 0xffffffff is a zero-extending move
+// (of a register or straight from memory). Only for b already in a register
+// or an imm32, so nothing is loaded into a scratch that sa may be. False
+// (nothing emitted) otherwise.
+bool Emitter::emit_three_operand(InstId id, const Gp& work, const Operand& sa, Temp b) {
+  const Loc& lb = loc_[b];
+  if (id == Inst::kIdAdd && sa.isReg()) {
+    if (lb.kind == LocKind::Gp) {
+      a_.lea(work, ptr(sa.as<Gp>(), gp_of_id(lb.reg)));
+      return true;
+    }
+    if (lb.kind == LocKind::Const && fits_i32(lb.value)) {
+      a_.lea(work, ptr(sa.as<Gp>(), static_cast<int32_t>(lb.value)));
+      return true;
+    }
+    return false;
+  }
+  if (id != Inst::kIdAnd || lb.kind != LocKind::Const || !(sa.isReg() || sa.isMem())) return false;
+  const uint32_t width = lb.value == 0xff ? 1 : lb.value == 0xffff ? 2 : lb.value == 0xffffffff ? 4 : 0;
+  if (width == 0) return false;
+  Operand s = sa;
+  if (s.isMem()) {
+    s.as<Mem>().setSize(width);
+  } else {
+    const Gp r = sa.as<Gp>();
+    s = width == 1 ? Operand(r.r8()) : width == 2 ? Operand(r.r16()) : Operand(r.r32());
+  }
+  a_.emit(width == 4 ? Inst::kIdMov : Inst::kIdMovzx, work.r32(), s);
+  return true;
 }
 
 // add, sub or mul whose only reader is the next insn, a sext_w of it (addw,

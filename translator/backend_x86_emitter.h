@@ -265,6 +265,7 @@ class Emitter {
   // --- integer part (backend_x86.cpp) ---
   std::string emit_int(const IrInsn& i);
   void emit_binop(const IrInsn& i, InstId id, bool commutative);
+  bool emit_three_operand(InstId id, const Gp& work, const Operand& sa, Temp b);
   bool emit_word_op(const IrInsn& i);  // add/sub/mul + sext_w as one 32-bit op
   void emit_shift(const IrInsn& i, InstId id, bool w);
   void emit_div(const IrInsn& i);

@@ -274,27 +274,10 @@ void ir_propagate(IrBlock& b) {
           i.op = i.op == IrOp::shr ? IrOp::zext_w : IrOp::sext_w;
           i.a = x;
           i.b = kNoTemp;
+          if (is_const[x]) make_const(i, ir_eval(i.op, value[x], 0, 0));
+          break;
         }
-        break;
-      case IrOp::select:  // a known condition or equal sides: one side (if-conversion)
-        if ((is_const[i.a] && is_const[i.b]) || i.c == i.d) {
-          const Temp pick =
-              i.c == i.d || ir_compare(i.aux, value[i.a], value[i.b]) ? i.c : i.d;
-          i.c = i.d = kNoTemp;
-          make_copy(i, pick);
-        }
-        break;
-      case IrOp::unbox_s:
-        if (is_const[i.a]) make_const(i, (value[i.a] >> 32) == 0xffffffffu ? value[i.a] : 0xffffffff7fc00000u);
-        break;
-      case IrOp::brcond:
-        if (is_const[i.a] && is_const[i.b]) {
-          bool taken = ir_compare(i.aux, value[i.a], value[i.b]);
-          int64_t target = taken ? i.imm : i.imm2;
-          i = IrInsn{IrOp::goto_tb};
-          i.imm = target;
-        }
-        break;
+        [[fallthrough]];  // constants fold as any pure op's (an unrolled loop's shifts of its counter)
       default:
         if (info.flags & kIrClobbers) {
           for (Temp& t : reg_temp) t = kNoTemp;
@@ -319,6 +302,25 @@ void ir_propagate(IrBlock& b) {
             default:
               break;
           }
+        }
+        break;
+      case IrOp::select:  // a known condition or equal sides: one side (if-conversion)
+        if ((is_const[i.a] && is_const[i.b]) || i.c == i.d) {
+          const Temp pick =
+              i.c == i.d || ir_compare(i.aux, value[i.a], value[i.b]) ? i.c : i.d;
+          i.c = i.d = kNoTemp;
+          make_copy(i, pick);
+        }
+        break;
+      case IrOp::unbox_s:
+        if (is_const[i.a]) make_const(i, (value[i.a] >> 32) == 0xffffffffu ? value[i.a] : 0xffffffff7fc00000u);
+        break;
+      case IrOp::brcond:
+        if (is_const[i.a] && is_const[i.b]) {
+          bool taken = ir_compare(i.aux, value[i.a], value[i.b]);
+          int64_t target = taken ? i.imm : i.imm2;
+          i = IrInsn{IrOp::goto_tb};
+          i.imm = target;
         }
         break;
     }

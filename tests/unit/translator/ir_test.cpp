@@ -67,6 +67,31 @@ TEST(IrOpt, FoldsConstantsAndForwardsRegisters) {
     }
 }
 
+// Right shifts of constants fold like every other pure op, including the
+// slli/srli 32 pair that becomes a zext_w (an unrolled sieve loop's index:
+// `slli a2,a4,32; srli a2,a2,32` with a4 known in each round).
+TEST(IrOpt, RightShiftsOfConstantsFold) {
+  IrBlock b;
+  Temp k = b.movi(6);
+  b.set_reg(12, b.emit_dst(IrOp::shr, b.emit_dst(IrOp::shl, k, b.movi(32)), b.movi(32)));
+  b.set_reg(13, b.emit_dst(IrOp::sar, b.emit_dst(IrOp::shl, b.movi(-5), b.movi(32)), b.movi(32)));
+  b.set_reg(14, b.emit_dst(IrOp::shr, b.movi(0x900), b.movi(8)));
+  b.set_reg(15, b.emit_dst(IrOp::sar, b.movi(-256), b.movi(4)));
+  b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x1000);
+  ir_optimize(b);
+  EXPECT_EQ(b.verify(), "") << b.print();
+  EXPECT_EQ(count(b, IrOp::shr) + count(b, IrOp::sar) + count(b, IrOp::shl), 0) << b.print();
+  EXPECT_EQ(count(b, IrOp::zext_w) + count(b, IrOp::sext_w), 0) << b.print();
+  const int64_t want[4] = {6, -5, 9, -16};
+  for (const IrInsn& i : b.insns) {
+    if (i.op != IrOp::set_reg) continue;
+    auto def = std::find_if(b.insns.begin(), b.insns.end(), [&](auto& d) { return d.dst == i.a; });
+    ASSERT_NE(def, b.insns.end());
+    ASSERT_EQ(def->op, IrOp::movi) << b.print();
+    EXPECT_EQ(def->imm, want[i.imm - 12]) << "x" << i.imm << "\n" << b.print();
+  }
+}
+
 TEST(IrOpt, RegisterWritesBeforeFaultPointsStay) {
   // addi a0, a0, 1 ; ld t0, 0(sp) ; addi a0, a0, 1: if the load faults, the
   // handler must see the first a0 update.
