@@ -132,17 +132,30 @@ bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
   sync_jmp_cache();
   unsigned slot = jmp_cache_slot(pc);
   if (state.jmp_cache[slot]->probe_key == tb_probe_key(pc, flags)) return false;
-  if (!heat_) heat_.reset(new uint64_t[kHeatSlots]());  // (pc 0 count 0: a fresh slot)
+  if (!heat_) heat_.reset(new uint64_t[kHeatSlots]());  // (tag 0, count 0: a fresh slot)
+  // A slot holds the pc's bits above the slot index (pcs are below 2^48),
+  // the heat clock when the pc was last met, and the count (up to 255).
+  constexpr unsigned kTagShift = 31, kClockBits = kTagShift - 8;
+  constexpr uint64_t kClockMask = (uint64_t{1} << kClockBits) - 1;
+  const uint64_t tag = pc >> 15, now = ++heat_clock_ & kClockMask;  // (slot: pc bits 1..14)
   uint64_t& h = heat_[(pc >> 1) & (kHeatSlots - 1)];
-  // (Guest pcs are below 2^48; counts stop at 255.)
-  if (h >> 8 != pc) {
-    h = pc << 8;
+  if (h >> kTagShift != tag) {
+    // A pc that takes the slot from one met within the last kHeatRecent
+    // meetings keeps the slot's count: two hot blocks whose pcs collide
+    // would otherwise reset each other's count at every meeting and stay
+    // interpreted for ever (od -x's output loop ran 12 million blocks in
+    // the interpreter). Taking it from one met long ago starts afresh, so
+    // code that runs once stays interpreted.
+    const uint64_t then = h >> 8 & kClockMask;
+    const uint64_t count = h != 0 && ((now - then) & kClockMask) < kHeatRecent ? h & 0xff : 0;
+    h = tag << kTagShift | count;
     if (TranslationBlock* tb = cache_.lookup(pc, flags)) {
       state.jmp_cache[slot] = tb;
       h |= 0xff;
       return false;
     }
   }
+  h = (h & ~(kClockMask << 8)) | now << 8;
   if ((h & 0xff) < 0xff) ++h;
   return (h & 0xff) < options.translate_at;
 }

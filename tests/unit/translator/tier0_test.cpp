@@ -60,6 +60,28 @@ TEST_F(Tier0, ColdCodeIsInterpretedHotCodeTranslated) {
   EXPECT_EQ(jit->translate_stats().interpreted, 3u);
 }
 
+// Two blocks of one loop whose pcs share a slot of the heat table (32 KiB
+// apart): each meeting of one evicts the other. Both must still become hot
+// (before the fix each eviction reset the count, and od -x ran 12 million
+// blocks in the interpreter).
+TEST_F(Tier0, CollidingHotBlocksAreTranslated) {
+  constexpr uint32_t kApart = 0x8000;  // 2 * Vcpu's heat slots: the same slot
+  std::vector<uint32_t> code(kApart / 4 + 5, 0x00000013u);  // nops between
+  code[0] = 0x3e800593u;                                   // li a1, 1000
+  code[1] = 0x00150513u;                                   // A: addi a0, a0, 1
+  code[2] = diff::enc_jal0(kApart - 4);                    //    j B
+  code[kApart / 4 + 1] = 0xfff58593u;                      // B: addi a1, a1, -1
+  code[kApart / 4 + 2] = diff::enc_branch(0, 11, 0, 8);    //    beqz a1, 1f
+  code[kApart / 4 + 3] = diff::enc_jal0(-static_cast<int32_t>(kApart) - 8);  // j A
+  code[kApart / 4 + 4] = 0x00000073u;                      // 1: ecall
+  ASSERT_EQ(run(code.data(), code.size(), 3), ExitReason::Ecall);
+  EXPECT_EQ(m->vcpu->state.x[10], 1000u);
+  EXPECT_EQ(m->vcpu->state.pc, kCode + kApart + 16);
+  // A and B are met 1,000 times each; a handful of meetings run interpreted.
+  EXPECT_LE(jit->translate_stats().interpreted, 10u);
+  EXPECT_GE(m->cache->stats().translated, 2u);
+}
+
 TEST_F(Tier0, FaultInInterpretedCodeIsExact) {
   const uint32_t code[] = {
       0x00100513u,  // li a0, 1
