@@ -12,6 +12,9 @@ vector and scalar builds under hart-run and qemu (see main_vector);
 Class "py" runs python3 of the riscv64 root (scripts/fetch-sysroot): its
 start (`-c pass`) and bench/py/mix.py, a short program of common Python
 work; their native column is the host's python3 (another version).
+Class "tools" runs Debian's own programs from that root (od, sha256sum,
+sort, sed, gawk, grep, bzip2, xz) on a 2 MB text file run.py writes; the
+native column is the host's program of the same name (indicative).
 
 Each program prints a checksum; all runs must agree or the benchmark is
 reported as WRONG. Time is the best of --reps wall-clock runs (--quick: 1/10
@@ -47,6 +50,7 @@ that machine noise affects both alike.
 import argparse
 import math
 import os
+import random
 import re
 import resource
 import shutil
@@ -81,6 +85,25 @@ PY_BENCHMARKS = [
     ("py_startup", ["-c", "pass"], None),
     ("py_mix", ["{dir}/py/mix.py", "SCALE"], 10),
 ]
+# Debian's own riscv64 programs from the same root, class "tools": name and
+# argv (the program, then its arguments; INPUT is a text file of about 2 MB
+# that run.py writes, read by a relative path from the current folder so
+# that -L lookups do not apply). Short real runs, where translation and the
+# tier-0 heuristics count as much as code quality. The native column runs
+# the host's program of the same name (another version: indicative; its
+# output is not compared).
+TOOL_BENCHMARKS = [
+    ("od_hex", ["/usr/bin/od", "-x", "INPUT"]),
+    ("sha256sum", ["/usr/bin/sha256sum", "INPUT"]),
+    ("sort", ["/usr/bin/sort", "INPUT"]),
+    ("sed", ["/usr/bin/sed", "-e", "s/[aeiou]\\+/<&>/g", "INPUT"]),
+    ("gawk", ["/usr/bin/gawk", "{n[$2]++; s += length($0)} END {for (k in n) c++; print c, s, NR}",
+              "INPUT"]),
+    ("grep", ["/usr/bin/grep", "-c", "-E", "(ab|cd)[a-z]*e$", "INPUT"]),
+    ("bzip2", ["/usr/bin/bzip2", "-c", "INPUT"]),
+    ("xz", ["/usr/bin/xz", "-c", "-1", "INPUT"]),
+]
+TOOL_INPUT = "tools-input.txt"
 STUB_LIMIT = 1.02  # the acceptance bound for stub/hart
 # --vector: kernels autovectorised by GCC 14 (bench/vec), name and scale.
 VECTOR_BENCHMARKS = [
@@ -244,6 +267,23 @@ def run_hart_and_stub(hart, args, reps):
     return best
 
 
+def write_tool_input(path, size):
+    """A text file of about `size` bytes for the tools benchmarks: lines of
+    pseudo-random lower-case words (a fixed seed, so every run and every
+    engine reads the same file)."""
+    rng = random.Random(13)
+    syll = ["a", "e", "i", "o", "u", "ab", "cd", "ef", "st", "th", "er", "qu", "ion", "x", "z"]
+    lines, n = [], 0
+    while n < size:
+        words = ["".join(rng.choice(syll) for _ in range(rng.randint(1, 4)))
+                 for _ in range(rng.randint(3, 12))]
+        line = f"{rng.randint(0, 99999):05d} " + " ".join(words)
+        lines.append(line)
+        n += len(line) + 1
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def geomean(xs):
     xs = [x for x in xs if x]
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
@@ -347,7 +387,7 @@ def main():
                  ("cpu s/h", 8, lambda t, r: f"{r['cpu']:7.3f}x")]
     head = f"{'benchmark':<15} {'class':<5}" + "".join(f" {c[0]:>{c[1]}}" for c in cols)
     print(head, flush=True)
-    speedups = {"int": [], "fp": [], "py": []}
+    speedups = {"int": [], "fp": [], "py": [], "tools": []}
     stub_ratios, cpu_ratios, over, handshake = [], [], [], 0.0
     sysroot = os.path.join(build, "sysroot-trixie-riscv64")
     bench_dir = os.path.dirname(os.path.abspath(__file__))
@@ -356,12 +396,24 @@ def main():
         todo += [(name, "py", scale, args) for name, args, scale in PY_BENCHMARKS]
     else:
         print(f"(python benchmarks skipped: no riscv64 root at {sysroot}; scripts/fetch-sysroot)")
+    if os.path.exists(os.path.join(sysroot, "usr/bin/od")):
+        # Every run reads INPUT from the snapshot folder, the current one.
+        os.chdir(snap.name)
+        write_tool_input(TOOL_INPUT, 200000 if a.quick else 2000000)
+        todo += [(name, "tools", None, argv) for name, argv in TOOL_BENCHMARKS]
     for name, cls, scale, py_args in todo:
         if a.names and name not in a.names:
             continue
         if a.quick and scale:
             scale = max(1, scale // 10)
-        if py_args is None:
+        if cls == "tools":
+            prog = py_args[0]
+            args = [TOOL_INPUT if x == "INPUT" else x for x in py_args[1:]]
+            native = shutil.which(os.path.basename(prog)) or shutil.which(os.path.basename(prog).lstrip("g")) or prog
+            cmd = {"native": [native] + args,
+                   "qemu": [a.qemu, "-L", sysroot, sysroot + prog] + args,
+                   "hart": ["-L", sysroot, prog] + args}
+        elif py_args is None:
             rv = os.path.join(build, "bench", name + ".riscv64")
             cmd = {"native": [os.path.join(build, "bench", name + ".native"), str(scale)],
                    "qemu": [a.qemu, rv, str(scale)], "hart": [rv, str(scale)]}
@@ -385,7 +437,8 @@ def main():
         if bad:
             print(f"{name:<15} {cls:<5} FAILED ({bad[0][0]}): {bad[0][1]}")
             continue
-        outs = {label: o for label, _, o in runs}
+        # (The host's own tools are other versions: their output may differ.)
+        outs = {label: o for label, _, o in runs if not (cls == "tools" and label == "native")}
         if len(set(outs.values())) != 1:
             print(f"{name:<15} {cls:<5} WRONG: outputs differ")
             for label, o in outs.items():
@@ -406,7 +459,7 @@ def main():
             line += " !"
             over.append(name)
         print(line, flush=True)
-    for cls in ("int", "fp", "py"):
+    for cls in ("int", "fp", "py", "tools"):
         if speedups[cls]:
             print(f"geomean {cls}: hart is {geomean(speedups[cls]):.2f}x faster than qemu-riscv64")
     if stub_ratios:
