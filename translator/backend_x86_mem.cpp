@@ -99,6 +99,8 @@ Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real) {
     addr = gp_of_id(l.reg);
   } else if (l.kind == LocKind::Gp) {
     a_.lea(rax, ptr(gp_of_id(l.reg), static_cast<int32_t>(imm)));
+  } else if (l.kind == LocKind::Const) {  // auipc + load/store: the address is known
+    a_.mov(rax, static_cast<uint64_t>(l.value) + static_cast<uint64_t>(imm));
   } else {
     a_.emit(Inst::kIdMov, rax, gp_src(base, rax));
     if (imm) a_.add(rax, static_cast<int32_t>(imm));
@@ -131,7 +133,7 @@ Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
   auto direct = [&]() -> Mem {
     const Loc& l = loc_[i.a];
     if (l.kind == LocKind::Gp) return ptr(kMem, gp_of_id(l.reg), 0, static_cast<int32_t>(i.imm));
-    a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+    a_.emit(Inst::kIdMov, rax, l.kind == LocKind::Const ? Operand(Imm(l.value)) : gp_src(i.a, rax));
     return ptr(kMem, rax, 0, static_cast<int32_t>(i.imm));
   };
   if (ix.base != kNoTemp && ix.constant) {

@@ -64,14 +64,9 @@ struct Outcome {
   size_t lent = 0, deferred = 0;
 };
 
-Outcome run(Jit& jit, unsigned fault_base, int32_t fault_disp) {
-  std::vector<uint32_t> code = block(fault_base, fault_disp);
+// Runs code from kCode translated and interpreted, from the same state.
+Outcome run_code(Jit& jit, const std::vector<uint32_t>& code, const CpuState& init) {
   diff::Machine jm(jit), im(jit);
-  CpuState init{};
-  for (int r = 1; r < 32; ++r) init.x[r] = 0x0123456789abcdefull * static_cast<uint64_t>(r) + 77;
-  init.x[31] = kData;
-  init.x[s0] = kData + kDataSize - 8;   // 8(s0) is past the data page: a host fault
-  init.x[a2] = kGuestVaMax - 16;        // 32(a2) is past the address space: the range check
   for (diff::Machine* m : {&jm, &im}) {
     m->as->poke(diff::kCode, code.data(), code.size() * 4);
     uint64_t words[2] = {0x1111222233334444ull, 0x5555666677778888ull};
@@ -91,6 +86,15 @@ Outcome run(Jit& jit, unsigned fault_base, int32_t fault_disp) {
     o.deferred = data->recovery.deferred.size();
   }
   return o;
+}
+
+Outcome run(Jit& jit, unsigned fault_base, int32_t fault_disp) {
+  CpuState init{};
+  for (int r = 1; r < 32; ++r) init.x[r] = 0x0123456789abcdefull * static_cast<uint64_t>(r) + 77;
+  init.x[31] = kData;
+  init.x[s0] = kData + kDataSize - 8;   // 8(s0) is past the data page: a host fault
+  init.x[a2] = kGuestVaMax - 16;        // 32(a2) is past the address space: the range check
+  return run_code(jit, block(fault_base, fault_disp), init);
 }
 
 void expect_same(const Outcome& o) {
@@ -123,6 +127,35 @@ TEST(JitRecovery, RangeCheckFaultWithLentAndDeferredRegisters) {
   EXPECT_EQ(o.jit.fault_kind, FaultKind::OutOfRange);
   EXPECT_GT(o.lent, 0u);
   expect_same(o);
+}
+
+// Accesses at addresses known when translating (auipc + ld, lui + ld: the
+// backend folds base and displacement into one constant): a load of the
+// code page, then one past the limit and one that wraps below 0, each
+// faulting exactly as the interpreter does.
+TEST(JitRecovery, ConstantAddresses) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  const uint32_t kFarLui = 0x800006b7u;  // lui a3, 0x80000: a3 = 0xffffffff80000000
+  const uint32_t kZeroLui = 0x000006b7u;  // lui a3, 0
+  for (uint32_t lui : {kFarLui, kZeroLui}) {
+    std::vector<uint32_t> code = {
+        0x00000597u,  // auipc a1, 0
+        0x0105b603u,  // ld a2, 16(a1): the code page
+        lui,
+        lui == kFarLui ? 0x0006b703u : 0xff86b703u,  // ld a4, 0(a3) / ld a4, -8(a3): 2^64 - 8
+        0x00000073u,  // ecall
+    };
+    CpuState init{};
+    Outcome o = run_code(*jit, code, init);
+    EXPECT_EQ(o.exit, ExitReason::MemFault);
+    EXPECT_EQ(o.jit.fault_kind, FaultKind::OutOfRange);
+    EXPECT_EQ(o.jit.fault_addr, lui == kFarLui ? 0xffffffff80000000ull : ~uint64_t{7});
+    EXPECT_EQ(o.jit.pc, diff::kCode + 12);
+    EXPECT_EQ(o.jit.x[12], 0x73u);  // the ecall, then nothing
+    expect_same(o);
+  }
 }
 
 TEST(JitRecovery, NoFaultSameBlock) {
