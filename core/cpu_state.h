@@ -69,6 +69,11 @@ struct CpuState {
   uint64_t fault_addr;
   uint32_t fault_is_write;
   uint32_t insn_bits;
+  // Set by generated code that leaves before an access whose block-level
+  // check failed though the access itself is in range (see "Memory checks"
+  // in docs/ARCHITECTURE.md): the dispatcher runs the next instruction as a
+  // block of its own, checked at its own address, and clears it.
+  uint32_t one_insn_once;
 
   uint64_t instret;          // instructions run by the interpreter (see csr instret)
 

@@ -275,7 +275,11 @@ class Emitter {
   Gp emit_address(const IrInsn& i, bool is_write) { return emit_check(i.a, i.imm, is_write); }
   // Checks base + imm < mem_limit (into rax unless base is a register and
   // imm 0); `real`: the access is at real + imm (an indexed access).
-  Gp emit_check(Temp base, int64_t imm, bool is_write, Temp real = kNoTemp);
+  // `retry_one`: the check was of a lower displacement than the access's
+  // own (real + real_imm); when it fails and the access itself is in range,
+  // the block leaves exact before the insn and the dispatcher runs that
+  // insn alone (CpuState::one_insn_once).
+  Gp emit_check(Temp base, int64_t imm, bool is_write, Temp real = kNoTemp, int64_t real_imm = 0);
   void emit_fault_stub(const ColdStub& s);
   // Loads and stores whose address is add(base, index) with an index known
   // to be small (bound_): indexed_[insn] = {base, bound of the index}. The
@@ -294,6 +298,13 @@ class Emitter {
     int64_t value = 0;  // constant: the index
   };
   ArenaArray<Indexed> indexed_;
+  // By temp: the lowest displacement and the highest end (disp + size) of
+  // the block's plain accesses through it (low_disp_ INT64_MAX: none). The
+  // first check of a base is made at its lowest displacement when the span
+  // fits the guard, so that a stack frame's saves and restores at
+  // descending offsets (sd ra,40(sp); sd s0,32(sp); ...) need one check,
+  // not one each; see "Memory checks" in docs/ARCHITECTURE.md.
+  ArenaArray<int64_t> low_disp_, high_end_;
   // The host operand of a plain load/store, [r14 + base + imm]: checked
   // like emit_address unless an earlier access of this block checked the
   // same base temp at a displacement <= imm (see checked_disp_).

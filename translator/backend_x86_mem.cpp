@@ -20,6 +20,8 @@ constexpr uint64_t kMaxIndexSpan = kGuardBytes / 4;
 
 void Emitter::plan_indexed() {
   indexed_ = arena_.array(ir_.insns.size(), Indexed{});
+  low_disp_ = arena_.array<int64_t>(ir_.num_temps, INT64_MAX);
+  high_end_ = arena_.array<int64_t>(ir_.num_temps, INT64_MIN);
   // Counting blocks: the retry path of the fault stub (below) would count
   // the block's first instructions twice.
   if (tb_->flags & kTbCount) return;
@@ -90,9 +92,17 @@ void Emitter::plan_indexed() {
     indexed_[k] = {base, static_cast<uint32_t>(bound[index])};
     if (last_use_[base] < static_cast<int>(k)) last_use_[base] = static_cast<int>(k);
   }
+  // The span of each base's plain accesses (see low_disp_).
+  for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    const IrInsn& i = ir_.insns[k];
+    if ((i.op != IrOp::load && i.op != IrOp::store) || indexed_[k].base != kNoTemp || !fits_i32(i.imm))
+      continue;
+    low_disp_[i.a] = std::min(low_disp_[i.a], i.imm);
+    high_end_[i.a] = std::max(high_end_[i.a], i.imm + static_cast<int64_t>(i.aux & 0xf));
+  }
 }
 
-Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real) {
+Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real, int64_t real_imm) {
   const Loc& l = loc_[base];
   Gp addr = rax;
   if (l.kind == LocKind::Gp && imm == 0) {
@@ -117,7 +127,7 @@ Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real) {
   if (real != kNoTemp) {
     s.indexed = true;
     s.real = loc_[real];
-    s.real_imm = imm;
+    s.real_imm = real == base ? real_imm : imm;
   }
   a_.cmp(addr, state_mem(offsetof(CpuState, mem_limit)));
   a_.jae(s.label);
@@ -161,6 +171,16 @@ Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
   if (checked != INT64_MAX && fits_i32(i.imm) && i.imm >= checked &&
       i.imm - checked + static_cast<int64_t>(size) <= static_cast<int64_t>(kGuardBytes))
     return direct();
+  // The base's first check, at the lowest displacement of its accesses in
+  // this block when they all fit the guard from there: one check covers
+  // them all. (Not in counting blocks, whose retry would count twice.)
+  const int64_t low = low_disp_[i.a];
+  if (fits_i32(i.imm) && low < i.imm && high_end_[i.a] - low <= static_cast<int64_t>(kGuardBytes) &&
+      !(tb_->flags & kTbCount)) {
+    emit_check(i.a, low, is_write, i.a, i.imm);
+    checked = std::min(checked, low);
+    return direct();
+  }
   Gp addr = emit_address(i, is_write);
   if (fits_i32(i.imm) && i.imm < checked) checked = i.imm;
   if (ix.base != kNoTemp && ix.constant) {  // (only after a check of this very address)
@@ -201,10 +221,12 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
     Label fault = a_.newLabel();
     a_.cmp(rax, state_mem(offsetof(CpuState, mem_limit)));
     a_.jae(fault);
-    // In range after all (base + imm wrapped past 2^64, the index brought
-    // it back): leave with the state exact before this insn, which runs
-    // again in a block of its own, checked as usual.
+    // In range after all (base + imm wrapped past 2^64 and the index
+    // brought it back, or a lower displacement of the base than this
+    // access's wraps): leave with the state exact before this insn, which
+    // the dispatcher runs alone next, checked at its own address.
     restore();
+    a_.mov(state_mem(offsetof(CpuState, one_insn_once), 4), Imm(1));
     emit_leave0();
     a_.bind(fault);
   } else if (s.addr_reg >= 0) {

@@ -158,6 +158,52 @@ TEST(JitRecovery, ConstantAddresses) {
   }
 }
 
+// A base's first check is made at its lowest displacement in the block
+// (one check for a frame's saves). Here that lower address wraps below 0
+// while the first access's own is in range: the block leaves exact before
+// that access, which runs alone (a one-instruction block), then the next
+// access faults at its own address. With page 0 unmapped the first access
+// faults itself, at 8.
+TEST(JitRecovery, LowestDisplacementCheckRetriesOneInstruction) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  const std::vector<uint32_t> code = {
+      0x0005b603u,  // ld a2, 0(a1)
+      0xff05b683u,  // ld a3, -16(a1)
+      0x00000073u,  // ecall
+  };
+  for (bool page0 : {false, true}) {
+    SCOPED_TRACE(page0 ? "page 0 mapped" : "page 0 unmapped");
+    CpuState init{};
+    init.x[11] = 8;
+    diff::Machine jm(*jit), im(*jit);
+    for (diff::Machine* m : {&jm, &im}) {
+      if (page0) {
+        ASSERT_EQ(m->as->map(0, 0x1000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, ""), 0u);
+        uint64_t word = 0x1122334455667788ull;
+        m->as->write(8, &word, sizeof word);
+      }
+      m->as->poke(diff::kCode, code.data(), code.size() * 4);
+      memcpy(m->vcpu->state.x, init.x, sizeof init.x);
+      m->vcpu->state.pc = diff::kCode;
+    }
+    EXPECT_EQ(jm.vcpu->run(), ExitReason::MemFault);
+    uint64_t max = code.size() + 1;
+    im.vcpu->run_guarded([](Vcpu& v, void* n) { interp_run(v, *static_cast<uint64_t*>(n)); }, &max);
+    Outcome o;
+    o.exit = ExitReason::MemFault;
+    o.jit = Regs(jm.vcpu->state);
+    o.interp = Regs(im.vcpu->state);
+    expect_same(o);
+    EXPECT_EQ(o.jit.pc, diff::kCode + (page0 ? 4 : 0));
+    EXPECT_EQ(o.jit.fault_addr, page0 ? ~uint64_t{7} : 8u);
+    EXPECT_EQ(o.jit.x[12], page0 ? 0x1122334455667788ull : 0u);
+    EXPECT_NE(jm.cache->lookup(diff::kCode, kTbOneInsn), nullptr);  // the retry ran
+    EXPECT_EQ(jm.vcpu->state.one_insn_once, 0u);
+  }
+}
+
 TEST(JitRecovery, NoFaultSameBlock) {
   std::string err;
   auto jit = Jit::create(&err);
