@@ -54,6 +54,9 @@ void Emitter::plan_indexed() {
       case IrOp::add:
         if (ba < (uint64_t{1} << 62) && bb < (uint64_t{1} << 62)) r = ba + bb;
         break;
+      case IrOp::shadd:  // (a << aux) + b
+        if (ba < (uint64_t{1} << 58) && bb < (uint64_t{1} << 62)) r = (ba << (i.aux & 3)) + bb;
+        break;
       case IrOp::shl:
         if (cval(i.b, &c) && c < 64 && ba <= (UINT64_MAX >> c)) r = ba << c;
         break;
@@ -78,6 +81,13 @@ void Emitter::plan_indexed() {
     const IrInsn& i = ir_.insns[k];
     if ((i.op != IrOp::load && i.op != IrOp::store) || def[i.a] < 0 || !fits_i32(i.imm)) continue;
     const IrInsn& d = ir_.insns[def[i.a]];
+    if (d.op == IrOp::shadd) {  // base + (index << k): table lookups without Zba
+      const uint64_t span = bound[d.a] <= (kMaxIndexSpan >> (d.aux & 3)) ? bound[d.a] << (d.aux & 3) : UINT64_MAX;
+      if (span > kMaxIndexSpan) continue;
+      indexed_[k] = {d.b, static_cast<uint32_t>(span)};
+      if (last_use_[d.b] < static_cast<int>(k)) last_use_[d.b] = static_cast<int>(k);
+      continue;
+    }
     if (d.op != IrOp::add) continue;
     Temp base = d.a, index = d.b;
     if (bound[base] < bound[index]) std::swap(base, index);

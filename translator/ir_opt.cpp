@@ -267,15 +267,24 @@ void ir_propagate(IrBlock& b) {
         break;
       case IrOp::shr:
       case IrOp::sar:
-        // (x << 32) >> 32: GCC's zero/sign extension of a word without Zba.
-        if (is_const[i.b] && value[i.b] == 32 && def[i.a] && def[i.a]->op == IrOp::shl &&
-            is_const[def[i.a]->b] && value[def[i.a]->b] == 32) {
-          Temp x = def[i.a]->a;
-          i.op = i.op == IrOp::shr ? IrOp::zext_w : IrOp::sext_w;
-          i.a = x;
-          i.b = kNoTemp;
-          if (is_const[x]) make_const(i, ir_eval(i.op, value[x], 0, 0));
-          break;
+        // (x << 32) >> 32, (x << 48) >> 48, (x << 56) >> 56 (arithmetic):
+        // GCC's zero/sign extensions without Zba/Zbb (a halfword in bzip2's
+        // sorting, a char), one movzx/movsx each.
+        if (is_const[i.b] && def[i.a] && def[i.a]->op == IrOp::shl && is_const[def[i.a]->b] &&
+            value[def[i.a]->b] == value[i.b]) {
+          const bool sar = i.op == IrOp::sar;
+          const uint64_t c = value[i.b];
+          const IrOp ext = c == 32 ? (sar ? IrOp::sext_w : IrOp::zext_w)
+                           : c == 48 ? (sar ? IrOp::sext_h : IrOp::zext_h)
+                           : c == 56 && sar ? IrOp::sext_b : IrOp::mov;
+          if (ext != IrOp::mov) {
+            Temp x = def[i.a]->a;
+            i.op = ext;
+            i.a = x;
+            i.b = kNoTemp;
+            if (is_const[x]) make_const(i, ir_eval(i.op, value[x], 0, 0));
+            break;
+          }
         }
         [[fallthrough]];  // constants fold as any pure op's (an unrolled loop's shifts of its counter)
       default:
@@ -425,10 +434,52 @@ void ir_fuse_compares(IrBlock& b) {
   if (changed) ir_dce(b);
 }
 
+void ir_fuse_shadd(IrBlock& b) {
+  bool any = false;
+  for (const IrInsn& i : b.insns) any |= i.op == IrOp::shl;
+  if (!any) return;
+  const uint32_t n = b.num_temps;
+  ArenaScope arena;
+  ArenaArray<uint32_t> uses = arena.array<uint32_t>(n, 0);
+  ArenaArray<int> def = arena.array(n, -1);
+  for (size_t k = 0; k < b.insns.size(); ++k) {
+    const IrInsn& i = b.insns[k];
+    uint32_t args[kIrMaxArgs];
+    const int na = ir_args(i, args);
+    for (int j = 0; j < na; ++j) ++uses[args[j]];
+    if (ir_info(i.op).flags & kIrDst) def[i.dst] = static_cast<int>(k);
+  }
+  auto shift_of = [&](Temp t) -> const IrInsn* {  // t = x << k, k = 1..3, read only here
+    if (def[t] < 0 || uses[t] != 1) return nullptr;
+    const IrInsn& d = b.insns[def[t]];
+    if (d.op != IrOp::shl || def[d.b] < 0) return nullptr;
+    const IrInsn& c = b.insns[def[d.b]];
+    return c.op == IrOp::movi && c.imm >= 1 && c.imm <= 3 ? &d : nullptr;
+  };
+  bool changed = false;
+  for (IrInsn& i : b.insns) {
+    if (i.op != IrOp::add || i.a == i.b) continue;
+    const IrInsn* d = shift_of(i.a);
+    Temp other = i.b;
+    if (!d) {
+      d = shift_of(i.b);
+      other = i.a;
+    }
+    if (!d) continue;
+    i.aux = static_cast<uint8_t>(b.insns[def[d->b]].imm);
+    i.op = IrOp::shadd;
+    i.a = d->a;
+    i.b = other;
+    changed = true;
+  }
+  if (changed) ir_dce(b);  // (the shifts have no reader left)
+}
+
 void ir_optimize(IrBlock& b) {
   ir_propagate(b);
   ir_dce(b);
   ir_fuse_compares(b);
+  ir_fuse_shadd(b);
   ir_narrow(b);
 }
 

@@ -18,6 +18,10 @@ void ir_dce(IrBlock& b);
 // give `x cond y`, and_ gives `(x & y) cond 0` (kCondTest), so the backend
 // emits cmp/test + cmov/jcc instead of setcc, movzx, test.
 void ir_fuse_compares(IrBlock& b);
+// y + (x << k), k = 1..3, where the shift has no other reader (GCC's array
+// indexing without Zba; a shift that is also a guest register's value
+// stays): one shadd, a lea base + index * 2^k.
+void ir_fuse_shadd(IrBlock& b);
 // Word values whose upper 32 bits no reader needs lose their sign
 // extensions (ir_narrow.cpp); rotrw/rotlw get aux 1 (upper half unspecified).
 void ir_narrow(IrBlock& b);

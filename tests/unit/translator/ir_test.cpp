@@ -92,6 +92,54 @@ TEST(IrOpt, RightShiftsOfConstantsFold) {
   }
 }
 
+// GCC's sub-word extensions without Zbb: (x << 48) >> 48 is zext_h, the
+// arithmetic forms sext_h and (x << 56) >> 56 sext_b.
+TEST(IrOpt, ShiftPairsBecomeSubWordExtensions) {
+  IrBlock b;
+  Temp x = b.get_reg(10);
+  auto pair = [&](IrOp right, int64_t c) {
+    return b.emit_dst(right, b.emit_dst(IrOp::shl, x, b.movi(c)), b.movi(c));
+  };
+  b.set_reg(11, pair(IrOp::shr, 48));
+  b.set_reg(12, pair(IrOp::sar, 48));
+  b.set_reg(13, pair(IrOp::sar, 56));
+  b.set_reg(14, pair(IrOp::shr, 40));  // no such extension: stays
+  b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x1000);
+  ir_optimize(b);
+  EXPECT_EQ(b.verify(), "") << b.print();
+  EXPECT_EQ(count(b, IrOp::zext_h), 1) << b.print();
+  EXPECT_EQ(count(b, IrOp::sext_h), 1) << b.print();
+  EXPECT_EQ(count(b, IrOp::sext_b), 1) << b.print();
+  EXPECT_EQ(count(b, IrOp::shl), 1) << b.print();
+  EXPECT_EQ(count(b, IrOp::shr), 1) << b.print();
+  EXPECT_EQ(count(b, IrOp::sar), 0) << b.print();
+}
+
+// y + (x << k), k = 1..3, becomes one shadd when the shift has no other
+// reader; a shift that is also a guest register's value stays an add.
+TEST(IrOpt, ShiftThenAddBecomesShadd) {
+  IrBlock b;
+  Temp x = b.get_reg(10), y = b.get_reg(11);
+  b.set_reg(12, b.emit_dst(IrOp::add, b.emit_dst(IrOp::shl, x, b.movi(1)), y));
+  b.set_reg(13, b.emit_dst(IrOp::add, y, b.emit_dst(IrOp::shl, x, b.movi(3))));
+  Temp seen = b.emit_dst(IrOp::shl, x, b.movi(2));
+  b.set_reg(14, seen);
+  b.set_reg(15, b.emit_dst(IrOp::add, seen, y));
+  b.set_reg(16, b.emit_dst(IrOp::add, b.emit_dst(IrOp::shl, x, b.movi(4)), y));  // k = 4: no lea
+  b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x1000);
+  ir_optimize(b);
+  EXPECT_EQ(b.verify(), "") << b.print();
+  EXPECT_EQ(count(b, IrOp::shadd), 2) << b.print();
+  EXPECT_EQ(count(b, IrOp::add), 2) << b.print();
+  EXPECT_EQ(count(b, IrOp::shl), 2) << b.print();
+  for (const IrInsn& i : b.insns)
+    if (i.op == IrOp::shadd) {
+      EXPECT_EQ(i.a, x);
+      EXPECT_EQ(i.b, y);
+      EXPECT_TRUE(i.aux == 1 || i.aux == 3) << b.print();
+    }
+}
+
 TEST(IrOpt, RegisterWritesBeforeFaultPointsStay) {
   // addi a0, a0, 1 ; ld t0, 0(sp) ; addi a0, a0, 1: if the load faults, the
   // handler must see the first a0 update.
