@@ -856,7 +856,7 @@ void Emitter::emit_shift(const IrInsn& i, InstId id, bool w) {
       if (sa.isReg()) sa = sa.as<Gp>().r32();
       else sa.as<Mem>().setSize(4);
       a_.emit(x, work.r32(), sa, count.r32());
-      a_.movsxd(work, work.r32());
+      if (!(i.aux & 1)) a_.movsxd(work, work.r32());  // (aux 1: ir_narrow, no reader needs it)
     } else {
       a_.emit(x, work, sa, count);
     }
@@ -873,7 +873,7 @@ void Emitter::emit_shift(const IrInsn& i, InstId id, bool w) {
       a_.emit(id, work.r32(), Imm(lb.value & 31));
       // srliw by 1..31 leaves bit 31 clear: the 32-bit op's zero extension
       // is the sign extension already.
-      if (!(id == Inst::kIdShr && (lb.value & 31) != 0)) a_.movsxd(work, work.r32());
+      if (!(id == Inst::kIdShr && (lb.value & 31) != 0) && !(i.aux & 1)) a_.movsxd(work, work.r32());
     } else {
       a_.emit(id, work, Imm(lb.value & 63));
     }
@@ -889,7 +889,7 @@ void Emitter::emit_shift(const IrInsn& i, InstId id, bool w) {
   if (va != rax) a_.mov(rax, va);
   if (w) {
     if (imm) a_.emit(id, eax, Imm(lb.value & 31)); else a_.emit(id, eax, cl);
-    a_.movsxd(rax, eax);
+    if (!(i.aux & 1)) a_.movsxd(rax, eax);
   } else {
     if (imm) a_.emit(id, rax, Imm(lb.value & 63)); else a_.emit(id, rax, cl);
   }

@@ -41,9 +41,9 @@ enum IrOpFlags : uint8_t {
   X(shl, 2, kIrDst, "dst = a << (b & 63)")                                      \
   X(shr, 2, kIrDst, "dst = a >>u (b & 63)")                                     \
   X(sar, 2, kIrDst, "dst = a >>s (b & 63)")                                     \
-  X(shlw, 2, kIrDst, "dst = sext32(a << (b & 31))")                             \
-  X(shrw, 2, kIrDst, "dst = sext32(u32(a) >> (b & 31))")                        \
-  X(sarw, 2, kIrDst, "dst = sext32(i32(a) >> (b & 31))")                        \
+  X(shlw, 2, kIrDst, "dst = sext32(a << (b & 31)), aux 1: upper half unspecified") \
+  X(shrw, 2, kIrDst, "dst = sext32(u32(a) >> (b & 31)), aux 1: upper half unspecified") \
+  X(sarw, 2, kIrDst, "dst = sext32(i32(a) >> (b & 31)), aux 1: upper half unspecified") \
   X(sext_w, 1, kIrDst, "dst = sext32(a)")                                       \
   X(zext_w, 1, kIrDst, "dst = zext32(a)")                                       \
   X(setcond, 2, kIrDst, "dst = (a cond b) ? 1 : 0, cond in aux")                \

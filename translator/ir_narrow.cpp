@@ -5,8 +5,9 @@
 // movsxd), though the next op often reads only the low 32 bits again. A
 // backward pass finds the temps whose readers all look at their low 32
 // bits only ("low" temps); then a sext_w/zext_w of such a temp is the
-// value itself, a shlw by a constant is a 64-bit shl, and a rotrw/rotlw
-// leaves its upper half unspecified (aux 1: no movsxd in the backend).
+// value itself, a shlw by a constant is a 64-bit shl, and other W shifts
+// and rotrw/rotlw leave their upper half unspecified (aux 1: no movsxd in
+// the backend).
 // Anything guest-visible — set_reg, a 64-bit store, an address, a compare
 // — reads all 64 bits, so it still sees the exactly extended values.
 #include <vector>
@@ -97,8 +98,9 @@ void ir_narrow(IrBlock& b) {
         break;
       case IrOp::shlw:
         if (is_const[i.b] && value[i.b] < 32) i.op = IrOp::shl;
+        else i.aux = 1;
         break;
-      case IrOp::rotlw: case IrOp::rotrw:
+      case IrOp::rotlw: case IrOp::rotrw: case IrOp::shrw: case IrOp::sarw:
         i.aux = 1;
         break;
       default:

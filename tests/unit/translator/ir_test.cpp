@@ -280,6 +280,8 @@ TEST(IrOpt, NarrowDropsExtensionsNobodyReads) {
   Temp e = b.emit_dst(IrOp::sext_w, b.emit_dst(IrOp::sub, d, a));         // a compare reads it
   Temp lt = b.emit_dst(IrOp::setcond, e, c, 0, static_cast<uint8_t>(IrCond::lt));
   b.emit(IrOp::store, a, b.emit_dst(IrOp::sext_w, b.emit_dst(IrOp::add, c, d)), 0, 0, 4);  // sw: low half
+  Temp sr = b.emit_dst(IrOp::sarw, c, d);                                 // stored by sw only
+  b.emit(IrOp::store, a, sr, 4, 0, 4);
   b.set_reg(13, v);
   b.set_reg(14, b.emit_dst(IrOp::xor_, w, lt));
   b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x1000);
@@ -289,10 +291,13 @@ TEST(IrOpt, NarrowDropsExtensionsNobodyReads) {
   EXPECT_EQ(count(b, IrOp::shlw), 1) << b.print();    // w
   EXPECT_EQ(count(b, IrOp::shl), 1) << b.print();     // t
   for (auto& i : b.insns)
-    if (i.op == IrOp::rotrw) {
-      EXPECT_EQ(i.aux, 1) << b.print();
+    if (i.op == IrOp::rotrw || i.op == IrOp::sarw) {
+      EXPECT_EQ(i.aux, 1) << b.print();  // no movsxd
+    } else if (i.op == IrOp::shlw) {
+      EXPECT_EQ(i.aux, 0) << b.print();  // w is guest-visible: extended
     }
   EXPECT_EQ(count(b, IrOp::rotrw), 1) << b.print();
+  EXPECT_EQ(count(b, IrOp::sarw), 1) << b.print();
 }
 
 TEST(IrEval, RiscvDivisionSemantics) {
