@@ -126,6 +126,34 @@ bool widen_op(const DecodedInsn& d, VPlan* p) {
   return true;
 }
 
+namespace {
+
+// The vector crypto rows (Zvknha's SHA-256 so far): true when d is one (p
+// then says whether it runs inline). Inline only where the interpreter
+// (interp_v_crypto.cpp's legal) would run it for this vtype: SEW 32, one
+// register or more per element group (LMUL >= 1), aligned groups, none of
+// the overlaps the spec reserves; vl and vstart are checked when it runs.
+// Any other case keeps call_interp, which raises the illegal instruction.
+bool crypto_plan(const DecodedInsn& d, const v::Vtype& t, const VecHost& host, VPlan* p) {
+  VKind k;
+  bool ok_host;
+  switch (d.op) {
+    case Opcode::vsha2ms_vv: case Opcode::vsha2ch_vv: case Opcode::vsha2cl_vv:
+      k = VKind::sha2, ok_host = host.sha;
+      break;
+    default: return false;
+  }
+  const unsigned n = p->nregs;
+  if (!ok_host || t.sew != 32 || t.lmul < 0 || !aligned(d.rd, n)) return true;
+  auto overlaps = [&](unsigned r, unsigned rn) { return r < d.rd + n && d.rd < r + rn; };
+  if (!aligned(d.rs2, n)) return true;
+  if (k == VKind::sha2 && (!aligned(d.rs1, n) || overlaps(d.rs1, n) || overlaps(d.rs2, n))) return true;
+  p->kind = k;
+  return true;
+}
+
+}  // namespace
+
 VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
   VPlan p;
   if (!host.sse41 || !v::vtype_supported(vtype) || (vtype & kVtypeVill)) return p;
@@ -306,6 +334,7 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
     p.tail_ok = wl <= 0;
     return p;
   }
+  if (crypto_plan(d, t, host, &p)) return p;
   VIop o;
   VSrc s;
   if (!int_op(d.op, &o, &s) || !(sews_of(o) & sew_bit)) return p;
@@ -379,7 +408,8 @@ bool trans_vcsr_read(IrBlock& ir, GuestBlock& blk, const FrontendOptions& opt, c
 
 void trans_vector(IrBlock& ir, GuestBlock& blk, const FrontendOptions& opt, const DecodedInsn& d,
                   VBlockState& vs) {
-  const VecHost host{opt.host_sse41 && opt.vector_inline, opt.host_fma, opt.fp_dynamic_inline, opt.host_popcnt};
+  const VecHost host{opt.host_sse41 && opt.vector_inline, opt.host_fma, opt.fp_dynamic_inline, opt.host_popcnt,
+                     opt.host_clmul, opt.host_aes, opt.host_sha};
   VPlan p;
   uint64_t vtype = 0;
   if (d.op == Opcode::vsetvli || d.op == Opcode::vsetivli) {

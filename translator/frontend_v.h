@@ -53,6 +53,9 @@ enum class VKind : uint8_t {
   fminmax,  // vfmin/vfmax .vv/.vf (LMUL <= 1; NaN operands: the interpreter)
   fcvt,     // vfcvt.f.x.v, vfcvt.x.f.v, vfcvt.rtz.x.f.v at SEW 32 (LMUL <= 1)
   vcsr,     // csrr of vl, vtype or vlenb (csrrs/csrrc/csrrsi/csrrci with rs1 = 0)
+  // Vector crypto (backend_x86_vk.cpp), element groups of 4 x 32 bits, one
+  // register each (SEW 32, LMUL >= 1), unmasked (vm = 1 is in their encodings):
+  sha2,     // vsha2ms/vsha2ch/vsha2cl at SEW 32 (SHA-NI)
 };
 
 // Integer element operations (VKind::ibin, imacc, icmp).
@@ -93,6 +96,9 @@ struct VecHost {
   bool fma = false;    // FP fused multiply-adds
   bool fp_inline = false;  // frm has a host rounding mode (FP fast paths)
   bool popcnt = false;     // POPCNT (vcpop.m)
+  bool clmul = false;      // PCLMULQDQ (vclmul/vclmulh, vghsh/vgmul)
+  bool aes = false;        // AES-NI (Zvkned)
+  bool sha = false;        // SHA-NI (Zvknha at SEW 32)
 };
 
 // The plan for d under the known vtype (a supported one; vill excluded);
