@@ -718,7 +718,7 @@ void VecCode::emit() {
     mlogic();
     return;
   }
-  if (p_.kind == VKind::sha2) {
+  if (p_.kind == VKind::sha2 || p_.kind == VKind::aes) {
     crypto();
     return;
   }

@@ -3,7 +3,7 @@
 // frontend_v.cpp planned), shared by backend_x86_v.cpp (V 1.0: loads,
 // stores, integer, FP, mask and permutation ops, the checks and the
 // register cache) and backend_x86_vk.cpp (the vector crypto ops on the
-// host's SHA-NI).
+// host's AES-NI and SHA-NI).
 // Owns: the class and the few constants both files use.
 #pragma once
 
@@ -199,9 +199,10 @@ class VecCode {
   void fcvt();
   void fp(bool fma);
   void nan_check(const Xmm& r, const Xmm& tmp);
-  // backend_x86_vk.cpp: the vector crypto kinds (sha2).
+  // backend_x86_vk.cpp: the vector crypto kinds (sha2, aes).
   void crypto();
   void sha2_group(unsigned k);
+  void aes_group(unsigned k);
   // Guest register r as a source operand: its cached copy, else CpuState.
   Operand vsrc(unsigned r) {
     if (!is_cached(r)) return vreg(r);

@@ -128,7 +128,7 @@ bool widen_op(const DecodedInsn& d, VPlan* p) {
 
 namespace {
 
-// The vector crypto rows (Zvknha's SHA-256 so far): true when d is one (p
+// The vector crypto rows (Zvkned, Zvknha): true when d is one (p
 // then says whether it runs inline). Inline only where the interpreter
 // (interp_v_crypto.cpp's legal) would run it for this vtype: SEW 32, one
 // register or more per element group (LMUL >= 1), aligned groups, none of
@@ -141,12 +141,19 @@ bool crypto_plan(const DecodedInsn& d, const v::Vtype& t, const VecHost& host, V
     case Opcode::vsha2ms_vv: case Opcode::vsha2ch_vv: case Opcode::vsha2cl_vv:
       k = VKind::sha2, ok_host = host.sha;
       break;
+    case Opcode::vaesdm_vv: case Opcode::vaesdf_vv: case Opcode::vaesem_vv: case Opcode::vaesef_vv:
+    case Opcode::vaesdm_vs: case Opcode::vaesdf_vs: case Opcode::vaesem_vs: case Opcode::vaesef_vs:
+    case Opcode::vaesz_vs: case Opcode::vaeskf1_vi: case Opcode::vaeskf2_vi:
+      k = VKind::aes, ok_host = host.aes;
+      break;
     default: return false;
   }
   const unsigned n = p->nregs;
   if (!ok_host || t.sew != 32 || t.lmul < 0 || !aligned(d.rd, n)) return true;
   auto overlaps = [&](unsigned r, unsigned rn) { return r < d.rd + n && d.rd < r + rn; };
-  if (!aligned(d.rs2, n)) return true;
+  const bool vs_form = d.op == Opcode::vaesdm_vs || d.op == Opcode::vaesdf_vs || d.op == Opcode::vaesem_vs ||
+                       d.op == Opcode::vaesef_vs || d.op == Opcode::vaesz_vs;
+  if (vs_form ? overlaps(d.rs2, 1) : !aligned(d.rs2, n)) return true;  // .vs: vs2's first group
   if (k == VKind::sha2 && (!aligned(d.rs1, n) || overlaps(d.rs1, n) || overlaps(d.rs2, n))) return true;
   p->kind = k;
   return true;

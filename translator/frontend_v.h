@@ -56,6 +56,7 @@ enum class VKind : uint8_t {
   // Vector crypto (backend_x86_vk.cpp), element groups of 4 x 32 bits, one
   // register each (SEW 32, LMUL >= 1), unmasked (vm = 1 is in their encodings):
   sha2,     // vsha2ms/vsha2ch/vsha2cl at SEW 32 (SHA-NI)
+  aes,      // vaesem/ef/dm/df .vv/.vs, vaesz.vs, vaeskf1/vaeskf2.vi (AES-NI)
 };
 
 // Integer element operations (VKind::ibin, imacc, icmp).

@@ -175,7 +175,7 @@ TEST(VecPlan, CryptoInlineOnlyWhereLegalAndHostHasIt) {
   auto vv = [](uint32_t match, unsigned vd, unsigned vs2, unsigned vs1) {
     return match | vd << 7 | vs1 << 15 | vs2 << 20;
   };
-  const uint32_t sha2ch = 0xba002077;
+  const uint32_t sha2ch = 0xba002077, aesem_vv = 0xa2012077, aesdm_vs = 0xa6002077;
   EXPECT_EQ(kind(vv(sha2ch, 1, 2, 3), 0x10, all), VKind::sha2);            // e32, m1
   EXPECT_EQ(kind(vv(sha2ch, 4, 8, 12), 0x12, all), VKind::sha2);           // e32, m4
   EXPECT_EQ(kind(vv(sha2ch, 4, 6, 12), 0x12, all), VKind::none);           // vs2 misaligned
@@ -185,6 +185,12 @@ TEST(VecPlan, CryptoInlineOnlyWhereLegalAndHostHasIt) {
   VecHost no_sha = all;
   no_sha.sha = false;
   EXPECT_EQ(kind(vv(sha2ch, 1, 2, 3), 0x10, no_sha), VKind::none);
+  EXPECT_EQ(kind(vv(aesem_vv, 1, 1, 0), 0x10, all), VKind::aes);           // key = state: allowed
+  EXPECT_EQ(kind(vv(aesdm_vs, 4, 9, 0), 0x12, all), VKind::aes);           // .vs: any vs2 outside vd
+  EXPECT_EQ(kind(vv(aesdm_vs, 4, 5, 0), 0x12, all), VKind::none);          // .vs: vs2 in vd's group
+  VecHost no_aes = all;
+  no_aes.aes = false;
+  EXPECT_EQ(kind(vv(aesem_vv, 1, 2, 0), 0x10, no_aes), VKind::none);
 }
 
 // Self-loop blocks (backend_x86_loop.cpp): random integer bodies with far
