@@ -342,6 +342,11 @@ void VecCode::int_op(unsigned k) {
     return;
   }
   operand(kY, k);
+  if (p_.op == VIop::clmul || p_.op == VIop::clmulh) {
+    clmul(k, kX, kY);
+    put(d_.rd + k, kX, kY);
+    return;
+  }
   if (p_.op == VIop::rsub) {
     a_.emit(id, kY, kX);
     put(d_.rd + k, kY, kX);
@@ -718,7 +723,7 @@ void VecCode::emit() {
     mlogic();
     return;
   }
-  if (p_.kind == VKind::sha2 || p_.kind == VKind::aes) {
+  if (p_.kind == VKind::sha2 || p_.kind == VKind::aes || p_.kind == VKind::ghash) {
     crypto();
     return;
   }

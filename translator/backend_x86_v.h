@@ -3,7 +3,7 @@
 // frontend_v.cpp planned), shared by backend_x86_v.cpp (V 1.0: loads,
 // stores, integer, FP, mask and permutation ops, the checks and the
 // register cache) and backend_x86_vk.cpp (the vector crypto ops on the
-// host's AES-NI and SHA-NI).
+// host's AES-NI, SHA-NI and PCLMULQDQ).
 // Owns: the class and the few constants both files use.
 #pragma once
 
@@ -199,10 +199,14 @@ class VecCode {
   void fcvt();
   void fp(bool fma);
   void nan_check(const Xmm& r, const Xmm& tmp);
-  // backend_x86_vk.cpp: the vector crypto kinds (sha2, aes).
+  // backend_x86_vk.cpp: the vector crypto kinds (sha2, aes, ghash) and
+  // Zvbc's carry-less products (register k of an ibin clmul/clmulh: vs2's
+  // in x, the second operand in y; the result in x).
   void crypto();
   void sha2_group(unsigned k);
   void aes_group(unsigned k);
+  void ghash_group(unsigned k);
+  void clmul(unsigned k, const Xmm& x, const Xmm& y);
   // Guest register r as a source operand: its cached copy, else CpuState.
   Operand vsrc(unsigned r) {
     if (!is_cached(r)) return vreg(r);

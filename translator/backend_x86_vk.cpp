@@ -1,12 +1,12 @@
 // translator/backend_x86_vk.cpp — inline code for the vector crypto
-// instructions frontend_v.cpp planned (VKind sha2, aes) on the host's
-// SHA-NI and AES-NI. Semantics: interp_v_crypto.cpp (the oracle; every
-// path here is checked against it by JitDifferential.VectorCryptoMatches-
-// Interpreter and jit-diff-fuzz --mode crypto). An element group is
-// 4 x 32 bits, one register: the groups of vd run in register order, each
-// reading its sources before vd's register is written (the spec reserves
-// the overlaps that would make this differ: SHA-2's vd with vs1/vs2, .vs's
-// vd with vs2).
+// instructions frontend_v.cpp planned (VKind sha2, aes, ghash) and Zvbc's
+// carry-less products, on the host's SHA-NI, AES-NI and PCLMULQDQ.
+// Semantics: interp_v_crypto.cpp (the oracle; every path here is checked
+// against it by the JitDifferential crypto tests and jit-diff-fuzz --mode
+// crypto). An element group is 4 x 32 bits, one register: the groups of
+// vd run in register order, each reading its sources before vd's register
+// is written (the spec reserves the overlaps that would make this differ:
+// SHA-2's vd with vs1/vs2, .vs's vd with vs2).
 //   vl, vstart: vstart must be 0, vl a multiple of 4; groups below vl/4
 //   run, the others (tail) keep their values. LMUL 1: vl = VLMAX (4) is
 //   checked (once per block, as guard_full); LMUL > 1: vl % 4 = 0 and one
@@ -23,8 +23,11 @@
 //   through aesimc first (InvMixColumns is linear); vaesz is pxor;
 //   vaeskf1/vaeskf2 take SubWord(RotWord(w3)) ^ rcon (or SubWord(w3)) from
 //   aeskeygenassist and the running XOR of the previous key's words.
-// Zvkt: AES-NI, SHA-NI and the rest run in time independent of their data,
-// and no branch here depends on data.
+//   GHASH (Zvkg): values are brev8'd (pshufb on nibbles) into plain
+//   polynomial order, multiplied with four pclmulqdq and reduced modulo
+//   x^128 + x^7 + x^2 + x + 1 with three more, then brev8'd back.
+// Zvkt: AES-NI, SHA-NI, PCLMULQDQ, pshufb and the rest run in time
+// independent of their data, and no branch here depends on data.
 // Owns: these x86 sequences. Does not own: which cases are inline
 // (frontend_v.cpp), the checks' bookkeeping (backend_x86_v.cpp).
 #include "translator/backend_x86_v.h"
@@ -32,6 +35,24 @@
 namespace hart::x86be {
 
 namespace {
+
+// GHASH constants: nibble mask, brev4(n) << 4 and brev4(n) by nibble (the
+// two halves of brev8), and the reduction polynomial's low part (0x87).
+struct GhashConsts {
+  alignas(16) uint8_t nib[16];
+  alignas(16) uint8_t rev_lo[16];
+  alignas(16) uint8_t rev_hi[16];
+  alignas(16) uint64_t poly[2] = {0x87, 0};
+  GhashConsts() {
+    for (unsigned n = 0; n < 16; ++n) {
+      const unsigned r = ((n & 1) << 3) | ((n & 2) << 1) | ((n & 4) >> 1) | ((n & 8) >> 3);
+      nib[n] = 0x0f;
+      rev_lo[n] = static_cast<uint8_t>(r << 4);
+      rev_hi[n] = static_cast<uint8_t>(r);
+    }
+  }
+};
+const GhashConsts kGhash;
 
 // AES round constants by round (FIPS-197's Rcon[i] for i = 1..10).
 constexpr uint8_t kRcon[10] = {0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x1b, 0x36};
@@ -42,6 +63,17 @@ bool is_vs_form(Opcode op) {
 }
 
 }  // namespace
+
+// vclmul/vclmulh at SEW 64, one register: x = vs2's, y = vs1's (or the
+// scalar in both lanes). Element 0's product from x.lo * y.lo, element 1's
+// from y.hi * vs2.hi (CpuState is exact: write-through); low or high
+// halves interleaved into x.
+void VecCode::clmul(unsigned k, const Xmm& x, const Xmm& y) {
+  a_.pclmulqdq(x, y, 0x00);
+  a_.pclmulqdq(y, vreg(d_.rs2 + k), 0x11);
+  if (p_.op == VIop::clmul) a_.punpcklqdq(x, y);
+  else a_.punpckhqdq(x, y);
+}
 
 void VecCode::crypto() {
   const unsigned n = p_.nregs;
@@ -58,13 +90,13 @@ void VecCode::crypto() {
     guard_full();
   }
   // sha256rnds2 reads xmm0, an XMM temp register: a live value there waits
-  // in xmm13 (the tail mask, recomputed when next needed).
+  // in xmm13 (the tail mask, recomputed when next needed). GHASH uses
+  // xmm13 as a third scratch register.
   const bool rnds = d_.op == Opcode::vsha2ch_vv || d_.op == Opcode::vsha2cl_vv;
   const bool save0 = rnds && e_.xmm_owner_[0] != kNoTemp;
-  if (save0) {
-    a_.movaps(kTmask, xmm0);
-    e_.vec_tmask_ok_ = false;
-  }
+  if (save0) a_.movaps(kTmask, xmm0);
+  if (save0 || p_.kind == VKind::ghash) e_.vec_tmask_ok_ = false;  // xmm13 changes
+  if (p_.kind == VKind::ghash) a_.mov(rcx, reinterpret_cast<uint64_t>(&kGhash));
   if (d_.op == Opcode::vaesdm_vs) {  // the one round key, through InvMixColumns once
     a_.emit(Inst::kIdAesimc, kY, vsrc(d_.rs2));
   }
@@ -76,7 +108,8 @@ void VecCode::crypto() {
     }
     switch (p_.kind) {
       case VKind::sha2: sha2_group(k); break;
-      default: aes_group(k); break;
+      case VKind::aes: aes_group(k); break;
+      default: ghash_group(k); break;
     }
     // The group's result is in kX.
     if (partial) {
@@ -146,6 +179,67 @@ void VecCode::aes_group(unsigned k) {
       a_.aesdec(kX, kY);
       break;
   }
+}
+
+// brev8 of every byte of x (t, r: scratch; rcx = &kGhash).
+static void brev8(Assembler& a, const Xmm& x, const Xmm& t, const Xmm& r) {
+  a.movaps(t, x);
+  a.psrlw(t, 4);
+  a.pand(t, ptr(rcx, offsetof(GhashConsts, nib), 16));
+  a.pand(x, ptr(rcx, offsetof(GhashConsts, nib), 16));
+  a.movaps(r, ptr(rcx, offsetof(GhashConsts, rev_lo), 16));
+  a.pshufb(r, x);  // the low nibbles reversed, as high nibbles
+  a.movaps(x, ptr(rcx, offsetof(GhashConsts, rev_hi), 16));
+  a.pshufb(x, t);  // the high nibbles reversed, as low nibbles
+  a.por(x, r);
+}
+
+// vghsh: vd = ((vd ^ vs1) * vs2), vgmul: vd = vd * vs2, in GF(2^128) with
+// GCM's bit order (brev8'd bytes). A = brev8(vd [^ vs1]) and B = brev8(vs2)
+// wait in CpuState::vscratch; the product's halves in xmm13 (low) and kY
+// (high); result in kX.
+void VecCode::ghash_group(unsigned k) {
+  const Mem sa = state_mem(offsetof(CpuState, vscratch), 16);
+  const Mem sb = state_mem(offsetof(CpuState, vscratch) + 16, 16);
+  const Mem poly = ptr(rcx, offsetof(GhashConsts, poly), 16);
+  const Xmm lo = kTmask, hi = kY;
+  vload(kX, d_.rd + k);
+  if (d_.op == Opcode::vghsh_vv) a_.emit(Inst::kIdPxor, kX, vsrc(d_.rs1 + k));
+  brev8(a_, kX, kY, lo);
+  a_.movaps(sa, kX);
+  vload(kX, d_.rs2 + k);
+  brev8(a_, kX, kY, lo);
+  a_.movaps(sb, kX);
+  // Middle terms B.hi*A.lo ^ B.lo*A.hi (kX = B).
+  a_.movaps(kY, kX);
+  a_.pclmulqdq(kY, sa, 0x01);
+  a_.pclmulqdq(kX, sa, 0x10);
+  a_.pxor(kX, kY);
+  a_.movaps(lo, sb);
+  a_.pclmulqdq(lo, sa, 0x00);
+  a_.movaps(hi, sb);
+  a_.pclmulqdq(hi, sa, 0x11);
+  a_.movaps(sa, kX);  // the middle terms, shifted into both halves
+  a_.pslldq(kX, 8);
+  a_.pxor(lo, kX);
+  a_.movaps(kX, sa);
+  a_.psrldq(kX, 8);
+  a_.pxor(hi, kX);
+  // hi * x^128 = hi * (x^7 + x^2 + x + 1): hi.lo * 0x87 fits 128 bits;
+  // hi.hi * 0x87 is shifted up by 64, and its bits past 128 (7 of them)
+  // are multiplied by 0x87 once more.
+  a_.movaps(kX, hi);
+  a_.pclmulqdq(kX, poly, 0x00);
+  a_.pxor(lo, kX);
+  a_.pclmulqdq(hi, poly, 0x01);
+  a_.movaps(kX, hi);
+  a_.pslldq(kX, 8);
+  a_.pxor(lo, kX);
+  a_.psrldq(hi, 8);
+  a_.pclmulqdq(hi, poly, 0x00);
+  a_.pxor(lo, hi);
+  brev8(a_, lo, kX, kY);
+  a_.movaps(kX, lo);
 }
 
 }  // namespace hart::x86be

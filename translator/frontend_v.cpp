@@ -34,6 +34,8 @@ bool int_op(Opcode op, VIop* o, VSrc* s) {
     VV_VX(vmax, max)
     VV_VX(vmulh, mulh)
     VV_VX(vmulhu, mulhu)
+    VV_VX(vclmul, clmul)
+    VV_VX(vclmulh, clmulh)
     VV_VX(vmacc, macc)
     VV_VX(vnmsac, nmsac)
     VV_VX(vmadd, madd)
@@ -95,6 +97,7 @@ unsigned sews_of(VIop o) {
     case VIop::mul: case VIop::macc: case VIop::nmsac: case VIop::madd: case VIop::nmsub:
       return 0x6;                                            // pmullw, pmulld
     case VIop::mulh: case VIop::mulhu: return 0x6;           // pmulh(u)w; pmul(u)dq on even/odd lanes
+    case VIop::clmul: case VIop::clmulh: return 0x8;         // pclmulqdq (Zvbc is SEW 64 only)
     case VIop::minu: case VIop::min: case VIop::maxu: case VIop::max:
     case VIop::sltu: case VIop::slt: case VIop::sleu: case VIop::sle: case VIop::sgtu: case VIop::sgt:
       return 0x7;                                            // pminub..pminud, pcmpgtb..d
@@ -128,7 +131,7 @@ bool widen_op(const DecodedInsn& d, VPlan* p) {
 
 namespace {
 
-// The vector crypto rows (Zvkned, Zvknha): true when d is one (p
+// The vector crypto rows (Zvkned, Zvknha, Zvkg): true when d is one (p
 // then says whether it runs inline). Inline only where the interpreter
 // (interp_v_crypto.cpp's legal) would run it for this vtype: SEW 32, one
 // register or more per element group (LMUL >= 1), aligned groups, none of
@@ -146,6 +149,9 @@ bool crypto_plan(const DecodedInsn& d, const v::Vtype& t, const VecHost& host, V
     case Opcode::vaesz_vs: case Opcode::vaeskf1_vi: case Opcode::vaeskf2_vi:
       k = VKind::aes, ok_host = host.aes;
       break;
+    case Opcode::vghsh_vv: case Opcode::vgmul_vv:
+      k = VKind::ghash, ok_host = host.clmul;
+      break;
     default: return false;
   }
   const unsigned n = p->nregs;
@@ -155,6 +161,7 @@ bool crypto_plan(const DecodedInsn& d, const v::Vtype& t, const VecHost& host, V
                        d.op == Opcode::vaesef_vs || d.op == Opcode::vaesz_vs;
   if (vs_form ? overlaps(d.rs2, 1) : !aligned(d.rs2, n)) return true;  // .vs: vs2's first group
   if (k == VKind::sha2 && (!aligned(d.rs1, n) || overlaps(d.rs1, n) || overlaps(d.rs2, n))) return true;
+  if (d.op == Opcode::vghsh_vv && !aligned(d.rs1, n)) return true;
   p->kind = k;
   return true;
 }
@@ -345,6 +352,7 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
   VIop o;
   VSrc s;
   if (!int_op(d.op, &o, &s) || !(sews_of(o) & sew_bit)) return p;
+  if ((o == VIop::clmul || o == VIop::clmulh) && !host.clmul) return p;
   // Masked: integer element ops of one register (v0 is no destination then).
   if (!vm && (o >= VIop::seq || t.lmul > 0 || d.rd == 0)) return p;
   p.masked = !vm;

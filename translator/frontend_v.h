@@ -57,12 +57,14 @@ enum class VKind : uint8_t {
   // register each (SEW 32, LMUL >= 1), unmasked (vm = 1 is in their encodings):
   sha2,     // vsha2ms/vsha2ch/vsha2cl at SEW 32 (SHA-NI)
   aes,      // vaesem/ef/dm/df .vv/.vs, vaesz.vs, vaeskf1/vaeskf2.vi (AES-NI)
+  ghash,    // vghsh.vv, vgmul.vv (PCLMULQDQ)
 };
 
 // Integer element operations (VKind::ibin, imacc, icmp).
 enum class VIop : uint8_t {
   add, sub, rsub, and_, or_, xor_, sll, srl, sra, mul, minu, min, maxu, max,
   mulh, mulhu,  // high halves of the products (SEW 16: pmulhw/pmulhuw; 32: pmuldq/pmuludq)
+  clmul, clmulh,  // Zvbc's carry-less products at SEW 64 (PCLMULQDQ)
   macc, nmsac, madd, nmsub,
   seq, sne, sltu, slt, sleu, sle, sgtu, sgt,
   fadd, fsub, frsub, fmul, fdiv, frdiv,

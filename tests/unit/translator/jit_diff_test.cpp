@@ -175,7 +175,7 @@ TEST(VecPlan, CryptoInlineOnlyWhereLegalAndHostHasIt) {
   auto vv = [](uint32_t match, unsigned vd, unsigned vs2, unsigned vs1) {
     return match | vd << 7 | vs1 << 15 | vs2 << 20;
   };
-  const uint32_t sha2ch = 0xba002077, aesem_vv = 0xa2012077, aesdm_vs = 0xa6002077;
+  const uint32_t sha2ch = 0xba002077, aesem_vv = 0xa2012077, aesdm_vs = 0xa6002077, ghsh = 0xb2002077;
   EXPECT_EQ(kind(vv(sha2ch, 1, 2, 3), 0x10, all), VKind::sha2);            // e32, m1
   EXPECT_EQ(kind(vv(sha2ch, 4, 8, 12), 0x12, all), VKind::sha2);           // e32, m4
   EXPECT_EQ(kind(vv(sha2ch, 4, 6, 12), 0x12, all), VKind::none);           // vs2 misaligned
@@ -191,6 +191,17 @@ TEST(VecPlan, CryptoInlineOnlyWhereLegalAndHostHasIt) {
   VecHost no_aes = all;
   no_aes.aes = false;
   EXPECT_EQ(kind(vv(aesem_vv, 1, 2, 0), 0x10, no_aes), VKind::none);
+  EXPECT_EQ(kind(vv(ghsh, 2, 4, 6), 0x11, all), VKind::ghash);
+  EXPECT_EQ(kind(vv(ghsh, 2, 4, 7), 0x11, all), VKind::none);              // vs1 misaligned
+  VecHost no_clmul = all;
+  no_clmul.clmul = false;
+  EXPECT_EQ(kind(vv(ghsh, 2, 4, 6), 0x11, no_clmul), VKind::none);
+  const uint32_t vclmul_vv = 0x32002057;  // vm = 1
+  VPlan p = vec_plan(decode(vv(vclmul_vv, 2, 4, 6)), 0x19, all);  // e64, m2
+  EXPECT_EQ(p.kind, VKind::ibin);
+  EXPECT_EQ(p.op, VIop::clmul);
+  EXPECT_EQ(kind(vv(vclmul_vv, 2, 4, 6), 0x11, all), VKind::none);         // SEW 32: reserved
+  EXPECT_EQ(kind(vv(vclmul_vv, 2, 4, 6), 0x19, no_clmul), VKind::none);
 }
 
 // Self-loop blocks (backend_x86_loop.cpp): random integer bodies with far
