@@ -723,7 +723,7 @@ void VecCode::emit() {
     mlogic();
     return;
   }
-  if (p_.kind == VKind::sha2 || p_.kind == VKind::aes || p_.kind == VKind::ghash) {
+  if (p_.kind == VKind::sha2 || p_.kind == VKind::aes || p_.kind == VKind::ghash || p_.kind == VKind::sha512) {
     crypto();
     return;
   }

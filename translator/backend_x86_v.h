@@ -203,6 +203,7 @@ class VecCode {
   // Zvbc's carry-less products (register k of an ibin clmul/clmulh: vs2's
   // in x, the second operand in y; the result in x).
   void crypto();
+  void sha512();
   void sha2_group(unsigned k);
   void aes_group(unsigned k);
   void ghash_group(unsigned k);

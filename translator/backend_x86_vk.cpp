@@ -1,5 +1,5 @@
 // translator/backend_x86_vk.cpp — inline code for the vector crypto
-// instructions frontend_v.cpp planned (VKind sha2, aes, ghash) and Zvbc's
+// instructions frontend_v.cpp planned (VKind sha2, aes, ghash, sha512) and Zvbc's
 // carry-less products, on the host's SHA-NI, AES-NI and PCLMULQDQ.
 // Semantics: interp_v_crypto.cpp (the oracle; every path here is checked
 // against it by the JitDifferential crypto tests and jit-diff-fuzz --mode
@@ -23,6 +23,8 @@
 //   through aesimc first (InvMixColumns is linear); vaesz is pxor;
 //   vaeskf1/vaeskf2 take SubWord(RotWord(w3)) ^ rcon (or SubWord(w3)) from
 //   aeskeygenassist and the running XOR of the previous key's words.
+//   SHA-512 (SEW 64, two registers a group): no host instruction; a
+//   direct call of the interpreter's SHA-2 code (jit_vsha2).
 //   GHASH (Zvkg): values are brev8'd (pshufb on nibbles) into plain
 //   polynomial order, multiplied with four pclmulqdq and reduced modulo
 //   x^128 + x^7 + x^2 + x + 1 with three more, then brev8'd back.
@@ -31,6 +33,8 @@
 // Owns: these x86 sequences. Does not own: which cases are inline
 // (frontend_v.cpp), the checks' bookkeeping (backend_x86_v.cpp).
 #include "translator/backend_x86_v.h"
+
+#include "translator/jit_helpers.h"
 
 namespace hart::x86be {
 
@@ -75,7 +79,27 @@ void VecCode::clmul(unsigned k, const Xmm& x, const Xmm& y) {
   else a_.punpckhqdq(x, y);
 }
 
+// SHA-512 (SEW 64): no host instruction; the interpreter's code is called
+// directly (jit_vsha2: no decode, no dispatch) once vstart = 0 and vl % 4
+// = 0 hold. The call saves the temps' registers but not xmm10-13: the
+// register cache and the tail mask are dropped.
+void VecCode::sha512() {
+  guard_vstart();
+  if (!e_.vec_full_) {
+    a_.test(state_mem(offsetof(CpuState, vl), 1), 3);
+    a_.jnz(slow_);
+  }
+  a_.mov(rcx, reinterpret_cast<uint64_t>(&d_));
+  e_.emit_cold_call_saved(reinterpret_cast<uint64_t>(&jit_vsha2));
+  vinval(0, 32);
+  e_.vec_tmask_ok_ = false;
+}
+
 void VecCode::crypto() {
+  if (p_.kind == VKind::sha512) {
+    sha512();
+    return;
+  }
   const unsigned n = p_.nregs;
   // LMUL > 1 with vl not known to be VLMAX: groups past vl/4 stay, so each
   // group is guarded at run time, and its result goes to CpuState only

@@ -131,18 +131,19 @@ bool widen_op(const DecodedInsn& d, VPlan* p) {
 
 namespace {
 
-// The vector crypto rows (Zvkned, Zvknha, Zvkg): true when d is one (p
+// The vector crypto rows (Zvkned, Zvknha/b, Zvkg): true when d is one (p
 // then says whether it runs inline). Inline only where the interpreter
-// (interp_v_crypto.cpp's legal) would run it for this vtype: SEW 32, one
-// register or more per element group (LMUL >= 1), aligned groups, none of
-// the overlaps the spec reserves; vl and vstart are checked when it runs.
+// (interp_v_crypto.cpp's legal) would run it for this vtype: SEW 32 with
+// one register or more per element group (LMUL >= 1), or SHA-512 at SEW 64
+// (LMUL >= 2), aligned groups, none of the overlaps the spec reserves; vl
+// and vstart are checked when it runs.
 // Any other case keeps call_interp, which raises the illegal instruction.
 bool crypto_plan(const DecodedInsn& d, const v::Vtype& t, const VecHost& host, VPlan* p) {
   VKind k;
   bool ok_host;
   switch (d.op) {
     case Opcode::vsha2ms_vv: case Opcode::vsha2ch_vv: case Opcode::vsha2cl_vv:
-      k = VKind::sha2, ok_host = host.sha;
+      k = t.sew == 64 ? VKind::sha512 : VKind::sha2, ok_host = t.sew == 64 || host.sha;
       break;
     case Opcode::vaesdm_vv: case Opcode::vaesdf_vv: case Opcode::vaesem_vv: case Opcode::vaesef_vv:
     case Opcode::vaesdm_vs: case Opcode::vaesdf_vs: case Opcode::vaesem_vs: case Opcode::vaesef_vs:
@@ -155,12 +156,14 @@ bool crypto_plan(const DecodedInsn& d, const v::Vtype& t, const VecHost& host, V
     default: return false;
   }
   const unsigned n = p->nregs;
-  if (!ok_host || t.sew != 32 || t.lmul < 0 || !aligned(d.rd, n)) return true;
+  // SHA-512's element groups are 256 bits: two registers (LMUL >= 2).
+  const bool sha512 = k == VKind::sha512;
+  if (!ok_host || t.sew != (sha512 ? 64u : 32u) || t.lmul < (sha512 ? 1 : 0) || !aligned(d.rd, n)) return true;
   auto overlaps = [&](unsigned r, unsigned rn) { return r < d.rd + n && d.rd < r + rn; };
   const bool vs_form = d.op == Opcode::vaesdm_vs || d.op == Opcode::vaesdf_vs || d.op == Opcode::vaesem_vs ||
                        d.op == Opcode::vaesef_vs || d.op == Opcode::vaesz_vs;
   if (vs_form ? overlaps(d.rs2, 1) : !aligned(d.rs2, n)) return true;  // .vs: vs2's first group
-  if (k == VKind::sha2 && (!aligned(d.rs1, n) || overlaps(d.rs1, n) || overlaps(d.rs2, n))) return true;
+  if ((k == VKind::sha2 || sha512) && (!aligned(d.rs1, n) || overlaps(d.rs1, n) || overlaps(d.rs2, n))) return true;
   if (d.op == Opcode::vghsh_vv && !aligned(d.rs1, n)) return true;
   p->kind = k;
   return true;

@@ -58,6 +58,7 @@ enum class VKind : uint8_t {
   sha2,     // vsha2ms/vsha2ch/vsha2cl at SEW 32 (SHA-NI)
   aes,      // vaesem/ef/dm/df .vv/.vs, vaesz.vs, vaeskf1/vaeskf2.vi (AES-NI)
   ghash,    // vghsh.vv, vgmul.vv (PCLMULQDQ)
+  sha512,   // vsha2ms/ch/cl at SEW 64 (groups of 2 registers, LMUL >= 2): a direct call of the interpreter's code
 };
 
 // Integer element operations (VKind::ibin, imacc, icmp).

@@ -181,7 +181,9 @@ TEST(VecPlan, CryptoInlineOnlyWhereLegalAndHostHasIt) {
   EXPECT_EQ(kind(vv(sha2ch, 4, 6, 12), 0x12, all), VKind::none);           // vs2 misaligned
   EXPECT_EQ(kind(vv(sha2ch, 1, 1, 3), 0x10, all), VKind::none);            // vd = vs2: reserved
   EXPECT_EQ(kind(vv(sha2ch, 1, 2, 3), 0x17, all), VKind::none);            // LMUL 1/2: reserved
-  EXPECT_EQ(kind(vv(sha2ch, 2, 4, 6), 0x19, all), VKind::none);            // SHA-512: no host instruction
+  EXPECT_EQ(kind(vv(sha2ch, 2, 4, 6), 0x19, all), VKind::sha512);          // SHA-512, e64 m2: a direct call
+  EXPECT_EQ(kind(vv(sha2ch, 2, 4, 6), 0x18, all), VKind::none);            // e64 m1: reserved (EGW 256)
+  EXPECT_EQ(kind(vv(sha2ch, 2, 3, 6), 0x19, all), VKind::none);            // vd = vs2's group: reserved
   VecHost no_sha = all;
   no_sha.sha = false;
   EXPECT_EQ(kind(vv(sha2ch, 1, 2, 3), 0x10, no_sha), VKind::none);
