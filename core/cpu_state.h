@@ -86,6 +86,9 @@ struct CpuState {
   alignas(16) uint64_t fp_box_mask[2];   // 0xffffffff00000000: NaN-box a single
   alignas(16) uint64_t fp_canon_d[2];    // canonical double NaN
   alignas(16) uint64_t fp_canon_s[2];    // canonical single NaN, NaN-boxed
+  // Scratch of the inline vector crypto code (backend_x86_vk.cpp: GHASH's
+  // operands between carry-less products); nothing else reads it.
+  alignas(16) uint8_t vscratch[32];
 
   // The vCPU's jump cache, probed inline by indirect jumps: slot of pc is
   // (pc >> 1) & (kJmpCacheSize - 1); an empty slot holds a sentinel TB whose

@@ -37,6 +37,8 @@ struct BackendOptions {
   bool host_popcnt = false;  // POPCNT
   bool host_pclmul = false;  // PCLMULQDQ: carry-less multiplication
   bool host_sse41 = false;   // SSE4.1: roundsd/roundss
+  bool host_aes = false;     // AES-NI: Zvkned inline (backend_x86_vk.cpp)
+  bool host_sha = false;     // SHA-NI: Zvknha (SHA-256) inline
 };
 
 // Guest registers pinned in host registers: (guest x register, asmjit Gp id).

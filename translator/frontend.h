@@ -51,6 +51,8 @@ struct FrontendOptions {
   bool host_clmul = false;  // the host has PCLMULQDQ: clmul/clmulh/clmulr inline
   bool host_sse41 = false;  // SSE4.1 (roundsd): fcvt to integers with static RNE/RDN/RUP inline
   bool host_popcnt = false;  // POPCNT: vcpop.m inline
+  bool host_aes = false;  // AES-NI: Zvkned inline (frontend_v.h)
+  bool host_sha = false;  // SHA-NI: Zvknha's SHA-256 inline
   // Vector instructions of a known vtype get inline SIMD fast paths
   // (frontend_v.h; needs host_sse41); false: all go through call_interp.
   bool vector_inline = true;

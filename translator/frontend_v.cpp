@@ -34,6 +34,8 @@ bool int_op(Opcode op, VIop* o, VSrc* s) {
     VV_VX(vmax, max)
     VV_VX(vmulh, mulh)
     VV_VX(vmulhu, mulhu)
+    VV_VX(vclmul, clmul)
+    VV_VX(vclmulh, clmulh)
     VV_VX(vmacc, macc)
     VV_VX(vnmsac, nmsac)
     VV_VX(vmadd, madd)
@@ -95,6 +97,7 @@ unsigned sews_of(VIop o) {
     case VIop::mul: case VIop::macc: case VIop::nmsac: case VIop::madd: case VIop::nmsub:
       return 0x6;                                            // pmullw, pmulld
     case VIop::mulh: case VIop::mulhu: return 0x6;           // pmulh(u)w; pmul(u)dq on even/odd lanes
+    case VIop::clmul: case VIop::clmulh: return 0x8;         // pclmulqdq (Zvbc is SEW 64 only)
     case VIop::minu: case VIop::min: case VIop::maxu: case VIop::max:
     case VIop::sltu: case VIop::slt: case VIop::sleu: case VIop::sle: case VIop::sgtu: case VIop::sgt:
       return 0x7;                                            // pminub..pminud, pcmpgtb..d
@@ -125,6 +128,48 @@ bool widen_op(const DecodedInsn& d, VPlan* p) {
   }
   return true;
 }
+
+namespace {
+
+// The vector crypto rows (Zvkned, Zvknha/b, Zvkg): true when d is one (p
+// then says whether it runs inline). Inline only where the interpreter
+// (interp_v_crypto.cpp's legal) would run it for this vtype: SEW 32 with
+// one register or more per element group (LMUL >= 1), or SHA-512 at SEW 64
+// (LMUL >= 2), aligned groups, none of the overlaps the spec reserves; vl
+// and vstart are checked when it runs.
+// Any other case keeps call_interp, which raises the illegal instruction.
+bool crypto_plan(const DecodedInsn& d, const v::Vtype& t, const VecHost& host, VPlan* p) {
+  VKind k;
+  bool ok_host;
+  switch (d.op) {
+    case Opcode::vsha2ms_vv: case Opcode::vsha2ch_vv: case Opcode::vsha2cl_vv:
+      k = t.sew == 64 ? VKind::sha512 : VKind::sha2, ok_host = t.sew == 64 || host.sha;
+      break;
+    case Opcode::vaesdm_vv: case Opcode::vaesdf_vv: case Opcode::vaesem_vv: case Opcode::vaesef_vv:
+    case Opcode::vaesdm_vs: case Opcode::vaesdf_vs: case Opcode::vaesem_vs: case Opcode::vaesef_vs:
+    case Opcode::vaesz_vs: case Opcode::vaeskf1_vi: case Opcode::vaeskf2_vi:
+      k = VKind::aes, ok_host = host.aes;
+      break;
+    case Opcode::vghsh_vv: case Opcode::vgmul_vv:
+      k = VKind::ghash, ok_host = host.clmul;
+      break;
+    default: return false;
+  }
+  const unsigned n = p->nregs;
+  // SHA-512's element groups are 256 bits: two registers (LMUL >= 2).
+  const bool sha512 = k == VKind::sha512;
+  if (!ok_host || t.sew != (sha512 ? 64u : 32u) || t.lmul < (sha512 ? 1 : 0) || !aligned(d.rd, n)) return true;
+  auto overlaps = [&](unsigned r, unsigned rn) { return r < d.rd + n && d.rd < r + rn; };
+  const bool vs_form = d.op == Opcode::vaesdm_vs || d.op == Opcode::vaesdf_vs || d.op == Opcode::vaesem_vs ||
+                       d.op == Opcode::vaesef_vs || d.op == Opcode::vaesz_vs;
+  if (vs_form ? overlaps(d.rs2, 1) : !aligned(d.rs2, n)) return true;  // .vs: vs2's first group
+  if ((k == VKind::sha2 || sha512) && (!aligned(d.rs1, n) || overlaps(d.rs1, n) || overlaps(d.rs2, n))) return true;
+  if (d.op == Opcode::vghsh_vv && !aligned(d.rs1, n)) return true;
+  p->kind = k;
+  return true;
+}
+
+}  // namespace
 
 VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
   VPlan p;
@@ -306,9 +351,11 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
     p.tail_ok = wl <= 0;
     return p;
   }
+  if (crypto_plan(d, t, host, &p)) return p;
   VIop o;
   VSrc s;
   if (!int_op(d.op, &o, &s) || !(sews_of(o) & sew_bit)) return p;
+  if ((o == VIop::clmul || o == VIop::clmulh) && !host.clmul) return p;
   // Masked: integer element ops of one register (v0 is no destination then).
   if (!vm && (o >= VIop::seq || t.lmul > 0 || d.rd == 0)) return p;
   p.masked = !vm;
@@ -379,7 +426,8 @@ bool trans_vcsr_read(IrBlock& ir, GuestBlock& blk, const FrontendOptions& opt, c
 
 void trans_vector(IrBlock& ir, GuestBlock& blk, const FrontendOptions& opt, const DecodedInsn& d,
                   VBlockState& vs) {
-  const VecHost host{opt.host_sse41 && opt.vector_inline, opt.host_fma, opt.fp_dynamic_inline, opt.host_popcnt};
+  const VecHost host{opt.host_sse41 && opt.vector_inline, opt.host_fma, opt.fp_dynamic_inline, opt.host_popcnt,
+                     opt.host_clmul, opt.host_aes, opt.host_sha};
   VPlan p;
   uint64_t vtype = 0;
   if (d.op == Opcode::vsetvli || d.op == Opcode::vsetivli) {

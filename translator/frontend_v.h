@@ -53,12 +53,19 @@ enum class VKind : uint8_t {
   fminmax,  // vfmin/vfmax .vv/.vf (LMUL <= 1; NaN operands: the interpreter)
   fcvt,     // vfcvt.f.x.v, vfcvt.x.f.v, vfcvt.rtz.x.f.v at SEW 32 (LMUL <= 1)
   vcsr,     // csrr of vl, vtype or vlenb (csrrs/csrrc/csrrsi/csrrci with rs1 = 0)
+  // Vector crypto (backend_x86_vk.cpp), element groups of 4 x 32 bits, one
+  // register each (SEW 32, LMUL >= 1), unmasked (vm = 1 is in their encodings):
+  sha2,     // vsha2ms/vsha2ch/vsha2cl at SEW 32 (SHA-NI)
+  aes,      // vaesem/ef/dm/df .vv/.vs, vaesz.vs, vaeskf1/vaeskf2.vi (AES-NI)
+  ghash,    // vghsh.vv, vgmul.vv (PCLMULQDQ)
+  sha512,   // vsha2ms/ch/cl at SEW 64 (groups of 2 registers, LMUL >= 2): a direct call of the interpreter's code
 };
 
 // Integer element operations (VKind::ibin, imacc, icmp).
 enum class VIop : uint8_t {
   add, sub, rsub, and_, or_, xor_, sll, srl, sra, mul, minu, min, maxu, max,
   mulh, mulhu,  // high halves of the products (SEW 16: pmulhw/pmulhuw; 32: pmuldq/pmuludq)
+  clmul, clmulh,  // Zvbc's carry-less products at SEW 64 (PCLMULQDQ)
   macc, nmsac, madd, nmsub,
   seq, sne, sltu, slt, sleu, sle, sgtu, sgt,
   fadd, fsub, frsub, fmul, fdiv, frdiv,
@@ -93,6 +100,9 @@ struct VecHost {
   bool fma = false;    // FP fused multiply-adds
   bool fp_inline = false;  // frm has a host rounding mode (FP fast paths)
   bool popcnt = false;     // POPCNT (vcpop.m)
+  bool clmul = false;      // PCLMULQDQ (vclmul/vclmulh, vghsh/vgmul)
+  bool aes = false;        // AES-NI (Zvkned)
+  bool sha = false;        // SHA-NI (Zvknha at SEW 32)
 };
 
 // The plan for d under the known vtype (a supported one; vill excluded);

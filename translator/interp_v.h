@@ -117,6 +117,11 @@ bool step_int(VInsn& c);     // interp_v_int.cpp
 bool step_fp(VInsn& c);      // interp_v_fp.cpp
 bool step_perm(VInsn& c);    // interp_v_perm.cpp: masks, reductions, permutes
 bool step_crypto(VInsn& c);  // interp_v_crypto.cpp: Zvkned, Zvknh[ab], Zvkg
+// interp_v_crypto.cpp: vsha2ms/vsha2ch/vsha2cl d at SEW sew on the element
+// groups below vl/4, for the JIT's direct call (jit_vsha2), which has
+// checked what step_crypto would: a legal encoding for the vtype, vstart
+// = 0, vl a multiple of 4.
+void sha2_run(CpuState& s, const DecodedInsn& d, unsigned sew);
 // interp_v_mem.cpp: the bytes the load/store c would access now (element
 // order; fault-only-first stops at an unreadable element), for watchpoints.
 bool mem_ranges(const VInsn& c, MemAccess* out);

@@ -14,7 +14,8 @@
 // State byte order: an element group is little-endian, so its bytes are
 // the AES state in FIPS-197 input order (byte 4c+r is row r, column c) and
 // GHASH's 128-bit value with brev8 applied, as the spec defines them.
-// Owns: these semantics. Zvkt: no branch or table index here depends on
+// Owns: these semantics (sha2_run: the SHA-2 groups for the JIT's direct
+// call at SEW 64, backend_x86_vk.cpp). Zvkt: no branch or table index here depends on
 // the data (AES S-boxes are computed, GHASH multiplies with masks).
 #include <cstring>
 
@@ -149,43 +150,64 @@ u128 gf128_mul(u128 s, u128 h) {  // both already brev8'd
   return z;
 }
 
-// ---- SHA-2 (FIPS 180-4) at SEW 32 (SHA-256) or 64 (SHA-512) ----
-struct Sha {
-  unsigned sew;
-  uint64_t ror(uint64_t x, unsigned n) const { return trunc((x >> n) | (x << (sew - n)), sew); }
-  uint64_t sum0(uint64_t a) const { return sew == 32 ? ror(a, 2) ^ ror(a, 13) ^ ror(a, 22) : ror(a, 28) ^ ror(a, 34) ^ ror(a, 39); }
-  uint64_t sum1(uint64_t e) const { return sew == 32 ? ror(e, 6) ^ ror(e, 11) ^ ror(e, 25) : ror(e, 14) ^ ror(e, 18) ^ ror(e, 41); }
-  uint64_t sig0(uint64_t x) const { return sew == 32 ? ror(x, 7) ^ ror(x, 18) ^ (x >> 3) : ror(x, 1) ^ ror(x, 8) ^ (x >> 7); }
-  uint64_t sig1(uint64_t x) const { return sew == 32 ? ror(x, 17) ^ ror(x, 19) ^ (x >> 10) : ror(x, 19) ^ ror(x, 61) ^ (x >> 6); }
-};
+// ---- SHA-2 (FIPS 180-4) at SEW 32 (SHA-256, T = uint32_t) or 64 (SHA-512) ----
+template <typename T> T rotr(T x, unsigned n) { return static_cast<T>((x >> n) | (x << (sizeof(T) * 8 - n))); }
+template <typename T> T big_sigma0(T a) {
+  if constexpr (sizeof(T) == 4) return rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
+  else return rotr(a, 28) ^ rotr(a, 34) ^ rotr(a, 39);
+}
+template <typename T> T big_sigma1(T e) {
+  if constexpr (sizeof(T) == 4) return rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
+  else return rotr(e, 14) ^ rotr(e, 18) ^ rotr(e, 41);
+}
+template <typename T> T small_sigma0(T x) {
+  if constexpr (sizeof(T) == 4) return rotr(x, 7) ^ rotr(x, 18) ^ static_cast<T>(x >> 3);
+  else return rotr(x, 1) ^ rotr(x, 8) ^ static_cast<T>(x >> 7);
+}
+template <typename T> T small_sigma1(T x) {
+  if constexpr (sizeof(T) == 4) return rotr(x, 17) ^ rotr(x, 19) ^ static_cast<T>(x >> 10);
+  else return rotr(x, 19) ^ rotr(x, 61) ^ static_cast<T>(x >> 6);
+}
 
-void sha_group(VInsn& c, uint64_t g) {
-  const Sha h{c.sew};
-  const unsigned sew = c.sew;
-  auto el = [&](unsigned reg, unsigned k) { return eget(c.s, reg, sew, 4 * g + k); };
-  if (c.d.op == Opcode::vsha2ms_vv) {
-    uint64_t w[20];
-    for (unsigned k = 0; k < 4; ++k) w[k] = el(c.vd, k), w[12 + k] = el(c.vs1, k);
-    w[4] = el(c.vs2, 0), w[9] = el(c.vs2, 1), w[10] = el(c.vs2, 2), w[11] = el(c.vs2, 3);
-    for (unsigned t = 16; t < 20; ++t) w[t] = trunc(h.sig1(w[t - 2]) + w[t - 7] + h.sig0(w[t - 15]) + w[t - 16], sew);
-    for (unsigned k = 0; k < 4; ++k) eset(c.s, c.vd, sew, 4 * g + k, w[16 + k]);
+// Element group g (elements 4g..4g+3) of vsha2ms/vsha2ch/vsha2cl. The
+// sources are read whole before vd is written (the spec reserves vd's
+// overlaps with vs1 and vs2).
+template <typename T>
+void sha_group(CpuState& s, Opcode op, unsigned rd, unsigned rs1, unsigned rs2, uint64_t g) {
+  constexpr size_t kGroup = 4 * sizeof(T);
+  T vd[4], v1[4], v2[4];
+  uint8_t* dst = s.v + rd * kVlenb + g * kGroup;
+  std::memcpy(vd, dst, kGroup);
+  std::memcpy(v1, s.v + rs1 * kVlenb + g * kGroup, kGroup);
+  std::memcpy(v2, s.v + rs2 * kVlenb + g * kGroup, kGroup);
+  if (op == Opcode::vsha2ms_vv) {
+    // W[0..3] = vd, W[4], W[9..11] = vs2, W[12..15] = vs1; vd = W[16..19].
+    T w[20];
+    for (unsigned k = 0; k < 4; ++k) w[k] = vd[k], w[12 + k] = v1[k];
+    w[4] = v2[0], w[9] = v2[1], w[10] = v2[2], w[11] = v2[3];
+    for (unsigned t = 16; t < 20; ++t)
+      w[t] = static_cast<T>(small_sigma1(w[t - 2]) + w[t - 7] + small_sigma0(w[t - 15]) + w[t - 16]);
+    std::memcpy(dst, w + 16, kGroup);
     return;
   }
   // vsha2ch/vsha2cl: two rounds. {a,b,e,f} = vs2 and {c,d,g,h} = vd (the
   // first named is element 3); the message words (W+K) are vs1's elements
   // 2 and 3 (ch) or 0 and 1 (cl).
-  uint64_t a = el(c.vs2, 3), b = el(c.vs2, 2), e = el(c.vs2, 1), f = el(c.vs2, 0);
-  uint64_t cc = el(c.vd, 3), d = el(c.vd, 2), gg = el(c.vd, 1), hh = el(c.vd, 0);
-  const unsigned w0 = c.d.op == Opcode::vsha2ch_vv ? 2 : 0;
+  T a = v2[3], b = v2[2], e = v2[1], f = v2[0];
+  T c = vd[3], d = vd[2], gg = vd[1], h = vd[0];
+  const unsigned w0 = op == Opcode::vsha2ch_vv ? 2 : 0;
   for (unsigned r = 0; r < 2; ++r) {
-    const uint64_t t1 = trunc(hh + h.sum1(e) + ((e & f) ^ (~e & gg)) + el(c.vs1, w0 + r), sew);
-    const uint64_t t2 = trunc(h.sum0(a) + ((a & b) ^ (a & cc) ^ (b & cc)), sew);
-    hh = gg, gg = f, f = e, e = trunc(d + t1, sew), d = cc, cc = b, b = a, a = trunc(t1 + t2, sew);
+    const T t1 = static_cast<T>(h + big_sigma1(e) + ((e & f) ^ (static_cast<T>(~e) & gg)) + v1[w0 + r]);
+    const T t2 = static_cast<T>(big_sigma0(a) + ((a & b) ^ (a & c) ^ (b & c)));
+    h = gg, gg = f, f = e, e = static_cast<T>(d + t1), d = c, c = b, b = a, a = static_cast<T>(t1 + t2);
   }
-  eset(c.s, c.vd, sew, 4 * g + 3, a);
-  eset(c.s, c.vd, sew, 4 * g + 2, b);
-  eset(c.s, c.vd, sew, 4 * g + 1, e);
-  eset(c.s, c.vd, sew, 4 * g + 0, f);
+  const T out[4] = {f, e, b, a};
+  std::memcpy(dst, out, kGroup);
+}
+
+void sha_group(VInsn& c, uint64_t g) {
+  if (c.sew == 32) sha_group<uint32_t>(c.s, c.d.op, c.vd, c.vs1, c.vs2, g);
+  else sha_group<uint64_t>(c.s, c.d.op, c.vd, c.vs1, c.vs2, g);
 }
 
 enum class Kind { kAesVV, kAesVS, kAesKf, kSha, kGhsh, kGmul, kNone };
@@ -223,6 +245,13 @@ bool legal(const VInsn& c, Kind k) {
 }
 
 }  // namespace
+
+void sha2_run(CpuState& s, const DecodedInsn& d, unsigned sew) {
+  for (uint64_t g = 0; g < s.vl / 4; ++g) {
+    if (sew == 32) sha_group<uint32_t>(s, d.op, d.rd, d.rs1, d.rs2, g);
+    else sha_group<uint64_t>(s, d.op, d.rd, d.rs1, d.rs2, g);
+  }
+}
 
 bool step_crypto(VInsn& c) {
   const Kind k = kind_of(c.d.op);

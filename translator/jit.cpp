@@ -132,6 +132,8 @@ JitHostFeatures JitHostFeatures::detect() {
   f.popcnt = x.hasPOPCNT();
   f.pclmul = x.hasPCLMULQDQ();
   f.sse41 = x.hasSSE4_1();
+  f.aes = x.hasAESNI();
+  f.sha = x.hasSHA();
   return f;
 }
 
@@ -438,6 +440,8 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   fopt.host_clmul = host_.pclmul;
   fopt.host_sse41 = host_.sse41;
   fopt.host_popcnt = host_.popcnt;
+  fopt.host_aes = host_.aes;
+  fopt.host_sha = host_.sha;
   // Vector fast paths (frontend_v.h): the vtype this vCPU has now is the
   // guess for vector instructions before the block's first vsetvli.
   static const bool no_vector_inline = getenv("HART_JIT_NO_VECTOR") != nullptr;
@@ -498,6 +502,8 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   bopt.host_popcnt = host_.popcnt;
   bopt.host_pclmul = host_.pclmul;
   bopt.host_sse41 = host_.sse41;
+  bopt.host_aes = host_.aes;
+  bopt.host_sha = host_.sha;
   std::string err = emit_block(a, blk.ir, tb, data->helper_insns, bopt, &data->recovery, &data->pc_map);
   tb->pc_map = std::shared_ptr<const PcMap>(data, &data->pc_map);  // (owned by data)
   if (err.empty() && emit_errors.too_large) err = "block larger than the emit buffer";

@@ -27,6 +27,7 @@ namespace hart {
 struct JitHostFeatures {
   bool fma = false, bmi1 = false, bmi2 = false, lzcnt = false, popcnt = false, pclmul = false,
        sse41 = false;
+  bool aes = false, sha = false;  // AES-NI, SHA-NI (the vector crypto fast paths)
   // The host's, from CPUID (asmjit's CpuInfo); none of them when the
   // environment has HART_JIT_BASELINE_X86=1 (to run the fallbacks).
   static JitHostFeatures detect();

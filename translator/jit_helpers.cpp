@@ -8,6 +8,7 @@
 
 #include "translator/fp_ops.h"
 #include "translator/interp.h"
+#include "translator/interp_v.h"
 #include "translator/ir.h"
 
 namespace hart {
@@ -42,6 +43,8 @@ uint64_t jit_fminmax(CpuState* s, uint64_t a, uint64_t b, uint32_t aux) {
   s->fflags |= fl;
   return r;
 }
+
+void jit_vsha2(CpuState* s, const DecodedInsn* d) { v::sha2_run(*s, *d, 64); }
 
 void jit_call_interp(CpuState* s, const DecodedInsn* d) {
   uint32_t m = _mm_getcsr();

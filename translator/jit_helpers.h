@@ -14,6 +14,12 @@ namespace hart {
 // rounding mode of the (possibly new) frm.
 void jit_call_interp(CpuState* state, const DecodedInsn* insn);
 
+// vsha2ms/vsha2ch/vsha2cl at SEW 64 (SHA-512, no host instruction): the
+// interpreter's semantics called directly from inline code that checked
+// the vtype, vstart = 0 and vl % 4 = 0 (backend_x86_vk.cpp), without the
+// interpreter's decode and dispatch. Integer code: MXCSR is left alone.
+void jit_vsha2(CpuState* state, const DecodedInsn* insn);
+
 // The RISC-V result of an FP -> integer fcvt (aux: IrFcvt bits of the IR
 // op; bits: the operand, a single in the low 32 bits) for the cases inline
 // code leaves to it; accrues the flags in fflags (fp_ops is integer code:

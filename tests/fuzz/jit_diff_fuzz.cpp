@@ -11,8 +11,10 @@
 // self-loops whose trip count the block sets (unrolled: KnownRegs), and
 // if-conversion shapes whose branch tests a compare only the selects read
 // (fused into cmp/test + cmov: ir_fuse_compares), and self-loops with up
-// to three side exits (some with bodies past 256 instructions).
-//   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults|vector|loops|ifconv|words|unroll|fuse|exits]
+// to three side exits (some with bodies past 256 instructions), and
+// vector crypto streams (Zvkned, Zvknh, Zvkg, Zvbc: the JIT's AES-NI,
+// SHA-NI and PCLMULQDQ paths, vl/vstart cases and reserved encodings).
+//   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults|vector|loops|ifconv|words|unroll|fuse|exits|crypto]
 // Prints the first mismatch (seed, what differs and the disassembled stream;
 // rerun with --first-seed SEED --length L to reproduce) and exits 1, or a
 // summary and exits 0.
@@ -34,7 +36,7 @@ int main(int argc, char** argv) {
     else if (!strcmp(argv[i], "--length")) len = static_cast<unsigned>(atoi(argv[i + 1]));
     else if (!strcmp(argv[i], "--mode")) mode = argv[i + 1];
     else {
-      fprintf(stderr, "usage: jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults|vector|loops|ifconv|words|unroll|fuse|exits]\n");
+      fprintf(stderr, "usage: jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults|vector|loops|ifconv|words|unroll|fuse|exits|crypto]\n");
       return 2;
     }
   }
@@ -60,13 +62,16 @@ int main(int argc, char** argv) {
                        : !strcmp(mode, "faults") ? 2 : !strcmp(mode, "vector") ? 3
                        : !strcmp(mode, "loops") ? 4 : !strcmp(mode, "ifconv") ? 5
                        : !strcmp(mode, "words") ? 6 : !strcmp(mode, "unroll") ? 7
-                       : !strcmp(mode, "fuse") ? 8 : !strcmp(mode, "exits") ? 9 : static_cast<int>(seed % 10);
+                       : !strcmp(mode, "fuse") ? 8 : !strcmp(mode, "exits") ? 9
+                       : !strcmp(mode, "crypto") ? 10 : static_cast<int>(seed % 11);
       o.fused_conds = kind == 8;  // if-conversion shapes whose compares fuse into the selects
       o.multi_exit = kind == 9;   // self-loops with several side exits, some bodies past 256
+      o.crypto = kind == 10;  // vector crypto streams (reserved encodings end them on both sides)
       if (kind == 8) kind = 5;
       if (kind == 9) kind = 4;
       o.if_shapes = kind == 5;  // if-conversion shapes: streams and (every other seed) loops
-      o.branches = kind != 1 && kind != 4 && kind != 7 && !(kind == 3 && seed % 3 == 0) && !(kind == 5 && seed % 2);
+      o.branches = kind != 1 && kind != 4 && kind != 7 && !(kind == 3 && seed % 3 == 0) && !(kind == 5 && seed % 2) &&
+                   !(kind == 10 && seed % 3 == 0);
       o.faults = kind == 2 || (kind == 3 && seed % 2) || (kind == 4 && seed % 4 == 0) || (kind == 5 && seed % 5 == 0) ||
                  (kind == 7 && seed % 3 == 0);
       o.vector = kind == 3;
@@ -83,7 +88,7 @@ int main(int argc, char** argv) {
         hart::diff::run_case(*j, seed, n, &listing, o);
         printf("MISMATCH %s (length %u%s%s)\n%s", r.what.c_str(), n,
                j == base_jit.get() ? ", baseline x86-64: HART_JIT_BASELINE_X86=1" : "",
-               o.fused_conds ? ", fused-compare case (--mode fuse)" : o.multi_exit ? ", multi-exit loop case (--mode exits)" : o.if_shapes ? ", if-conversion case (--mode ifconv)" : o.const_trip ? ", unrolled loop case (--mode unroll)" : o.words ? ", word case (--mode words)" : o.loop ? ", loop case (--mode loops)" : o.faults ? ", fault case" : o.branches ? "" : ", no branches",
+               o.crypto ? ", crypto case (--mode crypto)" : o.fused_conds ? ", fused-compare case (--mode fuse)" : o.multi_exit ? ", multi-exit loop case (--mode exits)" : o.if_shapes ? ", if-conversion case (--mode ifconv)" : o.const_trip ? ", unrolled loop case (--mode unroll)" : o.words ? ", word case (--mode words)" : o.loop ? ", loop case (--mode loops)" : o.faults ? ", fault case" : o.branches ? "" : ", no branches",
                listing.c_str());
         return 1;
       }

@@ -305,6 +305,8 @@ struct CaseOptions {
   bool const_trip = false;
   bool words = false;    // 32-bit word arithmetic on a few registers (make_word_insn)
   bool few_mem = false;  // words: loads and stores 16 times rarer (blocks of pure ALU code)
+  bool crypto = false;   // vector crypto streams (make_crypto_word)
+  bool crypto_reserved = false;  // with crypto: reserved cases too (set per case by run_case_body)
 };
 // In fault cases: s0 points 128 bytes before the end of the data page, a2
 // 128 bytes before the end of the address space (its last page is mapped
@@ -317,6 +319,7 @@ struct Result {
   bool ok = true;
   std::string what;  // the first difference
   bool fault = false;  // both ended in the same memory fault
+  bool illegal = false;  // both ended at the same reserved encoding (crypto cases)
   FaultKind fault_kind = FaultKind::Unmapped;
 };
 
@@ -423,6 +426,57 @@ inline uint32_t make_vector_word(std::mt19937_64& rng, uint64_t vtype) {
     w = (w & ~(0x1fu << 15)) | kBases[rng() % 3] << 15;
   if (op == Opcode::vsetvli) w = (w & ~(0x7ffu << 20)) | static_cast<uint32_t>(vtype) << 20;
   if (op == Opcode::vsetivli) w = (w & ~(0x3ffu << 20)) | static_cast<uint32_t>(vtype) << 20;
+  return w;
+}
+
+// Vector crypto cases (CaseOptions::crypto): the vtype is SEW 32 at LMUL
+// 1..8 (the element groups of Zvkned/Zvknha/Zvkg) or SEW 64 (Zvbc,
+// SHA-512); vl starts at a multiple of 4. The stream: Zvkned/Zvknh/Zvkg/
+// Zvbc instructions with random fields (three times in four vd, vs1 and vs2
+// aligned to the register group, sometimes vs2 = vd, vaeskf* with any
+// round number), vsetvli/vsetivli of the case's vtype (AVL a multiple of
+// 4 up to 32, or VLMAX), csrwi vstart (0 or multiples of 4: the
+// interpreter's partial runs), and a few inline vxor.vv, vle32.v and
+// vse32.v around them (the register cache). A quarter of the cases also
+// test the reserved cases: the vtype may be a reserved one (SEW 32 at LMUL
+// 1/2, SEW 8), AVLs and vstart values that are not multiples of 4 come in,
+// and an instruction the interpreter finds reserved for the vtype is kept
+// one time in 16; both sides then end at the first reserved instruction
+// with an illegal instruction.
+inline uint64_t crypto_vtype(std::mt19937_64& rng, bool reserved) {
+  static const uint64_t kVt[] = {0x10, 0x10, 0x11, 0x12, 0x13, 0x18, 0x19, 0x1a, 0x17, 0x00};
+  return kVt[rng() % (sizeof kVt / sizeof kVt[0] - (reserved ? 0 : 2))] | (rng() % 4) << 6;
+}
+inline uint32_t make_crypto_word(std::mt19937_64& rng, uint64_t vtype, bool reserved) {
+  static const Opcode kOps[] = {
+      Opcode::vsha2ms_vv, Opcode::vsha2ch_vv, Opcode::vsha2cl_vv, Opcode::vsha2ch_vv, Opcode::vsha2cl_vv,
+      Opcode::vaesem_vv, Opcode::vaesem_vs, Opcode::vaesef_vv, Opcode::vaesef_vs, Opcode::vaesdm_vv,
+      Opcode::vaesdm_vs, Opcode::vaesdf_vv, Opcode::vaesdf_vs, Opcode::vaesz_vs, Opcode::vaeskf1_vi,
+      Opcode::vaeskf2_vi, Opcode::vghsh_vv, Opcode::vgmul_vv, Opcode::vclmul_vv, Opcode::vclmul_vx,
+      Opcode::vclmulh_vv, Opcode::vclmulh_vx};
+  const int lmul = v::vtype_of(vtype).lmul;
+  const uint32_t group = lmul > 0 ? (1u << lmul) - 1 : 0;
+  const unsigned pick = static_cast<unsigned>(rng() % 24);
+  if (pick < 3) {  // vsetivli / vsetvli rd, x0 (VLMAX) of the case's vtype
+    const uint32_t avl = reserved && rng() % 8 == 0 ? rng() % 32 : 4 * (rng() % 9);
+    const uint32_t rd = rng() % 2 ? 0 : 5 + rng() % 3;
+    if (pick < 2) return 0xc0007057u | static_cast<uint32_t>(vtype) << 20 | avl << 15 | rd << 7;
+    return 0x00007057u | static_cast<uint32_t>(vtype) << 20 | (rd ? rd : 5) << 7;
+  }
+  if (pick == 3) {  // csrrwi x0, vstart, uimm
+    const uint32_t imm = rng() % 2 ? 0 : reserved && rng() % 2 ? rng() % 32 : 4 * (rng() % 4);
+    return 0x00805073u | imm << 15;
+  }
+  uint32_t w = static_cast<uint32_t>(rng());
+  const Opcode op = pick == 4 ? Opcode::vxor_vv : pick == 5 ? (rng() % 2 ? Opcode::vle32_v : Opcode::vse32_v)
+                                                            : kOps[rng() % (sizeof kOps / sizeof kOps[0])];
+  const InsnInfo& in = insn_info(op);
+  w = (w & ~in.mask) | in.match;
+  if (op == Opcode::vle32_v || op == Opcode::vse32_v) w = (w & ~(0x1fu << 15)) | kBase << 15;
+  if (op != Opcode::vclmul_vx && op != Opcode::vclmulh_vx) w |= 1u << 25;  // unmasked (Zvbc: mostly)
+  else if (rng() % 4) w |= 1u << 25;
+  if (rng() % 4) w &= ~(group << 7 | (op == Opcode::vle32_v || op == Opcode::vse32_v ? 0 : group << 15) | group << 20);
+  if (rng() % 6 == 0) w = (w & ~(0x1fu << 20)) | ((w >> 7) & 0x1f) << 20;  // vs2 = vd
   return w;
 }
 
@@ -553,6 +607,15 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       continue;
     }
     uint32_t w = static_cast<uint32_t>(rng());
+    if (opts.crypto) {
+      w = make_crypto_word(rng, vtype, opts.crypto_reserved);
+      const DecodedInsn d = decode(w);
+      if (d.op == Opcode::illegal) continue;
+      if ((d.info().flags & kVector) && !vector_legal(d, vtype, frm) && (!opts.crypto_reserved || rng() % 16))
+        continue;
+      slots.push_back(Slot{w, d.len});
+      continue;
+    }
     if (opts.vector && rng() % 64 == 0) {
       // csrr rd, vl/vtype/vlenb (inline reads: frontend_v.h's vcsr)
       unsigned rd = rng() % 32;
@@ -725,9 +788,15 @@ inline Result run_case_body(Jit& jit, uint64_t seed, unsigned len, std::string* 
                             const CaseOptions& opts) {
   std::mt19937_64 rng(seed);
   uint64_t vt;
-  do vt = rng() & 0xff; while (!v::vtype_supported(vt));
+  CaseOptions copts = opts;
+  if (opts.crypto) {
+    copts.crypto_reserved = rng() % 4 == 0;
+    vt = crypto_vtype(rng, copts.crypto_reserved);
+  } else {
+    do vt = rng() & 0xff; while (!v::vtype_supported(vt));
+  }
   const uint32_t frm = static_cast<uint32_t>(rng() % 5);
-  std::vector<uint8_t> code = make_stream(rng, len, listing, opts, vt, frm);
+  std::vector<uint8_t> code = make_stream(rng, len, listing, copts, vt, frm);
   const uint32_t ecall = 0x00000073;
   code.insert(code.end(), reinterpret_cast<const uint8_t*>(&ecall),
               reinterpret_cast<const uint8_t*>(&ecall) + 4);
@@ -792,7 +861,7 @@ inline Result run_case_body(Jit& jit, uint64_t seed, unsigned len, std::string* 
       }
       memcpy(init.v + off, &e, 8);
     }
-  v::set_vtype_vl(init, vt, rng() % 80);
+  v::set_vtype_vl(init, vt, opts.crypto ? 4 * (rng() % 20) : rng() % 80);
   init.vxrm = static_cast<uint32_t>(rng() % 4);
   std::vector<uint8_t> data(kDataSize);
   for (auto& b : data) b = static_cast<uint8_t>(rng());
@@ -840,7 +909,8 @@ inline Result run_case_body(Jit& jit, uint64_t seed, unsigned len, std::string* 
       << std::dec << static_cast<int>(b.exit_reason) << " at pc " << std::hex << b.pc << ")";
     return differ(o.str());
   }
-  if (r != ExitReason::Ecall &&
+  // (Crypto cases may end at a reserved encoding, on both sides alike.)
+  if (r != ExitReason::Ecall && !(opts.crypto && r == ExitReason::IllegalInsn) &&
       (r != ExitReason::MemFault || a.fault_addr != b.fault_addr || a.fault_kind != b.fault_kind ||
        a.fault_is_write != b.fault_is_write)) {
     std::ostringstream o;
@@ -878,6 +948,7 @@ inline Result run_case_body(Jit& jit, uint64_t seed, unsigned len, std::string* 
   im.as->read(kData, db.data(), kDataSize);
   if (da != db) return differ("memory");
   res.fault = r == ExitReason::MemFault;
+  res.illegal = r == ExitReason::IllegalInsn;
   res.fault_kind = a.fault_kind;
   if (opts.faults) {
     std::vector<uint8_t> ta(0x1000), tb(0x1000);

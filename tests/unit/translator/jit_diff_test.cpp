@@ -15,6 +15,7 @@
 
 #include "tests/unit/translator/jit_diff.h"
 #include "translator/frontend.h"
+#include "translator/frontend_v.h"
 #include "translator/ir_opt.h"
 
 namespace hart {
@@ -137,6 +138,72 @@ TEST(JitDifferential, VectorStreamsMatchInterpreter) {
     diff::Result r = diff::run_case(*jit, seed, 200, nullptr, o);
     ASSERT_TRUE(r.ok) << r.what;
   }
+}
+
+// Vector crypto streams (jit_diff.h's make_crypto_word): Zvkned, Zvknha/b,
+// Zvkg and Zvbc with random registers at SEW 32 LMUL 1..8, SEW 64 and
+// reserved vtypes, vl often below VLMAX (multiples of 4 or not), vstart
+// set between them; inline on AES-NI/SHA-NI/PCLMULQDQ where the host has
+// them (backend_x86_vk.cpp), the interpreter's paths otherwise, and with
+// baseline x86-64 (all through the interpreter). Most streams must reach
+// their end: the reserved cases stay a minority.
+TEST(JitDifferential, VectorCryptoMatchesInterpreter) {
+  std::string err;
+  JitHostFeatures none;
+  auto jit = Jit::create(&err);
+  auto base = Jit::create(&err, &none);
+  ASSERT_TRUE(jit && base) << err;
+  int ended = 0, reserved = 0;
+  for (uint64_t seed = 4100001; seed <= 4100800; ++seed) {
+    diff::CaseOptions o;
+    o.crypto = true;
+    o.branches = seed % 3 != 0;
+    diff::Result r = diff::run_case(seed % 4 ? *jit : *base, seed, 120, nullptr, o);
+    ASSERT_TRUE(r.ok) << r.what;
+    (r.illegal ? reserved : ended)++;
+  }
+  EXPECT_GE(ended, 300);
+  EXPECT_GE(reserved, 100);
+}
+
+// The crypto rows are planned inline only with the host instructions they
+// need and only where the interpreter would run them (SEW 32, LMUL >= 1,
+// aligned groups, none of the reserved overlaps).
+TEST(VecPlan, CryptoInlineOnlyWhereLegalAndHostHasIt) {
+  VecHost all{true, true, true, true, true, true, true};
+  auto kind = [](uint32_t w, uint64_t vtype, const VecHost& h) { return vec_plan(decode(w), vtype, h).kind; };
+  auto vv = [](uint32_t match, unsigned vd, unsigned vs2, unsigned vs1) {
+    return match | vd << 7 | vs1 << 15 | vs2 << 20;
+  };
+  const uint32_t sha2ch = 0xba002077, aesem_vv = 0xa2012077, aesdm_vs = 0xa6002077, ghsh = 0xb2002077;
+  EXPECT_EQ(kind(vv(sha2ch, 1, 2, 3), 0x10, all), VKind::sha2);            // e32, m1
+  EXPECT_EQ(kind(vv(sha2ch, 4, 8, 12), 0x12, all), VKind::sha2);           // e32, m4
+  EXPECT_EQ(kind(vv(sha2ch, 4, 6, 12), 0x12, all), VKind::none);           // vs2 misaligned
+  EXPECT_EQ(kind(vv(sha2ch, 1, 1, 3), 0x10, all), VKind::none);            // vd = vs2: reserved
+  EXPECT_EQ(kind(vv(sha2ch, 1, 2, 3), 0x17, all), VKind::none);            // LMUL 1/2: reserved
+  EXPECT_EQ(kind(vv(sha2ch, 2, 4, 6), 0x19, all), VKind::sha512);          // SHA-512, e64 m2: a direct call
+  EXPECT_EQ(kind(vv(sha2ch, 2, 4, 6), 0x18, all), VKind::none);            // e64 m1: reserved (EGW 256)
+  EXPECT_EQ(kind(vv(sha2ch, 2, 3, 6), 0x19, all), VKind::none);            // vd = vs2's group: reserved
+  VecHost no_sha = all;
+  no_sha.sha = false;
+  EXPECT_EQ(kind(vv(sha2ch, 1, 2, 3), 0x10, no_sha), VKind::none);
+  EXPECT_EQ(kind(vv(aesem_vv, 1, 1, 0), 0x10, all), VKind::aes);           // key = state: allowed
+  EXPECT_EQ(kind(vv(aesdm_vs, 4, 9, 0), 0x12, all), VKind::aes);           // .vs: any vs2 outside vd
+  EXPECT_EQ(kind(vv(aesdm_vs, 4, 5, 0), 0x12, all), VKind::none);          // .vs: vs2 in vd's group
+  VecHost no_aes = all;
+  no_aes.aes = false;
+  EXPECT_EQ(kind(vv(aesem_vv, 1, 2, 0), 0x10, no_aes), VKind::none);
+  EXPECT_EQ(kind(vv(ghsh, 2, 4, 6), 0x11, all), VKind::ghash);
+  EXPECT_EQ(kind(vv(ghsh, 2, 4, 7), 0x11, all), VKind::none);              // vs1 misaligned
+  VecHost no_clmul = all;
+  no_clmul.clmul = false;
+  EXPECT_EQ(kind(vv(ghsh, 2, 4, 6), 0x11, no_clmul), VKind::none);
+  const uint32_t vclmul_vv = 0x32002057;  // vm = 1
+  VPlan p = vec_plan(decode(vv(vclmul_vv, 2, 4, 6)), 0x19, all);  // e64, m2
+  EXPECT_EQ(p.kind, VKind::ibin);
+  EXPECT_EQ(p.op, VIop::clmul);
+  EXPECT_EQ(kind(vv(vclmul_vv, 2, 4, 6), 0x11, all), VKind::none);         // SEW 32: reserved
+  EXPECT_EQ(kind(vv(vclmul_vv, 2, 4, 6), 0x19, no_clmul), VKind::none);
 }
 
 // Self-loop blocks (backend_x86_loop.cpp): random integer bodies with far
