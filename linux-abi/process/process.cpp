@@ -229,6 +229,7 @@ std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::str
   p->pid_ = allocate_process_vpid();
   p->claimed_pid_ = true;
   p->fds_.set_lock_owner(p->pid_);
+  p->fds_.set_charge(p->tree_->host_fds);
   p->fds_.init_stdio();
   init_rlimits(p->rlimits);
   std::lock_guard<std::mutex> lock(g_tree_mutex);

@@ -90,6 +90,9 @@ struct ProcessTree {
   std::atomic<uint32_t> audit_sessions{0};  // the last audit session number given (loginuid writes)
   std::atomic<int> threads{0};            // host threads running guest threads
   std::atomic<bool> dying{false};         // frozen: fork and clone fail (EAGAIN)
+  // Host fds of guest fds this launch holds (FdTable::set_charge, capped
+  // by set_host_fd_limits' launch share).
+  std::shared_ptr<std::atomic<int>> host_fds = std::make_shared<std::atomic<int>>(0);
   std::atomic<uint64_t> ended_cpu_ns{0};  // CPU time of guest threads that have ended
   // Translation counters of address spaces that are gone (TbCache::Stats).
   std::atomic<uint64_t> ended_translated{0}, ended_reused{0}, ended_invalidated{0},
