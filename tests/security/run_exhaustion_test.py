@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
-"""tests/security/run_exhaustion_test.py — one launch exhausting what hartd
-shares between launches must hurt only itself.
+"""tests/security/run_exhaustion_test.py — one launch taking all it may of
+what hartd shares between launches must hurt only itself.
 
-File descriptors: hartd runs with RLIMIT_NOFILE 2048 and a hostile launch
-(fd_hog.c) forks children that open files until refused, more than the
-whole table holds. hartd keeps the top of its table for itself and lets
-one launch hold a quarter of the rest (fd_table.h): the hog's children
-must be refused with ENFILE (Linux's answer when the system's file table
-is full) or EMFILE (their own limit), and at least one with ENFILE. While
-the hog holds its fds, a new control connection must be answered and a
-new launch must start, run and open a file, and hartd must survive.
+Each round runs a hartd with a small table of what is exhausted and a
+hostile launch (hog.c) that takes more than the whole of it and holds it.
+Meanwhile a new control connection must be answered and a new launch (the
+bystander) must start, open a file and start a thread; the hog must have
+been refused with Linux's errno for a full table, and hartd must survive.
+
+- fds: hartd under RLIMIT_NOFILE 2048; the hog's children open files. hartd
+  keeps the top of its table for itself and lets one launch hold a quarter
+  of the rest (fd_table.h): the children are refused with ENFILE (Linux's
+  answer when the system's file table is full) or EMFILE (their own
+  limit), at least one with ENFILE.
+- threads: hartd --max-threads 256; the hog starts threads. One launch may
+  hold a quarter of the daemon's threads (process.h): EAGAIN.
 
     run_exhaustion_test.py HARTD CLIENT_SCRIPTS_DIR SECURITY_BIN_DIR
 """
@@ -20,38 +25,47 @@ import sys
 import sec_daemon
 
 
-def fd_exhaustion(hartd, hartd_client, bins):
+def round_of(name, hartd, hartd_client, hog, hartd_options, hog_args, judge):
     failures = []
-    hog = os.path.join(bins, "fd_hog.static")
-    with sec_daemon.running(hartd, hartd_client, "hart-exh-", nofile=2048) as h:
+    with sec_daemon.running(hartd, hartd_client, "hart-exh-", **hartd_options) as h:
         c = hartd_client.Client(h.sock, timeout=30)
         done = os.path.join(h.tmp, "done")
-        hpid = c.request("launch", argv=[hog, done, "4"], stdout="capture", stderr="capture")["pid"]
-        held = sec_daemon.lines_of(c, hpid, 2)[1]
-        print(held)
-        words = held.split()  # hog N fds, EMFILE a, ENFILE b, other c
-        if words[-1] != "0" or words[-3].rstrip(",") == "0":
-            failures.append("the hog was not refused with ENFILE alone: " + held)
+        hpid = c.request("launch", argv=[hog, hog_args[0], done, *hog_args[1:]],
+                         stdout="capture", stderr="capture")["pid"]
+        held = sec_daemon.lines_of(c, hpid, 1)[0]
+        print(f"{name}: {held}")
+        if why := judge(held.split()):
+            failures.append(f"{name}: {why}: {held}")
         try:
             c2 = hartd_client.Client(h.sock, timeout=10)
             c2.request("hello")
-            bpid = c2.request("launch", argv=[hog, done, "0"], stdout="capture",
+            bpid = c2.request("launch", argv=[hog, "bystander"], stdout="capture",
                               stderr="capture")["pid"]
             out, err, ev = sec_daemon.run_to_end(c2, bpid)
-            print("bystander:", out.strip(), err.strip(), ev)
-            if ev.get("exit_code") != 0 or not out.startswith("open: "):
-                failures.append(f"the bystander launch failed: {out!r} {ev}")
+            print(f"{name}: bystander {out.split()} {err.strip()} {ev}")
+            if out.split() != ["open:", "ok", "thread:", "ok"] or ev.get("exit_code") != 0:
+                failures.append(f"{name}: the bystander launch failed: {out!r} {ev}")
             c2.close()
         except (hartd_client.DaemonError, hartd_client.RequestError) as e:
-            failures.append(f"hartd does not serve others while a launch holds its fds: {e}")
+            failures.append(f"{name}: hartd does not serve others while a launch holds it all: {e}")
         open(done, "w").close()
         _, _, ev = sec_daemon.run_to_end(c, hpid)
         if ev.get("exit_code") != 0:
-            failures.append(f"hog status {ev}")
+            failures.append(f"{name}: hog status {ev}")
         c.close()
         if h.proc.poll() is not None:
-            failures.append(f"hartd died: {h.proc.returncode}")
-    return failures, h
+            failures.append(f"{name}: hartd died: {h.proc.returncode}")
+    if failures:
+        print("hartd log:\n" + h.log_text[-4000:])
+    return failures
+
+
+def judge_fds(w):  # hog N fds, EMFILE a, ENFILE b, other c
+    return "" if w[-1] == "0" and w[-3].rstrip(",") != "0" else "not refused with ENFILE alone"
+
+
+def judge_threads(w):  # hog N threads, EAGAIN a, other b
+    return "" if w[-1] == "0" and int(w[1]) < 256 else "not refused with EAGAIN within the limit"
 
 
 def main():
@@ -60,8 +74,15 @@ def main():
     sys.path.insert(0, os.path.abspath(scripts))
     import hartd_client
 
-    failures, h = fd_exhaustion(hartd, hartd_client, bins)
-    return sec_daemon.verdict(failures, h, "exhaustion stays with its launch")
+    hog = os.path.join(bins, "hog.static")
+    failures = round_of("fds", hartd, hartd_client, hog, {"nofile": 2048}, ["fds", "4"], judge_fds)
+    failures += round_of("threads", hartd, hartd_client, hog, {"args": ["--max-threads", "256"]},
+                         ["threads"], judge_threads)
+    if failures:
+        print("FAILED: " + "; ".join(failures))
+        return 1
+    print("exhaustion stays with its launch")
+    return 0
 
 
 if __name__ == "__main__":

@@ -21,14 +21,15 @@ class Hartd:
 
 
 @contextlib.contextmanager
-def running(hartd, client_module, prefix, nofile=None):
-    """hartd --foreground on tmp/hartd.sock, answering when entered; with
-    nofile, its RLIMIT_NOFILE (soft and hard) is that."""
+def running(hartd, client_module, prefix, nofile=None, args=()):
+    """hartd --foreground on tmp/hartd.sock with more options `args`,
+    answering when entered; with nofile, its RLIMIT_NOFILE (soft and hard)
+    is that."""
     tmp = tempfile.mkdtemp(prefix=prefix)
     sock = os.path.join(tmp, "hartd.sock")
     log = os.path.join(tmp, "hartd.log")
     limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))) if nofile else None
-    proc = subprocess.Popen([hartd, "--socket", sock, "--foreground", "--log-file", log],
+    proc = subprocess.Popen([hartd, "--socket", sock, "--foreground", "--log-file", log, *args],
                             stdin=subprocess.DEVNULL, preexec_fn=limit)
     h = Hartd(proc, sock, tmp)
     try:

@@ -1,0 +1,98 @@
+// tests/security/hog.c — a guest that takes all it may of what hartd shares
+// between launches, for the exhaustion suite (run_exhaustion_test.py).
+//
+//   hog fds DONE_FILE KIDS   forks KIDS children that each open /dev/null
+//                            until refused; prints "hog N fds, EMFILE a,
+//                            ENFILE b, other c"
+//   hog threads DONE_FILE    starts threads until refused; prints
+//                            "hog N threads, EAGAIN a, other b"
+//   hog bystander            opens a file and starts a thread; prints
+//                            "open: ok|why" and "thread: ok|why"
+//
+// A hog holds what it took until DONE_FILE appears (or 60 s pass).
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void hold(const char* done) {
+  struct timespec ts = {0, 10 * 1000 * 1000};
+  for (int i = 0; i < 6000 && access(done, F_OK) != 0; ++i) nanosleep(&ts, NULL);
+}
+
+static void* sleeper(void* arg) {
+  hold(arg);
+  return NULL;
+}
+
+static int fds(const char* done, int kids) {
+  int made = 0;
+  int p[2];
+  if (pipe(p) != 0) return 101;
+  for (int k = 0; k < kids; ++k) {
+    pid_t c = fork();
+    if (c < 0) break;
+    ++made;
+    if (c != 0) continue;
+    close(p[0]);
+    int n = 0;
+    while (open("/dev/null", O_RDONLY) >= 0) ++n;
+    dprintf(p[1], "%d %d\n", n, errno);
+    close(p[1]);
+    hold(done);
+    _exit(0);
+  }
+  close(p[1]);
+  FILE* f = fdopen(p[0], "r");
+  long total = 0;
+  int n, e, emfile = 0, enfile = 0, other = 0;
+  for (int k = 0; k < made && fscanf(f, "%d %d", &n, &e) == 2; ++k) {
+    total += n;
+    if (e == EMFILE) ++emfile;
+    else if (e == ENFILE) ++enfile;
+    else ++other;
+  }
+  printf("hog %ld fds, EMFILE %d, ENFILE %d, other %d\n", total, emfile, enfile, other);
+  fflush(stdout);
+  while (wait(NULL) > 0) {
+  }
+  return 0;
+}
+
+static int threads(const char* done) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 64 * 1024);
+  int n = 0, e;
+  pthread_t t;
+  while ((e = pthread_create(&t, &attr, sleeper, (void*)done)) == 0) ++n;
+  printf("hog %d threads, EAGAIN %d, other %d\n", n, e == EAGAIN, e != EAGAIN);
+  fflush(stdout);
+  hold(done);
+  _exit(0);
+}
+
+static int bystander(void) {
+  int fd = open("/dev/null", O_RDONLY);
+  printf("open: %s\n", fd >= 0 ? "ok" : strerror(errno));
+  pthread_t t;
+  int e = pthread_create(&t, NULL, sleeper, "/");
+  if (e == 0) pthread_join(t, NULL);
+  printf("thread: %s\n", e == 0 ? "ok" : strerror(e));
+  return 0;
+}
+
+int main(int argc, char** argv) {
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  if (argc >= 4 && strcmp(argv[1], "fds") == 0) return fds(argv[2], atoi(argv[3]));
+  if (argc >= 3 && strcmp(argv[1], "threads") == 0) return threads(argv[2]);
+  if (argc >= 2 && strcmp(argv[1], "bystander") == 0) return bystander();
+  fprintf(stderr, "usage: hog fds DONE KIDS | hog threads DONE | hog bystander\n");
+  return 100;
+}
