@@ -8,6 +8,12 @@
 //                            "hog N threads, EAGAIN a, other b"
 //   hog bystander            opens a file and starts a thread; prints
 //                            "open: ok|why" and "thread: ok|why"
+//   hog buffers              asks system calls that take a length for
+//                            1 GiB buffers (recvmsg's and sendmsg's control
+//                            data, SIOCGIFCONF), in untouched memory, and
+//                            prints each errno (or "ok"); Linux: recvmsg
+//                            EAGAIN, sendmsg ENOBUFS (past optmem_max),
+//                            SIOCGIFCONF ok
 //
 // A hog holds what it took until DONE_FILE appears (or 60 s pass).
 #define _GNU_SOURCE
@@ -17,6 +23,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -88,11 +98,30 @@ static int bystander(void) {
   return 0;
 }
 
+static const char* outcome(long r) { return r >= 0 ? "ok" : strerrorname_np(errno); }
+
+static int buffers(void) {
+  size_t len = (size_t)1 << 30;
+  char* big = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  int sv[2];
+  if (big == MAP_FAILED || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) return 101;
+  char byte = 'x';
+  struct iovec iov = {&byte, 1};
+  struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = big, .msg_controllen = len};
+  printf("recvmsg: %s\n", outcome(recvmsg(sv[1], &m, MSG_DONTWAIT)));
+  printf("sendmsg: %s\n", outcome(sendmsg(sv[0], &m, 0)));
+  int s = socket(AF_INET, SOCK_DGRAM, 0);
+  struct ifconf ifc = {.ifc_len = (int)(len - 1), .ifc_buf = big};
+  printf("SIOCGIFCONF: %s\n", outcome(ioctl(s, SIOCGIFCONF, &ifc)));
+  return 0;
+}
+
 int main(int argc, char** argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc >= 4 && strcmp(argv[1], "fds") == 0) return fds(argv[2], atoi(argv[3]));
   if (argc >= 3 && strcmp(argv[1], "threads") == 0) return threads(argv[2]);
   if (argc >= 2 && strcmp(argv[1], "bystander") == 0) return bystander();
-  fprintf(stderr, "usage: hog fds DONE KIDS | hog threads DONE | hog bystander\n");
+  if (argc >= 2 && strcmp(argv[1], "buffers") == 0) return buffers();
+  fprintf(stderr, "usage: hog fds DONE KIDS | hog threads DONE | hog bystander | hog buffers\n");
   return 100;
 }

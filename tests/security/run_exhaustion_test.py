@@ -16,6 +16,11 @@ been refused with Linux's errno for a full table, and hartd must survive.
 - threads: hartd --max-threads 256; the hog starts threads. One launch may
   hold a quarter of the daemon's threads (process.h): EAGAIN.
 
+And memory: a launch asks system calls that take a length for 1 GiB
+buffers in memory it never touched (hog.c `buffers`); hartd must not hold
+that much itself (its peak RSS, VmHWM, stays under 256 MiB), and the calls
+answer what Linux answers.
+
     run_exhaustion_test.py HARTD CLIENT_SCRIPTS_DIR SECURITY_BIN_DIR
 """
 import os
@@ -68,6 +73,26 @@ def judge_threads(w):  # hog N threads, EAGAIN a, other b
     return "" if w[-1] == "0" and int(w[1]) < 256 else "not refused with EAGAIN within the limit"
 
 
+def buffers(hartd, hartd_client, hog):
+    failures = []
+    with sec_daemon.running(hartd, hartd_client, "hart-exh-") as h:
+        c = hartd_client.Client(h.sock, timeout=30)
+        pid = c.request("launch", argv=[hog, "buffers"], stdout="capture", stderr="capture")["pid"]
+        out, err, ev = sec_daemon.run_to_end(c, pid)
+        with open(f"/proc/{h.proc.pid}/status") as f:
+            hwm = [l for l in f if l.startswith("VmHWM:")][0].split()
+        print("buffers:", out.split("\n"), err.strip(), ev, "hartd", *hwm)
+        want = "recvmsg: EAGAIN\nsendmsg: ENOBUFS\nSIOCGIFCONF: ok\n"
+        if out != want or ev.get("exit_code") != 0:
+            failures.append(f"buffers: {out!r} {ev}, Linux: {want!r}")
+        if int(hwm[1]) > 256 * 1024:
+            failures.append(f"buffers: hartd's peak RSS reached {hwm[1]} kB")
+        c.close()
+    if failures:
+        print("hartd log:\n" + h.log_text[-4000:])
+    return failures
+
+
 def main():
     hartd, scripts, bins = sys.argv[1:4]
     signal.alarm(90)  # never hang ctest: fail with a traceback instead
@@ -78,6 +103,7 @@ def main():
     failures = round_of("fds", hartd, hartd_client, hog, {"nofile": 2048}, ["fds", "4"], judge_fds)
     failures += round_of("threads", hartd, hartd_client, hog, {"args": ["--max-threads", "256"]},
                          ["threads"], judge_threads)
+    failures += buffers(hartd, hartd_client, hog)
     if failures:
         print("FAILED: " + "; ".join(failures))
         return 1
