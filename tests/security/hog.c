@@ -14,6 +14,9 @@
 //                            prints each errno (or "ok"); Linux: recvmsg
 //                            EAGAIN, sendmsg ENOBUFS (past optmem_max),
 //                            SIOCGIFCONF ok
+//   hog shm NAME             writes 1 MiB to /dev/shm/NAME and leaves it
+//                            there (a jailed launch's /dev/shm is private:
+//                            it must go with the launch)
 //
 // A hog holds what it took until DONE_FILE appears (or 60 s pass).
 #define _GNU_SOURCE
@@ -116,12 +119,25 @@ static int buffers(void) {
   return 0;
 }
 
+static int shm(const char* name) {
+  char path[256], block[4096];
+  snprintf(path, sizeof path, "/dev/shm/%s", name);
+  int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+  if (fd < 0) return 101;
+  memset(block, 'h', sizeof block);
+  for (int i = 0; i < 256; ++i)
+    if (write(fd, block, sizeof block) != (ssize_t)sizeof block) return 102;
+  printf("wrote /dev/shm/%s\n", name);
+  return close(fd) == 0 ? 0 : 103;
+}
+
 int main(int argc, char** argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc >= 4 && strcmp(argv[1], "fds") == 0) return fds(argv[2], atoi(argv[3]));
   if (argc >= 3 && strcmp(argv[1], "threads") == 0) return threads(argv[2]);
   if (argc >= 2 && strcmp(argv[1], "bystander") == 0) return bystander();
   if (argc >= 2 && strcmp(argv[1], "buffers") == 0) return buffers();
-  fprintf(stderr, "usage: hog fds DONE KIDS | hog threads DONE | hog bystander | hog buffers\n");
+  if (argc >= 3 && strcmp(argv[1], "shm") == 0) return shm(argv[2]);
+  fprintf(stderr, "usage: hog fds DONE KIDS | hog threads DONE | hog bystander | hog buffers | hog shm NAME\n");
   return 100;
 }

@@ -21,11 +21,20 @@ buffers in memory it never touched (hog.c `buffers`); hartd must not hold
 that much itself (its peak RSS, VmHWM, stays under 256 MiB), and the calls
 answer what Linux answers.
 
-    run_exhaustion_test.py HARTD CLIENT_SCRIPTS_DIR SECURITY_BIN_DIR
+And what a launch leaves: a jailed hart-run guest writes 1 MiB into its
+private /dev/shm; once hart-run has exited, that folder must be gone from
+the host (hart-run ends with _exit, so no destructor removes it).
+
+    run_exhaustion_test.py HARTD CLIENT_SCRIPTS_DIR SECURITY_BIN_DIR HART_RUN
 """
+import glob
 import os
+import shutil
 import signal
+import subprocess
 import sys
+import tempfile
+import uuid
 
 import sec_daemon
 
@@ -93,8 +102,30 @@ def buffers(hartd, hartd_client, hog):
     return failures
 
 
+def jail_shm(hart_run, hog):
+    failures = []
+    root = tempfile.mkdtemp(prefix="hart-exh-root-")
+    try:
+        os.mkdir(os.path.join(root, "bin"))
+        shutil.copy(hog, os.path.join(root, "bin", "hog"))
+        marker = "hog-" + uuid.uuid4().hex
+        r = subprocess.run([hart_run, "-R", root, "/bin/hog", "shm", marker], capture_output=True,
+                           text=True, timeout=60)
+        print("shm:", r.stdout.strip(), r.stderr.strip(), r.returncode)
+        if r.returncode != 0 or "wrote" not in r.stdout:
+            failures.append(f"shm: the guest failed: {r}")
+        left = glob.glob(f"/dev/shm/hart-root-*/{marker}")
+        if left:
+            failures.append(f"shm: the jail's /dev/shm outlived hart-run: {left}")
+            for f in left:
+                shutil.rmtree(os.path.dirname(f), ignore_errors=True)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return failures
+
+
 def main():
-    hartd, scripts, bins = sys.argv[1:4]
+    hartd, scripts, bins, hart_run = sys.argv[1:5]
     signal.alarm(90)  # never hang ctest: fail with a traceback instead
     sys.path.insert(0, os.path.abspath(scripts))
     import hartd_client
@@ -104,6 +135,7 @@ def main():
     failures += round_of("threads", hartd, hartd_client, hog, {"args": ["--max-threads", "256"]},
                          ["threads"], judge_threads)
     failures += buffers(hartd, hartd_client, hog)
+    failures += jail_shm(hart_run, hog)
     if failures:
         print("FAILED: " + "; ".join(failures))
         return 1
