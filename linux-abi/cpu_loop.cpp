@@ -285,10 +285,14 @@ GuestResult run_guest(Executor& exec, GuestLog& log, const GuestConfig& cfg) {
                  proc->recorder ? err.c_str() : "not recorded");
   }
   // Orphans still running end with the first process (hart-run's lifetime).
-  if (cfg.exit_after)
+  if (cfg.exit_after) {
     Process::kill_all();
-  else
+    // No destructor runs after _exit: the root's private /dev/shm (and what
+    // the guest left there, perhaps gigabytes) would stay on the host.
+    if (RootFs* root = proc->root()) root->remove_shm();
+  } else {
     Process::kill_all_and_wait();
+  }
 
   if (proc->killed_by_signal()) {
     res.signaled = true;

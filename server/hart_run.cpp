@@ -26,6 +26,7 @@
 #include "gdbstub/server.h"
 #include "linux-abi/process/core_dump.h"
 #include "linux-abi/guest.h"
+#include "linux-abi/process/fd_table.h"
 #include "linux-abi/process/process.h"
 #include "linux-abi/process/vpid.h"
 #include "server/gdb_target.h"
@@ -331,6 +332,7 @@ int main(int argc, char** argv) {
     }
   }
 
+  hart::linux::reserve_host_fds(false);  // the guest's files never take the stub's last fds
   if (first_pid)
     hart::linux::set_first_vpid(first_pid, true);
   else

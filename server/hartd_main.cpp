@@ -34,6 +34,7 @@
 #include "server/gdb_multi.h"
 #include "server/guest_registry.h"
 #include "server/host_process.h"
+#include "linux-abi/process/fd_table.h"
 #include "linux-abi/process/process.h"
 #include "server/requests.h"
 #include "translator/jit.h"
@@ -376,6 +377,7 @@ int main(int argc, char** argv) {
 
   asio::io_context io;
   hart::linux::set_daemon_limits(max_processes, max_threads);
+  hart::linux::reserve_host_fds(true);  // guests' files never take hartd's last fds
   GuestRegistry registry(io, *jit, settings);
   GdbMulti multi(registry);
   registry.set_gdb_multi(&multi);

@@ -2,15 +2,46 @@
 #include "linux-abi/process/fd_table.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <climits>
 
 #include "linux-abi/process/file_locks.h"
 
 namespace hart::linux {
 
+namespace {
+std::atomic<int> g_first_reserved{INT_MAX};
+std::atomic<int> g_launch_share{INT_MAX};
+}  // namespace
+
+void set_host_fd_limits(int first_reserved, int launch_share) {
+  g_first_reserved.store(first_reserved);
+  g_launch_share.store(launch_share);
+}
+int first_reserved_host_fd() { return g_first_reserved.load(); }
+
+int reserve_host_fds(bool share_between_launches) {
+  struct rlimit rl {};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return first_reserved_host_fd();
+  if (rl.rlim_cur < rl.rlim_max) {
+    struct rlimit raised = {rl.rlim_max, rl.rlim_max};
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
+  }
+  // The kernel's nr_open (at most 2^30) bounds the limit; numbers are ints.
+  long long limit = static_cast<long long>(std::min<rlim_t>(rl.rlim_cur, rlim_t{1} << 30));
+  long long reserve = std::max<long long>(64, limit / 8);
+  int first = static_cast<int>(std::max<long long>(3, limit - reserve));
+  set_host_fd_limits(first, share_between_launches ? std::max(16, first / 4) : INT_MAX);
+  return first;
+}
+
 HostFd::~HostFd() {
+  if (charged_to) charged_to->fetch_sub(1);
   if (int64_t id = ofd_lock_id.load()) ofd_locks_released(id);
   if (fd_ >= 0) ::close(fd_);
 }
@@ -18,6 +49,20 @@ HostFd::~HostFd() {
 int FdTable::install(std::shared_ptr<HostFd> file, bool cloexec, int min_fd) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (min_fd < 0 || min_fd >= limit_) return -EINVAL;
+  if (!file->installed.exchange(true)) {  // a host fd new to guests
+    if (file->fd() >= g_first_reserved.load()) {
+      file->installed = false;
+      return -ENFILE;
+    }
+    if (charge_) {
+      if (charge_->fetch_add(1) >= g_launch_share.load()) {
+        charge_->fetch_sub(1);
+        file->installed = false;
+        return -ENFILE;
+      }
+      file->charged_to = charge_;
+    }
+  }
   for (int fd = min_fd; fd < limit_; ++fd) {
     if (fd >= static_cast<int>(entries_.size())) entries_.resize(fd + 1);
     if (!entries_[fd].file) {
@@ -111,8 +156,10 @@ void FdTable::copy_from(const FdTable& other) {
     copy = other.entries_;
     limit = other.limit_;
   }
+  std::shared_ptr<std::atomic<int>> charge = other.charge_;  // set before other is shared
   std::vector<Entry> old;
   std::lock_guard<std::mutex> lock(mutex_);
+  charge_ = std::move(charge);
   old.swap(entries_);
   entries_ = std::move(copy);
   limit_ = limit;

@@ -91,6 +91,12 @@ class HostFd {
   std::atomic<int> owner_type{1}, owner_id{0}, io_signal{0}, lease{2 /* F_UNLCK */};
   // Owner id of this description's OFD locks in file_locks.cpp (0: none yet).
   std::atomic<int64_t> ofd_lock_id{0};
+  // Set by its first FdTable::install: a HostFd is new to guests (its host
+  // fd was just made for them) exactly until then.
+  std::atomic<bool> installed{false};
+  // The launch's count of host fds this one is charged to (set at that
+  // first install; released here).
+  std::shared_ptr<std::atomic<int>> charged_to;
 
  private:
   int fd_;
@@ -99,12 +105,32 @@ class HostFd {
   std::shared_ptr<PidFdTarget> pid_;
 };
 
+// hartd's own host fds (control connections, launches' stdio pipes, logs,
+// translations) must not run out because guests opened files: host fd
+// numbers from `first` up are kept for hartd, and a guest fd whose new host
+// fd lands there is refused with ENFILE, as when Linux's file-max is
+// reached. The host gives the lowest free number, so a host fd at `first`
+// or above means every number below is taken, and guests never hold one
+// there. And one launch (all the fd tables charged to one count: a
+// ProcessTree's host_fds) may hold at most `launch_share` of them, so that
+// one hostile launch cannot leave the others none (ENFILE too). Defaults:
+// no reserve, no share (INT_MAX).
+void set_host_fd_limits(int first_reserved, int launch_share);
+int first_reserved_host_fd();
+// What hartd and hart-run do at start: raise the soft RLIMIT_NOFILE to the
+// hard one and reserve its top eighth (at least 64 numbers); with
+// `share_between_launches` (hartd), a launch may hold a quarter of the rest.
+// Returns the first reserved number.
+int reserve_host_fds(bool share_between_launches);
+
 class FdTable {
  public:
   static constexpr int kDefaultLimit = 1024;  // RLIMIT_NOFILE soft limit seen by guests
 
   // Installs file at the lowest free guest fd >= min_fd. Returns the fd,
-  // -EMFILE when the table is full, -EINVAL when min_fd is out of range.
+  // -EMFILE when the table is full, -EINVAL when min_fd is out of range,
+  // -ENFILE when file is new to guests and its host fd is in hartd's
+  // reserve (set_first_reserved_host_fd).
   int install(std::shared_ptr<HostFd> file, bool cloexec, int min_fd = 0);
   // Wraps a fresh host fd (takes ownership) and installs it; closes it on failure.
   int install_host(int host_fd, bool cloexec, int min_fd = 0);
@@ -125,6 +151,9 @@ class FdTable {
   std::vector<int> open_fds() const;
   int limit() const { return limit_; }
   void set_limit(int n);
+  // The launch's count that new host fds installed here are charged to
+  // (copy_from copies it: a fork child is of the same launch).
+  void set_charge(std::shared_ptr<std::atomic<int>> count) { charge_ = std::move(count); }
   // Guest 0, 1, 2 become dups of host 0, 1, 2 (skipped if the host fd is closed).
   void init_stdio();
   // The guest pid owning this table's POSIX record locks (file_locks.h):
@@ -135,6 +164,7 @@ class FdTable {
   // Released files, reported to file_locks.cpp after the table lock is dropped.
   void closed(const std::vector<std::shared_ptr<HostFd>>& files);
   int lock_owner_ = 0;
+  std::shared_ptr<std::atomic<int>> charge_;
   struct Entry {
     std::shared_ptr<HostFd> file;
     bool cloexec = false;

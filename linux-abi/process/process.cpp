@@ -129,9 +129,13 @@ int live_threads() {
   return g_live_threads;
 }
 
-bool thread_room() {
+int launch_share(int daemon_max) { return daemon_max <= 0 ? 0 : std::max(1, daemon_max / 4); }
+
+bool thread_room(const ProcessTree* tree) {
   int max = g_max_threads.load();
-  return max <= 0 || live_threads() < max;
+  if (max <= 0) return true;
+  if (tree && tree->threads.load() >= launch_share(max)) return false;
+  return live_threads() < max;
 }
 
 const cpu_set_t& hartd_cpus() {
@@ -229,6 +233,7 @@ std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::str
   p->pid_ = allocate_process_vpid();
   p->claimed_pid_ = true;
   p->fds_.set_lock_owner(p->pid_);
+  p->fds_.set_charge(p->tree_->host_fds);
   p->fds_.init_stdio();
   init_rlimits(p->rlimits);
   std::lock_guard<std::mutex> lock(g_tree_mutex);
@@ -1038,8 +1043,8 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   const char* which = "";
   if (exited())
     why = "fork of a process being killed";
-  else if (!thread_room())
-    why = "thread limit of the daemon reached";
+  else if (!thread_room(tree_.get()))
+    why = "thread limit of the daemon reached (or the launch's share of it)";
   else if (!tree_->try_add_process(&which))
     why = std::string(which) == "dying"       ? "fork in a tree being killed"
           : std::string(which) == "processes" ? "process limit of the launch reached"

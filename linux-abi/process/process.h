@@ -90,6 +90,9 @@ struct ProcessTree {
   std::atomic<uint32_t> audit_sessions{0};  // the last audit session number given (loginuid writes)
   std::atomic<int> threads{0};            // host threads running guest threads
   std::atomic<bool> dying{false};         // frozen: fork and clone fail (EAGAIN)
+  // Host fds of guest fds this launch holds (FdTable::set_charge, capped
+  // by set_host_fd_limits' launch share).
+  std::shared_ptr<std::atomic<int>> host_fds = std::make_shared<std::atomic<int>>(0);
   std::atomic<uint64_t> ended_cpu_ns{0};  // CPU time of guest threads that have ended
   // Translation counters of address spaces that are gone (TbCache::Stats).
   std::atomic<uint64_t> ended_translated{0}, ended_reused{0}, ended_invalidated{0},
@@ -130,15 +133,21 @@ void set_kernel_release(const std::string& release);
 
 // Daemon-wide limits over every tree (hartd --max-processes/--max-threads;
 // 0 = none, as in hart-run): a fork past max_processes and a clone past
-// max_threads fail with EAGAIN. The thread limit is checked before the
-// thread starts, so concurrent clones may pass it by a few.
+// max_threads fail with EAGAIN. One launch (tree) may hold at most a
+// quarter of the threads (at least 1), so that one launch starting every
+// thread it may cannot stop other launches from starting or cloning (its
+// processes are bounded by its own limit, ProcessTree::max_processes,
+// 1024 by default: a quarter of hartd's default 4096). The
+// thread limit is checked before the thread starts, so concurrent clones
+// may pass it by a few.
 void set_daemon_limits(int max_processes, int max_threads);
 int daemon_max_processes();
 int daemon_max_threads();
 int live_processes();  // guest processes not yet zombie, every tree
 int live_threads();    // host threads running guest threads, every tree
-// Is there room for one more guest thread under the daemon's limit?
-bool thread_room();
+// Is there room for one more guest thread under the daemon's limit (and,
+// given a tree, within that launch's share of it)?
+bool thread_room(const ProcessTree* tree = nullptr);
 // The CPUs hartd's threads may run on, as it started: a guest thread's
 // until it sets its own (sched_setaffinity).
 const cpu_set_t& hartd_cpus();

@@ -93,8 +93,9 @@ int64_t do_clone(SyscallCtx& ctx, const CloneArgs& a) {
   Thread& self = Process::thread_of(ctx.vcpu);
 
   if (f & kCloneThread) {
-    // No new thread in a process or tree being killed, or past the daemon's limit.
-    if (p.exited() || p.tree().dying.load() || !thread_room()) return -EAGAIN;
+    // No new thread in a process or tree being killed, or past the daemon's
+    // limit or the launch's share of it.
+    if (p.exited() || p.tree().dying.load() || !thread_room(&p.tree())) return -EAGAIN;
     Thread& t = p.add_thread_copy(ctx.vcpu);
     CpuState& s = t.vcpu->state;
     s.x[10] = 0;

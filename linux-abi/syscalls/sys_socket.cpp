@@ -26,7 +26,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <climits>
 #include <cstring>
 #include <map>
@@ -42,6 +44,27 @@ namespace hart::linux {
 namespace {
 
 constexpr int kUioMaxIov = 1024;
+
+// Control data (cmsgs) goes through a host buffer of hartd's, never sized by
+// the guest alone: a guest asking for a 2 GiB buffer, in many threads at
+// once, would have hartd hold that much memory per call. Linux copies a
+// sendmsg's control data into a buffer of at most net.core.optmem_max bytes
+// (sock_kmalloc: ENOBUFS past it); recvmsg writes into the caller's buffer
+// only what it receives, which never comes near kRecvControlMax (SCM_RIGHTS
+// holds at most 253 fds), so the host is given that much and the rest of the
+// guest's buffer stays untouched, as on Linux.
+constexpr uint64_t kRecvControlMax = 64 * 1024;
+uint64_t send_control_max() {
+  static const uint64_t max = [] {
+    uint64_t v = 0;
+    if (FILE* f = fopen("/proc/sys/net/core/optmem_max", "re")) {
+      if (fscanf(f, "%lu", &v) != 1) v = 0;
+      fclose(f);
+    }
+    return v ? v : uint64_t{131072};  // Linux 6.x's default
+  }();
+  return max;
+}
 
 int64_t restartable(int64_t r) { return r == -EINTR ? kERESTARTSYS : r; }
 
@@ -222,16 +245,17 @@ int prep_msg(Process& p, const GuestMsghdr& g, bool send, HostMsg* h) {
       h->m.msg_namelen = sizeof h->rname;
     }
   }
-  if (g.controllen > INT_MAX) return -ENOBUFS;
+  if (g.controllen > INT_MAX || (send && g.controllen >= send_control_max())) return -ENOBUFS;
   if (g.controllen) {
-    h->control.assign(g.controllen, 0);
+    uint64_t host_len = send ? g.controllen : std::min(g.controllen, kRecvControlMax);
+    h->control.assign(host_len, 0);
     if (send) {
       if (!p.as().read(g.control, h->control.data(), g.controllen)) return -EFAULT;
     } else if (!p.as().check(g.control, g.controllen, PROT_WRITE)) {
       return -EFAULT;
     }
     h->m.msg_control = h->control.data();
-    h->m.msg_controllen = g.controllen;
+    h->m.msg_controllen = host_len;
   }
   if (send && g.controllen) {
     for (cmsghdr* c = CMSG_FIRSTHDR(&h->m); c; c = CMSG_NXTHDR(&h->m, c)) {

@@ -79,7 +79,11 @@ std::shared_ptr<RootFs> RootFs::open(const std::string& dir, std::string* error)
 
 RootFs::~RootFs() {
   close_dir();
-  if (!shm_.empty()) nftw(shm_.c_str(), rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+  remove_shm();
+}
+
+void RootFs::remove_shm() {
+  if (shm_set_.load(std::memory_order_acquire)) nftw(shm_.c_str(), rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 void RootFs::close_dir() {

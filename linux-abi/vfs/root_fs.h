@@ -46,6 +46,9 @@ class RootFs {
   std::string to_guest(const std::string& host) const;
   // The host folder behind the guest's /dev/shm (created on first use; "" on failure).
   const std::string& shm_dir();
+  // Removes that folder and what guests left in it (the destructor does;
+  // hart-run, which ends with _exit, calls it first).
+  void remove_shm();
 
  private:
   RootFs() = default;

@@ -7,11 +7,16 @@
 // dirfds, fchdir, /dev/fd and /proc/self/fd reopening, /proc/self/root,
 // read-only host views (/proc/sys, /proc/net) and their parents;
 // process_vm_readv, ptrace, kill, pidfd_open; /dev/mem; the control socket
-// and the gdb endpoints. Each attempt prints "ok NAME" when it was stopped
-// and "BREACH NAME: detail" when it got through; the exit status counts
-// the breaches. It also checks that its own /proc/self/mem works.
+// and the gdb endpoints. It also reaches for hartd's own objects: fd
+// numbers it never opened (fcntl, pidfd_getfd, SCM_RIGHTS, mmap), hartd's
+// host pid (sigqueue, SO_PEERCRED, SCM_CREDENTIALS), every process it may
+// signal (kill -1, process groups), and — given the jail's host path —
+// that path anywhere the guest can read its own paths (/proc/self links
+// and files, getcwd, AT_EXECFN). Each attempt prints "ok NAME" when it was
+// stopped and "BREACH NAME: detail" when it got through; the exit status
+// counts the breaches. It also checks that its own /proc/self/mem works.
 //
-//   attacker VICTIM_PID VICTIM_ADDR HARTD_PID CONTROL_SOCK GDB_TCP_PORT GDB_UNIX SCRATCH
+//   attacker VICTIM_PID VICTIM_ADDR HARTD_PID CONTROL_SOCK GDB_TCP_PORT GDB_UNIX SCRATCH [HOST_ROOT]
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -21,6 +26,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -227,6 +234,111 @@ static void attack_syscalls(void) {
   report("/dev/kmem", kmem >= 0, "opened");
 }
 
+// hartd's own fds: numbers this process never opened are nothing to it,
+// however it names them.
+static void attack_fds(void) {
+  char list[512] = "";
+  for (int fd = 3; fd < 4096; ++fd)
+    if (fcntl(fd, F_GETFD) >= 0 && strlen(list) < 400) sprintf(list + strlen(list), "%d ", fd);
+  report("fcntl on fds never opened", list[0] != 0, list);
+  long self = syscall(SYS_pidfd_open, getpid(), 0);
+  list[0] = 0;
+  for (int fd = 3; fd < 1024 && self >= 0; ++fd) {
+    long got = fd == self ? -1 : syscall(SYS_pidfd_getfd, self, fd, 0);
+    if (got >= 0 && strlen(list) < 400) sprintf(list + strlen(list), "%d ", fd);
+    if (got >= 0) close((int)got);
+  }
+  report("pidfd_getfd of fds never opened", list[0] != 0, list);
+  int sv[2];
+  list[0] = 0;
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
+    for (int fd = 3; fd < 256; ++fd) {
+      if (fd == sv[0] || fd == sv[1] || fd == self) continue;
+      char cbuf[CMSG_SPACE(sizeof(int))];
+      struct iovec iov = {"x", 1};
+      struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+      struct cmsghdr* c = CMSG_FIRSTHDR(&m);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN(sizeof(int));
+      memcpy(CMSG_DATA(c), &fd, sizeof fd);
+      if (sendmsg(sv[0], &m, 0) == 1) {
+        char b;
+        struct msghdr r = {.msg_iov = &(struct iovec){&b, 1}, .msg_iovlen = 1, .msg_control = cbuf,
+                           .msg_controllen = sizeof cbuf};
+        if (recvmsg(sv[1], &r, 0) == 1 && strlen(list) < 400) sprintf(list + strlen(list), "%d ", fd);
+      }
+    }
+    report("SCM_RIGHTS of fds never opened", list[0] != 0, list);
+    // Credentials of a peer name this guest, not hartd's host process.
+    struct ucred cr = {0};
+    socklen_t len = sizeof cr;
+    getsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, &cr, &len);
+    snprintf(list, sizeof list, "pid %d, not %d", cr.pid, getpid());
+    report("SO_PEERCRED names hartd", cr.pid != getpid(), list);
+    int one = 1;
+    setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
+    char b, cbuf[CMSG_SPACE(sizeof(struct ucred))];
+    struct msghdr r = {.msg_iov = &(struct iovec){&b, 1}, .msg_iovlen = 1, .msg_control = cbuf,
+                       .msg_controllen = sizeof cbuf};
+    struct cmsghdr* c = write(sv[0], "y", 1) == 1 && recvmsg(sv[1], &r, 0) == 1 ? CMSG_FIRSTHDR(&r) : NULL;
+    if (c && c->cmsg_type == SCM_CREDENTIALS) memcpy(&cr, CMSG_DATA(c), sizeof cr);
+    snprintf(list, sizeof list, "pid %d, not %d", c ? cr.pid : -1, getpid());
+    report("SCM_CREDENTIALS names hartd", !c || cr.pid != getpid(), list);
+    close(sv[0]);
+    close(sv[1]);
+  }
+  report("mmap of an fd never opened", mmap(NULL, 4096, PROT_READ, MAP_SHARED, 77, 0) != MAP_FAILED, "");
+  if (self >= 0) close((int)self);
+}
+
+// Signals by host pid, to every process it may signal, to process groups.
+static void attack_signals(void) {
+  pid_t h = atoi(hartd_pid);
+  siginfo_t si = {.si_code = SI_QUEUE};
+  if (h != getpid()) {
+    report("rt_sigqueueinfo hartd", syscall(SYS_rt_sigqueueinfo, h, 0, &si) == 0 || errno != ESRCH, strerror(errno));
+    report("rt_tgsigqueueinfo hartd", syscall(SYS_rt_tgsigqueueinfo, h, h, 0, &si) == 0 || errno != ESRCH,
+           strerror(errno));
+  }
+  // Nothing else runs in this launch: Linux's answer is ESRCH.
+  report("kill -1 SIGSTOP", kill(-1, SIGSTOP) == 0 || errno != ESRCH, strerror(errno));
+  char list[256] = "";
+  for (int g = 2; g < 4096; ++g)
+    if (g != getpgrp() && (kill(-g, 0) == 0 || errno != ESRCH) && strlen(list) < 200)
+      sprintf(list + strlen(list), "%d ", g);
+  report("kill of process groups", list[0] != 0, list);
+}
+
+// The jail's host path, wherever the guest reads a path of its own.
+static void attack_paths(const char* host_root) {
+  const char* links[] = {"/proc/self/exe", "/proc/self/cwd", "/proc/self/root", "/proc/self/fd/3"};
+  const char* files[] = {"/proc/self/maps", "/proc/self/mountinfo", "/proc/self/mounts", "/proc/self/environ",
+                         "/proc/self/status", "/proc/self/stat"};  // (cmdline holds the path: argv)
+  char buf[65536], name[128];
+  int dir = open("..", O_RDONLY | O_DIRECTORY);  // fd 3 (stdio 0-2 open)
+  for (size_t i = 0; i < sizeof links / sizeof *links; ++i) {
+    ssize_t n = readlink(links[i], buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = 0;
+    snprintf(name, sizeof name, "host path in readlink %s", links[i]);
+    report(name, strstr(buf, host_root) != NULL, buf);
+  }
+  for (size_t i = 0; i < sizeof files / sizeof *files; ++i) {
+    int fd = open(files[i], O_RDONLY);
+    buf[0] = 0;
+    if (fd >= 0) {
+      slurp(fd, buf, sizeof buf);
+      close(fd);
+    }
+    snprintf(name, sizeof name, "host path in %s", files[i]);
+    report(name, memmem(buf, sizeof buf, host_root, strlen(host_root)) != NULL, files[i]);
+  }
+  report("host path in getcwd", getcwd(buf, sizeof buf) && strstr(buf, host_root), buf);
+  const char* fn = (const char*)getauxval(AT_EXECFN);
+  report("host path in AT_EXECFN", fn && strstr(fn, host_root), fn ? fn : "");
+  if (dir >= 0) close(dir);
+}
+
 // A control-plane endpoint answers a request: the attacker got through.
 static int answers(int fd, const char* request, const char* needle) {
   if (write(fd, request, strlen(request)) < 0) return 0;
@@ -288,6 +400,9 @@ int main(int argc, char** argv) {
   attack_pid("init", "1", argv[7]);
   attack_listing();
   attack_syscalls();
+  attack_fds();
+  attack_signals();
+  if (argc > 8) attack_paths(argv[8]);
   attack_unix("control socket", argv[4], "{\"id\":1,\"op\":\"list\"}\n", "\"guests\"");
   attack_tcp("gdb tcp", atoi(argv[5]), "+$?#3f", "$");
   if (argv[6][0]) attack_unix("gdb unix", argv[6], "+$?#3f", "$");

@@ -12,7 +12,8 @@ attacker's reached the control plane.
 
 --jail runs the attacker in a root (a folder with just its program): the
 control socket and gdb endpoints are then named by host paths it cannot
-see, plus a symlink inside the root that points at the control socket.
+see, plus a symlink inside the root that points at the control socket;
+it is told the root's host path, which it must find nowhere.
 """
 import argparse
 import os
@@ -59,7 +60,7 @@ def main():
             shutil.copy(attacker, os.path.join(root, "bin", "attacker"))
             os.symlink(sock, os.path.join(root, "tmp", "ctl"))  # a way out, if symlinks escaped
             argv = ["/bin/attacker", str(vpid), vaddr, str(d.pid), "/tmp/ctl", gdb_port,
-                    gdb_unix_path, "/tmp"]
+                    gdb_unix_path, "/tmp", os.path.realpath(root)]
             launch["root"] = root
         else:
             argv = [attacker, str(vpid), vaddr, str(d.pid), sock, gdb_port, gdb_unix_path,

@@ -7,6 +7,7 @@ Owns: that start, stop, reading and verdict. Does not own: any attack.
 """
 import contextlib
 import os
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -20,13 +21,16 @@ class Hartd:
 
 
 @contextlib.contextmanager
-def running(hartd, client_module, prefix):
-    """hartd --foreground on tmp/hartd.sock, answering when entered."""
+def running(hartd, client_module, prefix, nofile=None, args=()):
+    """hartd --foreground on tmp/hartd.sock with more options `args`,
+    answering when entered; with nofile, its RLIMIT_NOFILE (soft and hard)
+    is that."""
     tmp = tempfile.mkdtemp(prefix=prefix)
     sock = os.path.join(tmp, "hartd.sock")
     log = os.path.join(tmp, "hartd.log")
-    proc = subprocess.Popen([hartd, "--socket", sock, "--foreground", "--log-file", log],
-                            stdin=subprocess.DEVNULL)
+    limit = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))) if nofile else None
+    proc = subprocess.Popen([hartd, "--socket", sock, "--foreground", "--log-file", log, *args],
+                            stdin=subprocess.DEVNULL, preexec_fn=limit)
     h = Hartd(proc, sock, tmp)
     try:
         for _ in range(500):

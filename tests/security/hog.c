@@ -1,0 +1,143 @@
+// tests/security/hog.c — a guest that takes all it may of what hartd shares
+// between launches, for the exhaustion suite (run_exhaustion_test.py).
+//
+//   hog fds DONE_FILE KIDS   forks KIDS children that each open /dev/null
+//                            until refused; prints "hog N fds, EMFILE a,
+//                            ENFILE b, other c"
+//   hog threads DONE_FILE    starts threads until refused; prints
+//                            "hog N threads, EAGAIN a, other b"
+//   hog bystander            opens a file and starts a thread; prints
+//                            "open: ok|why" and "thread: ok|why"
+//   hog buffers              asks system calls that take a length for
+//                            1 GiB buffers (recvmsg's and sendmsg's control
+//                            data, SIOCGIFCONF), in untouched memory, and
+//                            prints each errno (or "ok"); Linux: recvmsg
+//                            EAGAIN, sendmsg ENOBUFS (past optmem_max),
+//                            SIOCGIFCONF ok
+//   hog shm NAME             writes 1 MiB to /dev/shm/NAME and leaves it
+//                            there (a jailed launch's /dev/shm is private:
+//                            it must go with the launch)
+//
+// A hog holds what it took until DONE_FILE appears (or 60 s pass).
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void hold(const char* done) {
+  struct timespec ts = {0, 10 * 1000 * 1000};
+  for (int i = 0; i < 6000 && access(done, F_OK) != 0; ++i) nanosleep(&ts, NULL);
+}
+
+static void* sleeper(void* arg) {
+  hold(arg);
+  return NULL;
+}
+
+static int fds(const char* done, int kids) {
+  int made = 0;
+  int p[2];
+  if (pipe(p) != 0) return 101;
+  for (int k = 0; k < kids; ++k) {
+    pid_t c = fork();
+    if (c < 0) break;
+    ++made;
+    if (c != 0) continue;
+    close(p[0]);
+    int n = 0;
+    while (open("/dev/null", O_RDONLY) >= 0) ++n;
+    dprintf(p[1], "%d %d\n", n, errno);
+    close(p[1]);
+    hold(done);
+    _exit(0);
+  }
+  close(p[1]);
+  FILE* f = fdopen(p[0], "r");
+  long total = 0;
+  int n, e, emfile = 0, enfile = 0, other = 0;
+  for (int k = 0; k < made && fscanf(f, "%d %d", &n, &e) == 2; ++k) {
+    total += n;
+    if (e == EMFILE) ++emfile;
+    else if (e == ENFILE) ++enfile;
+    else ++other;
+  }
+  printf("hog %ld fds, EMFILE %d, ENFILE %d, other %d\n", total, emfile, enfile, other);
+  fflush(stdout);
+  while (wait(NULL) > 0) {
+  }
+  return 0;
+}
+
+static int threads(const char* done) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 64 * 1024);
+  int n = 0, e;
+  pthread_t t;
+  while ((e = pthread_create(&t, &attr, sleeper, (void*)done)) == 0) ++n;
+  printf("hog %d threads, EAGAIN %d, other %d\n", n, e == EAGAIN, e != EAGAIN);
+  fflush(stdout);
+  hold(done);
+  _exit(0);
+}
+
+static int bystander(void) {
+  int fd = open("/dev/null", O_RDONLY);
+  printf("open: %s\n", fd >= 0 ? "ok" : strerror(errno));
+  pthread_t t;
+  int e = pthread_create(&t, NULL, sleeper, "/");
+  if (e == 0) pthread_join(t, NULL);
+  printf("thread: %s\n", e == 0 ? "ok" : strerror(e));
+  return 0;
+}
+
+static const char* outcome(long r) { return r >= 0 ? "ok" : strerrorname_np(errno); }
+
+static int buffers(void) {
+  size_t len = (size_t)1 << 30;
+  char* big = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  int sv[2];
+  if (big == MAP_FAILED || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) return 101;
+  char byte = 'x';
+  struct iovec iov = {&byte, 1};
+  struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = big, .msg_controllen = len};
+  printf("recvmsg: %s\n", outcome(recvmsg(sv[1], &m, MSG_DONTWAIT)));
+  printf("sendmsg: %s\n", outcome(sendmsg(sv[0], &m, 0)));
+  int s = socket(AF_INET, SOCK_DGRAM, 0);
+  struct ifconf ifc = {.ifc_len = (int)(len - 1), .ifc_buf = big};
+  printf("SIOCGIFCONF: %s\n", outcome(ioctl(s, SIOCGIFCONF, &ifc)));
+  return 0;
+}
+
+static int shm(const char* name) {
+  char path[256], block[4096];
+  snprintf(path, sizeof path, "/dev/shm/%s", name);
+  int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+  if (fd < 0) return 101;
+  memset(block, 'h', sizeof block);
+  for (int i = 0; i < 256; ++i)
+    if (write(fd, block, sizeof block) != (ssize_t)sizeof block) return 102;
+  printf("wrote /dev/shm/%s\n", name);
+  return close(fd) == 0 ? 0 : 103;
+}
+
+int main(int argc, char** argv) {
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  if (argc >= 4 && strcmp(argv[1], "fds") == 0) return fds(argv[2], atoi(argv[3]));
+  if (argc >= 3 && strcmp(argv[1], "threads") == 0) return threads(argv[2]);
+  if (argc >= 2 && strcmp(argv[1], "bystander") == 0) return bystander();
+  if (argc >= 2 && strcmp(argv[1], "buffers") == 0) return buffers();
+  if (argc >= 3 && strcmp(argv[1], "shm") == 0) return shm(argv[2]);
+  fprintf(stderr, "usage: hog fds DONE KIDS | hog threads DONE | hog bystander | hog buffers | hog shm NAME\n");
+  return 100;
+}
