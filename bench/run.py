@@ -13,7 +13,8 @@ Class "py" runs python3 of the riscv64 root (scripts/fetch-sysroot): its
 start (`-c pass`) and bench/py/mix.py, a short program of common Python
 work; their native column is the host's python3 (another version).
 Class "tools" runs Debian's own programs from that root (od, sha256sum,
-sort, sed, gawk, grep, bzip2, xz) on a 2 MB text file run.py writes; the
+sha512sum, openssl enc, gzip, sort, sed, gawk, grep, bzip2, xz) on a 2 MB
+text file run.py writes; the
 native column is the host's program of the same name (indicative).
 
 Each program prints a checksum; all runs must agree or the benchmark is
@@ -95,6 +96,10 @@ PY_BENCHMARKS = [
 TOOL_BENCHMARKS = [
     ("od_hex", ["/usr/bin/od", "-x", "INPUT"]),
     ("sha256sum", ["/usr/bin/sha256sum", "INPUT"]),
+    ("sha512sum", ["/usr/bin/sha512sum", "INPUT"]),
+    ("openssl_aes", ["/usr/bin/openssl", "enc", "-aes-128-ctr", "-K", "000102030405060708090a0b0c0d0e0f",
+                     "-iv", "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff", "-in", "INPUT"]),
+    ("gzip", ["/usr/bin/gzip", "-c", "-6", "INPUT"]),
     ("sort", ["/usr/bin/sort", "INPUT"]),
     ("sed", ["/usr/bin/sed", "-e", "s/[aeiou]\\+/<&>/g", "INPUT"]),
     ("gawk", ["/usr/bin/gawk", "{n[$2]++; s += length($0)} END {for (k in n) c++; print c, s, NR}",
