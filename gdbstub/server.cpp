@@ -289,7 +289,15 @@ int accept_connection(int listen_fd, int timeout_ms) {
   pollfd pfd{listen_fd, POLLIN, 0};
   int r = poll(&pfd, 1, timeout_ms);
   if (r <= 0 || !(pfd.revents & POLLIN)) return -1;
-  return accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+  int fd = accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+  if (fd < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)) {
+    // Out of fds or memory: the client stays queued and the next poll
+    // returns at once, so a caller's accept loop would spin. Wait first.
+    const int saved = errno;
+    poll(nullptr, 0, timeout_ms >= 0 && timeout_ms < 100 ? timeout_ms : 100);
+    errno = saved;
+  }
+  return fd;
 }
 
 }  // namespace hart::gdb

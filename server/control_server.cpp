@@ -284,7 +284,7 @@ void Connection::close() {
 // ---- server ----------------------------------------------------------------------
 
 ControlServer::ControlServer(asio::io_context& io, DaemonContext ctx)
-    : io_(io), ctx_(std::move(ctx)) {}
+    : io_(io), ctx_(std::move(ctx)), unix_pause_(io), tcp_pause_(io) {}
 
 ControlServer::~ControlServer() = default;
 
@@ -363,21 +363,39 @@ bool ControlServer::listen_tcp(const std::string& endpoint, const std::string& t
 }
 
 void ControlServer::accept_unix() {
+  if (!unix_acceptor_ || !unix_acceptor_->is_open()) return;
   unix_acceptor_->async_accept(
       [this](const boost::system::error_code& ec, asio::local::stream_protocol::socket s) {
         if (ec == asio::error::operation_aborted || !unix_acceptor_ || !unix_acceptor_->is_open())
           return;
         if (!ec) add(s.release(), true, false);
-        accept_unix();
+        accept_again(ec, unix_pause_, &ControlServer::accept_unix);
       });
 }
 
 void ControlServer::accept_tcp() {
+  if (!tcp_acceptor_ || !tcp_acceptor_->is_open()) return;
   tcp_acceptor_->async_accept([this](const boost::system::error_code& ec,
                                      asio::ip::tcp::socket s) {
     if (ec == asio::error::operation_aborted || !tcp_acceptor_ || !tcp_acceptor_->is_open()) return;
     if (!ec) add(s.release(), false, true);
-    accept_tcp();
+    accept_again(ec, tcp_pause_, &ControlServer::accept_tcp);
+  });
+}
+
+void ControlServer::accept_again(const boost::system::error_code& ec, asio::steady_timer& pause,
+                                 void (ControlServer::*accept)()) {
+  if (!ec) {
+    (this->*accept)();
+    return;
+  }
+  // accept failed (EMFILE/ENFILE: hartd's fd table is full; ENOBUFS...):
+  // the client stays queued and a new accept would fail at once, so an
+  // immediate retry spins an io thread at 100% until fds come back. Wait.
+  if (log_refusal_now()) spdlog::warn("control: accept failed: {}; trying again in 100 ms", ec.message());
+  pause.expires_after(std::chrono::milliseconds(100));
+  pause.async_wait([this, accept](const boost::system::error_code& e) {
+    if (!e) (this->*accept)();
   });
 }
 
@@ -408,6 +426,8 @@ void ControlServer::forget(Connection* c) {
 }
 
 void ControlServer::stop_accepting() {
+  unix_pause_.cancel();
+  tcp_pause_.cancel();
   boost::system::error_code ec;
   if (unix_acceptor_) unix_acceptor_->close(ec);
   if (tcp_acceptor_) tcp_acceptor_->close(ec);

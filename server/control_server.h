@@ -129,6 +129,10 @@ class ControlServer {
  private:
   void accept_unix();
   void accept_tcp();
+  // Accepts the next client: at once after a success, 100 ms after a failure
+  // (a full fd table must not turn the accept loop into a spin).
+  void accept_again(const boost::system::error_code& ec, asio::steady_timer& pause,
+                    void (ControlServer::*accept)());
   void add(int fd, bool unix_socket, bool needs_token);
 
   asio::io_context& io_;
@@ -139,6 +143,7 @@ class ControlServer {
   std::chrono::milliseconds auth_timeout_{10000};
   std::mutex mutex_;
   std::vector<std::weak_ptr<Connection>> conns_;
+  asio::steady_timer unix_pause_, tcp_pause_;  // accept_again's waits after a failed accept
 };
 
 }  // namespace hart::server

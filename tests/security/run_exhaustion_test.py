@@ -21,6 +21,10 @@ buffers in memory it never touched (hog.c `buffers`); hartd must not hold
 that much itself (its peak RSS, VmHWM, stays under 256 MiB), and the calls
 answer what Linux answers.
 
+And control connections: when they fill hartd's fd table, accept fails
+with EMFILE while a client stays queued; hartd must wait between tries (not
+spin an io thread) and serve again once they close.
+
 And what a launch leaves: a jailed hart-run guest writes 1 MiB into its
 private /dev/shm; once hart-run has exited, that folder must be gone from
 the host (hart-run ends with _exit, so no destructor removes it).
@@ -31,9 +35,11 @@ import glob
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 
 import sec_daemon
@@ -102,6 +108,49 @@ def buffers(hartd, hartd_client, hog):
     return failures
 
 
+def connections(hartd, hartd_client):
+    """Control connections fill hartd's fd table (RLIMIT_NOFILE 64): accept
+    fails with EMFILE while a client stays queued. hartd must wait between
+    tries rather than spin an io thread (an immediate retry fails at once,
+    for ever), and must serve again once the connections close."""
+    failures = []
+    with sec_daemon.running(hartd, hartd_client, "hart-exh-", nofile=64) as h:
+        held = []
+        for _ in range(200):  # until the listen backlog is full too
+            s = socket.socket(socket.AF_UNIX)
+            s.setblocking(False)
+            try:
+                s.connect(h.sock)
+            except BlockingIOError:
+                s.close()
+                break
+            held.append(s)
+        time.sleep(0.3)
+        def cpu():
+            with open(f"/proc/{h.proc.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        c0 = cpu()
+        time.sleep(2)
+        spent = cpu() - c0
+        print(f"connections: {len(held)} held, hartd used {spent:.2f} s of CPU in 2 s")
+        # A spinning accept loop takes a whole CPU; waiting between tries
+        # takes next to none. (Half a CPU leaves room for a loaded machine.)
+        if spent > 1.0:
+            failures.append(f"connections: hartd spun ({spent:.2f} s CPU in 2 s with a full fd table)")
+        for s in held:
+            s.close()
+        try:
+            c = hartd_client.Client(h.sock, timeout=10)
+            c.request("hello")
+            c.close()
+        except Exception as e:  # noqa: BLE001 (any failure is the finding)
+            failures.append(f"connections: no answer once the table had room again: {e}")
+    if failures:
+        print("hartd log:\n" + h.log_text[-2000:])
+    return failures
+
+
 def jail_shm(hart_run, hog):
     failures = []
     root = tempfile.mkdtemp(prefix="hart-exh-root-")
@@ -135,6 +184,7 @@ def main():
     failures += round_of("threads", hartd, hartd_client, hog, {"args": ["--max-threads", "256"]},
                          ["threads"], judge_threads)
     failures += buffers(hartd, hartd_client, hog)
+    failures += connections(hartd, hartd_client)
     failures += jail_shm(hart_run, hog)
     if failures:
         print("FAILED: " + "; ".join(failures))
