@@ -986,6 +986,8 @@ int64_t sys_fcntl(SyscallCtx& ctx) {
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
       return posix_lock_fcntl(ctx, *keep, cmd, arg);
+    case F_NOTIFY:  // dnotify: process/async_io.cpp signals the owner
+      return dnotify_fcntl(keep, gfd, ctx.proc.shared_from_this(), static_cast<uint32_t>(arg));
     case F_GETPIPE_SZ:
     case F_SETPIPE_SZ:
     case F_GET_SEALS:
