@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <climits>
 
+#include "linux-abi/process/async_io.h"
 #include "linux-abi/process/file_locks.h"
 
 namespace hart::linux {
@@ -82,7 +83,7 @@ int FdTable::install_host(int host_fd, bool cloexec, int min_fd) {
 void FdTable::closed(const std::vector<std::shared_ptr<HostFd>>& files) {
   if (!lock_owner_) return;
   for (const auto& f : files)
-    if (f) posix_locks_closed(lock_owner_, f->fd());
+    if (f) posix_locks_closed(lock_owner_, f->fd()), dnotify_closed(lock_owner_, f.get());
 }
 
 int FdTable::install_at(int fd, std::shared_ptr<HostFd> file, bool cloexec) {
@@ -171,7 +172,7 @@ void FdTable::close_all() {
     std::lock_guard<std::mutex> lock(mutex_);
     old.swap(entries_);
   }
-  if (lock_owner_) posix_locks_closed(lock_owner_, -1);
+  if (lock_owner_) posix_locks_closed(lock_owner_, -1), dnotify_closed(lock_owner_, nullptr);
 }
 
 std::vector<int> FdTable::open_fds() const {

@@ -769,6 +769,30 @@ int64_t sys_fchmodat(SyscallCtx& ctx) {
   return fchmodat(at.dirfd, at.path.c_str(), static_cast<mode_t>(ctx.a[2]), 0) == 0 ? 0 : -errno;
 }
 
+// fchmodat2 (Linux 6.6): fchmodat with flags. AT_SYMLINK_NOFOLLOW on a
+// symlink is EOPNOTSUPP (Linux has no symlink modes to change); AT_EMPTY_PATH
+// changes dirfd's file. Without the host call (a host older than 6.6) a
+// final symlink is found with fstatat and the rest is fchmodat.
+int64_t sys_fchmodat2(SyscallCtx& ctx) {
+  int flags = static_cast<int>(ctx.a[3]);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
+  AtPath at;
+  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH,
+                     !(flags & AT_SYMLINK_NOFOLLOW));
+  if (r < 0) return r;
+  if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
+  mode_t mode = static_cast<mode_t>(ctx.a[2]);
+  int hflags = flags & AT_SYMLINK_NOFOLLOW;
+  if (at.path.empty()) hflags |= AT_EMPTY_PATH;
+  long h = syscall(SYS_fchmodat2, at.dirfd, at.path.c_str(), mode, hflags);
+  if (h == 0 || errno != ENOSYS) return h == 0 ? 0 : -errno;
+  struct stat st;
+  if (fstatat(at.dirfd, at.path.c_str(), &st, hflags) != 0) return -errno;
+  if (S_ISLNK(st.st_mode)) return -EOPNOTSUPP;
+  if (at.path.empty()) return fchmod(at.dirfd, mode) == 0 ? 0 : -errno;
+  return fchmodat(at.dirfd, at.path.c_str(), mode, 0) == 0 ? 0 : -errno;
+}
+
 int64_t sys_fchownat(SyscallCtx& ctx) {
   int flags = static_cast<int>(ctx.a[4]);
   AtPath at;
@@ -986,6 +1010,8 @@ int64_t sys_fcntl(SyscallCtx& ctx) {
     case F_OFD_SETLK:
     case F_OFD_SETLKW:
       return posix_lock_fcntl(ctx, *keep, cmd, arg);
+    case F_NOTIFY:  // dnotify: process/async_io.cpp signals the owner
+      return dnotify_fcntl(keep, gfd, ctx.proc.shared_from_this(), static_cast<uint32_t>(arg));
     case F_GETPIPE_SZ:
     case F_SETPIPE_SZ:
     case F_GET_SEALS:

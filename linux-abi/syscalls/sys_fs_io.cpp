@@ -1,6 +1,6 @@
 // linux-abi/syscalls/sys_fs_io.cpp — bulk file I/O between descriptors and file
 // space management: sendfile, copy_file_range, splice, tee, fallocate,
-// readahead, syncfs, sync_file_range, inotify and mknodat. The data never
+// readahead, syncfs, sync_file_range, cachestat, inotify and mknodat. The data never
 // passes through the
 // guest; offsets given by pointer are read from and written back to guest
 // memory (EFAULT when they cannot be). Calls that can block go through
@@ -101,6 +101,21 @@ int64_t sys_fallocate(SyscallCtx& ctx) {
                    static_cast<off_t>(ctx.a[3])) == 0
              ? 0
              : -errno;
+}
+
+// cachestat (Linux 6.5): the page cache state of a file range, from the
+// host (struct cachestat_range and struct cachestat are u64s on both).
+// Linux's order: the range (EFAULT), flags (EINVAL), the fd (EBADF).
+int64_t sys_cachestat(SyscallCtx& ctx) {
+  uint64_t range[2];  // off, len
+  if (!ctx.proc.as().read(ctx.a[1], range, sizeof range)) return -EFAULT;
+  if (ctx.a[3] != 0) return -EINVAL;
+  std::shared_ptr<HostFd> keep;
+  int fd = host_of(ctx, ctx.a[0], &keep);
+  if (fd < 0) return fd;
+  uint64_t cs[5] = {};  // nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted
+  if (syscall(SYS_cachestat, fd, range, cs, 0) != 0) return -errno;
+  return ctx.proc.as().write(ctx.a[2], cs, sizeof cs) ? 0 : -EFAULT;
 }
 
 int64_t sys_readahead(SyscallCtx& ctx) {

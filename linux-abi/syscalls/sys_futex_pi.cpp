@@ -13,9 +13,11 @@
 // address, so a PI futex in memory shared between two guest processes is
 // not one lock for both (Partial). The requeue-PI operations (used by
 // glibc's pre-2.25 PI condition variables only) are ENOSYS.
-// futex_waitv passes through: the host's wait on the guest words' host
-// addresses, interruptible (safe_syscall).
-// Owns: futex_pi and sys_futex_waitv. Locking: g_pi (a leaf; never held
+// futex_waitv and the futex2 calls of Linux 6.7 (futex_wake, futex_wait,
+// futex_requeue) pass through: the host's calls on the guest words' host
+// addresses after Linux's argument checks, waits interruptible
+// (safe_syscall).
+// Owns: futex_pi, sys_futex_waitv and the futex2 calls. Locking: g_pi (a leaf; never held
 // while taking a Process::mutex_).
 #include <linux/futex.h>
 #include <sys/syscall.h>
@@ -235,24 +237,95 @@ int64_t futex_pi(SyscallCtx& ctx, int cmd, int op) {
 // futex_waitv(waiters, nr, flags, timeout, clockid): struct futex_waitv
 // { u64 val; u64 uaddr; u32 flags; u32 reserved; } — the same on both
 // sides but for the address, which becomes the host's.
-int64_t sys_futex_waitv(SyscallCtx& ctx) {
-  struct Waitv {
-    uint64_t val, uaddr;
-    uint32_t flags, reserved;
-  };
-  uint64_t nr = static_cast<uint32_t>(ctx.a[1]);
-  if (ctx.a[2] || nr == 0 || nr > 128) return -EINVAL;  // FUTEX_WAITV_MAX
-  AddressSpace& as = ctx.proc.as();
-  std::vector<Waitv> w(nr);
-  if (!as.read(ctx.a[0], w.data(), nr * sizeof(Waitv))) return -EFAULT;
-  for (Waitv& v : w) {
-    constexpr uint32_t kSizeMask = 3, kSizeU32 = 2, kPrivate = 128;
-    if (v.reserved || (v.flags & ~(kSizeMask | kPrivate)) || (v.flags & kSizeMask) != kSizeU32)
-      return -EINVAL;
+namespace {
+
+// struct futex_waitv; FUTEX2_* flags (linux/futex.h): only 32-bit words
+// (FUTEX2_NUMA and the other sizes are EINVAL in 6.12), private or not.
+struct Waitv {
+  uint64_t val, uaddr;
+  uint32_t flags, reserved;
+};
+constexpr uint32_t kF2SizeMask = 3, kF2SizeU32 = 2, kF2Private = 128;
+bool futex2_flags_ok(uint32_t flags) {
+  return !(flags & ~(kF2SizeMask | kF2Private)) && (flags & kF2SizeMask) == kF2SizeU32;
+}
+
+// Reads nr struct futex_waitv and makes their addresses host ones: 0,
+// -EFAULT or -EINVAL (Linux's futex_parse_waitv).
+int64_t read_waitv(AddressSpace& as, uint64_t addr, std::vector<Waitv>* w) {
+  if (!as.read(addr, w->data(), w->size() * sizeof(Waitv))) return -EFAULT;
+  for (Waitv& v : *w) {
+    if (v.reserved || !futex2_flags_ok(v.flags)) return -EINVAL;
     if (v.uaddr & 3) return -EINVAL;
     if (!as.check(v.uaddr, 4, PROT_READ)) return -EFAULT;
     v.uaddr = reinterpret_cast<uint64_t>(as.base() + v.uaddr);
   }
+  return 0;
+}
+
+// A futex2 word's host address: -EINVAL (misaligned) or -EFAULT as Linux's
+// get_futex_key, after the flag and value checks.
+int64_t futex2_word(AddressSpace& as, uint64_t uaddr, uint32_t** host) {
+  if (uaddr & 3) return -EINVAL;
+  if (!as.check(uaddr, 4, PROT_READ)) return -EFAULT;
+  *host = reinterpret_cast<uint32_t*>(as.base() + uaddr);
+  return 0;
+}
+
+}  // namespace
+
+// futex_wake(uaddr, mask, nr, flags): the woken count.
+int64_t sys_futex_wake(SyscallCtx& ctx) {
+  uint32_t flags = static_cast<uint32_t>(ctx.a[3]);
+  if (!futex2_flags_ok(flags) || (ctx.a[1] >> 32)) return -EINVAL;  // the mask fits the word
+  uint32_t* host = nullptr;
+  int64_t r = futex2_word(ctx.proc.as(), ctx.a[0], &host);
+  if (r < 0) return r;
+  return host_ret(syscall(SYS_futex_wake, host, ctx.a[1], static_cast<int>(ctx.a[2]), flags));
+}
+
+// futex_wait(uaddr, val, mask, flags, timeout, clockid): an absolute
+// timeout on CLOCK_MONOTONIC or CLOCK_REALTIME; a signal restarts it with
+// the same deadline (-ERESTARTSYS, as Linux).
+int64_t sys_futex_wait(SyscallCtx& ctx) {
+  uint32_t flags = static_cast<uint32_t>(ctx.a[3]);
+  if (!futex2_flags_ok(flags) || (ctx.a[1] >> 32) || (ctx.a[2] >> 32)) return -EINVAL;
+  struct timespec ts{};
+  if (ctx.a[4]) {
+    int clock = static_cast<int>(ctx.a[5]);
+    if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC) return -EINVAL;
+    GuestTimespec t;
+    if (!ctx.proc.as().read(ctx.a[4], &t, sizeof t)) return -EFAULT;
+    if (t.tv_sec < 0 || static_cast<uint64_t>(t.tv_nsec) >= 1000000000) return -EINVAL;
+    ts = {t.tv_sec, t.tv_nsec};
+  }
+  uint32_t* host = nullptr;
+  int64_t r = futex2_word(ctx.proc.as(), ctx.a[0], &host);
+  if (r < 0) return r;
+  r = safe_syscall(&ctx.vcpu.state.exit_request, SYS_futex_wait, reinterpret_cast<long>(host),
+                   static_cast<long>(ctx.a[1]), static_cast<long>(ctx.a[2]), static_cast<long>(flags),
+                   ctx.a[4] ? reinterpret_cast<long>(&ts) : 0, static_cast<long>(ctx.a[5]));
+  return r == -EINTR ? kERESTARTSYS : r;
+}
+
+// futex_requeue(waiters[2], flags, nr_wake, nr_requeue): waiters[0].val is
+// compared (EAGAIN), nr_wake woken and up to nr_requeue moved to waiters[1].
+int64_t sys_futex_requeue(SyscallCtx& ctx) {
+  if (ctx.a[1] != 0) return -EINVAL;
+  std::vector<Waitv> w(2);
+  int64_t r = read_waitv(ctx.proc.as(), ctx.a[0], &w);
+  if (r < 0) return r;
+  return host_ret(syscall(SYS_futex_requeue, w.data(), 0, static_cast<int>(ctx.a[2]),
+                          static_cast<int>(ctx.a[3])));
+}
+
+int64_t sys_futex_waitv(SyscallCtx& ctx) {
+  uint64_t nr = static_cast<uint32_t>(ctx.a[1]);
+  if (ctx.a[2] || nr == 0 || nr > 128) return -EINVAL;  // FUTEX_WAITV_MAX
+  AddressSpace& as = ctx.proc.as();
+  std::vector<Waitv> w(nr);
+  int64_t rv = read_waitv(as, ctx.a[0], &w);
+  if (rv < 0) return rv;
   struct timespec ts{};
   if (ctx.a[3]) {
     GuestTimespec t;

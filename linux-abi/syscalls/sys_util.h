@@ -6,6 +6,7 @@
 #pragma once
 
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 
 #include <algorithm>
@@ -19,6 +20,21 @@
 #include "linux-abi/process/fd_table.h"
 #include "linux-abi/process/process.h"
 #include "linux-abi/syscalls/syscall_table.h"
+
+// Host numbers of calls newer than the build machine's headers may name
+// (from 424 on, every architecture shares one numbering). A host kernel
+// without them answers ENOSYS.
+#ifndef SYS_cachestat
+#define SYS_cachestat 451
+#endif
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+#ifndef SYS_futex_wake
+#define SYS_futex_wake 454
+#define SYS_futex_wait 455
+#define SYS_futex_requeue 456
+#endif
 
 namespace hart::linux {
 

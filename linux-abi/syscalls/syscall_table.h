@@ -370,7 +370,13 @@ struct SyscallInfo {
   U(447, memfd_secret, "xxxxxx") \
   S(448, process_mrelease, Full, "dx", 'd') \
   S(449, futex_waitv, Full, "pdxpd", 'd') \
-  S(450, set_mempolicy_home_node, Full, "puux", 'd')
+  S(450, set_mempolicy_home_node, Full, "puux", 'd') \
+  S(451, cachestat, Full, "dppx", 'd') \
+  S(452, fchmodat2, Full, "fsox", 'd') \
+  U(453, map_shadow_stack, "xxxxxx") \
+  S(454, futex_wake, Full, "pxdx", 'd') \
+  S(455, futex_wait, Full, "pxxxpd", 'd') \
+  S(456, futex_requeue, Full, "pxdd", 'd')
 // clang-format on
 
 #define HART_DECLARE_SYSCALL(nr, name, level, args, ret) int64_t sys_##name(SyscallCtx& ctx);

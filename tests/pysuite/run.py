@@ -43,9 +43,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SKIP = 77
 PY = "/usr/bin/python3.13"
 
-# The suites of issue 11's acceptance, fastest first.
+# The suites of issue 11's acceptance, fastest first, then more of the OS
+# interface (descriptors, polling, mmap, locks, EINTR, threads and signals,
+# terminals: each under half a minute under hart-run).
 FULL = ["test_tempfile", "test_shutil", "test_time", "test_pty", "test_signal",
-        "test_sqlite3", "test_os", "test_subprocess", "test_socket", "test_asyncio"]
+        "test_sqlite3", "test_os", "test_subprocess", "test_socket", "test_asyncio",
+        "test_fcntl", "test_select", "test_poll", "test_epoll", "test_selectors", "test_mmap",
+        "test_posix", "test_resource", "test_eintr", "test_file_eintr", "test_threadsignals",
+        "test_faulthandler", "test_termios"]
+# Long mode's regrtest resources per suite: tests that only run with them
+# (test_selectors' 2,000-socket epoll wait needs 'cpu', test_eintr 'walltime').
+FULL_ARGS = {"test_selectors": ["-u", "cpu"], "test_eintr": ["-u", "walltime"]}
 
 # Bounded subsets for the normal test command: group name -> regrtest arguments.
 QUICK = {
@@ -177,7 +185,7 @@ def main():
         print(f"{a.sysroot} has no libpython3.13-testsuite (rerun scripts/fetch-sysroot): skipped")
         return SKIP
     if a.full:
-        runs = [(s, [s]) for s in (a.names or FULL)]
+        runs = [(s, [s, *FULL_ARGS.get(s, [])]) for s in (a.names or FULL)]
     else:
         unknown = [n for n in a.names if n not in QUICK]
         if unknown:
