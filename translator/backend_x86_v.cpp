@@ -75,6 +75,18 @@ struct MaskBitsTable {
 };
 const MaskBitsTable kMaskBits;
 
+// vrev8.v's pshufb patterns by log2(SEW/8): each element's bytes reversed.
+struct Rev8Table {
+  alignas(16) uint8_t b[4][16];
+  Rev8Table() {
+    for (unsigned s = 0; s < 4; ++s) {
+      const unsigned esz = 1u << s;
+      for (unsigned j = 0; j < 16; ++j) b[s][j] = static_cast<uint8_t>(j / esz * esz + (esz - 1 - j % esz));
+    }
+  }
+};
+const Rev8Table kRev8;
+
 // Element indices 0, 1 of 64-bit lanes as dwords (0, 0, 1, 0): the tail
 // mask compares dwords and copies each low result over its qword.
 struct Vid64Lo {
@@ -129,6 +141,7 @@ InstId VecCode::int_inst(VIop o) const {
     case VIop::add: case VIop::macc: case VIop::madd: return kAdd[s];
     case VIop::sub: case VIop::rsub: case VIop::nmsac: case VIop::nmsub: return kSub[s];
     case VIop::and_: return Inst::kIdPand;
+    case VIop::andn: return Inst::kIdPandn;
     case VIop::or_: return Inst::kIdPor;
     case VIop::xor_: return Inst::kIdPxor;
     case VIop::mul: return kMul[s];
@@ -308,15 +321,18 @@ void VecCode::guard_tail() {
   e_.vec_tmask_ew_ = ew;
 }
 
-// x = all ones in the lanes (SEW wide, one register) whose v0 bit is set.
-void VecCode::expand_v0(const Xmm& x) {
+// x = all ones in the lanes (SEW wide) of register k of a group whose v0
+// bit is set (bits k * 16/(SEW/8) on). Clobbers rax, rcx.
+void VecCode::expand_v0(const Xmm& x, unsigned k) {
   const unsigned s = sew_index(p_.sew);
+  const unsigned bit = k * (16u >> s);
   a_.mov(rcx, reinterpret_cast<uint64_t>(&kMaskBits.b[s][0]));
   if (p_.sew == 8) {
-    a_.movd(x, vreg(0, 4));
+    a_.movd(x, state_mem(offsetof(CpuState, v) + bit / 8, 4));
     a_.pshufb(x, ptr(rcx, 16, 16));  // byte 0 to lanes 0-7, byte 1 to lanes 8-15
   } else {
-    a_.movzx(eax, vreg(0, 1));
+    a_.movzx(eax, state_mem(offsetof(CpuState, v) + bit / 8, 1));
+    if (bit % 8) a_.shr(eax, bit % 8);
     a_.movd(x, eax);
     a_.punpcklbw(x, x);
     a_.pshuflw(x, x, 0);
@@ -327,10 +343,48 @@ void VecCode::expand_v0(const Xmm& x) {
   a_.emit(kEq[s], x, ptr(rcx, 0, 16));
 }
 
+// vror/vrol of kX (vs2's register) by n = imm or rax (both & (SEW - 1)):
+// (x >> n) | (x << (SEW - n)) for vror, the shifts swapped for vrol; a
+// shift by SEW gives 0, so n = 0 leaves x. Branch-free (Zvkt). By rax:
+// the two counts in kY and xmm13 (this plan never runs in tail mode).
+void VecCode::rotate() {
+  const unsigned s = sew_index(p_.sew);
+  static const InstId kSll[4] = {Inst::kIdNone, Inst::kIdPsllw, Inst::kIdPslld, Inst::kIdPsllq};
+  static const InstId kSrl[4] = {Inst::kIdNone, Inst::kIdPsrlw, Inst::kIdPsrld, Inst::kIdPsrlq};
+  const bool ror = p_.op == VIop::ror;
+  const InstId by_n = ror ? kSrl[s] : kSll[s], by_rest = ror ? kSll[s] : kSrl[s];
+  a_.movaps(kY, kX);
+  if (p_.src == VSrc::vi) {
+    const unsigned n = static_cast<unsigned>(d_.imm) & (p_.sew - 1);
+    a_.emit(by_n, kX, Imm(n));
+    a_.emit(by_rest, kY, Imm(p_.sew - n));
+  } else {
+    a_.movq(kTmask, rax);
+    a_.emit(by_n, kX, kTmask);
+    a_.mov(ecx, p_.sew);
+    a_.sub(ecx, eax);
+    a_.movq(kTmask, rcx);
+    a_.emit(by_rest, kY, kTmask);
+    e_.vec_tmask_ok_ = false;
+  }
+  a_.por(kX, kY);
+}
+
 void VecCode::int_op(unsigned k) {
   const InstId id = int_inst(p_.op);
   const bool shift = p_.op == VIop::sll || p_.op == VIop::srl || p_.op == VIop::sra;
   vload(kX, d_.rs2 + k);
+  if (p_.op == VIop::rev8) {  // vs2 alone
+    a_.mov(rcx, reinterpret_cast<uint64_t>(&kRev8.b[sew_index(p_.sew)][0]));
+    a_.pshufb(kX, ptr(rcx, 0, 16));
+    put(d_.rd + k, kX, kY);
+    return;
+  }
+  if (p_.op == VIop::ror || p_.op == VIop::rol) {
+    rotate();
+    put(d_.rd + k, kX, kY);
+    return;
+  }
   if (shift) {
     if (p_.src == VSrc::vi) {
       a_.emit(id, kX, Imm(static_cast<uint64_t>(d_.imm) & (p_.sew - 1)));
@@ -347,7 +401,7 @@ void VecCode::int_op(unsigned k) {
     put(d_.rd + k, kX, kY);
     return;
   }
-  if (p_.op == VIop::rsub) {
+  if (p_.op == VIop::rsub || p_.op == VIop::andn) {  // op - vs2; ~op & vs2 (pandn)
     a_.emit(id, kY, kX);
     put(d_.rd + k, kY, kX);
     return;
@@ -735,7 +789,9 @@ void VecCode::emit() {
     case VKind::ibin:
       if (p_.src == VSrc::vx || p_.src == VSrc::vi) {
         scalar_operand();
-        if (p_.op == VIop::sll || p_.op == VIop::srl || p_.op == VIop::sra) a_.and_(eax, p_.sew - 1);
+        if (p_.op == VIop::sll || p_.op == VIop::srl || p_.op == VIop::sra || p_.op == VIop::ror ||
+            p_.op == VIop::rol)
+          a_.and_(eax, p_.sew - 1);
       }
       for (unsigned k = 0; k < p_.nregs; ++k) int_op(k);
       break;
@@ -754,19 +810,18 @@ void VecCode::emit() {
         put(d_.rd + k, tail_ ? kY : kX, tail_ ? kX : kY);
       }
       break;
-    case VKind::merge:  // vd = vs2 ^ ((vs2 ^ op1) & v0 lanes)
-      if (p_.src == VSrc::vv) {
-        vload(kX, d_.rs1);
-      } else {
-        scalar_operand();
-        broadcast(kX);
+    case VKind::merge:  // vd = vs2 ^ ((vs2 ^ op1) & v0 lanes), by register (.vx/.vi: one)
+      if (p_.src != VSrc::vv) scalar_operand();
+      for (unsigned k = 0; k < p_.nregs; ++k) {
+        if (p_.src == VSrc::vv) vload(kX, d_.rs1 + k);
+        else broadcast(kX);
+        vload(kY, d_.rs2 + k);
+        a_.pxor(kX, kY);
+        expand_v0(kY, k);
+        a_.pand(kX, kY);
+        a_.pxor(kX, vreg(d_.rs2 + k));
+        put(d_.rd + k, kX, kY);
       }
-      vload(kY, d_.rs2);
-      a_.pxor(kX, kY);
-      expand_v0(kY);
-      a_.pand(kX, kY);
-      a_.pxor(kX, vreg(d_.rs2));
-      put(d_.rd, kX, kY);
       break;
     case VKind::ext: {  // pmovzx/pmovsx from vs2's bytes k*16/f.. for vd's register k
       const unsigned to = sew_index(p_.sew), from = sew_index(p_.sew / p_.factor);

@@ -160,7 +160,7 @@ class VecCode {
   }
   void setvl();
   void guard_tail();
-  void expand_v0(const Xmm& x);
+  void expand_v0(const Xmm& x, unsigned k = 0);
   // The element-wise result res for guest register r (one-register kinds):
   // masked-off elements and, in tail mode, elements past vl keep vd's old
   // values; other is a scratch register.
@@ -190,6 +190,7 @@ class VecCode {
   void mem(bool store);
   void bload();
   void int_op(unsigned k);
+  void rotate();
   void imacc(unsigned k);
   void icmp();
   void store_mask();

@@ -36,6 +36,7 @@ bool int_op(Opcode op, VIop* o, VSrc* s) {
     VV_VX(vmulhu, mulhu)
     VV_VX(vclmul, clmul)
     VV_VX(vclmulh, clmulh)
+    VV_VX(vandn, andn)
     VV_VX(vmacc, macc)
     VV_VX(vnmsac, nmsac)
     VV_VX(vmadd, madd)
@@ -56,6 +57,12 @@ bool int_op(Opcode op, VIop* o, VSrc* s) {
     case Opcode::vsrl_vi: *o = VIop::srl; *s = VSrc::vi; return true;
     case Opcode::vsra_vx: *o = VIop::sra; *s = VSrc::vx; return true;
     case Opcode::vsra_vi: *o = VIop::sra; *s = VSrc::vi; return true;
+    // Zvbb: rotates by a scalar or immediate (no per-element shift on SSE);
+    // vrev8.v reads vs2 alone (vs1's field is the operation).
+    case Opcode::vror_vx: *o = VIop::ror; *s = VSrc::vx; return true;
+    case Opcode::vror_vi: *o = VIop::ror; *s = VSrc::vi; return true;
+    case Opcode::vrol_vx: *o = VIop::rol; *s = VSrc::vx; return true;
+    case Opcode::vrev8_v: *o = VIop::rev8; *s = VSrc::vv; return true;
     case Opcode::vmsgtu_vx: *o = VIop::sgtu; *s = VSrc::vx; return true;
     case Opcode::vmsgtu_vi: *o = VIop::sgtu; *s = VSrc::vi; return true;
     case Opcode::vmsgt_vx: *o = VIop::sgt; *s = VSrc::vx; return true;
@@ -90,9 +97,10 @@ bool int_op(Opcode op, VIop* o, VSrc* s) {
 unsigned sews_of(VIop o) {
   switch (o) {
     case VIop::add: case VIop::sub: case VIop::rsub: case VIop::and_: case VIop::or_: case VIop::xor_:
-    case VIop::seq: case VIop::sne:
+    case VIop::seq: case VIop::sne: case VIop::andn: case VIop::rev8:
       return 0xf;
-    case VIop::sll: case VIop::srl: return 0xe;              // psllw/d/q (no byte shifts)
+    case VIop::sll: case VIop::srl: case VIop::ror: case VIop::rol:
+      return 0xe;                                            // psllw/d/q (no byte shifts)
     case VIop::sra: return 0x6;                              // psraw/d
     case VIop::mul: case VIop::macc: case VIop::nmsac: case VIop::madd: case VIop::nmsub:
       return 0x6;                                            // pmullw, pmulld
@@ -250,11 +258,14 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
       p.tail_ok = t.lmul <= 0;
       return p;
     case Opcode::vmerge_vvm: case Opcode::vmerge_vxm: case Opcode::vmerge_vim:
-      // vd = v0 ? (vs1 | x[rs1] | imm) : vs2, one register
-      if (t.lmul > 0 || d.rd == 0) return p;
+      // vd = v0 ? (vs1 | x[rs1] | imm) : vs2; groups (LMUL > 1) for .vvm:
+      // aligned, vd's not v0's (rd != 0), in register order.
       p.src = d.op == Opcode::vmerge_vvm ? VSrc::vv : d.op == Opcode::vmerge_vxm ? VSrc::vx : VSrc::vi;
+      if (d.rd == 0 || (t.lmul > 0 && (p.src != VSrc::vv || !aligned(d.rd, n) || !aligned(d.rs2, n) ||
+                                       !aligned(d.rs1, n))))
+        return p;
       p.kind = VKind::merge;
-      p.tail_ok = true;
+      p.tail_ok = t.lmul <= 0;
       return p;
     case Opcode::vmv1r_v: case Opcode::vmv2r_v: case Opcode::vmv4r_v: case Opcode::vmv8r_v: {
       const unsigned nr = 1u + ((w >> 15) & 7);  // simm5 = NREG - 1
@@ -375,10 +386,12 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
     p.kind = VKind::icmp;
     return p;
   }
-  if (!aligned(d.rd, n) || !aligned(d.rs2, n) || (s == VSrc::vv && !aligned(d.rs1, n))) return p;
+  if (!aligned(d.rd, n) || !aligned(d.rs2, n) || (s == VSrc::vv && o != VIop::rev8 && !aligned(d.rs1, n))) return p;
   p.kind = o >= VIop::macc ? VKind::imacc : VKind::ibin;
-  // vmulh(u) at SEW 32 needs xmm13, the tail mode's mask: full vl only.
-  p.tail_ok = t.lmul <= 0 && !((o == VIop::mulh || o == VIop::mulhu) && t.sew == 32);
+  // vmulh(u) at SEW 32 and rotates by x[rs1] need xmm13, the tail mode's
+  // mask: full vl only.
+  p.tail_ok = t.lmul <= 0 && !((o == VIop::mulh || o == VIop::mulhu) && t.sew == 32) &&
+              !((o == VIop::ror || o == VIop::rol) && s == VSrc::vx);
   return p;
 }
 

@@ -27,10 +27,11 @@ enum class VKind : uint8_t {
   load,     // unit-stride vle<EEW>.v and vle<EEW>ff.v (EMUL <= 1), unmasked
   store,    // unit-stride vse<EEW=SEW>.v, unmasked
   bload,    // vlse<EEW=SEW>.v with stride x0: one element loaded into every one (GCC's splat from memory)
-  ibin,     // integer element op vd = vs2 OP (vs1 | x[rs1] | imm), vmulh/vmulhu too
+  ibin,     // integer element op vd = vs2 OP (vs1 | x[rs1] | imm), vmulh/vmulhu too; Zvbb's vandn, vror/vrol
+            // (.vi/.vx), vrev8.v
   imacc,    // vmacc/vnmsac/vmadd/vnmsub
   icmp,     // integer compare into a mask register (LMUL <= 1)
-  merge,    // vmerge.v[vxi]m (v0 selects)
+  merge,    // vmerge.v[vxi]m (v0 selects; LMUL > 1: .vvm only)
   ext,      // vzext/vsext.vf2/4/8 (op add: zero-extend, sub: sign-extend)
   widen,    // vwadd(u)/vwsub(u) .vv/.vx/.wv/.wx, vwmul(u), vwmacc(u) (op add/sub/mul/macc)
   narrow,   // vnsrl/vnsra .wi/.wx (op srl/sra)
@@ -66,6 +67,7 @@ enum class VIop : uint8_t {
   add, sub, rsub, and_, or_, xor_, sll, srl, sra, mul, minu, min, maxu, max,
   mulh, mulhu,  // high halves of the products (SEW 16: pmulhw/pmulhuw; 32: pmuldq/pmuludq)
   clmul, clmulh,  // Zvbc's carry-less products at SEW 64 (PCLMULQDQ)
+  andn, ror, rol, rev8,  // Zvbb/Zvkb: vs2 & ~op; rotates (two shifts, or); vrev8.v (pshufb, vs2 alone)
   macc, nmsac, madd, nmsub,
   seq, sne, sltu, slt, sleu, sle, sgtu, sgt,
   fadd, fsub, frsub, fmul, fdiv, frdiv,

@@ -169,40 +169,58 @@ template <typename T> T small_sigma1(T x) {
   else return rotr(x, 19) ^ rotr(x, 61) ^ static_cast<T>(x >> 6);
 }
 
+// Element k of a SHA-2 element group at p, and its store: one scalar
+// move each (no copy of the group through the stack, whose wide reloads of
+// narrow stores stall store forwarding).
+template <typename T> T elem(const uint8_t* p, unsigned k) {
+  T v;
+  std::memcpy(&v, p + k * sizeof(T), sizeof(T));
+  return v;
+}
+template <typename T> void put_elem(uint8_t* p, unsigned k, T v) { std::memcpy(p + k * sizeof(T), &v, sizeof(T)); }
+
+// One SHA-2 round on the working variables, message word (W+K) m.
+template <typename T> struct Sha2State {
+  T a, b, c, d, e, f, g, h;
+  void round(T m) {
+    const T t1 = static_cast<T>(h + big_sigma1(e) + ((e & f) ^ (static_cast<T>(~e) & g)) + m);
+    const T t2 = static_cast<T>(big_sigma0(a) + ((a & b) ^ (a & c) ^ (b & c)));
+    h = g, g = f, f = e, e = static_cast<T>(d + t1), d = c, c = b, b = a, a = static_cast<T>(t1 + t2);
+  }
+};
+
 // Element group g (elements 4g..4g+3) of vsha2ms/vsha2ch/vsha2cl. The
 // sources are read whole before vd is written (the spec reserves vd's
-// overlaps with vs1 and vs2).
+// overlaps with vs1 and vs2). Straight-line code: the 8 working variables
+// and the message words stay in registers, and nothing branches on data.
 template <typename T>
 void sha_group(CpuState& s, Opcode op, unsigned rd, unsigned rs1, unsigned rs2, uint64_t g) {
   constexpr size_t kGroup = 4 * sizeof(T);
-  T vd[4], v1[4], v2[4];
   uint8_t* dst = s.v + rd * kVlenb + g * kGroup;
-  std::memcpy(vd, dst, kGroup);
-  std::memcpy(v1, s.v + rs1 * kVlenb + g * kGroup, kGroup);
-  std::memcpy(v2, s.v + rs2 * kVlenb + g * kGroup, kGroup);
+  const uint8_t* v1 = s.v + rs1 * kVlenb + g * kGroup;
+  const uint8_t* v2 = s.v + rs2 * kVlenb + g * kGroup;
   if (op == Opcode::vsha2ms_vv) {
     // W[0..3] = vd, W[4], W[9..11] = vs2, W[12..15] = vs1; vd = W[16..19].
-    T w[20];
-    for (unsigned k = 0; k < 4; ++k) w[k] = vd[k], w[12 + k] = v1[k];
-    w[4] = v2[0], w[9] = v2[1], w[10] = v2[2], w[11] = v2[3];
-    for (unsigned t = 16; t < 20; ++t)
-      w[t] = static_cast<T>(small_sigma1(w[t - 2]) + w[t - 7] + small_sigma0(w[t - 15]) + w[t - 16]);
-    std::memcpy(dst, w + 16, kGroup);
+    const T w0 = elem<T>(dst, 0), w1 = elem<T>(dst, 1), w2 = elem<T>(dst, 2), w3 = elem<T>(dst, 3);
+    const T w4 = elem<T>(v2, 0), w9 = elem<T>(v2, 1), w10 = elem<T>(v2, 2), w11 = elem<T>(v2, 3);
+    const T w12 = elem<T>(v1, 0), w14 = elem<T>(v1, 2), w15 = elem<T>(v1, 3);  // W[13]: no use here
+    const T w16 = static_cast<T>(small_sigma1(w14) + w9 + small_sigma0(w1) + w0);
+    const T w17 = static_cast<T>(small_sigma1(w15) + w10 + small_sigma0(w2) + w1);
+    const T w18 = static_cast<T>(small_sigma1(w16) + w11 + small_sigma0(w3) + w2);
+    const T w19 = static_cast<T>(small_sigma1(w17) + w12 + small_sigma0(w4) + w3);
+    put_elem(dst, 0, w16), put_elem(dst, 1, w17), put_elem(dst, 2, w18), put_elem(dst, 3, w19);
     return;
   }
   // vsha2ch/vsha2cl: two rounds. {a,b,e,f} = vs2 and {c,d,g,h} = vd (the
   // first named is element 3); the message words (W+K) are vs1's elements
   // 2 and 3 (ch) or 0 and 1 (cl).
-  T a = v2[3], b = v2[2], e = v2[1], f = v2[0];
-  T c = vd[3], d = vd[2], gg = vd[1], h = vd[0];
-  const unsigned w0 = op == Opcode::vsha2ch_vv ? 2 : 0;
-  for (unsigned r = 0; r < 2; ++r) {
-    const T t1 = static_cast<T>(h + big_sigma1(e) + ((e & f) ^ (static_cast<T>(~e) & gg)) + v1[w0 + r]);
-    const T t2 = static_cast<T>(big_sigma0(a) + ((a & b) ^ (a & c) ^ (b & c)));
-    h = gg, gg = f, f = e, e = static_cast<T>(d + t1), d = c, c = b, b = a, a = static_cast<T>(t1 + t2);
-  }
-  const T out[4] = {f, e, b, a};
-  std::memcpy(dst, out, kGroup);
+  Sha2State<T> st{elem<T>(v2, 3), elem<T>(v2, 2), elem<T>(dst, 3), elem<T>(dst, 2),
+                  elem<T>(v2, 1), elem<T>(v2, 0), elem<T>(dst, 1), elem<T>(dst, 0)};
+  const unsigned w = op == Opcode::vsha2ch_vv ? 2 : 0;
+  const T m0 = elem<T>(v1, w), m1 = elem<T>(v1, w + 1);
+  st.round(m0);
+  st.round(m1);
+  put_elem(dst, 0, st.f), put_elem(dst, 1, st.e), put_elem(dst, 2, st.b), put_elem(dst, 3, st.a);
 }
 
 void sha_group(VInsn& c, uint64_t g) {

@@ -374,9 +374,10 @@ inline uint32_t make_if_insn(std::mt19937_64& rng, const unsigned dests[3], unsi
 // (else they take the interpreter's path). So about one instruction in six
 // is a vsetvli/vsetivli with the case's vtype and an AVL that usually gives
 // VLMAX (rs1 = x0, rd != x0, or a large immediate/register), and the rest
-// are vector instructions (masked about one time in eight; register fields
-// often multiples of 8, and vs1/vs2 often equal to vd), chosen from the
-// table's vector rows, half of the time from the fast-pathed ones.
+// are vector instructions (masked about one time in eight, rows that fix
+// vm such as vmerge keeping theirs; register fields often multiples of 8,
+// and vs1/vs2 often equal to vd), chosen from the table's vector rows,
+// half of the time from the fast-pathed ones.
 inline uint32_t make_vector_word(std::mt19937_64& rng, uint64_t vtype) {
   static const Opcode kFast[] = {
       Opcode::vle8_v, Opcode::vle16_v, Opcode::vle32_v, Opcode::vle64_v, Opcode::vse8_v, Opcode::vse16_v,
@@ -402,7 +403,8 @@ inline uint32_t make_vector_word(std::mt19937_64& rng, uint64_t vtype) {
       Opcode::vcpop_m, Opcode::vmand_mm, Opcode::vmnand_mm, Opcode::vmandn_mm, Opcode::vmxor_mm,
       Opcode::vmor_mm, Opcode::vmnor_mm, Opcode::vmorn_mm, Opcode::vmxnor_mm, Opcode::vredand_vs,
       Opcode::vredor_vs, Opcode::vredxor_vs, Opcode::vredminu_vs, Opcode::vredmin_vs, Opcode::vredmaxu_vs,
-      Opcode::vredmax_vs};
+      Opcode::vredmax_vs, Opcode::vmerge_vvm, Opcode::vmerge_vxm, Opcode::vmerge_vim, Opcode::vandn_vv,
+      Opcode::vandn_vx, Opcode::vrev8_v, Opcode::vror_vi, Opcode::vror_vx, Opcode::vrol_vx};
   uint32_t w = static_cast<uint32_t>(rng());
   if (rng() % 6 == 0) {
     // vsetvli rd, rs1, vtype (rs1 = x0 or a register; mostly VLMAX) or vsetivli.
@@ -414,7 +416,7 @@ inline uint32_t make_vector_word(std::mt19937_64& rng, uint64_t vtype) {
   const InsnInfo& in = rng() % 2 ? insn_info(kFast[rng() % (sizeof kFast / sizeof kFast[0])])
                                  : kInsnInfo[rng() % static_cast<unsigned>(Opcode::illegal)];
   w = (w & ~in.mask) | in.match;
-  if (rng() % 8) w |= 1u << 25;  // unmasked
+  if (rng() % 8 && !(in.mask >> 25 & 1)) w |= 1u << 25;  // unmasked (vmerge, vadc...: their vm bit)
   if (rng() % 2) w &= ~(0x7u << 7 | 0x7u << 15 | 0x7u << 20);
   if (rng() % 4 == 0) w = (w & ~(0x1fu << 20)) | ((w >> 7) & 0x1f) << 20;  // vs2 = vd
   // Configuration rows keep the case's vtype (as in make_stream).
@@ -437,9 +439,10 @@ inline uint32_t make_vector_word(std::mt19937_64& rng, uint64_t vtype) {
 // round number), vsetvli/vsetivli of the case's vtype (AVL a multiple of
 // 4 up to 32, or VLMAX), csrwi vstart (0 or multiples of 4: the
 // interpreter's partial runs), and a few inline vxor.vv, vle32.v and
-// vse32.v around them (the register cache). A quarter of the cases also
-// test the reserved cases: the vtype may be a reserved one (SEW 32 at LMUL
-// 1/2, SEW 8), AVLs and vstart values that are not multiples of 4 come in,
+// vse32.v around them (the register cache), and the Zvbb/Zvkb element ops
+// (vrev8.v, vmerge.vvm, vandn, vror/vrol by scalar or immediate). A
+// quarter of the cases also test the reserved cases: the vtype may be a
+// reserved one (SEW 32 at LMUL 1/2, SEW 8), AVLs and vstart values that are not multiples of 4 come in,
 // and an instruction the interpreter finds reserved for the vtype is kept
 // one time in 16; both sides then end at the first reserved instruction
 // with an illegal instruction.
@@ -468,13 +471,20 @@ inline uint32_t make_crypto_word(std::mt19937_64& rng, uint64_t vtype, bool rese
     return 0x00805073u | imm << 15;
   }
   uint32_t w = static_cast<uint32_t>(rng());
-  const Opcode op = pick == 4 ? Opcode::vxor_vv : pick == 5 ? (rng() % 2 ? Opcode::vle32_v : Opcode::vse32_v)
-                                                            : kOps[rng() % (sizeof kOps / sizeof kOps[0])];
+  // The element ops OpenSSL's Zvkb code runs between them (vrev8.v,
+  // vmerge.vvm at SEW 64 LMUL 2 in SHA-512; vror, vandn).
+  static const Opcode kAround[] = {Opcode::vxor_vv, Opcode::vxor_vv, Opcode::vrev8_v, Opcode::vmerge_vvm,
+                                   Opcode::vandn_vv, Opcode::vandn_vx, Opcode::vror_vi, Opcode::vror_vx,
+                                   Opcode::vrol_vx};
+  const Opcode op = pick == 4 ? kAround[rng() % (sizeof kAround / sizeof kAround[0])]
+                    : pick == 5 ? (rng() % 2 ? Opcode::vle32_v : Opcode::vse32_v)
+                                : kOps[rng() % (sizeof kOps / sizeof kOps[0])];
   const InsnInfo& in = insn_info(op);
   w = (w & ~in.mask) | in.match;
   if (op == Opcode::vle32_v || op == Opcode::vse32_v) w = (w & ~(0x1fu << 15)) | kBase << 15;
-  if (op != Opcode::vclmul_vx && op != Opcode::vclmulh_vx) w |= 1u << 25;  // unmasked (Zvbc: mostly)
-  else if (rng() % 4) w |= 1u << 25;
+  if (op == Opcode::vmerge_vvm) w &= ~(1u << 25);  // v0 selects
+  else if (op != Opcode::vclmul_vx && op != Opcode::vclmulh_vx && op != Opcode::vror_vi) w |= 1u << 25;  // unmasked
+  else if (rng() % 4) w |= 1u << 25;  // Zvbc, vror: mostly unmasked
   if (rng() % 4) w &= ~(group << 7 | (op == Opcode::vle32_v || op == Opcode::vse32_v ? 0 : group << 15) | group << 20);
   if (rng() % 6 == 0) w = (w & ~(0x1fu << 20)) | ((w >> 7) & 0x1f) << 20;  // vs2 = vd
   return w;

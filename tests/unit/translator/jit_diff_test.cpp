@@ -206,6 +206,39 @@ TEST(VecPlan, CryptoInlineOnlyWhereLegalAndHostHasIt) {
   EXPECT_EQ(kind(vv(vclmul_vv, 2, 4, 6), 0x19, no_clmul), VKind::none);
 }
 
+// Zvbb/Zvkb element ops and vmerge on groups: inline where the backend has
+// a sequence (vrev8/vandn any SEW, rotates by scalar or immediate at SEW
+// 16-64, vmerge.vvm on aligned groups), the interpreter otherwise.
+TEST(VecPlan, ZvbbAndGroupMergeInlineWhereSupported) {
+  VecHost all{true, true, true, true, true, true, true};
+  auto vv = [](uint32_t match, unsigned vd, unsigned vs2, unsigned vs1) {
+    return match | vd << 7 | vs1 << 15 | vs2 << 20;
+  };
+  auto plan = [](uint32_t w, uint64_t vtype, const VecHost& h) { return vec_plan(decode(w), vtype, h); };
+  const uint32_t rev8 = 0x4a04a057, andn_vv = 0x06000057, ror_vv = 0x52000057, ror_vx = 0x52004057,
+                 ror_vi = 0x52003057, rol_vx = 0x56004057, merge_vvm = 0x5c000057, merge_vxm = 0x5c004057;
+  VPlan p = plan(rev8 | 10 << 7 | 10 << 20, 0x19, all);  // e64 m2: vs1's field (01001) is no register
+  EXPECT_EQ(p.kind, VKind::ibin);
+  EXPECT_EQ(p.op, VIop::rev8);
+  EXPECT_EQ(plan(rev8 | 10 << 7 | 11 << 20, 0x19, all).kind, VKind::none);  // vs2 misaligned
+  EXPECT_EQ(plan(vv(andn_vv, 1, 2, 3), 0x00, all).op, VIop::andn);            // e8
+  EXPECT_EQ(plan(vv(andn_vv, 1, 2, 3), 0x00, all).kind, VKind::ibin);
+  EXPECT_EQ(plan(vv(ror_vv, 1, 2, 3), 0x18, all).kind, VKind::none);          // amounts per element
+  EXPECT_EQ(plan(vv(ror_vi, 1, 2, 3), 0x18, all).kind, VKind::ibin);
+  EXPECT_EQ(plan(vv(ror_vi, 1, 2, 3), 0x00, all).kind, VKind::none);          // e8: no byte shifts
+  p = plan(vv(rol_vx, 1, 2, 3), 0x10, all);
+  EXPECT_EQ(p.kind, VKind::ibin);
+  EXPECT_EQ(p.op, VIop::rol);
+  EXPECT_FALSE(p.tail_ok);  // its second count takes xmm13
+  EXPECT_TRUE(plan(vv(ror_vi, 1, 2, 3), 0x10, all).tail_ok);
+  EXPECT_EQ(plan(vv(ror_vx, 1, 2, 3), 0x10, all).op, VIop::ror);
+  EXPECT_EQ(plan(vv(merge_vvm, 18, 14, 12), 0x19, all).kind, VKind::merge);  // SHA-512's, e64 m2
+  EXPECT_EQ(plan(vv(merge_vvm, 18, 14, 13), 0x19, all).kind, VKind::none);   // vs1 misaligned
+  EXPECT_EQ(plan(vv(merge_vvm, 0, 14, 12), 0x19, all).kind, VKind::none);    // vd = v0's group
+  EXPECT_EQ(plan(vv(merge_vxm, 18, 14, 12), 0x19, all).kind, VKind::none);   // .vxm: one register only
+  EXPECT_EQ(plan(vv(merge_vxm, 18, 14, 12), 0x18, all).kind, VKind::merge);
+}
+
 // Self-loop blocks (backend_x86_loop.cpp): random integer bodies with far
 // more live values than host registers, run 1..6 times by a block that
 // branches to its own start, with guest registers resident in host
