@@ -240,8 +240,18 @@ int resolve_in_root(Process& p, int64_t dirfd, const std::string& guest, bool fo
     }
   }
   if (!abs.empty()) {
-    int r = emulate_path(p, normalize_path(abs), true, out);
+    const std::string n = normalize_path(abs);
+    int r = emulate_path(p, n, true, out);
     if (r <= 0) return r;
+    // A path that enters the emulated /proc or /dev and climbs back out
+    // with `..` (/dev/shm/../.., /proc/..): nothing inside those trees is a
+    // host symlink, so Linux's walk lands where the lexical one does, not
+    // at the root's own dev/ or proc/ (which need not exist).
+    size_t first = abs.find_first_not_of('/');
+    if (first != std::string::npos) {
+      const std::string top = abs.substr(first, abs.find('/', first) - first);
+      if (top == "proc" || top == "dev") abs = n;
+    }
     size_t b = abs.find_first_not_of('/');
     rel = b == std::string::npos ? "." : abs.substr(b);
   }

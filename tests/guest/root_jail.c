@@ -122,6 +122,23 @@ int main(int argc, char** argv) {
   show_open("/dev/shm/seg again", "/dev/shm/seg");
   printf("unlink /dev/shm/seg: %s\n", unlink("/dev/shm/seg") == 0 ? "ok" : strerrorname_np(errno));
   printf("write /dev/stdout: %zd\n", write(open("/dev/stdout", O_WRONLY), "", 0));
+  // `..` out of the emulated trees lands where Linux's walk does: the root,
+  // whether or not the root has dev/ or proc/ folders of its own.
+  {
+    struct stat top, there;
+    stat("/", &top);
+    const char* up[] = {"/dev/..", "/proc/..", "/dev/shm/../..", "/proc/self/../.."};
+    for (size_t k = 0; k < sizeof up / sizeof *up; ++k)
+      printf("stat %s: %s\n", up[k],
+             stat(up[k], &there) != 0 ? strerrorname_np(errno)
+             : there.st_ino == top.st_ino && there.st_dev == top.st_dev ? "the root" : "ELSEWHERE");
+    char cwd[256];
+    int here = open(".", O_RDONLY | O_DIRECTORY);
+    printf("chdir /dev/shm then ../..:%s", chdir("/dev/shm") == 0 && chdir("../..") == 0 ? "" : strerrorname_np(errno));
+    printf(" cwd %s\n", getcwd(cwd, sizeof cwd) ? cwd : strerrorname_np(errno));
+    fchdir(here);
+    close(here);
+  }
   // The host files behind emulated entries are never changed.
   printf("unlink /dev/null: %s\n", unlink("/dev/null") == 0 ? "REMOVED" : strerrorname_np(errno));
   printf("chmod /dev: %s\n", chmod("/dev", 0777) == 0 ? "CHANGED" : strerrorname_np(errno));
