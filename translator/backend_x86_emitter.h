@@ -274,11 +274,11 @@ class Emitter {
   // holding it (the base register itself when there is no offset, else rax).
   Gp emit_address(const IrInsn& i, bool is_write) { return emit_check(i.a, i.imm, is_write); }
   // Checks base + imm < mem_limit (into rax unless base is a register and
-  // imm 0); `real`: the access is at real + imm (an indexed access).
-  // `retry_one`: the check was of a lower displacement than the access's
-  // own (real + real_imm); when it fails and the access itself is in range,
-  // the block leaves exact before the insn and the dispatcher runs that
-  // insn alone (CpuState::one_insn_once).
+  // imm 0). With `real`, the check covers an access elsewhere, at real +
+  // real_imm (an indexed access, or the base's lowest displacement checked
+  // for a later one): when the check fails and that access is in range, the
+  // block leaves exact before the insn and the dispatcher runs that insn
+  // alone (CpuState::one_insn_once).
   Gp emit_check(Temp base, int64_t imm, bool is_write, Temp real = kNoTemp, int64_t real_imm = 0);
   void emit_fault_stub(const ColdStub& s);
   // Loads and stores whose address is add(base, index) with an index known

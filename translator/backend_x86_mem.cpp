@@ -77,36 +77,36 @@ void Emitter::plan_indexed() {
     }
     bound[i.dst] = r;
   }
-  for (size_t k = 0; k < ir_.insns.size(); ++k) {
-    const IrInsn& i = ir_.insns[k];
-    if ((i.op != IrOp::load && i.op != IrOp::store) || def[i.a] < 0 || !fits_i32(i.imm)) continue;
+  // Each access whose address is add/shadd(base, small index) is indexed;
+  // the others count towards their base's span (see low_disp_).
+  auto plan = [&](size_t k, const IrInsn& i) -> Indexed {
+    if (def[i.a] < 0) return {};
     const IrInsn& d = ir_.insns[def[i.a]];
     if (d.op == IrOp::shadd) {  // base + (index << k): table lookups without Zba
       const uint64_t span = bound[d.a] <= (kMaxIndexSpan >> (d.aux & 3)) ? bound[d.a] << (d.aux & 3) : UINT64_MAX;
-      if (span > kMaxIndexSpan) continue;
-      indexed_[k] = {d.b, static_cast<uint32_t>(span)};
+      if (span > kMaxIndexSpan) return {};
       if (last_use_[d.b] < static_cast<int>(k)) last_use_[d.b] = static_cast<int>(k);
-      continue;
+      return {d.b, static_cast<uint32_t>(span)};
     }
-    if (d.op != IrOp::add) continue;
+    if (d.op != IrOp::add) return {};
     Temp base = d.a, index = d.b;
     if (bound[base] < bound[index]) std::swap(base, index);
     uint64_t c = 0;
     const bool cb = cval(d.b, &c), ca = !cb && cval(d.a, &c);
     if (ca || cb) {  // base + constant
       const int64_t disp = static_cast<int64_t>(c) + i.imm;
-      if (fits_i32(static_cast<int64_t>(c)) && fits_i32(disp)) indexed_[k] = {cb ? d.a : d.b, 0, true, static_cast<int64_t>(c)};
-      continue;
+      if (fits_i32(static_cast<int64_t>(c)) && fits_i32(disp)) return {cb ? d.a : d.b, 0, true, static_cast<int64_t>(c)};
+      return {};
     }
-    if (bound[index] > kMaxIndexSpan) continue;
-    indexed_[k] = {base, static_cast<uint32_t>(bound[index])};
+    if (bound[index] > kMaxIndexSpan) return {};
     if (last_use_[base] < static_cast<int>(k)) last_use_[base] = static_cast<int>(k);
-  }
-  // The span of each base's plain accesses (see low_disp_).
+    return {base, static_cast<uint32_t>(bound[index])};
+  };
   for (size_t k = 0; k < ir_.insns.size(); ++k) {
     const IrInsn& i = ir_.insns[k];
-    if ((i.op != IrOp::load && i.op != IrOp::store) || indexed_[k].base != kNoTemp || !fits_i32(i.imm))
-      continue;
+    if ((i.op != IrOp::load && i.op != IrOp::store) || !fits_i32(i.imm)) continue;
+    indexed_[k] = plan(k, i);
+    if (indexed_[k].base != kNoTemp) continue;
     low_disp_[i.a] = std::min(low_disp_[i.a], i.imm);
     high_end_[i.a] = std::max(high_end_[i.a], i.imm + static_cast<int64_t>(i.aux & 0xf));
   }
@@ -137,7 +137,7 @@ Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real, int64_t
   if (real != kNoTemp) {
     s.indexed = true;
     s.real = loc_[real];
-    s.real_imm = real == base ? real_imm : imm;
+    s.real_imm = real_imm;
   }
   a_.cmp(addr, state_mem(offsetof(CpuState, mem_limit)));
   a_.jae(s.label);
@@ -172,7 +172,7 @@ Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
     if (!(checked != INT64_MAX && i.imm >= checked &&
           i.imm - checked + static_cast<int64_t>(ix.span) + static_cast<int64_t>(size) <=
               static_cast<int64_t>(kGuardBytes))) {
-      emit_check(ix.base, i.imm, is_write, i.a);
+      emit_check(ix.base, i.imm, is_write, i.a, i.imm);
       if (i.imm < checked) checked = i.imm;
     }
     return direct();
@@ -183,10 +183,10 @@ Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
     return direct();
   // The base's first check, at the lowest displacement of its accesses in
   // this block when they all fit the guard from there: one check covers
-  // them all. (Not in counting blocks, whose retry would count twice.)
+  // them all. (Counting blocks, whose retry would count twice, plan no
+  // spans: their low_disp_ stays INT64_MAX.)
   const int64_t low = low_disp_[i.a];
-  if (fits_i32(i.imm) && low < i.imm && high_end_[i.a] - low <= static_cast<int64_t>(kGuardBytes) &&
-      !(tb_->flags & kTbCount)) {
+  if (fits_i32(i.imm) && low < i.imm && high_end_[i.a] - low <= static_cast<int64_t>(kGuardBytes)) {
     emit_check(i.a, low, is_write, i.a, i.imm);
     checked = std::min(checked, low);
     return direct();
