@@ -875,6 +875,7 @@ struct KnownRegs {
       default: break;
     }
     forget(d.rd);
+    if (d.op == Opcode::amocas_q && d.rd < 31) forget(d.rd + 1u);  // (the pair's odd half)
   }
 };
 

@@ -566,6 +566,23 @@ TEST(Frontend, KnownBranchesUnrollConstantLoops) {
   }
 }
 
+// amocas.q writes a register pair: a branch on the odd half's old constant
+// is not decided (found by jit-diff-fuzz --mode exits: a loop ran on past
+// its side exit).
+TEST(Frontend, KnownRegsForgetBothHalvesOfAmocasQ) {
+  const std::vector<uint32_t> words = {
+      0x00500893,  // li a7, 5
+      0x28e5482f,  // amocas.q a6, a4, (a0): writes a6 and a7
+      0x00089463,  // bnez a7, +8
+      0x00150513,  // addi a0, a0, 1
+      0x00000073,  // ecall
+  };
+  GuestBlock blk;
+  translate_words(words, &blk, false);
+  EXPECT_EQ(blk.insns.size(), 3u) << blk.ir.print();
+  EXPECT_EQ(blk.ir.insns.back().op, IrOp::brcond) << blk.ir.print();
+}
+
 // By default only a loop body is if-converted: the same run before an
 // ecall (no loop) ends the block at its branch; before a branch back to the
 // block's start it converts.
