@@ -189,7 +189,7 @@ std::unique_ptr<AddressSpace> AddressSpace::create(uint64_t size, std::string* e
     g_reserved.fetch_sub(size);
     return fail("the daemon's cap of " + format_size(cap) + " is reached");
   }
-  void* p = mmap(nullptr, size + kGuardBytes, PROT_NONE,
+  void* p = mmap(nullptr, kLowGuardBytes + size + kGuardBytes, PROT_NONE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) {
     int e = errno;
@@ -197,12 +197,12 @@ std::unique_ptr<AddressSpace> AddressSpace::create(uint64_t size, std::string* e
     return fail(std::string("the host's address space is exhausted (") + strerror(e) + ")");
   }
   g_live.fetch_add(1);
-  return std::unique_ptr<AddressSpace>(new AddressSpace(static_cast<uint8_t*>(p), size));
+  return std::unique_ptr<AddressSpace>(new AddressSpace(static_cast<uint8_t*>(p) + kLowGuardBytes, size));
 }
 
 AddressSpace::~AddressSpace() {
   g_vmas.fetch_sub(vma_accounted_, std::memory_order_relaxed);
-  munmap(base_, limit_ + kGuardBytes);
+  munmap(base_ - kLowGuardBytes, kLowGuardBytes + limit_ + kGuardBytes);
   g_reserved.fetch_sub(limit_);
   g_live.fetch_sub(1);
 }

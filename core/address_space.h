@@ -31,6 +31,9 @@ namespace hart {
 constexpr uint64_t kGuestVaMax = uint64_t{1} << 38;  // the largest size: Sv39 user space
 constexpr uint64_t kGuestVaMin = uint64_t{1} << 30;  // the smallest size
 constexpr uint64_t kGuardBytes = uint64_t{1} << 20;     // catches straddling accesses
+// PROT_NONE below guest address 0: catches a translated loop's induction
+// base walking down past 0 (see "Memory checks" in docs/ARCHITECTURE.md).
+constexpr uint64_t kLowGuardBytes = uint64_t{1} << 20;
 constexpr uint64_t kPageSize = 4096;
 
 constexpr uint64_t page_down(uint64_t a) { return a & ~(kPageSize - 1); }
@@ -111,7 +114,7 @@ class AddressSpace {
   uint64_t mmap_base() const { return limit_ / 4; }
   bool contains_host(const void* p) const {
     auto a = reinterpret_cast<uintptr_t>(p), b = reinterpret_cast<uintptr_t>(base_);
-    return a >= b && a < b + limit_ + kGuardBytes;
+    return a >= b - kLowGuardBytes && a < b + limit_ + kGuardBytes;
   }
 
   // mmap-like. addr is a hint unless kMapFixed/kMapFixedNoReplace. host_fd

@@ -1364,6 +1364,7 @@ std::string Emitter::run() {
     if (ir_info(i.op).flags & kIrDst) def_at_[i.dst] = static_cast<int>(k);
   }
   plan_indexed();  // (extends last_use_ of indexed accesses' bases)
+  plan_induction();
   real_last_ = arena_.copy(last_use_);
   plan_mem_free();
   // Next readers, backwards (next_use_ is the scratch "next reader after k").

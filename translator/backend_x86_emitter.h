@@ -305,6 +305,20 @@ class Emitter {
   // descending offsets (sd ra,40(sp); sd s0,32(sp); ...) need one check,
   // not one each; see "Memory checks" in docs/ARCHITECTURE.md.
   ArenaArray<int64_t> low_disp_, high_end_;
+  // Self-loop blocks: a base that is a guest register's value at the loop
+  // head and that the back edge advances by a constant stride (an induction
+  // pointer: `ld a2,0(a5); addi a5,a5,8`) is checked once, in the preamble,
+  // at the lowest displacement of the iteration's accesses through it; the
+  // body checks it no more (see "Memory checks" in docs/ARCHITECTURE.md).
+  struct InductionBase {
+    Temp base;
+    int xreg;
+    int64_t low;  // lowest displacement of an access through base
+  };
+  std::vector<InductionBase> induction_;
+  Label induction_fail_;
+  void plan_induction();        // after plan_loop and plan_indexed
+  void emit_induction_checks();  // in the preamble, before the loop head
   // The host operand of a plain load/store, [r14 + base + imm]: checked
   // like emit_address unless an earlier access of this block checked the
   // same base temp at a displacement <= imm (see checked_disp_).

@@ -85,6 +85,7 @@ void Emitter::emit_loop_entry() {
     a_.mov(xreg_mem(pr.xreg), gp_of_id(pr.host_id));
     a_.mov(gp_of_id(pr.host_id), xreg_mem(loop_regs_[k].xreg));
   }
+  emit_induction_checks();  // (the residents are in place: read from there)
   loop_head_ = a_.newLabel();
   loop_req_ = a_.newLabel();
   a_.addEncodingOptions(EncodingOptions::kOptimizedAlign);  // a few long nops, run once per entry
@@ -149,6 +150,16 @@ void Emitter::finish_loop() {
   emit_loop_leave();
   emit_store_pc(tb_->pc);
   emit_leave0();
+  if (!induction_.empty()) {
+    // An induction base's check failed before the first iteration: nothing
+    // has run; the dispatcher runs the block's first insn alone, and the
+    // rest as a block of its own, which checks every access where it is.
+    a_.bind(induction_fail_);
+    emit_loop_leave();
+    emit_store_pc(tb_->pc);
+    a_.mov(state_mem(offsetof(CpuState, one_insn_once), 4), Imm(1));
+    emit_leave0();
+  }
   // From the loop head on (the cold code after the body cannot fault), the
   // residents are in their host registers and the pins' values in CpuState.
   const uint32_t end = static_cast<uint32_t>(a_.offset());

@@ -112,6 +112,107 @@ void Emitter::plan_indexed() {
   }
 }
 
+void Emitter::plan_induction() {
+  induction_.clear();
+  if (!loop_ || low_disp_.size() == 0) return;
+  // The guest registers' values at the loop head: get_reg before any
+  // set_reg of the register (entry_of: which register; -1 none).
+  bool set[32] = {};
+  int last_set[32];
+  for (int& k : last_set) k = -1;
+  ArenaArray<int> def = arena_.array(ir_.num_temps, -1);
+  ArenaArray<int8_t> entry_of = arena_.array<int8_t>(ir_.num_temps, -1);
+  for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    const IrInsn& i = ir_.insns[k];
+    if (ir_info(i.op).flags & kIrDst) def[i.dst] = static_cast<int>(k);
+    if (i.op == IrOp::get_reg && i.imm != 0 && !set[i.imm]) entry_of[i.dst] = static_cast<int8_t>(i.imm);
+    if (i.op == IrOp::set_reg) {
+      set[i.imm] = true;
+      last_set[i.imm] = static_cast<int>(k);
+    }
+  }
+  // The accesses through such values: each covers [base + disp, base + disp
+  // + slack + size) for some slack in [0, span] (span > 0: an indexed
+  // access, add(base, index) with index <= span; 0: plain or at a constant
+  // index).
+  struct Access {
+    Temp base;
+    int64_t disp, span, end;
+  };
+  std::vector<Access> acc;
+  for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    const IrInsn& i = ir_.insns[k];
+    if ((i.op != IrOp::load && i.op != IrOp::store) || !fits_i32(i.imm)) continue;
+    const Indexed& ix = indexed_[k];
+    const int64_t size = i.aux & 0xf;
+    Access a{};
+    if (ix.base == kNoTemp) a = {i.a, i.imm, 0, 0};
+    else if (ix.constant) a = {ix.base, ix.value + i.imm, 0, 0};
+    else a = {ix.base, i.imm, static_cast<int64_t>(ix.span), 0};
+    a.end = a.disp + a.span + size;
+    if (entry_of[a.base] >= 0 && fits_i32(a.disp)) acc.push_back(a);
+  }
+  const int64_t kGuard = static_cast<int64_t>(kGuardBytes), kLowGuard = static_cast<int64_t>(kLowGuardBytes);
+  for (size_t n = 0; n < acc.size(); ++n) {
+    const Temp t = acc[n].base;
+    bool seen = false;
+    for (size_t j = 0; j < n; ++j) seen |= acc[j].base == t;
+    if (seen) continue;
+    int64_t low = INT64_MAX, high = INT64_MIN;
+    for (const Access& a : acc)
+      if (a.base == t) low = std::min(low, a.disp), high = std::max(high, a.end);
+    if (high - low > kGuard) continue;  // (the first iteration: one check at low covers them)
+    // What the back edge carries in t's register x: t itself (x not
+    // written), another register's value at the head (anchor) + stride.
+    const int x = entry_of[t];
+    Temp anchor = t;
+    int64_t stride = 0;
+    if (last_set[x] >= 0) {
+      const Temp v = ir_.insns[last_set[x]].a;
+      anchor = kNoTemp;
+      if (entry_of[v] >= 0) {
+        anchor = v;
+      } else if (def[v] >= 0 && ir_.insns[def[v]].op == IrOp::add) {
+        const IrInsn& add = ir_.insns[def[v]];
+        for (const auto& [base, other] : {std::pair{add.a, add.b}, std::pair{add.b, add.a}})
+          if (entry_of[base] >= 0 && def[other] >= 0 && ir_.insns[def[other]].op == IrOp::movi) {
+            anchor = base;
+            stride = ir_.insns[def[other]].imm;
+          }
+      }
+      if (anchor == kNoTemp || stride < -kLowGuard || stride > kGuard) continue;
+    }
+    // Iteration n reached the back edge, so each access through the anchor
+    // ran: one at disp d with slack up to s shows anchor + d in [-s, limit).
+    // Then in iteration n + 1 t's accesses lie in [stride + low - d - s,
+    // limit + stride + high - d): in the guest's space or a guard.
+    bool ok = false;
+    for (const Access& a : acc)
+      ok |= a.base == anchor && stride + low - a.disp - a.span >= -kLowGuard && stride + high - a.disp <= kGuard;
+    if (ok) induction_.push_back({t, x, low});
+  }
+}
+
+void Emitter::emit_induction_checks() {
+  if (induction_.empty()) return;
+  induction_fail_ = a_.newLabel();
+  for (const InductionBase& b : induction_) {
+    const int host = pins().host[b.xreg];
+    Gp addr = rax;
+    if (host >= 0 && b.low == 0) {
+      addr = gp_of_id(host);
+    } else if (host >= 0) {
+      a_.lea(rax, ptr(gp_of_id(host), static_cast<int32_t>(b.low)));
+    } else {
+      a_.mov(rax, xreg_mem(b.xreg));
+      if (b.low) a_.add(rax, static_cast<int32_t>(b.low));
+    }
+    a_.cmp(addr, state_mem(offsetof(CpuState, mem_limit)));
+    a_.jae(induction_fail_);
+    checked_disp_[b.base] = b.low;
+  }
+}
+
 Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real, int64_t real_imm) {
   const Loc& l = loc_[base];
   Gp addr = rax;

@@ -109,9 +109,12 @@ TEST(AddressSpace, LimitIsEnforced) {
     EXPECT_FALSE(as->read(~uint64_t{0} - 2, &r, 8));  // wraps around
     EXPECT_EQ(as->map(0x1000, 0, PROT_READ, kMapFixed, -1, 0, ""), -EINVAL);
     EXPECT_EQ(as->map(0, size, PROT_READ, 0, -1, 0, ""), -ENOMEM);  // no gap that large
-    // The host reservation is exactly the size plus the guard.
+    // The host reservation is exactly the size plus the guards after and
+    // before it.
     EXPECT_TRUE(as->contains_host(as->base() + size + kGuardBytes - 1));
     EXPECT_FALSE(as->contains_host(as->base() + size + kGuardBytes));
+    EXPECT_TRUE(as->contains_host(as->base() - kLowGuardBytes));
+    EXPECT_FALSE(as->contains_host(as->base() - kLowGuardBytes - 1));
   }
 }
 

@@ -38,10 +38,16 @@
 // its own start (the backend's self-loop blocks: guest registers resident
 // in host registers across iterations, backend_x86_loop.cpp): a counter
 // (x30) and a walker (x29) the body never writes; the loop's tail stores
-// through the walker and advances it, so that after a random number of
+// through the walker (at one or two displacements, before or after its
+// addi: an induction base, checked once before the loop) and advances it,
+// so that after a random number of
 // iterations it runs off the data page (a host fault) or, in fault cases,
-// past the address-space limit (the range check or the guard), with the
-// body's registers resident and written. Half of the loops also have a
+// past the address-space limit (the range check or the guard); a third of
+// the walkers go down instead (off the data page's start, or in fault
+// cases, with page 0 mapped, past address 0 into the guard below the
+// reservation), and in fault cases some start past the limit (the check
+// before the loop fails); all with the body's registers resident and
+// written. Half of the loops also have a
 // conditional branch out of the loop before the back edge, which the
 // frontend turns into a side exit (exit_if) of one superblock.
 // CaseOptions::if_shapes adds if-conversion shapes (frontend.cpp): a
@@ -292,6 +298,7 @@ struct CaseOptions {
   unsigned pmlen = 0;
   bool loop = false;     // the stream is the body of a self-loop (see the top of this file)
   bool multi_exit = false;  // with loop: up to kMaxSideExits side exits to three targets (make_stream)
+  bool walk_down = false;   // with loop: the walker goes down (set by run_case from the seed)
   bool if_shapes = false;  // short forward branches over plain integer runs (see the top of this file)
   // With if_shapes: most shapes branch on a compare computed just before
   // (andi/and/xor/xori/sub/slt/sltu/slti/sltiu into t0..t2, branch on it
@@ -692,8 +699,20 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       slots.push_back(b);
     };
     maybe_exit(0);
-    slots.push_back(Slot{0x23u | 3u << 12 | kLoopWalker << 15 | rs << 20, 4});
-    slots.push_back(Slot{0x13u | kLoopWalker << 7 | kLoopWalker << 15 | 64u << 20, 4});
+    // The walker's accesses (an induction base: Emitter::plan_induction
+    // checks it once before the loop): at 0, after its addi at -64, or at
+    // 8 and -8 (checked at the lowest).
+    auto sd_walker = [&](int32_t imm) {
+      const uint32_t u = static_cast<uint32_t>(imm) & 0xfffu;
+      slots.push_back(Slot{0x23u | 3u << 12 | kLoopWalker << 15 | rs << 20 | (u >> 5) << 25 | (u & 31) << 7, 4});
+    };
+    const int32_t step = opts.walk_down ? -64 : 64;
+    const Slot walk{0x13u | kLoopWalker << 7 | kLoopWalker << 15 | (static_cast<uint32_t>(step) & 0xfffu) << 20, 4};
+    switch (rng() % 3) {
+      case 0: sd_walker(0); slots.push_back(walk); break;
+      case 1: slots.push_back(walk); sd_walker(-step); break;
+      default: sd_walker(8); sd_walker(-8); slots.push_back(walk); break;
+    }
     maybe_exit(1);
     maybe_exit(2);
     while (exits.size() < n_exits) maybe_exit(2);
@@ -806,6 +825,7 @@ inline Result run_case_body(Jit& jit, uint64_t seed, unsigned len, std::string* 
     do vt = rng() & 0xff; while (!v::vtype_supported(vt));
   }
   const uint32_t frm = static_cast<uint32_t>(rng() % 5);
+  copts.walk_down = opts.loop && rng() % 3 == 0;
   std::vector<uint8_t> code = make_stream(rng, len, listing, copts, vt, frm);
   const uint32_t ecall = 0x00000073;
   code.insert(code.end(), reinterpret_cast<const uint8_t*>(&ecall),
@@ -847,6 +867,12 @@ inline Result run_case_body(Jit& jit, uint64_t seed, unsigned len, std::string* 
     init.x[kLoopCounter] = 1 + rng() % 6;
     const uint64_t steps = 64 * (1 + rng() % 8);  // off the end after 1..8 iterations
     init.x[kLoopWalker] = opts.faults && rng() % 2 ? kGuestVaMax - steps : kData + kDataSize - steps;
+    // Past the limit from the start: the induction check before the loop
+    // fails, and the loop runs one instruction, then as plain blocks.
+    if (opts.faults && rng() % 4 == 0) init.x[kLoopWalker] = kGuestVaMax + 8 * (rng() % 3);
+    // Down: off the data page's start (a host fault), or with page 0
+    // mapped, past address 0 (into the guard below the reservation).
+    if (copts.walk_down) init.x[kLoopWalker] = opts.faults && rng() % 2 ? steps - 64 : kData + steps - 64;
   }
   if (opts.pmlen)
     for (unsigned b : kBases) init.x[b] |= (rng() & ((uint64_t{1} << opts.pmlen) - 1)) << (64 - opts.pmlen);
@@ -876,6 +902,7 @@ inline Result run_case_body(Jit& jit, uint64_t seed, unsigned len, std::string* 
   std::vector<uint8_t> data(kDataSize);
   for (auto& b : data) b = static_cast<uint8_t>(rng());
 
+  const bool page0 = copts.walk_down && init.x[kLoopWalker] < kData;
   Machine jm(jit), im(jit);
   for (Machine* m : {&jm, &im}) {
     m->as->poke(kCode, code.data(), code.size());
@@ -884,6 +911,7 @@ inline Result run_case_body(Jit& jit, uint64_t seed, unsigned len, std::string* 
       m->as->map(kTopPage, 0x1000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, "");
       m->as->write(kTopPage, data.data(), 0x1000);
     }
+    if (page0) m->as->map(0, 0x1000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, "");
     CpuState& s = m->vcpu->state;
     memcpy(s.x, init.x, sizeof s.x);
     memcpy(s.f, init.f, sizeof s.f);
@@ -965,6 +993,12 @@ inline Result run_case_body(Jit& jit, uint64_t seed, unsigned len, std::string* 
     jm.as->read(kTopPage, ta.data(), ta.size());
     im.as->read(kTopPage, tb.data(), tb.size());
     if (ta != tb) return differ("memory (top page)");
+  }
+  if (page0) {
+    std::vector<uint8_t> za(0x1000), zb(0x1000);
+    jm.as->read(0, za.data(), za.size());
+    im.as->read(0, zb.data(), zb.size());
+    if (za != zb) return differ("memory (page 0)");
   }
   return res;
 }

@@ -204,6 +204,78 @@ TEST(JitRecovery, LowestDisplacementCheckRetriesOneInstruction) {
   }
 }
 
+// A self-loop's induction base (a1, advanced by 64 or -64 each round) is
+// checked once, before the loop, and not in its body: walking from below
+// the limit into the guard after it, or down past address 0 into the guard
+// below the reservation, the store faults there exactly as the
+// interpreter's does; starting past the limit, the check before the loop
+// fails and the loop's first instruction runs alone (a one-instruction
+// block), then the rest as plain blocks — which fault at the store, or
+// leave by the side exit before it without any fault.
+TEST(JitRecovery, InductionBaseCheckedOnceBeforeTheLoop) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  std::vector<uint32_t> code = {
+      0x00150513u,  // loop: addi a0, a0, 1
+      0x00c50863u,  // beq a0, a2, out (a side exit before the store)
+      0x00a5b023u,  // sd a0, 0(a1)
+      0x04058593u,  // addi a1, a1, 64 (or -64: 0xfc058593)
+      0xfed518e3u,  // bne a0, a3, loop
+      0x00000073u,  // out: ecall
+  };
+  struct Case {
+    int64_t step;
+    uint64_t a1, a2;
+    ExitReason exit;
+    uint64_t fault_addr;
+    bool retry;  // the check before the loop failed
+  };
+  const uint64_t kTop = kGuestVaMax - 0x1000;
+  const Case cases[] = {
+      {64, kData, ~uint64_t{0}, ExitReason::Ecall, 0, false},  // ten rounds
+      {64, kGuestVaMax - 3 * 64, ~uint64_t{0}, ExitReason::MemFault, kGuestVaMax, false},  // the 4th, in the guard
+      {64, kGuestVaMax + 8, ~uint64_t{0}, ExitReason::MemFault, kGuestVaMax + 8, true},
+      {64, kGuestVaMax + 8, 1, ExitReason::Ecall, 0, true},
+      {-64, kData + 0x800, ~uint64_t{0}, ExitReason::Ecall, 0, false},
+      {-64, 2 * 64, ~uint64_t{0}, ExitReason::MemFault, ~uint64_t{63}, false},  // the 4th, below 0
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(testing::Message() << "step " << c.step << " a1 " << std::hex << c.a1 << " a2 " << c.a2);
+    code[3] = c.step > 0 ? 0x04058593u : 0xfc058593u;
+    diff::Machine jm(*jit), im(*jit);
+    for (diff::Machine* m : {&jm, &im}) {
+      ASSERT_EQ(m->as->map(kTop, 0x1000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, ""), kTop);
+      ASSERT_EQ(m->as->map(0, 0x1000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, ""), 0u);
+      m->as->poke(diff::kCode, code.data(), code.size() * 4);
+      m->vcpu->state.x[11] = c.a1;
+      m->vcpu->state.x[12] = c.a2;
+      m->vcpu->state.x[13] = 10;
+      m->vcpu->state.pc = diff::kCode;
+    }
+    EXPECT_EQ(jm.vcpu->run(), c.exit);
+    uint64_t max = 100;
+    im.vcpu->run_guarded([](Vcpu& v, void* n) { interp_run(v, *static_cast<uint64_t*>(n)); }, &max);
+    Outcome o;
+    o.exit = c.exit;
+    o.jit = Regs(jm.vcpu->state);
+    o.interp = Regs(im.vcpu->state);
+    expect_same(o);
+    if (c.exit == ExitReason::MemFault) {
+      EXPECT_EQ(o.jit.fault_addr, c.fault_addr);
+      EXPECT_EQ(o.jit.pc, diff::kCode + 8);
+    }
+    for (uint64_t page : {uint64_t{0}, kData, kTop}) {
+      std::vector<uint8_t> a(0x1000), b(0x1000);
+      jm.as->read(page, a.data(), a.size());
+      im.as->read(page, b.data(), b.size());
+      EXPECT_EQ(a, b);
+    }
+    EXPECT_EQ(jm.cache->lookup(diff::kCode, kTbOneInsn) != nullptr, c.retry);
+    EXPECT_EQ(jm.vcpu->state.one_insn_once, 0u);
+  }
+}
+
 TEST(JitRecovery, NoFaultSameBlock) {
   std::string err;
   auto jit = Jit::create(&err);
