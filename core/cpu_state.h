@@ -72,7 +72,9 @@ struct CpuState {
   // Set by generated code that leaves before an access whose block-level
   // check failed though the access itself is in range (see "Memory checks"
   // in docs/ARCHITECTURE.md): the dispatcher runs the next instruction as a
-  // block of its own, checked at its own address, and clears it.
+  // block of its own, checked at its own address (1), or the next block in
+  // its kTbChecked form, with no check made before a loop (2; a loop's
+  // induction check failed), and clears it.
   uint32_t one_insn_once;
 
   uint64_t instret;          // instructions run by the interpreter (see csr instret)

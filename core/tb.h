@@ -40,6 +40,7 @@ enum TbFlags : uint32_t {
   kTbPm7 = 8,        // Supm: data addresses masked with PMLEN 7 (CpuState::pmlen)
   kTbPm16 = 16,      // ... with PMLEN 16
   kTbCount = 32,     // counts retired instructions (CpuState::icount_budget, count_tb)
+  kTbChecked = 64,   // every access checked where it runs: no check before a loop (CpuState::one_insn_once 2)
 };
 
 // What an indirect jump compares to find a TB in the jump cache: the guest

@@ -354,8 +354,8 @@ ExitReason Vcpu::run_loop() {
     }
     // A memory check's retry (CpuState::one_insn_once): this instruction alone.
     const bool retry_one = state.one_insn_once != 0;
+    if (retry_one) flags |= state.one_insn_once == 2 ? kTbChecked : kTbOneInsn;
     state.one_insn_once = 0;
-    if (retry_one) flags |= kTbOneInsn;
     if (!retry_one && tier0 && interpret_ok_ && interpret_first(state.pc, flags)) {
       // Not translated yet and met only rarely so far: interpret one block.
       in_guest_ = true;
@@ -369,7 +369,7 @@ ExitReason Vcpu::run_loop() {
     if (!tb) return state.exit_reason;  // fetch fault, described in state
     // Near the stop: one instruction at a time (and no chain into that
     // block, which would stay on the hot path).
-    bool near_stop = retry_one;  // (a retry's one-instruction block is not chained into)
+    bool near_stop = retry_one;  // (a retry's block is not chained into)
     if (count && tb->icount > icount_stop - icount && !(flags & kTbOneInsn)) {
       tb = find_tb(state.pc, flags | kTbOneInsn);
       if (!tb) return state.exit_reason;

@@ -313,7 +313,9 @@ class Emitter {
   struct InductionBase {
     Temp base;
     int xreg;
-    int64_t low;  // lowest displacement of an access through base
+    int64_t low;          // lowest displacement of an access through base
+    int stride_xreg;      // -1, or the guest register (unwritten) whose value is the stride
+    int64_t smin, smax;   // ... which must lie in [smin, smax]
   };
   std::vector<InductionBase> induction_;
   Label induction_fail_;

@@ -152,12 +152,12 @@ void Emitter::finish_loop() {
   emit_leave0();
   if (!induction_.empty()) {
     // An induction base's check failed before the first iteration: nothing
-    // has run; the dispatcher runs the block's first insn alone, and the
-    // rest as a block of its own, which checks every access where it is.
+    // has run; the dispatcher runs the block's kTbChecked form, which
+    // checks every access where it runs.
     a_.bind(induction_fail_);
     emit_loop_leave();
     emit_store_pc(tb_->pc);
-    a_.mov(state_mem(offsetof(CpuState, one_insn_once), 4), Imm(1));
+    a_.mov(state_mem(offsetof(CpuState, one_insn_once), 4), Imm(2));
     emit_leave0();
   }
   // From the loop head on (the cold code after the body cannot fault), the

@@ -114,7 +114,7 @@ void Emitter::plan_indexed() {
 
 void Emitter::plan_induction() {
   induction_.clear();
-  if (!loop_ || low_disp_.size() == 0) return;
+  if (!loop_ || low_disp_.size() == 0 || (tb_->flags & kTbChecked)) return;
   // The guest registers' values at the loop head: get_reg before any
   // set_reg of the register (entry_of: which register; -1 none).
   bool set[32] = {};
@@ -163,10 +163,13 @@ void Emitter::plan_induction() {
       if (a.base == t) low = std::min(low, a.disp), high = std::max(high, a.end);
     if (high - low > kGuard) continue;  // (the first iteration: one check at low covers them)
     // What the back edge carries in t's register x: t itself (x not
-    // written), another register's value at the head (anchor) + stride.
+    // written), another register's value at the head (anchor) + stride: a
+    // constant, or a register the loop does not write (checked before the
+    // loop: stride_xreg).
     const int x = entry_of[t];
     Temp anchor = t;
     int64_t stride = 0;
+    int stride_xreg = -1;
     if (last_set[x] >= 0) {
       const Temp v = ir_.insns[last_set[x]].a;
       anchor = kNoTemp;
@@ -174,22 +177,39 @@ void Emitter::plan_induction() {
         anchor = v;
       } else if (def[v] >= 0 && ir_.insns[def[v]].op == IrOp::add) {
         const IrInsn& add = ir_.insns[def[v]];
-        for (const auto& [base, other] : {std::pair{add.a, add.b}, std::pair{add.b, add.a}})
-          if (entry_of[base] >= 0 && def[other] >= 0 && ir_.insns[def[other]].op == IrOp::movi) {
+        for (const auto& [base, other] : {std::pair{add.a, add.b}, std::pair{add.b, add.a}}) {
+          if (anchor != kNoTemp || entry_of[base] < 0 || def[other] < 0) continue;
+          const IrInsn& o = ir_.insns[def[other]];
+          if (o.op == IrOp::movi) {
             anchor = base;
-            stride = ir_.insns[def[other]].imm;
+            stride = o.imm;
+          } else if (entry_of[other] >= 0 && last_set[entry_of[other]] < 0) {
+            anchor = base;
+            stride_xreg = entry_of[other];
           }
+        }
       }
       if (anchor == kNoTemp || stride < -kLowGuard || stride > kGuard) continue;
     }
     // Iteration n reached the back edge, so each access through the anchor
     // ran: one at disp d with slack up to s shows anchor + d in [-s, limit).
     // Then in iteration n + 1 t's accesses lie in [stride + low - d - s,
-    // limit + stride + high - d): in the guest's space or a guard.
+    // limit + stride + high - d): in the guest's space or a guard. A
+    // register stride must lie in [smin, smax] (the widest such range).
+    InductionBase b{t, x, low, stride_xreg, 0, 0};
     bool ok = false;
-    for (const Access& a : acc)
-      ok |= a.base == anchor && stride + low - a.disp - a.span >= -kLowGuard && stride + high - a.disp <= kGuard;
-    if (ok) induction_.push_back({t, x, low});
+    for (const Access& a : acc) {
+      if (a.base != anchor) continue;
+      const int64_t lo = -kLowGuard - low + a.disp + a.span, hi = kGuard - high + a.disp;
+      if (stride_xreg < 0) {
+        ok |= stride >= lo && stride <= hi;
+      } else if (lo <= hi && (!ok || hi - lo > b.smax - b.smin) && fits_i32(lo) && fits_i32(hi - lo)) {
+        ok = true;
+        b.smin = lo;
+        b.smax = hi;
+      }
+    }
+    if (ok) induction_.push_back(b);
   }
 }
 
@@ -209,6 +229,17 @@ void Emitter::emit_induction_checks() {
     }
     a_.cmp(addr, state_mem(offsetof(CpuState, mem_limit)));
     a_.jae(induction_fail_);
+    if (b.stride_xreg >= 0) {  // smin <= stride <= smax, unsigned: stride - smin <= smax - smin
+      const int sh = pins().host[b.stride_xreg];
+      if (sh >= 0) {
+        a_.lea(rax, ptr(gp_of_id(sh), static_cast<int32_t>(-b.smin)));
+      } else {
+        a_.mov(rax, xreg_mem(b.stride_xreg));
+        a_.sub(rax, static_cast<int32_t>(b.smin));
+      }
+      a_.cmp(rax, static_cast<int32_t>(b.smax - b.smin));
+      a_.ja(induction_fail_);
+    }
     checked_disp_[b.base] = b.low;
   }
 }

@@ -39,7 +39,8 @@
 // in host registers across iterations, backend_x86_loop.cpp): a counter
 // (x30) and a walker (x29) the body never writes; the loop's tail stores
 // through the walker (at one or two displacements, before or after its
-// addi: an induction base, checked once before the loop) and advances it,
+// addi: an induction base, checked once before the loop) and advances it
+// (by 64, or for a quarter of them by x28, which the body does not write),
 // so that after a random number of
 // iterations it runs off the data page (a host fault) or, in fault cases,
 // past the address-space limit (the range check or the guard); a third of
@@ -706,11 +707,16 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
       const uint32_t u = static_cast<uint32_t>(imm) & 0xfffu;
       slots.push_back(Slot{0x23u | 3u << 12 | kLoopWalker << 15 | rs << 20 | (u >> 5) << 25 | (u & 31) << 7, 4});
     };
+    // A quarter of the upward walkers step by x28 (add x29, x29, x28), which
+    // the loop does not write: the outer counter (1..3) with multi_exit,
+    // else a random value, mostly too large for the check before the loop.
     const int32_t step = opts.walk_down ? -64 : 64;
-    const Slot walk{0x13u | kLoopWalker << 7 | kLoopWalker << 15 | (static_cast<uint32_t>(step) & 0xfffu) << 20, 4};
+    const bool by_reg = !opts.walk_down && rng() % 4 == 0;
+    const Slot walk = by_reg ? Slot{0x33u | kLoopWalker << 7 | kLoopWalker << 15 | kLoopOuter << 20, 4}
+                             : Slot{0x13u | kLoopWalker << 7 | kLoopWalker << 15 | (static_cast<uint32_t>(step) & 0xfffu) << 20, 4};
     switch (rng() % 3) {
       case 0: sd_walker(0); slots.push_back(walk); break;
-      case 1: slots.push_back(walk); sd_walker(-step); break;
+      case 1: slots.push_back(walk); sd_walker(by_reg ? 0 : -step); break;
       default: sd_walker(8); sd_walker(-8); slots.push_back(walk); break;
     }
     maybe_exit(1);

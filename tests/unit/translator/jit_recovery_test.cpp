@@ -204,14 +204,15 @@ TEST(JitRecovery, LowestDisplacementCheckRetriesOneInstruction) {
   }
 }
 
-// A self-loop's induction base (a1, advanced by 64 or -64 each round) is
-// checked once, before the loop, and not in its body: walking from below
-// the limit into the guard after it, or down past address 0 into the guard
-// below the reservation, the store faults there exactly as the
-// interpreter's does; starting past the limit, the check before the loop
-// fails and the loop's first instruction runs alone (a one-instruction
-// block), then the rest as plain blocks — which fault at the store, or
-// leave by the side exit before it without any fault.
+// A self-loop's induction base (a1, advanced by 64 or -64 each round, or by
+// a4, which the loop does not write) is checked once, before the loop, and
+// not in its body: walking from below the limit into the guard after it,
+// or down past address 0 into the guard below the reservation, the store
+// faults there exactly as the interpreter's does; starting past the limit,
+// or with a register stride larger than the guard, the check before the
+// loop fails and the block runs in its kTbChecked form (every access
+// checked in place) — which faults at the store, or leaves by the side exit
+// before it without any fault.
 TEST(JitRecovery, InductionBaseCheckedOnceBeforeTheLoop) {
   std::string err;
   auto jit = Jit::create(&err);
@@ -220,12 +221,13 @@ TEST(JitRecovery, InductionBaseCheckedOnceBeforeTheLoop) {
       0x00150513u,  // loop: addi a0, a0, 1
       0x00c50863u,  // beq a0, a2, out (a side exit before the store)
       0x00a5b023u,  // sd a0, 0(a1)
-      0x04058593u,  // addi a1, a1, 64 (or -64: 0xfc058593)
+      0x04058593u,  // addi a1, a1, 64 (or -64: 0xfc058593; or add a1, a1, a4)
       0xfed518e3u,  // bne a0, a3, loop
       0x00000073u,  // out: ecall
   };
   struct Case {
     int64_t step;
+    bool by_a4;  // add a1, a1, a4 (a4 = step)
     uint64_t a1, a2;
     ExitReason exit;
     uint64_t fault_addr;
@@ -233,16 +235,21 @@ TEST(JitRecovery, InductionBaseCheckedOnceBeforeTheLoop) {
   };
   const uint64_t kTop = kGuestVaMax - 0x1000;
   const Case cases[] = {
-      {64, kData, ~uint64_t{0}, ExitReason::Ecall, 0, false},  // ten rounds
-      {64, kGuestVaMax - 3 * 64, ~uint64_t{0}, ExitReason::MemFault, kGuestVaMax, false},  // the 4th, in the guard
-      {64, kGuestVaMax + 8, ~uint64_t{0}, ExitReason::MemFault, kGuestVaMax + 8, true},
-      {64, kGuestVaMax + 8, 1, ExitReason::Ecall, 0, true},
-      {-64, kData + 0x800, ~uint64_t{0}, ExitReason::Ecall, 0, false},
-      {-64, 2 * 64, ~uint64_t{0}, ExitReason::MemFault, ~uint64_t{63}, false},  // the 4th, below 0
+      {64, false, kData, ~uint64_t{0}, ExitReason::Ecall, 0, false},  // ten rounds
+      {64, false, kGuestVaMax - 3 * 64, ~uint64_t{0}, ExitReason::MemFault, kGuestVaMax, false},  // the 4th, in the guard
+      {64, false, kGuestVaMax + 8, ~uint64_t{0}, ExitReason::MemFault, kGuestVaMax + 8, true},
+      {64, false, kGuestVaMax + 8, 1, ExitReason::Ecall, 0, true},
+      {-64, false, kData + 0x800, ~uint64_t{0}, ExitReason::Ecall, 0, false},
+      {-64, false, 2 * 64, ~uint64_t{0}, ExitReason::MemFault, ~uint64_t{63}, false},  // the 4th, below 0
+      {8, true, kData, ~uint64_t{0}, ExitReason::Ecall, 0, false},
+      {-8, true, 16, ~uint64_t{0}, ExitReason::MemFault, ~uint64_t{7}, false},  // the 4th, below 0
+      {64, true, kGuestVaMax - 3 * 64, ~uint64_t{0}, ExitReason::MemFault, kGuestVaMax, false},
+      {int64_t{4} << 20, true, kData, ~uint64_t{0}, ExitReason::MemFault, kData + (4 << 20), true},  // past the guard
+      {-(int64_t{4} << 20), true, 0x800, 2, ExitReason::Ecall, 0, true},  // (leaves before the 2nd)
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(testing::Message() << "step " << c.step << " a1 " << std::hex << c.a1 << " a2 " << c.a2);
-    code[3] = c.step > 0 ? 0x04058593u : 0xfc058593u;
+    code[3] = c.by_a4 ? 0x00e585b3u : c.step > 0 ? 0x04058593u : 0xfc058593u;
     diff::Machine jm(*jit), im(*jit);
     for (diff::Machine* m : {&jm, &im}) {
       ASSERT_EQ(m->as->map(kTop, 0x1000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, ""), kTop);
@@ -251,6 +258,7 @@ TEST(JitRecovery, InductionBaseCheckedOnceBeforeTheLoop) {
       m->vcpu->state.x[11] = c.a1;
       m->vcpu->state.x[12] = c.a2;
       m->vcpu->state.x[13] = 10;
+      m->vcpu->state.x[14] = static_cast<uint64_t>(c.step);
       m->vcpu->state.pc = diff::kCode;
     }
     EXPECT_EQ(jm.vcpu->run(), c.exit);
@@ -271,7 +279,7 @@ TEST(JitRecovery, InductionBaseCheckedOnceBeforeTheLoop) {
       im.as->read(page, b.data(), b.size());
       EXPECT_EQ(a, b);
     }
-    EXPECT_EQ(jm.cache->lookup(diff::kCode, kTbOneInsn) != nullptr, c.retry);
+    EXPECT_EQ(jm.cache->lookup(diff::kCode, kTbChecked) != nullptr, c.retry);
     EXPECT_EQ(jm.vcpu->state.one_insn_once, 0u);
   }
 }
