@@ -312,7 +312,8 @@ class Emitter {
   // body checks it no more (see "Memory checks" in docs/ARCHITECTURE.md).
   struct InductionBase {
     Temp base;
-    int xreg;
+    int xreg;             // base's value at the head: this guest register's
+    int add_xreg;         // ... plus this one's (-1: none)
     int64_t low;          // lowest displacement of an access through base
     int stride_xreg;      // -1, or the guest register (unwritten) whose value is the stride
     int64_t smin, smax;   // ... which must lie in [smin, smax]

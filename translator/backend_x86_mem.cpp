@@ -131,6 +131,21 @@ void Emitter::plan_induction() {
       last_set[i.imm] = static_cast<int>(k);
     }
   }
+  // v as a register's value at the head (*base) plus a constant (*c) or
+  // the value of a register the loop does not write (*reg).
+  auto as_sum = [&](Temp v, Temp* base, int64_t* c, int* reg) {
+    *base = kNoTemp, *c = 0, *reg = -1;
+    if (entry_of[v] >= 0) return *base = v, true;
+    if (def[v] < 0 || ir_.insns[def[v]].op != IrOp::add) return false;
+    const IrInsn& add = ir_.insns[def[v]];
+    for (const auto& [b, other] : {std::pair{add.a, add.b}, std::pair{add.b, add.a}}) {
+      if (entry_of[b] < 0 || def[other] < 0) continue;
+      const IrInsn& o = ir_.insns[def[other]];
+      if (o.op == IrOp::movi) return *base = b, *c = o.imm, true;
+      if (entry_of[other] >= 0 && last_set[entry_of[other]] < 0) return *base = b, *reg = entry_of[other], true;
+    }
+    return false;
+  };
   // The accesses through such values: each covers [base + disp, base + disp
   // + slack + size) for some slack in [0, span] (span > 0: an indexed
   // access, add(base, index) with index <= span; 0: plain or at a constant
@@ -150,7 +165,7 @@ void Emitter::plan_induction() {
     else if (ix.constant) a = {ix.base, ix.value + i.imm, 0, 0};
     else a = {ix.base, i.imm, static_cast<int64_t>(ix.span), 0};
     a.end = a.disp + a.span + size;
-    if (entry_of[a.base] >= 0 && fits_i32(a.disp)) acc.push_back(a);
+    if (fits_i32(a.disp)) acc.push_back(a);
   }
   const int64_t kGuard = static_cast<int64_t>(kGuardBytes), kLowGuard = static_cast<int64_t>(kLowGuardBytes);
   for (size_t n = 0; n < acc.size(); ++n) {
@@ -162,41 +177,33 @@ void Emitter::plan_induction() {
     for (const Access& a : acc)
       if (a.base == t) low = std::min(low, a.disp), high = std::max(high, a.end);
     if (high - low > kGuard) continue;  // (the first iteration: one check at low covers them)
-    // What the back edge carries in t's register x: t itself (x not
-    // written), another register's value at the head (anchor) + stride: a
-    // constant, or a register the loop does not write (checked before the
-    // loop: stride_xreg).
-    const int x = entry_of[t];
-    Temp anchor = t;
+    // t's value at the head, and what it is in the next iteration: the
+    // anchor (a value of this one, whose accesses ran) + stride, a constant
+    // or a register the loop does not write (checked before the loop).
+    // Either t is register x's value at the head, and the back edge
+    // carries x = t (x not written) or anchor + stride; or t = x + stride
+    // and the back edge carries x = t (`add a0,a0,a4; lw a1,0(a0)`).
+    Temp anchor = kNoTemp, head = kNoTemp;
     int64_t stride = 0;
-    int stride_xreg = -1;
-    if (last_set[x] >= 0) {
-      const Temp v = ir_.insns[last_set[x]].a;
-      anchor = kNoTemp;
-      if (entry_of[v] >= 0) {
-        anchor = v;
-      } else if (def[v] >= 0 && ir_.insns[def[v]].op == IrOp::add) {
-        const IrInsn& add = ir_.insns[def[v]];
-        for (const auto& [base, other] : {std::pair{add.a, add.b}, std::pair{add.b, add.a}}) {
-          if (anchor != kNoTemp || entry_of[base] < 0 || def[other] < 0) continue;
-          const IrInsn& o = ir_.insns[def[other]];
-          if (o.op == IrOp::movi) {
-            anchor = base;
-            stride = o.imm;
-          } else if (entry_of[other] >= 0 && last_set[entry_of[other]] < 0) {
-            anchor = base;
-            stride_xreg = entry_of[other];
-          }
-        }
-      }
-      if (anchor == kNoTemp || stride < -kLowGuard || stride > kGuard) continue;
+    int stride_xreg = -1, add_xreg = -1;
+    if (entry_of[t] >= 0) {
+      head = t;
+      const int x = entry_of[t];
+      if (last_set[x] < 0) anchor = t;
+      else as_sum(ir_.insns[last_set[x]].a, &anchor, &stride, &stride_xreg);
+    } else if (Temp e; as_sum(t, &e, &stride, &stride_xreg) && stride_xreg >= 0 &&
+               last_set[entry_of[e]] >= 0 && ir_.insns[last_set[entry_of[e]]].a == t) {
+      head = e;
+      anchor = t;
+      add_xreg = stride_xreg;
     }
+    if (anchor == kNoTemp || stride < -kLowGuard || stride > kGuard) continue;
     // Iteration n reached the back edge, so each access through the anchor
     // ran: one at disp d with slack up to s shows anchor + d in [-s, limit).
     // Then in iteration n + 1 t's accesses lie in [stride + low - d - s,
     // limit + stride + high - d): in the guest's space or a guard. A
     // register stride must lie in [smin, smax] (the widest such range).
-    InductionBase b{t, x, low, stride_xreg, 0, 0};
+    InductionBase b{t, entry_of[head], add_xreg, low, stride_xreg, 0, 0};
     bool ok = false;
     for (const Access& a : acc) {
       if (a.base != anchor) continue;
@@ -219,12 +226,18 @@ void Emitter::emit_induction_checks() {
   for (const InductionBase& b : induction_) {
     const int host = pins().host[b.xreg];
     Gp addr = rax;
-    if (host >= 0 && b.low == 0) {
+    if (host >= 0 && b.low == 0 && b.add_xreg < 0) {
       addr = gp_of_id(host);
-    } else if (host >= 0) {
+    } else if (host >= 0 && b.add_xreg < 0) {
       a_.lea(rax, ptr(gp_of_id(host), static_cast<int32_t>(b.low)));
     } else {
-      a_.mov(rax, xreg_mem(b.xreg));
+      if (host >= 0) a_.mov(rax, gp_of_id(host));
+      else a_.mov(rax, xreg_mem(b.xreg));
+      if (b.add_xreg >= 0) {
+        const int ah = pins().host[b.add_xreg];
+        if (ah >= 0) a_.add(rax, gp_of_id(ah));
+        else a_.add(rax, xreg_mem(b.add_xreg));
+      }
       if (b.low) a_.add(rax, static_cast<int32_t>(b.low));
     }
     a_.cmp(addr, state_mem(offsetof(CpuState, mem_limit)));

@@ -227,7 +227,7 @@ TEST(JitRecovery, InductionBaseCheckedOnceBeforeTheLoop) {
   };
   struct Case {
     int64_t step;
-    bool by_a4;  // add a1, a1, a4 (a4 = step)
+    int by_a4;    // add a1, a1, a4 (a4 = step); 2: before the store (sd a0, 0(a1) through the sum)
     uint64_t a1, a2;
     ExitReason exit;
     uint64_t fault_addr;
@@ -235,21 +235,27 @@ TEST(JitRecovery, InductionBaseCheckedOnceBeforeTheLoop) {
   };
   const uint64_t kTop = kGuestVaMax - 0x1000;
   const Case cases[] = {
-      {64, false, kData, ~uint64_t{0}, ExitReason::Ecall, 0, false},  // ten rounds
-      {64, false, kGuestVaMax - 3 * 64, ~uint64_t{0}, ExitReason::MemFault, kGuestVaMax, false},  // the 4th, in the guard
-      {64, false, kGuestVaMax + 8, ~uint64_t{0}, ExitReason::MemFault, kGuestVaMax + 8, true},
-      {64, false, kGuestVaMax + 8, 1, ExitReason::Ecall, 0, true},
-      {-64, false, kData + 0x800, ~uint64_t{0}, ExitReason::Ecall, 0, false},
-      {-64, false, 2 * 64, ~uint64_t{0}, ExitReason::MemFault, ~uint64_t{63}, false},  // the 4th, below 0
-      {8, true, kData, ~uint64_t{0}, ExitReason::Ecall, 0, false},
-      {-8, true, 16, ~uint64_t{0}, ExitReason::MemFault, ~uint64_t{7}, false},  // the 4th, below 0
-      {64, true, kGuestVaMax - 3 * 64, ~uint64_t{0}, ExitReason::MemFault, kGuestVaMax, false},
-      {int64_t{4} << 20, true, kData, ~uint64_t{0}, ExitReason::MemFault, kData + (4 << 20), true},  // past the guard
-      {-(int64_t{4} << 20), true, 0x800, 2, ExitReason::Ecall, 0, true},  // (leaves before the 2nd)
+      {64, 0, kData, ~uint64_t{0}, ExitReason::Ecall, 0, false},  // ten rounds
+      {64, 0, kGuestVaMax - 3 * 64, ~uint64_t{0}, ExitReason::MemFault, kGuestVaMax, false},  // the 4th, in the guard
+      {64, 0, kGuestVaMax + 8, ~uint64_t{0}, ExitReason::MemFault, kGuestVaMax + 8, true},
+      {64, 0, kGuestVaMax + 8, 1, ExitReason::Ecall, 0, true},
+      {-64, 0, kData + 0x800, ~uint64_t{0}, ExitReason::Ecall, 0, false},
+      {-64, 0, 2 * 64, ~uint64_t{0}, ExitReason::MemFault, ~uint64_t{63}, false},  // the 4th, below 0
+      {8, 1, kData, ~uint64_t{0}, ExitReason::Ecall, 0, false},
+      {-8, 1, 16, ~uint64_t{0}, ExitReason::MemFault, ~uint64_t{7}, false},  // the 4th, below 0
+      {64, 1, kGuestVaMax - 3 * 64, ~uint64_t{0}, ExitReason::MemFault, kGuestVaMax, false},
+      {int64_t{4} << 20, 1, kData, ~uint64_t{0}, ExitReason::MemFault, kData + (4 << 20), true},  // past the guard
+      {-(int64_t{4} << 20), 1, 0x800, 2, ExitReason::Ecall, 0, true},  // (leaves before the 2nd)
+      {8, 2, kData, ~uint64_t{0}, ExitReason::Ecall, 0, false},
+      {64, 2, kGuestVaMax - 4 * 64, ~uint64_t{0}, ExitReason::MemFault, kGuestVaMax, false},
+      {-8, 2, 32, ~uint64_t{0}, ExitReason::MemFault, ~uint64_t{7}, false},
+      {int64_t{4} << 20, 2, kData, ~uint64_t{0}, ExitReason::MemFault, kData + (4 << 20), true},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(testing::Message() << "step " << c.step << " a1 " << std::hex << c.a1 << " a2 " << c.a2);
+    code[2] = 0x00a5b023u;  // sd a0, 0(a1)
     code[3] = c.by_a4 ? 0x00e585b3u : c.step > 0 ? 0x04058593u : 0xfc058593u;
+    if (c.by_a4 == 2) std::swap(code[2], code[3]);
     diff::Machine jm(*jit), im(*jit);
     for (diff::Machine* m : {&jm, &im}) {
       ASSERT_EQ(m->as->map(kTop, 0x1000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, ""), kTop);
@@ -271,7 +277,7 @@ TEST(JitRecovery, InductionBaseCheckedOnceBeforeTheLoop) {
     expect_same(o);
     if (c.exit == ExitReason::MemFault) {
       EXPECT_EQ(o.jit.fault_addr, c.fault_addr);
-      EXPECT_EQ(o.jit.pc, diff::kCode + 8);
+      EXPECT_EQ(o.jit.pc, diff::kCode + (c.by_a4 == 2 ? 12 : 8));
     }
     for (uint64_t page : {uint64_t{0}, kData, kTop}) {
       std::vector<uint8_t> a(0x1000), b(0x1000);
