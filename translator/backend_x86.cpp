@@ -179,7 +179,7 @@ int Emitter::pinned_target(Temp dst) const {
   // is still needed, evict() moves dst first).
   if (idx_ + 1 >= ir_.insns.size()) return -1;
   const IrInsn& n = ir_.insns[idx_ + 1];
-  if (n.op != IrOp::set_reg || n.a != dst) return -1;
+  if (n.op != IrOp::set_reg || (set_src_[idx_ + 1] != kNoTemp ? set_src_[idx_ + 1] : n.a) != dst) return -1;
   return pins().host[n.imm] >= 0 ? static_cast<int>(n.imm) : -1;
 }
 
@@ -943,6 +943,23 @@ void Emitter::emit_div(const IrInsn& i) {
 
 void Emitter::emit_set_reg(const IrInsn& i) {
   int x = static_cast<int>(i.imm);
+  if (const Temp t = set_src_[idx_]; t != kNoTemp) {
+    // A narrow loop register (plan_narrow) takes the value before its
+    // sign extension; the extension, if still read, stays where it is.
+    Gp pin = pinned_of(x);
+    if (!(loc_[t].kind == LocKind::Gp && loc_[t].reg == pin.id())) {
+      evict(LocKind::Gp, pin.id());
+      a_.emit(Inst::kIdMov, pin, gp_src(t, rax));
+    }
+    pin_busy_until_[pin.id()] = last_use_[t];
+    if (last_use_[t] == static_cast<int>(idx_)) {
+      Loc& l = loc_[t];
+      if (l.kind == LocKind::Gp && gp_owner_[l.reg] == t) gp_owner_[l.reg] = kNoTemp;
+      if (l.kind == LocKind::Spill) slot_busy_[l.index] = false;
+    }
+    free_dead_operands();
+    return;
+  }
   const Loc& l = loc_[i.a];
   Gp pin = pinned_of(x);
   if (pin.isValid()) {
@@ -1365,6 +1382,7 @@ std::string Emitter::run() {
   }
   plan_indexed();  // (extends last_use_ of indexed accesses' bases)
   plan_induction();
+  plan_narrow();  // (extends last_use_ of the values narrow set_regs take instead)
   real_last_ = arena_.copy(last_use_);
   plan_mem_free();
   // Next readers, backwards (next_use_ is the scratch "next reader after k").
@@ -1380,6 +1398,9 @@ std::string Emitter::run() {
   // `set` has bit p while the next access of kPinnedRegs[p] is a set_reg
   // before any helper call, exit or FP state read; `soft` while a memory
   // access that may fault lies before that set_reg.
+  uint8_t narrow_pins = 0;  // (never lent: their value is not the guest's as it stands)
+  for (int x = 1; x < 32; ++x)
+    if (narrow_[x]) narrow_pins |= static_cast<uint8_t>(1u << pins().pin_of_host[pins().host[x]]);
   {
     uint8_t set = 0, soft = 0;
     for (size_t k = ir_.insns.size(); k-- > 0;) {
@@ -1389,7 +1410,7 @@ std::string Emitter::run() {
       uint8_t touch = 0;
       if ((i.op == IrOp::get_reg || i.op == IrOp::set_reg) && pins().host[i.imm] >= 0)
         touch = static_cast<uint8_t>(1u << pins().pin_of_host[pins().host[i.imm]]);
-      lend_ok_[k] = hard ? 0 : static_cast<uint8_t>(set & ~touch);
+      lend_ok_[k] = hard ? 0 : static_cast<uint8_t>(set & ~touch & ~narrow_pins);
       lend_soft_[k] = static_cast<uint8_t>(soft | ((f & kIrFault) ? 0x7f : 0));
       if (hard) {
         set = soft = 0;

@@ -74,7 +74,7 @@ struct LentRange {
   uint8_t pin = 0;
 };
 struct DeferredReg {
-  enum Kind : uint8_t { HostReg, SpillSlot, Constant, GuestSlot };
+  enum Kind : uint8_t { HostReg, SpillSlot, Constant, GuestSlot, HostRegSext32 };
   uint32_t start = 0, end = 0;
   uint8_t xreg = 0;
   Kind kind = HostReg;

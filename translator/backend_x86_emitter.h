@@ -235,7 +235,7 @@ class Emitter {
     return false;
   }
   void emit_loop_entry();   // the re-homed pins' guest values out, the residents in; loop head
-  void emit_loop_leave();   // residents written back, the pins' guest values in
+  void emit_loop_leave(bool sext = true);  // residents written back, the pins' guest values in
   void emit_loop_branch(const IrInsn& i, CondCode cc);  // brcond (after its cmp) / goto_tb
   void finish_loop();       // the exit-request stub, recovery ranges
   // exit_if (a loop superblock's side exits, up to kMaxSideExits): the cold
@@ -319,9 +319,22 @@ class Emitter {
     int64_t smin, smax;   // ... which must lie in [smin, smax]
   };
   std::vector<InductionBase> induction_;
-  Label induction_fail_;
   void plan_induction();        // after plan_loop and plan_indexed
   void emit_induction_checks();  // in the preamble, before the loop head
+  // Narrow loop registers (backend_x86_loop.cpp): a guest register held in
+  // a host register across the loop whose values at the head are read only
+  // for their low 32 bits and whose last set_reg in the body is a sext_w
+  // gets the value before that extension (set_src_: the set_reg's operand
+  // instead), so that a word counter's chain is one op per round, not two
+  // (`addw a4,a4,a5`: lea + movsxd). The host register then holds x's low
+  // 32 bits with its upper half unspecified; x = sext32 of it, which every
+  // way out applies (emit_loop_leave) and fault recovery too
+  // (DeferredReg::HostRegSext32). The preamble checks that x is already
+  // sign-extended from 32 bits (else the kTbChecked form runs).
+  void plan_narrow();
+  bool narrow_[32] = {};
+  ArenaArray<Temp> set_src_;
+  Label preamble_fail_;
   // The host operand of a plain load/store, [r14 + base + imm]: checked
   // like emit_address unless an earlier access of this block checked the
   // same base temp at a displacement <= imm (see checked_disp_).

@@ -19,6 +19,7 @@
 #include <algorithm>
 
 #include "translator/backend_x86_emitter.h"
+#include "translator/ir_opt.h"
 
 namespace hart::x86be {
 
@@ -79,11 +80,67 @@ void Emitter::plan_loop() {
   }
 }
 
+void Emitter::plan_narrow() {
+  for (bool& n : narrow_) n = false;
+  set_src_ = arena_.array(ir_.insns.size(), kNoTemp);
+  if (!loop_ || (tb_->flags & kTbChecked)) return;
+  ArenaArray<bool> full = arena_.array(ir_.num_temps, false);
+  ir_upper_read(ir_, full);
+  // Every value the body gives x is sign-extended from 32 bits, so that
+  // x = sext32(its host register) holds everywhere in the loop.
+  auto sext32 = [&](Temp v) {
+    const int d = def_at_[v];
+    if (d == INT_MAX) return false;
+    const IrInsn& i = ir_.insns[d];
+    switch (i.op) {
+      case IrOp::sext_w: case IrOp::divw: case IrOp::divuw: case IrOp::remw: case IrOp::remuw:
+        return true;
+      case IrOp::shlw: case IrOp::shrw: case IrOp::sarw: case IrOp::rotlw: case IrOp::rotrw:
+        return i.aux == 0;  // (aux 1: upper half unspecified, ir_narrow)
+      case IrOp::movi:
+        return i.imm == static_cast<int32_t>(i.imm);
+      default:
+        return false;
+    }
+  };
+  bool set[32] = {}, bad[32] = {};
+  int last_set[32];
+  for (int& k : last_set) k = -1;
+  for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    const IrInsn& i = ir_.insns[k];
+    if (i.op == IrOp::get_reg) bad[i.imm] |= set[i.imm] || full[i.dst];  // (a read after a write: the register)
+    if (i.op == IrOp::set_reg) {
+      set[i.imm] = true;
+      last_set[i.imm] = static_cast<int>(k);
+      bad[i.imm] |= !sext32(i.a);
+    }
+  }
+  for (int x = 1; x < 32; ++x) {
+    if (bad[x] || last_set[x] < 0 || pins().host[x] < 0) continue;
+    const IrInsn& s = ir_.insns[last_set[x]];
+    const int d = def_at_[s.a];
+    if (d == INT_MAX || ir_.insns[d].op != IrOp::sext_w) continue;
+    const Temp t = ir_.insns[d].a;
+    narrow_[x] = true;
+    set_src_[last_set[x]] = t;
+    last_use_[t] = std::max(last_use_[t], last_set[x]);
+  }
+}
+
 void Emitter::emit_loop_entry() {
   for (int k = 0; k < n_loop_; ++k) {
     const PinnedReg& pr = kPinnedRegs[loop_regs_[k].pin];
     a_.mov(xreg_mem(pr.xreg), gp_of_id(pr.host_id));
     a_.mov(gp_of_id(pr.host_id), xreg_mem(loop_regs_[k].xreg));
+  }
+  preamble_fail_ = a_.newLabel();
+  // Narrow registers start exact: sign-extended from 32 bits already.
+  for (int x = 1; x < 32; ++x) {
+    if (!narrow_[x]) continue;
+    const Gp r = gp_of_id(pins().host[x]);
+    a_.movsxd(rax, r.r32());
+    a_.cmp(rax, r);
+    a_.jne(preamble_fail_);
   }
   emit_induction_checks();  // (the residents are in place: read from there)
   loop_head_ = a_.newLabel();
@@ -97,7 +154,9 @@ void Emitter::emit_loop_entry() {
   a_.jne(loop_req_);
 }
 
-void Emitter::emit_loop_leave() {
+void Emitter::emit_loop_leave(bool sext) {
+  for (int x = 1; x < 32 && sext; ++x)
+    if (narrow_[x]) a_.movsxd(gp_of_id(pins().host[x]), gp_of_id(pins().host[x]).r32());
   for (int k = 0; k < n_loop_; ++k) {
     const LoopReg& r = loop_regs_[k];
     const PinnedReg& pr = kPinnedRegs[r.pin];
@@ -150,12 +209,13 @@ void Emitter::finish_loop() {
   emit_loop_leave();
   emit_store_pc(tb_->pc);
   emit_leave0();
-  if (!induction_.empty()) {
-    // An induction base's check failed before the first iteration: nothing
-    // has run; the dispatcher runs the block's kTbChecked form, which
-    // checks every access where it runs.
-    a_.bind(induction_fail_);
-    emit_loop_leave();
+  if (!induction_.empty() || std::find(narrow_, narrow_ + 32, true) != narrow_ + 32) {
+    // A check before the first iteration failed (an induction base's, a
+    // narrow register's): nothing has run; the dispatcher runs the block's
+    // kTbChecked form, which checks every access where it runs and has no
+    // narrow registers.
+    a_.bind(preamble_fail_);
+    emit_loop_leave(false);
     emit_store_pc(tb_->pc);
     a_.mov(state_mem(offsetof(CpuState, one_insn_once), 4), Imm(2));
     emit_leave0();
@@ -178,7 +238,7 @@ void Emitter::finish_loop() {
     rec_->lent.push_back({loop_start_, end, r.pin});
     DeferredReg d;
     d.xreg = r.xreg;
-    d.kind = DeferredReg::HostReg;
+    d.kind = narrow_[r.xreg] ? DeferredReg::HostRegSext32 : DeferredReg::HostReg;
     d.index = kPinnedRegs[r.pin].host_id;
     uint32_t from = loop_start_;
     gaps.emplace_back(end, end);
@@ -190,6 +250,19 @@ void Emitter::finish_loop() {
       }
       from = std::max(from, ge);
     }
+  }
+  // Narrow pins that stay in their own registers (residents are above).
+  for (int x = 1; x < 32; ++x) {
+    bool resident = false;
+    for (int k = 0; k < n_loop_; ++k) resident |= loop_regs_[k].xreg == x;
+    if (!narrow_[x] || resident) continue;
+    DeferredReg d;
+    d.xreg = static_cast<uint8_t>(x);
+    d.kind = DeferredReg::HostRegSext32;
+    d.index = pins().host[x];
+    d.start = loop_start_;
+    d.end = end;
+    rec_->deferred.push_back(d);
   }
 }
 

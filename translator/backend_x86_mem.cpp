@@ -221,8 +221,6 @@ void Emitter::plan_induction() {
 }
 
 void Emitter::emit_induction_checks() {
-  if (induction_.empty()) return;
-  induction_fail_ = a_.newLabel();
   for (const InductionBase& b : induction_) {
     const int host = pins().host[b.xreg];
     Gp addr = rax;
@@ -241,7 +239,7 @@ void Emitter::emit_induction_checks() {
       if (b.low) a_.add(rax, static_cast<int32_t>(b.low));
     }
     a_.cmp(addr, state_mem(offsetof(CpuState, mem_limit)));
-    a_.jae(induction_fail_);
+    a_.jae(preamble_fail_);
     if (b.stride_xreg >= 0) {  // smin <= stride <= smax, unsigned: stride - smin <= smax - smin
       const int sh = pins().host[b.stride_xreg];
       if (sh >= 0) {
@@ -251,7 +249,7 @@ void Emitter::emit_induction_checks() {
         a_.sub(rax, static_cast<int32_t>(b.smin));
       }
       a_.cmp(rax, static_cast<int32_t>(b.smax - b.smin));
-      a_.ja(induction_fail_);
+      a_.ja(preamble_fail_);
     }
     checked_disp_[b.base] = b.low;
   }

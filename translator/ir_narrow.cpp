@@ -51,6 +51,19 @@ bool low_from_low(IrOp op) {
 
 }  // namespace
 
+void ir_upper_read(const IrBlock& b, ArenaArray<bool>& full) {
+  // Backwards: SSA, so every reader of a temp is seen before its definition.
+  for (size_t k = b.insns.size(); k-- > 0;) {
+    const IrInsn& i = b.insns[k];
+    uint32_t args[kIrMaxArgs];
+    const int na = ir_args(i, args);
+    const bool dst_low = (ir_info(i.op).flags & kIrDst) && !full[i.dst];
+    for (int j = 0; j < na; ++j)
+      if (!reads_low_only(i, j) && !(dst_low && low_from_low(i.op)))
+        full[args[j]] = true;
+  }
+}
+
 void ir_narrow(IrBlock& b) {
   // Nothing to narrow in a block without these ops (most blocks): no walk.
   bool any = false;
@@ -67,16 +80,7 @@ void ir_narrow(IrBlock& b) {
   ArenaArray<bool> is_const = arena.array(n, false);
   ArenaArray<uint64_t> value = arena.array<uint64_t>(n, 0);
   ArenaArray<Temp> alias = arena.array<Temp>(n, 0);
-  // Backwards: SSA, so every reader of a temp is seen before its definition.
-  for (size_t k = b.insns.size(); k-- > 0;) {
-    const IrInsn& i = b.insns[k];
-    uint32_t args[kIrMaxArgs];
-    const int na = ir_args(i, args);
-    const bool dst_low = (ir_info(i.op).flags & kIrDst) && !full[i.dst];
-    for (int j = 0; j < na; ++j)
-      if (!reads_low_only(i, j) && !(dst_low && low_from_low(i.op)))
-        full[args[j]] = true;
-  }
+  ir_upper_read(b, full);
   for (Temp t = 0; t < n; ++t) alias[t] = t;
   bool changed = false;
   for (IrInsn& i : b.insns) {

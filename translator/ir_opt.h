@@ -5,6 +5,7 @@
 // set_reg, loads, stores and helper calls are never removed or reordered.
 #pragma once
 
+#include "translator/block_arena.h"
 #include "translator/ir.h"
 
 namespace hart {
@@ -24,6 +25,11 @@ void ir_fuse_compares(IrBlock& b);
 void ir_fuse_shadd(IrBlock& b);
 // Word values whose upper 32 bits no reader needs lose their sign
 // extensions (ir_narrow.cpp); rotrw/rotlw get aux 1 (upper half unspecified).
+// full[t] (sized num_temps, false on entry): some reader of t, directly or
+// through ops whose low half depends only on their operands' low halves,
+// reads t's upper 32 bits (ir_narrow's analysis; the backend's narrow
+// loop residents use it too).
+void ir_upper_read(const IrBlock& b, ArenaArray<bool>& full);
 void ir_narrow(IrBlock& b);
 // All passes in order.
 void ir_optimize(IrBlock& b);

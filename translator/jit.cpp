@@ -630,6 +630,9 @@ void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_p
       uint64_t v = 0;
       switch (d.kind) {
         case DeferredReg::HostReg: v = static_cast<uint64_t>(uc->uc_mcontext.gregs[ucontext_greg_of(d.index)]); break;
+        case DeferredReg::HostRegSext32:  // a narrow loop register (its upper half unspecified)
+          v = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(uc->uc_mcontext.gregs[ucontext_greg_of(d.index)])));
+          break;
         case DeferredReg::SpillSlot: v = frame[d.index]; break;
         case DeferredReg::Constant: v = static_cast<uint64_t>(d.value); break;
         case DeferredReg::GuestSlot: v = s.x[d.index]; break;
