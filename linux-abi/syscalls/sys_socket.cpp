@@ -328,14 +328,7 @@ int finish_recv(Process& p, uint64_t gaddr, GuestMsghdr* g, HostMsg* h, int flag
 // EPIPE from a send: the guest gets SIGPIPE unless it passed MSG_NOSIGNAL (the
 // host call always uses MSG_NOSIGNAL so hartd itself never gets one).
 int64_t after_send(SyscallCtx& ctx, int64_t r, int flags) {
-  if (r == -EPIPE && !(flags & MSG_NOSIGNAL)) {
-    GuestSiginfo info{};
-    info.si_signo = SIGPIPE;
-    info.si_code = kSI_USER;
-    info.f.kill.pid = ctx.proc.pid();
-    info.f.kill.uid = Process::thread_of(ctx.vcpu).cred.ruid;
-    send_signal(ctx.proc, &ctx.vcpu, info, &ctx.vcpu);
-  }
+  if (r == -EPIPE && !(flags & MSG_NOSIGNAL)) signal_self(ctx, SIGPIPE);
   return restartable(r);
 }
 
