@@ -34,6 +34,7 @@
 #include <set>
 
 #include "linux-abi/syscalls/sys_util.h"
+#include "linux-abi/vfs/proc_fdinfo.h"
 #include "linux-abi/vfs/proc_tunables.h"
 
 namespace hart::linux {
@@ -421,10 +422,19 @@ void set_file(AtPath* out, const std::string& stat_path,
   out->open_emulated = std::move(open);
 }
 
+// A generated file as the guest opened it: a read-only descriptor of a
+// memfd holding the text (so write and ftruncate fail as on Linux, and
+// F_GETFL shows the guest's flags), with its O_NONBLOCK and O_APPEND.
 void set_text(AtPath* out, const std::string& stat_path, std::function<std::string()> gen) {
   set_file(out, stat_path, [gen](const Vcpu&, int64_t flags) {
     if ((flags & O_ACCMODE) != O_RDONLY) return -EACCES;
-    return memfd_with(gen());
+    int fd = memfd_with(gen());
+    if (fd < 0) return fd;
+    std::string self = "/proc/self/fd/" + std::to_string(fd);
+    int ro = open(self.c_str(), O_RDONLY | O_CLOEXEC | static_cast<int>(flags & (O_NONBLOCK | O_APPEND)));
+    int e = errno;
+    close(fd);
+    return ro < 0 ? -e : ro;
   });
 }
 
@@ -501,7 +511,7 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
   if (rest.empty()) {
     set_synth(p, out, dir,
               {{"auxv", DT_REG}, {"cmdline", DT_REG}, {"comm", DT_REG}, {"cwd", DT_LNK},
-               {"environ", DT_REG}, {"exe", DT_LNK}, {"fd", DT_DIR}, {"maps", DT_REG},
+               {"environ", DT_REG}, {"exe", DT_LNK}, {"fd", DT_DIR}, {"fdinfo", DT_DIR}, {"maps", DT_REG},
                {"mem", DT_REG}, {"net", DT_LNK}, {"limits", DT_REG}, {"io", DT_REG},
                {"cgroup", DT_REG}, {"loginuid", DT_REG}, {"sessionid", DT_REG},
                {"coredump_filter", DT_REG}, {"timerslack_ns", DT_REG},
@@ -519,7 +529,7 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
   // that ptrace may not access on Linux: what needs that access answers
   // EACCES (its memory, environment, fds, directories, maps).
   static const std::set<std::string> kNeedsPtrace = {"auxv", "cwd", "environ", "exe", "fd",
-                                                     "io",   "maps", "mem",   "root"};
+                                                     "fdinfo", "io", "maps", "mem", "root"};
   if (&p.tree() != &tp.tree() && kNeedsPtrace.count(first)) return -EACCES;
   if (first == "fd") {
     if (tail.empty()) {
@@ -533,6 +543,25 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     }
     if (!is_number(tail)) return -ENOENT;
     return emulate_fd(tp, std::stoi(tail), out);
+  }
+  if (first == "fdinfo") {
+    if (tail.empty()) {
+      set_synth(p, out, dir + "/fdinfo", {}, "/proc/self/fdinfo");
+      out->synth->fill = [t] {
+        std::vector<SynthDir::Entry> e;
+        for (int fd : t->fds().open_fds()) e.push_back({std::to_string(fd), DT_REG});
+        return e;
+      };
+      return 0;
+    }
+    if (!is_number(tail) || !tp.fds().get(std::stoi(tail))) return -ENOENT;
+    int fd = std::stoi(tail);
+    set_text(out, "/proc/self/fdinfo/" + std::to_string(tp.fds().host(fd)), [t, fd] {
+      std::string text;
+      proc_fdinfo(*t, fd, &text);  // an fd closed since the lookup: empty
+      return text;
+    });
+    return 0;
   }
   if (first == "task") {
     std::vector<int> tids = tids_of(tp);
@@ -552,14 +581,14 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     // What a thread's directory shares with its process's (Linux's
     // tid_base_stuff): served by the process's entries.
     static const std::set<std::string> kShared = {
-        "auxv", "cgroup", "cmdline", "cwd", "environ", "exe", "fd", "io", "limits", "maps",
+        "auxv", "cgroup", "cmdline", "cwd", "environ", "exe", "fd", "fdinfo", "io", "limits", "maps",
         "mem", "mountinfo", "mounts", "net", "oom_score_adj", "root"};
     if (what.empty()) {
       std::vector<SynthDir::Entry> e = {{"comm", DT_REG}, {"loginuid", DT_REG},
                                         {"sessionid", DT_REG}, {"stat", DT_REG},
                                         {"status", DT_REG}};
       for (const std::string& n : kShared)
-        e.push_back({n, n == "fd" ? DT_DIR : n == "cwd" || n == "exe" || n == "root" || n == "net" ? DT_LNK : DT_REG});
+        e.push_back({n, n == "fd" || n == "fdinfo" ? DT_DIR : n == "cwd" || n == "exe" || n == "root" || n == "net" ? DT_LNK : DT_REG});
       set_synth(p, out, dir + "/task/" + ts, std::move(e), "/proc/thread-self/");
       return 0;
     }
@@ -687,7 +716,8 @@ int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out)
   if (starts("/dev/fd")) {
     std::string rest = norm.size() > 7 ? norm.substr(8) : "";
     if (rest.empty()) {
-      return emulate_pid(p, p.shared_from_this(), "/proc/self", "fd", in_root, out);
+      return emulate_pid(p, p.shared_from_this(), "/proc/" + std::to_string(p.pid()), "fd", in_root,
+                         out);
     }
     if (!is_number(rest)) return -ENOENT;
     return emulate_fd(p, std::stoi(rest), out);
@@ -707,9 +737,26 @@ int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out)
     std::string dir = "/proc/" + first;
     if (first == "self" || first == "thread-self") {
       t = p.shared_from_this();
-      if (tail.empty()) {
+      // What the symlink resolves to (getcwd() after a chdir through it
+      // shows that): <pid>, and <pid>/task/<tid> for the calling thread
+      // (self when hartd itself looks the path up).
+      std::string target = std::to_string(p.pid());
+      Vcpu* v = Vcpu::current();
+      int tid_n = 0;
+      if (first == "thread-self" && v) {
+        std::lock_guard<std::mutex> lock(p.mutex());
+        int tid = Process::thread_of(*v).tid;
+        if (p.thread_by_tid(tid) == v) tid_n = tid;
+      }
+      if (tid_n) {
+        std::string tid = std::to_string(tid_n);
+        target += "/task/" + tid;
+        tail = "task/" + tid + (tail.empty() ? "" : "/" + tail);
+      }
+      dir = "/proc/" + std::to_string(p.pid());
+      if (rest == first) {
         out->has_link = true;
-        out->link = std::to_string(p.pid());
+        out->link = target;
       }
     } else if (is_number(first)) {
       t = Process::find_visible(std::stoi(first), p);
