@@ -96,6 +96,12 @@ int64_t sys_membarrier(SyscallCtx& ctx) {
   }
 }
 
+uint32_t personality_of(int pid) {
+  std::lock_guard<std::mutex> lock(g_sys_mutex);
+  auto it = g_personality.find(pid);
+  return it == g_personality.end() ? 0 : it->second;
+}
+
 int64_t sys_personality(SyscallCtx& ctx) {
   uint32_t persona = static_cast<uint32_t>(ctx.a[0]);
   std::lock_guard<std::mutex> lock(g_sys_mutex);

@@ -83,6 +83,9 @@ struct AtPath {
 int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out,
                bool allow_empty = false, bool follow = true);
 
+// The persona personality() set for process pid (sys_system.cpp; 0 PER_LINUX).
+uint32_t personality_of(int pid);
+
 // Opens what at names (resolve_at's result) with open flags (the mode in
 // ctx.a[3]), for openat and openat2 (sys_fs.cpp): a new guest fd or -errno.
 // *reroute is set when the host lookup reached the host's procfs, which the
