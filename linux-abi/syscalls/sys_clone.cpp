@@ -329,6 +329,8 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
   std::vector<std::string> argv, envp;
   if ((r = read_string_array(p, argv_addr, &argv)) < 0) return r;
   if ((r = read_string_array(p, envp_addr, &envp)) < 0) return r;
+  // Linux 5.18+: an empty (or NULL) argv becomes { "" }, so argc is never 0.
+  if (argv.empty()) argv.emplace_back();
 
   std::string guest_name = at.guest.empty() ? host : at.guest;
   LoadedProgram img;
@@ -341,7 +343,7 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
   if (!as) {
     if (p.log().enabled(kLog_guest_errors) || p.log().enabled(kLog_strace))
       p.log().printf("hart: execve: %s\n", err.c_str());
-    return -ENOEXEC;
+    return -img.failure_errno;
   }
   char real[PATH_MAX];
   std::string exe = realpath(img.exe_host_path.c_str(), real) ? real : img.exe_host_path;
