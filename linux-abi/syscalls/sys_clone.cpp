@@ -134,6 +134,7 @@ int64_t do_clone(SyscallCtx& ctx, const CloneArgs& a) {
       if (child->signals.action[sig].handler != kSigIgn) child->signals.action[sig] = GuestSigaction{};
   }
   int pid = child->pid();
+  inherit_personality(p.pid(), pid);  // sys_system.cpp
   if (f & kClonePidfd) {  // installed before the child runs, as Linux does
     int fd = open_pidfd(p, child, false);
     if (fd >= 0) p.as().write(a.pidfd, &fd, 4);

@@ -85,6 +85,8 @@ int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out,
 
 // The persona personality() set for process pid (sys_system.cpp; 0 PER_LINUX).
 uint32_t personality_of(int pid);
+// fork/clone of a new process: the child has its parent's persona.
+void inherit_personality(int parent, int child);
 
 // Opens what at names (resolve_at's result) with open flags (the mode in
 // ctx.a[3]), for openat and openat2 (sys_fs.cpp): a new guest fd or -errno.

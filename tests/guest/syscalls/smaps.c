@@ -4,13 +4,14 @@
 // the clean/dirty split, Anonymous, Swap, Locked, VmFlags), the same after
 // MADV_DONTNEED of two touched pages; the keys of an entry and of the
 // rollup, whose header names [rollup]. Also /proc/self/personality after
-// personality(ADDR_NO_RANDOMIZE) and /proc/self/wchan of the running
-// process ("0").
+// personality(ADDR_NO_RANDOMIZE), in the process and in a fork child (which
+// inherits the persona), and /proc/self/wchan of the running process ("0").
 #include "sc.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/wait.h>
 
 static char text[1 << 20];
 
@@ -103,6 +104,14 @@ int main(void) {
   personality(PER_LINUX | ADDR_NO_RANDOMIZE);
   slurp("/proc/self/personality");
   SAY("personality: %s", text);
+  pid_t c = fork();
+  if (c == 0) {  // a fork child has its parent's persona
+    slurp("/proc/self/personality");
+    SAY("the child's personality: %s", text);
+    SAY("the child's personality(): %x", personality(0xffffffff));
+    _exit(0);
+  }
+  waitpid(c, NULL, 0);
   slurp("/proc/self/wchan");
   SAY("wchan: %s", text);
   return 0;
