@@ -214,7 +214,25 @@ void untag_msghdr(const Process& p, GuestMsghdr* g) {
   g->control = pointer_mask(g->control, pm);
 }
 
-int prep_msg(Process& p, const GuestMsghdr& g, bool send, HostMsg* h) {
+// SCM_CREDENTIALS as Linux's scm_check_creds and __scm_send check it, in
+// the guest's terms: the pid must be the sender's own, or the sender needs
+// CAP_SYS_ADMIN (then any process of its launch; another number is ESRCH);
+// the uid one of its real, effective and saved uids or CAP_SETUID, the gid
+// likewise or CAP_SETGID. The host gets hartd's pid (every guest is hartd to
+// the host kernel), never a guest number it would read as a host pid.
+int check_creds(Process& p, const Credentials& c, ucred* cr) {
+  bool own = cr->pid == p.pid();
+  if (!own && !c.capable(kCapSysAdmin)) return -EPERM;
+  if (cr->uid != c.ruid && cr->uid != c.euid && cr->uid != c.suid && !c.capable(kCapSetuid))
+    return -EPERM;
+  if (cr->gid != c.rgid && cr->gid != c.egid && cr->gid != c.sgid && !c.capable(kCapSetgid))
+    return -EPERM;
+  if (!own && !Process::find(cr->pid, &p)) return -ESRCH;
+  cr->pid = getpid();
+  return 0;
+}
+
+int prep_msg(Process& p, const Credentials& cred, const GuestMsghdr& g, bool send, HostMsg* h) {
   if (g.iovlen > kUioMaxIov) return -EMSGSIZE;
   std::vector<uint64_t> raw(g.iovlen * 2);
   if (g.iovlen && !p.as().read(g.iov, raw.data(), g.iovlen * 16)) return -EFAULT;
@@ -273,8 +291,7 @@ int prep_msg(Process& p, const GuestMsghdr& g, bool send, HostMsg* h) {
           h->keep.push_back(std::move(f));
         }
       } else if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len >= CMSG_LEN(sizeof(ucred))) {
-        auto* cr = reinterpret_cast<ucred*>(CMSG_DATA(c));
-        if (cr->pid == p.pid()) cr->pid = getpid();  // the kernel checks the host pid
+        if (int e = check_creds(p, cred, reinterpret_cast<ucred*>(CMSG_DATA(c)))) return e;
       }
     }
   }
@@ -337,7 +354,7 @@ int64_t do_sendmsg(SyscallCtx& ctx, int hfd, uint64_t gaddr, int flags) {
   if (!ctx.proc.as().read(gaddr, &g, sizeof g)) return -EFAULT;
   untag_msghdr(ctx.proc, &g);
   HostMsg h;
-  int r = prep_msg(ctx.proc, g, true, &h);
+  int r = prep_msg(ctx.proc, Process::thread_of(ctx.vcpu).cred, g, true, &h);
   if (r < 0) return r;
   return after_send(ctx,
                     safe_syscall(&ctx.vcpu.state.exit_request, SYS_sendmsg, hfd,
@@ -350,7 +367,7 @@ int64_t do_recvmsg(SyscallCtx& ctx, int hfd, uint64_t gaddr, int flags) {
   if (!ctx.proc.as().read(gaddr, &g, sizeof g)) return -EFAULT;
   untag_msghdr(ctx.proc, &g);
   HostMsg h;
-  int r = prep_msg(ctx.proc, g, false, &h);
+  int r = prep_msg(ctx.proc, Process::thread_of(ctx.vcpu).cred, g, false, &h);
   if (r < 0) return r;
   int64_t n = safe_syscall(&ctx.vcpu.state.exit_request, SYS_recvmsg, hfd,
                            reinterpret_cast<long>(&h.m), flags | MSG_CMSG_CLOEXEC);
