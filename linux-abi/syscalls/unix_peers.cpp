@@ -14,6 +14,7 @@
 #include <linux/unix_diag.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -48,6 +49,8 @@ template <typename Fn>
 bool diag(uint32_t ino, uint32_t show, bool dump, Fn fn) {
   int s = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
   if (s < 0) return false;
+  struct timeval tv = {1, 0};  // the kernel always answers; never wait long if it does not
+  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   struct {
     nlmsghdr nlh;
     unix_diag_req r;
@@ -106,15 +109,15 @@ void unix_record_listener(SyscallCtx& ctx, int host_fd) {
 }
 
 void unix_record_accepted(int listener_fd, int accepted_fd) {
-  uint64_t l = cookie_of(listener_fd), a = cookie_of(accepted_fd);
+  uint64_t l = cookie_of(listener_fd);
   GuestCred c;
   {
     std::lock_guard<std::mutex> lock(g_mutex);
     auto it = g_listeners.find(l);
-    if (!l || !a || it == g_listeners.end()) return;
+    if (!l || it == g_listeners.end()) return;  // not a Unix listener of a guest
     c = it->second;
   }
-  put(g_ends, a, c);
+  put(g_ends, cookie_of(accepted_fd), c);
 }
 
 bool unix_peer(int host_fd, GuestCred* out) {
