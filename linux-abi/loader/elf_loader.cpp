@@ -340,6 +340,7 @@ bool load_program(AddressSpace& as, const std::string& path, const std::string& 
     if (n >= 2 && f.read_at(0, head, 2) && head[0] == '#' && head[1] == '!') {
       if (depth >= kMaxScriptDepth) {
         *error = display + ": too many levels of #! interpreters";
+        out->failure_errno = ELOOP;
         return false;
       }
       f.read_at(0, head, n);
@@ -372,9 +373,18 @@ bool load_program(AddressSpace& as, const std::string& path, const std::string& 
       *argv = std::move(nargv);
       display = interp;
       host = root ? root_lookup(*root, interp, &held.fds) : sysroot_path(sysroot, interp);
-      if (host.empty() || access(host.c_str(), F_OK) != 0) {
+      struct stat ist;
+      if (host.empty() || stat(host.c_str(), &ist) != 0) {
         *error = path + ": interpreter " + interp + " not found" +
                  (root ? " in the root" : sysroot.empty() ? "" : " (also looked in " + sysroot + ")");
+        out->failure_errno = ENOENT;
+        return false;
+      }
+      // Linux opens the interpreter as it opens the program: a directory or
+      // a file without execute permission is EACCES.
+      if (!S_ISREG(ist.st_mode) || faccessat(AT_FDCWD, host.c_str(), X_OK, AT_EACCESS) != 0) {
+        *error = path + ": interpreter " + interp + " is not an executable file";
+        out->failure_errno = EACCES;
         return false;
       }
       continue;
@@ -398,6 +408,7 @@ bool load_program(AddressSpace& as, const std::string& path, const std::string& 
     if (ihost.empty() || stat(ihost.c_str(), &st) != 0) {
       *error = display + ": interpreter " + ip + " not found" +
                (sysroot.empty() ? " (use -L <sysroot>)" : " (also looked in " + sysroot + ")");
+      out->failure_errno = ENOENT;
       return false;
     }
     if (!load_elf_image(as, ihost, ip, interp_base(as.limit()), &out->interp, error)) return false;

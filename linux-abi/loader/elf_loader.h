@@ -8,6 +8,7 @@
 // initial stack (initial_stack.h) or brk growth (sys_mm.cpp).
 #pragma once
 
+#include <cerrno>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -55,6 +56,11 @@ struct LoadedProgram {
   ElfImage interp;
   std::string exe_host_path;   // the ELF that was finally loaded (after #!)
   uint64_t brk_start = 0;      // page_up(end of the main image)
+  // After a failed load_program: the errno execve gives (Linux's):
+  // ENOENT for a #! or PT_INTERP interpreter that is not there, EACCES for
+  // one that is not an executable file, ELOOP past kMaxScriptDepth levels
+  // of #!; ENOEXEC for anything else.
+  int failure_errno = ENOEXEC;
   uint64_t entry() const { return has_interp ? interp.entry : exe.entry; }
 };
 

@@ -763,6 +763,7 @@ void Process::become_zombie() {
       auto& ch = parent->children_;
       for (auto it = ch.begin(); it != ch.end(); ++it)
         if (it->get() == this) {
+          reaped_.store(true, std::memory_order_release);
           self = std::move(*it);
           ch.erase(it);
           break;
@@ -832,6 +833,7 @@ int Process::reap_child(int which, int group, unsigned what, bool keep, ChildMat
       out->code = !c.signaled_ ? kCLD_EXITED : c.dumped_core() ? kCLD_DUMPED : kCLD_KILLED;
       out->child_status = c.signaled_ ? c.exit_signal_ : c.exit_code_ & 0xff;
       if (!keep) {
+        c.reaped_.store(true, std::memory_order_release);
         reaped = std::move(*it);
         children_.erase(it);
       }

@@ -455,6 +455,9 @@ class Process : public std::enable_shared_from_this<Process> {
   void watch_exit(const std::shared_ptr<HostFd>& pidfd);
   // No thread left (tree lock).
   bool zombie() const;
+  // Reaped by its parent's wait (or at once, auto-reaped): gone from the
+  // process table as far as Linux is concerned (a pidfd's fdinfo Pid: -1).
+  bool reaped() const { return reaped_.load(std::memory_order_acquire); }
   // Blocks until the process is a zombie (run_guest, for the first process).
   void wait_until_zombie();
   // The same with a time limit: false if it is not a zombie yet.
@@ -669,6 +672,7 @@ class Process : public std::enable_shared_from_this<Process> {
   bool launched_ = false;  // made by create(), not fork: the launcher is its parent
   std::vector<std::shared_ptr<Process>> children_;
   bool zombie_ = false;
+  std::atomic<bool> reaped_{false};
   std::vector<std::weak_ptr<HostFd>> exit_watch_;  // pidfds (tree lock)
   bool counted_live_ = false;  // in the tree's and the daemon's live counts
   void uncount_live();         // leaves them (once)

@@ -134,6 +134,7 @@ int64_t do_clone(SyscallCtx& ctx, const CloneArgs& a) {
       if (child->signals.action[sig].handler != kSigIgn) child->signals.action[sig] = GuestSigaction{};
   }
   int pid = child->pid();
+  inherit_personality(p.pid(), pid);  // sys_system.cpp
   if (f & kClonePidfd) {  // installed before the child runs, as Linux does
     int fd = open_pidfd(p, child, false);
     if (fd >= 0) p.as().write(a.pidfd, &fd, 4);
@@ -329,6 +330,8 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
   std::vector<std::string> argv, envp;
   if ((r = read_string_array(p, argv_addr, &argv)) < 0) return r;
   if ((r = read_string_array(p, envp_addr, &envp)) < 0) return r;
+  // Linux 5.18+: an empty (or NULL) argv becomes { "" }, so argc is never 0.
+  if (argv.empty()) argv.emplace_back();
 
   std::string guest_name = at.guest.empty() ? host : at.guest;
   LoadedProgram img;
@@ -341,7 +344,7 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
   if (!as) {
     if (p.log().enabled(kLog_guest_errors) || p.log().enabled(kLog_strace))
       p.log().printf("hart: execve: %s\n", err.c_str());
-    return -ENOEXEC;
+    return -img.failure_errno;
   }
   char real[PATH_MAX];
   std::string exe = realpath(img.exe_host_path.c_str(), real) ? real : img.exe_host_path;

@@ -9,7 +9,8 @@
 // values and layouts on riscv64 and x86-64 (both asm-generic), so they pass
 // through; struct stat does not.
 // Owns: these handlers and guest path resolution (resolve_at). Does not
-// own: the fd table itself (fd_table.cpp), ioctl (sys_ioctl.cpp), mmap (sys_mm.cpp), emulated
+// own: the fd table itself (fd_table.cpp), openat2 (sys_openat2.cpp),
+// RLIMIT_FSIZE (write_limits.cpp), ioctl (sys_ioctl.cpp), mmap (sys_mm.cpp), emulated
 // /proc and /dev (proc_dev.cpp), lookups inside a root (root_fs.cpp) or
 // POSIX record locks (file_locks.cpp).
 #include <dirent.h>
@@ -96,16 +97,30 @@ int64_t import_iovec(Process& p, uint64_t addr, uint64_t cnt, int prot,
   return static_cast<int64_t>(total);
 }
 
+namespace {
+// AT_EMPTY_PATH: the fd itself.
+int resolve_empty(Process& p, int64_t dirfd, AtPath* out) {
+  out->guest_dirfd = dirfd;
+  out->guest.clear();
+  out->path = "";
+  out->dirfd = p.host_dirfd(dirfd, &out->keep);
+  return out->dirfd < 0 && out->dirfd != AT_FDCWD ? out->dirfd : 0;
+}
+
+// fstatat and statx since Linux 6.11 (getname_maybe_null): a NULL path
+// with AT_EMPTY_PATH is the empty one.
+int resolve_stat_at(Process& p, int64_t dirfd, uint64_t path_addr, int flags, AtPath* out) {
+  if (path_addr == 0 && (flags & AT_EMPTY_PATH)) return resolve_empty(p, dirfd, out);
+  return resolve_at(p, dirfd, path_addr, out, flags & AT_EMPTY_PATH, !(flags & AT_SYMLINK_NOFOLLOW));
+}
+}  // namespace
+
 int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out, bool allow_empty,
                bool follow) {
   int r = read_guest_path(p, path_addr, &out->guest, allow_empty);
   if (r < 0) return r;
   out->guest_dirfd = dirfd;
-  if (out->guest.empty()) {  // AT_EMPTY_PATH: the fd itself
-    out->path = "";
-    out->dirfd = p.host_dirfd(dirfd, &out->keep);
-    return out->dirfd < 0 && out->dirfd != AT_FDCWD ? out->dirfd : 0;
-  }
+  if (out->guest.empty()) return resolve_empty(p, dirfd, out);
   if (p.root()) return resolve_in_root(p, dirfd, out->guest, follow, out);
   // /proc/self/..., /dev/fd/N: the guest's, not hartd's (proc_dev.cpp).
   std::string abs;
@@ -159,14 +174,7 @@ int64_t interruptible(SyscallCtx&, int64_t r) { return r == -EINTR ? kERESTARTSY
 
 // EPIPE from a write: the guest gets SIGPIPE (hartd ignores the host's).
 int64_t write_result(SyscallCtx& ctx, int64_t r) {
-  if (r == -EPIPE) {
-    GuestSiginfo info{};
-    info.si_signo = SIGPIPE;
-    info.si_code = kSI_USER;
-    info.f.kill.pid = ctx.proc.pid();
-    info.f.kill.uid = Process::thread_of(ctx.vcpu).cred.ruid;
-    send_signal(ctx.proc, &ctx.vcpu, info, &ctx.vcpu);
-  }
+  if (r == -EPIPE) signal_self(ctx, SIGPIPE);
   return interruptible(ctx, r);
 }
 
@@ -222,11 +230,18 @@ int64_t rw_vector(SyscallCtx& ctx, bool is_write, long nr) {
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
   if (EmuFile* f = keep->emu()) return emu_rw_vector(ctx, *f, is_write, positioned ? pos : -1);
+  if (keep->pidfd()) return -EINVAL;  // Linux's pidfd has no read or write (its eventfd has)
   std::vector<iovec> iov;
   int64_t total = import_iovec(ctx.proc, ctx.a[1], ctx.a[2], is_write ? PROT_READ : PROT_WRITE, &iov);
   if (total < 0) return total;
   long a4 = positioned ? static_cast<long>(pos) : 0;
   long a6 = v2 ? static_cast<long>(static_cast<int32_t>(ctx.a[5])) : 0;
+  if (is_write) {
+    int64_t allowed = fsize_clamp(ctx, fd, positioned ? pos : -1, static_cast<uint64_t>(total),
+                                  (a6 & RWF_APPEND) != 0);
+    if (allowed < 0) return allowed;
+    if (allowed < total) trim_iovec(&iov, static_cast<uint64_t>(allowed));
+  }
   int64_t r = safe_syscall(&ctx.vcpu.state.exit_request, nr, fd, reinterpret_cast<long>(iov.data()),
                            static_cast<long>(iov.size()), a4, 0, a6);
   return is_write ? write_result(ctx, r) : interruptible(ctx, r);
@@ -242,6 +257,7 @@ int64_t sys_read(SyscallCtx& ctx) {
   if (fd < 0) return fd;
   if (int64_t r; signalfd_read(ctx, keep, ctx.a[1], ctx.a[2], &r)) return r;  // sys_poll.cpp
   if (EmuFile* f = keep->emu()) return emu_rw(ctx, *f, ctx.a[1], ctx.a[2], -1, false);
+  if (keep->pidfd()) return -EINVAL;
   uint64_t len = ctx.a[2];
   uint8_t* buf = rw_span(ctx.proc, ctx.a[1], &len, PROT_WRITE);
   if (!buf) return -EFAULT;
@@ -254,9 +270,13 @@ int64_t sys_write(SyscallCtx& ctx) {
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
   if (EmuFile* f = keep->emu()) return emu_rw(ctx, *f, ctx.a[1], ctx.a[2], -1, true);
+  if (keep->pidfd()) return -EINVAL;
   uint64_t len = ctx.a[2];
   uint8_t* buf = rw_span(ctx.proc, ctx.a[1], &len, PROT_READ);
   if (!buf) return -EFAULT;
+  int64_t allowed = fsize_clamp(ctx, fd, -1, len);
+  if (allowed < 0) return allowed;
+  len = static_cast<uint64_t>(allowed);
   return write_result(ctx, safe_syscall(&ctx.vcpu.state.exit_request, SYS_write, fd,
                                         reinterpret_cast<long>(buf), static_cast<long>(len)));
 }
@@ -282,7 +302,9 @@ int64_t sys_pwrite64(SyscallCtx& ctx) {
   uint64_t len = ctx.a[2];
   uint8_t* buf = rw_span(ctx.proc, ctx.a[1], &len, PROT_READ);
   if (!buf) return -EFAULT;
-  return host_ret(pwrite(fd, buf, len, static_cast<off_t>(ctx.a[3])));
+  int64_t allowed = fsize_clamp(ctx, fd, static_cast<int64_t>(ctx.a[3]), len);
+  if (allowed < 0) return allowed;
+  return host_ret(pwrite(fd, buf, static_cast<uint64_t>(allowed), static_cast<off_t>(ctx.a[3])));
 }
 
 int64_t sys_readv(SyscallCtx& ctx) { return rw_vector(ctx, false, SYS_readv); }
@@ -338,11 +360,6 @@ int64_t sys_lseek(SyscallCtx& ctx) {
 
 // ---- open / close -------------------------------------------------------------
 
-namespace {
-
-// Opens what at names (resolve_at's result) for openat: a new guest fd or
-// -errno. *reroute is set when the host lookup reached the host's procfs,
-// which the caller must look up again through the emulation.
 int64_t open_resolved(SyscallCtx& ctx, AtPath& at, int64_t flags, bool* reroute) {
   bool cloexec = flags & O_CLOEXEC;
   mode_t mode = create_mode(ctx.proc, ctx.a[3]);
@@ -391,8 +408,6 @@ int64_t open_resolved(SyscallCtx& ctx, AtPath& at, int64_t flags, bool* reroute)
   return ctx.proc.fds().install_host(hfd, cloexec);
 }
 
-}  // namespace
-
 int64_t sys_openat(SyscallCtx& ctx) {
   AtPath at;
   int64_t flags = static_cast<int32_t>(ctx.a[2]);
@@ -419,52 +434,6 @@ int64_t sys_openat(SyscallCtx& ctx) {
   reroute = false;
   fd = open_resolved(ctx, em, flags, &reroute);
   return reroute ? -ENOENT : fd;
-}
-
-// openat2: struct open_how {u64 flags, mode, resolve}, extensible by size.
-// RESOLVE_BENEATH / RESOLVE_IN_ROOT are relative to the guest's dirfd, so the
-// guest's path goes to the host's openat2 as written; other resolve flags
-// apply to the usual lookup. In a root (jail), lookups are confined anyway
-// and resolve flags beyond that are not applied (Partial).
-int64_t sys_openat2(SyscallCtx& ctx) {
-  struct Hows {
-    uint64_t flags, mode, resolve;
-  } how{};
-  uint64_t size = ctx.a[3];
-  if (size < sizeof how) return -EINVAL;
-  if (size > kPageSize) return -E2BIG;
-  std::vector<uint8_t> raw(size);
-  if (!ctx.proc.as().read(ctx.a[2], raw.data(), size)) return -EFAULT;
-  for (uint64_t i = sizeof how; i < size; ++i)
-    if (raw[i]) return -E2BIG;
-  memcpy(&how, raw.data(), sizeof how);
-  constexpr uint64_t kResolveAll = 0x3f;  // NO_XDEV NO_MAGICLINKS NO_SYMLINKS BENEATH IN_ROOT CACHED
-  if ((how.flags >> 32) || (how.resolve & ~kResolveAll) || how.mode > 07777) return -EINVAL;
-  if (how.mode && !(how.flags & (O_CREAT | O_TMPFILE))) return -EINVAL;
-  if (how.resolve == 0 || ctx.proc.root()) {
-    SyscallCtx plain = ctx;
-    plain.a[2] = how.flags;
-    plain.a[3] = how.mode;
-    return sys_openat(plain);
-  }
-  AtPath at;
-  int r = resolve_at(ctx.proc, static_cast<int64_t>(static_cast<int32_t>(ctx.a[0])), ctx.a[1], &at);
-  if (r < 0) return r;
-  std::shared_ptr<HostFd> keep;
-  int dirfd = at.dirfd;
-  std::string path = at.path;
-  if (how.resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) {
-    path = at.guest;
-    dirfd = ctx.proc.host_dirfd(static_cast<int64_t>(static_cast<int32_t>(ctx.a[0])), &keep);
-    if (dirfd < 0 && dirfd != AT_FDCWD) return dirfd;
-  }
-  struct open_how host{};
-  host.flags = how.flags | O_CLOEXEC;
-  host.mode = create_mode(ctx.proc, how.mode);
-  host.resolve = how.resolve;
-  int hfd = static_cast<int>(syscall(SYS_openat2, dirfd, path.c_str(), &host, sizeof host));
-  if (hfd < 0) return -errno;
-  return ctx.proc.fds().install_host(hfd, how.flags & O_CLOEXEC);
 }
 
 int64_t sys_close(SyscallCtx& ctx) { return ctx.proc.fds().close(static_cast<int>(ctx.a[0])); }
@@ -542,8 +511,7 @@ int64_t sys_newfstatat(SyscallCtx& ctx) {
   int flags = static_cast<int>(ctx.a[3]);
   if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)) return -EINVAL;
   AtPath at;
-  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH,
-                     !(flags & AT_SYMLINK_NOFOLLOW));
+  int r = resolve_stat_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], flags, &at);
   if (r < 0) return r;
   struct stat st;
   for (int pass = 0;; ++pass) {
@@ -559,9 +527,13 @@ int64_t sys_newfstatat(SyscallCtx& ctx) {
 
 int64_t sys_statx(SyscallCtx& ctx) {
   int flags = static_cast<int>(ctx.a[2]);
+  // Linux checks the flags and the mask before the lookup.
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH | AT_STATX_SYNC_TYPE))
+    return -EINVAL;
+  if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE) return -EINVAL;
+  if (static_cast<uint32_t>(ctx.a[3]) & STATX__RESERVED) return -EINVAL;
   AtPath at;
-  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH,
-                     !(flags & AT_SYMLINK_NOFOLLOW));
+  int r = resolve_stat_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], flags, &at);
   if (r < 0) return r;
   struct statx sx;
   for (int pass = 0;; ++pass) {
@@ -602,7 +574,9 @@ int64_t sys_readlinkat(SyscallCtx& ctx) {
   int64_t size = static_cast<int64_t>(ctx.a[3]);
   if (static_cast<int32_t>(size) <= 0) return -EINVAL;
   AtPath at;
-  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
+  // Linux looks up with LOOKUP_EMPTY: "" reads the symlink that dirfd is
+  // (an O_PATH | O_NOFOLLOW fd of one).
+  int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, true, false);
   if (r < 0) return r;
   std::string target;
   if ((r = reroute_lookup(ctx, at, false)) < 0) return r;
@@ -817,6 +791,7 @@ int64_t sys_ftruncate(SyscallCtx& ctx) {
   std::shared_ptr<HostFd> keep;
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
+  if (int e = fsize_check_size(ctx, fd, static_cast<int64_t>(ctx.a[1]))) return e;
   return ftruncate(fd, static_cast<off_t>(ctx.a[1])) == 0 ? 0 : -errno;
 }
 
@@ -827,7 +802,8 @@ int64_t sys_truncate(SyscallCtx& ctx) {
   if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
   int fd = openat(at.dirfd, at.path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return -errno;
-  int rc = ftruncate(fd, static_cast<off_t>(ctx.a[1])) == 0 ? 0 : -errno;
+  int rc = fsize_check_size(ctx, fd, static_cast<int64_t>(ctx.a[1]));
+  if (rc == 0) rc = ftruncate(fd, static_cast<off_t>(ctx.a[1])) == 0 ? 0 : -errno;
   close(fd);
   return rc;
 }

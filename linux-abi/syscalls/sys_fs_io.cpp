@@ -1,18 +1,21 @@
 // linux-abi/syscalls/sys_fs_io.cpp — bulk file I/O between descriptors and file
 // space management: sendfile, copy_file_range, splice, tee, fallocate,
-// readahead, syncfs, sync_file_range, cachestat, inotify and mknodat. The data never
+// readahead, syncfs, sync_file_range, cachestat, inotify and mknodat. Writes
+// into a file keep the guest's RLIMIT_FSIZE (write_limits.cpp). The data never
 // passes through the
 // guest; offsets given by pointer are read from and written back to guest
 // memory (EFAULT when they cannot be). Calls that can block go through
 // safe_syscall so guest signals interrupt them.
 // Owns: these handlers. Does not own: fds (fd_table), paths (sys_fs.cpp).
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 
 #include "linux-abi/process/process.h"
 #include "linux-abi/syscalls/safe_syscall.h"
@@ -38,10 +41,20 @@ int read_off(SyscallCtx& ctx, uint64_t addr, int64_t* off, int64_t** ptr) {
   return 0;
 }
 
+// EPIPE (a pipe without readers, a shut-down socket) sends the guest
+// SIGPIPE, as Linux's pipe and socket code does (hartd ignores the host's).
 int64_t blocking(SyscallCtx& ctx, long nr, long a1, long a2, long a3, long a4, long a5 = 0,
                  long a6 = 0) {
   int64_t r = safe_syscall(&ctx.vcpu.state.exit_request, nr, a1, a2, a3, a4, a5, a6);
+  if (r == -EPIPE) signal_self(ctx, SIGPIPE);
   return r == -EINTR ? kERESTARTSYS : r;
+}
+
+// sendfile and splice into a file write through Linux's splice loop, which
+// after a write cut at RLIMIT_FSIZE tries the rest at the limit: SIGXFSZ,
+// with the bytes written returned (copy_file_range's one cut write does not).
+void cut_at_fsize(SyscallCtx& ctx, int64_t r, int64_t allowed, uint64_t asked) {
+  if (r > 0 && r == allowed && static_cast<uint64_t>(allowed) < asked) signal_self(ctx, SIGXFSZ);
 }
 
 // Writes back an offset the host call advanced; the call's own result wins.
@@ -59,8 +72,10 @@ int64_t sys_sendfile(SyscallCtx& ctx) {
   if (in < 0) return in;
   int64_t off, *po;
   if (int r = read_off(ctx, ctx.a[2], &off, &po); r < 0) return r;
-  int64_t r = blocking(ctx, SYS_sendfile, out, in, reinterpret_cast<long>(po),
-                       static_cast<long>(ctx.a[3]));
+  int64_t len = fsize_clamp(ctx, out, -1, ctx.a[3]);
+  if (len < 0) return len;
+  int64_t r = blocking(ctx, SYS_sendfile, out, in, reinterpret_cast<long>(po), static_cast<long>(len));
+  cut_at_fsize(ctx, r, len, ctx.a[3]);
   return finish_off(ctx, ctx.a[2], po, r);
 }
 
@@ -74,8 +89,16 @@ int64_t two_offset_call(SyscallCtx& ctx, long nr) {
   int64_t oin, oout, *pin, *pout;
   if (int r = read_off(ctx, ctx.a[1], &oin, &pin); r < 0) return r;
   if (int r = read_off(ctx, ctx.a[3], &oout, &pout); r < 0) return r;
+  int64_t len = static_cast<int64_t>(ctx.a[4]);
+  // RLIMIT_FSIZE once the flags are valid (Linux checks them first).
+  constexpr uint64_t kSpliceFlags = SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT;
+  if (nr == SYS_splice ? !(ctx.a[5] & ~kSpliceFlags) : ctx.a[5] == 0) {
+    len = fsize_clamp(ctx, out, pout ? *pout : -1, ctx.a[4]);
+    if (len < 0) return len;
+  }
   int64_t r = blocking(ctx, nr, in, reinterpret_cast<long>(pin), out, reinterpret_cast<long>(pout),
-                       static_cast<long>(ctx.a[4]), static_cast<long>(ctx.a[5]));
+                       static_cast<long>(len), static_cast<long>(ctx.a[5]));
+  if (nr == SYS_splice) cut_at_fsize(ctx, r, len, ctx.a[4]);
   r = finish_off(ctx, ctx.a[1], pin, r);
   return finish_off(ctx, ctx.a[3], pout, r);
 }
@@ -97,6 +120,11 @@ int64_t sys_fallocate(SyscallCtx& ctx) {
   std::shared_ptr<HostFd> k;
   int fd = host_of(ctx, ctx.a[0], &k);
   if (fd < 0) return fd;
+  int mode = static_cast<int>(ctx.a[1]);
+  int64_t off = static_cast<int64_t>(ctx.a[2]), len = static_cast<int64_t>(ctx.a[3]);
+  // A size-changing allocation (no FALLOC_FL_KEEP_SIZE) of a valid range.
+  if ((mode == 0 || mode == FALLOC_FL_ZERO_RANGE) && off >= 0 && len > 0 && off <= INT64_MAX - len)
+    if (int e = fsize_check_size(ctx, fd, off + len)) return e;
   return fallocate(fd, static_cast<int>(ctx.a[1]), static_cast<off_t>(ctx.a[2]),
                    static_cast<off_t>(ctx.a[3])) == 0
              ? 0
@@ -180,6 +208,7 @@ int64_t sys_mknodat(SyscallCtx& ctx) {
   mode_t mode = static_cast<mode_t>(ctx.a[2]);
   mode_t type = mode & S_IFMT;
   if ((type == S_IFCHR || type == S_IFBLK) && ctx.proc.root()) return -EPERM;
+  if (type == S_IFDIR) return -EPERM;  // Linux's may_mknod: mkdir's job
   if (type != 0 && type != S_IFREG && type != S_IFIFO && type != S_IFSOCK && type != S_IFCHR &&
       type != S_IFBLK)
     return -EINVAL;

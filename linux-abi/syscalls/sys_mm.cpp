@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <vector>
 
 #include "linux-abi/syscalls/sys_util.h"
@@ -69,7 +70,10 @@ int64_t sys_mmap(SyscallCtx& ctx) {
                               MAP_HUGETLB | MAP_SYNC | MAP_FIXED_NOREPLACE;
   int type = flags & MAP_SHARED_VALIDATE;
   if (type == 0) return -EINVAL;
-  if (type == MAP_SHARED_VALIDATE && (flags & ~kKnownFlags)) return -EOPNOTSUPP;
+  if (type == MAP_SHARED_VALIDATE) {
+    if (flags & MAP_ANONYMOUS) return -EINVAL;  // do_mmap validates flags for files only
+    if (flags & ~kKnownFlags) return -EOPNOTSUPP;
+  }
   if (len == 0) return -EINVAL;
   if (page_up(len) < len || page_up(len) > ctx.proc.as().limit()) return -ENOMEM;
   if (off & (kPageSize - 1)) return -EINVAL;
@@ -135,11 +139,27 @@ int64_t sys_munmap(SyscallCtx& ctx) {
 int64_t sys_mprotect(SyscallCtx& ctx) {
   uint64_t addr = ctx.a[0], len = ctx.a[1];
   int prot = static_cast<int>(ctx.a[2]);
+  int grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
   prot &= ~(PROT_GROWSDOWN | PROT_GROWSUP);
+  if (grows == (PROT_GROWSDOWN | PROT_GROWSUP)) return -EINVAL;
   if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)) return -EINVAL;
   if (addr & (kPageSize - 1)) return -EINVAL;
   if (len == 0) return 0;
   if (page_up(len) < len) return -ENOMEM;
+  if (grows) {
+    // Linux's do_mprotect_pkey: the first mapping ending above addr;
+    // PROT_GROWSDOWN extends the range down to its start and needs a
+    // MAP_GROWSDOWN mapping; riscv64 has no upward-growing mappings.
+    uint64_t end = addr + page_up(len);
+    std::vector<Vma> vmas = ctx.proc.as().vmas();
+    auto v = std::find_if(vmas.begin(), vmas.end(), [&](const Vma& m) { return m.end > addr; });
+    if (v == vmas.end()) return -ENOMEM;
+    if (grows & PROT_GROWSUP) return v->start > addr ? -ENOMEM : -EINVAL;
+    if (v->start >= end) return -ENOMEM;
+    if (!v->grows_down) return -EINVAL;
+    len = end - v->start;
+    addr = v->start;
+  }
   // Memory-deny-write-execute: no mapping in the range may become writable
   // and executable, or executable when it was not (Linux checks mapping by
   // mapping and stops at the first refused one; here none changes then).

@@ -4,8 +4,8 @@
 // of a /proc/<pid> directory, as Linux does. A pidfd is a guest fd whose HostFd
 // names a guest process (PidFdTarget) over a host eventfd that the
 // process's exit makes readable, so poll, select and epoll report the exit
-// as Linux does (POLLIN). read() of it returns the eventfd's counter where
-// Linux says EINVAL; /proc/<pid>/fdinfo has no Pid: line.
+// as Linux does (POLLIN); read() and write() of it are EINVAL as on Linux
+// (sys_fs.cpp), and /proc/<pid>/fdinfo shows its Pid: (proc_fdinfo.cpp).
 // Owns: these calls. Does not own: signal delivery (signals.cpp) or the
 // exit notification (Process::watch_exit).
 #include <fcntl.h>

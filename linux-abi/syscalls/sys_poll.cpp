@@ -210,6 +210,8 @@ GuestSignalfdSiginfo to_ssi(const GuestSiginfo& in) {
 
 }  // namespace
 
+bool signalfd_mask(const HostFd& file, uint64_t* mask) { return find_signalfd(&file, mask); }
+
 void signalfd_notify(Process& p) {
   std::vector<std::pair<std::shared_ptr<HostFd>, uint64_t>> live;
   {

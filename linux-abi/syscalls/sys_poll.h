@@ -20,6 +20,8 @@ class Process;
 // result in *ret); false for any other file.
 bool signalfd_read(SyscallCtx& ctx, const std::shared_ptr<HostFd>& file, uint64_t buf,
                    uint64_t len, int64_t* ret);
+// Whether file is a signalfd, and its mask of guest signals (bit sig - 1).
+bool signalfd_mask(const HostFd& file, uint64_t* mask);
 // A signal was queued for p (Process::mutex held): signalfds of p watching
 // it become readable.
 void signalfd_notify(Process& p);

@@ -38,6 +38,7 @@
 #include "linux-abi/syscalls/safe_syscall.h"
 #include "linux-abi/process/signals.h"
 #include "linux-abi/syscalls/sys_util.h"
+#include "linux-abi/syscalls/unix_peers.h"
 
 namespace hart::linux {
 
@@ -214,7 +215,25 @@ void untag_msghdr(const Process& p, GuestMsghdr* g) {
   g->control = pointer_mask(g->control, pm);
 }
 
-int prep_msg(Process& p, const GuestMsghdr& g, bool send, HostMsg* h) {
+// SCM_CREDENTIALS as Linux's scm_check_creds and __scm_send check it, in
+// the guest's terms: the pid must be the sender's own, or the sender needs
+// CAP_SYS_ADMIN (then any process of its launch; another number is ESRCH);
+// the uid one of its real, effective and saved uids or CAP_SETUID, the gid
+// likewise or CAP_SETGID. The host gets hartd's pid (every guest is hartd to
+// the host kernel), never a guest number it would read as a host pid.
+int check_creds(Process& p, const Credentials& c, ucred* cr) {
+  bool own = cr->pid == p.pid();
+  if (!own && !c.capable(kCapSysAdmin)) return -EPERM;
+  if (cr->uid != c.ruid && cr->uid != c.euid && cr->uid != c.suid && !c.capable(kCapSetuid))
+    return -EPERM;
+  if (cr->gid != c.rgid && cr->gid != c.egid && cr->gid != c.sgid && !c.capable(kCapSetgid))
+    return -EPERM;
+  if (!own && !Process::find(cr->pid, &p)) return -ESRCH;
+  cr->pid = getpid();
+  return 0;
+}
+
+int prep_msg(Process& p, const Credentials& cred, const GuestMsghdr& g, bool send, HostMsg* h) {
   if (g.iovlen > kUioMaxIov) return -EMSGSIZE;
   std::vector<uint64_t> raw(g.iovlen * 2);
   if (g.iovlen && !p.as().read(g.iov, raw.data(), g.iovlen * 16)) return -EFAULT;
@@ -273,8 +292,7 @@ int prep_msg(Process& p, const GuestMsghdr& g, bool send, HostMsg* h) {
           h->keep.push_back(std::move(f));
         }
       } else if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len >= CMSG_LEN(sizeof(ucred))) {
-        auto* cr = reinterpret_cast<ucred*>(CMSG_DATA(c));
-        if (cr->pid == p.pid()) cr->pid = getpid();  // the kernel checks the host pid
+        if (int e = check_creds(p, cred, reinterpret_cast<ucred*>(CMSG_DATA(c)))) return e;
       }
     }
   }
@@ -283,7 +301,7 @@ int prep_msg(Process& p, const GuestMsghdr& g, bool send, HostMsg* h) {
 
 // After a host recvmsg: installs received fds, fixes credentials, copies the
 // control data and the out fields of msghdr back to the guest.
-int finish_recv(Process& p, uint64_t gaddr, GuestMsghdr* g, HostMsg* h, int flags) {
+int finish_recv(Process& p, int hfd, uint64_t gaddr, GuestMsghdr* g, HostMsg* h, int flags) {
   if (h->m.msg_controllen) {
     for (cmsghdr* c = CMSG_FIRSTHDR(&h->m); c; c = CMSG_NXTHDR(&h->m, c)) {
       if (c->cmsg_level != SOL_SOCKET) continue;
@@ -302,7 +320,10 @@ int finish_recv(Process& p, uint64_t gaddr, GuestMsghdr* g, HostMsg* h, int flag
         }
       } else if (c->cmsg_type == SCM_CREDENTIALS && c->cmsg_len >= CMSG_LEN(sizeof(ucred))) {
         auto* cr = reinterpret_cast<ucred*>(CMSG_DATA(c));
-        if (cr->pid == getpid()) cr->pid = p.pid();
+        if (cr->pid == getpid()) {  // a guest: the one at the other end, if hart knows it
+          GuestCred peer;
+          cr->pid = unix_peer(hfd, &peer) ? peer.pid : p.pid();
+        }
       }
     }
     if (!p.as().write(g->control, h->control.data(), h->m.msg_controllen)) return -EFAULT;
@@ -328,14 +349,7 @@ int finish_recv(Process& p, uint64_t gaddr, GuestMsghdr* g, HostMsg* h, int flag
 // EPIPE from a send: the guest gets SIGPIPE unless it passed MSG_NOSIGNAL (the
 // host call always uses MSG_NOSIGNAL so hartd itself never gets one).
 int64_t after_send(SyscallCtx& ctx, int64_t r, int flags) {
-  if (r == -EPIPE && !(flags & MSG_NOSIGNAL)) {
-    GuestSiginfo info{};
-    info.si_signo = SIGPIPE;
-    info.si_code = kSI_USER;
-    info.f.kill.pid = ctx.proc.pid();
-    info.f.kill.uid = Process::thread_of(ctx.vcpu).cred.ruid;
-    send_signal(ctx.proc, &ctx.vcpu, info, &ctx.vcpu);
-  }
+  if (r == -EPIPE && !(flags & MSG_NOSIGNAL)) signal_self(ctx, SIGPIPE);
   return restartable(r);
 }
 
@@ -344,7 +358,7 @@ int64_t do_sendmsg(SyscallCtx& ctx, int hfd, uint64_t gaddr, int flags) {
   if (!ctx.proc.as().read(gaddr, &g, sizeof g)) return -EFAULT;
   untag_msghdr(ctx.proc, &g);
   HostMsg h;
-  int r = prep_msg(ctx.proc, g, true, &h);
+  int r = prep_msg(ctx.proc, Process::thread_of(ctx.vcpu).cred, g, true, &h);
   if (r < 0) return r;
   return after_send(ctx,
                     safe_syscall(&ctx.vcpu.state.exit_request, SYS_sendmsg, hfd,
@@ -357,12 +371,12 @@ int64_t do_recvmsg(SyscallCtx& ctx, int hfd, uint64_t gaddr, int flags) {
   if (!ctx.proc.as().read(gaddr, &g, sizeof g)) return -EFAULT;
   untag_msghdr(ctx.proc, &g);
   HostMsg h;
-  int r = prep_msg(ctx.proc, g, false, &h);
+  int r = prep_msg(ctx.proc, Process::thread_of(ctx.vcpu).cred, g, false, &h);
   if (r < 0) return r;
   int64_t n = safe_syscall(&ctx.vcpu.state.exit_request, SYS_recvmsg, hfd,
                            reinterpret_cast<long>(&h.m), flags | MSG_CMSG_CLOEXEC);
   if (n < 0) return restartable(n);
-  r = finish_recv(ctx.proc, gaddr, &g, &h, flags);
+  r = finish_recv(ctx.proc, hfd, gaddr, &g, &h, flags);
   return r < 0 ? r : n;
 }
 
@@ -385,6 +399,8 @@ int64_t sys_socketpair(SyscallCtx& ctx) {
   if (socketpair(static_cast<int>(ctx.a[0]), type | SOCK_CLOEXEC, static_cast<int>(ctx.a[2]),
                  sv) != 0)
     return -errno;
+  if (ctx.a[0] == AF_UNIX)  // both ends carry the creator's credentials
+    for (int s : sv) unix_record_self(ctx, s);
   return install_fd_pair(ctx.proc, sv[0], sv[1], type & SOCK_CLOEXEC, ctx.a[3]);
 }
 
@@ -405,15 +421,22 @@ int64_t sys_connect(SyscallCtx& ctx) {
   InAddr a;
   int r = read_sockaddr(ctx.proc, ctx.a[1], static_cast<int32_t>(ctx.a[2]), &a);
   if (r < 0) return r;
-  return restartable(safe_syscall(&ctx.vcpu.state.exit_request, SYS_connect, fd,
-                                  reinterpret_cast<long>(a.sa()), a.len));
+  int64_t rc = safe_syscall(&ctx.vcpu.state.exit_request, SYS_connect, fd,
+                            reinterpret_cast<long>(a.sa()), a.len);
+  if (rc == 0 && a.sa()->sa_family == AF_UNIX) unix_record_self(ctx, fd);
+  return restartable(rc);
 }
 
 int64_t sys_listen(SyscallCtx& ctx) {
   std::shared_ptr<HostFd> keep;
   int fd = host_sock(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
-  return listen(fd, static_cast<int>(ctx.a[1])) == 0 ? 0 : -errno;
+  if (listen(fd, static_cast<int>(ctx.a[1])) != 0) return -errno;
+  int domain = 0;
+  socklen_t dlen = sizeof domain;
+  if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &dlen) == 0 && domain == AF_UNIX)
+    unix_record_listener(ctx, fd);
+  return 0;
 }
 
 int64_t sys_accept4(SyscallCtx& ctx) {
@@ -428,6 +451,7 @@ int64_t sys_accept4(SyscallCtx& ctx) {
                              reinterpret_cast<long>(&ss), reinterpret_cast<long>(&len),
                              flags | SOCK_CLOEXEC);
   if (nfd < 0) return restartable(nfd);
+  unix_record_accepted(fd, static_cast<int>(nfd));  // a Unix listener's guest
   int r = write_sockaddr(ctx.proc, &ss, len, ctx.a[1], ctx.a[2]);
   if (r < 0) {
     close(static_cast<int>(nfd));
@@ -619,7 +643,14 @@ int64_t sys_getsockopt(SyscallCtx& ctx) {
   if (getsockopt(fd, level, name, buf.data(), &len) != 0) return -errno;
   if (level == SOL_SOCKET && name == SO_PEERCRED && len >= sizeof(ucred)) {
     auto* cr = reinterpret_cast<ucred*>(buf.data());
-    if (cr->pid == getpid()) cr->pid = ctx.proc.pid();
+    GuestCred peer;
+    if (unix_peer(fd, &peer)) {  // another guest (or this one): its pid and ids then
+      cr->pid = peer.pid;
+      cr->uid = peer.uid;
+      cr->gid = peer.gid;
+    } else if (cr->pid == getpid()) {
+      cr->pid = ctx.proc.pid();
+    }
   }
   if (len && !ctx.proc.as().write(ctx.a[3], buf.data(), len)) return -EFAULT;
   int32_t out = static_cast<int32_t>(len);

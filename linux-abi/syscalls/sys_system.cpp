@@ -96,6 +96,19 @@ int64_t sys_membarrier(SyscallCtx& ctx) {
   }
 }
 
+uint32_t personality_of(int pid) {
+  std::lock_guard<std::mutex> lock(g_sys_mutex);
+  auto it = g_personality.find(pid);
+  return it == g_personality.end() ? 0 : it->second;
+}
+
+void inherit_personality(int parent, int child) {
+  std::lock_guard<std::mutex> lock(g_sys_mutex);
+  auto it = g_personality.find(parent);
+  if (it != g_personality.end()) g_personality[child] = it->second;
+  else g_personality.erase(child);
+}
+
 int64_t sys_personality(SyscallCtx& ctx) {
   uint32_t persona = static_cast<uint32_t>(ctx.a[0]);
   std::lock_guard<std::mutex> lock(g_sys_mutex);

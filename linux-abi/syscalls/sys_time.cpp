@@ -460,9 +460,10 @@ int64_t sys_timer_create(SyscallCtx& ctx) {
   int c = cpu_clock_ns(ctx, id, &ns);
   if (c < 0) return c;
   clockid_t hc = c == 0 ? CLOCK_MONOTONIC : host_clock(id);  // CPU clocks: wall time (Partial)
-  if (hc == -1 || hc == CLOCK_MONOTONIC_RAW || hc == CLOCK_REALTIME_COARSE ||
-      hc == CLOCK_MONOTONIC_COARSE)
-    return -EINVAL;
+  if (hc == -1) return -EINVAL;
+  // Clocks Linux knows but has no timers on (their k_clock has no timer_create).
+  if (hc == CLOCK_MONOTONIC_RAW || hc == CLOCK_REALTIME_COARSE || hc == CLOCK_MONOTONIC_COARSE)
+    return -EOPNOTSUPP;
   auto t = std::make_shared<PosixTimer>();
   t->proc = p.shared_from_this();
   t->clock = hc;

@@ -83,6 +83,17 @@ struct AtPath {
 int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out,
                bool allow_empty = false, bool follow = true);
 
+// The persona personality() set for process pid (sys_system.cpp; 0 PER_LINUX).
+uint32_t personality_of(int pid);
+// fork/clone of a new process: the child has its parent's persona.
+void inherit_personality(int parent, int child);
+
+// Opens what at names (resolve_at's result) with open flags (the mode in
+// ctx.a[3]), for openat and openat2 (sys_fs.cpp): a new guest fd or -errno.
+// *reroute is set when the host lookup reached the host's procfs, which the
+// caller must look up again through the emulation.
+int64_t open_resolved(SyscallCtx& ctx, AtPath& at, int64_t flags, bool* reroute);
+
 // /proc and /dev emulation for a normalized absolute guest path
 // (proc_dev.cpp): 1 if the path is not emulated, 0 with *out set, or -errno.
 // in_root: the process has a root, so all of /proc and /dev is emulated.
@@ -169,6 +180,20 @@ inline uint8_t* rw_span(Process& p, uint64_t addr, uint64_t* len, int prot) {
 // array's address and the segments' are untagged (the kernel's uaccess).
 int64_t import_iovec(Process& p, uint64_t addr, uint64_t cnt, int prot,
                      std::vector<struct iovec>* out);
+
+// write_limits.cpp. signal_self: sig to the calling thread, si_code SI_USER
+// from its own process (Linux's send_sig(sig, current, 0): SIGPIPE, SIGXFSZ).
+void signal_self(SyscallCtx& ctx, int sig);
+// RLIMIT_FSIZE for a write of len bytes at pos (pos < 0: the file position;
+// append or O_APPEND: the end) on host_fd: the length allowed (len, or less
+// up to the limit), or -EFBIG with SIGXFSZ sent when pos is at or past the
+// limit. Only regular files open for writing are limited.
+int64_t fsize_clamp(SyscallCtx& ctx, int host_fd, int64_t pos, uint64_t len, bool append = false);
+// RLIMIT_FSIZE for growing host_fd's regular file to new_size (truncate,
+// fallocate): 0, or -EFBIG with SIGXFSZ sent.
+int fsize_check_size(SyscallCtx& ctx, int host_fd, int64_t new_size);
+// Cuts an iovec array to len bytes in all.
+void trim_iovec(std::vector<struct iovec>* iov, uint64_t len);
 
 // Guest buffer → host pointer after checking every page has prot; nullptr
 // if not. Untagged like host_span.

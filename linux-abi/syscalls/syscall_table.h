@@ -5,10 +5,7 @@
 // is one X-macro so the handler declarations, the dispatch array and the
 // strace printer cannot disagree.
 // Owns: the syscall list, dispatch and strace formatting. Does not own: the
-// handlers' semantics (sys_fs.cpp, sys_mm.cpp, sys_process.cpp, sys_creds.cpp,
-// sys_pidfd.cpp, sys_signal.cpp, sys_time.cpp, sys_riscv.cpp, sys_poll.cpp,
-// sys_socket.cpp, sys_system.cpp, sys_xattr.cpp, sys_ipc.cpp, sys_ioctl.cpp,
-// sys_futex_pi.cpp, sys_refused.cpp).
+// handlers' semantics (the sys_<area>.cpp files of this folder).
 //
 // Row forms:
 //   S(nr, name, level, args, ret)  implemented by sys_<name>(SyscallCtx&)

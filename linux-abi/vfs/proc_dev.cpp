@@ -4,8 +4,10 @@
 // a riscv64 shape, mounts; meminfo, stat, uptime, loadavg, version,
 // filesystems, sys/ and net/ read-only from the host), /proc/self,
 // /proc/thread-self and /proc/<pid> of the guest's own launch (status, stat,
-// statm, maps, cmdline, environ, comm, auxv, exe, cwd, root, the settings of
-// proc_tunables.h, fd/ and task/ as listings, task/<tid>/{comm,stat,status}); a host process
+// statm, maps and smaps (proc_maps.h), cmdline, environ, comm, auxv, exe,
+// cwd, root, personality, wchan, the settings of proc_tunables.h, fd/,
+// fdinfo/ (proc_fdinfo.h) and task/ as listings,
+// task/<tid>/{comm,stat,status}); a host process
 // (hartd itself included) is never visible. /dev/fd/N and
 // /dev/stdin|stdout|stderr are the guest's fds. Inside a root (root_fs.h)
 // also /dev (null, zero, full, random, urandom, tty, ptmx and pts/ from the
@@ -34,6 +36,8 @@
 #include <set>
 
 #include "linux-abi/syscalls/sys_util.h"
+#include "linux-abi/vfs/proc_fdinfo.h"
+#include "linux-abi/vfs/proc_maps.h"
 #include "linux-abi/vfs/proc_tunables.h"
 
 namespace hart::linux {
@@ -63,50 +67,6 @@ std::string join_nul(const std::vector<std::string>& v) {
   for (const auto& s : v) {
     out += s;
     out += '\0';
-  }
-  return out;
-}
-
-// Whether the file a mapping names is still at that guest path (same device
-// and inode); Linux shows a mapping of an unlinked file with " (deleted)".
-bool mapped_file_present(const Process& p, const Vma& v) {
-  struct stat st;
-  if (RootFs* r = p.root()) {
-    int fd = r->open(v.name, O_PATH | O_CLOEXEC);
-    if (fd < 0) return false;
-    bool ok = fstat(fd, &st) == 0;
-    close(fd);
-    if (!ok) return false;
-  } else if (stat(p.host_path(v.name).c_str(), &st) != 0) {
-    return false;
-  }
-  return st.st_dev == v.dev && st.st_ino == v.inode;
-}
-
-// /proc/<pid>/maps contents, Linux format.
-std::string proc_maps(Process& p) {
-  std::string out;
-  std::shared_ptr<AddressSpace> as = p.as_if_alive();  // none for a zombie
-  if (!as) return out;
-  for (const Vma& v : as->vmas_merged()) {
-    char line[512];
-    snprintf(line, sizeof line, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu", (unsigned long)v.start,
-             (unsigned long)v.end, (v.prot & PROT_READ) ? 'r' : '-',
-             (v.prot & PROT_WRITE) ? 'w' : '-', (v.prot & PROT_EXEC) ? 'x' : '-',
-             v.shared ? 's' : 'p', (unsigned long)v.offset, major(v.dev), minor(v.dev),
-             (unsigned long)v.inode);
-    out += line;
-    if (!v.name.empty()) {
-      size_t len = strlen(line);
-      out += std::string(len < 73 ? 73 - len : 1, ' ');
-      // A newline in a file name is "\012", as Linux writes it: a name cannot
-      // forge lines of its own.
-      for (char c : v.name) out += c == '\n' ? std::string("\\012") : std::string(1, c);
-      if (v.inode && v.name[0] == '/' && v.name.find(" (deleted)") == std::string::npos &&
-          !mapped_file_present(p, v))
-        out += " (deleted)";
-    }
-    out += '\n';
   }
   return out;
 }
@@ -172,7 +132,6 @@ MemUsage mem_usage(Process& p) {
   MemUsage u;
   std::shared_ptr<AddressSpace> as = p.as_ref();
   if (!as) return u;  // a zombie has no memory
-  std::vector<unsigned char> vec;
   uint64_t exec = 0, last_table = ~uint64_t{0};
   for (const Vma& v : as->vmas()) {
     const uint64_t len = v.end - v.start;
@@ -181,14 +140,7 @@ MemUsage mem_usage(Process& p) {
     if (v.grows_down || v.name == "[stack]") u.stack += len;
     else if ((v.prot & PROT_WRITE) && !v.shared) u.data += len;
     if (v.prot & PROT_EXEC) exec += len;
-    uint64_t resident = 0;
-    for (uint64_t a = v.start; a < v.end; a += uint64_t{1} << 28) {  // 64K pages at a time
-      uint64_t n = std::min<uint64_t>(v.end - a, uint64_t{1} << 28);
-      vec.resize(n / kPageSize);
-      if (mincore(as->base() + a, n, vec.data()) == 0)
-        for (unsigned char c : vec) resident += c & 1;
-    }
-    resident *= kPageSize;
+    uint64_t resident = resident_bytes(*as, v);
     struct stat st;
     if (v.host_fd < 0) u.rss_anon += resident;
     else if (v.shared && fstat(v.host_fd, &st) == 0 && st.st_nlink == 0) u.rss_shmem += resident;
@@ -421,10 +373,19 @@ void set_file(AtPath* out, const std::string& stat_path,
   out->open_emulated = std::move(open);
 }
 
+// A generated file as the guest opened it: a read-only descriptor of a
+// memfd holding the text (so write and ftruncate fail as on Linux, and
+// F_GETFL shows the guest's flags), with its O_NONBLOCK and O_APPEND.
 void set_text(AtPath* out, const std::string& stat_path, std::function<std::string()> gen) {
   set_file(out, stat_path, [gen](const Vcpu&, int64_t flags) {
     if ((flags & O_ACCMODE) != O_RDONLY) return -EACCES;
-    return memfd_with(gen());
+    int fd = memfd_with(gen());
+    if (fd < 0) return fd;
+    std::string self = "/proc/self/fd/" + std::to_string(fd);
+    int ro = open(self.c_str(), O_RDONLY | O_CLOEXEC | static_cast<int>(flags & (O_NONBLOCK | O_APPEND)));
+    int e = errno;
+    close(fd);
+    return ro < 0 ? -e : ro;
   });
 }
 
@@ -501,13 +462,14 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
   if (rest.empty()) {
     set_synth(p, out, dir,
               {{"auxv", DT_REG}, {"cmdline", DT_REG}, {"comm", DT_REG}, {"cwd", DT_LNK},
-               {"environ", DT_REG}, {"exe", DT_LNK}, {"fd", DT_DIR}, {"maps", DT_REG},
+               {"environ", DT_REG}, {"exe", DT_LNK}, {"fd", DT_DIR}, {"fdinfo", DT_DIR}, {"maps", DT_REG},
                {"mem", DT_REG}, {"net", DT_LNK}, {"limits", DT_REG}, {"io", DT_REG},
                {"cgroup", DT_REG}, {"loginuid", DT_REG}, {"sessionid", DT_REG},
                {"coredump_filter", DT_REG}, {"timerslack_ns", DT_REG},
                {"mountinfo", DT_REG}, {"mounts", DT_REG}, {"oom_score_adj", DT_REG},
                {"root", DT_LNK}, {"stat", DT_REG}, {"statm", DT_REG}, {"status", DT_REG},
-               {"task", DT_DIR}},
+               {"task", DT_DIR}, {"smaps", DT_REG}, {"smaps_rollup", DT_REG},
+               {"personality", DT_REG}, {"wchan", DT_REG}},
               "/proc/self/");
     out->synth->is_pid_dir = true;
     out->synth->pid_dir = t;
@@ -518,8 +480,9 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
   // A process of another launch (listed with proc_view "owner") is as one
   // that ptrace may not access on Linux: what needs that access answers
   // EACCES (its memory, environment, fds, directories, maps).
-  static const std::set<std::string> kNeedsPtrace = {"auxv", "cwd", "environ", "exe", "fd",
-                                                     "io",   "maps", "mem",   "root"};
+  static const std::set<std::string> kNeedsPtrace = {
+      "auxv", "cwd", "environ", "exe", "fd", "fdinfo", "io", "maps", "mem", "personality",
+      "root", "smaps", "smaps_rollup"};
   if (&p.tree() != &tp.tree() && kNeedsPtrace.count(first)) return -EACCES;
   if (first == "fd") {
     if (tail.empty()) {
@@ -533,6 +496,25 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     }
     if (!is_number(tail)) return -ENOENT;
     return emulate_fd(tp, std::stoi(tail), out);
+  }
+  if (first == "fdinfo") {
+    if (tail.empty()) {
+      set_synth(p, out, dir + "/fdinfo", {}, "/proc/self/fdinfo");
+      out->synth->fill = [t] {
+        std::vector<SynthDir::Entry> e;
+        for (int fd : t->fds().open_fds()) e.push_back({std::to_string(fd), DT_REG});
+        return e;
+      };
+      return 0;
+    }
+    if (!is_number(tail) || !tp.fds().get(std::stoi(tail))) return -ENOENT;
+    int fd = std::stoi(tail);
+    set_text(out, "/proc/self/fdinfo/" + std::to_string(tp.fds().host(fd)), [t, fd] {
+      std::string text;
+      proc_fdinfo(*t, fd, &text);  // an fd closed since the lookup: empty
+      return text;
+    });
+    return 0;
   }
   if (first == "task") {
     std::vector<int> tids = tids_of(tp);
@@ -552,14 +534,15 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     // What a thread's directory shares with its process's (Linux's
     // tid_base_stuff): served by the process's entries.
     static const std::set<std::string> kShared = {
-        "auxv", "cgroup", "cmdline", "cwd", "environ", "exe", "fd", "io", "limits", "maps",
-        "mem", "mountinfo", "mounts", "net", "oom_score_adj", "root"};
+        "auxv", "cgroup", "cmdline", "cwd", "environ", "exe", "fd", "fdinfo", "io", "limits", "maps",
+        "mem", "mountinfo", "mounts", "net", "oom_score_adj", "personality", "root", "smaps",
+        "smaps_rollup", "wchan"};
     if (what.empty()) {
       std::vector<SynthDir::Entry> e = {{"comm", DT_REG}, {"loginuid", DT_REG},
                                         {"sessionid", DT_REG}, {"stat", DT_REG},
                                         {"status", DT_REG}};
       for (const std::string& n : kShared)
-        e.push_back({n, n == "fd" ? DT_DIR : n == "cwd" || n == "exe" || n == "root" || n == "net" ? DT_LNK : DT_REG});
+        e.push_back({n, n == "fd" || n == "fdinfo" ? DT_DIR : n == "cwd" || n == "exe" || n == "root" || n == "net" ? DT_LNK : DT_REG});
       set_synth(p, out, dir + "/task/" + ts, std::move(e), "/proc/thread-self/");
       return 0;
     }
@@ -613,6 +596,18 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
   };
   if (first == "stat") return text([t] { return proc_stat(*t, t->pid()); });
   if (first == "maps") return text([t] { return proc_maps(*t); });
+  if (first == "smaps") return text([t] { return proc_smaps(*t, false); });
+  if (first == "smaps_rollup") return text([t] { return proc_smaps(*t, true); });
+  if (first == "personality") {
+    return text([t] {
+      char buf[16];
+      snprintf(buf, sizeof buf, "%08x\n", personality_of(t->pid()));
+      return std::string(buf);
+    });
+  }
+  // Where the task sleeps: "0" as for a running one (hart names no kernel
+  // functions).
+  if (first == "wchan") return text([] { return std::string("0"); });
   if (first == "limits") return text([t] { return proc_limits(*t); });
   if (first == "io") {
     return text([t] {
@@ -687,7 +682,8 @@ int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out)
   if (starts("/dev/fd")) {
     std::string rest = norm.size() > 7 ? norm.substr(8) : "";
     if (rest.empty()) {
-      return emulate_pid(p, p.shared_from_this(), "/proc/self", "fd", in_root, out);
+      return emulate_pid(p, p.shared_from_this(), "/proc/" + std::to_string(p.pid()), "fd", in_root,
+                         out);
     }
     if (!is_number(rest)) return -ENOENT;
     return emulate_fd(p, std::stoi(rest), out);
@@ -707,9 +703,26 @@ int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out)
     std::string dir = "/proc/" + first;
     if (first == "self" || first == "thread-self") {
       t = p.shared_from_this();
-      if (tail.empty()) {
+      // What the symlink resolves to (getcwd() after a chdir through it
+      // shows that): <pid>, and <pid>/task/<tid> for the calling thread
+      // (self when hartd itself looks the path up).
+      std::string target = std::to_string(p.pid());
+      Vcpu* v = Vcpu::current();
+      int tid_n = 0;
+      if (first == "thread-self" && v) {
+        std::lock_guard<std::mutex> lock(p.mutex());
+        int tid = Process::thread_of(*v).tid;
+        if (p.thread_by_tid(tid) == v) tid_n = tid;
+      }
+      if (tid_n) {
+        std::string tid = std::to_string(tid_n);
+        target += "/task/" + tid;
+        tail = "task/" + tid + (tail.empty() ? "" : "/" + tail);
+      }
+      dir = "/proc/" + std::to_string(p.pid());
+      if (rest == first) {
         out->has_link = true;
-        out->link = std::to_string(p.pid());
+        out->link = target;
       }
     } else if (is_number(first)) {
       t = Process::find_visible(std::stoi(first), p);

@@ -123,6 +123,9 @@ int main(void) {
   ev.sigev_signo = 200;
   ERR("timer_create bad signo", timer_create(CLOCK_REALTIME, &ev, &tn));
   ERR("timer_create bad clock", timer_create(1234, NULL, &tn));
+  ERR("timer_create MONOTONIC_RAW (no timers)", timer_create(CLOCK_MONOTONIC_RAW, NULL, &tn));
+  ERR("timer_create REALTIME_COARSE (no timers)", timer_create(CLOCK_REALTIME_COARSE, &ev, &tn));
+  ERR("timer_create MONOTONIC_COARSE (no timers)", timer_create(CLOCK_MONOTONIC_COARSE, NULL, &tn));
   ERR("timer_create EFAULT", syscall(SYS_timer_create, CLOCK_REALTIME, NULL, BAD_PTR));
   // thread-directed
   ev.sigev_notify = SIGEV_THREAD_ID;

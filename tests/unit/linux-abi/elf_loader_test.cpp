@@ -163,7 +163,15 @@ TEST(ElfLoader, ScriptRewritesArgv) {
 TEST(ElfLoader, ScriptRecursionLimit) {
   std::string self = test::scratch_dir() + "/loop.sh";
   write_file("loop.sh", "#!" + self + "\n");
+  chmod(self.c_str(), 0755);  // an interpreter must be executable (else EACCES, as Linux)
   EXPECT_NE(load_error(self).find("too many levels"), std::string::npos);
+}
+
+TEST(ElfLoader, ScriptInterpreterNotExecutable) {
+  std::string interp = write_file("interp.txt", "not executable\n");
+  chmod(interp.c_str(), 0644);
+  std::string s = write_file("uses_interp.sh", "#!" + interp + "\n");
+  EXPECT_NE(load_error(s).find("is not an executable file"), std::string::npos);
 }
 
 TEST(ElfLoader, ScriptMissingInterpreter) {

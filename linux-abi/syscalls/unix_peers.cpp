@@ -1,0 +1,145 @@
+// linux-abi/syscalls/unix_peers.cpp — guest credentials of Unix socket ends
+// (unix_peers.h). Records are keyed by the host socket's cookie (SO_COOKIE,
+// never reused); a socket's peer is found with one NETLINK_SOCK_DIAG query
+// for its peer's inode and one for that inode's cookie. When the table
+// grows past 4096 records, records of sockets the host no longer has are
+// dropped (one sock_diag dump). Without sock_diag on the host, nothing is
+// found and the callers keep the host's answer.
+// Owns: the record table (g_mutex, a leaf lock).
+#include "linux-abi/syscalls/unix_peers.h"
+
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "linux-abi/process/process.h"
+
+namespace hart::linux {
+
+namespace {
+
+std::mutex g_mutex;
+std::unordered_map<uint64_t, GuestCred> g_ends;       // cookie -> this end's guest
+std::unordered_map<uint64_t, GuestCred> g_listeners;  // cookie -> listener's guest at listen()
+
+uint64_t cookie_of(int fd) {
+  uint64_t c = 0;
+  socklen_t len = sizeof c;
+  if (getsockopt(fd, SOL_SOCKET, SO_COOKIE, &c, &len) != 0) return 0;
+  return c;
+}
+
+GuestCred self_cred(SyscallCtx& ctx) {
+  const Credentials& c = Process::thread_of(ctx.vcpu).cred;
+  return GuestCred{ctx.proc.pid(), c.euid, c.egid};
+}
+
+// One sock_diag request for AF_UNIX sockets; calls fn for each message.
+template <typename Fn>
+bool diag(uint32_t ino, uint32_t show, bool dump, Fn fn) {
+  int s = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (s < 0) return false;
+  struct timeval tv = {1, 0};  // the kernel always answers; never wait long if it does not
+  setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  struct {
+    nlmsghdr nlh;
+    unix_diag_req r;
+  } req{};
+  req.nlh.nlmsg_len = sizeof req;
+  req.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+  req.nlh.nlmsg_flags = NLM_F_REQUEST | (dump ? NLM_F_DUMP : 0);
+  req.r.sdiag_family = AF_UNIX;
+  req.r.udiag_states = ~0u;
+  req.r.udiag_ino = ino;
+  req.r.udiag_show = show;
+  req.r.udiag_cookie[0] = req.r.udiag_cookie[1] = ~0u;  // INET_DIAG_NOCOOKIE
+  bool ok = send(s, &req, sizeof req, 0) == static_cast<ssize_t>(sizeof req);
+  alignas(nlmsghdr) char buf[16384];
+  for (bool done = !ok; !done;) {
+    ssize_t n = recv(s, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, static_cast<size_t>(n));
+         h = NLMSG_NEXT(h, n)) {
+      if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+        done = true;
+        break;
+      }
+      fn(*reinterpret_cast<unix_diag_msg*>(NLMSG_DATA(h)), h);
+    }
+    if (!dump) done = true;
+  }
+  close(s);
+  return ok;
+}
+
+// Drops records of sockets the host no longer has (g_mutex held).
+void sweep_locked() {
+  std::unordered_set<uint64_t> alive;
+  diag(0, 0, true, [&](const unix_diag_msg& m, nlmsghdr*) {
+    alive.insert(uint64_t{m.udiag_cookie[0]} | uint64_t{m.udiag_cookie[1]} << 32);
+  });
+  if (alive.empty()) return;
+  for (auto* t : {&g_ends, &g_listeners})
+    for (auto it = t->begin(); it != t->end();) it = alive.count(it->first) ? std::next(it) : t->erase(it);
+}
+
+void put(std::unordered_map<uint64_t, GuestCred>& t, uint64_t cookie, const GuestCred& c) {
+  if (!cookie) return;
+  std::lock_guard<std::mutex> lock(g_mutex);
+  if (g_ends.size() + g_listeners.size() >= 4096) sweep_locked();
+  t[cookie] = c;
+}
+
+}  // namespace
+
+void unix_record_self(SyscallCtx& ctx, int host_fd) { put(g_ends, cookie_of(host_fd), self_cred(ctx)); }
+
+void unix_record_listener(SyscallCtx& ctx, int host_fd) {
+  put(g_listeners, cookie_of(host_fd), self_cred(ctx));
+}
+
+void unix_record_accepted(int listener_fd, int accepted_fd) {
+  uint64_t l = cookie_of(listener_fd);
+  GuestCred c;
+  {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    auto it = g_listeners.find(l);
+    if (!l || it == g_listeners.end()) return;  // not a Unix listener of a guest
+    c = it->second;
+  }
+  put(g_ends, cookie_of(accepted_fd), c);
+}
+
+bool unix_peer(int host_fd, GuestCred* out) {
+  struct stat st;
+  if (fstat(host_fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return false;
+  uint32_t peer = 0;
+  diag(static_cast<uint32_t>(st.st_ino), UDIAG_SHOW_PEER, false, [&](const unix_diag_msg&, nlmsghdr* h) {
+    int len = static_cast<int>(h->nlmsg_len - NLMSG_LENGTH(sizeof(unix_diag_msg)));
+    for (auto* a = reinterpret_cast<rtattr*>(static_cast<char*>(NLMSG_DATA(h)) + sizeof(unix_diag_msg));
+         RTA_OK(a, len); a = RTA_NEXT(a, len))
+      if (a->rta_type == UNIX_DIAG_PEER) memcpy(&peer, RTA_DATA(a), sizeof peer);
+  });
+  if (!peer) return false;
+  uint64_t cookie = 0;
+  diag(peer, 0, false, [&](const unix_diag_msg& m, nlmsghdr*) {
+    cookie = uint64_t{m.udiag_cookie[0]} | uint64_t{m.udiag_cookie[1]} << 32;
+  });
+  std::lock_guard<std::mutex> lock(g_mutex);
+  auto it = g_ends.find(cookie);
+  if (!cookie || it == g_ends.end()) return false;
+  *out = it->second;
+  return true;
+}
+
+}  // namespace hart::linux
