@@ -751,6 +751,11 @@ void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
     if (!(sa.isReg() && sa.as<Gp>() == work)) a_.emit(Inst::kIdMov, work, sa);
     Operand sb = gp_src(b, rdx);
     a_.emit(id, work, sb);
+    if (work == d && !spill) {
+      const bool logic = id == Inst::kIdAnd || id == Inst::kIdOr || id == Inst::kIdXor;
+      if (logic || id == Inst::kIdAdd || id == Inst::kIdSub)
+        zf_ = {static_cast<int>(idx_), i.dst, static_cast<int>(d.id()), logic, static_cast<uint32_t>(a_.offset())};
+    }
   }
   if (work != d) a_.mov(d, work);
   free_dead_operands();
@@ -1106,6 +1111,7 @@ CondCode Emitter::emit_compare(Temp a, Temp b, uint8_t aux) {
     sa = rax;
   }
   if (!test && loc_[b].kind == LocKind::Const && loc_[b].value == 0) {
+    if (zero_flag_holds(a, sa, cc)) return cc;
     if (sa.isReg()) a_.emit(Inst::kIdTest, sa, sa);
     else a_.emit(Inst::kIdCmp, sa, Imm(0));
     return cc;
@@ -1118,6 +1124,18 @@ CondCode Emitter::emit_compare(Temp a, Temp b, uint8_t aux) {
   if (test && sb.isMem()) std::swap(sa, sb);  // test r/m, r
   a_.emit(test ? Inst::kIdTest : Inst::kIdCmp, sa, sb);
   return cc;
+}
+
+bool Emitter::zero_flag_holds(Temp t, const Operand& sa, CondCode cc) const {
+  if (zf_.idx < 0 || zf_.t != t || zf_.end != a_.offset() || !sa.isReg() ||
+      static_cast<int>(sa.as<Gp>().id()) != zf_.reg)
+    return false;
+  if (!zf_.logic && cc != CondCode::kEqual && cc != CondCode::kNotEqual) return false;
+  for (size_t k = static_cast<size_t>(zf_.idx) + 1; k < idx_; ++k) {
+    const IrOp op = ir_.insns[k].op;
+    if (op != IrOp::get_reg && op != IrOp::set_reg && op != IrOp::movi && op != IrOp::insn_start) return false;
+  }
+  return true;
 }
 
 bool Emitter::flags_hold(const IrInsn& i) const {

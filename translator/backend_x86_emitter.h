@@ -388,6 +388,19 @@ class Emitter {
     uint32_t end = 0;
   } flags_from_;
   bool flags_hold(const IrInsn& i) const;
+  // The zero flag of an ALU result: emit_binop's and/or/xor/add/sub into
+  // the temp's register, the last code emitted, with only register moves
+  // of the IR (which emit nothing) since. A compare of that temp with 0
+  // that comes right after needs no `test` (and/or/xor for any condition:
+  // they clear CF and OF as test does; add/sub for eq/ne only).
+  struct ZeroFlag {
+    int idx = -1;
+    Temp t = kNoTemp;
+    int reg = -1;
+    bool logic = false;
+    uint32_t end = 0;
+  } zf_;
+  bool zero_flag_holds(Temp t, const Operand& sa, CondCode cc) const;
 
   // --- FP part (backend_x86_fp.cpp) ---
   std::string emit_fp(const IrInsn& i);
