@@ -16,6 +16,11 @@ using PcMap = std::vector<std::pair<uint32_t, uint64_t>>;  // (host code offset,
 
 // A direct exit of a TB: a patchable jump whose default target leaves to the
 // dispatcher with "continue at target_pc".
+// Chainable exits per block: a conditional terminator's two sides, or a
+// loop superblock's side-exit targets and the back edge's other side. The
+// exit stubs return "TB | index + 1" in the low 2 bits: at most 3.
+constexpr int kTbExits = 3;
+
 struct TbExit {
   uint64_t target_pc = 0;
   uint32_t rel_offset = 0;            // offset in code of the exit's jmp/jcc rel32 field
@@ -70,7 +75,7 @@ struct TranslationBlock {
   // The executor's per-cache memory holding `code` (TbCache::executor_data),
   // if any: such code is released with the cache, not block by block.
   void* code_arena = nullptr;
-  TbExit exits[2];
+  TbExit exits[kTbExits];
   int n_exits = 0;
   // (host code offset, guest pc) for the start of each guest instruction,
   // ascending, so a host fault inside the TB maps to the exact guest pc.

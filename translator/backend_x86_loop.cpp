@@ -194,7 +194,7 @@ void Emitter::emit_side_exits() {
       if (side_exits_[j].target == target) a_.bind(side_exits_[j].label);
     if (loop_) {
       emit_loop_leave();
-      if (next_index < 2) {
+      if (next_index < static_cast<int>(kTbExits)) {
         emit_exit_jump(next_index++, target);
         continue;
       }

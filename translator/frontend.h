@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/debug.h"
+#include "core/tb.h"
 #include "translator/decode.h"
 #include "translator/ir.h"
 
@@ -36,7 +37,7 @@ constexpr unsigned kLoopExtraInsns = 24;
 // A block's chainable exits (TranslationBlock::exits): a superblock whose
 // side-exit targets and back edge's other side need more would leave
 // through the dispatcher every time it takes one of the others.
-constexpr unsigned kChainableExits = 2;
+constexpr unsigned kChainableExits = kTbExits;
 
 // Reads the instruction parcel (16 bits) at pc; false if pc is not fetchable.
 using FetchFn = std::function<bool(uint64_t pc, uint16_t* parcel)>;

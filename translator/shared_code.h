@@ -65,7 +65,7 @@ struct SharedBlock {
   uint64_t guest_lo = 0, pc_end = 0;
   uint32_t icount = 0;
   std::vector<uint8_t> code;  // position-independent except exit_tb_imm
-  TbExit exits[2];            // linked == nullptr
+  TbExit exits[kTbExits];     // linked == nullptr
   int n_exits = 0;
   std::shared_ptr<const PcMap> pc_map;
   std::shared_ptr<const TbData> data;  // helper instructions; the guest code (data->code)

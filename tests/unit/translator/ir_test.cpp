@@ -521,13 +521,22 @@ TEST(Frontend, IfConversionMakesOneLoopBlock) {
   dbg.insert_breakpoint(0x1014);
   FrontendOptions bp;
   bp.debug = &dbg;
-  for (const FrontendOptions& o : {off, bp}) {
+  {
+    // Without if-conversion the beqz is a second side exit, to a second
+    // target: with the back edge's fall-through that is three exits, which
+    // a TB can chain (kChainableExits): still one loop block.
     GuestBlock blk;
-    ASSERT_TRUE(translate_block(0x1000, o, fetch, &blk, &fault_pc));
-    // Without if-conversion the beqz would be a second side exit, to a
-    // second target: with the back edge's fall-through that is three
-    // exits, one more than a TB can chain (kChainableExits), so there is
-    // no superblock; with a breakpoint there is none either.
+    ASSERT_TRUE(translate_block(0x1000, off, fetch, &blk, &fault_pc));
+    EXPECT_EQ(blk.insns.size(), 9u) << blk.ir.print();
+    EXPECT_EQ(count(blk.ir, IrOp::exit_if), 2) << blk.ir.print();
+    EXPECT_EQ(count(blk.ir, IrOp::select), 0);
+    EXPECT_EQ(blk.ir.insns.back().op, IrOp::brcond);
+    EXPECT_EQ(blk.ir.insns.back().imm, 0x1000);
+  }
+  {
+    // With a breakpoint there is no superblock: the block ends at the beqz.
+    GuestBlock blk;
+    ASSERT_TRUE(translate_block(0x1000, bp, fetch, &blk, &fault_pc));
     EXPECT_EQ(blk.insns.size(), 5u) << blk.ir.print();
     EXPECT_EQ(count(blk.ir, IrOp::exit_if), 0) << blk.ir.print();
     EXPECT_EQ(count(blk.ir, IrOp::select), 0);

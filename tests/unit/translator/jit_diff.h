@@ -685,8 +685,8 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
     // just before the back edge, or with multi_exit up to kMaxSideExits
     // between the tail's instructions, each to one of three targets after
     // the back edge (two filler instructions, then the final ecall), so
-    // that exits share a target, take the two chainable exits, or leave
-    // through the dispatcher.
+    // that exits share a target or take the chainable exits (the frontend
+    // keeps every exit chainable: kChainableExits).
     const uint32_t rs = static_cast<uint32_t>(rng() % 32);
     static const uint32_t kF3[] = {0, 1, 4, 5, 6, 7};
     std::vector<size_t> exits;
@@ -814,7 +814,8 @@ inline Result run_case(Jit& jit, uint64_t seed, unsigned len, std::string* listi
   Result r = run_case_body(jit, seed, len, listing, opts);
   if (r.ok && jit.translate_stats().retried != retried) {
     r.ok = false;
-    r.what = "the backend failed a block (retried one instruction at a time): " + jit.translate_stats().last_retry;
+    r.what = "seed " + std::to_string(seed) + ": the backend failed a block (retried one instruction at a time): " +
+             jit.translate_stats().last_retry;
   }
   return r;
 }
