@@ -303,6 +303,7 @@ void Emitter::note_pending(uint32_t start) {
     }
     rec_->deferred.push_back(d);
   }
+  if (!remat_.empty()) note_remat(start);
 }
 
 bool Emitter::reusable_pinned(Temp t) const {
@@ -1517,7 +1518,14 @@ std::string Emitter::run() {
 std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, TranslationBlock* tb,
                        const std::vector<DecodedInsn>& helper_insns, const BackendOptions& opt,
                        BlockRecovery* recovery, PcMap* pc_map) {
-  x86be::Emitter e(a, ir, tb, helper_insns, opt, recovery);
+  // Self-loop blocks may rematerialise some guest registers instead of
+  // storing them (backend_x86_remat.cpp): the Emitter gets the IR without
+  // their set_regs.
+  IrBlock remat_ir;
+  std::vector<x86be::RematUse> remat;
+  const bool rm = recovery && x86be::plan_remat(ir, tb, &remat_ir, &remat);
+  x86be::Emitter e(a, rm ? remat_ir : ir, tb, helper_insns, opt, recovery);
+  e.remat_ = std::move(remat);
   std::string err = e.run();
   if (pc_map) *pc_map = std::move(e.pc_map);
   else tb->pc_map = std::make_shared<const PcMap>(std::move(e.pc_map));

@@ -102,6 +102,19 @@ struct ExitStub {
   uint64_t target_pc = 0;
 };
 
+// A rematerialised guest register (backend_x86_remat.cpp) at IR position
+// pos (a load or store; kRematEnd: the end of an iteration, where every way
+// out of the loop leaves): what BlockRecovery::remat records there (its
+// code range filled in when the access is emitted).
+constexpr int kRematEnd = -1;
+struct RematUse {
+  int pos = kRematEnd;
+  RematReg r;
+};
+// Finds them in a self-loop block: *out is ir without their set_regs (and
+// the values only they read). False: none (out untouched).
+bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std::vector<RematUse>* uses);
+
 struct ColdStub {
   Label label;
   Label resume;
@@ -112,6 +125,7 @@ struct ColdStub {
   uint8_t xmm2 = 0;     // MinMaxNaN: the operands are xmm and xmm2,
   uint8_t dst_xmm = 0;  // the result goes to dst_xmm
   int addr_reg = -1;   // Fault: register holding the address (-1: rax)
+  int ir_pos = -1;     // Fault: the access's IR position (its RematUses)
   uint8_t fault_kind = 2;  // Fault: FaultKind (OutOfRange unless Misaligned)
   int64_t helper = 0;  // FmaNaN: helper insn index; CvtToInt, U64ToFp: IrFcvt aux
   uint8_t freg = 0;    // FmaNaN: destination f register
@@ -261,6 +275,11 @@ class Emitter {
   Label loop_head_, loop_req_;
   uint32_t loop_start_ = 0;  // code offset of the loop head
   PinTable pt_;
+  // Rematerialised registers (backend_x86_remat.cpp; set by emit_block).
+  std::vector<RematUse> remat_;
+  void emit_remat(int pos, bool after_first);  // stores x[xreg] = op(x[src]) of those uses
+  void emit_remat_at(int pos);                  // all uses at pos (the flag decides after_first ones)
+  void note_remat(uint32_t start);              // BlockRecovery::remat records of the access at idx_
 
   // --- integer part (backend_x86.cpp) ---
   std::string emit_int(const IrInsn& i);

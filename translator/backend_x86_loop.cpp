@@ -50,6 +50,7 @@ void Emitter::plan_loop() {
     }
   }
   uses[0] = 0;
+  for (const RematUse& u : remat_) written[u.r.xreg] = true;  // (stored on the way out)
   // The guest registers used most hold the pins' host registers for the
   // whole loop; a pin whose own guest register is not among them lends its
   // host register to one that is (its guest register is then read and
@@ -68,7 +69,7 @@ void Emitter::plan_loop() {
   n_loop_ = std::min(n_free, n_cand);
   // (A superblock is a loop even with nothing to re-home: its side exit is
   // then chainable and its back edge skips the chain.)
-  if (n_loop_ == 0 && !side_exit) return;
+  if (n_loop_ == 0 && !side_exit && remat_.empty()) return;
   loop_ = true;
   for (int k = 0; k < n_loop_; ++k) {
     const int p = free_pins[k], x = cand[k];
@@ -85,6 +86,7 @@ void Emitter::emit_loop_entry() {
     a_.mov(xreg_mem(pr.xreg), gp_of_id(pr.host_id));
     a_.mov(gp_of_id(pr.host_id), xreg_mem(loop_regs_[k].xreg));
   }
+  if (!remat_.empty()) a_.mov(dword_ptr(rsp, kLoopFlagSlot), 0);  // first iteration
   loop_head_ = a_.newLabel();
   loop_req_ = a_.newLabel();
   a_.addEncodingOptions(EncodingOptions::kOptimizedAlign);  // a few long nops, run once per entry
@@ -107,6 +109,7 @@ void Emitter::emit_loop_leave() {
 
 void Emitter::emit_loop_branch(const IrInsn& i, CondCode cc) {
   const uint64_t pc = tb_->pc;
+  if (!remat_.empty()) a_.mov(dword_ptr(rsp, kLoopFlagSlot), 1);  // (keeps the flags)
   if (i.op == IrOp::goto_tb || static_cast<uint64_t>(i.imm) == static_cast<uint64_t>(i.imm2)) {
     a_.jmp(loop_head_);
     return;
@@ -115,6 +118,7 @@ void Emitter::emit_loop_branch(const IrInsn& i, CondCode cc) {
   // home, through the block's only chainable exit (index 0).
   const bool taken_loops = static_cast<uint64_t>(i.imm) == pc;
   a_.j(taken_loops ? cc : negateCond(cc), loop_head_);
+  emit_remat(kRematEnd, false);
   emit_loop_leave();
   emit_exit_jump(0, static_cast<uint64_t>(taken_loops ? i.imm2 : i.imm));
 }
@@ -146,6 +150,13 @@ void Emitter::emit_side_exits() {
 
 void Emitter::finish_loop() {
   a_.bind(loop_req_);
+  if (!remat_.empty()) {  // (before the first iteration, the registers are still in CpuState)
+    Label first = a_.newLabel();
+    a_.cmp(dword_ptr(rsp, kLoopFlagSlot), 0);
+    a_.je(first);
+    emit_remat(kRematEnd, false);
+    a_.bind(first);
+  }
   emit_loop_leave();
   emit_store_pc(tb_->pc);
   emit_leave0();

@@ -637,6 +637,16 @@ void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_p
       if (n < std::size(vals)) vals[n++] = {d.xreg, v};
     }
     for (size_t i = 0; i < n; ++i) s.x[vals[i].first] = vals[i].second;
+    // Rematerialised registers, from the registers restored above (never
+    // from one another). In a self-loop block's first iteration those whose
+    // set_reg comes later still hold their value from before the loop.
+    uint32_t later = 0;
+    memcpy(&later, reinterpret_cast<const char*>(frame) + kLoopFlagSlot, 4);
+    for (const RematReg& r : data->recovery.remat) {
+      if (off < r.start || off >= r.end || (r.after_first && !later)) continue;
+      const uint64_t b = r.src2 ? s.x[r.src2] : static_cast<uint64_t>(static_cast<int64_t>(r.imm));
+      s.x[r.xreg] = RematReg::eval(r.op, s.x[r.src], b);
+    }
   }
   if (uc->uc_mcontext.fpregs) s.fflags |= fflags_of_mxcsr(uc->uc_mcontext.fpregs->mxcsr);
 }
