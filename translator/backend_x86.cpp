@@ -1523,9 +1523,11 @@ std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, Translation
   // their set_regs.
   IrBlock remat_ir;
   std::vector<x86be::RematUse> remat;
-  const bool rm = recovery && x86be::plan_remat(ir, tb, &remat_ir, &remat);
+  uint8_t dropped[32] = {};
+  const bool rm = recovery && x86be::plan_remat(ir, tb, &remat_ir, &remat, dropped);
   x86be::Emitter e(a, rm ? remat_ir : ir, tb, helper_insns, opt, recovery);
   e.remat_ = std::move(remat);
+  memcpy(e.remat_dropped_, dropped, sizeof dropped);
   std::string err = e.run();
   if (pc_map) *pc_map = std::move(e.pc_map);
   else tb->pc_map = std::make_shared<const PcMap>(std::move(e.pc_map));

@@ -113,7 +113,8 @@ struct RematUse {
 };
 // Finds them in a self-loop block: *out is ir without their set_regs (and
 // the values only they read). False: none (out untouched).
-bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std::vector<RematUse>* uses);
+bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std::vector<RematUse>* uses,
+                uint8_t dropped[32]);
 
 struct ColdStub {
   Label label;
@@ -277,6 +278,7 @@ class Emitter {
   PinTable pt_;
   // Rematerialised registers (backend_x86_remat.cpp; set by emit_block).
   std::vector<RematUse> remat_;
+  uint8_t remat_dropped_[32] = {};  // by x register: set_regs taken out
   void emit_remat(int pos, bool after_first);  // stores x[xreg] = op(x[src]) of those uses
   void emit_remat_at(int pos);                  // all uses at pos (the flag decides after_first ones)
   void note_remat(uint32_t start);              // BlockRecovery::remat records of the access at idx_

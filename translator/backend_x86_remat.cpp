@@ -1,7 +1,7 @@
 // translator/backend_x86_remat.cpp — rematerialised guest registers of
-// self-loop blocks. A guest register the loop body writes once and never
-// reads (SHA-2's rotate halves, copies of state words), whose value is
-// op(y, constant) or a copy of another guest register y, need not be stored
+// self-loop blocks. A value the loop body writes to a guest register it
+// never reads (SHA-2's rotate halves, copies of state words), which is
+// op(y, constant), op(y, z) or a copy of another guest register y, need not be stored
 // (nor even computed, when nothing else reads the value) if at every point
 // that can see it — each guest memory access and every way out of the loop
 // — some guest register still holds y's value: the recovery computes it
@@ -72,7 +72,8 @@ bool remat_op(const IrBlock& ir, const std::vector<int>& def, const IrInsn& d, R
 
 }  // namespace
 
-bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std::vector<RematUse>* uses) {
+bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std::vector<RematUse>* uses,
+                uint8_t dropped[32]) {
   // Only where the Emitter makes a self-loop block (plan_loop) with no
   // side exit, and where the only fault points are plain loads and stores.
   const size_t n = ir.insns.size();
@@ -92,9 +93,8 @@ bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std
   std::array<uint32_t, 32> cur;
   for (uint32_t r = 0; r < 32; ++r) cur[r] = N + r;
   std::vector<std::pair<size_t, std::array<uint32_t, 32>>> points;  // guest state at each access
-  int sets[32] = {}, gets[32] = {};
-  int set_at[32] = {};
-  Temp set_val[32] = {};
+  std::vector<int> get_at[32];  // each register's get_regs
+  std::vector<int> set_at[32];  // each register's set_regs
   for (size_t k = 0; k < n; ++k) {
     const IrInsn& i = ir.insns[k];
     const uint8_t f = ir_info(i.op).flags;
@@ -109,12 +109,10 @@ bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std
     if (f & kIrDst) def[i.dst] = static_cast<int>(k);
     if (i.op == IrOp::get_reg) {
       sym[i.dst] = cur[i.imm];
-      ++gets[i.imm];
+      get_at[i.imm].push_back(static_cast<int>(k));
     } else if (i.op == IrOp::set_reg) {
       cur[i.imm] = sym[i.a];
-      ++sets[i.imm];
-      set_at[i.imm] = static_cast<int>(k);
-      set_val[i.imm] = i.a;
+      set_at[i.imm].push_back(static_cast<int>(k));
     } else if (i.op == IrOp::mov) {
       sym[i.dst] = sym[i.a];
     }
@@ -145,46 +143,62 @@ bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std
   };
   std::vector<bool> drop(n, false);
   std::vector<RematUse> found;
+  // Each set_reg whose value the block does not read back: it shows from
+  // there to the next one (the last one's to the end of the iteration and,
+  // in the next, up to the first one).
   for (int x = 1; x < 32; ++x) {
-    if (sets[x] != 1 || gets[x] || source[x]) continue;
-    const Temp v = set_val[x];
-    RematReg::Op op = RematReg::Mov;
-    Temp from = v, from2 = kNoTemp;
-    int32_t imm = 0;
-    const int d = def[v];
-    bool computed = false;
-    if (sym[v] >= N) {
-      // a copy of a register's value at the iteration's start
-    } else if (d >= 0 && remat_op(ir, def, ir.insns[static_cast<size_t>(d)], &op, &from, &from2, &imm)) {
-      computed = true;
-    } else {
-      continue;
+    const std::vector<int>& sx = set_at[x];
+    if (sx.empty() || source[x]) continue;
+    for (size_t j = 0; j < sx.size(); ++j) {
+      const int S = sx[j];
+      const bool last = j + 1 == sx.size();
+      const int until = last ? static_cast<int>(n) : sx[j + 1];
+      bool read = false;
+      for (int g : get_at[x]) read |= (g > S && g < until) || (last && g < sx[0]);
+      if (read) continue;
+      const Temp v = ir.insns[static_cast<size_t>(S)].a;
+      RematReg::Op op = RematReg::Mov;
+      Temp from = v, from2 = kNoTemp;
+      int32_t imm = 0;
+      const int d = def[v];
+      bool computed = false;
+      if (sym[v] >= N) {
+        // a copy of a register's value at the iteration's start
+      } else if (d >= 0 && remat_op(ir, def, ir.insns[static_cast<size_t>(d)], &op, &from, &from2, &imm)) {
+        computed = true;
+      } else {
+        continue;
+      }
+      const uint32_t s1 = sym[from], s2 = from2 == kNoTemp ? 0 : sym[from2];
+      std::vector<RematUse> mine;
+      bool ok = true;
+      auto add = [&](int pos, const std::array<uint32_t, 32>& st, bool before) {
+        RematUse u;
+        u.pos = pos;
+        RematReg& r = u.r;
+        r.xreg = static_cast<uint8_t>(x);
+        r.op = op;
+        r.imm = imm;
+        r.after_first = before;
+        r.src = static_cast<uint8_t>(before ? find_prev(st, s1, x) : find(st, s1, x));
+        if (from2 != kNoTemp) r.src2 = static_cast<uint8_t>(before ? find_prev(st, s2, x) : find(st, s2, x));
+        if (!r.src || (from2 != kNoTemp && !r.src2)) ok = false;
+        mine.push_back(u);
+      };
+      for (const auto& [k, st] : points) {
+        const int p = static_cast<int>(k);
+        if (p > S && p < until) add(p, st, false);
+        else if (last && p < sx[0]) add(p, st, true);
+      }
+      if (last) add(kRematEnd, end, false);  // every way out of the loop sees an iteration's end
+      if (!ok) continue;
+      target[x] = true;
+      for (const RematUse& m : mine) source[m.r.src] = source[m.r.src2] = true;
+      found.insert(found.end(), mine.begin(), mine.end());
+      drop[static_cast<size_t>(S)] = true;
+      ++dropped[x];
+      if (computed && readers[v] == 1) drop[static_cast<size_t>(d)] = true;
     }
-    const uint32_t s1 = sym[from], s2 = from2 == kNoTemp ? 0 : sym[from2];
-    const int S = set_at[x];
-    std::vector<RematUse> mine;
-    bool ok = true;
-    auto add = [&](int pos, const std::array<uint32_t, 32>& st, bool before) {
-      RematUse u;
-      u.pos = pos;
-      RematReg& r = u.r;
-      r.xreg = static_cast<uint8_t>(x);
-      r.op = op;
-      r.imm = imm;
-      r.after_first = before;
-      r.src = static_cast<uint8_t>(before ? find_prev(st, s1, x) : find(st, s1, x));
-      if (from2 != kNoTemp) r.src2 = static_cast<uint8_t>(before ? find_prev(st, s2, x) : find(st, s2, x));
-      if (!r.src || (from2 != kNoTemp && !r.src2)) ok = false;
-      mine.push_back(u);
-    };
-    for (const auto& [k, st] : points) add(static_cast<int>(k), st, static_cast<int>(k) < S);
-    add(kRematEnd, end, false);  // every way out of the loop sees an iteration's end
-    if (!ok) continue;
-    target[x] = true;
-    for (const RematUse& m : mine) source[m.r.src] = source[m.r.src2] = true;
-    found.insert(found.end(), mine.begin(), mine.end());
-    drop[static_cast<size_t>(S)] = true;
-    if (computed && readers[v] == 1) drop[static_cast<size_t>(d)] = true;
   }
   if (found.empty()) return false;
   // The IR without the dropped insns; the uses at the new positions.

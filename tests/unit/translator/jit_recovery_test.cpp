@@ -235,8 +235,9 @@ TEST(JitRecovery, NoFaultSameBlock) {
 
 // A loop shaped like a SHA-2 round (state words passed down a chain of
 // registers, the halves of a rotate and a Ch-like `and` written once and
-// never read): t3 = t6 >> 7, s0 = t6 << 3 (s0 is pinned), t0 = t4 & t6 and
-// s1 = a copy of a loop invariant are rematerialised, from t6, t4 and a2.
+// never read): t3 = t6 >> 7, s0 = t6 << 3 (s0 is pinned), t0 = t4 & t6,
+// s1 = a copy of a loop invariant and a6's first value t4 << 5 (its second,
+// after load B, is a loaded value) are rematerialised, from t6, t4 and a2.
 // Load A (base `a_base`, 8 bytes on) comes before their set_regs: a fault
 // there shows the previous iteration's values, or in the first iteration
 // those from before the loop; load B (base `b_base`) comes after them.
@@ -247,8 +248,10 @@ std::vector<uint32_t> remat_loop(unsigned a_base, unsigned b_base) {
       addi(t4, t6, 0), addi(t6, a1, 0),         // mv t4, t6; mv t6, a1
       srli(t3, t6, 7), slli(s0, t6, 3),         // rotate halves, never read
       and_(t0, t4, t6), addi(s1, a2, 0),        // Ch-like and, a copy of a2
+      slli(a6, t4, 5),                          // a6's first value: rematerialised
       ld(s2, b_base, 0),                        // B
-      add(a1, a1, t2), xor_(a1, a1, s2), xor_(a1, a1, t4),
+      add(a6, t2, s2),                          // its second: stored
+      add(a1, a1, a6), xor_(a1, a1, s2), xor_(a1, a1, t4),
       addi(t5, t5, 8), addi(t1, t1, -1),
   };
   std::vector<uint32_t> code = body;
@@ -280,7 +283,7 @@ TEST(JitRecovery, SelfLoopRematHostFaults) {
   } cases[] = {
       {"A, first iteration", t5, s4, end - 8, diff::kCode},
       {"A, third iteration", t5, s4, end - 24, diff::kCode},
-      {"B, third iteration", s4, t5, end - 16, diff::kCode + 7 * 4},
+      {"B, third iteration", s4, t5, end - 16, diff::kCode + 8 * 4},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.what);
