@@ -258,6 +258,7 @@ Jit::TranslateStats Jit::translate_stats() const {
   st.published = n_published_.load(std::memory_order_relaxed);
   st.interpreted = n_interpreted_.load(std::memory_order_relaxed);
   st.retried = n_retried_.load(std::memory_order_relaxed);
+  st.remat = n_remat_.load(std::memory_order_relaxed);
   st.frontend_ns = n_phase_ns_[0].load(std::memory_order_relaxed);
   st.passes_ns = n_phase_ns_[1].load(std::memory_order_relaxed);
   st.backend_ns = n_phase_ns_[2].load(std::memory_order_relaxed);
@@ -525,6 +526,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
     log.printf("translation of 0x%lx failed: %s\n", (unsigned long)pc, err.c_str());
     abort();
   }
+  if (!data->recovery.remat.empty()) n_remat_.fetch_add(1, std::memory_order_relaxed);
   size_t size = code.codeSize();
   void *rx = nullptr, *rw = nullptr;
   if (!alloc_code(vcpu, size, tb, &rx, &rw)) return false;
