@@ -7,7 +7,8 @@
 // backend_x86.cpp has the integer, memory and control-flow ops;
 // backend_x86_zb.cpp the bit-manipulation ops; backend_x86_fp.cpp the
 // floating-point ops; backend_x86_mem.cpp the memory checks;
-// backend_x86_loop.cpp self-loop blocks.
+// backend_x86_loop.cpp self-loop blocks; backend_x86_remat.cpp their
+// rematerialised guest registers.
 #pragma once
 
 #include <asmjit/x86.h>
