@@ -286,24 +286,27 @@ std::vector<std::pair<uint8_t, Loc>> Emitter::pending_now() const {
 
 void Emitter::note_pending(uint32_t start) {
   if (!rec_) return;
-  const uint32_t end = static_cast<uint32_t>(a_.offset());
   for (uint32_t m = pending_bits_; m; m &= m - 1) {  // (as pending_now(), without building a vector per access)
     const int x = __builtin_ctz(m);
-    const Loc& l = loc_[pending_[x]];
-    DeferredReg d;
-    d.start = start;
-    d.end = end;
-    d.xreg = static_cast<uint8_t>(x);
-    switch (l.kind) {
-      case LocKind::Gp: d.kind = DeferredReg::HostReg; d.index = l.reg; break;
-      case LocKind::Spill: d.kind = DeferredReg::SpillSlot; d.index = l.index; break;
-      case LocKind::Const: d.kind = DeferredReg::Constant; d.value = l.value; break;
-      case LocKind::GuestX: d.kind = DeferredReg::GuestSlot; d.index = l.index; break;
-      default: error_ = "backend: deferred register in an XMM register"; break;
-    }
-    rec_->deferred.push_back(d);
+    note_at(start, x, loc_[pending_[x]]);
   }
   if (!remat_.empty()) note_remat(start);
+}
+
+void Emitter::note_at(uint32_t start, int x, const Loc& l, bool remat) {
+  DeferredReg d;
+  d.remat = remat;
+  d.start = start;
+  d.end = static_cast<uint32_t>(a_.offset());
+  d.xreg = static_cast<uint8_t>(x);
+  switch (l.kind) {
+    case LocKind::Gp: d.kind = DeferredReg::HostReg; d.index = l.reg; break;
+    case LocKind::Spill: d.kind = DeferredReg::SpillSlot; d.index = l.index; break;
+    case LocKind::Const: d.kind = DeferredReg::Constant; d.value = l.value; break;
+    case LocKind::GuestX: d.kind = DeferredReg::GuestSlot; d.index = l.index; break;
+    default: error_ = "backend: deferred register in an XMM register"; break;
+  }
+  rec_->deferred.push_back(d);
 }
 
 bool Emitter::reusable_pinned(Temp t) const {

@@ -81,6 +81,7 @@ struct DeferredReg {
   uint32_t start = 0, end = 0;
   uint8_t xreg = 0;
   Kind kind = HostReg;
+  bool remat = false;  // a rematerialised value still in a temp: wins over another record of xreg
   int32_t index = 0;
   int64_t value = 0;
 };

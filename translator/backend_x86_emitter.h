@@ -106,11 +106,16 @@ struct ExitStub {
 // A rematerialised guest register (backend_x86_remat.cpp) at IR position
 // pos (a load or store; kRematEnd: the end of an iteration, where every way
 // out of the loop leaves): what BlockRecovery::remat records there (its
-// code range filled in when the access is emitted).
+// code range filled in when the access is emitted). With a temp (only at
+// an access in the iteration of the set_reg, while the temp is live),
+// x[xreg] is that temp's value instead: recorded where the temp is, like a
+// deferred set_reg (DeferredReg, ColdStub::pending).
 constexpr int kRematEnd = -1;
 struct RematUse {
   int pos = kRematEnd;
   RematReg r;
+  Temp temp = kNoTemp;
+  int set_pos = -1;  // (plan_remat: the IR position of the set_reg it stands for)
 };
 // Finds them in a self-loop block: *out is ir without their set_regs (and
 // the values only they read). False: none (out untouched).
@@ -477,6 +482,7 @@ class Emitter {
   std::vector<std::pair<uint8_t, Loc>> pending_now() const;
   // Records where each deferred register is while code [start, a_.offset()) runs.
   void note_pending(uint32_t start);
+  void note_at(uint32_t start, int x, const Loc& l, bool remat = false);  // DeferredReg: x[x] is at l in [start, here)
   size_t idx_ = 0;
   uint64_t cur_pc_ = 0;
 

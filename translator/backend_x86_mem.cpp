@@ -135,6 +135,8 @@ Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real, int64_t
   s.lent = lent_;
   s.ir_pos = static_cast<int>(idx_);
   s.pending = pending_now();
+  for (const RematUse& u : remat_)  // (rematerialised values still in temps: stored like deferred ones)
+    if (u.pos == static_cast<int>(idx_) && u.temp != kNoTemp) s.pending.emplace_back(u.r.xreg, loc_[u.temp]);
   if (real != kNoTemp) {
     s.indexed = true;
     s.real = loc_[real];

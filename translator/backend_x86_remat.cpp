@@ -85,7 +85,7 @@ bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std
                      (static_cast<uint64_t>(term.imm) == pc || static_cast<uint64_t>(term.imm2) == pc));
   if (!self) return false;
   const uint32_t N = ir.num_temps;
-  std::vector<int> def(N, -1), readers(N, 0);
+  std::vector<int> def(N, -1), readers(N, 0), last_read(N, -1);
   // sym: a temp's value as a temp of this iteration, or N + R for the value
   // guest register R had when the iteration began.
   std::vector<uint32_t> sym(N);
@@ -105,7 +105,10 @@ bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std
     }
     uint32_t args[kIrMaxArgs];
     const int na = ir_args(i, args);
-    for (int j = 0; j < na; ++j) ++readers[args[j]];
+    for (int j = 0; j < na; ++j) {
+      ++readers[args[j]];
+      last_read[args[j]] = static_cast<int>(k);
+    }
     if (f & kIrDst) def[i.dst] = static_cast<int>(k);
     if (i.op == IrOp::get_reg) {
       sym[i.dst] = cur[i.imm];
@@ -175,6 +178,7 @@ bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std
       auto add = [&](int pos, const std::array<uint32_t, 32>& st, bool before) {
         RematUse u;
         u.pos = pos;
+        u.set_pos = S;
         RematReg& r = u.r;
         r.xreg = static_cast<uint8_t>(x);
         r.op = op;
@@ -182,7 +186,14 @@ bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std
         r.after_first = before;
         r.src = static_cast<uint8_t>(before ? find_prev(st, s1, x) : find(st, s1, x));
         if (from2 != kNoTemp) r.src2 = static_cast<uint8_t>(before ? find_prev(st, s2, x) : find(st, s2, x));
-        if (!r.src || (from2 != kNoTemp && !r.src2)) ok = false;
+        if (!r.src || (from2 != kNoTemp && !r.src2)) {
+          // No register holds the operands here, but the value itself is
+          // still live (read after this access): its location will do.
+          if (before || pos == kRematEnd || last_read[v] <= pos) ok = false;
+          r = RematReg{};
+          r.xreg = static_cast<uint8_t>(x);
+          u.temp = v;
+        }
         mine.push_back(u);
       };
       for (const auto& [k, st] : points) {
@@ -193,12 +204,44 @@ bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std
       if (last) add(kRematEnd, end, false);  // every way out of the loop sees an iteration's end
       if (!ok) continue;
       target[x] = true;
-      for (const RematUse& m : mine) source[m.r.src] = source[m.r.src2] = true;
+      for (const RematUse& m : mine)
+      if (m.temp == kNoTemp) source[m.r.src] = source[m.r.src2] = true;
       found.insert(found.end(), mine.begin(), mine.end());
       drop[static_cast<size_t>(S)] = true;
       ++dropped[x];
       if (computed && readers[v] == 1) drop[static_cast<size_t>(d)] = true;
     }
+  }
+  // A value taken from a temp must still be live after its access; a reader
+  // it counted on may have gone with another register's set_reg (or the
+  // value that only such a set_reg read): then this set_reg stays. So does
+  // one whose temp may still sit in a rematerialised register's CpuState
+  // slot (a get_reg read in place: that register's slot is written on the
+  // way out too, and the fault stubs store in order).
+  {
+    std::vector<int> live_to(N, -1);
+    for (size_t k = 0; k < n; ++k) {
+      if (drop[k]) continue;
+      uint32_t args[kIrMaxArgs];
+      const int na = ir_args(ir.insns[k], args);
+      for (int j = 0; j < na; ++j) live_to[args[j]] = static_cast<int>(k);
+    }
+    std::vector<bool> keep(n, false);
+    for (const RematUse& u : found)
+      if (u.temp != kNoTemp && (live_to[u.temp] <= u.pos || (sym[u.temp] >= N && target[sym[u.temp] - N])))
+        keep[static_cast<size_t>(u.set_pos)] = true;
+    size_t w = 0;
+    for (const RematUse& u : found) {
+      if (!keep[static_cast<size_t>(u.set_pos)]) {
+        found[w++] = u;
+        continue;
+      }
+      if (drop[static_cast<size_t>(u.set_pos)]) {
+        drop[static_cast<size_t>(u.set_pos)] = false;  // (its value was not dropped: a temp reads it later)
+        --dropped[u.r.xreg];
+      }
+    }
+    found.resize(w);
   }
   if (found.empty()) return false;
   // The IR without the dropped insns; the uses at the new positions.
@@ -222,7 +265,7 @@ void Emitter::emit_remat(int pos, bool after_first) {
   // in their host registers); rax is free.
   for (const RematUse& use : remat_) {
     const RematReg& u = use.r;
-    if (use.pos != pos || u.after_first != after_first) continue;
+    if (use.pos != pos || u.after_first != after_first || use.temp != kNoTemp) continue;
     auto guest = [&](int x) -> Operand {
       const int h = pins().host[x];
       return h >= 0 ? Operand(gp_of_id(h)) : Operand(xreg_mem(x));
@@ -247,9 +290,16 @@ void Emitter::emit_remat(int pos, bool after_first) {
 }
 
 void Emitter::emit_remat_at(int pos) {
+  // Values taken from temps went to their slots with the deferred ones; a
+  // pinned or resident register gets its own from there (emit_loop_leave
+  // stores a resident from its register).
+  for (const RematUse& u : remat_) {
+    const int h = pins().host[u.r.xreg];
+    if (u.pos == pos && u.temp != kNoTemp && h >= 0) a_.mov(gp_of_id(h), xreg_mem(u.r.xreg));
+  }
   emit_remat(pos, false);
   bool any = false;
-  for (const RematUse& u : remat_) any |= u.pos == pos && u.r.after_first;
+  for (const RematUse& u : remat_) any |= u.pos == pos && u.r.after_first && u.temp == kNoTemp;
   if (!any) return;
   Label first = a_.newLabel();
   a_.cmp(dword_ptr(rsp, kLoopFlagSlot), 0);
@@ -261,6 +311,10 @@ void Emitter::emit_remat_at(int pos) {
 void Emitter::note_remat(uint32_t start) {
   for (const RematUse& u : remat_) {
     if (u.pos != static_cast<int>(idx_)) continue;
+    if (u.temp != kNoTemp) {
+      note_at(start, u.r.xreg, loc_[u.temp], true);
+      continue;
+    }
     RematReg r = u.r;
     r.start = start;
     r.end = static_cast<uint32_t>(a_.offset());

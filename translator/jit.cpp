@@ -623,9 +623,10 @@ void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_p
   // be in another register's CpuState slot).
   if (data) {
     // (A fixed array: this runs in the fault handler. At most one live
-    // deferral per guest register at any offset.)
-    std::pair<unsigned, uint64_t> vals[32];
-    size_t n = 0;
+    // deferral per guest register at any offset, plus a rematerialised
+    // value, DeferredReg::remat, which wins.)
+    std::pair<unsigned, uint64_t> vals[32], remat_vals[32];
+    size_t n = 0, n_remat = 0;
     const auto* frame = reinterpret_cast<const uint64_t*>(uc->uc_mcontext.gregs[REG_RSP]);
     for (const DeferredReg& d : data->recovery.deferred) {
       if (off < d.start || off >= d.end) continue;
@@ -636,9 +637,16 @@ void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_p
         case DeferredReg::Constant: v = static_cast<uint64_t>(d.value); break;
         case DeferredReg::GuestSlot: v = s.x[d.index]; break;
       }
-      if (n < std::size(vals)) vals[n++] = {d.xreg, v};
+      if (d.remat) {
+        if (n_remat < std::size(remat_vals)) remat_vals[n_remat++] = {d.xreg, v};
+      } else if (n < std::size(vals)) {
+        vals[n++] = {d.xreg, v};
+      }
     }
     for (size_t i = 0; i < n; ++i) s.x[vals[i].first] = vals[i].second;
+    // (A rematerialised register may also be a resident, whose record
+    // holds its register's stale value.)
+    for (size_t i = 0; i < n_remat; ++i) s.x[remat_vals[i].first] = remat_vals[i].second;
     // Rematerialised registers, from the registers restored above (never
     // from one another). In a self-loop block's first iteration those whose
     // set_reg comes later still hold their value from before the loop.

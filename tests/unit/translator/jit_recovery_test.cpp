@@ -46,7 +46,7 @@ uint32_t bne(unsigned a, unsigned b, int32_t off) {
 
 // Register numbers (a5 a4 a0 a3 are pinned; t0..t6, s1..s7 are not).
 enum : unsigned { ra = 1, t0 = 5, t1 = 6, t2 = 7, s0 = 8, s1 = 9, a0 = 10, a1 = 11, a2 = 12, a3 = 13,
-                  a4 = 14, a5 = 15, a6 = 16, s2 = 18, s3 = 19, s4 = 20, s5 = 21, s6 = 22, t3 = 28,
+                  a4 = 14, a5 = 15, a6 = 16, s2 = 18, s3 = 19, s4 = 20, s5 = 21, s6 = 22, s7 = 23, t3 = 28,
                   t4 = 29, t5 = 30, t6 = 31 };
 
 // The block: the old values of a5, a4, a0 and a3 are read early and the
@@ -238,12 +238,15 @@ TEST(JitRecovery, NoFaultSameBlock) {
 // never read): t3 = t6 >> 7, s0 = t6 << 3 (s0 is pinned), t0 = t4 & t6,
 // s1 = a copy of a loop invariant and a6's first value t4 << 5 (its second,
 // after load B, is a loaded value) are rematerialised, from t6, t4 and a2.
+// s6 copies t2 before load A overwrites it and is read at the end: at
+// load B no register holds that value, a temp does (RematUse::temp).
 // Load A (base `a_base`, 8 bytes on) comes before their set_regs: a fault
 // there shows the previous iteration's values, or in the first iteration
 // those from before the loop; load B (base `b_base`) comes after them.
 // t5 walks by 8 per iteration; t1 counts 5 iterations down.
 std::vector<uint32_t> remat_loop(unsigned a_base, unsigned b_base) {
   const std::vector<uint32_t> body = {
+      addi(s6, t2, 0),                          // s6 = the old t2: in a temp at B
       ld(t2, a_base, 8),                        // A
       addi(t4, t6, 0), addi(t6, a1, 0),         // mv t4, t6; mv t6, a1
       srli(t3, t6, 7), slli(s0, t6, 3),         // rotate halves, never read
@@ -252,6 +255,7 @@ std::vector<uint32_t> remat_loop(unsigned a_base, unsigned b_base) {
       ld(s2, b_base, 0),                        // B
       add(a6, t2, s2),                          // its second: stored
       add(a1, a1, a6), xor_(a1, a1, s2), xor_(a1, a1, t4),
+      addi(s7, s6, 0),                          // (reads it: still live at B)
       addi(t5, t5, 8), addi(t1, t1, -1),
   };
   std::vector<uint32_t> code = body;
@@ -281,9 +285,9 @@ TEST(JitRecovery, SelfLoopRematHostFaults) {
     uint64_t walker;
     uint64_t fault_pc;
   } cases[] = {
-      {"A, first iteration", t5, s4, end - 8, diff::kCode},
-      {"A, third iteration", t5, s4, end - 24, diff::kCode},
-      {"B, third iteration", s4, t5, end - 16, diff::kCode + 8 * 4},
+      {"A, first iteration", t5, s4, end - 8, diff::kCode + 4},
+      {"A, third iteration", t5, s4, end - 24, diff::kCode + 4},
+      {"B, third iteration", s4, t5, end - 16, diff::kCode + 9 * 4},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.what);
