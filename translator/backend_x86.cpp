@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/address_space.h"
@@ -1527,7 +1528,8 @@ std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, Translation
   IrBlock remat_ir;
   std::vector<x86be::RematUse> remat;
   uint8_t dropped[32] = {};
-  const bool rm = recovery && x86be::plan_remat(ir, tb, &remat_ir, &remat, dropped);
+  static const bool no_remat = getenv("HART_JIT_NO_REMAT") != nullptr;  // (for comparisons)
+  const bool rm = recovery && !no_remat && x86be::plan_remat(ir, tb, &remat_ir, &remat, dropped);
   x86be::Emitter e(a, rm ? remat_ir : ir, tb, helper_insns, opt, recovery);
   e.remat_ = std::move(remat);
   memcpy(e.remat_dropped_, dropped, sizeof dropped);
