@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdlib>
 #include <cstring>
 
 #include "core/address_space.h"
@@ -286,23 +287,27 @@ std::vector<std::pair<uint8_t, Loc>> Emitter::pending_now() const {
 
 void Emitter::note_pending(uint32_t start) {
   if (!rec_) return;
-  const uint32_t end = static_cast<uint32_t>(a_.offset());
   for (uint32_t m = pending_bits_; m; m &= m - 1) {  // (as pending_now(), without building a vector per access)
     const int x = __builtin_ctz(m);
-    const Loc& l = loc_[pending_[x]];
-    DeferredReg d;
-    d.start = start;
-    d.end = end;
-    d.xreg = static_cast<uint8_t>(x);
-    switch (l.kind) {
-      case LocKind::Gp: d.kind = DeferredReg::HostReg; d.index = l.reg; break;
-      case LocKind::Spill: d.kind = DeferredReg::SpillSlot; d.index = l.index; break;
-      case LocKind::Const: d.kind = DeferredReg::Constant; d.value = l.value; break;
-      case LocKind::GuestX: d.kind = DeferredReg::GuestSlot; d.index = l.index; break;
-      default: error_ = "backend: deferred register in an XMM register"; break;
-    }
-    rec_->deferred.push_back(d);
+    note_at(start, x, loc_[pending_[x]]);
   }
+  if (!remat_.empty()) note_remat(start);
+}
+
+void Emitter::note_at(uint32_t start, int x, const Loc& l, bool remat) {
+  DeferredReg d;
+  d.remat = remat;
+  d.start = start;
+  d.end = static_cast<uint32_t>(a_.offset());
+  d.xreg = static_cast<uint8_t>(x);
+  switch (l.kind) {
+    case LocKind::Gp: d.kind = DeferredReg::HostReg; d.index = l.reg; break;
+    case LocKind::Spill: d.kind = DeferredReg::SpillSlot; d.index = l.index; break;
+    case LocKind::Const: d.kind = DeferredReg::Constant; d.value = l.value; break;
+    case LocKind::GuestX: d.kind = DeferredReg::GuestSlot; d.index = l.index; break;
+    default: error_ = "backend: deferred register in an XMM register"; break;
+  }
+  rec_->deferred.push_back(d);
 }
 
 bool Emitter::reusable_pinned(Temp t) const {
@@ -1557,7 +1562,17 @@ std::string Emitter::run() {
 std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, TranslationBlock* tb,
                        const std::vector<DecodedInsn>& helper_insns, const BackendOptions& opt,
                        BlockRecovery* recovery, PcMap* pc_map) {
-  x86be::Emitter e(a, ir, tb, helper_insns, opt, recovery);
+  // Self-loop blocks may rematerialise some guest registers instead of
+  // storing them (backend_x86_remat.cpp): the Emitter gets the IR without
+  // their set_regs.
+  IrBlock remat_ir;
+  std::vector<x86be::RematUse> remat;
+  uint8_t dropped[32] = {};
+  static const bool no_remat = getenv("HART_JIT_NO_REMAT") != nullptr;  // (for comparisons)
+  const bool rm = recovery && !no_remat && x86be::plan_remat(ir, tb, &remat_ir, &remat, dropped);
+  x86be::Emitter e(a, rm ? remat_ir : ir, tb, helper_insns, opt, recovery);
+  e.remat_ = std::move(remat);
+  memcpy(e.remat_dropped_, dropped, sizeof dropped);
   std::string err = e.run();
   if (pc_map) *pc_map = std::move(e.pc_map);
   else tb->pc_map = std::make_shared<const PcMap>(std::move(e.pc_map));

@@ -55,6 +55,9 @@ int ucontext_greg_of(int host_id);
 // instruction budget of counting blocks (kCountSlot, backend_x86_count.cpp;
 // 16 bytes keep rsp aligned).
 constexpr int kCountSlot = kSpillSlots * 8 + 8;
+// The 4 bytes after the host MXCSR: a self-loop block with rematerialised
+// registers (RematReg) keeps 0 there during its first iteration, 1 after.
+constexpr int kLoopFlagSlot = kSpillSlots * 8 + 4;
 constexpr int kFrameBytes = kSpillSlots * 8 + 8 + 16;
 
 // What Jit::restore_state needs to rebuild exact guest registers after a
@@ -78,12 +81,45 @@ struct DeferredReg {
   uint32_t start = 0, end = 0;
   uint8_t xreg = 0;
   Kind kind = HostReg;
+  bool remat = false;  // a rematerialised value still in a temp: wins over another record of xreg
   int32_t index = 0;
   int64_t value = 0;
+};
+//  - remat: at a guest memory access in [start, end) of a self-loop block,
+//    x[xreg] is not in its CpuState slot but equals op(x[src], imm), or
+//    op(x[src], x[src2]) if src2 != 0, the sources as recovered by the
+//    records above (backend_x86_remat.cpp: the block
+//    never stores xreg, and may not even compute it). after_first: only
+//    from the loop's second iteration on (kLoopFlagSlot != 0); in the
+//    first, the slot still holds xreg's value from before the loop.
+struct RematReg {
+  enum Op : uint8_t { Mov, Shl, Shr, Sar, Rotr, And, Or, Xor, Add };
+  uint32_t start = 0, end = 0;
+  uint8_t xreg = 0, src = 0, src2 = 0;
+  Op op = Mov;
+  bool after_first = false;
+  int32_t imm = 0;
+  // b: x[src2], or imm sign-extended (a shift count for the shifts).
+  static uint64_t eval(Op op, uint64_t v, uint64_t b) {
+    const unsigned c = static_cast<unsigned>(b) & 63;
+    switch (op) {
+      case Mov: return v;
+      case Shl: return v << c;
+      case Shr: return v >> c;
+      case Sar: return static_cast<uint64_t>(static_cast<int64_t>(v) >> c);
+      case Rotr: return c ? (v >> c) | (v << (64 - c)) : v;
+      case And: return v & b;
+      case Or: return v | b;
+      case Xor: return v ^ b;
+      case Add: return v + b;
+    }
+    return v;
+  }
 };
 struct BlockRecovery {
   std::vector<LentRange> lent;
   std::vector<DeferredReg> deferred;
+  std::vector<RematReg> remat;
 };
 
 // Emits the code for one block into `a` (a fresh Assembler on a fresh

@@ -7,7 +7,8 @@
 // backend_x86.cpp has the integer, memory and control-flow ops;
 // backend_x86_zb.cpp the bit-manipulation ops; backend_x86_fp.cpp the
 // floating-point ops; backend_x86_mem.cpp the memory checks;
-// backend_x86_loop.cpp self-loop blocks.
+// backend_x86_loop.cpp self-loop blocks; backend_x86_remat.cpp their
+// rematerialised guest registers.
 #pragma once
 
 #include <asmjit/x86.h>
@@ -102,6 +103,25 @@ struct ExitStub {
   uint64_t target_pc = 0;
 };
 
+// A rematerialised guest register (backend_x86_remat.cpp) at IR position
+// pos (a load or store; kRematEnd: the end of an iteration, where every way
+// out of the loop leaves): what BlockRecovery::remat records there (its
+// code range filled in when the access is emitted). With a temp (only at
+// an access in the iteration of the set_reg, while the temp is live),
+// x[xreg] is that temp's value instead: recorded where the temp is, like a
+// deferred set_reg (DeferredReg, ColdStub::pending).
+constexpr int kRematEnd = -1;
+struct RematUse {
+  int pos = kRematEnd;
+  RematReg r;
+  Temp temp = kNoTemp;
+  int set_pos = -1;  // (plan_remat: the IR position of the set_reg it stands for)
+};
+// Finds them in a self-loop block: *out is ir without their set_regs (and
+// the values only they read). False: none (out untouched).
+bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std::vector<RematUse>* uses,
+                uint8_t dropped[32]);
+
 struct ColdStub {
   Label label;
   Label resume;
@@ -112,6 +132,7 @@ struct ColdStub {
   uint8_t xmm2 = 0;     // MinMaxNaN: the operands are xmm and xmm2,
   uint8_t dst_xmm = 0;  // the result goes to dst_xmm
   int addr_reg = -1;   // Fault: register holding the address (-1: rax)
+  int ir_pos = -1;     // Fault: the access's IR position (its RematUses)
   uint8_t fault_kind = 2;  // Fault: FaultKind (OutOfRange unless Misaligned)
   int64_t helper = 0;  // FmaNaN: helper insn index; CvtToInt, U64ToFp: IrFcvt aux
   uint8_t freg = 0;    // FmaNaN: destination f register
@@ -261,6 +282,12 @@ class Emitter {
   Label loop_head_, loop_req_;
   uint32_t loop_start_ = 0;  // code offset of the loop head
   PinTable pt_;
+  // Rematerialised registers (backend_x86_remat.cpp; set by emit_block).
+  std::vector<RematUse> remat_;
+  uint8_t remat_dropped_[32] = {};  // by x register: set_regs taken out
+  void emit_remat(int pos, bool after_first);  // stores x[xreg] = op(x[src]) of those uses
+  void emit_remat_at(int pos);                  // all uses at pos (the flag decides after_first ones)
+  void note_remat(uint32_t start);              // BlockRecovery::remat records of the access at idx_
 
   // --- integer part (backend_x86.cpp) ---
   std::string emit_int(const IrInsn& i);
@@ -498,6 +525,7 @@ class Emitter {
   std::vector<std::pair<uint8_t, Loc>> pending_now() const;
   // Records where each deferred register is while code [start, a_.offset()) runs.
   void note_pending(uint32_t start);
+  void note_at(uint32_t start, int x, const Loc& l, bool remat = false);  // DeferredReg: x[x] is at l in [start, here)
   size_t idx_ = 0;
   uint64_t cur_pc_ = 0;
 

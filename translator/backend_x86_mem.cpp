@@ -276,7 +276,10 @@ Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real, int64_t
   s.addr_reg = addr == rax ? -1 : static_cast<int>(addr.id());
   s.fault_kind = static_cast<uint8_t>(FaultKind::OutOfRange);
   s.lent = lent_;
+  s.ir_pos = static_cast<int>(idx_);
   s.pending = pending_now();
+  for (const RematUse& u : remat_)  // (rematerialised values still in temps: stored like deferred ones)
+    if (u.pos == static_cast<int>(idx_) && u.temp != kNoTemp) s.pending.emplace_back(u.r.xreg, loc_[u.temp]);
   if (real != kNoTemp) {
     s.indexed = true;
     s.real = loc_[real];
@@ -359,6 +362,7 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
     }
     for (int p = 0; p < 7; ++p)  // lent registers get their guest values back (stored at lend)
       if (s.lent >> p & 1) a_.mov(gp_of_id(kPinnedRegs[p].host_id), xreg_mem(pins().xreg_of_pin[p]));
+    if (!remat_.empty()) emit_remat_at(s.ir_pos);  // (from the registers as restored above)
     if (loop_) emit_loop_leave();  // (after the deferred values, which may be in resident registers)
     emit_store_pc(s.pc);
   };

@@ -258,6 +258,7 @@ Jit::TranslateStats Jit::translate_stats() const {
   st.published = n_published_.load(std::memory_order_relaxed);
   st.interpreted = n_interpreted_.load(std::memory_order_relaxed);
   st.retried = n_retried_.load(std::memory_order_relaxed);
+  st.remat = n_remat_.load(std::memory_order_relaxed);
   st.frontend_ns = n_phase_ns_[0].load(std::memory_order_relaxed);
   st.passes_ns = n_phase_ns_[1].load(std::memory_order_relaxed);
   st.backend_ns = n_phase_ns_[2].load(std::memory_order_relaxed);
@@ -525,6 +526,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
     log.printf("translation of 0x%lx failed: %s\n", (unsigned long)pc, err.c_str());
     abort();
   }
+  if (!data->recovery.remat.empty()) n_remat_.fetch_add(1, std::memory_order_relaxed);
   size_t size = code.codeSize();
   void *rx = nullptr, *rw = nullptr;
   if (!alloc_code(vcpu, size, tb, &rx, &rw)) return false;
@@ -621,9 +623,10 @@ void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_p
   // be in another register's CpuState slot).
   if (data) {
     // (A fixed array: this runs in the fault handler. At most one live
-    // deferral per guest register at any offset.)
-    std::pair<unsigned, uint64_t> vals[32];
-    size_t n = 0;
+    // deferral per guest register at any offset, plus a rematerialised
+    // value, DeferredReg::remat, which wins.)
+    std::pair<unsigned, uint64_t> vals[32], remat_vals[32];
+    size_t n = 0, n_remat = 0;
     const auto* frame = reinterpret_cast<const uint64_t*>(uc->uc_mcontext.gregs[REG_RSP]);
     for (const DeferredReg& d : data->recovery.deferred) {
       if (off < d.start || off >= d.end) continue;
@@ -637,9 +640,26 @@ void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_p
         case DeferredReg::Constant: v = static_cast<uint64_t>(d.value); break;
         case DeferredReg::GuestSlot: v = s.x[d.index]; break;
       }
-      if (n < std::size(vals)) vals[n++] = {d.xreg, v};
+      if (d.remat) {
+        if (n_remat < std::size(remat_vals)) remat_vals[n_remat++] = {d.xreg, v};
+      } else if (n < std::size(vals)) {
+        vals[n++] = {d.xreg, v};
+      }
     }
     for (size_t i = 0; i < n; ++i) s.x[vals[i].first] = vals[i].second;
+    // (A rematerialised register may also be a resident, whose record
+    // holds its register's stale value.)
+    for (size_t i = 0; i < n_remat; ++i) s.x[remat_vals[i].first] = remat_vals[i].second;
+    // Rematerialised registers, from the registers restored above (never
+    // from one another). In a self-loop block's first iteration those whose
+    // set_reg comes later still hold their value from before the loop.
+    uint32_t later = 0;
+    memcpy(&later, reinterpret_cast<const char*>(frame) + kLoopFlagSlot, 4);
+    for (const RematReg& r : data->recovery.remat) {
+      if (off < r.start || off >= r.end || (r.after_first && !later)) continue;
+      const uint64_t b = r.src2 ? s.x[r.src2] : static_cast<uint64_t>(static_cast<int64_t>(r.imm));
+      s.x[r.xreg] = RematReg::eval(r.op, s.x[r.src], b);
+    }
   }
   if (uc->uc_mcontext.fpregs) s.fflags |= fflags_of_mxcsr(uc->uc_mcontext.fpregs->mxcsr);
 }

@@ -5,7 +5,8 @@
 // pressure), with accesses that fault in the middle of blocks, and mostly
 // vector streams (the JIT's SIMD fast paths), and self-loop blocks whose
 // registers stay in host registers across iterations (faulting in a later
-// iteration), if-conversion shapes (short forward branches over plain
+// iteration; every other one writing a few registers often, values the
+// backend rematerialises), if-conversion shapes (short forward branches over plain
 // integer runs, in streams and in loops), word arithmetic on a few
 // registers (ARX ciphers, hashes: sign extensions that ir_narrow drops) and
 // self-loops whose trip count the block sets (unrolled: KnownRegs), and
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
       o.vector = kind == 3;
       o.loop = kind == 4 || (kind == 5 && seed % 2) || kind == 7;
       o.const_trip = kind == 7;  // li x30, N before the body: the block unrolls the loop
+      o.remat = kind == 4 && seed % 2;  // registers written often: rematerialised (backend_x86_remat.cpp)
       o.words = kind == 6;
       o.few_mem = kind == 6 && seed % 2;
       // (a loop body fits in one block: at most 250 instructions)

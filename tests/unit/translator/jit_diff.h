@@ -315,6 +315,11 @@ struct CaseOptions {
   bool few_mem = false;  // words: loads and stores 16 times rarer (blocks of pure ALU code)
   bool crypto = false;   // vector crypto streams (make_crypto_word)
   bool crypto_reserved = false;  // with crypto: reserved cases too (set per case by run_case_body)
+  // With loop: a third of the body writes three "sink" registers (t0, a4,
+  // a7; not the bases: is_base) with shifts, logic, adds and moves of other registers, which the
+  // rest of the body reads only now and then: values the backend may
+  // rematerialise instead of storing (backend_x86_remat.cpp).
+  bool remat = false;
 };
 // In fault cases: s0 points 128 bytes before the end of the data page, a2
 // 128 bytes before the end of the address space (its last page is mapped
@@ -622,6 +627,24 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
         slots.push_back(Slot{words[k], 4});
         if (k) slots.back().kind = 3;
       }
+      continue;
+    }
+    if (opts.loop && opts.remat && rng() % 3 == 0) {
+      static const unsigned kSinks[] = {5, 14, 17};
+      const uint32_t rd = kSinks[rng() % 3];
+      const uint32_t rs1 = static_cast<uint32_t>(rng() % 2 ? 8 + rng() % 8 : 1 + rng() % 31);
+      const uint32_t rs2 = static_cast<uint32_t>(8 + rng() % 8);
+      static const uint32_t kShift[] = {0x1013u, 0x5013u, 0x40005013u};  // slli srli srai
+      static const uint32_t kImm[] = {0x0013u, 0x4013u, 0x6013u, 0x7013u};  // addi xori ori andi
+      static const uint32_t kReg[] = {0x0033u, 0x4033u, 0x6033u, 0x7033u};  // add xor or and
+      uint32_t w;
+      switch (rng() % 4) {
+        case 0: w = kShift[rng() % 3] | static_cast<uint32_t>(rng() % 64) << 20; break;
+        case 1: w = kImm[rng() % 4] | static_cast<uint32_t>(rng() % 4096) << 20; break;
+        case 2: w = kReg[rng() % 4] | rs2 << 20; break;
+        default: w = 0x0013u; break;  // mv
+      }
+      slots.push_back(Slot{w | rd << 7 | rs1 << 15, 4});
       continue;
     }
     uint32_t w = static_cast<uint32_t>(rng());

@@ -267,6 +267,32 @@ TEST(JitDifferential, SelfLoopsMatchInterpreter) {
   EXPECT_GE(completed, 50);
 }
 
+// Self-loop bodies that write a few registers often with ops the backend
+// can rematerialise (CaseOptions::remat), faulting in a later iteration
+// (on the host and at the range check) or running out: the state matches
+// the interpreter's, and most blocks really rematerialise.
+TEST(JitDifferential, RematLoopsMatchInterpreter) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  int faults = 0, completed = 0;
+  const uint64_t blocks = jit->translate_stats().blocks, remat = jit->translate_stats().remat;
+  for (uint64_t seed = 9000001; seed <= 9000300; ++seed) {
+    diff::CaseOptions o;
+    o.loop = true;
+    o.branches = false;
+    o.remat = true;
+    o.faults = seed % 2 == 0;
+    diff::Result r = diff::run_case(*jit, seed, 40 + seed % 160, nullptr, o);
+    ASSERT_TRUE(r.ok) << r.what;
+    faults += r.fault;
+    completed += !r.fault;
+  }
+  EXPECT_GE(faults, 150);
+  EXPECT_GE(completed, 15);
+  EXPECT_GE(jit->translate_stats().remat - remat, 100u) << jit->translate_stats().blocks - blocks << " blocks";
+}
+
 // If-conversion (frontend.cpp): streams and self-loop bodies full of short
 // forward branches over plain integer runs (CaseOptions::if_shapes; rd = a
 // branch source, x0, chains), both sides taken, with the JIT's selects

@@ -7,6 +7,10 @@
 // hold temps and deferred values sit in host registers; the JIT must leave
 // the registers, pc and fault the interpreter leaves. The test also checks
 // that the block did lend and defer (so it tests what it says).
+// The SelfLoopRemat tests fault a self-loop block whose registers written
+// once and never read are rematerialised (BlockRecovery::remat,
+// backend_x86_remat.cpp) in its first and a later iteration, before and
+// after their set_regs, and let it run to its end.
 #include <gtest/gtest.h>
 
 #include "tests/unit/translator/jit_diff.h"
@@ -27,10 +31,23 @@ uint32_t mul(unsigned rd, unsigned a, unsigned b) { return r_type(1, b, a, 0, rd
 uint32_t ld(unsigned rd, unsigned base, int32_t imm) {
   return static_cast<uint32_t>(imm & 0xfff) << 20 | base << 15 | 3 << 12 | rd << 7 | 0x03;
 }
+uint32_t and_(unsigned rd, unsigned a, unsigned b) { return r_type(0, b, a, 7, rd); }
+uint32_t i_type(uint32_t f3, unsigned rd, unsigned rs1, int32_t imm) {
+  return static_cast<uint32_t>(imm & 0xfff) << 20 | rs1 << 15 | f3 << 12 | rd << 7 | 0x13;
+}
+uint32_t addi(unsigned rd, unsigned a, int32_t imm) { return i_type(0, rd, a, imm); }
+uint32_t srli(unsigned rd, unsigned a, unsigned sh) { return i_type(5, rd, a, static_cast<int32_t>(sh)); }
+uint32_t slli(unsigned rd, unsigned a, unsigned sh) { return i_type(1, rd, a, static_cast<int32_t>(sh)); }
+uint32_t bne(unsigned a, unsigned b, int32_t off) {
+  const uint32_t o = static_cast<uint32_t>(off);
+  return (o >> 12 & 1) << 31 | (o >> 5 & 0x3f) << 25 | b << 20 | a << 15 | 1 << 12 | (o >> 1 & 0xf) << 8 |
+         (o >> 11 & 1) << 7 | 0x63;
+}
 
 // Register numbers (a5 a4 a0 a3 are pinned; t0..t6, s1..s7 are not).
 enum : unsigned { ra = 1, t0 = 5, t1 = 6, t2 = 7, s0 = 8, s1 = 9, a0 = 10, a1 = 11, a2 = 12, a3 = 13,
-                  a4 = 14, a5 = 15, s2 = 18, s3 = 19, s4 = 20, s5 = 21, s6 = 22, t3 = 28, t4 = 29 };
+                  a4 = 14, a5 = 15, a6 = 16, s2 = 18, s3 = 19, s4 = 20, s5 = 21, s6 = 22, s7 = 23, t3 = 28,
+                  t4 = 29, t5 = 30, t6 = 31 };
 
 // The block: the old values of a5, a4, a0 and a3 are read early and the
 // registers written only after the faulting load (so their host registers
@@ -61,13 +78,15 @@ struct Regs {  // what a fault leaves visible
 struct Outcome {
   Regs jit, interp;
   ExitReason exit = ExitReason::None;
-  size_t lent = 0, deferred = 0;
+  size_t lent = 0, deferred = 0, remat = 0;
 };
 
 // Runs code from kCode translated and interpreted, from the same state.
-Outcome run_code(Jit& jit, const std::vector<uint32_t>& code, const CpuState& init) {
+Outcome run_code(Jit& jit, const std::vector<uint32_t>& code, const CpuState& init, uint64_t max_insns = 0,
+                 bool map_top_page = false) {
   diff::Machine jm(jit), im(jit);
   for (diff::Machine* m : {&jm, &im}) {
+    if (map_top_page) m->as->map(diff::kTopPage, 0x1000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, "");
     m->as->poke(diff::kCode, code.data(), code.size() * 4);
     uint64_t words[2] = {0x1111222233334444ull, 0x5555666677778888ull};
     m->as->write(kData, words, sizeof words);
@@ -76,7 +95,7 @@ Outcome run_code(Jit& jit, const std::vector<uint32_t>& code, const CpuState& in
   }
   Outcome o;
   o.exit = jm.vcpu->run();
-  uint64_t max = code.size() + 1;
+  uint64_t max = max_insns ? max_insns : code.size() + 1;
   im.vcpu->run_guarded([](Vcpu& v, void* n) { interp_run(v, *static_cast<uint64_t*>(n)); }, &max);
   o.jit = Regs(jm.vcpu->state);
   o.interp = Regs(im.vcpu->state);
@@ -84,6 +103,7 @@ Outcome run_code(Jit& jit, const std::vector<uint32_t>& code, const CpuState& in
     const auto* data = static_cast<const TbData*>(tb->data.get());
     o.lent = data->recovery.lent.size();
     o.deferred = data->recovery.deferred.size();
+    o.remat = data->recovery.remat.size();
   }
   return o;
 }
@@ -335,6 +355,105 @@ TEST(JitRecovery, NoFaultSameBlock) {
   ASSERT_TRUE(jit) << err;
   Outcome o = run(*jit, 31, 0);
   EXPECT_EQ(o.exit, ExitReason::Ecall);
+  expect_same(o);
+}
+
+// A loop shaped like a SHA-2 round (state words passed down a chain of
+// registers, the halves of a rotate and a Ch-like `and` written once and
+// never read): t3 = t6 >> 7, s0 = t6 << 3 (s0 is pinned), t0 = t4 & t6,
+// s1 = a copy of a loop invariant and a6's first value t4 << 5 (its second,
+// after load B, is a loaded value) are rematerialised, from t6, t4 and a2.
+// s6 copies t2 before load A overwrites it and is read at the end: at
+// load B no register holds that value, a temp does (RematUse::temp).
+// Load A (base `a_base`, 8 bytes on) comes before their set_regs: a fault
+// there shows the previous iteration's values, or in the first iteration
+// those from before the loop; load B (base `b_base`) comes after them.
+// t5 walks by 8 per iteration; t1 counts 5 iterations down.
+std::vector<uint32_t> remat_loop(unsigned a_base, unsigned b_base) {
+  const std::vector<uint32_t> body = {
+      addi(s6, t2, 0),                          // s6 = the old t2: in a temp at B
+      ld(t2, a_base, 8),                        // A
+      addi(t4, t6, 0), addi(t6, a1, 0),         // mv t4, t6; mv t6, a1
+      srli(t3, t6, 7), slli(s0, t6, 3),         // rotate halves, never read
+      and_(t0, t4, t6), addi(s1, a2, 0),        // Ch-like and, a copy of a2
+      slli(a6, t4, 5),                          // a6's first value: rematerialised
+      ld(s2, b_base, 0),                        // B
+      add(a6, t2, s2),                          // its second: stored
+      add(a1, a1, a6), xor_(a1, a1, s2), xor_(a1, a1, t4),
+      addi(s7, s6, 0),                          // (reads it: still live at B)
+      addi(t5, t5, 8), addi(t1, t1, -1),
+  };
+  std::vector<uint32_t> code = body;
+  code.push_back(bne(t1, 0, -static_cast<int32_t>(body.size() * 4)));
+  code.push_back(0x00000073);  // ecall
+  return code;
+}
+
+Outcome run_remat(Jit& jit, unsigned a_base, unsigned b_base, uint64_t walker) {
+  CpuState init{};
+  for (int r = 1; r < 32; ++r) init.x[r] = 0x0123456789abcdefull * static_cast<uint64_t>(r) + 77;
+  init.x[t1] = 5;
+  init.x[t5] = walker;
+  init.x[s4] = kData;  // a base that never faults
+  const std::vector<uint32_t> code = remat_loop(a_base, b_base);
+  return run_code(jit, code, init, code.size() * 6, walker > kData + kDataSize);
+}
+
+TEST(JitRecovery, SelfLoopRematHostFaults) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  const uint64_t end = kData + kDataSize;
+  struct Case {
+    const char* what;
+    unsigned a_base, b_base;
+    uint64_t walker;
+    uint64_t fault_pc;
+  } cases[] = {
+      {"A, first iteration", t5, s4, end - 8, diff::kCode + 4},
+      {"A, third iteration", t5, s4, end - 24, diff::kCode + 4},
+      {"B, third iteration", s4, t5, end - 16, diff::kCode + 9 * 4},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    Outcome o = run_remat(*jit, c.a_base, c.b_base, c.walker);
+    EXPECT_EQ(o.exit, ExitReason::MemFault);
+    EXPECT_EQ(o.jit.pc, c.fault_pc);
+    EXPECT_GT(o.remat, 0u);  // the block does rematerialise
+    expect_same(o);
+  }
+}
+
+TEST(JitRecovery, SelfLoopRematRangeCheckFaults) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  struct Case {
+    const char* what;
+    unsigned a_base, b_base;
+    uint64_t walker;
+  } cases[] = {
+      {"A, first iteration", t5, s4, kGuestVaMax - 8},
+      {"A, third iteration", t5, s4, kGuestVaMax - 24},
+      {"B, third iteration", s4, t5, kGuestVaMax - 16},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    Outcome o = run_remat(*jit, c.a_base, c.b_base, c.walker);
+    EXPECT_EQ(o.exit, ExitReason::MemFault);
+    EXPECT_EQ(o.jit.fault_kind, FaultKind::OutOfRange);
+    expect_same(o);
+  }
+}
+
+TEST(JitRecovery, SelfLoopRematRunsToTheEnd) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  Outcome o = run_remat(*jit, s4, t5, kData);
+  EXPECT_EQ(o.exit, ExitReason::Ecall);
+  EXPECT_EQ(o.jit.x[t1], 0u);
+  EXPECT_GT(o.remat, 0u);
   expect_same(o);
 }
 
