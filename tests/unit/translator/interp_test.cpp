@@ -168,12 +168,20 @@ TEST(Interp, MisalignedLoadAndFaults) {
   ASSERT_EQ(m.run({I(0x03, 10, 3, 5, 0)}), ExitReason::Ecall);  // ld a0,0(t0) misaligned
   EXPECT_EQ(m.s().x[10], 0x0b0a090807060504ull);
 
-  Machine o;
-  o.s().x[5] = kGuestVaMax - 4;
-  EXPECT_EQ(o.run({I(0x03, 10, 3, 5, 0)}), ExitReason::MemFault);  // crosses the limit
-  EXPECT_EQ(o.s().fault_kind, FaultKind::OutOfRange);
-  EXPECT_EQ(o.s().fault_addr, kGuestVaMax);  // its first byte past the limit
-  EXPECT_EQ(o.s().pc, kCode);
+  // Crossing the limit: from a mapped page, the fault is at the first byte
+  // past the limit; from an unmapped one, at the access's first byte (as
+  // the JIT's host access faults).
+  for (bool mapped : {true, false}) {
+    Machine o;
+    if (mapped) {
+      ASSERT_GE(o.as->map(kGuestVaMax - 0x1000, 0x1000, PROT_READ, kMapFixed, -1, 0, ""), 0);
+    }
+    o.s().x[5] = kGuestVaMax - 4;
+    EXPECT_EQ(o.run({I(0x03, 10, 3, 5, 0)}), ExitReason::MemFault);  // crosses the limit
+    EXPECT_EQ(o.s().fault_kind, mapped ? FaultKind::OutOfRange : FaultKind::Unmapped);
+    EXPECT_EQ(o.s().fault_addr, mapped ? kGuestVaMax : kGuestVaMax - 4);
+    EXPECT_EQ(o.s().pc, kCode);
+  }
 
   Machine u;
   u.s().x[5] = 0x700000;  // unmapped: host SIGSEGV recovered by the vCPU
