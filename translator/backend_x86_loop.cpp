@@ -89,7 +89,8 @@ void Emitter::plan_loop() {
 void Emitter::plan_narrow() {
   for (bool& n : narrow_) n = false;
   set_src_ = arena_.array(ir_.insns.size(), kNoTemp);
-  if (!loop_ || (tb_->flags & kTbChecked)) return;
+  static const bool off = getenv("HART_JIT_NO_NARROW") != nullptr;  // (for comparisons)
+  if (!loop_ || (tb_->flags & kTbChecked) || off) return;
   ArenaArray<bool> full = arena_.array(ir_.num_temps, false);
   ir_upper_read(ir_, full);
   // Every value the body gives x is sign-extended from 32 bits, so that

@@ -114,7 +114,8 @@ void Emitter::plan_indexed() {
 
 void Emitter::plan_induction() {
   induction_.clear();
-  if (!loop_ || low_disp_.size() == 0 || (tb_->flags & kTbChecked)) return;
+  static const bool off = getenv("HART_JIT_NO_INDUCTION") != nullptr;  // (for comparisons)
+  if (!loop_ || low_disp_.size() == 0 || (tb_->flags & kTbChecked) || off) return;
   // The guest registers' values at the loop head: get_reg before any
   // set_reg of the register (entry_of: which register; -1 none).
   bool set[32] = {};
