@@ -1569,7 +1569,17 @@ std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, Translation
   std::vector<x86be::RematUse> remat;
   uint8_t dropped[32] = {};
   static const bool no_remat = getenv("HART_JIT_NO_REMAT") != nullptr;  // (for comparisons)
-  const bool rm = recovery && !no_remat && x86be::plan_remat(ir, tb, &remat_ir, &remat, dropped);
+  bool rm = recovery && !no_remat && x86be::plan_remat(ir, tb, &remat_ir, &remat, dropped);
+  // The loop flag costs a store per round: worth it where at least two
+  // set_regs go (glibc's copy loops, which drop one, ran 0.64 -> 0.67 s).
+  constexpr int kMinRematDrops = 2;
+  int n_dropped = 0;
+  for (uint8_t d : dropped) n_dropped += d;
+  if (rm && n_dropped < kMinRematDrops) {
+    rm = false;
+    remat.clear();
+    memset(dropped, 0, sizeof dropped);
+  }
   x86be::Emitter e(a, rm ? remat_ir : ir, tb, helper_insns, opt, recovery);
   e.remat_ = std::move(remat);
   memcpy(e.remat_dropped_, dropped, sizeof dropped);
