@@ -1136,18 +1136,18 @@ bool Emitter::zero_flag_holds(Temp t, const Operand& sa, CondCode cc) const {
       static_cast<int>(sa.as<Gp>().id()) != zf_.reg)
     return false;
   if (!zf_.logic && cc != CondCode::kEqual && cc != CondCode::kNotEqual) return false;
-  for (size_t k = static_cast<size_t>(zf_.idx) + 1; k < idx_; ++k) {
-    const IrOp op = ir_.insns[k].op;
-    if (op != IrOp::get_reg && op != IrOp::set_reg && op != IrOp::movi && op != IrOp::insn_start) return false;
-  }
-  return true;
+  return only_moves_since(zf_.idx);
 }
 
 bool Emitter::flags_hold(const IrInsn& i) const {
   if (flags_from_.idx < 0 || flags_from_.a != i.a || flags_from_.b != i.b ||
       flags_from_.test != (i.aux & kCondTest) || flags_from_.end != a_.offset())
     return false;
-  for (size_t k = static_cast<size_t>(flags_from_.idx) + 1; k < idx_; ++k) {
+  return only_moves_since(flags_from_.idx);
+}
+
+bool Emitter::only_moves_since(int from) const {
+  for (size_t k = static_cast<size_t>(from) + 1; k < idx_; ++k) {
     const IrOp op = ir_.insns[k].op;
     if (op != IrOp::get_reg && op != IrOp::set_reg && op != IrOp::movi && op != IrOp::insn_start) return false;
   }
@@ -1404,6 +1404,7 @@ std::string Emitter::run() {
     if (ir_info(i.op).flags & kIrDst) def_at_[i.dst] = static_cast<int>(k);
   }
   plan_indexed();  // (extends last_use_ of indexed accesses' bases)
+  plan_heads();
   plan_induction();
   plan_narrow();  // (extends last_use_ of the values narrow set_regs take instead)
   real_last_ = arena_.copy(last_use_);

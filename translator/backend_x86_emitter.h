@@ -346,7 +346,14 @@ class Emitter {
     int64_t smin, smax;   // ... which must lie in [smin, smax]
   };
   std::vector<InductionBase> induction_;
-  void plan_induction();        // after plan_loop and plan_indexed
+  // Self-loop blocks (both passes below): which guest register's value at
+  // the loop head each temp is (head_of_: its get_reg comes before any
+  // set_reg of the register; -1 none), and each register's last set_reg
+  // (last_set_, -1 none).
+  void plan_heads();
+  ArenaArray<int8_t> head_of_;
+  int last_set_[32];
+  void plan_induction();        // after plan_loop, plan_indexed and plan_heads
   void emit_induction_checks();  // in the preamble, before the loop head
   // Narrow loop registers (backend_x86_loop.cpp): a guest register held in
   // a host register across the loop whose values at the head are read only
@@ -428,6 +435,8 @@ class Emitter {
     uint32_t end = 0;
   } zf_;
   bool zero_flag_holds(Temp t, const Operand& sa, CondCode cc) const;
+  // Only IR register moves (which emit nothing) between insn `from` and this one.
+  bool only_moves_since(int from) const;
 
   // --- FP part (backend_x86_fp.cpp) ---
   std::string emit_fp(const IrInsn& i);

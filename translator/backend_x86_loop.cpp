@@ -86,6 +86,21 @@ void Emitter::plan_loop() {
   }
 }
 
+void Emitter::plan_heads() {
+  head_of_ = arena_.array<int8_t>(ir_.num_temps, -1);
+  for (int& k : last_set_) k = -1;
+  if (!loop_) return;
+  bool set[32] = {};
+  for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    const IrInsn& i = ir_.insns[k];
+    if (i.op == IrOp::get_reg && i.imm != 0 && !set[i.imm]) head_of_[i.dst] = static_cast<int8_t>(i.imm);
+    if (i.op == IrOp::set_reg) {
+      set[i.imm] = true;
+      last_set_[i.imm] = static_cast<int>(k);
+    }
+  }
+}
+
 void Emitter::plan_narrow() {
   for (bool& n : narrow_) n = false;
   set_src_ = arena_.array(ir_.insns.size(), kNoTemp);
@@ -110,30 +125,24 @@ void Emitter::plan_narrow() {
         return false;
     }
   };
-  bool set[32] = {}, bad[32] = {};
-  int last_set[32];
-  for (int& k : last_set) k = -1;
-  for (size_t k = 0; k < ir_.insns.size(); ++k) {
-    const IrInsn& i = ir_.insns[k];
-    if (i.op == IrOp::get_reg) bad[i.imm] |= set[i.imm] || full[i.dst];  // (a read after a write: the register)
-    if (i.op == IrOp::set_reg) {
-      set[i.imm] = true;
-      last_set[i.imm] = static_cast<int>(k);
-      bad[i.imm] |= !sext32(i.a);
-    }
+  bool bad[32] = {};
+  for (const IrInsn& i : ir_.insns) {
+    // (A read after a write reads the register itself.)
+    if (i.op == IrOp::get_reg) bad[i.imm] |= head_of_[i.dst] < 0 || full[i.dst];
+    if (i.op == IrOp::set_reg) bad[i.imm] |= !sext32(i.a);
   }
   // (Registers the rematerialisation of self-loops takes out or rebuilds
   // others from are read whole by its records: not narrow.)
   for (const RematUse& u : remat_) bad[u.r.xreg] = bad[u.r.src] = bad[u.r.src2] = true;
   for (int x = 1; x < 32; ++x) {
-    if (bad[x] || remat_dropped_[x] || last_set[x] < 0 || pins().host[x] < 0) continue;
-    const IrInsn& s = ir_.insns[last_set[x]];
+    if (bad[x] || remat_dropped_[x] || last_set_[x] < 0 || pins().host[x] < 0) continue;
+    const IrInsn& s = ir_.insns[last_set_[x]];
     const int d = def_at_[s.a];
     if (d == INT_MAX || ir_.insns[d].op != IrOp::sext_w) continue;
     const Temp t = ir_.insns[d].a;
     narrow_[x] = true;
-    set_src_[last_set[x]] = t;
-    last_use_[t] = std::max(last_use_[t], last_set[x]);
+    set_src_[last_set_[x]] = t;
+    last_use_[t] = std::max(last_use_[t], last_set_[x]);
   }
 }
 

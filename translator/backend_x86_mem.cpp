@@ -116,32 +116,18 @@ void Emitter::plan_induction() {
   induction_.clear();
   static const bool off = getenv("HART_JIT_NO_INDUCTION") != nullptr;  // (for comparisons)
   if (!loop_ || low_disp_.size() == 0 || (tb_->flags & kTbChecked) || off) return;
-  // The guest registers' values at the loop head: get_reg before any
-  // set_reg of the register (entry_of: which register; -1 none).
-  bool set[32] = {};
-  int last_set[32];
-  for (int& k : last_set) k = -1;
-  ArenaArray<int> def = arena_.array(ir_.num_temps, -1);
-  ArenaArray<int8_t> entry_of = arena_.array<int8_t>(ir_.num_temps, -1);
-  for (size_t k = 0; k < ir_.insns.size(); ++k) {
-    const IrInsn& i = ir_.insns[k];
-    if (ir_info(i.op).flags & kIrDst) def[i.dst] = static_cast<int>(k);
-    if (i.op == IrOp::get_reg && i.imm != 0 && !set[i.imm]) entry_of[i.dst] = static_cast<int8_t>(i.imm);
-    if (i.op == IrOp::set_reg) {
-      set[i.imm] = true;
-      last_set[i.imm] = static_cast<int>(k);
-    }
-  }
+  const ArenaArray<int8_t>& entry_of = head_of_;
+  const int* last_set = last_set_;
   // v as a register's value at the head (*base) plus a constant (*c) or
   // the value of a register the loop does not write (*reg).
   auto as_sum = [&](Temp v, Temp* base, int64_t* c, int* reg) {
     *base = kNoTemp, *c = 0, *reg = -1;
     if (entry_of[v] >= 0) return *base = v, true;
-    if (def[v] < 0 || ir_.insns[def[v]].op != IrOp::add) return false;
-    const IrInsn& add = ir_.insns[def[v]];
+    if (def_at_[v] == INT_MAX || ir_.insns[def_at_[v]].op != IrOp::add) return false;
+    const IrInsn& add = ir_.insns[def_at_[v]];
     for (const auto& [b, other] : {std::pair{add.a, add.b}, std::pair{add.b, add.a}}) {
-      if (entry_of[b] < 0 || def[other] < 0) continue;
-      const IrInsn& o = ir_.insns[def[other]];
+      if (entry_of[b] < 0 || def_at_[other] == INT_MAX) continue;
+      const IrInsn& o = ir_.insns[def_at_[other]];
       if (o.op == IrOp::movi) return *base = b, *c = o.imm, true;
       if (entry_of[other] >= 0 && last_set[entry_of[other]] < 0) return *base = b, *reg = entry_of[other], true;
     }

@@ -50,8 +50,7 @@ inline uint64_t sx32(uint64_t v) { return static_cast<uint64_t>(static_cast<int6
 // faults at the first byte it cannot reach — in the guard after the
 // reservation (OutOfRange at the limit), or below the limit, where the
 // page it starts in is unmapped (Unmapped at its first byte).
-inline uint8_t* guest_ptr(CpuState& s, uint64_t addr, unsigned size, bool is_write) {
-  (void)size;  // (the guard after the reservation holds the rest)
+inline uint8_t* guest_ptr(CpuState& s, uint64_t addr, bool is_write) {
   addr = pointer_mask(addr, s.pmlen);
   if (addr >= s.mem_limit) mem_fault(FaultKind::OutOfRange, addr, is_write);
   return s.mem_base + addr;
@@ -60,21 +59,21 @@ inline uint8_t* guest_ptr(CpuState& s, uint64_t addr, unsigned size, bool is_wri
 template <class T>
 inline T load(CpuState& s, uint64_t addr) {
   T v;
-  std::memcpy(&v, guest_ptr(s, addr, sizeof(T), false), sizeof(T));
+  std::memcpy(&v, guest_ptr(s, addr, false), sizeof(T));
   // A load into x0 still faults: the compiler may not drop the dead access.
   asm volatile("" : : "m"(v));
   return v;
 }
 template <class T>
 inline void store(CpuState& s, uint64_t addr, T v) {
-  std::memcpy(guest_ptr(s, addr, sizeof(T), true), &v, sizeof(T));
+  std::memcpy(guest_ptr(s, addr, true), &v, sizeof(T));
 }
 
 // Aligned host pointer for an atomic access (A extension needs natural alignment).
 template <class T>
 inline T* atomic_ptr(CpuState& s, uint64_t addr, bool is_write) {
   if (addr & (sizeof(T) - 1)) mem_fault(FaultKind::Misaligned, addr, is_write);
-  return reinterpret_cast<T*>(guest_ptr(s, addr, sizeof(T), is_write));
+  return reinterpret_cast<T*>(guest_ptr(s, addr, is_write));
 }
 
 bool set_illegal(CpuState& s, const DecodedInsn& d) {
@@ -233,7 +232,7 @@ void do_amocas(CpuState& s, const DecodedInsn& d, uint64_t addr) {
 bool do_amocas_q(CpuState& s, const DecodedInsn& d, uint64_t addr) {
   if ((d.rd & 1) || (d.rs2 & 1)) return set_illegal(s, d);
   if (addr & 15) mem_fault(FaultKind::Misaligned, addr, true);
-  auto* p = reinterpret_cast<unsigned __int128*>(guest_ptr(s, addr, 16, true));
+  auto* p = reinterpret_cast<unsigned __int128*>(guest_ptr(s, addr, true));
   const bool pair_rd = d.rd != 0, pair_rs2 = d.rs2 != 0;
   uint64_t lo = pair_rd ? s.x[d.rd] : 0, hi = pair_rd ? s.x[d.rd + 1] : 0;
   const uint64_t nlo = pair_rs2 ? s.x[d.rs2] : 0, nhi = pair_rs2 ? s.x[d.rs2 + 1] : 0;
@@ -361,7 +360,7 @@ void interp_step(CpuState& s, const DecodedInsn& d) {
     case Opcode::pause: case Opcode::wrs_nto: case Opcode::wrs_sto: __builtin_ia32_pause(); break;
     case Opcode::prefetch_i: case Opcode::prefetch_r: case Opcode::prefetch_w: break;  // Zicbop hints
     case Opcode::cbo_zero: {  // Zicboz: the aligned 64-byte block holding rs1; faults as a store
-      std::memset(guest_ptr(s, a & ~uint64_t{kCboBlockSize - 1}, kCboBlockSize, true), 0, kCboBlockSize);
+      std::memset(guest_ptr(s, a & ~uint64_t{kCboBlockSize - 1}, true), 0, kCboBlockSize);
       break;
     }
     case Opcode::fence_i: break;  // the JIT ends the TB; invalidation is the vCPU's job
