@@ -189,7 +189,7 @@ std::unique_ptr<AddressSpace> AddressSpace::create(uint64_t size, std::string* e
     g_reserved.fetch_sub(size);
     return fail("the daemon's cap of " + format_size(cap) + " is reached");
   }
-  void* p = mmap(nullptr, kLowGuardBytes + size + kGuardBytes, PROT_NONE,
+  void* p = mmap(nullptr, kLowGuardBytes + size + kHighGuardBytes, PROT_NONE,
                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) {
     int e = errno;
@@ -202,7 +202,7 @@ std::unique_ptr<AddressSpace> AddressSpace::create(uint64_t size, std::string* e
 
 AddressSpace::~AddressSpace() {
   g_vmas.fetch_sub(vma_accounted_, std::memory_order_relaxed);
-  munmap(base_ - kLowGuardBytes, kLowGuardBytes + limit_ + kGuardBytes);
+  munmap(base_ - kLowGuardBytes, kLowGuardBytes + limit_ + kHighGuardBytes);
   g_reserved.fetch_sub(limit_);
   g_live.fetch_sub(1);
 }

@@ -31,6 +31,15 @@ namespace hart {
 constexpr uint64_t kGuestVaMax = uint64_t{1} << 38;  // the largest size: Sv39 user space
 constexpr uint64_t kGuestVaMin = uint64_t{1} << 30;  // the smallest size
 constexpr uint64_t kGuardBytes = uint64_t{1} << 20;     // catches straddling accesses
+// The guard after the limit is larger: kGuardBytes plus this, so that a
+// translated access at base + index + disp whose base + disp was checked
+// below the limit needs no check of its own for any index below 2^32 (a
+// 32-bit unsigned index: `add.uw`, the sieve's `s[j]`); see "Memory
+// checks" in docs/ARCHITECTURE.md. PROT_NONE and MAP_NORESERVE: host
+// address space only (a scale of 4 too would leave room for only half as
+// many default-sized guests in the host's 2^47 bytes).
+constexpr uint64_t kWideIndexBytes = uint64_t{1} << 32;
+constexpr uint64_t kHighGuardBytes = kGuardBytes + kWideIndexBytes;
 // PROT_NONE below guest address 0: catches a translated loop's induction
 // base walking down past 0 (see "Memory checks" in docs/ARCHITECTURE.md).
 constexpr uint64_t kLowGuardBytes = uint64_t{1} << 20;
@@ -114,7 +123,7 @@ class AddressSpace {
   uint64_t mmap_base() const { return limit_ / 4; }
   bool contains_host(const void* p) const {
     auto a = reinterpret_cast<uintptr_t>(p), b = reinterpret_cast<uintptr_t>(base_);
-    return a >= b - kLowGuardBytes && a < b + limit_ + kGuardBytes;
+    return a >= b - kLowGuardBytes && a < b + limit_ + kHighGuardBytes;
   }
 
   // mmap-like. addr is a hint unless kMapFixed/kMapFixedNoReplace. host_fd
@@ -235,7 +244,7 @@ class AddressSpace {
   void carve(uint64_t start, uint64_t end);
   bool range_free(uint64_t start, uint64_t end) const;
   std::atomic<bool> tainted_{false};
-  const uint8_t* end_of_reservation() const { return base_ + limit_ + kGuardBytes; }
+  const uint8_t* end_of_reservation() const { return base_ + limit_ + kHighGuardBytes; }
   // peek/fetch once the range is known to be mapped: a guarded copy where
   // the host can read, a forced read of hartd's own memory file elsewhere.
   bool copy_mapped(uint64_t addr, void* dst, uint64_t len) const;

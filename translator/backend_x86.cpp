@@ -113,7 +113,7 @@ Operand Emitter::gp_src(Temp t, const Gp& scratch) {
       a_.movq(scratch, Xmm(xmm(l.reg)));
       return scratch;
     case LocKind::None:
-      error_ = "backend: temp used without a location";
+      error_ = "backend: temp t" + std::to_string(t) + " used without a location (at IR insn " + std::to_string(idx_) + ")";
       return scratch;
     default:
       return mem_of(l);
@@ -381,7 +381,10 @@ bool Emitter::is_operand(Temp t) const {
   int n = ir_args(ir_.insns[idx_], args);
   for (int k = 0; k < n; ++k)
     if (args[k] == t) return true;
-  return false;
+  // An indexed access reads its base too (its check: plan_indexed), which
+  // may have no reader left after it (a register taken from it for the
+  // access's own operands would leave the check without a value).
+  return idx_ < indexed_.size() && indexed_[idx_].base == t && !indexed_[idx_].constant;
 }
 
 Gp Emitter::take_pool_reg(Temp dst) {

@@ -323,6 +323,7 @@ class Emitter {
     uint32_t span = 0;
     bool constant = false;
     int64_t value = 0;  // constant: the index
+    bool wide = false;  // an index below kWideIndexBytes (span 0: the wide guard covers it)
   };
   ArenaArray<Indexed> indexed_;
   // By temp: the lowest displacement and the highest end (disp + size) of

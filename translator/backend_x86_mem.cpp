@@ -79,14 +79,21 @@ void Emitter::plan_indexed() {
   }
   // Each access whose address is add/shadd(base, small index) is indexed;
   // the others count towards their base's span (see low_disp_).
+  // base + an index below span: small spans count in the guard arithmetic;
+  // wide ones (a 32-bit unsigned index) lie in the wide part of the guard
+  // after the limit (kWideIndexBytes) and count as 0.
+  auto indexed = [&](size_t k, Temp base, uint64_t span) -> Indexed {
+    if (span >= kWideIndexBytes) return {};
+    if (last_use_[base] < static_cast<int>(k)) last_use_[base] = static_cast<int>(k);
+    if (span > kMaxIndexSpan) return {base, 0, false, 0, true};
+    return {base, static_cast<uint32_t>(span)};
+  };
   auto plan = [&](size_t k, const IrInsn& i) -> Indexed {
     if (def[i.a] < 0) return {};
     const IrInsn& d = ir_.insns[def[i.a]];
     if (d.op == IrOp::shadd) {  // base + (index << k): table lookups without Zba
-      const uint64_t span = bound[d.a] <= (kMaxIndexSpan >> (d.aux & 3)) ? bound[d.a] << (d.aux & 3) : UINT64_MAX;
-      if (span > kMaxIndexSpan) return {};
-      if (last_use_[d.b] < static_cast<int>(k)) last_use_[d.b] = static_cast<int>(k);
-      return {d.b, static_cast<uint32_t>(span)};
+      const unsigned sh = d.aux & 3;
+      return indexed(k, d.b, bound[d.a] < (kWideIndexBytes >> sh) ? bound[d.a] << sh : UINT64_MAX);
     }
     if (d.op != IrOp::add) return {};
     Temp base = d.a, index = d.b;
@@ -98,9 +105,7 @@ void Emitter::plan_indexed() {
       if (fits_i32(static_cast<int64_t>(c)) && fits_i32(disp)) return {cb ? d.a : d.b, 0, true, static_cast<int64_t>(c)};
       return {};
     }
-    if (bound[index] > kMaxIndexSpan) return {};
-    if (last_use_[base] < static_cast<int>(k)) last_use_[base] = static_cast<int>(k);
-    return {base, static_cast<uint32_t>(bound[index])};
+    return indexed(k, base, bound[index]);
   };
   for (size_t k = 0; k < ir_.insns.size(); ++k) {
     const IrInsn& i = ir_.insns[k];
@@ -140,6 +145,7 @@ void Emitter::plan_induction() {
   struct Access {
     Temp base;
     int64_t disp, span, end;
+    bool wide;  // (its index may be up to 2^32: it shows nothing of the base)
   };
   std::vector<Access> acc;
   for (size_t k = 0; k < ir_.insns.size(); ++k) {
@@ -148,9 +154,9 @@ void Emitter::plan_induction() {
     const Indexed& ix = indexed_[k];
     const int64_t size = i.aux & 0xf;
     Access a{};
-    if (ix.base == kNoTemp) a = {i.a, i.imm, 0, 0};
-    else if (ix.constant) a = {ix.base, ix.value + i.imm, 0, 0};
-    else a = {ix.base, i.imm, static_cast<int64_t>(ix.span), 0};
+    if (ix.base == kNoTemp) a = {i.a, i.imm, 0, 0, false};
+    else if (ix.constant) a = {ix.base, ix.value + i.imm, 0, 0, false};
+    else a = {ix.base, i.imm, static_cast<int64_t>(ix.span), 0, ix.wide};
     a.end = a.disp + a.span + size;
     if (fits_i32(a.disp)) acc.push_back(a);
   }
@@ -173,11 +179,14 @@ void Emitter::plan_induction() {
     Temp anchor = kNoTemp, head = kNoTemp;
     int64_t stride = 0;
     int stride_xreg = -1, add_xreg = -1;
+    if (entry_of[t] >= 0 && last_set[entry_of[t]] < 0) {
+      // The same value in every iteration: the preamble's check holds.
+      induction_.push_back({t, entry_of[t], -1, low, -1, 0, 0});
+      continue;
+    }
     if (entry_of[t] >= 0) {
       head = t;
-      const int x = entry_of[t];
-      if (last_set[x] < 0) anchor = t;
-      else as_sum(ir_.insns[last_set[x]].a, &anchor, &stride, &stride_xreg);
+      as_sum(ir_.insns[last_set[entry_of[t]]].a, &anchor, &stride, &stride_xreg);
     } else if (Temp e; as_sum(t, &e, &stride, &stride_xreg) && stride_xreg >= 0 &&
                last_set[entry_of[e]] >= 0 && ir_.insns[last_set[entry_of[e]]].a == t) {
       head = e;
@@ -193,7 +202,7 @@ void Emitter::plan_induction() {
     InductionBase b{t, entry_of[head], add_xreg, low, stride_xreg, 0, 0};
     bool ok = false;
     for (const Access& a : acc) {
-      if (a.base != anchor) continue;
+      if (a.base != anchor || a.wide) continue;
       const int64_t lo = -kLowGuard - low + a.disp + a.span, hi = kGuard - high + a.disp;
       if (stride_xreg < 0) {
         ok |= stride >= lo && stride <= hi;

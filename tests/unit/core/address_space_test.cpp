@@ -110,9 +110,19 @@ TEST(AddressSpace, LimitIsEnforced) {
     EXPECT_EQ(as->map(0x1000, 0, PROT_READ, kMapFixed, -1, 0, ""), -EINVAL);
     EXPECT_EQ(as->map(0, size, PROT_READ, 0, -1, 0, ""), -ENOMEM);  // no gap that large
     // The host reservation is exactly the size plus the guards after and
-    // before it.
+    // before it; the one after is wide enough for any 32-bit unsigned index
+    // off a checked base (translated code relies on that), and it is the
+    // reservation's own (the host cannot map anything else there).
     EXPECT_TRUE(as->contains_host(as->base() + size + kGuardBytes - 1));
-    EXPECT_FALSE(as->contains_host(as->base() + size + kGuardBytes));
+    EXPECT_TRUE(as->contains_host(as->base() + size + kHighGuardBytes - 1));
+    EXPECT_FALSE(as->contains_host(as->base() + size + kHighGuardBytes));
+    EXPECT_GE(kHighGuardBytes, kGuardBytes + uint64_t{0xffffffff} + 1);
+    for (uint64_t off : {size, size + kHighGuardBytes - 0x1000}) {
+      void* p = mmap(as->base() + off, 0x1000, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+      EXPECT_EQ(p, MAP_FAILED) << off;
+      EXPECT_EQ(errno, EEXIST) << off;
+      if (p != MAP_FAILED) munmap(p, 0x1000);
+    }
     EXPECT_TRUE(as->contains_host(as->base() - kLowGuardBytes));
     EXPECT_FALSE(as->contains_host(as->base() - kLowGuardBytes - 1));
   }

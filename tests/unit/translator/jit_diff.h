@@ -136,8 +136,13 @@ inline bool allowed(const DecodedInsn& d) {
 // For loads into an integer register rX, often wrapped as
 //   mv rY, rX ; addi rT, base, k ; lX rX, off(rT) ; add rY, rY, rX
 // so the old value of rX is still needed while the load overwrites it (the
-// pattern of tests/guest/regalloc_load_base.S). Returns the word count.
-inline int make_pair(std::mt19937_64& rng, uint32_t out[4]) {
+// pattern of tests/guest/regalloc_load_base.S). A quarter of the pairs
+// index the base with a zero-extended word instead, add.uw, sh1add.uw or
+// sh2add.uw rT, rI, base (add.uw: a wide index, the backend checks only the
+// base, the guard after the limit takes the rest), in loops (`loop`): rI is
+// mostly x30 (the counter, 1..6), else any register (mostly far off:
+// faults in the guard or unmapped). Returns the word count.
+inline int make_pair(std::mt19937_64& rng, uint32_t out[4], bool loop = false) {
   uint32_t w = static_cast<uint32_t>(rng()) | 3;
   DecodedInsn d = decode(w);
   if (d.op == Opcode::illegal || !(d.info().flags & (kLoad | kStore)) || (d.info().flags & kAmo))
@@ -147,6 +152,12 @@ inline int make_pair(std::mt19937_64& rng, uint32_t out[4]) {
   unsigned base = kBases[rng() % 3];
   uint32_t k = static_cast<uint32_t>(rng() % 256) * 8, off = static_cast<uint32_t>(rng() % 64) * 8;
   out[0] = 0x13 | rt << 7 | base << 15 | k << 20;  // addi rt, base, k
+  if (loop && rng() % 4 == 0) {
+    static const uint32_t kUw[][2] = {{0x04, 0}, {0x10, 2}, {0x10, 4}};  // add.uw, sh1add.uw, sh2add.uw
+    const auto& f = kUw[rng() % 3];
+    const uint32_t ri = rng() % 4 ? 30u : static_cast<uint32_t>(rng() % 32);
+    out[0] = 0x3b | rt << 7 | f[1] << 12 | ri << 15 | base << 20 | f[0] << 25;
+  }
   w &= ~(0x1fu << 15);
   w |= rt << 15;
   if (d.info().flags & kLoad) {
@@ -537,7 +548,7 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
   while (slots.size() < len) {
     if (!opts.words && rng() % 10 == 0 && slots.size() + 4 <= len) {
       uint32_t words[4];
-      int n = make_pair(rng, words);
+      int n = make_pair(rng, words, opts.loop);
       if (opts.loop)
         for (int k = 0; k < n; ++k)
           if (writes_loop_reg(decode(words[k]))) n = 0;

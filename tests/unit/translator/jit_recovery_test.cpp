@@ -311,6 +311,76 @@ TEST(JitRecovery, InductionBaseCheckedOnceBeforeTheLoop) {
   }
 }
 
+// The sieve's store, s[j] = 0 with j an unsigned word: base + zext32(j).
+// The base is checked once before the loop; the index, whatever it is,
+// reaches at most 4 GiB past the limit, which the wide guard after the
+// reservation covers: an index that leaves the guest's space faults where
+// the interpreter does, and no store lands outside the reservation. (The
+// second form, an int array, zext32(j) * 4, is checked per access.)
+TEST(JitRecovery, WideIndexFaultsInTheGuard) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  std::vector<uint32_t> code = {
+      0x02071613u,  // loop: slli a2, a4, 32
+      0x02065613u,  // srli a2, a2, 32 (or 30: the index times 4)
+      0x00b60633u,  // add a2, a2, a1
+      0x00060023u,  // sb zero, 0(a2) (or sw)
+      0x00f7073bu,  // addw a4, a4, a5
+      0xfed766e3u,  // bltu a4, a3, loop
+      0x00000073u,  // ecall
+  };
+  struct Case {
+    uint64_t a1, a4, a5, a3;
+    ExitReason exit;
+    uint64_t fault_addr;  // (for scale 1)
+  };
+  const uint64_t kTop = kGuestVaMax - 0x1000;
+  const Case cases[] = {
+      {kData, 0, 64, 640, ExitReason::Ecall, 0},
+      {kData, 0, 0x40000000, ~uint64_t{0}, ExitReason::MemFault, kData + 0x40000000},  // unmapped
+      {kTop, 0, 0x800, ~uint64_t{0}, ExitReason::MemFault, kGuestVaMax},               // the limit
+      {kTop, 0x7fffff00, 0x10, ~uint64_t{0}, ExitReason::MemFault, kTop + 0x7fffff00},
+      {kTop, 0xffffffff80000000ull, 1, ~uint64_t{0}, ExitReason::MemFault, kTop + 0x80000000ull},
+      {kTop, ~uint64_t{0}, 1, ~uint64_t{0}, ExitReason::MemFault, kTop + 0xffffffffull},  // the largest index
+      {kGuestVaMax + 8, 0, 64, ~uint64_t{0}, ExitReason::MemFault, kGuestVaMax + 8},   // the base is out
+      {~uint64_t{0xfff}, 0x1000, 64, 0x1400, ExitReason::Ecall, 0},                     // wraps to page 0
+  };
+  for (int scale : {1, 4}) {
+    code[1] = scale == 1 ? 0x02065613u : 0x01e65613u;
+    code[3] = scale == 1 ? 0x00060023u : 0x00062023u;
+    for (const Case& c : cases) {
+      SCOPED_TRACE(testing::Message() << "scale " << scale << std::hex << " a1 " << c.a1 << " a4 " << c.a4);
+      diff::Machine jm(*jit), im(*jit);
+      for (diff::Machine* m : {&jm, &im}) {
+        ASSERT_EQ(m->as->map(kTop, 0x1000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, ""), kTop);
+        ASSERT_EQ(m->as->map(0, 0x4000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, ""), 0u);
+        m->as->poke(diff::kCode, code.data(), code.size() * 4);
+        m->vcpu->state.x[11] = c.a1;
+        m->vcpu->state.x[13] = c.a3;
+        m->vcpu->state.x[14] = c.a4;
+        m->vcpu->state.x[15] = c.a5;
+        m->vcpu->state.pc = diff::kCode;
+      }
+      const Outcome o = run_both(jm, im, 100);
+      EXPECT_EQ(o.exit, c.exit);
+      expect_same(o);
+      if (c.exit == ExitReason::MemFault) {
+        EXPECT_EQ(o.jit.pc, diff::kCode + 12);
+        if (scale == 1) {
+          EXPECT_EQ(o.jit.fault_addr, c.fault_addr);
+        }
+      }
+      for (uint64_t page : {uint64_t{0}, uint64_t{0x3000}, kData, kTop}) {
+        std::vector<uint8_t> a(0x1000), b(0x1000);
+        jm.as->read(page, a.data(), a.size());
+        im.as->read(page, b.data(), b.size());
+        EXPECT_EQ(a, b);
+      }
+    }
+  }
+}
+
 // A word counter in a self-loop (addiw a0, a0, 1, read only by W ops at
 // the head) is a narrow loop register: its host register keeps the sum
 // before the sign extension. A fault while it holds 0x80000000 (the round
