@@ -381,9 +381,12 @@ bool Emitter::is_operand(Temp t) const {
   int n = ir_args(ir_.insns[idx_], args);
   for (int k = 0; k < n; ++k)
     if (args[k] == t) return true;
-  // An indexed access reads its base too (its check: plan_indexed), which
-  // may have no reader left after it (a register taken from it for the
-  // access's own operands would leave the check without a value).
+  // An indexed access reads its base too (its check: plan_indexed), and a
+  // 32-bit compare the values it reads instead of its arguments
+  // (plan_narrow); either may have no reader left after this insn, and a
+  // register taken from it for this insn's own operands would leave the
+  // insn without the value.
+  if (idx_ < cmp32_.size() && (cmp32_[idx_].a == t || cmp32_[idx_].b == t)) return true;
   return idx_ < indexed_.size() && indexed_[idx_].base == t && !indexed_[idx_].constant;
 }
 
@@ -1134,6 +1137,37 @@ CondCode Emitter::emit_compare(Temp a, Temp b, uint8_t aux) {
   return cc;
 }
 
+CondCode Emitter::emit_compare32(Temp a, Temp b, uint8_t aux) {
+  CondCode cc = cc_of(ir_cond_of(aux));
+  if (loc_[a].kind == LocKind::Const && loc_[b].kind != LocKind::Const) {
+    std::swap(a, b);
+    cc = reverseCond(cc);
+  }
+  auto low32 = [](Operand o) {
+    if (o.isReg()) return Operand(o.as<Gp>().r32());
+    if (o.isMem()) o.as<Mem>().setSize(4);
+    return o;
+  };
+  Operand sa = gp_src(a, rax);
+  if (sa.isImm()) {  // (both constant: the passes fold these)
+    a_.mov(eax, sa.as<Imm>());
+    sa = rax;
+  }
+  sa = low32(sa);
+  if (loc_[b].kind == LocKind::Const && static_cast<int32_t>(loc_[b].value) == 0) {
+    if (sa.isReg()) a_.emit(Inst::kIdTest, sa, sa);
+    else a_.emit(Inst::kIdCmp, sa, Imm(0));
+    return cc;
+  }
+  Operand sb = loc_[b].kind == LocKind::Const ? Operand(Imm(static_cast<int32_t>(loc_[b].value))) : gp_src(b, rdx);
+  if (sa.isMem() && sb.isMem()) {
+    a_.emit(Inst::kIdMov, eax, sa);
+    sa = eax;
+  }
+  a_.emit(Inst::kIdCmp, sa, low32(sb));
+  return cc;
+}
+
 bool Emitter::zero_flag_holds(Temp t, const Operand& sa, CondCode cc) const {
   if (zf_.idx < 0 || zf_.t != t || zf_.end != a_.offset() || !sa.isReg() ||
       static_cast<int>(sa.as<Gp>().id()) != zf_.reg)
@@ -1228,6 +1262,10 @@ std::string Emitter::emit_int(const IrInsn& i) {
     case IrOp::sarw: emit_shift(i, Inst::kIdSar, true); return "";
     case IrOp::sext_w:
     case IrOp::zext_w: {
+      if (last_use_[i.dst] < 0) {  // (an extension plan_narrow left without readers)
+        free_dead_operands();
+        return "";
+      }
       Operand s = gp_src(i.a, rax);
       if (s.isReg()) s = s.as<Gp>().r32();
       else if (s.isMem()) s.as<Mem>().setSize(4);
@@ -1337,13 +1375,15 @@ std::string Emitter::emit_int(const IrInsn& i) {
       return "";
     case IrOp::exit_if: {
       SideExit s{a_.newLabel(), static_cast<uint64_t>(i.imm)};
-      a_.j(emit_compare(i.a, i.b, i.aux), s.label);
+      const Cmp32& c = cmp32_[idx_];
+      a_.j(c.a != kNoTemp ? emit_compare32(c.a, c.b, i.aux) : emit_compare(i.a, i.b, i.aux), s.label);
       side_exits_.push_back(s);
       free_dead_operands();
       return "";
     }
     case IrOp::brcond: {
-      const CondCode cc = emit_compare(i.a, i.b, i.aux);
+      const Cmp32& c = cmp32_[idx_];
+      const CondCode cc = c.a != kNoTemp ? emit_compare32(c.a, c.b, i.aux) : emit_compare(i.a, i.b, i.aux);
       if (loop_) {
         emit_loop_branch(i, cc);
         return "";

@@ -369,6 +369,16 @@ class Emitter {
   void plan_narrow();
   bool narrow_[32] = {};
   ArenaArray<Temp> set_src_;
+  // 32-bit compares (plan_narrow): by insn, the brcond/exit_if operands
+  // whose low halves it compares (kNoTemp: a 64-bit compare); sext_check_:
+  // invariant registers such compares read, which the preamble checks are
+  // sign-extended from 32 bits.
+  struct Cmp32 {
+    Temp a = kNoTemp, b = kNoTemp;
+  };
+  ArenaArray<Cmp32> cmp32_;
+  bool sext_check_[32] = {};
+  CondCode emit_compare32(Temp a, Temp b, uint8_t aux);
   Label preamble_fail_;
   // The host operand of a plain load/store, [r14 + base + imm]: checked
   // like emit_address unless an earlier access of this block checked the

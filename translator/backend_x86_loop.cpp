@@ -103,11 +103,11 @@ void Emitter::plan_heads() {
 
 void Emitter::plan_narrow() {
   for (bool& n : narrow_) n = false;
+  for (bool& n : sext_check_) n = false;
   set_src_ = arena_.array(ir_.insns.size(), kNoTemp);
+  cmp32_ = arena_.array(ir_.insns.size(), Cmp32{});
   static const bool off = getenv("HART_JIT_NO_NARROW") != nullptr;  // (for comparisons)
   if (!loop_ || (tb_->flags & kTbChecked) || off) return;
-  ArenaArray<bool> full = arena_.array(ir_.num_temps, false);
-  ir_upper_read(ir_, full);
   // Every value the body gives x is sign-extended from 32 bits, so that
   // x = sext32(its host register) holds everywhere in the loop.
   auto sext32 = [&](Temp v) {
@@ -121,29 +121,113 @@ void Emitter::plan_narrow() {
         return i.aux == 0;  // (aux 1: upper half unspecified, ir_narrow)
       case IrOp::movi:
         return i.imm == static_cast<int32_t>(i.imm);
+      case IrOp::load:  // bytes and halves either way, words sign-extended
+        return (i.aux & 0xf) < 4 || ((i.aux & 0xf) == 4 && (i.aux & 0x10));
       default:
         return false;
     }
   };
-  bool bad[32] = {};
-  for (const IrInsn& i : ir_.insns) {
-    // (A read after a write reads the register itself.)
-    if (i.op == IrOp::get_reg) bad[i.imm] |= head_of_[i.dst] < 0 || full[i.dst];
-    if (i.op == IrOp::set_reg) bad[i.imm] |= !sext32(i.a);
+  // 32-bit compares: a brcond or exit_if whose operands are both values
+  // sign-extended from 32 bits compares as their low halves do (sext32
+  // keeps both the signed and the unsigned order). An operand is sext_w(u)
+  // (u's low half is read instead, and the extension may go), a value
+  // sign-extended by its definition, or a register's value at the loop
+  // head: a narrow register's (its host register's low half is exact) or
+  // an invariant one's (the preamble checks it is sign-extended). Such a
+  // compare reads only the low halves, which lets the registers it reads
+  // at the head be narrow: the shell sort's `bgt a5,t1` before its
+  // `subw t1,t1,a5`, the CRC's `addiw a3,a3,-1; bnez a3`.
+  auto operand = [&](Temp v, Temp* use, int* head) {
+    *use = v, *head = head_of_[v];
+    if (*head >= 0) return true;
+    const int d = def_at_[v];
+    if (d != INT_MAX && ir_.insns[d].op == IrOp::sext_w) return *use = ir_.insns[d].a, true;
+    return sext32(v);
+  };
+  ArenaArray<bool> low = arena_.array(ir_.insns.size(), false);
+  bool any_low = false;
+  for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    const IrInsn& i = ir_.insns[k];
+    if ((i.op != IrOp::brcond && i.op != IrOp::exit_if) || (i.aux & kCondTest)) continue;
+    Temp ua, ub;
+    int ha, hb;
+    low[k] = operand(i.a, &ua, &ha) && operand(i.b, &ub, &hb);
+    any_low |= low[k];
   }
-  // (Registers the rematerialisation of self-loops takes out or rebuilds
-  // others from are read whole by its records: not narrow.)
-  for (const RematUse& u : remat_) bad[u.r.xreg] = bad[u.r.src] = bad[u.r.src2] = true;
+  bool narrow[32];
+  auto decide = [&] {
+    ArenaArray<bool> full = arena_.array(ir_.num_temps, false);
+    ir_upper_read(ir_, full, any_low ? low.data() : nullptr);
+    bool bad[32] = {};
+    for (const IrInsn& i : ir_.insns) {
+      // (A read after a write reads the register itself.)
+      if (i.op == IrOp::get_reg) bad[i.imm] |= head_of_[i.dst] < 0 || full[i.dst];
+      if (i.op == IrOp::set_reg) bad[i.imm] |= !sext32(i.a);
+    }
+    // (Registers the rematerialisation of self-loops takes out or rebuilds
+    // others from are read whole by its records: not narrow.)
+    for (const RematUse& u : remat_) bad[u.r.xreg] = bad[u.r.src] = bad[u.r.src2] = true;
+    for (int x = 0; x < 32; ++x) {
+      narrow[x] = false;
+      if (x == 0 || bad[x] || remat_dropped_[x] || last_set_[x] < 0 || pins().host[x] < 0) continue;
+      const int d = def_at_[ir_.insns[last_set_[x]].a];
+      narrow[x] = d != INT_MAX && ir_.insns[d].op == IrOp::sext_w;
+    }
+  };
+  // A compare stays 32-bit when each head value it reads is a narrow or an
+  // invariant register's, and it gains something: an extension it need not
+  // read, or a narrow register. Each one given up may make registers wide
+  // again: decide anew until nothing changes.
+  for (bool changed = true; changed;) {
+    decide();
+    changed = false;
+    for (size_t k = 0; k < ir_.insns.size() && any_low; ++k) {
+      if (!low[k]) continue;
+      const IrInsn& i = ir_.insns[k];
+      bool ok = true, gain = false;
+      for (Temp v : {i.a, i.b}) {
+        Temp u;
+        int h;
+        operand(v, &u, &h);
+        if (h >= 0) ok &= narrow[h] || last_set_[h] < 0, gain |= narrow[h];
+        gain |= u != v;
+      }
+      if (!ok || !gain) low[k] = false, changed = true;
+    }
+  }
   for (int x = 1; x < 32; ++x) {
-    if (bad[x] || remat_dropped_[x] || last_set_[x] < 0 || pins().host[x] < 0) continue;
+    if (!narrow[x]) continue;
     const IrInsn& s = ir_.insns[last_set_[x]];
-    const int d = def_at_[s.a];
-    if (d == INT_MAX || ir_.insns[d].op != IrOp::sext_w) continue;
-    const Temp t = ir_.insns[d].a;
+    const Temp t = ir_.insns[def_at_[s.a]].a;
     narrow_[x] = true;
     set_src_[last_set_[x]] = t;
     last_use_[t] = std::max(last_use_[t], last_set_[x]);
   }
+  if (!any_low) return;
+  ArenaArray<int> readers = arena_.array(ir_.num_temps, 0);
+  for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    const IrInsn& i = ir_.insns[k];
+    if (low[k]) {
+      Temp ua, ub;
+      int ha, hb;
+      operand(i.a, &ua, &ha);
+      operand(i.b, &ub, &hb);
+      cmp32_[k] = {ua, ub};
+      for (int h : {ha, hb})
+        if (h >= 0 && !narrow[h]) sext_check_[h] = true;
+      for (Temp u : {ua, ub}) last_use_[u] = std::max(last_use_[u], static_cast<int>(k));
+      continue;
+    }
+    if (i.op == IrOp::set_reg && set_src_[k] != kNoTemp) continue;
+    uint32_t args[kIrMaxArgs];
+    const int n = ir_args(i, args);
+    for (int j = 0; j < n; ++j) ++readers[args[j]];
+  }
+  for (const RematUse& u : remat_)
+    if (u.temp != kNoTemp) ++readers[u.temp];
+  // Extensions nobody reads any more are not emitted (last_use_ -1).
+  for (size_t k = 0; k < ir_.insns.size(); ++k)
+    if (ir_.insns[k].op == IrOp::sext_w && readers[ir_.insns[k].dst] == 0) last_use_[ir_.insns[k].dst] = -1;
 }
 
 void Emitter::emit_loop_entry() {
@@ -153,12 +237,20 @@ void Emitter::emit_loop_entry() {
     a_.mov(gp_of_id(pr.host_id), xreg_mem(loop_regs_[k].xreg));
   }
   preamble_fail_ = a_.newLabel();
-  // Narrow registers start exact: sign-extended from 32 bits already.
+  // Narrow registers start exact: sign-extended from 32 bits already; so
+  // do the invariant registers 32-bit compares read.
   for (int x = 1; x < 32; ++x) {
-    if (!narrow_[x]) continue;
-    const Gp r = gp_of_id(pins().host[x]);
-    a_.movsxd(rax, r.r32());
-    a_.cmp(rax, r);
+    if (!narrow_[x] && !sext_check_[x]) continue;
+    if (pins().host[x] >= 0) {
+      const Gp r = gp_of_id(pins().host[x]);
+      a_.movsxd(rax, r.r32());
+      a_.cmp(rax, r);
+    } else {
+      Mem m = xreg_mem(x);
+      m.setSize(4);
+      a_.movsxd(rax, m);
+      a_.cmp(rax, xreg_mem(x));
+    }
     a_.jne(preamble_fail_);
   }
   emit_induction_checks();  // (the residents are in place: read from there)
@@ -238,7 +330,8 @@ void Emitter::finish_loop() {
   emit_loop_leave();
   emit_store_pc(tb_->pc);
   emit_leave0();
-  if (!induction_.empty() || std::find(narrow_, narrow_ + 32, true) != narrow_ + 32) {
+  if (!induction_.empty() || std::find(narrow_, narrow_ + 32, true) != narrow_ + 32 ||
+      std::find(sext_check_, sext_check_ + 32, true) != sext_check_ + 32) {
     // A check before the first iteration failed (an induction base's, a
     // narrow register's): nothing has run; the dispatcher runs the block's
     // kTbChecked form, which checks every access where it runs and has no

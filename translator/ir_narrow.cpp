@@ -51,10 +51,11 @@ bool low_from_low(IrOp op) {
 
 }  // namespace
 
-void ir_upper_read(const IrBlock& b, ArenaArray<bool>& full) {
+void ir_upper_read(const IrBlock& b, ArenaArray<bool>& full, const bool* low_insn) {
   // Backwards: SSA, so every reader of a temp is seen before its definition.
   for (size_t k = b.insns.size(); k-- > 0;) {
     const IrInsn& i = b.insns[k];
+    if (low_insn && low_insn[k]) continue;
     uint32_t args[kIrMaxArgs];
     const int na = ir_args(i, args);
     const bool dst_low = (ir_info(i.op).flags & kIrDst) && !full[i.dst];

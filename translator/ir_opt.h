@@ -29,7 +29,10 @@ void ir_fuse_shadd(IrBlock& b);
 // through ops whose low half depends only on their operands' low halves,
 // reads t's upper 32 bits (ir_narrow's analysis; the backend's narrow
 // loop residents use it too).
-void ir_upper_read(const IrBlock& b, ArenaArray<bool>& full);
+// low_insn (optional, by insn): insns that read only the low 32 bits of
+// all their arguments besides those reads_low_only knows (the backend's
+// 32-bit compares of loops).
+void ir_upper_read(const IrBlock& b, ArenaArray<bool>& full, const bool* low_insn = nullptr);
 void ir_narrow(IrBlock& b);
 // All passes in order.
 void ir_optimize(IrBlock& b);

@@ -331,6 +331,11 @@ struct CaseOptions {
   // rest of the body reads only now and then: values the backend may
   // rematerialise instead of storing (backend_x86_remat.cpp).
   bool remat = false;
+  // With loop (set by run_case from the seed, for a third of the loops that
+  // neither unroll nor have several exits): the counter is a word (addiw),
+  // and for half of those the back edge is blt x28, x30 with x28 0, -1,
+  // -2, or (a fifth) 2^32, which is no sign-extended word.
+  bool word_counter = false, outer_cmp = false;
 };
 // In fault cases: s0 points 128 bytes before the end of the data page, a2
 // 128 bytes before the end of the address space (its last page is mapped
@@ -756,9 +761,14 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
     maybe_exit(1);
     maybe_exit(2);
     while (exits.size() < n_exits) maybe_exit(2);
-    slots.push_back(Slot{0x13u | kLoopCounter << 7 | kLoopCounter << 15 | 0xfffu << 20, 4});
+    // addi x30, x30, -1 (or addiw: a word counter, a narrow loop register
+    // whose compare is 32-bit), then bne x30, x0 (or blt x28, x30: the
+    // compare also reads an invariant register, which the preamble checks
+    // is sign-extended; see CaseOptions::outer_cmp)
+    slots.push_back(Slot{(opts.word_counter ? 0x1bu : 0x13u) | kLoopCounter << 7 | kLoopCounter << 15 | 0xfffu << 20, 4});
     // back to the first instruction (after the li with const_trip)
-    slots.push_back(Slot{0, 4, 1, 1, kLoopCounter, 0, opts.const_trip ? 1u : 0u});
+    if (opts.outer_cmp) slots.push_back(Slot{0, 4, 1, 4, kLoopOuter, kLoopCounter, 0});
+    else slots.push_back(Slot{0, 4, 1, 1, kLoopCounter, 0, opts.const_trip ? 1u : 0u});
     if (opts.multi_exit) {
       // addi t0, t0, 1; addi t1, t1, 3; li x30, N; addi x28, x28, -1;
       // bnez x28, <start>: the exits' targets are the first three, and the
@@ -867,6 +877,8 @@ inline Result run_case_body(Jit& jit, uint64_t seed, unsigned len, std::string* 
   }
   const uint32_t frm = static_cast<uint32_t>(rng() % 5);
   copts.walk_down = opts.loop && rng() % 3 == 0;
+  copts.word_counter = opts.loop && !opts.const_trip && !opts.multi_exit && seed % 3 == 1;
+  copts.outer_cmp = copts.word_counter && seed % 2 == 0;
   std::vector<uint8_t> code = make_stream(rng, len, listing, copts, vt, frm);
   const uint32_t ecall = 0x00000073;
   code.insert(code.end(), reinterpret_cast<const uint8_t*>(&ecall),
@@ -905,6 +917,7 @@ inline Result run_case_body(Jit& jit, uint64_t seed, unsigned len, std::string* 
   if (opts.words) init.x[kLoopCounter] = 1 + rng() % 3;
   if (opts.loop) {
     if (opts.multi_exit) init.x[kLoopOuter] = 1 + rng() % 3;
+    if (copts.outer_cmp) init.x[kLoopOuter] = seed % 5 == 0 ? uint64_t{1} << 32 : 0 - seed % 3;
     init.x[kLoopCounter] = 1 + rng() % 6;
     const uint64_t steps = 64 * (1 + rng() % 8);  // off the end after 1..8 iterations
     init.x[kLoopWalker] = opts.faults && rng() % 2 ? kGuestVaMax - steps : kData + kDataSize - steps;

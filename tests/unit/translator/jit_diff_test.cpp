@@ -48,24 +48,33 @@ TEST(JitDifferential, BaselineX86MatchesInterpreter) {
 }
 
 // Streams jit-diff-fuzz once failed on (the stream generator of this
-// commit: a change to it may move them). A self-loop stream (--mode
-// loops) whose block, with a call_interp in it, is plain: a store indexed
-// off x31 (a wide index, add.uw) after x31's last reader, whose value
-// operand took the pool register holding the base, leaving the access's
-// check without a value ("temp used without a location"; the block ran
-// one instruction at a time). Both x86 flavours.
+// commit: a change to it may move them), self-loop streams (--mode loops)
+// where an insn reads a value that is not among its arguments and had no
+// reader left after it, so that promoting the insn's own arguments took
+// its register ("temp used without a location"; the block ran one
+// instruction at a time): in a plain block (a call_interp in it), a store
+// indexed off x31 (a wide index, add.uw) after x31's last reader; and a
+// side exit that compares 32-bit (plan_narrow) the sum under a sext_w.
+// Both x86 flavours.
 TEST(JitDifferential, FuzzerFindingsStayFixed) {
   std::string err;
   JitHostFeatures none;
   auto jit = Jit::create(&err), base_jit = Jit::create(&err, &none);
   ASSERT_TRUE(jit && base_jit) << err;
-  for (Jit* j : {jit.get(), base_jit.get()}) {
-    diff::CaseOptions o;
-    o.loop = true;
-    o.branches = false;
-    diff::Result r = diff::run_case(*j, 1883779985605518ull, 158, nullptr, o);
-    ASSERT_TRUE(r.ok) << r.what;
-  }
+  struct Finding {
+    uint64_t seed;
+    unsigned len;
+    bool faults;
+  };
+  for (const Finding& f : {Finding{1883779985605518ull, 158, false}, Finding{1883781260641912ull, 152, true}})
+    for (Jit* j : {jit.get(), base_jit.get()}) {
+      diff::CaseOptions o;
+      o.loop = true;
+      o.branches = false;
+      o.faults = f.faults;
+      diff::Result r = diff::run_case(*j, f.seed, f.len, nullptr, o);
+      ASSERT_TRUE(r.ok) << r.what;
+    }
 }
 
 // Blocks of up to 256 instructions: register pressure far beyond the
