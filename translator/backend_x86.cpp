@@ -174,23 +174,31 @@ void Emitter::set_spill(Temp t) {
   error_ = "too many live values in one block";
 }
 
-int Emitter::pinned_target(Temp dst) const {
+int Emitter::pinned_target(Temp dst, int* at) const {
   // The next insn assigns dst to a pinned guest register: compute it there
   // (later readers find it there; if the register is overwritten while dst
   // is still needed, evict() moves dst first).
-  if (idx_ + 1 >= ir_.insns.size()) return -1;
-  const IrInsn& n = ir_.insns[idx_ + 1];
-  if (n.op != IrOp::set_reg || (set_src_[idx_ + 1] != kNoTemp ? set_src_[idx_ + 1] : n.a) != dst) return -1;
+  // (An extension between them that nobody reads is not emitted: a narrow
+  // register's `addw`, whose compare reads the sum: plan_narrow.)
+  size_t k = idx_ + 1;
+  while (k < ir_.insns.size() && ir_.insns[k].op == IrOp::sext_w && ir_.insns[k].a == dst &&
+         last_use_[ir_.insns[k].dst] < 0)
+    ++k;
+  if (k >= ir_.insns.size()) return -1;
+  const IrInsn& n = ir_.insns[k];
+  if (n.op != IrOp::set_reg || (set_src_[k] != kNoTemp ? set_src_[k] : n.a) != dst) return -1;
+  if (at) *at = static_cast<int>(k);
   return pins().host[n.imm] >= 0 ? static_cast<int>(n.imm) : -1;
 }
 
 Gp Emitter::alloc_gp_dst(Temp dst, Temp reuse) {
-  int x = pinned_target(dst);
+  int at = 0;
+  int x = pinned_target(dst, &at);
   if (x >= 0) {
     // Compute straight into the guest register's host register. Values
     // still needed from it are moved away first (it may be lent out).
     evict(LocKind::Gp, pins().host[x]);
-    pin_busy_until_[pins().host[x]] = static_cast<int>(idx_) + 1;  // not lent before its set_reg
+    pin_busy_until_[pins().host[x]] = at;  // not lent before its set_reg
     return pinned_of(x);
   }
   if (reuse != kNoTemp && dying(reuse) && loc_[reuse].kind == LocKind::Gp && owned_reg(loc_[reuse].reg) &&

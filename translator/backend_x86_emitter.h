@@ -223,7 +223,8 @@ class Emitter {
   ArenaArray<int> def_at_;
   void advance_scan(size_t insn);
   Gp pinned_of(int xreg) const;
-  int pinned_target(Temp dst) const;  // guest reg the dst goes to next, if pinned; else -1
+  // The guest reg dst goes to next (its set_reg at *at), if pinned; else -1.
+  int pinned_target(Temp dst, int* at = nullptr) const;
   void emit_leave_plain();
   void embed(const StubBytes& s) { a_.embed(s.b, s.n); }
   void emit_leave0() { embed(stub_templates().leave0); }  // leave with rax = 0
