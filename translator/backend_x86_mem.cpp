@@ -224,6 +224,8 @@ void Emitter::emit_induction_checks() {
       addr = gp_of_id(host);
     } else if (host >= 0 && b.add_xreg < 0) {
       a_.lea(rax, ptr(gp_of_id(host), static_cast<int32_t>(b.low)));
+    } else if (host >= 0 && pins().host[b.add_xreg] >= 0) {
+      a_.lea(rax, ptr(gp_of_id(host), gp_of_id(pins().host[b.add_xreg]), 0, static_cast<int32_t>(b.low)));
     } else {
       if (host >= 0) a_.mov(rax, gp_of_id(host));
       else a_.mov(rax, xreg_mem(b.xreg));
@@ -236,7 +238,12 @@ void Emitter::emit_induction_checks() {
     }
     a_.cmp(addr, state_mem(offsetof(CpuState, mem_limit)));
     a_.jae(preamble_fail_);
-    if (b.stride_xreg >= 0) {  // smin <= stride <= smax, unsigned: stride - smin <= smax - smin
+    // (A stride an earlier base's check already bounded within this range
+    // needs no second check: shell sort's two bases step by the same gap.)
+    bool bounded = false;
+    for (const InductionBase* e = induction_.data(); e != &b; ++e)
+      bounded |= e->stride_xreg == b.stride_xreg && e->smin >= b.smin && e->smax <= b.smax;
+    if (b.stride_xreg >= 0 && !bounded) {  // smin <= stride <= smax, unsigned: stride - smin <= smax - smin
       const int sh = pins().host[b.stride_xreg];
       if (sh >= 0) {
         a_.lea(rax, ptr(gp_of_id(sh), static_cast<int32_t>(-b.smin)));
