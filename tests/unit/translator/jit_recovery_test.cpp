@@ -419,6 +419,56 @@ TEST(JitRecovery, NarrowLoopCounterAtAFault) {
   }
 }
 
+// A word counter compared with an invariant register: the compare is
+// 32-bit (plan_narrow), with the bound checked sign-extended before the
+// loop. Across the sign boundary (0x7fffffff -> 0xffffffff80000000), signed
+// and unsigned, the rounds are the interpreter's; a bound that is no
+// sign-extended word runs the kTbChecked form, as does a counter that is not.
+TEST(JitRecovery, WordCompareAcrossTheSignBoundary) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  std::vector<uint32_t> code = {
+      0x0015051bu,  // loop: addiw a0, a0, 1
+      0x00a5b023u,  // sd a0, 0(a1)
+      0x00858593u,  // addi a1, a1, 8
+      0xfed56ae3u,  // bltu a0, a3, loop (or blt)
+      0x00000073u,  // ecall
+  };
+  struct Case {
+    bool is_signed;
+    uint64_t a0, a3;
+    bool checked;
+  };
+  const Case cases[] = {
+      {false, 0x7ffffffc, 0xffffffff80000005ull, false},  // 9 rounds across the boundary
+      {true, 0x7ffffffc, 0x7fffffff, false},              // 3 rounds
+      {true, 0xfffffffffffffff0ull, 5, false},            // negative up to 5
+      {false, 0x7ffffffc, 0x80000005ull, true},           // not sign-extended: checked form
+      {true, 0x17ffffffcull, 0x7fffffff, true},           // the counter is not either
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(testing::Message() << (c.is_signed ? "blt" : "bltu") << std::hex << " a0 " << c.a0 << " a3 " << c.a3);
+    code[3] = c.is_signed ? 0xfed54ae3u : 0xfed56ae3u;
+    diff::Machine jm(*jit), im(*jit);
+    for (diff::Machine* m : {&jm, &im}) {
+      m->as->poke(diff::kCode, code.data(), code.size() * 4);
+      m->vcpu->state.x[10] = c.a0;
+      m->vcpu->state.x[11] = kData;
+      m->vcpu->state.x[13] = c.a3;
+      m->vcpu->state.pc = diff::kCode;
+    }
+    const Outcome o = run_both(jm, im, 100);
+    EXPECT_EQ(o.exit, ExitReason::Ecall);
+    expect_same(o);
+    std::vector<uint8_t> a(0x400), b(0x400);
+    jm.as->read(kData, a.data(), a.size());
+    im.as->read(kData, b.data(), b.size());
+    EXPECT_EQ(a, b);
+    EXPECT_EQ(jm.cache->lookup(diff::kCode, kTbChecked) != nullptr, c.checked);
+  }
+}
+
 TEST(JitRecovery, NoFaultSameBlock) {
   std::string err;
   auto jit = Jit::create(&err);
