@@ -160,6 +160,7 @@ std::string vm_flags(const Vma& v) {
   if (v.grows_down) f += " gd";
   if (v.locked) f += " lo";
   if (!v.shared && (v.prot & PROT_WRITE)) f += " ac";
+  if (v.sealed) f += " sl";
   return "VmFlags:" + f + " \n";
 }
 
