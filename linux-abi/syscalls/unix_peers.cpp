@@ -1,7 +1,11 @@
 // linux-abi/syscalls/unix_peers.cpp — guest credentials of Unix socket ends
 // (unix_peers.h). Records are keyed by the host socket's cookie (SO_COOKIE,
 // never reused); a socket's peer is found with one NETLINK_SOCK_DIAG query
-// for its peer's inode and one for that inode's cookie. When the table
+// for its peer's inode and one for that inode's cookie; a client whose
+// connection is not accepted yet is found in its listener's queue (one dump
+// of the host's Unix sockets, UDIAG_SHOW_ICONS), an end accepted a moment
+// before its listener's thread recorded it by its listener's address
+// (UDIAG_SHOW_NAME). When the table
 // grows past 4096 records, records of sockets the host no longer has are
 // dropped (one sock_diag dump). Without sock_diag on the host, nothing is
 // found and the callers keep the host's answer.
@@ -19,6 +23,7 @@
 
 #include <cstring>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -105,7 +110,15 @@ void put(std::unordered_map<uint64_t, GuestCred>& t, uint64_t cookie, const Gues
 void unix_record_self(SyscallCtx& ctx, int host_fd) { put(g_ends, cookie_of(host_fd), self_cred(ctx)); }
 
 void unix_record_listener(SyscallCtx& ctx, int host_fd) {
-  put(g_listeners, cookie_of(host_fd), self_cred(ctx));
+  put(g_listeners, cookie_of(host_fd), self_cred(ctx));  // listen() again: the new caller's
+}
+
+void unix_forget_listener(int host_fd) {
+  int listening = 0;
+  socklen_t len = sizeof listening;
+  if (getsockopt(host_fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == 0 && listening) return;
+  std::lock_guard<std::mutex> lock(g_mutex);
+  g_listeners.erase(cookie_of(host_fd));
 }
 
 void unix_record_accepted(int listener_fd, int accepted_fd) {
@@ -120,26 +133,99 @@ void unix_record_accepted(int listener_fd, int accepted_fd) {
   put(g_ends, cookie_of(accepted_fd), c);
 }
 
+namespace {
+
+uint64_t cookie_in(const unix_diag_msg& m) {
+  return uint64_t{m.udiag_cookie[0]} | uint64_t{m.udiag_cookie[1]} << 32;
+}
+
+// Calls fn(type, payload, length) for each attribute of a sock_diag message.
+template <typename Fn>
+void each_attr(nlmsghdr* h, Fn fn) {
+  int len = static_cast<int>(h->nlmsg_len - NLMSG_LENGTH(sizeof(unix_diag_msg)));
+  for (auto* a = reinterpret_cast<rtattr*>(static_cast<char*>(NLMSG_DATA(h)) + sizeof(unix_diag_msg));
+       RTA_OK(a, len); a = RTA_NEXT(a, len))
+    fn(a->rta_type, RTA_DATA(a), RTA_PAYLOAD(a));
+}
+
+// The cookie of the listening socket whose accept queue holds a connection
+// from the client socket with inode `client` (not accepted yet), or 0: one
+// dump of the host's listening Unix sockets with their queues (the queue
+// lists its connections' client inodes).
+uint64_t listener_of_queued(uint32_t client) {
+  constexpr uint32_t kListen = 10;  // TCP_LISTEN
+  uint64_t found = 0;
+  diag(0, UDIAG_SHOW_ICONS, true, [&](const unix_diag_msg& m, nlmsghdr* h) {
+    if (m.udiag_state != kListen || found) return;
+    each_attr(h, [&](int type, const void* data, size_t n) {
+      if (type != UNIX_DIAG_ICONS) return;
+      const auto* inos = static_cast<const uint32_t*>(data);
+      for (size_t i = 0; i < n / sizeof(uint32_t); ++i)
+        if (inos[i] == client) found = cookie_in(m);
+    });
+  });
+  return found;
+}
+
+// The cookie of the listening socket bound to the address of the socket
+// with inode `accepted`, or 0 (one dump with the sockets' addresses).
+uint64_t listener_by_name(uint32_t accepted) {
+  constexpr uint32_t kListen = 10;  // TCP_LISTEN
+  std::string want;
+  std::unordered_map<std::string, uint64_t> listeners;
+  diag(0, UDIAG_SHOW_NAME, true, [&](const unix_diag_msg& m, nlmsghdr* h) {
+    each_attr(h, [&](int type, const void* data, size_t n) {
+      if (type != UNIX_DIAG_NAME || !n) return;
+      std::string name(static_cast<const char*>(data), n);
+      if (m.udiag_ino == accepted) want = name;
+      if (m.udiag_state == kListen) listeners[name] = cookie_in(m);
+    });
+  });
+  auto it = listeners.find(want);
+  return want.empty() || it == listeners.end() ? 0 : it->second;
+}
+
+bool lookup(const std::unordered_map<uint64_t, GuestCred>& t, uint64_t cookie, GuestCred* out) {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  auto it = t.find(cookie);
+  if (!cookie || it == t.end()) return false;
+  *out = it->second;
+  return true;
+}
+
+}  // namespace
+
 bool unix_peer(int host_fd, GuestCred* out) {
   struct stat st;
   if (fstat(host_fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return false;
-  uint32_t peer = 0;
-  diag(static_cast<uint32_t>(st.st_ino), UDIAG_SHOW_PEER, false, [&](const unix_diag_msg&, nlmsghdr* h) {
-    int len = static_cast<int>(h->nlmsg_len - NLMSG_LENGTH(sizeof(unix_diag_msg)));
-    for (auto* a = reinterpret_cast<rtattr*>(static_cast<char*>(NLMSG_DATA(h)) + sizeof(unix_diag_msg));
-         RTA_OK(a, len); a = RTA_NEXT(a, len))
-      if (a->rta_type == UNIX_DIAG_PEER) memcpy(&peer, RTA_DATA(a), sizeof peer);
-  });
-  if (!peer) return false;
-  uint64_t cookie = 0;
-  diag(peer, 0, false, [&](const unix_diag_msg& m, nlmsghdr*) {
-    cookie = uint64_t{m.udiag_cookie[0]} | uint64_t{m.udiag_cookie[1]} << 32;
-  });
-  std::lock_guard<std::mutex> lock(g_mutex);
-  auto it = g_ends.find(cookie);
-  if (!cookie || it == g_ends.end()) return false;
-  *out = it->second;
-  return true;
+  // Twice at most: a connection accepted between the two looks of the
+  // first round is found in the second.
+  for (int round = 0; round < 2; ++round) {
+    uint32_t peer = 0;
+    diag(static_cast<uint32_t>(st.st_ino), UDIAG_SHOW_PEER, false, [&](const unix_diag_msg&, nlmsghdr* h) {
+      each_attr(h, [&](int type, const void* data, size_t) {
+        if (type == UNIX_DIAG_PEER) memcpy(&peer, data, sizeof peer);
+      });
+    });
+    if (!peer) {
+      // A listener: Linux gives it its own credentials of listen(). A client
+      // connected but not accepted yet (its peer has no inode before accept):
+      // the listener's, found by the client's inode in the listener's queue.
+      if (lookup(g_listeners, cookie_of(host_fd), out) ||
+          lookup(g_listeners, listener_of_queued(static_cast<uint32_t>(st.st_ino)), out))
+        return true;
+      continue;
+    }
+    uint64_t cookie = 0;
+    diag(peer, 0, false, [&](const unix_diag_msg& m, nlmsghdr*) { cookie = cookie_in(m); });
+    if (lookup(g_ends, cookie, out)) return true;
+    // Accepted a moment ago, before its listener's thread recorded it: the
+    // accepted socket has its listener's address, and so its credentials.
+    if (!cookie || !lookup(g_listeners, listener_by_name(peer), out)) return false;
+    put(g_ends, cookie, *out);
+    return true;
+  }
+  return false;
 }
 
 }  // namespace hart::linux

@@ -24,6 +24,8 @@ struct GuestCred {
 void unix_record_self(SyscallCtx& ctx, int host_fd);
 // listen(): the credentials an accepted socket of host_fd will carry.
 void unix_record_listener(SyscallCtx& ctx, int host_fd);
+// listen() failed: host_fd is no listener (unless it listened before).
+void unix_forget_listener(int host_fd);
 // accept(): the new socket carries its listener's.
 void unix_record_accepted(int listener_fd, int accepted_fd);
 // The guest at the other end of host socket fd, if hart recorded it.
