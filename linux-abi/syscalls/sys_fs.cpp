@@ -35,6 +35,7 @@
 #include "linux-abi/process/file_locks.h"
 #include "linux-abi/riscv64_abi.h"
 #include "linux-abi/syscalls/sys_util.h"
+#include "linux-abi/vfs/proc_modify.h"
 #include "linux-abi/syscalls/safe_syscall.h"
 #include "linux-abi/process/signals.h"
 #include "linux-abi/syscalls/sys_poll.h"
@@ -671,11 +672,23 @@ int64_t sys_fchdir(SyscallCtx& ctx) {
   return 0;
 }
 
+namespace {
+// resolve_at's result r for a call that would change what at names: the
+// answer Linux gives inside /proc (proc_modify.h), r's error, EACCES for
+// another emulated entry (/dev in a root), or 1 to go on.
+int changing(SyscallCtx& ctx, int r, const AtPath& at, ProcChange op) {
+  if (r < 0 && r != -ENOENT) return r;
+  int e = proc_change_errno(ctx, at, op);
+  if (e != 1) return e;
+  if (r < 0) return r;
+  return at.host_only && op != ProcChange::Chmod ? -EACCES : 1;
+}
+}  // namespace
+
 int64_t sys_mkdirat(SyscallCtx& ctx) {
   AtPath at;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
-  if (r < 0) return r;
-  if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
+  if (int e = changing(ctx, r, at, ProcChange::Mkdir); e != 1) return e;
   mode_t mode = create_mode(ctx.proc, ctx.a[2]);
   return mkdirat(at.dirfd, at.path.c_str(), mode) == 0 ? 0 : -errno;
 }
@@ -685,17 +698,23 @@ int64_t sys_unlinkat(SyscallCtx& ctx) {
   if (flags & ~AT_REMOVEDIR) return -EINVAL;
   AtPath at;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
-  if (r < 0) return r;
-  if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
+  ProcChange op = flags & AT_REMOVEDIR ? ProcChange::Rmdir : ProcChange::Unlink;
+  if (int e = changing(ctx, r, at, op); e != 1) return e;
   return unlinkat(at.dirfd, at.path.c_str(), flags) == 0 ? 0 : -errno;
 }
 
 int64_t sys_renameat2(SyscallCtx& ctx) {
+  unsigned flags = static_cast<unsigned>(ctx.a[4]);
+  constexpr unsigned kNoReplace = 1, kExchange = 2, kWhiteout = 4;
+  if (flags & ~(kNoReplace | kExchange | kWhiteout)) return -EINVAL;
+  if ((flags & (kNoReplace | kWhiteout)) && (flags & kExchange)) return -EINVAL;
   AtPath from, to;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &from, false, false);
-  if (r < 0) return r;
-  r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[2]), ctx.a[3], &to, false, false);
-  if (r < 0) return r;
+  if (r < 0 && r != -ENOENT) return r;
+  int r2 = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[2]), ctx.a[3], &to, false, false);
+  if (r2 < 0 && r2 != -ENOENT) return r2;
+  if (int e = proc_move_errno(ctx, from, to, false); e != 1) return e;
+  if (r < 0 || r2 < 0) return r < 0 ? r : r2;
   if (from.host_only || to.host_only) return -EACCES;
   return syscall(SYS_renameat2, from.dirfd, from.path.c_str(), to.dirfd, to.path.c_str(),
                  static_cast<unsigned>(ctx.a[4])) == 0
@@ -709,8 +728,7 @@ int64_t sys_symlinkat(SyscallCtx& ctx) {
   if (r < 0) return r;
   AtPath at;
   r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[1]), ctx.a[2], &at, false, false);
-  if (r < 0) return r;
-  if (at.host_only) return -EACCES;
+  if (int e = changing(ctx, r, at, ProcChange::Symlink); e != 1) return e;
   return symlinkat(target.c_str(), at.dirfd, at.path.c_str()) == 0 ? 0 : -errno;
 }
 
@@ -719,9 +737,11 @@ int64_t sys_linkat(SyscallCtx& ctx) {
   AtPath from, to;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &from, flags & AT_EMPTY_PATH,
                      (flags & AT_SYMLINK_FOLLOW) != 0);
-  if (r < 0) return r;
-  r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[2]), ctx.a[3], &to, false, false);
-  if (r < 0) return r;
+  if (r < 0 && r != -ENOENT) return r;
+  int r2 = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[2]), ctx.a[3], &to, false, false);
+  if (r2 < 0 && r2 != -ENOENT) return r2;
+  if (int e = proc_move_errno(ctx, from, to, true); e != 1) return e;
+  if (r < 0 || r2 < 0) return r < 0 ? r : r2;
   if (from.host_only || to.host_only) return -EACCES;
   return linkat(from.dirfd, from.path.c_str(), to.dirfd, to.path.c_str(), flags) == 0 ? 0 : -errno;
 }
@@ -738,8 +758,8 @@ int64_t sys_fchmod(SyscallCtx& ctx) {
 int64_t sys_fchmodat(SyscallCtx& ctx) {
   AtPath at;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at);
-  if (r < 0) return r;
-  if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
+  if (int e = changing(ctx, r, at, ProcChange::Chmod); e != 1) return e;
+  if (at.host_only) return -EACCES;  // an emulated /dev entry
   return fchmodat(at.dirfd, at.path.c_str(), static_cast<mode_t>(ctx.a[2]), 0) == 0 ? 0 : -errno;
 }
 
@@ -753,8 +773,8 @@ int64_t sys_fchmodat2(SyscallCtx& ctx) {
   AtPath at;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH,
                      !(flags & AT_SYMLINK_NOFOLLOW));
-  if (r < 0) return r;
-  if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
+  if (int e = changing(ctx, r, at, ProcChange::Chmod); e != 1) return e;
+  if (at.host_only) return -EACCES;  // an emulated /dev entry
   mode_t mode = static_cast<mode_t>(ctx.a[2]);
   int hflags = flags & AT_SYMLINK_NOFOLLOW;
   if (at.path.empty()) hflags |= AT_EMPTY_PATH;
