@@ -74,6 +74,35 @@ int64_t restartable(int64_t r) { return r == -EINTR ? kERESTARTSYS : r; }
 constexpr int kSoPeerPidfd = 77;
 constexpr int kScmPidfd = 4;
 
+// SO_PEERGROUPS: the supplementary groups of the guest at the other end
+// (the host would give hartd's): ENODATA without peer credentials, ERANGE
+// with the length needed written back when optlen is too small. A peer hart
+// does not know (no sock_diag) is named as SO_PEERCRED names it: the caller.
+int64_t peer_groups(SyscallCtx& ctx, int hfd, int32_t optlen) {
+  socklen_t probe = 0;
+  if (getsockopt(hfd, SOL_SOCKET, SO_PEERGROUPS, nullptr, &probe) != 0 && errno != ERANGE)
+    return -errno;
+  ucred host{};
+  socklen_t len = sizeof host;
+  getsockopt(hfd, SOL_SOCKET, SO_PEERCRED, &host, &len);
+  GuestCred peer;
+  std::vector<uint32_t> groups;
+  if (unix_peer(hfd, &peer)) {
+    groups = std::move(peer.groups);
+  } else if (host.pid == getpid()) {
+    groups = Process::thread_of(ctx.vcpu).cred.groups;
+  } else {  // a host process outside hart: what the host knows of it
+    groups.resize(probe / sizeof(uint32_t));
+    socklen_t n = probe;
+    if (getsockopt(hfd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &n) != 0) return -errno;
+    groups.resize(n / sizeof(uint32_t));
+  }
+  int32_t need = static_cast<int32_t>(groups.size() * sizeof(uint32_t));
+  if (optlen < need) return ctx.proc.as().write(ctx.a[4], &need, 4) ? -ERANGE : -EFAULT;
+  if (need && !ctx.proc.as().write(ctx.a[3], groups.data(), need)) return -EFAULT;
+  return ctx.proc.as().write(ctx.a[4], &need, 4) ? 0 : -EFAULT;
+}
+
 // A new guest pidfd of the guest at the other end of Unix socket hfd:
 // -ENODATA where Linux has no peer pid (not connected, not a Unix socket) or
 // the peer is no guest this process can see; -ESRCH once it is gone.
@@ -693,6 +722,7 @@ int64_t sys_getsockopt(SyscallCtx& ctx) {
     }
     return 0;
   }
+  if (level == SOL_SOCKET && name == SO_PEERGROUPS) return peer_groups(ctx, fd, optlen);
   std::vector<uint8_t> buf(std::min<int32_t>(optlen, 1 << 16) + 1);
   socklen_t len = static_cast<socklen_t>(std::min<int32_t>(optlen, 1 << 16));
   if (getsockopt(fd, level, name, buf.data(), &len) != 0) return -errno;

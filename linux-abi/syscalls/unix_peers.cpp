@@ -46,7 +46,7 @@ uint64_t cookie_of(int fd) {
 
 GuestCred self_cred(SyscallCtx& ctx) {
   const Credentials& c = Process::thread_of(ctx.vcpu).cred;
-  return GuestCred{ctx.proc.pid(), c.euid, c.egid};
+  return GuestCred{ctx.proc.pid(), c.euid, c.egid, c.groups};
 }
 
 // One sock_diag request for AF_UNIX sockets; calls fn for each message.

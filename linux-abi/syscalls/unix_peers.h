@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "linux-abi/syscalls/syscall_table.h"
 
@@ -17,6 +18,7 @@ namespace hart::linux {
 struct GuestCred {
   int pid = 0;
   uint32_t uid = 0, gid = 0;
+  std::vector<uint32_t> groups;  // supplementary groups (SO_PEERGROUPS)
 };
 
 // The calling guest (pid, effective uid and gid) becomes the credentials of

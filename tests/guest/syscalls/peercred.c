@@ -6,11 +6,13 @@
 // user nobody: the accepted socket then names nobody), of an unconnected
 // socket (pid 0, the overflow ids); SO_PEERPIDFD (Linux 6.5+) of those
 // (ENODATA without a peer; a pidfd whose fdinfo names the peer, never the
-// emulator) and SCM_PIDFD with SO_PASSPIDFD. Run with --host-release (a
+// emulator), SO_PEERGROUPS (ENODATA without a peer, ERANGE and the length
+// for a short buffer, the peer's groups) and SCM_PIDFD with SO_PASSPIDFD. Run with --host-release (a
 // kernel older than 6.5 is reported and nothing is called).
 #include "sc.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <stddef.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -50,6 +52,25 @@ static struct ucred peer(int s) {
   return uc;
 }
 
+// SO_PEERGROUPS equals this process's groups: "yes"/"no", or the errno;
+// with optlen 0 first (ERANGE and the length needed when there are groups).
+static void show_groups(const char* label, int s) {
+  gid_t mine[256], got[256];
+  int n = getgroups(256, mine);
+  socklen_t len = 0;
+  int r = getsockopt(s, SOL_SOCKET, SO_PEERGROUPS, got, &len);
+  const char* first = r == 0 ? "ok" : sc_errname(errno);
+  if (r != 0 && errno != ERANGE) {
+    SAY("%s: %s", label, first);
+    return;
+  }
+  int need_ok = len == n * sizeof(gid_t);
+  len = sizeof got;
+  r = getsockopt(s, SOL_SOCKET, SO_PEERGROUPS, got, &len);
+  SAY("%s: empty buffer %s, length %d, ours %s", label, first, need_ok,
+      r != 0 ? sc_errname(errno) : len == n * sizeof(gid_t) && !memcmp(got, mine, len) ? "yes" : "no");
+}
+
 // SO_PEERPIDFD: the pid its pidfd names, or -errno.
 static int peer_pidfd(int s) {
   int fd = -1;
@@ -74,6 +95,9 @@ static int connected(void) {
 
 int main(void) {
   if (sc_kernel_before(6, 5)) return 0;
+  // Some supplementary groups for SO_PEERGROUPS to carry (as root).
+  gid_t some[2] = {1234, 5678};
+  if (geteuid() == 0) setgroups(2, some);
   pid_t me = getpid();
   int n0 = snprintf(addr.sun_path + 1, sizeof addr.sun_path - 1, "hart-peercred-%d-%ld", me, (long)&addr);
   addr_len = offsetof(struct sockaddr_un, sun_path) + 1 + n0;
@@ -83,6 +107,7 @@ int main(void) {
   struct ucred u = peer(ls);
   SAY("unconnected: pid %d uid %d gid %d", u.pid, (int)u.uid, (int)u.gid);
   show_pidfd("unconnected pidfd", ls, 0);
+  show_groups("unconnected groups", ls);
 
   listen(ls, 8);
   u = peer(ls);
@@ -157,6 +182,8 @@ int main(void) {
   u = peer(sv[0]);
   BOOL("socketpair: the creator", u.pid == me && u.uid == geteuid());
   show_pidfd("socketpair pidfd", sv[1], me);
+  show_groups("socketpair groups", sv[1]);
+  show_groups("client before accept groups", connected());
 
   // A peer that went away: its end is gone, the connection stays.
   int c3 = connected();
