@@ -150,6 +150,13 @@ int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out, bool 
   return 0;
 }
 
+bool names_link(const std::string& g) {
+  if (g.empty() || g.back() == '/') return false;
+  size_t s = g.rfind('/');
+  std::string last = s == std::string::npos ? g : g.substr(s + 1);
+  return last != "." && last != "..";
+}
+
 namespace {
 
 // Host fd for guest fd a, with a reference held in keep; -EBADF if none.
@@ -158,14 +165,6 @@ int host_fd(SyscallCtx& ctx, uint64_t a, std::shared_ptr<HostFd>* keep) {
   return *keep ? (*keep)->fd() : -EBADF;
 }
 
-// Does the guest path name its last component itself (not "x/", "x/.",
-// "x/..")? Only then is an emulated symlink seen as a link.
-bool names_link(const std::string& g) {
-  if (g.empty() || g.back() == '/') return false;
-  size_t s = g.rfind('/');
-  std::string last = s == std::string::npos ? g : g.substr(s + 1);
-  return last != "." && last != "..";
-}
 
 // A blocking read/write interrupted by a signal: -ERESTARTSYS, so it
 // restarts after an SA_RESTART handler (or when no handler runs) and

@@ -65,15 +65,6 @@ Found look(Process& p, const std::string& norm, bool names_itself) {
   return f;
 }
 
-// Whether the guest path names its last component itself (no trailing "/",
-// ".", ".."), so an emulated symlink there is the link, not its target.
-bool names_itself(const std::string& g) {
-  if (g.empty() || g.back() == '/') return false;
-  size_t s = g.rfind('/');
-  std::string last = s == std::string::npos ? g : g.substr(s + 1);
-  return last != "." && last != "..";
-}
-
 // A name that must be new (mkdir, mknod, symlink, link's target): procfs's
 // lookup of a missing name fails (ENOENT) where other file systems give a
 // name to create, so it is EEXIST if there, ENOTDIR under a non-directory,
@@ -119,7 +110,7 @@ int refused(SyscallCtx& ctx, const std::string& norm) {
 int proc_change_errno(SyscallCtx& ctx, const AtPath& at, ProcChange op) {
   std::string norm = proc_path(ctx.proc, at);
   if (norm.empty()) return 1;
-  Found f = look(ctx.proc, norm, names_itself(at.guest));
+  Found f = look(ctx.proc, norm, names_link(at.guest));
   switch (op) {
     case ProcChange::Mkdir:
     case ProcChange::Mknod:
