@@ -111,8 +111,15 @@ int resolve_empty(Process& p, int64_t dirfd, AtPath* out) {
 // fstatat and statx since Linux 6.11 (getname_maybe_null): a NULL path
 // with AT_EMPTY_PATH is the empty one.
 int resolve_stat_at(Process& p, int64_t dirfd, uint64_t path_addr, int flags, AtPath* out) {
-  if (path_addr == 0 && (flags & AT_EMPTY_PATH)) return resolve_empty(p, dirfd, out);
-  return resolve_at(p, dirfd, path_addr, out, flags & AT_EMPTY_PATH, !(flags & AT_SYMLINK_NOFOLLOW));
+  int r = path_addr == 0 && (flags & AT_EMPTY_PATH)
+              ? resolve_empty(p, dirfd, out)
+              : resolve_at(p, dirfd, path_addr, out, flags & AT_EMPTY_PATH, !(flags & AT_SYMLINK_NOFOLLOW));
+  if (r == 0 && out->guest.empty() && out->keep && !out->keep->stand_in.empty() &&
+      access(out->keep->stand_in.c_str(), F_OK) == 0) {
+    out->dirfd = AT_FDCWD;  // a generated /proc file: its stand-in, as sys_fstat
+    out->path = out->keep->stand_in;
+  }
+  return r;
 }
 }  // namespace
 
@@ -375,6 +382,7 @@ int64_t open_resolved(SyscallCtx& ctx, AtPath& at, int64_t flags, bool* reroute)
     std::shared_ptr<HostFd> f;
     int r = at.open_emu(flags, &f);
     if (r < 0) return r;
+    if (at.path.rfind("/proc/", 0) == 0) f->stand_in = at.path;
     return ctx.proc.fds().install(std::move(f), cloexec);
   }
   bool emulated = false;
@@ -405,12 +413,20 @@ int64_t open_resolved(SyscallCtx& ctx, AtPath& at, int64_t flags, bool* reroute)
     *reroute = true;
     return -ENOENT;
   }
+  if (emulated && at.path.rfind("/proc/", 0) == 0 && is_generated_proc_file(hfd)) {
+    auto f = std::make_shared<HostFd>(hfd);
+    f->stand_in = at.path;
+    return ctx.proc.fds().install(std::move(f), cloexec);
+  }
   return ctx.proc.fds().install_host(hfd, cloexec);
 }
 
 int64_t sys_openat(SyscallCtx& ctx) {
   AtPath at;
   int64_t flags = static_cast<int32_t>(ctx.a[2]);
+  // Linux 6.4+ (build_open_flags), before the lookup: also for the
+  // emulated directories, which the host never sees.
+  if ((flags & (O_DIRECTORY | O_CREAT)) == (O_DIRECTORY | O_CREAT)) return -EINVAL;
   bool follow = !(flags & O_NOFOLLOW);
   int r = resolve_at(ctx.proc, static_cast<int64_t>(static_cast<int32_t>(ctx.a[0])), ctx.a[1], &at,
                      false, !ctx.proc.root());
@@ -461,7 +477,10 @@ int64_t sys_fstat(SyscallCtx& ctx) {
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
   struct stat st;
-  if (fstat(fd, &st) != 0) return -errno;
+  // A generated /proc file's stand-in (gone with its host fd, for fdinfo/N:
+  // the memfd's own then).
+  if ((keep->stand_in.empty() || stat(keep->stand_in.c_str(), &st) != 0) && fstat(fd, &st) != 0)
+    return -errno;
   GuestStat g = to_guest_stat(st);
   return ctx.proc.as().write(ctx.a[1], &g, sizeof g) ? 0 : -EFAULT;
 }
@@ -566,7 +585,8 @@ int64_t sys_fstatfs(SyscallCtx& ctx) {
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
   struct statfs sf;
-  if (fstatfs(fd, &sf) != 0) return -errno;
+  if ((keep->stand_in.empty() || statfs(keep->stand_in.c_str(), &sf) != 0) && fstatfs(fd, &sf) != 0)
+    return -errno;
   return ctx.proc.as().write(ctx.a[1], &sf, sizeof sf) ? 0 : -EFAULT;
 }
 

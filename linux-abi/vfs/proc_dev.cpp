@@ -700,6 +700,14 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
 
 }  // namespace
 
+bool is_generated_proc_file(int host_fd) {
+  char buf[64];
+  std::string link = "/proc/self/fd/" + std::to_string(host_fd);
+  ssize_t n = readlink(link.c_str(), buf, sizeof buf);
+  static const char kName[] = "/memfd:hart-proc (deleted)";
+  return n == sizeof kName - 1 && memcmp(buf, kName, n) == 0;
+}
+
 std::string guest_link_of(const Process& p, int host_fd) {
   std::string g = guest_path_of_fd(p, host_fd);
   if (!g.empty()) return g;

@@ -4,7 +4,9 @@
 // present (the zero page, not exclusive), an untouched one is not; a
 // written shared anonymous page is present and a file/shared page; a page
 // outside every mapping is 0; reads at an offset or of a length that is not
-// a multiple of 8 are EINVAL; past the end of user space 0 bytes. Frame
+// a multiple of 8 are EINVAL; past the end of user space 0 bytes; fstat,
+// fstatat(AT_EMPTY_PATH) and fstatfs of it and of /proc/self/status show
+// procfs files, as stat of their paths does. Frame
 // numbers are 0 for a reader without CAP_SYS_ADMIN (checked when not root:
 // the .unprivileged run). Soft-dirty (bit 55) is not looked at.
 #include "sc.h"
@@ -12,6 +14,8 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 
 #define PG 4096UL
 
@@ -66,6 +70,21 @@ int main(void) {
   ERR("odd length", pread(pm, four, 7, (uintptr_t)m / PG * 8));
   VAL("past user space", pread(pm, four, 8, (1ULL << 47) / PG * 8));
   ERR("write", pwrite(pm, four, 8, (uintptr_t)m / PG * 8));
+  // An open /proc file is a procfs file to fstat and fstatfs, as its path is.
+  int status = open("/proc/self/status", O_RDONLY);
+  const int fds[] = {pm, status};
+  for (int i = 0; i < 2; ++i) {
+    struct stat st, by_path;
+    struct statfs sf;
+    fstat(fds[i], &st);
+    stat(i ? "/proc/self/status" : "/proc/self/pagemap", &by_path);
+    fstatfs(fds[i], &sf);
+    struct stat at;
+    fstatat(fds[i], "", &at, AT_EMPTY_PATH);
+    SAY("%s: fstat mode %o size %ld, as stat %d, fstatat %d, procfs %d", i ? "status" : "pagemap",
+        st.st_mode, (long)st.st_size, st.st_mode == by_path.st_mode, at.st_mode == st.st_mode,
+        sf.f_type == 0x9fa0);
+  }
   pfns();
   return 0;
 }

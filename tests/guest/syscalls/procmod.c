@@ -19,6 +19,9 @@ int main(void) {
   char fdpath[64];
   snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
 
+  ERR("open O_CREAT|O_DIRECTORY", open("/proc/self", O_RDONLY | O_DIRECTORY | O_CREAT, 0644));
+  ERR("open O_CREAT new name", open("/proc/self/newfile", O_RDWR | O_CREAT, 0644));
+  ERR("open O_CREAT|O_EXCL existing", open("/proc/self/status", O_RDWR | O_CREAT | O_EXCL, 0644));
   ERR("mkdir in pid dir", mkdir("/proc/self/x", 0755));
   ERR("mkdir in /proc", mkdir("/proc/x", 0755));
   ERR("mkdir existing", mkdir("/proc/self", 0755));
