@@ -375,20 +375,41 @@ void set_file(AtPath* out, const std::string& stat_path,
   out->open_emulated = std::move(open);
 }
 
-// A generated file as the guest opened it: a read-only descriptor of a
-// memfd holding the text (so write and ftruncate fail as on Linux, and
-// F_GETFL shows the guest's flags), with its O_NONBLOCK and O_APPEND.
+// A generated file opened for writing, which only CAP_DAC_OVERRIDE may do
+// (Linux's files here are 0444 or 0400): reads give the text, writes
+// EINVAL (procfs has no write for them), ftruncate and O_TRUNC succeed
+// without effect, as on Linux.
+struct TextFile : EmuFile {
+  std::string text;
+  int64_t pread(uint8_t* buf, uint64_t len, uint64_t off) override { return read_text(text, buf, len, off); }
+  int64_t pwrite(const uint8_t*, uint64_t, uint64_t) override { return -EINVAL; }
+};
+
+// A generated file as the guest opened it: read-only, a descriptor of a
+// memfd holding the text (so write fails as on Linux, and F_GETFL shows the
+// guest's flags), with its O_NONBLOCK and O_APPEND; for writing, a TextFile.
 void set_text(AtPath* out, const std::string& stat_path, std::function<std::string()> gen) {
-  set_file(out, stat_path, [gen](const Vcpu&, int64_t flags) {
-    if ((flags & O_ACCMODE) != O_RDONLY) return -EACCES;
+  out->dirfd = AT_FDCWD;
+  out->path = stat_path;
+  out->host_only = true;
+  out->open_emu = [gen](int64_t flags, std::shared_ptr<HostFd>* file) {
+    if ((flags & O_ACCMODE) != O_RDONLY) {
+      Thread* me = current_thread();
+      if (!me || !me->cred.capable(kCapDacOverride)) return -EACCES;
+      auto f = std::make_shared<TextFile>();
+      f->text = gen();
+      return open_emu_file(std::move(f), flags, file);
+    }
     int fd = memfd_with(gen());
     if (fd < 0) return fd;
     std::string self = "/proc/self/fd/" + std::to_string(fd);
     int ro = open(self.c_str(), O_RDONLY | O_CLOEXEC | static_cast<int>(flags & (O_NONBLOCK | O_APPEND)));
     int e = errno;
     close(fd);
-    return ro < 0 ? -e : ro;
-  });
+    if (ro < 0) return -e;
+    *file = std::make_shared<HostFd>(ro);
+    return 0;
+  };
 }
 
 void set_host(AtPath* out, const std::string& host) {

@@ -4,9 +4,10 @@
 // directories being 0555): mkdir, mknod, symlink, unlink, rmdir, rename and
 // link inside /proc, rename and link between /proc and another file system
 // (EXDEV), chmod of /proc files (EPERM for everyone), while chmod through
-// /proc/self/fd/N changes the file behind it. Only calls that fail on Linux
-// are made (never chmod of top-level /proc files, chown, truncate or utimes,
-// which root may do there).
+// /proc/self/fd/N changes the file behind it; opening a generated file for
+// writing (root only; its writes are EINVAL). Only calls that fail on Linux
+// are made, and opening the own status file (never chmod of top-level /proc
+// files, chown, truncate or utimes, which root may do there).
 #include "sc.h"
 
 #include <fcntl.h>
@@ -75,5 +76,25 @@ int main(void) {
   ERR("mkdirat relative", mkdirat(dir, "x", 0755));
   ERR("unlinkat relative", unlinkat(dir, "status", 0));
   if (geteuid() == 0) ERR("link inside", link("/proc/self/status", "/proc/self/x"));
+
+  // Opening a generated file for writing: root may (CAP_DAC_OVERRIDE), and
+  // its writes fail (procfs has no write for it); others get EACCES. (Only
+  // the process's own status, which nothing can change.)
+  int w = open("/proc/self/status", O_WRONLY);
+  OK("open status for writing", w);
+  if (w >= 0) {
+    ERR("write it", write(w, "x", 1));
+    ERR("read it", read(w, fdpath, 1));
+    close(w);
+  }
+  int rw = open("/proc/self/status", O_RDWR);
+  OK("open status read-write", rw);
+  if (rw >= 0) {
+    char head[6] = {0};
+    VAL("read it", read(rw, head, 5));
+    SAY("starts %s", head);
+    ERR("write it", write(rw, "x", 1));
+    close(rw);
+  }
   return 0;
 }
