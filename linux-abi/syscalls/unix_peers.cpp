@@ -5,7 +5,8 @@
 // connection is not accepted yet is found in its listener's queue (one dump
 // of the host's Unix sockets, UDIAG_SHOW_ICONS), an end accepted a moment
 // before its listener's thread recorded it by its listener's address
-// (UDIAG_SHOW_NAME). When the table
+// (UDIAG_SHOW_NAME). What a stream end was found connected to is kept, so
+// it is still named once that peer has closed (if asked before). When the table
 // grows past 4096 records, records of sockets the host no longer has are
 // dropped (one sock_diag dump). Without sock_diag on the host, nothing is
 // found and the callers keep the host's answer.
@@ -36,6 +37,9 @@ namespace {
 std::mutex g_mutex;
 std::unordered_map<uint64_t, GuestCred> g_ends;       // cookie -> this end's guest
 std::unordered_map<uint64_t, GuestCred> g_listeners;  // cookie -> listener's guest at listen()
+// cookie -> the guest found at its other end, kept for when that end is
+// gone (Linux keeps a socket's peer credentials after the peer closes).
+std::unordered_map<uint64_t, GuestCred> g_peers;
 
 uint64_t cookie_of(int fd) {
   uint64_t c = 0;
@@ -94,14 +98,14 @@ void sweep_locked() {
     alive.insert(uint64_t{m.udiag_cookie[0]} | uint64_t{m.udiag_cookie[1]} << 32);
   });
   if (alive.empty()) return;
-  for (auto* t : {&g_ends, &g_listeners})
+  for (auto* t : {&g_ends, &g_listeners, &g_peers})
     for (auto it = t->begin(); it != t->end();) it = alive.count(it->first) ? std::next(it) : t->erase(it);
 }
 
 void put(std::unordered_map<uint64_t, GuestCred>& t, uint64_t cookie, const GuestCred& c) {
   if (!cookie) return;
   std::lock_guard<std::mutex> lock(g_mutex);
-  if (g_ends.size() + g_listeners.size() >= 4096) sweep_locked();
+  if (g_ends.size() + g_listeners.size() + g_peers.size() >= 4096) sweep_locked();
   t[cookie] = c;
 }
 
@@ -195,9 +199,10 @@ bool lookup(const std::unordered_map<uint64_t, GuestCred>& t, uint64_t cookie, G
 
 }  // namespace
 
-bool unix_peer(int host_fd, GuestCred* out) {
-  struct stat st;
-  if (fstat(host_fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return false;
+
+namespace {
+// unix_peer's lookups: the guest at the other end of host_fd (st its stat).
+bool find_peer(int host_fd, const struct stat& st, GuestCred* out) {
   // Twice at most: a connection accepted between the two looks of the
   // first round is found in the second.
   for (int round = 0; round < 2; ++round) {
@@ -227,5 +232,19 @@ bool unix_peer(int host_fd, GuestCred* out) {
   }
   return false;
 }
+}  // namespace
 
+bool unix_peer(int host_fd, GuestCred* out) {
+  struct stat st;
+  if (fstat(host_fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return false;
+  // Kept for connection-oriented ends only: a datagram socket may connect
+  // elsewhere, and its credentials are its socketpair's or none.
+  int type = 0;
+  socklen_t len = sizeof type;
+  bool stream = getsockopt(host_fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type != SOCK_DGRAM;
+  uint64_t own = stream ? cookie_of(host_fd) : 0;
+  if (!find_peer(host_fd, st, out)) return own && lookup(g_peers, own, out);  // the peer closed
+  if (own) put(g_peers, own, *out);
+  return true;
+}
 }  // namespace hart::linux

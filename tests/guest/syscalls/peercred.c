@@ -4,7 +4,8 @@
 // client connected but not accepted (the listener's credentials of
 // listen(), in this process and in a child, which as root first became
 // user nobody: the accepted socket then names nobody), of an unconnected
-// socket (pid 0, the overflow ids); SO_PEERPIDFD (Linux 6.5+) of those
+// socket (pid 0, the overflow ids), of a connection whose peer process has
+// exited since the server asked (still that process); SO_PEERPIDFD (Linux 6.5+) of those
 // (ENODATA without a peer; a pidfd whose fdinfo names the peer, never the
 // emulator), SO_PEERGROUPS (ENODATA without a peer, ERANGE and the length
 // for a short buffer, the peer's groups) and SCM_PIDFD with SO_PASSPIDFD. Run with --host-release (a
@@ -183,7 +184,10 @@ int main(void) {
   BOOL("socketpair: the creator", u.pid == me && u.uid == geteuid());
   show_pidfd("socketpair pidfd", sv[1], me);
   show_groups("socketpair groups", sv[1]);
-  show_groups("client before accept groups", connected());
+  int cg = connected();
+  show_groups("client before accept groups", cg);
+  close(accept(ls, NULL, NULL));
+  close(cg);
 
   // A peer that went away: its end is gone, the connection stays.
   int c3 = connected();
@@ -191,6 +195,25 @@ int main(void) {
   close(c3);
   u = peer(as3);
   BOOL("closed peer: still the client", u.pid == me);
+
+  // A peer process that exited after the server asked: still named.
+  pid_t c2 = fork();
+  if (c2 == 0) {
+    int s = connected();
+    char b = 'y';
+    write(s, &b, 1);
+    read(s, &b, 1);  // until the server has asked
+    _exit(0);
+  }
+  int as4 = accept(ls, NULL, NULL);
+  u = peer(as4);
+  BOOL("peer process: named", u.pid == c2);
+  char b4;
+  read(as4, &b4, 1);
+  write(as4, &b4, 1);
+  waitpid(c2, &st, 0);
+  u = peer(as4);
+  BOOL("peer process exited: still named", u.pid == c2);
 
   // Not a Unix socket (no peer pid): ENODATA.
   int ds = socket(AF_INET, SOCK_DGRAM, 0);
