@@ -7,8 +7,8 @@
 // before its listener's thread recorded it by its listener's address
 // (UDIAG_SHOW_NAME). What a stream end was found connected to is kept, so
 // it is still named once that peer has closed (if asked before). When the table
-// grows past 4096 records, records of sockets the host no longer has are
-// dropped (one sock_diag dump). Without sock_diag on the host, nothing is
+// grows past 4096 records (or twice what the last sweep kept), records of
+// sockets the host no longer has are dropped (one sock_diag dump). Without sock_diag on the host, nothing is
 // found and the callers keep the host's answer.
 // Owns: the record table (g_mutex, a leaf lock).
 #include "linux-abi/syscalls/unix_peers.h"
@@ -22,6 +22,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -102,10 +103,19 @@ void sweep_locked() {
     for (auto it = t->begin(); it != t->end();) it = alive.count(it->first) ? std::next(it) : t->erase(it);
 }
 
+// The record count at which the next sweep runs: at least 4096, and twice
+// what the last sweep kept, so that many live sockets do not make every
+// record a sweep (a dump of all the host's Unix sockets). g_mutex.
+size_t g_sweep_at = 4096;
+
 void put(std::unordered_map<uint64_t, GuestCred>& t, uint64_t cookie, const GuestCred& c) {
   if (!cookie) return;
   std::lock_guard<std::mutex> lock(g_mutex);
-  if (g_ends.size() + g_listeners.size() + g_peers.size() >= 4096) sweep_locked();
+  auto count = [] { return g_ends.size() + g_listeners.size() + g_peers.size(); };
+  if (count() >= g_sweep_at) {
+    sweep_locked();
+    g_sweep_at = std::max<size_t>(4096, 2 * count());
+  }
   t[cookie] = c;
 }
 
