@@ -238,6 +238,19 @@ bool AddressSpace::range_free(uint64_t start, uint64_t end) const {
   return true;
 }
 
+uint64_t AddressSpace::first_sealed_locked(uint64_t start, uint64_t end) const {
+  auto it = vma_.upper_bound(start);
+  if (it != vma_.begin()) --it;
+  for (; it != vma_.end() && it->second.start < end; ++it)
+    if (it->second.end > start && it->second.sealed) return std::max(it->second.start, start);
+  return end;
+}
+
+bool AddressSpace::sealed_in(uint64_t addr, uint64_t len) const {
+  std::lock_guard<std::mutex> lock(vma_mutex_);
+  return first_sealed_locked(addr, addr + len) < addr + len;
+}
+
 uint64_t AddressSpace::find_free(uint64_t len, uint64_t hint) const {
   len = page_up(len);
   uint64_t cand = hint ? page_down(hint) : mmap_base();
@@ -272,6 +285,7 @@ int64_t AddressSpace::map(uint64_t addr, uint64_t len, int prot, unsigned flags,
     if (fixed) {
       if (addr + plen > limit_ || addr + plen < addr) return -ENOMEM;
       if ((flags & kMapFixedNoReplace) && !range_free(addr, addr + plen)) return -EEXIST;
+      if (first_sealed_locked(addr, addr + plen) < addr + plen) return -EPERM;  // mseal
     } else {
       if (addr && (addr + plen > limit_ || !range_free(addr, addr + plen))) addr = 0;
       if (!addr || addr < kPageSize * 16) addr = find_free(plen, addr ? addr : 0);
@@ -322,6 +336,8 @@ int AddressSpace::unmap(uint64_t addr, uint64_t len) {
   if (addr + plen > limit_ || addr + plen < addr) plen = limit_ - addr;
   {
     std::lock_guard<std::mutex> lock(vma_mutex_);
+    // mseal: Linux looks at every VMA of the range before unmapping any.
+    if (first_sealed_locked(addr, addr + plen) < addr + plen) return -EPERM;
     mmap(base_ + addr, plen, PROT_NONE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
          -1, 0);
     carve(addr, addr + plen);
@@ -353,9 +369,19 @@ int64_t AddressSpace::remap(uint64_t old_addr, uint64_t old_len, uint64_t new_le
     return -EINVAL;
   if (fixed && new_addr < old_addr + std::max(old_len, uint64_t{1}) && old_addr < new_addr + new_len)
     return -EINVAL;  // the ranges overlap
+  {
+    // Linux looks up the mapping at old_addr first (EFAULT), then refuses a
+    // sealed one, whatever the request (EPERM); a sealed destination of
+    // MREMAP_FIXED is refused as munmap refuses it.
+    std::lock_guard<std::mutex> lock(vma_mutex_);
+    auto it = vma_.upper_bound(old_addr);
+    if (it == vma_.begin() || std::prev(it)->second.end <= old_addr) return -EFAULT;
+    if (std::prev(it)->second.sealed) return -EPERM;
+    if (fixed && first_sealed_locked(new_addr, new_addr + new_len) < new_addr + new_len) return -EPERM;
+  }
   if (!fixed && old_len && new_len < old_len) {  // shrink: Linux unmaps the tail first
-    unmap(old_addr + new_len, old_len - new_len);
-    return static_cast<int64_t>(old_addr);
+    int r = unmap(old_addr + new_len, old_len - new_len);
+    return r < 0 ? r : static_cast<int64_t>(old_addr);
   }
   uint64_t target = 0;
   {
@@ -427,6 +453,16 @@ int AddressSpace::protect(uint64_t addr, uint64_t len, int prot) {
   uint64_t plen = page_up(len);
   if (addr + plen > limit_ || addr + plen < addr) return -ENOMEM;
   if (plen == 0) return 0;
+  uint64_t sealed;
+  {
+    std::lock_guard<std::mutex> lock(vma_mutex_);
+    sealed = first_sealed_locked(addr, addr + plen);
+  }
+  if (sealed < addr + plen) {
+    // Linux changes the VMAs before the first sealed one, then stops there.
+    int r = sealed > addr ? protect(addr, sealed - addr, prot) : 0;
+    return r < 0 ? r : -EPERM;
+  }
   {
     std::lock_guard<std::mutex> lock(vma_mutex_);
     // Linux: ENOMEM if any page of the range is unmapped.
@@ -442,24 +478,40 @@ int AddressSpace::protect(uint64_t addr, uint64_t len, int prot) {
     if (!room_for_vmas(2)) return -ENOMEM;  // the split would pass vm.max_map_count
     if (mprotect(base_ + addr, plen, host_prot(prot)) != 0) return -errno;
     forget_code_wp(addr, addr + plen);
-    // Split at the edges, then update every piece inside.
-    std::vector<Vma> inside;
-    auto first = vma_.upper_bound(addr);
-    if (first != vma_.begin()) --first;
-    for (auto i = first; i != vma_.end() && i->second.start < addr + plen; ++i)
-      if (i->second.end > addr) inside.push_back(i->second);
-    carve(addr, addr + plen);
-    for (Vma v : inside) {
-      uint64_t s = std::max(v.start, addr), e = std::min(v.end, addr + plen);
-      v.offset += s - v.start;
-      v.start = s;
-      v.end = e;
-      v.prot = prot;
-      vma_.emplace(s, v);
-    }
-    account_vmas();
+    update_locked(addr, addr + plen, [prot](Vma& v) { v.prot = prot; });
   }
   changed(addr, addr + plen);
+  return 0;
+}
+
+void AddressSpace::update_locked(uint64_t start, uint64_t end, const std::function<void(Vma&)>& fn) {
+  // Split at the edges, then update every piece inside.
+  std::vector<Vma> inside;
+  auto first = vma_.upper_bound(start);
+  if (first != vma_.begin()) --first;
+  for (auto i = first; i != vma_.end() && i->second.start < end; ++i)
+    if (i->second.end > start) inside.push_back(i->second);
+  carve(start, end);
+  for (Vma v : inside) {
+    uint64_t s = std::max(v.start, start), e = std::min(v.end, end);
+    v.offset += s - v.start;
+    v.start = s;
+    v.end = e;
+    fn(v);
+    vma_.emplace(s, v);
+  }
+  account_vmas();
+}
+
+int AddressSpace::seal(uint64_t addr, uint64_t len) {
+  if (addr & (kPageSize - 1)) return -EINVAL;
+  uint64_t plen = page_up(len);
+  if (plen == 0) return 0;
+  if (addr >= limit_ || plen > limit_ - addr) return -ENOMEM;
+  std::lock_guard<std::mutex> lock(vma_mutex_);
+  if (!mapped_with_locked(addr, plen, 0, nullptr)) return -ENOMEM;
+  if (!room_for_vmas(2)) return -ENOMEM;  // the split would pass vm.max_map_count
+  update_locked(addr, addr + plen, [](Vma& v) { v.sealed = true; });
   return 0;
 }
 
@@ -682,7 +734,7 @@ std::vector<Vma> AddressSpace::vmas_merged() const {
       bool same_backing = b.host_fd < 0 ? v.host_fd < 0
                                         : v.host_fd == b.host_fd && v.offset == b.offset + (b.end - b.start);
       if (b.end == v.start && b.prot == v.prot && b.shared == v.shared && b.name == v.name &&
-          b.dev == v.dev && b.inode == v.inode && same_backing) {
+          b.sealed == v.sealed && b.dev == v.dev && b.inode == v.inode && same_backing) {
         b.end = v.end;
         continue;
       }

@@ -60,6 +60,7 @@ struct Vma {
   uint64_t dev = 0, inode = 0;  // the backing file's st_dev/st_ino (0: none), for /proc/PID/maps
   bool grows_down = false;  // MAP_GROWSDOWN: a fault just below extends it (linux-abi)
   bool locked = false;      // MAP_LOCKED / mlock: counted in VmLck
+  bool sealed = false;      // mseal: no unmap, remap, protect or MAP_FIXED over it (EPERM); kept by fork
 };
 
 enum RemapFlags : unsigned { kRemapMayMove = 1, kRemapFixed = 2, kRemapDontUnmap = 4 };
@@ -143,7 +144,17 @@ class AddressSpace {
   // pressure): guest addresses there reach hartd's memory, so the process
   // owning this address space must not run on.
   bool tainted() const { return tainted_.load(); }
+  // mprotect. As Linux 6.12+, VMA by VMA: a sealed VMA stops it with -EPERM
+  // after the VMAs before it changed.
   int protect(uint64_t addr, uint64_t len, int prot); // 0 or -errno
+  // mseal (Linux 6.10+): seals every VMA of [addr, addr + len) (page
+  // aligned), splitting at the edges; -ENOMEM (nothing sealed) if any page
+  // of the range is unmapped. map(kMapFixed), unmap, remap and protect then
+  // refuse the sealed VMAs with -EPERM; fork_copy keeps the seals, a new
+  // address space (execve) has none.
+  int seal(uint64_t addr, uint64_t len);
+  // True if any VMA overlapping [addr, addr + len) is sealed.
+  bool sealed_in(uint64_t addr, uint64_t len) const;
 
   // Lowest free gap of len bytes at or above hint (0 = default base).
   uint64_t find_free(uint64_t len, uint64_t hint) const;
@@ -243,6 +254,12 @@ class AddressSpace {
   // Removes [start,end) from the VMA list, splitting at the edges. Lock held.
   void carve(uint64_t start, uint64_t end);
   bool range_free(uint64_t start, uint64_t end) const;
+  // The start of the first sealed VMA overlapping [start, end), or end if
+  // none. Lock held.
+  uint64_t first_sealed_locked(uint64_t start, uint64_t end) const;
+  // Splits the VMAs at start and end and applies fn to every piece inside,
+  // then counts the VMAs again. Lock held.
+  void update_locked(uint64_t start, uint64_t end, const std::function<void(Vma&)>& fn);
   std::atomic<bool> tainted_{false};
   const uint8_t* end_of_reservation() const { return base_ + limit_ + kHighGuardBytes; }
   // peek/fetch once the range is known to be mapped: a guarded copy where

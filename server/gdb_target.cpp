@@ -682,6 +682,19 @@ int ProcessGdbTarget::open_file(const std::string& guest_path, int flags, int mo
   if (at.synth) return -EISDIR;
   if (at.has_link) return -ELOOP;  // a symlink gdb reads with readlink
   if (at.open_emulated) return at.open_emulated(p_->main_thread(), flags);
+  if (at.open_emu) {
+    // A generated file (its text in a host fd of its own) is given as that
+    // fd; one hartd serves per read (mem, pagemap, the settings) is not
+    // served through vFile. Never the stand-in path: that is hartd's own
+    // /proc file.
+    std::shared_ptr<linux::HostFd> f;
+    int e = at.open_emu(flags, &f);
+    if (e < 0) return e;
+    if (f->emu()) return -EACCES;
+    int fd = fcntl(f->fd(), F_DUPFD_CLOEXEC, 0);
+    return fd < 0 ? -errno : fd;
+  }
+  if (at.host_only) return -EACCES;  // at.path is hartd's stand-in
   if ((flags & O_ACCMODE) != O_RDONLY) return -EACCES;
   int fd = open(at.path.c_str(), flags);
   return fd < 0 ? -errno : fd;

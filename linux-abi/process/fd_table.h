@@ -97,6 +97,10 @@ class HostFd {
   // The launch's count of host fds this one is charged to (set at that
   // first install; released here).
   std::shared_ptr<std::atomic<int>> charged_to;
+  // A /proc file hartd generates (its host fd a memfd): the host file that
+  // fstat, fstatfs and stat of the fd show in its place, as a lookup of its
+  // path does (proc_dev.cpp); set before the first install, then constant.
+  std::string stand_in;
 
  private:
   int fd_;

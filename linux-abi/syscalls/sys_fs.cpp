@@ -35,6 +35,7 @@
 #include "linux-abi/process/file_locks.h"
 #include "linux-abi/riscv64_abi.h"
 #include "linux-abi/syscalls/sys_util.h"
+#include "linux-abi/vfs/proc_modify.h"
 #include "linux-abi/syscalls/safe_syscall.h"
 #include "linux-abi/process/signals.h"
 #include "linux-abi/syscalls/sys_poll.h"
@@ -110,8 +111,15 @@ int resolve_empty(Process& p, int64_t dirfd, AtPath* out) {
 // fstatat and statx since Linux 6.11 (getname_maybe_null): a NULL path
 // with AT_EMPTY_PATH is the empty one.
 int resolve_stat_at(Process& p, int64_t dirfd, uint64_t path_addr, int flags, AtPath* out) {
-  if (path_addr == 0 && (flags & AT_EMPTY_PATH)) return resolve_empty(p, dirfd, out);
-  return resolve_at(p, dirfd, path_addr, out, flags & AT_EMPTY_PATH, !(flags & AT_SYMLINK_NOFOLLOW));
+  int r = path_addr == 0 && (flags & AT_EMPTY_PATH)
+              ? resolve_empty(p, dirfd, out)
+              : resolve_at(p, dirfd, path_addr, out, flags & AT_EMPTY_PATH, !(flags & AT_SYMLINK_NOFOLLOW));
+  if (r == 0 && out->guest.empty() && out->keep && !out->keep->stand_in.empty() &&
+      access(out->keep->stand_in.c_str(), F_OK) == 0) {
+    out->dirfd = AT_FDCWD;  // a generated /proc file: its stand-in, as sys_fstat
+    out->path = out->keep->stand_in;
+  }
+  return r;
 }
 }  // namespace
 
@@ -149,6 +157,13 @@ int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out, bool 
   return 0;
 }
 
+bool names_link(const std::string& g) {
+  if (g.empty() || g.back() == '/') return false;
+  size_t s = g.rfind('/');
+  std::string last = s == std::string::npos ? g : g.substr(s + 1);
+  return last != "." && last != "..";
+}
+
 namespace {
 
 // Host fd for guest fd a, with a reference held in keep; -EBADF if none.
@@ -157,14 +172,6 @@ int host_fd(SyscallCtx& ctx, uint64_t a, std::shared_ptr<HostFd>* keep) {
   return *keep ? (*keep)->fd() : -EBADF;
 }
 
-// Does the guest path name its last component itself (not "x/", "x/.",
-// "x/..")? Only then is an emulated symlink seen as a link.
-bool names_link(const std::string& g) {
-  if (g.empty() || g.back() == '/') return false;
-  size_t s = g.rfind('/');
-  std::string last = s == std::string::npos ? g : g.substr(s + 1);
-  return last != "." && last != "..";
-}
 
 // A blocking read/write interrupted by a signal: -ERESTARTSYS, so it
 // restarts after an SA_RESTART handler (or when no handler runs) and
@@ -375,6 +382,7 @@ int64_t open_resolved(SyscallCtx& ctx, AtPath& at, int64_t flags, bool* reroute)
     std::shared_ptr<HostFd> f;
     int r = at.open_emu(flags, &f);
     if (r < 0) return r;
+    if (at.path.rfind("/proc/", 0) == 0) f->stand_in = at.path;
     return ctx.proc.fds().install(std::move(f), cloexec);
   }
   bool emulated = false;
@@ -405,12 +413,20 @@ int64_t open_resolved(SyscallCtx& ctx, AtPath& at, int64_t flags, bool* reroute)
     *reroute = true;
     return -ENOENT;
   }
+  if (emulated && at.path.rfind("/proc/", 0) == 0 && is_generated_proc_file(hfd)) {
+    auto f = std::make_shared<HostFd>(hfd);
+    f->stand_in = at.path;
+    return ctx.proc.fds().install(std::move(f), cloexec);
+  }
   return ctx.proc.fds().install_host(hfd, cloexec);
 }
 
 int64_t sys_openat(SyscallCtx& ctx) {
   AtPath at;
   int64_t flags = static_cast<int32_t>(ctx.a[2]);
+  // Linux 6.4+ (build_open_flags), before the lookup: also for the
+  // emulated directories, which the host never sees.
+  if ((flags & (O_DIRECTORY | O_CREAT)) == (O_DIRECTORY | O_CREAT)) return -EINVAL;
   bool follow = !(flags & O_NOFOLLOW);
   int r = resolve_at(ctx.proc, static_cast<int64_t>(static_cast<int32_t>(ctx.a[0])), ctx.a[1], &at,
                      false, !ctx.proc.root());
@@ -461,7 +477,10 @@ int64_t sys_fstat(SyscallCtx& ctx) {
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
   struct stat st;
-  if (fstat(fd, &st) != 0) return -errno;
+  // A generated /proc file's stand-in (gone with its host fd, for fdinfo/N:
+  // the memfd's own then).
+  if ((keep->stand_in.empty() || stat(keep->stand_in.c_str(), &st) != 0) && fstat(fd, &st) != 0)
+    return -errno;
   GuestStat g = to_guest_stat(st);
   return ctx.proc.as().write(ctx.a[1], &g, sizeof g) ? 0 : -EFAULT;
 }
@@ -566,7 +585,8 @@ int64_t sys_fstatfs(SyscallCtx& ctx) {
   int fd = host_fd(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
   struct statfs sf;
-  if (fstatfs(fd, &sf) != 0) return -errno;
+  if ((keep->stand_in.empty() || statfs(keep->stand_in.c_str(), &sf) != 0) && fstatfs(fd, &sf) != 0)
+    return -errno;
   return ctx.proc.as().write(ctx.a[1], &sf, sizeof sf) ? 0 : -EFAULT;
 }
 
@@ -671,11 +691,23 @@ int64_t sys_fchdir(SyscallCtx& ctx) {
   return 0;
 }
 
+namespace {
+// resolve_at's result r for a call that would change what at names: the
+// answer Linux gives inside /proc (proc_modify.h), r's error, EACCES for
+// another emulated entry (/dev in a root), or 1 to go on.
+int changing(SyscallCtx& ctx, int r, const AtPath& at, ProcChange op) {
+  if (r < 0 && r != -ENOENT) return r;
+  int e = proc_change_errno(ctx, at, op);
+  if (e != 1) return e;
+  if (r < 0) return r;
+  return at.host_only && op != ProcChange::Chmod ? -EACCES : 1;
+}
+}  // namespace
+
 int64_t sys_mkdirat(SyscallCtx& ctx) {
   AtPath at;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
-  if (r < 0) return r;
-  if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
+  if (int e = changing(ctx, r, at, ProcChange::Mkdir); e != 1) return e;
   mode_t mode = create_mode(ctx.proc, ctx.a[2]);
   return mkdirat(at.dirfd, at.path.c_str(), mode) == 0 ? 0 : -errno;
 }
@@ -685,17 +717,23 @@ int64_t sys_unlinkat(SyscallCtx& ctx) {
   if (flags & ~AT_REMOVEDIR) return -EINVAL;
   AtPath at;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
-  if (r < 0) return r;
-  if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
+  ProcChange op = flags & AT_REMOVEDIR ? ProcChange::Rmdir : ProcChange::Unlink;
+  if (int e = changing(ctx, r, at, op); e != 1) return e;
   return unlinkat(at.dirfd, at.path.c_str(), flags) == 0 ? 0 : -errno;
 }
 
 int64_t sys_renameat2(SyscallCtx& ctx) {
+  unsigned flags = static_cast<unsigned>(ctx.a[4]);
+  constexpr unsigned kNoReplace = 1, kExchange = 2, kWhiteout = 4;
+  if (flags & ~(kNoReplace | kExchange | kWhiteout)) return -EINVAL;
+  if ((flags & (kNoReplace | kWhiteout)) && (flags & kExchange)) return -EINVAL;
   AtPath from, to;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &from, false, false);
-  if (r < 0) return r;
-  r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[2]), ctx.a[3], &to, false, false);
-  if (r < 0) return r;
+  if (r < 0 && r != -ENOENT) return r;
+  int r2 = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[2]), ctx.a[3], &to, false, false);
+  if (r2 < 0 && r2 != -ENOENT) return r2;
+  if (int e = proc_move_errno(ctx, from, to, false); e != 1) return e;
+  if (r < 0 || r2 < 0) return r < 0 ? r : r2;
   if (from.host_only || to.host_only) return -EACCES;
   return syscall(SYS_renameat2, from.dirfd, from.path.c_str(), to.dirfd, to.path.c_str(),
                  static_cast<unsigned>(ctx.a[4])) == 0
@@ -709,8 +747,7 @@ int64_t sys_symlinkat(SyscallCtx& ctx) {
   if (r < 0) return r;
   AtPath at;
   r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[1]), ctx.a[2], &at, false, false);
-  if (r < 0) return r;
-  if (at.host_only) return -EACCES;
+  if (int e = changing(ctx, r, at, ProcChange::Symlink); e != 1) return e;
   return symlinkat(target.c_str(), at.dirfd, at.path.c_str()) == 0 ? 0 : -errno;
 }
 
@@ -719,9 +756,11 @@ int64_t sys_linkat(SyscallCtx& ctx) {
   AtPath from, to;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &from, flags & AT_EMPTY_PATH,
                      (flags & AT_SYMLINK_FOLLOW) != 0);
-  if (r < 0) return r;
-  r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[2]), ctx.a[3], &to, false, false);
-  if (r < 0) return r;
+  if (r < 0 && r != -ENOENT) return r;
+  int r2 = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[2]), ctx.a[3], &to, false, false);
+  if (r2 < 0 && r2 != -ENOENT) return r2;
+  if (int e = proc_move_errno(ctx, from, to, true); e != 1) return e;
+  if (r < 0 || r2 < 0) return r < 0 ? r : r2;
   if (from.host_only || to.host_only) return -EACCES;
   return linkat(from.dirfd, from.path.c_str(), to.dirfd, to.path.c_str(), flags) == 0 ? 0 : -errno;
 }
@@ -738,8 +777,8 @@ int64_t sys_fchmod(SyscallCtx& ctx) {
 int64_t sys_fchmodat(SyscallCtx& ctx) {
   AtPath at;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at);
-  if (r < 0) return r;
-  if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
+  if (int e = changing(ctx, r, at, ProcChange::Chmod); e != 1) return e;
+  if (at.host_only) return -EACCES;  // an emulated /dev entry
   return fchmodat(at.dirfd, at.path.c_str(), static_cast<mode_t>(ctx.a[2]), 0) == 0 ? 0 : -errno;
 }
 
@@ -753,8 +792,8 @@ int64_t sys_fchmodat2(SyscallCtx& ctx) {
   AtPath at;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH,
                      !(flags & AT_SYMLINK_NOFOLLOW));
-  if (r < 0) return r;
-  if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
+  if (int e = changing(ctx, r, at, ProcChange::Chmod); e != 1) return e;
+  if (at.host_only) return -EACCES;  // an emulated /dev entry
   mode_t mode = static_cast<mode_t>(ctx.a[2]);
   int hflags = flags & AT_SYMLINK_NOFOLLOW;
   if (at.path.empty()) hflags |= AT_EMPTY_PATH;

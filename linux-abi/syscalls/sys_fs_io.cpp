@@ -21,6 +21,7 @@
 #include "linux-abi/syscalls/safe_syscall.h"
 #include "linux-abi/process/signals.h"
 #include "linux-abi/syscalls/sys_util.h"
+#include "linux-abi/vfs/proc_modify.h"
 
 namespace hart::linux {
 
@@ -214,8 +215,10 @@ int64_t sys_mknodat(SyscallCtx& ctx) {
     return -EINVAL;
   AtPath at;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, false);
+  if (r < 0 && r != -ENOENT) return r;
+  if (int e = proc_change_errno(ctx, at, ProcChange::Mknod); e != 1) return e;
   if (r < 0) return r;
-  if (at.host_only) return -EEXIST;  // an emulated /dev or /proc entry exists there
+  if (at.host_only) return -EEXIST;  // an emulated /dev entry exists there
   mode_t perm = create_mode(ctx.proc, mode);
   dev_t dev = type == S_IFCHR || type == S_IFBLK ? static_cast<dev_t>(ctx.a[3]) : 0;
   return mknodat(at.dirfd, at.path.c_str(), type | perm, dev) == 0 ? 0 : -errno;

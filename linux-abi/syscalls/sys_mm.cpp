@@ -1,5 +1,5 @@
 // linux-abi/syscalls/sys_mm.cpp — memory syscalls: brk, mmap, munmap, mprotect,
-// mremap, madvise, msync, mlock. mmap flag and prot values are asm-generic on
+// mremap, madvise, msync, mlock, mseal. mmap flag and prot values are asm-generic on
 // both riscv64 and x86-64.
 // Owns: guest mmap flag parsing and brk policy (heap grows in whole pages
 // right after the program image, named "[heap]"), RLIMIT_AS (hartd's
@@ -36,6 +36,13 @@ bool over_as_limit(Process& p, uint64_t grow) {
   std::lock_guard<std::mutex> lock(p.mutex());
   return over_as_limit_locked(p, grow);
 }
+// Advice that discards pages or their fork behaviour (Linux's is_discard):
+// MADV_DONTNEED, MADV_FREE, MADV_REMOVE, MADV_DONTFORK, MADV_WIPEONFORK,
+// MADV_DONTNEED_LOCKED, MADV_GUARD_INSTALL.
+bool madv_discards(int advice) {
+  return advice == 4 || advice == 8 || advice == 9 || advice == 10 || advice == 18 ||
+         advice == 24 || advice == 102;
+}
 }  // namespace
 
 int64_t sys_brk(SyscallCtx& ctx) {
@@ -51,7 +58,8 @@ int64_t sys_brk(SyscallCtx& ctx) {
     if (r < 0) return static_cast<int64_t>(p.brk_cur);  // Linux: brk fails by returning the old break
     p.brk_mapped = need;
   } else if (need < p.brk_mapped) {
-    p.as().unmap(need, p.brk_mapped - need);
+    // A sealed heap cannot shrink (mseal): brk fails, keeping the old break.
+    if (p.as().unmap(need, p.brk_mapped - need) < 0) return static_cast<int64_t>(p.brk_cur);
     p.brk_mapped = need;
   }
   p.brk_cur = want;
@@ -185,11 +193,36 @@ int64_t sys_madvise(SyscallCtx& ctx) {
   uint64_t plen = page_up(len);
   if (plen < len) return -EINVAL;
   if (!ctx.proc.as().check(addr, plen, 0)) return -ENOMEM;
-  if (advice == MADV_DONTNEED || advice == MADV_FREE) {
+  // mseal: advice that discards pages is refused on a sealed private
+  // anonymous mapping the caller cannot write (it would zero read-only
+  // data); Linux goes mapping by mapping, so those before it are advised.
+  uint64_t end = addr + plen;
+  if (madv_discards(advice))
+    for (const Vma& v : ctx.proc.as().vmas())
+      if (v.start < end && v.end > addr && v.sealed && !(v.prot & PROT_WRITE) && !v.shared &&
+          v.host_fd < 0 && v.inode == 0) {
+        end = std::max(v.start, addr);
+        break;
+      }
+  if (end > addr && (advice == MADV_DONTNEED || advice == MADV_FREE)) {
     // Private anonymous pages read back as zeros afterwards; guests rely on it.
-    if (madvise(ctx.proc.as().base() + addr, plen, MADV_DONTNEED) != 0) return -errno;
+    if (madvise(ctx.proc.as().base() + addr, end - addr, MADV_DONTNEED) != 0) return -errno;
   }
-  return 0;
+  return end < addr + plen ? -EPERM : 0;
+}
+
+// mseal (Linux 6.10+): flags must be 0; start page aligned; len rounded up
+// to pages (EINVAL if that wraps); every page of the range mapped (ENOMEM).
+// The seals themselves are AddressSpace's (core/address_space.h).
+int64_t sys_mseal(SyscallCtx& ctx) {
+  uint64_t start = pointer_mask(ctx.a[0], ctx.proc.tagged_pmlen.load(std::memory_order_relaxed));
+  uint64_t len = page_up(ctx.a[1]);
+  if (ctx.a[2]) return -EINVAL;
+  if (start & (kPageSize - 1)) return -EINVAL;
+  if (ctx.a[1] && !len) return -EINVAL;
+  if (start + len < start) return -EINVAL;
+  if (len == 0) return 0;
+  return ctx.proc.as().seal(start, len);
 }
 
 // mremap: AddressSpace::remap moves the host pages themselves (anonymous,

@@ -10,6 +10,9 @@
 // Owns: these handlers. Does not own: paths (sys_fs.cpp), pidfds
 // (sys_pidfd.cpp).
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/ioctl.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -77,10 +80,23 @@ int64_t sys_umount2(SyscallCtx& ctx) {
 int64_t sys_setns(SyscallCtx& ctx) {
   std::shared_ptr<HostFd> f = ctx.proc.fds().get(static_cast<int>(ctx.a[0]));
   if (static_cast<int32_t>(ctx.a[0]) < 0 || !f) return -EBADF;
-  if (!f->pidfd()) return -EINVAL;  // hartd's /proc has no ns/ files
+  uint32_t flags = static_cast<uint32_t>(ctx.a[1]);
+  struct statfs sf;
+  if (!f->pidfd() && fstatfs(f->fd(), &sf) == 0 && sf.f_type == NSFS_MAGIC) {
+    // A namespace file (/proc/<pid>/ns/*: the host's namespaces, hartd's
+    // own): flags 0 or its type, else EINVAL; entering one's own user
+    // namespace is EINVAL for everyone (userns_install), the others need
+    // CAP_SYS_ADMIN (EPERM).
+    constexpr unsigned long kNsGetNstype = 0xb703;  // _IO(0xb7, 0x3)
+    int type = ioctl(f->fd(), kNsGetNstype);
+    if (type < 0) return -EINVAL;
+    if (flags && flags != static_cast<uint32_t>(type)) return -EINVAL;
+    constexpr int kNewUser = 0x10000000;
+    return type == kNewUser ? -EINVAL : -EPERM;
+  }
+  if (!f->pidfd()) return -EINVAL;  // neither a namespace file nor a pidfd
   constexpr uint64_t kNsAll = 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 |
                               0x40000000 | 0x00000080;  // UTS IPC USER PID NET CGROUP TIME
-  uint32_t flags = static_cast<uint32_t>(ctx.a[1]);
   if (!flags || (flags & ~kNsAll)) return -EINVAL;
   return -EPERM;
 }

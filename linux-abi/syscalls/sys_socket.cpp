@@ -69,6 +69,55 @@ uint64_t send_control_max() {
 
 int64_t restartable(int64_t r) { return r == -EINTR ? kERESTARTSYS : r; }
 
+// Linux 6.5+: a pidfd of the peer (SO_PEERPIDFD) and, with SO_PASSPIDFD,
+// of the sender of each message (SCM_PIDFD). Not in every libc's headers.
+constexpr int kSoPeerPidfd = 77;
+constexpr int kScmPidfd = 4;
+
+// SO_PEERGROUPS: the supplementary groups of the guest at the other end
+// (the host would give hartd's): ENODATA without peer credentials, ERANGE
+// with the length needed written back when optlen is too small. A peer hart
+// does not know (no sock_diag) is named as SO_PEERCRED names it: the caller.
+int64_t peer_groups(SyscallCtx& ctx, int hfd, int32_t optlen) {
+  socklen_t probe = 0;
+  if (getsockopt(hfd, SOL_SOCKET, SO_PEERGROUPS, nullptr, &probe) != 0 && errno != ERANGE)
+    return -errno;
+  ucred host{};
+  socklen_t len = sizeof host;
+  getsockopt(hfd, SOL_SOCKET, SO_PEERCRED, &host, &len);
+  GuestCred peer;
+  std::vector<uint32_t> groups;
+  if (unix_peer(hfd, &peer)) {
+    groups = std::move(peer.groups);
+  } else if (host.pid == getpid()) {
+    groups = Process::thread_of(ctx.vcpu).cred.groups;
+  } else {  // a host process outside hart: what the host knows of it
+    groups.resize(probe / sizeof(uint32_t));
+    socklen_t n = probe;
+    if (getsockopt(hfd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &n) != 0) return -errno;
+    groups.resize(n / sizeof(uint32_t));
+  }
+  int32_t need = static_cast<int32_t>(groups.size() * sizeof(uint32_t));
+  if (optlen < need) return ctx.proc.as().write(ctx.a[4], &need, 4) ? -ERANGE : -EFAULT;
+  if (need && !ctx.proc.as().write(ctx.a[3], groups.data(), need)) return -EFAULT;
+  return ctx.proc.as().write(ctx.a[4], &need, 4) ? 0 : -EFAULT;
+}
+
+// A new guest pidfd of the guest at the other end of Unix socket hfd:
+// -ENODATA where Linux has no peer pid (not connected, not a Unix socket) or
+// the peer is no guest this process can see; -ESRCH once it is gone.
+int64_t peer_pidfd(SyscallCtx& ctx, int hfd) {
+  ucred host{};
+  socklen_t len = sizeof host;
+  if (getsockopt(hfd, SOL_SOCKET, SO_PEERCRED, &host, &len) != 0) return -errno;
+  GuestCred peer;
+  if (host.pid == 0 || !unix_peer(hfd, &peer)) return -ENODATA;
+  std::shared_ptr<Process> t = peer.pid == ctx.proc.pid() ? ctx.proc.shared_from_this()
+                                                          : Process::find(peer.pid, &ctx.proc);
+  if (!t) return -ESRCH;
+  return open_pidfd(ctx.proc, t, false);
+}
+
 // Host socket address paths handed to the kernel → the guest's own name.
 std::mutex g_names_mutex;
 std::map<std::string, std::string> g_unix_names;
@@ -324,6 +373,19 @@ int finish_recv(Process& p, int hfd, uint64_t gaddr, GuestMsghdr* g, HostMsg* h,
           GuestCred peer;
           cr->pid = unix_peer(hfd, &peer) ? peer.pid : p.pid();
         }
+      } else if (c->cmsg_type == kScmPidfd && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+        // The host installed a pidfd (of hartd, or of a host process) in
+        // hartd's table: closed, and the guest gets a pidfd of the guest at
+        // the other end, or the error Linux puts there (-ESRCH).
+        int host_pidfd;
+        memcpy(&host_pidfd, CMSG_DATA(c), sizeof host_pidfd);
+        if (host_pidfd >= 0) close(host_pidfd);
+        GuestCred peer;
+        std::shared_ptr<Process> t;
+        if (unix_peer(hfd, &peer))
+          t = peer.pid == p.pid() ? p.shared_from_this() : Process::find(peer.pid, &p);
+        int v = t ? open_pidfd(p, t, false) : -ESRCH;
+        memcpy(CMSG_DATA(c), &v, sizeof v);
       }
     }
     if (!p.as().write(g->control, h->control.data(), h->m.msg_controllen)) return -EFAULT;
@@ -421,9 +483,12 @@ int64_t sys_connect(SyscallCtx& ctx) {
   InAddr a;
   int r = read_sockaddr(ctx.proc, ctx.a[1], static_cast<int32_t>(ctx.a[2]), &a);
   if (r < 0) return r;
+  // Recorded before the host call: the other end may be accepted and asked
+  // for its peer before this thread runs again (an end that never connects
+  // is nobody's peer).
+  if (a.sa()->sa_family == AF_UNIX) unix_record_self(ctx, fd);
   int64_t rc = safe_syscall(&ctx.vcpu.state.exit_request, SYS_connect, fd,
                             reinterpret_cast<long>(a.sa()), a.len);
-  if (rc == 0 && a.sa()->sa_family == AF_UNIX) unix_record_self(ctx, fd);
   return restartable(rc);
 }
 
@@ -431,11 +496,17 @@ int64_t sys_listen(SyscallCtx& ctx) {
   std::shared_ptr<HostFd> keep;
   int fd = host_sock(ctx, ctx.a[0], &keep);
   if (fd < 0) return fd;
-  if (listen(fd, static_cast<int>(ctx.a[1])) != 0) return -errno;
+  // Recorded before the host call, as connect's (a client may connect and
+  // ask before this thread runs again); dropped if listen fails.
   int domain = 0;
   socklen_t dlen = sizeof domain;
-  if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &dlen) == 0 && domain == AF_UNIX)
-    unix_record_listener(ctx, fd);
+  bool unix_domain = getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &dlen) == 0 && domain == AF_UNIX;
+  if (unix_domain) unix_record_listener(ctx, fd);
+  if (listen(fd, static_cast<int>(ctx.a[1])) != 0) {
+    int e = errno;
+    if (unix_domain) unix_forget_listener(fd);
+    return -e;
+  }
   return 0;
 }
 
@@ -638,6 +709,20 @@ int64_t sys_getsockopt(SyscallCtx& ctx) {
   if (!ctx.proc.as().read(ctx.a[4], &optlen, 4)) return -EFAULT;
   if (optlen < 0) return -EINVAL;
   if (level == IPPROTO_TCP && name == TCP_ZEROCOPY_RECEIVE) return -EOPNOTSUPP;
+  if (level == SOL_SOCKET && name == kSoPeerPidfd) {
+    // Never asked of the host, which would put a pidfd of hartd in hartd's
+    // own fd table: a guest pidfd of the guest at the other end instead.
+    int64_t pidfd = peer_pidfd(ctx, fd);
+    if (pidfd < 0) return pidfd;
+    uint32_t n = std::min<uint32_t>(static_cast<uint32_t>(optlen), sizeof(int32_t));
+    int32_t v = static_cast<int32_t>(pidfd), out = static_cast<int32_t>(n);
+    if ((n && !ctx.proc.as().write(ctx.a[3], &v, n)) || !ctx.proc.as().write(ctx.a[4], &out, 4)) {
+      ctx.proc.fds().close(static_cast<int>(pidfd));
+      return -EFAULT;
+    }
+    return 0;
+  }
+  if (level == SOL_SOCKET && name == SO_PEERGROUPS) return peer_groups(ctx, fd, optlen);
   std::vector<uint8_t> buf(std::min<int32_t>(optlen, 1 << 16) + 1);
   socklen_t len = static_cast<socklen_t>(std::min<int32_t>(optlen, 1 << 16));
   if (getsockopt(fd, level, name, buf.data(), &len) != 0) return -errno;

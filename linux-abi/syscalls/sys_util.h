@@ -94,6 +94,13 @@ void inherit_personality(int parent, int child);
 // caller must look up again through the emulation.
 int64_t open_resolved(SyscallCtx& ctx, AtPath& at, int64_t flags, bool* reroute);
 
+// Is host fd a /proc file hartd generated (a "hart-proc" memfd; proc_dev.cpp)?
+bool is_generated_proc_file(int host_fd);
+
+// Does the guest path name its last component itself (not "x/", "x/.",
+// "x/..")? Only then is an emulated symlink seen as a link (sys_fs.cpp).
+bool names_link(const std::string& g);
+
 // /proc and /dev emulation for a normalized absolute guest path
 // (proc_dev.cpp): 1 if the path is not emulated, 0 with *out set, or -errno.
 // in_root: the process has a root, so all of /proc and /dev is emulated.

@@ -373,7 +373,8 @@ struct SyscallInfo {
   U(453, map_shadow_stack, "xxxxxx") \
   S(454, futex_wake, Full, "pxdx", 'd') \
   S(455, futex_wait, Full, "pxxxpd", 'd') \
-  S(456, futex_requeue, Full, "pxdd", 'd')
+  S(456, futex_requeue, Full, "pxdd", 'd') \
+  S(462, mseal, Full, "pux", 'd')
 // clang-format on
 
 #define HART_DECLARE_SYSCALL(nr, name, level, args, ret) int64_t sys_##name(SyscallCtx& ctx);

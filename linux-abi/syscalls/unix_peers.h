@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "linux-abi/syscalls/syscall_table.h"
 
@@ -17,6 +18,7 @@ namespace hart::linux {
 struct GuestCred {
   int pid = 0;
   uint32_t uid = 0, gid = 0;
+  std::vector<uint32_t> groups;  // supplementary groups (SO_PEERGROUPS)
 };
 
 // The calling guest (pid, effective uid and gid) becomes the credentials of
@@ -24,6 +26,8 @@ struct GuestCred {
 void unix_record_self(SyscallCtx& ctx, int host_fd);
 // listen(): the credentials an accepted socket of host_fd will carry.
 void unix_record_listener(SyscallCtx& ctx, int host_fd);
+// listen() failed: host_fd is no listener (unless it listened before).
+void unix_forget_listener(int host_fd);
 // accept(): the new socket carries its listener's.
 void unix_record_accepted(int listener_fd, int accepted_fd);
 // The guest at the other end of host socket fd, if hart recorded it.

@@ -6,7 +6,8 @@
 // /proc/thread-self and /proc/<pid> of the guest's own launch (status, stat,
 // statm, maps and smaps (proc_maps.h), cmdline, environ, comm, auxv, exe,
 // cwd, root, personality, wchan, the settings of proc_tunables.h, fd/,
-// fdinfo/ (proc_fdinfo.h) and task/ as listings,
+// fdinfo/ (proc_fdinfo.h), ns/ (the host's namespace links), pagemap
+// (proc_maps.h) and task/ as listings,
 // task/<tid>/{comm,stat,status}); a host process
 // (hartd itself included) is never visible. /dev/fd/N and
 // /dev/stdin|stdout|stderr are the guest's fds. Inside a root (root_fs.h)
@@ -30,6 +31,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -373,20 +375,41 @@ void set_file(AtPath* out, const std::string& stat_path,
   out->open_emulated = std::move(open);
 }
 
-// A generated file as the guest opened it: a read-only descriptor of a
-// memfd holding the text (so write and ftruncate fail as on Linux, and
-// F_GETFL shows the guest's flags), with its O_NONBLOCK and O_APPEND.
+// A generated file opened for writing, which only CAP_DAC_OVERRIDE may do
+// (Linux's files here are 0444 or 0400): reads give the text, writes
+// EINVAL (procfs has no write for them), ftruncate and O_TRUNC succeed
+// without effect, as on Linux.
+struct TextFile : EmuFile {
+  std::string text;
+  int64_t pread(uint8_t* buf, uint64_t len, uint64_t off) override { return read_text(text, buf, len, off); }
+  int64_t pwrite(const uint8_t*, uint64_t, uint64_t) override { return -EINVAL; }
+};
+
+// A generated file as the guest opened it: read-only, a descriptor of a
+// memfd holding the text (so write fails as on Linux, and F_GETFL shows the
+// guest's flags), with its O_NONBLOCK and O_APPEND; for writing, a TextFile.
 void set_text(AtPath* out, const std::string& stat_path, std::function<std::string()> gen) {
-  set_file(out, stat_path, [gen](const Vcpu&, int64_t flags) {
-    if ((flags & O_ACCMODE) != O_RDONLY) return -EACCES;
+  out->dirfd = AT_FDCWD;
+  out->path = stat_path;
+  out->host_only = true;
+  out->open_emu = [gen](int64_t flags, std::shared_ptr<HostFd>* file) {
+    if ((flags & O_ACCMODE) != O_RDONLY) {
+      Thread* me = current_thread();
+      if (!me || !me->cred.capable(kCapDacOverride)) return -EACCES;
+      auto f = std::make_shared<TextFile>();
+      f->text = gen();
+      return open_emu_file(std::move(f), flags, file);
+    }
     int fd = memfd_with(gen());
     if (fd < 0) return fd;
     std::string self = "/proc/self/fd/" + std::to_string(fd);
     int ro = open(self.c_str(), O_RDONLY | O_CLOEXEC | static_cast<int>(flags & (O_NONBLOCK | O_APPEND)));
     int e = errno;
     close(fd);
-    return ro < 0 ? -e : ro;
-  });
+    if (ro < 0) return -e;
+    *file = std::make_shared<HostFd>(ro);
+    return 0;
+  };
 }
 
 void set_host(AtPath* out, const std::string& host) {
@@ -443,6 +466,35 @@ int emulate_fd(Process& t, int n, AtPath* out) {
   return 0;
 }
 
+// /proc/<pid>/ns and its links. Guests are in hartd's namespaces as far as
+// the host kernel goes, and hart emulates no namespace of its own that a
+// guest could enter or leave (setns and unshare of them are refused), so
+// each link is the host's: "ipc:[4026531839]", the same for every guest and
+// every launch; stat follows it to the host's namespace file (nsfs, that
+// inode), open gives that file (an fd setns refuses, ioctl does not serve).
+// The names Linux 6.x lists, in its order.
+int emulate_ns(Process& p, const std::string& dir, const std::string& tail, AtPath* out) {
+  static const char* const kNs[] = {"cgroup", "ipc",  "mnt",               "net",  "pid",
+                                    "pid_for_children", "time", "time_for_children", "user", "uts"};
+  if (tail.empty()) {
+    std::vector<SynthDir::Entry> e;
+    for (const char* n : kNs) e.push_back({n, DT_LNK});
+    set_synth(p, out, dir + "/ns", std::move(e), "/proc/self/ns");
+    return 0;
+  }
+  if (std::find(std::begin(kNs), std::end(kNs), tail) == std::end(kNs)) return -ENOENT;
+  std::string host = "/proc/self/ns/" + tail;
+  char buf[64];
+  ssize_t n = readlink(host.c_str(), buf, sizeof buf);
+  if (n <= 0) return -ENOENT;  // a host kernel without that namespace
+  set_host(out, host);
+  out->host_only = true;
+  out->has_link = true;
+  out->link.assign(buf, n);
+  out->open_emulated = [host](const Vcpu&, int64_t flags) { return open_host(host, flags); };
+  return 0;
+}
+
 // /proc/<pid>/<rest> for a process t of the guest's launch.
 int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
                 const std::string& rest, bool in_root, AtPath* out) {
@@ -469,7 +521,7 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
                {"mountinfo", DT_REG}, {"mounts", DT_REG}, {"oom_score_adj", DT_REG},
                {"root", DT_LNK}, {"stat", DT_REG}, {"statm", DT_REG}, {"status", DT_REG},
                {"task", DT_DIR}, {"smaps", DT_REG}, {"smaps_rollup", DT_REG},
-               {"personality", DT_REG}, {"wchan", DT_REG}},
+               {"personality", DT_REG}, {"wchan", DT_REG}, {"ns", DT_DIR}, {"pagemap", DT_REG}},
               "/proc/self/");
     out->synth->is_pid_dir = true;
     out->synth->pid_dir = t;
@@ -482,8 +534,9 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
   // EACCES (its memory, environment, fds, directories, maps).
   static const std::set<std::string> kNeedsPtrace = {
       "auxv", "cwd", "environ", "exe", "fd", "fdinfo", "io", "maps", "mem", "personality",
-      "root", "smaps", "smaps_rollup"};
+      "root", "smaps", "smaps_rollup", "ns", "pagemap"};
   if (&p.tree() != &tp.tree() && kNeedsPtrace.count(first)) return -EACCES;
+  if (first == "ns") return emulate_ns(p, dir, tail, out);
   if (first == "fd") {
     if (tail.empty()) {
       set_synth(p, out, dir + "/fd", {}, "/proc/self/fd");
@@ -536,13 +589,13 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     static const std::set<std::string> kShared = {
         "auxv", "cgroup", "cmdline", "cwd", "environ", "exe", "fd", "fdinfo", "io", "limits", "maps",
         "mem", "mountinfo", "mounts", "net", "oom_score_adj", "personality", "root", "smaps",
-        "smaps_rollup", "wchan"};
+        "smaps_rollup", "wchan", "ns", "pagemap"};
     if (what.empty()) {
       std::vector<SynthDir::Entry> e = {{"comm", DT_REG}, {"loginuid", DT_REG},
                                         {"sessionid", DT_REG}, {"stat", DT_REG},
                                         {"status", DT_REG}};
       for (const std::string& n : kShared)
-        e.push_back({n, n == "fd" || n == "fdinfo" ? DT_DIR : n == "cwd" || n == "exe" || n == "root" || n == "net" ? DT_LNK : DT_REG});
+        e.push_back({n, n == "fd" || n == "fdinfo" || n == "ns" ? DT_DIR : n == "cwd" || n == "exe" || n == "root" || n == "net" ? DT_LNK : DT_REG});
       set_synth(p, out, dir + "/task/" + ts, std::move(e), "/proc/thread-self/");
       return 0;
     }
@@ -650,6 +703,15 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     };
     return 0;
   }
+  if (first == "pagemap") {
+    out->dirfd = AT_FDCWD;
+    out->path = "/proc/self/pagemap";  // stat: a host file of the same kind
+    out->host_only = true;
+    out->open_emu = [t](int64_t flags, std::shared_ptr<HostFd>* file) {
+      return open_emu_file(proc_pagemap_file(t), flags, file);
+    };
+    return 0;
+  }
   if (is_proc_tunable(first, false)) return tunable(first, tp.pid());
   // The guest's cgroup is the root of its own hierarchy, as in a cgroup
   // namespace: hartd's place in the host's cgroups is not the guest's to see.
@@ -658,6 +720,14 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
 }
 
 }  // namespace
+
+bool is_generated_proc_file(int host_fd) {
+  char buf[64];
+  std::string link = "/proc/self/fd/" + std::to_string(host_fd);
+  ssize_t n = readlink(link.c_str(), buf, sizeof buf);
+  static const char kName[] = "/memfd:hart-proc (deleted)";
+  return n == sizeof kName - 1 && memcmp(buf, kName, n) == 0;
+}
 
 std::string guest_link_of(const Process& p, int host_fd) {
   std::string g = guest_path_of_fd(p, host_fd);

@@ -7,6 +7,15 @@
 // Private (Private_Dirty for anonymous memory, Private_Clean for a file's);
 // Referenced is Rss, Locked is Rss of a locked mapping; swap, KSM, huge
 // pages and lazy-free pages are 0. VmFlags from the protection and flags.
+// pagemap: an entry per guest page with the bits Linux gives a reader
+// without CAP_SYS_ADMIN — present (63), swapped (62), file or shared
+// anonymous page (61), mapped exclusively (56), soft-dirty (55) — taken from
+// the host's pagemap entry of the page behind it (hartd's own, so a page the
+// guest touched is present, one only read maps the zero page as on Linux);
+// the frame number (bits 0-54) is always 0, also for a root guest (host
+// frame numbers are not the guest's to see); a page outside every guest
+// mapping is 0. Pages the ELF loader copied count as anonymous (Linux's
+// untouched text pages are file pages).
 // Owns: that text. Does not own: the VMAs (core/address_space.h).
 #include "linux-abi/vfs/proc_maps.h"
 
@@ -160,6 +169,7 @@ std::string vm_flags(const Vma& v) {
   if (v.grows_down) f += " gd";
   if (v.locked) f += " lo";
   if (!v.shared && (v.prot & PROT_WRITE)) f += " ac";
+  if (v.sealed) f += " sl";
   return "VmFlags:" + f + " \n";
 }
 
@@ -200,6 +210,51 @@ std::string proc_smaps(Process& p, bool rollup) {
     counters(&out, total, true);
   }
   return out;
+}
+
+namespace {
+
+// /proc/<pid>/pagemap (see the top of this file).
+struct PagemapFile : EmuFile {
+  std::weak_ptr<Process> t;
+  int64_t pwrite(const uint8_t*, uint64_t, uint64_t) override { return -EINVAL; }
+  int64_t pread(uint8_t* buf, uint64_t len, uint64_t off) override {
+    constexpr uint64_t kEntry = 8;
+    if (off % kEntry || len % kEntry) return -EINVAL;  // Linux: whole entries only
+    std::shared_ptr<Process> p = t.lock();
+    std::shared_ptr<AddressSpace> asp = p ? p->as_if_alive() : nullptr;
+    if (!asp) return 0;  // the mm is gone
+    const AddressSpace& as = *asp;
+    uint64_t first = off / kEntry, pages = as.limit() / kPageSize;
+    if (first >= pages) return 0;
+    uint64_t n = std::min<uint64_t>(len / kEntry, pages - first);
+    n = std::min<uint64_t>(n, 1 << 16);  // a short read, as Linux's batches
+    std::vector<uint64_t> out(n, 0);
+    int host = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+    if (host < 0) return -errno;
+    uint64_t lo = first * kPageSize, hi = (first + n) * kPageSize;
+    for (const Vma& v : as.vmas()) {
+      uint64_t s = std::max(v.start, lo), e = std::min(v.end, hi);
+      if (s >= e) continue;
+      uint64_t hpage = reinterpret_cast<uintptr_t>(as.base() + s) / kPageSize;
+      uint64_t* dst = &out[(s - lo) / kPageSize];
+      ssize_t got = ::pread(host, dst, (e - s) / kPageSize * kEntry, static_cast<off_t>(hpage * kEntry));
+      if (got < 0) got = 0;
+      for (uint64_t i = 0; i < (e - s) / kPageSize; ++i)
+        dst[i] = i * kEntry < static_cast<uint64_t>(got) ? dst[i] & ~((uint64_t{1} << 55) - 1) : 0;
+    }
+    close(host);
+    memcpy(buf, out.data(), n * kEntry);
+    return static_cast<int64_t>(n * kEntry);
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<EmuFile> proc_pagemap_file(const std::shared_ptr<Process>& t) {
+  auto f = std::make_shared<PagemapFile>();
+  f->t = t;
+  return f;
 }
 
 }  // namespace hart::linux

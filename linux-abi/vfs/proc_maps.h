@@ -4,6 +4,7 @@
 // of /proc (proc_dev.cpp).
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "linux-abi/process/process.h"
@@ -16,5 +17,8 @@ std::string proc_maps(Process& p);
 uint64_t resident_bytes(const AddressSpace& as, const Vma& v);
 // /proc/<pid>/smaps (rollup false) or smaps_rollup (true).
 std::string proc_smaps(Process& p, bool rollup);
+// /proc/<pid>/pagemap of t: one 64-bit entry per guest page, at offset
+// (address / 4096) * 8.
+std::shared_ptr<EmuFile> proc_pagemap_file(const std::shared_ptr<Process>& t);
 
 }  // namespace hart::linux

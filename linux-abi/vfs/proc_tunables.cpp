@@ -15,6 +15,18 @@
 
 namespace hart::linux {
 
+int64_t read_text(const std::string& text, uint8_t* buf, uint64_t len, uint64_t off) {
+  if (off >= text.size()) return 0;
+  uint64_t n = std::min<uint64_t>(len, text.size() - off);
+  memcpy(buf, text.data() + off, n);
+  return static_cast<int64_t>(n);
+}
+
+Thread* current_thread() {
+  Vcpu* v = Vcpu::current();
+  return v && v->user ? &Process::thread_of(*v) : nullptr;
+}
+
 namespace {
 
 // Linux's kstrto*_from_user: the first `room` bytes of the write (up to a
@@ -69,19 +81,6 @@ int parse_kstrto(const uint8_t* buf, uint64_t len, size_t room, int base, bool i
   return 0;
 }
 
-// The text of a value at offset off (the whole of it is generated per read).
-int64_t read_text(const std::string& text, uint8_t* buf, uint64_t len, uint64_t off) {
-  if (off >= text.size()) return 0;
-  uint64_t n = std::min<uint64_t>(len, text.size() - off);
-  memcpy(buf, text.data() + off, n);
-  return static_cast<int64_t>(n);
-}
-
-// The guest thread making the current system call (nullptr outside one).
-Thread* current_thread() {
-  Vcpu* v = Vcpu::current();
-  return v && v->user ? &Process::thread_of(*v) : nullptr;
-}
 
 // Is the calling guest thread thread tid of t?
 bool is_current(Process& t, int tid) {

@@ -39,6 +39,11 @@ bool is_proc_tunable(const std::string& name, bool in_task);
 int open_proc_tunable(std::shared_ptr<Process> t, int tid, const std::string& name,
                       int64_t flags, bool other_launch, std::shared_ptr<HostFd>* file);
 
+// The bytes of text at offset off (for EmuFiles whose text is generated).
+int64_t read_text(const std::string& text, uint8_t* buf, uint64_t len, uint64_t off);
+// The guest thread making the current system call (nullptr outside one).
+Thread* current_thread();
+
 // An EmuFile opened with flags' access mode: 0 with *file set, or -errno.
 int open_emu_file(std::shared_ptr<EmuFile> f, int64_t flags, std::shared_ptr<HostFd>* file);
 

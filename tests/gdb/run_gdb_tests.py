@@ -14,10 +14,12 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 ARGS = None
@@ -136,6 +138,8 @@ def source_line(src, marker):
 def break_step():
     h = basic_hart()
     line = source_line("basic.c", 'line for "break')
+    scratch = tempfile.mkdtemp(prefix="hart-vfile-")
+    status_copy, mem_copy = os.path.join(scratch, "status"), os.path.join(scratch, "mem")
     out = run_gdb(h, VARIANT["prog"], [
         "break add", "continue", "bt", "finish", "next", "step", "stepi", "info registers pc",
         "delete", f"break basic.c:{line}", "continue", "p x", "continue"])
@@ -159,10 +163,13 @@ def break_step():
 def registers_vars():
     h = basic_hart()
     line = source_line("basic.c", 'line for "break')
+    scratch = tempfile.mkdtemp(prefix="hart-vfile-")
+    status_copy, mem_copy = os.path.join(scratch, "status"), os.path.join(scratch, "mem")
     out = run_gdb(h, VARIANT["prog"], [
         f"break basic.c:{line}", "continue", "info registers fa0", "info registers fcsr",
         "info registers sp", "p ratio", "set var ratio = 3.0", "p ratio", "p counter",
         "set var counter = 100", "info all-registers ft0", "info proc", "info proc mappings",
+        f"remote get /proc/self/status {status_copy}", f"remote get /proc/self/mem {mem_copy}",
         "continue"])
     expect_in_order(out, [
         r"fa0\s+\{float = .*, double = 2\}",
@@ -175,6 +182,15 @@ def registers_vars():
         r"Start Addr\s+End Addr", r"0x[0-9a-f]+\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+r-xp\s+.*basic",
         r"\[stack\]",
         r"exited normally"])
+    # vFile of a generated /proc file gives the guest's text; of one hartd
+    # serves per read (mem) nothing, never hartd's own file behind it.
+    with open(status_copy) as f:
+        status = f.read()
+    if not re.search(r"^Name:\s+basic", status, re.M) or f"Pid:\t{os.getpid()}" in status:
+        fail("remote get /proc/self/status is not the guest's", status)
+    if os.path.exists(mem_copy) and os.path.getsize(mem_copy) > 0:
+        fail("remote get /proc/self/mem read something", out)
+    shutil.rmtree(scratch, ignore_errors=True)
     if VARIANT["sysroot"] and not re.search(r"r-xp\s+.*libc\.so\.6", out):
         fail("info proc mappings lacks libc", out)
     # A heap grown by several brk calls is one [heap] (adjacent VMAs merged, as Linux shows them).

@@ -79,4 +79,29 @@ static inline void sc_unprivileged(void (*fn)(void)) {
 static void* volatile sc_bad_ptr = (void*)16;
 #define BAD_PTR ((void*)sc_bad_ptr)
 
+// Reads a whole (small) file into buf (NUL-terminated; empty if it cannot
+// be opened).
+#include <fcntl.h>
+static inline void sc_slurp(const char* path, char* buf, size_t size) {
+  int f = open(path, O_RDONLY);
+  size_t n = 0;
+  ssize_t r;
+  while (f >= 0 && n < size - 1 && (r = read(f, buf + n, size - 1 - n)) > 0) n += r;
+  buf[n] = 0;
+  if (f >= 0) close(f);
+}
+
+// For programs run with compare.py --host-release: true (after saying so)
+// when the kernel uname reports is older than major.minor, whose features
+// the program then leaves alone.
+#include <sys/utsname.h>
+static inline int sc_kernel_before(int major, int minor) {
+  struct utsname u;
+  int ma = 0, mi = 0;
+  if (uname(&u) == 0) sscanf(u.release, "%d.%d", &ma, &mi);
+  if (ma > major || (ma == major && mi >= minor)) return 0;
+  SAY("kernel %d.%d: before %d.%d, not tested", ma, mi, major, minor);
+  return 1;
+}
+
 #endif

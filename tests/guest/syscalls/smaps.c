@@ -15,14 +15,7 @@
 
 static char text[1 << 20];
 
-static void slurp(const char* path) {
-  int f = open(path, O_RDONLY);
-  size_t n = 0;
-  ssize_t r;
-  while (f >= 0 && n < sizeof text - 1 && (r = read(f, text + n, sizeof text - 1 - n)) > 0) n += r;
-  text[n] = 0;
-  if (f >= 0) close(f);
-}
+static void slurp(const char* path) { sc_slurp(path, text, sizeof text); }
 
 // The smaps entry of the mapping at addr: from its header to the next one.
 static const char* entry(void* addr, size_t* len) {
