@@ -287,7 +287,11 @@ int64_t AddressSpace::map(uint64_t addr, uint64_t len, int prot, unsigned flags,
       if ((flags & kMapFixedNoReplace) && !range_free(addr, addr + plen)) return -EEXIST;
       if (first_sealed_locked(addr, addr + plen) < addr + plen) return -EPERM;  // mseal
     } else {
-      if (addr && (addr + plen > limit_ || !range_free(addr, addr + plen))) addr = 0;
+      // A hint is only a hint: one that does not fit below the limit (or
+      // wraps past 2^64, which would put base_ + addr below the
+      // reservation, over hartd's memory) is ignored, as Linux ignores a
+      // hint past TASK_SIZE - len.
+      if (addr && (addr >= limit_ || plen > limit_ - addr || !range_free(addr, addr + plen))) addr = 0;
       if (!addr || addr < kPageSize * 16) addr = find_free(plen, addr ? addr : 0);
       if (!addr) return -ENOMEM;
     }

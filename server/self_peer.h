@@ -3,8 +3,12 @@
 // connects with is hartd's own: a connection to the control socket, the
 // TCP control port or a gdb endpoint whose peer is this very process came
 // from a guest and is refused. Unix sockets: the peer's SO_PEERCRED pid is
-// getpid(). TCP: the peer's address is the local address of one of this
-// process's own sockets (found through /proc/self/fd).
+// getpid(). TCP: the peer socket (found in /proc/net/tcp and tcp6 by its
+// address, IPv4 and v4-mapped IPv6 alike) is one a guest created or
+// connected (linux-abi/syscalls/inet_guests.h: so one it closed or holds
+// in flight in SCM_RIGHTS counts too), or the peer's address is the local
+// address of one of this process's own sockets (found through
+// /proc/self/fd).
 // Owns: that check, and the gdb accept that applies it. Does not own the
 // listeners (control_server.cpp, gdb_stubs.cpp, gdb_multi.cpp, hart_run.cpp).
 #pragma once

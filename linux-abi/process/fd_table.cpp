@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <atomic>
 #include <cerrno>
 #include <climits>
@@ -26,6 +27,19 @@ void set_host_fd_limits(int first_reserved, int launch_share) {
 }
 int first_reserved_host_fd() { return g_first_reserved.load(); }
 
+int inotify_launch_share() {
+  if (g_launch_share.load() == INT_MAX) return INT_MAX;
+  static const int share = [] {
+    long long v = 128;  // Linux's default
+    if (FILE* f = fopen("/proc/sys/fs/inotify/max_user_instances", "re")) {
+      if (fscanf(f, "%lld", &v) != 1 || v <= 0) v = 128;
+      fclose(f);
+    }
+    return static_cast<int>(std::max<long long>(1, std::min<long long>(v, INT_MAX) / 4));
+  }();
+  return share;
+}
+
 int reserve_host_fds(bool share_between_launches) {
   struct rlimit rl {};
   if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return first_reserved_host_fd();
@@ -43,6 +57,7 @@ int reserve_host_fds(bool share_between_launches) {
 
 HostFd::~HostFd() {
   if (charged_to) charged_to->fetch_sub(1);
+  if (instance_of) instance_of->fetch_sub(1);
   if (int64_t id = ofd_lock_id.load()) ofd_locks_released(id);
   if (fd_ >= 0) ::close(fd_);
 }

@@ -101,6 +101,9 @@ class HostFd {
   // fstat, fstatfs and stat of the fd show in its place, as a lookup of its
   // path does (proc_dev.cpp); set before the first install, then constant.
   std::string stand_in;
+  // The launch's count of kernel objects of a per-user pool this one is
+  // (an inotify instance: ProcessTree::inotify_instances); released here.
+  std::shared_ptr<std::atomic<int>> instance_of;
 
  private:
   int fd_;
@@ -126,6 +129,12 @@ int first_reserved_host_fd();
 // `share_between_launches` (hartd), a launch may hold a quarter of the rest.
 // Returns the first reserved number.
 int reserve_host_fds(bool share_between_launches);
+// How many inotify instances one launch may hold: a quarter of the host's
+// fs.inotify.max_user_instances (at least 1) once set_host_fd_limits gave
+// launches a share (hartd), else no cap (INT_MAX). The host's limit is per
+// user, one pool for hartd and every guest: one launch taking it all would
+// leave the others EMFILE.
+int inotify_launch_share();
 
 class FdTable {
  public:

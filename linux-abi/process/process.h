@@ -93,6 +93,10 @@ struct ProcessTree {
   // Host fds of guest fds this launch holds (FdTable::set_charge, capped
   // by set_host_fd_limits' launch share).
   std::shared_ptr<std::atomic<int>> host_fds = std::make_shared<std::atomic<int>>(0);
+  // inotify instances this launch holds (sys_inotify_init1, capped by
+  // inotify_launch_share(): the host's fs.inotify.max_user_instances is
+  // one pool for every guest and hartd's user).
+  std::shared_ptr<std::atomic<int>> inotify_instances = std::make_shared<std::atomic<int>>(0);
   std::atomic<uint64_t> ended_cpu_ns{0};  // CPU time of guest threads that have ended
   // Translation counters of address spaces that are gone (TbCache::Stats).
   std::atomic<uint64_t> ended_translated{0}, ended_reused{0}, ended_invalidated{0},

@@ -176,9 +176,21 @@ int64_t sys_sync_file_range(SyscallCtx& ctx) {
 int64_t sys_inotify_init1(SyscallCtx& ctx) {
   int flags = static_cast<int>(ctx.a[0]);
   if (flags & ~(IN_CLOEXEC | IN_NONBLOCK)) return -EINVAL;
+  // The host's max_user_instances is one pool for every launch: one may
+  // take a share of it (EMFILE past it, Linux's answer at that limit).
+  std::shared_ptr<std::atomic<int>> count = ctx.proc.tree().inotify_instances;
+  if (count->fetch_add(1) >= inotify_launch_share()) {
+    count->fetch_sub(1);
+    return -EMFILE;
+  }
   int fd = inotify_init1((flags & IN_NONBLOCK) | IN_CLOEXEC);
-  if (fd < 0) return -errno;
-  return ctx.proc.fds().install_host(fd, flags & IN_CLOEXEC);
+  if (fd < 0) {
+    count->fetch_sub(1);
+    return -errno;
+  }
+  auto file = std::make_shared<HostFd>(fd);
+  file->instance_of = count;
+  return ctx.proc.fds().install(std::move(file), flags & IN_CLOEXEC);
 }
 
 int64_t sys_inotify_add_watch(SyscallCtx& ctx) {

@@ -38,6 +38,7 @@
 #include "linux-abi/syscalls/safe_syscall.h"
 #include "linux-abi/process/signals.h"
 #include "linux-abi/syscalls/sys_util.h"
+#include "linux-abi/syscalls/inet_guests.h"
 #include "linux-abi/syscalls/unix_peers.h"
 
 namespace hart::linux {
@@ -451,6 +452,7 @@ int64_t sys_socket(SyscallCtx& ctx) {
   if (type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK | 0xf)) return -EINVAL;
   int fd = socket(static_cast<int>(ctx.a[0]), type | SOCK_CLOEXEC, static_cast<int>(ctx.a[2]));
   if (fd < 0) return -errno;
+  inet_record_guest(fd);  // hartd's control plane refuses its connections
   return ctx.proc.fds().install_host(fd, type & SOCK_CLOEXEC);
 }
 
@@ -487,6 +489,7 @@ int64_t sys_connect(SyscallCtx& ctx) {
   // for its peer before this thread runs again (an end that never connects
   // is nobody's peer).
   if (a.sa()->sa_family == AF_UNIX) unix_record_self(ctx, fd);
+  inet_record_guest(fd);  // (one it did not create: received in SCM_RIGHTS)
   int64_t rc = safe_syscall(&ctx.vcpu.state.exit_request, SYS_connect, fd,
                             reinterpret_cast<long>(a.sa()), a.len);
   return restartable(rc);

@@ -7,12 +7,16 @@
 // dirfds, fchdir, /dev/fd and /proc/self/fd reopening, /proc/self/root,
 // read-only host views (/proc/sys, /proc/net) and their parents;
 // process_vm_readv, ptrace, kill, pidfd_open; /dev/mem; the control socket
-// and the gdb endpoints. It also reaches for hartd's own objects: fd
+// and the gdb endpoints (also from an IPv6 socket at ::ffff:127.0.0.1, with
+// the socket in flight in SCM_RIGHTS while hartd accepts, and closed right
+// after writing). It also reaches for hartd's own objects: fd
 // numbers it never opened (fcntl, pidfd_getfd, SCM_RIGHTS, mmap), hartd's
 // host pid (sigqueue, SO_PEERCRED, SCM_CREDENTIALS), every process it may
 // signal (kill -1, process groups), and — given the jail's host path —
 // that path anywhere the guest can read its own paths (/proc/self links
-// and files, getcwd, AT_EXECFN). Each attempt prints "ok NAME" when it was
+// and files, getcwd, AT_EXECFN). And the edges of its own reservation:
+// mmap hints, fixed addresses and lengths that wrap or end past the limit,
+// mremap, mprotect, madvise, /proc/self/mem and process_vm_writev there. Each attempt prints "ok NAME" when it was
 // stopped and "BREACH NAME: detail" when it got through; the exit status
 // counts the breaches. It also checks that its own /proc/self/mem works.
 //
@@ -234,6 +238,30 @@ static void attack_syscalls(void) {
   report("/dev/kmem", kmem >= 0, "opened");
 }
 
+// Sends fd in an SCM_RIGHTS message of one byte on sock: 1 when sent.
+static int send_fd(int sock, int fd) {
+  char cbuf[CMSG_SPACE(sizeof(int))];
+  struct iovec iov = {"x", 1};
+  struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
+  struct cmsghdr* c = CMSG_FIRSTHDR(&m);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  return sendmsg(sock, &m, 0) == 1;
+}
+
+// Receives one byte and the fd it carries on sock: the fd, or -1.
+static int recv_fd(int sock) {
+  char b, cbuf[CMSG_SPACE(sizeof(int))];
+  struct msghdr r = {.msg_iov = &(struct iovec){&b, 1}, .msg_iovlen = 1, .msg_control = cbuf,
+                     .msg_controllen = sizeof cbuf};
+  struct cmsghdr* c = recvmsg(sock, &r, 0) == 1 ? CMSG_FIRSTHDR(&r) : NULL;
+  int fd = -1;
+  if (c && c->cmsg_type == SCM_RIGHTS) memcpy(&fd, CMSG_DATA(c), sizeof fd);
+  return fd;
+}
+
 // hartd's own fds: numbers this process never opened are nothing to it,
 // however it names them.
 static void attack_fds(void) {
@@ -254,19 +282,10 @@ static void attack_fds(void) {
   if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
     for (int fd = 3; fd < 256; ++fd) {
       if (fd == sv[0] || fd == sv[1] || fd == self) continue;
-      char cbuf[CMSG_SPACE(sizeof(int))];
-      struct iovec iov = {"x", 1};
-      struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof cbuf};
-      struct cmsghdr* c = CMSG_FIRSTHDR(&m);
-      c->cmsg_level = SOL_SOCKET;
-      c->cmsg_type = SCM_RIGHTS;
-      c->cmsg_len = CMSG_LEN(sizeof(int));
-      memcpy(CMSG_DATA(c), &fd, sizeof fd);
-      if (sendmsg(sv[0], &m, 0) == 1) {
-        char b;
-        struct msghdr r = {.msg_iov = &(struct iovec){&b, 1}, .msg_iovlen = 1, .msg_control = cbuf,
-                           .msg_controllen = sizeof cbuf};
-        if (recvmsg(sv[1], &r, 0) == 1 && strlen(list) < 400) sprintf(list + strlen(list), "%d ", fd);
+      if (send_fd(sv[0], fd)) {
+        int got = recv_fd(sv[1]);
+        if (got >= 0 && strlen(list) < 400) sprintf(list + strlen(list), "%d ", fd);
+        if (got >= 0) close(got);
       }
     }
     report("SCM_RIGHTS of fds never opened", list[0] != 0, list);
@@ -339,6 +358,80 @@ static void attack_paths(const char* host_root) {
   if (dir >= 0) close(dir);
 }
 
+// The guest's address-space size: the lowest power of two from 2^30 up
+// where nothing can be mapped (ENOMEM, as past TASK_SIZE).
+static unsigned long guest_limit(void) {
+  for (int s = 30; s < 47; ++s) {
+    void* p = mmap((void*)(1ul << s), 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p == MAP_FAILED && errno == ENOMEM) return 1ul << s;
+    if (p != MAP_FAILED) munmap(p, 4096);
+  }
+  return 1ul << 47;
+}
+
+// A mapping a call returned: a breach when any of it lies past the limit
+// (or wraps past 2^64): host memory below or above the reservation.
+static void check_mapping(const char* name, void* p, unsigned long len, unsigned long limit) {
+  char detail[128];
+  unsigned long a = (unsigned long)p;
+  snprintf(detail, sizeof detail, "%#lx + %#lx past the limit %#lx", a, len, limit);
+  report(name, p != MAP_FAILED && (a >= limit || len > limit - a), detail);
+  if (p != MAP_FAILED) munmap(p, len);
+}
+
+// The reservation's edges: hints, fixed addresses and lengths that wrap
+// past 2^64 or end past the limit. Linux ignores a hint that does not fit
+// (the mapping lands elsewhere) and refuses the rest (ENOMEM, EINVAL,
+// EFAULT); a call that maps or touches past the limit reaches hartd's
+// memory or another guest's reservation.
+static void attack_memory(void) {
+  const unsigned long limit = guest_limit();
+  const int anon = MAP_PRIVATE | MAP_ANONYMOUS, rw = PROT_READ | PROT_WRITE;
+  for (unsigned long len = 4096; len <= (1ul << 28); len <<= 6) {
+    char name[96];
+    // A hint of -len: hint + len wraps to 0, "below the limit".
+    snprintf(name, sizeof name, "mmap hint -%#lx wraps", len);
+    check_mapping(name, mmap((void*)-len, len, rw, anon, -1, 0), len, limit);
+    snprintf(name, sizeof name, "mmap hint limit-4096 len %#lx", len + 4096);
+    check_mapping(name, mmap((void*)(limit - 4096), len + 4096, rw, anon, -1, 0), len + 4096, limit);
+    snprintf(name, sizeof name, "mmap MAP_FIXED -%#lx", len);
+    check_mapping(name, mmap((void*)-len, len, rw, anon | MAP_FIXED, -1, 0), len, limit);
+    snprintf(name, sizeof name, "mmap MAP_FIXED_NOREPLACE -%#lx", len);
+    check_mapping(name, mmap((void*)-len, len, rw, anon | MAP_FIXED_NOREPLACE, -1, 0), len, limit);
+  }
+  check_mapping("mmap MAP_FIXED at the limit", mmap((void*)limit, 4096, rw, anon | MAP_FIXED, -1, 0), 4096, limit);
+  char* a = mmap(NULL, 8192, rw, anon, -1, 0);
+  if (a != MAP_FAILED) {
+    check_mapping("mremap MREMAP_FIXED across the limit",
+                  mremap(a, 8192, 8192, MREMAP_MAYMOVE | MREMAP_FIXED, (void*)(limit - 4096)), 8192, limit);
+    check_mapping("mremap MREMAP_FIXED to -8192",
+                  mremap(a, 8192, 8192, MREMAP_MAYMOVE | MREMAP_FIXED, (void*)-8192l), 8192, limit);
+    check_mapping("mremap MREMAP_DONTUNMAP to -8192",
+                  mremap(a, 8192, 8192, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP, (void*)-8192l), 8192,
+                  limit);
+    report("mremap grow to 2^64 - 4096", mremap(a, 8192, -4096ul, MREMAP_MAYMOVE) != MAP_FAILED, "");
+    munmap(a, 8192);
+  }
+  char* top = mmap((void*)(limit - 8192), 8192, rw, anon | MAP_FIXED, -1, 0);
+  if (top != MAP_FAILED) {
+    report("mremap grows the top mapping past the limit in place", mremap(top, 8192, 16384, 0) != MAP_FAILED,
+           "");
+    munmap(top, 8192);
+  }
+  report("mprotect across the limit", mprotect((void*)(limit - 4096), 8192, rw) == 0, "");
+  report("madvise MADV_DONTNEED wrapping", madvise((void*)(limit - 4096), -4096ul, MADV_DONTNEED) == 0, "");
+  report("mlock wrapping", mlock((void*)(limit - 4096), -4096ul) == 0, "");
+  char b[8] = "XXXXXXX";
+  int mem = open("/proc/self/mem", O_RDWR);
+  report("/proc/self/mem write at the limit", mem >= 0 && pwrite(mem, b, 8, (off_t)limit) > 0, "");
+  report("/proc/self/mem read past the limit", mem >= 0 && pread(mem, b, 8, (off_t)(limit + 65536)) > 0, "");
+  if (mem >= 0) close(mem);
+  struct iovec local = {b, 8}, remote = {(void*)limit, 8};
+  report("process_vm_writev to the limit", syscall(SYS_process_vm_writev, getpid(), &local, 1, &remote, 1, 0) > 0,
+         "");
+  report("write(2) from past the limit", write(1, (void*)(limit + 4096), 8) > 0, "");
+}
+
 // A control-plane endpoint answers a request: the attacker got through.
 static int answers(int fd, const char* request, const char* needle) {
   if (write(fd, request, strlen(request)) < 0) return 0;
@@ -363,14 +456,70 @@ static void attack_unix(const char* name, const char* path, const char* request,
   close(fd);
 }
 
-static void attack_tcp(const char* name, int port, const char* request, const char* needle) {
-  if (port <= 0) return;
+// A TCP socket connected to 127.0.0.1:port, or -1.
+static int loopback_tcp(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port),
                           .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-  int breach = connect(fd, (struct sockaddr*)&a, sizeof a) == 0 && answers(fd, request, needle);
+  if (fd >= 0 && connect(fd, (struct sockaddr*)&a, sizeof a) == 0) return fd;
+  if (fd >= 0) close(fd);
+  return -1;
+}
+
+static void attack_tcp(const char* name, int port, const char* request, const char* needle) {
+  if (port <= 0) return;
+  int fd = loopback_tcp(port);
+  report(name, fd >= 0 && answers(fd, request, needle), "");
+  if (fd >= 0) close(fd);
+}
+
+// The same endpoint through an AF_INET6 socket at ::ffff:127.0.0.1: hartd
+// sees an IPv4 peer, the guest's socket has an IPv6 address.
+static void attack_tcp_v4_mapped(const char* name, int port, const char* request, const char* needle) {
+  if (port <= 0) return;
+  int fd = socket(AF_INET6, SOCK_STREAM, 0);
+  struct sockaddr_in6 a = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
+  a.sin6_addr.s6_addr[10] = a.sin6_addr.s6_addr[11] = 0xff;
+  a.sin6_addr.s6_addr[12] = 127;
+  a.sin6_addr.s6_addr[15] = 1;
+  int breach = fd >= 0 && connect(fd, (struct sockaddr*)&a, sizeof a) == 0 && answers(fd, request, needle);
   report(name, breach, "");
-  close(fd);
+  if (fd >= 0) close(fd);
+}
+
+// The same endpoint with the connected socket held by no fd while hartd
+// accepts it: in flight in an SCM_RIGHTS message, taken back afterwards.
+static void attack_tcp_in_flight(const char* name, int port, const char* request, const char* needle) {
+  int sv[2];
+  if (port <= 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) return;
+  int fd = loopback_tcp(port), breach = 0;
+  if (fd >= 0 && send_fd(sv[0], fd)) {
+    close(fd);
+    usleep(500000);  // hartd accepts meanwhile
+    fd = recv_fd(sv[1]);
+    breach = fd >= 0 && answers(fd, request, needle);
+  }
+  report(name, breach, "");
+  if (fd >= 0) close(fd);
+  close(sv[0]);
+  close(sv[1]);
+}
+
+// The same endpoint, a request written and the socket closed at once:
+// hartd must not act on a request whose sender it cannot tell. The
+// request is gdb's M packet writing 'X' over the victim's secret: the
+// breach shows as the victim's "secret CHANGED".
+static void attack_tcp_closed(int port) {
+  if (port <= 0) return;
+  char body[64], request[80];
+  snprintf(body, sizeof body, "M%lx,1:58", victim_addr);
+  unsigned sum = 0;
+  for (const char* c = body; *c; ++c) sum += (unsigned char)*c;
+  snprintf(request, sizeof request, "+$%s#%02x", body, sum & 0xff);
+  int fd = loopback_tcp(port);
+  if (fd >= 0 && write(fd, request, strlen(request)) < 0) perror("write");
+  if (fd >= 0) close(fd);
+  usleep(300000);
 }
 
 // The guest's own /proc/self/mem: reads and writes its own memory.
@@ -402,9 +551,13 @@ int main(int argc, char** argv) {
   attack_syscalls();
   attack_fds();
   attack_signals();
+  attack_memory();
   if (argc > 8) attack_paths(argv[8]);
   attack_unix("control socket", argv[4], "{\"id\":1,\"op\":\"list\"}\n", "\"guests\"");
   attack_tcp("gdb tcp", atoi(argv[5]), "+$?#3f", "$");
+  attack_tcp_v4_mapped("gdb tcp from ::ffff:127.0.0.1", atoi(argv[5]), "+$?#3f", "$");
+  attack_tcp_in_flight("gdb tcp held in flight in SCM_RIGHTS", atoi(argv[5]), "+$?#3f", "$");
+  attack_tcp_closed(atoi(argv[5]));
   if (argv[6][0]) attack_unix("gdb unix", argv[6], "+$?#3f", "$");
   own_mem();
   printf("breaches: %d\n", breaches);

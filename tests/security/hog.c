@@ -6,8 +6,13 @@
 //                            ENFILE b, other c"
 //   hog threads DONE_FILE    starts threads until refused; prints
 //                            "hog N threads, EAGAIN a, other b"
-//   hog bystander            opens a file and starts a thread; prints
-//                            "open: ok|why" and "thread: ok|why"
+//   hog inotify DONE_FILE    makes inotify instances until refused (the
+//                            host's max_user_instances is one pool for
+//                            hartd's user); prints "hog N inotify, EMFILE a,
+//                            other b"
+//   hog bystander            opens a file, starts a thread and makes an
+//                            inotify instance; prints "open: ok|why",
+//                            "thread: ok|why" and "inotify: ok|why"
 //   hog buffers              asks system calls that take a length for
 //                            1 GiB buffers (recvmsg's and sendmsg's control
 //                            data, SIOCGIFCONF), in untouched memory, and
@@ -27,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <net/if.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -91,6 +97,15 @@ static int threads(const char* done) {
   _exit(0);
 }
 
+static int inotify(const char* done) {
+  int n = 0;
+  while (inotify_init1(0) >= 0) ++n;
+  printf("hog %d inotify, EMFILE %d, other %d\n", n, errno == EMFILE, errno != EMFILE);
+  fflush(stdout);
+  hold(done);
+  return 0;
+}
+
 static int bystander(void) {
   int fd = open("/dev/null", O_RDONLY);
   printf("open: %s\n", fd >= 0 ? "ok" : strerror(errno));
@@ -98,6 +113,7 @@ static int bystander(void) {
   int e = pthread_create(&t, NULL, sleeper, "/");
   if (e == 0) pthread_join(t, NULL);
   printf("thread: %s\n", e == 0 ? "ok" : strerror(e));
+  printf("inotify: %s\n", inotify_init1(0) >= 0 ? "ok" : strerror(errno));
   return 0;
 }
 
@@ -135,9 +151,10 @@ int main(int argc, char** argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc >= 4 && strcmp(argv[1], "fds") == 0) return fds(argv[2], atoi(argv[3]));
   if (argc >= 3 && strcmp(argv[1], "threads") == 0) return threads(argv[2]);
+  if (argc >= 3 && strcmp(argv[1], "inotify") == 0) return inotify(argv[2]);
   if (argc >= 2 && strcmp(argv[1], "bystander") == 0) return bystander();
   if (argc >= 2 && strcmp(argv[1], "buffers") == 0) return buffers();
   if (argc >= 3 && strcmp(argv[1], "shm") == 0) return shm(argv[2]);
-  fprintf(stderr, "usage: hog fds DONE KIDS | hog threads DONE | hog bystander | hog buffers | hog shm NAME\n");
+  fprintf(stderr, "usage: hog fds DONE KIDS | hog threads DONE | hog inotify DONE | hog bystander | hog buffers | hog shm NAME\n");
   return 100;
 }

@@ -5,7 +5,8 @@ what hartd shares between launches must hurt only itself.
 Each round runs a hartd with a small table of what is exhausted and a
 hostile launch (hog.c) that takes more than the whole of it and holds it.
 Meanwhile a new control connection must be answered and a new launch (the
-bystander) must start, open a file and start a thread; the hog must have
+bystander) must start, open a file, start a thread and make an inotify
+instance; the hog must have
 been refused with Linux's errno for a full table, and hartd must survive.
 
 - fds: hartd under RLIMIT_NOFILE 2048; the hog's children open files. hartd
@@ -15,6 +16,11 @@ been refused with Linux's errno for a full table, and hartd must survive.
   limit), at least one with ENFILE.
 - threads: hartd --max-threads 256; the hog starts threads. One launch may
   hold a quarter of the daemon's threads (process.h): EAGAIN.
+- inotify: the hog makes inotify instances. The host's
+  fs.inotify.max_user_instances (128 by default) is one pool for hartd's
+  user: one launch may hold a quarter of it (fd_table.h
+  inotify_launch_share): EMFILE, Linux's answer at that limit. The
+  bystander must still make one.
 
 And memory: a launch asks system calls that take a length for 1 GiB
 buffers in memory it never touched (hog.c `buffers`); hartd must not hold
@@ -63,7 +69,7 @@ def round_of(name, hartd, hartd_client, hog, hartd_options, hog_args, judge):
                               stderr="capture")["pid"]
             out, err, ev = sec_daemon.run_to_end(c2, bpid)
             print(f"{name}: bystander {out.split()} {err.strip()} {ev}")
-            if out.split() != ["open:", "ok", "thread:", "ok"] or ev.get("exit_code") != 0:
+            if out.split() != ["open:", "ok", "thread:", "ok", "inotify:", "ok"] or ev.get("exit_code") != 0:
                 failures.append(f"{name}: the bystander launch failed: {out!r} {ev}")
             c2.close()
         except (hartd_client.DaemonError, hartd_client.RequestError) as e:
@@ -82,6 +88,10 @@ def round_of(name, hartd, hartd_client, hog, hartd_options, hog_args, judge):
 
 def judge_fds(w):  # hog N fds, EMFILE a, ENFILE b, other c
     return "" if w[-1] == "0" and w[-3].rstrip(",") != "0" else "not refused with ENFILE alone"
+
+
+def judge_inotify(w):  # hog N inotify, EMFILE a, other b
+    return "" if w[-1] == "0" and w[-3].rstrip(",") == "1" else "not refused with EMFILE"
 
 
 def judge_threads(w):  # hog N threads, EAGAIN a, other b
@@ -183,6 +193,7 @@ def main():
     failures = round_of("fds", hartd, hartd_client, hog, {"nofile": 2048}, ["fds", "4"], judge_fds)
     failures += round_of("threads", hartd, hartd_client, hog, {"args": ["--max-threads", "256"]},
                          ["threads"], judge_threads)
+    failures += round_of("inotify", hartd, hartd_client, hog, {}, ["inotify"], judge_inotify)
     failures += buffers(hartd, hartd_client, hog)
     failures += connections(hartd, hartd_client)
     failures += jail_shm(hart_run, hog)
