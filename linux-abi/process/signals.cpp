@@ -320,7 +320,9 @@ bool setup_rt_frame(Process& p, Vcpu& v, ThreadSignals& ts, int sig, const Guest
   s.x[10] = static_cast<uint64_t>(sig);
   s.x[11] = addr + offsetof(GuestRtSigframe, info);
   s.x[12] = addr + offsetof(GuestRtSigframe, uc);
-  s.pc = act.handler;
+  // (sepc[0] is always 0, RISC-V privileged spec: the kernel's sret drops
+  // an odd handler address's low bit, as it does a sigreturn's pc below.)
+  s.pc = act.handler & ~uint64_t{1};
   s.res_size = 0;  // a trap clears the LR/SC reservation
   return true;
 }
@@ -536,7 +538,7 @@ int64_t do_rt_sigreturn(Process& p, Vcpu& v) {
     return static_cast<int64_t>(s.x[10]);
   }
   const GuestSigcontext& sc = f.uc.uc_mcontext;
-  s.pc = sc.sc_regs[0];
+  s.pc = sc.sc_regs[0] & ~uint64_t{1};  // (sepc[0] is always 0: an odd pc resumes at pc - 1)
   for (int i = 1; i < 32; ++i) s.x[i] = sc.sc_regs[i];
   for (int i = 0; i < 32; ++i) s.f[i] = sc.fp_f[i];
   s.set_fcsr(sc.fp_fcsr);
