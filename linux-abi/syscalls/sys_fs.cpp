@@ -808,10 +808,15 @@ int64_t sys_fchmodat2(SyscallCtx& ctx) {
 
 int64_t sys_fchownat(SyscallCtx& ctx) {
   int flags = static_cast<int>(ctx.a[4]);
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) return -EINVAL;
   AtPath at;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, flags & AT_EMPTY_PATH,
                      !(flags & AT_SYMLINK_NOFOLLOW));
   if (r < 0) return r;
+  if (int e = proc_setattr_errno(ctx, at, !(flags & AT_SYMLINK_NOFOLLOW), ProcAttr::Chown,
+                                 static_cast<uint32_t>(ctx.a[2]), static_cast<uint32_t>(ctx.a[3]));
+      e != 1)
+    return e;
   if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
   return fchownat(at.dirfd, at.path.c_str(), static_cast<uid_t>(ctx.a[2]),
                   static_cast<gid_t>(ctx.a[3]), flags) == 0
@@ -835,9 +840,11 @@ int64_t sys_ftruncate(SyscallCtx& ctx) {
 }
 
 int64_t sys_truncate(SyscallCtx& ctx) {
+  if (static_cast<int64_t>(ctx.a[1]) < 0) return -EINVAL;  // before the lookup, as Linux
   AtPath at;
   int r = resolve_at(ctx.proc, AT_FDCWD, ctx.a[0], &at);
   if (r < 0) return r;
+  if (int e = proc_setattr_errno(ctx, at, true, ProcAttr::Truncate); e != 1) return e;
   if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
   int fd = openat(at.dirfd, at.path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return -errno;
@@ -874,6 +881,8 @@ int64_t sys_utimensat(SyscallCtx& ctx) {
     tsp = ts;
   }
   int flags = static_cast<int>(ctx.a[3]);
+  auto nsec_ok = [](long ns) { return ns == UTIME_NOW || ns == UTIME_OMIT || (ns >= 0 && ns < 1000000000); };
+  if (tsp && (!nsec_ok(ts[0].tv_nsec) || !nsec_ok(ts[1].tv_nsec))) return -EINVAL;
   if (!ctx.a[1]) {  // futimens form
     std::shared_ptr<HostFd> keep;
     int fd = host_fd(ctx, ctx.a[0], &keep);
@@ -883,6 +892,11 @@ int64_t sys_utimensat(SyscallCtx& ctx) {
   AtPath at;
   int r = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[0]), ctx.a[1], &at, false, !(flags & AT_SYMLINK_NOFOLLOW));
   if (r < 0) return r;
+  bool times_set = tsp && !(ts[0].tv_nsec == UTIME_NOW && ts[1].tv_nsec == UTIME_NOW);
+  if (int e = proc_setattr_errno(ctx, at, !(flags & AT_SYMLINK_NOFOLLOW), ProcAttr::Times, ~0u, ~0u,
+                                 times_set);
+      e != 1)
+    return e;
   if (at.host_only) return -EACCES;
   return utimensat(at.dirfd, at.path.c_str(), tsp, flags) == 0 ? 0 : -errno;
 }

@@ -4,10 +4,14 @@
 // directories being 0555): mkdir, mknod, symlink, unlink, rmdir, rename and
 // link inside /proc, rename and link between /proc and another file system
 // (EXDEV), chmod of /proc files (EPERM for everyone), while chmod through
-// /proc/self/fd/N changes the file behind it; opening a generated file for
-// writing (root only; its writes are EINVAL). Only calls that fail on Linux
-// are made, and opening the own status file (never chmod of top-level /proc
-// files, chown, truncate or utimes, which root may do there).
+// /proc/self/fd/N changes the file behind it; truncate (without effect for
+// whoever may write, EISDIR, EACCES), chown of the process's own entries
+// (root; put back by the next lookup) and of /proc/sys (EPERM), and
+// unprivileged chown and utimensat of root's files (EPERM, EACCES);
+// opening a generated file for writing (root only; its writes are EINVAL).
+// Only calls that fail on Linux or change nothing that lasts are made
+// (never root's chmod, chown or utimes of top-level /proc files, which
+// Linux keeps for the whole host).
 #include "sc.h"
 
 #include <fcntl.h>
@@ -70,6 +74,47 @@ int main(void) {
   struct stat st;
   fstat(fd, &st);
   SAY("file mode %o", st.st_mode & 0777);
+
+  // truncate(2): a regular procfs file may be truncated by whoever may
+  // write it, without effect (procfs's setattr copies no size); a directory
+  // is EISDIR, a read-only sysctl EACCES even for root.
+  ERR("truncate status", truncate("/proc/self/status", 0));
+  ERR("truncate negative", truncate("/proc/self/status", -1));
+  ERR("truncate dir", truncate("/proc/self/fd", 0));
+  ERR("truncate self", truncate("/proc/self", 0));
+  ERR("truncate missing", truncate("/proc/self/nonexistent", 0));
+  ERR("truncate sysctl", truncate("/proc/sys/kernel/ostype", 0));
+  OK("truncate through fd link", truncate(fdpath, 3));
+  fstat(fd, &st);
+  VAL("file size", st.st_size);
+
+  // chown: a process's entries take CAP_CHOWN (or the owner keeping its
+  // ids) and get their owner back at the next lookup; /proc/sys refuses
+  // owner changes for everyone. (Top-level files only unprivileged: root's
+  // chown of them would stay.)
+  ERR("chown status", chown("/proc/self/status", 0, 0));
+  BOOL("status owner unchanged", stat("/proc/self/status", &st) == 0 && st.st_uid == geteuid());
+  ERR("chown status to own ids", chown("/proc/self/status", geteuid(), getegid()));
+  ERR("chown status unchanged", chown("/proc/self/status", -1, -1));
+  ERR("chown dir", chown("/proc/self/fd", 0, -1));
+  ERR("chgrp thread dir", chown("/proc/thread-self", -1, 0));
+  ERR("chown process dir", chown("/proc/self", 0, -1));
+  ERR("chown process dir unchanged", chown("/proc/self", -1, -1));
+  ERR("chgrp task dir", chown("/proc/self/task", -1, 0));
+  ERR("lchown fd link", lchown(fdpath, geteuid(), -1));
+  ERR("chown missing", chown("/proc/self/nonexistent", 0, 0));
+  ERR("chown sysctl", chown("/proc/sys/kernel/ostype", 0, 0));
+  ERR("fchownat bad flags", fchownat(AT_FDCWD, "/proc/self/status", 0, 0, 0x8000));
+  if (geteuid() != 0) {
+    ERR("chown top-level", chown("/proc/cpuinfo", geteuid(), -1));
+    struct timespec t[2] = {{1, 0}, {1, 0}};
+    ERR("utimensat top-level", utimensat(AT_FDCWD, "/proc/cpuinfo", t, 0));
+    ERR("utimensat top-level now", utimensat(AT_FDCWD, "/proc/cpuinfo", NULL, 0));
+    ERR("utimensat sysctl", utimensat(AT_FDCWD, "/proc/sys/kernel/ostype", t, 0));
+    ERR("utimensat sysctl now", utimensat(AT_FDCWD, "/proc/sys/kernel/ostype", NULL, 0));
+  }
+  struct timespec bad[2] = {{0, 1000000000}, {0, 0}};
+  ERR("utimensat bad nsec", utimensat(AT_FDCWD, "/proc/self/status", bad, 0));
 
   // Relative to a /proc directory fd.
   int dir = open("/proc/self", O_RDONLY | O_DIRECTORY);
