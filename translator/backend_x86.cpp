@@ -823,6 +823,14 @@ bool Emitter::emit_three_operand(InstId id, const Gp& work, const Operand& sa, T
 // add, sub or mul whose only reader is the next insn, a sext_w of it (addw,
 // addiw, subw, mulw): computed in 32 bits (lea when it can) straight into
 // the sext_w's result; the two insns become one. False if i is not such.
+// The low 32 bits of a GP operand: its 32-bit register, a 4-byte memory
+// operand, an immediate as it is.
+static Operand low32(Operand o) {
+  if (o.isReg()) return Operand(o.as<Gp>().r32());
+  if (o.isMem()) o.as<Mem>().setSize(4);
+  return o;
+}
+
 bool Emitter::emit_word_op(const IrInsn& i) {
   if (idx_ + 1 >= ir_.insns.size()) return false;
   const IrInsn& n = ir_.insns[idx_ + 1];
@@ -832,11 +840,6 @@ bool Emitter::emit_word_op(const IrInsn& i) {
   Temp a = i.a, b = i.b;
   if (i.op != IrOp::sub && loc_[a].kind == LocKind::Const) std::swap(a, b);
   Operand sa = gp_src(a, rcx), sb = gp_src(b, rdx);
-  auto low32 = [](Operand o) {
-    if (o.isReg()) return Operand(o.as<Gp>().r32());
-    if (o.isMem()) o.as<Mem>().setSize(4);
-    return o;
-  };
   if (i.op == IrOp::add && sa.isReg() && sb.isReg()) {
     a_.lea(eax, ptr(sa.as<Gp>(), sb.as<Gp>()));
   } else if (i.op == IrOp::add && sa.isReg() && sb.isImm()) {
@@ -1117,7 +1120,7 @@ void Emitter::emit_jump_ind(const IrInsn& i) {
   emit_leave0();
 }
 
-CondCode Emitter::emit_compare(Temp a, Temp b, uint8_t aux) {
+CondCode Emitter::emit_compare(Temp a, Temp b, uint8_t aux, bool w32) {
   CondCode cc = cc_of(ir_cond_of(aux));
   const bool test = aux & kCondTest;
   if (loc_[a].kind == LocKind::Const && loc_[b].kind != LocKind::Const) {
@@ -1129,50 +1132,24 @@ CondCode Emitter::emit_compare(Temp a, Temp b, uint8_t aux) {
     a_.mov(rax, sa.as<Imm>());
     sa = rax;
   }
-  if (!test && loc_[b].kind == LocKind::Const && loc_[b].value == 0) {
-    if (zero_flag_holds(a, sa, cc)) return cc;
+  if (w32) sa = low32(sa);
+  const bool b_const = loc_[b].kind == LocKind::Const;
+  if (!test && b_const && (w32 ? static_cast<int32_t>(loc_[b].value) : loc_[b].value) == 0) {
+    if (!w32 && zero_flag_holds(a, sa, cc)) return cc;  // (the flags of a 64-bit result)
     if (sa.isReg()) a_.emit(Inst::kIdTest, sa, sa);
     else a_.emit(Inst::kIdCmp, sa, Imm(0));
     return cc;
   }
-  Operand sb = gp_src(b, rdx);
+  // (A 32-bit compare takes any constant's low half as its immediate.)
+  Operand sb = w32 && b_const ? Operand(Imm(static_cast<int32_t>(loc_[b].value))) : gp_src(b, rdx);
   if (sa.isMem() && sb.isMem()) {
-    a_.emit(Inst::kIdMov, rax, sa);
-    sa = rax;
+    const Gp r = w32 ? Gp(eax) : Gp(rax);
+    a_.emit(Inst::kIdMov, r, sa);
+    sa = r;
   }
+  if (w32) sb = low32(sb);
   if (test && sb.isMem()) std::swap(sa, sb);  // test r/m, r
   a_.emit(test ? Inst::kIdTest : Inst::kIdCmp, sa, sb);
-  return cc;
-}
-
-CondCode Emitter::emit_compare32(Temp a, Temp b, uint8_t aux) {
-  CondCode cc = cc_of(ir_cond_of(aux));
-  if (loc_[a].kind == LocKind::Const && loc_[b].kind != LocKind::Const) {
-    std::swap(a, b);
-    cc = reverseCond(cc);
-  }
-  auto low32 = [](Operand o) {
-    if (o.isReg()) return Operand(o.as<Gp>().r32());
-    if (o.isMem()) o.as<Mem>().setSize(4);
-    return o;
-  };
-  Operand sa = gp_src(a, rax);
-  if (sa.isImm()) {  // (both constant: the passes fold these)
-    a_.mov(eax, sa.as<Imm>());
-    sa = rax;
-  }
-  sa = low32(sa);
-  if (loc_[b].kind == LocKind::Const && static_cast<int32_t>(loc_[b].value) == 0) {
-    if (sa.isReg()) a_.emit(Inst::kIdTest, sa, sa);
-    else a_.emit(Inst::kIdCmp, sa, Imm(0));
-    return cc;
-  }
-  Operand sb = loc_[b].kind == LocKind::Const ? Operand(Imm(static_cast<int32_t>(loc_[b].value))) : gp_src(b, rdx);
-  if (sa.isMem() && sb.isMem()) {
-    a_.emit(Inst::kIdMov, eax, sa);
-    sa = eax;
-  }
-  a_.emit(Inst::kIdCmp, sa, low32(sb));
   return cc;
 }
 
@@ -1384,14 +1361,14 @@ std::string Emitter::emit_int(const IrInsn& i) {
     case IrOp::exit_if: {
       SideExit s{a_.newLabel(), static_cast<uint64_t>(i.imm)};
       const Cmp32& c = cmp32_[idx_];
-      a_.j(c.a != kNoTemp ? emit_compare32(c.a, c.b, i.aux) : emit_compare(i.a, i.b, i.aux), s.label);
+      a_.j(c.a != kNoTemp ? emit_compare(c.a, c.b, i.aux, true) : emit_compare(i.a, i.b, i.aux), s.label);
       side_exits_.push_back(s);
       free_dead_operands();
       return "";
     }
     case IrOp::brcond: {
       const Cmp32& c = cmp32_[idx_];
-      const CondCode cc = c.a != kNoTemp ? emit_compare32(c.a, c.b, i.aux) : emit_compare(i.a, i.b, i.aux);
+      const CondCode cc = c.a != kNoTemp ? emit_compare(c.a, c.b, i.aux, true) : emit_compare(i.a, i.b, i.aux);
       if (loop_) {
         emit_loop_branch(i, cc);
         return "";

@@ -379,7 +379,6 @@ class Emitter {
   };
   ArenaArray<Cmp32> cmp32_;
   bool sext_check_[32] = {};
-  CondCode emit_compare32(Temp a, Temp b, uint8_t aux);
   Label preamble_fail_;
   // The host operand of a plain load/store, [r14 + base + imm]: checked
   // like emit_address unless an earlier access of this block checked the
@@ -420,7 +419,8 @@ class Emitter {
   // The condition of a select, brcond or exit_if: `cmp a, b` (`test a, a`
   // against 0), or `test a, b` with kCondTest; returns the x86 condition
   // (reversed when a constant a is compared second). Scratch: rax, rdx.
-  CondCode emit_compare(Temp a, Temp b, uint8_t aux);
+  // w32: the operands' low halves (a 32-bit compare: plan_narrow's Cmp32).
+  CondCode emit_compare(Temp a, Temp b, uint8_t aux, bool w32 = false);
   // The flags left by the last select's compare: its insn, operands and
   // the code offset right after its cmov. A select with the same compare
   // reuses them when no code was emitted since and only register moves

@@ -144,14 +144,20 @@ void Emitter::plan_narrow() {
     if (d != INT_MAX && ir_.insns[d].op == IrOp::sext_w) return *use = ir_.insns[d].a, true;
     return sext32(v);
   };
+  // By candidate compare (low[k]): what it would read of each operand, and
+  // whose head value that operand is (-1: none).
+  struct Reads {
+    Temp use[2];
+    int head[2];
+  };
   ArenaArray<bool> low = arena_.array(ir_.insns.size(), false);
+  ArenaArray<Reads> reads = arena_.array(ir_.insns.size(), Reads{});
   bool any_low = false;
   for (size_t k = 0; k < ir_.insns.size(); ++k) {
     const IrInsn& i = ir_.insns[k];
     if ((i.op != IrOp::brcond && i.op != IrOp::exit_if) || (i.aux & kCondTest)) continue;
-    Temp ua, ub;
-    int ha, hb;
-    low[k] = operand(i.a, &ua, &ha) && operand(i.b, &ub, &hb);
+    Reads& r = reads[k];
+    low[k] = operand(i.a, &r.use[0], &r.head[0]) && operand(i.b, &r.use[1], &r.head[1]);
     any_low |= low[k];
   }
   bool narrow[32];
@@ -185,12 +191,10 @@ void Emitter::plan_narrow() {
       if (!low[k]) continue;
       const IrInsn& i = ir_.insns[k];
       bool ok = true, gain = false;
-      for (Temp v : {i.a, i.b}) {
-        Temp u;
-        int h;
-        operand(v, &u, &h);
+      for (int j = 0; j < 2; ++j) {
+        const int h = reads[k].head[j];
         if (h >= 0) ok &= narrow[h] || last_set_[h] < 0, gain |= narrow[h];
-        gain |= u != v;
+        gain |= reads[k].use[j] != (j ? i.b : i.a);
       }
       if (!ok || !gain) low[k] = false, changed = true;
     }
@@ -208,14 +212,12 @@ void Emitter::plan_narrow() {
   for (size_t k = 0; k < ir_.insns.size(); ++k) {
     const IrInsn& i = ir_.insns[k];
     if (low[k]) {
-      Temp ua, ub;
-      int ha, hb;
-      operand(i.a, &ua, &ha);
-      operand(i.b, &ub, &hb);
-      cmp32_[k] = {ua, ub};
-      for (int h : {ha, hb})
-        if (h >= 0 && !narrow[h]) sext_check_[h] = true;
-      for (Temp u : {ua, ub}) last_use_[u] = std::max(last_use_[u], static_cast<int>(k));
+      const Reads& r = reads[k];
+      cmp32_[k] = {r.use[0], r.use[1]};
+      for (int j = 0; j < 2; ++j) {
+        if (r.head[j] >= 0 && !narrow[r.head[j]]) sext_check_[r.head[j]] = true;
+        last_use_[r.use[j]] = std::max(last_use_[r.use[j]], static_cast<int>(k));
+      }
       continue;
     }
     if (i.op == IrOp::set_reg && set_src_[k] != kNoTemp) continue;
