@@ -4,7 +4,8 @@
 // CpuState, an XMM register, a spill slot) so that most IR values never
 // move: guest registers pinned in host registers are used in place, other
 // guest registers are read as memory operands, constants become immediates.
-// backend_x86.cpp has the integer, memory and control-flow ops;
+// backend_x86_alloc.cpp has the value locations and register allocation;
+// backend_x86.cpp the integer, memory and control-flow ops;
 // backend_x86_zb.cpp the bit-manipulation ops; backend_x86_fp.cpp the
 // floating-point ops; backend_x86_mem.cpp the memory checks;
 // backend_x86_loop.cpp self-loop blocks; backend_x86_remat.cpp their
