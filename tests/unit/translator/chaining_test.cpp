@@ -6,8 +6,18 @@
 // with the dispatcher, first; code mapped later could land past a
 // reservation and never chain). A loop runs; every block lies within reach
 // of the dispatcher's code, and every exit the cache says is linked jumps
-// to its target's code, not back to its own stub.
+// to its target's code, not back to its own stub. An exit request stops
+// every cycle chained code can run without the dispatcher (DESIGN.md: a
+// running vCPU stops within one TB): each shape of cycle — chained exits
+// forward and back, a call and its return through the jump cache,
+// indirect jumps only — runs forever here and must stop when asked.
 #include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <future>
+#include <thread>
 
 #include "tests/unit/translator/jit_diff.h"
 
@@ -55,6 +65,68 @@ TEST(Chaining, LinkedExitsJumpToTheirTarget) {
   }
   EXPECT_GT(blocks, 0);
   EXPECT_GT(linked, 0);
+}
+
+// Runs `code` (an endless loop) from its first word, raises the exit
+// request once it has run a while and expects the vCPU back within
+// seconds, with its links made (the cycle ran as chained code). A vCPU
+// that never comes back cannot be stopped from here: the test process
+// fails at once.
+void expect_request_stops(const std::vector<uint32_t>& code, const char* shape, bool direct = true) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  diff::Machine m(*jit);
+  m.as->poke(diff::kCode, code.data(), code.size() * 4);
+  m.vcpu->state.x[11] = diff::kCode;  // a1: the loop's start, for jalr shapes
+  m.vcpu->state.pc = diff::kCode;
+  auto done = std::async(std::launch::async, [&] { return m.vcpu->run(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  m.vcpu->state.exit_request.store(1, std::memory_order_release);
+  if (done.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    fprintf(stderr, "FAILED: %s: the exit request was not honoured within 10 s\n", shape);
+    fflush(stderr);
+    std::_Exit(1);
+  }
+  EXPECT_EQ(done.get(), ExitReason::ExitRequest) << shape;
+  EXPECT_GT(m.vcpu->state.x[10], 1000u) << shape << ": the loop did not run";
+  int linked = 0, cached = 0;
+  for (uint64_t pc = diff::kCode; pc < diff::kCode + code.size() * 4; pc += 2)
+    if (TranslationBlock* tb = m.cache->lookup(pc, 0)) {
+      for (int i = 0; i < tb->n_exits; ++i) linked += tb->exits[i].linked != nullptr;
+      for (TranslationBlock* e : m.vcpu->state.jmp_cache) cached += e == tb;
+    }
+  if (direct) EXPECT_GT(linked, 0) << shape << ": nothing was chained";
+  else EXPECT_GT(cached, 0) << shape << ": no block in the jump cache";
+}
+
+TEST(Chaining, ExitRequestStopsEveryCycle) {
+  // Forward to a block that jumps back (the back jump's block checks).
+  expect_request_stops({0x00150513u,   // loop: addi a0, a0, 1
+                        0x0040006fu,   // j next
+                        0x00150513u,   // next: addi a0, a0, 1
+                        0xff9ff06fu},  // j loop
+                       "forward then back");
+  // Three blocks, the backward edge in the middle one, the last block
+  // reached by a conditional branch forward: loop -> b -> c -> b ...
+  expect_request_stops({0x00150513u,   // loop: addi a0, a0, 1
+                        0x0040006fu,   // j b
+                        0x00150513u,   // b: addi a0, a0, 1
+                        0x00051463u,   // bnez a0, c (always: forward)
+                        0x0000006fu,   // j . (never)
+                        0xff5ff06fu},  // c: j b
+                       "a cycle entered half way");
+  // A call to a function placed after the caller, and its ret (the cycle's
+  // one backward step is the ret: an indirect jump through the jump cache).
+  expect_request_stops({0x008000efu,   // loop: jal ra, f
+                        0xffdff06fu,   // j loop (backward: checked)
+                        0x00150513u,   // f: addi a0, a0, 1
+                        0x00008067u},  // ret
+                       "call and return");
+  // Only indirect jumps: jalr to the start every round.
+  expect_request_stops({0x00150513u,   // loop: addi a0, a0, 1
+                        0x00058067u},  // jr a1 (a1 = loop)
+                       "indirect jumps only", false);
 }
 
 }  // namespace
