@@ -329,7 +329,7 @@ class Emitter {
   };
   ArenaArray<Indexed> indexed_;
   // By temp: the lowest displacement and the highest end (disp + size) of
-  // the block's plain accesses through it (low_disp_ INT64_MAX: none). The
+  // the block's plain and constant-index accesses through it (INT64_MAX: none). The
   // first check of a base is made at its lowest displacement when the span
   // fits the guard, so that a stack frame's saves and restores at
   // descending offsets (sd ra,40(sp); sd s0,32(sp); ...) need one check,

@@ -111,7 +111,9 @@ void Emitter::plan_indexed() {
     const IrInsn& i = ir_.insns[k];
     if ((i.op != IrOp::load && i.op != IrOp::store) || !fits_i32(i.imm)) continue;
     indexed_[k] = plan(k, i);
-    if (indexed_[k].base != kNoTemp) continue;
+    // (A constant index counts too: after `addi sp,sp,-48` the frame's
+    // saves are at the new sp's displacements, one check for all.)
+    if (indexed_[k].base != kNoTemp && !indexed_[k].constant) continue;
     low_disp_[i.a] = std::min(low_disp_[i.a], i.imm);
     high_end_[i.a] = std::max(high_end_[i.a], i.imm + static_cast<int64_t>(i.aux & 0xf));
   }
@@ -338,6 +340,10 @@ Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
   if (fits_i32(i.imm) && low < i.imm && high_end_[i.a] - low <= static_cast<int64_t>(kGuardBytes)) {
     emit_check(i.a, low, is_write, i.a, i.imm);
     checked = std::min(checked, low);
+    if (ix.base != kNoTemp && ix.constant && fits_i32(ix.value + low)) {  // i.a = base + value
+      int64_t& based = checked_disp_[ix.base];
+      based = std::min(based, ix.value + low);
+    }
     return direct();
   }
   Gp addr = emit_address(i, is_write);

@@ -195,6 +195,21 @@ TEST(JitRecovery, ConstantAddresses) {
 // that access, which runs alone (a one-instruction block), then the next
 // access faults at its own address. With page 0 unmapped the first access
 // faults itself, at 8.
+// Both machines (JIT, interpreter) with `code` at kCode, the registers of
+// init, and page 0 mapped (holding `word0` at 8) when asked.
+void set_up_page0_case(diff::Machine& jm, diff::Machine& im, const std::vector<uint32_t>& code,
+                       const CpuState& init, bool page0, uint64_t word0) {
+  for (diff::Machine* m : {&jm, &im}) {
+    if (page0) {
+      ASSERT_EQ(m->as->map(0, 0x1000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, ""), 0u);
+      m->as->write(8, &word0, sizeof word0);
+    }
+    m->as->poke(diff::kCode, code.data(), code.size() * 4);
+    memcpy(m->vcpu->state.x, init.x, sizeof init.x);
+    m->vcpu->state.pc = diff::kCode;
+  }
+}
+
 TEST(JitRecovery, LowestDisplacementCheckRetriesOneInstruction) {
   std::string err;
   auto jit = Jit::create(&err);
@@ -209,16 +224,7 @@ TEST(JitRecovery, LowestDisplacementCheckRetriesOneInstruction) {
     CpuState init{};
     init.x[11] = 8;
     diff::Machine jm(*jit), im(*jit);
-    for (diff::Machine* m : {&jm, &im}) {
-      if (page0) {
-        ASSERT_EQ(m->as->map(0, 0x1000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, ""), 0u);
-        uint64_t word = 0x1122334455667788ull;
-        m->as->write(8, &word, sizeof word);
-      }
-      m->as->poke(diff::kCode, code.data(), code.size() * 4);
-      memcpy(m->vcpu->state.x, init.x, sizeof init.x);
-      m->vcpu->state.pc = diff::kCode;
-    }
+    set_up_page0_case(jm, im, code, init, page0, 0x1122334455667788ull);
     const Outcome o = run_both(jm, im, code.size() + 1);
     EXPECT_EQ(o.exit, ExitReason::MemFault);
     expect_same(o);
@@ -227,6 +233,42 @@ TEST(JitRecovery, LowestDisplacementCheckRetriesOneInstruction) {
     EXPECT_EQ(o.jit.x[12], page0 ? 0x1122334455667788ull : 0u);
     EXPECT_NE(jm.cache->lookup(diff::kCode, kTbOneInsn), nullptr);  // the retry ran
     EXPECT_EQ(jm.vcpu->state.one_insn_once, 0u);
+  }
+}
+
+// The same through a base the block computes (`addi sp,sp,-48` and the
+// frame's saves at its displacements: a constant index off the old value):
+// one check at the lowest displacement of the new base covers the saves;
+// the new base wraps below 0 here, so that check fails, the first save
+// (at 16) runs alone, and the second faults at the wrapped address.
+TEST(JitRecovery, LowestDisplacementCheckOfAComputedBase) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  const std::vector<uint32_t> code = {
+      0xfe058593u,  // addi a1, a1, -32
+      0x00a5bc23u,  // sd a0, 24(a1)
+      0x00a5b023u,  // sd a0, 0(a1)
+      0x00000073u,  // ecall
+  };
+  for (bool page0 : {false, true}) {
+    SCOPED_TRACE(page0 ? "page 0 mapped" : "page 0 unmapped");
+    CpuState init{};
+    init.x[10] = 0x5566778899aabbccull;
+    init.x[11] = 24;
+    diff::Machine jm(*jit), im(*jit);
+    set_up_page0_case(jm, im, code, init, page0, 0);
+    const Outcome o = run_both(jm, im, code.size() + 1);
+    EXPECT_EQ(o.exit, ExitReason::MemFault);
+    expect_same(o);
+    EXPECT_EQ(o.jit.pc, diff::kCode + (page0 ? 8 : 4));
+    EXPECT_EQ(o.jit.fault_addr, page0 ? ~uint64_t{7} : 16u);
+    EXPECT_EQ(o.jit.x[11], ~uint64_t{7});
+    if (page0) {
+      uint64_t word = 0;
+      ASSERT_TRUE(jm.as->read(16, &word, sizeof word));
+      EXPECT_EQ(word, init.x[10]);
+    }
   }
 }
 
