@@ -481,6 +481,7 @@ void ir_optimize(IrBlock& b) {
   ir_fuse_compares(b);
   ir_fuse_shadd(b);
   ir_narrow(b);
+  ir_sink(b);
 }
 
 }  // namespace hart

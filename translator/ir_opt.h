@@ -34,6 +34,9 @@ void ir_fuse_shadd(IrBlock& b);
 // 32-bit compares of loops).
 void ir_upper_read(const IrBlock& b, ArenaArray<bool>& full, const bool* low_insn = nullptr);
 void ir_narrow(IrBlock& b);
+// Pure value ops move down to just before their first reader when their
+// operands are live there anyway (ir_sink.cpp): shorter lives, fewer spills.
+void ir_sink(IrBlock& b);
 // All passes in order.
 void ir_optimize(IrBlock& b);
 

@@ -142,6 +142,60 @@ TEST(IrOpt, ShiftThenAddBecomesShadd) {
     }
 }
 
+// An AES round's shape: four table indexes computed first from two live
+// state words and a live base, each used much later by a load. ir_sink
+// moves each index to just before its load (one live at a time instead of
+// four); a value whose operand dies at it stays, and so does every
+// set_reg, load and store, in order.
+TEST(IrOpt, SinkMovesPureOpsToTheirReader) {
+  IrBlock b;
+  Temp s0 = b.get_reg(10), s1 = b.get_reg(11), base = b.get_reg(12);
+  Temp idx[4];
+  for (int k = 0; k < 4; ++k) idx[k] = b.emit_dst(IrOp::shrw, k < 2 ? s0 : s1, b.movi(8 * (k + 1)));
+  Temp dies = b.emit_dst(IrOp::add, b.get_reg(13), b.movi(5));  // x13's value is read only here
+  b.set_reg(14, b.emit_dst(IrOp::xor_, s0, s1));
+  Temp acc = b.movi(0);
+  for (int k = 0; k < 4; ++k) {
+    Temp v = b.emit_dst(IrOp::load, b.emit_dst(IrOp::shadd, idx[k], base, 0, 2), kNoTemp, 0x100 * k, 4);
+    b.emit(IrOp::store, base, v, 0x800 + 4 * k, 0, 4);
+    acc = b.emit_dst(IrOp::xor_, acc, v);
+  }
+  b.set_reg(15, b.emit_dst(IrOp::add, acc, dies));
+  b.set_reg(10, b.emit_dst(IrOp::add, s0, s1));
+  b.set_reg(11, b.emit_dst(IrOp::add, s1, base));
+  b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x1000);
+  const IrBlock before = b;
+  ir_sink(b);
+  EXPECT_EQ(b.verify(), "") << b.print();
+  ASSERT_EQ(b.insns.size(), before.insns.size());
+  auto pos = [&](const IrBlock& blk, Temp t) {
+    for (size_t k = 0; k < blk.insns.size(); ++k)
+      if ((ir_info(blk.insns[k].op).flags & kIrDst) && blk.insns[k].dst == t) return static_cast<int>(k);
+    return -1;
+  };
+  for (int k = 0; k < 4; ++k) {  // each index right before the shadd that reads it
+    const int at = pos(b, idx[k]);
+    ASSERT_GE(at, 0);
+    EXPECT_EQ(b.insns[at + 1].op, IrOp::shadd) << k << "\n" << b.print();
+    EXPECT_EQ(b.insns[at + 1].a, idx[k]) << b.print();
+  }
+  const int d = pos(b, dies);  // its operand dies there: it stays, after that operand's read
+  ASSERT_GT(d, 0);
+  EXPECT_EQ(b.insns[d - 1].op, IrOp::get_reg) << b.print();
+  EXPECT_EQ(b.insns[d - 1].imm, 13) << b.print();
+  // Effects in the same order.
+  std::vector<IrInsn> fx, fx0;
+  for (const IrInsn& i : b.insns)
+    if (ir_info(i.op).flags & (kIrSide | kIrFault)) fx.push_back(i);
+  for (const IrInsn& i : before.insns)
+    if (ir_info(i.op).flags & (kIrSide | kIrFault)) fx0.push_back(i);
+  ASSERT_EQ(fx.size(), fx0.size());
+  for (size_t k = 0; k < fx.size(); ++k) {
+    EXPECT_EQ(fx[k].op, fx0[k].op) << k;
+    EXPECT_EQ(fx[k].imm, fx0[k].imm) << k;
+  }
+}
+
 TEST(IrOpt, RegisterWritesBeforeFaultPointsStay) {
   // addi a0, a0, 1 ; ld t0, 0(sp) ; addi a0, a0, 1: if the load faults, the
   // handler must see the first a0 update.
