@@ -303,6 +303,26 @@ bool Emitter::uses_scratch(const IrInsn& i, int id) const {
       const Loc& l = loc_[i.b];
       return rcx && l.kind != LocKind::Gp && !(l.kind == LocKind::Const && fits_i32(l.value));
     }
+    case IrOp::mul:  // emit_binop, emit_word_op (imul with an imm32, or edx for an immediate b)
+      return loaded(i.a) || loaded(i.b) || (!rcx && loc_[i.a].kind == LocKind::Const);
+    // backend_x86_zb.cpp: only rax, or rcx for an operand that must be loaded
+    // (decided by what cannot change before the op's code: constants and
+    // XMM homes, not whether a value is in a register).
+    case IrOp::shadd:
+      return rcx && loaded(i.b);
+    case IrOp::sext_b: case IrOp::sext_h: case IrOp::zext_h: case IrOp::bswap:
+      return false;
+    case IrOp::rotl: case IrOp::rotr: case IrOp::rotlw: case IrOp::rotrw:
+    case IrOp::bset: case IrOp::bclr: case IrOp::binv: case IrOp::bext:
+      return rcx && loc_[i.b].kind != LocKind::Const;
+    case IrOp::andn:  // (b's place may change before the code: the destination is chosen first)
+      return rcx;
+    case IrOp::clz: case IrOp::clzw:
+      return rcx && !opt_.host_lzcnt;
+    case IrOp::ctz: case IrOp::ctzw:
+      return rcx && !opt_.host_bmi1;
+    case IrOp::cpop: case IrOp::cpopw:
+      return !opt_.host_popcnt;
     default:
       return true;
   }

@@ -89,10 +89,19 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
   };
 
   switch (i.op) {
-    case IrOp::shadd: {  // work = b + a * 2^aux
+    case IrOp::shadd: {  // work = b + a * 2^aux, with no scratch but rax (uses_scratch)
+      const unsigned sh = i.aux & 3;
       Gp ra = gp_in_reg(i.a, rax);
-      Gp rb = gp_in_reg(i.b, rcx);
-      a_.lea(work, ptr(rb, ra, i.aux & 3));
+      if (loc_[i.b].kind == LocKind::Gp) {
+        a_.lea(work, ptr(gp_of_id(loc_[i.b].reg), ra, sh));
+      } else if (ra.id() != work.id()) {  // b into work, then a scaled on top
+        Operand sb = gp_src(i.b, work);
+        if (!same_reg(sb, work)) a_.emit(Inst::kIdMov, work, sb);
+        a_.lea(work, ptr(work, ra, sh));
+      } else {  // a is in work: shift it, add b
+        if (sh) a_.shl(work, sh);
+        a_.emit(Inst::kIdAdd, work, gp_src(i.b, rcx));
+      }
       return done();
     }
     case IrOp::andn: {  // a & ~b
