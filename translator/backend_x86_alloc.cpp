@@ -303,6 +303,13 @@ bool Emitter::uses_scratch(const IrInsn& i, int id) const {
       const Loc& l = loc_[i.b];
       return rcx && l.kind != LocKind::Gp && !(l.kind == LocKind::Const && fits_i32(l.value));
     }
+    case IrOp::exit_if:  // emit_compare: rax, and rdx for a b that must be loaded (operands may swap)
+      return !rcx && (loaded(i.a) || loaded(i.b) ||
+                      (cmp32_[idx_].a != kNoTemp && (loaded(cmp32_[idx_].a) || loaded(cmp32_[idx_].b))));
+    case IrOp::select:  // emit_compare, then c and d through rcx when not in a register or memory
+      return rcx ? loc_[i.c].kind == LocKind::Const || loc_[i.c].kind == LocKind::Xmm ||
+                       loc_[i.d].kind == LocKind::Const || loc_[i.d].kind == LocKind::Xmm
+                 : loaded(i.a) || loaded(i.b);
     case IrOp::mul:  // emit_binop, emit_word_op (imul with an imm32, or edx for an immediate b)
       return loaded(i.a) || loaded(i.b) || (!rcx && loc_[i.a].kind == LocKind::Const);
     // backend_x86_zb.cpp: only rax, or rcx for an operand that must be loaded
