@@ -205,6 +205,7 @@ class VecCode {
   // in x, the second operand in y; the result in x).
   void crypto();
   void sha512();
+  void sha512_group();
   void sha2_group(unsigned k);
   void aes_group(unsigned k);
   void ghash_group(unsigned k);

@@ -23,8 +23,10 @@
 //   through aesimc first (InvMixColumns is linear); vaesz is pxor;
 //   vaeskf1/vaeskf2 take SubWord(RotWord(w3)) ^ rcon (or SubWord(w3)) from
 //   aeskeygenassist and the running XOR of the previous key's words.
-//   SHA-512 (SEW 64, two registers a group): no host instruction; a
-//   direct call of the interpreter's SHA-2 code (jit_vsha2).
+//   SHA-512 (SEW 64, two registers a group): no host instruction; one
+//   group (LMUL 2, vl = VLMAX) in general registers with BMI1/BMI2
+//   (sha512_group), else a direct call of the interpreter's SHA-2 code
+//   (jit_vsha2).
 //   GHASH (Zvkg): values are brev8'd (pshufb on nibbles) into plain
 //   polynomial order, multiplied with four pclmulqdq and reduced modulo
 //   x^128 + x^7 + x^2 + x + 1 with three more, then brev8'd back.
@@ -89,10 +91,139 @@ void VecCode::sha512() {
     a_.test(state_mem(offsetof(CpuState, vl), 1), 3);
     a_.jnz(slow_);
   }
+  // LMUL 2 with vl = VLMAX (4): one element group, in general registers.
+  if (p_.nregs == 2 && e_.vec_full_ && e_.opt_.host_bmi1 && e_.opt_.host_bmi2) {
+    sha512_group();
+    return;
+  }
   a_.mov(rcx, reinterpret_cast<uint64_t>(&d_));
   e_.emit_cold_call_saved(reinterpret_cast<uint64_t>(&jit_vsha2));
   vinval(0, 32);
   e_.vec_tmask_ok_ = false;
+}
+
+// One SHA-512 element group (4 x 64 bits: vd, vs1, vs2 are register
+// pairs, contiguous in CpuState) computed in rax, rcx, rdx (the insn's
+// scratch) and rsi, rdi, r11 (pushed around it), with BMI1's andn and
+// BMI2's rorx; no call, and the register cache keeps every register but
+// vd's pair. Element order as interp_v_crypto.cpp's sha_group: vs2 =
+// {f, e, b, a}, vd = {h, g, d, c} (element 0 first); vsha2ms's vd =
+// W[0..3], vs2 = {W4, W9, W10, W11}, vs1 = {W12, W13, W14, W15}.
+void VecCode::sha512_group() {
+  auto el = [](unsigned r, unsigned k) { return vreg(r, 8).cloneAdjusted(static_cast<int32_t>(8 * k)); };
+  const unsigned vd = d_.rd, vs1 = d_.rs1, vs2 = d_.rs2;
+  a_.push(rsi);
+  a_.push(rdi);
+  a_.push(r11);
+  // out = ror(x, r1) ^ ror(x, r2) ^ (x >> r3) of x in rax (rax and tmp
+  // clobbered): SHA-512's sigma0/sigma1.
+  auto small_sigma = [&](const Gp& out, const Gp& tmp, int r1, int r2, int r3) {
+    a_.rorx(out, rax, r1);
+    a_.rorx(tmp, rax, r2);
+    a_.xor_(out, tmp);
+    a_.shr(rax, r3);
+    a_.xor_(out, rax);
+  };
+  // out = ror(x, r1) ^ ror(x, r2) ^ ror(x, r3) of x in rax (rax clobbered,
+  // no other register): ror(x ^ ror(x, r2 - r1) ^ ror(x, r3 - r1), r1).
+  auto big_sigma = [&](const Gp& out, int r1, int r2, int r3) {
+    a_.rorx(out, rax, r2 - r1);
+    a_.xor_(out, rax);
+    a_.rorx(rax, rax, r3 - r1);
+    a_.xor_(out, rax);
+    a_.rorx(out, out, r1);
+  };
+  // out = Ch(e, f, g) = (e & f) ^ (~e & g); tmp clobbered (it may be f).
+  auto ch = [&](const Gp& out, const Gp& e, const Operand& f, const Operand& g, const Gp& tmp) {
+    a_.mov(out, e);
+    a_.emit(Inst::kIdAnd, out, f);
+    a_.emit(Inst::kIdAndn, tmp, e, g);
+    a_.xor_(out, tmp);
+  };
+  // out = Maj(x, y, z) = ((x ^ y) & z) ^ (x & y); tmp clobbered (it may be x).
+  auto maj = [&](const Gp& out, const Gp& x, const Operand& y, const Operand& z, const Gp& tmp) {
+    a_.mov(out, x);
+    a_.emit(Inst::kIdXor, out, y);
+    a_.emit(Inst::kIdAnd, out, z);
+    if (tmp != x) a_.mov(tmp, x);
+    a_.emit(Inst::kIdAnd, tmp, y);
+    a_.xor_(out, tmp);
+  };
+  if (d_.op == Opcode::vsha2ms_vv) {
+    // W16..W19, each stored over the W[0..3] word only it reads.
+    struct Word {
+      Gp out;
+      const Gp* s1_from;  // sigma1's operand: a word computed here, or
+      unsigned s1_reg, s1_el;  // (nullptr) this element
+      unsigned add_reg, add_el, w_el, s0_reg, s0_el;
+    };
+    // W[t] = sigma1(W[t-2]) + W[t-7] + sigma0(W[t-15]) + W[t-16]
+    const Word words[4] = {
+        {rsi, nullptr, vs1, 2, vs2, 1, 0, vd, 1},  // W16: sigma1(W14) + W9 + sigma0(W1) + W0
+        {rdi, nullptr, vs1, 3, vs2, 2, 1, vd, 2},  // W17: sigma1(W15) + W10 + sigma0(W2) + W1
+        {r11, &rsi, 0, 0, vs2, 3, 2, vd, 3},       // W18: sigma1(W16) + W11 + sigma0(W3) + W2
+        {rdx, &rdi, 0, 0, vs1, 0, 3, vs2, 0},      // W19: sigma1(W17) + W12 + sigma0(W4) + W3
+    };
+    for (const Word& w : words) {
+      const Gp tmp = w.out == rdx ? r11 : rdx;  // (r11's W18 is stored by then)
+      if (w.s1_from) a_.mov(rax, *w.s1_from);
+      else a_.mov(rax, el(w.s1_reg, w.s1_el));
+      small_sigma(rcx, tmp, 19, 61, 6);
+      a_.add(rcx, el(w.add_reg, w.add_el));
+      a_.add(rcx, el(vd, w.w_el));
+      a_.mov(w.out, rcx);
+      a_.mov(rax, el(w.s0_reg, w.s0_el));
+      small_sigma(rcx, tmp, 1, 8, 7);
+      a_.add(w.out, rcx);
+      a_.mov(el(vd, w.w_el), w.out);  // (W[t-16] is read by this word only)
+    }
+  } else {
+    // Two rounds: T1 = h + S1(e) + Ch(e, f, g) + m, T2 = S0(a) + Maj(a, b, c),
+    // e' = d + T1, a' = T1 + T2; the second round's h, g, f are g, f, e and
+    // its c, b are b, a. vd = {e1, e2, a1, a2}.
+    const unsigned w = d_.op == Opcode::vsha2ch_vv ? 2 : 0;
+    const Mem a = el(vs2, 3), b = el(vs2, 2), e = el(vs2, 1), f = el(vs2, 0);
+    const Mem c = el(vd, 3), d = el(vd, 2), g = el(vd, 1), h = el(vd, 0);
+    // Round 1: e in rsi, a in rdi, T1 in rcx, T2 in r11; then e1 in rdx, a1 in r11.
+    a_.mov(rsi, e);
+    a_.mov(rax, rsi);
+    big_sigma(rcx, 14, 18, 41);  // S1(e)
+    a_.add(rcx, h);
+    a_.add(rcx, el(vs1, w));
+    ch(rdx, rsi, f, g, rax);
+    a_.add(rcx, rdx);      // T1
+    a_.mov(rdi, a);
+    a_.mov(rax, rdi);
+    big_sigma(r11, 28, 34, 39);  // S0(a)
+    maj(rdx, rdi, b, c, rax);
+    a_.add(r11, rdx);      // T2
+    a_.mov(rdx, d);
+    a_.add(rdx, rcx);      // e1
+    a_.add(rcx, r11);      // a1
+    a_.mov(r11, rcx);      // a1 in r11
+    // Round 2: e1 (rdx), e (rsi), f; a1 (r11), a (rdi), b.
+    a_.mov(rax, rdx);
+    big_sigma(rcx, 14, 18, 41);  // S1(e1)
+    a_.add(rcx, g);
+    a_.add(rcx, el(vs1, w + 1));
+    ch(rax, rdx, rsi, f, rsi);  // (e is read no more)
+    a_.add(rcx, rax);      // T1'
+    a_.mov(el(vd, 0), rdx);  // e1 (h is read no more)
+    a_.mov(rdx, c);
+    a_.add(rdx, rcx);      // e2 = c + T1'
+    a_.mov(el(vd, 1), rdx);  // (g is read no more)
+    a_.mov(rax, r11);
+    big_sigma(rsi, 28, 34, 39);  // S0(a1)
+    maj(rdx, rdi, r11, b, rdi);  // (a is read no more)
+    a_.add(rsi, rdx);      // T2'
+    a_.add(rcx, rsi);      // a2
+    a_.mov(el(vd, 2), r11);
+    a_.mov(el(vd, 3), rcx);
+  }
+  a_.pop(r11);
+  a_.pop(rdi);
+  a_.pop(rsi);
+  vinval(vd, 2);
 }
 
 void VecCode::crypto() {
