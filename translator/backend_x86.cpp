@@ -412,7 +412,9 @@ void Emitter::emit_shift(const IrInsn& i, InstId id, bool w) {
   bool imm = lb.kind == LocKind::Const;
   if (!imm && opt_.host_bmi2) {  // d = a shifted by b, no cl and no copy of a
     InstId x = id == Inst::kIdShl ? Inst::kIdShlx : id == Inst::kIdShr ? Inst::kIdShrx : Inst::kIdSarx;
-    Gp count = gp_in_reg(i.b, rcx);
+    // The count in rax unless a constant or XMM a needs it (uses_scratch).
+    const bool a_in_rax = loc_[i.a].kind == LocKind::Const || loc_[i.a].kind == LocKind::Xmm;
+    Gp count = gp_in_reg(i.b, a_in_rax ? rcx : rax);
     Operand sa = gp_src(i.a, rax);
     if (sa.isImm()) { a_.mov(rax, sa.as<Imm>()); sa = rax; }
     Gp d = alloc_gp_dst(i.dst, i.a);

@@ -298,7 +298,9 @@ bool Emitter::uses_scratch(const IrInsn& i, int id) const {
     case IrOp::setcond:
       return !rcx && loaded(i.b);
     case IrOp::shl: case IrOp::shr: case IrOp::sar: case IrOp::shlw: case IrOp::shrw: case IrOp::sarw:
-      return rcx && loc_[i.b].kind != LocKind::Const;  // the count
+      // The count (cl; with BMI2's shlx, rax unless a constant or XMM a takes it).
+      return rcx && loc_[i.b].kind != LocKind::Const &&
+             (!opt_.host_bmi2 || loc_[i.a].kind == LocKind::Const || loc_[i.a].kind == LocKind::Xmm);
     case IrOp::store: {
       const Loc& l = loc_[i.b];
       return rcx && l.kind != LocKind::Gp && !(l.kind == LocKind::Const && fits_i32(l.value));
