@@ -843,8 +843,11 @@ std::string Emitter::emit_int(const IrInsn& i) {
       bool sgn = i.aux & 0x10;
       m.setSize(size);
       // The destination is allocated while the address register is still
-      // owned by its temp: evictions for it must not land there.
-      Gp d = alloc_gp_dst(i.dst);
+      // owned by its temp: evictions for it must not land there. (It may be
+      // that register when the address dies here: park_dying.) The
+      // deferred values' places are taken before, for the record.
+      const std::vector<std::pair<uint8_t, Loc>> pend = pending_bits_ ? pending_now() : std::vector<std::pair<uint8_t, Loc>>{};
+      Gp d = alloc_gp_dst(i.dst, i.a);
       free_dead_operands();
       Gp t = d.isValid() ? d : Gp(rax);
       const uint32_t at = static_cast<uint32_t>(a_.offset());
@@ -853,7 +856,10 @@ std::string Emitter::emit_int(const IrInsn& i) {
         case 4: if (sgn) a_.movsxd(t, m); else a_.mov(t.r32(), m); break;
         default: a_.mov(t, m); break;
       }
-      note_pending(at);
+      if (rec_) {
+        for (const auto& [x, l] : pend) note_at(at, x, l);
+        if (!remat_.empty()) note_remat(at);
+      }
       place_result(i, d);
       return "";
     }

@@ -174,13 +174,26 @@ void Emitter::park_dying(const IrInsn& i) {
   // A deferred value read for the last time here, in a register, with no
   // pool register free: stored home now, so that its register can take
   // this insn's result instead of being held until x's next set_reg.
-  if (!pending_bits_) return;
+  // A store has no result to make room for. A load may put its result in
+  // the register of its own address when nothing needs that value after
+  // it: the load writes the register only if it does not fault, so the
+  // recovery record of this access (made from the locations before the
+  // result is placed) still finds the value there.
+  if (!pending_bits_ || i.op == IrOp::store) return;
   uint32_t args[kIrMaxArgs];
   int n = ir_args(i, args);
   int pool_free = -1;  // (found once, if an argument needs it)
   for (int k = 0; k < n; ++k) {
     Temp t = args[k];
     if (!pending_mask_[t] || real_last_[t] != static_cast<int>(idx_) || loc_[t].kind != LocKind::Gp) continue;
+    if (i.op == IrOp::load && t == i.a) {
+      bool ends_here = true;
+      for (uint32_t m = pending_mask_[t]; m; m &= m - 1) ends_here &= pending_until_[__builtin_ctz(m)] == static_cast<int>(idx_);
+      if (ends_here && owned_reg(loc_[t].reg) && gp_owner_[loc_[t].reg] == t) {
+        last_use_[t] = static_cast<int>(idx_);
+        continue;
+      }
+    }
     if (pool_free < 0) {
       pool_free = 0;
       for (const Gp& r : kPool)

@@ -160,6 +160,34 @@ TEST(JitRecovery, RangeCheckFaultWithLentAndDeferredRegisters) {
   expect_same(o);
 }
 
+// A register set to an address and loaded through right away (`addi t0,
+// s0, 8; ld t0, 0(t0)`): its set_reg is deferred to the load's, and the
+// load's result takes the address's register, which the load writes only
+// if it does not fault. Faulting there, on the host and at the range
+// check, shows t0 as the address, as the interpreter does.
+TEST(JitRecovery, LoadIntoItsOwnDeferredAddress) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  for (bool range : {false, true}) {
+    SCOPED_TRACE(range ? "range check" : "host fault");
+    CpuState init{};
+    for (int r = 1; r < 32; ++r) init.x[r] = 0x0123456789abcdefull * static_cast<uint64_t>(r) + 77;
+    init.x[s0] = kData + kDataSize - 8;  // 8(s0): past the data page
+    init.x[a2] = kGuestVaMax - 16;       // 32(a2): past the address space
+    const unsigned base = range ? a2 : s0;
+    const std::vector<uint32_t> code = {
+        addi(t0, base, range ? 32 : 8), ld(t0, t0, 0), add(t1, t0, t0), ld(t0, t1, 0), 0x00000073,
+    };
+    Outcome o = run_code(*jit, code, init);
+    EXPECT_EQ(o.exit, ExitReason::MemFault);
+    EXPECT_GT(o.deferred, 0u);
+    expect_same(o);
+    EXPECT_EQ(o.jit.x[t0], init.x[base] + (range ? 32 : 8));
+    EXPECT_EQ(o.jit.pc, diff::kCode + 4);
+  }
+}
+
 // Accesses at addresses known when translating (auipc + ld, lui + ld: the
 // backend folds base and displacement into one constant): a load of the
 // code page, then one past the limit and one that wraps below 0, each
