@@ -323,6 +323,7 @@ class Process : public std::enable_shared_from_this<Process> {
   // reference while the caller uses it.
   int host_dirfd(int64_t guest_dirfd, std::shared_ptr<HostFd>* keep);
   int cwd_fd() const { return cwd_->fd(); }
+  std::shared_ptr<HostFd> cwd() const { return cwd_; }
   void set_cwd(std::shared_ptr<HostFd> dir) { cwd_ = std::move(dir); }
   // Closes the cwd and the root of an ended process whose tree has no
   // thread left (the first process of a launch, kept for its status until
