@@ -900,13 +900,13 @@ void Process::notify_parent_stop(int code, int status) {
   parent->signal_cv_.notify_all();  // wait4 sleepers
 }
 
-std::shared_ptr<Process> Process::find(int pid, const Process* viewer) {
+std::shared_ptr<Process> Process::find(int pid, const Process* viewer, bool zombies) {
   std::shared_ptr<Process> p;  // (released after the tree lock: ~Process takes it)
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   auto it = pid_table().find(pid);
   if (it == pid_table().end()) return nullptr;
   p = it->second.lock();
-  if (p && p->zombie_) return nullptr;
+  if (p && p->zombie_ && !zombies) return nullptr;
   if (p && viewer && p->tree_ != viewer->tree_) return nullptr;
   return p;
 }

@@ -493,8 +493,9 @@ class Process : public std::enable_shared_from_this<Process> {
   // end a tree that may be forking.
   static bool kill_frozen(const std::vector<std::shared_ptr<Process>>& procs);
   // A live process by pid, or nullptr. With `viewer`, only a process of the
-  // viewer's tree (what a guest's kill() may reach).
-  static std::shared_ptr<Process> find(int pid, const Process* viewer = nullptr);
+  // viewer's tree (what a guest's kill() may reach). With `zombies`, an
+  // ended one not yet reaped too (what pidfd_open may name).
+  static std::shared_ptr<Process> find(int pid, const Process* viewer = nullptr, bool zombies = false);
   // The live process that has a task (thread) with this id, as Linux's
   // find_task_by_vpid() names one: a process by its pid, or one of its
   // threads by tid (what kill, tkill, sched_*, getpgid... accept). With
