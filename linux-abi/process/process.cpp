@@ -911,8 +911,8 @@ std::shared_ptr<Process> Process::find(int pid, const Process* viewer, bool zomb
   return p;
 }
 
-std::shared_ptr<Process> Process::find_task(int tid, const Process* viewer) {
-  if (std::shared_ptr<Process> p = find(tid, viewer)) return p;
+std::shared_ptr<Process> Process::find_task(int tid, const Process* viewer, bool zombies) {
+  if (std::shared_ptr<Process> p = find(tid, viewer, zombies)) return p;
   std::vector<std::shared_ptr<Process>> live, others;  // looked into outside the tree lock
   {
     std::lock_guard<std::mutex> lock(g_tree_mutex);

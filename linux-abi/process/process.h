@@ -500,7 +500,9 @@ class Process : public std::enable_shared_from_this<Process> {
   // find_task_by_vpid() names one: a process by its pid, or one of its
   // threads by tid (what kill, tkill, sched_*, getpgid... accept). With
   // `viewer`, only in the viewer's tree.
-  static std::shared_ptr<Process> find_task(int tid, const Process* viewer = nullptr);
+  // With `zombies`, an ended process not yet reaped too, by its pid (its
+  // leader is the task Linux still finds then).
+  static std::shared_ptr<Process> find_task(int tid, const Process* viewer = nullptr, bool zombies = false);
 
   // ---- launch tree, accounting ---------------------------------------------
   ProcessTree& tree() { return *tree_; }

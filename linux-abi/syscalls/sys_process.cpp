@@ -90,9 +90,10 @@ int64_t sys_gettid(SyscallCtx& ctx) { return ctx.proc.tid_of(ctx.vcpu); }
 // ---- process groups and sessions ---------------------------------------------------
 // Virtual: pgid/sid live in Process (0 = the process's own pid for pgid).
 namespace {
+// A zombie (ended, not reaped) is found as on Linux: it keeps its group and session.
 std::shared_ptr<Process> self_or(SyscallCtx& ctx, int pid) {
   if (pid == 0 || pid == ctx.proc.pid()) return ctx.proc.shared_from_this();
-  return Process::find_task(pid, &ctx.proc);
+  return Process::find_task(pid, &ctx.proc, true);
 }
 }  // namespace
 
@@ -672,7 +673,7 @@ std::vector<std::shared_ptr<Process>> priority_targets(SyscallCtx& ctx, int whic
   const Credentials& me = Process::thread_of(ctx.vcpu).cred;
   if (which == PRIO_PROCESS) {
     std::shared_ptr<Process> p = who == 0 || who == ctx.proc.pid() ? ctx.proc.shared_from_this()
-                                                                   : Process::find_task(who, &ctx.proc);
+                                                                   : Process::find_task(who, &ctx.proc, true);
     if (p) out.push_back(p);
     return out;
   }
