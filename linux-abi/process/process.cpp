@@ -906,7 +906,8 @@ std::shared_ptr<Process> Process::find(int pid, const Process* viewer, bool zomb
   auto it = pid_table().find(pid);
   if (it == pid_table().end()) return nullptr;
   p = it->second.lock();
-  if (p && p->zombie_ && !zombies) return nullptr;
+  // A reaped process may stay in the table a moment after its wait returned.
+  if (p && p->zombie_ && (!zombies || p->reaped())) return nullptr;
   if (p && viewer && p->tree_ != viewer->tree_) return nullptr;
   return p;
 }
