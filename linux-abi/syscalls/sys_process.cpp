@@ -337,7 +337,8 @@ int64_t priority_max(int policy) {
 constexpr int64_t kOutsideInit = 1;
 
 // The target of a sched_* call: the caller for 0, else a process of its
-// launch; kOutsideInit (and no process) for pid 1.
+// launch (an ended one until it is reaped, as Linux finds a zombie);
+// kOutsideInit (and no process) for pid 1.
 int64_t sched_target(SyscallCtx& ctx, int64_t pid, std::shared_ptr<Process>* out) {
   if (pid < 0) return -EINVAL;
   bool mine = pid == 0 || pid == ctx.proc.pid();
@@ -345,7 +346,7 @@ int64_t sched_target(SyscallCtx& ctx, int64_t pid, std::shared_ptr<Process>* out
     std::lock_guard<std::mutex> lock(ctx.proc.mutex());
     mine = ctx.proc.thread_by_tid(static_cast<int>(pid)) != nullptr;
   }
-  *out = mine ? ctx.proc.shared_from_this() : Process::find_task(static_cast<int>(pid), &ctx.proc);
+  *out = mine ? ctx.proc.shared_from_this() : Process::find_task(static_cast<int>(pid), &ctx.proc, true);
   return *out ? 0 : is_outside_init(static_cast<int>(pid)) ? kOutsideInit : -ESRCH;
 }
 

@@ -67,6 +67,11 @@ int main(int argc, char** argv) {
     getpriority(PRIO_PROCESS, c);
     SAY("getpriority(zombie): %s", errno ? sc_errname(errno) : "ok");
     OK("setpgid(zombie, zombie)", setpgid(c, c));
+    struct sched_param zp;
+    VAL("sched_getscheduler(zombie)", sched_getscheduler(c));
+    OK("sched_getparam(zombie)", sched_getparam(c, &zp));
+    zp.sched_priority = 0;
+    OK("sched_setscheduler(zombie, SCHED_OTHER)", sched_setscheduler(c, SCHED_OTHER, &zp));
     OK("kill(-zombie's group, 0)", kill(-c, 0));
   }
   VAL("waitpid matches", waitpid(c, &status, 0) == c);
