@@ -104,6 +104,11 @@ class HostFd {
   // The launch's count of kernel objects of a per-user pool this one is
   // (an inotify instance: ProcessTree::inotify_instances); released here.
   std::shared_ptr<std::atomic<int>> instance_of;
+  // A cwd that chdir reached by the host path of a folder inside the
+  // sysroot (-L), not through the sysroot: getcwd and /proc/PID/cwd give
+  // that host path back, as qemu-riscv64 does (its cwd is the host's),
+  // rather than the sysroot's guest path; set before set_cwd, then constant.
+  bool host_named = false;
 
  private:
   int fd_;

@@ -900,19 +900,20 @@ void Process::notify_parent_stop(int code, int status) {
   parent->signal_cv_.notify_all();  // wait4 sleepers
 }
 
-std::shared_ptr<Process> Process::find(int pid, const Process* viewer) {
+std::shared_ptr<Process> Process::find(int pid, const Process* viewer, bool zombies) {
   std::shared_ptr<Process> p;  // (released after the tree lock: ~Process takes it)
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   auto it = pid_table().find(pid);
   if (it == pid_table().end()) return nullptr;
   p = it->second.lock();
-  if (p && p->zombie_) return nullptr;
+  // A reaped process may stay in the table a moment after its wait returned.
+  if (p && p->zombie_ && (!zombies || p->reaped())) return nullptr;
   if (p && viewer && p->tree_ != viewer->tree_) return nullptr;
   return p;
 }
 
-std::shared_ptr<Process> Process::find_task(int tid, const Process* viewer) {
-  if (std::shared_ptr<Process> p = find(tid, viewer)) return p;
+std::shared_ptr<Process> Process::find_task(int tid, const Process* viewer, bool zombies) {
+  if (std::shared_ptr<Process> p = find(tid, viewer, zombies)) return p;
   std::vector<std::shared_ptr<Process>> live, others;  // looked into outside the tree lock
   {
     std::lock_guard<std::mutex> lock(g_tree_mutex);

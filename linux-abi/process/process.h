@@ -323,6 +323,7 @@ class Process : public std::enable_shared_from_this<Process> {
   // reference while the caller uses it.
   int host_dirfd(int64_t guest_dirfd, std::shared_ptr<HostFd>* keep);
   int cwd_fd() const { return cwd_->fd(); }
+  std::shared_ptr<HostFd> cwd() const { return cwd_; }
   void set_cwd(std::shared_ptr<HostFd> dir) { cwd_ = std::move(dir); }
   // Closes the cwd and the root of an ended process whose tree has no
   // thread left (the first process of a launch, kept for its status until
@@ -492,13 +493,16 @@ class Process : public std::enable_shared_from_this<Process> {
   // end a tree that may be forking.
   static bool kill_frozen(const std::vector<std::shared_ptr<Process>>& procs);
   // A live process by pid, or nullptr. With `viewer`, only a process of the
-  // viewer's tree (what a guest's kill() may reach).
-  static std::shared_ptr<Process> find(int pid, const Process* viewer = nullptr);
+  // viewer's tree (what a guest's kill() may reach). With `zombies`, an
+  // ended one not yet reaped too (what pidfd_open may name).
+  static std::shared_ptr<Process> find(int pid, const Process* viewer = nullptr, bool zombies = false);
   // The live process that has a task (thread) with this id, as Linux's
   // find_task_by_vpid() names one: a process by its pid, or one of its
   // threads by tid (what kill, tkill, sched_*, getpgid... accept). With
   // `viewer`, only in the viewer's tree.
-  static std::shared_ptr<Process> find_task(int tid, const Process* viewer = nullptr);
+  // With `zombies`, an ended process not yet reaped too, by its pid (its
+  // leader is the task Linux still finds then).
+  static std::shared_ptr<Process> find_task(int tid, const Process* viewer = nullptr, bool zombies = false);
 
   // ---- launch tree, accounting ---------------------------------------------
   ProcessTree& tree() { return *tree_; }

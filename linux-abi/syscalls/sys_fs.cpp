@@ -641,10 +641,24 @@ int64_t sys_getdents64(SyscallCtx& ctx) {
   return host_ret(syscall(SYS_getdents64, fd, buf, len));
 }
 
+namespace {
+// chdir with a sysroot (-L): whether the guest named the folder by its host
+// path — an absolute path the sysroot did not reroute, or a relative one from
+// a cwd named so or lying outside the sysroot — so that getcwd gives that
+// host path back (HostFd::host_named).
+bool named_on_host(Process& p, const AtPath& at) {
+  if (at.guest[0] == '/') return at.path == at.guest;
+  std::shared_ptr<HostFd> old = p.cwd();
+  if (!old || old->fd() < 0 || old->synth()) return false;
+  return old->host_named || guest_link_of(p, old->fd()) == host_link_of(old->fd());
+}
+}  // namespace
+
 int64_t sys_getcwd(SyscallCtx& ctx) {
   std::shared_ptr<HostFd> dir;
   ctx.proc.host_dirfd(AT_FDCWD, &dir);
-  std::string cwd = dir && dir->synth() ? dir->synth()->guest_path : guest_link_of(ctx.proc, ctx.proc.cwd_fd());
+  std::string cwd = host_named_cwd(ctx.proc);
+  if (cwd.empty()) cwd = dir && dir->synth() ? dir->synth()->guest_path : guest_link_of(ctx.proc, ctx.proc.cwd_fd());
   if (cwd.empty()) return -ENOENT;
   if (cwd.size() + 1 > ctx.a[1]) return -ERANGE;
   return ctx.proc.as().write(ctx.a[0], cwd.c_str(), cwd.size() + 1)
@@ -670,7 +684,10 @@ int64_t sys_chdir(SyscallCtx& ctx) {
       return 0;
     }
     if (!host_fd_on_procfs(fd)) {
-      ctx.proc.set_cwd(std::make_shared<HostFd>(fd));
+      auto cwd = std::make_shared<HostFd>(fd);
+      if (!ctx.proc.sysroot().empty() && !ctx.proc.root() && pass == 0)
+        cwd->host_named = named_on_host(ctx.proc, at);
+      ctx.proc.set_cwd(std::move(cwd));
       return 0;
     }
     close(fd);

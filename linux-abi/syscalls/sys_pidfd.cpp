@@ -45,8 +45,11 @@ int64_t sys_pidfd_open(SyscallCtx& ctx) {
   uint64_t flags = ctx.a[1];
   if (flags & ~uint64_t{kPidfdNonblock}) return -EINVAL;
   if (pid <= 0) return -EINVAL;
+  // A zombie (ended, not yet reaped) has its pidfd as on Linux, readable at
+  // once: a parent may open it after the child exited (asyncio's
+  // PidfdChildWatcher does for a child that ends quickly).
   std::shared_ptr<Process> t =
-      pid == ctx.proc.pid() ? ctx.proc.shared_from_this() : Process::find(pid, &ctx.proc);
+      pid == ctx.proc.pid() ? ctx.proc.shared_from_this() : Process::find(pid, &ctx.proc, true);
   if (!t) {
     // A thread that is not a leader: ENOENT; nothing at all: ESRCH.
     std::lock_guard<std::mutex> lock(ctx.proc.mutex());
@@ -91,8 +94,11 @@ int64_t sys_pidfd_send_signal(SyscallCtx& ctx) {
   if (sig < 0 || sig > kGuestNSig) return -EINVAL;
   if (!t) return -ESRCH;
   if (int e = may_signal(ctx, *t, sig)) return e;
-  if (t->exited() || t->zombie()) return -ESRCH;
-  if (sig) send_signal(*t, nullptr, info, t.get() == &ctx.proc ? &ctx.vcpu : nullptr);
+  // Until it is reaped, an ended process takes signals as Linux's zombie
+  // does: 0, and nothing happens.
+  if (t->reaped()) return -ESRCH;
+  if (sig && !t->exited() && !t->zombie())
+    send_signal(*t, nullptr, info, t.get() == &ctx.proc ? &ctx.vcpu : nullptr);
   return 0;
 }
 

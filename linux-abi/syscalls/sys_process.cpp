@@ -90,9 +90,10 @@ int64_t sys_gettid(SyscallCtx& ctx) { return ctx.proc.tid_of(ctx.vcpu); }
 // ---- process groups and sessions ---------------------------------------------------
 // Virtual: pgid/sid live in Process (0 = the process's own pid for pgid).
 namespace {
+// A zombie (ended, not reaped) is found as on Linux: it keeps its group and session.
 std::shared_ptr<Process> self_or(SyscallCtx& ctx, int pid) {
   if (pid == 0 || pid == ctx.proc.pid()) return ctx.proc.shared_from_this();
-  return Process::find_task(pid, &ctx.proc);
+  return Process::find_task(pid, &ctx.proc, true);
 }
 }  // namespace
 
@@ -336,7 +337,8 @@ int64_t priority_max(int policy) {
 constexpr int64_t kOutsideInit = 1;
 
 // The target of a sched_* call: the caller for 0, else a process of its
-// launch; kOutsideInit (and no process) for pid 1.
+// launch (an ended one until it is reaped, as Linux finds a zombie);
+// kOutsideInit (and no process) for pid 1.
 int64_t sched_target(SyscallCtx& ctx, int64_t pid, std::shared_ptr<Process>* out) {
   if (pid < 0) return -EINVAL;
   bool mine = pid == 0 || pid == ctx.proc.pid();
@@ -344,7 +346,7 @@ int64_t sched_target(SyscallCtx& ctx, int64_t pid, std::shared_ptr<Process>* out
     std::lock_guard<std::mutex> lock(ctx.proc.mutex());
     mine = ctx.proc.thread_by_tid(static_cast<int>(pid)) != nullptr;
   }
-  *out = mine ? ctx.proc.shared_from_this() : Process::find_task(static_cast<int>(pid), &ctx.proc);
+  *out = mine ? ctx.proc.shared_from_this() : Process::find_task(static_cast<int>(pid), &ctx.proc, true);
   return *out ? 0 : is_outside_init(static_cast<int>(pid)) ? kOutsideInit : -ESRCH;
 }
 
@@ -672,7 +674,7 @@ std::vector<std::shared_ptr<Process>> priority_targets(SyscallCtx& ctx, int whic
   const Credentials& me = Process::thread_of(ctx.vcpu).cred;
   if (which == PRIO_PROCESS) {
     std::shared_ptr<Process> p = who == 0 || who == ctx.proc.pid() ? ctx.proc.shared_from_this()
-                                                                   : Process::find_task(who, &ctx.proc);
+                                                                   : Process::find_task(who, &ctx.proc, true);
     if (p) out.push_back(p);
     return out;
   }

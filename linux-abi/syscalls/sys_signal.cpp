@@ -200,10 +200,11 @@ int64_t sys_kill(SyscallCtx& ctx) {
   Process& p = ctx.proc;
   GuestSiginfo info = user_siginfo(p, static_cast<int>(sig), kSI_USER);
   if (pid > 0) {
-    std::shared_ptr<Process> target = pid == p.pid() ? p.shared_from_this() : Process::find_task(pid, &p);
+    // A zombie (ended, not reaped) takes the signal as on Linux: 0, nothing happens.
+    std::shared_ptr<Process> target = pid == p.pid() ? p.shared_from_this() : Process::find_task(pid, &p, true);
     if (!target) return is_outside_init(pid) ? signal_outside_init(ctx, static_cast<int>(sig)) : -ESRCH;
     if (int e = may_signal(ctx, *target, static_cast<int>(sig))) return e;
-    if (sig) send_signal(*target, nullptr, info, target.get() == &p ? &ctx.vcpu : nullptr);
+    if (sig && !target->zombie()) send_signal(*target, nullptr, info, target.get() == &p ? &ctx.vcpu : nullptr);
     return 0;
   }
   // 0: the caller's process group; -1: every process the caller can see
@@ -211,14 +212,16 @@ int64_t sys_kill(SyscallCtx& ctx) {
   int group = pid == 0 ? p.group_id() : -pid;
   // Success if any process got it; else EPERM if one was refused (Linux).
   bool any = false, sent = false;
+  // Ended processes not yet reaped count as Linux's zombies do (still in
+  // their group): they take the signal, and nothing happens.
   for (const std::shared_ptr<Process>& q : Process::members(p.tree())) {
-    if (q->exited()) continue;
+    if (q->reaped()) continue;
     bool hit = pid == -1 ? q.get() != &p : q->group_id() == group;
     if (!hit) continue;
     any = true;
     if (may_signal(ctx, *q, static_cast<int>(sig))) continue;
     sent = true;
-    if (sig) send_signal(*q, nullptr, info, q.get() == &p ? &ctx.vcpu : nullptr);
+    if (sig && !q->exited()) send_signal(*q, nullptr, info, q.get() == &p ? &ctx.vcpu : nullptr);
   }
   return sent ? 0 : any ? -EPERM : -ESRCH;
 }
@@ -230,18 +233,20 @@ int64_t signal_thread(SyscallCtx& ctx, int tgid, int tid, int64_t sig) {
   Process& p = ctx.proc;
   GuestSiginfo info = user_siginfo(p, static_cast<int>(sig), kSI_TKILL);
   if (tgid != -1 && tgid != p.pid()) {
-    std::shared_ptr<Process> other = Process::find(tgid, &p);
+    std::shared_ptr<Process> other = Process::find(tgid, &p, true);
     if (!other) return is_outside_init(tgid) && tid == tgid ? signal_outside_init(ctx, static_cast<int>(sig)) : -ESRCH;
+    if (other->zombie() && tid != tgid) return -ESRCH;
     if (int e = may_signal(ctx, *other, static_cast<int>(sig))) return e;
-    return send_signal_tid(*other, tid, info, nullptr);
+    // A zombie's leader is still a task on Linux: 0, and nothing happens.
+    return other->zombie() ? 0 : send_signal_tid(*other, tid, info, nullptr);
   }
   int r = send_signal_tid(p, tid, info, &ctx.vcpu);
   if (r == -ESRCH && tgid == -1) {
     // tkill(tid) of another process's thread.
-    std::shared_ptr<Process> other = Process::find_task(tid, &p);
+    std::shared_ptr<Process> other = Process::find_task(tid, &p, true);
     if (!other) return is_outside_init(tid) ? signal_outside_init(ctx, static_cast<int>(sig)) : -ESRCH;
     if (int e = may_signal(ctx, *other, static_cast<int>(sig))) return e;
-    return send_signal_tid(*other, tid, info, nullptr);
+    return other->zombie() ? 0 : send_signal_tid(*other, tid, info, nullptr);
   }
   return r;
 }

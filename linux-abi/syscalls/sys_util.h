@@ -125,6 +125,12 @@ int reroute_host_proc(Process& p, const AtPath& at, bool follow, AtPath* out);
 int64_t synth_getdents(SynthDir& d, uint8_t* buf, uint64_t len);
 // What readlink of a host fd shows the guest (root/sysroot prefix removed).
 std::string guest_link_of(const Process& p, int host_fd);
+// What readlink of a host fd's /proc/self/fd link gives ("" on failure).
+std::string host_link_of(int host_fd);
+// What getcwd and /proc/PID/cwd show of a cwd that chdir entered by a host
+// path inside the sysroot (HostFd::host_named): that host path; "" for any
+// other cwd (they show its guest path).
+std::string host_named_cwd(const Process& p);
 
 // True if the guest path names this process's /proc/self/<what> (or /proc/<pid>/<what>).
 bool is_proc_self(const Process& p, const std::string& path, const char* what);

@@ -629,7 +629,8 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
   }
   if (first == "cwd") {
     out->has_link = true;
-    out->link = guest_path_of_fd(tp, tp.cwd_fd());
+    out->link = host_named_cwd(tp);
+    if (out->link.empty()) out->link = guest_path_of_fd(tp, tp.cwd_fd());
     set_host(out, "/proc/self/fd/" + std::to_string(tp.cwd_fd()));
     return 0;
   }
@@ -729,13 +730,21 @@ bool is_generated_proc_file(int host_fd) {
   return n == sizeof kName - 1 && memcmp(buf, kName, n) == 0;
 }
 
-std::string guest_link_of(const Process& p, int host_fd) {
-  std::string g = guest_path_of_fd(p, host_fd);
-  if (!g.empty()) return g;
+std::string host_link_of(int host_fd) {
   char buf[PATH_MAX];
   std::string link = "/proc/self/fd/" + std::to_string(host_fd);
   ssize_t n = readlink(link.c_str(), buf, sizeof buf);
   return n < 0 ? "" : std::string(buf, n);
+}
+
+std::string guest_link_of(const Process& p, int host_fd) {
+  std::string g = guest_path_of_fd(p, host_fd);
+  return g.empty() ? host_link_of(host_fd) : g;
+}
+
+std::string host_named_cwd(const Process& p) {
+  std::shared_ptr<HostFd> dir = p.cwd();
+  return !dir || dir->fd() < 0 || !dir->host_named ? "" : host_link_of(dir->fd());
 }
 
 bool is_proc_self(const Process& p, const std::string& path, const char* what) {

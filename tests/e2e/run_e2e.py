@@ -73,6 +73,8 @@ TESTS = [
     Test("python_multiprocessing", [PY, "scripts/py_multiprocessing.py"]),
     Test("python_signals", [PY, "scripts/py_signals.py"]),
     Test("python_sqlite", [PY, "scripts/py_sqlite.py"]),
+    Test("python_sysroot_cwd", [PY, "scripts/py_sysroot_cwd.py"],
+         notes="getcwd gives back a host path inside the sysroot the guest chdir'ed to"),
     Test("sqlite3_shell", ["/usr/bin/sqlite3", "shop.db"], stdin="@scripts/shell.sql"),
     Test("segv_status", ["/usr/bin/bash", "scripts/segv_status.sh"]),
     Test("job_control", ["/usr/bin/bash", "-c",

@@ -45,21 +45,37 @@ PY = "/usr/bin/python3.13"
 
 # The suites of issue 11's acceptance, fastest first, then more of the OS
 # interface (descriptors, polling, mmap, locks, EINTR, threads and signals,
-# terminals: each under half a minute under hart-run).
+# terminals: each under half a minute under hart-run), then more suites that
+# pass under both hart-run and qemu-riscv64.
 FULL = ["test_tempfile", "test_shutil", "test_time", "test_pty", "test_signal",
         "test_sqlite3", "test_os", "test_subprocess", "test_socket", "test_asyncio",
         "test_fcntl", "test_select", "test_poll", "test_epoll", "test_selectors", "test_mmap",
         "test_posix", "test_resource", "test_eintr", "test_file_eintr", "test_threadsignals",
-        "test_faulthandler", "test_termios"]
+        "test_faulthandler", "test_termios",
+        # More of the OS interface: paths and cwd, files, threads, users, ptys.
+        "test_contextlib", "test_unittest", "test_fileio", "test_io", "test_threading", "test_thread",
+        "test_queue", "test_logging", "test_socketserver", "test_glob", "test_stat",
+        "test_genericpath", "test_posixpath", "test_pathlib", "test_pwd", "test_grp", "test_getpass",
+        "test_wait3", "test_wait4", "test_fork1", "test_openpty", "test_ioctl", "test_tty",
+        # The JIT on integer, float and decimal arithmetic, bytes and strings,
+        # hashing and compression (each under 10 s under hart-run).
+        "test_math", "test_float", "test_long", "test_int", "test_struct", "test_decimal",
+        "test_fractions", "test_statistics", "test_cmath", "test_random", "test_re", "test_json",
+        "test_bytes", "test_str", "test_array", "test_itertools", "test_hashlib", "test_zlib",
+        "test_bz2", "test_lzma", "test_binascii"]
 # Long mode's regrtest resources per suite: tests that only run with them
-# (test_selectors' 2,000-socket epoll wait needs 'cpu', test_eintr 'walltime').
-FULL_ARGS = {"test_selectors": ["-u", "cpu"], "test_eintr": ["-u", "walltime"]}
+# (test_selectors' 2,000-socket epoll wait needs 'cpu', test_eintr 'walltime',
+# test_socketserver's servers 'network': they listen on localhost only).
+FULL_ARGS = {"test_selectors": ["-u", "cpu"], "test_eintr": ["-u", "walltime"],
+             "test_socketserver": ["-u", "network"], "test_httpservers": ["-u", "network"],
+             "test_xmlrpc": ["-u", "network"], "test_urllib2_localnet": ["-u", "network"]}
 
 # Bounded subsets for the normal test command: group name -> regrtest arguments.
 QUICK = {
     "tempfile": ["test_tempfile"],
     "shutil": ["test_shutil"],
     "time": ["test_time"],
+    "contextlib": ["test_contextlib", "-m", "TestChdir"],
     "pty": ["test_pty"],
     "signal": ["test_signal", "-m", "PosixTests", "-m", "WakeupSignalTests",
                "-m", "PendingSignalsTests"],

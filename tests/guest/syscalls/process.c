@@ -1,7 +1,7 @@
 // tests/guest/syscalls/process.c — processes and threads: fork/wait status
 // (exit codes, death by signal), waitpid options and errnos, vfork+exec of
 // itself, threads (create/join, futex-based mutex, gettid distinct), pid
-// relations, rlimits, sched calls.
+// relations, rlimits, sched calls, lookups of a zombie child.
 #include "sc.h"
 
 #include <fcntl.h>
@@ -50,7 +50,33 @@ int main(int argc, char** argv) {
   int status;
   pid_t c = fork();
   if (c == 0) _exit(42);
+  {
+    // An ended child not yet reaped (a zombie) is still found by pid:
+    // signals reach it (and do nothing), its group, session and priority
+    // read, setpgid moves it; once reaped, ESRCH.
+    siginfo_t si;
+    OK("waitid WNOWAIT (the child is a zombie)", waitid(P_PID, c, &si, WEXITED | WNOWAIT));
+    OK("kill(zombie, 0)", kill(c, 0));
+    OK("kill(zombie, SIGTERM)", kill(c, SIGTERM));
+    OK("tgkill(zombie, zombie, 0)", syscall(SYS_tgkill, c, c, 0));
+    OK("tgkill(zombie, other tid, 0)", syscall(SYS_tgkill, c, c + 100000, 0));
+    OK("tkill(zombie, 0)", syscall(SYS_tkill, c, 0));
+    BOOL("getpgid(zombie) is ours", getpgid(c) == getpgrp());
+    BOOL("getsid(zombie) is ours", getsid(c) == getsid(0));
+    errno = 0;
+    getpriority(PRIO_PROCESS, c);
+    SAY("getpriority(zombie): %s", errno ? sc_errname(errno) : "ok");
+    OK("setpgid(zombie, zombie)", setpgid(c, c));
+    struct sched_param zp;
+    VAL("sched_getscheduler(zombie)", sched_getscheduler(c));
+    OK("sched_getparam(zombie)", sched_getparam(c, &zp));
+    zp.sched_priority = 0;
+    OK("sched_setscheduler(zombie, SCHED_OTHER)", sched_setscheduler(c, SCHED_OTHER, &zp));
+    OK("kill(-zombie's group, 0)", kill(-c, 0));
+  }
   VAL("waitpid matches", waitpid(c, &status, 0) == c);
+  OK("kill(reaped, 0)", kill(c, 0));
+  OK("getpgid(reaped)", getpgid(c));
   SAY("exited %d code %d", WIFEXITED(status), WEXITSTATUS(status));
   c = fork();
   if (c == 0) {

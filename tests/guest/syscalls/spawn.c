@@ -5,7 +5,8 @@
 // EFAULT), invalid flag combinations (EINVAL), exit_signal, set_tid,
 // CLONE_CLEAR_SIGHAND, CLONE_INTO_CGROUP with a non-cgroup fd, namespace
 // flags when unprivileged, CLONE_PIDFD, pidfd_open, poll on a pidfd,
-// pidfd_send_signal, pidfd_getfd and waitid(P_PIDFD). Same lines natively
+// pidfd_send_signal, pidfd_getfd and waitid(P_PIDFD), pidfd_open of a
+// zombie. Same lines natively
 // and under hart-run.
 #include "sc.h"
 
@@ -254,6 +255,24 @@ static void pidfds(void) {
   close(procfd);
   close(fd);
   close(nb);
+
+  // An ended child not yet reaped (a zombie) still has a pidfd, readable at
+  // once; once reaped, none.
+  c = fork();
+  if (c == 0) _exit(5);
+  memset(&si, 0, sizeof si);
+  OK("waitid WNOWAIT (the child is a zombie)", waitid(P_PID, c, &si, WEXITED | WNOWAIT));
+  fd = (int)syscall(SYS_pidfd_open, c, 0);
+  BOOL("pidfd_open of a zombie", fd >= 0);
+  struct pollfd z = {fd, POLLIN, 0};
+  VAL("poll zombie's pidfd", poll(&z, 1, 0));
+  SAY("revents POLLIN %d", !!(z.revents & POLLIN));
+  OK("pidfd_send_signal 0 to a zombie", syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0));
+  memset(&si, 0, sizeof si);
+  OK("waitid P_PIDFD of a zombie", waitid(P_PIDFD, fd, &si, WEXITED));
+  SAY("waitid: code %d status %d", si.si_code, si.si_status);
+  OK("pidfd_open after reap", syscall(SYS_pidfd_open, c, 0));
+  close(fd);
 }
 
 static void clear_sighand(void) {
