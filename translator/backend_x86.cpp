@@ -846,7 +846,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       // owned by its temp: evictions for it must not land there. (It may be
       // that register when the address dies here: park_dying.) The
       // deferred values' places are taken before, for the record.
-      const std::vector<std::pair<uint8_t, Loc>> pend = pending_bits_ ? pending_now() : std::vector<std::pair<uint8_t, Loc>>{};
+      const PendingPlaces before = pending_places();
       Gp d = alloc_gp_dst(i.dst, i.a);
       free_dead_operands();
       Gp t = d.isValid() ? d : Gp(rax);
@@ -856,10 +856,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
         case 4: if (sgn) a_.movsxd(t, m); else a_.mov(t.r32(), m); break;
         default: a_.mov(t, m); break;
       }
-      if (rec_) {
-        for (const auto& [x, l] : pend) note_at(at, x, l);
-        if (!remat_.empty()) note_remat(at);
-      }
+      note_pending(at, &before);
       place_result(i, d);
       return "";
     }

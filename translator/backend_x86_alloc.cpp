@@ -230,11 +230,24 @@ std::vector<std::pair<uint8_t, Loc>> Emitter::pending_now() const {
   return v;
 }
 
-void Emitter::note_pending(uint32_t start) {
+Emitter::PendingPlaces Emitter::pending_places() const {
+  PendingPlaces p;
+  for (uint32_t m = pending_bits_; m; m &= m - 1, ++p.n) {
+    p.x[p.n] = static_cast<uint8_t>(__builtin_ctz(m));
+    p.l[p.n] = loc_[pending_[p.x[p.n]]];
+  }
+  return p;
+}
+
+void Emitter::note_pending(uint32_t start, const PendingPlaces* before) {
   if (!rec_) return;
-  for (uint32_t m = pending_bits_; m; m &= m - 1) {  // (as pending_now(), without building a vector per access)
-    const int x = __builtin_ctz(m);
-    note_at(start, x, loc_[pending_[x]]);
+  if (before) {
+    for (int k = 0; k < before->n; ++k) note_at(start, before->x[k], before->l[k]);
+  } else {
+    for (uint32_t m = pending_bits_; m; m &= m - 1) {  // (as pending_now(), without building a vector per access)
+      const int x = __builtin_ctz(m);
+      note_at(start, x, loc_[pending_[x]]);
+    }
   }
   if (!remat_.empty()) note_remat(start);
 }

@@ -545,8 +545,17 @@ class Emitter {
   void park_dying(const IrInsn& i);
   ArenaArray<int> real_last_;         // by temp: its last reader (last_use_ may be later: deferred)
   std::vector<std::pair<uint8_t, Loc>> pending_now() const;
-  // Records where each deferred register is while code [start, a_.offset()) runs.
-  void note_pending(uint32_t start);
+  // Where each deferred register is now (no allocation: a load takes it
+  // before its result may take one of those registers).
+  struct PendingPlaces {
+    int n = 0;
+    uint8_t x[32];
+    Loc l[32];
+  };
+  PendingPlaces pending_places() const;
+  // Records where each deferred register is while code [start, a_.offset())
+  // runs: now, or as `before` says.
+  void note_pending(uint32_t start, const PendingPlaces* before = nullptr);
   void note_at(uint32_t start, int x, const Loc& l, bool remat = false);  // DeferredReg: x[x] is at l in [start, here)
   size_t idx_ = 0;
   uint64_t cur_pc_ = 0;

@@ -108,12 +108,19 @@ Outcome run_code(Jit& jit, const std::vector<uint32_t>& code, const CpuState& in
   return o;
 }
 
+// Distinct values in every register, with two bases that fault: 8(s0) is
+// past the data page (a host fault), 32(a2) past the address space (the
+// range check).
+void set_faulting_regs(CpuState& init) {
+  for (int r = 1; r < 32; ++r) init.x[r] = 0x0123456789abcdefull * static_cast<uint64_t>(r) + 77;
+  init.x[s0] = kData + kDataSize - 8;
+  init.x[a2] = kGuestVaMax - 16;
+}
+
 Outcome run(Jit& jit, unsigned fault_base, int32_t fault_disp) {
   CpuState init{};
-  for (int r = 1; r < 32; ++r) init.x[r] = 0x0123456789abcdefull * static_cast<uint64_t>(r) + 77;
+  set_faulting_regs(init);
   init.x[31] = kData;
-  init.x[s0] = kData + kDataSize - 8;   // 8(s0) is past the data page: a host fault
-  init.x[a2] = kGuestVaMax - 16;        // 32(a2) is past the address space: the range check
   return run_code(jit, block(fault_base, fault_disp), init);
 }
 
@@ -172,9 +179,7 @@ TEST(JitRecovery, LoadIntoItsOwnDeferredAddress) {
   for (bool range : {false, true}) {
     SCOPED_TRACE(range ? "range check" : "host fault");
     CpuState init{};
-    for (int r = 1; r < 32; ++r) init.x[r] = 0x0123456789abcdefull * static_cast<uint64_t>(r) + 77;
-    init.x[s0] = kData + kDataSize - 8;  // 8(s0): past the data page
-    init.x[a2] = kGuestVaMax - 16;       // 32(a2): past the address space
+    set_faulting_regs(init);
     const unsigned base = range ? a2 : s0;
     const std::vector<uint32_t> code = {
         addi(t0, base, range ? 32 : 8), ld(t0, t0, 0), add(t1, t0, t0), ld(t0, t1, 0), 0x00000073,
