@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 
@@ -128,6 +129,20 @@ void Vcpu::sync_jmp_cache() {
   }
 }
 
+bool VcpuOptions::launch_translate_at(unsigned* out, std::string* error) {
+  *out = kLaunchTranslateAt;
+  const char* v = getenv("HART_TRANSLATE_AT");
+  if (!v || !*v) return true;
+  char* end = nullptr;
+  unsigned long n = strtoul(v, &end, 10);
+  if (*end || n > 255 || *v == '-') {
+    *error = std::string("HART_TRANSLATE_AT: not a count from 0 to 255: ") + v;
+    return false;
+  }
+  *out = static_cast<unsigned>(n);
+  return true;
+}
+
 bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
   sync_jmp_cache();
   unsigned slot = jmp_cache_slot(pc);
@@ -151,6 +166,12 @@ bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
     h = tag << kTagShift | count;
     if (TranslationBlock* tb = cache_.lookup(pc, flags)) {
       state.jmp_cache[slot] = tb;
+      h |= 0xff;
+      return false;
+    }
+    // Another guest's finished translation of the same code costs a copy,
+    // less than interpreting the block once: take it (find_tb copies it).
+    if (exec_.has_copy(*this, pc, flags)) {
       h |= 0xff;
       return false;
     }

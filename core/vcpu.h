@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <signal.h>
+#include <string>
 
 #include "core/address_space.h"
 #include "core/cpu_state.h"
@@ -31,6 +32,12 @@ struct VcpuOptions {
   // runs: never with a debugger, instruction counting, one-instruction
   // blocks or -d output about blocks.
   unsigned translate_at = 0;
+  // hart-run's and hartd's launches: a block runs interpreted twice and is
+  // translated the third time, unless $HART_TRANSLATE_AT says otherwise.
+  static constexpr unsigned kLaunchTranslateAt = 3;
+  // kLaunchTranslateAt, or $HART_TRANSLATE_AT (0..255) if set; false with
+  // *error when that is not such a count.
+  static bool launch_translate_at(unsigned* out, std::string* error);
 };
 
 class Vcpu {

@@ -114,6 +114,7 @@ int GuestRegistry::launch(LaunchRequest req, const std::shared_ptr<Connection>& 
     return 0;
   }
   if (req.cfg.limits.processes <= 0) req.cfg.limits.processes = settings_.default_processes;
+  req.cfg.vcpu.translate_at = settings_.translate_at;
   for (int i = 0; i < 3; ++i) {
     StdioSpec& s = req.stdio[i];
     switch (s.kind) {

@@ -61,6 +61,9 @@ struct LaunchRequest {
 struct RegistrySettings {
   // The `processes` limit of a launch that sets none (0 = none).
   int default_processes = 1024;
+  // Tier 0 of every launch (VcpuOptions::translate_at; hartd --translate-at,
+  // $HART_TRANSLATE_AT).
+  unsigned translate_at = VcpuOptions::kLaunchTranslateAt;
   // Ended launches whose status is kept (until reaped): at most this many,
   // for at most keep_ended_seconds; the oldest go first.
   size_t keep_ended = 1000;

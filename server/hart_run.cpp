@@ -394,16 +394,10 @@ int main(int argc, char** argv) {
   // and memory (tens of thousands of blocks) or the JIT: the kernel frees
   // them at once (qemu-riscv64 ends the same way).
   cfg.exit_after = true;
-  // Tier 0: a block is interpreted the first two times it runs and
-  // translated the third (VcpuOptions::translate_at; $HART_TRANSLATE_AT,
-  // 0 = always translate at once).
-  cfg.vcpu.translate_at = 3;
-  if (const char* v = getenv("HART_TRANSLATE_AT"); v && *v) {
-    char* end = nullptr;
-    unsigned long n = strtoul(v, &end, 10);
-    if (*end || n > 255) return fail(std::string("HART_TRANSLATE_AT: not a count from 0 to 255: ") + v);
-    cfg.vcpu.translate_at = static_cast<unsigned>(n);
-  }
+  // Tier 0: a block is interpreted the first translate_at - 1 times it runs
+  // (VcpuOptions::launch_translate_at; $HART_TRANSLATE_AT, 0 = always
+  // translate at once).
+  if (!hart::VcpuOptions::launch_translate_at(&cfg.vcpu.translate_at, &err)) return fail(err);
   hart::linux::GuestResult r = hart::linux::run_guest(*jit, log, cfg);
   stub.finish();
   if (const char* v = getenv("HART_JIT_STATS"); v && *v && strcmp(v, "0") != 0) print_jit_stats(*jit);

@@ -68,6 +68,9 @@ const char kUsage[] =
     "  --shared-code SIZE   memory for translations shared by all guests (same code at\n"
     "                       the same address is translated once; default 512M, 0 = off;\n"
     "                       also $HART_SHARED_CODE)\n"
+    "  --translate-at N     a launch's block runs interpreted N-1 times and is translated\n"
+    "                       the N-th (default 3; 0 or 1: at once; at most 255; also\n"
+    "                       $HART_TRANSLATE_AT); a block another guest translated is copied\n"
     "  --gdb-dir PATH       private folder (0700) of gdb endpoints opened without a listen\n"
     "                       address (default SOCKET.gdb)\n"
     "  --max-address-space SIZE\n"
@@ -235,6 +238,10 @@ int main(int argc, char** argv) {
   bool foreground = false;
   int nthreads = 2;
   RegistrySettings settings;
+  {
+    std::string err;
+    if (!hart::VcpuOptions::launch_translate_at(&settings.translate_at, &err)) return fail(err);
+  }
   int max_processes = 4096, max_threads = 16384;
   int64_t shared_code = -1;  // --shared-code bytes (-1: the default)
   double tcp_auth_seconds = 10;
@@ -273,6 +280,12 @@ int main(int argc, char** argv) {
       gdb_multi_launch = Json::parse(value(), nullptr, /*allow_exceptions=*/false);
       if (std::string e = validate_launch_settings(gdb_multi_launch); !e.empty())
         return fail("--gdb-multi-launch: " + (gdb_multi_launch.is_discarded() ? "not JSON" : e));
+    } else if (a == "--translate-at") {
+      std::string v = value();
+      char* end = nullptr;
+      long n = strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end || n < 0 || n > 255) return fail(a + " wants a count 0..255");
+      settings.translate_at = static_cast<unsigned>(n);
     } else if (a == "--default-processes" || a == "--max-processes" || a == "--max-threads" ||
                a == "--keep-ended") {
       std::string v = value();

@@ -195,14 +195,22 @@ void Jit::enable_perf_map() {
   if (!perf_map_) perf_map_ = fopen(path, "w");
 }
 
-bool Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb) {
+bool Jit::may_share(Vcpu& vcpu, uint32_t flags) const {
   // Shared translations depend on (pc, flags, guest bytes) only: not with
   // debugger breakpoints in the code or -d output that would be skipped,
   // nor counting blocks (their code names their own TB).
   GuestLog& log = vcpu.log();
-  const bool share = shared_->enabled() && !vcpu.debug && !(flags & kTbCount) && !log.enabled(kLog_in_asm) &&
-                     !log.enabled(kLog_op) && !log.enabled(kLog_op_opt) &&
-                     !log.enabled(kLog_out_asm);
+  return shared_->enabled() && !vcpu.debug && !(flags & kTbCount) && !log.enabled(kLog_in_asm) &&
+         !log.enabled(kLog_op) && !log.enabled(kLog_op_opt) && !log.enabled(kLog_out_asm);
+}
+
+bool Jit::has_copy(Vcpu& vcpu, uint64_t pc, uint32_t flags) {
+  return may_share(vcpu, flags) && publishing_.load(std::memory_order_acquire) &&
+         shared_->has_match(vcpu.as(), pc, flags);
+}
+
+bool Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb) {
+  const bool share = may_share(vcpu, flags);
   // A copy of a shared translation is not timed (two clock reads would be
   // a tenth of its cost): translation_seconds is time spent translating.
   // (Nothing is stored before publishing starts: no lookup either.)

@@ -88,12 +88,16 @@ class Jit final : public Executor {
                      const ucontext_t* uc) override;
   bool owns_code(uintptr_t host_pc) const override;
   bool interpret(Vcpu& vcpu) override;
+  bool has_copy(Vcpu& vcpu, uint64_t pc, uint32_t flags) override;
   void cache_opened(TbCache& cache) override;
   void cache_closing(TbCache& cache) override;
   bool counts_in_code() const override { return true; }
 
  private:
   Jit() = default;
+  // May vcpu's blocks with these flags be copied from / published to the
+  // shared store?
+  bool may_share(Vcpu& vcpu, uint32_t flags) const;
   void patch_jump(TranslationBlock* tb, int index, const uint8_t* target);
   // translate() without the timing (it retries itself one instruction at a time).
   bool translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb,

@@ -110,6 +110,14 @@ class SharedCodeStore {
     misses_.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
+  // Would use_match find one? (Not counted as a hit or a miss.)
+  bool has_match(const AddressSpace& as, uint64_t pc, uint32_t flags) {
+    Shard& sh = shard(key(pc, flags));
+    std::lock_guard<std::mutex> lock(sh.mutex);
+    for (const SharedBlock* b = sh.by_key.find(key(pc, flags)); b; b = b->next)
+      if (b->data->code.matches(as)) return true;
+    return false;
+  }
   void publish(std::unique_ptr<SharedBlock> blk);
 
   struct Stats {

@@ -109,6 +109,26 @@ TEST_F(SharedCode, CopiesChainAndFaultLikeTranslations) {
   }
 }
 
+TEST_F(SharedCode, Tier0CopiesAStoredTranslationAtTheFirstMeeting) {
+  // Tier 0 interprets a block the first translate_at - 1 times, but one
+  // another guest translated costs only a copy: taken at once. Other bytes
+  // at that pc are interpreted as usual.
+  diff::Machine a(*jit), b(*jit), c(*jit);
+  for (diff::Machine* m : {&a, &b, &c}) m->vcpu->options.translate_at = 3;
+  load_program(a, 1);
+  load_program(b, 1);
+  load_program(c, 2);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(run(a), 1u);
+  EXPECT_EQ(a.cache->stats().translated, 1u);
+  EXPECT_EQ(jit->translate_stats().interpreted, 2u);
+  EXPECT_EQ(run(b), 1u);
+  EXPECT_EQ(b.cache->stats().reused, 1u);
+  EXPECT_EQ(jit->translate_stats().interpreted, 2u);
+  EXPECT_EQ(run(c), 2u);
+  EXPECT_EQ(c.cache->stats().reused + c.cache->stats().translated, 0u);
+  EXPECT_EQ(jit->translate_stats().interpreted, 3u);
+}
+
 TEST_F(SharedCode, FetchEqualsDemandsExecutePermission) {
   diff::Machine m(*jit);
   load_program(m, 1);
