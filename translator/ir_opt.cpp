@@ -2,6 +2,7 @@
 #include "translator/ir_opt.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <iterator>
 #include <limits>
 
@@ -434,6 +435,44 @@ void ir_fuse_compares(IrBlock& b) {
   if (changed) ir_dce(b);
 }
 
+void ir_zext_shifts(IrBlock& b) {
+  static const bool off = getenv("HART_JIT_NO_ZEXT_SHIFTS") != nullptr;  // (for comparisons)
+  if (off) return;
+  bool any = false;
+  for (const IrInsn& i : b.insns) any |= i.op == IrOp::shr;
+  if (!any) return;
+  ArenaScope arena;
+  ArenaArray<int> def = arena.array(b.num_temps, -1);
+  for (size_t k = 0; k < b.insns.size(); ++k)
+    if (ir_info(b.insns[k].op).flags & kIrDst) def[b.insns[k].dst] = static_cast<int>(k);
+  auto const_of = [&](Temp t, int64_t* v) {
+    if (def[t] < 0 || b.insns[def[t]].op != IrOp::movi) return false;
+    *v = b.insns[def[t]].imm;
+    return true;
+  };
+  bool changed = false;
+  // Backwards, so that inserting before insns[k] moves only what is done.
+  for (size_t k = b.insns.size(); k-- > 0;) {
+    const IrInsn& i = b.insns[k];
+    int64_t c = 0, c32 = 0;
+    if (i.op != IrOp::shr || !const_of(i.b, &c) || c < 1 || c > 31 || def[i.a] < 0) continue;
+    const IrInsn& s = b.insns[def[i.a]];
+    if (s.op != IrOp::shl || !const_of(s.b, &c32) || c32 != 32) continue;
+    IrInsn z{IrOp::zext_w}, m{IrOp::movi};
+    z.dst = b.new_temp();
+    z.a = s.a;
+    m.dst = b.new_temp();
+    m.imm = 32 - c;
+    IrInsn& r = b.insns[k];
+    r.op = IrOp::shl;
+    r.a = z.dst;
+    r.b = m.dst;
+    b.insns.insert(b.insns.begin() + static_cast<ptrdiff_t>(k), {z, m});
+    changed = true;
+  }
+  if (changed) ir_dce(b);  // (a shift read only by the shr is gone)
+}
+
 void ir_fuse_shadd(IrBlock& b) {
   bool any = false;
   for (const IrInsn& i : b.insns) any |= i.op == IrOp::shl;
@@ -479,6 +518,7 @@ void ir_optimize(IrBlock& b) {
   ir_propagate(b);
   ir_dce(b);
   ir_fuse_compares(b);
+  ir_zext_shifts(b);
   ir_fuse_shadd(b);
   ir_narrow(b);
   ir_sink(b);

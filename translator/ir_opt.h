@@ -19,6 +19,11 @@ void ir_dce(IrBlock& b);
 // give `x cond y`, and_ gives `(x & y) cond 0` (kCondTest), so the backend
 // emits cmp/test + cmov/jcc instead of setcc, movzx, test.
 void ir_fuse_compares(IrBlock& b);
+// (x << 32) >> c, c = 1..31: zext_w(x) << (32 - c), GCC's
+// `(uint64_t)(uint32_t)x << k` without Zba (an unsigned int index scaled to
+// bytes): one mov r32, r32 and, after ir_fuse_shadd, a lea with the add
+// that follows, in place of two shifts. The shl stays if another reads it.
+void ir_zext_shifts(IrBlock& b);
 // y + (x << k), k = 1..3, where the shift has no other reader (GCC's array
 // indexing without Zba; a shift that is also a guest register's value
 // stays): one shadd, a lea base + index * 2^k.

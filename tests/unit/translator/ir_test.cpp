@@ -142,6 +142,49 @@ TEST(IrOpt, ShiftThenAddBecomesShadd) {
     }
 }
 
+// (x << 32) >> c, c = 1..31, is a zero-extended word shifted left by
+// 32 - c; with an add after it, a shadd. A shl that is also a guest
+// register's value stays (the shr is rewritten all the same); >> 32 is
+// zext_w as before, and a shift pair of another width is left alone.
+TEST(IrOpt, ShiftedWordIndexBecomesZextAndShadd) {
+  IrBlock b;
+  Temp x = b.get_reg(10), y = b.get_reg(11);
+  auto pair = [&](int64_t left, int64_t right) {
+    return b.emit_dst(IrOp::shr, b.emit_dst(IrOp::shl, x, b.movi(left)), b.movi(right));
+  };
+  b.set_reg(12, b.emit_dst(IrOp::add, pair(32, 29), y));  // -> shadd.3 (zext_w x), y
+  b.set_reg(13, pair(32, 20));                            // -> zext_w x << 12
+  Temp kept = b.emit_dst(IrOp::shl, x, b.movi(32));
+  b.set_reg(14, kept);
+  b.set_reg(15, b.emit_dst(IrOp::shr, kept, b.movi(30)));  // -> zext_w x << 2; kept stays
+  b.set_reg(16, pair(31, 29));                             // not 32: stays
+  b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x1000);
+  ir_optimize(b);
+  EXPECT_EQ(b.verify(), "") << b.print();
+  EXPECT_EQ(count(b, IrOp::shadd), 1) << b.print();
+  EXPECT_EQ(count(b, IrOp::shr), 1) << b.print();
+  // zext_w of x feeds the shadd and both rewritten shifts (one per pattern,
+  // or one shared: either way no shift by 32 is read by any of them).
+  int zext_readers = 0;
+  std::vector<bool> is_zext(b.num_temps, false);
+  for (const IrInsn& i : b.insns)
+    if (i.op == IrOp::zext_w) {
+      EXPECT_EQ(i.a, x) << b.print();
+      is_zext[i.dst] = true;
+    }
+  for (const IrInsn& i : b.insns) {
+    if (i.op == IrOp::shadd) {
+      EXPECT_TRUE(is_zext[i.a]) << b.print();
+      EXPECT_EQ(i.b, y) << b.print();
+      EXPECT_EQ(i.aux, 3) << b.print();
+      ++zext_readers;
+    }
+    if (i.op == IrOp::shl && is_zext[i.a]) ++zext_readers;
+  }
+  EXPECT_EQ(zext_readers, 3) << b.print();
+  EXPECT_EQ(count(b, IrOp::shl), 4) << b.print();  // x << 12, x << 2, kept, the pair of 31
+}
+
 // An AES round's shape: four table indexes computed first from two live
 // state words and a live base, each used much later by a load. ir_sink
 // moves each index to just before its load (one live at a time instead of
