@@ -89,6 +89,15 @@ class Vcpu {
   uint64_t icount_stop = ~uint64_t{0};
   // A restored checkpoint: the watch hit noted at some pc is history.
   void forget_watch_skip() { watch_skip_pc_ = ~uint64_t{0}; }
+  // The interpreter's last executable page (interp_run): valid while the
+  // address space's code_epoch() is still `epoch` (every mmap, munmap,
+  // mprotect and mremap moves it), so tier 0's interpreted blocks skip the
+  // VMA lookups when they stay on one page.
+  struct FetchPage {
+    uint64_t page = ~uint64_t{0};
+    uint64_t epoch = 0;
+    bool exec_only = false;  // not readable: fetch through AddressSpace::fetch
+  } fetch_page;
   // Opaque back-pointer for the environment that runs this vCPU (linux-abi
   // stores its Thread here). core never reads it.
   void* user = nullptr;

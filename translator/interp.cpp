@@ -450,12 +450,16 @@ void interp_step(CpuState& s, const DecodedInsn& d) {
 uint64_t interp_run(Vcpu& vcpu, uint64_t max_insns, bool to_block_end) {
   CpuState& s = vcpu.state;
   uint64_t n = 0;
-  // Last page found executable (valid for this call: protection changes
-  // come from syscalls, which leave the interpreter through ecall).
-  uint64_t exec_page = ~uint64_t{0};
-  bool exec_only = false;  // exec_page is not readable: fetch through AddressSpace::fetch
+  // Last page found executable (Vcpu::fetch_page: kept from call to call
+  // until the address space's mappings change).
+  Vcpu::FetchPage& fp = vcpu.fetch_page;
+  const uint64_t epoch = vcpu.as().code_epoch();
+  if (fp.epoch != epoch) {
+    fp.page = ~uint64_t{0};
+    fp.epoch = epoch;
+  }
   auto fetch_ok = [&](uint64_t addr) {
-    if (page_down(addr) == exec_page) return true;
+    if (page_down(addr) == fp.page) return true;
     if (addr >= s.mem_limit || !vcpu.as().check(addr, 2, PROT_EXEC)) {
       s.fault_kind = addr >= s.mem_limit          ? FaultKind::OutOfRange
                      : vcpu.as().check(addr, 1, 0) ? FaultKind::Protection
@@ -465,12 +469,12 @@ uint64_t interp_run(Vcpu& vcpu, uint64_t max_insns, bool to_block_end) {
       s.exit_reason = ExitReason::MemFault;
       return false;
     }
-    exec_page = page_down(addr);
-    exec_only = !vcpu.as().check(addr, 2, PROT_READ);
+    fp.page = page_down(addr);
+    fp.exec_only = !vcpu.as().check(addr, 2, PROT_READ);
     return true;
   };
   auto parcel = [&](uint64_t addr, uint16_t* out) {
-    if (exec_only) return vcpu.as().fetch(addr, out, 2);
+    if (fp.exec_only) return vcpu.as().fetch(addr, out, 2);
     std::memcpy(out, s.mem_base + addr, 2);
     return true;
   };

@@ -4,6 +4,7 @@
 // enough. Results, faults and fence.i exits must be those of translated
 // code; the tests also check which path ran (so they test what they say).
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 
 #include "tests/unit/translator/jit_diff.h"
 
@@ -95,6 +96,30 @@ TEST_F(Tier0, FaultInInterpretedCodeIsExact) {
   EXPECT_EQ(m->vcpu->state.x[10], 1u);
   EXPECT_EQ(m->cache->stats().translated, 0u);
   EXPECT_EQ(jit->translate_stats().interpreted, 1u);
+}
+
+TEST_F(Tier0, InterpretedFetchSeesProtectionChanges) {
+  // The interpreter remembers its last executable page from block to block
+  // (Vcpu::fetch_page); an mprotect between two runs must still be seen:
+  // without PROT_EXEC the next fetch faults, and execute-only code (not
+  // readable on the host) still runs.
+  const uint32_t code[] = {
+      0x00150513u,  // addi a0, a0, 1
+      0x00000073u,  // ecall
+  };
+  ASSERT_EQ(run(code, std::size(code), 255), ExitReason::Ecall);
+  EXPECT_EQ(m->vcpu->state.x[10], 1u);
+  ASSERT_EQ(m->as->protect(kCode, 0x1000, PROT_READ), 0);
+  m->vcpu->state.pc = kCode;
+  ASSERT_EQ(m->vcpu->run(), ExitReason::MemFault);
+  EXPECT_EQ(m->vcpu->state.fault_addr, kCode);
+  EXPECT_EQ(m->vcpu->state.x[10], 1u);
+  ASSERT_EQ(m->as->protect(kCode, 0x1000, PROT_EXEC), 0);
+  m->vcpu->state.pc = kCode;
+  ASSERT_EQ(m->vcpu->run(), ExitReason::Ecall);
+  EXPECT_EQ(m->vcpu->state.x[10], 2u);
+  EXPECT_EQ(m->cache->stats().translated, 0u);
+  EXPECT_EQ(jit->translate_stats().interpreted, 3u);  // (one block each; the fault counts too)
 }
 
 TEST_F(Tier0, FenceIExitsAsFromTranslatedCode) {
