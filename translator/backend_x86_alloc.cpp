@@ -369,11 +369,13 @@ bool Emitter::is_operand(Temp t) const {
   for (int k = 0; k < n; ++k)
     if (args[k] == t) return true;
   // An indexed access reads its base too (its check: plan_indexed), and a
-  // 32-bit compare the values it reads instead of its arguments
-  // (plan_narrow); either may have no reader left after this insn, and a
-  // register taken from it for this insn's own operands would leave the
-  // insn without the value.
+  // 32-bit compare and a narrow register's set_reg the values they read
+  // instead of their arguments (plan_narrow); any of these may have no
+  // reader left after this insn, and a register taken from it for this
+  // insn's own needs (the set_reg's eviction of its pinned register's
+  // temp) would leave the insn without the value.
   if (idx_ < cmp32_.size() && (cmp32_[idx_].a == t || cmp32_[idx_].b == t)) return true;
+  if (idx_ < set_src_.size() && set_src_[idx_] == t) return true;
   return idx_ < indexed_.size() && indexed_[idx_].base == t && !indexed_[idx_].constant;
 }
 
