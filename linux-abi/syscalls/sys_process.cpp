@@ -193,43 +193,70 @@ int64_t sys_times(SyscallCtx& ctx) {
 // ---- limits -----------------------------------------------------------------------
 
 namespace {
-int64_t do_prlimit(SyscallCtx& ctx, int resource, uint64_t new_addr, uint64_t old_addr) {
+// The limits of `p` (the caller's own process, or the one prlimit names):
+// the new ones read from and the old ones written to the caller's memory.
+int64_t do_prlimit(SyscallCtx& ctx, Process& p, int resource, uint64_t new_addr, uint64_t old_addr) {
   if (resource < 0 || resource >= 16) return -EINVAL;
-  Process& p = ctx.proc;
   GuestRlimit nl{};
   if (new_addr) {
-    if (!p.as().read(new_addr, &nl, sizeof nl)) return -EFAULT;
+    if (!ctx.proc.as().read(new_addr, &nl, sizeof nl)) return -EFAULT;
     if (nl.rlim_cur > nl.rlim_max) return -EINVAL;
   }
   std::lock_guard<std::mutex> lock(p.mutex());
   GuestRlimit old = p.rlimits[resource];
-  if (old_addr && !p.as().write(old_addr, &old, sizeof old)) return -EFAULT;
+  if (old_addr && !ctx.proc.as().write(old_addr, &old, sizeof old)) return -EFAULT;
   if (new_addr) {
     if (nl.rlim_max > old.rlim_max && !Process::thread_of(ctx.vcpu).cred.capable(kCapSysResource))
       return -EPERM;
+    // (An ended process keeps the values only: no files, no CPU timer.)
     if (resource == RLIMIT_NOFILE) {
       if (nl.rlim_max > 65536) return -EPERM;
-      p.fds().set_limit(static_cast<int>(nl.rlim_cur));
+      if (!p.exited()) p.fds().set_limit(static_cast<int>(nl.rlim_cur));
     }
     p.rlimits[resource] = nl;
-    if (resource == RLIMIT_CPU) update_cpu_rlimit(p);  // SIGXCPU, then SIGKILL (itimer.cpp)
+    if (resource == RLIMIT_CPU && !p.exited()) update_cpu_rlimit(p);  // SIGXCPU, then SIGKILL (itimer.cpp)
   }
   return 0;
 }
 }  // namespace
 
+// prlimit64 on another task (a thread id names its process), as Linux
+// checks it: the caller's real uid is the target's real, effective and
+// saved uid and its real gid the target's three gids, or the caller has
+// CAP_SYS_RESOURCE; else EPERM, reads included. An ended child not yet
+// reaped is still found. The init outside the guests (pid 1) is hartd's:
+// its limits are not the guests' to change, and read only with the
+// capability.
 int64_t sys_prlimit64(SyscallCtx& ctx) {
-  int pid = static_cast<int>(ctx.a[0]);
-  if (pid != 0 && pid != ctx.proc.pid()) return -ESRCH;
-  return do_prlimit(ctx, static_cast<int>(ctx.a[1]), ctx.a[2], ctx.a[3]);
+  const int pid = static_cast<int>(ctx.a[0]);
+  const int resource = static_cast<int>(ctx.a[1]);
+  if (pid == 0 || pid == ctx.proc.pid() || ctx.proc.with_thread(pid, [](Thread&) {}))
+    return do_prlimit(ctx, ctx.proc, resource, ctx.a[2], ctx.a[3]);
+  if (pid < 0) return -ESRCH;
+  const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  if (is_outside_init(pid)) {
+    if (resource < 0 || resource >= 16) return -EINVAL;
+    if (ctx.a[2] || !me.capable(kCapSysResource)) return -EPERM;
+    struct rlimit hl;
+    if (getrlimit(static_cast<__rlimit_resource>(resource), &hl) != 0) return -EINVAL;
+    GuestRlimit gl{hl.rlim_cur, hl.rlim_max};
+    return !ctx.a[3] || ctx.proc.as().write(ctx.a[3], &gl, sizeof gl) ? 0 : -EFAULT;
+  }
+  std::shared_ptr<Process> t = Process::find_task(pid, &ctx.proc, /*zombies=*/true);
+  if (!t) return -ESRCH;
+  const Credentials tc = t->creds();
+  const bool same = me.ruid == tc.ruid && me.ruid == tc.euid && me.ruid == tc.suid && me.rgid == tc.rgid &&
+                    me.rgid == tc.egid && me.rgid == tc.sgid;
+  if (!same && !me.capable(kCapSysResource)) return -EPERM;
+  return do_prlimit(ctx, *t, resource, ctx.a[2], ctx.a[3]);
 }
 
 int64_t sys_getrlimit(SyscallCtx& ctx) {
-  return do_prlimit(ctx, static_cast<int>(ctx.a[0]), 0, ctx.a[1]);
+  return do_prlimit(ctx, ctx.proc, static_cast<int>(ctx.a[0]), 0, ctx.a[1]);
 }
 
 int64_t sys_setrlimit(SyscallCtx& ctx) {
-  return do_prlimit(ctx, static_cast<int>(ctx.a[0]), ctx.a[1], 0);
+  return do_prlimit(ctx, ctx.proc, static_cast<int>(ctx.a[0]), ctx.a[1], 0);
 }
 
 // ---- randomness, scheduling -----------------------------------------------------

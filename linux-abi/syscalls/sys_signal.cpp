@@ -280,6 +280,9 @@ int64_t queue_info(SyscallCtx& ctx, Process& p, int tid, int64_t sig, uint64_t u
     p.for_each_thread([&](Vcpu&, ThreadSignals& ts) { n += ts.pending.queued(); });
     if (n >= p.rlimits[RLIMIT_SIGPENDING].rlim_cur) return -EAGAIN;
   }
+  // A zombie (ended, not reaped) takes it as on Linux: 0, nothing happens
+  // (its leader only, for rt_tgsigqueueinfo).
+  if (p.zombie()) return tid && tid != p.pid() ? -ESRCH : 0;
   if (tid) return send_signal_tid(p, tid, info, &ctx.vcpu);
   if (sig == 0) return 0;
   send_signal(p, nullptr, info, &p == &ctx.proc ? &ctx.vcpu : nullptr);
@@ -291,7 +294,7 @@ int64_t sys_rt_sigqueueinfo(SyscallCtx& ctx) {
   int pid = static_cast<int>(ctx.a[0]);
   int sig = static_cast<int>(ctx.a[1]);
   if (pid == ctx.proc.pid()) return queue_info(ctx, ctx.proc, 0, sig, ctx.a[2]);
-  std::shared_ptr<Process> other = pid > 0 ? Process::find_task(pid, &ctx.proc) : nullptr;
+  std::shared_ptr<Process> other = pid > 0 ? Process::find_task(pid, &ctx.proc, true) : nullptr;
   if (!other) return -ESRCH;
   return queue_info(ctx, *other, 0, sig, ctx.a[2]);
 }
@@ -301,7 +304,7 @@ int64_t sys_rt_tgsigqueueinfo(SyscallCtx& ctx) {
   int sig = static_cast<int>(ctx.a[2]);
   if (tgid <= 0 || tid <= 0) return -EINVAL;
   if (tgid == ctx.proc.pid()) return queue_info(ctx, ctx.proc, tid, sig, ctx.a[3]);
-  std::shared_ptr<Process> other = Process::find(tgid, &ctx.proc);
+  std::shared_ptr<Process> other = Process::find(tgid, &ctx.proc, true);
   if (!other) return -ESRCH;
   return queue_info(ctx, *other, tid, sig, ctx.a[3]);
 }

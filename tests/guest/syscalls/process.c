@@ -24,6 +24,18 @@ static void* worker(void* arg) {
   return (void*)(long)((long)syscall(SYS_gettid) != getpid() + 0 * (long)arg);
 }
 
+// Unprivileged: the root parent's limits may be neither read nor set, its
+// own may.
+static void prlimit_parent(void) {
+  struct rlimit r;
+  if (sc_parent_root) {
+    OK("unprivileged prlimit(root parent) reads", prlimit(getppid(), RLIMIT_NOFILE, NULL, &r));
+  } else {
+    SAY("unprivileged prlimit(root parent) reads: EPERM");
+  }
+  OK("unprivileged prlimit(self) reads", prlimit(getpid(), RLIMIT_NOFILE, NULL, &r));
+}
+
 int main(int argc, char** argv) {
   if (argc > 1) {  // the exec'd child
     SAY("exec child: argv[1]=%s", argv[1]);
@@ -73,11 +85,48 @@ int main(int argc, char** argv) {
     zp.sched_priority = 0;
     OK("sched_setscheduler(zombie, SCHED_OTHER)", sched_setscheduler(c, SCHED_OTHER, &zp));
     OK("kill(-zombie's group, 0)", kill(-c, 0));
+    struct rlimit zr;
+    OK("prlimit(zombie, RLIMIT_NOFILE) reads", prlimit(c, RLIMIT_NOFILE, NULL, &zr));
+    OK("sigqueue(zombie, 0)", sigqueue(c, 0, (union sigval){0}));
+    OK("sigqueue(zombie, SIGUSR1)", sigqueue(c, SIGUSR1, (union sigval){0}));
   }
   VAL("waitpid matches", waitpid(c, &status, 0) == c);
   OK("kill(reaped, 0)", kill(c, 0));
   OK("getpgid(reaped)", getpgid(c));
+  struct rlimit rr;
+  OK("prlimit(reaped)", prlimit(c, RLIMIT_NOFILE, NULL, &rr));
+  OK("sigqueue(reaped, 0)", sigqueue(c, 0, (union sigval){0}));
   SAY("exited %d code %d", WIFEXITED(status), WEXITSTATUS(status));
+  {
+    // prlimit on another process: a live child's limit set from here is
+    // what the child reads; an unprivileged process may not read or set a
+    // root process's (the parent, when the test runs as root).
+    int go[2];
+    if (pipe(go) == 0) {
+      c = fork();
+      if (c == 0) {
+        char b;
+        struct rlimit r;
+        if (read(go[0], &b, 1) != 1 || getrlimit(RLIMIT_NOFILE, &r)) _exit(3);
+        _exit(r.rlim_cur == 64 ? 1 : 2);
+      }
+      struct rlimit r, n;
+      OK("prlimit(child, RLIMIT_NOFILE) reads", prlimit(c, RLIMIT_NOFILE, NULL, &r));
+      n.rlim_cur = 64;
+      n.rlim_max = r.rlim_max;
+      OK("prlimit(child, RLIMIT_NOFILE, 64)", prlimit(c, RLIMIT_NOFILE, &n, NULL));
+      OK("prlimit(child) reads again", prlimit(c, RLIMIT_NOFILE, NULL, &r));
+      VAL("child's soft limit", (long)r.rlim_cur);
+      VAL("write go", write(go[1], "x", 1));
+      waitpid(c, &status, 0);
+      SAY("child saw 64: %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+      close(go[0]);
+      close(go[1]);
+    }
+    OK("prlimit(-1)", prlimit(-1, RLIMIT_NOFILE, NULL, &rr));
+    OK("prlimit(0, bad resource)", prlimit(0, 99, NULL, &rr));
+    sc_unprivileged(prlimit_parent);
+  }
   c = fork();
   if (c == 0) {
     BOOL("child ppid is parent", getppid() != getpid());
