@@ -436,10 +436,21 @@ int Process::start_thread(Thread& t) {
   return 0;
 }
 
+bool Process::ended_leader_affinity(int tid, cpu_set_t* out) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (tid != pid_ || !leader_ended_) return false;
+  *out = leader_affinity_;
+  return true;
+}
+
 std::unique_ptr<Thread> Process::take_thread_locked(Thread& t) {
   for (auto it = threads_.begin(); it != threads_.end(); ++it)
     if (it->get() == &t) {
       std::unique_ptr<Thread> gone = std::move(*it);
+      if (gone->tid == pid_) {
+        leader_ended_ = true;
+        leader_affinity_ = gone->affinity;
+      }
       threads_.erase(it);
       return gone;
     }

@@ -284,6 +284,10 @@ class Process : public std::enable_shared_from_this<Process> {
   int ppid() const;
   int tid_of(const Vcpu& v) const { return thread_of(v).tid; }
   Vcpu* thread_by_tid(int tid);  // nullptr if no thread of this process has it (mutex_ held)
+  // The CPU affinity the leader (tid == pid) had when it ended while its
+  // process is not reaped (an ended leader is still a task on Linux:
+  // sched_getaffinity reads its mask); false if tid is no such leader.
+  bool ended_leader_affinity(int tid, cpu_set_t* out);
   // Calls fn(Thread&) for the thread tid under mutex_; false if there is none.
   template <class F>
   bool with_thread(int tid, F fn) {
@@ -641,6 +645,8 @@ class Process : public std::enable_shared_from_this<Process> {
   std::shared_ptr<AddressSpace> as_;
   std::shared_ptr<TbCache> tb_cache_;
   std::vector<std::unique_ptr<Thread>> threads_;
+  bool leader_ended_ = false;  // (mutex_) ended_leader_affinity
+  cpu_set_t leader_affinity_;
   std::condition_variable signal_cv_;
   FdTable fds_;
   std::shared_ptr<HostFd> cwd_;

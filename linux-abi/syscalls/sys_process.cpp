@@ -299,7 +299,11 @@ int64_t sys_sched_getaffinity(SyscallCtx& ctx) {
   cpu_set_t set = hartd_cpus();
   if (!(pid > 0 && is_outside_init(pid))) {
     int r = with_task(ctx, pid, [&](Thread& t) { set = t.affinity; });
-    if (r) return r;
+    // An ended leader not yet reaped keeps its mask (Linux: a zombie task).
+    if (r) {
+      std::shared_ptr<Process> z = Process::find_task(pid, &ctx.proc, true);
+      if (!z || !z->ended_leader_affinity(pid, &set)) return r;
+    }
   }
   uint64_t mask = 0;
   for (int i = 0; i < 64; ++i)

@@ -61,7 +61,18 @@ int main(int argc, char** argv) {
   }
   int status;
   pid_t c = fork();
-  if (c == 0) _exit(42);
+  if (c == 0) {
+    cpu_set_t all, one;  // (ends on one CPU of its own choosing)
+    CPU_ZERO(&one);
+    if (sched_getaffinity(0, sizeof all, &all) == 0)
+      for (int i = 0; i < CPU_SETSIZE; ++i)
+        if (CPU_ISSET(i, &all)) {
+          CPU_SET(i, &one);
+          break;
+        }
+    sched_setaffinity(0, sizeof one, &one);
+    _exit(42);
+  }
   {
     // An ended child not yet reaped (a zombie) is still found by pid:
     // signals reach it (and do nothing), its group, session and priority
@@ -89,6 +100,10 @@ int main(int argc, char** argv) {
     OK("prlimit(zombie, RLIMIT_NOFILE) reads", prlimit(c, RLIMIT_NOFILE, NULL, &zr));
     OK("sigqueue(zombie, 0)", sigqueue(c, 0, (union sigval){0}));
     OK("sigqueue(zombie, SIGUSR1)", sigqueue(c, SIGUSR1, (union sigval){0}));
+    cpu_set_t zs;
+    CPU_ZERO(&zs);
+    OK("sched_getaffinity(zombie)", sched_getaffinity(c, sizeof zs, &zs));
+    BOOL("the zombie's CPUs are the one it chose", CPU_COUNT(&zs) == 1);
   }
   VAL("waitpid matches", waitpid(c, &status, 0) == c);
   OK("kill(reaped, 0)", kill(c, 0));
