@@ -86,7 +86,7 @@ inline Mem freg_mem(int r, uint32_t size = 8) { return state_mem(offsetof(CpuSta
 // every exit and every memory check (issue 13: translation time).
 struct StubBytes {
   uint8_t n = 0;
-  uint8_t b[31];
+  uint8_t b[63];
 };
 struct StubTemplates {
   StubBytes store_pc;       // mov [r15 + pc], rcx
@@ -94,12 +94,15 @@ struct StubTemplates {
   StubBytes leave0;         // xor eax, eax; jmp [r15 + jit_exit]
   StubBytes fault_head;     // mov [r15 + fault_addr], rax; mov dword [r15 + fault_kind], imm32 (the last 4 bytes)
   StubBytes fault_tail[2];  // mov dword [r15 + fault_is_write], 0 / 1; mov dword [r15 + exit_reason], MemFault; leave0
+  StubBytes jump_ind;       // jump_ind of a block with flags 0 after `mov rax, target`: pc, jump cache probe, on a miss leave0
+  StubBytes entry_check;    // cmp dword [r15 + exit_request], 0 (the jne to the request path follows)
 };
 const StubTemplates& stub_templates();
 
-// The default target of a chainable exit (see emit_exit_jump).
+// The default target of a chainable exit (see emit_exit_jump), which its
+// jump's rel32 (at code offset rel_offset) goes to.
 struct ExitStub {
-  Label label;
+  uint32_t rel_offset = 0;
   int index = 0;
   uint64_t target_pc = 0;
 };
