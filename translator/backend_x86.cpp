@@ -159,27 +159,33 @@ void Emitter::emit_exit_jump(int index, uint64_t target_pc, CondCode cc) {
   TbExit& e = tb_->exits[index];
   e.target_pc = target_pc;
   e.rel_offset = static_cast<uint32_t>(a_.offset()) + rel_at;
-  s.rel_offset = e.rel_offset;
-  // The bytes of asmjit's long jmp/jcc, rel32 0 until emit_exit_stub
-  // writes it (no asmjit label, link and bind per exit: issue 13).
-  if (cond) {
+  // (rel32 written by emit_exit_stub: no asmjit label, link and bind per exit.)
+  s.rel_offset = emit_jump_rel32(cc);
+  exit_stubs_.push_back(s);
+  if (index + 1 > tb_->n_exits) tb_->n_exits = index + 1;
+}
+
+uint32_t Emitter::emit_jump_rel32(CondCode cc) {
+  if (cc != kNoCond) {
     const uint8_t jcc[6] = {0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(cc)), 0, 0, 0, 0};
     a_.embed(jcc, sizeof jcc);
   } else {
     const uint8_t jmp[5] = {0xe9, 0, 0, 0, 0};
     a_.embed(jmp, sizeof jmp);
   }
-  exit_stubs_.push_back(s);
-  if (index + 1 > tb_->n_exits) tb_->n_exits = index + 1;
+  return static_cast<uint32_t>(a_.offset()) - 4;
+}
+
+void Emitter::patch_rel32(uint32_t at) {
+  const uint32_t here = static_cast<uint32_t>(a_.offset());
+  if (at + 4 > here) return;  // (the jump did not fit the buffer: the block is dropped)
+  const int32_t rel = static_cast<int32_t>(here - (at + 4));
+  memcpy(a_.bufferData() + at, &rel, 4);
 }
 
 void Emitter::emit_exit_stub(const ExitStub& s) {
-  const uint32_t at = static_cast<uint32_t>(a_.offset());
-  if (s.rel_offset + 4 <= at) {  // (else the jump did not fit the buffer: the block is dropped)
-    const int32_t rel = static_cast<int32_t>(at - (s.rel_offset + 4));
-    memcpy(a_.bufferData() + s.rel_offset, &rel, 4);
-  }
-  tb_->exits[s.index].stub_offset = at;
+  patch_rel32(s.rel_offset);
+  tb_->exits[s.index].stub_offset = static_cast<uint32_t>(a_.offset());
   emit_store_pc(s.target_pc);
   // mov rax, imm64 always in its 10-byte form, so a copy of this code for
   // another TB (shared translations) can rewrite the imm64 in place.
@@ -201,6 +207,7 @@ void Emitter::emit_atomic(const IrInsn& i) {
   if (addr != rax) a_.mov(rax, addr);
   ColdStub mis = cold_.back();  // same pc and write flag as the range check
   mis.label = a_.newLabel();
+  mis.jump_at = ColdStub::kNoJump;
   mis.addr_reg = -1;
   mis.fault_kind = static_cast<uint8_t>(FaultKind::Misaligned);
   mis.align_mask = 0;
@@ -1087,12 +1094,12 @@ std::string Emitter::run() {
   }
   pc_map.reserve(tb_->icount);  // one entry per guest insn: one allocation, no growth
   // Entry: honour an exit request within one TB.
-  req_label_ = a_.newLabel();
+  uint32_t req_jump = 0;
   if (loop_) {
     emit_loop_entry();  // (its loop head checks the exit request)
   } else {
     embed(stub_templates().entry_check);
-    a_.jne(req_label_);
+    req_jump = emit_jump_rel32(CondCode::kNE);
   }
   if (tb_->flags & kTbCount) emit_count_entry();
   for (idx_ = 0; idx_ < ir_.insns.size(); ++idx_) {
@@ -1148,7 +1155,7 @@ std::string Emitter::run() {
   if (loop_) {
     finish_loop();
   } else {
-    a_.bind(req_label_);
+    patch_rel32(req_jump);
     emit_store_pc(tb_->pc);
     emit_leave0();
   }

@@ -129,6 +129,11 @@ bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std
 struct ColdStub {
   Label label;
   Label resume;
+  // A memory check's Fault stub (emit_check) has no label: its jae is
+  // asmjit's long form with the rel32 at code offset jump_at written when
+  // the stub is placed (kNoJump: the stub is reached through `label`).
+  static constexpr uint32_t kNoJump = UINT32_MAX;
+  uint32_t jump_at = kNoJump;
   enum Kind { Fault, CanonD, CanonS, UnboxS, FmaNaN, CvtToInt, U64ToFp, MinMaxNaN } kind;
   uint64_t pc = 0;
   bool is_write = false;
@@ -231,6 +236,12 @@ class Emitter {
   int pinned_target(Temp dst, int* at = nullptr) const;
   void emit_leave_plain();
   void embed(const StubBytes& s) { a_.embed(s.b, s.n); }
+  // A long jmp (cc kNoCond) or jcc whose rel32 patch_rel32 fills in later
+  // (asmjit's bytes for a jump to a label not bound yet, without the label):
+  // returns the rel32's code offset.
+  uint32_t emit_jump_rel32(CondCode cc);
+  // The rel32 at `at` (from emit_jump_rel32) jumps to the current offset.
+  void patch_rel32(uint32_t at);
   void emit_leave0() { embed(stub_templates().leave0); }  // leave with rax = 0
   // mov rcx, pc; mov [r15 + pc], rcx
   void emit_store_pc(uint64_t pc) {
@@ -569,7 +580,6 @@ class Emitter {
  private:
   std::vector<ColdStub> cold_;
   std::vector<ExitStub> exit_stubs_;
-  Label req_label_;
   Label count_label_;  // kTbCount: the budget is short
   std::string error_;
 };

@@ -274,7 +274,6 @@ Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real, int64_t
     if (imm) a_.add(rax, static_cast<int32_t>(imm));
   }
   ColdStub s;
-  s.label = a_.newLabel();
   s.kind = ColdStub::Fault;
   s.pc = cur_pc_;
   s.is_write = is_write;
@@ -291,7 +290,7 @@ Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real, int64_t
     s.real_imm = real_imm;
   }
   a_.cmp(addr, state_mem(offsetof(CpuState, mem_limit)));
-  a_.jae(s.label);
+  s.jump_at = emit_jump_rel32(CondCode::kAE);  // (jae: rel32 written by emit_fault_stub)
   cold_.push_back(s);
   return addr;
 }
@@ -356,7 +355,8 @@ Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
 }
 
 void Emitter::emit_fault_stub(const ColdStub& s) {
-  a_.bind(s.label);
+  if (s.jump_at != ColdStub::kNoJump) patch_rel32(s.jump_at);
+  else a_.bind(s.label);
   // Guest state as before the insn: deferred set_regs performed, lent and
   // re-homed registers back (rax is free: the address is stored first).
   auto restore = [&] {
