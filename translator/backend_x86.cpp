@@ -152,7 +152,7 @@ void Emitter::emit_exit_jump(int index, uint64_t target_pc, CondCode cc) {
   // Pad with one multi-byte nop (it may be executed).
   static const uint8_t kNops[3][3] = {{0x90}, {0x66, 0x90}, {0x0f, 0x1f, 0x00}};
   unsigned pad = (4 - ((a_.offset() + rel_at) & 3)) & 3;
-  if (pad) a_.embed(kNops[pad - 1], pad);
+  if (pad) put(kNops[pad - 1], pad);
   ExitStub s;
   s.index = index;
   s.target_pc = target_pc;
@@ -168,10 +168,10 @@ void Emitter::emit_exit_jump(int index, uint64_t target_pc, CondCode cc) {
 uint32_t Emitter::emit_jump_rel32(CondCode cc) {
   if (cc != kNoCond) {
     const uint8_t jcc[6] = {0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(cc)), 0, 0, 0, 0};
-    a_.embed(jcc, sizeof jcc);
+    put(jcc, sizeof jcc);
   } else {
     const uint8_t jmp[5] = {0xe9, 0, 0, 0, 0};
-    a_.embed(jmp, sizeof jmp);
+    put(jmp, sizeof jmp);
   }
   return static_cast<uint32_t>(a_.offset()) - 4;
 }
@@ -193,7 +193,7 @@ void Emitter::emit_exit_stub(const ExitStub& s) {
   uint8_t movabs[10] = {0x48, 0xb8};
   memcpy(movabs + 2, &self, 8);
   tb_->exits[s.index].tb_imm_offset = static_cast<uint32_t>(a_.offset()) + 2;
-  a_.embed(movabs, sizeof movabs);
+  put(movabs, sizeof movabs);
   emit_leave_plain();
 }
 
