@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <type_traits>
 #include <vector>
@@ -85,7 +86,7 @@ class BlockArena {
   ArenaArray<T> array(size_t n, const T& fill) {
     static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
     T* p = static_cast<T*>(alloc(n * sizeof(T), alignof(T)));
-    std::uninitialized_fill_n(p, n, fill);
+    fill_n(p, n, fill);
     return {p, n};
   }
   template <class T>
@@ -94,6 +95,27 @@ class BlockArena {
     T* p = static_cast<T*>(alloc(from.size() * sizeof(T), alignof(T)));
     std::uninitialized_copy(from.begin(), from.end(), p);
     return {p, from.size()};
+  }
+  // p[0, n) = fill. A scalar whose bytes are all the same (0, -1, false,
+  // kNoTemp) is a memset; other values a loop four at a time. (A block's
+  // tables are filled once each, a few hundred values per block: the
+  // element-wise loop was 3% of translating, issue 13.)
+  template <class T>
+  static void fill_n(T* p, size_t n, const T& fill) {
+    if constexpr (std::is_scalar_v<T>) {
+      unsigned char bytes[sizeof(T)];
+      memcpy(bytes, &fill, sizeof(T));
+      bool uniform = true;
+      for (size_t k = 1; k < sizeof(T); ++k) uniform &= bytes[k] == bytes[0];
+      if (uniform) {
+        memset(static_cast<void*>(p), bytes[0], n * sizeof(T));
+        return;
+      }
+    }
+    const T v = fill;
+    T* const end = p + n;
+    for (; end - p >= 4; p += 4) p[0] = p[1] = p[2] = p[3] = v;
+    for (; p != end; ++p) *p = v;
   }
   // Chunks this arena holds (for tests: reuse allocates none).
   size_t chunk_count() const { return chunks_.size(); }
