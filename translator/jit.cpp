@@ -42,15 +42,29 @@ struct EmitErrors : ErrorHandler {
 // One CodeHolder and Assembler per translating thread, reset (softly: its
 // zone keeps its memory) for each block instead of built and torn down
 // around it — asmjit's per-block setup (zone blocks, section and label
-// tables) was a tenth of translating.
+// tables) was a tenth of translating. Most blocks do not even reset it:
+// the text section is rewound to offset 0 and the labels of earlier blocks
+// (all bound, never named again) stay, until kRewindLabels of them
+// accumulate, a block leaves a relocation or an unresolved link, or one
+// failed (clean = false: the next block starts from a reset holder).
 struct ThreadAssembler {
+  static constexpr uint32_t kRewindLabels = 4096;
   CodeHolder code;
   x86::Assembler a;
   EmitErrors errors;
+  bool clean = false;  // the holder may be rewound instead of reset
   // Default-initialized: only the pages a thread's blocks touch are used.
   std::unique_ptr<uint8_t[]> buffer{new uint8_t[kEmitBufferBytes]};
   // The assembler, attached to an empty code holder.
   x86::Assembler& begin() {
+    errors.too_large = false;
+    if (clean && code.labelCount() < kRewindLabels && code.relocEntries().empty() && !code.hasUnresolvedLinks() &&
+        a.code() == &code) {
+      a._bufferPtr = a._bufferData;
+      code.textSection()->_buffer._size = 0;
+      return a;
+    }
+    clean = true;
     code.reset(ResetPolicy::kSoft);
     code.init(Environment::host());
     errors.too_large = false;
@@ -517,6 +531,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   if (err.empty() && emit_errors.too_large) err = "block larger than the emit buffer";
   phase_done(2);
   if (!err.empty()) {
+    ta.clean = false;  // (labels or links of the failed block may be left: reset for the next)
     // Retry one instruction at a time: a single instruction always fits.
     if (fopt.max_insns > 1) {
       n_retried_.fetch_add(1, std::memory_order_relaxed);
