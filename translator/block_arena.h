@@ -103,19 +103,19 @@ class BlockArena {
   template <class T>
   static void fill_n(T* p, size_t n, const T& fill) {
     if constexpr (std::is_scalar_v<T>) {
-      unsigned char bytes[sizeof(T)];
-      memcpy(bytes, &fill, sizeof(T));
-      bool uniform = true;
-      for (size_t k = 1; k < sizeof(T); ++k) uniform &= bytes[k] == bytes[0];
-      if (uniform) {
-        memset(static_cast<void*>(p), bytes[0], n * sizeof(T));
+      unsigned char byte0;
+      memcpy(&byte0, &fill, 1);
+      T same;  // fill's first byte repeated
+      memset(static_cast<void*>(&same), byte0, sizeof(T));
+      if (memcmp(&same, &fill, sizeof(T)) == 0) {
+        memset(static_cast<void*>(p), byte0, n * sizeof(T));
         return;
       }
     }
-    const T v = fill;
+    const T four[4] = {fill, fill, fill, fill};  // (one wide store a round)
     T* const end = p + n;
-    for (; end - p >= 4; p += 4) p[0] = p[1] = p[2] = p[3] = v;
-    for (; p != end; ++p) *p = v;
+    for (; end - p >= 4; p += 4) memcpy(static_cast<void*>(p), four, sizeof four);
+    for (; p != end; ++p) *p = fill;
   }
   // Chunks this arena holds (for tests: reuse allocates none).
   size_t chunk_count() const { return chunks_.size(); }
