@@ -23,18 +23,17 @@ void ParcelLog::to_code(GuestCode* out) {
   out->runs.clear();
   out->runs.reserve(4);
   out->valid = false;
-  // The bytes are written in place (one resize, not a push_back per byte)
-  // and the vector cut to what was written.
-  out->bytes.resize(2 * p.size());
-  uint8_t* bytes = out->bytes.data();
+  // The bytes are gathered in this thread's scratch and copied out at once
+  // (not a push_back per byte, nor a zero-filled resize).
+  static thread_local std::vector<uint8_t> scratch;
+  if (scratch.size() < 2 * p.size()) scratch.resize(2 * p.size());
+  uint8_t* bytes = scratch.data();
+  out->bytes.clear();
   uint32_t n = 0;
   GuestCode::Run* last = nullptr;
   for (size_t i = 0; i < p.size(); ++i) {
     if (i > 0 && p[i].first == p[i - 1].first) {
-      if (p[i].second != p[i - 1].second) {
-        out->bytes.resize(n);
-        return;
-      }
+      if (p[i].second != p[i - 1].second) return;
       continue;
     }
     if (last && last->addr + last->len == p[i].first) {
@@ -47,7 +46,7 @@ void ParcelLog::to_code(GuestCode* out) {
     bytes[n + 1] = static_cast<uint8_t>(p[i].second >> 8);
     n += 2;
   }
-  out->bytes.resize(n);
+  out->bytes.assign(bytes, bytes + n);
   out->valid = true;  // (no bytes at all: a block that is only a debugger trap)
 }
 
