@@ -588,7 +588,16 @@ bool AddressSpace::copy_mapped(uint64_t addr, void* dst, uint64_t len) const {
 }
 
 bool AddressSpace::fetch(uint64_t addr, void* dst, uint64_t len) const {
-  return check(addr, len, PROT_EXEC) && copy_mapped(addr, dst, len);
+  if (len == 0 || addr >= limit_ || len > limit_ - addr) return check(addr, len, PROT_EXEC) && copy_mapped(addr, dst, len);
+  // One look at the VMAs for both questions (executable? readable on the
+  // host?): the translator fetches for every block it makes.
+  int common = 0;
+  {
+    std::lock_guard<std::mutex> lock(vma_mutex_);
+    if (!mapped_with_locked(addr, len, PROT_EXEC, &common)) return false;
+  }
+  if (common & PROT_READ) return guarded_copy(dst, base_ + addr, len, base_, end_of_reservation());
+  return copy_mapped(addr, dst, len);  // (execute-only: read through /proc/self/mem)
 }
 
 bool AddressSpace::fetch_equals(uint64_t addr, const void* expect, uint64_t len) const {

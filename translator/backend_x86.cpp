@@ -107,6 +107,8 @@ StubBytes assemble_stub(F body) {
 }
 }  // namespace
 
+static void emit_jump_cache_probe(Assembler& a, uint32_t flags);
+
 const StubTemplates& stub_templates() {
   static const StubTemplates t = [] {
     StubTemplates r;
@@ -128,6 +130,13 @@ const StubTemplates& stub_templates() {
         a.xor_(eax, eax);
         leave(a);
       });
+    r.jump_ind = assemble_stub([&](Assembler& a) {
+      a.mov(state_mem(offsetof(CpuState, pc)), rax);
+      emit_jump_cache_probe(a, 0);
+      a.xor_(eax, eax);
+      leave(a);
+    });
+    r.entry_check = assemble_stub([](Assembler& a) { a.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0); });
     return r;
   }();
   return t;
@@ -143,21 +152,39 @@ void Emitter::emit_exit_jump(int index, uint64_t target_pc, CondCode cc) {
   // Pad with one multi-byte nop (it may be executed).
   static const uint8_t kNops[3][3] = {{0x90}, {0x66, 0x90}, {0x0f, 0x1f, 0x00}};
   unsigned pad = (4 - ((a_.offset() + rel_at) & 3)) & 3;
-  if (pad) a_.embed(kNops[pad - 1], pad);
+  if (pad) put(kNops[pad - 1], pad);
   ExitStub s;
-  s.label = a_.newLabel();
   s.index = index;
   s.target_pc = target_pc;
   TbExit& e = tb_->exits[index];
   e.target_pc = target_pc;
   e.rel_offset = static_cast<uint32_t>(a_.offset()) + rel_at;
-  if (cond) a_.long_().j(cc, s.label); else a_.long_().jmp(s.label);
+  // (rel32 written by emit_exit_stub: no asmjit label, link and bind per exit.)
+  s.rel_offset = emit_jump_rel32(cc);
   exit_stubs_.push_back(s);
   if (index + 1 > tb_->n_exits) tb_->n_exits = index + 1;
 }
 
+uint32_t Emitter::emit_jump_rel32(CondCode cc) {
+  if (cc != kNoCond) {
+    const uint8_t jcc[6] = {0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(cc)), 0, 0, 0, 0};
+    put(jcc, sizeof jcc);
+  } else {
+    const uint8_t jmp[5] = {0xe9, 0, 0, 0, 0};
+    put(jmp, sizeof jmp);
+  }
+  return static_cast<uint32_t>(a_.offset()) - 4;
+}
+
+void Emitter::patch_rel32(uint32_t at) {
+  const uint32_t here = static_cast<uint32_t>(a_.offset());
+  if (at + 4 > here) return;  // (the jump did not fit the buffer: the block is dropped)
+  const int32_t rel = static_cast<int32_t>(here - (at + 4));
+  memcpy(a_.bufferData() + at, &rel, 4);
+}
+
 void Emitter::emit_exit_stub(const ExitStub& s) {
-  a_.bind(s.label);
+  patch_rel32(s.rel_offset);
   tb_->exits[s.index].stub_offset = static_cast<uint32_t>(a_.offset());
   emit_store_pc(s.target_pc);
   // mov rax, imm64 always in its 10-byte form, so a copy of this code for
@@ -166,7 +193,7 @@ void Emitter::emit_exit_stub(const ExitStub& s) {
   uint8_t movabs[10] = {0x48, 0xb8};
   memcpy(movabs + 2, &self, 8);
   tb_->exits[s.index].tb_imm_offset = static_cast<uint32_t>(a_.offset()) + 2;
-  a_.embed(movabs, sizeof movabs);
+  put(movabs, sizeof movabs);
   emit_leave_plain();
 }
 
@@ -180,6 +207,7 @@ void Emitter::emit_atomic(const IrInsn& i) {
   if (addr != rax) a_.mov(rax, addr);
   ColdStub mis = cold_.back();  // same pc and write flag as the range check
   mis.label = a_.newLabel();
+  mis.jump_at = ColdStub::kNoJump;
   mis.addr_reg = -1;
   mis.fault_kind = static_cast<uint8_t>(FaultKind::Misaligned);
   mis.align_mask = 0;
@@ -637,26 +665,36 @@ void Emitter::emit_helper(const IrInsn& i) {
 // jalr and friends: probe the vCPU's jump cache inline and jump straight to
 // the target's code (pinned registers stay live); leave to the dispatcher on
 // a miss.
-void Emitter::emit_jump_ind(const IrInsn& i) {
-  a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
-  a_.mov(state_mem(offsetof(CpuState, pc)), rax);
-  Label miss = a_.newLabel();
-  a_.mov(ecx, eax);
-  a_.shr(ecx, 1);
-  a_.and_(ecx, CpuState::kJmpCacheSize - 1);
-  a_.mov(rdx, ptr(kState, rcx, 3, static_cast<int32_t>(offsetof(CpuState, jmp_cache))));
+// The jump cache probe of jump_ind (target pc in rax): the TB's code if
+// the jump cache holds the TB for (rax, flags), else on (a miss).
+static void emit_jump_cache_probe(Assembler& a, uint32_t flags) {
+  Label miss = a.newLabel();
+  a.mov(ecx, eax);
+  a.shr(ecx, 1);
+  a.and_(ecx, CpuState::kJmpCacheSize - 1);
+  a.mov(rdx, ptr(kState, rcx, 3, static_cast<int32_t>(offsetof(CpuState, jmp_cache))));
   // One compare checks pc, flags and validity (see tb_probe_key).
   const Mem key = ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, probe_key)));
-  if (tb_->flags == 0) {
-    a_.cmp(rax, key);
+  if (flags == 0) {
+    a.cmp(rax, key);
   } else {
-    a_.mov(rcx, tb_probe_key(0, tb_->flags));
-    a_.or_(rcx, rax);
-    a_.cmp(rcx, key);
+    a.mov(rcx, tb_probe_key(0, flags));
+    a.or_(rcx, rax);
+    a.cmp(rcx, key);
   }
-  a_.jne(miss);
-  a_.jmp(ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, code))));
-  a_.bind(miss);
+  a.jne(miss);
+  a.jmp(ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, code))));
+  a.bind(miss);
+}
+
+void Emitter::emit_jump_ind(const IrInsn& i) {
+  a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+  if (tb_->flags == 0) {  // (the common case: its bytes, assembled once)
+    embed(stub_templates().jump_ind);
+    return;
+  }
+  a_.mov(state_mem(offsetof(CpuState, pc)), rax);
+  emit_jump_cache_probe(a_, tb_->flags);
   emit_leave0();
 }
 
@@ -1056,12 +1094,12 @@ std::string Emitter::run() {
   }
   pc_map.reserve(tb_->icount);  // one entry per guest insn: one allocation, no growth
   // Entry: honour an exit request within one TB.
-  req_label_ = a_.newLabel();
+  uint32_t req_jump = 0;
   if (loop_) {
     emit_loop_entry();  // (its loop head checks the exit request)
   } else {
-    a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
-    a_.jne(req_label_);
+    embed(stub_templates().entry_check);
+    req_jump = emit_jump_rel32(CondCode::kNE);
   }
   if (tb_->flags & kTbCount) emit_count_entry();
   for (idx_ = 0; idx_ < ir_.insns.size(); ++idx_) {
@@ -1117,7 +1155,7 @@ std::string Emitter::run() {
   if (loop_) {
     finish_loop();
   } else {
-    a_.bind(req_label_);
+    patch_rel32(req_jump);
     emit_store_pc(tb_->pc);
     emit_leave0();
   }

@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -86,7 +87,7 @@ inline Mem freg_mem(int r, uint32_t size = 8) { return state_mem(offsetof(CpuSta
 // every exit and every memory check (issue 13: translation time).
 struct StubBytes {
   uint8_t n = 0;
-  uint8_t b[31];
+  uint8_t b[63];
 };
 struct StubTemplates {
   StubBytes store_pc;       // mov [r15 + pc], rcx
@@ -94,12 +95,15 @@ struct StubTemplates {
   StubBytes leave0;         // xor eax, eax; jmp [r15 + jit_exit]
   StubBytes fault_head;     // mov [r15 + fault_addr], rax; mov dword [r15 + fault_kind], imm32 (the last 4 bytes)
   StubBytes fault_tail[2];  // mov dword [r15 + fault_is_write], 0 / 1; mov dword [r15 + exit_reason], MemFault; leave0
+  StubBytes jump_ind;       // jump_ind of a block with flags 0 after `mov rax, target`: pc, jump cache probe, on a miss leave0
+  StubBytes entry_check;    // cmp dword [r15 + exit_request], 0 (the jne to the request path follows)
 };
 const StubTemplates& stub_templates();
 
-// The default target of a chainable exit (see emit_exit_jump).
+// The default target of a chainable exit (see emit_exit_jump), which its
+// jump's rel32 (at code offset rel_offset) goes to.
 struct ExitStub {
-  Label label;
+  uint32_t rel_offset = 0;
   int index = 0;
   uint64_t target_pc = 0;
 };
@@ -126,6 +130,11 @@ bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std
 struct ColdStub {
   Label label;
   Label resume;
+  // A memory check's Fault stub (emit_check) has no label: its jae is
+  // asmjit's long form with the rel32 at code offset jump_at written when
+  // the stub is placed (kNoJump: the stub is reached through `label`).
+  static constexpr uint32_t kNoJump = UINT32_MAX;
+  uint32_t jump_at = kNoJump;
   enum Kind { Fault, CanonD, CanonS, UnboxS, FmaNaN, CvtToInt, U64ToFp, MinMaxNaN } kind;
   uint64_t pc = 0;
   bool is_write = false;
@@ -227,11 +236,48 @@ class Emitter {
   // The guest reg dst goes to next (its set_reg at *at), if pinned; else -1.
   int pinned_target(Temp dst, int* at = nullptr) const;
   void emit_leave_plain();
-  void embed(const StubBytes& s) { a_.embed(s.b, s.n); }
+  // n bytes into the code as asmjit's embed puts them: written straight
+  // into the section's buffer while they fit and no logger listens (asmjit's
+  // embed cost ~60 instructions a call, a few hundred thousand calls in a
+  // start-up), else through embed (which grows the buffer or reports
+  // kErrorTooLarge).
+  void put(const void* b, size_t n) {
+    uint8_t* p = a_._bufferPtr;
+    if (n <= static_cast<size_t>(a_._bufferEnd - p) && !a_.logger()) {
+      memcpy(p, b, n);
+      a_._bufferPtr = p + n;
+      CodeBuffer& cb = a_._section->_buffer;
+      const size_t off = static_cast<size_t>(a_._bufferPtr - a_._bufferData);
+      if (off > cb._size) cb._size = off;
+      return;
+    }
+    a_.embed(b, n);
+  }
+  void embed(const StubBytes& s) { put(s.b, s.n); }
+  // A long jmp (cc kNoCond) or jcc whose rel32 patch_rel32 fills in later
+  // (asmjit's bytes for a jump to a label not bound yet, without the label):
+  // returns the rel32's code offset.
+  uint32_t emit_jump_rel32(CondCode cc);
+  // The rel32 at `at` (from emit_jump_rel32) jumps to the current offset.
+  void patch_rel32(uint32_t at);
   void emit_leave0() { embed(stub_templates().leave0); }  // leave with rax = 0
-  // mov rcx, pc; mov [r15 + pc], rcx
+  // mov rcx, pc; mov [r15 + pc], rcx. The mov is written as asmjit encodes
+  // it (REX.W C7 /0 imm32 for a sign-extended 32-bit value, else REX.W B9
+  // imm64), without asmjit's encoder: every exit and fault stub has one.
   void emit_store_pc(uint64_t pc) {
-    a_.mov(rcx, pc);
+    uint8_t b[10];
+    size_t n;
+    if (fits_i32(static_cast<int64_t>(pc))) {
+      const int32_t v = static_cast<int32_t>(pc);
+      b[0] = 0x48, b[1] = 0xc7, b[2] = 0xc1;
+      memcpy(b + 3, &v, 4);
+      n = 7;
+    } else {
+      b[0] = 0x48, b[1] = 0xb9;
+      memcpy(b + 2, &pc, 8);
+      n = 10;
+    }
+    put(b, n);
     embed(stub_templates().store_pc);
   }
   void emit_exit_jump(int index, uint64_t target_pc, CondCode cc = kNoCond);
@@ -566,7 +612,6 @@ class Emitter {
  private:
   std::vector<ColdStub> cold_;
   std::vector<ExitStub> exit_stubs_;
-  Label req_label_;
   Label count_label_;  // kTbCount: the budget is short
   std::string error_;
 };

@@ -274,7 +274,6 @@ Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real, int64_t
     if (imm) a_.add(rax, static_cast<int32_t>(imm));
   }
   ColdStub s;
-  s.label = a_.newLabel();
   s.kind = ColdStub::Fault;
   s.pc = cur_pc_;
   s.is_write = is_write;
@@ -290,8 +289,25 @@ Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real, int64_t
     s.real = loc_[real];
     s.real_imm = real_imm;
   }
-  a_.cmp(addr, state_mem(offsetof(CpuState, mem_limit)));
-  a_.jae(s.label);
+  // cmp addr, [r15 + mem_limit] as asmjit encodes it (REX.W 3B /r, base
+  // r15, disp8 or disp32), without its encoder: one per checked access.
+  {
+    constexpr int32_t off = static_cast<int32_t>(offsetof(CpuState, mem_limit));
+    const unsigned id = addr.id();
+    uint8_t b[7] = {static_cast<uint8_t>(0x49 | ((id & 8) ? 0x04 : 0)), 0x3b, 0};
+    size_t n;
+    if (off >= -128 && off <= 127) {
+      b[2] = static_cast<uint8_t>(0x40 | ((id & 7) << 3) | 7);
+      b[3] = static_cast<uint8_t>(off);
+      n = 4;
+    } else {
+      b[2] = static_cast<uint8_t>(0x80 | ((id & 7) << 3) | 7);
+      memcpy(b + 3, &off, 4);
+      n = 7;
+    }
+    put(b, n);
+  }
+  s.jump_at = emit_jump_rel32(CondCode::kAE);  // (jae: rel32 written by emit_fault_stub)
   cold_.push_back(s);
   return addr;
 }
@@ -356,7 +372,8 @@ Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
 }
 
 void Emitter::emit_fault_stub(const ColdStub& s) {
-  a_.bind(s.label);
+  if (s.jump_at != ColdStub::kNoJump) patch_rel32(s.jump_at);
+  else a_.bind(s.label);
   // Guest state as before the insn: deferred set_regs performed, lent and
   // re-homed registers back (rax is free: the address is stored first).
   auto restore = [&] {

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <type_traits>
 #include <vector>
@@ -85,7 +86,7 @@ class BlockArena {
   ArenaArray<T> array(size_t n, const T& fill) {
     static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
     T* p = static_cast<T*>(alloc(n * sizeof(T), alignof(T)));
-    std::uninitialized_fill_n(p, n, fill);
+    fill_n(p, n, fill);
     return {p, n};
   }
   template <class T>
@@ -94,6 +95,27 @@ class BlockArena {
     T* p = static_cast<T*>(alloc(from.size() * sizeof(T), alignof(T)));
     std::uninitialized_copy(from.begin(), from.end(), p);
     return {p, from.size()};
+  }
+  // p[0, n) = fill. A scalar whose bytes are all the same (0, -1, false,
+  // kNoTemp) is a memset; other values a loop four at a time. (A block's
+  // tables are filled once each, a few hundred values per block: the
+  // element-wise loop was 3% of translating, issue 13.)
+  template <class T>
+  static void fill_n(T* p, size_t n, const T& fill) {
+    if constexpr (std::is_scalar_v<T>) {
+      unsigned char byte0;
+      memcpy(&byte0, &fill, 1);
+      T same;  // fill's first byte repeated
+      memset(static_cast<void*>(&same), byte0, sizeof(T));
+      if (memcmp(&same, &fill, sizeof(T)) == 0) {
+        memset(static_cast<void*>(p), byte0, n * sizeof(T));
+        return;
+      }
+    }
+    const T four[4] = {fill, fill, fill, fill};  // (one wide store a round)
+    T* const end = p + n;
+    for (; end - p >= 4; p += 4) memcpy(static_cast<void*>(p), four, sizeof four);
+    for (; p != end; ++p) *p = fill;
   }
   // Chunks this arena holds (for tests: reuse allocates none).
   size_t chunk_count() const { return chunks_.size(); }

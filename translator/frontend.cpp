@@ -669,11 +669,75 @@ bool trans_insn(Ctx& c) {
 
 }  // namespace
 
+// The instructions one translation (translate_block) has fetched and
+// decoded, by pc: the look-aheads (loops_back, if_shape) and the main loop
+// read most instructions two or three times, and a fetch through the
+// FetchFn and a decode cost more than this lookup (issue 13: translation
+// time). Direct-mapped; an entry is valid while its generation is the
+// translation's (bumped at every translate_block). Only instructions that
+// were fetched are here: their parcels are in the translation's log.
+struct DecodeCache {
+  static constexpr unsigned kSize = 256;
+  uint32_t gen = 1;
+  uint32_t gen_of[kSize] = {};
+  uint64_t pc_of[kSize] = {};
+  DecodedInsn insn[kSize];
+  static unsigned slot(uint64_t pc) { return static_cast<unsigned>(pc >> 1) & (kSize - 1); }
+  const DecodedInsn* find(uint64_t pc) const {
+    const unsigned s = slot(pc);
+    return gen_of[s] == gen && pc_of[s] == pc ? &insn[s] : nullptr;
+  }
+  void add(uint64_t pc, const DecodedInsn& d) {
+    const unsigned s = slot(pc);
+    gen_of[s] = gen;
+    pc_of[s] = pc;
+    insn[s] = d;
+  }
+  void next_translation() {
+    if (++gen == 0) {  // (wrapped: no entry may look current)
+      for (uint32_t& g : gen_of) g = 0;
+      gen = 1;
+    }
+  }
+};
+static DecodeCache& decode_cache() {
+  static thread_local DecodeCache c;
+  return c;
+}
+
+// decode(bits), remembered by bits across translations (decoding is a pure
+// function of them; the same instruction words recur all over a program).
+// Direct-mapped, per thread.
+namespace {
+struct DecodeMemo {
+  static constexpr unsigned kSize = 2048;
+  bool valid[kSize] = {};
+  uint32_t bits[kSize] = {};
+  DecodedInsn insn[kSize];
+};
+}  // namespace
+static DecodedInsn decode_memo(uint32_t bits) {
+  static thread_local DecodeMemo m;
+  const unsigned s = (bits ^ (bits >> 11) ^ (bits >> 22)) & (DecodeMemo::kSize - 1);
+  if (!m.valid[s] || m.bits[s] != bits) {
+    m.insn[s] = decode(bits);
+    m.bits[s] = bits;
+    m.valid[s] = true;
+  }
+  return m.insn[s];
+}
+
 // Fetches and decodes the instruction at pc; false if it is not fetchable.
 static bool fetch_insn(const FetchFn& fetch, uint64_t pc, DecodedInsn* d) {
+  DecodeCache& cache = decode_cache();
+  if (const DecodedInsn* hit = cache.find(pc)) {
+    *d = *hit;
+    return true;
+  }
   uint16_t lo = 0, hi = 0;
   if (!fetch(pc, &lo) || (!is_compressed(lo) && !fetch(pc + 2, &hi))) return false;
-  *d = decode(lo | static_cast<uint32_t>(hi) << 16);
+  *d = decode_memo(lo | static_cast<uint32_t>(hi) << 16);
+  cache.add(pc, *d);
   return true;
 }
 
@@ -959,6 +1023,7 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
   // A loop body a little longer than max_insns (the NORX round: 263
   // instructions) may still be one self-loop block: see the end of the loop.
   unsigned max_insns = opt.max_insns;
+  decode_cache().next_translation();
   out->pc = pc;
   out->lo = pc;
   out->pc_end = pc;
@@ -990,15 +1055,15 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
       out->pc_end = std::max(out->pc_end, cur + 2);
       return true;
     }
-    uint16_t lo = 0, hi = 0;
-    if (!fetch(cur, &lo) || (!is_compressed(lo) && !fetch(cur + 2, &hi))) {
+    DecodedInsn d;
+    if (!fetch_insn(fetch, cur, &d)) {
       if (n == 0) {
+        uint16_t lo = 0;
         *fault_pc = fetch(cur, &lo) ? cur + 2 : cur;
         return false;
       }
       break;  // the next block starts at the unfetchable instruction and faults there
     }
-    DecodedInsn d = decode(lo | static_cast<uint32_t>(hi) << 16);
     // If-conversion only inside a loop body that closes at the block's
     // start (the block's one side exit may still come): there it makes the
     // loop one self-loop block; elsewhere a branch the host predicts well

@@ -43,31 +43,10 @@ Temp IrBlock::select(Temp a, Temp b, uint8_t aux, Temp if_true, Temp if_false) {
   return d;
 }
 
-Temp IrBlock::emit_dst(IrOp op, Temp a, Temp b, int64_t imm, uint8_t aux) {
-  IrInsn i{op};
-  i.dst = new_temp();
-  i.a = a;
-  i.b = b;
-  i.imm = imm;
-  i.aux = aux;
-  insns.push_back(i);
-  return i.dst;
-}
-
 Temp IrBlock::emit_dst3(IrOp op, Temp a, Temp b, Temp c, uint8_t aux) {
   Temp d = emit_dst(op, a, b, 0, aux);
   insns.back().c = c;
   return d;
-}
-
-void IrBlock::emit(IrOp op, Temp a, Temp b, int64_t imm, int64_t imm2, uint8_t aux) {
-  IrInsn i{op};
-  i.a = a;
-  i.b = b;
-  i.imm = imm;
-  i.imm2 = imm2;
-  i.aux = aux;
-  insns.push_back(i);
 }
 
 std::string IrBlock::print() const {

@@ -198,9 +198,25 @@ class IrBlock {
 
   Temp new_temp() { return num_temps++; }
   // Builder: one generic emitter plus typed helpers for the common shapes.
-  Temp emit_dst(IrOp op, Temp a = kNoTemp, Temp b = kNoTemp, int64_t imm = 0, uint8_t aux = 0);
+  // (Inline, built in place: the frontend calls them for every op.)
+  Temp emit_dst(IrOp op, Temp a = kNoTemp, Temp b = kNoTemp, int64_t imm = 0, uint8_t aux = 0) {
+    IrInsn& i = insns.emplace_back(IrInsn{op});
+    i.dst = new_temp();
+    i.a = a;
+    i.b = b;
+    i.imm = imm;
+    i.aux = aux;
+    return i.dst;
+  }
   void emit(IrOp op, Temp a = kNoTemp, Temp b = kNoTemp, int64_t imm = 0, int64_t imm2 = 0,
-            uint8_t aux = 0);
+            uint8_t aux = 0) {
+    IrInsn& i = insns.emplace_back(IrInsn{op});
+    i.a = a;
+    i.b = b;
+    i.imm = imm;
+    i.imm2 = imm2;
+    i.aux = aux;
+  }
   Temp movi(int64_t v) { return emit_dst(IrOp::movi, kNoTemp, kNoTemp, v); }
   Temp get_reg(unsigned r) { return emit_dst(IrOp::get_reg, kNoTemp, kNoTemp, r); }
   void set_reg(unsigned r, Temp v) { emit(IrOp::set_reg, v, kNoTemp, r); }

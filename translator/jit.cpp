@@ -42,15 +42,29 @@ struct EmitErrors : ErrorHandler {
 // One CodeHolder and Assembler per translating thread, reset (softly: its
 // zone keeps its memory) for each block instead of built and torn down
 // around it — asmjit's per-block setup (zone blocks, section and label
-// tables) was a tenth of translating.
+// tables) was a tenth of translating. Most blocks do not even reset it:
+// the text section is rewound to offset 0 and the labels of earlier blocks
+// (all bound, never named again) stay, until kRewindLabels of them
+// accumulate, a block leaves a relocation or an unresolved link, or one
+// failed (clean = false: the next block starts from a reset holder).
 struct ThreadAssembler {
+  static constexpr uint32_t kRewindLabels = 4096;
   CodeHolder code;
   x86::Assembler a;
   EmitErrors errors;
+  bool clean = false;  // the holder may be rewound instead of reset
   // Default-initialized: only the pages a thread's blocks touch are used.
   std::unique_ptr<uint8_t[]> buffer{new uint8_t[kEmitBufferBytes]};
   // The assembler, attached to an empty code holder.
   x86::Assembler& begin() {
+    errors.too_large = false;
+    if (clean && code.labelCount() < kRewindLabels && code.relocEntries().empty() && !code.hasUnresolvedLinks() &&
+        a.code() == &code) {
+      a._bufferPtr = a._bufferData;
+      code.textSection()->_buffer._size = 0;
+      return a;
+    }
+    clean = true;
     code.reset(ResetPolicy::kSoft);
     code.init(Environment::host());
     errors.too_large = false;
@@ -405,29 +419,34 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   };
   AddressSpace& as = vcpu.as();
   GuestLog& log = vcpu.log();
-  // Instruction bytes are fetched a page at a time through AddressSpace::
-  // fetch, which reads execute-only pages and fails (a guest fault) instead
-  // of faulting hartd when the page goes away meanwhile.
+  // Instruction bytes are fetched an aligned 1 KiB window at a time (inside
+  // one page: the same protection; a block and its look-aheads mostly fit
+  // one, and copying a whole page per block was a tenth of the fetch cost)
+  // through AddressSpace::fetch, which reads execute-only pages and fails
+  // (a guest fault) instead of faulting hartd when the page goes away
+  // meanwhile.
   // Every parcel read is logged: the TB keeps the guest code it was made
   // from (code_unchanged, the shared store).
+  constexpr uint64_t kFetchWindow = 1024;
+  static_assert(kPageSize % kFetchWindow == 0);
   struct Fetcher {
     Fetcher(AddressSpace& a, ParcelLog& p) : as(a), parcels(p) {}
     AddressSpace& as;
     ParcelLog& parcels;
-    uint64_t page_va = ~uint64_t{0};
-    alignas(8) uint8_t page[kPageSize];  // (not zeroed: read before use)
+    uint64_t window_va = ~uint64_t{0};
+    alignas(8) uint8_t window[kFetchWindow];  // (not zeroed: read before use)
   };
   thread_local ParcelLog parcels;
   parcels.clear();
   Fetcher fetcher(as, parcels);
   // (One pointer captured: the std::function needs no allocation.)
   FetchFn fetch = [f = &fetcher](uint64_t a, uint16_t* parcel) {
-    uint64_t pva = page_down(a);
-    if (pva != f->page_va) {
-      if (!f->as.fetch(pva, f->page, kPageSize)) return false;
-      f->page_va = pva;
+    const uint64_t wva = a & ~(kFetchWindow - 1);
+    if (wva != f->window_va) {
+      if (!f->as.fetch(wva, f->window, kFetchWindow)) return false;
+      f->window_va = wva;
     }
-    memcpy(parcel, f->page + (a - pva), 2);
+    memcpy(parcel, f->window + (a - wva), 2);
     f->parcels.add(a, *parcel);
     return true;
   };
@@ -525,6 +544,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   if (err.empty() && emit_errors.too_large) err = "block larger than the emit buffer";
   phase_done(2);
   if (!err.empty()) {
+    ta.clean = false;  // (labels or links of the failed block may be left: reset for the next)
     // Retry one instruction at a time: a single instruction always fits.
     if (fopt.max_insns > 1) {
       n_retried_.fetch_add(1, std::memory_order_relaxed);

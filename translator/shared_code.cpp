@@ -21,24 +21,32 @@ void ParcelLog::to_code(GuestCode* out) {
   if (!std::is_sorted(p.begin(), p.end(), by_addr))  // (straight-line blocks are read in order)
     std::sort(p.begin(), p.end(), by_addr);
   out->runs.clear();
-  out->bytes.clear();
-  out->bytes.reserve(2 * p.size());
   out->runs.reserve(4);
   out->valid = false;
+  // The bytes are gathered in this thread's scratch and copied out at once
+  // (not a push_back per byte, nor a zero-filled resize).
+  static thread_local std::vector<uint8_t> scratch;
+  if (scratch.size() < 2 * p.size()) scratch.resize(2 * p.size());
+  uint8_t* bytes = scratch.data();
+  out->bytes.clear();
+  uint32_t n = 0;
+  GuestCode::Run* last = nullptr;
   for (size_t i = 0; i < p.size(); ++i) {
     if (i > 0 && p[i].first == p[i - 1].first) {
       if (p[i].second != p[i - 1].second) return;
       continue;
     }
-    GuestCode::Run* last = out->runs.empty() ? nullptr : &out->runs.back();
     if (last && last->addr + last->len == p[i].first) {
       last->len += 2;
     } else {
-      out->runs.push_back({p[i].first, 2, static_cast<uint32_t>(out->bytes.size())});
+      out->runs.push_back({p[i].first, 2, n});
+      last = &out->runs.back();
     }
-    out->bytes.push_back(static_cast<uint8_t>(p[i].second));
-    out->bytes.push_back(static_cast<uint8_t>(p[i].second >> 8));
+    bytes[n] = static_cast<uint8_t>(p[i].second);
+    bytes[n + 1] = static_cast<uint8_t>(p[i].second >> 8);
+    n += 2;
   }
+  out->bytes.assign(bytes, bytes + n);
   out->valid = true;  // (no bytes at all: a block that is only a debugger trap)
 }
 
