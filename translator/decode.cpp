@@ -1,6 +1,7 @@
 // translator/decode.cpp — decoder over the instruction table, and the RVC
 // expansion (RISC-V unprivileged spec, "C" chapter, RV64 column, and the
-// Zcb/Zcmop additions: Zcb expands to its I/M/Zba/Zbb equivalents).
+// Zcb/Zcmop additions: Zcb expands to its I/M/Zba/Zbb equivalents), and
+// decode_memo, its per-thread memo.
 #include "translator/decode.h"
 
 #include <array>
@@ -301,6 +302,30 @@ DecodedInsn decode(uint32_t bits) {
     return d;
   }
   return d;
+}
+
+}  // namespace hart
+
+namespace hart {
+
+namespace {
+struct DecodeMemo {
+  static constexpr unsigned kSize = 2048;
+  bool valid[kSize] = {};
+  uint32_t bits[kSize] = {};
+  DecodedInsn insn[kSize];
+};
+}  // namespace
+
+DecodedInsn decode_memo(uint32_t bits) {
+  static thread_local DecodeMemo m;
+  const unsigned s = (bits ^ (bits >> 11) ^ (bits >> 22)) & (DecodeMemo::kSize - 1);
+  if (!m.valid[s] || m.bits[s] != bits) {
+    m.insn[s] = decode(bits);
+    m.bits[s] = bits;
+    m.valid[s] = true;
+  }
+  return m.insn[s];
 }
 
 }  // namespace hart

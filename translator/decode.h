@@ -28,6 +28,10 @@ uint32_t expand_compressed(uint16_t c);
 // Decodes one instruction whose first 16 bits are lo16 and, if it is a
 // 32-bit instruction, whose next 16 bits are hi16.
 DecodedInsn decode(uint32_t bits);
+// decode(bits), remembered by bits (decoding is a pure function of them;
+// the same instruction words recur all over a program): a direct-mapped
+// table per thread, for the translator's frontend and the interpreter.
+DecodedInsn decode_memo(uint32_t bits);
 inline bool is_compressed(uint16_t lo16) { return (lo16 & 3) != 3; }
 
 }  // namespace hart

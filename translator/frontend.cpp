@@ -705,28 +705,6 @@ static DecodeCache& decode_cache() {
   return c;
 }
 
-// decode(bits), remembered by bits across translations (decoding is a pure
-// function of them; the same instruction words recur all over a program).
-// Direct-mapped, per thread.
-namespace {
-struct DecodeMemo {
-  static constexpr unsigned kSize = 2048;
-  bool valid[kSize] = {};
-  uint32_t bits[kSize] = {};
-  DecodedInsn insn[kSize];
-};
-}  // namespace
-static DecodedInsn decode_memo(uint32_t bits) {
-  static thread_local DecodeMemo m;
-  const unsigned s = (bits ^ (bits >> 11) ^ (bits >> 22)) & (DecodeMemo::kSize - 1);
-  if (!m.valid[s] || m.bits[s] != bits) {
-    m.insn[s] = decode(bits);
-    m.bits[s] = bits;
-    m.valid[s] = true;
-  }
-  return m.insn[s];
-}
-
 // Fetches and decodes the instruction at pc; false if it is not fetchable.
 static bool fetch_insn(const FetchFn& fetch, uint64_t pc, DecodedInsn* d) {
   DecodeCache& cache = decode_cache();

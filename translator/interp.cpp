@@ -494,7 +494,7 @@ uint64_t interp_run(Vcpu& vcpu, uint64_t max_insns, bool to_block_end) {
       if (!fetch_ok(pc + 2)) break;
       if (!parcel(pc + 2, &hi)) vcpu.raise_fault(FaultKind::Unmapped, pc + 2, false);
     }
-    DecodedInsn d = decode(static_cast<uint32_t>(hi) << 16 | lo);
+    DecodedInsn d = decode_memo(static_cast<uint32_t>(hi) << 16 | lo);
     const bool ends = to_block_end && (d.info().flags & kEndsTb);
     if (ends && d.op == Opcode::fence_i) {
       s.exit_reason = ExitReason::FenceI;
