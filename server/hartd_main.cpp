@@ -69,7 +69,7 @@ const char kUsage[] =
     "                       the same address is translated once; default 512M, 0 = off;\n"
     "                       also $HART_SHARED_CODE)\n"
     "  --translate-at N     a launch's block runs interpreted N-1 times and is translated\n"
-    "                       the N-th (default 3; 0 or 1: at once; at most 255; also\n"
+    "                       the N-th (default 12; 0 or 1: at once; at most 255; also\n"
     "                       $HART_TRANSLATE_AT); a block another guest translated is copied\n"
     "  --gdb-dir PATH       private folder (0700) of gdb endpoints opened without a listen\n"
     "                       address (default SOCKET.gdb)\n"

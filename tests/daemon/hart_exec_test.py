@@ -68,9 +68,10 @@ class HartExec(unittest.TestCase):
         # Ended guests are forgotten (reaped): none lingers in the list.
         c = self.d.client()
         self.assertEqual([g for g in c.request("list")["guests"] if g["state"] != "running"], [])
-        # ...but the daemon-wide counters still count what they translated.
+        # ...but the daemon-wide counters still count what they translated
+        # (tier 0 interprets what runs fewer than 12 times: tens of blocks each).
         s = c.request("stats")
-        self.assertGreater(s["translated_blocks"] + s["reused_blocks"], 6 * 100)
+        self.assertGreater(s["translated_blocks"] + s["reused_blocks"], 6 * 10)
         self.assertGreater(s["translation_seconds"], 0)
         c.close()
 

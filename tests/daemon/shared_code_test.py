@@ -35,7 +35,9 @@ def run(c, argv, **kw):
 class SharedCode(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.d = ht.Daemon()
+        # Every block translated at once (no tier 0): what is shared is
+        # everything the launches run.
+        cls.d = ht.Daemon("--translate-at", "1")
 
     @classmethod
     def tearDownClass(cls):
@@ -88,7 +90,7 @@ class SharedCode(unittest.TestCase):
         c.close()
 
     def test_sharing_off(self):
-        d = ht.Daemon("--shared-code", "0")
+        d = ht.Daemon("--shared-code", "0", "--translate-at", "1")
         try:
             c = d.client()
             _, _, s1 = run(c, [guest("hello.static")])
@@ -105,7 +107,7 @@ class SharedCode(unittest.TestCase):
 
     def test_tier0_interprets_what_runs_rarely(self):
         # Launches interpret a block until it has run translate_at - 1
-        # times (default 3): much of a program's start-up runs once and is
+        # times (default 12): much of a program's start-up runs once and is
         # never translated. --translate-at 1 translates every block at once.
         counts = {}
         for at in ("1", None):
