@@ -36,8 +36,8 @@ struct VcpuOptions {
   // is translated the 12th, unless $HART_TRANSLATE_AT says otherwise.
   // (Measured on bench/run.py's tools and Python runs, CPU time, geomean:
   // 3 -> 12 is 5-6% less; the short runs gain most, grep 20%; a long od -x
-  // loses up to 9%: its interpreted blocks leave and re-enter generated
-  // code around them.)
+  // loses 3-9%, in its generated code (interpreting is 1.5% of its time):
+  // not understood yet.)
   static constexpr unsigned kLaunchTranslateAt = 12;
   // kLaunchTranslateAt, or $HART_TRANSLATE_AT (0..255) if set; false with
   // *error when that is not such a count.
