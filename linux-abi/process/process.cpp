@@ -443,6 +443,13 @@ bool Process::ended_leader_affinity(int tid, cpu_set_t* out) {
   return true;
 }
 
+bool Process::set_ended_leader_affinity(int tid, const cpu_set_t& mask) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (tid != pid_ || !leader_ended_) return false;
+  leader_affinity_ = mask;
+  return true;
+}
+
 std::unique_ptr<Thread> Process::take_thread_locked(Thread& t) {
   for (auto it = threads_.begin(); it != threads_.end(); ++it)
     if (it->get() == &t) {

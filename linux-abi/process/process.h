@@ -288,6 +288,9 @@ class Process : public std::enable_shared_from_this<Process> {
   // process is not reaped (an ended leader is still a task on Linux:
   // sched_getaffinity reads its mask); false if tid is no such leader.
   bool ended_leader_affinity(int tid, cpu_set_t* out);
+  // Sets that mask (sched_setaffinity of an unreaped process: 0 on Linux);
+  // false if tid is no ended leader.
+  bool set_ended_leader_affinity(int tid, const cpu_set_t& mask);
   // Calls fn(Thread&) for the thread tid under mutex_; false if there is none.
   template <class F>
   bool with_thread(int tid, F fn) {

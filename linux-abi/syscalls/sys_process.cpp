@@ -340,7 +340,15 @@ int64_t sys_sched_setaffinity(SyscallCtx& ctx) {
     t.affinity = want;
     if (t.running && pthread_setaffinity_np(t.host, sizeof want, &want) != 0) result = -EINVAL;
   });
-  return r ? r : result;
+  if (r) {  // an ended leader not yet reaped takes the mask (Linux: 0)
+    std::shared_ptr<Process> z = Process::find_task(pid, &ctx.proc, true);
+    if (!z) return r;
+    const Credentials zc = z->creds();
+    if (me.euid != zc.euid && me.euid != zc.ruid && !me.capable(kCapSysNice)) return -EPERM;
+    if (CPU_COUNT(&want) == 0) return -EINVAL;
+    return z->set_ended_leader_affinity(pid, want) ? 0 : r;
+  }
+  return result;
 }
 
 int64_t sys_sched_yield(SyscallCtx&) {
@@ -649,7 +657,7 @@ int64_t sys_ioprio_set(SyscallCtx& ctx) {
       return -EINVAL;
   }
   Thread* self = &Process::thread_of(ctx.vcpu);
-  return for_ioprio_targets(ctx, which, who, [&](Process&, Thread& th) {
+  const int r = for_ioprio_targets(ctx, which, who, [&](Process&, Thread& th) {
     // th.cred is stable under its process's mutex, held here.
     if (&th != self && th.cred.ruid != me.euid && th.cred.ruid != me.ruid &&
         !me.capable(kCapSysNice))
@@ -657,6 +665,17 @@ int64_t sys_ioprio_set(SyscallCtx& ctx) {
     th.ioprio.store(static_cast<uint16_t>(value));
     return 0;
   });
+  // An ended leader not yet reaped: 0 and nothing kept (Linux 6.x; it has no
+  // I/O context left, ioprio_get answers IOPRIO_CLASS_NONE).
+  if (r == -ESRCH && which == kIoprioWhoProcess && who > 0) {
+    cpu_set_t unused;
+    std::shared_ptr<Process> z = Process::find_task(who, &ctx.proc, true);
+    if (z && z->ended_leader_affinity(who, &unused)) {
+      const Credentials zc = z->creds();
+      return zc.ruid != me.euid && zc.ruid != me.ruid && !me.capable(kCapSysNice) ? -EPERM : 0;
+    }
+  }
+  return r;
 }
 
 int64_t sys_ioprio_get(SyscallCtx& ctx) {
@@ -667,6 +686,13 @@ int64_t sys_ioprio_get(SyscallCtx& ctx) {
     best = which == kIoprioWhoProcess ? v : best < 0 ? ioprio_best(v, v) : ioprio_best(best, v);
     return 0;
   });
+  // An ended leader not yet reaped has no I/O context left: IOPRIO_CLASS_NONE
+  // (Linux 6.x: 0, whatever it set; ioprio_set on it stays ESRCH).
+  if (r == -ESRCH && which == kIoprioWhoProcess && who > 0) {
+    cpu_set_t unused;
+    std::shared_ptr<Process> z = Process::find_task(who, &ctx.proc, true);
+    if (z && z->ended_leader_affinity(who, &unused)) return 0;
+  }
   return r < 0 ? r : best;
 }
 
