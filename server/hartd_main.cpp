@@ -409,24 +409,21 @@ int main(int argc, char** argv) {
   Shutdown shutdown(io, registry, multi, server);
   shutdown_ptr = &shutdown;
 
-  if (activated_fd >= 0 ? !server.adopt_unix(activated_fd, &err)
-                        : !server.listen_unix(socket_path, &err))
-    return fail(err);
+  // The control socket opens last: a client that reaches it (a test, a
+  // service manager's readiness check) finds the TCP and gdb endpoints
+  // listening already.
   std::string token_path;
   if (!tcp.empty()) {
     token_path = token_file.empty() ? socket_path + ".token" : token_file;
     std::string token;
     server.set_auth_timeout(std::chrono::milliseconds(static_cast<int64_t>(tcp_auth_seconds * 1000)));
-    if (!load_or_make_token(token_path, &token, &err) || !server.listen_tcp(tcp, token, &err)) {
-      if (activated_fd < 0) unlink(socket_path.c_str());
-      return fail(err);
-    }
+    if (!load_or_make_token(token_path, &token, &err) || !server.listen_tcp(tcp, token, &err)) return fail(err);
     spdlog::info("listening on tcp {} (token in {})", server.tcp_endpoint(), token_path);
   }
-  if (!gdb_multi.empty() && multi.open(gdb_multi, gdb_multi_launch, &err).empty()) {
-    if (activated_fd < 0) unlink(socket_path.c_str());
+  if (!gdb_multi.empty() && multi.open(gdb_multi, gdb_multi_launch, &err).empty()) return fail(err);
+  if (activated_fd >= 0 ? !server.adopt_unix(activated_fd, &err)
+                        : !server.listen_unix(socket_path, &err))
     return fail(err);
-  }
   spdlog::info("hartd {} (pid {}) listening on {}", HART_VERSION, getpid(), socket_path);
 
   asio::signal_set signals(io, SIGTERM, SIGINT);
