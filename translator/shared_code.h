@@ -102,11 +102,10 @@ class SharedCodeStore {
   bool use_match(const AddressSpace& as, uint64_t pc, uint32_t flags, F&& use) {
     Shard& sh = shard(key(pc, flags));
     std::lock_guard<std::mutex> lock(sh.mutex);
-    for (const SharedBlock* b = sh.by_key.find(key(pc, flags)); b; b = b->next)
-      if (b->data->code.matches(as)) {
-        hits_.fetch_add(1, std::memory_order_relaxed);
-        return use(*b);
-      }
+    if (const SharedBlock* b = match_locked(sh, as, pc, flags)) {
+      hits_.fetch_add(1, std::memory_order_relaxed);
+      return use(*b);
+    }
     misses_.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
@@ -114,9 +113,7 @@ class SharedCodeStore {
   bool has_match(const AddressSpace& as, uint64_t pc, uint32_t flags) {
     Shard& sh = shard(key(pc, flags));
     std::lock_guard<std::mutex> lock(sh.mutex);
-    for (const SharedBlock* b = sh.by_key.find(key(pc, flags)); b; b = b->next)
-      if (b->data->code.matches(as)) return true;
-    return false;
+    return match_locked(sh, as, pc, flags) != nullptr;
   }
   void publish(std::unique_ptr<SharedBlock> blk);
 
@@ -139,6 +136,13 @@ class SharedCodeStore {
     void drop_locked(const SharedBlock* blk);
   };
   Shard& shard(uint64_t k) { return shards_[(k >> 1) % kShards]; }
+  // The stored translation of (pc, flags) whose guest bytes `as` holds now
+  // (sh.mutex held), or null.
+  static const SharedBlock* match_locked(Shard& sh, const AddressSpace& as, uint64_t pc, uint32_t flags) {
+    for (const SharedBlock* b = sh.by_key.find(key(pc, flags)); b; b = b->next)
+      if (b->data->code.matches(as)) return b;
+    return nullptr;
+  }
 
   const size_t budget_;
   Shard shards_[kShards];

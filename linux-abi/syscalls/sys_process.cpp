@@ -289,6 +289,15 @@ int with_task(SyscallCtx& ctx, int pid, F fn) {
   std::shared_ptr<Process> other = Process::find_task(pid, &ctx.proc);
   return other && other->with_thread(pid, fn) ? 0 : -ESRCH;
 }
+
+// The process of the caller's launch, not yet reaped, whose leader pid
+// names after that leader ended (Linux still finds the task: a zombie), and
+// the CPUs the leader ended with (mask may be null); else nullptr.
+std::shared_ptr<Process> ended_leader(SyscallCtx& ctx, int pid, cpu_set_t* mask) {
+  cpu_set_t unused;
+  std::shared_ptr<Process> z = pid > 0 ? Process::find_task(pid, &ctx.proc, true) : nullptr;
+  return z && z->ended_leader_affinity(pid, mask ? mask : &unused) ? z : nullptr;
+}
 }  // namespace
 
 int64_t sys_sched_getaffinity(SyscallCtx& ctx) {
@@ -300,10 +309,7 @@ int64_t sys_sched_getaffinity(SyscallCtx& ctx) {
   if (!(pid > 0 && is_outside_init(pid))) {
     int r = with_task(ctx, pid, [&](Thread& t) { set = t.affinity; });
     // An ended leader not yet reaped keeps its mask (Linux: a zombie task).
-    if (r) {
-      std::shared_ptr<Process> z = Process::find_task(pid, &ctx.proc, true);
-      if (!z || !z->ended_leader_affinity(pid, &set)) return r;
-    }
+    if (r && !ended_leader(ctx, pid, &set)) return r;
   }
   uint64_t mask = 0;
   for (int i = 0; i < 64; ++i)
@@ -327,9 +333,10 @@ int64_t sys_sched_setaffinity(SyscallCtx& ctx) {
   CPU_AND(&want, &want, &hartd_cpus());
   if (pid > 0 && is_outside_init(pid)) return -EPERM;
   const Credentials& me = Process::thread_of(ctx.vcpu).cred;
+  auto refused = [&](const Credentials& c) { return me.euid != c.euid && me.euid != c.ruid && !me.capable(kCapSysNice); };
   int64_t result = 0;
   int r = with_task(ctx, pid, [&](Thread& t) {
-    if (me.euid != t.cred.euid && me.euid != t.cred.ruid && !me.capable(kCapSysNice)) {
+    if (refused(t.cred)) {
       result = -EPERM;
       return;
     }
@@ -341,10 +348,9 @@ int64_t sys_sched_setaffinity(SyscallCtx& ctx) {
     if (t.running && pthread_setaffinity_np(t.host, sizeof want, &want) != 0) result = -EINVAL;
   });
   if (r) {  // an ended leader not yet reaped takes the mask (Linux: 0)
-    std::shared_ptr<Process> z = Process::find_task(pid, &ctx.proc, true);
+    std::shared_ptr<Process> z = ended_leader(ctx, pid, nullptr);
     if (!z) return r;
-    const Credentials zc = z->creds();
-    if (me.euid != zc.euid && me.euid != zc.ruid && !me.capable(kCapSysNice)) return -EPERM;
+    if (refused(z->creds())) return -EPERM;
     if (CPU_COUNT(&want) == 0) return -EINVAL;
     return z->set_ended_leader_affinity(pid, want) ? 0 : r;
   }
@@ -657,24 +663,17 @@ int64_t sys_ioprio_set(SyscallCtx& ctx) {
       return -EINVAL;
   }
   Thread* self = &Process::thread_of(ctx.vcpu);
+  auto refused = [&](const Credentials& c) { return c.ruid != me.euid && c.ruid != me.ruid && !me.capable(kCapSysNice); };
   const int r = for_ioprio_targets(ctx, which, who, [&](Process&, Thread& th) {
     // th.cred is stable under its process's mutex, held here.
-    if (&th != self && th.cred.ruid != me.euid && th.cred.ruid != me.ruid &&
-        !me.capable(kCapSysNice))
-      return -EPERM;
+    if (&th != self && refused(th.cred)) return -EPERM;
     th.ioprio.store(static_cast<uint16_t>(value));
     return 0;
   });
   // An ended leader not yet reaped: 0 and nothing kept (Linux 6.x; it has no
   // I/O context left, ioprio_get answers IOPRIO_CLASS_NONE).
-  if (r == -ESRCH && which == kIoprioWhoProcess && who > 0) {
-    cpu_set_t unused;
-    std::shared_ptr<Process> z = Process::find_task(who, &ctx.proc, true);
-    if (z && z->ended_leader_affinity(who, &unused)) {
-      const Credentials zc = z->creds();
-      return zc.ruid != me.euid && zc.ruid != me.ruid && !me.capable(kCapSysNice) ? -EPERM : 0;
-    }
-  }
+  if (r == -ESRCH && which == kIoprioWhoProcess)
+    if (std::shared_ptr<Process> z = ended_leader(ctx, who, nullptr)) return refused(z->creds()) ? -EPERM : 0;
   return r;
 }
 
@@ -687,12 +686,8 @@ int64_t sys_ioprio_get(SyscallCtx& ctx) {
     return 0;
   });
   // An ended leader not yet reaped has no I/O context left: IOPRIO_CLASS_NONE
-  // (Linux 6.x: 0, whatever it set; ioprio_set on it stays ESRCH).
-  if (r == -ESRCH && which == kIoprioWhoProcess && who > 0) {
-    cpu_set_t unused;
-    std::shared_ptr<Process> z = Process::find_task(who, &ctx.proc, true);
-    if (z && z->ended_leader_affinity(who, &unused)) return 0;
-  }
+  // (Linux 6.x: 0, whatever it set).
+  if (r == -ESRCH && which == kIoprioWhoProcess && ended_leader(ctx, who, nullptr)) return 0;
   return r < 0 ? r : best;
 }
 

@@ -5,7 +5,8 @@
 // names and per-process settings by every id it knows and by scanning
 // ranges of ids, through the system calls that name a task
 // (sched_*affinity, kill, tgkill, getpgid, getsid, getpriority,
-// setpriority, sched_getscheduler, sched_getparam, prlimit, pidfd_open,
+// setpriority, sched_getscheduler, sched_getparam, prlimit (read and set),
+// sigqueue, ioprio_set, pidfd_open,
 // ioprio_get) and through /proc/<id>/ and /proc/<id>/task/<tid>/ files.
 // Linux's answers for a task outside the caller's pid namespace are the
 // expected ones: ESRCH from the system calls, ENOENT from /proc. With the
@@ -69,6 +70,11 @@ static void syscalls_on(int id) {
   want_esrch("sched_getparam", id, sched_getparam(id, &sp));
   struct rlimit rl;
   want_esrch("prlimit", id, prlimit(id, RLIMIT_NOFILE, NULL, &rl));
+  // Writes: starve the victim of files, kill it by a queued signal, demote its I/O.
+  struct rlimit one = {1, 1};
+  want_esrch("prlimit set", id, prlimit(id, RLIMIT_NOFILE, &one, NULL));
+  want_esrch("sigqueue SIGKILL", id, sigqueue(id, SIGKILL, (union sigval){0}));
+  want_esrch("ioprio_set", id, syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, id, 3 << 13));
   want_esrch("pidfd_open", id, syscall(SYS_pidfd_open, id, 0));
   want_esrch("ioprio_get", id, syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, id));
 }
