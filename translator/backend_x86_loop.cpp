@@ -207,7 +207,9 @@ void Emitter::plan_narrow() {
     set_src_[last_set_[x]] = t;
     last_use_[t] = std::max(last_use_[t], last_set_[x]);
   }
-  if (!any_low) return;
+  bool any_narrow = false;
+  for (bool n : narrow_) any_narrow |= n;
+  if (!any_low && !any_narrow) return;
   ArenaArray<int> readers = arena_.array(ir_.num_temps, 0);
   for (size_t k = 0; k < ir_.insns.size(); ++k) {
     const IrInsn& i = ir_.insns[k];
@@ -227,7 +229,10 @@ void Emitter::plan_narrow() {
   }
   for (const RematUse& u : remat_)
     if (u.temp != kNoTemp) ++readers[u.temp];
-  // Extensions nobody reads any more are not emitted (last_use_ -1).
+  // Extensions nobody reads any more (a narrow register's set_reg reads
+  // what is under it; a 32-bit compare likewise) are not emitted
+  // (last_use_ -1): the byte sum's `addw a4,a4,a3; sext.w a3,a4` into two
+  // narrow registers had a movsxd into a register nothing read.
   for (size_t k = 0; k < ir_.insns.size(); ++k)
     if (ir_.insns[k].op == IrOp::sext_w && readers[ir_.insns[k].dst] == 0) last_use_[ir_.insns[k].dst] = -1;
 }
