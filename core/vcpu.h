@@ -35,9 +35,9 @@ struct VcpuOptions {
   // hart-run's and hartd's launches: a block runs interpreted 11 times and
   // is translated the 12th, unless $HART_TRANSLATE_AT says otherwise.
   // (Measured on bench/run.py's tools and Python runs, CPU time, geomean:
-  // 3 -> 12 is 5-6% less; the short runs gain most, grep 20%; a long od -x
-  // loses 3-9%, in its generated code (interpreting is 1.5% of its time):
-  // not understood yet.)
+  // 3 -> 12 is 5-6% less; the short runs gain most, grep 20%. A long od -x
+  // lost 3-9% in its generated code while blocks were 16-byte aligned: the
+  // same code in another layout; blocks start on 64 bytes now, CodeArena.)
   static constexpr unsigned kLaunchTranslateAt = 12;
   // kLaunchTranslateAt, or $HART_TRANSLATE_AT (0..255) if set; false with
   // *error when that is not such a count.
