@@ -5,8 +5,9 @@
 // address spaces were reserved (Jit::create maps the JIT's one code block,
 // with the dispatcher, first; code mapped later could land past a
 // reservation and never chain). A loop runs; every block lies within reach
-// of the dispatcher's code, and every exit the cache says is linked jumps
-// to its target's code, not back to its own stub. An exit request stops
+// of the dispatcher's code, starts on a 64-byte boundary, and every exit
+// the cache says is linked jumps to its target's code, not back to its own
+// stub. An exit request stops
 // every cycle chained code can run without the dispatcher (DESIGN.md: a
 // running vCPU stops within one TB): each shape of cycle — chained exits
 // forward and back, a call and its return through the jump cache,
@@ -53,6 +54,8 @@ TEST(Chaining, LinkedExitsJumpToTheirTarget) {
     ++blocks;
     const int64_t dist = tb->code - dispatcher;
     EXPECT_EQ(dist, static_cast<int32_t>(dist)) << std::hex << "the block at " << pc;
+    // Chained jumps land on a cache line's start (CodeArena::kAlign).
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(tb->code) % 64, 0u) << std::hex << "the block at " << pc;
     for (int i = 0; i < tb->n_exits; ++i) {
       const TbExit& e = tb->exits[i];
       if (!e.linked) continue;
