@@ -131,8 +131,8 @@ const StubTemplates& stub_templates() {
         leave(a);
       });
     r.jump_ind = assemble_stub([&](Assembler& a) {
-      a.mov(state_mem(offsetof(CpuState, pc)), rax);
       emit_jump_cache_probe(a, 0);
+      a.mov(state_mem(offsetof(CpuState, pc)), rax);  // (a miss: the dispatcher's next pc)
       a.xor_(eax, eax);
       leave(a);
     });
@@ -664,7 +664,8 @@ void Emitter::emit_helper(const IrInsn& i) {
 
 // jalr and friends: probe the vCPU's jump cache inline and jump straight to
 // the target's code (pinned registers stay live); leave to the dispatcher on
-// a miss.
+// a miss, with the target as the next pc (only then: no block reads
+// CpuState::pc, which every exit and helper call that needs it stores).
 // The jump cache probe of jump_ind (target pc in rax): the TB's code if
 // the jump cache holds the TB for (rax, flags), else on (a miss).
 static void emit_jump_cache_probe(Assembler& a, uint32_t flags) {
@@ -693,8 +694,8 @@ void Emitter::emit_jump_ind(const IrInsn& i) {
     embed(stub_templates().jump_ind);
     return;
   }
-  a_.mov(state_mem(offsetof(CpuState, pc)), rax);
   emit_jump_cache_probe(a_, tb_->flags);
+  a_.mov(state_mem(offsetof(CpuState, pc)), rax);
   emit_leave0();
 }
 
