@@ -16,9 +16,10 @@ class Vcpu;
 class TbCache;
 struct CpuState;
 
-// Value returned by Executor::enter: 0 = plain exit; otherwise the address of
-// the TB that exited, with (exit index + 1) in the low two bits, so the
-// dispatcher can chain that exit to the next TB.
+// Value returned by Executor::enter: 0 = plain exit (the next pc in
+// CpuState::pc); otherwise the address of the TB that exited, with (exit
+// index + 1) in the low two bits, so the dispatcher can chain that exit to
+// the next TB, whose pc is that exit's target_pc (CpuState::pc is not set).
 using ExitValue = uintptr_t;
 
 class Executor {

@@ -428,6 +428,7 @@ ExitReason Vcpu::run_loop() {
     if (ev & 3) {
       last = reinterpret_cast<TranslationBlock*>(ev & ~uintptr_t{3});
       last_exit = static_cast<int>(ev & 3) - 1;
+      state.pc = last->exits[last_exit].target_pc;  // (the stub leaves it there)
     } else {
       last = nullptr;
     }
