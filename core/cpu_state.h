@@ -80,6 +80,10 @@ struct CpuState {
   uint64_t instret;          // instructions run by the interpreter (see csr instret)
 
   const void* jit_exit;      // executor's return path, jumped to by generated code
+  // The executor's guest-fault path: generated code's range-check fault
+  // stubs jump here with the guest pc in rcx and fault_kind | is_write << 8
+  // in edx (fault_addr stored), to leave with exit_reason MemFault.
+  const void* jit_fault_exit;
 
   // Read by generated code.
   uint64_t mem_limit;        // first guest address outside the address space

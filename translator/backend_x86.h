@@ -136,7 +136,8 @@ std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, Translation
 // The entry/exit trampoline: ExitValue fn(CpuState*, uint8_t* mem_base, const void* code).
 // Saves host registers and MXCSR, loads the pinned guest registers and the
 // guest MXCSR, and jumps to code. Binds `exit_label` at the return path that
-// generated code jumps to, which stores them back.
-void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label);
+// generated code jumps to, which stores them back, and `fault_label` at the
+// guest-fault path (CpuState::jit_fault_exit) that leaves through it.
+void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label, asmjit::Label fault_label);
 
 }  // namespace hart

@@ -376,7 +376,7 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
   else a_.bind(s.label);
   // Guest state as before the insn: deferred set_regs performed, lent and
   // re-homed registers back (rax is free: the address is stored first).
-  auto restore = [&] {
+  auto restore = [&](bool store_pc) {
     for (auto& [x, l] : s.pending) {
       if (l.kind == LocKind::Gp) {
         a_.mov(xreg_mem(x), gp_of_id(l.reg));
@@ -390,7 +390,7 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
       if (s.lent >> p & 1) a_.mov(gp_of_id(kPinnedRegs[p].host_id), xreg_mem(pins().xreg_of_pin[p]));
     if (!remat_.empty()) emit_remat_at(s.ir_pos);  // (from the registers as restored above)
     if (loop_) emit_loop_leave();  // (after the deferred values, which may be in resident registers)
-    emit_store_pc(s.pc);
+    if (store_pc) emit_store_pc(s.pc);
   };
   if (s.indexed) {
     // The base failed; the access's own address decides.
@@ -408,25 +408,35 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
     // brought it back, or a lower displacement of the base than this
     // access's wraps): leave with the state exact before this insn, which
     // the dispatcher runs alone next, checked at its own address.
-    restore();
+    restore(true);
     a_.mov(state_mem(offsetof(CpuState, one_insn_once), 4), Imm(1));
     emit_leave0();
     a_.bind(fault);
   } else if (s.addr_reg >= 0) {
     a_.mov(rax, gp_of_id(s.addr_reg));
   }
+  if (!s.align_mask) {
+    // fault_addr from rax before restore() takes rax; the rest in the
+    // dispatcher's fault path (CpuState::jit_fault_exit).
+    a_.mov(state_mem(offsetof(CpuState, fault_addr)), rax);
+    restore(false);
+    a_.mov(rcx, Imm(static_cast<int64_t>(s.pc)));
+    a_.mov(edx, Imm(static_cast<uint32_t>(s.fault_kind) | (s.is_write ? 0x100u : 0u)));
+    a_.jmp(state_mem(offsetof(CpuState, jit_fault_exit)));
+    return;
+  }
+  // An access that must be aligned (atomics): the kind depends on the
+  // address, tested before restore() takes rax.
   StubBytes head = stub_templates().fault_head;  // fault_addr, fault_kind
   const int32_t kind = s.fault_kind;
   memcpy(head.b + head.n - 4, &kind, 4);
   embed(head);
-  if (s.align_mask) {
-    Label aligned = a_.newLabel();
-    a_.test(al, s.align_mask);
-    a_.jz(aligned);
-    a_.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(static_cast<int>(FaultKind::Misaligned)));
-    a_.bind(aligned);
-  }
-  restore();
+  Label aligned = a_.newLabel();
+  a_.test(al, s.align_mask);
+  a_.jz(aligned);
+  a_.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(static_cast<int>(FaultKind::Misaligned)));
+  a_.bind(aligned);
+  restore(true);
   embed(stub_templates().fault_tail[s.is_write ? 1 : 0]);
 }
 

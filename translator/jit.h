@@ -127,6 +127,7 @@ class Jit final : public Executor {
   using DispatchFn = ExitValue (*)(CpuState*, uint8_t*, const void*);
   DispatchFn dispatch_ = nullptr;
   const void* exit_path_ = nullptr;
+  const void* fault_path_ = nullptr;  // CpuState::jit_fault_exit
   uint8_t* dispatch_code_ = nullptr;
   size_t dispatch_size_ = 0;
   JitHostFeatures host_;
