@@ -1004,13 +1004,27 @@ void Emitter::end_mem_free() {
 
 std::string Emitter::run() {
   plan_loop();  // may re-home pins: before the passes below read pins()
+  const size_t n_insns = ir_.insns.size();
   def_at_ = arena_.array(ir_.num_temps, INT_MAX);
-  for (size_t k = 0; k < ir_.insns.size(); ++k) {
-    const IrInsn& i = ir_.insns[k];
-    uint32_t args[kIrMaxArgs];
-    int n = ir_args(i, args);
-    for (int j = 0; j < n; ++j) last_use_[args[j]] = static_cast<int>(k);
-    if (ir_info(i.op).flags & kIrDst) def_at_[i.dst] = static_cast<int>(k);
+  // Forward: last readers and definitions (last_use_, def_at_), the last
+  // insn before each that may fault (prev_fault_), and temps that are
+  // NaN-boxed singles by construction (boxed_: flw, fmv.w.x — an or_ with a
+  // constant whose upper 32 bits are ones — need no box check).
+  {
+    ArenaArray<bool> box_const = arena_.array(ir_.num_temps, false);
+    int last_fault = -1;
+    for (size_t k = 0; k < n_insns; ++k) {
+      const IrInsn& i = ir_.insns[k];
+      const uint8_t f = ir_info(i.op).flags;
+      uint32_t args[kIrMaxArgs];
+      int n = ir_args(i, args);
+      for (int j = 0; j < n; ++j) last_use_[args[j]] = static_cast<int>(k);
+      if (f & kIrDst) def_at_[i.dst] = static_cast<int>(k);
+      prev_fault_[k] = last_fault;
+      if (f & kIrFault) last_fault = static_cast<int>(k);
+      if (i.op == IrOp::movi && (static_cast<uint64_t>(i.imm) >> 32) == 0xffffffffu) box_const[i.dst] = true;
+      if (i.op == IrOp::or_ && (box_const[i.a] || box_const[i.b])) boxed_[i.dst] = true;
+    }
   }
   plan_indexed();  // (extends last_use_ of indexed accesses' bases)
   plan_heads();
@@ -1018,78 +1032,59 @@ std::string Emitter::run() {
   plan_narrow();  // (extends last_use_ of the values narrow set_regs take instead)
   real_last_ = arena_.copy(last_use_);
   plan_mem_free();
-  // Next readers, backwards (next_use_ is the scratch "next reader after k").
-  for (size_t k = ir_.insns.size(); k-- > 0;) {
-    const IrInsn& i = ir_.insns[k];
-    uint32_t args[kIrMaxArgs];
-    int n = ir_args(i, args);
-    for (int j = 0; j < n; ++j) arg_next_[kIrMaxArgs * k + j] = next_use_[args[j]];
-    for (int j = 0; j < n; ++j) next_use_[args[j]] = static_cast<int>(k);
-    if (ir_info(i.op).flags & kIrDst) first_use_[k] = next_use_[i.dst];
-  }
-  // Where pinned registers may be lent out (lend_ok_, lend_soft_), backwards:
-  // `set` has bit p while the next access of kPinnedRegs[p] is a set_reg
-  // before any helper call, exit or FP state read; `soft` while a memory
-  // access that may fault lies before that set_reg.
+  // Backward, in one walk:
+  // - next readers (next_use_ is the scratch "next reader after k");
+  // - where pinned registers may be lent out (lend_ok_, lend_soft_):
+  //   `lend_set` has bit p while the next access of kPinnedRegs[p] is a
+  //   set_reg before any helper call, exit or FP state read; `lend_soft`
+  //   while a memory access that may fault lies before that set_reg;
+  // - deferrable set_regs (next_set_): `defer_set` has bit x while x's next
+  //   access is a set_reg (at nxt[x]) with only plain loads and stores
+  //   before it.
   uint8_t narrow_pins = 0;  // (never lent: their value is not the guest's as it stands)
-  for (int x = 1; x < 32; ++x)
-    if (narrow_[x]) narrow_pins |= static_cast<uint8_t>(1u << pins().pin_of_host[pins().host[x]]);
+  if (loop_)  // (only self-loop blocks have narrow registers)
+    for (int x = 1; x < 32; ++x)
+      if (narrow_[x]) narrow_pins |= static_cast<uint8_t>(1u << pins().pin_of_host[pins().host[x]]);
   {
-    uint8_t set = 0, soft = 0;
-    for (size_t k = ir_.insns.size(); k-- > 0;) {
-      const IrInsn& i = ir_.insns[k];
-      const uint8_t f = ir_info(i.op).flags;
-      const bool hard = (f & (kIrClobbers | kIrTerm | kIrReadsState)) || i.op == IrOp::exit_if;
-      uint8_t touch = 0;
-      if ((i.op == IrOp::get_reg || i.op == IrOp::set_reg) && pins().host[i.imm] >= 0)
-        touch = static_cast<uint8_t>(1u << pins().pin_of_host[pins().host[i.imm]]);
-      lend_ok_[k] = hard ? 0 : static_cast<uint8_t>(set & ~touch & ~narrow_pins);
-      lend_soft_[k] = static_cast<uint8_t>(soft | ((f & kIrFault) ? 0x7f : 0));
-      if (hard) {
-        set = soft = 0;
-      } else {
-        if (f & kIrFault) soft = 0x7f;
-        if (i.op == IrOp::set_reg) { set |= touch; soft &= static_cast<uint8_t>(~touch); }
-        if (i.op == IrOp::get_reg) set &= static_cast<uint8_t>(~touch);
-      }
-    }
-  }
-  // Deferrable set_regs (next_set_), backwards; prev_fault_, forwards.
-  {
-    int last = -1;
-    for (size_t k = 0; k < ir_.insns.size(); ++k) {
-      prev_fault_[k] = last;
-      if (ir_info(ir_.insns[k].op).flags & kIrFault) last = static_cast<int>(k);
-    }
-  }
-  {
-    uint32_t set = 0;
+    uint8_t lend_set = 0, lend_soft = 0;
+    uint32_t defer_set = 0;
     int nxt[32];
     for (int& n : nxt) n = -1;
-    for (size_t k = ir_.insns.size(); k-- > 0;) {
+    for (size_t k = n_insns; k-- > 0;) {
       const IrInsn& i = ir_.insns[k];
       const uint8_t f = ir_info(i.op).flags;
-      const bool hard = (f & (kIrClobbers | kIrTerm | kIrReadsState)) ||
-                        ((f & kIrFault) && i.op != IrOp::load && i.op != IrOp::store);
-      const int x = (i.op == IrOp::get_reg || i.op == IrOp::set_reg) ? static_cast<int>(i.imm) : 0;
-      if (i.op == IrOp::set_reg && x != 0 && pins().host[x] < 0 && (set >> x & 1)) next_set_[k] = nxt[x];
-      if (hard) {
-        set = 0;
+      uint32_t args[kIrMaxArgs];
+      int n = ir_args(i, args);
+      for (int j = 0; j < n; ++j) arg_next_[kIrMaxArgs * k + j] = next_use_[args[j]];
+      for (int j = 0; j < n; ++j) next_use_[args[j]] = static_cast<int>(k);
+      if (f & kIrDst) first_use_[k] = next_use_[i.dst];
+
+      const bool reg = i.op == IrOp::get_reg || i.op == IrOp::set_reg;
+      const bool lend_hard = (f & (kIrClobbers | kIrTerm | kIrReadsState)) || i.op == IrOp::exit_if;
+      uint8_t touch = 0;
+      if (reg && pins().host[i.imm] >= 0) touch = static_cast<uint8_t>(1u << pins().pin_of_host[pins().host[i.imm]]);
+      lend_ok_[k] = lend_hard ? 0 : static_cast<uint8_t>(lend_set & ~touch & ~narrow_pins);
+      lend_soft_[k] = static_cast<uint8_t>(lend_soft | ((f & kIrFault) ? 0x7f : 0));
+      if (lend_hard) {
+        lend_set = lend_soft = 0;
+      } else {
+        if (f & kIrFault) lend_soft = 0x7f;
+        if (i.op == IrOp::set_reg) { lend_set |= touch; lend_soft &= static_cast<uint8_t>(~touch); }
+        if (i.op == IrOp::get_reg) lend_set &= static_cast<uint8_t>(~touch);
+      }
+
+      const bool defer_hard = (f & (kIrClobbers | kIrTerm | kIrReadsState)) ||
+                              ((f & kIrFault) && i.op != IrOp::load && i.op != IrOp::store);
+      const int x = reg ? static_cast<int>(i.imm) : 0;
+      if (i.op == IrOp::set_reg && x != 0 && pins().host[x] < 0 && (defer_set >> x & 1)) next_set_[k] = nxt[x];
+      if (defer_hard) {
+        defer_set = 0;
       } else if (i.op == IrOp::set_reg) {
-        set |= 1u << x;
+        defer_set |= 1u << x;
         nxt[x] = static_cast<int>(k);
       } else if (i.op == IrOp::get_reg) {
-        set &= ~(1u << x);
+        defer_set &= ~(1u << x);
       }
-    }
-  }
-  // Temps that are NaN-boxed singles by construction (flw, fmv.w.x: an or_
-  // with a constant whose upper 32 bits are ones) need no box check.
-  {
-    ArenaArray<bool> box_const = arena_.array(ir_.num_temps, false);
-    for (const IrInsn& i : ir_.insns) {
-      if (i.op == IrOp::movi && (static_cast<uint64_t>(i.imm) >> 32) == 0xffffffffu) box_const[i.dst] = true;
-      if (i.op == IrOp::or_ && (box_const[i.a] || box_const[i.b])) boxed_[i.dst] = true;
     }
   }
   pc_map.reserve(tb_->icount);  // one entry per guest insn: one allocation, no growth
@@ -1102,7 +1097,7 @@ std::string Emitter::run() {
     req_jump = emit_jump_rel32(CondCode::kNE);
   }
   if (tb_->flags & kTbCount) emit_count_entry();
-  for (idx_ = 0; idx_ < ir_.insns.size(); ++idx_) {
+  for (idx_ = 0; idx_ < n_insns; ++idx_) {
     const IrInsn& i = ir_.insns[idx_];
     const size_t first = idx_;
     advance_scan(idx_);
