@@ -1006,20 +1006,27 @@ std::string Emitter::run() {
   plan_loop();  // may re-home pins: before the passes below read pins()
   const size_t n_insns = ir_.insns.size();
   def_at_ = arena_.array(ir_.num_temps, INT_MAX);
-  // Forward: last readers and definitions (last_use_, def_at_), the last
-  // insn before each that may fault (prev_fault_), and temps that are
-  // NaN-boxed singles by construction (boxed_: flw, fmv.w.x — an or_ with a
-  // constant whose upper 32 bits are ones — need no box check).
+  defined_end_ = arena_.array<Temp>(n_insns, 0);
+  // Forward: last readers and definitions (last_use_, def_at_,
+  // defined_end_), the last insn before each that may fault (prev_fault_),
+  // and temps that are NaN-boxed singles by construction (boxed_: flw,
+  // fmv.w.x — an or_ with a constant whose upper 32 bits are ones — need no
+  // box check).
   {
     ArenaArray<bool> box_const = arena_.array(ir_.num_temps, false);
     int last_fault = -1;
+    Temp defined_end = 0;
     for (size_t k = 0; k < n_insns; ++k) {
       const IrInsn& i = ir_.insns[k];
       const uint8_t f = ir_info(i.op).flags;
       uint32_t args[kIrMaxArgs];
       int n = ir_args(i, args);
       for (int j = 0; j < n; ++j) last_use_[args[j]] = static_cast<int>(k);
-      if (f & kIrDst) def_at_[i.dst] = static_cast<int>(k);
+      if (f & kIrDst) {
+        def_at_[i.dst] = static_cast<int>(k);
+        if (i.dst >= defined_end) defined_end = i.dst + 1;
+      }
+      defined_end_[k] = defined_end;
       prev_fault_[k] = last_fault;
       if (f & kIrFault) last_fault = static_cast<int>(k);
       if (i.op == IrOp::movi && (static_cast<uint64_t>(i.imm) >> 32) == 0xffffffffu) box_const[i.dst] = true;

@@ -516,10 +516,8 @@ void Emitter::evict(LocKind kind, int which, bool operands_too) {
 // register or a guest register slot.
 void Emitter::advance_scan(size_t insn) {
   // Insns up to insn + 1 may have placed their results (emit_word_op takes two).
-  for (size_t k = insn; k <= insn + 1 && k < ir_.insns.size(); ++k) {
-    const IrInsn& i = ir_.insns[k];
-    if ((ir_info(i.op).flags & kIrDst) && i.dst >= scan_hi_) scan_hi_ = i.dst + 1;
-  }
+  const size_t last = std::min(insn + 1, defined_end_.size() - 1);
+  if (defined_end_[last] > scan_hi_) scan_hi_ = defined_end_[last];
   while (scan_lo_ < scan_hi_ && def_at_[scan_lo_] < static_cast<int>(insn) &&
          last_use_[scan_lo_] < static_cast<int>(insn))
     ++scan_lo_;

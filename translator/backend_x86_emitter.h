@@ -228,9 +228,11 @@ class Emitter {
   // evict() looks at temps [scan_lo_, scan_hi_) only: below, every temp
   // was defined before the current insn and is read by none from it on;
   // from scan_hi_ up, none is defined yet (no location). def_at_: by temp,
-  // the insn defining it (INT_MAX: none).
+  // the insn defining it (INT_MAX: none); defined_end_: by insn k, one past
+  // the highest temp defined by insns 0..k (0: none).
   Temp scan_lo_ = 0, scan_hi_ = 0;
   ArenaArray<int> def_at_;
+  ArenaArray<Temp> defined_end_;
   void advance_scan(size_t insn);
   Gp pinned_of(int xreg) const;
   // The guest reg dst goes to next (its set_reg at *at), if pinned; else -1.
