@@ -64,6 +64,11 @@ PinTable::PinTable() {
   }
 }
 
+const PinTable& PinTable::initial() {
+  static const PinTable t;
+  return t;
+}
+
 Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
                  const std::vector<DecodedInsn>& helpers, const BackendOptions& opt,
                  BlockRecovery* recovery)
@@ -88,7 +93,7 @@ Emitter::~Emitter() {
   give_vector(exit_stubs_);
 }
 
-void Emitter::emit_leave_plain() { embed(stub_templates().leave); }
+void Emitter::emit_leave_plain() { embed(stubs_.leave); }
 
 namespace {
 // The bytes asmjit emits for what `body` assembles.
@@ -690,7 +695,7 @@ static void emit_jump_cache_probe(Assembler& a, uint32_t flags) {
 void Emitter::emit_jump_ind(const IrInsn& i) {
   a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
   if (tb_->flags == 0) {  // (the common case: its bytes, assembled once)
-    embed(stub_templates().jump_ind);
+    embed(stubs_.jump_ind);
     return;
   }
   a_.mov(state_mem(offsetof(CpuState, pc)), rax);
@@ -1100,7 +1105,7 @@ std::string Emitter::run() {
   if (loop_) {
     emit_loop_entry();  // (its loop head checks the exit request)
   } else {
-    embed(stub_templates().entry_check);
+    embed(stubs_.entry_check);
     req_jump = emit_jump_rel32(CondCode::kNE);
   }
   if (tb_->flags & kTbCount) emit_count_entry();

@@ -61,6 +61,8 @@ struct PinTable {
   int pin_of_host[16];
   int xreg_of_pin[7];  // the guest register each pin's host register holds
   PinTable();
+  // kPinnedRegs' table, made once (a block's starts as a copy of it).
+  static const PinTable& initial();
 };
 
 struct Loc {
@@ -256,13 +258,14 @@ class Emitter {
     a_.embed(b, n);
   }
   void embed(const StubBytes& s) { put(s.b, s.n); }
+  const StubTemplates& stubs_ = stub_templates();  // (looked up once a block)
   // A long jmp (cc kNoCond) or jcc whose rel32 patch_rel32 fills in later
   // (asmjit's bytes for a jump to a label not bound yet, without the label):
   // returns the rel32's code offset.
   uint32_t emit_jump_rel32(CondCode cc);
   // The rel32 at `at` (from emit_jump_rel32) jumps to the current offset.
   void patch_rel32(uint32_t at);
-  void emit_leave0() { embed(stub_templates().leave0); }  // leave with rax = 0
+  void emit_leave0() { embed(stubs_.leave0); }  // leave with rax = 0
   // mov rcx, pc; mov [r15 + pc], rcx. The mov is written as asmjit encodes
   // it (REX.W C7 /0 imm32 for a sign-extended 32-bit value, else REX.W B9
   // imm64), without asmjit's encoder: every exit and fault stub has one.
@@ -280,7 +283,7 @@ class Emitter {
       n = 10;
     }
     put(b, n);
-    embed(stub_templates().store_pc);
+    embed(stubs_.store_pc);
   }
   void emit_exit_jump(int index, uint64_t target_pc, CondCode cc = kNoCond);
   void emit_exit_stub(const ExitStub& s);
@@ -331,7 +334,7 @@ class Emitter {
   LoopReg loop_regs_[7] = {};
   Label loop_head_, loop_req_;
   uint32_t loop_start_ = 0;  // code offset of the loop head
-  PinTable pt_;
+  PinTable pt_ = PinTable::initial();
   // Rematerialised registers (backend_x86_remat.cpp; set by emit_block).
   std::vector<RematUse> remat_;
   uint8_t remat_dropped_[32] = {};  // by x register: set_regs taken out

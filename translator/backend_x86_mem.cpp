@@ -415,7 +415,7 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
   } else if (s.addr_reg >= 0) {
     a_.mov(rax, gp_of_id(s.addr_reg));
   }
-  StubBytes head = stub_templates().fault_head;  // fault_addr, fault_kind
+  StubBytes head = stubs_.fault_head;  // fault_addr, fault_kind
   const int32_t kind = s.fault_kind;
   memcpy(head.b + head.n - 4, &kind, 4);
   embed(head);
@@ -427,7 +427,7 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
     a_.bind(aligned);
   }
   restore();
-  embed(stub_templates().fault_tail[s.is_write ? 1 : 0]);
+  embed(stubs_.fault_tail[s.is_write ? 1 : 0]);
 }
 
 }  // namespace hart::x86be
