@@ -338,7 +338,7 @@ void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
   if (!(sa.isReg() && sa.as<Gp>() == work) && emit_three_operand(id, work, sa, b)) {
     // lea / movzx wrote work without the copy of a first
   } else {
-    if (!(sa.isReg() && sa.as<Gp>() == work)) a_.emit(Inst::kIdMov, work, sa);
+    if (!(sa.isReg() && sa.as<Gp>() == work)) emit_mov(work, sa);
     Operand sb = gp_src(b, rdx);
     a_.emit(id, work, sb);
     if (work == d && !spill) {
@@ -418,7 +418,7 @@ bool Emitter::emit_word_op(const IrInsn& i) {
   } else if (i.op == IrOp::mul && sb.isImm() && !sa.isImm()) {
     a_.emit(Inst::kIdImul, eax, low32(sa), sb);
   } else {
-    a_.emit(Inst::kIdMov, eax, low32(sa));
+    emit_mov(eax, low32(sa));
     InstId id = i.op == IrOp::add ? Inst::kIdAdd : i.op == IrOp::sub ? Inst::kIdSub : Inst::kIdImul;
     if (id == Inst::kIdImul && sb.isImm()) {
       a_.mov(edx, sb.as<Imm>());
@@ -468,7 +468,7 @@ void Emitter::emit_shift(const IrInsn& i, InstId id, bool w) {
     Gp d = alloc_gp_dst(i.dst, i.a);
     Gp work = d.isValid() ? d : Gp(rax);
     Operand sa = gp_src(i.a, rax);
-    if (!(sa.isReg() && sa.as<Gp>() == work)) a_.emit(Inst::kIdMov, work, sa);
+    if (!(sa.isReg() && sa.as<Gp>() == work)) emit_mov(work, sa);
     if (w) {
       a_.emit(id, work.r32(), Imm(lb.value & 31));
       // srliw by 1..31 leaves bit 31 clear: the 32-bit op's zero extension
@@ -501,8 +501,8 @@ void Emitter::emit_div(const IrInsn& i) {
   const bool is_signed = i.op == IrOp::div || i.op == IrOp::rem || i.op == IrOp::divw || i.op == IrOp::remw;
   const bool is_rem = i.op == IrOp::rem || i.op == IrOp::remu || i.op == IrOp::remw || i.op == IrOp::remuw;
   Label zero = a_.newLabel(), done = a_.newLabel(), normal = a_.newLabel();
-  a_.emit(Inst::kIdMov, rcx, gp_src(i.b, rcx));
-  a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+  emit_mov(rcx, gp_src(i.b, rcx));
+  emit_mov(rax, gp_src(i.a, rax));
   if (w) {
     a_.test(ecx, ecx);
     a_.jz(zero);
@@ -549,7 +549,7 @@ void Emitter::emit_set_reg(const IrInsn& i) {
     Gp pin = pinned_of(x);
     if (!(loc_[t].kind == LocKind::Gp && loc_[t].reg == pin.id())) {
       evict(LocKind::Gp, pin.id());
-      a_.emit(Inst::kIdMov, pin, gp_src(t, rax));
+      emit_mov(pin, gp_src(t, rax));
     }
     pin_busy_until_[pin.id()] = last_use_[t];
     if (last_use_[t] == static_cast<int>(idx_)) {
@@ -577,7 +577,7 @@ void Emitter::emit_set_reg(const IrInsn& i) {
     if (s.isImm() && s.as<Imm>().value() == 0)
       a_.xor_(pin.r32(), pin.r32());
     else
-      a_.emit(Inst::kIdMov, pin, s);
+      emit_mov(pin, s);
     // The value is in pin now too: later reads use the register (a value
     // read in place from its guest slot keeps that slot as its home), and
     // a register it leaves falls back to the copy without a move.
@@ -621,10 +621,10 @@ void Emitter::emit_set_reg(const IrInsn& i) {
     }
     Operand s = gp_src(i.a, rax);
     if (s.isMem()) {
-      a_.emit(Inst::kIdMov, rax, s);
+      emit_mov(rax, s);
       s = rax;
     }
-    a_.emit(Inst::kIdMov, xreg_mem(x), s);
+    emit_mov(xreg_mem(x), s);
     if (loc_[i.a].kind == LocKind::Gp) xhome_[i.a] = static_cast<int8_t>(x);
   }
   free_dead_operands();
@@ -693,7 +693,7 @@ static void emit_jump_cache_probe(Assembler& a, uint32_t flags) {
 }
 
 void Emitter::emit_jump_ind(const IrInsn& i) {
-  a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+  emit_mov(rax, gp_src(i.a, rax));
   if (tb_->flags == 0) {  // (the common case: its bytes, assembled once)
     embed(stubs_.jump_ind);
     return;
@@ -727,7 +727,7 @@ CondCode Emitter::emit_compare(Temp a, Temp b, uint8_t aux, bool w32) {
   Operand sb = w32 && b_const ? Operand(Imm(static_cast<int32_t>(loc_[b].value))) : gp_src(b, rdx);
   if (sa.isMem() && sb.isMem()) {
     const Gp r = w32 ? Gp(eax) : Gp(rax);
-    a_.emit(Inst::kIdMov, r, sa);
+    emit_mov(r, sa);
     sa = r;
   }
   if (w32) sb = low32(sb);
@@ -777,11 +777,11 @@ std::string Emitter::emit_int(const IrInsn& i) {
         Operand s = gp_src(i.a, rax);
         free_dead_operands();
         if (!d.isValid()) {
-          if (s.isMem()) { a_.emit(Inst::kIdMov, rax, s); s = rax; }
+          if (s.isMem()) { emit_mov(rax, s); s = rax; }
           set_spill(i.dst);
-          a_.emit(Inst::kIdMov, mem_of(loc_[i.dst]), s);
+          emit_mov(mem_of(loc_[i.dst]), s);
         } else {
-          a_.emit(Inst::kIdMov, d, s);
+          emit_mov(d, s);
           set_gp(i.dst, d);
         }
       }
@@ -808,7 +808,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
         Gp d = alloc_gp_dst(i.dst, i.b);
         Gp work = d.isValid() ? d : Gp(rax);
         Operand sb = gp_src(i.b, rax);
-        if (!(sb.isReg() && sb.as<Gp>() == work)) a_.emit(Inst::kIdMov, work, sb);
+        if (!(sb.isReg() && sb.as<Gp>() == work)) emit_mov(work, sb);
         a_.neg(work);
         free_dead_operands();
         place_result(i, d);
@@ -841,14 +841,14 @@ std::string Emitter::emit_int(const IrInsn& i) {
       Gp d = alloc_gp_dst(i.dst, i.a);
       Gp work = d.isValid() ? d : Gp(rax);
       if (i.op == IrOp::sext_w) a_.emit(Inst::kIdMovsxd, work, s);
-      else a_.emit(Inst::kIdMov, work.r32(), s);
+      else emit_mov(work.r32(), s);
       free_dead_operands();
       place_result(i, d);
       return "";
     }
     case IrOp::setcond: {
       Operand sa = gp_src(i.a, rax);
-      if (!sa.isReg()) { a_.emit(Inst::kIdMov, rax, sa); sa = rax; }
+      if (!sa.isReg()) { emit_mov(rax, sa); sa = rax; }
       a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
       a_.set(cc_of(static_cast<IrCond>(i.aux)), al);
       a_.movzx(eax, al);
@@ -858,8 +858,8 @@ std::string Emitter::emit_int(const IrInsn& i) {
     case IrOp::mulh:
     case IrOp::mulhu:
     case IrOp::mulhsu: {
-      a_.emit(Inst::kIdMov, rcx, gp_src(i.b, rcx));
-      a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+      emit_mov(rcx, gp_src(i.b, rcx));
+      emit_mov(rax, gp_src(i.a, rax));
       if (i.op == IrOp::mulhsu) {  // hi(s*u) = hiu(a,b) - (a < 0 ? b : 0)
         a_.push(rax);
         a_.mul(rdx, rax, rcx);

@@ -47,7 +47,7 @@ Operand Emitter::gp_src(Temp t, const Gp& scratch) {
 Gp Emitter::gp_in_reg(Temp t, const Gp& scratch) {
   Operand o = gp_src(t, scratch);
   if (o.isReg()) return o.as<Gp>();
-  a_.emit(Inst::kIdMov, scratch, o);
+  emit_mov(scratch, o);
   return scratch;
 }
 
@@ -496,15 +496,15 @@ void Emitter::evict(LocKind kind, int which, bool operands_too) {
       continue;
     }
     if (r.isValid()) {
-      a_.emit(Inst::kIdMov, r, from);
+      emit_mov(r, from);
       set_gp(t, r);
     } else {
       if (from.isMem()) {
-        a_.emit(Inst::kIdMov, rax, from);
+        emit_mov(rax, from);
         from = rax;
       }
       set_spill(t);
-      a_.emit(Inst::kIdMov, mem_of(loc_[t]), from);
+      emit_mov(mem_of(loc_[t]), from);
     }
   }
   // A lent pinned register about to be written is its guest register's again.

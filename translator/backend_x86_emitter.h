@@ -83,6 +83,51 @@ inline Mem state_mem(size_t off, uint32_t size = 8) {
 inline Mem xreg_mem(int r, uint32_t size = 8) { return state_mem(offsetof(CpuState, x) + 8 * r, size); }
 inline Mem freg_mem(int r, uint32_t size = 8) { return state_mem(offsetof(CpuState, f) + 8 * r, size); }
 
+// mov between two 64-bit general registers, or between one and a qword of
+// CpuState ([r15 + disp], no index): most of a block's moves (set_reg
+// stores, guest register loads, copies). Writes the bytes asmjit encodes
+// for it into out and returns their number, without asmjit's encoder
+// (some 250 instructions a mov); 0 for any other form (asmjit encodes
+// it). Test: BackendEncode.FastMovIsAsmjitsEncoding.
+constexpr size_t kFastMovMax = 7;
+inline size_t encode_fast_mov(const Operand& dst, const Operand& src, uint8_t out[kFastMovMax]) {
+  auto gp64 = [](const Operand& o) { return o.isReg() && o.as<Reg>().isGpq(); };
+  auto state_qword = [](const Operand& o) {
+    if (!o.isMem()) return false;
+    const Mem& m = o.as<Mem>();
+    return m.hasBaseReg() && m.baseId() == kState.id() && m.offset() == static_cast<int32_t>(m.offset()) &&
+           m == ptr(kState, static_cast<int32_t>(m.offset()), 8);
+  };
+  const bool store = state_qword(dst) && gp64(src), load = gp64(dst) && state_qword(src);
+  if (gp64(dst) && gp64(src)) {  // 89 /r: REX.W (R: src, B: dst), ModRM 11 src dst
+    const uint32_t d = dst.id(), r = src.id();
+    out[0] = static_cast<uint8_t>(0x48 | (r >> 3) << 2 | d >> 3);
+    out[1] = 0x89;
+    out[2] = static_cast<uint8_t>(0xc0 | (r & 7) << 3 | (d & 7));
+    return 3;
+  }
+  if (!store && !load) return 0;
+  // 89 /r (store) or 8B /r (load): REX.W B (r15) and R for r8..r15, ModRM
+  // with rm 111 (r15: no SIB) and the shortest displacement.
+  const uint32_t r = store ? src.id() : dst.id();
+  const int32_t disp = static_cast<int32_t>((store ? dst : src).as<Mem>().offset());
+  out[0] = static_cast<uint8_t>(0x49 | (r >> 3) << 2);
+  out[1] = store ? 0x89 : 0x8b;
+  const uint8_t modrm = static_cast<uint8_t>((r & 7) << 3 | 7);
+  if (disp == 0) {
+    out[2] = modrm;
+    return 3;
+  }
+  if (disp == static_cast<int8_t>(disp)) {
+    out[2] = static_cast<uint8_t>(0x40 | modrm);
+    out[3] = static_cast<uint8_t>(disp);
+    return 4;
+  }
+  out[2] = static_cast<uint8_t>(0x80 | modrm);
+  memcpy(out + 3, &disp, 4);
+  return 7;
+}
+
 // Fixed instruction sequences of the cold paths, assembled once by asmjit
 // and copied into blocks as bytes (BaseAssembler::embed): the same bytes
 // asmjit would emit, at a fraction of the cost of encoding them again for
@@ -259,6 +304,14 @@ class Emitter {
   }
   void embed(const StubBytes& s) { put(s.b, s.n); }
   const StubTemplates& stubs_ = stub_templates();  // (looked up once a block)
+  // mov dst, src: encode_fast_mov's forms as bytes (unless a logger listens,
+  // which should see the instruction), the others through asmjit.
+  void emit_mov(const Operand& dst, const Operand& src) {
+    uint8_t b[kFastMovMax];
+    const size_t n = a_.logger() ? 0 : encode_fast_mov(dst, src, b);
+    if (n) put(b, n);
+    else a_.emit(Inst::kIdMov, dst, src);
+  }
   // A long jmp (cc kNoCond) or jcc whose rel32 patch_rel32 fills in later
   // (asmjit's bytes for a jump to a label not bound yet, without the label):
   // returns the rel32's code offset.
