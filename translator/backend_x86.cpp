@@ -1113,12 +1113,17 @@ std::string Emitter::run() {
     const IrInsn& i = ir_.insns[idx_];
     const size_t first = idx_;
     advance_scan(idx_);
-    // rcx and rdx: free them if this insn's code may use them as scratch.
-    for (int id : {static_cast<int>(Gp::kIdCx), static_cast<int>(Gp::kIdDx)}) {
-      reserved_[id] = false;
-      if (!uses_scratch(i, id)) continue;
-      reserved_[id] = true;
-      evict(LocKind::Gp, id, true);
+    // rcx and rdx: free them if this insn's code may use them as scratch
+    // (in turn: rdx stays reserved from the insn before while rcx is freed).
+    if (never_uses_scratch(i.op)) {
+      reserved_[Gp::kIdCx] = reserved_[Gp::kIdDx] = false;
+    } else {
+      for (int id : {static_cast<int>(Gp::kIdCx), static_cast<int>(Gp::kIdDx)}) {
+        reserved_[id] = false;
+        if (!uses_scratch(i, id)) continue;
+        reserved_[id] = true;
+        evict(LocKind::Gp, id, true);
+      }
     }
     if (mem_free_ && (ir_info(i.op).flags & kIrTerm)) end_mem_free();
     park_dying(i);

@@ -315,10 +315,8 @@ bool Emitter::uses_scratch(const IrInsn& i, int id) const {
     return l.kind == LocKind::Xmm || (l.kind == LocKind::Const && !fits_i32(l.value));
   };
   const bool rcx = id == Gp::kIdCx;
+  if (never_uses_scratch(i.op)) return false;
   switch (i.op) {
-    case IrOp::insn_start: case IrOp::movi: case IrOp::mov: case IrOp::get_reg: case IrOp::set_reg:
-    case IrOp::sext_w: case IrOp::zext_w: case IrOp::load: case IrOp::fence:
-      return false;
     case IrOp::add: case IrOp::sub: case IrOp::and_: case IrOp::or_: case IrOp::xor_:
       return loaded(i.a) || loaded(i.b);  // emit_binop, emit_word_op (operands may swap)
     case IrOp::setcond:
@@ -345,8 +343,6 @@ bool Emitter::uses_scratch(const IrInsn& i, int id) const {
     // XMM homes, not whether a value is in a register).
     case IrOp::shadd:
       return rcx && loaded(i.b);
-    case IrOp::sext_b: case IrOp::sext_h: case IrOp::zext_h: case IrOp::bswap:
-      return false;
     case IrOp::rotl: case IrOp::rotr: case IrOp::rotlw: case IrOp::rotrw:
     case IrOp::bset: case IrOp::bclr: case IrOp::binv: case IrOp::bext:
       return rcx && loc_[i.b].kind != LocKind::Const;

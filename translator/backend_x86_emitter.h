@@ -244,6 +244,18 @@ class Emitter {
   bool is_operand(Temp t) const;
   // May the code of insn i write rcx/rdx (id) other than as its result?
   bool uses_scratch(const IrInsn& i, int id) const;
+  // Ops whose code never writes rcx or rdx but as their result, whatever
+  // their operands (uses_scratch false for both).
+  static bool never_uses_scratch(IrOp op) {
+    switch (op) {
+      case IrOp::insn_start: case IrOp::movi: case IrOp::mov: case IrOp::get_reg: case IrOp::set_reg:
+      case IrOp::sext_w: case IrOp::zext_w: case IrOp::load: case IrOp::fence:
+      case IrOp::sext_b: case IrOp::sext_h: case IrOp::zext_h: case IrOp::bswap:  // (backend_x86_zb.cpp)
+        return true;
+      default:
+        return false;
+    }
+  }
   // A register free for a new value, or invalid: a pool register (not
   // reserved, no owner), else a pinned register whose guest value is dead
   // here (lent out: see lendable_), never `avoid`.
