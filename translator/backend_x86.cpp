@@ -69,6 +69,9 @@ const PinTable& PinTable::initial() {
   return t;
 }
 
+// (arg_next_ for each insn's arguments, lend_ok_, lend_soft_ and
+// prev_fault_ for every insn are written by run's walks before any read:
+// not filled.)
 Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
                  const std::vector<DecodedInsn>& helpers, const BackendOptions& opt,
                  BlockRecovery* recovery)
@@ -76,11 +79,11 @@ Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
       last_use_(arena_.array(ir.num_temps, -1)), gp_owner_(arena_.array(16, kNoTemp)),
       xmm_owner_(arena_.array(16, kNoTemp)), slot_busy_(arena_.array(kSpillSlots, false)),
       boxed_(arena_.array(ir.num_temps, false)), next_use_(arena_.array(ir.num_temps, INT_MAX)),
-      first_use_(arena_.array(ir.insns.size(), INT_MAX)), arg_next_(arena_.array(ir.insns.size() * kIrMaxArgs, INT_MAX)),
+      first_use_(arena_.array(ir.insns.size(), INT_MAX)), arg_next_(arena_.uninit<int>(ir.insns.size() * kIrMaxArgs)),
       xhome_(arena_.array<int8_t>(ir.num_temps, -1)), alt_reg_(arena_.array<int8_t>(ir.num_temps, -1)),
       checked_disp_(arena_.array<int64_t>(ir.num_temps, INT64_MAX)),
-      lend_ok_(arena_.array<uint8_t>(ir.insns.size(), 0)), lend_soft_(arena_.array<uint8_t>(ir.insns.size(), 0)),
-      rec_(recovery), next_set_(arena_.array(ir.insns.size(), -1)), prev_fault_(arena_.array(ir.insns.size(), -1)),
+      lend_ok_(arena_.uninit<uint8_t>(ir.insns.size())), lend_soft_(arena_.uninit<uint8_t>(ir.insns.size())),
+      rec_(recovery), next_set_(arena_.array(ir.insns.size(), -1)), prev_fault_(arena_.uninit<int>(ir.insns.size())),
       pending_mask_(arena_.array<uint32_t>(ir.num_temps, 0)),
       cold_(take_vector(0, ColdStub{})), exit_stubs_(take_vector(0, ExitStub{})) {
   for (int& b : pin_busy_until_) b = -1;
@@ -1011,7 +1014,7 @@ std::string Emitter::run() {
   plan_loop();  // may re-home pins: before the passes below read pins()
   const size_t n_insns = ir_.insns.size();
   def_at_ = arena_.array(ir_.num_temps, INT_MAX);
-  defined_end_ = arena_.array<Temp>(n_insns, 0);
+  defined_end_ = arena_.uninit<Temp>(n_insns);  // (filled by the forward walk)
   // Forward: last readers and definitions (last_use_, def_at_,
   // defined_end_), the last insn before each that may fault (prev_fault_),
   // and temps that are NaN-boxed singles by construction (boxed_: flw,
