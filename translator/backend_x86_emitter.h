@@ -41,6 +41,11 @@ inline const Gp kState = r15, kMem = r14;
 // r14 (kMem) joins them in blocks that access no guest memory
 // (Emitter::plan_mem_free) until it is reloaded before the terminator.
 inline const Gp kPool[] = {rsi, rdi, r11, r14, rdx, rcx};
+inline const uint32_t kPoolMask = [] {  // (bit id for each of them)
+  uint32_t m = 0;
+  for (const Gp& r : kPool) m |= 1u << r.id();
+  return m;
+}();
 // XMM temps; xmm10-12 cache vector registers within a block and xmm13
 // holds the vector tail mask (backend_x86_v.cpp); xmm14 and xmm15 are scratch.
 constexpr int kXmmPoolSize = 10;
@@ -369,9 +374,7 @@ class Emitter {
   bool mem_free_ = false;
   // Is Gp id a temp register in this block (kPool; r14 only while mem_free_)?
   bool is_pool(int id) const {
-    for (const Gp& r : kPool)
-      if (static_cast<int>(r.id()) == id) return r != kMem || mem_free_;
-    return false;
+    return (kPoolMask >> id & 1) && (id != static_cast<int>(kMem.id()) || mem_free_);
   }
   void emit_loop_entry();   // the re-homed pins' guest values out, the residents in; loop head
   void emit_loop_leave(bool sext = true);  // residents written back, the pins' guest values in
