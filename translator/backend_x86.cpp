@@ -64,6 +64,14 @@ PinTable::PinTable() {
   }
 }
 
+const PinTable& PinTable::initial() {
+  static const PinTable t;
+  return t;
+}
+
+// (arg_next_ for each insn's arguments, lend_ok_, lend_soft_ and
+// prev_fault_ for every insn are written by run's walks before any read:
+// not filled.)
 Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
                  const std::vector<DecodedInsn>& helpers, const BackendOptions& opt,
                  BlockRecovery* recovery)
@@ -71,11 +79,11 @@ Emitter::Emitter(Assembler& a, const IrBlock& ir, TranslationBlock* tb,
       last_use_(arena_.array(ir.num_temps, -1)), gp_owner_(arena_.array(16, kNoTemp)),
       xmm_owner_(arena_.array(16, kNoTemp)), slot_busy_(arena_.array(kSpillSlots, false)),
       boxed_(arena_.array(ir.num_temps, false)), next_use_(arena_.array(ir.num_temps, INT_MAX)),
-      first_use_(arena_.array(ir.insns.size(), INT_MAX)), arg_next_(arena_.array(ir.insns.size() * kIrMaxArgs, INT_MAX)),
+      first_use_(arena_.array(ir.insns.size(), INT_MAX)), arg_next_(arena_.uninit<int>(ir.insns.size() * kIrMaxArgs)),
       xhome_(arena_.array<int8_t>(ir.num_temps, -1)), alt_reg_(arena_.array<int8_t>(ir.num_temps, -1)),
       checked_disp_(arena_.array<int64_t>(ir.num_temps, INT64_MAX)),
-      lend_ok_(arena_.array<uint8_t>(ir.insns.size(), 0)), lend_soft_(arena_.array<uint8_t>(ir.insns.size(), 0)),
-      rec_(recovery), next_set_(arena_.array(ir.insns.size(), -1)), prev_fault_(arena_.array(ir.insns.size(), -1)),
+      lend_ok_(arena_.uninit<uint8_t>(ir.insns.size())), lend_soft_(arena_.uninit<uint8_t>(ir.insns.size())),
+      rec_(recovery), next_set_(arena_.array(ir.insns.size(), -1)), prev_fault_(arena_.uninit<int>(ir.insns.size())),
       pending_mask_(arena_.array<uint32_t>(ir.num_temps, 0)),
       cold_(take_vector(0, ColdStub{})), exit_stubs_(take_vector(0, ExitStub{})) {
   for (int& b : pin_busy_until_) b = -1;
@@ -88,7 +96,7 @@ Emitter::~Emitter() {
   give_vector(exit_stubs_);
 }
 
-void Emitter::emit_leave_plain() { embed(stub_templates().leave); }
+void Emitter::emit_leave_plain() { embed(stubs_.leave); }
 
 namespace {
 // The bytes asmjit emits for what `body` assembles.
@@ -335,7 +343,7 @@ void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
   if (!(sa.isReg() && sa.as<Gp>() == work) && emit_three_operand(id, work, sa, b)) {
     // lea / movzx wrote work without the copy of a first
   } else {
-    if (!(sa.isReg() && sa.as<Gp>() == work)) a_.emit(Inst::kIdMov, work, sa);
+    if (!(sa.isReg() && sa.as<Gp>() == work)) emit_mov(work, sa);
     Operand sb = gp_src(b, rdx);
     a_.emit(id, work, sb);
     if (work == d && !spill) {
@@ -415,7 +423,7 @@ bool Emitter::emit_word_op(const IrInsn& i) {
   } else if (i.op == IrOp::mul && sb.isImm() && !sa.isImm()) {
     a_.emit(Inst::kIdImul, eax, low32(sa), sb);
   } else {
-    a_.emit(Inst::kIdMov, eax, low32(sa));
+    emit_mov(eax, low32(sa));
     InstId id = i.op == IrOp::add ? Inst::kIdAdd : i.op == IrOp::sub ? Inst::kIdSub : Inst::kIdImul;
     if (id == Inst::kIdImul && sb.isImm()) {
       a_.mov(edx, sb.as<Imm>());
@@ -465,7 +473,7 @@ void Emitter::emit_shift(const IrInsn& i, InstId id, bool w) {
     Gp d = alloc_gp_dst(i.dst, i.a);
     Gp work = d.isValid() ? d : Gp(rax);
     Operand sa = gp_src(i.a, rax);
-    if (!(sa.isReg() && sa.as<Gp>() == work)) a_.emit(Inst::kIdMov, work, sa);
+    if (!(sa.isReg() && sa.as<Gp>() == work)) emit_mov(work, sa);
     if (w) {
       a_.emit(id, work.r32(), Imm(lb.value & 31));
       // srliw by 1..31 leaves bit 31 clear: the 32-bit op's zero extension
@@ -498,8 +506,8 @@ void Emitter::emit_div(const IrInsn& i) {
   const bool is_signed = i.op == IrOp::div || i.op == IrOp::rem || i.op == IrOp::divw || i.op == IrOp::remw;
   const bool is_rem = i.op == IrOp::rem || i.op == IrOp::remu || i.op == IrOp::remw || i.op == IrOp::remuw;
   Label zero = a_.newLabel(), done = a_.newLabel(), normal = a_.newLabel();
-  a_.emit(Inst::kIdMov, rcx, gp_src(i.b, rcx));
-  a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+  emit_mov(rcx, gp_src(i.b, rcx));
+  emit_mov(rax, gp_src(i.a, rax));
   if (w) {
     a_.test(ecx, ecx);
     a_.jz(zero);
@@ -546,7 +554,7 @@ void Emitter::emit_set_reg(const IrInsn& i) {
     Gp pin = pinned_of(x);
     if (!(loc_[t].kind == LocKind::Gp && loc_[t].reg == pin.id())) {
       evict(LocKind::Gp, pin.id());
-      a_.emit(Inst::kIdMov, pin, gp_src(t, rax));
+      emit_mov(pin, gp_src(t, rax));
     }
     pin_busy_until_[pin.id()] = last_use_[t];
     if (last_use_[t] == static_cast<int>(idx_)) {
@@ -574,7 +582,7 @@ void Emitter::emit_set_reg(const IrInsn& i) {
     if (s.isImm() && s.as<Imm>().value() == 0)
       a_.xor_(pin.r32(), pin.r32());
     else
-      a_.emit(Inst::kIdMov, pin, s);
+      emit_mov(pin, s);
     // The value is in pin now too: later reads use the register (a value
     // read in place from its guest slot keeps that slot as its home), and
     // a register it leaves falls back to the copy without a move.
@@ -618,10 +626,10 @@ void Emitter::emit_set_reg(const IrInsn& i) {
     }
     Operand s = gp_src(i.a, rax);
     if (s.isMem()) {
-      a_.emit(Inst::kIdMov, rax, s);
+      emit_mov(rax, s);
       s = rax;
     }
-    a_.emit(Inst::kIdMov, xreg_mem(x), s);
+    emit_mov(xreg_mem(x), s);
     if (loc_[i.a].kind == LocKind::Gp) xhome_[i.a] = static_cast<int8_t>(x);
   }
   free_dead_operands();
@@ -691,9 +699,9 @@ static void emit_jump_cache_probe(Assembler& a, uint32_t flags) {
 }
 
 void Emitter::emit_jump_ind(const IrInsn& i) {
-  a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+  emit_mov(rax, gp_src(i.a, rax));
   if (tb_->flags == 0) {  // (the common case: its bytes, assembled once)
-    embed(stub_templates().jump_ind);
+    embed(stubs_.jump_ind);
     return;
   }
   emit_jump_cache_probe(a_, tb_->flags);
@@ -725,7 +733,7 @@ CondCode Emitter::emit_compare(Temp a, Temp b, uint8_t aux, bool w32) {
   Operand sb = w32 && b_const ? Operand(Imm(static_cast<int32_t>(loc_[b].value))) : gp_src(b, rdx);
   if (sa.isMem() && sb.isMem()) {
     const Gp r = w32 ? Gp(eax) : Gp(rax);
-    a_.emit(Inst::kIdMov, r, sa);
+    emit_mov(r, sa);
     sa = r;
   }
   if (w32) sb = low32(sb);
@@ -775,11 +783,11 @@ std::string Emitter::emit_int(const IrInsn& i) {
         Operand s = gp_src(i.a, rax);
         free_dead_operands();
         if (!d.isValid()) {
-          if (s.isMem()) { a_.emit(Inst::kIdMov, rax, s); s = rax; }
+          if (s.isMem()) { emit_mov(rax, s); s = rax; }
           set_spill(i.dst);
-          a_.emit(Inst::kIdMov, mem_of(loc_[i.dst]), s);
+          emit_mov(mem_of(loc_[i.dst]), s);
         } else {
-          a_.emit(Inst::kIdMov, d, s);
+          emit_mov(d, s);
           set_gp(i.dst, d);
         }
       }
@@ -806,7 +814,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
         Gp d = alloc_gp_dst(i.dst, i.b);
         Gp work = d.isValid() ? d : Gp(rax);
         Operand sb = gp_src(i.b, rax);
-        if (!(sb.isReg() && sb.as<Gp>() == work)) a_.emit(Inst::kIdMov, work, sb);
+        if (!(sb.isReg() && sb.as<Gp>() == work)) emit_mov(work, sb);
         a_.neg(work);
         free_dead_operands();
         place_result(i, d);
@@ -839,14 +847,14 @@ std::string Emitter::emit_int(const IrInsn& i) {
       Gp d = alloc_gp_dst(i.dst, i.a);
       Gp work = d.isValid() ? d : Gp(rax);
       if (i.op == IrOp::sext_w) a_.emit(Inst::kIdMovsxd, work, s);
-      else a_.emit(Inst::kIdMov, work.r32(), s);
+      else emit_mov(work.r32(), s);
       free_dead_operands();
       place_result(i, d);
       return "";
     }
     case IrOp::setcond: {
       Operand sa = gp_src(i.a, rax);
-      if (!sa.isReg()) { a_.emit(Inst::kIdMov, rax, sa); sa = rax; }
+      if (!sa.isReg()) { emit_mov(rax, sa); sa = rax; }
       a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
       a_.set(cc_of(static_cast<IrCond>(i.aux)), al);
       a_.movzx(eax, al);
@@ -856,8 +864,8 @@ std::string Emitter::emit_int(const IrInsn& i) {
     case IrOp::mulh:
     case IrOp::mulhu:
     case IrOp::mulhsu: {
-      a_.emit(Inst::kIdMov, rcx, gp_src(i.b, rcx));
-      a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+      emit_mov(rcx, gp_src(i.b, rcx));
+      emit_mov(rax, gp_src(i.a, rax));
       if (i.op == IrOp::mulhsu) {  // hi(s*u) = hiu(a,b) - (a < 0 ? b : 0)
         a_.push(rax);
         a_.mul(rdx, rax, rcx);
@@ -1007,13 +1015,34 @@ void Emitter::end_mem_free() {
 
 std::string Emitter::run() {
   plan_loop();  // may re-home pins: before the passes below read pins()
+  const size_t n_insns = ir_.insns.size();
   def_at_ = arena_.array(ir_.num_temps, INT_MAX);
-  for (size_t k = 0; k < ir_.insns.size(); ++k) {
-    const IrInsn& i = ir_.insns[k];
-    uint32_t args[kIrMaxArgs];
-    int n = ir_args(i, args);
-    for (int j = 0; j < n; ++j) last_use_[args[j]] = static_cast<int>(k);
-    if (ir_info(i.op).flags & kIrDst) def_at_[i.dst] = static_cast<int>(k);
+  defined_end_ = arena_.uninit<Temp>(n_insns);  // (filled by the forward walk)
+  // Forward: last readers and definitions (last_use_, def_at_,
+  // defined_end_), the last insn before each that may fault (prev_fault_),
+  // and temps that are NaN-boxed singles by construction (boxed_: flw,
+  // fmv.w.x — an or_ with a constant whose upper 32 bits are ones — need no
+  // box check).
+  {
+    ArenaArray<bool> box_const = arena_.array(ir_.num_temps, false);
+    int last_fault = -1;
+    Temp defined_end = 0;
+    for (size_t k = 0; k < n_insns; ++k) {
+      const IrInsn& i = ir_.insns[k];
+      const uint8_t f = ir_info(i.op).flags;
+      uint32_t args[kIrMaxArgs];
+      int n = ir_args(i, args);
+      for (int j = 0; j < n; ++j) last_use_[args[j]] = static_cast<int>(k);
+      if (f & kIrDst) {
+        def_at_[i.dst] = static_cast<int>(k);
+        if (i.dst >= defined_end) defined_end = i.dst + 1;
+      }
+      defined_end_[k] = defined_end;
+      prev_fault_[k] = last_fault;
+      if (f & kIrFault) last_fault = static_cast<int>(k);
+      if (i.op == IrOp::movi && (static_cast<uint64_t>(i.imm) >> 32) == 0xffffffffu) box_const[i.dst] = true;
+      if (i.op == IrOp::or_ && (box_const[i.a] || box_const[i.b])) boxed_[i.dst] = true;
+    }
   }
   plan_indexed();  // (extends last_use_ of indexed accesses' bases)
   plan_heads();
@@ -1021,78 +1050,59 @@ std::string Emitter::run() {
   plan_narrow();  // (extends last_use_ of the values narrow set_regs take instead)
   real_last_ = arena_.copy(last_use_);
   plan_mem_free();
-  // Next readers, backwards (next_use_ is the scratch "next reader after k").
-  for (size_t k = ir_.insns.size(); k-- > 0;) {
-    const IrInsn& i = ir_.insns[k];
-    uint32_t args[kIrMaxArgs];
-    int n = ir_args(i, args);
-    for (int j = 0; j < n; ++j) arg_next_[kIrMaxArgs * k + j] = next_use_[args[j]];
-    for (int j = 0; j < n; ++j) next_use_[args[j]] = static_cast<int>(k);
-    if (ir_info(i.op).flags & kIrDst) first_use_[k] = next_use_[i.dst];
-  }
-  // Where pinned registers may be lent out (lend_ok_, lend_soft_), backwards:
-  // `set` has bit p while the next access of kPinnedRegs[p] is a set_reg
-  // before any helper call, exit or FP state read; `soft` while a memory
-  // access that may fault lies before that set_reg.
+  // Backward, in one walk:
+  // - next readers (next_use_ is the scratch "next reader after k");
+  // - where pinned registers may be lent out (lend_ok_, lend_soft_):
+  //   `lend_set` has bit p while the next access of kPinnedRegs[p] is a
+  //   set_reg before any helper call, exit or FP state read; `lend_soft`
+  //   while a memory access that may fault lies before that set_reg;
+  // - deferrable set_regs (next_set_): `defer_set` has bit x while x's next
+  //   access is a set_reg (at nxt[x]) with only plain loads and stores
+  //   before it.
   uint8_t narrow_pins = 0;  // (never lent: their value is not the guest's as it stands)
-  for (int x = 1; x < 32; ++x)
-    if (narrow_[x]) narrow_pins |= static_cast<uint8_t>(1u << pins().pin_of_host[pins().host[x]]);
+  if (loop_)  // (only self-loop blocks have narrow registers)
+    for (int x = 1; x < 32; ++x)
+      if (narrow_[x]) narrow_pins |= static_cast<uint8_t>(1u << pins().pin_of_host[pins().host[x]]);
   {
-    uint8_t set = 0, soft = 0;
-    for (size_t k = ir_.insns.size(); k-- > 0;) {
-      const IrInsn& i = ir_.insns[k];
-      const uint8_t f = ir_info(i.op).flags;
-      const bool hard = (f & (kIrClobbers | kIrTerm | kIrReadsState)) || i.op == IrOp::exit_if;
-      uint8_t touch = 0;
-      if ((i.op == IrOp::get_reg || i.op == IrOp::set_reg) && pins().host[i.imm] >= 0)
-        touch = static_cast<uint8_t>(1u << pins().pin_of_host[pins().host[i.imm]]);
-      lend_ok_[k] = hard ? 0 : static_cast<uint8_t>(set & ~touch & ~narrow_pins);
-      lend_soft_[k] = static_cast<uint8_t>(soft | ((f & kIrFault) ? 0x7f : 0));
-      if (hard) {
-        set = soft = 0;
-      } else {
-        if (f & kIrFault) soft = 0x7f;
-        if (i.op == IrOp::set_reg) { set |= touch; soft &= static_cast<uint8_t>(~touch); }
-        if (i.op == IrOp::get_reg) set &= static_cast<uint8_t>(~touch);
-      }
-    }
-  }
-  // Deferrable set_regs (next_set_), backwards; prev_fault_, forwards.
-  {
-    int last = -1;
-    for (size_t k = 0; k < ir_.insns.size(); ++k) {
-      prev_fault_[k] = last;
-      if (ir_info(ir_.insns[k].op).flags & kIrFault) last = static_cast<int>(k);
-    }
-  }
-  {
-    uint32_t set = 0;
+    uint8_t lend_set = 0, lend_soft = 0;
+    uint32_t defer_set = 0;
     int nxt[32];
     for (int& n : nxt) n = -1;
-    for (size_t k = ir_.insns.size(); k-- > 0;) {
+    for (size_t k = n_insns; k-- > 0;) {
       const IrInsn& i = ir_.insns[k];
       const uint8_t f = ir_info(i.op).flags;
-      const bool hard = (f & (kIrClobbers | kIrTerm | kIrReadsState)) ||
-                        ((f & kIrFault) && i.op != IrOp::load && i.op != IrOp::store);
-      const int x = (i.op == IrOp::get_reg || i.op == IrOp::set_reg) ? static_cast<int>(i.imm) : 0;
-      if (i.op == IrOp::set_reg && x != 0 && pins().host[x] < 0 && (set >> x & 1)) next_set_[k] = nxt[x];
-      if (hard) {
-        set = 0;
+      uint32_t args[kIrMaxArgs];
+      int n = ir_args(i, args);
+      for (int j = 0; j < n; ++j) arg_next_[kIrMaxArgs * k + j] = next_use_[args[j]];
+      for (int j = 0; j < n; ++j) next_use_[args[j]] = static_cast<int>(k);
+      if (f & kIrDst) first_use_[k] = next_use_[i.dst];
+
+      const bool reg = i.op == IrOp::get_reg || i.op == IrOp::set_reg;
+      const bool lend_hard = (f & (kIrClobbers | kIrTerm | kIrReadsState)) || i.op == IrOp::exit_if;
+      uint8_t touch = 0;
+      if (reg && pins().host[i.imm] >= 0) touch = static_cast<uint8_t>(1u << pins().pin_of_host[pins().host[i.imm]]);
+      lend_ok_[k] = lend_hard ? 0 : static_cast<uint8_t>(lend_set & ~touch & ~narrow_pins);
+      lend_soft_[k] = static_cast<uint8_t>(lend_soft | ((f & kIrFault) ? 0x7f : 0));
+      if (lend_hard) {
+        lend_set = lend_soft = 0;
+      } else {
+        if (f & kIrFault) lend_soft = 0x7f;
+        if (i.op == IrOp::set_reg) { lend_set |= touch; lend_soft &= static_cast<uint8_t>(~touch); }
+        if (i.op == IrOp::get_reg) lend_set &= static_cast<uint8_t>(~touch);
+      }
+
+      const bool defer_hard = (f & (kIrClobbers | kIrTerm | kIrReadsState)) ||
+                              ((f & kIrFault) && i.op != IrOp::load && i.op != IrOp::store);
+      const int x = reg ? static_cast<int>(i.imm) : 0;
+      if (i.op == IrOp::set_reg && x != 0 && pins().host[x] < 0 && (defer_set >> x & 1)) next_set_[k] = nxt[x];
+      if (defer_hard) {
+        defer_set = 0;
       } else if (i.op == IrOp::set_reg) {
-        set |= 1u << x;
+        defer_set |= 1u << x;
         nxt[x] = static_cast<int>(k);
       } else if (i.op == IrOp::get_reg) {
-        set &= ~(1u << x);
+        defer_set &= ~(1u << x);
       }
-    }
-  }
-  // Temps that are NaN-boxed singles by construction (flw, fmv.w.x: an or_
-  // with a constant whose upper 32 bits are ones) need no box check.
-  {
-    ArenaArray<bool> box_const = arena_.array(ir_.num_temps, false);
-    for (const IrInsn& i : ir_.insns) {
-      if (i.op == IrOp::movi && (static_cast<uint64_t>(i.imm) >> 32) == 0xffffffffu) box_const[i.dst] = true;
-      if (i.op == IrOp::or_ && (box_const[i.a] || box_const[i.b])) boxed_[i.dst] = true;
     }
   }
   pc_map.reserve(tb_->icount);  // one entry per guest insn: one allocation, no growth
@@ -1101,20 +1111,25 @@ std::string Emitter::run() {
   if (loop_) {
     emit_loop_entry();  // (its loop head checks the exit request)
   } else {
-    embed(stub_templates().entry_check);
+    embed(stubs_.entry_check);
     req_jump = emit_jump_rel32(CondCode::kNE);
   }
   if (tb_->flags & kTbCount) emit_count_entry();
-  for (idx_ = 0; idx_ < ir_.insns.size(); ++idx_) {
+  for (idx_ = 0; idx_ < n_insns; ++idx_) {
     const IrInsn& i = ir_.insns[idx_];
     const size_t first = idx_;
     advance_scan(idx_);
-    // rcx and rdx: free them if this insn's code may use them as scratch.
-    for (int id : {static_cast<int>(Gp::kIdCx), static_cast<int>(Gp::kIdDx)}) {
-      reserved_[id] = false;
-      if (!uses_scratch(i, id)) continue;
-      reserved_[id] = true;
-      evict(LocKind::Gp, id, true);
+    // rcx and rdx: free them if this insn's code may use them as scratch
+    // (in turn: rdx stays reserved from the insn before while rcx is freed).
+    if (never_uses_scratch(i.op)) {
+      reserved_[Gp::kIdCx] = reserved_[Gp::kIdDx] = false;
+    } else {
+      for (int id : {static_cast<int>(Gp::kIdCx), static_cast<int>(Gp::kIdDx)}) {
+        reserved_[id] = false;
+        if (!uses_scratch(i, id)) continue;
+        reserved_[id] = true;
+        evict(LocKind::Gp, id, true);
+      }
     }
     if (mem_free_ && (ir_info(i.op).flags & kIrTerm)) end_mem_free();
     park_dying(i);

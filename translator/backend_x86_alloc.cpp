@@ -47,7 +47,7 @@ Operand Emitter::gp_src(Temp t, const Gp& scratch) {
 Gp Emitter::gp_in_reg(Temp t, const Gp& scratch) {
   Operand o = gp_src(t, scratch);
   if (o.isReg()) return o.as<Gp>();
-  a_.emit(Inst::kIdMov, scratch, o);
+  emit_mov(scratch, o);
   return scratch;
 }
 
@@ -315,10 +315,8 @@ bool Emitter::uses_scratch(const IrInsn& i, int id) const {
     return l.kind == LocKind::Xmm || (l.kind == LocKind::Const && !fits_i32(l.value));
   };
   const bool rcx = id == Gp::kIdCx;
+  if (never_uses_scratch(i.op)) return false;
   switch (i.op) {
-    case IrOp::insn_start: case IrOp::movi: case IrOp::mov: case IrOp::get_reg: case IrOp::set_reg:
-    case IrOp::sext_w: case IrOp::zext_w: case IrOp::load: case IrOp::fence:
-      return false;
     case IrOp::add: case IrOp::sub: case IrOp::and_: case IrOp::or_: case IrOp::xor_:
       return loaded(i.a) || loaded(i.b);  // emit_binop, emit_word_op (operands may swap)
     case IrOp::setcond:
@@ -345,8 +343,6 @@ bool Emitter::uses_scratch(const IrInsn& i, int id) const {
     // XMM homes, not whether a value is in a register).
     case IrOp::shadd:
       return rcx && loaded(i.b);
-    case IrOp::sext_b: case IrOp::sext_h: case IrOp::zext_h: case IrOp::bswap:
-      return false;
     case IrOp::rotl: case IrOp::rotr: case IrOp::rotlw: case IrOp::rotrw:
     case IrOp::bset: case IrOp::bclr: case IrOp::binv: case IrOp::bext:
       return rcx && loc_[i.b].kind != LocKind::Const;
@@ -496,15 +492,15 @@ void Emitter::evict(LocKind kind, int which, bool operands_too) {
       continue;
     }
     if (r.isValid()) {
-      a_.emit(Inst::kIdMov, r, from);
+      emit_mov(r, from);
       set_gp(t, r);
     } else {
       if (from.isMem()) {
-        a_.emit(Inst::kIdMov, rax, from);
+        emit_mov(rax, from);
         from = rax;
       }
       set_spill(t);
-      a_.emit(Inst::kIdMov, mem_of(loc_[t]), from);
+      emit_mov(mem_of(loc_[t]), from);
     }
   }
   // A lent pinned register about to be written is its guest register's again.
@@ -516,10 +512,8 @@ void Emitter::evict(LocKind kind, int which, bool operands_too) {
 // register or a guest register slot.
 void Emitter::advance_scan(size_t insn) {
   // Insns up to insn + 1 may have placed their results (emit_word_op takes two).
-  for (size_t k = insn; k <= insn + 1 && k < ir_.insns.size(); ++k) {
-    const IrInsn& i = ir_.insns[k];
-    if ((ir_info(i.op).flags & kIrDst) && i.dst >= scan_hi_) scan_hi_ = i.dst + 1;
-  }
+  const size_t last = std::min(insn + 1, defined_end_.size() - 1);
+  if (defined_end_[last] > scan_hi_) scan_hi_ = defined_end_[last];
   while (scan_lo_ < scan_hi_ && def_at_[scan_lo_] < static_cast<int>(insn) &&
          last_use_[scan_lo_] < static_cast<int>(insn))
     ++scan_lo_;

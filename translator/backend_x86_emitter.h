@@ -41,6 +41,11 @@ inline const Gp kState = r15, kMem = r14;
 // r14 (kMem) joins them in blocks that access no guest memory
 // (Emitter::plan_mem_free) until it is reloaded before the terminator.
 inline const Gp kPool[] = {rsi, rdi, r11, r14, rdx, rcx};
+inline const uint32_t kPoolMask = [] {  // (bit id for each of them)
+  uint32_t m = 0;
+  for (const Gp& r : kPool) m |= 1u << r.id();
+  return m;
+}();
 // XMM temps; xmm10-12 cache vector registers within a block and xmm13
 // holds the vector tail mask (backend_x86_v.cpp); xmm14 and xmm15 are scratch.
 constexpr int kXmmPoolSize = 10;
@@ -61,6 +66,8 @@ struct PinTable {
   int pin_of_host[16];
   int xreg_of_pin[7];  // the guest register each pin's host register holds
   PinTable();
+  // kPinnedRegs' table, made once (a block's starts as a copy of it).
+  static const PinTable& initial();
 };
 
 struct Loc {
@@ -80,6 +87,51 @@ inline Mem state_mem(size_t off, uint32_t size = 8) {
 }
 inline Mem xreg_mem(int r, uint32_t size = 8) { return state_mem(offsetof(CpuState, x) + 8 * r, size); }
 inline Mem freg_mem(int r, uint32_t size = 8) { return state_mem(offsetof(CpuState, f) + 8 * r, size); }
+
+// mov between two 64-bit general registers, or between one and a qword of
+// CpuState ([r15 + disp], no index): most of a block's moves (set_reg
+// stores, guest register loads, copies). Writes the bytes asmjit encodes
+// for it into out and returns their number, without asmjit's encoder
+// (some 250 instructions a mov); 0 for any other form (asmjit encodes
+// it). Test: BackendEncode.FastMovIsAsmjitsEncoding.
+constexpr size_t kFastMovMax = 7;
+inline size_t encode_fast_mov(const Operand& dst, const Operand& src, uint8_t out[kFastMovMax]) {
+  auto gp64 = [](const Operand& o) { return o.isReg() && o.as<Reg>().isGpq(); };
+  auto state_qword = [](const Operand& o) {
+    if (!o.isMem()) return false;
+    const Mem& m = o.as<Mem>();
+    return m.hasBaseReg() && m.baseId() == kState.id() && m.offset() == static_cast<int32_t>(m.offset()) &&
+           m == ptr(kState, static_cast<int32_t>(m.offset()), 8);
+  };
+  const bool store = state_qword(dst) && gp64(src), load = gp64(dst) && state_qword(src);
+  if (gp64(dst) && gp64(src)) {  // 89 /r: REX.W (R: src, B: dst), ModRM 11 src dst
+    const uint32_t d = dst.id(), r = src.id();
+    out[0] = static_cast<uint8_t>(0x48 | (r >> 3) << 2 | d >> 3);
+    out[1] = 0x89;
+    out[2] = static_cast<uint8_t>(0xc0 | (r & 7) << 3 | (d & 7));
+    return 3;
+  }
+  if (!store && !load) return 0;
+  // 89 /r (store) or 8B /r (load): REX.W B (r15) and R for r8..r15, ModRM
+  // with rm 111 (r15: no SIB) and the shortest displacement.
+  const uint32_t r = store ? src.id() : dst.id();
+  const int32_t disp = static_cast<int32_t>((store ? dst : src).as<Mem>().offset());
+  out[0] = static_cast<uint8_t>(0x49 | (r >> 3) << 2);
+  out[1] = store ? 0x89 : 0x8b;
+  const uint8_t modrm = static_cast<uint8_t>((r & 7) << 3 | 7);
+  if (disp == 0) {
+    out[2] = modrm;
+    return 3;
+  }
+  if (disp == static_cast<int8_t>(disp)) {
+    out[2] = static_cast<uint8_t>(0x40 | modrm);
+    out[3] = static_cast<uint8_t>(disp);
+    return 4;
+  }
+  out[2] = static_cast<uint8_t>(0x80 | modrm);
+  memcpy(out + 3, &disp, 4);
+  return 7;
+}
 
 // Fixed instruction sequences of the cold paths, assembled once by asmjit
 // and copied into blocks as bytes (BaseAssembler::embed): the same bytes
@@ -197,6 +249,18 @@ class Emitter {
   bool is_operand(Temp t) const;
   // May the code of insn i write rcx/rdx (id) other than as its result?
   bool uses_scratch(const IrInsn& i, int id) const;
+  // Ops whose code never writes rcx or rdx but as their result, whatever
+  // their operands (uses_scratch false for both).
+  static bool never_uses_scratch(IrOp op) {
+    switch (op) {
+      case IrOp::insn_start: case IrOp::movi: case IrOp::mov: case IrOp::get_reg: case IrOp::set_reg:
+      case IrOp::sext_w: case IrOp::zext_w: case IrOp::load: case IrOp::fence:
+      case IrOp::sext_b: case IrOp::sext_h: case IrOp::zext_h: case IrOp::bswap:  // (backend_x86_zb.cpp)
+        return true;
+      default:
+        return false;
+    }
+  }
   // A register free for a new value, or invalid: a pool register (not
   // reserved, no owner), else a pinned register whose guest value is dead
   // here (lent out: see lendable_), never `avoid`.
@@ -228,9 +292,11 @@ class Emitter {
   // evict() looks at temps [scan_lo_, scan_hi_) only: below, every temp
   // was defined before the current insn and is read by none from it on;
   // from scan_hi_ up, none is defined yet (no location). def_at_: by temp,
-  // the insn defining it (INT_MAX: none).
+  // the insn defining it (INT_MAX: none); defined_end_: by insn k, one past
+  // the highest temp defined by insns 0..k (0: none).
   Temp scan_lo_ = 0, scan_hi_ = 0;
   ArenaArray<int> def_at_;
+  ArenaArray<Temp> defined_end_;
   void advance_scan(size_t insn);
   Gp pinned_of(int xreg) const;
   // The guest reg dst goes to next (its set_reg at *at), if pinned; else -1.
@@ -254,13 +320,22 @@ class Emitter {
     a_.embed(b, n);
   }
   void embed(const StubBytes& s) { put(s.b, s.n); }
+  const StubTemplates& stubs_ = stub_templates();  // (looked up once a block)
+  // mov dst, src: encode_fast_mov's forms as bytes (unless a logger listens,
+  // which should see the instruction), the others through asmjit.
+  void emit_mov(const Operand& dst, const Operand& src) {
+    uint8_t b[kFastMovMax];
+    const size_t n = a_.logger() ? 0 : encode_fast_mov(dst, src, b);
+    if (n) put(b, n);
+    else a_.emit(Inst::kIdMov, dst, src);
+  }
   // A long jmp (cc kNoCond) or jcc whose rel32 patch_rel32 fills in later
   // (asmjit's bytes for a jump to a label not bound yet, without the label):
   // returns the rel32's code offset.
   uint32_t emit_jump_rel32(CondCode cc);
   // The rel32 at `at` (from emit_jump_rel32) jumps to the current offset.
   void patch_rel32(uint32_t at);
-  void emit_leave0() { embed(stub_templates().leave0); }  // leave with rax = 0
+  void emit_leave0() { embed(stubs_.leave0); }  // leave with rax = 0
   // mov rcx, pc; mov [r15 + pc], rcx. The mov is written as asmjit encodes
   // it (REX.W C7 /0 imm32 for a sign-extended 32-bit value, else REX.W B9
   // imm64), without asmjit's encoder: every exit and fault stub has one.
@@ -278,7 +353,7 @@ class Emitter {
       n = 10;
     }
     put(b, n);
-    embed(stub_templates().store_pc);
+    embed(stubs_.store_pc);
   }
   void emit_exit_jump(int index, uint64_t target_pc, CondCode cc = kNoCond);
   void emit_exit_stub(const ExitStub& s);
@@ -299,9 +374,7 @@ class Emitter {
   bool mem_free_ = false;
   // Is Gp id a temp register in this block (kPool; r14 only while mem_free_)?
   bool is_pool(int id) const {
-    for (const Gp& r : kPool)
-      if (static_cast<int>(r.id()) == id) return r != kMem || mem_free_;
-    return false;
+    return (kPoolMask >> id & 1) && (id != static_cast<int>(kMem.id()) || mem_free_);
   }
   void emit_loop_entry();   // the re-homed pins' guest values out, the residents in; loop head
   void emit_loop_leave(bool sext = true);  // residents written back, the pins' guest values in
@@ -329,7 +402,7 @@ class Emitter {
   LoopReg loop_regs_[7] = {};
   Label loop_head_, loop_req_;
   uint32_t loop_start_ = 0;  // code offset of the loop head
-  PinTable pt_;
+  PinTable pt_ = PinTable::initial();
   // Rematerialised registers (backend_x86_remat.cpp; set by emit_block).
   std::vector<RematUse> remat_;
   uint8_t remat_dropped_[32] = {};  // by x register: set_regs taken out

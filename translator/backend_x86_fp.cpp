@@ -147,7 +147,7 @@ void Emitter::emit_fclass(const IrInsn& i) {
   const int ebits = single ? 8 : 11, fbits = single ? 23 : 52, width = single ? 32 : 64;
   const int emax = (1 << ebits) - 1;
   Operand o = gp_src(i.a, rax);
-  if (!(o.isReg() && o.as<Gp>() == rax)) a_.emit(Inst::kIdMov, rax, o);
+  if (!(o.isReg() && o.as<Gp>() == rax)) emit_mov(rax, o);
   const Gp x = single ? Gp(eax) : Gp(rax), f = single ? Gp(edx) : Gp(rdx);
   Label zero_sub = a_.newLabel(), normal = a_.newLabel(), have_k = a_.newLabel(), nan = a_.newLabel(),
         pos = a_.newLabel(), done = a_.newLabel();
@@ -260,7 +260,7 @@ void Emitter::emit_fcvt_if(const IrInsn& i) {
   if (o.isReg()) {
     g = o.as<Gp>();
   } else {
-    a_.emit(Inst::kIdMov, rax, o);
+    emit_mov(rax, o);
     g = rax;
   }
   if (uns && !wide) {
@@ -424,10 +424,10 @@ void Emitter::emit_set_freg(const IrInsn& i) {
   } else {
     Operand s = gp_src(i.a, rax);
     if (s.isMem()) {
-      a_.emit(Inst::kIdMov, rax, s);
+      emit_mov(rax, s);
       s = rax;
     }
-    a_.emit(Inst::kIdMov, freg_mem(f), s);
+    emit_mov(freg_mem(f), s);
   }
   free_dead_operands();
 }
@@ -450,7 +450,7 @@ void Emitter::emit_fcmp(const IrInsn& i) {
 }
 
 void Emitter::emit_unbox(const IrInsn& i) {
-  a_.emit(Inst::kIdMov, rax, gp_src(i.a, rax));
+  emit_mov(rax, gp_src(i.a, rax));
   Label ok = a_.newLabel();
   a_.mov(rcx, rax);
   a_.shr(rcx, 32);

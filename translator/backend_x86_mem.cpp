@@ -229,8 +229,8 @@ void Emitter::emit_induction_checks() {
     } else if (host >= 0 && pins().host[b.add_xreg] >= 0) {
       a_.lea(rax, ptr(gp_of_id(host), gp_of_id(pins().host[b.add_xreg]), 0, static_cast<int32_t>(b.low)));
     } else {
-      if (host >= 0) a_.mov(rax, gp_of_id(host));
-      else a_.mov(rax, xreg_mem(b.xreg));
+      if (host >= 0) emit_mov(rax, gp_of_id(host));
+      else emit_mov(rax, xreg_mem(b.xreg));
       if (b.add_xreg >= 0) {
         const int ah = pins().host[b.add_xreg];
         if (ah >= 0) a_.add(rax, gp_of_id(ah));
@@ -250,7 +250,7 @@ void Emitter::emit_induction_checks() {
       if (sh >= 0) {
         a_.lea(rax, ptr(gp_of_id(sh), static_cast<int32_t>(-b.smin)));
       } else {
-        a_.mov(rax, xreg_mem(b.stride_xreg));
+        emit_mov(rax, xreg_mem(b.stride_xreg));
         a_.sub(rax, static_cast<int32_t>(b.smin));
       }
       a_.cmp(rax, static_cast<int32_t>(b.smax - b.smin));
@@ -270,7 +270,7 @@ Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real, int64_t
   } else if (l.kind == LocKind::Const) {  // auipc + load/store: the address is known
     a_.mov(rax, static_cast<uint64_t>(l.value) + static_cast<uint64_t>(imm));
   } else {
-    a_.emit(Inst::kIdMov, rax, gp_src(base, rax));
+    emit_mov(rax, gp_src(base, rax));
     if (imm) a_.add(rax, static_cast<int32_t>(imm));
   }
   ColdStub s;
@@ -320,7 +320,7 @@ Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
   auto direct = [&]() -> Mem {
     const Loc& l = loc_[i.a];
     if (l.kind == LocKind::Gp) return ptr(kMem, gp_of_id(l.reg), 0, static_cast<int32_t>(i.imm));
-    a_.emit(Inst::kIdMov, rax, l.kind == LocKind::Const ? Operand(Imm(l.value)) : gp_src(i.a, rax));
+    emit_mov(rax, l.kind == LocKind::Const ? Operand(Imm(l.value)) : gp_src(i.a, rax));
     return ptr(kMem, rax, 0, static_cast<int32_t>(i.imm));
   };
   if (ix.base != kNoTemp && ix.constant) {
@@ -379,15 +379,15 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
   auto restore = [&](bool store_pc) {
     for (auto& [x, l] : s.pending) {
       if (l.kind == LocKind::Gp) {
-        a_.mov(xreg_mem(x), gp_of_id(l.reg));
+        emit_mov(xreg_mem(x), gp_of_id(l.reg));
         continue;
       }
       if (l.kind == LocKind::Const) a_.mov(rax, static_cast<uint64_t>(l.value));
-      else a_.mov(rax, mem_of(l));
-      a_.mov(xreg_mem(x), rax);
+      else emit_mov(rax, mem_of(l));
+      emit_mov(xreg_mem(x), rax);
     }
     for (int p = 0; p < 7; ++p)  // lent registers get their guest values back (stored at lend)
-      if (s.lent >> p & 1) a_.mov(gp_of_id(kPinnedRegs[p].host_id), xreg_mem(pins().xreg_of_pin[p]));
+      if (s.lent >> p & 1) emit_mov(gp_of_id(kPinnedRegs[p].host_id), xreg_mem(pins().xreg_of_pin[p]));
     if (!remat_.empty()) emit_remat_at(s.ir_pos);  // (from the registers as restored above)
     if (loop_) emit_loop_leave();  // (after the deferred values, which may be in resident registers)
     if (store_pc) emit_store_pc(s.pc);
@@ -395,10 +395,10 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
   if (s.indexed) {
     // The base failed; the access's own address decides.
     switch (s.real.kind) {
-      case LocKind::Gp: a_.mov(rax, gp_of_id(s.real.reg)); break;
+      case LocKind::Gp: emit_mov(rax, gp_of_id(s.real.reg)); break;
       case LocKind::Const: a_.mov(rax, static_cast<uint64_t>(s.real.value)); break;
       case LocKind::Xmm: a_.movq(rax, Xmm(xmm(s.real.reg))); break;
-      default: a_.mov(rax, mem_of(s.real)); break;
+      default: emit_mov(rax, mem_of(s.real)); break;
     }
     if (s.real_imm) a_.add(rax, static_cast<int32_t>(s.real_imm));
     Label fault = a_.newLabel();
@@ -413,12 +413,12 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
     emit_leave0();
     a_.bind(fault);
   } else if (s.addr_reg >= 0) {
-    a_.mov(rax, gp_of_id(s.addr_reg));
+    emit_mov(rax, gp_of_id(s.addr_reg));
   }
   if (!s.align_mask) {
     // fault_addr from rax before restore() takes rax; the rest in the
     // dispatcher's fault path (CpuState::jit_fault_exit).
-    a_.mov(state_mem(offsetof(CpuState, fault_addr)), rax);
+    emit_mov(state_mem(offsetof(CpuState, fault_addr)), rax);
     restore(false);
     a_.mov(rcx, Imm(static_cast<int64_t>(s.pc)));
     a_.mov(edx, Imm(static_cast<uint32_t>(s.fault_kind) | (s.is_write ? 0x100u : 0u)));
@@ -427,7 +427,7 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
   }
   // An access that must be aligned (atomics): the kind depends on the
   // address, tested before restore() takes rax.
-  StubBytes head = stub_templates().fault_head;  // fault_addr, fault_kind
+  StubBytes head = stubs_.fault_head;  // fault_addr, fault_kind
   const int32_t kind = s.fault_kind;
   memcpy(head.b + head.n - 4, &kind, 4);
   embed(head);
@@ -437,7 +437,7 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
   a_.mov(state_mem(offsetof(CpuState, fault_kind), 4), Imm(static_cast<int>(FaultKind::Misaligned)));
   a_.bind(aligned);
   restore(true);
-  embed(stub_templates().fault_tail[s.is_write ? 1 : 0]);
+  embed(stubs_.fault_tail[s.is_write ? 1 : 0]);
 }
 
 }  // namespace hart::x86be

@@ -280,7 +280,7 @@ void Emitter::emit_remat(int pos, bool after_first) {
       const int h = pins().host[x];
       return h >= 0 ? Operand(gp_of_id(h)) : Operand(xreg_mem(x));
     };
-    a_.emit(Inst::kIdMov, rax, guest(u.src));
+    emit_mov(rax, guest(u.src));
     const Operand b = u.src2 ? guest(u.src2) : Operand(Imm(u.imm));
     switch (u.op) {
       case RematReg::Mov: break;
@@ -295,7 +295,7 @@ void Emitter::emit_remat(int pos, bool after_first) {
     }
     // (A pinned register still in its host register: there; a displaced
     // one's slot, which emit_loop_leave reloads it from next.)
-    a_.emit(Inst::kIdMov, guest(u.xreg), rax);
+    emit_mov(guest(u.xreg), rax);
   }
 }
 

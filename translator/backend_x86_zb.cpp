@@ -65,7 +65,7 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
   };
   // Copies operand a into work unless it is there already.
   auto load_work = [&](const Operand& sa, uint32_t size = 8) {
-    if (!same_reg(sa, work)) a_.emit(Inst::kIdMov, size == 4 ? Operand(work.r32()) : Operand(work), sized(sa, size));
+    if (!same_reg(sa, work)) emit_mov(size == 4 ? Operand(work.r32()) : Operand(work), sized(sa, size));
   };
   // Operand b in a register that writing work does not clobber.
   auto b_reg_not_work = [&](const Gp& scratch) {
@@ -96,7 +96,7 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
         a_.lea(work, ptr(gp_of_id(loc_[i.b].reg), ra, sh));
       } else if (ra.id() != work.id()) {  // b into work, then a scaled on top
         Operand sb = gp_src(i.b, work);
-        if (!same_reg(sb, work)) a_.emit(Inst::kIdMov, work, sb);
+        if (!same_reg(sb, work)) emit_mov(work, sb);
         a_.lea(work, ptr(work, ra, sh));
       } else {  // a is in work: shift it, add b
         if (sh) a_.shl(work, sh);
@@ -110,7 +110,7 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
         Operand sa = src_rm(i.a, rax);
         a_.emit(Inst::kIdAndn, work, rb, sa);
       } else {
-        a_.emit(Inst::kIdMov, rcx, gp_src(i.b, rcx));
+        emit_mov(rcx, gp_src(i.b, rcx));
         a_.not_(rcx);
         Operand sa = gp_src(i.a, rax);
         if (sa.isImm()) {
@@ -194,7 +194,7 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
         return done();
       }
       // SWAR: 2-bit, 4-bit, 8-bit sums, then the byte sums added by a multiply.
-      if (w) a_.emit(Inst::kIdMov, eax, sa); else a_.emit(Inst::kIdMov, rax, sa);
+      if (w) emit_mov(eax, sa); else emit_mov(rax, sa);
       a_.mov(rcx, rax);
       a_.shr(rcx, 1);
       a_.mov(rdx, 0x5555555555555555u);

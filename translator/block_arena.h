@@ -89,6 +89,13 @@ class BlockArena {
     fill_n(p, n, fill);
     return {p, n};
   }
+  // n values left as the arena held them, for a table whose every entry is
+  // written before it is read (no fill to pay for).
+  template <class T>
+  ArenaArray<T> uninit(size_t n) {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+    return {static_cast<T*>(alloc(n * sizeof(T), alignof(T))), n};
+  }
   template <class T>
   ArenaArray<T> copy(const ArenaArray<T>& from) {
     static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
@@ -140,6 +147,10 @@ class ArenaScope {
   template <class T>
   ArenaArray<T> array(size_t n, const T& fill) {
     return arena_.array(n, fill);
+  }
+  template <class T>
+  ArenaArray<T> uninit(size_t n) {
+    return arena_.template uninit<T>(n);
   }
   template <class T>
   ArenaArray<T> copy(const ArenaArray<T>& from) {

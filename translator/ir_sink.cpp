@@ -30,19 +30,17 @@ void ir_sink(IrBlock& b) {
   const size_t n = b.insns.size();
   if (n < 3 || off) return;
   ArenaScope arena;
-  ArenaArray<int> def = arena.array(b.num_temps, -1);
-  ArenaArray<int> last_use = arena.array(b.num_temps, -1);
-  ArenaArray<int> first_reader = arena.array(b.num_temps, INT32_MAX);  // final position, below
-  for (size_t k = 0; k < n; ++k) {
-    const IrInsn& i = b.insns[k];
-    uint32_t args[kIrMaxArgs];
-    const int na = ir_args(i, args);
-    for (int j = 0; j < na; ++j) last_use[args[j]] = static_cast<int>(k);
-    if (ir_info(i.op).flags & kIrDst) def[i.dst] = static_cast<int>(k);
-  }
+  ArenaArray<bool> constant = arena.array(b.num_temps, false);  // defined by a movi
+  for (const IrInsn& i : b.insns)
+    if (i.op == IrOp::movi) constant[i.dst] = true;
   // Backwards: each insn's final place (its own index, or the final place
   // of its first reader when it sinks there); readers are decided first.
-  ArenaArray<int> place = arena.array(n, 0);
+  // At insn k, last_use holds each temp's last reader after k (-1: none
+  // after k): what an operand's last reader is when it is read after k at
+  // all, which is all a move to a place after k needs to know.
+  ArenaArray<int> last_use = arena.array(b.num_temps, -1);
+  ArenaArray<int> first_reader = arena.array(b.num_temps, INT32_MAX);  // final position
+  ArenaArray<int> place = arena.uninit<int>(n);  // (every entry written below)
   bool moved = false;
   for (size_t k = n; k-- > 0;) {
     const IrInsn& i = b.insns[k];
@@ -53,17 +51,16 @@ void ir_sink(IrBlock& b) {
     if (dst && sinkable(i.op) && first_reader[i.dst] != INT32_MAX && first_reader[i.dst] > static_cast<int>(k) + 1) {
       const int to = first_reader[i.dst];
       bool ok = true;
-      for (int j = 0; j < na && ok; ++j) {
-        const Temp a = args[j];
-        const bool constant = def[a] >= 0 && b.insns[def[a]].op == IrOp::movi;
-        ok = constant || last_use[a] >= to;
-      }
+      for (int j = 0; j < na && ok; ++j) ok = constant[args[j]] || last_use[args[j]] >= to;
       if (ok) {
         place[k] = to;
         moved = true;
       }
     }
-    for (int j = 0; j < na; ++j) first_reader[args[j]] = std::min(first_reader[args[j]], place[k]);
+    for (int j = 0; j < na; ++j) {
+      first_reader[args[j]] = std::min(first_reader[args[j]], place[k]);
+      if (last_use[args[j]] < 0) last_use[args[j]] = static_cast<int>(k);
+    }
   }
   if (!moved) return;
   // By place, in the original order: the insns that sank to place p (its
