@@ -84,6 +84,9 @@ struct CpuState {
   // stubs jump here with the guest pc in rcx and fault_kind | is_write << 8
   // in edx (fault_addr stored), to leave with exit_reason MemFault.
   const void* jit_fault_exit;
+  // The executor's path for leaving with the next pc in rcx (stored there,
+  // then a plain exit): the exit-request checks and other plain exits.
+  const void* jit_pc_exit;
 
   // Read by generated code.
   uint64_t mem_limit;        // first guest address outside the address space

@@ -123,6 +123,7 @@ const StubTemplates& stub_templates() {
     auto leave = [](Assembler& a) { a.jmp(state_mem(offsetof(CpuState, jit_exit))); };
     r.store_pc = assemble_stub([](Assembler& a) { a.mov(state_mem(offsetof(CpuState, pc)), rcx); });
     r.leave = assemble_stub(leave);
+    r.leave_pc = assemble_stub([](Assembler& a) { a.jmp(state_mem(offsetof(CpuState, jit_pc_exit))); });
     r.leave0 = assemble_stub([&](Assembler& a) {
       a.xor_(eax, eax);
       leave(a);
@@ -975,8 +976,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
     case IrOp::exit:
       a_.mov(state_mem(offsetof(CpuState, insn_bits), 4), Imm(static_cast<int32_t>(i.imm2)));
       a_.mov(state_mem(offsetof(CpuState, exit_reason), 4), Imm(i.aux));
-      emit_store_pc(static_cast<uint64_t>(i.imm));
-      emit_leave0();
+      emit_leave_at(static_cast<uint64_t>(i.imm));
       return "";
     default:
       if (i.op >= IrOp::shadd && i.op <= IrOp::clmulr) return emit_bitmanip(i);
@@ -1174,8 +1174,7 @@ std::string Emitter::run() {
     finish_loop();
   } else {
     patch_rel32(req_jump);
-    emit_store_pc(tb_->pc);
-    emit_leave0();
+    emit_leave_at(tb_->pc);
   }
   if (tb_->flags & kTbCount) emit_count_cold();
   for (const ColdStub& s : cold_) {
@@ -1217,7 +1216,8 @@ std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, Translation
   return err;
 }
 
-void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label, asmjit::Label fault_label) {
+void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label, asmjit::Label fault_label,
+                     asmjit::Label pc_label) {
   using namespace asmjit::x86;
   using x86be::kMem;
   using x86be::kState;
@@ -1248,12 +1248,14 @@ void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label, asmjit
   // rcx and fault_kind | fault_is_write << 8 in edx: what every stub
   // stored itself before (37 bytes more per stub).
   a.bind(fault_label);
-  a.mov(x86be::state_mem(offsetof(CpuState, pc)), rcx);
   a.movzx(eax, dl);
   a.mov(x86be::state_mem(offsetof(CpuState, fault_kind), 4), eax);
   a.shr(edx, 8);
   a.mov(x86be::state_mem(offsetof(CpuState, fault_is_write), 4), edx);
   a.mov(x86be::state_mem(offsetof(CpuState, exit_reason), 4), asmjit::Imm(static_cast<int>(ExitReason::MemFault)));
+  // Leaving with the next pc in rcx (emit_leave_at), plain.
+  a.bind(pc_label);
+  a.mov(x86be::state_mem(offsetof(CpuState, pc)), rcx);
   a.xor_(eax, eax);
   a.bind(exit_label);
   x86be::emit_dispatch_count_out(a);

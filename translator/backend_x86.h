@@ -136,8 +136,11 @@ std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, Translation
 // The entry/exit trampoline: ExitValue fn(CpuState*, uint8_t* mem_base, const void* code).
 // Saves host registers and MXCSR, loads the pinned guest registers and the
 // guest MXCSR, and jumps to code. Binds `exit_label` at the return path that
-// generated code jumps to, which stores them back, and `fault_label` at the
-// guest-fault path (CpuState::jit_fault_exit) that leaves through it.
-void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label, asmjit::Label fault_label);
+// generated code jumps to, which stores them back, `fault_label` at the
+// guest-fault path (CpuState::jit_fault_exit) and `pc_label` at the path
+// that stores the next pc from rcx (CpuState::jit_pc_exit), which both
+// leave through it.
+void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label, asmjit::Label fault_label,
+                     asmjit::Label pc_label);
 
 }  // namespace hart

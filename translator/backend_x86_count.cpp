@@ -30,8 +30,7 @@ void Emitter::emit_count_entry() {
 void Emitter::emit_count_cold() {
   a_.bind(count_label_);
   a_.add(ptr(rsp, kCountSlot, 8), Imm(static_cast<int32_t>(tb_->icount)));
-  emit_store_pc(tb_->pc);
-  emit_leave0();
+  emit_leave_at(tb_->pc);
 }
 
 void emit_dispatch_count_in(Assembler& a) {

@@ -320,8 +320,7 @@ void Emitter::emit_side_exits() {
         continue;
       }
     }
-    emit_store_pc(target);
-    emit_leave0();
+    emit_leave_at(target);
   }
 }
 
@@ -335,8 +334,7 @@ void Emitter::finish_loop() {
     a_.bind(first);
   }
   emit_loop_leave();
-  emit_store_pc(tb_->pc);
-  emit_leave0();
+  emit_leave_at(tb_->pc);
   if (!induction_.empty() || std::find(narrow_, narrow_ + 32, true) != narrow_ + 32 ||
       std::find(sext_check_, sext_check_ + 32, true) != sext_check_ + 32) {
     // A check before the first iteration failed (an induction base's, a

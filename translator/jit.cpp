@@ -177,8 +177,8 @@ std::unique_ptr<Jit> Jit::create(std::string* error, const JitHostFeatures* feat
   CodeHolder code;
   code.init(Environment::host());
   x86::Assembler a(&code);
-  Label exit_label = a.newLabel(), fault_label = a.newLabel();
-  emit_dispatcher(a, exit_label, fault_label);
+  Label exit_label = a.newLabel(), fault_label = a.newLabel(), pc_label = a.newLabel();
+  emit_dispatcher(a, exit_label, fault_label, pc_label);
   size_t size = code.codeSize();
   void *rx = nullptr, *rw = nullptr;
   if (jit->alloc_->alloc(&rx, &rw, size) != kErrorOk) {
@@ -190,6 +190,7 @@ std::unique_ptr<Jit> Jit::create(std::string* error, const JitHostFeatures* feat
   jit->dispatch_ = reinterpret_cast<DispatchFn>(rx);
   jit->exit_path_ = static_cast<uint8_t*>(rx) + code.labelOffsetFromBase(exit_label);
   jit->fault_path_ = static_cast<uint8_t*>(rx) + code.labelOffsetFromBase(fault_label);
+  jit->pc_path_ = static_cast<uint8_t*>(rx) + code.labelOffsetFromBase(pc_label);
   jit->dispatch_code_ = static_cast<uint8_t*>(rx);
   jit->dispatch_size_ = size;
   jit->host_ = features ? *features : JitHostFeatures::detect();
@@ -599,6 +600,7 @@ ExitValue Jit::enter(Vcpu& vcpu, TranslationBlock* tb) {
   CpuState& s = vcpu.state;
   s.jit_exit = exit_path_;
   s.jit_fault_exit = fault_path_;
+  s.jit_pc_exit = pc_path_;
   s.mxcsr = guest_mxcsr(s.frm);
   ExitValue ev = dispatch_(&s, s.mem_base, tb->code);
   s.fflags |= fflags_of_mxcsr(s.mxcsr);

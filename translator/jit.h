@@ -128,6 +128,7 @@ class Jit final : public Executor {
   DispatchFn dispatch_ = nullptr;
   const void* exit_path_ = nullptr;
   const void* fault_path_ = nullptr;  // CpuState::jit_fault_exit
+  const void* pc_path_ = nullptr;     // CpuState::jit_pc_exit
   uint8_t* dispatch_code_ = nullptr;
   size_t dispatch_size_ = 0;
   JitHostFeatures host_;
