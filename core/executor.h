@@ -54,10 +54,12 @@ class Executor {
   // has met too few times to translate (VcpuOptions::translate_at).
   // Returns false if the executor cannot (then it is never asked again).
   virtual bool interpret(Vcpu&) { return false; }
-  // True if translate(vcpu, pc, flags, ...) would copy a finished
-  // translation (another guest's, shared) rather than translate: tier 0
-  // then takes it at once instead of interpreting the block first.
-  virtual bool has_copy(Vcpu&, uint64_t /*pc*/, uint32_t /*flags*/) { return false; }
+  // Finished translations of other guests (shared): may_copy is a cheap
+  // "one may be stored for (pc, flags)", copy fills tb with one whose guest
+  // bytes are the vCPU's now (false, nothing done, if none). Tier 0 takes
+  // such a copy at a block's first meeting instead of interpreting it.
+  virtual bool may_copy(Vcpu&, uint64_t /*pc*/, uint32_t /*flags*/) { return false; }
+  virtual bool copy(Vcpu&, uint64_t /*pc*/, uint32_t /*flags*/, TranslationBlock*) { return false; }
   // A TB cache (one guest address space) was created / is being destroyed
   // (called first thing in its destructor, while its TBs are intact). An
   // executor that shares translations between guests learns here when

@@ -170,8 +170,9 @@ bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
       return false;
     }
     // Another guest's finished translation of the same code costs a copy,
-    // less than interpreting the block once: take it (find_tb copies it).
-    if (exec_.has_copy(*this, pc, flags)) {
+    // less than interpreting the block once: take it now (its bytes are
+    // compared once, by the copy; none matching, the block is met as any).
+    if (exec_.may_copy(*this, pc, flags) && find_tb(pc, flags, /*copy_only=*/true)) {
       h |= 0xff;
       return false;
     }
@@ -181,7 +182,7 @@ bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
   return (h & 0xff) < options.translate_at;
 }
 
-TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
+TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags, bool copy_only) {
   sync_jmp_cache();
   // Counting: the loop's own cache, so that generated code (which probes
   // state.jmp_cache for indirect jumps) never goes from block to block
@@ -193,7 +194,7 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags) {
   while (!(tb = cache_.lookup(pc, flags))) {
     const uint64_t epoch = as_.code_epoch();
     TranslationBlock* fresh = cache_.new_tb();
-    if (!exec_.translate(*this, pc, flags, fresh)) {
+    if (!(copy_only ? exec_.copy(*this, pc, flags, fresh) : exec_.translate(*this, pc, flags, fresh))) {
       cache_.discard(fresh);
       return nullptr;
     }

@@ -129,7 +129,9 @@ class Vcpu {
   bool after_block(bool stepping);
   // After siglongjmp back from a guest fault: unblock, classify.
   ExitReason finish_fault();
-  TranslationBlock* find_tb(uint64_t pc, uint32_t flags);
+  // The TB for (pc, flags), translated if need be; copy_only: only a copy
+  // of a shared translation (Executor::copy), else null with nothing set.
+  TranslationBlock* find_tb(uint64_t pc, uint32_t flags, bool copy_only = false);
   // Tier 0: should the block at pc be interpreted rather than run
   // translated? While pc has been met fewer than translate_at times (counts
   // in a direct-mapped table of pc tag | last meeting | count, 128 KiB per vCPU, allocated

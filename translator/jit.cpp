@@ -230,22 +230,25 @@ bool Jit::may_share(Vcpu& vcpu, uint32_t flags) const {
          !log.enabled(kLog_op) && !log.enabled(kLog_op_opt) && !log.enabled(kLog_out_asm);
 }
 
-bool Jit::has_copy(Vcpu& vcpu, uint64_t pc, uint32_t flags) {
-  return may_share(vcpu, flags) && publishing_.load(std::memory_order_acquire) &&
-         shared_->has_match(vcpu.as(), pc, flags);
+bool Jit::may_copy(Vcpu& vcpu, uint64_t pc, uint32_t flags) {
+  return may_share(vcpu, flags) && publishing_.load(std::memory_order_acquire) && shared_->has_key(pc, flags);
+}
+
+bool Jit::copy(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb) {
+  // A copy of a shared translation is not timed (two clock reads would be
+  // a tenth of its cost): translation_seconds is time spent translating.
+  // (Nothing is stored before publishing starts: no lookup either.)
+  if (!may_share(vcpu, flags) || !publishing_.load(std::memory_order_acquire) ||
+      !shared_->use_match(vcpu.as(), pc, flags,
+                          [this, &vcpu, tb](const SharedBlock& b) { return instantiate(vcpu, b, tb); }))
+    return false;
+  n_copies_.fetch_add(1, std::memory_order_relaxed);
+  return true;
 }
 
 bool Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb) {
   const bool share = may_share(vcpu, flags);
-  // A copy of a shared translation is not timed (two clock reads would be
-  // a tenth of its cost): translation_seconds is time spent translating.
-  // (Nothing is stored before publishing starts: no lookup either.)
-  if (share && publishing_.load(std::memory_order_acquire) &&
-      shared_->use_match(vcpu.as(), pc, flags,
-                         [this, &vcpu, tb](const SharedBlock& b) { return instantiate(vcpu, b, tb); })) {
-    n_copies_.fetch_add(1, std::memory_order_relaxed);
-    return true;
-  }
+  if (copy(vcpu, pc, flags, tb)) return true;
   const auto t0 = std::chrono::steady_clock::now();
   bool shareable = false;
   bool ok = translate_block_at(vcpu, pc, flags, tb, &shareable);

@@ -88,7 +88,8 @@ class Jit final : public Executor {
                      const ucontext_t* uc) override;
   bool owns_code(uintptr_t host_pc) const override;
   bool interpret(Vcpu& vcpu) override;
-  bool has_copy(Vcpu& vcpu, uint64_t pc, uint32_t flags) override;
+  bool may_copy(Vcpu& vcpu, uint64_t pc, uint32_t flags) override;
+  bool copy(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb) override;
   void cache_opened(TbCache& cache) override;
   void cache_closing(TbCache& cache) override;
   bool counts_in_code() const override { return true; }

@@ -109,11 +109,12 @@ class SharedCodeStore {
     misses_.fetch_add(1, std::memory_order_relaxed);
     return false;
   }
-  // Would use_match find one? (Not counted as a hit or a miss.)
-  bool has_match(const AddressSpace& as, uint64_t pc, uint32_t flags) {
+  // Is any translation of (pc, flags) stored, whatever its guest bytes?
+  // (Not counted as a hit or a miss; use_match compares the bytes.)
+  bool has_key(uint64_t pc, uint32_t flags) {
     Shard& sh = shard(key(pc, flags));
     std::lock_guard<std::mutex> lock(sh.mutex);
-    return match_locked(sh, as, pc, flags) != nullptr;
+    return sh.by_key.find(key(pc, flags)) != nullptr;
   }
   void publish(std::unique_ptr<SharedBlock> blk);
 
