@@ -124,6 +124,7 @@ const StubTemplates& stub_templates() {
     r.store_pc = assemble_stub([](Assembler& a) { a.mov(state_mem(offsetof(CpuState, pc)), rcx); });
     r.leave = assemble_stub(leave);
     r.leave_pc = assemble_stub([](Assembler& a) { a.jmp(state_mem(offsetof(CpuState, jit_pc_exit))); });
+    r.leave_fault = assemble_stub([](Assembler& a) { a.jmp(state_mem(offsetof(CpuState, jit_fault_exit))); });
     r.leave0 = assemble_stub([&](Assembler& a) {
       a.xor_(eax, eax);
       leave(a);

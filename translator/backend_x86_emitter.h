@@ -146,6 +146,7 @@ struct StubTemplates {
   StubBytes leave;          // jmp [r15 + jit_exit]
   StubBytes leave0;         // xor eax, eax; jmp [r15 + jit_exit]
   StubBytes leave_pc;       // jmp [r15 + jit_pc_exit]
+  StubBytes leave_fault;    // jmp [r15 + jit_fault_exit]
   StubBytes fault_head;     // mov [r15 + fault_addr], rax; mov dword [r15 + fault_kind], imm32 (the last 4 bytes)
   StubBytes fault_tail[2];  // mov dword [r15 + fault_is_write], 0 / 1; mov dword [r15 + exit_reason], MemFault; leave0
   StubBytes jump_ind;       // jump_ind of a block with flags 0 after `mov rax, target`: pc, jump cache probe, on a miss leave0
@@ -337,9 +338,7 @@ class Emitter {
   // The rel32 at `at` (from emit_jump_rel32) jumps to the current offset.
   void patch_rel32(uint32_t at);
   void emit_leave0() { embed(stubs_.leave0); }  // leave with rax = 0
-  // mov rcx, pc; mov [r15 + pc], rcx. The mov is written as asmjit encodes
-  // it (REX.W C7 /0 imm32 for a sign-extended 32-bit value, else REX.W B9
-  // imm64), without asmjit's encoder: every exit and fault stub has one.
+  // mov rcx, pc; mov [r15 + pc], rcx.
   void emit_store_pc(uint64_t pc) {
     emit_pc_in_rcx(pc);
     embed(stubs_.store_pc);
@@ -350,6 +349,9 @@ class Emitter {
     emit_pc_in_rcx(pc);
     embed(stubs_.leave_pc);
   }
+  // mov rcx, pc, written as asmjit encodes it (REX.W C7 /0 imm32 for a
+  // sign-extended 32-bit value, else REX.W B9 imm64) without its encoder:
+  // every block's exit-request path and every fault stub has one.
   void emit_pc_in_rcx(uint64_t pc) {
     uint8_t b[10];
     size_t n;

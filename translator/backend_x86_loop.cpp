@@ -199,16 +199,15 @@ void Emitter::plan_narrow() {
       if (!ok || !gain) low[k] = false, changed = true;
     }
   }
+  bool any_narrow = false;
   for (int x = 1; x < 32; ++x) {
     if (!narrow[x]) continue;
     const IrInsn& s = ir_.insns[last_set_[x]];
     const Temp t = ir_.insns[def_at_[s.a]].a;
-    narrow_[x] = true;
+    narrow_[x] = any_narrow = true;
     set_src_[last_set_[x]] = t;
     last_use_[t] = std::max(last_use_[t], last_set_[x]);
   }
-  bool any_narrow = false;
-  for (bool n : narrow_) any_narrow |= n;
   if (!any_low && !any_narrow) return;
   ArenaArray<int> readers = arena_.array(ir_.num_temps, 0);
   for (size_t k = 0; k < ir_.insns.size(); ++k) {

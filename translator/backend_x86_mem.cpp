@@ -420,9 +420,9 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
     // dispatcher's fault path (CpuState::jit_fault_exit).
     emit_mov(state_mem(offsetof(CpuState, fault_addr)), rax);
     restore(false);
-    a_.mov(rcx, Imm(static_cast<int64_t>(s.pc)));
+    emit_pc_in_rcx(s.pc);
     a_.mov(edx, Imm(static_cast<uint32_t>(s.fault_kind) | (s.is_write ? 0x100u : 0u)));
-    a_.jmp(state_mem(offsetof(CpuState, jit_fault_exit)));
+    embed(stubs_.leave_fault);
     return;
   }
   // An access that must be aligned (atomics): the kind depends on the
