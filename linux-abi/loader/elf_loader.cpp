@@ -2,9 +2,13 @@
 // scripts. See elf_loader.h.
 //
 // Segments are placed by mapping their whole page span anonymous and
-// read-write, reading the file bytes straight into guest memory (bss and the
-// tail of the last file page stay zero), then applying each page's final
-// protection (the union of the segments sharing it) and unmapping holes.
+// read-write, then each segment's file pages over it from the file (private,
+// as Linux maps them; the bss part of the last file page zeroed) or, where
+// the file offset is not congruent with the address or a page is shared
+// with another segment, the file bytes read straight into guest memory
+// (bss and the tail of the last file page stay zero), then applying each
+// page's final protection (the union of the segments sharing it) and
+// unmapping holes.
 #include "linux-abi/loader/elf_loader.h"
 
 #include <elf.h>
@@ -250,9 +254,32 @@ bool load_elf_image(AddressSpace& as, const std::string& host_path, const std::s
       return fail("segments " + hex(glo) + "-" + hex(ghi) + " overlap an existing mapping");
     return fail(std::string("cannot map segments: ") + strerror(static_cast<int>(-r)));
   }
-  for (const Segment& s : segs)
-    if (s.filesz && !f.read_at(s.offset, as.base() + s.vaddr + bias, s.filesz))
+  for (size_t k = 0; k < segs.size(); ++k) {
+    const Segment& s = segs[k];
+    if (!s.filesz) continue;
+    if (s.offset > f.size || s.filesz > f.size - s.offset) return fail("cannot read segment at " + hex(s.vaddr));
+    // The segment's pages mapped from the file, as Linux does (private:
+    // written pages are copied): only the pages the program touches are
+    // read, from the page cache, instead of copying the whole file in at
+    // every launch (python3's 5.8 MB of text). Where the file offset is not
+    // congruent with the address, or a page is shared with another
+    // segment, the bytes are read in as before.
+    const uint64_t p0 = page_down(s.vaddr), p1 = page_up(s.vaddr + s.filesz);
+    const bool shared_page = (k > 0 && page_up(segs[k - 1].vaddr + segs[k - 1].memsz) > p0) ||
+                             (k + 1 < segs.size() && page_down(segs[k + 1].vaddr) < p1);
+    if ((s.vaddr - s.offset) % kPageSize == 0 && !shared_page) {
+      if (as.map(p0 + bias, p1 - p0, PROT_READ | PROT_WRITE, kMapFixed, f.fd, page_down(s.offset), display) >= 0) {
+        // The rest of the last file page is the bss's start: zero (Linux's padzero).
+        if (s.memsz > s.filesz) memset(as.base() + s.vaddr + s.filesz + bias, 0, p1 - (s.vaddr + s.filesz));
+        continue;
+      }
+      // A file system that cannot map files (ENODEV): read in, as below.
+      if (as.map(p0 + bias, p1 - p0, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, display) < 0)
+        return fail("cannot map segment at " + hex(s.vaddr));
+    }
+    if (!f.read_at(s.offset, as.base() + s.vaddr + bias, s.filesz))
       return fail("cannot read segment at " + hex(s.vaddr));
+  }
 
   // Final protections, page by page interval: union of covering segments.
   std::vector<uint64_t> cuts;

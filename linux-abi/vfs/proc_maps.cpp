@@ -14,8 +14,8 @@
 // guest touched is present, one only read maps the zero page as on Linux);
 // the frame number (bits 0-54) is always 0, also for a root guest (host
 // frame numbers are not the guest's to see); a page outside every guest
-// mapping is 0. Pages the ELF loader copied count as anonymous (Linux's
-// untouched text pages are file pages).
+// mapping is 0. The program's segments are file pages, as the ELF loader
+// maps them from the file (one it reads in instead is anonymous).
 // Owns: that text. Does not own: the VMAs (core/address_space.h).
 #include "linux-abi/vfs/proc_maps.h"
 

@@ -250,6 +250,83 @@ TEST(ElfLoader, MiniElfLoads) {
   EXPECT_TRUE(prog.exe.exec_stack);  // no PT_GNU_STACK
 }
 
+// Segments are mapped from the file, as Linux maps them: the pages hold
+// the file's bytes (before the segment's start too, as in Linux), the bss
+// part of the last file page is zero, /proc/PID/maps gives the file offsets,
+// and the mapping is private: a guest writing its data or text changes
+// neither the file nor what the next launch loads. A segment whose file
+// offset is not congruent with its address is read in.
+TEST(ElfLoader, SegmentsMappedPrivatelyFromTheFile) {
+  MiniElf m;
+  m.eh.e_phnum = 2;
+  // Data at file 0x1800 (0x900 bytes) for 0x21800, bss to 0x23800.
+  m.ph[1].p_type = PT_LOAD;
+  m.ph[1].p_flags = PF_R | PF_W;
+  m.ph[1].p_offset = 0x1800;
+  m.ph[1].p_vaddr = 0x21800;
+  m.ph[1].p_filesz = 0x900;
+  m.ph[1].p_memsz = 0x2000;
+  m.ph[1].p_align = 0x1000;
+  std::string file = m.bytes();
+  file.resize(0x2400);
+  for (size_t k = m.bytes().size(); k < file.size(); ++k) file[k] = static_cast<char>(0x40 + k % 61);
+  const std::string path = write_file("mapped_segments", file);
+  auto load = [&](AddressSpace& as) {
+    std::vector<std::string> argv{path};
+    LoadedProgram prog;
+    std::string err;
+    EXPECT_TRUE(load_program(as, path, "", &argv, &prog, &err)) << err;
+  };
+  auto as = make_as();
+  load(*as);
+  std::string got(0x2000, '\0');
+  ASSERT_TRUE(as->read(0x21000, got.data(), got.size()));
+  EXPECT_TRUE(got.substr(0, 0x1100) == file.substr(0x1000, 0x1100));  // the file's page, then the segment
+  EXPECT_TRUE(got.substr(0x1100) == std::string(0xf00, '\0'));        // bss in the last file page
+  std::string bss(0x800, 'x');
+  ASSERT_TRUE(as->read(0x23000, bss.data(), bss.size()));
+  EXPECT_TRUE(bss == std::string(0x800, '\0'));
+  const std::vector<Vma> vmas = as->vmas();
+  const Vma* text = vma_at(vmas, 0x10000);
+  const Vma* data = vma_at(vmas, 0x21000);
+  ASSERT_TRUE(text && data);
+  EXPECT_EQ(text->offset, 0u);
+  EXPECT_EQ(data->offset, 0x1000u);
+  EXPECT_EQ(data->prot, PROT_READ | PROT_WRITE);
+  // Private: the guest's writes stay in its own memory.
+  const std::string mine(0x100, 'M');
+  ASSERT_TRUE(as->write(0x21800, mine.data(), mine.size()));
+  ASSERT_EQ(as->protect(0x10000, 0x1000, PROT_READ | PROT_WRITE), 0);
+  ASSERT_TRUE(as->write(0x10000 + sizeof(Elf64_Ehdr) + sizeof m.ph, mine.data(), 16));
+  EXPECT_TRUE(read_file(path) == file);
+  auto again = make_as();
+  load(*again);
+  std::string fresh(0x100, '\0');
+  ASSERT_TRUE(again->read(0x21800, fresh.data(), fresh.size()));
+  EXPECT_TRUE(fresh == file.substr(0x1800, 0x100));
+  uint32_t insn = 0;
+  ASSERT_TRUE(again->read(m.eh.e_entry, &insn, 4));
+  EXPECT_EQ(insn, 0x13131313u);
+
+  // Not congruent (file 0x1800 for 0x21900): read in, bytes as the file's.
+  m.ph[1].p_vaddr = 0x21900;
+  std::string file2 = m.bytes();
+  file2.resize(0x2400);
+  for (size_t k = m.bytes().size(); k < file2.size(); ++k) file2[k] = static_cast<char>(0x40 + k % 61);
+  const std::string path2 = write_file("read_segments", file2);
+  auto third = make_as();
+  std::vector<std::string> argv{path2};
+  LoadedProgram prog;
+  std::string err;
+  ASSERT_TRUE(load_program(*third, path2, "", &argv, &prog, &err)) << err;
+  std::string seg(0x900, '\0');
+  ASSERT_TRUE(third->read(0x21900, seg.data(), seg.size()));
+  EXPECT_TRUE(seg == file2.substr(0x1800, 0x900));
+  uint8_t z = 1;
+  ASSERT_TRUE(third->read(0x21900 + 0x900, &z, 1));
+  EXPECT_EQ(z, 0);
+}
+
 TEST(ElfLoader, RejectsMalformedHeaders) {
   auto err_for = [](const std::string& name, const MiniElf& m) {
     return load_error(write_file(name, m.bytes()));
