@@ -814,9 +814,37 @@ void copy_private_pages(int mem_fd, int map_fd, const Vma& v, const uint8_t* fro
   }
 }
 
+// The pages of private file mapping v that were written (anonymous copies
+// on the host: present and no file page, or swapped) from `from` to `to`
+// (the same file mapped afresh). False: pagemap cannot tell.
+bool copy_written_pages(int mem_fd, int map_fd, const Vma& v, const uint8_t* from, uint8_t* to) {
+  if (map_fd < 0) return false;
+  const uint64_t len = v.end - v.start;
+  constexpr uint64_t kBatch = 512;
+  uint64_t entries[kBatch];
+  auto written = [](uint64_t e) { return (e >> 62 & 1) || ((e >> 63 & 1) && !(e >> 61 & 1)); };
+  for (uint64_t off = 0; off < len; off += kBatch * kPageSize) {
+    const uint64_t n = std::min<uint64_t>(kBatch, (len - off) / kPageSize);
+    const off_t at = static_cast<off_t>(reinterpret_cast<uintptr_t>(from + off) / kPageSize * 8);
+    if (pread(map_fd, entries, n * 8, at) != static_cast<ssize_t>(n * 8)) return false;
+    for (uint64_t i = 0; i < n;) {
+      if (!written(entries[i])) {
+        ++i;
+        continue;
+      }
+      uint64_t j = i + 1;
+      while (j < n && written(entries[j])) ++j;
+      // (Through /proc/self/mem: a page of the file may be past its end.)
+      copy_via_proc_mem(mem_fd, from + off + i * kPageSize, to + off + i * kPageSize, (j - i) * kPageSize);
+      i = j;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
-std::unique_ptr<AddressSpace> AddressSpace::fork_copy(std::string* error) const {
+std::unique_ptr<AddressSpace> AddressSpace::fork_copy(std::string* error, const FileOpener& open_file) const {
   std::unique_ptr<AddressSpace> child = create(limit_, error);
   if (!child) return nullptr;
   int mem_fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
@@ -843,10 +871,21 @@ std::unique_ptr<AddressSpace> AddressSpace::fork_copy(std::string* error) const 
         return fail("mremap of a shared mapping");
       if (mprotect(to, len, host_prot(v.prot)) != 0) return fail("mprotect");
     } else {
-      if (mmap(to, len, PROT_READ | PROT_WRITE,
-               MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) == MAP_FAILED)
-        return fail("mmap");
-      copy_private_pages(mem_fd, map_fd, v, from, to);
+      // The file again, where it is still the one mapped (open_file checks).
+      const int fd = open_file && v.host_fd >= 0 && v.inode != 0 && map_fd >= 0 ? open_file(v) : -1;
+      bool done = false;
+      if (fd >= 0) {
+        done = mmap(to, len, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_PRIVATE | MAP_NORESERVE, fd,
+                    static_cast<off_t>(v.offset)) != MAP_FAILED &&
+               copy_written_pages(mem_fd, map_fd, v, from, to);
+        ::close(fd);
+      }
+      if (!done) {
+        if (mmap(to, len, PROT_READ | PROT_WRITE,
+                 MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) == MAP_FAILED)
+          return fail("mmap");
+        copy_private_pages(mem_fd, map_fd, v, from, to);
+      }
       if (mprotect(to, len, host_prot(v.prot)) != 0) return fail("mprotect");
     }
     child->vma_.emplace(start, v);

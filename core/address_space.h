@@ -217,15 +217,20 @@ class AddressSpace {
   // Renames the VMA that starts at addr (e.g. "[heap]").
   void set_name(uint64_t addr, const std::string& name);
   // Names every VMA inside [lo, hi) after a file (name, st_dev, st_ino): an
-  // ELF image the loader copied into anonymous memory, shown as its file.
+  // ELF image the loader loaded, shown as its file (its bss too).
   void set_file(uint64_t lo, uint64_t hi, const std::string& name, uint64_t dev, uint64_t inode);
 
   // fork(): a new address space of the same size with the same VMAs. Private pages are
   // copied (anonymous ones only where the host has them resident or in swap;
   // untouched ones read back as zeros anyway); MAP_SHARED mappings map the
-  // same host pages (a second view made with mremap(old_size = 0)). The
-  // change listener is not copied. nullptr + *error on failure.
-  std::unique_ptr<AddressSpace> fork_copy(std::string* error) const;
+  // same host pages (a second view made with mremap(old_size = 0)). A
+  // private file mapping whose file open_file opens again (an fd of the
+  // same file, or -1) is mapped from it afresh, and only the pages written
+  // in it (anonymous copies on the host) are copied: a shell's fork no
+  // longer copies every library's text. The change listener is not copied.
+  // nullptr + *error on failure.
+  using FileOpener = std::function<int(const Vma&)>;
+  std::unique_ptr<AddressSpace> fork_copy(std::string* error, const FileOpener& open_file = {}) const;
 
   // Record/replay (linux-abi/process/record.h): makes this address space
   // what snap (a fork_copy() taken earlier) holds: every mapping goes,

@@ -4,6 +4,7 @@
 #include "linux-abi/process/process.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <sched.h>
 #include <linux/futex.h>
@@ -1083,7 +1084,21 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
     c->tb_cache_ = tb_cache_;
   } else {
     HartIdentityScope as_hartd;  // fork_copy reads hartd's /proc/self/mem and pagemap
-    std::unique_ptr<AddressSpace> copy = as_->fork_copy(error);
+    // A private file mapping's file, opened again through the guest's root
+    // or sysroot: only if it is still the file mapped (device and inode),
+    // else the pages are copied.
+    auto open_file = [this](const Vma& v) -> int {
+      if (v.name.empty() || v.name[0] != '/') return -1;
+      const int fd = root_ ? root_->open(v.name, O_RDONLY | O_CLOEXEC)
+                           : ::open(host_path(v.name).c_str(), O_RDONLY | O_CLOEXEC);
+      struct stat st;
+      if (fd >= 0 && (fstat(fd, &st) != 0 || st.st_dev != v.dev || st.st_ino != v.inode)) {
+        ::close(fd);
+        return -1;
+      }
+      return fd;
+    };
+    std::unique_ptr<AddressSpace> copy = as_->fork_copy(error, open_file);
     if (!copy) return nullptr;  // c's destructor leaves the live counts
     c->as_ = std::move(copy);
     c->tb_cache_ = std::make_shared<TbCache>(exec_);

@@ -3,7 +3,10 @@
 // smaller sizes), size parsing, the daemon-wide reservation cap and the
 // code-watch state (protect_code, code_epoch).
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -146,6 +149,64 @@ TEST(AddressSpace, SmallSpaceLayout) {
   ASSERT_TRUE(child) << err;
   EXPECT_EQ(child->limit(), kGuestVaMin);
   EXPECT_EQ(child->vmas().size(), as->vmas().size());
+}
+
+// fork_copy maps a private file mapping from its file again (when the
+// opener gives an fd of it) and copies only the pages written in it: the
+// child sees the parent's writes and the file's bytes elsewhere, and from
+// then on neither sees the other's writes, nor does the file. An opener
+// that cannot open the file (-1) gives the same child through copies.
+TEST(AddressSpace, ForkMapsPrivateFileMappingsAgain) {
+  char path[] = "/tmp/hart-as-fork-XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  std::string file(0x4000, '\0');
+  for (size_t k = 0; k < file.size(); ++k) file[k] = static_cast<char>('a' + k % 26);
+  ASSERT_EQ(write(fd, file.data(), file.size()), static_cast<ssize_t>(file.size()));
+  struct stat st;
+  ASSERT_EQ(fstat(fd, &st), 0);
+  for (bool reopen : {true, false}) {
+    SCOPED_TRACE(reopen ? "reopened" : "copied");
+    auto as = make(kGuestVaMin);
+    ASSERT_TRUE(as);
+    const uint64_t at = 0x100000;
+    ASSERT_EQ(as->map(at, 0x4000, PROT_READ | PROT_WRITE, kMapFixed, fd, 0, path), static_cast<int64_t>(at));
+    const std::string mine = "written by the parent";
+    ASSERT_TRUE(as->write(at + 0x1010, mine.data(), mine.size()));
+    char seen = 0;
+    ASSERT_TRUE(as->read(at + 0x2000, &seen, 1));  // read only: still the file's page
+    int opened = 0;
+    std::string err;
+    auto child = as->fork_copy(&err, [&](const Vma& v) -> int {
+      ++opened;
+      EXPECT_EQ(v.inode, static_cast<uint64_t>(st.st_ino));
+      return reopen ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    });
+    ASSERT_TRUE(child) << err;
+    EXPECT_EQ(opened, 1);
+    std::string got(0x4000, '\0');
+    ASSERT_TRUE(child->read(at, got.data(), got.size()));
+    std::string want = file;
+    want.replace(0x1010, mine.size(), mine);
+    EXPECT_TRUE(got == want);
+    const std::string later = "later";
+    ASSERT_TRUE(as->write(at + 0x3000, later.data(), later.size()));
+    ASSERT_TRUE(child->write(at + 0x2000, later.data(), later.size()));
+    ASSERT_TRUE(child->read(at, got.data(), got.size()));
+    want.replace(0x2000, later.size(), later);
+    EXPECT_TRUE(got == want);
+    std::string parent(0x4000, '\0');
+    ASSERT_TRUE(as->read(at, parent.data(), parent.size()));
+    std::string pwant = file;
+    pwant.replace(0x1010, mine.size(), mine);
+    pwant.replace(0x3000, later.size(), later);
+    EXPECT_TRUE(parent == pwant);
+    std::string on_disk(0x4000, '\0');
+    ASSERT_EQ(pread(fd, on_disk.data(), on_disk.size(), 0), 0x4000);
+    EXPECT_TRUE(on_disk == file);
+  }
+  close(fd);
+  unlink(path);
 }
 
 TEST(AddressSpace, SizesAreChecked) {
