@@ -1085,17 +1085,20 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   } else {
     HartIdentityScope as_hartd;  // fork_copy reads hartd's /proc/self/mem and pagemap
     // A private file mapping's file, opened again through the guest's root
-    // or sysroot: only if it is still the file mapped (device and inode),
-    // else the pages are copied.
+    // or sysroot: only if it is still the file mapped (a regular file of the
+    // same device and inode), else the pages are copied. O_PATH first, so
+    // that whatever the guest put at that path since (a FIFO, a device) is
+    // never opened with hartd's identity.
     auto open_file = [this](const Vma& v) -> int {
       if (v.name.empty() || v.name[0] != '/') return -1;
-      const int fd = root_ ? root_->open(v.name, O_RDONLY | O_CLOEXEC)
-                           : ::open(host_path(v.name).c_str(), O_RDONLY | O_CLOEXEC);
+      const int path_fd = root_ ? root_->open(v.name, O_PATH | O_CLOEXEC)
+                                : ::open(host_path(v.name).c_str(), O_PATH | O_CLOEXEC);
+      if (path_fd < 0) return -1;
       struct stat st;
-      if (fd >= 0 && (fstat(fd, &st) != 0 || st.st_dev != v.dev || st.st_ino != v.inode)) {
-        ::close(fd);
-        return -1;
-      }
+      int fd = -1;
+      if (fstat(path_fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == v.dev && st.st_ino == v.inode)
+        fd = ::open(("/proc/self/fd/" + std::to_string(path_fd)).c_str(), O_RDONLY | O_CLOEXEC);
+      ::close(path_fd);
       return fd;
     };
     std::unique_ptr<AddressSpace> copy = as_->fork_copy(error, open_file);
