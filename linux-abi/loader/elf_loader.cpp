@@ -269,8 +269,12 @@ bool load_elf_image(AddressSpace& as, const std::string& host_path, const std::s
                              (k + 1 < segs.size() && page_down(segs[k + 1].vaddr) < p1);
     if ((s.vaddr - s.offset) % kPageSize == 0 && !shared_page) {
       if (as.map(p0 + bias, p1 - p0, PROT_READ | PROT_WRITE, kMapFixed, f.fd, page_down(s.offset), display) >= 0) {
-        // The rest of the last file page is the bss's start: zero (Linux's padzero).
-        if (s.memsz > s.filesz) memset(as.base() + s.vaddr + s.filesz + bias, 0, p1 - (s.vaddr + s.filesz));
+        // The rest of the last file page is the bss's start: zero (Linux's
+        // padzero). Through a guarded write: the file may have been cut
+        // short meanwhile, and that page would then fault (SIGBUS).
+        static const uint8_t kZeros[kPageSize] = {};
+        if (s.memsz > s.filesz && !as.write(s.vaddr + s.filesz + bias, kZeros, p1 - (s.vaddr + s.filesz)))
+          return fail("cannot read segment at " + hex(s.vaddr));
         continue;
       }
       // A file system that cannot map files (ENODEV): read in, as below.
