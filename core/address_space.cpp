@@ -849,6 +849,18 @@ std::unique_ptr<AddressSpace> AddressSpace::fork_copy(std::string* error, const 
   if (!child) return nullptr;
   int mem_fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
   int map_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+  struct OpenedFile {
+    uint64_t dev, inode;
+    int fd;
+  };
+  std::vector<OpenedFile> opened;  // (what open_file gave per file, closed at the end)
+  struct CloseOpened {
+    std::vector<OpenedFile>& files;
+    ~CloseOpened() {
+      for (const OpenedFile& o : files)
+        if (o.fd >= 0) ::close(o.fd);
+    }
+  } close_opened{opened};
   auto fail = [&](const char* what) -> std::unique_ptr<AddressSpace> {
     if (error) *error = std::string("fork: ") + what + ": " + strerror(errno);
     if (mem_fd >= 0) ::close(mem_fd);
@@ -871,15 +883,24 @@ std::unique_ptr<AddressSpace> AddressSpace::fork_copy(std::string* error, const 
         return fail("mremap of a shared mapping");
       if (mprotect(to, len, host_prot(v.prot)) != 0) return fail("mprotect");
     } else {
-      // The file again, where it is still the one mapped (open_file checks).
-      const int fd = open_file && v.host_fd >= 0 && v.inode != 0 && map_fd >= 0 ? open_file(v) : -1;
+      // The file again, where it is still the one mapped (open_file checks;
+      // once per file: a library's VMAs share the fd).
+      int fd = -1;
+      if (open_file && v.host_fd >= 0 && v.inode != 0 && map_fd >= 0) {
+        auto o = std::find_if(opened.begin(), opened.end(),
+                              [&](const OpenedFile& f) { return f.dev == v.dev && f.inode == v.inode; });
+        if (o != opened.end()) {
+          fd = o->fd;  // (-1: it could not be opened)
+        } else {
+          fd = open_file(v);
+          opened.push_back({v.dev, v.inode, fd});
+        }
+      }
       bool done = false;
-      if (fd >= 0) {
+      if (fd >= 0)
         done = mmap(to, len, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_PRIVATE | MAP_NORESERVE, fd,
                     static_cast<off_t>(v.offset)) != MAP_FAILED &&
                copy_written_pages(mem_fd, map_fd, v, from, to);
-        ::close(fd);
-      }
       if (!done) {
         if (mmap(to, len, PROT_READ | PROT_WRITE,
                  MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) == MAP_FAILED)
