@@ -781,65 +781,55 @@ void copy_via_proc_mem(int mem_fd, const uint8_t* src, uint8_t* dst, uint64_t le
 // RW mapping of the same length): file-backed ones whole, anonymous ones
 // only where the host has pages (present or swapped; the rest read as
 // zeros anyway).
-void copy_private_pages(int mem_fd, int map_fd, const Vma& v, const uint8_t* from, uint8_t* to) {
-  uint64_t len = v.end - v.start;
-  if (v.host_fd >= 0 || map_fd < 0) {
-    copy_via_proc_mem(mem_fd, from, to, len);
-  } else {
-    // Anonymous: only pages the host has (present or swapped) hold data.
-    constexpr uint64_t kBatch = 512;
-    uint64_t entries[kBatch];
-    for (uint64_t off = 0; off < len; off += kBatch * kPageSize) {
-      uint64_t n = std::min<uint64_t>(kBatch, (len - off) / kPageSize);
-      off_t at = static_cast<off_t>(reinterpret_cast<uintptr_t>(from + off) / kPageSize * 8);
-      if (pread(map_fd, entries, n * 8, at) != static_cast<ssize_t>(n * 8)) {
-        copy_via_proc_mem(mem_fd, from + off, to + off, n * kPageSize);
-        continue;
-      }
-      for (uint64_t i = 0; i < n;) {
-        if (!(entries[i] >> 62)) {  // neither present (63) nor swapped (62)
-          ++i;
-          continue;
-        }
-        uint64_t j = i + 1;
-        while (j < n && (entries[j] >> 62)) ++j;
-        uint64_t a = off + i * kPageSize, b = off + j * kPageSize;
-        if (v.prot & PROT_READ)
-          memcpy(to + a, from + a, b - a);
-        else
-          copy_via_proc_mem(mem_fd, from + a, to + a, b - a);
-        i = j;
-      }
-    }
-  }
-}
-
-// The pages of private file mapping v that were written (anonymous copies
-// on the host: present and no file page, or swapped) from `from` to `to`
-// (the same file mapped afresh). False: pagemap cannot tell.
-bool copy_written_pages(int mem_fd, int map_fd, const Vma& v, const uint8_t* from, uint8_t* to) {
-  if (map_fd < 0) return false;
+// The pages of v (from `from` to `to`) whose pagemap entry `keep` accepts,
+// in runs: by memcpy where `direct`, else through /proc/self/mem. A batch
+// of entries pagemap cannot give is copied whole through /proc/self/mem.
+void copy_page_runs(int mem_fd, int map_fd, const Vma& v, const uint8_t* from, uint8_t* to,
+                    bool (*keep)(uint64_t entry), bool direct) {
   const uint64_t len = v.end - v.start;
   constexpr uint64_t kBatch = 512;
   uint64_t entries[kBatch];
-  auto written = [](uint64_t e) { return (e >> 62 & 1) || ((e >> 63 & 1) && !(e >> 61 & 1)); };
   for (uint64_t off = 0; off < len; off += kBatch * kPageSize) {
     const uint64_t n = std::min<uint64_t>(kBatch, (len - off) / kPageSize);
     const off_t at = static_cast<off_t>(reinterpret_cast<uintptr_t>(from + off) / kPageSize * 8);
-    if (pread(map_fd, entries, n * 8, at) != static_cast<ssize_t>(n * 8)) return false;
+    if (pread(map_fd, entries, n * 8, at) != static_cast<ssize_t>(n * 8)) {
+      copy_via_proc_mem(mem_fd, from + off, to + off, n * kPageSize);
+      continue;
+    }
     for (uint64_t i = 0; i < n;) {
-      if (!written(entries[i])) {
+      if (!keep(entries[i])) {
         ++i;
         continue;
       }
       uint64_t j = i + 1;
-      while (j < n && written(entries[j])) ++j;
-      // (Through /proc/self/mem: a page of the file may be past its end.)
-      copy_via_proc_mem(mem_fd, from + off + i * kPageSize, to + off + i * kPageSize, (j - i) * kPageSize);
+      while (j < n && keep(entries[j])) ++j;
+      const uint64_t a = off + i * kPageSize, b = off + j * kPageSize;
+      if (direct)
+        memcpy(to + a, from + a, b - a);
+      else
+        copy_via_proc_mem(mem_fd, from + a, to + a, b - a);
       i = j;
     }
   }
-  return true;
+}
+
+void copy_private_pages(int mem_fd, int map_fd, const Vma& v, const uint8_t* from, uint8_t* to) {
+  if (v.host_fd >= 0 || map_fd < 0) {
+    copy_via_proc_mem(mem_fd, from, to, v.end - v.start);
+    return;
+  }
+  // Anonymous: only pages the host has (present, bit 63, or swapped, 62) hold data.
+  copy_page_runs(mem_fd, map_fd, v, from, to, [](uint64_t e) { return (e >> 62) != 0; },
+                 (v.prot & PROT_READ) != 0);
+}
+
+// The pages of private file mapping v that were written (anonymous copies
+// on the host: present and no file page, or swapped) from `from` to `to`
+// (the same file mapped afresh); through /proc/self/mem, as a page of the
+// file may lie past its end.
+void copy_written_pages(int mem_fd, int map_fd, const Vma& v, const uint8_t* from, uint8_t* to) {
+  copy_page_runs(mem_fd, map_fd, v, from, to,
+                 [](uint64_t e) { return (e >> 62 & 1) || ((e >> 63 & 1) && !(e >> 61 & 1)); }, false);
 }
 
 }  // namespace
@@ -896,12 +886,10 @@ std::unique_ptr<AddressSpace> AddressSpace::fork_copy(std::string* error, const 
           opened.push_back({v.dev, v.inode, fd});
         }
       }
-      bool done = false;
-      if (fd >= 0)
-        done = mmap(to, len, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_PRIVATE | MAP_NORESERVE, fd,
-                    static_cast<off_t>(v.offset)) != MAP_FAILED &&
-               copy_written_pages(mem_fd, map_fd, v, from, to);
-      if (!done) {
+      if (fd >= 0 && mmap(to, len, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_PRIVATE | MAP_NORESERVE, fd,
+                          static_cast<off_t>(v.offset)) != MAP_FAILED) {
+        copy_written_pages(mem_fd, map_fd, v, from, to);
+      } else {
         if (mmap(to, len, PROT_READ | PROT_WRITE,
                  MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) == MAP_FAILED)
           return fail("mmap");

@@ -1090,13 +1090,11 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
     // that whatever the guest put at that path since (a FIFO, a device) is
     // never opened with hartd's identity.
     auto open_file = [this](const Vma& v) -> int {
-      if (v.name.empty() || v.name[0] != '/') return -1;
-      const int path_fd = root_ ? root_->open(v.name, O_PATH | O_CLOEXEC)
-                                : ::open(host_path(v.name).c_str(), O_PATH | O_CLOEXEC);
+      const int path_fd = open_mapped_file(v);
       if (path_fd < 0) return -1;
       struct stat st;
       int fd = -1;
-      if (fstat(path_fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == v.dev && st.st_ino == v.inode)
+      if (fstat(path_fd, &st) == 0 && S_ISREG(st.st_mode))
         fd = ::open(("/proc/self/fd/" + std::to_string(path_fd)).c_str(), O_RDONLY | O_CLOEXEC);
       ::close(path_fd);
       return fd;
@@ -1308,6 +1306,17 @@ std::string Process::host_path(const std::string& guest_path) const {
     return n == "/" ? root_->host_path() : root_->host_path() + n;
   }
   return sysroot_path(sysroot_, guest_path);
+}
+
+int Process::open_mapped_file(const Vma& v) const {
+  if (v.name.empty() || v.name[0] != '/') return -1;
+  const int fd = root_ ? root_->open(v.name, O_PATH | O_CLOEXEC) : ::open(host_path(v.name).c_str(), O_PATH | O_CLOEXEC);
+  struct stat st;
+  if (fd >= 0 && (fstat(fd, &st) != 0 || st.st_dev != v.dev || st.st_ino != v.inode)) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
 }
 
 void Process::set_root(std::shared_ptr<RootFs> r) {

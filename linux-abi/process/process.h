@@ -325,6 +325,10 @@ class Process : public std::enable_shared_from_this<Process> {
 
   // Host path for a guest path (sysroot lookup for absolute paths).
   std::string host_path(const std::string& guest_path) const;
+  // An O_PATH fd of what mapping v's path (looked up through the root or
+  // sysroot) holds now, if that is still the file mapped (its device and
+  // inode); -1 otherwise. /proc/PID/maps' " (deleted)", fork's reopening.
+  int open_mapped_file(const Vma& v) const;
   // Host dirfd for a guest dirfd argument of an *at() call: the process cwd
   // for AT_FDCWD, else the mapped fd. -EBADF if unknown. *keep holds a
   // reference while the caller uses it.

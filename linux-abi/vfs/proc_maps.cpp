@@ -39,17 +39,10 @@ namespace {
 // Whether the file a mapping names is still at that guest path (same device
 // and inode); Linux shows a mapping of an unlinked file with " (deleted)".
 bool mapped_file_present(const Process& p, const Vma& v) {
-  struct stat st;
-  if (RootFs* r = p.root()) {
-    int fd = r->open(v.name, O_PATH | O_CLOEXEC);
-    if (fd < 0) return false;
-    bool ok = fstat(fd, &st) == 0;
-    close(fd);
-    if (!ok) return false;
-  } else if (stat(p.host_path(v.name).c_str(), &st) != 0) {
-    return false;
-  }
-  return st.st_dev == v.dev && st.st_ino == v.inode;
+  const int fd = p.open_mapped_file(v);
+  if (fd < 0) return false;
+  close(fd);
+  return true;
 }
 
 // One mapping's line of maps (and the header of its smaps entry).
