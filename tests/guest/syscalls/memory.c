@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 static sigjmp_buf jb;
@@ -233,6 +234,25 @@ int main(void) {
     munmap(m, 2 * ps);
     close(fd);
     unlink("fork-file");
+  }
+  // A mapped file's path taken over by a FIFO before fork: fork neither
+  // blocks on it nor loses the mapping (the child has the mapped bytes).
+  {
+    long ps = sysconf(_SC_PAGESIZE);
+    int fd = open("fifo-file", O_RDWR | O_CREAT | O_TRUNC, 0600);
+    ftruncate(fd, ps);
+    pwrite(fd, "mapped", 7, 0);
+    char* m = mmap(NULL, ps, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    mkfifo("fifo-new", 0600);
+    rename("fifo-new", "fifo-file");
+    pid_t pid = fork();
+    if (pid == 0) _exit(strcmp(m, "mapped") == 0 ? 0 : 1);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    BOOL("fork past a FIFO at a mapped path", WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    munmap(m, ps);
+    unlink("fifo-file");
   }
   // Mappings are counted (vm.max_map_count): past the limit mmap fails
   // with ENOMEM, and works again once some are gone.
