@@ -1047,6 +1047,7 @@ std::string Emitter::run() {
   }
   plan_indexed();  // (extends last_use_ of indexed accesses' bases)
   plan_heads();
+  plan_fp_loop();
   plan_induction();
   plan_narrow();  // (extends last_use_ of the values narrow set_regs take instead)
   real_last_ = arena_.copy(last_use_);

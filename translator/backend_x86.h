@@ -7,7 +7,8 @@
 //   where their guest value is dead); rsi rdi r11 rdx rcx and spill slots
 //   hold IR temps (rcx/rdx are reserved as scratch for the insns that need
 //   them); xmm0-9 FP temps, xmm10-13 vector registers cached within a
-//   block, xmm14-15 scratch.
+//   block (in self-loop blocks: f registers held across iterations),
+//   xmm14-15 scratch.
 //   Guest rounding mode and accrued FP flags live in MXCSR while guest code
 //   runs (CpuState::mxcsr outside).
 // Owns: code emission of one block, exit stubs, the dispatcher.
@@ -116,10 +117,17 @@ struct RematReg {
     return v;
   }
 };
+//  - fp: in [start, end) of a self-loop block, f[freg] is in xmm register
+//    `xmm` (backend_x86_loop.cpp, FpLoopReg), not in CpuState.
+struct FpResident {
+  uint32_t start = 0, end = 0;
+  uint8_t freg = 0, xmm = 0;
+};
 struct BlockRecovery {
   std::vector<LentRange> lent;
   std::vector<DeferredReg> deferred;
   std::vector<RematReg> remat;
+  std::vector<FpResident> fp;
 };
 
 // Emits the code for one block into `a` (a fresh Assembler on a fresh

@@ -193,13 +193,12 @@ struct ColdStub {
   uint64_t pc = 0;
   bool is_write = false;
   uint8_t xmm = 0;
-  uint8_t xmm2 = 0;     // MinMaxNaN: the operands are xmm and xmm2,
-  uint8_t dst_xmm = 0;  // the result goes to dst_xmm
+  uint8_t xmm2 = 0;     // MinMaxNaN, FmaNaN: the operands are xmm and xmm2
+  uint8_t dst_xmm = 0;  // (FmaNaN: the factors), the result goes to dst_xmm
   int addr_reg = -1;   // Fault: register holding the address (-1: rax)
   int ir_pos = -1;     // Fault: the access's IR position (its RematUses)
   uint8_t fault_kind = 2;  // Fault: FaultKind (OutOfRange unless Misaligned)
-  int64_t helper = 0;  // FmaNaN: helper insn index; CvtToInt, U64ToFp: IrFcvt aux
-  uint8_t freg = 0;    // FmaNaN: destination f register
+  int64_t helper = 0;  // FmaNaN: 1 for single; CvtToInt, U64ToFp: IrFcvt aux
   uint8_t lent = 0;    // Fault: pinned registers (kPinnedRegs bits) lent out here
   // Fault: deferred guest registers to store before leaving (x register, where).
   std::vector<std::pair<uint8_t, Loc>> pending;
@@ -414,6 +413,22 @@ class Emitter {
   LoopReg loop_regs_[7] = {};
   Label loop_head_, loop_req_;
   uint32_t loop_start_ = 0;  // code offset of the loop head
+  // FP registers of a self-loop block held in xmm10-13 across iterations
+  // (plan_fp_loop; xmm10-13 cache vector registers in other blocks, and a
+  // self-loop has no vector op): loaded before the loop head, stored at
+  // the exits if written. box: read as a single at the loop head, every
+  // value the body gives it a NaN-boxed single, and checked boxed before
+  // the loop (else the kTbChecked form runs): its values need no box check.
+  struct FpLoopReg {
+    uint8_t freg, xmm;
+    bool dirty, box;
+  };
+  static constexpr int kFpLoopMax = 4, kFpLoopFirst = kXmmPoolSize;  // (the cold calls save both)
+  int n_fp_loop_ = 0;
+  FpLoopReg fp_loop_regs_[kFpLoopMax] = {};
+  int8_t fp_res_[32] = {};  // by f register: index in fp_loop_regs_, -1: none
+  void plan_fp_loop();      // after the forward walk (boxed_, def_at_)
+  void evict_fp_resident(int k);  // temps in resident k's xmm move out before it is written
   PinTable pt_ = PinTable::initial();
   // Rematerialised registers (backend_x86_remat.cpp; set by emit_block).
   std::vector<RematUse> remat_;
@@ -586,8 +601,10 @@ class Emitter {
   std::string emit_fp(const IrInsn& i);
   Xmm xmm_src(Temp t, const Xmm& scratch, bool single);
   Xmm alloc_xmm_dst(Temp dst, Temp reuse);
-  void canonicalize(const Xmm& x, bool single, const IrInsn* fma = nullptr);
-  void finish_fp(const IrInsn& i, const Xmm& d, bool single, const IrInsn* fma = nullptr);
+  void canonicalize(const Xmm& x, bool single, const ColdStub* fma = nullptr, bool boxed = false);
+  void finish_fp(const IrInsn& i, const Xmm& d, bool single, const ColdStub* fma = nullptr,
+                 bool boxed = false);  // boxed: d's bits 32..63 are ones already
+  bool boxed_in(Temp t, const Xmm& x) const;
   void emit_set_freg(const IrInsn& i);
   void emit_fcmp(const IrInsn& i);
   void emit_unbox(const IrInsn& i);

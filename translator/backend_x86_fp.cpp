@@ -24,15 +24,17 @@ Xmm xmm_of(int id) { return Xmm(xmm(static_cast<uint32_t>(id))); }
 void Emitter::emit_cold_call_saved(uint64_t fn) {
   static const Gp saved[] = {rsi, rdi, r8, r9, r10, r11};
   for (const Gp& r : saved) a_.push(r);
-  a_.sub(rsp, kXmmPoolSize * 16);  // 6 pushes + 16 bytes per register keep rsp aligned
-  for (int k = 0; k < kXmmPoolSize; ++k) a_.movdqu(ptr(rsp, k * 16), xmm_of(k));
+  // The XMM temps, and a self-loop's FP residents (xmm10 on).
+  const int n = n_fp_loop_ ? kFpLoopFirst + n_fp_loop_ : kXmmPoolSize;
+  a_.sub(rsp, n * 16);  // 6 pushes + 16 bytes per register keep rsp aligned
+  for (int k = 0; k < n; ++k) a_.movdqu(ptr(rsp, k * 16), xmm_of(k));
   a_.mov(rdi, kState);
   a_.mov(rsi, rcx);
   a_.mov(ecx, eax);  // 4th argument (jit_fminmax's aux); rdx is the 3rd
   a_.mov(rax, fn);
   a_.call(rax);
-  for (int k = 0; k < kXmmPoolSize; ++k) a_.movdqu(xmm_of(k), ptr(rsp, k * 16));
-  a_.add(rsp, kXmmPoolSize * 16);
+  for (int k = 0; k < n; ++k) a_.movdqu(xmm_of(k), ptr(rsp, k * 16));
+  a_.add(rsp, n * 16);
   for (int k = 5; k >= 0; --k) a_.pop(saved[k]);
 }
 
@@ -87,12 +89,38 @@ void Emitter::emit_cold_fp(const ColdStub& s) {
     a_.jmp(s.resume);
     return;
   }
-  // An FMA gave a NaN: the interpreter computes the exact result and flags
-  // from the guest f registers (every set_freg is stored at once, so they
-  // hold the operands).
-  a_.mov(rcx, reinterpret_cast<uint64_t>(&helpers_[s.helper]));
-  emit_cold_call_saved(reinterpret_cast<uint64_t>(&jit_call_interp));
-  a_.movsd(xmm_of(s.xmm), freg_mem(s.freg));
+  // An FMA gave a NaN: the result is the canonical NaN. x86 raised IE for
+  // signaling operands, inf - inf and 0 * inf with an addend that is not a
+  // NaN; RISC-V raises NV for 0 * inf also when the addend is a quiet NaN.
+  // The factors are still in xmm and xmm2 (the product went to a third
+  // register).
+  const bool single = s.helper & 1;
+  Label nv = a_.newLabel(), done = a_.newLabel(), b_zero = a_.newLabel();
+  const Gp x = single ? Gp(eax) : Gp(rax), y = single ? Gp(ecx) : Gp(rcx), inf = single ? Gp(edx) : Gp(rdx);
+  if (single) {
+    a_.movd(eax, xmm_of(s.xmm));
+    a_.movd(ecx, xmm_of(s.xmm2));
+    a_.mov(edx, 0xff000000u);  // infinity's bits shifted left by one
+  } else {
+    a_.movq(rax, xmm_of(s.xmm));
+    a_.movq(rcx, xmm_of(s.xmm2));
+    a_.mov(rdx, 0xffe0000000000000ull);
+  }
+  a_.add(x, x);  // (the sign bits out)
+  a_.add(y, y);
+  a_.jz(b_zero);  // (the flags of the second add)
+  a_.test(x, x);
+  a_.jnz(done);
+  a_.cmp(y, inf);  // 0 * inf
+  a_.je(nv);
+  a_.jmp(done);
+  a_.bind(b_zero);
+  a_.cmp(x, inf);  // inf * 0
+  a_.jne(done);
+  a_.bind(nv);
+  a_.or_(state_mem(offsetof(CpuState, fflags), 4), 0x10);
+  a_.bind(done);
+  a_.movsd(xmm_of(s.dst_xmm), canon_mem(single));
   a_.jmp(s.resume);
 }
 
@@ -373,6 +401,14 @@ Xmm Emitter::xmm_src(Temp t, const Xmm& scratch, bool single) {
   }
 }
 
+// Whether x, t's operand register, is t's own XMM register holding a
+// NaN-boxed single (a single-precision result, or a boxed self-loop
+// resident): bits 32..63 of x are ones.
+bool Emitter::boxed_in(Temp t, const Xmm& x) const {
+  const Loc& l = loc_[t];
+  return l.kind == LocKind::Xmm && l.index == 1 && xmm_of(l.reg) == x;
+}
+
 Xmm Emitter::alloc_xmm_dst(Temp dst, Temp reuse) {
   int k = -1;
   if (reuse != kNoTemp && dying(reuse) && loc_[reuse].kind == LocKind::Xmm &&
@@ -389,34 +425,48 @@ Xmm Emitter::alloc_xmm_dst(Temp dst, Temp reuse) {
   return xmm_of(k);
 }
 
-void Emitter::canonicalize(const Xmm& x, bool single, const IrInsn* fma) {
+void Emitter::canonicalize(const Xmm& x, bool single, const ColdStub* fma, bool boxed) {
   ColdStub s;
+  if (fma) s = *fma;
   s.label = a_.newLabel();
   s.resume = a_.newLabel();
-  s.kind = single ? ColdStub::CanonS : ColdStub::CanonD;
-  s.xmm = static_cast<uint8_t>(x.id());
-  if (fma) {
-    s.kind = ColdStub::FmaNaN;
-    s.helper = fma->imm;
-    s.freg = helpers_[fma->imm].rd;
-  }
+  s.kind = fma ? ColdStub::FmaNaN : single ? ColdStub::CanonS : ColdStub::CanonD;
+  s.xmm = fma ? fma->xmm : static_cast<uint8_t>(x.id());
+  s.dst_xmm = static_cast<uint8_t>(x.id());
   if (single) a_.ucomiss(x, x); else a_.ucomisd(x, x);
   a_.jp(s.label);  // unordered: x is a NaN
   a_.bind(s.resume);
   cold_.push_back(s);
-  if (single) a_.orpd(x, state_mem(offsetof(CpuState, fp_box_mask), 16));
+  if (single && !boxed) a_.orpd(x, state_mem(offsetof(CpuState, fp_box_mask), 16));
 }
 
 // The result of FP op i is in d: canonical NaN, precision noted (a single
 // is NaN-boxed in d), operands released.
-void Emitter::finish_fp(const IrInsn& i, const Xmm& d, bool single, const IrInsn* fma) {
-  canonicalize(d, single, fma);
+void Emitter::finish_fp(const IrInsn& i, const Xmm& d, bool single, const ColdStub* fma, bool boxed) {
+  canonicalize(d, single, fma, boxed);
   loc_[i.dst].index = single;
   free_dead_operands();
 }
 
 void Emitter::emit_set_freg(const IrInsn& i) {
   int f = static_cast<int>(i.imm);
+  if (const int k = fp_res_[f]; k >= 0) {  // into a self-loop's resident register
+    evict_fp_resident(k);
+    const Xmm r = xmm_of(fp_loop_regs_[k].xmm);
+    const Loc& l = loc_[i.a];
+    if (l.kind == LocKind::Xmm) {
+      if (l.reg != r.id()) a_.movaps(r, xmm_of(l.reg));
+    } else if (l.kind == LocKind::Gp) {
+      a_.movq(r, Gp(gpq(l.reg)));
+    } else if (l.kind == LocKind::Const) {
+      a_.mov(rax, static_cast<uint64_t>(l.value));
+      a_.movq(r, rax);
+    } else {
+      a_.movsd(r, mem_of(l));
+    }
+    free_dead_operands();
+    return;
+  }
   evict(LocKind::GuestF, f);
   const Loc& l = loc_[i.a];
   if (l.kind == LocKind::Xmm) {
@@ -506,6 +556,12 @@ std::string Emitter::emit_fp(const IrInsn& i) {
   const bool single = i.aux;
   switch (i.op) {
     case IrOp::get_freg:
+      if (const int k = fp_res_[i.imm]; k >= 0) {  // a self-loop's resident: read in its register
+        loc_[i.dst].kind = LocKind::Xmm;
+        loc_[i.dst].reg = fp_loop_regs_[k].xmm;
+        loc_[i.dst].index = fp_loop_regs_[k].box;
+        return "";
+      }
       loc_[i.dst].kind = LocKind::GuestF;
       loc_[i.dst].index = static_cast<int32_t>(i.imm);
       return "";
@@ -528,13 +584,14 @@ std::string Emitter::emit_fp(const IrInsn& i) {
     case IrOp::fadd: case IrOp::fsub: case IrOp::fmul: case IrOp::fdiv: {
       Xmm a = xmm_src(i.a, xmm14, single);
       Xmm b = xmm_src(i.b, xmm15, single);
+      const bool boxed = single && boxed_in(i.a, a);  // (addss keeps a's bits 32..127)
       Xmm d = alloc_xmm_dst(i.dst, i.a);
       if (d != a) a_.movaps(d, a);
       static const InstId sd[] = {Inst::kIdAddsd, Inst::kIdSubsd, Inst::kIdMulsd, Inst::kIdDivsd};
       static const InstId ss[] = {Inst::kIdAddss, Inst::kIdSubss, Inst::kIdMulss, Inst::kIdDivss};
       int k = static_cast<int>(i.op) - static_cast<int>(IrOp::fadd);
       a_.emit(single ? ss[k] : sd[k], d, b);
-      finish_fp(i, d, single);
+      finish_fp(i, d, single, nullptr, boxed);
       return "";
     }
     case IrOp::fsqrt: {
@@ -545,23 +602,27 @@ std::string Emitter::emit_fp(const IrInsn& i) {
       return "";
     }
     case IrOp::fmadd: case IrOp::fmsub: case IrOp::fnmsub: case IrOp::fnmadd: {
-      // d = a, then vf*213: d = b * d ± c, with RISC-V's fnmsub = -(a*b)+c
-      // being x86's vfnmadd and fnmadd = -(a*b)-c being vfnmsub.
-      // The NaN path (emit_cold_fp) has the interpreter write f[rd] in
-      // CpuState: values still read from that slot move out first.
-      evict(LocKind::GuestF, helpers_[i.imm].rd);
+      // d = c, then vf*231: d = a * b ± d, with RISC-V's fnmsub = -(a*b)+c
+      // being x86's vfnmadd and fnmadd = -(a*b)-c being vfnmsub. a and b
+      // stay where they are for the NaN path's 0 * inf test, so d is not
+      // their register.
       Xmm a = xmm_src(i.a, xmm14, single);
-      Xmm d = alloc_xmm_dst(i.dst, i.a);
-      if (d != a) a_.movaps(d, a);
       Xmm b = xmm_src(i.b, xmm15, single);
-      Xmm c = xmm_src(i.c, xmm14, single);
-      static const InstId sd[] = {Inst::kIdVfmadd213sd, Inst::kIdVfmsub213sd, Inst::kIdVfnmadd213sd,
-                                  Inst::kIdVfnmsub213sd};
-      static const InstId ss[] = {Inst::kIdVfmadd213ss, Inst::kIdVfmsub213ss, Inst::kIdVfnmadd213ss,
-                                  Inst::kIdVfnmsub213ss};
+      Xmm d = alloc_xmm_dst(i.dst, i.c != i.a && i.c != i.b ? i.c : kNoTemp);
+      Xmm c = xmm_src(i.c, d, single);
+      const bool boxed = single && boxed_in(i.c, c);  // (vfmadd231ss keeps c's bits 32..127)
+      if (c != d) a_.movaps(d, c);
+      static const InstId sd[] = {Inst::kIdVfmadd231sd, Inst::kIdVfmsub231sd, Inst::kIdVfnmadd231sd,
+                                  Inst::kIdVfnmsub231sd};
+      static const InstId ss[] = {Inst::kIdVfmadd231ss, Inst::kIdVfmsub231ss, Inst::kIdVfnmadd231ss,
+                                  Inst::kIdVfnmsub231ss};
       int k = static_cast<int>(i.op) - static_cast<int>(IrOp::fmadd);
-      a_.emit(single ? ss[k] : sd[k], d, b, c);
-      finish_fp(i, d, single, &i);
+      a_.emit(single ? ss[k] : sd[k], d, a, b);
+      ColdStub nan;
+      nan.xmm = static_cast<uint8_t>(a.id());
+      nan.xmm2 = static_cast<uint8_t>(b.id());
+      nan.helper = single;
+      finish_fp(i, d, single, &nan, boxed);
       return "";
     }
     case IrOp::fcvt_ds: {

@@ -15,7 +15,10 @@
 // Like any pin, a resident's register is lent out to temps between its
 // last read and its next set_reg in the body (its value stored home first
 // if an access may fault meanwhile): those ranges are cut out of its
-// DeferredReg. See "Register allocation" in docs/ARCHITECTURE.md.
+// DeferredReg. The f registers it uses most stay in xmm10-13 the same way
+// (plan_fp_loop: loaded in the preamble, stored at the exits, recovered
+// from the signal context's XMM registers). See "Register allocation" in
+// docs/ARCHITECTURE.md.
 #include <algorithm>
 
 #include "translator/backend_x86_emitter.h"
@@ -97,6 +100,115 @@ void Emitter::plan_heads() {
     if (i.op == IrOp::set_reg) {
       set[i.imm] = true;
       last_set_[i.imm] = static_cast<int>(k);
+    }
+  }
+}
+
+// FP registers across the loop (FpLoopReg): the four the block uses most
+// (get_freg/set_freg counts) stay in xmm10-13 from the preamble to the
+// exits. A register whose values are read as singles (by an op that checks
+// NaN-boxing) qualifies only if every value the body gives it is a boxed
+// single by construction; the preamble checks its value at entry is boxed,
+// and the body reads it with no check (spectral norm's fmadd.s
+// accumulator: no store and reload per round).
+void Emitter::plan_fp_loop() {
+  n_fp_loop_ = 0;
+  for (int8_t& r : fp_res_) r = -1;
+  static const bool off = getenv("HART_JIT_NO_FP_LOOP") != nullptr;  // (for comparisons)
+  if (!loop_ || (tb_->flags & kTbChecked) || off) return;
+  // Boxed singles by construction: single-precision results (the backend
+  // NaN-boxes them), unbox_s, flw/fmv.w.x (boxed_), constants with ones
+  // above bit 31, and the fsgnj family's bit operations on such values.
+  ArenaArray<bool> boxed = arena_.array(ir_.num_temps, false);
+  ArenaArray<int8_t> freg_of = arena_.array<int8_t>(ir_.num_temps, -1);  // get_freg temps
+  int uses[32] = {};
+  bool written[32] = {}, read_single[32] = {}, sets_boxed[32];
+  for (bool& b : sets_boxed) b = true;
+  auto high_ones = [](int64_t v) { return (static_cast<uint64_t>(v) >> 32) == 0xffffffffu; };
+  auto high_zero = [](int64_t v) { return (static_cast<uint64_t>(v) >> 32) == 0; };
+  for (const IrInsn& i : ir_.insns) {
+    if (i.op == IrOp::vec || i.op == IrOp::vec_x) return;  // (xmm10-13; never in a self-loop)
+    const bool single = i.aux == 1;
+    switch (i.op) {
+      case IrOp::get_freg:
+        ++uses[i.imm];
+        freg_of[i.dst] = static_cast<int8_t>(i.imm);
+        break;
+      case IrOp::set_freg:
+        ++uses[i.imm];
+        written[i.imm] = true;
+        if (!boxed[i.a]) sets_boxed[i.imm] = false;
+        break;
+      case IrOp::movi:
+        boxed[i.dst] = high_ones(i.imm);
+        break;
+      case IrOp::unbox_s: case IrOp::fcvt_ds:
+        boxed[i.dst] = true;
+        break;
+      case IrOp::or_: case IrOp::and_: case IrOp::xor_: {
+        // (With a constant b, its upper half decides; else both operands.)
+        const int d = def_at_[i.b];
+        const IrInsn* c = d != INT_MAX && ir_.insns[d].op == IrOp::movi ? &ir_.insns[d] : nullptr;
+        if (i.op == IrOp::or_) boxed[i.dst] = boxed_[i.dst] || boxed[i.a] || boxed[i.b];
+        else if (c) boxed[i.dst] = boxed[i.a] && (i.op == IrOp::and_ ? high_ones(c->imm) : high_zero(c->imm));
+        else boxed[i.dst] = i.op == IrOp::and_ && boxed[i.a] && boxed[i.b];
+        break;
+      }
+      case IrOp::fadd: case IrOp::fsub: case IrOp::fmul: case IrOp::fdiv: case IrOp::fsqrt:
+      case IrOp::fmadd: case IrOp::fmsub: case IrOp::fnmsub: case IrOp::fnmadd:
+      case IrOp::fmin: case IrOp::fmax:
+        boxed[i.dst] = single;
+        [[fallthrough]];
+      case IrOp::feq: case IrOp::flt: case IrOp::fle: {
+        if (!single) break;
+        uint32_t args[kIrMaxArgs];
+        const int n = ir_args(i, args);
+        for (int j = 0; j < n; ++j)
+          if (freg_of[args[j]] >= 0) read_single[freg_of[args[j]]] = true;
+        break;
+      }
+      case IrOp::fcvt_fi:
+        if ((i.aux & kFcvtSingle) && freg_of[i.a] >= 0) read_single[freg_of[i.a]] = true;
+        break;
+      case IrOp::fcvt_sd:
+        if (freg_of[i.a] >= 0) read_single[freg_of[i.a]] = true;
+        break;
+      case IrOp::fcvt_if:
+        boxed[i.dst] = i.aux & kFcvtSingle;
+        break;
+      default:
+        break;
+    }
+  }
+  int order[32];
+  for (int f = 0; f < 32; ++f) order[f] = f;
+  std::stable_sort(order, order + 32, [&](int a, int b) { return uses[a] > uses[b]; });
+  for (int k = 0; k < 32 && n_fp_loop_ < kFpLoopMax; ++k) {
+    const int f = order[k];
+    if (uses[f] == 0) break;
+    if (read_single[f] && !sets_boxed[f]) continue;  // (its reads keep their box checks)
+    FpLoopReg& r = fp_loop_regs_[n_fp_loop_];
+    r.freg = static_cast<uint8_t>(f);
+    r.xmm = static_cast<uint8_t>(kFpLoopFirst + n_fp_loop_);
+    r.dirty = written[f];
+    r.box = read_single[f];
+    fp_res_[f] = static_cast<int8_t>(n_fp_loop_++);
+  }
+}
+
+void Emitter::evict_fp_resident(int k) {
+  const int x = fp_loop_regs_[k].xmm;
+  for (Temp t = scan_lo_; t < scan_hi_; ++t) {
+    Loc& l = loc_[t];
+    if (l.kind != LocKind::Xmm || l.reg != x || !live_after(t)) continue;
+    const int to = alloc_xmm();
+    if (to >= 0) {
+      a_.movaps(Xmm(xmm(static_cast<uint32_t>(to))), Xmm(xmm(static_cast<uint32_t>(x))));
+      xmm_owner_[to] = t;
+      l.reg = static_cast<uint8_t>(to);  // (index: its precision, unchanged)
+    } else {
+      set_spill(t);
+      a_.movsd(mem_of(loc_[t]), Xmm(xmm(static_cast<uint32_t>(x))));
     }
   }
 }
@@ -243,6 +355,14 @@ void Emitter::emit_loop_entry() {
     a_.mov(gp_of_id(pr.host_id), xreg_mem(loop_regs_[k].xreg));
   }
   preamble_fail_ = a_.newLabel();
+  // (Loaded before any check can fail: the way out stores them back.)
+  for (int k = 0; k < n_fp_loop_; ++k)
+    a_.movsd(Xmm(xmm(fp_loop_regs_[k].xmm)), freg_mem(fp_loop_regs_[k].freg));
+  for (int k = 0; k < n_fp_loop_; ++k) {
+    if (!fp_loop_regs_[k].box) continue;
+    a_.cmp(freg_mem(fp_loop_regs_[k].freg, 4).cloneAdjusted(4), -1);
+    a_.jne(preamble_fail_);
+  }
   // Narrow registers start exact: sign-extended from 32 bits already; so
   // do the invariant registers 32-bit compares read.
   for (int x = 1; x < 32; ++x) {
@@ -281,6 +401,8 @@ void Emitter::emit_loop_leave(bool sext) {
     if (r.dirty) a_.mov(xreg_mem(r.xreg), gp_of_id(pr.host_id));
     a_.mov(gp_of_id(pr.host_id), xreg_mem(pr.xreg));
   }
+  for (int k = 0; k < n_fp_loop_; ++k)
+    if (fp_loop_regs_[k].dirty) a_.movsd(freg_mem(fp_loop_regs_[k].freg), Xmm(xmm(fp_loop_regs_[k].xmm)));
 }
 
 void Emitter::emit_loop_branch(const IrInsn& i, CondCode cc) {
@@ -334,8 +456,10 @@ void Emitter::finish_loop() {
   }
   emit_loop_leave();
   emit_leave_at(tb_->pc);
+  bool box_check = false;
+  for (int k = 0; k < n_fp_loop_; ++k) box_check |= fp_loop_regs_[k].box;
   if (!induction_.empty() || std::find(narrow_, narrow_ + 32, true) != narrow_ + 32 ||
-      std::find(sext_check_, sext_check_ + 32, true) != sext_check_ + 32) {
+      std::find(sext_check_, sext_check_ + 32, true) != sext_check_ + 32 || box_check) {
     // A check before the first iteration failed (an induction base's, a
     // narrow register's): nothing has run; the dispatcher runs the block's
     // kTbChecked form, which checks every access where it runs and has no
@@ -377,6 +501,9 @@ void Emitter::finish_loop() {
       from = std::max(from, ge);
     }
   }
+  // FP residents are in their xmm registers from the loop head on.
+  for (int k = 0; k < n_fp_loop_; ++k)
+    rec_->fp.push_back({loop_start_, end, fp_loop_regs_[k].freg, fp_loop_regs_[k].xmm});
   // Narrow pins that stay in their own registers (residents are above).
   for (int x = 1; x < 32; ++x) {
     bool resident = false;

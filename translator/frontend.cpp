@@ -342,13 +342,8 @@ bool trans_fp_arith(Ctx& c, IrOp op, bool single, int nargs) {
   Temp b = nargs >= 2 ? c.ir.get_freg(c.d.rs2) : kNoTemp;
   Temp r;
   uint8_t aux = single ? 1 : 0;
-  if (nargs == 3) {
+  if (nargs == 3)
     r = c.ir.emit_dst3(op, a, b, c.ir.get_freg(c.d.rs3), aux);
-    // x86 FMA misses RISC-V's invalid flag for 0 * inf + qNaN: when the
-    // result is a NaN the backend re-runs the instruction in the interpreter.
-    c.ir.insns.back().imm = static_cast<int64_t>(c.blk.helper_insns.size());
-    c.blk.helper_insns.push_back(c.d);
-  }
   else
     r = c.ir.emit_dst(op, a, b, 0, aux);
   if (op == IrOp::feq || op == IrOp::flt || op == IrOp::fle)

@@ -18,7 +18,7 @@ enum IrOpFlags : uint8_t {
   kIrFault = 4,       // may fault or leave the TB: guest state must be exact here
   kIrTerm = 8,        // ends the block
   kIrClobbers = 16,   // may change any guest register (helper call)
-  kIrReadsState = 32, // may read guest registers from CpuState (FMA's NaN path, vec's interpreter stub)
+  kIrReadsState = 32, // may read guest registers from CpuState (vec's interpreter stub)
 };
 
 // X(name, number of temp arguments, flags, operand help)
@@ -94,10 +94,10 @@ enum IrOpFlags : uint8_t {
   X(fmul, 2, kIrDst | kIrSide, "dst = a * b")                                   \
   X(fdiv, 2, kIrDst | kIrSide, "dst = a / b")                                   \
   X(fsqrt, 1, kIrDst | kIrSide, "dst = sqrt(a)")                                \
-  X(fmadd, 3, kIrDst | kIrSide | kIrReadsState, "dst = a * b + c (one rounding)")               \
-  X(fmsub, 3, kIrDst | kIrSide | kIrReadsState, "dst = a * b - c")                              \
-  X(fnmsub, 3, kIrDst | kIrSide | kIrReadsState, "dst = -(a * b) + c")                          \
-  X(fnmadd, 3, kIrDst | kIrSide | kIrReadsState, "dst = -(a * b) - c")                          \
+  X(fmadd, 3, kIrDst | kIrSide, "dst = a * b + c (one rounding)")               \
+  X(fmsub, 3, kIrDst | kIrSide, "dst = a * b - c")                              \
+  X(fnmsub, 3, kIrDst | kIrSide, "dst = -(a * b) + c")                          \
+  X(fnmadd, 3, kIrDst | kIrSide, "dst = -(a * b) - c")                          \
   X(fcvt_ds, 1, kIrDst | kIrSide, "double a -> single (aux unused)")            \
   X(fcvt_sd, 1, kIrDst | kIrSide, "single a -> double (aux unused)")            \
   X(fcvt_fi, 1, kIrDst | kIrSide, "dst = FP a -> integer, aux = IrFcvt bits")  \

@@ -713,7 +713,15 @@ void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_p
       s.x[r.xreg] = RematReg::eval(r.op, s.x[r.src], b);
     }
   }
-  if (uc->uc_mcontext.fpregs) s.fflags |= fflags_of_mxcsr(uc->uc_mcontext.fpregs->mxcsr);
+  if (uc->uc_mcontext.fpregs) {
+    s.fflags |= fflags_of_mxcsr(uc->uc_mcontext.fpregs->mxcsr);
+    if (data)
+      for (const FpResident& r : data->recovery.fp) {
+        if (off < r.start || off >= r.end) continue;
+        const uint32_t* e = uc->uc_mcontext.fpregs->_xmm[r.xmm].element;
+        s.f[r.freg] = uint64_t{e[1]} << 32 | e[0];
+      }
+  }
 }
 
 bool Jit::owns_code(uintptr_t host_pc) const {

@@ -714,5 +714,62 @@ TEST(JitRecovery, SelfLoopRematRunsToTheEnd) {
   expect_same(o);
 }
 
+// A self-loop with an fmadd.s accumulator (fa4 += ft0 * fa2, ft0 loaded
+// with flw) and a double sum (fs1 += fs2): fa4, fa2, fs1 and ft0 stay in
+// xmm registers across iterations (FpLoopReg, backend_x86_loop.cpp). Run
+// to its end; walking off the data page (a host fault in the third
+// iteration: the f registers come from the signal context); and entered
+// with fa4 or fa2 not NaN-boxed (the preamble's check fails and the
+// checked form runs: they read as the canonical NaN). Each against the
+// interpreter, f registers and fflags included.
+TEST(JitRecovery, SelfLoopFpResidents) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  enum : unsigned { ft0 = 0, fs1 = 9, fa2 = 12, fa4 = 14, fs2 = 18 };
+  const uint32_t flw = 0u << 20 | a0 << 15 | 2u << 12 | ft0 << 7 | 0x07;
+  const uint32_t fmadd_s = fa4 << 27 | fa2 << 20 | ft0 << 15 | 7u << 12 | fa4 << 7 | 0x43;
+  const uint32_t fadd_d = 1u << 25 | fs2 << 20 | fs1 << 15 | 7u << 12 | fs1 << 7 | 0x53;
+  const std::vector<uint32_t> code = {flw, fmadd_s, fadd_d, addi(a0, a0, 4), addi(a1, a1, -1), bne(a1, 0, -20),
+                                      0x00000073};
+  struct Case {
+    const char* what;
+    uint64_t a0, fa4, fa2;
+    ExitReason exit;
+  };
+  const uint64_t one_s = 0xffffffff3f800000ull, third_s = 0xffffffff3eaaaaabull, dbl = 0x3ff8000000000000ull;
+  for (const Case& c : {Case{"to the end", kData, one_s, third_s, ExitReason::Ecall},
+                        Case{"host fault", kData + kDataSize - 8, one_s, third_s, ExitReason::MemFault},
+                        Case{"fa4 unboxed", kData, dbl, third_s, ExitReason::Ecall},
+                        Case{"fa2 unboxed", kData, one_s, dbl, ExitReason::Ecall}}) {
+    SCOPED_TRACE(c.what);
+    diff::Machine jm(*jit), im(*jit);
+    for (diff::Machine* m : {&jm, &im}) {
+      m->as->poke(diff::kCode, code.data(), code.size() * 4);
+      std::vector<float> data(kDataSize / 4);
+      for (size_t k = 0; k < data.size(); ++k) data[k] = 0.25f + static_cast<float>(k % 7) * 0.375f;
+      m->as->write(kData, data.data(), kDataSize);
+      CpuState& s = m->vcpu->state;
+      s.x[a0] = c.a0;
+      s.x[a1] = 40;
+      s.f[fa4] = c.fa4;
+      s.f[fa2] = c.fa2;
+      s.f[fs1] = 0x4000000000000000ull;  // 2.0
+      s.f[fs2] = 0x3fb999999999999aull;  // 0.1: inexact sums
+      s.f[ft0] = 0x1234;
+      s.pc = diff::kCode;
+    }
+    Outcome o = run_both(jm, im, 40 * 6 + 1);
+    EXPECT_EQ(o.exit, c.exit);
+    expect_same(o);
+    const CpuState &a = jm.vcpu->state, &b = im.vcpu->state;
+    for (int r = 0; r < 32; ++r) EXPECT_EQ(a.f[r], b.f[r]) << "f" << r;
+    EXPECT_EQ(a.fflags, b.fflags);
+    TranslationBlock* tb = jm.cache->lookup(diff::kCode, 0);
+    ASSERT_NE(tb, nullptr);
+    EXPECT_EQ(static_cast<const TbData*>(tb->data.get())->recovery.fp.size(), 4u);  // ft0, fs1, fa2, fa4
+  }
+}
+
 }  // namespace
 }  // namespace hart
