@@ -595,6 +595,19 @@ TEST(IrOpt, FuseComparesIntoConditions) {
 // The beqz is if-converted (a5 selects), the beq becomes a side exit and
 // the bne the back edge: the whole loop is one block. With a breakpoint
 // in the skipped run, or without if-conversion, the block ends at the beqz.
+// glibc's quiet compare: frflags a4; flt.d a5, fa5, fs7; fsflags a4. The
+// fsflags (csrrw x0, fflags, a4) reads nothing: one fflags_read in the
+// block, the frflags one; with rd = a5 it reads the old flags too.
+TEST(Frontend, FsflagsToX0ReadsNoFlags) {
+  const uint32_t frflags_a4 = 0x00102773, flt = 0xa37797d3, ecall = 0x00000073;
+  for (unsigned rd : {0u, 15u}) {
+    GuestBlock blk;
+    translate_words({frflags_a4, flt, 0x001u << 20 | 14u << 15 | 1u << 12 | rd << 7 | 0x73, ecall}, &blk);
+    EXPECT_EQ(count(blk.ir, IrOp::fflags_read), rd ? 2 : 1) << blk.ir.print();
+    EXPECT_EQ(count(blk.ir, IrOp::fflags_write), 1);
+  }
+}
+
 TEST(Frontend, IfConversionMakesOneLoopBlock) {
   const std::vector<uint32_t> words = {0x00179713, 0x0017f693, 0x00f70733, 0x0017d793, 0x00068463,
                                        0x00170793, 0x0016061b, 0x00b78463, 0xff0610e3, 0x00000073};
