@@ -893,6 +893,21 @@ std::string Emitter::emit_int(const IrInsn& i) {
       unsigned size = i.aux & 0xf;
       bool sgn = i.aux & 0x10;
       m.setSize(size);
+      if (fp_load_[i.dst]) {  // an fld: straight into an XMM register when one is free
+        const int k = alloc_xmm();
+        if (k >= 0) {
+          const PendingPlaces before = pending_places();
+          free_dead_operands();
+          xmm_owner_[k] = i.dst;
+          loc_[i.dst].kind = LocKind::Xmm;
+          loc_[i.dst].reg = static_cast<uint8_t>(k);
+          loc_[i.dst].index = 0;  // (raw bits: a single read from it is box-checked)
+          const uint32_t at = static_cast<uint32_t>(a_.offset());
+          a_.movsd(Xmm(xmm(static_cast<uint32_t>(k))), m);
+          note_pending(at, &before);
+          return "";
+        }
+      }
       // The destination is allocated while the address register is still
       // owned by its temp: evictions for it must not land there. (It may be
       // that register when the address dies here: park_dying.) The
@@ -1048,6 +1063,7 @@ std::string Emitter::run() {
   plan_indexed();  // (extends last_use_ of indexed accesses' bases)
   plan_heads();
   plan_fp_loop();
+  plan_fp_loads();
   plan_induction();
   plan_narrow();  // (extends last_use_ of the values narrow set_regs take instead)
   real_last_ = arena_.copy(last_use_);

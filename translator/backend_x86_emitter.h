@@ -632,6 +632,10 @@ class Emitter {
   ArenaArray<Temp> xmm_owner_; // by xmm id
   ArenaArray<bool> slot_busy_;
   ArenaArray<bool> boxed_;  // by temp: a NaN-boxed single by construction
+  // By temp: a 64-bit load (fld) whose readers are all set_freg or FP ops
+  // reading XMM operands: loaded into an XMM register (plan_fp_loads).
+  ArenaArray<bool> fp_load_;
+  void plan_fp_loads();
   // Next reads, for choosing what to spill: next_use_[t] is the index of
   // the next insn reading t (INT_MAX: none); first_use_[k] the first reader
   // of insn k's result; arg_next_[kIrMaxArgs * k + j] the next reader after k of k's

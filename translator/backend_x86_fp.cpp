@@ -401,6 +401,30 @@ Xmm Emitter::xmm_src(Temp t, const Xmm& scratch, bool single) {
   }
 }
 
+void Emitter::plan_fp_loads() {
+  fp_load_ = arena_.array(ir_.num_temps, false);
+  for (const IrInsn& i : ir_.insns)
+    if (i.op == IrOp::load && (i.aux & 0xf) == 8) fp_load_[i.dst] = true;
+  for (const IrInsn& i : ir_.insns) {
+    bool fp_reader = false;
+    switch (i.op) {
+      case IrOp::set_freg:
+      case IrOp::fadd: case IrOp::fsub: case IrOp::fmul: case IrOp::fdiv: case IrOp::fsqrt:
+      case IrOp::fmadd: case IrOp::fmsub: case IrOp::fnmsub: case IrOp::fnmadd:
+      case IrOp::feq: case IrOp::flt: case IrOp::fle: case IrOp::fmin: case IrOp::fmax:
+      case IrOp::fcvt_fi: case IrOp::fcvt_ds:
+        fp_reader = true;
+        break;
+      default:
+        break;
+    }
+    if (fp_reader) continue;
+    uint32_t args[kIrMaxArgs];
+    const int n = ir_args(i, args);
+    for (int j = 0; j < n; ++j) fp_load_[args[j]] = false;  // (an integer reader: a GPR)
+  }
+}
+
 // Whether x, t's operand register, is t's own XMM register holding a
 // NaN-boxed single (a single-precision result, or a boxed self-loop
 // resident): bits 32..63 of x are ones.
