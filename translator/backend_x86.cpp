@@ -937,6 +937,11 @@ std::string Emitter::emit_int(const IrInsn& i) {
         const uint32_t at = static_cast<uint32_t>(a_.offset());
         a_.mov(m, Imm(v));
         note_pending(at);
+      } else if (lb.kind == LocKind::Xmm && (i.aux == 8 || i.aux == 4)) {  // fsd, fsw: from the XMM register
+        const Xmm x = Xmm(xmm(lb.reg));
+        const uint32_t at = static_cast<uint32_t>(a_.offset());
+        if (i.aux == 8) a_.movsd(m, x); else a_.movss(m, x);
+        note_pending(at);
       } else {
         Gp v = gp_in_reg(i.b, rcx);
         const uint32_t at = static_cast<uint32_t>(a_.offset());
