@@ -768,6 +768,10 @@ bool Emitter::only_moves_since(int from) const {
 }
 
 std::string Emitter::emit_int(const IrInsn& i) {
+  if (i.op == IrOp::or_ && box_or_[i.dst] && loc_[i.a].kind == LocKind::Xmm) {
+    emit_box_or(i);
+    return "";
+  }
   switch (i.op) {
     case IrOp::insn_start:
       cur_pc_ = static_cast<uint64_t>(i.imm);
@@ -893,7 +897,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       unsigned size = i.aux & 0xf;
       bool sgn = i.aux & 0x10;
       m.setSize(size);
-      if (fp_load_[i.dst]) {  // an fld: straight into an XMM register when one is free
+      if (fp_load_[i.dst]) {  // an fld or flw: straight into an XMM register when one is free
         const int k = alloc_xmm();
         if (k >= 0) {
           const PendingPlaces before = pending_places();
@@ -903,7 +907,8 @@ std::string Emitter::emit_int(const IrInsn& i) {
           loc_[i.dst].reg = static_cast<uint8_t>(k);
           loc_[i.dst].index = 0;  // (raw bits: a single read from it is box-checked)
           const uint32_t at = static_cast<uint32_t>(a_.offset());
-          a_.movsd(Xmm(xmm(static_cast<uint32_t>(k))), m);
+          if (size == 8) a_.movsd(Xmm(xmm(static_cast<uint32_t>(k))), m);
+          else a_.movss(Xmm(xmm(static_cast<uint32_t>(k))), m);  // (flw: boxed by its or_)
           note_pending(at, &before);
           return "";
         }

@@ -635,7 +635,9 @@ class Emitter {
   // By temp: a 64-bit load (fld) whose readers are all set_freg or FP ops
   // reading XMM operands: loaded into an XMM register (plan_fp_loads).
   ArenaArray<bool> fp_load_;
+  ArenaArray<bool> box_or_;  // by temp: flw's boxing or_ of such a load (emit_box_or)
   void plan_fp_loads();
+  void emit_box_or(const IrInsn& i);
   // Next reads, for choosing what to spill: next_use_[t] is the index of
   // the next insn reading t (INT_MAX: none); first_use_[k] the first reader
   // of insn k's result; arg_next_[kIrMaxArgs * k + j] the next reader after k of k's

@@ -403,9 +403,30 @@ Xmm Emitter::xmm_src(Temp t, const Xmm& scratch, bool single) {
 
 void Emitter::plan_fp_loads() {
   fp_load_ = arena_.array(ir_.num_temps, false);
-  for (const IrInsn& i : ir_.insns)
-    if (i.op == IrOp::load && (i.aux & 0xf) == 8) fp_load_[i.dst] = true;
+  box_or_ = arena_.array(ir_.num_temps, false);
+  // flw: load 4 bytes, or with the NaN box (a constant with ones above bit
+  // 31), then FP readers: movss and orpd in the XMM register.
+  ArenaArray<int> readers = arena_.array(ir_.num_temps, 0);
   for (const IrInsn& i : ir_.insns) {
+    uint32_t args[kIrMaxArgs];
+    const int n = ir_args(i, args);
+    for (int j = 0; j < n; ++j) ++readers[args[j]];
+  }
+  auto box_const = [&](Temp t) {
+    const int d = def_at_[t];
+    return d != INT_MAX && ir_.insns[d].op == IrOp::movi &&
+           (static_cast<uint64_t>(ir_.insns[d].imm) >> 32) == 0xffffffffu;
+  };
+  for (const IrInsn& i : ir_.insns) {
+    if (i.op == IrOp::load && (i.aux & 0xf) == 8) fp_load_[i.dst] = true;
+    if (i.op != IrOp::or_ || !box_const(i.b)) continue;
+    const int d = def_at_[i.a];
+    if (d == INT_MAX || readers[i.a] != 1) continue;
+    const IrInsn& l = ir_.insns[d];
+    if (l.op == IrOp::load && l.aux == 4) fp_load_[i.a] = box_or_[i.dst] = true;
+  }
+  for (const IrInsn& i : ir_.insns) {
+    if (i.op == IrOp::or_ && box_or_[i.dst]) continue;  // (reads its load, and the constant)
     bool fp_reader = false;
     switch (i.op) {
       case IrOp::set_freg:
@@ -421,8 +442,24 @@ void Emitter::plan_fp_loads() {
     if (fp_reader) continue;
     uint32_t args[kIrMaxArgs];
     const int n = ir_args(i, args);
-    for (int j = 0; j < n; ++j) fp_load_[args[j]] = false;  // (an integer reader: a GPR)
+    for (int j = 0; j < n; ++j) fp_load_[args[j]] = box_or_[args[j]] = false;  // (an integer reader: a GPR)
   }
+  // A boxing or_ whose result has an integer reader keeps its load in a GPR.
+  for (const IrInsn& i : ir_.insns)
+    if (i.op == IrOp::or_ && !box_or_[i.dst] && box_const(i.b) && def_at_[i.a] != INT_MAX &&
+        ir_.insns[def_at_[i.a]].op == IrOp::load && ir_.insns[def_at_[i.a]].aux == 4)
+      fp_load_[i.a] = false;
+}
+
+// flw's NaN-boxing: the loaded single in an XMM register (its upper bits
+// zero) or'ed with the box mask there.
+void Emitter::emit_box_or(const IrInsn& i) {
+  const Xmm a = xmm_of(loc_[i.a].reg);
+  const Xmm d = alloc_xmm_dst(i.dst, i.a);
+  if (d != a) a_.movaps(d, a);
+  a_.orpd(d, state_mem(offsetof(CpuState, fp_box_mask), 16));
+  loc_[i.dst].index = 1;
+  free_dead_operands();
 }
 
 // Whether x, t's operand register, is t's own XMM register holding a
