@@ -605,6 +605,7 @@ class Emitter {
   void finish_fp(const IrInsn& i, const Xmm& d, bool single, const ColdStub* fma = nullptr,
                  bool boxed = false);  // boxed: d's bits 32..63 are ones already
   bool boxed_in(Temp t, const Xmm& x) const;
+  int spill_xmm();
   void emit_set_freg(const IrInsn& i);
   void emit_fcmp(const IrInsn& i);
   void emit_unbox(const IrInsn& i);

@@ -470,12 +470,35 @@ bool Emitter::boxed_in(Temp t, const Xmm& x) const {
   return l.kind == LocKind::Xmm && l.index == 1 && xmm_of(l.reg) == x;
 }
 
+// No XMM temp register free: the one whose value is read furthest ahead
+// (not an operand of this insn) goes to a spill slot (Belady, as for the
+// GPR pool); -1 if none can.
+int Emitter::spill_xmm() {
+  Temp victim = kNoTemp;
+  for (int k = 0; k < kXmmPoolSize; ++k) {
+    const Temp t = xmm_owner_[k];
+    if (t == kNoTemp || is_operand(t)) continue;
+    if (victim == kNoTemp || next_use_[t] > next_use_[victim]) victim = t;
+  }
+  if (victim == kNoTemp) return -1;
+  const int k = loc_[victim].reg;
+  xmm_owner_[k] = kNoTemp;
+  if (!live_after(victim)) {
+    loc_[victim].kind = LocKind::None;  // read by nobody any more
+    return k;
+  }
+  set_spill(victim);
+  a_.movsd(mem_of(loc_[victim]), xmm_of(k));
+  return k;
+}
+
 Xmm Emitter::alloc_xmm_dst(Temp dst, Temp reuse) {
   int k = -1;
   if (reuse != kNoTemp && dying(reuse) && loc_[reuse].kind == LocKind::Xmm &&
       xmm_owner_[loc_[reuse].reg] == reuse)
     k = loc_[reuse].reg;
   if (k < 0) k = alloc_xmm();
+  if (k < 0) k = spill_xmm();
   if (k < 0) {
     error_ = "too many live FP values in one block";
     k = 0;

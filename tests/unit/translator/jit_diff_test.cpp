@@ -574,5 +574,47 @@ TEST(JitDifferential, FmaSpecialOperandsMatchInterpreter) {
   EXPECT_GT(nv_cases, 100);  // (the cases do reach the invalid flag)
 }
 
+// More live FP values than XMM temp registers (ten): six fld, twelve
+// products of them kept to the end, then summed in reverse order. The
+// backend spills XMM temps (spill_xmm; it used to give up on the block and
+// run it one instruction at a time: a retry, which run_case counts as a
+// failure too), and the sums equal the interpreter's.
+TEST(JitDifferential, ManyLiveFpValuesSpill) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  auto fld = [](unsigned rd, unsigned base, int32_t off) {
+    return static_cast<uint32_t>(off & 0xfff) << 20 | base << 15 | 3u << 12 | rd << 7 | 0x07;
+  };
+  auto fop = [](uint32_t f7, unsigned rd, unsigned a, unsigned b) {  // rm = dyn
+    return f7 << 25 | b << 20 | a << 15 | 7u << 12 | rd << 7 | 0x53;
+  };
+  const uint32_t fmul_d = 0x09, fadd_d = 0x01;
+  std::vector<uint32_t> words;
+  for (unsigned k = 0; k < 6; ++k) words.push_back(fld(k, 8 /* s0 */, static_cast<int32_t>(8 * k)));
+  unsigned p = 6;
+  for (unsigned a = 0; a < 6 && p < 18; ++a)
+    for (unsigned b = a + 1; b < 6 && p < 18; ++b) words.push_back(fop(fmul_d, p++, a, b));
+  words.push_back(fop(fadd_d, 20, 17, 16));
+  for (unsigned k = 16; k-- > 0;) words.push_back(fop(fadd_d, 20, 20, k));
+  words.push_back(0x00000073);  // ecall
+  diff::Machine jm(*jit), im(*jit);
+  const double vals[6] = {1.5, -2.25, 3.125, 1e10, -7.0 / 3.0, 0.1};
+  for (diff::Machine* m : {&jm, &im}) {
+    m->as->poke(diff::kCode, words.data(), words.size() * 4);
+    m->as->write(diff::kData, vals, sizeof vals);
+    CpuState& st = m->vcpu->state;
+    st.x[8] = diff::kData;
+    st.pc = diff::kCode;
+  }
+  const Jit::TranslateStats before = jit->translate_stats();
+  ASSERT_EQ(jm.vcpu->run(), ExitReason::Ecall);
+  EXPECT_EQ(jit->translate_stats().retried, before.retried) << jit->translate_stats().last_retry;
+  uint64_t max = words.size();
+  im.vcpu->run_guarded([](Vcpu& v, void* n) { interp_run(v, *static_cast<uint64_t*>(n)); }, &max);
+  for (int r = 0; r < 32; ++r) EXPECT_EQ(jm.vcpu->state.f[r], im.vcpu->state.f[r]) << "f" << r;
+  EXPECT_EQ(jm.vcpu->state.fflags, im.vcpu->state.fflags);
+}
+
 }  // namespace
 }  // namespace hart
