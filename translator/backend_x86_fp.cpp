@@ -4,7 +4,9 @@
 // canonical NaN; single results are NaN-boxed; the rounding mode and the
 // accrued exception flags live in MXCSR (see jit_helpers.h), whose flags map
 // one to one onto fflags (x86 SSE, like RISC-V, detects tininess after
-// rounding; DE has no counterpart and is ignored).
+// rounding; DE has no counterpart and is ignored). Also here: which loads
+// go straight into XMM registers (plan_fp_loads, flw's boxing in place),
+// and spilling XMM temps when all ten hold live values (spill_xmm).
 #include "translator/backend_x86_emitter.h"
 #include "translator/fp_ops.h"
 #include "translator/jit_helpers.h"
