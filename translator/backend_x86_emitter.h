@@ -633,8 +633,9 @@ class Emitter {
   ArenaArray<Temp> xmm_owner_; // by xmm id
   ArenaArray<bool> slot_busy_;
   ArenaArray<bool> boxed_;  // by temp: a NaN-boxed single by construction
-  // By temp: a 64-bit load (fld) whose readers are all set_freg or FP ops
-  // reading XMM operands: loaded into an XMM register (plan_fp_loads).
+  // By temp: a load loaded into an XMM register (plan_fp_loads): an fld
+  // whose readers are all set_freg or FP ops reading XMM operands, or an
+  // flw whose one reader is its NaN-boxing or_ (box_or_), read so.
   ArenaArray<bool> fp_load_;
   ArenaArray<bool> box_or_;  // by temp: flw's boxing or_ of such a load (emit_box_or)
   void plan_fp_loads();

@@ -406,29 +406,11 @@ Xmm Emitter::xmm_src(Temp t, const Xmm& scratch, bool single) {
 void Emitter::plan_fp_loads() {
   fp_load_ = arena_.array(ir_.num_temps, false);
   box_or_ = arena_.array(ir_.num_temps, false);
-  // flw: load 4 bytes, or with the NaN box (a constant with ones above bit
-  // 31), then FP readers: movss and orpd in the XMM register.
+  // By temp: its readers, and whether every one of them is set_freg or an
+  // FP op taking XMM operands.
   ArenaArray<int> readers = arena_.array(ir_.num_temps, 0);
+  ArenaArray<bool> fp_only = arena_.array(ir_.num_temps, true);
   for (const IrInsn& i : ir_.insns) {
-    uint32_t args[kIrMaxArgs];
-    const int n = ir_args(i, args);
-    for (int j = 0; j < n; ++j) ++readers[args[j]];
-  }
-  auto box_const = [&](Temp t) {
-    const int d = def_at_[t];
-    return d != INT_MAX && ir_.insns[d].op == IrOp::movi &&
-           (static_cast<uint64_t>(ir_.insns[d].imm) >> 32) == 0xffffffffu;
-  };
-  for (const IrInsn& i : ir_.insns) {
-    if (i.op == IrOp::load && (i.aux & 0xf) == 8) fp_load_[i.dst] = true;
-    if (i.op != IrOp::or_ || !box_const(i.b)) continue;
-    const int d = def_at_[i.a];
-    if (d == INT_MAX || readers[i.a] != 1) continue;
-    const IrInsn& l = ir_.insns[d];
-    if (l.op == IrOp::load && l.aux == 4) fp_load_[i.a] = box_or_[i.dst] = true;
-  }
-  for (const IrInsn& i : ir_.insns) {
-    if (i.op == IrOp::or_ && box_or_[i.dst]) continue;  // (reads its load, and the constant)
     bool fp_reader = false;
     switch (i.op) {
       case IrOp::set_freg:
@@ -441,16 +423,23 @@ void Emitter::plan_fp_loads() {
       default:
         break;
     }
-    if (fp_reader) continue;
     uint32_t args[kIrMaxArgs];
     const int n = ir_args(i, args);
-    for (int j = 0; j < n; ++j) fp_load_[args[j]] = box_or_[args[j]] = false;  // (an integer reader: a GPR)
+    for (int j = 0; j < n; ++j) {
+      ++readers[args[j]];
+      if (!fp_reader) fp_only[args[j]] = false;
+    }
   }
-  // A boxing or_ whose result has an integer reader keeps its load in a GPR.
-  for (const IrInsn& i : ir_.insns)
-    if (i.op == IrOp::or_ && !box_or_[i.dst] && box_const(i.b) && def_at_[i.a] != INT_MAX &&
-        ir_.insns[def_at_[i.a]].op == IrOp::load && ir_.insns[def_at_[i.a]].aux == 4)
-      fp_load_[i.a] = false;
+  // fld: its value only FP readers'. flw: a 4-byte load read only by its
+  // NaN-boxing or_ (boxed_: with a constant whose upper half is ones), whose
+  // result only FP readers read: movss, then orpd in the XMM register.
+  for (const IrInsn& i : ir_.insns) {
+    if (i.op == IrOp::load && (i.aux & 0xf) == 8) fp_load_[i.dst] = fp_only[i.dst];
+    if (i.op != IrOp::or_ || !boxed_[i.dst] || !fp_only[i.dst] || readers[i.a] != 1) continue;
+    const int d = def_at_[i.a];
+    if (d != INT_MAX && ir_.insns[d].op == IrOp::load && ir_.insns[d].aux == 4)
+      fp_load_[i.a] = box_or_[i.dst] = true;
+  }
 }
 
 // flw's NaN-boxing: the loaded single in an XMM register (its upper bits
