@@ -48,6 +48,14 @@ constexpr unsigned kElen = 64;  // widest element (Zve64d)
 // vtype.vill is the top bit of vtype (XLEN-1).
 constexpr uint64_t kVtypeVill = uint64_t{1} << 63;
 
+// What a kick (vcpu_kicked) or generated code puts in the memory base
+// register of generated code that does not read exit_request every round
+// (a self-loop's unpolled rounds, BlockRecovery::unpolled_start): with
+// any guest offset the address is non-canonical, so the next guest access
+// faults (#GP, SIGSEGV), and the fault handler leaves there with exact
+// state and ExitReason::ExitRequest.
+constexpr uint64_t kPoisonedMemBase = 0x8000000000000000ull;
+
 struct CpuState {
   uint64_t x[32];            // x0 is always 0 (writes are dropped)
   uint64_t pc;
@@ -56,7 +64,10 @@ struct CpuState {
   uint32_t frm;              // dynamic rounding mode (3 bits)
 
   uint8_t* mem_base;         // host address of guest VA 0
-  std::atomic<uint32_t> exit_request{0};  // non-zero: leave at next TB entry
+  // Non-zero: leave at the next TB entry (or loop round). Set it with a
+  // kick (linux::kick_host_thread): a self-loop's unpolled rounds do not
+  // read it (kPoisonedMemBase).
+  std::atomic<uint32_t> exit_request{0};
 
   // LR/SC reservation: address and the value seen by LR.
   uint64_t res_addr;

@@ -39,9 +39,56 @@ TranslationBlock* TbCache::new_tb() {
 }
 
 void TbCache::discard(TranslationBlock* tb) {
-  exec_.free_code(tb);
   std::lock_guard<std::mutex> lock(mutex_);
+  if (tb->unpolled_slot >= 0) unpolled_release_locked(tb->unpolled_slot);
+  tb->unpolled_slot = -1;
+  exec_.free_code(tb);
   free_tbs_.push_back(tb);
+}
+
+int TbCache::unpolled_reserve() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!unpolled_) {
+    unpolled_.reset(new std::atomic<uint64_t>[kUnpolledSlots]);
+    for (int k = 0; k < kUnpolledSlots; ++k) unpolled_[k].store(0, std::memory_order_relaxed);
+  }
+  int slot;
+  if (!unpolled_free_.empty()) {
+    slot = unpolled_free_.back();
+    unpolled_free_.pop_back();
+  } else if (unpolled_high_.load(std::memory_order_relaxed) < kUnpolledSlots) {
+    slot = unpolled_high_.load(std::memory_order_relaxed);
+  } else {
+    return -1;
+  }
+  unpolled_[slot].store(kUnpolledReserved, std::memory_order_release);
+  if (slot == unpolled_high_.load(std::memory_order_relaxed)) unpolled_high_.store(slot + 1, std::memory_order_release);
+  return slot;
+}
+
+void TbCache::unpolled_set(TranslationBlock* tb, int slot, uintptr_t start, uintptr_t end) {
+  // (Blocks are far below 128 KiB; host addresses below 2^47.)
+  unpolled_[slot].store(static_cast<uint64_t>(start) << 17 | (end - start), std::memory_order_release);
+  tb->unpolled_slot = slot;
+}
+
+void TbCache::unpolled_release(int slot) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  unpolled_release_locked(slot);
+}
+
+void TbCache::unpolled_release_locked(int slot) {
+  unpolled_[slot].store(0, std::memory_order_release);
+  unpolled_free_.push_back(slot);
+}
+
+bool TbCache::unpolled_contains(uintptr_t host_pc) const {
+  const int high = unpolled_high_.load(std::memory_order_acquire);
+  for (int k = 0; k < high; ++k) {
+    const uint64_t e = unpolled_[k].load(std::memory_order_acquire);
+    if (host_pc - static_cast<uintptr_t>(e >> 17) < (e & 0x1ffff)) return true;
+  }
+  return false;
 }
 
 TranslationBlock* TbCache::insert(TranslationBlock* tb) {
@@ -189,6 +236,8 @@ void TbCache::invalidate(uint64_t start, uint64_t end) {
 void TbCache::reclaim() {
   std::lock_guard<std::mutex> lock(mutex_);
   for (TranslationBlock* tb : graveyard_) {
+    if (tb->unpolled_slot >= 0) unpolled_release_locked(tb->unpolled_slot);
+    tb->unpolled_slot = -1;
     exec_.free_code(tb);
     free_tbs_.push_back(tb);
   }

@@ -71,6 +71,19 @@ class TbCache {
   // Bumped on every invalidation; vCPUs clear their jump caches when it moves.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
+  // Unpolled code (see kPoisonedMemBase): ranges of this cache's generated
+  // code that do not read exit_request (a self-loop's rounds). The executor
+  // reserves a slot before it emits such code (none left: it emits code
+  // that reads the request every round), sets the range once the code is
+  // placed (tb->unpolled_slot), or releases the slot unused; the cache
+  // releases it when it frees the TB's code. unpolled_contains takes no
+  // lock and allocates nothing: the kick's signal handler calls it.
+  static constexpr int kUnpolledSlots = 4096;
+  int unpolled_reserve();
+  void unpolled_set(TranslationBlock* tb, int slot, uintptr_t start, uintptr_t end);
+  void unpolled_release(int slot);
+  bool unpolled_contains(uintptr_t host_pc) const;
+
   struct Stats {
     // translated: blocks this cache translated itself; reused: blocks copied
     // from translations shared by the executor's other guests.
@@ -107,6 +120,14 @@ class TbCache {
   uint32_t* hot_count_ = nullptr;     // ...and its counter in code_pages_ (or none)
   void count_pages(const TranslationBlock* tb, int delta);
   std::vector<TranslationBlock*> graveyard_;
+  // The unpolled ranges, each start << 17 | length (0: free; kReserved:
+  // reserved, matching no host pc); slots below unpolled_high_ are in use
+  // or were. Allocated at the first reservation, never moved.
+  static constexpr uint64_t kUnpolledReserved = 1;
+  std::unique_ptr<std::atomic<uint64_t>[]> unpolled_;
+  std::atomic<int> unpolled_high_{0};
+  std::vector<int> unpolled_free_;
+  void unpolled_release_locked(int slot);
   std::atomic<uint64_t> generation_{0};
   std::atomic<int> running_{0};
   std::atomic<uint64_t> translate_ns_{0};

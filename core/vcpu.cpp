@@ -36,6 +36,18 @@ void chain_to_previous(int sig, siginfo_t* si, void* uc) {
 void vcpu_host_fault(int sig, siginfo_t* si, void* ucv) {
   Vcpu* v = tls_vcpu;
   auto* uc = static_cast<ucontext_t*>(ucv);
+  // A guest access through a poisoned memory base (a kick in an unpolled
+  // loop round, vcpu_kicked): leave before it, as for an exit request.
+  if (v && v->in_guest_ && sig == SIGSEGV &&
+      static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_R14]) == kPoisonedMemBase) {
+    const uintptr_t host_pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+    if (TranslationBlock* tb = v->cache_.find_by_host_pc(host_pc)) {
+      v->exec_.restore_state(*v, tb, host_pc, uc);
+      v->state.exit_reason = ExitReason::ExitRequest;
+      v->save_count_budget();
+      siglongjmp(v->recovery_, 1);
+    }
+  }
   // A write to a page made read-only because it holds translated code
   // (from guest code, a helper, or hartd writing guest memory on this
   // thread): drop its translations, make it writable, retry the write.
@@ -46,7 +58,10 @@ void vcpu_host_fault(int sig, siginfo_t* si, void* ucv) {
       // Guest code that wrote code leaves at its next block boundary or
       // loop back edge (a self-loop block's back edge is not a chained
       // exit that invalidation could unchain).
-      if (v->in_guest_) v->state.exit_request.store(1, std::memory_order_release);
+      if (v->in_guest_) {
+        v->state.exit_request.store(1, std::memory_order_release);
+        v->poison_if_unpolled(uc);  // (a self-loop's rounds do not read it)
+      }
       return;
     }
   }
@@ -71,6 +86,17 @@ void vcpu_host_fault(int sig, siginfo_t* si, void* ucv) {
   v->state.exit_reason = ExitReason::MemFault;
   v->save_count_budget();
   siglongjmp(v->recovery_, 1);
+}
+
+void Vcpu::poison_if_unpolled(void* ucv) {
+  auto* uc = static_cast<ucontext_t*>(ucv);
+  const uintptr_t host_pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+  if (in_guest_ && cache_.unpolled_contains(host_pc))
+    uc->uc_mcontext.gregs[REG_R14] = static_cast<greg_t>(kPoisonedMemBase);
+}
+
+void vcpu_kicked(void* ucontext) {
+  if (Vcpu* v = tls_vcpu) v->poison_if_unpolled(ucontext);
 }
 
 void Vcpu::install_fault_handler() {

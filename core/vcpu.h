@@ -44,6 +44,12 @@ struct VcpuOptions {
   static bool launch_translate_at(unsigned* out, std::string* error);
 };
 
+// The kick signal's handler (linux::kick_host_thread) calls this on the
+// kicked thread with its ucontext: a vCPU running code that does not read
+// exit_request (a self-loop's unpolled rounds) gets its memory base
+// poisoned, so its next guest access leaves (kPoisonedMemBase).
+void vcpu_kicked(void* ucontext);
+
 class Vcpu {
  public:
   Vcpu(AddressSpace& as, TbCache& cache, Executor& exec, GuestLog& log);
@@ -122,6 +128,11 @@ class Vcpu {
 
  private:
   friend void vcpu_host_fault(int, siginfo_t*, void*);
+  friend void vcpu_kicked(void*);
+  // In a signal handler on this vCPU's thread, interrupted at uc: if that
+  // is generated code that does not read exit_request (TbCache::
+  // unpolled_contains), poison its memory base (kPoisonedMemBase).
+  void poison_if_unpolled(void* uc);
   // The loop proper, outside run() so that no local lives across sigsetjmp.
   __attribute__((noinline)) ExitReason run_loop();
   // After a block ran (translated or interpreted): handles a fence.i exit;

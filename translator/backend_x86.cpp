@@ -1078,6 +1078,7 @@ std::string Emitter::run() {
   plan_narrow();  // (extends last_use_ of the values narrow set_regs take instead)
   real_last_ = arena_.copy(last_use_);
   plan_mem_free();
+  plan_unpolled();
   // Backward, in one walk:
   // - next readers (next_use_ is the scratch "next reader after k");
   // - where pinned registers may be lent out (lend_ok_, lend_soft_):

@@ -413,6 +413,12 @@ class Emitter {
   LoopReg loop_regs_[7] = {};
   Label loop_head_, loop_req_;
   uint32_t loop_start_ = 0;  // code offset of the loop head
+  // The rounds do not read the exit request (BlockRecovery::unpolled_start;
+  // plan_unpolled): a kick poisons r14 instead. loop_accesses_ counts the
+  // guest accesses the body emits (one at least, or a kick goes unseen).
+  bool unpolled_ = false;
+  int loop_accesses_ = 0;
+  void plan_unpolled();
   // FP registers of a self-loop block held in xmm10-13 across iterations
   // (plan_fp_loop; xmm10-13 cache vector registers in other blocks, and a
   // self-loop has no vector op): loaded before the loop head, stored at

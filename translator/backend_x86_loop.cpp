@@ -40,7 +40,7 @@ void Emitter::plan_loop() {
   if (!self) return;
   // The back edge's other side, if any, is exit 0; a side exit takes the other.
   side_exit_index_ = term.op == IrOp::brcond && term.imm != term.imm2 ? 1 : 0;
-  bool side_exit = false;
+  bool side_exit = false, access = false;
   int uses[32] = {};
   bool written[32] = {};
   for (const IrInsn& i : ir_.insns) {
@@ -48,6 +48,7 @@ void Emitter::plan_loop() {
     // need every resident stored first: such blocks keep the plain layout.
     if (ir_info(i.op).flags & (kIrClobbers | kIrReadsState)) return;
     side_exit |= i.op == IrOp::exit_if;
+    access |= i.op == IrOp::load || i.op == IrOp::store;
     if (i.op == IrOp::get_reg || i.op == IrOp::set_reg) {
       ++uses[i.imm];
       if (i.op == IrOp::set_reg) written[i.imm] = true;
@@ -77,8 +78,9 @@ void Emitter::plan_loop() {
     if (top[order[k]] && pt_.host[order[k]] < 0) cand[n_cand++] = order[k];
   n_loop_ = std::min(n_free, n_cand);
   // (A superblock is a loop even with nothing to re-home: its side exit is
-  // then chainable and its back edge skips the chain.)
-  if (n_loop_ == 0 && !side_exit && remat_.empty()) return;
+  // then chainable and its back edge skips the chain; so is a loop with a
+  // guest access: its rounds need not read the exit request, plan_unpolled.)
+  if (n_loop_ == 0 && !side_exit && remat_.empty() && !access) return;
   loop_ = true;
   for (int k = 0; k < n_loop_; ++k) {
     const int p = free_pins[k], x = cand[k];
@@ -348,6 +350,22 @@ void Emitter::plan_narrow() {
     if (ir_.insns[k].op == IrOp::sext_w && readers[ir_.insns[k].dst] == 0) last_use_[ir_.insns[k].dst] = -1;
 }
 
+// Whether the loop's rounds may leave the exit request unread (see
+// BlockRecovery::unpolled_start and "Exit requests" in
+// docs/ARCHITECTURE.md): every round that goes round again makes a guest
+// access through r14 (the body is straight code up to the back edge), so
+// a poisoned r14 faults within a round, and recovery records give exact
+// state at that access. A round reads no guest state but through r15 and
+// its registers, and nothing in it reloads r14 (no helper call but the
+// cold FP calls, which read the request themselves after the call).
+void Emitter::plan_unpolled() {
+  unpolled_ = false;
+  loop_accesses_ = 0;
+  if (!loop_ || !rec_ || !opt_.unpolled_loops || (tb_->flags & kTbCount)) return;
+  unpolled_ = std::any_of(ir_.insns.begin(), ir_.insns.end(),
+                          [](const IrInsn& i) { return i.op == IrOp::load || i.op == IrOp::store; });
+}
+
 void Emitter::emit_loop_entry() {
   for (int k = 0; k < n_loop_; ++k) {
     const PinnedReg& pr = kPinnedRegs[loop_regs_[k].pin];
@@ -383,13 +401,22 @@ void Emitter::emit_loop_entry() {
   if (!remat_.empty()) a_.mov(dword_ptr(rsp, kLoopFlagSlot), 0);  // first iteration
   loop_head_ = a_.newLabel();
   loop_req_ = a_.newLabel();
+  if (unpolled_) {
+    // Read once per entry. From the read on a kick poisons r14 instead
+    // (one between the read and the jne would otherwise go unseen).
+    rec_->unpolled_start = static_cast<uint32_t>(a_.offset());
+    a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
+    a_.jne(loop_req_);
+  }
   a_.addEncodingOptions(EncodingOptions::kOptimizedAlign);  // a few long nops, run once per entry
   a_.align(AlignMode::kCode, 16);
   a_.bind(loop_head_);
   loop_start_ = static_cast<uint32_t>(a_.offset());
-  // The exit request is checked once per iteration, as at every block entry.
-  a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
-  a_.jne(loop_req_);
+  if (!unpolled_) {
+    // The exit request is read once per round, as at every block entry.
+    a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
+    a_.jne(loop_req_);
+  }
 }
 
 void Emitter::emit_loop_leave(bool sext) {
@@ -408,14 +435,21 @@ void Emitter::emit_loop_leave(bool sext) {
 void Emitter::emit_loop_branch(const IrInsn& i, CondCode cc) {
   const uint64_t pc = tb_->pc;
   if (!remat_.empty()) a_.mov(dword_ptr(rsp, kLoopFlagSlot), 1);  // (keeps the flags)
+  auto end_unpolled = [&] {
+    if (!unpolled_) return;
+    rec_->unpolled_end = static_cast<uint32_t>(a_.offset());
+    if (loop_accesses_ == 0) error_ = "an unpolled self-loop without a guest access";  // (plan_unpolled)
+  };
   if (i.op == IrOp::goto_tb || static_cast<uint64_t>(i.imm) == static_cast<uint64_t>(i.imm2)) {
     a_.jmp(loop_head_);
+    end_unpolled();
     return;
   }
   // One side goes round again; the other leaves, once the registers are
   // home, through the block's only chainable exit (index 0).
   const bool taken_loops = static_cast<uint64_t>(i.imm) == pc;
   a_.j(taken_loops ? cc : negateCond(cc), loop_head_);
+  end_unpolled();
   emit_remat(kRematEnd, false);
   emit_loop_leave();
   emit_exit_jump(0, static_cast<uint64_t>(taken_loops ? i.imm2 : i.imm));

@@ -313,6 +313,7 @@ Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real, int64_t
 }
 
 Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
+  ++loop_accesses_;  // (plan_unpolled)
   const unsigned size = i.aux & 0xf;
   const Indexed& ix = indexed_[idx_];
   // The access is at [r14 + i.a + imm] once something has shown that this

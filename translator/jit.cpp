@@ -387,8 +387,15 @@ bool Jit::alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, v
 }
 
 bool Jit::instantiate(Vcpu& vcpu, const SharedBlock& blk, TranslationBlock* tb) {
+  // Code that leaves the exit request unread needs a slot for its range.
+  const BlockRecovery& r = blk.data->recovery;
+  int unpolled_slot = -1;
+  if (r.unpolled_end > r.unpolled_start && (unpolled_slot = vcpu.tb_cache().unpolled_reserve()) < 0) return false;
   void *rx = nullptr, *rw = nullptr;
-  if (!alloc_code(vcpu, blk.code.size(), tb, &rx, &rw)) return false;
+  if (!alloc_code(vcpu, blk.code.size(), tb, &rx, &rw)) {
+    if (unpolled_slot >= 0) vcpu.tb_cache().unpolled_release(unpolled_slot);
+    return false;
+  }
   auto* code_rw = static_cast<uint8_t*>(rw);
   memcpy(code_rw, blk.code.data(), blk.code.size());
   tb->pc = blk.pc;
@@ -409,6 +416,10 @@ bool Jit::instantiate(Vcpu& vcpu, const SharedBlock& blk, TranslationBlock* tb) 
   tb->pc_map = blk.pc_map;
   tb->data = blk.data;
   tb->reused = true;
+  if (unpolled_slot >= 0) {
+    const uintptr_t code = reinterpret_cast<uintptr_t>(tb->code);
+    vcpu.tb_cache().unpolled_set(tb, unpolled_slot, code + r.unpolled_start, code + r.unpolled_end);
+  }
   note_perf_map(*tb);
   return true;
 }
@@ -554,6 +565,24 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   bopt.host_sse41 = host_.sse41;
   bopt.host_aes = host_.aes;
   bopt.host_sha = host_.sha;
+  // A block that may become a self-loop (its last insn goes back to its
+  // start) may leave the exit request unread in its rounds if the cache
+  // has a slot to say where (TbCache::unpolled_reserve).
+  static const bool poll_loops = getenv("HART_JIT_POLL_LOOPS") != nullptr;  // (for comparisons)
+  TbCache& cache = vcpu.tb_cache();
+  int unpolled_slot = -1;
+  if (const IrInsn& t = blk.ir.insns.back(); !poll_loops && (t.op == IrOp::brcond || t.op == IrOp::goto_tb) &&
+                                             (static_cast<uint64_t>(t.imm) == pc ||
+                                              (t.op == IrOp::brcond && static_cast<uint64_t>(t.imm2) == pc)))
+    unpolled_slot = cache.unpolled_reserve();
+  struct SlotBack {  // (released unless the code is placed with its range)
+    TbCache& c;
+    int& slot;
+    ~SlotBack() {
+      if (slot >= 0) c.unpolled_release(slot);
+    }
+  } slot_back{cache, unpolled_slot};
+  bopt.unpolled_loops = unpolled_slot >= 0;
   std::string err = emit_block(a, blk.ir, tb, data->helper_insns, bopt, &data->recovery, &data->pc_map);
   tb->pc_map = std::shared_ptr<const PcMap>(data, &data->pc_map);  // (owned by data)
   if (err.empty() && emit_errors.too_large) err = "block larger than the emit buffer";
@@ -589,6 +618,11 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   tb->code = static_cast<uint8_t*>(rx);
   tb->code_rw = static_cast<uint8_t*>(rw);
   tb->code_size = static_cast<uint32_t>(size);
+  if (const BlockRecovery& r = data->recovery; r.unpolled_end > r.unpolled_start) {
+    const uintptr_t code = reinterpret_cast<uintptr_t>(tb->code);
+    cache.unpolled_set(tb, unpolled_slot, code + r.unpolled_start, code + r.unpolled_end);
+    unpolled_slot = -1;
+  }
   phase_done(3);
   note_perf_map(*tb);
   if (log.enabled(kLog_out_asm)) {

@@ -14,6 +14,8 @@
 #include <cerrno>
 #include <mutex>
 
+#include "core/vcpu.h"
+
 extern "C" {
 long hart_safe_syscall_base(const volatile uint32_t* flag, long nr, long a1, long a2, long a3,
                             long a4, long a5, long a6);
@@ -78,6 +80,8 @@ void kick_handler(int, siginfo_t*, void* ucv) {
       pc < reinterpret_cast<uintptr_t>(hart_safe_syscall_end))
     uc->uc_mcontext.gregs[REG_RIP] =
         static_cast<greg_t>(reinterpret_cast<uintptr_t>(hart_safe_syscall_interrupted));
+  else
+    vcpu_kicked(uc);  // (a self-loop that does not read exit_request each round)
 }
 
 }  // namespace

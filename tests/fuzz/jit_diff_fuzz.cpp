@@ -15,14 +15,24 @@
 // to three side exits (some with bodies past 256 instructions), and
 // vector crypto streams (Zvkned, Zvknh, Zvkg, Zvbc: the JIT's AES-NI,
 // SHA-NI and PCLMULQDQ paths, vl/vstart cases and reserved encodings).
-//   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults|vector|loops|ifconv|words|unroll|fuse|exits|crypto]
+// With --kicks 1, a second thread kicks the JIT side every few
+// microseconds (exit request + vcpu_kicked: a self-loop's unpolled rounds
+// leave through a poisoned memory base) and each case runs on after every
+// stop; the summary counts the kicks that poisoned.
+//   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--kicks 1] [--mode all|plain|large|faults|vector|loops|ifconv|words|unroll|fuse|exits|crypto]
 // Prints the first mismatch (seed, what differs and the disassembled stream;
 // rerun with --first-seed SEED --length L to reproduce) and exits 1, or a
 // summary and exits 0.
+#include <pthread.h>
+#include <sys/prctl.h>
+#include <time.h>
+
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 #include "tests/unit/translator/jit_diff.h"
 
@@ -31,13 +41,15 @@ int main(int argc, char** argv) {
   uint64_t seed = static_cast<uint64_t>(time(nullptr)) << 20;
   unsigned len = 500;
   const char* mode = "all";  // or one kind of case for every seed
+  bool kicks = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!strcmp(argv[i], "--seconds")) seconds = atof(argv[i + 1]);
+    else if (!strcmp(argv[i], "--kicks")) kicks = atoi(argv[i + 1]) != 0;
     else if (!strcmp(argv[i], "--first-seed")) seed = strtoull(argv[i + 1], nullptr, 0);
     else if (!strcmp(argv[i], "--length")) len = static_cast<unsigned>(atoi(argv[i + 1]));
     else if (!strcmp(argv[i], "--mode")) mode = argv[i + 1];
     else {
-      fprintf(stderr, "usage: jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--mode all|plain|large|faults|vector|loops|ifconv|words|unroll|fuse|exits|crypto]\n");
+      fprintf(stderr, "usage: jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--kicks 1] [--mode all|plain|large|faults|vector|loops|ifconv|words|unroll|fuse|exits|crypto]\n");
       return 2;
     }
   }
@@ -52,6 +64,20 @@ int main(int argc, char** argv) {
   if (!jit || !base_jit) {
     fprintf(stderr, "jit-diff-fuzz: %s\n", err.c_str());
     return 2;
+  }
+  std::atomic<bool> kicking{kicks};
+  std::thread kicker;
+  if (kicks) {
+    hart::diff::install_diff_kick();
+    const pthread_t self = pthread_self();
+    kicker = std::thread([&kicking, self] {
+      prctl(PR_SET_TIMERSLACK, 1);  // (a 5 us sleep, not the default 50 us slack)
+      const timespec gap{0, 5000};
+      while (kicking.load(std::memory_order_relaxed)) {
+        pthread_kill(self, SIGUSR2);
+        nanosleep(&gap, nullptr);
+      }
+    });
   }
   auto start = std::chrono::steady_clock::now();
   uint64_t cases = 0;
@@ -81,6 +107,7 @@ int main(int argc, char** argv) {
       o.remat = kind == 4 && seed % 2;  // registers written often: rematerialised (backend_x86_remat.cpp)
       o.words = kind == 6;
       o.few_mem = kind == 6 && seed % 2;
+      o.kicks = kicks;
       // (a loop body fits in one block: at most 250 instructions)
       const unsigned n = o.multi_exit && seed % 5 == 0 ? 248 + static_cast<unsigned>(seed % 20)
                          : o.loop ? 40 + static_cast<unsigned>(seed % 200) : len;
@@ -88,7 +115,11 @@ int main(int argc, char** argv) {
       if (!r.ok) {
         std::string listing;
         hart::diff::run_case(*j, seed, n, &listing, o);
-        printf("MISMATCH %s (length %u%s%s)\n%s", r.what.c_str(), n,
+        if (kicks) {
+          kicking = false;
+          kicker.join();
+        }
+        printf("MISMATCH %s (length %u%s%s%s)\n%s", r.what.c_str(), n, kicks ? ", --kicks 1" : "",
                j == base_jit.get() ? ", baseline x86-64: HART_JIT_BASELINE_X86=1" : "",
                o.crypto ? ", crypto case (--mode crypto)" : o.fused_conds ? ", fused-compare case (--mode fuse)" : o.multi_exit ? ", multi-exit loop case (--mode exits)" : o.if_shapes ? ", if-conversion case (--mode ifconv)" : o.const_trip ? ", unrolled loop case (--mode unroll)" : o.words ? ", word case (--mode words)" : o.loop ? ", loop case (--mode loops)" : o.faults ? ", fault case" : o.branches ? "" : ", no branches",
                listing.c_str());
@@ -98,9 +129,15 @@ int main(int argc, char** argv) {
     ++seed;
     ++cases;
   }
+  if (kicks) {
+    kicking = false;
+    kicker.join();
+  }
   printf("jit-diff-fuzz: %llu streams (each seed with host and baseline x86), %llu instructions, "
-         "seeds %llu..%llu, no mismatch\n",
+         "seeds %llu..%llu, no mismatch",
          (unsigned long long)(2 * cases), (unsigned long long)(2 * cases * len), (unsigned long long)first,
          (unsigned long long)(seed - 1));
+  if (kicks) printf("; %llu kicks poisoned an unpolled round", (unsigned long long)hart::diff::g_kicks_poisoned.load());
+  printf("\n");
   return 0;
 }

@@ -17,8 +17,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <csignal>
+#include <cstring>
 #include <future>
 #include <thread>
+
+#include <pthread.h>
 
 #include "tests/unit/translator/jit_diff.h"
 
@@ -130,6 +134,96 @@ TEST(Chaining, ExitRequestStopsEveryCycle) {
   expect_request_stops({0x00150513u,   // loop: addi a0, a0, 1
                         0x00058067u},  // jr a1 (a1 = loop)
                        "indirect jumps only", false);
+}
+
+// A self-loop with a guest access does not read the exit request each
+// round (BlockRecovery::unpolled_start): the request needs a kick, whose
+// handler poisons the loop's memory base (vcpu_kicked), and the round's
+// next access leaves with the state of a round boundary. The kick here is
+// the linux layer's: a signal whose handler calls vcpu_kicked.
+void on_test_kick(int, siginfo_t*, void* uc) { vcpu_kicked(uc); }
+
+struct KickedRun {
+  diff::Machine& m;
+  std::future<ExitReason> done;
+  pthread_t thread{};
+  explicit KickedRun(diff::Machine& machine) : m(machine) {
+    std::promise<pthread_t> who;
+    auto started = who.get_future();
+    done = std::async(std::launch::async, [this, &who] {
+      who.set_value(pthread_self());
+      return m.vcpu->run();
+    });
+    thread = started.get();
+  }
+  // Raises the request, kicks if asked, and waits up to `wait`.
+  bool stops(bool kick, std::chrono::milliseconds wait) {
+    m.vcpu->state.exit_request.store(1, std::memory_order_release);
+    if (kick) pthread_kill(thread, SIGUSR2);
+    return done.wait_for(wait) == std::future_status::ready;
+  }
+};
+
+// cold_call: the round calls into hartd (a cold path), after which it
+// reads the request itself (a kick during the call finds no generated code
+// to poison): the request alone stops it.
+void expect_kick_stops(const std::vector<uint32_t>& code, uint64_t data, const char* shape, bool cold_call) {
+  struct sigaction sa {}, old {};
+  sa.sa_sigaction = on_test_kick;
+  sa.sa_flags = SA_SIGINFO;
+  sigaction(SIGUSR2, &sa, &old);
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  diff::Machine m(*jit);
+  m.as->poke(diff::kCode, code.data(), code.size() * 4);
+  m.as->poke(diff::kData, &data, 8);
+  m.vcpu->state.x[11] = diff::kData;  // a1: the loop reads here
+  m.vcpu->state.pc = diff::kCode;
+  for (int round = 0; round < 2; ++round) {
+    KickedRun run(m);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    // Without a kick the rounds go on (they do not read the request)...
+    if (!cold_call) {
+      EXPECT_FALSE(run.stops(false, std::chrono::milliseconds(200))) << shape << ": stopped unkicked";
+    }
+    // ...and with one they stop, at the access that begins a round.
+    if (!run.stops(!cold_call, std::chrono::seconds(10))) {
+      fprintf(stderr, "FAILED: %s: the kicked loop did not stop within 10 s\n", shape);
+      fflush(stderr);
+      std::_Exit(1);
+    }
+    EXPECT_EQ(run.done.get(), ExitReason::ExitRequest) << shape;
+    const CpuState& s = m.vcpu->state;
+    EXPECT_EQ(s.pc, diff::kCode) << shape;
+    EXPECT_GT(s.x[10], 1000u) << shape << ": the loop did not run";
+    EXPECT_EQ(s.x[13], 3 * s.x[10]) << shape << ": a3 is not three times a0 at the round boundary";
+    m.vcpu->state.exit_request.store(0);  // and it runs on from there
+  }
+  EXPECT_EQ(m.vcpu->state.x[12], code.size() > 5 ? 0x7fffffffu : 3u) << shape;
+  sigaction(SIGUSR2, &old, nullptr);
+}
+
+TEST(Chaining, KickStopsUnpolledLoops) {
+  expect_kick_stops({0x0005a603u,   // loop: lw a2, 0(a1)   (3)
+                     0x00c686b3u,   // add a3, a3, a2
+                     0x00150513u,   // addi a0, a0, 1
+                     0xfe051ae3u,   // bnez a0, loop (a0 counts up from 0)
+                     0x00000073u},  // ecall
+                    3, "a load each round", false);
+  // The same with an FP conversion whose operand is a NaN: its cold path
+  // calls into hartd every round (where a kick finds no generated code),
+  // and reads the request after the call.
+  uint64_t nan;
+  const double qnan = __builtin_nan("");
+  memcpy(&nan, &qnan, 8);
+  expect_kick_stops({0x0005b007u,   // loop: fld ft0, 0(a1)  (a NaN)
+                     0xc2001653u,   // fcvt.w.d a2, ft0, rtz (NaN: 0x7fffffff, cold path)
+                     0x00368693u,   // addi a3, a3, 3
+                     0x00150513u,   // addi a0, a0, 1
+                     0xfe0518e3u,   // bnez a0, loop
+                     0x00000073u},  // ecall
+                    nan, "a cold call each round", true);
 }
 
 }  // namespace

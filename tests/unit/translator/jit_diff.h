@@ -61,9 +61,12 @@
 // sides are taken (in loops, differently from one iteration to the next).
 #pragma once
 
+#include <signal.h>
 #include <sys/mman.h>
+#include <ucontext.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -351,7 +354,35 @@ struct CaseOptions {
   // and for half of those the back edge is blt x28, x30 with x28 0, -1,
   // -2, or (a fifth) 2^32, which is no sign-extended word.
   bool word_counter = false, outer_cmp = false;
+  // The JIT side runs while another thread kicks this one (KickTarget):
+  // each kick raises its exit request and calls vcpu_kicked, as hartd's
+  // kick signal does, and the run goes on after each stop, so stops at
+  // any point (a self-loop's unpolled rounds: a poisoned memory base)
+  // must leave state from which it ends as the interpreter does.
+  bool kicks = false;
 };
+
+// The vCPU kicks go to (CaseOptions::kicks) and how many of them poisoned
+// the memory base of an unpolled round.
+inline std::atomic<CpuState*> g_kick_target{nullptr};
+inline std::atomic<uint64_t> g_kicks_poisoned{0};
+inline void on_diff_kick(int, siginfo_t*, void* ucv) {
+  CpuState* s = g_kick_target.load(std::memory_order_acquire);
+  if (!s) return;
+  s->exit_request.store(1, std::memory_order_release);
+  vcpu_kicked(ucv);
+  const auto* uc = static_cast<const ucontext_t*>(ucv);
+  if (static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_R14]) == kPoisonedMemBase)
+    g_kicks_poisoned.fetch_add(1, std::memory_order_relaxed);
+}
+// The signal kicks use (SIGUSR2), with on_diff_kick as its handler.
+inline void install_diff_kick() {
+  struct sigaction sa {};
+  sa.sa_sigaction = on_diff_kick;
+  sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGUSR2, &sa, nullptr);
+}
 // In fault cases: s0 points 128 bytes before the end of the data page, a2
 // 128 bytes before the end of the address space (its last page is mapped
 // too), so displacements past 128 fault; both are pinned registers, which
@@ -996,7 +1027,14 @@ inline Result run_case_body(Jit& jit, uint64_t seed, unsigned len, std::string* 
     std::string e;
     if (jm.log.open_file(dump, &e)) jm.log.set_mask(kLog_in_asm | kLog_op_opt | kLog_out_asm);
   }
-  ExitReason r = jm.vcpu->run();
+  ExitReason r;
+  if (copts.kicks) {
+    g_kick_target.store(&jm.vcpu->state, std::memory_order_release);
+    while ((r = jm.vcpu->run()) == ExitReason::ExitRequest) jm.vcpu->state.exit_request.store(0);
+    g_kick_target.store(nullptr, std::memory_order_release);
+  } else {
+    r = jm.vcpu->run();
+  }
   uint64_t max = opts.loop    ? (len + 16) * 7 * 3  // (the tail: at most 13 more, 6 iterations, 3 rounds)
                  : opts.words ? (len + 2) * 3 + 1
                               : len + 1;

@@ -530,8 +530,9 @@ TEST(JitRecovery, NarrowRegistersFromOneExtensionEmitNoExtension) {
   EXPECT_EQ(o.exit, ExitReason::Ecall);
   expect_same(o);
   EXPECT_EQ(o.jit.x[13], static_cast<uint64_t>(static_cast<int32_t>(0x7fffff00u + 200 * 0xff)));
-  // The loop body: after the loop head's exit-request check (a `cmp dword
-  // ptr [r15+...], 0x00` and its jnz) up to the back edge.
+  // The loop body: after the exit-request check (a `cmp dword ptr
+  // [r15+...], 0x00` and its jnz; before the loop head, as the rounds do
+  // not read it) and the head's alignment up to the back edge.
   std::istringstream in(logged);
   std::vector<std::string> body;
   bool in_body = false, after_check = false;
@@ -545,7 +546,7 @@ TEST(JitRecovery, NarrowRegistersFromOneExtensionEmitNoExtension) {
       in_body = true;
       continue;
     }
-    if (!in_body) continue;
+    if (!in_body || (body.empty() && line.find(":  nop") != std::string::npos)) continue;
     body.push_back(line);
     if (line.find(":  j") != std::string::npos) break;
   }
