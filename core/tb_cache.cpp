@@ -16,6 +16,7 @@ TbCache::~TbCache() {
       if (tb->code && !tb->code_arena) exec_.free_code(tb);
     }
   }
+  for (auto& seg : unpolled_) delete[] seg.load(std::memory_order_relaxed);
 }
 
 TranslationBlock* TbCache::lookup(uint64_t pc, uint32_t flags) {
@@ -48,27 +49,28 @@ void TbCache::discard(TranslationBlock* tb) {
 
 int TbCache::unpolled_reserve() {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!unpolled_) {
-    unpolled_.reset(new std::atomic<uint64_t>[kUnpolledSlots]);
-    for (int k = 0; k < kUnpolledSlots; ++k) unpolled_[k].store(0, std::memory_order_relaxed);
-  }
   int slot;
   if (!unpolled_free_.empty()) {
     slot = unpolled_free_.back();
     unpolled_free_.pop_back();
   } else if (unpolled_high_.load(std::memory_order_relaxed) < kUnpolledSlots) {
     slot = unpolled_high_.load(std::memory_order_relaxed);
+    if (slot % kUnpolledSegment == 0) {
+      auto* seg = new std::atomic<uint64_t>[kUnpolledSegment];
+      for (int k = 0; k < kUnpolledSegment; ++k) seg[k].store(0, std::memory_order_relaxed);
+      unpolled_[slot / kUnpolledSegment].store(seg, std::memory_order_release);
+    }
   } else {
     return -1;
   }
-  unpolled_[slot].store(kUnpolledReserved, std::memory_order_release);
+  unpolled_slot(slot).store(kUnpolledReserved, std::memory_order_release);
   if (slot == unpolled_high_.load(std::memory_order_relaxed)) unpolled_high_.store(slot + 1, std::memory_order_release);
   return slot;
 }
 
 void TbCache::unpolled_set(TranslationBlock* tb, int slot, uintptr_t start, uintptr_t end) {
   // (Blocks are far below 128 KiB; host addresses below 2^47.)
-  unpolled_[slot].store(static_cast<uint64_t>(start) << 17 | (end - start), std::memory_order_release);
+  unpolled_slot(slot).store(static_cast<uint64_t>(start) << 17 | (end - start), std::memory_order_release);
   tb->unpolled_slot = slot;
 }
 
@@ -78,14 +80,14 @@ void TbCache::unpolled_release(int slot) {
 }
 
 void TbCache::unpolled_release_locked(int slot) {
-  unpolled_[slot].store(0, std::memory_order_release);
+  unpolled_slot(slot).store(0, std::memory_order_release);
   unpolled_free_.push_back(slot);
 }
 
 bool TbCache::unpolled_contains(uintptr_t host_pc) const {
   const int high = unpolled_high_.load(std::memory_order_acquire);
   for (int k = 0; k < high; ++k) {
-    const uint64_t e = unpolled_[k].load(std::memory_order_acquire);
+    const uint64_t e = unpolled_slot(k).load(std::memory_order_acquire);
     if (host_pc - static_cast<uintptr_t>(e >> 17) < (e & 0x1ffff)) return true;
   }
   return false;
@@ -118,9 +120,12 @@ TranslationBlock* TbCache::find_by_host_pc(uintptr_t host_pc) {
     if (inside(e)) return e.second;
   auto it = std::upper_bound(by_host_.begin(), by_host_.end(), host_pc,
                              [](uintptr_t pc, const HostEntry& e) { return pc < e.first; });
-  if (it == by_host_.begin()) return nullptr;
-  --it;
-  return inside(*it) ? it->second : nullptr;
+  if (it != by_host_.begin() && inside(*std::prev(it))) return std::prev(it)->second;
+  // Invalidated but still running (a block that wrote its own code, then
+  // faulted or was kicked): its code and records stay until reclaim().
+  for (TranslationBlock* tb : graveyard_)
+    if (tb->code && inside({reinterpret_cast<uintptr_t>(tb->code), tb})) return tb;
+  return nullptr;
 }
 
 void TbCache::host_index_add(TranslationBlock* tb) {

@@ -72,13 +72,14 @@ class TbCache {
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
   // Unpolled code (see kPoisonedMemBase): ranges of this cache's generated
-  // code that do not read exit_request (a self-loop's rounds). The executor
-  // reserves a slot before it emits such code (none left: it emits code
-  // that reads the request every round), sets the range once the code is
-  // placed (tb->unpolled_slot), or releases the slot unused; the cache
-  // releases it when it frees the TB's code. unpolled_contains takes no
-  // lock and allocates nothing: the kick's signal handler calls it.
-  static constexpr int kUnpolledSlots = 4096;
+  // code that do not read exit_request (blocks with a guest access, and a
+  // self-loop's rounds). The executor reserves a slot before it emits such
+  // code (none left: it emits code that reads the request), sets the range
+  // once the code is placed (tb->unpolled_slot), or releases the slot
+  // unused; the cache releases it when it frees the TB's code.
+  // unpolled_contains takes no lock and allocates nothing: the kick's
+  // signal handler calls it.
+  static constexpr int kUnpolledSegment = 512, kUnpolledSlots = 64 * kUnpolledSegment;
   int unpolled_reserve();
   void unpolled_set(TranslationBlock* tb, int slot, uintptr_t start, uintptr_t end);
   void unpolled_release(int slot);
@@ -122,9 +123,14 @@ class TbCache {
   std::vector<TranslationBlock*> graveyard_;
   // The unpolled ranges, each start << 17 | length (0: free; kReserved:
   // reserved, matching no host pc); slots below unpolled_high_ are in use
-  // or were. Allocated at the first reservation, never moved.
+  // or were. Segments of kUnpolledSegment slots, allocated as the table
+  // grows (before unpolled_high_ reaches them), never moved or freed
+  // before the cache.
   static constexpr uint64_t kUnpolledReserved = 1;
-  std::unique_ptr<std::atomic<uint64_t>[]> unpolled_;
+  std::atomic<std::atomic<uint64_t>*> unpolled_[kUnpolledSlots / kUnpolledSegment] = {};
+  std::atomic<uint64_t>& unpolled_slot(int k) const {
+    return unpolled_[k / kUnpolledSegment].load(std::memory_order_acquire)[k % kUnpolledSegment];
+  }
   std::atomic<int> unpolled_high_{0};
   std::vector<int> unpolled_free_;
   void unpolled_release_locked(int slot);

@@ -46,7 +46,7 @@ struct VcpuOptions {
 
 // The kick signal's handler (linux::kick_host_thread) calls this on the
 // kicked thread with its ucontext: a vCPU running code that does not read
-// exit_request (a self-loop's unpolled rounds) gets its memory base
+// exit_request (unpolled code: TbCache::unpolled_contains) gets its memory base
 // poisoned, so its next guest access leaves (kPoisonedMemBase).
 void vcpu_kicked(void* ucontext);
 

@@ -565,15 +565,15 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   bopt.host_sse41 = host_.sse41;
   bopt.host_aes = host_.aes;
   bopt.host_sha = host_.sha;
-  // A block that may become a self-loop (its last insn goes back to its
-  // start) may leave the exit request unread in its rounds if the cache
-  // has a slot to say where (TbCache::unpolled_reserve).
-  static const bool poll_loops = getenv("HART_JIT_POLL_LOOPS") != nullptr;  // (for comparisons)
+  // A block with a guest access may leave the exit request unread (at its
+  // entry; a self-loop in its rounds) if the cache has a slot to say where
+  // (TbCache::unpolled_reserve; Emitter::plan_unpolled).
+  static const bool poll = getenv("HART_JIT_POLL") != nullptr;  // (for comparisons)
   TbCache& cache = vcpu.tb_cache();
   int unpolled_slot = -1;
-  if (const IrInsn& t = blk.ir.insns.back(); !poll_loops && (t.op == IrOp::brcond || t.op == IrOp::goto_tb) &&
-                                             (static_cast<uint64_t>(t.imm) == pc ||
-                                              (t.op == IrOp::brcond && static_cast<uint64_t>(t.imm2) == pc)))
+  if (!poll && !(flags & (kTbCount | kTbOneInsn | kTbDebugStep)) &&
+      std::any_of(blk.ir.insns.begin(), blk.ir.insns.end(),
+                  [](const IrInsn& i) { return i.op == IrOp::load || i.op == IrOp::store; }))
     unpolled_slot = cache.unpolled_reserve();
   struct SlotBack {  // (released unless the code is placed with its range)
     TbCache& c;
@@ -582,7 +582,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
       if (slot >= 0) c.unpolled_release(slot);
     }
   } slot_back{cache, unpolled_slot};
-  bopt.unpolled_loops = unpolled_slot >= 0;
+  bopt.unpolled = unpolled_slot >= 0;
   std::string err = emit_block(a, blk.ir, tb, data->helper_insns, bopt, &data->recovery, &data->pc_map);
   tb->pc_map = std::shared_ptr<const PcMap>(data, &data->pc_map);  // (owned by data)
   if (err.empty() && emit_errors.too_large) err = "block larger than the emit buffer";
