@@ -49,8 +49,8 @@ constexpr unsigned kElen = 64;  // widest element (Zve64d)
 constexpr uint64_t kVtypeVill = uint64_t{1} << 63;
 
 // What a kick (vcpu_kicked) or generated code puts in the memory base
-// register of generated code that does not read exit_request (a block with
-// a guest access, a self-loop's rounds: BlockRecovery::unpolled_start): with
+// register of generated code that does not read exit_request (a self-loop's
+// rounds with a guest access: BlockRecovery::unpolled_start): with
 // any guest offset the address is non-canonical, so the next guest access
 // faults (#GP, SIGSEGV), and the fault handler leaves there with exact
 // state and ExitReason::ExitRequest.
@@ -65,8 +65,8 @@ struct CpuState {
 
   uint8_t* mem_base;         // host address of guest VA 0
   // Non-zero: leave at the next TB entry (or loop round). Set it with a
-  // kick (linux::kick_host_thread): unpolled code (blocks with a guest
-  // access, such a self-loop's rounds) does not read it (kPoisonedMemBase).
+  // kick (linux::kick_host_thread): a self-loop's unpolled rounds do not
+  // read it (kPoisonedMemBase).
   std::atomic<uint32_t> exit_request{0};
 
   // LR/SC reservation: address and the value seen by LR.

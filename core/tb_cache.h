@@ -72,9 +72,9 @@ class TbCache {
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
   // Unpolled code (see kPoisonedMemBase): ranges of this cache's generated
-  // code that do not read exit_request (blocks with a guest access, and a
-  // self-loop's rounds). The executor reserves a slot before it emits such
-  // code (none left: it emits code that reads the request), sets the range
+  // code that do not read exit_request (a self-loop's rounds with a guest
+  // access). The executor reserves a slot before it emits such code (none
+  // left: it emits code that reads the request), sets the range
   // once the code is placed (tb->unpolled_slot), or releases the slot
   // unused; the cache releases it when it frees the TB's code.
   // unpolled_contains takes no lock and allocates nothing: the kick's

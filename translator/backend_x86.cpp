@@ -666,17 +666,10 @@ void Emitter::emit_helper(const IrInsn& i) {
   if (frame) a_.add(rsp, frame);
   for (auto it = saved.rbegin(); it != saved.rend(); ++it) a_.pop(*it);
   for (const PinnedReg& p : kPinnedRegs) a_.mov(gp_of_id(p.host_id), xreg_mem(p.xreg));
-  // The helper may have stopped the guest (illegal CSR, bad frm...). In
-  // unpolled code a kick during the call found no generated code: leave
-  // here if the request is up (CpuState is exact, its pc the next insn's).
-  Label ok = a_.newLabel(), stop = a_.newLabel();
+  // The helper may have stopped the guest (illegal CSR, bad frm...).
+  Label ok = a_.newLabel();
   a_.cmp(state_mem(offsetof(CpuState, exit_reason), 4), 0);
-  if (unpolled_) {
-    a_.jne(stop);
-    a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
-  }
   a_.je(ok);
-  a_.bind(stop);
   emit_leave0();
   a_.bind(ok);
 }
@@ -1146,7 +1139,7 @@ std::string Emitter::run() {
   uint32_t req_jump = 0;
   if (loop_) {
     emit_loop_entry();  // (its loop head checks the exit request)
-  } else if (!unpolled_) {
+  } else {
     embed(stubs_.entry_check);
     req_jump = emit_jump_rel32(CondCode::kNE);
   }
@@ -1208,7 +1201,7 @@ std::string Emitter::run() {
   for (size_t k = 0; k < exit_stubs_.size(); ++k) emit_exit_stub(exit_stubs_[k]);
   if (loop_) {
     finish_loop();
-  } else if (!unpolled_) {
+  } else {
     patch_rel32(req_jump);
     emit_leave_at(tb_->pc);
   }
@@ -1216,11 +1209,6 @@ std::string Emitter::run() {
   for (const ColdStub& s : cold_) {
     if (s.kind != ColdStub::Fault) emit_cold_fp(s);
     else emit_fault_stub(s);
-  }
-  if (unpolled_ && !loop_) {  // (a self-loop's range is its rounds: emit_loop_entry)
-    if (loop_accesses_ == 0) return "an unpolled block without a guest access";  // (plan_unpolled)
-    rec_->unpolled_start = 0;
-    rec_->unpolled_end = static_cast<uint32_t>(a_.offset());
   }
   return "";
 }

@@ -40,9 +40,9 @@ struct BackendOptions {
   bool host_sse41 = false;   // SSE4.1: roundsd/roundss
   bool host_aes = false;     // AES-NI: Zvkned inline (backend_x86_vk.cpp)
   bool host_sha = false;     // SHA-NI: Zvknha (SHA-256) inline
-  // A block with a guest access may leave the exit request unread at its
-  // entry, a self-loop in its rounds (BlockRecovery::unpolled_start): the
-  // caller has a TbCache slot for the range (TbCache::unpolled_reserve).
+  // A self-loop block with a guest access may leave the exit request unread
+  // in its rounds (BlockRecovery::unpolled_start): the caller has a TbCache
+  // slot for the range (TbCache::unpolled_reserve).
   bool unpolled = false;
 };
 
@@ -132,12 +132,11 @@ struct BlockRecovery {
   std::vector<DeferredReg> deferred;
   std::vector<RematReg> remat;
   std::vector<FpResident> fp;
-  // [unpolled_start, unpolled_end): code offsets where the block does not
-  // read CpuState::exit_request: all of a block with a guest access, whose
-  // entry does not read it; a self-loop's rounds (its preamble reads it,
-  // once per entry). A kick there puts kPoisonedMemBase in r14
-  // (vcpu_kicked): the next guest access faults and leaves with exact
-  // state. Empty: the block reads it at its entry and every round.
+  // [unpolled_start, unpolled_end): code offsets of a self-loop's rounds
+  // that do not read CpuState::exit_request (its preamble does, once per
+  // entry). A kick there puts kPoisonedMemBase in r14 (vcpu_kicked): the
+  // round's next guest access faults and leaves with exact state. Empty:
+  // every round reads it.
   uint32_t unpolled_start = 0, unpolled_end = 0;
 };
 

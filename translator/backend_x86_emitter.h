@@ -413,10 +413,10 @@ class Emitter {
   LoopReg loop_regs_[7] = {};
   Label loop_head_, loop_req_;
   uint32_t loop_start_ = 0;  // code offset of the loop head
-  // The block's entry, or a self-loop's rounds, do not read the exit request
-  // (BlockRecovery::unpolled_start; plan_unpolled): a kick poisons r14
-  // instead. loop_accesses_ counts the guest accesses emitted (one at
-  // least, or a kick goes unseen).
+  // A self-loop's rounds do not read the exit request (BlockRecovery::
+  // unpolled_start; plan_unpolled): a kick poisons r14 instead.
+  // loop_accesses_ counts the guest accesses emitted (one at least, or a
+  // kick goes unseen).
   bool unpolled_ = false;
   int loop_accesses_ = 0;
   void plan_unpolled();

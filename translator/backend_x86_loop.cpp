@@ -350,19 +350,19 @@ void Emitter::plan_narrow() {
     if (ir_.insns[k].op == IrOp::sext_w && readers[ir_.insns[k].dst] == 0) last_use_[ir_.insns[k].dst] = -1;
 }
 
-// Whether the block may leave the exit request unread at its entry, or a
-// self-loop in its rounds (see BlockRecovery::unpolled_start and "Exit
-// requests in unpolled code" in docs/ARCHITECTURE.md): every run of the
-// block, and every round that goes round again, makes a guest access
-// through r14 (the code is straight up to its end or back edge), so a
-// poisoned r14 faults there, and recovery records give exact state at that
-// access. Such a block never puts anything else in r14 (plan_mem_free:
-// only blocks without an access), and after each call into hartd (where a
-// kick finds no generated code) it reads the request itself.
+// Whether the loop's rounds may leave the exit request unread (see
+// BlockRecovery::unpolled_start and "Exit requests in self-loops" in
+// docs/ARCHITECTURE.md): every round that goes round again makes a guest
+// access through r14 (the body is straight code up to the back edge), so
+// a poisoned r14 faults within a round, and recovery records give exact
+// state at that access. Nothing in a round reloads r14 (no helper call but
+// the cold FP calls, which read the request themselves after the call),
+// and the preamble reads it on every entry. (Plain blocks read it at their
+// entry: see the docs for why they must.)
 void Emitter::plan_unpolled() {
   unpolled_ = false;
   loop_accesses_ = 0;
-  if (!rec_ || !opt_.unpolled || (tb_->flags & (kTbCount | kTbOneInsn | kTbDebugStep)) || mem_free_) return;
+  if (!loop_ || !rec_ || !opt_.unpolled || (tb_->flags & kTbCount)) return;
   unpolled_ = std::any_of(ir_.insns.begin(), ir_.insns.end(),
                           [](const IrInsn& i) { return i.op == IrOp::load || i.op == IrOp::store; });
 }
@@ -439,7 +439,7 @@ void Emitter::emit_loop_branch(const IrInsn& i, CondCode cc) {
   auto end_unpolled = [&] {
     if (!unpolled_) return;
     rec_->unpolled_end = static_cast<uint32_t>(a_.offset());
-    if (loop_accesses_ == 0) error_ = "an unpolled block without a guest access";  // (plan_unpolled)
+    if (loop_accesses_ == 0) error_ = "an unpolled self-loop without a guest access";  // (plan_unpolled)
   };
   if (i.op == IrOp::goto_tb || static_cast<uint64_t>(i.imm) == static_cast<uint64_t>(i.imm2)) {
     a_.jmp(loop_head_);

@@ -565,13 +565,16 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   bopt.host_sse41 = host_.sse41;
   bopt.host_aes = host_.aes;
   bopt.host_sha = host_.sha;
-  // A block with a guest access may leave the exit request unread (at its
-  // entry; a self-loop in its rounds) if the cache has a slot to say where
-  // (TbCache::unpolled_reserve; Emitter::plan_unpolled).
+  // A block that may become a self-loop (its last insn goes back to its
+  // start) with a guest access may leave the exit request unread in its
+  // rounds if the cache has a slot to say where (TbCache::unpolled_reserve;
+  // Emitter::plan_unpolled).
   static const bool poll = getenv("HART_JIT_POLL") != nullptr;  // (for comparisons)
   TbCache& cache = vcpu.tb_cache();
   int unpolled_slot = -1;
-  if (!poll && !(flags & (kTbCount | kTbOneInsn | kTbDebugStep)) &&
+  if (const IrInsn& t = blk.ir.insns.back();
+      !poll && !(flags & kTbCount) && (t.op == IrOp::brcond || t.op == IrOp::goto_tb) &&
+      (static_cast<uint64_t>(t.imm) == pc || (t.op == IrOp::brcond && static_cast<uint64_t>(t.imm2) == pc)) &&
       std::any_of(blk.ir.insns.begin(), blk.ir.insns.end(),
                   [](const IrInsn& i) { return i.op == IrOp::load || i.op == IrOp::store; }))
     unpolled_slot = cache.unpolled_reserve();
