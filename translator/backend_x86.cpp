@@ -1210,6 +1210,11 @@ std::string Emitter::run() {
     if (s.kind != ColdStub::Fault) emit_cold_fp(s);
     else emit_fault_stub(s);
   }
+  // An unpolled loop's range runs from its preamble's read to the end of
+  // its code: the cold paths a round jumps to and back from (a cold FP
+  // call: a kick between its read of the request and the jump back) are in
+  // it, and so are the ways out, where r14 is still the memory base.
+  if (unpolled_) rec_->unpolled_end = static_cast<uint32_t>(a_.offset());
   return "";
 }
 

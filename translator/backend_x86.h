@@ -132,9 +132,10 @@ struct BlockRecovery {
   std::vector<DeferredReg> deferred;
   std::vector<RematReg> remat;
   std::vector<FpResident> fp;
-  // [unpolled_start, unpolled_end): code offsets of a self-loop's rounds
-  // that do not read CpuState::exit_request (its preamble does, once per
-  // entry). A kick there puts kPoisonedMemBase in r14 (vcpu_kicked): the
+  // [unpolled_start, unpolled_end): code offsets of a self-loop whose rounds
+  // do not read CpuState::exit_request, from its preamble's read (once per
+  // entry) to the end of its code (the rounds, their cold paths, the ways
+  // out). A kick there puts kPoisonedMemBase in r14 (vcpu_kicked): the
   // round's next guest access faults and leaves with exact state. Empty:
   // every round reads it.
   uint32_t unpolled_start = 0, unpolled_end = 0;

@@ -436,10 +436,8 @@ void Emitter::emit_loop_leave(bool sext) {
 void Emitter::emit_loop_branch(const IrInsn& i, CondCode cc) {
   const uint64_t pc = tb_->pc;
   if (!remat_.empty()) a_.mov(dword_ptr(rsp, kLoopFlagSlot), 1);  // (keeps the flags)
-  auto end_unpolled = [&] {
-    if (!unpolled_) return;
-    rec_->unpolled_end = static_cast<uint32_t>(a_.offset());
-    if (loop_accesses_ == 0) error_ = "an unpolled self-loop without a guest access";  // (plan_unpolled)
+  auto end_unpolled = [&] {  // (the range ends with the block's code: Emitter::run)
+    if (unpolled_ && loop_accesses_ == 0) error_ = "an unpolled self-loop without a guest access";  // (plan_unpolled)
   };
   if (i.op == IrOp::goto_tb || static_cast<uint64_t>(i.imm) == static_cast<uint64_t>(i.imm2)) {
     a_.jmp(loop_head_);
