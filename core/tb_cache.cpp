@@ -41,8 +41,7 @@ TranslationBlock* TbCache::new_tb() {
 
 void TbCache::discard(TranslationBlock* tb) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (tb->unpolled_slot >= 0) unpolled_release_locked(tb->unpolled_slot);
-  tb->unpolled_slot = -1;
+  release_unpolled_of(tb);
   exec_.free_code(tb);
   free_tbs_.push_back(tb);
 }
@@ -82,6 +81,11 @@ void TbCache::unpolled_release(int slot) {
 void TbCache::unpolled_release_locked(int slot) {
   unpolled_slot(slot).store(0, std::memory_order_release);
   unpolled_free_.push_back(slot);
+}
+
+void TbCache::release_unpolled_of(TranslationBlock* tb) {
+  if (tb->unpolled_slot >= 0) unpolled_release_locked(tb->unpolled_slot);
+  tb->unpolled_slot = -1;
 }
 
 bool TbCache::unpolled_contains(uintptr_t host_pc) const {
@@ -241,8 +245,7 @@ void TbCache::invalidate(uint64_t start, uint64_t end) {
 void TbCache::reclaim() {
   std::lock_guard<std::mutex> lock(mutex_);
   for (TranslationBlock* tb : graveyard_) {
-    if (tb->unpolled_slot >= 0) unpolled_release_locked(tb->unpolled_slot);
-    tb->unpolled_slot = -1;
+    release_unpolled_of(tb);
     exec_.free_code(tb);
     free_tbs_.push_back(tb);
   }

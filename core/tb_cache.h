@@ -121,12 +121,12 @@ class TbCache {
   uint32_t* hot_count_ = nullptr;     // ...and its counter in code_pages_ (or none)
   void count_pages(const TranslationBlock* tb, int delta);
   std::vector<TranslationBlock*> graveyard_;
-  // The unpolled ranges, each start << 17 | length (0: free; kReserved:
+  // The unpolled ranges, each start << 17 | length (0: free; kUnpolledReserved:
   // reserved, matching no host pc); slots below unpolled_high_ are in use
   // or were. Segments of kUnpolledSegment slots, allocated as the table
   // grows (before unpolled_high_ reaches them), never moved or freed
   // before the cache.
-  static constexpr uint64_t kUnpolledReserved = 1;
+  static constexpr uint64_t kUnpolledReserved = uint64_t{1} << 17;  // (start 1, length 0)
   std::atomic<std::atomic<uint64_t>*> unpolled_[kUnpolledSlots / kUnpolledSegment] = {};
   std::atomic<uint64_t>& unpolled_slot(int k) const {
     return unpolled_[k / kUnpolledSegment].load(std::memory_order_acquire)[k % kUnpolledSegment];
@@ -134,6 +134,7 @@ class TbCache {
   std::atomic<int> unpolled_high_{0};
   std::vector<int> unpolled_free_;
   void unpolled_release_locked(int slot);
+  void release_unpolled_of(TranslationBlock* tb);  // (its code is about to go; under mutex_)
   std::atomic<uint64_t> generation_{0};
   std::atomic<int> running_{0};
   std::atomic<uint64_t> translate_ns_{0};

@@ -1214,7 +1214,11 @@ std::string Emitter::run() {
   // its code: the cold paths a round jumps to and back from (a cold FP
   // call: a kick between its read of the request and the jump back) are in
   // it, and so are the ways out, where r14 is still the memory base.
-  if (unpolled_) rec_->unpolled_end = static_cast<uint32_t>(a_.offset());
+  if (unpolled_) {
+    // (The body's accesses are the only ones: cold paths make none.)
+    if (loop_accesses_ == 0) return "an unpolled self-loop without a guest access";  // (plan_unpolled)
+    rec_->unpolled_end = static_cast<uint32_t>(a_.offset());
+  }
   return "";
 }
 

@@ -418,6 +418,7 @@ class Emitter {
   // loop_accesses_ counts the guest accesses emitted (one at least, or a
   // kick goes unseen).
   bool unpolled_ = false;
+  bool loop_access_ = false;  // the self-loop's body has a load or store (plan_loop)
   int loop_accesses_ = 0;
   void plan_unpolled();
   // FP registers of a self-loop block held in xmm10-13 across iterations

@@ -34,13 +34,11 @@ void Emitter::plan_loop() {
   if (!rec_ || (tb_->flags & (kTbOneInsn | kTbDebugStep | kTbCount)) || ir_.insns.empty()) return;
   const IrInsn& term = ir_.insns.back();
   const uint64_t pc = tb_->pc;
-  const bool self = (term.op == IrOp::goto_tb && static_cast<uint64_t>(term.imm) == pc) ||
-                    (term.op == IrOp::brcond &&
-                     (static_cast<uint64_t>(term.imm) == pc || static_cast<uint64_t>(term.imm2) == pc));
-  if (!self) return;
+  if (!ir_goes_back_to(term, pc)) return;
   // The back edge's other side, if any, is exit 0; a side exit takes the other.
   side_exit_index_ = term.op == IrOp::brcond && term.imm != term.imm2 ? 1 : 0;
-  bool side_exit = false, access = false;
+  bool side_exit = false;
+  loop_access_ = false;
   int uses[32] = {};
   bool written[32] = {};
   for (const IrInsn& i : ir_.insns) {
@@ -48,7 +46,7 @@ void Emitter::plan_loop() {
     // need every resident stored first: such blocks keep the plain layout.
     if (ir_info(i.op).flags & (kIrClobbers | kIrReadsState)) return;
     side_exit |= i.op == IrOp::exit_if;
-    access |= i.op == IrOp::load || i.op == IrOp::store;
+    loop_access_ |= i.op == IrOp::load || i.op == IrOp::store;
     if (i.op == IrOp::get_reg || i.op == IrOp::set_reg) {
       ++uses[i.imm];
       if (i.op == IrOp::set_reg) written[i.imm] = true;
@@ -80,7 +78,7 @@ void Emitter::plan_loop() {
   // (A superblock is a loop even with nothing to re-home: its side exit is
   // then chainable and its back edge skips the chain; so is a loop with a
   // guest access: its rounds need not read the exit request, plan_unpolled.)
-  if (n_loop_ == 0 && !side_exit && remat_.empty() && !access) return;
+  if (n_loop_ == 0 && !side_exit && remat_.empty() && !loop_access_) return;
   loop_ = true;
   for (int k = 0; k < n_loop_; ++k) {
     const int p = free_pins[k], x = cand[k];
@@ -360,11 +358,8 @@ void Emitter::plan_narrow() {
 // and the preamble reads it on every entry. (Plain blocks read it at their
 // entry: see the docs for why they must.)
 void Emitter::plan_unpolled() {
-  unpolled_ = false;
   loop_accesses_ = 0;
-  if (!loop_ || !rec_ || !opt_.unpolled || (tb_->flags & kTbCount)) return;
-  unpolled_ = std::any_of(ir_.insns.begin(), ir_.insns.end(),
-                          [](const IrInsn& i) { return i.op == IrOp::load || i.op == IrOp::store; });
+  unpolled_ = loop_ && loop_access_ && opt_.unpolled && !(tb_->flags & kTbCount);  // (loop_: rec_ is there)
 }
 
 void Emitter::emit_loop_entry() {
@@ -436,19 +431,14 @@ void Emitter::emit_loop_leave(bool sext) {
 void Emitter::emit_loop_branch(const IrInsn& i, CondCode cc) {
   const uint64_t pc = tb_->pc;
   if (!remat_.empty()) a_.mov(dword_ptr(rsp, kLoopFlagSlot), 1);  // (keeps the flags)
-  auto end_unpolled = [&] {  // (the range ends with the block's code: Emitter::run)
-    if (unpolled_ && loop_accesses_ == 0) error_ = "an unpolled self-loop without a guest access";  // (plan_unpolled)
-  };
   if (i.op == IrOp::goto_tb || static_cast<uint64_t>(i.imm) == static_cast<uint64_t>(i.imm2)) {
     a_.jmp(loop_head_);
-    end_unpolled();
     return;
   }
   // One side goes round again; the other leaves, once the registers are
   // home, through the block's only chainable exit (index 0).
   const bool taken_loops = static_cast<uint64_t>(i.imm) == pc;
   a_.j(taken_loops ? cc : negateCond(cc), loop_head_);
-  end_unpolled();
   emit_remat(kRematEnd, false);
   emit_loop_leave();
   emit_exit_jump(0, static_cast<uint64_t>(taken_loops ? i.imm2 : i.imm));

@@ -985,10 +985,7 @@ static bool loops_back(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigne
 // (Emitter::plan_loop): it ends with a branch or jump back to `pc` and has
 // no helper call or op that reads guest registers from CpuState.
 static bool self_loop_ok(const IrBlock& ir, uint64_t pc) {
-  const IrInsn& t = ir.insns.back();
-  if (!((t.op == IrOp::brcond && (static_cast<uint64_t>(t.imm) == pc || static_cast<uint64_t>(t.imm2) == pc)) ||
-        (t.op == IrOp::goto_tb && static_cast<uint64_t>(t.imm) == pc)))
-    return false;
+  if (!ir_goes_back_to(ir.insns.back(), pc)) return false;
   for (const IrInsn& i : ir.insns)
     if (ir_info(i.op).flags & (kIrClobbers | kIrReadsState)) return false;
   return true;

@@ -183,6 +183,13 @@ struct IrInsn {
   int64_t imm2 = 0;
 };
 
+// Whether the terminator t goes back to its block's start pc (a brcond
+// with either side there, or a goto_tb to it): the block closes a loop.
+inline bool ir_goes_back_to(const IrInsn& t, uint64_t pc) {
+  return (t.op == IrOp::brcond && (static_cast<uint64_t>(t.imm) == pc || static_cast<uint64_t>(t.imm2) == pc)) ||
+         (t.op == IrOp::goto_tb && static_cast<uint64_t>(t.imm) == pc);
+}
+
 inline int ir_args(const IrInsn& i, uint32_t out[kIrMaxArgs]) {
   out[0] = i.a;
   out[1] = i.b;

@@ -572,9 +572,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   static const bool poll = getenv("HART_JIT_POLL") != nullptr;  // (for comparisons)
   TbCache& cache = vcpu.tb_cache();
   int unpolled_slot = -1;
-  if (const IrInsn& t = blk.ir.insns.back();
-      !poll && !(flags & kTbCount) && (t.op == IrOp::brcond || t.op == IrOp::goto_tb) &&
-      (static_cast<uint64_t>(t.imm) == pc || (t.op == IrOp::brcond && static_cast<uint64_t>(t.imm2) == pc)) &&
+  if (!poll && !(flags & kTbCount) && ir_goes_back_to(blk.ir.insns.back(), pc) &&
       std::any_of(blk.ir.insns.begin(), blk.ir.insns.end(),
                   [](const IrInsn& i) { return i.op == IrOp::load || i.op == IrOp::store; }))
     unpolled_slot = cache.unpolled_reserve();
