@@ -322,6 +322,14 @@ void Emitter::emit_atomic(const IrInsn& i) {
   finish_in(i, rcx);
 }
 
+// The low 32 bits of a GP operand: its 32-bit register, a 4-byte memory
+// operand, an immediate as it is.
+static Operand low32(Operand o) {
+  if (o.isReg()) return Operand(o.as<Gp>().r32());
+  if (o.isMem()) o.as<Mem>().setSize(4);
+  return o;
+}
+
 void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
   Temp a = i.a, b = i.b;
   // Prefer the operand that is a dying pool temp (or a non-immediate) as the first.
@@ -342,7 +350,16 @@ void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
   bool b_in_d = b != a && lb.kind == LocKind::Gp && lb.reg == d.id();
   Gp work = b_in_d ? Gp(rax) : d;
   Operand sa = gp_src(a, rcx);
-  if (!(sa.isReg() && sa.as<Gp>() == work) && emit_three_operand(id, work, sa, b)) {
+  // and/or/xor with aux 1 (ir_narrow): zext32(a OP b), which the 32-bit op
+  // computes (its zero extension is the zext_w it replaced). No flags are
+  // recorded for a compare with zero then: the 32-bit op's sign is bit 31.
+  const bool w32 = (i.aux & 1) && (id == Inst::kIdAnd || id == Inst::kIdOr || id == Inst::kIdXor);
+  if (w32) {
+    if (sa.isImm()) a_.mov(work.r32(), Imm(static_cast<int32_t>(sa.as<Imm>().value())));
+    else if (!(sa.isReg() && sa.as<Gp>() == work)) emit_mov(work.r32(), low32(sa));
+    Operand sb = gp_src(b, rdx);
+    a_.emit(id, work.r32(), sb.isImm() ? Operand(Imm(static_cast<int32_t>(sb.as<Imm>().value()))) : low32(sb));
+  } else if (!(sa.isReg() && sa.as<Gp>() == work) && emit_three_operand(id, work, sa, b)) {
     // lea / movzx wrote work without the copy of a first
   } else {
     if (!(sa.isReg() && sa.as<Gp>() == work)) emit_mov(work, sa);
@@ -401,13 +418,6 @@ bool Emitter::emit_three_operand(InstId id, const Gp& work, const Operand& sa, T
 // add, sub or mul whose only reader is the next insn, a sext_w of it (addw,
 // addiw, subw, mulw): computed in 32 bits (lea when it can) straight into
 // the sext_w's result; the two insns become one. False if i is not such.
-// The low 32 bits of a GP operand: its 32-bit register, a 4-byte memory
-// operand, an immediate as it is.
-static Operand low32(Operand o) {
-  if (o.isReg()) return Operand(o.as<Gp>().r32());
-  if (o.isMem()) o.as<Mem>().setSize(4);
-  return o;
-}
 
 bool Emitter::emit_word_op(const IrInsn& i) {
   if (idx_ + 1 >= ir_.insns.size()) return false;
@@ -768,7 +778,7 @@ bool Emitter::only_moves_since(int from) const {
 }
 
 std::string Emitter::emit_int(const IrInsn& i) {
-  if (i.op == IrOp::or_ && box_or_[i.dst] && loc_[i.a].kind == LocKind::Xmm) {
+  if (i.op == IrOp::or_ && !i.aux && box_or_[i.dst] && loc_[i.a].kind == LocKind::Xmm) {
     emit_box_or(i);
     return "";
   }
@@ -1067,7 +1077,7 @@ std::string Emitter::run() {
       prev_fault_[k] = last_fault;
       if (f & kIrFault) last_fault = static_cast<int>(k);
       if (i.op == IrOp::movi && (static_cast<uint64_t>(i.imm) >> 32) == 0xffffffffu) box_const[i.dst] = true;
-      if (i.op == IrOp::or_ && (box_const[i.a] || box_const[i.b])) boxed_[i.dst] = true;
+      if (i.op == IrOp::or_ && !i.aux && (box_const[i.a] || box_const[i.b])) boxed_[i.dst] = true;
     }
   }
   plan_indexed();  // (extends last_use_ of indexed accesses' bases)

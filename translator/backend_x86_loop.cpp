@@ -149,7 +149,8 @@ void Emitter::plan_fp_loop() {
         // (With a constant b, its upper half decides; else both operands.)
         const int d = def_at_[i.b];
         const IrInsn* c = d != INT_MAX && ir_.insns[d].op == IrOp::movi ? &ir_.insns[d] : nullptr;
-        if (i.op == IrOp::or_) boxed[i.dst] = boxed_[i.dst] || boxed[i.a] || boxed[i.b];
+        if (i.aux & 1) boxed[i.dst] = false;  // (zero-extended: ir_narrow)
+        else if (i.op == IrOp::or_) boxed[i.dst] = boxed_[i.dst] || boxed[i.a] || boxed[i.b];
         else if (c) boxed[i.dst] = boxed[i.a] && (i.op == IrOp::and_ ? high_ones(c->imm) : high_zero(c->imm));
         else boxed[i.dst] = i.op == IrOp::and_ && boxed[i.a] && boxed[i.b];
         break;

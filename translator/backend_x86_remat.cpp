@@ -49,9 +49,10 @@ bool remat_op(const IrBlock& ir, const std::vector<int>& def, const IrInsn& d, R
     case IrOp::sar: *op = RematReg::Sar; shift = true; break;
     case IrOp::rotr: *op = RematReg::Rotr; shift = true; break;
     case IrOp::rotl: *op = RematReg::Rotr; shift = true; break;
-    case IrOp::and_: *op = RematReg::And; break;
-    case IrOp::or_: *op = RematReg::Or; break;
-    case IrOp::xor_: *op = RematReg::Xor; break;
+    case IrOp::and_: case IrOp::or_: case IrOp::xor_:
+      if (d.aux & 1) return false;  // (zero-extended from 32 bits: ir_narrow)
+      *op = d.op == IrOp::and_ ? RematReg::And : d.op == IrOp::or_ ? RematReg::Or : RematReg::Xor;
+      break;
     case IrOp::add: *op = RematReg::Add; break;
     default: return false;
   }

@@ -98,7 +98,10 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
         Operand sb = gp_src(i.b, work);
         if (!same_reg(sb, work)) emit_mov(work, sb);
         a_.lea(work, ptr(work, ra, sh));
-      } else {  // a is in work: shift it, add b
+      } else if (work.id() != rax.id()) {  // a is in work: b into rax, then one lea (one step on a's chain)
+        emit_mov(rax, gp_src(i.b, rax));
+        a_.lea(work, ptr(rax, work, sh));
+      } else {  // a is in work, which is rax: shift it, add b
         if (sh) a_.shl(work, sh);
         a_.emit(Inst::kIdAdd, work, gp_src(i.b, rcx));
       }

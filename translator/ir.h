@@ -35,9 +35,9 @@ enum IrOpFlags : uint8_t {
   X(set_freg, 1, kIrSide, "f[imm] = a (raw bits)")                              \
   X(add, 2, kIrDst, "dst = a + b")                                              \
   X(sub, 2, kIrDst, "dst = a - b")                                              \
-  X(and_, 2, kIrDst, "dst = a & b")                                             \
-  X(or_, 2, kIrDst, "dst = a | b")                                              \
-  X(xor_, 2, kIrDst, "dst = a ^ b")                                             \
+  X(and_, 2, kIrDst, "dst = a & b, aux 1: zext32(a & b) (ir_narrow)")          \
+  X(or_, 2, kIrDst, "dst = a | b, aux 1: zext32(a | b) (ir_narrow)")           \
+  X(xor_, 2, kIrDst, "dst = a ^ b, aux 1: zext32(a ^ b) (ir_narrow)")          \
   X(shl, 2, kIrDst, "dst = a << (b & 63)")                                      \
   X(shr, 2, kIrDst, "dst = a >>u (b & 63)")                                     \
   X(sar, 2, kIrDst, "dst = a >>s (b & 63)")                                     \

@@ -52,6 +52,12 @@ bool low_from_low(IrOp op) {
 }  // namespace
 
 void ir_upper_read(const IrBlock& b, ArenaArray<bool>& full, const bool* low_insn) {
+  // Temps that are constants of 32 or more: a shl by one reads only the
+  // low half of what it shifts (`slli a4,a5,32`).
+  ArenaScope arena;
+  ArenaArray<bool> big_count = arena.array(b.num_temps, false);
+  for (const IrInsn& i : b.insns)
+    if (i.op == IrOp::movi && i.imm >= 32 && i.imm < 64) big_count[i.dst] = true;
   // Backwards: SSA, so every reader of a temp is seen before its definition.
   for (size_t k = b.insns.size(); k-- > 0;) {
     const IrInsn& i = b.insns[k];
@@ -60,7 +66,8 @@ void ir_upper_read(const IrBlock& b, ArenaArray<bool>& full, const bool* low_ins
     const int na = ir_args(i, args);
     const bool dst_low = (ir_info(i.op).flags & kIrDst) && !full[i.dst];
     for (int j = 0; j < na; ++j)
-      if (!reads_low_only(i, j) && !(dst_low && low_from_low(i.op)))
+      if (!reads_low_only(i, j) && !(dst_low && low_from_low(i.op)) &&
+          !(i.op == IrOp::shl && j == 0 && big_count[i.b]))
         full[args[j]] = true;
   }
 }
@@ -81,6 +88,7 @@ void ir_narrow(IrBlock& b) {
   ArenaArray<bool> is_const = arena.array(n, false);
   ArenaArray<uint64_t> value = arena.array<uint64_t>(n, 0);
   ArenaArray<Temp> alias = arena.array<Temp>(n, 0);
+  ArenaArray<int> def = arena.array(n, -1);
   ir_upper_read(b, full);
   for (Temp t = 0; t < n; ++t) alias[t] = t;
   bool changed = false;
@@ -94,7 +102,22 @@ void ir_narrow(IrBlock& b) {
       is_const[i.dst] = true;
       value[i.dst] = static_cast<uint64_t>(i.imm);
     }
-    if (!(info.flags & kIrDst) || full[i.dst]) continue;
+    if (!(info.flags & kIrDst)) continue;
+    def[i.dst] = static_cast<int>(&i - b.insns.data());
+    if (i.op == IrOp::zext_w && full[i.dst] && !full[i.a] && def[i.a] >= 0) {
+      // zext_w of an and/or/xor only the low halves of which are read
+      // (`and a5,a5,t1; slli a4,a5,32; srli a5,a4,31`): the op itself
+      // zero-extends (a 32-bit op on x86), and the extension is its value.
+      IrInsn& d = b.insns[static_cast<size_t>(def[i.a])];
+      if (d.op == IrOp::and_ || d.op == IrOp::or_ || d.op == IrOp::xor_) {
+        d.aux = 1;
+        i.op = IrOp::mov;
+        alias[i.dst] = i.a;
+        changed = true;
+        continue;
+      }
+    }
+    if (full[i.dst]) continue;
     switch (i.op) {
       case IrOp::sext_w: case IrOp::zext_w:
         i.op = IrOp::mov;  // dead once its readers read i.a (ir_dce)

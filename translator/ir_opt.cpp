@@ -87,9 +87,9 @@ uint64_t ir_eval(IrOp op, uint64_t a, uint64_t b, uint8_t aux) {
   switch (op) {
     case IrOp::add: return a + b;
     case IrOp::sub: return a - b;
-    case IrOp::and_: return a & b;
-    case IrOp::or_: return a | b;
-    case IrOp::xor_: return a ^ b;
+    case IrOp::and_: return (aux & 1) ? static_cast<uint32_t>(a & b) : a & b;
+    case IrOp::or_: return (aux & 1) ? static_cast<uint32_t>(a | b) : a | b;
+    case IrOp::xor_: return (aux & 1) ? static_cast<uint32_t>(a ^ b) : a ^ b;
     case IrOp::shl: return a << (b & 63);
     case IrOp::shr: return a >> (b & 63);
     case IrOp::sar: return static_cast<uint64_t>(sa >> (b & 63));

@@ -400,6 +400,40 @@ TEST(IrOpt, NarrowDropsExtensionsNobodyReads) {
   EXPECT_EQ(count(b, IrOp::sarw), 1) << b.print();
 }
 
+// gzip's hash chain step, `and a5,a5,t1; slli a4,a5,32; srli a5,a4,31;
+// add a5,a5,t4`: the and's low half is all that is read (a shift by 32
+// and a zext_w), so the and itself zero-extends (aux 1, a 32-bit op) and
+// the zext_w goes. An and whose upper half a set_reg reads keeps both.
+TEST(IrOpt, NarrowFoldsZeroExtensionIntoLogicOps) {
+  IrBlock b;
+  Temp x = b.get_reg(15), m = b.get_reg(6), base = b.get_reg(29);
+  Temp masked = b.emit_dst(IrOp::and_, x, m);
+  Temp high = b.emit_dst(IrOp::shl, masked, b.movi(32));
+  b.set_reg(14, high);
+  b.set_reg(15, b.emit_dst(IrOp::add, b.emit_dst(IrOp::shr, high, b.movi(31)), base));
+  Temp kept = b.emit_dst(IrOp::xor_, x, base);  // read whole by x16 too
+  b.set_reg(16, kept);
+  b.set_reg(17, b.emit_dst(IrOp::shr, b.emit_dst(IrOp::shl, kept, b.movi(32)), b.movi(32)));
+  Temp wide = b.emit_dst(IrOp::or_, x, m);  // a shift by 31 reads bit 32
+  b.set_reg(18, b.emit_dst(IrOp::shr, b.emit_dst(IrOp::shl, wide, b.movi(31)), b.movi(31)));
+  b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x1000);
+  ir_optimize(b);
+  EXPECT_EQ(b.verify(), "") << b.print();
+  EXPECT_EQ(count(b, IrOp::zext_w), 1) << b.print();  // kept's
+  EXPECT_EQ(count(b, IrOp::shadd), 1) << b.print();
+  for (const IrInsn& i : b.insns) {
+    if (i.op == IrOp::and_) {
+      EXPECT_EQ(i.aux, 1) << b.print();
+    } else if (i.op == IrOp::xor_ || i.op == IrOp::or_) {
+      EXPECT_EQ(i.aux, 0) << b.print();
+    } else if (i.op == IrOp::shadd) {
+      EXPECT_EQ(i.a, masked) << b.print();
+    }
+  }
+  EXPECT_EQ(ir_eval(IrOp::and_, ~uint64_t{0}, 0xf0000000f0u, 1), 0xf0u);
+  EXPECT_EQ(ir_eval(IrOp::xor_, uint64_t{1} << 40, 0x80000000u, 1), 0x80000000u);
+}
+
 TEST(IrEval, RiscvDivisionSemantics) {
   const uint64_t min = uint64_t{1} << 63;
   EXPECT_EQ(ir_eval(IrOp::div, 7, 0, 0), ~uint64_t{0});
