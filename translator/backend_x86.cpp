@@ -353,8 +353,12 @@ void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
   // and/or/xor with aux 1 (ir_narrow): zext32(a OP b), which the 32-bit op
   // computes (its zero extension is the zext_w it replaced). No flags are
   // recorded for a compare with zero then: the 32-bit op's sign is bit 31.
-  const bool w32 = (i.aux & 1) && (id == Inst::kIdAnd || id == Inst::kIdOr || id == Inst::kIdXor);
-  if (w32) {
+  const bool w32 = (i.aux & 1) && (id == Inst::kIdAdd || id == Inst::kIdAnd || id == Inst::kIdOr || id == Inst::kIdXor);
+  if (w32 && id == Inst::kIdAdd && sa.isReg() && (loc_[b].kind == LocKind::Gp || (loc_[b].kind == LocKind::Const))) {
+    // (lea r32 zero-extends too)
+    if (loc_[b].kind == LocKind::Gp) a_.lea(work.r32(), ptr(sa.as<Gp>(), gp_of_id(loc_[b].reg)));
+    else a_.lea(work.r32(), ptr(sa.as<Gp>(), static_cast<int32_t>(loc_[b].value)));
+  } else if (w32) {
     if (sa.isImm()) a_.mov(work.r32(), Imm(static_cast<int32_t>(sa.as<Imm>().value())));
     else if (!(sa.isReg() && sa.as<Gp>() == work)) emit_mov(work.r32(), low32(sa));
     Operand sb = gp_src(b, rdx);
@@ -928,7 +932,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       // that register when the address dies here: park_dying.) The
       // deferred values' places are taken before, for the record.
       const PendingPlaces before = pending_places();
-      Gp d = alloc_gp_dst(i.dst, i.a);
+      Gp d = alloc_gp_dst(i.dst, i.a, true);
       free_dead_operands();
       Gp t = d.isValid() ? d : Gp(rax);
       const uint32_t at = static_cast<uint32_t>(a_.offset());
@@ -1121,7 +1125,7 @@ std::string Emitter::run() {
       uint8_t touch = 0;
       if (reg && pins().host[i.imm] >= 0) touch = static_cast<uint8_t>(1u << pins().pin_of_host[pins().host[i.imm]]);
       lend_ok_[k] = lend_hard ? 0 : static_cast<uint8_t>(lend_set & ~touch & ~narrow_pins);
-      lend_soft_[k] = static_cast<uint8_t>(lend_soft | ((f & kIrFault) ? 0x7f : 0));
+      lend_soft_[k] = lend_soft;  // (the insn's own fault: lend_soft_here)
       if (lend_hard) {
         lend_set = lend_soft = 0;
       } else {

@@ -115,7 +115,7 @@ int Emitter::pinned_target(Temp dst, int* at) const {
   return pins().host[n.imm] >= 0 ? static_cast<int>(n.imm) : -1;
 }
 
-Gp Emitter::alloc_gp_dst(Temp dst, Temp reuse) {
+Gp Emitter::alloc_gp_dst(Temp dst, Temp reuse, bool load_result) {
   int at = 0;
   int x = pinned_target(dst, &at);
   if (x >= 0) {
@@ -131,12 +131,16 @@ Gp Emitter::alloc_gp_dst(Temp dst, Temp reuse) {
     gp_owner_[r.id()] = kNoTemp;
     return r;
   }
+  // (A register lent here takes the result itself: lend_soft_here.)
+  lending_load_dst_ = load_result;
   if (reuse != kNoTemp && reusable_pinned(reuse)) {  // the guest value's last read: lend its register
     const int id = loc_[reuse].reg;
     lend(pins().pin_of_host[id]);
+    lending_load_dst_ = false;
     return gp_of_id(id);
   }
   Gp r = free_pool_reg();
+  lending_load_dst_ = false;
   return r.isValid() ? r : take_pool_reg(dst);
 }
 
@@ -272,12 +276,22 @@ bool Emitter::reusable_pinned(Temp t) const {
   if (!dying(t) || loc_[t].kind != LocKind::Gp) return false;
   const int id = loc_[t].reg, p = pins().pin_of_host[id];
   return p >= 0 && !(lent_ >> p & 1) && idx_ < lend_ok_.size() && (lend_ok_[idx_] >> p & 1) &&
-         (rec_ || !(lend_soft_[idx_] >> p & 1)) && pin_busy_until_[id] <= static_cast<int>(idx_);
+         (rec_ || !lend_soft_here(p)) && pin_busy_until_[id] <= static_cast<int>(idx_);
+}
+
+bool Emitter::lend_soft_here(int p) const {
+  // A later access before the guest register's set_reg, or this insn's
+  // own fault — except a plain load's into the register lent for its
+  // result: the load writes it only if it does not fault, so at the fault
+  // the register still holds the guest value (Jit::restore_state reads it
+  // from the context; the check's fault stub runs before the lend).
+  if (lend_soft_[idx_] >> p & 1) return true;
+  return (ir_info(ir_.insns[idx_].op).flags & kIrFault) && !lending_load_dst_;
 }
 
 bool Emitter::lendable(int p) const {
   if (idx_ >= lend_ok_.size() || !(lend_ok_[idx_] >> p & 1)) return false;
-  if (!rec_ && (lend_soft_[idx_] >> p & 1)) return false;  // nowhere to record the range
+  if (!rec_ && lend_soft_here(p)) return false;  // nowhere to record the range
   return pin_busy_until_[kPinnedRegs[p].host_id] < static_cast<int>(idx_);
 }
 
@@ -285,7 +299,7 @@ void Emitter::lend(int p) {
   const PinnedReg& pr = kPinnedRegs[p];
   lent_ |= static_cast<uint8_t>(1u << p);
   gp_owner_[pr.host_id] = kNoTemp;
-  if (lend_soft_[idx_] >> p & 1) {
+  if (lend_soft_here(p)) {
     // A load or store may fault before the guest register is written: its
     // value goes home, where Jit::restore_state finds it.
     a_.mov(xreg_mem(pins().xreg_of_pin[p]), gp_of_id(pr.host_id));

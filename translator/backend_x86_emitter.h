@@ -241,7 +241,8 @@ class Emitter {
   // when it can, or the pinned register of the guest register it is
   // assigned to next. Never returns a register holding a value still needed
   // (except `keep`, which the caller reads before writing).
-  Gp alloc_gp_dst(Temp dst, Temp reuse = kNoTemp);
+  // load_result: for a plain load's result (a register lent for it needs no store: lend_soft_here).
+  Gp alloc_gp_dst(Temp dst, Temp reuse = kNoTemp, bool load_result = false);
   // No pool register is free for `dst`: frees the one whose value is read
   // furthest in the future (moved to its guest-register home or a spill
   // slot) if that is later than dst's first read; never one holding an
@@ -683,6 +684,8 @@ class Emitter {
   // helper call, exit or FP state read before it (and this insn does not
   // access it); lend_soft_ — a memory access that may fault lies between.
   ArenaArray<uint8_t> lend_ok_, lend_soft_;
+  bool lending_load_dst_ = false;  // lending the register a plain load's result goes to (alloc_gp_dst)
+  bool lend_soft_here(int p) const;
   int pin_busy_until_[16];  // by Gp id: last reader of the guest value a pinned register holds
   uint8_t lent_ = 0;        // kPinnedRegs bits lent out now
   uint32_t lent_start_[8] = {};  // code offset where each lent range began (guest value home)

@@ -95,7 +95,7 @@ void Emitter::plan_indexed() {
       const unsigned sh = d.aux & 3;
       return indexed(k, d.b, bound[d.a] < (kWideIndexBytes >> sh) ? bound[d.a] << sh : UINT64_MAX);
     }
-    if (d.op != IrOp::add) return {};
+    if (d.op != IrOp::add || (d.aux & 1)) return {};  // (aux 1: zext32 of the sum, not base + index)
     Temp base = d.a, index = d.b;
     if (bound[base] < bound[index]) std::swap(base, index);
     uint64_t c = 0;
@@ -130,7 +130,7 @@ void Emitter::plan_induction() {
   auto as_sum = [&](Temp v, Temp* base, int64_t* c, int* reg) {
     *base = kNoTemp, *c = 0, *reg = -1;
     if (entry_of[v] >= 0) return *base = v, true;
-    if (def_at_[v] == INT_MAX || ir_.insns[def_at_[v]].op != IrOp::add) return false;
+    if (def_at_[v] == INT_MAX || ir_.insns[def_at_[v]].op != IrOp::add || (ir_.insns[def_at_[v]].aux & 1)) return false;
     const IrInsn& add = ir_.insns[def_at_[v]];
     for (const auto& [b, other] : {std::pair{add.a, add.b}, std::pair{add.b, add.a}}) {
       if (entry_of[b] < 0 || def_at_[other] == INT_MAX) continue;

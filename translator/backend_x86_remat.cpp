@@ -53,7 +53,10 @@ bool remat_op(const IrBlock& ir, const std::vector<int>& def, const IrInsn& d, R
       if (d.aux & 1) return false;  // (zero-extended from 32 bits: ir_narrow)
       *op = d.op == IrOp::and_ ? RematReg::And : d.op == IrOp::or_ ? RematReg::Or : RematReg::Xor;
       break;
-    case IrOp::add: *op = RematReg::Add; break;
+    case IrOp::add:
+      if (d.aux & 1) return false;  // (zero-extended from 32 bits: ir_narrow)
+      *op = RematReg::Add;
+      break;
     default: return false;
   }
   if (constant(d.b, &c)) {

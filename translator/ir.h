@@ -33,7 +33,7 @@ enum IrOpFlags : uint8_t {
   X(set_reg, 1, kIrSide, "x[imm] = a")                                          \
   X(get_freg, 0, kIrDst, "dst = f[imm] (raw bits)")                             \
   X(set_freg, 1, kIrSide, "f[imm] = a (raw bits)")                              \
-  X(add, 2, kIrDst, "dst = a + b")                                              \
+  X(add, 2, kIrDst, "dst = a + b, aux 1: zext32(a + b) (ir_narrow)")          \
   X(sub, 2, kIrDst, "dst = a - b")                                              \
   X(and_, 2, kIrDst, "dst = a & b, aux 1: zext32(a & b) (ir_narrow)")          \
   X(or_, 2, kIrDst, "dst = a | b, aux 1: zext32(a | b) (ir_narrow)")           \

@@ -105,11 +105,12 @@ void ir_narrow(IrBlock& b) {
     if (!(info.flags & kIrDst)) continue;
     def[i.dst] = static_cast<int>(&i - b.insns.data());
     if (i.op == IrOp::zext_w && full[i.dst] && !full[i.a] && def[i.a] >= 0) {
-      // zext_w of an and/or/xor only the low halves of which are read
-      // (`and a5,a5,t1; slli a4,a5,32; srli a5,a4,31`): the op itself
-      // zero-extends (a 32-bit op on x86), and the extension is its value.
+      // zext_w of an add/and/or/xor only the low halves of which are read
+      // (`and a5,a5,t1; slli a4,a5,32; srli a5,a4,31`, `addw a5,s2,t6;
+      // slli a5,a5,32; srli a5,a5,32`): the op itself zero-extends (a
+      // 32-bit op on x86), and the extension is its value.
       IrInsn& d = b.insns[static_cast<size_t>(def[i.a])];
-      if (d.op == IrOp::and_ || d.op == IrOp::or_ || d.op == IrOp::xor_) {
+      if (d.op == IrOp::add || d.op == IrOp::and_ || d.op == IrOp::or_ || d.op == IrOp::xor_) {
         d.aux = 1;
         i.op = IrOp::mov;
         alias[i.dst] = i.a;

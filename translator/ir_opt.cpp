@@ -85,7 +85,7 @@ bool ir_is_pure_value_op(IrOp op) {
 uint64_t ir_eval(IrOp op, uint64_t a, uint64_t b, uint8_t aux) {
   const int64_t sa = static_cast<int64_t>(a), sb = static_cast<int64_t>(b);
   switch (op) {
-    case IrOp::add: return a + b;
+    case IrOp::add: return (aux & 1) ? static_cast<uint32_t>(a + b) : a + b;
     case IrOp::sub: return a - b;
     case IrOp::and_: return (aux & 1) ? static_cast<uint32_t>(a & b) : a & b;
     case IrOp::or_: return (aux & 1) ? static_cast<uint32_t>(a | b) : a | b;

@@ -403,8 +403,9 @@ TEST(IrOpt, NarrowDropsExtensionsNobodyReads) {
 // gzip's hash chain step, `and a5,a5,t1; slli a4,a5,32; srli a5,a4,31;
 // add a5,a5,t4`: the and's low half is all that is read (a shift by 32
 // and a zext_w), so the and itself zero-extends (aux 1, a 32-bit op) and
-// the zext_w goes. An and whose upper half a set_reg reads keeps both.
-TEST(IrOpt, NarrowFoldsZeroExtensionIntoLogicOps) {
+// the zext_w goes; so does an add's. An op whose upper half a set_reg
+// reads keeps its zext_w.
+TEST(IrOpt, NarrowFoldsZeroExtensionIntoTheOp) {
   IrBlock b;
   Temp x = b.get_reg(15), m = b.get_reg(6), base = b.get_reg(29);
   Temp masked = b.emit_dst(IrOp::and_, x, m);
@@ -414,6 +415,10 @@ TEST(IrOpt, NarrowFoldsZeroExtensionIntoLogicOps) {
   Temp kept = b.emit_dst(IrOp::xor_, x, base);  // read whole by x16 too
   b.set_reg(16, kept);
   b.set_reg(17, b.emit_dst(IrOp::shr, b.emit_dst(IrOp::shl, kept, b.movi(32)), b.movi(32)));
+  // bzip2's `addw a5,s2,t6; slli a5,a5,32; srli a5,a5,32` (the addw's
+  // sign extension is dropped under the zero extension first).
+  Temp sum = b.emit_dst(IrOp::sext_w, b.emit_dst(IrOp::add, x, m));
+  b.set_reg(19, b.emit_dst(IrOp::shr, b.emit_dst(IrOp::shl, sum, b.movi(32)), b.movi(32)));
   Temp wide = b.emit_dst(IrOp::or_, x, m);  // a shift by 31 reads bit 32
   b.set_reg(18, b.emit_dst(IrOp::shr, b.emit_dst(IrOp::shl, wide, b.movi(31)), b.movi(31)));
   b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x1000);
@@ -421,8 +426,10 @@ TEST(IrOpt, NarrowFoldsZeroExtensionIntoLogicOps) {
   EXPECT_EQ(b.verify(), "") << b.print();
   EXPECT_EQ(count(b, IrOp::zext_w), 1) << b.print();  // kept's
   EXPECT_EQ(count(b, IrOp::shadd), 1) << b.print();
+  EXPECT_EQ(count(b, IrOp::sext_w), 0) << b.print();
+  EXPECT_EQ(count(b, IrOp::add), 1) << b.print();
   for (const IrInsn& i : b.insns) {
-    if (i.op == IrOp::and_) {
+    if (i.op == IrOp::and_ || i.op == IrOp::add) {
       EXPECT_EQ(i.aux, 1) << b.print();
     } else if (i.op == IrOp::xor_ || i.op == IrOp::or_) {
       EXPECT_EQ(i.aux, 0) << b.print();
@@ -432,6 +439,7 @@ TEST(IrOpt, NarrowFoldsZeroExtensionIntoLogicOps) {
   }
   EXPECT_EQ(ir_eval(IrOp::and_, ~uint64_t{0}, 0xf0000000f0u, 1), 0xf0u);
   EXPECT_EQ(ir_eval(IrOp::xor_, uint64_t{1} << 40, 0x80000000u, 1), 0x80000000u);
+  EXPECT_EQ(ir_eval(IrOp::add, 0xffffffffu, 2, 1), 1u);
 }
 
 TEST(IrEval, RiscvDivisionSemantics) {

@@ -245,15 +245,16 @@ inline uint32_t make_word_insn(std::mt19937_64& rng, uint32_t out[3], bool few_m
       return 1;
     }
     case 7: {  // zext.w as GCC writes it without Zba: slli 32, srli 32,
-      // often of an and/or/xor just computed; or a zero-extended
+      // often of an and/or/xor/add/addw just computed; or a zero-extended
       // word scaled by 2^(32-c), often added to another register (an
       // unsigned int array index); the slli's register may be another,
       // which keeps its value (ir_zext_shifts, gzip's hash-chain walk)
       const uint32_t c = rng() % 2 ? 32 : 1 + static_cast<uint32_t>(rng() % 31);
       const unsigned t = rng() % 3 == 0 && rs2 != rd ? rs2 : rd;
       if (c == 32 && rng() % 2) {
-        static const uint32_t kLogic[] = {4, 6, 7};  // xor, or, and
-        out[0] = r_type(0, kLogic[rng() % 3], 0x33, rd, rs1, rs2);
+        static const uint32_t kLogic[] = {4, 6, 7, 0, 0};  // xor, or, and, add, addw (bzip2's zext of a sum)
+        const unsigned op = static_cast<unsigned>(rng() % 5);
+        out[0] = r_type(0, kLogic[op], op == 4 ? 0x3b : 0x33, rd, rs1, rs2);
         out[1] = i_type(32, 1, 0x13, t, rd);
         out[2] = i_type(32, 5, 0x13, rd, t);
         return 3;
