@@ -48,9 +48,9 @@ constexpr unsigned kElen = 64;  // widest element (Zve64d)
 // vtype.vill is the top bit of vtype (XLEN-1).
 constexpr uint64_t kVtypeVill = uint64_t{1} << 63;
 
-// What a kick (vcpu_kicked) or generated code puts in the memory base
-// register of generated code that does not read exit_request (a self-loop's
-// rounds with a guest access: BlockRecovery::unpolled_start): with
+// What a kick (vcpu_kicked) or generated code after a call into hartd puts
+// in the memory base register of generated code (much of which does not
+// read exit_request: see "Exit requests" in docs/ARCHITECTURE.md): with
 // any guest offset the address is non-canonical, so the next guest access
 // faults (#GP, SIGSEGV), and the fault handler leaves there with exact
 // state and ExitReason::ExitRequest.
@@ -64,9 +64,9 @@ struct CpuState {
   uint32_t frm;              // dynamic rounding mode (3 bits)
 
   uint8_t* mem_base;         // host address of guest VA 0
-  // Non-zero: leave at the next TB entry (or loop round). Set it with a
-  // kick (linux::kick_host_thread): a self-loop's unpolled rounds do not
-  // read it (kPoisonedMemBase).
+  // Non-zero: leave soon. Set it with a kick (linux::kick_host_thread):
+  // blocks whose first guest access comes before any way out, and
+  // self-loops' rounds with an access, do not read it (kPoisonedMemBase).
   std::atomic<uint32_t> exit_request{0};
 
   // LR/SC reservation: address and the value seen by LR.

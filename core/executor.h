@@ -69,6 +69,11 @@ class Executor {
   // True if host_pc lies in code this executor generated outside any TB
   // (dispatcher, helpers' trampolines) — faults there are internal errors.
   virtual bool owns_code(uintptr_t host_pc) const = 0;
+  // True if host_pc lies in generated guest code where the memory base
+  // register is the memory base unless that code uses it as a temp (the
+  // caller compares it): there a kick may poison it (kPoisonedMemBase).
+  // Called from a signal handler: no lock, no allocation.
+  virtual bool poisonable(uintptr_t /*host_pc*/) const { return false; }
 };
 
 }  // namespace hart

@@ -68,9 +68,6 @@ struct TranslationBlock {
   uint8_t* code_rw = nullptr;  // writable view of the same bytes (dual mapping)
   uint32_t code_size = 0;
   bool valid = true;
-  // Its slot in the cache's table of unpolled code (TbCache::unpolled_set;
-  // -1: none): where its code does not read CpuState::exit_request.
-  int32_t unpolled_slot = -1;
   bool reused = false;  // copied from a shared translation (translator/shared_code.h)
   // The executor may copy this block's code to other guests (it depends on
   // nothing but pc, flags and the guest bytes); set by Executor::translate.

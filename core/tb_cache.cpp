@@ -16,7 +16,6 @@ TbCache::~TbCache() {
       if (tb->code && !tb->code_arena) exec_.free_code(tb);
     }
   }
-  for (auto& seg : unpolled_) delete[] seg.load(std::memory_order_relaxed);
 }
 
 TranslationBlock* TbCache::lookup(uint64_t pc, uint32_t flags) {
@@ -41,60 +40,8 @@ TranslationBlock* TbCache::new_tb() {
 
 void TbCache::discard(TranslationBlock* tb) {
   std::lock_guard<std::mutex> lock(mutex_);
-  release_unpolled_of(tb);
   exec_.free_code(tb);
   free_tbs_.push_back(tb);
-}
-
-int TbCache::unpolled_reserve() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  int slot;
-  if (!unpolled_free_.empty()) {
-    slot = unpolled_free_.back();
-    unpolled_free_.pop_back();
-  } else if (unpolled_high_.load(std::memory_order_relaxed) < kUnpolledSlots) {
-    slot = unpolled_high_.load(std::memory_order_relaxed);
-    if (slot % kUnpolledSegment == 0) {
-      auto* seg = new std::atomic<uint64_t>[kUnpolledSegment];
-      for (int k = 0; k < kUnpolledSegment; ++k) seg[k].store(0, std::memory_order_relaxed);
-      unpolled_[slot / kUnpolledSegment].store(seg, std::memory_order_release);
-    }
-  } else {
-    return -1;
-  }
-  unpolled_slot(slot).store(kUnpolledReserved, std::memory_order_release);
-  if (slot == unpolled_high_.load(std::memory_order_relaxed)) unpolled_high_.store(slot + 1, std::memory_order_release);
-  return slot;
-}
-
-void TbCache::unpolled_set(TranslationBlock* tb, int slot, uintptr_t start, uintptr_t end) {
-  // (Blocks are far below 128 KiB; host addresses below 2^47.)
-  unpolled_slot(slot).store(static_cast<uint64_t>(start) << 17 | (end - start), std::memory_order_release);
-  tb->unpolled_slot = slot;
-}
-
-void TbCache::unpolled_release(int slot) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  unpolled_release_locked(slot);
-}
-
-void TbCache::unpolled_release_locked(int slot) {
-  unpolled_slot(slot).store(0, std::memory_order_release);
-  unpolled_free_.push_back(slot);
-}
-
-void TbCache::release_unpolled_of(TranslationBlock* tb) {
-  if (tb->unpolled_slot >= 0) unpolled_release_locked(tb->unpolled_slot);
-  tb->unpolled_slot = -1;
-}
-
-bool TbCache::unpolled_contains(uintptr_t host_pc) const {
-  const int high = unpolled_high_.load(std::memory_order_acquire);
-  for (int k = 0; k < high; ++k) {
-    const uint64_t e = unpolled_slot(k).load(std::memory_order_acquire);
-    if (host_pc - static_cast<uintptr_t>(e >> 17) < (e & 0x1ffff)) return true;
-  }
-  return false;
 }
 
 TranslationBlock* TbCache::insert(TranslationBlock* tb) {
@@ -245,7 +192,6 @@ void TbCache::invalidate(uint64_t start, uint64_t end) {
 void TbCache::reclaim() {
   std::lock_guard<std::mutex> lock(mutex_);
   for (TranslationBlock* tb : graveyard_) {
-    release_unpolled_of(tb);
     exec_.free_code(tb);
     free_tbs_.push_back(tb);
   }

@@ -71,20 +71,6 @@ class TbCache {
   // Bumped on every invalidation; vCPUs clear their jump caches when it moves.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
-  // Unpolled code (see kPoisonedMemBase): ranges of this cache's generated
-  // code that do not read exit_request (a self-loop's rounds with a guest
-  // access). The executor reserves a slot before it emits such code (none
-  // left: it emits code that reads the request), sets the range
-  // once the code is placed (tb->unpolled_slot), or releases the slot
-  // unused; the cache releases it when it frees the TB's code.
-  // unpolled_contains takes no lock and allocates nothing: the kick's
-  // signal handler calls it.
-  static constexpr int kUnpolledSegment = 512, kUnpolledSlots = 64 * kUnpolledSegment;
-  int unpolled_reserve();
-  void unpolled_set(TranslationBlock* tb, int slot, uintptr_t start, uintptr_t end);
-  void unpolled_release(int slot);
-  bool unpolled_contains(uintptr_t host_pc) const;
-
   struct Stats {
     // translated: blocks this cache translated itself; reused: blocks copied
     // from translations shared by the executor's other guests.
@@ -121,20 +107,6 @@ class TbCache {
   uint32_t* hot_count_ = nullptr;     // ...and its counter in code_pages_ (or none)
   void count_pages(const TranslationBlock* tb, int delta);
   std::vector<TranslationBlock*> graveyard_;
-  // The unpolled ranges, each start << 17 | length (0: free; kUnpolledReserved:
-  // reserved, matching no host pc); slots below unpolled_high_ are in use
-  // or were. Segments of kUnpolledSegment slots, allocated as the table
-  // grows (before unpolled_high_ reaches them), never moved or freed
-  // before the cache.
-  static constexpr uint64_t kUnpolledReserved = uint64_t{1} << 17;  // (start 1, length 0)
-  std::atomic<std::atomic<uint64_t>*> unpolled_[kUnpolledSlots / kUnpolledSegment] = {};
-  std::atomic<uint64_t>& unpolled_slot(int k) const {
-    return unpolled_[k / kUnpolledSegment].load(std::memory_order_acquire)[k % kUnpolledSegment];
-  }
-  std::atomic<int> unpolled_high_{0};
-  std::vector<int> unpolled_free_;
-  void unpolled_release_locked(int slot);
-  void release_unpolled_of(TranslationBlock* tb);  // (its code is about to go; under mutex_)
   std::atomic<uint64_t> generation_{0};
   std::atomic<int> running_{0};
   std::atomic<uint64_t> translate_ns_{0};

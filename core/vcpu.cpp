@@ -36,8 +36,8 @@ void chain_to_previous(int sig, siginfo_t* si, void* uc) {
 void vcpu_host_fault(int sig, siginfo_t* si, void* ucv) {
   Vcpu* v = tls_vcpu;
   auto* uc = static_cast<ucontext_t*>(ucv);
-  // A guest access through a poisoned memory base (a kick in an unpolled
-  // loop round, vcpu_kicked): leave before it, as for an exit request.
+  // A guest access through a poisoned memory base (a kick in generated
+  // code, vcpu_kicked): leave before it, as for an exit request.
   if (v && v->in_guest_ && sig == SIGSEGV &&
       static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_R14]) == kPoisonedMemBase) {
     const uintptr_t host_pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
@@ -55,13 +55,13 @@ void vcpu_host_fault(int sig, siginfo_t* si, void* ucv) {
       v->as_.contains_host(si->si_addr)) {
     uint64_t g = static_cast<uint8_t*>(si->si_addr) - v->as_.base();
     if (v->as_.unprotect_code(g, 1)) {
-      // Guest code that wrote code leaves at its next block boundary or
-      // loop back edge (a self-loop block's back edge is not a chained
-      // exit that invalidation could unchain).
-      if (v->in_guest_) {
-        v->state.exit_request.store(1, std::memory_order_release);
-        v->poison_if_unpolled(uc);  // (a self-loop's rounds do not read it)
-      }
+      // Guest code that wrote code leaves at the next read of the request
+      // (a block entry, a loop preamble; code that reads none runs on with
+      // what it was translated from, as RISC-V allows until a fence.i,
+      // which leaves anyway). Not by poisoning the memory base: the write
+      // retried here would leave before it is done, and the page, written
+      // by nothing, would be translated and protected again, for ever.
+      if (v->in_guest_) v->state.exit_request.store(1, std::memory_order_release);
       return;
     }
   }
@@ -88,15 +88,19 @@ void vcpu_host_fault(int sig, siginfo_t* si, void* ucv) {
   siglongjmp(v->recovery_, 1);
 }
 
-void Vcpu::poison_if_unpolled(void* ucv) {
+void Vcpu::poison_memory_base(void* ucv) {
   auto* uc = static_cast<ucontext_t*>(ucv);
   const uintptr_t host_pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
-  if (in_guest_ && cache_.unpolled_contains(host_pc))
+  // Generated code only, and only where r14 is the memory base: a block
+  // that uses r14 as a temp (plan_mem_free) holds a guest value there,
+  // and reads the request after it reloads the base.
+  if (in_guest_ && exec_.poisonable(host_pc) &&
+      static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_R14]) == reinterpret_cast<uint64_t>(state.mem_base))
     uc->uc_mcontext.gregs[REG_R14] = static_cast<greg_t>(kPoisonedMemBase);
 }
 
 void vcpu_kicked(void* ucontext) {
-  if (Vcpu* v = tls_vcpu) v->poison_if_unpolled(ucontext);
+  if (Vcpu* v = tls_vcpu) v->poison_memory_base(ucontext);
 }
 
 void Vcpu::install_fault_handler() {

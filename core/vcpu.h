@@ -45,9 +45,9 @@ struct VcpuOptions {
 };
 
 // The kick signal's handler (linux::kick_host_thread) calls this on the
-// kicked thread with its ucontext: a vCPU running code that does not read
-// exit_request (unpolled code: TbCache::unpolled_contains) gets its memory base
-// poisoned, so its next guest access leaves (kPoisonedMemBase).
+// kicked thread with its ucontext: a vCPU running generated code whose
+// memory base register holds its memory base (Executor::poisonable) gets
+// it poisoned, so its next guest access leaves (kPoisonedMemBase).
 void vcpu_kicked(void* ucontext);
 
 class Vcpu {
@@ -130,9 +130,9 @@ class Vcpu {
   friend void vcpu_host_fault(int, siginfo_t*, void*);
   friend void vcpu_kicked(void*);
   // In a signal handler on this vCPU's thread, interrupted at uc: if that
-  // is generated code that does not read exit_request (TbCache::
-  // unpolled_contains), poison its memory base (kPoisonedMemBase).
-  void poison_if_unpolled(void* uc);
+  // is generated code (Executor::poisonable) with the memory base in r14,
+  // poison it (kPoisonedMemBase).
+  void poison_memory_base(void* uc);
   // The loop proper, outside run() so that no local lives across sigsetjmp.
   __attribute__((noinline)) ExitReason run_loop();
   // After a block ran (translated or interpreted): handles a fence.i exit;

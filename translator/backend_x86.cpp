@@ -680,10 +680,16 @@ void Emitter::emit_helper(const IrInsn& i) {
   if (frame) a_.add(rsp, frame);
   for (auto it = saved.rbegin(); it != saved.rend(); ++it) a_.pop(*it);
   for (const PinnedReg& p : kPinnedRegs) a_.mov(gp_of_id(p.host_id), xreg_mem(p.xreg));
-  // The helper may have stopped the guest (illegal CSR, bad frm...).
-  Label ok = a_.newLabel();
+  // The helper may have stopped the guest (illegal CSR, bad frm...). And
+  // a kick during the call found no generated code to poison: leave here
+  // if the request is up (CpuState is exact, its pc the next insn's), or
+  // the blocks after this one, which may not read it, would run on.
+  Label ok = a_.newLabel(), stop = a_.newLabel();
   a_.cmp(state_mem(offsetof(CpuState, exit_reason), 4), 0);
+  a_.jne(stop);
+  a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
   a_.je(ok);
+  a_.bind(stop);
   emit_leave0();
   a_.bind(ok);
 }
@@ -1051,6 +1057,18 @@ void Emitter::end_mem_free() {
   evict(LocKind::Gp, kMem.id(), true);  // (the terminator's operands too)
   mem_free_ = false;
   a_.mov(kMem, state_mem(offsetof(CpuState, mem_base)));
+  // A kick while r14 held a temp poisoned nothing (vcpu_kicked compares it
+  // with the memory base): read the request now, as a kick would have
+  // seen it, and poison r14 (the next block may not read it).
+  emit_poison_if_requested();
+}
+
+void Emitter::emit_poison_if_requested() {
+  Label on = a_.newLabel();
+  a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
+  a_.je(on);
+  a_.mov(kMem, Imm(static_cast<int64_t>(kPoisonedMemBase)));
+  a_.bind(on);
 }
 
 std::string Emitter::run() {
@@ -1149,11 +1167,13 @@ std::string Emitter::run() {
     }
   }
   pc_map.reserve(tb_->icount);  // one entry per guest insn: one allocation, no growth
-  // Entry: honour an exit request within one TB.
+  // Entry: honour an exit request within one TB (unless the block's first
+  // guest access, which a poisoned r14 makes fault, comes before any way
+  // out: plan_unpolled).
   uint32_t req_jump = 0;
   if (loop_) {
     emit_loop_entry();  // (its loop head checks the exit request)
-  } else {
+  } else if (!skip_entry_read_) {
     embed(stubs_.entry_check);
     req_jump = emit_jump_rel32(CondCode::kNE);
   }
@@ -1183,6 +1203,9 @@ std::string Emitter::run() {
                         : emit_int(i);
     if (!e.empty()) return e;
     if (!error_.empty()) return error_;
+    if (skip_entry_read_ && first_access_ >= static_cast<int>(first) && first_access_ <= static_cast<int>(idx_) &&
+        loop_accesses_ == 0)
+      return "a block without an entry read whose first access made no guest access";  // (plan_unpolled)
     // Deferred values past the last access that could see them: dropped
     // (x is set again before anything else reads it).
     for (uint32_t m = pending_bits_; m; m &= m - 1) {
@@ -1215,7 +1238,7 @@ std::string Emitter::run() {
   for (size_t k = 0; k < exit_stubs_.size(); ++k) emit_exit_stub(exit_stubs_[k]);
   if (loop_) {
     finish_loop();
-  } else {
+  } else if (!skip_entry_read_) {
     patch_rel32(req_jump);
     emit_leave_at(tb_->pc);
   }
@@ -1224,15 +1247,8 @@ std::string Emitter::run() {
     if (s.kind != ColdStub::Fault) emit_cold_fp(s);
     else emit_fault_stub(s);
   }
-  // An unpolled loop's range runs from its preamble's read to the end of
-  // its code: the cold paths a round jumps to and back from (a cold FP
-  // call: a kick between its read of the request and the jump back) are in
-  // it, and so are the ways out, where r14 is still the memory base.
-  if (unpolled_) {
-    // (The body's accesses are the only ones: cold paths make none.)
-    if (loop_accesses_ == 0) return "an unpolled self-loop without a guest access";  // (plan_unpolled)
-    rec_->unpolled_end = static_cast<uint32_t>(a_.offset());
-  }
+  // (The body's accesses are the only ones: cold paths make none.)
+  if (unpolled_ && loop_accesses_ == 0) return "an unpolled self-loop without a guest access";  // (plan_unpolled)
   return "";
 }
 
@@ -1269,7 +1285,7 @@ std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, Translation
 }
 
 void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label, asmjit::Label fault_label,
-                     asmjit::Label pc_label) {
+                     asmjit::Label pc_label, asmjit::Label poll_start, asmjit::Label poll_end) {
   using namespace asmjit::x86;
   using x86be::kMem;
   using x86be::kState;
@@ -1295,7 +1311,15 @@ void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label, asmjit
   for (const PinnedReg& p : kPinnedRegs)
     a.mov(Gp(gpq(static_cast<uint32_t>(p.host_id))), x86be::xreg_mem(p.xreg));
   x86be::emit_dispatch_count_in(a);
+  asmjit::Label requested = a.newLabel();
+  a.bind(poll_start);
+  a.cmp(x86be::state_mem(offsetof(CpuState, exit_request), 4), 0);
+  a.jne(requested);
   a.jmp(rdx);
+  a.bind(poll_end);
+  a.bind(requested);  // a plain exit before the block: the run loop sees the request
+  a.xor_(eax, eax);
+  a.jmp(exit_label);
   // A range check's fault stub (emit_fault_stub) comes here with the pc in
   // rcx and fault_kind | fault_is_write << 8 in edx: what every stub
   // stored itself before (37 bytes more per stub).

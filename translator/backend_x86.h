@@ -40,9 +40,9 @@ struct BackendOptions {
   bool host_sse41 = false;   // SSE4.1: roundsd/roundss
   bool host_aes = false;     // AES-NI: Zvkned inline (backend_x86_vk.cpp)
   bool host_sha = false;     // SHA-NI: Zvknha (SHA-256) inline
-  // A self-loop block with a guest access may leave the exit request unread
-  // in its rounds (BlockRecovery::unpolled_start): the caller has a TbCache
-  // slot for the range (TbCache::unpolled_reserve).
+  // A block whose first guest access comes before any way out may leave
+  // the exit request unread at its entry, and a self-loop with an access
+  // in its rounds: a kick poisons the memory base (Emitter::plan_unpolled).
   bool unpolled = false;
 };
 
@@ -132,13 +132,6 @@ struct BlockRecovery {
   std::vector<DeferredReg> deferred;
   std::vector<RematReg> remat;
   std::vector<FpResident> fp;
-  // [unpolled_start, unpolled_end): code offsets of a self-loop whose rounds
-  // do not read CpuState::exit_request, from its preamble's read (once per
-  // entry) to the end of its code (the rounds, their cold paths, the ways
-  // out). A kick there puts kPoisonedMemBase in r14 (vcpu_kicked): the
-  // round's next guest access faults and leaves with exact state. Empty:
-  // every round reads it.
-  uint32_t unpolled_start = 0, unpolled_end = 0;
 };
 
 // Emits the code for one block into `a` (a fresh Assembler on a fresh
@@ -158,8 +151,12 @@ std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, Translation
 // generated code jumps to, which stores them back, `fault_label` at the
 // guest-fault path (CpuState::jit_fault_exit) and `pc_label` at the path
 // that stores the next pc from rcx (CpuState::jit_pc_exit), which both
-// leave through it.
+// leave through it. Before the jump it reads CpuState::exit_request (a
+// plain exit if it is up): [poll_start, poll_end) is that read and the
+// jump, where r14 is the memory base already — the dispatcher's only code
+// a kick may poison (Jit::poisonable): a kick before the read is seen by
+// it, and the block entered may not read the request itself.
 void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label, asmjit::Label fault_label,
-                     asmjit::Label pc_label);
+                     asmjit::Label pc_label, asmjit::Label poll_start, asmjit::Label poll_end);
 
 }  // namespace hart

@@ -383,6 +383,9 @@ class Emitter {
   // the exit stubs and chained blocks expect it).
   void plan_mem_free();
   void end_mem_free();
+  // cmp exit_request; if up, r14 := kPoisonedMemBase (after a call into
+  // hartd or a reload of r14, where a kick poisoned nothing).
+  void emit_poison_if_requested();
   bool mem_free_ = false;
   // Is Gp id a temp register in this block (kPool; r14 only while mem_free_)?
   bool is_pool(int id) const {
@@ -414,11 +417,15 @@ class Emitter {
   LoopReg loop_regs_[7] = {};
   Label loop_head_, loop_req_;
   uint32_t loop_start_ = 0;  // code offset of the loop head
-  // A self-loop's rounds do not read the exit request (BlockRecovery::
-  // unpolled_start; plan_unpolled): a kick poisons r14 instead.
-  // loop_accesses_ counts the guest accesses emitted (one at least, or a
-  // kick goes unseen).
+  // A self-loop's rounds do not read the exit request (plan_unpolled): a
+  // kick poisons r14 instead. loop_accesses_ counts the guest accesses
+  // emitted (one at least, or a kick goes unseen).
   bool unpolled_ = false;
+  // A plain block's entry does not read the request: its first guest
+  // access (IR index first_access_, checked emitted) comes before any way
+  // out (plan_unpolled).
+  bool skip_entry_read_ = false;
+  int first_access_ = -1;
   bool loop_access_ = false;  // the self-loop's body has a load or store (plan_loop)
   int loop_accesses_ = 0;
   void plan_unpolled();

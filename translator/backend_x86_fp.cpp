@@ -38,15 +38,10 @@ void Emitter::emit_cold_call_saved(uint64_t fn) {
   for (int k = 0; k < n; ++k) a_.movdqu(xmm_of(k), ptr(rsp, k * 16));
   a_.add(rsp, n * 16);
   for (int k = 5; k >= 0; --k) a_.pop(saved[k]);
-  if (unpolled_) {
-    // A kick during the call found no generated code to poison: poison r14
-    // here if the request is up (the round's next access leaves).
-    Label on = a_.newLabel();
-    a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
-    a_.je(on);
-    a_.mov(kMem, Imm(static_cast<int64_t>(kPoisonedMemBase)));
-    a_.bind(on);
-  }
+  // A kick during the call found no generated code to poison: poison r14
+  // here if the request is up (the next access leaves; blocks after this
+  // one may not read the request).
+  emit_poison_if_requested();
 }
 
 void Emitter::emit_cold_fp(const ColdStub& s) {

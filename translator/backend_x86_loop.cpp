@@ -349,18 +349,37 @@ void Emitter::plan_narrow() {
     if (ir_.insns[k].op == IrOp::sext_w && readers[ir_.insns[k].dst] == 0) last_use_[ir_.insns[k].dst] = -1;
 }
 
-// Whether the loop's rounds may leave the exit request unread (see
-// BlockRecovery::unpolled_start and "Exit requests in self-loops" in
-// docs/ARCHITECTURE.md): every round that goes round again makes a guest
-// access through r14 (the body is straight code up to the back edge), so
-// a poisoned r14 faults within a round, and recovery records give exact
-// state at that access. Nothing in a round reloads r14 (no helper call but
-// the cold FP calls, which read the request themselves after the call),
-// and the preamble reads it on every entry. (Plain blocks read it at their
-// entry: see the docs for why they must.)
+// Where the block may leave the exit request unread (see "Exit requests"
+// in docs/ARCHITECTURE.md): a kick anywhere in generated code poisons r14
+// (Jit::poisonable) and the next guest access faults, with exact state
+// from the recovery records every access has. So a self-loop's rounds
+// need no read when every round that goes round again makes an access
+// (the body is straight code up to the back edge: unpolled_; its preamble
+// reads the request on every entry), and a plain block needs none at its
+// entry when its first access comes before any way out of it (before
+// any exit, branch, helper call or other effect: skip_entry_read_), so
+// that a poisoned r14 it is entered with faults there. r14 is the memory
+// base in both (plan_mem_free: only blocks without an access take it).
+// Counting, single-step and debugger blocks read it as before.
 void Emitter::plan_unpolled() {
   loop_accesses_ = 0;
   unpolled_ = loop_ && loop_access_ && opt_.unpolled && !(tb_->flags & kTbCount);  // (loop_: rec_ is there)
+  skip_entry_read_ = false;
+  first_access_ = -1;
+  if (loop_ || !opt_.unpolled || !rec_ || mem_free_ || (tb_->flags & (kTbCount | kTbOneInsn | kTbDebugStep)))
+    return;
+  for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    const IrOp op = ir_.insns[k].op;
+    if (op == IrOp::load || op == IrOp::store) {
+      first_access_ = static_cast<int>(k);
+      skip_entry_read_ = true;
+      return;
+    }
+    // (Register moves and plain integer values only: no FP op, whose cold
+    // path may call into hartd, and nothing that leaves.)
+    if (op == IrOp::insn_start || op == IrOp::set_reg) continue;
+    if (ir_info(op).flags & (kIrSide | kIrTerm | kIrClobbers | kIrFault | kIrReadsState)) return;
+  }
 }
 
 void Emitter::emit_loop_entry() {
@@ -399,9 +418,7 @@ void Emitter::emit_loop_entry() {
   loop_head_ = a_.newLabel();
   loop_req_ = a_.newLabel();
   if (unpolled_) {
-    // Read once per entry. From the read on a kick poisons r14 instead
-    // (one between the read and the jne would otherwise go unseen).
-    rec_->unpolled_start = static_cast<uint32_t>(a_.offset());
+    // Read once per entry; a kick after the read poisons r14.
     a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
     a_.jne(loop_req_);
   }

@@ -178,7 +178,8 @@ std::unique_ptr<Jit> Jit::create(std::string* error, const JitHostFeatures* feat
   code.init(Environment::host());
   x86::Assembler a(&code);
   Label exit_label = a.newLabel(), fault_label = a.newLabel(), pc_label = a.newLabel();
-  emit_dispatcher(a, exit_label, fault_label, pc_label);
+  Label poll_start = a.newLabel(), poll_end = a.newLabel();
+  emit_dispatcher(a, exit_label, fault_label, pc_label, poll_start, poll_end);
   size_t size = code.codeSize();
   void *rx = nullptr, *rw = nullptr;
   if (jit->alloc_->alloc(&rx, &rw, size) != kErrorOk) {
@@ -193,6 +194,12 @@ std::unique_ptr<Jit> Jit::create(std::string* error, const JitHostFeatures* feat
   jit->pc_path_ = static_cast<uint8_t*>(rx) + code.labelOffsetFromBase(pc_label);
   jit->dispatch_code_ = static_cast<uint8_t*>(rx);
   jit->dispatch_size_ = size;
+  jit->dispatch_poll_start_ = reinterpret_cast<uintptr_t>(rx) + code.labelOffsetFromBase(poll_start);
+  jit->dispatch_poll_end_ = reinterpret_cast<uintptr_t>(rx) + code.labelOffsetFromBase(poll_end);
+  if (!jit->note_code_locked(rx, size)) {
+    if (error) *error = "executable memory outside the JIT's regions";
+    return nullptr;
+  }
   jit->host_ = features ? *features : JitHostFeatures::detect();
   // $HART_SHARED_CODE: the shared translations' budget (a size, 0 = off).
   if (const char* v = getenv("HART_SHARED_CODE"); v && *v) {
@@ -364,6 +371,9 @@ bool Jit::alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, v
             spare_.pop_back();
           } else if (alloc_->alloc(&c.rx, &c.rw, CodeArena::kChunk) != kErrorOk) {
             return false;
+          } else if (!note_code_locked(c.rx, CodeArena::kChunk)) {
+            alloc_->release(c.rx);
+            return false;
           }
         }
         arena->chunks.push_back(c);
@@ -383,19 +393,40 @@ bool Jit::alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, v
   }
   std::lock_guard<std::mutex> lock(alloc_mutex_);
   tb->code_arena = nullptr;
-  return alloc_->alloc(rx, rw, size) == kErrorOk;
+  if (alloc_->alloc(rx, rw, size) != kErrorOk) return false;
+  if (note_code_locked(*rx, size)) return true;
+  alloc_->release(*rx);
+  return false;
+}
+
+bool Jit::note_code_locked(void* rx, size_t size) {
+  const uintptr_t first = reinterpret_cast<uintptr_t>(rx) >> kRegionShift;
+  const uintptr_t last = (reinterpret_cast<uintptr_t>(rx) + size - 1) >> kRegionShift;
+  for (uintptr_t r = first; r <= last; ++r) {
+    const int n = n_regions_.load(std::memory_order_relaxed);
+    bool known = false;
+    for (int k = 0; k < n && !known; ++k) known = regions_[k].load(std::memory_order_relaxed) == r;
+    if (known) continue;
+    if (n == kMaxRegions) return false;
+    regions_[n].store(r, std::memory_order_relaxed);
+    n_regions_.store(n + 1, std::memory_order_release);  // (after the entry: a reader sees it whole)
+  }
+  return true;
+}
+
+bool Jit::poisonable(uintptr_t host_pc) const {
+  const uintptr_t d = reinterpret_cast<uintptr_t>(dispatch_code_);
+  if (host_pc - d < dispatch_size_) return host_pc >= dispatch_poll_start_ && host_pc < dispatch_poll_end_;
+  const uintptr_t r = host_pc >> kRegionShift;
+  const int n = n_regions_.load(std::memory_order_acquire);
+  for (int k = 0; k < n; ++k)
+    if (regions_[k].load(std::memory_order_relaxed) == r) return true;
+  return false;
 }
 
 bool Jit::instantiate(Vcpu& vcpu, const SharedBlock& blk, TranslationBlock* tb) {
-  // Code that leaves the exit request unread needs a slot for its range.
-  const BlockRecovery& r = blk.data->recovery;
-  int unpolled_slot = -1;
-  if (r.unpolled_end > r.unpolled_start && (unpolled_slot = vcpu.tb_cache().unpolled_reserve()) < 0) return false;
   void *rx = nullptr, *rw = nullptr;
-  if (!alloc_code(vcpu, blk.code.size(), tb, &rx, &rw)) {
-    if (unpolled_slot >= 0) vcpu.tb_cache().unpolled_release(unpolled_slot);
-    return false;
-  }
+  if (!alloc_code(vcpu, blk.code.size(), tb, &rx, &rw)) return false;
   auto* code_rw = static_cast<uint8_t*>(rw);
   memcpy(code_rw, blk.code.data(), blk.code.size());
   tb->pc = blk.pc;
@@ -416,10 +447,6 @@ bool Jit::instantiate(Vcpu& vcpu, const SharedBlock& blk, TranslationBlock* tb) 
   tb->pc_map = blk.pc_map;
   tb->data = blk.data;
   tb->reused = true;
-  if (unpolled_slot >= 0) {
-    const uintptr_t code = reinterpret_cast<uintptr_t>(tb->code);
-    vcpu.tb_cache().unpolled_set(tb, unpolled_slot, code + r.unpolled_start, code + r.unpolled_end);
-  }
   note_perf_map(*tb);
   return true;
 }
@@ -565,25 +592,11 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   bopt.host_sse41 = host_.sse41;
   bopt.host_aes = host_.aes;
   bopt.host_sha = host_.sha;
-  // A block that may become a self-loop (its last insn goes back to its
-  // start) with a guest access may leave the exit request unread in its
-  // rounds if the cache has a slot to say where (TbCache::unpolled_reserve;
-  // Emitter::plan_unpolled).
+  // Blocks whose first guest access comes before any way out, and the
+  // rounds of self-loops with an access, may leave the exit request unread
+  // (a kick poisons the memory base: Emitter::plan_unpolled).
   static const bool poll = getenv("HART_JIT_POLL") != nullptr;  // (for comparisons)
-  TbCache& cache = vcpu.tb_cache();
-  int unpolled_slot = -1;
-  if (!poll && !(flags & kTbCount) && ir_goes_back_to(blk.ir.insns.back(), pc) &&
-      std::any_of(blk.ir.insns.begin(), blk.ir.insns.end(),
-                  [](const IrInsn& i) { return i.op == IrOp::load || i.op == IrOp::store; }))
-    unpolled_slot = cache.unpolled_reserve();
-  struct SlotBack {  // (released unless the code is placed with its range)
-    TbCache& c;
-    int& slot;
-    ~SlotBack() {
-      if (slot >= 0) c.unpolled_release(slot);
-    }
-  } slot_back{cache, unpolled_slot};
-  bopt.unpolled = unpolled_slot >= 0;
+  bopt.unpolled = !poll;
   std::string err = emit_block(a, blk.ir, tb, data->helper_insns, bopt, &data->recovery, &data->pc_map);
   tb->pc_map = std::shared_ptr<const PcMap>(data, &data->pc_map);  // (owned by data)
   if (err.empty() && emit_errors.too_large) err = "block larger than the emit buffer";
@@ -619,11 +632,6 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   tb->code = static_cast<uint8_t*>(rx);
   tb->code_rw = static_cast<uint8_t*>(rw);
   tb->code_size = static_cast<uint32_t>(size);
-  if (const BlockRecovery& r = data->recovery; r.unpolled_end > r.unpolled_start) {
-    const uintptr_t code = reinterpret_cast<uintptr_t>(tb->code);
-    cache.unpolled_set(tb, unpolled_slot, code + r.unpolled_start, code + r.unpolled_end);
-    unpolled_slot = -1;
-  }
   phase_done(3);
   note_perf_map(*tb);
   if (log.enabled(kLog_out_asm)) {

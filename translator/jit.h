@@ -87,6 +87,7 @@ class Jit final : public Executor {
   void restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_pc,
                      const ucontext_t* uc) override;
   bool owns_code(uintptr_t host_pc) const override;
+  bool poisonable(uintptr_t host_pc) const override;
   bool interpret(Vcpu& vcpu) override;
   bool may_copy(Vcpu& vcpu, uint64_t pc, uint32_t flags) override;
   bool copy(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb) override;
@@ -132,6 +133,18 @@ class Jit final : public Executor {
   const void* pc_path_ = nullptr;     // CpuState::jit_pc_exit
   uint8_t* dispatch_code_ = nullptr;
   size_t dispatch_size_ = 0;
+  // Where generated code lies, for poisonable() (asked in a signal
+  // handler: no lock): the 2^kRegionShift-byte regions that hold memory the
+  // allocator gave out (all of it generated code), recorded as it gives it
+  // out (note_code_locked, under alloc_mutex_; at most kMaxRegions, 8 GiB:
+  // an allocation beyond them fails). All of it but the dispatcher, whose
+  // [dispatch_poll_start_, dispatch_poll_end_) alone may be poisoned
+  // (emit_dispatcher).
+  static constexpr int kRegionShift = 27, kMaxRegions = 64;
+  std::atomic<uintptr_t> regions_[kMaxRegions] = {};
+  std::atomic<int> n_regions_{0};
+  uintptr_t dispatch_poll_start_ = 0, dispatch_poll_end_ = 0;
+  bool note_code_locked(void* rx, size_t size);
   JitHostFeatures host_;
   FILE* perf_map_ = nullptr;
   std::unique_ptr<SharedCodeStore> shared_ = std::make_unique<SharedCodeStore>(kDefaultSharedCode);

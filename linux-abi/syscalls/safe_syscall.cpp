@@ -81,7 +81,7 @@ void kick_handler(int, siginfo_t*, void* ucv) {
     uc->uc_mcontext.gregs[REG_RIP] =
         static_cast<greg_t>(reinterpret_cast<uintptr_t>(hart_safe_syscall_interrupted));
   else
-    vcpu_kicked(uc);  // (a self-loop that does not read exit_request each round)
+    vcpu_kicked(uc);  // (generated code that does not read exit_request: poisons the memory base)
 }
 
 }  // namespace

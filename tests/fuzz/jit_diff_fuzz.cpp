@@ -16,8 +16,8 @@
 // vector crypto streams (Zvkned, Zvknh, Zvkg, Zvbc: the JIT's AES-NI,
 // SHA-NI and PCLMULQDQ paths, vl/vstart cases and reserved encodings).
 // With --kicks 1, a second thread kicks the JIT side every few
-// microseconds (exit request + vcpu_kicked: a self-loop's unpolled rounds
-// leave through a poisoned memory base) and each case runs on after every
+// microseconds (exit request + vcpu_kicked: code that does not read the
+// request leaves through a poisoned memory base) and each case runs on after every
 // stop; the summary counts the kicks that poisoned.
 //   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--kicks 1] [--mode all|plain|large|faults|vector|loops|ifconv|words|unroll|fuse|exits|crypto]
 // Prints the first mismatch (seed, what differs and the disassembled stream;
@@ -137,7 +137,7 @@ int main(int argc, char** argv) {
          "seeds %llu..%llu, no mismatch",
          (unsigned long long)(2 * cases), (unsigned long long)(2 * cases * len), (unsigned long long)first,
          (unsigned long long)(seed - 1));
-  if (kicks) printf("; %llu kicks poisoned an unpolled round", (unsigned long long)hart::diff::g_kicks_poisoned.load());
+  if (kicks) printf("; %llu kicks poisoned the memory base", (unsigned long long)hart::diff::g_kicks_poisoned.load());
   printf("\n");
   return 0;
 }

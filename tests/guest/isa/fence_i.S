@@ -3,7 +3,8 @@
 // visible to instruction fetch after fence.i — in an RWX mmap region (write,
 // fence.i, call, rewrite at the same address, fence.i, call again), in an
 // RW→RX mprotect'ed region, and for an instruction later in the currently
-// executing block of a text page made writable with mprotect.
+// executing block of a text page made writable with mprotect; and data
+// stored next to running code, in a loop.
 #include "test_macros.h"
 
 #define SYS_munmap   215
@@ -50,9 +51,15 @@ TEST_CASE(26, a0, 0, mv a0, s1; li a1, 4096; li a7, SYS_munmap; ecall)
 
 // patch an instruction further on in the running block, in the text segment
 TEST_CASE(30, a0, 0, lla s1, smc_page; MPROTECT(s1, PROT_RWX))
-TEST_CASE(31, a4, 42, call smc_page)
-TEST_CASE(32, a4, 43, call smc_page)
-TEST_CASE(33, a4, 44, call smc_page)
+// a loop that stores into its own code page every round, without fence.i
+// (data next to code): the first store finds the page protected for its
+// translations; it must complete and the loop go on (with the store's
+// retry made to leave, the block from the store on was translated, the
+// page protected again and the store retried, for ever)
+TEST_CASE(31, a4, 1000, call smc_loop)
+TEST_CASE(32, a4, 42, call smc_page)
+TEST_CASE(33, a4, 43, call smc_page)
+TEST_CASE(34, a4, 44, call smc_page)
 
 TEST_END
 
@@ -76,6 +83,17 @@ smc_page:
 smc_insn:
   li a4, 7
   ret
+smc_loop:
+  lla a2, smc_word
+  li t0, 1000
+1:
+  lw a4, 0(a2)
+  addi a4, a4, 1
+  sw a4, 0(a2)
+  addi t0, t0, -1
+  bnez t0, 1b
+  ret
   .balign 8
 smc_next: .word 42
+smc_word: .word 0
   .balign 4096

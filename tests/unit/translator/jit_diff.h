@@ -358,13 +358,13 @@ struct CaseOptions {
   // The JIT side runs while another thread kicks this one (KickTarget):
   // each kick raises its exit request and calls vcpu_kicked, as hartd's
   // kick signal does, and the run goes on after each stop, so stops at
-  // any point (a self-loop's unpolled rounds: a poisoned memory base)
+  // any point (code that does not read the request: a poisoned memory base)
   // must leave state from which it ends as the interpreter does.
   bool kicks = false;
 };
 
 // The vCPU kicks go to (CaseOptions::kicks) and how many of them poisoned
-// the memory base of an unpolled round.
+// the memory base.
 inline std::atomic<CpuState*> g_kick_target{nullptr};
 inline std::atomic<uint64_t> g_kicks_poisoned{0};
 inline void on_diff_kick(int, siginfo_t*, void* ucv) {
