@@ -68,6 +68,11 @@ struct CpuState {
   // blocks whose first guest access comes before any way out, and
   // self-loops' rounds with an access, do not read it (kPoisonedMemBase).
   std::atomic<uint32_t> exit_request{0};
+  // Where a block that held a guest value in r14 reloads the memory base
+  // from (end_mem_free): mem_base, or kPoisonedMemBase once a kick found
+  // such a block running (vcpu_kicked), so that its next access leaves.
+  // Jit::enter sets it to mem_base.
+  uint8_t* mem_base_reload;
 
   // LR/SC reservation: address and the value seen by LR.
   uint64_t res_addr;

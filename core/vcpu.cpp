@@ -91,12 +91,14 @@ void vcpu_host_fault(int sig, siginfo_t* si, void* ucv) {
 void Vcpu::poison_memory_base(void* ucv) {
   auto* uc = static_cast<ucontext_t*>(ucv);
   const uintptr_t host_pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
-  // Generated code only, and only where r14 is the memory base: a block
-  // that uses r14 as a temp (plan_mem_free) holds a guest value there,
-  // and reads the request after it reloads the base.
-  if (in_guest_ && exec_.poisonable(host_pc) &&
-      static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_R14]) == reinterpret_cast<uint64_t>(state.mem_base))
+  // Generated code only. Where r14 is not the memory base, a block holds
+  // a guest value in it (plan_mem_free): it reloads the base at its end
+  // from mem_base_reload, poisoned instead.
+  if (!in_guest_ || !exec_.poisonable(host_pc)) return;
+  if (static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_R14]) == reinterpret_cast<uint64_t>(state.mem_base))
     uc->uc_mcontext.gregs[REG_R14] = static_cast<greg_t>(kPoisonedMemBase);
+  else
+    state.mem_base_reload = reinterpret_cast<uint8_t*>(kPoisonedMemBase);
 }
 
 void vcpu_kicked(void* ucontext) {
@@ -118,6 +120,7 @@ void Vcpu::install_fault_handler() {
 Vcpu::Vcpu(AddressSpace& as, TbCache& cache, Executor& exec, GuestLog& log)
     : as_(as), cache_(cache), exec_(exec), log_(log) {
   state.mem_base = as.base();
+  state.mem_base_reload = state.mem_base;
   state.mem_limit = as.limit();
   clear_jmp_cache();
   state.fp_box_mask[0] = 0xffffffff00000000u;

@@ -1056,11 +1056,10 @@ void Emitter::plan_mem_free() {
 void Emitter::end_mem_free() {
   evict(LocKind::Gp, kMem.id(), true);  // (the terminator's operands too)
   mem_free_ = false;
-  a_.mov(kMem, state_mem(offsetof(CpuState, mem_base)));
-  // A kick while r14 held a temp poisoned nothing (vcpu_kicked compares it
-  // with the memory base): read the request now, as a kick would have
-  // seen it, and poison r14 (the next block may not read it).
-  emit_poison_if_requested();
+  // (From mem_base_reload: a kick while r14 held a guest value poisons
+  // that instead of r14, vcpu_kicked; the next block may not read the
+  // request.)
+  a_.mov(kMem, state_mem(offsetof(CpuState, mem_base_reload)));
 }
 
 void Emitter::emit_poison_if_requested() {

@@ -384,7 +384,7 @@ class Emitter {
   void plan_mem_free();
   void end_mem_free();
   // cmp exit_request; if up, r14 := kPoisonedMemBase (after a call into
-  // hartd or a reload of r14, where a kick poisoned nothing).
+  // hartd, where a kick poisoned nothing).
   void emit_poison_if_requested();
   bool mem_free_ = false;
   // Is Gp id a temp register in this block (kPool; r14 only while mem_free_)?

@@ -648,6 +648,7 @@ ExitValue Jit::enter(Vcpu& vcpu, TranslationBlock* tb) {
   s.jit_fault_exit = fault_path_;
   s.jit_pc_exit = pc_path_;
   s.mxcsr = guest_mxcsr(s.frm);
+  s.mem_base_reload = s.mem_base;
   ExitValue ev = dispatch_(&s, s.mem_base, tb->code);
   s.fflags |= fflags_of_mxcsr(s.mxcsr);
   return ev;
