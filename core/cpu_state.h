@@ -70,7 +70,7 @@ struct CpuState {
   std::atomic<uint32_t> exit_request{0};
   // Where a block that held a guest value in r14 reloads the memory base
   // from (end_mem_free): mem_base, or kPoisonedMemBase once a kick found
-  // such a block running (vcpu_kicked), so that its next access leaves.
+  // generated code running (vcpu_kicked), so that the next access leaves.
   // Jit::enter sets it to mem_base.
   uint8_t* mem_base_reload;
 

@@ -92,13 +92,13 @@ void Vcpu::poison_memory_base(void* ucv) {
   auto* uc = static_cast<ucontext_t*>(ucv);
   const uintptr_t host_pc = static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
   // Generated code only. Where r14 is not the memory base, a block holds
-  // a guest value in it (plan_mem_free): it reloads the base at its end
-  // from mem_base_reload, poisoned instead.
+  // a guest value in it (plan_mem_free), and reloads the base at its end
+  // from mem_base_reload: poisoned too, always (a kick in such a block
+  // before it takes r14 poisons r14, which the block then overwrites).
   if (!in_guest_ || !exec_.poisonable(host_pc)) return;
+  state.mem_base_reload = reinterpret_cast<uint8_t*>(kPoisonedMemBase);
   if (static_cast<uint64_t>(uc->uc_mcontext.gregs[REG_R14]) == reinterpret_cast<uint64_t>(state.mem_base))
     uc->uc_mcontext.gregs[REG_R14] = static_cast<greg_t>(kPoisonedMemBase);
-  else
-    state.mem_base_reload = reinterpret_cast<uint8_t*>(kPoisonedMemBase);
 }
 
 void vcpu_kicked(void* ucontext) {
