@@ -39,8 +39,8 @@ TranslationBlock* TbCache::new_tb() {
 }
 
 void TbCache::discard(TranslationBlock* tb) {
-  std::lock_guard<std::mutex> lock(mutex_);
   exec_.free_code(tb);
+  std::lock_guard<std::mutex> lock(mutex_);
   free_tbs_.push_back(tb);
 }
 

@@ -353,18 +353,15 @@ void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
   // and/or/xor with aux 1 (ir_narrow): zext32(a OP b), which the 32-bit op
   // computes (its zero extension is the zext_w it replaced). No flags are
   // recorded for a compare with zero then: the 32-bit op's sign is bit 31.
+  // (The three-operand forms into a 32-bit register zero-extend too.)
   const bool w32 = (i.aux & 1) && (id == Inst::kIdAdd || id == Inst::kIdAnd || id == Inst::kIdOr || id == Inst::kIdXor);
-  if (w32 && id == Inst::kIdAdd && sa.isReg() && (loc_[b].kind == LocKind::Gp || (loc_[b].kind == LocKind::Const))) {
-    // (lea r32 zero-extends too)
-    if (loc_[b].kind == LocKind::Gp) a_.lea(work.r32(), ptr(sa.as<Gp>(), gp_of_id(loc_[b].reg)));
-    else a_.lea(work.r32(), ptr(sa.as<Gp>(), static_cast<int32_t>(loc_[b].value)));
+  if (!(sa.isReg() && sa.as<Gp>() == work) && emit_three_operand(id, w32 ? work.r32() : work, sa, b)) {
+    // lea / movzx wrote work without the copy of a first
   } else if (w32) {
     if (sa.isImm()) a_.mov(work.r32(), Imm(static_cast<int32_t>(sa.as<Imm>().value())));
     else if (!(sa.isReg() && sa.as<Gp>() == work)) emit_mov(work.r32(), low32(sa));
     Operand sb = gp_src(b, rdx);
     a_.emit(id, work.r32(), sb.isImm() ? Operand(Imm(static_cast<int32_t>(sb.as<Imm>().value()))) : low32(sb));
-  } else if (!(sa.isReg() && sa.as<Gp>() == work) && emit_three_operand(id, work, sa, b)) {
-    // lea / movzx wrote work without the copy of a first
   } else {
     if (!(sa.isReg() && sa.as<Gp>() == work)) emit_mov(work, sa);
     Operand sb = gp_src(b, rdx);

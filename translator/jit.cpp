@@ -182,7 +182,7 @@ std::unique_ptr<Jit> Jit::create(std::string* error, const JitHostFeatures* feat
   emit_dispatcher(a, exit_label, fault_label, pc_label, poll_start, poll_end);
   size_t size = code.codeSize();
   void *rx = nullptr, *rw = nullptr;
-  if (jit->alloc_->alloc(&rx, &rw, size) != kErrorOk) {
+  if (!jit->alloc_noted_locked(size, &rx, &rw)) {  // (no other thread has the Jit yet)
     if (error) *error = "cannot allocate executable memory for the JIT (dual mapping refused?)";
     return nullptr;
   }
@@ -196,10 +196,6 @@ std::unique_ptr<Jit> Jit::create(std::string* error, const JitHostFeatures* feat
   jit->dispatch_size_ = size;
   jit->dispatch_poll_start_ = reinterpret_cast<uintptr_t>(rx) + code.labelOffsetFromBase(poll_start);
   jit->dispatch_poll_end_ = reinterpret_cast<uintptr_t>(rx) + code.labelOffsetFromBase(poll_end);
-  if (!jit->note_code_locked(rx, size)) {
-    if (error) *error = "executable memory outside the JIT's regions";
-    return nullptr;
-  }
   jit->host_ = features ? *features : JitHostFeatures::detect();
   // $HART_SHARED_CODE: the shared translations' budget (a size, 0 = off).
   if (const char* v = getenv("HART_SHARED_CODE"); v && *v) {
@@ -369,10 +365,7 @@ bool Jit::alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, v
           if (!spare_.empty()) {
             c = spare_.back();
             spare_.pop_back();
-          } else if (alloc_->alloc(&c.rx, &c.rw, CodeArena::kChunk) != kErrorOk) {
-            return false;
-          } else if (!note_code_locked(c.rx, CodeArena::kChunk)) {
-            alloc_->release(c.rx);
+          } else if (!alloc_noted_locked(CodeArena::kChunk, &c.rx, &c.rw)) {
             return false;
           }
         }
@@ -393,6 +386,10 @@ bool Jit::alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, v
   }
   std::lock_guard<std::mutex> lock(alloc_mutex_);
   tb->code_arena = nullptr;
+  return alloc_noted_locked(size, rx, rw);
+}
+
+bool Jit::alloc_noted_locked(size_t size, void** rx, void** rw) {
   if (alloc_->alloc(rx, rw, size) != kErrorOk) return false;
   if (note_code_locked(*rx, size)) return true;
   alloc_->release(*rx);

@@ -136,15 +136,19 @@ class Jit final : public Executor {
   // Where generated code lies, for poisonable() (asked in a signal
   // handler: no lock): the 2^kRegionShift-byte regions that hold memory the
   // allocator gave out (all of it generated code), recorded as it gives it
-  // out (note_code_locked, under alloc_mutex_; at most kMaxRegions, 8 GiB:
-  // an allocation beyond them fails). All of it but the dispatcher, whose
+  // out (note_code_locked, under alloc_mutex_; at most kMaxRegions, 128
+  // GiB of address space, far past any host's memory for code: an
+  // allocation beyond them fails; a kick scans only the regions in use,
+  // one or two). All of it but the dispatcher, whose
   // [dispatch_poll_start_, dispatch_poll_end_) alone may be poisoned
   // (emit_dispatcher).
-  static constexpr int kRegionShift = 27, kMaxRegions = 64;
+  static constexpr int kRegionShift = 27, kMaxRegions = 1024;
   std::atomic<uintptr_t> regions_[kMaxRegions] = {};
   std::atomic<int> n_regions_{0};
   uintptr_t dispatch_poll_start_ = 0, dispatch_poll_end_ = 0;
   bool note_code_locked(void* rx, size_t size);
+  // alloc_->alloc, with the code's regions noted (none left: released, false).
+  bool alloc_noted_locked(size_t size, void** rx, void** rw);
   JitHostFeatures host_;
   FILE* perf_map_ = nullptr;
   std::unique_ptr<SharedCodeStore> shared_ = std::make_unique<SharedCodeStore>(kDefaultSharedCode);
