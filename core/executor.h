@@ -66,6 +66,14 @@ class Executor {
   // there is more than one guest to share with.
   virtual void cache_opened(TbCache&) {}
   virtual void cache_closing(TbCache&) {}
+  // Code memory: may `cache` take more for a new block? False once the
+  // cache holds its budget, or every cache together the executor's cap
+  // (the vCPU then flushes the cache, and runs blocks without translating
+  // them until the old code is freed). Executors without code memory: true.
+  virtual bool code_room(TbCache&) { return true; }
+  // Every TB of the cache was just invalidated (TbCache::flush): their
+  // code will be freed; the executor may arrange to give its memory back.
+  virtual void cache_flushed(TbCache&) {}
   // True if host_pc lies in code this executor generated outside any TB
   // (dispatcher, helpers' trampolines) — faults there are internal errors.
   virtual bool owns_code(uintptr_t host_pc) const = 0;

@@ -72,9 +72,12 @@ struct TranslationBlock {
   // The executor may copy this block's code to other guests (it depends on
   // nothing but pc, flags and the guest bytes); set by Executor::translate.
   bool shareable = false;
-  // The executor's per-cache memory holding `code` (TbCache::executor_data),
-  // if any: such code is released with the cache, not block by block.
+  // The executor's per-cache memory that accounts for `code`
+  // (TbCache::executor_data), if any; code_with_cache: the code lies in
+  // memory released with the cache, not block by block.
   void* code_arena = nullptr;
+  bool code_with_cache = false;
+  uint32_t code_part = 0;  // (the executor's: which part of that memory)
   TbExit exits[kTbExits];
   int n_exits = 0;
   // (host code offset, guest pc) for the start of each guest instruction,

@@ -3,17 +3,19 @@
 
 #include <algorithm>
 
+#include "core/vcpu.h"
+
 namespace hart {
 
 TbCache::~TbCache() {
   exec_.cache_closing(*this);
-  // Code in the executor's per-cache memory (code_arena) goes with
+  // Code in the executor's per-cache memory (code_with_cache) goes with
   // executor_data_; the rest is freed block by block.
   for (size_t c = 0; c < chunks_.size(); ++c) {
     const size_t n = c + 1 == chunks_.size() ? chunk_used_ : kChunk;
     for (size_t i = 0; i < n; ++i) {
       TranslationBlock* tb = &chunks_[c][i];
-      if (tb->code && !tb->code_arena) exec_.free_code(tb);
+      if (tb->code && !tb->code_with_cache) exec_.free_code(tb);
     }
   }
 }
@@ -185,17 +187,62 @@ void TbCache::invalidate(uint64_t start, uint64_t end) {
     graveyard_.emplace_back(tb);
   }
   host_index_remove(dead);
-  const bool any = !dead.empty();
-  if (any) generation_.fetch_add(1, std::memory_order_acq_rel);
+  // (Sequentially consistent: against a vCPU publishing the generation it
+  // synchronised with, then looking blocks up; see reclaim_quiet.)
+  if (!dead.empty()) graveyard_gen_ = generation_.fetch_add(1, std::memory_order_seq_cst) + 1;
+}
+
+void TbCache::flush_for_room() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (by_pc_.size() == 0) return;
+    stats_.budget_flushes++;
+  }
+  flush();
+}
+
+void TbCache::flush() {
+  invalidate(0, UINT64_MAX);
+  exec_.cache_flushed(*this);
 }
 
 void TbCache::reclaim() {
   std::lock_guard<std::mutex> lock(mutex_);
+  reclaim_locked();
+}
+
+void TbCache::reclaim_locked() {
+  if (graveyard_.empty()) return;
   for (TranslationBlock* tb : graveyard_) {
     exec_.free_code(tb);
+    tb->data.reset();  // (its records: freed now, not when the TB is reused)
+    tb->pc_map.reset();
     free_tbs_.push_back(tb);
   }
   graveyard_.clear();
+}
+
+bool TbCache::reclaim_quiet(const Vcpu* self, bool kick) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // A vCPU that published generation g (as g + 1) before the bump that
+  // made graveyard_gen_ may still run such a block's code; one that
+  // published a later generation, or nothing (outside run()), cannot: its
+  // lookups come after its publication, so after the blocks left by_pc_,
+  // and its jump cache was cleared. One publishing only now, after this
+  // read, looks up after the invalidation too (the lock orders both).
+  bool quiet = true;
+  std::lock_guard<std::mutex> vlock(vcpus_->mutex);  // (each stays alive meanwhile)
+  for (Vcpu* v : vcpus_->list) {
+    if (v == self) continue;
+    const uint64_t g = v->synced_generation().load(std::memory_order_seq_cst);
+    if (g == 0 || g - 1 >= graveyard_gen_) continue;
+    quiet = false;
+    if (!kick) break;
+    v->kick();
+  }
+  if (!quiet) return graveyard_.empty();
+  reclaim_locked();
+  return true;
 }
 
 TbCache::Stats TbCache::stats() {

@@ -21,6 +21,8 @@
 
 namespace hart {
 
+class Vcpu;
+
 class TbCache {
  public:
   static constexpr unsigned kPageShift = 12;
@@ -42,9 +44,12 @@ class TbCache {
   void link(TranslationBlock* from, int index, TranslationBlock* to);
   // Drops every TB with guest bytes in [start, end).
   void invalidate(uint64_t start, uint64_t end);
-  void flush() { invalidate(0, UINT64_MAX); }
+  void flush();
   // Frees code of invalidated TBs. Only when no vCPU runs generated code.
   void reclaim();
+  // Code memory held past the executor's budget (Executor::code_room):
+  // every TB goes, counted in Stats::budget_flushes.
+  void flush_for_room();
 
   // Calls f(tb) for every valid TB, under the cache's lock (f may not call
   // back into the cache).
@@ -60,13 +65,24 @@ class TbCache {
   // executor, destroyed after every TB of the cache has been freed.
   std::shared_ptr<void>& executor_data() { return executor_data_; }
 
-  // vCPUs inside Vcpu::run with this cache. The only one, outside generated
-  // code, may reclaim: any other vCPU enters run() through find_tb, which
-  // drops jump-cache entries older than the last invalidation before it
-  // touches a block (see Vcpu's fence.i handling).
-  void enter_run() { running_.fetch_add(1, std::memory_order_acq_rel); }
-  void leave_run() { running_.fetch_sub(1, std::memory_order_acq_rel); }
-  int running() const { return running_.load(std::memory_order_acquire); }
+  // The vCPUs of this cache, each registered for its life (shared: the
+  // cache and a vCPU may go in either order). Each publishes the
+  // generation it last synchronised with (Vcpu::synced_generation, plus
+  // one; 0 while it is outside run()): it holds no block invalidated at or
+  // before that generation (it looks blocks up only after publishing it,
+  // and its jump cache was cleared), so code of such blocks may be freed
+  // while it runs.
+  struct Vcpus {
+    std::mutex mutex;
+    std::vector<Vcpu*> list;
+  };
+  const std::shared_ptr<Vcpus>& vcpus() { return vcpus_; }
+  // Frees the code of invalidated TBs if no vCPU other than `self` (the
+  // caller, outside generated code; registered or not) may still hold one
+  // (see vcpus()). Otherwise, with `kick`, asks those that may to leave
+  // generated code (Vcpu::kick), so that a later call can. Returns whether
+  // the graveyard is empty now.
+  bool reclaim_quiet(const Vcpu* self, bool kick);
 
   // Bumped on every invalidation; vCPUs clear their jump caches when it moves.
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
@@ -76,6 +92,7 @@ class TbCache {
     // from translations shared by the executor's other guests.
     uint64_t tbs = 0, code_bytes = 0, translated = 0, reused = 0, invalidated = 0;
     uint64_t translate_ns = 0;  // time spent translating (executor-reported)
+    uint64_t budget_flushes = 0;  // flush_for_room() calls that dropped code
   };
   Stats stats();
 
@@ -108,7 +125,9 @@ class TbCache {
   void count_pages(const TranslationBlock* tb, int delta);
   std::vector<TranslationBlock*> graveyard_;
   std::atomic<uint64_t> generation_{0};
-  std::atomic<int> running_{0};
+  std::shared_ptr<Vcpus> vcpus_ = std::make_shared<Vcpus>();
+  uint64_t graveyard_gen_ = 0;  // generation that put the newest TB in the graveyard
+  void reclaim_locked();
   std::atomic<uint64_t> translate_ns_{0};
   Stats stats_;
 };

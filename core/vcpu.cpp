@@ -1,9 +1,11 @@
 // core/vcpu.cpp — the vCPU loop and host-fault recovery. See vcpu.h.
 #include "core/vcpu.h"
 
+#include <sched.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -127,13 +129,42 @@ Vcpu::Vcpu(AddressSpace& as, TbCache& cache, Executor& exec, GuestLog& log)
   state.fp_canon_d[0] = 0x7ff8000000000000u;
   state.fp_canon_s[0] = 0xffffffff7fc00000u;
   install_fault_handler();
+  vcpus_ = cache.vcpus();
+  std::lock_guard<std::mutex> lock(vcpus_->mutex);
+  vcpus_->list.push_back(this);
 }
 
 Vcpu::~Vcpu() {
   if (tls_vcpu == this) tls_vcpu = nullptr;
+  std::lock_guard<std::mutex> lock(vcpus_->mutex);
+  std::erase(vcpus_->list, this);
 }
 
 Vcpu* Vcpu::current() { return tls_vcpu; }
+
+namespace {
+std::atomic<void (*)(pthread_t)> g_kick{nullptr};
+}
+
+void Vcpu::set_kick(void (*fn)(pthread_t)) { g_kick.store(fn, std::memory_order_release); }
+
+void Vcpu::kick() {
+  // (Sequentially consistent, against leave_run: either this sees it
+  // outside run(), or it waits for this to be done with its thread.)
+  kick_pins_.fetch_add(1, std::memory_order_seq_cst);
+  // (A request already up came with its kick: another would only
+  // interrupt the thread again while it is leaving.)
+  if (synced_gen_.load(std::memory_order_seq_cst) != 0 &&
+      !state.exit_request.exchange(1, std::memory_order_acq_rel))
+    if (auto fn = g_kick.load(std::memory_order_acquire); fn && !pthread_equal(host_thread_, pthread_self()))
+      fn(host_thread_);
+  kick_pins_.fetch_sub(1, std::memory_order_release);
+}
+
+void Vcpu::leave_run() {
+  synced_gen_.store(0, std::memory_order_seq_cst);
+  while (kick_pins_.load(std::memory_order_acquire)) sched_yield();
+}
 
 void Vcpu::raise_fault(FaultKind kind, uint64_t guest_addr, bool is_write) {
   state.fault_kind = kind;
@@ -160,6 +191,27 @@ void Vcpu::sync_jmp_cache() {
     clear_jmp_cache();
     jmp_cache_gen_ = gen;
   }
+  // Published before any lookup (TbCache::reclaim_quiet): one store per
+  // run() and per invalidation.
+  if (synced_gen_.load(std::memory_order_relaxed) != gen + 1)
+    synced_gen_.store(gen + 1, std::memory_order_seq_cst);
+}
+
+bool Vcpu::make_code_room() {
+  // Every block of the cache goes (as QEMU's tb_flush when its buffer is
+  // full); its code is freed once no other vCPU may be inside it.
+  cache_.flush_for_room();
+  sync_jmp_cache();  // (this vCPU holds none of the old blocks: not one to wait for)
+  // Others still inside the old code are kicked out of it; they leave
+  // within a block once they run, so wait a little for them (up to 20 ms:
+  // the host may not be running them now) rather than interpret.
+  if (!cache_.reclaim_quiet(this, /*kick=*/true)) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+    do {
+      sched_yield();
+    } while (!cache_.reclaim_quiet(this, /*kick=*/false) && std::chrono::steady_clock::now() < until);
+  }
+  return exec_.code_room(cache_);
 }
 
 bool VcpuOptions::launch_translate_at(unsigned* out, std::string* error) {
@@ -225,10 +277,27 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags, bool copy_only) {
   TranslationBlock* tb = jc[slot];
   if (tb->probe_key == tb_probe_key(pc, flags)) return tb;
   while (!(tb = cache_.lookup(pc, flags))) {
+    // Past the code budget: flush, and if the old code cannot be freed yet
+    // (another thread may be running it), run this block interpreted.
+    // Where that is not allowed (debugger, counting: they need blocks) the
+    // budget is exceeded instead.
+    if (!exec_.code_room(cache_) && !make_code_room() && may_interpret_for_room_ && !copy_only) {
+      interpret_for_room_ = true;
+      return nullptr;
+    }
     const uint64_t epoch = as_.code_epoch();
     TranslationBlock* fresh = cache_.new_tb();
+    state.exit_reason = ExitReason::None;
     if (!(copy_only ? exec_.copy(*this, pc, flags, fresh) : exec_.translate(*this, pc, flags, fresh))) {
       cache_.discard(fresh);
+      // Not a fetch fault: no code memory (the host's is exhausted).
+      if (!copy_only && state.exit_reason == ExitReason::None) {
+        if (!told_no_code_)
+          log_.printf("hart: no memory for translated code at pc 0x%lx: running interpreted\n",
+                      (unsigned long)pc);
+        told_no_code_ = true;
+        interpret_for_room_ = may_interpret_for_room_;
+      }
       return nullptr;
     }
     tb = cache_.insert(fresh);
@@ -318,11 +387,11 @@ void Vcpu::log_cpu_state() {
 ExitReason Vcpu::run() {
   tls_vcpu = this;
   state.exit_reason = ExitReason::None;
-  struct Running {  // counted while inside run(), also when a fault longjmps back here
-    TbCache& c;
-    explicit Running(TbCache& cache) : c(cache) { c.enter_run(); }
-    ~Running() { c.leave_run(); }
-  } running(cache_);
+  struct Running {  // leaving run() (also by a fault's longjmp back here) publishes it
+    Vcpu* v;
+    explicit Running(Vcpu* vcpu) : v(vcpu) { v->host_thread_ = pthread_self(); }
+    ~Running() { v->leave_run(); }
+  } running(this);
   if (sigsetjmp(recovery_, 0)) return finish_fault();
   return run_loop();
 }
@@ -394,6 +463,14 @@ ExitReason Vcpu::run_loop() {
                      !(log_.mask() & (kLog_in_asm | kLog_op | kLog_op_opt | kLog_out_asm));
   TranslationBlock* last = nullptr;
   int last_exit = 0;
+  // One block run by the interpreter; false when run() returns.
+  auto interpret_block = [&] {
+    in_guest_ = true;
+    interpret_ok_ = exec_.interpret(*this);
+    in_guest_ = false;
+    last = nullptr;
+    return !interpret_ok_ || after_block(false);
+  };
   for (;;) {
     if (state.exit_request.load(std::memory_order_acquire)) {
       state.exit_reason = ExitReason::ExitRequest;
@@ -413,14 +490,18 @@ ExitReason Vcpu::run_loop() {
     state.one_insn_once = 0;
     if (!retry_one && tier0 && interpret_ok_ && interpret_first(state.pc, flags)) {
       // Not translated yet and met only rarely so far: interpret one block.
-      in_guest_ = true;
-      interpret_ok_ = exec_.interpret(*this);
-      in_guest_ = false;
-      last = nullptr;
-      if (interpret_ok_ && !after_block(false)) return state.exit_reason;
+      if (!interpret_block()) return state.exit_reason;
       continue;
     }
+    // (Interpreting instead of translating when out of code memory: plain
+    // runs only, as tier 0.)
+    may_interpret_for_room_ = interpret_ok_ && base_flags == 0 && !count && !retry_one && !dbg;
     TranslationBlock* tb = find_tb(state.pc, flags);
+    if (!tb && interpret_for_room_) {
+      interpret_for_room_ = false;
+      if (!interpret_block()) return state.exit_reason;
+      continue;
+    }
     if (!tb) return state.exit_reason;  // fetch fault, described in state
     // Near the stop: one instruction at a time (and no chain into that
     // block, which would stay on the hot path).
@@ -482,7 +563,7 @@ bool Vcpu::after_block(bool stepping) {
     // the cache's only vCPU, outside generated code, free old code too
     // (else a guest JIT looping on fence.i would grow hartd's memory).
     for (uint64_t page : as_.unwatched_code_pages()) cache_.invalidate(page, page + kPageSize);
-    if (cache_.running() == 1) cache_.reclaim();
+    cache_.reclaim_quiet(this, /*kick=*/false);
     state.pc += 4;
     state.exit_reason = ExitReason::None;
     if (!stepping) return true;

@@ -7,6 +7,9 @@
 // thread. Does not own: the meaning of an ecall or a fault (linux-abi).
 #pragma once
 
+#include <pthread.h>
+
+#include <atomic>
 #include <csetjmp>
 #include <cstdint>
 #include <memory>
@@ -119,6 +122,15 @@ class Vcpu {
   // The vCPU running on this host thread, if it is inside guest code.
   static Vcpu* current();
 
+  // If the vCPU is inside run(): raises its exit request and, on another
+  // host thread, interrupts that thread (the function set_kick installed:
+  // the environment's kick signal, whose handler calls vcpu_kicked), so it
+  // leaves generated code within one block.
+  void kick();
+  static void set_kick(void (*fn)(pthread_t));
+  // The generation synchronised with, plus one (TbCache::vcpus()).
+  std::atomic<uint64_t>& synced_generation() { return synced_gen_; }
+
   // Called by helpers and the interpreter on a guest memory fault: leaves
   // guest code at once (the caller's pc must already be in state).
   [[noreturn]] void raise_fault(FaultKind kind, uint64_t guest_addr, bool is_write);
@@ -175,8 +187,24 @@ class Vcpu {
   GuestLog& log_;
   void clear_jmp_cache();
   // Clears the jump cache if the TB cache's generation moved since it was filled.
+  // Also publishes the generation (TbCache::enter_run's `synced`).
   void sync_jmp_cache();
   uint64_t jmp_cache_gen_ = 0;
+  std::atomic<uint64_t> synced_gen_{0};
+  std::shared_ptr<TbCache::Vcpus> vcpus_;  // where this vCPU is registered
+  pthread_t host_thread_{};  // the thread inside run()
+  // kick() holds the vCPU inside run() (its thread alive) while it reads
+  // synced_gen_ and signals; leaving run() waits for it.
+  std::atomic<int> kick_pins_{0};
+  void leave_run();
+  // find_tb: the cache holds all the code memory it may (Executor::
+  // code_room) and flushing it freed none yet: interpret the block instead
+  // (interpret_for_room_ set by find_tb, which then returns null), where
+  // run_loop allows it (may_interpret_for_room_).
+  bool make_code_room();
+  bool may_interpret_for_room_ = false;
+  bool interpret_for_room_ = false;
+  bool told_no_code_ = false;  // logged "out of code memory" once
   sigjmp_buf recovery_;
   volatile bool in_guest_ = false;
   uint64_t watch_skip_pc_ = ~uint64_t{0};  // watch hit reported here: run it next

@@ -216,6 +216,7 @@ void Launch::supervise() {
   last.reused = tree_->ended_reused.load();
   last.invalidated = tree_->ended_invalidated.load();
   last.translate_ns = tree_->ended_translate_ns.load();
+  last.budget_flushes = tree_->ended_budget_flushes.load();
   last.cpu_seconds = static_cast<double>(tree_->ended_cpu_ns.load()) / 1e9;
   std::shared_ptr<Process> gone;  // destroyed outside the lock
   {
@@ -333,6 +334,7 @@ Launch::Stats Launch::stats() const {
   s.reused = tree_->ended_reused.load();
   s.invalidated = tree_->ended_invalidated.load();
   s.translate_ns = tree_->ended_translate_ns.load();
+  s.budget_flushes = tree_->ended_budget_flushes.load();
   for (auto& p : Process::members(*tree_)) {
     Process::Info in = p->info();
     if (in.zombie) continue;
@@ -344,6 +346,7 @@ Launch::Stats Launch::stats() const {
     s.reused += in.tb.reused;
     s.invalidated += in.tb.invalidated;
     s.translate_ns += in.tb.translate_ns;
+    s.budget_flushes += in.tb.budget_flushes;
   }
   s.cpu_seconds = static_cast<double>(tree_cpu_ns()) / 1e9;
   return s;

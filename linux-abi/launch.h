@@ -154,6 +154,7 @@ class Launch : public std::enable_shared_from_this<Launch> {
     uint64_t translated = 0, invalidated = 0;  // since the launch started
     uint64_t reused = 0;  // blocks copied from shared translations (not translated)
     uint64_t translate_ns = 0;                 // time spent translating, since the start
+    uint64_t budget_flushes = 0;  // caches flushed past their code budget (TbCache::flush_for_room)
     int processes = 0, threads = 0;
     double cpu_seconds = 0;
   };

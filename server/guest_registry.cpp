@@ -521,6 +521,7 @@ std::optional<Json> GuestRegistry::stats(int pid) {
     (*j)["cached_blocks"] = (*j).value("cached_blocks", uint64_t{0}) + s.tbs;
     (*j)["code_cache_bytes"] = (*j).value("code_cache_bytes", uint64_t{0}) + s.code_bytes;
     (*j)["tb_invalidations"] = (*j).value("tb_invalidations", uint64_t{0}) + s.invalidated;
+    (*j)["code_cache_flushes"] = (*j).value("code_cache_flushes", uint64_t{0}) + s.budget_flushes;
     (*j)["translation_seconds"] =
         (*j).value("translation_seconds", 0.0) + static_cast<double>(s.translate_ns) / 1e9;
     (*j)["processes"] = (*j).value("processes", 0) + s.processes;

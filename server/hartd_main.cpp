@@ -68,6 +68,12 @@ const char kUsage[] =
     "  --shared-code SIZE   memory for translations shared by all guests (same code at\n"
     "                       the same address is translated once; default 512M, 0 = off;\n"
     "                       also $HART_SHARED_CODE)\n"
+    "  --code-cache SIZE    host memory for one guest process's translated code; past it\n"
+    "                       the process's translations are dropped and made again as\n"
+    "                       they run (default 256M, 0 = none; also $HART_CODE_CACHE)\n"
+    "  --max-code SIZE      for every guest's translated code together; past it a guest\n"
+    "                       holding more than its share drops its translations (default:\n"
+    "                       a quarter of the host's memory; 0 = none)\n"
     "  --translate-at N     a launch's block runs interpreted N-1 times and is translated\n"
     "                       the N-th (default 12; 0 or 1: at once; at most 255; also\n"
     "                       $HART_TRANSLATE_AT); a block another guest translated is copied\n"
@@ -244,6 +250,7 @@ int main(int argc, char** argv) {
   }
   int max_processes = 4096, max_threads = 16384;
   int64_t shared_code = -1;  // --shared-code bytes (-1: the default)
+  int64_t code_cache = -1, max_code = -1;  // --code-cache, --max-code bytes (-1: the default)
   double tcp_auth_seconds = 10;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -310,6 +317,12 @@ int main(int argc, char** argv) {
       std::string e;
       if (v != "0" && !hart::parse_size(v, &bytes, &e)) return fail("--shared-code: " + e);
       shared_code = static_cast<int64_t>(bytes);
+    } else if (a == "--code-cache" || a == "--max-code") {
+      std::string v = value();
+      uint64_t bytes = 0;
+      std::string e;
+      if (v != "0" && !hart::parse_size(v, &bytes, &e)) return fail(a + ": " + e);
+      (a == "--code-cache" ? code_cache : max_code) = static_cast<int64_t>(bytes);
     } else if (a == "--max-address-space") {
       uint64_t cap = 0;
       std::string e;
@@ -387,6 +400,9 @@ int main(int argc, char** argv) {
   std::unique_ptr<hart::Jit> jit = hart::Jit::create(&err);
   if (!jit) return fail(err);
   if (shared_code >= 0) jit->set_shared_code_budget(static_cast<size_t>(shared_code));
+  if (code_cache >= 0 || max_code >= 0)
+    jit->set_code_budget(code_cache >= 0 ? static_cast<uint64_t>(code_cache) : jit->code_budget(),
+                         max_code >= 0 ? static_cast<uint64_t>(max_code) : jit->code_cap());
 
   asio::io_context io;
   hart::linux::set_daemon_limits(max_processes, max_threads);

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 
 #include "core/address_space.h"
 #include "core/tb_cache.h"
@@ -107,20 +108,56 @@ struct CodeArena {
   static constexpr size_t aligned(size_t size) { return (size + kAlign - 1) & ~(kAlign - 1); }
   Jit* jit;
   std::mutex mutex;
-  std::vector<Jit::Chunk> chunks;
+  // Code is bumped into the chunks of the current part. A flush of the
+  // cache (Jit::cache_flushed) starts a new part, and an old part gives
+  // its chunks back once every block in it has been freed: the cache's
+  // memory shrinks as soon as its old code is, whatever it translated
+  // since. (Parts by id, TranslationBlock::code_part; one or two.)
+  struct Part {
+    std::vector<Jit::Chunk> chunks;
+    size_t used = 0, dead = 0;
+  };
+  std::map<uint32_t, Part> parts;
+  uint32_t cur = 0;
   uint8_t *rx = nullptr, *rw = nullptr;
-  size_t left = 0, used = 0, dead = 0;
+  size_t left = 0;
+  size_t n_chunks = 0;  // in every part
+  size_t singles = 0;   // bytes of blocks allocated one by one (code_with_cache false)
   explicit CodeArena(Jit* j) : jit(j) {}
   ~CodeArena() {
     std::lock_guard<std::mutex> lock(jit->alloc_mutex_);
-    for (const Jit::Chunk& c : chunks) {
-      if (jit->spare_.size() < Jit::kSpareChunks)
-        jit->spare_.push_back(c);
-      else
-        jit->alloc_->release(c.rx);
-    }
+    for (auto& [id, p] : parts) give_back_locked(p.chunks, 0);
   }
-  bool wasteful() const { return dead > std::max<size_t>(size_t{4} << 20, used - dead); }
+  bool wasteful() {
+    const Part& p = parts[cur];
+    return p.dead > std::max<size_t>(size_t{4} << 20, p.used - p.dead);
+  }
+  // Host code memory the cache holds (Jit::code_room).
+  size_t held() const { return n_chunks * kChunk + singles; }
+  // Chunks from `keep` on go to the Jit's spares or back to the allocator
+  // (under the Jit's alloc_mutex_).
+  void give_back_locked(std::vector<Jit::Chunk>& chunks, size_t keep) {
+    for (size_t i = keep; i < chunks.size(); ++i) {
+      if (jit->spare_.size() < Jit::kSpareChunks)
+        jit->spare_.push_back(chunks[i]);
+      else
+        jit->alloc_->release(chunks[i].rx);
+    }
+    if (chunks.size() <= keep) return;
+    n_chunks -= chunks.size() - keep;
+    jit->held_.fetch_sub((chunks.size() - keep) * kChunk, std::memory_order_relaxed);
+    chunks.resize(keep);
+  }
+  // A block of part `id` freed.
+  void freed(uint32_t id, size_t bytes) {
+    auto it = parts.find(id);
+    if (it == parts.end()) return;
+    it->second.dead += bytes;
+    if (id == cur || it->second.dead != it->second.used) return;
+    std::lock_guard<std::mutex> lock(jit->alloc_mutex_);
+    give_back_locked(it->second.chunks, 0);
+    parts.erase(it);
+  }
 };
 
 namespace {
@@ -208,6 +245,20 @@ std::unique_ptr<Jit> Jit::create(std::string* error, const JitHostFeatures* feat
     }
     jit->set_shared_code_budget(bytes);
   }
+  // Translated code: $HART_CODE_CACHE per guest address space (a size,
+  // 0 = none); a quarter of the host's memory for all of them.
+  uint64_t per_cache = kDefaultCodeBudget;
+  if (const char* v = getenv("HART_CODE_CACHE"); v && *v) {
+    std::string e;
+    if (strcmp(v, "0") == 0) {
+      per_cache = 0;
+    } else if (!parse_size(v, &per_cache, &e)) {
+      if (error) *error = std::string("HART_CODE_CACHE: ") + e;
+      return nullptr;
+    }
+  }
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  jit->set_code_budget(per_cache, pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) / 4 : 0);
   return jit;
 }
 
@@ -326,6 +377,7 @@ void Jit::set_share_policy(SharePolicy p) {
 void Jit::cache_opened(TbCache& cache) {
   std::lock_guard<std::mutex> lock(caches_mutex_);
   caches_.push_back(&cache);
+  n_caches_.store(caches_.size(), std::memory_order_relaxed);
   if (publishing_.load(std::memory_order_relaxed) || caches_.size() < 2) return;
   // A second guest: from now on blocks are published as they are made, and
   // what the others translated so far goes to the store now.
@@ -338,6 +390,7 @@ void Jit::cache_opened(TbCache& cache) {
 void Jit::cache_closing(TbCache& cache) {
   std::lock_guard<std::mutex> lock(caches_mutex_);
   std::erase(caches_, &cache);
+  n_caches_.store(caches_.size(), std::memory_order_relaxed);
 }
 
 void Jit::publish_cache(TbCache& cache) {
@@ -358,6 +411,7 @@ bool Jit::alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, v
   {
     std::lock_guard<std::mutex> lock(arena->mutex);
     if (need <= CodeArena::kChunk / 4 && !arena->wasteful()) {
+      CodeArena::Part& part = arena->parts[arena->cur];
       if (arena->left < need) {
         Chunk c;
         {
@@ -368,8 +422,10 @@ bool Jit::alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, v
           } else if (!alloc_noted_locked(CodeArena::kChunk, &c.rx, &c.rw)) {
             return false;
           }
+          held_.fetch_add(CodeArena::kChunk, std::memory_order_relaxed);
         }
-        arena->chunks.push_back(c);
+        part.chunks.push_back(c);
+        arena->n_chunks++;
         arena->rx = static_cast<uint8_t*>(c.rx);
         arena->rw = static_cast<uint8_t*>(c.rw);
         arena->left = CodeArena::kChunk;
@@ -379,14 +435,62 @@ bool Jit::alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, v
       arena->rx += need;
       arena->rw += need;
       arena->left -= need;
-      arena->used += need;
+      part.used += need;
       tb->code_arena = arena;
+      tb->code_with_cache = true;
+      tb->code_part = arena->cur;
       return true;
     }
+    std::lock_guard<std::mutex> alock(alloc_mutex_);
+    if (!alloc_noted_locked(size, rx, rw)) return false;
+    arena->singles += need;
+    held_.fetch_add(need, std::memory_order_relaxed);
   }
-  std::lock_guard<std::mutex> lock(alloc_mutex_);
-  tb->code_arena = nullptr;
-  return alloc_noted_locked(size, rx, rw);
+  tb->code_arena = arena;
+  tb->code_with_cache = false;
+  return true;
+}
+
+bool Jit::code_room(TbCache& cache) {
+  auto* arena = static_cast<CodeArena*>(cache.executor_data().get());
+  if (!arena) return true;
+  std::lock_guard<std::mutex> lock(arena->mutex);
+  const uint64_t mine = arena->held();
+  if (mine >= code_budget_) return false;
+  // Past the cap for all, only a cache holding more than its share is
+  // flushed (a guest that just started still translates): the total stays
+  // below twice the cap.
+  if (held_.load(std::memory_order_relaxed) < code_cap_) return true;
+  return mine <= code_cap_ / std::max<size_t>(1, n_caches_.load(std::memory_order_relaxed));
+}
+
+void Jit::cache_flushed(TbCache& cache) {
+  // Every block of the cache invalidated: new ones go to a new part, and
+  // the current one gives its chunks back once its blocks are freed. (If
+  // they all are already, its first chunk is simply reused.)
+  auto* arena = static_cast<CodeArena*>(cache.executor_data().get());
+  if (!arena) return;
+  std::lock_guard<std::mutex> lock(arena->mutex);
+  CodeArena::Part& p = arena->parts[arena->cur];
+  if (p.used == p.dead && !p.chunks.empty()) {
+    {
+      std::lock_guard<std::mutex> alock(alloc_mutex_);
+      arena->give_back_locked(p.chunks, 1);
+    }
+    p.used = p.dead = 0;
+    arena->rx = static_cast<uint8_t*>(p.chunks[0].rx);
+    arena->rw = static_cast<uint8_t*>(p.chunks[0].rw);
+    arena->left = CodeArena::kChunk;
+    return;
+  }
+  if (p.used == p.dead) return;
+  arena->parts[++arena->cur];
+  arena->left = 0;
+}
+
+void Jit::set_code_budget(uint64_t per_cache, uint64_t all) {
+  code_budget_ = per_cache ? per_cache : UINT64_MAX;
+  code_cap_ = all ? all : UINT64_MAX;
 }
 
 bool Jit::alloc_noted_locked(size_t size, void** rx, void** rw) {
@@ -683,16 +787,24 @@ bool Jit::code_unchanged(Vcpu& vcpu, const TranslationBlock* tb) {
 
 void Jit::free_code(TranslationBlock* tb) {
   if (!tb->code) return;
-  if (auto* arena = static_cast<CodeArena*>(tb->code_arena)) {
-    // Arena code goes with its cache; count what is dead meanwhile.
+  auto* arena = static_cast<CodeArena*>(tb->code_arena);
+  if (arena && tb->code_with_cache) {
+    // Arena code goes with its cache or its part; count what is dead meanwhile.
     std::lock_guard<std::mutex> lock(arena->mutex);
-    arena->dead += CodeArena::aligned(tb->code_size);
+    arena->freed(tb->code_part, CodeArena::aligned(tb->code_size));
+  } else if (arena) {
+    std::lock_guard<std::mutex> lock(arena->mutex);
+    arena->singles -= CodeArena::aligned(tb->code_size);
+    held_.fetch_sub(CodeArena::aligned(tb->code_size), std::memory_order_relaxed);
+    std::lock_guard<std::mutex> alock(alloc_mutex_);
+    alloc_->release(tb->code);
   } else {
     std::lock_guard<std::mutex> lock(alloc_mutex_);
     alloc_->release(tb->code);
   }
   tb->code = tb->code_rw = nullptr;
   tb->code_arena = nullptr;
+  tb->code_with_cache = false;
 }
 
 void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_pc,

@@ -94,6 +94,18 @@ class Jit final : public Executor {
   void cache_opened(TbCache& cache) override;
   void cache_closing(TbCache& cache) override;
   bool counts_in_code() const override { return true; }
+  bool code_room(TbCache& cache) override;
+  void cache_flushed(TbCache& cache) override;
+  // Host memory for translated code: at most per_cache bytes for one guest
+  // address space (a TB cache) and `all` for every cache together (0:
+  // none); a cache past either is flushed (Executor::code_room). Blocks
+  // are 64-byte aligned and arena chunks 256 KiB, so what counts is the
+  // memory held, not the blocks' bytes. Call before any guest runs.
+  void set_code_budget(uint64_t per_cache, uint64_t all);
+  uint64_t code_held() const { return held_.load(std::memory_order_relaxed); }
+  uint64_t code_budget() const { return code_budget_ == UINT64_MAX ? 0 : code_budget_; }
+  uint64_t code_cap() const { return code_cap_ == UINT64_MAX ? 0 : code_cap_; }
+  static constexpr uint64_t kDefaultCodeBudget = uint64_t{256} << 20;
 
  private:
   Jit() = default;
@@ -126,6 +138,10 @@ class Jit final : public Executor {
   };
   static constexpr size_t kSpareChunks = 128;  // 32 MiB: two Python starts' code
   std::vector<Chunk> spare_;
+  // Code memory every cache holds (arena chunks, blocks allocated one by
+  // one; not the spares or the dispatcher), and the budgets it is held to.
+  std::atomic<uint64_t> held_{0};
+  uint64_t code_budget_ = kDefaultCodeBudget, code_cap_ = UINT64_MAX;
   using DispatchFn = ExitValue (*)(CpuState*, uint8_t*, const void*);
   DispatchFn dispatch_ = nullptr;
   const void* exit_path_ = nullptr;
@@ -157,6 +173,7 @@ class Jit final : public Executor {
   // switch from not publishing to publishing.
   std::mutex caches_mutex_;
   std::vector<TbCache*> caches_;
+  std::atomic<size_t> n_caches_{0};  // caches_.size(), read without the lock
   SharePolicy policy_ = SharePolicy::Always;
   std::atomic<bool> publishing_{true};
   std::atomic<uint64_t> n_blocks_{0}, n_insns_{0}, n_ns_{0}, n_copies_{0}, n_published_{0},

@@ -720,6 +720,7 @@ void Process::become_zombie() {
     tree_->ended_reused.fetch_add(st.reused);
     tree_->ended_invalidated.fetch_add(st.invalidated);
     tree_->ended_translate_ns.fetch_add(st.translate_ns);
+    tree_->ended_budget_flushes.fetch_add(st.budget_flushes);
   }
   if (as.use_count() == 1) as->set_change_listener(nullptr);
   as.reset();

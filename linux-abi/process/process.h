@@ -100,7 +100,7 @@ struct ProcessTree {
   std::atomic<uint64_t> ended_cpu_ns{0};  // CPU time of guest threads that have ended
   // Translation counters of address spaces that are gone (TbCache::Stats).
   std::atomic<uint64_t> ended_translated{0}, ended_reused{0}, ended_invalidated{0},
-      ended_translate_ns{0};
+      ended_translate_ns{0}, ended_budget_flushes{0};
   // SysV IPC objects of this launch (sys_ipc.cpp), made on first use under
   // `mutex`: a launch is one IPC namespace.
   std::shared_ptr<struct IpcNamespace> ipc;

@@ -96,6 +96,7 @@ void install_kick_handler() {
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK;  // no SA_RESTART: blocking calls return EINTR
     sigemptyset(&sa.sa_mask);
     sigaction(kick_signal(), &sa, nullptr);
+    Vcpu::set_kick(kick_host_thread);
     // A guest write to a broken pipe or socket must give the guest SIGPIPE
     // (sys_fs.cpp, sys_socket.cpp send it), never kill the host process.
     signal(SIGPIPE, SIG_IGN);

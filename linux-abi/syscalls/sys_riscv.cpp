@@ -195,7 +195,8 @@ int64_t sys_riscv_flush_icache(SyscallCtx& ctx) {
     cache.invalidate(start, end);
   else
     cache.flush();
-  if (ctx.proc.cache_exclusive()) cache.reclaim();  // no vCPU is in generated code now
+  // (This thread is outside generated code; code others may still be in stays.)
+  cache.reclaim_quiet(&ctx.vcpu, /*kick=*/false);
   return 0;
 }
 

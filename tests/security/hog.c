@@ -22,12 +22,19 @@
 //   hog shm NAME             writes 1 MiB to /dev/shm/NAME and leaves it
 //                            there (a jailed launch's /dev/shm is private:
 //                            it must go with the launch)
+//   hog code BYTES ROUNDS    makes hartd translate as much code as it can:
+//                            writes BYTES of distinct functions (63 addi
+//                            and a ret each) into fresh memory, calls each
+//                            once, unmaps it, ROUNDS times, while a second
+//                            thread spins in a loop that never leaves its
+//                            block; prints "code N calls, sum ok|wrong"
 //
 // A hog holds what it took until DONE_FILE appears (or 60 s pass).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +154,42 @@ static int shm(const char* name) {
   return close(fd) == 0 ? 0 : 103;
 }
 
+static volatile int spin_stop;
+
+static void* spinner(void* arg) {
+  volatile long n = 0;
+  while (!spin_stop) n++;
+  return arg;
+}
+
+static int code(long bytes, int rounds) {
+  enum { kFnInsns = 64 };
+  pthread_t t;
+  if (pthread_create(&t, NULL, spinner, NULL) != 0) return 102;
+  const long nfn = bytes / (kFnInsns * 4);
+  unsigned long sum = 0, want = 0;
+  for (int r = 0; r < rounds; ++r) {
+    uint32_t* fns = mmap(NULL, bytes, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (fns == MAP_FAILED) return 103;
+    for (long f = 0; f < nfn; ++f) {
+      uint32_t* p = fns + f * kFnInsns;
+      for (int i = 0; i < kFnInsns - 1; ++i) {
+        const uint32_t imm = (uint32_t)((f * 7 + i * 13 + r * 101) % 2047);
+        p[i] = imm << 20 | 10u << 15 | 10u << 7 | 0x13;  // addi a0, a0, imm
+        want += imm;
+      }
+      p[kFnInsns - 1] = 0x00008067;  // ret
+    }
+    __builtin___clear_cache((char*)fns, (char*)fns + bytes);
+    for (long f = 0; f < nfn; ++f) sum += ((unsigned long (*)(unsigned long))(void*)(fns + f * kFnInsns))(0);
+    munmap(fns, bytes);
+  }
+  spin_stop = 1;
+  pthread_join(t, NULL);
+  printf("code %ld calls, sum %s\n", nfn * rounds, sum == want ? "ok" : "wrong");
+  return 0;
+}
+
 int main(int argc, char** argv) {
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc >= 4 && strcmp(argv[1], "fds") == 0) return fds(argv[2], atoi(argv[3]));
@@ -155,6 +198,7 @@ int main(int argc, char** argv) {
   if (argc >= 2 && strcmp(argv[1], "bystander") == 0) return bystander();
   if (argc >= 2 && strcmp(argv[1], "buffers") == 0) return buffers();
   if (argc >= 3 && strcmp(argv[1], "shm") == 0) return shm(argv[2]);
-  fprintf(stderr, "usage: hog fds DONE KIDS | hog threads DONE | hog inotify DONE | hog bystander | hog buffers | hog shm NAME\n");
+  if (argc >= 4 && strcmp(argv[1], "code") == 0) return code(atol(argv[2]), atoi(argv[3]));
+  fprintf(stderr, "usage: hog fds DONE KIDS | hog threads DONE | hog inotify DONE | hog bystander | hog buffers | hog shm NAME | hog code BYTES ROUNDS\n");
   return 100;
 }

@@ -27,6 +27,15 @@ buffers in memory it never touched (hog.c `buffers`); hartd must not hold
 that much itself (its peak RSS, VmHWM, stays under 256 MiB), and the calls
 answer what Linux answers.
 
+And translated code: a launch makes hartd translate 57 MiB of code
+(hog.c `code`: fresh functions, each called once, while another of its
+threads spins in a loop that never leaves its block) under hartd
+--code-cache 4M. Its cache is flushed whenever it holds 4 MiB, the
+spinning thread is made to leave the flushed code so that it can be freed,
+and hartd's peak RSS stays under 160 MiB (without the budget it passes
+250 MiB); the functions return what they should, and another launch runs
+meanwhile.
+
 And control connections: when they fill hartd's fd table, accept fails
 with EMFILE while a client stays queued; hartd must wait between tries (not
 spin an io thread) and serve again once they close.
@@ -51,6 +60,17 @@ import uuid
 import sec_daemon
 
 
+def hartd_died(name, h):
+    return [f"{name}: hartd died: {h.proc.returncode}"] if h.proc.poll() is not None else []
+
+
+def bystander_failed(name, out, ev):
+    """The failure of a bystander launch (hog.c `bystander`), if it failed."""
+    if out.split() != ["open:", "ok", "thread:", "ok", "inotify:", "ok"] or ev.get("exit_code") != 0:
+        return [f"{name}: the bystander launch failed: {out!r} {ev}"]
+    return []
+
+
 def round_of(name, hartd, hartd_client, hog, hartd_options, hog_args, judge):
     failures = []
     with sec_daemon.running(hartd, hartd_client, "hart-exh-", **hartd_options) as h:
@@ -69,8 +89,7 @@ def round_of(name, hartd, hartd_client, hog, hartd_options, hog_args, judge):
                               stderr="capture")["pid"]
             out, err, ev = sec_daemon.run_to_end(c2, bpid)
             print(f"{name}: bystander {out.split()} {err.strip()} {ev}")
-            if out.split() != ["open:", "ok", "thread:", "ok", "inotify:", "ok"] or ev.get("exit_code") != 0:
-                failures.append(f"{name}: the bystander launch failed: {out!r} {ev}")
+            failures += bystander_failed(name, out, ev)
             c2.close()
         except (hartd_client.DaemonError, hartd_client.RequestError) as e:
             failures.append(f"{name}: hartd does not serve others while a launch holds it all: {e}")
@@ -79,8 +98,7 @@ def round_of(name, hartd, hartd_client, hog, hartd_options, hog_args, judge):
         if ev.get("exit_code") != 0:
             failures.append(f"{name}: hog status {ev}")
         c.close()
-        if h.proc.poll() is not None:
-            failures.append(f"{name}: hartd died: {h.proc.returncode}")
+        failures += hartd_died(name, h)
     if failures:
         print("hartd log:\n" + h.log_text[-4000:])
     return failures
@@ -113,6 +131,37 @@ def buffers(hartd, hartd_client, hog):
         if int(hwm[1]) > 256 * 1024:
             failures.append(f"buffers: hartd's peak RSS reached {hwm[1]} kB")
         c.close()
+    if failures:
+        print("hartd log:\n" + h.log_text[-4000:])
+    return failures
+
+
+def code_churn(hartd, hartd_client, hog):
+    failures = []
+    with sec_daemon.running(hartd, hartd_client, "hart-exh-",
+                            args=["--code-cache", "4M", "--translate-at", "1"]) as h:
+        c = hartd_client.Client(h.sock, timeout=60)
+        pid = c.request("launch", argv=[hog, "code", str(4 << 20), "4"], stdout="capture",
+                        stderr="capture")["pid"]
+        c2 = hartd_client.Client(h.sock, timeout=30)
+        bpid = c2.request("launch", argv=[hog, "bystander"], stdout="capture", stderr="capture")["pid"]
+        bout, _, bev = sec_daemon.run_to_end(c2, bpid)
+        c2.close()
+        out, err, ev = sec_daemon.run_to_end(c, pid)
+        stats = c.request("stats", pid=pid)
+        with open(f"/proc/{h.proc.pid}/status") as f:
+            hwm = [l for l in f if l.startswith("VmHWM:")][0].split()
+        print("code:", out.strip(), err.strip(), ev, "hartd", *hwm, "flushes",
+              stats.get("code_cache_flushes"), "bystander", bout.split())
+        if out.strip() != "code 65536 calls, sum ok" or ev.get("exit_code") != 0:
+            failures.append(f"code: {out!r} {err!r} {ev}")
+        if not stats.get("code_cache_flushes"):
+            failures.append(f"code: the launch's code cache was never flushed: {stats}")
+        if int(hwm[1]) > 160 * 1024:
+            failures.append(f"code: hartd's peak RSS reached {hwm[1]} kB")
+        failures += bystander_failed("code", bout, bev)
+        c.close()
+        failures += hartd_died("code", h)
     if failures:
         print("hartd log:\n" + h.log_text[-4000:])
     return failures
@@ -195,6 +244,7 @@ def main():
                          ["threads"], judge_threads)
     failures += round_of("inotify", hartd, hartd_client, hog, {}, ["inotify"], judge_inotify)
     failures += buffers(hartd, hartd_client, hog)
+    failures += code_churn(hartd, hartd_client, hog)
     failures += connections(hartd, hartd_client)
     failures += jail_shm(hart_run, hog)
     if failures:
