@@ -580,6 +580,7 @@ void GuestRegistry::forget_locked(int pid) {
     forgotten_.reused += s.reused;
     forgotten_.invalidated += s.invalidated;
     forgotten_.translate_ns += s.translate_ns;
+    forgotten_.budget_flushes += s.budget_flushes;
     forgotten_.cpu_seconds += s.cpu_seconds;
   }
   guests_.erase(it);
