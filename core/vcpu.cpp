@@ -559,9 +559,9 @@ ExitReason Vcpu::run_loop() {
 bool Vcpu::after_block(bool stepping) {
   if (state.exit_reason == ExitReason::FenceI) {
     // Stores to translated code are seen as they happen (protect_code), so
-    // only code on pages whose writes cannot be seen is dropped here. As
-    // the cache's only vCPU, outside generated code, free old code too
-    // (else a guest JIT looping on fence.i would grow hartd's memory).
+    // only code on pages whose writes cannot be seen is dropped here.
+    // Outside generated code, free old code too once no other vCPU may be
+    // in it (else a guest JIT looping on fence.i would grow hartd's memory).
     for (uint64_t page : as_.unwatched_code_pages()) cache_.invalidate(page, page + kPageSize);
     cache_.reclaim_quiet(this, /*kick=*/false);
     state.pc += 4;

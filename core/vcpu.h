@@ -187,7 +187,7 @@ class Vcpu {
   GuestLog& log_;
   void clear_jmp_cache();
   // Clears the jump cache if the TB cache's generation moved since it was filled.
-  // Also publishes the generation (TbCache::enter_run's `synced`).
+  // Also publishes the generation synchronised with (TbCache::vcpus()).
   void sync_jmp_cache();
   uint64_t jmp_cache_gen_ = 0;
   std::atomic<uint64_t> synced_gen_{0};
