@@ -6,7 +6,8 @@
 // before; it computes what it would have without a budget. With a second
 // vCPU of the same cache spinning in a loop that never leaves generated
 // code, that vCPU is kicked out of the flushed code so it can be freed,
-// and the first goes on translating (not interpreting everything).
+// and the first goes on translating (not interpreting everything). The
+// cap for all caches together holds the same way.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -93,6 +94,28 @@ TEST(CodeBudget, FlushesKeepTheCacheWithinItsBudget) {
   ASSERT_EQ(big.vcpu->run(), ExitReason::Ecall);
   EXPECT_GT(free_jit->code_held(), 4 * kBudget);
   EXPECT_EQ(big.cache->stats().budget_flushes, 0u);
+}
+
+// Past the cap for every cache together, a cache holding more than its
+// share (the cap over the caches) is flushed; the total stays near the cap
+// (below twice it, whatever the number of guests).
+TEST(CodeBudget, AllCachesTogetherStayNearTheCap) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  jit->set_code_budget(0, 2 * kBudget);  // no budget per cache: the cap alone
+  diff::Machine a(*jit), b(*jit);
+  const uint64_t sum = load_churn(a);
+  load_churn(b);
+  ASSERT_EQ(a.vcpu->run(), ExitReason::Ecall);
+  EXPECT_EQ(a.vcpu->state.x[10], sum);
+  EXPECT_LE(jit->code_held(), 2 * kBudget + kSlack);
+  ASSERT_EQ(b.vcpu->run(), ExitReason::Ecall);
+  EXPECT_EQ(b.vcpu->state.x[10], sum);
+  EXPECT_GE(a.cache->stats().budget_flushes, 1u);
+  EXPECT_GE(b.cache->stats().budget_flushes, 1u);
+  EXPECT_LE(jit->code_held(), 2 * (2 * kBudget) + kSlack);
+  EXPECT_EQ(jit->translate_stats().interpreted, 0u);
 }
 
 void on_kick(int, siginfo_t*, void* uc) { vcpu_kicked(uc); }
