@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -202,6 +203,10 @@ bool Vcpu::make_code_room() {
   // full); its code is freed once no other vCPU may be inside it.
   cache_.flush_for_room();
   sync_jmp_cache();  // (this vCPU holds none of the old blocks: not one to wait for)
+  // Blocks are met translate_at times again before they are translated
+  // again: a hot set larger than the budget then translates only what
+  // runs often between flushes, and interprets the rest.
+  if (heat_) std::fill(heat_.get(), heat_.get() + kHeatSlots, uint64_t{0});
   // Others still inside the old code are kicked out of it; they leave
   // within a block once they run, so wait a little for them (up to 20 ms:
   // the host may not be running them now) rather than interpret.
