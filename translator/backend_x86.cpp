@@ -1047,7 +1047,7 @@ void Emitter::plan_mem_free() {
   }
   int live = 0, most = 0;
   for (int d : delta) most = std::max(most, live += d);
-  mem_free_ = most > 5;
+  mem_free_ = mem_free_block_ = most > 5;
 }
 
 void Emitter::end_mem_free() {
@@ -1063,7 +1063,17 @@ void Emitter::emit_poison_if_requested() {
   Label on = a_.newLabel();
   a_.cmp(state_mem(offsetof(CpuState, exit_request), 4), 0);
   a_.je(on);
-  a_.mov(kMem, Imm(static_cast<int64_t>(kPoisonedMemBase)));
+  if (mem_free_block_) {
+    // r14 may hold a guest value here: poison what the block reloads r14
+    // from at its end, as a kick in it does (vcpu_kicked). (No register
+    // is free: rax holds the call's result. 0, then bit 63.)
+    static_assert(kPoisonedMemBase == uint64_t{1} << 63);
+    const Mem reload = state_mem(offsetof(CpuState, mem_base_reload));
+    a_.mov(reload, 0);
+    a_.bts(reload, 63);
+  } else {
+    a_.mov(kMem, Imm(static_cast<int64_t>(kPoisonedMemBase)));
+  }
   a_.bind(on);
 }
 

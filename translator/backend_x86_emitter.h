@@ -384,9 +384,11 @@ class Emitter {
   void plan_mem_free();
   void end_mem_free();
   // cmp exit_request; if up, r14 := kPoisonedMemBase (after a call into
-  // hartd, where a kick poisoned nothing).
+  // hartd, where a kick poisoned nothing), or mem_base_reload in a
+  // mem_free block (r14 may hold a guest value there).
   void emit_poison_if_requested();
   bool mem_free_ = false;
+  bool mem_free_block_ = false;  // mem_free_ as planned (end_mem_free clears mem_free_)
   // Is Gp id a temp register in this block (kPool; r14 only while mem_free_)?
   bool is_pool(int id) const {
     return (kPoolMask >> id & 1) && (id != static_cast<int>(kMem.id()) || mem_free_);
