@@ -423,7 +423,9 @@ const std::vector<OpSpec>& ops() {
 }  // namespace
 
 Json error_reply(const Json& id, const char* code, const std::string& msg) {
-  return {{"id", id}, {"ok", false}, {"error", {{"code", code}, {"message", msg}}}};
+  // (One line, as PROTOCOL.md promises: messages quote guest paths and
+  // file contents.)
+  return {{"id", id}, {"ok", false}, {"error", {{"code", code}, {"message", one_line(msg)}}}};
 }
 
 void handle_request(DaemonContext& ctx, const std::shared_ptr<Connection>& conn, const Json& req) {

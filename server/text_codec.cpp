@@ -7,6 +7,7 @@
 #include <cctype>
 #include <csignal>
 #include <cstdint>
+#include <cstdio>
 
 namespace hart::server {
 
@@ -51,6 +52,21 @@ int seq_len(unsigned char c) {
   return 0;
 }
 }  // namespace
+
+std::string one_line(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c != 0x7f) {
+      out += static_cast<char>(c);
+      continue;
+    }
+    char esc[5];
+    snprintf(esc, sizeof esc, "\\x%02x", c);
+    out += esc;
+  }
+  return out;
+}
 
 size_t json_nesting_depth(std::string_view text) {
   size_t depth = 0, deepest = 0;

@@ -1,6 +1,7 @@
 // server/text_codec.h — small text helpers of the control protocol: signal
 // names and numbers (guest numbering, = Linux's), UTF-8 checks for output
-// events ("data" vs "data_b64"), base64, the nesting depth of a JSON text.
+// events ("data" vs "data_b64"), base64, the nesting depth of a JSON text,
+// one-line messages.
 // Owns: these conversions only.
 #pragma once
 
@@ -15,6 +16,10 @@ std::string signal_name(int sig);
 int parse_signal(const std::string& s);
 
 bool valid_utf8(const std::string& s);
+// s on one line: control bytes (below 0x20, and 0x7f) as \xNN. For error
+// messages, which quote paths and file contents (an ELF's PT_INTERP may
+// hold a newline).
+std::string one_line(const std::string& s);
 // Bytes at the end of s that start a UTF-8 sequence not yet complete (0..3).
 size_t incomplete_utf8_tail(const std::string& s);
 

@@ -419,6 +419,13 @@ class Guests(WatchedTest):
                 c.request("launch", argv=[path])
             self.assertEqual(e.exception.code, "exec_failed")
             self.assertIn(path, e.exception.message)
+        # A path with control bytes (as an ELF's PT_INTERP may hold): the
+        # message stays one line, the bytes written as \xNN.
+        with self.assertRaises(RequestError) as e:
+            c.request("launch", argv=["/nonexistent/a\nb\tc"])
+        self.assertEqual(e.exception.code, "exec_failed")
+        self.assertIn("/nonexistent/a\\x0ab\\x09c", e.exception.message)
+        self.assertNotIn("\n", e.exception.message)
         c.close()
 
     def test_address_space_field(self):
