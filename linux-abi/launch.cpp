@@ -164,7 +164,10 @@ void Launch::supervise() {
                            : steady_clock::time_point::max();
   std::string limit_hit;
   for (;;) {
-    milliseconds tick(lim.cpu_seconds > 0 ? 50 : 1000);
+    // Nothing to watch without limits: the root's end (or Launch::kill's
+    // nudge) wakes it. (A poll here cost thousands of idle launches a
+    // wake-up each every second.)
+    milliseconds tick = lim.cpu_seconds > 0 ? milliseconds(50) : duration_cast<milliseconds>(hours(24));
     auto now = steady_clock::now();
     if (wall_deadline != steady_clock::time_point::max() && limit_hit.empty())
       tick = std::min(tick, duration_cast<milliseconds>(wall_deadline - now) + milliseconds(1));
@@ -246,7 +249,11 @@ bool Launch::kill(int sig, bool tree) {
   }
   // SIGKILL to the tree freezes it first (no fork succeeds any more); the
   // supervisor repeats the kill until nothing is left.
-  if (sig == SIGKILL) return Process::kill_frozen(Process::members(*tree_));
+  if (sig == SIGKILL) {
+    any = Process::kill_frozen(Process::members(*tree_));
+    if (std::shared_ptr<Process> r = root()) r->nudge_zombie_waiters();  // it ticks while dying
+    return any;
+  }
   // Other signals: as kill(-pgid) on Linux, no fork escapes it. A signaled
   // process's fork restarts after the signal (Process::fork_child); a child
   // forked before its parent was signaled shows up in the next round.

@@ -36,7 +36,6 @@ namespace {
 
 // The tree lock: parent/children links, zombie flags and the pid table.
 std::mutex g_tree_mutex;
-std::condition_variable g_zombie_cv;  // with g_tree_mutex: some process became a zombie
 std::map<int, std::weak_ptr<Process>>& pid_table() {
   static std::map<int, std::weak_ptr<Process>> t;
   return t;
@@ -762,7 +761,11 @@ void Process::become_zombie() {
       reaper->signal_cv_.notify_all();
       orphans.clear();
     }
-    g_zombie_cv.notify_all();
+    {
+      std::lock_guard<std::mutex> zl(zombie_wait_mutex_);
+      zombie_waitable_ = true;
+    }
+    zombie_wait_cv_.notify_all();
   };
   if (parent) {
     std::lock_guard<std::mutex> lock(parent->mutex_);
@@ -820,13 +823,23 @@ bool Process::zombie() const {
 }
 
 void Process::wait_until_zombie() {
-  std::unique_lock<std::mutex> lock(g_tree_mutex);
-  g_zombie_cv.wait(lock, [&] { return zombie_; });
+  std::unique_lock<std::mutex> lock(zombie_wait_mutex_);
+  zombie_wait_cv_.wait(lock, [&] { return zombie_waitable_; });
 }
 
 bool Process::wait_until_zombie_for(std::chrono::milliseconds limit) {
-  std::unique_lock<std::mutex> lock(g_tree_mutex);
-  return g_zombie_cv.wait_for(lock, limit, [&] { return zombie_; });
+  std::unique_lock<std::mutex> lock(zombie_wait_mutex_);
+  zombie_wait_cv_.wait_for(lock, limit, [&] { return zombie_waitable_ || zombie_nudged_; });
+  zombie_nudged_ = false;
+  return zombie_waitable_;
+}
+
+void Process::nudge_zombie_waiters() {
+  {
+    std::lock_guard<std::mutex> lock(zombie_wait_mutex_);
+    zombie_nudged_ = true;
+  }
+  zombie_wait_cv_.notify_all();
 }
 
 int Process::ppid() const {

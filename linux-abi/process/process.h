@@ -21,8 +21,8 @@
 //   2. the tree lock (process.cpp) — parent/children links, zombie status,
 //      the pid table. Taken alone or inside ONE Process::mutex_; never take a
 //      Process::mutex_ while holding it.
-//   3. AddressSpace's, FdTable's and TbCache's own locks, and
-//      ProcessTree::mutex (leaves).
+//   3. AddressSpace's, FdTable's and TbCache's own locks,
+//      ProcessTree::mutex and Process::zombie_wait_mutex_ (leaves).
 // Two processes' mutexes are never held together.
 #pragma once
 
@@ -476,8 +476,12 @@ class Process : public std::enable_shared_from_this<Process> {
   bool reaped() const { return reaped_.load(std::memory_order_acquire); }
   // Blocks until the process is a zombie (run_guest, for the first process).
   void wait_until_zombie();
-  // The same with a time limit: false if it is not a zombie yet.
+  // The same with a time limit: false if it is not a zombie yet (or a
+  // nudge_zombie_waiters came first).
   bool wait_until_zombie_for(std::chrono::milliseconds limit);
+  // Ends a wait_until_zombie_for early (Launch::kill: its supervisor
+  // re-kills the tree meanwhile).
+  void nudge_zombie_waiters();
   // Waitable children (wait4/waitid in sys_clone.cpp). Under the tree lock.
   struct ChildMatch {
     int pid = 0;            // 0 = none
@@ -693,6 +697,15 @@ class Process : public std::enable_shared_from_this<Process> {
   bool launched_ = false;  // made by create(), not fork: the launcher is its parent
   std::vector<std::shared_ptr<Process>> children_;
   bool zombie_ = false;
+  // Waiting for this process to become a zombie (wait_until_zombie: a
+  // launch's supervisor, hart-run): each process its own lock and
+  // condition. With one for all, every process's end woke every launch's
+  // supervisor, and thousands of them polling one lock became a convoy
+  // that stalled hartd for minutes.
+  std::mutex zombie_wait_mutex_;
+  std::condition_variable zombie_wait_cv_;
+  bool zombie_waitable_ = false;  // (zombie_wait_mutex_) zombie_, for the waiters
+  bool zombie_nudged_ = false;    // (zombie_wait_mutex_) nudge_zombie_waiters
   std::atomic<bool> reaped_{false};
   std::vector<std::weak_ptr<HostFd>> exit_watch_;  // pidfds (tree lock)
   bool counted_live_ = false;  // in the tree's and the daemon's live counts
