@@ -25,6 +25,7 @@ namespace hart::server {
 
 namespace {
 constexpr const char* kStreamName[3] = {"stdin", "stdout", "stderr"};
+constexpr int64_t kTrimEveryNs = 1000000000;  // malloc_trim at most once a second (sweep)
 
 int64_t now_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -591,6 +592,7 @@ void GuestRegistry::sweep() {
   int64_t limit = now - static_cast<int64_t>(settings_.keep_ended_seconds * 1e9);
   int64_t orphan_limit = now - static_cast<int64_t>(settings_.keep_orphaned_seconds * 1e9);
   std::vector<std::shared_ptr<Guest>> dropped;  // destroyed outside the lock
+  bool trim = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<std::pair<int64_t, int>> ended;  // (ended at, pid)
@@ -611,10 +613,17 @@ void GuestRegistry::sweep() {
       forget_locked(ended[i].second);
     }
     if (dropped.empty() && !trim_due_) return;
-    trim_due_ = false;
+    // malloc_trim walks every arena and hands pages back one madvise at a
+    // time (each a TLB shootdown across hartd's threads): at most once a
+    // second, else at a later sweep. (When more ended guests are kept than
+    // keep_ended, every exit sweeps: 4,000 guests ending together spent
+    // most of their teardown trimming.)
+    trim = now - last_trim_ns_ >= kTrimEveryNs;
+    trim_due_ = !trim;
+    if (trim) last_trim_ns_ = now;
   }
   dropped.clear();
-  malloc_trim(0);  // a quiet point: what the ended guests held goes back to the system
+  if (trim) malloc_trim(0);  // a quiet point: what the ended guests held goes back to the system
 }
 
 }  // namespace hart::server

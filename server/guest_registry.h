@@ -149,7 +149,8 @@ class GuestRegistry {
   std::map<int, std::shared_ptr<Guest>> guests_;  // by launch pid
   uint64_t launched_ = 0;
   int running_ = 0;
-  bool trim_due_ = false;  // entries were reaped since the last sweep (mutex_)
+  bool trim_due_ = false;  // entries were reaped since the last trim (mutex_)
+  int64_t last_trim_ns_ = 0;  // when sweep last called malloc_trim (mutex_)
   // Counters of launches already forgotten (reaped or swept), so that the
   // daemon-wide stats count every launch since hartd started (mutex_).
   linux::Launch::Stats forgotten_;

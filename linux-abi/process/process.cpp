@@ -238,6 +238,7 @@ std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::str
   init_rlimits(p->rlimits);
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   pid_table()[p->pid_] = p;
+  p->tree_->pids[p->pid_] = p;
   return p;
 }
 
@@ -250,6 +251,10 @@ Process::~Process() {
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   auto it = pid_table().find(pid_);
   if (it != pid_table().end() && it->second.expired()) pid_table().erase(it);
+  if (tree_) {
+    auto m = tree_->pids.find(pid_);
+    if (m != tree_->pids.end() && m->second.expired()) tree_->pids.erase(m);
+  }
   if (claimed_pid_) release_process_vpid(pid_);
 }
 
@@ -995,10 +1000,11 @@ std::vector<std::shared_ptr<Process>> Process::visible_to(const Process& viewer)
 }
 
 std::vector<std::shared_ptr<Process>> Process::members(const ProcessTree& tree) {
-  std::vector<std::shared_ptr<Process>> out, others;
+  std::vector<std::shared_ptr<Process>> out;
   std::lock_guard<std::mutex> lock(g_tree_mutex);
-  for (auto& [pid, w] : pid_table())
-    if (auto p = w.lock()) (p->tree_.get() == &tree ? out : others).push_back(std::move(p));
+  out.reserve(tree.pids.size());
+  for (auto& [pid, w] : tree.pids)
+    if (auto p = w.lock()) out.push_back(std::move(p));
   return out;
 }
 
@@ -1232,6 +1238,7 @@ std::shared_ptr<Process> Process::fork_child(Thread& caller, bool share_vm, std:
   c->parent_tid_ = caller.tid;
   children_.push_back(c);
   pid_table()[c->pid_] = c;
+  tree_->pids[c->pid_] = c;
   return c;
 }
 

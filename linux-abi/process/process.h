@@ -34,6 +34,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -107,6 +108,12 @@ struct ProcessTree {
   // POSIX message queues of this launch (sys_mqueue.cpp), made on first
   // use under `mutex`.
   std::shared_ptr<struct MqNamespace> mq;
+  // Its processes by pid, as the pid table holds them (the tree lock):
+  // Process::members walks these, not every process of the daemon (a
+  // supervisor with a CPU limit asks 20 times a second; with thousands of
+  // launches a walk of the whole table each time held the tree lock for
+  // everyone).
+  std::map<int, std::weak_ptr<Process>> pids;
   // threads reaching 0 is signalled on idle_cv (with mutex, a leaf lock).
   std::mutex mutex;
   std::condition_variable idle_cv;

@@ -173,6 +173,30 @@ TEST_F(ForkTest, VforkSharesTheAddressSpace) {
   EXPECT_FALSE(proc_->cache_exclusive());
 }
 
+// A tree's members are its own processes, forks included, and no other
+// launch's; a process that is gone leaves its tree's table (members() walks
+// that table, not the daemon's: a supervisor with a CPU limit asks 20 times
+// a second).
+TEST_F(ForkTest, MembersAreTheTreesOwnProcesses) {
+  std::string err;
+  Thread& t = Process::thread_of(proc_->main_thread());
+  std::shared_ptr<Process> child = proc_->fork_child(t, false, &err);
+  ASSERT_TRUE(child) << err;
+  auto other_tree = std::make_shared<ProcessTree>();
+  std::shared_ptr<Process> other = Process::create(exec_, log_, &err, other_tree);
+  ASSERT_TRUE(other) << err;
+  auto pids = [](const std::vector<std::shared_ptr<Process>>& v) {
+    std::set<int> s;
+    for (auto& p : v) s.insert(p->pid());
+    return s;
+  };
+  EXPECT_EQ(pids(Process::members(proc_->tree())), (std::set<int>{proc_->pid(), child->pid()}));
+  EXPECT_EQ(pids(Process::members(*other_tree)), std::set<int>{other->pid()});
+  other.reset();
+  EXPECT_TRUE(Process::members(*other_tree).empty());
+  EXPECT_TRUE(other_tree->pids.empty());
+}
+
 // Claims of a live claimant at [base, base + count) in the claim folder
 // (removed again by the destructor); dir is "" without a usable folder.
 struct HeldNumbers {
