@@ -357,6 +357,22 @@ class Guests(WatchedTest):
         self.assertLess(time.monotonic() - t0, 5)
         c.close()
 
+    def test_cpu_limit_kills_spinner(self):
+        # CPU seconds, not wall seconds: three threads spinning use them three
+        # times as fast (on as many host CPUs as there are). The supervisor
+        # looks again only when the limit could have been reached, so the
+        # kill must still come close to it, not a tick of seconds later.
+        c = self.d.client()
+        for threads, limit in ((1, 0.6), (3, 0.9)):
+            pid = launch(c, [guest("spin.static"), "100", str(threads)], limits={"cpu_seconds": limit})
+            _, st = collect(c, [pid])
+            self.assertEqual(st[pid].get("signal"), 9, st[pid])
+            self.assertEqual(st[pid]["limit"], "cpu_seconds")
+            used = c.request("stats", pid=pid)["cpu_seconds"]
+            self.assertGreaterEqual(used, limit, threads)
+            self.assertLess(used, limit + 0.5, threads)
+        c.close()
+
     def test_captured_stdin(self):
         c = self.d.client()
         pid = launch(c, [guest("cat_stdin.static")], stdin="capture")
