@@ -904,10 +904,10 @@ bool Process::group_orphaned() const {
   std::vector<std::shared_ptr<Process>> held;  // (released after the tree lock)
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   int group = group_id();
-  for (auto& [pid, w] : pid_table()) {
+  for (auto& [pid, w] : tree_->pids) {  // (a group never spans launches)
     std::shared_ptr<Process> q = w.lock();
     if (q) held.push_back(q);
-    if (!q || q->zombie_ || q->tree_ != tree_ || q->group_id() != group) continue;
+    if (!q || q->zombie_ || q->group_id() != group) continue;
     std::shared_ptr<Process> parent = q->parent_.lock();
     if (parent) held.push_back(parent);
     if (parent ? parent->group_id() != group && parent->sid == q->sid
@@ -955,9 +955,9 @@ std::shared_ptr<Process> Process::find_task(int tid, const Process* viewer, bool
   std::vector<std::shared_ptr<Process>> live, others;  // looked into outside the tree lock
   {
     std::lock_guard<std::mutex> lock(g_tree_mutex);
-    for (auto& [pid, w] : pid_table())
-      if (auto p = w.lock())
-        ((!p->zombie_ && (!viewer || p->tree_ == viewer->tree_)) ? live : others).push_back(std::move(p));
+    // A viewer sees its own tree only: its table, not the daemon's.
+    for (auto& [pid, w] : viewer ? viewer->tree_->pids : pid_table())
+      if (auto p = w.lock()) (!p->zombie_ ? live : others).push_back(std::move(p));
   }
   for (auto& p : live)
     if (p->with_thread(tid, [](Thread&) {})) return p;
