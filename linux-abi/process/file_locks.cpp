@@ -38,8 +38,18 @@ struct Lock {
 using FileKey = std::pair<dev_t, ino_t>;
 
 std::mutex g_mutex;
-std::condition_variable g_cv;  // some lock was released
 std::map<FileKey, std::vector<Lock>> g_files;
+// Threads blocked in F_SETLKW, by file (g_mutex): a change of a file's
+// locks wakes that file's waiters only. (One condition for all woke every
+// waiter of every launch at each lock change anywhere: a guest holding
+// hundreds of threads blocked on its own file made every other guest's
+// unlock cost hundreds of wake-ups.) Waiters also wake every 20 ms, for
+// signals.
+struct Waiters {
+  std::condition_variable cv;
+  int n = 0;  // threads waiting on cv; the entry goes with the last
+};
+std::map<FileKey, Waiters> g_waiters;
 std::map<Owner, int> g_owner_locks;  // owner → number of locks held (fast close path)
 std::map<Owner, Owner> g_waiting_for;  // owner → the owner whose lock it waits for
 std::atomic<int64_t> g_next_ofd{1};
@@ -121,6 +131,12 @@ void apply(std::vector<Lock>& locks, Owner owner, short type, int64_t s, int64_t
   count(owner, added - removed);
 }
 
+// The locks of `key` changed: its waiters look again. g_mutex held.
+void wake(const FileKey& key) {
+  auto it = g_waiters.find(key);
+  if (it != g_waiters.end()) it->second.cv.notify_all();
+}
+
 bool file_key(int fd, FileKey* key) {
   struct stat st;
   if (fstat(fd, &st) != 0) return false;
@@ -192,7 +208,7 @@ int64_t posix_lock_fcntl(SyscallCtx& ctx, HostFd& file, int cmd, uint64_t arg) {
     if (!blocker) {
       apply(locks, owner, fl.l_type, s, e);
       if (locks.empty()) g_files.erase(key);
-      g_cv.notify_all();
+      wake(key);
       return 0;
     }
     if (cmd == F_SETLK || cmd == F_OFD_SETLK) return -EAGAIN;
@@ -206,7 +222,12 @@ int64_t posix_lock_fcntl(SyscallCtx& ctx, HostFd& file, int cmd, uint64_t arg) {
       o = w->second;
     }
     g_waiting_for[owner] = blocker->owner;
-    g_cv.wait_for(lock, std::chrono::milliseconds(20));
+    {
+      Waiters& w = g_waiters[key];
+      ++w.n;
+      w.cv.wait_for(lock, std::chrono::milliseconds(20));
+      if (--w.n == 0) g_waiters.erase(key);
+    }
     g_waiting_for.erase(owner);
     lock.unlock();
     {
@@ -230,9 +251,9 @@ void drop_locks(Owner owner, const FileKey* only) {
     size_t before = v.size();
     std::erase_if(v, [&](const Lock& l) { return l.owner == owner; });
     count(owner, -static_cast<int>(before - v.size()));
+    if (v.size() != before) wake(it->first);
     it = v.empty() ? g_files.erase(it) : std::next(it);
   }
-  g_cv.notify_all();
 }
 }  // namespace
 
