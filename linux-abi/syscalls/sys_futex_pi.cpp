@@ -41,13 +41,16 @@ namespace {
 constexpr uint32_t kWaiters = 0x80000000u, kOwnerDied = 0x40000000u, kTidMask = 0x3fffffffu;
 enum { kLockPi = 6, kUnlockPi = 7, kTrylockPi = 8, kLockPi2 = 13 };
 
+// A thread blocked in FUTEX_LOCK_PI. The unlock that hands it the lock
+// wakes it alone (its own condition, with g_pi), not every PI waiter of
+// every launch; it also looks every 20 ms for signals and its deadline.
 struct PiWaiter {
-  int tid;
+  int tid = 0;
   bool granted = false;
+  std::condition_variable cv;
 };
 
 std::mutex g_pi;
-std::condition_variable g_pi_cv;
 std::map<uintptr_t, std::deque<PiWaiter*>> g_queues;  // host address of the word → waiters
 
 // Atomic operations on a guest word that fail (false) instead of faulting.
@@ -101,7 +104,8 @@ int64_t lock_pi(SyscallCtx& ctx, uint32_t* w, bool try_only, bool has_deadline,
   AddressSpace& as = p.as();
   Thread& self = Process::thread_of(ctx.vcpu);
   const uint32_t me = static_cast<uint32_t>(self.tid);
-  PiWaiter waiter{self.tid};
+  PiWaiter waiter;
+  waiter.tid = self.tid;
   bool queued = false;
   auto key = reinterpret_cast<uintptr_t>(w);
   std::unique_lock<std::mutex> lock(g_pi);
@@ -154,7 +158,7 @@ int64_t lock_pi(SyscallCtx& ctx, uint32_t* w, bool try_only, bool has_deadline,
       g_queues[key].push_back(&waiter);
       queued = true;
     }
-    g_pi_cv.wait_for(lock, std::chrono::milliseconds(20));
+    waiter.cv.wait_for(lock, std::chrono::milliseconds(20));
     if (waiter.granted) return 0;
     bool timed_out = has_deadline && (realtime ? std::chrono::system_clock::now() >= deadline_rt
                                                : std::chrono::steady_clock::now() >= deadline_mono);
@@ -199,7 +203,7 @@ int64_t unlock_pi(SyscallCtx& ctx, uint32_t* w) {
       it->second.pop_front();
       if (it->second.empty()) g_queues.erase(it);
       next->granted = true;
-      g_pi_cv.notify_all();
+      next->cv.notify_one();
     }
     return 0;
   }
