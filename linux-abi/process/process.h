@@ -258,9 +258,6 @@ class Process : public std::enable_shared_from_this<Process> {
   FdTable& fds() { return fds_; }
   Vcpu& main_thread() { return *threads_.front()->vcpu; }
   size_t thread_count() const { return threads_.size(); }
-  // True when only this process's single thread can be running code from
-  // the TB cache (TbCache::reclaim is safe then).
-  bool cache_exclusive() const { return threads_.size() == 1 && tb_cache_.use_count() == 1; }
 
   // ---- threads -------------------------------------------------------------
   static Thread& thread_of(const Vcpu& v) { return *static_cast<Thread*>(v.user); }

@@ -170,7 +170,6 @@ TEST_F(ForkTest, VforkSharesTheAddressSpace) {
   ASSERT_TRUE(child) << err;
   EXPECT_EQ(&child->as(), &proc_->as());
   EXPECT_EQ(&child->tb_cache(), &proc_->tb_cache());
-  EXPECT_FALSE(proc_->cache_exclusive());
 }
 
 // A tree's members are its own processes, forks included, and no other
