@@ -206,7 +206,10 @@ bool Vcpu::make_code_room() {
   // Blocks are met translate_at times again before they are translated
   // again: a hot set larger than the budget then translates only what
   // runs often between flushes, and interprets the rest.
-  if (heat_) std::fill(heat_.get(), heat_.get() + kHeatSlots, uint64_t{0});
+  if (heat_) {  // (back to zero pages: what a flush touched no longer counts)
+    if (madvise(heat_.get(), kHeatSlots * sizeof(uint64_t), MADV_DONTNEED) != 0)
+      std::fill(heat_.get(), heat_.get() + kHeatSlots, uint64_t{0});
+  }
   // Others still inside the old code are kicked out of it; they leave
   // within a block once they run, so wait a little for them (up to 20 ms:
   // the host may not be running them now) rather than interpret.
@@ -233,11 +236,18 @@ bool VcpuOptions::launch_translate_at(unsigned* out, std::string* error) {
   return true;
 }
 
+void Vcpu::HeatUnmap::operator()(uint64_t* p) const { munmap(p, kHeatSlots * sizeof(uint64_t)); }
+
 bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
   sync_jmp_cache();
   unsigned slot = jmp_cache_slot(pc);
   if (state.jmp_cache[slot]->probe_key == tb_probe_key(pc, flags)) return false;
-  if (!heat_) heat_.reset(new uint64_t[kHeatSlots]());  // (tag 0, count 0: a fresh slot)
+  if (!heat_) {  // (tag 0, count 0: a fresh slot)
+    void* m = mmap(nullptr, kHeatSlots * sizeof(uint64_t), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) return false;  // (no room to count: translate)
+    heat_.reset(static_cast<uint64_t*>(m));
+  }
   // A slot holds the pc's bits above the slot index (pcs are below 2^48),
   // the heat clock when the pc was last met, and the count (up to 255).
   constexpr unsigned kTagShift = 31, kClockBits = kTagShift - 8;

@@ -157,8 +157,10 @@ class Vcpu {
   TranslationBlock* find_tb(uint64_t pc, uint32_t flags, bool copy_only = false);
   // Tier 0: should the block at pc be interpreted rather than run
   // translated? While pc has been met fewer than translate_at times (counts
-  // in a direct-mapped table of pc tag | last meeting | count, 128 KiB per vCPU, allocated
-  // at the first use). A block is translated when its count reaches
+  // in a direct-mapped table of pc tag | last meeting | count, 128 KiB of
+  // address space per vCPU, mapped at the first use: its pages are the
+  // kernel's zero pages until a slot in them is met, so a guest that runs
+  // little code holds a few of them, not 128 KiB). A block is translated when its count reaches
   // translate_at, so a pc whose count is running needs no TB cache lookup;
   // one that takes a slot afresh (first met, or after a collision) is
   // looked up once, and a TB found makes it hot. A pc taking the slot from
@@ -167,7 +169,10 @@ class Vcpu {
   bool interpret_first(uint64_t pc, uint32_t flags);
   static constexpr unsigned kHeatSlots = 16384;
   static constexpr uint64_t kHeatRecent = 256;  // meetings: "met recently"
-  std::unique_ptr<uint64_t[]> heat_;
+  struct HeatUnmap {
+    void operator()(uint64_t* p) const;
+  };
+  std::unique_ptr<uint64_t[], HeatUnmap> heat_;
   uint64_t heat_clock_ = 0;  // meetings counted by interpret_first
   bool interpret_ok_ = true;  // the executor can interpret (Executor::interpret)
   // Counting: the instructions tb retired in the exit that just happened.

@@ -4,7 +4,11 @@
 // decode_memo, its per-thread memo.
 #include "translator/decode.h"
 
+#include <sys/mman.h>
+
 #include <array>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -309,23 +313,48 @@ DecodedInsn decode(uint32_t bits) {
 namespace hart {
 
 namespace {
+// A thread's memo, mapped at its first use rather than held in the
+// thread's TLS block: glibc copies a TLS image into every new thread, so a
+// 58 KiB memo there cost every host thread of hartd (a supervisor, an io
+// thread) 58 KiB of resident memory, used or not. Here the pages stay the
+// kernel's zero pages until entries in them are filled; an all-zero entry
+// (len 0) is empty. Entries are copied in and out as bytes.
 struct DecodeMemo {
   static constexpr unsigned kSize = 2048;
-  bool valid[kSize] = {};
-  uint32_t bits[kSize] = {};
-  DecodedInsn insn[kSize];
+  unsigned char insn[kSize][sizeof(DecodedInsn)];
 };
+// The thread's memo (a plain pointer: read without a TLS guard), and what
+// unmaps it when the thread ends (touched once, when it is mapped).
+thread_local DecodeMemo* t_memo = nullptr;
+struct MemoOwner {
+  ~MemoOwner() {
+    if (t_memo) munmap(t_memo, sizeof(DecodeMemo));
+    t_memo = nullptr;
+  }
+};
+thread_local MemoOwner t_memo_owner;
+
+DecodeMemo* map_memo() {
+  void* p = mmap(nullptr, sizeof(DecodeMemo), PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return nullptr;
+  (void)&t_memo_owner;  // (its destructor unmaps it at the thread's end)
+  return t_memo = static_cast<DecodeMemo*>(p);
+}
 }  // namespace
 
 DecodedInsn decode_memo(uint32_t bits) {
-  static thread_local DecodeMemo m;
+  if (is_compressed(static_cast<uint16_t>(bits))) bits &= 0xffff;  // (its second parcel is not its own)
+  DecodeMemo* memo = t_memo ? t_memo : map_memo();
+  if (!memo) return decode(bits);
   const unsigned s = (bits ^ (bits >> 11) ^ (bits >> 22)) & (DecodeMemo::kSize - 1);
-  if (!m.valid[s] || m.bits[s] != bits) {
-    m.insn[s] = decode(bits);
-    m.bits[s] = bits;
-    m.valid[s] = true;
+  DecodedInsn d;
+  std::memcpy(&d, memo->insn[s], sizeof d);
+  if (d.len == 0 || d.bits != bits) {
+    d = decode(bits);
+    std::memcpy(memo->insn[s], &d, sizeof d);
   }
-  return m.insn[s];
+  return d;
 }
 
 }  // namespace hart

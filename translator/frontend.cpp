@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include "core/address_space.h"
 #include "core/cpu_state.h"
@@ -699,8 +700,11 @@ struct DecodeCache {
   }
 };
 static DecodeCache& decode_cache() {
-  static thread_local DecodeCache c;
-  return c;
+  // (On the heap, made by a thread's first translation: in the thread's TLS
+  // block every host thread of hartd would carry its 9 KiB.)
+  static thread_local std::unique_ptr<DecodeCache> c;
+  if (!c) c = std::make_unique<DecodeCache>();
+  return *c;
 }
 
 // Fetches and decodes the instruction at pc; false if it is not fetchable.

@@ -4,8 +4,8 @@ concurrent sleeping guests (the tiny nolibc `sleeper`) in one daemon, all
 accepted and all exiting 0; the launch past the daemon's address-space cap
 answered with a `limit` error, not `exec_failed`; with no cap, the host's
 own address space running out answers `limit` too. Prints what the guests
-cost hartd (host VMAs, fds, threads per guest) and how long the launches
-took.
+cost hartd (host VMAs, fds, threads and resident memory per guest) and how
+long the launches took.
 
     capacity_test.py HARTD CLIENT_SCRIPTS_DIR GUEST_BIN_DIR [--guests N]
 """
@@ -31,11 +31,13 @@ class Daemon(hartd_test.Daemon):
         self.go = os.path.join(self.dir.name, "go")  # sleepers exit once it exists
 
     def usage(self):
-        """(host VMAs, fds, threads) of hartd now."""
+        """(host VMAs, fds, threads, resident KiB) of hartd now."""
         pid = self.proc.pid
         with open(f"/proc/{pid}/maps") as f:
             maps = sum(1 for _ in f)
-        return (maps, len(os.listdir(f"/proc/{pid}/fd")), len(os.listdir(f"/proc/{pid}/task")))
+        with open(f"/proc/{pid}/status") as f:
+            rss = next(int(l.split()[1]) for l in f if l.startswith("VmRSS:"))
+        return (maps, len(os.listdir(f"/proc/{pid}/fd")), len(os.listdir(f"/proc/{pid}/task")), rss)
 
     def stop(self):
         open(self.go, "w").close()
@@ -85,13 +87,17 @@ class Capacity(unittest.TestCase):
             self.assertEqual(running, N)
             per = [(b - a) / N for a, b in zip(base, peak)]
             print(f"\n{N} guests launched in {took:.2f} s; hartd before {base}, with them {peak} "
-                  f"(VMAs, fds, threads); per guest {per[0]:.1f} VMAs, {per[1]:.1f} fds, "
-                  f"{per[2]:.1f} threads", file=sys.stderr)
+                  f"(VMAs, fds, threads, resident KiB); per guest {per[0]:.1f} VMAs, {per[1]:.1f} fds, "
+                  f"{per[2]:.1f} threads, {per[3]:.0f} KiB", file=sys.stderr)
             # Room for them all well inside the host's limits here
             # (vm.max_map_count 65530, 20000 open files, pid_max 32768).
             self.assertLess(per[0], 13)
             self.assertLessEqual(per[1], 2.1)
             self.assertLessEqual(per[2], 2.1)
+            # Resident memory: ~230 KiB a sleeping guest (its vCPU's jump
+            # cache is half of it). 441 KiB when every host thread carried
+            # a 68 KiB TLS image and the heat table was zeroed at once.
+            self.assertLess(per[3], 340)
 
             # One more: the cap is reached, a `limit` error naming it.
             _, errors = launch_many(c, d, 1)
