@@ -160,12 +160,13 @@ class Vcpu {
   // in a direct-mapped table of pc tag | last meeting | count, 128 KiB of
   // address space per vCPU, mapped at the first use: its pages are the
   // kernel's zero pages until a slot in them is met, so a guest that runs
-  // little code holds a few of them, not 128 KiB). A block is translated when its count reaches
-  // translate_at, so a pc whose count is running needs no TB cache lookup;
-  // one that takes a slot afresh (first met, or after a collision) is
-  // looked up once, and a TB found makes it hot. A pc taking the slot from
-  // one met recently inherits the slot's count, so colliding hot blocks are
-  // translated after translate_at meetings between them, not never.
+  // little code holds a few of them, not 128 KiB). A block is translated
+  // when its count reaches translate_at, so a pc whose count is running
+  // needs no TB cache lookup; one that takes a slot afresh (first met, or
+  // after a collision) is looked up once, and a TB found makes it hot. A pc
+  // taking the slot from one met recently inherits the slot's count, so
+  // colliding hot blocks are translated after translate_at meetings between
+  // them, not never.
   bool interpret_first(uint64_t pc, uint32_t flags);
   static constexpr unsigned kHeatSlots = 16384;
   static constexpr uint64_t kHeatRecent = 256;  // meetings: "met recently"

@@ -192,7 +192,8 @@ void Launch::supervise() {
       if (left <= 0)
         limit_hit = "cpu_seconds";
       else
-        cpu_tick = std::max(milliseconds(50), duration_cast<milliseconds>(duration<double>(std::min(left / host_cpus, 86400.0))));
+        cpu_tick = std::max(milliseconds(50),
+                            duration_cast<milliseconds>(duration<double>(std::min(left / host_cpus, 86400.0))));
     }
     if (!limit_hit.empty()) {
       log_.printf("hart: launch %d: %s limit reached, killing its processes\n", pid_,
