@@ -453,6 +453,31 @@ class Daemon:
         return self.c.request("launch", argv=[os.path.join(ARGS.bin_dir, prog), *args],
                               stdout="capture", **fields)
 
+    def spun(self, pid, timeout=30):
+        """Waits until guest pid runs and has used some CPU time (`list`):
+        a spinner a debugger attaches to has spun by then, however loaded
+        the machine (a fixed sleep was too short under a full test run)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            g = [x for x in self.c.request("list")["guests"] if x["pid"] == pid]
+            if g and g[0]["state"] == "running" and g[0]["cpu_seconds"] > 0.05:
+                return
+            time.sleep(0.05)
+        fail("the guest did not start spinning", pid)
+
+    def runs_on(self, pid, what, timeout=30):
+        """Fails with `what` unless guest pid is running and its CPU time
+        grows within timeout seconds."""
+        first, deadline = None, time.time() + timeout
+        while time.time() < deadline:
+            g = [x for x in self.c.request("list")["guests"] if x["pid"] == pid and x["state"] == "running"]
+            if g and first is not None and g[0]["cpu_seconds"] > first:
+                return
+            if g and first is None:
+                first = g[0]["cpu_seconds"]
+            time.sleep(0.1)
+        fail(what)
+
     def exit_of(self, pid, timeout=20):
         """(status, captured stdout) of launched guest pid, from its events."""
         out = ""
@@ -531,7 +556,7 @@ def hartd_attach():
     d = Daemon()
     spin = d.launch("spin")["pid"]
     other = d.launch("spin")["pid"]
-    time.sleep(0.5)
+    d.spun(spin)
     r = d.c.request("gdb", pid=spin)
     if "gdb" not in r or not r.get("exe", "").endswith("/spin"):
         fail("gdb reply", r)

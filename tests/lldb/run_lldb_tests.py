@@ -80,23 +80,85 @@ def lldb_batch(stub, prog, cmds, connect=None, timeout=60):
     return NOISE.sub("", r.stdout)
 
 
-def lldb_fed(prog, steps, timeout=60):
-    """lldb reading its commands from a pipe, (command, seconds to wait
-    after it) at a time; ends with quit."""
+# A step of lldb_fed after `gdb-remote` to a stub with no process: LLDB
+# settles asynchronously after that connection ("Process 0 unloaded", then
+# "Process 0 is running."), and a `process attach` sent before fails ("attach
+# failed: Cannot get process architecture"; lldb-server's stub the same, 5
+# times in 15). Asking `process status` until it says so waits for it.
+SETTLED = ("process status", {"reply": r"Process \d+ \S", "until": r"is running"})
+
+
+def lldb_fed(prog, steps, timeout=60, step_timeout=30):
+    """lldb reading its commands from a pipe, a step at a time, ending with
+    quit. A step is (command, wait): wait is a number of seconds to wait
+    after sending it, a regular expression that lldb's output after the
+    command must match before the next command goes, or {"reply": R,
+    "until": U}: the command is sent again until its reply (the output
+    matching R) matches U. Each waits up to step_timeout seconds (a loaded
+    machine makes fixed sleeps too short)."""
     p = subprocess.Popen([LLDB, "-x", bin_path(prog)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True, errors="replace")
     rgt.STARTED.append(p)
+    text, cond = [], threading.Condition()
+
+    def read():
+        for line in p.stdout:
+            with cond:
+                text.append(line)
+                cond.notify_all()
+        with cond:
+            text.append(None)  # EOF
+            cond.notify_all()
+
+    def send(cmd):
+        with cond:
+            start = len(text)
+        p.stdin.write(cmd + "\n")
+        p.stdin.flush()
+        return start
+
+    def wait_for(pattern, start, deadline):
+        """The output since `start` once it matches pattern; None at EOF or the deadline."""
+        with cond:
+            while True:
+                out = "".join(t for t in text[start:] if t)
+                if re.search(pattern, out):
+                    return out
+                left = deadline - time.time()
+                if None in text or left <= 0:
+                    return None
+                cond.wait(left)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     try:
         for cmd, wait in [("settings set auto-confirm true", 0)] + list(steps) + [("quit", 0)]:
-            p.stdin.write(cmd + "\n")
-            p.stdin.flush()
-            time.sleep(wait)
-        out, _ = p.communicate(timeout=timeout)
+            start = send(cmd)
+            if not isinstance(wait, (str, dict)):
+                time.sleep(wait)
+                continue
+            deadline = time.time() + step_timeout
+            if isinstance(wait, str):
+                if wait_for(wait, start, deadline) is not None:
+                    continue
+            else:
+                while (reply := wait_for(wait["reply"], start, deadline)) is not None:
+                    if re.search(wait["until"], reply):
+                        break
+                    time.sleep(0.05)
+                    start = send(cmd)
+                if reply is not None:
+                    continue
+            p.kill()
+            reader.join(5)
+            fail(f"lldb: no /{wait}/ after {cmd!r}", "".join(t for t in text if t))
+        p.wait(timeout=timeout)
+        reader.join(timeout)
     except (subprocess.TimeoutExpired, BrokenPipeError):
         p.kill()
-        out, _ = p.communicate()
-        fail("lldb did not end", out)
-    return NOISE.sub("", out)
+        reader.join(5)
+        fail("lldb did not end", "".join(t for t in text if t))
+    return NOISE.sub("", "".join(t for t in text if t))
 
 
 def guest_ok(h, want="sum=3 counter=8 r=42 d=3 usr1=0", rc_want=0):
@@ -279,8 +341,9 @@ def extended_run():
     if not m:
         fail("hart-run --multi did not report a port")
     out = lldb_fed("basic", [
-        (f"gdb-remote {m.group(1)}", 2), ("breakpoint set --name add", 0.3),
-        ("process launch", 3), ("bt", 1), ("frame variable a b", 0.5), ("process kill", 1.5)])
+        (f"gdb-remote {m.group(1)}", 0), SETTLED, ("breakpoint set --name add", r"Breakpoint 1: where"),
+        ("process launch", r"stop reason = breakpoint 1\.1"), ("bt", r"frame #1: "),
+        ("frame variable a b", r"\(int\) b = "), ("process kill", r"exited with status")])
     expect_in_order(out, [r"Process \d+ launched: '.*basic' \(riscv64\)",
                           r"stop reason = breakpoint 1\.1", r"`add\(a=0, b=0\) at basic\.c:16",
                           r"frame #1: 0x[0-9a-f]+ basic`main", r"\(int\) a = 0",
@@ -310,15 +373,13 @@ def hartd_stubs():
     if st != 0 or "sum=3 counter=8" not in o:
         fail("guest result", st, o)
     spin = d.launch("spin")["pid"]
-    time.sleep(0.3)
+    d.spun(spin)
     g = d.c.request("gdb", pid=spin, listen="127.0.0.1:0")
     port = int(g["gdb"].rsplit(":", 1)[1])
     out = lldb_batch(port, "spin", ["frame variable spins", "thread list", "process detach"])
     expect_in_order(out, [r"Process \d+ stopped", r"\(volatile unsigned long\) spins = [1-9]\d*",
                           r"thread #1: tid = \d+", r"Process \d+ detached"])
-    time.sleep(0.3)
-    if not [x for x in d.c.request("list")["guests"] if x["pid"] == spin and x["state"] == "running"]:
-        fail("the guest does not run on after detach")
+    d.runs_on(spin, "the guest does not run on after detach")
     d.c.request("kill", pid=spin, signal="SIGKILL")
     d.stop()
 
@@ -333,21 +394,21 @@ def hartd_multi():
         fail("gdb_multi reply", ep)
     port = ep.rsplit(":", 1)[1]
     out = lldb_fed("basic", [
-        (f"gdb-remote {port}", 2), ("breakpoint set --name add", 0.3), ("process launch", 3),
-        ("bt", 1), ("process kill", 1.5)])
+        (f"gdb-remote {port}", 0), SETTLED, ("breakpoint set --name add", r"Breakpoint 1: where"),
+        ("process launch", r"stop reason = breakpoint 1\.1"), ("bt", r"frame #1: "),
+        ("process kill", r"exited with status")])
     expect_in_order(out, [r"Process \d+ launched: '.*basic' \(riscv64\)",
                           r"stop reason = breakpoint 1\.1", r"frame #1: 0x[0-9a-f]+ basic`main",
                           r"Process \d+ exited with status = 9"])
     # process attach (vAttach) to a guest of the daemon, then detach: it runs on.
     spin = d.launch("spin")["pid"]
-    time.sleep(0.3)
-    out = lldb_fed("spin", [(f"gdb-remote {port}", 2), (f"process attach --pid {spin}", 2),
-                            ("frame variable spins", 0.5), ("process detach", 1)])
+    d.spun(spin)
+    out = lldb_fed("spin", [(f"gdb-remote {port}", 0), SETTLED,
+                            (f"process attach --pid {spin}", rf"Process {spin} stopped"),
+                            ("frame variable spins", r"spins = \d+"), ("process detach", r"detached")])
     expect_in_order(out, [rf"Process {spin} stopped", r"\(volatile unsigned long\) spins = [1-9]\d*",
                           rf"Process {spin} detached"])
-    time.sleep(0.3)
-    if not [x for x in d.c.request("list")["guests"] if x["pid"] == spin and x["state"] == "running"]:
-        fail("the attached guest does not run on after detach")
+    d.runs_on(spin, "the attached guest does not run on after detach")
     d.c.request("kill", pid=spin, signal="SIGKILL")
     d.stop()
 
@@ -411,6 +472,7 @@ class Dap:
         rgt.STARTED.append(self.p)
         self.seq = 0
         self.log = []  # every message received, for failure reports
+        self.pending = []  # messages read that no wait has taken yet
         self.q = queue.Queue()
         threading.Thread(target=self._reader, daemon=True).start()
 
@@ -447,11 +509,19 @@ class Dap:
         return msg
 
     def wait(self, pred, what, timeout=20):
+        """The first message, already read or still to come, that pred
+        accepts; the others read meanwhile are kept for later waits (a
+        `continue`'s reply may come after the `exited` event it causes)."""
+        for k, msg in enumerate(self.pending):
+            if pred(msg):
+                del self.pending[k]
+                return msg
         deadline = time.time() + timeout
         while time.time() < deadline:
             msg = self.read(deadline - time.time())
             if pred(msg):
                 return msg
+            self.pending.append(msg)
         fail(f"lldb-vscode: no {what}", *map(str, self.log[-20:]))
 
     def request(self, command, **arguments):
