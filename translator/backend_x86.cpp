@@ -429,6 +429,7 @@ bool Emitter::emit_word_op(const IrInsn& i) {
   Temp a = i.a, b = i.b;
   if (i.op != IrOp::sub && loc_[a].kind == LocKind::Const) std::swap(a, b);
   Operand sa = gp_src(a, rcx), sb = gp_src(b, rdx);
+  bool flags_set = false;
   if (i.op == IrOp::add && sa.isReg() && sb.isReg()) {
     a_.lea(eax, ptr(sa.as<Gp>(), sb.as<Gp>()));
   } else if (i.op == IrOp::add && sa.isReg() && sb.isImm()) {
@@ -443,6 +444,7 @@ bool Emitter::emit_word_op(const IrInsn& i) {
       sb = edx;
     }
     a_.emit(id, eax, low32(sb));
+    flags_set = id != Inst::kIdImul;
   }
   free_dead_operands();
   ++idx_;  // now at the sext_w
@@ -450,6 +452,10 @@ bool Emitter::emit_word_op(const IrInsn& i) {
   if (d.isValid()) {
     a_.movsxd(d, eax);
     set_gp(n.dst, d);
+    // The 32-bit add/sub's zero flag is its sign extension's (movsxd
+    // leaves the flags): `subw a5,a5,a7; beqz a5` needs no test.
+    if (flags_set)
+      zf_ = {static_cast<int>(idx_), n.dst, static_cast<int>(d.id()), false, static_cast<uint32_t>(a_.offset())};
   } else {
     a_.movsxd(rax, eax);
     set_spill(n.dst);
@@ -699,10 +705,11 @@ void Emitter::emit_helper(const IrInsn& i) {
 // the jump cache holds the TB for (rax, flags), else on (a miss).
 static void emit_jump_cache_probe(Assembler& a, uint32_t flags) {
   Label miss = a.newLabel();
+  // Slot (pc >> 1) & (size - 1), 8 bytes each: its offset is (pc masked
+  // to bits 1..kJmpCacheBits) * 4, so no shift.
   a.mov(ecx, eax);
-  a.shr(ecx, 1);
-  a.and_(ecx, CpuState::kJmpCacheSize - 1);
-  a.mov(rdx, ptr(kState, rcx, 3, static_cast<int32_t>(offsetof(CpuState, jmp_cache))));
+  a.and_(ecx, (CpuState::kJmpCacheSize - 1) << 1);
+  a.mov(rdx, ptr(kState, rcx, 2, static_cast<int32_t>(offsetof(CpuState, jmp_cache))));
   // One compare checks pc, flags and validity (see tb_probe_key).
   const Mem key = ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, probe_key)));
   if (flags == 0) {

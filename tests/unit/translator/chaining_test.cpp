@@ -411,5 +411,47 @@ TEST(Chaining, ColdCallsInBlocksUsingTheMemoryBaseRegisterPoisonTheReloadField) 
   EXPECT_NE(logged.find(poison), std::string::npos) << "no poison of mem_base_reload:\n" << logged;
 }
 
+// An indirect jump whose target has a block stays in generated code: its
+// probe of the jump cache finds the block in the slot the vCPU put it in
+// (Vcpu::jmp_cache_slot, pc bits 1..14). The loop is one block that ends in
+// a jump to its own start (computed: the exit is 64 bytes on), whose pc has
+// bits set in the slot's (a probe that read another slot would miss every
+// round and leave to the run loop, which the exec log counts; that log
+// turns chaining off, not the jump cache).
+TEST(Chaining, IndirectJumpsFindTheirTargetInTheJumpCache) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  diff::Machine m(*jit);
+  constexpr uint32_t kLoop = 0x6ac6;  // the loop's offset: slot bits 1..14 mixed, 14 too
+  std::vector<uint16_t> code(kLoop / 2 + 40, 0x0001);  // c.nop
+  const uint32_t head = 0x0000006fu | (kLoop & 0x7fe) << 20 | (kLoop >> 11 & 1) << 20 | (kLoop & 0xff000);
+  memcpy(code.data(), &head, 4);  // j loop
+  const uint32_t loop[] = {
+      0x00150513u,  // loop: addi a0, a0, 1
+      0x40c502b3u,  // sub t0, a0, a2
+      0x0012b293u,  // seqz t0, t0
+      0x00629293u,  // slli t0, t0, 6
+      0x00b282b3u,  // add t0, t0, a1 (a1 = loop: to loop, or at the end to loop + 64)
+      0x00028067u,  // jr t0
+  };
+  memcpy(code.data() + kLoop / 2, loop, sizeof loop);
+  const uint32_t ecall = 0x00000073u;
+  memcpy(code.data() + (kLoop + 64) / 2, &ecall, 4);
+  m.as->poke(diff::kCode, code.data(), code.size() * 2);
+  int entries = 0;
+  m.log.set_sink([&](const std::string& text) {
+    for (size_t at = text.find("Trace 0:"); at != std::string::npos; at = text.find("Trace 0:", at + 1)) ++entries;
+  });
+  m.log.set_mask(kLog_exec);
+  m.vcpu->state.x[11] = diff::kCode + kLoop;
+  m.vcpu->state.x[12] = 20000;
+  m.vcpu->state.pc = diff::kCode;
+  ASSERT_EQ(m.vcpu->run(), ExitReason::Ecall);
+  m.log.set_sink(nullptr);
+  EXPECT_EQ(m.vcpu->state.x[10], 20000u);
+  EXPECT_LT(entries, 50) << "indirect jumps went back to the run loop";
+}
+
 }  // namespace
 }  // namespace hart

@@ -509,6 +509,49 @@ TEST(JitDifferential, FusedComparesMatchInterpreter) {
   EXPECT_GE(loop_faults, 20);
 }
 
+// A word op whose result a branch then tests for zero (`subw a5,a5,a7;
+// beqz a5`): the backend takes the zero flag of its 32-bit add/sub, which
+// is the sign-extended result's, when the result goes straight into a
+// pinned register (a5, s0, a4). Operands whose 64-bit difference or sum
+// differs from the word's (low half zero, high half not; the reverse;
+// sign bits, overflow) and a signed branch on such a result (which must
+// still test it: the sub's flags are not a test's) give the interpreter's
+// registers.
+TEST(JitDifferential, WordResultBranchesMatchInterpreter) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  const uint32_t code[] = {
+      0x406287bbu,  // subw a5, t0, t1
+      0x00078463u,  // beqz a5, +8
+      0x00150513u,  // addi a0, a0, 1
+      0x0062843bu,  // addw s0, t0, t1
+      0x00041463u,  // bnez s0, +8
+      0x00158593u,  // addi a1, a1, 1
+      0x4062873bu,  // subw a4, t0, t1
+      0x00074463u,  // bltz a4, +8
+      0x00160613u,  // addi a2, a2, 1
+      0x00000073u,  // ecall
+  };
+  const uint64_t vals[] = {0, 1, 5, 0x100000005ull, 0xffffffff00000005ull, 0x80000000ull, 0xffffffffull,
+                           0x100000000ull, 0xfffffffffffffffbull, 0x7fffffff00000000ull};
+  for (uint64_t a : vals)
+    for (uint64_t b : vals) {
+      diff::Machine jm(*jit), im(*jit);
+      for (diff::Machine* m : {&jm, &im}) {
+        m->as->poke(diff::kCode, code, sizeof code);
+        m->vcpu->state.x[5] = a;
+        m->vcpu->state.x[6] = b;
+        m->vcpu->state.pc = diff::kCode;
+      }
+      ASSERT_EQ(jm.vcpu->run(), ExitReason::Ecall);
+      uint64_t max = 20;
+      im.vcpu->run_guarded([](Vcpu& v, void* n) { interp_run(v, *static_cast<uint64_t*>(n)); }, &max);
+      for (int r : {8, 10, 11, 12, 14, 15})
+        EXPECT_EQ(jm.vcpu->state.x[r], im.vcpu->state.x[r]) << std::hex << "x" << r << " a " << a << " b " << b;
+    }
+}
+
 // Fused multiply-adds whose operands are zeros, infinities, quiet and
 // signaling NaNs, ordinary numbers and (single) unboxed values, in all
 // four forms and both precisions, each followed by `csrrw xK, fflags, x0`
