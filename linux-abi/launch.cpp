@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstring>
 #include <set>
+#include <thread>
 
 #include "linux-abi/process/host_thread.h"
 #include "linux-abi/process/record.h"

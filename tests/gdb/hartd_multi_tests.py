@@ -71,13 +71,6 @@ def gdb_multi(ep, cmds, timeout=40, file=None):
     return r.stdout
 
 
-def guest_entry(d, pid):
-    for g in d.c.request("list")["guests"]:
-        if g["pid"] == pid:
-            return g
-    return None
-
-
 def wait_status(d, pid, timeout=20):
     r = d.c.request("wait", pid=pid, timeout=timeout)
     return r
@@ -300,7 +293,7 @@ def multi_mi():
     r = mi.send("-thread-info")
     m = re.search(r'target-id="Thread (\d+)\.', r)
     pid = int(m.group(1)) if m else 0
-    if not pid or (rgt_entry := guest_entry(d, pid)) is None or rgt_entry["state"] != "stopped":
+    if not pid or (rgt_entry := d.entry(pid)) is None or rgt_entry["state"] != "stopped":
         fail("the MI-run program is not a stopped daemon guest", r, d.c.request("list"))
     mi.send("-exec-next", want="^running")
     mi.wait_async(r'^\*stopped,reason="end-stepping-range"')

@@ -453,14 +453,18 @@ class Daemon:
         return self.c.request("launch", argv=[os.path.join(ARGS.bin_dir, prog), *args],
                               stdout="capture", **fields)
 
+    def entry(self, pid):
+        """Guest pid's entry in hartd's `list` (None: not there)."""
+        return next((g for g in self.c.request("list")["guests"] if g["pid"] == pid), None)
+
     def spun(self, pid, timeout=30):
         """Waits until guest pid runs and has used some CPU time (`list`):
         a spinner a debugger attaches to has spun by then, however loaded
         the machine (a fixed sleep was too short under a full test run)."""
         deadline = time.time() + timeout
         while time.time() < deadline:
-            g = [x for x in self.c.request("list")["guests"] if x["pid"] == pid]
-            if g and g[0]["state"] == "running" and g[0]["cpu_seconds"] > 0.05:
+            g = self.entry(pid)
+            if g and g["state"] == "running" and g["cpu_seconds"] > 0.05:
                 return
             time.sleep(0.05)
         fail("the guest did not start spinning", pid)
@@ -470,11 +474,12 @@ class Daemon:
         grows within timeout seconds."""
         first, deadline = None, time.time() + timeout
         while time.time() < deadline:
-            g = [x for x in self.c.request("list")["guests"] if x["pid"] == pid and x["state"] == "running"]
-            if g and first is not None and g[0]["cpu_seconds"] > first:
-                return
-            if g and first is None:
-                first = g[0]["cpu_seconds"]
+            g = self.entry(pid)
+            if g and g["state"] == "running":
+                if first is not None and g["cpu_seconds"] > first:
+                    return
+                if first is None:
+                    first = g["cpu_seconds"]
             time.sleep(0.1)
         fail(what)
 
