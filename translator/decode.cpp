@@ -45,12 +45,20 @@ constexpr int64_t sext(uint64_t v, int bits) {
 }
 constexpr uint32_t bit(uint32_t v, int hi, int lo) { return (v >> lo) & ((1u << (hi - lo + 1)) - 1); }
 
-// Candidate opcodes per major opcode (bits 6:0), in table order.
+// Candidate opcodes per major opcode (bits 6:0) and funct3 (bits 14:12),
+// in table order (the first that matches wins): an encoding whose mask
+// leaves funct3 free (U, J and the like) is a candidate under all eight.
+// (By major opcode alone, OP's and OP-FP's lists were long scans.)
 struct DecodeIndex {
-  std::array<std::vector<Opcode>, 128> by_major;
+  std::array<std::vector<Opcode>, 128 * 8> by_key;
+  static unsigned key(uint32_t w) { return (w & 0x7f) | ((w >> 12) & 7) << 7; }
   DecodeIndex() {
-    for (int i = 0; i < static_cast<int>(Opcode::illegal); ++i)
-      by_major[kInsnInfo[i].match & 0x7f].push_back(static_cast<Opcode>(i));
+    for (int i = 0; i < static_cast<int>(Opcode::illegal); ++i) {
+      const InsnInfo& in = kInsnInfo[i];
+      for (uint32_t f3 = 0; f3 < 8; ++f3)
+        if ((f3 << 12 & in.mask) == (in.match & in.mask & 0x7000))
+          by_key[key((in.match & 0x7f) | f3 << 12)].push_back(static_cast<Opcode>(i));
+    }
   }
 };
 const DecodeIndex& decode_index() {
@@ -243,7 +251,7 @@ DecodedInsn decode(uint32_t bits) {
     if ((bits & 0x1c) == 0x1c) return d;  // 48-bit and longer encodings
   }
   d.expanded = w;
-  for (Opcode op : decode_index().by_major[w & 0x7f]) {
+  for (Opcode op : decode_index().by_key[DecodeIndex::key(w)]) {
     const InsnInfo& in = insn_info(op);
     if ((w & in.mask) != in.match) continue;
     d.rd = bit(w, 11, 7);
@@ -311,49 +319,38 @@ DecodedInsn decode(uint32_t bits) {
 
 namespace hart {
 
-namespace {
-// A thread's memo, mapped at its first use rather than held in the
+namespace decode_memo_detail {
+// The table is mapped at a thread's first miss rather than held in the
 // thread's TLS block: glibc copies a TLS image into every new thread, so a
-// 58 KiB memo there cost every host thread of hartd (a supervisor, an io
-// thread) 58 KiB of resident memory, used or not. Here the pages stay the
-// kernel's zero pages until entries in them are filled; an all-zero entry
-// (len 0) is empty. Entries are copied in and out as bytes.
-struct DecodeMemo {
-  static constexpr unsigned kSize = 2048;
-  unsigned char insn[kSize][sizeof(DecodedInsn)];
-};
-// The thread's memo (a plain pointer: read without a TLS guard), and what
-// unmaps it when the thread ends (touched once, when it is mapped).
-thread_local DecodeMemo* t_memo = nullptr;
-struct MemoOwner {
-  ~MemoOwner() {
-    if (t_memo) munmap(t_memo, sizeof(DecodeMemo));
-    t_memo = nullptr;
+// table there would cost every host thread of hartd (a supervisor, an io
+// thread) its size in resident memory, used or not. Mapped, its pages stay
+// the kernel's zero pages until entries in them are filled. Entries are
+// copied in and out as bytes.
+constexpr size_t kTableBytes = (size_t{1} << kSlotBits) * sizeof(DecodedInsn);
+thread_local constinit unsigned char (*t_table)[sizeof(DecodedInsn)] = nullptr;
+namespace {
+// Unmaps the thread's table when the thread ends (touched once, when the
+// table is mapped).
+struct TableOwner {
+  ~TableOwner() {
+    if (t_table) munmap(t_table, kTableBytes);
+    t_table = nullptr;
   }
 };
-thread_local MemoOwner t_memo_owner;
-
-DecodeMemo* map_memo() {
-  void* p = mmap(nullptr, sizeof(DecodeMemo), PROT_READ | PROT_WRITE,
-                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (p == MAP_FAILED) return nullptr;
-  (void)&t_memo_owner;  // (its destructor unmaps it at the thread's end)
-  return t_memo = static_cast<DecodeMemo*>(p);
-}
+thread_local TableOwner t_owner;
 }  // namespace
 
-DecodedInsn decode_memo(uint32_t bits) {
-  if (is_compressed(static_cast<uint16_t>(bits))) bits &= 0xffff;  // (its second parcel is not its own)
-  DecodeMemo* memo = t_memo ? t_memo : map_memo();
-  if (!memo) return decode(bits);
-  const unsigned s = (bits ^ (bits >> 11) ^ (bits >> 22)) & (DecodeMemo::kSize - 1);
-  DecodedInsn d;
-  std::memcpy(&d, memo->insn[s], sizeof d);
-  if (d.len == 0 || d.bits != bits) {
-    d = decode(bits);
-    std::memcpy(memo->insn[s], &d, sizeof d);
+DecodedInsn miss(uint32_t bits) {
+  const DecodedInsn d = decode(bits);
+  if (!t_table) {
+    void* p = mmap(nullptr, kTableBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return d;
+    (void)&t_owner;  // (its destructor unmaps the table at the thread's end)
+    t_table = static_cast<unsigned char (*)[sizeof(DecodedInsn)]>(p);
   }
+  std::memcpy(t_table[slot(bits)], &d, sizeof d);
   return d;
 }
+}  // namespace decode_memo_detail
 
 }  // namespace hart

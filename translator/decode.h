@@ -28,10 +28,34 @@ uint32_t expand_compressed(uint16_t c);
 // Decodes one instruction whose first 16 bits are lo16 and, if it is a
 // 32-bit instruction, whose next 16 bits are hi16.
 DecodedInsn decode(uint32_t bits);
+inline bool is_compressed(uint16_t lo16) { return (lo16 & 3) != 3; }
+
 // decode(bits), remembered by bits (decoding is a pure function of them;
 // the same instruction words recur all over a program): a direct-mapped
-// table per thread, for the translator's frontend and the interpreter.
-DecodedInsn decode_memo(uint32_t bits);
-inline bool is_compressed(uint16_t lo16) { return (lo16 & 3) != 3; }
+// table per thread, for the translator's frontend and the interpreter. The
+// look-up is inline (the interpreter decodes every instruction it runs:
+// a call and two copies were a fifth of its instructions); a miss decodes
+// and fills the entry out of line.
+namespace decode_memo_detail {
+constexpr unsigned kSlotBits = 12;
+// The thread's table (1 << kSlotBits entries), null until its first miss
+// maps it. An entry is a DecodedInsn's bytes; all zero (len 0) is empty.
+extern thread_local constinit unsigned char (*t_table)[sizeof(DecodedInsn)];
+DecodedInsn miss(uint32_t bits);
+// Fibonacci hashing: instruction words differ mostly in their register
+// and immediate fields, which a multiply spreads over the top bits.
+inline unsigned slot(uint32_t bits) { return (bits * 0x9e3779b1u) >> (32 - kSlotBits); }
+}  // namespace decode_memo_detail
+
+inline DecodedInsn decode_memo(uint32_t bits) {
+  namespace m = decode_memo_detail;
+  if (is_compressed(static_cast<uint16_t>(bits))) bits &= 0xffff;  // (its second parcel is not its own)
+  if (auto* table = m::t_table) {
+    DecodedInsn d;
+    __builtin_memcpy(&d, table[m::slot(bits)], sizeof d);
+    if (d.bits == bits && d.len != 0) return d;
+  }
+  return m::miss(bits);
+}
 
 }  // namespace hart

@@ -288,19 +288,32 @@ bool interp_step_rva23_mem(CpuState& s, const DecodedInsn& d, bool* ok) {
 
 }  // namespace
 
-void interp_step(CpuState& s, const DecodedInsn& d) {
-  const uint64_t pc = s.pc;
-  uint64_t next = pc + d.len;
+// The base integer instructions (RV64I's computations, loads, stores,
+// jumps and branches: most of what tier 0 runs), in a small function the
+// interpreter's loop inlines: interp_step's prologue and epilogue, which
+// save what its many other cases need, were a quarter of the interpreter's
+// instructions. True if d was one of them (pc is then updated).
+// What the cases read of an instruction and its source registers (pc,
+// next pc, rs1/rs2 whole and as 32-bit words, the immediate).
+struct StepOperands {
+  uint64_t pc, next, a, b;
+  int64_t imm;
+  uint64_t uimm;
+  unsigned rd;
+  int64_t sa, sb;
+  int32_t a32, b32;
+  uint32_t ua32, ub32;
+};
+[[gnu::always_inline]] static inline StepOperands step_operands(const CpuState& s, const DecodedInsn& d) {
   const uint64_t a = s.x[d.rs1], b = s.x[d.rs2];
-  const int64_t imm = d.imm;
-  const uint64_t uimm = static_cast<uint64_t>(imm);
-  const unsigned rd = d.rd;
-  const int64_t sa = static_cast<int64_t>(a), sb = static_cast<int64_t>(b);
-  const int32_t a32 = static_cast<int32_t>(a), b32 = static_cast<int32_t>(b);
-  const uint32_t ua32 = static_cast<uint32_t>(a), ub32 = static_cast<uint32_t>(b);
+  return {s.pc, s.pc + d.len, a, b, d.imm, static_cast<uint64_t>(d.imm), d.rd,
+          static_cast<int64_t>(a), static_cast<int64_t>(b), static_cast<int32_t>(a), static_cast<int32_t>(b),
+          static_cast<uint32_t>(a), static_cast<uint32_t>(b)};
+}
 
+[[gnu::always_inline]] static inline bool step_base(CpuState& s, const DecodedInsn& d) {
+  [[maybe_unused]] auto [pc, next, a, b, imm, uimm, rd, sa, sb, a32, b32, ua32, ub32] = step_operands(s, d);
   switch (d.op) {
-    // RV64I
     case Opcode::lui: wx(s, rd, uimm); break;
     case Opcode::auipc: wx(s, rd, pc + uimm); break;
     case Opcode::jal: wx(s, rd, next); next = pc + uimm; break;
@@ -355,6 +368,18 @@ void interp_step(CpuState& s, const DecodedInsn& d) {
     case Opcode::sllw: wx(s, rd, sx32(ua32 << (b & 31))); break;
     case Opcode::srlw: wx(s, rd, sx32(ua32 >> (b & 31))); break;
     case Opcode::sraw: wx(s, rd, sx32(static_cast<uint32_t>(a32 >> (b & 31)))); break;
+    default: return false;
+  }
+  s.pc = next;
+  return true;
+}
+
+void interp_step(CpuState& s, const DecodedInsn& d) {
+  if (step_base(s, d)) return;
+  [[maybe_unused]] auto [pc, next, a, b, imm, uimm, rd, sa, sb, a32, b32, ua32, ub32] = step_operands(s, d);
+
+  switch (d.op) {
+    // RV64I
     case Opcode::fence: __atomic_thread_fence(__ATOMIC_SEQ_CST); break;
     // Zihintpause, Zawrs: hints that a spin loop is waiting; no state changes
     case Opcode::pause: case Opcode::wrs_nto: case Opcode::wrs_sto: __builtin_ia32_pause(); break;
@@ -450,31 +475,39 @@ void interp_step(CpuState& s, const DecodedInsn& d) {
 uint64_t interp_run(Vcpu& vcpu, uint64_t max_insns, bool to_block_end) {
   CpuState& s = vcpu.state;
   uint64_t n = 0;
-  // Last page found executable (Vcpu::fetch_page: kept from call to call
-  // until the address space's mappings change).
-  Vcpu::FetchPage& fp = vcpu.fetch_page;
+  // Pages found executable (Vcpu::fetch_pages: kept from call to call
+  // until the address space's mappings change); the one fetched from last.
+  Vcpu::FetchPages& fp = vcpu.fetch_pages;
   const uint64_t epoch = vcpu.as().code_epoch();
   if (fp.epoch != epoch) {
-    fp.page = ~uint64_t{0};
+    fp.forget();
     fp.epoch = epoch;
   }
+  uint64_t cur_page = ~uint64_t{0};
+  bool cur_exec_only = false;
   auto fetch_ok = [&](uint64_t addr) {
-    if (page_down(addr) == fp.page) return true;
-    if (addr >= s.mem_limit || !vcpu.as().check(addr, 2, PROT_EXEC)) {
-      s.fault_kind = addr >= s.mem_limit          ? FaultKind::OutOfRange
-                     : vcpu.as().check(addr, 1, 0) ? FaultKind::Protection
-                                                   : FaultKind::Unmapped;
-      s.fault_addr = addr;
-      s.fault_is_write = 0;
-      s.exit_reason = ExitReason::MemFault;
-      return false;
+    const uint64_t page = page_down(addr);
+    if (page == cur_page) return true;
+    const unsigned k = Vcpu::FetchPages::slot(page);
+    if (fp.page[k] != page) {
+      if (addr >= s.mem_limit || !vcpu.as().check(addr, 2, PROT_EXEC)) {
+        s.fault_kind = addr >= s.mem_limit          ? FaultKind::OutOfRange
+                       : vcpu.as().check(addr, 1, 0) ? FaultKind::Protection
+                                                     : FaultKind::Unmapped;
+        s.fault_addr = addr;
+        s.fault_is_write = 0;
+        s.exit_reason = ExitReason::MemFault;
+        return false;
+      }
+      fp.page[k] = page;
+      fp.exec_only[k] = !vcpu.as().check(addr, 2, PROT_READ);
     }
-    fp.page = page_down(addr);
-    fp.exec_only = !vcpu.as().check(addr, 2, PROT_READ);
+    cur_page = page;
+    cur_exec_only = fp.exec_only[k];
     return true;
   };
   auto parcel = [&](uint64_t addr, uint16_t* out) {
-    if (fp.exec_only) return vcpu.as().fetch(addr, out, 2);
+    if (cur_exec_only) return vcpu.as().fetch(addr, out, 2);
     std::memcpy(out, s.mem_base + addr, 2);
     return true;
   };
@@ -486,21 +519,29 @@ uint64_t interp_run(Vcpu& vcpu, uint64_t max_insns, bool to_block_end) {
     }
     const uint64_t pc = s.pc;
     if (!fetch_ok(pc)) break;
-    uint16_t lo = 0, hi = 0;
-    if (!parcel(pc, &lo)) {
-      vcpu.raise_fault(FaultKind::Unmapped, pc, false);
+    uint32_t bits;
+    if (!cur_exec_only && (pc & (kPageSize - 1)) <= kPageSize - 4) {
+      // Both parcels on this readable page: one read (a compressed
+      // instruction's second parcel is not its own: decode_memo drops it).
+      std::memcpy(&bits, s.mem_base + pc, 4);
+    } else {
+      uint16_t lo = 0, hi = 0;
+      if (!parcel(pc, &lo)) {
+        vcpu.raise_fault(FaultKind::Unmapped, pc, false);
+      }
+      if (!is_compressed(lo)) {
+        if (!fetch_ok(pc + 2)) break;
+        if (!parcel(pc + 2, &hi)) vcpu.raise_fault(FaultKind::Unmapped, pc + 2, false);
+      }
+      bits = static_cast<uint32_t>(hi) << 16 | lo;
     }
-    if (!is_compressed(lo)) {
-      if (!fetch_ok(pc + 2)) break;
-      if (!parcel(pc + 2, &hi)) vcpu.raise_fault(FaultKind::Unmapped, pc + 2, false);
-    }
-    DecodedInsn d = decode_memo(static_cast<uint32_t>(hi) << 16 | lo);
+    DecodedInsn d = decode_memo(bits);
     const bool ends = to_block_end && (d.info().flags & kEndsTb);
     if (ends && d.op == Opcode::fence_i) {
       s.exit_reason = ExitReason::FenceI;
       break;
     }
-    interp_step(s, d);
+    if (!step_base(s, d)) interp_step(s, d);
     if (s.exit_reason != ExitReason::None) break;
     ++n;
     ++s.instret;

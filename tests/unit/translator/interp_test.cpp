@@ -530,6 +530,48 @@ TEST(Decode, EveryOpcodeFromItsMatch) {
   }
 }
 
+// decode looks its candidates up by major opcode and funct3; whatever the
+// word, the opcode it gives is the first of the table (in table order)
+// whose mask and match fit — illegal when none does, or when that entry
+// takes a rounding mode and the word's is reserved (5 or 6). decode_memo
+// gives what decode gives, from a fresh entry and from a remembered one.
+TEST(Decode, IndexAndMemoAgreeWithTheTable) {
+  uint64_t seed = 0x9e3779b97f4a7c15ull;
+  auto next = [&] {
+    seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+    return static_cast<uint32_t>(seed);
+  };
+  auto same = [](const DecodedInsn& a, const DecodedInsn& b) {
+    return a.op == b.op && a.len == b.len && a.rd == b.rd && a.rs1 == b.rs1 && a.rs2 == b.rs2 &&
+           a.rs3 == b.rs3 && a.rm == b.rm && a.imm == b.imm && a.bits == b.bits && a.expanded == b.expanded;
+  };
+  std::vector<uint32_t> words;
+  for (uint32_t c = 0; c < 0x10000; ++c)
+    if (is_compressed(static_cast<uint16_t>(c))) words.push_back(next() << 16 | c);
+  for (int k = 0; k < 300000; ++k) words.push_back(next() | 3);
+  for (int i = 0; i < static_cast<int>(Opcode::illegal); ++i)  // each entry with random free fields
+    for (int k = 0; k < 8; ++k) words.push_back((next() & ~kInsnInfo[i].mask) | kInsnInfo[i].match);
+  int checked = 0;
+  for (uint32_t w : words) {
+    const DecodedInsn d = decode(w);
+    if (d.len == 4 && (w & 0x1c) == 0x1c) continue;  // (48-bit and longer: illegal, no table look-up)
+    const uint32_t x = d.len == 2 ? d.expanded : w;
+    int first = -1;
+    for (int i = 0; i < static_cast<int>(Opcode::illegal) && first < 0 && (d.len == 4 || x != 0); ++i)
+      if ((x & kInsnInfo[i].mask) == kInsnInfo[i].match) first = i;
+    const uint32_t rm = x >> 12 & 7;
+    if (first < 0 || ((kInsnInfo[first].flags & kRm) && (rm == 5 || rm == 6))) {
+      ASSERT_EQ(d.op, Opcode::illegal) << std::hex << w;
+    } else {
+      ASSERT_EQ(static_cast<int>(d.op), first) << std::hex << w << " " << kInsnInfo[first].name;
+      ++checked;
+    }
+    ASSERT_TRUE(same(decode_memo(w), d)) << std::hex << w;
+    ASSERT_TRUE(same(decode_memo(w), d)) << std::hex << w;
+  }
+  EXPECT_GT(checked, 100000);
+}
+
 TEST(Decode, CompressedReservedAreIllegal) {
   for (uint32_t c : {0x0000u,   // all zero
                      0x0008u,   // c.addi4spn imm 0 (rd' = s0... imm 0)

@@ -100,7 +100,7 @@ TEST_F(Tier0, FaultInInterpretedCodeIsExact) {
 
 TEST_F(Tier0, InterpretedFetchSeesProtectionChanges) {
   // The interpreter remembers its last executable page from block to block
-  // (Vcpu::fetch_page); an mprotect between two runs must still be seen:
+  // (Vcpu::fetch_pages); an mprotect between two runs must still be seen:
   // without PROT_EXEC the next fetch faults, and execute-only code (not
   // readable on the host) still runs.
   const uint32_t code[] = {
@@ -120,6 +120,50 @@ TEST_F(Tier0, InterpretedFetchSeesProtectionChanges) {
   EXPECT_EQ(m->vcpu->state.x[10], 2u);
   EXPECT_EQ(m->cache->stats().translated, 0u);
   EXPECT_EQ(jit->translate_stats().interpreted, 3u);  // (one block each; the fault counts too)
+}
+
+// Code that calls across pages: the interpreter remembers several
+// executable pages (Vcpu::fetch_pages), and an mprotect of any one of them
+// must still be seen: the block on the page that lost PROT_EXEC faults at
+// its first instruction, while one on a page it remembers from before runs.
+TEST_F(Tier0, InterpretedFetchSeesProtectionChangesOnEveryPage) {
+  std::vector<uint32_t> code(0x3000 / 4, 0x00000013u);  // three pages of nops
+  code[0] = diff::enc_jal0(0x1000);                     // page 0: j page 1
+  code[0x1000 / 4] = 0x00150513u;                       // page 1: addi a0, a0, 1
+  code[0x1000 / 4 + 1] = diff::enc_jal0(0x1000 - 4);    //         j page 2
+  code[0x2000 / 4] = 0x00158593u;                       // page 2: addi a1, a1, 1
+  code[0x2000 / 4 + 1] = 0x00000073u;                   //         ecall
+  ASSERT_EQ(run(code.data(), code.size(), 255), ExitReason::Ecall);
+  EXPECT_EQ(m->vcpu->state.x[10], 1u);
+  EXPECT_EQ(m->vcpu->state.x[11], 1u);
+  // Again from page 0 (every page remembered): now page 1 may not run.
+  ASSERT_EQ(m->as->protect(kCode + 0x1000, 0x1000, PROT_READ), 0);
+  m->vcpu->state.pc = kCode;
+  ASSERT_EQ(m->vcpu->run(), ExitReason::MemFault);
+  EXPECT_EQ(m->vcpu->state.fault_addr, kCode + 0x1000);
+  EXPECT_EQ(m->vcpu->state.pc, kCode + 0x1000);
+  EXPECT_EQ(m->vcpu->state.x[10], 1u);
+  // Execute-only pages run through the slow fetch; page 2 has not changed.
+  ASSERT_EQ(m->as->protect(kCode + 0x1000, 0x1000, PROT_EXEC), 0);
+  m->vcpu->state.pc = kCode;
+  ASSERT_EQ(m->vcpu->run(), ExitReason::Ecall);
+  EXPECT_EQ(m->vcpu->state.x[10], 2u);
+  EXPECT_EQ(m->vcpu->state.x[11], 2u);
+  EXPECT_EQ(m->cache->stats().translated, 0u);
+}
+
+// The interpreter reads an instruction's four bytes at once when they lie
+// on one page: a compressed instruction in a page's last two bytes, with
+// nothing mapped after it, runs, and the fault is the next instruction's.
+TEST_F(Tier0, CompressedInstructionAtTheEndOfTheLastPage) {
+  std::vector<uint32_t> code(0x10000 / 4, 0x00000013u);  // the whole code mapping
+  code[0] = diff::enc_jal0(0x10000 - 4);                 // j to the last word
+  code[0x10000 / 4 - 1] = 0x0505u << 16 | 0x0001u;       // c.nop; c.addi a0, 1
+  ASSERT_EQ(run(code.data(), code.size(), 255), ExitReason::MemFault);
+  EXPECT_EQ(m->vcpu->state.x[10], 1u);
+  EXPECT_EQ(m->vcpu->state.fault_addr, kCode + 0x10000);
+  EXPECT_EQ(m->vcpu->state.pc, kCode + 0x10000);
+  EXPECT_EQ(m->cache->stats().translated, 0u);
 }
 
 TEST_F(Tier0, FenceIExitsAsFromTranslatedCode) {
