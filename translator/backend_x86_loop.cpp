@@ -297,17 +297,45 @@ void Emitter::plan_narrow() {
   // invariant register's, and it gains something: an extension it need not
   // read, or a narrow register. Each one given up may make registers wide
   // again: decide anew until nothing changes.
+  // Reading u instead of sext_w(u) gains only if nothing else reads the
+  // extension (a narrow register's last set_reg reads u itself), or if u
+  // lives on anyway: read at or after the compare, or the value a narrow
+  // register holds from its last set_reg on. Else the extension stays and u
+  // must live on beside it for the compare alone (bzip2's `subw a5,a5,a7;
+  // bnez a5` with a5 live out of the round cost a mov and a test).
+  ArenaArray<int> others = arena_.array(ir_.num_temps, 0), last_read = arena_.array(ir_.num_temps, -1);
   for (bool changed = true; changed;) {
     decide();
     changed = false;
-    for (size_t k = 0; k < ir_.insns.size() && any_low; ++k) {
+    if (!any_low) break;
+    for (int& n : others) n = 0;
+    for (int& n : last_read) n = -1;
+    for (size_t k = 0; k < ir_.insns.size(); ++k) {
+      const IrInsn& i = ir_.insns[k];
+      if (low[k]) continue;
+      if (i.op == IrOp::set_reg && narrow[i.imm] && last_set_[i.imm] == static_cast<int>(k)) {
+        last_read[ir_.insns[def_at_[i.a]].a] = INT_MAX;  // (held in the register to the round's end)
+        continue;
+      }
+      uint32_t args[kIrMaxArgs];
+      const int n = ir_args(i, args);
+      for (int j = 0; j < n; ++j) {
+        ++others[args[j]];
+        last_read[args[j]] = std::max(last_read[args[j]], static_cast<int>(k));
+      }
+    }
+    for (const RematUse& u : remat_)
+      if (u.temp != kNoTemp) ++others[u.temp], last_read[u.temp] = INT_MAX;
+    for (size_t k = 0; k < ir_.insns.size(); ++k) {
       if (!low[k]) continue;
       const IrInsn& i = ir_.insns[k];
       bool ok = true, gain = false;
       for (int j = 0; j < 2; ++j) {
         const int h = reads[k].head[j];
+        const Temp operand = j ? i.b : i.a;
         if (h >= 0) ok &= narrow[h] || last_set_[h] < 0, gain |= narrow[h];
-        gain |= reads[k].use[j] != (j ? i.b : i.a);
+        const Temp use = reads[k].use[j];
+        gain |= use != operand && (others[operand] == 0 || last_read[use] >= static_cast<int>(k));
       }
       if (!ok || !gain) low[k] = false, changed = true;
     }

@@ -75,6 +75,10 @@ void Emitter::plan_indexed() {
         break;
       default: break;
     }
+    // (add/and/or/xor with aux 1: zext32 of the result, ir_narrow's form
+    // of `addw a5,s2,t6; slli a5,a5,32; srli a5,a5,32`.)
+    if ((i.aux & 1) && (i.op == IrOp::add || i.op == IrOp::and_ || i.op == IrOp::or_ || i.op == IrOp::xor_))
+      r = std::min<uint64_t>(r, 0xffffffffu);
     bound[i.dst] = r;
   }
   // Each access whose address is add/shadd(base, small index) is indexed;

@@ -494,6 +494,32 @@ TEST(JitRecovery, NarrowLoopCounterAtAFault) {
   }
 }
 
+// A self-loop block's body as out_asm logged it: after the exit-request
+// check (a `cmp dword ptr [r15+...], 0x00` and its jnz; before the loop
+// head, as the rounds do not read it) and the head's alignment, up to the
+// back edge; and as one text.
+std::vector<std::string> loop_body(const std::string& logged, std::string* text) {
+  std::istringstream in(logged);
+  std::vector<std::string> body;
+  bool in_body = false, after_check = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("cmp dword ptr [r15+") != std::string::npos && line.find(", 0x00") != std::string::npos) {
+      after_check = true;
+      continue;
+    }
+    if (after_check) {  // the check's jnz
+      after_check = false;
+      in_body = true;
+      continue;
+    }
+    if (!in_body || (body.empty() && line.find(":  nop") != std::string::npos)) continue;
+    body.push_back(line);
+    if (line.find(":  j") != std::string::npos) break;
+  }
+  for (const std::string& l : body) *text += l + "\n";
+  return body;
+}
+
 // The byte sum `lbu a4,0(a5); addi a5,a5,1; addw a4,a4,a3; sext.w a3,a4;
 // bne a5,t3`: a4 and a3 are both narrow loop registers set from the one
 // sext_w of the add, which each set_reg reads from under (set_src_). The
@@ -530,28 +556,8 @@ TEST(JitRecovery, NarrowRegistersFromOneExtensionEmitNoExtension) {
   EXPECT_EQ(o.exit, ExitReason::Ecall);
   expect_same(o);
   EXPECT_EQ(o.jit.x[13], static_cast<uint64_t>(static_cast<int32_t>(0x7fffff00u + 200 * 0xff)));
-  // The loop body: after the exit-request check (a `cmp dword ptr
-  // [r15+...], 0x00` and its jnz; before the loop head, as the rounds do
-  // not read it) and the head's alignment up to the back edge.
-  std::istringstream in(logged);
-  std::vector<std::string> body;
-  bool in_body = false, after_check = false;
-  for (std::string line; std::getline(in, line);) {
-    if (line.find("cmp dword ptr [r15+") != std::string::npos && line.find(", 0x00") != std::string::npos) {
-      after_check = true;
-      continue;
-    }
-    if (after_check) {  // the check's jnz
-      after_check = false;
-      in_body = true;
-      continue;
-    }
-    if (!in_body || (body.empty() && line.find(":  nop") != std::string::npos)) continue;
-    body.push_back(line);
-    if (line.find(":  j") != std::string::npos) break;
-  }
   std::string text;
-  for (const std::string& l : body) text += l + "\n";
+  const std::vector<std::string> body = loop_body(logged, &text);
   ASSERT_GE(body.size(), 4u) << text;
   EXPECT_EQ(text.find("movsxd"), std::string::npos) << text;
   EXPECT_LE(body.size(), 6u) << text;
@@ -769,6 +775,80 @@ TEST(JitRecovery, SelfLoopFpResidents) {
     TranslationBlock* tb = jm.cache->lookup(diff::kCode, 0);
     ASSERT_NE(tb, nullptr);
     EXPECT_EQ(static_cast<const TbData*>(tb->data.get())->recovery.fp.size(), 4u);  // ft0, fs1, fa2, fa4
+  }
+}
+
+// bzip2's partition scan: block[zext32(s2 + ptr[i])] compared with a7 as
+// words, walking ptr down. The index is a zero-extended word sum (ir_narrow
+// makes `addw; slli 32; srli 32` one 32-bit add), so the access needs no
+// check in the body (the wide guard takes any index: the base, invariant,
+// is checked before the loop), and the word compare after the subw reads
+// the extended value, whose flags the subw leaves: no second register for
+// the unextended difference and no test. A base near the top of the space
+// faults in the guard as the interpreter does.
+TEST(JitRecovery, ZeroExtendedWordIndexInALoop) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  const std::vector<uint32_t> code = {
+      0xffc50513u,  // loop: addi a0, a0, -4
+      0x00052f83u,  // lw t6, 0(a0)
+      0x01f907bbu,  // addw a5, s2, t6
+      0x02079793u,  // slli a5, a5, 32
+      0x0207d793u,  // srli a5, a5, 32
+      0x01b787b3u,  // add a5, a5, s11
+      0x0007c783u,  // lbu a5, 0(a5)
+      0x411787bbu,  // subw a5, a5, a7
+      0xfe0790e3u,  // bnez a5, loop
+      0x00000073u,  // ecall
+  };
+  const uint64_t kTop = kGuestVaMax - 0x1000;
+  struct Case {
+    uint64_t s11, s2, a7;
+    ExitReason exit;
+    uint64_t fault_addr;
+  };
+  const Case cases[] = {
+      {kData + 0x1000, 0x10, 0x100000000ull + 0x1a, ExitReason::Ecall, 0},  // found at ptr[10]: word compare
+      {kData + 0x1000, 0xfffffff8, 0xffffffff00000002ull, ExitReason::Ecall, 0},  // the sum wraps at 2^32
+      {kTop, 0x7fffff00, 7, ExitReason::MemFault, kTop + 0x7fffff00 + 15},    // far past the limit
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(testing::Message() << std::hex << "s11 " << c.s11 << " s2 " << c.s2);
+    diff::Machine jm(*jit), im(*jit);
+    std::string logged;
+    jm.log.set_sink([&](const std::string& text) { logged += text; });
+    jm.log.set_mask(kLog_out_asm);
+    std::vector<uint32_t> ptr(16);
+    for (uint32_t k = 0; k < ptr.size(); ++k) ptr[k] = k;
+    std::vector<uint8_t> block(0x100);
+    for (uint32_t k = 0; k < block.size(); ++k) block[k] = static_cast<uint8_t>(k);
+    for (diff::Machine* m : {&jm, &im}) {
+      ASSERT_EQ(m->as->map(kTop, 0x1000, PROT_READ | PROT_WRITE, kMapFixed, -1, 0, ""), kTop);
+      m->as->poke(diff::kCode, code.data(), code.size() * 4);
+      m->as->poke(kData, ptr.data(), ptr.size() * 4);
+      m->as->poke(kData + 0x1000, block.data(), block.size());
+      // a0 past the end of ptr; s2, s11, a7
+      for (const auto& [x, v] : {std::pair{10, kData + ptr.size() * 4}, {18, c.s2}, {27, c.s11}, {17, c.a7}})
+        m->vcpu->state.x[x] = v;
+      m->vcpu->state.pc = diff::kCode;
+    }
+    const Outcome o = run_both(jm, im, 200);
+    EXPECT_EQ(o.exit, c.exit);
+    expect_same(o);
+    if (c.exit == ExitReason::Ecall) {
+      EXPECT_EQ(o.jit.x[10], kData + 10 * 4);
+    } else {
+      EXPECT_EQ(o.jit.fault_addr, c.fault_addr);
+      EXPECT_EQ(o.jit.pc, diff::kCode + 24);
+    }
+    std::string text;
+    const std::vector<std::string> body = loop_body(logged, &text);
+    ASSERT_GE(body.size(), 6u) << text;
+    char limit[32];
+    snprintf(limit, sizeof limit, "[r15+0x%X]", static_cast<unsigned>(offsetof(CpuState, mem_limit)));
+    EXPECT_EQ(text.find(limit), std::string::npos) << text;
+    EXPECT_EQ(text.find(":  test "), std::string::npos) << text;
   }
 }
 
