@@ -286,13 +286,6 @@ bool interp_step_rva23_mem(CpuState& s, const DecodedInsn& d, bool* ok) {
   }
 }
 
-}  // namespace
-
-// The base integer instructions (RV64I's computations, loads, stores,
-// jumps and branches: most of what tier 0 runs), in a small function the
-// interpreter's loop inlines: interp_step's prologue and epilogue, which
-// save what its many other cases need, were a quarter of the interpreter's
-// instructions. True if d was one of them (pc is then updated).
 // What the cases read of an instruction and its source registers (pc,
 // next pc, rs1/rs2 whole and as 32-bit words, the immediate).
 struct StepOperands {
@@ -304,14 +297,19 @@ struct StepOperands {
   int32_t a32, b32;
   uint32_t ua32, ub32;
 };
-[[gnu::always_inline]] static inline StepOperands step_operands(const CpuState& s, const DecodedInsn& d) {
+[[gnu::always_inline]] inline StepOperands step_operands(const CpuState& s, const DecodedInsn& d) {
   const uint64_t a = s.x[d.rs1], b = s.x[d.rs2];
   return {s.pc, s.pc + d.len, a, b, d.imm, static_cast<uint64_t>(d.imm), d.rd,
           static_cast<int64_t>(a), static_cast<int64_t>(b), static_cast<int32_t>(a), static_cast<int32_t>(b),
           static_cast<uint32_t>(a), static_cast<uint32_t>(b)};
 }
 
-[[gnu::always_inline]] static inline bool step_base(CpuState& s, const DecodedInsn& d) {
+// The base integer instructions (RV64I's computations, loads, stores,
+// jumps and branches: most of what tier 0 runs), in a small function the
+// interpreter's loop inlines: interp_step's prologue and epilogue, which
+// save what its many other cases need, were a quarter of the interpreter's
+// instructions. True if d was one of them (pc is then updated).
+[[gnu::always_inline]] inline bool step_base(CpuState& s, const DecodedInsn& d) {
   [[maybe_unused]] auto [pc, next, a, b, imm, uimm, rd, sa, sb, a32, b32, ua32, ub32] = step_operands(s, d);
   switch (d.op) {
     case Opcode::lui: wx(s, rd, uimm); break;
@@ -373,6 +371,8 @@ struct StepOperands {
   s.pc = next;
   return true;
 }
+
+}  // namespace
 
 void interp_step(CpuState& s, const DecodedInsn& d) {
   if (step_base(s, d)) return;
