@@ -54,6 +54,10 @@ class Executor {
   // has met too few times to translate (VcpuOptions::translate_at).
   // Returns false if the executor cannot (then it is never asked again).
   virtual bool interpret(Vcpu&) { return false; }
+  // Blocks interpret() ran for a vCPU since its last report, told when the
+  // vCPU leaves Vcpu::run (statistics: a count shared by every guest's
+  // threads is written once a run, not once a block).
+  virtual void interpreted(uint64_t /*blocks*/) {}
   // Finished translations of other guests (shared): may_copy is a cheap
   // "one may be stored for (pc, flags)", copy fills tb with one whose guest
   // bytes are the vCPU's now (false, nothing done, if none). Tier 0 takes

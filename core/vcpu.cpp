@@ -163,6 +163,8 @@ void Vcpu::kick() {
 }
 
 void Vcpu::leave_run() {
+  if (interpreted_) exec_.interpreted(interpreted_);
+  interpreted_ = 0;
   synced_gen_.store(0, std::memory_order_seq_cst);
   while (kick_pins_.load(std::memory_order_acquire)) sched_yield();
 }
@@ -480,6 +482,7 @@ ExitReason Vcpu::run_loop() {
   int last_exit = 0;
   // One block run by the interpreter; false when run() returns.
   auto interpret_block = [&] {
+    ++interpreted_;  // (before: a guest fault leaves interpret() by longjmp)
     in_guest_ = true;
     interpret_ok_ = exec_.interpret(*this);
     in_guest_ = false;

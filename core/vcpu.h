@@ -184,6 +184,7 @@ class Vcpu {
   std::unique_ptr<uint64_t[], HeatUnmap> heat_;
   uint64_t heat_clock_ = 0;  // meetings counted by interpret_first
   bool interpret_ok_ = true;  // the executor can interpret (Executor::interpret)
+  uint64_t interpreted_ = 0;  // blocks it ran, not yet told to it (Executor::interpreted)
   // Counting: the instructions tb retired in the exit that just happened.
   uint64_t retired_in(const TranslationBlock* tb) const;
   // Counting in generated code: set the budget from icount/icount_stop;

@@ -756,12 +756,13 @@ ExitValue Jit::enter(Vcpu& vcpu, TranslationBlock* tb) {
 }
 
 bool Jit::interpret(Vcpu& vcpu) {
-  // (The interpreter keeps fflags itself: no guest MXCSR to set up.)
-  // (Counted first: a guest fault leaves interp_run by longjmp.)
-  n_interpreted_.fetch_add(1, std::memory_order_relaxed);
+  // (The interpreter keeps fflags itself: no guest MXCSR to set up. The
+  // vCPU counts the block: Executor::interpreted.)
   interp_run(vcpu, kMaxBlockInsns, /*to_block_end=*/true);
   return true;
 }
+
+void Jit::interpreted(uint64_t blocks) { n_interpreted_.fetch_add(blocks, std::memory_order_relaxed); }
 
 void Jit::patch_jump(TranslationBlock* tb, int index, const uint8_t* target) {
   const TbExit& e = tb->exits[index];

@@ -89,6 +89,7 @@ class Jit final : public Executor {
   bool owns_code(uintptr_t host_pc) const override;
   bool poisonable(uintptr_t host_pc) const override;
   bool interpret(Vcpu& vcpu) override;
+  void interpreted(uint64_t blocks) override;
   bool may_copy(Vcpu& vcpu, uint64_t pc, uint32_t flags) override;
   bool copy(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb) override;
   void cache_opened(TbCache& cache) override;
