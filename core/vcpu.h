@@ -117,7 +117,7 @@ class Vcpu {
     void forget() {
       for (uint64_t& p : page) p = ~uint64_t{0};
     }
-    static unsigned slot(uint64_t page) { return static_cast<unsigned>(page >> 12) & (kSlots - 1); }
+    static unsigned slot(uint64_t page) { return static_cast<unsigned>(page / kPageSize) & (kSlots - 1); }
   } fetch_pages;
   // Opaque back-pointer for the environment that runs this vCPU (linux-abi
   // stores its Thread here). core never reads it.

@@ -303,11 +303,11 @@ void Emitter::plan_narrow() {
   // register holds from its last set_reg on. Else the extension stays and u
   // must live on beside it for the compare alone (bzip2's `subw a5,a5,a7;
   // bnez a5` with a5 live out of the round cost a mov and a test).
+  // Readers of each temp but the 32-bit compares and the narrow registers'
+  // last set_regs (which read what is under the extension), and where the
+  // last one reads it.
   ArenaArray<int> others = arena_.array(ir_.num_temps, 0), last_read = arena_.array(ir_.num_temps, -1);
-  for (bool changed = true; changed;) {
-    decide();
-    changed = false;
-    if (!any_low) break;
+  auto count_readers = [&] {
     for (int& n : others) n = 0;
     for (int& n : last_read) n = -1;
     for (size_t k = 0; k < ir_.insns.size(); ++k) {
@@ -326,6 +326,12 @@ void Emitter::plan_narrow() {
     }
     for (const RematUse& u : remat_)
       if (u.temp != kNoTemp) ++others[u.temp], last_read[u.temp] = INT_MAX;
+  };
+  for (bool changed = true; changed;) {
+    decide();
+    changed = false;
+    if (!any_low) break;
+    count_readers();
     for (size_t k = 0; k < ir_.insns.size(); ++k) {
       if (!low[k]) continue;
       const IrInsn& i = ir_.insns[k];
@@ -350,31 +356,22 @@ void Emitter::plan_narrow() {
     last_use_[t] = std::max(last_use_[t], last_set_[x]);
   }
   if (!any_low && !any_narrow) return;
-  ArenaArray<int> readers = arena_.array(ir_.num_temps, 0);
   for (size_t k = 0; k < ir_.insns.size(); ++k) {
-    const IrInsn& i = ir_.insns[k];
-    if (low[k]) {
-      const Reads& r = reads[k];
-      cmp32_[k] = {r.use[0], r.use[1]};
-      for (int j = 0; j < 2; ++j) {
-        if (r.head[j] >= 0 && !narrow[r.head[j]]) sext_check_[r.head[j]] = true;
-        last_use_[r.use[j]] = std::max(last_use_[r.use[j]], static_cast<int>(k));
-      }
-      continue;
+    if (!low[k]) continue;
+    const Reads& r = reads[k];
+    cmp32_[k] = {r.use[0], r.use[1]};
+    for (int j = 0; j < 2; ++j) {
+      if (r.head[j] >= 0 && !narrow[r.head[j]]) sext_check_[r.head[j]] = true;
+      last_use_[r.use[j]] = std::max(last_use_[r.use[j]], static_cast<int>(k));
     }
-    if (i.op == IrOp::set_reg && set_src_[k] != kNoTemp) continue;
-    uint32_t args[kIrMaxArgs];
-    const int n = ir_args(i, args);
-    for (int j = 0; j < n; ++j) ++readers[args[j]];
   }
-  for (const RematUse& u : remat_)
-    if (u.temp != kNoTemp) ++readers[u.temp];
   // Extensions nobody reads any more (a narrow register's set_reg reads
   // what is under it; a 32-bit compare likewise) are not emitted
   // (last_use_ -1): the byte sum's `addw a4,a4,a3; sext.w a3,a4` into two
   // narrow registers had a movsxd into a register nothing read.
+  count_readers();  // (the compares and narrow registers as decided)
   for (size_t k = 0; k < ir_.insns.size(); ++k)
-    if (ir_.insns[k].op == IrOp::sext_w && readers[ir_.insns[k].dst] == 0) last_use_[ir_.insns[k].dst] = -1;
+    if (ir_.insns[k].op == IrOp::sext_w && others[ir_.insns[k].dst] == 0) last_use_[ir_.insns[k].dst] = -1;
 }
 
 // Where the block may leave the exit request unread (see "Exit requests"
