@@ -125,7 +125,8 @@ TEST_F(Tier0, InterpretedFetchSeesProtectionChanges) {
 // Code that calls across pages: the interpreter remembers several
 // executable pages (Vcpu::fetch_pages), and an mprotect of any one of them
 // must still be seen: the block on the page that lost PROT_EXEC faults at
-// its first instruction, while one on a page it remembers from before runs.
+// its first instruction, and the pages it had remembered are looked up
+// again (execute-only code still runs).
 TEST_F(Tier0, InterpretedFetchSeesProtectionChangesOnEveryPage) {
   std::vector<uint32_t> code(0x3000 / 4, 0x00000013u);  // three pages of nops
   code[0] = diff::enc_jal0(0x1000);                     // page 0: j page 1
