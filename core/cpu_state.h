@@ -115,9 +115,11 @@ struct CpuState {
   // operands between carry-less products); nothing else reads it.
   alignas(16) uint8_t vscratch[32];
 
-  // The vCPU's jump cache, probed inline by indirect jumps: slot of pc is
-  // (pc >> 1) & (kJmpCacheSize - 1); an empty slot holds a sentinel TB whose
-  // probe key matches nothing (see core/tb.h).
+  // The vCPU's jump cache, probed inline by indirect jumps: two-way set
+  // associative, the set of pc is the pair of slots from
+  // (pc >> 1) & (kJmpCacheSize - 2) (pc bits 2..14; way 0 first, way 1
+  // next to it); an empty slot holds a sentinel TB whose probe key matches
+  // nothing (see core/tb.h). Vcpu::jmp_cache_find/jmp_cache_put.
   static constexpr unsigned kJmpCacheBits = 14;
   static constexpr unsigned kJmpCacheSize = 1u << kJmpCacheBits;
   struct TranslationBlock* jmp_cache[kJmpCacheSize];

@@ -242,8 +242,7 @@ void Vcpu::HeatUnmap::operator()(uint64_t* p) const { munmap(p, kHeatSlots * siz
 
 bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
   sync_jmp_cache();
-  unsigned slot = jmp_cache_slot(pc);
-  if (state.jmp_cache[slot]->probe_key == tb_probe_key(pc, flags)) return false;
+  if (jmp_cache_find(state.jmp_cache, pc, tb_probe_key(pc, flags))) return false;
   if (!heat_) {  // (tag 0, count 0: a fresh slot)
     void* m = mmap(nullptr, kHeatSlots * sizeof(uint64_t), PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -267,7 +266,7 @@ bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
     const uint64_t count = h != 0 && ((now - then) & kClockMask) < kHeatRecent ? h & 0xff : 0;
     h = tag << kTagShift | count;
     if (TranslationBlock* tb = cache_.lookup(pc, flags)) {
-      state.jmp_cache[slot] = tb;
+      jmp_cache_put(state.jmp_cache, pc, tb);
       h |= 0xff;
       return false;
     }
@@ -290,9 +289,8 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags, bool copy_only) {
   // state.jmp_cache for indirect jumps) never goes from block to block
   // without coming back here to count.
   TranslationBlock** jc = counting && !exec_.counts_in_code() ? count_cache() : state.jmp_cache;
-  unsigned slot = jmp_cache_slot(pc);
-  TranslationBlock* tb = jc[slot];
-  if (tb->probe_key == tb_probe_key(pc, flags)) return tb;
+  TranslationBlock* tb = jmp_cache_find(jc, pc, tb_probe_key(pc, flags));
+  if (tb) return tb;
   while (!(tb = cache_.lookup(pc, flags))) {
     // Past the code budget: flush, and if the old code cannot be freed yet
     // (another thread may be running it), run this block interpreted.
@@ -329,7 +327,7 @@ TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags, bool copy_only) {
     if (exec_.code_unchanged(*this, tb)) break;
     cache_.invalidate(tb->guest_lo, tb->pc_end);
   }
-  jc[slot] = tb;
+  jmp_cache_put(jc, pc, tb);
   return tb;
 }
 

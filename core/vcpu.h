@@ -71,10 +71,30 @@ class Vcpu {
 
   CpuState state{};
 
-  // Jump cache: slot of pc is (pc >> 1) & (kJmpCacheSize - 1). Generated code
-  // probes it inline for indirect jumps.
+  // Jump cache (CpuState::jmp_cache): pc's set is slots jmp_cache_set(pc)
+  // (way 0) and the one after it (way 1). Generated code probes both
+  // inline for indirect jumps. Two ways, because two hot blocks whose pcs
+  // agree in bits 2..14 (32 KiB apart, or any multiple: functions of a
+  // large library called in turn through jalr) took one slot from each
+  // other at every jump in a direct-mapped cache, and each jump left
+  // generated code for the run loop (a million times in bench/py/mix.py
+  // 30: CPython's type slots).
   static constexpr unsigned kJmpCacheSize = CpuState::kJmpCacheSize;
-  static unsigned jmp_cache_slot(uint64_t pc) { return (pc >> 1) & (kJmpCacheSize - 1); }
+  static unsigned jmp_cache_set(uint64_t pc) { return (pc >> 1) & (kJmpCacheSize - 2); }
+  // The block for probe key `key` in pc's set of jc, or null.
+  static TranslationBlock* jmp_cache_find(TranslationBlock* const* jc, uint64_t pc, uint64_t key) {
+    const unsigned set = jmp_cache_set(pc);
+    if (jc[set]->probe_key == key) return jc[set];
+    if (jc[set + 1]->probe_key == key) return jc[set + 1];
+    return nullptr;
+  }
+  // Puts tb in way 0 of its set; the block there moves to way 1 (the most
+  // recently put two stay, whichever of them the next jump wants).
+  static void jmp_cache_put(TranslationBlock** jc, uint64_t pc, TranslationBlock* tb) {
+    const unsigned set = jmp_cache_set(pc);
+    if (jc[set] != tb) jc[set + 1] = jc[set];
+    jc[set] = tb;
+  }
   VcpuOptions options;
   // Debugger hooks (core/debug.h), set by the environment while a debugger
   // is attached; null otherwise (then run() has no debug cost at all).

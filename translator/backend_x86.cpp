@@ -704,23 +704,30 @@ void Emitter::emit_helper(const IrInsn& i) {
 // The jump cache probe of jump_ind (target pc in rax): the TB's code if
 // the jump cache holds the TB for (rax, flags), else on (a miss).
 static void emit_jump_cache_probe(Assembler& a, uint32_t flags) {
-  Label miss = a.newLabel();
-  // Slot (pc >> 1) & (size - 1), 8 bytes each: its offset is (pc masked
-  // to bits 1..kJmpCacheBits) * 4, so no shift.
-  a.mov(ecx, eax);
-  a.and_(ecx, (CpuState::kJmpCacheSize - 1) << 1);
-  a.mov(rdx, ptr(kState, rcx, 2, static_cast<int32_t>(offsetof(CpuState, jmp_cache))));
-  // One compare checks pc, flags and validity (see tb_probe_key).
+  Label way1 = a.newLabel(), miss = a.newLabel();
+  // pc's set (Vcpu::jmp_cache_set): slots (pc >> 1) & (size - 2) and the
+  // one after, 8 bytes each: way 0's offset is (pc masked to bits
+  // 2..kJmpCacheBits) * 4, so no shift. One compare per way checks pc,
+  // flags and validity (see tb_probe_key).
+  const int32_t base = static_cast<int32_t>(offsetof(CpuState, jmp_cache));
   const Mem key = ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, probe_key)));
-  if (flags == 0) {
-    a.cmp(rax, key);
-  } else {
-    a.mov(rcx, tb_probe_key(0, flags));
-    a.or_(rcx, rax);
-    a.cmp(rcx, key);
+  for (int way = 0; way < 2; ++way) {
+    if (way == 0 || flags != 0) {  // (rcx holds the key otherwise)
+      a.mov(ecx, eax);
+      a.and_(ecx, (CpuState::kJmpCacheSize - 2) << 1);
+    }
+    a.mov(rdx, ptr(kState, rcx, 2, base + 8 * way));
+    if (flags == 0) {
+      a.cmp(rax, key);
+    } else {
+      a.mov(rcx, tb_probe_key(0, flags));
+      a.or_(rcx, rax);
+      a.cmp(rcx, key);
+    }
+    a.jne(way == 0 ? way1 : miss);
+    a.jmp(ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, code))));
+    if (way == 0) a.bind(way1);
   }
-  a.jne(miss);
-  a.jmp(ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, code))));
   a.bind(miss);
 }
 

@@ -139,7 +139,7 @@ inline size_t encode_fast_mov(const Operand& dst, const Operand& src, uint8_t ou
 // every exit and every memory check (issue 13: translation time).
 struct StubBytes {
   uint8_t n = 0;
-  uint8_t b[63];
+  uint8_t b[95];
 };
 struct StubTemplates {
   StubBytes store_pc;       // mov [r15 + pc], rcx

@@ -411,9 +411,24 @@ TEST(Chaining, ColdCallsInBlocksUsingTheMemoryBaseRegisterPoisonTheReloadField) 
   EXPECT_NE(logged.find(poison), std::string::npos) << "no poison of mem_base_reload:\n" << logged;
 }
 
+// Runs m's vCPU from pc to its next exit with the exec log on (which turns
+// chaining off, not the jump cache), counting the blocks the run loop
+// entered: how often generated code went back to it.
+int run_counting_entries(diff::Machine& m, uint64_t pc, ExitReason* reason) {
+  int entries = 0;
+  m.log.set_sink([&](const std::string& text) {
+    for (size_t at = text.find("Trace 0:"); at != std::string::npos; at = text.find("Trace 0:", at + 1)) ++entries;
+  });
+  m.log.set_mask(kLog_exec);
+  m.vcpu->state.pc = pc;
+  *reason = m.vcpu->run();
+  m.log.set_sink(nullptr);
+  return entries;
+}
+
 // An indirect jump whose target has a block stays in generated code: its
-// probe of the jump cache finds the block in the slot the vCPU put it in
-// (Vcpu::jmp_cache_slot, pc bits 1..14). The loop is one block that ends in
+// probe of the jump cache finds the block in the set the vCPU put it in
+// (Vcpu::jmp_cache_set, pc bits 2..14). The loop is one block that ends in
 // a jump to its own start (computed: the exit is 64 bytes on), whose pc has
 // bits set in the slot's (a probe that read another slot would miss every
 // round and leave to the run loop, which the exec log counts; that log
@@ -439,17 +454,52 @@ TEST(Chaining, IndirectJumpsFindTheirTargetInTheJumpCache) {
   const uint32_t ecall = 0x00000073u;
   memcpy(code.data() + (kLoop + 64) / 2, &ecall, 4);
   m.as->poke(diff::kCode, code.data(), code.size() * 2);
-  int entries = 0;
-  m.log.set_sink([&](const std::string& text) {
-    for (size_t at = text.find("Trace 0:"); at != std::string::npos; at = text.find("Trace 0:", at + 1)) ++entries;
-  });
-  m.log.set_mask(kLog_exec);
   m.vcpu->state.x[11] = diff::kCode + kLoop;
   m.vcpu->state.x[12] = 20000;
-  m.vcpu->state.pc = diff::kCode;
-  ASSERT_EQ(m.vcpu->run(), ExitReason::Ecall);
-  m.log.set_sink(nullptr);
+  ExitReason reason;
+  const int entries = run_counting_entries(m, diff::kCode, &reason);
+  ASSERT_EQ(reason, ExitReason::Ecall);
   EXPECT_EQ(m.vcpu->state.x[10], 20000u);
+  EXPECT_LT(entries, 50) << "indirect jumps went back to the run loop";
+}
+
+// Two blocks 32 KiB apart (the same jump cache set) that jump to each
+// other indirectly, round after round: both stay in the cache, and no jump
+// leaves generated code. (With one slot per set, each jump evicted the
+// block the next one wanted: CPython's type slots went back to the run
+// loop a million times in bench/py/mix.py.)
+TEST(Chaining, IndirectJumpsBetweenBlocksOfOneJumpCacheSet) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  diff::Machine m(*jit);
+  constexpr uint32_t kA = 0x40, kB = kA + 0x8000;
+  ASSERT_EQ(Vcpu::jmp_cache_set(diff::kCode + kA), Vcpu::jmp_cache_set(diff::kCode + kB));
+  std::vector<uint16_t> code(kB / 2 + 40, 0x0001);  // c.nop
+  const uint32_t a[] = {
+      0x00150513u,  // A: addi a0, a0, 1
+      0x00058067u,  // jr a1 (B)
+  };
+  const uint32_t b[] = {
+      0x40c502b3u,  // B: sub t0, a0, a2
+      0x0012b293u,  // seqz t0, t0
+      0x00629293u,  // slli t0, t0, 6
+      0x00f282b3u,  // add t0, t0, a5 (a5 = A: to A, or at the end to A + 64)
+      0x00028067u,  // jr t0
+  };
+  memcpy(code.data() + kA / 2, a, sizeof a);
+  memcpy(code.data() + kB / 2, b, sizeof b);
+  const uint32_t ecall = 0x00000073u;
+  memcpy(code.data() + (kA + 64) / 2, &ecall, 4);
+  m.as->poke(diff::kCode, code.data(), code.size() * 2);
+  m.vcpu->state.x[11] = diff::kCode + kB;
+  m.vcpu->state.x[15] = diff::kCode + kA;
+  m.vcpu->state.x[12] = 20000;
+  ExitReason reason;
+  const int entries = run_counting_entries(m, diff::kCode + kA, &reason);
+  ASSERT_EQ(reason, ExitReason::Ecall);
+  EXPECT_EQ(m.vcpu->state.x[10], 20000u);
+  EXPECT_EQ(m.vcpu->state.pc, diff::kCode + kA + 64);
   EXPECT_LT(entries, 50) << "indirect jumps went back to the run loop";
 }
 
