@@ -4,7 +4,8 @@ and a dynamic hello through hart-exec (and hartctl run) into one hartd,
 through hart-run and through qemu-riscv64, each with -j parallel launchers;
 then `python3 -c pass` from the riscv64 root, first and second launch through
 one fresh hartd, against hart-run and qemu-riscv64 (the CI-farm numbers of
-issue "hartd as the CI farm's RISC-V engine").
+issue "hartd as the CI farm's RISC-V engine"); then the CPU time per process
+that a guest shell spawns (fork and exec) under hart-run.
 
     bench/launch.py [--build build] [--sysroot DIR] [-j 2] [--seconds 3] [--reps 5]
 
@@ -14,6 +15,7 @@ measures wall-clock time (a compile in the background halves the numbers).
 """
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -137,6 +139,28 @@ def main():
         print(f"  hartd, second launch  {second:.3f}   first/second {first / second:.2f}x (goal >= 3)")
         print(f"  hart-run              {alone:.3f}")
         print(f"  qemu-riscv64          {q:.3f}   qemu/second {q / second:.2f}x (goal >= 2)")
+
+        # Processes a guest spawns itself (a shell script's fork and exec of
+        # riscv64 programs): each is a guest process inside the same host
+        # process. Not for qemu-riscv64: a guest's execve goes to the host
+        # kernel there, which runs a riscv64 program only through binfmt_misc.
+        bash = os.path.join(sysroot, "usr/bin/bash")
+        spawns = 100
+        script = f"for i in $(seq {spawns}); do echo $i | /usr/bin/cat > /dev/null; done"
+        print(f"\nprocesses spawned by a guest shell ({spawns} x `echo | cat`: {2 * spawns} forks, "
+              f"{spawns} execs), CPU ms per `echo | cat` (user + sys, best of {a.reps})")
+        cmd = [os.path.join(bin_dir, "hart-run"), "-L", sysroot, bash, "-c", script]
+        best, failed = None, None
+        for rep in range(a.reps):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t, rc = once(cmd, env)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            if rc:
+                failed = rc
+                break
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            best = cpu if best is None else min(best, cpu)
+        print("  hart-run              " + (f"FAILED ({failed})" if failed else f"{1000 * best / spawns:.2f}"))
     finally:
         daemon.terminate()
         daemon.wait()

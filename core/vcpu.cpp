@@ -209,8 +209,12 @@ bool Vcpu::make_code_room() {
   // again: a hot set larger than the budget then translates only what
   // runs often between flushes, and interprets the rest.
   if (heat_) {  // (back to zero pages: what a flush touched no longer counts)
-    if (madvise(heat_.get(), kHeatSlots * sizeof(uint64_t), MADV_DONTNEED) != 0)
+    if (madvise(heat_.get(), kHeatSlots * sizeof(uint64_t), MADV_DONTNEED) == 0) {
+      heat_written_ = 0;
+    } else {
       std::fill(heat_.get(), heat_.get() + kHeatSlots, uint64_t{0});
+      heat_written_ = ~uint32_t{0};
+    }
   }
   // Others still inside the old code are kicked out of it; they leave
   // within a block once they run, so wait a little for them (up to 20 ms:
@@ -254,7 +258,12 @@ bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
   constexpr unsigned kTagShift = 31, kClockBits = kTagShift - 8;
   constexpr uint64_t kClockMask = (uint64_t{1} << kClockBits) - 1;
   const uint64_t tag = pc >> 15, now = ++heat_clock_ & kClockMask;  // (slot: pc bits 1..14)
-  uint64_t& h = heat_[(pc >> 1) & (kHeatSlots - 1)];
+  const unsigned index = (pc >> 1) & (kHeatSlots - 1), page = index / (4096 / sizeof(uint64_t));
+  uint64_t& h = heat_[index];
+  if (!(heat_written_ >> page & 1)) {  // (write before the first read: heat_written_)
+    *static_cast<volatile uint64_t*>(&h) = 0;
+    heat_written_ |= 1u << page;
+  }
   if (h >> kTagShift != tag) {
     // A pc that takes the slot from one met within the last kHeatRecent
     // meetings keeps the slot's count: two hot blocks whose pcs collide

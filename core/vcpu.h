@@ -195,9 +195,9 @@ class Vcpu {
   // Tier 0: should the block at pc be interpreted rather than run
   // translated? While pc has been met fewer than translate_at times (counts
   // in a direct-mapped table of pc tag | last meeting | count, 128 KiB of
-  // address space per vCPU, mapped at the first use: its pages are the
-  // kernel's zero pages until a slot in them is met, so a guest that runs
-  // little code holds a few of them, not 128 KiB). A block is translated
+  // address space per vCPU, mapped at the first use: a page of it gets
+  // memory when a slot on it is first met, so a guest that runs little code
+  // holds a few of them, not 128 KiB; heat_written_). A block is translated
   // when its count reaches translate_at, so a pc whose count is running
   // needs no TB cache lookup; one that takes a slot afresh (first met, or
   // after a collision) is looked up once, and a TB found makes it hot. A pc
@@ -211,6 +211,15 @@ class Vcpu {
     void operator()(uint64_t* p) const;
   };
   std::unique_ptr<uint64_t[], HeatUnmap> heat_;
+  // Pages of heat_ written since it was mapped or last zeroed (bit p: page
+  // p). A slot on a page not written yet is written (its zero) before it
+  // is read: reading first would map the kernel's zero page, and the write
+  // that always follows would then copy it and flush that mapping from
+  // every CPU this host process runs on (an interrupt to each: in a shell
+  // loop spawning processes, 18% of the CPU time went to these faults on
+  // fresh heat and decode-memo pages; decode_memo does the same).
+  uint32_t heat_written_ = 0;
+  static_assert(kHeatSlots * sizeof(uint64_t) / 4096 <= 32, "one bit per page of the heat table");
   uint64_t heat_clock_ = 0;  // meetings counted by interpret_first
   bool interpret_ok_ = true;  // the executor can interpret (Executor::interpret)
   bool tier0_ = false;  // run_loop interprets blocks met rarely (interpret_next may go on)

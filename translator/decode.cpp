@@ -323,11 +323,12 @@ namespace decode_memo_detail {
 // The table is mapped at a thread's first miss rather than held in the
 // thread's TLS block: glibc copies a TLS image into every new thread, so a
 // table there would cost every host thread of hartd (a supervisor, an io
-// thread) its size in resident memory, used or not. Mapped, its pages stay
-// the kernel's zero pages until entries in them are filled. Entries are
+// thread) its size in resident memory, used or not. Mapped, a page of it
+// gets memory when an entry on it is first filled (t_written). Entries are
 // copied in and out as bytes.
 constexpr size_t kTableBytes = (size_t{1} << kSlotBits) * sizeof(DecodedInsn);
 thread_local constinit unsigned char (*t_table)[sizeof(DecodedInsn)] = nullptr;
+thread_local constinit uint32_t t_written = 0;
 namespace {
 // Unmaps the thread's table when the thread ends (touched once, when the
 // table is mapped).
@@ -335,6 +336,7 @@ struct TableOwner {
   ~TableOwner() {
     if (t_table) munmap(t_table, kTableBytes);
     t_table = nullptr;
+    t_written = 0;
   }
 };
 thread_local TableOwner t_owner;
@@ -348,7 +350,9 @@ DecodedInsn miss(uint32_t bits) {
     (void)&t_owner;  // (its destructor unmaps the table at the thread's end)
     t_table = static_cast<unsigned char (*)[sizeof(DecodedInsn)]>(p);
   }
-  std::memcpy(t_table[slot(bits)], &d, sizeof d);
+  const unsigned s = slot(bits);
+  std::memcpy(t_table[s], &d, sizeof d);
+  t_written |= pages_of(s);
   return d;
 }
 }  // namespace decode_memo_detail

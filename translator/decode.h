@@ -41,6 +41,21 @@ constexpr unsigned kSlotBits = 12;
 // The thread's table (1 << kSlotBits entries), null until its first miss
 // maps it. An entry is a DecodedInsn's bytes; all zero (len 0) is empty.
 extern thread_local constinit unsigned char (*t_table)[sizeof(DecodedInsn)];
+// The table's pages that entries were written to (bit p: page p). An
+// entry on a page not written yet is empty, and is not read: a read would
+// map the kernel's zero page there, and the miss's write after it would
+// copy that page and flush the mapping from every CPU the host process
+// runs on (an interrupt to each; Vcpu::heat_written_ says more).
+constexpr unsigned kTablePages = ((1u << kSlotBits) * sizeof(DecodedInsn) + 4095) / 4096;
+static_assert(kTablePages <= 32, "one bit per page of the memo");
+constexpr uint32_t kAllWritten = static_cast<uint32_t>((uint64_t{1} << kTablePages) - 1);
+extern thread_local constinit uint32_t t_written;
+// The pages entry `slot` lies on (an entry may lie across two), as bits.
+inline uint32_t pages_of(unsigned slot) {
+  const unsigned first = slot * sizeof(DecodedInsn) / 4096, last = (slot * sizeof(DecodedInsn) + sizeof(DecodedInsn) - 1) / 4096;
+  return 1u << first | 1u << last;
+}
+inline bool written(unsigned slot) { return (t_written & pages_of(slot)) == pages_of(slot); }
 DecodedInsn miss(uint32_t bits);
 // Fibonacci hashing: instruction words differ mostly in their register
 // and immediate fields, which a multiply spreads over the top bits.
@@ -51,9 +66,12 @@ inline DecodedInsn decode_memo(uint32_t bits) {
   namespace m = decode_memo_detail;
   if (is_compressed(static_cast<uint16_t>(bits))) bits &= 0xffff;  // (its second parcel is not its own)
   if (auto* table = m::t_table) {
-    DecodedInsn d;
-    __builtin_memcpy(&d, table[m::slot(bits)], sizeof d);
-    if (d.bits == bits && d.len != 0) return d;
+    const unsigned slot = m::slot(bits);
+    if (__builtin_expect(m::t_written == m::kAllWritten, 1) || m::written(slot)) {
+      DecodedInsn d;
+      __builtin_memcpy(&d, table[slot], sizeof d);
+      if (d.bits == bits && d.len != 0) return d;
+    }
   }
   return m::miss(bits);
 }

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "core/address_space.h"
@@ -570,6 +571,43 @@ TEST(Decode, IndexAndMemoAgreeWithTheTable) {
     ASSERT_TRUE(same(decode_memo(w), d)) << std::hex << w;
   }
   EXPECT_GT(checked, 100000);
+}
+
+// decode_memo in a thread of its own (its table fresh): an entry on a page
+// the thread has not written is not read (a read would map the kernel's
+// zero page, which the miss's write then copies, with a TLB flush on every
+// CPU: decode_memo_detail::t_written); a miss fills the entry and marks its
+// pages, so the word is remembered from then on; once every page is
+// written, all of them count as written; results are decode's throughout.
+TEST(Decode, MemoWritesEachPageBeforeReadingIt) {
+  namespace m = decode_memo_detail;
+  std::thread t([] {
+    EXPECT_EQ(m::t_written, 0u);
+    uint64_t seed = 0x2545f4914f6cdd1dull;
+    int remembered = 0;
+    for (int k = 0; k < 20000; ++k) {
+      seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+      const uint32_t w = static_cast<uint32_t>(seed) | 3;
+      const unsigned slot = m::slot(w);
+      const bool was_written = m::t_table && m::written(slot);
+      const DecodedInsn d = decode_memo(w);
+      EXPECT_EQ(d.op, decode(w).op) << std::hex << w;
+      EXPECT_EQ(d.bits, w);
+      ASSERT_TRUE(m::written(slot)) << "a miss left its entry's pages unmarked: " << slot;
+      DecodedInsn kept;
+      memcpy(&kept, m::t_table[slot], sizeof kept);
+      EXPECT_EQ(kept.bits, w);  // (remembered: the next look-up of w reads it)
+      remembered += !was_written;
+    }
+    EXPECT_GT(remembered, 0);
+    EXPECT_EQ(m::t_written, m::kAllWritten) << "20,000 words leave a page of the memo unwritten?";
+    // Entries lying across two pages need both.
+    for (unsigned slot = 0; slot < (1u << m::kSlotBits); ++slot) {
+      const unsigned lo = slot * sizeof(DecodedInsn) / 4096, hi = (slot * sizeof(DecodedInsn) + sizeof(DecodedInsn) - 1) / 4096;
+      EXPECT_EQ(m::pages_of(slot), 1u << lo | 1u << hi) << slot;
+    }
+  });
+  t.join();
 }
 
 TEST(Decode, CompressedReservedAreIllegal) {
