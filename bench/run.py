@@ -75,6 +75,7 @@ BENCHMARKS = [
     ("arx_cipher", "int", 3000000),
     ("sha512_like", "int", 1200000),
     ("list_chase", "int", 400),
+    ("list_chase_hot", "int", 100000),
     ("threads2", "int", 5000000),
 ]
 # Python from the riscv64 root (build/sysroot-trixie-riscv64), class "py":
