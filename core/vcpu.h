@@ -168,8 +168,8 @@ class Vcpu {
   // interpret that block too (nothing to leave for: no exit reason or
   // request, tier 0 on, pc met fewer than translate_at times); the block
   // is then counted as interpreted. The run loop's way round (its checks,
-  // the executor's entry, the interpreter's set-up) cost about a third
-  // of an interpreted block.
+  // the executor's entry, the interpreter's set-up) cost about a tenth of
+  // an interpreted block.
   bool interpret_next();
 
   // Installs the process-wide SIGSEGV/SIGBUS handler once.

@@ -712,7 +712,7 @@ static void emit_jump_cache_probe(Assembler& a, uint32_t flags) {
   const int32_t base = static_cast<int32_t>(offsetof(CpuState, jmp_cache));
   const Mem key = ptr(rdx, static_cast<int32_t>(offsetof(TranslationBlock, probe_key)));
   for (int way = 0; way < 2; ++way) {
-    if (way == 0 || flags != 0) {  // (rcx holds the key otherwise)
+    if (way == 0 || flags != 0) {  // (way 1 without flags: rcx still holds the set's offset)
       a.mov(ecx, eax);
       a.and_(ecx, (CpuState::kJmpCacheSize - 2) << 1);
     }
