@@ -49,8 +49,7 @@ class Executor {
   virtual bool counts_in_code() const { return false; }
   // Runs guest code from state.pc without translating it, to the end of
   // one block (after a jump or branch; ecall, ebreak, faults and fence.i
-  // leave as from generated code, with state.exit_reason set), and on with
-  // the next as long as Vcpu::interpret_next says so. Called by
+  // leave as from generated code, with state.exit_reason set). Called by
   // the vCPU loop inside guest context (fault recovery armed) for code it
   // has met too few times to translate (VcpuOptions::translate_at).
   // Returns false if the executor cannot (then it is never asked again).

@@ -485,11 +485,9 @@ ExitReason Vcpu::run_loop() {
   // debugger, counting and block logging see stays translated blocks.
   const bool tier0 = options.translate_at > 1 && interpret_ok_ && base_flags == 0 && chain && !dbg &&
                      !(log_.mask() & (kLog_in_asm | kLog_op | kLog_op_opt | kLog_out_asm));
-  tier0_ = tier0;
   TranslationBlock* last = nullptr;
   int last_exit = 0;
-  // One block run by the interpreter (and those after it that the
-  // executor goes on with: interpret_next); false when run() returns.
+  // One block run by the interpreter; false when run() returns.
   auto interpret_block = [&] {
     ++interpreted_;  // (before: a guest fault leaves interpret() by longjmp)
     in_guest_ = true;
@@ -503,7 +501,10 @@ ExitReason Vcpu::run_loop() {
       state.exit_reason = ExitReason::ExitRequest;
       return state.exit_reason;
     }
-    uint32_t flags = block_flags(base_flags);
+    // Code for a rounding mode the host lacks (RMM, invalid frm) differs.
+    uint32_t flags = base_flags | (state.frm > RUP ? uint32_t{kTbFrmNoHost} : 0u);
+    // Supm: a thread that enabled pointer masking runs code that masks.
+    if (state.pmlen) flags |= state.pmlen == 7 ? uint32_t{kTbPm7} : uint32_t{kTbPm16};
     if (count && icount >= icount_stop) {
       state.exit_reason = ExitReason::Icount;
       return state.exit_reason;
@@ -578,30 +579,6 @@ ExitReason Vcpu::run_loop() {
     }
     if (!after_block(stepping)) return state.exit_reason;
   }
-}
-
-uint32_t Vcpu::block_flags(uint32_t base) const {
-  // Code for a rounding mode the host lacks (RMM, invalid frm) differs.
-  uint32_t flags = base | (state.frm > RUP ? uint32_t{kTbFrmNoHost} : 0u);
-  // Supm: a thread that enabled pointer masking runs code that masks.
-  if (state.pmlen) flags |= state.pmlen == 7 ? uint32_t{kTbPm7} : uint32_t{kTbPm16};
-  return flags;
-}
-
-bool Vcpu::interpret_next() {
-  // What run_loop checks before a block, in a plain run (tier 0: no
-  // debugger, counting, single step or block log; base flags 0).
-  if (!tier0_ || state.exit_reason != ExitReason::None || state.one_insn_once != 0 ||
-      state.exit_request.load(std::memory_order_acquire))
-    return false;
-  // (Out of guest context, as from run_loop: interpret_first may look up
-  // blocks, copy another guest's or flush the cache, under locks that a
-  // host fault taken for the guest's would leave held.)
-  in_guest_ = false;
-  const bool next = interpret_first(state.pc, block_flags(0));
-  in_guest_ = true;
-  if (next) ++interpreted_;  // (before: a guest fault leaves by longjmp)
-  return next;
 }
 
 bool Vcpu::after_block(bool stepping) {

@@ -163,15 +163,6 @@ class Vcpu {
   // guest code at once (the caller's pc must already be in state).
   [[noreturn]] void raise_fault(FaultKind kind, uint64_t guest_addr, bool is_write);
 
-  // Tier 0, asked by Executor::interpret after each block it ran: should
-  // it go on with the block at state.pc? True when the run loop would
-  // interpret that block too (nothing to leave for: no exit reason or
-  // request, tier 0 on, pc met fewer than translate_at times); the block
-  // is then counted as interpreted. The run loop's way round (its checks,
-  // the executor's entry, the interpreter's set-up) cost about a tenth of
-  // an interpreted block.
-  bool interpret_next();
-
   // Installs the process-wide SIGSEGV/SIGBUS handler once.
   static void install_fault_handler();
 
@@ -222,10 +213,6 @@ class Vcpu {
   static_assert(kHeatSlots * sizeof(uint64_t) / 4096 <= 32, "one bit per page of the heat table");
   uint64_t heat_clock_ = 0;  // meetings counted by interpret_first
   bool interpret_ok_ = true;  // the executor can interpret (Executor::interpret)
-  bool tier0_ = false;  // run_loop interprets blocks met rarely (interpret_next may go on)
-  // The flags of the block to run next, from state (the rounding mode,
-  // pointer masking) and the run's own (base).
-  uint32_t block_flags(uint32_t base) const;
   uint64_t interpreted_ = 0;  // blocks it ran, not yet told to it (Executor::interpreted)
   // Counting: the instructions tb retired in the exit that just happened.
   uint64_t retired_in(const TranslationBlock* tb) const;

@@ -757,11 +757,8 @@ ExitValue Jit::enter(Vcpu& vcpu, TranslationBlock* tb) {
 
 bool Jit::interpret(Vcpu& vcpu) {
   // (The interpreter keeps fflags itself: no guest MXCSR to set up. The
-  // vCPU counts the blocks: Executor::interpreted.) Block after block while
-  // the vCPU would interpret the next one anyway.
-  do {
-    interp_run(vcpu, kMaxBlockInsns, /*to_block_end=*/true);
-  } while (vcpu.interpret_next());
+  // vCPU counts the block: Executor::interpreted.)
+  interp_run(vcpu, kMaxBlockInsns, /*to_block_end=*/true);
   return true;
 }
 
