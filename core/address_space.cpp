@@ -804,10 +804,15 @@ void copy_page_runs(int mem_fd, int map_fd, const Vma& v, const uint8_t* from, u
       uint64_t j = i + 1;
       while (j < n && keep(entries[j])) ++j;
       const uint64_t a = off + i * kPageSize, b = off + j * kPageSize;
-      if (direct)
+      if (direct) {
+        // The run's pages allocated in one call rather than by a fault
+        // per page (the copy writes every byte of them anyway; a host
+        // older than Linux 5.14 refuses, and the copy faults them in).
+        madvise(to + a, b - a, MADV_POPULATE_WRITE);
         memcpy(to + a, from + a, b - a);
-      else
+      } else {
         copy_via_proc_mem(mem_fd, from + a, to + a, b - a);
+      }
       i = j;
     }
   }

@@ -438,7 +438,7 @@ TEST(Chaining, IndirectJumpsFindTheirTargetInTheJumpCache) {
   auto jit = Jit::create(&err);
   ASSERT_TRUE(jit) << err;
   diff::Machine m(*jit);
-  constexpr uint32_t kLoop = 0x6ac6;  // the loop's offset: slot bits 1..14 mixed, 14 too
+  constexpr uint32_t kLoop = 0x6ac6;  // the loop's offset: set bits 2..14 mixed, 14 too
   std::vector<uint16_t> code(kLoop / 2 + 40, 0x0001);  // c.nop
   const uint32_t head = 0x0000006fu | (kLoop & 0x7fe) << 20 | (kLoop >> 11 & 1) << 20 | (kLoop & 0xff000);
   memcpy(code.data(), &head, 4);  // j loop
