@@ -329,6 +329,7 @@ namespace decode_memo_detail {
 constexpr size_t kTableBytes = (size_t{1} << kSlotBits) * sizeof(DecodedInsn);
 thread_local constinit unsigned char (*t_table)[sizeof(DecodedInsn)] = nullptr;
 thread_local constinit uint32_t t_written = 0;
+thread_local constinit unsigned char (*t_full)[sizeof(DecodedInsn)] = nullptr;
 namespace {
 // Unmaps the thread's table when the thread ends (touched once, when the
 // table is mapped).
@@ -336,6 +337,7 @@ struct TableOwner {
   ~TableOwner() {
     if (t_table) munmap(t_table, kTableBytes);
     t_table = nullptr;
+    t_full = nullptr;
     t_written = 0;
   }
 };
@@ -353,7 +355,18 @@ DecodedInsn miss(uint32_t bits) {
   const unsigned s = slot(bits);
   std::memcpy(t_table[s], &d, sizeof d);
   t_written |= pages_of(s);
+  if (t_written == kAllWritten) t_full = t_table;
   return d;
+}
+
+DecodedInsn look_up(uint32_t bits) {
+  const unsigned s = slot(bits);
+  if (t_table && written(s)) {
+    DecodedInsn d;
+    std::memcpy(&d, t_table[s], sizeof d);
+    if (d.bits == bits && d.len != 0) return d;
+  }
+  return miss(bits);
 }
 }  // namespace decode_memo_detail
 

@@ -56,6 +56,13 @@ inline uint32_t pages_of(unsigned slot) {
   return 1u << first | 1u << last;
 }
 inline bool written(unsigned slot) { return (t_written & pages_of(slot)) == pages_of(slot); }
+// t_table once every page of it is written (t_written == kAllWritten),
+// else null: the inline look-up reads through it alone, so the pages
+// cost it nothing once they are all there.
+extern thread_local constinit unsigned char (*t_full)[sizeof(DecodedInsn)];
+// The look-up while some page is not written yet (out of line), and a
+// miss: decodes, fills the entry, marks its pages.
+DecodedInsn look_up(uint32_t bits);
 DecodedInsn miss(uint32_t bits);
 // Fibonacci hashing: instruction words differ mostly in their register
 // and immediate fields, which a multiply spreads over the top bits.
@@ -65,15 +72,13 @@ inline unsigned slot(uint32_t bits) { return (bits * 0x9e3779b1u) >> (32 - kSlot
 inline DecodedInsn decode_memo(uint32_t bits) {
   namespace m = decode_memo_detail;
   if (is_compressed(static_cast<uint16_t>(bits))) bits &= 0xffff;  // (its second parcel is not its own)
-  if (auto* table = m::t_table) {
-    const unsigned slot = m::slot(bits);
-    if (__builtin_expect(m::t_written == m::kAllWritten, 1) || m::written(slot)) {
-      DecodedInsn d;
-      __builtin_memcpy(&d, table[slot], sizeof d);
-      if (d.bits == bits && d.len != 0) return d;
-    }
+  if (auto* table = m::t_full) {
+    DecodedInsn d;
+    __builtin_memcpy(&d, table[m::slot(bits)], sizeof d);
+    if (d.bits == bits && d.len != 0) return d;
+    return m::miss(bits);
   }
-  return m::miss(bits);
+  return m::look_up(bits);
 }
 
 }  // namespace hart

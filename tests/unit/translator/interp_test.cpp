@@ -583,6 +583,7 @@ TEST(Decode, MemoWritesEachPageBeforeReadingIt) {
   namespace m = decode_memo_detail;
   std::thread t([] {
     EXPECT_EQ(m::t_written, 0u);
+    EXPECT_EQ(m::t_full, nullptr);
     uint64_t seed = 0x2545f4914f6cdd1dull;
     int remembered = 0;
     for (int k = 0; k < 20000; ++k) {
@@ -601,6 +602,7 @@ TEST(Decode, MemoWritesEachPageBeforeReadingIt) {
     }
     EXPECT_GT(remembered, 0);
     EXPECT_EQ(m::t_written, m::kAllWritten) << "20,000 words leave a page of the memo unwritten?";
+    EXPECT_EQ(m::t_full, m::t_table) << "every page written: the inline look-up reads the table";
     // Entries lying across two pages need both.
     for (unsigned slot = 0; slot < (1u << m::kSlotBits); ++slot) {
       const unsigned lo = slot * sizeof(DecodedInsn) / 4096, hi = (slot * sizeof(DecodedInsn) + sizeof(DecodedInsn) - 1) / 4096;
