@@ -248,9 +248,12 @@ bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
   sync_jmp_cache();
   // The pc's heat slot (read below unless a TB is found) is loaded while
   // the jump cache is probed: both mostly miss the cache, and the probe's
-  // two dependent loads were most of this function's time.
+  // two dependent loads were most of this function's time. So is the
+  // guest's code at pc, which the interpreter or the translator reads next
+  // (a prefetch does not fault, wherever pc points).
   if (const uint64_t* heat = heat_.get())
     asm volatile("prefetcht0 %0" : : "m"(heat[(pc >> 1) & (kHeatSlots - 1)]));
+  asm volatile("prefetcht0 %0" : : "m"(state.mem_base[pc]));
   if (jmp_cache_find(state.jmp_cache, pc, tb_probe_key(pc, flags))) return false;
   if (!heat_) {  // (tag 0, count 0: a fresh slot)
     void* m = mmap(nullptr, kHeatSlots * sizeof(uint64_t), PROT_READ | PROT_WRITE,
