@@ -7,6 +7,8 @@
 // rounding; DE has no counterpart and is ignored). Also here: which loads
 // go straight into XMM registers (plan_fp_loads, flw's boxing in place),
 // and spilling XMM temps when all ten hold live values (spill_xmm).
+#include <algorithm>
+
 #include "translator/backend_x86_emitter.h"
 #include "translator/fp_ops.h"
 #include "translator/jit_helpers.h"
@@ -410,23 +412,29 @@ Xmm Emitter::xmm_src(Temp t, const Xmm& scratch, bool single) {
 void Emitter::plan_fp_loads() {
   fp_load_ = arena_.array(ir_.num_temps, false);
   box_or_ = arena_.array(ir_.num_temps, false);
-  // By temp: its readers, and whether every one of them is set_freg or an
-  // FP op taking XMM operands.
-  ArenaArray<int> readers = arena_.array(ir_.num_temps, 0);
-  ArenaArray<bool> fp_only = arena_.array(ir_.num_temps, true);
-  for (const IrInsn& i : ir_.insns) {
-    bool fp_reader = false;
-    switch (i.op) {
+  auto fp_reader_op = [](IrOp op) {
+    switch (op) {
       case IrOp::set_freg:
       case IrOp::fadd: case IrOp::fsub: case IrOp::fmul: case IrOp::fdiv: case IrOp::fsqrt:
       case IrOp::fmadd: case IrOp::fmsub: case IrOp::fnmsub: case IrOp::fnmadd:
       case IrOp::feq: case IrOp::flt: case IrOp::fle: case IrOp::fmin: case IrOp::fmax:
       case IrOp::fcvt_fi: case IrOp::fcvt_ds:
-        fp_reader = true;
-        break;
+        return true;
       default:
-        break;
+        return false;
     }
+  };
+  // No FP reader in the block (most blocks): no load goes to an XMM
+  // register. (One whose value nobody reads could; in a GPR it costs the
+  // same.)
+  if (std::none_of(ir_.insns.begin(), ir_.insns.end(), [&](const IrInsn& i) { return fp_reader_op(i.op); }))
+    return;
+  // By temp: its readers, and whether every one of them is set_freg or an
+  // FP op taking XMM operands.
+  ArenaArray<int> readers = arena_.array(ir_.num_temps, 0);
+  ArenaArray<bool> fp_only = arena_.array(ir_.num_temps, true);
+  for (const IrInsn& i : ir_.insns) {
+    const bool fp_reader = fp_reader_op(i.op);
     uint32_t args[kIrMaxArgs];
     const int n = ir_args(i, args);
     for (int j = 0; j < n; ++j) {
