@@ -615,8 +615,9 @@ void Emitter::emit_set_reg(const IrInsn& i) {
     }
   } else {
     evict(LocKind::GuestX, x);
-    for (int8_t& h : xhome_)
-      if (h == x) h = -1;
+    // (The temps evict scans: those outside are dead or not defined yet.)
+    for (Temp t = scan_lo_; t < scan_hi_; ++t)
+      if (xhome_[t] == x) xhome_[t] = -1;
     cancel_pending(x);  // overwritten before anything could see it: never stored
     const Loc& la = loc_[i.a];
     const int next = rec_ ? next_set_[idx_] : -1;

@@ -25,9 +25,27 @@ void Emitter::plan_indexed() {
   // Counting blocks: the retry path of the fault stub (below) would count
   // the block's first instructions twice.
   if (tb_->flags & kTbCount) return;
-  if (std::none_of(ir_.insns.begin(), ir_.insns.end(),
-                   [](const IrInsn& i) { return i.op == IrOp::load || i.op == IrOp::store; }))
-    return;  // (no access to plan for)
+  // Which accesses' addresses are add or shadd results (def_at_: temps are
+  // SSA). None (most blocks: base + displacement): no bounds to work out.
+  bool any_access = false, any_sum = false;
+  for (const IrInsn& i : ir_.insns) {
+    if (i.op != IrOp::load && i.op != IrOp::store) continue;
+    any_access = true;
+    const int d = def_at_[i.a];
+    any_sum |= d != INT_MAX && (ir_.insns[d].op == IrOp::add || ir_.insns[d].op == IrOp::shadd);
+  }
+  if (!any_access) return;  // (no access to plan for)
+  // An access that is not indexed counts towards its base's span (see
+  // low_disp_).
+  auto note_span = [&](const IrInsn& i) {
+    low_disp_[i.a] = std::min(low_disp_[i.a], i.imm);
+    high_end_[i.a] = std::max(high_end_[i.a], i.imm + static_cast<int64_t>(i.aux & 0xf));
+  };
+  if (!any_sum) {
+    for (const IrInsn& i : ir_.insns)
+      if ((i.op == IrOp::load || i.op == IrOp::store) && fits_i32(i.imm)) note_span(i);
+    return;
+  }
   // Unsigned upper bounds of the block's values, forwards (UINT64_MAX:
   // unknown), and which temps are constants.
   ArenaArray<uint64_t> bound = arena_.array(ir_.num_temps, UINT64_MAX);
@@ -118,8 +136,7 @@ void Emitter::plan_indexed() {
     // (A constant index counts too: after `addi sp,sp,-48` the frame's
     // saves are at the new sp's displacements, one check for all.)
     if (indexed_[k].base != kNoTemp && !indexed_[k].constant) continue;
-    low_disp_[i.a] = std::min(low_disp_[i.a], i.imm);
-    high_end_[i.a] = std::max(high_end_[i.a], i.imm + static_cast<int64_t>(i.aux & 0xf));
+    note_span(i);
   }
 }
 
