@@ -955,9 +955,10 @@ std::string Emitter::emit_int(const IrInsn& i) {
       Gp t = d.isValid() ? d : Gp(rax);
       const uint32_t at = static_cast<uint32_t>(a_.offset());
       switch (size) {
-        case 1: case 2: if (sgn) a_.movsx(t, m); else a_.movzx(t.r32(), m); break;
-        case 4: if (sgn) a_.movsxd(t, m); else a_.mov(t.r32(), m); break;
-        default: a_.mov(t, m); break;
+        case 1: emit_guest_access(sgn ? GuestAccess::Sx8 : GuestAccess::Zx8, t, m); break;
+        case 2: emit_guest_access(sgn ? GuestAccess::Sx16 : GuestAccess::Zx16, t, m); break;
+        case 4: emit_guest_access(sgn ? GuestAccess::Sx32 : GuestAccess::Ld32, t, m); break;
+        default: emit_guest_access(GuestAccess::Ld64, t, m); break;
       }
       note_pending(at, &before);
       place_result(i, d);
@@ -983,10 +984,10 @@ std::string Emitter::emit_int(const IrInsn& i) {
         Gp v = gp_in_reg(i.b, rcx);
         const uint32_t at = static_cast<uint32_t>(a_.offset());
         switch (i.aux) {
-          case 1: a_.mov(m, v.r8()); break;
-          case 2: a_.mov(m, v.r16()); break;
-          case 4: a_.mov(m, v.r32()); break;
-          default: a_.mov(m, v); break;
+          case 1: emit_guest_access(GuestAccess::St8, v, m); break;
+          case 2: emit_guest_access(GuestAccess::St16, v, m); break;
+          case 4: emit_guest_access(GuestAccess::St32, v, m); break;
+          default: emit_guest_access(GuestAccess::St64, v, m); break;
         }
         note_pending(at);
       }

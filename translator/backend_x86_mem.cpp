@@ -443,7 +443,15 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
     emit_mov(state_mem(offsetof(CpuState, fault_addr)), rax);
     restore(false);
     emit_pc_in_rcx(s.pc);
-    a_.mov(edx, Imm(static_cast<uint32_t>(s.fault_kind) | (s.is_write ? 0x100u : 0u)));
+    // mov edx, kind (BA imm32, as asmjit encodes it; one per fault stub).
+    const uint32_t kind = static_cast<uint32_t>(s.fault_kind) | (s.is_write ? 0x100u : 0u);
+    if (a_.logger()) {
+      a_.mov(edx, Imm(kind));
+    } else {
+      uint8_t b[5] = {0xba};
+      memcpy(b + 1, &kind, 4);
+      put(b, 5);
+    }
     embed(stubs_.leave_fault);
     return;
   }

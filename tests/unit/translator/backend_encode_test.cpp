@@ -1,7 +1,8 @@
 // tests/unit/translator/backend_encode_test.cpp — the x86 backend's own
 // encodings of common instructions (translator/backend_x86_emitter.h:
-// encode_fast_mov) are byte for byte what asmjit encodes, for every
-// register and the displacement sizes, and decline every other form.
+// encode_fast_mov, encode_guest_access) are byte for byte what asmjit
+// encodes, for every register and the displacement sizes, and decline
+// every other form.
 #include <gtest/gtest.h>
 
 #include <asmjit/x86.h>
@@ -55,6 +56,83 @@ TEST(BackendEncode, FastMovDeclinesOtherForms) {
       {xmm0, ptr(kState, 8, 8)},       // not a general register
   };
   for (const auto& o : others) EXPECT_EQ(fast_mov(o[0], o[1]).size(), 0u);
+}
+
+std::vector<uint8_t> asmjit_bytes(InstId id, const Operand& dst, const Operand& src) {
+  CodeHolder code;
+  code.init(Environment::host());
+  Assembler a(&code);
+  EXPECT_EQ(a.emit(id, dst, src), kErrorOk);
+  const CodeBuffer& buf = code.textSection()->buffer();
+  return std::vector<uint8_t>(buf.data(), buf.data() + buf.size());
+}
+
+std::vector<uint8_t> guest_access(GuestAccess op, uint32_t reg, const Mem& m) {
+  uint8_t b[kGuestAccessMax];
+  const size_t n = encode_guest_access(op, reg, m, b);
+  return std::vector<uint8_t>(b, b + n);
+}
+
+// What Emitter::emit_guest_access asks asmjit for, by op: the instruction
+// and the register operand as sized there.
+struct AccessForm {
+  GuestAccess op;
+  InstId id;
+  uint32_t size;  // of the memory operand
+  bool store;
+  Gp (*reg)(uint32_t id);
+};
+const AccessForm kAccessForms[] = {
+    {GuestAccess::Zx8, Inst::kIdMovzx, 1, false, [](uint32_t r) { return Gp(gpd(r)); }},
+    {GuestAccess::Zx16, Inst::kIdMovzx, 2, false, [](uint32_t r) { return Gp(gpd(r)); }},
+    {GuestAccess::Sx8, Inst::kIdMovsx, 1, false, [](uint32_t r) { return Gp(gpq(r)); }},
+    {GuestAccess::Sx16, Inst::kIdMovsx, 2, false, [](uint32_t r) { return Gp(gpq(r)); }},
+    {GuestAccess::Ld32, Inst::kIdMov, 4, false, [](uint32_t r) { return Gp(gpd(r)); }},
+    {GuestAccess::Sx32, Inst::kIdMovsxd, 4, false, [](uint32_t r) { return Gp(gpq(r)); }},
+    {GuestAccess::Ld64, Inst::kIdMov, 8, false, [](uint32_t r) { return Gp(gpq(r)); }},
+    {GuestAccess::St8, Inst::kIdMov, 1, true, [](uint32_t r) { return Gp(gpb_lo(r)); }},
+    {GuestAccess::St16, Inst::kIdMov, 2, true, [](uint32_t r) { return Gp(gpw(r)); }},
+    {GuestAccess::St32, Inst::kIdMov, 4, true, [](uint32_t r) { return Gp(gpd(r)); }},
+    {GuestAccess::St64, Inst::kIdMov, 8, true, [](uint32_t r) { return Gp(gpq(r)); }},
+};
+
+TEST(BackendEncode, GuestAccessIsAsmjitsEncoding) {
+  const int32_t disps[] = {0, 1, -1, 0x7f, -128, 0x80, -129, 0x1b0, -0x650, 0x7fffffff, INT32_MIN};
+  size_t checked = 0;
+  for (const AccessForm& f : kAccessForms) {
+    for (uint32_t r = 0; r < 16; ++r) {
+      for (uint32_t x = 0; x < 16; ++x) {
+        if (x == Gp::kIdSp) continue;
+        for (int32_t disp : disps) {
+          // As emit_guest_mem makes it: then sized by the load or store.
+          Mem m = ptr(kMem, gpq(x), 0, disp);
+          m.setSize(f.size);
+          const Gp reg = f.reg(r);
+          const std::vector<uint8_t> want = f.store ? asmjit_bytes(f.id, m, reg) : asmjit_bytes(f.id, reg, m);
+          ASSERT_EQ(guest_access(f.op, r, m), want) << static_cast<int>(f.op) << " r" << r << " x" << x << " " << disp;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 11u * 16 * 15 * 11);
+}
+
+TEST(BackendEncode, GuestAccessDeclinesOtherForms) {
+  const Mem others[] = {
+      ptr(kMem, 8, 4),                    // no index
+      ptr(kMem, rsp, 0, 8, 4),            // rsp cannot be an index
+      ptr(kMem, rbx, 2, 8, 4),            // scaled
+      ptr(kState, rbx, 0, 8, 4),          // another base
+      ptr(rbx, r14, 0, 8, 4),
+      ptr(kMem, ebx, 0, 8, 4),            // 32-bit index
+      ptr(kMem, rbx, 0, 8, 8),            // not the op's size
+      ptr(kMem, rbx, 0, 8, 2),
+  };
+  for (const Mem& m : others) EXPECT_EQ(guest_access(GuestAccess::Ld32, 3, m).size(), 0u);
+  Mem seg = ptr(kMem, rbx, 0, 8, 4);
+  seg.setSegment(fs);
+  EXPECT_EQ(guest_access(GuestAccess::Ld32, 3, seg).size(), 0u);
 }
 
 }  // namespace
