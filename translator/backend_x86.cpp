@@ -361,11 +361,11 @@ void Emitter::emit_binop(const IrInsn& i, InstId id, bool commutative) {
     if (sa.isImm()) a_.mov(work.r32(), Imm(static_cast<int32_t>(sa.as<Imm>().value())));
     else if (!(sa.isReg() && sa.as<Gp>() == work)) emit_mov(work.r32(), low32(sa));
     Operand sb = gp_src(b, rdx);
-    a_.emit(id, work.r32(), sb.isImm() ? Operand(Imm(static_cast<int32_t>(sb.as<Imm>().value()))) : low32(sb));
+    emit_alu(id, work.r32(), sb.isImm() ? Operand(Imm(static_cast<int32_t>(sb.as<Imm>().value()))) : low32(sb));
   } else {
     if (!(sa.isReg() && sa.as<Gp>() == work)) emit_mov(work, sa);
     Operand sb = gp_src(b, rdx);
-    a_.emit(id, work, sb);
+    emit_alu(id, work, sb);
     if (work == d && !spill) {
       const bool logic = id == Inst::kIdAnd || id == Inst::kIdOr || id == Inst::kIdXor;
       if (logic || id == Inst::kIdAdd || id == Inst::kIdSub)
@@ -759,8 +759,8 @@ CondCode Emitter::emit_compare(Temp a, Temp b, uint8_t aux, bool w32) {
   const bool b_const = loc_[b].kind == LocKind::Const;
   if (!test && b_const && (w32 ? static_cast<int32_t>(loc_[b].value) : loc_[b].value) == 0) {
     if (!w32 && zero_flag_holds(a, sa, cc)) return cc;  // (the flags of a 64-bit result)
-    if (sa.isReg()) a_.emit(Inst::kIdTest, sa, sa);
-    else a_.emit(Inst::kIdCmp, sa, Imm(0));
+    if (sa.isReg()) emit_alu(Inst::kIdTest, sa, sa);
+    else emit_alu(Inst::kIdCmp, sa, Imm(0));
     return cc;
   }
   // (A 32-bit compare takes any constant's low half as its immediate.)
@@ -772,7 +772,7 @@ CondCode Emitter::emit_compare(Temp a, Temp b, uint8_t aux, bool w32) {
   }
   if (w32) sb = low32(sb);
   if (test && sb.isMem()) std::swap(sa, sb);  // test r/m, r
-  a_.emit(test ? Inst::kIdTest : Inst::kIdCmp, sa, sb);
+  emit_alu(test ? Inst::kIdTest : Inst::kIdCmp, sa, sb);
   return cc;
 }
 
@@ -893,7 +893,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
     case IrOp::setcond: {
       Operand sa = gp_src(i.a, rax);
       if (!sa.isReg()) { emit_mov(rax, sa); sa = rax; }
-      a_.emit(Inst::kIdCmp, sa, gp_src(i.b, rdx));
+      emit_alu(Inst::kIdCmp, sa, gp_src(i.b, rdx));
       a_.set(cc_of(static_cast<IrCond>(i.aux)), al);
       a_.movzx(eax, al);
       finish_in(i, rax);

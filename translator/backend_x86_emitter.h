@@ -180,6 +180,96 @@ inline size_t encode_guest_access(GuestAccess op, uint32_t reg, const Mem& m, ui
   return n;
 }
 
+// The integer ALU ops of a block's bodies (add, or, and, sub, xor, cmp on
+// 32- or 64-bit operands; test of two registers) between registers,
+// immediates and CpuState slots ([r15 + disp], no index):
+// encode_alu writes the bytes asmjit encodes and returns their number; 0
+// for any other form (asmjit encodes it). Test:
+// BackendEncode.AluIsAsmjitsEncoding.
+constexpr size_t kAluMax = 11;  // REX op ModRM disp32 imm32
+inline size_t encode_alu(InstId id, const Operand& dst, const Operand& src, uint8_t out[kAluMax]) {
+  int ext;  // the /n of the 80-83 group; the op r/m, r opcode is ext * 8 + 1
+  switch (id) {
+    case Inst::kIdAdd: ext = 0; break;
+    case Inst::kIdOr: ext = 1; break;
+    case Inst::kIdAnd: ext = 4; break;
+    case Inst::kIdSub: ext = 5; break;
+    case Inst::kIdXor: ext = 6; break;
+    case Inst::kIdCmp: ext = 7; break;
+    case Inst::kIdTest: ext = -1; break;
+    default: return 0;
+  }
+  auto gp = [](const Operand& o) { return o.isReg() && (o.as<Reg>().isGpq() || o.as<Reg>().isGpd()); };
+  auto state_slot = [](const Operand& o, uint32_t size) {
+    if (!o.isMem()) return false;
+    const Mem& m = o.as<Mem>();
+    return m.hasBaseReg() && m.baseId() == kState.id() && m.offset() == static_cast<int32_t>(m.offset()) &&
+           m == ptr(kState, static_cast<int32_t>(m.offset()), size);
+  };
+  uint32_t size;
+  if (gp(dst)) size = dst.as<Reg>().isGpq() ? 8 : 4;
+  else if (dst.isMem()) size = dst.as<Mem>().size();
+  else return 0;
+  if ((size != 4 && size != 8) || (!gp(dst) && !state_slot(dst, size))) return 0;
+  const uint8_t w = size == 8 ? 8 : 0;
+  size_t n = 0;
+  // ModRM for rm = dst (a register, or [r15 + disp]) and the REX before it.
+  auto modrm = [&](uint32_t reg_field, const Operand& rm, uint8_t opcode, uint32_t rex_r) {
+    const uint8_t rex = static_cast<uint8_t>(0x40 | w | (rex_r >> 3) << 2);
+    if (rm.isReg()) {
+      const uint32_t b = rm.id();
+      if (rex != 0x40 || b >= 8) out[n++] = static_cast<uint8_t>(rex | b >> 3);
+      out[n++] = opcode;
+      out[n++] = static_cast<uint8_t>(0xc0 | (reg_field & 7) << 3 | (b & 7));
+      return;
+    }
+    const int32_t disp = static_cast<int32_t>(rm.as<Mem>().offset());
+    out[n++] = static_cast<uint8_t>(rex | 1);  // B: r15
+    out[n++] = opcode;
+    const uint8_t mod = disp == 0 ? 0x00 : disp == static_cast<int8_t>(disp) ? 0x40 : 0x80;
+    out[n++] = static_cast<uint8_t>(mod | (reg_field & 7) << 3 | 7);
+    if (mod == 0x40) {
+      out[n++] = static_cast<uint8_t>(disp);
+    } else if (mod == 0x80) {
+      memcpy(out + n, &disp, 4);
+      n += 4;
+    }
+  };
+  const bool same_size_gp = gp(src) && (src.as<Reg>().isGpq() ? 8u : 4u) == size;
+  if (ext < 0) {  // test r/m, r: registers only
+    if (!gp(dst) || !same_size_gp) return 0;
+    modrm(src.id(), dst, 0x85, src.id());
+    return n;
+  }
+  if (same_size_gp) {  // op r/m, r
+    modrm(src.id(), dst, static_cast<uint8_t>(ext * 8 + 1), src.id());
+    return n;
+  }
+  if (gp(dst) && state_slot(src, size)) {  // op r, r/m
+    modrm(dst.id(), src, static_cast<uint8_t>(ext * 8 + 3), dst.id());
+    return n;
+  }
+  if (src.isImm()) {
+    const int64_t v = src.as<Imm>().value();
+    if (v != static_cast<int32_t>(v)) return 0;
+    if (v == static_cast<int8_t>(v)) {
+      modrm(static_cast<uint32_t>(ext), dst, 0x83, 0);
+      out[n++] = static_cast<uint8_t>(v);
+      return n;
+    }
+    if (dst.isReg() && dst.id() == 0) {  // op eax/rax, imm32 (its short form)
+      if (w) out[n++] = 0x48;
+      out[n++] = static_cast<uint8_t>(ext * 8 + 5);
+    } else {
+      modrm(static_cast<uint32_t>(ext), dst, 0x81, 0);
+    }
+    const int32_t imm = static_cast<int32_t>(v);
+    memcpy(out + n, &imm, 4);
+    return n + 4;
+  }
+  return 0;
+}
+
 // Fixed instruction sequences of the cold paths, assembled once by asmjit
 // and copied into blocks as bytes (BaseAssembler::embed): the same bytes
 // asmjit would emit, at a fraction of the cost of encoding them again for
@@ -398,6 +488,14 @@ class Emitter {
       case GuestAccess::St32: a_.mov(m, reg.r32()); break;
       case GuestAccess::St64: a_.mov(m, reg.r64()); break;
     }
+  }
+  // An ALU op (encode_alu's forms as bytes unless a logger listens; the
+  // others through asmjit).
+  void emit_alu(InstId id, const Operand& dst, const Operand& src) {
+    uint8_t b[kAluMax];
+    const size_t n = a_.logger() ? 0 : encode_alu(id, dst, src, b);
+    if (n) put(b, n);
+    else a_.emit(id, dst, src);
   }
   // A long jmp (cc kNoCond) or jcc whose rel32 patch_rel32 fills in later
   // (asmjit's bytes for a jump to a label not bound yet, without the label):

@@ -1,6 +1,6 @@
 // tests/unit/translator/backend_encode_test.cpp — the x86 backend's own
 // encodings of common instructions (translator/backend_x86_emitter.h:
-// encode_fast_mov, encode_guest_access) are byte for byte what asmjit
+// encode_fast_mov, encode_guest_access, encode_alu) are byte for byte what asmjit
 // encodes, for every register and the displacement sizes, and decline
 // every other form.
 #include <gtest/gtest.h>
@@ -133,6 +133,61 @@ TEST(BackendEncode, GuestAccessDeclinesOtherForms) {
   Mem seg = ptr(kMem, rbx, 0, 8, 4);
   seg.setSegment(fs);
   EXPECT_EQ(guest_access(GuestAccess::Ld32, 3, seg).size(), 0u);
+}
+
+std::vector<uint8_t> alu(InstId id, const Operand& dst, const Operand& src) {
+  uint8_t b[kAluMax];
+  const size_t n = encode_alu(id, dst, src, b);
+  return std::vector<uint8_t>(b, b + n);
+}
+
+TEST(BackendEncode, AluIsAsmjitsEncoding) {
+  const InstId ids[] = {Inst::kIdAdd, Inst::kIdOr, Inst::kIdAnd, Inst::kIdSub, Inst::kIdXor, Inst::kIdCmp};
+  const int64_t imms[] = {0, 1, -1, 0x7f, -128, 0x80, -129, 0xff, 0x7fffffff, INT32_MIN, 0x12345};
+  const int32_t disps[] = {0, 8, 0x7f, 0x80, 0x268, -8, 0x7fffffff};
+  size_t checked = 0;
+  auto same = [&](InstId id, const Operand& d, const Operand& s) {
+    EXPECT_EQ(alu(id, d, s), asmjit_bytes(id, d, s)) << id << " " << d.id() << " " << s.id();
+    ++checked;
+  };
+  for (uint32_t size : {4u, 8u}) {
+    auto reg = [size](uint32_t r) { return size == 8 ? Gp(gpq(r)) : Gp(gpd(r)); };
+    for (uint32_t d = 0; d < 16; ++d) {
+      for (uint32_t r = 0; r < 16; ++r) {
+        for (InstId id : ids) same(id, reg(d), reg(r));
+        same(Inst::kIdTest, reg(d), reg(r));
+      }
+      for (InstId id : ids) {
+        for (int64_t v : imms) same(id, reg(d), Imm(v));
+        for (int32_t disp : disps) {
+          same(id, reg(d), ptr(kState, disp, size));
+          same(id, ptr(kState, disp, size), reg(d));
+          for (int64_t v : imms) same(id, ptr(kState, disp, size), Imm(v));
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 2u * 16 * (16 * 7 + 6 * (11 + 7 * (2 + 11))));
+}
+
+TEST(BackendEncode, AluDeclinesOtherForms) {
+  const Operand others[][2] = {
+      {rax, ecx},                      // sizes differ
+      {eax, Imm(int64_t{1} << 32)},    // an immediate wider than 32 bits
+      {rax, Imm(int64_t{0x80000000})},
+      {ax, cx},                        // 16- and 8-bit operands
+      {al, cl},
+      {rax, ptr(kState, 8, 4)},        // a slot of another size
+      {rax, ptr(rbx, 8, 8)},           // another base
+      {rax, ptr(kState, rbx, 0, 8, 8)},// an index
+      {ptr(kState, 8, 8), ptr(kState, 16, 8)},
+      {xmm0, xmm1},
+  };
+  for (const auto& o : others) EXPECT_EQ(alu(Inst::kIdAdd, o[0], o[1]).size(), 0u);
+  EXPECT_EQ(alu(Inst::kIdTest, rax, Imm(1)).size(), 0u);  // test: registers only
+  EXPECT_EQ(alu(Inst::kIdTest, ptr(kState, 8, 8), rax).size(), 0u);
+  EXPECT_EQ(alu(Inst::kIdAdc, rax, rcx).size(), 0u);     // not one of the ops
+  EXPECT_EQ(alu(Inst::kIdImul, rax, rcx).size(), 0u);
 }
 
 }  // namespace
