@@ -393,11 +393,11 @@ bool Emitter::emit_three_operand(InstId id, const Gp& work, const Operand& sa, T
   const Loc& lb = loc_[b];
   if (id == Inst::kIdAdd && sa.isReg()) {
     if (lb.kind == LocKind::Gp) {
-      a_.lea(work, ptr(sa.as<Gp>(), gp_of_id(lb.reg)));
+      emit_lea(work, ptr(sa.as<Gp>(), gp_of_id(lb.reg)));
       return true;
     }
     if (lb.kind == LocKind::Const && fits_i32(lb.value)) {
-      a_.lea(work, ptr(sa.as<Gp>(), static_cast<int32_t>(lb.value)));
+      emit_lea(work, ptr(sa.as<Gp>(), static_cast<int32_t>(lb.value)));
       return true;
     }
     return false;
@@ -431,9 +431,9 @@ bool Emitter::emit_word_op(const IrInsn& i) {
   Operand sa = gp_src(a, rcx), sb = gp_src(b, rdx);
   bool flags_set = false;
   if (i.op == IrOp::add && sa.isReg() && sb.isReg()) {
-    a_.lea(eax, ptr(sa.as<Gp>(), sb.as<Gp>()));
+    emit_lea(eax, ptr(sa.as<Gp>(), sb.as<Gp>()));
   } else if (i.op == IrOp::add && sa.isReg() && sb.isImm()) {
-    a_.lea(eax, ptr(sa.as<Gp>(), sb.as<Imm>().valueAs<int32_t>()));
+    emit_lea(eax, ptr(sa.as<Gp>(), sb.as<Imm>().valueAs<int32_t>()));
   } else if (i.op == IrOp::mul && sb.isImm() && !sa.isImm()) {
     a_.emit(Inst::kIdImul, eax, low32(sa), sb);
   } else {

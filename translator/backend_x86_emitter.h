@@ -270,6 +270,45 @@ inline size_t encode_alu(InstId id, const Operand& dst, const Operand& src, uint
   return 0;
 }
 
+// lea of a 32- or 64-bit register from [base + index << shift + disp32]
+// (64-bit base, optional 64-bit index): the three-operand adds, the memory
+// checks' addresses. encode_lea writes the bytes asmjit encodes and
+// returns their number; 0 for any other form. Test:
+// BackendEncode.LeaIsAsmjitsEncoding.
+constexpr size_t kLeaMax = 8;  // REX 8D ModRM SIB disp32
+inline size_t encode_lea(const Gp& dst, const Mem& m, uint8_t out[kLeaMax]) {
+  if (!(dst.isGpq() || dst.isGpd()) || !m.hasBaseReg() || !m.baseReg().isGpq() || m.hasSegment()) return 0;
+  const int64_t disp = m.offset();
+  if (disp != static_cast<int32_t>(disp)) return 0;
+  const uint32_t r = dst.id(), b = m.baseId(), shift = m.shift();
+  const bool index = m.hasIndexReg();
+  if (index && (!m.indexReg().isGpq() || m.indexId() == Gp::kIdSp)) return 0;
+  const Mem canon = index ? ptr(gpq(b), gpq(m.indexId()), shift, static_cast<int32_t>(disp))
+                          : ptr(gpq(b), static_cast<int32_t>(disp));
+  if (!(m == canon)) return 0;
+  const uint32_t x = index ? m.indexId() : 0;
+  size_t n = 0;
+  const uint8_t rex = static_cast<uint8_t>(0x40 | (dst.isGpq() ? 8 : 0) | (r >> 3) << 2 | (x >> 3) << 1 | b >> 3);
+  if (rex != 0x40) out[n++] = rex;
+  out[n++] = 0x8d;
+  // rbp and r13 as base take a displacement even when it is 0.
+  const uint8_t mod = disp == 0 && (b & 7) != 5 ? 0x00 : disp == static_cast<int8_t>(disp) ? 0x40 : 0x80;
+  if (index || (b & 7) == 4) {  // SIB (rsp and r12 as base need one too)
+    out[n++] = static_cast<uint8_t>(mod | (r & 7) << 3 | 4);
+    out[n++] = static_cast<uint8_t>(shift << 6 | (index ? (x & 7) : 4) << 3 | (b & 7));
+  } else {
+    out[n++] = static_cast<uint8_t>(mod | (r & 7) << 3 | (b & 7));
+  }
+  if (mod == 0x40) {
+    out[n++] = static_cast<uint8_t>(disp);
+  } else if (mod == 0x80) {
+    const int32_t d = static_cast<int32_t>(disp);
+    memcpy(out + n, &d, 4);
+    n += 4;
+  }
+  return n;
+}
+
 // Fixed instruction sequences of the cold paths, assembled once by asmjit
 // and copied into blocks as bytes (BaseAssembler::embed): the same bytes
 // asmjit would emit, at a fraction of the cost of encoding them again for
@@ -496,6 +535,14 @@ class Emitter {
     const size_t n = a_.logger() ? 0 : encode_alu(id, dst, src, b);
     if (n) put(b, n);
     else a_.emit(id, dst, src);
+  }
+  // lea (encode_lea's forms as bytes unless a logger listens; the others
+  // through asmjit).
+  void emit_lea(const Gp& dst, const Mem& m) {
+    uint8_t b[kLeaMax];
+    const size_t n = a_.logger() ? 0 : encode_lea(dst, m, b);
+    if (n) put(b, n);
+    else a_.lea(dst, m);
   }
   // A long jmp (cc kNoCond) or jcc whose rel32 patch_rel32 fills in later
   // (asmjit's bytes for a jump to a label not bound yet, without the label):

@@ -217,7 +217,7 @@ void Emitter::emit_fclass(const IrInsn& i) {
   a_.jmp(done);
   a_.bind(nan);
   a_.shr(f, width - 1);  // the quiet bit
-  a_.lea(ecx, ptr(rdx, 8));  // bit 8 or 9
+  emit_lea(ecx, ptr(rdx, 8));  // bit 8 or 9
   a_.bind(done);
   a_.mov(eax, 1);
   a_.shl(eax, cl);

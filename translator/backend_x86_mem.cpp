@@ -246,9 +246,9 @@ void Emitter::emit_induction_checks() {
     if (host >= 0 && b.low == 0 && b.add_xreg < 0) {
       addr = gp_of_id(host);
     } else if (host >= 0 && b.add_xreg < 0) {
-      a_.lea(rax, ptr(gp_of_id(host), static_cast<int32_t>(b.low)));
+      emit_lea(rax, ptr(gp_of_id(host), static_cast<int32_t>(b.low)));
     } else if (host >= 0 && pins().host[b.add_xreg] >= 0) {
-      a_.lea(rax, ptr(gp_of_id(host), gp_of_id(pins().host[b.add_xreg]), 0, static_cast<int32_t>(b.low)));
+      emit_lea(rax, ptr(gp_of_id(host), gp_of_id(pins().host[b.add_xreg]), 0, static_cast<int32_t>(b.low)));
     } else {
       if (host >= 0) emit_mov(rax, gp_of_id(host));
       else emit_mov(rax, xreg_mem(b.xreg));
@@ -269,7 +269,7 @@ void Emitter::emit_induction_checks() {
     if (b.stride_xreg >= 0 && !bounded) {  // smin <= stride <= smax, unsigned: stride - smin <= smax - smin
       const int sh = pins().host[b.stride_xreg];
       if (sh >= 0) {
-        a_.lea(rax, ptr(gp_of_id(sh), static_cast<int32_t>(-b.smin)));
+        emit_lea(rax, ptr(gp_of_id(sh), static_cast<int32_t>(-b.smin)));
       } else {
         emit_mov(rax, xreg_mem(b.stride_xreg));
         a_.sub(rax, static_cast<int32_t>(b.smin));
@@ -287,12 +287,12 @@ Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real, int64_t
   if (l.kind == LocKind::Gp && imm == 0) {
     addr = gp_of_id(l.reg);
   } else if (l.kind == LocKind::Gp) {
-    a_.lea(rax, ptr(gp_of_id(l.reg), static_cast<int32_t>(imm)));
+    emit_lea(rax, ptr(gp_of_id(l.reg), static_cast<int32_t>(imm)));
   } else if (l.kind == LocKind::Const) {  // auipc + load/store: the address is known
     a_.mov(rax, static_cast<uint64_t>(l.value) + static_cast<uint64_t>(imm));
   } else {
     emit_mov(rax, gp_src(base, rax));
-    if (imm) a_.add(rax, static_cast<int32_t>(imm));
+    if (imm) emit_alu(Inst::kIdAdd, rax, Imm(static_cast<int32_t>(imm)));
   }
   ColdStub s;
   s.kind = ColdStub::Fault;
@@ -422,9 +422,9 @@ void Emitter::emit_fault_stub(const ColdStub& s) {
       case LocKind::Xmm: a_.movq(rax, Xmm(xmm(s.real.reg))); break;
       default: emit_mov(rax, mem_of(s.real)); break;
     }
-    if (s.real_imm) a_.add(rax, static_cast<int32_t>(s.real_imm));
+    if (s.real_imm) emit_alu(Inst::kIdAdd, rax, Imm(static_cast<int32_t>(s.real_imm)));
     Label fault = a_.newLabel();
-    a_.cmp(rax, state_mem(offsetof(CpuState, mem_limit)));
+    emit_alu(Inst::kIdCmp, rax, state_mem(offsetof(CpuState, mem_limit)));
     a_.jae(fault);
     // In range after all (base + imm wrapped past 2^64 and the index
     // brought it back, or a lower displacement of the base than this

@@ -93,14 +93,14 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
       const unsigned sh = i.aux & 3;
       Gp ra = gp_in_reg(i.a, rax);
       if (loc_[i.b].kind == LocKind::Gp) {
-        a_.lea(work, ptr(gp_of_id(loc_[i.b].reg), ra, sh));
+        emit_lea(work, ptr(gp_of_id(loc_[i.b].reg), ra, sh));
       } else if (ra.id() != work.id()) {  // b into work, then a scaled on top
         Operand sb = gp_src(i.b, work);
         if (!same_reg(sb, work)) emit_mov(work, sb);
-        a_.lea(work, ptr(work, ra, sh));
+        emit_lea(work, ptr(work, ra, sh));
       } else if (work.id() != rax.id()) {  // a is in work: b into rax, then one lea (one step on a's chain)
         emit_mov(rax, gp_src(i.b, rax));
-        a_.lea(work, ptr(rax, work, sh));
+        emit_lea(work, ptr(rax, work, sh));
       } else {  // a is in work, which is rax: shift it, add b
         if (sh) a_.shl(work, sh);
         a_.emit(Inst::kIdAdd, work, gp_src(i.b, rcx));
@@ -301,7 +301,7 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
         a_.psrldq(xmm14, 8);
         a_.movq(rcx, xmm14);
         a_.shr(rax, 63);
-        a_.lea(work, ptr(rax, rcx, 1));
+        emit_lea(work, ptr(rax, rcx, 1));
       }
       return done();
     }

@@ -1,6 +1,6 @@
 // tests/unit/translator/backend_encode_test.cpp — the x86 backend's own
 // encodings of common instructions (translator/backend_x86_emitter.h:
-// encode_fast_mov, encode_guest_access, encode_alu) are byte for byte what asmjit
+// encode_fast_mov, encode_guest_access, encode_alu, encode_lea) are byte for byte what asmjit
 // encodes, for every register and the displacement sizes, and decline
 // every other form.
 #include <gtest/gtest.h>
@@ -188,6 +188,48 @@ TEST(BackendEncode, AluDeclinesOtherForms) {
   EXPECT_EQ(alu(Inst::kIdTest, ptr(kState, 8, 8), rax).size(), 0u);
   EXPECT_EQ(alu(Inst::kIdAdc, rax, rcx).size(), 0u);     // not one of the ops
   EXPECT_EQ(alu(Inst::kIdImul, rax, rcx).size(), 0u);
+}
+
+std::vector<uint8_t> lea(const Gp& dst, const Mem& m) {
+  uint8_t b[kLeaMax];
+  const size_t n = encode_lea(dst, m, b);
+  return std::vector<uint8_t>(b, b + n);
+}
+
+TEST(BackendEncode, LeaIsAsmjitsEncoding) {
+  const int32_t disps[] = {0, 1, -1, 0x7f, -128, 0x80, -129, 0x7fffffff, INT32_MIN};
+  size_t checked = 0;
+  for (uint32_t d = 0; d < 16; ++d) {
+    for (const Gp& dst : {Gp(gpq(d)), Gp(gpd(d))}) {
+      for (uint32_t b = 0; b < 16; ++b) {
+        for (int32_t disp : disps) {
+          const Mem m = ptr(gpq(b), disp);
+          ASSERT_EQ(lea(dst, m), asmjit_bytes(Inst::kIdLea, dst, m)) << d << " " << b << " " << disp;
+          ++checked;
+          for (uint32_t x = 0; x < 16; ++x) {
+            if (x == Gp::kIdSp) continue;
+            for (uint32_t shift = 0; shift < 4; ++shift) {
+              const Mem mx = ptr(gpq(b), gpq(x), shift, disp);
+              ASSERT_EQ(lea(dst, mx), asmjit_bytes(Inst::kIdLea, dst, mx)) << d << " " << b << " " << x << " " << disp;
+              ++checked;
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 16u * 2 * 16 * 9 * (1 + 15 * 4));
+}
+
+TEST(BackendEncode, LeaDeclinesOtherForms) {
+  EXPECT_EQ(lea(rax, ptr(rbx, rsp, 0, 8)).size(), 0u);  // rsp cannot be an index
+  EXPECT_EQ(lea(rax, ptr(ebx, 8)).size(), 0u);          // 32-bit base
+  EXPECT_EQ(lea(rax, ptr(rbx, ecx, 0, 8)).size(), 0u);  // 32-bit index
+  EXPECT_EQ(lea(ax, ptr(rbx, 8)).size(), 0u);           // 16-bit destination
+  EXPECT_EQ(lea(rax, ptr(uint64_t{0x1000})).size(), 0u);  // no base
+  Mem seg = ptr(rbx, 8);
+  seg.setSegment(fs);
+  EXPECT_EQ(lea(rax, seg).size(), 0u);
 }
 
 }  // namespace
