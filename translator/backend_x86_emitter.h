@@ -133,6 +133,24 @@ inline size_t encode_fast_mov(const Operand& dst, const Operand& src, uint8_t ou
   return 7;
 }
 
+// The ModRM mod bits for displacement disp (none when 0 and the base
+// allows it, 8 bits, 32 bits), and the displacement's bytes after ModRM/SIB.
+inline uint8_t disp_mod(int64_t disp, bool needs_disp = false) {
+  return disp == 0 && !needs_disp ? 0x00 : disp == static_cast<int8_t>(disp) ? 0x40 : 0x80;
+}
+inline size_t put_disp(uint8_t* out, uint8_t mod, int64_t disp) {
+  if (mod == 0x40) {
+    out[0] = static_cast<uint8_t>(disp);
+    return 1;
+  }
+  if (mod == 0x80) {
+    const int32_t d = static_cast<int32_t>(disp);
+    memcpy(out, &d, 4);
+    return 4;
+  }
+  return 0;
+}
+
 // A plain guest load or store through the memory base, [r14 + index +
 // disp32] with a 64-bit index other than rsp and no scale (every checked
 // access: emit_guest_mem): the load's extension into a register, or the
@@ -167,17 +185,10 @@ inline size_t encode_guest_access(GuestAccess op, uint32_t reg, const Mem& m, ui
   if (f.esc) out[n++] = 0x0f;
   out[n++] = f.opcode;
   // ModRM rm 100 (SIB), SIB scale 1, base r14 (110: no forced displacement).
-  const uint8_t mod = disp == 0 ? 0x00 : disp == static_cast<int8_t>(disp) ? 0x40 : 0x80;
+  const uint8_t mod = disp_mod(disp);
   out[n++] = static_cast<uint8_t>(mod | (reg & 7) << 3 | 4);
   out[n++] = static_cast<uint8_t>((x & 7) << 3 | 6);
-  if (mod == 0x40) {
-    out[n++] = static_cast<uint8_t>(disp);
-  } else if (mod == 0x80) {
-    const int32_t d = static_cast<int32_t>(disp);
-    memcpy(out + n, &d, 4);
-    n += 4;
-  }
-  return n;
+  return n + put_disp(out + n, mod, disp);
 }
 
 // The integer ALU ops of a block's bodies (add, or, and, sub, xor, cmp on
@@ -226,14 +237,9 @@ inline size_t encode_alu(InstId id, const Operand& dst, const Operand& src, uint
     const int32_t disp = static_cast<int32_t>(rm.as<Mem>().offset());
     out[n++] = static_cast<uint8_t>(rex | 1);  // B: r15
     out[n++] = opcode;
-    const uint8_t mod = disp == 0 ? 0x00 : disp == static_cast<int8_t>(disp) ? 0x40 : 0x80;
+    const uint8_t mod = disp_mod(disp);
     out[n++] = static_cast<uint8_t>(mod | (reg_field & 7) << 3 | 7);
-    if (mod == 0x40) {
-      out[n++] = static_cast<uint8_t>(disp);
-    } else if (mod == 0x80) {
-      memcpy(out + n, &disp, 4);
-      n += 4;
-    }
+    n += put_disp(out + n, mod, disp);
   };
   const bool same_size_gp = gp(src) && (src.as<Reg>().isGpq() ? 8u : 4u) == size;
   if (ext < 0) {  // test r/m, r: registers only
@@ -292,21 +298,14 @@ inline size_t encode_lea(const Gp& dst, const Mem& m, uint8_t out[kLeaMax]) {
   if (rex != 0x40) out[n++] = rex;
   out[n++] = 0x8d;
   // rbp and r13 as base take a displacement even when it is 0.
-  const uint8_t mod = disp == 0 && (b & 7) != 5 ? 0x00 : disp == static_cast<int8_t>(disp) ? 0x40 : 0x80;
+  const uint8_t mod = disp_mod(disp, (b & 7) == 5);
   if (index || (b & 7) == 4) {  // SIB (rsp and r12 as base need one too)
     out[n++] = static_cast<uint8_t>(mod | (r & 7) << 3 | 4);
     out[n++] = static_cast<uint8_t>(shift << 6 | (index ? (x & 7) : 4) << 3 | (b & 7));
   } else {
     out[n++] = static_cast<uint8_t>(mod | (r & 7) << 3 | (b & 7));
   }
-  if (mod == 0x40) {
-    out[n++] = static_cast<uint8_t>(disp);
-  } else if (mod == 0x80) {
-    const int32_t d = static_cast<int32_t>(disp);
-    memcpy(out + n, &d, 4);
-    n += 4;
-  }
-  return n;
+  return n + put_disp(out + n, mod, disp);
 }
 
 // Fixed instruction sequences of the cold paths, assembled once by asmjit
