@@ -328,7 +328,7 @@ namespace decode_memo_detail {
 // copied in and out as bytes.
 constexpr size_t kTableBytes = (size_t{1} << kSlotBits) * sizeof(DecodedInsn);
 thread_local constinit unsigned char (*t_table)[sizeof(DecodedInsn)] = nullptr;
-thread_local constinit uint32_t t_written = 0;
+thread_local constinit uint64_t t_written = 0;
 thread_local constinit unsigned char (*t_full)[sizeof(DecodedInsn)] = nullptr;
 namespace {
 // Unmaps the thread's table when the thread ends (touched once, when the

@@ -37,7 +37,7 @@ inline bool is_compressed(uint16_t lo16) { return (lo16 & 3) != 3; }
 // a call and two copies were a fifth of its instructions); a miss decodes
 // and fills the entry out of line.
 namespace decode_memo_detail {
-constexpr unsigned kSlotBits = 12;
+constexpr unsigned kSlotBits = 13;
 // The thread's table (1 << kSlotBits entries), null until its first miss
 // maps it. An entry is a DecodedInsn's bytes; all zero (len 0) is empty.
 extern thread_local constinit unsigned char (*t_table)[sizeof(DecodedInsn)];
@@ -47,13 +47,13 @@ extern thread_local constinit unsigned char (*t_table)[sizeof(DecodedInsn)];
 // copy that page and flush the mapping from every CPU the host process
 // runs on (an interrupt to each; Vcpu::heat_written_ says more).
 constexpr unsigned kTablePages = ((1u << kSlotBits) * sizeof(DecodedInsn) + 4095) / 4096;
-static_assert(kTablePages <= 32, "one bit per page of the memo");
-constexpr uint32_t kAllWritten = static_cast<uint32_t>((uint64_t{1} << kTablePages) - 1);
-extern thread_local constinit uint32_t t_written;
+static_assert(kTablePages <= 64, "one bit per page of the memo");
+constexpr uint64_t kAllWritten = kTablePages == 64 ? ~uint64_t{0} : (uint64_t{1} << kTablePages) - 1;
+extern thread_local constinit uint64_t t_written;
 // The pages entry `slot` lies on (an entry may lie across two), as bits.
-inline uint32_t pages_of(unsigned slot) {
+inline uint64_t pages_of(unsigned slot) {
   const unsigned first = slot * sizeof(DecodedInsn) / 4096, last = (slot * sizeof(DecodedInsn) + sizeof(DecodedInsn) - 1) / 4096;
-  return 1u << first | 1u << last;
+  return uint64_t{1} << first | uint64_t{1} << last;
 }
 inline bool written(unsigned slot) { return (t_written & pages_of(slot)) == pages_of(slot); }
 // t_table once every page of it is written (t_written == kAllWritten),

@@ -606,7 +606,7 @@ TEST(Decode, MemoWritesEachPageBeforeReadingIt) {
     // Entries lying across two pages need both.
     for (unsigned slot = 0; slot < (1u << m::kSlotBits); ++slot) {
       const unsigned lo = slot * sizeof(DecodedInsn) / 4096, hi = (slot * sizeof(DecodedInsn) + sizeof(DecodedInsn) - 1) / 4096;
-      EXPECT_EQ(m::pages_of(slot), 1u << lo | 1u << hi) << slot;
+      EXPECT_EQ(m::pages_of(slot), uint64_t{1} << lo | uint64_t{1} << hi) << slot;
     }
   });
   t.join();
