@@ -129,7 +129,7 @@ class Vcpu {
   // 14% of the interpreter's instructions in `python3 -c pass` with one page
   // remembered, whose code calls across many).
   struct FetchPages {
-    static constexpr unsigned kSlots = 16;
+    static constexpr unsigned kSlots = 256;
     uint64_t page[kSlots];
     bool exec_only[kSlots];  // not readable: fetch through AddressSpace::fetch
     uint64_t epoch = 0;
