@@ -153,16 +153,15 @@ void TbCache::unlink_all(TranslationBlock* tb) {
 
 void TbCache::count_pages(const TranslationBlock* tb, int delta) {
   for (uint64_t p = tb->guest_lo >> kPageShift; p <= (tb->pc_end - 1) >> kPageShift; ++p) {
-    // Blocks found one after another mostly lie in the same page: keep its
-    // counter at hand (map nodes do not move).
-    if (p != hot_page_ || !hot_count_) {
-      hot_page_ = p;
-      hot_count_ = &code_pages_[p];
+    HotPage& h = hot_pages_[p % kHotPages];
+    if (h.page != p || !h.count) {
+      h.page = p;
+      h.count = &code_pages_[p];
     }
-    *hot_count_ += delta;
-    if (*hot_count_ == 0) {
+    *h.count += delta;
+    if (*h.count == 0) {
       code_pages_.erase(p);
-      hot_count_ = nullptr;
+      h = HotPage{};
     }
   }
 }
