@@ -121,6 +121,30 @@ struct CodeArena {
   uint32_t cur = 0;
   uint8_t *rx = nullptr, *rw = nullptr;
   size_t left = 0;
+  // A fresh chunk is shared memory seen twice, written through rw and run
+  // through rx: each of its pages faulted twice, once to be allocated and
+  // zeroed as the backend's bytes were copied in, once to be mapped when
+  // its code first ran (3% of python3 -c pass in those faults). It is
+  // populated ahead instead, kPopulate bytes at a time as blocks reach
+  // them (rw up to `ready` is): one call per 16 pages for both views, and
+  // a guest that translates little holds no more than before but a
+  // kPopulate. (Spare chunks are populated already; a host without
+  // MADV_POPULATE_* (Linux < 5.14) faults as before.)
+  static constexpr size_t kPopulate = 64 * 1024;
+  uint8_t* ready = nullptr;
+  void populate_to(const uint8_t* end) {
+    const uint8_t* chunk_end = rw + left;
+    while (ready < end && ready < chunk_end) {
+      const size_t n = std::min<size_t>(kPopulate, static_cast<size_t>(chunk_end - ready));
+      // (Whole pages: the allocator's chunks start on 64-byte boundaries.
+      // A page shared with the neighbouring allocation is only faulted in.)
+      const uintptr_t a = reinterpret_cast<uintptr_t>(ready) & ~uintptr_t{4095};
+      const uintptr_t b = (reinterpret_cast<uintptr_t>(ready) + n + 4095) & ~uintptr_t{4095};
+      madvise(reinterpret_cast<void*>(a), b - a, MADV_POPULATE_WRITE);
+      madvise(rx + (reinterpret_cast<uint8_t*>(a) - rw), b - a, MADV_POPULATE_READ);
+      ready += n;
+    }
+  }
   size_t n_chunks = 0;  // in every part
   size_t singles = 0;   // bytes of blocks allocated one by one (code_with_cache false)
   explicit CodeArena(Jit* j) : jit(j) {}
@@ -414,11 +438,13 @@ bool Jit::alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, v
       CodeArena::Part& part = arena->parts[arena->cur];
       if (arena->left < need) {
         Chunk c;
+        bool spare = false;
         {
           std::lock_guard<std::mutex> alock(alloc_mutex_);
           if (!spare_.empty()) {
             c = spare_.back();
             spare_.pop_back();
+            spare = true;
           } else if (!alloc_noted_locked(CodeArena::kChunk, &c.rx, &c.rw)) {
             return false;
           }
@@ -429,7 +455,9 @@ bool Jit::alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, v
         arena->rx = static_cast<uint8_t*>(c.rx);
         arena->rw = static_cast<uint8_t*>(c.rw);
         arena->left = CodeArena::kChunk;
+        arena->ready = spare ? arena->rw + CodeArena::kChunk : arena->rw;
       }
+      arena->populate_to(arena->rw + need);
       *rx = arena->rx;
       *rw = arena->rw;
       arena->rx += need;
