@@ -105,9 +105,14 @@ class TbCache {
   std::mutex mutex_;
   PcTable<TranslationBlock> by_pc_;
   // TBs live in chunks (no allocation per TB, one free per chunk at the
-  // end); reclaimed ones are reused.
+  // end); reclaimed ones are reused. A chunk's pages are populated at once
+  // before its TBs are constructed (new_chunk), not faulted in one by one.
   static constexpr size_t kChunk = 256;
-  std::vector<std::unique_ptr<TranslationBlock[]>> chunks_;
+  struct ChunkDelete {
+    void operator()(TranslationBlock* tbs) const;
+  };
+  static TranslationBlock* new_chunk();
+  std::vector<std::unique_ptr<TranslationBlock[], ChunkDelete>> chunks_;
   size_t chunk_used_ = kChunk;
   std::vector<TranslationBlock*> free_tbs_;
   // TBs by host code address, for faults in generated code: a sorted run
