@@ -253,7 +253,9 @@ bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
   // (a prefetch does not fault, wherever pc points).
   if (const uint64_t* heat = heat_.get())
     asm volatile("prefetcht0 %0" : : "m"(heat[(pc >> 1) & (kHeatSlots - 1)]));
-  asm volatile("prefetcht0 %0" : : "m"(state.mem_base[pc]));
+  // (The address in integers: pc may lie past the guest's memory.)
+  const char* code = reinterpret_cast<const char*>(reinterpret_cast<uintptr_t>(state.mem_base) + pc);
+  asm volatile("prefetcht0 %0" : : "m"(*code));
   if (jmp_cache_find(state.jmp_cache, pc, tb_probe_key(pc, flags))) return false;
   if (!heat_) {  // (tag 0, count 0: a fresh slot)
     void* m = mmap(nullptr, kHeatSlots * sizeof(uint64_t), PROT_READ | PROT_WRITE,
