@@ -781,7 +781,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   // Code with relocations depends on where it lies: not shared. (The
   // backend addresses helpers through registers, so there are none today.)
   parcels.to_code(&data->code);
-  *shareable = data->code.valid && !data->code.runs.empty() && code.relocEntries().empty();
+  *shareable = data->code.valid && data->code.n_runs != 0 && code.relocEntries().empty();
   tb->code = static_cast<uint8_t*>(rx);
   tb->code_rw = static_cast<uint8_t*>(rw);
   tb->code_size = static_cast<uint32_t>(size);

@@ -9,8 +9,7 @@
 namespace hart {
 
 size_t SharedBlock::footprint() const {
-  return sizeof(SharedBlock) + sizeof(TbData) + code.size() + data->code.bytes.size() +
-         data->code.runs.size() * sizeof(GuestCode::Run) +
+  return sizeof(SharedBlock) + sizeof(TbData) + code.size() + data->code.buf.size() +
          data->helper_insns.size() * sizeof(DecodedInsn) +
          (pc_map ? pc_map->size() * sizeof((*pc_map)[0]) : 0);
 }
@@ -20,47 +19,46 @@ void ParcelLog::to_code(GuestCode* out) {
   auto by_addr = [](auto& a, auto& b) { return a.first < b.first; };
   if (!std::is_sorted(p.begin(), p.end(), by_addr))  // (straight-line blocks are read in order)
     std::sort(p.begin(), p.end(), by_addr);
-  out->runs.clear();
-  out->runs.reserve(4);
+  out->buf.clear();
+  out->n_runs = 0;
   out->valid = false;
-  // The bytes are gathered in this thread's scratch and copied out at once
-  // (not a push_back per byte, nor a zero-filled resize).
+  // The runs and the bytes are gathered in this thread's scratch and
+  // copied out at once (not a push_back per byte, nor a zero-filled resize).
+  static thread_local std::vector<GuestCode::Run> runs;
   static thread_local std::vector<uint8_t> scratch;
+  runs.clear();
   if (scratch.size() < 2 * p.size()) scratch.resize(2 * p.size());
   uint8_t* bytes = scratch.data();
-  out->bytes.clear();
   uint32_t n = 0;
-  GuestCode::Run* last = nullptr;
   for (size_t i = 0; i < p.size(); ++i) {
     if (i > 0 && p[i].first == p[i - 1].first) {
       if (p[i].second != p[i - 1].second) return;
       continue;
     }
-    if (last && last->addr + last->len == p[i].first) {
-      last->len += 2;
-    } else {
-      out->runs.push_back({p[i].first, 2, n});
-      last = &out->runs.back();
-    }
+    if (!runs.empty() && runs.back().addr + runs.back().len == p[i].first)
+      runs.back().len += 2;
+    else
+      runs.push_back({p[i].first, 2, n});
     bytes[n] = static_cast<uint8_t>(p[i].second);
     bytes[n + 1] = static_cast<uint8_t>(p[i].second >> 8);
     n += 2;
   }
-  out->bytes.assign(bytes, bytes + n);
+  const size_t run_bytes = runs.size() * sizeof(GuestCode::Run);
+  out->buf.resize(run_bytes + n);
+  if (run_bytes) memcpy(out->buf.data(), runs.data(), run_bytes);
+  if (n) memcpy(out->buf.data() + run_bytes, bytes, n);
+  out->n_runs = static_cast<uint32_t>(runs.size());
   out->valid = true;  // (no bytes at all: a block that is only a debugger trap)
 }
 
 bool GuestCode::matches(const AddressSpace& as) const {
   if (!valid) return false;
-  for (const Run& r : runs)
-    if (!as.fetch_equals(r.addr, bytes.data() + r.off, r.len)) return false;
+  const uint8_t* b = bytes();
+  for (uint32_t i = 0; i < n_runs; ++i) {
+    const Run r = run(i);
+    if (!as.fetch_equals(r.addr, b + r.off, r.len)) return false;
+  }
   return true;
-}
-
-bool GuestCode::same_as(const GuestCode& o) const {
-  return valid && o.valid && bytes == o.bytes && runs.size() == o.runs.size() &&
-         std::equal(runs.begin(), runs.end(), o.runs.begin(),
-                    [](const Run& x, const Run& y) { return x.addr == y.addr && x.len == y.len; });
 }
 
 void SharedCodeStore::publish(std::unique_ptr<SharedBlock> blk) {

@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -33,19 +34,29 @@ namespace hart {
 class AddressSpace;
 
 // The guest code a translation read: runs of consecutive bytes
-// [addr, addr + len) whose contents start at bytes[off].
+// [addr, addr + len) whose contents start at bytes()[off]. The runs and
+// then the bytes lie in one buffer: one allocation per block, and a stored
+// block's comparison (match_locked) reaches them through one pointer
+// fewer.
 struct GuestCode {
   struct Run {
     uint64_t addr;
     uint32_t len, off;
   };
-  std::vector<Run> runs;
-  std::vector<uint8_t> bytes;
+  std::vector<uint8_t> buf;  // n_runs Runs (memcpy'd), then the bytes
+  uint32_t n_runs = 0;
   bool valid = false;  // false: the code changed while it was being read
   // (A block made of a debugger trap reads no code: valid, no runs.)
+  Run run(uint32_t i) const {
+    Run r;
+    memcpy(&r, buf.data() + size_t{i} * sizeof(Run), sizeof r);
+    return r;
+  }
+  const uint8_t* bytes() const { return buf.data() + size_t{n_runs} * sizeof(Run); }
   // True if `as` holds exactly these bytes, executable, now.
   bool matches(const AddressSpace& as) const;
-  bool same_as(const GuestCode& o) const;
+  // (Equal runs have equal offsets: the buffers compare whole.)
+  bool same_as(const GuestCode& o) const { return valid && o.valid && n_runs == o.n_runs && buf == o.buf; }
 };
 
 // Data a translation's code refers to (helper instructions, by address),
