@@ -392,6 +392,7 @@ std::unique_ptr<SharedBlock> Jit::to_shared(const TranslationBlock& tb) {
   }
   blk->pc_map = tb.pc_map;
   blk->data = std::static_pointer_cast<const TbData>(tb.data);
+  blk->guest = blk->data->code.view();
   return blk;
 }
 

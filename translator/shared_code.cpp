@@ -51,12 +51,13 @@ void ParcelLog::to_code(GuestCode* out) {
   out->valid = true;  // (no bytes at all: a block that is only a debugger trap)
 }
 
-bool GuestCode::matches(const AddressSpace& as) const {
+bool GuestCodeView::matches(const AddressSpace& as) const {
   if (!valid) return false;
-  const uint8_t* b = bytes();
+  const uint8_t* bytes = buf + size_t{n_runs} * sizeof(GuestCode::Run);
   for (uint32_t i = 0; i < n_runs; ++i) {
-    const Run r = run(i);
-    if (!as.fetch_equals(r.addr, b + r.off, r.len)) return false;
+    GuestCode::Run r;
+    memcpy(&r, buf + size_t{i} * sizeof r, sizeof r);
+    if (!as.fetch_equals(r.addr, bytes + r.off, r.len)) return false;
   }
   return true;
 }

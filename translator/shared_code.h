@@ -38,6 +38,16 @@ class AddressSpace;
 // then the bytes lie in one buffer: one allocation per block, and a stored
 // block's comparison (match_locked) reaches them through one pointer
 // fewer.
+// Where a GuestCode's buffer is, for reading it without the GuestCode
+// (SharedBlock::guest): the buffer's bytes, its runs, its validity.
+struct GuestCodeView {
+  const uint8_t* buf = nullptr;
+  uint32_t n_runs = 0;
+  bool valid = false;
+  // True if `as` holds exactly these bytes, executable, now.
+  bool matches(const AddressSpace& as) const;
+};
+
 struct GuestCode {
   struct Run {
     uint64_t addr;
@@ -54,7 +64,8 @@ struct GuestCode {
   }
   const uint8_t* bytes() const { return buf.data() + size_t{n_runs} * sizeof(Run); }
   // True if `as` holds exactly these bytes, executable, now.
-  bool matches(const AddressSpace& as) const;
+  bool matches(const AddressSpace& as) const { return view().matches(as); }
+  GuestCodeView view() const { return {buf.data(), n_runs, valid}; }
   // (Equal runs have equal offsets: the buffers compare whole.)
   bool same_as(const GuestCode& o) const { return valid && o.valid && n_runs == o.n_runs && buf == o.buf; }
 };
@@ -81,6 +92,10 @@ struct SharedBlock {
   std::shared_ptr<const PcMap> pc_map;
   std::shared_ptr<const TbData> data;  // helper instructions; the guest code (data->code)
   size_t footprint() const;
+  // data->code's buffer (immutable once published, alive with data), next
+  // to `next`: the comparison of a stored block reads it without loading
+  // data, a cache miss fewer for every stored block met.
+  GuestCodeView guest;
   // The next stored translation at the same (pc, flags): another program's
   // code there. Guarded by its shard's mutex.
   mutable const SharedBlock* next = nullptr;
@@ -152,7 +167,7 @@ class SharedCodeStore {
   // (sh.mutex held), or null.
   static const SharedBlock* match_locked(Shard& sh, const AddressSpace& as, uint64_t pc, uint32_t flags) {
     for (const SharedBlock* b = sh.by_key.find(key(pc, flags)); b; b = b->next)
-      if (b->data->code.matches(as)) return b;
+      if (b->guest.matches(as)) return b;
     return nullptr;
   }
 
