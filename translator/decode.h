@@ -37,7 +37,7 @@ inline bool is_compressed(uint16_t lo16) { return (lo16 & 3) != 3; }
 // a call and two copies were a fifth of its instructions); a miss decodes
 // and fills the entry out of line.
 namespace decode_memo_detail {
-constexpr unsigned kSlotBits = 13;
+constexpr unsigned kSlotBits = 12;
 // The thread's table (1 << kSlotBits entries), null until its first miss
 // maps it. An entry is a DecodedInsn's bytes; all zero (len 0) is empty.
 extern thread_local constinit unsigned char (*t_table)[sizeof(DecodedInsn)];
