@@ -124,15 +124,18 @@ struct CodeArena {
   // A fresh chunk is shared memory seen twice, written through rw and run
   // through rx: each of its pages faulted twice, once to be allocated and
   // zeroed as the backend's bytes were copied in, once to be mapped when
-  // its code first ran (3% of python3 -c pass in those faults). It is
-  // populated ahead instead, kPopulate bytes at a time as blocks reach
-  // them (rw up to `ready` is): one call per 16 pages for both views, and
-  // a guest that translates little holds no more than before but a
-  // kPopulate. (Spare chunks are populated already; a host without
-  // MADV_POPULATE_* (Linux < 5.14) faults as before.)
+  // its code first ran (3% of python3 -c pass in those faults). Once the
+  // cache has handed out kPopulate bytes of code, it is populated ahead
+  // instead, kPopulate bytes at a time as blocks reach them (rw up to
+  // `ready` is): one call per 16 pages for both views. A guest that
+  // translates less (most of a hartd's 4,000 sleepers) faults as before
+  // and holds no page more. (Spare chunks are populated already; a host
+  // without MADV_POPULATE_* (Linux < 5.14) faults as before.)
   static constexpr size_t kPopulate = 64 * 1024;
   uint8_t* ready = nullptr;
+  size_t handed_out = 0;  // bytes of code, in all chunks
   void populate_to(const uint8_t* end) {
+    if (handed_out < kPopulate) return;  // (ready stays: population starts from it)
     const uint8_t* chunk_end = rw + left;
     while (ready < end && ready < chunk_end) {
       const size_t n = std::min<size_t>(kPopulate, static_cast<size_t>(chunk_end - ready));
@@ -482,6 +485,7 @@ bool Jit::alloc_code(Vcpu& vcpu, size_t size, TranslationBlock* tb, void** rx, v
         arena->left = CodeArena::kChunk;
         arena->ready = spare ? arena->rw + CodeArena::kChunk : arena->rw;
       }
+      arena->handed_out += need;
       arena->populate_to(arena->rw + need);
       *rx = arena->rx;
       *rw = arena->rw;
