@@ -88,6 +88,24 @@ inline Mem state_mem(size_t off, uint32_t size = 8) {
 inline Mem xreg_mem(int r, uint32_t size = 8) { return state_mem(offsetof(CpuState, x) + 8 * r, size); }
 inline Mem freg_mem(int r, uint32_t size = 8) { return state_mem(offsetof(CpuState, f) + 8 * r, size); }
 
+// The ModRM mod bits for displacement disp (none when 0 and the base
+// allows it, 8 bits, 32 bits), and the displacement's bytes after ModRM/SIB.
+inline uint8_t disp_mod(int64_t disp, bool needs_disp = false) {
+  return disp == 0 && !needs_disp ? 0x00 : disp == static_cast<int8_t>(disp) ? 0x40 : 0x80;
+}
+inline size_t put_disp(uint8_t* out, uint8_t mod, int64_t disp) {
+  if (mod == 0x40) {
+    out[0] = static_cast<uint8_t>(disp);
+    return 1;
+  }
+  if (mod == 0x80) {
+    const int32_t d = static_cast<int32_t>(disp);
+    memcpy(out, &d, 4);
+    return 4;
+  }
+  return 0;
+}
+
 // mov between two 64-bit general registers, or between one and a qword of
 // CpuState ([r15 + disp], no index): most of a block's moves (set_reg
 // stores, guest register loads, copies). Writes the bytes asmjit encodes
@@ -118,37 +136,9 @@ inline size_t encode_fast_mov(const Operand& dst, const Operand& src, uint8_t ou
   const int32_t disp = static_cast<int32_t>((store ? dst : src).as<Mem>().offset());
   out[0] = static_cast<uint8_t>(0x49 | (r >> 3) << 2);
   out[1] = store ? 0x89 : 0x8b;
-  const uint8_t modrm = static_cast<uint8_t>((r & 7) << 3 | 7);
-  if (disp == 0) {
-    out[2] = modrm;
-    return 3;
-  }
-  if (disp == static_cast<int8_t>(disp)) {
-    out[2] = static_cast<uint8_t>(0x40 | modrm);
-    out[3] = static_cast<uint8_t>(disp);
-    return 4;
-  }
-  out[2] = static_cast<uint8_t>(0x80 | modrm);
-  memcpy(out + 3, &disp, 4);
-  return 7;
-}
-
-// The ModRM mod bits for displacement disp (none when 0 and the base
-// allows it, 8 bits, 32 bits), and the displacement's bytes after ModRM/SIB.
-inline uint8_t disp_mod(int64_t disp, bool needs_disp = false) {
-  return disp == 0 && !needs_disp ? 0x00 : disp == static_cast<int8_t>(disp) ? 0x40 : 0x80;
-}
-inline size_t put_disp(uint8_t* out, uint8_t mod, int64_t disp) {
-  if (mod == 0x40) {
-    out[0] = static_cast<uint8_t>(disp);
-    return 1;
-  }
-  if (mod == 0x80) {
-    const int32_t d = static_cast<int32_t>(disp);
-    memcpy(out, &d, 4);
-    return 4;
-  }
-  return 0;
+  const uint8_t mod = disp_mod(disp);
+  out[2] = static_cast<uint8_t>(mod | (r & 7) << 3 | 7);
+  return 3 + put_disp(out + 3, mod, disp);
 }
 
 // A plain guest load or store through the memory base, [r14 + index +

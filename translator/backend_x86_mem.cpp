@@ -315,18 +315,10 @@ Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real, int64_t
   {
     constexpr int32_t off = static_cast<int32_t>(offsetof(CpuState, mem_limit));
     const unsigned id = addr.id();
-    uint8_t b[7] = {static_cast<uint8_t>(0x49 | ((id & 8) ? 0x04 : 0)), 0x3b, 0};
-    size_t n;
-    if (off >= -128 && off <= 127) {
-      b[2] = static_cast<uint8_t>(0x40 | ((id & 7) << 3) | 7);
-      b[3] = static_cast<uint8_t>(off);
-      n = 4;
-    } else {
-      b[2] = static_cast<uint8_t>(0x80 | ((id & 7) << 3) | 7);
-      memcpy(b + 3, &off, 4);
-      n = 7;
-    }
-    put(b, n);
+    const uint8_t mod = disp_mod(off);
+    uint8_t b[7] = {static_cast<uint8_t>(0x49 | ((id & 8) ? 0x04 : 0)), 0x3b,
+                    static_cast<uint8_t>(mod | ((id & 7) << 3) | 7)};
+    put(b, 3 + put_disp(b + 3, mod, off));
   }
   s.jump_at = emit_jump_rel32(CondCode::kAE);  // (jae: rel32 written by emit_fault_stub)
   cold_.push_back(s);
