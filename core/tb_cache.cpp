@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <new>
 
+#include "core/address_space.h"
 #include "core/vcpu.h"
 
 namespace hart {
@@ -16,8 +17,7 @@ namespace hart {
 TranslationBlock* TbCache::new_chunk() {
   constexpr size_t bytes = kChunk * sizeof(TranslationBlock);
   void* m = ::operator new(bytes, std::align_val_t{alignof(TranslationBlock)});
-  const uintptr_t a = (reinterpret_cast<uintptr_t>(m) + 4095) & ~uintptr_t{4095};
-  const uintptr_t b = (reinterpret_cast<uintptr_t>(m) + bytes) & ~uintptr_t{4095};
+  const uint64_t a = page_up(reinterpret_cast<uintptr_t>(m)), b = page_down(reinterpret_cast<uintptr_t>(m) + bytes);
   if (b > a) madvise(reinterpret_cast<void*>(a), b - a, MADV_POPULATE_WRITE);
   auto* tbs = static_cast<TranslationBlock*>(m);
   for (size_t i = 0; i < kChunk; ++i) new (&tbs[i]) TranslationBlock();

@@ -141,8 +141,8 @@ struct CodeArena {
       const size_t n = std::min<size_t>(kPopulate, static_cast<size_t>(chunk_end - ready));
       // (Whole pages: the allocator's chunks start on 64-byte boundaries.
       // A page shared with the neighbouring allocation is only faulted in.)
-      const uintptr_t a = reinterpret_cast<uintptr_t>(ready) & ~uintptr_t{4095};
-      const uintptr_t b = (reinterpret_cast<uintptr_t>(ready) + n + 4095) & ~uintptr_t{4095};
+      const uint64_t a = page_down(reinterpret_cast<uintptr_t>(ready));
+      const uint64_t b = page_up(reinterpret_cast<uintptr_t>(ready) + n);
       madvise(reinterpret_cast<void*>(a), b - a, MADV_POPULATE_WRITE);
       madvise(rx + (reinterpret_cast<uint8_t*>(a) - rw), b - a, MADV_POPULATE_READ);
       ready += n;
