@@ -348,12 +348,13 @@ void grow_malloc_arena(size_t bytes) {
 }  // namespace
 
 bool Jit::translate(Vcpu& vcpu, uint64_t pc, uint32_t flags, TranslationBlock* tb) {
+  const bool share = may_share(vcpu, flags);
+  if (copy(vcpu, pc, flags, tb)) return true;
+  // (Copies are not counted: they allocate no per-block data of their own.)
   static thread_local uint64_t translated_here = 0;
   ++translated_here;
   if (translated_here == 1024) grow_malloc_arena(size_t{4} << 20);
   if (translated_here == 4096) grow_malloc_arena(size_t{8} << 20);
-  const bool share = may_share(vcpu, flags);
-  if (copy(vcpu, pc, flags, tb)) return true;
   const auto t0 = std::chrono::steady_clock::now();
   bool shareable = false;
   bool ok = translate_block_at(vcpu, pc, flags, tb, &shareable);
