@@ -67,11 +67,14 @@ DecodedInsn miss(uint32_t bits);
 // Fibonacci hashing: instruction words differ mostly in their register
 // and immediate fields, which a multiply spreads over the top bits.
 inline unsigned slot(uint32_t bits) { return (bits * 0x9e3779b1u) >> (32 - kSlotBits); }
+// The memo's key of an instruction's 32 fetched bits: a compressed
+// instruction's second parcel is not its own.
+inline uint32_t key(uint32_t bits) { return is_compressed(static_cast<uint16_t>(bits)) ? bits & 0xffff : bits; }
 }  // namespace decode_memo_detail
 
 inline DecodedInsn decode_memo(uint32_t bits) {
   namespace m = decode_memo_detail;
-  if (is_compressed(static_cast<uint16_t>(bits))) bits &= 0xffff;  // (its second parcel is not its own)
+  bits = m::key(bits);
   if (auto* table = m::t_full) {
     DecodedInsn d;
     __builtin_memcpy(&d, table[m::slot(bits)], sizeof d);
@@ -87,9 +90,8 @@ inline DecodedInsn decode_memo(uint32_t bits) {
 // drops its calls.
 inline void decode_memo_prefetch(uint32_t bits) {
   namespace m = decode_memo_detail;
-  if (is_compressed(static_cast<uint16_t>(bits))) bits &= 0xffff;
   if (auto* table = m::t_full) {
-    const unsigned char* e = table[m::slot(bits)];
+    const unsigned char* e = table[m::slot(m::key(bits))];
     asm volatile("prefetcht0 %0" : : "m"(*e));
     asm volatile("prefetcht0 %0" : : "m"(e[sizeof(DecodedInsn) - 1]));
   }
