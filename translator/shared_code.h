@@ -18,7 +18,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <cstring>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -53,16 +52,10 @@ struct GuestCode {
     uint64_t addr;
     uint32_t len, off;
   };
-  std::vector<uint8_t> buf;  // n_runs Runs (memcpy'd), then the bytes
+  std::vector<uint8_t> buf;  // n_runs Runs (memcpy'd), then the bytes: GuestCodeView::matches
   uint32_t n_runs = 0;
   bool valid = false;  // false: the code changed while it was being read
   // (A block made of a debugger trap reads no code: valid, no runs.)
-  Run run(uint32_t i) const {
-    Run r;
-    memcpy(&r, buf.data() + size_t{i} * sizeof(Run), sizeof r);
-    return r;
-  }
-  const uint8_t* bytes() const { return buf.data() + size_t{n_runs} * sizeof(Run); }
   // True if `as` holds exactly these bytes, executable, now.
   bool matches(const AddressSpace& as) const { return view().matches(as); }
   GuestCodeView view() const { return {buf.data(), n_runs, valid}; }
