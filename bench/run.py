@@ -66,6 +66,7 @@ import time
 BENCHMARKS = [
     ("int_kernels", "int", 100),
     ("coremark_like", "int", 50000),
+    ("coremark_mix", "int", 10000),
     ("virtual_calls", "int", 20000),
     ("mem_string", "int", 100000),
     ("nbody", "fp", 3000000),

@@ -1093,7 +1093,13 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
       const uint64_t target = static_cast<uint64_t>(br.imm);
       bool known_target = false;
       for (unsigned k = 0; k < n_side_targets; ++k) known_target |= side_targets[k] == target;
-      if (target != pc && static_cast<uint64_t>(br.imm2) == cur &&
+      // A branch back to an instruction the block holds is an inner loop's
+      // back edge, taken on nearly every round: as a side exit, the outer
+      // self-loop would leave at almost every entry, paying its preamble.
+      bool inner_loop = false;
+      if (target > pc && target < cur)
+        for (const auto& [ipc, di] : out->insns) inner_loop |= ipc == target;
+      if (target != pc && !inner_loop && static_cast<uint64_t>(br.imm2) == cur &&
           (known_target || n_side_targets < opt.max_side_targets)) {
         if (!known_target) side_targets[n_side_targets++] = target;
         br.op = IrOp::exit_if;

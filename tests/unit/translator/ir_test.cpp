@@ -699,6 +699,41 @@ TEST(Frontend, IfConversionMakesOneLoopBlock) {
   }
 }
 
+// An outer loop whose body holds an inner loop (a matrix row times a
+// column): the inner back edge is taken on nearly every round, so it is not
+// made a side exit of an outer self-loop (which would leave at almost every
+// entry, after its preamble); the block ends at it, and the inner loop's
+// own block takes the rounds.
+TEST(Frontend, InnerLoopBackEdgeIsNoSideExit) {
+  const std::vector<uint32_t> words = {
+      0xee080693,  // addi a3, a6, -288   <- outer (0x1000)
+      0x000e0613,  // mv a2, t3
+      0x00000513,  // li a0, 0
+      0x00069703,  // lh a4, 0(a3)        <- inner (0x100c)
+      0x01868693,  // addi a3, a3, 24
+      0x00e5053b,  // addw a0, a0, a4
+      0xff069ae3,  // bne a3, a6, inner
+      0x00188893,  // addi a7, a7, 1
+      0xffd890e3,  // bne a7, t4, outer
+      0x00000073,  // ecall
+  };
+  FetchFn fetch = fetch_words(words);
+  uint64_t fault_pc = 0;
+  GuestBlock blk;
+  ASSERT_TRUE(translate_block(0x1000, FrontendOptions{}, fetch, &blk, &fault_pc));
+  EXPECT_EQ(count(blk.ir, IrOp::exit_if), 0) << blk.ir.print();
+  EXPECT_EQ(blk.insns.size(), 7u) << blk.ir.print();
+  const IrInsn& t = blk.ir.insns.back();
+  EXPECT_EQ(t.op, IrOp::brcond);
+  EXPECT_EQ(t.imm, 0x100c);
+  EXPECT_EQ(t.imm2, 0x101c);
+  // The inner loop is a self-loop block of its own.
+  GuestBlock inner;
+  ASSERT_TRUE(translate_block(0x100c, FrontendOptions{}, fetch, &inner, &fault_pc));
+  EXPECT_EQ(inner.insns.size(), 4u) << inner.ir.print();
+  EXPECT_EQ(inner.ir.insns.back().imm, 0x100c);
+}
+
 // A branch on values the block set itself is decided while translating: a
 // loop with a constant trip count is unrolled into the block (no brcond);
 // with a breakpoint set, or counting (loop_superblocks off), it is not.
