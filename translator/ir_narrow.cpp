@@ -53,11 +53,17 @@ bool low_from_low(IrOp op) {
 
 void ir_upper_read(const IrBlock& b, ArenaArray<bool>& full, const bool* low_insn) {
   // Temps that are constants of 32 or more: a shl by one reads only the
-  // low half of what it shifts (`slli a4,a5,32`).
+  // low half of what it shifts (`slli a4,a5,32`). Masks below 2^31: an and
+  // with one reads only the low half of its other argument (`sraiw
+  // a4,a5,2; andi a4,a4,15`: the sraiw needs no sign extension).
   ArenaScope arena;
   ArenaArray<bool> big_count = arena.array(b.num_temps, false);
+  ArenaArray<bool> low_mask = arena.array(b.num_temps, false);
   for (const IrInsn& i : b.insns)
-    if (i.op == IrOp::movi && i.imm >= 32 && i.imm < 64) big_count[i.dst] = true;
+    if (i.op == IrOp::movi) {
+      if (i.imm >= 32 && i.imm < 64) big_count[i.dst] = true;
+      if (i.imm >= 0 && i.imm <= INT32_MAX) low_mask[i.dst] = true;
+    }
   // Backwards: SSA, so every reader of a temp is seen before its definition.
   for (size_t k = b.insns.size(); k-- > 0;) {
     const IrInsn& i = b.insns[k];
@@ -67,7 +73,8 @@ void ir_upper_read(const IrBlock& b, ArenaArray<bool>& full, const bool* low_ins
     const bool dst_low = (ir_info(i.op).flags & kIrDst) && !full[i.dst];
     for (int j = 0; j < na; ++j)
       if (!reads_low_only(i, j) && !(dst_low && low_from_low(i.op)) &&
-          !(i.op == IrOp::shl && j == 0 && big_count[i.b]))
+          !(i.op == IrOp::shl && j == 0 && big_count[i.b]) &&
+          !(i.op == IrOp::and_ && low_mask[j == 0 ? i.b : i.a]))
         full[args[j]] = true;
   }
 }
@@ -77,7 +84,7 @@ void ir_narrow(IrBlock& b) {
   bool any = false;
   for (const IrInsn& i : b.insns)
     if (i.op == IrOp::sext_w || i.op == IrOp::zext_w || i.op == IrOp::shlw || i.op == IrOp::rotlw ||
-        i.op == IrOp::rotrw) {
+        i.op == IrOp::rotrw || i.op == IrOp::sarw || i.op == IrOp::shrw) {
       any = true;
       break;
     }

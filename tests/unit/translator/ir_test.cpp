@@ -400,6 +400,31 @@ TEST(IrOpt, NarrowDropsExtensionsNobodyReads) {
   EXPECT_EQ(count(b, IrOp::sarw), 1) << b.print();
 }
 
+// An and with a constant below 2^31 reads only the low half of its other
+// argument (`sraiw a4,a5,2; andi a4,a4,15`, a bit field of a word): the
+// sraiw needs no sign extension, even though the and's result is
+// guest-visible. A wider mask (or a negative one) reads the upper half.
+TEST(IrOpt, NarrowSmallMaskReadsTheLowHalf) {
+  IrBlock b;
+  Temp x = b.get_reg(15), c = b.get_reg(6);
+  Temp f = b.emit_dst(IrOp::sarw, x, b.movi(2));
+  b.set_reg(14, b.emit_dst(IrOp::and_, f, b.movi(15)));
+  Temp g = b.emit_dst(IrOp::shrw, x, b.movi(5));
+  b.set_reg(16, b.emit_dst(IrOp::and_, b.movi(0x7fffffff), g));
+  Temp h = b.emit_dst(IrOp::sarw, x, c);
+  b.set_reg(17, b.emit_dst(IrOp::and_, h, b.movi(0x80000000)));
+  Temp k = b.emit_dst(IrOp::sarw, c, x);
+  b.set_reg(18, b.emit_dst(IrOp::and_, k, b.movi(-16)));
+  b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x1000);
+  ir_optimize(b);
+  EXPECT_EQ(b.verify(), "") << b.print();
+  int narrowed = 0, extended = 0;
+  for (auto& i : b.insns)
+    if (i.op == IrOp::sarw || i.op == IrOp::shrw) (i.aux == 1 ? narrowed : extended)++;
+  EXPECT_EQ(narrowed, 2) << b.print();  // f, g
+  EXPECT_EQ(extended, 2) << b.print();  // h, k
+}
+
 // gzip's hash chain step, `and a5,a5,t1; slli a4,a5,32; srli a5,a4,31;
 // add a5,a5,t4`: the and's low half is all that is read (a shift by 32
 // and a zext_w), so the and itself zero-extends (aux 1, a 32-bit op) and
