@@ -265,25 +265,23 @@ bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
   }
   // A slot holds the pc's bits above the slot index (pcs are below 2^48),
   // the heat clock when the pc was last met, and the count (up to 255).
-  constexpr unsigned kTagShift = 31, kClockBits = kTagShift - 8;
-  constexpr uint64_t kClockMask = (uint64_t{1} << kClockBits) - 1;
-  const uint64_t tag = pc >> 15, now = ++heat_clock_ & kClockMask;  // (slot: pc bits 1..14)
+  const uint64_t tag = pc >> 15, now = ++heat_clock_ & kHeatClockMask;  // (slot: pc bits 1..14)
   const unsigned index = (pc >> 1) & (kHeatSlots - 1), page = index / (4096 / sizeof(uint64_t));
   uint64_t& h = heat_[index];
   if (!(heat_written_ >> page & 1)) {  // (write before the first read: heat_written_)
     *static_cast<volatile uint64_t*>(&h) = 0;
     heat_written_ |= 1u << page;
   }
-  if (h >> kTagShift != tag) {
+  if (h >> kHeatTagShift != tag) {
     // A pc that takes the slot from one met within the last kHeatRecent
     // meetings keeps the slot's count: two hot blocks whose pcs collide
     // would otherwise reset each other's count at every meeting and stay
     // interpreted for ever (od -x's output loop ran 12 million blocks in
     // the interpreter). Taking it from one met long ago starts afresh, so
     // code that runs once stays interpreted.
-    const uint64_t then = h >> 8 & kClockMask;
-    const uint64_t count = h != 0 && ((now - then) & kClockMask) < kHeatRecent ? h & 0xff : 0;
-    h = tag << kTagShift | count;
+    const uint64_t then = h >> 8 & kHeatClockMask;
+    const uint64_t count = h != 0 && ((now - then) & kHeatClockMask) < kHeatRecent ? h & 0xff : 0;
+    h = tag << kHeatTagShift | count;
     if (TranslationBlock* tb = cache_.lookup(pc, flags)) {
       jmp_cache_put(state.jmp_cache, pc, tb);
       h |= 0xff;
@@ -297,9 +295,17 @@ bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
       return false;
     }
   }
-  h = (h & ~(kClockMask << 8)) | now << 8;
+  h = (h & ~(kHeatClockMask << 8)) | now << 8;
   if ((h & 0xff) < 0xff) ++h;
   return (h & 0xff) < options.translate_at;
+}
+
+unsigned Vcpu::heat_of(uint64_t pc) const {
+  if (!heat_) return 0;
+  const unsigned index = (pc >> 1) & (kHeatSlots - 1), page = index / (4096 / sizeof(uint64_t));
+  if (!(heat_written_ >> page & 1)) return 0;  // (not read before written: heat_written_)
+  const uint64_t h = heat_[index];
+  return h >> kHeatTagShift == pc >> 15 ? static_cast<unsigned>(h & 0xff) : 0;
 }
 
 TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags, bool copy_only) {

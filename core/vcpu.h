@@ -139,6 +139,10 @@ class Vcpu {
     }
     static unsigned slot(uint64_t page) { return static_cast<unsigned>(page / kPageSize) & (kSlots - 1); }
   } fetch_pages;
+  // How often tier 0 has met the block at pc (0: not met lately, or its
+  // slot holds another pc; 255: found translated), without counting this
+  // look. The translator reads it to tell the likely side of a branch.
+  unsigned heat_of(uint64_t pc) const;
   // Opaque back-pointer for the environment that runs this vCPU (linux-abi
   // stores its Thread here). core never reads it.
   void* user = nullptr;
@@ -198,6 +202,9 @@ class Vcpu {
   bool interpret_first(uint64_t pc, uint32_t flags);
   static constexpr unsigned kHeatSlots = 16384;
   static constexpr uint64_t kHeatRecent = 256;  // meetings: "met recently"
+  // A slot: pc >> 15 (the tag) << kHeatTagShift | last meeting << 8 | count.
+  static constexpr unsigned kHeatTagShift = 31;
+  static constexpr uint64_t kHeatClockMask = (uint64_t{1} << (kHeatTagShift - 8)) - 1;
   struct HeatUnmap {
     void operator()(uint64_t* p) const;
   };

@@ -1011,10 +1011,18 @@ std::string Emitter::emit_int(const IrInsn& i) {
       else emit_exit_jump(0, static_cast<uint64_t>(i.imm));
       return {};
     case IrOp::exit_if: {
-      SideExit s{a_.newLabel(), static_cast<uint64_t>(i.imm)};
       const Cmp32& c = cmp32_[idx_];
-      a_.j(c.a != kNoTemp ? emit_compare(c.a, c.b, i.aux, true) : emit_compare(i.a, i.b, i.aux), s.label);
-      side_exits_.push_back(s);
+      const CondCode cc = c.a != kNoTemp ? emit_compare(c.a, c.b, i.aux, true) : emit_compare(i.a, i.b, i.aux);
+      if (!loop_ && plain_exit_next_ < kTbExits) {
+        // A plain block's side exit (a trace superblock): the guest state
+        // is exact here (exit_if is hard for lending and deferral), so the
+        // jcc itself is the chainable exit, as a brcond's taken side is.
+        emit_exit_jump(plain_exit_next_++, static_cast<uint64_t>(i.imm), cc);
+      } else {
+        SideExit s{a_.newLabel(), static_cast<uint64_t>(i.imm)};
+        a_.j(cc, s.label);
+        side_exits_.push_back(s);
+      }
       free_dead_operands();
       return {};
     }
@@ -1095,6 +1103,12 @@ void Emitter::emit_poison_if_requested() {
 
 std::string Emitter::run() {
   plan_loop();  // may re-home pins: before the passes below read pins()
+  if (!loop_ && !ir_.insns.empty()) {
+    // A plain block's side exits take the exits its terminator leaves free
+    // (a brcond takes 0 and 1, a goto_tb 0).
+    const IrOp term = ir_.insns.back().op;
+    plain_exit_next_ = term == IrOp::brcond ? 2 : term == IrOp::goto_tb ? 1 : 0;
+  }
   const size_t n_insns = ir_.insns.size();
   def_at_ = arena_.array(ir_.num_temps, INT_MAX);
   defined_end_ = arena_.uninit<Temp>(n_insns);  // (filled by the forward walk)

@@ -599,16 +599,19 @@ class Emitter {
   void emit_loop_leave(bool sext = true);  // residents written back, the pins' guest values in
   void emit_loop_branch(const IrInsn& i, CondCode cc);  // brcond (after its cmp) / goto_tb
   void finish_loop();       // the exit-request stub, recovery ranges
-  // exit_if (a loop superblock's side exits, up to kMaxSideExits): the cold
-  // path that leaves for its target — after emit_loop_leave in a self-loop
-  // block, through a chainable exit while one is free (side exits to one
-  // target share it), else a plain exit.
+  // exit_if (a superblock's side exits, up to kMaxSideExits): in a
+  // self-loop block the cold path that leaves for its target — after
+  // emit_loop_leave, through a chainable exit while one is free (side exits
+  // to one target share it), else a plain exit; in a plain block the jcc
+  // itself is a chainable exit while one is free (plain_exit_next_), else
+  // it goes to such a cold path.
   struct SideExit {
     Label label;
     uint64_t target;
   };
   std::vector<SideExit> side_exits_;
   int side_exit_index_ = 0;  // the first chainable exit a self-loop block's side exits use
+  int plain_exit_next_ = kTbExits;  // the next chainable exit a plain block's side exit takes
   void emit_side_exits();
   const PinTable& pins() const { return pt_; }
   struct LoopReg {

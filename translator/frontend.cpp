@@ -1009,9 +1009,11 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
   SpareVector<uint64_t> starts_s(0, 0);  // (this thread's spare: no allocation per block)
   std::vector<uint64_t>& starts = starts_s.v;  // where each straight run began (loop check)
   starts.push_back(pc);
-  unsigned side_exits = 0;  // exit_ifs so far (loop superblocks: at most kMaxSideExits)
+  unsigned side_exits = 0;  // exit_ifs so far (at most max_exits)
+  const unsigned max_exits = std::min(opt.max_side_exits, kMaxSideExits);
   uint64_t side_targets[kMaxSideExits] = {};  // their distinct targets
   unsigned n_side_targets = 0;
+  unsigned trace_exits = 0;  // of them, exit_ifs of a trace superblock (opt.max_trace_exits)
   const bool check_bp = opt.debug && opt.debug->has_breakpoints();
   // Branches on values known here are decided here (KnownRegs), in plain
   // blocks only: a debugger or a count sees every branch as the guest runs it.
@@ -1051,7 +1053,7 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     if (opt.if_convert && !check_bp && if_shape(fetch, cur, d, &shape) && n + shape.insns() < max_insns &&
         (opt.if_convert_outside_loops ||
          (opt.loop_superblocks &&
-          loops_back(fetch, pc, cur, n, max_insns, true, kMaxSideExits - side_exits, out)))) {
+          loops_back(fetch, pc, cur, n, max_insns, true, max_exits - side_exits, out)))) {
       // The registers either run writes are no longer known.
       for (uint64_t p = cur; p < shape.join;) {
         DecodedInsn r;
@@ -1084,9 +1086,9 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     out->lo = std::min(out->lo, cur);
     out->pc_end = std::max(out->pc_end, cur + d.len);
     cur += d.len;
-    if (ended && side_exits < kMaxSideExits && opt.loop_superblocks && !check_bp && !out->ir.insns.empty() &&
+    if (ended && side_exits < max_exits && opt.loop_superblocks && !check_bp && !out->ir.insns.empty() &&
         out->ir.insns.back().op == IrOp::brcond &&
-        loops_back(fetch, pc, cur, n + 1, max_insns, opt.if_convert, kMaxSideExits - 1 - side_exits)) {
+        loops_back(fetch, pc, cur, n + 1, max_insns, opt.if_convert, max_exits - 1 - side_exits)) {
       // Leave through the taken side only; the fall-through goes on to the
       // back edge (loops_back).
       IrInsn& br = out->ir.insns.back();
@@ -1108,9 +1110,35 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
         ended = false;
       }
     }
+    if (ended && trace_exits < opt.max_trace_exits && side_exits < max_exits && opt.loop_superblocks &&
+        !check_bp && n + 1 < max_insns && !out->ir.insns.empty() && out->ir.insns.back().op == IrOp::brcond) {
+      // A trace superblock: a branch forward (static prediction: not
+      // taken) leaves through its taken side, and the block goes on at the
+      // fall-through, unless the block holds that already.
+      IrInsn& br = out->ir.insns.back();
+      const uint64_t target = static_cast<uint64_t>(br.imm), at = cur - d.len;
+      bool held = false;
+      for (const auto& [ipc, di] : out->insns) held |= ipc == cur;
+      bool known_target = false;
+      for (unsigned k = 0; k < n_side_targets; ++k) known_target |= side_targets[k] == target;
+      bool likely = true;
+      if (const unsigned self = opt.heat ? opt.heat(opt.heat_ctx, pc) : 0; self) {
+        const unsigned fall = opt.heat(opt.heat_ctx, cur);
+        likely = fall >= 2 * opt.heat(opt.heat_ctx, target) && fall < self;
+      }
+      if (target > at && target != pc && static_cast<uint64_t>(br.imm2) == cur && !held && likely &&
+          (known_target || n_side_targets < opt.max_side_targets)) {
+        if (!known_target) side_targets[n_side_targets++] = target;
+        br.op = IrOp::exit_if;
+        br.imm2 = 0;
+        ++side_exits;
+        ++trace_exits;
+        ended = false;
+      }
+    }
     if (!ended && n + 1 == max_insns && max_insns == opt.max_insns && opt.loop_superblocks && !check_bp &&
         max_insns > 1 && loops_back(fetch, pc, c.follow ? c.follow : cur, n + 1, max_insns + kLoopExtraInsns,
-                                    opt.if_convert, kMaxSideExits - side_exits)) {
+                                    opt.if_convert, max_exits - side_exits)) {
       // The loop closes at the block's start a few instructions on: take
       // them too (one self-loop block instead of two chained blocks).
       max_insns += kLoopExtraInsns;
@@ -1137,22 +1165,28 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     out->ir.num_temps = 0;
     return translate_block(pc, o, fetch, out, fault_pc);
   };
-  if (side_exits && !self_loop_ok(out->ir, pc)) {
-    // The backend keeps such a block a plain one, whose side exit could not
-    // be chained: translate it again without the side exit.
-    FrontendOptions plain = opt;
-    plain.loop_superblocks = false;
-    return again(plain);
-  }
-  // Every exit chainable: with a back edge whose other side leaves too,
-  // one side-exit target fewer (threads2's outer loop had taken its inner
-  // loop's first round, and went through the dispatcher at every return
-  // to the inner loop's block).
+  if (!side_exits) return true;
+  // Every exit chainable. In a self-loop block (the backend's plan_loop:
+  // self_loop_ok) side exits to one target share an exit and the back
+  // edge's other side, if it leaves, takes one (threads2's outer loop had
+  // taken its inner loop's first round, and went through the dispatcher at
+  // every return to the inner loop's block). In a plain block each side
+  // exit is a chainable jcc of its own and the terminator takes its own.
   const IrInsn& term = out->ir.insns.back();
-  const unsigned term_exits = term.op == IrOp::brcond && term.imm != term.imm2 ? 1 : 0;
-  if (n_side_targets + term_exits > kChainableExits && opt.max_side_targets > kChainableExits - term_exits) {
+  if (self_loop_ok(out->ir, pc)) {
+    const unsigned term_exits = term.op == IrOp::brcond && term.imm != term.imm2 ? 1 : 0;
+    if (n_side_targets + term_exits > kChainableExits && opt.max_side_targets > kChainableExits - term_exits) {
+      FrontendOptions fewer = opt;
+      fewer.max_side_targets = kChainableExits - term_exits;
+      return again(fewer);
+    }
+    return true;
+  }
+  const unsigned term_exits = term.op == IrOp::brcond ? 2 : term.op == IrOp::goto_tb ? 1 : 0;
+  if (side_exits + term_exits > kChainableExits) {
+    // One side exit fewer (of either kind): the block then ends sooner.
     FrontendOptions fewer = opt;
-    fewer.max_side_targets = kChainableExits - term_exits;
+    fewer.max_side_exits = side_exits - 1;
     return again(fewer);
   }
   return true;

@@ -77,6 +77,23 @@ struct FrontendOptions {
   // How many distinct targets a superblock's side exits may have (each
   // takes a chainable exit; see kChainableExits).
   unsigned max_side_targets = kMaxSideExits;
+  // A trace superblock: a conditional branch forward (static prediction:
+  // not taken) becomes a side exit (exit_if) and the block goes on at its
+  // fall-through, up to this many times per block ("Trace superblocks" in
+  // docs/ARCHITECTURE.md). Needs loop_superblocks.
+  unsigned max_trace_exits = 2;
+  // Tier 0's meeting counts by block start (Vcpu::heat_of), if known (the
+  // block's own is not 0): a trace goes on at a branch's fall-through only
+  // where that was met at least twice as often as the branch target (a
+  // branch taken half the time would have both sides translated) and less
+  // often than the block itself (else the fall-through is also reached
+  // another way, or translated already: its code would be translated
+  // twice). Without them: always.
+  unsigned (*heat)(const void* ctx, uint64_t pc) = nullptr;
+  const void* heat_ctx = nullptr;
+  // How many side exits of either kind a block may have (at most
+  // kMaxSideExits; fewer where a plain block's would not all be chainable).
+  unsigned max_side_exits = kMaxSideExits;
   // A conditional branch forward over a few instructions that only compute
   // integer registers does not end the block: the skipped instructions run
   // and each register they write selects its value by the branch condition

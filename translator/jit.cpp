@@ -697,6 +697,8 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   fopt.x_hint = vcpu.state.x;
   fopt.vl_hint = vcpu.state.vl;
   fopt.debug = vcpu.debug;  // debugger breakpoints (null: none)
+  fopt.heat = [](const void* v, uint64_t at) { return static_cast<const Vcpu*>(v)->heat_of(at); };
+  fopt.heat_ctx = &vcpu;
   fopt.debug_step = (flags & kTbDebugStep) != 0;
   fopt.pmlen = (flags & kTbPm7) ? 7 : (flags & kTbPm16) ? 16 : 0;
   if (!translate_block(pc, fopt, fetch, &blk, &fault_pc)) {

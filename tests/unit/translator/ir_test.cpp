@@ -570,6 +570,7 @@ void translate_words(const std::vector<uint32_t>& words, GuestBlock* blk, bool a
   uint64_t fault_pc = 0;
   FrontendOptions opt;
   opt.if_convert_outside_loops = anywhere;  // the shapes, wherever they are
+  opt.max_trace_exits = 0;  // (a branch not converted ends the block: Frontend.Trace* for traces)
   ASSERT_TRUE(translate_block(0x1000, opt, fetch, blk, &fault_pc));
   ASSERT_EQ(blk->ir.verify(), "") << blk->ir.print();
 }
@@ -805,6 +806,85 @@ TEST(Frontend, KnownRegsForgetBothHalvesOfAmocasQ) {
   translate_words(words, &blk, false);
   EXPECT_EQ(blk.insns.size(), 3u) << blk.ir.print();
   EXPECT_EQ(blk.ir.insns.back().op, IrOp::brcond) << blk.ir.print();
+}
+
+// Trace superblocks: a branch forward becomes a side exit and the block
+// goes on at its fall-through, at most max_trace_exits times, and only as
+// many as leave every exit chainable (a brcond at the end takes two of
+// kChainableExits); with tier 0's counts, only where the fall-through was
+// met at least twice as often as the target and less often than the block
+// itself; never for a branch backward.
+TEST(Frontend, TraceSuperblocks) {
+  const uint32_t beq_out = 0x00b50c63;  // beq a0,a1,+24
+  const uint32_t addi = 0x00160613;     // addi a2,a2,1
+  const uint32_t bne_out = 0x00e69a63;  // bne a3,a4,+20
+  const uint32_t ecall = 0x00000073;
+  uint64_t fault_pc = 0;
+  {
+    // Two traced branches, then the ecall: three exits in all.
+    const std::vector<uint32_t> words = {beq_out, addi, bne_out, addi, ecall, ecall, ecall, ecall};
+    FetchFn fetch = fetch_words(words);
+    GuestBlock blk;
+    ASSERT_TRUE(translate_block(0x1000, FrontendOptions{}, fetch, &blk, &fault_pc));
+    EXPECT_EQ(count(blk.ir, IrOp::exit_if), 2) << blk.ir.print();
+    EXPECT_EQ(blk.insns.size(), 5u) << blk.ir.print();
+    EXPECT_EQ(blk.ir.insns.back().op, IrOp::exit) << blk.ir.print();
+  }
+  {
+    // A third branch ends the block: with two side exits its brcond would
+    // make four exits, so the block keeps one side exit and ends sooner.
+    const uint32_t blt_out = 0x00f64463;  // blt a2,a5,+8
+    const std::vector<uint32_t> words = {beq_out, addi, bne_out, addi, blt_out, addi, ecall, ecall};
+    FetchFn fetch = fetch_words(words);
+    GuestBlock blk;
+    ASSERT_TRUE(translate_block(0x1000, FrontendOptions{}, fetch, &blk, &fault_pc));
+    EXPECT_EQ(count(blk.ir, IrOp::exit_if), 1) << blk.ir.print();
+    EXPECT_EQ(blk.insns.size(), 3u) << blk.ir.print();
+    EXPECT_EQ(blk.ir.insns.back().op, IrOp::brcond) << blk.ir.print();
+  }
+  {
+    // Tier 0 met the first branch's target more than half as often as its
+    // fall-through: the block ends there; the second branch, whose sides
+    // tier 0 never met, it traces.
+    const std::vector<uint32_t> words = {beq_out, addi, bne_out, addi, ecall, ecall, ecall, ecall};
+    FetchFn fetch = fetch_words(words);
+    FrontendOptions o;
+    o.heat = [](const void*, uint64_t pc) -> unsigned {
+      return pc == 0x1000 ? 12 : pc == 0x1004 ? 7 : pc == 0x1018 ? 4 : 0;
+    };
+    GuestBlock blk;
+    ASSERT_TRUE(translate_block(0x1000, o, fetch, &blk, &fault_pc));
+    EXPECT_EQ(blk.insns.size(), 1u) << blk.ir.print();
+    EXPECT_EQ(blk.ir.insns.back().op, IrOp::brcond) << blk.ir.print();
+    GuestBlock next;
+    ASSERT_TRUE(translate_block(0x1004, o, fetch, &next, &fault_pc));
+    EXPECT_EQ(count(next.ir, IrOp::exit_if), 1) << next.ir.print();
+    EXPECT_EQ(next.ir.insns.back().op, IrOp::exit) << next.ir.print();
+    // Twice as often: traced.
+    o.heat = [](const void*, uint64_t pc) -> unsigned {
+      return pc == 0x1000 ? 12 : pc == 0x1004 ? 8 : pc == 0x1018 ? 4 : 0;
+    };
+    GuestBlock biased;
+    ASSERT_TRUE(translate_block(0x1000, o, fetch, &biased, &fault_pc));
+    EXPECT_EQ(count(biased.ir, IrOp::exit_if), 2) << biased.ir.print();
+    // The fall-through met as often as the block itself (reached from
+    // elsewhere too, or translated on its own): not traced, so its code is
+    // not translated twice.
+    o.heat = [](const void*, uint64_t pc) -> unsigned { return pc == 0x1000 || pc == 0x1004 ? 12 : 0; };
+    GuestBlock join;
+    ASSERT_TRUE(translate_block(0x1000, o, fetch, &join, &fault_pc));
+    EXPECT_EQ(join.insns.size(), 1u) << join.ir.print();
+  }
+  {
+    // A branch backward (not to the block's start) ends the block.
+    const uint32_t bne_back = 0xfee69ee3;  // bne a3,a4,-4
+    const std::vector<uint32_t> words = {addi, addi, bne_back, addi, ecall};
+    FetchFn fetch = fetch_words(words);
+    GuestBlock blk;
+    ASSERT_TRUE(translate_block(0x1000, FrontendOptions{}, fetch, &blk, &fault_pc));
+    EXPECT_EQ(count(blk.ir, IrOp::exit_if), 0) << blk.ir.print();
+    EXPECT_EQ(blk.ir.insns.back().op, IrOp::brcond) << blk.ir.print();
+  }
 }
 
 // By default only a loop body is if-converted: the same run before an

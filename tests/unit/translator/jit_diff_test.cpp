@@ -437,6 +437,47 @@ TEST(JitDifferential, ConstantTripLoopsMatchInterpreter) {
   EXPECT_GE(faulted, 20);  // in some iteration of an unrolled loop
 }
 
+// Trace superblocks: streams with forward branches (CaseOptions::branches),
+// where a plain block goes on at a branch's fall-through and leaves through
+// its taken side as a chainable jcc of its own (exit_if in a block that is
+// no self-loop). Results and faults match the interpreter's whichever side
+// each branch takes; every exit fits TranslationBlock::exits. The test
+// also checks that the frontend really makes such blocks.
+TEST(JitDifferential, TraceSuperblocksMatchInterpreter) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  int traced = 0, two = 0, faulted = 0;
+  for (uint64_t seed = 9000001; seed <= 9000400; ++seed) {
+    diff::CaseOptions o;
+    o.faults = seed % 3 == 0;
+    const unsigned len = 40 + seed % 200;
+    diff::Result r = diff::run_case(*jit, seed, len, nullptr, o);
+    ASSERT_TRUE(r.ok) << "seed " << seed << ": " << r.what;
+    faulted += r.fault;
+    const std::vector<uint8_t> code = stream_of(seed, len, o);
+    FetchFn fetch = fetch_from(code);
+    for (uint64_t pc = diff::kCode; pc < diff::kCode + code.size();) {
+      GuestBlock blk;
+      uint64_t fault_pc = 0;
+      if (!translate_block(pc, FrontendOptions{}, fetch, &blk, &fault_pc)) break;
+      const long exits = std::count_if(blk.ir.insns.begin(), blk.ir.insns.end(),
+                                       [](const IrInsn& i) { return i.op == IrOp::exit_if; });
+      const IrInsn& term = blk.ir.insns.back();
+      if (exits && !ir_goes_back_to(term, pc)) {
+        ++traced;
+        two += exits >= 2;
+        const long term_exits = term.op == IrOp::brcond ? 2 : term.op == IrOp::goto_tb ? 1 : 0;
+        EXPECT_LE(exits + term_exits, static_cast<long>(kChainableExits)) << blk.ir.print();
+      }
+      pc = std::max(blk.pc_end, pc + 2);
+    }
+  }
+  EXPECT_GE(traced, 2000);
+  EXPECT_GE(two, 100);
+  EXPECT_GE(faulted, 40);
+}
+
 // Runs the if-conversion cases seeds first..last (CaseOptions::if_shapes,
 // plus `fused`), every other one a self-loop, against the interpreter, and
 // hands each block of the same streams, translated as the Jit does (every
