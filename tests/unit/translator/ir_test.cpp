@@ -820,28 +820,24 @@ TEST(Frontend, TraceSuperblocks) {
   const uint32_t bne_out = 0x00e69a63;  // bne a3,a4,+20
   const uint32_t ecall = 0x00000073;
   uint64_t fault_pc = 0;
-  {
-    // Two traced branches, then the ecall: three exits in all.
-    const std::vector<uint32_t> words = {beq_out, addi, bne_out, addi, ecall, ecall, ecall, ecall};
+  // The block at 0x1000: its side exits, size and terminator.
+  auto expect_block = [&](const std::vector<uint32_t>& words, long exit_ifs, size_t insns, IrOp term) {
     FetchFn fetch = fetch_words(words);
     GuestBlock blk;
     ASSERT_TRUE(translate_block(0x1000, FrontendOptions{}, fetch, &blk, &fault_pc));
-    EXPECT_EQ(count(blk.ir, IrOp::exit_if), 2) << blk.ir.print();
-    EXPECT_EQ(blk.insns.size(), 5u) << blk.ir.print();
-    EXPECT_EQ(blk.ir.insns.back().op, IrOp::exit) << blk.ir.print();
-  }
-  {
-    // A third branch ends the block: with two side exits its brcond would
-    // make four exits, so the block keeps one side exit and ends sooner.
-    const uint32_t blt_out = 0x00f64463;  // blt a2,a5,+8
-    const std::vector<uint32_t> words = {beq_out, addi, bne_out, addi, blt_out, addi, ecall, ecall};
-    FetchFn fetch = fetch_words(words);
-    GuestBlock blk;
-    ASSERT_TRUE(translate_block(0x1000, FrontendOptions{}, fetch, &blk, &fault_pc));
-    EXPECT_EQ(count(blk.ir, IrOp::exit_if), 1) << blk.ir.print();
-    EXPECT_EQ(blk.insns.size(), 3u) << blk.ir.print();
-    EXPECT_EQ(blk.ir.insns.back().op, IrOp::brcond) << blk.ir.print();
-  }
+    EXPECT_EQ(count(blk.ir, IrOp::exit_if), exit_ifs) << blk.ir.print();
+    EXPECT_EQ(blk.insns.size(), insns) << blk.ir.print();
+    EXPECT_EQ(blk.ir.insns.back().op, term) << blk.ir.print();
+  };
+  // Two traced branches, then the ecall: three exits in all.
+  expect_block({beq_out, addi, bne_out, addi, ecall, ecall, ecall, ecall}, 2, 5, IrOp::exit);
+  // A third branch ends the block: with two side exits its brcond would
+  // make four exits, so the block keeps one side exit and ends sooner.
+  const uint32_t blt_out = 0x00f64463;  // blt a2,a5,+8
+  expect_block({beq_out, addi, bne_out, addi, blt_out, addi, ecall, ecall}, 1, 3, IrOp::brcond);
+  // A branch backward (not to the block's start) ends the block.
+  const uint32_t bne_back = 0xfee69ee3;  // bne a3,a4,-4
+  expect_block({addi, addi, bne_back, addi, ecall}, 0, 3, IrOp::brcond);
   {
     // Tier 0 met the first branch's target more than half as often as its
     // fall-through: the block ends there; the second branch, whose sides
@@ -874,16 +870,6 @@ TEST(Frontend, TraceSuperblocks) {
     GuestBlock join;
     ASSERT_TRUE(translate_block(0x1000, o, fetch, &join, &fault_pc));
     EXPECT_EQ(join.insns.size(), 1u) << join.ir.print();
-  }
-  {
-    // A branch backward (not to the block's start) ends the block.
-    const uint32_t bne_back = 0xfee69ee3;  // bne a3,a4,-4
-    const std::vector<uint32_t> words = {addi, addi, bne_back, addi, ecall};
-    FetchFn fetch = fetch_words(words);
-    GuestBlock blk;
-    ASSERT_TRUE(translate_block(0x1000, FrontendOptions{}, fetch, &blk, &fault_pc));
-    EXPECT_EQ(count(blk.ir, IrOp::exit_if), 0) << blk.ir.print();
-    EXPECT_EQ(blk.ir.insns.back().op, IrOp::brcond) << blk.ir.print();
   }
 }
 
