@@ -1296,7 +1296,7 @@ std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, Translation
   // Self-loop blocks may rematerialise some guest registers instead of
   // storing them (backend_x86_remat.cpp): the Emitter gets the IR without
   // their set_regs.
-  IrBlock remat_ir;
+  IrBlock remat_ir;  // (also a self-loop candidate's own copy: Emitter::own_ir_)
   std::vector<x86be::RematUse> remat;
   uint8_t dropped[32] = {};
   static const bool no_remat = getenv("HART_JIT_NO_REMAT") != nullptr;  // (for comparisons)
@@ -1311,7 +1311,12 @@ std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, Translation
     remat.clear();
     memset(dropped, 0, sizeof dropped);
   }
-  x86be::Emitter e(a, rm ? remat_ir : ir, tb, helper_insns, opt, recovery);
+  // A self-loop candidate's IR is copied (if remat did not already), so that
+  // plan_narrow may rewrite it: loops are few, and their code runs long.
+  const bool own = rm || (recovery && !ir.insns.empty() && ir_goes_back_to(ir.insns.back(), tb->pc));
+  if (own && !rm) remat_ir = ir;
+  x86be::Emitter e(a, own ? remat_ir : ir, tb, helper_insns, opt, recovery);
+  if (own) e.own_ir_ = &remat_ir;
   e.remat_ = std::move(remat);
   memcpy(e.remat_dropped_, dropped, sizeof dropped);
   std::string err = e.run();

@@ -653,6 +653,9 @@ class Emitter {
   void plan_fp_loop();      // after the forward walk (boxed_, def_at_)
   void evict_fp_resident(int k);  // temps in resident k's xmm move out before it is written
   PinTable pt_ = PinTable::initial();
+  // ir_ itself, when emit_block gave the Emitter a copy of its own (self-loop
+  // candidates): plan_narrow may then point readers past extensions.
+  IrBlock* own_ir_ = nullptr;
   // Rematerialised registers (backend_x86_remat.cpp; set by emit_block).
   std::vector<RematUse> remat_;
   uint8_t remat_dropped_[32] = {};  // by x register: set_regs taken out
@@ -738,6 +741,7 @@ class Emitter {
   // (DeferredReg::HostRegSext32). The preamble checks that x is already
   // sign-extended from 32 bits (else the kTbChecked form runs).
   void plan_narrow();
+  void drop_low_extensions(const ArenaArray<bool>& low);  // (plan_narrow's last step, on own_ir_)
   bool narrow_[32] = {};
   ArenaArray<Temp> set_src_;
   // 32-bit compares (plan_narrow): by insn, the brcond/exit_if operands

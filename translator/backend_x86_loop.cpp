@@ -370,8 +370,48 @@ void Emitter::plan_narrow() {
   // (last_use_ -1): the byte sum's `addw a4,a4,a3; sext.w a3,a4` into two
   // narrow registers had a movsxd into a register nothing read.
   count_readers();  // (the compares and narrow registers as decided)
-  for (size_t k = 0; k < ir_.insns.size(); ++k)
-    if (ir_.insns[k].op == IrOp::sext_w && others[ir_.insns[k].dst] == 0) last_use_[ir_.insns[k].dst] = -1;
+  bool kept = false;
+  for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    if (ir_.insns[k].op != IrOp::sext_w) continue;
+    if (others[ir_.insns[k].dst] == 0) last_use_[ir_.insns[k].dst] = -1;
+    else kept = true;
+  }
+  if (kept && any_narrow && own_ir_) drop_low_extensions(low);
+}
+
+void Emitter::drop_low_extensions(const ArenaArray<bool>& low) {
+  // Extensions whose readers all look at low halves only, now that the
+  // narrow registers' last set_regs and the 32-bit compares read what is
+  // under them: `addw a3,a1,a5` into a narrow a3 whose value the round's
+  // `slliw a5,a3,2` reads had a movsxd into a second register for the
+  // slliw, beside the narrow register's copy. Those readers read the value
+  // under the extension instead (its low half is the same), and the
+  // extension is not emitted.
+  ArenaArray<bool> skip = arena_.array(ir_.insns.size(), false);
+  for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    const IrInsn& i = ir_.insns[k];
+    skip[k] = low[k] || (i.op == IrOp::set_reg && narrow_[i.imm] && last_set_[i.imm] == static_cast<int>(k));
+  }
+  ArenaArray<bool> full = arena_.array(ir_.num_temps, false);
+  ir_upper_read(ir_, full, skip.data());
+  for (const RematUse& u : remat_)  // (its records read them whole)
+    if (u.temp != kNoTemp) full[u.temp] = true;
+  std::vector<IrInsn>& insns = own_ir_->insns;
+  for (size_t k = 0; k < insns.size(); ++k) {
+    const IrInsn& e = insns[k];
+    if (e.op != IrOp::sext_w || last_use_[e.dst] < 0 || full[e.dst]) continue;
+    const Temp d = e.dst, u = e.a;
+    for (size_t j = k + 1; j < insns.size() && static_cast<int>(j) <= last_use_[d]; ++j) {
+      IrInsn& r = insns[j];
+      const int n = ir_info(r.op).nargs;
+      if (n >= 1 && r.a == d) r.a = u;
+      if (n >= 2 && r.b == d) r.b = u;
+      if (n >= 3 && r.c == d) r.c = u;
+      if (n >= 4 && r.d == d) r.d = u;
+    }
+    last_use_[u] = std::max(last_use_[u], last_use_[d]);
+    last_use_[d] = -1;
+  }
 }
 
 // Where the block may leave the exit request unread (see "Exit requests"
