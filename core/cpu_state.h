@@ -165,12 +165,6 @@ struct CpuState {
   uint64_t icount_budget;
   const struct TranslationBlock* count_tb;
   uint64_t* count_slot;
-  // Generated code's scratch (the JIT's): spill slots for values within a
-  // block, and a self-loop's first-round flag (backend_x86.h). Here and not
-  // in the host stack frame, so that generated code leaves rsp free to carry
-  // return frames; fault recovery reads them here.
-  uint64_t jit_spill[64];
-  uint32_t jit_loop_flag;
 
   uint32_t fcsr() const { return (frm << 5) | fflags; }
   void set_fcsr(uint32_t v) {

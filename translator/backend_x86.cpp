@@ -1338,7 +1338,7 @@ void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label, asmjit
   a.push(r14);
   a.push(r15);
   a.sub(rsp, kFrameBytes);
-  const Mem host_mxcsr = dword_ptr(rsp, kHostMxcsrSlot);
+  const Mem host_mxcsr = dword_ptr(rsp, kSpillSlots * 8);
   a.mov(kState, rdi);
   a.mov(kMem, rsi);
   // Guest rounding mode, flags clear (skipped when MXCSR holds that already).

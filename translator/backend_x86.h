@@ -26,7 +26,7 @@
 
 namespace hart {
 
-constexpr int kSpillSlots = 64;  // CpuState::jit_spill
+constexpr int kSpillSlots = 64;
 
 // Host x86-64 extensions the code may use (CPUID, read once by
 // Jit::create); without them the backend emits baseline x86-64 sequences.
@@ -54,14 +54,16 @@ struct PinnedReg {
 extern const PinnedReg kPinnedRegs[7];
 // ucontext gregs index of an asmjit Gp id (for fault recovery).
 int ucontext_greg_of(int host_id);
-// The dispatcher's frame below its saved registers, while generated code
-// runs: the host MXCSR (4 bytes, 4 of padding) at rsp, then the instruction
-// budget of counting blocks (kCountSlot, backend_x86_count.cpp), padded so
-// that rsp is 16-byte aligned inside generated code. (Spill slots and the
-// self-loop flag are in CpuState: jit_spill, jit_loop_flag.)
-constexpr int kHostMxcsrSlot = 0;
-constexpr int kCountSlot = 8;
-constexpr int kFrameBytes = 24;
+// Bytes the dispatcher reserves below its saved registers (spill area + pad
+// so that rsp is 16-byte aligned inside generated code).
+// Past the spill slots: the host MXCSR (4 bytes, 4 of padding), then the
+// instruction budget of counting blocks (kCountSlot, backend_x86_count.cpp;
+// 16 bytes keep rsp aligned).
+constexpr int kCountSlot = kSpillSlots * 8 + 8;
+// The 4 bytes after the host MXCSR: a self-loop block with rematerialised
+// registers (RematReg) keeps 0 there during its first iteration, 1 after.
+constexpr int kLoopFlagSlot = kSpillSlots * 8 + 4;
+constexpr int kFrameBytes = kSpillSlots * 8 + 8 + 16;
 
 // What Jit::restore_state needs to rebuild exact guest registers after a
 // host fault inside a block (offsets are in the block's code).
@@ -93,7 +95,7 @@ struct DeferredReg {
 //    op(x[src], x[src2]) if src2 != 0, the sources as recovered by the
 //    records above (backend_x86_remat.cpp: the block
 //    never stores xreg, and may not even compute it). after_first: only
-//    from the loop's second iteration on (CpuState::jit_loop_flag != 0); in the
+//    from the loop's second iteration on (kLoopFlagSlot != 0); in the
 //    first, the slot still holds xreg's value from before the loop.
 struct RematReg {
   enum Op : uint8_t { Mov, Shl, Shr, Sar, Rotr, And, Or, Xor, Add };

@@ -16,13 +16,11 @@ Gp Emitter::pinned_of(int xreg) const {
   return h < 0 ? Gp() : gp_of_id(h);
 }
 
-static_assert(kSpillSlots == sizeof(CpuState::jit_spill) / sizeof(uint64_t), "a spill slot per CpuState::jit_spill word");
-
 Mem Emitter::mem_of(const Loc& l) const {
   switch (l.kind) {
     case LocKind::GuestX: return xreg_mem(l.index);
     case LocKind::GuestF: return freg_mem(l.index);
-    default: return state_mem(offsetof(CpuState, jit_spill) + 8 * static_cast<size_t>(l.index));  // Spill
+    default: return ptr(rsp, l.index * 8, 8);
   }
 }
 

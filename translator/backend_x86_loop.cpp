@@ -479,7 +479,7 @@ void Emitter::emit_loop_entry() {
     a_.jne(preamble_fail_);
   }
   emit_induction_checks();  // (the residents are in place: read from there)
-  if (!remat_.empty()) a_.mov(state_mem(offsetof(CpuState, jit_loop_flag), 4), 0);  // first iteration
+  if (!remat_.empty()) a_.mov(dword_ptr(rsp, kLoopFlagSlot), 0);  // first iteration
   loop_head_ = a_.newLabel();
   loop_req_ = a_.newLabel();
   if (unpolled_) {
@@ -513,7 +513,7 @@ void Emitter::emit_loop_leave(bool sext) {
 
 void Emitter::emit_loop_branch(const IrInsn& i, CondCode cc) {
   const uint64_t pc = tb_->pc;
-  if (!remat_.empty()) a_.mov(state_mem(offsetof(CpuState, jit_loop_flag), 4), 1);  // (keeps the flags)
+  if (!remat_.empty()) a_.mov(dword_ptr(rsp, kLoopFlagSlot), 1);  // (keeps the flags)
   if (i.op == IrOp::goto_tb || static_cast<uint64_t>(i.imm) == static_cast<uint64_t>(i.imm2)) {
     a_.jmp(loop_head_);
     return;
@@ -555,7 +555,7 @@ void Emitter::finish_loop() {
   a_.bind(loop_req_);
   if (!remat_.empty()) {  // (before the first iteration, the registers are still in CpuState)
     Label first = a_.newLabel();
-    a_.cmp(state_mem(offsetof(CpuState, jit_loop_flag), 4), 0);
+    a_.cmp(dword_ptr(rsp, kLoopFlagSlot), 0);
     a_.je(first);
     emit_remat(kRematEnd, false);
     a_.bind(first);

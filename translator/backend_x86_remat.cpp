@@ -8,7 +8,7 @@
 // there. Before its set_reg in an iteration, the register shows the
 // previous iteration's value, found through the registers' values at the
 // iteration's start; in the first iteration it shows its value from before
-// the loop, still in its CpuState slot (CpuState::jit_loop_flag tells them apart).
+// the loop, still in its CpuState slot (kLoopFlagSlot tells them apart).
 // plan_remat finds such registers on the IR and takes their set_regs (and
 // dead values) out; Emitter::emit_remat writes the code that stores them
 // on the way out; Jit::restore_state evaluates BlockRecovery::remat after a
@@ -316,7 +316,7 @@ void Emitter::emit_remat_at(int pos) {
   for (const RematUse& u : remat_) any |= u.pos == pos && u.r.after_first && u.temp == kNoTemp;
   if (!any) return;
   Label first = a_.newLabel();
-  a_.cmp(state_mem(offsetof(CpuState, jit_loop_flag), 4), 0);
+  a_.cmp(dword_ptr(rsp, kLoopFlagSlot), 0);
   a_.je(first);
   emit_remat(pos, true);
   a_.bind(first);

@@ -893,6 +893,7 @@ void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_p
     // value, DeferredReg::remat, which wins.)
     std::pair<unsigned, uint64_t> vals[32], remat_vals[32];
     size_t n = 0, n_remat = 0;
+    const auto* frame = reinterpret_cast<const uint64_t*>(uc->uc_mcontext.gregs[REG_RSP]);
     for (const DeferredReg& d : data->recovery.deferred) {
       if (off < d.start || off >= d.end) continue;
       uint64_t v = 0;
@@ -901,7 +902,7 @@ void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_p
         case DeferredReg::HostRegSext32:  // a narrow loop register (its upper half unspecified)
           v = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(uc->uc_mcontext.gregs[ucontext_greg_of(d.index)])));
           break;
-        case DeferredReg::SpillSlot: v = s.jit_spill[d.index]; break;
+        case DeferredReg::SpillSlot: v = frame[d.index]; break;
         case DeferredReg::Constant: v = static_cast<uint64_t>(d.value); break;
         case DeferredReg::GuestSlot: v = s.x[d.index]; break;
       }
@@ -918,7 +919,8 @@ void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_p
     // Rematerialised registers, from the registers restored above (never
     // from one another). In a self-loop block's first iteration those whose
     // set_reg comes later still hold their value from before the loop.
-    const uint32_t later = s.jit_loop_flag;
+    uint32_t later = 0;
+    memcpy(&later, reinterpret_cast<const char*>(frame) + kLoopFlagSlot, 4);
     for (const RematReg& r : data->recovery.remat) {
       if (off < r.start || off >= r.end || (r.after_first && !later)) continue;
       const uint64_t b = r.src2 ? s.x[r.src2] : static_cast<uint64_t>(static_cast<int64_t>(r.imm));
