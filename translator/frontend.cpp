@@ -1009,8 +1009,18 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
   SpareVector<uint64_t> starts_s(0, 0);  // (this thread's spare: no allocation per block)
   std::vector<uint64_t>& starts = starts_s.v;  // where each straight run began (loop check)
   starts.push_back(pc);
-  unsigned side_exits = 0;  // exit_ifs so far (at most max_exits)
-  const unsigned max_exits = std::min(opt.max_side_exits, kMaxSideExits);
+  unsigned side_exits = 0;  // exit_ifs so far (loop and trace superblocks: at most kMaxSideExits)
+  // Where each exit_if is, to end the block there instead if need be.
+  struct SideExitAt {
+    size_t ir_index, n_insns;
+    uint64_t fall;  // its fall-through
+  } exit_at[kMaxSideExits] = {};
+  auto make_side_exit = [&](IrInsn& br) {
+    exit_at[side_exits] = {out->ir.insns.size() - 1, out->insns.size(), static_cast<uint64_t>(br.imm2)};
+    br.op = IrOp::exit_if;
+    br.imm2 = 0;
+    ++side_exits;
+  };
   uint64_t side_targets[kMaxSideExits] = {};  // their distinct targets
   unsigned n_side_targets = 0;
   unsigned trace_exits = 0;  // of them, exit_ifs of a trace superblock (opt.max_trace_exits)
@@ -1053,7 +1063,7 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     if (opt.if_convert && !check_bp && if_shape(fetch, cur, d, &shape) && n + shape.insns() < max_insns &&
         (opt.if_convert_outside_loops ||
          (opt.loop_superblocks &&
-          loops_back(fetch, pc, cur, n, max_insns, true, max_exits - side_exits, out)))) {
+          loops_back(fetch, pc, cur, n, max_insns, true, kMaxSideExits - side_exits, out)))) {
       // The registers either run writes are no longer known.
       for (uint64_t p = cur; p < shape.join;) {
         DecodedInsn r;
@@ -1086,9 +1096,9 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     out->lo = std::min(out->lo, cur);
     out->pc_end = std::max(out->pc_end, cur + d.len);
     cur += d.len;
-    if (ended && side_exits < max_exits && opt.loop_superblocks && !check_bp && !out->ir.insns.empty() &&
+    if (ended && side_exits < kMaxSideExits && opt.loop_superblocks && !check_bp && !out->ir.insns.empty() &&
         out->ir.insns.back().op == IrOp::brcond &&
-        loops_back(fetch, pc, cur, n + 1, max_insns, opt.if_convert, max_exits - 1 - side_exits)) {
+        loops_back(fetch, pc, cur, n + 1, max_insns, opt.if_convert, kMaxSideExits - 1 - side_exits)) {
       // Leave through the taken side only; the fall-through goes on to the
       // back edge (loops_back).
       IrInsn& br = out->ir.insns.back();
@@ -1104,13 +1114,11 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
       if (target != pc && !inner_loop && static_cast<uint64_t>(br.imm2) == cur &&
           (known_target || n_side_targets < opt.max_side_targets)) {
         if (!known_target) side_targets[n_side_targets++] = target;
-        br.op = IrOp::exit_if;
-        br.imm2 = 0;
-        ++side_exits;
+        make_side_exit(br);
         ended = false;
       }
     }
-    if (ended && trace_exits < opt.max_trace_exits && side_exits < max_exits && opt.loop_superblocks &&
+    if (ended && trace_exits < opt.max_trace_exits && side_exits < kMaxSideExits && opt.loop_superblocks &&
         !check_bp && n + 1 < max_insns && !out->ir.insns.empty() && out->ir.insns.back().op == IrOp::brcond) {
       // A trace superblock: a branch forward (static prediction: not
       // taken) leaves through its taken side, and the block goes on at the
@@ -1129,16 +1137,14 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
       if (target > at && target != pc && static_cast<uint64_t>(br.imm2) == cur && !held && likely &&
           (known_target || n_side_targets < opt.max_side_targets)) {
         if (!known_target) side_targets[n_side_targets++] = target;
-        br.op = IrOp::exit_if;
-        br.imm2 = 0;
-        ++side_exits;
+        make_side_exit(br);
         ++trace_exits;
         ended = false;
       }
     }
     if (!ended && n + 1 == max_insns && max_insns == opt.max_insns && opt.loop_superblocks && !check_bp &&
         max_insns > 1 && loops_back(fetch, pc, c.follow ? c.follow : cur, n + 1, max_insns + kLoopExtraInsns,
-                                    opt.if_convert, max_exits - side_exits)) {
+                                    opt.if_convert, kMaxSideExits - side_exits)) {
       // The loop closes at the block's start a few instructions on: take
       // them too (one self-loop block instead of two chained blocks).
       max_insns += kLoopExtraInsns;
@@ -1182,12 +1188,22 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     }
     return true;
   }
-  const unsigned term_exits = term.op == IrOp::brcond ? 2 : term.op == IrOp::goto_tb ? 1 : 0;
-  if (side_exits + term_exits > kChainableExits) {
-    // One side exit fewer (of either kind): the block then ends sooner.
-    FrontendOptions fewer = opt;
-    fewer.max_side_exits = side_exits - 1;
-    return again(fewer);
+  unsigned term_exits = term.op == IrOp::brcond ? 2 : term.op == IrOp::goto_tb ? 1 : 0;
+  while (side_exits + term_exits > kChainableExits) {
+    // The block ends at its last side exit instead, which becomes its
+    // terminator again (what follows it goes: no second translation).
+    const SideExitAt& e = exit_at[--side_exits];
+    out->ir.insns.resize(e.ir_index + 1);
+    IrInsn& br = out->ir.insns.back();
+    br.op = IrOp::brcond;
+    br.imm2 = static_cast<int64_t>(e.fall);
+    out->insns.resize(e.n_insns);
+    term_exits = 2;
+    out->lo = out->pc_end = pc;
+    for (const auto& [ipc, di] : out->insns) {
+      out->lo = std::min(out->lo, ipc);
+      out->pc_end = std::max(out->pc_end, ipc + di.len);
+    }
   }
   return true;
 }

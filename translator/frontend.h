@@ -91,9 +91,6 @@ struct FrontendOptions {
   // twice). Without them: always.
   unsigned (*heat)(const void* ctx, uint64_t pc) = nullptr;
   const void* heat_ctx = nullptr;
-  // How many side exits of either kind a block may have (at most
-  // kMaxSideExits; fewer where a plain block's would not all be chainable).
-  unsigned max_side_exits = kMaxSideExits;
   // A conditional branch forward over a few instructions that only compute
   // integer registers does not end the block: the skipped instructions run
   // and each register they write selects its value by the branch condition
