@@ -373,8 +373,11 @@ void ir_dce(IrBlock& b) {
     if (info.nargs >= 3) used[i.c] = true;
     if (info.nargs >= 4) used[i.d] = true;
   }
-  size_t kept = 0;  // in place: the block's vector keeps its capacity (the JIT reuses it)
-  for (size_t k = 0; k < b.insns.size(); ++k)
+  // In place (the block's vector keeps its capacity: the JIT reuses it),
+  // from the first insn that goes (often none does).
+  size_t kept = 0;
+  while (kept < b.insns.size() && keep[kept]) ++kept;
+  for (size_t k = kept; k < b.insns.size(); ++k)
     if (keep[k]) b.insns[kept++] = b.insns[k];
   b.insns.resize(kept);
 }
