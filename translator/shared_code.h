@@ -94,7 +94,8 @@ struct SharedBlock {
   mutable const SharedBlock* next = nullptr;
 };
 
-// The 16-bit instruction parcels a translation read, in fetch order.
+// The 16-bit instruction parcels of the instructions a translation decoded
+// (in translation order: a parcel appears again where the block unrolls).
 class ParcelLog {
  public:
   void add(uint64_t addr, uint16_t parcel) { parcels_.emplace_back(addr, parcel); }
