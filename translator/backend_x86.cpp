@@ -1103,12 +1103,9 @@ void Emitter::emit_poison_if_requested() {
 
 std::string Emitter::run() {
   plan_loop();  // may re-home pins: before the passes below read pins()
-  if (!loop_ && !ir_.insns.empty()) {
-    // A plain block's side exits take the exits its terminator leaves free
-    // (a brcond takes 0 and 1, a goto_tb 0).
-    const IrOp term = ir_.insns.back().op;
-    plain_exit_next_ = term == IrOp::brcond ? 2 : term == IrOp::goto_tb ? 1 : 0;
-  }
+  // A plain block's side exits take the exits its terminator leaves free
+  // (a brcond takes 0 and 1, a goto_tb 0).
+  if (!loop_ && !ir_.insns.empty()) plain_exit_next_ = static_cast<int>(ir_plain_term_exits(ir_.insns.back()));
   const size_t n_insns = ir_.insns.size();
   def_at_ = arena_.array(ir_.num_temps, INT_MAX);
   defined_end_ = arena_.uninit<Temp>(n_insns);  // (filled by the forward walk)

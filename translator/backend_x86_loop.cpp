@@ -36,7 +36,7 @@ void Emitter::plan_loop() {
   const uint64_t pc = tb_->pc;
   if (!ir_goes_back_to(term, pc)) return;
   // The back edge's other side, if any, is exit 0; a side exit takes the other.
-  side_exit_index_ = term.op == IrOp::brcond && term.imm != term.imm2 ? 1 : 0;
+  side_exit_index_ = static_cast<int>(ir_loop_term_exits(term));
   bool side_exit = false;
   loop_access_ = false;
   int uses[32] = {};

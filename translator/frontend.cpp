@@ -1180,7 +1180,7 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
   // exit is a chainable jcc of its own and the terminator takes its own.
   const IrInsn& term = out->ir.insns.back();
   if (self_loop_ok(out->ir, pc)) {
-    const unsigned term_exits = term.op == IrOp::brcond && term.imm != term.imm2 ? 1 : 0;
+    const unsigned term_exits = ir_loop_term_exits(term);
     if (n_side_targets + term_exits > kChainableExits && opt.max_side_targets > kChainableExits - term_exits) {
       FrontendOptions fewer = opt;
       fewer.max_side_targets = kChainableExits - term_exits;
@@ -1188,7 +1188,7 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
     }
     return true;
   }
-  unsigned term_exits = term.op == IrOp::brcond ? 2 : term.op == IrOp::goto_tb ? 1 : 0;
+  unsigned term_exits = ir_plain_term_exits(term);
   while (side_exits + term_exits > kChainableExits) {
     // The block ends at its last side exit instead, which becomes its
     // terminator again (what follows it goes: no second translation).

@@ -190,6 +190,18 @@ inline bool ir_goes_back_to(const IrInsn& t, uint64_t pc) {
          (t.op == IrOp::goto_tb && static_cast<uint64_t>(t.imm) == pc);
 }
 
+// The chainable exits (TranslationBlock::exits) terminator t takes: in a
+// self-loop block, the back edge's other side if it leaves (a brcond whose
+// sides differ); in any other block, a brcond's two sides or a goto_tb's
+// target. The frontend keeps side exits within what is left; the backend
+// gives them what is left.
+inline unsigned ir_loop_term_exits(const IrInsn& t) {
+  return t.op == IrOp::brcond && t.imm != t.imm2 ? 1 : 0;
+}
+inline unsigned ir_plain_term_exits(const IrInsn& t) {
+  return t.op == IrOp::brcond ? 2 : t.op == IrOp::goto_tb ? 1 : 0;
+}
+
 inline int ir_args(const IrInsn& i, uint32_t out[kIrMaxArgs]) {
   out[0] = i.a;
   out[1] = i.b;
