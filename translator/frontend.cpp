@@ -940,6 +940,13 @@ static int static_branch(const KnownRegs& k, const DecodedInsn& d) {
   }
 }
 
+// Whether the block holds an instruction at pc already.
+static bool holds(const GuestBlock& b, uint64_t pc) {
+  for (const auto& [ipc, di] : b.insns)
+    if (ipc == pc) return true;
+  return false;
+}
+
 // Whether the straight code from `from` reaches, within a few instructions
 // and the block's size limit, a branch or jump back to the block's start
 // `pc` (with no other control flow, system instruction or breakpoint
@@ -967,9 +974,7 @@ static bool loops_back(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigne
       const bool jump = d.op == Opcode::jal && d.rd == 0;
       const uint64_t target = cur + static_cast<uint64_t>(d.imm);
       if ((branch || jump) && target == pc) return true;
-      if ((branch || jump) && held && target < cur)
-        for (const auto& [ipc, di] : held->insns)
-          if (ipc == target) return true;
+      if ((branch || jump) && held && target < cur && holds(*held, target)) return true;
       IfShape shape;
       if (if_convert && if_shape(fetch, cur, d, &shape) && done + k + shape.insns() < max_insns) {
         k += shape.insns() - 1;
@@ -1023,6 +1028,18 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
   };
   uint64_t side_targets[kMaxSideExits] = {};  // their distinct targets
   unsigned n_side_targets = 0;
+  // May a side exit go to target (one of the targets so far, or room for
+  // another)? take_target counts it among them.
+  auto target_ok = [&](uint64_t target) {
+    for (unsigned k = 0; k < n_side_targets; ++k)
+      if (side_targets[k] == target) return true;
+    return n_side_targets < opt.max_side_targets;
+  };
+  auto take_target = [&](uint64_t target) {
+    for (unsigned k = 0; k < n_side_targets; ++k)
+      if (side_targets[k] == target) return;
+    side_targets[n_side_targets++] = target;
+  };
   unsigned trace_exits = 0;  // of them, exit_ifs of a trace superblock (opt.max_trace_exits)
   const bool check_bp = opt.debug && opt.debug->has_breakpoints();
   // Branches on values known here are decided here (KnownRegs), in plain
@@ -1103,17 +1120,12 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
       // back edge (loops_back).
       IrInsn& br = out->ir.insns.back();
       const uint64_t target = static_cast<uint64_t>(br.imm);
-      bool known_target = false;
-      for (unsigned k = 0; k < n_side_targets; ++k) known_target |= side_targets[k] == target;
       // A branch back to an instruction the block holds is an inner loop's
       // back edge, taken on nearly every round: as a side exit, the outer
       // self-loop would leave at almost every entry, paying its preamble.
-      bool inner_loop = false;
-      if (target > pc && target < cur)
-        for (const auto& [ipc, di] : out->insns) inner_loop |= ipc == target;
-      if (target != pc && !inner_loop && static_cast<uint64_t>(br.imm2) == cur &&
-          (known_target || n_side_targets < opt.max_side_targets)) {
-        if (!known_target) side_targets[n_side_targets++] = target;
+      const bool inner_loop = target > pc && target < cur && holds(*out, target);
+      if (target != pc && !inner_loop && static_cast<uint64_t>(br.imm2) == cur && target_ok(target)) {
+        take_target(target);
         make_side_exit(br);
         ended = false;
       }
@@ -1125,18 +1137,14 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
       // fall-through, unless the block holds that already.
       IrInsn& br = out->ir.insns.back();
       const uint64_t target = static_cast<uint64_t>(br.imm), at = cur - d.len;
-      bool held = false;
-      for (const auto& [ipc, di] : out->insns) held |= ipc == cur;
-      bool known_target = false;
-      for (unsigned k = 0; k < n_side_targets; ++k) known_target |= side_targets[k] == target;
       bool likely = true;
       if (const unsigned self = opt.heat ? opt.heat(opt.heat_ctx, pc) : 0; self) {
         const unsigned fall = opt.heat(opt.heat_ctx, cur);
         likely = fall >= 2 * opt.heat(opt.heat_ctx, target) && fall < self;
       }
-      if (target > at && target != pc && static_cast<uint64_t>(br.imm2) == cur && !held && likely &&
-          (known_target || n_side_targets < opt.max_side_targets)) {
-        if (!known_target) side_targets[n_side_targets++] = target;
+      if (target > at && target != pc && static_cast<uint64_t>(br.imm2) == cur && likely && !holds(*out, cur) &&
+          target_ok(target)) {
+        take_target(target);
         make_side_exit(br);
         ++trace_exits;
         ended = false;
@@ -1153,7 +1161,7 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
       // Continue at the jump target unless this block already covers it.
       bool seen = false;
       for (uint64_t s : starts) seen |= s == c.follow;
-      for (auto& [ipc, di] : out->insns) seen |= ipc == c.follow;
+      seen |= holds(*out, c.follow);
       if (seen || n + 1 >= max_insns) {
         out->ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(c.follow));
         ended = true;
