@@ -637,9 +637,6 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   // through AddressSpace::fetch, which reads execute-only pages and fails
   // (a guest fault) instead of faulting hartd when the page goes away
   // meanwhile.
-  // The TB keeps the guest code it was made from (code_unchanged, the
-  // shared store): the parcels of the instructions it translated, as they
-  // were decoded (DecodedInsn::bits), not every parcel the look-aheads read.
   constexpr uint64_t kFetchWindow = 1024;
   static_assert(kPageSize % kFetchWindow == 0);
   struct Fetcher {
@@ -648,8 +645,6 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
     uint64_t window_va = ~uint64_t{0};
     alignas(8) uint8_t window[kFetchWindow];  // (not zeroed: read before use)
   };
-  thread_local ParcelLog parcels;
-  parcels.clear();
   Fetcher fetcher(as);
   // (One pointer captured: the std::function needs no allocation.)
   FetchFn fetch = [f = &fetcher](uint64_t a, uint16_t* parcel) {
@@ -785,13 +780,18 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   if (!alloc_code(vcpu, size, tb, &rx, &rw)) return false;
   code.relocateToBase(reinterpret_cast<uint64_t>(rx));
   code.copyFlattenedData(rw, size);
-  // Code with relocations depends on where it lies: not shared. (The
-  // backend addresses helpers through registers, so there are none today.)
+  // The TB keeps the guest code it was made from (code_unchanged, the
+  // shared store): the parcels of the instructions it translated, as they
+  // were decoded (DecodedInsn::bits), not every parcel the look-aheads read.
+  thread_local ParcelLog parcels;
+  parcels.clear();
   for (const auto& [ipc, d] : blk.insns) {
     parcels.add(ipc, static_cast<uint16_t>(d.bits));
     if (d.len == 4) parcels.add(ipc + 2, static_cast<uint16_t>(d.bits >> 16));
   }
   parcels.to_code(&data->code);
+  // Code with relocations depends on where it lies: not shared. (The
+  // backend addresses helpers through registers, so there are none today.)
   *shareable = data->code.valid && data->code.n_runs != 0 && code.relocEntries().empty();
   tb->code = static_cast<uint8_t*>(rx);
   tb->code_rw = static_cast<uint8_t*>(rw);
