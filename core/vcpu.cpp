@@ -252,7 +252,7 @@ bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
   // guest's code at pc, which the interpreter or the translator reads next
   // (a prefetch does not fault, wherever pc points).
   if (const uint64_t* heat = heat_.get())
-    asm volatile("prefetcht0 %0" : : "m"(heat[(pc >> 1) & (kHeatSlots - 1)]));
+    asm volatile("prefetcht0 %0" : : "m"(heat[heat_index(pc)]));
   // (The address in integers: pc may lie past the guest's memory.)
   const char* code = reinterpret_cast<const char*>(reinterpret_cast<uintptr_t>(state.mem_base) + pc);
   asm volatile("prefetcht0 %0" : : "m"(*code));
@@ -265,8 +265,8 @@ bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
   }
   // A slot holds the pc's bits above the slot index (pcs are below 2^48),
   // the heat clock when the pc was last met, and the count (up to 255).
-  const uint64_t tag = pc >> 15, now = ++heat_clock_ & kHeatClockMask;  // (slot: pc bits 1..14)
-  const unsigned index = (pc >> 1) & (kHeatSlots - 1), page = index / (4096 / sizeof(uint64_t));
+  const uint64_t tag = heat_tag(pc), now = ++heat_clock_ & kHeatClockMask;
+  const unsigned index = heat_index(pc), page = heat_page(index);
   uint64_t& h = heat_[index];
   if (!(heat_written_ >> page & 1)) {  // (write before the first read: heat_written_)
     *static_cast<volatile uint64_t*>(&h) = 0;
@@ -302,10 +302,10 @@ bool Vcpu::interpret_first(uint64_t pc, uint32_t flags) {
 
 unsigned Vcpu::heat_of(uint64_t pc) const {
   if (!heat_) return 0;
-  const unsigned index = (pc >> 1) & (kHeatSlots - 1), page = index / (4096 / sizeof(uint64_t));
-  if (!(heat_written_ >> page & 1)) return 0;  // (not read before written: heat_written_)
+  const unsigned index = heat_index(pc);
+  if (!(heat_written_ >> heat_page(index) & 1)) return 0;  // (not read before written: heat_written_)
   const uint64_t h = heat_[index];
-  return h >> kHeatTagShift == pc >> 15 ? static_cast<unsigned>(h & 0xff) : 0;
+  return h >> kHeatTagShift == heat_tag(pc) ? static_cast<unsigned>(h & 0xff) : 0;
 }
 
 TranslationBlock* Vcpu::find_tb(uint64_t pc, uint32_t flags, bool copy_only) {

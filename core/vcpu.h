@@ -202,9 +202,14 @@ class Vcpu {
   bool interpret_first(uint64_t pc, uint32_t flags);
   static constexpr unsigned kHeatSlots = 16384;
   static constexpr uint64_t kHeatRecent = 256;  // meetings: "met recently"
-  // A slot: pc >> 15 (the tag) << kHeatTagShift | last meeting << 8 | count.
+  // A slot: heat_tag(pc) << kHeatTagShift | last meeting << 8 | count; the
+  // slot of pc is heat_[heat_index(pc)] (pc bits 1..14), on page
+  // heat_page(index) of the table (heat_written_).
   static constexpr unsigned kHeatTagShift = 31;
   static constexpr uint64_t kHeatClockMask = (uint64_t{1} << (kHeatTagShift - 8)) - 1;
+  static uint64_t heat_tag(uint64_t pc) { return pc >> 15; }
+  static unsigned heat_index(uint64_t pc) { return static_cast<unsigned>(pc >> 1) & (kHeatSlots - 1); }
+  static unsigned heat_page(unsigned index) { return index / (4096 / sizeof(uint64_t)); }
   struct HeatUnmap {
     void operator()(uint64_t* p) const;
   };
