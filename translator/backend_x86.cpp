@@ -610,14 +610,19 @@ void Emitter::emit_set_reg(const IrInsn& i) {
       xhome_[i.a] = static_cast<int8_t>(la.index);
       la.kind = LocKind::Gp;
       la.reg = static_cast<uint8_t>(pin.id());
+      note_gp(pin.id());
     } else if (la.kind == LocKind::Gp) {
       alt_reg_[i.a] = static_cast<int8_t>(pin.id());
+      note_gp(pin.id());
     }
   } else {
-    evict(LocKind::GuestX, x);
-    // (The temps evict scans: those outside are dead or not defined yet.)
-    for (Temp t = scan_lo_; t < scan_hi_; ++t)
-      if (xhome_[t] == x) xhome_[t] = -1;
+    if (xslot_bits_ >> x & 1) {  // (else no temp is in x's slot or has a copy there)
+      evict(LocKind::GuestX, x);
+      // (The temps evict scans: those outside are dead or not defined yet.)
+      for (Temp t = scan_lo_; t < scan_hi_; ++t)
+        if (xhome_[t] == x) xhome_[t] = -1;
+      xslot_bits_ &= ~(1u << x);
+    }
     cancel_pending(x);  // overwritten before anything could see it: never stored
     const Loc& la = loc_[i.a];
     const int next = rec_ ? next_set_[idx_] : -1;
@@ -650,7 +655,10 @@ void Emitter::emit_set_reg(const IrInsn& i) {
       s = rax;
     }
     emit_mov(xreg_mem(x), s);
-    if (loc_[i.a].kind == LocKind::Gp) xhome_[i.a] = static_cast<int8_t>(x);
+    if (loc_[i.a].kind == LocKind::Gp) {
+      xhome_[i.a] = static_cast<int8_t>(x);
+      note_xslot(x);
+    }
   }
   free_dead_operands();
 }
@@ -660,6 +668,7 @@ void Emitter::emit_helper(const IrInsn& i) {
   // pinned registers are stored, caller-saved temps saved.
   evict_all_volatile();
   for (int8_t& h : xhome_) h = -1;  // the helper may write any guest register
+  xslot_bits_ = 0;  // (no live temp is in a guest slot after evict_all_volatile)
   for (const PinnedReg& p : kPinnedRegs) a_.mov(xreg_mem(p.xreg), gp_of_id(p.host_id));
   std::vector<Gp> saved;
   for (const Gp& r : kPool)
@@ -835,10 +844,12 @@ std::string Emitter::emit_int(const IrInsn& i) {
       if (pin.isValid()) {
         loc_[i.dst].kind = LocKind::Gp;
         loc_[i.dst].reg = static_cast<uint8_t>(pin.id());
+        note_gp(pin.id());
         pin_busy_until_[pin.id()] = std::max(pin_busy_until_[pin.id()], last_use_[i.dst]);
       } else {
         loc_[i.dst].kind = LocKind::GuestX;
         loc_[i.dst].index = static_cast<int32_t>(i.imm);
+        note_xslot(static_cast<int>(i.imm));
       }
       return {};
     }

@@ -54,6 +54,7 @@ Gp Emitter::gp_in_reg(Temp t, const Gp& scratch) {
 void Emitter::set_gp(Temp t, const Gp& r) {
   loc_[t].kind = LocKind::Gp;
   loc_[t].reg = static_cast<uint8_t>(r.id());
+  note_gp(r.id());
   if (owned_reg(r.id())) gp_owner_[r.id()] = t;
 }
 
@@ -223,6 +224,7 @@ void Emitter::park(Temp t, const Gp& from) {
   pending_mask_[t] = 0;
   loc_[t].kind = LocKind::GuestX;  // readable from there until x is written again
   loc_[t].index = first;
+  note_xslot(first);
 }
 
 std::vector<std::pair<uint8_t, Loc>> Emitter::pending_now() const {
@@ -489,7 +491,10 @@ bool Emitter::drop_to_copy(Temp t, int leaving) {
 
 void Emitter::evict(LocKind kind, int which, bool operands_too) {
   if (kind == LocKind::Gp && owned_reg(which)) gp_owner_[which] = kNoTemp;  // its temp moves below
-  for (Temp t = scan_lo_; t < scan_hi_; ++t) {
+  uint32_t& bits = kind == LocKind::Gp ? gp_bits_ : kind == LocKind::GuestX ? xslot_bits_ : fslot_bits_;
+  const bool scan = bits >> which & 1;
+  if (kind == LocKind::Gp) bits &= ~(1u << which);  // (what stays there is dead: moved below otherwise)
+  for (Temp t = scan ? scan_lo_ : scan_hi_; t < scan_hi_; ++t) {
     Loc& l = loc_[t];
     if (kind == LocKind::Gp && alt_reg_[t] == which) alt_reg_[t] = -1;  // that copy is overwritten
     bool here = l.kind == kind && (kind == LocKind::Gp ? l.reg == which : l.index == which);

@@ -456,6 +456,17 @@ class Emitter {
   // code starts: a scratch register it will write).
   void evict(LocKind kind, int index_or_reg, bool operands_too = false);
   void evict_all_volatile();
+  // Places a temp may be in, for evict to skip the others without a scan
+  // (issue 13: translation time). A bit is set wherever a temp's location
+  // or copy (loc_, alt_reg_, xhome_) becomes that place; evict clears a
+  // host register's after moving what it holds, emit_set_reg a guest
+  // slot's after clearing its copies. Bits of places that hold only dead
+  // temps may stay set.
+  uint32_t gp_bits_ = 0;     // by host register id
+  uint32_t xslot_bits_ = 0;  // by x register (LocKind::GuestX, xhome_)
+  uint32_t fslot_bits_ = 0;  // by f register (LocKind::GuestF)
+  void note_gp(int id) { gp_bits_ |= 1u << id; }
+  void note_xslot(int x) { xslot_bits_ |= 1u << x; }
   // evict() looks at temps [scan_lo_, scan_hi_) only: below, every temp
   // was defined before the current insn and is read by none from it on;
   // from scan_hi_ up, none is defined yet (no location). def_at_: by temp,

@@ -651,6 +651,7 @@ std::string Emitter::emit_fp(const IrInsn& i) {
       }
       loc_[i.dst].kind = LocKind::GuestF;
       loc_[i.dst].index = static_cast<int32_t>(i.imm);
+      fslot_bits_ |= 1u << i.imm;
       return {};
     case IrOp::set_freg:
       emit_set_freg(i);
