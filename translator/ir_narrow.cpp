@@ -83,8 +83,7 @@ void ir_narrow(IrBlock& b) {
   // Nothing to narrow in a block without these ops (most blocks): no walk.
   bool any = false;
   for (const IrInsn& i : b.insns)
-    if (i.op == IrOp::sext_w || i.op == IrOp::zext_w || i.op == IrOp::shlw || i.op == IrOp::rotlw ||
-        i.op == IrOp::rotrw || i.op == IrOp::sarw || i.op == IrOp::shrw) {
+    if (ir_narrow_op(i.op)) {
       any = true;
       break;
     }

@@ -390,27 +390,35 @@ bool is_condition(const IrInsn& i) {
 
 void ir_fuse_compares(IrBlock& b) {
   const uint32_t n = b.num_temps;
-  bool any = false;
-  for (const IrInsn& i : b.insns) any |= is_condition(i);
-  if (!any) return;
   ArenaScope arena;
-  ArenaArray<uint32_t> uses = arena.array<uint32_t>(n, 0);       // readers of each temp
-  ArenaArray<uint32_t> cond_uses = arena.array<uint32_t>(n, 0);  // of them, conditions `t cond 0`
   ArenaArray<int> def = arena.array(n, -1);
   auto zero = [&](Temp t) { return def[t] >= 0 && b.insns[def[t]].op == IrOp::movi && b.insns[def[t]].imm == 0; };
+  auto fusible = [&](const IrInsn& i) {  // `t cond 0`, t an op whose operands the condition can take
+    if (!is_condition(i) || (i.aux & kCondTest) || i.a == i.b || !zero(i.b) || def[i.a] < 0) return false;
+    const IrOp p = b.insns[def[i.a]].op;
+    return p == IrOp::xor_ || p == IrOp::sub || p == IrOp::and_ || p == IrOp::setcond;
+  };
+  // Most blocks have no such condition: they cost this one walk.
+  bool any = false;
   for (size_t k = 0; k < b.insns.size(); ++k) {
     const IrInsn& i = b.insns[k];
+    any = any || fusible(i);
+    if (ir_info(i.op).flags & kIrDst) def[i.dst] = static_cast<int>(k);
+  }
+  if (!any) return;
+  ArenaArray<uint32_t> uses = arena.array<uint32_t>(n, 0);       // readers of each temp
+  ArenaArray<uint32_t> cond_uses = arena.array<uint32_t>(n, 0);  // of them, conditions `t cond 0`
+  for (const IrInsn& i : b.insns) {
     uint32_t args[kIrMaxArgs];
     const int na = ir_args(i, args);
     for (int j = 0; j < na; ++j) ++uses[args[j]];
     if (is_condition(i) && !(i.aux & kCondTest) && zero(i.b) && i.a != i.b) ++cond_uses[i.a];
-    if (ir_info(i.op).flags & kIrDst) def[i.dst] = static_cast<int>(k);
   }
   bool changed = false;
   for (IrInsn& i : b.insns) {
-    if (!is_condition(i) || (i.aux & kCondTest) || !zero(i.b) || i.a == i.b) continue;
+    if (!fusible(i)) continue;
     const Temp t = i.a;
-    if (def[t] < 0 || uses[t] != cond_uses[t]) continue;
+    if (uses[t] != cond_uses[t]) continue;
     const IrInsn& p = b.insns[def[t]];
     const IrCond c = ir_cond_of(i.aux);
     const bool eq_ne = c == IrCond::eq || c == IrCond::ne;
@@ -438,12 +446,12 @@ void ir_fuse_compares(IrBlock& b) {
   if (changed) ir_dce(b);
 }
 
-void ir_zext_shifts(IrBlock& b) {
+bool ir_zext_shifts(IrBlock& b) {
   static const bool off = getenv("HART_JIT_NO_ZEXT_SHIFTS") != nullptr;  // (for comparisons)
-  if (off) return;
+  if (off) return false;
   bool any = false;
   for (const IrInsn& i : b.insns) any |= i.op == IrOp::shr;
-  if (!any) return;
+  if (!any) return false;
   ArenaScope arena;
   ArenaArray<int> def = arena.array(b.num_temps, -1);
   for (size_t k = 0; k < b.insns.size(); ++k)
@@ -474,6 +482,7 @@ void ir_zext_shifts(IrBlock& b) {
     changed = true;
   }
   if (changed) ir_dce(b);  // (a shift read only by the shr is gone)
+  return changed;
 }
 
 void ir_fuse_shadd(IrBlock& b) {
@@ -520,10 +529,19 @@ void ir_fuse_shadd(IrBlock& b) {
 void ir_optimize(IrBlock& b) {
   ir_propagate(b);
   ir_dce(b);
+  // The later passes look for ops most blocks lack: one walk finds which
+  // are here, and a pass with nothing to look at is not called (each would
+  // walk the block to find out; issue 13: translation time).
+  bool shr = false, shl = false, word = false;
+  for (const IrInsn& i : b.insns) {
+    shr |= i.op == IrOp::shr;
+    shl |= i.op == IrOp::shl;
+    word |= ir_narrow_op(i.op);
+  }
   ir_fuse_compares(b);
-  ir_zext_shifts(b);
-  ir_fuse_shadd(b);
-  ir_narrow(b);
+  if (shr && ir_zext_shifts(b)) word = true;  // (it makes zext_w)
+  if (shl) ir_fuse_shadd(b);
+  if (word) ir_narrow(b);
   ir_sink(b);
 }
 

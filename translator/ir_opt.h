@@ -23,7 +23,8 @@ void ir_fuse_compares(IrBlock& b);
 // `(uint64_t)(uint32_t)x << k` without Zba (an unsigned int index scaled to
 // bytes): one mov r32, r32 and, after ir_fuse_shadd, a lea with the add
 // that follows, in place of two shifts. The shl stays if another reads it.
-void ir_zext_shifts(IrBlock& b);
+// True if it made any zext_w.
+bool ir_zext_shifts(IrBlock& b);
 // y + (x << k), k = 1..3, where the shift has no other reader (GCC's array
 // indexing without Zba; a shift that is also a guest register's value
 // stays): one shadd, a lea base + index * 2^k.
@@ -39,6 +40,11 @@ void ir_fuse_shadd(IrBlock& b);
 // 32-bit compares of loops).
 void ir_upper_read(const IrBlock& b, ArenaArray<bool>& full, const bool* low_insn = nullptr);
 void ir_narrow(IrBlock& b);
+// The ops ir_narrow looks at: a block without any is left as it is.
+inline bool ir_narrow_op(IrOp op) {
+  return op == IrOp::sext_w || op == IrOp::zext_w || op == IrOp::shlw || op == IrOp::rotlw || op == IrOp::rotrw ||
+         op == IrOp::sarw || op == IrOp::shrw;
+}
 // Pure value ops move down to just before their first reader when their
 // operands are live there anyway (ir_sink.cpp): shorter lives, fewer spills.
 void ir_sink(IrBlock& b);
