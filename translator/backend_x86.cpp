@@ -808,20 +808,20 @@ bool Emitter::only_moves_since(int from) const {
   return true;
 }
 
-std::string Emitter::emit_int(const IrInsn& i) {
+void Emitter::emit_int(const IrInsn& i) {
   if (i.op == IrOp::or_ && !i.aux && box_or_[i.dst] && loc_[i.a].kind == LocKind::Xmm) {
     emit_box_or(i);
-    return {};
+    return;
   }
   switch (i.op) {
     case IrOp::insn_start:
       cur_pc_ = static_cast<uint64_t>(i.imm);
       pc_map.emplace_back(static_cast<uint32_t>(a_.offset()), cur_pc_);
-      return {};
+      return;
     case IrOp::movi:
       loc_[i.dst].kind = LocKind::Const;
       loc_[i.dst].value = i.imm;
-      return {};
+      return;
     case IrOp::mov:
       loc_[i.dst] = loc_[i.a];  // the optimizer leaves few of these; share the location
       if (loc_[i.a].kind == LocKind::Gp || loc_[i.a].kind == LocKind::Xmm || loc_[i.a].kind == LocKind::Spill) {
@@ -838,7 +838,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
           set_gp(i.dst, d);
         }
       }
-      return {};
+      return;
     case IrOp::get_reg: {
       Gp pin = pinned_of(static_cast<int>(i.imm));
       if (pin.isValid()) {
@@ -851,14 +851,14 @@ std::string Emitter::emit_int(const IrInsn& i) {
         loc_[i.dst].index = static_cast<int32_t>(i.imm);
         note_xslot(static_cast<int>(i.imm));
       }
-      return {};
+      return;
     }
-    case IrOp::set_reg: emit_set_reg(i); return {};
+    case IrOp::set_reg: emit_set_reg(i); return;
     case IrOp::add:
       if (!emit_word_op(i)) emit_binop(i, Inst::kIdAdd, true);
-      return {};
+      return;
     case IrOp::sub:
-      if (emit_word_op(i)) return {};
+      if (emit_word_op(i)) return;
       if (loc_[i.a].kind == LocKind::Const && loc_[i.a].value == 0) {  // neg
         Gp d = alloc_gp_dst(i.dst, i.b);
         Gp work = d.isValid() ? d : Gp(rax);
@@ -867,27 +867,27 @@ std::string Emitter::emit_int(const IrInsn& i) {
         a_.neg(work);
         free_dead_operands();
         place_result(i, d);
-        return {};
+        return;
       }
       emit_binop(i, Inst::kIdSub, false);
-      return {};
-    case IrOp::and_: emit_binop(i, Inst::kIdAnd, true); return {};
-    case IrOp::or_: emit_binop(i, Inst::kIdOr, true); return {};
-    case IrOp::xor_: emit_binop(i, Inst::kIdXor, true); return {};
+      return;
+    case IrOp::and_: emit_binop(i, Inst::kIdAnd, true); return;
+    case IrOp::or_: emit_binop(i, Inst::kIdOr, true); return;
+    case IrOp::xor_: emit_binop(i, Inst::kIdXor, true); return;
     case IrOp::mul:  // imul r, r/m | imm32
       if (!emit_word_op(i)) emit_binop(i, Inst::kIdImul, true);
-      return {};
-    case IrOp::shl: emit_shift(i, Inst::kIdShl, false); return {};
-    case IrOp::shr: emit_shift(i, Inst::kIdShr, false); return {};
-    case IrOp::sar: emit_shift(i, Inst::kIdSar, false); return {};
-    case IrOp::shlw: emit_shift(i, Inst::kIdShl, true); return {};
-    case IrOp::shrw: emit_shift(i, Inst::kIdShr, true); return {};
-    case IrOp::sarw: emit_shift(i, Inst::kIdSar, true); return {};
+      return;
+    case IrOp::shl: emit_shift(i, Inst::kIdShl, false); return;
+    case IrOp::shr: emit_shift(i, Inst::kIdShr, false); return;
+    case IrOp::sar: emit_shift(i, Inst::kIdSar, false); return;
+    case IrOp::shlw: emit_shift(i, Inst::kIdShl, true); return;
+    case IrOp::shrw: emit_shift(i, Inst::kIdShr, true); return;
+    case IrOp::sarw: emit_shift(i, Inst::kIdSar, true); return;
     case IrOp::sext_w:
     case IrOp::zext_w: {
       if (last_use_[i.dst] < 0) {  // (an extension plan_narrow left without readers)
         free_dead_operands();
-        return {};
+        return;
       }
       Operand s = gp_src(i.a, rax);
       if (s.isReg()) s = s.as<Gp>().r32();
@@ -899,7 +899,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       else emit_mov(work.r32(), s);
       free_dead_operands();
       place_result(i, d);
-      return {};
+      return;
     }
     case IrOp::setcond: {
       Operand sa = gp_src(i.a, rax);
@@ -908,7 +908,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       a_.set(cc_of(static_cast<IrCond>(i.aux)), al);
       a_.movzx(eax, al);
       finish_in(i, rax);
-      return {};
+      return;
     }
     case IrOp::mulh:
     case IrOp::mulhu:
@@ -929,12 +929,12 @@ std::string Emitter::emit_int(const IrInsn& i) {
       }
       a_.mov(rax, rdx);
       finish_in(i, rax);
-      return {};
+      return;
     }
     case IrOp::div: case IrOp::divu: case IrOp::rem: case IrOp::remu:
     case IrOp::divw: case IrOp::divuw: case IrOp::remw: case IrOp::remuw:
       emit_div(i);
-      return {};
+      return;
     case IrOp::load: {
       Mem m = emit_guest_mem(i, false);
       unsigned size = i.aux & 0xf;
@@ -953,7 +953,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
           if (size == 8) a_.movsd(Xmm(xmm(static_cast<uint32_t>(k))), m);
           else a_.movss(Xmm(xmm(static_cast<uint32_t>(k))), m);  // (flw: boxed by its or_)
           note_pending(at, &before);
-          return {};
+          return;
         }
       }
       // The destination is allocated while the address register is still
@@ -973,7 +973,7 @@ std::string Emitter::emit_int(const IrInsn& i) {
       }
       note_pending(at, &before);
       place_result(i, d);
-      return {};
+      return;
     }
     case IrOp::store: {
       Mem m = emit_guest_mem(i, true);
@@ -1003,24 +1003,24 @@ std::string Emitter::emit_int(const IrInsn& i) {
         note_pending(at);
       }
       free_dead_operands();
-      return {};
+      return;
     }
     case IrOp::amo: case IrOp::amocas: case IrOp::lr: case IrOp::sc:
       emit_atomic(i);
-      return {};
+      return;
     case IrOp::fence:
       if (i.aux) a_.mfence();
-      return {};
+      return;
     case IrOp::call_interp:
       emit_helper(i);
-      return {};
+      return;
     case IrOp::vec: case IrOp::vec_x:
       emit_vector(i);
-      return {};
+      return;
     case IrOp::goto_tb:
       if (loop_) emit_loop_branch(i, kNoCond);
       else emit_exit_jump(0, static_cast<uint64_t>(i.imm));
-      return {};
+      return;
     case IrOp::exit_if: {
       const Cmp32& c = cmp32_[idx_];
       const CondCode cc = c.a != kNoTemp ? emit_compare(c.a, c.b, i.aux, true) : emit_compare(i.a, i.b, i.aux);
@@ -1035,30 +1035,34 @@ std::string Emitter::emit_int(const IrInsn& i) {
         side_exits_.push_back(s);
       }
       free_dead_operands();
-      return {};
+      return;
     }
     case IrOp::brcond: {
       const Cmp32& c = cmp32_[idx_];
       const CondCode cc = c.a != kNoTemp ? emit_compare(c.a, c.b, i.aux, true) : emit_compare(i.a, i.b, i.aux);
       if (loop_) {
         emit_loop_branch(i, cc);
-        return {};
+        return;
       }
       emit_exit_jump(0, static_cast<uint64_t>(i.imm), cc);
       emit_exit_jump(1, static_cast<uint64_t>(i.imm2));
-      return {};
+      return;
     }
     case IrOp::jump_ind:
       emit_jump_ind(i);
-      return {};
+      return;
     case IrOp::exit:
       a_.mov(state_mem(offsetof(CpuState, insn_bits), 4), Imm(static_cast<int32_t>(i.imm2)));
       a_.mov(state_mem(offsetof(CpuState, exit_reason), 4), Imm(i.aux));
       emit_leave_at(static_cast<uint64_t>(i.imm));
-      return {};
+      return;
     default:
-      if (i.op >= IrOp::shadd && i.op <= IrOp::clmulr) return emit_bitmanip(i);
-      return std::string("backend: no code for IR op ") + ir_info(i.op).name;
+      if (i.op >= IrOp::shadd && i.op <= IrOp::clmulr) {
+        emit_bitmanip(i);
+        return;
+      }
+      error_ = std::string("backend: no code for IR op ") + ir_info(i.op).name;
+      return;
   }
 }
 
@@ -1241,11 +1245,10 @@ std::string Emitter::run() {
     if (mem_free_ && (ir_info(i.op).flags & kIrTerm)) end_mem_free();
     park_dying(i);
     promote_operands(i);
-    std::string e = (i.op >= IrOp::unbox_s && i.op <= IrOp::frm_read) || i.op == IrOp::get_freg ||
-                            i.op == IrOp::set_freg
-                        ? emit_fp(i)
-                        : emit_int(i);
-    if (!e.empty()) return e;
+    if ((i.op >= IrOp::unbox_s && i.op <= IrOp::frm_read) || i.op == IrOp::get_freg || i.op == IrOp::set_freg)
+      emit_fp(i);
+    else
+      emit_int(i);
     if (!error_.empty()) return error_;
     if (skip_entry_read_ && first_access_ >= static_cast<int>(first) && first_access_ <= static_cast<int>(idx_) &&
         loop_accesses_ == 0)

@@ -675,7 +675,7 @@ class Emitter {
   void note_remat(uint32_t start);              // BlockRecovery::remat records of the access at idx_
 
   // --- integer part (backend_x86.cpp) ---
-  std::string emit_int(const IrInsn& i);
+  void emit_int(const IrInsn& i);  // (an error: error_)
   void emit_binop(const IrInsn& i, InstId id, bool commutative);
   bool emit_three_operand(InstId id, const Gp& work, const Operand& sa, Temp b);
   bool emit_word_op(const IrInsn& i);  // add/sub/mul + sext_w as one 32-bit op
@@ -800,7 +800,7 @@ class Emitter {
   uint32_t vcache_clock_ = 0;
 
   // --- bit-manipulation ops (backend_x86_zb.cpp) ---
-  std::string emit_bitmanip(const IrInsn& i);
+  void emit_bitmanip(const IrInsn& i);  // (an error: error_)
   // The condition of a select, brcond or exit_if: `cmp a, b` (`test a, a`
   // against 0), or `test a, b` with kCondTest; returns the x86 condition
   // (reversed when a constant a is compared second). Scratch: rax, rdx.
@@ -836,7 +836,7 @@ class Emitter {
   bool only_moves_since(int from) const;
 
   // --- FP part (backend_x86_fp.cpp) ---
-  std::string emit_fp(const IrInsn& i);
+  void emit_fp(const IrInsn& i);  // (an error: error_)
   Xmm xmm_src(Temp t, const Xmm& scratch, bool single);
   Xmm alloc_xmm_dst(Temp dst, Temp reuse);
   void canonicalize(const Xmm& x, bool single, const ColdStub* fma = nullptr, bool boxed = false);

@@ -639,7 +639,7 @@ void Emitter::emit_fflags(const IrInsn& i) {
   free_dead_operands();
 }
 
-std::string Emitter::emit_fp(const IrInsn& i) {
+void Emitter::emit_fp(const IrInsn& i) {
   const bool single = i.aux;
   switch (i.op) {
     case IrOp::get_freg:
@@ -647,28 +647,28 @@ std::string Emitter::emit_fp(const IrInsn& i) {
         loc_[i.dst].kind = LocKind::Xmm;
         loc_[i.dst].reg = fp_loop_regs_[k].xmm;
         loc_[i.dst].index = fp_loop_regs_[k].box;
-        return {};
+        return;
       }
       loc_[i.dst].kind = LocKind::GuestF;
       loc_[i.dst].index = static_cast<int32_t>(i.imm);
       fslot_bits_ |= 1u << i.imm;
-      return {};
+      return;
     case IrOp::set_freg:
       emit_set_freg(i);
-      return {};
+      return;
     case IrOp::unbox_s:
       emit_unbox(i);
-      return {};
+      return;
     case IrOp::fflags_read: case IrOp::fflags_write:
       emit_fflags(i);
-      return {};
+      return;
     case IrOp::frm_read:  // CpuState::frm is kept exact (MXCSR only mirrors it)
       a_.mov(eax, state_mem(offsetof(CpuState, frm), 4));
       finish_in(i, rax);
-      return {};
+      return;
     case IrOp::feq: case IrOp::flt: case IrOp::fle:
       emit_fcmp(i);
-      return {};
+      return;
     case IrOp::fadd: case IrOp::fsub: case IrOp::fmul: case IrOp::fdiv: {
       Xmm a = xmm_src(i.a, xmm14, single);
       Xmm b = xmm_src(i.b, xmm15, single);
@@ -680,14 +680,14 @@ std::string Emitter::emit_fp(const IrInsn& i) {
       int k = static_cast<int>(i.op) - static_cast<int>(IrOp::fadd);
       a_.emit(single ? ss[k] : sd[k], d, b);
       finish_fp(i, d, single, nullptr, boxed);
-      return {};
+      return;
     }
     case IrOp::fsqrt: {
       Xmm a = xmm_src(i.a, xmm14, single);
       Xmm d = alloc_xmm_dst(i.dst, i.a);
       if (single) a_.sqrtss(d, a); else a_.sqrtsd(d, a);
       finish_fp(i, d, single);
-      return {};
+      return;
     }
     case IrOp::fmadd: case IrOp::fmsub: case IrOp::fnmsub: case IrOp::fnmadd: {
       // d = c, then vf*231: d = a * b ± d, with RISC-V's fnmsub = -(a*b)+c
@@ -711,36 +711,37 @@ std::string Emitter::emit_fp(const IrInsn& i) {
       nan.xmm2 = static_cast<uint8_t>(b.id());
       nan.helper = single;
       finish_fp(i, d, single, &nan, boxed);
-      return {};
+      return;
     }
     case IrOp::fcvt_ds: {
       Xmm a = xmm_src(i.a, xmm14, false);
       Xmm d = alloc_xmm_dst(i.dst, i.a);
       a_.cvtsd2ss(d, a);
       finish_fp(i, d, true);
-      return {};
+      return;
     }
     case IrOp::fmin: case IrOp::fmax:
       emit_fminmax(i);
-      return {};
+      return;
     case IrOp::fclass:
       emit_fclass(i);
-      return {};
+      return;
     case IrOp::fcvt_fi:
       emit_fcvt_fi(i);
-      return {};
+      return;
     case IrOp::fcvt_if:
       emit_fcvt_if(i);
-      return {};
+      return;
     case IrOp::fcvt_sd: {
       Xmm a = xmm_src(i.a, xmm14, true);
       Xmm d = alloc_xmm_dst(i.dst, i.a);
       a_.cvtss2sd(d, a);
       finish_fp(i, d, false);
-      return {};
+      return;
     }
     default:
-      return std::string("backend: no code for IR op ") + ir_info(i.op).name;
+      error_ = std::string("backend: no code for IR op ") + ir_info(i.op).name;
+      return;
   }
 }
 

@@ -47,7 +47,7 @@ Operand sized(Operand o, uint32_t size) {
 }
 }  // namespace
 
-std::string Emitter::emit_bitmanip(const IrInsn& i) {
+void Emitter::emit_bitmanip(const IrInsn& i) {
   // The destination first (it may evict values from a pinned register),
   // then the operands; results go to `work`, which is rax when no register
   // is free (place_result spills it).
@@ -85,7 +85,6 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
   auto done = [&] {
     free_dead_operands();
     place_result(i, d);
-    return std::string();
   };
 
   switch (i.op) {
@@ -105,7 +104,8 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
         if (sh) a_.shl(work, sh);
         a_.emit(Inst::kIdAdd, work, gp_src(i.b, rcx));
       }
-      return done();
+      done();
+      return;
     }
     case IrOp::andn: {  // a & ~b
       if (opt_.host_bmi1) {
@@ -124,7 +124,8 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
           a_.and_(work, rcx);
         }
       }
-      return done();
+      done();
+      return;
     }
     case IrOp::min: case IrOp::max: case IrOp::minu: case IrOp::maxu: {
       // work = a; take b where b is smaller (min) or larger (max).
@@ -138,7 +139,8 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
       CondCode take_b = i.op == IrOp::min ? CondCode::kG : i.op == IrOp::max ? CondCode::kL
                         : i.op == IrOp::minu ? CondCode::kA : CondCode::kB;
       a_.emit(Inst::cmovccFromCond(take_b), work, sb);
-      return done();
+      done();
+      return;
     }
     case IrOp::select: {  // (a cond b) ? c : d: cmp/test a, b; work = d; cmov work, c
       // The compare reads a and b before work is written (either may be
@@ -156,13 +158,15 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
       }
       flags_from_ = {static_cast<int>(idx_), i.a, i.b, static_cast<uint8_t>(i.aux & kCondTest),
                      cc != cc0, static_cast<uint32_t>(a_.offset())};
-      return done();
+      done();
+      return;
     }
     case IrOp::sext_b: case IrOp::sext_h: case IrOp::zext_h: {
       Operand sa = sized(src_rm(i.a, rax), i.op == IrOp::sext_b ? 1 : 2);
       if (i.op == IrOp::zext_h) a_.emit(Inst::kIdMovzx, work.r32(), sa);
       else a_.emit(Inst::kIdMovsx, work, sa);
-      return done();
+      done();
+      return;
     }
     case IrOp::clz: case IrOp::clzw: {
       Operand sa = sized(src_rm(i.a, rax), size);
@@ -175,7 +179,8 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
         a_.cmovz(wk, w ? Gp(ecx) : Gp(rcx));
         a_.xor_(wk, w ? 31 : 63);
       }
-      return done();
+      done();
+      return;
     }
     case IrOp::ctz: case IrOp::ctzw: {
       Operand sa = sized(src_rm(i.a, rax), size);
@@ -187,14 +192,16 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
         a_.emit(Inst::kIdBsf, wk, sa);
         a_.cmovz(wk, w ? Gp(ecx) : Gp(rcx));
       }
-      return done();
+      done();
+      return;
     }
     case IrOp::cpop: case IrOp::cpopw: {
       Operand sa = sized(src_rm(i.a, rax), size);
       if (opt_.host_popcnt) {
         if (!same_reg(sa, work)) a_.xor_(work.r32(), work.r32());
         a_.emit(Inst::kIdPopcnt, wk, sa);
-        return done();
+        done();
+        return;
       }
       // SWAR: 2-bit, 4-bit, 8-bit sums, then the byte sums added by a multiply.
       if (w) emit_mov(eax, sa); else emit_mov(rax, sa);
@@ -218,7 +225,8 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
       a_.imul(rax, rdx);
       a_.shr(rax, 56);
       if (work != rax) a_.mov(work, rax);
-      return done();
+      done();
+      return;
     }
     case IrOp::rotl: case IrOp::rotr: case IrOp::rotlw: case IrOp::rotrw: {
       const bool left = i.op == IrOp::rotl || i.op == IrOp::rotlw;
@@ -239,12 +247,14 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
         a_.emit(left ? Inst::kIdRol : Inst::kIdRor, wk, cl);
       }
       if (w && !(i.aux & 1)) a_.movsxd(work, work.r32());  // (aux 1: only the low half is read, ir_narrow)
-      return done();
+      done();
+      return;
     }
     case IrOp::bswap:
       load_work(src_rm(i.a, rax));
       a_.bswap(work);
-      return done();
+      done();
+      return;
     case IrOp::orc_b: {  // bytes equal to zero → 0xff, then complement
       Operand sa = src_rm(i.a, rax);
       a_.emit(Inst::kIdMovq, xmm14, sa);
@@ -252,7 +262,8 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
       a_.pcmpeqb(xmm14, xmm15);
       a_.movq(work, xmm14);
       a_.not_(work);
-      return done();
+      done();
+      return;
     }
     case IrOp::bset: case IrOp::bclr: case IrOp::binv: {
       InstId id = i.op == IrOp::bset ? Inst::kIdBts : i.op == IrOp::bclr ? Inst::kIdBtr : Inst::kIdBtc;
@@ -264,7 +275,8 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
         load_work(gp_src(i.a, rax));
         a_.emit(id, work, c);
       }
-      return done();
+      done();
+      return;
     }
     case IrOp::bext: {
       if (b_const) {
@@ -284,10 +296,14 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
         a_.setc(al);
         a_.movzx(work.r32(), al);
       }
-      return done();
+      done();
+      return;
     }
     case IrOp::clmul: case IrOp::clmulh: case IrOp::clmulr: {
-      if (!opt_.host_pclmul) return "backend: clmul without PCLMULQDQ (the frontend calls the interpreter)";
+      if (!opt_.host_pclmul) {
+        error_ = "backend: clmul without PCLMULQDQ (the frontend calls the interpreter)";
+        return;
+      }
       a_.emit(Inst::kIdMovq, xmm14, src_rm(i.a, rax));
       a_.emit(Inst::kIdMovq, xmm15, src_rm(i.b, rcx));
       a_.pclmulqdq(xmm14, xmm15, 0);  // 128-bit product of the low quadwords
@@ -303,10 +319,12 @@ std::string Emitter::emit_bitmanip(const IrInsn& i) {
         a_.shr(rax, 63);
         emit_lea(work, ptr(rax, rcx, 1));
       }
-      return done();
+      done();
+      return;
     }
     default:
-      return std::string("backend: no code for IR op ") + ir_info(i.op).name;
+      error_ = std::string("backend: no code for IR op ") + ir_info(i.op).name;
+      return;
   }
 }
 
