@@ -1228,6 +1228,10 @@ std::string Emitter::run() {
   if (tb_->flags & kTbCount) emit_count_entry();
   for (idx_ = 0; idx_ < n_insns; ++idx_) {
     const IrInsn& i = ir_.insns[idx_];
+    if (i.op == IrOp::insn_start) {  // (no operand, result or code: none of the bookkeeping below)
+      emit_int(i);
+      continue;
+    }
     const size_t first = idx_;
     advance_scan(idx_);
     // rcx and rdx: free them if this insn's code may use them as scratch
