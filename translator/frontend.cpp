@@ -692,7 +692,9 @@ struct DecodeCache {
     pc_of[s] = pc;
     insn[s] = d;
   }
-  void next_translation() {
+  const FetchWindow* window = nullptr;  // (this translation's: FrontendOptions::window)
+  void next_translation(const FetchWindow* w) {
+    window = w;
     if (++gen == 0) {  // (wrapped: no entry may look current)
       for (uint32_t& g : gen_of) g = 0;
       gen = 1;
@@ -715,7 +717,13 @@ static bool fetch_insn(const FetchFn& fetch, uint64_t pc, DecodedInsn* d) {
     return true;
   }
   uint16_t lo = 0, hi = 0;
-  if (!fetch(pc, &lo) || (!is_compressed(lo) && !fetch(pc + 2, &hi))) return false;
+  const FetchWindow* w = cache.window;
+  if (w && w->size >= 4 && pc - w->va <= w->size - 4) {  // (both parcels there; a compressed one ignores hi)
+    memcpy(&lo, w->data + (pc - w->va), 2);
+    memcpy(&hi, w->data + (pc - w->va) + 2, 2);
+  } else if (!fetch(pc, &lo) || (!is_compressed(lo) && !fetch(pc + 2, &hi))) {
+    return false;
+  }
   *d = decode_memo(lo | static_cast<uint32_t>(hi) << 16);
   cache.add(pc, *d);
   return true;
@@ -1005,7 +1013,10 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
   // A loop body a little longer than max_insns (the NORX round: 263
   // instructions) may still be one self-loop block: see the end of the loop.
   unsigned max_insns = opt.max_insns;
-  decode_cache().next_translation();
+  decode_cache().next_translation(opt.window);
+  struct ForgetWindow {  // (it lives in the caller's frame)
+    ~ForgetWindow() { decode_cache().window = nullptr; }
+  } forget_window;
   out->pc = pc;
   out->lo = pc;
   out->pc_end = pc;

@@ -41,9 +41,19 @@ constexpr unsigned kChainableExits = kTbExits;
 
 // Reads the instruction parcel (16 bits) at pc; false if pc is not fetchable.
 using FetchFn = std::function<bool(uint64_t pc, uint16_t* parcel)>;
+// Guest code a FetchFn has read and keeps (FrontendOptions::window): bytes
+// [va, va + size) are at data. The frontend reads an instruction that lies
+// inside from there, without a call (issue 13: translation time).
+struct FetchWindow {
+  uint64_t va = ~uint64_t{0};
+  uint64_t size = 0;
+  const uint8_t* data = nullptr;
+};
 
 struct FrontendOptions {
   unsigned max_insns = kMaxBlockInsns;
+  // What the FetchFn holds now (it may change at every call), or null.
+  const FetchWindow* window = nullptr;
   // FP ops with the dynamic rounding mode are translated inline (the host
   // runs them in frm's rounding mode); false when frm has no host
   // equivalent (RMM or an invalid value), then the interpreter does them.

@@ -642,16 +642,17 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   struct Fetcher {
     explicit Fetcher(AddressSpace& a) : as(a) {}
     AddressSpace& as;
-    uint64_t window_va = ~uint64_t{0};
+    FetchWindow view;  // (the frontend reads inside it without a call)
     alignas(8) uint8_t window[kFetchWindow];  // (not zeroed: read before use)
   };
   Fetcher fetcher(as);
   // (One pointer captured: the std::function needs no allocation.)
   FetchFn fetch = [f = &fetcher](uint64_t a, uint16_t* parcel) {
     const uint64_t wva = a & ~(kFetchWindow - 1);
-    if (wva != f->window_va) {
+    if (wva != f->view.va) {
+      f->view = FetchWindow{};  // (nothing valid until the fetch succeeds)
       if (!f->as.fetch(wva, f->window, kFetchWindow)) return false;
-      f->window_va = wva;
+      f->view = FetchWindow{wva, kFetchWindow, f->window};
     }
     memcpy(parcel, f->window + (a - wva), 2);
     return true;
@@ -672,6 +673,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   uint64_t fault_pc = 0;
   FrontendOptions fopt;
   fopt.max_insns = (flags & kTbOneInsn) ? 1 : kMaxBlockInsns;
+  fopt.window = &fetcher.view;
   fopt.fp_dynamic_inline = !(flags & kTbFrmNoHost);
   fopt.loop_superblocks = !(flags & (kTbOneInsn | kTbDebugStep | kTbCount));
   static const bool no_if_convert = getenv("HART_JIT_NO_IFCVT") != nullptr;
