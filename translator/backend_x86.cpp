@@ -1179,6 +1179,10 @@ std::string Emitter::run() {
     for (int& n : nxt) n = -1;
     for (size_t k = n_insns; k-- > 0;) {
       const IrInsn& i = ir_.insns[k];
+      if (i.op == IrOp::insn_start) {  // (changes none of the state below; not emitted: run's loop)
+        lend_ok_[k] = lend_soft_[k] = 0;
+        continue;
+      }
       const uint8_t f = ir_info(i.op).flags;
       uint32_t args[kIrMaxArgs];
       int n = ir_args(i, args);
