@@ -963,9 +963,87 @@ static bool holds(const GuestBlock& b, uint64_t pc) {
 // fall-through as a side exit would). With `held`, a branch or jump back to
 // any instruction the block holds closes a loop too (a loop inside the
 // block, which it may unroll: KnownRegs).
+constexpr unsigned kLookAhead = 24;
+
+// The target of a conditional branch or jal (either length) whose first
+// parcel is lo and second hi; false for any other instruction. RISC-V
+// unprivileged spec, B/J and CB/CJ formats (RV64C: no c.jal).
+bool branch_target(uint64_t at, uint16_t lo, uint16_t hi, uint64_t* target) {
+  auto bit = [](uint32_t v, int from, int to) { return ((v >> from) & 1u) << to; };
+  int64_t off;
+  if (is_compressed(lo)) {
+    const uint32_t c = lo, f3 = c >> 13;
+    if ((c & 3) != 1 || f3 < 5) return false;
+    if (f3 == 5) {  // c.j: offset[11|4|9:8|10|6|7|3:1|5] = c[12|11|10:9|8|7|6|5:3|2]
+      const uint32_t u = bit(c, 12, 11) | bit(c, 11, 4) | bit(c, 10, 9) | bit(c, 9, 8) | bit(c, 8, 10) |
+                         bit(c, 7, 6) | bit(c, 6, 7) | bit(c, 5, 3) | bit(c, 4, 2) | bit(c, 3, 1) | bit(c, 2, 5);
+      off = static_cast<int32_t>(u << 20) >> 20;
+    } else {  // c.beqz/c.bnez: offset[8|4:3] = c[12|11:10], offset[7:6|2:1|5] = c[6:5|4:3|2]
+      const uint32_t u = bit(c, 12, 8) | bit(c, 11, 4) | bit(c, 10, 3) | bit(c, 6, 7) | bit(c, 5, 6) |
+                         bit(c, 4, 2) | bit(c, 3, 1) | bit(c, 2, 5);
+      off = static_cast<int32_t>(u << 23) >> 23;
+    }
+  } else {
+    const uint32_t w = lo | static_cast<uint32_t>(hi) << 16;
+    const uint32_t f3 = (w >> 12) & 7;
+    if ((w & 0x7f) == 0x63 && f3 != 2 && f3 != 3) {  // B: imm[12|10:5] = w[31|30:25], imm[4:1|11] = w[11:8|7]
+      const uint32_t u = bit(w, 31, 12) | ((w >> 25) & 0x3f) << 5 | ((w >> 8) & 0xf) << 1 | bit(w, 7, 11);
+      off = static_cast<int32_t>(u << 19) >> 19;
+    } else if ((w & 0x7f) == 0x6f) {  // J: imm[20|10:1|11|19:12] = w[31|30:21|20|19:12]
+      const uint32_t u = bit(w, 31, 20) | ((w >> 21) & 0x3ff) << 1 | bit(w, 20, 11) | (w & 0xff000);
+      off = static_cast<int32_t>(u << 11) >> 11;
+    } else {
+      return false;
+    }
+  }
+  *target = at + static_cast<uint64_t>(off);
+  return true;
+}
+
+// Whether loops_back's look-ahead from `from` may find a back edge: a
+// branch or jal to `pc` (with `held`: to any earlier address) among the
+// kLookAhead instructions from there, before a jalr or a jal elsewhere
+// (where that look-ahead stops too) and within the block's size limit. Read
+// from the parcels without decoding; most blocks that end at a branch have
+// no such edge, and the look-ahead, which decodes, runs only where this
+// finds one (issue 13: translation time).
+static bool back_edge_ahead(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigned n, bool held) {
+  const FetchWindow* w = decode_cache().window;
+  uint64_t cur = from;
+  for (unsigned k = 0; k < n; ++k) {
+    uint16_t lo = 0, hi = 0;
+    if (w && w->size >= 4 && cur - w->va <= w->size - 4) {
+      memcpy(&lo, w->data + (cur - w->va), 2);
+      memcpy(&hi, w->data + (cur - w->va) + 2, 2);
+    } else if (!fetch(cur, &lo) || (!is_compressed(lo) && !fetch(cur + 2, &hi))) {
+      return false;
+    }
+    const bool c = is_compressed(lo);
+    // (Only these change control: the others go on, as the look-ahead does.)
+    const uint32_t op = c ? (lo & 3u) | (lo >> 13) << 2 : lo & 0x7fu;
+    const bool maybe = c ? op == (1u | 5u << 2) || op == (1u | 6u << 2) || op == (1u | 7u << 2) || op == (2u | 4u << 2)
+                         : op == 0x63 || op == 0x6f || op == 0x67;
+    if (maybe) {
+      uint64_t target;
+      if (branch_target(cur, lo, hi, &target)) {
+        if (target == pc || (held && target < cur)) return true;
+        const bool jal = c ? (lo >> 13) == 5 : op == 0x6f;
+        if (jal) return false;  // (a jump elsewhere: the look-ahead stops there)
+      } else if (!c && op == 0x67) {
+        return false;  // jalr
+      } else if (c && op == (2u | 4u << 2) && ((lo >> 7) & 31) != 0 && ((lo >> 2) & 31) == 0) {
+        return false;  // c.jr, c.jalr
+      }
+    }
+    cur += c ? 2 : 4;
+  }
+  return false;
+}
+
 static bool loops_back(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigned done, unsigned max_insns,
                        bool if_convert, unsigned exits = 0, const GuestBlock* held = nullptr) {
-  constexpr unsigned kLookAhead = 24;
+  if (!back_edge_ahead(fetch, pc, from, std::min(kLookAhead, max_insns > done ? max_insns - done : 0), held != nullptr))
+    return false;
   // Past a branch taken as a further side exit, the back edge must come
   // within kLookAfterExit more instructions (tight multi-exit loops; every
   // block ending at a branch runs this scan, so it stays short elsewhere).

@@ -50,6 +50,11 @@ struct FetchWindow {
   const uint8_t* data = nullptr;
 };
 
+// The target of the conditional branch or jal (32-bit or compressed) at
+// `at` whose parcels are lo and hi (hi unused for a compressed one), read
+// from the bits without decoding; false for any other instruction.
+bool branch_target(uint64_t at, uint16_t lo, uint16_t hi, uint64_t* target);
+
 struct FrontendOptions {
   unsigned max_insns = kMaxBlockInsns;
   // What the FetchFn holds now (it may change at every call), or null.

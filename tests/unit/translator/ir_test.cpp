@@ -760,6 +760,40 @@ TEST(Frontend, InnerLoopBackEdgeIsNoSideExit) {
   EXPECT_EQ(inner.ir.insns.back().imm, 0x100c);
 }
 
+// The loop look-ahead's pre-filter reads branch and jal targets from the
+// bits (branch_target): it must agree with the decoder on every encoding
+// of the conditional branches, jal, c.j, c.beqz and c.bnez, and say nothing
+// of anything else (else a loop goes unseen or costs a decode).
+TEST(Frontend, BranchTargetAgreesWithTheDecoder) {
+  uint64_t x = 0x9e3779b97f4a7c15ull;
+  auto next = [&] {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return x;
+  };
+  int branches = 0, compressed = 0;
+  for (int n = 0; n < 400000; ++n) {
+    uint32_t w = static_cast<uint32_t>(next());
+    switch (n % 4) {  // (biased towards the formats that count)
+      case 0: w = (w & ~0x7fu) | 0x63; break;
+      case 1: w = (w & ~0x7fu) | 0x6f; break;
+      case 2: w = (w & 0xffff0000u) | (w & 0x1fff) | (5u + static_cast<uint32_t>(n % 3)) << 13; w = (w & ~3u) | 1; break;
+      default: break;
+    }
+    const uint16_t lo = static_cast<uint16_t>(w), hi = static_cast<uint16_t>(w >> 16);
+    const DecodedInsn d = decode(is_compressed(lo) ? lo : w);
+    const uint64_t at = 0x40000000 + (next() & 0xfffffe);
+    const bool is_target = d.op != Opcode::illegal && ((d.info().flags & kBranch) || d.op == Opcode::jal);
+    uint64_t target = 0;
+    ASSERT_EQ(branch_target(at, lo, hi, &target), is_target) << std::hex << w;
+    if (!is_target) continue;
+    ++branches;
+    compressed += d.len == 2;
+    EXPECT_EQ(target, at + static_cast<uint64_t>(d.imm)) << std::hex << w;
+  }
+  EXPECT_GT(branches, 150000);
+  EXPECT_GT(compressed, 50000);
+}
+
 // A branch on values the block set itself is decided while translating: a
 // loop with a constant trip count is unrolled into the block (no brcond);
 // with a breakpoint set, or counting (loop_superblocks off), it is not.
