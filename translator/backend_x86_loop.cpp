@@ -401,14 +401,8 @@ void Emitter::drop_low_extensions(const ArenaArray<bool>& low) {
     const IrInsn& e = insns[k];
     if (e.op != IrOp::sext_w || last_use_[e.dst] < 0 || full[e.dst]) continue;
     const Temp d = e.dst, u = e.a;
-    for (size_t j = k + 1; j < insns.size() && static_cast<int>(j) <= last_use_[d]; ++j) {
-      IrInsn& r = insns[j];
-      const int n = ir_info(r.op).nargs;
-      if (n >= 1 && r.a == d) r.a = u;
-      if (n >= 2 && r.b == d) r.b = u;
-      if (n >= 3 && r.c == d) r.c = u;
-      if (n >= 4 && r.d == d) r.d = u;
-    }
+    for (size_t j = k + 1; j < insns.size() && static_cast<int>(j) <= last_use_[d]; ++j)
+      ir_map_args(insns[j], [&](Temp t) { return t == d ? u : t; });
     last_use_[u] = std::max(last_use_[u], last_use_[d]);
     last_use_[d] = -1;
   }

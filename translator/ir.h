@@ -209,6 +209,15 @@ inline int ir_args(const IrInsn& i, uint32_t out[kIrMaxArgs]) {
   out[3] = i.d;
   return ir_info(i.op).nargs;
 }
+// Replaces each temp argument t of i with f(t).
+template <class F>
+inline void ir_map_args(IrInsn& i, F f) {
+  const int n = ir_info(i.op).nargs;
+  if (n >= 1) i.a = f(i.a);
+  if (n >= 2) i.b = f(i.b);
+  if (n >= 3) i.c = f(i.c);
+  if (n >= 4) i.d = f(i.d);
+}
 
 class IrBlock {
  public:

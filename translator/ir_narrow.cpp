@@ -99,11 +99,8 @@ void ir_narrow(IrBlock& b) {
   for (Temp t = 0; t < n; ++t) alias[t] = t;
   bool changed = false;
   for (IrInsn& i : b.insns) {
+    ir_map_args(i, [&](Temp t) { return alias[t]; });
     const IrOpInfo& info = ir_info(i.op);
-    if (info.nargs >= 1) i.a = alias[i.a];
-    if (info.nargs >= 2) i.b = alias[i.b];
-    if (info.nargs >= 3) i.c = alias[i.c];
-    if (info.nargs >= 4) i.d = alias[i.d];
     if (i.op == IrOp::movi) {
       is_const[i.dst] = true;
       value[i.dst] = static_cast<uint64_t>(i.imm);

@@ -228,11 +228,8 @@ void ir_propagate(IrBlock& b) {
       i.op = IrOp::movi;
       i.imm = 0;
     }
+    ir_map_args(i, [&](Temp t) { return alias[t]; });
     const IrOpInfo& info = ir_info(i.op);
-    if (info.nargs >= 1) i.a = alias[i.a];
-    if (info.nargs >= 2) i.b = alias[i.b];
-    if (info.nargs >= 3) i.c = alias[i.c];
-    if (info.nargs >= 4) i.d = alias[i.d];
     // Commutative ops keep a constant second, so the identities below and
     // the backend's immediate forms see it.
     if ((i.op == IrOp::add || i.op == IrOp::and_ || i.op == IrOp::or_ || i.op == IrOp::xor_ ||
