@@ -1133,9 +1133,11 @@ std::string Emitter::run() {
     ArenaArray<bool> box_const = arena_.array(ir_.num_temps, false);
     int last_fault = -1;
     Temp defined_end = 0;
+    bool scalar_fp = false;  // an op that may put a temp in xmm0-9
     for (size_t k = 0; k < n_insns; ++k) {
       const IrInsn& i = ir_.insns[k];
       const uint8_t f = ir_info(i.op).flags;
+      scalar_fp |= i.op == IrOp::get_freg || i.op == IrOp::set_freg || (i.op >= IrOp::unbox_s && i.op <= IrOp::frm_read);
       uint32_t args[kIrMaxArgs];
       int n = ir_args(i, args);
       for (int j = 0; j < n; ++j) last_use_[args[j]] = static_cast<int>(k);
@@ -1149,6 +1151,7 @@ std::string Emitter::run() {
       if (i.op == IrOp::movi && (static_cast<uint64_t>(i.imm) >> 32) == 0xffffffffu) box_const[i.dst] = true;
       if (i.op == IrOp::or_ && !i.aux && (box_const[i.a] || box_const[i.b])) boxed_[i.dst] = true;
     }
+    vcache_slots_ = scalar_fp ? kVecCacheSize : kVecCacheWide;
   }
   plan_indexed();  // (extends last_use_ of indexed accesses' bases)
   plan_heads();

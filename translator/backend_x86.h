@@ -7,8 +7,8 @@
 //   where their guest value is dead); rsi rdi r11 rdx rcx and spill slots
 //   hold IR temps (rcx/rdx are reserved as scratch for the insns that need
 //   them); xmm0-9 FP temps, xmm10-13 vector registers cached within a
-//   block (in self-loop blocks: f registers held across iterations),
-//   xmm14-15 scratch.
+//   block (and xmm1-9 in blocks without scalar FP; in self-loop blocks:
+//   f registers held across iterations), xmm14-15 scratch.
 //   Guest rounding mode and accrued FP flags live in MXCSR while guest code
 //   runs (CpuState::mxcsr outside).
 // Owns: code emission of one block, exit stubs, the dispatcher.

@@ -48,8 +48,11 @@ inline const uint32_t kPoolMask = [] {  // (bit id for each of them)
 }();
 // XMM temps; xmm10-12 cache vector registers within a block and xmm13
 // holds the vector tail mask (backend_x86_v.cpp); xmm14 and xmm15 are scratch.
+// A block with no scalar FP (no XMM temp) caches vector registers in
+// xmm1-9 too (xmm0: SHA256RNDS2's implicit operand): slots 3..11.
 constexpr int kXmmPoolSize = 10;
-constexpr int kVecCacheFirst = 10, kVecCacheSize = 3;
+constexpr int kVecCacheSize = 3, kVecCacheWide = 12;
+inline int vcache_xmm(int slot) { return slot < kVecCacheSize ? 10 + slot : slot - kVecCacheSize + 1; }
 
 // The x86 condition of an IrCond after `cmp a, b` (or `test a, a` for a cond 0).
 CondCode cc_of(IrCond c);
@@ -791,13 +794,15 @@ class Emitter {
   bool vec_vtype_ok_ = false;  // a speculative vtype was checked
   bool vec_tmask_ok_ = false;  // xmm13 = lanes below vl, for elements of vec_tmask_ew_ bits
   unsigned vec_tmask_ew_ = 0;
-  // Copies of whole vector registers in xmm10-13 (write-through: CpuState::v
-  // stays exact): by guest register the cache slot (-1: none), by slot the
-  // guest register (-1: free) and when it was last used.
+  // Copies of whole vector registers in xmm10-12 (and xmm1-9 in blocks
+  // without scalar FP: vcache_slots_ = kVecCacheWide; write-through:
+  // CpuState::v stays exact): by guest register the cache slot (-1: none),
+  // by slot the guest register (-1: free) and when it was last used.
   int8_t vcache_[32];
-  int8_t vcache_reg_[kVecCacheSize];
-  uint32_t vcache_used_[kVecCacheSize];
+  int8_t vcache_reg_[kVecCacheWide];
+  uint32_t vcache_used_[kVecCacheWide];
   uint32_t vcache_clock_ = 0;
+  int vcache_slots_ = kVecCacheSize;
 
   // --- bit-manipulation ops (backend_x86_zb.cpp) ---
   void emit_bitmanip(const IrInsn& i);  // (an error: error_)

@@ -15,7 +15,8 @@
 // NaN differs from x86's). Otherwise it jumps to an out-of-line stub that
 // runs the interpreter for the instruction and leaves the block for the
 // next one, so the code after a check may rely on it (Emitter::vec_full_
-// ...). Whole vector registers are also cached in xmm10-12 within a block
+// ...). Whole vector registers are also cached in xmm10-12 (and xmm1-9
+// where the block has no scalar FP: vcache_xmm) within a block
 // (write-through: CpuState::v is exact at every fault), dropped at any IR
 // op that may call C code. FP flags accrue in MXCSR as for scalar FP (frm
 // is MXCSR's rounding mode; blocks translated for a frm the host lacks
@@ -239,6 +240,10 @@ void VecCode::widen() {
       default: if (p_.sgn) a_.movsxd(rax, eax); else a_.mov(eax, eax); break;
     }
   }
+  // Products at 2*SEW: pmullw/pmulld, or from SEW 32 pmul(u)dq, whose
+  // 64-bit product of each qword's low dwords is exact (the operands are
+  // extended to 64 bits anyway).
+  const InstId wmul = ws == 64 ? (p_.sgn ? Inst::kIdPmuldq : Inst::kIdPmuludq) : kMulI[wi];
   auto narrow_src = [&](unsigned r, unsigned k) {
     return state_mem(offsetof(CpuState, v) + r * kVlenb + k * 8, 8);
   };
@@ -250,9 +255,9 @@ void VecCode::widen() {
     switch (p_.op) {
       case VIop::add: a_.emit(kAddI[wi], kX, kY); break;
       case VIop::sub: a_.emit(kSubI[wi], kX, kY); break;
-      case VIop::mul: a_.emit(kMulI[wi], kX, kY); break;
+      case VIop::mul: a_.emit(wmul, kX, kY); break;
       default:  // macc
-        a_.emit(kMulI[wi], kX, kY);
+        a_.emit(wmul, kX, kY);
         vload(kY, d_.rd + k);
         a_.emit(kAddI[wi], kX, kY);
         break;
@@ -420,18 +425,38 @@ void VecCode::int_op(unsigned k) {
     put(d_.rd + k, kX, kY);
     return;
   }
-  a_.emit(id, kX, kY);
+  if (p_.op == VIop::mul) mul(kX, kY);
+  else a_.emit(id, kX, kY);
   put(d_.rd + k, kX, kY);
+}
+
+// x *= y by element (the low SEW bits of the product). SSE4.1 has no
+// 64-bit multiply: x_lo*y_lo (pmuludq) plus the cross products' sum
+// shifted up, whose low 32 bits are all that is left of them: pmulld of x
+// with y's dwords swapped gives x_lo*y_hi and x_hi*y_lo per qword, phaddd
+// sums each pair. xmm13 is the one more register this needs (no tail mode).
+void VecCode::mul(const Xmm& x, const Xmm& y) {
+  if (p_.sew != 64) {
+    a_.emit(int_inst(VIop::mul), x, y);
+    return;
+  }
+  a_.pshufd(kTmask, y, 0xb1);
+  a_.pmulld(kTmask, x);
+  a_.phaddd(kTmask, kTmask);   // (cross0, cross1, cross0, cross1)
+  a_.pmovzxdq(kTmask, kTmask);
+  a_.psllq(kTmask, 32);
+  a_.pmuludq(x, y);
+  a_.paddq(x, kTmask);
 }
 
 // vmacc: vd += vs1*vs2; vnmsac: vd -= vs1*vs2; vmadd: vd = vs1*vd + vs2;
 // vnmsub: vd = -(vs1*vd) + vs2 (vs1 or x[rs1]).
 void VecCode::imacc(unsigned k) {
-  const InstId mul = int_inst(VIop::mul), acc = int_inst(p_.op);
+  const InstId acc = int_inst(p_.op);
   const bool vd_is_factor = p_.op == VIop::madd || p_.op == VIop::nmsub;
   vload(kX, (vd_is_factor ? d_.rd : d_.rs2) + k);
   operand(kY, k);
-  a_.emit(mul, kX, kY);
+  mul(kX, kY);
   vload(kY, (vd_is_factor ? d_.rs2 : d_.rd) + k);
   if (p_.op == VIop::macc || p_.op == VIop::madd) {
     a_.emit(acc, kX, kY);
@@ -786,15 +811,17 @@ void VecCode::emit() {
     case VKind::load: mem(false); break;
     case VKind::store: mem(true); break;
     case VKind::bload: bload(); break;
-    case VKind::ibin:
-      if (p_.src == VSrc::vx || p_.src == VSrc::vi) {
+    case VKind::ibin: {
+      const bool shift = p_.op == VIop::sll || p_.op == VIop::srl || p_.op == VIop::sra || p_.op == VIop::ror ||
+                         p_.op == VIop::rol;
+      // (Shifts and rotates by an immediate take it as one: no scalar.)
+      if (p_.src == VSrc::vx || (p_.src == VSrc::vi && !shift)) {
         scalar_operand();
-        if (p_.op == VIop::sll || p_.op == VIop::srl || p_.op == VIop::sra || p_.op == VIop::ror ||
-            p_.op == VIop::rol)
-          a_.and_(eax, p_.sew - 1);
+        if (shift) a_.and_(eax, p_.sew - 1);
       }
       for (unsigned k = 0; k < p_.nregs; ++k) int_op(k);
       break;
+    }
     case VKind::imacc:
       if (p_.src == VSrc::vx) scalar_operand();
       for (unsigned k = 0; k < p_.nregs; ++k) imacc(k);
@@ -916,7 +943,7 @@ void Emitter::emit_vector(const IrInsn& i) {
                                           opt_.host_aes, opt_.host_sha});
   // What earlier vec ops established holds unless something between them
   // may have changed the vector state (an interpreted instruction).
-  // The cached vector registers (xmm10-13) survive only inline integer
+  // The cached vector registers (vcache_xmm) survive only inline integer
   // code, loads and stores: helpers and FP cold paths call C functions.
   bool keep_cache = vec_last_ != SIZE_MAX;
   if (vec_last_ != SIZE_MAX)

@@ -49,8 +49,8 @@ class VecCode {
     a_.cmp(ecx, static_cast<int32_t>(4096 - bytes));
     a_.ja(slow_);
   }
-  // Guest vector register r through the cache (xmm10-13, write-through).
-  Xmm cached(unsigned r) const { return Xmm(xmm(static_cast<uint32_t>(kVecCacheFirst + e_.vcache_[r]))); }
+  // Guest vector register r through the cache (write-through: vcache_xmm).
+  Xmm cached(unsigned r) const { return Xmm(xmm(static_cast<uint32_t>(vcache_xmm(e_.vcache_[r])))); }
   bool is_cached(unsigned r) const { return e_.vcache_[r] >= 0; }
   void touch(unsigned r) { e_.vcache_used_[e_.vcache_[r]] = ++e_.vcache_clock_; }
   // A register's value changed in CpuState other than through vstore(r, x).
@@ -80,7 +80,7 @@ class VecCode {
     }
     if (!is_cached(r)) {
       int slot = 0;
-      for (int k = 1; k < kVecCacheSize; ++k)
+      for (int k = 1; k < e_.vcache_slots_; ++k)
         if (e_.vcache_reg_[k] < 0 ? e_.vcache_reg_[slot] >= 0 || e_.vcache_used_[k] < e_.vcache_used_[slot]
                                   : e_.vcache_reg_[slot] >= 0 && e_.vcache_used_[k] < e_.vcache_used_[slot])
           slot = k;
@@ -190,6 +190,7 @@ class VecCode {
   void mem(bool store);
   void bload();
   void int_op(unsigned k);
+  void mul(const Xmm& x, const Xmm& y);
   void rotate();
   void imacc(unsigned k);
   void icmp();

@@ -103,7 +103,7 @@ unsigned sews_of(VIop o) {
       return 0xe;                                            // psllw/d/q (no byte shifts)
     case VIop::sra: return 0x6;                              // psraw/d
     case VIop::mul: case VIop::macc: case VIop::nmsac: case VIop::madd: case VIop::nmsub:
-      return 0x6;                                            // pmullw, pmulld
+      return 0xe;                                            // pmullw, pmulld, pmuludq x3 (VecCode::mul)
     case VIop::mulh: case VIop::mulhu: return 0x6;           // pmulh(u)w; pmul(u)dq on even/odd lanes
     case VIop::clmul: case VIop::clmulh: return 0x8;         // pclmulqdq (Zvbc is SEW 64 only)
     case VIop::minu: case VIop::min: case VIop::maxu: case VIop::max:
@@ -348,9 +348,6 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
   if (widen_op(d, &p)) {
     // Dest 2*SEW with 2*LMUL: p.nregs/p.bytes describe the destination.
     if (!vm || t.sew > 32 || t.lmul > 2) return VPlan{};
-    if (p.op == VIop::mul || p.op == VIop::macc) {
-      if (t.sew > 16) return VPlan{};  // pmullw/pmulld at 2*SEW
-    }
     const int wl = t.lmul + 1;
     p.nregs = static_cast<uint8_t>(wl > 0 ? 1u << wl : 1u);
     p.bytes = static_cast<uint8_t>(wl >= 0 ? 16u : 16u >> -wl);
@@ -388,10 +385,11 @@ VPlan vec_plan(const DecodedInsn& d, uint64_t vtype, const VecHost& host) {
   }
   if (!aligned(d.rd, n) || !aligned(d.rs2, n) || (s == VSrc::vv && o != VIop::rev8 && !aligned(d.rs1, n))) return p;
   p.kind = o >= VIop::macc ? VKind::imacc : VKind::ibin;
-  // vmulh(u) at SEW 32 and rotates by x[rs1] need xmm13, the tail mode's
-  // mask: full vl only.
+  // vmulh(u) at SEW 32, products at SEW 64 and rotates by x[rs1] need
+  // xmm13, the tail mode's mask: full vl only.
+  const bool mul64 = t.sew == 64 && (o == VIop::mul || o >= VIop::macc);
   p.tail_ok = t.lmul <= 0 && !((o == VIop::mulh || o == VIop::mulhu) && t.sew == 32) &&
-              !((o == VIop::ror || o == VIop::rol) && s == VSrc::vx);
+              !((o == VIop::ror || o == VIop::rol) && s == VSrc::vx) && !mul64;
   return p;
 }
 

@@ -453,7 +453,8 @@ inline uint32_t make_if_insn(std::mt19937_64& rng, const unsigned dests[3], unsi
 // are vector instructions (masked about one time in eight, rows that fix
 // vm such as vmerge keeping theirs; register fields often multiples of 8,
 // and vs1/vs2 often equal to vd), chosen from the table's vector rows,
-// half of the time from the fast-pathed ones.
+// half of the time from the fast-pathed ones (widening and narrowing
+// included: vwmul/vwmacc at SEW 32 on pmul(u)dq, vmul/vmacc at SEW 64).
 inline uint32_t make_vector_word(std::mt19937_64& rng, uint64_t vtype) {
   static const Opcode kFast[] = {
       Opcode::vle8_v, Opcode::vle16_v, Opcode::vle32_v, Opcode::vle64_v, Opcode::vse8_v, Opcode::vse16_v,
@@ -480,7 +481,11 @@ inline uint32_t make_vector_word(std::mt19937_64& rng, uint64_t vtype) {
       Opcode::vmor_mm, Opcode::vmnor_mm, Opcode::vmorn_mm, Opcode::vmxnor_mm, Opcode::vredand_vs,
       Opcode::vredor_vs, Opcode::vredxor_vs, Opcode::vredminu_vs, Opcode::vredmin_vs, Opcode::vredmaxu_vs,
       Opcode::vredmax_vs, Opcode::vmerge_vvm, Opcode::vmerge_vxm, Opcode::vmerge_vim, Opcode::vandn_vv,
-      Opcode::vandn_vx, Opcode::vrev8_v, Opcode::vror_vi, Opcode::vror_vx, Opcode::vrol_vx};
+      Opcode::vandn_vx, Opcode::vrev8_v, Opcode::vror_vi, Opcode::vror_vx, Opcode::vrol_vx,
+      Opcode::vwadd_vv, Opcode::vwaddu_vx, Opcode::vwsub_wv, Opcode::vwsubu_wx, Opcode::vwmul_vv,
+      Opcode::vwmul_vx, Opcode::vwmulu_vv, Opcode::vwmulu_vx, Opcode::vwmacc_vv, Opcode::vwmacc_vx,
+      Opcode::vwmaccu_vv, Opcode::vwmaccu_vx, Opcode::vnsrl_wi, Opcode::vnsra_wx, Opcode::vzext_vf2,
+      Opcode::vsext_vf4};
   uint32_t w = static_cast<uint32_t>(rng());
   if (rng() % 6 == 0) {
     // vsetvli rd, rs1, vtype (rs1 = x0 or a register; mostly VLMAX) or vsetivli.

@@ -278,6 +278,31 @@ TEST(VecPlan, ZvbbAndGroupMergeInlineWhereSupported) {
   EXPECT_EQ(plan(vv(merge_vxm, 18, 14, 12), 0x18, all).kind, VKind::merge);
 }
 
+// Products SSE4.1 has no instruction for: SEW 64 (VecCode::mul, three
+// pmuludq's worth) and widening from SEW 32 (pmul(u)dq), both inline; the
+// SEW 64 ones need xmm13, so never in tail mode.
+TEST(VecPlan, Sew64AndWideningProductsInline) {
+  VecHost all{true, true, true, true, true, true, true};
+  auto vv = [](uint32_t match, unsigned vd, unsigned vs2, unsigned vs1) {
+    return match | 1u << 25 | vd << 7 | vs1 << 15 | vs2 << 20;
+  };
+  auto plan = [](uint32_t w, uint64_t vtype, const VecHost& h) { return vec_plan(decode(w), vtype, h); };
+  const uint32_t vmul_vv = 0x94002057, vmacc_vv = 0xb4002057, vwmul_vv = 0xec002057, vwmacc_vv = 0xf4002057;
+  VPlan p = plan(vv(vmul_vv, 1, 2, 3), 0x18, all);  // e64 m1
+  EXPECT_EQ(p.kind, VKind::ibin);
+  EXPECT_FALSE(p.tail_ok);
+  p = plan(vv(vmacc_vv, 2, 4, 6), 0x19, all);  // e64 m2
+  EXPECT_EQ(p.kind, VKind::imacc);
+  EXPECT_TRUE(plan(vv(vmul_vv, 1, 2, 3), 0x10, all).tail_ok);  // e32: pmulld
+  p = plan(vv(vwmacc_vv, 2, 4, 5), 0x10, all);  // e32 m1 -> e64 m2
+  EXPECT_EQ(p.kind, VKind::widen);
+  EXPECT_EQ(p.nregs, 2);
+  p = plan(vv(vwmul_vv, 1, 2, 3), 0x17, all);  // e32 mf2 -> e64 m1, coremark's matrix loop
+  EXPECT_EQ(p.kind, VKind::widen);
+  EXPECT_EQ(plan(vv(vwmul_vv, 2, 4, 5), 0x18, all).kind, VKind::none);  // from e64: reserved
+  EXPECT_EQ(plan(vv(vwmul_vv, 2, 2, 5), 0x10, all).kind, VKind::none);  // vs2 overlaps vd's group
+}
+
 // Self-loop blocks (backend_x86_loop.cpp): random integer bodies with far
 // more live values than host registers, run 1..6 times by a block that
 // branches to its own start, with guest registers resident in host
@@ -698,6 +723,47 @@ TEST(JitDifferential, ManyLiveFpValuesSpill) {
   im.vcpu->run_guarded([](Vcpu& v, void* n) { interp_run(v, *static_cast<uint64_t*>(n)); }, &max);
   for (int r = 0; r < 32; ++r) EXPECT_EQ(jm.vcpu->state.f[r], im.vcpu->state.f[r]) << "f" << r;
   EXPECT_EQ(jm.vcpu->state.fflags, im.vcpu->state.fflags);
+}
+
+// Blocks without scalar FP cache vector registers in xmm1-9 too
+// (kVecCacheWide); one with FP values live across many vector ops keeps
+// them to xmm10-12: nine doubles loaded into XMM temps, twelve vector
+// registers written (each cached), then the doubles added up.
+TEST(JitDifferential, VectorCacheKeepsLiveFpTemps) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  auto fld = [](unsigned rd, unsigned base, int32_t off) {
+    return static_cast<uint32_t>(off & 0xfff) << 20 | base << 15 | 3u << 12 | rd << 7 | 0x07;
+  };
+  auto fadd_d = [](unsigned rd, unsigned a, unsigned b) {
+    return 0x01u << 25 | b << 20 | a << 15 | 7u << 12 | rd << 7 | 0x53;
+  };
+  auto vadd_vv = [](unsigned vd, unsigned vs2, unsigned vs1) {
+    return 0x02000057u | vs2 << 20 | vs1 << 15 | vd << 7;
+  };
+  std::vector<uint32_t> words;
+  for (unsigned k = 0; k < 9; ++k) words.push_back(fld(k, 8 /* s0 */, static_cast<int32_t>(8 * k)));
+  words.push_back(0x01007057u | 5u << 7);  // vsetvli t0, x0, e32, m1: vl = VLMAX
+  for (unsigned k = 1; k <= 12; ++k) words.push_back(vadd_vv(k, k - 1, 13 + k % 4));
+  for (unsigned k = 0; k < 9; ++k) words.push_back(fadd_d(20 + k % 4, k, (k + 1) % 9));
+  words.push_back(0x00000073);  // ecall
+  diff::Machine jm(*jit), im(*jit);
+  const double vals[9] = {1.5, -2.25, 3.125, 1e10, -7.0 / 3.0, 0.1, 42.0, -0.5, 6.02e23};
+  for (diff::Machine* m : {&jm, &im}) {
+    m->as->poke(diff::kCode, words.data(), words.size() * 4);
+    m->as->write(diff::kData, vals, sizeof vals);
+    CpuState& st = m->vcpu->state;
+    st.x[8] = diff::kData;
+    for (unsigned b = 0; b < 32 * kVlenb; ++b) st.v[b] = static_cast<uint8_t>(b * 37 + 11);
+    st.pc = diff::kCode;
+  }
+  ASSERT_EQ(jm.vcpu->run(), ExitReason::Ecall);
+  uint64_t max = words.size();
+  im.vcpu->run_guarded([](Vcpu& v, void* n) { interp_run(v, *static_cast<uint64_t*>(n)); }, &max);
+  for (int r = 0; r < 32; ++r) EXPECT_EQ(jm.vcpu->state.f[r], im.vcpu->state.f[r]) << "f" << r;
+  EXPECT_EQ(0, memcmp(jm.vcpu->state.v, im.vcpu->state.v, sizeof jm.vcpu->state.v));
+  EXPECT_EQ(jm.vcpu->state.vl, im.vcpu->state.vl);
 }
 
 }  // namespace
