@@ -95,6 +95,16 @@ struct Vid64Lo {
 };
 const Vid64Lo kVid64Lo;
 
+// Sixteen bytes of ones then sixteen zeros: the 16 bytes from 16 - n have
+// ones in their first n (mem_any_vl's lanes below vl).
+struct PrefixTable {
+  alignas(16) uint8_t b[32];
+  PrefixTable() {
+    for (unsigned j = 0; j < 32; ++j) b[j] = j < 16 ? 0xff : 0;
+  }
+};
+const PrefixTable kPrefix;
+
 // pshufb masks keeping the low half of each element of 2*SEW bits, packed
 // into the low 8 bytes (the others zero), by log2(SEW/8) (narrowing).
 struct NarrowTable {
@@ -206,6 +216,76 @@ void VecCode::mem(bool store) {
       put(d_.rd + k, kX, kY);
     }
   }
+}
+
+// Unit-stride vle/vse of one register while vl = VLMAX is not known (a
+// strip-mined loop whose last round has fewer elements: GCC 15's inline
+// memcpy ran that round in the interpreter): the whole register when vl =
+// VLMAX, else, for 0 < vl, only the n bytes of the elements below vl. A
+// load blends them into vd's old value (tail-undisturbed, as the
+// interpreter); a store writes them as two overlapping moves of the
+// largest width <= n, from vs3's bytes in CpuState, never a byte past vl
+// (another thread may write those). Both ways are inline, inside this
+// instruction's code, so a host fault maps to it (element 0 is in the
+// first move; the group is in one page). Nothing about vl holds after it.
+void VecCode::mem_any_vl(bool store) {
+  guard_vstart();
+  address_in_one_page(p_.bytes);  // rax = element 0's address
+  const uint64_t vlmax = v::vlmax(p_.sew, p_.lmul);
+  const unsigned esz_log = static_cast<unsigned>(__builtin_ctz(p_.bytes / vlmax));
+  Label partial = a_.newLabel(), done = a_.newLabel();
+  a_.cmp(state_mem(offsetof(CpuState, vl)), static_cast<int32_t>(vlmax));
+  a_.jne(partial);
+  const Mem g = ptr(kMem, rax, 0, 0);
+  if (store) {
+    vload(kX, d_.rd);
+    vstore(g, kX);
+  } else {
+    vload(kX, g);
+    put(d_.rd, kX, kY);
+  }
+  a_.jmp(done);
+  a_.bind(partial);
+  a_.mov(rcx, state_mem(offsetof(CpuState, vl)));
+  a_.test(rcx, rcx);
+  a_.jz(done);  // (vl = 0: no element)
+  if (esz_log) a_.shl(ecx, esz_log);  // n = vl * bytes per element < p_.bytes
+  if (!store) {
+    vload(kX, g);
+    a_.mov(rdx, reinterpret_cast<uint64_t>(&kPrefix.b[16]));
+    a_.sub(rdx, rcx);
+    a_.movdqu(kTmask, ptr(rdx, 0, 16));  // n bytes of ones
+    blend_old(d_.rd, kX, kTmask);
+    vstore(d_.rd, kX);
+    e_.vec_tmask_ok_ = false;
+  } else {
+    const int32_t src = static_cast<int32_t>(offsetof(CpuState, v) + d_.rd * kVlenb);
+    a_.lea(rdx, ptr(kMem, rax));
+    Label next = a_.newLabel();
+    for (unsigned w = 8; w >= 1; w /= 2) {
+      if (w >= p_.bytes) continue;  // (n < p_.bytes)
+      if (w > 1) {
+        a_.cmp(ecx, static_cast<int32_t>(w));
+        a_.jb(next);
+      }
+      const Gp r = w == 8 ? Gp(rax) : Gp(eax);
+      auto move = [&](const Mem& from, const Mem& to) {
+        if (w >= 4) {
+          a_.mov(r, from);
+          a_.mov(to, r);
+        } else {
+          a_.movzx(eax, from);
+          a_.mov(to, w == 2 ? Gp(ax) : Gp(al));
+        }
+      };
+      move(ptr(kState, src, w), ptr(rdx, 0, w));
+      if (w > 1) move(ptr(kState, rcx, 0, src - static_cast<int32_t>(w), w), ptr(rdx, rcx, 0, -static_cast<int32_t>(w), w));
+      a_.jmp(done);
+      a_.bind(next);
+      next = a_.newLabel();
+    }
+  }
+  a_.bind(done);
 }
 
 // vlse<SEW>.v vd, (rs1), x0: the element at rs1 (below mem_limit, within
@@ -667,13 +747,37 @@ void VecCode::vl_bits(const Gp& dst) {
   a_.shr(dst, cl);
 }
 
+// The bytes of a mask register that hold its VLMAX (<= 64) bits: 1, 2, 4
+// or 8. Masks are read and written at this width, the width a compare
+// stores them at (store_mask): a wider read of a narrower store just made
+// cannot be forwarded from the store buffer (GCC 15's inline strlen, a
+// vmseq.vi then vfirst.m per 16 bytes, waited on it at every round).
+unsigned VecCode::mask_bytes() const {
+  const uint64_t vlmax = v::vlmax(p_.sew, p_.lmul);
+  return vlmax <= 8 ? 1 : vlmax <= 16 ? 2 : vlmax <= 32 ? 4 : 8;
+}
+
+// dst = mask register r's mask_bytes(), zero-extended.
+void VecCode::load_mask(const Gp& dst, unsigned r) {
+  switch (mask_bytes()) {
+    case 1: a_.movzx(dst.r32(), vreg(r, 1)); break;
+    case 2: a_.movzx(dst.r32(), vreg(r, 2)); break;
+    case 4: a_.mov(dst.r32(), vreg(r, 4)); break;
+    default: a_.mov(dst.r64(), vreg(r, 8)); break;
+  }
+}
+
 // vfirst.m / vcpop.m of the low vl (<= 64) mask bits of vs2 (and v0's
 // when masked) into rax.
 void VecCode::mscan() {
   guard_vstart();
   vl_bits(rdx);
-  a_.and_(rdx, vreg(d_.rs2, 8));
-  if (!vm()) a_.and_(rdx, vreg(0, 8));
+  load_mask(rax, d_.rs2);
+  a_.and_(rdx, rax);
+  if (!vm()) {
+    load_mask(rax, 0);
+    a_.and_(rdx, rax);
+  }
   if (p_.op == VIop::add) {
     a_.popcnt(rax, rdx);
   } else {
@@ -687,8 +791,8 @@ void VecCode::mscan() {
 void VecCode::mlogic() {
   guard_vstart();
   vl_bits(rdx);
-  a_.mov(rax, vreg(d_.rs2, 8));
-  a_.mov(rcx, vreg(d_.rs1, 8));
+  load_mask(rax, d_.rs2);
+  load_mask(rcx, d_.rs1);
   switch (d_.op) {
     case Opcode::vmand_mm: a_.and_(rax, rcx); break;
     case Opcode::vmnand_mm: a_.and_(rax, rcx); a_.not_(rax); break;
@@ -700,12 +804,18 @@ void VecCode::mlogic() {
     default: a_.xor_(rax, rcx); a_.not_(rax); break;  // vmxnor
   }
   vinval(d_.rd);
-  // vd = old ^ ((old ^ r) & bits)
-  a_.mov(rcx, vreg(d_.rd, 8));
+  // vd = old ^ ((old ^ r) & bits), in vd's mask_bytes() (vl <= VLMAX: the
+  // bytes above are tail and stay)
+  load_mask(rcx, d_.rd);
   a_.xor_(rax, rcx);
   a_.and_(rax, rdx);
   a_.xor_(rax, rcx);
-  a_.mov(vreg(d_.rd, 8), rax);
+  switch (mask_bytes()) {
+    case 1: a_.mov(vreg(d_.rd, 1), al); break;
+    case 2: a_.mov(vreg(d_.rd, 2), ax); break;
+    case 4: a_.mov(vreg(d_.rd, 4), eax); break;
+    default: a_.mov(vreg(d_.rd, 8), rax); break;
+  }
 }
 
 // vd[0] = vs1[0] OP vs2[0] OP ... OP vs2[VLMAX-1] (one register, vl =
@@ -804,6 +914,10 @@ void VecCode::emit() {
   }
   if (p_.kind == VKind::sha2 || p_.kind == VKind::aes || p_.kind == VKind::ghash || p_.kind == VKind::sha512) {
     crypto();
+    return;
+  }
+  if ((p_.kind == VKind::load || p_.kind == VKind::store) && p_.nregs == 1 && !e_.vec_full_ && !p_.tail_ok) {
+    mem_any_vl(p_.kind == VKind::store);
     return;
   }
   if (p_.kind == VKind::vmvnr) guard_vstart(); else guard_full();

@@ -183,11 +183,14 @@ class VecCode {
   void widen();
   void narrow();
   void vl_bits(const Gp& dst);
+  unsigned mask_bytes() const;
+  void load_mask(const Gp& dst, unsigned r);
   void mscan();
   void mlogic();
   void ired();
   void store_elem0();
   void mem(bool store);
+  void mem_any_vl(bool store);
   void bload();
   void int_op(unsigned k);
   void mul(const Xmm& x, const Xmm& y);

@@ -149,13 +149,24 @@ bool step_mem(VInsn& c) {
     return true;
   }
   const unsigned esz = L.data_eew / 8;
+  // Fault-only-first: a page found readable is not asked about again (the
+  // question takes the address space's lock; GCC 15's inline strlen asks
+  // it for each of 16 bytes whenever its vle8ff.v crosses a page).
+  uint64_t readable_page = ~uint64_t{0};
   for (uint64_t i = c.vstart; i < c.vl; ++i) {
     if (!c.active(i)) continue;
     for (unsigned f = 0; f < L.nf; ++f) {
       const uint64_t addr = element_addr(c, L, i, f);
-      if (L.ff && i > 0 && !readable(s, addr, esz)) {
-        s.vl = i;  // fault-only-first: no trap past element 0
-        return true;
+      if (L.ff && i > 0) {
+        const uint64_t page = page_down(pointer_mask(addr, s.pmlen));
+        const bool one_page = page == page_down(pointer_mask(addr + esz - 1, s.pmlen));
+        if (!(one_page && page == readable_page)) {
+          if (!readable(s, addr, esz)) {
+            s.vl = i;  // fault-only-first: no trap past element 0
+            return true;
+          }
+          if (one_page) readable_page = page;
+        }
       }
       s.vstart = i;
       access(s, L.store, c.vd + f * L.regs, L.data_eew, i, addr);

@@ -725,6 +725,51 @@ TEST(JitDifferential, ManyLiveFpValuesSpill) {
   EXPECT_EQ(jm.vcpu->state.fflags, im.vcpu->state.fflags);
 }
 
+// A strip-mined copy's last round (VecCode::mem_any_vl): the block is
+// translated while vl = VLMAX (a0 = 32), then runs with vl = 5 and 11: the
+// load keeps v1's elements past vl (tail-undisturbed), the store writes no
+// byte past vl. The interpreter runs the same rounds.
+TEST(JitDifferential, UnitStrideBelowVlmaxAfterFullTranslation) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  for (const uint32_t vtypei : {0x00u, 0x10u, 0x07u}) {  // e8 m1, e32 m1, e8 mf2
+    const uint32_t words[] = {
+        0x00057057u | 5u << 7 | 10u << 15 | vtypei << 20,  // vsetvli t0, a0, vtypei
+        vtypei == 0x10u ? 0x0205e087u : 0x02058087u,        // vle8.v / vle32.v v1, (a1)
+        vtypei == 0x10u ? 0x020660a7u : 0x020600a7u,        // vse8.v / vse32.v v1, (a2)
+        0x00000073u};                                       // ecall
+    diff::Machine jm(*jit), im(*jit);
+    for (diff::Machine* m : {&jm, &im}) {
+      m->as->poke(diff::kCode, words, sizeof words);
+      for (unsigned b = 0; b < 32 * kVlenb; ++b) m->vcpu->state.v[b] = static_cast<uint8_t>(0xa0 + b);
+    }
+    for (const uint64_t avl : {32u, 5u, 11u, 1u, 2u}) {
+      uint8_t src[64], dst[64];
+      for (unsigned k = 0; k < 64; ++k) src[k] = static_cast<uint8_t>(k * 7 + avl), dst[k] = static_cast<uint8_t>(0x55 ^ k);
+      for (diff::Machine* m : {&jm, &im}) {
+        m->as->write(diff::kData, src, sizeof src);
+        m->as->write(diff::kData + 0x100, dst, sizeof dst);
+        CpuState& st = m->vcpu->state;
+        st.x[10] = avl;
+        st.x[11] = diff::kData + 3;
+        st.x[12] = diff::kData + 0x100 + 1;
+        st.pc = diff::kCode;
+      }
+      ASSERT_EQ(jm.vcpu->run(), ExitReason::Ecall);
+      uint64_t max = 3;
+      im.vcpu->run_guarded([](Vcpu& v, void* n) { interp_run(v, *static_cast<uint64_t*>(n)); }, &max);
+      uint8_t jd[64], id[64];
+      jm.as->read(diff::kData + 0x100, jd, sizeof jd);
+      im.as->read(diff::kData + 0x100, id, sizeof id);
+      EXPECT_EQ(0, memcmp(jd, id, sizeof jd)) << "vtype " << vtypei << " avl " << avl;
+      EXPECT_EQ(0, memcmp(jm.vcpu->state.v, im.vcpu->state.v, sizeof jm.vcpu->state.v))
+          << "vtype " << vtypei << " avl " << avl;
+      EXPECT_EQ(jm.vcpu->state.vl, im.vcpu->state.vl);
+    }
+  }
+}
+
 // Blocks without scalar FP cache vector registers in xmm1-9 too
 // (kVecCacheWide); one with FP values live across many vector ops keeps
 // them to xmm10-12: nine doubles loaded into XMM temps, twelve vector
