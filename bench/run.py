@@ -4,10 +4,15 @@ natively, in one go, and prints times, ratios and their geometric means.
 
     bench/run.py [--build build] [--reps 3] [--quick] [--stub | --only-stub] [name ...]
     bench/run.py --vector [--rva23] [--reps 3] [--quick] [name ...]
+    bench/run.py --rva23 [--reps 3] [--quick] [name ...]
 
 --vector runs the kernels of bench/vec (autovectorised by GCC 14) instead:
 vector and scalar builds under hart-run and qemu (see main_vector);
 --rva23 the GCC 15 builds for RVA23U64 against the newest Debian QEMU.
+--rva23 alone runs the main kernels as GCC 15 builds them for RVA23U64
+(-O2: vectorised loops, inline vector string functions, Zb*, Zicond; see
+main_rva23) under hart-run and that QEMU, beside hart-run on the rv64gc
+builds, with CPU times.
 
 Class "py" runs python3 of the riscv64 root (scripts/fetch-sysroot): its
 start (`-c pass`) and bench/py/mix.py, a short program of common Python
@@ -345,6 +350,51 @@ def main_vector(a, build, hart, reps):
     return 0
 
 
+def main_rva23(a, build, hart, reps):
+    """--rva23 without --vector: each main kernel's GCC 15 RVA23U64 build
+    (NAME.rva23, bench/CMakeLists.txt) under hart-run and the newest Debian
+    QEMU (-cpu rva23u64), and its rv64gc build (NAME.riscv64, the main
+    table's) under hart-run; best user+sys CPU time of --reps runs. "qemu/
+    hart" compares the RVA23 build under both; "rva23/gc" is hart's time
+    on the RVA23 build over its time on the rv64gc one (above 1: hart runs
+    the RVA23 build slower, e.g. vector code with no inline path). All
+    three outputs must be the same checksum."""
+    subprocess.run(["cmake", "--build", build, "--target", "bench_rva23_programs"], check=True,
+                   stdout=subprocess.DEVNULL)
+    qemu = [os.path.join(build, "qemu-testing-amd64", "qemu-riscv64"), *QEMU_RVA23_CPU]
+    print(f"{'benchmark':<15} {'class':<5} {'hart-gc':>8} {'hart-23':>8} {'qemu-23':>8} "
+          f"{'rva23/gc':>9} {'qemu/hart':>10}", flush=True)
+    speedups, slowdowns = {}, []
+    for name, cls, scale in BENCHMARKS:
+        if a.names and name not in a.names:
+            continue
+        if a.quick:
+            scale = max(1, scale // 10)
+        base = os.path.join(build, "bench", name)
+        runs = [("hart-gc",) + run([hart, base + ".riscv64", str(scale)], reps, True),
+                ("hart-23",) + run([hart, base + ".rva23", str(scale)], reps, True),
+                ("qemu-23",) + run([*qemu, base + ".rva23", str(scale)], reps, True)]
+        bad = [(label, o) for label, t, o in runs if t is None]
+        if bad:
+            print(f"{name:<15} FAILED ({bad[0][0]}): {bad[0][1]}")
+            continue
+        if len({o for _, _, o in runs}) != 1:
+            print(f"{name:<15} WRONG: outputs differ")
+            for label, _, o in runs:
+                print(f"  {label} {o!r}")
+            continue
+        t = {label: tm for label, tm, _ in runs}
+        speedups.setdefault(cls, []).append(t["qemu-23"] / t["hart-23"])
+        slowdowns.append(t["hart-23"] / t["hart-gc"])
+        print(f"{name:<15} {cls:<5} {t['hart-gc']:8.3f} {t['hart-23']:8.3f} {t['qemu-23']:8.3f} "
+              f"{t['hart-23'] / t['hart-gc']:8.2f}x {t['qemu-23'] / t['hart-23']:9.2f}x", flush=True)
+    for cls, xs in speedups.items():
+        print(f"geomean {cls}: hart is {geomean(xs):.2f}x faster than qemu on the RVA23 builds")
+    if slowdowns:
+        print(f"geomean hart rva23/gc: {geomean(slowdowns):.2f} (above 1: the RVA23 builds run slower)")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--build", default="build")
@@ -358,7 +408,8 @@ def main():
     ap.add_argument("--vector", action="store_true",
                     help="the GCC 14 autovectorised kernels (bench/vec): vector vs scalar build, CPU time")
     ap.add_argument("--rva23", action="store_true",
-                    help="with --vector: GCC 15's RVA23U64 builds, against the newest Debian QEMU")
+                    help="GCC 15's RVA23U64 builds against the newest Debian QEMU (with --vector: "
+                         "bench/vec's; alone: the main kernels, beside their rv64gc builds)")
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
     a.stub = a.stub or a.only_stub
@@ -366,6 +417,8 @@ def main():
         ap.error("--cpu compares plain runs only; --stub has its own cpu s/h column")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     build = os.path.join(root, a.build) if not os.path.isabs(a.build) else a.build
+    if a.rva23 and a.stub:
+        ap.error("--rva23 compares plain runs only")
     if not a.vector:
         subprocess.run(["cmake", "--build", build, "--target", "bench_programs"], check=True,
                        stdout=subprocess.DEVNULL)
@@ -377,6 +430,8 @@ def main():
     reps = a.reps if a.reps else 1 if a.quick else 3
     if a.vector:
         return main_vector(a, build, hart, reps)
+    if a.rva23:
+        return main_rva23(a, build, hart, reps)
     full = not a.only_stub
     # The columns shown: (title, width, cell text from the times t and ratios).
     cols = []
