@@ -886,6 +886,83 @@ static uint64_t if_convert(GuestBlock& blk, const FrontendOptions& opt, const Fe
   return shape.join;
 }
 
+// A loop whose body ends in two conditional branches back to the block's
+// start with a short pure run between them (GCC 15's shape for an if
+// inside a loop: `bCC1 head; run; bCC2 head`, the fall-through leaving):
+// the run is done under the first branch's condition as selects, and the
+// block's terminator goes back when either branch would (`cond1 | cond2`,
+// the second tested on the run's values), so both ways round stay in one
+// self-loop block instead of the run's side leaving and entering it again
+// (threads2's collatz step built by GCC 15: half of its rounds did).
+struct BackShape {
+  int run_n = 0;
+  DecodedInsn second;  // bCC2
+  uint64_t second_pc = 0;
+  int insns() const { return 2 + run_n; }
+};
+
+static bool back_shape(const FetchFn& fetch, uint64_t head, uint64_t pc, const DecodedInsn& br, BackShape* out) {
+  if (!(br.info().flags & kBranch) || br.imm >= 0 || pc + static_cast<uint64_t>(br.imm) != head) return false;
+  BackShape s;
+  uint64_t cur = pc + br.len;
+  for (;; ++s.run_n) {
+    DecodedInsn d;
+    if (!fetch_insn(fetch, cur, &d)) return false;
+    if (d.info().flags & kBranch) {
+      if (d.imm >= 0 || cur + static_cast<uint64_t>(d.imm) != head) return false;
+      s.second = d;
+      s.second_pc = cur;
+      *out = s;
+      return true;
+    }
+    if (s.run_n == kIfRunMax || !if_pure(d)) return false;
+    cur += d.len;
+  }
+}
+
+// Translates bCC1 at pc, the run and bCC2 (back_shape), ending the block;
+// returns the pc after bCC2.
+static uint64_t back_convert(GuestBlock& blk, const FrontendOptions& opt, const FetchFn& fetch, uint64_t head,
+                             uint64_t pc, const DecodedInsn& br, const BackShape& shape, VBlockState* vstate) {
+  IrBlock& ir = blk.ir;
+  blk.insns.emplace_back(pc, br);
+  ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(pc));
+  const uint8_t cond1 = static_cast<uint8_t>(branch_cond(br.op));
+  const Temp lhs1 = ir.get_reg(br.rs1), rhs1 = ir.get_reg(br.rs2);
+  Temp run_v[32];
+  translate_run(blk, opt, fetch, pc + br.len, shape.run_n, vstate, run_v);
+  const DecodedInsn& b2 = shape.second;
+  blk.insns.emplace_back(shape.second_pc, b2);
+  ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(shape.second_pc));
+  // bCC2 reads what the run wrote (it runs only where bCC1 was not taken).
+  const Temp lhs2 = run_v[b2.rs1] != kNoTemp ? run_v[b2.rs1] : ir.get_reg(b2.rs1);
+  const Temp rhs2 = run_v[b2.rs2] != kNoTemp ? run_v[b2.rs2] : ir.get_reg(b2.rs2);
+  for (unsigned r = 1; r < 32; ++r)
+    if (run_v[r] != kNoTemp) ir.set_reg(r, ir.select(lhs1, rhs1, cond1, ir.get_reg(r), run_v[r]));
+  // The terminator tests bCC2's condition on operands that satisfy it
+  // where bCC1 is taken: `a cond2 b` with a = (cond1 ? A : lhs2), and b =
+  // rhs2 or (cond1 ? B : rhs2); a cmov each, no setcc.
+  const IrCond cond2 = branch_cond(b2.op);
+  Temp a = kNoTemp, b = rhs2;
+  switch (cond2) {
+    case IrCond::eq: case IrCond::ge: case IrCond::geu:  // rhs2 cond2 rhs2
+      a = ir.select(lhs1, rhs1, cond1, rhs2, lhs2);
+      break;
+    case IrCond::ne:  // (rhs2 ^ 1) != rhs2
+      a = ir.select(lhs1, rhs1, cond1, ir.emit_dst(IrOp::xor_, rhs2, ir.movi(1)), lhs2);
+      break;
+    default:  // lt, ltu: 0 < 1
+      a = ir.select(lhs1, rhs1, cond1, ir.movi(0), lhs2);
+      b = ir.select(lhs1, rhs1, cond1, ir.movi(1), rhs2);
+      break;
+  }
+  const uint64_t fall = shape.second_pc + b2.len;
+  ir.emit(IrOp::brcond, a, b, static_cast<int64_t>(head), static_cast<int64_t>(fall), static_cast<uint8_t>(cond2));
+  blk.lo = std::min(blk.lo, pc);
+  blk.pc_end = std::max(blk.pc_end, fall);
+  return fall;
+}
+
 // Integer registers whose values the block knows at translate time: set by
 // constant chains inside the block (li, lui, auipc, addi/addiw of a known
 // value, ...; x0 always 0), forgotten by any other write. A conditional
@@ -1183,6 +1260,14 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
       }
       cur = if_convert(*out, opt, fetch, cur, d, shape, &vstate);
       n += shape.insns() - 1;
+      continue;
+    }
+    BackShape back;
+    if (opt.if_convert && opt.loop_superblocks && !check_bp && (d.info().flags & kBranch) &&
+        static_branch(known, d) < 0 && back_shape(fetch, pc, cur, d, &back) && n + back.insns() <= max_insns &&
+        static_branch(known, back.second) < 0) {
+      cur = back_convert(*out, opt, fetch, pc, cur, d, back, &vstate);
+      ended = true;
       continue;
     }
     if (decide_branches && (d.info().flags & kBranch)) {

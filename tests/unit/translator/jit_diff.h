@@ -341,6 +341,12 @@ struct CaseOptions {
   // edge goes to the instruction after it, so the translator knows the trip
   // count and unrolls the loop into the first block (KnownRegs, frontend.cpp).
   bool const_trip = false;
+  // With loop: the tail ends in two conditional branches back to the start
+  // with 0..4 pure instructions between them (frontend.cpp's back_shape:
+  // GCC 15's `bCC1 head; run; bCC2 head`), both on random registers, after
+  // a side exit `beq x30, x0` that bounds the rounds (the counter counts
+  // down once a round whichever branch goes back).
+  bool back_diamond = false;
   bool words = false;    // 32-bit word arithmetic on a few registers (make_word_insn)
   bool few_mem = false;  // words: loads and stores 16 times rarer (blocks of pure ALU code)
   bool crypto = false;   // vector crypto streams (make_crypto_word)
@@ -781,7 +787,8 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
     const uint32_t rs = static_cast<uint32_t>(rng() % 32);
     static const uint32_t kF3[] = {0, 1, 4, 5, 6, 7};
     std::vector<size_t> exits;
-    const unsigned n_exits = opts.multi_exit ? static_cast<unsigned>(rng() % 4) : rng() % 2 ? 1u : 0u;
+    const unsigned n_exits =
+        opts.back_diamond ? 0u : opts.multi_exit ? static_cast<unsigned>(rng() % 4) : rng() % 2 ? 1u : 0u;
     auto maybe_exit = [&](unsigned at) {  // at: 0..2, the gaps of the tail
       if (exits.size() >= n_exits || (!opts.multi_exit && at != 2) || (opts.multi_exit && at != 2 && rng() % 2))
         return;
@@ -819,8 +826,39 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
     // is sign-extended; see CaseOptions::outer_cmp)
     slots.push_back(Slot{(opts.word_counter ? 0x1bu : 0x13u) | kLoopCounter << 7 | kLoopCounter << 15 | 0xfffu << 20, 4});
     // back to the first instruction (after the li with const_trip)
-    if (opts.outer_cmp) slots.push_back(Slot{0, 4, 1, 4, kLoopOuter, kLoopCounter, 0});
-    else slots.push_back(Slot{0, 4, 1, 1, kLoopCounter, 0, opts.const_trip ? 1u : 0u});
+    if (opts.back_diamond) {
+      // beq x30, x0, <end>; bCC1 rA, rB, <start>; run; bCC2 rC, rD, <start>
+      slots.push_back(Slot{0, 4, 1, 0, kLoopCounter, 0, 1u << 30});
+      auto reg = [&] {  // often x0 or a register the run writes
+        const unsigned r = static_cast<unsigned>(rng() % 40);
+        return r >= 32 ? r % 4 : r;
+      };
+      slots.push_back(Slot{0, 4, 1, kF3[rng() % 6], reg(), reg(), 0});
+      static const uint32_t kR[][2] = {{0x00, 0}, {0x20, 0}, {0x00, 4}, {0x00, 6}, {0x00, 7},
+                                       {0x00, 3}, {0x01, 0}, {0x00, 1}, {0x00, 5}};  // (f7, f3)
+      const unsigned run = static_cast<unsigned>(rng() % 5);
+      for (unsigned k = 0; k < run; ++k) {
+        unsigned rd;
+        do rd = static_cast<unsigned>(rng() % 32); while (rd == kLoopCounter || rd == kLoopWalker);
+        if (rng() % 3 == 0) rd = 1 + static_cast<unsigned>(rng() % 3);  // x1..x3, read by the branches
+        const uint32_t rs1 = static_cast<uint32_t>(rng() % 32), rs2 = static_cast<uint32_t>(rng() % 32);
+        uint32_t w;
+        if (rng() % 2) {
+          const auto& o = kR[rng() % (sizeof kR / sizeof kR[0])];
+          w = o[0] << 25 | rs2 << 20 | rs1 << 15 | o[1] << 12 | rd << 7 | 0x33u;
+        } else if (rng() % 2) {
+          w = (static_cast<uint32_t>(rng()) & 0xfffu) << 20 | rs1 << 15 | rd << 7 | 0x13u;  // addi
+        } else {
+          w = (static_cast<uint32_t>(rng()) & 0xfffu) << 20 | rs1 << 15 | rd << 7 | 0x1bu;  // addiw
+        }
+        slots.push_back(Slot{w, 4});
+      }
+      slots.push_back(Slot{0, 4, 1, kF3[rng() % 6], reg(), reg(), 0});
+    } else if (opts.outer_cmp) {
+      slots.push_back(Slot{0, 4, 1, 4, kLoopOuter, kLoopCounter, 0});
+    } else {
+      slots.push_back(Slot{0, 4, 1, 1, kLoopCounter, 0, opts.const_trip ? 1u : 0u});
+    }
     if (opts.multi_exit) {
       // addi t0, t0, 1; addi t1, t1, 3; li x30, N; addi x28, x28, -1;
       // bnez x28, <start>: the exits' targets are the first three, and the

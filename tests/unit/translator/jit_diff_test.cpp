@@ -381,6 +381,39 @@ FetchFn fetch_from(const std::vector<uint8_t>& code) {
   };
 }
 
+// Loops whose tail ends in two conditional branches back to the start
+// with a short pure run between (CaseOptions::back_diamond; frontend.cpp's
+// back_shape): the first block is one self-loop block whose terminator
+// tests both branches, and every case, faulting or not, leaving through
+// the side exit or the second branch's fall-through, matches the
+// interpreter's state.
+TEST(JitDifferential, BackEdgeDiamondLoopsMatchInterpreter) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  int converted = 0;
+  for (uint64_t seed = 9100001; seed <= 9100400; ++seed) {
+    diff::CaseOptions o;
+    o.loop = true;
+    o.back_diamond = true;
+    o.branches = false;
+    o.faults = seed % 4 == 0;
+    o.remat = seed % 3 == 0;
+    const unsigned len = 20 + seed % 120;
+    diff::Result r = diff::run_case(*jit, seed, len, nullptr, o);
+    ASSERT_TRUE(r.ok) << r.what;
+    const std::vector<uint8_t> code = stream_of(seed, len, o);
+    FetchFn fetch = fetch_from(code);
+    GuestBlock blk;
+    uint64_t fault_pc = 0;
+    FrontendOptions fo;
+    fo.if_convert = fo.loop_superblocks = true;
+    ASSERT_TRUE(translate_block(diff::kCode, fo, fetch, &blk, &fault_pc));
+    converted += ir_goes_back_to(blk.ir.insns.back(), diff::kCode) && blk.pc_end == diff::kCode + code.size();
+  }
+  EXPECT_GT(converted, 300);  // (bodies longer than a block, or with a static branch, are not)
+}
+
 // Self-loop blocks with several side exits (CaseOptions::multi_exit: up to
 // kMaxSideExits branches out of the loop between the tail's instructions,
 // to three targets: shared, chainable or through the dispatcher), some
