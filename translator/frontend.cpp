@@ -890,10 +890,11 @@ static uint64_t if_convert(GuestBlock& blk, const FrontendOptions& opt, const Fe
 // start with a short pure run between them (GCC 15's shape for an if
 // inside a loop: `bCC1 head; run; bCC2 head`, the fall-through leaving):
 // the run is done under the first branch's condition as selects, and the
-// block's terminator goes back when either branch would (`cond1 | cond2`,
-// the second tested on the run's values), so both ways round stay in one
-// self-loop block instead of the run's side leaving and entering it again
-// (threads2's collatz step built by GCC 15: half of its rounds did).
+// block's terminator goes back when either branch would (bCC2's condition,
+// on the run's values, or on values that satisfy it where bCC1 is taken),
+// so both ways round stay in one self-loop block instead of the run's side
+// leaving and entering it again (threads2's collatz step built by GCC 15:
+// half of its rounds did).
 struct BackShape {
   int run_n = 0;
   DecodedInsn second;  // bCC2
