@@ -498,9 +498,11 @@ ExitReason Vcpu::run_loop() {
   }
   last_run_counted_ = count && !code_count;
   // Tier 0 (VcpuOptions::translate_at) in plain runs only: what the
-  // debugger, counting and block logging see stays translated blocks.
+  // debugger, counting and block logging see stays translated blocks
+  // (unless tier0_with_logs asks for the log of a plain run).
   const bool tier0 = options.translate_at > 1 && interpret_ok_ && base_flags == 0 && chain && !dbg &&
-                     !(log_.mask() & (kLog_in_asm | kLog_op | kLog_op_opt | kLog_out_asm));
+                     (options.tier0_with_logs ||
+                      !(log_.mask() & (kLog_in_asm | kLog_op | kLog_op_opt | kLog_out_asm)));
   TranslationBlock* last = nullptr;
   int last_exit = 0;
   // One block run by the interpreter; false when run() returns.

@@ -33,8 +33,13 @@ struct VcpuOptions {
   // of a program's start-up run once or twice, and interpreting them costs
   // far less than translating. 0 or 1: translate at once; at most 255. Only in plain
   // runs: never with a debugger, instruction counting, one-instruction
-  // blocks or -d output about blocks.
+  // blocks or -d output about blocks (there every block a run meets is
+  // translated and shown, as QEMU does), unless tier0_with_logs.
   unsigned translate_at = 0;
+  // hart-run -tier0: keep tier 0 with -d in_asm/op/op_opt/out_asm, so that
+  // the log shows the blocks a plain run translates, made as it makes them
+  // (trace superblocks and loops read tier 0's counts): bench/profile.py.
+  bool tier0_with_logs = false;
   // hart-run's and hartd's launches: a block runs interpreted 11 times and
   // is translated the 12th, unless $HART_TRANSLATE_AT says otherwise.
   // (Measured on bench/run.py's tools and Python runs, CPU time, geomean:

@@ -66,6 +66,8 @@ const char kUsage[] =
     "  -strace            log system calls\n"
     "  -one-insn-per-tb   translate one instruction per block (alias -singlestep)\n"
     "  -perfmap           write /tmp/perf-<pid>.map so perf can name guest code\n"
+    "  -tier0             keep interpreting cold code with -d in_asm/op/out_asm: log\n"
+    "                     the blocks a plain run translates (bench/profile.py)\n"
     "  -g port            wait for gdb on 127.0.0.1:port before the first instruction\n"
     "                     (port 0: any free port, printed on stderr); -g unix:PATH\n"
     "                     listens on a Unix socket instead\n"
@@ -317,6 +319,8 @@ int main(int argc, char** argv) {
       cfg.vcpu.one_insn_per_tb = true;
     } else if (a == "-perfmap") {
       perf_map = true;
+    } else if (a == "-tier0") {
+      cfg.vcpu.tier0_with_logs = true;
     } else if (a == "-g") {
       gdb_spec = value("-g");
     } else if (a == "-multi") {

@@ -5,6 +5,7 @@
 // code; the tests also check which path ran (so they test what they say).
 #include <gtest/gtest.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "tests/unit/translator/jit_diff.h"
 
@@ -193,6 +194,32 @@ TEST_F(Tier0, OffUnderADebuggerOrOneInstructionBlocks) {
   EXPECT_EQ(m->vcpu->state.x[10], 55u);
   EXPECT_EQ(jit->translate_stats().interpreted, 0u);
   EXPECT_EQ(m->cache->stats().translated, 6u);
+}
+
+// -d in_asm (and op, op_opt, out_asm) logs every block a run meets, all
+// translated, as QEMU does; hart-run -tier0 (tier0_with_logs) keeps tier 0,
+// so the log shows what a plain run translates (bench/profile.py).
+TEST_F(Tier0, LoggingTranslatesEverythingUnlessTier0WithLogs) {
+  char path[] = "/tmp/hart-tier0-log-XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  for (const bool keep : {false, true}) {
+    m = std::make_unique<diff::Machine>(*jit);
+    ASSERT_TRUE(m->as->poke(kCode, kLoop, sizeof kLoop));
+    std::string err;
+    ASSERT_TRUE(m->log.open_file(path, &err)) << err;
+    m->log.set_mask(kLog_in_asm);
+    m->vcpu->options.translate_at = 2;
+    m->vcpu->options.tier0_with_logs = keep;
+    m->vcpu->state.pc = kCode;
+    const uint64_t before = jit->translate_stats().interpreted;
+    ASSERT_EQ(m->vcpu->run(), ExitReason::Ecall);
+    EXPECT_EQ(m->vcpu->state.x[10], 55u);
+    EXPECT_EQ(jit->translate_stats().interpreted - before, keep ? 3u : 0u) << "tier0_with_logs " << keep;
+    EXPECT_EQ(m->cache->stats().translated, keep ? 1u : 3u) << "tier0_with_logs " << keep;
+  }
+  unlink(path);
 }
 
 }  // namespace
