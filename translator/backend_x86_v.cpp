@@ -736,8 +736,13 @@ void VecCode::fp(bool fma) {
 }
 
 // dst = the low vl bits set (vl from CpuState, 0 < vl <= 64; vl = 0 takes
-// the slow path).
+// the slow path; where the block knows vl = VLMAX, a constant).
 void VecCode::vl_bits(const Gp& dst) {
+  if (e_.vec_full_) {  // vl = VLMAX (<= 64) of this vtype: a constant (GCC 15's strlen: vsetvli rd, x0)
+    const uint64_t vlmax = v::vlmax(p_.sew, p_.lmul);
+    a_.mov(dst, vlmax >= 64 ? ~uint64_t{0} : (uint64_t{1} << vlmax) - 1);
+    return;
+  }
   a_.mov(rcx, state_mem(offsetof(CpuState, vl)));
   a_.test(rcx, rcx);
   a_.jz(slow_);
