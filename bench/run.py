@@ -301,6 +301,23 @@ def geomean(xs):
     return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else float("nan")
 
 
+def times_of(head, runs, skip_output=()):
+    """The times of one row's runs [(label, time, output)] by label, or None
+    after printing `head` FAILED (a run failed) or WRONG (the outputs of the
+    runs not in skip_output differ)."""
+    bad = [(label, o) for label, t, o in runs if t is None]
+    if bad:
+        print(f"{head} FAILED ({bad[0][0]}): {bad[0][1]}")
+        return None
+    outs = {label: o for label, _, o in runs if label not in skip_output}
+    if len(set(outs.values())) != 1:
+        print(f"{head} WRONG: outputs differ")
+        for label, o in outs.items():
+            print(f"  {label} {o!r}")
+        return None
+    return {label: tm for label, tm, _ in runs}
+
+
 QEMU_RVA23_CPU = ["-cpu", "rva23u64"]
 
 
@@ -331,16 +348,9 @@ def main_vector(a, build, hart, reps):
                 ("qemu-v",) + run([*qemu, base + vec_ext, str(scale)], reps, True),
                 ("hart-s",) + run([hart, base + scalar_ext, str(scale)], reps, True),
                 ("hart-v",) + run([hart, base + vec_ext, str(scale)], reps, True)]
-        bad = [(label, o) for label, t, o in runs if t is None]
-        if bad:
-            print(f"{name:<10} FAILED ({bad[0][0]}): {bad[0][1]}")
+        t = times_of(f"{name:<10}", runs)
+        if t is None:
             continue
-        if len({o for _, _, o in runs}) != 1:
-            print(f"{name:<10} WRONG: outputs differ")
-            for label, _, o in runs:
-                print(f"  {label} {o!r}")
-            continue
-        t = {label: tm for label, tm, _ in runs}
         ratios.append(t["hart-v"] / t["hart-s"])
         print(f"{name:<10} {t['native']:7.3f} {t['qemu-s']:7.3f} {t['qemu-v']:7.3f} "
               f"{t['qemu-v'] / t['qemu-s']:6.2f} {t['hart-s']:7.3f} {t['hart-v']:7.3f} "
@@ -374,16 +384,9 @@ def main_rva23(a, build, hart, reps):
         runs = [("hart-gc",) + run([hart, base + ".riscv64", str(scale)], reps, True),
                 ("hart-23",) + run([hart, base + ".rva23", str(scale)], reps, True),
                 ("qemu-23",) + run([*qemu, base + ".rva23", str(scale)], reps, True)]
-        bad = [(label, o) for label, t, o in runs if t is None]
-        if bad:
-            print(f"{name:<15} FAILED ({bad[0][0]}): {bad[0][1]}")
+        t = times_of(f"{name:<15}", runs)
+        if t is None:
             continue
-        if len({o for _, _, o in runs}) != 1:
-            print(f"{name:<15} WRONG: outputs differ")
-            for label, _, o in runs:
-                print(f"  {label} {o!r}")
-            continue
-        t = {label: tm for label, tm, _ in runs}
         speedups.setdefault(cls, []).append(t["qemu-23"] / t["hart-23"])
         slowdowns.append(t["hart-23"] / t["hart-gc"])
         print(f"{name:<15} {cls:<5} {t['hart-gc']:8.3f} {t['hart-23']:8.3f} {t['qemu-23']:8.3f} "
@@ -495,18 +498,10 @@ def main():
                     runs.append((label, hs[label][0], hs[label][1]))
         else:
             runs.append(("hart",) + run([hart] + cmd["hart"], reps, a.cpu))
-        bad = [(label, o) for label, t, o in runs if t is None]
-        if bad:
-            print(f"{name:<15} {cls:<5} FAILED ({bad[0][0]}): {bad[0][1]}")
-            continue
         # (The host's own tools are other versions: their output may differ.)
-        outs = {label: o for label, _, o in runs if not (cls == "tools" and label == "native")}
-        if len(set(outs.values())) != 1:
-            print(f"{name:<15} {cls:<5} WRONG: outputs differ")
-            for label, o in outs.items():
-                print(f"  {label} {o!r}")
+        t = times_of(f"{name:<15} {cls:<5}", runs, ("native",) if cls == "tools" else ())
+        if t is None:
             continue
-        t = {label: tm for label, tm, _ in runs}
         ratio = {}
         if full:
             speedups[cls].append(t["qemu"] / t["hart"])
