@@ -809,6 +809,10 @@ bool Emitter::only_moves_since(int from) const {
 }
 
 void Emitter::emit_int(const IrInsn& i) {
+  if (based_def_.size() && based_def_[idx_]) {  // (its based accesses add it up themselves)
+    free_dead_operands();
+    return;
+  }
   if (i.op == IrOp::or_ && !i.aux && box_or_[i.dst] && loc_[i.a].kind == LocKind::Xmm) {
     emit_box_or(i);
     return;
@@ -840,6 +844,12 @@ void Emitter::emit_int(const IrInsn& i) {
       }
       return;
     case IrOp::get_reg: {
+      if (inv_host_[i.imm] >= 0) {  // (a self-loop's invariant: its register is never written)
+        loc_[i.dst].kind = LocKind::Gp;
+        loc_[i.dst].reg = static_cast<uint8_t>(inv_host_[i.imm]);
+        note_gp(inv_host_[i.imm]);
+        return;
+      }
       Gp pin = pinned_of(static_cast<int>(i.imm));
       if (pin.isValid()) {
         loc_[i.dst].kind = LocKind::Gp;
@@ -1159,6 +1169,7 @@ std::string Emitter::run() {
   plan_fp_loads();
   plan_induction();
   plan_narrow();  // (extends last_use_ of the values narrow set_regs take instead)
+  plan_invariants();  // (extends last_use_ of based accesses' indexes)
   real_last_ = arena_.copy(last_use_);
   plan_mem_free();
   plan_unpolled();

@@ -132,6 +132,7 @@ struct BlockRecovery {
   std::vector<DeferredReg> deferred;
   std::vector<RematReg> remat;
   std::vector<FpResident> fp;
+  uint32_t based = 0;  // (statistics) the self-loop's based accesses (Emitter::BasedAccess)
 };
 
 // Emits the code for one block into `a` (a fresh Assembler on a fresh

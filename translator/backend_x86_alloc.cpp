@@ -37,7 +37,7 @@ Operand Emitter::gp_src(Temp t, const Gp& scratch) {
       a_.movq(scratch, Xmm(xmm(l.reg)));
       return scratch;
     case LocKind::None:
-      error_ = "backend: temp t" + std::to_string(t) + " used without a location (at IR insn " + std::to_string(idx_) + ")";
+      error_ = "backend: temp t" + std::to_string(t) + " used without a location (at IR insn " + std::to_string(idx_) + ", " + ir_info(ir_.insns[idx_].op).name + ")";
       return scratch;
     default:
       return mem_of(l);

@@ -607,7 +607,7 @@ class Emitter {
   bool mem_free_block_ = false;  // mem_free_ as planned (end_mem_free clears mem_free_)
   // Is Gp id a temp register in this block (kPool; r14 only while mem_free_)?
   bool is_pool(int id) const {
-    return (kPoolMask >> id & 1) && (id != static_cast<int>(kMem.id()) || mem_free_);
+    return (kPoolMask >> id & 1) && !(inv_mask_ >> id & 1) && (id != static_cast<int>(kMem.id()) || mem_free_);
   }
   void emit_loop_entry();   // the re-homed pins' guest values out, the residents in; loop head
   void emit_loop_leave(bool sext = true);  // residents written back, the pins' guest values in
@@ -636,6 +636,38 @@ class Emitter {
   bool loop_ = false;
   int n_loop_ = 0;
   LoopReg loop_regs_[7] = {};
+  // A self-loop's invariants (plan_invariants): guest registers its body
+  // reads and never writes, loaded in the preamble into pool registers
+  // taken out of the pool for the block (inv_mask_: their Gp ids). Their
+  // CpuState slots stay exact, so no exit stores them and no recovery
+  // record names them.
+  // A self-loop's accesses at x + (index << sh) + imm with x a register
+  // the loop does not write ("based" accesses: table lookups such as
+  // gzip's prev[cur & wmask]) run at [hb + index << sh + imm], hb = r14 + x
+  // from the preamble; their check computes the address beside them (`lea
+  // rax, [x + index << sh + imm]; cmp rax, limit`), off the chain of
+  // loads. A kick poisons r14, not hb: only loops with another access,
+  // through r14, in every round have based accesses.
+  void plan_invariants();
+  void plan_based(int* budget);
+  void emit_based_entry();
+  Mem emit_based_check(const IrInsn& i, bool is_write);
+  Operand xreg_value(int x) const;  // a register the loop does not write: its host register or slot
+  int8_t inv_host_[32];  // by guest register: the Gp id holding it (-1: none)
+  uint32_t inv_mask_ = 0;
+  struct BasedAccess {
+    Temp idx = kNoTemp;
+    uint8_t x = 0, sh = 0;
+    int8_t hb = -1;  // Gp id
+  };
+  ArenaArray<BasedAccess> based_;  // by insn (size 0: none in the block)
+  ArenaArray<bool> based_def_;     // by insn: an add/shadd only based accesses read (not emitted)
+  struct BasedReg {
+    uint8_t x;
+    int8_t hb;  // Gp id of r14 + x
+  };
+  BasedReg based_regs_[3] = {};
+  int n_based_regs_ = 0;
   Label loop_head_, loop_req_;
   uint32_t loop_start_ = 0;  // code offset of the loop head
   // A self-loop's rounds do not read the exit request (plan_unpolled): a

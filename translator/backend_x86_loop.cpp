@@ -17,10 +17,14 @@
 // if an access may fault meanwhile): those ranges are cut out of its
 // DeferredReg. The f registers it uses most stay in xmm10-13 the same way
 // (plan_fp_loop: loaded in the preamble, stored at the exits, recovered
-// from the signal context's XMM registers). See "Register allocation" in
-// docs/ARCHITECTURE.md.
+// from the signal context's XMM registers). Guest registers the body only
+// reads go to pool registers the body can spare (plan_invariants), and
+// table lookups through them read [r14 + x] from one (plan_based: "Based
+// accesses" in docs/ARCHITECTURE.md). See "Register allocation" there.
 #include <algorithm>
+#include <climits>
 
+#include "core/address_space.h"
 #include "translator/backend_x86_emitter.h"
 #include "translator/ir_opt.h"
 
@@ -86,6 +90,205 @@ void Emitter::plan_loop() {
     pt_.host[kPinnedRegs[p].xreg] = -1;  // read from CpuState (never, here)
     pt_.host[x] = kPinnedRegs[p].host_id;
     pt_.xreg_of_pin[p] = x;
+  }
+}
+
+void Emitter::plan_invariants() {
+  for (int8_t& h : inv_host_) h = -1;
+  inv_mask_ = 0;
+  n_based_regs_ = 0;
+  static const bool off = getenv("HART_JIT_NO_INVARIANTS") != nullptr;  // (for comparisons)
+  if (!loop_ || off) return;
+  // The most values the body holds in temp registers at once (guest
+  // register reads and constants take none, nor values computed into a
+  // pinned register; FP values count, to be safe). The pool's five
+  // registers (r14 aside) less a margin for the insns that reserve rcx and
+  // rdx must still hold them.
+  int live = 0, most = 0;
+  ArenaArray<int> dies = arena_.array(ir_.insns.size() + 1, 0);
+  for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    const IrInsn& i = ir_.insns[k];
+    live -= dies[k];
+    if (!(ir_info(i.op).flags & kIrDst) || i.op == IrOp::get_reg || i.op == IrOp::movi) continue;
+    if (last_use_[i.dst] <= static_cast<int>(k)) continue;
+    if (k + 1 < ir_.insns.size()) {  // (computed into a pinned register: pinned_target)
+      const IrInsn& s = ir_.insns[k + 1];
+      if (s.op == IrOp::set_reg && s.a == i.dst && pt_.host[s.imm] >= 0) continue;
+    }
+    most = std::max(most, ++live);
+    ++dies[last_use_[i.dst]];
+  }
+  constexpr int kMargin = 1;
+  int budget = std::min(3, 5 - kMargin - most);
+  if (budget <= 0) return;
+  plan_based(&budget);
+  // (Reads by a based access's sum, which is not emitted, do not count.)
+  int reads[32] = {};
+  bool written[32] = {};
+  for (size_t k = 0; k < ir_.insns.size(); ++k) {
+    const IrInsn& i = ir_.insns[k];
+    if (i.op == IrOp::set_reg) written[i.imm] = true;
+    if (based_def_.size() && based_def_[k]) continue;
+    uint32_t args[kIrMaxArgs];
+    const int n = ir_args(i, args);
+    for (int j = 0; j < n; ++j) {
+      const int d = def_at_[args[j]];
+      if (d != INT_MAX && ir_.insns[d].op == IrOp::get_reg) ++reads[ir_.insns[d].imm];
+    }
+  }
+  for (const RematUse& u : remat_) written[u.r.xreg] = true;
+  int cand[31], n_cand = 0;
+  for (int x = 1; x < 32; ++x)
+    if (reads[x] && !written[x] && pt_.host[x] < 0 && !remat_dropped_[x]) cand[n_cand++] = x;
+  std::stable_sort(cand, cand + n_cand, [&](int a, int b) { return reads[a] > reads[b]; });
+  static const Gp kInvRegs[] = {r11, rdi, rsi};
+  for (int k = 0; k < n_cand && budget > 0; ++k) {
+    if (inv_host_[cand[k]] >= 0) continue;  // (a based access's base: loaded already)
+    int r = 0;
+    while (inv_mask_ >> kInvRegs[r].id() & 1) ++r;
+    inv_host_[cand[k]] = static_cast<int8_t>(kInvRegs[r].id());
+    inv_mask_ |= 1u << kInvRegs[r].id();
+    --budget;
+  }
+}
+
+void Emitter::plan_based(int* budget) {
+  based_ = {};
+  based_def_ = {};
+  static const bool off = getenv("HART_JIT_NO_BASED") != nullptr;  // (for comparisons)
+  if (off || *budget < 1) return;
+  bool written[32] = {};
+  for (const IrInsn& i : ir_.insns)
+    if (i.op == IrOp::set_reg) written[i.imm] = true;
+  for (const RematUse& u : remat_) written[u.r.xreg] = true;
+  // Addresses some access reaches outside the guards from a checked
+  // x + (index << sh), or that rematerialisation reads.
+  ArenaArray<bool> far = arena_.array(ir_.num_temps, false);
+  for (const RematUse& u : remat_)  // (read by its records: made as it is)
+    if (u.temp != kNoTemp) far[u.temp] = true;
+  int accesses = 0;
+  for (const IrInsn& i : ir_.insns) {
+    if (i.op != IrOp::load && i.op != IrOp::store) continue;
+    ++accesses;
+    const int64_t size = i.aux & 0xf;
+    if (i.imm < -static_cast<int64_t>(kLowGuardBytes) || i.imm + size > static_cast<int64_t>(kGuardBytes)) far[i.a] = true;
+  }
+  // x + (index << sh): the base register's x, or -1.
+  auto split = [&](Temp a, Temp* index, int* sh) {
+    const int d = def_at_[a];
+    if (d == INT_MAX || far[a]) return -1;
+    const IrInsn& s = ir_.insns[d];
+    Temp bases[2] = {kNoTemp, kNoTemp}, idxs[2] = {kNoTemp, kNoTemp};
+    if (s.op == IrOp::shadd && !(s.aux & ~3)) {
+      bases[0] = s.b, idxs[0] = s.a, *sh = s.aux & 3;
+    } else if (s.op == IrOp::add && !s.aux) {
+      bases[0] = s.a, idxs[0] = s.b, bases[1] = s.b, idxs[1] = s.a, *sh = 0;
+    } else {
+      return -1;
+    }
+    for (int j = 0; j < 2 && bases[j] != kNoTemp; ++j) {
+      const int bd = def_at_[bases[j]], id = def_at_[idxs[j]];
+      if (bd == INT_MAX || ir_.insns[bd].op != IrOp::get_reg) continue;
+      const int x = static_cast<int>(ir_.insns[bd].imm);
+      if (x == 0 || written[x] || (id != INT_MAX && ir_.insns[id].op == IrOp::movi)) continue;
+      *index = idxs[j];
+      return x;
+    }
+    return -1;
+  };
+  struct Group {
+    int x, n;
+  };
+  Group groups[8];
+  int n_groups = 0, n_based = 0;
+  for (const IrInsn& i : ir_.insns) {
+    if (i.op != IrOp::load && i.op != IrOp::store) continue;
+    Temp index;
+    int sh = 0;
+    const int x = split(i.a, &index, &sh);
+    if (x < 0) continue;
+    ++n_based;
+    int g = 0;
+    while (g < n_groups && groups[g].x != x) ++g;
+    if (g == n_groups) {
+      if (n_groups == 8) continue;
+      groups[n_groups++] = {x, 0};
+    }
+    ++groups[g].n;
+  }
+  // Another access, through r14, in every round (the body is straight
+  // code to the back edge): a kick's poisoned r14 stops the loop there.
+  if (n_based == 0) return;
+  std::stable_sort(groups, groups + n_groups, [](const Group& a, const Group& b) { return a.n > b.n; });
+  // Each base takes a register for hb, and one for x itself unless x is
+  // pinned (the check's lea reads it).
+  static const Gp kRegs[] = {r11, rdi, rsi};
+  int next = 0;
+  for (int g = 0, taken = 0; g < n_groups; ++g) {
+    const int x = groups[g].x;
+    const bool in_reg = pt_.host[x] >= 0;
+    const int need = in_reg ? 1 : 2;
+    if (need > *budget || taken + groups[g].n == accesses) continue;
+    taken += groups[g].n;
+    BasedReg& r = based_regs_[n_based_regs_++];
+    r.x = static_cast<uint8_t>(x);
+    r.hb = static_cast<int8_t>(kRegs[next++].id());
+    inv_mask_ |= 1u << r.hb;
+    if (!in_reg) {
+      inv_host_[x] = static_cast<int8_t>(kRegs[next++].id());
+      inv_mask_ |= 1u << inv_host_[x];
+    }
+    *budget -= need;
+  }
+  if (n_based_regs_ == 0) return;
+  // Each based access reads its index instead of the sum (own_ir_, a self-
+  // loop's own copy of the IR): every later pass sees the index live up to
+  // it. A sum nobody else reads is not made (based_def_).
+  based_ = arena_.array(ir_.insns.size(), BasedAccess{});
+  based_def_ = arena_.array(ir_.insns.size(), false);
+  std::vector<IrInsn>& insns = own_ir_->insns;
+  ArenaArray<bool> sums = arena_.array(ir_.num_temps, false);
+  for (size_t k = 0; k < insns.size(); ++k) {
+    IrInsn& i = insns[k];
+    if (i.op != IrOp::load && i.op != IrOp::store) continue;
+    Temp index;
+    int sh = 0;
+    const int x = split(i.a, &index, &sh);
+    if (x < 0) continue;
+    for (int r = 0; r < n_based_regs_; ++r) {
+      const BasedReg& b = based_regs_[r];
+      if (b.x != x) continue;
+      based_[k] = {index, b.x, static_cast<uint8_t>(sh), b.hb};
+      sums[i.a] = true;
+      i.a = index;
+      last_use_[index] = std::max(last_use_[index], static_cast<int>(k));
+      break;
+    }
+  }
+  // The sums' last readers now (-1: none; their add is not emitted).
+  for (Temp t = 0; t < ir_.num_temps; ++t)
+    if (sums[t]) last_use_[t] = -1;
+  for (size_t k = 0; k < insns.size(); ++k) {
+    uint32_t args[kIrMaxArgs];
+    const int n = ir_args(insns[k], args);
+    for (int j = 0; j < n; ++j)
+      if (sums[args[j]]) last_use_[args[j]] = static_cast<int>(k);
+  }
+  for (Temp t = 0; t < ir_.num_temps; ++t)
+    if (sums[t] && last_use_[t] < 0) based_def_[def_at_[t]] = true;
+}
+
+Operand Emitter::xreg_value(int x) const {
+  if (inv_host_[x] >= 0) return gp_of_id(inv_host_[x]);
+  if (pins().host[x] >= 0) return gp_of_id(pins().host[x]);
+  return xreg_mem(x);
+}
+
+void Emitter::emit_based_entry() {
+  for (int r = 0; r < n_based_regs_; ++r) {
+    const BasedReg& b = based_regs_[r];
+    const Operand x = xreg_value(b.x);  // (a register: pinned, or loaded above)
+    emit_lea(gp_of_id(b.hb), ptr(kMem, x.as<Gp>()));
   }
 }
 
@@ -472,6 +675,9 @@ void Emitter::emit_loop_entry() {
     }
     a_.jne(preamble_fail_);
   }
+  for (int x = 1; x < 32; ++x)
+    if (inv_host_[x] >= 0) a_.mov(gp_of_id(inv_host_[x]), xreg_mem(x));
+  emit_based_entry();
   emit_induction_checks();  // (the residents are in place: read from there)
   if (!remat_.empty()) a_.mov(dword_ptr(rsp, kLoopFlagSlot), 0);  // first iteration
   loop_head_ = a_.newLabel();

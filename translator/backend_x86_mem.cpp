@@ -325,10 +325,53 @@ Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real, int64_t
   return addr;
 }
 
+Mem Emitter::emit_based_check(const IrInsn& i, bool is_write) {
+  const BasedAccess& b = based_[idx_];
+  const Gp x = xreg_value(b.x).as<Gp>();  // (pinned or an invariant's register)
+  const Loc& l = loc_[b.idx];
+  const bool in_reg = l.kind == LocKind::Gp;
+  Gp index = rax;
+  if (in_reg) index = gp_of_id(l.reg);
+  else emit_mov(rax, gp_src(b.idx, rax));
+  emit_lea(rax, ptr(x, index, b.sh, static_cast<int32_t>(i.imm)));
+  ColdStub s;
+  s.kind = ColdStub::Fault;
+  s.pc = cur_pc_;
+  s.is_write = is_write;
+  s.fault_kind = static_cast<uint8_t>(FaultKind::OutOfRange);
+  s.lent = lent_;
+  s.ir_pos = static_cast<int>(idx_);
+  s.pending = pending_now();
+  for (const RematUse& u : remat_)
+    if (u.pos == static_cast<int>(idx_) && u.temp != kNoTemp) s.pending.emplace_back(u.r.xreg, loc_[u.temp]);
+  a_.cmp(rax, state_mem(offsetof(CpuState, mem_limit)));
+  s.jump_at = emit_jump_rel32(CondCode::kAE);
+  cold_.push_back(s);
+  ++rec_->based;
+  // (An index not in a register: the access goes through the sum in rax.)
+  if (!in_reg) return ptr(kMem, rax, 0, 0);
+  return ptr(gp_of_id(b.hb), index, b.sh, static_cast<int32_t>(i.imm));
+}
+
 Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
   ++loop_accesses_;  // (plan_unpolled)
   const unsigned size = i.aux & 0xf;
   const Indexed& ix = indexed_[idx_];
+  if (based_.size() && based_[idx_].hb >= 0) {
+    // An index the base's check (before the loop: an induction base) or
+    // the wide guard covers, as below: no check.
+    const BasedAccess& b = based_[idx_];
+    const int d = ix.base != kNoTemp ? def_at_[ix.base] : INT_MAX;
+    const int64_t checked = ix.base != kNoTemp ? checked_disp_[ix.base] : INT64_MAX;
+    if (!ix.constant && d != INT_MAX && ir_.insns[d].op == IrOp::get_reg && ir_.insns[d].imm == b.x &&
+        checked != INT64_MAX && i.imm >= checked &&
+        i.imm - checked + static_cast<int64_t>(ix.span) + static_cast<int64_t>(size) <=
+            static_cast<int64_t>(kGuardBytes)) {
+      ++rec_->based;
+      return ptr(gp_of_id(b.hb), gp_in_reg(b.idx, rax), b.sh, static_cast<int32_t>(i.imm));
+    }
+    return emit_based_check(i, is_write);
+  }
   // The access is at [r14 + i.a + imm] once something has shown that this
   // address lies below limit + guard.
   auto direct = [&]() -> Mem {

@@ -410,6 +410,7 @@ Jit::TranslateStats Jit::translate_stats() const {
   st.interpreted = n_interpreted_.load(std::memory_order_relaxed);
   st.retried = n_retried_.load(std::memory_order_relaxed);
   st.remat = n_remat_.load(std::memory_order_relaxed);
+  st.based = n_based_.load(std::memory_order_relaxed);
   st.frontend_ns = n_phase_ns_[0].load(std::memory_order_relaxed);
   st.passes_ns = n_phase_ns_[1].load(std::memory_order_relaxed);
   st.backend_ns = n_phase_ns_[2].load(std::memory_order_relaxed);
@@ -777,6 +778,7 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
     abort();
   }
   if (!data->recovery.remat.empty()) n_remat_.fetch_add(1, std::memory_order_relaxed);
+  if (data->recovery.based) n_based_.fetch_add(data->recovery.based, std::memory_order_relaxed);
   size_t size = code.codeSize();
   void *rx = nullptr, *rw = nullptr;
   if (!alloc_code(vcpu, size, tb, &rx, &rw)) return false;

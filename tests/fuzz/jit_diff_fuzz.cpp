@@ -14,12 +14,14 @@
 // (fused into cmp/test + cmov: ir_fuse_compares), and self-loops with up
 // to three side exits (some with bodies past 256 instructions), and
 // vector crypto streams (Zvkned, Zvknh, Zvkg, Zvbc: the JIT's AES-NI,
-// SHA-NI and PCLMULQDQ paths, vl/vstart cases and reserved encodings).
+// SHA-NI and PCLMULQDQ paths, vl/vstart cases and reserved encodings), and
+// short self-loops with table lookups through bases the loop never writes
+// (the backend's based accesses).
 // With --kicks 1, a second thread kicks the JIT side every few
 // microseconds (exit request + vcpu_kicked: code that does not read the
 // request leaves through a poisoned memory base) and each case runs on after every
 // stop; the summary counts the kicks that poisoned.
-//   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--kicks 1] [--mode all|plain|large|faults|vector|loops|ifconv|words|unroll|fuse|exits|crypto|backedge]
+//   jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--kicks 1] [--mode all|plain|large|faults|vector|loops|ifconv|words|unroll|fuse|exits|crypto|backedge|lookups]
 // Prints the first mismatch (seed, what differs and the disassembled stream;
 // rerun with --first-seed SEED --length L to reproduce) and exits 1, or a
 // summary and exits 0.
@@ -49,7 +51,7 @@ int main(int argc, char** argv) {
     else if (!strcmp(argv[i], "--length")) len = static_cast<unsigned>(atoi(argv[i + 1]));
     else if (!strcmp(argv[i], "--mode")) mode = argv[i + 1];
     else {
-      fprintf(stderr, "usage: jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--kicks 1] [--mode all|plain|large|faults|vector|loops|ifconv|words|unroll|fuse|exits|crypto|backedge]\n");
+      fprintf(stderr, "usage: jit-diff-fuzz [--seconds N] [--first-seed S] [--length L] [--kicks 1] [--mode all|plain|large|faults|vector|loops|ifconv|words|unroll|fuse|exits|crypto|backedge|lookups]\n");
       return 2;
     }
   }
@@ -91,13 +93,15 @@ int main(int argc, char** argv) {
                        : !strcmp(mode, "words") ? 6 : !strcmp(mode, "unroll") ? 7
                        : !strcmp(mode, "fuse") ? 8 : !strcmp(mode, "exits") ? 9
                        : !strcmp(mode, "crypto") ? 10 : !strcmp(mode, "backedge") ? 11
-                                                          : static_cast<int>(seed % 12);
+                       : !strcmp(mode, "lookups") ? 12
+                                                          : static_cast<int>(seed % 13);
       o.fused_conds = kind == 8;  // if-conversion shapes whose compares fuse into the selects
       o.multi_exit = kind == 9;   // self-loops with several side exits, some bodies past 256
       o.crypto = kind == 10;  // vector crypto streams (reserved encodings end them on both sides)
       o.back_diamond = kind == 11;  // self-loops ending in two branches back (frontend.cpp's back_shape)
+      o.lookups = kind == 12;  // short self-loops with table lookups (the backend's based accesses)
       if (kind == 8) kind = 5;
-      if (kind == 9 || kind == 11) kind = 4;
+      if (kind == 9 || kind == 11 || kind == 12) kind = 4;
       o.if_shapes = kind == 5;  // if-conversion shapes: streams and (every other seed) loops
       o.branches = kind != 1 && kind != 4 && kind != 7 && !(kind == 3 && seed % 3 == 0) && !(kind == 5 && seed % 2) &&
                    !(kind == 10 && seed % 3 == 0);
@@ -111,7 +115,8 @@ int main(int argc, char** argv) {
       o.few_mem = kind == 6 && seed % 2;
       o.kicks = kicks;
       // (a loop body fits in one block: at most 250 instructions)
-      const unsigned n = o.multi_exit && seed % 5 == 0 ? 248 + static_cast<unsigned>(seed % 20)
+      const unsigned n = o.lookups ? 6 + static_cast<unsigned>(seed % 40)
+                         : o.multi_exit && seed % 5 == 0 ? 248 + static_cast<unsigned>(seed % 20)
                          : o.loop ? 40 + static_cast<unsigned>(seed % 200) : len;
       hart::diff::Result r = hart::diff::run_case(*j, seed, n, nullptr, o);
       if (!r.ok) {
@@ -123,7 +128,7 @@ int main(int argc, char** argv) {
         }
         printf("MISMATCH %s (length %u%s%s%s)\n%s", r.what.c_str(), n, kicks ? ", --kicks 1" : "",
                j == base_jit.get() ? ", baseline x86-64: HART_JIT_BASELINE_X86=1" : "",
-               o.crypto ? ", crypto case (--mode crypto)" : o.back_diamond ? ", two-back-edge loop case (--mode backedge)" : o.fused_conds ? ", fused-compare case (--mode fuse)" : o.multi_exit ? ", multi-exit loop case (--mode exits)" : o.if_shapes ? ", if-conversion case (--mode ifconv)" : o.const_trip ? ", unrolled loop case (--mode unroll)" : o.words ? ", word case (--mode words)" : o.loop ? ", loop case (--mode loops)" : o.faults ? ", fault case" : o.branches ? "" : ", no branches",
+               o.crypto ? ", crypto case (--mode crypto)" : o.lookups ? ", table-lookup loop case (--mode lookups)" : o.back_diamond ? ", two-back-edge loop case (--mode backedge)" : o.fused_conds ? ", fused-compare case (--mode fuse)" : o.multi_exit ? ", multi-exit loop case (--mode exits)" : o.if_shapes ? ", if-conversion case (--mode ifconv)" : o.const_trip ? ", unrolled loop case (--mode unroll)" : o.words ? ", word case (--mode words)" : o.loop ? ", loop case (--mode loops)" : o.faults ? ", fault case" : o.branches ? "" : ", no branches",
                listing.c_str());
         return 1;
       }

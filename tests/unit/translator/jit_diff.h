@@ -347,6 +347,8 @@ struct CaseOptions {
   // a side exit `beq x30, x0` that bounds the rounds (the counter counts
   // down once a round whichever branch goes back).
   bool back_diamond = false;
+  // With loop: table lookups (make_lookup) a fifth of the time.
+  bool lookups = false;
   bool words = false;    // 32-bit word arithmetic on a few registers (make_word_insn)
   bool few_mem = false;  // words: loads and stores 16 times rarer (blocks of pure ALU code)
   bool crypto = false;   // vector crypto streams (make_crypto_word)
@@ -595,6 +597,53 @@ inline bool vector_legal(const DecodedInsn& d, uint64_t vtype, uint32_t frm) {
   return s.exit_reason == ExitReason::None;
 }
 
+// CaseOptions::lookups (in loops): a table lookup through a base register
+// the loop never writes,
+//   [andi rI, rX, m | sub rI, x0, x30] ; shNadd rT, rI, base (or add) ;
+//   lX/sX off(rT)
+// (the backend's based accesses: [r14 + base + (rI << N)] checked as
+// rI < span, Emitter::BasedAccess). The index is the counter (1..6), a
+// masked register (within 16 KiB: some past the data page, a host fault),
+// minus the counter (the sum wraps below the base: the span check fails
+// and the access's own address decides) or any register (mostly far: the
+// check fails, the access faults); with faults, the bases lie near the end
+// of the data page, near the limit or past it (span 0). Returns the word
+// count.
+inline int make_lookup(std::mt19937_64& rng, uint32_t out[3]) {
+  uint32_t w = static_cast<uint32_t>(rng()) | 3;
+  DecodedInsn d = decode(w);
+  if (d.op == Opcode::illegal || !(d.info().flags & (kLoad | kStore)) || (d.info().flags & (kAmo | kVector)))
+    return 0;
+  auto free_reg = [&](unsigned r) { return r != 0 && r != 2 && !is_base(r) && r < 28; };
+  const unsigned rt = 1 + static_cast<unsigned>(rng() % 31);
+  unsigned ri = 1 + static_cast<unsigned>(rng() % 31);
+  if (!free_reg(rt) || !free_reg(ri)) return 0;
+  int n = 0;
+  switch (rng() % 4) {
+    case 0: ri = kLoopCounter; break;
+    case 1:  // andi ri, rx, m
+      out[n++] = 0x7013u | ri << 7 | static_cast<uint32_t>(rng() % 32) << 15 | static_cast<uint32_t>(rng() % 2048) << 20;
+      break;
+    case 2: out[n++] = 0x40000033u | ri << 7 | kLoopCounter << 20; break;  // sub ri, x0, x30
+    default: break;
+  }
+  const unsigned base = kBases[rng() % 3], sh = static_cast<unsigned>(rng() % 4);
+  if (sh) out[n++] = 0x20000033u | rt << 7 | sh * 2 << 12 | ri << 15 | base << 20;  // shNadd rt, ri, base
+  else if (rng() % 2) out[n++] = 0x33u | rt << 7 | base << 15 | ri << 20;  // add rt, base, ri
+  else out[n++] = 0x33u | rt << 7 | ri << 15 | base << 20;  // add rt, ri, base
+  const uint32_t off = static_cast<uint32_t>(rng() % 64) * 8 - 256;  // -256..248
+  w &= ~(0x1fu << 15);
+  w |= rt << 15;
+  if (d.info().flags & kLoad) {
+    if (!(d.info().flags & kFd) && (is_base(d.rd) || d.rd >= 28)) return 0;
+    w = (w & 0x000fffffu) | (off & 0xfff) << 20;
+  } else {
+    w = (w & 0x01fff07fu) | (off & 0x1f) << 7 | ((off >> 5) & 0x7f) << 25;
+  }
+  out[n++] = w;
+  return n;
+}
+
 inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std::string* listing,
                                         const CaseOptions& opts = {}, uint64_t vtype = 0,
                                         uint32_t frm = 0) {
@@ -609,6 +658,15 @@ inline std::vector<uint8_t> make_stream(std::mt19937_64& rng, unsigned len, std:
   if (opts.loop && opts.const_trip)  // li x30, N
     slots.push_back(Slot{0x13u | kLoopCounter << 7 | static_cast<uint32_t>(1 + rng() % 6) << 20, 4});
   while (slots.size() < len) {
+    if (opts.loop && opts.lookups && rng() % 5 == 0 && slots.size() + 3 <= len) {
+      uint32_t words[3];
+      const int n = make_lookup(rng, words);
+      for (int k = 0; k < n; ++k) {
+        slots.push_back(Slot{words[k], 4});
+        if (k) slots.back().kind = 3;
+      }
+      continue;
+    }
     if (!opts.words && rng() % 10 == 0 && slots.size() + 4 <= len) {
       uint32_t words[4];
       int n = make_pair(rng, words, opts.loop);
