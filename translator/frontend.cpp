@@ -28,6 +28,7 @@ struct Ctx {
   const DecodedInsn& d;
   uint64_t follow = 0;  // set by a jump the block continues through
   VBlockState* vstate = nullptr;  // the vtype known so far in the block (frontend_v.h)
+  bool inline_call = false;  // a jal into a leaf the block goes on into (inline_leaf)
   uint64_t next() const { return pc + d.len; }
   Temp rs1() { return ir.get_reg(d.rs1); }
   Temp rs2() { return ir.get_reg(d.rs2); }
@@ -139,8 +140,23 @@ bool trans_jal(Ctx& c) {
   c.rd(c.ir.movi(static_cast<int64_t>(c.next())));
   uint64_t target = c.pc + c.d.imm;
   uint64_t dist = target > c.pc ? target - c.pc : c.pc - target;
-  if (c.d.rd == 0 && dist < c.opt.follow_jumps_within) {
+  if ((c.d.rd == 0 || c.inline_call) && dist < c.opt.follow_jumps_within) {
     c.follow = target;  // translate on at the target (the caller checks for loops)
+    return false;
+  }
+  c.ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(target));
+  return true;
+}
+
+// jalr whose rs1 the block knows (KnownRegs: `link`): a jump to a known
+// target, followed like a j when near (a leaf's return after its inlined
+// call), else a direct exit (chainable, no jump-cache probe).
+bool trans_known_jalr(Ctx& c, int64_t link) {
+  const uint64_t target = static_cast<uint64_t>(link + c.d.imm) & ~uint64_t{1};
+  c.rd(c.ir.movi(static_cast<int64_t>(c.next())));
+  const uint64_t dist = target > c.pc ? target - c.pc : c.pc - target;
+  if (c.d.rd == 0 && dist < c.opt.follow_jumps_within) {
+    c.follow = target;
     return false;
   }
   c.ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(target));
@@ -1010,6 +1026,7 @@ struct KnownRegs {
       case Opcode::sub: if (ka && kb) return set(d.rd, static_cast<int64_t>(ua - ub)); break;
       case Opcode::addw: if (ka && kb) return set(d.rd, w(ua + ub)); break;
       case Opcode::subw: if (ka && kb) return set(d.rd, w(ua - ub)); break;
+      case Opcode::jal: case Opcode::jalr: return set(d.rd, static_cast<int64_t>(pc + d.len));  // the link
       default: break;
     }
     forget(d.rd);
@@ -1158,6 +1175,24 @@ static bool loops_back(const FetchFn& fetch, uint64_t pc, uint64_t from, unsigne
   return false;
 }
 
+// Whether the code at target is a leaf of at most `max` instructions that
+// returns through `link` (jalr x0, 0(link)): straight code (no branch,
+// jump or system instruction) that writes `link` nowhere before.
+static bool inline_leaf(const FetchFn& fetch, uint64_t target, unsigned link, unsigned max) {
+  uint64_t p = target;
+  for (unsigned k = 0; k <= max; ++k) {
+    DecodedInsn d;
+    if (!fetch_insn(fetch, p, &d)) return false;
+    if (d.op == Opcode::jalr) return d.rd == 0 && d.rs1 == link && d.imm == 0;
+    // (An AMO may write a register pair: amocas.q.)
+    if ((d.info().flags & (kBranch | kAmo)) || d.op == Opcode::jal || d.op == Opcode::ecall ||
+        d.op == Opcode::ebreak || d.op == Opcode::illegal || d.rd == link)
+      return false;
+    p += d.len;
+  }
+  return false;
+}
+
 // A block with a side exit must become a self-loop block in the backend
 // (Emitter::plan_loop): it ends with a branch or jump back to `pc` and has
 // no helper call or op that reads guest registers from CpuState.
@@ -1284,10 +1319,17 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
         continue;
       }
     }
+    // Calls into short leaves go on into them, and their returns (known
+    // targets) go on after the call (FrontendOptions::inline_leaf_insns).
+    const bool inlining = opt.inline_leaf_insns && decide_branches;
+    int64_t link = 0;
+    const bool known_jalr = inlining && d.op == Opcode::jalr && known.get(d.rs1, &link);
     out->insns.emplace_back(cur, d);
     out->ir.emit(IrOp::insn_start, kNoTemp, kNoTemp, static_cast<int64_t>(cur));
     Ctx c{out->ir, *out, opt, cur, d, 0, &vstate};
-    ended = trans_insn(c);
+    c.inline_call = inlining && d.op == Opcode::jal && d.rd != 0 &&
+                    inline_leaf(fetch, cur + static_cast<uint64_t>(d.imm), d.rd, opt.inline_leaf_insns);
+    ended = known_jalr ? trans_known_jalr(c, link) : trans_insn(c);
     known.step(d, cur);
     out->lo = std::min(out->lo, cur);
     out->pc_end = std::max(out->pc_end, cur + d.len);
@@ -1337,10 +1379,12 @@ bool translate_block(uint64_t pc, const FrontendOptions& opt, const FetchFn& fet
       max_insns += kLoopExtraInsns;
     }
     if (c.follow) {
-      // Continue at the jump target unless this block already covers it.
+      // Continue at the jump target unless this block already covers it
+      // (an inlined leaf may be met again: its return cannot loop).
       bool seen = false;
       for (uint64_t s : starts) seen |= s == c.follow;
       seen |= holds(*out, c.follow);
+      if (c.inline_call) seen = false;
       if (seen || n + 1 >= max_insns) {
         out->ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(c.follow));
         ended = true;

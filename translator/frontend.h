@@ -97,6 +97,16 @@ struct FrontendOptions {
   // fall-through, up to this many times per block ("Trace superblocks" in
   // docs/ARCHITECTURE.md). Needs loop_superblocks.
   unsigned max_trace_exits = 2;
+  // A call (jal with a link register) to a leaf of at most this many
+  // instructions, straight code that returns through its link register
+  // (jalr x0, 0(link)) and writes it nowhere before, does not end the
+  // block: the block goes on into the leaf, and at its return, whose
+  // target the block knows (KnownRegs), goes on after the call (lrint,
+  // small getters: one block round a loop instead of three). A jalr to a
+  // target the block knows otherwise leaves through a direct exit. 0: off.
+  // Needs loop_superblocks (not in counting, single-step or debugger
+  // blocks: a debugger sees every call and return as the guest runs it).
+  unsigned inline_leaf_insns = 8;
   // Tier 0's meeting counts by block start (Vcpu::heat_of), if known (the
   // block's own is not 0): a trace goes on at a branch's fall-through only
   // where that was met at least twice as often as the branch target (a

@@ -129,10 +129,13 @@ TEST(Chaining, ExitRequestStopsEveryCycle) {
                        "a cycle entered half way");
   // A call to a function placed after the caller, and its ret (the cycle's
   // one backward step is the ret: an indirect jump through the jump cache).
+  // (f's branch keeps the frontend from inlining it: FrontendOptions::
+  // inline_leaf_insns would make the cycle one self-loop block.)
   expect_request_stops({0x008000efu,   // loop: jal ra, f
                         0xffdff06fu,   // j loop (backward: checked)
                         0x00150513u,   // f: addi a0, a0, 1
-                        0x00008067u},  // ret
+                        0x00051263u,   // bnez a0, 1f
+                        0x00008067u},  // 1: ret
                        "call and return");
   // Only indirect jumps: jalr to the start every round.
   expect_request_stops({0x00150513u,   // loop: addi a0, a0, 1

@@ -896,5 +896,71 @@ TEST(JitRecovery, ZeroExtendedWordIndexInALoop) {
   }
 }
 
+// Calls into short leaves are translated inline (FrontendOptions::
+// inline_leaf_insns): a loop calling two leaves is one block, the leaves'
+// returns go on after their calls, and ra is the guest's everywhere. The
+// loop walks a0 through the data page: it ends at its ecall, or faults
+// inside the first leaf (past the page: a host fault; past the limit: the
+// range check) with pc in the leaf and ra the return address, as the
+// interpreter has them.
+TEST(JitRecovery, InlinedLeafCallsMatchInterpreter) {
+  std::string err;
+  auto jit = Jit::create(&err);
+  ASSERT_TRUE(jit) << err;
+  const std::vector<uint32_t> code = {
+      0x018000efu,  //  0 loop: jal ra, leaf1 (+0x18)
+      0x00850513u,  //  4 addi a0, a0, 8
+      0x01c000efu,  //  8 jal ra, leaf2 (+0x1c: 0x24)
+      0xfff70713u,  //  c addi a4, a4, -1
+      0xfe0718e3u,  // 10 bnez a4, loop
+      0x00000073u,  // 14 ecall
+      0x00053583u,  // 18 leaf1: ld a1, 0(a0)
+      0x00b60633u,  // 1c add a2, a2, a1
+      0x00008067u,  // 20 ret
+      0x00169793u,  // 24 leaf2: slli a5, a3, 1
+      0x00d787b3u,  // 28 add a5, a5, a3
+      0x00008067u,  // 2c ret
+  };
+  struct Case {
+    uint64_t a0, a4;
+    ExitReason exit;
+  };
+  const Case cases[] = {
+      {kData, 20, ExitReason::Ecall},                         // 20 rounds
+      {kData + kDataSize - 24, 10, ExitReason::MemFault},     // the 4th load is past the page
+      {kGuestVaMax - 16, 10, ExitReason::MemFault},           // the 3rd is past the limit
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(testing::Message() << std::hex << "a0 " << c.a0);
+    diff::Machine jm(*jit), im(*jit);
+    std::string logged;
+    jm.log.set_sink([&](const std::string& text) { logged += text; });
+    jm.log.set_mask(kLog_in_asm);
+    std::vector<uint64_t> data(kDataSize / 8);
+    for (size_t k = 0; k < data.size(); ++k) data[k] = 0x9e3779b97f4a7c15ull * (k + 1);
+    for (diff::Machine* m : {&jm, &im}) {
+      m->as->poke(diff::kCode, code.data(), code.size() * 4);
+      m->as->write(kData, data.data(), kDataSize);
+      for (int r = 1; r < 32; ++r) m->vcpu->state.x[r] = 0x1234567 * static_cast<uint64_t>(r);
+      m->vcpu->state.x[a0] = c.a0;
+      m->vcpu->state.x[14] = c.a4;
+      m->vcpu->state.pc = diff::kCode;
+    }
+    const Outcome o = run_both(jm, im, 1000);
+    EXPECT_EQ(o.exit, c.exit);
+    expect_same(o);
+    if (c.exit == ExitReason::MemFault) {
+      EXPECT_EQ(o.jit.pc, diff::kCode + 0x18);
+      EXPECT_EQ(o.jit.x[ra], diff::kCode + 4);
+    }
+    // One block for the loop, with both leaves in it (and their returns).
+    const size_t first = logged.find("IN:");
+    ASSERT_NE(first, std::string::npos) << logged;
+    const std::string loop = logged.substr(first, logged.find("IN:", first + 3) - first);
+    EXPECT_NE(loop.find("0x0000000000010024:"), std::string::npos) << loop;
+    EXPECT_NE(loop.find("0x0000000000010010:"), std::string::npos) << loop;
+  }
+}
+
 }  // namespace
 }  // namespace hart
