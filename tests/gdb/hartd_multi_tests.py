@@ -235,7 +235,10 @@ def multi_sessions():
     # attached to runs on.
     victim = session()
     reply = vrun(victim, "spin")
-    started = int(reply.split("thread:p")[1].split(".")[0], 16) if "thread:p" in reply else None
+    # thread:TID, or thread:pPID.TID once multiprocess is on (the main
+    # thread's tid is the pid).
+    m = re.search(r"thread:(?:p([0-9a-f]+)\.)?([0-9a-f]+)", reply)
+    started = int(m.group(1) or m.group(2), 16) if m else None
     kept = d.launch("spin")["pid"]
     if victim.cmd(f"vAttach;{kept:x}")[:3] != "T05":
         fail("vAttach stop reply")
@@ -247,6 +250,7 @@ def multi_sessions():
     try:
         st = wait_status(d, started, timeout=10)
     except Exception:
+        print(f"waited for {started} (vRun: {reply}; kept: {kept}; spins then: {spins})", file=sys.stderr)
         dump_daemon(d)
         raise
     if st.get("signal_name") != "SIGKILL":
