@@ -649,7 +649,8 @@ class Emitter {
   // loads. A kick poisons r14, not hb: only loops with another access,
   // through r14, in every round have based accesses.
   void plan_invariants();
-  void plan_based(int* budget);
+  void plan_based(const bool written[32], int* budget);
+  int8_t take_spare_reg();  // the first of r11, rdi, rsi not in inv_mask_ (then in it)
   void emit_based_entry();
   Mem emit_based_check(const IrInsn& i, bool is_write);
   Operand xreg_value(int x) const;  // a register the loop does not write: its host register or slot
@@ -727,6 +728,9 @@ class Emitter {
   // block leaves exact before the insn and the dispatcher runs that insn
   // alone (CpuState::one_insn_once).
   Gp emit_check(Temp base, int64_t imm, bool is_write, Temp real = kNoTemp, int64_t real_imm = 0);
+  // `cmp addr, [r15 + mem_limit]; jae` to a Fault stub recording the
+  // state here (emit_check's second half; a based access's check).
+  void emit_limit_check(const Gp& addr, bool is_write, Temp real, int64_t real_imm);
   void emit_fault_stub(const ColdStub& s);
   // Loads and stores whose address is add(base, index) with an index known
   // to be small (bound_): indexed_[insn] = {base, bound of the index}. The

@@ -121,13 +121,15 @@ void Emitter::plan_invariants() {
   constexpr int kMargin = 1;
   int budget = std::min(3, 5 - kMargin - most);
   if (budget <= 0) return;
-  plan_based(&budget);
+  bool written[32] = {};
+  for (const IrInsn& i : ir_.insns)
+    if (i.op == IrOp::set_reg) written[i.imm] = true;
+  for (const RematUse& u : remat_) written[u.r.xreg] = true;
+  plan_based(written, &budget);
   // (Reads by a based access's sum, which is not emitted, do not count.)
   int reads[32] = {};
-  bool written[32] = {};
   for (size_t k = 0; k < ir_.insns.size(); ++k) {
     const IrInsn& i = ir_.insns[k];
-    if (i.op == IrOp::set_reg) written[i.imm] = true;
     if (based_def_.size() && based_def_[k]) continue;
     uint32_t args[kIrMaxArgs];
     const int n = ir_args(i, args);
@@ -136,31 +138,30 @@ void Emitter::plan_invariants() {
       if (d != INT_MAX && ir_.insns[d].op == IrOp::get_reg) ++reads[ir_.insns[d].imm];
     }
   }
-  for (const RematUse& u : remat_) written[u.r.xreg] = true;
   int cand[31], n_cand = 0;
   for (int x = 1; x < 32; ++x)
     if (reads[x] && !written[x] && pt_.host[x] < 0 && !remat_dropped_[x]) cand[n_cand++] = x;
   std::stable_sort(cand, cand + n_cand, [&](int a, int b) { return reads[a] > reads[b]; });
-  static const Gp kInvRegs[] = {r11, rdi, rsi};
   for (int k = 0; k < n_cand && budget > 0; ++k) {
     if (inv_host_[cand[k]] >= 0) continue;  // (a based access's base: loaded already)
-    int r = 0;
-    while (inv_mask_ >> kInvRegs[r].id() & 1) ++r;
-    inv_host_[cand[k]] = static_cast<int8_t>(kInvRegs[r].id());
-    inv_mask_ |= 1u << kInvRegs[r].id();
+    inv_host_[cand[k]] = take_spare_reg();
     --budget;
   }
 }
 
-void Emitter::plan_based(int* budget) {
+int8_t Emitter::take_spare_reg() {
+  static const Gp kSpare[] = {r11, rdi, rsi};  // (plan_invariants' budget: at most three)
+  int r = 0;
+  while (inv_mask_ >> kSpare[r].id() & 1) ++r;
+  inv_mask_ |= 1u << kSpare[r].id();
+  return static_cast<int8_t>(kSpare[r].id());
+}
+
+void Emitter::plan_based(const bool written[32], int* budget) {
   based_ = {};
   based_def_ = {};
   static const bool off = getenv("HART_JIT_NO_BASED") != nullptr;  // (for comparisons)
   if (off || *budget < 1) return;
-  bool written[32] = {};
-  for (const IrInsn& i : ir_.insns)
-    if (i.op == IrOp::set_reg) written[i.imm] = true;
-  for (const RematUse& u : remat_) written[u.r.xreg] = true;
   // Addresses some access reaches outside the guards from a checked
   // x + (index << sh), or that rematerialisation reads.
   ArenaArray<bool> far = arena_.array(ir_.num_temps, false);
@@ -222,8 +223,6 @@ void Emitter::plan_based(int* budget) {
   std::stable_sort(groups, groups + n_groups, [](const Group& a, const Group& b) { return a.n > b.n; });
   // Each base takes a register for hb, and one for x itself unless x is
   // pinned (the check's lea reads it).
-  static const Gp kRegs[] = {r11, rdi, rsi};
-  int next = 0;
   for (int g = 0, taken = 0; g < n_groups; ++g) {
     const int x = groups[g].x;
     const bool in_reg = pt_.host[x] >= 0;
@@ -232,12 +231,8 @@ void Emitter::plan_based(int* budget) {
     taken += groups[g].n;
     BasedReg& r = based_regs_[n_based_regs_++];
     r.x = static_cast<uint8_t>(x);
-    r.hb = static_cast<int8_t>(kRegs[next++].id());
-    inv_mask_ |= 1u << r.hb;
-    if (!in_reg) {
-      inv_host_[x] = static_cast<int8_t>(kRegs[next++].id());
-      inv_mask_ |= 1u << inv_host_[x];
-    }
+    r.hb = take_spare_reg();
+    if (!in_reg) inv_host_[x] = take_spare_reg();
     *budget -= need;
   }
   if (n_based_regs_ == 0) return;

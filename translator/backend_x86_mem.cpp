@@ -16,6 +16,12 @@ namespace {
 // Indexes up to this bound share their base's check (table lookups such as
 // base + (x & 0xff) * 4 or base + (x >> 56) * 8).
 constexpr uint64_t kMaxIndexSpan = kGuardBytes / 4;
+
+// Whether a check of base + `checked` (INT64_MAX: none yet) shows that
+// base + disp .. + extent lies below limit + guard.
+bool guard_covers(int64_t checked, int64_t disp, int64_t extent) {
+  return checked != INT64_MAX && disp >= checked && disp - checked + extent <= static_cast<int64_t>(kGuardBytes);
+}
 }  // namespace
 
 void Emitter::plan_indexed() {
@@ -294,6 +300,11 @@ Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real, int64_t
     emit_mov(rax, gp_src(base, rax));
     if (imm) emit_alu(Inst::kIdAdd, rax, Imm(static_cast<int32_t>(imm)));
   }
+  emit_limit_check(addr, is_write, real, real_imm);
+  return addr;
+}
+
+void Emitter::emit_limit_check(const Gp& addr, bool is_write, Temp real, int64_t real_imm) {
   ColdStub s;
   s.kind = ColdStub::Fault;
   s.pc = cur_pc_;
@@ -322,7 +333,6 @@ Gp Emitter::emit_check(Temp base, int64_t imm, bool is_write, Temp real, int64_t
   }
   s.jump_at = emit_jump_rel32(CondCode::kAE);  // (jae: rel32 written by emit_fault_stub)
   cold_.push_back(s);
-  return addr;
 }
 
 Mem Emitter::emit_based_check(const IrInsn& i, bool is_write) {
@@ -334,19 +344,7 @@ Mem Emitter::emit_based_check(const IrInsn& i, bool is_write) {
   if (in_reg) index = gp_of_id(l.reg);
   else emit_mov(rax, gp_src(b.idx, rax));
   emit_lea(rax, ptr(x, index, b.sh, static_cast<int32_t>(i.imm)));
-  ColdStub s;
-  s.kind = ColdStub::Fault;
-  s.pc = cur_pc_;
-  s.is_write = is_write;
-  s.fault_kind = static_cast<uint8_t>(FaultKind::OutOfRange);
-  s.lent = lent_;
-  s.ir_pos = static_cast<int>(idx_);
-  s.pending = pending_now();
-  for (const RematUse& u : remat_)
-    if (u.pos == static_cast<int>(idx_) && u.temp != kNoTemp) s.pending.emplace_back(u.r.xreg, loc_[u.temp]);
-  a_.cmp(rax, state_mem(offsetof(CpuState, mem_limit)));
-  s.jump_at = emit_jump_rel32(CondCode::kAE);
-  cold_.push_back(s);
+  emit_limit_check(rax, is_write, kNoTemp, 0);
   ++rec_->based;
   // (An index not in a register: the access goes through the sum in rax.)
   if (!in_reg) return ptr(kMem, rax, 0, 0);
@@ -362,11 +360,8 @@ Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
     // the wide guard covers, as below: no check.
     const BasedAccess& b = based_[idx_];
     const int d = ix.base != kNoTemp ? def_at_[ix.base] : INT_MAX;
-    const int64_t checked = ix.base != kNoTemp ? checked_disp_[ix.base] : INT64_MAX;
     if (!ix.constant && d != INT_MAX && ir_.insns[d].op == IrOp::get_reg && ir_.insns[d].imm == b.x &&
-        checked != INT64_MAX && i.imm >= checked &&
-        i.imm - checked + static_cast<int64_t>(ix.span) + static_cast<int64_t>(size) <=
-            static_cast<int64_t>(kGuardBytes)) {
+        guard_covers(checked_disp_[ix.base], i.imm, static_cast<int64_t>(ix.span + size))) {
       ++rec_->based;
       return ptr(gp_of_id(b.hb), gp_in_reg(b.idx, rax), b.sh, static_cast<int32_t>(i.imm));
     }
@@ -384,27 +379,20 @@ Mem Emitter::emit_guest_mem(const IrInsn& i, bool is_write) {
     // The access is at base + (index + imm): an earlier check of the base
     // may cover it; its own check covers the base's later accesses.
     const int64_t disp = ix.value + i.imm;
-    int64_t& based = checked_disp_[ix.base];
-    if (based != INT64_MAX && disp >= based &&
-        disp - based + static_cast<int64_t>(size) <= static_cast<int64_t>(kGuardBytes))
-      return direct();
+    if (guard_covers(checked_disp_[ix.base], disp, size)) return direct();
   }
   if (ix.base != kNoTemp && !ix.constant) {
     // base + imm checked (now or by an earlier access at a displacement
     // <= imm): base + index + imm < limit + guard.
     int64_t& checked = checked_disp_[ix.base];
-    if (!(checked != INT64_MAX && i.imm >= checked &&
-          i.imm - checked + static_cast<int64_t>(ix.span) + static_cast<int64_t>(size) <=
-              static_cast<int64_t>(kGuardBytes))) {
+    if (!guard_covers(checked, i.imm, static_cast<int64_t>(ix.span + size))) {
       emit_check(ix.base, i.imm, is_write, i.a, i.imm);
       if (i.imm < checked) checked = i.imm;
     }
     return direct();
   }
   int64_t& checked = checked_disp_[i.a];
-  if (checked != INT64_MAX && fits_i32(i.imm) && i.imm >= checked &&
-      i.imm - checked + static_cast<int64_t>(size) <= static_cast<int64_t>(kGuardBytes))
-    return direct();
+  if (fits_i32(i.imm) && guard_covers(checked, i.imm, size)) return direct();
   // The base's first check, at the lowest displacement of its accesses in
   // this block when they all fit the guard from there: one check covers
   // them all. (Counting blocks, whose retry would count twice, plan no

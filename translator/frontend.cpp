@@ -136,31 +136,27 @@ bool trans_lui_auipc(Ctx& c) {
   return false;
 }
 
-bool trans_jal(Ctx& c) {
+// A jump to a known target after its link is written: followed (the block
+// translates on at the target; the caller checks for loops) when `follow`
+// and near, else a direct exit. True if it ended the block.
+bool jump_known(Ctx& c, uint64_t target, bool follow) {
   c.rd(c.ir.movi(static_cast<int64_t>(c.next())));
-  uint64_t target = c.pc + c.d.imm;
-  uint64_t dist = target > c.pc ? target - c.pc : c.pc - target;
-  if ((c.d.rd == 0 || c.inline_call) && dist < c.opt.follow_jumps_within) {
-    c.follow = target;  // translate on at the target (the caller checks for loops)
+  const uint64_t dist = target > c.pc ? target - c.pc : c.pc - target;
+  if (follow && dist < c.opt.follow_jumps_within) {
+    c.follow = target;
     return false;
   }
   c.ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(target));
   return true;
 }
 
+bool trans_jal(Ctx& c) { return jump_known(c, c.pc + c.d.imm, c.d.rd == 0 || c.inline_call); }
+
 // jalr whose rs1 the block knows (KnownRegs: `link`): a jump to a known
 // target, followed like a j when near (a leaf's return after its inlined
 // call), else a direct exit (chainable, no jump-cache probe).
 bool trans_known_jalr(Ctx& c, int64_t link) {
-  const uint64_t target = static_cast<uint64_t>(link + c.d.imm) & ~uint64_t{1};
-  c.rd(c.ir.movi(static_cast<int64_t>(c.next())));
-  const uint64_t dist = target > c.pc ? target - c.pc : c.pc - target;
-  if (c.d.rd == 0 && dist < c.opt.follow_jumps_within) {
-    c.follow = target;
-    return false;
-  }
-  c.ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(target));
-  return true;
+  return jump_known(c, static_cast<uint64_t>(link + c.d.imm) & ~uint64_t{1}, c.d.rd == 0);
 }
 
 bool trans_jalr(Ctx& c) {

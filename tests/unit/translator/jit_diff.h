@@ -601,14 +601,13 @@ inline bool vector_legal(const DecodedInsn& d, uint64_t vtype, uint32_t frm) {
 // the loop never writes,
 //   [andi rI, rX, m | sub rI, x0, x30] ; shNadd rT, rI, base (or add) ;
 //   lX/sX off(rT)
-// (the backend's based accesses: [r14 + base + (rI << N)] checked as
-// rI < span, Emitter::BasedAccess). The index is the counter (1..6), a
-// masked register (within 16 KiB: some past the data page, a host fault),
-// minus the counter (the sum wraps below the base: the span check fails
-// and the access's own address decides) or any register (mostly far: the
+// (the backend's based accesses, Emitter::BasedAccess: read at [r14 + base
+// + (rI << N)] through a register holding r14 + base, the address checked
+// beside the load). The index is the counter (1..6), a masked register
+// (within 16 KiB: some past the data page, a host fault), minus the
+// counter (the sum lies below the base) or any register (mostly far: the
 // check fails, the access faults); with faults, the bases lie near the end
-// of the data page, near the limit or past it (span 0). Returns the word
-// count.
+// of the data page, near the limit or past it. Returns the word count.
 inline int make_lookup(std::mt19937_64& rng, uint32_t out[3]) {
   uint32_t w = static_cast<uint32_t>(rng()) | 3;
   DecodedInsn d = decode(w);

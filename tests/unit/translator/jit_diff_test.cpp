@@ -332,13 +332,13 @@ TEST(JitDifferential, SelfLoopsMatchInterpreter) {
 }
 
 // Self-loop bodies with table lookups through base registers the loop does
-// not write (CaseOptions::lookups): the backend's based accesses, at
-// [r14 + base + (index << N)] and checked as index < span, must match the
-// interpreter where the index is in range, far off (the check fails and the
-// access faults), negative (the sum wraps below the base: the check fails
-// but the address is good, and the block leaves to run it alone), and where
-// the base lies near or past the limit (span 0) — and most of those
-// lookups must really be based.
+// not write (CaseOptions::lookups): the backend's based accesses, read at
+// [hb + (index << N)] with hb = r14 + base and checked at base + (index <<
+// N) + imm beside the load, must match the interpreter where the index is
+// in range, far off (the check fails and the access faults), negative (the
+// sum lies below the base, in the data page or wrapped below 0), and where
+// the base lies near or past the limit — and most of those lookups must
+// really be based.
 TEST(JitDifferential, TableLookupLoopsMatchInterpreter) {
   std::string err;
   auto jit = Jit::create(&err);
