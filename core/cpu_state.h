@@ -103,6 +103,16 @@ struct CpuState {
   // The executor's path for leaving with the next pc in rcx (stored there,
   // then a plain exit): the exit-request checks and other plain exits.
   const void* jit_pc_exit;
+  // The executor's indirect jump to the guest pc in rax, for blocks without
+  // TB flags (the jump cache probe, else a plain exit): the cold path of a
+  // call's landing (translator/backend_x86_call.cpp).
+  const void* jit_ind_jump;
+
+  // The shadow stack of guest calls (translator/backend_x86_call.cpp): the
+  // dispatcher's rsp, where its sentinel entry lies, and the lowest rsp at
+  // which a call may still push a frame. Set at every entry to generated code.
+  uint64_t jit_sp;
+  uint64_t jit_sp_floor;
 
   // Read by generated code.
   uint64_t mem_limit;        // first guest address outside the address space

@@ -115,7 +115,6 @@ StubBytes assemble_stub(F body) {
 }
 }  // namespace
 
-static void emit_jump_cache_probe(Assembler& a, uint32_t flags);
 
 const StubTemplates& stub_templates() {
   static const StubTemplates t = [] {
@@ -125,6 +124,7 @@ const StubTemplates& stub_templates() {
     r.leave = assemble_stub(leave);
     r.leave_pc = assemble_stub([](Assembler& a) { a.jmp(state_mem(offsetof(CpuState, jit_pc_exit))); });
     r.leave_fault = assemble_stub([](Assembler& a) { a.jmp(state_mem(offsetof(CpuState, jit_fault_exit))); });
+    r.ind_jump = assemble_stub([](Assembler& a) { a.jmp(state_mem(offsetof(CpuState, jit_ind_jump))); });
     r.leave0 = assemble_stub([&](Assembler& a) {
       a.xor_(eax, eax);
       leave(a);
@@ -157,7 +157,7 @@ const StubTemplates& stub_templates() {
 // the patch is atomic); by default it goes to a stub leaving with
 // "TB | index+1". Stubs are emitted with the cold code.
 void Emitter::emit_exit_jump(int index, uint64_t target_pc, CondCode cc) {
-  const bool cond = cc != kNoCond;
+  const bool cond = cc != kNoCond && cc != kCallRel;
   const int rel_at = cond ? 2 : 1;  // 0F 8x rel32 / E9 rel32
   // Pad with one multi-byte nop (it may be executed).
   static const uint8_t kNops[3][3] = {{0x90}, {0x66, 0x90}, {0x0f, 0x1f, 0x00}};
@@ -176,7 +176,10 @@ void Emitter::emit_exit_jump(int index, uint64_t target_pc, CondCode cc) {
 }
 
 uint32_t Emitter::emit_jump_rel32(CondCode cc) {
-  if (cc != kNoCond) {
+  if (cc == kCallRel) {
+    const uint8_t call[5] = {0xe8, 0, 0, 0, 0};
+    put(call, sizeof call);
+  } else if (cc != kNoCond) {
     const uint8_t jcc[6] = {0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(cc)), 0, 0, 0, 0};
     put(jcc, sizeof jcc);
   } else {
@@ -713,7 +716,7 @@ void Emitter::emit_helper(const IrInsn& i) {
 // CpuState::pc, which every exit and helper call that needs it stores).
 // The jump cache probe of jump_ind (target pc in rax): the TB's code if
 // the jump cache holds the TB for (rax, flags), else on (a miss).
-static void emit_jump_cache_probe(Assembler& a, uint32_t flags) {
+void emit_jump_cache_probe(Assembler& a, uint32_t flags) {
   Label way1 = a.newLabel(), miss = a.newLabel();
   // pc's set (Vcpu::jmp_cache_set): slots (pc >> 1) & (size - 2) and the
   // one after, 8 bytes each: way 0's offset is (pc masked to bits
@@ -1029,6 +1032,7 @@ void Emitter::emit_int(const IrInsn& i) {
       return;
     case IrOp::goto_tb:
       if (loop_) emit_loop_branch(i, kNoCond);
+      else if (ir_is_call(i) && shadow_ok()) emit_call_known(i);
       else emit_exit_jump(0, static_cast<uint64_t>(i.imm));
       return;
     case IrOp::exit_if: {
@@ -1059,7 +1063,9 @@ void Emitter::emit_int(const IrInsn& i) {
       return;
     }
     case IrOp::jump_ind:
-      emit_jump_ind(i);
+      if (ir_is_call(i) && shadow_ok()) emit_call_ind(i);
+      else if (ir_is_ret(i) && shadow_ok()) emit_ret(i);
+      else emit_jump_ind(i);
       return;
     case IrOp::exit:
       a_.mov(state_mem(offsetof(CpuState, insn_bits), 4), Imm(static_cast<int32_t>(i.imm2)));
@@ -1129,8 +1135,13 @@ void Emitter::emit_poison_if_requested() {
 std::string Emitter::run() {
   plan_loop();  // may re-home pins: before the passes below read pins()
   // A plain block's side exits take the exits its terminator leaves free
-  // (a brcond takes 0 and 1, a goto_tb 0).
-  if (!loop_ && !ir_.insns.empty()) plain_exit_next_ = static_cast<int>(ir_plain_term_exits(ir_.insns.back()));
+  // (a brcond takes 0 and 1, a goto_tb 0, a call's landing the next).
+  // A call's landing takes one more, where this block has one (shadow_ok):
+  // no exit index may be left unused below one that is used.
+  if (!loop_ && !ir_.insns.empty()) {
+    const IrInsn& term = ir_.insns.back();
+    plain_exit_next_ = static_cast<int>(ir_plain_term_exits(term)) - (ir_is_call(term) && !shadow_ok() ? 1 : 0);
+  }
   const size_t n_insns = ir_.insns.size();
   def_at_ = arena_.array(ir_.num_temps, INT_MAX);
   defined_end_ = arena_.uninit<Temp>(n_insns);  // (filled by the forward walk)
@@ -1359,7 +1370,8 @@ std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, Translation
 }
 
 void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label, asmjit::Label fault_label,
-                     asmjit::Label pc_label, asmjit::Label poll_start, asmjit::Label poll_end) {
+                     asmjit::Label pc_label, asmjit::Label ind_label, asmjit::Label poll_start,
+                     asmjit::Label poll_end) {
   using namespace asmjit::x86;
   using x86be::kMem;
   using x86be::kState;
@@ -1371,9 +1383,16 @@ void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label, asmjit
   a.push(r14);
   a.push(r15);
   a.sub(rsp, kFrameBytes);
-  const Mem host_mxcsr = dword_ptr(rsp, kSpillSlots * 8);
+  const Mem host_mxcsr = dword_ptr(rsp, kHostMxcsrSlot);
   a.mov(kState, rdi);
   a.mov(kMem, rsi);
+  // The shadow stack (backend_x86_call.cpp): empty but for the sentinel.
+  asmjit::Label sentinel = a.newLabel();
+  a.lea(rax, asmjit::x86::ptr(sentinel));
+  a.mov(ptr(rsp), rax);
+  a.mov(x86be::state_mem(offsetof(CpuState, jit_sp)), rsp);
+  a.lea(rax, ptr(rsp, -kShadowDepth * kShadowFrame));
+  a.mov(x86be::state_mem(offsetof(CpuState, jit_sp_floor)), rax);
   // Guest rounding mode, flags clear (skipped when MXCSR holds that already).
   asmjit::Label loaded = a.newLabel();
   a.stmxcsr(host_mxcsr);
@@ -1390,6 +1409,20 @@ void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label, asmjit
   a.cmp(x86be::state_mem(offsetof(CpuState, exit_request), 4), 0);
   a.jne(requested);
   a.jmp(rdx);
+  // A guest return with no call of this entry to generated code left to
+  // return to (rax: its target): back to the bottom of the stack (the
+  // sentinel's entry rewritten, whatever overwrote it), then the jump
+  // cache, as an indirect jump. Inside [poll_start, poll_end): a kick here
+  // poisons the memory base, as in a block.
+  a.bind(sentinel);
+  a.mov(rsp, x86be::state_mem(offsetof(CpuState, jit_sp)));
+  a.lea(rcx, asmjit::x86::ptr(sentinel));
+  a.mov(ptr(rsp), rcx);
+  a.bind(ind_label);
+  x86be::emit_jump_cache_probe(a, 0);
+  a.mov(x86be::state_mem(offsetof(CpuState, pc)), rax);
+  a.xor_(eax, eax);
+  a.jmp(exit_label);
   a.bind(poll_end);
   a.bind(requested);  // a plain exit before the block: the run loop sees the request
   a.xor_(eax, eax);
@@ -1408,6 +1441,7 @@ void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label, asmjit
   a.mov(x86be::state_mem(offsetof(CpuState, pc)), rcx);
   a.xor_(eax, eax);
   a.bind(exit_label);
+  a.mov(rsp, x86be::state_mem(offsetof(CpuState, jit_sp)));  // (any guest calls' frames dropped)
   x86be::emit_dispatch_count_out(a);
   for (const PinnedReg& p : kPinnedRegs)
     a.mov(x86be::xreg_mem(p.xreg), Gp(gpq(static_cast<uint32_t>(p.host_id))));

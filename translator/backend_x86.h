@@ -44,6 +44,9 @@ struct BackendOptions {
   // the exit request unread at its entry, and a self-loop with an access
   // in its rounds: a kick poisons the memory base (Emitter::plan_unpolled).
   bool unpolled = false;
+  // Guest calls and returns use the host's call and ret (the shadow stack,
+  // backend_x86_call.cpp), so that the host predicts guest returns.
+  bool shadow_calls = true;
 };
 
 // Guest registers pinned in host registers: (guest x register, asmjit Gp id).
@@ -54,16 +57,29 @@ struct PinnedReg {
 extern const PinnedReg kPinnedRegs[7];
 // ucontext gregs index of an asmjit Gp id (for fault recovery).
 int ucontext_greg_of(int host_id);
-// Bytes the dispatcher reserves below its saved registers (spill area + pad
-// so that rsp is 16-byte aligned inside generated code).
-// Past the spill slots: the host MXCSR (4 bytes, 4 of padding), then the
-// instruction budget of counting blocks (kCountSlot, backend_x86_count.cpp;
-// 16 bytes keep rsp aligned).
-constexpr int kCountSlot = kSpillSlots * 8 + 8;
-// The 4 bytes after the host MXCSR: a self-loop block with rematerialised
-// registers (RematReg) keeps 0 there during its first iteration, 1 after.
-constexpr int kLoopFlagSlot = kSpillSlots * 8 + 4;
-constexpr int kFrameBytes = kSpillSlots * 8 + 8 + 16;
+// The frame of generated code, rsp-relative (so that the CPU forwards
+// spilled values as it does stack slots), at every depth of the shadow
+// stack ("Calls and returns" in docs/ARCHITECTURE.md): [rsp] the return
+// address of the innermost guest call (a landing in the caller's block, or
+// the dispatcher's sentinel), [rsp + 8] padding, then the spill slots; past
+// them the host MXCSR (4 bytes; the dispatcher's frame only), the loop
+// flag (4 bytes), the instruction budget of counting blocks (kCountSlot,
+// backend_x86_count.cpp; the dispatcher's frame only) and padding that
+// keeps rsp 16-byte aligned.
+constexpr int kSpillOffset = 16;
+constexpr int kHostMxcsrSlot = kSpillOffset + kSpillSlots * 8;
+// A self-loop block with rematerialised registers (RematReg) keeps 0 here
+// during its first iteration, 1 after.
+constexpr int kLoopFlagSlot = kHostMxcsrSlot + 4;
+constexpr int kCountSlot = kHostMxcsrSlot + 8;
+// What the dispatcher reserves below its saved registers (rsp 16-byte
+// aligned after it), and what a guest call reserves (its return address
+// included): a whole frame each.
+constexpr int kFrameBytes = kCountSlot + 8 + 8;
+constexpr int kShadowFrame = (kFrameBytes + 15) & ~15;
+// Guest calls the shadow stack holds at most; a call past that many drops
+// them all (the returns to them then go through the jump cache).
+constexpr int kShadowDepth = 64;
 
 // What Jit::restore_state needs to rebuild exact guest registers after a
 // host fault inside a block (offsets are in the block's code).
@@ -133,6 +149,8 @@ struct BlockRecovery {
   std::vector<RematReg> remat;
   std::vector<FpResident> fp;
   uint32_t based = 0;  // (statistics) the self-loop's based accesses (Emitter::BasedAccess)
+  // (statistics) a guest call or return on the shadow stack (backend_x86_call.cpp)
+  uint8_t calls = 0, returns = 0;
 };
 
 // Emits the code for one block into `a` (a fresh Assembler on a fresh
@@ -156,8 +174,13 @@ std::string emit_block(asmjit::x86::Assembler& a, const IrBlock& ir, Translation
 // plain exit if it is up): [poll_start, poll_end) is that read and the
 // jump, where r14 is the memory base already — the dispatcher's only code
 // a kick may poison (Jit::poisonable): a kick before the read is seen by
-// it, and the block entered may not read the request itself.
+// it, and the block entered may not read the request itself. ind_label:
+// an indirect jump of a block without TB flags to the guest pc in rax (the
+// jump cache probe, or a plain exit), for a call's landing whose return
+// went elsewhere (CpuState::jit_ind_jump, backend_x86_call.cpp); it and
+// the shadow stack's sentinel before it lie in the poll range too.
 void emit_dispatcher(asmjit::x86::Assembler& a, asmjit::Label exit_label, asmjit::Label fault_label,
-                     asmjit::Label pc_label, asmjit::Label poll_start, asmjit::Label poll_end);
+                     asmjit::Label pc_label, asmjit::Label ind_label, asmjit::Label poll_start,
+                     asmjit::Label poll_end);
 
 }  // namespace hart

@@ -20,7 +20,7 @@ Mem Emitter::mem_of(const Loc& l) const {
   switch (l.kind) {
     case LocKind::GuestX: return xreg_mem(l.index);
     case LocKind::GuestF: return freg_mem(l.index);
-    default: return ptr(rsp, l.index * 8, 8);
+    default: return ptr(rsp, kSpillOffset + l.index * 8, 8);  // (Spill)
   }
 }
 

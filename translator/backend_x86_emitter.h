@@ -83,6 +83,8 @@ struct Loc {
 inline bool fits_i32(int64_t v) { return v == static_cast<int32_t>(v); }
 // "No condition" (an unconditional jump). Not CondCode::kMaxValue: that is kG.
 constexpr CondCode kNoCond = static_cast<CondCode>(0xff);
+// A call rel32 (a guest call's chainable exit: backend_x86_call.cpp).
+constexpr CondCode kCallRel = static_cast<CondCode>(0xfe);
 inline Gp gp_of_id(int id) { return Gp(gpq(static_cast<uint32_t>(id))); }
 
 inline Mem state_mem(size_t off, uint32_t size = 8) {
@@ -315,12 +317,17 @@ struct StubTemplates {
   StubBytes leave0;         // xor eax, eax; jmp [r15 + jit_exit]
   StubBytes leave_pc;       // jmp [r15 + jit_pc_exit]
   StubBytes leave_fault;    // jmp [r15 + jit_fault_exit]
+  StubBytes ind_jump;       // jmp [r15 + jit_ind_jump]
   StubBytes fault_head;     // mov [r15 + fault_addr], rax; mov dword [r15 + fault_kind], imm32 (the last 4 bytes)
   StubBytes fault_tail[2];  // mov dword [r15 + fault_is_write], 0 / 1; mov dword [r15 + exit_reason], MemFault; leave0
   StubBytes jump_ind;       // jump_ind of a block with flags 0 after `mov rax, target`: pc, jump cache probe, on a miss leave0
   StubBytes entry_check;    // cmp dword [r15 + exit_request], 0 (the jne to the request path follows)
 };
 const StubTemplates& stub_templates();
+// The jump cache probe of an indirect jump (target pc in rax): jumps to the
+// code of the TB the jump cache holds for (rax, flags), else falls through
+// (a miss). Uses rcx and rdx.
+void emit_jump_cache_probe(Assembler& a, uint32_t flags);
 
 // The default target of a chainable exit (see emit_exit_jump), which its
 // jump's rel32 (at code offset rel_offset) goes to.
@@ -547,7 +554,7 @@ class Emitter {
     if (n) put(b, n);
     else a_.lea(dst, m);
   }
-  // A long jmp (cc kNoCond) or jcc whose rel32 patch_rel32 fills in later
+  // A long jmp (cc kNoCond), call (kCallRel) or jcc whose rel32 patch_rel32 fills in later
   // (asmjit's bytes for a jump to a label not bound yet, without the label):
   // returns the rel32's code offset.
   uint32_t emit_jump_rel32(CondCode cc);
@@ -812,6 +819,17 @@ class Emitter {
   void emit_helper(const IrInsn& i);
   void emit_jump_ind(const IrInsn& i);
   void emit_atomic(const IrInsn& i);
+
+  // --- guest calls and returns on host call/ret (backend_x86_call.cpp) ---
+  // Whether this block's calls push the shadow stack and its returns pop it.
+  bool shadow_ok() const;
+  void emit_call_known(const IrInsn& i);  // goto_tb, a call
+  void emit_call_ind(const IrInsn& i);    // jump_ind, a call
+  void emit_ret(const IrInsn& i);         // jump_ind, a return
+  void emit_shadow_push();                // room for one more frame; rsp to it (minus the return address)
+  void emit_shadow_full();                // (its cold path: the stack dropped)
+  Label shadow_full_, shadow_room_;
+  void emit_landing(uint64_t ret_pc, int exit_index);
 
   // --- vector fast paths (backend_x86_v.cpp) ---
   void emit_vector(const IrInsn& i);

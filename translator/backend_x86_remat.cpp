@@ -86,10 +86,7 @@ bool plan_remat(const IrBlock& ir, const TranslationBlock* tb, IrBlock* out, std
   if (n == 0 || (tb->flags & (kTbOneInsn | kTbDebugStep | kTbCount))) return false;
   const IrInsn& term = ir.insns.back();
   const uint64_t pc = tb->pc;
-  const bool self = (term.op == IrOp::goto_tb && static_cast<uint64_t>(term.imm) == pc) ||
-                    (term.op == IrOp::brcond &&
-                     (static_cast<uint64_t>(term.imm) == pc || static_cast<uint64_t>(term.imm2) == pc));
-  if (!self) return false;
+  if (!ir_goes_back_to(term, pc)) return false;
   const uint32_t N = ir.num_temps;
   std::vector<int> def(N, -1), readers(N, 0), last_read(N, -1);
   // sym: a temp's value as a temp of this iteration, or N + R for the value

@@ -136,9 +136,13 @@ bool trans_lui_auipc(Ctx& c) {
   return false;
 }
 
+// x1 (ra) and x5 (t0): the link registers of the return-address hints.
+bool is_link_reg(unsigned r) { return r == 1 || r == 5; }
+
 // A jump to a known target after its link is written: followed (the block
 // translates on at the target; the caller checks for loops) when `follow`
 // and near, else a direct exit. True if it ended the block.
+// (A call, when it writes a link register: ir_is_call.)
 bool jump_known(Ctx& c, uint64_t target, bool follow) {
   c.rd(c.ir.movi(static_cast<int64_t>(c.next())));
   const uint64_t dist = target > c.pc ? target - c.pc : c.pc - target;
@@ -146,7 +150,8 @@ bool jump_known(Ctx& c, uint64_t target, bool follow) {
     c.follow = target;
     return false;
   }
-  c.ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(target));
+  const int64_t ret = is_link_reg(c.d.rd) ? static_cast<int64_t>(c.next()) : 0;
+  c.ir.emit(IrOp::goto_tb, kNoTemp, kNoTemp, static_cast<int64_t>(target), ret);
   return true;
 }
 
@@ -159,11 +164,21 @@ bool trans_known_jalr(Ctx& c, int64_t link) {
   return jump_known(c, static_cast<uint64_t>(link + c.d.imm) & ~uint64_t{1}, c.d.rd == 0);
 }
 
+// The return-address hints of the unprivileged spec's jalr table: rd a
+// link register pushes (a call), rs1 one with rd not pops (a return); rd
+// and rs1 two different links (a coroutine swap: pop, then push) is
+// neither here.
 bool trans_jalr(Ctx& c) {
   Temp t = c.ir.emit_dst(IrOp::add, c.rs1(), c.imm());  // read rs1 before writing rd
   t = c.ir.emit_dst(IrOp::and_, t, c.ir.movi(~int64_t{1}));
   c.rd(c.ir.movi(static_cast<int64_t>(c.next())));
-  c.ir.emit(IrOp::jump_ind, t);
+  const bool push = is_link_reg(c.d.rd), pop = is_link_reg(c.d.rs1);
+  if (push && (!pop || c.d.rd == c.d.rs1))
+    c.ir.emit(IrOp::jump_ind, t, kNoTemp, 0, static_cast<int64_t>(c.next()));
+  else if (pop && !push)
+    c.ir.emit(IrOp::jump_ind, t, kNoTemp, 0, 0, kJumpRet);
+  else
+    c.ir.emit(IrOp::jump_ind, t);
   return true;
 }
 

@@ -122,9 +122,9 @@ enum IrOpFlags : uint8_t {
   X(vec, 1, kIrSide | kIrFault | kIrReadsState, "vector insn #imm (scalar operand a), vtype imm2: frontend_v.h") \
   X(vec_x, 1, kIrDst | kIrSide | kIrFault | kIrReadsState, "vec with a scalar result (vl, vmv.x.s, vfmv.f.s)") \
   X(exit_if, 2, kIrSide | kIrFault, "a cond b ? leave to pc imm : go on (side exit of a loop superblock)") \
-  X(goto_tb, 0, kIrSide | kIrTerm, "continue at pc imm (chainable exit aux)")   \
+  X(goto_tb, 0, kIrSide | kIrTerm, "continue at pc imm (chainable); a call returning to pc imm2 if non-zero") \
   X(brcond, 2, kIrSide | kIrTerm, "a cond b ? pc imm : pc imm2 (chainable)")    \
-  X(jump_ind, 1, kIrSide | kIrTerm, "continue at pc a")                         \
+  X(jump_ind, 1, kIrSide | kIrTerm, "continue at pc a; a call returning to pc imm2 if non-zero, a return if aux = kJumpRet") \
   X(exit, 0, kIrSide | kIrTerm, "leave with reason aux at pc imm, bits imm2")
 
 enum class IrOp : uint8_t {
@@ -183,23 +183,35 @@ struct IrInsn {
   int64_t imm2 = 0;
 };
 
+// Calls and returns (the RISC-V return-address hints: a jal/jalr writing
+// x1 or x5 calls, a jalr to x1 or x5 writing neither returns): the backend
+// pairs them with host call/ret, so that the host's return predictor
+// follows guest returns (the shadow stack: "Calls and returns" in
+// docs/ARCHITECTURE.md). Either way the target is exact: a return whose
+// target is not the call's return pc goes through the jump cache.
+constexpr uint8_t kJumpRet = 1;  // jump_ind's aux: a return
+inline bool ir_is_call(const IrInsn& t) {
+  return (t.op == IrOp::goto_tb || t.op == IrOp::jump_ind) && t.imm2 != 0;
+}
+inline bool ir_is_ret(const IrInsn& t) { return t.op == IrOp::jump_ind && t.aux == kJumpRet; }
+
 // Whether the terminator t goes back to its block's start pc (a brcond
 // with either side there, or a goto_tb to it): the block closes a loop.
 inline bool ir_goes_back_to(const IrInsn& t, uint64_t pc) {
   return (t.op == IrOp::brcond && (static_cast<uint64_t>(t.imm) == pc || static_cast<uint64_t>(t.imm2) == pc)) ||
-         (t.op == IrOp::goto_tb && static_cast<uint64_t>(t.imm) == pc);
+         (t.op == IrOp::goto_tb && static_cast<uint64_t>(t.imm) == pc && t.imm2 == 0);
 }
 
 // The chainable exits (TranslationBlock::exits) terminator t takes: in a
 // self-loop block, the back edge's other side if it leaves (a brcond whose
 // sides differ); in any other block, a brcond's two sides or a goto_tb's
-// target. The frontend keeps side exits within what is left; the backend
-// gives them what is left.
+// target, and a call's return pc (its landing's exit). The frontend keeps
+// side exits within what is left; the backend gives them what is left.
 inline unsigned ir_loop_term_exits(const IrInsn& t) {
   return t.op == IrOp::brcond && t.imm != t.imm2 ? 1 : 0;
 }
 inline unsigned ir_plain_term_exits(const IrInsn& t) {
-  return t.op == IrOp::brcond ? 2 : t.op == IrOp::goto_tb ? 1 : 0;
+  return t.op == IrOp::brcond ? 2 : (t.op == IrOp::goto_tb ? 1 : 0) + (ir_is_call(t) ? 1 : 0);
 }
 
 inline int ir_args(const IrInsn& i, uint32_t out[kIrMaxArgs]) {

@@ -242,8 +242,8 @@ std::unique_ptr<Jit> Jit::create(std::string* error, const JitHostFeatures* feat
   code.init(Environment::host());
   x86::Assembler a(&code);
   Label exit_label = a.newLabel(), fault_label = a.newLabel(), pc_label = a.newLabel();
-  Label poll_start = a.newLabel(), poll_end = a.newLabel();
-  emit_dispatcher(a, exit_label, fault_label, pc_label, poll_start, poll_end);
+  Label ind_label = a.newLabel(), poll_start = a.newLabel(), poll_end = a.newLabel();
+  emit_dispatcher(a, exit_label, fault_label, pc_label, ind_label, poll_start, poll_end);
   size_t size = code.codeSize();
   void *rx = nullptr, *rw = nullptr;
   if (!jit->alloc_noted_locked(size, &rx, &rw)) {  // (no other thread has the Jit yet)
@@ -256,6 +256,7 @@ std::unique_ptr<Jit> Jit::create(std::string* error, const JitHostFeatures* feat
   jit->exit_path_ = static_cast<uint8_t*>(rx) + code.labelOffsetFromBase(exit_label);
   jit->fault_path_ = static_cast<uint8_t*>(rx) + code.labelOffsetFromBase(fault_label);
   jit->pc_path_ = static_cast<uint8_t*>(rx) + code.labelOffsetFromBase(pc_label);
+  jit->ind_path_ = static_cast<uint8_t*>(rx) + code.labelOffsetFromBase(ind_label);
   jit->dispatch_code_ = static_cast<uint8_t*>(rx);
   jit->dispatch_size_ = size;
   jit->dispatch_poll_start_ = reinterpret_cast<uintptr_t>(rx) + code.labelOffsetFromBase(poll_start);
@@ -299,7 +300,13 @@ void Jit::enable_perf_map() {
   char path[64];
   snprintf(path, sizeof path, "/tmp/perf-%d.map", static_cast<int>(getpid()));
   std::lock_guard<std::mutex> lock(alloc_mutex_);
-  if (!perf_map_) perf_map_ = fopen(path, "w");
+  if (perf_map_) return;
+  perf_map_ = fopen(path, "w");
+  // The dispatcher (its entry, exit paths and the shadow stack's sentinel)
+  // by name too.
+  if (perf_map_)
+    fprintf(perf_map_, "%lx %zx hart_dispatcher\n", static_cast<unsigned long>(reinterpret_cast<uintptr_t>(dispatch_code_)),
+            dispatch_size_);
 }
 
 bool Jit::may_share(Vcpu& vcpu, uint32_t flags) const {
@@ -411,6 +418,8 @@ Jit::TranslateStats Jit::translate_stats() const {
   st.retried = n_retried_.load(std::memory_order_relaxed);
   st.remat = n_remat_.load(std::memory_order_relaxed);
   st.based = n_based_.load(std::memory_order_relaxed);
+  st.calls = n_calls_.load(std::memory_order_relaxed);
+  st.returns = n_returns_.load(std::memory_order_relaxed);
   st.frontend_ns = n_phase_ns_[0].load(std::memory_order_relaxed);
   st.passes_ns = n_phase_ns_[1].load(std::memory_order_relaxed);
   st.backend_ns = n_phase_ns_[2].load(std::memory_order_relaxed);
@@ -779,6 +788,8 @@ bool Jit::translate_block_at(Vcpu& vcpu, uint64_t pc, uint32_t flags, Translatio
   }
   if (!data->recovery.remat.empty()) n_remat_.fetch_add(1, std::memory_order_relaxed);
   if (data->recovery.based) n_based_.fetch_add(data->recovery.based, std::memory_order_relaxed);
+  if (data->recovery.calls) n_calls_.fetch_add(1, std::memory_order_relaxed);
+  if (data->recovery.returns) n_returns_.fetch_add(1, std::memory_order_relaxed);
   size_t size = code.codeSize();
   void *rx = nullptr, *rw = nullptr;
   if (!alloc_code(vcpu, size, tb, &rx, &rw)) return false;
@@ -815,6 +826,7 @@ ExitValue Jit::enter(Vcpu& vcpu, TranslationBlock* tb) {
   s.jit_exit = exit_path_;
   s.jit_fault_exit = fault_path_;
   s.jit_pc_exit = pc_path_;
+  s.jit_ind_jump = ind_path_;
   s.mxcsr = guest_mxcsr(s.frm);
   s.mem_base_reload = s.mem_base;
   ExitValue ev = dispatch_(&s, s.mem_base, tb->code);
@@ -900,7 +912,8 @@ void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_p
     // value, DeferredReg::remat, which wins.)
     std::pair<unsigned, uint64_t> vals[32], remat_vals[32];
     size_t n = 0, n_remat = 0;
-    const auto* frame = reinterpret_cast<const uint64_t*>(uc->uc_mcontext.gregs[REG_RSP]);
+    // (Generated code's frame: backend_x86.h, kSpillOffset.)
+    const auto* frame = reinterpret_cast<const char*>(uc->uc_mcontext.gregs[REG_RSP]);
     for (const DeferredReg& d : data->recovery.deferred) {
       if (off < d.start || off >= d.end) continue;
       uint64_t v = 0;
@@ -909,7 +922,7 @@ void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_p
         case DeferredReg::HostRegSext32:  // a narrow loop register (its upper half unspecified)
           v = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(uc->uc_mcontext.gregs[ucontext_greg_of(d.index)])));
           break;
-        case DeferredReg::SpillSlot: v = frame[d.index]; break;
+        case DeferredReg::SpillSlot: memcpy(&v, frame + kSpillOffset + 8 * d.index, 8); break;
         case DeferredReg::Constant: v = static_cast<uint64_t>(d.value); break;
         case DeferredReg::GuestSlot: v = s.x[d.index]; break;
       }
@@ -927,7 +940,7 @@ void Jit::restore_state(Vcpu& vcpu, const TranslationBlock* tb, uintptr_t host_p
     // from one another). In a self-loop block's first iteration those whose
     // set_reg comes later still hold their value from before the loop.
     uint32_t later = 0;
-    memcpy(&later, reinterpret_cast<const char*>(frame) + kLoopFlagSlot, 4);
+    memcpy(&later, frame + kLoopFlagSlot, 4);
     for (const RematReg& r : data->recovery.remat) {
       if (off < r.start || off >= r.end || (r.after_first && !later)) continue;
       const uint64_t b = r.src2 ? s.x[r.src2] : static_cast<uint64_t>(static_cast<int64_t>(r.imm));

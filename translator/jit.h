@@ -67,6 +67,8 @@ class Jit final : public Executor {
     uint64_t blocks = 0, insns = 0, ns = 0, copies = 0, published = 0, interpreted = 0, retried = 0;
     uint64_t remat = 0;  // blocks with rematerialised guest registers (BlockRecovery::remat)
     uint64_t based = 0;  // self-loop accesses at [r14 + x + (index << sh)] (BlockRecovery::based)
+    // Blocks ending in a guest call, a guest return on the shadow stack (BlockRecovery::calls, ::returns).
+    uint64_t calls = 0, returns = 0;
     uint64_t frontend_ns = 0, passes_ns = 0, backend_ns = 0, install_ns = 0;
     std::string last_retry;  // the backend's reason for the last retry
   };
@@ -149,6 +151,7 @@ class Jit final : public Executor {
   const void* exit_path_ = nullptr;
   const void* fault_path_ = nullptr;  // CpuState::jit_fault_exit
   const void* pc_path_ = nullptr;     // CpuState::jit_pc_exit
+  const void* ind_path_ = nullptr;    // CpuState::jit_ind_jump
   uint8_t* dispatch_code_ = nullptr;
   size_t dispatch_size_ = 0;
   // Where generated code lies, for poisonable() (asked in a signal
@@ -179,7 +182,7 @@ class Jit final : public Executor {
   SharePolicy policy_ = SharePolicy::Always;
   std::atomic<bool> publishing_{true};
   std::atomic<uint64_t> n_blocks_{0}, n_insns_{0}, n_ns_{0}, n_copies_{0}, n_published_{0},
-      n_interpreted_{0}, n_retried_{0}, n_remat_{0}, n_based_{0};
+      n_interpreted_{0}, n_retried_{0}, n_remat_{0}, n_based_{0}, n_calls_{0}, n_returns_{0};
   std::atomic<uint64_t> n_phase_ns_[4] = {};  // TranslateStats::frontend_ns .. install_ns
   mutable std::mutex retry_mutex_;
   std::string last_retry_;  // guarded by retry_mutex_
