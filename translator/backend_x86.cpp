@@ -115,7 +115,6 @@ StubBytes assemble_stub(F body) {
 }
 }  // namespace
 
-
 const StubTemplates& stub_templates() {
   static const StubTemplates t = [] {
     StubTemplates r;
@@ -153,7 +152,8 @@ const StubTemplates& stub_templates() {
 }
 
 // A chainable exit: a jmp rel32 — or, for the taken side of a branch, the
-// jcc rel32 itself — whose rel32 field link() patches (4-byte aligned, so
+// jcc rel32 itself, for a guest call the call rel32 (kCallRel,
+// backend_x86_call.cpp) — whose rel32 field link() patches (4-byte aligned, so
 // the patch is atomic); by default it goes to a stub leaving with
 // "TB | index+1". Stubs are emitted with the cold code.
 void Emitter::emit_exit_jump(int index, uint64_t target_pc, CondCode cc) {

@@ -3,8 +3,8 @@
 // docs/ARCHITECTURE.md).
 //
 // A guest return is an indirect jump. Through the jump cache its host jmp
-// is predicted by target history only, and a function called from several
-// places mispredicts most of its returns. So a guest call (ir_is_call) is
+// is predicted by target history only, and a function that returns to
+// several call sites in turn often mispredicts. So a guest call (ir_is_call) is
 // a host call and a guest return (ir_is_ret) a host ret, which the CPU's
 // return stack predicts:
 //  - the call reserves a frame for the callee's blocks (kShadowFrame: its
