@@ -43,22 +43,22 @@ bool Emitter::shadow_ok() const {
   return opt_.shadow_calls && !off && tb_->flags == 0 && !loop_;
 }
 
-void Emitter::emit_shadow_push() {
+Emitter::ShadowPush Emitter::emit_shadow_push() {
   // Full: drop every entry (the callee's returns to them take the jump
   // cache), out of line: the hot path's only branch here is not taken.
-  shadow_full_ = a_.newLabel();
-  shadow_room_ = a_.newLabel();
+  const ShadowPush p{a_.newLabel(), a_.newLabel()};
   a_.lea(rsp, ptr(rsp, -(kShadowFrame - 8)));  // (the call pushes the last 8 bytes)
   a_.cmp(rsp, state_mem(offsetof(CpuState, jit_sp_floor)));
-  a_.jb(shadow_full_);
-  a_.bind(shadow_room_);
+  a_.jb(p.full);
+  a_.bind(p.room);
+  return p;
 }
 
-void Emitter::emit_shadow_full() {
-  a_.bind(shadow_full_);
+void Emitter::emit_shadow_full(const ShadowPush& p) {
+  a_.bind(p.full);
   a_.mov(rsp, state_mem(offsetof(CpuState, jit_sp)));
   a_.lea(rsp, ptr(rsp, -(kShadowFrame - 8)));
-  a_.jmp(shadow_room_);
+  a_.jmp(p.room);
 }
 
 void Emitter::emit_landing(uint64_t ret_pc, int exit_index) {
@@ -78,22 +78,22 @@ void Emitter::emit_landing(uint64_t ret_pc, int exit_index) {
 
 void Emitter::emit_call_known(const IrInsn& i) {
   if (rec_) rec_->calls = 1;
-  emit_shadow_push();
+  const ShadowPush push = emit_shadow_push();
   emit_exit_jump(0, static_cast<uint64_t>(i.imm), kCallRel);
   emit_landing(static_cast<uint64_t>(i.imm2), 1);
-  emit_shadow_full();
+  emit_shadow_full(push);
 }
 
 void Emitter::emit_call_ind(const IrInsn& i) {
   if (rec_) rec_->calls = 1;
   emit_mov(rax, gp_src(i.a, rax));
-  emit_shadow_push();
+  const ShadowPush push = emit_shadow_push();
   Label probe = a_.newLabel();
   a_.call(probe);
   emit_landing(static_cast<uint64_t>(i.imm2), 0);
   a_.bind(probe);
   embed(stubs_.jump_ind);
-  emit_shadow_full();
+  emit_shadow_full(push);
 }
 
 void Emitter::emit_ret(const IrInsn& i) {

@@ -826,9 +826,13 @@ class Emitter {
   void emit_call_known(const IrInsn& i);  // goto_tb, a call
   void emit_call_ind(const IrInsn& i);    // jump_ind, a call
   void emit_ret(const IrInsn& i);         // jump_ind, a return
-  void emit_shadow_push();                // room for one more frame; rsp to it (minus the return address)
-  void emit_shadow_full();                // (its cold path: the stack dropped)
-  Label shadow_full_, shadow_room_;
+  // Room for one more frame; rsp to it (minus the return address). Its
+  // cold path (the stack dropped) is emit_shadow_full's, after the landing.
+  struct ShadowPush {
+    Label full, room;
+  };
+  ShadowPush emit_shadow_push();
+  void emit_shadow_full(const ShadowPush& p);
   void emit_landing(uint64_t ret_pc, int exit_index);
 
   // --- vector fast paths (backend_x86_v.cpp) ---

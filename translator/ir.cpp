@@ -104,18 +104,6 @@ std::string IrBlock::print() const {
       case IrOp::exit_if:
         snprintf(buf, sizeof buf, "0x%lx", (unsigned long)i.imm);
         arg(buf);
-        if (ir_is_call(i)) {
-          snprintf(buf, sizeof buf, "call, returns to 0x%lx", (unsigned long)i.imm2);
-          arg(buf);
-        }
-        break;
-      case IrOp::jump_ind:
-        if (ir_is_call(i)) {
-          snprintf(buf, sizeof buf, "call, returns to 0x%lx", (unsigned long)i.imm2);
-          arg(buf);
-        } else if (ir_is_ret(i)) {
-          arg("return");
-        }
         break;
       case IrOp::brcond:
         snprintf(buf, sizeof buf, "0x%lx, 0x%lx", (unsigned long)i.imm, (unsigned long)i.imm2);
@@ -137,6 +125,12 @@ std::string IrBlock::print() const {
         break;
       default:
         break;
+    }
+    if (ir_is_call(i)) {  // (goto_tb, jump_ind)
+      snprintf(buf, sizeof buf, "call, returns to 0x%lx", (unsigned long)i.imm2);
+      arg(buf);
+    } else if (ir_is_ret(i)) {
+      arg("return");
     }
     out += line + "\n";
   }
