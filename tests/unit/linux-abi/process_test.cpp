@@ -289,7 +289,6 @@ TEST(Vpid, SweepKeepsALiveInstancesClaimsWithoutALookUpEach) {
 TEST(Vpid, AStoppedLockHolderDoesNotStallOthers) {
   HeldNumbers held(0, 2);
   if (held.dir.empty()) GTEST_SKIP() << "no claim folder: numbers are not claimed";
-  ASSERT_EQ(symlink("999999999 1", held.name(held.base).c_str()), 0);  // stale: no such host pid
   int ready[2];
   ASSERT_EQ(pipe(ready), 0);
   pid_t child = fork();
@@ -302,6 +301,9 @@ TEST(Vpid, AStoppedLockHolderDoesNotStallOthers) {
   }
   char c;
   ASSERT_EQ(read(ready[0], &c, 1), 1);
+  // The stale claim is made only now, under the child's lock: a sweep by
+  // another instance (tests running beside this one) would clear it.
+  ASSERT_EQ(symlink("999999999 1", held.name(held.base).c_str()), 0);  // stale: no such host pid
   reserve_vpids_through(held.base - 1);
   int pid = allocate_process_vpid();
   sweep_stale_vpid_claims();
