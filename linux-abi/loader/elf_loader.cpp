@@ -361,7 +361,9 @@ bool load_program(AddressSpace& as, const std::string& path, const std::string& 
                   std::vector<std::string>* argv, LoadedProgram* out, std::string* error,
                   const RootFs* root, const std::string& guest_name) {
   FdCloser held;
-  std::string display = root && !guest_name.empty() ? guest_name : path;
+  // The program's name as the guest gave it: a #! interpreter's argument.
+  std::string display = !guest_name.empty() ? guest_name : path;
+  bool script = false;
   std::string host = root ? path : sysroot_path(sysroot, path);
   for (int depth = 0;; ++depth) {
     File f;
@@ -403,6 +405,7 @@ bool load_program(AddressSpace& as, const std::string& path, const std::string& 
       for (size_t i = 1; i < argv->size(); ++i) nargv.push_back((*argv)[i]);
       *argv = std::move(nargv);
       display = interp;
+      script = true;
       host = root ? root_lookup(*root, interp, &held.fds) : sysroot_path(sysroot, interp);
       struct stat ist;
       if (host.empty() || stat(host.c_str(), &ist) != 0) {
@@ -424,6 +427,7 @@ bool load_program(AddressSpace& as, const std::string& path, const std::string& 
   }
 
   *out = LoadedProgram{};
+  out->script = script;
   if (!load_elf_image(as, host, display, pie_base(as.limit()), &out->exe, error)) return false;
   out->exe_host_path = host;
   if (root) {  // the real file, while its /proc/self/fd link is open

@@ -61,6 +61,7 @@ struct LoadedProgram {
   // one that is not an executable file, ELOOP past kMaxScriptDepth levels
   // of #!; ENOEXEC for anything else.
   int failure_errno = ENOEXEC;
+  bool script = false;  // the program was a #! script (an interpreter was loaded for it)
   uint64_t entry() const { return has_interp ? interp.entry : exe.entry; }
 };
 
@@ -83,8 +84,10 @@ bool load_elf_image(AddressSpace& as, const std::string& host_path, const std::s
 // space may then hold partial mappings and should be discarded. sysroot is
 // canonical (Process::sysroot()), so the images' file names in
 // /proc/PID/maps are seen from inside it.
-// With a root (root_fs.h), path is a host path already (guest_name the
-// guest's name for it), and `#!`
+// guest_name is the guest's name for the program (Linux's bprm->filename:
+// the path as execve got it, or /dev/fd/N[/PATH] for an fd-relative
+// execveat), which a `#!` interpreter gets as its argument; "" means path.
+// With a root (root_fs.h), path is a host path already, and `#!`
 // interpreters and PT_INTERP are guest paths looked up inside the root.
 bool load_program(AddressSpace& as, const std::string& path, const std::string& sysroot,
                   std::vector<std::string>* argv, LoadedProgram* out, std::string* error,

@@ -333,7 +333,14 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
   // Linux 5.18+: an empty (or NULL) argv becomes { "" }, so argc is never 0.
   if (argv.empty()) argv.emplace_back();
 
-  std::string guest_name = at.guest.empty() ? host : at.guest;
+  // The name Linux gives the program (bprm->filename): the path as the
+  // guest wrote it, or for one relative to a directory fd (or the fd
+  // itself, AT_EMPTY_PATH) /dev/fd/DIRFD/PATH (/dev/fd/FD). A #! script
+  // gets it as its argument, and comm is its last part.
+  const int64_t guest_dirfd = static_cast<int>(dirfd);
+  std::string guest_name = guest_dirfd == AT_FDCWD || (!at.guest.empty() && at.guest[0] == '/')
+                               ? at.guest
+                               : "/dev/fd/" + std::to_string(guest_dirfd) + (at.guest.empty() ? "" : "/" + at.guest);
   LoadedProgram img;
   StackLayout stack;
   uint64_t trampoline = 0;
@@ -346,6 +353,11 @@ int64_t do_execve(SyscallCtx& ctx, int64_t dirfd, uint64_t path_addr, uint64_t a
       p.log().printf("hart: execve: %s\n", err.c_str());
     return -img.failure_errno;
   }
+  // A script named through a close-on-exec fd (fexecve's usual case) could
+  // not open /dev/fd/FD[/PATH] once the exec has closed it: Linux refuses
+  // with ENOENT.
+  const bool fd_named = guest_dirfd != AT_FDCWD && (at.guest.empty() || at.guest[0] != '/');
+  if (img.script && fd_named && p.fds().get_cloexec(static_cast<int>(dirfd)) == 1) return -ENOENT;
   char real[PATH_MAX];
   std::string exe = realpath(img.exe_host_path.c_str(), real) ? real : img.exe_host_path;
   std::string base = guest_name.substr(guest_name.rfind('/') + 1);

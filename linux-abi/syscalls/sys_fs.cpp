@@ -123,38 +123,72 @@ int resolve_stat_at(Process& p, int64_t dirfd, uint64_t path_addr, int flags, At
 }
 }  // namespace
 
+int take_via(AtPath* out, int depth, std::shared_ptr<HostFd>* fd, std::string* rest) {
+  *fd = std::move(out->via_fd);
+  *rest = std::move(out->via_rest);
+  AtPath fresh;
+  fresh.guest = std::move(out->guest);
+  fresh.guest_dirfd = out->guest_dirfd;
+  fresh.through_link = true;
+  *out = std::move(fresh);
+  if (depth >= 40) return -ELOOP;
+  if (*fd && (*fd)->emu()) return -ENOTDIR;  // (a file hartd serves has no host directory behind it)
+  return 0;
+}
+
+namespace {
+// resolve_at without a root: path (non-empty) looked up from dir (host fd
+// hdir; AT_FDCWD for the cwd) unless it is absolute. depth counts the
+// links to other files followed (AtPath::via).
+int resolve_plain(Process& p, std::shared_ptr<HostFd> dir, int hdir, const std::string& path,
+                  AtPath* out, int depth) {
+  // /proc/self/..., /dev/fd/N: the guest's, not hartd's (proc_dev.cpp).
+  std::string abs;
+  if (path[0] == '/') abs = path;
+  else if (dir && dir->synth()) abs = dir->synth()->guest_path + "/" + path;  // an emulated directory
+  if (!abs.empty()) {
+    int r = emulate_path(p, normalize_through_links(abs), false, out);
+    if (r == 0 && out->via) {
+      std::shared_ptr<HostFd> f;
+      std::string rest;
+      if (int e = take_via(out, depth, &f, &rest)) return e;
+      const int fd = f ? f->fd() : AT_FDCWD;
+      return resolve_plain(p, std::move(f), fd, rest, out, depth + 1);
+    }
+    if (r <= 0) return r;
+  }
+  if (path[0] == '/') {
+    out->path = p.host_path(path);
+    out->dirfd = AT_FDCWD;
+    return 0;
+  }
+  out->path = path;
+  out->dirfd = hdir;
+  out->keep = std::move(dir);
+  return 0;
+}
+}  // namespace
+
 int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out, bool allow_empty,
                bool follow) {
   int r = read_guest_path(p, path_addr, &out->guest, allow_empty);
   if (r < 0) return r;
   out->guest_dirfd = dirfd;
   if (out->guest.empty()) return resolve_empty(p, dirfd, out);
+  return resolve_guest_path(p, dirfd, out, follow);
+}
+
+int resolve_guest_path(Process& p, int64_t dirfd, AtPath* out, bool follow) {
+  out->guest_dirfd = dirfd;
   if (p.root()) return resolve_in_root(p, dirfd, out->guest, follow, out);
-  // /proc/self/..., /dev/fd/N: the guest's, not hartd's (proc_dev.cpp).
-  std::string abs;
   std::shared_ptr<HostFd> dir;
   int hdir = AT_FDCWD;
-  if (out->guest[0] == '/') {
-    abs = out->guest;
-  } else {
+  if (out->guest[0] != '/') {
     hdir = p.host_dirfd(dirfd, &dir);
     if (hdir < 0 && hdir != AT_FDCWD) return hdir;
-    // Relative to an emulated directory (a dirfd, or the cwd after fchdir).
-    if (dir && dir->synth()) abs = dir->synth()->guest_path + "/" + out->guest;
   }
-  if (!abs.empty()) {
-    r = emulate_path(p, normalize_path(abs), false, out);
-    if (r <= 0) return r;
-  }
-  if (out->guest[0] == '/') {
-    out->path = p.host_path(out->guest);
-    out->dirfd = AT_FDCWD;
-    return 0;
-  }
-  out->path = out->guest;
-  out->dirfd = hdir;
-  out->keep = std::move(dir);
-  return 0;
+  const std::string guest = out->guest;
+  return resolve_plain(p, std::move(dir), hdir, guest, out, 0);
 }
 
 bool names_link(const std::string& g) {
@@ -439,6 +473,12 @@ int64_t sys_openat(SyscallCtx& ctx) {
         AtPath em;
         em.guest = at.guest;
         if ((r = emulate_path(ctx.proc, e, true, &em)) != 0) return r < 0 ? r : -ENOENT;
+        if (em.via) {  // on through a link to another file (/proc/self/fd/N/...)
+          em = AtPath{};
+          em.guest = e;
+          if ((r = resolve_guest_path(ctx.proc, AT_FDCWD, &em, follow)) < 0) return r;
+          em.guest = at.guest;
+        }
         at = std::move(em);
       }
   }

@@ -157,6 +157,12 @@ int64_t sys_openat2(SyscallCtx& ctx) {
   AtPath at;
   int r = resolve_at(ctx.proc, gdirfd, ctx.a[1], &at, false, follow);
   if (r < 0) return r;
+  if (at.through_link) {  // on past a magic link (/dev/fd/N/..., /proc/self/cwd/...)
+    bool scoped = how.resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT);
+    if (scoped && !at.guest.empty() && at.guest[0] == '/') return -EXDEV;
+    if (how.resolve & (RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS)) return -ELOOP;
+    if (scoped || (how.resolve & RESOLVE_NO_XDEV)) return -EXDEV;
+  }
   if (at.emulated()) return open_emulated(ctx, at, how, gdirfd);
   std::shared_ptr<HostFd> keep;
   int dirfd = at.dirfd;

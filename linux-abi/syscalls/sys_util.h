@@ -74,6 +74,16 @@ struct AtPath {
   int resolved_fd = -1;  // the O_PATH fd path names (root lookups that follow)
   std::string abs;       // the guest path made absolute (root lookups; "" if unknown)
   int64_t guest_dirfd = -100;  // the guest's dirfd argument (AT_FDCWD = -100)
+  // A path on through one of the links of /proc and /dev/fd that lead to
+  // another file (/dev/fd/N/REST, /proc/PID/fd/N/REST, /proc/PID/cwd/REST,
+  // /proc/PID/root/REST): emulate_path sets via and leaves REST (via_rest)
+  // to be looked up from that file (via_fd; none for the root, whose REST
+  // is absolute), as Linux's walk goes on from the file the link leads to.
+  // resolve_at and resolve_in_root do that.
+  bool via = false;
+  std::shared_ptr<HostFd> via_fd;
+  std::string via_rest;
+  bool through_link = false;  // the lookup went on through such a link (openat2's resolve flags)
   // Set by the /proc and /dev emulation (path is then hartd's stand-in).
   bool emulated() const { return synth || open_emulated || open_emu || has_link || host_only; }
 };
@@ -82,6 +92,13 @@ struct AtPath {
 // call follows a final symlink (matters inside a root only).
 int resolve_at(Process& p, int64_t dirfd, uint64_t path_addr, AtPath* out,
                bool allow_empty = false, bool follow = true);
+// Takes what emulate_path left for a path on through a link (via_fd,
+// via_rest) and starts *out afresh for the lookup of that rest (the
+// guest's path kept, through_link set); depth counts the links followed.
+// 0, or -ELOOP past 40 links, -ENOTDIR through a file hartd serves.
+int take_via(AtPath* out, int depth, std::shared_ptr<HostFd>* fd, std::string* rest);
+// resolve_at for a path hartd has already (out->guest, not empty).
+int resolve_guest_path(Process& p, int64_t dirfd, AtPath* out, bool follow = true);
 
 // The persona personality() set for process pid (sys_system.cpp; 0 PER_LINUX).
 uint32_t personality_of(int pid);

@@ -466,6 +466,19 @@ int emulate_fd(Process& t, int n, AtPath* out) {
   return 0;
 }
 
+// Guest fd n of t followed by more of a path ("N/REST"): REST is looked up
+// from that fd's file (AtPath::via_fd). 1 if text is not of that form.
+int emulate_fd_path(Process& t, const std::string& text, AtPath* out) {
+  const size_t slash = text.find('/');
+  if (slash == std::string::npos || !is_number(text.substr(0, slash))) return 1;
+  std::shared_ptr<HostFd> f = t.fds().get(std::stoi(text.substr(0, slash)));
+  if (!f) return -ENOENT;
+  out->via = true;
+  out->via_fd = std::move(f);
+  out->via_rest = text.substr(slash + 1);
+  return 0;
+}
+
 // /proc/<pid>/ns and its links. Guests are in hartd's namespaces as far as
 // the host kernel goes, and hart emulates no namespace of its own that a
 // guest could enter or leave (setns and unshare of them are refused), so
@@ -547,6 +560,7 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
       };
       return 0;
     }
+    if (int r = emulate_fd_path(tp, tail, out); r <= 0) return r;
     if (!is_number(tail)) return -ENOENT;
     return emulate_fd(tp, std::stoi(tail), out);
   }
@@ -616,6 +630,22 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
     set_host_ro(out, "/proc/self/net" + (tail.empty() ? "" : "/" + tail));
     return 0;
   }
+  // On through a link to another file: from the cwd, from the root (the
+  // rest an absolute path), and never through the program's file.
+  if (!tail.empty() && first == "cwd") {
+    std::shared_ptr<HostFd> cwd = tp.cwd();
+    if (!cwd) return -ENOENT;
+    out->via = true;
+    out->via_fd = std::move(cwd);
+    out->via_rest = tail;
+    return 0;
+  }
+  if (!tail.empty() && first == "root") {
+    out->via = true;
+    out->via_rest = "/" + tail;
+    return 0;
+  }
+  if (!tail.empty() && first == "exe") return -ENOTDIR;
   if (!tail.empty()) return -ENOENT;
   if (first == "exe") {
     std::string exe = tp.exe_path();
@@ -764,6 +794,7 @@ int emulate_path(Process& p, const std::string& norm, bool in_root, AtPath* out)
       return emulate_pid(p, p.shared_from_this(), "/proc/" + std::to_string(p.pid()), "fd", in_root,
                          out);
     }
+    if (int r = emulate_fd_path(p, rest, out); r <= 0) return r;
     if (!is_number(rest)) return -ENOENT;
     return emulate_fd(p, std::stoi(rest), out);
   }
@@ -961,6 +992,12 @@ int reroute_host_proc(Process& p, const AtPath& at, bool follow, AtPath* out) {
   em.guest = at.guest;
   int r = emulate_path(p, e, root != nullptr, &em);
   if (r != 0) return r < 0 ? r : -ENOENT;
+  if (em.via) {  // on through a link to another file (/proc/self/fd/N/...)
+    em = AtPath{};
+    em.guest = e;
+    if ((r = resolve_guest_path(p, AT_FDCWD, &em, follow)) < 0) return r;
+    em.guest = at.guest;
+  }
   *out = std::move(em);
   return 0;
 }

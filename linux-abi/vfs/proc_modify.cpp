@@ -39,8 +39,13 @@ std::string proc_path(Process& p, const AtPath& at) {
     else if (!at.abs.empty()) abs = at.abs;
   }
   if (abs.empty()) return "";
-  std::string norm = normalize_path(abs);
-  return norm == "/proc" || norm.rfind("/proc/", 0) == 0 ? norm : "";
+  std::string norm = normalize_through_links(abs);
+  if (norm != "/proc" && norm.rfind("/proc/", 0) != 0) return "";
+  // A path on through a descriptor's link (/proc/self/fd/N/...) names the
+  // file there, wherever it is, not a /proc entry.
+  AtPath em;
+  if (emulate_path(p, norm, p.root() != nullptr, &em) == 0 && em.via) return "";
+  return norm;
 }
 
 struct Found {

@@ -34,13 +34,42 @@ int rm_entry(const char* path, const struct stat*, int, struct FTW*) {
 
 }  // namespace
 
-std::string normalize_path(const std::string& abs) {
+namespace {
+bool all_digits(const std::string& s) {
+  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+// Do the components name one of the links of /proc and /dev/fd that lead
+// to another file (a descriptor's, the cwd, the root): /dev/fd/N,
+// /proc/P/{fd/N,cwd,root}, /proc/P/task/T/{fd/N,cwd,root}?
+bool names_magic_link(const std::vector<std::string>& c) {
+  if (c.size() == 3 && c[0] == "dev" && c[1] == "fd") return all_digits(c[2]);
+  if (c.size() < 3 || c[0] != "proc") return false;
+  size_t at = 2;
+  if (c[1] == "thread-self") {
+  } else if (c[1] == "self" || all_digits(c[1])) {
+    if (c.size() >= 5 && c[2] == "task" && all_digits(c[3])) at = 4;
+  } else {
+    return false;
+  }
+  if (c.size() == at + 1) return c[at] == "cwd" || c[at] == "root";
+  return c.size() == at + 2 && c[at] == "fd" && all_digits(c[at + 1]);
+}
+}  // namespace
+
+namespace {
+// normalize_path, or with links: normalize_through_links.
+std::string normalize(const std::string& abs, bool links) {
   std::vector<std::string> parts;
   size_t i = 0;
   while (i <= abs.size()) {
     size_t j = abs.find('/', i);
     if (j == std::string::npos) j = abs.size();
     std::string c = abs.substr(i, j - i);
+    if (c == ".." && links && names_magic_link(parts)) {
+      std::string out;
+      for (const auto& k : parts) out += "/" + k;
+      return out + "/" + abs.substr(i);  // (the rest as written: the walk goes on from the link's file)
+    }
     if (c == "..") {
       if (!parts.empty()) parts.pop_back();
     } else if (!c.empty() && c != ".") {
@@ -52,6 +81,11 @@ std::string normalize_path(const std::string& abs) {
   for (const auto& c : parts) out += "/" + c;
   return out.empty() ? "/" : out;
 }
+}  // namespace
+
+std::string normalize_path(const std::string& abs) { return normalize(abs, false); }
+
+std::string normalize_through_links(const std::string& abs) { return normalize(abs, true); }
 
 std::shared_ptr<RootFs> RootFs::open(const std::string& dir, std::string* error) {
   char real[PATH_MAX];
@@ -213,18 +247,26 @@ std::string walk_to_emulated(const RootFs& root, const std::string& abs, bool fo
   return "";
 }
 
-int resolve_in_root(Process& p, int64_t dirfd, const std::string& guest, bool follow,
-                    AtPath* out) {
+namespace {
+// resolve_in_root's lookup of guest (non-empty) from dir unless it is
+// absolute. depth counts the links to other files followed (AtPath::via).
+int resolve_in_root_from(Process& p, std::shared_ptr<HostFd> dir, const std::string& guest,
+                         bool follow, AtPath* out, int depth) {
   RootFs& root = *p.root();
   std::string abs;
   int base = root.fd();
   std::string rel;
+  // The rest of a path through a descriptor's link, from that file.
+  auto via = [&]() {
+    std::shared_ptr<HostFd> f;
+    std::string rest;
+    if (int e = take_via(out, depth, &f, &rest)) return e;
+    return resolve_in_root_from(p, std::move(f), rest, follow, out, depth + 1);
+  };
   if (guest[0] == '/') {
     abs = guest;
   } else {
-    std::shared_ptr<HostFd> dir;
-    int hfd = p.host_dirfd(dirfd, &dir);
-    if (hfd < 0) return hfd;
+    const int hfd = dir->fd();
     std::string dguest = dir->synth() ? dir->synth()->guest_path : guest_path_of_fd(p, hfd);
     if (dguest.empty() || dguest[0] != '/') {
       // A directory from outside the root (an fd passed in): it is the
@@ -240,8 +282,9 @@ int resolve_in_root(Process& p, int64_t dirfd, const std::string& guest, bool fo
     }
   }
   if (!abs.empty()) {
-    const std::string n = normalize_path(abs);
+    const std::string n = normalize_through_links(abs);
     int r = emulate_path(p, n, true, out);
+    if (r == 0 && out->via) return via();
     if (r <= 0) return r;
     // A path that enters the emulated /proc or /dev and climbs back out
     // with `..` (/dev/shm/../.., /proc/..): nothing inside those trees is a
@@ -274,6 +317,7 @@ int resolve_in_root(Process& p, int64_t dirfd, const std::string& guest, bool fo
     fresh.guest = out->guest;
     *out = std::move(fresh);
     int r = emulate_path(p, e, true, out);
+    if (r == 0 && out->via) return via();
     return r > 0 ? err : r;
   };
   out->abs = abs;
@@ -295,6 +339,17 @@ int resolve_in_root(Process& p, int64_t dirfd, const std::string& guest, bool fo
   out->dirfd = pfd;
   out->path = name + trail;
   return 0;
+}
+}  // namespace
+
+int resolve_in_root(Process& p, int64_t dirfd, const std::string& guest, bool follow,
+                    AtPath* out) {
+  std::shared_ptr<HostFd> dir;
+  if (guest[0] != '/') {
+    int hfd = p.host_dirfd(dirfd, &dir);
+    if (hfd < 0) return hfd;
+  }
+  return resolve_in_root_from(p, std::move(dir), guest, follow, out, 0);
 }
 
 }  // namespace hart::linux

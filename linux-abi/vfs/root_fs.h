@@ -62,6 +62,11 @@ class RootFs {
 // Lexically normalized absolute path ("." and ".." removed, no repeated or
 // trailing '/').
 std::string normalize_path(const std::string& abs);
+// The same, except at a `..` right after one of the links of /proc and
+// /dev/fd that lead to another file (/dev/fd/N/.., /proc/self/cwd/..):
+// the rest is kept as written from there, for the lookup to go on from
+// the link's file (Linux's walk climbs from that file, not from the link).
+std::string normalize_through_links(const std::string& abs);
 
 // Guest absolute path of what a host fd names (its /proc link, seen from the
 // process's root or sysroot); "" if unknown.

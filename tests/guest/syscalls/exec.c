@@ -7,7 +7,9 @@
 // argv (run with argc 1 and argv[0] "", as Linux 5.18+), a NULL envp, bad
 // pointers (EFAULT), and execveat's dirfd, AT_EMPTY_PATH (on an O_PATH or
 // close-on-exec fd, and on a script) and AT_SYMLINK_NOFOLLOW. Each attempt
-// runs in a child; the program tells how it was started by its exit code.
+// runs in a child; the program tells how it was started by its exit code,
+// and as a script's interpreter the script's name it got (the path as
+// given, or /dev/fd/N[/PATH] for execveat relative to a descriptor).
 #include "sc.h"
 
 #include <fcntl.h>
@@ -42,6 +44,10 @@ static void script(const char* name, const char* text, mode_t mode) {
 int main(int argc, char** argv) {
   if (argc == 0) _exit(40);
   if (argc == 1 && argv[0][0] == 0) _exit(41);  // NULL argv: Linux passes ""
+  if (argc > 2 && !strcmp(argv[1], "child")) {  // an interpreter: argv[2] is the script's name
+    printf("  interpreter got \"%s\"\n", argv[2]);
+    fflush(stdout);
+  }
   if (argc > 1 && !strcmp(argv[1], "child")) _exit(10 + argc);
   if (argc > 1 && !strcmp(argv[1], "env")) _exit(environ && environ[0] ? 50 : 51);
   if (argc > 2 && !strcmp(argv[2], "child"))
@@ -92,8 +98,18 @@ int main(int argc, char** argv) {
   run("execveat dirfd", d, "s_ok", args, env, 0);
   run("execveat bad flag", d, "s_ok", args, env, 0x1);
   run("execveat closed dirfd", 999, "s_ok", args, env, 0);
+  mkdir("sub", 0755);
+  snprintf(text, sizeof text, "#!%s child\n", self);
+  script("sub/s_sub", text, 0755);
+  run("script in a folder", AT_FDCWD, "sub/s_sub", args, env, 0);
+  run("execveat dirfd, a path into a folder", d, "sub/s_sub", args, env, 0);
+  run("execveat dirfd, an absolute path", d, "/nonexistent/s", args, env, 0);
+  int sd = open("sub", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  run("execveat close-on-exec dirfd", sd, "s_sub", args, env, 0);
   int sf = open("s_ok", O_RDONLY);
   run("execveat AT_EMPTY_PATH script", sf, "", args, env, AT_EMPTY_PATH);
+  int sfc = open("s_ok", O_RDONLY | O_CLOEXEC);
+  run("execveat AT_EMPTY_PATH script, close-on-exec fd", sfc, "", args, env, AT_EMPTY_PATH);
   int ef = open(self, O_RDONLY);
   run("execveat AT_EMPTY_PATH", ef, "", args, env, AT_EMPTY_PATH);
   int pf = open(self, O_PATH);

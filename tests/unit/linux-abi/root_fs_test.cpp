@@ -25,6 +25,24 @@ TEST(RootFs, NormalizePath) {
   EXPECT_EQ(normalize_path("/proc/self/fd/.."), "/proc/self");
 }
 
+// `..` right after a link to another file keeps the rest as written (the
+// walk climbs from that file); anywhere else it is lexical.
+TEST(RootFs, NormalizeThroughLinks) {
+  EXPECT_EQ(normalize_through_links("/a/./b/../c"), "/a/c");
+  EXPECT_EQ(normalize_through_links("/proc/self/fd/.."), "/proc/self");
+  EXPECT_EQ(normalize_through_links("/dev/fd/3/../x/./y"), "/dev/fd/3/../x/./y");
+  EXPECT_EQ(normalize_through_links("//dev//fd/3/./../x"), "/dev/fd/3/../x");
+  EXPECT_EQ(normalize_through_links("/proc/self/fd/12/sub/../x"), "/proc/self/fd/12/x");
+  EXPECT_EQ(normalize_through_links("/proc/self/fd/12/../x"), "/proc/self/fd/12/../x");
+  EXPECT_EQ(normalize_through_links("/proc/42/cwd/../x"), "/proc/42/cwd/../x");
+  EXPECT_EQ(normalize_through_links("/proc/thread-self/root/.."), "/proc/thread-self/root/..");
+  EXPECT_EQ(normalize_through_links("/proc/self/task/7/fd/1/.."), "/proc/self/task/7/fd/1/..");
+  // Not links to other files: lexical.
+  EXPECT_EQ(normalize_through_links("/dev/fd/x/../y"), "/dev/fd/y");
+  EXPECT_EQ(normalize_through_links("/proc/self/fdinfo/3/.."), "/proc/self/fdinfo");
+  EXPECT_EQ(normalize_through_links("/proc/sys/fd/3/.."), "/proc/sys/fd");
+}
+
 class RootDir : public ::testing::Test {
  protected:
   void SetUp() override {
