@@ -19,7 +19,19 @@ namespace hart::linux {
 namespace {
 std::atomic<int> g_first_reserved{INT_MAX};
 std::atomic<int> g_launch_share{INT_MAX};
+// RLIMIT_NOFILE for guests of hart-run: its own, from before it raised it
+// (0: hartd's defaults; guest_nofile_limits).
+std::atomic<uint64_t> g_inherited_soft{0}, g_inherited_hard{0};
+constexpr uint64_t kDaemonSoft = FdTable::kDefaultLimit, kDaemonHard = 4096, kDaemonMax = 65536;
 }  // namespace
+
+void guest_nofile_limits(uint64_t* soft, uint64_t* hard) {
+  const uint64_t s = g_inherited_soft.load(), h = g_inherited_hard.load();
+  *soft = s ? s : kDaemonSoft;
+  *hard = s ? h : kDaemonHard;
+}
+
+uint64_t guest_nofile_max() { return std::max(kDaemonMax, g_inherited_hard.load()); }
 
 void set_host_fd_limits(int first_reserved, int launch_share) {
   g_first_reserved.store(first_reserved);
@@ -43,6 +55,7 @@ int inotify_launch_share() {
 int reserve_host_fds(bool share_between_launches) {
   struct rlimit rl {};
   if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return first_reserved_host_fd();
+  const struct rlimit own = rl;
   if (rl.rlim_cur < rl.rlim_max) {
     struct rlimit raised = {rl.rlim_max, rl.rlim_max};
     if (setrlimit(RLIMIT_NOFILE, &raised) == 0) rl = raised;
@@ -52,6 +65,14 @@ int reserve_host_fds(bool share_between_launches) {
   long long reserve = std::max<long long>(64, limit / 8);
   int first = static_cast<int>(std::max<long long>(3, limit - reserve));
   set_host_fd_limits(first, share_between_launches ? std::max(16, first / 4) : INT_MAX);
+  if (!share_between_launches) {
+    // hart-run's guest inherits hart-run's limits, as a child inherits its
+    // parent's (at most Linux's nr_open ceiling, 2^30). Past the host
+    // numbers below the reserve, opens fail with ENFILE, as above.
+    const uint64_t hard = std::min<uint64_t>(own.rlim_max, uint64_t{1} << 30);
+    g_inherited_hard.store(std::max<uint64_t>(hard, 3));
+    g_inherited_soft.store(std::max<uint64_t>(std::min<uint64_t>(own.rlim_cur, hard), 3));
+  }
   return first;
 }
 

@@ -134,6 +134,14 @@ int first_reserved_host_fd();
 // `share_between_launches` (hartd), a launch may hold a quarter of the rest.
 // Returns the first reserved number.
 int reserve_host_fds(bool share_between_launches);
+// The RLIMIT_NOFILE a launch's first process starts with: in hart-run
+// (reserve_host_fds without sharing) the limits hart-run was started with,
+// as a child inherits its parent's; in hartd 1024 and 4096 (a launch's
+// open_files sets others).
+void guest_nofile_limits(uint64_t* soft, uint64_t* hard);
+// The highest hard RLIMIT_NOFILE a guest may set (EPERM above, even with
+// CAP_SYS_RESOURCE): 65536, or hart-run's own hard limit if higher.
+uint64_t guest_nofile_max();
 // How many inotify instances one launch may hold: a quarter of the host's
 // fs.inotify.max_user_instances (at least 1) once set_host_fd_limits gave
 // launches a share (hartd), else no cap (INT_MAX). The host's limit is per

@@ -56,7 +56,7 @@ void init_rlimits(GuestRlimit* rl) {
       rl[r] = {RLIM_INFINITY, RLIM_INFINITY};
   }
   rl[RLIMIT_STACK] = {kStackSize, RLIM_INFINITY};
-  rl[RLIMIT_NOFILE] = {FdTable::kDefaultLimit, 4096};
+  guest_nofile_limits(&rl[RLIMIT_NOFILE].rlim_cur, &rl[RLIMIT_NOFILE].rlim_max);
 }
 
 void attach_cache(AddressSpace& as, TbCache* cache) {
@@ -236,6 +236,7 @@ std::shared_ptr<Process> Process::create(Executor& exec, GuestLog& log, std::str
   p->fds_.set_charge(p->tree_->host_fds);
   p->fds_.init_stdio();
   init_rlimits(p->rlimits);
+  p->fds().set_limit(static_cast<int>(std::min<uint64_t>(p->rlimits[RLIMIT_NOFILE].rlim_cur, INT_MAX)));
   std::lock_guard<std::mutex> lock(g_tree_mutex);
   pid_table()[p->pid_] = p;
   p->tree_->pids[p->pid_] = p;

@@ -28,6 +28,7 @@
 
 #include "linux-abi/riscv64_abi.h"
 #include "linux-abi/syscalls/safe_syscall.h"
+#include "linux-abi/process/fd_table.h"
 #include "linux-abi/syscalls/sys_util.h"
 
 namespace hart::linux {
@@ -210,7 +211,7 @@ int64_t do_prlimit(SyscallCtx& ctx, Process& p, int resource, uint64_t new_addr,
       return -EPERM;
     // (An ended process keeps the values only: no files, no CPU timer.)
     if (resource == RLIMIT_NOFILE) {
-      if (nl.rlim_max > 65536) return -EPERM;
+      if (nl.rlim_max > guest_nofile_max()) return -EPERM;
       if (!p.exited()) p.fds().set_limit(static_cast<int>(nl.rlim_cur));
     }
     p.rlimits[resource] = nl;

@@ -1,5 +1,6 @@
 // tests/guest/syscalls/procio.c — /proc/self/limits and /proc/self/io are
-// the process's own: the limits table shows what setrlimit/prlimit set (and
+// the process's own: the limits table shows what the process inherited
+// (RLIMIT_NOFILE: its runner's) and what setrlimit/prlimit set (and
 // a child's shows its own after it changed them), in Linux's layout; the
 // I/O counters move by exactly the bytes and calls of read/write/pread/
 // pwrite/readv/writev/sendfile, not by failed calls that never reached the
@@ -56,6 +57,8 @@ int main(void) {
   char line[256];
   if (f && fgets(line, sizeof line, f)) printf("%s", line);  // the header
   if (f) fclose(f);
+  // As inherited from the runner (hart-run passes on its own, as a parent).
+  limits_row("Max open files");
   struct rlimit r = {100, 200};
   OK("setrlimit NOFILE 100/200", setrlimit(RLIMIT_NOFILE, &r));
   limits_row("Max open files");
