@@ -524,6 +524,42 @@ void ir_fuse_shadd(IrBlock& b) {
   if (changed) ir_dce(b);  // (the shifts have no reader left)
 }
 
+void ir_rotate_fields(IrBlock& b) {
+  const uint32_t n = b.num_temps;
+  ArenaScope arena;
+  ArenaArray<uint32_t> uses = arena.array<uint32_t>(n, 0);
+  ArenaArray<int> def = arena.array(n, -1);
+  for (size_t k = 0; k < b.insns.size(); ++k) {
+    const IrInsn& i = b.insns[k];
+    uint32_t args[kIrMaxArgs];
+    const int na = ir_args(i, args);
+    for (int j = 0; j < na; ++j) ++uses[args[j]];
+    if (ir_info(i.op).flags & kIrDst) def[i.dst] = static_cast<int>(k);
+  }
+  auto const_of = [&](Temp t, int64_t* v) {
+    if (def[t] < 0 || b.insns[def[t]].op != IrOp::movi) return false;
+    *v = b.insns[def[t]].imm;
+    return true;
+  };
+  for (const IrInsn& i : b.insns) {
+    if (i.op != IrOp::and_ || i.a == i.b) continue;
+    int64_t m = 0, k = 0;
+    Temp t = i.a;
+    if (!const_of(i.b, &m)) {
+      if (!const_of(i.a, &m)) continue;
+      t = i.b;
+    }
+    const uint64_t mask = static_cast<uint64_t>(m);
+    if (mask == 0 || (mask & (mask + 1)) != 0 || def[t] < 0 || uses[t] != 1) continue;  // a low mask
+    IrInsn& s = b.insns[def[t]];
+    const unsigned width = s.op == IrOp::shr ? 64 : s.op == IrOp::shrw ? 32 : 0;
+    if (!width || !const_of(s.b, &k) || k < 1 || k >= width) continue;
+    if (static_cast<unsigned>(k) + static_cast<unsigned>(__builtin_popcountll(mask)) > width) continue;
+    s.op = width == 64 ? IrOp::rotr : IrOp::rotrw;
+    if (width == 32) s.aux = 1;  // (its only reader keeps low bits of the low half)
+  }
+}
+
 void ir_optimize(IrBlock& b) {
   ir_propagate(b);
   ir_dce(b);
@@ -538,6 +574,7 @@ void ir_optimize(IrBlock& b) {
   }
   ir_fuse_compares(b);
   if (shr && ir_zext_shifts(b)) word = true;  // (it makes zext_w)
+  if (shr || word) ir_rotate_fields(b);
   if (shl) ir_fuse_shadd(b);
   if (word) ir_narrow(b);
   ir_sink(b);

@@ -29,6 +29,14 @@ bool ir_zext_shifts(IrBlock& b);
 // indexing without Zba; a shift that is also a guest register's value
 // stays): one shadd, a lea base + index * 2^k.
 void ir_fuse_shadd(IrBlock& b);
+// (x >>u k) & m, m = 2^w - 1 with k + w within the shift's width and the
+// shift read only there: the shift becomes a rotation by k (rotr, or rotrw
+// with its upper half unspecified), whose low w bits are the same. With
+// BMI2 that is one rorx, which copies as it rotates, where a shift of a
+// value that stays live needs a mov first (a table index taken from a
+// byte of a cipher's state word: `srliw t, x, 8; andi t, t, 255` was mov,
+// shr, and; it is rorx, movzx).
+void ir_rotate_fields(IrBlock& b);
 // Word values whose upper 32 bits no reader needs lose their sign
 // extensions (ir_narrow.cpp); rotrw/rotlw get aux 1 (upper half unspecified).
 // full[t] (sized num_temps, false on entry): some reader of t, directly or

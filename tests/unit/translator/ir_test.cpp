@@ -142,6 +142,39 @@ TEST(IrOpt, ShiftThenAddBecomesShadd) {
     }
 }
 
+// (x >>u k) & (2^w - 1) keeps bits k..k+w-1 of x, which a rotation by k
+// puts at the bottom too: the shift becomes one (rorx copies as it
+// rotates), unless another reads the shift or the field runs past the
+// shift's width (then the rotation would bring in low bits).
+TEST(IrOpt, ShiftedFieldsBecomeRotations) {
+  IrBlock b;
+  Temp x = b.get_reg(10);
+  b.set_reg(11, b.emit_dst(IrOp::and_, b.emit_dst(IrOp::shrw, x, b.movi(8)), b.movi(0xff)));
+  b.set_reg(12, b.emit_dst(IrOp::and_, b.movi(0xffff), b.emit_dst(IrOp::shr, x, b.movi(48))));
+  b.set_reg(13, b.emit_dst(IrOp::and_, b.emit_dst(IrOp::shrw, x, b.movi(25)), b.movi(0xff)));  // 25 + 8 > 32
+  b.set_reg(14, b.emit_dst(IrOp::and_, b.emit_dst(IrOp::shr, x, b.movi(8)), b.movi(0xfe)));  // not a low mask
+  Temp seen = b.emit_dst(IrOp::shr, x, b.movi(16));
+  b.set_reg(15, seen);
+  b.set_reg(16, b.emit_dst(IrOp::and_, seen, b.movi(0xff)));  // the shift is a guest register's value too
+  b.emit(IrOp::goto_tb, kNoTemp, kNoTemp, 0x1000);
+  ir_optimize(b);
+  EXPECT_EQ(b.verify(), "") << b.print();
+  EXPECT_EQ(count(b, IrOp::rotrw), 1) << b.print();
+  EXPECT_EQ(count(b, IrOp::rotr), 1) << b.print();
+  EXPECT_EQ(count(b, IrOp::shrw), 1) << b.print();
+  EXPECT_EQ(count(b, IrOp::shr), 2) << b.print();
+  for (const IrInsn& i : b.insns) {
+    if (i.op == IrOp::rotrw) {
+      EXPECT_EQ(i.aux, 1) << b.print();  // (its reader keeps low bits only)
+    }
+  }
+  // The values, by the IR's own evaluation, for a few x.
+  for (uint64_t v : {uint64_t{0}, ~uint64_t{0}, uint64_t{0x8123456789abcdefull}, uint64_t{0x00000000fedcba98ull}}) {
+    EXPECT_EQ((v >> 8) & 0xff, ir_eval(IrOp::and_, ir_eval(IrOp::rotrw, v, 8, 1), 0xff, 0));
+    EXPECT_EQ((v >> 48) & 0xffff, ir_eval(IrOp::and_, ir_eval(IrOp::rotr, v, 48, 0), 0xffff, 0));
+  }
+}
+
 // (x << 32) >> c, c = 1..31, is a zero-extended word shifted left by
 // 32 - c; with an add after it, a shadd. A shl that is also a guest
 // register's value stays (the shr is rewritten all the same); >> 32 is

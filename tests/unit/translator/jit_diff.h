@@ -266,6 +266,14 @@ inline uint32_t make_word_insn(std::mt19937_64& rng, uint32_t out[3], bool few_m
       return 3;
     }
     case 8: {  // a rotate without Zbb: slliw t, x, k; srliw u, x, 32-k; or/xor t, t, u
+      if (rng() % 3 == 0) {  // or a field: srli/srliw t, x, k; andi rd, t, 2^w - 1 (ir_rotate_fields)
+        const bool word = rng() % 2;
+        const uint32_t w = 1 + static_cast<uint32_t>(rng() % 11), k = static_cast<uint32_t>(rng() % (word ? 32 : 64));
+        const unsigned t = rng() % 2 ? rd : rs2;
+        out[0] = i_type(k, 5, word ? 0x1b : 0x13, t, rs1);
+        out[1] = i_type((1u << w) - 1, 7, 0x13, rd, t);
+        return 2;
+      }
       const uint32_t k = 1 + static_cast<uint32_t>(rng() % 31);
       const unsigned t = rd, u = rs2 != rd ? rs2 : (rd == 10 ? 11 : 10);
       out[0] = i_type(k, 1, 0x1b, t, rs1);
