@@ -483,6 +483,20 @@ bool ir_zext_shifts(IrBlock& b) {
   return changed;
 }
 
+namespace {
+// How many times each temp is read, and the index of the insn defining it
+// (uses zeroed and def -1 on entry).
+void count_uses(const IrBlock& b, ArenaArray<uint32_t>& uses, ArenaArray<int>& def) {
+  for (size_t k = 0; k < b.insns.size(); ++k) {
+    const IrInsn& i = b.insns[k];
+    uint32_t args[kIrMaxArgs];
+    const int na = ir_args(i, args);
+    for (int j = 0; j < na; ++j) ++uses[args[j]];
+    if (ir_info(i.op).flags & kIrDst) def[i.dst] = static_cast<int>(k);
+  }
+}
+}  // namespace
+
 void ir_fuse_shadd(IrBlock& b) {
   bool any = false;
   for (const IrInsn& i : b.insns) any |= i.op == IrOp::shl;
@@ -491,13 +505,7 @@ void ir_fuse_shadd(IrBlock& b) {
   ArenaScope arena;
   ArenaArray<uint32_t> uses = arena.array<uint32_t>(n, 0);
   ArenaArray<int> def = arena.array(n, -1);
-  for (size_t k = 0; k < b.insns.size(); ++k) {
-    const IrInsn& i = b.insns[k];
-    uint32_t args[kIrMaxArgs];
-    const int na = ir_args(i, args);
-    for (int j = 0; j < na; ++j) ++uses[args[j]];
-    if (ir_info(i.op).flags & kIrDst) def[i.dst] = static_cast<int>(k);
-  }
+  count_uses(b, uses, def);
   auto shift_of = [&](Temp t) -> const IrInsn* {  // t = x << k, k = 1..3, read only here
     if (def[t] < 0 || uses[t] != 1) return nullptr;
     const IrInsn& d = b.insns[def[t]];
@@ -529,13 +537,7 @@ void ir_rotate_fields(IrBlock& b) {
   ArenaScope arena;
   ArenaArray<uint32_t> uses = arena.array<uint32_t>(n, 0);
   ArenaArray<int> def = arena.array(n, -1);
-  for (size_t k = 0; k < b.insns.size(); ++k) {
-    const IrInsn& i = b.insns[k];
-    uint32_t args[kIrMaxArgs];
-    const int na = ir_args(i, args);
-    for (int j = 0; j < na; ++j) ++uses[args[j]];
-    if (ir_info(i.op).flags & kIrDst) def[i.dst] = static_cast<int>(k);
-  }
+  count_uses(b, uses, def);
   auto const_of = [&](Temp t, int64_t* v) {
     if (def[t] < 0 || b.insns[def[t]].op != IrOp::movi) return false;
     *v = b.insns[def[t]].imm;
