@@ -775,11 +775,20 @@ void Process::become_zombie() {
   };
   if (parent) {
     std::lock_guard<std::mutex> lock(parent->mutex_);
+    // Linux's do_notify_parent: a SIGCHLD death signal to a parent that
+    // ignores SIGCHLD or set SA_NOCLDWAIT reaps the child at once; the
+    // signal is still sent under SA_NOCLDWAIT (its handler runs), not when
+    // ignored.
     const GuestSigaction& act = parent->signals.action[SIGCHLD];
-    bool autoreap = act.handler == kSigIgn || (act.flags & kSA_NOCLDWAIT);
-    if (!autoreap && death_signal > 0) {
+    int sig = death_signal;
+    bool autoreap = false;
+    if (sig == SIGCHLD && (act.handler == kSigIgn || (act.flags & kSA_NOCLDWAIT))) {
+      autoreap = true;
+      if (act.handler == kSigIgn) sig = 0;
+    }
+    if (sig > 0) {
       GuestSiginfo info{};
-      info.si_signo = death_signal;
+      info.si_signo = sig;
       info.si_code = signaled_ ? (dumped_core() ? kCLD_DUMPED : kCLD_KILLED) : kCLD_EXITED;
       info.f.chld.pid = pid_;
       info.f.chld.uid = creds_.ruid;  // no thread left to change it

@@ -816,6 +816,18 @@ int64_t sys_linkat(SyscallCtx& ctx) {
   if (r < 0 && r != -ENOENT) return r;
   int r2 = resolve_at(ctx.proc, static_cast<int32_t>(ctx.a[2]), ctx.a[3], &to, false, false);
   if (r2 < 0 && r2 != -ENOENT) return r2;
+  // A descriptor's link followed (/proc/self/fd/N with AT_SYMLINK_FOLLOW:
+  // open(2)'s way to name an O_TMPFILE file) links the descriptor's file;
+  // the host's own link of it decides (ENOENT for an O_EXCL tmpfile).
+  if (r == 0 && (flags & AT_SYMLINK_FOLLOW) && from.has_link && from.keep2 && !from.keep2->synth() &&
+      !from.keep2->emu()) {
+    AtPath none;
+    if (int e = proc_move_errno(ctx, none, to, true); e != 1) return e;
+    if (r2 < 0) return r2;
+    if (to.host_only) return -EACCES;
+    const std::string link = "/proc/self/fd/" + std::to_string(from.keep2->fd());
+    return linkat(AT_FDCWD, link.c_str(), to.dirfd, to.path.c_str(), AT_SYMLINK_FOLLOW) == 0 ? 0 : -errno;
+  }
   if (int e = proc_move_errno(ctx, from, to, true); e != 1) return e;
   if (r < 0 || r2 < 0) return r < 0 ? r : r2;
   if (from.host_only || to.host_only) return -EACCES;

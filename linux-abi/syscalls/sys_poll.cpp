@@ -143,10 +143,16 @@ void refresh_signalfd(SyscallCtx& ctx, const HostFd& file, uint64_t mask) {
   set_ready(file.fd(), ready);
 }
 
-void refresh_if_signalfd(SyscallCtx& ctx, const std::shared_ptr<HostFd>& f) {
+// A signalfd is never writable (Linux's signalfd_poll reports POLLIN only)
+// though its eventfd is: callers take the write events out of what they
+// ask the host (kSignalfdNoWrite) when this says true.
+bool refresh_if_signalfd(SyscallCtx& ctx, const std::shared_ptr<HostFd>& f) {
   uint64_t mask;
-  if (f && find_signalfd(f.get(), &mask)) refresh_signalfd(ctx, *f, mask);
+  if (!f || !find_signalfd(f.get(), &mask)) return false;
+  refresh_signalfd(ctx, *f, mask);
+  return true;
 }
+constexpr short kSignalfdNoWrite = ~static_cast<short>(POLLOUT | POLLWRNORM | POLLWRBAND);
 
 // struct signalfd_siginfo (linux/signalfd.h): 128 bytes, same on both ABIs.
 struct GuestSignalfdSiginfo {
@@ -375,7 +381,7 @@ int64_t sys_ppoll(SyscallCtx& ctx) {
       nval[i] = any_nval = true;
       continue;
     }
-    refresh_if_signalfd(ctx, keep[i]);
+    if (refresh_if_signalfd(ctx, keep[i])) hfds[i].events &= kSignalfdNoWrite;
     // POLLERR/POLLHUP/POLLNVAL are always reported; the host does so too.
     hfds[i].fd = keep[i]->fd();
   }
@@ -435,9 +441,10 @@ int64_t sys_pselect6(SyscallCtx& ctx) {
     if (!(in || out || ex)) continue;
     auto f = p.fds().get(static_cast<int>(fd));
     if (!f) return -EBADF;
-    refresh_if_signalfd(ctx, f);
+    const bool sfd = refresh_if_signalfd(ctx, f);
     short ev = (in ? POLLIN | POLLRDNORM | POLLRDBAND : 0) |
                (out ? POLLOUT | POLLWRNORM | POLLWRBAND : 0) | (ex ? POLLPRI : 0);
+    if (sfd) ev &= kSignalfdNoWrite;
     hfds.push_back({f->fd(), ev, 0});
     gfd.push_back(static_cast<int>(fd));
     keep.push_back(std::move(f));
@@ -550,7 +557,8 @@ int64_t sys_epoll_ctl(SyscallCtx& ctx) {
   auto f = p.fds().get(static_cast<int>(ctx.a[2]));
   if (!f) return -EBADF;
   if (ep == f) return -EINVAL;
-  if (op != EPOLL_CTL_DEL) refresh_if_signalfd(ctx, f);
+  if (op != EPOLL_CTL_DEL && refresh_if_signalfd(ctx, f))
+    hev.events &= ~static_cast<uint32_t>(EPOLLOUT | EPOLLWRNORM | EPOLLWRBAND);
   return epoll_ctl(ep->fd(), op, f->fd(), &hev) == 0 ? 0 : -errno;
 }
 

@@ -266,9 +266,16 @@ namespace {
 // rt_sigqueueinfo / rt_tgsigqueueinfo: the caller supplies the siginfo; to
 // itself any si_code is allowed (to others, Linux refuses si_code >= 0 and
 // SI_TKILL with EPERM).
-int64_t queue_info(SyscallCtx& ctx, Process& p, int tid, int64_t sig, uint64_t uinfo) {
+// target: the pid (rt_sigqueueinfo) or tid (rt_tgsigqueueinfo) the caller
+// named.
+int64_t queue_info(SyscallCtx& ctx, Process& p, int tid, int64_t sig, uint64_t uinfo, int target) {
   GuestSiginfo info;
   if (!ctx.proc.as().read(uinfo, &info, sizeof info)) return -EFAULT;
+  // Not even root may pass a signal off as the kernel's (si_code >= 0) or
+  // as kill's or tgkill's (SI_TKILL), except to itself (its own tid).
+  constexpr int kSiTkill = -6;
+  if ((info.si_code >= 0 || info.si_code == kSiTkill) && target != Process::thread_of(ctx.vcpu).tid)
+    return -EPERM;
   if (!valid_signal(sig)) return -EINVAL;
   info.si_signo = static_cast<int>(sig);
   if (int e = may_signal(ctx, p, static_cast<int>(sig))) return e;
@@ -293,20 +300,20 @@ int64_t queue_info(SyscallCtx& ctx, Process& p, int tid, int64_t sig, uint64_t u
 int64_t sys_rt_sigqueueinfo(SyscallCtx& ctx) {
   int pid = static_cast<int>(ctx.a[0]);
   int sig = static_cast<int>(ctx.a[1]);
-  if (pid == ctx.proc.pid()) return queue_info(ctx, ctx.proc, 0, sig, ctx.a[2]);
+  if (pid == ctx.proc.pid()) return queue_info(ctx, ctx.proc, 0, sig, ctx.a[2], pid);
   std::shared_ptr<Process> other = pid > 0 ? Process::find_task(pid, &ctx.proc, true) : nullptr;
   if (!other) return -ESRCH;
-  return queue_info(ctx, *other, 0, sig, ctx.a[2]);
+  return queue_info(ctx, *other, 0, sig, ctx.a[2], pid);
 }
 
 int64_t sys_rt_tgsigqueueinfo(SyscallCtx& ctx) {
   int tgid = static_cast<int>(ctx.a[0]), tid = static_cast<int>(ctx.a[1]);
   int sig = static_cast<int>(ctx.a[2]);
   if (tgid <= 0 || tid <= 0) return -EINVAL;
-  if (tgid == ctx.proc.pid()) return queue_info(ctx, ctx.proc, tid, sig, ctx.a[3]);
+  if (tgid == ctx.proc.pid()) return queue_info(ctx, ctx.proc, tid, sig, ctx.a[3], tid);
   std::shared_ptr<Process> other = Process::find(tgid, &ctx.proc, true);
   if (!other) return -ESRCH;
-  return queue_info(ctx, *other, tid, sig, ctx.a[3]);
+  return queue_info(ctx, *other, tid, sig, ctx.a[3], tid);
 }
 
 int64_t sys_rt_sigreturn(SyscallCtx& ctx) { return do_rt_sigreturn(ctx.proc, ctx.vcpu); }

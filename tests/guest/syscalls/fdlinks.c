@@ -7,7 +7,8 @@
 // (ENOENT), the program's own file (/proc/self/exe/x: ENOTDIR); changes
 // made through them (mkdir, rename, unlink, symlink) and a final symlink
 // there (lstat and readlink see it, stat follows it); openat2's resolve
-// flags on such a path (a magic link crossed: ELOOP, EXDEV). Shells (sh's
+// flags on such a path (a magic link crossed: ELOOP, EXDEV); linkat of a
+// descriptor's link with AT_SYMLINK_FOLLOW (naming an O_TMPFILE). Shells (sh's
 // `/dev/fd/3/script`), execveat of scripts and fexecve users meet these.
 #include "sc.h"
 
@@ -124,6 +125,23 @@ int main(void) {
     OK(label, (r = syscall(SYS_openat2, AT_FDCWD, "/proc/self/cwd/fl/a", &how, sizeof how)));
     if (r >= 0) close((int)r);
   }
+  // open(2)'s way to name an O_TMPFILE file: linkat of its /proc/self/fd
+  // link, followed (an O_EXCL one may never be named: ENOENT); a plain
+  // file's link the same way; not followed, the link itself is /proc's
+  // (EXDEV).
+  int t = open(".", O_TMPFILE | O_RDWR, 0600);
+  write(t, "tmp", 3);
+  snprintf(path, sizeof path, "/proc/self/fd/%d", t);
+  OK("linkat O_TMPFILE's /proc/self/fd link, followed", linkat(AT_FDCWD, path, AT_FDCWD, "named", AT_SYMLINK_FOLLOW));
+  show("named", "named");
+  OK("linkat it again (the name is taken)", linkat(AT_FDCWD, path, AT_FDCWD, "named", AT_SYMLINK_FOLLOW));
+  int x = open(".", O_TMPFILE | O_RDWR | O_EXCL, 0600);
+  snprintf(path, sizeof path, "/proc/self/fd/%d", x);
+  OK("linkat an O_EXCL O_TMPFILE's link", linkat(AT_FDCWD, path, AT_FDCWD, "named2", AT_SYMLINK_FOLLOW));
+  snprintf(path, sizeof path, "/proc/self/fd/%d", f);
+  OK("linkat a file's /proc/self/fd link, followed", linkat(AT_FDCWD, path, AT_FDCWD, "hard", AT_SYMLINK_FOLLOW));
+  BOOL("hard is fl/a", stat("hard", &st) == 0 && st.st_nlink == 2);
+  OK("linkat the link itself, not followed", linkat(AT_FDCWD, path, AT_FDCWD, "hard2", 0));
   OK("openat(AT_FDCWD, /dev/fd/D/a, O_CREAT|O_EXCL)",
      (snprintf(path, sizeof path, "/dev/fd/%d/a", d), open(path, O_CREAT | O_EXCL | O_WRONLY, 0644)));
   return 0;
