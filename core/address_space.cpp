@@ -519,6 +519,18 @@ int AddressSpace::seal(uint64_t addr, uint64_t len) {
   return 0;
 }
 
+int AddressSpace::set_fork_advice(uint64_t addr, uint64_t len, bool wipe, bool on) {
+  std::lock_guard<std::mutex> lock(vma_mutex_);
+  if (!mapped_with_locked(addr, len, 0, nullptr)) return -ENOMEM;
+  if (wipe && on) {
+    for (const auto& [start, v] : vma_)
+      if (v.start < addr + len && v.end > addr && (v.shared || v.host_fd >= 0 || v.inode != 0)) return -EINVAL;
+  }
+  if (!room_for_vmas(2)) return -ENOMEM;  // the split would pass vm.max_map_count
+  update_locked(addr, addr + len, [wipe, on](Vma& v) { (wipe ? v.wipe_on_fork : v.dont_fork) = on; });
+  return 0;
+}
+
 bool AddressSpace::check(uint64_t addr, uint64_t len, int prot) const {
   if (len == 0) return true;
   if (addr >= limit_ || len > limit_ - addr) return false;
@@ -747,7 +759,8 @@ std::vector<Vma> AddressSpace::vmas_merged() const {
       bool same_backing = b.host_fd < 0 ? v.host_fd < 0
                                         : v.host_fd == b.host_fd && v.offset == b.offset + (b.end - b.start);
       if (b.end == v.start && b.prot == v.prot && b.shared == v.shared && b.name == v.name &&
-          b.sealed == v.sealed && b.dev == v.dev && b.inode == v.inode && same_backing) {
+          b.sealed == v.sealed && b.wipe_on_fork == v.wipe_on_fork && b.dont_fork == v.dont_fork &&
+          b.dev == v.dev && b.inode == v.inode && same_backing) {
         b.end = v.end;
         continue;
       }
@@ -872,6 +885,14 @@ std::unique_ptr<AddressSpace> AddressSpace::fork_copy(std::string* error, const 
     uint64_t len = v.end - v.start;
     uint8_t* from = base_ + v.start;
     uint8_t* to = child->base_ + v.start;
+    if (v.dont_fork) continue;  // (MADV_DONTFORK: the child's reservation stays a hole there)
+    if (v.wipe_on_fork) {  // MADV_WIPEONFORK: fresh zero pages, private anonymous
+      if (mmap(to, len, host_prot(v.prot), MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) ==
+          MAP_FAILED)
+        return fail("mmap");
+      child->vma_.emplace(start, v);
+      continue;
+    }
     if (v.shared) {
       // A second view of the same shared pages.
       if (mremap(from, 0, len, MREMAP_MAYMOVE | MREMAP_FIXED, to) == MAP_FAILED)

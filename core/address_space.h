@@ -61,6 +61,11 @@ struct Vma {
   bool grows_down = false;  // MAP_GROWSDOWN: a fault just below extends it (linux-abi)
   bool locked = false;      // MAP_LOCKED / mlock: counted in VmLck
   bool sealed = false;      // mseal: no unmap, remap, protect or MAP_FIXED over it (EPERM); kept by fork
+  // madvise's fork behaviour (kept by fork, gone with exec): the child gets
+  // zeros (MADV_WIPEONFORK, private anonymous only), or no mapping at all
+  // (MADV_DONTFORK).
+  bool wipe_on_fork = false;
+  bool dont_fork = false;
 };
 
 enum RemapFlags : unsigned { kRemapMayMove = 1, kRemapFixed = 2, kRemapDontUnmap = 4 };
@@ -153,6 +158,11 @@ class AddressSpace {
   // refuse the sealed VMAs with -EPERM; fork_copy keeps the seals, a new
   // address space (execve) has none.
   int seal(uint64_t addr, uint64_t len);
+  // madvise MADV_DONTFORK/DOFORK/WIPEONFORK/KEEPONFORK on [addr, addr + len)
+  // (page aligned, mapped): sets or clears Vma::dont_fork or wipe_on_fork,
+  // splitting at the edges; fork_copy honours them. WIPEONFORK on a shared
+  // or file mapping is -EINVAL (nothing changed), as Linux.
+  int set_fork_advice(uint64_t addr, uint64_t len, bool wipe, bool on);
   // True if any VMA overlapping [addr, addr + len) is sealed.
   bool sealed_in(uint64_t addr, uint64_t len) const;
 

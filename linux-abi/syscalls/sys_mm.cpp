@@ -204,6 +204,11 @@ int64_t sys_madvise(SyscallCtx& ctx) {
         end = std::max(v.start, addr);
         break;
       }
+  // Fork behaviour: DONTFORK 10, DOFORK 11, WIPEONFORK 18, KEEPONFORK 19.
+  if (end > addr && (advice == 10 || advice == 11 || advice == 18 || advice == 19)) {
+    const bool wipe = advice == 18 || advice == 19, on = advice == 10 || advice == 18;
+    if (int e = ctx.proc.as().set_fork_advice(addr, end - addr, wipe, on)) return e;
+  }
   if (end > addr && (advice == MADV_DONTNEED || advice == MADV_FREE)) {
     // Private anonymous pages read back as zeros afterwards; guests rely on it.
     if (madvise(ctx.proc.as().base() + addr, end - addr, MADV_DONTNEED) != 0) return -errno;

@@ -161,7 +161,9 @@ std::string vm_flags(const Vma& v) {
   if (v.shared) f += " ms";
   if (v.grows_down) f += " gd";
   if (v.locked) f += " lo";
+  if (v.dont_fork) f += " dc";
   if (!v.shared && (v.prot & PROT_WRITE)) f += " ac";
+  if (v.wipe_on_fork) f += " wf";
   if (v.sealed) f += " sl";
   return "VmFlags:" + f + " \n";
 }
