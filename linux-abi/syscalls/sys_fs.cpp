@@ -915,10 +915,26 @@ int64_t sys_truncate(SyscallCtx& ctx) {
   if (r < 0) return r;
   if (int e = proc_setattr_errno(ctx, at, true, ProcAttr::Truncate); e != 1) return e;
   if (at.host_only) return -EACCES;  // an emulated /dev or /proc entry
-  int fd = openat(at.dirfd, at.path.c_str(), O_WRONLY | O_CLOEXEC);
+  // The host's truncate of the file itself, as Linux's: an open for
+  // writing would show watchers (inotify) an open and a close besides the
+  // modification. O_PATH opens nothing.
+  int fd = openat(at.dirfd, at.path.c_str(), O_PATH | O_CLOEXEC);
   if (fd < 0) return -errno;
-  int rc = fsize_check_size(ctx, fd, static_cast<int64_t>(ctx.a[1]));
-  if (rc == 0) rc = ftruncate(fd, static_cast<off_t>(ctx.a[1])) == 0 ? 0 : -errno;
+  const std::string self = "/proc/self/fd/" + std::to_string(fd);
+  const int64_t size = static_cast<int64_t>(ctx.a[1]);
+  int rc = 0;
+  struct stat st;
+  const uint64_t limit = ctx.proc.rlimits[RLIMIT_FSIZE].rlim_cur;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && size > st.st_size && static_cast<uint64_t>(size) > limit) {
+    // Past RLIMIT_FSIZE: SIGXFSZ and EFBIG, once the caller may write it.
+    if (faccessat(AT_FDCWD, self.c_str(), W_OK, AT_EACCESS) != 0) {
+      rc = -errno;
+    } else {
+      signal_self(ctx, SIGXFSZ);
+      rc = -EFBIG;
+    }
+  }
+  if (rc == 0) rc = truncate(self.c_str(), static_cast<off_t>(size)) == 0 ? 0 : -errno;
   close(fd);
   return rc;
 }

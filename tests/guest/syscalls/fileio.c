@@ -160,6 +160,25 @@ int main(void) {
     ERR("sync_file_range bad flags", sync_file_range(nf, 0, 0, 99));
     ERR("sync_file_range bad fd", sync_file_range(999, 0, 0, SYNC_FILE_RANGE_WRITE));
     close(nf);
+    // truncate(path) and ftruncate are a modification only (no open, no close).
+    int fw = inotify_add_watch(in, "watched-file", IN_ALL_EVENTS);
+    OK("truncate watched-file", truncate("watched-file", 10));
+    nf = open("watched-file", O_WRONLY);
+    OK("ftruncate watched-file", ftruncate(nf, 2));
+    close(nf);
+    inotify_rm_watch(in, fw);
+    ERR("truncate a folder", truncate(".", 0));
+    ERR("truncate to a negative size", truncate("watched-file", -1));
+    for (int k = 0; k < 8; ++k) {  // IN_MODIFY, IN_OPEN, IN_MODIFY, IN_CLOSE_WRITE, IN_IGNORED
+      n = read(in, evbuf, sizeof evbuf);
+      if (n <= 0) break;
+      for (ssize_t o = 0; o < n;) {
+        ev = (struct inotify_event*)(evbuf + o);
+        printf("watched-file event %#x\n", ev->mask);
+        o += (ssize_t)sizeof *ev + ev->len;
+      }
+      if (ev->mask & IN_IGNORED) break;
+    }
     unlink("watched-file");
     close(in);
     OK("mlockall", mlockall(MCL_CURRENT));
