@@ -80,6 +80,7 @@ struct RestartBlock {
   uint64_t addr = 0;                  // nanosleep: rmtp (0: none); futex: uaddr
   uint32_t val = 0, bitset = 0;       // futex
   int op = 0;                         // futex: FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME
+  int64_t cpu_clock = 0;              // clock_nanosleep on a process CPU clock: its guest id
 };
 
 enum class SigDefault { Terminate, Core, Ignore, Stop, Continue };

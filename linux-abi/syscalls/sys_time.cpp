@@ -262,9 +262,60 @@ int64_t sys_nanosleep(SyscallCtx& ctx) {
   return sleep_for(ctx, CLOCK_MONOTONIC, req, ctx.a[1]);
 }
 
+namespace {
+// clock_nanosleep on a process's CPU clock (Linux's posix_cpu_nsleep): the
+// guest process's CPU time is the sum of its threads', so the sleep looks
+// at it every few milliseconds (it passes no faster than they run) until
+// it reaches rb.deadline. Interrupted: the rest to rb.addr (relative
+// sleeps) and restart_syscall sleeps on, as sleep_until.
+int64_t sleep_until_cpu(SyscallCtx& ctx, RestartBlock& rb) {
+  const uint64_t deadline = ts_ns(rb.deadline);
+  for (;;) {
+    uint64_t now = 0;
+    if (int e = cpu_clock_ns(ctx, rb.cpu_clock, &now)) return e < 0 ? e : -EINVAL;
+    if (now >= deadline) return 0;
+    struct timespec slice{0, static_cast<long>(std::min<uint64_t>(deadline - now, 5000000))};
+    int64_t e = safe_syscall(&ctx.vcpu.state.exit_request, SYS_clock_nanosleep, CLOCK_MONOTONIC, 0,
+                             reinterpret_cast<long>(&slice), 0);
+    if (e != -EINTR) continue;
+    if (rb.addr) {
+      cpu_clock_ns(ctx, rb.cpu_clock, &now);
+      if (now >= deadline) return 0;
+      const uint64_t left = deadline - now;
+      GuestTimespec rem{static_cast<int64_t>(left / 1000000000), static_cast<int64_t>(left % 1000000000)};
+      if (!ctx.proc.as().write(rb.addr, &rem, sizeof rem)) return -EFAULT;
+    }
+    rb.fn = sleep_until_cpu;
+    return kERESTART_RESTARTBLOCK;
+  }
+}
+}  // namespace
+
 int64_t sys_clock_nanosleep(SyscallCtx& ctx) {
   int64_t id = static_cast<int32_t>(ctx.a[0]);
   if (id == CLOCK_THREAD_CPUTIME_ID) return -EINVAL;
+  if (id == CLOCK_PROCESS_CPUTIME_ID || id < 0) {  // CPU clocks: a process's only
+    if (id < 0 && ((id & 4) || (id & 3) == 3)) return -EINVAL;
+    uint64_t now = 0;
+    if (int e = cpu_clock_ns(ctx, id, &now)) return e < 0 ? e : -EINVAL;
+    GuestTimespec req;
+    if (!ctx.proc.as().read(ctx.a[2], &req, sizeof req)) return -EFAULT;
+    if (!valid_ts(req)) return -EINVAL;
+    RestartBlock& rb = Process::thread_of(ctx.vcpu).restart;
+    rb = RestartBlock{};
+    rb.cpu_clock = id;
+    const uint64_t want = static_cast<uint64_t>(req.tv_sec) * 1000000000u + static_cast<uint64_t>(req.tv_nsec);
+    const bool abs = static_cast<int>(ctx.a[1]) & TIMER_ABSTIME;
+    const uint64_t deadline = abs ? want : now + want;
+    rb.deadline = {static_cast<time_t>(deadline / 1000000000), static_cast<long>(deadline % 1000000000)};
+    rb.addr = abs ? 0 : ctx.a[3];
+    int64_t r = sleep_until_cpu(ctx, rb);
+    if (abs && r == kERESTART_RESTARTBLOCK) {
+      rb = RestartBlock{};
+      return kERESTARTNOHAND;  // (the same deadline again, as Linux)
+    }
+    return r;
+  }
   clockid_t c = host_clock(id);
   if (c == -1) return -EINVAL;
   int flags = static_cast<int>(ctx.a[1]);

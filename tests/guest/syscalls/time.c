@@ -32,6 +32,21 @@ static void* spin(void* arg) {
   return (void*)(long)(ts.tv_sec > 0 || ts.tv_nsec > 0);
 }
 
+// clock_nanosleep returns the error number itself.
+#define NSLEEP(label, expr)                             \
+  do {                                                  \
+    int e_ = (expr);                                    \
+    SAY("%s: %s", label, e_ ? sc_errname(e_) : "ok");   \
+  } while (0)
+
+static volatile int stop_spinning;
+static void* spin_until_stopped(void* arg) {
+  (void)arg;
+  while (!stop_spinning) {
+  }
+  return NULL;
+}
+
 static volatile sig_atomic_t itimer_fired[65];
 static void itimer_handler(int sig) { itimer_fired[sig] = 1; }
 static volatile int xcpu_pipe = -1;
@@ -230,6 +245,31 @@ int main(void) {
     memset(&tx, 0, sizeof tx);
     int r = adjtimex(&tx);
     printf("adjtimex query: %s\n", r >= 0 && r <= 5 ? "a clock state" : sc_errname(errno));
+  }
+  // clock_nanosleep on the process's CPU clock (the sum of its threads'):
+  // an absolute deadline passed returns at once, a relative one once the
+  // threads ran that long; a thread's CPU clock is EINVAL.
+  {
+    struct timespec zero = {0, 0}, t0, t1, d = {0, 30000000};
+    NSLEEP("clock_nanosleep(CLOCK_PROCESS_CPUTIME_ID, abs 0)",
+           clock_nanosleep(CLOCK_PROCESS_CPUTIME_ID, TIMER_ABSTIME, &zero, NULL));
+    pthread_t spinner;
+    pthread_create(&spinner, NULL, spin_until_stopped, NULL);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+    NSLEEP("clock_nanosleep(CLOCK_PROCESS_CPUTIME_ID, 30 ms) beside a spinning thread",
+           clock_nanosleep(CLOCK_PROCESS_CPUTIME_ID, 0, &d, NULL));
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+    stop_spinning = 1;
+    pthread_join(spinner, NULL);
+    long long ran = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
+    BOOL("  the process ran at least 30 ms of CPU meanwhile", ran >= 30000000);
+    clockid_t own;
+    pthread_getcpuclockid(pthread_self(), &own);
+    NSLEEP("clock_nanosleep(a thread's CPU clock)", clock_nanosleep(own, 0, &d, NULL));
+    NSLEEP("clock_nanosleep(CLOCK_THREAD_CPUTIME_ID)", clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &d, NULL));
+    struct timespec bad = {0, 1000000000};
+    NSLEEP("clock_nanosleep(CLOCK_PROCESS_CPUTIME_ID, 1e9 ns)",
+           clock_nanosleep(CLOCK_PROCESS_CPUTIME_ID, 0, &bad, NULL));
   }
   return 0;
 }
