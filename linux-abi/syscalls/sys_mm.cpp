@@ -209,6 +209,23 @@ int64_t sys_madvise(SyscallCtx& ctx) {
     const bool wipe = advice == 18 || advice == 19, on = advice == 10 || advice == 18;
     if (int e = ctx.proc.as().set_fork_advice(addr, end - addr, wipe, on)) return e;
   }
+  // MADV_FREE is for private anonymous memory only; MADV_REMOVE frees the
+  // backing of shared memory or a shared file mapping (a hole punched in
+  // the file): EINVAL on private anonymous memory, EACCES on a private file
+  // mapping (Linux's madvise_free_single_vma, madvise_remove).
+  if (end > addr && (advice == MADV_FREE || advice == MADV_REMOVE)) {
+    for (const Vma& v : ctx.proc.as().vmas()) {
+      if (v.start >= end || v.end <= addr) continue;
+      const bool file = v.host_fd >= 0 || v.inode != 0;
+      if (advice == MADV_FREE && (v.shared || file)) return -EINVAL;
+      if (advice == MADV_REMOVE && !v.shared) return file ? -EACCES : -EINVAL;
+    }
+    if (advice == MADV_REMOVE) {
+      return madvise(ctx.proc.as().base() + addr, end - addr, MADV_REMOVE) != 0 ? -errno
+             : end < addr + plen                                                ? -EPERM
+                                                                                : 0;
+    }
+  }
   if (end > addr && (advice == MADV_DONTNEED || advice == MADV_FREE)) {
     // Private anonymous pages read back as zeros afterwards; guests rely on it.
     if (madvise(ctx.proc.as().base() + addr, end - addr, MADV_DONTNEED) != 0) return -errno;

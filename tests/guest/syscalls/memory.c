@@ -299,5 +299,31 @@ int main(void) {
     close(fd);
     unlink("short-file");
   }
+  // MADV_REMOVE frees shared memory and punches a hole in a shared file
+  // mapping's file (EINVAL on private anonymous memory, EACCES on a private
+  // file mapping); MADV_FREE is for private anonymous memory only.
+  {
+    char* s = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    s[0] = 'S';
+    OK("MADV_REMOVE on shared memory", madvise(s, 4096, MADV_REMOVE));
+    printf("  then reads %d\n", s[0]);
+    char* p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    p[0] = 'P';
+    ERR("MADV_REMOVE on private memory", madvise(p, 4096, MADV_REMOVE));
+    OK("MADV_FREE on private memory", madvise(p, 4096, MADV_FREE));
+    ERR("MADV_FREE on shared memory", madvise(s, 4096, MADV_FREE));
+    int fd = open("holes", O_RDWR | O_CREAT | O_TRUNC, 0600);
+    write(fd, "file", 4);
+    char* f = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+    ERR("MADV_FREE on a file mapping", madvise(f, 4096, MADV_FREE));
+    ERR("MADV_REMOVE on a private file mapping", madvise(f, 4096, MADV_REMOVE));
+    char* fs = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    OK("MADV_REMOVE on a shared file mapping", madvise(fs, 4096, MADV_REMOVE));
+    char b[4] = {1, 1, 1, 1};
+    pread(fd, b, 4, 0);
+    printf("  the file reads %d %d %d %d\n", b[0], b[1], b[2], b[3]);
+    close(fd);
+    unlink("holes");
+  }
   return 0;
 }
