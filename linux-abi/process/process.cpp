@@ -426,6 +426,7 @@ int Process::start_thread(Thread& t) {
       // run_thread drops the last reference itself (before run_thread_done).
       [self = shared_from_this(), &t, id = current_host_identity()]() mutable {
         init_vcpu_host_thread(id);  // creds.h: what the new host thread inherited
+        t.host_tid.store(static_cast<int>(syscall(SYS_gettid)), std::memory_order_relaxed);
         run_thread(std::move(self), &t);
       },
       &th);

@@ -177,6 +177,9 @@ struct Thread {
   // Host thread running it; valid while `running` (guarded by Process::mutex_).
   pthread_t host{};
   bool running = false;
+  // The host kernel's tid of that thread, stored by the thread itself when
+  // it starts (0 before): /proc/<pid>/status reads its context switches.
+  std::atomic<int> host_tid{0};
   // Leave the run loop: exit() of this thread, or killed by execve's de_thread.
   std::atomic<bool> leave{false};
   int exit_code = 0;  // exit()'s status, the process's if it is the last thread

@@ -35,6 +35,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <set>
 
 #include "linux-abi/syscalls/sys_util.h"
@@ -200,10 +201,12 @@ std::string proc_status(Process& p, int tid) {
   Process::Info in = p.info();
   uint64_t pend = 0, shd, blk = 0, ign = 0, cgt = 0, queued = 0;
   cpu_set_t cpus = hartd_cpus();
+  int host_tid = 0;
   {
     std::lock_guard<std::mutex> lock(p.mutex());
     if (Vcpu* v = p.thread_by_tid(tid)) {
       cpus = Process::thread_of(*v).affinity;
+      if (Process::thread_of(*v).running) host_tid = Process::thread_of(*v).host_tid.load(std::memory_order_relaxed);
       ThreadSignals& ts = p.thread_signals(*v);
       pend = ts.pending.mask();
       blk = ts.blocked;
@@ -222,6 +225,16 @@ std::string proc_status(Process& p, int tid) {
   MemUsage m = mem_usage(p);
   auto kb = [](uint64_t bytes) { return (unsigned long)(bytes / 1024); };
   Credentials c = p.creds();  // Uid/Gid/Groups/Cap* lines
+  // The context switches of the host thread running the guest thread (its
+  // sleeps in system calls, and hart's own waits on its behalf).
+  unsigned long vcsw = 0, nvcsw = 0;
+  if (host_tid > 0) {
+    std::ifstream hs("/proc/self/task/" + std::to_string(host_tid) + "/status");
+    for (std::string line; std::getline(hs, line);) {
+      if (line.rfind("voluntary_ctxt_switches:", 0) == 0) vcsw = std::strtoul(line.c_str() + 24, nullptr, 10);
+      if (line.rfind("nonvoluntary_ctxt_switches:", 0) == 0) nvcsw = std::strtoul(line.c_str() + 27, nullptr, 10);
+    }
+  }
   std::string name;  // the thread's name, newline and backslash escaped
   for (char ch : p.thread_comm(tid)) name += ch == '\n' ? "\\n" : ch == '\\' ? "\\\\" : std::string(1, ch);
   std::string groups;
@@ -243,7 +256,7 @@ std::string proc_status(Process& p, int tid) {
            "Seccomp:\t0\nSeccomp_filters:\t0\nSpeculation_Store_Bypass:\tunknown\n"
            "SpeculationIndirectBranch:\tunknown\nCpus_allowed:\t%s\nCpus_allowed_list:\t%s\n"
            "Mems_allowed:\t1\nMems_allowed_list:\t0\n"
-           "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n",
+           "voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n",
            name.c_str(), p.umask(), state_name(p.state_letter(tid == p.pid() ? 0 : tid)), p.pid(), tid, in.ppid ? in.ppid : kGuestPpid, c.ruid, c.euid,
            c.suid, c.fsuid, c.rgid, c.egid, c.sgid, c.fsgid, 64, groups.c_str(), p.pid(), tid,
            p.group_id(), p.sid, kb(m.peak), kb(m.size), kb(m.locked), kb(m.hwm), kb(m.rss()),
@@ -253,7 +266,7 @@ std::string proc_status(Process& p, int tid) {
            (unsigned long)shd, (unsigned long)blk, (unsigned long)ign, (unsigned long)cgt,
            (unsigned long)c.cap_inh, (unsigned long)c.cap_prm, (unsigned long)c.cap_eff,
            (unsigned long)c.cap_bnd, (unsigned long)c.cap_amb, p.no_new_privs.load() ? 1 : 0,
-           cpus_allowed(cpus, false).c_str(), cpus_allowed(cpus, true).c_str());
+           cpus_allowed(cpus, false).c_str(), cpus_allowed(cpus, true).c_str(), vcsw, nvcsw);
   buf.resize(len > 0 ? std::min<size_t>(static_cast<size_t>(len), buf.size() - 1) : 0);
   return buf;
 }

@@ -3,7 +3,8 @@
 // readlink of fd links, /proc/self/task with one and with two threads,
 // /proc/self/task/<tid>/{comm,stat}, Threads: in /proc/self/status, the
 // num_threads field of /proc/self/stat (what Python checks before fork),
-// /proc/<child>/fd and /proc/<child>/cmdline of a child, /dev/fd. Output has
+// /proc/<child>/fd and /proc/<child>/cmdline of a child, /dev/fd, context
+// switches in /proc/self/status (growing across sleeps). Output has
 // no pids or inode numbers, so native and hart-run runs compare.
 #include "sc.h"
 
@@ -54,6 +55,18 @@ static int count_entries(const char* path) {
     if (e->d_name[0] != '.') ++n;
   closedir(d);
   return n;
+}
+
+// A number line of /proc/self/status ("name:\tN"), -1 if missing.
+static long status_number(const char* name) {
+  FILE* f = fopen("/proc/self/status", "r");
+  char line[256];
+  long v = -1;
+  size_t n = strlen(name);
+  while (f && fgets(line, sizeof line, f))
+    if (!strncmp(line, name, n) && line[n] == ':') v = strtol(line + n + 1, NULL, 10);
+  if (f) fclose(f);
+  return v;
 }
 
 static void status_threads(const char* label) {
@@ -228,6 +241,14 @@ int main(void) {
     close(saved);
     close(pp[0]);
     close(pp[1]);
+  }
+  // Context switches: each sleep gives the CPU away, so the count grows.
+  {
+    long before = status_number("voluntary_ctxt_switches");
+    for (int i = 0; i < 3; ++i) usleep(20000);
+    long after = status_number("voluntary_ctxt_switches");
+    BOOL("voluntary_ctxt_switches shown", before >= 0 && status_number("nonvoluntary_ctxt_switches") >= 0);
+    BOOL("voluntary_ctxt_switches grows across three sleeps", after >= before + 3);
   }
   return 0;
 }
