@@ -444,6 +444,16 @@ void ir_fuse_compares(IrBlock& b) {
   if (changed) ir_dce(b);
 }
 
+namespace {
+// The constant t holds if a movi defines it (def: each temp's defining
+// insn, -1 for none).
+bool movi_value(const IrBlock& b, const ArenaArray<int>& def, Temp t, int64_t* v) {
+  if (def[t] < 0 || b.insns[def[t]].op != IrOp::movi) return false;
+  *v = b.insns[def[t]].imm;
+  return true;
+}
+}  // namespace
+
 bool ir_zext_shifts(IrBlock& b) {
   static const bool off = getenv("HART_JIT_NO_ZEXT_SHIFTS") != nullptr;  // (for comparisons)
   if (off) return false;
@@ -454,11 +464,7 @@ bool ir_zext_shifts(IrBlock& b) {
   ArenaArray<int> def = arena.array(b.num_temps, -1);
   for (size_t k = 0; k < b.insns.size(); ++k)
     if (ir_info(b.insns[k].op).flags & kIrDst) def[b.insns[k].dst] = static_cast<int>(k);
-  auto const_of = [&](Temp t, int64_t* v) {
-    if (def[t] < 0 || b.insns[def[t]].op != IrOp::movi) return false;
-    *v = b.insns[def[t]].imm;
-    return true;
-  };
+  auto const_of = [&](Temp t, int64_t* v) { return movi_value(b, def, t, v); };
   bool changed = false;
   // Backwards, so that inserting before insns[k] moves only what is done.
   for (size_t k = b.insns.size(); k-- > 0;) {
@@ -538,11 +544,7 @@ void ir_rotate_fields(IrBlock& b) {
   ArenaArray<uint32_t> uses = arena.array<uint32_t>(n, 0);
   ArenaArray<int> def = arena.array(n, -1);
   count_uses(b, uses, def);
-  auto const_of = [&](Temp t, int64_t* v) {
-    if (def[t] < 0 || b.insns[def[t]].op != IrOp::movi) return false;
-    *v = b.insns[def[t]].imm;
-    return true;
-  };
+  auto const_of = [&](Temp t, int64_t* v) { return movi_value(b, def, t, v); };
   for (const IrInsn& i : b.insns) {
     if (i.op != IrOp::and_ || i.a == i.b) continue;
     int64_t m = 0, k = 0;

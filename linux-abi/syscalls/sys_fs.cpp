@@ -471,14 +471,7 @@ int64_t sys_openat(SyscallCtx& ctx) {
     if (fstatat(at.dirfd, at.path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
       if (std::string e = walk_to_emulated(*root, at.abs, true); !e.empty()) {
         AtPath em;
-        em.guest = at.guest;
-        if ((r = emulate_path(ctx.proc, e, true, &em)) != 0) return r < 0 ? r : -ENOENT;
-        if (em.via) {  // on through a link to another file (/proc/self/fd/N/...)
-          em = AtPath{};
-          em.guest = e;
-          if ((r = resolve_guest_path(ctx.proc, AT_FDCWD, &em, follow)) < 0) return r;
-          em.guest = at.guest;
-        }
+        if ((r = emulate_found(ctx.proc, e, at.guest, follow, &em)) < 0) return r;
         at = std::move(em);
       }
   }

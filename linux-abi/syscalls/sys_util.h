@@ -137,6 +137,11 @@ int host_object_check(int hfd);
 // The guest path of at, walked again with the guest's view of symlinks
 // into the emulated /proc: 0 with *out set, or -ENOENT.
 int reroute_host_proc(Process& p, const AtPath& at, bool follow, AtPath* out);
+// The emulation of e, an emulated path a host lookup led to (guest: the
+// path as the guest wrote it, kept in *out): 0 with *out set, -ENOENT if e
+// is not emulated, or -errno. A path on through a link to another file
+// (AtPath::via) is looked up on from that file.
+int emulate_found(Process& p, const std::string& e, const std::string& guest, bool follow, AtPath* out);
 
 // getdents64 on an emulated directory.
 int64_t synth_getdents(SynthDir& d, uint8_t* buf, uint64_t len);

@@ -479,17 +479,23 @@ int emulate_fd(Process& t, int n, AtPath* out) {
   return 0;
 }
 
+// The lookup goes on from `from` (none: rest is absolute) with rest
+// (AtPath::via). 0.
+int go_on_from(std::shared_ptr<HostFd> from, std::string rest, AtPath* out) {
+  out->via = true;
+  out->via_fd = std::move(from);
+  out->via_rest = std::move(rest);
+  return 0;
+}
+
 // Guest fd n of t followed by more of a path ("N/REST"): REST is looked up
-// from that fd's file (AtPath::via_fd). 1 if text is not of that form.
+// from that fd's file (AtPath::via). 1 if text is not of that form.
 int emulate_fd_path(Process& t, const std::string& text, AtPath* out) {
   const size_t slash = text.find('/');
   if (slash == std::string::npos || !is_number(text.substr(0, slash))) return 1;
   std::shared_ptr<HostFd> f = t.fds().get(std::stoi(text.substr(0, slash)));
   if (!f) return -ENOENT;
-  out->via = true;
-  out->via_fd = std::move(f);
-  out->via_rest = text.substr(slash + 1);
-  return 0;
+  return go_on_from(std::move(f), text.substr(slash + 1), out);
 }
 
 // /proc/<pid>/ns and its links. Guests are in hartd's namespaces as far as
@@ -647,17 +653,9 @@ int emulate_pid(Process& p, std::shared_ptr<Process> t, const std::string& dir,
   // rest an absolute path), and never through the program's file.
   if (!tail.empty() && first == "cwd") {
     std::shared_ptr<HostFd> cwd = tp.cwd();
-    if (!cwd) return -ENOENT;
-    out->via = true;
-    out->via_fd = std::move(cwd);
-    out->via_rest = tail;
-    return 0;
+    return cwd ? go_on_from(std::move(cwd), tail, out) : -ENOENT;
   }
-  if (!tail.empty() && first == "root") {
-    out->via = true;
-    out->via_rest = "/" + tail;
-    return 0;
-  }
+  if (!tail.empty() && first == "root") return go_on_from(nullptr, "/" + tail, out);
   if (!tail.empty() && first == "exe") return -ENOTDIR;
   if (!tail.empty()) return -ENOENT;
   if (first == "exe") {
@@ -1001,15 +999,19 @@ int reroute_host_proc(Process& p, const AtPath& at, bool follow, AtPath* out) {
     if (n.compare(0, 6, "/proc/") != 0 && n != "/proc") return -ENOENT;
     e = n;
   }
+  return emulate_found(p, e, at.guest, follow, out);
+}
+
+int emulate_found(Process& p, const std::string& e, const std::string& guest, bool follow, AtPath* out) {
   AtPath em;
-  em.guest = at.guest;
-  int r = emulate_path(p, e, root != nullptr, &em);
+  em.guest = guest;
+  int r = emulate_path(p, e, p.root() != nullptr, &em);
   if (r != 0) return r < 0 ? r : -ENOENT;
   if (em.via) {  // on through a link to another file (/proc/self/fd/N/...)
     em = AtPath{};
     em.guest = e;
     if ((r = resolve_guest_path(p, AT_FDCWD, &em, follow)) < 0) return r;
-    em.guest = at.guest;
+    em.guest = guest;
   }
   *out = std::move(em);
   return 0;

@@ -44,19 +44,13 @@ bool all_digits(const std::string& s) {
 bool names_magic_link(const std::vector<std::string>& c) {
   if (c.size() == 3 && c[0] == "dev" && c[1] == "fd") return all_digits(c[2]);
   if (c.size() < 3 || c[0] != "proc") return false;
-  size_t at = 2;
-  if (c[1] == "thread-self") {
-  } else if (c[1] == "self" || all_digits(c[1])) {
-    if (c.size() >= 5 && c[2] == "task" && all_digits(c[3])) at = 4;
-  } else {
-    return false;
-  }
+  if (c[1] != "thread-self" && c[1] != "self" && !all_digits(c[1])) return false;
+  // (thread-self is a task already; a process's task/T is one too)
+  const size_t at = c[1] != "thread-self" && c.size() >= 5 && c[2] == "task" && all_digits(c[3]) ? 4 : 2;
   if (c.size() == at + 1) return c[at] == "cwd" || c[at] == "root";
   return c.size() == at + 2 && c[at] == "fd" && all_digits(c[at + 1]);
 }
-}  // namespace
 
-namespace {
 // normalize_path, or with links: normalize_through_links.
 std::string normalize(const std::string& abs, bool links) {
   std::vector<std::string> parts;
