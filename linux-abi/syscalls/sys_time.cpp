@@ -304,9 +304,12 @@ int64_t sys_clock_nanosleep(SyscallCtx& ctx) {
     RestartBlock& rb = Process::thread_of(ctx.vcpu).restart;
     rb = RestartBlock{};
     rb.cpu_clock = id;
-    const uint64_t want = static_cast<uint64_t>(req.tv_sec) * 1000000000u + static_cast<uint64_t>(req.tv_nsec);
+    // (Saturated: a deadline past 2^64 ns is never reached, not wrapped to a near one.)
+    constexpr uint64_t kNever = ~uint64_t{0};
+    const uint64_t sec = static_cast<uint64_t>(req.tv_sec), nsec = static_cast<uint64_t>(req.tv_nsec);
+    const uint64_t want = sec > (kNever - nsec) / 1000000000u ? kNever : sec * 1000000000u + nsec;
     const bool abs = static_cast<int>(ctx.a[1]) & TIMER_ABSTIME;
-    const uint64_t deadline = abs ? want : now + want;
+    const uint64_t deadline = abs ? want : want > kNever - now ? kNever : now + want;
     rb.deadline = {static_cast<time_t>(deadline / 1000000000), static_cast<long>(deadline % 1000000000)};
     rb.addr = abs ? 0 : ctx.a[3];
     int64_t r = sleep_until_cpu(ctx, rb);

@@ -39,6 +39,8 @@ static void* spin(void* arg) {
     SAY("%s: %s", label, e_ ? sc_errname(e_) : "ok");   \
   } while (0)
 
+static void on_alarm(int s) { (void)s; }
+
 static volatile int stop_spinning;
 static void* spin_until_stopped(void* arg) {
   (void)arg;
@@ -267,6 +269,19 @@ int main(void) {
     pthread_getcpuclockid(pthread_self(), &own);
     NSLEEP("clock_nanosleep(a thread's CPU clock)", clock_nanosleep(own, 0, &d, NULL));
     NSLEEP("clock_nanosleep(CLOCK_THREAD_CPUTIME_ID)", clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &d, NULL));
+    // A sleep past 2^64 ns never ends (a signal ends it: EINTR from the
+    // handler of an alarm), it is not wrapped round to a short one: this
+    // many seconds are 2^64 * 513 + 20,992 ns.
+    struct sigaction alrm = {0};
+    alrm.sa_handler = on_alarm;
+    sigaction(SIGALRM, &alrm, NULL);
+    struct timespec far = {9463179709813, 0};
+    ualarm(200000, 0);
+    NSLEEP("clock_nanosleep(CLOCK_PROCESS_CPUTIME_ID, 2^73 ns) until an alarm",
+           clock_nanosleep(CLOCK_PROCESS_CPUTIME_ID, 0, &far, NULL));
+    ualarm(200000, 0);
+    NSLEEP("clock_nanosleep(CLOCK_PROCESS_CPUTIME_ID, abs 2^73 ns) until an alarm",
+           clock_nanosleep(CLOCK_PROCESS_CPUTIME_ID, TIMER_ABSTIME, &far, NULL));
     struct timespec bad = {0, 1000000000};
     NSLEEP("clock_nanosleep(CLOCK_PROCESS_CPUTIME_ID, 1e9 ns)",
            clock_nanosleep(CLOCK_PROCESS_CPUTIME_ID, 0, &bad, NULL));
