@@ -5,6 +5,7 @@
 // it knows to read or change the other guest's memory, hartd's memory or
 // the control plane: the host's /proc by path, through symlinks, `..`,
 // dirfds, fchdir, /dev/fd and /proc/self/fd reopening, /proc/self/root,
+// paths on through descriptor, cwd and root links (/dev/fd/N/proc/...),
 // read-only host views (/proc/sys, /proc/net) and their parents;
 // process_vm_readv, ptrace, kill, pidfd_open; /dev/mem; the control socket
 // and the gdb endpoints (also from an IPv6 socket at ::ffff:127.0.0.1, with
@@ -102,6 +103,7 @@ static void attack_pid(const char* who, const char* pid, const char* scratch) {
   int self = open("/proc/self", O_RDONLY | O_DIRECTORY);
   int sys = open("/proc/sys", O_RDONLY | O_DIRECTORY);
   int net = open("/proc/net", O_RDONLY | O_DIRECTORY);
+  int root = open("/", O_RDONLY | O_DIRECTORY);
   char link_pid[300], link_proc[300];
   snprintf(link_pid, sizeof link_pid, "%s/l-%s-%s", scratch, who, self_pid);
   snprintf(link_proc, sizeof link_proc, "%s/p-%s-%s", scratch, who, self_pid);
@@ -111,21 +113,30 @@ static void attack_pid(const char* who, const char* pid, const char* scratch) {
   if (symlink(path, link_pid) != 0 || symlink("/proc", link_proc) != 0) perror("symlink");
   for (size_t i = 0; i < sizeof files / sizeof *files; ++i) {
     const char* f = files[i];
-    struct { const char* how; int dir; const char* fmt; } ways[] = {
-        {"path", AT_FDCWD, "/proc/%s/%s"},
-        {"self-root", AT_FDCWD, "/proc/self/root/proc/%s/%s"},
-        {"dotdot", AT_FDCWD, "/proc/self/../%s/%s"},
-        {"thread-self-dotdot", AT_FDCWD, "/proc/thread-self/../../%s/%s"},
-        {"dirfd-proc", proc, "%s/%s"},
-        {"dirfd-self-dotdot", self, "../%s/%s"},
-        {"dirfd-sys-dotdot", sys, "../%s/%s"},
-        {"dirfd-net-dotdot", net, "../../%s/%s"},
-        {"dev-fd", AT_FDCWD, "/dev/fd/%d/../%s/%s"},
+    // fd: a descriptor the path names first (/dev/fd/%d/...), or -1.
+    struct { const char* how; int dir; const char* fmt; int fd; } ways[] = {
+        {"path", AT_FDCWD, "/proc/%s/%s", -1},
+        {"self-root", AT_FDCWD, "/proc/self/root/proc/%s/%s", -1},
+        {"dotdot", AT_FDCWD, "/proc/self/../%s/%s", -1},
+        {"thread-self-dotdot", AT_FDCWD, "/proc/thread-self/../../%s/%s", -1},
+        {"dirfd-proc", proc, "%s/%s", -1},
+        {"dirfd-self-dotdot", self, "../%s/%s", -1},
+        {"dirfd-sys-dotdot", sys, "../%s/%s", -1},
+        {"dirfd-net-dotdot", net, "../../%s/%s", -1},
+        {"dev-fd", AT_FDCWD, "/dev/fd/%d/../%s/%s", self},
+        // On through links to other files: the root's descriptor, the cwd.
+        {"dev-fd-root", AT_FDCWD, "/dev/fd/%d/proc/%s/%s", root},
+        {"self-fd-root-dotdot", AT_FDCWD, "/proc/self/fd/%d/../../proc/%s/%s", root},
+        {"thread-self-fd-root", AT_FDCWD, "/proc/thread-self/fd/%d/proc/%s/%s", root},
+        {"self-cwd-dotdot", AT_FDCWD, "/proc/self/cwd/../../../../../../../../proc/%s/%s", -1},
+        {"self-root-dotdot", AT_FDCWD, "/proc/self/root/../../proc/%s/%s", -1},
     };
     for (size_t w = 0; w < sizeof ways / sizeof *ways; ++w) {
       if (ways[w].dir < 0 && ways[w].dir != AT_FDCWD) continue;
-      if (strcmp(ways[w].how, "dev-fd") == 0)
-        snprintf(path, sizeof path, ways[w].fmt, self, pid, f);
+      if (ways[w].fd >= 0)
+        snprintf(path, sizeof path, ways[w].fmt, ways[w].fd, pid, f);
+      else if (strstr(ways[w].fmt, "%d"))
+        continue;  // (its descriptor could not be opened)
       else
         snprintf(path, sizeof path, ways[w].fmt, pid, f);
       snprintf(name, sizeof name, "%s %s %s", who, ways[w].how, f);
@@ -191,6 +202,7 @@ static void attack_pid(const char* who, const char* pid, const char* scratch) {
   close(self);
   if (sys >= 0) close(sys);
   if (net >= 0) close(net);
+  if (root >= 0) close(root);
 }
 
 // /proc lists only the guest's own processes.
